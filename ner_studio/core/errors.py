@@ -1,0 +1,52 @@
+"""One error hierarchy for the whole app; only the CLI and the GUI turn these into exit codes
+or dialogs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class NerStudioError(Exception):
+    """Base class of every error NER Studio raises on purpose."""
+
+
+class FormatError(NerStudioError):
+    """Bad input in a file or a string: names the file, the 1-based line and the reason."""
+
+    def __init__(self, reason: str, path: str | Path | None = None, line: int | None = None):
+        self.reason = reason
+        self.path = str(path) if path is not None else None
+        self.line = line
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = self.path or "<input>"
+        if self.line is not None:
+            where = f"{where}, line {self.line}"
+        return f"{where}: {self.reason}"
+
+
+class SpanError(NerStudioError):
+    """A span that cannot be placed: out of range, empty, or overlapping another one."""
+
+
+class TagError(NerStudioError):
+    """An invalid tag or tag sequence; ``index`` is the 0-based token position when known."""
+
+    def __init__(self, reason: str, index: int | None = None):
+        self.reason = reason
+        self.index = index
+        super().__init__(reason if index is None else f"token {index + 1}: {reason}")
+
+
+class CheckpointError(NerStudioError):
+    """A model file that cannot be loaded: corrupt, truncated, foreign or from a newer version."""
+
+    def __init__(self, reason: str, path: str | Path | None = None):
+        self.reason = reason
+        self.path = str(path) if path is not None else None
+        super().__init__(f"{self.path}: {reason}" if self.path else reason)
+
+
+class ProjectError(NerStudioError):
+    """The project store cannot be opened or written (locked, read-only, full disk, corrupt)."""

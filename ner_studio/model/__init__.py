@@ -1,0 +1,1 @@
+"""The BiLSTM-CRF tagger: vocabularies, training, checkpoints, prediction. No Qt."""
