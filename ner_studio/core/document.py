@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from ner_studio.core.errors import SpanError
 from ner_studio.core.events import Signal
-from ner_studio.core.spans import Span
+from ner_studio.core.spans import Source, Span
 
 
 class Status(StrEnum):
@@ -60,6 +60,7 @@ class Document:
         name: str = "",
         status: Status = Status.NEW,
         doc_id: int | None = None,
+        meta: dict | None = None,
     ):
         _check_tokens(text, tokens)
         self.text = text
@@ -70,6 +71,8 @@ class Document:
         self.sentences = sentences
         self.name = name
         self.doc_id = doc_id
+        # Format-specific extras that round trips keep (e.g. CoNLL's POS and chunk columns).
+        self.meta = meta if meta is not None else {}
         self._status = Status(status)
         self._starts = [t.start for t in tokens]
         self._ends = [t.end for t in tokens]
@@ -155,6 +158,14 @@ class Document:
 
     def set_spans(self, spans: list[Span] | tuple[Span, ...]) -> None:
         self.edit(removed=tuple(self._spans), added=tuple(spans))
+
+    def replace_model_spans(self, predicted: list[Span] | tuple[Span, ...]) -> tuple[Span, ...]:
+        """Swap the model's spans for ``predicted``; spans a person made are never touched,
+        and predictions that overlap them are dropped. Returns the spans added."""
+        human = [s for s in self._spans if s.source == Source.HUMAN]
+        keep = [p for p in predicted if not any(p.overlaps(h) for h in human)]
+        model = tuple(s for s in self._spans if s.source != Source.HUMAN)
+        return self.edit(removed=model, added=tuple(keep))
 
     def edit(self, removed: tuple[Span, ...], added: tuple[Span, ...]) -> tuple[Span, ...]:
         """Remove then add spans as one change; all or nothing. Returns the added spans as
