@@ -49,4 +49,39 @@ class CheckpointError(NerStudioError):
 
 
 class ProjectError(NerStudioError):
-    """The project store cannot be opened or written (locked, read-only, full disk, corrupt)."""
+    """The project store cannot be opened or written (locked, read-only, full disk, corrupt).
+
+    ``reason`` says what went wrong and what to do; ``path`` is the project file when known."""
+
+    def __init__(self, reason: str, path: str | Path | None = None):
+        self.reason = reason
+        self.path = str(path) if path is not None else None
+        super().__init__(f"{self.path}: {reason}" if self.path else reason)
+
+
+class ProjectLockedError(ProjectError):
+    """Another program holds the project's write lock for longer than the timeout."""
+
+
+class ReadOnlyProjectError(ProjectError):
+    """The project file or its folder cannot be written."""
+
+
+class DiskFullError(ProjectError):
+    """The disk (or the database's size limit) is full."""
+
+
+class CorruptProjectError(ProjectError):
+    """The project file is damaged; ``backup`` is the newest healthy backup, if there is one."""
+
+    def __init__(self, reason: str, path: str | Path | None = None, backup: str | Path | None = None):
+        self.backup = Path(backup) if backup is not None else None
+        super().__init__(reason, path)
+
+
+class LabelError(NerStudioError):
+    """An invalid label set: bad or duplicate name, duplicate shortcut key, bad colour."""
+
+
+class SettingsError(NerStudioError):
+    """The settings file cannot be written."""

@@ -1,0 +1,51 @@
+"""Per-user folders: where new projects and the settings file live.
+
+``NER_STUDIO_DATA_DIR`` and ``NER_STUDIO_CONFIG_DIR`` override the appdirs defaults (tests and
+portable installs use them). appdirs is imported lazily: it is a tiny pure-Python dependency
+and only these functions need it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+APP_NAME = "NER Studio"
+PROJECT_SUFFIX = ".nerstudio"
+
+
+def user_data_dir() -> Path:
+    override = os.environ.get("NER_STUDIO_DATA_DIR")
+    if override:
+        return Path(override)
+    import appdirs
+
+    return Path(appdirs.user_data_dir(APP_NAME))
+
+
+def user_config_dir() -> Path:
+    override = os.environ.get("NER_STUDIO_CONFIG_DIR")
+    if override:
+        return Path(override)
+    import appdirs
+
+    return Path(appdirs.user_config_dir(APP_NAME))
+
+
+def default_projects_dir() -> Path:
+    """Where new projects go unless the user picks a place (not created until needed)."""
+    return user_data_dir() / "projects"
+
+
+def default_project_path(name: str) -> Path:
+    """A project file in :func:`default_projects_dir` named after ``name``; never an existing
+    file (``name-2``, ``name-3``, ... when taken)."""
+    stem = re.sub(r"[^\w\- ]+", "_", name).strip(" ._") or "project"
+    folder = default_projects_dir()
+    candidate = folder / f"{stem}{PROJECT_SUFFIX}"
+    number = 2
+    while candidate.exists():
+        candidate = folder / f"{stem}-{number}{PROJECT_SUFFIX}"
+        number += 1
+    return candidate

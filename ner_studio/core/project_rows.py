@@ -1,0 +1,268 @@
+"""Reading and writing project rows on an open connection (no transactions here: the
+:class:`~ner_studio.core.project.Project` wraps every write in one).
+
+The ``*Edit`` records are what the project keeps in its in-memory journal of edits not yet
+committed; ``apply(conn)`` writes one. Applying them again is harmless, so a journal can be
+replayed after a failed commit.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import NamedTuple
+
+from ner_studio.core.document import Document, Sentence, Status, TokenList
+from ner_studio.core.errors import LabelError, ProjectError
+from ner_studio.core.labels import Label, LabelSet
+from ner_studio.core.project_schema import now, pack_offsets, unpack_offsets
+from ner_studio.core.spans import Source, Span
+
+
+class DocumentSummary(NamedTuple):
+    """One line of the document list; ``model_count`` are model spans not yet confirmed."""
+
+    doc_id: int
+    name: str
+    status: Status
+    entity_count: int
+    model_count: int
+    token_count: int
+    source_path: str | None
+
+
+@dataclass(frozen=True)
+class ModelVersion:
+    version_id: int
+    path: str
+    parent_id: int | None
+    created: str
+    metrics: dict
+    notes: str
+
+
+# --- documents -----------------------------------------------------------------------------
+def insert_document(conn: sqlite3.Connection, doc: Document, source_path: str | None) -> int:
+    try:
+        meta = json.dumps(doc.meta, ensure_ascii=False)
+    except (TypeError, ValueError) as error:
+        raise ProjectError(f"document {doc.name!r}: its meta data cannot be stored as JSON ({error})")
+    (position,) = conn.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM documents").fetchone()
+    stamp = now()
+    cursor = conn.execute(
+        "INSERT INTO documents (position, name, status, source_path, token_count, created,"
+        " modified) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (position, doc.name, str(doc.status), source_path, len(doc.tokens), stamp, stamp),
+    )
+    doc_id = cursor.lastrowid
+    conn.execute(
+        "INSERT INTO document_contents (document_id, meta, text, tokens, sentences)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (doc_id, meta, doc.text, _pack_tokens(doc.tokens),
+         pack_offsets([s.start for s in doc.sentences], [s.end for s in doc.sentences])),
+    )
+    insert_spans(conn, doc_id, doc.spans)
+    return doc_id
+
+
+def read_document(conn: sqlite3.Connection, doc_id: int) -> Document | None:
+    row = conn.execute(
+        "SELECT name, status, meta, text, tokens, sentences FROM documents"
+        " JOIN document_contents ON document_id = id WHERE id = ?", (doc_id,)
+    ).fetchone()
+    if row is None:
+        return None
+    name, status, meta, text, tokens, sentences = row
+    spans = [
+        Span(start, end, label, Source(source), confidence)
+        for start, end, label, source, confidence in conn.execute(
+            "SELECT start_char, end_char, label, source, confidence FROM spans"
+            " WHERE document_id = ? ORDER BY start_char",
+            (doc_id,),
+        )
+    ]
+    return Document(
+        text, TokenList(*unpack_offsets(tokens)), list(map(Sentence, *unpack_offsets(sentences))),
+        spans, name=name, status=Status(status), doc_id=doc_id, meta=json.loads(meta),
+    )
+
+
+def _pack_tokens(tokens) -> bytes:
+    tokens = TokenList.of(tokens)
+    return pack_offsets(tokens.starts, tokens.ends)
+
+
+def summaries(conn: sqlite3.Connection) -> list[DocumentSummary]:
+    rows = conn.execute(
+        "SELECT d.id, d.name, d.status, COUNT(s.id), COALESCE(SUM(s.source = 'model'), 0),"
+        " d.token_count, d.source_path FROM documents d"
+        " LEFT JOIN spans s ON s.document_id = d.id GROUP BY d.id ORDER BY d.position, d.id"
+    )
+    return [DocumentSummary(r[0], r[1], Status(r[2]), *r[3:]) for r in rows]
+
+
+def document_exists(conn: sqlite3.Connection, doc_id: int) -> bool:
+    return conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
+
+
+def touch(conn: sqlite3.Connection, doc_id: int) -> None:
+    conn.execute("UPDATE documents SET modified = ? WHERE id = ?", (now(), doc_id))
+
+
+# --- spans ---------------------------------------------------------------------------------
+def insert_spans(conn: sqlite3.Connection, doc_id: int, spans: Iterable[Span]) -> None:
+    conn.executemany(
+        "INSERT INTO spans (document_id, start_char, end_char, label, source, confidence)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        ((doc_id, s.start, s.end, s.label, str(s.source), s.confidence) for s in spans),
+    )
+
+
+def clear_overlaps(conn: sqlite3.Connection, doc_id: int, spans: Iterable[Span]) -> None:
+    """Delete stored spans overlapping ``spans``. Normally there are none; if another window
+    edited the same document, the latest edit wins and the document still loads."""
+    for span in spans:
+        conn.execute(
+            "DELETE FROM spans WHERE document_id = ? AND start_char >= ? AND start_char < ?",
+            (doc_id, span.start, span.end),
+        )
+        # Spans never overlap, so at most the last one starting before ``span`` reaches into it.
+        conn.execute(
+            "DELETE FROM spans WHERE id = (SELECT id FROM spans WHERE document_id = ?"
+            " AND start_char < ? ORDER BY start_char DESC LIMIT 1) AND end_char > ?",
+            (doc_id, span.start, span.start),
+        )
+
+
+@dataclass(frozen=True)
+class SpanEdit:
+    doc_id: int
+    removed: tuple[Span, ...]
+    added: tuple[Span, ...]
+
+    def apply(self, conn: sqlite3.Connection) -> None:
+        if not document_exists(conn, self.doc_id):
+            return  # deleted (perhaps in another window): nothing left to save it to
+        conn.executemany(
+            "DELETE FROM spans WHERE document_id = ? AND start_char = ? AND end_char = ?",
+            ((self.doc_id, s.start, s.end) for s in self.removed),
+        )
+        clear_overlaps(conn, self.doc_id, self.added)
+        insert_spans(conn, self.doc_id, self.added)
+        touch(conn, self.doc_id)
+
+
+@dataclass(frozen=True)
+class SpansSnapshot:
+    """All spans of a document at one moment: cheaper than a delta for very large edits."""
+
+    doc_id: int
+    spans: tuple[Span, ...]
+
+    def apply(self, conn: sqlite3.Connection) -> None:
+        if not document_exists(conn, self.doc_id):
+            return
+        conn.execute("DELETE FROM spans WHERE document_id = ?", (self.doc_id,))
+        insert_spans(conn, self.doc_id, self.spans)
+        touch(conn, self.doc_id)
+
+
+@dataclass(frozen=True)
+class StatusEdit:
+    doc_id: int
+    status: Status
+
+    def apply(self, conn: sqlite3.Connection) -> None:
+        conn.execute(
+            "UPDATE documents SET status = ?, modified = ? WHERE id = ?",
+            (str(self.status), now(), self.doc_id),
+        )
+
+
+def relabel_spans(spans: Iterable[Span], renames: Mapping[str, str], removed: set[str]):
+    """``(gone, replacements)`` that apply ``renames`` and drop ``removed`` labels in memory,
+    keeping each span's source and confidence."""
+    gone = tuple(s for s in spans if s.label in renames or s.label in removed)
+    added = tuple(replace(s, label=renames[s.label]) for s in gone if s.label in renames)
+    return gone, added
+
+
+# --- labels --------------------------------------------------------------------------------
+def read_labels(conn: sqlite3.Connection) -> LabelSet:
+    rows = conn.execute("SELECT name, colour, key FROM labels ORDER BY position")
+    return LabelSet(Label(name, colour, key) for name, colour, key in rows)
+
+
+def write_labels(conn: sqlite3.Connection, labels: LabelSet) -> None:
+    conn.execute("DELETE FROM labels")
+    conn.executemany(
+        "INSERT INTO labels (name, position, colour, key) VALUES (?, ?, ?, ?)",
+        ((label.name, i, label.colour, label.key) for i, label in enumerate(labels)),
+    )
+
+
+def label_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    return dict(conn.execute("SELECT label, COUNT(*) FROM spans GROUP BY label ORDER BY label"))
+
+
+def rename_span_labels(conn: sqlite3.Connection, renames: Mapping[str, str]) -> None:
+    """Apply all renames at once (one CASE), so swaps such as A<->B work."""
+    if not renames:
+        return
+    cases = " ".join("WHEN ? THEN ?" for _ in renames)
+    holders = ", ".join("?" for _ in renames)
+    params = [value for pair in renames.items() for value in pair] + list(renames)
+    conn.execute(f"UPDATE spans SET label = CASE label {cases} END WHERE label IN ({holders})", params)
+
+
+def delete_span_labels(conn: sqlite3.Connection, names: Iterable[str]) -> None:
+    conn.executemany("DELETE FROM spans WHERE label = ?", ((name,) for name in names))
+
+
+def store_labels(conn: sqlite3.Connection, labels: LabelSet, renames: Mapping[str, str],
+                 delete_spans_of_removed: bool) -> set[str]:
+    """Save ``labels``: delete spans of removed labels (only if allowed), then apply renames
+    (in that order, so "remove MISC, rename ORG to MISC" works). Returns the removed names."""
+    stored = set(read_labels(conn).names())
+    removed = labels.removed() | (stored - set(labels.names()) - set(renames))
+    counts = label_counts(conn)
+    used = {name: counts[name] for name in removed if counts.get(name)}
+    if used and not delete_spans_of_removed:
+        listing = ", ".join(f"{name} ({n} spans)" for name, n in sorted(used.items()))
+        raise LabelError(f"removed labels are still used: {listing}; delete those spans too, "
+                         "or rename the label instead of removing it")
+    delete_span_labels(conn, removed)
+    rename_span_labels(conn, renames)
+    write_labels(conn, labels)
+    return removed
+
+
+# --- model versions and settings -----------------------------------------------------------
+def insert_model_version(conn, path: str, parent_id, metrics: dict, notes: str) -> int:
+    cursor = conn.execute(
+        "INSERT INTO model_versions (path, parent_id, created, metrics, notes) VALUES (?, ?, ?, ?, ?)",
+        (path, parent_id, now(), json.dumps(metrics), notes),
+    )
+    return cursor.lastrowid
+
+
+def read_model_versions(conn: sqlite3.Connection) -> list[ModelVersion]:
+    rows = conn.execute(
+        "SELECT id, path, parent_id, created, metrics, notes FROM model_versions ORDER BY id"
+    )
+    return [ModelVersion(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5]) for r in rows]
+
+
+def read_setting(conn: sqlite3.Connection, key: str, default=None):
+    row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+    return default if row is None else json.loads(row[0])
+
+
+def write_setting(conn: sqlite3.Connection, key: str, value) -> None:
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?, ?)"
+        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, json.dumps(value)),
+    )

@@ -1,0 +1,159 @@
+"""The project file's SQLite schema, its versions and migrations.
+
+``MIGRATIONS[v]`` holds the statements that take a project from schema version ``v`` to
+``v + 1``; :func:`migrate` applies the missing ones, each in its own transaction, and records
+it in ``schema_version``. To change the schema, append a migration; never edit an old one.
+
+Layout (version 1):
+
+* ``documents`` — one small row per document (name, status, order, timestamps), and
+  ``document_contents`` its text, meta JSON, tokens and sentences, written once. They are
+  apart because SQLite rewrites a whole row on any update: a status change must not rewrite
+  megabytes. Tokens and sentences are packed ``uint32`` offset pairs in one BLOB each
+  (8 bytes a token: a 200k-token document is 1.6 MB, written and read in one go).
+* ``spans`` — one row per entity, ``[start_char, end_char)`` on the document text; unique per
+  (document, start) because spans never overlap; deleted with their document.
+* ``labels`` — the label set in order. ``model_versions`` — trained models and their lineage.
+* ``settings`` — project key/values as JSON. ``project_info`` — ``revision``, bumped by every
+  committed write (backups use it to skip copying an unchanged project).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from array import array
+from collections.abc import Sequence
+from datetime import datetime, timezone
+
+# Packed offsets are 4-byte unsigned ints ("I" is 4 bytes on every platform Python ships for).
+_UINT32 = "I" if array("I").itemsize == 4 else "L"
+
+# "NERS": marks the file as ours in the SQLite header (see PRAGMA application_id).
+APPLICATION_ID = 0x4E455253
+
+_V1 = (
+    "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied TEXT NOT NULL)",
+    "CREATE TABLE project_info (key TEXT PRIMARY KEY, value)",
+    "INSERT INTO project_info (key, value) VALUES ('revision', 0)",
+    """CREATE TABLE documents (
+        id INTEGER PRIMARY KEY,
+        position INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('new', 'predicted', 'reviewed')),
+        source_path TEXT,
+        token_count INTEGER NOT NULL,
+        created TEXT NOT NULL,
+        modified TEXT NOT NULL
+    )""",
+    """CREATE TABLE document_contents (
+        document_id INTEGER PRIMARY KEY REFERENCES documents (id) ON DELETE CASCADE,
+        meta TEXT NOT NULL DEFAULT '{}',
+        text TEXT NOT NULL,
+        tokens BLOB NOT NULL,
+        sentences BLOB NOT NULL
+    )""",
+    "CREATE INDEX documents_by_position ON documents (position)",
+    """CREATE TABLE spans (
+        id INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+        start_char INTEGER NOT NULL,
+        end_char INTEGER NOT NULL,
+        label TEXT NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('human', 'model')),
+        confidence REAL,
+        CHECK (0 <= start_char AND start_char < end_char)
+    )""",
+    "CREATE UNIQUE INDEX spans_by_document ON spans (document_id, start_char)",
+    "CREATE INDEX spans_by_label ON spans (label)",
+    """CREATE TABLE labels (
+        name TEXT PRIMARY KEY,
+        position INTEGER NOT NULL,
+        colour TEXT NOT NULL,
+        key TEXT NOT NULL DEFAULT ''
+    )""",
+    """CREATE TABLE model_versions (
+        id INTEGER PRIMARY KEY,
+        path TEXT NOT NULL,
+        parent_id INTEGER REFERENCES model_versions (id) ON DELETE SET NULL,
+        created TEXT NOT NULL,
+        metrics TEXT NOT NULL DEFAULT '{}',
+        notes TEXT NOT NULL DEFAULT ''
+    )""",
+    "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    f"PRAGMA application_id = {APPLICATION_ID}",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def is_project_database(conn: sqlite3.Connection) -> bool:
+    """True for an SQLite database NER Studio created (any schema version)."""
+    (app_id,) = conn.execute("PRAGMA application_id").fetchone()
+    table = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+    ).fetchone()
+    return app_id == APPLICATION_ID and table is not None
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    """The project's schema version; 0 for a database without our tables."""
+    if not is_project_database(conn):
+        return 0
+    (version,) = conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()
+    return version
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the schema up to :data:`SCHEMA_VERSION`; returns how many migrations ran.
+
+    ``conn`` must be in autocommit mode (``isolation_level=None``). A failed migration rolls
+    back and leaves the project at the last completed version."""
+    current = schema_version(conn)
+    for version in range(current, SCHEMA_VERSION):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in MIGRATIONS[version]:
+                conn.execute(statement)
+            conn.execute(
+                "INSERT INTO schema_version (version, applied) VALUES (?, ?)", (version + 1, now())
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    return SCHEMA_VERSION - current
+
+
+def revision(conn: sqlite3.Connection) -> int:
+    row = conn.execute("SELECT value FROM project_info WHERE key = 'revision'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def bump_revision(conn: sqlite3.Connection) -> None:
+    conn.execute("UPDATE project_info SET value = value + 1 WHERE key = 'revision'")
+
+
+def pack_offsets(starts: Sequence[int], ends: Sequence[int]) -> bytes:
+    """Offset pairs as little-endian uint32 ``start end start end ...``."""
+    flat = array(_UINT32, bytes(8 * len(starts)))
+    flat[0::2] = array(_UINT32, starts)
+    flat[1::2] = array(_UINT32, ends)
+    if sys.byteorder == "big":
+        flat.byteswap()
+    return flat.tobytes()
+
+
+def unpack_offsets(blob: bytes) -> tuple[list[int], list[int]]:
+    """Inverse of :func:`pack_offsets`: ``(starts, ends)``."""
+    flat = array(_UINT32)
+    flat.frombytes(blob)
+    if sys.byteorder == "big":
+        flat.byteswap()
+    return flat[0::2].tolist(), flat[1::2].tolist()

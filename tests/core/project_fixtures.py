@@ -1,0 +1,51 @@
+"""Shared helpers for the project-store tests: documents without the tokenizer, child processes."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from ner_studio.core.document import Document, Sentence, Token
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def make_document(text: str, name: str = "doc") -> Document:
+    """Whitespace tokens; a sentence ends after every token that is exactly "."."""
+    tokens = [Token(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    sentences, start = [], 0
+    for index, token in enumerate(tokens):
+        if text[token.start : token.end] == "." or index == len(tokens) - 1:
+            sentences.append(Sentence(start, index + 1))
+            start = index + 1
+    return Document(text, tokens, sentences, name=name)
+
+
+def token_span(doc: Document, index: int):
+    token = doc.tokens[index]
+    return token.start, token.end
+
+
+def python_code(code: str) -> list[str]:
+    return [sys.executable, "-c", textwrap.dedent(code)]
+
+
+def child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO), env.get("PYTHONPATH", "")])
+    return env
+
+
+def run_python(code: str, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    return subprocess.run(python_code(code) + list(args), capture_output=True, text=True,
+                          timeout=timeout, env=child_env(), cwd=REPO)
+
+
+def start_python(code: str, *args: str) -> subprocess.Popen:
+    return subprocess.Popen(python_code(code) + list(args), stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=child_env(), cwd=REPO)
