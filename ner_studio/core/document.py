@@ -93,8 +93,9 @@ class SpansChanged:
 class Document:
     """Text, tokens, sentences and non-overlapping, token-aligned entity spans.
 
-    ``changed`` emits a :class:`SpansChanged` after every span edit and ``status_changed``
-    emits the new :class:`Status`.
+    ``tokens`` may be any sequence of ``(start, end)`` pairs; it is stored as a
+    :class:`TokenList`. ``changed`` emits a :class:`SpansChanged` after every span edit and
+    ``status_changed`` emits the new :class:`Status`.
     """
 
     def __init__(

@@ -85,3 +85,7 @@ class LabelError(NerStudioError):
 
 class SettingsError(NerStudioError):
     """The settings file cannot be written."""
+
+
+class TrainingError(NerStudioError):
+    """Training cannot start or went wrong (too little reviewed data, a NaN loss)."""

@@ -1,0 +1,279 @@
+"""JSON Lines with character-offset spans, one document per line.
+
+Read (auto-detected per line):
+  spaCy/Prodigy  ``{"text": ..., "spans": [{"start": 0, "end": 5, "label": "PER"}]}``
+  doccano        ``{"text": ..., "label": [[0, 5, "PER"]]}`` (or ``"entities"`` with
+                 ``start_offset``/``end_offset``)
+A Prodigy-style ``"tokens"`` list, when present, is used as the tokenization (whitespace-only
+tokens, which spaCy emits for line breaks, are skipped); otherwise the text is tokenized
+offline. Spans must start and end on token boundaries: a misaligned span is an error, never
+silently moved.
+
+Written in the spaCy/Prodigy style, with ``tokens``, ``sentences`` (character offsets),
+``status``, and ``source``/``confidence`` on model spans, so our own files reload exactly.
+Fields we do not know are kept in ``doc.meta`` and written back.
+"""
+
+from __future__ import annotations
+
+import json
+from bisect import bisect_left
+from pathlib import Path
+
+from ner_studio.core.document import Document, Sentence, Status, Token
+from ner_studio.core.errors import FormatError, SpanError
+from ner_studio.core.formats.text import decode_text
+from ner_studio.core.gc_pause import paused_gc
+from ner_studio.core.spans import Source, Span
+from ner_studio.core.tokenizer import split_sentences, tokenize
+
+KNOWN_FIELDS = {"text", "tokens", "spans", "sentences", "status", "meta"}
+
+
+class _RecordError(Exception):
+    """A problem in one record; the caller adds the file and line."""
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _read_tokens(record: dict, text: str) -> list[Token] | None:
+    raw = record.get("tokens")
+    if raw is None:
+        return None
+    if not isinstance(raw, list):
+        raise _RecordError('"tokens" must be a list of {"start", "end"} objects')
+    tokens: list[Token] = []
+    previous_end = 0
+    for k, item in enumerate(raw):
+        if not isinstance(item, dict) or not _is_int(item.get("start")) or not _is_int(item.get("end")):
+            raise _RecordError(f'token {k} needs integer "start" and "end": {item!r}')
+        start, end = item["start"], item["end"]
+        if not previous_end <= start <= end <= len(text):
+            raise _RecordError(
+                f"token {k} [{start}, {end}) is out of order or past the end of the text "
+                f"(length {len(text)})"
+            )
+        if "text" in item and item["text"] != text[start:end]:
+            raise _RecordError(
+                f"token {k} says {item['text']!r} but the text at [{start}, {end}) is "
+                f"{text[start:end]!r}"
+            )
+        previous_end = end
+        if text[start:end].strip():
+            tokens.append(Token(start, end))
+    return tokens
+
+
+def _span_field(record: dict) -> str | None:
+    """Which field holds the spans: spaCy/Prodigy "spans", doccano "entities" or "label"."""
+    for field in ("spans", "entities"):
+        if field in record:
+            return field
+    return "label" if isinstance(record.get("label"), list) else None
+
+
+def _raw_spans(record: dict, style: str | None) -> list[tuple]:
+    """``(start, end, label, source, confidence)`` tuples from any supported style."""
+    if style is None:
+        return []
+    items = record[style]
+    if not isinstance(items, list):
+        raise _RecordError(f'"{style}" must be a list')
+    spans = []
+    for item in items:
+        if style == "label":
+            if not (isinstance(item, list) and len(item) == 3):
+                raise _RecordError(f'doccano "label" entries are [start, end, "LABEL"]; got {item!r}')
+            start, end, label = item
+            source, confidence = Source.HUMAN, None
+        elif isinstance(item, dict):
+            keys = ("start", "end") if style == "spans" else ("start_offset", "end_offset")
+            start, end, label = item.get(keys[0]), item.get(keys[1]), item.get("label")
+            source = Source.MODEL if item.get("source") == "model" else Source.HUMAN
+            confidence = item.get("confidence") if source == Source.MODEL else None
+        else:
+            raise _RecordError(f'each entry of "{style}" must be an object; got {item!r}')
+        if not (_is_int(start) and _is_int(end)):
+            raise _RecordError(f"span offsets must be integers: {item!r}")
+        if not isinstance(label, str) or not label.strip():
+            raise _RecordError(f"span [{start}, {end}) needs a non-empty string label: {item!r}")
+        if confidence is not None and (
+            not isinstance(confidence, (int, float)) or isinstance(confidence, bool) or not 0 <= confidence <= 1
+        ):
+            raise _RecordError(f"span [{start}, {end}) confidence {confidence!r} is not a number in [0, 1]")
+        spans.append((start, end, label, source, confidence))
+    return spans
+
+
+def _check_spans(raw: list[tuple], text: str, tokens: list[Token]) -> list[Span]:
+    starts = [t.start for t in tokens]
+    ends = [t.end for t in tokens]
+    spans = []
+    for start, end, label, source, confidence in sorted(raw, key=lambda s: (s[0], s[1])):
+        where = f"span [{start}, {end}) {label}"
+        if not 0 <= start < end:
+            raise _RecordError(f"{where} is empty or has a negative offset")
+        if end > len(text):
+            raise _RecordError(f"{where} ends past the end of the text (length {len(text)})")
+        i = bisect_left(starts, start)
+        j = bisect_left(ends, end)
+        if i == len(starts) or starts[i] != start or j == len(ends) or ends[j] != end:
+            k = min(i if i == len(starts) or starts[i] != start else j, len(tokens) - 1)
+            token = text[tokens[k].start : tokens[k].end] if tokens else ""
+            raise _RecordError(
+                f"{where} {text[start:end]!r} does not start and end on token boundaries "
+                f"(nearest token {token!r}); fix the offsets, or add a \"tokens\" list"
+            )
+        if spans and start < spans[-1].end:
+            before = spans[-1]
+            raise _RecordError(f"{where} overlaps span [{before.start}, {before.end}) {before.label}")
+        spans.append(Span(start, end, label, source, confidence))
+    return spans
+
+
+def _read_sentences(record: dict, tokens: list[Token]) -> list[Sentence] | None:
+    raw = record.get("sentences")
+    if raw is None:
+        return None
+    starts = [t.start for t in tokens]
+    sentences = []
+    expected = 0
+    for item in raw if isinstance(raw, list) else [raw]:
+        ok = isinstance(item, list) and len(item) == 2 and all(map(_is_int, item))
+        i = bisect_left(starts, item[0]) if ok else -1
+        j = bisect_left(starts, item[1]) if ok else -1
+        if not ok or i != expected or j <= i:
+            raise _RecordError(
+                f'"sentences" must be [start, end] character offsets that cover the tokens in '
+                f"order; got {item!r}"
+            )
+        sentences.append(Sentence(i, j))
+        expected = j
+    if expected != len(tokens):
+        raise _RecordError(f'"sentences" cover {expected} of {len(tokens)} tokens')
+    return sentences
+
+
+def _merge_crossed(sentences: list[Sentence], spans: list[Span], tokens: list[Token]) -> list[Sentence]:
+    """Join sentences an entity runs across: the annotator knows better than our splitter."""
+    ends = [t.end for t in tokens]
+    crossed = set()
+    for span in spans:
+        first, last = bisect_left(ends, span.start + 1), bisect_left(ends, span.end)
+        crossed.update(range(first + 1, last + 1))
+    if not crossed:
+        return sentences
+    merged: list[Sentence] = []
+    for sentence in sentences:
+        if merged and sentence.start in crossed:
+            merged[-1] = Sentence(merged[-1].start, sentence.end)
+        else:
+            merged.append(sentence)
+    return merged
+
+
+def record_to_document(record, name: str) -> Document:
+    """One document from one decoded JSON line; raises ``_RecordError``."""
+    if not isinstance(record, dict):
+        raise _RecordError(f"expected one JSON object per line, got {type(record).__name__}")
+    text = record.get("text")
+    if not isinstance(text, str):
+        raise _RecordError('every line needs a "text" string')
+    tokens = _read_tokens(record, text)
+    sentences = None
+    if tokens is None:
+        tokens, sentences = tokenize(text)
+    style = _span_field(record)
+    spans = _check_spans(_raw_spans(record, style), text, tokens)
+    given = _read_sentences(record, tokens)
+    if given is not None:
+        sentences = given
+    else:
+        if sentences is None:
+            sentences = split_sentences(text, tokens)
+        sentences = _merge_crossed(sentences, spans, tokens)
+    status = record.get("status", Status.NEW)
+    if status not in set(Status):
+        raise _RecordError(f'"status" must be one of {", ".join(Status)}; got {status!r}')
+    meta_field = record.get("meta", {})
+    if not isinstance(meta_field, dict):
+        raise _RecordError('"meta" must be an object')
+    if isinstance(meta_field.get("name"), str):
+        name = meta_field["name"]
+    meta = {"jsonl_meta": {k: v for k, v in meta_field.items() if k != "name"}} if meta_field else {}
+    # The spans are written back as "spans"; a stale doccano copy would contradict them.
+    extra = {k: v for k, v in record.items() if k not in KNOWN_FIELDS and k != style}
+    if extra:
+        meta["jsonl_extra"] = extra
+    try:
+        return Document(text, tokens, sentences, spans, name=name, status=status, meta=meta)
+    except SpanError as error:
+        raise _RecordError(str(error)) from None
+
+
+def parse_jsonl(text: str, path: str | Path | None = None, *, name: str = "") -> list[Document]:
+    """Documents from JSON Lines text; :class:`FormatError` names the line. Blank lines are
+    allowed (many tools end files with one)."""
+    with paused_gc():
+        return _parse(text, path, name)
+
+
+def _parse(text: str, path, name: str) -> list[Document]:
+    base = name or (Path(path).stem if path is not None else "document")
+    lines = text.removeprefix("\ufeff").split("\n")
+    numbered = [(n, line) for n, line in enumerate(lines, 1) if line.strip()]
+    if not numbered:
+        raise FormatError("the file has no JSON lines", path)
+    docs = []
+    for k, (number, line) in enumerate(numbered):
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            hint = (
+                "; this looks like a JSON array or pretty-printed JSON, but NER Studio reads "
+                "JSON Lines (one object per line)"
+                if k == 0 and (line.lstrip().startswith("[") or line.strip() == "{")
+                else ""
+            )
+            raise FormatError(f"invalid JSON: {error.msg} (column {error.colno}){hint}", path, number) from None
+        doc_name = base if len(numbered) == 1 else f"{base} #{k + 1}"
+        try:
+            docs.append(record_to_document(record, doc_name))
+        except _RecordError as error:
+            raise FormatError(str(error), path, number) from None
+    return docs
+
+
+def read_jsonl(path: str | Path) -> list[Document]:
+    path = Path(path)
+    return parse_jsonl(decode_text(path.read_bytes(), path), path)
+
+
+def document_to_record(doc: Document) -> dict:
+    text = doc.text
+    tokens = [
+        {"text": text[s:e], "start": s, "end": e, "id": i, "ws": text[e : e + 1].isspace()}
+        for i, (s, e) in enumerate(doc.tokens)
+    ]
+    spans = []
+    for span in doc.spans:
+        i, j = doc.token_range(span.start, span.end)
+        item = {"start": span.start, "end": span.end, "label": span.label, "token_start": i, "token_end": j - 1}
+        if span.source == Source.MODEL:
+            item["source"] = "model"
+            if span.confidence is not None:
+                item["confidence"] = round(span.confidence, 6)
+        spans.append(item)
+    sentences = [[doc.tokens[s.start].start, doc.tokens[s.end - 1].end] for s in doc.sentences]
+    meta = {"name": doc.name, **doc.meta.get("jsonl_meta", {})} if doc.name else doc.meta.get("jsonl_meta", {})
+    record = {"text": text, "tokens": tokens, "spans": spans, "sentences": sentences, "status": str(doc.status)}
+    if meta:
+        record["meta"] = meta
+    record.update(doc.meta.get("jsonl_extra", {}))
+    return record
+
+
+def format_jsonl(docs) -> str:
+    return "".join(json.dumps(document_to_record(doc), ensure_ascii=False) + "\n" for doc in docs)
