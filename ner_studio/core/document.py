@@ -233,21 +233,46 @@ class Document:
     def edit(self, removed: tuple[Span, ...], added: tuple[Span, ...]) -> tuple[Span, ...]:
         """Remove then add spans as one change; all or nothing. Returns the added spans as
         stored (snapped)."""
+        stored = self._checked(added)
+        if len(removed) + len(stored) <= _SMALL_EDIT:
+            self._edit_in_place(removed, stored)
+        else:
+            self._edit_by_merge(removed, stored)
+        if stored or removed:
+            self.changed.emit(SpansChanged(tuple(removed), tuple(stored)))
+        return tuple(stored)
+
+    def _edit_in_place(self, removed, stored: list[Span]) -> None:
+        """A few spans: bisect into copies of the sorted arrays, so one edit costs a few
+        memmoves instead of hashing and re-sorting every span of a big document."""
+        spans, starts, ends = list(self._spans), list(self._span_starts), list(self._span_ends)
+        for span in removed:
+            i = bisect_left(starts, span.start)
+            if i == len(spans) or spans[i] != span:
+                raise SpanError(f"no such span in {self.name or 'the document'}: {span}")
+            del spans[i], starts[i], ends[i]
+        for span in stored:
+            i = bisect_left(starts, span.start)
+            for neighbour in spans[max(i - 1, 0) : i + 1]:
+                if neighbour.overlaps(span):
+                    _check_no_overlap(sorted((neighbour, span), key=_span_key), self.text)
+            spans.insert(i, span)
+            starts.insert(i, span.start)
+            ends.insert(i, span.end)
+        self._spans, self._span_starts, self._span_ends = tuple(spans), starts, ends
+
+    def _edit_by_merge(self, removed, stored: list[Span]) -> None:
         current = set(self._spans)
         gone = set(removed)
         for span in gone:
             if span not in current:
                 raise SpanError(f"no such span in {self.name or 'the document'}: {span}")
         kept = [s for s in self._spans if s not in gone] if gone else list(self._spans)
-        stored = self._checked(added)
         # Both lists are sorted and each is free of overlaps, so a clash can only be
         # between neighbours of the merged list.
         merged = sorted(kept + stored, key=_span_key)
         _check_no_overlap(merged, self.text)
         self._set_stored(merged)
-        if stored or removed:
-            self.changed.emit(SpansChanged(tuple(removed), tuple(stored)))
-        return tuple(stored)
 
     def _checked(self, spans) -> list[Span]:
         """``spans`` snapped to tokens and validated, sorted, without overlaps among them."""
@@ -278,6 +303,8 @@ class Document:
 
 
 _span_key = attrgetter("start", "end")
+# Edits up to this many spans are applied by bisection, larger ones by one merge.
+_SMALL_EDIT = 32
 
 
 def _check_no_overlap(spans: list[Span], text: str) -> None:
