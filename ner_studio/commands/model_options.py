@@ -1,0 +1,50 @@
+"""Pieces the model commands share: which model file, thread count, progress bars."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+DEFAULT_MODEL = "default"
+
+
+def add_threads_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--threads", type=int, default=None, metavar="N",
+                        help="CPU threads for torch (default: torch's choice)")
+
+
+def apply_threads(threads: int | None) -> None:
+    if threads:
+        import torch
+
+        torch.set_num_threads(threads)
+
+
+def model_path(argument: str) -> Path:
+    """``default`` means the bundled CoNLL-2003 model."""
+    if argument == DEFAULT_MODEL:
+        from ner_studio.model.predict import default_model_path
+
+        return default_model_path()
+    return Path(argument)
+
+
+class ProgressBar:
+    """A ``progress(done, total)`` callback drawing a tqdm bar on stderr."""
+
+    def __init__(self, description: str, unit: str = "sentence"):
+        self._description = description
+        self._unit = unit
+        self._bar = None
+
+    def __call__(self, done: int, total: int) -> None:
+        from tqdm import tqdm
+
+        if self._bar is None:
+            self._bar = tqdm(total=total, desc=self._description, unit=self._unit, leave=False)
+        self._bar.update(done - self._bar.n)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None

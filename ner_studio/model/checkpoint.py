@@ -1,0 +1,108 @@
+"""One file per model: weights plus plain metadata, loadable with ``weights_only=True``.
+
+Layout (a dict of tensors, strings, numbers, lists and dicts only)::
+
+    {"format": "ner-studio-tagger", "format_version": 1, "config": {...},
+     "vocab": {"words": [...], "chars": [...], "tags": [...]}, "labels": [...],
+     "scheme": "bioes", "state_dict": {...}, "metadata": {...}}
+
+Loading rebuilds the network from ``config`` (``TaggerConfig.from_dict`` ignores unknown keys
+and fills defaults, so files from older versions keep loading) and then loads the weights.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from ner_studio.core.atomic import atomic_write_bytes
+from ner_studio.core.errors import CheckpointError
+from ner_studio.model.tagger import BiLSTMTagger, TaggerConfig
+from ner_studio.model.vocab import Vocabularies
+
+FORMAT = "ner-studio-tagger"
+FORMAT_VERSION = 1
+_REQUIRED = ("config", "vocab", "labels", "scheme", "state_dict", "metadata")
+
+
+@dataclass
+class LoadedModel:
+    model: BiLSTMTagger
+    vocabs: Vocabularies
+    labels: list[str]  # entity types
+    scheme: str  # tag scheme of the model's output layer
+    metadata: dict
+
+
+def save_checkpoint(
+    path: str | Path,
+    model: BiLSTMTagger,
+    vocabs: Vocabularies,
+    labels: list[str],
+    scheme: str,
+    metadata: dict | None = None,
+) -> None:
+    """Write atomically: a crash mid-save leaves the previous file intact."""
+    path = Path(path)
+    payload = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "config": model.config.to_dict(),
+        "vocab": vocabs.to_dict(),
+        "labels": list(labels),
+        "scheme": scheme,
+        "state_dict": {k: v.detach().clone() for k, v in model.state_dict().items()},
+        # Through JSON so only plain types reach the file (weights_only loading refuses others).
+        "metadata": json.loads(json.dumps(metadata or {})),
+    }
+    buffer = io.BytesIO()
+    torch.save(payload, buffer)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_bytes(path, buffer.getvalue())
+
+
+def load_checkpoint(path: str | Path) -> LoadedModel:
+    """Read a model file; anything unusable raises :class:`CheckpointError`."""
+    path = Path(path)
+    if not path.is_file():
+        raise CheckpointError("no such model file", path)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # torch warns about odd pickle protocols before failing
+            payload = torch.load(path, map_location="cpu", weights_only=True)
+    # A damaged file can make the unpickler fail in any way (KeyError, UnicodeDecodeError, ...).
+    except Exception as error:  # noqa: BLE001
+        raise CheckpointError(f"not a readable model file ({_first_line(error)})", path) from error
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+        raise CheckpointError("not an NER Studio model (no 'ner-studio-tagger' header)", path)
+    version = payload.get("format_version")
+    if not isinstance(version, int):
+        raise CheckpointError("the model file has no format version", path)
+    if version > FORMAT_VERSION:
+        raise CheckpointError(
+            f"the model was saved by a newer NER Studio (format {version}; this version reads up to "
+            f"{FORMAT_VERSION}). Update NER Studio to use it.",
+            path,
+        )
+    missing = [key for key in _REQUIRED if key not in payload]
+    if missing:
+        raise CheckpointError(f"the model file lacks {', '.join(missing)}", path)
+    try:
+        vocabs = Vocabularies.from_dict(payload["vocab"])
+        config = TaggerConfig.from_dict(payload["config"])
+        model = BiLSTMTagger(config, vocabs.tags.to_list(), payload["scheme"])
+        model.load_state_dict(payload["state_dict"])
+    except (KeyError, TypeError, ValueError, RuntimeError) as error:
+        raise CheckpointError(f"the model file is inconsistent ({_first_line(error)})", path) from error
+    model.eval()
+    return LoadedModel(model, vocabs, list(payload["labels"]), payload["scheme"], dict(payload["metadata"]))
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

@@ -1,0 +1,229 @@
+"""Tag documents with a trained model: entity spans with confidences, and per-sentence
+uncertainty scores for active learning.
+
+Confidence of an entity is the model's probability that exactly those tokens carry exactly
+that entity's tags: with the CRF, from forward–backward (alpha at the first token, the path's
+own scores inside, beta at the last token, divided by Z); with the softmax decoder, the
+product of the tokens' tag probabilities.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from ner_studio.core.document import Document
+from ner_studio.core.metrics import chunks
+from ner_studio.core.spans import Source, Span
+from ner_studio.model.batching import length_buckets
+from ner_studio.model.checkpoint import LoadedModel, load_checkpoint
+from ner_studio.model.word_table import WordTable
+from ner_studio.resources import resource_path
+
+DEFAULT_MODEL_NAME = "default.pt"
+# Documents are tagged in groups this many sentences large: big enough for good length
+# buckets, small enough that a cancel request returns whole documents soon.
+_GROUP_SENTENCES = 4096
+# A long session can see endless distinct strings (numbers, typos); start afresh past this.
+_MAX_TABLE_WORDS = 500_000
+
+
+def default_model_path() -> Path:
+    """The bundled model trained on CoNLL-2003 (PER, LOC, ORG, MISC)."""
+    return resource_path("models", DEFAULT_MODEL_NAME)
+
+
+@dataclass(frozen=True)
+class SentenceUncertainty:
+    least_confidence: float  # 1 - P(best tag sequence); higher = less sure
+    mnlp: float  # log P(best tag sequence) / tokens; lower = less sure
+    entropy: float  # mean token entropy of the tag distribution (nats); higher = less sure
+
+
+@dataclass(frozen=True)
+class SentencePrediction:
+    tags: list[str]  # in the model's scheme
+    entities: list[tuple[int, int, str, float]]  # token [first, last), label, confidence
+    uncertainty: SentenceUncertainty
+
+
+@dataclass
+class DocumentPrediction:
+    spans: list[Span]
+    sentence_scores: list[SentenceUncertainty]
+
+
+class Tagger:
+    """A loaded model ready to tag text. Not thread-safe: use one per worker thread."""
+
+    def __init__(self, loaded: LoadedModel, *, quantize: bool = False, bfloat16: bool = False):
+        """``quantize``: int8 weights for the LSTM and linear layers (dynamic quantisation).
+        ``bfloat16``: run the network in bfloat16, much faster on CPUs with native bf16
+        (AVX512-BF16, AMX) and slower elsewhere. Both trade a little accuracy for speed;
+        benchmarks/tagging_speed.py measures how much."""
+        self.model = loaded.model.eval()
+        if quantize:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # eager-mode quantisation is deprecated, still works
+                self.model = torch.ao.quantization.quantize_dynamic(self.model, {torch.nn.LSTM, torch.nn.Linear})
+        self._precision = torch.autocast("cpu", dtype=torch.bfloat16) if bfloat16 else contextlib.nullcontext()
+        self.vocabs = loaded.vocabs
+        self.labels = loaded.labels
+        self.scheme = loaded.scheme
+        self.metadata = loaded.metadata
+        self._table = self._new_table()
+
+    def _new_table(self) -> WordTable:
+        return WordTable(self.vocabs, self.model.char_features, self.model.config.char_filters)
+
+    @classmethod
+    def load(cls, path: str | Path, *, quantize: bool = False, bfloat16: bool = False) -> Tagger:
+        return cls(load_checkpoint(path), quantize=quantize, bfloat16=bfloat16)
+
+    def clear_cache(self) -> None:
+        """Forget the words seen so far (each is encoded once and kept to save time)."""
+        self._table = self._new_table()
+
+    # --- sentences ----------------------------------------------------------------------
+    def predict_sentences(self, sentences: list[list[str]], *, batch_size: int = 256) -> list[SentencePrediction]:
+        """Predictions for non-empty token lists, in input order."""
+        results: list[SentencePrediction | None] = [None] * len(sentences)
+        if len(self._table) > _MAX_TABLE_WORDS:
+            self.clear_cache()
+        rows = [self._table.rows_of(words) for words in sentences]
+        with torch.inference_mode():
+            for indices in length_buckets([len(r) for r in rows], batch_size):
+                batch = self._table.batch([rows[i] for i in indices])
+                with self._precision:
+                    emissions = self.model(batch.words, None, batch.casing, batch.lengths, batch.char_features)
+                emissions = emissions.float()
+                for i, prediction in zip(indices, self._decode(emissions, batch.mask)):
+                    results[i] = prediction
+        return results
+
+    def _decode(self, emissions: torch.Tensor, mask: torch.Tensor) -> list[SentencePrediction]:
+        if self.model.crf is not None:
+            return _crf_predictions(self.model.crf, emissions, mask, self.vocabs.tags.to_list())
+        return _softmax_predictions(emissions, mask, self.vocabs.tags.to_list())
+
+    # --- documents ----------------------------------------------------------------------
+    def predict_documents(
+        self,
+        docs: list[Document],
+        *,
+        batch_size: int = 256,
+        progress: Callable[[int, int], None] | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> list[DocumentPrediction]:
+        """One prediction per document. ``progress(done, total)`` counts sentences. If
+        ``should_stop`` returns True the documents finished so far are returned (a prefix)."""
+        total = sum(len(d.sentences) for d in docs)
+        done = 0
+        results: list[DocumentPrediction] = []
+        for group in _document_groups(docs, _GROUP_SENTENCES):
+            if should_stop is not None and should_stop():
+                break
+            words = [d.sentence_words(k) for d in group for k in range(len(d.sentences))]
+            predictions = iter(self.predict_sentences(words, batch_size=batch_size))
+            for doc in group:
+                results.append(_document_prediction(doc, [next(predictions) for _ in doc.sentences]))
+            done += len(words)
+            if progress is not None:
+                progress(done, total)
+        return results
+
+
+def _document_groups(docs: list[Document], size: int) -> list[list[Document]]:
+    groups, current, count = [], [], 0
+    for doc in docs:
+        current.append(doc)
+        count += len(doc.sentences)
+        if count >= size:
+            groups.append(current)
+            current, count = [], 0
+    if current:
+        groups.append(current)
+    return groups
+
+
+def _document_prediction(doc: Document, predictions: list[SentencePrediction]) -> DocumentPrediction:
+    spans = []
+    for sentence, prediction in zip(doc.sentences, predictions):
+        for first, last, label, confidence in prediction.entities:
+            start = doc.tokens[sentence.start + first].start
+            end = doc.tokens[sentence.start + last - 1].end
+            spans.append(Span(start, end, label, Source.MODEL, confidence))
+    return DocumentPrediction(spans, [p.uncertainty for p in predictions])
+
+
+def _entities(tags: list[str]) -> list[tuple[int, int, str]]:
+    if tags.count("O") == len(tags):  # most sentences: skip the per-token Python loop
+        return []
+    # The metrics' lenient chunk reader also makes sense of invalid softmax sequences.
+    return [(first, last + 1, label) for label, first, last in chunks(tags)]
+
+
+def _clamp(p: float) -> float:
+    return min(1.0, max(0.0, p))
+
+
+def _crf_predictions(crf, emissions, mask, tag_names: list[str]) -> list[SentencePrediction]:
+    paths, best_scores = crf.viterbi(emissions, mask)
+    probs, alphas, betas, log_z = crf.marginals(emissions, mask)
+    entropy = _mean_entropy(probs, mask)
+    # Everything an entity's probability needs, gathered along the best paths in a few tensor
+    # operations (torch only: numpy is not a dependency of the app).
+    length = emissions.size(1)
+    path = torch.tensor([p + [0] * (length - len(p)) for p in paths])
+    on_path = path.unsqueeze(2)
+    alpha = alphas.gather(2, on_path).squeeze(2).tolist()
+    beta = betas.gather(2, on_path).squeeze(2).tolist()
+    # inside[t]: transition into t plus emission at t, summed from the sentence start.
+    transitions = crf.scores()[0].detach().double()
+    inside = transitions[path[:, :-1], path[:, 1:]] + emissions.double().gather(2, on_path).squeeze(2)[:, 1:]
+    cumulative = torch.cat([torch.zeros(len(paths), 1, dtype=torch.float64), inside.cumsum(1)], dim=1).tolist()
+    log_z_list, best_list = log_z.tolist(), best_scores.tolist()
+    results = []
+    for row, row_path in enumerate(paths):
+        tags = [tag_names[i] for i in row_path]
+        entities = []
+        for first, last, label in _entities(tags):
+            score = (alpha[row][first] + beta[row][last - 1] - log_z_list[row]
+                     + cumulative[row][last - 1] - cumulative[row][first])
+            entities.append((first, last, label, _clamp(math.exp(score))))
+        log_p = min(0.0, best_list[row] - log_z_list[row])
+        uncertainty = SentenceUncertainty(_clamp(1.0 - math.exp(log_p)), log_p / len(row_path), entropy[row])
+        results.append(SentencePrediction(tags, entities, uncertainty))
+    return results
+
+
+def _softmax_predictions(emissions, mask, tag_names: list[str]) -> list[SentencePrediction]:
+    log_probs = torch.log_softmax(emissions, dim=2)
+    best_log, best = log_probs.max(dim=2)
+    entropy = _mean_entropy(log_probs.exp() * mask.unsqueeze(2), mask)
+    best_log, best = best_log.tolist(), best.tolist()
+    results = []
+    for row, n in enumerate(mask.sum(1).tolist()):
+        path = best[row][:n]
+        tags = [tag_names[i] for i in path]
+        entities = [
+            (first, last, label, _clamp(math.exp(sum(best_log[row][first:last]))))
+            for first, last, label in _entities(tags)
+        ]
+        log_p = sum(best_log[row][:n])
+        uncertainty = SentenceUncertainty(_clamp(1.0 - math.exp(log_p)), log_p / n, entropy[row])
+        results.append(SentencePrediction(tags, entities, uncertainty))
+    return results
+
+
+def _mean_entropy(probs: torch.Tensor, mask: torch.Tensor) -> list[float]:
+    plogp = torch.where(probs > 0, probs * torch.log(probs.clamp_min(1e-30)), torch.zeros_like(probs))
+    token_entropy = -plogp.sum(2) * mask
+    return (token_entropy.sum(1) / mask.sum(1)).tolist()
+

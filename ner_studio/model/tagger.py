@@ -1,0 +1,116 @@
+"""The network: word, character and casing features → BiLSTM → linear → CRF or softmax.
+
+``forward`` only turns index tensors into emission scores; the loss and decoding are separate
+methods so training, evaluation and confidence estimation share one forward pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+
+import torch
+from torch import Tensor, nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+from ner_studio.model.crf import CRF, scheme_constraints
+from ner_studio.model.vocab import CASINGS, PAD_INDEX
+
+DECODERS = ("crf", "softmax")
+
+
+@dataclass
+class TaggerConfig:
+    """Hyper-parameters that fix the network's shape. Defaults keep old checkpoints loadable
+    when fields are added."""
+
+    num_words: int
+    num_chars: int
+    num_tags: int
+    word_dim: int = 100
+    char_dim: int = 30
+    char_filters: int = 50
+    char_kernel: int = 3
+    casing_dim: int = 10
+    hidden: int = 200
+    layers: int = 1
+    dropout: float = 0.5
+    decoder: str = "crf"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> TaggerConfig:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+class CharCNN(nn.Module):
+    """Max-pooled convolution over each word's characters. Positions past a word's end are
+    masked before pooling so the result does not depend on how wide the batch is padded."""
+
+    def __init__(self, num_chars: int, dim: int, filters: int, kernel: int):
+        super().__init__()
+        self.embedding = nn.Embedding(num_chars, dim, padding_idx=PAD_INDEX)
+        self.conv = nn.Conv1d(dim, filters, kernel, padding=kernel // 2)
+
+    def forward(self, chars: Tensor) -> Tensor:
+        batch, length, width = chars.shape
+        flat = chars.view(batch * length, width)
+        features = self.conv(self.embedding(flat).transpose(1, 2))  # (words, filters, width)
+        real = (flat != PAD_INDEX).unsqueeze(1)
+        features = features.masked_fill(~real, float("-inf")).max(dim=2).values
+        # Padding tokens have no characters at all: give them zeros instead of -inf.
+        features = features.masked_fill(~real.any(dim=2), 0.0)
+        return features.view(batch, length, -1)
+
+
+class BiLSTMTagger(nn.Module):
+    def __init__(self, config: TaggerConfig, tag_names: list[str], scheme: str = "bioes"):
+        super().__init__()
+        if config.decoder not in DECODERS:
+            raise ValueError(f"decoder must be one of {DECODERS}, not {config.decoder!r}")
+        self.config = config
+        self.word_embedding = nn.Embedding(config.num_words, config.word_dim, padding_idx=PAD_INDEX)
+        self.char_features = CharCNN(config.num_chars, config.char_dim, config.char_filters, config.char_kernel)
+        self.casing_embedding = nn.Embedding(len(CASINGS), config.casing_dim, padding_idx=PAD_INDEX)
+        self.dropout = nn.Dropout(config.dropout)
+        features = config.word_dim + config.char_filters + config.casing_dim
+        self.lstm = nn.LSTM(
+            features,
+            config.hidden,
+            num_layers=config.layers,
+            bidirectional=True,
+            batch_first=True,
+            dropout=config.dropout if config.layers > 1 else 0.0,
+        )
+        self.output = nn.Linear(2 * config.hidden, config.num_tags)
+        self.crf = CRF(config.num_tags, *scheme_constraints(tag_names, scheme)) if config.decoder == "crf" else None
+
+    def forward(
+        self, words: Tensor, chars: Tensor | None, casing: Tensor, lengths: Tensor, char_features: Tensor | None = None
+    ) -> Tensor:
+        """Emission scores ``(batch, time, tags)`` for ``words``/``casing`` ``(batch, time)``,
+        ``chars`` ``(batch, time, width)`` and ``lengths`` ``(batch,)`` (on the CPU).
+        ``char_features`` ``(batch, time, filters)`` can replace ``chars``: a word's character
+        features never depend on its context, so prediction computes them once per distinct word."""
+        if char_features is None:
+            char_features = self.char_features(chars)
+        features = torch.cat([self.word_embedding(words), char_features, self.casing_embedding(casing)], dim=2)
+        packed = pack_padded_sequence(self.dropout(features), lengths, batch_first=True, enforce_sorted=False)
+        hidden, _ = pad_packed_sequence(self.lstm(packed)[0], batch_first=True, total_length=words.size(1))
+        return self.output(self.dropout(hidden))
+
+    def loss(self, emissions: Tensor, tags: Tensor, mask: Tensor) -> Tensor:
+        """Mean over sentences of the sentence's negative log-likelihood."""
+        if self.crf is not None:
+            return self.crf.neg_log_likelihood(emissions, tags, mask) / emissions.size(0)
+        token_losses = nn.functional.cross_entropy(emissions.transpose(1, 2), tags, reduction="none")
+        return (token_losses * mask).sum() / emissions.size(0)
+
+    def decode(self, emissions: Tensor, mask: Tensor) -> list[list[int]]:
+        """Best tag indices per sentence, without padding."""
+        if self.crf is not None:
+            return self.crf.viterbi(emissions, mask)[0]
+        best = emissions.argmax(dim=2).tolist()
+        return [row[:n] for row, n in zip(best, mask.sum(1).tolist())]

@@ -1,0 +1,177 @@
+"""Training loop: shuffled mini-batches, Adam, gradient clipping, early stopping.
+
+The loop reports through one callback (``TrainingProgress`` after every batch and every epoch)
+and checks ``should_stop`` before every batch, so a GUI worker can draw a live plot and cancel
+within one batch. The weights of the best epoch (by dev loss unless told otherwise) are put
+back into the model at the end.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import random
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import torch
+
+from ner_studio.core.metrics import evaluate_tags
+from ner_studio.model.batching import EncodedSentence, collate, length_buckets
+from ner_studio.model.tagger import BiLSTMTagger
+from ner_studio.model.vocab import UNK_INDEX, Vocabularies
+
+MONITORS = ("dev_loss", "dev_f1")
+
+
+@dataclass
+class TrainingConfig:
+    epochs: int = 50
+    batch_size: int = 16
+    learning_rate: float = 1e-3
+    clip: float = 5.0
+    patience: int = 8
+    seed: int = 13
+    # Probability of replacing a word seen once in training by <unk>, so the model learns
+    # what to do with unknown words (they are common at test time).
+    singleton_unk: float = 0.5
+    threads: int | None = None
+    monitor: str = "dev_loss"
+    eval_batch_size: int = 128
+
+
+@dataclass
+class TrainingProgress:
+    phase: str  # "batch" or "epoch"
+    epoch: int  # 1-based
+    epochs: int
+    batch: int  # 1-based within the epoch
+    batches: int
+    loss: float  # mean training loss so far this epoch
+    eta_seconds: float  # upper bound: assumes every remaining epoch runs
+    dev_loss: float | None = None  # set on "epoch"
+    dev_f1: float | None = None
+    best_epoch: int | None = None
+
+
+@dataclass
+class TrainingResult:
+    best_epoch: int
+    best_dev_loss: float
+    best_dev_f1: float
+    epochs_run: int
+    seconds: float
+    cancelled: bool
+    history: list[dict] = field(default_factory=list)
+
+
+def evaluate_encoded(
+    model: BiLSTMTagger, vocabs: Vocabularies, sentences: list[EncodedSentence], batch_size: int = 128
+) -> tuple[float, float]:
+    """``(mean loss per sentence, entity F1)`` of ``model`` on tagged sentences."""
+    was_training = model.training
+    model.eval()
+    total_loss, gold, predicted = 0.0, [], []
+    with torch.inference_mode():
+        for indices in length_buckets([len(s) for s in sentences], batch_size):
+            batch = collate([sentences[i] for i in indices])
+            emissions = model(*batch.inputs())
+            total_loss += float(model.loss(emissions, batch.tags, batch.mask)) * len(indices)
+            for i, path in zip(indices, model.decode(emissions, batch.mask)):
+                gold.append(vocabs.decode_tags(sentences[i].tags))
+                predicted.append(vocabs.decode_tags(path))
+    model.train(was_training)
+    return total_loss / max(len(sentences), 1), evaluate_tags(gold, predicted).overall.f1
+
+
+def _with_unknown_singletons(
+    sentence: EncodedSentence, singletons: set[int], probability: float, rng: random.Random
+) -> EncodedSentence:
+    if probability <= 0:
+        return sentence
+    words = [UNK_INDEX if w in singletons and rng.random() < probability else w for w in sentence.words]
+    return EncodedSentence(words, sentence.chars, sentence.casing, sentence.tags)
+
+
+def _step(model: BiLSTMTagger, optimizer: torch.optim.Optimizer, batch, clip: float) -> float:
+    """One gradient step; returns the batch loss."""
+    optimizer.zero_grad()
+    loss = model.loss(model(*batch.inputs()), batch.tags, batch.mask)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
+    optimizer.step()
+    return loss.item()
+
+
+def train_model(
+    model: BiLSTMTagger,
+    vocabs: Vocabularies,
+    train_set: list[EncodedSentence],
+    dev_set: list[EncodedSentence],
+    config: TrainingConfig,
+    *,
+    callback: Callable[[TrainingProgress], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> TrainingResult:
+    """Train ``model`` in place and leave it holding the best epoch's weights."""
+    if config.monitor not in MONITORS:
+        raise ValueError(f"monitor must be one of {MONITORS}, not {config.monitor!r}")
+    if config.threads:
+        torch.set_num_threads(config.threads)
+    torch.manual_seed(config.seed)
+    rng = random.Random(config.seed)
+    counts = Counter(w for s in train_set for w in s.words)
+    singletons = {w for w, n in counts.items() if n == 1}
+    optimizer = torch.optim.Adam(model.parameters(), lr=config.learning_rate)
+    batches_per_epoch = math.ceil(len(train_set) / config.batch_size)
+    started = time.monotonic()
+    best = {"epoch": 0, "dev_loss": math.inf, "dev_f1": -1.0, "state": copy.deepcopy(model.state_dict())}
+    history: list[dict] = []
+    stale = 0
+    batches_done = 0
+    cancelled = False
+    epoch = 0
+    for epoch in range(1, config.epochs + 1):
+        model.train()
+        order = list(range(len(train_set)))
+        rng.shuffle(order)
+        epoch_loss = 0.0
+        for number, start in enumerate(range(0, len(order), config.batch_size), start=1):
+            if should_stop is not None and should_stop():
+                cancelled = True
+                break
+            chosen = [train_set[i] for i in order[start : start + config.batch_size]]
+            batch = collate([_with_unknown_singletons(s, singletons, config.singleton_unk, rng) for s in chosen])
+            epoch_loss += _step(model, optimizer, batch, config.clip)
+            batches_done += 1
+            if callback is not None:
+                elapsed = time.monotonic() - started
+                remaining = config.epochs * batches_per_epoch - batches_done
+                callback(TrainingProgress("batch", epoch, config.epochs, number, batches_per_epoch,
+                                          epoch_loss / number, elapsed / batches_done * remaining))
+        if cancelled:
+            break
+        dev_loss, dev_f1 = evaluate_encoded(model, vocabs, dev_set, config.eval_batch_size)
+        improved = dev_loss < best["dev_loss"] if config.monitor == "dev_loss" else dev_f1 > best["dev_f1"]
+        if improved:
+            best = {"epoch": epoch, "dev_loss": dev_loss, "dev_f1": dev_f1,
+                    "state": copy.deepcopy(model.state_dict())}
+            stale = 0
+        else:
+            stale += 1
+        elapsed = time.monotonic() - started
+        history.append({"epoch": epoch, "loss": epoch_loss / batches_per_epoch, "dev_loss": dev_loss,
+                        "dev_f1": dev_f1, "seconds": elapsed})
+        if callback is not None:
+            remaining = (config.epochs - epoch) * batches_per_epoch
+            callback(TrainingProgress("epoch", epoch, config.epochs, batches_per_epoch, batches_per_epoch,
+                                      epoch_loss / batches_per_epoch, elapsed / batches_done * remaining,
+                                      dev_loss, dev_f1, best["epoch"]))
+        if stale >= config.patience:
+            break
+    model.load_state_dict(best["state"])
+    model.eval()
+    return TrainingResult(best["epoch"], best["dev_loss"], best["dev_f1"], len(history),
+                          time.monotonic() - started, cancelled, history)

@@ -1,0 +1,104 @@
+"""Every finished fine-tuning run becomes a new model file; none is ever overwritten.
+
+Files live in ``<user data dir>/models`` and are named by time (``model-20240501-142233.pt``,
+then ``-2``, ``-3``... if that name is taken); the name is reserved with an exclusive create
+before the atomic save, so two windows training at once cannot pick the same file. The
+checkpoint's metadata says where the model came from (parent file and project version), what
+it learned from (documents, sentences), how long (epochs) and how well (dev scores per label).
+
+:func:`save_version` runs in the training worker; :func:`record_version` writes the project and
+so runs in the thread that opened it.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ner_studio.core.locations import user_data_dir
+from ner_studio.core.project import Project
+from ner_studio.model.checkpoint import save_checkpoint
+from ner_studio.model.finetune import FinetuneResult
+
+MODELS_FOLDER = "models"
+
+
+@dataclass(frozen=True)
+class Parent:
+    path: str | None
+    version_id: int | None = None  # in the project's model_versions, if it is one
+
+    @property
+    def name(self) -> str:
+        return Path(self.path).stem if self.path else "new model"
+
+
+@dataclass(frozen=True)
+class SavedVersion:
+    path: Path
+    metadata: dict
+    metrics: dict  # what the project stores: dev scores, parent, data, epochs
+
+
+def models_dir() -> Path:
+    return user_data_dir() / MODELS_FOLDER
+
+
+def reserve_model_path(folder: Path | None = None, *, stamp: str | None = None) -> Path:
+    """A new, empty file in ``folder`` that nobody else will pick (created exclusively)."""
+    folder = folder if folder is not None else models_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = stamp or time.strftime("%Y%m%d-%H%M%S")
+    number = 1
+    while True:
+        path = folder / (f"model-{stamp}.pt" if number == 1 else f"model-{stamp}-{number}.pt")
+        try:
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+            return path
+        except FileExistsError:
+            number += 1
+
+
+def version_metrics(result: FinetuneResult, parent: Parent, documents: list[str]) -> dict:
+    """The summary the Models panel shows; also stored in the checkpoint's metadata."""
+    data = result.loaded.metadata.get("data", {})
+    return {
+        "parent_path": parent.path,
+        "parent_version": parent.version_id,
+        "documents": documents,
+        "train_sentences": data.get("train_sentences"),
+        "dev_sentences": data.get("dev_sentences"),
+        "base_sentences": data.get("base_sentences"),
+        "new_labels": result.new_labels,
+        "epochs": result.training.epochs_run,
+        "best_epoch": result.training.best_epoch,
+        "seconds": round(result.training.seconds, 1),
+        "created": result.loaded.metadata.get("created"),
+        "dev": result.dev_scores.to_dict(),
+    }
+
+
+def save_version(result: FinetuneResult, parent: Parent, documents: list[str],
+                 folder: Path | None = None) -> SavedVersion:
+    """Write the fine-tuned model to a new file (never an existing one)."""
+    metrics = version_metrics(result, parent, documents)
+    metadata = {**result.loaded.metadata, "parent": {"path": parent.path, "version_id": parent.version_id},
+                "documents": documents}
+    path = reserve_model_path(folder)
+    loaded = result.loaded
+    try:
+        save_checkpoint(path, loaded.model, loaded.vocabs, loaded.labels, loaded.scheme, metadata)
+    except BaseException:
+        path.unlink(missing_ok=True)  # the reserved empty file is no model: do not leave it
+        raise
+    return SavedVersion(path, metadata, metrics)
+
+
+def record_version(project: Project, saved: SavedVersion, parent: Parent) -> int:
+    """Add the saved model to the project's versions; returns its version id."""
+    f1 = saved.metrics.get("dev", {}).get("overall", {}).get("f1")
+    notes = f"fine-tuned from {parent.name}" + (f", dev F1 {100 * f1:.1f}" if f1 is not None else "")
+    return project.add_model_version(saved.path, parent_id=parent.version_id, metrics=saved.metrics,
+                                     notes=notes)

@@ -1,0 +1,146 @@
+"""Plain library functions the CLI, the scripts and the GUI call: documents in, a trained
+tagger or scores out. Documents carry spans; tags exist only here, at the model's edge."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import torch
+
+from ner_studio import __version__
+from ner_studio.core.document import Document
+from ner_studio.core.errors import NerStudioError
+from ner_studio.core.metrics import Evaluation, evaluate_tags
+from ner_studio.core.tags import document_tags, token_spans_to_tags
+from ner_studio.model.batching import encode_sentence
+from ner_studio.model.checkpoint import LoadedModel, save_checkpoint
+from ner_studio.model.predict import Tagger
+from ner_studio.model.tagger import BiLSTMTagger, TaggerConfig
+from ner_studio.model.training import TrainingConfig, TrainingProgress, TrainingResult, train_model
+from ner_studio.model.vectors import initialise_embedding, read_vectors
+from ner_studio.model.vocab import Vocabularies
+
+MODEL_SCHEME = "bioes"  # richer than IOB2 for the CRF: entity ends are explicit states
+
+
+@dataclass
+class Examples:
+    words: list[list[str]]
+    tags: list[list[str]]  # in MODEL_SCHEME
+
+
+def examples_from_documents(docs: list[Document]) -> Examples:
+    """Every sentence of every document with its tags (derived from the spans)."""
+    words, tags = [], []
+    for doc in docs:
+        for k, sentence_tags in enumerate(document_tags(doc, MODEL_SCHEME)):
+            words.append(doc.sentence_words(k))
+            tags.append(sentence_tags)
+    return Examples(words, tags)
+
+
+def entity_labels(tag_names: list[str]) -> list[str]:
+    return sorted({t[2:] for t in tag_names if t != "O"})
+
+
+def _tag_inventory(examples: Examples) -> list[str]:
+    """Every BIOES tag of every label seen, so a label seen only as single-token entities can
+    still be predicted as a multi-token one."""
+    labels = entity_labels([t for seq in examples.tags for t in seq])
+    return ["O", *(f"{p}-{label}" for label in labels for p in "BIES")]
+
+
+def train_tagger(
+    train_docs: list[Document],
+    dev_docs: list[Document],
+    *,
+    config: dict | None = None,
+    training: TrainingConfig | None = None,
+    vectors: str | Path | None = None,
+    callback: Callable[[TrainingProgress], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    checkpoint: str | Path | None = None,
+) -> tuple[LoadedModel, TrainingResult]:
+    """Build vocabularies from ``train_docs``, train, and return the best model with its
+    metadata. ``config`` holds :class:`TaggerConfig` fields other than the sizes. With
+    ``checkpoint``, the best model so far is saved there after every improving epoch, so a
+    long run that is stopped or crashes still leaves a usable model."""
+    training = training or TrainingConfig()
+    train, dev = examples_from_documents(train_docs), examples_from_documents(dev_docs)
+    if not train.words:
+        raise NerStudioError("no training sentences: the training documents are empty")
+    if not dev.words:
+        raise NerStudioError("no development sentences: early stopping needs a dev set")
+    inventory = _tag_inventory(train)
+    if len(inventory) == 1:
+        raise NerStudioError("the training documents contain no entities to learn from")
+    vocabs = Vocabularies.build(train.words, [inventory])
+    options = dict(config or {})
+    found_vectors = None
+    if vectors is not None:
+        wanted = set(vocabs.words)
+        table, dimension = read_vectors(vectors, wanted)
+        options["word_dim"] = dimension
+        found_vectors = table
+    tagger_config = TaggerConfig(len(vocabs.words), len(vocabs.chars), len(vocabs.tags), **options)
+    torch.manual_seed(training.seed)
+    model = BiLSTMTagger(tagger_config, vocabs.tags.to_list(), MODEL_SCHEME)
+    vector_rows = initialise_embedding(model.word_embedding, vocabs.words, found_vectors) if found_vectors else 0
+
+    def encode(examples: Examples) -> list:
+        return [encode_sentence(vocabs, w, t) for w, t in zip(examples.words, examples.tags)]
+
+    def report(progress: TrainingProgress) -> None:
+        if checkpoint is not None and progress.phase == "epoch" and progress.best_epoch == progress.epoch:
+            partial = {**base_metadata, "result": {"best_epoch": progress.epoch, "dev_loss": progress.dev_loss,
+                                                   "dev_f1": progress.dev_f1, "finished": False}}
+            save_checkpoint(checkpoint, model, vocabs, entity_labels(vocabs.tags.to_list()), MODEL_SCHEME, partial)
+        if callback is not None:
+            callback(progress)
+
+    base_metadata = {
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "ner_studio_version": __version__,
+        "training": {**training.__dict__},
+        "data": {"train_sentences": len(train.words), "dev_sentences": len(dev.words),
+                 "train_tokens": sum(map(len, train.words)),
+                 "vectors": str(vectors) if vectors else None, "vector_rows": vector_rows},
+    }
+    result = train_model(model, vocabs, encode(train), encode(dev), training,
+                         callback=report, should_stop=should_stop)
+    metadata = {
+        **base_metadata,
+        "result": {"best_epoch": result.best_epoch, "dev_loss": result.best_dev_loss,
+                   "dev_f1": result.best_dev_f1, "epochs_run": result.epochs_run,
+                   "seconds": round(result.seconds, 1), "cancelled": result.cancelled,
+                   "finished": True},
+        "history": result.history,
+    }
+    loaded = LoadedModel(model, vocabs, entity_labels(vocabs.tags.to_list()), MODEL_SCHEME, metadata)
+    return loaded, result
+
+
+def predicted_tags(tagger: Tagger, docs: list[Document], *, batch_size: int = 256,
+                   progress: Callable[[int, int], None] | None = None) -> list[list[str]]:
+    """IOB2 tags the model predicts for every sentence of ``docs``."""
+    words = [doc.sentence_words(k) for doc in docs for k in range(len(doc.sentences))]
+    tags = []
+    step = max(batch_size * 16, 1)
+    for start in range(0, len(words), step):
+        for sentence, prediction in zip(words[start : start + step],
+                                        tagger.predict_sentences(words[start : start + step], batch_size=batch_size)):
+            spans = [(i, j, label) for i, j, label, _ in prediction.entities]
+            tags.append(token_spans_to_tags(len(sentence), spans, "iob2"))
+        if progress is not None:
+            progress(min(start + step, len(words)), len(words))
+    return tags
+
+
+def evaluate_tagger(tagger: Tagger, docs: list[Document], *, batch_size: int = 256,
+                    progress: Callable[[int, int], None] | None = None) -> Evaluation:
+    """Entity-level scores of ``tagger`` against the spans of ``docs``."""
+    gold = [tags for doc in docs for tags in document_tags(doc, "iob2")]
+    return evaluate_tags(gold, predicted_tags(tagger, docs, batch_size=batch_size, progress=progress))

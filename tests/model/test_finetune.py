@@ -1,0 +1,173 @@
+"""Fine-tuning from a trained model: growing layers, new labels, NaN, cancel, versions."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from ner_studio.core.document import Document, Sentence
+from ner_studio.core.errors import TrainingError
+from ner_studio.core.project import Project
+from ner_studio.core.spans import Span
+from ner_studio.core.tags import tags_to_token_spans
+from ner_studio.model.batching import collate, encode_sentence
+from ner_studio.model.checkpoint import load_checkpoint
+from ner_studio.model.finetune import (
+    FinetuneOptions, document_sentences, finetune, grow_model, grow_vocabularies,
+)
+from ner_studio.model.predict import Tagger
+from ner_studio.model.tagger import BiLSTMTagger
+from ner_studio.model.training import TrainingConfig
+from ner_studio.model.versions import Parent, record_version, reserve_model_path, save_version
+from ner_studio.model.workflow import train_tagger
+
+from tests.model.conftest import TINY_CORPUS
+
+TINY_NETWORK = {"word_dim": 16, "char_dim": 8, "char_filters": 8, "casing_dim": 4, "hidden": 16}
+# Sentences with a label (DATE) the parent never saw, in words it mostly never saw either.
+DATE_CORPUS = [
+    ("John Smith came on Monday .", "B-PER E-PER O O S-DATE O"),
+    ("Mary left Paris on Friday", "S-PER O S-LOC O S-DATE"),
+    ("the meeting is on Monday", "O O O O S-DATE"),
+    ("Berlin closed on Friday .", "S-LOC O O S-DATE O"),
+    ("on Tuesday Acme Corp hired Mary", "O S-DATE B-ORG E-ORG O S-PER"),
+    ("nothing happened on Tuesday", "O O O S-DATE"),
+]
+
+
+def tagged_document(words: str, tags: str) -> Document:
+    words, tags = words.split(), tags.split()
+    starts, position = [], 0
+    for word in words:
+        starts.append(position)
+        position += len(word) + 1
+    tokens = [(s, s + len(w)) for s, w in zip(starts, words)]
+    spans = [Span(tokens[i][0], tokens[j - 1][1], label) for i, j, label in tags_to_token_spans(tags, "bioes")]
+    return Document(" ".join(words), tokens, [Sentence(0, len(tokens))], spans)
+
+
+def documents(corpus) -> list[Document]:
+    return [tagged_document(words, tags) for words, tags in corpus]
+
+
+@pytest.fixture(scope="module")
+def parent():
+    docs = documents(TINY_CORPUS)
+    loaded, _ = train_tagger(docs, docs, config=TINY_NETWORK,
+                             training=TrainingConfig(epochs=25, batch_size=4, patience=25, singleton_unk=0.0,
+                                                     learning_rate=0.03, threads=1))
+    return loaded
+
+
+def quick_options(**changes) -> FinetuneOptions:
+    values = dict(epochs=40, patience=40, batch_size=2, learning_rate=0.03, singleton_unk=0.0,
+                  min_sentences=1, threads=1)
+    values.update(changes)
+    return FinetuneOptions(**values)
+
+
+def state_copy(model) -> dict:
+    return {k: v.clone() for k, v in model.state_dict().items()}
+
+
+def test_grown_model_scores_known_tags_exactly_as_the_parent(parent):
+    new = document_sentences(documents(DATE_CORPUS), "bioes")
+    vocabs, new_labels = grow_vocabularies(parent.vocabs, new, "bioes")
+    assert new_labels == ["DATE"]
+    assert len(vocabs.tags) == len(parent.vocabs.tags) + 4
+    assert vocabs.words.to_list()[: len(parent.vocabs.words)] == parent.vocabs.words.to_list()
+    grown = grow_model(parent, vocabs).eval()
+    words = "Mary visited Berlin with Acme Corp .".split()
+    batch_old = collate([encode_sentence(parent.vocabs, words)])
+    batch_new = collate([encode_sentence(vocabs, words)])
+    with torch.no_grad():
+        old = parent.model.eval()(*batch_old.inputs())
+        new_emissions = grown(*batch_new.inputs())
+    assert torch.allclose(new_emissions[..., : old.size(2)], old, atol=1e-6)
+
+
+def test_a_new_word_starts_as_the_parents_unknown_word(parent):
+    new = document_sentences(documents(DATE_CORPUS), "bioes")
+    vocabs, _ = grow_vocabularies(parent.vocabs, new, "bioes")
+    grown = grow_model(parent, vocabs)
+    monday = vocabs.words.index("monday")
+    assert monday >= len(parent.vocabs.words)
+    assert torch.equal(grown.word_embedding.weight[monday], parent.model.word_embedding.weight[1])
+
+
+def test_finetuning_on_a_new_label_makes_the_model_predict_it_and_keeps_the_parent(parent):
+    before = state_copy(parent.model)
+    progress = []
+    result = finetune(parent, documents(DATE_CORPUS + TINY_CORPUS), dev_docs=documents(DATE_CORPUS),
+                      options=quick_options(), callback=progress.append)
+    assert result.new_labels == ["DATE"] and "DATE" in result.loaded.labels
+    assert not result.cancelled and result.new_words > 0
+    assert {p.phase for p in progress} == {"batch", "epoch"}
+    tagger = Tagger(result.loaded)
+    [prediction] = tagger.predict_sentences(["Mary came on Friday".split()])
+    assert (3, 4, "DATE") in [(i, j, label) for i, j, label, _ in prediction.entities]
+    assert result.dev_scores.per_label["DATE"].f1 > 0.5
+    assert all(torch.equal(before[k], v) for k, v in parent.model.state_dict().items())
+
+
+def test_nan_loss_stops_with_a_clear_error_and_the_parent_is_unchanged(parent, monkeypatch):
+    before = state_copy(parent.model)
+    monkeypatch.setattr(BiLSTMTagger, "loss", lambda self, emissions, tags, mask: emissions.sum() * float("nan"))
+    with pytest.raises(TrainingError, match="loss became nan in epoch 1, batch 1"):
+        finetune(parent, documents(DATE_CORPUS), options=quick_options())
+    assert all(torch.equal(before[k], v) for k, v in parent.model.state_dict().items())
+
+
+def test_too_few_reviewed_sentences_say_what_is_missing(parent):
+    with pytest.raises(TrainingError, match="at least 10 reviewed sentences and there are 6: review 4 more"):
+        finetune(parent, documents(DATE_CORPUS), options=quick_options(min_sentences=10))
+
+
+def test_cancel_stops_within_one_batch(parent):
+    checks = []
+
+    def should_stop() -> bool:
+        checks.append(1)
+        return len(checks) > 3
+
+    batches = []
+    result = finetune(parent, documents(DATE_CORPUS + TINY_CORPUS), options=quick_options(),
+                      callback=lambda p: batches.append(p) if p.phase == "batch" else None,
+                      should_stop=should_stop)
+    assert result.cancelled
+    assert len(batches) == 3
+
+
+def test_held_out_dev_sentences_come_from_the_reviewed_ones(parent):
+    result = finetune(parent, documents(DATE_CORPUS + TINY_CORPUS),
+                      base_docs=documents(TINY_CORPUS), options=quick_options(epochs=1, dev_fraction=0.25))
+    data = result.loaded.metadata["data"]
+    assert data["dev_sentences"] == 4 and data["base_sentences"] == 8
+    assert data["train_sentences"] == 14 - 4 + 8
+
+
+def test_versions_are_new_files_loadable_and_recorded(parent, tmp_path):
+    result = finetune(parent, documents(DATE_CORPUS), options=quick_options(epochs=2))
+    first = save_version(result, Parent(None), ["dates.txt"], tmp_path)
+    second = save_version(result, Parent(str(first.path)), ["dates.txt"], tmp_path)
+    assert first.path != second.path and first.path.exists() and second.path.exists()
+    loaded = load_checkpoint(second.path)
+    assert loaded.metadata["parent"]["path"] == str(first.path)
+    assert loaded.metadata["documents"] == ["dates.txt"]
+    assert "DATE" in loaded.labels
+    with Project.create(tmp_path / "p.nerstudio") as project:
+        first_id = record_version(project, first, Parent(None))
+        second_id = record_version(project, second, Parent(str(first.path), first_id))
+        versions = project.model_versions()
+    assert [v.version_id for v in versions] == [first_id, second_id]
+    assert versions[1].parent_id == first_id
+    assert versions[1].metrics["epochs"] == 2
+    assert "overall" in versions[1].metrics["dev"] and "DATE" in versions[1].metrics["new_labels"]
+
+
+def test_a_reserved_name_is_never_reused(tmp_path):
+    first = reserve_model_path(tmp_path, stamp="20240101-000000")
+    first.write_bytes(b"a model")
+    second = reserve_model_path(tmp_path, stamp="20240101-000000")
+    assert second.name == "model-20240101-000000-2.pt"
+    assert first.read_bytes() == b"a model"

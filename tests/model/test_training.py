@@ -1,0 +1,53 @@
+import pytest
+
+from ner_studio.model.training import TrainingConfig, evaluate_encoded, train_model
+from tests.model.conftest import make_model
+
+FAST = dict(epochs=25, batch_size=4, learning_rate=0.05, patience=5, singleton_unk=0.0, monitor="dev_f1")
+
+
+@pytest.mark.parametrize("decoder", ["crf", "softmax"])
+def test_a_model_overfits_a_tiny_corpus(vocabs, encoded, decoder):
+    model = make_model(vocabs, decoder, dropout=0.0)
+    result = train_model(model, vocabs, encoded, encoded, TrainingConfig(**FAST))
+    assert result.best_dev_f1 == 1.0
+    assert evaluate_encoded(model, vocabs, encoded)[1] == 1.0
+
+
+def test_training_is_reproducible(vocabs, encoded):
+    config = TrainingConfig(**{**FAST, "epochs": 3})
+    first, second = make_model(vocabs), make_model(vocabs)
+    train_model(first, vocabs, encoded, encoded, config)
+    train_model(second, vocabs, encoded, encoded, config)
+    for (name, a), (_, b) in zip(first.state_dict().items(), second.state_dict().items()):
+        assert a.equal(b), name
+
+
+def test_callback_reports_batches_and_epochs(vocabs, encoded):
+    seen = []
+    train_model(make_model(vocabs), vocabs, encoded, encoded, TrainingConfig(**{**FAST, "epochs": 2}),
+                callback=seen.append)
+    batches = [p for p in seen if p.phase == "batch"]
+    epochs = [p for p in seen if p.phase == "epoch"]
+    assert [(p.epoch, p.batch, p.batches) for p in batches] == [(1, 1, 2), (1, 2, 2), (2, 1, 2), (2, 2, 2)]
+    assert [p.epoch for p in epochs] == [1, 2]
+    assert all(p.dev_loss is not None and 0 <= p.dev_f1 <= 1 and p.eta_seconds >= 0 for p in epochs)
+    assert epochs[-1].eta_seconds == 0
+
+
+def test_cancel_is_checked_every_batch(vocabs, encoded):
+    seen = []
+    result = train_model(make_model(vocabs), vocabs, encoded, encoded, TrainingConfig(**FAST),
+                         callback=seen.append, should_stop=lambda: sum(p.phase == "batch" for p in seen) >= 3)
+    assert result.cancelled
+    assert len([p for p in seen if p.phase == "batch"]) == 3
+
+
+def test_early_stopping_keeps_the_best_epoch(vocabs, encoded):
+    config = TrainingConfig(**{**FAST, "learning_rate": 0.5, "patience": 2, "monitor": "dev_loss"})
+    model = make_model(vocabs)
+    result = train_model(model, vocabs, encoded, encoded, config)
+    losses = [h["dev_loss"] for h in result.history]
+    assert result.best_epoch == 1 + losses.index(min(losses))
+    assert result.epochs_run <= result.best_epoch + 2
+    assert evaluate_encoded(model, vocabs, encoded)[0] == pytest.approx(min(losses), rel=1e-5)
