@@ -1,0 +1,140 @@
+"""A 1 MB plain-text document (~200k tokens) in the real main window, offscreen.
+
+Prints: seconds to open + tag + show it highlighted (model already loaded, as it is after the
+first document of a session; the cold model load is printed separately), milliseconds for the
+view to update after a relabel, and the peak RSS. Targets: < 2 s, < 50 ms, < 600 MB.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/gui_big_document.py [--model PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+FIRST = ["Karin", "Daniel", "Hannah", "Rui", "Maria", "John", "Aiko", "Pedro", "Fatima", "Lars"]
+LAST = ["Olsson", "Okafor", "Whitcombe", "Costa", "Silva", "Smith", "Tanaka", "Alves", "Haddad", "Berg"]
+PLACES = ["Lisbon", "Auckland", "Madrid", "London", "Cascais", "Berlin", "Nairobi", "Osaka", "Lima", "Oslo"]
+ORGS = ["Meridian Capital", "the Regatta Council", "Atlantica Energia", "the European Union", "Nordic Rail"]
+VERBS = ["met", "visited", "criticised", "praised", "called", "thanked", "joined", "left"]
+FILLER = ("on Tuesday after talks that lasted most of the week , officials said , adding that "
+          "more details would follow in the coming days").split()
+
+
+def big_text(target_bytes: int = 1_000_000, seed: int = 7) -> str:
+    """News-like paragraphs full of names, about ``target_bytes`` long."""
+    rng = random.Random(seed)
+    paragraphs, size = [], 0
+    while size < target_bytes:
+        sentences = []
+        for _ in range(rng.randint(3, 6)):
+            person = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+            words = [person, rng.choice(VERBS), rng.choice(ORGS), "in", rng.choice(PLACES),
+                     *rng.sample(FILLER, rng.randint(6, 14))]
+            sentences.append(" ".join(words) + " .")
+        paragraph = " ".join(sentences)
+        paragraphs.append(paragraph)
+        size += len(paragraph) + 2
+    return "\n\n".join(paragraphs)
+
+
+def wait(app, condition, timeout: float = 120.0) -> None:
+    deadline = time.perf_counter() + timeout
+    while not condition():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the window did not finish in time")
+        app.processEvents()
+        time.sleep(0.001)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, help="model file (default: the bundled model)")
+    parser.add_argument("--size", type=int, default=1_000_000, help="document size in bytes")
+    args = parser.parse_args()
+
+    folder = Path(tempfile.mkdtemp(prefix="ner-studio-bench-"))
+    os.environ["NER_STUDIO_DATA_DIR"] = str(folder / "data")
+    os.environ["NER_STUDIO_CONFIG_DIR"] = str(folder / "config")
+    from ner_studio.gui import app as gui_app
+    from ner_studio.gui.prediction import bundled_model_path
+
+    model = args.model or bundled_model_path()
+    if model is None or not Path(model).exists():
+        print("no model: pass --model PATH (the bundled resources/models/default.pt is missing)")
+        return 2
+    gui_app.bundled_model_path = lambda: Path(model)
+    document = folder / "big.txt"
+    document.write_text(big_text(args.size), encoding="utf-8")
+
+    qt_app = gui_app.application()
+    gui_app.add_sample = lambda window: None  # start empty: only the big document is timed
+    window = gui_app.create_main_window([])
+    workspace = window.workspace
+    started = time.perf_counter()
+    workspace.model.predictor()
+    print(f"model load (cold, once per session): {time.perf_counter() - started:.2f} s  [{Path(model).name}]")
+
+    marks = {}
+    workspace.documents_opened.connect(lambda ids: marks.setdefault("shown", time.perf_counter()))
+    workspace.prediction_progress.connect(lambda done, total: marks.__setitem__("tagged", time.perf_counter()))
+
+    def first_highlights(_doc_id) -> None:
+        if window.doc is not None and window.doc.spans and "first" not in marks:
+            window.view.viewport().repaint()
+            marks["first"] = time.perf_counter()
+
+    workspace.document_updated.connect(first_highlights)
+    # A timer probe: the longest gap between its ticks is the longest time the UI was frozen.
+    from PySide6.QtCore import QTimer
+
+    ticks = [time.perf_counter()]
+    probe = QTimer()
+    probe.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    probe.start(5)
+    started = time.perf_counter()
+    window.open_paths([document])
+    wait(qt_app, lambda: window.doc is not None and window.doc.spans and not workspace.is_predicting()
+         and not workspace.is_importing())
+    window.view.viewport().repaint()
+    finished = time.perf_counter()
+    probe.stop()
+    stall = max(b - a for a, b in zip(ticks, ticks[1:]))
+    doc = window.doc
+    print(f"document: {len(doc.text) / 1e6:.2f} MB, {len(doc.tokens)} tokens, {len(doc.spans)} entities")
+    print(f"open + first screens highlighted: {marks['first'] - started:.2f} s  (the rest is tagged behind)")
+    print(f"open + tag all + show highlighted: {finished - started:.2f} s  (target < 2 s)")
+    print(f"  read, tokenize, store, show text: {marks['shown'] - started:.2f} s; "
+          f"tagging (worker): {marks['tagged'] - marks['shown']:.2f} s; "
+          f"apply + highlight: {finished - marks['tagged']:.2f} s")
+    print(f"longest UI stall meanwhile: {stall * 1000:.0f} ms (reading and tagging run in worker threads)")
+
+    timings = []
+    for k in range(21):
+        span = doc.spans[len(doc.spans) // 2 + k]
+        window.view.jump_to(span)
+        qt_app.processEvents()
+        label = "ORG" if span.label != "ORG" else "PER"
+        started = time.perf_counter()
+        window.label_selection(label)
+        window.view.viewport().repaint()  # paint now, synchronously, as the user will see it
+        timings.append((time.perf_counter() - started) * 1000)
+    print(f"relabel → view updated: median {statistics.median(timings):.1f} ms, "
+          f"max {max(timings):.1f} ms  (target < 50 ms)")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS: {peak:.0f} MB  (target < 600 MB)")
+    window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,101 @@
+"""Starting the app: ``ner-studio`` opens the last project (or, on first start, a new one with
+the sample document tagged by the bundled model); ``ner-studio FILE...`` opens those files
+(a ``.nerstudio`` file is opened as the project)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from ner_studio import __version__
+from ner_studio.core.errors import NerStudioError, ProjectError
+from ner_studio.core.formats import read_documents
+from ner_studio.core.locations import PROJECT_SUFFIX, default_project_path
+from ner_studio.core.project import Project
+from ner_studio.core.settings import Settings
+from ner_studio.gui.prediction import ModelHandle, bundled_model_path
+from ner_studio.gui.qt_dialogs import show_error
+from ner_studio.gui.qt_file_commands import open_project_file
+from ner_studio.gui.qt_main_window import MainWindow
+from ner_studio.gui.qt_theme import apply_theme
+from ner_studio.resources import resource_path
+
+FIRST_PROJECT_NAME = "My annotations"
+
+
+def application() -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])  # file arguments are ours, not Qt's
+        app.setApplicationName("NER Studio")
+        app.setApplicationVersion(__version__)
+        app.setOrganizationName("NER Studio")
+        apply_theme(app)
+    return app
+
+
+def current_model(settings: Settings) -> ModelHandle:
+    """The model used last (if its file is still there), else the bundled one."""
+    last = settings.last_model_path
+    if last and Path(last).exists():
+        return ModelHandle(Path(last))
+    return ModelHandle(bundled_model_path())
+
+
+def startup_project(settings: Settings, requested: Path | None) -> tuple[Project | None, bool]:
+    """``(project, is_new)``: the requested or last project, else a new one in the data dir."""
+    candidates = [requested] if requested else [Path(p) for p in settings.recent_projects[:1]]
+    for path in candidates:
+        if path.exists():
+            project = open_project_file(None, path)
+            if project is not None:
+                return project, False
+    try:
+        return Project.create(default_project_path(FIRST_PROJECT_NAME)), True
+    except ProjectError as error:
+        show_error(None, "NER Studio cannot create a project", error)
+        return None, False
+
+
+def add_sample(window: MainWindow) -> None:
+    """The newcomer's first document; the workspace tags it with the model in the background."""
+    sample = resource_path("samples", "sample.txt")
+    try:
+        docs = read_documents(sample)
+    except NerStudioError as error:  # a broken install: say so, start empty
+        show_error(window, "The sample document is missing", error)
+        return
+    window.workspace.add_documents(docs, source_path=sample)
+
+
+def create_main_window(argv: list[str], settings: Settings | None = None) -> MainWindow | None:
+    """The main window for these arguments, shown; None if no project could be opened."""
+    settings = settings if settings is not None else Settings.load()
+    paths = [Path(a).expanduser() for a in argv]
+    projects = [p for p in paths if p.suffix == PROJECT_SUFFIX]
+    files = [p for p in paths if p.suffix != PROJECT_SUFFIX]
+    project, is_new = startup_project(settings, projects[0] if projects else None)
+    if project is None:
+        return None
+    window = MainWindow(project, current_model(settings), settings)
+    window.remember_project(project)
+    window.show()
+    if settings.problem:
+        window.statusBar().showMessage(settings.problem, 10000)
+    for warning in project.warnings:
+        window.statusBar().showMessage(warning, 10000)
+    if is_new and not files:
+        add_sample(window)
+    if files:
+        window.open_paths(files)
+    return window
+
+
+def run_app(argv: list[str]) -> int:
+    app = application()
+    window = create_main_window(list(argv))
+    if window is None:
+        return 1
+    return app.exec()

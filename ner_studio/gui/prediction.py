@@ -1,0 +1,145 @@
+"""What the workspace needs from a tagger, and the job that tags documents in a worker.
+
+The window talks to a :class:`ModelHandle`, not to torch: the handle loads the checkpoint
+lazily *inside the worker thread* (importing torch and reading weights takes seconds) and the
+job yields ``(document, prediction)`` pairs one document at a time, so the first documents are
+highlighted while later ones are still being tagged.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from ner_studio.core.document import Document, Sentence
+from ner_studio.core.spans import Source, Span
+
+
+class Predictor(Protocol):
+    """The part of ``ner_studio.model.predict.Tagger`` the workspace uses."""
+
+    labels: list[str]
+
+    def predict_documents(self, docs: list[Document], *, progress=None, should_stop=None) -> list[Any]: ...
+
+
+def bundled_model_path() -> Path | None:
+    """The default model shipped in ``resources/models``, if this build has one."""
+    try:
+        from ner_studio.model.predict import default_model_path
+    except ImportError:  # a build without torch: the app still annotates by hand
+        return None
+    path = default_model_path()
+    return path if path.exists() else None
+
+
+def load_tagger(path: Path) -> Predictor:
+    import torch
+
+    from ner_studio.model.predict import Tagger
+
+    # Leave a core to the UI thread. On a busy two-core machine this is also several times
+    # faster than two threads, which spin while they wait for each other.
+    torch.set_num_threads(max(1, (os.cpu_count() or 2) - 1))
+    return Tagger.load(path)
+
+
+class ModelHandle:
+    """A model file and, once loaded, its predictor. Used by one worker at a time."""
+
+    def __init__(self, path: Path | None, loader: Callable[[Path], Predictor] = load_tagger):
+        self.path = Path(path) if path is not None else None
+        self._loader = loader
+        self._predictor: Predictor | None = None
+
+    @property
+    def name(self) -> str:
+        return self.path.stem if self.path is not None else "no model"
+
+    @property
+    def available(self) -> bool:
+        return self.path is not None
+
+    def predictor(self) -> Predictor:
+        """Load on first use; raises the loader's error (e.g. CheckpointError) otherwise."""
+        if self._predictor is None:
+            self._predictor = self._loader(self.path)
+        return self._predictor
+
+
+# A long document is tagged in two parts: its first sentences (the first screens) at once,
+# then the rest, so highlights appear in a fraction of a second whatever the length.
+HEAD_SENTENCES = 200
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """Model spans for ``doc`` up to character ``until``; ``final`` once the whole document
+    is tagged (only then are ``sentence_scores`` complete)."""
+
+    doc: Document
+    spans: list[Span]
+    sentence_scores: list[Any]
+    until: int
+    final: bool
+
+    def spans_to_show(self) -> list[Span]:
+        """The new spans, plus the document's current model spans past ``until`` (from an
+        earlier tagging), which the next part will replace."""
+        if self.final:
+            return list(self.spans)
+        rest = [s for s in self.doc.spans_between(self.until, len(self.doc.text))
+                if s.source == Source.MODEL and s.start >= self.until]
+        return [*self.spans, *rest]
+
+
+def split_document(doc: Document, k: int) -> list[Document]:
+    """Two documents over the same text, with sentences ``[0, k)`` and ``[k, n)``: the spans
+    a tagger finds in either are spans of ``doc``, since offsets refer to the same text."""
+    cut = doc.sentences[k].start
+    head = Document(doc.text, doc.tokens[:cut], doc.sentences[:k])
+    tail = Document(doc.text, doc.tokens[cut:], [Sentence(s.start - cut, s.end - cut) for s in doc.sentences[k:]])
+    return [head, tail]
+
+
+def prediction_job(handle: ModelHandle, docs: list[Document]):
+    """A worker job (see ``qt_worker``) that tags ``docs`` and yields :class:`Tagged` parts.
+
+    Progress counts sentences over all documents. Documents are only read here (text, tokens
+    and sentences never change); the UI thread applies the spans.
+    """
+
+    def job(report: Callable[[int, int], None], should_stop: Callable[[], bool]) -> Iterator[Tagged]:
+        predictor = handle.predictor()
+        total = sum(len(doc.sentences) for doc in docs)
+        done = 0
+        for doc in docs:
+            if not doc.sentences:
+                continue
+            long = len(doc.sentences) > 2 * HEAD_SENTENCES
+            parts = split_document(doc, HEAD_SENTENCES) if long else [doc]
+            spans: list[Span] = []
+            scores: list[Any] = []
+            for part in parts:
+                if should_stop():
+                    return
+                before = done
+
+                def progress(finished: int, _total: int, before=before) -> None:
+                    report(before + finished, total)
+
+                results = predictor.predict_documents([part], progress=progress, should_stop=should_stop)
+                if not results:  # cancelled inside the part
+                    return
+                spans += results[0].spans
+                scores += results[0].sentence_scores
+                done += len(part.sentences)
+                report(done, total)
+                final = part is parts[-1]
+                until = len(doc.text) if final else part.tokens[-1].end
+                yield Tagged(doc, list(spans), list(scores), until, final)
+
+    return job

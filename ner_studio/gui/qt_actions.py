@@ -1,0 +1,104 @@
+"""Every command of the main window as a QAction: text, shortcut, tooltip, handler.
+
+One table drives the menus, the toolbar, the tooltips and the keyboard-shortcuts sheet, so
+they cannot disagree. Handlers are method names on the window.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QWidget
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    text: str
+    shortcuts: tuple[str, ...]
+    tip: str
+    handler: str
+
+
+COMMANDS = (
+    # File
+    Command("new_project", "&New Project…", ("Ctrl+N",), "Start an empty project file", "new_project"),
+    Command("open_project", "Open &Project…", ("Ctrl+Shift+O",), "Open an NER Studio project file (.nerstudio)", "open_project"),
+    Command("open_files", "&Open Files…", ("Ctrl+O",), "Add .txt, CoNLL or JSONL files to this project; untagged text is tagged by the model", "open_files"),
+    Command("open_folder", "Open &Folder as Project…", ("Ctrl+Shift+F",), "Make a new project from every .txt, CoNLL and JSONL file in a folder", "open_folder"),
+    Command("paste", "Paste as New &Document", ("Ctrl+Shift+V",), "Make a new document from the text on the clipboard", "paste_document"),
+    Command("import", "&Import Annotations…", ("Ctrl+I",), "Read annotated CoNLL or JSONL files into this project", "import_annotations"),
+    Command("save", "&Save", ("Ctrl+S",), "Save the current document's annotations to its CoNLL/JSONL file (edits are already in the project)", "save"),
+    Command("save_project_as", "Save Project &As…", ("Ctrl+Shift+S",), "Continue in a copy of the project file (another folder or disk)", "save_project_as"),
+    Command("export", "&Export…", ("Ctrl+E",), "Write documents to a CoNLL (IOB1/IOB2/BIOES) or JSONL file", "export"),
+    Command("quit", "&Quit", ("Ctrl+Q",), "Close NER Studio (every edit is already saved)", "close"),
+    # Edit
+    Command("accept", "&Accept Entity", ("Return", "Enter"), "Confirm the selected model entity as it is", "accept_selected"),
+    Command("delete", "&Delete Entity", ("Delete", "Backspace"), "Delete the selected entity (or all entities in the selection)", "delete_selected"),
+    Command("accept_all", "Accept A&ll Model Entities", ("A",), "Confirm every model entity of this document", "accept_all"),
+    Command("review_next", "Mark &Reviewed and Next", ("Ctrl+Return", "Ctrl+Enter"), "Mark this document reviewed and open the next one not reviewed yet", "review_and_next"),
+    Command("edit_labels", "Edit &Labels…", ("Ctrl+L",), "Add, rename, recolour or remove labels; renaming relabels every entity", "edit_labels"),
+    # Document
+    Command("predict", "&Tag with Model", ("Ctrl+T",), "Tag this document with the current model again (your entities are kept)", "predict_current"),
+    Command("next_doc", "&Next Document", ("Ctrl+PgDown",), "Open the next document in the list", "next_document"),
+    Command("previous_doc", "&Previous Document", ("Ctrl+PgUp",), "Open the previous document in the list", "previous_document"),
+    # Help
+    Command("shortcuts", "&Keyboard Shortcuts", ("F1",), "Show every key the workspace understands", "show_shortcuts"),
+    Command("about", "&About NER Studio", (), "Version and credits", "show_about"),
+)
+
+# Keys handled by the text view itself (no QAction): listed on the shortcuts sheet.
+VIEW_KEYS = (
+    ("Click / drag", "Select a token / tokens (snaps to whole tokens)"),
+    ("Double-click", "Select one token"),
+    ("Right-click", "Label, accept or delete from a menu"),
+    ("← / →", "Select the previous / next token"),
+    ("Shift+← / Shift+→", "Grow the selection by one token"),
+    ("Tab / Shift+Tab", "Select the next / previous entity"),
+    ("1 … 9", "Label the selection, or relabel the selected entity"),
+    ("Esc", "Clear the selection"),
+)
+
+MENUS = (
+    ("&File", ("new_project", "open_project", "open_folder", None, "open_files", "paste", "import", None,
+               "save", "save_project_as", "export", None, "quit")),
+    ("&Edit", ("undo", "redo", None, "accept", "delete", "accept_all", None, "review_next", None, "edit_labels")),
+    ("&Document", ("predict", None, "next_doc", "previous_doc")),
+    ("&Help", ("shortcuts", None, "about")),
+)
+
+TOOLBAR = ("open_files", "paste", "export", None, "undo", "redo", None, "accept_all", "review_next", None, "predict")
+
+
+def create_actions(window: QWidget) -> dict[str, QAction]:
+    actions = {}
+    for command in COMMANDS:
+        action = QAction(command.text, window)
+        action.setObjectName(command.name)
+        action.setShortcuts([QKeySequence(key) for key in command.shortcuts])
+        action.setToolTip(with_shortcut(command.tip, command.shortcuts))
+        action.setStatusTip(command.tip)
+        action.triggered.connect(getattr(window, command.handler))
+        window.addAction(action)
+        actions[command.name] = action
+    return actions
+
+
+def with_shortcut(tip: str, shortcuts: tuple[str, ...]) -> str:
+    if not shortcuts:
+        return tip
+    keys = QKeySequence(shortcuts[0]).toString(QKeySequence.SequenceFormat.NativeText)
+    return f"{tip} ({keys})"
+
+
+def shortcut_rows(actions: dict[str, QAction]) -> list[tuple[str, str]]:
+    """(keys, what they do) for the shortcuts sheet, from the live actions."""
+    rows = []
+    for name in ("undo", "redo", *[c.name for c in COMMANDS]):
+        action = actions.get(name)
+        if action is None or not action.shortcuts():
+            continue
+        keys = " / ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts())
+        rows.append((keys, action.statusTip() or action.text().replace("&", "")))
+    return rows + list(VIEW_KEYS)

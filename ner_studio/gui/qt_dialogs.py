@@ -1,0 +1,161 @@
+"""Small dialogs: errors, the corrupt-project question, export options, paste, shortcuts, about.
+
+Errors are shown with their own message, which names the file and line (FormatError) or says
+what to do (ProjectError); the window keeps running whatever the dialog says.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QHeaderView,
+    QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem,
+    QVBoxLayout, QWidget,
+)
+
+from ner_studio import __version__
+from ner_studio.core.errors import CorruptProjectError, FormatError, ProjectError
+
+SCHEMES = ("iob2", "iob1", "bioes")
+
+
+def show_error(parent: QWidget | None, title: str, error: BaseException) -> None:
+    """A warning dialog whose text is the error's own message."""
+    if isinstance(error, FormatError):
+        detail = "Nothing was added from this file; the open documents are unchanged."
+    elif isinstance(error, ProjectError):
+        detail = "The documents on screen are unchanged."
+    else:
+        detail = ""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, str(error), QMessageBox.StandardButton.Ok, parent)
+    box.setInformativeText(detail)
+    box.exec()
+
+
+def ask_restore_backup(parent: QWidget | None, error: CorruptProjectError) -> bool:
+    """True if the analyst wants the newest good backup of a damaged project."""
+    if error.backup is None:
+        show_error(parent, "The project file is damaged", error)
+        return False
+    answer = QMessageBox.question(
+        parent, "The project file is damaged",
+        f"{error}\n\nOpen the backup {error.backup.name} instead? The damaged file is kept.",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+@dataclass(frozen=True)
+class ExportChoice:
+    which: str  # "all", "reviewed" or "current"
+    path: Path
+    fmt: str  # "conll" or "jsonl"
+    scheme: str
+
+
+class ExportDialog(QDialog):
+    def __init__(self, parent: QWidget | None, suggested: Path, *, current_only: bool = False):
+        super().__init__(parent)
+        self.setWindowTitle("Save annotations" if current_only else "Export")
+        form = QFormLayout(self)
+        self.which = QComboBox()
+        if current_only:
+            self.which.addItem("This document", "current")
+        self.which.addItem("All documents", "all")
+        self.which.addItem("Reviewed documents only", "reviewed")
+        self.fmt = QComboBox()
+        self.fmt.addItem("CoNLL (one token per line)", "conll")
+        self.fmt.addItem("JSONL (text and character spans)", "jsonl")
+        self.scheme = QComboBox()
+        for scheme in SCHEMES:
+            self.scheme.addItem(scheme.upper(), scheme)
+        self.scheme.setToolTip("How entity boundaries are written in CoNLL tags")
+        self.path = QLineEdit(str(suggested))
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.path, 1)
+        row.addWidget(browse)
+        form.addRow("Documents", self.which)
+        form.addRow("Format", self.fmt)
+        form.addRow("Tag scheme", self.scheme)
+        form.addRow("File", row)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.fmt.currentIndexChanged.connect(self._on_format)
+        if suggested.suffix.lower() == ".jsonl":
+            self.fmt.setCurrentIndex(1)
+        self.resize(520, self.sizeHint().height())
+
+    def _on_format(self) -> None:
+        fmt = self.fmt.currentData()
+        self.scheme.setEnabled(fmt == "conll")
+        path = Path(self.path.text())
+        self.path.setText(str(path.with_suffix(".conll" if fmt == "conll" else ".jsonl")))
+
+    def _browse(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "Export to", self.path.text(), "CoNLL (*.conll);;JSONL (*.jsonl)")
+        if name:
+            self.path.setText(name)
+
+    def choice(self) -> ExportChoice:
+        return ExportChoice(self.which.currentData(), Path(self.path.text()).expanduser(),
+                            self.fmt.currentData(), self.scheme.currentData())
+
+
+class PasteDialog(QDialog):
+    """Text (pre-filled from the clipboard) and a name for the new document."""
+
+    def __init__(self, parent: QWidget | None, text: str, name: str):
+        super().__init__(parent)
+        self.setWindowTitle("Paste as new document")
+        layout = QVBoxLayout(self)
+        self.name = QLineEdit(name)
+        self.text = QPlainTextEdit()
+        self.text.setPlainText(text)
+        self.text.setPlaceholderText("Paste or type the text to annotate")
+        form = QFormLayout()
+        form.addRow("Name", self.name)
+        layout.addLayout(form)
+        layout.addWidget(self.text, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(640, 420)
+
+
+class ShortcutsDialog(QDialog):
+    def __init__(self, parent: QWidget | None, rows: list[tuple[str, str]]):
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        layout = QVBoxLayout(self)
+        table = QTableWidget(len(rows), 2, self)
+        table.setHorizontalHeaderLabels(["Keys", "What they do"])
+        for row, (keys, what) in enumerate(rows):
+            table.setItem(row, 0, QTableWidgetItem(keys))
+            table.setItem(row, 1, QTableWidgetItem(what))
+        table.verticalHeader().hide()
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(table)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(720, 560)
+
+
+def show_about(parent: QWidget | None, model_name: str) -> None:
+    QMessageBox.about(
+        parent, "About NER Studio",
+        f"<h3>NER Studio {__version__}</h3>"
+        "<p>Offline named-entity annotation with a BiLSTM-CRF tagger in the loop.</p>"
+        f"<p>Current model: {model_name}</p>"
+        "<p>Projects are SQLite files; every edit is saved as you make it. "
+        "CoNLL and JSONL go in and out.</p><p>MIT licence.</p>",
+    )

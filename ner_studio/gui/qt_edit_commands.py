@@ -1,0 +1,122 @@
+"""Annotation commands of the main window: label, relabel, accept, delete, review.
+
+Each turns the text view's selection into a :mod:`ner_studio.gui.editing` edit and hands it
+to the workspace, which applies it through the document's undo stack (and so to the project).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QKeySequence
+
+from ner_studio.gui import editing
+from ner_studio.gui.qt_label_editor import LabelEditor
+
+
+class EditCommands:
+    """Mixed into MainWindow; uses ``self.view``, ``self.doc`` and ``self.workspace``."""
+
+    # --- labels --------------------------------------------------------------------------
+    def rebuild_label_actions(self) -> None:
+        """One action per label (shortcut = its key), in the Label As menu and the pop-up."""
+        for action in self.label_actions:
+            self.removeAction(action)
+            action.deleteLater()
+        self.label_menu.clear()
+        self.label_actions = []
+        for label in self.workspace.labels:
+            action = QAction(label.name, self)
+            action.setObjectName(f"label_{label.name}")
+            if label.key:
+                action.setShortcut(QKeySequence(label.key))
+            key = f" (key {label.key})" if label.key else ""
+            action.setToolTip(f"Label the selection, or relabel the selected entity, as {label.name}{key}")
+            action.triggered.connect(lambda _checked=False, name=label.name: self.label_selection(name))
+            self.addAction(action)
+            self.label_menu.addAction(action)
+            self.label_actions.append(action)
+        context = [*self.label_actions, None, self.actions_["accept"], self.actions_["delete"]]
+        self.view.set_context_actions(context)
+
+    def label_selection(self, name: str) -> None:
+        """Label the selected tokens as ``name``; a selected entity is relabelled instead."""
+        if self.doc is None:
+            return
+        span = self.view.current_span()
+        if span is not None:
+            edit = editing.relabel(span, name)
+        else:
+            edit = editing.label_range(self.doc, *self.view.selection(), name)
+        if edit is None:
+            return
+        if self.workspace.apply_edit(self.doc, edit):
+            added = self.doc.span_at(edit.added[0].start)
+            if added is not None:
+                self.view.select_range(added.start, added.end, reveal=False)
+
+    def edit_labels(self) -> None:
+        counts = self.workspace.project.label_counts()
+        dialog = LabelEditor(self, self.workspace.labels, counts)
+        if dialog.exec():
+            self.workspace.save_labels(dialog.labels, delete_spans_of_removed=dialog.delete_spans)
+
+    # --- entities ------------------------------------------------------------------------
+    def _selected_spans(self):
+        if self.doc is None:
+            return []
+        span = self.view.current_span()
+        if span is not None:
+            return [span]
+        start, end = self.view.selection()
+        return self.doc.spans_between(start, end) if start < end else []
+
+    def accept_selected(self) -> None:
+        span = self.view.current_span()
+        if span is not None:
+            self.workspace.apply_edit(self.doc, editing.accept(span))
+            self.view.select_range(span.start, span.end, reveal=False)
+
+    def delete_selected(self) -> None:
+        spans = self._selected_spans()
+        if spans:
+            start = spans[0].start
+            self.workspace.apply_edit(self.doc, editing.delete(spans))
+            self.view.select_range(start, start, reveal=False)
+
+    def accept_all(self) -> None:
+        if self.doc is not None:
+            self.workspace.apply_edit(self.doc, editing.accept_all(self.doc))
+
+    # --- documents -----------------------------------------------------------------------
+    def review_and_next(self) -> None:
+        """Mark the document reviewed and move on: what the analyst left standing is confirmed,
+        so the remaining model entities are accepted in the same (undoable) step."""
+        if self.doc is None:
+            return
+        doc_id = self.doc.doc_id
+        self.workspace.mark_reviewed(self.doc)
+        following = self.workspace.next_document(doc_id)
+        if following is None:
+            self.statusBar().showMessage("Every document is reviewed.", 5000)
+        else:
+            self.show_document(following)
+
+    def _step_document(self, step: int) -> None:
+        ids = self.workspace.document_ids()
+        if not ids:
+            return
+        index = ids.index(self.doc.doc_id) if self.doc is not None else -step
+        self.show_document(ids[(index + step) % len(ids)])
+
+    def next_document(self) -> None:
+        self._step_document(1)
+
+    def previous_document(self) -> None:
+        self._step_document(-1)
+
+    def predict_current(self) -> None:
+        if self.doc is None:
+            return
+        if not self.workspace.model.available:
+            self.statusBar().showMessage("No model is available to tag text.", 5000)
+            return
+        self.workspace.predict([self.doc])

@@ -1,0 +1,118 @@
+"""Entity colours in the text view: a QSyntaxHighlighter that formats one block at a time.
+
+Qt asks for a block's formats only when that block is (re)highlighted, so an edit costs the
+blocks it touches, never the whole document. Formats sit in the layout, not in the text, so
+the read-only document itself is never modified.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+
+from ner_studio.core.document import Document
+from ner_studio.core.labels import LabelSet
+from ner_studio.core.spans import Source, Span
+from ner_studio.gui.text_offsets import OffsetMap
+
+LOW_CONFIDENCE_COLOUR = "#d9480f"
+# Beyond this many changed spans one full pass is cheaper than block-by-block updates.
+FULL_REHIGHLIGHT_AT = 400
+
+
+def model_tint(colour: QColor) -> QColor:
+    """The lighter fill of a model span: the label's colour blended halfway into white."""
+    return QColor(
+        (colour.red() + 255) // 2,
+        (colour.green() + 255) // 2,
+        (colour.blue() + 255) // 2,
+    )
+
+
+class SpanStyle:
+    """Character formats per (label, human/model, low confidence), built once and reused."""
+
+    def __init__(self, labels: LabelSet, low_confidence: float = 0.5):
+        self.labels = labels
+        self.low_confidence = low_confidence
+        self._cache: dict[tuple[str, bool, bool], QTextCharFormat] = {}
+
+    def colour(self, label: str) -> QColor:
+        return QColor(self.labels.colour_of(label))
+
+    def is_low_confidence(self, span: Span) -> bool:
+        return (
+            span.source == Source.MODEL
+            and span.confidence is not None
+            and span.confidence < self.low_confidence
+        )
+
+    def format_for(self, span: Span) -> QTextCharFormat:
+        key = (span.label, span.source == Source.HUMAN, self.is_low_confidence(span))
+        fmt = self._cache.get(key)
+        if fmt is None:
+            fmt = self._cache[key] = self._build(*key)
+        return fmt
+
+    def _build(self, label: str, human: bool, low: bool) -> QTextCharFormat:
+        fmt = QTextCharFormat()
+        colour = self.colour(label)
+        fmt.setBackground(colour if human else model_tint(colour))
+        if low:
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+            fmt.setUnderlineColor(QColor(LOW_CONFIDENCE_COLOUR))
+        return fmt
+
+
+class SpanHighlighter(QSyntaxHighlighter):
+    """Paints the spans of one :class:`Document` onto the QTextDocument that shows it."""
+
+    def __init__(self, qdocument: QTextDocument, style: SpanStyle):
+        super().__init__(qdocument)
+        self.style = style
+        self._doc: Document | None = None
+        self._offsets = OffsetMap("")
+
+    def show(self, doc: Document | None, offsets: OffsetMap) -> None:
+        self._doc = doc
+        self._offsets = offsets
+        self.rehighlight()
+
+    def detach(self) -> None:
+        """Forget the document without redrawing (its text is about to be replaced)."""
+        self._doc = None
+
+    def set_style(self, style: SpanStyle) -> None:
+        self.style = style
+        self.rehighlight()
+
+    def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt override
+        if self._doc is None or not text:
+            return
+        block_start = self.currentBlock().position()
+        block_end = block_start + len(text)
+        to_qt = self._offsets.to_qt
+        start = self._offsets.from_qt(block_start)
+        end = self._offsets.from_qt(block_end)
+        for span in self._doc.spans_between(start, end):
+            first = max(to_qt(span.start), block_start)
+            last = min(to_qt(span.end), block_end)
+            self.setFormat(first - block_start, last - first, self.style.format_for(span))
+
+    def refresh(self, spans: tuple[Span, ...] | list[Span]) -> None:
+        """Re-highlight only the blocks these spans lie in."""
+        if len(spans) > FULL_REHIGHLIGHT_AT:
+            self.rehighlight()
+            return
+        qdocument = self.document()
+        done: set[int] = set()
+        for span in spans:
+            block = qdocument.findBlock(self._offsets.to_qt(span.start))
+            last = self._offsets.to_qt(span.end)
+            # An entity may run across a line break, so walk every block it touches.
+            while block.isValid():
+                if block.blockNumber() not in done:
+                    done.add(block.blockNumber())
+                    self.rehighlightBlock(block)
+                block = block.next()
+                if not block.isValid() or block.position() >= last:
+                    break

@@ -1,0 +1,133 @@
+"""The label-set editor: add, rename (relabels every entity), recolour, re-key, remove.
+
+It edits a copy of the project's LabelSet; OK hands the copy back, and the workspace saves it
+in one transaction together with the relabelled spans.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QColorDialog, QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel,
+    QMessageBox, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from ner_studio.core.errors import LabelError
+from ner_studio.core.labels import KEYS, LabelSet
+
+
+class LabelEditor(QDialog):
+    def __init__(self, parent: QWidget | None, labels: LabelSet, counts: dict[str, int]):
+        super().__init__(parent)
+        self.setWindowTitle("Edit labels")
+        self.labels = labels.copy()
+        self.counts = counts
+        self.delete_spans = False
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Double-click a name to rename it; renaming relabels every entity."))
+        self.table = QTableWidget(0, 4, self)
+        self.table.setHorizontalHeaderLabels(["Name", "Colour", "Key", "Entities"])
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.itemChanged.connect(self._on_item_changed)
+        self.table.cellDoubleClicked.connect(self._on_double_click)
+        layout.addWidget(self.table)
+        row = QHBoxLayout()
+        for text, tip, handler in (
+            ("Add", "Add a label with the next free colour and key", self._add),
+            ("Colour…", "Pick another colour for the selected label", self._recolour),
+            ("Remove", "Remove the selected label (its entities are deleted after you confirm)", self._remove),
+        ):
+            button = QPushButton(text)
+            button.setToolTip(tip)
+            button.clicked.connect(handler)
+            row.addWidget(button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self._fill()
+        self.resize(460, 380)
+
+    def _fill(self) -> None:
+        self.table.blockSignals(True)
+        self.table.setRowCount(len(self.labels))
+        for row, label in enumerate(self.labels):
+            name = QTableWidgetItem(label.name)
+            name.setData(Qt.ItemDataRole.UserRole, label.name)
+            self.table.setItem(row, 0, name)
+            swatch = QTableWidgetItem(label.colour)
+            swatch.setBackground(QColor(label.colour))
+            swatch.setFlags(swatch.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.table.setItem(row, 1, swatch)
+            key = QComboBox()
+            key.addItems(["none", *KEYS])
+            key.setCurrentText(label.key or "none")
+            key.currentTextChanged.connect(lambda text, name=label.name: self._set_key(name, text))
+            self.table.setCellWidget(row, 2, key)
+            count = QTableWidgetItem(str(self.counts.get(self._origin(label.name), 0)))
+            count.setFlags(count.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.table.setItem(row, 3, count)
+        self.table.blockSignals(False)
+
+    def _origin(self, name: str) -> str:
+        """The stored name of a label renamed in this dialog (entity counts are by it)."""
+        return {new: old for old, new in self.labels.renames().items()}.get(name, name)
+
+    def _selected_name(self) -> str | None:
+        row = self.table.currentRow()
+        return self.labels.names()[row] if 0 <= row < len(self.labels) else None
+
+    def _try(self, change) -> None:
+        try:
+            change()
+        except LabelError as error:
+            QMessageBox.warning(self, "Label not changed", str(error))
+        self._fill()
+
+    def _on_item_changed(self, item: QTableWidgetItem) -> None:
+        if item.column() == 0:
+            old = item.data(Qt.ItemDataRole.UserRole)
+            self._try(lambda: self.labels.rename(old, item.text().strip()))
+
+    def _on_double_click(self, row: int, column: int) -> None:
+        if column == 1:
+            self.table.setCurrentCell(row, column)
+            self._recolour()
+
+    def _set_key(self, name: str, text: str) -> None:
+        self._try(lambda: self.labels.set_key(name, "" if text == "none" else text))
+
+    def _add(self) -> None:
+        number = len(self.labels) + 1
+        while f"LABEL{number}" in self.labels:
+            number += 1
+        self._try(lambda: self.labels.add(f"LABEL{number}"))
+        self.table.setCurrentCell(len(self.labels) - 1, 0)
+        self.table.editItem(self.table.item(len(self.labels) - 1, 0))
+
+    def _recolour(self) -> None:
+        name = self._selected_name()
+        if name is None:
+            return
+        colour = QColorDialog.getColor(QColor(self.labels[name].colour), self, f"Colour of {name}")
+        if colour.isValid():
+            self._try(lambda: self.labels.set_colour(name, colour.name()))
+
+    def _remove(self) -> None:
+        name = self._selected_name()
+        if name is None:
+            return
+        used = self.counts.get(self._origin(name), 0)
+        if used:
+            answer = QMessageBox.question(
+                self, "Remove label",
+                f"{used} entities are labelled {name}. Remove the label and delete those entities?",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            self.delete_spans = True
+        self._try(lambda: self.labels.remove(name))

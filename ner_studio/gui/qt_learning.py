@@ -1,0 +1,352 @@
+"""Fine-tuning, model versions, the review queue and evaluation, added to the main window by
+one call: :func:`install_learning` (menu "Model", toolbar buttons, three docks).
+
+Training runs in a :class:`TaskWorker` on snapshots of the labelled documents, so the analyst
+keeps editing; the UI hears only signals. A finished run is a new model file and project
+version that becomes the current model at once: the workspace's model handle is swapped and
+the documents not reviewed are tagged again in the background (``replace_model_spans`` keeps
+every human entity). Cancelling or a failure leaves the current model exactly as it was.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+
+from ner_studio.core.document import Document, Status
+from ner_studio.core.errors import NerStudioError, TrainingError
+from ner_studio.core.training_set import MIN_REVIEWED_SENTENCES, check_enough, count_sentences, labelled_documents
+from ner_studio.gui.learning_jobs import TrainingRequest, training_task, warm_up_training
+from ner_studio.gui.prediction import ModelHandle, bundled_model_path
+from ner_studio.gui.qt_actions import Command, with_shortcut
+from ner_studio.gui.qt_dialogs import show_error
+from ner_studio.gui.qt_evaluation import EvaluationDialog
+from ner_studio.gui.qt_models_panel import ModelsPanel, model_rows
+from ner_studio.gui.qt_review_controller import ReviewController
+from ner_studio.gui.qt_review_panel import ReviewPanel
+from ner_studio.gui.qt_task_worker import TaskWorker
+from ner_studio.gui.qt_train_dialog import TrainDialog
+from ner_studio.gui.qt_training_panel import TrainingPanel
+
+BASE_SETTING = "learning.base_path"
+EPOCHS_SETTING = "learning.epochs"
+
+COMMANDS = (
+    Command("train", "&Train / Fine-tune…", ("Ctrl+Shift+T",),
+            "Fine-tune the current model on the reviewed documents, in the background", "train"),
+    Command("cancel_training", "&Cancel Training", (),
+            "Stop training after the current batch; the current model stays as it is", "cancel_training"),
+    Command("review_mode", "&Review Next (least sure first)", ("Ctrl+R",),
+            "Review the sentences the model is least sure of, one by one", "toggle_review"),
+    Command("accept_sentence", "&Accept Sentence", ("Space",),
+            "Review Next: confirm this sentence's entities and go to the next one", "accept_sentence"),
+    Command("skip_sentence", "&Skip Sentence", ("S",),
+            "Review Next: leave this sentence for later and go to the next one", "skip_sentence"),
+    Command("evaluate", "&Evaluate Model…", ("Ctrl+Shift+E",),
+            "Score the current model on a CoNLL file or on the reviewed documents", "evaluate"),
+    Command("models", "Model &Versions", (), "Show every model version; switch or roll back", "show_models"),
+)
+MENU = ("train", "cancel_training", None, "review_mode", "accept_sentence", "skip_sentence", None,
+        "evaluate", "models")
+TOOLBAR = ("train", "review_mode")
+
+
+class LearningController(QObject):
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.worker: TaskWorker | None = None
+        self.min_sentences = MIN_REVIEWED_SENTENCES
+        self.training_options: dict = {}  # FinetuneOptions fields used for every run
+        self.models_folder: Path | None = None  # None: the per-user models folder
+        self.evaluation: EvaluationDialog | None = None
+        self._run: dict = {}  # what the running training started from
+        self._warm_up: TaskWorker | None = None
+        self._warmed = False
+        self.training_panel = TrainingPanel()
+        self.models_panel = ModelsPanel()
+        self.review_panel = ReviewPanel()
+        bottom, right = Qt.DockWidgetArea.BottomDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
+        self.docks = {"training": window._dock("Training", self.training_panel, bottom),
+                      "models": window._dock("Models", self.models_panel, bottom),
+                      "review": window._dock("Review next", self.review_panel, right)}
+        window.tabifyDockWidget(self.docks["training"], self.docks["models"])
+        if "entities" in window.docks:  # the queue takes the entity table's room while it is on
+            window.tabifyDockWidget(window.docks["entities"], self.docks["review"])
+        self.docks["training"].raise_()
+        self.docks["review"].hide()
+        self.review = ReviewController(window, self.review_panel, self.start_training)
+        self.actions = self._create_actions()
+        self.training_panel.cancel_requested.connect(self.cancel_training)
+        self.models_panel.switch_requested.connect(self.switch_model)
+        window.installEventFilter(self)
+        self._bind_workspace()
+        self._update_actions()
+
+    # --- wiring -----------------------------------------------------------------------------
+    def _create_actions(self) -> dict[str, QAction]:
+        actions = {}
+        for command in COMMANDS:
+            action = QAction(command.text, self.window)
+            action.setObjectName(command.name)
+            action.setShortcuts([QKeySequence(key) for key in command.shortcuts])
+            action.setToolTip(with_shortcut(command.tip, command.shortcuts))
+            action.setStatusTip(command.tip)
+            action.triggered.connect(getattr(self, command.handler))
+            self.window.addAction(action)
+            actions[command.name] = action
+        actions["review_mode"].setCheckable(True)
+        menu = self.window.menuBar().addMenu("&Model")
+        menu.setToolTipsVisible(True)
+        help_menu = self.window.menus.get("Help")
+        if help_menu is not None:  # keep Help last, where people look for it
+            self.window.menuBar().insertMenu(help_menu.menuAction(), menu)
+        for name in MENU:
+            menu.addSeparator() if name is None else menu.addAction(actions[name])
+        self.window.menus["Model"] = menu
+        self.window.toolbar.addSeparator()
+        for name in TOOLBAR:
+            self.window.toolbar.addAction(actions[name])
+        self.window.actions_.update(actions)
+        return actions
+
+    def _bind_workspace(self) -> None:
+        """Per-project state; called again whenever the window opens another project."""
+        workspace = self._workspace = self.window.workspace
+        workspace.destroyed.connect(self._bind_later)
+        self.review.load_project()
+        self.refresh_models()
+
+    def _bind_later(self, *_args) -> None:
+        # The window replaced its workspace (another project) before deleting the old one.
+        if self.window.workspace is not None and self.window.workspace is not self._workspace:
+            self._bind_workspace()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            self.shutdown()
+        return False
+
+    def shutdown(self) -> None:
+        """Stop training (threads must end before the window goes away)."""
+        for worker in (self.worker, self._warm_up):
+            if worker is not None:
+                worker.cancel()
+                worker.wait()
+
+    def warm_up(self) -> None:
+        """Do torch's one-time lazy imports in the background before training is likely."""
+        if self._warmed or not self.window.model.available:
+            return
+        self._warmed = True
+        self._warm_up = TaskWorker(warm_up_training, "warm-up")
+        self._warm_up.finished.connect(self._on_warmed_up)
+        self._warm_up.start()
+
+    def _on_warmed_up(self) -> None:
+        self._warm_up = None
+
+    def _update_actions(self) -> None:
+        training = self.is_training()
+        self.actions["train"].setEnabled(not training)
+        self.actions["cancel_training"].setEnabled(training)
+        for name in ("accept_sentence", "skip_sentence"):
+            self.actions[name].setEnabled(self.review.active)
+
+    # --- training ---------------------------------------------------------------------------
+    def is_training(self) -> bool:
+        return self.worker is not None
+
+    def labelled_documents(self) -> tuple[list[Document], list[str]]:
+        """Snapshots of the reviewed documents and accepted sentences, and their names."""
+        workspace = self.window.workspace
+        ids = workspace.document_ids()
+        reviewed = [i for i in ids if workspace.summary(i).status == Status.REVIEWED]
+        partly = [i for i in ids if i not in set(reviewed) and self.review.accepted.get(i)]
+        docs = labelled_documents([workspace.document(i) for i in reviewed], self.review.accepted,
+                                  [workspace.document(i) for i in partly])
+        names = [workspace.summary(i).name or f"document {i}" for i in reviewed + partly]
+        return docs, names
+
+    def train(self) -> None:
+        """The Train action: ask what to add and how long, then start."""
+        if self.is_training():
+            self.window.statusBar().showMessage("A model is being trained already.", 5000)
+            return
+        docs, names = self.labelled_documents()
+        try:
+            check_enough(count_sentences(docs), self.min_sentences)
+        except TrainingError as error:
+            self._report("Training cannot start", error, False)
+            return
+        self.warm_up()
+        project = self.window.workspace.project
+        summary = (f"Fine-tune {self.window.model.name} on {count_sentences(docs)} reviewed sentences from "
+                   f"{len(names)} documents. Training runs in the background; keep working.")
+        dialog = TrainDialog(self.window, summary, base=project.get_setting(BASE_SETTING, "") or "",
+                             epochs=int(project.get_setting(EPOCHS_SETTING, 10) or 10))
+        if not dialog.exec():
+            return
+        choice = dialog.choice()
+        try:
+            project.set_setting(BASE_SETTING, str(choice.base_path) if choice.base_path else "")
+            project.set_setting(EPOCHS_SETTING, choice.epochs)
+        except NerStudioError:
+            pass  # only a convenience for next time
+        self.start_training(base_path=choice.base_path, options={"epochs": choice.epochs})
+
+    def start_training(self, *, base_path: Path | None = None, options: dict | None = None,
+                       automatic: bool = False) -> bool:
+        """Fine-tune in a worker; False (with the reason shown) if it cannot start."""
+        if self.is_training():
+            return False
+        model = self.window.model
+        options = {"min_sentences": self.min_sentences, **self.training_options, **(options or {})}
+        try:
+            if not model.available:
+                raise TrainingError("there is no model to fine-tune; the bundled model is missing from this build")
+            docs, names = self.labelled_documents()
+            check_enough(count_sentences(docs), options["min_sentences"])
+        except NerStudioError as error:
+            self._report("Training cannot start", error, automatic)
+            return False
+        project = self.window.workspace.project
+        parent_id = self._version_id(model.path)
+        request = TrainingRequest(model.path, parent_id, docs, names, base_path, options, self.models_folder)
+        worker = TaskWorker(training_task(request), "train")
+        worker.progress.connect(self.training_panel.show_progress)
+        worker.succeeded.connect(self._on_trained)
+        worker.failed.connect(self._on_training_failed)
+        worker.finished.connect(self._on_training_finished)
+        self.worker = worker
+        self.review.training_started()
+        self._run = {"project": project, "parent": model.path, "parent_id": parent_id, "automatic": automatic,
+                     "model_name": model.name}
+        what = f"{count_sentences(docs)} sentences from {len(names)} documents"
+        self.training_panel.started(f"Fine-tuning {model.name} on {what}"
+                                    f"{' plus ' + base_path.name if base_path else ''}…", options.get("epochs", 10))
+        self.docks["training"].show()
+        self.docks["training"].raise_()
+        self._update_actions()
+        worker.start()
+        return True
+
+    def cancel_training(self) -> None:
+        if self.worker is not None:
+            self.worker.cancel()
+            self.training_panel.cancelling()
+
+    def _version_id(self, path: Path | None) -> int | None:
+        for version in self.window.workspace.project.model_versions():
+            if path is not None and Path(version.path) == Path(path):
+                return version.version_id
+        return None
+
+    def _on_trained(self, saved) -> None:
+        name = self._run.get("model_name", "the model")
+        if saved is None:
+            self.training_panel.ended(f"Cancelled. The current model ({name}) is unchanged.")
+            return
+        project = self.window.workspace.project
+        if project is not self._run.get("project") or project.closed:
+            # The analyst opened another project meanwhile: the model is kept, not imposed on it.
+            self.training_panel.ended(f"The model trained for the previous project is saved as {saved.path}.")
+            return
+        from ner_studio.model.versions import Parent, record_version  # torch is loaded by now
+
+        try:
+            record_version(project, saved, Parent(str(self._run["parent"]), self._run["parent_id"]))
+        except NerStudioError as error:
+            self._report("The new model could not be added to the project", error, self._run["automatic"])
+        f1 = saved.metrics.get("dev", {}).get("overall", {}).get("f1", 0.0)
+        self.training_panel.ended(f"New model {saved.path.stem} (dev F1 {100 * f1:.1f}) is now the current model; "
+                                  "documents not reviewed are being tagged again. Roll back in the Models panel.")
+        self.review.trained()
+        self.switch_model(saved.path)
+
+    def _on_training_failed(self, error) -> None:
+        name = self._run.get("model_name", "the model")
+        self.training_panel.ended(f"Training failed: {error}. The current model ({name}) is unchanged.", error=True)
+        self._report("Training failed", error, self._run.get("automatic", False))
+
+    def _on_training_finished(self) -> None:
+        self.worker = None
+        self._update_actions()
+
+    def _report(self, title: str, error: BaseException, quietly: bool) -> None:
+        """A dialog, or for automatic runs (which must not interrupt reviewing) the status bar."""
+        if not isinstance(error, NerStudioError):
+            error = TrainingError(f"{type(error).__name__}: {error}")
+        if quietly:
+            self.window.statusBar().showMessage(f"{title}: {error}", 15000)
+        else:
+            show_error(self.window, title, error)
+
+    # --- model versions -------------------------------------------------------------------
+    def refresh_models(self) -> None:
+        versions = self.window.workspace.project.model_versions()
+        self.models_panel.show_models(model_rows(versions, bundled_model_path(), self.window.model.path),
+                                      self.window.model.path)
+
+    def show_models(self) -> None:
+        self.refresh_models()
+        self.docks["models"].show()
+        self.docks["models"].raise_()
+
+    def switch_model(self, path) -> None:
+        """Make ``path`` the current model and tag the documents not reviewed with it."""
+        path = Path(path)
+        if not path.is_file():
+            show_error(self.window, "The model cannot be used", TrainingError(f"{path}: the model file is missing"))
+            return
+        handle = ModelHandle(path)
+        workspace = self.window.workspace
+        self.window.model = handle
+        workspace.model = handle
+        self.window.model_label.setText(f"Model: {handle.name}")
+        try:
+            self.window.settings.last_model_path = str(path)
+        except Exception as error:  # noqa: BLE001 - settings are a convenience; report, go on
+            self.window.statusBar().showMessage(f"Settings not saved: {error}", 5000)
+        self.refresh_models()
+        open_docs = [workspace.document(i) for i in workspace.document_ids()
+                     if workspace.summary(i).status != Status.REVIEWED]
+        workspace.predict(open_docs)
+        self.window.statusBar().showMessage(f"Now tagging with {handle.name}", 5000)
+
+    # --- review queue ---------------------------------------------------------------------
+    def toggle_review(self, checked: bool) -> None:
+        self.actions["review_mode"].setChecked(checked)
+        self.docks["review"].setVisible(checked)
+        if checked:
+            self.docks["review"].raise_()
+            self.warm_up()  # the queue may fine-tune automatically
+            self.review.start()
+        else:
+            self.review.stop()
+        self._update_actions()
+
+    def accept_sentence(self) -> None:
+        self.review.accept()
+
+    def skip_sentence(self) -> None:
+        self.review.skip()
+
+    # --- evaluation -----------------------------------------------------------------------
+    def evaluate(self) -> None:
+        model = self.window.model
+        if not model.available:
+            show_error(self.window, "Nothing to evaluate", TrainingError("there is no current model"))
+            return
+        if self.evaluation is not None:
+            self.evaluation.close()
+        self.evaluation = EvaluationDialog(self.window, model.path, model.name, lambda: self.labelled_documents()[0])
+        self.evaluation.show()
+
+
+def install_learning(window) -> LearningController:
+    """Add training, model versions, the review queue and evaluation to ``window``."""
+    window.learning = LearningController(window)
+    return window.learning

@@ -1,0 +1,63 @@
+"""A function that reports through a callback and returns one result, run in its own thread.
+
+``qt_worker.Worker`` suits generators (one item per document); training is a loop that calls
+back after every batch and returns a model at the end, so it gets this sibling: the task is
+``task(report, should_stop) -> result``; ``report(obj)`` becomes ``progress(obj)``, the return
+value ``succeeded(result)``, an exception ``failed(error)``. The worker object lives in the
+thread (moved with ``moveToThread``) and the UI only sees signals.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+Task = Callable[[Callable[[Any], None], Callable[[], bool]], Any]
+
+
+class TaskWorker(QObject):
+    """Connect the signals, then :meth:`start`. Keep a reference until ``finished``."""
+
+    progress = Signal(object)
+    succeeded = Signal(object)
+    failed = Signal(object)  # the exception
+
+    def __init__(self, task: Task, name: str = "task"):
+        super().__init__()
+        self._task = task
+        self._stop = threading.Event()
+        self._thread = QThread()
+        self._thread.setObjectName(name)
+        self.moveToThread(self._thread)
+        self._thread.started.connect(self._run)
+        # Emitted once the thread has really ended; only then may the worker be dropped.
+        self.finished = self._thread.finished
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def cancel(self) -> None:
+        self._stop.set()
+
+    def cancelled(self) -> bool:
+        return self._stop.is_set()
+
+    def is_running(self) -> bool:
+        return self._thread.isRunning()
+
+    def wait(self, msecs: int = 60_000) -> bool:
+        """Block until the thread ends (shutdown and tests only)."""
+        return self._thread.wait(msecs)
+
+    @Slot()
+    def _run(self) -> None:
+        try:
+            result = self._task(self.progress.emit, self._stop.is_set)
+        except Exception as error:  # noqa: BLE001 - every failure must reach the UI as a message
+            self.failed.emit(error)
+        else:
+            self.succeeded.emit(result)
+        self._thread.quit()

@@ -1,0 +1,78 @@
+"""The "Review next" queue without Qt: sentences not reviewed yet, least sure first.
+
+Candidates are the sentences of documents that are not reviewed, minus those the analyst
+already accepted; they are ranked by ``core.active_learning`` from the uncertainty scores of
+the last prediction. Skipped sentences are not dropped: they go to the back of the queue, in the
+order they were skipped, so nothing is lost by skipping.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ner_studio.core.active_learning import DEFAULT_STRATEGY, Candidate, check_strategy, doubt, rank
+
+Key = tuple[int, int]  # (document id, sentence index)
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    doc_id: int
+    sentence: int
+    scores: object  # SentenceUncertainty
+    doubt: float
+    skipped: bool = False
+
+    @property
+    def key(self) -> Key:
+        return self.doc_id, self.sentence
+
+
+class ReviewQueue:
+    def __init__(self, strategy: str = DEFAULT_STRATEGY, seed: int = 0):
+        self.strategy = check_strategy(strategy)
+        self.seed = seed
+        self.items: list[QueueItem] = []
+        self._skipped: dict[Key, None] = {}  # insertion-ordered set
+
+    def set_strategy(self, strategy: str) -> None:
+        self.strategy = check_strategy(strategy)
+
+    def rebuild(self, scores: dict[int, list], reviewed: set[int], accepted: dict[int, set[int]]) -> list[QueueItem]:
+        """Rank every open sentence; ``scores`` maps document ids to per-sentence uncertainty."""
+        open_ = {}
+        for doc_id, sentence_scores in scores.items():
+            if doc_id in reviewed:
+                continue
+            done = accepted.get(doc_id, set())
+            for k, s in enumerate(sentence_scores):
+                if k not in done:
+                    open_[(doc_id, k)] = s
+        fresh = [Candidate(key, s) for key, s in open_.items() if key not in self._skipped]
+        ranked = [self._item(c.key, c.scores) for c in rank(fresh, self.strategy, seed=self.seed)]
+        later = [self._item(key, open_[key], skipped=True) for key in self._skipped if key in open_]
+        self.items = ranked + later
+        return self.items
+
+    def _item(self, key: Key, scores, *, skipped: bool = False) -> QueueItem:
+        return QueueItem(key[0], key[1], scores, doubt(scores, self.strategy), skipped)
+
+    def head(self) -> QueueItem | None:
+        return self.items[0] if self.items else None
+
+    def skip(self, key: Key) -> None:
+        """Move ``key`` to the back of the queue."""
+        self._skipped.pop(key, None)
+        self._skipped[key] = None
+        item = next((i for i in self.items if i.key == key), None)
+        if item is not None:
+            self.items = [i for i in self.items if i.key != key] + [
+                QueueItem(item.doc_id, item.sentence, item.scores, item.doubt, True)]
+
+    def remove(self, key: Key) -> None:
+        """``key`` was accepted: it leaves the queue."""
+        self._skipped.pop(key, None)
+        self.items = [i for i in self.items if i.key != key]
+
+    def __len__(self) -> int:
+        return len(self.items)

@@ -1,0 +1,75 @@
+"""The README screenshot: the real main window on an X screen, with the sample document tagged
+by the model and a few entities confirmed by hand, as a newcomer sees it after a minute.
+
+    xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python scripts/take_screenshot.py \\
+        docs/screenshot.png [--model resources/models/default.pt]
+
+Projects and settings go to a temporary folder; nothing of the user's is touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("output", type=Path)
+    parser.add_argument("--model", type=Path, help="model file (default: the bundled model)")
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="ner-studio-shot-"))
+    os.environ["NER_STUDIO_DATA_DIR"] = str(folder / "data")
+    os.environ["NER_STUDIO_CONFIG_DIR"] = str(folder / "config")
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from ner_studio.gui import app
+
+    if args.model:
+        app.bundled_model_path = lambda: args.model
+    qt_app = app.application()
+    window = app.create_main_window([])
+    deadline = time.time() + 120
+    while time.time() < deadline and not (window.doc and window.doc.spans and not window.workspace.is_predicting()):
+        qt_app.processEvents()
+        time.sleep(0.01)
+    if not window.doc or not window.doc.spans:
+        print("the sample was not tagged: is there a model?", file=sys.stderr)
+        return 1
+    window.activateWindow()
+    QTest.qWait(200)
+    view, text = window.view, window.doc.text
+
+    def select(word: str, occurrence: int = 0) -> None:
+        start = -1
+        for _ in range(occurrence + 1):
+            start = text.index(word, start + 1)
+        view.select_range(start, start + len(word))
+
+    for word in ("Karin Olsson", "London", "Lisbon"):  # the analyst confirms a few entities
+        select(word)
+        QTest.keyClick(view, Qt.Key.Key_Return)
+    select("Tagus")
+    QTest.keyClick(view, Qt.Key.Key_2)  # and labels one by hand
+    select("Hannah Whitcombe")  # the details pane shows a model entity
+    view.verticalScrollBar().setValue(0)
+    QTest.qWait(500)
+    frame = window.frameGeometry()
+    shot = qt_app.primaryScreen().grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height())
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    if not shot.save(str(args.output)):
+        print(f"cannot write {args.output}", file=sys.stderr)
+        return 1
+    print(f"{args.output}: {shot.width()}x{shot.height()}, {args.output.stat().st_size // 1024} KB")
+    window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,55 @@
+"""The label-set editor: renaming relabels every entity (on screen and on disk), new labels
+get a key, removing a used label deletes its entities only after confirmation."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+
+from ner_studio.core.project import Project
+from ner_studio.gui import qt_edit_commands
+
+
+def edit_labels_with(window, monkeypatch, change):
+    def exec_(dialog):
+        change(dialog)
+        return QDialog.DialogCode.Accepted
+    monkeypatch.setattr(qt_edit_commands.LabelEditor, "exec", exec_)
+    window.edit_labels()
+
+
+def test_rename_add_and_remove_labels(start_window, qtbot, monkeypatch, dialogs):
+    window = start_window()
+    doc = window.doc
+    locations = [s for s in doc.spans if s.label == "LOC"]
+    assert locations
+
+    def rename_and_add(dialog):
+        row = dialog.labels.names().index("LOC")
+        dialog.table.item(row, 0).setText("PLACE")
+        dialog._add()
+
+    edit_labels_with(window, monkeypatch, rename_and_add)
+    assert [s.start for s in doc.spans if s.label == "PLACE"] == [s.start for s in locations]
+    assert not any(s.label == "LOC" for s in doc.spans)
+    assert window.workspace.labels.names() == ["PER", "PLACE", "ORG", "MISC", "LABEL5"]
+    assert window.workspace.labels["LABEL5"].key == "5"
+    assert set(window.palette_.buttons) == {"PER", "PLACE", "ORG", "MISC", "LABEL5"}
+    with Project.open(window.workspace.project.path, read_only=True) as stored:
+        assert stored.labels().names() == window.workspace.labels.names()
+        assert stored.label_counts().get("PLACE") == len(locations)
+
+    start = doc.text.index("Thursday")
+    window.view.setFocus()
+    window.view.select_range(start, start + 8)
+    qtbot.keyClick(window.view, Qt.Key.Key_5)
+    assert doc.span_at(start).label == "LABEL5"
+
+    def remove_place(dialog):
+        dialog.table.setCurrentCell(dialog.labels.names().index("PLACE"), 0)
+        dialog._remove()  # the confirmation is answered Yes by the dialogs fixture
+
+    edit_labels_with(window, monkeypatch, remove_place)
+    assert any("labelled PLACE" in text for text in dialogs)
+    assert not any(s.label == "PLACE" for s in doc.spans)
+    assert "PLACE" not in window.palette_.buttons

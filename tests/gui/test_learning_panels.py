@@ -1,0 +1,91 @@
+"""The learning panels on their own: progress text, the plot, the models table, the queue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QColor, QImage, QPainter
+
+from ner_studio.core.document import Document
+from ner_studio.core.project import ModelVersion
+from ner_studio.core.spans import Source, Span
+from ner_studio.gui.qt_chart import Axis, Series, draw_chart, nice_range
+from ner_studio.gui.qt_models_panel import model_rows
+from ner_studio.gui.qt_review_panel import entity_lines, sentence_html
+from ner_studio.gui.qt_training_panel import TrainingPanel, format_eta
+from ner_studio.gui.review_queue import ReviewQueue
+from ner_studio.model.training import TrainingProgress
+
+
+@dataclass(frozen=True)
+class Scores:
+    least_confidence: float
+    mnlp: float
+    entropy: float
+
+
+def test_progress_shows_epoch_batch_and_eta_and_epochs_reach_the_plot(qtbot):
+    panel = TrainingPanel()
+    qtbot.addWidget(panel)
+    panel.started("Fine-tuning", 5)
+    panel.show_progress(TrainingProgress("batch", 2, 5, 3, 4, 0.8, 65.0))
+    assert panel.progress.format() == "Epoch 2/5 · batch 3/4 · ETA ≤ 1:05"
+    assert (panel.progress.value(), panel.progress.maximum()) == (7, 20)
+    panel.show_progress(TrainingProgress("epoch", 2, 5, 4, 4, 0.7, 60.0, 0.9, 0.55, 2))
+    assert panel.plot.series["dev F1"].points == [(2, 0.55)]
+    assert "dev F1 55.0" in panel.status.text()
+    panel.ended("Training failed: boom", error=True)
+    assert not panel.cancel.isEnabled() and "boom" in panel.status.text()
+    assert format_eta(3725) == "1:02:05"
+
+
+def test_the_chart_draws_each_series_in_its_colour():
+    image = QImage(400, 240, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    draw_chart(painter, QRectF(0, 0, 400, 240), [Series("loss", "#ff0000", [(1, 2.0), (2, 1.0), (3, 0.5)]),
+                                                 Series("f1", "#00ff00", [(1, 0.2), (3, 0.9)], axis="right")],
+               x_label="epoch", left=Axis("loss"), right=Axis("F1", 0, 1, percent=True))
+    painter.end()
+    colours = {image.pixelColor(x, y).name() for x in range(0, 400, 2) for y in range(0, 240, 2)}
+    assert QColor("#ff0000").name() in colours and QColor("#00ff00").name() in colours
+    assert nice_range([0.3, 1.7], None, None) == (0.0, 2.0, 0.5)
+    assert nice_range([0.5], 0.4, 1.0)[:2] == (0.4, 1.0)
+
+
+def test_model_rows_list_versions_newest_first_with_scores(tmp_path):
+    first, second = tmp_path / "a.pt", tmp_path / "b.pt"
+    first.write_bytes(b"x")
+    second.write_bytes(b"x")
+    dev = {"overall": {"f1": 0.8}, "per_label": {"PER": {"f1": 0.9}, "LOC": {"f1": 0.7}}}
+    versions = [ModelVersion(1, str(first), None, "2024-05-01T10:00:00", {"dev": dev, "epochs": 3}, ""),
+                ModelVersion(2, str(second), 1, "2024-05-02T10:00:00", {"dev": dev, "epochs": 4}, "")]
+    rows = model_rows(versions, tmp_path / "default.pt", first)
+    assert [r.version_id for r in rows] == [2, 1, None]
+    assert rows[1].cells[0] == "●" and rows[0].cells[0] == ""
+    assert rows[0].cells[3] == "#1" and rows[0].cells[4] == "80.0"
+    assert rows[0].cells[5] == "LOC 70.0 · PER 90.0"
+
+
+def test_the_sentence_shows_entities_with_label_and_confidence():
+    doc = Document.from_text("Ann met <Bob> in Oslo. Then she left.")
+    doc.add_span(Span(0, 3, "PER"))
+    start = doc.text.index("Oslo")
+    doc.add_span(Span(start, start + 4, "LOC", Source.MODEL, 0.42))
+    text = sentence_html(doc, 0, lambda label: "#336699")
+    assert "&lt;Bob&gt;" in text and "LOC 42%" in text and "PER</sup>" in text
+    assert entity_lines(doc, 0) == ["Ann — PER (yours)", "Oslo — LOC (model, 42% sure)"]
+    assert entity_lines(doc, 1) == ["no entities predicted"]
+
+
+def test_the_queue_skips_reviewed_and_accepted_sentences_and_keeps_skips_at_the_back():
+    queue = ReviewQueue("least_confidence")
+    scores = {1: [Scores(0.9, -1, 0), Scores(0.5, -1, 0)], 2: [Scores(0.7, -1, 0)], 3: [Scores(1.0, -1, 0)]}
+    queue.rebuild(scores, reviewed={3}, accepted={1: {1}})
+    assert [i.key for i in queue.items] == [(1, 0), (2, 0)]
+    queue.skip((1, 0))
+    assert [i.key for i in queue.items] == [(2, 0), (1, 0)]
+    queue.rebuild(scores, reviewed={3}, accepted={1: {1}})
+    assert [i.key for i in queue.items] == [(2, 0), (1, 0)] and queue.items[-1].skipped
+    queue.remove((2, 0))
+    assert queue.head().key == (1, 0)

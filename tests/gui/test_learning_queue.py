@@ -1,0 +1,179 @@
+"""The Review Next queue (order, accept with one key, skip, automatic fine-tuning) and the
+Evaluate dialog."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from PySide6.QtCore import Qt
+
+from ner_studio.core.document import Document, Status
+from ner_studio.core.formats import write_documents
+from ner_studio.core.spans import Source
+from ner_studio.core.training_set import ACCEPTED_SETTING, sentence_range
+from tests.gui.conftest import training_documents
+
+TEXTS = {
+    "first": "Karin Olsson visited Lisbon on Thursday. The council met in Madrid and London.",
+    "second": "Meridian Capital hired Daniel Okafor. Portugal and France welcomed the decision.",
+}
+
+
+@dataclass(frozen=True)
+class Scores:
+    least_confidence: float
+    mnlp: float
+    entropy: float
+
+
+@pytest.fixture
+def queue_window(start_window, idle):
+    window = start_window()
+    for doc_id in window.workspace.document_ids():  # the sample document a new project starts with
+        window.workspace.mark_reviewed(window.workspace.document(doc_id))
+    docs = [Document.from_text(text, name=name) for name, text in TEXTS.items()]
+    window.workspace.add_documents(docs)
+    idle(window)
+    assert [len(d.sentences) for d in docs] == [2, 2]
+    return window, docs
+
+
+def fake_scores(window, docs, values):
+    """Replace the last prediction's scores: ``values[name] = [(lc, mnlp, entropy), ...]``."""
+    for doc in docs:
+        window.workspace.sentence_scores[doc.doc_id] = [Scores(*v) for v in values[doc.name]]
+
+
+SCORES = {"first": [(0.10, -0.50, 0.90), (0.90, -0.05, 0.20)],
+          "second": [(0.50, -0.90, 0.30), (0.20, -0.10, 0.10)]}
+
+
+def order(window, docs):
+    names = {d.doc_id: d.name for d in docs}
+    return [(names[i.doc_id], i.sentence) for i in window.learning.review.queue.items]
+
+
+def test_the_queue_orders_sentences_by_the_chosen_score(queue_window):
+    window, docs = queue_window
+    fake_scores(window, docs, SCORES)
+    window.learning.toggle_review(True)
+    assert order(window, docs) == [("second", 0), ("first", 0), ("second", 1), ("first", 1)]
+    head = window.learning.review.current
+    assert window.doc.doc_id == head.doc_id
+    start, end = sentence_range(window.doc, head.sentence)
+    assert start <= window.view.selection()[0] <= end
+    panel = window.learning.review_panel
+    for strategy, expected in (("least_confidence", [("first", 1), ("second", 0), ("second", 1), ("first", 0)]),
+                               ("entropy", [("first", 0), ("second", 0), ("first", 1), ("second", 1)])):
+        panel.strategy.setCurrentIndex(panel.strategy.findData(strategy))
+        assert order(window, docs) == expected
+    assert window.workspace.project.get_setting("learning.strategy") == "entropy"
+    panel.strategy.setCurrentIndex(panel.strategy.findData("random"))
+    assert sorted(order(window, docs)) == sorted(expected)
+
+
+def test_space_accepts_the_sentence_and_the_next_one_comes_up(queue_window, qtbot):
+    window, docs = queue_window
+    fake_scores(window, docs, {"first": [(0.9, -0.9, 0.9), (0.1, -0.1, 0.1)], "second": [(0.2, -0.2, 0.2)] * 2})
+    window.learning.toggle_review(True)
+    first = docs[0]
+    start, end = sentence_range(first, 0)
+    predicted = [s for s in first.spans_between(start, end) if s.source == Source.MODEL]
+    assert predicted, "the tiny model tags the names it was trained on"
+    assert "%" in window.learning.review_panel.sentence.text()  # confidences are shown
+    qtbot.keyClick(window.view, Qt.Key.Key_Space)
+    accepted = first.spans_between(start, end)
+    assert [(s.start, s.end, s.label) for s in accepted] == [(s.start, s.end, s.label) for s in predicted]
+    assert all(s.source == Source.HUMAN for s in accepted)
+    assert window.workspace.project.get_setting(ACCEPTED_SETTING) == {str(first.doc_id): [0]}
+    review = window.learning.review
+    assert (first.doc_id, 0) not in [i.key for i in review.queue.items]
+    assert review.current.key != (first.doc_id, 0)
+    # The second sentence of the same document still waits; accepting it reviews the document.
+    rows = [i.key for i in review.queue.items]
+    window.learning.review_panel.item_chosen.emit(rows.index((first.doc_id, 1)))
+    qtbot.keyClick(window.view, Qt.Key.Key_Space)
+    assert first.status == Status.REVIEWED
+
+
+def test_skip_sends_the_sentence_to_the_back(queue_window, qtbot):
+    window, docs = queue_window
+    fake_scores(window, docs, SCORES)
+    window.learning.toggle_review(True)
+    qtbot.keyClick(window.view, Qt.Key.Key_S)
+    assert order(window, docs) == [("first", 0), ("second", 1), ("first", 1), ("second", 0)]
+    assert window.learning.review.queue.items[-1].skipped
+    window.learning.review.refresh()
+    assert order(window, docs)[-1] == ("second", 0)
+
+
+def test_the_accept_and_skip_keys_do_nothing_outside_the_review_mode(queue_window, qtbot):
+    window, docs = queue_window
+    before = [d.spans for d in docs]
+    qtbot.keyClick(window.view, Qt.Key.Key_Space)
+    assert [d.spans for d in docs] == before
+    assert window.workspace.project.get_setting(ACCEPTED_SETTING) is None
+
+
+def test_after_k_accepted_sentences_it_fine_tunes_and_re_ranks(queue_window, qtbot, idle):
+    window, docs = queue_window
+    learning = window.learning
+    learning.min_sentences = 2
+    learning.training_options = {"epochs": 2, "batch_size": 2, "singleton_unk": 0.0, "threads": 1}
+    panel = learning.review_panel
+    panel.auto.setChecked(True)
+    panel.every.setValue(2)
+    learning.toggle_review(True)
+    learning.accept_sentence()
+    assert not learning.is_training()
+    learning.accept_sentence()
+    assert learning.is_training()
+    qtbot.waitUntil(lambda: not learning.is_training(), timeout=60_000)
+    assert len(window.workspace.project.model_versions()) == 1
+    idle(window)
+    qtbot.waitUntil(lambda: not learning.review._rerank.isActive(), timeout=5000)
+    assert learning.review.accepted_since_training == 0
+    accepted = {(doc_id, k) for doc_id, ks in learning.review.accepted.items() for k in ks}
+    assert len(accepted) == 2
+    assert not accepted & {i.key for i in learning.review.queue.items}
+    assert len(learning.review.queue.items) == 2
+
+
+# --- evaluation ---------------------------------------------------------------------------------
+def run_evaluation(qtbot, dialog):
+    dialog.start()
+    qtbot.waitUntil(lambda: dialog.worker is None, timeout=30_000)
+
+
+def test_evaluation_scores_the_model_on_reviewed_documents_and_on_a_conll_file(start_window, qtbot, tmp_path):
+    from ner_studio.model.predict import Tagger
+    from ner_studio.model.workflow import evaluate_tagger
+
+    window = start_window()
+    docs = training_documents()
+    window.workspace.add_documents(docs)
+    for doc in docs[:5]:
+        window.workspace.mark_reviewed(doc)
+    window.learning.evaluate()
+    dialog = window.learning.evaluation
+    run_evaluation(qtbot, dialog)
+    expected = evaluate_tagger(Tagger.load(window.model.path), docs[:5])
+    last = dialog.table.rowCount() - 1
+    assert dialog.table.item(last, 0).text() == "overall"
+    assert dialog.table.item(last, 3).text() == f"{100 * expected.overall.f1:.1f}"
+    assert {dialog.table.item(r, 0).text() for r in range(last)} == set(expected.per_label)
+
+    gold = tmp_path / "gold.conll"
+    write_documents(training_documents(), gold)
+    dialog.path.setText(str(gold))
+    dialog.on_file.setChecked(True)
+    run_evaluation(qtbot, dialog)
+    assert "gold.conll: 8 documents, 8 sentences" in dialog.status.text()
+
+    broken = tmp_path / "broken.conll"
+    broken.write_text("Lisbon B-LOC\nis\n", encoding="utf-8")
+    dialog.path.setText(str(broken))
+    run_evaluation(qtbot, dialog)
+    assert "broken.conll, line 2" in dialog.status.text()
+    dialog.close()

@@ -1,0 +1,158 @@
+"""Fine-tuning from the window: progress, a live UI, cancel, failures, versions, switching."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QTimer
+
+from ner_studio.core.document import Document, Status
+from ner_studio.core.spans import Span
+from tests.gui.conftest import training_documents
+
+# Tiny runs: a handful of batches per epoch, so every test finishes in a few seconds.
+TINY_TRAINING = {"epochs": 3, "batch_size": 2, "patience": 3, "learning_rate": 0.01, "singleton_unk": 0.0,
+                 "threads": 1}
+UNREVIEWED_TEXT = "Daniel Okafor flew to Lisbon . Meridian Capital paid ."
+
+
+@pytest.fixture
+def trainable(start_window, idle):
+    """A window with six reviewed documents and one that is not reviewed (with one entity the
+    analyst made and the rest from the model)."""
+    window = start_window()
+    learning = window.learning
+    learning.min_sentences = 3
+    learning.training_options = dict(TINY_TRAINING)
+    docs = training_documents()[:6]
+    window.workspace.add_documents(docs)
+    for doc in docs:
+        window.workspace.mark_reviewed(doc)
+    open_doc = Document.from_text(UNREVIEWED_TEXT, name="open")
+    window.workspace.add_documents([open_doc])
+    idle(window)
+    open_doc.edit(tuple(open_doc.spans_between(0, 13)), (Span(0, 13, "PER"),))  # "Daniel Okafor"
+    return window, docs, open_doc
+
+
+def train(qtbot, window, timeout=60_000):
+    """Start training and wait until its thread has ended; returns the progress seen."""
+    learning = window.learning
+    seen = []
+    assert learning.start_training()
+    learning.worker.progress.connect(seen.append)
+    worker = learning.worker
+    with qtbot.waitSignal(worker.finished, timeout=timeout):
+        pass
+    qtbot.waitUntil(lambda: not learning.is_training(), timeout=5000)
+    return seen
+
+
+def test_training_reports_progress_and_adds_a_version_that_retags_only_open_documents(trainable, qtbot, idle):
+    window, reviewed, open_doc = trainable
+    before = {doc.doc_id: doc.spans for doc in reviewed}
+    old_model = window.model
+    seen = train(qtbot, window)
+    assert [p.epoch for p in seen if p.phase == "epoch"] == [1, 2, 3]
+    assert any(p.phase == "batch" for p in seen)
+    versions = window.workspace.project.model_versions()
+    assert len(versions) == 1 and versions[0].parent_id is None
+    assert versions[0].metrics["epochs"] == 3 and "overall" in versions[0].metrics["dev"]
+    assert window.model is not old_model and str(window.model.path) == versions[0].path
+    assert window.workspace.model is window.model
+    panel = window.learning.models_panel
+    assert panel.rows[0].version_id == versions[0].version_id and panel.rows[0].cells[0] == "●"
+    assert window.learning.training_panel.plot.series["dev F1"].points
+    idle(window)  # the open document is tagged again by the new model
+    assert {doc.doc_id: doc.spans for doc in reviewed} == before
+    assert Span(0, 13, "PER") in open_doc.spans
+    assert open_doc.status == Status.PREDICTED
+
+
+def test_a_second_run_starts_from_the_new_version_and_rolling_back_retags(trainable, qtbot, idle, tiny_model_path):
+    window, reviewed, open_doc = trainable
+    train(qtbot, window)
+    idle(window)
+    train(qtbot, window)
+    idle(window)
+    first, second = window.workspace.project.model_versions()
+    assert second.parent_id == first.version_id and second.path != first.path
+    panel = window.learning.models_panel
+    panel.select_row([r.version_id for r in panel.rows].index(first.version_id))
+    panel.use.click()  # roll back to the first version
+    assert str(window.model.path) == first.path and window.workspace.is_predicting()
+    assert panel.rows[[r.version_id for r in panel.rows].index(first.version_id)].cells[0] == "●"
+    idle(window)
+    window.learning.switch_model(tiny_model_path)
+    assert window.model.path == tiny_model_path
+    assert window.workspace.is_predicting()
+    idle(window)
+    assert Span(0, 13, "PER") in open_doc.spans
+    assert window.settings.last_model_path == str(tiny_model_path)
+
+
+def test_the_ui_keeps_processing_events_while_training(trainable, qtbot):
+    window, _, _ = trainable
+    window.learning.training_options["epochs"] = 6
+    ticks = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(window.learning.is_training()))
+    timer.start(5)
+    while_running = []
+    assert window.learning.start_training()
+    window.learning.worker.progress.connect(lambda _p: while_running.append(window.learning.worker.is_running()))
+    qtbot.waitUntil(lambda: not window.learning.is_training(), timeout=60_000)
+    timer.stop()
+    assert sum(ticks) >= 3  # the timer fired again and again while the worker trained
+    assert while_running and all(while_running)
+
+
+def test_cancel_stops_training_and_keeps_the_current_model(trainable, qtbot, user_dirs):
+    window, _, _ = trainable
+    window.learning.training_options["epochs"] = 200
+    old_model = window.model
+    assert window.learning.start_training()
+    worker = window.learning.worker
+    qtbot.waitUntil(lambda: window.learning.training_panel.progress.maximum() > 1, timeout=30_000)
+    window.learning.cancel_training()
+    with qtbot.waitSignal(worker.finished, timeout=30_000):
+        pass
+    qtbot.waitUntil(lambda: not window.learning.is_training(), timeout=5000)
+    assert window.model is old_model
+    assert window.workspace.project.model_versions() == []
+    assert not list((user_dirs / "data").rglob("*.pt"))
+    assert "Cancelled" in window.learning.training_panel.status.text()
+
+
+def test_an_injected_failure_is_shown_and_changes_nothing(trainable, qtbot, dialogs, monkeypatch):
+    window, reviewed, _ = trainable
+    import ner_studio.model.finetune as finetune
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("injected failure")
+
+    monkeypatch.setattr(finetune, "train_model", broken)
+    old_model, before = window.model, [d.spans for d in reviewed]
+    train(qtbot, window)
+    assert any("injected failure" in text for text in dialogs)
+    assert "unchanged" in window.learning.training_panel.status.text()
+    assert window.model is old_model and window.workspace.project.model_versions() == []
+    assert [d.spans for d in reviewed] == before
+
+
+def test_a_nan_loss_is_a_clear_message_and_the_model_stays(trainable, qtbot, dialogs, monkeypatch):
+    window, _, _ = trainable
+    from ner_studio.model.tagger import BiLSTMTagger
+
+    monkeypatch.setattr(BiLSTMTagger, "loss", lambda self, emissions, tags, mask: emissions.sum() * float("nan"))
+    old_model = window.model
+    train(qtbot, window)
+    assert any("training diverged" in text and "unchanged" in text for text in dialogs)
+    assert window.model is old_model and window.workspace.project.model_versions() == []
+
+
+def test_too_few_reviewed_sentences_explain_what_is_missing(start_window, dialogs):
+    window = start_window()
+    window.learning.min_sentences = 10
+    assert not window.learning.start_training()
+    assert not window.learning.is_training()
+    assert any("needs at least 10 reviewed sentences and there are 0: review 10 more" in text for text in dialogs)

@@ -1,0 +1,47 @@
+"""Tagging in parts: a long document's first screens are tagged first, and the parts add up
+to the same entities as tagging it whole."""
+
+from __future__ import annotations
+
+from ner_studio.core.document import Document
+from ner_studio.core.spans import Source, Span
+from ner_studio.gui.prediction import HEAD_SENTENCES, ModelHandle, Tagged, prediction_job, split_document
+
+SENTENCE = "Karin Olsson visited Lisbon on Thursday ."
+
+
+def long_document() -> Document:
+    return Document.from_text(" ".join([SENTENCE] * (2 * HEAD_SENTENCES + 50)))
+
+
+def test_split_document_keeps_offsets_on_the_same_text():
+    doc = long_document()
+    head, tail = split_document(doc, 3)
+    assert head.text is doc.text and tail.text is doc.text
+    assert list(head.tokens) + list(tail.tokens) == list(doc.tokens)
+    assert len(head.sentences) == 3 and len(head.sentences) + len(tail.sentences) == len(doc.sentences)
+    assert tail.sentence_words(0) == doc.sentence_words(3)
+
+
+def test_a_long_document_is_tagged_first_screens_first(tiny_model_path):
+    doc = long_document()
+    handle = ModelHandle(tiny_model_path)
+    reports = []
+    parts = list(prediction_job(handle, [doc])(lambda done, total: reports.append((done, total)), lambda: False))
+    assert [p.final for p in parts] == [False, True]
+    head = parts[0]
+    assert head.until < len(doc.text) and all(s.end <= head.until for s in head.spans)
+    assert reports[-1] == (len(doc.sentences), len(doc.sentences))
+    [whole] = handle.predictor().predict_documents([doc])
+    key = lambda spans: [(s.start, s.end, s.label) for s in spans]  # noqa: E731
+    assert key(parts[1].spans) == key(whole.spans) and len(parts[1].sentence_scores) == len(doc.sentences)
+
+
+def test_a_partial_result_keeps_the_older_model_spans_beyond_it():
+    doc = Document.from_text("Karin visited Lisbon . Olsson left Madrid .")
+    old_tail = Span(35, 41, "LOC", Source.MODEL, 0.8)
+    doc.set_spans([Span(0, 5, "ORG", Source.MODEL, 0.3), old_tail])
+    fresh = [Span(0, 5, "PER", Source.MODEL, 0.9)]
+    partial = Tagged(doc, fresh, [], until=22, final=False)
+    assert partial.spans_to_show() == [*fresh, old_tail]
+    assert Tagged(doc, fresh, [], until=len(doc.text), final=True).spans_to_show() == fresh
