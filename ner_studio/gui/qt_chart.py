@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 
-TICKS = 5
+TICKS = 6
 
 
 @dataclass
@@ -33,9 +33,9 @@ class Axis:
     percent: bool = False  # values in [0, 1] shown as 0–100
 
 
-def nice_step(span: float) -> float:
-    """A round tick step (1, 2 or 5 times a power of ten) giving about TICKS intervals."""
-    raw = span / TICKS
+def nice_step(span: float, intervals: int = TICKS) -> float:
+    """A round tick step (1, 2 or 5 times a power of ten) giving about ``intervals`` intervals."""
+    raw = span / intervals
     power = 10 ** math.floor(math.log10(raw))
     return next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
 
@@ -133,8 +133,8 @@ def _draw_grid(painter, plot: QRectF, metrics, ranges, left: Axis, right: Axis |
             x = plot.left() - width - 4 if side < 0 else plot.right() + 4
             painter.drawText(QPointF(x, y + metrics.ascent() / 2 - 1), label)
     x_lo, x_hi = x_span
-    step = max(1, math.ceil((x_hi - x_lo) / 10))
-    value = math.ceil(x_lo)
+    step = max(1.0, nice_step(x_hi - x_lo, 10))  # x values are epochs or percentages: whole numbers
+    value = math.ceil(x_lo / step) * step
     while value <= x_hi:
         x = plot.left() + (value - x_lo) / (x_hi - x_lo) * plot.width()
         label = f"{value:g}"
