@@ -33,6 +33,7 @@ DEFAULT_NAME = "default.pt"
 SOFTMAX_SCORES = "softmax_variant_scores.json"
 SPEED = "tagging_speed.json"  # written by benchmarks/tagging_speed.py --record
 CARD = "MODEL_CARD.md"
+QUALITY_BAR = 87.0  # test F1 the issue asks for (Lample et al. 2016: 83.6 with random embeddings)
 
 # What the bundled model was trained with (see MODEL_CARD.md for why).
 NETWORK = {"word_dim": 100, "char_dim": 30, "char_filters": 50, "char_kernel": 3, "casing_dim": 10,
@@ -193,7 +194,10 @@ def render_card(config: dict, meta: dict, softmax: dict | None, size: int) -> st
         "",
         *score_rows(meta["test"]),
         "",
-        f"Token accuracy {100 * meta['test']['token_accuracy']:.2f}%.",
+        f"Token accuracy {100 * meta['test']['token_accuracy']:.2f}%. The project's quality bar is "
+        f"{QUALITY_BAR:.1f} test F1 without external vectors: "
+        + ("met." if 100 * meta["test"]["overall"]["f1"] >= QUALITY_BAR else
+           f"**not met** ({100 * meta['test']['overall']['f1']:.2f})."),
         "",
         "## Softmax variant (same network, independent per-token softmax instead of the CRF)",
         "",
@@ -235,7 +239,8 @@ def render_speed(speed: dict) -> str:
     lines = ["", "## Tagging speed (benchmarks/tagging_speed.py)", "",
              f"{speed['tokens']:,} tokens of CoNLL-2003 text, {speed['threads']} CPU threads, batch "
              f"{speed['batch_size']}, from a cold word cache; everything `predict_documents` does "
-             "(encoding, network, CRF marginals and confidences, spans).", "",
+             "(encoding, network, CRF marginals and confidences, spans). The box is shared with other "
+             "jobs: repeated runs of the same benchmark differed several-fold, so read these as rough figures.", "",
              "| variant | tokens/s | test F1 |", "|---|---:|---:|"]
     for name, (tokens_per_second, f1) in speed["variants"].items():
         lines.append(f"| {name} | {tokens_per_second:,.0f} | {100 * f1:.2f} |")
