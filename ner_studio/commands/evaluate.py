@@ -6,7 +6,13 @@ import argparse
 import json
 from pathlib import Path
 
-from ner_studio.commands.model_options import ProgressBar, add_threads_option, apply_threads, model_path
+from ner_studio.commands.model_options import (
+    ProgressBar,
+    add_inference_options,
+    add_model_arguments,
+    load_tagger,
+    model_path,
+)
 from ner_studio.core.atomic import atomic_write_text
 from ner_studio.core.formats import read_documents
 from ner_studio.core.metrics import format_table
@@ -19,21 +25,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Score MODEL on the entities annotated in FILE (CoNLL or JSONL): precision, "
         "recall and F1 per label and overall (seqeval/conlleval convention), plus token accuracy.",
     )
-    parser.add_argument("model", help="model file, or 'default' for the bundled CoNLL-2003 model")
+    add_model_arguments(parser)
     parser.add_argument("file", help="annotated documents (.conll/.txt CoNLL or .jsonl)")
     parser.add_argument("--format", choices=("conll", "jsonl"), help="input format (default: by extension)")
     parser.add_argument("--json", metavar="OUT", help="also write the scores as JSON to OUT")
-    parser.add_argument("--batch-size", type=int, default=256, help="sentences per batch (default 256)")
-    add_threads_option(parser)
+    add_inference_options(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from ner_studio.model.predict import Tagger
     from ner_studio.model.workflow import evaluate_tagger
 
-    apply_threads(args.threads)
-    tagger = Tagger.load(model_path(args.model))
+    tagger = load_tagger(args)
     docs = read_documents(args.file, args.format)
     bar = ProgressBar("evaluating")
     try:

@@ -8,6 +8,27 @@ from pathlib import Path
 DEFAULT_MODEL = "default"
 
 
+def add_model_arguments(parser: argparse.ArgumentParser) -> None:
+    """The MODEL argument of the commands that run a trained model."""
+    parser.add_argument("model", help="model file, or 'default' for the bundled CoNLL-2003 model")
+
+
+def add_inference_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--batch-size", type=int, default=256, help="sentences per batch (default 256)")
+    parser.add_argument("--float32", action="store_true",
+                        help="run the full-precision network (default: int8 LSTM and linear layers, "
+                        "about 2x faster for -0.1 F1 on CoNLL-2003 test)")
+    add_threads_option(parser)
+
+
+def load_tagger(args: argparse.Namespace):
+    """The model named on the command line, ready to tag, with the thread count applied."""
+    from ner_studio.model.predict import Tagger
+
+    apply_threads(args.threads)
+    return Tagger.load(model_path(args.model), quantize=not args.float32)
+
+
 def add_threads_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--threads", type=int, default=None, metavar="N",
                         help="CPU threads for torch (default: torch's choice)")
