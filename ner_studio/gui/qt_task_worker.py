@@ -9,16 +9,17 @@ thread (moved with ``moveToThread``) and the UI only sees signals.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import Signal, Slot
+
+from ner_studio.gui.qt_worker import ThreadedWorker
 
 Task = Callable[[Callable[[Any], None], Callable[[], bool]], Any]
 
 
-class TaskWorker(QObject):
+class TaskWorker(ThreadedWorker):
     """Connect the signals, then :meth:`start`. Keep a reference until ``finished``."""
 
     progress = Signal(object)
@@ -26,31 +27,8 @@ class TaskWorker(QObject):
     failed = Signal(object)  # the exception
 
     def __init__(self, task: Task, name: str = "task"):
-        super().__init__()
+        super().__init__(name)
         self._task = task
-        self._stop = threading.Event()
-        self._thread = QThread()
-        self._thread.setObjectName(name)
-        self.moveToThread(self._thread)
-        self._thread.started.connect(self._run)
-        # Emitted once the thread has really ended; only then may the worker be dropped.
-        self.finished = self._thread.finished
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def cancel(self) -> None:
-        self._stop.set()
-
-    def cancelled(self) -> bool:
-        return self._stop.is_set()
-
-    def is_running(self) -> bool:
-        return self._thread.isRunning()
-
-    def wait(self, msecs: int = 60_000) -> bool:
-        """Block until the thread ends (shutdown and tests only)."""
-        return self._thread.wait(msecs)
 
     @Slot()
     def _run(self) -> None:

@@ -1,9 +1,11 @@
 """Long work off the UI thread: a job runs in a QThread and reports only through signals.
 
-A job is a plain function ``job(report, should_stop)`` that returns an iterable; every item
-it yields reaches the UI as ``yielded(item)`` (so results can be shown as they come), and
-``report(done, total)`` becomes ``progress``. ``cancel()`` makes ``should_stop()`` true; the
-job decides how soon to honour it. The UI thread never blocks on a worker.
+``ThreadedWorker`` owns the thread and the cancel flag; its two kinds differ in what the job
+is. ``Worker`` runs a generator ``job(report, should_stop)``: every item it yields reaches the
+UI as ``yielded(item)`` (so results can be shown as they come), and ``report(done, total)``
+becomes ``progress``. ``qt_task_worker.TaskWorker`` runs a function that returns one result.
+``cancel()`` makes ``should_stop()`` true; the job decides how soon to honour it. The UI
+thread never blocks on a worker.
 """
 
 from __future__ import annotations
@@ -18,17 +20,12 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 Job = Callable[[Callable[[int, int], None], Callable[[], bool]], Iterable[Any]]
 
 
-class Worker(QObject):
-    """Runs one job in its own thread. Connect the signals before calling :meth:`start`."""
+class ThreadedWorker(QObject):
+    """A QObject living in its own QThread; subclasses define ``_run``. Connect the signals
+    before calling :meth:`start` and keep a reference until ``finished``."""
 
-    progress = Signal(int, int)
-    yielded = Signal(object)
-    failed = Signal(object)  # the exception
-    done = Signal(bool)  # True when it ran to the end, False when cancelled or failed
-
-    def __init__(self, job: Job, name: str = "worker"):
+    def __init__(self, name: str):
         super().__init__()
-        self._job = job
         self._stop = threading.Event()
         self._thread = QThread()
         self._thread.setObjectName(name)
@@ -44,16 +41,36 @@ class Worker(QObject):
     def cancel(self) -> None:
         self._stop.set()
 
+    def cancelled(self) -> bool:
+        return self._stop.is_set()
+
     def is_running(self) -> bool:
         return self._thread.isRunning()
 
     def wait(self, msecs: int = 30_000) -> bool:
-        """Block until the thread ends (for shutdown only). Sleeps in Python rather than in
-        ``QThread.wait``, which keeps the GIL and so would stall the very job it waits for."""
+        """Block until the thread ends (for shutdown and tests only). Sleeps in Python rather
+        than in ``QThread.wait``, which keeps the GIL and so would stall the very job it waits
+        for."""
         deadline = time.monotonic() + msecs / 1000
         while self._thread.isRunning() and time.monotonic() < deadline:
             time.sleep(0.005)
         return not self._thread.isRunning()
+
+    def _run(self) -> None:
+        raise NotImplementedError
+
+
+class Worker(ThreadedWorker):
+    """Runs one generator job in its own thread."""
+
+    progress = Signal(int, int)
+    yielded = Signal(object)
+    failed = Signal(object)  # the exception
+    done = Signal(bool)  # True when it ran to the end, False when cancelled or failed
+
+    def __init__(self, job: Job, name: str = "worker"):
+        super().__init__(name)
+        self._job = job
 
     @Slot()
     def _run(self) -> None:
