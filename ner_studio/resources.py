@@ -1,4 +1,8 @@
-"""Where shipped files live, from a source checkout or inside a PyInstaller bundle."""
+"""Where shipped files live, from a source checkout or inside a PyInstaller bundle.
+
+Only the standard library here: the window asks for these paths at start-up, before (and
+without) importing torch.
+"""
 
 from __future__ import annotations
 
@@ -11,3 +15,12 @@ def resource_path(*parts: str) -> Path:
     bundle = getattr(sys, "_MEIPASS", None)
     root = Path(bundle) if bundle else Path(__file__).resolve().parent.parent
     return root.joinpath("resources", *parts)
+
+
+BUNDLED_MODEL_NAME = "default.pt"
+
+
+def bundled_model_file() -> Path:
+    """Where the bundled default model (CoNLL-2003: PER, LOC, ORG, MISC) is shipped; the
+    file may be missing from a build without it."""
+    return resource_path("models", BUNDLED_MODEL_NAME)

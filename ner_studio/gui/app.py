@@ -7,7 +7,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 
 from ner_studio import __version__
 from ner_studio.core.errors import NerStudioError, ProjectError
@@ -70,6 +71,37 @@ def add_sample(window: MainWindow) -> None:
     window.workspace.add_documents(docs, source_path=sample)
 
 
+class FirstPaint(QObject):
+    """Calls ``then()`` once, soon after ``widget`` first paints (or after ``fallback_ms``, so
+    a window that is never drawn, e.g. minimised, still gets on with its work)."""
+
+    def __init__(self, widget: QWidget, then, fallback_ms: int = 1500):
+        super().__init__(widget)
+        self._widget = widget
+        self._then = then
+        widget.installEventFilter(self)
+        QTimer.singleShot(fallback_ms, self, self._fire)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+        if watched is self._widget and event.type() == QEvent.Type.Paint:
+            QTimer.singleShot(0, self, self._fire)  # after this paint reaches the screen
+        return False
+
+    def _fire(self) -> None:
+        if self._then is not None:
+            then, self._then = self._then, None
+            self._widget.removeEventFilter(self)
+            then()
+
+
+def tag_after_first_paint(window: MainWindow) -> None:
+    """Hold the workspace's tagging (which starts by importing torch) until the window is
+    drawn, so the window appears at once and the highlights follow when the model is ready."""
+    workspace = window.workspace
+    workspace.hold_tagging(True)
+    FirstPaint(window.view.viewport(), lambda: workspace.hold_tagging(False))
+
+
 def create_main_window(argv: list[str], settings: Settings | None = None) -> MainWindow | None:
     """The main window for these arguments, shown; None if no project could be opened."""
     settings = settings if settings is not None else Settings.load()
@@ -81,6 +113,7 @@ def create_main_window(argv: list[str], settings: Settings | None = None) -> Mai
         return None
     window = MainWindow(project, current_model(settings), settings)
     window.remember_project(project)
+    tag_after_first_paint(window)
     window.show()
     if settings.problem:
         window.statusBar().showMessage(settings.problem, 10000)

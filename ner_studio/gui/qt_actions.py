@@ -1,7 +1,8 @@
 """Every command of the main window as a QAction: text, shortcut, tooltip, handler.
 
-One table drives the menus, the toolbar, the tooltips and the keyboard-shortcuts sheet, so
-they cannot disagree. Handlers are method names on the window.
+One table drives the menus, the toolbar and the tooltips; the keyboard-shortcuts sheet reads
+the window's live actions (these, the label keys, the tools' own), so they cannot disagree.
+Handlers are method names on the window.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMainWindow, QWidget
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,8 @@ COMMANDS = (
     Command("about", "&About NER Studio", (), "Version and credits", "show_about"),
 )
 
-# Keys handled by the text view itself (no QAction): listed on the shortcuts sheet.
+# Keys handled by the text view itself (no QAction): listed on the shortcuts sheet after the
+# actions' own shortcuts, which are read from the actions (see shortcut_rows).
 VIEW_KEYS = (
     ("Click / drag", "Select a token / tokens (snaps to whole tokens)"),
     ("Double-click", "Select one token"),
@@ -56,7 +58,6 @@ VIEW_KEYS = (
     ("← / →", "Select the previous / next token"),
     ("Shift+← / Shift+→", "Grow the selection by one token"),
     ("Tab / Shift+Tab", "Select the next / previous entity"),
-    ("1 … 9", "Label the selection, or relabel the selected entity"),
     ("Esc", "Clear the selection"),
 )
 
@@ -92,13 +93,35 @@ def with_shortcut(tip: str, shortcuts: tuple[str, ...]) -> str:
     return f"{tip} ({keys})"
 
 
-def shortcut_rows(actions: dict[str, QAction]) -> list[tuple[str, str]]:
-    """(keys, what they do) for the shortcuts sheet, from the live actions."""
-    rows = []
-    for name in ("undo", "redo", *[c.name for c in COMMANDS]):
-        action = actions.get(name)
-        if action is None or not action.shortcuts():
-            continue
-        keys = " / ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts())
-        rows.append((keys, action.statusTip() or action.text().replace("&", "")))
-    return rows + list(VIEW_KEYS)
+def shortcut_rows(window: QMainWindow) -> list[tuple[str, str, str]]:
+    """``(keys, what they do, where)`` for the shortcuts sheet, read from the window's live
+    actions (menus in menu-bar order, then any action only on the window, e.g. one a tool
+    added), so every action with a shortcut is listed, whoever created it."""
+    rows: list[tuple[str, str, str]] = []
+    seen: dict[int, QAction] = {}  # holding the wrappers keeps their ids unique meanwhile
+
+    def add(action: QAction, where: str) -> None:
+        if id(action) in seen or action.isSeparator():
+            return
+        seen[id(action)] = action
+        if action.menu() is not None:
+            submenu = action.menu()
+            for inner in submenu.actions():
+                add(inner, f"{where} › {submenu.title().replace('&', '')}")
+        elif action.shortcuts():
+            keys = " / ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts())
+            rows.append((keys, describe(action), where))
+
+    for top in window.menuBar().actions():
+        if top.menu() is not None:
+            title = top.menu().title().replace("&", "")
+            for action in top.menu().actions():
+                add(action, title)
+    for action in window.actions():
+        add(action, "Window")
+    return rows + [(keys, what, "Text view") for keys, what in VIEW_KEYS]
+
+
+def describe(action: QAction) -> str:
+    """What an action does in words: its status tip, else its menu text."""
+    return action.statusTip() or action.text().replace("&", "")

@@ -42,11 +42,13 @@ def nice_step(span: float, intervals: int = TICKS) -> float:
 
 def nice_range(values: list[float], low: float | None, high: float | None) -> tuple[float, float, float]:
     """``(low, high, step)``: given bounds, else 0 (or the minimum) up to the next tick above
-    the data."""
+    the data; 0 to 1 when there is no data."""
     finite = [v for v in values if math.isfinite(v)]
     lo = low if low is not None else min([0.0, *finite])
-    hi = high if high is not None else max([lo + 1e-9, *finite])
-    hi = max(hi, lo + 1e-9)
+    hi = high if high is not None else max([lo, *finite])
+    if hi - lo <= 1e-12 * max(1.0, abs(lo)):
+        # No data yet, or one flat value: a unit-sized range, not ticks of 2e-10.
+        hi = lo + (abs(lo) or 1.0)
     step = nice_step(hi - lo)
     if high is None:
         hi = lo + math.ceil((hi - lo) / step - 1e-9) * step
@@ -60,7 +62,10 @@ def _tick_text(value: float, axis: Axis) -> str:
 
 
 def draw_chart(painter: QPainter, rect: QRectF, series: list[Series], *, x_label: str, left: Axis,
-               right: Axis | None = None, x_range: tuple[float, float] | None = None, title: str = "") -> None:
+               right: Axis | None = None, x_range: tuple[float, float] | None = None, title: str = "",
+               empty_text: str = "") -> None:
+    """Axes, grid, legend and lines; with no points at all, ``empty_text`` (if given) sits in
+    the middle of the empty plot instead of a legend for lines that are not there."""
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.fillRect(rect, QColor("#ffffff"))
@@ -69,8 +74,15 @@ def draw_chart(painter: QPainter, rect: QRectF, series: list[Series], *, x_label
     painter.setFont(font)
     metrics = QFontMetricsF(font)
     line = metrics.height()
-    plot = rect.adjusted(metrics.horizontalAdvance("0.000") + line + 8, line * (2.2 if title else 1.6),
-                         -(metrics.horizontalAdvance("100") + line + 8 if right else 12), -(2 * line + 8))
+    ranges = {"left": nice_range([y for s in series if s.axis == "left" for _, y in s.points], left.low, left.high)}
+    if right is not None:
+        ranges["right"] = nice_range([y for s in series if s.axis == "right" for _, y in s.points],
+                                     right.low, right.high)
+    # Margins fit the widest tick label of each axis, plus its rotated title.
+    left_width = _widest_tick(metrics, ranges["left"], left)
+    right_width = _widest_tick(metrics, ranges["right"], right) if right else 0.0
+    plot = rect.adjusted(left_width + line + 10, line * (2.2 if title else 1.6),
+                         -(right_width + line + 10 if right else 12), -(2 * line + 8))
     if plot.width() < 20 or plot.height() < 20:
         painter.restore()
         return
@@ -78,17 +90,13 @@ def draw_chart(painter: QPainter, rect: QRectF, series: list[Series], *, x_label
     x_lo, x_hi = x_range if x_range else (min(xs, default=0.0), max(xs, default=1.0))
     if x_hi <= x_lo:
         x_hi = x_lo + 1
-    ranges = {"left": nice_range([y for s in series if s.axis == "left" for _, y in s.points], left.low, left.high)}
-    if right is not None:
-        ranges["right"] = nice_range([y for s in series if s.axis == "right" for _, y in s.points],
-                                     right.low, right.high)
 
     def to_point(x: float, y: float, axis: str) -> QPointF:
         lo, hi, _ = ranges[axis]
         return QPointF(plot.left() + (x - x_lo) / (x_hi - x_lo) * plot.width(),
                        plot.bottom() - (y - lo) / (hi - lo) * plot.height())
 
-    _draw_grid(painter, plot, metrics, ranges, left, right, (x_lo, x_hi))
+    _draw_grid(painter, plot, metrics, ranges, left, right, (x_lo, x_hi), (left_width, right_width))
     painter.setPen(QColor("#374151"))
     if title:
         painter.drawText(QRectF(rect.left(), rect.top() + 2, rect.width(), line), Qt.AlignmentFlag.AlignHCenter, title)
@@ -109,20 +117,32 @@ def draw_chart(painter: QPainter, rect: QRectF, series: list[Series], *, x_label
         for point in points:
             painter.drawEllipse(point, 2.5, 2.5)
         painter.setBrush(Qt.BrushStyle.NoBrush)
-    _draw_legend(painter, QRectF(plot.left(), rect.top() + (line * 1.1 if title else 2), plot.width(), line),
-                 series, metrics)
+    if not xs and empty_text:
+        painter.setPen(QColor("#6b7280"))
+        painter.drawText(plot, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, empty_text)
+    else:
+        _draw_legend(painter, QRectF(plot.left(), rect.top() + (line * 1.1 if title else 2), plot.width(), line),
+                     series, metrics)
     painter.restore()
 
 
-def _draw_grid(painter, plot: QRectF, metrics, ranges, left: Axis, right: Axis | None, x_span) -> None:
+def _tick_values(lo: float, hi: float, step: float) -> list[float]:
+    return [lo + i * step for i in range(int(round((hi - lo) / step)) + 1)]
+
+
+def _widest_tick(metrics, value_range: tuple[float, float, float], axis: Axis) -> float:
+    return max(metrics.horizontalAdvance(_tick_text(v, axis)) for v in _tick_values(*value_range))
+
+
+def _draw_grid(painter, plot: QRectF, metrics, ranges, left: Axis, right: Axis | None, x_span,
+               tick_widths: tuple[float, float]) -> None:
     grid = QPen(QColor("#e5e7eb"), 1)
     text = QColor("#4b5563")
     for axis, name, side in ((left, "left", -1), (right, "right", 1)):
         if axis is None:
             continue
         lo, hi, step = ranges[name]
-        for i in range(int(round((hi - lo) / step)) + 1):
-            value = lo + i * step
+        for value in _tick_values(lo, hi, step):
             y = plot.bottom() - (value - lo) / (hi - lo) * plot.height()
             if side < 0:  # grid lines follow the left axis
                 painter.setPen(grid)
@@ -143,7 +163,8 @@ def _draw_grid(painter, plot: QRectF, metrics, ranges, left: Axis, right: Axis |
     painter.setPen(QPen(QColor("#9ca3af"), 1))
     painter.drawRect(plot)
     painter.setPen(text)
-    for axis, x in ((left, plot.left() - metrics.height() - 28), (right, plot.right() + 30)):
+    left_width, right_width = tick_widths
+    for axis, x in ((left, plot.left() - left_width - metrics.height() - 6), (right, plot.right() + right_width + 6)):
         if axis is None:
             continue
         painter.save()

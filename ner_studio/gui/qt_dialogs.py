@@ -130,24 +130,28 @@ class PasteDialog(QDialog):
 
 
 class ShortcutsDialog(QDialog):
-    def __init__(self, parent: QWidget | None, rows: list[tuple[str, str]]):
+    """Rows of ``(keys, what they do, where)``, see ``qt_actions.shortcut_rows``."""
+
+    def __init__(self, parent: QWidget | None, rows: list[tuple[str, str, str]]):
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
         layout = QVBoxLayout(self)
-        table = QTableWidget(len(rows), 2, self)
-        table.setHorizontalHeaderLabels(["Keys", "What they do"])
-        for row, (keys, what) in enumerate(rows):
-            table.setItem(row, 0, QTableWidgetItem(keys))
-            table.setItem(row, 1, QTableWidgetItem(what))
+        table = QTableWidget(len(rows), 3, self)
+        table.setHorizontalHeaderLabels(["Keys", "What they do", "Menu"])
+        for row, cells in enumerate(rows):
+            for column, text in enumerate(cells):
+                table.setItem(row, column, QTableWidgetItem(text))
         table.verticalHeader().hide()
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         layout.addWidget(table)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(720, 560)
+        self.resize(820, 600)
 
 
 def show_about(parent: QWidget | None, model_name: str) -> None:

@@ -29,7 +29,9 @@ class EditCommands:
             if label.key:
                 action.setShortcut(QKeySequence(label.key))
             key = f" (key {label.key})" if label.key else ""
-            action.setToolTip(f"Label the selection, or relabel the selected entity, as {label.name}{key}")
+            what = f"Label the selection, or relabel the selected entity, as {label.name}"
+            action.setToolTip(f"{what}{key}")
+            action.setStatusTip(what)
             action.triggered.connect(lambda _checked=False, name=label.name: self.label_selection(name))
             self.addAction(action)
             self.label_menu.addAction(action)

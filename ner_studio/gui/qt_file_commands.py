@@ -218,7 +218,7 @@ class FileCommands:
 
     # --- help ----------------------------------------------------------------------------
     def show_shortcuts(self) -> None:
-        ShortcutsDialog(self, shortcut_rows(self.actions_)).exec()
+        ShortcutsDialog(self, shortcut_rows(self)).exec()
 
     def show_about(self) -> None:
         show_about(self, self.workspace.model.name)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 
 from ner_studio.core.document import Document, Status
@@ -68,20 +68,24 @@ class LearningController(QObject):
         self.training_panel = TrainingPanel()
         self.models_panel = ModelsPanel()
         self.review_panel = ReviewPanel()
-        bottom, right = Qt.DockWidgetArea.BottomDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
-        self.docks = {"training": window._dock("Training", self.training_panel, bottom),
-                      "models": window._dock("Models", self.models_panel, bottom),
-                      "review": window._dock("Review next", self.review_panel, right)}
-        window.tabifyDockWidget(self.docks["training"], self.docks["models"])
-        if "entities" in window.docks:  # the queue takes the entity table's room while it is on
-            window.tabifyDockWidget(window.docks["entities"], self.docks["review"])
-        self.docks["training"].raise_()
+        right = Qt.DockWidgetArea.RightDockWidgetArea
+        self.docks = {"review": window._dock("Review next", self.review_panel, right),
+                      "training": window._dock("Training", self.training_panel, right),
+                      "models": window._dock("Models", self.models_panel, right)}
+        # Tabs behind the entity table: the text keeps the window's full height, and each
+        # tool comes to the front when it is used (training starts, Review Next, Versions).
+        anchor = window.docks.get("entities")
+        if anchor is not None:
+            for dock in self.docks.values():
+                window.tabifyDockWidget(anchor, dock)
+            anchor.raise_()
         self.docks["review"].hide()
         self.review = ReviewController(window, self.review_panel, self.start_training)
         self.actions = self._create_actions()
         self.training_panel.cancel_requested.connect(self.cancel_training)
         self.models_panel.switch_requested.connect(self.switch_model)
-        window.installEventFilter(self)
+        window.workspace_changed.connect(self._bind_workspace)
+        window.closed.connect(self.shutdown)
         self._bind_workspace()
         self._update_actions()
 
@@ -113,28 +117,19 @@ class LearningController(QObject):
         return actions
 
     def _bind_workspace(self) -> None:
-        """Per-project state; called again whenever the window opens another project."""
-        workspace = self._workspace = self.window.workspace
-        workspace.destroyed.connect(self._bind_later)
-        self.review.load_project()
+        """Per-project state; called again (by ``workspace_changed``, synchronously, while
+        the new workspace is alive and open) whenever the window opens another project."""
+        self.review.bind(self.window.workspace)
         self.refresh_models()
 
-    def _bind_later(self, *_args) -> None:
-        # The window replaced its workspace (another project) before deleting the old one.
-        if self.window.workspace is not None and self.window.workspace is not self._workspace:
-            self._bind_workspace()
-
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
-        if watched is self.window and event.type() == QEvent.Type.Close:
-            self.shutdown()
-        return False
-
     def shutdown(self) -> None:
-        """Stop training (threads must end before the window goes away)."""
+        """The window closed: stop training (threads must end before the window goes away)
+        and let go of the closed project's workspace."""
         for worker in (self.worker, self._warm_up):
             if worker is not None:
                 worker.cancel()
                 worker.wait()
+        self.review.unbind()
 
     def warm_up(self) -> None:
         """Do torch's one-time lazy imports in the background before training is likely."""
@@ -326,6 +321,8 @@ class LearningController(QObject):
             self.review.start()
         else:
             self.review.stop()
+            if "entities" in self.window.docks:
+                self.window.docks["entities"].raise_()
         self._update_actions()
 
     def accept_sentence(self) -> None:

@@ -11,13 +11,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QUndoGroup
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QProgressBar, QToolBar, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QProgressBar, QTabWidget, QToolBar, QWidget
 
 from ner_studio.core.document import Document, Status
 from ner_studio.core.project import Project
 from ner_studio.core.settings import Settings
 from ner_studio.gui.prediction import ModelHandle
-from ner_studio.gui.qt_actions import MENUS, TOOLBAR, create_actions
+from ner_studio.gui.qt_actions import MENUS, TOOLBAR, create_actions, with_shortcut
 from ner_studio.gui.qt_details import DetailsPane
 from ner_studio.gui.qt_dialogs import show_error
 from ner_studio.gui.qt_document_list import DocumentList
@@ -36,6 +36,10 @@ LOW_CONFIDENCE_SETTING = "low_confidence_threshold"
 class MainWindow(FileCommands, EditCommands, QMainWindow):
     # Emitted after another project was opened in this window (self.workspace is the new one).
     workspace_changed = Signal()
+    # Emitted once the window has agreed to close (its project is closed by then); tools stop
+    # their workers and let go of the workspace here, not on every close request, which the
+    # analyst may still refuse.
+    closed = Signal()
 
     def __init__(self, project: Project, model: ModelHandle, settings: Settings):
         super().__init__()
@@ -60,6 +64,8 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
             "details": self._dock("Selected entity", self.details, Qt.DockWidgetArea.RightDockWidgetArea),
             "entities": self._dock("Entities", self.entities, Qt.DockWidgetArea.RightDockWidgetArea),
         }
+        # Tabbed docks (the learning tools share the entity table's place) show tabs on top.
+        self.setTabPosition(Qt.DockWidgetArea.AllDockWidgetAreas, QTabWidget.TabPosition.North)
         self.actions_ = create_actions(self)
         self.label_actions = []
         self._build_status_bar()
@@ -87,17 +93,13 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         return dock
 
     def _initial_dock_sizes(self) -> None:
-        """Side panels wide enough to read, the text the largest part, docks that tools add
-        at the bottom kept short (they are called up when needed)."""
+        """Side panels wide enough to read, the text the largest part (tools tab their docks
+        behind the entity table rather than taking the text's height)."""
         horizontal, vertical = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
         docks = self.docks
         self.resizeDocks([docks["documents"], docks["details"]], [280, 440], horizontal)
         self.resizeDocks([docks["documents"], docks["labels"]], [400, 320], vertical)
         self.resizeDocks([docks["details"], docks["entities"]], [215, 560], vertical)
-        bottom = [d for d in self.findChildren(QDockWidget)
-                  if self.dockWidgetArea(d) == Qt.DockWidgetArea.BottomDockWidgetArea and d.isVisible()]
-        if bottom:
-            self.resizeDocks(bottom, [170] * len(bottom), vertical)
 
     def _build_menus(self) -> None:
         self.actions_["undo"] = self.undo_group.createUndoAction(self, "&Undo")
@@ -107,8 +109,9 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         # Toolbar buttons keep a short fixed name; the menu shows what would be undone.
         self.actions_["undo"].setIconText("Undo")
         self.actions_["redo"].setIconText("Redo")
-        self.actions_["undo"].setToolTip("Undo the last edit of this document (Ctrl+Z)")
-        self.actions_["redo"].setToolTip("Redo the edit just undone (Ctrl+Shift+Z)")
+        for name, tip in (("undo", "Undo the last edit of this document"), ("redo", "Redo the edit just undone")):
+            self.actions_[name].setStatusTip(tip)
+            self.actions_[name].setToolTip(with_shortcut(tip, tuple(k.toString() for k in self.actions_[name].shortcuts())))
         self.menus = {}
         for title, names in MENUS:
             menu = self.menuBar().addMenu(title)
@@ -148,6 +151,7 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         """Show ``project`` (the previous one must be closed already: see close_workspace)."""
         if self.workspace is not None:
             self.show_document(None)
+            self.workspace.project.pending_changed.disconnect(self._on_pending_changed)
             self.workspace.release()
             self.workspace.deleteLater()
         workspace = Workspace(project, self.model, self.undo_group)
@@ -253,3 +257,4 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         except Exception:  # noqa: BLE001 - an unwritable settings file must not block quitting
             pass
         event.accept()
+        self.closed.emit()

@@ -44,6 +44,9 @@ class ReviewController(QObject):
         self.active = False
         self.current: QueueItem | None = None
         self._shown_doc: Document | None = None
+        # The workspace's signal connection, kept as a handle: disconnecting through it is safe
+        # even after Qt deleted the workspace, unlike touching the deleted workspace's signal.
+        self._predicted_link = None
         self._rerank = QTimer(self)
         self._rerank.setSingleShot(True)
         self._rerank.setInterval(RERANK_DELAY_MS)
@@ -55,8 +58,10 @@ class ReviewController(QObject):
         panel.auto_changed.connect(self._set_auto)
 
     # --- the project's stored choices -----------------------------------------------------
-    def load_project(self) -> None:
-        project = self.window.workspace.project
+    def bind(self, workspace) -> None:
+        """Follow ``workspace`` (the window's new project): its stored choices, its tagging."""
+        self.unbind()
+        project = workspace.project
         self.accepted = accepted_from_setting(project.get_setting(ACCEPTED_SETTING, {}))
         strategy = project.get_setting(STRATEGY_SETTING, self.queue.strategy)
         try:
@@ -67,9 +72,20 @@ class ReviewController(QObject):
         self.every = int(project.get_setting(EVERY_SETTING, DEFAULT_EVERY) or DEFAULT_EVERY)
         self.panel.set_options(self.queue.strategy, self.auto, self.every)
         self.current = None
-        self.window.workspace.document_predicted.connect(self._on_predicted)
+        self._predicted_link = workspace.document_predicted.connect(self._on_predicted)
         if self.active:
             self.start()
+
+    def unbind(self) -> None:
+        """Stop listening to the current workspace (closed, or replaced by another)."""
+        self._rerank.stop()
+        if self._predicted_link is not None:
+            QObject.disconnect(self._predicted_link)
+            self._predicted_link = None
+        if self._shown_doc is not None:
+            self._shown_doc.changed.disconnect(self._on_doc_changed)
+            self._shown_doc = None
+        self.current = None
 
     def _store(self, key: str, value) -> None:
         try:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QV
 from ner_studio.gui.qt_chart import Axis, Series, draw_chart
 
 TRAIN_LOSS, DEV_LOSS, DEV_F1 = "train loss", "dev loss", "dev F1"
+EMPTY_TEXT = "No training yet: the curves appear here, epoch by epoch, once you train."
 
 
 def format_eta(seconds: float) -> str:
@@ -49,7 +50,8 @@ class TrainingPlot(QWidget):
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
         painter = QPainter(self)
         draw_chart(painter, QRectF(self.rect()), list(self.series.values()), x_label="epoch",
-                   left=Axis("loss"), right=Axis("F1 %", 0.0, 1.0, percent=True), x_range=(0, self.epochs))
+                   left=Axis("loss"), right=Axis("F1 %", 0.0, 1.0, percent=True), x_range=(0, self.epochs),
+                   empty_text=EMPTY_TEXT)
         painter.end()
 
 

@@ -49,6 +49,7 @@ class Workspace(QObject):
         self._stacks: dict[int, QUndoStack] = {}
         self._queue: list[Document] = []
         self._predictor: Worker | None = None
+        self._tagging_held = False
         self._importer: Worker | None = None
         self._warned_unsaved = False
         project.write_failed.connect(self._on_write_failed)
@@ -216,8 +217,9 @@ class Workspace(QObject):
         self._summaries.update((doc_id, summaries[doc_id]) for doc_id in ids)
         for doc in docs:
             self._adopt(doc)
-        self.documents_opened.emit(ids)
+        # Tagging starts first, so the worker runs while the window lays out the new text.
         self.predict([doc for doc in docs if doc.status == Status.NEW and not doc.spans])
+        self.documents_opened.emit(ids)
         return ids
 
     # --- tagging -------------------------------------------------------------------------
@@ -230,10 +232,19 @@ class Workspace(QObject):
         self._start_prediction()
 
     def is_predicting(self) -> bool:
-        return self._predictor is not None
+        """True while documents are being tagged or wait for it."""
+        return self._predictor is not None or bool(self._queue)
+
+    def hold_tagging(self, held: bool) -> None:
+        """While held, documents wait in the queue and no worker starts. At start-up the
+        window paints first: the worker's first act, importing torch, holds the interpreter
+        for a second and would delay it."""
+        self._tagging_held = held
+        if not held:
+            self._start_prediction()
 
     def _start_prediction(self) -> None:
-        if self._predictor is not None or not self._queue:
+        if self._predictor is not None or not self._queue or self._tagging_held:
             return
         docs, self._queue = self._queue, []
         worker = Worker(prediction_job(self.model, docs), "predict")

@@ -24,9 +24,8 @@ from ner_studio.core.spans import Source, Span
 from ner_studio.model.batching import length_buckets
 from ner_studio.model.checkpoint import LoadedModel, load_checkpoint
 from ner_studio.model.word_table import WordTable
-from ner_studio.resources import resource_path
+from ner_studio.resources import bundled_model_file
 
-DEFAULT_MODEL_NAME = "default.pt"
 # Documents are tagged in groups this many sentences large: big enough for good length
 # buckets, small enough that a cancel request returns whole documents soon.
 _GROUP_SENTENCES = 4096
@@ -36,7 +35,7 @@ _MAX_TABLE_WORDS = 500_000
 
 def default_model_path() -> Path:
     """The bundled model trained on CoNLL-2003 (PER, LOC, ORG, MISC)."""
-    return resource_path("models", DEFAULT_MODEL_NAME)
+    return bundled_model_file()
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog
 
 from ner_studio.core.formats import read_documents
@@ -117,8 +118,16 @@ def test_help_sheet_lists_every_action_shortcut(start_window, monkeypatch):
     monkeypatch.setattr(qt_file_commands.ShortcutsDialog, "exec", lambda dialog: seen.append(dialog))
     window.show_shortcuts()
     table = seen[0].findChild(qt_dialogs.QTableWidget)
-    keys = {table.item(row, 0).text() for row in range(table.rowCount())}
-    assert {"Ctrl+Z", "Ctrl+E", "Ctrl+S", "A"} <= {k.split(" / ")[0] for k in keys}
+    rows = {(table.item(row, 0).text(), table.item(row, 2).text()) for row in range(table.rowCount())}
+    keys = {keys for keys, _where in rows}
+    # Every shortcut of every action on the window, whoever added it (the learning tools,
+    # the label keys), is on the sheet.
+    native = QKeySequence.SequenceFormat.NativeText
+    expected = {" / ".join(k.toString(native) for k in action.shortcuts())
+                for action in window.findChildren(QAction) if action.shortcuts()}
+    assert expected <= keys
+    assert {("Ctrl+Shift+T", "Model"), ("Ctrl+R", "Model"), ("Space", "Model"), ("S", "Model"),
+            ("Ctrl+Shift+E", "Model"), ("1", "Edit › Label As"), ("Ctrl+Z", "Edit")} <= rows
     assert all(action.toolTip() for action in window.actions_.values())
 
 

@@ -13,7 +13,7 @@ from ner_studio.core.spans import Source, Span
 from ner_studio.gui.qt_chart import Axis, Series, draw_chart, nice_range
 from ner_studio.gui.qt_models_panel import model_rows
 from ner_studio.gui.qt_review_panel import entity_lines, sentence_html
-from ner_studio.gui.qt_training_panel import TrainingPanel, format_eta
+from ner_studio.gui.qt_training_panel import EMPTY_TEXT, TrainingPanel, format_eta
 from ner_studio.gui.review_queue import ReviewQueue
 from ner_studio.model.training import TrainingProgress
 
@@ -51,6 +51,22 @@ def test_the_chart_draws_each_series_in_its_colour():
     assert QColor("#ff0000").name() in colours and QColor("#00ff00").name() in colours
     assert nice_range([0.3, 1.7], None, None) == (0.0, 2.0, 0.5)
     assert nice_range([0.5], 0.4, 1.0)[:2] == (0.4, 1.0)
+
+
+def test_an_empty_chart_has_round_axes_and_says_no_training_yet():
+    assert nice_range([], None, None) == (0.0, 1.0, 0.2)  # not 0 to 1e-09
+    assert nice_range([0.0, 0.0], None, None)[:2] == (0.0, 1.0)
+    assert nice_range([2.5], 2.5, None)[:2] == (2.5, 5.0)
+
+    def centre_pixels(empty_text: str) -> set[str]:
+        image = QImage(400, 240, QImage.Format.Format_ARGB32)
+        painter = QPainter(image)
+        draw_chart(painter, QRectF(0, 0, 400, 240), [Series("loss", "#ff0000")], x_label="epoch",
+                   left=Axis("loss"), x_range=(0, 5), empty_text=empty_text)
+        painter.end()
+        return {image.pixelColor(x, y).name() for x in range(120, 280) for y in range(100, 140)}
+
+    assert len(centre_pixels(EMPTY_TEXT)) > len(centre_pixels(""))
 
 
 def test_model_rows_list_versions_newest_first_with_scores(tmp_path):

@@ -45,16 +45,17 @@ CHILD = textwrap.dedent("""
 
 def test_an_edit_survives_sigkill(start_window, user_dirs, tmp_path):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    child = subprocess.Popen([sys.executable, "-c", CHILD], env=env, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
-    try:
-        line = child.stdout.readline()
-        child.send_signal(signal.SIGKILL)  # right after the edit, no clean shutdown
-        child.wait(timeout=20)
-    finally:
-        if child.poll() is None:
-            child.kill()
-    assert line.startswith("EDITED"), child.stderr.read()
+    with subprocess.Popen([sys.executable, "-c", CHILD], env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True) as child:  # closes the pipes
+        try:
+            line = child.stdout.readline()
+            child.send_signal(signal.SIGKILL)  # right after the edit, no clean shutdown
+            child.wait(timeout=20)
+        finally:
+            if child.poll() is None:
+                child.kill()
+        errors = child.stderr.read()
+    assert line.startswith("EDITED"), errors
     _, start, end, label = line.split()
     window = start_window()  # the next start opens the same project
     assert window.doc.span_at(int(start)) == Span(int(start), int(end), label)
