@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from ner_studio.core.document import Status
+from ner_studio.gui.qt_table_model import ColumnsTableModel
 
 COLUMNS = ("Document", "Status", "Entities")
 STATUS_COLOURS = {Status.NEW: "#6b7280", Status.PREDICTED: "#b45309", Status.REVIEWED: "#15803d"}
 STATUS_TEXT = {Status.NEW: "○ new", Status.PREDICTED: "◐ predicted", Status.REVIEWED: "● reviewed"}
 
 
-class DocumentListModel(QAbstractTableModel):
+class DocumentListModel(ColumnsTableModel):
     """Rows come from the workspace's summaries; ``refresh_row`` redraws one document."""
+
+    columns = COLUMNS
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -48,16 +51,8 @@ class DocumentListModel(QAbstractTableModel):
     def doc_id(self, row: int) -> int:
         return self._ids[row]
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt override
-        return 0 if parent.isValid() else len(self._ids)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt override
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+    def row_count(self) -> int:
+        return len(self._ids)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         summary = self._workspace.summary(self._ids[index.row()])

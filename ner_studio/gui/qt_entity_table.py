@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from bisect import bisect_left
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from ner_studio.core.document import Document, SpansChanged
 from ner_studio.core.spans import Source, Span
 from ner_studio.gui.qt_highlighter import SpanStyle
+from ner_studio.gui.qt_table_model import ColumnsTableModel
 
 COLUMNS = ("Entity", "Label", "Source", "Confidence", "Position")
 POSITION = 4
@@ -23,7 +24,9 @@ POSITION = 4
 RESET_AT = 200
 
 
-class EntityTableModel(QAbstractTableModel):
+class EntityTableModel(ColumnsTableModel):
+
+    columns = COLUMNS
     def __init__(self, style: SpanStyle, parent=None):
         super().__init__(parent)
         self.style = style
@@ -107,16 +110,8 @@ class EntityTableModel(QAbstractTableModel):
             self.endInsertRows()
 
     # --- QAbstractTableModel ---------------------------------------------------------------
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt override
-        return 0 if parent.isValid() else len(self._spans)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt override
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+    def row_count(self) -> int:
+        return len(self._spans)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         span = self.span(index.row())
