@@ -40,17 +40,9 @@ from ner_studio.model.tagger import BiLSTMTagger, TaggerConfig  # noqa: E402
 from ner_studio.model.vocab import Vocabularies  # noqa: E402
 from ner_studio.model.workflow import MODEL_SCHEME, examples_from_documents, entity_labels  # noqa: E402
 
+from training_speed import first_sentences  # noqa: E402 - a sibling script in benchmarks/
+
 STALL_TARGET_MS = 100
-
-
-def first_sentences(docs, count: int):
-    chosen, total = [], 0
-    for doc in docs:
-        if total >= count:
-            break
-        chosen.append(doc)
-        total += len(doc.sentences)
-    return chosen, total
 
 
 def untrained_parent(docs, folder: Path) -> Path:
