@@ -83,8 +83,9 @@ class DetailsPane(QWidget):
         colour = style.colour(span.label).name() if style else "#dddddd"
         self.label.setText(span.label)
         self.label.setStyleSheet(f"background: {colour}; border-radius: 3px; padding: 1px 6px; font-weight: 600;")
-        first, last = doc.token_range(span.start, span.end)
-        self.position.setText(f"characters {span.start}–{span.end}, tokens {first + 1}–{last}")
+        first, end = doc.token_range(span.start, span.end)
+        tokens = f"token {end}" if end - first == 1 else f"tokens {first + 1}–{end}"
+        self.position.setText(f"characters {span.start}–{span.end}, {tokens}")
         if span.source == Source.HUMAN:
             self.source.setText("human (confirmed)")
             self.confidence.show_value(None)
