@@ -32,7 +32,7 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
         except FileNotFoundError:
             pass
         raise
-    _fsync_directory(directory)
+    fsync_directory(directory)
 
 
 def atomic_write_text(path: str | Path, text: str, newline: str = "\n") -> None:
@@ -42,7 +42,8 @@ def atomic_write_text(path: str | Path, text: str, newline: str = "\n") -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def _fsync_directory(directory: Path) -> None:
+def fsync_directory(directory: Path) -> None:
+    """Make a rename in ``directory`` durable."""
     try:
         fd = os.open(directory, os.O_RDONLY)
     except OSError:

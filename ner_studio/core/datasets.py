@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ner_studio.core.errors import FormatError, NerStudioError
+from ner_studio.core.locations import user_cache_dir
 
 SPLITS = ("train", "dev", "test")
 
@@ -52,19 +53,9 @@ def corpus_spec(name: str) -> CorpusSpec:
         raise NerStudioError(f"unknown corpus {name!r}; known corpora: {', '.join(CORPORA)}") from None
 
 
-def default_cache_dir() -> Path:
-    """``NER_STUDIO_CACHE_DIR`` or the per-user cache folder (appdirs, imported lazily)."""
-    override = os.environ.get("NER_STUDIO_CACHE_DIR")
-    if override:
-        return Path(override)
-    import appdirs
-
-    return Path(appdirs.user_cache_dir("NER Studio"))
-
-
 def corpus_dir(name: str, cache: str | Path | None = None) -> Path:
     corpus_spec(name)
-    return Path(cache) if cache is not None else default_cache_dir() / "datasets" / name
+    return Path(cache) if cache is not None else user_cache_dir() / "datasets" / name
 
 
 def corpus_files(name: str, cache: str | Path | None = None) -> dict[str, Path]:

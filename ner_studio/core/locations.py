@@ -1,6 +1,6 @@
-"""Per-user folders: where new projects and the settings file live.
+"""Per-user folders: where new projects, the settings file and fetched corpora live.
 
-``NER_STUDIO_DATA_DIR`` and ``NER_STUDIO_CONFIG_DIR`` override the appdirs defaults (tests and
+``NER_STUDIO_DATA_DIR``, ``NER_STUDIO_CONFIG_DIR`` and ``NER_STUDIO_CACHE_DIR`` override the appdirs defaults (tests and
 portable installs use them). appdirs is imported lazily: it is a tiny pure-Python dependency
 and only these functions need it.
 """
@@ -16,21 +16,25 @@ PROJECT_SUFFIX = ".nerstudio"
 
 
 def user_data_dir() -> Path:
-    override = os.environ.get("NER_STUDIO_DATA_DIR")
-    if override:
-        return Path(override)
-    import appdirs
-
-    return Path(appdirs.user_data_dir(APP_NAME))
+    return _user_dir("NER_STUDIO_DATA_DIR", "user_data_dir")
 
 
 def user_config_dir() -> Path:
-    override = os.environ.get("NER_STUDIO_CONFIG_DIR")
+    return _user_dir("NER_STUDIO_CONFIG_DIR", "user_config_dir")
+
+
+def user_cache_dir() -> Path:
+    """Downloaded corpora (``ner-studio data fetch``)."""
+    return _user_dir("NER_STUDIO_CACHE_DIR", "user_cache_dir")
+
+
+def _user_dir(override_variable: str, appdirs_function: str) -> Path:
+    override = os.environ.get(override_variable)
     if override:
         return Path(override)
     import appdirs
 
-    return Path(appdirs.user_config_dir(APP_NAME))
+    return Path(getattr(appdirs, appdirs_function)(APP_NAME))
 
 
 def default_projects_dir() -> Path:

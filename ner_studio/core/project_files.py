@@ -13,6 +13,7 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
+from ner_studio.core.atomic import fsync_directory
 from ner_studio.core.project_schema import is_project_database, revision
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -67,7 +68,7 @@ def copy_database(conn: sqlite3.Connection, target: Path) -> None:
             copy.close()
         fsync_file(temporary)
         os.replace(temporary, target)
-        fsync_dir(target.parent)
+        fsync_directory(target.parent)
     finally:
         temporary.unlink(missing_ok=True)
 
@@ -88,7 +89,7 @@ def rotate_backups(conn: sqlite3.Connection, path: Path, count: int = BACKUP_COU
             if older.exists():
                 os.replace(older, newer)
         os.replace(fresh, paths[0])
-        fsync_dir(path.parent)
+        fsync_directory(path.parent)
     except (OSError, sqlite3.Error) as error:
         return f"could not write a backup of {path.name}: {error}"
     return None
@@ -127,7 +128,7 @@ def install_copy(source: Path, target: Path) -> None:
             writer.flush()
             os.fsync(writer.fileno())
         os.replace(temporary, target)
-        fsync_dir(target.parent)
+        fsync_directory(target.parent)
     finally:
         temporary.unlink(missing_ok=True)
 
@@ -135,17 +136,3 @@ def install_copy(source: Path, target: Path) -> None:
 def fsync_file(path: Path) -> None:
     with open(path, "rb+") as stream:
         os.fsync(stream.fileno())
-
-
-def fsync_dir(folder: Path) -> None:
-    """Make a rename durable; not every platform (Windows) can open a folder for that."""
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)
