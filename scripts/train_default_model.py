@@ -38,8 +38,8 @@ QUALITY_BAR = 87.0  # test F1 the issue asks for (Lample et al. 2016: 83.6 with 
 # What the bundled model was trained with (see MODEL_CARD.md for why).
 NETWORK = {"word_dim": 100, "char_dim": 30, "char_filters": 50, "char_kernel": 3, "casing_dim": 10,
            "hidden": 200, "layers": 1, "dropout": 0.5}
-TRAINING = {"epochs": 60, "batch_size": 16, "learning_rate": 1e-3, "clip": 5.0, "patience": 12,
-            "seed": 13, "singleton_unk": 0.5, "monitor": "dev_f1", "threads": 1}
+TRAINING = {"epochs": 50, "batch_size": 16, "learning_rate": 1e-3, "clip": 5.0, "patience": 10,
+            "seed": 13, "singleton_unk": 0.5, "monitor": "dev_f1", "threads": 1, "weight_average": 0.999}
 
 
 def log_progress(progress) -> None:
@@ -58,6 +58,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-size", type=int, default=TRAINING["batch_size"])
     parser.add_argument("--layers", type=int, default=NETWORK["layers"])
     parser.add_argument("--hidden", type=int, default=NETWORK["hidden"])
+    parser.add_argument("--char-filters", type=int, default=NETWORK["char_filters"])
+    parser.add_argument("--seed", type=int, default=TRAINING["seed"])
+    parser.add_argument("--weight-average", type=float, default=TRAINING["weight_average"],
+                        help="decay of the moving average of the weights (0 = off)")
     parser.add_argument("--limit", type=int, default=0, help="use only this many documents per split (smoke test)")
     parser.add_argument("--models-dir", type=Path, default=MODELS,
                         help="where default.pt, the softmax scores and MODEL_CARD.md go (default resources/models)")
@@ -87,8 +91,10 @@ def main(argv: list[str] | None = None) -> int:
             loaded.metadata["result"]["epochs_run"] = len(loaded.metadata["history"])
     else:
         training = TrainingConfig(**{**TRAINING, "epochs": args.epochs, "patience": args.patience,
-                                     "batch_size": args.batch_size})
-        network = {**NETWORK, "layers": args.layers, "hidden": args.hidden, "decoder": args.variant}
+                                     "batch_size": args.batch_size, "seed": args.seed,
+                                     "weight_average": args.weight_average})
+        network = {**NETWORK, "layers": args.layers, "hidden": args.hidden, "char_filters": args.char_filters,
+                   "decoder": args.variant}
         # Creating <models-dir>/STOP ends training after the current batch, keeping the best epoch.
         loaded, _ = train_tagger(train, dev, config=network, training=training, callback=log_progress,
                                  checkpoint=output, should_stop=(models / "STOP").exists)

@@ -1,6 +1,7 @@
 import pytest
+import torch
 
-from ner_studio.model.training import TrainingConfig, evaluate_encoded, train_model
+from ner_studio.model.training import TrainingConfig, WeightAverage, evaluate_encoded, train_model
 from tests.model.conftest import make_model
 
 FAST = dict(epochs=25, batch_size=4, learning_rate=0.05, patience=5, singleton_unk=0.0, monitor="dev_f1")
@@ -51,3 +52,30 @@ def test_early_stopping_keeps_the_best_epoch(vocabs, encoded):
     assert result.best_epoch == 1 + losses.index(min(losses))
     assert result.epochs_run <= result.best_epoch + 2
     assert evaluate_encoded(model, vocabs, encoded)[0] == pytest.approx(min(losses), rel=1e-5)
+
+
+def test_weight_average_is_a_moving_average_applied_only_inside_its_block(vocabs):
+    model = make_model(vocabs)
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    average = WeightAverage(model, decay=0.75)
+    with torch.no_grad():
+        for parameter in model.parameters():
+            parameter.add_(4.0)
+    average.update(model)
+    live = {k: v.clone() for k, v in model.state_dict().items()}
+    with average.applied(model):
+        for name, value in model.state_dict().items():
+            if value.is_floating_point():
+                assert torch.allclose(value, 0.75 * before[name] + 0.25 * live[name]), name
+    for name, value in model.state_dict().items():
+        assert value.equal(live[name]), name
+
+
+def test_training_with_a_weight_average_keeps_the_averaged_weights(vocabs, encoded):
+    config = TrainingConfig(**{**FAST, "weight_average": 0.9})
+    model = make_model(vocabs, dropout=0.0)
+    result = train_model(model, vocabs, encoded, encoded, config)
+    assert result.best_dev_f1 == 1.0
+    # The model holds the weights the best dev score was measured with: the average's.
+    assert evaluate_encoded(model, vocabs, encoded)[1] == result.best_dev_f1
+    assert evaluate_encoded(model, vocabs, encoded)[0] == pytest.approx(result.best_dev_loss, rel=1e-5)
