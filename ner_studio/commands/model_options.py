@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 DEFAULT_MODEL = "default"
@@ -18,15 +19,15 @@ def add_inference_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--float32", action="store_true",
                         help="run the full-precision network (default: int8 LSTM and linear layers, "
                         "about 2x faster for -0.1 F1 on CoNLL-2003 test)")
-    add_threads_option(parser)
+    parser.add_argument("--threads", type=int, default=None, metavar="N",
+                        help="CPU threads to tag with, one batch on each (default: every core)")
 
 
 def load_tagger(args: argparse.Namespace):
     """The model named on the command line, ready to tag, with the thread count applied."""
     from ner_studio.model.predict import Tagger
 
-    apply_threads(args.threads)
-    return Tagger.load(model_path(args.model), quantize=not args.float32)
+    return Tagger.load(model_path(args.model), quantize=not args.float32, threads=args.threads or os.cpu_count())
 
 
 def add_threads_option(parser: argparse.ArgumentParser) -> None:

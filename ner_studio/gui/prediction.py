@@ -43,14 +43,12 @@ QUANTIZE = True
 
 
 def load_tagger(path: Path) -> Predictor:
-    import torch
-
     from ner_studio.model.predict import Tagger
 
-    # Leave a core to the UI thread. On a busy two-core machine this is also several times
-    # faster than two threads, which spin while they wait for each other.
-    torch.set_num_threads(max(1, (os.cpu_count() or 2) - 1))
-    return Tagger.load(path, quantize=QUANTIZE)
+    # Batches side by side on every core, each on one torch thread: threads that never wait
+    # for each other, unlike torch's own inside one batch (which spin on a busy machine). The
+    # UI thread needs little CPU meanwhile (benchmarks/gui_big_document.py measures its stalls).
+    return Tagger.load(path, quantize=QUANTIZE, threads=os.cpu_count() or 1)
 
 
 class ModelHandle:

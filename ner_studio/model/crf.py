@@ -114,6 +114,13 @@ class CRF(nn.Module):
 
     def viterbi(self, emissions: Tensor, mask: Tensor) -> tuple[list[list[int]], Tensor]:
         """Best path per sentence (unpadded lists) and its unnormalised score ``(batch,)``."""
+        paths, best_score = self.viterbi_paths(emissions, mask)
+        lengths = mask.sum(1).tolist()
+        return [row[:n] for row, n in zip(paths.tolist(), lengths)], best_score
+
+    def viterbi_paths(self, emissions: Tensor, mask: Tensor) -> tuple[Tensor, Tensor]:
+        """Best paths ``(batch, time)`` (padded positions repeat the last real tag) and their
+        unnormalised scores ``(batch,)``."""
         transitions, start, end = self.scores()
         batch, length, _ = emissions.shape
         score = start + emissions[:, 0]
@@ -132,9 +139,7 @@ class CRF(nn.Module):
         for backpointer in reversed(history):
             path.append(backpointer.gather(1, path[-1].unsqueeze(1)).squeeze(1))
         path.reverse()
-        columns = torch.stack(path, dim=1).tolist()
-        lengths = mask.sum(1).tolist()
-        return [row[:n] for row, n in zip(columns, lengths)], best_score
+        return torch.stack(path, dim=1), best_score
 
 
 def _penalty(allowed: Tensor) -> Tensor:

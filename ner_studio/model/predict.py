@@ -13,6 +13,7 @@ import contextlib
 import math
 import warnings
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from ner_studio.core.metrics import chunks
 from ner_studio.core.spans import Source, Span
 from ner_studio.model.batching import length_buckets
 from ner_studio.model.checkpoint import LoadedModel, load_checkpoint
-from ner_studio.model.word_table import WordTable
+from ner_studio.model.word_table import TableBatch, WordTable
 from ner_studio.resources import bundled_model_file
 
 # Documents are tagged in groups this many sentences large: big enough for good length
@@ -47,9 +48,15 @@ class SentenceUncertainty:
 
 @dataclass(frozen=True)
 class SentencePrediction:
-    tags: list[str]  # in the model's scheme
+    path: list[int]  # tag indices
+    tag_names: list[str]  # the model's tags (shared, not copied)
     entities: list[tuple[int, int, str, float]]  # token [first, last), label, confidence
     uncertainty: SentenceUncertainty
+
+    @property
+    def tags(self) -> list[str]:
+        """The predicted tags, in the model's scheme."""
+        return [self.tag_names[i] for i in self.path]
 
 
 @dataclass
@@ -61,29 +68,42 @@ class DocumentPrediction:
 class Tagger:
     """A loaded model ready to tag text. Not thread-safe: use one per worker thread."""
 
-    def __init__(self, loaded: LoadedModel, *, quantize: bool = False, bfloat16: bool = False):
+    def __init__(self, loaded: LoadedModel, *, quantize: bool = False, bfloat16: bool = False,
+                 threads: int | None = None):
         """``quantize``: int8 weights for the LSTM and linear layers (dynamic quantisation).
         ``bfloat16``: run the network in bfloat16, much faster on CPUs with native bf16
         (AVX512-BF16, AMX) and slower elsewhere. Both trade a little accuracy for speed;
-        benchmarks/tagging_speed.py measures how much."""
+        benchmarks/tagging_speed.py measures how much.
+
+        ``threads``: tag that many batches at once, each on its own thread running torch
+        single-threaded (this sets torch's thread count to 1). The LSTM gains little from
+        torch's threads inside one batch, while independent batches scale with the cores and
+        overlap one batch's Python work with another's network. ``None`` leaves torch's
+        threading alone and tags one batch at a time."""
         self.model = loaded.model.eval()
         if quantize:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # eager-mode quantisation is deprecated, still works
                 self.model = torch.ao.quantization.quantize_dynamic(self.model, {torch.nn.LSTM, torch.nn.Linear})
-        self._precision = torch.autocast("cpu", dtype=torch.bfloat16) if bfloat16 else contextlib.nullcontext()
+        self._bfloat16 = bfloat16
+        self._pool = None
+        if threads is not None and threads > 1:
+            torch.set_num_threads(1)
+            self._pool = ThreadPoolExecutor(threads, thread_name_prefix="tagger")
         self.vocabs = loaded.vocabs
         self.labels = loaded.labels
         self.scheme = loaded.scheme
         self.metadata = loaded.metadata
         self._table = self._new_table()
+        self._tags = TagTable(self.vocabs.tags.to_list())
 
     def _new_table(self) -> WordTable:
         return WordTable(self.vocabs, self.model.char_features, self.model.config.char_filters)
 
     @classmethod
-    def load(cls, path: str | Path, *, quantize: bool = False, bfloat16: bool = False) -> Tagger:
-        return cls(load_checkpoint(path), quantize=quantize, bfloat16=bfloat16)
+    def load(cls, path: str | Path, *, quantize: bool = False, bfloat16: bool = False,
+             threads: int | None = None) -> Tagger:
+        return cls(load_checkpoint(path), quantize=quantize, bfloat16=bfloat16, threads=threads)
 
     def clear_cache(self) -> None:
         """Forget the words seen so far (each is encoded once and kept to save time)."""
@@ -95,21 +115,30 @@ class Tagger:
         results: list[SentencePrediction | None] = [None] * len(sentences)
         if len(self._table) > _MAX_TABLE_WORDS:
             self.clear_cache()
-        rows = [self._table.rows_of(words) for words in sentences]
         with torch.inference_mode():
-            for indices in length_buckets([len(r) for r in rows], batch_size):
-                batch = self._table.batch([rows[i] for i in indices])
-                with self._precision:
-                    emissions = self.model(batch.words, None, batch.casing, batch.lengths, batch.char_features)
-                emissions = emissions.float()
-                for i, prediction in zip(indices, self._decode(emissions, batch.mask)):
+            encoded = self._table.sentences(sentences)
+            buckets = length_buckets(encoded.lengths.tolist(), batch_size)
+            batches = (self._table.batch(encoded, indices) for indices in buckets)
+            # The pool starts on the first batches while this thread builds the next ones.
+            decoded = self._pool.map(self._predict_batch, batches) if self._pool else map(self._predict_batch, batches)
+            for indices, predictions in zip(buckets, decoded):
+                for i, prediction in zip(indices, predictions):
                     results[i] = prediction
         return results
 
+    def _predict_batch(self, batch: TableBatch) -> list[SentencePrediction]:
+        with torch.inference_mode(), self._precision_context():
+            emissions = self.model(batch.words, None, batch.casing, batch.lengths, batch.char_features)
+        with torch.inference_mode():
+            return self._decode(emissions.float(), batch.mask)
+
+    def _precision_context(self):
+        return torch.autocast("cpu", dtype=torch.bfloat16) if self._bfloat16 else contextlib.nullcontext()
+
     def _decode(self, emissions: torch.Tensor, mask: torch.Tensor) -> list[SentencePrediction]:
         if self.model.crf is not None:
-            return _crf_predictions(self.model.crf, emissions, mask, self.vocabs.tags.to_list())
-        return _softmax_predictions(emissions, mask, self.vocabs.tags.to_list())
+            return _crf_predictions(self.model.crf, emissions, mask, self._tags)
+        return _softmax_predictions(emissions, mask, self._tags.names)
 
     # --- documents ----------------------------------------------------------------------
     def predict_documents(
@@ -172,34 +201,61 @@ def _clamp(p: float) -> float:
     return min(1.0, max(0.0, p))
 
 
-def _crf_predictions(crf, emissions, mask, tag_names: list[str]) -> list[SentencePrediction]:
-    paths, best_scores = crf.viterbi(emissions, mask)
+class TagTable:
+    """Per-tag facts as tensors, so entity chunks are read off whole batches of tag paths with
+    the conlleval rules of :func:`ner_studio.core.metrics.chunks` (a test keeps them equal)."""
+
+    def __init__(self, tag_names: list[str]):
+        self.names = tag_names
+        self.entity_labels = sorted({t[2:] for t in tag_names if t != "O"})
+        prefixes = [t[0] if t != "O" else "O" for t in tag_names]
+        self.label = torch.tensor([self.entity_labels.index(t[2:]) if t != "O" else -1 for t in tag_names])
+        self.open = torch.tensor([p in "BI" for p in prefixes])  # the next tag can continue it
+        self.continues = torch.tensor([p in "IE" for p in prefixes])  # continues an open entity
+
+    def chunks(self, paths: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """``(first, last, label)`` index tensors: for every entity, ``first``/``last`` are
+        flat (row-major) positions of its first and last token in ``paths`` (batch, time)."""
+        label = torch.where(mask, self.label[paths], -1)
+        inside = label >= 0
+        continued = torch.zeros_like(inside)
+        continued[:, 1:] = (self.continues[paths[:, 1:]] & self.open[paths[:, :-1]]
+                            & (label[:, 1:] == label[:, :-1]) & inside[:, 1:])
+        ends = inside.clone()
+        ends[:, :-1] &= ~continued[:, 1:]
+        starts = (inside & ~continued).flatten().nonzero().squeeze(1)
+        return starts, ends.flatten().nonzero().squeeze(1), label.flatten()[starts]
+
+
+def _crf_predictions(crf, emissions, mask, tags: TagTable) -> list[SentencePrediction]:
+    paths, best_scores = crf.viterbi_paths(emissions, mask)
     probs, alphas, betas, log_z = crf.marginals(emissions, mask)
     entropy = _mean_entropy(probs, mask)
-    # Everything an entity's probability needs, gathered along the best paths in a few tensor
-    # operations (torch only: numpy is not a dependency of the app).
-    length = emissions.size(1)
-    path = torch.tensor([p + [0] * (length - len(p)) for p in paths])
-    on_path = path.unsqueeze(2)
-    alpha = alphas.gather(2, on_path).squeeze(2).tolist()
-    beta = betas.gather(2, on_path).squeeze(2).tolist()
-    # inside[t]: transition into t plus emission at t, summed from the sentence start.
+    batch, length = paths.shape
+    # An entity's probability: alpha at its first token + the best path's own scores inside
+    # (transition into each next token plus its emission) + beta at its last token - log Z.
+    on_path = paths.unsqueeze(2)
+    alpha = alphas.gather(2, on_path).flatten()
+    beta = betas.gather(2, on_path).flatten()
     transitions = crf.scores()[0].detach().double()
-    inside = transitions[path[:, :-1], path[:, 1:]] + emissions.double().gather(2, on_path).squeeze(2)[:, 1:]
-    cumulative = torch.cat([torch.zeros(len(paths), 1, dtype=torch.float64), inside.cumsum(1)], dim=1).tolist()
-    log_z_list, best_list = log_z.tolist(), best_scores.tolist()
-    results = []
-    for row, row_path in enumerate(paths):
-        tags = [tag_names[i] for i in row_path]
-        entities = []
-        for first, last, label in _entities(tags):
-            score = (alpha[row][first] + beta[row][last - 1] - log_z_list[row]
-                     + cumulative[row][last - 1] - cumulative[row][first])
-            entities.append((first, last, label, _clamp(math.exp(score))))
-        log_p = min(0.0, best_list[row] - log_z_list[row])
-        uncertainty = SentenceUncertainty(_clamp(1.0 - math.exp(log_p)), log_p / len(row_path), entropy[row])
-        results.append(SentencePrediction(tags, entities, uncertainty))
-    return results
+    inside = transitions[paths[:, :-1], paths[:, 1:]] + emissions.double().gather(2, on_path).squeeze(2)[:, 1:]
+    cumulative = torch.cat([torch.zeros(batch, 1, dtype=torch.float64), inside.cumsum(1)], dim=1).flatten()
+    first, last, label = tags.chunks(paths, mask)
+    row = torch.div(first, length, rounding_mode="floor")
+    score = alpha[first] + beta[last] - log_z[row] + cumulative[last] - cumulative[first]
+    confidence = score.exp().clamp(0.0, 1.0)
+    lengths = mask.sum(1)
+    log_p = (best_scores.double() - log_z).clamp_max(0.0)
+    least = (1.0 - log_p.exp()).clamp(0.0, 1.0).tolist()
+    mnlp = (log_p / lengths).tolist()
+    entities: list[list] = [[] for _ in range(batch)]
+    labels = tags.entity_labels
+    for r, f, l, k, c in zip(row.tolist(), (first % length).tolist(), (last % length).tolist(),
+                             label.tolist(), confidence.tolist()):
+        entities[r].append((f, l + 1, labels[k], c))
+    rows = paths.tolist()
+    return [SentencePrediction(rows[r][:n], tags.names, entities[r], SentenceUncertainty(least[r], mnlp[r], entropy[r]))
+            for r, n in enumerate(lengths.tolist())]
 
 
 def _softmax_predictions(emissions, mask, tag_names: list[str]) -> list[SentencePrediction]:
@@ -217,7 +273,7 @@ def _softmax_predictions(emissions, mask, tag_names: list[str]) -> list[Sentence
         ]
         log_p = sum(best_log[row][:n])
         uncertainty = SentenceUncertainty(_clamp(1.0 - math.exp(log_p)), log_p / n, entropy[row])
-        results.append(SentencePrediction(tags, entities, uncertainty))
+        results.append(SentencePrediction(path, tag_names, entities, uncertainty))
     return results
 
 

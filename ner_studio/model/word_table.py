@@ -8,6 +8,7 @@ an index tensor into these tables, with no per-token Python work beyond one dict
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain
 
 import torch
 from torch import Tensor, nn
@@ -27,6 +28,13 @@ class TableBatch:
     mask: Tensor  # (batch, time) bool
 
 
+@dataclass
+class TableSentences:
+    rows: Tensor  # every token's table row, sentence after sentence
+    starts: Tensor  # (sentences,) where each sentence begins in ``rows``
+    lengths: Tensor  # (sentences,)
+
+
 class WordTable:
     """Row 0 is padding; every other row is one distinct word string."""
 
@@ -44,26 +52,37 @@ class WordTable:
         return len(self._word_ids)
 
     def rows_of(self, words: list[str]) -> list[int]:
-        rows = self._rows
-        found = []
-        for word in words:
-            row = rows.get(word)
-            if row is None:
-                row = rows[word] = len(self._word_ids)
-                self._word_ids.append(self._vocabs.words.index(normalize_word(word)))
-                self._casing.append(casing_index(word))
-                self._pending.append(word)
-            found.append(row)
+        found = list(map(self._rows.get, words))
+        if None in found:  # new words: rare once a few thousand sentences have been seen
+            found = [self._add(word) if row is None else row for word, row in zip(words, found)]
         return found
 
-    def batch(self, sentences: list[list[int]]) -> TableBatch:
-        """Inputs for sentences given as row lists (from :meth:`rows_of`)."""
+    def _add(self, word: str) -> int:
+        row = self._rows.get(word)
+        if row is None:
+            row = self._rows[word] = len(self._word_ids)
+            self._word_ids.append(self._vocabs.words.index(normalize_word(word)))
+            self._casing.append(casing_index(word))
+            self._pending.append(word)
+        return row
+
+    def sentences(self, sentences: list[list[str]]) -> TableSentences:
+        """Many sentences' rows in one flat tensor, ready to be cut into batches."""
+        rows = [self.rows_of(words) for words in sentences]
+        lengths = torch.tensor([len(r) for r in rows])
+        starts = torch.cumsum(lengths, 0) - lengths
+        return TableSentences(torch.tensor(list(chain.from_iterable(rows))), starts, lengths)
+
+    def batch(self, sentences: TableSentences, indices: list[int]) -> TableBatch:
+        """Padded inputs for the sentences ``indices`` of ``sentences``."""
         self._fill()
         word_ids, casing = self._tensors
-        lengths = torch.tensor([len(s) for s in sentences])
-        time = int(lengths.max())
-        rows = torch.tensor([s + [0] * (time - len(s)) for s in sentences])
-        mask = torch.arange(time).unsqueeze(0) < lengths.unsqueeze(1)
+        chosen = torch.tensor(indices)
+        lengths = sentences.lengths[chosen]
+        steps = torch.arange(int(lengths.max()))
+        mask = steps < lengths.unsqueeze(1)
+        positions = (sentences.starts[chosen].unsqueeze(1) + steps).clamp_max(len(sentences.rows) - 1)
+        rows = torch.where(mask, sentences.rows[positions], 0)
         return TableBatch(word_ids[rows], casing[rows], self._features[rows], lengths, mask)
 
     def _fill(self) -> None:

@@ -3,12 +3,15 @@ import math
 
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ner_studio.core.document import Document, Sentence, Token
 from ner_studio.core.spans import Source
 from ner_studio.model.batching import collate, encode_sentence
 from ner_studio.model.checkpoint import LoadedModel
-from ner_studio.model.predict import Tagger, default_model_path
+from ner_studio.core.metrics import chunks
+from ner_studio.model.predict import TagTable, Tagger, default_model_path
 from ner_studio.model.training import TrainingConfig, train_model
 from ner_studio.model.word_table import WordTable
 from tests.model.conftest import make_model
@@ -120,7 +123,7 @@ def test_word_table_inputs_give_the_same_emissions_as_collated_ones(vocabs, exam
     sentences = [w for w, _ in examples] + [["Unseen", "Wordsmithery", "x" * 50]]
     table = WordTable(vocabs, model.char_features, model.config.char_filters)
     with torch.no_grad():
-        batch = table.batch([table.rows_of(words) for words in sentences])
+        batch = table.batch(table.sentences(sentences), list(range(len(sentences))))
         from_table = model(batch.words, None, batch.casing, batch.lengths, batch.char_features)
         collated = collate([encode_sentence(vocabs, words) for words in sentences])
         reference = model(*collated.inputs())
@@ -152,3 +155,34 @@ print("ok")
     root = Path(__file__).resolve().parents[2]
     done = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=120)
     assert done.stdout.strip().endswith("ok"), done.stderr[-2000:]
+
+
+TAG_NAMES = ["O", "B-PER", "I-PER", "E-PER", "S-PER", "B-LOC", "I-LOC", "E-LOC", "S-LOC", "I-ORG", "B-ORG"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.integers(0, len(TAG_NAMES) - 1), min_size=1, max_size=12), min_size=1, max_size=6))
+def test_tag_table_chunks_are_the_conlleval_chunks(paths):
+    """Whole-batch chunking gives what the scorer's chunk reader gives, valid sequences or not."""
+    table = TagTable(TAG_NAMES)
+    length = max(len(p) for p in paths)
+    padded = torch.tensor([p + [0] * (length - len(p)) for p in paths])
+    mask = torch.arange(length) < torch.tensor([len(p) for p in paths]).unsqueeze(1)
+    first, last, label = table.chunks(padded, mask)
+    found = [(f // length, table.entity_labels[k], f % length, l % length)
+             for f, l, k in zip(first.tolist(), last.tolist(), label.tolist())]
+    expected = [(row, kind, f, l) for row, p in enumerate(paths) for kind, f, l in chunks([TAG_NAMES[i] for i in p])]
+    assert found == expected
+
+
+def test_batches_tagged_side_by_side_give_the_same_predictions(vocabs, examples):
+    model = make_model(vocabs, "crf").eval()
+    sentences = [w for w, _ in examples] * 40 + [["Zog", "met", "Blarg", "Blorg"]]
+    one_at_a_time = Tagger(LoadedModel(model, vocabs, LABELS, "bioes", {})).predict_sentences(sentences, batch_size=8)
+    threads = torch.get_num_threads()
+    try:
+        side_by_side = Tagger(LoadedModel(model, vocabs, LABELS, "bioes", {}), threads=2)
+        assert torch.get_num_threads() == 1
+        assert side_by_side.predict_sentences(sentences, batch_size=8) == one_at_a_time
+    finally:
+        torch.set_num_threads(threads)
