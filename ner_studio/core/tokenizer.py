@@ -67,12 +67,14 @@ _LETTER = rf"[^\W_{_CJK}]"  # a letter or digit that is not an ideograph or kana
 _MARK = _mark_class()
 _RUN = rf"{_LETTER}+(?:{_MARK}+{_LETTER}*)*"
 _EMOJI = "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff]"
+_LONGEST_KNOWN = max(map(len, TITLES | ABBREVIATIONS))
 _KNOWN = "|".join(sorted((re.escape(a) for a in TITLES | ABBREVIATIONS), key=len, reverse=True))
 
 TOKEN_PATTERN = re.compile(
     rf"""
     (?:https?://|ftp://|www\.)[^\s<>"“”‘’]*[^\s<>"“”‘’.,;:!?'’)\]}}]   # URL, no trailing .,)
-    | (?:{_KNOWN})\.                                  # Dr. Inc. Jan. etc.
+    | (?=[^\W\d_]{{1,{_LONGEST_KNOWN}}}\.)(?:{_KNOWN})\.              # Dr. Inc. Jan. etc. (the look-ahead skips
+                                                      # the long alternation at most words)
     | (?:[^\W\d_]\.){{2,}}                            # U.S. e.g. a.m. U.S.A.
     | [^\W\d_]\.(?=[ \t]*{_LETTER})                   # an initial: J. K. Rowling
     | \d+(?:[.,:/]\d+)+                               # 1,234.56 3:30 12/05

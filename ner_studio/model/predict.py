@@ -19,7 +19,7 @@ from pathlib import Path
 
 import torch
 
-from ner_studio.core.document import Document
+from ner_studio.core.document import Document, TokenList
 from ner_studio.core.metrics import chunks
 from ner_studio.core.spans import Source, Span
 from ner_studio.model.batching import length_buckets
@@ -182,11 +182,12 @@ def _document_groups(docs: list[Document], size: int) -> list[list[Document]]:
 
 def _document_prediction(doc: Document, predictions: list[SentencePrediction]) -> DocumentPrediction:
     spans = []
+    tokens = TokenList.of(doc.tokens)
+    starts, ends = tokens.starts, tokens.ends
     for sentence, prediction in zip(doc.sentences, predictions):
+        offset = sentence.start
         for first, last, label, confidence in prediction.entities:
-            start = doc.tokens[sentence.start + first].start
-            end = doc.tokens[sentence.start + last - 1].end
-            spans.append(Span(start, end, label, Source.MODEL, confidence))
+            spans.append(Span(starts[offset + first], ends[offset + last - 1], label, Source.MODEL, confidence))
     return DocumentPrediction(spans, [p.uncertainty for p in predictions])
 
 
