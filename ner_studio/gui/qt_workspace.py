@@ -262,7 +262,8 @@ class Workspace(QObject):
         if self.project.closed or self._docs.get(doc.doc_id) is not doc:
             return
         # Labels the analyst removed from the set are not brought back by the model.
-        spans = [s for s in tagged.spans_to_show() if s.label in self.labels]
+        known = {label.name for label in self.labels}
+        spans = [s for s in tagged.spans_to_show() if s.label in known]
         try:
             doc.replace_model_spans(spans)
             if tagged.final and doc.status == Status.NEW:
