@@ -125,13 +125,13 @@ class CRF(nn.Module):
         batch, length, _ = emissions.shape
         score = start + emissions[:, 0]
         history = []
+        # Padded steps point each tag at itself so backtracking passes through unchanged.
+        identity = torch.arange(self.num_tags).expand(batch, -1)
         for t in range(1, length):
             best, backpointer = (score.unsqueeze(2) + transitions).max(dim=1)
             step = best + emissions[:, t]
             live = mask[:, t].unsqueeze(1)
             score = torch.where(live, step, score)
-            # Padded steps point each tag at itself so backtracking passes through unchanged.
-            identity = torch.arange(self.num_tags).expand(batch, -1)
             history.append(torch.where(live, backpointer, identity))
         score = score + end
         best_score, best_last = score.max(dim=1)

@@ -249,13 +249,13 @@ def _crf_predictions(crf, emissions, mask, tags: TagTable) -> list[SentencePredi
     log_p = (best_scores.double() - log_z).clamp_max(0.0)
     least = (1.0 - log_p.exp()).clamp(0.0, 1.0).tolist()
     mnlp = (log_p / lengths).tolist()
-    entities: list[list] = [[] for _ in range(batch)]
-    labels = tags.entity_labels
-    for r, f, l, k, c in zip(row.tolist(), (first % length).tolist(), (last % length).tolist(),
-                             label.tolist(), confidence.tolist()):
-        entities[r].append((f, l + 1, labels[k], c))
+    # Entities come row by row: cut one flat list of tuples at each row's count.
+    label_names = [tags.entity_labels[k] for k in label.tolist()]
+    flat = list(zip((first % length).tolist(), (last % length + 1).tolist(), label_names, confidence.tolist()))
+    bounds = [0, *torch.bincount(row, minlength=batch).cumsum(0).tolist()]
     rows = paths.tolist()
-    return [SentencePrediction(rows[r][:n], tags.names, entities[r], SentenceUncertainty(least[r], mnlp[r], entropy[r]))
+    return [SentencePrediction(rows[r][:n], tags.names, flat[bounds[r] : bounds[r + 1]],
+                               SentenceUncertainty(least[r], mnlp[r], entropy[r]))
             for r, n in enumerate(lengths.tolist())]
 
 
