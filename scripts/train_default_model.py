@@ -33,6 +33,7 @@ DEFAULT_NAME = "default.pt"
 SOFTMAX_SCORES = "softmax_variant_scores.json"
 SPEED = "tagging_speed.json"  # written by benchmarks/tagging_speed.py --record
 CARD = "MODEL_CARD.md"
+SELECTION = "SELECTION.md"
 QUALITY_BAR = 87.0  # test F1 the issue asks for (Lample et al. 2016: 83.6 with random embeddings)
 
 # What the bundled model was trained with (see MODEL_CARD.md for why).
@@ -148,6 +149,8 @@ def write_card(models: Path) -> None:
     card = render_card(loaded.model.config.to_dict(), meta, softmax, model_path.stat().st_size)
     if (models / SPEED).is_file():
         card += render_speed(json.loads((models / SPEED).read_text()))
+    if (models / SELECTION).is_file():  # how this run was picked among several, written by hand
+        card += "\n" + (models / SELECTION).read_text(encoding="utf-8")
     (models / CARD).write_text(card, encoding="utf-8")
     print(f"wrote {models / CARD}")
 
@@ -187,6 +190,9 @@ def render_card(config: dict, meta: dict, softmax: dict | None, size: int) -> st
         f"- Adam lr {training['learning_rate']}, batch {training['batch_size']}, gradient norm clipped at "
         f"{training['clip']}, seed {training['seed']}; up to {training['epochs']} epochs, early stopping on "
         f"{training['monitor'].replace('_', ' ')} with patience {training['patience']}.",
+        *([f"- The weights scored on dev and kept are a moving average of the trained ones (decay "
+           f"{training['weight_average']}, updated after every batch): it evens out the last batches' "
+           "noise and costs nothing when tagging."] if training.get("weight_average") else []),
         f"- Best epoch {result['best_epoch']} of {result.get('epochs_run', '?')} run; dev F1 "
         f"{100 * result['dev_f1']:.2f}."
         + (" The run was stopped by hand (time budget) and finished with `--finish`; the best epoch so "

@@ -1,18 +1,16 @@
 """Tag documents with a trained model: entity spans with confidences, and per-sentence
-uncertainty scores for active learning.
+uncertainty scores for active learning (how they are computed: ``decoding``).
 
-Confidence of an entity is the model's probability that exactly those tokens carry exactly
-that entity's tags: with the CRF, from forward–backward (alpha at the first token, the path's
-own scores inside, beta at the last token, divided by Z); with the softmax decoder, the
-product of the tokens' tag probabilities.
+Words are encoded once per distinct string (``word_table``), sentences are batched by length,
+and batches can run side by side on several threads.
 """
 
 from __future__ import annotations
 
 import contextlib
-import math
 import warnings
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,10 +18,16 @@ from pathlib import Path
 import torch
 
 from ner_studio.core.document import Document, TokenList
-from ner_studio.core.metrics import chunks
 from ner_studio.core.spans import Source, Span
 from ner_studio.model.batching import length_buckets
 from ner_studio.model.checkpoint import LoadedModel, load_checkpoint
+from ner_studio.model.decoding import (
+    SentencePrediction,
+    SentenceUncertainty,
+    TagTable,
+    crf_predictions,
+    softmax_predictions,
+)
 from ner_studio.model.word_table import TableBatch, WordTable
 from ner_studio.resources import bundled_model_file
 
@@ -37,26 +41,6 @@ _MAX_TABLE_WORDS = 500_000
 def default_model_path() -> Path:
     """The bundled model trained on CoNLL-2003 (PER, LOC, ORG, MISC)."""
     return bundled_model_file()
-
-
-@dataclass(frozen=True)
-class SentenceUncertainty:
-    least_confidence: float  # 1 - P(best tag sequence); higher = less sure
-    mnlp: float  # log P(best tag sequence) / tokens; lower = less sure
-    entropy: float  # mean token entropy of the tag distribution (nats); higher = less sure
-
-
-@dataclass(frozen=True)
-class SentencePrediction:
-    path: list[int]  # tag indices
-    tag_names: list[str]  # the model's tags (shared, not copied)
-    entities: list[tuple[int, int, str, float]]  # token [first, last), label, confidence
-    uncertainty: SentenceUncertainty
-
-    @property
-    def tags(self) -> list[str]:
-        """The predicted tags, in the model's scheme."""
-        return [self.tag_names[i] for i in self.path]
 
 
 @dataclass
@@ -87,7 +71,8 @@ class Tagger:
                 self.model = torch.ao.quantization.quantize_dynamic(self.model, {torch.nn.LSTM, torch.nn.Linear})
         self._bfloat16 = bfloat16
         self._pool = None
-        if threads is not None and threads > 1:
+        self._threads = threads or 1
+        if self._threads > 1:
             torch.set_num_threads(1)
             self._pool = ThreadPoolExecutor(threads, thread_name_prefix="tagger")
         self.vocabs = loaded.vocabs
@@ -119,8 +104,10 @@ class Tagger:
             encoded = self._table.sentences(sentences)
             buckets = length_buckets(encoded.lengths.tolist(), batch_size)
             batches = (self._table.batch(encoded, indices) for indices in buckets)
-            # The pool starts on the first batches while this thread builds the next ones.
-            decoded = self._pool.map(self._predict_batch, batches) if self._pool else map(self._predict_batch, batches)
+            if self._pool is not None:
+                decoded = _in_pool(self._pool, self._predict_batch, batches, ahead=2 * self._threads)
+            else:
+                decoded = map(self._predict_batch, batches)
             for indices, predictions in zip(buckets, decoded):
                 for i, prediction in zip(indices, predictions):
                     results[i] = prediction
@@ -137,8 +124,8 @@ class Tagger:
 
     def _decode(self, emissions: torch.Tensor, mask: torch.Tensor) -> list[SentencePrediction]:
         if self.model.crf is not None:
-            return _crf_predictions(self.model.crf, emissions, mask, self._tags)
-        return _softmax_predictions(emissions, mask, self._tags.names)
+            return crf_predictions(self.model.crf, emissions, mask, self._tags)
+        return softmax_predictions(emissions, mask, self._tags.names)
 
     # --- documents ----------------------------------------------------------------------
     def predict_documents(
@@ -167,6 +154,19 @@ class Tagger:
         return results
 
 
+def _in_pool(pool: ThreadPoolExecutor, work: Callable, items: Iterable, *, ahead: int) -> Iterator:
+    """``map(work, items)`` run by ``pool``, in order, with at most ``ahead`` items in flight
+    (this thread builds the next ones while the pool works), so memory holds a few batches
+    at a time, not all of them."""
+    pending: deque = deque()
+    for item in items:
+        pending.append(pool.submit(work, item))
+        if len(pending) >= ahead:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
 def _document_groups(docs: list[Document], size: int) -> list[list[Document]]:
     groups, current, count = [], [], 0
     for doc in docs:
@@ -189,97 +189,3 @@ def _document_prediction(doc: Document, predictions: list[SentencePrediction]) -
         for first, last, label, confidence in prediction.entities:
             spans.append(Span(starts[offset + first], ends[offset + last - 1], label, Source.MODEL, confidence))
     return DocumentPrediction(spans, [p.uncertainty for p in predictions])
-
-
-def _entities(tags: list[str]) -> list[tuple[int, int, str]]:
-    if tags.count("O") == len(tags):  # most sentences: skip the per-token Python loop
-        return []
-    # The metrics' lenient chunk reader also makes sense of invalid softmax sequences.
-    return [(first, last + 1, label) for label, first, last in chunks(tags)]
-
-
-def _clamp(p: float) -> float:
-    return min(1.0, max(0.0, p))
-
-
-class TagTable:
-    """Per-tag facts as tensors, so entity chunks are read off whole batches of tag paths with
-    the conlleval rules of :func:`ner_studio.core.metrics.chunks` (a test keeps them equal)."""
-
-    def __init__(self, tag_names: list[str]):
-        self.names = tag_names
-        self.entity_labels = sorted({t[2:] for t in tag_names if t != "O"})
-        prefixes = [t[0] if t != "O" else "O" for t in tag_names]
-        self.label = torch.tensor([self.entity_labels.index(t[2:]) if t != "O" else -1 for t in tag_names])
-        self.open = torch.tensor([p in "BI" for p in prefixes])  # the next tag can continue it
-        self.continues = torch.tensor([p in "IE" for p in prefixes])  # continues an open entity
-
-    def chunks(self, paths: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """``(first, last, label)`` index tensors: for every entity, ``first``/``last`` are
-        flat (row-major) positions of its first and last token in ``paths`` (batch, time)."""
-        label = torch.where(mask, self.label[paths], -1)
-        inside = label >= 0
-        continued = torch.zeros_like(inside)
-        continued[:, 1:] = (self.continues[paths[:, 1:]] & self.open[paths[:, :-1]]
-                            & (label[:, 1:] == label[:, :-1]) & inside[:, 1:])
-        ends = inside.clone()
-        ends[:, :-1] &= ~continued[:, 1:]
-        starts = (inside & ~continued).flatten().nonzero().squeeze(1)
-        return starts, ends.flatten().nonzero().squeeze(1), label.flatten()[starts]
-
-
-def _crf_predictions(crf, emissions, mask, tags: TagTable) -> list[SentencePrediction]:
-    paths, best_scores = crf.viterbi_paths(emissions, mask)
-    probs, alphas, betas, log_z = crf.marginals(emissions, mask)
-    entropy = _mean_entropy(probs, mask)
-    batch, length = paths.shape
-    # An entity's probability: alpha at its first token + the best path's own scores inside
-    # (transition into each next token plus its emission) + beta at its last token - log Z.
-    on_path = paths.unsqueeze(2)
-    alpha = alphas.gather(2, on_path).flatten()
-    beta = betas.gather(2, on_path).flatten()
-    transitions = crf.scores()[0].detach().double()
-    inside = transitions[paths[:, :-1], paths[:, 1:]] + emissions.double().gather(2, on_path).squeeze(2)[:, 1:]
-    cumulative = torch.cat([torch.zeros(batch, 1, dtype=torch.float64), inside.cumsum(1)], dim=1).flatten()
-    first, last, label = tags.chunks(paths, mask)
-    row = torch.div(first, length, rounding_mode="floor")
-    score = alpha[first] + beta[last] - log_z[row] + cumulative[last] - cumulative[first]
-    confidence = score.exp().clamp(0.0, 1.0)
-    lengths = mask.sum(1)
-    log_p = (best_scores.double() - log_z).clamp_max(0.0)
-    least = (1.0 - log_p.exp()).clamp(0.0, 1.0).tolist()
-    mnlp = (log_p / lengths).tolist()
-    # Entities come row by row: cut one flat list of tuples at each row's count.
-    label_names = [tags.entity_labels[k] for k in label.tolist()]
-    flat = list(zip((first % length).tolist(), (last % length + 1).tolist(), label_names, confidence.tolist()))
-    bounds = [0, *torch.bincount(row, minlength=batch).cumsum(0).tolist()]
-    rows = paths.tolist()
-    return [SentencePrediction(rows[r][:n], tags.names, flat[bounds[r] : bounds[r + 1]],
-                               SentenceUncertainty(least[r], mnlp[r], entropy[r]))
-            for r, n in enumerate(lengths.tolist())]
-
-
-def _softmax_predictions(emissions, mask, tag_names: list[str]) -> list[SentencePrediction]:
-    log_probs = torch.log_softmax(emissions, dim=2)
-    best_log, best = log_probs.max(dim=2)
-    entropy = _mean_entropy(log_probs.exp() * mask.unsqueeze(2), mask)
-    best_log, best = best_log.tolist(), best.tolist()
-    results = []
-    for row, n in enumerate(mask.sum(1).tolist()):
-        path = best[row][:n]
-        tags = [tag_names[i] for i in path]
-        entities = [
-            (first, last, label, _clamp(math.exp(sum(best_log[row][first:last]))))
-            for first, last, label in _entities(tags)
-        ]
-        log_p = sum(best_log[row][:n])
-        uncertainty = SentenceUncertainty(_clamp(1.0 - math.exp(log_p)), log_p / n, entropy[row])
-        results.append(SentencePrediction(path, tag_names, entities, uncertainty))
-    return results
-
-
-def _mean_entropy(probs: torch.Tensor, mask: torch.Tensor) -> list[float]:
-    plogp = torch.where(probs > 0, probs * torch.log(probs.clamp_min(1e-30)), torch.zeros_like(probs))
-    token_entropy = -plogp.sum(2) * mask
-    return (token_entropy.sum(1) / mask.sum(1)).tolist()
-

@@ -11,7 +11,8 @@ from ner_studio.core.spans import Source
 from ner_studio.model.batching import collate, encode_sentence
 from ner_studio.model.checkpoint import LoadedModel
 from ner_studio.core.metrics import chunks
-from ner_studio.model.predict import TagTable, Tagger, default_model_path
+from ner_studio.model.decoding import TagTable
+from ner_studio.model.predict import Tagger, default_model_path
 from ner_studio.model.training import TrainingConfig, train_model
 from ner_studio.model.word_table import WordTable
 from tests.model.conftest import make_model
