@@ -251,11 +251,16 @@ def render_speed(speed: dict) -> str:
     lines = ["", "## Tagging speed (benchmarks/tagging_speed.py)", "",
              f"{speed['tokens']:,} tokens of CoNLL-2003 text, {speed['threads']} CPU threads, batch "
              f"{speed['batch_size']}, from a cold word cache; everything `predict_documents` does "
-             "(encoding, network, CRF marginals and confidences, spans). The box is shared with other "
-             "jobs: repeated runs of the same benchmark differed several-fold, so read these as rough figures.", "",
+             "(encoding, network, CRF marginals and confidences, spans)"
+             + (f"; load average {speed['load']:.1f} when it started" if "load" in speed else "")
+             + ". The app and the command line tag like the `int8 dynamic` row: batches side by side, "
+             "one thread each.", "",
              "| variant | tokens/s | test F1 |", "|---|---:|---:|"]
     for name, (tokens_per_second, f1) in speed["variants"].items():
         lines.append(f"| {name} | {tokens_per_second:,.0f} | {100 * f1:.2f} |")
+    if speed.get("spacy"):
+        lines += ["", f"spaCy's `en_core_web_sm` (NER only) on the same text in the same run: "
+                  f"{speed['spacy']:,.0f} tokens/s."]
     return "\n".join(lines) + "\n"
 
 
