@@ -38,6 +38,9 @@ class TrainingConfig:
     # Probability of replacing a word seen once in training by <unk>, so the model learns
     # what to do with unknown words (they are common at test time).
     singleton_unk: float = 0.5
+    # Probability of replacing any word by <unk> (on top of singletons), so the model also
+    # learns to read the characters and casing of words it knows: test text is full of new names.
+    word_dropout: float = 0.0
     threads: int | None = None
     monitor: str = "dev_loss"
     eval_batch_size: int = 128
@@ -91,12 +94,16 @@ def evaluate_encoded(
     return total_loss / max(len(sentences), 1), evaluate_tags(gold, predicted).overall.f1
 
 
-def _with_unknown_singletons(
-    sentence: EncodedSentence, singletons: set[int], probability: float, rng: random.Random
+def with_unknown_words(
+    sentence: EncodedSentence, singletons: set[int], config: TrainingConfig, rng: random.Random
 ) -> EncodedSentence:
-    if probability <= 0:
+    """``sentence`` with some words replaced by ``<unk>`` for one training step: singletons
+    with ``config.singleton_unk``, any word with ``config.word_dropout``."""
+    singleton_p, any_p = config.singleton_unk, config.word_dropout
+    if singleton_p <= 0 and any_p <= 0:
         return sentence
-    words = [UNK_INDEX if w in singletons and rng.random() < probability else w for w in sentence.words]
+    words = [UNK_INDEX if (w in singletons and rng.random() < singleton_p) or (any_p > 0 and rng.random() < any_p)
+             else w for w in sentence.words]
     return EncodedSentence(words, sentence.chars, sentence.casing, sentence.tags)
 
 
@@ -173,7 +180,7 @@ def train_model(
                 cancelled = True
                 break
             chosen = [train_set[i] for i in order[start : start + config.batch_size]]
-            batch = collate([_with_unknown_singletons(s, singletons, config.singleton_unk, rng) for s in chosen])
+            batch = collate([with_unknown_words(s, singletons, config, rng) for s in chosen])
             epoch_loss += _step(model, optimizer, batch, config.clip)
             if average is not None:
                 average.update(model)

@@ -79,3 +79,21 @@ def test_training_with_a_weight_average_keeps_the_averaged_weights(vocabs, encod
     # The model holds the weights the best dev score was measured with: the average's.
     assert evaluate_encoded(model, vocabs, encoded)[1] == result.best_dev_f1
     assert evaluate_encoded(model, vocabs, encoded)[0] == pytest.approx(result.best_dev_loss, rel=1e-5)
+
+
+def test_word_dropout_replaces_any_word_and_singleton_unk_only_singletons(encoded):
+    import random
+
+    from ner_studio.model.training import with_unknown_words
+    from ner_studio.model.vocab import UNK_INDEX
+
+    sentence = max(encoded, key=len)
+    singletons = {sentence.words[0]}
+    rng = random.Random(0)
+    untouched = with_unknown_words(sentence, singletons, TrainingConfig(singleton_unk=0.0), rng)
+    assert untouched.words == sentence.words
+    only_singletons = with_unknown_words(sentence, singletons, TrainingConfig(singleton_unk=1.0), rng)
+    assert only_singletons.words == [UNK_INDEX, *sentence.words[1:]]
+    everything = with_unknown_words(sentence, set(), TrainingConfig(singleton_unk=0.0, word_dropout=1.0), rng)
+    assert everything.words == [UNK_INDEX] * len(sentence)
+    assert everything.chars == sentence.chars and everything.casing == sentence.casing
