@@ -71,11 +71,11 @@ class WordTable:
         rows = [self.rows_of(words) for words in sentences]
         lengths = torch.tensor([len(r) for r in rows])
         starts = torch.cumsum(lengths, 0) - lengths
+        self._fill()  # every new word was met just now: encode them all at once
         return TableSentences(torch.tensor(list(chain.from_iterable(rows))), starts, lengths)
 
     def batch(self, sentences: TableSentences, indices: list[int]) -> TableBatch:
-        """Padded inputs for the sentences ``indices`` of ``sentences``."""
-        self._fill()
+        """Padded inputs for the sentences ``indices`` of ``sentences`` (from :meth:`sentences`)."""
         word_ids, casing = self._tensors
         chosen = torch.tensor(indices)
         lengths = sentences.lengths[chosen]
