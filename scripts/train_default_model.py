@@ -61,6 +61,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--layers", type=int, default=NETWORK["layers"])
     parser.add_argument("--hidden", type=int, default=NETWORK["hidden"])
     parser.add_argument("--char-filters", type=int, default=NETWORK["char_filters"])
+    parser.add_argument("--document-pooling", action=argparse.BooleanOptionalAction,
+                        default=NETWORK.get("document_pooling", False),
+                        help="add to each token the scores shared by its word's mentions in the document")
     parser.add_argument("--seed", type=int, default=TRAINING["seed"])
     parser.add_argument("--word-dropout", type=float, default=TRAINING["word_dropout"],
                         help="probability of replacing any word by <unk> in training")
@@ -98,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
                                      "batch_size": args.batch_size, "seed": args.seed,
                                      "weight_average": args.weight_average, "word_dropout": args.word_dropout})
         network = {**NETWORK, "layers": args.layers, "hidden": args.hidden, "char_filters": args.char_filters,
-                   "decoder": args.variant}
+                   "document_pooling": args.document_pooling, "decoder": args.variant}
         # Creating <models-dir>/STOP ends training after the current batch, keeping the best epoch.
         loaded, _ = train_tagger(train, dev, config=network, training=training, callback=log_progress,
                                  checkpoint=output, should_stop=(models / "STOP").exists)
@@ -190,8 +193,14 @@ def render_card(config: dict, meta: dict, softmax: dict | None, size: int) -> st
         f"- Characters: {config['char_dim']}-dim embeddings, CNN with {config['char_filters']} filters of width "
         f"{config['char_kernel']}, max-pooled. Casing: {config['casing_dim']}-dim embedding of 8 casing classes.",
         f"- BiLSTM {config['layers']} layer(s) x {config['hidden']} units per direction, dropout {config['dropout']} "
-        f"on its input and output; linear layer; CRF with BIOES transition constraints.",
-        f"- Adam lr {training['learning_rate']}, batch {training['batch_size']}, gradient norm clipped at "
+        f"on its input and output; linear layer; CRF with BIOES transition constraints."
+        + (" Document pooling: a second linear read of each token's BiLSTM state is averaged over "
+           "all mentions of its word (lower-cased) in the document and added to its scores."
+           if config.get("document_pooling") else ""),
+        f"- Adam lr {training['learning_rate']}, "
+        + (f"batches of whole documents, at least {training['batch_size']} sentences each"
+           if config.get("document_pooling") else f"batch {training['batch_size']}")
+        + ", gradient norm clipped at "
         f"{training['clip']}, seed {training['seed']}; up to {training['epochs']} epochs, early stopping on "
         f"{training['monitor'].replace('_', ' ')} with patience {training['patience']}.",
         *([f"- The weights scored on dev and kept are a moving average of the trained ones (decay "

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor
 
-from ner_studio.model.vocab import PAD_INDEX, Vocabularies, casing_index
+from ner_studio.model.vocab import PAD_INDEX, Vocabularies, casing_index, normalize_word
 
 # Longer tokens (URLs, hashes) are cut: their first characters say enough and a single long
 # token would otherwise widen the character tensor of its whole batch.
@@ -24,6 +24,10 @@ class EncodedSentence:
     chars: list[list[int]]
     casing: list[int]
     tags: list[int] | None = None
+    document: int = 0  # which document the sentence comes from
+    # Each token's word among its document's distinct words (see ``document_keys``); set for
+    # models that pool over a word's mentions in the document.
+    keys: list[int] | None = None
 
     def __len__(self) -> int:
         return len(self.words)
@@ -37,12 +41,15 @@ class Batch:
     lengths: Tensor  # (batch,)
     mask: Tensor  # (batch, time) bool
     tags: Tensor | None  # (batch, time), 0 at padding
+    # (batch, time): tokens with the same id are one word of one document; 0 at padding.
+    groups: Tensor | None = None
 
     def inputs(self) -> tuple[Tensor, Tensor, Tensor, Tensor]:
         return self.words, self.chars, self.casing, self.lengths
 
 
-def encode_sentence(vocabs: Vocabularies, words: list[str], tags: list[str] | None = None) -> EncodedSentence:
+def encode_sentence(vocabs: Vocabularies, words: list[str], tags: list[str] | None = None, *,
+                    document: int = 0, keys: list[int] | None = None) -> EncodedSentence:
     """Index lists for one sentence; ``tags`` must already be in the model's scheme."""
     clipped = [w[:MAX_WORD_CHARS] for w in words]
     return EncodedSentence(
@@ -50,7 +57,48 @@ def encode_sentence(vocabs: Vocabularies, words: list[str], tags: list[str] | No
         chars=vocabs.encode_chars(clipped),
         casing=[casing_index(w) for w in words],
         tags=vocabs.encode_tags(tags) if tags is not None else None,
+        document=document,
+        keys=keys,
     )
+
+
+def document_keys(sentences: list[list[str]]) -> list[list[int]]:
+    """For one document's sentences, each token's number among the document's distinct
+    words (compared as the embedding looks them up: lower-cased, digits as 0)."""
+    numbers: dict[str, int] = {}
+    return [[numbers.setdefault(normalize_word(w), len(numbers)) for w in words] for words in sentences]
+
+
+def group_ids(sentences: list[EncodedSentence]) -> Tensor | None:
+    """``(batch, time)`` ids shared by the tokens of one word of one document, from 1 up;
+    0 at padding. ``None`` unless every sentence has keys."""
+    if any(s.keys is None for s in sentences):
+        return None
+    ids: dict[tuple[int, int], int] = {}
+    time = max(len(s) for s in sentences)
+    rows = [[ids.setdefault((s.document, k), len(ids) + 1) for k in s.keys] + [0] * (time - len(s))
+            for s in sentences]
+    return torch.tensor(rows, dtype=torch.long)
+
+
+def document_batches(sentences: list[EncodedSentence], size: int, order: list[int] | None = None) -> list[list[int]]:
+    """Indices of ``sentences`` in batches of whole documents, at least ``size`` sentences
+    each (but the last), documents taken in ``order`` (default: as they come)."""
+    by_document: dict[int, list[int]] = {}
+    for i, sentence in enumerate(sentences):
+        by_document.setdefault(sentence.document, []).append(i)
+    documents = list(by_document)
+    if order is not None:
+        documents = [documents[i] for i in order]
+    batches, current = [], []
+    for document in documents:
+        current.extend(by_document[document])
+        if len(current) >= size:
+            batches.append(current)
+            current = []
+    if current:
+        batches.append(current)
+    return batches
 
 
 def collate(sentences: list[EncodedSentence]) -> Batch:
@@ -80,6 +128,7 @@ def collate(sentences: list[EncodedSentence]) -> Batch:
         lengths=lengths_tensor,
         mask=mask,
         tags=pad([s.tags for s in sentences]) if has_tags else None,
+        groups=group_ids(sentences),
     )
 
 

@@ -95,8 +95,11 @@ class Tagger:
         self._table = self._new_table()
 
     # --- sentences ----------------------------------------------------------------------
-    def predict_sentences(self, sentences: list[list[str]], *, batch_size: int = 256) -> list[SentencePrediction]:
-        """Predictions for non-empty token lists, in input order."""
+    def predict_sentences(self, sentences: list[list[str]], *, batch_size: int = 256,
+                          documents: list[int] | None = None) -> list[SentencePrediction]:
+        """Predictions for non-empty token lists, in input order. ``documents`` numbers each
+        sentence's document, for models that pool over a word's mentions in the document
+        (without it every sentence stands alone)."""
         results: list[SentencePrediction | None] = [None] * len(sentences)
         if len(self._table) > _MAX_TABLE_WORDS:
             self.clear_cache()
@@ -104,20 +107,51 @@ class Tagger:
             encoded = self._table.sentences(sentences)
             buckets = length_buckets(encoded.lengths.tolist(), batch_size)
             batches = (self._table.batch(encoded, indices) for indices in buckets)
-            if self._pool is not None:
-                decoded = _in_pool(self._pool, self._predict_batch, batches, ahead=2 * self._threads)
+            if self.model.shared is not None:
+                if documents is None:
+                    documents = list(range(len(sentences)))
+                decoded = self._pooled_predictions(batches, self._table.mention_groups(encoded, documents))
             else:
-                decoded = map(self._predict_batch, batches)
+                decoded = self._map(self._predict_batch, batches)
             for indices, predictions in zip(buckets, decoded):
                 for i, prediction in zip(indices, predictions):
                     results[i] = prediction
         return results
+
+    def _map(self, work: Callable, items: Iterable) -> Iterator:
+        if self._pool is not None:
+            return _in_pool(self._pool, work, items, ahead=2 * self._threads)
+        return map(work, items)
 
     def _predict_batch(self, batch: TableBatch) -> list[SentencePrediction]:
         with torch.inference_mode(), self._precision_context():
             emissions = self.model(batch.words, None, batch.casing, batch.lengths, batch.char_features)
         with torch.inference_mode():
             return self._decode(emissions.float(), batch.mask)
+
+    def _pooled_predictions(self, batches: Iterable[TableBatch], groups: torch.Tensor) -> Iterator:
+        """Two passes: every batch's emission parts first, then the shared parts averaged over
+        each word's mentions in the whole document, wherever its sentences were batched. Only
+        the scores are kept between the passes, not the batches' inputs."""
+
+        def parts(batch: TableBatch) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+            with torch.inference_mode(), self._precision_context():
+                own, shared = self.model.emission_parts(batch.words, None, batch.casing, batch.lengths,
+                                                        batch.char_features)
+            return groups[batch.positions], batch.mask, own.float(), shared.float()
+
+        computed = list(self._map(parts, batches))
+        sums = torch.zeros(int(groups.max()) + 1 if len(groups) else 1, self.model.config.num_tags)
+        for token_groups, mask, _, shared in computed:
+            sums.index_add_(0, token_groups[mask], shared[mask])
+        means = sums / torch.bincount(groups, minlength=len(sums)).clamp_min(1).unsqueeze(1)
+
+        def decode(item: tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]) -> list[SentencePrediction]:
+            token_groups, mask, own, _ = item
+            with torch.inference_mode():
+                return self._decode(own + means[token_groups], mask)
+
+        return self._map(decode, computed)
 
     def _precision_context(self):
         return torch.autocast("cpu", dtype=torch.bfloat16) if self._bfloat16 else contextlib.nullcontext()
@@ -141,11 +175,12 @@ class Tagger:
         total = sum(len(d.sentences) for d in docs)
         done = 0
         results: list[DocumentPrediction] = []
-        for group in _document_groups(docs, _GROUP_SENTENCES):
+        for group in document_groups(docs, _GROUP_SENTENCES):
             if should_stop is not None and should_stop():
                 break
             words = [d.sentence_words(k) for d in group for k in range(len(d.sentences))]
-            predictions = iter(self.predict_sentences(words, batch_size=batch_size))
+            documents = [n for n, d in enumerate(group) for _ in d.sentences]
+            predictions = iter(self.predict_sentences(words, batch_size=batch_size, documents=documents))
             for doc in group:
                 results.append(_document_prediction(doc, [next(predictions) for _ in doc.sentences]))
             done += len(words)
@@ -167,7 +202,8 @@ def _in_pool(pool: ThreadPoolExecutor, work: Callable, items: Iterable, *, ahead
         yield pending.popleft().result()
 
 
-def _document_groups(docs: list[Document], size: int) -> list[list[Document]]:
+def document_groups(docs: list[Document], size: int) -> list[list[Document]]:
+    """``docs`` in order, cut into runs of whole documents of at least ``size`` sentences."""
     groups, current, count = [], [], 0
     for doc in docs:
         current.append(doc)

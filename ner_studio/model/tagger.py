@@ -35,6 +35,10 @@ class TaggerConfig:
     layers: int = 1
     dropout: float = 0.5
     decoder: str = "crf"
+    # Add to each token's scores the mean, over all mentions of its word in the document, of a
+    # second linear read of their BiLSTM states: a name is easier to tell in some sentences
+    # than in others, and its mentions should agree.
+    document_pooling: bool = False
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -65,6 +69,17 @@ class CharCNN(nn.Module):
         return features.view(batch, length, -1)
 
 
+def mention_means(states: Tensor, groups: Tensor) -> Tensor:
+    """For every position of ``states`` ``(batch, time, dim)``, the mean of the states of all
+    positions with the same id in ``groups`` ``(batch, time)``."""
+    flat = states.reshape(-1, states.size(2))
+    ids = groups.reshape(-1)
+    count = int(ids.max()) + 1
+    sums = flat.new_zeros(count, flat.size(1)).index_add_(0, ids, flat)
+    sizes = torch.bincount(ids, minlength=count).clamp_min(1).unsqueeze(1).to(flat.dtype)
+    return (sums / sizes)[ids].view_as(states)
+
+
 class BiLSTMTagger(nn.Module):
     def __init__(self, config: TaggerConfig, tag_names: list[str], scheme: str = "bioes"):
         super().__init__()
@@ -85,21 +100,37 @@ class BiLSTMTagger(nn.Module):
             dropout=config.dropout if config.layers > 1 else 0.0,
         )
         self.output = nn.Linear(2 * config.hidden, config.num_tags)
+        # Linear, so the mean of the reads is the read of the mean state (at inference).
+        self.shared = nn.Linear(2 * config.hidden, config.num_tags, bias=False) if config.document_pooling else None
         self.crf = CRF(config.num_tags, *scheme_constraints(tag_names, scheme)) if config.decoder == "crf" else None
 
     def forward(
-        self, words: Tensor, chars: Tensor | None, casing: Tensor, lengths: Tensor, char_features: Tensor | None = None
+        self, words: Tensor, chars: Tensor | None, casing: Tensor, lengths: Tensor, char_features: Tensor | None = None,
+        groups: Tensor | None = None,
     ) -> Tensor:
         """Emission scores ``(batch, time, tags)`` for ``words``/``casing`` ``(batch, time)``,
         ``chars`` ``(batch, time, width)`` and ``lengths`` ``(batch,)`` (on the CPU).
         ``char_features`` ``(batch, time, filters)`` can replace ``chars``: a word's character
-        features never depend on its context, so prediction computes them once per distinct word."""
+        features never depend on its context, so prediction computes them once per distinct word.
+        ``groups`` ``(batch, time)``: tokens with one id are mentions of one word in one
+        document (0 at padding), for ``document_pooling``; without it every token stands alone."""
+        own, shared = self.emission_parts(words, chars, casing, lengths, char_features)
+        if shared is None:
+            return own
+        return own + (shared if groups is None else mention_means(shared, groups))
+
+    def emission_parts(
+        self, words: Tensor, chars: Tensor | None, casing: Tensor, lengths: Tensor, char_features: Tensor | None = None
+    ) -> tuple[Tensor, Tensor | None]:
+        """The token's own emission scores, and with ``document_pooling`` the scores its
+        mentions share (averaged over the document's mentions of the word, then added)."""
         if char_features is None:
             char_features = self.char_features(chars)
         features = torch.cat([self.word_embedding(words), char_features, self.casing_embedding(casing)], dim=2)
         packed = pack_padded_sequence(self.dropout(features), lengths, batch_first=True, enforce_sorted=False)
         hidden, _ = pad_packed_sequence(self.lstm(packed)[0], batch_first=True, total_length=words.size(1))
-        return self.output(self.dropout(hidden))
+        hidden = self.dropout(hidden)
+        return self.output(hidden), None if self.shared is None else self.shared(hidden)
 
     def loss(self, emissions: Tensor, tags: Tensor, mask: Tensor) -> Tensor:
         """Mean over sentences of the sentence's negative log-likelihood."""

@@ -15,12 +15,12 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import torch
 
 from ner_studio.core.metrics import evaluate_tags
-from ner_studio.model.batching import EncodedSentence, collate, length_buckets
+from ner_studio.model.batching import EncodedSentence, collate, document_batches, length_buckets
 from ner_studio.model.tagger import BiLSTMTagger
 from ner_studio.model.vocab import UNK_INDEX, Vocabularies
 
@@ -82,10 +82,14 @@ def evaluate_encoded(
     was_training = model.training
     model.eval()
     total_loss, gold, predicted = 0.0, [], []
+    if model.config.document_pooling:  # a word's mentions must be in one batch
+        batches = document_batches(sentences, batch_size)
+    else:
+        batches = length_buckets([len(s) for s in sentences], batch_size)
     with torch.inference_mode():
-        for indices in length_buckets([len(s) for s in sentences], batch_size):
+        for indices in batches:
             batch = collate([sentences[i] for i in indices])
-            emissions = model(*batch.inputs())
+            emissions = model(*batch.inputs(), groups=batch.groups)
             total_loss += float(model.loss(emissions, batch.tags, batch.mask)) * len(indices)
             for i, path in zip(indices, model.decode(emissions, batch.mask)):
                 gold.append(vocabs.decode_tags(sentences[i].tags))
@@ -104,7 +108,7 @@ def with_unknown_words(
         return sentence
     words = [UNK_INDEX if (w in singletons and rng.random() < singleton_p) or (any_p > 0 and rng.random() < any_p)
              else w for w in sentence.words]
-    return EncodedSentence(words, sentence.chars, sentence.casing, sentence.tags)
+    return replace(sentence, words=words)
 
 
 class WeightAverage:
@@ -134,7 +138,7 @@ class WeightAverage:
 def _step(model: BiLSTMTagger, optimizer: torch.optim.Optimizer, batch, clip: float) -> float:
     """One gradient step; returns the batch loss."""
     optimizer.zero_grad()
-    loss = model.loss(model(*batch.inputs()), batch.tags, batch.mask)
+    loss = model.loss(model(*batch.inputs(), groups=batch.groups), batch.tags, batch.mask)
     loss.backward()
     torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
     optimizer.step()
@@ -161,7 +165,19 @@ def train_model(
     counts = Counter(w for s in train_set for w in s.words)
     singletons = {w for w, n in counts.items() if n == 1}
     optimizer = torch.optim.Adam(model.parameters(), lr=config.learning_rate)
-    batches_per_epoch = math.ceil(len(train_set) / config.batch_size)
+    documents = len({s.document for s in train_set})
+
+    def epoch_batches() -> list[list[int]]:
+        if model.config.document_pooling:  # whole documents, so each word's mentions meet
+            order = list(range(documents))
+            rng.shuffle(order)
+            return document_batches(train_set, config.batch_size, order)
+        order = list(range(len(train_set)))
+        rng.shuffle(order)
+        return [order[i : i + config.batch_size] for i in range(0, len(order), config.batch_size)]
+
+    batches_per_epoch = len(document_batches(train_set, config.batch_size)) if model.config.document_pooling \
+        else math.ceil(len(train_set) / config.batch_size)
     started = time.monotonic()
     average = WeightAverage(model, config.weight_average) if config.weight_average > 0 else None
     best = {"epoch": 0, "dev_loss": math.inf, "dev_f1": -1.0, "state": copy.deepcopy(model.state_dict())}
@@ -172,14 +188,12 @@ def train_model(
     epoch = 0
     for epoch in range(1, config.epochs + 1):
         model.train()
-        order = list(range(len(train_set)))
-        rng.shuffle(order)
-        epoch_loss = 0.0
-        for number, start in enumerate(range(0, len(order), config.batch_size), start=1):
+        epoch_loss, number = 0.0, 0
+        for number, indices in enumerate(epoch_batches(), start=1):
             if should_stop is not None and should_stop():
                 cancelled = True
                 break
-            chosen = [train_set[i] for i in order[start : start + config.batch_size]]
+            chosen = [train_set[i] for i in indices]
             batch = collate([with_unknown_words(s, singletons, config, rng) for s in chosen])
             epoch_loss += _step(model, optimizer, batch, config.clip)
             if average is not None:
@@ -200,12 +214,12 @@ def train_model(
                         "state": copy.deepcopy(model.state_dict())}
         stale = 0 if improved else stale + 1
         elapsed = time.monotonic() - started
-        history.append({"epoch": epoch, "loss": epoch_loss / batches_per_epoch, "dev_loss": dev_loss,
+        history.append({"epoch": epoch, "loss": epoch_loss / max(number, 1), "dev_loss": dev_loss,
                         "dev_f1": dev_f1, "seconds": elapsed})
         if callback is not None:
             remaining = (config.epochs - epoch) * batches_per_epoch
             callback(TrainingProgress("epoch", epoch, config.epochs, batches_per_epoch, batches_per_epoch,
-                                      epoch_loss / batches_per_epoch, elapsed / batches_done * remaining,
+                                      epoch_loss / max(number, 1), elapsed / batches_done * remaining,
                                       dev_loss, dev_f1, best["epoch"]))
         if stale >= config.patience:
             break

@@ -26,6 +26,7 @@ class TableBatch:
     char_features: Tensor  # (batch, time, filters)
     lengths: Tensor  # (batch,)
     mask: Tensor  # (batch, time) bool
+    positions: Tensor  # (batch, time) each token's place in ``TableSentences.rows`` (clamped at padding)
 
 
 @dataclass
@@ -44,6 +45,8 @@ class WordTable:
         self._rows: dict[str, int] = {}
         self._word_ids = [PAD_INDEX]
         self._casing = [PAD_INDEX]
+        self._keys = [0]  # each row's word as the embedding reads it (lower-cased), numbered
+        self._key_numbers: dict[str, int] = {}
         self._pending: list[str] = []
         self._features = torch.zeros(1, filters)
         self._tensors: tuple[Tensor, Tensor] | None = None
@@ -61,8 +64,10 @@ class WordTable:
         row = self._rows.get(word)
         if row is None:
             row = self._rows[word] = len(self._word_ids)
-            self._word_ids.append(self._vocabs.words.index(normalize_word(word)))
+            key = normalize_word(word)
+            self._word_ids.append(self._vocabs.words.index(key))
             self._casing.append(casing_index(word))
+            self._keys.append(self._key_numbers.setdefault(key, len(self._key_numbers) + 1))
             self._pending.append(word)
         return row
 
@@ -83,7 +88,14 @@ class WordTable:
         mask = steps < lengths.unsqueeze(1)
         positions = (sentences.starts[chosen].unsqueeze(1) + steps).clamp_max(len(sentences.rows) - 1)
         rows = torch.where(mask, sentences.rows[positions], 0)
-        return TableBatch(word_ids[rows], casing[rows], self._features[rows], lengths, mask)
+        return TableBatch(word_ids[rows], casing[rows], self._features[rows], lengths, mask, positions)
+
+    def mention_groups(self, sentences: TableSentences, documents: list[int]) -> Tensor:
+        """For every token of ``sentences`` (flat), a number shared by the mentions of its word
+        (lower-cased) in its document; ``documents`` gives each sentence's document."""
+        document = torch.tensor(documents).repeat_interleave(sentences.lengths)
+        keys = torch.tensor(self._keys)[sentences.rows]
+        return torch.unique(document * (len(self._key_numbers) + 1) + keys, return_inverse=True)[1]
 
     def _fill(self) -> None:
         if self._pending:

@@ -15,9 +15,9 @@ from ner_studio.core.document import Document
 from ner_studio.core.errors import NerStudioError
 from ner_studio.core.metrics import Evaluation, evaluate_tags
 from ner_studio.core.tags import document_tags, token_spans_to_tags
-from ner_studio.model.batching import encode_sentence
+from ner_studio.model.batching import EncodedSentence, document_keys, encode_sentence
 from ner_studio.model.checkpoint import LoadedModel, save_checkpoint
-from ner_studio.model.predict import Tagger
+from ner_studio.model.predict import Tagger, document_groups
 from ner_studio.model.tagger import BiLSTMTagger, TaggerConfig
 from ner_studio.model.training import TrainingConfig, TrainingProgress, TrainingResult, train_model
 from ner_studio.model.vectors import initialise_embedding, read_vectors
@@ -30,16 +30,25 @@ MODEL_SCHEME = "bioes"  # richer than IOB2 for the CRF: entity ends are explicit
 class Examples:
     words: list[list[str]]
     tags: list[list[str]]  # in MODEL_SCHEME
+    documents: list[int]  # each sentence's document, numbered from 0
+    keys: list[list[int]]  # each token's word among its document's words (``document_keys``)
 
 
 def examples_from_documents(docs: list[Document]) -> Examples:
     """Every sentence of every document with its tags (derived from the spans)."""
-    words, tags = [], []
-    for doc in docs:
-        for k, sentence_tags in enumerate(document_tags(doc, MODEL_SCHEME)):
-            words.append(doc.sentence_words(k))
-            tags.append(sentence_tags)
-    return Examples(words, tags)
+    words, tags, documents, keys = [], [], [], []
+    for number, doc in enumerate(docs):
+        doc_words = [doc.sentence_words(k) for k in range(len(doc.sentences))]
+        words.extend(doc_words)
+        tags.extend(document_tags(doc, MODEL_SCHEME))
+        documents.extend([number] * len(doc_words))
+        keys.extend(document_keys(doc_words))
+    return Examples(words, tags, documents, keys)
+
+
+def encode_examples(vocabs: Vocabularies, examples: Examples) -> list[EncodedSentence]:
+    return [encode_sentence(vocabs, w, t, document=d, keys=k)
+            for w, t, d, k in zip(examples.words, examples.tags, examples.documents, examples.keys)]
 
 
 def entity_labels(tag_names: list[str]) -> list[str]:
@@ -91,7 +100,7 @@ def train_tagger(
     vector_rows = initialise_embedding(model.word_embedding, vocabs.words, found_vectors) if found_vectors else 0
 
     def encode(examples: Examples) -> list:
-        return [encode_sentence(vocabs, w, t) for w, t in zip(examples.words, examples.tags)]
+        return encode_examples(vocabs, examples)
 
     def report(progress: TrainingProgress) -> None:
         if checkpoint is not None and progress.phase == "epoch" and progress.best_epoch == progress.epoch:
@@ -126,16 +135,17 @@ def train_tagger(
 def predicted_tags(tagger: Tagger, docs: list[Document], *, batch_size: int = 256,
                    progress: Callable[[int, int], None] | None = None) -> list[list[str]]:
     """IOB2 tags the model predicts for every sentence of ``docs``."""
-    words = [doc.sentence_words(k) for doc in docs for k in range(len(doc.sentences))]
+    total = sum(len(doc.sentences) for doc in docs)
     tags = []
-    step = max(batch_size * 16, 1)
-    for start in range(0, len(words), step):
-        for sentence, prediction in zip(words[start : start + step],
-                                        tagger.predict_sentences(words[start : start + step], batch_size=batch_size)):
+    for group in document_groups(docs, max(batch_size * 16, 1)):
+        words = [doc.sentence_words(k) for doc in group for k in range(len(doc.sentences))]
+        documents = [n for n, doc in enumerate(group) for _ in doc.sentences]
+        for sentence, prediction in zip(words, tagger.predict_sentences(words, batch_size=batch_size,
+                                                                        documents=documents)):
             spans = [(i, j, label) for i, j, label, _ in prediction.entities]
             tags.append(token_spans_to_tags(len(sentence), spans, "iob2"))
         if progress is not None:
-            progress(min(start + step, len(words)), len(words))
+            progress(len(tags), total)
     return tags
 
 
