@@ -66,6 +66,7 @@ class TimedPredictor:
     def __init__(self, predictor):
         self._predictor = predictor
         self.labels = predictor.labels
+        self.pools_documents = predictor.pools_documents
         self.wall = self.cpu = 0.0
         self.tokens = 0
 

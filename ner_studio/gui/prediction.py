@@ -24,6 +24,7 @@ class Predictor(Protocol):
     """The part of ``ner_studio.model.predict.Tagger`` the workspace uses."""
 
     labels: list[str]
+    pools_documents: bool  # its predictions for a sentence depend on the rest of the document
 
     def predict_documents(self, docs: list[Document], *, progress=None, should_stop=None) -> list[Any]: ...
 
@@ -125,11 +126,16 @@ def prediction_job(handle: ModelHandle, docs: list[Document]):
                 continue
             long = len(doc.sentences) > 2 * HEAD_SENTENCES
             parts = split_document(doc, HEAD_SENTENCES) if long else [doc]
+            if long and predictor.pools_documents:  # the final part must see every mention
+                parts = [parts[0], doc]
             spans: list[Span] = []
             scores: list[Any] = []
             for part in parts:
                 if should_stop():
                     return
+                if part is doc and spans:  # the whole document again: its spans replace the head's
+                    done -= len(parts[0].sentences)
+                    spans, scores = [], []
                 before = done
 
                 def progress(finished: int, _total: int, before=before) -> None:

@@ -90,6 +90,11 @@ class Tagger:
              threads: int | None = None) -> Tagger:
         return cls(load_checkpoint(path), quantize=quantize, bfloat16=bfloat16, threads=threads)
 
+    @property
+    def pools_documents(self) -> bool:
+        """True if a sentence's prediction depends on the rest of its document."""
+        return self.model.shared is not None
+
     def clear_cache(self) -> None:
         """Forget the words seen so far (each is encoded once and kept to save time)."""
         self._table = self._new_table()

@@ -45,3 +45,34 @@ def test_a_partial_result_keeps_the_older_model_spans_beyond_it():
     partial = Tagged(doc, fresh, [], until=22, final=False)
     assert partial.spans_to_show() == [*fresh, old_tail]
     assert Tagged(doc, fresh, [], until=len(doc.text), final=True).spans_to_show() == fresh
+
+
+def test_a_model_that_pools_over_the_document_tags_a_long_one_whole_at_the_end(tmp_path):
+    import torch
+
+    from ner_studio.model.checkpoint import save_checkpoint
+    from ner_studio.model.tagger import BiLSTMTagger, TaggerConfig
+    from ner_studio.model.vocab import Vocabularies
+
+    text = " ".join([SENTENCE] * (2 * HEAD_SENTENCES + 50) + ["Lisbon beat Olsson United 2-1 ."] * 30)
+    doc = Document.from_text(text)
+    tags = ["O"] + [f"{p}-{label}" for label in ("LOC", "PER") for p in "BIES"]
+    vocabs = Vocabularies.build([doc.words()], [tags])
+    torch.manual_seed(3)
+    config = TaggerConfig(len(vocabs.words), len(vocabs.chars), len(vocabs.tags), word_dim=8, char_dim=4,
+                          char_filters=4, casing_dim=2, hidden=8, document_pooling=True)
+    path = tmp_path / "pooling.pt"
+    save_checkpoint(path, BiLSTMTagger(config, tags, "bioes"), vocabs, ["LOC", "PER"], "bioes", {})
+    handle = ModelHandle(path)
+    reports = []
+    parts = list(prediction_job(handle, [doc])(lambda done, total: reports.append((done, total)), lambda: False))
+    assert [p.final for p in parts] == [False, True]
+    assert reports[-1] == (len(doc.sentences), len(doc.sentences))
+    assert all(done <= total for done, total in reports)
+    [whole] = handle.predictor().predict_documents([doc])
+    key = lambda spans: [(s.start, s.end, s.label, s.confidence) for s in spans]  # noqa: E731
+    assert key(parts[1].spans) == key(whole.spans) and len(parts[1].sentence_scores) == len(doc.sentences)
+    [head] = handle.predictor().predict_documents([split_document(doc, HEAD_SENTENCES)[0]])
+    assert key(parts[0].spans) == key(head.spans)
+    # The head alone reads differently: the tail's mentions count in the final result.
+    assert key(head.spans) != key(whole.spans[: len(head.spans)])
