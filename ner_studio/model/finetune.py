@@ -206,7 +206,9 @@ def finetune(
     model = grow_model(parent, vocabs)
 
     def encode(part: Sentences) -> list:
-        return [encode_sentence(vocabs, w, t) for w, t in zip(part.words, part.tags)]
+        # Reviewed sentences come without their documents (review mode accepts single ones):
+        # each is its own document, so a model that pools over documents pools nothing here.
+        return [encode_sentence(vocabs, w, t, document=i) for i, (w, t) in enumerate(zip(part.words, part.tags))]
 
     result = train_model(model, vocabs, encode(train), encode(dev), options.training_config(),
                          callback=_nan_guard(callback), should_stop=should_stop)

@@ -171,3 +171,16 @@ def test_a_reserved_name_is_never_reused(tmp_path):
     second = reserve_model_path(tmp_path, stamp="20240101-000000")
     assert second.name == "model-20240101-000000-2.pt"
     assert first.read_bytes() == b"a model"
+
+
+def test_a_model_that_pools_over_documents_finetunes_in_batches_of_sentences():
+    docs = documents(TINY_CORPUS)
+    pooling, _ = train_tagger(docs, docs, config={**TINY_NETWORK, "document_pooling": True},
+                              training=TrainingConfig(epochs=2, batch_size=4, singleton_unk=0.0, threads=1))
+    seen = []
+    result = finetune(pooling, documents(DATE_CORPUS), options=quick_options(epochs=1, dev_fraction=0.34),
+                      callback=seen.append)
+    assert {p.batches for p in seen if p.phase == "batch"} == {2}  # 4 training sentences, 2 a batch
+    grown = result.loaded.model
+    assert grown.shared.weight.shape == (len(result.loaded.vocabs.tags), grown.shared.weight.shape[1])
+    assert "DATE" in result.loaded.labels
