@@ -25,6 +25,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--layers", type=int, default=1, help="stacked BiLSTM layers (default 1)")
     parser.add_argument("--word-dim", type=int, default=100, help="word embedding size without --vectors")
     parser.add_argument("--dropout", type=float, default=0.5, help="dropout rate (default 0.5)")
+    parser.add_argument("--document-pooling", action="store_true",
+                        help="let each word's mentions in a document share scores (batches become whole "
+                        "documents of at least --batch-size sentences)")
     parser.add_argument("--epochs", type=int, default=50, help="maximum epochs (default 50)")
     parser.add_argument("--patience", type=int, default=8, help="epochs without improvement before stopping")
     parser.add_argument("--monitor", choices=("dev_loss", "dev_f1"), default="dev_loss",
@@ -74,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
     training = TrainingConfig(epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.lr,
                               patience=args.patience, seed=args.seed, threads=args.threads, monitor=args.monitor)
     config = {"decoder": args.decoder, "hidden": args.hidden, "layers": args.layers,
-              "word_dim": args.word_dim, "dropout": args.dropout}
+              "word_dim": args.word_dim, "dropout": args.dropout, "document_pooling": args.document_pooling}
     printer = EpochPrinter()
     try:
         loaded, result = train_tagger(train_docs, dev_docs, config=config, training=training,

