@@ -145,14 +145,15 @@ class Tagger:
                                                         batch.char_features)
             return groups[batch.positions], batch.mask, own.float(), shared.float()
 
-        computed = list(self._map(parts, batches))
         sums = torch.zeros(int(groups.max()) + 1 if len(groups) else 1, self.model.config.num_tags)
-        for token_groups, mask, _, shared in computed:
+        computed = []
+        for token_groups, mask, own, shared in self._map(parts, batches):
             sums.index_add_(0, token_groups[mask], shared[mask])
+            computed.append((token_groups, mask, own))
         means = sums / torch.bincount(groups, minlength=len(sums)).clamp_min(1).unsqueeze(1)
 
-        def decode(item: tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]) -> list[SentencePrediction]:
-            token_groups, mask, own, _ = item
+        def decode(item: tuple[torch.Tensor, torch.Tensor, torch.Tensor]) -> list[SentencePrediction]:
+            token_groups, mask, own = item
             with torch.inference_mode():
                 return self._decode(own + means[token_groups], mask)
 
