@@ -2,7 +2,8 @@
 uncertainty scores for active learning (how they are computed: ``decoding``).
 
 Words are encoded once per distinct string (``word_table``), sentences are batched by length,
-and batches can run side by side on several threads.
+and batches can run side by side on several threads. A model with document pooling runs in two
+passes, so a word's mentions are averaged over the whole document however it was batched.
 """
 
 from __future__ import annotations

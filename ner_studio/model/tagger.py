@@ -1,4 +1,5 @@
-"""The network: word, character and casing features → BiLSTM → linear → CRF or softmax.
+"""The network: word, character and casing features → BiLSTM → linear → CRF or softmax,
+optionally with document pooling (a word's mentions in a document share part of their scores).
 
 ``forward`` only turns index tensors into emission scores; the loss and decoding are separate
 methods so training, evaluation and confidence estimation share one forward pass.
