@@ -72,11 +72,12 @@ def main() -> int:
             start = text.index(word, start + 1)
         view.select_range(start, start + len(word))
 
-    for word in ("Karin Olsson", "London", "Lisbon"):  # the analyst confirms a few entities
+    for word in ("Karin Olsson", "London"):  # the analyst confirms a few entities
         select(word)
         QTest.keyClick(view, Qt.Key.Key_Return)
-    select("Tagus")
-    QTest.keyClick(view, Qt.Key.Key_2)  # and labels one by hand
+    for word in ("Lisbon", "Tagus"):  # and corrects two by hand (LOC)
+        select(word)
+        QTest.keyClick(view, Qt.Key.Key_2)
     select("Hannah Whitcombe")  # the details pane shows a model entity
     view.verticalScrollBar().setValue(0)
     QTest.qWait(500)
