@@ -113,7 +113,7 @@ class Tagger:
             encoded = self._table.sentences(sentences)
             buckets = length_buckets(encoded.lengths.tolist(), batch_size)
             batches = (self._table.batch(encoded, indices) for indices in buckets)
-            if self.model.shared is not None:
+            if self.pools_documents:
                 if documents is None:
                     documents = list(range(len(sentences)))
                 decoded = self._pooled_predictions(batches, self._table.mention_groups(encoded, documents))
@@ -185,8 +185,7 @@ class Tagger:
         for group in document_groups(docs, _GROUP_SENTENCES):
             if should_stop is not None and should_stop():
                 break
-            words = [d.sentence_words(k) for d in group for k in range(len(d.sentences))]
-            documents = [n for n, d in enumerate(group) for _ in d.sentences]
+            words, documents = sentences_of(group)
             predictions = iter(self.predict_sentences(words, batch_size=batch_size, documents=documents))
             for doc in group:
                 results.append(_document_prediction(doc, [next(predictions) for _ in doc.sentences]))
@@ -207,6 +206,12 @@ def _in_pool(pool: ThreadPoolExecutor, work: Callable, items: Iterable, *, ahead
             yield pending.popleft().result()
     while pending:
         yield pending.popleft().result()
+
+
+def sentences_of(docs: list[Document]) -> tuple[list[list[str]], list[int]]:
+    """Every sentence's words, and the number of its document in ``docs``."""
+    words = [doc.sentence_words(k) for doc in docs for k in range(len(doc.sentences))]
+    return words, [n for n, doc in enumerate(docs) for _ in doc.sentences]
 
 
 def document_groups(docs: list[Document], size: int) -> list[list[Document]]:

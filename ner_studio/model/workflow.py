@@ -17,7 +17,7 @@ from ner_studio.core.metrics import Evaluation, evaluate_tags
 from ner_studio.core.tags import document_tags, token_spans_to_tags
 from ner_studio.model.batching import EncodedSentence, document_keys, encode_sentence
 from ner_studio.model.checkpoint import LoadedModel, save_checkpoint
-from ner_studio.model.predict import Tagger, document_groups
+from ner_studio.model.predict import Tagger, document_groups, sentences_of
 from ner_studio.model.tagger import BiLSTMTagger, TaggerConfig
 from ner_studio.model.training import TrainingConfig, TrainingProgress, TrainingResult, train_model
 from ner_studio.model.vectors import initialise_embedding, read_vectors
@@ -99,9 +99,6 @@ def train_tagger(
     model = BiLSTMTagger(tagger_config, vocabs.tags.to_list(), MODEL_SCHEME)
     vector_rows = initialise_embedding(model.word_embedding, vocabs.words, found_vectors) if found_vectors else 0
 
-    def encode(examples: Examples) -> list:
-        return encode_examples(vocabs, examples)
-
     def report(progress: TrainingProgress) -> None:
         if checkpoint is not None and progress.phase == "epoch" and progress.best_epoch == progress.epoch:
             partial = {**base_metadata, "result": {"best_epoch": progress.epoch, "dev_loss": progress.dev_loss,
@@ -118,7 +115,7 @@ def train_tagger(
                  "train_tokens": sum(map(len, train.words)),
                  "vectors": str(vectors) if vectors else None, "vector_rows": vector_rows},
     }
-    result = train_model(model, vocabs, encode(train), encode(dev), training,
+    result = train_model(model, vocabs, encode_examples(vocabs, train), encode_examples(vocabs, dev), training,
                          callback=report, should_stop=should_stop)
     metadata = {
         **base_metadata,
@@ -138,8 +135,7 @@ def predicted_tags(tagger: Tagger, docs: list[Document], *, batch_size: int = 25
     total = sum(len(doc.sentences) for doc in docs)
     tags = []
     for group in document_groups(docs, max(batch_size * 16, 1)):
-        words = [doc.sentence_words(k) for doc in group for k in range(len(doc.sentences))]
-        documents = [n for n, doc in enumerate(group) for _ in doc.sentences]
+        words, documents = sentences_of(group)
         for sentence, prediction in zip(words, tagger.predict_sentences(words, batch_size=batch_size,
                                                                         documents=documents)):
             spans = [(i, j, label) for i, j, label, _ in prediction.entities]
