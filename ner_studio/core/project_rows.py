@@ -96,7 +96,7 @@ def _pack_tokens(tokens) -> bytes:
 
 def summaries(conn: sqlite3.Connection) -> list[DocumentSummary]:
     rows = conn.execute(
-        "SELECT d.id, d.name, d.status, COUNT(s.id), COALESCE(SUM(s.source = 'model'), 0),"
+        "SELECT d.id, d.name, d.status, COUNT(s.id), COALESCE(SUM(s.source IN ('model', 'pattern')), 0),"
         " d.token_count, d.source_path FROM documents d"
         " LEFT JOIN spans s ON s.document_id = d.id GROUP BY d.id ORDER BY d.position, d.id"
     )

@@ -68,15 +68,15 @@ def delete(spans: tuple[Span, ...] | list[Span]) -> SpanEdit | None:
 
 
 def accept(span: Span) -> SpanEdit | None:
-    """Confirm a model span as it is (it becomes human, its confidence is dropped)."""
-    if span.source == Source.HUMAN:
+    """Confirm a suggested span as it is (it becomes ``accepted`` and keeps its confidence)."""
+    if span.confirmed:
         return None
     return SpanEdit((span,), (span.accepted(),))
 
 
 def accept_all(doc: Document) -> SpanEdit | None:
-    """Confirm every model span of ``doc`` in one edit."""
-    model = tuple(s for s in doc.spans if s.source != Source.HUMAN)
+    """Confirm every suggested span of ``doc`` in one edit."""
+    model = tuple(s for s in doc.spans if not s.confirmed)
     if not model:
         return None
     return SpanEdit(model, tuple(s.accepted() for s in model))

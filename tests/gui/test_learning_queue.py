@@ -85,7 +85,7 @@ def test_space_accepts_the_sentence_and_the_next_one_comes_up(queue_window, qtbo
     qtbot.keyClick(window.view, Qt.Key.Key_Space)
     accepted = first.spans_between(start, end)
     assert [(s.start, s.end, s.label) for s in accepted] == [(s.start, s.end, s.label) for s in predicted]
-    assert all(s.source == Source.HUMAN for s in accepted)
+    assert all(s.source == Source.ACCEPTED and s.confidence is not None for s in accepted)
     assert window.workspace.project.get_setting(ACCEPTED_SETTING) == {str(first.doc_id): [0]}
     review = window.learning.review
     assert (first.doc_id, 0) not in [i.key for i in review.queue.items]
