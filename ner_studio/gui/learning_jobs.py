@@ -52,24 +52,61 @@ def throttled(report: Callable[[object], None], interval: float = PROGRESS_INTER
     return send
 
 
+@dataclass(frozen=True)
+class TrainingOutcome:
+    """A finished run: the saved version and, when there were check sentences, how it and its
+    parent scored on them (``CheckComparison``, with the adoption verdict)."""
+
+    saved: object  # model.versions.SavedVersion
+    comparison: object | None  # model.versions.CheckComparison
+    train_sentences: int
+
+
 def run_training(request: TrainingRequest, report: Callable[[object], None], should_stop: Callable[[], bool]):
-    """Fine-tune the parent model and save a new version; None when cancelled (nothing is
+    """Fine-tune the parent model on the reviewed sentences outside the check set, save a new
+    version, and score it and its parent on the check set; None when cancelled (nothing is
     saved then). Raises TrainingError, CheckpointError or FormatError with a clear message."""
+    from ner_studio.core.check_set import split_check, training_record
     from ner_studio.core.formats import read_documents
     from ner_studio.model.checkpoint import load_checkpoint
     from ner_studio.model.finetune import FinetuneOptions, finetune
-    from ner_studio.model.versions import Parent, save_version
+    from ner_studio.model.versions import Parent, compare_on_check, save_version
 
     parent = load_checkpoint(request.parent_path)
+    train, check = split_check(request.docs)
     base = read_documents(request.base_path) if request.base_path is not None else []
     options = FinetuneOptions(**{"threads": training_threads(), **request.options})
-    result = finetune(parent, request.docs, base_docs=base, options=options,
+    result = finetune(parent, train, base_docs=base, options=options,
                       callback=throttled(report), should_stop=should_stop)
     if result.cancelled:
         return None
+    result.loaded.metadata["trained_on"] = training_record([*train, *base])
     lineage = Parent(str(request.parent_path), request.parent_version_id)
     names = list(request.document_names) + ([str(request.base_path)] if request.base_path else [])
-    return save_version(result, lineage, names, request.models_folder)
+    saved = save_version(result, lineage, names, request.models_folder)
+    comparison = compare_on_check(saved.path, request.parent_path, check, lineage.name) if check else None
+    return TrainingOutcome(saved, comparison, sum(len(doc.sentences) for doc in train))
+
+
+def check_scores_task(paths: list[Path], check_docs: list[Document]):
+    """A task scoring each model file on the check documents: ``{path: Evaluation}``; a file
+    that cannot be loaded is left out (the panel shows it without a score)."""
+
+    def run(report: Callable[[object], None], should_stop: Callable[[], bool]):
+        from ner_studio.core.errors import NerStudioError
+        from ner_studio.model.versions import check_scores
+
+        scores = {}
+        for path in paths:
+            if should_stop():
+                break
+            try:
+                scores[path] = check_scores(path, check_docs)
+            except (NerStudioError, OSError) as error:
+                report(f"{path.name}: {error}")
+        return scores
+
+    return run
 
 
 def warm_up_training(report: Callable[[object], None], should_stop: Callable[[], bool]) -> None:

@@ -47,6 +47,17 @@ def ask_restore_backup(parent: QWidget | None, error: CorruptProjectError) -> bo
     return answer == QMessageBox.StandardButton.Yes
 
 
+def ask_adopt(parent: QWidget | None, name: str, reason: str) -> bool:
+    """The check set is too small to decide: True if the analyst wants the new version."""
+    answer = QMessageBox.question(
+        parent, "Use the new model?",
+        f"The new version {name} could not be judged fairly: {reason}.\n\nMake it the current model "
+        "anyway? Either way it stays in the Models panel, and you can switch to it or back at any time.",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
 def ask_unsure_entities(parent: QWidget | None, count: int) -> tuple[str, bool]:
     """Before a document is marked reviewed with ``count`` unsure model entities left:
     ``("show" | "accept" | "cancel", don't ask again)``."""
