@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from ner_studio.commands.model_options import (
@@ -14,6 +15,7 @@ from ner_studio.commands.model_options import (
     model_path,
 )
 from ner_studio.core.atomic import atomic_write_text
+from ner_studio.core.check_set import describe_scored
 from ner_studio.core.formats import read_documents
 from ner_studio.core.metrics import format_table
 
@@ -43,8 +45,13 @@ def run(args: argparse.Namespace) -> int:
         evaluation = evaluate_tagger(tagger, docs, batch_size=args.batch_size, progress=bar)
     finally:
         bar.close()
+    scored, warning = describe_scored(docs, str(args.file), tagger.metadata.get("trained_on"))
+    print(f"Scored on {scored}.")
+    if warning:
+        print(f"Warning: {warning}.", file=sys.stderr)
     print(format_table(evaluation))
     if args.json:
-        report = {"model": str(model_path(args.model)), "file": str(args.file), **evaluation.to_dict()}
+        report = {"model": str(model_path(args.model)), "file": str(args.file), "scored_on": scored,
+                  "overlap_warning": warning, **evaluation.to_dict()}
         atomic_write_text(Path(args.json), json.dumps(report, indent=2) + "\n")
     return 0

@@ -91,6 +91,19 @@ def training_record(docs: Iterable[Document]) -> dict:
     return {"documents": documents, "sentence_hashes": sorted(set(hashes))}
 
 
+def describe_scored(docs: Sequence[Document], what: str, record: dict | None) -> tuple[str, str | None]:
+    """What a score was computed on, in words, and a warning when ``docs`` overlap the model's
+    training data (``record`` is its :func:`training_record`, None if it does not say)."""
+    sentences = sum(len(doc.sentences) for doc in docs)
+    text = f"{what}: {len(docs)} document{'s' if len(docs) != 1 else ''}, {sentences} sentences"
+    found = overlap(record, docs)
+    if found is None:
+        return text + " (this model does not record its training data, so overlap is unknown)", None
+    if not found.seen:
+        return text + ", none of them in this model's training data", None
+    return text, found.warning()
+
+
 def overlap(record: dict | None, docs: Iterable[Document]) -> Overlap | None:
     """Overlap of ``docs`` with a model's :func:`training_record`; None when the model does not
     say what it trained on (older files, models trained elsewhere)."""

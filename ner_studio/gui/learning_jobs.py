@@ -125,11 +125,20 @@ def training_task(request: TrainingRequest):
     return partial(run_training, request)
 
 
-def evaluation_task(model_path: Path, docs: list[Document] | None = None, conll_path: Path | None = None):
+@dataclass(frozen=True)
+class Scored:
+    evaluation: object  # core.metrics.Evaluation
+    what: str  # what the score was computed on
+    warning: str | None  # the scored sentences overlap the model's training data
+
+
+def evaluation_task(model_path: Path, docs: list[Document] | None = None, conll_path: Path | None = None,
+                    what: str = "the reviewed documents"):
     """A task scoring the model at ``model_path`` on ``docs`` or on the file ``conll_path``;
-    its result is ``(Evaluation, what was scored)``. Reports ``(done, total)`` sentences."""
+    its result is a :class:`Scored`. Reports ``(done, total)`` sentences."""
 
     def run(report: Callable[[object], None], should_stop: Callable[[], bool]):
+        from ner_studio.core.check_set import describe_scored
         from ner_studio.core.formats import read_documents
         from ner_studio.model.predict import Tagger
         from ner_studio.model.workflow import evaluate_tagger
@@ -137,8 +146,8 @@ def evaluation_task(model_path: Path, docs: list[Document] | None = None, conll_
         gold = docs if conll_path is None else read_documents(conll_path)
         tagger = Tagger.load(model_path)
         evaluation = evaluate_tagger(tagger, gold, progress=lambda done, total: report((done, total)))
-        sentences = sum(len(doc.sentences) for doc in gold)
-        source = conll_path.name if conll_path is not None else "the reviewed documents"
-        return evaluation, f"{source}: {len(gold)} documents, {sentences} sentences"
+        source = conll_path.name if conll_path is not None else what
+        text, warning = describe_scored(gold, source, tagger.metadata.get("trained_on"))
+        return Scored(evaluation, text, warning)
 
     return run

@@ -1,5 +1,5 @@
 from ner_studio.core.check_set import (
-    CHECK_SHARE, check_sentences, in_check_set, overlap, sentence_hash, split_check, training_record,
+    CHECK_SHARE, check_sentences, describe_scored, in_check_set, overlap, sentence_hash, split_check, training_record,
 )
 from ner_studio.core.document import Document
 from ner_studio.core.spans import Source, Span
@@ -64,3 +64,15 @@ def test_overlap_counts_the_scored_sentences_a_model_trained_on():
     assert full.seen == len(train[0].sentences) and full.sentences == 50
     assert "training data" in full.warning()
     assert overlap({}, [doc]) is None
+
+
+def test_describe_scored_says_what_was_scored_and_warns_on_overlap():
+    doc = _doc(50)
+    train, check = split_check([doc])
+    record = training_record(train)
+    text, warning = describe_scored(check, "the check set", record)
+    assert text.startswith(f"the check set: 1 document, {len(check[0].sentences)} sentences")
+    assert "none of them in this model's training data" in text and warning is None
+    text, warning = describe_scored([doc], "gold.conll", record)
+    assert warning.startswith(f"{len(train[0].sentences)} of the 50 scored sentences")
+    assert "overlap is unknown" in describe_scored([doc], "gold.conll", None)[0]
