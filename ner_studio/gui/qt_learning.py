@@ -19,6 +19,7 @@ from ner_studio.core.adoption import Verdict, decided
 from ner_studio.core.check_set import CHECK_SHARE, check_key, split_check
 from ner_studio.core.document import Document, Status
 from ner_studio.core.errors import NerStudioError, TrainingError
+from ner_studio.core.label_examples import LabelExamples, label_examples, shortfalls
 from ner_studio.core.training_set import MIN_REVIEWED_SENTENCES, check_enough, count_sentences, labelled_documents
 from ner_studio.gui import qt_dialogs
 from ner_studio.gui.learning_jobs import TrainingRequest, check_scores_task, training_task, warm_up_training
@@ -184,10 +185,13 @@ class LearningController(QObject):
             return
         self.warm_up()
         project = self.window.workspace.project
-        summary = (f"Fine-tune {self.window.model.name} on {count_sentences(docs)} reviewed sentences from "
-                   f"{len(names)} documents. Training runs in the background; keep working.")
+        train, check = split_check(docs)
+        summary = (f"Fine-tune {self.window.model.name} on {count_sentences(train)} reviewed sentences from "
+                   f"{len(names)} documents; {count_sentences(check)} more form the check set that judges the new "
+                   "version. Training runs in the background; keep working.")
         dialog = TrainDialog(self.window, summary, base=project.get_setting(BASE_SETTING, "") or "",
-                             epochs=int(project.get_setting(EPOCHS_SETTING, 10) or 10))
+                             epochs=int(project.get_setting(EPOCHS_SETTING, 10) or 10),
+                             examples=self.label_examples(train, check))
         if not dialog.exec():
             return
         choice = dialog.choice()
@@ -197,6 +201,11 @@ class LearningController(QObject):
         except NerStudioError:
             pass  # only a convenience for next time
         self.start_training(base_path=choice.base_path, options={"epochs": choice.epochs})
+
+    def label_examples(self, train: list[Document], check: list[Document]) -> list[LabelExamples]:
+        known = self.window.model.loaded_labels
+        labels = [label.name for label in self.window.workspace.labels]
+        return label_examples(labels, train, check, labels if known is None else known)
 
     def start_training(self, *, base_path: Path | None = None, options: dict | None = None,
                        automatic: bool = False) -> bool:
@@ -223,11 +232,15 @@ class LearningController(QObject):
         worker.finished.connect(self._on_training_finished)
         self.worker = worker
         self.review.training_started()
+        train, check = split_check(docs)
+        few = shortfalls(self.label_examples(train, check))
         self._run = {"project": project, "parent": model.path, "parent_id": parent_id, "automatic": automatic,
-                     "model_name": model.name}
-        what = f"{count_sentences(docs)} sentences from {len(names)} documents"
+                     "model_name": model.name, "shortfalls": few}
+        what = (f"{count_sentences(train)} sentences from {len(names)} documents "
+                f"({count_sentences(check)} more kept for the check set)")
         self.training_panel.started(f"Fine-tuning {model.name} on {what}"
-                                    f"{' plus ' + base_path.name if base_path else ''}…", options.get("epochs", 10))
+                                    f"{' plus ' + base_path.name if base_path else ''}…"
+                                    f"{' ' + few if few else ''}", options.get("epochs", 10))
         self.docks["training"].show()
         self.docks["training"].raise_()
         self._update_actions()
@@ -272,14 +285,15 @@ class LearningController(QObject):
         if version_id is not None:
             self._store_verdict(project, version_id, verdict)
         self.review.trained()
+        few = self._run.get("shortfalls", "")
         if verdict.adopt:
             self.training_panel.ended(f"New model {saved.path.stem}: {verdict.reason}. Documents not reviewed are "
-                                      "being tagged again; roll back in the Models panel.")
+                                      f"being tagged again; roll back in the Models panel. {few}".strip())
             self.switch_model(saved.path)
             self.update_check_scores()
             return
         self.training_panel.ended(f"New model {saved.path.stem} kept aside, the current model stays: {verdict.reason}. "
-                                  "It is in the Models panel if you want it anyway.")
+                                  f"It is in the Models panel if you want it anyway. {few}".strip())
         self.refresh_models()
         self.update_check_scores()
 

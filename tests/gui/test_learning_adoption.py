@@ -102,3 +102,36 @@ def _many_documents(n: int):
         start = text.index("Lisbon")
         doc.add_span(Span(start, start + 6, "LOC"))
         yield doc
+
+
+def test_the_train_dialog_and_panel_say_when_a_new_label_has_too_few_examples(trainable, qtbot, monkeypatch):  # noqa: F811
+    from ner_studio.core.document import Document
+    from ner_studio.core.spans import Span
+    from ner_studio.gui import qt_learning
+
+    window, _, _ = trainable
+    labels = window.workspace.labels.copy()
+    labels.add("PRODUCT")
+    assert window.workspace.save_labels(labels)
+    gadget = Document.from_text("Karin bought an iPhone .", name="gadget")
+    window.workspace.add_documents([gadget])
+    start = gadget.text.index("iPhone")
+    gadget.add_span(Span(start, start + 6, "PRODUCT"))
+    window.workspace.mark_reviewed(gadget)
+    seen = {}
+
+    class Dialog:
+        def __init__(self, parent, summary, **kwargs):
+            seen.update(kwargs, summary=summary)
+
+        def exec(self):
+            return False
+
+    monkeypatch.setattr(qt_learning, "TrainDialog", Dialog)
+    window.model.predictor()  # loaded: the dialog knows which labels are new to the model
+    window.learning.train()
+    rows = {row.label: row for row in seen["examples"]}
+    assert rows["PRODUCT"].train + rows["PRODUCT"].check == 1 and not rows["PRODUCT"].known
+    assert "too few" in rows["PRODUCT"].problem or "no examples" in rows["PRODUCT"].problem
+    assert rows["PER"].known and rows["PER"].problem is None
+    assert "check set" in seen["summary"]
