@@ -20,10 +20,10 @@ class FormatError(NerStudioError):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        where = self.path or "<input>"
+        where = [self.path] if self.path else []
         if self.line is not None:
-            where = f"{where}, line {self.line}"
-        return f"{where}: {self.reason}"
+            where.append(f"line {self.line}")
+        return f"{', '.join(where)}: {self.reason}" if where else self.reason
 
 
 class SpanError(NerStudioError):
