@@ -115,11 +115,15 @@ def kind_of(path: str | Path) -> str:
         return "binary"
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
     if text.startswith(("{", "[")):
-        first = text.split("\n", 1)[0]
+        first, newline, _ = text.partition("\n")
+        if first.strip() in ("{", "[") or first.startswith("["):
+            return "json"  # pretty-printed JSON, or an array
+        if not newline and len(head) == _SNIFF_BYTES:
+            return "jsonl"  # one long line: a big JSON Lines document
         try:
             return "jsonl" if isinstance(json.loads(first), dict) else "json"
         except ValueError:
-            return "json"
+            return "jsonl" if Path(path).suffix.lower() in (".jsonl", ".ndjson") else "json"
     from ner_studio.core.formats.text import looks_like_conll
 
     if looks_like_conll(text) or Path(path).suffix.lower() in (".conll", ".iob", ".bio", ".bioes", ".tsv"):
