@@ -11,7 +11,7 @@ from ner_studio import __version__
 from ner_studio.core.errors import NerStudioError
 
 # Each name is a module in ner_studio.commands with register(subparsers) and run(args) -> int.
-COMMANDS = ("convert", "train", "evaluate", "predict", "data")
+COMMANDS = ("convert", "train", "evaluate", "predict", "data", "project")
 
 
 def build_parser() -> argparse.ArgumentParser:
