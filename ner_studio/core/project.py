@@ -85,7 +85,8 @@ class Project:
         conn = create_connection(path, timeout=lock_timeout)
         project = cls(path, conn, read_only=False, lock_timeout=lock_timeout)
         try:
-            project.save_labels((labels or LabelSet.conll2003()).copy())
+            initial = (labels or LabelSet.conll2003()).copy()
+            project._write("saving the labels", lambda conn: rows.write_labels(conn, initial))
         except BaseException:
             project.close(discard_pending=True)
             remove_project_files(path)
@@ -320,12 +321,11 @@ class Project:
         """Store ``labels`` and, in the same transaction, relabel the spans of labels renamed
         in it (``labels.renames()``). Spans of removed labels are deleted only with
         ``delete_spans_of_removed``; otherwise removing a used label raises LabelError."""
-        renames = labels.renames()
 
         def save(conn):
-            return rows.store_labels(conn, labels, renames, delete_spans_of_removed)
+            return rows.store_labels(conn, labels, delete_spans_of_removed)
 
-        removed = self._write("saving the labels", save)
+        removed, renames, _ = self._write("saving the labels", save)
         labels.mark_saved()
         self._relabel_tracked(renames, removed)
 
