@@ -14,6 +14,7 @@ from ner_studio.commands.model_options import (
     load_tagger,
     model_path,
 )
+from ner_studio.commands.outputs import add_force_option, checked_output, save_reporting_fallback
 from ner_studio.core.atomic import atomic_write_text
 from ner_studio.core.check_set import describe_scored
 from ner_studio.core.formats import read_documents
@@ -32,12 +33,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--format", choices=("conll", "jsonl"), help="input format (default: by extension)")
     parser.add_argument("--json", metavar="OUT", help="also write the scores as JSON to OUT")
     add_inference_options(parser)
+    add_force_option(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from ner_studio.model.workflow import evaluate_tagger
 
+    if args.json:
+        checked_output(args, args.json, "json", inputs=[args.file, model_path(args.model)])
     tagger = load_tagger(args)
     docs = read_documents(args.file, args.format)
     bar = ProgressBar("evaluating")
@@ -53,5 +57,6 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         report = {"model": str(model_path(args.model)), "file": str(args.file), "scored_on": scored,
                   "overlap_warning": warning, **evaluation.to_dict()}
-        atomic_write_text(Path(args.json), json.dumps(report, indent=2) + "\n")
+        text = json.dumps(report, indent=2) + "\n"
+        save_reporting_fallback(Path(args.json), lambda path: atomic_write_text(path, text))
     return 0

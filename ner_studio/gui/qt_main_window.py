@@ -14,6 +14,7 @@ from PySide6.QtGui import QUndoGroup
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QProgressBar, QTabWidget, QToolBar, QWidget
 
 from ner_studio.core.document import Document, Status
+from ner_studio.core.errors import CorruptProjectError
 from ner_studio.core.project import Project
 from ner_studio.core.settings import Settings
 from ner_studio.gui.prediction import ModelHandle
@@ -181,6 +182,9 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         else:
             try:
                 doc = self.workspace.document(doc_id)
+            except CorruptProjectError as error:
+                self.offer_backup(error)
+                return
             except Exception as error:  # noqa: BLE001 - a document that cannot load must not close the app
                 show_error(self, "The document cannot be opened", error)
                 return

@@ -243,6 +243,9 @@ def _parse(text: str, path, name: str) -> list[Document]:
                 else ""
             )
             raise FormatError(f"invalid JSON: {error.msg} (column {error.colno}){hint}", path, number) from None
+        except RecursionError:
+            raise FormatError("the JSON is nested too deeply to be a document (thousands of levels of "
+                              "brackets)", path, number) from None
         doc_name = base if len(numbered) == 1 else f"{base} #{k + 1}"
         try:
             docs.append(record_to_document(record, doc_name))
