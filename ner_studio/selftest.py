@@ -20,6 +20,7 @@ step passes, 1 otherwise, with the step and the reason on stderr.
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import sys
@@ -224,6 +225,10 @@ def run_self_test(argv: list[str] | None = None) -> int:
         try:
             run_steps(Path(scratch), attempts, state)
         except Exception as error:  # noqa: BLE001 - any failure must become a message and exit 1
+            if not isinstance(error, SelfTestFailure):
+                from ner_studio.core.logs import log_failure
+
+                log_failure(logging.getLogger(__name__), f"self-test step {state['step']}", error)
             kind = "" if isinstance(error, SelfTestFailure) else f"{type(error).__name__}: "
             print(f"NER Studio self-test FAILED at step '{state['step']}': {kind}{error}", file=sys.stderr)
             return 1

@@ -46,6 +46,7 @@ COMMANDS = (
     Command("previous_doc", "&Previous Document", ("Ctrl+PgUp",), "Open the previous document in the list", "previous_document"),
     # Help
     Command("shortcuts", "&Keyboard Shortcuts", ("F1",), "Show every key the workspace understands", "show_shortcuts"),
+    Command("log_folder", "Show &Log Folder", (), "Open the folder of NER Studio's log files (attach the newest to a bug report)", "show_log_folder"),
     Command("about", "&About NER Studio", (), "Version and credits", "show_about"),
 )
 
@@ -66,7 +67,7 @@ MENUS = (
                "save", "save_project_as", "export", None, "quit")),
     ("&Edit", ("undo", "redo", None, "accept", "delete", "accept_all", None, "review_next", None, "edit_labels")),
     ("&Document", ("predict", None, "next_doc", "previous_doc")),
-    ("&Help", ("shortcuts", None, "about")),
+    ("&Help", ("shortcuts", "log_folder", None, "about")),
 )
 
 TOOLBAR = ("open_files", "paste", "export", None, "undo", "redo", None, "accept_all", "review_next", None, "predict")

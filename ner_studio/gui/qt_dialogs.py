@@ -6,6 +6,7 @@ what to do (ProjectError); the window keeps running whatever the dialog says.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,9 +21,12 @@ from ner_studio.core.errors import CorruptProjectError, FormatError, ProjectErro
 
 SCHEMES = ("iob2", "iob1", "bioes")
 
+log = logging.getLogger(__name__)
+
 
 def show_error(parent: QWidget | None, title: str, error: BaseException) -> None:
-    """A warning dialog whose text is the error's own message."""
+    """A warning dialog whose text is the error's own message (and a line in the log)."""
+    log.warning("shown: %s: %s", title, error)
     if isinstance(error, FormatError):
         detail = "Nothing was added from this file; the open documents are unchanged."
     elif isinstance(error, ProjectError):

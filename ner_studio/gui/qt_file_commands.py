@@ -6,17 +6,22 @@ disk refused earlier, then write the current document's annotations to its CoNLL
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from ner_studio.core.errors import CorruptProjectError, FormatError, ProjectError, ReadOnlyProjectError
-from ner_studio.core.locations import PROJECT_SUFFIX, default_project_path, default_projects_dir
+from ner_studio.core.logs import log_failure
+from ner_studio.core.locations import PROJECT_SUFFIX, default_project_path, default_projects_dir, user_log_dir
 from ner_studio.core.project import Project
 from ner_studio.gui.importing import FILE_FILTER, expand_paths
 from ner_studio.gui.qt_dialogs import ExportDialog, PasteDialog, ShortcutsDialog, ask_restore_backup, show_about, show_error
 from ner_studio.gui.qt_actions import shortcut_rows
 
+log = logging.getLogger(__name__)
 PROJECT_FILTER = f"NER Studio projects (*{PROJECT_SUFFIX});;All files (*)"
 
 
@@ -79,6 +84,7 @@ class FileCommands:
         try:
             self.settings.add_recent_project(project.path)
         except Exception as error:  # noqa: BLE001 - settings are a convenience; report, go on
+            log_failure(log, "remembering the project", error)
             self.statusBar().showMessage(f"Settings not saved: {error}", 5000)
 
     def new_project(self) -> None:
@@ -219,6 +225,16 @@ class FileCommands:
     # --- help ----------------------------------------------------------------------------
     def show_shortcuts(self) -> None:
         ShortcutsDialog(self, shortcut_rows(self)).exec()
+
+    def show_log_folder(self) -> None:
+        """Open the log folder in the desktop's file manager (created if there is none yet)."""
+        folder = user_log_dir()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            log_failure(log, "creating the log folder", error)
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+            self.statusBar().showMessage(f"The logs are in {folder}", 10000)
 
     def show_about(self) -> None:
         show_about(self, self.workspace.model.name)

@@ -10,6 +10,7 @@ every human entity). Cancelling or a failure leaves the current model exactly as
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt
@@ -17,6 +18,7 @@ from PySide6.QtGui import QAction, QKeySequence
 
 from ner_studio.core.document import Document, Status
 from ner_studio.core.errors import NerStudioError, TrainingError
+from ner_studio.core.logs import log_failure
 from ner_studio.core.training_set import MIN_REVIEWED_SENTENCES, check_enough, count_sentences, labelled_documents
 from ner_studio.gui.learning_jobs import TrainingRequest, training_task, warm_up_training
 from ner_studio.gui.prediction import ModelHandle, bundled_model_path
@@ -30,6 +32,7 @@ from ner_studio.gui.qt_task_worker import TaskWorker
 from ner_studio.gui.qt_train_dialog import TrainDialog
 from ner_studio.gui.qt_training_panel import TrainingPanel
 
+log = logging.getLogger(__name__)
 BASE_SETTING = "learning.base_path"
 EPOCHS_SETTING = "learning.epochs"
 
@@ -304,6 +307,7 @@ class LearningController(QObject):
         try:
             self.window.settings.last_model_path = str(path)
         except Exception as error:  # noqa: BLE001 - settings are a convenience; report, go on
+            log_failure(log, "remembering the model", error)
             self.window.statusBar().showMessage(f"Settings not saved: {error}", 5000)
         self.refresh_models()
         open_docs = [workspace.document(i) for i in workspace.document_ids()

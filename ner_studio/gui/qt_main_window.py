@@ -7,6 +7,7 @@ and toolbar actions without reshaping this window. Commands live in the two mixi
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -14,6 +15,7 @@ from PySide6.QtGui import QUndoGroup
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QProgressBar, QTabWidget, QToolBar, QWidget
 
 from ner_studio.core.document import Document, Status
+from ner_studio.core.logs import log_failure
 from ner_studio.core.project import Project
 from ner_studio.core.settings import Settings
 from ner_studio.gui.prediction import ModelHandle
@@ -31,6 +33,8 @@ from ner_studio.gui.qt_text_view import EntityTextView
 from ner_studio.gui.qt_workspace import Workspace
 
 LOW_CONFIDENCE_SETTING = "low_confidence_threshold"
+
+log = logging.getLogger(__name__)
 
 
 class MainWindow(FileCommands, EditCommands, QMainWindow):
@@ -182,6 +186,7 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
             try:
                 doc = self.workspace.document(doc_id)
             except Exception as error:  # noqa: BLE001 - a document that cannot load must not close the app
+                log_failure(log, f"opening document {doc_id}", error)
                 show_error(self, "The document cannot be opened", error)
                 return
         if doc is self.doc and doc is not None:
@@ -254,7 +259,7 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
             return
         try:
             self.settings.window_geometry = bytes(self.saveGeometry())
-        except Exception:  # noqa: BLE001 - an unwritable settings file must not block quitting
-            pass
+        except Exception as error:  # noqa: BLE001 - an unwritable settings file must not block quitting
+            log_failure(log, "saving the window geometry", error)
         event.accept()
         self.closed.emit()

@@ -107,3 +107,19 @@ def test_console_script(conll, tmp_path):
     bad.write_bytes(b"a O\n\xff O\n")
     done = subprocess.run([*command, "convert", str(bad), str(out)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "line 2: not valid UTF-8" in done.stderr
+
+
+def test_a_bug_in_a_command_is_one_line_and_a_traceback_in_the_log(tmp_path, monkeypatch, capsys, log_folder):
+    from ner_studio.commands import convert
+
+    def broken(args):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(convert, "run", broken)
+    assert main(["convert", str(tmp_path / "a.conll"), str(tmp_path / "b.jsonl")]) == 1
+    error = capsys.readouterr().err
+    assert "internal error: ZeroDivisionError: a bug" in error and "Traceback" not in error
+    for handler in __import__("logging").getLogger("ner_studio").handlers:
+        handler.flush()
+    log = (log_folder / "ner-studio.log").read_text(encoding="utf-8")
+    assert "Traceback" in log and "ZeroDivisionError: a bug" in log
