@@ -30,7 +30,7 @@ def test_conll_to_jsonl_and_back(conll, tmp_path, capsys):
         ("EU", "ORG"), ("German", "MISC"), ("Peter Blackburn", "PER")]
     back = tmp_path / "back.conll"
     assert main(["convert", str(jsonl), str(back)]) == 0
-    assert back.read_text() == TWO_COLUMNS.removeprefix("-DOCSTART- O\n\n")
+    assert back.read_text() == TWO_COLUMNS
 
 
 def test_scheme_option(conll, tmp_path):
@@ -57,7 +57,7 @@ def test_plain_text_input(tmp_path):
     source.write_text("Hello there. Bye.\n")
     out = tmp_path / "note.conll"
     assert main(["convert", str(source), str(out)]) == 0
-    assert out.read_text() == "Hello O\nthere O\n. O\n\nBye O\n. O\n\n"
+    assert out.read_text() == "-DOCSTART- O\n\nHello O\nthere O\n. O\n\nBye O\n. O\n\n"
 
 
 @pytest.mark.parametrize(
