@@ -13,7 +13,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from ner_studio.core.errors import CorruptProjectError, FormatError, ProjectError, ReadOnlyProjectError
+from ner_studio.core.errors import CorruptProjectError, FormatError, NerStudioError, ProjectError, ReadOnlyProjectError
 from ner_studio.core.logs import log_failure
 from ner_studio.core.locations import PROJECT_SUFFIX, default_project_path, default_projects_dir, user_log_dir
 from ner_studio.core.project import Project
@@ -22,6 +22,7 @@ from ner_studio.gui.qt_dialogs import ExportDialog, PasteDialog, ShortcutsDialog
 from ner_studio.gui.qt_actions import shortcut_rows
 
 log = logging.getLogger(__name__)
+EXPORT_FOLDER_SETTING = "export_folder"
 PROJECT_FILTER = f"NER Studio projects (*{PROJECT_SUFFIX});;All files (*)"
 
 
@@ -162,9 +163,22 @@ class FileCommands:
         if paths and not files:
             show_error(self, "Nothing to open", FormatError("no .txt, CoNLL or JSONL files here", paths[0]))
             return
-        if files:
-            self.statusBar().showMessage(f"Opening {len(files)} file(s)…")
-            self.workspace.import_paths(files)
+        if not files:
+            return
+        self._opening = len(files)
+        self.statusBar().showMessage(f"Opening {len(files)} file(s)…")
+        already = self.workspace.import_paths(files)
+        if already:
+            names = ", ".join(p.name for p in already[:3]) + (" …" if len(already) > 3 else "")
+            self._opening -= len(already)
+            self.statusBar().showMessage(f"Already in the project, shown: {names}"
+                                         + (f"; opening {self._opening} more file(s)…" if self._opening else ""), 8000)
+
+    def _on_import_finished(self) -> None:
+        """Replace the "Opening…" notice (files already in the project keep theirs)."""
+        opened, self._opening = getattr(self, "_opening", 0), 0
+        if opened and self.statusBar().currentMessage().startswith("Opening"):
+            self.statusBar().showMessage(f"Finished opening {opened} file(s)", 5000)
 
     def paste_document(self) -> None:
         text = QApplication.clipboard().text()
@@ -212,15 +226,23 @@ class FileCommands:
         return Path.home() / f"{name}.conll"
 
     def export(self) -> None:
-        dialog = ExportDialog(self, Path.home() / f"{self.workspace.project.path.stem}.conll")
+        """Ctrl+E: all, the reviewed or the current document, into the folder used last."""
+        folder = Path(self.settings.get(EXPORT_FOLDER_SETTING) or Path.home())
+        dialog = ExportDialog(self, folder / f"{self.workspace.project.path.stem}.conll")
         if not dialog.exec():
             return
         choice = dialog.choice()
         ids = self.workspace.document_ids()
         if choice.which == "reviewed":
             ids = [i for i in ids if self.workspace.summary(i).status == "reviewed"]
+        elif choice.which == "current":
+            ids = [self.doc.doc_id] if self.doc is not None else []
         if self.workspace.export(ids, choice.path, choice.fmt, choice.scheme):
             self.statusBar().showMessage(f"Exported {len(ids)} document(s) to {choice.path}", 5000)
+            try:
+                self.settings.set(EXPORT_FOLDER_SETTING, str(choice.path.parent))
+            except NerStudioError as error:
+                log_failure(log, "remembering the export folder", error)
 
     # --- help ----------------------------------------------------------------------------
     def show_shortcuts(self) -> None:

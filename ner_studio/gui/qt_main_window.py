@@ -161,6 +161,7 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         workspace = Workspace(project, self.model, self.undo_group)
         self.workspace = workspace
         workspace.documents_opened.connect(self._on_documents_opened)
+        workspace.import_finished.connect(self._on_import_finished)
         workspace.document_updated.connect(self._on_document_updated)
         workspace.labels_changed.connect(self._on_labels_changed)
         workspace.prediction_progress.connect(self._on_prediction_progress)

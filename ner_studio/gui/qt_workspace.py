@@ -161,24 +161,25 @@ class Workspace(QObject):
         return None
 
     # --- adding documents ----------------------------------------------------------------
-    def import_paths(self, paths: list[Path]) -> None:
+    def import_paths(self, paths: list[Path]) -> list[Path]:
         """Read files in a worker; each file's documents are added as it finishes. A file
-        already in the project is shown, not added twice."""
+        already in the project is shown, not added twice: those files are returned."""
         known = {s.source_path: s.doc_id for s in self._summaries.values() if s.source_path}
         paths = [Path(p).resolve() for p in paths]
-        present = [known[str(p)] for p in paths if str(p) in known]
+        already = [p for p in paths if str(p) in known]
         paths = [p for p in paths if str(p) not in known]
-        if present:
-            self.documents_opened.emit(present)
+        if already:
+            self.documents_opened.emit([known[str(p)] for p in already])
         if not paths:
             self.import_finished.emit()
-            return
+            return already
         worker = Worker(import_job(paths), "import")
         worker.yielded.connect(self._on_imported)
         worker.failed.connect(self._on_import_failed)
         worker.finished.connect(self._on_import_finished)
         self._importer = worker
         worker.start()
+        return already
 
     def is_importing(self) -> bool:
         return self._importer is not None
