@@ -37,6 +37,10 @@ COMMANDS = (
     # Edit
     Command("accept", "&Accept Entity", ("Return", "Enter"), "Confirm the selected model entity as it is", "accept_selected"),
     Command("delete", "&Delete Entity", ("Delete", "Backspace"), "Delete the selected entity (or all entities in the selection)", "delete_selected"),
+    Command("grow_end", "&Grow Entity at the End", ("Alt+Shift+Right",), "Add the next token to the selected entity (or drag its right edge)", "grow_end"),
+    Command("shrink_end", "Shrin&k Entity at the End", ("Alt+Shift+Left",), "Take the last token off the selected entity", "shrink_end"),
+    Command("grow_start", "Grow Entity at the &Start", ("Alt+Left",), "Add the previous token to the selected entity (or drag its left edge)", "grow_start"),
+    Command("shrink_start", "Shrink Entity at the S&tart", ("Alt+Right",), "Take the first token off the selected entity", "shrink_start"),
     Command("accept_all", "Accept A&ll Model Entities", ("A",), "Confirm every model entity of this document", "accept_all"),
     Command("review_next", "Mark &Reviewed and Next", ("Ctrl+Return", "Ctrl+Enter"), "Mark this document reviewed and open the next one not reviewed yet", "review_and_next"),
     Command("edit_labels", "Edit &Labels…", ("Ctrl+L",), "Add, rename, recolour or remove labels; renaming relabels every entity", "edit_labels"),
@@ -58,6 +62,7 @@ VIEW_KEYS = (
     ("Right-click", "Label, accept or delete from a menu"),
     ("← / →", "Select the previous / next token"),
     ("Shift+← / Shift+→", "Grow the selection by one token"),
+    ("Drag an entity's edge", "Grow or shrink the selected entity (snaps to whole tokens)"),
     ("Tab / Shift+Tab", "Select the next / previous entity"),
     ("Esc", "Clear the selection"),
 )
@@ -65,7 +70,8 @@ VIEW_KEYS = (
 MENUS = (
     ("&File", ("new_project", "open_project", "open_folder", None, "open_files", "paste", "import", None,
                "save", "save_project_as", "export", None, "quit")),
-    ("&Edit", ("undo", "redo", None, "accept", "delete", "accept_all", None, "review_next", None, "edit_labels")),
+    ("&Edit", ("undo", "redo", None, "accept", "delete", "accept_all", None,
+               "grow_end", "shrink_end", "grow_start", "shrink_start", None, "review_next", None, "edit_labels")),
     ("&Document", ("predict", None, "next_doc", "previous_doc")),
     ("&Help", ("shortcuts", "log_folder", None, "about")),
 )

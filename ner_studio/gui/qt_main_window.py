@@ -78,6 +78,7 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         self.palette_.label_chosen.connect(self.label_selection)
         self.palette_.edit_requested.connect(self.edit_labels)
         self.view.selection_changed.connect(self._on_selection_changed)
+        self.view.resize_requested.connect(self.resize_entity)
         self._build_menus()
         self.set_project(project)
         install_learning(self)
