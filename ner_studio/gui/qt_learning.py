@@ -245,7 +245,7 @@ class LearningController(QObject):
     def _on_trained(self, saved) -> None:
         name = self._run.get("model_name", "the model")
         if saved is None:
-            self.training_panel.ended(f"Cancelled. The current model ({name}) is unchanged.")
+            self.training_panel.ended(f"Cancelled. The current model ({name}) is unchanged.", cancelled=True)
             return
         project = self.window.workspace.project
         if project is not self._run.get("project") or project.closed:
