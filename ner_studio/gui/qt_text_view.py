@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QMenu, QPlainTextEdit, QWidget
 from ner_studio.core.document import Document, SpansChanged
 from ner_studio.core.spans import Source, Span
 from ner_studio.gui import editing
-from ner_studio.gui.qt_highlighter import LOW_CONFIDENCE_COLOUR, SpanHighlighter, SpanStyle
+from ner_studio.gui.qt_highlighter import SpanHighlighter, SpanStyle
 from ner_studio.gui.text_offsets import OffsetMap, display_text
 
 SELECTED_OUTLINE = "#1f2937"
@@ -283,7 +283,7 @@ class EntityTextView(QPlainTextEdit):
             if span == selected:
                 pen = QPen(QColor(SELECTED_OUTLINE), 2)
             elif low:
-                pen = QPen(QColor(LOW_CONFIDENCE_COLOUR), 1.4, Qt.PenStyle.DotLine)
+                pen = QPen(QColor(self.highlighter.style.marker), 1.4, Qt.PenStyle.DotLine)
             elif span.source == Source.MODEL:
                 pen = QPen(self.highlighter.style.colour(span.label).darker(170), 1.2, Qt.PenStyle.DashLine)
             else:
@@ -298,7 +298,7 @@ class EntityTextView(QPlainTextEdit):
             if low and rects:
                 # A small marker in the corner: "the model was unsure here".
                 painter.setPen(Qt.PenStyle.NoPen)
-                painter.setBrush(QColor(LOW_CONFIDENCE_COLOUR))
+                painter.setBrush(QColor(self.highlighter.style.marker))
                 painter.drawEllipse(rects[-1].topRight(), 3.0, 3.0)
 
 
