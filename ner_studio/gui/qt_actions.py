@@ -48,6 +48,10 @@ COMMANDS = (
     Command("predict", "&Tag with Model", ("Ctrl+T",), "Tag this document with the current model again (your entities are kept)", "predict_current"),
     Command("next_doc", "&Next Document", ("Ctrl+PgDown",), "Open the next document in the list", "next_document"),
     Command("previous_doc", "&Previous Document", ("Ctrl+PgUp",), "Open the previous document in the list", "previous_document"),
+    # View
+    Command("zoom_in", "Zoom &In", ("Ctrl++", "Ctrl+="), "Make the text larger (kept for next time)", "zoom_in"),
+    Command("zoom_out", "Zoom &Out", ("Ctrl+-",), "Make the text smaller (kept for next time)", "zoom_out"),
+    Command("zoom_reset", "&Normal Size", ("Ctrl+0",), "Show the text at its normal size", "zoom_reset"),
     # Help
     Command("shortcuts", "&Keyboard Shortcuts", ("F1",), "Show every key the workspace understands", "show_shortcuts"),
     Command("log_folder", "Show &Log Folder", (), "Open the folder of NER Studio's log files (attach the newest to a bug report)", "show_log_folder"),
@@ -73,6 +77,7 @@ MENUS = (
     ("&Edit", ("undo", "redo", None, "accept", "delete", "accept_all", None,
                "grow_end", "shrink_end", "grow_start", "shrink_start", None, "review_next", None, "edit_labels")),
     ("&Document", ("predict", None, "next_doc", "previous_doc")),
+    ("&View", ("zoom_in", "zoom_out", "zoom_reset")),
     ("&Help", ("shortcuts", "log_folder", None, "about")),
 )
 

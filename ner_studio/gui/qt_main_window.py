@@ -15,6 +15,7 @@ from PySide6.QtGui import QUndoGroup
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QProgressBar, QTabWidget, QToolBar, QWidget
 
 from ner_studio.core.document import Document, Status
+from ner_studio.core.errors import NerStudioError
 from ner_studio.core.logs import log_failure
 from ner_studio.core.project import Project
 from ner_studio.core.settings import Settings
@@ -29,10 +30,11 @@ from ner_studio.gui.qt_file_commands import FileCommands
 from ner_studio.gui.qt_highlighter import SpanStyle
 from ner_studio.gui.qt_label_palette import LabelPalette
 from ner_studio.gui.qt_learning import install_learning
-from ner_studio.gui.qt_text_view import EntityTextView
+from ner_studio.gui.qt_text_view import FONT_SIZE, EntityTextView
 from ner_studio.gui.qt_workspace import Workspace
 
 LOW_CONFIDENCE_SETTING = "low_confidence_threshold"
+FONT_SIZE_SETTING = "font_size"
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +58,8 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         self.setWindowTitle("NER Studio")
         self.setAcceptDrops(True)
         self.style_ = SpanStyle(project.labels(), float(settings.get(LOW_CONFIDENCE_SETTING, 0.5)))
-        self.view = EntityTextView(self.style_)
+        size = settings.get(FONT_SIZE_SETTING, FONT_SIZE)
+        self.view = EntityTextView(self.style_, font_size=size if isinstance(size, int) else FONT_SIZE)
         self.setCentralWidget(self.view)
         self.documents = DocumentList()
         self.palette_ = LabelPalette()
@@ -175,9 +178,9 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         self._on_labels_changed()
         self._on_pending_changed(project.pending_count)
         self._update_review_count()
-        ids = workspace.document_ids()
-        if ids:
-            self.show_document(ids[0])
+        first = workspace.first_document()
+        if first is not None:
+            self.show_document(first)
         self.workspace_changed.emit()
 
     def show_document(self, doc_id: int | None) -> None:
@@ -244,6 +247,25 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         ids = self.workspace.document_ids()
         reviewed = sum(1 for i in ids if self.workspace.summary(i).status == Status.REVIEWED)
         self.review_label.setText(f"Reviewed {reviewed} / {len(ids)}")
+
+    # --- zoom ---------------------------------------------------------------------------------
+    def zoom_in(self) -> None:
+        self.set_font_size(self.view.font_size() + 1)
+
+    def zoom_out(self) -> None:
+        self.set_font_size(self.view.font_size() - 1)
+
+    def zoom_reset(self) -> None:
+        self.set_font_size(FONT_SIZE)
+
+    def set_font_size(self, points: int) -> None:
+        """The text's size, kept in the user's settings for the next start."""
+        points = self.view.set_font_size(points)
+        self.statusBar().showMessage(f"Text size {points} pt", 2000)
+        try:
+            self.settings.set(FONT_SIZE_SETTING, points)
+        except NerStudioError as error:
+            log_failure(log, "remembering the text size", error)
 
     # --- drag and drop, closing ------------------------------------------------------------
     def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt override

@@ -19,6 +19,8 @@ from ner_studio.gui.qt_highlighter import SpanHighlighter, SpanStyle
 from ner_studio.gui.text_offsets import OffsetMap, display_text
 
 SELECTED_OUTLINE = "#1f2937"
+FONT_SIZE = 12  # points, until the analyst zooms
+FONT_SIZES = (7, 40)
 
 
 class EntityTextView(QPlainTextEdit):
@@ -27,14 +29,15 @@ class EntityTextView(QPlainTextEdit):
     selection_changed = Signal()
     resize_requested = Signal(object, int, int)  # the entity, its new [start, end) before snapping
 
-    def __init__(self, style: SpanStyle, parent: QWidget | None = None):
+    def __init__(self, style: SpanStyle, parent: QWidget | None = None, *, font_size: int = FONT_SIZE):
         super().__init__(parent)
         self.setReadOnly(True)
         self.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
         self.setObjectName("entityTextView")
-        self.setFont(QFont(self.font().family(), 12))
+        self.setFont(QFont(self.font().family(), FONT_SIZE))
+        self.set_font_size(font_size)
         self.document().setDocumentMargin(18)
         self.setCursorWidth(2)
         palette = self.palette()
@@ -67,6 +70,18 @@ class EntityTextView(QPlainTextEdit):
             self.highlighter.show(doc, self._offsets)
             doc.changed.connect(self._on_spans_changed)
         self.selection_changed.emit()
+
+    def font_size(self) -> int:
+        return self.font().pointSize()
+
+    def set_font_size(self, points: int) -> int:
+        """Show the text at ``points`` (kept within FONT_SIZES); returns the size used."""
+        points = max(FONT_SIZES[0], min(int(points), FONT_SIZES[1]))
+        if points != self.font_size():
+            font = self.font()
+            font.setPointSize(points)
+            self.setFont(font)
+        return points
 
     def set_style(self, style: SpanStyle) -> None:
         self.highlighter.set_style(style)

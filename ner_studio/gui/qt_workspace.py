@@ -7,6 +7,7 @@ Errors become ``problem(title, error)`` for the window to show; nothing here ope
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -23,6 +24,10 @@ from ner_studio.gui.importing import import_job
 from ner_studio.gui.prediction import ModelHandle, prediction_job
 from ner_studio.gui.qt_undo import StatusCommand, apply_edit
 from ner_studio.gui.qt_worker import Worker
+
+log = logging.getLogger(__name__)
+# The document shown last, so the project reopens where the analyst was.
+SHOWN_SETTING = "shown_document"
 
 
 class Workspace(QObject):
@@ -52,6 +57,7 @@ class Workspace(QObject):
         self._tagging_held = False
         self._importer: Worker | None = None
         self._warned_unsaved = False
+        self._shown = project.get_setting(SHOWN_SETTING)
         project.write_failed.connect(self._on_write_failed)
         project.pending_changed.connect(self._on_pending_changed)
 
@@ -121,8 +127,22 @@ class Workspace(QObject):
         return stack
 
     def activate(self, doc_id: int) -> None:
-        """Make ``doc_id``'s undo stack the one Ctrl+Z acts on."""
+        """Make ``doc_id``'s undo stack the one Ctrl+Z acts on, and remember it as the
+        document to show when the project opens next."""
         self.undo_group.setActiveStack(self.undo_stack(doc_id))
+        if doc_id != self._shown and not self.project.read_only:
+            self._shown = doc_id
+            try:
+                self.project.set_setting(SHOWN_SETTING, doc_id)
+            except NerStudioError as error:  # a convenience: the edits' own saving reports problems
+                log.info("remembering the shown document: %s", error)
+
+    def first_document(self) -> int | None:
+        """The document to show on opening: the one shown last, else the first."""
+        ids = self.document_ids()
+        if self._shown in self._summaries:
+            return self._shown
+        return ids[0] if ids else None
 
     # --- editing -------------------------------------------------------------------------
     def apply_edit(self, doc: Document, edit: SpanEdit | None) -> bool:
