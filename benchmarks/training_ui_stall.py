@@ -35,6 +35,7 @@ from ner_studio.gui.learning_jobs import TrainingRequest, training_task, trainin
 from ner_studio.gui.qt_task_worker import TaskWorker  # noqa: E402
 from ner_studio.gui.qt_training_panel import TrainingPanel  # noqa: E402
 from ner_studio.model.checkpoint import save_checkpoint  # noqa: E402
+from ner_studio.model.interface import FinetuneOptions  # noqa: E402
 from ner_studio.model.predict import default_model_path  # noqa: E402
 from ner_studio.model.tagger import BiLSTMTagger, TaggerConfig  # noqa: E402
 from ner_studio.model.vocab import Vocabularies  # noqa: E402
@@ -59,7 +60,7 @@ def untrained_parent(docs, folder: Path) -> Path:
 
 def measure_run(app, request: TrainingRequest, panel: TrainingPanel, probe_ms: int) -> dict:
     """One training run in a worker while a QTimer probes the event loop; the gaps (ms)."""
-    panel.started("benchmark", request.options["epochs"])
+    panel.started("benchmark", request.options.epochs)
     ticks: list[float] = []
     probe = QTimer()
     probe.setInterval(probe_ms)
@@ -95,7 +96,7 @@ def main() -> int:
         folder = Path(temporary)
         parent = args.model or (default_model_path() if default_model_path().exists() else untrained_parent(docs, folder))
         request = TrainingRequest(parent, None, docs, [d.name for d in docs],
-                                  options={"epochs": args.epochs, "patience": args.epochs, "min_sentences": 1},
+                                  options=FinetuneOptions(epochs=args.epochs, patience=args.epochs, min_sentences=1),
                                   models_folder=folder)
         panel = TrainingPanel()
         panel.resize(700, 360)

@@ -1,6 +1,8 @@
 """The layer boundaries of the architecture, checked on every module's imports."""
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -32,6 +34,45 @@ def test_layer_does_not_import_what_it_must_not(layer):
             if any(name == f or name.startswith(f + ".") for f in FORBIDDEN[layer]):
                 offences.append(f"{path.relative_to(PACKAGE.parent)} imports {name}")
     assert not offences, "\n".join(offences)
+
+
+# Modules that must stay importable without the heavy layers below them.
+TORCH_FREE = ("ner_studio/model/interface.py",)  # what the GUI shares with the model
+
+
+def gui_helpers() -> list[Path]:
+    """gui/ modules not named qt_*.py: Qt-free rules and jobs, testable without a window.
+    ``app.py`` (the entry point) builds the window, so it is Qt by nature."""
+    return [p for p in sorted((PACKAGE / "gui").glob("*.py"))
+            if not p.name.startswith("qt_") and p.name not in ("app.py", "__init__.py")]
+
+
+def test_gui_helpers_do_not_import_qt():
+    helpers = gui_helpers()
+    assert {"editing.py", "prediction.py", "learning_jobs.py"} <= {p.name for p in helpers}
+    offences = [f"{path.relative_to(PACKAGE.parent)} imports {name}"
+                for path in helpers for name in imported_modules(path)
+                if name == "PySide6" or name.startswith("PySide6.")
+                or (name.startswith("ner_studio.gui.qt_"))]
+    assert not offences, "\n".join(offences)
+
+
+@pytest.mark.parametrize("module", TORCH_FREE)
+def test_the_shared_types_do_not_import_torch(module):
+    """Checked by importing, so an import of a torch module through another module counts."""
+    name = module.removesuffix(".py").replace("/", ".")
+    probe = f"import sys, {name}; print(sorted(m for m in sys.modules if m == 'torch' or m.startswith('PySide6')))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            cwd=PACKAGE.parent, check=True)
+    assert result.stdout.strip() == "[]", result.stdout
+
+
+def test_gui_helpers_import_without_torch_or_qt():
+    names = ", ".join(f"ner_studio.gui.{p.stem}" for p in gui_helpers())
+    probe = f"import sys, {names}; print(sorted(m for m in sys.modules if m == 'torch' or m.startswith('PySide6')))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            cwd=PACKAGE.parent, check=True)
+    assert result.stdout.strip() == "[]", result.stdout
 
 
 def test_the_checker_sees_imports(tmp_path):

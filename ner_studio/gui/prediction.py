@@ -13,20 +13,11 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
 
 from ner_studio.core.document import Document, Sentence
 from ner_studio.core.spans import Source, Span
+from ner_studio.model.interface import Predictor, SentenceUncertainty
 from ner_studio.resources import bundled_model_file
-
-
-class Predictor(Protocol):
-    """The part of ``ner_studio.model.predict.Tagger`` the workspace uses."""
-
-    labels: list[str]
-    pools_documents: bool  # its predictions for a sentence depend on the rest of the document
-
-    def predict_documents(self, docs: list[Document], *, progress=None, should_stop=None) -> list[Any]: ...
 
 
 def bundled_model_path() -> Path | None:
@@ -87,7 +78,7 @@ class Tagged:
 
     doc: Document
     spans: list[Span]
-    sentence_scores: list[Any]
+    sentence_scores: list[SentenceUncertainty]
     until: int
     final: bool
 
@@ -129,7 +120,7 @@ def prediction_job(handle: ModelHandle, docs: list[Document]):
             if long and predictor.pools_documents:  # the final part must see every mention
                 parts = [parts[0], doc]
             spans: list[Span] = []
-            scores: list[Any] = []
+            scores: list[SentenceUncertainty] = []
             for part in parts:
                 if should_stop():
                     return

@@ -11,6 +11,7 @@ every human entity). Cancelling or a failure leaves the current model exactly as
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt
@@ -30,6 +31,7 @@ from ner_studio.gui.qt_review_controller import ReviewController
 from ner_studio.gui.qt_review_panel import ReviewPanel
 from ner_studio.gui.qt_task_worker import TaskWorker
 from ner_studio.gui.qt_train_dialog import TrainDialog
+from ner_studio.model.interface import FinetuneOptions
 from ner_studio.gui.qt_training_panel import TrainingPanel
 
 log = logging.getLogger(__name__)
@@ -62,7 +64,7 @@ class LearningController(QObject):
         self.window = window
         self.worker: TaskWorker | None = None
         self.min_sentences = MIN_REVIEWED_SENTENCES
-        self.training_options: dict = {}  # FinetuneOptions fields used for every run
+        self.training_options = FinetuneOptions()  # for every run (min_sentences: the attribute above)
         self.models_folder: Path | None = None  # None: the per-user models folder
         self.evaluation: EvaluationDialog | None = None
         self._run: dict = {}  # what the running training started from
@@ -193,20 +195,23 @@ class LearningController(QObject):
             project.set_setting(EPOCHS_SETTING, choice.epochs)
         except NerStudioError:
             pass  # only a convenience for next time
-        self.start_training(base_path=choice.base_path, options={"epochs": choice.epochs})
+        self.start_training(base_path=choice.base_path, epochs=choice.epochs)
 
-    def start_training(self, *, base_path: Path | None = None, options: dict | None = None,
+    def start_training(self, *, base_path: Path | None = None, epochs: int | None = None,
                        automatic: bool = False) -> bool:
-        """Fine-tune in a worker; False (with the reason shown) if it cannot start."""
+        """Fine-tune in a worker (``epochs`` overrides the options' for this run); False (with
+        the reason shown) if it cannot start."""
         if self.is_training():
             return False
         model = self.window.model
-        options = {"min_sentences": self.min_sentences, **self.training_options, **(options or {})}
+        options = replace(self.training_options, min_sentences=self.min_sentences)
+        if epochs is not None:
+            options = replace(options, epochs=epochs)
         try:
             if not model.available:
                 raise TrainingError("there is no model to fine-tune; the bundled model is missing from this build")
             docs, names = self.labelled_documents()
-            check_enough(count_sentences(docs), options["min_sentences"])
+            check_enough(count_sentences(docs), options.min_sentences)
         except NerStudioError as error:
             self._report("Training cannot start", error, automatic)
             return False
@@ -224,7 +229,7 @@ class LearningController(QObject):
                      "model_name": model.name}
         what = f"{count_sentences(docs)} sentences from {len(names)} documents"
         self.training_panel.started(f"Fine-tuning {model.name} on {what}"
-                                    f"{' plus ' + base_path.name if base_path else ''}…", options.get("epochs", 10))
+                                    f"{' plus ' + base_path.name if base_path else ''}…", options.epochs)
         self.docks["training"].show()
         self.docks["training"].raise_()
         self._update_actions()

@@ -8,6 +8,7 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from ner_studio.gui.qt_chart import Axis, Series, draw_chart
+from ner_studio.model.interface import TrainingProgress
 
 TRAIN_LOSS, DEV_LOSS, DEV_F1 = "train loss", "dev loss", "dev F1"
 EMPTY_TEXT = "No training yet: the curves appear here, epoch by epoch, once you train."
@@ -91,8 +92,8 @@ class TrainingPanel(QWidget):
         self.cancel.setEnabled(True)
         self.running = True
 
-    def show_progress(self, progress) -> None:
-        """A ``TrainingProgress`` from the worker (ignored once the run has ended)."""
+    def show_progress(self, progress: TrainingProgress) -> None:
+        """Progress from the worker (ignored once the run has ended)."""
         if not self.running:
             return
         total = progress.epochs * progress.batches

@@ -13,7 +13,6 @@ import warnings
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
 import torch
@@ -24,11 +23,11 @@ from ner_studio.model.batching import length_buckets
 from ner_studio.model.checkpoint import LoadedModel, load_checkpoint
 from ner_studio.model.decoding import (
     SentencePrediction,
-    SentenceUncertainty,
     TagTable,
     crf_predictions,
     softmax_predictions,
 )
+from ner_studio.model.interface import DocumentPrediction
 from ner_studio.model.word_table import TableBatch, WordTable
 from ner_studio.resources import bundled_model_file
 
@@ -42,12 +41,6 @@ _MAX_TABLE_WORDS = 500_000
 def default_model_path() -> Path:
     """The bundled model trained on CoNLL-2003 (PER, LOC, ORG, MISC)."""
     return bundled_model_file()
-
-
-@dataclass
-class DocumentPrediction:
-    spans: list[Span]
-    sentence_scores: list[SentenceUncertainty]
 
 
 class Tagger:

@@ -3,6 +3,8 @@ Cancel is disabled once training has ended, however it ended."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from tests.gui.test_learning_training import train, trainable  # noqa: F401 - the fixture
 
 
@@ -14,7 +16,7 @@ def cancel_controls(window) -> tuple[bool, bool]:
 def test_a_cancelled_run_says_cancelled_and_disables_cancel(trainable, qtbot):  # noqa: F811
     window, _, _ = trainable
     learning = window.learning
-    learning.training_options["epochs"] = 200
+    learning.training_options = replace(learning.training_options, epochs=200)
     assert learning.start_training()
     assert cancel_controls(window) == (True, True)
     worker = learning.worker
