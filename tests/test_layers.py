@@ -79,3 +79,35 @@ def test_the_checker_sees_imports(tmp_path):
     probe = tmp_path / "probe.py"
     probe.write_text("import torch\nfrom PySide6.QtCore import QObject\n")
     assert {"torch", "PySide6.QtCore"} <= imported_modules(probe)
+
+
+def test_core_modules_do_not_import_each_other_in_a_circle():
+    """Module-level imports inside core form no cycle (document and tokenizer used to)."""
+    paths = {".".join(p.relative_to(PACKAGE.parent).with_suffix("").parts).removesuffix(".__init__"): p
+             for p in sorted((PACKAGE / "core").rglob("*.py"))}
+    graph = {}
+    for name, path in paths.items():
+        targets = set()
+        # lazy imports inside functions count too: a cycle through them is still a circle
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                targets.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                # "from package import module" imports the module
+                targets.update(f"{node.module}.{a.name}" if f"{node.module}.{a.name}" in paths else node.module
+                               for a in node.names)
+        graph[name] = {t for t in targets if t in paths and t != name}
+    state: dict[str, str] = {}
+
+    def visit(node: str, trail: list[str]) -> None:
+        state[node] = "open"
+        for target in sorted(graph.get(node, ())):
+            if state.get(target) == "open":
+                raise AssertionError(" -> ".join([*trail[trail.index(target):], target]))
+            if target not in state:
+                visit(target, [*trail, target])
+        state[node] = "done"
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node, [node])
