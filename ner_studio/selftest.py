@@ -29,7 +29,7 @@ import threading
 import time
 from pathlib import Path
 
-from ner_studio.resources import resource_path
+from ner_studio.resources import bundled_model_location, bundled_model_path, resource_path
 
 WINDOW_TIMEOUT_S = 30.0  # the window's own tagging loads torch and the model first
 WATCHDOG_S = 180.0
@@ -127,11 +127,11 @@ def check_folders() -> str:
 
 
 def load_model():
-    from ner_studio.model.predict import Tagger, default_model_path
+    from ner_studio.model.predict import Tagger
 
-    path = default_model_path()
-    if not path.is_file():
-        raise SelfTestFailure(f"the bundled model {path} is missing")
+    path = bundled_model_path()
+    if path is None:
+        raise SelfTestFailure(f"the bundled model {bundled_model_location()} is missing")
     started = time.perf_counter()
     tagger = Tagger.load(path)
     return tagger, f"{path.name} ({', '.join(tagger.labels)}) loaded in {time.perf_counter() - started:.2f} s"

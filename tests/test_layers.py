@@ -111,3 +111,19 @@ def test_core_modules_do_not_import_each_other_in_a_circle():
     for node in sorted(graph):
         if node not in state:
             visit(node, [node])
+
+
+# The command protocol (see cli.py): every command module defines these.
+SHARED_NAMES = {"register", "run"}
+
+
+def test_one_name_per_idea():
+    """No public class or function name is defined in two modules: if two modules define the
+    same name, one of them is wrong (STYLE.md 13)."""
+    where: dict[str, list[str]] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and not node.name.startswith("_"):
+                where.setdefault(node.name, []).append(str(path.relative_to(PACKAGE.parent)))
+    doubled = {name: paths for name, paths in where.items() if len(paths) > 1 and name not in SHARED_NAMES}
+    assert not doubled, doubled

@@ -10,8 +10,8 @@ from ner_studio.commands.model_options import (
     ProgressBar,
     add_inference_options,
     add_model_arguments,
-    load_tagger,
     model_path,
+    tagger_from_args,
 )
 from ner_studio.core.atomic import atomic_write_text
 from ner_studio.core.formats import read_documents
@@ -36,7 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from ner_studio.model.workflow import evaluate_tagger
 
-    tagger = load_tagger(args)
+    tagger = tagger_from_args(args)
     docs = read_documents(args.file, args.format)
     bar = ProgressBar("evaluating")
     try:

@@ -8,7 +8,7 @@ from ner_studio.commands.model_options import (
     ProgressBar,
     add_inference_options,
     add_model_arguments,
-    load_tagger,
+    tagger_from_args,
 )
 from ner_studio.core.formats import read_documents, write_documents
 
@@ -32,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    tagger = load_tagger(args)
+    tagger = tagger_from_args(args)
     docs = read_documents(args.input, args.input_format)
     bar = ProgressBar("tagging")
     try:

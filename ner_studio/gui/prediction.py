@@ -8,7 +8,6 @@ highlighted while later ones are still being tagged.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -17,16 +16,8 @@ from pathlib import Path
 from ner_studio.core.document import Document, Sentence
 from ner_studio.core.spans import Source, Span
 from ner_studio.model.interface import Predictor, SentenceUncertainty
-from ner_studio.resources import bundled_model_file
-
-
-def bundled_model_path() -> Path | None:
-    """The default model shipped in ``resources/models``, if this build has one and torch to
-    run it. Only looks: importing torch here would cost the start-up a second or more."""
-    if importlib.util.find_spec("torch") is None:  # a build without torch: annotate by hand
-        return None
-    path = bundled_model_file()
-    return path if path.is_file() else None
+# The app imports the bundled model path from here (tests replace it in gui.app).
+from ner_studio.resources import bundled_model_path  # noqa: F401 - re-exported
 
 
 # int8 LSTM and linear layers: tagging takes ~25-40% less time for -0.1 F1 on CoNLL-2003

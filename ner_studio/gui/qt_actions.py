@@ -122,7 +122,7 @@ def shortcut_rows(window: QMainWindow) -> list[tuple[str, str, str]]:
                 add(inner, f"{where} › {submenu.title().replace('&', '')}")
         elif action.shortcuts():
             keys = " / ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts())
-            rows.append((keys, describe(action), where))
+            rows.append((keys, describe_action(action), where))
 
     for top in window.menuBar().actions():
         if top.menu() is not None:
@@ -134,6 +134,6 @@ def shortcut_rows(window: QMainWindow) -> list[tuple[str, str, str]]:
     return rows + [(keys, what, "Text view") for keys, what in VIEW_KEYS]
 
 
-def describe(action: QAction) -> str:
+def describe_action(action: QAction) -> str:
     """What an action does in words: its status tip, else its menu text."""
     return action.statusTip() or action.text().replace("&", "")

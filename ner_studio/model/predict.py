@@ -29,18 +29,12 @@ from ner_studio.model.decoding import (
 )
 from ner_studio.model.interface import DocumentPrediction
 from ner_studio.model.word_table import TableBatch, WordTable
-from ner_studio.resources import bundled_model_file
 
 # Documents are tagged in groups this many sentences large: big enough for good length
 # buckets, small enough that a cancel request returns whole documents soon.
 _GROUP_SENTENCES = 4096
 # A long session can see endless distinct strings (numbers, typos); start afresh past this.
 _MAX_TABLE_WORDS = 500_000
-
-
-def default_model_path() -> Path:
-    """The bundled model trained on CoNLL-2003 (PER, LOC, ORG, MISC)."""
-    return bundled_model_file()
 
 
 class Tagger:
