@@ -86,8 +86,11 @@ class EditCommands:
 
     # --- an entity's extent: by token from the keyboard, by its edges with the mouse ---------
     def resize_entity(self, span, start: int, end: int) -> None:
-        """The view's edge drag: ``span`` over the tokens of ``[start, end)``."""
-        self._apply_resize(editing.resize(self.doc, span, start, end) if self.doc is not None else None)
+        """The view's edge drag: ``span`` over the tokens of ``[start, end)``. A drag that
+        changes nothing (a click on the edge) or runs into another entity just snaps back."""
+        edit = editing.resize(self.doc, span, start, end) if self.doc is not None else None
+        if edit is not None:
+            self._apply_resize(edit)
 
     def _step_edge(self, edge: str, step: int) -> None:
         span = self.view.current_span()

@@ -57,7 +57,8 @@ class Workspace(QObject):
         self._tagging_held = False
         self._importer: Worker | None = None
         self._warned_unsaved = False
-        self._shown = project.get_setting(SHOWN_SETTING)
+        self._stored_shown = project.get_setting(SHOWN_SETTING)
+        self._shown = self._stored_shown
         project.write_failed.connect(self._on_write_failed)
         project.pending_changed.connect(self._on_pending_changed)
 
@@ -127,15 +128,19 @@ class Workspace(QObject):
         return stack
 
     def activate(self, doc_id: int) -> None:
-        """Make ``doc_id``'s undo stack the one Ctrl+Z acts on, and remember it as the
-        document to show when the project opens next."""
+        """Make ``doc_id``'s undo stack the one Ctrl+Z acts on; it is the document shown
+        when the project opens next (stored on closing: switching documents writes nothing)."""
         self.undo_group.setActiveStack(self.undo_stack(doc_id))
-        if doc_id != self._shown and not self.project.read_only:
-            self._shown = doc_id
-            try:
-                self.project.set_setting(SHOWN_SETTING, doc_id)
-            except NerStudioError as error:  # a convenience: the edits' own saving reports problems
-                log.info("remembering the shown document: %s", error)
+        self._shown = doc_id
+
+    def _store_shown(self) -> None:
+        if self._shown == self._stored_shown or self._shown is None or self.project.read_only:
+            return
+        try:
+            self.project.set_setting(SHOWN_SETTING, self._shown)
+            self._stored_shown = self._shown
+        except NerStudioError as error:  # a convenience: the edits' own saving reports problems
+            log.info("remembering the shown document: %s", error)
 
     def first_document(self) -> int | None:
         """The document to show on opening: the one shown last, else the first."""
@@ -348,6 +353,8 @@ class Workspace(QObject):
 
     def close(self) -> None:
         """Release, then close the project (unsaved edits raise ProjectError)."""
+        if not self.project.closed:
+            self._store_shown()
         self.release()
         self.project.close()
         for stack in self._stacks.values():

@@ -23,9 +23,14 @@ def test_a_restart_opens_the_document_the_analyst_was_on(start_window, idle):
 
 
 def test_a_deleted_last_document_falls_back_to_the_first(start_window):
+    from ner_studio.core.project import Project
+
     window = start_window()
-    window.workspace.project.set_setting("shown_document", 9999)
+    path = window.workspace.project.path
     window.close()
+    project = Project.open(path)
+    project.set_setting("shown_document", 9999)
+    project.close()
     again = start_window()
     assert again.doc.doc_id == again.workspace.document_ids()[0]
 
