@@ -11,8 +11,8 @@ from ner_studio.commands.model_options import (
     ProgressBar,
     add_inference_options,
     add_model_arguments,
-    load_tagger,
     model_path,
+    tagger_from_args,
 )
 from ner_studio.commands.outputs import add_force_option, checked_output, save_reporting_fallback
 from ner_studio.core.atomic import atomic_write_text
@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.json:
         checked_output(args, args.json, "json", inputs=[args.file, model_path(args.model)])
-    tagger = load_tagger(args)
+    tagger = tagger_from_args(args)
     docs = read_documents(args.file, args.format)
     bar = ProgressBar("evaluating")
     try:

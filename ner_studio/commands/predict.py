@@ -8,8 +8,8 @@ from ner_studio.commands.model_options import (
     ProgressBar,
     add_inference_options,
     add_model_arguments,
-    load_tagger,
     model_path,
+    tagger_from_args,
 )
 from ner_studio.commands.outputs import add_force_option, checked_output
 from ner_studio.core.formats import format_of
@@ -38,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     output_format = args.output_format or format_of(args.output)
     checked_output(args, args.output, output_format, inputs=[args.input, model_path(args.model)])
-    tagger = load_tagger(args)
+    tagger = tagger_from_args(args)
     bar = ProgressBar("tagging")
     documents = entities = sentences = 0
     try:

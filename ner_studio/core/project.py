@@ -271,7 +271,7 @@ class Project:
             if len(change.removed) + len(change.added) > BIG_EDIT:
                 self._record(rows.SpansSnapshot(doc.doc_id, doc.spans))
             else:
-                self._record(rows.SpanEdit(doc.doc_id, change.removed, change.added))
+                self._record(rows.SpansDelta(doc.doc_id, change.removed, change.added))
 
         def on_status(status: Status) -> None:
             self._record(rows.StatusEdit(doc.doc_id, status))

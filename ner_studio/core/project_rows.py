@@ -1,8 +1,9 @@
 """Reading and writing project rows on an open connection (no transactions here: the
 :class:`~ner_studio.core.project.Project` wraps every write in one).
 
-The ``*Edit`` records are what the project keeps in its in-memory journal of edits not yet
-committed; ``apply(conn)`` writes one. Applying them again is harmless, so a journal can be
+The records (:class:`SpansDelta`, :class:`SpansSnapshot`, :class:`StatusEdit`, ...) are what
+the project keeps in its in-memory journal of edits not yet committed; ``apply(conn)`` writes
+one. Applying them again is harmless, so a journal can be
 replayed after a failed commit.
 """
 
@@ -137,7 +138,9 @@ def clear_overlaps(conn: sqlite3.Connection, doc_id: int, spans: Iterable[Span])
 
 
 @dataclass(frozen=True)
-class SpanEdit:
+class SpansDelta:
+    """The spans one edit of a document removed and added."""
+
     doc_id: int
     removed: tuple[Span, ...]
     added: tuple[Span, ...]

@@ -11,11 +11,12 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
 from ner_studio.core.document import Document
+from ner_studio.model.interface import FinetuneOptions, TrainingProgress
 
 # Batch progress reaches the UI at most this often; epoch results always do.
 PROGRESS_INTERVAL = 0.05
@@ -35,15 +36,16 @@ class TrainingRequest:
     docs: list[Document]  # snapshots: the live documents may change while training runs
     document_names: list[str]
     base_path: Path | None = None
-    options: dict = field(default_factory=dict)  # FinetuneOptions fields
+    options: FinetuneOptions = field(default_factory=FinetuneOptions)  # threads None: training_threads()
     models_folder: Path | None = None  # None: the per-user models folder
 
 
-def throttled(report: Callable[[object], None], interval: float = PROGRESS_INTERVAL) -> Callable[[object], None]:
+def throttled(report: Callable[[TrainingProgress], None],
+              interval: float = PROGRESS_INTERVAL) -> Callable[[TrainingProgress], None]:
     """``report`` for epoch results and for at most one batch update per ``interval``."""
     last = [0.0]
 
-    def send(progress) -> None:
+    def send(progress: TrainingProgress) -> None:
         now = time.monotonic()
         if progress.phase != "batch" or now - last[0] >= interval or progress.batch == progress.batches:
             last[0] = now
@@ -62,20 +64,23 @@ class TrainingOutcome:
     train_sentences: int
 
 
-def run_training(request: TrainingRequest, report: Callable[[object], None], should_stop: Callable[[], bool]):
+def run_training(request: TrainingRequest, report: Callable[[TrainingProgress], None],
+                 should_stop: Callable[[], bool]):
     """Fine-tune the parent model on the reviewed sentences outside the check set, save a new
     version, and score it and its parent on the check set; None when cancelled (nothing is
     saved then). Raises TrainingError, CheckpointError or FormatError with a clear message."""
     from ner_studio.core.check_set import split_check, training_record
     from ner_studio.core.formats import read_documents
     from ner_studio.model.checkpoint import load_checkpoint
-    from ner_studio.model.finetune import FinetuneOptions, finetune
+    from ner_studio.model.finetune import finetune
     from ner_studio.model.versions import Parent, compare_on_check, save_version
 
     parent = load_checkpoint(request.parent_path)
     train, check = split_check(request.docs)
     base = read_documents(request.base_path) if request.base_path is not None else []
-    options = FinetuneOptions(**{"threads": training_threads(), **request.options})
+    options = request.options
+    if options.threads is None:
+        options = replace(options, threads=training_threads())
     result = finetune(parent, train, base_docs=base, options=options,
                       callback=throttled(report), should_stop=should_stop)
     if result.cancelled:

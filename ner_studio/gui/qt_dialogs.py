@@ -6,6 +6,7 @@ what to do (ProjectError); the window keeps running whatever the dialog says.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,9 +21,12 @@ from ner_studio.core.errors import CorruptProjectError, FormatError, ProjectErro
 
 SCHEMES = ("iob2", "iob1", "bioes")
 
+log = logging.getLogger(__name__)
+
 
 def show_error(parent: QWidget | None, title: str, error: BaseException) -> None:
-    """A warning dialog whose text is the error's own message."""
+    """A warning dialog whose text is the error's own message (and a line in the log)."""
+    log.warning("shown: %s: %s", title, error)
     if isinstance(error, FormatError):
         detail = "Nothing was added from this file; the open documents are unchanged."
     elif isinstance(error, ProjectError):
@@ -86,6 +90,9 @@ class ExportChoice:
 
 
 class ExportDialog(QDialog):
+    """Which documents, the format, the tag scheme (CoNLL only) and the file. ``current_only``
+    (Save) offers this document first; Export offers all documents first."""
+
     def __init__(self, parent: QWidget | None, suggested: Path, *, current_only: bool = False):
         super().__init__(parent)
         self.setWindowTitle("Save annotations" if current_only else "Export")
@@ -95,6 +102,8 @@ class ExportDialog(QDialog):
             self.which.addItem("This document", "current")
         self.which.addItem("All documents", "all")
         self.which.addItem("Reviewed documents only", "reviewed")
+        if not current_only:
+            self.which.addItem("This document", "current")
         self.fmt = QComboBox()
         self.fmt.addItem("CoNLL (one token per line)", "conll")
         self.fmt.addItem("JSONL (text and character spans)", "jsonl")
@@ -117,15 +126,23 @@ class ExportDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
         self.fmt.currentIndexChanged.connect(self._on_format)
-        if suggested.suffix.lower() == ".jsonl":
-            self.fmt.setCurrentIndex(1)
+        self.path.textChanged.connect(self._on_path)
+        self._on_path(self.path.text())
+        self._on_format()
         self.resize(520, self.sizeHint().height())
 
     def _on_format(self) -> None:
+        """The scheme only means something for CoNLL; the file's extension follows the format."""
         fmt = self.fmt.currentData()
         self.scheme.setEnabled(fmt == "conll")
         path = Path(self.path.text())
         self.path.setText(str(path.with_suffix(".conll" if fmt == "conll" else ".jsonl")))
+
+    def _on_path(self, text: str) -> None:
+        """A file named ``.jsonl`` (typed or browsed to) is written as JSONL, and back."""
+        suffix = Path(text).suffix.lower()
+        if suffix in (".jsonl", ".conll"):
+            self.fmt.setCurrentIndex(self.fmt.findData(suffix[1:]))
 
     def _browse(self) -> None:
         name, _ = QFileDialog.getSaveFileName(self, "Export to", self.path.text(), "CoNLL (*.conll);;JSONL (*.jsonl)")

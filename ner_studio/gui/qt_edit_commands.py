@@ -87,6 +87,42 @@ class EditCommands:
             self.workspace.apply_edit(self.doc, editing.delete(spans))
             self.view.select_range(start, start, reveal=False)
 
+    # --- an entity's extent: by token from the keyboard, by its edges with the mouse ---------
+    def resize_entity(self, span, start: int, end: int) -> None:
+        """The view's edge drag: ``span`` over the tokens of ``[start, end)``. A drag that
+        changes nothing (a click on the edge) or runs into another entity just snaps back."""
+        edit = editing.resize(self.doc, span, start, end) if self.doc is not None else None
+        if edit is not None:
+            self._apply_resize(edit)
+
+    def _step_edge(self, edge: str, step: int) -> None:
+        span = self.view.current_span()
+        if span is None or self.view.selection()[0] == self.view.selection()[1]:
+            self.statusBar().showMessage("Select an entity first (click it, or Tab to it)", 4000)
+            return
+        self._apply_resize(editing.step_edge(self.doc, span, edge, step))
+
+    def _apply_resize(self, edit) -> None:
+        if edit is None:
+            self.statusBar().showMessage("The entity cannot grow or shrink that way (one token is "
+                                         "the least; another entity may be in the way)", 4000)
+            return
+        if self.workspace.apply_edit(self.doc, edit):
+            new = edit.added[0]
+            self.view.select_range(new.start, new.end, reveal=False)
+
+    def grow_end(self) -> None:
+        self._step_edge("end", 1)
+
+    def shrink_end(self) -> None:
+        self._step_edge("end", -1)
+
+    def grow_start(self) -> None:
+        self._step_edge("start", -1)
+
+    def shrink_start(self) -> None:
+        self._step_edge("start", 1)
+
     def accept_all(self) -> None:
         if self.doc is not None:
             self.workspace.apply_edit(self.doc, editing.accept_all(self.doc))

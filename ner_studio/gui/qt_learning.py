@@ -10,16 +10,19 @@ every human entity). Cancelling or a failure leaves the current model exactly as
 
 from __future__ import annotations
 
+import logging
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 
 from ner_studio.core.adoption import Verdict, decided
-from ner_studio.core.check_set import CHECK_SHARE, check_key, split_check
+from ner_studio.core.check_set import CHECK_SHARE, check_fingerprint, split_check
 from ner_studio.core.document import Document, Status
 from ner_studio.core.errors import NerStudioError, TrainingError
 from ner_studio.core.label_examples import LabelExamples, label_examples, shortfalls
+from ner_studio.core.logs import log_failure
 from ner_studio.core.training_set import MIN_REVIEWED_SENTENCES, check_enough, count_sentences, labelled_documents
 from ner_studio.gui import qt_dialogs
 from ner_studio.gui.learning_jobs import TrainingRequest, check_scores_task, training_task, warm_up_training
@@ -32,8 +35,10 @@ from ner_studio.gui.qt_review_controller import ReviewController
 from ner_studio.gui.qt_review_panel import ReviewPanel
 from ner_studio.gui.qt_task_worker import TaskWorker
 from ner_studio.gui.qt_train_dialog import TrainDialog
+from ner_studio.model.interface import FinetuneOptions
 from ner_studio.gui.qt_training_panel import TrainingPanel
 
+log = logging.getLogger(__name__)
 BASE_SETTING = "learning.base_path"
 CHECK_SCORES_SETTING = "learning.check_scores"  # {"key", "sentences", "scores": {model path: scores}}
 EPOCHS_SETTING = "learning.epochs"
@@ -64,7 +69,7 @@ class LearningController(QObject):
         self.window = window
         self.worker: TaskWorker | None = None
         self.min_sentences = MIN_REVIEWED_SENTENCES
-        self.training_options: dict = {}  # FinetuneOptions fields used for every run
+        self.training_options = FinetuneOptions()  # for every run (min_sentences: the attribute above)
         self.models_folder: Path | None = None  # None: the per-user models folder
         self.evaluation: EvaluationDialog | None = None
         self._run: dict = {}  # what the running training started from
@@ -200,25 +205,28 @@ class LearningController(QObject):
             project.set_setting(EPOCHS_SETTING, choice.epochs)
         except NerStudioError:
             pass  # only a convenience for next time
-        self.start_training(base_path=choice.base_path, options={"epochs": choice.epochs})
+        self.start_training(base_path=choice.base_path, epochs=choice.epochs)
 
     def label_examples(self, train: list[Document], check: list[Document]) -> list[LabelExamples]:
         known = self.window.model.loaded_labels
         labels = [label.name for label in self.window.workspace.labels]
         return label_examples(labels, train, check, labels if known is None else known)
 
-    def start_training(self, *, base_path: Path | None = None, options: dict | None = None,
+    def start_training(self, *, base_path: Path | None = None, epochs: int | None = None,
                        automatic: bool = False) -> bool:
-        """Fine-tune in a worker; False (with the reason shown) if it cannot start."""
+        """Fine-tune in a worker (``epochs`` overrides the options' for this run); False (with
+        the reason shown) if it cannot start."""
         if self.is_training():
             return False
         model = self.window.model
-        options = {"min_sentences": self.min_sentences, **self.training_options, **(options or {})}
+        options = replace(self.training_options, min_sentences=self.min_sentences)
+        if epochs is not None:
+            options = replace(options, epochs=epochs)
         try:
             if not model.available:
                 raise TrainingError("there is no model to fine-tune; the bundled model is missing from this build")
             docs, names = self.labelled_documents()
-            check_enough(count_sentences(docs), options["min_sentences"])
+            check_enough(count_sentences(docs), options.min_sentences)
         except NerStudioError as error:
             self._report("Training cannot start", error, automatic)
             return False
@@ -240,7 +248,7 @@ class LearningController(QObject):
                 f"({count_sentences(check)} more kept for the check set)")
         self.training_panel.started(f"Fine-tuning {model.name} on {what}"
                                     f"{' plus ' + base_path.name if base_path else ''}…"
-                                    f"{' ' + few if few else ''}", options.get("epochs", 10))
+                                    f"{' ' + few if few else ''}", options.epochs)
         self.docks["training"].show()
         self.docks["training"].raise_()
         self._update_actions()
@@ -261,7 +269,7 @@ class LearningController(QObject):
     def _on_trained(self, outcome) -> None:
         name = self._run.get("model_name", "the model")
         if outcome is None:
-            self.training_panel.ended(f"Cancelled. The current model ({name}) is unchanged.")
+            self.training_panel.ended(f"Cancelled. The current model ({name}) is unchanged.", cancelled=True)
             return
         saved = outcome.saved
         project = self.window.workspace.project
@@ -346,7 +354,7 @@ class LearningController(QObject):
             return
         project = self.window.workspace.project
         check_docs = split_check(self.labelled_documents()[0])[1]
-        key = check_key(check_docs)
+        key = check_fingerprint(check_docs)
         stored = project.get_setting(CHECK_SCORES_SETTING, None) or {}
         if stored.get("key") != key:
             stored = {"key": key, "sentences": sum(len(d.sentences) for d in check_docs), "scores": {}}
@@ -394,6 +402,7 @@ class LearningController(QObject):
         try:
             self.window.settings.last_model_path = str(path)
         except Exception as error:  # noqa: BLE001 - settings are a convenience; report, go on
+            log_failure(log, "remembering the model", error)
             self.window.statusBar().showMessage(f"Settings not saved: {error}", 5000)
         self.refresh_models()
         open_docs = [workspace.document(i) for i in workspace.document_ids()

@@ -7,6 +7,7 @@ Errors become ``problem(title, error)`` for the window to show; nothing here ope
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -22,6 +23,10 @@ from ner_studio.gui.importing import import_job
 from ner_studio.gui.prediction import ModelHandle, prediction_job
 from ner_studio.gui.qt_undo import StatusCommand, apply_edit
 from ner_studio.gui.qt_worker import Worker
+
+log = logging.getLogger(__name__)
+# The document shown last, so the project reopens where the analyst was.
+SHOWN_SETTING = "shown_document"
 
 
 class Workspace(QObject):
@@ -51,6 +56,8 @@ class Workspace(QObject):
         self._tagging_held = False
         self._importer: Worker | None = None
         self._warned_unsaved = False
+        self._stored_shown = project.get_setting(SHOWN_SETTING)
+        self._shown = self._stored_shown
         project.write_failed.connect(self._on_write_failed)
         project.pending_changed.connect(self._on_pending_changed)
 
@@ -120,8 +127,26 @@ class Workspace(QObject):
         return stack
 
     def activate(self, doc_id: int) -> None:
-        """Make ``doc_id``'s undo stack the one Ctrl+Z acts on."""
+        """Make ``doc_id``'s undo stack the one Ctrl+Z acts on; it is the document shown
+        when the project opens next (stored on closing: switching documents writes nothing)."""
         self.undo_group.setActiveStack(self.undo_stack(doc_id))
+        self._shown = doc_id
+
+    def _store_shown(self) -> None:
+        if self._shown == self._stored_shown or self._shown is None or self.project.read_only:
+            return
+        try:
+            self.project.set_setting(SHOWN_SETTING, self._shown)
+            self._stored_shown = self._shown
+        except NerStudioError as error:  # a convenience: the edits' own saving reports problems
+            log.info("remembering the shown document: %s", error)
+
+    def first_document(self) -> int | None:
+        """The document to show on opening: the one shown last, else the first."""
+        ids = self.document_ids()
+        if self._shown in self._summaries:
+            return self._shown
+        return ids[0] if ids else None
 
     # --- editing -------------------------------------------------------------------------
     def apply_edit(self, doc: Document, edit: SpanEdit | None) -> bool:
@@ -160,24 +185,25 @@ class Workspace(QObject):
         return None
 
     # --- adding documents ----------------------------------------------------------------
-    def import_paths(self, paths: list[Path]) -> None:
+    def import_paths(self, paths: list[Path]) -> list[Path]:
         """Read files in a worker; each file's documents are added as it finishes. A file
-        already in the project is shown, not added twice."""
+        already in the project is shown, not added twice: those files are returned."""
         known = {s.source_path: s.doc_id for s in self._summaries.values() if s.source_path}
         paths = [Path(p).resolve() for p in paths]
-        present = [known[str(p)] for p in paths if str(p) in known]
+        already = [p for p in paths if str(p) in known]
         paths = [p for p in paths if str(p) not in known]
-        if present:
-            self.documents_opened.emit(present)
+        if already:
+            self.documents_opened.emit([known[str(p)] for p in already])
         if not paths:
             self.import_finished.emit()
-            return
+            return already
         worker = Worker(import_job(paths), "import")
         worker.yielded.connect(self._on_imported)
         worker.failed.connect(self._on_import_failed)
         worker.finished.connect(self._on_import_finished)
         self._importer = worker
         worker.start()
+        return already
 
     def is_importing(self) -> bool:
         return self._importer is not None
@@ -326,6 +352,8 @@ class Workspace(QObject):
 
     def close(self) -> None:
         """Release, then close the project (unsaved edits raise ProjectError)."""
+        if not self.project.closed:
+            self._store_shown()
         self.release()
         self.project.close()
         for stack in self._stacks.values():

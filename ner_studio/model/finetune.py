@@ -26,34 +26,17 @@ from ner_studio.core.document import Document
 from ner_studio.core.errors import TrainingError
 from ner_studio.core.metrics import Evaluation, evaluate_tags
 from ner_studio.core.tags import document_tags
-from ner_studio.core.training_set import MIN_REVIEWED_SENTENCES, check_enough
+from ner_studio.core.training_set import check_enough
 from ner_studio.model.batching import collate, encode_sentence, length_buckets
 from ner_studio.model.checkpoint import LoadedModel
+# Defined torch-free for the GUI; imported from here too.
+from ner_studio.model.interface import FinetuneOptions  # noqa: F401 - re-exported
 from ner_studio.model.tagger import BiLSTMTagger
-from ner_studio.model.training import TrainingConfig, TrainingProgress, TrainingResult, train_model
+from ner_studio.model.training import TrainingProgress, TrainingResult, train_model
 from ner_studio.model.vocab import UNK_INDEX, Vocabularies, normalize_word
 from ner_studio.model.workflow import entity_labels
 
 _PREFIXES = {"bioes": "BIES", "iob2": "BI"}
-
-
-@dataclass
-class FinetuneOptions:
-    epochs: int = 10
-    patience: int = 3
-    batch_size: int = 16
-    learning_rate: float = 1e-3
-    singleton_unk: float = 0.5
-    dev_fraction: float = 0.2  # of the reviewed sentences, held out for early stopping
-    min_sentences: int = MIN_REVIEWED_SENTENCES
-    base_limit: int | None = 2000  # base-file sentences mixed in (sampled), None = all
-    seed: int = 13
-    threads: int | None = None
-
-    def training_config(self) -> TrainingConfig:
-        return TrainingConfig(epochs=self.epochs, batch_size=self.batch_size, learning_rate=self.learning_rate,
-                              patience=self.patience, seed=self.seed, singleton_unk=self.singleton_unk,
-                              threads=self.threads)
 
 
 @dataclass

@@ -177,7 +177,7 @@ def test_write_documents_by_extension(tmp_path):
     write_documents([doc], tmp_path / "out.jsonl")
     write_documents([doc], tmp_path / "out.conll", scheme="bioes")
     assert entity_texts(read_documents(tmp_path / "out.jsonl")[0]) == [("Rome", "LOC")]
-    assert (tmp_path / "out.conll").read_text() == "Hello O\nRome S-LOC\n\n"
+    assert (tmp_path / "out.conll").read_text() == "-DOCSTART- O\n\nHello O\nRome S-LOC\n\n"
     with pytest.raises(FormatError, match="plain text cannot hold entities"):
         write_documents([doc], tmp_path / "out.txt")
 

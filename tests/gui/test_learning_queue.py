@@ -12,6 +12,7 @@ from ner_studio.core.document import Document, Status
 from ner_studio.core.formats import write_documents
 from ner_studio.core.spans import Source
 from ner_studio.core.training_set import ACCEPTED_SETTING, sentence_range
+from ner_studio.model.interface import FinetuneOptions
 from tests.gui.conftest import training_documents
 
 TEXTS = {
@@ -120,7 +121,7 @@ def test_after_k_accepted_sentences_it_fine_tunes_and_re_ranks(queue_window, qtb
     window, docs = queue_window
     learning = window.learning
     learning.min_sentences = 2
-    learning.training_options = {"epochs": 2, "batch_size": 2, "singleton_unk": 0.0, "threads": 1}
+    learning.training_options = FinetuneOptions(epochs=2, batch_size=2, singleton_unk=0.0, threads=1)
     panel = learning.review_panel
     panel.auto.setChecked(True)
     panel.every.setValue(2)
