@@ -10,21 +10,22 @@ from ner_studio.commands.model_options import (
     add_model_arguments,
     load_tagger,
 )
-from ner_studio.core.formats import read_documents, write_documents
+from ner_studio.core.formats import FORMATS, WRITABLE, read_documents, write_documents
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "predict",
         help="tag documents with a model",
-        description="Tag INPUT (plain text, CoNLL or JSONL) with MODEL and write the entities to "
-        "OUTPUT as CoNLL or JSONL (JSONL keeps each entity's confidence).",
+        description="Tag INPUT (plain text, CoNLL, JSONL, Word .docx, HTML, Markdown or a PDF "
+        "with a text layer) with MODEL and write the entities to OUTPUT as CoNLL or JSONL (JSONL "
+        "keeps each entity's confidence, and where a Word/HTML/Markdown/PDF text came from).",
     )
     add_model_arguments(parser)
-    parser.add_argument("input", help="documents to tag (.txt, .conll or .jsonl)")
+    parser.add_argument("input", help="documents to tag (.txt, .conll, .jsonl, .docx, .html, .md, .pdf)")
     parser.add_argument("-o", "--output", required=True, help="where to write (.conll or .jsonl)")
-    parser.add_argument("--input-format", choices=("txt", "conll", "jsonl"), help="default: by extension")
-    parser.add_argument("--output-format", choices=("conll", "jsonl"), help="default: by extension")
+    parser.add_argument("--input-format", choices=FORMATS, help="default: by content and extension")
+    parser.add_argument("--output-format", choices=WRITABLE, help="default: by extension")
     parser.add_argument("--keep-existing", action="store_true",
                         help="keep entities already in INPUT; predictions that overlap them are dropped")
     add_inference_options(parser)

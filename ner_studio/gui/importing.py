@@ -8,7 +8,11 @@ from pathlib import Path
 from ner_studio.core.errors import FormatError
 from ner_studio.core.formats import EXTENSIONS, read_documents
 
-FILE_FILTER = "Documents (*.txt *.conll *.iob *.iob2 *.bio *.bioes *.tsv *.jsonl *.ndjson *.json);;All files (*)"
+FILE_FILTER = (
+    "Documents (*.txt *.conll *.iob *.iob2 *.bio *.bioes *.tsv *.jsonl *.ndjson *.json "
+    "*.docx *.html *.htm *.xhtml *.md *.markdown *.pdf);;"
+    "Word, HTML, Markdown, PDF (*.docx *.html *.htm *.xhtml *.md *.markdown *.pdf);;All files (*)"
+)
 
 
 def supported_files(folder: Path) -> list[Path]:

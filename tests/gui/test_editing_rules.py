@@ -109,4 +109,5 @@ def test_supported_files_skip_hidden_and_unknown(tmp_path):
     (tmp_path / "b.conll").write_text("x O\n")
     (tmp_path / "a.txt").write_text("text")
     (tmp_path / "c.pdf").write_bytes(b"%PDF")
-    assert [p.name for p in supported_files(tmp_path)] == ["a.txt", "b.conll"]
+    (tmp_path / "d.xlsx").write_bytes(b"PK")
+    assert [p.name for p in supported_files(tmp_path)] == ["a.txt", "b.conll", "c.pdf"]

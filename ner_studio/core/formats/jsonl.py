@@ -11,7 +11,10 @@ silently moved.
 
 Written in the spaCy/Prodigy style, with ``tokens``, ``sentences`` (character offsets),
 ``status``, and ``source``/``confidence`` on model spans, so our own files reload exactly.
-Fields we do not know are kept in ``doc.meta`` and written back.
+A document read from a Word, HTML, Markdown or PDF file carries its origin in
+``meta.source`` (file, format, and each paragraph's character range with its page, line or
+element; see ``formats/extracted.py``). Fields we do not know are kept in ``doc.meta`` and
+written back.
 """
 
 from __future__ import annotations
@@ -202,7 +205,12 @@ def record_to_document(record, name: str) -> Document:
         raise _RecordError('"meta" must be an object')
     if isinstance(meta_field.get("name"), str):
         name = meta_field["name"]
-    meta = {"jsonl_meta": {k: v for k, v in meta_field.items() if k != "name"}} if meta_field else {}
+    rest = {k: v for k, v in meta_field.items() if k not in ("name", "source")}
+    meta = {"jsonl_meta": rest} if rest else {}
+    if isinstance(meta_field.get("source"), dict):  # where a Word/HTML/Markdown/PDF text came from
+        meta["source"] = meta_field["source"]
+    elif "source" in meta_field:
+        meta.setdefault("jsonl_meta", {})["source"] = meta_field["source"]
     # The spans are written back as "spans"; a stale doccano copy would contradict them.
     extra = {k: v for k, v in record.items() if k not in KNOWN_FIELDS and k != style}
     if extra:
@@ -267,7 +275,10 @@ def document_to_record(doc: Document) -> dict:
                 item["confidence"] = round(span.confidence, 6)
         spans.append(item)
     sentences = [[doc.tokens[s.start].start, doc.tokens[s.end - 1].end] for s in doc.sentences]
-    meta = {"name": doc.name, **doc.meta.get("jsonl_meta", {})} if doc.name else doc.meta.get("jsonl_meta", {})
+    meta = {"name": doc.name} if doc.name else {}
+    if "source" in doc.meta:
+        meta["source"] = doc.meta["source"]
+    meta.update(doc.meta.get("jsonl_meta", {}))
     record = {"text": text, "tokens": tokens, "spans": spans, "sentences": sentences, "status": str(doc.status)}
     if meta:
         record["meta"] = meta
