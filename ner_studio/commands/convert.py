@@ -7,6 +7,7 @@ import argparse
 import sys
 
 from ner_studio.core.formats import FORMATS, WRITABLE, convert_file, format_of
+from ner_studio.commands.sentence_options import add_sentence_option, splitter_from
 from ner_studio.core.tags import SCHEMES
 
 
@@ -28,6 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="output format (default: by extension)")
     parser.add_argument("--scheme", choices=SCHEMES, default=None,
                         help="tag scheme of CoNLL output (default: iob2)")
+    add_sentence_option(parser)
     parser.set_defaults(run=run)
 
 
@@ -37,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
         print("note: --scheme only applies to CoNLL output; JSONL holds spans, not tags", file=sys.stderr)
     docs = convert_file(
         args.input, args.output, source_fmt=args.source_fmt, target_fmt=target_fmt,
-        scheme=args.scheme or "iob2",
+        scheme=args.scheme or "iob2", splitter=splitter_from(args),
     )
     tokens = sum(len(doc.tokens) for doc in docs)
     entities = sum(len(doc.spans) for doc in docs)

@@ -10,6 +10,7 @@ from ner_studio.commands.model_options import (
     add_model_arguments,
     load_tagger,
 )
+from ner_studio.commands.sentence_options import add_sentence_option, splitter_from
 from ner_studio.core.formats import FORMATS, WRITABLE, read_documents, write_documents
 
 
@@ -28,13 +29,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--output-format", choices=WRITABLE, help="default: by extension")
     parser.add_argument("--keep-existing", action="store_true",
                         help="keep entities already in INPUT; predictions that overlap them are dropped")
+    add_sentence_option(parser)
     add_inference_options(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     tagger = load_tagger(args)
-    docs = read_documents(args.input, args.input_format)
+    docs = read_documents(args.input, args.input_format, splitter=splitter_from(args))
     bar = ProgressBar("tagging")
     try:
         predictions = tagger.predict_documents(docs, batch_size=args.batch_size, progress=bar)

@@ -132,12 +132,13 @@ class Document:
         self._set_stored(self._checked(spans))
 
     @classmethod
-    def from_text(cls, text: str, *, name: str = "") -> Document:
-        """Tokenize and sentence-split ``text`` with the offline tokenizer."""
-        from ner_studio.core.tokenizer import tokenize
+    def from_text(cls, text: str, *, name: str = "", split=None) -> Document:
+        """Tokenize and sentence-split ``text`` with the offline tokenizer; ``split(text,
+        tokens)`` replaces its sentence rules (``core/sentences.py`` has Punkt's)."""
+        from ner_studio.core.tokenizer import split_sentences, word_tokens
 
-        tokens, sentences = tokenize(text)
-        return cls(text, tokens, sentences, name=name)
+        tokens = word_tokens(text)
+        return cls(text, tokens, (split or split_sentences)(text, tokens), name=name)
 
     # --- reading -------------------------------------------------------------------------
     @property

@@ -93,32 +93,34 @@ def detect_format(path: str | Path, data: bytes) -> str:
     return format_of(path, plain.decode_text(data, path))
 
 
-def _read_bytes_format(fmt: str, data: bytes, path):
+def _read_bytes_format(fmt: str, data: bytes, path, splitter):
     from importlib import import_module
 
     module, function = BYTE_READERS[fmt]
-    return getattr(import_module(module), function)(data, path)
+    return getattr(import_module(module), function)(data, path, splitter)
 
 
-def parse_documents(text: str, fmt: str, path: str | Path | None = None, *, name: str = "") -> list:
-    """Documents from a string already decoded (no file needed)."""
+def parse_documents(text: str, fmt: str, path: str | Path | None = None, *, name: str = "", splitter=None) -> list:
+    """Documents from a string already decoded (no file needed). Text without given
+    sentences is split by ``splitter``: ``"punkt"`` (the default), ``"rules"``, or an object
+    with ``split(text, tokens)`` such as a project's learning splitter (``core/sentences.py``)."""
     _check_fmt(fmt)
     if fmt == "conll":
         return conll.parse_conll(text, path, name=name)
     if fmt == "jsonl":
-        return jsonl.parse_jsonl(text, path, name=name)
+        return jsonl.parse_jsonl(text, path, name=name, splitter=splitter)
     if fmt in ("html", "md"):
         from ner_studio.core.formats import html_file, markdown_file
 
         parse = html_file.parse_html if fmt == "html" else markdown_file.parse_markdown
-        docs = parse(plain.normalize_newlines(text.removeprefix(plain.BOM))[0], path)
+        docs = parse(plain.normalize_newlines(text.removeprefix(plain.BOM))[0], path, splitter)
         if name:
             docs[0].name = name
         return docs
     if fmt in BYTE_READERS:
         raise FormatError(f"{fmt} documents are read from files, not from text", path)
     try:
-        return [plain.parse_text(text, name=name or (Path(path).stem if path else ""))]
+        return [plain.parse_text(text, name=name or (Path(path).stem if path else ""), splitter=splitter)]
     except FormatError as error:
         raise FormatError(error.reason, path, error.line) from None
 
@@ -137,8 +139,9 @@ def format_documents(docs, fmt: str, scheme: str = "iob2") -> str:
     raise FormatError(f"NER Studio reads {fmt} files but does not write them; save as .conll or .jsonl")
 
 
-def read_documents(path: str | Path, fmt: str | None = None) -> list:
-    """All documents in ``path``; raises :class:`FormatError` (file, line, reason)."""
+def read_documents(path: str | Path, fmt: str | None = None, *, splitter=None) -> list:
+    """All documents in ``path``; raises :class:`FormatError` (file, line, reason).
+    ``splitter``: how text without given sentences is split (see :func:`parse_documents`)."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -146,8 +149,8 @@ def read_documents(path: str | Path, fmt: str | None = None) -> list:
         raise FormatError(f"cannot read the file: {error.strerror or error}", path) from None
     fmt = _check_fmt(fmt) if fmt else detect_format(path, data)
     if fmt in BYTE_READERS:
-        return _read_bytes_format(fmt, data, path)
-    return parse_documents(plain.decode_text(data, path), fmt, path)
+        return _read_bytes_format(fmt, data, path, splitter)
+    return parse_documents(plain.decode_text(data, path), fmt, path, splitter=splitter)
 
 
 def write_documents(docs, path: str | Path, fmt: str | None = None, scheme: str = "iob2") -> None:
@@ -167,10 +170,11 @@ def convert_file(
     source_fmt: str | None = None,
     target_fmt: str | None = None,
     scheme: str = "iob2",
+    splitter=None,
 ) -> list:
     """Read ``source`` and write its documents to ``target`` (formats from the extensions
     unless given). Returns the documents; raises :class:`FormatError` before writing anything
     if the input is bad."""
-    docs = read_documents(source, source_fmt)
+    docs = read_documents(source, source_fmt, splitter=splitter)
     write_documents(docs, target, target_fmt, scheme)
     return docs

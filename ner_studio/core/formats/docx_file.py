@@ -122,7 +122,7 @@ def _blocks(document) -> Iterator[Block]:
         yield from ends
 
 
-def read_docx(data: bytes, path: str | Path | None = None) -> list[Document]:
+def read_docx(data: bytes, path: str | Path | None = None, splitter=None) -> list[Document]:
     """One document with the text of the Word file in reading order."""
     document = _open(data, path)
     try:
@@ -130,4 +130,4 @@ def read_docx(data: bytes, path: str | Path | None = None) -> list[Document]:
     except (KeyError, ValueError, AttributeError) as error:
         log.warning("cannot read the content of Word document %s", path, exc_info=True)
         raise FormatError(f"the Word document is damaged and cannot be read ({error})", path) from None
-    return [build_document(blocks, path, "docx")]
+    return [build_document(blocks, path, "docx", splitter=splitter)]

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from ner_studio.core.document import Document
 from ner_studio.core.errors import FormatError
+from ner_studio.core.sentences import document_from_text
 
 PARAGRAPH_BREAK = "\n\n"
 # Characters no text view shows and no tokenizer wants: C0 controls other than tab and
@@ -48,9 +49,10 @@ def tidy(text: str) -> str:
     return _AROUND_BREAKS.sub(r"\1", _SPACES.sub(" ", text)).strip()
 
 
-def build_document(blocks: Iterable[Block], path: str | Path | None, fmt: str, **about) -> Document:
-    """One document from ``blocks`` (empty ones skipped); ``about`` adds keys to the source
-    record (e.g. the PDF's pages without text). :class:`FormatError` if no text is left."""
+def build_document(blocks: Iterable[Block], path: str | Path | None, fmt: str, *, splitter=None, **about) -> Document:
+    """One document from ``blocks`` (empty ones skipped), split into sentences by ``splitter``
+    (``core.sentences.resolve``); ``about`` adds keys to the source record (e.g. the PDF's
+    pages without text). :class:`FormatError` if no text is left."""
     pieces: list[str] = []
     paragraphs: list[dict] = []
     offset = 0
@@ -67,7 +69,7 @@ def build_document(blocks: Iterable[Block], path: str | Path | None, fmt: str, *
     if not paragraphs:
         raise FormatError(f"the {FORMAT_NAMES.get(fmt, fmt)} file has no text to tag", path)
     name = Path(path).stem if path is not None else ""
-    doc = Document.from_text("".join(pieces), name=name)
+    doc = document_from_text("".join(pieces), name=name, splitter=splitter)
     source = {"file": Path(path).name if path is not None else "", "format": fmt}
     doc.meta["source"] = {**source, **about, "paragraphs": paragraphs}
     return doc

@@ -165,13 +165,13 @@ def html_blocks(text: str) -> tuple[list[Block], str]:
     return blocks, title
 
 
-def parse_html(text: str, path: str | Path | None = None, **about) -> list[Document]:
+def parse_html(text: str, path: str | Path | None = None, splitter=None, **about) -> list[Document]:
     blocks, title = html_blocks(text)
     if title:
         about["title"] = title
-    return [build_document(blocks, path, "html", **about)]
+    return [build_document(blocks, path, "html", splitter=splitter, **about)]
 
 
-def read_html(data: bytes, path: str | Path | None = None) -> list[Document]:
+def read_html(data: bytes, path: str | Path | None = None, splitter=None) -> list[Document]:
     text, encoding = decode_html(data, path)
-    return parse_html(text, path, encoding=encoding)
+    return parse_html(text, path, splitter, encoding=encoding)

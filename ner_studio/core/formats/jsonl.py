@@ -28,7 +28,8 @@ from ner_studio.core.errors import FormatError, SpanError
 from ner_studio.core.formats.text import decode_text
 from ner_studio.core.gc_pause import paused_gc
 from ner_studio.core.spans import Source, Span
-from ner_studio.core.tokenizer import split_sentences, tokenize
+from ner_studio.core.sentences import resolve
+from ner_studio.core.tokenizer import split_sentences, word_tokens
 
 KNOWN_FIELDS = {"text", "tokens", "spans", "sentences", "status", "meta"}
 
@@ -177,26 +178,24 @@ def _merge_crossed(sentences: list[Sentence], spans: list[Span], tokens: list[To
     return merged
 
 
-def record_to_document(record, name: str) -> Document:
-    """One document from one decoded JSON line; raises ``_RecordError``."""
+def record_to_document(record, name: str, split=split_sentences) -> Document:
+    """One document from one decoded JSON line; raises ``_RecordError``. ``split(text,
+    tokens)`` finds the sentences of a record that does not list them."""
     if not isinstance(record, dict):
         raise _RecordError(f"expected one JSON object per line, got {type(record).__name__}")
     text = record.get("text")
     if not isinstance(text, str):
         raise _RecordError('every line needs a "text" string')
     tokens = _read_tokens(record, text)
-    sentences = None
     if tokens is None:
-        tokens, sentences = tokenize(text)
+        tokens = word_tokens(text)
     style = _span_field(record)
     spans = _check_spans(_raw_spans(record, style), text, tokens)
     given = _read_sentences(record, tokens)
     if given is not None:
         sentences = given
     else:
-        if sentences is None:
-            sentences = split_sentences(text, tokens)
-        sentences = _merge_crossed(sentences, spans, tokens)
+        sentences = _merge_crossed(split(text, tokens), spans, tokens)
     status = record.get("status", Status.NEW)
     if status not in set(Status):
         raise _RecordError(f'"status" must be one of {", ".join(Status)}; got {status!r}')
@@ -221,14 +220,15 @@ def record_to_document(record, name: str) -> Document:
         raise _RecordError(str(error)) from None
 
 
-def parse_jsonl(text: str, path: str | Path | None = None, *, name: str = "") -> list[Document]:
+def parse_jsonl(text: str, path: str | Path | None = None, *, name: str = "", splitter=None) -> list[Document]:
     """Documents from JSON Lines text; :class:`FormatError` names the line. Blank lines are
-    allowed (many tools end files with one)."""
+    allowed (many tools end files with one). Records without ``"sentences"`` are split by
+    ``splitter`` (``core.sentences.resolve``), which does not learn from them."""
     with paused_gc():
-        return _parse(text, path, name)
+        return _parse(text, path, name, resolve(splitter).split)
 
 
-def _parse(text: str, path, name: str) -> list[Document]:
+def _parse(text: str, path, name: str, split) -> list[Document]:
     base = name or (Path(path).stem if path is not None else "document")
     lines = text.removeprefix("\ufeff").split("\n")
     numbered = [(n, line) for n, line in enumerate(lines, 1) if line.strip()]
@@ -248,7 +248,7 @@ def _parse(text: str, path, name: str) -> list[Document]:
             raise FormatError(f"invalid JSON: {error.msg} (column {error.colno}){hint}", path, number) from None
         doc_name = base if len(numbered) == 1 else f"{base} #{k + 1}"
         try:
-            docs.append(record_to_document(record, doc_name))
+            docs.append(record_to_document(record, doc_name, split))
         except _RecordError as error:
             raise FormatError(str(error), path, number) from None
     return docs

@@ -72,5 +72,5 @@ def markdown_blocks(text: str) -> list[Block]:
     return blocks
 
 
-def parse_markdown(text: str, path: str | Path | None = None) -> list[Document]:
-    return [build_document(markdown_blocks(text), path, "md")]
+def parse_markdown(text: str, path: str | Path | None = None, splitter=None) -> list[Document]:
+    return [build_document(markdown_blocks(text), path, "md", splitter=splitter)]

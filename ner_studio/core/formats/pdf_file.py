@@ -62,7 +62,7 @@ def _open(data: bytes, path):
     return pages, count
 
 
-def read_pdf(data: bytes, path: str | Path | None = None) -> list[Document]:
+def read_pdf(data: bytes, path: str | Path | None = None, splitter=None) -> list[Document]:
     """One document with the text of every page; :class:`FormatError` for an encrypted,
     damaged or scanned (text-less) PDF."""
     from pypdf.errors import DependencyError, FileNotDecryptedError
@@ -91,4 +91,4 @@ def read_pdf(data: bytes, path: str | Path | None = None) -> list[Document]:
     about = {"pages": count}
     if empty_pages:
         about["pages_without_text"] = empty_pages
-    return [build_document(blocks, path, "pdf", **about)]
+    return [build_document(blocks, path, "pdf", splitter=splitter, **about)]
