@@ -16,7 +16,7 @@ from ner_studio.core.atomic import atomic_write_text
 from ner_studio.core.errors import FormatError, TagError
 from ner_studio.core.formats import conll, jsonl
 from ner_studio.core.formats import text as plain
-from ner_studio.core.formats.docx_file import NOT_A_ZIP, is_docx
+from ner_studio.core.formats.docx_file import is_docx, not_docx_reason
 from ner_studio.core.formats.html_file import looks_like_html
 from ner_studio.core.tags import check_scheme
 
@@ -83,13 +83,14 @@ def detect_format(path: str | Path, data: bytes) -> str:
     if suffix in UNSUPPORTED:
         raise FormatError(UNSUPPORTED[suffix], path)
     if fmt == "docx":
-        reason = "a zip archive without word/document.xml: not a Word document" if data.startswith(b"PK") else NOT_A_ZIP
-        raise FormatError(reason, path)
+        raise FormatError(not_docx_reason(data), path)
     if fmt == "pdf":
         raise FormatError("not a PDF: the file does not start with %PDF- (damaged, or another "
                           "kind of file renamed .pdf)", path)
-    if fmt in ("html", "md") or (fmt in (None, "txt") and looks_like_html(data)):
-        return fmt or "html"
+    if fmt in ("html", "md"):
+        return fmt
+    if fmt in (None, "txt") and looks_like_html(data):
+        return "html"
     return format_of(path, plain.decode_text(data, path))
 
 

@@ -28,15 +28,21 @@ NOT_A_ZIP = (
 )
 
 
-def is_docx(data: bytes) -> bool:
-    """A zip archive holding ``word/document.xml``: what every .docx is."""
-    if not data.startswith(b"PK\x03\x04"):
-        return False
+def not_docx_reason(data: bytes) -> str | None:
+    """None for a zip archive holding ``word/document.xml`` (what every .docx is), else why
+    the bytes are not a Word file."""
+    if not data.startswith(b"PK"):
+        return NOT_A_ZIP
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return "word/document.xml" in archive.namelist()
-    except (zipfile.BadZipFile, OSError):
-        return False
+            names = archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return NOT_A_ZIP.replace("it is not a zip archive", "the zip archive is damaged or cut short")
+    return None if "word/document.xml" in names else "a zip archive without word/document.xml: not a Word document"
+
+
+def is_docx(data: bytes) -> bool:
+    return data.startswith(b"PK\x03\x04") and not_docx_reason(data) is None
 
 
 def _open(data: bytes, path):
@@ -44,17 +50,14 @@ def _open(data: bytes, path):
     from docx.opc.exceptions import PackageNotFoundError
     from lxml.etree import LxmlError
 
-    if not data.startswith(b"PK"):
-        raise FormatError(NOT_A_ZIP, path)
+    reason = not_docx_reason(data)
+    if reason is not None:
+        raise FormatError(reason, path)
     try:
         return docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, PackageNotFoundError):
-        raise FormatError(NOT_A_ZIP.replace("it is not a zip archive", "not a readable zip archive"), path) from None
-    except (KeyError, ValueError, LxmlError) as error:
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, LxmlError) as error:
         log.warning("cannot open Word document %s", path, exc_info=True)
-        if is_docx(data) or not isinstance(error, KeyError):
-            raise FormatError(f"the Word document is damaged and cannot be read ({error})", path) from None
-        raise FormatError("a zip archive without word/document.xml: not a Word document", path) from None
+        raise FormatError(f"the Word document is damaged and cannot be read ({error})", path) from None
 
 
 def _cell_text(cell) -> str:
