@@ -81,3 +81,10 @@ def test_a_pdf_is_recognised_by_its_bytes_whatever_its_name(tmp_path):
     path = write(tmp_path, [["Recognised by content."]], "download.txt")
     (doc,) = read_documents(path)
     assert doc.meta["source"]["format"] == "pdf" and doc.text == "Recognised by content."
+
+
+def test_spaces_are_inferred_between_words_placed_one_by_one(tmp_path):
+    path = tmp_path / "typeset.pdf"
+    path.write_bytes(minimal_pdf([["Olaf Scholz (SPD) spoke in Ber-", "lin on Monday."]], kerned=True))
+    (doc,) = read_documents(path)
+    assert doc.text == "Olaf Scholz (SPD) spoke in Berlin on Monday."

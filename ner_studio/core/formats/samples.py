@@ -16,9 +16,18 @@ def _pdf_string(line: str) -> bytes:
     return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
 
 
-def minimal_pdf(pages: Sequence[Sequence[str]]) -> bytes:
+def _shown(line: str, kerned: bool) -> bytes:
+    if not kerned:
+        return _pdf_string(line) + b" Tj"
+    # As TeX and most layout programs write text: words placed one by one with a gap, no
+    # space characters, so the reader has to infer the spaces.
+    return b"[" + b" -333 ".join(_pdf_string(word) for word in line.split(" ")) + b"] TJ"
+
+
+def minimal_pdf(pages: Sequence[Sequence[str]], *, kerned: bool = False) -> bytes:
     """A PDF whose page ``k`` shows the lines ``pages[k]`` top to bottom (a page with no lines
-    has no text layer, like a scan). Characters outside Windows-1252 become ``?``."""
+    has no text layer, like a scan). Characters outside Windows-1252 become ``?``. ``kerned``
+    writes each line as words with gaps between them instead of one string with spaces."""
     objects: list[bytes] = []  # object k + 1
     first_page = 4
     kids = " ".join(f"{first_page + 2 * k} 0 R" for k in range(len(pages)))
@@ -26,7 +35,7 @@ def minimal_pdf(pages: Sequence[Sequence[str]]) -> bytes:
     objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {len(pages)} >>".encode())
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
     for k, lines in enumerate(pages):
-        content = b"BT /F1 11 Tf 14 TL 72 770 Td " + b" T* ".join(_pdf_string(line) + b" Tj" for line in lines) + b" ET" \
+        content = b"BT /F1 11 Tf 14 TL 72 770 Td " + b" T* ".join(_shown(line, kerned) for line in lines) + b" ET" \
             if lines else b"0.9 g 72 72 451 698 re f"  # a grey box: something drawn, no text
         objects.append(
             f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >>"
