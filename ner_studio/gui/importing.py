@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -9,6 +10,8 @@ from typing import NamedTuple
 from ner_studio.core.errors import FormatError
 from ner_studio.core.formats import EXTENSIONS, read_documents
 from ner_studio.core.sentences import ProjectSplitter
+
+log = logging.getLogger(__name__)
 
 FILE_FILTER = (
     "Documents (*.txt *.conll *.iob *.iob2 *.bio *.bioes *.tsv *.jsonl *.ndjson *.json "
@@ -42,6 +45,16 @@ def expand_paths(paths: list[Path]) -> list[Path]:
 SENTENCE_PARAMS_SETTING = "sentences.learned"
 
 
+def project_splitter(sentence_params: dict | None) -> ProjectSplitter:
+    """The project's learning splitter; damaged stored parameters are logged and start over
+    (they only ever add to the shipped ones)."""
+    try:
+        return ProjectSplitter(sentence_params)
+    except FormatError:
+        log.warning("the project's sentence-splitter parameters are damaged; starting afresh", exc_info=True)
+        return ProjectSplitter()
+
+
 class Imported(NamedTuple):
     """One file's outcome: its documents or the error, and what the project's sentence
     splitter knows after reading it (JSON for the project's settings)."""
@@ -64,7 +77,7 @@ def import_job(paths: list[Path], sentence_params: dict | None = None):
                 return
             try:
                 if splitter is None:  # here, not on the GUI thread: it imports NLTK
-                    splitter = ProjectSplitter(sentence_params)
+                    splitter = project_splitter(sentence_params)
                 docs = read_documents(path, splitter=splitter)
             except FormatError as error:
                 yield Imported(path, None, error)

@@ -92,3 +92,13 @@ def test_rich_formats_are_read_not_written(pdf_doc, tmp_path):
 def test_an_unknown_extension_names_the_readable_ones(tmp_path):
     with pytest.raises(FormatError, match=r"\.docx, \.html, \.md or \.pdf"):
         write_documents([], tmp_path / "out.xyz")
+
+
+def test_the_format_registry_loads_no_parser_until_a_rich_file_is_read():
+    import subprocess
+    import sys
+
+    probe = ("import sys, ner_studio.core.formats, ner_studio.core.sentences; "
+             "print(sorted(m for m in ('lxml', 'pypdf', 'docx', 'nltk', 'markdown_it', 'charset_normalizer') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

@@ -111,3 +111,11 @@ def test_supported_files_skip_hidden_and_unknown(tmp_path):
     (tmp_path / "c.pdf").write_bytes(b"%PDF")
     (tmp_path / "d.xlsx").write_bytes(b"PK")
     assert [p.name for p in supported_files(tmp_path)] == ["a.txt", "b.conll", "c.pdf"]
+
+
+def test_damaged_stored_sentence_parameters_start_over():
+    from ner_studio.gui.importing import project_splitter
+
+    assert project_splitter({"format": 99}).to_json()["abbreviations"] == []
+    assert "cl" in project_splitter({"format": 1, "abbreviations": ["cl"], "collocations": [],
+                                     "sentence_starters": [], "ortho_context": {}}).abbreviations
