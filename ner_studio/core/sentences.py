@@ -35,7 +35,53 @@ PARAMS_FORMAT = 1
 MIN_ABBREVIATION_COUNT = 2
 # A project learns from at most this much of each document: enough for its abbreviations,
 # and it keeps learning under a second per document (benchmarks/RESULTS.md).
-LEARN_CHARS = 200_000
+LEARN_CHARS = 100_000
+
+
+@lru_cache(maxsize=1)
+def _plain_regex_classes():
+    """Punkt's language variables and token class with its fixed patterns compiled by ``re``.
+
+    NLTK 3.10 sends every regular expression through its ReDoS guard (the ``regex`` engine
+    under a wall-clock timeout), which makes Punkt four times slower: 0.43-0.49 s against
+    0.10-0.13 s to place the boundaries of the 1 MB benchmark document, with identical
+    output (tests/core/test_sentences.py checks it). Punkt's own patterns are fixed and
+    linear; nothing a user types becomes a pattern here."""
+    import re
+
+    from nltk.tokenize.punkt import PunktLanguageVars, PunktToken
+
+    class LanguageVars(PunktLanguageVars):
+        re_boundary_realignment = re.compile(r'["\')\]}\u2018\u2019\u201c\u201d\xab\xbb]+?(?:\s+|(?=--)|$)', re.MULTILINE)
+
+        def _word_tokenizer_re(self):
+            if not hasattr(self, "_plain_word_tokenizer"):
+                self._plain_word_tokenizer = re.compile(self._word_tokenize_fmt % {
+                    "NonWord": self._re_non_word_chars, "MultiChar": self._re_multi_char_punct,
+                    "WordStart": self._re_word_start}, re.UNICODE | re.VERBOSE)
+            return self._plain_word_tokenizer
+
+        def period_context_re(self):
+            if not hasattr(self, "_plain_period_context"):
+                self._plain_period_context = re.compile(self._period_context_fmt % {
+                    "NonWord": self._re_non_word_chars, "SentEndChars": self._re_sent_end_chars},
+                    re.UNICODE | re.VERBOSE)
+            return self._plain_period_context
+
+    class Token(PunktToken):
+        __slots__ = ()
+        _RE_ELLIPSIS = re.compile(r"\.\.+$")
+        _RE_NUMERIC = re.compile(r"^-?[\.,]?\d[\d,\.-]*\.?$")
+        _RE_INITIAL = re.compile(r"[^\W\d]\.$", re.UNICODE)
+        _RE_ALPHA = re.compile(r"[^\W\d]+$", re.UNICODE)
+
+    return LanguageVars, Token
+
+
+def punkt_options() -> dict:
+    """``lang_vars`` and ``token_cls`` for Punkt's tokenizer and trainer (see above)."""
+    language_vars, token = _plain_regex_classes()
+    return {"lang_vars": language_vars(), "token_cls": token}
 
 
 def shipped_params_path() -> Path:
@@ -89,7 +135,7 @@ def train(texts: Iterable[str]):
     takes any word seen once before a period and never without it ("woe.", "vow.") for one."""
     from nltk.tokenize.punkt import PunktTrainer
 
-    trainer = PunktTrainer()
+    trainer = PunktTrainer(**punkt_options())
     for text in texts:
         trainer.train(text, finalize=False)
     trainer.finalize_training()
@@ -129,7 +175,7 @@ class PunktSplitter:
         from nltk.tokenize.punkt import PunktSentenceTokenizer
 
         self.params = params
-        self._punkt = PunktSentenceTokenizer(params)
+        self._punkt = PunktSentenceTokenizer(params, **punkt_options())
 
     def boundaries(self, text: str) -> list[int]:
         """Character offsets where sentences start (after the first), in order."""

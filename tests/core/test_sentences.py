@@ -129,3 +129,16 @@ def test_sentences_tile_tokens_on_odd_text():
         found = shipped_splitter().split(text, tokens)
         assert sum(s.end - s.start for s in found) == len(tokens)
         assert all(isinstance(s, Sentence) and s.end > s.start for s in found)
+
+
+def test_punkt_with_plain_re_patterns_finds_what_nltk_finds():
+    from nltk.tokenize.punkt import PunktSentenceTokenizer
+
+    from ner_studio.core.detokenize import running_text
+    from tests.model.conftest import TINY_CORPUS
+
+    text = " ".join(running_text([words.split() for words, _ in TINY_CORPUS])[0] for _ in range(3))
+    text += (' He said "Stop." Then Dr. J. R. Smith left at 5 p.m. on Dec. 5, 1996... (Really?) Yes! '
+             "Acme Inc. grew 3.5%. The U.S. agreed. Prof. Lee: “Fine.” «Non.» See Sec. 4 and 1. first.")
+    params = shipped_splitter().params
+    assert shipped_splitter().boundaries(text) == [s for s, _ in PunktSentenceTokenizer(params).span_tokenize(text)][1:]
