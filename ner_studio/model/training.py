@@ -44,6 +44,9 @@ class TrainingConfig:
     threads: int | None = None
     monitor: str = "dev_loss"
     eval_batch_size: int = 128
+    # Probability of showing a training sentence's variant (``train_model``'s ``variants``, e.g.
+    # the sentence lower-cased) instead of the sentence, drawn anew every time it comes up.
+    variant_rate: float = 0.0
     # Decay of an exponential moving average of the weights, updated after every batch (0 = off).
     # Dev scores and the kept weights are the average's: it smooths out the last batches' noise
     # at no cost when tagging.
@@ -154,8 +157,10 @@ def train_model(
     *,
     callback: Callable[[TrainingProgress], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    variants: list[EncodedSentence] | None = None,
 ) -> TrainingResult:
-    """Train ``model`` in place and leave it holding the best epoch's weights."""
+    """Train ``model`` in place and leave it holding the best epoch's weights. ``variants``
+    (aligned with ``train_set``) are shown instead with ``config.variant_rate``."""
     if config.monitor not in MONITORS:
         raise ValueError(f"monitor must be one of {MONITORS}, not {config.monitor!r}")
     if config.threads:
@@ -166,6 +171,7 @@ def train_model(
     singletons = {w for w, n in counts.items() if n == 1}
     optimizer = torch.optim.Adam(model.parameters(), lr=config.learning_rate)
     documents = len({s.document for s in train_set})
+    use_variants = variants is not None and config.variant_rate > 0
 
     def epoch_batches() -> list[list[int]]:
         if model.config.document_pooling:  # whole documents, so each word's mentions meet
@@ -193,7 +199,8 @@ def train_model(
             if should_stop is not None and should_stop():
                 cancelled = True
                 break
-            chosen = [train_set[i] for i in indices]
+            chosen = [variants[i] if use_variants and rng.random() < config.variant_rate else train_set[i]
+                      for i in indices]
             batch = collate([with_unknown_words(s, singletons, config, rng) for s in chosen])
             epoch_loss += _step(model, optimizer, batch, config.clip)
             if average is not None:
