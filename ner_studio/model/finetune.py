@@ -27,18 +27,33 @@ from datetime import datetime, timezone
 import torch
 
 from ner_studio import __version__
+from ner_studio.core.check_set import training_record
 from ner_studio.core.document import Document
 from ner_studio.core.errors import TrainingError
 from ner_studio.core.metrics import Evaluation, evaluate_tags
 from ner_studio.core.tags import document_tags
-from ner_studio.core.check_set import training_record
-from ner_studio.core.training_set import MIN_REVIEWED_SENTENCES, check_enough, count_sentences, excerpt
+from ner_studio.core.training_set import (
+    MIN_REVIEWED_SENTENCES,
+    check_enough,
+    count_sentences,
+    excerpt,
+)
 from ner_studio.model.batching import (
-    EncodedSentence, collate, document_batches, document_keys, encode_sentence, length_buckets,
+    EncodedSentence,
+    collate,
+    document_batches,
+    document_keys,
+    encode_sentence,
+    length_buckets,
 )
 from ner_studio.model.checkpoint import LoadedModel
 from ner_studio.model.tagger import BiLSTMTagger
-from ner_studio.model.training import TrainingConfig, TrainingProgress, TrainingResult, train_model
+from ner_studio.model.training import (
+    TrainingConfig,
+    TrainingProgress,
+    TrainingResult,
+    train_model,
+)
 from ner_studio.model.vocab import UNK_INDEX, Vocabularies, normalize_word
 from ner_studio.model.workflow import entity_labels
 
