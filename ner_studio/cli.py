@@ -10,7 +10,7 @@ from ner_studio import __version__
 from ner_studio.core.errors import NerStudioError
 
 # Each name is a module in ner_studio.commands with register(subparsers) and run(args) -> int.
-COMMANDS = ("convert", "train", "evaluate", "predict", "data")
+COMMANDS = ("convert", "train", "finetune", "evaluate", "predict", "data")
 
 
 def build_parser() -> argparse.ArgumentParser:
