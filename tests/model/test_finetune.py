@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
-from ner_studio.core.check_set import document_hashes
 import torch
 
+from ner_studio.core.check_set import document_hashes
 from ner_studio.core.document import Document, Sentence
 from ner_studio.core.errors import TrainingError
 from ner_studio.core.project import Project
