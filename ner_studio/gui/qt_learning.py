@@ -22,6 +22,7 @@ from ner_studio.core.check_set import CHECK_SHARE, check_fingerprint, split_chec
 from ner_studio.core.document import Document, Status
 from ner_studio.core.errors import NerStudioError, TrainingError
 from ner_studio.core.label_examples import LabelExamples, label_examples, shortfalls
+from ner_studio.core.review_log import batches
 from ner_studio.core.logs import log_failure
 from ner_studio.core.training_set import MIN_REVIEWED_SENTENCES, check_enough, count_sentences, labelled_documents
 from ner_studio.gui import qt_dialogs
@@ -132,7 +133,12 @@ class LearningController(QObject):
         """Per-project state; called again (by ``workspace_changed``, synchronously, while
         the new workspace is alive and open) whenever the window opens another project."""
         self.review.bind(self.window.workspace)
+        self.window.workspace.review_logged.connect(self.refresh_effort)
         self.refresh_models()
+        self.refresh_effort()
+
+    def refresh_effort(self) -> None:
+        self.training_panel.effort.show_batches(batches(self.window.workspace.review_log()))
 
     def shutdown(self) -> None:
         """The window closed: stop training (threads must end before the window goes away)
