@@ -22,6 +22,7 @@ step passes, 1 otherwise, with the step and the reason on stderr.
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import sys
@@ -30,7 +31,7 @@ import threading
 import time
 from pathlib import Path
 
-from ner_studio.resources import resource_path
+from ner_studio.resources import bundled_model_location, bundled_model_path, resource_path
 
 WINDOW_TIMEOUT_S = 30.0  # the window's own tagging loads torch and the model first
 WATCHDOG_S = 180.0
@@ -128,11 +129,11 @@ def check_folders() -> str:
 
 
 def load_model():
-    from ner_studio.model.predict import Tagger, default_model_path
+    from ner_studio.model.predict import Tagger
 
-    path = default_model_path()
-    if not path.is_file():
-        raise SelfTestFailure(f"the bundled model {path} is missing")
+    path = bundled_model_path()
+    if path is None:
+        raise SelfTestFailure(f"the bundled model {bundled_model_location()} is missing")
     started = time.perf_counter()
     tagger = Tagger.load(path)
     return tagger, f"{path.name} ({', '.join(tagger.labels)}) loaded in {time.perf_counter() - started:.2f} s"
@@ -248,6 +249,10 @@ def run_self_test(argv: list[str] | None = None) -> int:
         try:
             run_steps(Path(scratch), attempts, state)
         except Exception as error:  # noqa: BLE001 - any failure must become a message and exit 1
+            if not isinstance(error, SelfTestFailure):
+                from ner_studio.core.logs import log_failure
+
+                log_failure(logging.getLogger(__name__), f"self-test step {state['step']}", error)
             kind = "" if isinstance(error, SelfTestFailure) else f"{type(error).__name__}: "
             print(f"NER Studio self-test FAILED at step '{state['step']}': {kind}{error}", file=sys.stderr)
             return 1

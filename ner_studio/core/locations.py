@@ -1,7 +1,7 @@
 """Per-user folders: where new projects, the settings file and fetched corpora live.
 
-``NER_STUDIO_DATA_DIR``, ``NER_STUDIO_CONFIG_DIR`` and ``NER_STUDIO_CACHE_DIR`` override the appdirs defaults (tests and
-portable installs use them). appdirs is imported lazily: it is a tiny pure-Python dependency
+``NER_STUDIO_DATA_DIR``, ``NER_STUDIO_CONFIG_DIR``, ``NER_STUDIO_CACHE_DIR`` and
+``NER_STUDIO_LOG_DIR`` override the appdirs defaults (tests and portable installs use them). appdirs is imported lazily: it is a tiny pure-Python dependency
 and only these functions need it.
 """
 
@@ -26,6 +26,11 @@ def user_config_dir() -> Path:
 def user_cache_dir() -> Path:
     """Downloaded corpora (``ner-studio data fetch``)."""
     return _user_dir("NER_STUDIO_CACHE_DIR", "user_cache_dir")
+
+
+def user_log_dir() -> Path:
+    """The rotating log files (see :mod:`ner_studio.core.logs`)."""
+    return _user_dir("NER_STUDIO_LOG_DIR", "user_log_dir")
 
 
 def _user_dir(override_variable: str, appdirs_function: str) -> Path:

@@ -24,7 +24,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from itertools import compress, count, repeat
 
-from ner_studio.core.document import Sentence, Token, TokenList
+from ner_studio.core.tokens import Sentence, Token, TokenList
 
 # Titles come before a name: never the end of a sentence.
 TITLES = frozenset(

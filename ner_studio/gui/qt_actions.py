@@ -32,11 +32,16 @@ COMMANDS = (
     Command("import", "&Import Annotations…", ("Ctrl+I",), "Read annotated CoNLL or JSONL files into this project", "import_annotations"),
     Command("save", "&Save", ("Ctrl+S",), "Save the current document's annotations to its CoNLL/JSONL file (edits are already in the project)", "save"),
     Command("save_project_as", "Save Project &As…", ("Ctrl+Shift+S",), "Continue in a copy of the project file (another folder or disk)", "save_project_as"),
+    Command("save_copy", "Save a &Copy…", (), "Write a consistent copy of the project file (e.g. a backup on another disk) and keep working here", "save_project_copy"),
     Command("export", "&Export…", ("Ctrl+E",), "Write documents to a CoNLL (IOB1/IOB2/BIOES) or JSONL file", "export"),
     Command("quit", "&Quit", ("Ctrl+Q",), "Close NER Studio (every edit is already saved)", "close"),
     # Edit
     Command("accept", "&Accept Entity", ("Return", "Enter"), "Confirm the selected model entity as it is", "accept_selected"),
     Command("delete", "&Delete Entity", ("Delete", "Backspace"), "Delete the selected entity (or all entities in the selection)", "delete_selected"),
+    Command("grow_end", "&Grow Entity at the End", ("Alt+Shift+Right",), "Add the next token to the selected entity (or drag its right edge)", "grow_end"),
+    Command("shrink_end", "Shrin&k Entity at the End", ("Alt+Shift+Left",), "Take the last token off the selected entity", "shrink_end"),
+    Command("grow_start", "Grow Entity at the &Start", ("Alt+Left",), "Add the previous token to the selected entity (or drag its left edge)", "grow_start"),
+    Command("shrink_start", "Shrink Entity at the S&tart", ("Alt+Right",), "Take the first token off the selected entity", "shrink_start"),
     Command("accept_all", "Accept A&ll Model Entities", ("A",), "Confirm every model entity of this document", "accept_all"),
     Command("review_next", "Mark &Reviewed and Next", ("Ctrl+Return", "Ctrl+Enter"), "Mark this document reviewed and open the next one not reviewed yet", "review_and_next"),
     Command("edit_labels", "Edit &Labels…", ("Ctrl+L",), "Add, rename, recolour or remove labels; renaming relabels every entity", "edit_labels"),
@@ -44,8 +49,13 @@ COMMANDS = (
     Command("predict", "&Tag with Model", ("Ctrl+T",), "Tag this document with the current model again (your entities are kept)", "predict_current"),
     Command("next_doc", "&Next Document", ("Ctrl+PgDown",), "Open the next document in the list", "next_document"),
     Command("previous_doc", "&Previous Document", ("Ctrl+PgUp",), "Open the previous document in the list", "previous_document"),
+    # View
+    Command("zoom_in", "Zoom &In", ("Ctrl++", "Ctrl+="), "Make the text larger (kept for next time)", "zoom_in"),
+    Command("zoom_out", "Zoom &Out", ("Ctrl+-",), "Make the text smaller (kept for next time)", "zoom_out"),
+    Command("zoom_reset", "&Normal Size", ("Ctrl+0",), "Show the text at its normal size", "zoom_reset"),
     # Help
     Command("shortcuts", "&Keyboard Shortcuts", ("F1",), "Show every key the workspace understands", "show_shortcuts"),
+    Command("log_folder", "Show &Log Folder", (), "Open the folder of NER Studio's log files (attach the newest to a bug report)", "show_log_folder"),
     Command("about", "&About NER Studio", (), "Version and credits", "show_about"),
 )
 
@@ -57,16 +67,19 @@ VIEW_KEYS = (
     ("Right-click", "Label, accept or delete from a menu"),
     ("← / →", "Select the previous / next token"),
     ("Shift+← / Shift+→", "Grow the selection by one token"),
+    ("Drag an entity's edge", "Grow or shrink the selected entity (snaps to whole tokens)"),
     ("Tab / Shift+Tab", "Select the next / previous entity"),
     ("Esc", "Clear the selection"),
 )
 
 MENUS = (
     ("&File", ("new_project", "open_project", "open_folder", None, "open_files", "paste", "import", None,
-               "save", "save_project_as", "export", None, "quit")),
-    ("&Edit", ("undo", "redo", None, "accept", "delete", "accept_all", None, "review_next", None, "edit_labels")),
+               "save", "save_project_as", "save_copy", "export", None, "quit")),
+    ("&Edit", ("undo", "redo", None, "accept", "delete", "accept_all", None,
+               "grow_end", "shrink_end", "grow_start", "shrink_start", None, "review_next", None, "edit_labels")),
     ("&Document", ("predict", None, "next_doc", "previous_doc")),
-    ("&Help", ("shortcuts", None, "about")),
+    ("&View", ("zoom_in", "zoom_out", "zoom_reset")),
+    ("&Help", ("shortcuts", "log_folder", None, "about")),
 )
 
 TOOLBAR = ("open_files", "paste", "export", None, "undo", "redo", None, "accept_all", "review_next", None, "predict")
@@ -110,7 +123,7 @@ def shortcut_rows(window: QMainWindow) -> list[tuple[str, str, str]]:
                 add(inner, f"{where} › {submenu.title().replace('&', '')}")
         elif action.shortcuts():
             keys = " / ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts())
-            rows.append((keys, describe(action), where))
+            rows.append((keys, describe_action(action), where))
 
     for top in window.menuBar().actions():
         if top.menu() is not None:
@@ -122,6 +135,6 @@ def shortcut_rows(window: QMainWindow) -> list[tuple[str, str, str]]:
     return rows + [(keys, what, "Text view") for keys, what in VIEW_KEYS]
 
 
-def describe(action: QAction) -> str:
+def describe_action(action: QAction) -> str:
     """What an action does in words: its status tip, else its menu text."""
     return action.statusTip() or action.text().replace("&", "")

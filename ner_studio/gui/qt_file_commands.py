@@ -6,17 +6,23 @@ disk refused earlier, then write the current document's annotations to its CoNLL
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from ner_studio.core.errors import CorruptProjectError, FormatError, ProjectError, ReadOnlyProjectError
-from ner_studio.core.locations import PROJECT_SUFFIX, default_project_path, default_projects_dir
+from ner_studio.core.errors import CorruptProjectError, FormatError, NerStudioError, ProjectError, ReadOnlyProjectError
+from ner_studio.core.logs import log_failure
+from ner_studio.core.locations import PROJECT_SUFFIX, default_project_path, default_projects_dir, user_log_dir
 from ner_studio.core.project import Project
 from ner_studio.gui.importing import FILE_FILTER, expand_paths
 from ner_studio.gui.qt_dialogs import ExportDialog, PasteDialog, ShortcutsDialog, ask_restore_backup, show_about, show_error
 from ner_studio.gui.qt_actions import shortcut_rows
 
+log = logging.getLogger(__name__)
+EXPORT_FOLDER_SETTING = "export_folder"
 PROJECT_FILTER = f"NER Studio projects (*{PROJECT_SUFFIX});;All files (*)"
 
 
@@ -79,6 +85,7 @@ class FileCommands:
         try:
             self.settings.add_recent_project(project.path)
         except Exception as error:  # noqa: BLE001 - settings are a convenience; report, go on
+            log_failure(log, "remembering the project", error)
             self.statusBar().showMessage(f"Settings not saved: {error}", 5000)
 
     def new_project(self) -> None:
@@ -117,6 +124,40 @@ class FileCommands:
         self.remember_project(copy)
         self.statusBar().showMessage(f"The project is now {path}", 5000)
         return True
+
+    def save_project_copy(self) -> None:
+        """A consistent copy (SQLite's backup API, recent edits included); work goes on here."""
+        project = self.workspace.project
+        default = project.path.with_name(f"{project.path.stem} copy{PROJECT_SUFFIX}")
+        name, _ = QFileDialog.getSaveFileName(self, "Save a copy of the project", str(default), PROJECT_FILTER)
+        if name:
+            self.save_project_copy_to(Path(name) if name.endswith(PROJECT_SUFFIX) else Path(name + PROJECT_SUFFIX))
+
+    def save_project_copy_to(self, path: Path) -> bool:
+        try:
+            missing = self.workspace.project.save_copy(path, force=True)  # the dialog asked already
+        except NerStudioError as error:
+            show_error(self, "The copy could not be written", error)
+            return False
+        note = f" ({missing} edits not saved yet are not in it)" if missing else ""
+        self.statusBar().showMessage(f"Copy saved: {path}{note}", 5000)
+        return True
+
+    def offer_backup(self, error: CorruptProjectError) -> None:
+        """A document of the open project cannot be read: offer its newest good backup."""
+        if not ask_restore_backup(self, error):
+            return
+        path = self.workspace.project.path
+        if not self.close_workspace():
+            return
+        try:
+            project = Project.restore_backup(error.backup, path)
+        except ProjectError as second:
+            show_error(self, "The backup cannot be opened either", second)
+            return
+        self.set_project(project)
+        for warning in project.warnings:
+            self.statusBar().showMessage(warning, 8000)
 
     def open_project(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, "Open project", str(default_projects_dir()), PROJECT_FILTER)
@@ -157,9 +198,22 @@ class FileCommands:
         if paths and not files:
             show_error(self, "Nothing to open", FormatError("no .txt, CoNLL, JSONL, Word, HTML, Markdown or PDF files here", paths[0]))
             return
-        if files:
-            self.statusBar().showMessage(f"Opening {len(files)} file(s)…")
-            self.workspace.import_paths(files)
+        if not files:
+            return
+        self._opening = len(files)
+        self.statusBar().showMessage(f"Opening {len(files)} file(s)…")
+        already = self.workspace.import_paths(files)
+        if already:
+            names = ", ".join(p.name for p in already[:3]) + (" …" if len(already) > 3 else "")
+            self._opening -= len(already)
+            self.statusBar().showMessage(f"Already in the project, shown: {names}"
+                                         + (f"; opening {self._opening} more file(s)…" if self._opening else ""), 8000)
+
+    def _on_import_finished(self) -> None:
+        """Replace the "Opening…" notice (files already in the project keep theirs)."""
+        opened, self._opening = getattr(self, "_opening", 0), 0
+        if opened and self.statusBar().currentMessage().startswith("Opening"):
+            self.statusBar().showMessage(f"Finished opening {opened} file(s)", 5000)
 
     def paste_document(self) -> None:
         text = QApplication.clipboard().text()
@@ -207,19 +261,37 @@ class FileCommands:
         return Path.home() / f"{name}.conll"
 
     def export(self) -> None:
-        dialog = ExportDialog(self, Path.home() / f"{self.workspace.project.path.stem}.conll")
+        """Ctrl+E: all, the reviewed or the current document, into the folder used last."""
+        folder = Path(self.settings.get(EXPORT_FOLDER_SETTING) or Path.home())
+        dialog = ExportDialog(self, folder / f"{self.workspace.project.path.stem}.conll")
         if not dialog.exec():
             return
         choice = dialog.choice()
         ids = self.workspace.document_ids()
         if choice.which == "reviewed":
             ids = [i for i in ids if self.workspace.summary(i).status == "reviewed"]
+        elif choice.which == "current":
+            ids = [self.doc.doc_id] if self.doc is not None else []
         if self.workspace.export(ids, choice.path, choice.fmt, choice.scheme):
             self.statusBar().showMessage(f"Exported {len(ids)} document(s) to {choice.path}", 5000)
+            try:
+                self.settings.set(EXPORT_FOLDER_SETTING, str(choice.path.parent))
+            except NerStudioError as error:
+                log_failure(log, "remembering the export folder", error)
 
     # --- help ----------------------------------------------------------------------------
     def show_shortcuts(self) -> None:
         ShortcutsDialog(self, shortcut_rows(self)).exec()
+
+    def show_log_folder(self) -> None:
+        """Open the log folder in the desktop's file manager (created if there is none yet)."""
+        folder = user_log_dir()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            log_failure(log, "creating the log folder", error)
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+            self.statusBar().showMessage(f"The logs are in {folder}", 10000)
 
     def show_about(self) -> None:
         show_about(self, self.workspace.model.name)

@@ -8,6 +8,7 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from ner_studio.gui.qt_chart import Axis, Series, draw_chart
+from ner_studio.model.interface import TrainingProgress
 
 TRAIN_LOSS, DEV_LOSS, DEV_F1 = "train loss", "dev loss", "dev F1"
 EMPTY_TEXT = "No training yet: the curves appear here, epoch by epoch, once you train."
@@ -79,6 +80,7 @@ class TrainingPanel(QWidget):
         layout.addWidget(self.status)
         layout.addWidget(self.plot, 1)
         self.epochs_seen: list[int] = []
+        self.running = False  # between started() and ended()
 
     def started(self, description: str, epochs: int) -> None:
         self.plot.clear(epochs)
@@ -88,9 +90,12 @@ class TrainingPanel(QWidget):
         self.status.setText(description)
         self.status.setStyleSheet("")
         self.cancel.setEnabled(True)
+        self.running = True
 
-    def show_progress(self, progress) -> None:
-        """A ``TrainingProgress`` from the worker."""
+    def show_progress(self, progress: TrainingProgress) -> None:
+        """Progress from the worker (ignored once the run has ended)."""
+        if not self.running:
+            return
         total = progress.epochs * progress.batches
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue((progress.epoch - 1) * progress.batches + progress.batch)
@@ -107,10 +112,12 @@ class TrainingPanel(QWidget):
         self.cancel.setEnabled(False)
         self.progress.setFormat("Cancelling after this batch…")
 
-    def ended(self, message: str, *, error: bool = False) -> None:
+    def ended(self, message: str, *, error: bool = False, cancelled: bool = False) -> None:
+        """The run is over: finished, ``cancelled`` by the analyst, or failed (``error``)."""
+        self.running = False
         self.cancel.setEnabled(False)
         self.progress.setRange(0, 1)
-        self.progress.setValue(0 if error else 1)
-        self.progress.setFormat("Failed" if error else "Done")
+        self.progress.setValue(1 if not (error or cancelled) else 0)
+        self.progress.setFormat("Failed" if error else "Cancelled" if cancelled else "Done")
         self.status.setText(message)
         self.status.setStyleSheet("color: #b42318; font-weight: 600;" if error else "")

@@ -7,6 +7,7 @@ Errors become ``problem(title, error)`` for the window to show; nothing here ope
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -17,12 +18,15 @@ from ner_studio.core.errors import NerStudioError, ProjectError
 from ner_studio.core.formats import parse_documents, write_documents
 from ner_studio.core.labels import LabelSet
 from ner_studio.core.project import DocumentSummary, Project
-from ner_studio.core.spans import Source
 from ner_studio.gui.editing import SpanEdit, accept_all
 from ner_studio.gui.importing import SENTENCE_PARAMS_SETTING, Imported, import_job, warm_up_reading
 from ner_studio.gui.prediction import ModelHandle, prediction_job
 from ner_studio.gui.qt_undo import StatusCommand, apply_edit
 from ner_studio.gui.qt_worker import Worker
+
+log = logging.getLogger(__name__)
+# The document shown last, so the project reopens where the analyst was.
+SHOWN_SETTING = "shown_document"
 
 
 class Workspace(QObject):
@@ -53,6 +57,8 @@ class Workspace(QObject):
         self._importer: Worker | None = None
         self._warmer: Worker | None = None
         self._warned_unsaved = False
+        self._stored_shown = project.get_setting(SHOWN_SETTING)
+        self._shown = self._stored_shown
         project.write_failed.connect(self._on_write_failed)
         project.pending_changed.connect(self._on_pending_changed)
 
@@ -97,7 +103,7 @@ class Workspace(QObject):
         self._listeners.append((doc, on_spans, on_status))
 
     def _refresh_summary(self, doc: Document) -> None:
-        model = sum(1 for s in doc.spans if s.source == Source.MODEL)
+        model = sum(1 for s in doc.spans if not s.confirmed)
         self._summaries[doc.doc_id] = self._summaries[doc.doc_id]._replace(
             status=doc.status, entity_count=len(doc.spans), model_count=model)
         self.document_updated.emit(doc.doc_id)
@@ -106,7 +112,7 @@ class Workspace(QObject):
         """Adjust the counts by what one edit removed and added: recounting 30,000 spans on
         every key press would cost more than the edit itself."""
         def model(spans) -> int:
-            return sum(1 for s in spans if s.source == Source.MODEL)
+            return sum(1 for s in spans if not s.confirmed)
 
         summary = self._summaries[doc.doc_id]
         self._summaries[doc.doc_id] = summary._replace(
@@ -122,8 +128,26 @@ class Workspace(QObject):
         return stack
 
     def activate(self, doc_id: int) -> None:
-        """Make ``doc_id``'s undo stack the one Ctrl+Z acts on."""
+        """Make ``doc_id``'s undo stack the one Ctrl+Z acts on; it is the document shown
+        when the project opens next (stored on closing: switching documents writes nothing)."""
         self.undo_group.setActiveStack(self.undo_stack(doc_id))
+        self._shown = doc_id
+
+    def _store_shown(self) -> None:
+        if self._shown == self._stored_shown or self._shown is None or self.project.read_only:
+            return
+        try:
+            self.project.set_setting(SHOWN_SETTING, self._shown)
+            self._stored_shown = self._shown
+        except NerStudioError as error:  # a convenience: the edits' own saving reports problems
+            log.info("remembering the shown document: %s", error)
+
+    def first_document(self) -> int | None:
+        """The document to show on opening: the one shown last, else the first."""
+        ids = self.document_ids()
+        if self._shown in self._summaries:
+            return self._shown
+        return ids[0] if ids else None
 
     # --- editing -------------------------------------------------------------------------
     def apply_edit(self, doc: Document, edit: SpanEdit | None) -> bool:
@@ -162,24 +186,25 @@ class Workspace(QObject):
         return None
 
     # --- adding documents ----------------------------------------------------------------
-    def import_paths(self, paths: list[Path]) -> None:
+    def import_paths(self, paths: list[Path]) -> list[Path]:
         """Read files in a worker; each file's documents are added as it finishes. A file
-        already in the project is shown, not added twice."""
+        already in the project is shown, not added twice: those files are returned."""
         known = {s.source_path: s.doc_id for s in self._summaries.values() if s.source_path}
         paths = [Path(p).resolve() for p in paths]
-        present = [known[str(p)] for p in paths if str(p) in known]
+        already = [p for p in paths if str(p) in known]
         paths = [p for p in paths if str(p) not in known]
-        if present:
-            self.documents_opened.emit(present)
+        if already:
+            self.documents_opened.emit([known[str(p)] for p in already])
         if not paths:
             self.import_finished.emit()
-            return
+            return already
         worker = Worker(import_job(paths, self.project.get_setting(SENTENCE_PARAMS_SETTING)), "import")
         worker.yielded.connect(self._on_imported)
         worker.failed.connect(self._on_import_failed)
         worker.finished.connect(self._on_import_finished)
         self._importer = worker
         worker.start()
+        return already
 
     def warm_up_reading(self) -> None:
         """Load the sentence splitter in the background (see ``importing.warm_up_reading``)."""
@@ -337,6 +362,8 @@ class Workspace(QObject):
 
     def close(self) -> None:
         """Release, then close the project (unsaved edits raise ProjectError)."""
+        if not self.project.closed:
+            self._store_shown()
         self.release()
         self.project.close()
         for stack in self._stacks.values():

@@ -28,7 +28,7 @@ def test_convert_a_pdf_to_conll(tmp_path):
     source.write_bytes(minimal_pdf([["Olaf Scholz spoke."], ["He left."]]))
     out = tmp_path / "report.conll"
     assert main(["convert", str(source), str(out)]) == 0
-    assert out.read_text() == "Olaf O\nScholz O\nspoke O\n. O\n\nHe O\nleft O\n. O\n\n"
+    assert out.read_text() == "-DOCSTART- O\n\nOlaf O\nScholz O\nspoke O\n. O\n\nHe O\nleft O\n. O\n\n"
 
 
 @pytest.mark.parametrize("pages, message", [
