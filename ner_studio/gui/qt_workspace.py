@@ -20,7 +20,7 @@ from ner_studio.core.labels import LabelSet
 from ner_studio.core.project import DocumentSummary, Project
 from ner_studio.core.review_log import REVIEW_LOG_SETTING, ReviewRecord, read_log
 from ner_studio.gui.editing import SpanEdit, accept_all
-from ner_studio.gui.importing import SENTENCE_PARAMS_SETTING, Imported, import_job
+from ner_studio.gui.importing import SENTENCE_PARAMS_SETTING, Imported, import_job, warm_up_reading
 from ner_studio.gui.prediction import ModelHandle, prediction_job
 from ner_studio.gui.qt_undo import StatusCommand, apply_edit
 from ner_studio.gui.qt_worker import Worker
@@ -58,6 +58,7 @@ class Workspace(QObject):
         self._predictor: Worker | None = None
         self._tagging_held = False
         self._importer: Worker | None = None
+        self._warmer: Worker | None = None
         self._warned_unsaved = False
         self.effort = ReviewEffort()
         self._stored_shown = project.get_setting(SHOWN_SETTING)
@@ -229,6 +230,12 @@ class Workspace(QObject):
         worker.start()
         return already
 
+    def warm_up_reading(self) -> None:
+        """Load the sentence splitter in the background (see ``importing.warm_up_reading``)."""
+        if self._warmer is None and self._importer is None:
+            self._warmer = Worker(warm_up_reading, "warm-up")
+            self._warmer.start()
+
     def is_importing(self) -> bool:
         return self._importer is not None
 
@@ -367,11 +374,11 @@ class Workspace(QObject):
     def release(self) -> None:
         """Stop the workers and let go of the documents (they may live on in another
         workspace, e.g. after Save Project As). Safe to call twice."""
-        for worker in (self._predictor, self._importer):
+        for worker in (self._predictor, self._importer, self._warmer):
             if worker is not None:
                 worker.cancel()
                 worker.wait()
-        self._predictor = self._importer = None
+        self._predictor = self._importer = self._warmer = None
         self._queue.clear()
         for doc, on_spans, on_status in self._listeners:
             doc.changed.disconnect(on_spans)

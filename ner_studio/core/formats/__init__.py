@@ -36,7 +36,7 @@ EXTENSIONS = {
     ".docx": "docx", ".html": "html", ".htm": "html", ".xhtml": "html",
     ".md": "md", ".markdown": "md", ".pdf": "pdf",
 }
-# Extensions that look close enough to be tried, with what to do instead.
+# Document formats people will try that NER Studio does not read, with what to do instead.
 UNSUPPORTED = {
     ".doc": "the old Word 97-2003 .doc format is not supported; save the file as .docx",
     ".rtf": "RTF is not supported; save the file as .docx",
