@@ -21,6 +21,7 @@ from ner_studio.core.atomic import AtomicWriter
 from ner_studio.core.errors import FormatError
 from ner_studio.core.formats import (
     BYTE_READERS, _check_fmt, conll, detect_format, format_of, jsonl, parse_documents, read_documents,
+    read_file_bytes,
 )
 from ner_studio.core.formats.text import decode_text
 
@@ -41,10 +42,7 @@ def read_in_chunks(path: str | Path, fmt: str | None = None, *, splitter=None,
     Markdown (a cut could fall inside a table or a code block, and its paragraphs' line
     numbers must count from the top of the file)."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise FormatError(f"cannot read the file: {error.strerror or error}", path) from None
+    data = read_file_bytes(path)
     fmt = _check_fmt(fmt) if fmt else detect_format(path, data)
     if fmt in BYTE_READERS or fmt == "md":
         yield read_documents(path, fmt, splitter=splitter)
