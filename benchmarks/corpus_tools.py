@@ -1,0 +1,132 @@
+"""Corpus-wide tools on a real-size project: find, label all occurrences, inconsistencies, and
+what the text index costs a single edit (issue 14).
+
+The project: 1,000 documents / ~1M tokens made of CoNLL-2003 train + dev (with their gold
+entities), repeated, ~1,000 tokens a document. Fetch the data first:
+``python -m ner_studio data fetch conll2003``.
+
+Run: ``PYTHONPATH=$PWD .venv/bin/python benchmarks/corpus_tools.py [--documents N]``.
+Prints figures only; nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from ner_studio.core.corpus_text import CorpusText
+from ner_studio.core.datasets import corpus_files
+from ner_studio.core.document import Document, Sentence, Status
+from ner_studio.core.find import find, find_label
+from ner_studio.core.formats import read_documents
+from ner_studio.core.inconsistencies import inconsistencies
+from ner_studio.core.label_all import label_all_edits, preview_label_all, undo_edits
+from ner_studio.core.project import Project
+from ner_studio.core.spans import Span
+
+
+def merged(docs: list[Document], name: str) -> Document:
+    """One document of ``docs`` one after another, a blank line between them."""
+    texts, starts, ends, sentences, spans = [], [], [], [], []
+    offset = 0
+    for doc in docs:
+        n = len(starts)
+        starts += [s + offset for s in doc.tokens.starts]
+        ends += [e + offset for e in doc.tokens.ends]
+        sentences += [Sentence(s.start + n, s.end + n) for s in doc.sentences]
+        spans += [Span(s.start + offset, s.end + offset, s.label, s.source) for s in doc.spans]
+        texts.append(doc.text)
+        offset += len(doc.text) + 2
+    from ner_studio.core.tokens import TokenList
+    return Document("\n\n".join(texts), TokenList(starts, ends), sentences, spans, name=name)
+
+
+def build_project(path: Path, documents: int, tokens_per_document: int) -> Project:
+    files = corpus_files("conll2003")
+    source = read_documents(files["train"]) + read_documents(files["dev"])
+    project = Project.create(path)
+    batch, group, size, i = [], [], 0, 0
+    while len(batch) + (1 if group else 0) < documents:
+        doc = source[i % len(source)]
+        i += 1
+        group.append(doc)
+        size += len(doc.tokens)
+        if size >= tokens_per_document:
+            batch.append(merged(group, f"doc{len(batch):04d}"))
+            group, size = [], 0
+    if group:
+        batch.append(merged(group, f"doc{len(batch):04d}"))
+    for k, doc in enumerate(batch):
+        if k % 10 == 0:
+            doc.status = Status.REVIEWED
+    project.add_documents(batch)
+    return project
+
+
+def timed(label: str, action, repeat: int = 3):
+    """Best of ``repeat`` runs (the first is also printed when slower: a cold cache)."""
+    times, result = [], None
+    for _ in range(repeat):
+        began = time.perf_counter()
+        result = action()
+        times.append(time.perf_counter() - began)
+    print(f"{label:<52} {1000 * min(times):8.1f} ms   (first {1000 * times[0]:.1f} ms)")
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=1000)
+    parser.add_argument("--tokens-per-document", type=int, default=1000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        began = time.perf_counter()
+        project = build_project(Path(folder) / "bench.nerstudio", args.documents, args.tokens_per_document)
+        summaries = project.document_summaries()
+        print(f"project: {len(summaries)} documents, {sum(s.token_count for s in summaries):,} tokens, "
+              f"{sum(s.entity_count for s in summaries):,} entities "
+              f"(built in {time.perf_counter() - began:.1f} s)")
+        corpus = CorpusText(project)
+        timed("first load of all texts (once per session)", corpus.refresh, repeat=1)
+        for query in ("Lisbon", "the", "Bank of England"):
+            hits = timed(f"find-all {query!r}, whole tokens, any case", lambda: find(corpus, query))
+            print(f"    {len(hits):,} hits")
+        hits = timed("find-all 'ban', substring, case-sensitive",
+                     lambda: find(corpus, "ban", whole_tokens=False, case_sensitive=True))
+        print(f"    {len(hits):,} hits")
+        hits = timed("find-all entities labelled ORG", lambda: find_label(corpus, "ORG"))
+        print(f"    {len(hits):,} hits")
+        for word in ("Germany", "the"):
+            preview = timed(f"label-all preview {word!r}", lambda: preview_label_all(corpus, word, "LOC"))
+            print(f"    {len(preview):,} occurrences, {sum(o.ticked for o in preview):,} ticked")
+        preview = preview_label_all(corpus, "the", "MISC")
+        ticked = [o for o in preview if o.ticked][:1000]
+        edits = label_all_edits(ticked, "MISC")
+        timed(f"apply label-all to {len(ticked):,} occurrences ({len(edits)} documents)",
+              lambda: project.edit_documents(edits), repeat=1)
+        undo = undo_edits(edits)
+        timed("undo it", lambda: project.edit_documents(undo), repeat=1)
+        found = timed("inconsistencies", lambda: inconsistencies(corpus))
+        print(f"    {len(found):,} surface strings; top: "
+              + "; ".join(f"{i.surface}: {i.summary()}" for i in found[:3]))
+        edit_cost(project)
+        project.close()
+
+
+def edit_cost(project: Project) -> None:
+    """A committed relabel of one entity, which is all an edit costs the index (none of it
+    is index upkeep: texts never change and entities live only in the spans table)."""
+    doc = project.load_document(project.document_summaries()[1].doc_id, track=True)
+    latencies = []
+    for span in doc.spans[:50]:
+        began = time.perf_counter()
+        doc.edit((span,), (span.relabelled("PER" if span.label != "PER" else "LOC"),))
+        latencies.append(1000 * (time.perf_counter() - began))
+    print(f"{'one committed edit (index upkeep: none)':<52} {statistics.median(latencies):8.1f} ms median")
+
+
+if __name__ == "__main__":
+    main()

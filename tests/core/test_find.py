@@ -1,0 +1,102 @@
+"""Find in one document and across a project: whole tokens or substrings, any case or exact,
+and all entities with a label; results carry context and the entities there."""
+
+from __future__ import annotations
+
+import pytest
+
+from ner_studio.core.corpus_text import CorpusText
+from ner_studio.core.document import Document
+from ner_studio.core.find import find, find_in_document, find_label
+from ner_studio.core.project import Project
+from ner_studio.core.spans import Source, Span
+
+
+def labelled(text: str, name: str, *entities: tuple[str, str, Source]) -> Document:
+    """A document of ``text`` (our tokenizer) with each ``(surface, label, source)`` labelled
+    at its first occurrence."""
+    doc = Document.from_text(text, name=name)
+    for surface, label, source in entities:
+        start = text.index(surface)
+        doc.add_span(Span(start, start + len(surface), label, source))
+    return doc
+
+
+@pytest.fixture
+def project(tmp_path):
+    project = Project.create(tmp_path / "p.nerstudio")
+    project.add_documents([
+        labelled("Lisbon is in Portugal. Boston is not.", "a", ("Lisbon", "LOC", Source.HUMAN)),
+        labelled("The Lisbon office of Bank of England opened.\nLISBON agreed.", "b",
+                 ("Lisbon", "ORG", Source.MODEL), ("Bank of England", "ORG", Source.HUMAN)),
+        labelled("Nothing here about lisbon's side.", "c"),
+    ])
+    yield project
+    project.close()
+
+
+def test_whole_token_search_ignores_case_and_skips_parts_of_words(project):
+    hits = find(CorpusText(project), "lisbon")
+    assert [(h.doc_id, h.text) for h in hits] == [(1, "Lisbon"), (2, "Lisbon"), (2, "LISBON"), (3, "lisbon")]
+    assert find(CorpusText(project), "on") == []  # "on" in "Boston", "Lisbon" is no token
+    assert [h.text for h in find(CorpusText(project), "on", whole_tokens=False)][:2] == ["on", "on"]
+
+
+def test_case_sensitive_search(project):
+    hits = find(CorpusText(project), "Lisbon", case_sensitive=True)
+    assert [h.text for h in hits] == ["Lisbon", "Lisbon"]
+    assert find(CorpusText(project), "lisbon", whole_tokens=False, case_sensitive=True)[0].doc_id == 3
+
+
+def test_hits_carry_context_on_one_line_and_the_entity_there(project):
+    hits = find(CorpusText(project), "Lisbon")
+    first, second, third = hits[:3]
+    assert (first.label, first.source, first.entity) == ("LOC", Source.HUMAN, Span(0, 6, "LOC"))
+    assert (second.label, second.source) == ("ORG", Source.MODEL)
+    assert second.before == "The " and second.after.startswith(" office of Bank of England opened. LISBO")
+    assert third.entities == () and third.label is None
+    assert third.before.endswith("opened. ")  # the line break became a space
+
+
+def test_multi_word_query_matches_any_whitespace_and_reports_overlapping_entities(project):
+    hits = find(CorpusText(project), "of  bank\tof England")
+    assert [(h.doc_id, h.text) for h in hits] == [(2, "of Bank of England")]
+    assert hits[0].entities == (Span(21, 36, "ORG"),) and hits[0].entity is None
+
+
+def test_blank_query_finds_nothing(project):
+    assert find(CorpusText(project), "  ") == []
+
+
+def test_search_in_chosen_documents_and_in_an_open_document(project):
+    corpus = CorpusText(project)
+    assert [h.doc_id for h in find(corpus, "Lisbon", doc_ids=[3])] == [3]
+    doc = project.load_document(2)
+    hits = find_in_document(doc, "lisbon")
+    assert [(h.start, h.end, h.label) for h in hits] == [(4, 10, "ORG"), (45, 51, None)]
+
+
+def test_all_entities_with_a_label(project):
+    hits = find_label(CorpusText(project), "ORG")
+    assert [(h.doc_id, h.text, h.source) for h in hits] == [(2, "Lisbon", Source.MODEL),
+                                                          (2, "Bank of England", Source.HUMAN)]
+    assert find_label(CorpusText(project), "ORG", doc_ids=[1]) == []
+
+
+def test_results_follow_edits_added_and_deleted_documents(project):
+    corpus = CorpusText(project)
+    assert find(corpus, "Boston")[0].entities == ()
+    doc = project.load_document(1, track=True)
+    doc.add_span(Span(23, 29, "LOC"))  # committed: the next search sees it
+    assert find(corpus, "Boston")[0].label == "LOC"
+    [new_id] = project.add_documents([Document.from_text("Boston again.", name="d")])
+    assert [h.doc_id for h in find(corpus, "Boston")] == [1, new_id]
+    project.delete_document(1)
+    assert [h.doc_id for h in find(corpus, "Boston")] == [new_id]
+
+
+def test_case_insensitive_search_in_a_text_whose_lower_case_is_longer(tmp_path):
+    with Project.create(tmp_path / "p.nerstudio") as project:
+        project.add_documents([Document.from_text("İzmir and Lisbon", name="t")])
+        hits = find(CorpusText(project), "LISBON")
+        assert [(h.start, h.text) for h in hits] == [(10, "Lisbon")]
