@@ -14,7 +14,13 @@ from collections.abc import Iterable, Iterator
 from itertools import groupby
 from operator import itemgetter
 
-from ner_studio.core.corpus_text import CorpusText, DocumentText, SpanRow, read_label_rows, to_span
+from ner_studio.core.corpus_text import (
+    CorpusText,
+    DocumentText,
+    SpanRow,
+    read_label_rows,
+    to_span,
+)
 from ner_studio.core.document import Document
 from ner_studio.core.spans import Source, Span
 
@@ -24,7 +30,7 @@ class Hit:
     (usually none or one). Context is cut only when asked for: a results list shows a few
     dozen of 50,000 hits."""
 
-    __slots__ = ("doc", "start", "end", "entities")
+    __slots__ = ("doc", "end", "entities", "start")
 
     def __init__(self, doc: DocumentText, start: int, end: int, entities: tuple[Span, ...] = ()):
         self.doc = doc
@@ -120,10 +126,11 @@ def find(corpus: CorpusText, query: str, *, whole_tokens: bool = True, case_sens
     wanted = Query(query, whole_tokens=whole_tokens, case_sensitive=case_sensitive)
     if wanted.empty:
         return []
-    rows = corpus.span_rows()
+    found = [(doc, ranges) for doc in corpus.texts(doc_ids) if (ranges := list(wanted.ranges(doc)))]
+    rows = corpus.span_rows([doc.doc_id for doc, _ in found])
     hits = []
-    for doc in corpus.texts(doc_ids):
-        hits.extend(_hits(doc, wanted.ranges(doc), rows.get(doc.doc_id, [])))
+    for doc, ranges in found:
+        hits.extend(_hits(doc, ranges, rows.get(doc.doc_id, [])))
     return hits
 
 

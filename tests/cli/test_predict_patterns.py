@@ -39,7 +39,7 @@ def test_patterns_alone_with_model_none_never_load_torch(tmp_path):
 
 
 def test_patterns_beat_overlapping_model_entities_and_input_entities_beat_both(tiny_model, tmp_path):
-    words = "EU rejects German call to boycott British lamb .".split()
+    words = ["EU", "rejects", "German", "call", "to", "boycott", "British", "lamb", "."]
     conll = write(tmp_path / "in.conll", "".join(f"{w}\t{'B-ORG' if w == 'EU' else 'O'}\n" for w in words))
     gazetteer = write(tmp_path / "g.tsv", "EU\tMISC\nGerman\tMISC\nlamb\tMISC\n")
     out = tmp_path / "out.jsonl"

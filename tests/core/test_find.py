@@ -100,3 +100,14 @@ def test_case_insensitive_search_in_a_text_whose_lower_case_is_longer(tmp_path):
         project.add_documents([Document.from_text("İzmir and Lisbon", name="t")])
         hits = find(CorpusText(project), "LISBON")
         assert [(h.start, h.text) for h in hits] == [(10, "Lisbon")]
+
+
+def test_cached_entities_are_read_again_after_any_write(project):
+    corpus = CorpusText(project)
+    assert corpus.span_rows()[1][0][3] == "LOC"  # all entities, now cached
+    project.rename_label("LOC", "PLACE")  # a write that touches no document's row
+    assert corpus.span_rows()[1][0][3] == "PLACE"
+    assert find(corpus, "Lisbon", case_sensitive=True)[0].label == "PLACE"
+    doc = project.load_document(3, track=True)
+    doc.add_span(Span(19, 25, "LOC"))
+    assert find(corpus, "lisbon", case_sensitive=True)[0].label == "LOC"  # read for one document

@@ -6,10 +6,15 @@ from __future__ import annotations
 import pytest
 
 from ner_studio.core.corpus_text import CorpusText
-from ner_studio.core.document import Document, Status
+from ner_studio.core.document import Status
 from ner_studio.core.errors import SpanError
 from ner_studio.core.find import find
-from ner_studio.core.label_all import Change, label_all_edits, preview_label_all, undo_edits
+from ner_studio.core.label_all import (
+    Change,
+    label_all_edits,
+    preview_label_all,
+    undo_edits,
+)
 from ner_studio.core.project import Project
 from ner_studio.core.project_rows import SpansDelta
 from ner_studio.core.spans import Source, Span

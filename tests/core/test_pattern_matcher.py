@@ -5,7 +5,12 @@ from __future__ import annotations
 from ner_studio.core.corpus_text import CorpusText
 from ner_studio.core.document import Document, Status
 from ner_studio.core.label_all import undo_edits
-from ner_studio.core.pattern_matcher import Matcher, apply_patterns, pattern_edit, project_pattern_edits
+from ner_studio.core.pattern_matcher import (
+    Matcher,
+    apply_patterns,
+    pattern_edit,
+    project_pattern_edits,
+)
 from ner_studio.core.patterns import Pattern, TokenSpec
 from ner_studio.core.project import Project
 from ner_studio.core.spans import Source, Span
