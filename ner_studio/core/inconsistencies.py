@@ -83,22 +83,35 @@ def inconsistencies(corpus: CorpusText) -> list[Inconsistency]:
 
 
 def _unlabelled_places(texts, words_by_doc, spans_by_doc, labelled) -> dict[tuple[str, ...], list[Place]]:
-    """Whole-token occurrences of the labelled surface strings that no entity touches."""
-    by_first: dict[str, list[tuple[str, ...]]] = {}
+    """Whole-token occurrences of the labelled surface strings that no entity touches.
+
+    Candidates are found by the first word (one-word strings) or the first two words (longer
+    ones): with the first word alone, every "The" would be checked against every "The ..."
+    name."""
+    singles = {key[0] for key in labelled if len(key) == 1}
+    by_pair: dict[tuple[str, str], list[tuple[str, ...]]] = {}
     for key in labelled:
-        by_first.setdefault(key[0], []).append(key)
+        if len(key) > 1:
+            by_pair.setdefault(key[:2], []).append(key)
+    firsts = {pair[0] for pair in by_pair}
     found: dict[tuple[str, ...], list[Place]] = {}
     for doc in texts:
         words = words_by_doc[doc.doc_id]
         spans = spans_by_doc.get(doc.doc_id, [])
         span_starts = [row[1] for row in spans]
         starts, ends = doc.starts, doc.ends
-        for i in [i for i, word in enumerate(words) if word in by_first]:
-            for key in by_first[words[i]]:
+
+        def add(key, i, n, doc_id=doc.doc_id, spans=spans, span_starts=span_starts, starts=starts, ends=ends):
+            start, end = starts[i], ends[i + n - 1]
+            k = bisect_left(span_starts, end)
+            if k == 0 or spans[k - 1][2] <= start:  # no entity touches it
+                found.setdefault(key, []).append(Place(doc_id, start, end, None, None))
+
+        for i in [i for i, word in enumerate(words) if word in singles]:
+            add((words[i],), i, 1)
+        for i in [i for i, word in enumerate(words[:-1]) if word in firsts]:
+            for key in by_pair.get((words[i], words[i + 1]), ()):
                 n = len(key)
-                if n == 1 or tuple(words[i : i + n]) == key:
-                    start, end = starts[i], ends[i + n - 1]
-                    k = bisect_left(span_starts, end)
-                    if k == 0 or spans[k - 1][2] <= start:  # no entity touches it
-                        found.setdefault(key, []).append(Place(doc.doc_id, start, end, None, None))
+                if n == 2 or tuple(words[i : i + n]) == key:
+                    add(key, i, n)
     return found
