@@ -13,6 +13,7 @@ Prints figures only; nothing here asserts a time.
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import tempfile
 import time
@@ -25,6 +26,8 @@ from ner_studio.core.find import find, find_label
 from ner_studio.core.formats import read_documents
 from ner_studio.core.inconsistencies import inconsistencies
 from ner_studio.core.label_all import label_all_edits, preview_label_all, undo_edits
+from ner_studio.core.pattern_matcher import Matcher, project_pattern_edits
+from ner_studio.core.patterns import read_patterns
 from ner_studio.core.project import Project
 from ner_studio.core.spans import Source, Span
 from ner_studio.core.tokens import TokenList
@@ -119,6 +122,7 @@ def main() -> None:
         found = timed("inconsistencies", lambda: inconsistencies(corpus))
         print(f"    {len(found):,} surface strings; top: "
               + "; ".join(f"{i.surface}: {i.summary()}" for i in found[:3]))
+        patterns(corpus, Path(folder))
         edit_cost(project)
         project.close()
 
@@ -138,6 +142,28 @@ def after_edit(project: Project, corpus: CorpusText) -> None:
     for query in ("Lisbon", "the"):
         wall, cpu = min(edit_then_find(query) for _ in range(3))
         print(f"{f'find-all {query!r} right after an edit':<52} {1000 * wall:8.1f} ms  (CPU {1000 * cpu:.1f} ms)")
+
+
+def patterns(corpus: CorpusText, folder: Path) -> None:
+    """A 1,000-entry gazetteer (the project's own LOC names) and five token patterns, one of
+    them tried at every token, suggested over the whole project."""
+    names = sorted({" ".join(h.text.split()) for h in find_label(corpus, "LOC")})[:1000]
+    token_patterns = [
+        [{"lower": "bank"}, {"lower": "of"}, {"is_title": True, "op": "+"}],
+        [{"orth": "Mr."}, {"is_title": True}],
+        [{"lower": "university"}, {"lower": "of"}, {"is_title": True}],
+        [{"is_title": True}, {"orth": {"in": ["Inc.", "Ltd", "Corp."]}}],
+        [{"shape": "dddd"}, {"lower": "season"}],
+    ]
+    gazetteer = folder / "places.tsv"
+    gazetteer.write_text("".join(f"{name}\tLOC\n" for name in names), encoding="utf-8")
+    jsonl = folder / "orgs.jsonl"
+    jsonl.write_text("".join(json.dumps({"label": "ORG", "pattern": p}) + "\n" for p in token_patterns),
+                     encoding="utf-8")
+    matcher = Matcher(read_patterns(gazetteer) + read_patterns(jsonl))
+    edits = timed(f"pattern suggestions over the project ({len(matcher.patterns):,} patterns)",
+                  lambda: project_pattern_edits(corpus, matcher), repeat=1)
+    print(f"    {sum(len(e.added) for e in edits):,} suggestions in {len(edits)} documents")
 
 
 def edit_cost(project: Project) -> None:

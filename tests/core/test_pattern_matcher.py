@@ -94,3 +94,12 @@ def test_project_wide_suggestions_skip_reviewed_documents_and_undo_in_one_step(t
         assert len(project_pattern_edits(corpus, matcher, include_reviewed=True)) == 1
         project.edit_documents(undo_edits(edits))
         assert project.load_document(1).spans == (Span(11, 16, "LOC"),)
+
+
+def test_patterns_tried_only_at_their_first_word_match_like_the_others():
+    the_hague = Pattern("LOC", tokens=(lower("the", "?"), lower("hague")))  # optional first: tried anywhere
+    doctor = Pattern("PER", tokens=(TokenSpec((("orth", "Dr."),)), TokenSpec(TITLE.tests, "+")))
+    anything = Pattern("MISC", tokens=(TokenSpec((("shape", "dddd"),)),))
+    matcher = Matcher([the_hague, doctor, anything])
+    found = matcher.matches(words("In The Hague , Dr. Ann Lee met dr. Bo in Hague in 1999"))
+    assert found == [(1, 3, "LOC"), (4, 7, "PER"), (11, 12, "LOC"), (13, 14, "MISC")]
