@@ -56,6 +56,7 @@ from ner_studio.core.project_files import (
 )
 from ner_studio.core.project_rows import DocumentSummary, ModelVersion  # noqa: F401
 from ner_studio.core.project_schema import bump_revision
+from ner_studio.core.stored_edits import check_stored_edits
 
 # Tracked edits touching more spans than this are saved as a full snapshot of the document's
 # spans (one DELETE + bulk INSERT beats thousands of single-row deltas).
@@ -305,11 +306,14 @@ class Project:
         """Apply span edits of many documents as one committed transaction ("label all
         occurrences"; its undo is the same call with removed and added swapped). Tracked
         documents change in memory too (their ``changed`` signal fires); the others change
-        on disk only. All or nothing: a SpanError (a stale edit) changes no document; a
-        failed write keeps the edits in the journal like any tracked edit."""
+        on disk only. All or nothing: a SpanError (an edit gone stale: core/stored_edits.py)
+        changes no document; a failed write keeps the edits in the journal like any tracked
+        edit."""
         edits = list(edits)
         if not edits:
             return
+        untracked = [edit for edit in edits if edit.doc_id not in self._tracked]
+        self._read("checking the edits", lambda conn: check_stored_edits(conn, untracked))
         mark = len(self._pending)
         done: list[tuple[Document, tuple, tuple]] = []
         self._batching = True  # _record journals without writing; one write at the end

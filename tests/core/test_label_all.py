@@ -117,3 +117,21 @@ def test_nothing_to_apply_writes_nothing(project):
 
 def test_a_word_that_is_nowhere_gives_an_empty_preview(project):
     assert preview_label_all(CorpusText(project), "Porto", "LOC") == []
+
+
+def test_a_stale_edit_of_a_document_not_open_is_refused(project):
+    preview = preview_label_all(CorpusText(project), "Lisbon", "LOC")
+    edits = label_all_edits([o for o in preview if o.ticked], "LOC")
+    project.edit_documents(edits)
+    doc = project.load_document(2, track=True)  # the analyst changes one of them and closes it
+    doc.edit(doc.spans, (Span(0, 6, "PER"),))
+    project.untrack(doc)
+    with pytest.raises(SpanError, match="document 2 has changed since"):
+        project.edit_documents(undo_edits(edits))  # would delete the newer PER entity
+    assert project.load_document(1).spans == (Span(0, 6, "LOC"), Span(11, 17, "LOC"))  # nothing undone
+    overlapping = SpansDelta(5, (), (Span(14, 20, "LOC"),))  # inside "University of Lisbon"
+    with pytest.raises(SpanError, match="would overlap the ORG entity"):
+        project.edit_documents([overlapping])
+    project.delete_document(7)
+    with pytest.raises(SpanError, match="deleted"):
+        project.edit_documents([SpansDelta(7, (), (Span(0, 6, "LOC"),))])
