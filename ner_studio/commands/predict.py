@@ -34,7 +34,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="tag documents with a model",
         description="Tag INPUT (plain text, CoNLL, JSONL, Word .docx, HTML, Markdown or a PDF "
         "with a text layer) with MODEL and write the entities to OUTPUT as CoNLL or JSONL (JSONL "
-        "keeps each entity's confidence, and where a Word/HTML/Markdown/PDF text came from).",
+        "keeps each entity's confidence, and where a Word/HTML/Markdown/PDF text came from). "
+        "--patterns FILE adds the matches of a dictionary or of entity patterns; they win over "
+        "the model's entities they overlap, and entities kept from INPUT win over both. MODEL "
+        "'none' tags with the patterns alone.",
     )
     add_model_arguments(parser)
     parser.add_argument("input", help="documents to tag (.txt, .conll, .jsonl, .docx, .html, .md, .pdf)")
@@ -80,9 +83,10 @@ def run(args: argparse.Namespace) -> int:
                         entities += len(doc.replace_model_spans(prediction.spans))
                 for doc in docs if matcher is not None else ():
                     removed, added = apply_patterns(doc, matcher)
-                    # Model entities the patterns beat no longer count; replaced pattern
-                    # entities came from INPUT, which this count never included.
-                    entities += len(added) - sum(s.source == Source.MODEL for s in removed)
+                    # Model entities of this run that the patterns beat no longer count;
+                    # anything else removed came from INPUT, which this count never included.
+                    beaten = sum(s.source == Source.MODEL for s in removed) if tagger is not None else 0
+                    entities += len(added) - beaten
                     from_patterns += len(added)
                 out.write(docs)
                 documents += len(docs)
