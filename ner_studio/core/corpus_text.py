@@ -2,12 +2,14 @@
 
 Why no FTS5 table: a document's text never changes after import, so a text index needs no
 upkeep on edits, and at our size a scan is as fast as an index lookup. Measured on 1,000
-documents / 1M tokens (benchmarks/corpus_tools.py): reading every text and token table from
-the project takes ~0.1 s once, a regular-expression scan of all 6 MB of text ~0.02 s, whereas
-SQLite's FTS5 tokenizers disagree with ours (``U.S.`` is two FTS5 terms, ``abc東`` one) and
-would need an exact check after the lookup anyway. Entities are never cached here: they come
-from the ``spans`` table (indexed by document and by label), which every edit commits before
-it returns, so results always show the current labels at no cost to an edit.
+documents / 1M tokens (benchmarks/corpus_tools.py, benchmarks/RESULTS.md): reading every text
+and token table takes ~40 ms once a session, a regular-expression scan of all 6 MB of text
+~10 ms, whereas SQLite's FTS5 tokenizers disagree with ours (``U.S.`` is two FTS5 terms,
+``abc東`` one), so every hit would need the same exact check after the lookup anyway.
+
+Entities come from the ``spans`` table, which every edit commits before it returns. They are
+kept in memory until the project's revision changes (every committed write bumps it), so
+results always show the current labels and an edit costs nothing here.
 
 :class:`CorpusText` loads each document once and picks up documents added or deleted since
 (:meth:`refresh`, one cheap query of ids).
@@ -132,7 +134,7 @@ class CorpusText:
 
     def spans(self, doc_id: int) -> list[Span]:
         """The current entities of one document."""
-        return [to_span(row) for row in self.span_rows().get(doc_id, ())]
+        return [to_span(row) for row in self.span_rows([doc_id]).get(doc_id, ())]
 
 
 def to_span(row: SpanRow) -> Span:
@@ -167,9 +169,12 @@ def _document_infos(conn: sqlite3.Connection) -> list[DocumentInfo]:
 
 
 def _read_texts(conn: sqlite3.Connection, doc_ids: list[int]) -> list[DocumentText]:
-    texts = []
+    sql = "SELECT document_id, text, tokens FROM document_contents"
+    if len(doc_ids) <= FEW_DOCUMENTS:  # a few added since the last search
+        sql += f" WHERE document_id IN ({', '.join('?' * len(doc_ids))})"
     wanted = set(doc_ids)
-    for doc_id, text, tokens in conn.execute("SELECT document_id, text, tokens FROM document_contents"):
+    texts = []
+    for doc_id, text, tokens in conn.execute(sql, doc_ids if len(doc_ids) <= FEW_DOCUMENTS else ()):
         if doc_id in wanted:
             flat = array(_UINT32)
             flat.frombytes(tokens)
