@@ -135,3 +135,10 @@ def test_a_stale_edit_of_a_document_not_open_is_refused(project):
     project.delete_document(7)
     with pytest.raises(SpanError, match="deleted"):
         project.edit_documents([SpansDelta(7, (), (Span(0, 6, "LOC"),))])
+
+
+def test_two_edits_of_one_document_in_one_call_are_checked_in_turn(project):
+    first = SpansDelta(1, (), (Span(0, 6, "LOC"),))
+    second = SpansDelta(1, (Span(0, 6, "LOC"),), (Span(0, 6, "ORG"),))
+    project.edit_documents([first, second])
+    assert project.load_document(1).spans == (Span(0, 6, "ORG"),)
