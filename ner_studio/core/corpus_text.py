@@ -8,8 +8,10 @@ and token table takes ~40 ms once a session, a regular-expression scan of all 6 
 ``abc東`` one), so every hit would need the same exact check after the lookup anyway.
 
 Entities come from the ``spans`` table, which every edit commits before it returns. They are
-kept in memory until the project's revision changes (every committed write bumps it), so
-results always show the current labels and an edit costs nothing here.
+kept in memory until the project's revision changes (every committed write bumps it); then
+only the documents whose spans changed since are read again (a trigger stamps them: schema
+version 3 in core/project_schema.py), so results always show the current labels and an edit
+costs a microsecond or so a span row here.
 
 :class:`CorpusText` loads each document once and picks up documents added or deleted since
 (:meth:`refresh`, one cheap query of ids).
@@ -118,19 +120,32 @@ class CorpusText:
     def span_rows(self, doc_ids: Collection[int] | None = None) -> dict[int, list[SpanRow]]:
         """The entities of ``doc_ids`` (all documents by default; the result may hold more)
         by document, sorted by start, as plain rows (making 100,000 Span objects would cost
-        more than the search). All of them are read again only when the project's revision
-        changed (every committed write bumps it), so edits pay nothing here; after an edit,
-        a search that hits a few documents reads only theirs (~1 ms instead of ~80)."""
+        more than the search). Once all are in memory, a new revision of the project reads
+        again only the documents whose spans changed (``documents.spans_revision``)."""
         current = self.project.query("reading the revision", revision)
         if current == self._revision:
             return self._span_rows
+        if self._revision is not None:
+            since = self._revision
+            changed = self.project.query("reading entities", lambda conn: _changed_since(conn, since))
+            if changed is not None and len(changed) <= FEW_DOCUMENTS:
+                rows = self._rows_by_document(changed)
+                for doc_id in changed:
+                    self._span_rows[doc_id] = rows.get(doc_id, [])
+                self._revision = current
+                return self._span_rows
         if doc_ids is not None and len(doc_ids) <= FEW_DOCUMENTS:
-            rows = self.project.query("reading entities", lambda conn: _span_rows_of(conn, list(doc_ids)))
-            return {doc_id: list(group) for doc_id, group in groupby(rows, itemgetter(0))}
+            return self._rows_by_document(doc_ids)  # a few documents now, all of them later
         rows = self.project.query("reading entities", _all_span_rows)
         self._span_rows = {doc_id: list(group) for doc_id, group in groupby(rows, itemgetter(0))}
         self._revision = current
         return self._span_rows
+
+    def _rows_by_document(self, doc_ids: Collection[int]) -> dict[int, list[SpanRow]]:
+        if not doc_ids:
+            return {}
+        rows = self.project.query("reading entities", lambda conn: _span_rows_of(conn, list(doc_ids)))
+        return {doc_id: list(group) for doc_id, group in groupby(rows, itemgetter(0))}
 
     def spans(self, doc_id: int) -> list[Span]:
         """The current entities of one document."""
@@ -152,6 +167,16 @@ def _span_rows_of(conn: sqlite3.Connection, doc_ids: list[int]) -> list[SpanRow]
         "SELECT document_id, start_char, end_char, label, source, confidence FROM spans"
         f" WHERE document_id IN ({', '.join('?' * len(doc_ids))}) ORDER BY document_id, start_char",
         doc_ids).fetchall()
+
+
+def _changed_since(conn: sqlite3.Connection, since: int) -> list[int] | None:
+    """Documents whose spans changed after revision ``since``; ``None`` in a project opened
+    read-only at schema version 2 or older (no stamps: read everything again)."""
+    try:
+        rows = conn.execute("SELECT id FROM documents WHERE spans_revision > ?", (since,)).fetchall()
+    except sqlite3.OperationalError:
+        return None
+    return [doc_id for (doc_id,) in rows]
 
 
 def _all_span_rows(conn: sqlite3.Connection) -> list[SpanRow]:

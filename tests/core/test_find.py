@@ -111,3 +111,45 @@ def test_cached_entities_are_read_again_after_any_write(project):
     doc = project.load_document(3, track=True)
     doc.add_span(Span(19, 25, "LOC"))
     assert find(corpus, "lisbon", case_sensitive=True)[0].label == "LOC"  # read for one document
+
+
+def test_the_entity_cache_follows_every_kind_of_write_reading_only_changed_documents(project, monkeypatch):
+    import ner_studio.core.corpus_text as corpus_text
+
+    corpus = CorpusText(project)
+    corpus.span_rows()  # all entities in memory
+    read_all = []
+    monkeypatch.setattr(corpus_text, "_all_span_rows", lambda conn: read_all.append(1) or [])
+    doc = project.load_document(3, track=True)
+    doc.add_span(Span(19, 25, "LOC"))  # a tracked edit
+    assert corpus.span_rows()[3] == [(3, 19, 25, "LOC", "human", None)]
+    project.rename_label("ORG", "COMPANY")  # rewrites spans of documents nobody opened
+    assert [row[3] for row in corpus.span_rows()[2]] == ["COMPANY", "COMPANY"]
+    with Project.open(project.path, keep_backups=0) as other:  # another window or process
+        other.load_document(1, track=True).set_spans([])
+    assert corpus.span_rows()[1] == []
+    project.delete_document(2)
+    assert [h.doc_id for h in find(corpus, "lisbon")] == [1, 3]
+    assert read_all == []  # each time only the changed documents were read
+
+
+def test_an_old_project_opened_read_only_reads_all_entities_again(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.nerstudio"
+    with Project.create(path) as project:
+        project.add_documents([labelled("Lisbon and Porto.", "a", ("Lisbon", "LOC", Source.HUMAN))])
+    old_app = sqlite3.connect(path, isolation_level=None)  # back to version 2: no stamps
+    for trigger in ("spans_insert_new_stamp", "spans_delete_old_stamp", "spans_update_new_stamp"):
+        old_app.execute(f"DROP TRIGGER {trigger}")
+    old_app.execute("DELETE FROM schema_version WHERE version = 3")
+    old_app.execute("ALTER TABLE documents DROP COLUMN spans_revision")
+    with Project.open(path, read_only=True) as project:  # read-only: not migrated
+        corpus = CorpusText(project)
+        assert find(corpus, "Porto")[0].label is None
+        corpus.span_rows()  # all in memory
+        old_app.execute("INSERT INTO spans (document_id, start_char, end_char, label, source)"
+                        " VALUES (1, 11, 16, 'LOC', 'human')")  # an older NER Studio writes
+        old_app.execute("UPDATE project_info SET value = value + 1 WHERE key = 'revision'")
+        assert find(corpus, "Porto")[0].label == "LOC"
+    old_app.close()
