@@ -188,7 +188,7 @@ class LearningController(QObject):
             return
         docs, names = self.labelled_documents()
         try:
-            check_enough(count_sentences(docs), self.min_sentences)
+            self._check_enough(docs, self.min_sentences)
         except TrainingError as error:
             self._report("Training cannot start", error, False)
             return
@@ -211,6 +211,11 @@ class LearningController(QObject):
             pass  # only a convenience for next time
         self.start_training(base_path=choice.base_path, epochs=choice.epochs)
 
+    @staticmethod
+    def _check_enough(docs: list[Document], minimum: int) -> None:
+        train, check = split_check(docs)
+        check_enough(count_sentences(train), minimum, held=count_sentences(check))
+
     def label_examples(self, train: list[Document], check: list[Document]) -> list[LabelExamples]:
         known = self.window.model.loaded_labels
         labels = [label.name for label in self.window.workspace.labels]
@@ -230,7 +235,7 @@ class LearningController(QObject):
             if not model.available:
                 raise TrainingError("there is no model to fine-tune; the bundled model is missing from this build")
             docs, names = self.labelled_documents()
-            check_enough(count_sentences(docs), options.min_sentences)
+            self._check_enough(docs, options.min_sentences)
         except NerStudioError as error:
             self._report("Training cannot start", error, automatic)
             return False

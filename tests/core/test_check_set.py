@@ -76,3 +76,16 @@ def test_describe_scored_says_what_was_scored_and_warns_on_overlap():
     text, warning = describe_scored([doc], "gold.conll", record)
     assert warning.startswith(f"{len(train[0].sentences)} of the 50 scored sentences")
     assert "overlap is unknown" in describe_scored([doc], "gold.conll", None)[0]
+
+
+def test_too_few_to_learn_from_counts_what_the_check_set_keeps_aside():
+    import pytest
+
+    from ner_studio.core.errors import TrainingError
+    from ner_studio.core.training_set import check_enough
+
+    with pytest.raises(TrainingError) as error:
+        check_enough(8, 10, held=2)
+    assert "at least 10 reviewed sentences to learn from (2 more are kept for the check set) and there are 8" \
+        in str(error.value)
+    check_enough(10, 10, held=2)
