@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 
 from ner_studio import __version__
@@ -12,7 +13,7 @@ from ner_studio.core.errors import NerStudioError
 from ner_studio.core.logs import setup_logging
 
 # Each name is a module in ner_studio.commands with register(subparsers) and run(args) -> int.
-COMMANDS = ("convert", "train", "evaluate", "predict", "data")
+COMMANDS = ("convert", "train", "evaluate", "predict", "data", "project")
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,12 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_self_test(argv[1:])
     if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
+        missing = [w for w in argv if not w.startswith("-") and not os.path.exists(os.path.expanduser(w))]
+        if missing:  # like git: a typo or a newer version's command must not start the app
+            print(f"ner-studio: {missing[0]!r} is no such command or file. Commands: "
+                  f"{', '.join(COMMANDS)}; files to open must exist (see ner-studio --help)",
+                  file=sys.stderr)
+            return 2
         from ner_studio.gui.app import run_app
 
         return run_app(argv)

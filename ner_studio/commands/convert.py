@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ner_studio.commands.outputs import add_force_option, checked_output
 from ner_studio.core.formats import convert_file, format_of
 from ner_studio.core.tags import SCHEMES
 
@@ -25,11 +26,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="output format (default: by extension)")
     parser.add_argument("--scheme", choices=SCHEMES, default=None,
                         help="tag scheme of CoNLL output (default: iob2)")
+    add_force_option(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     target_fmt = args.target_fmt or format_of(args.output)
+    checked_output(args, args.output, target_fmt, inputs=[args.input])
     if args.scheme and target_fmt != "conll":
         print("note: --scheme only applies to CoNLL output; JSONL holds spans, not tags", file=sys.stderr)
     docs = convert_file(

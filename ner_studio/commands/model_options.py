@@ -64,6 +64,8 @@ class ProgressBar:
 
         if self._bar is None:
             self._bar = tqdm(total=total, desc=self._description, unit=self._unit, leave=False)
+        if total != self._bar.total:  # a file read in pieces learns its size as it goes
+            self._bar.total = total
         self._bar.update(done - self._bar.n)
 
     def close(self) -> None:

@@ -8,9 +8,12 @@ from ner_studio.commands.model_options import (
     ProgressBar,
     add_inference_options,
     add_model_arguments,
+    model_path,
     tagger_from_args,
 )
-from ner_studio.core.formats import read_documents, write_documents
+from ner_studio.commands.outputs import add_force_option, checked_output
+from ner_studio.core.formats import format_of
+from ner_studio.core.formats.stream import DocumentWriter, read_in_chunks
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -28,24 +31,34 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--keep-existing", action="store_true",
                         help="keep entities already in INPUT; predictions that overlap them are dropped")
     add_inference_options(parser)
+    add_force_option(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    output_format = args.output_format or format_of(args.output)
+    checked_output(args, args.output, output_format, inputs=[args.input, model_path(args.model)])
     tagger = tagger_from_args(args)
-    docs = read_documents(args.input, args.input_format)
     bar = ProgressBar("tagging")
+    documents = entities = sentences = 0
     try:
-        predictions = tagger.predict_documents(docs, batch_size=args.batch_size, progress=bar)
+        # A piece of the input at a time (core/formats/stream.py): memory stays bounded.
+        with DocumentWriter(args.output, output_format) as out:
+            for docs in read_in_chunks(args.input, args.input_format):
+                before = sentences
+                predictions = tagger.predict_documents(
+                    docs, batch_size=args.batch_size,
+                    progress=lambda done, total: bar(before + done, before + total))
+                for doc, prediction in zip(docs, predictions):
+                    if not args.keep_existing:
+                        doc.set_spans([])
+                    entities += len(doc.replace_model_spans(prediction.spans))
+                out.write(docs)
+                documents += len(docs)
+                sentences += sum(len(doc.sentences) for doc in docs)
     finally:
         bar.close()
-    entities = 0
-    for doc, prediction in zip(docs, predictions):
-        if not args.keep_existing:
-            doc.set_spans([])
-        entities += len(doc.replace_model_spans(prediction.spans))
-    write_documents(docs, args.output, args.output_format)
-    print(f"tagged {_count(len(docs), 'document')}, {_count(entities, 'entity', 'entities')} -> {args.output}")
+    print(f"tagged {_count(documents, 'document')}, {_count(entities, 'entity', 'entities')} -> {args.output}")
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ner_studio.commands.model_options import add_threads_option, apply_threads
+from ner_studio.commands.outputs import add_force_option, checked_output, save_reporting_fallback
 from ner_studio.core.formats import read_documents
 
 
@@ -36,6 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--lr", type=float, default=1e-3, help="Adam learning rate (default 0.001)")
     parser.add_argument("--seed", type=int, default=13, help="random seed (default 13)")
     add_threads_option(parser)
+    add_force_option(parser)
     parser.set_defaults(run=run)
 
 
@@ -71,6 +73,7 @@ def run(args: argparse.Namespace) -> int:
     from ner_studio.model.training import TrainingConfig
     from ner_studio.model.workflow import train_tagger
 
+    output = checked_output(args, args.output, "model", inputs=[args.train, args.dev, args.vectors])
     apply_threads(args.threads)
     train_docs = read_documents(args.train, args.format)
     dev_docs = read_documents(args.dev, args.format)
@@ -85,7 +88,8 @@ def run(args: argparse.Namespace) -> int:
     finally:
         printer.close()
     loaded.metadata["data"].update({"train_file": str(args.train), "dev_file": str(args.dev)})
-    save_checkpoint(args.output, loaded.model, loaded.vocabs, loaded.labels, loaded.scheme, loaded.metadata)
+    saved = save_reporting_fallback(output, lambda path: save_checkpoint(
+        path, loaded.model, loaded.vocabs, loaded.labels, loaded.scheme, loaded.metadata))
     print(f"best epoch {result.best_epoch}: dev F1 {100 * result.best_dev_f1:.2f}, "
-          f"dev loss {result.best_dev_loss:.4f}; saved {args.output}")
+          f"dev loss {result.best_dev_loss:.4f}; saved {saved}")
     return 0

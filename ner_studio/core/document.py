@@ -158,18 +158,19 @@ class Document:
         self.edit(removed=self._spans, added=tuple(spans))
 
     def replace_model_spans(self, predicted: list[Span] | tuple[Span, ...]) -> tuple[Span, ...]:
-        """Swap the model's spans for ``predicted``; spans a person made are never touched,
-        and predictions that overlap them are dropped. Returns the spans added."""
-        human = [s for s in self._spans if s.source == Source.HUMAN]
+        """Swap the model's unconfirmed spans for ``predicted``; every other span (confirmed
+        ones, pattern suggestions) is never touched, and predictions that overlap one are
+        dropped. Returns the spans added."""
+        human = [s for s in self._spans if s.source != Source.MODEL]
         human_starts = [s.start for s in human]
         keep = []
         for p in predicted:
-            # Human spans do not overlap each other, so only the one starting just before
+            # Kept spans do not overlap each other, so only the one starting just before
             # p.end can overlap p.
             k = bisect_left(human_starts, p.end) - 1
             if k < 0 or human[k].end <= p.start:
                 keep.append(p)
-        model = tuple(s for s in self._spans if s.source != Source.HUMAN)
+        model = tuple(s for s in self._spans if s.source == Source.MODEL)
         return self.edit(removed=model, added=tuple(keep))
 
     def edit(self, removed: tuple[Span, ...], added: tuple[Span, ...]) -> tuple[Span, ...]:

@@ -35,21 +35,23 @@ labels should be cleared then.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
 from ner_studio.core.document import Document, SpansChanged, Status
-from ner_studio.core.errors import CorruptProjectError, ProjectError, ReadOnlyProjectError, SpanError
+from ner_studio.core.errors import CorruptProjectError, ProjectError, ReadOnlyProjectError
+from ner_studio.core.outputs import check_output
 from ner_studio.core.events import Signal
 from ner_studio.core.labels import LabelSet
 from ner_studio.core.locations import default_project_path, default_projects_dir  # noqa: F401
 from ner_studio.core import project_rows as rows
 from ner_studio.core.project_connection import (
-    as_project_error, create_connection, open_connection, remove_project_files,
+    as_project_error, corrupt_error, create_connection, open_connection, remove_project_files,
 )
 from ner_studio.core.project_files import (
-    BACKUP_COUNT, copy_database, install_copy, is_healthy, move_aside, newest_good_backup,
+    BACKUP_COUNT, backup_paths, copy_database, install_copy, is_healthy, move_aside, newest_good_backup,
     project_path_of_backup, rotate_backups,
 )
 from ner_studio.core.project_rows import DocumentSummary, ModelVersion  # noqa: F401
@@ -84,7 +86,8 @@ class Project:
         conn = create_connection(path, timeout=lock_timeout)
         project = cls(path, conn, read_only=False, lock_timeout=lock_timeout)
         try:
-            project.save_labels((labels or LabelSet.conll2003()).copy())
+            initial = (labels or LabelSet.conll2003()).copy()
+            project._write("saving the labels", lambda conn: rows.write_labels(conn, initial))
         except BaseException:
             project.close(discard_pending=True)
             remove_project_files(path)
@@ -153,6 +156,25 @@ class Project:
         self.close()
         return copy
 
+    def save_copy(self, path: str | Path, *, force: bool = False) -> int:
+        """Write a consistent copy of the project to ``path`` and keep working here. SQLite's
+        backup API reads the latest committed state, edits still in the ``-wal`` file
+        included (a plain file copy taken while the app runs can miss them). Edits not yet
+        saved are saved first if possible; returns how many could not be and are missing
+        from the copy. ``path`` may replace another project file, nothing else (unless
+        ``force``), and never this project or its backups."""
+        target = check_output(path, "sqlite", inputs=[self.path, *backup_paths(self.path)], force=force)
+        if self._pending and not self.read_only:
+            try:
+                self.save_pending()
+            except ProjectError:
+                pass  # the copy still holds everything saved so far
+        try:
+            copy_database(self._connection(), target)
+        except (sqlite3.Error, OSError) as error:
+            raise as_project_error(error, target, "saving a copy of the project") from error
+        return len(self._pending)
+
     def close(self, *, discard_pending: bool = False) -> None:
         """Close the file. Raises the last ProjectError (and stays open) if edits are still
         pending and cannot be saved, unless ``discard_pending``."""
@@ -208,8 +230,11 @@ class Project:
             return self._tracked[doc_id][0]
         try:
             doc = self._read("loading a document", lambda conn: rows.read_document(conn, doc_id))
-        except (SpanError, ValueError) as error:
-            raise ProjectError(f"document {doc_id} cannot be loaded: {error}", self.path) from error
+        except ProjectError:
+            raise
+        # Damaged bytes can break decoding anywhere; the newest good backup is the way out.
+        except Exception as error:  # noqa: BLE001
+            raise corrupt_error(self.path, f"document {doc_id} cannot be read: {error}") from error
         if doc is None:
             raise ProjectError(f"there is no document {doc_id} in this project", self.path)
         if track:
@@ -297,12 +322,11 @@ class Project:
         """Store ``labels`` and, in the same transaction, relabel the spans of labels renamed
         in it (``labels.renames()``). Spans of removed labels are deleted only with
         ``delete_spans_of_removed``; otherwise removing a used label raises LabelError."""
-        renames = labels.renames()
 
         def save(conn):
-            return rows.store_labels(conn, labels, renames, delete_spans_of_removed)
+            return rows.store_labels(conn, labels, delete_spans_of_removed)
 
-        removed = self._write("saving the labels", save)
+        removed, renames, _ = self._write("saving the labels", save)
         labels.mark_saved()
         self._relabel_tracked(renames, removed)
 
@@ -340,6 +364,19 @@ class Project:
             return rows.insert_model_version(conn, str(path), parent_id, metrics or {}, notes)
 
         return self._write("recording a model version", add)
+
+    def update_model_version(self, version_id: int, *, metrics: dict | None = None,
+                             notes: str | None = None) -> None:
+        """Merge ``metrics`` into a version's metrics and/or replace its notes."""
+        def update(conn):
+            row = conn.execute("SELECT metrics FROM model_versions WHERE id = ?", (version_id,)).fetchone()
+            if row is None:
+                raise ProjectError(f"there is no model version {version_id}", self.path)
+            merged = {**json.loads(row[0]), **(metrics or {})}
+            conn.execute("UPDATE model_versions SET metrics = ?, notes = COALESCE(?, notes) WHERE id = ?",
+                         (json.dumps(merged), notes, version_id))
+
+        self._write("updating a model version", update)
 
     def model_versions(self) -> list[ModelVersion]:
         """Oldest first."""

@@ -91,7 +91,10 @@ def resize(doc: Document, span: Span, start: int, end: int) -> SpanEdit | None:
         return None
     if any(other != span for other in doc.spans_between(*edges)):
         return None
-    return SpanEdit((span,), (replace(span, start=edges[0], end=edges[1]).accepted(),))
+    # A changed extent is the analyst's entity, as a relabelled one is: the model's
+    # confidence was for other tokens.
+    resized = replace(span, start=edges[0], end=edges[1], source=Source.HUMAN, confidence=None)
+    return SpanEdit((span,), (resized,))
 
 
 def step_edge(doc: Document, span: Span, edge: str, step: int) -> SpanEdit | None:
@@ -121,15 +124,15 @@ def delete(spans: tuple[Span, ...] | list[Span]) -> SpanEdit | None:
 
 
 def accept(span: Span) -> SpanEdit | None:
-    """Confirm a model span as it is (it becomes human, its confidence is dropped)."""
-    if span.source == Source.HUMAN:
+    """Confirm a suggested span as it is (it becomes ``accepted`` and keeps its confidence)."""
+    if span.confirmed:
         return None
     return SpanEdit((span,), (span.accepted(),))
 
 
 def accept_all(doc: Document) -> SpanEdit | None:
-    """Confirm every model span of ``doc`` in one edit."""
-    model = tuple(s for s in doc.spans if s.source != Source.HUMAN)
+    """Confirm every suggested span of ``doc`` in one edit."""
+    model = tuple(s for s in doc.spans if not s.confirmed)
     if not model:
         return None
     return SpanEdit(model, tuple(s.accepted() for s in model))

@@ -50,6 +50,12 @@ class ModelHandle:
     def available(self) -> bool:
         return self.path is not None
 
+    @property
+    def loaded_labels(self) -> list[str] | None:
+        """The labels the model predicts, if it is loaded already (None otherwise: loading
+        takes seconds and must not happen on the UI thread)."""
+        return None if self._predictor is None else list(self._predictor.labels)
+
     def predictor(self) -> Predictor:
         """Load on first use; raises the loader's error (e.g. CheckpointError) otherwise."""
         if self._predictor is None:

@@ -32,6 +32,7 @@ COMMANDS = (
     Command("import", "&Import Annotations…", ("Ctrl+I",), "Read annotated CoNLL or JSONL files into this project", "import_annotations"),
     Command("save", "&Save", ("Ctrl+S",), "Save the current document's annotations to its CoNLL/JSONL file (edits are already in the project)", "save"),
     Command("save_project_as", "Save Project &As…", ("Ctrl+Shift+S",), "Continue in a copy of the project file (another folder or disk)", "save_project_as"),
+    Command("save_copy", "Save a &Copy…", (), "Write a consistent copy of the project file (e.g. a backup on another disk) and keep working here", "save_project_copy"),
     Command("export", "&Export…", ("Ctrl+E",), "Write documents to a CoNLL (IOB1/IOB2/BIOES) or JSONL file", "export"),
     Command("quit", "&Quit", ("Ctrl+Q",), "Close NER Studio (every edit is already saved)", "close"),
     # Edit
@@ -73,7 +74,7 @@ VIEW_KEYS = (
 
 MENUS = (
     ("&File", ("new_project", "open_project", "open_folder", None, "open_files", "paste", "import", None,
-               "save", "save_project_as", "export", None, "quit")),
+               "save", "save_project_as", "save_copy", "export", None, "quit")),
     ("&Edit", ("undo", "redo", None, "accept", "delete", "accept_all", None,
                "grow_end", "shrink_end", "grow_start", "shrink_start", None, "review_next", None, "edit_labels")),
     ("&Document", ("predict", None, "next_doc", "previous_doc")),

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QHeaderView,
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QHeaderView,
     QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem,
     QVBoxLayout, QWidget,
 )
@@ -49,6 +49,36 @@ def ask_restore_backup(parent: QWidget | None, error: CorruptProjectError) -> bo
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
     )
     return answer == QMessageBox.StandardButton.Yes
+
+
+def ask_adopt(parent: QWidget | None, name: str, reason: str) -> bool:
+    """The check set is too small to decide: True if the analyst wants the new version."""
+    answer = QMessageBox.question(
+        parent, "Use the new model?",
+        f"The new version {name} could not be judged fairly: {reason}.\n\nMake it the current model "
+        "anyway? Either way it stays in the Models panel, and you can switch to it or back at any time.",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def ask_unsure_entities(parent: QWidget | None, count: int) -> tuple[str, bool]:
+    """Before a document is marked reviewed with ``count`` unsure model entities left:
+    ``("show" | "accept" | "cancel", don't ask again)``."""
+    box = QMessageBox(QMessageBox.Icon.Question, "Unsure entities left",
+                      f"{count} model entit{'y is' if count == 1 else 'ies are'} still marked unsure. Marking the "
+                      "document reviewed accepts every remaining model entity as correct, and fine-tuning and "
+                      "evaluation then treat them as truth.", QMessageBox.StandardButton.NoButton, parent)
+    show = box.addButton("Show Them", QMessageBox.ButtonRole.RejectRole)
+    accept = box.addButton("Accept All and Go On", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(show)
+    quiet = QCheckBox("Don't ask again")
+    box.setCheckBox(quiet)
+    box.exec()
+    clicked = box.clickedButton()
+    choice = "show" if clicked is show else "accept" if clicked is accept else "cancel"
+    return choice, quiet.isChecked() and choice != "cancel"
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from PySide6.QtGui import QAction, QKeySequence
 
-from ner_studio.gui import editing
+from ner_studio.gui import editing, qt_dialogs
 from ner_studio.gui.qt_label_editor import LabelEditor
+
+# False once the analyst ticked "Don't ask again" on the unsure-entities question.
+ASK_UNSURE_SETTING = "ask_before_accepting_unsure"
 
 
 class EditCommands:
@@ -128,7 +131,7 @@ class EditCommands:
     def review_and_next(self) -> None:
         """Mark the document reviewed and move on: what the analyst left standing is confirmed,
         so the remaining model entities are accepted in the same (undoable) step."""
-        if self.doc is None:
+        if self.doc is None or not self._unsure_entities_settled():
             return
         doc_id = self.doc.doc_id
         self.workspace.mark_reviewed(self.doc)
@@ -137,6 +140,21 @@ class EditCommands:
             self.statusBar().showMessage("Every document is reviewed.", 5000)
         else:
             self.show_document(following)
+
+    def _unsure_entities_settled(self) -> bool:
+        """Marking reviewed turns every model entity into truth for training and evaluation:
+        with unsure ones left, first offer to show them (or go on, if the analyst says so)."""
+        unsure = [s for s in self.doc.spans if self.style_.is_low_confidence(s)]
+        if not unsure or not self.settings.get(ASK_UNSURE_SETTING, True):
+            return True
+        choice, quiet = qt_dialogs.ask_unsure_entities(self, len(unsure))
+        if quiet:
+            self.settings.set(ASK_UNSURE_SETTING, False)
+        if choice == "show":
+            self.view.select_range(unsure[0].start, unsure[0].end)
+            self.statusBar().showMessage(f"{len(unsure)} unsure entities: Enter accepts, a label key relabels, "
+                                         "Del deletes, Tab goes to the next.", 8000)
+        return choice == "accept"
 
     def _step_document(self, step: int) -> None:
         ids = self.workspace.document_ids()

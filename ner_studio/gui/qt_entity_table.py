@@ -14,7 +14,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from ner_studio.core.document import Document, SpansChanged
-from ner_studio.core.spans import Source, Span
+from ner_studio.core.spans import Span
 from ner_studio.gui.qt_highlighter import SpanStyle
 from ner_studio.gui.qt_table_model import ColumnsTableModel
 
@@ -138,7 +138,7 @@ class EntityTableModel(ColumnsTableModel):
         if column == 1:
             return span.label
         if column == 2:
-            return "model" if span.source == Source.MODEL else "human"
+            return str(span.source)
         if column == 3:
             return "" if span.confidence is None else f"{span.confidence:.2f}"
         return span.start

@@ -125,6 +125,40 @@ class FileCommands:
         self.statusBar().showMessage(f"The project is now {path}", 5000)
         return True
 
+    def save_project_copy(self) -> None:
+        """A consistent copy (SQLite's backup API, recent edits included); work goes on here."""
+        project = self.workspace.project
+        default = project.path.with_name(f"{project.path.stem} copy{PROJECT_SUFFIX}")
+        name, _ = QFileDialog.getSaveFileName(self, "Save a copy of the project", str(default), PROJECT_FILTER)
+        if name:
+            self.save_project_copy_to(Path(name) if name.endswith(PROJECT_SUFFIX) else Path(name + PROJECT_SUFFIX))
+
+    def save_project_copy_to(self, path: Path) -> bool:
+        try:
+            missing = self.workspace.project.save_copy(path, force=True)  # the dialog asked already
+        except NerStudioError as error:
+            show_error(self, "The copy could not be written", error)
+            return False
+        note = f" ({missing} edits not saved yet are not in it)" if missing else ""
+        self.statusBar().showMessage(f"Copy saved: {path}{note}", 5000)
+        return True
+
+    def offer_backup(self, error: CorruptProjectError) -> None:
+        """A document of the open project cannot be read: offer its newest good backup."""
+        if not ask_restore_backup(self, error):
+            return
+        path = self.workspace.project.path
+        if not self.close_workspace():
+            return
+        try:
+            project = Project.restore_backup(error.backup, path)
+        except ProjectError as second:
+            show_error(self, "The backup cannot be opened either", second)
+            return
+        self.set_project(project)
+        for warning in project.warnings:
+            self.statusBar().showMessage(warning, 8000)
+
     def open_project(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, "Open project", str(default_projects_dir()), PROJECT_FILTER)
         if name:

@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocu
 from ner_studio.core.colours import marker_colour
 from ner_studio.core.document import Document
 from ner_studio.core.labels import LabelSet
-from ner_studio.core.spans import Source, Span
+from ner_studio.core.spans import Span
 from ner_studio.gui.text_offsets import OffsetMap
 
 # Beyond this many changed spans one full pass is cheaper than block-by-block updates.
@@ -43,13 +43,13 @@ class SpanStyle:
 
     def is_low_confidence(self, span: Span) -> bool:
         return (
-            span.source == Source.MODEL
+            not span.confirmed
             and span.confidence is not None
             and span.confidence < self.low_confidence
         )
 
     def format_for(self, span: Span) -> QTextCharFormat:
-        human = span.source == Source.HUMAN
+        human = span.confirmed
         low = not human and span.confidence is not None and span.confidence < self.low_confidence
         key = (span.label, human, low)
         fmt = self._cache.get(key)

@@ -17,11 +17,15 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 
+from ner_studio.core.adoption import Verdict, decided
+from ner_studio.core.check_set import CHECK_SHARE, check_key, split_check
 from ner_studio.core.document import Document, Status
 from ner_studio.core.errors import NerStudioError, TrainingError
+from ner_studio.core.label_examples import LabelExamples, label_examples, shortfalls
 from ner_studio.core.logs import log_failure
 from ner_studio.core.training_set import MIN_REVIEWED_SENTENCES, check_enough, count_sentences, labelled_documents
-from ner_studio.gui.learning_jobs import TrainingRequest, training_task, warm_up_training
+from ner_studio.gui import qt_dialogs
+from ner_studio.gui.learning_jobs import TrainingRequest, check_scores_task, training_task, warm_up_training
 from ner_studio.gui.prediction import ModelHandle, bundled_model_path
 from ner_studio.gui.qt_actions import Command, with_shortcut
 from ner_studio.gui.qt_dialogs import show_error
@@ -36,6 +40,7 @@ from ner_studio.gui.qt_training_panel import TrainingPanel
 
 log = logging.getLogger(__name__)
 BASE_SETTING = "learning.base_path"
+CHECK_SCORES_SETTING = "learning.check_scores"  # {"key", "sentences", "scores": {model path: scores}}
 EPOCHS_SETTING = "learning.epochs"
 
 COMMANDS = (
@@ -69,6 +74,8 @@ class LearningController(QObject):
         self.evaluation: EvaluationDialog | None = None
         self._run: dict = {}  # what the running training started from
         self._warm_up: TaskWorker | None = None
+        self._scoring: TaskWorker | None = None
+        self._scoring_for: tuple = (None, {})  # the project and stored scores being completed
         self._warmed = False
         self.training_panel = TrainingPanel()
         self.models_panel = ModelsPanel()
@@ -130,7 +137,7 @@ class LearningController(QObject):
     def shutdown(self) -> None:
         """The window closed: stop training (threads must end before the window goes away)
         and let go of the closed project's workspace."""
-        for worker in (self.worker, self._warm_up):
+        for worker in (self.worker, self._warm_up, self._scoring):
             if worker is not None:
                 worker.cancel()
                 worker.wait()
@@ -183,10 +190,13 @@ class LearningController(QObject):
             return
         self.warm_up()
         project = self.window.workspace.project
-        summary = (f"Fine-tune {self.window.model.name} on {count_sentences(docs)} reviewed sentences from "
-                   f"{len(names)} documents. Training runs in the background; keep working.")
+        train, check = split_check(docs)
+        summary = (f"Fine-tune {self.window.model.name} on {count_sentences(train)} reviewed sentences from "
+                   f"{len(names)} documents; {count_sentences(check)} more form the check set that judges the new "
+                   "version. Training runs in the background; keep working.")
         dialog = TrainDialog(self.window, summary, base=project.get_setting(BASE_SETTING, "") or "",
-                             epochs=int(project.get_setting(EPOCHS_SETTING, 10) or 10))
+                             epochs=int(project.get_setting(EPOCHS_SETTING, 10) or 10),
+                             examples=self.label_examples(train, check))
         if not dialog.exec():
             return
         choice = dialog.choice()
@@ -196,6 +206,11 @@ class LearningController(QObject):
         except NerStudioError:
             pass  # only a convenience for next time
         self.start_training(base_path=choice.base_path, epochs=choice.epochs)
+
+    def label_examples(self, train: list[Document], check: list[Document]) -> list[LabelExamples]:
+        known = self.window.model.loaded_labels
+        labels = [label.name for label in self.window.workspace.labels]
+        return label_examples(labels, train, check, labels if known is None else known)
 
     def start_training(self, *, base_path: Path | None = None, epochs: int | None = None,
                        automatic: bool = False) -> bool:
@@ -225,11 +240,15 @@ class LearningController(QObject):
         worker.finished.connect(self._on_training_finished)
         self.worker = worker
         self.review.training_started()
+        train, check = split_check(docs)
+        few = shortfalls(self.label_examples(train, check))
         self._run = {"project": project, "parent": model.path, "parent_id": parent_id, "automatic": automatic,
-                     "model_name": model.name}
-        what = f"{count_sentences(docs)} sentences from {len(names)} documents"
+                     "model_name": model.name, "shortfalls": few}
+        what = (f"{count_sentences(train)} sentences from {len(names)} documents "
+                f"({count_sentences(check)} more kept for the check set)")
         self.training_panel.started(f"Fine-tuning {model.name} on {what}"
-                                    f"{' plus ' + base_path.name if base_path else ''}…", options.epochs)
+                                    f"{' plus ' + base_path.name if base_path else ''}…"
+                                    f"{' ' + few if few else ''}", options.epochs)
         self.docks["training"].show()
         self.docks["training"].raise_()
         self._update_actions()
@@ -247,11 +266,12 @@ class LearningController(QObject):
                 return version.version_id
         return None
 
-    def _on_trained(self, saved) -> None:
+    def _on_trained(self, outcome) -> None:
         name = self._run.get("model_name", "the model")
-        if saved is None:
+        if outcome is None:
             self.training_panel.ended(f"Cancelled. The current model ({name}) is unchanged.", cancelled=True)
             return
+        saved = outcome.saved
         project = self.window.workspace.project
         if project is not self._run.get("project") or project.closed:
             # The analyst opened another project meanwhile: the model is kept, not imposed on it.
@@ -259,15 +279,37 @@ class LearningController(QObject):
             return
         from ner_studio.model.versions import Parent, record_version  # torch is loaded by now
 
+        verdict = outcome.comparison.verdict if outcome.comparison else Verdict(
+            None, "no reviewed sentence is in the check set yet, so nothing it never trained on can score it")
+        automatic = self._run["automatic"]
+        version_id = None
         try:
-            record_version(project, saved, Parent(str(self._run["parent"]), self._run["parent_id"]))
+            version_id = record_version(project, saved, Parent(str(self._run["parent"]), self._run["parent_id"]),
+                                        outcome.comparison)
         except NerStudioError as error:
-            self._report("The new model could not be added to the project", error, self._run["automatic"])
-        f1 = saved.metrics.get("dev", {}).get("overall", {}).get("f1", 0.0)
-        self.training_panel.ended(f"New model {saved.path.stem} (dev F1 {100 * f1:.1f}) is now the current model; "
-                                  "documents not reviewed are being tagged again. Roll back in the Models panel.")
+            self._report("The new model could not be added to the project", error, automatic)
+        if verdict.adopt is None and not automatic:
+            verdict = decided(verdict, qt_dialogs.ask_adopt(self.window, saved.path.stem, verdict.reason))
+        if version_id is not None:
+            self._store_verdict(project, version_id, verdict)
         self.review.trained()
-        self.switch_model(saved.path)
+        few = self._run.get("shortfalls", "")
+        if verdict.adopt:
+            self.training_panel.ended(f"New model {saved.path.stem}: {verdict.reason}. Documents not reviewed are "
+                                      f"being tagged again; roll back in the Models panel. {few}".strip())
+            self.switch_model(saved.path)
+            self.update_check_scores()
+            return
+        self.training_panel.ended(f"New model {saved.path.stem} kept aside, the current model stays: {verdict.reason}. "
+                                  f"It is in the Models panel if you want it anyway. {few}".strip())
+        self.refresh_models()
+        self.update_check_scores()
+
+    def _store_verdict(self, project, version_id: int, verdict: Verdict) -> None:
+        try:
+            project.update_model_version(version_id, metrics={"verdict": verdict.to_dict()})
+        except NerStudioError as error:
+            self.window.statusBar().showMessage(f"The verdict was not saved: {error}", 8000)
 
     def _on_training_failed(self, error) -> None:
         name = self._run.get("model_name", "the model")
@@ -289,14 +331,62 @@ class LearningController(QObject):
 
     # --- model versions -------------------------------------------------------------------
     def refresh_models(self) -> None:
-        versions = self.window.workspace.project.model_versions()
-        self.models_panel.show_models(model_rows(versions, bundled_model_path(), self.window.model.path),
-                                      self.window.model.path)
+        project = self.window.workspace.project
+        check = project.get_setting(CHECK_SCORES_SETTING, None) or {}
+        sentences = check.get("sentences", 0)
+        note = (f"Check F1: entity F1 on {sentences} reviewed sentences no version trained on "
+                f"(a fixed {100 * CHECK_SHARE:.0f}% of what you review)." if sentences else
+                "Check F1 appears once reviewed sentences fall in the check set "
+                f"(a fixed {100 * CHECK_SHARE:.0f}% of what you review, never trained on).")
+        rows = model_rows(project.model_versions(), bundled_model_path(), self.window.model.path, check)
+        self.models_panel.show_models(rows, self.window.model.path, note)
 
     def show_models(self) -> None:
         self.refresh_models()
+        self.update_check_scores()
         self.docks["models"].show()
         self.docks["models"].raise_()
+
+    def update_check_scores(self) -> None:
+        """Score, in the background, every model not yet scored on the current check set, so
+        the panel compares all versions (the bundled model too) on the same sentences."""
+        if self._scoring is not None:
+            return
+        project = self.window.workspace.project
+        check_docs = split_check(self.labelled_documents()[0])[1]
+        key = check_key(check_docs)
+        stored = project.get_setting(CHECK_SCORES_SETTING, None) or {}
+        if stored.get("key") != key:
+            stored = {"key": key, "sentences": sum(len(d.sentences) for d in check_docs), "scores": {}}
+        paths = [Path(v.path) for v in project.model_versions()] + [bundled_model_path()]
+        missing = [p for p in paths if p is not None and p.is_file() and str(p) not in stored["scores"]]
+        if not check_docs or not missing:
+            return
+        worker = TaskWorker(check_scores_task(missing, check_docs), "check scores")
+        # Bound methods of this QObject, so the worker thread's signals are queued to the UI.
+        worker.succeeded.connect(self._on_check_scored)
+        worker.failed.connect(self._on_check_scoring_failed)
+        worker.finished.connect(self._on_scoring_finished)
+        self._scoring, self._scoring_for = worker, (project, stored)
+        worker.start()
+
+    def _on_check_scored(self, scores) -> None:
+        project, stored = self._scoring_for
+        if project.closed:
+            return
+        stored["scores"].update({str(path): evaluation.to_dict() for path, evaluation in scores.items()})
+        try:
+            project.set_setting(CHECK_SCORES_SETTING, stored)
+        except NerStudioError as error:
+            self.window.statusBar().showMessage(f"Check scores not saved: {error}", 8000)
+        if project is self.window.workspace.project:
+            self.refresh_models()
+
+    def _on_check_scoring_failed(self, error) -> None:
+        self.window.statusBar().showMessage(f"Check scores could not be computed: {error}", 8000)
+
+    def _on_scoring_finished(self) -> None:
+        self._scoring = None
 
     def switch_model(self, path) -> None:
         """Make ``path`` the current model and tag the documents not reviewed with it."""

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QProgressBar, QT
 from ner_studio.core.document import Document, Status
 from ner_studio.core.errors import NerStudioError
 from ner_studio.core.logs import log_failure
+from ner_studio.core.errors import CorruptProjectError
 from ner_studio.core.project import Project
 from ner_studio.core.settings import Settings
 from ner_studio.gui.prediction import ModelHandle
@@ -190,6 +191,9 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         else:
             try:
                 doc = self.workspace.document(doc_id)
+            except CorruptProjectError as error:
+                self.offer_backup(error)
+                return
             except Exception as error:  # noqa: BLE001 - a document that cannot load must not close the app
                 log_failure(log, f"opening document {doc_id}", error)
                 show_error(self, "The document cannot be opened", error)

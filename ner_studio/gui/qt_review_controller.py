@@ -14,7 +14,6 @@ from PySide6.QtCore import QObject, QTimer
 
 from ner_studio.core.document import Document, Status
 from ner_studio.core.errors import NerStudioError
-from ner_studio.core.spans import Source
 from ner_studio.core.training_set import (
     ACCEPTED_SETTING, accepted_from_setting, accepted_to_setting, sentence_range,
 )
@@ -204,7 +203,7 @@ class ReviewController(QObject):
         workspace = self.window.workspace
         doc = workspace.document(item.doc_id)
         start, end = sentence_range(doc, item.sentence)
-        model_spans = tuple(s for s in doc.spans_between(start, end) if s.source != Source.HUMAN)
+        model_spans = tuple(s for s in doc.spans_between(start, end) if not s.confirmed)
         if model_spans and not workspace.apply_edit(doc, SpanEdit(model_spans, tuple(s.accepted() for s in model_spans))):
             return
         done = self.accepted.setdefault(doc.doc_id, set())

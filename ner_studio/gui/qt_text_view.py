@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor, QFont, QKeyEvent, QPainter, QPalette, QPen, QT
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QWidget
 
 from ner_studio.core.document import Document, SpansChanged
-from ner_studio.core.spans import Source, Span
+from ner_studio.core.spans import Span
 from ner_studio.gui import editing
 from ner_studio.gui.qt_highlighter import SpanHighlighter, SpanStyle
 from ner_studio.gui.text_offsets import OffsetMap, display_text
@@ -299,7 +299,7 @@ class EntityTextView(QPlainTextEdit):
                 pen = QPen(QColor(SELECTED_OUTLINE), 2)
             elif low:
                 pen = QPen(QColor(self.highlighter.style.marker), 1.4, Qt.PenStyle.DotLine)
-            elif span.source == Source.MODEL:
+            elif not span.confirmed:
                 pen = QPen(self.highlighter.style.colour(span.label).darker(170), 1.2, Qt.PenStyle.DashLine)
             else:
                 continue

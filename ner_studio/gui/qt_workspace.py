@@ -18,7 +18,6 @@ from ner_studio.core.errors import NerStudioError, ProjectError
 from ner_studio.core.formats import parse_documents, write_documents
 from ner_studio.core.labels import LabelSet
 from ner_studio.core.project import DocumentSummary, Project
-from ner_studio.core.spans import Source
 from ner_studio.gui.editing import SpanEdit, accept_all
 from ner_studio.gui.importing import import_job
 from ner_studio.gui.prediction import ModelHandle, prediction_job
@@ -103,7 +102,7 @@ class Workspace(QObject):
         self._listeners.append((doc, on_spans, on_status))
 
     def _refresh_summary(self, doc: Document) -> None:
-        model = sum(1 for s in doc.spans if s.source == Source.MODEL)
+        model = sum(1 for s in doc.spans if not s.confirmed)
         self._summaries[doc.doc_id] = self._summaries[doc.doc_id]._replace(
             status=doc.status, entity_count=len(doc.spans), model_count=model)
         self.document_updated.emit(doc.doc_id)
@@ -112,7 +111,7 @@ class Workspace(QObject):
         """Adjust the counts by what one edit removed and added: recounting 30,000 spans on
         every key press would cost more than the edit itself."""
         def model(spans) -> int:
-            return sum(1 for s in spans if s.source == Source.MODEL)
+            return sum(1 for s in spans if not s.confirmed)
 
         summary = self._summaries[doc.doc_id]
         self._summaries[doc.doc_id] = summary._replace(

@@ -28,11 +28,15 @@ from ner_studio.model.decoding import (
     softmax_predictions,
 )
 from ner_studio.model.interface import DocumentPrediction
+from ner_studio.model.windows import MAX_WINDOW, join_windows, split_windows
 from ner_studio.model.word_table import TableBatch, WordTable
 
 # Documents are tagged in groups this many sentences large: big enough for good length
 # buckets, small enough that a cancel request returns whole documents soon.
 _GROUP_SENTENCES = 4096
+# A batch holds at most this many tokens (padding included) whatever --batch-size says: with
+# sentences cut into windows of MAX_WINDOW tokens, the default 256 sentences never reach it.
+_MAX_BATCH_TOKENS = 64 * MAX_WINDOW
 # A long session can see endless distinct strings (numbers, typos); start afresh past this.
 _MAX_TABLE_WORDS = 500_000
 
@@ -92,13 +96,15 @@ class Tagger:
                           documents: list[int] | None = None) -> list[SentencePrediction]:
         """Predictions for non-empty token lists, in input order. ``documents`` numbers each
         sentence's document, for models that pool over a word's mentions in the document
-        (without it every sentence stands alone)."""
+        (without it every sentence stands alone). Sentences longer than ``MAX_WINDOW`` tokens
+        are tagged in overlapping windows (``windows``), so memory stays bounded."""
+        sentences, documents, windows = split_windows(sentences, documents)
         results: list[SentencePrediction | None] = [None] * len(sentences)
         if len(self._table) > _MAX_TABLE_WORDS:
             self.clear_cache()
         with torch.inference_mode():
             encoded = self._table.sentences(sentences)
-            buckets = length_buckets(encoded.lengths.tolist(), batch_size)
+            buckets = length_buckets(encoded.lengths.tolist(), batch_size, max_tokens=_MAX_BATCH_TOKENS)
             batches = (self._table.batch(encoded, indices) for indices in buckets)
             if self.pools_documents:
                 if documents is None:
@@ -109,7 +115,7 @@ class Tagger:
             for indices, predictions in zip(buckets, decoded):
                 for i, prediction in zip(indices, predictions):
                     results[i] = prediction
-        return results
+        return results if windows is None else join_windows(results, windows)
 
     def _map(self, work: Callable, items: Iterable) -> Iterator:
         if self._pool is not None:

@@ -46,9 +46,16 @@ def test_evaluate_prints_a_table_and_writes_json(trained, capsys):
     folder, model, dev = trained
     out = folder / "scores.json"
     assert main(["evaluate", str(model), str(dev), "--json", str(out)]) == 0
-    printed = capsys.readouterr().out
+    captured = capsys.readouterr()
+    printed = captured.out
     assert "overall" in printed and "PER" in printed and "token accuracy" in printed
+    sentences = len(TINY_CORPUS)
+    assert f"dev.conll: 1 document, {sentences} sentences" in printed
+    # Every dev sentence also occurs in train.conll (TINY_CORPUS * 3): the score says so.
+    assert f"Warning: {sentences} of the {sentences} scored sentences (100%) are in this model's training data" \
+        in captured.err
     scores = json.loads(out.read_text())
+    assert scores["scored_on"].startswith(str(dev)) and "training data" in scores["overlap_warning"]
     assert 0.0 <= scores["overall"]["f1"] <= 1.0
     assert set(scores["per_label"]) <= {"LOC", "MISC", "ORG", "PER"}
     assert scores["overall"]["f1"] > 0.5  # the dev file is part of what it learned

@@ -46,11 +46,13 @@ def test_selection_on_whitespace_only_labels_nothing():
     assert editing.snapped_selection(doc, 5, 5) is None
 
 
-def test_relabel_and_accept_make_the_span_human():
+def test_relabel_makes_the_span_human_and_accept_keeps_the_confidence():
     model = Span(21, 32, "ORG", Source.MODEL, 0.7)
     assert editing.relabel(model, "LOC").added == (Span(21, 32, "LOC"),)
-    assert editing.accept(model).added == (Span(21, 32, "ORG"),)
+    assert editing.accept(model).added == (Span(21, 32, "ORG", Source.ACCEPTED, 0.7),)
     assert editing.accept(Span(21, 32, "ORG")) is None
+    assert editing.accept(Span(21, 32, "ORG", Source.ACCEPTED, 0.7)) is None
+    assert editing.accept(Span(21, 32, "ORG", Source.PATTERN)).added == (Span(21, 32, "ORG", Source.ACCEPTED),)
 
 
 def test_accept_all_only_touches_model_spans():

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDialog
 from ner_studio.core.formats import read_documents
 from ner_studio.core.spans import Source, Span
 from ner_studio.gui import qt_dialogs, qt_file_commands
+from ner_studio.gui.qt_edit_commands import ASK_UNSURE_SETTING
 
 CONLL = """-DOCSTART- O
 
@@ -63,6 +64,7 @@ def test_open_conll_label_save_and_reopen(start_window, qtbot, idle, tmp_path, m
 
 def test_export_jsonl_of_reviewed_documents(start_window, qtbot, tmp_path, monkeypatch):
     window = start_window()
+    window.settings.set(ASK_UNSURE_SETTING, False)  # accept unsure entities without asking
     qtbot.keyClick(window.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # reviewed
     target = tmp_path / "reviewed.jsonl"
 

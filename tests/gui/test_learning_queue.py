@@ -86,7 +86,7 @@ def test_space_accepts_the_sentence_and_the_next_one_comes_up(queue_window, qtbo
     qtbot.keyClick(window.view, Qt.Key.Key_Space)
     accepted = first.spans_between(start, end)
     assert [(s.start, s.end, s.label) for s in accepted] == [(s.start, s.end, s.label) for s in predicted]
-    assert all(s.source == Source.HUMAN for s in accepted)
+    assert all(s.source == Source.ACCEPTED and s.confidence is not None for s in accepted)
     assert window.workspace.project.get_setting(ACCEPTED_SETTING) == {str(first.doc_id): [0]}
     review = window.learning.review
     assert (first.doc_id, 0) not in [i.key for i in review.queue.items]
@@ -158,6 +158,8 @@ def test_evaluation_scores_the_model_on_reviewed_documents_and_on_a_conll_file(s
         window.workspace.mark_reviewed(doc)
     window.learning.evaluate()
     dialog = window.learning.evaluation
+    assert dialog.on_check.isChecked()  # the honest choice is the default
+    dialog.on_reviewed.setChecked(True)
     run_evaluation(qtbot, dialog)
     expected = evaluate_tagger(Tagger.load(window.model.path), docs[:5])
     last = dialog.table.rowCount() - 1
@@ -171,10 +173,30 @@ def test_evaluation_scores_the_model_on_reviewed_documents_and_on_a_conll_file(s
     dialog.on_file.setChecked(True)
     run_evaluation(qtbot, dialog)
     assert "gold.conll: 8 documents, 8 sentences" in dialog.status.text()
+    # The tiny model was trained on these very sentences: the score says so.
+    assert "Warning: 8 of the 8 scored sentences (100%) are in this model's training data" in dialog.status.text()
 
     broken = tmp_path / "broken.conll"
     broken.write_text("Lisbon B-LOC\nis\n", encoding="utf-8")
     dialog.path.setText(str(broken))
     run_evaluation(qtbot, dialog)
     assert "broken.conll, line 2" in dialog.status.text()
+    dialog.close()
+
+
+def test_evaluation_on_the_check_set_scores_only_sentences_never_trained_on(start_window, qtbot):
+    from ner_studio.core.check_set import check_sentences
+
+    window = start_window()
+    docs = [Document.from_text(f"Person{i} Smith visited Lisbon on day {i} .", name=f"d{i}") for i in range(40)]
+    window.workspace.add_documents(docs)
+    for doc in docs:
+        window.workspace.mark_reviewed(doc)
+    held = sum(len(check_sentences(doc)) for doc in docs)
+    assert held
+    window.learning.evaluate()
+    dialog = window.learning.evaluation
+    run_evaluation(qtbot, dialog)
+    assert f"the check set: {held} documents, {held} sentences, none of them in this model's training data" \
+        in dialog.status.text()
     dialog.close()

@@ -85,7 +85,12 @@ def read_documents(path: str | Path, fmt: str | None = None) -> list:
 def write_documents(docs, path: str | Path, fmt: str | None = None, scheme: str = "iob2") -> None:
     """Write ``docs`` to ``path`` atomically, as ``fmt`` or the format the extension names."""
     path = Path(path)
-    text = format_documents(docs, _check_fmt(fmt) if fmt else format_of(path), scheme)
+    try:
+        text = format_documents(docs, _check_fmt(fmt) if fmt else format_of(path), scheme)
+    except FormatError as error:
+        if error.path is not None:
+            raise
+        raise FormatError(error.reason, path, error.line) from None
     try:
         atomic_write_text(path, text)
     except OSError as error:

@@ -10,7 +10,8 @@ offline. Spans must start and end on token boundaries: a misaligned span is an e
 silently moved.
 
 Written in the spaCy/Prodigy style, with ``tokens``, ``sentences`` (character offsets),
-``status``, and ``source``/``confidence`` on model spans, so our own files reload exactly.
+``status``, and each span's provenance (``source``: human, model, accepted or pattern) with the
+model's ``confidence`` where there is one, so our own files reload exactly.
 Fields we do not know are kept in ``doc.meta`` and written back.
 """
 
@@ -74,6 +75,10 @@ def _span_field(record: dict) -> str | None:
     return "label" if isinstance(record.get("label"), list) else None
 
 
+# Other tools put their model's name in "source" (Prodigy): such spans count as a person's.
+_SOURCES = {str(source): source for source in Source}
+
+
 def _raw_spans(record: dict, style: str | None) -> list[tuple]:
     """``(start, end, label, source, confidence)`` tuples from any supported style."""
     if style is None:
@@ -91,8 +96,8 @@ def _raw_spans(record: dict, style: str | None) -> list[tuple]:
         elif isinstance(item, dict):
             keys = ("start", "end") if style == "spans" else ("start_offset", "end_offset")
             start, end, label = item.get(keys[0]), item.get(keys[1]), item.get("label")
-            source = Source.MODEL if item.get("source") == "model" else Source.HUMAN
-            confidence = item.get("confidence") if source == Source.MODEL else None
+            source = _SOURCES.get(item.get("source"), Source.HUMAN)
+            confidence = None if source == Source.HUMAN else item.get("confidence")
         else:
             raise _RecordError(f'each entry of "{style}" must be an object; got {item!r}')
         if not (_is_int(start) and _is_int(end)):
@@ -238,6 +243,9 @@ def _parse(text: str, path, name: str) -> list[Document]:
                 else ""
             )
             raise FormatError(f"invalid JSON: {error.msg} (column {error.colno}){hint}", path, number) from None
+        except RecursionError:
+            raise FormatError("the JSON is nested too deeply to be a document (thousands of levels of "
+                              "brackets)", path, number) from None
         doc_name = base if len(numbered) == 1 else f"{base} #{k + 1}"
         try:
             docs.append(record_to_document(record, doc_name))
@@ -261,10 +269,9 @@ def document_to_record(doc: Document) -> dict:
     for span in doc.spans:
         i, j = doc.token_range(span.start, span.end)
         item = {"start": span.start, "end": span.end, "label": span.label, "token_start": i, "token_end": j - 1}
-        if span.source == Source.MODEL:
-            item["source"] = "model"
-            if span.confidence is not None:
-                item["confidence"] = round(span.confidence, 6)
+        item["source"] = str(span.source)
+        if span.confidence is not None:
+            item["confidence"] = round(span.confidence, 6)
         spans.append(item)
     sentences = [[doc.tokens[s.start].start, doc.tokens[s.end - 1].end] for s in doc.sentences]
     meta = {"name": doc.name, **doc.meta.get("jsonl_meta", {})} if doc.name else doc.meta.get("jsonl_meta", {})

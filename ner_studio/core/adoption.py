@@ -1,0 +1,41 @@
+"""Adoption by evidence: a new model version becomes the current one only if it does at least
+as well as the current one on the same check sentences (see ``core.check_set``).
+
+Scores on a handful of sentences are mostly noise, so below ``MIN_CHECK_SENTENCES`` there is no
+verdict: the analyst sees both numbers and decides. Every verdict carries a one-line reason the
+Models panel shows beside the version.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ner_studio.core import check_set
+
+
+@dataclass(frozen=True)
+class Verdict:
+    adopt: bool | None  # None: too little evidence, the analyst decides
+    reason: str
+
+    def to_dict(self) -> dict:
+        return {"adopt": self.adopt, "reason": self.reason}
+
+
+def judge(new_f1: float, current_f1: float, check_sentences: int, *,
+          minimum: int | None = None, current_name: str = "the current model") -> Verdict:
+    """Compare two entity F1 scores (0-1) measured on the same ``check_sentences``; at least
+    ``minimum`` of them (default ``check_set.MIN_CHECK_SENTENCES``) give a verdict."""
+    minimum = check_set.MIN_CHECK_SENTENCES if minimum is None else minimum
+    both = f"check F1 {100 * new_f1:.1f} vs {100 * current_f1:.1f} for {current_name}"
+    if check_sentences < minimum:
+        return Verdict(None, f"only {check_sentences} check sentences (fewer than {minimum}): {both}; "
+                             "too few to tell them apart")
+    if new_f1 >= current_f1:
+        return Verdict(True, f"adopted: {both} on {check_sentences} check sentences")
+    return Verdict(False, f"not adopted: {both} on {check_sentences} check sentences")
+
+
+def decided(verdict: Verdict, adopt: bool) -> Verdict:
+    """The analyst's own decision on a verdict without one."""
+    return Verdict(adopt, f"{'adopted' if adopt else 'not adopted'} by you: {verdict.reason}")

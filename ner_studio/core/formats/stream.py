@@ -1,0 +1,134 @@
+"""Large files in pieces: documents read a chunk at a time and written as they come.
+
+Why: every token of a loaded document costs Python objects (about 150 bytes with its word),
+so a 50 MB file read whole takes gigabytes before any tagging starts. The text itself is
+small; a command that only passes documents through (``predict``) reads the file's text
+once, parses about ``CHUNK_CHARS`` of it at a time, and writes each piece's documents before
+parsing the next, so memory holds one piece.
+
+Pieces are cut where the format allows: JSONL between lines, CoNLL before a ``-DOCSTART-``
+line (else between sentences), plain text at a blank line, else a line break, else a space.
+A file no larger than one piece is read exactly as :func:`read_documents` reads it; a larger
+plain text file (or CoNLL document) becomes several documents, named ``NAME (part K)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from ner_studio.core.atomic import AtomicWriter
+from ner_studio.core.errors import FormatError
+from ner_studio.core.formats import _check_fmt, format_of, parse_documents
+from ner_studio.core.formats import conll, jsonl
+from ner_studio.core.formats.text import decode_text
+
+CHUNK_CHARS = 1 << 20
+# Where a piece may end, best first, for each format ("" means: anywhere).
+_CUTS = {
+    "conll": ("\n-DOCSTART-", "\n\n"),
+    "jsonl": ("\n",),
+    "txt": ("\n\n", "\n", ". ", " ", ""),
+}
+
+
+def read_in_chunks(path: str | Path, fmt: str | None = None, *,
+                   chunk_chars: int = CHUNK_CHARS) -> Iterator[list]:
+    """Lists of documents from ``path``, a piece of the file at a time; errors name the
+    file and the line in the whole file."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise FormatError(f"cannot read the file: {error.strerror or error}", path) from None
+    text = decode_text(data, path)
+    del data
+    fmt = _check_fmt(fmt) if fmt else format_of(path, text)
+    if len(text) <= chunk_chars:
+        yield parse_documents(text, fmt, path)
+        return
+    line = 0  # lines before the current piece
+    for part, (start, end) in enumerate(_pieces(text, fmt, chunk_chars), start=1):
+        piece = text[start:end]
+        try:
+            docs = _parse_piece(piece, fmt, path, part)
+        except FormatError as error:
+            raise FormatError(error.reason, path, line + error.line if error.line else None) from None
+        line += piece.count("\n")
+        if docs:
+            yield docs
+
+
+def _parse_piece(piece: str, fmt: str, path: Path, part: int) -> list:
+    name = f"{path.stem} (part {part})"
+    if fmt == "conll":
+        return conll.parse_conll(piece, None, name=name) if piece.strip() else []
+    if fmt == "jsonl":
+        return jsonl.parse_jsonl(piece, None, name=name) if piece.strip() else []
+    return parse_documents(piece, "txt", None, name=name) if piece.strip() else []
+
+
+def _pieces(text: str, fmt: str, chunk_chars: int) -> Iterator[tuple[int, int]]:
+    start = 0
+    while start < len(text):
+        end = _cut(text, start, fmt, chunk_chars)
+        yield start, end
+        start = end
+
+
+def _cut(text: str, start: int, fmt: str, chunk_chars: int) -> int:
+    limit = start + chunk_chars
+    if limit >= len(text):
+        return len(text)
+    floor = start + chunk_chars // 2
+    for mark in _CUTS[fmt]:
+        if not mark:
+            return limit
+        found = text.rfind(mark, floor, limit)
+        if found >= 0:
+            # Cut after a line break, before "-DOCSTART-"; after ". " and " ".
+            return found + 1 if mark.startswith("\n") else found + len(mark)
+    # A JSONL line or a CoNLL sentence longer than a piece: cut at its end, never inside.
+    found = text.find(_CUTS[fmt][-1], limit)
+    return len(text) if found < 0 else found + 1
+
+
+class DocumentWriter:
+    """``with DocumentWriter(path, fmt) as out: out.write(docs)`` for each piece; the file is
+    replaced atomically when the block ends without an exception."""
+
+    def __init__(self, path: str | Path, fmt: str | None = None, scheme: str = "iob2"):
+        self.path = Path(path)
+        self.fmt = _check_fmt(fmt) if fmt else format_of(self.path)
+        if self.fmt == "txt":
+            raise FormatError("plain text cannot hold entities; save as .conll or .jsonl", self.path)
+        self.scheme = scheme
+        self._writer = AtomicWriter(self.path)
+        self._handle = None
+        self._written = 0
+
+    def __enter__(self) -> DocumentWriter:
+        try:
+            self._handle = self._writer.__enter__()
+        except OSError as error:
+            raise FormatError(f"cannot write the file: {error.strerror or error}", self.path) from None
+        return self
+
+    def write(self, docs: Iterable) -> None:
+        for doc in docs:
+            try:
+                if self.fmt == "conll":
+                    docstart = self._written > 0 or "conll_docstart" in doc.meta
+                    text = conll.format_document(doc, self.scheme, docstart=docstart)
+                else:
+                    text = jsonl.format_jsonl([doc])
+            except FormatError as error:
+                raise FormatError(error.reason, self.path) from None
+            self._handle.write(text)
+            self._written += 1
+
+    def __exit__(self, kind, error, trace) -> None:
+        try:
+            self._writer.__exit__(kind, error, trace)
+        except OSError as failure:
+            raise FormatError(f"cannot write the file: {failure.strerror or failure}", self.path) from None
