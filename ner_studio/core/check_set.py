@@ -115,7 +115,7 @@ def overlap(record: dict | None, docs: Iterable[Document]) -> Overlap | None:
     return Overlap(len(hashes), sum(h in trained for h in hashes))
 
 
-def check_key(docs: Iterable[Document]) -> str:
+def check_fingerprint(docs: Iterable[Document]) -> str:
     """One hash for a whole check set: scores computed on it stay valid while it is unchanged."""
     hashes = sorted(h for doc in docs for h in document_hashes(doc))
     return hashlib.sha1("".join(hashes).encode("ascii")).hexdigest()[:_HASH_CHARS]

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from ner_studio.core.errors import SpanError
 from ner_studio.core.events import Signal
 from ner_studio.core.spans import Source, Span
-from ner_studio.core.tokenizer import tokenize
+from ner_studio.core.tokenizer import split_sentences, word_tokens
 # Tokens and sentences live apart so the tokenizer need not import this module; they are
 # part of a document's interface, so they are imported from here too.
 from ner_studio.core.tokens import Sentence, Token, TokenList  # noqa: F401 - re-exported
@@ -76,10 +76,11 @@ class Document:
         self._set_stored(self._checked(spans))
 
     @classmethod
-    def from_text(cls, text: str, *, name: str = "") -> Document:
-        """Tokenize and sentence-split ``text`` with the offline tokenizer."""
-        tokens, sentences = tokenize(text)
-        return cls(text, tokens, sentences, name=name)
+    def from_text(cls, text: str, *, name: str = "", split=None) -> Document:
+        """Tokenize and sentence-split ``text`` with the offline tokenizer; ``split(text,
+        tokens)`` replaces its sentence rules (``core/sentences.py`` has Punkt's)."""
+        tokens = word_tokens(text)
+        return cls(text, tokens, (split or split_sentences)(text, tokens), name=name)
 
     # --- reading -------------------------------------------------------------------------
     @property

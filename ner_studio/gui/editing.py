@@ -91,10 +91,7 @@ def resize(doc: Document, span: Span, start: int, end: int) -> SpanEdit | None:
         return None
     if any(other != span for other in doc.spans_between(*edges)):
         return None
-    # A changed extent is the analyst's entity, as a relabelled one is: the model's
-    # confidence was for other tokens.
-    resized = replace(span, start=edges[0], end=edges[1], source=Source.HUMAN, confidence=None)
-    return SpanEdit((span,), (resized,))
+    return SpanEdit((span,), (Span(edges[0], edges[1], span.label, Source.HUMAN),))
 
 
 def step_edge(doc: Document, span: Span, edge: str, step: int) -> SpanEdit | None:

@@ -67,7 +67,8 @@ class TrainingOutcome:
     train_sentences: int
 
 
-def run_training(request: TrainingRequest, report: Callable[[TrainingProgress], None], should_stop: Callable[[], bool]):
+def run_training(request: TrainingRequest, report: Callable[[TrainingProgress], None],
+                 should_stop: Callable[[], bool]):
     """Fine-tune the parent model on the reviewed sentences outside the check set, save a new
     version, and score it and its parent on the check set; None when cancelled (nothing is
     saved then). Raises TrainingError, CheckpointError or FormatError with a clear message."""

@@ -195,7 +195,7 @@ class FileCommands:
         """Add files (folders: every supported file inside) to the project, in a worker."""
         files = expand_paths(paths)
         if paths and not files:
-            show_error(self, "Nothing to open", FormatError("no .txt, CoNLL or JSONL files here", paths[0]))
+            show_error(self, "Nothing to open", FormatError("no .txt, CoNLL, JSONL, Word, HTML, Markdown or PDF files here", paths[0]))
             return
         if not files:
             return

@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 
 from ner_studio.core.adoption import Verdict, decided
-from ner_studio.core.check_set import CHECK_SHARE, check_key, split_check
+from ner_studio.core.check_set import CHECK_SHARE, check_fingerprint, split_check
 from ner_studio.core.document import Document, Status
 from ner_studio.core.errors import NerStudioError, TrainingError
 from ner_studio.core.label_examples import LabelExamples, label_examples, shortfalls
@@ -354,7 +354,7 @@ class LearningController(QObject):
             return
         project = self.window.workspace.project
         check_docs = split_check(self.labelled_documents()[0])[1]
-        key = check_key(check_docs)
+        key = check_fingerprint(check_docs)
         stored = project.get_setting(CHECK_SCORES_SETTING, None) or {}
         if stored.get("key") != key:
             stored = {"key": key, "sentences": sum(len(d.sentences) for d in check_docs), "scores": {}}

@@ -15,9 +15,8 @@ from PySide6.QtGui import QUndoGroup
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QProgressBar, QTabWidget, QToolBar, QWidget
 
 from ner_studio.core.document import Document, Status
-from ner_studio.core.errors import NerStudioError
+from ner_studio.core.errors import CorruptProjectError, NerStudioError
 from ner_studio.core.logs import log_failure
-from ner_studio.core.errors import CorruptProjectError
 from ner_studio.core.project import Project
 from ner_studio.core.settings import Settings
 from ner_studio.gui.prediction import ModelHandle

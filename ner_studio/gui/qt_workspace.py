@@ -19,7 +19,7 @@ from ner_studio.core.formats import parse_documents, write_documents
 from ner_studio.core.labels import LabelSet
 from ner_studio.core.project import DocumentSummary, Project
 from ner_studio.gui.editing import SpanEdit, accept_all
-from ner_studio.gui.importing import import_job
+from ner_studio.gui.importing import SENTENCE_PARAMS_SETTING, Imported, import_job
 from ner_studio.gui.prediction import ModelHandle, prediction_job
 from ner_studio.gui.qt_undo import StatusCommand, apply_edit
 from ner_studio.gui.qt_worker import Worker
@@ -197,7 +197,7 @@ class Workspace(QObject):
         if not paths:
             self.import_finished.emit()
             return already
-        worker = Worker(import_job(paths), "import")
+        worker = Worker(import_job(paths, self.project.get_setting(SENTENCE_PARAMS_SETTING)), "import")
         worker.yielded.connect(self._on_imported)
         worker.failed.connect(self._on_import_failed)
         worker.finished.connect(self._on_import_finished)
@@ -209,12 +209,15 @@ class Workspace(QObject):
         return self._importer is not None
 
     @Slot(object)
-    def _on_imported(self, result) -> None:
-        path, docs, error = result
-        if error is not None:
-            self.problem.emit(f"Cannot open {Path(path).name}", error)
+    def _on_imported(self, result: Imported) -> None:
+        if result.error is not None:
+            self.problem.emit(f"Cannot open {Path(result.path).name}", result.error)
             return
-        self.add_documents(docs, source_path=path)
+        if self.add_documents(result.docs, source_path=result.path) and result.sentence_params:
+            try:
+                self.project.set_setting(SENTENCE_PARAMS_SETTING, result.sentence_params)
+            except ProjectError as error:
+                self.problem.emit("What the documents taught the sentence splitter was not saved", error)
 
     @Slot(object)
     def _on_import_failed(self, error) -> None:

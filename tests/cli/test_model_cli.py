@@ -85,6 +85,22 @@ def test_predict_plain_text(trained):
     assert doc.text.startswith("John Smith")
 
 
+@pytest.mark.parametrize("name", ["sample.docx", "sample.pdf", "sample.html", "sample.md"])
+def test_predict_rich_formats_keeps_the_source(trained, name):
+    from ner_studio.core.formats.samples import sample_files
+
+    folder, model, _ = trained
+    source = folder / name
+    source.write_bytes(sample_files()[name])
+    out = folder / f"{name}.jsonl"
+    assert main(["predict", str(model), str(source), "-o", str(out)]) == 0
+    record = json.loads(out.read_text(encoding="utf-8"))
+    assert record["meta"]["source"]["file"] == name and record["meta"]["source"]["paragraphs"]
+    assert "Angela Merkel met Emmanuel Macron in Paris on Monday." in record["text"]
+    for span in record["spans"]:  # offsets on the extracted text, at token boundaries
+        assert record["text"][span["start"]:span["end"]].strip() == record["text"][span["start"]:span["end"]] != ""
+
+
 def test_a_bad_model_file_is_a_clear_error(tmp_path, capsys):
     bad = tmp_path / "bad.pt"
     bad.write_bytes(b"not a model")

@@ -15,7 +15,7 @@ from ner_studio.core.document import Document
 from ner_studio.core.spans import Span
 from ner_studio.resources import bundled_model_path
 
-STEPS = ("window", "folders", "model", "tagging", "conll", "network")
+STEPS = ("window", "folders", "model", "tagging", "conll", "formats", "network")
 
 
 @pytest.mark.skipif(bundled_model_path() is None, reason="the bundled model is not trained yet")
@@ -99,3 +99,8 @@ def test_network_use_is_refused_and_recorded(monkeypatch):
 def test_install_folder_from_source_is_the_checkout():
     assert (selftest.install_folder() / "ner_studio" / "selftest.py").is_file()
     assert Path(selftest.__file__).resolve().is_relative_to(selftest.install_folder())
+
+
+def test_rich_formats_step_opens_each_new_format(tmp_path):
+    line = selftest.check_rich_formats(tmp_path)
+    assert all(suffix in line for suffix in (".docx", ".html", ".md", ".pdf")) and "sentences whole" in line

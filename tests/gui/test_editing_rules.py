@@ -111,7 +111,8 @@ def test_supported_files_skip_hidden_and_unknown(tmp_path):
     (tmp_path / "b.conll").write_text("x O\n")
     (tmp_path / "a.txt").write_text("text")
     (tmp_path / "c.pdf").write_bytes(b"%PDF")
-    assert [p.name for p in supported_files(tmp_path)] == ["a.txt", "b.conll"]
+    (tmp_path / "d.xlsx").write_bytes(b"PK")
+    assert [p.name for p in supported_files(tmp_path)] == ["a.txt", "b.conll", "c.pdf"]
 
 
 # --- entity edges: punctuation, growing and shrinking (issue 13) -----------------------------
@@ -170,3 +171,11 @@ def test_an_edge_moved_onto_punctuation_keeps_it():
     doc.set_spans([Span(0, 6, "ORG")])
     assert editing.step_edge(doc, doc.spans[0], "end", 1).added == (Span(0, 7, "ORG"),)
     assert editing.resize(doc, doc.spans[0], 0, 14).added == (Span(0, 14, "ORG"),)  # dragged to "Boeing"
+
+
+def test_damaged_stored_sentence_parameters_start_over():
+    from ner_studio.gui.importing import project_splitter
+
+    assert project_splitter({"format": 99}).to_json()["abbreviations"] == []
+    assert "cl" in project_splitter({"format": 1, "abbreviations": ["cl"], "collocations": [],
+                                     "sentence_starters": [], "ortho_context": {}}).abbreviations

@@ -40,7 +40,7 @@ def test_accepting_keeps_the_edited_entity_highlighted_in_the_table(start_window
     window.view.jump_to(span)
     qtbot.keyClick(window.view, Qt.Key.Key_Return)
     accepted = window.doc.span_at(span.start)
-    assert accepted.confirmed and accepted != span
+    assert accepted.source == Source.ACCEPTED
     row = window.entities.table_model.row_of(accepted)
     assert selected_rows(window) == [row] and window.entities.currentIndex().row() == row
 

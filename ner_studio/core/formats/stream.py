@@ -19,8 +19,9 @@ from pathlib import Path
 
 from ner_studio.core.atomic import AtomicWriter
 from ner_studio.core.errors import FormatError
-from ner_studio.core.formats import _check_fmt, format_of, parse_documents
-from ner_studio.core.formats import conll, jsonl
+from ner_studio.core.formats import (
+    BYTE_READERS, _check_fmt, conll, detect_format, format_of, jsonl, parse_documents, read_documents,
+)
 from ner_studio.core.formats.text import decode_text
 
 CHUNK_CHARS = 1 << 20
@@ -32,26 +33,30 @@ _CUTS = {
 }
 
 
-def read_in_chunks(path: str | Path, fmt: str | None = None, *,
+def read_in_chunks(path: str | Path, fmt: str | None = None, *, splitter=None,
                    chunk_chars: int = CHUNK_CHARS) -> Iterator[list]:
     """Lists of documents from ``path``, a piece of the file at a time; errors name the
-    file and the line in the whole file."""
+    file and the line in the whole file. ``splitter`` as for :func:`read_documents`. Word,
+    PDF and HTML files are read whole (their text is a small part of the file)."""
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as error:
         raise FormatError(f"cannot read the file: {error.strerror or error}", path) from None
+    fmt = _check_fmt(fmt) if fmt else detect_format(path, data)
+    if fmt in BYTE_READERS:
+        yield read_documents(path, fmt, splitter=splitter)
+        return
     text = decode_text(data, path)
     del data
-    fmt = _check_fmt(fmt) if fmt else format_of(path, text)
     if len(text) <= chunk_chars:
-        yield parse_documents(text, fmt, path)
+        yield parse_documents(text, fmt, path, splitter=splitter)
         return
     line = 0  # lines before the current piece
     for part, (start, end) in enumerate(_pieces(text, fmt, chunk_chars), start=1):
         piece = text[start:end]
         try:
-            docs = _parse_piece(piece, fmt, path, part)
+            docs = _parse_piece(piece, fmt, path, part, splitter)
         except FormatError as error:
             raise FormatError(error.reason, path, line + error.line if error.line else None) from None
         line += piece.count("\n")
@@ -59,13 +64,10 @@ def read_in_chunks(path: str | Path, fmt: str | None = None, *,
             yield docs
 
 
-def _parse_piece(piece: str, fmt: str, path: Path, part: int) -> list:
-    name = f"{path.stem} (part {part})"
-    if fmt == "conll":
-        return conll.parse_conll(piece, None, name=name) if piece.strip() else []
-    if fmt == "jsonl":
-        return jsonl.parse_jsonl(piece, None, name=name) if piece.strip() else []
-    return parse_documents(piece, "txt", None, name=name) if piece.strip() else []
+def _parse_piece(piece: str, fmt: str, path: Path, part: int, splitter) -> list:
+    if not piece.strip():
+        return []
+    return parse_documents(piece, fmt, None, name=f"{path.stem} (part {part})", splitter=splitter)
 
 
 def _pieces(text: str, fmt: str, chunk_chars: int) -> Iterator[tuple[int, int]]:
