@@ -13,7 +13,7 @@ from ner_studio.core.errors import NerStudioError
 from ner_studio.core.logs import setup_logging
 
 # Each name is a module in ner_studio.commands with register(subparsers) and run(args) -> int.
-COMMANDS = ("convert", "train", "evaluate", "predict", "data", "project")
+COMMANDS = ("convert", "train", "finetune", "evaluate", "predict", "data", "project")
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from ner_studio.core.outputs import check_output_folder
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "data",
-        help="fetch public corpora (CoNLL-2003) into a local cache",
+        help="fetch public corpora (CoNLL-2003, WNUT-16) into a local cache",
         description="Fetch a public corpus into the per-user cache (or --cache DIR) and verify it.",
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)

@@ -72,7 +72,7 @@ def run_training(request: TrainingRequest, report: Callable[[TrainingProgress], 
     """Fine-tune the parent model on the reviewed sentences outside the check set, save a new
     version, and score it and its parent on the check set; None when cancelled (nothing is
     saved then). Raises TrainingError, CheckpointError or FormatError with a clear message."""
-    from ner_studio.core.check_set import split_check, training_record
+    from ner_studio.core.check_set import split_check
     from ner_studio.core.formats import read_documents
     from ner_studio.model.checkpoint import load_checkpoint
     from ner_studio.model.finetune import finetune
@@ -88,7 +88,6 @@ def run_training(request: TrainingRequest, report: Callable[[TrainingProgress], 
                       callback=throttled(report), should_stop=should_stop)
     if result.cancelled:
         return None
-    result.loaded.metadata["trained_on"] = training_record([*train, *base])
     lineage = Parent(str(request.parent_path), request.parent_version_id)
     names = list(request.document_names) + ([str(request.base_path)] if request.base_path else [])
     saved = save_version(result, lineage, names, request.models_folder)

@@ -36,6 +36,9 @@ class TrainingConfig:
     threads: int | None = None
     monitor: str = "dev_loss"
     eval_batch_size: int = 128
+    # Probability of showing a training sentence's variant (``train_model``'s ``variants``, e.g.
+    # the sentence lower-cased) instead of the sentence, drawn anew every time it comes up.
+    variant_rate: float = 0.0
     # Decay of an exponential moving average of the weights, updated after every batch (0 = off).
     # Dev scores and the kept weights are the average's: it smooths out the last batches' noise
     # at no cost when tagging.
@@ -58,21 +61,30 @@ class TrainingProgress:
 
 @dataclass
 class FinetuneOptions:
-    epochs: int = 10
-    patience: int = 3
+    """The fine-tuning recipe; the defaults are the one ``benchmarks/adaptation.py`` chose
+    (see benchmarks/RESULTS.md, "Adapting to a new domain")."""
+
+    epochs: int = 30  # a ceiling: early stopping (``patience``) ends a run
+    patience: int = 4
     batch_size: int = 16
     learning_rate: float = 1e-3
     singleton_unk: float = 0.5
-    dev_fraction: float = 0.2  # of the reviewed sentences, held out for early stopping
+    dev_fraction: float = 0.2  # of the reviewed sentences, held out for early stopping without dev_docs
     min_sentences: int = MIN_REVIEWED_SENTENCES
-    base_limit: int | None = 2000  # base-file sentences mixed in (sampled), None = all
+    base_limit: int | None = 2000  # at most this many base sentences mixed in, None = no cap
+    # Base sentences mixed in per reviewed training sentence (whole documents, sampled), to limit
+    # forgetting; None = up to ``base_limit`` whatever the reviewed count.
+    base_ratio: float | None = 1.0
+    domain_weight: int = 1  # each reviewed sentence is seen this many times per epoch
+    lowercase: float = 0.0  # chance a training sentence is shown lower-cased (casing-robustness)
+    monitor: str = "dev_loss"  # or "dev_f1": which dev score picks the epoch kept
     seed: int = 13
     threads: int | None = None
 
     def training_config(self) -> TrainingConfig:
         return TrainingConfig(epochs=self.epochs, batch_size=self.batch_size, learning_rate=self.learning_rate,
                               patience=self.patience, seed=self.seed, singleton_unk=self.singleton_unk,
-                              threads=self.threads)
+                              threads=self.threads, monitor=self.monitor, variant_rate=self.lowercase)
 
 
 # --- prediction ----------------------------------------------------------------------------

@@ -119,8 +119,10 @@ def train_model(
     *,
     callback: Callable[[TrainingProgress], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    variants: list[EncodedSentence] | None = None,
 ) -> TrainingResult:
-    """Train ``model`` in place and leave it holding the best epoch's weights."""
+    """Train ``model`` in place and leave it holding the best epoch's weights. ``variants``
+    (aligned with ``train_set``) are shown instead with ``config.variant_rate``."""
     if config.monitor not in MONITORS:
         raise ValueError(f"monitor must be one of {MONITORS}, not {config.monitor!r}")
     if config.threads:
@@ -131,6 +133,7 @@ def train_model(
     singletons = {w for w, n in counts.items() if n == 1}
     optimizer = torch.optim.Adam(model.parameters(), lr=config.learning_rate)
     documents = len({s.document for s in train_set})
+    use_variants = variants is not None and config.variant_rate > 0
 
     def epoch_batches() -> list[list[int]]:
         if model.config.document_pooling:  # whole documents, so each word's mentions meet
@@ -158,7 +161,8 @@ def train_model(
             if should_stop is not None and should_stop():
                 cancelled = True
                 break
-            chosen = [train_set[i] for i in indices]
+            chosen = [variants[i] if use_variants and rng.random() < config.variant_rate else train_set[i]
+                      for i in indices]
             batch = collate([with_unknown_words(s, singletons, config, rng) for s in chosen])
             epoch_loss += _step(model, optimizer, batch, config.clip)
             if average is not None:

@@ -86,6 +86,7 @@ def test_check_sentences_are_never_trained_on_and_the_checkpoint_says_what_it_tr
     record = load_checkpoint(version.path).metadata["trained_on"]
     everything = [h for doc in [*reviewed, *more] for h in check_set.document_hashes(doc)]
     held = {h for h in everything if check_set.in_check_set(h)}
+    # Every reviewed sentence outside the check set (a part of them held out to stop early).
     assert held and set(record["sentence_hashes"]) == set(everything) - held
     assert version.metrics["check"]["sentences"] == len(held)
 
