@@ -1,8 +1,8 @@
 """Adoption by evidence: a new model version becomes the current one only if it does at least
 as well as the current one on the same check sentences (see ``core.check_set``).
 
-Scores on a handful of sentences are mostly noise, so below ``MIN_CHECK_SENTENCES`` there is no
-verdict: the analyst sees both numbers and decides. Every verdict carries a one-line reason the
+Scores on a handful of entities are mostly noise, so below ``MIN_CHECK_ENTITIES`` gold entities
+in the check set there is no verdict: the analyst sees both numbers and decides. Every verdict carries a one-line reason the
 Models panel shows beside the version.
 """
 
@@ -22,18 +22,19 @@ class Verdict:
         return {"adopt": self.adopt, "reason": self.reason}
 
 
-def judge(new_f1: float, current_f1: float, check_sentences: int, *,
+def judge(new_f1: float, current_f1: float, check_sentences: int, check_entities: int, *,
           minimum: int | None = None, current_name: str = "the current model") -> Verdict:
-    """Compare two entity F1 scores (0-1) measured on the same ``check_sentences``; at least
-    ``minimum`` of them (default ``check_set.MIN_CHECK_SENTENCES``) give a verdict."""
-    minimum = check_set.MIN_CHECK_SENTENCES if minimum is None else minimum
+    """Compare two entity F1 scores (0-1) measured on the same check sentences, which hold
+    ``check_entities`` gold entities; at least ``minimum`` of them (default
+    ``check_set.MIN_CHECK_ENTITIES``) give a verdict."""
+    minimum = check_set.MIN_CHECK_ENTITIES if minimum is None else minimum
     both = f"check F1 {100 * new_f1:.1f} vs {100 * current_f1:.1f} for {current_name}"
-    if check_sentences < minimum:
-        return Verdict(None, f"only {check_sentences} check sentences (fewer than {minimum}): {both}; "
-                             "too few to tell them apart")
+    where = f"{check_sentences} check sentences ({check_entities} entities)"
+    if check_entities < minimum:
+        return Verdict(None, f"{both} on only {where}, fewer than {minimum} entities: too few to tell them apart")
     if new_f1 >= current_f1:
-        return Verdict(True, f"adopted: {both} on {check_sentences} check sentences")
-    return Verdict(False, f"not adopted: {both} on {check_sentences} check sentences")
+        return Verdict(True, f"adopted: {both} on {where}")
+    return Verdict(False, f"not adopted: {both} on {where}")
 
 
 def decided(verdict: Verdict, adopt: bool) -> Verdict:

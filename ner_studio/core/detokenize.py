@@ -1,11 +1,11 @@
 """Running text back from tokenized sentences (CoNLL), with the offsets where sentences start.
 
 Sentence splitters are trained and scored on text as people write it, not on one token per
-line: punctuation and clitics go back against their word ("U.S. 's" -> "U.S.'s"), straight
-double quotes alternate between opening and closing within a sentence, brackets hug what
-they enclose. Sentences with final punctuation run on in one paragraph; a sentence without
-it (a headline, a byline, a dateline, a table row: CoNLL-2003 is full of them) stands in its
-own paragraph, as it does on the page.
+line: punctuation and clitics go back against their word ("U.S. 's" -> "U.S.'s"), brackets hug
+what they enclose, straight double quotes alternate between opening and closing (through the
+whole document: a quotation often runs over several sentences). Sentences with final
+punctuation run on in one paragraph; a sentence without it (a headline, a byline, a dateline,
+a table row: CoNLL-2003 is full of them) stands in its own paragraph, as it does on the page.
 """
 
 from __future__ import annotations
@@ -19,9 +19,14 @@ FINAL = frozenset(".!?")
 
 def detokenize(words: Sequence[str]) -> str:
     """One sentence's words as running text."""
+    return _detokenize(words, False)[0]
+
+
+def _detokenize(words: Sequence[str], open_quote: bool) -> tuple[str, bool]:
+    """``(text, whether a double quote is left open)``; ``open_quote`` carries a quote opened
+    in an earlier sentence (newswire quotes often run over several)."""
     pieces: list[str] = []
     glue_next = True  # no space before the first word
-    open_quote = False
     for word in words:
         if word == '"':
             closing = open_quote
@@ -36,7 +41,7 @@ def detokenize(words: Sequence[str]) -> str:
         glued = glue_next or word in NO_SPACE_BEFORE or word.lower() in NO_SPACE_BEFORE
         pieces.append(("" if glued else " ") + word)
         glue_next = word in NO_SPACE_AFTER
-    return "".join(pieces)
+    return "".join(pieces), open_quote
 
 
 def ends_with_final_punctuation(words: Sequence[str]) -> bool:
@@ -55,8 +60,9 @@ def running_text(sentences: Iterable[Sequence[str]], paragraphs: bool = True) ->
     starts: list[int] = []
     length = 0
     previous_final = True
+    open_quote = False
     for words in sentences:
-        sentence = detokenize(words)
+        sentence, open_quote = _detokenize(words, open_quote)
         if not sentence:
             continue
         final = ends_with_final_punctuation(words)

@@ -51,10 +51,14 @@ def default_project_path(name: str) -> Path:
     """A project file in :func:`default_projects_dir` named after ``name``; never an existing
     file (``name-2``, ``name-3``, ... when taken)."""
     stem = re.sub(r"[^\w\- ]+", "_", name).strip(" ._") or "project"
-    folder = default_projects_dir()
-    candidate = folder / f"{stem}{PROJECT_SUFFIX}"
+    return unused_path(default_projects_dir(), stem, PROJECT_SUFFIX)
+
+
+def unused_path(folder: Path, stem: str, suffix: str) -> Path:
+    """``folder/stem+suffix``, or ``stem-2``, ``stem-3``... the first name not taken."""
+    candidate = folder / f"{stem}{suffix}"
     number = 2
     while candidate.exists():
-        candidate = folder / f"{stem}-{number}{PROJECT_SUFFIX}"
+        candidate = folder / f"{stem}-{number}{suffix}"
         number += 1
     return candidate

@@ -34,7 +34,7 @@ from ner_studio.resources import resource_path
 PARAMS_FORMAT = 1
 MIN_ABBREVIATION_COUNT = 2
 # A project learns from at most this much of each document: enough for its abbreviations,
-# and it keeps learning under a second per document (benchmarks/RESULTS.md).
+# and learning stays ~0.2 s per document (benchmarks/RESULTS.md).
 LEARN_CHARS = 100_000
 
 
@@ -251,8 +251,8 @@ class ProjectSplitter:
 
 
 # What a document read from a file is split with unless the caller says otherwise. Punkt with
-# the CoNLL-2003 parameters: boundary F1 99.58 against the rules' 98.43 on CoNLL-2003 test
-# (benchmarks/RESULTS.md), for a one-off NLTK import (0.5-1 s) and ~0.3 s per MB of text.
+# the CoNLL-2003 parameters: boundary F1 99.39 against the rules' 98.93 on CoNLL-2003 test
+# (benchmarks/RESULTS.md), for a one-off NLTK import (0.3-0.4 s) and ~0.1 s per MB of text.
 DEFAULT = "punkt"
 SPLITTERS = ("punkt", "rules")
 

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from ner_studio.core.errors import FormatError
 from ner_studio.core.formats import EXTENSIONS, read_documents
-from ner_studio.core.sentences import ProjectSplitter
+from ner_studio.core.sentences import ProjectSplitter, shipped_splitter
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +43,13 @@ def expand_paths(paths: list[Path]) -> list[Path]:
 
 # The project setting that keeps what its documents taught the sentence splitter.
 SENTENCE_PARAMS_SETTING = "sentences.learned"
+
+
+def warm_up_reading(report: Callable[[int, int], None], should_stop: Callable[[], bool]) -> Iterator:
+    """Import NLTK and load Punkt's parameters (0.3-0.4 s, once per session) while the analyst
+    picks files in the Open dialog, so the import worker does not wait for them."""
+    shipped_splitter()
+    yield from ()
 
 
 def project_splitter(sentence_params: dict | None) -> ProjectSplitter:

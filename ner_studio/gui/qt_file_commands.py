@@ -183,6 +183,7 @@ class FileCommands:
 
     # --- adding documents ----------------------------------------------------------------
     def open_files(self) -> None:
+        self.workspace.warm_up_reading()
         names, _ = QFileDialog.getOpenFileNames(self, "Open documents", "", FILE_FILTER)
         self.open_paths([Path(n) for n in names])
 

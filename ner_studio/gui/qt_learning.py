@@ -2,15 +2,17 @@
 one call: :func:`install_learning` (menu "Model", toolbar buttons, three docks).
 
 Training runs in a :class:`TaskWorker` on snapshots of the labelled documents, so the analyst
-keeps editing; the UI hears only signals. A finished run is a new model file and project
-version that becomes the current model at once: the workspace's model handle is swapped and
-the documents not reviewed are tagged again in the background (``replace_model_spans`` keeps
-every human entity). Cancelling or a failure leaves the current model exactly as it was.
+keeps editing; the UI hears only signals. It learns from the reviewed sentences outside the
+check set (``core.check_set``); a finished run is a new model file and project version, scored
+with its parent on the check set, and it becomes the current model only if it is at least as
+good there (``core.adoption``; too few check sentences: the analyst decides). Then the
+documents not reviewed are tagged again in the background (``replace_model_spans`` keeps every
+confirmed entity). Cancelling or a failure leaves the current model exactly as it was. Model
+versions and their check scores are ``qt_model_versions``'.
 """
 
 from __future__ import annotations
 
-import logging
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,19 +20,19 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 
 from ner_studio.core.adoption import Verdict, decided
-from ner_studio.core.check_set import CHECK_SHARE, check_fingerprint, split_check
+from ner_studio.core.check_set import split_check
 from ner_studio.core.document import Document, Status
 from ner_studio.core.errors import NerStudioError, TrainingError
 from ner_studio.core.label_examples import LabelExamples, label_examples, shortfalls
-from ner_studio.core.logs import log_failure
+from ner_studio.core.review_log import batches
 from ner_studio.core.training_set import MIN_REVIEWED_SENTENCES, check_enough, count_sentences, labelled_documents
 from ner_studio.gui import qt_dialogs
-from ner_studio.gui.learning_jobs import TrainingRequest, check_scores_task, training_task, warm_up_training
-from ner_studio.gui.prediction import ModelHandle, bundled_model_path
+from ner_studio.gui.learning_jobs import TrainingRequest, training_task, warm_up_training
 from ner_studio.gui.qt_actions import Command, with_shortcut
 from ner_studio.gui.qt_dialogs import show_error
 from ner_studio.gui.qt_evaluation import EvaluationDialog
-from ner_studio.gui.qt_models_panel import ModelsPanel, model_rows
+from ner_studio.gui.qt_model_versions import ModelVersions
+from ner_studio.gui.qt_models_panel import ModelsPanel
 from ner_studio.gui.qt_review_controller import ReviewController
 from ner_studio.gui.qt_review_panel import ReviewPanel
 from ner_studio.gui.qt_task_worker import TaskWorker
@@ -38,9 +40,7 @@ from ner_studio.gui.qt_train_dialog import TrainDialog
 from ner_studio.model.interface import FinetuneOptions
 from ner_studio.gui.qt_training_panel import TrainingPanel
 
-log = logging.getLogger(__name__)
 BASE_SETTING = "learning.base_path"
-CHECK_SCORES_SETTING = "learning.check_scores"  # {"key", "sentences", "scores": {model path: scores}}
 EPOCHS_SETTING = "learning.epochs"
 
 COMMANDS = (
@@ -74,8 +74,6 @@ class LearningController(QObject):
         self.evaluation: EvaluationDialog | None = None
         self._run: dict = {}  # what the running training started from
         self._warm_up: TaskWorker | None = None
-        self._scoring: TaskWorker | None = None
-        self._scoring_for: tuple = (None, {})  # the project and stored scores being completed
         self._warmed = False
         self.training_panel = TrainingPanel()
         self.models_panel = ModelsPanel()
@@ -95,7 +93,7 @@ class LearningController(QObject):
         self.review = ReviewController(window, self.review_panel, self.start_training)
         self.actions = self._create_actions()
         self.training_panel.cancel_requested.connect(self.cancel_training)
-        self.models_panel.switch_requested.connect(self.switch_model)
+        self.versions = ModelVersions(window, self.models_panel, lambda: self.labelled_documents()[0])
         window.workspace_changed.connect(self._bind_workspace)
         window.closed.connect(self.shutdown)
         self._bind_workspace()
@@ -132,12 +130,18 @@ class LearningController(QObject):
         """Per-project state; called again (by ``workspace_changed``, synchronously, while
         the new workspace is alive and open) whenever the window opens another project."""
         self.review.bind(self.window.workspace)
+        self.window.workspace.review_logged.connect(self.refresh_effort)
         self.refresh_models()
+        self.refresh_effort()
+
+    def refresh_effort(self) -> None:
+        self.training_panel.effort.show_batches(batches(self.window.workspace.review_log()))
 
     def shutdown(self) -> None:
         """The window closed: stop training (threads must end before the window goes away)
         and let go of the closed project's workspace."""
-        for worker in (self.worker, self._warm_up, self._scoring):
+        self.versions.shutdown()
+        for worker in (self.worker, self._warm_up):
             if worker is not None:
                 worker.cancel()
                 worker.wait()
@@ -298,12 +302,12 @@ class LearningController(QObject):
             self.training_panel.ended(f"New model {saved.path.stem}: {verdict.reason}. Documents not reviewed are "
                                       f"being tagged again; roll back in the Models panel. {few}".strip())
             self.switch_model(saved.path)
-            self.update_check_scores()
+            self.versions.update_check_scores()
             return
         self.training_panel.ended(f"New model {saved.path.stem} kept aside, the current model stays: {verdict.reason}. "
                                   f"It is in the Models panel if you want it anyway. {few}".strip())
         self.refresh_models()
-        self.update_check_scores()
+        self.versions.update_check_scores()
 
     def _store_verdict(self, project, version_id: int, verdict: Verdict) -> None:
         try:
@@ -331,84 +335,16 @@ class LearningController(QObject):
 
     # --- model versions -------------------------------------------------------------------
     def refresh_models(self) -> None:
-        project = self.window.workspace.project
-        check = project.get_setting(CHECK_SCORES_SETTING, None) or {}
-        sentences = check.get("sentences", 0)
-        note = (f"Check F1: entity F1 on {sentences} reviewed sentences no version trained on "
-                f"(a fixed {100 * CHECK_SHARE:.0f}% of what you review)." if sentences else
-                "Check F1 appears once reviewed sentences fall in the check set "
-                f"(a fixed {100 * CHECK_SHARE:.0f}% of what you review, never trained on).")
-        rows = model_rows(project.model_versions(), bundled_model_path(), self.window.model.path, check)
-        self.models_panel.show_models(rows, self.window.model.path, note)
+        self.versions.refresh()
 
     def show_models(self) -> None:
-        self.refresh_models()
-        self.update_check_scores()
+        self.versions.refresh()
+        self.versions.update_check_scores()
         self.docks["models"].show()
         self.docks["models"].raise_()
 
-    def update_check_scores(self) -> None:
-        """Score, in the background, every model not yet scored on the current check set, so
-        the panel compares all versions (the bundled model too) on the same sentences."""
-        if self._scoring is not None:
-            return
-        project = self.window.workspace.project
-        check_docs = split_check(self.labelled_documents()[0])[1]
-        key = check_fingerprint(check_docs)
-        stored = project.get_setting(CHECK_SCORES_SETTING, None) or {}
-        if stored.get("key") != key:
-            stored = {"key": key, "sentences": sum(len(d.sentences) for d in check_docs), "scores": {}}
-        paths = [Path(v.path) for v in project.model_versions()] + [bundled_model_path()]
-        missing = [p for p in paths if p is not None and p.is_file() and str(p) not in stored["scores"]]
-        if not check_docs or not missing:
-            return
-        worker = TaskWorker(check_scores_task(missing, check_docs), "check scores")
-        # Bound methods of this QObject, so the worker thread's signals are queued to the UI.
-        worker.succeeded.connect(self._on_check_scored)
-        worker.failed.connect(self._on_check_scoring_failed)
-        worker.finished.connect(self._on_scoring_finished)
-        self._scoring, self._scoring_for = worker, (project, stored)
-        worker.start()
-
-    def _on_check_scored(self, scores) -> None:
-        project, stored = self._scoring_for
-        if project.closed:
-            return
-        stored["scores"].update({str(path): evaluation.to_dict() for path, evaluation in scores.items()})
-        try:
-            project.set_setting(CHECK_SCORES_SETTING, stored)
-        except NerStudioError as error:
-            self.window.statusBar().showMessage(f"Check scores not saved: {error}", 8000)
-        if project is self.window.workspace.project:
-            self.refresh_models()
-
-    def _on_check_scoring_failed(self, error) -> None:
-        self.window.statusBar().showMessage(f"Check scores could not be computed: {error}", 8000)
-
-    def _on_scoring_finished(self) -> None:
-        self._scoring = None
-
     def switch_model(self, path) -> None:
-        """Make ``path`` the current model and tag the documents not reviewed with it."""
-        path = Path(path)
-        if not path.is_file():
-            show_error(self.window, "The model cannot be used", TrainingError(f"{path}: the model file is missing"))
-            return
-        handle = ModelHandle(path)
-        workspace = self.window.workspace
-        self.window.model = handle
-        workspace.model = handle
-        self.window.model_label.setText(f"Model: {handle.name}")
-        try:
-            self.window.settings.last_model_path = str(path)
-        except Exception as error:  # noqa: BLE001 - settings are a convenience; report, go on
-            log_failure(log, "remembering the model", error)
-            self.window.statusBar().showMessage(f"Settings not saved: {error}", 5000)
-        self.refresh_models()
-        open_docs = [workspace.document(i) for i in workspace.document_ids()
-                     if workspace.summary(i).status != Status.REVIEWED]
-        workspace.predict(open_docs)
-        self.window.statusBar().showMessage(f"Now tagging with {handle.name}", 5000)
+        self.versions.switch_model(path)
 
     # --- review queue ---------------------------------------------------------------------
     def toggle_review(self, checked: bool) -> None:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from ner_studio.core.project import ModelVersion
 
-COLUMNS = ("", "Model", "Check F1", "Verdict", "Created")
+COLUMNS = ("", "Model", "Check F1", "Verdict")
 CHECK_TIP = "Entity F1 on the check set: reviewed sentences that no version trained on"
 
 
@@ -52,17 +52,18 @@ def model_rows(versions: list[ModelVersion], default_path: Path | None, active: 
         parent = names.get(version.parent_id) or Path(metrics.get("parent_path") or "").stem or "—"
         verdict = (metrics.get("verdict") or {}).get("reason", "—")
         missing = "" if path.exists() else " (file missing)"
-        cells = ("●" if active == path else "", f"#{version.version_id} {path.stem}{missing}",
-                 _f1((scored or {}).get("overall")), verdict, version.created.replace("T", " ")[:16])
+        created = version.created.replace("T", " ")[:16]
+        cells = ("●" if active == path else "", f"#{version.version_id} · {created[5:]}{missing}",
+                 _f1((scored or {}).get("overall")), verdict)
         documents = ", ".join(metrics.get("documents", [])[:10])
-        tooltip = (f"{path}\nFine-tuned from {parent} on {metrics.get('train_sentences', '?')} sentences, "
+        tooltip = (f"{path}\nCreated {created}\nFine-tuned from {parent} on {metrics.get('train_sentences', '?')} sentences, "
                    f"{metrics.get('epochs', '?')} epochs\nCheck F1 per label: {_per_label(scored)}\n"
                    f"Verdict: {verdict}\nDocuments: {documents or '—'}")
         rows.append(ModelRow(path, version.version_id, cells, tooltip))
     if default_path is not None:
         scored = scores.get(str(default_path))
-        cells = ("●" if active == default_path else "", "bundled model", _f1((scored or {}).get("overall")),
-                 "shipped with NER Studio (CoNLL-2003 news)", "")
+        cells = ("●" if active == default_path else "", "bundled", _f1((scored or {}).get("overall")),
+                 "shipped with NER Studio (CoNLL-2003 news)")
         tooltip = f"{default_path}\nThe model shipped with NER Studio\nCheck F1 per label: {_per_label(scored)}"
         rows.append(ModelRow(default_path, None, cells, tooltip))
     return rows
@@ -87,7 +88,7 @@ class ModelsPanel(QWidget):
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
-        for column in (0, 1, 2, 4):
+        for column in (0, 1, 2):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda _index: self._switch())

@@ -1,5 +1,6 @@
 """The Training dock: progress (epoch, batch, ETA), a live plot of train loss, dev loss and dev
-F1 per epoch, Cancel, and what happened last (finished, cancelled, or the error)."""
+F1 per epoch, Cancel, what happened last (finished, cancelled, or the error), and below it what
+each review batch cost the analyst (``qt_effort_chart``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from ner_studio.gui.qt_chart import Axis, Series, draw_chart
+from ner_studio.gui.qt_effort_chart import EffortChart
 from ner_studio.model.interface import TrainingProgress
 
 TRAIN_LOSS, DEV_LOSS, DEV_F1 = "train loss", "dev loss", "dev F1"
@@ -72,6 +74,10 @@ class TrainingPanel(QWidget):
         self.status = QLabel("Train fine-tunes the current model on your reviewed documents.")
         self.status.setWordWrap(True)
         self.plot = TrainingPlot()
+        self.effort = EffortChart()
+        effort_title = QLabel("Is the model saving you work? Per review batch (one model version):")
+        effort_title.setWordWrap(True)
+        effort_title.setStyleSheet("color: #4b5563; margin-top: 6px;")
         row = QHBoxLayout()
         row.addWidget(self.progress, 1)
         row.addWidget(self.cancel)
@@ -79,6 +85,8 @@ class TrainingPanel(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.status)
         layout.addWidget(self.plot, 1)
+        layout.addWidget(effort_title)
+        layout.addWidget(self.effort, 1)
         self.epochs_seen: list[int] = []
         self.running = False  # between started() and ended()
 

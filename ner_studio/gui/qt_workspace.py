@@ -18,11 +18,13 @@ from ner_studio.core.errors import NerStudioError, ProjectError
 from ner_studio.core.formats import parse_documents, write_documents
 from ner_studio.core.labels import LabelSet
 from ner_studio.core.project import DocumentSummary, Project
+from ner_studio.core.review_log import REVIEW_LOG_SETTING, ReviewRecord, read_log
 from ner_studio.gui.editing import SpanEdit, accept_all
-from ner_studio.gui.importing import SENTENCE_PARAMS_SETTING, Imported, import_job
+from ner_studio.gui.importing import SENTENCE_PARAMS_SETTING, Imported, import_job, warm_up_reading
 from ner_studio.gui.prediction import ModelHandle, prediction_job
 from ner_studio.gui.qt_undo import StatusCommand, apply_edit
 from ner_studio.gui.qt_worker import Worker
+from ner_studio.gui.review_effort import ReviewEffort
 
 log = logging.getLogger(__name__)
 # The document shown last, so the project reopens where the analyst was.
@@ -38,6 +40,7 @@ class Workspace(QObject):
     prediction_running = Signal(bool)
     document_predicted = Signal(int)
     problem = Signal(str, object)  # dialog title, the error (its str says what and where)
+    review_logged = Signal()  # a review step was added to the project's review log
 
     def __init__(self, project: Project, model: ModelHandle, undo_group: QUndoGroup):
         super().__init__()
@@ -55,7 +58,9 @@ class Workspace(QObject):
         self._predictor: Worker | None = None
         self._tagging_held = False
         self._importer: Worker | None = None
+        self._warmer: Worker | None = None
         self._warned_unsaved = False
+        self.effort = ReviewEffort()
         self._stored_shown = project.get_setting(SHOWN_SETTING)
         self._shown = self._stored_shown
         project.write_failed.connect(self._on_write_failed)
@@ -131,6 +136,7 @@ class Workspace(QObject):
         when the project opens next (stored on closing: switching documents writes nothing)."""
         self.undo_group.setActiveStack(self.undo_stack(doc_id))
         self._shown = doc_id
+        self.effort.shown(doc_id)
 
     def _store_shown(self) -> None:
         if self._shown == self._stored_shown or self._shown is None or self.project.read_only:
@@ -163,8 +169,9 @@ class Workspace(QObject):
         if doc.status != status:
             self.undo_stack(doc.doc_id).push(StatusCommand(doc, status))
 
-    def mark_reviewed(self, doc: Document) -> None:
-        """Accept the remaining model spans and mark the document reviewed, as one undo step."""
+    def mark_reviewed(self, doc: Document, *, log: bool = True) -> None:
+        """Accept the remaining model spans and mark the document reviewed, as one undo step;
+        with ``log``, note in the review log what it took (if the model had tagged it)."""
         stack = self.undo_stack(doc.doc_id)
         stack.beginMacro(f"Mark {doc.name or 'document'} reviewed")
         try:
@@ -172,6 +179,24 @@ class Workspace(QObject):
             self.set_status(doc, Status.REVIEWED)
         finally:
             stack.endMacro()
+        if log:
+            self.log_review(self.effort.reviewed(doc))
+
+    def log_review(self, record: ReviewRecord | None) -> None:
+        """Append a review step to the project's review log (a convenience: never an error)."""
+        if record is None or self.project.read_only:
+            return
+        try:
+            entries = self.project.get_setting(REVIEW_LOG_SETTING, [])
+            entries = entries if isinstance(entries, list) else []
+            self.project.set_setting(REVIEW_LOG_SETTING, [*entries, record.to_dict()])
+        except NerStudioError as error:
+            log.warning("the review log was not saved: %s", error)
+            return
+        self.review_logged.emit()
+
+    def review_log(self) -> list[ReviewRecord]:
+        return read_log(self.project.get_setting(REVIEW_LOG_SETTING, []))
 
     def next_document(self, doc_id: int, *, unreviewed: bool = True) -> int | None:
         """The next document after ``doc_id`` in list order (wrapping), not reviewed yet."""
@@ -204,6 +229,12 @@ class Workspace(QObject):
         self._importer = worker
         worker.start()
         return already
+
+    def warm_up_reading(self) -> None:
+        """Load the sentence splitter in the background (see ``importing.warm_up_reading``)."""
+        if self._warmer is None and self._importer is None:
+            self._warmer = Worker(warm_up_reading, "warm-up")
+            self._warmer.start()
 
     def is_importing(self) -> bool:
         return self._importer is not None
@@ -302,6 +333,7 @@ class Workspace(QObject):
         # Undo commands recorded before the model's spans changed no longer fit the document.
         self.undo_stack(doc.doc_id).clear()
         if tagged.final:
+            self.effort.proposed(doc, self.model.name)
             self.sentence_scores[doc.doc_id] = tagged.sentence_scores
             self.document_predicted.emit(doc.doc_id)
 
@@ -342,11 +374,11 @@ class Workspace(QObject):
     def release(self) -> None:
         """Stop the workers and let go of the documents (they may live on in another
         workspace, e.g. after Save Project As). Safe to call twice."""
-        for worker in (self._predictor, self._importer):
+        for worker in (self._predictor, self._importer, self._warmer):
             if worker is not None:
                 worker.cancel()
                 worker.wait()
-        self._predictor = self._importer = None
+        self._predictor = self._importer = self._warmer = None
         self._queue.clear()
         for doc, on_spans, on_status in self._listeners:
             doc.changed.disconnect(on_spans)

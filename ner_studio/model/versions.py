@@ -137,5 +137,5 @@ def compare_on_check(new_path: Path, current_path: Path, check_docs: list[Docume
     sentences = sum(len(doc.sentences) for doc in check_docs)
     new = check_scores(new_path, check_docs)
     current = check_scores(current_path, check_docs)
-    verdict = judge(new.overall.f1, current.overall.f1, sentences, current_name=current_name)
+    verdict = judge(new.overall.f1, current.overall.f1, sentences, new.overall.support, current_name=current_name)
     return CheckComparison(sentences, new, current, verdict)

@@ -40,6 +40,7 @@ def test_hyphenated_line_ends_are_joined(tmp_path):
 
 def test_page_paragraphs_split_on_blank_lines_and_drop_soft_hyphens():
     assert page_paragraphs("one\u00ad\ntwo\r\n\r\n  next para \n") == ["onetwo", "next para"]
+    assert page_paragraphs("Моск-\nва and Ath-\nens, 1990-\n1995") == ["Москва and Athens, 1990-\n1995"]
     assert page_paragraphs("  \n \n") == []
 
 

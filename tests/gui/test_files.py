@@ -171,3 +171,13 @@ def test_open_word_and_pdf_files_keeps_their_source_and_teaches_the_splitter(sta
     assert any(s.label for s in by_format["docx"].spans), "the model tags the Word text"
     learned = window.workspace.project.get_setting(SENTENCE_PARAMS_SETTING)
     assert "cl" in learned["abbreviations"]
+
+
+def test_the_open_dialog_loads_the_sentence_splitter_meanwhile(start_window, qtbot, monkeypatch):
+    from ner_studio.core.sentences import shipped_splitter
+
+    window = start_window()
+    monkeypatch.setattr(qt_file_commands.QFileDialog, "getOpenFileNames", lambda *args, **kwargs: ([], ""))
+    shipped_splitter.cache_clear()
+    window.open_files()
+    qtbot.waitUntil(lambda: shipped_splitter.cache_info().currsize == 1, timeout=20_000)

@@ -27,7 +27,7 @@ def check_scores(monkeypatch):
     import ner_studio.model.versions as versions
 
     def use(new: float, current: float, minimum: int = 1):
-        monkeypatch.setattr(check_set, "MIN_CHECK_SENTENCES", minimum)
+        monkeypatch.setattr(check_set, "MIN_CHECK_ENTITIES", minimum)
         monkeypatch.setattr(versions, "check_scores", _scores({"new": new, "current": current}))
     return use
 
@@ -41,7 +41,7 @@ def test_a_worse_version_is_kept_aside_with_the_reason(trainable, qtbot, check_s
     assert window.model is old_model
     assert version.metrics["verdict"]["adopt"] is False
     reason = version.metrics["verdict"]["reason"]
-    assert reason.startswith("not adopted: check F1 40.0 vs 60.0 for tiny on ")
+    assert reason.startswith("not adopted: check F1 40.0 vs 60.0 for tiny on ") and "(100 entities)" in reason
     row = next(r for r in window.learning.models_panel.rows if r.version_id == version.version_id)
     assert row.cells[0] == "" and row.cells[3] == reason
     assert "kept aside" in window.learning.training_panel.status.text()

@@ -84,6 +84,7 @@ def test_model_rows_compare_every_version_and_the_bundled_model_on_the_check_set
     rows = model_rows(versions, bundled, first, check)
     assert [r.version_id for r in rows] == [2, 1, None]
     assert rows[1].cells[0] == "●" and rows[0].cells[0] == ""
+    assert [r.cells[1] for r in rows] == ["#2 · 05-02 10:00", "#1 · 05-01 10:00", "bundled"]
     assert [r.cells[2] for r in rows] == ["50.0", "60.0", "31.2"]
     assert rows[0].cells[3] == kept["reason"] and rows[1].cells[3] == "—"
     assert "LOC 50.0 · PER 75.0" in rows[1].tooltip and "Fine-tuned from #1" in rows[0].tooltip

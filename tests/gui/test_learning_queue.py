@@ -96,6 +96,10 @@ def test_space_accepts_the_sentence_and_the_next_one_comes_up(queue_window, qtbo
     window.learning.review_panel.item_chosen.emit(rows.index((first.doc_id, 1)))
     qtbot.keyClick(window.view, Qt.Key.Key_Space)
     assert first.status == Status.REVIEWED
+    # One review-log entry per accepted sentence, none more when the document became reviewed.
+    log = window.workspace.review_log()[-2:]  # the fixture reviewed a document before
+    assert [(r.sentences, r.corrections) for r in log] == [(1, 0), (1, 0)]
+    assert sum(r.tokens for r in log) == len(first.tokens)
 
 
 def test_skip_sends_the_sentence_to_the_back(queue_window, qtbot):

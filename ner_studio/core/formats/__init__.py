@@ -36,7 +36,7 @@ EXTENSIONS = {
     ".docx": "docx", ".html": "html", ".htm": "html", ".xhtml": "html",
     ".md": "md", ".markdown": "md", ".pdf": "pdf",
 }
-# Extensions that look close enough to be tried, with what to do instead.
+# Document formats people will try that NER Studio does not read, with what to do instead.
 UNSUPPORTED = {
     ".doc": "the old Word 97-2003 .doc format is not supported; save the file as .docx",
     ".rtf": "RTF is not supported; save the file as .docx",
@@ -140,14 +140,18 @@ def format_documents(docs, fmt: str, scheme: str = "iob2") -> str:
     raise FormatError(f"NER Studio reads {fmt} files but does not write them; save as .conll or .jsonl")
 
 
+def read_file_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise FormatError(f"cannot read the file: {error.strerror or error}", path) from None
+
+
 def read_documents(path: str | Path, fmt: str | None = None, *, splitter=None) -> list:
     """All documents in ``path``; raises :class:`FormatError` (file, line, reason).
     ``splitter``: how text without given sentences is split (see :func:`parse_documents`)."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise FormatError(f"cannot read the file: {error.strerror or error}", path) from None
+    data = read_file_bytes(path)
     fmt = _check_fmt(fmt) if fmt else detect_format(path, data)
     if fmt in BYTE_READERS:
         return _read_bytes_format(fmt, data, path, splitter)

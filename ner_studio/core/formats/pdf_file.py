@@ -20,9 +20,9 @@ from ner_studio.core.formats.extracted import Block, build_document
 
 log = logging.getLogger(__name__)
 
-# "infor-\nmation": a letter, a hyphen (or soft hyphen) at the line end, a lower-case letter
-# starting the next line. "Jean-\nPaul" keeps its hyphen and its line break.
-_HYPHENATED = re.compile(r"(?<=[^\W\d_])[-\u00ad][ \t]*\n[ \t]*(?=[a-zß-öø-ÿ])")
+# "infor-\nmation": a letter, a hyphen (or soft hyphen) at the line end, a letter starting the
+# next line; joined when that letter is lower case, so "Jean-\nPaul" keeps its hyphen and break.
+_HYPHENATED = re.compile(r"(?<=[^\W\d_])[-\u00ad][ \t]*\n[ \t]*(?=[^\W\d_])")
 _SOFT_HYPHEN = "\u00ad"
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
@@ -30,8 +30,9 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 def page_paragraphs(text: str) -> list[str]:
     """A page's extracted text as paragraphs: hyphenated line ends joined, lines inside a
     paragraph kept, blank lines separating paragraphs."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _HYPHENATED.sub("", text).replace(_SOFT_HYPHEN, "")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _HYPHENATED.sub(lambda m: "" if lines[m.end()].islower() else m.group(), lines)
+    text = text.replace(_SOFT_HYPHEN, "")
     return [p.strip() for p in _BLANK_LINE.split(text) if p.strip()]
 
 

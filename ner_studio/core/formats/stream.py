@@ -21,6 +21,7 @@ from ner_studio.core.atomic import AtomicWriter
 from ner_studio.core.errors import FormatError
 from ner_studio.core.formats import (
     BYTE_READERS, _check_fmt, conll, detect_format, format_of, jsonl, parse_documents, read_documents,
+    read_file_bytes,
 )
 from ner_studio.core.formats.text import decode_text
 
@@ -37,14 +38,13 @@ def read_in_chunks(path: str | Path, fmt: str | None = None, *, splitter=None,
                    chunk_chars: int = CHUNK_CHARS) -> Iterator[list]:
     """Lists of documents from ``path``, a piece of the file at a time; errors name the
     file and the line in the whole file. ``splitter`` as for :func:`read_documents`. Word,
-    PDF and HTML files are read whole (their text is a small part of the file)."""
+    PDF and HTML files are read whole (their text is a small part of the file), and so is
+    Markdown (a cut could fall inside a table or a code block, and its paragraphs' line
+    numbers must count from the top of the file)."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise FormatError(f"cannot read the file: {error.strerror or error}", path) from None
+    data = read_file_bytes(path)
     fmt = _check_fmt(fmt) if fmt else detect_format(path, data)
-    if fmt in BYTE_READERS:
+    if fmt in BYTE_READERS or fmt == "md":
         yield read_documents(path, fmt, splitter=splitter)
         return
     text = decode_text(data, path)
