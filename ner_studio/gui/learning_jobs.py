@@ -8,6 +8,7 @@ does not freeze) until a worker needs it.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Callable
@@ -16,8 +17,10 @@ from functools import partial
 from pathlib import Path
 
 from ner_studio.core.document import Document
+from ner_studio.core.logs import log_failure
 from ner_studio.model.interface import FinetuneOptions, TrainingProgress
 
+log = logging.getLogger(__name__)
 # Batch progress reaches the UI at most this often; epoch results always do.
 PROGRESS_INTERVAL = 0.05
 
@@ -107,6 +110,7 @@ def check_scores_task(paths: list[Path], check_docs: list[Document]):
             try:
                 scores[path] = check_scores(path, check_docs)
             except (NerStudioError, OSError) as error:
+                log_failure(log, f"scoring {path.name} on the check set", error)
                 report(f"{path.name}: {error}")
         return scores
 

@@ -68,6 +68,7 @@ VIEW_KEYS = (
     ("← / →", "Select the previous / next token"),
     ("Shift+← / Shift+→", "Grow the selection by one token"),
     ("Drag an entity's edge", "Grow or shrink the selected entity (snaps to whole tokens)"),
+    ("Ctrl+wheel", "Make the text larger or smaller (kept for next time)"),
     ("Tab / Shift+Tab", "Select the next / previous entity"),
     ("Esc", "Clear the selection"),
 )

@@ -82,6 +82,7 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         self.palette_.edit_requested.connect(self.edit_labels)
         self.view.selection_changed.connect(self._on_selection_changed)
         self.view.resize_requested.connect(self.resize_entity)
+        self.view.zoom_requested.connect(lambda step: self.set_font_size(self.view.font_size() + step))
         self._build_menus()
         self.set_project(project)
         install_learning(self)

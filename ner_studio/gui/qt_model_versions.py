@@ -15,10 +15,11 @@ from ner_studio.core.document import Document, Status
 from ner_studio.core.errors import NerStudioError, TrainingError
 from ner_studio.core.logs import log_failure
 from ner_studio.gui.learning_jobs import check_scores_task
-from ner_studio.gui.prediction import ModelHandle, bundled_model_path
+from ner_studio.gui.prediction import ModelHandle
 from ner_studio.gui.qt_dialogs import show_error
 from ner_studio.gui.qt_models_panel import ModelsPanel, model_rows
 from ner_studio.gui.qt_task_worker import TaskWorker
+from ner_studio.resources import bundled_model_path
 
 log = logging.getLogger(__name__)
 CHECK_SCORES_SETTING = "learning.check_scores"  # {"key", "sentences", "scores": {model path: scores}}
