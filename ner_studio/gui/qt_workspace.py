@@ -41,11 +41,12 @@ class Workspace(QObject):
     document_predicted = Signal(int)
     problem = Signal(str, object)  # dialog title, the error (its str says what and where)
     review_logged = Signal()  # a review step was added to the project's review log
+    model_changed = Signal(object)  # the new current model (a ModelHandle)
 
     def __init__(self, project: Project, model: ModelHandle, undo_group: QUndoGroup):
         super().__init__()
         self.project = project
-        self.model = model
+        self._model = model
         # The window's group outlives workspaces, so its Undo/Redo actions stay valid.
         self.undo_group = undo_group
         self.labels: LabelSet = project.labels()
@@ -65,6 +66,16 @@ class Workspace(QObject):
         self._shown = self._stored_shown
         project.write_failed.connect(self._on_write_failed)
         project.pending_changed.connect(self._on_pending_changed)
+
+    @property
+    def model(self) -> ModelHandle:
+        """The current model: this workspace is its one owner (see :meth:`set_model`)."""
+        return self._model
+
+    def set_model(self, model: ModelHandle) -> None:
+        """Tag with ``model`` from now on; what it should re-tag is the caller's choice."""
+        self._model = model
+        self.model_changed.emit(model)
 
     def _on_write_failed(self, error) -> None:
         # One dialog per failure streak: the status bar keeps counting the unsaved edits.
