@@ -12,10 +12,10 @@ from PySide6.QtCore import QObject
 from ner_studio.core.check_set import CHECK_SHARE, check_fingerprint, split_check
 from ner_studio.core.document import Document, Status
 from ner_studio.core.errors import NerStudioError, TrainingError
-from ner_studio.gui.learning_jobs import check_scores_task
-from ner_studio.gui.prediction import ModelHandle
-from ner_studio.gui.qt_models_panel import ModelsPanel, model_rows
-from ner_studio.gui.qt_task_worker import TaskWorker
+from ner_studio.gui.learning.learning_jobs import check_scores_task
+from ner_studio.gui.shell.prediction import ModelHandle
+from ner_studio.gui.learning.qt_models_panel import ModelsPanel, model_rows
+from ner_studio.gui.shell.qt_task_worker import TaskWorker
 from ner_studio.resources import bundled_model_path
 
 CHECK_SCORES_SETTING = "learning.check_scores"  # {"key", "sentences", "scores": {model path: scores}}

@@ -14,9 +14,9 @@ from PySide6.QtWidgets import QMenu, QPlainTextEdit, QWidget
 
 from ner_studio.core.document import Document, SpansChanged
 from ner_studio.core.spans import Span
-from ner_studio.gui import editing
-from ner_studio.gui.qt_highlighter import SpanHighlighter, SpanStyle
-from ner_studio.gui.text_offsets import OffsetMap, display_text
+from ner_studio.gui.annotate import editing
+from ner_studio.gui.annotate.qt_highlighter import SpanHighlighter, SpanStyle
+from ner_studio.gui.annotate.text_offsets import OffsetMap, display_text
 
 SELECTED_OUTLINE = "#1f2937"
 FONT_SIZE = 12  # points, until the analyst zooms

@@ -19,12 +19,12 @@ from ner_studio.core.formats import parse_documents, write_documents
 from ner_studio.core.labels import LabelSet
 from ner_studio.core.project import DocumentSummary, Project
 from ner_studio.core.review_log import REVIEW_LOG_SETTING, ReviewRecord, read_log
-from ner_studio.gui.editing import SpanEdit, accept_all
-from ner_studio.gui.importing import SENTENCE_PARAMS_SETTING, Imported, import_job, warm_up_reading
-from ner_studio.gui.prediction import ModelHandle, prediction_job
-from ner_studio.gui.qt_undo import StatusCommand, apply_edit
-from ner_studio.gui.qt_worker import Worker
-from ner_studio.gui.review_effort import ReviewEffort
+from ner_studio.gui.annotate.editing import SpanEdit, accept_all
+from ner_studio.gui.documents.importing import SENTENCE_PARAMS_SETTING, Imported, import_job, warm_up_reading
+from ner_studio.gui.shell.prediction import ModelHandle, prediction_job
+from ner_studio.gui.annotate.qt_undo import StatusCommand, apply_edit
+from ner_studio.gui.shell.qt_worker import Worker
+from ner_studio.gui.learning.review_effort import ReviewEffort
 
 log = logging.getLogger(__name__)
 # The document shown last, so the project reopens where the analyst was.

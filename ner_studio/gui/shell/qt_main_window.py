@@ -19,19 +19,19 @@ from ner_studio.core.errors import CorruptProjectError, NerStudioError
 from ner_studio.core.logs import log_failure
 from ner_studio.core.project import Project
 from ner_studio.core.settings import Settings
-from ner_studio.gui.prediction import ModelHandle
-from ner_studio.gui.qt_actions import MENUS, TOOLBAR, create_actions, with_shortcut
-from ner_studio.gui.qt_details import DetailsPane
-from ner_studio.gui.qt_dialogs import show_error
-from ner_studio.gui.qt_document_list import DocumentList
-from ner_studio.gui.qt_edit_commands import EditCommands
-from ner_studio.gui.qt_entity_table import EntityTable
-from ner_studio.gui.qt_file_commands import FileCommands
-from ner_studio.gui.qt_highlighter import SpanStyle
-from ner_studio.gui.qt_label_palette import LabelPalette
-from ner_studio.gui.qt_learning import install_learning
-from ner_studio.gui.qt_text_view import FONT_SIZE, EntityTextView
-from ner_studio.gui.qt_workspace import Workspace
+from ner_studio.gui.shell.prediction import ModelHandle
+from ner_studio.gui.shell.qt_actions import MENUS, TOOLBAR, create_actions, with_shortcut
+from ner_studio.gui.annotate.qt_details import DetailsPane
+from ner_studio.gui.shell.qt_dialogs import show_error
+from ner_studio.gui.documents.qt_document_list import DocumentList
+from ner_studio.gui.annotate.qt_edit_commands import EditCommands
+from ner_studio.gui.annotate.qt_entity_table import EntityTable
+from ner_studio.gui.documents.qt_file_commands import FileCommands
+from ner_studio.gui.annotate.qt_highlighter import SpanStyle
+from ner_studio.gui.annotate.qt_label_palette import LabelPalette
+from ner_studio.gui.learning.qt_learning import install_learning
+from ner_studio.gui.annotate.qt_text_view import FONT_SIZE, EntityTextView
+from ner_studio.gui.shell.qt_workspace import Workspace
 
 LOW_CONFIDENCE_SETTING = "low_confidence_threshold"
 FONT_SIZE_SETTING = "font_size"

@@ -26,19 +26,19 @@ from ner_studio.core.errors import NerStudioError, TrainingError
 from ner_studio.core.label_examples import LabelExamples, label_examples, shortfalls
 from ner_studio.core.review_log import batches
 from ner_studio.core.training_set import MIN_REVIEWED_SENTENCES, check_enough, count_sentences, labelled_documents
-from ner_studio.gui import qt_dialogs
-from ner_studio.gui.qt_host import Host
-from ner_studio.gui.learning_jobs import TrainingRequest, training_task, warm_up_training
-from ner_studio.gui.qt_actions import Command
-from ner_studio.gui.qt_evaluation import EvaluationDialog
-from ner_studio.gui.qt_model_versions import ModelVersions
-from ner_studio.gui.qt_models_panel import ModelsPanel
-from ner_studio.gui.qt_review_controller import ReviewController
-from ner_studio.gui.qt_review_panel import ReviewPanel
-from ner_studio.gui.qt_task_worker import TaskWorker
-from ner_studio.gui.qt_train_dialog import TrainDialog
+from ner_studio.gui.shell import qt_dialogs
+from ner_studio.gui.shell.qt_host import Host
+from ner_studio.gui.learning.learning_jobs import TrainingRequest, training_task, warm_up_training
+from ner_studio.gui.shell.qt_actions import Command
+from ner_studio.gui.learning.qt_evaluation import EvaluationDialog
+from ner_studio.gui.learning.qt_model_versions import ModelVersions
+from ner_studio.gui.learning.qt_models_panel import ModelsPanel
+from ner_studio.gui.review.qt_review_controller import ReviewController
+from ner_studio.gui.review.qt_review_panel import ReviewPanel
+from ner_studio.gui.shell.qt_task_worker import TaskWorker
+from ner_studio.gui.learning.qt_train_dialog import TrainDialog
 from ner_studio.model.interface import FinetuneOptions
-from ner_studio.gui.qt_training_panel import TrainingPanel
+from ner_studio.gui.learning.qt_training_panel import TrainingPanel
 
 BASE_SETTING = "learning.base_path"
 EPOCHS_SETTING = "learning.epochs"
@@ -64,7 +64,7 @@ TOOLBAR = ("train", "review_mode")
 
 
 class LearningController(QObject):
-    """Training, model versions, review queue and evaluation on a :class:`~ner_studio.gui.qt_host.Host`
+    """Training, model versions, review queue and evaluation on a :class:`~ner_studio.gui.shell.qt_host.Host`
     (the main window; kept as ``self.window``, the parent of this tool's dialogs)."""
 
     def __init__(self, window: Host):

@@ -16,9 +16,9 @@ if TYPE_CHECKING:  # for the signatures only: importing them here would be circu
     from PySide6.QtWidgets import QDockWidget, QWidget
 
     from ner_studio.core.settings import Settings
-    from ner_studio.gui.prediction import ModelHandle
-    from ner_studio.gui.qt_actions import Command
-    from ner_studio.gui.qt_workspace import Workspace
+    from ner_studio.gui.shell.prediction import ModelHandle
+    from ner_studio.gui.shell.qt_actions import Command
+    from ner_studio.gui.shell.qt_workspace import Workspace
 
 
 class Host(Protocol):

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
 from ner_studio.core.document import Document
 from ner_studio.core.spans import Span
-from ner_studio.gui.qt_highlighter import SpanStyle
+from ner_studio.gui.annotate.qt_highlighter import SpanStyle
 
 
 class ConfidenceBar(QWidget):
