@@ -195,7 +195,7 @@ def record_to_document(record, name: str) -> Document:
             sentences = split_sentences(text, tokens)
         sentences = _merge_crossed(sentences, spans, tokens)
     status = record.get("status", Status.NEW)
-    if status not in set(Status):
+    if not isinstance(status, str) or status not in set(Status):
         raise _RecordError(f'"status" must be one of {", ".join(Status)}; got {status!r}')
     meta_field = record.get("meta", {})
     if not isinstance(meta_field, dict):
