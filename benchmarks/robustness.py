@@ -127,7 +127,7 @@ CASES = [
     Case("convert: missing input", ["convert", "{d}/missing.conll", "{d}/out.jsonl"], {}, (), 2),
     Case("convert: input is a folder", ["convert", "{d}", "{d}/out.jsonl", "--from", "conll"], {}, (), 2),
     Case("convert: unknown extension, CoNLL inside", ["convert", "{d}/in.xyz", "{d}/out.jsonl"], {"in.xyz": CONLL}, ("in.xyz",), 0),
-    Case("convert: unknown extension, unknown content", ["convert", "{d}/in.xyz", "{d}/out.jsonl"], {"in.xyz": "just words"}, ("in.xyz",), 2),
+    Case("convert: unknown extension, plain words", ["convert", "{d}/in.xyz", "{d}/out.jsonl"], {"in.xyz": "just words"}, ("in.xyz",), 0),
     Case("convert: CRLF and BOM", ["convert", "{d}/in.conll", "{d}/out.jsonl"], {"in.conll": "\ufeff" + CONLL.replace("\n", "\r\n")}, ("in.conll",), 0),
     Case("predict: a 10,000-character token", ["predict", "{d}/model.pt", "{d}/in.txt", "-o", "{d}/out.jsonl", *M], {"in.txt": "x" * 10_000 + " Paris"}, ("in.txt",), 0, _model),
     Case("predict: 2 MB without a sentence end", ["predict", "{d}/model.pt", "{d}/in.txt", "-o", "{d}/out.conll", *M], {"in.txt": "Paris and Berlin " * 120_000}, ("in.txt",), 0, _model),
