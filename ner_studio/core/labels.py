@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from ner_studio.core.colours import most_distinct
 from ner_studio.core.errors import LabelError
 from ner_studio.core.events import Signal
 
@@ -41,6 +42,8 @@ PALETTE = (
     "#ffb3b3",  # rose
     "#c9c9c9",  # grey
 )
+# The colour of labels a set does not know (see LabelSet.colour_of); never given to a new label.
+FALLBACK_COLOUR = "#c9c9c9"
 KEYS = tuple("123456789")
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 _MAX_NAME = 40
@@ -172,7 +175,7 @@ class LabelSet:
             return None
         return next((label for label in self._labels if label.key == key), None)
 
-    def colour_of(self, name: str, fallback: str = "#c9c9c9") -> str:
+    def colour_of(self, name: str, fallback: str = FALLBACK_COLOUR) -> str:
         """The label's colour, or ``fallback`` for labels not in the set (e.g. from a model)."""
         label = self.get(name)
         return label.colour if label else fallback
@@ -287,14 +290,12 @@ class LabelSet:
             raise LabelError(f"key {key} is already the shortcut of {holder.name}")
 
     def _free_colour(self) -> str:
-        used = {label.colour for label in self._labels}
-        for colour in PALETTE:
-            if colour not in used:
-                return colour
-        index = len(self._labels)
-        while generated_colour(index) in used:
-            index += 1
-        return generated_colour(index)
+        """The first palette colour that looks unlike every label's, else the palette or
+        generated colour farthest from its nearest label colour (see core/colours.py)."""
+        used = {label.colour for label in self._labels} | {FALLBACK_COLOUR}
+        candidates = [c for c in PALETTE if c not in used]
+        candidates += [c for c in map(generated_colour, range(len(PALETTE), len(PALETTE) + 48)) if c not in used]
+        return most_distinct(candidates, used)
 
     def _free_key(self) -> str:
         used = {label.key for label in self._labels}

@@ -148,7 +148,7 @@ def _probe_writable(folder: Path, path: Path) -> None:
 def fallback_path(path: str | Path) -> Path:
     """Where :func:`save_with_fallback` puts a result its own path refused: the user's data
     folder (``NER_STUDIO_DATA_DIR``), else the system's temporary folder; never an existing file."""
-    from ner_studio.core.locations import user_data_dir
+    from ner_studio.core.locations import unused_path, user_data_dir
 
     path = Path(path)
     stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -158,12 +158,7 @@ def fallback_path(path: str | Path) -> Path:
         except OSError:
             continue
         if os.access(folder, os.W_OK):
-            candidate = folder / f"{path.stem}-{stamp}{path.suffix}"
-            number = 2
-            while candidate.exists():
-                candidate = folder / f"{path.stem}-{stamp}-{number}{path.suffix}"
-                number += 1
-            return candidate
+            return unused_path(folder, f"{path.stem}-{stamp}", path.suffix)
     raise OutputError("no folder to save a fallback copy in", path)
 
 

@@ -35,6 +35,7 @@ labels should be cleared then.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
@@ -270,7 +271,7 @@ class Project:
             if len(change.removed) + len(change.added) > BIG_EDIT:
                 self._record(rows.SpansSnapshot(doc.doc_id, doc.spans))
             else:
-                self._record(rows.SpanEdit(doc.doc_id, change.removed, change.added))
+                self._record(rows.SpansDelta(doc.doc_id, change.removed, change.added))
 
         def on_status(status: Status) -> None:
             self._record(rows.StatusEdit(doc.doc_id, status))
@@ -363,6 +364,19 @@ class Project:
             return rows.insert_model_version(conn, str(path), parent_id, metrics or {}, notes)
 
         return self._write("recording a model version", add)
+
+    def update_model_version(self, version_id: int, *, metrics: dict | None = None,
+                             notes: str | None = None) -> None:
+        """Merge ``metrics`` into a version's metrics and/or replace its notes."""
+        def update(conn):
+            row = conn.execute("SELECT metrics FROM model_versions WHERE id = ?", (version_id,)).fetchone()
+            if row is None:
+                raise ProjectError(f"there is no model version {version_id}", self.path)
+            merged = {**json.loads(row[0]), **(metrics or {})}
+            conn.execute("UPDATE model_versions SET metrics = ?, notes = COALESCE(?, notes) WHERE id = ?",
+                         (json.dumps(merged), notes, version_id))
+
+        self._write("updating a model version", update)
 
     def model_versions(self) -> list[ModelVersion]:
         """Oldest first."""

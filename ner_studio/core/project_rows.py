@@ -1,8 +1,9 @@
 """Reading and writing project rows on an open connection (no transactions here: the
 :class:`~ner_studio.core.project.Project` wraps every write in one).
 
-The ``*Edit`` records are what the project keeps in its in-memory journal of edits not yet
-committed; ``apply(conn)`` writes one. Applying them again is harmless, so a journal can be
+The records (:class:`SpansDelta`, :class:`SpansSnapshot`, :class:`StatusEdit`, ...) are what
+the project keeps in its in-memory journal of edits not yet committed; ``apply(conn)`` writes
+one. Applying them again is harmless, so a journal can be
 replayed after a failed commit.
 """
 
@@ -96,7 +97,7 @@ def _pack_tokens(tokens) -> bytes:
 
 def summaries(conn: sqlite3.Connection) -> list[DocumentSummary]:
     rows = conn.execute(
-        "SELECT d.id, d.name, d.status, COUNT(s.id), COALESCE(SUM(s.source = 'model'), 0),"
+        "SELECT d.id, d.name, d.status, COUNT(s.id), COALESCE(SUM(s.source IN ('model', 'pattern')), 0),"
         " d.token_count, d.source_path FROM documents d"
         " LEFT JOIN spans s ON s.document_id = d.id GROUP BY d.id ORDER BY d.position, d.id"
     )
@@ -137,7 +138,9 @@ def clear_overlaps(conn: sqlite3.Connection, doc_id: int, spans: Iterable[Span])
 
 
 @dataclass(frozen=True)
-class SpanEdit:
+class SpansDelta:
+    """The spans one edit of a document removed and added."""
+
     doc_id: int
     removed: tuple[Span, ...]
     added: tuple[Span, ...]

@@ -4,7 +4,7 @@
 ``v + 1``; :func:`migrate` applies the missing ones, each in its own transaction, and records
 it in ``schema_version``. To change the schema, append a migration; never edit an old one.
 
-Layout (version 1):
+Layout (version 1; version 2 widened the spans' ``source``):
 
 * ``documents`` — one small row per document (name, status, order, timestamps), and
   ``document_contents`` its text, meta JSON, tokens and sentences, written once. They are
@@ -84,7 +84,29 @@ _V1 = (
     f"PRAGMA application_id = {APPLICATION_ID}",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
+# Version 2: span provenance. ``accepted`` (a model entity a person confirmed, keeping its
+# confidence) and ``pattern`` (a dictionary or pattern suggestion) join human and model. SQLite
+# cannot change a CHECK constraint in place, so the table is rebuilt; existing rows keep
+# their source (spans confirmed before version 2 were stored as human and stay so).
+_V2 = (
+    """CREATE TABLE spans_v2 (
+        id INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+        start_char INTEGER NOT NULL,
+        end_char INTEGER NOT NULL,
+        label TEXT NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('human', 'model', 'accepted', 'pattern')),
+        confidence REAL,
+        CHECK (0 <= start_char AND start_char < end_char)
+    )""",
+    "INSERT INTO spans_v2 SELECT id, document_id, start_char, end_char, label, source, confidence FROM spans",
+    "DROP TABLE spans",
+    "ALTER TABLE spans_v2 RENAME TO spans",
+    "CREATE UNIQUE INDEX spans_by_document ON spans (document_id, start_char)",
+    "CREATE INDEX spans_by_label ON spans (label)",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

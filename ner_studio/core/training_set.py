@@ -33,17 +33,32 @@ def snapshot(doc: Document) -> Document:
 def sentence_snapshot(doc: Document, index: int) -> Document:
     """Sentence ``index`` of ``doc`` as a document of its own, with the spans inside it
     (a span that crosses the sentence boundary is cut to the sentence, as tags would be)."""
-    sentence = doc.sentences[index]
-    first, last = doc.tokens[sentence.start], doc.tokens[sentence.end - 1]
-    offset, end = first.start, last.end
-    tokens = [(t.start - offset, t.end - offset) for t in doc.tokens[sentence.start : sentence.end]]
-    spans = []
-    for span in doc.spans_between(offset, end):
-        start, stop = max(span.start, offset), min(span.end, end)
-        spans.append(Span(start - offset, stop - offset, span.label, span.source, span.confidence))
-    name = f"{doc.name or 'document'} · sentence {index + 1}"
-    return Document(doc.text[offset:end], tokens, [Sentence(0, len(tokens))], spans,
-                    name=name, status=Status.REVIEWED, doc_id=doc.doc_id)
+    return excerpt(doc, [index], suffix=f"sentence {index + 1}")
+
+
+def excerpt(doc: Document, indices: list[int], *, suffix: str = "excerpt") -> Document:
+    """A document made of sentences ``indices`` (ascending) of ``doc``, in order, separated by
+    a line break, with the spans inside them (cut to the sentence, as tags would be)."""
+    parts, tokens, sentences, spans = [], [], [], []
+    length = 0
+    for index in indices:
+        sentence = doc.sentences[index]
+        offset, end = doc.tokens[sentence.start].start, doc.tokens[sentence.end - 1].end
+        if parts:
+            parts.append("\n")
+            length += 1
+        shift = length - offset
+        first = len(tokens)
+        tokens.extend((t.start + shift, t.end + shift) for t in doc.tokens[sentence.start : sentence.end])
+        sentences.append(Sentence(first, len(tokens)))
+        for span in doc.spans_between(offset, end):
+            start, stop = max(span.start, offset), min(span.end, end)
+            spans.append(Span(start + shift, stop + shift, span.label, span.source, span.confidence))
+        parts.append(doc.text[offset:end])
+        length += end - offset
+    name = f"{doc.name or 'document'} · {suffix}"
+    return Document("".join(parts), tokens, sentences, spans, name=name, status=Status.REVIEWED,
+                    doc_id=doc.doc_id)
 
 
 def sentence_range(doc: Document, index: int) -> tuple[int, int]:

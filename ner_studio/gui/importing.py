@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 from ner_studio.core.errors import FormatError
 from ner_studio.core.formats import EXTENSIONS, read_documents
+from ner_studio.core.sentences import ProjectSplitter, shipped_splitter
 
-FILE_FILTER = "Documents (*.txt *.conll *.iob *.iob2 *.bio *.bioes *.tsv *.jsonl *.ndjson *.json);;All files (*)"
+log = logging.getLogger(__name__)
+
+FILE_FILTER = (
+    "Documents (*.txt *.conll *.iob *.iob2 *.bio *.bioes *.tsv *.jsonl *.ndjson *.json "
+    "*.docx *.html *.htm *.xhtml *.md *.markdown *.pdf);;"
+    "Word, HTML, Markdown, PDF (*.docx *.html *.htm *.xhtml *.md *.markdown *.pdf);;All files (*)"
+)
 
 
 def supported_files(folder: Path) -> list[Path]:
@@ -32,20 +41,55 @@ def expand_paths(paths: list[Path]) -> list[Path]:
     return expanded
 
 
-def import_job(paths: list[Path]):
-    """A worker job yielding ``(path, documents, None)`` or ``(path, None, FormatError)`` per
-    file, so one malformed file is reported and the others still load."""
+# The project setting that keeps what its documents taught the sentence splitter.
+SENTENCE_PARAMS_SETTING = "sentences.learned"
+
+
+def warm_up_reading(report: Callable[[int, int], None], should_stop: Callable[[], bool]) -> Iterator:
+    """Import NLTK and load Punkt's parameters (0.3-0.4 s, once per session) while the analyst
+    picks files in the Open dialog, so the import worker does not wait for them."""
+    shipped_splitter()
+    yield from ()
+
+
+def project_splitter(sentence_params: dict | None) -> ProjectSplitter:
+    """The project's learning splitter; damaged stored parameters are logged and start over
+    (they only ever add to the shipped ones)."""
+    try:
+        return ProjectSplitter(sentence_params)
+    except FormatError:
+        log.warning("the project's sentence-splitter parameters are damaged; starting afresh", exc_info=True)
+        return ProjectSplitter()
+
+
+class Imported(NamedTuple):
+    """One file's outcome: its documents or the error, and what the project's sentence
+    splitter knows after reading it (JSON for the project's settings)."""
+
+    path: Path
+    docs: list | None
+    error: FormatError | None
+    sentence_params: dict | None = None
+
+
+def import_job(paths: list[Path], sentence_params: dict | None = None):
+    """A worker job yielding an :class:`Imported` per file, so one malformed file is reported
+    and the others still load. Sentences are split by Punkt with what the project's documents
+    taught it so far (``sentence_params``), and each file's text teaches it more."""
 
     def job(report: Callable[[int, int], None], should_stop: Callable[[], bool]) -> Iterator:
+        splitter = None
         for index, path in enumerate(paths):
             if should_stop():
                 return
             try:
-                docs = read_documents(path)
+                if splitter is None:  # here, not on the GUI thread: it imports NLTK
+                    splitter = project_splitter(sentence_params)
+                docs = read_documents(path, splitter=splitter)
             except FormatError as error:
-                yield path, None, error
+                yield Imported(path, None, error)
             else:
-                yield path, docs, None
+                yield Imported(path, docs, None, splitter.to_json())
             report(index + 1, len(paths))
 
     return job

@@ -11,11 +11,12 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
 from ner_studio.core.document import Document
+from ner_studio.model.interface import FinetuneOptions, TrainingProgress
 
 # Batch progress reaches the UI at most this often; epoch results always do.
 PROGRESS_INTERVAL = 0.05
@@ -35,15 +36,16 @@ class TrainingRequest:
     docs: list[Document]  # snapshots: the live documents may change while training runs
     document_names: list[str]
     base_path: Path | None = None
-    options: dict = field(default_factory=dict)  # FinetuneOptions fields
+    options: FinetuneOptions = field(default_factory=FinetuneOptions)  # threads None: training_threads()
     models_folder: Path | None = None  # None: the per-user models folder
 
 
-def throttled(report: Callable[[object], None], interval: float = PROGRESS_INTERVAL) -> Callable[[object], None]:
+def throttled(report: Callable[[TrainingProgress], None],
+              interval: float = PROGRESS_INTERVAL) -> Callable[[TrainingProgress], None]:
     """``report`` for epoch results and for at most one batch update per ``interval``."""
     last = [0.0]
 
-    def send(progress) -> None:
+    def send(progress: TrainingProgress) -> None:
         now = time.monotonic()
         if progress.phase != "batch" or now - last[0] >= interval or progress.batch == progress.batches:
             last[0] = now
@@ -52,24 +54,63 @@ def throttled(report: Callable[[object], None], interval: float = PROGRESS_INTER
     return send
 
 
-def run_training(request: TrainingRequest, report: Callable[[object], None], should_stop: Callable[[], bool]):
-    """Fine-tune the parent model and save a new version; None when cancelled (nothing is
+@dataclass(frozen=True)
+class TrainingOutcome:
+    """A finished run: the saved version and, when there were check sentences, how it and its
+    parent scored on them (``CheckComparison``, with the adoption verdict)."""
+
+    saved: object  # model.versions.SavedVersion
+    comparison: object | None  # model.versions.CheckComparison
+    train_sentences: int
+
+
+def run_training(request: TrainingRequest, report: Callable[[TrainingProgress], None],
+                 should_stop: Callable[[], bool]):
+    """Fine-tune the parent model on the reviewed sentences outside the check set, save a new
+    version, and score it and its parent on the check set; None when cancelled (nothing is
     saved then). Raises TrainingError, CheckpointError or FormatError with a clear message."""
+    from ner_studio.core.check_set import split_check
     from ner_studio.core.formats import read_documents
     from ner_studio.model.checkpoint import load_checkpoint
-    from ner_studio.model.finetune import FinetuneOptions, finetune
-    from ner_studio.model.versions import Parent, save_version
+    from ner_studio.model.finetune import finetune
+    from ner_studio.model.versions import Parent, compare_on_check, save_version
 
     parent = load_checkpoint(request.parent_path)
+    train, check = split_check(request.docs)
     base = read_documents(request.base_path) if request.base_path is not None else []
-    options = FinetuneOptions(**{"threads": training_threads(), **request.options})
-    result = finetune(parent, request.docs, base_docs=base, options=options,
+    options = request.options
+    if options.threads is None:
+        options = replace(options, threads=training_threads())
+    result = finetune(parent, train, base_docs=base, options=options,
                       callback=throttled(report), should_stop=should_stop)
     if result.cancelled:
         return None
     lineage = Parent(str(request.parent_path), request.parent_version_id)
     names = list(request.document_names) + ([str(request.base_path)] if request.base_path else [])
-    return save_version(result, lineage, names, request.models_folder)
+    saved = save_version(result, lineage, names, request.models_folder)
+    comparison = compare_on_check(saved.path, request.parent_path, check, lineage.name) if check else None
+    return TrainingOutcome(saved, comparison, sum(len(doc.sentences) for doc in train))
+
+
+def check_scores_task(paths: list[Path], check_docs: list[Document]):
+    """A task scoring each model file on the check documents: ``{path: Evaluation}``; a file
+    that cannot be loaded is left out (the panel shows it without a score)."""
+
+    def run(report: Callable[[object], None], should_stop: Callable[[], bool]):
+        from ner_studio.core.errors import NerStudioError
+        from ner_studio.model.versions import check_scores
+
+        scores = {}
+        for path in paths:
+            if should_stop():
+                break
+            try:
+                scores[path] = check_scores(path, check_docs)
+            except (NerStudioError, OSError) as error:
+                report(f"{path.name}: {error}")
+        return scores
+
+    return run
 
 
 def warm_up_training(report: Callable[[object], None], should_stop: Callable[[], bool]) -> None:
@@ -88,11 +129,20 @@ def training_task(request: TrainingRequest):
     return partial(run_training, request)
 
 
-def evaluation_task(model_path: Path, docs: list[Document] | None = None, conll_path: Path | None = None):
+@dataclass(frozen=True)
+class Scored:
+    evaluation: object  # core.metrics.Evaluation
+    what: str  # what the score was computed on
+    warning: str | None  # the scored sentences overlap the model's training data
+
+
+def evaluation_task(model_path: Path, docs: list[Document] | None = None, conll_path: Path | None = None,
+                    what: str = "the reviewed documents"):
     """A task scoring the model at ``model_path`` on ``docs`` or on the file ``conll_path``;
-    its result is ``(Evaluation, what was scored)``. Reports ``(done, total)`` sentences."""
+    its result is a :class:`Scored`. Reports ``(done, total)`` sentences."""
 
     def run(report: Callable[[object], None], should_stop: Callable[[], bool]):
+        from ner_studio.core.check_set import describe_scored
         from ner_studio.core.formats import read_documents
         from ner_studio.model.predict import Tagger
         from ner_studio.model.workflow import evaluate_tagger
@@ -100,8 +150,8 @@ def evaluation_task(model_path: Path, docs: list[Document] | None = None, conll_
         gold = docs if conll_path is None else read_documents(conll_path)
         tagger = Tagger.load(model_path)
         evaluation = evaluate_tagger(tagger, gold, progress=lambda done, total: report((done, total)))
-        sentences = sum(len(doc.sentences) for doc in gold)
-        source = conll_path.name if conll_path is not None else "the reviewed documents"
-        return evaluation, f"{source}: {len(gold)} documents, {sentences} sentences"
+        source = conll_path.name if conll_path is not None else what
+        text, warning = describe_scored(gold, source, tagger.metadata.get("trained_on"))
+        return Scored(evaluation, text, warning)
 
     return run

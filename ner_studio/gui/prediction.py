@@ -8,34 +8,16 @@ highlighted while later ones are still being tagged.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
 
 from ner_studio.core.document import Document, Sentence
 from ner_studio.core.spans import Source, Span
-from ner_studio.resources import bundled_model_file
-
-
-class Predictor(Protocol):
-    """The part of ``ner_studio.model.predict.Tagger`` the workspace uses."""
-
-    labels: list[str]
-    pools_documents: bool  # its predictions for a sentence depend on the rest of the document
-
-    def predict_documents(self, docs: list[Document], *, progress=None, should_stop=None) -> list[Any]: ...
-
-
-def bundled_model_path() -> Path | None:
-    """The default model shipped in ``resources/models``, if this build has one and torch to
-    run it. Only looks: importing torch here would cost the start-up a second or more."""
-    if importlib.util.find_spec("torch") is None:  # a build without torch: annotate by hand
-        return None
-    path = bundled_model_file()
-    return path if path.is_file() else None
+from ner_studio.model.interface import Predictor, SentenceUncertainty
+# The app imports the bundled model path from here (tests replace it in gui.app).
+from ner_studio.resources import bundled_model_path  # noqa: F401 - re-exported
 
 
 # int8 LSTM and linear layers: tagging takes ~25-40% less time for -0.1 F1 on CoNLL-2003
@@ -68,6 +50,12 @@ class ModelHandle:
     def available(self) -> bool:
         return self.path is not None
 
+    @property
+    def loaded_labels(self) -> list[str] | None:
+        """The labels the model predicts, if it is loaded already (None otherwise: loading
+        takes seconds and must not happen on the UI thread)."""
+        return None if self._predictor is None else list(self._predictor.labels)
+
     def predictor(self) -> Predictor:
         """Load on first use; raises the loader's error (e.g. CheckpointError) otherwise."""
         if self._predictor is None:
@@ -87,7 +75,7 @@ class Tagged:
 
     doc: Document
     spans: list[Span]
-    sentence_scores: list[Any]
+    sentence_scores: list[SentenceUncertainty]
     until: int
     final: bool
 
@@ -129,7 +117,7 @@ def prediction_job(handle: ModelHandle, docs: list[Document]):
             if long and predictor.pools_documents:  # the final part must see every mention
                 parts = [parts[0], doc]
             spans: list[Span] = []
-            scores: list[Any] = []
+            scores: list[SentenceUncertainty] = []
             for part in parts:
                 if should_stop():
                     return

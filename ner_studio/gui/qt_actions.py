@@ -38,6 +38,10 @@ COMMANDS = (
     # Edit
     Command("accept", "&Accept Entity", ("Return", "Enter"), "Confirm the selected model entity as it is", "accept_selected"),
     Command("delete", "&Delete Entity", ("Delete", "Backspace"), "Delete the selected entity (or all entities in the selection)", "delete_selected"),
+    Command("grow_end", "&Grow Entity at the End", ("Alt+Shift+Right",), "Add the next token to the selected entity (or drag its right edge)", "grow_end"),
+    Command("shrink_end", "Shrin&k Entity at the End", ("Alt+Shift+Left",), "Take the last token off the selected entity", "shrink_end"),
+    Command("grow_start", "Grow Entity at the &Start", ("Alt+Left",), "Add the previous token to the selected entity (or drag its left edge)", "grow_start"),
+    Command("shrink_start", "Shrink Entity at the S&tart", ("Alt+Right",), "Take the first token off the selected entity", "shrink_start"),
     Command("accept_all", "Accept A&ll Model Entities", ("A",), "Confirm every model entity of this document", "accept_all"),
     Command("review_next", "Mark &Reviewed and Next", ("Ctrl+Return", "Ctrl+Enter"), "Mark this document reviewed and open the next one not reviewed yet", "review_and_next"),
     Command("edit_labels", "Edit &Labels…", ("Ctrl+L",), "Add, rename, recolour or remove labels; renaming relabels every entity", "edit_labels"),
@@ -45,8 +49,13 @@ COMMANDS = (
     Command("predict", "&Tag with Model", ("Ctrl+T",), "Tag this document with the current model again (your entities are kept)", "predict_current"),
     Command("next_doc", "&Next Document", ("Ctrl+PgDown",), "Open the next document in the list", "next_document"),
     Command("previous_doc", "&Previous Document", ("Ctrl+PgUp",), "Open the previous document in the list", "previous_document"),
+    # View
+    Command("zoom_in", "Zoom &In", ("Ctrl++", "Ctrl+="), "Make the text larger (kept for next time)", "zoom_in"),
+    Command("zoom_out", "Zoom &Out", ("Ctrl+-",), "Make the text smaller (kept for next time)", "zoom_out"),
+    Command("zoom_reset", "&Normal Size", ("Ctrl+0",), "Show the text at its normal size", "zoom_reset"),
     # Help
     Command("shortcuts", "&Keyboard Shortcuts", ("F1",), "Show every key the workspace understands", "show_shortcuts"),
+    Command("log_folder", "Show &Log Folder", (), "Open the folder of NER Studio's log files (attach the newest to a bug report)", "show_log_folder"),
     Command("about", "&About NER Studio", (), "Version and credits", "show_about"),
 )
 
@@ -58,6 +67,7 @@ VIEW_KEYS = (
     ("Right-click", "Label, accept or delete from a menu"),
     ("← / →", "Select the previous / next token"),
     ("Shift+← / Shift+→", "Grow the selection by one token"),
+    ("Drag an entity's edge", "Grow or shrink the selected entity (snaps to whole tokens)"),
     ("Tab / Shift+Tab", "Select the next / previous entity"),
     ("Esc", "Clear the selection"),
 )
@@ -65,9 +75,11 @@ VIEW_KEYS = (
 MENUS = (
     ("&File", ("new_project", "open_project", "open_folder", None, "open_files", "paste", "import", None,
                "save", "save_project_as", "save_copy", "export", None, "quit")),
-    ("&Edit", ("undo", "redo", None, "accept", "delete", "accept_all", None, "review_next", None, "edit_labels")),
+    ("&Edit", ("undo", "redo", None, "accept", "delete", "accept_all", None,
+               "grow_end", "shrink_end", "grow_start", "shrink_start", None, "review_next", None, "edit_labels")),
     ("&Document", ("predict", None, "next_doc", "previous_doc")),
-    ("&Help", ("shortcuts", None, "about")),
+    ("&View", ("zoom_in", "zoom_out", "zoom_reset")),
+    ("&Help", ("shortcuts", "log_folder", None, "about")),
 )
 
 TOOLBAR = ("open_files", "paste", "export", None, "undo", "redo", None, "accept_all", "review_next", None, "predict")
@@ -111,7 +123,7 @@ def shortcut_rows(window: QMainWindow) -> list[tuple[str, str, str]]:
                 add(inner, f"{where} › {submenu.title().replace('&', '')}")
         elif action.shortcuts():
             keys = " / ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts())
-            rows.append((keys, describe(action), where))
+            rows.append((keys, describe_action(action), where))
 
     for top in window.menuBar().actions():
         if top.menu() is not None:
@@ -123,6 +135,6 @@ def shortcut_rows(window: QMainWindow) -> list[tuple[str, str, str]]:
     return rows + [(keys, what, "Text view") for keys, what in VIEW_KEYS]
 
 
-def describe(action: QAction) -> str:
+def describe_action(action: QAction) -> str:
     """What an action does in words: its status tip, else its menu text."""
     return action.statusTip() or action.text().replace("&", "")

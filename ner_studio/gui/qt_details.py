@@ -7,7 +7,7 @@ from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
 from ner_studio.core.document import Document
-from ner_studio.core.spans import Source, Span
+from ner_studio.core.spans import Span
 from ner_studio.gui.qt_highlighter import SpanStyle
 
 
@@ -86,12 +86,12 @@ class DetailsPane(QWidget):
         first, end = doc.token_range(span.start, span.end)
         tokens = f"token {end}" if end - first == 1 else f"tokens {first + 1}–{end}"
         self.position.setText(f"characters {span.start}–{span.end}, {tokens}")
-        if span.source == Source.HUMAN:
-            self.source.setText("human (confirmed)")
-            self.confidence.show_value(None)
+        if span.confirmed:
+            self.source.setText(span.source.description)
+            self.confidence.show_value(span.confidence)
             self.hint.setText("Press another label key to relabel, Del to delete.")
             return
         low = style is not None and style.is_low_confidence(span)
-        self.source.setText("model" + (" — low confidence, please check" if low else ""))
+        self.source.setText(span.source.description + (" — low confidence, please check" if low else ""))
         self.confidence.show_value(span.confidence, low)
         self.hint.setText("Enter accepts it, a label key relabels it, Del deletes it.")

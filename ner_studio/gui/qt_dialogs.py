@@ -6,11 +6,12 @@ what to do (ProjectError); the window keeps running whatever the dialog says.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QHeaderView,
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QHeaderView,
     QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem,
     QVBoxLayout, QWidget,
 )
@@ -20,9 +21,12 @@ from ner_studio.core.errors import CorruptProjectError, FormatError, ProjectErro
 
 SCHEMES = ("iob2", "iob1", "bioes")
 
+log = logging.getLogger(__name__)
+
 
 def show_error(parent: QWidget | None, title: str, error: BaseException) -> None:
-    """A warning dialog whose text is the error's own message."""
+    """A warning dialog whose text is the error's own message (and a line in the log)."""
+    log.warning("shown: %s: %s", title, error)
     if isinstance(error, FormatError):
         detail = "Nothing was added from this file; the open documents are unchanged."
     elif isinstance(error, ProjectError):
@@ -47,6 +51,36 @@ def ask_restore_backup(parent: QWidget | None, error: CorruptProjectError) -> bo
     return answer == QMessageBox.StandardButton.Yes
 
 
+def ask_adopt(parent: QWidget | None, name: str, reason: str) -> bool:
+    """The check set is too small to decide: True if the analyst wants the new version."""
+    answer = QMessageBox.question(
+        parent, "Use the new model?",
+        f"The new version {name} could not be judged fairly: {reason}.\n\nMake it the current model "
+        "anyway? Either way it stays in the Models panel, and you can switch to it or back at any time.",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def ask_unsure_entities(parent: QWidget | None, count: int) -> tuple[str, bool]:
+    """Before a document is marked reviewed with ``count`` unsure model entities left:
+    ``("show" | "accept" | "cancel", don't ask again)``."""
+    box = QMessageBox(QMessageBox.Icon.Question, "Unsure entities left",
+                      f"{count} model entit{'y is' if count == 1 else 'ies are'} still marked unsure. Marking the "
+                      "document reviewed accepts every remaining model entity as correct, and fine-tuning and "
+                      "evaluation then treat them as truth.", QMessageBox.StandardButton.NoButton, parent)
+    show = box.addButton("Show Them", QMessageBox.ButtonRole.RejectRole)
+    accept = box.addButton("Accept All and Go On", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(show)
+    quiet = QCheckBox("Don't ask again")
+    box.setCheckBox(quiet)
+    box.exec()
+    clicked = box.clickedButton()
+    choice = "show" if clicked is show else "accept" if clicked is accept else "cancel"
+    return choice, quiet.isChecked() and choice != "cancel"
+
+
 @dataclass(frozen=True)
 class ExportChoice:
     which: str  # "all", "reviewed" or "current"
@@ -56,6 +90,9 @@ class ExportChoice:
 
 
 class ExportDialog(QDialog):
+    """Which documents, the format, the tag scheme (CoNLL only) and the file. ``current_only``
+    (Save) offers this document first; Export offers all documents first."""
+
     def __init__(self, parent: QWidget | None, suggested: Path, *, current_only: bool = False):
         super().__init__(parent)
         self.setWindowTitle("Save annotations" if current_only else "Export")
@@ -65,6 +102,8 @@ class ExportDialog(QDialog):
             self.which.addItem("This document", "current")
         self.which.addItem("All documents", "all")
         self.which.addItem("Reviewed documents only", "reviewed")
+        if not current_only:
+            self.which.addItem("This document", "current")
         self.fmt = QComboBox()
         self.fmt.addItem("CoNLL (one token per line)", "conll")
         self.fmt.addItem("JSONL (text and character spans)", "jsonl")
@@ -87,15 +126,23 @@ class ExportDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
         self.fmt.currentIndexChanged.connect(self._on_format)
-        if suggested.suffix.lower() == ".jsonl":
-            self.fmt.setCurrentIndex(1)
+        self.path.textChanged.connect(self._on_path)
+        self._on_path(self.path.text())
+        self._on_format()
         self.resize(520, self.sizeHint().height())
 
     def _on_format(self) -> None:
+        """The scheme only means something for CoNLL; the file's extension follows the format."""
         fmt = self.fmt.currentData()
         self.scheme.setEnabled(fmt == "conll")
         path = Path(self.path.text())
         self.path.setText(str(path.with_suffix(".conll" if fmt == "conll" else ".jsonl")))
+
+    def _on_path(self, text: str) -> None:
+        """A file named ``.jsonl`` (typed or browsed to) is written as JSONL, and back."""
+        suffix = Path(text).suffix.lower()
+        if suffix in (".jsonl", ".conll"):
+            self.fmt.setCurrentIndex(self.fmt.findData(suffix[1:]))
 
     def _browse(self) -> None:
         name, _ = QFileDialog.getSaveFileName(self, "Export to", self.path.text(), "CoNLL (*.conll);;JSONL (*.jsonl)")

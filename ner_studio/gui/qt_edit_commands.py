@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from PySide6.QtGui import QAction, QKeySequence
 
-from ner_studio.gui import editing
+from ner_studio.gui import editing, qt_dialogs
 from ner_studio.gui.qt_label_editor import LabelEditor
+
+# False once the analyst ticked "Don't ask again" on the unsure-entities question.
+ASK_UNSURE_SETTING = "ask_before_accepting_unsure"
 
 
 class EditCommands:
@@ -84,6 +87,42 @@ class EditCommands:
             self.workspace.apply_edit(self.doc, editing.delete(spans))
             self.view.select_range(start, start, reveal=False)
 
+    # --- an entity's extent: by token from the keyboard, by its edges with the mouse ---------
+    def resize_entity(self, span, start: int, end: int) -> None:
+        """The view's edge drag: ``span`` over the tokens of ``[start, end)``. A drag that
+        changes nothing (a click on the edge) or runs into another entity just snaps back."""
+        edit = editing.resize(self.doc, span, start, end) if self.doc is not None else None
+        if edit is not None:
+            self._apply_resize(edit)
+
+    def _step_edge(self, edge: str, step: int) -> None:
+        span = self.view.current_span()
+        if span is None or self.view.selection()[0] == self.view.selection()[1]:
+            self.statusBar().showMessage("Select an entity first (click it, or Tab to it)", 4000)
+            return
+        self._apply_resize(editing.step_edge(self.doc, span, edge, step))
+
+    def _apply_resize(self, edit) -> None:
+        if edit is None:
+            self.statusBar().showMessage("The entity cannot grow or shrink that way (one token is "
+                                         "the least; another entity may be in the way)", 4000)
+            return
+        if self.workspace.apply_edit(self.doc, edit):
+            new = edit.added[0]
+            self.view.select_range(new.start, new.end, reveal=False)
+
+    def grow_end(self) -> None:
+        self._step_edge("end", 1)
+
+    def shrink_end(self) -> None:
+        self._step_edge("end", -1)
+
+    def grow_start(self) -> None:
+        self._step_edge("start", -1)
+
+    def shrink_start(self) -> None:
+        self._step_edge("start", 1)
+
     def accept_all(self) -> None:
         if self.doc is not None:
             self.workspace.apply_edit(self.doc, editing.accept_all(self.doc))
@@ -92,7 +131,7 @@ class EditCommands:
     def review_and_next(self) -> None:
         """Mark the document reviewed and move on: what the analyst left standing is confirmed,
         so the remaining model entities are accepted in the same (undoable) step."""
-        if self.doc is None:
+        if self.doc is None or not self._unsure_entities_settled():
             return
         doc_id = self.doc.doc_id
         self.workspace.mark_reviewed(self.doc)
@@ -101,6 +140,21 @@ class EditCommands:
             self.statusBar().showMessage("Every document is reviewed.", 5000)
         else:
             self.show_document(following)
+
+    def _unsure_entities_settled(self) -> bool:
+        """Marking reviewed turns every model entity into truth for training and evaluation:
+        with unsure ones left, first offer to show them (or go on, if the analyst says so)."""
+        unsure = [s for s in self.doc.spans if self.style_.is_low_confidence(s)]
+        if not unsure or not self.settings.get(ASK_UNSURE_SETTING, True):
+            return True
+        choice, quiet = qt_dialogs.ask_unsure_entities(self, len(unsure))
+        if quiet:
+            self.settings.set(ASK_UNSURE_SETTING, False)
+        if choice == "show":
+            self.view.select_range(unsure[0].start, unsure[0].end)
+            self.statusBar().showMessage(f"{len(unsure)} unsure entities: Enter accepts, a label key relabels, "
+                                         "Del deletes, Tab goes to the next.", 8000)
+        return choice == "accept"
 
     def _step_document(self, step: int) -> None:
         ids = self.workspace.document_ids()

@@ -14,7 +14,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from ner_studio.core.document import Document, SpansChanged
-from ner_studio.core.spans import Source, Span
+from ner_studio.core.spans import Span
 from ner_studio.gui.qt_highlighter import SpanStyle
 from ner_studio.gui.qt_table_model import ColumnsTableModel
 
@@ -27,6 +27,10 @@ RESET_AT = 200
 class EntityTableModel(ColumnsTableModel):
 
     columns = COLUMNS
+    # After the rows follow a change of the document (the text view may have asked for a
+    # span's row before this model heard of that change).
+    rows_updated = Signal()
+
     def __init__(self, style: SpanStyle, parent=None):
         super().__init__(parent)
         self.style = style
@@ -83,6 +87,7 @@ class EntityTableModel(ColumnsTableModel):
         self._spans = [spans[i] for i in order]
         self._keys = [keys[i] for i in order]
         self.endResetModel()
+        self.rows_updated.emit()
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         self._column = column
@@ -108,6 +113,7 @@ class EntityTableModel(ColumnsTableModel):
             self._spans.insert(i, span)
             self._keys.insert(i, key)
             self.endInsertRows()
+        self.rows_updated.emit()
 
     # --- QAbstractTableModel ---------------------------------------------------------------
     def row_count(self) -> int:
@@ -132,7 +138,7 @@ class EntityTableModel(ColumnsTableModel):
         if column == 1:
             return span.label
         if column == 2:
-            return "model" if span.source == Source.MODEL else "human"
+            return str(span.source)
         if column == 3:
             return "" if span.confidence is None else f"{span.confidence:.2f}"
         return span.start
@@ -165,13 +171,17 @@ class EntityTable(QTableView):
         self.setToolTip("Entities of this document: click a column title to sort, a row to jump to it")
         self.clicked.connect(self._on_clicked)
         self.activated.connect(self._on_clicked)
+        self._shown: Span | None = None
+        self.table_model.rows_updated.connect(lambda: self.select_span(self._shown))
 
     def _on_clicked(self, index) -> None:
         if index.isValid():
             self.span_activated.emit(self.table_model.span(index.row()))
 
     def select_span(self, span: Span | None) -> None:
-        """Highlight the row of ``span`` (the entity selected in the text)."""
+        """Highlight the row of ``span`` (the entity selected in the text), now and after the
+        rows follow an edit of it (a relabelled span is a new span, in a new row)."""
+        self._shown = span
         row = self.table_model.row_of(span) if span is not None else None
         if row is None:
             self.clearSelection()

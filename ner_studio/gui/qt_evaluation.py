@@ -1,6 +1,8 @@
-"""The Evaluate dialog: score the current model on a CoNLL file or on the reviewed documents
-(entity-level precision, recall, F1 per label), so the analyst sees whether a new version is
-better. Scoring runs in a worker; the dialog stays responsive and can be closed at any time."""
+"""The Evaluate dialog: score the current model on the check set (reviewed sentences no
+version trained on; the default, as only it is honest), on all reviewed documents, or on a
+CoNLL file (entity-level precision, recall, F1 per label). The result says what it was
+computed on and warns when that overlaps the model's training data. Scoring runs in a
+worker; the dialog stays responsive and can be closed at any time."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from PySide6.QtWidgets import (
     QPushButton, QRadioButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
+from ner_studio.core.check_set import CHECK_SHARE, split_check
 from ner_studio.core.document import Document
 from ner_studio.gui.learning_jobs import evaluation_task
 from ner_studio.gui.qt_task_worker import TaskWorker
@@ -36,9 +39,10 @@ class EvaluationDialog(QDialog):
         self.model_path = model_path
         self._reviewed_documents = reviewed_documents
         self.worker: TaskWorker | None = None
-        self.on_reviewed = QRadioButton("The reviewed documents of this project")
+        self.on_check = QRadioButton("The check set: reviewed sentences no model version trained on")
+        self.on_reviewed = QRadioButton("All reviewed documents (also what the model may have trained on)")
         self.on_file = QRadioButton("A CoNLL file:")
-        self.on_reviewed.setChecked(True)
+        self.on_check.setChecked(True)
         self.path = QLineEdit()
         self.path.setPlaceholderText("test.conll")
         self.path.textEdited.connect(lambda _t: self.on_file.setChecked(True))
@@ -63,6 +67,7 @@ class EvaluationDialog(QDialog):
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.on_check)
         layout.addWidget(self.on_reviewed)
         layout.addLayout(file_row)
         layout.addWidget(self.run)
@@ -90,11 +95,15 @@ class EvaluationDialog(QDialog):
             task = evaluation_task(self.model_path, conll_path=path)
         else:
             docs = self._reviewed_documents()
+            what = "the reviewed documents"
+            if self.on_check.isChecked():
+                docs, what = split_check(docs)[1], "the check set"
             if not docs:
-                self.status.setText("No document is reviewed yet: mark documents reviewed (Ctrl+Enter) "
-                                    "or choose a CoNLL file.")
+                self.status.setText("Nothing to score yet: mark documents reviewed (Ctrl+Enter); a fixed "
+                                    f"{100 * CHECK_SHARE:.0f}% of their sentences form the check set. Or choose "
+                                    "a CoNLL file.")
                 return
-            task = evaluation_task(self.model_path, docs=docs)
+            task = evaluation_task(self.model_path, docs=docs, what=what)
         self.worker = TaskWorker(task, "evaluate")
         self.worker.progress.connect(self._on_progress)
         self.worker.succeeded.connect(self._on_scored)
@@ -111,11 +120,14 @@ class EvaluationDialog(QDialog):
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
 
-    def _on_scored(self, result) -> None:
-        evaluation, what = result
-        self.show_scores(evaluation)
-        self.status.setText(f"Entity-level scores on {what}.")
-        self.status.setStyleSheet("")
+    def _on_scored(self, scored) -> None:
+        self.show_scores(scored.evaluation)
+        if scored.warning:
+            self.status.setText(f"Entity-level scores on {scored.what}.\nWarning: {scored.warning}.")
+            self.status.setStyleSheet("color: #b45309;")
+        else:
+            self.status.setText(f"Entity-level scores on {scored.what}.")
+            self.status.setStyleSheet("")
 
     def show_scores(self, evaluation) -> None:
         rows = score_rows(evaluation)

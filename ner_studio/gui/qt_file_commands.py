@@ -6,17 +6,23 @@ disk refused earlier, then write the current document's annotations to its CoNLL
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from ner_studio.core.errors import CorruptProjectError, FormatError, NerStudioError, ProjectError, ReadOnlyProjectError
-from ner_studio.core.locations import PROJECT_SUFFIX, default_project_path, default_projects_dir
+from ner_studio.core.logs import log_failure
+from ner_studio.core.locations import PROJECT_SUFFIX, default_project_path, default_projects_dir, user_log_dir
 from ner_studio.core.project import Project
 from ner_studio.gui.importing import FILE_FILTER, expand_paths
 from ner_studio.gui.qt_dialogs import ExportDialog, PasteDialog, ShortcutsDialog, ask_restore_backup, show_about, show_error
 from ner_studio.gui.qt_actions import shortcut_rows
 
+log = logging.getLogger(__name__)
+EXPORT_FOLDER_SETTING = "export_folder"
 PROJECT_FILTER = f"NER Studio projects (*{PROJECT_SUFFIX});;All files (*)"
 
 
@@ -79,6 +85,7 @@ class FileCommands:
         try:
             self.settings.add_recent_project(project.path)
         except Exception as error:  # noqa: BLE001 - settings are a convenience; report, go on
+            log_failure(log, "remembering the project", error)
             self.statusBar().showMessage(f"Settings not saved: {error}", 5000)
 
     def new_project(self) -> None:
@@ -176,6 +183,7 @@ class FileCommands:
 
     # --- adding documents ----------------------------------------------------------------
     def open_files(self) -> None:
+        self.workspace.warm_up_reading()
         names, _ = QFileDialog.getOpenFileNames(self, "Open documents", "", FILE_FILTER)
         self.open_paths([Path(n) for n in names])
 
@@ -188,11 +196,24 @@ class FileCommands:
         """Add files (folders: every supported file inside) to the project, in a worker."""
         files = expand_paths(paths)
         if paths and not files:
-            show_error(self, "Nothing to open", FormatError("no .txt, CoNLL or JSONL files here", paths[0]))
+            show_error(self, "Nothing to open", FormatError("no .txt, CoNLL, JSONL, Word, HTML, Markdown or PDF files here", paths[0]))
             return
-        if files:
-            self.statusBar().showMessage(f"Opening {len(files)} file(s)…")
-            self.workspace.import_paths(files)
+        if not files:
+            return
+        self._opening = len(files)
+        self.statusBar().showMessage(f"Opening {len(files)} file(s)…")
+        already = self.workspace.import_paths(files)
+        if already:
+            names = ", ".join(p.name for p in already[:3]) + (" …" if len(already) > 3 else "")
+            self._opening -= len(already)
+            self.statusBar().showMessage(f"Already in the project, shown: {names}"
+                                         + (f"; opening {self._opening} more file(s)…" if self._opening else ""), 8000)
+
+    def _on_import_finished(self) -> None:
+        """Replace the "Opening…" notice (files already in the project keep theirs)."""
+        opened, self._opening = getattr(self, "_opening", 0), 0
+        if opened and self.statusBar().currentMessage().startswith("Opening"):
+            self.statusBar().showMessage(f"Finished opening {opened} file(s)", 5000)
 
     def paste_document(self) -> None:
         text = QApplication.clipboard().text()
@@ -240,19 +261,37 @@ class FileCommands:
         return Path.home() / f"{name}.conll"
 
     def export(self) -> None:
-        dialog = ExportDialog(self, Path.home() / f"{self.workspace.project.path.stem}.conll")
+        """Ctrl+E: all, the reviewed or the current document, into the folder used last."""
+        folder = Path(self.settings.get(EXPORT_FOLDER_SETTING) or Path.home())
+        dialog = ExportDialog(self, folder / f"{self.workspace.project.path.stem}.conll")
         if not dialog.exec():
             return
         choice = dialog.choice()
         ids = self.workspace.document_ids()
         if choice.which == "reviewed":
             ids = [i for i in ids if self.workspace.summary(i).status == "reviewed"]
+        elif choice.which == "current":
+            ids = [self.doc.doc_id] if self.doc is not None else []
         if self.workspace.export(ids, choice.path, choice.fmt, choice.scheme):
             self.statusBar().showMessage(f"Exported {len(ids)} document(s) to {choice.path}", 5000)
+            try:
+                self.settings.set(EXPORT_FOLDER_SETTING, str(choice.path.parent))
+            except NerStudioError as error:
+                log_failure(log, "remembering the export folder", error)
 
     # --- help ----------------------------------------------------------------------------
     def show_shortcuts(self) -> None:
         ShortcutsDialog(self, shortcut_rows(self)).exec()
+
+    def show_log_folder(self) -> None:
+        """Open the log folder in the desktop's file manager (created if there is none yet)."""
+        folder = user_log_dir()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            log_failure(log, "creating the log folder", error)
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+            self.statusBar().showMessage(f"The logs are in {folder}", 10000)
 
     def show_about(self) -> None:
         show_about(self, self.workspace.model.name)

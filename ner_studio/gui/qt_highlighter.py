@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
+from ner_studio.core.colours import marker_colour
 from ner_studio.core.document import Document
 from ner_studio.core.labels import LabelSet
-from ner_studio.core.spans import Source, Span
+from ner_studio.core.spans import Span
 from ner_studio.gui.text_offsets import OffsetMap
 
-LOW_CONFIDENCE_COLOUR = "#d9480f"
 # Beyond this many changed spans one full pass is cheaper than block-by-block updates.
 FULL_REHIGHLIGHT_AT = 400
 
@@ -34,6 +34,8 @@ class SpanStyle:
     def __init__(self, labels: LabelSet, low_confidence: float = 0.5):
         self.labels = labels
         self.low_confidence = low_confidence
+        # The "unsure" marker, unlike every label colour (a fixed orange read as LOC's).
+        self.marker = marker_colour(label.colour for label in labels)
         self._cache: dict[tuple[str, bool, bool], QTextCharFormat] = {}
 
     def colour(self, label: str) -> QColor:
@@ -41,13 +43,13 @@ class SpanStyle:
 
     def is_low_confidence(self, span: Span) -> bool:
         return (
-            span.source == Source.MODEL
+            not span.confirmed
             and span.confidence is not None
             and span.confidence < self.low_confidence
         )
 
     def format_for(self, span: Span) -> QTextCharFormat:
-        human = span.source == Source.HUMAN
+        human = span.confirmed
         low = not human and span.confidence is not None and span.confidence < self.low_confidence
         key = (span.label, human, low)
         fmt = self._cache.get(key)
@@ -61,7 +63,7 @@ class SpanStyle:
         fmt.setBackground(colour if human else model_tint(colour))
         if low:
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-            fmt.setUnderlineColor(QColor(LOW_CONFIDENCE_COLOUR))
+            fmt.setUnderlineColor(QColor(self.marker))
         return fmt
 
 

@@ -2,32 +2,42 @@
 one call: :func:`install_learning` (menu "Model", toolbar buttons, three docks).
 
 Training runs in a :class:`TaskWorker` on snapshots of the labelled documents, so the analyst
-keeps editing; the UI hears only signals. A finished run is a new model file and project
-version that becomes the current model at once: the workspace's model handle is swapped and
-the documents not reviewed are tagged again in the background (``replace_model_spans`` keeps
-every human entity). Cancelling or a failure leaves the current model exactly as it was.
+keeps editing; the UI hears only signals. It learns from the reviewed sentences outside the
+check set (``core.check_set``); a finished run is a new model file and project version, scored
+with its parent on the check set, and it becomes the current model only if it is at least as
+good there (``core.adoption``; too few check sentences: the analyst decides). Then the
+documents not reviewed are tagged again in the background (``replace_model_spans`` keeps every
+confirmed entity). Cancelling or a failure leaves the current model exactly as it was. Model
+versions and their check scores are ``qt_model_versions``'.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 
+from ner_studio.core.adoption import Verdict, decided
+from ner_studio.core.check_set import split_check
 from ner_studio.core.document import Document, Status
 from ner_studio.core.errors import NerStudioError, TrainingError
+from ner_studio.core.label_examples import LabelExamples, label_examples, shortfalls
+from ner_studio.core.review_log import batches
 from ner_studio.core.training_set import MIN_REVIEWED_SENTENCES, check_enough, count_sentences, labelled_documents
+from ner_studio.gui import qt_dialogs
 from ner_studio.gui.learning_jobs import TrainingRequest, training_task, warm_up_training
-from ner_studio.gui.prediction import ModelHandle, bundled_model_path
 from ner_studio.gui.qt_actions import Command, with_shortcut
 from ner_studio.gui.qt_dialogs import show_error
 from ner_studio.gui.qt_evaluation import EvaluationDialog
-from ner_studio.gui.qt_models_panel import ModelsPanel, model_rows
+from ner_studio.gui.qt_model_versions import ModelVersions
+from ner_studio.gui.qt_models_panel import ModelsPanel
 from ner_studio.gui.qt_review_controller import ReviewController
 from ner_studio.gui.qt_review_panel import ReviewPanel
 from ner_studio.gui.qt_task_worker import TaskWorker
 from ner_studio.gui.qt_train_dialog import TrainDialog
+from ner_studio.model.interface import FinetuneOptions
 from ner_studio.gui.qt_training_panel import TrainingPanel
 
 BASE_SETTING = "learning.base_path"
@@ -59,7 +69,7 @@ class LearningController(QObject):
         self.window = window
         self.worker: TaskWorker | None = None
         self.min_sentences = MIN_REVIEWED_SENTENCES
-        self.training_options: dict = {}  # FinetuneOptions fields used for every run
+        self.training_options = FinetuneOptions()  # for every run (min_sentences: the attribute above)
         self.models_folder: Path | None = None  # None: the per-user models folder
         self.evaluation: EvaluationDialog | None = None
         self._run: dict = {}  # what the running training started from
@@ -83,7 +93,7 @@ class LearningController(QObject):
         self.review = ReviewController(window, self.review_panel, self.start_training)
         self.actions = self._create_actions()
         self.training_panel.cancel_requested.connect(self.cancel_training)
-        self.models_panel.switch_requested.connect(self.switch_model)
+        self.versions = ModelVersions(window, self.models_panel, lambda: self.labelled_documents()[0])
         window.workspace_changed.connect(self._bind_workspace)
         window.closed.connect(self.shutdown)
         self._bind_workspace()
@@ -120,11 +130,17 @@ class LearningController(QObject):
         """Per-project state; called again (by ``workspace_changed``, synchronously, while
         the new workspace is alive and open) whenever the window opens another project."""
         self.review.bind(self.window.workspace)
+        self.window.workspace.review_logged.connect(self.refresh_effort)
         self.refresh_models()
+        self.refresh_effort()
+
+    def refresh_effort(self) -> None:
+        self.training_panel.effort.show_batches(batches(self.window.workspace.review_log()))
 
     def shutdown(self) -> None:
         """The window closed: stop training (threads must end before the window goes away)
         and let go of the closed project's workspace."""
+        self.versions.shutdown()
         for worker in (self.worker, self._warm_up):
             if worker is not None:
                 worker.cancel()
@@ -178,10 +194,13 @@ class LearningController(QObject):
             return
         self.warm_up()
         project = self.window.workspace.project
-        summary = (f"Fine-tune {self.window.model.name} on {count_sentences(docs)} reviewed sentences from "
-                   f"{len(names)} documents. Training runs in the background; keep working.")
+        train, check = split_check(docs)
+        summary = (f"Fine-tune {self.window.model.name} on {count_sentences(train)} reviewed sentences from "
+                   f"{len(names)} documents; {count_sentences(check)} more form the check set that judges the new "
+                   "version. Training runs in the background; keep working.")
         dialog = TrainDialog(self.window, summary, base=project.get_setting(BASE_SETTING, "") or "",
-                             epochs=int(project.get_setting(EPOCHS_SETTING, 10) or 10))
+                             epochs=int(project.get_setting(EPOCHS_SETTING, 10) or 10),
+                             examples=self.label_examples(train, check))
         if not dialog.exec():
             return
         choice = dialog.choice()
@@ -190,20 +209,28 @@ class LearningController(QObject):
             project.set_setting(EPOCHS_SETTING, choice.epochs)
         except NerStudioError:
             pass  # only a convenience for next time
-        self.start_training(base_path=choice.base_path, options={"epochs": choice.epochs})
+        self.start_training(base_path=choice.base_path, epochs=choice.epochs)
 
-    def start_training(self, *, base_path: Path | None = None, options: dict | None = None,
+    def label_examples(self, train: list[Document], check: list[Document]) -> list[LabelExamples]:
+        known = self.window.model.loaded_labels
+        labels = [label.name for label in self.window.workspace.labels]
+        return label_examples(labels, train, check, labels if known is None else known)
+
+    def start_training(self, *, base_path: Path | None = None, epochs: int | None = None,
                        automatic: bool = False) -> bool:
-        """Fine-tune in a worker; False (with the reason shown) if it cannot start."""
+        """Fine-tune in a worker (``epochs`` overrides the options' for this run); False (with
+        the reason shown) if it cannot start."""
         if self.is_training():
             return False
         model = self.window.model
-        options = {"min_sentences": self.min_sentences, **self.training_options, **(options or {})}
+        options = replace(self.training_options, min_sentences=self.min_sentences)
+        if epochs is not None:
+            options = replace(options, epochs=epochs)
         try:
             if not model.available:
                 raise TrainingError("there is no model to fine-tune; the bundled model is missing from this build")
             docs, names = self.labelled_documents()
-            check_enough(count_sentences(docs), options["min_sentences"])
+            check_enough(count_sentences(docs), options.min_sentences)
         except NerStudioError as error:
             self._report("Training cannot start", error, automatic)
             return False
@@ -217,11 +244,15 @@ class LearningController(QObject):
         worker.finished.connect(self._on_training_finished)
         self.worker = worker
         self.review.training_started()
+        train, check = split_check(docs)
+        few = shortfalls(self.label_examples(train, check))
         self._run = {"project": project, "parent": model.path, "parent_id": parent_id, "automatic": automatic,
-                     "model_name": model.name}
-        what = f"{count_sentences(docs)} sentences from {len(names)} documents"
+                     "model_name": model.name, "shortfalls": few}
+        what = (f"{count_sentences(train)} sentences from {len(names)} documents "
+                f"({count_sentences(check)} more kept for the check set)")
         self.training_panel.started(f"Fine-tuning {model.name} on {what}"
-                                    f"{' plus ' + base_path.name if base_path else ''}…", options.get("epochs", 10))
+                                    f"{' plus ' + base_path.name if base_path else ''}…"
+                                    f"{' ' + few if few else ''}", options.epochs)
         self.docks["training"].show()
         self.docks["training"].raise_()
         self._update_actions()
@@ -239,11 +270,12 @@ class LearningController(QObject):
                 return version.version_id
         return None
 
-    def _on_trained(self, saved) -> None:
+    def _on_trained(self, outcome) -> None:
         name = self._run.get("model_name", "the model")
-        if saved is None:
-            self.training_panel.ended(f"Cancelled. The current model ({name}) is unchanged.")
+        if outcome is None:
+            self.training_panel.ended(f"Cancelled. The current model ({name}) is unchanged.", cancelled=True)
             return
+        saved = outcome.saved
         project = self.window.workspace.project
         if project is not self._run.get("project") or project.closed:
             # The analyst opened another project meanwhile: the model is kept, not imposed on it.
@@ -251,15 +283,37 @@ class LearningController(QObject):
             return
         from ner_studio.model.versions import Parent, record_version  # torch is loaded by now
 
+        verdict = outcome.comparison.verdict if outcome.comparison else Verdict(
+            None, "no reviewed sentence is in the check set yet, so nothing it never trained on can score it")
+        automatic = self._run["automatic"]
+        version_id = None
         try:
-            record_version(project, saved, Parent(str(self._run["parent"]), self._run["parent_id"]))
+            version_id = record_version(project, saved, Parent(str(self._run["parent"]), self._run["parent_id"]),
+                                        outcome.comparison)
         except NerStudioError as error:
-            self._report("The new model could not be added to the project", error, self._run["automatic"])
-        f1 = saved.metrics.get("dev", {}).get("overall", {}).get("f1", 0.0)
-        self.training_panel.ended(f"New model {saved.path.stem} (dev F1 {100 * f1:.1f}) is now the current model; "
-                                  "documents not reviewed are being tagged again. Roll back in the Models panel.")
+            self._report("The new model could not be added to the project", error, automatic)
+        if verdict.adopt is None and not automatic:
+            verdict = decided(verdict, qt_dialogs.ask_adopt(self.window, saved.path.stem, verdict.reason))
+        if version_id is not None:
+            self._store_verdict(project, version_id, verdict)
         self.review.trained()
-        self.switch_model(saved.path)
+        few = self._run.get("shortfalls", "")
+        if verdict.adopt:
+            self.training_panel.ended(f"New model {saved.path.stem}: {verdict.reason}. Documents not reviewed are "
+                                      f"being tagged again; roll back in the Models panel. {few}".strip())
+            self.switch_model(saved.path)
+            self.versions.update_check_scores()
+            return
+        self.training_panel.ended(f"New model {saved.path.stem} kept aside, the current model stays: {verdict.reason}. "
+                                  f"It is in the Models panel if you want it anyway. {few}".strip())
+        self.refresh_models()
+        self.versions.update_check_scores()
+
+    def _store_verdict(self, project, version_id: int, verdict: Verdict) -> None:
+        try:
+            project.update_model_version(version_id, metrics={"verdict": verdict.to_dict()})
+        except NerStudioError as error:
+            self.window.statusBar().showMessage(f"The verdict was not saved: {error}", 8000)
 
     def _on_training_failed(self, error) -> None:
         name = self._run.get("model_name", "the model")
@@ -281,35 +335,16 @@ class LearningController(QObject):
 
     # --- model versions -------------------------------------------------------------------
     def refresh_models(self) -> None:
-        versions = self.window.workspace.project.model_versions()
-        self.models_panel.show_models(model_rows(versions, bundled_model_path(), self.window.model.path),
-                                      self.window.model.path)
+        self.versions.refresh()
 
     def show_models(self) -> None:
-        self.refresh_models()
+        self.versions.refresh()
+        self.versions.update_check_scores()
         self.docks["models"].show()
         self.docks["models"].raise_()
 
     def switch_model(self, path) -> None:
-        """Make ``path`` the current model and tag the documents not reviewed with it."""
-        path = Path(path)
-        if not path.is_file():
-            show_error(self.window, "The model cannot be used", TrainingError(f"{path}: the model file is missing"))
-            return
-        handle = ModelHandle(path)
-        workspace = self.window.workspace
-        self.window.model = handle
-        workspace.model = handle
-        self.window.model_label.setText(f"Model: {handle.name}")
-        try:
-            self.window.settings.last_model_path = str(path)
-        except Exception as error:  # noqa: BLE001 - settings are a convenience; report, go on
-            self.window.statusBar().showMessage(f"Settings not saved: {error}", 5000)
-        self.refresh_models()
-        open_docs = [workspace.document(i) for i in workspace.document_ids()
-                     if workspace.summary(i).status != Status.REVIEWED]
-        workspace.predict(open_docs)
-        self.window.statusBar().showMessage(f"Now tagging with {handle.name}", 5000)
+        self.versions.switch_model(path)
 
     # --- review queue ---------------------------------------------------------------------
     def toggle_review(self, checked: bool) -> None:

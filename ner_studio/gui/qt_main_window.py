@@ -7,6 +7,7 @@ and toolbar actions without reshaping this window. Commands live in the two mixi
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -14,7 +15,8 @@ from PySide6.QtGui import QUndoGroup
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QProgressBar, QTabWidget, QToolBar, QWidget
 
 from ner_studio.core.document import Document, Status
-from ner_studio.core.errors import CorruptProjectError
+from ner_studio.core.errors import CorruptProjectError, NerStudioError
+from ner_studio.core.logs import log_failure
 from ner_studio.core.project import Project
 from ner_studio.core.settings import Settings
 from ner_studio.gui.prediction import ModelHandle
@@ -28,10 +30,13 @@ from ner_studio.gui.qt_file_commands import FileCommands
 from ner_studio.gui.qt_highlighter import SpanStyle
 from ner_studio.gui.qt_label_palette import LabelPalette
 from ner_studio.gui.qt_learning import install_learning
-from ner_studio.gui.qt_text_view import EntityTextView
+from ner_studio.gui.qt_text_view import FONT_SIZE, EntityTextView
 from ner_studio.gui.qt_workspace import Workspace
 
 LOW_CONFIDENCE_SETTING = "low_confidence_threshold"
+FONT_SIZE_SETTING = "font_size"
+
+log = logging.getLogger(__name__)
 
 
 class MainWindow(FileCommands, EditCommands, QMainWindow):
@@ -53,7 +58,8 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         self.setWindowTitle("NER Studio")
         self.setAcceptDrops(True)
         self.style_ = SpanStyle(project.labels(), float(settings.get(LOW_CONFIDENCE_SETTING, 0.5)))
-        self.view = EntityTextView(self.style_)
+        size = settings.get(FONT_SIZE_SETTING, FONT_SIZE)
+        self.view = EntityTextView(self.style_, font_size=size if isinstance(size, int) else FONT_SIZE)
         self.setCentralWidget(self.view)
         self.documents = DocumentList()
         self.palette_ = LabelPalette()
@@ -75,6 +81,7 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         self.palette_.label_chosen.connect(self.label_selection)
         self.palette_.edit_requested.connect(self.edit_labels)
         self.view.selection_changed.connect(self._on_selection_changed)
+        self.view.resize_requested.connect(self.resize_entity)
         self._build_menus()
         self.set_project(project)
         install_learning(self)
@@ -158,6 +165,7 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         workspace = Workspace(project, self.model, self.undo_group)
         self.workspace = workspace
         workspace.documents_opened.connect(self._on_documents_opened)
+        workspace.import_finished.connect(self._on_import_finished)
         workspace.document_updated.connect(self._on_document_updated)
         workspace.labels_changed.connect(self._on_labels_changed)
         workspace.prediction_progress.connect(self._on_prediction_progress)
@@ -170,9 +178,9 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         self._on_labels_changed()
         self._on_pending_changed(project.pending_count)
         self._update_review_count()
-        ids = workspace.document_ids()
-        if ids:
-            self.show_document(ids[0])
+        first = workspace.first_document()
+        if first is not None:
+            self.show_document(first)
         self.workspace_changed.emit()
 
     def show_document(self, doc_id: int | None) -> None:
@@ -186,6 +194,7 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
                 self.offer_backup(error)
                 return
             except Exception as error:  # noqa: BLE001 - a document that cannot load must not close the app
+                log_failure(log, f"opening document {doc_id}", error)
                 show_error(self, "The document cannot be opened", error)
                 return
         if doc is self.doc and doc is not None:
@@ -242,6 +251,25 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         reviewed = sum(1 for i in ids if self.workspace.summary(i).status == Status.REVIEWED)
         self.review_label.setText(f"Reviewed {reviewed} / {len(ids)}")
 
+    # --- zoom ---------------------------------------------------------------------------------
+    def zoom_in(self) -> None:
+        self.set_font_size(self.view.font_size() + 1)
+
+    def zoom_out(self) -> None:
+        self.set_font_size(self.view.font_size() - 1)
+
+    def zoom_reset(self) -> None:
+        self.set_font_size(FONT_SIZE)
+
+    def set_font_size(self, points: int) -> None:
+        """The text's size, kept in the user's settings for the next start."""
+        points = self.view.set_font_size(points)
+        self.statusBar().showMessage(f"Text size {points} pt", 2000)
+        try:
+            self.settings.set(FONT_SIZE_SETTING, points)
+        except NerStudioError as error:
+            log_failure(log, "remembering the text size", error)
+
     # --- drag and drop, closing ------------------------------------------------------------
     def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt override
         if event.mimeData().hasUrls():
@@ -258,7 +286,7 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
             return
         try:
             self.settings.window_geometry = bytes(self.saveGeometry())
-        except Exception:  # noqa: BLE001 - an unwritable settings file must not block quitting
-            pass
+        except Exception as error:  # noqa: BLE001 - an unwritable settings file must not block quitting
+            log_failure(log, "saving the window geometry", error)
         event.accept()
         self.closed.emit()

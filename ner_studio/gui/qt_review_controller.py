@@ -10,11 +10,12 @@ from it even though its document is not reviewed as a whole.
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QObject, QTimer
 
 from ner_studio.core.document import Document, Status
 from ner_studio.core.errors import NerStudioError
-from ner_studio.core.spans import Source
 from ner_studio.core.training_set import (
     ACCEPTED_SETTING, accepted_from_setting, accepted_to_setting, sentence_range,
 )
@@ -44,6 +45,8 @@ class ReviewController(QObject):
         self.active = False
         self.current: QueueItem | None = None
         self._shown_doc: Document | None = None
+        self._clock = time.monotonic
+        self._shown_at = self._clock()  # when the current sentence came up: what it took to review
         # The workspace's signal connection, kept as a handle: disconnecting through it is safe
         # even after Qt deleted the workspace, unlike touching the deleted workspace's signal.
         self._predicted_link = None
@@ -142,6 +145,8 @@ class ReviewController(QObject):
 
     # --- one sentence -----------------------------------------------------------------------
     def _show(self, item: QueueItem | None, *, move: bool = True) -> None:
+        if item is None or self.current is None or item.key != self.current.key:
+            self._shown_at = self._clock()
         self.current = item
         if self._shown_doc is not None:
             self._shown_doc.changed.disconnect(self._on_doc_changed)
@@ -204,14 +209,16 @@ class ReviewController(QObject):
         workspace = self.window.workspace
         doc = workspace.document(item.doc_id)
         start, end = sentence_range(doc, item.sentence)
-        model_spans = tuple(s for s in doc.spans_between(start, end) if s.source != Source.HUMAN)
+        model_spans = tuple(s for s in doc.spans_between(start, end) if not s.confirmed)
         if model_spans and not workspace.apply_edit(doc, SpanEdit(model_spans, tuple(s.accepted() for s in model_spans))):
             return
+        workspace.log_review(workspace.effort.reviewed(doc, start, end, seconds=self._clock() - self._shown_at))
         done = self.accepted.setdefault(doc.doc_id, set())
         done.add(item.sentence)
         self._store(ACCEPTED_SETTING, accepted_to_setting(self.accepted))
         if len(done) >= len(doc.sentences):
-            workspace.mark_reviewed(doc)  # every sentence confirmed: the document is reviewed
+            # Every sentence confirmed (each logged above): the document is reviewed.
+            workspace.mark_reviewed(doc, log=False)
         self.queue.remove(item.key)
         self.accepted_since_training += 1
         if self.auto and self.accepted_since_training >= self.every:

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from ner_studio.core.active_learning import STRATEGIES
 from ner_studio.core.document import Document
-from ner_studio.core.spans import Source
+from ner_studio.core.spans import Source, Span
 from ner_studio.core.training_set import sentence_range
 
 SHOWN_ITEMS = 200  # the list shows the head of the queue; the rest waits its turn
@@ -32,7 +32,7 @@ def sentence_html(doc: Document, index: int, colour_of: Callable[[str], str]) ->
     parts, position = [], start
     for span in doc.spans_between(start, end):
         parts.append(html.escape(doc.text[position:span.start]))
-        tag = span.label if span.source == Source.HUMAN else f"{span.label} {100 * (span.confidence or 0):.0f}%"
+        tag = span.label if span.confirmed else f"{span.label} {100 * (span.confidence or 0):.0f}%"
         colour = colour_of(span.label)
         parts.append(f'<span style="background: {_lighter(colour)};">'
                      f"{html.escape(doc.text[span.start:span.end])}</span>"
@@ -52,9 +52,14 @@ def entity_lines(doc: Document, index: int) -> list[str]:
     start, end = sentence_range(doc, index)
     lines = []
     for span in doc.spans_between(start, end):
-        who = "yours" if span.source == Source.HUMAN else f"model, {100 * (span.confidence or 0):.0f}% sure"
+        who = _who(span)
         lines.append(f"{doc.text[span.start:span.end]} — {span.label} ({who})")
     return lines or ["no entities predicted"]
+
+
+def _who(span: Span) -> str:
+    sure = "" if span.confidence is None else f", {100 * span.confidence:.0f}% sure"
+    return {Source.HUMAN: "yours", Source.ACCEPTED: "accepted"}.get(span.source, str(span.source)) + sure
 
 
 class ReviewPanel(QWidget):

@@ -9,12 +9,16 @@ thread (moved with ``moveToThread``) and the UI only sees signals.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Signal, Slot
 
+from ner_studio.core.logs import log_failure
 from ner_studio.gui.qt_worker import ThreadedWorker
+
+log = logging.getLogger(__name__)
 
 Task = Callable[[Callable[[Any], None], Callable[[], bool]], Any]
 
@@ -35,6 +39,7 @@ class TaskWorker(ThreadedWorker):
         try:
             result = self._task(self.progress.emit, self._stop.is_set)
         except Exception as error:  # noqa: BLE001 - every failure must reach the UI as a message
+            log_failure(log, f"{self._thread.objectName()} job failed", error)
             self.failed.emit(error)
         else:
             self.succeeded.emit(result)

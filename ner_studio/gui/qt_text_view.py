@@ -3,6 +3,7 @@
 The view shows one :class:`Document` and reports what the analyst selected; it never edits
 spans itself (the window turns key presses into undoable edits). Selections are always whole
 tokens: a mouse drag snaps on release, a double-click takes one token, arrows walk by token.
+Dragging an edge of the selected entity asks for it to be resized (``resize_requested``).
 """
 
 from __future__ import annotations
@@ -12,27 +13,31 @@ from PySide6.QtGui import QColor, QFont, QKeyEvent, QPainter, QPalette, QPen, QT
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QWidget
 
 from ner_studio.core.document import Document, SpansChanged
-from ner_studio.core.spans import Source, Span
+from ner_studio.core.spans import Span
 from ner_studio.gui import editing
-from ner_studio.gui.qt_highlighter import LOW_CONFIDENCE_COLOUR, SpanHighlighter, SpanStyle
+from ner_studio.gui.qt_highlighter import SpanHighlighter, SpanStyle
 from ner_studio.gui.text_offsets import OffsetMap, display_text
 
 SELECTED_OUTLINE = "#1f2937"
+FONT_SIZE = 12  # points, until the analyst zooms
+FONT_SIZES = (7, 40)
 
 
 class EntityTextView(QPlainTextEdit):
     """``selection_changed`` fires whenever the selected tokens or the caret move."""
 
     selection_changed = Signal()
+    resize_requested = Signal(object, int, int)  # the entity, its new [start, end) before snapping
 
-    def __init__(self, style: SpanStyle, parent: QWidget | None = None):
+    def __init__(self, style: SpanStyle, parent: QWidget | None = None, *, font_size: int = FONT_SIZE):
         super().__init__(parent)
         self.setReadOnly(True)
         self.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
         self.setObjectName("entityTextView")
-        self.setFont(QFont(self.font().family(), 12))
+        self.setFont(QFont(self.font().family(), FONT_SIZE))
+        self.set_font_size(font_size)
         self.document().setDocumentMargin(18)
         self.setCursorWidth(2)
         palette = self.palette()
@@ -44,6 +49,8 @@ class EntityTextView(QPlainTextEdit):
         self._doc: Document | None = None
         self._offsets = OffsetMap("")
         self._context_actions: list = []
+        self._edge_drag: tuple[Span, str] | None = None  # (entity, "start" or "end") while dragged
+        self.viewport().setMouseTracking(True)  # the resize cursor over an entity's edge
         self.selectionChanged.connect(self.selection_changed)
         self.cursorPositionChanged.connect(self.selection_changed)
 
@@ -63,6 +70,18 @@ class EntityTextView(QPlainTextEdit):
             self.highlighter.show(doc, self._offsets)
             doc.changed.connect(self._on_spans_changed)
         self.selection_changed.emit()
+
+    def font_size(self) -> int:
+        return self.font().pointSize()
+
+    def set_font_size(self, points: int) -> int:
+        """Show the text at ``points`` (kept within FONT_SIZES); returns the size used."""
+        points = max(FONT_SIZES[0], min(int(points), FONT_SIZES[1]))
+        if points != self.font_size():
+            font = self.font()
+            font.setPointSize(points)
+            self.setFont(font)
+        return points
 
     def set_style(self, style: SpanStyle) -> None:
         self.highlighter.set_style(style)
@@ -166,7 +185,53 @@ class EntityTextView(QPlainTextEdit):
         self.jump_to(target)
 
     # --- mouse ---------------------------------------------------------------------------
+    def _offset_at(self, point) -> int:
+        return self._offsets.from_qt(self.cursorForPosition(point).position())
+
+    def edge_at(self, point) -> str | None:
+        """``"start"`` or ``"end"`` when viewport ``point`` is on that edge of the selected
+        entity (nearer to the edge than to the next character boundary)."""
+        span = self.current_span() if self._doc is not None else None
+        if span is None or self.selection()[0] == self.selection()[1]:
+            return None
+        offset = self._offset_at(point)
+        return "start" if offset == span.start else "end" if offset == span.end else None
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if event.button() == Qt.MouseButton.LeftButton:
+            edge = self.edge_at(event.position().toPoint())
+            if edge is not None:
+                self._edge_drag = (self.current_span(), edge)
+                return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802 - Qt override
+        point = event.position().toPoint()
+        if self._edge_drag is not None:
+            span, edge = self._edge_drag
+            start, end = self._dragged_range(span, edge, self._offset_at(point))
+            self.select_range(start, end, reveal=False)  # a preview; snapped on release
+            return
+        if not event.buttons():
+            edge = self.edge_at(point)
+            self.viewport().setCursor(Qt.CursorShape.SizeHorCursor if edge else Qt.CursorShape.IBeamCursor)
+        super().mouseMoveEvent(event)
+
+    @staticmethod
+    def _dragged_range(span: Span, edge: str, offset: int) -> tuple[int, int]:
+        """The entity with one edge at ``offset``; the other edge stays, one character kept."""
+        if edge == "end":
+            return span.start, max(offset, span.start + 1)
+        return min(offset, span.end - 1), span.end
+
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if self._edge_drag is not None and event.button() == Qt.MouseButton.LeftButton:
+            span, edge = self._edge_drag
+            self._edge_drag = None
+            start, end = self._dragged_range(span, edge, self._offset_at(event.position().toPoint()))
+            self.select_range(span.start, span.end, reveal=False)
+            self.resize_requested.emit(span, start, end)
+            return
         super().mouseReleaseEvent(event)
         if event.button() == Qt.MouseButton.LeftButton:
             self._snap_selection()
@@ -233,8 +298,8 @@ class EntityTextView(QPlainTextEdit):
             if span == selected:
                 pen = QPen(QColor(SELECTED_OUTLINE), 2)
             elif low:
-                pen = QPen(QColor(LOW_CONFIDENCE_COLOUR), 1.4, Qt.PenStyle.DotLine)
-            elif span.source == Source.MODEL:
+                pen = QPen(QColor(self.highlighter.style.marker), 1.4, Qt.PenStyle.DotLine)
+            elif not span.confirmed:
                 pen = QPen(self.highlighter.style.colour(span.label).darker(170), 1.2, Qt.PenStyle.DashLine)
             else:
                 continue
@@ -248,7 +313,7 @@ class EntityTextView(QPlainTextEdit):
             if low and rects:
                 # A small marker in the corner: "the model was unsure here".
                 painter.setPen(Qt.PenStyle.NoPen)
-                painter.setBrush(QColor(LOW_CONFIDENCE_COLOUR))
+                painter.setBrush(QColor(self.highlighter.style.marker))
                 painter.drawEllipse(rects[-1].topRight(), 3.0, 3.0)
 
 

@@ -1,5 +1,6 @@
 """The Training dock: progress (epoch, batch, ETA), a live plot of train loss, dev loss and dev
-F1 per epoch, Cancel, and what happened last (finished, cancelled, or the error)."""
+F1 per epoch, Cancel, what happened last (finished, cancelled, or the error), and below it what
+each review batch cost the analyst (``qt_effort_chart``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from ner_studio.gui.qt_chart import Axis, Series, draw_chart
+from ner_studio.gui.qt_effort_chart import EffortChart
+from ner_studio.model.interface import TrainingProgress
 
 TRAIN_LOSS, DEV_LOSS, DEV_F1 = "train loss", "dev loss", "dev F1"
 EMPTY_TEXT = "No training yet: the curves appear here, epoch by epoch, once you train."
@@ -71,6 +74,10 @@ class TrainingPanel(QWidget):
         self.status = QLabel("Train fine-tunes the current model on your reviewed documents.")
         self.status.setWordWrap(True)
         self.plot = TrainingPlot()
+        self.effort = EffortChart()
+        effort_title = QLabel("Is the model saving you work? Per review batch (one model version):")
+        effort_title.setWordWrap(True)
+        effort_title.setStyleSheet("color: #4b5563; margin-top: 6px;")
         row = QHBoxLayout()
         row.addWidget(self.progress, 1)
         row.addWidget(self.cancel)
@@ -78,7 +85,10 @@ class TrainingPanel(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.status)
         layout.addWidget(self.plot, 1)
+        layout.addWidget(effort_title)
+        layout.addWidget(self.effort, 1)
         self.epochs_seen: list[int] = []
+        self.running = False  # between started() and ended()
 
     def started(self, description: str, epochs: int) -> None:
         self.plot.clear(epochs)
@@ -88,9 +98,12 @@ class TrainingPanel(QWidget):
         self.status.setText(description)
         self.status.setStyleSheet("")
         self.cancel.setEnabled(True)
+        self.running = True
 
-    def show_progress(self, progress) -> None:
-        """A ``TrainingProgress`` from the worker."""
+    def show_progress(self, progress: TrainingProgress) -> None:
+        """Progress from the worker (ignored once the run has ended)."""
+        if not self.running:
+            return
         total = progress.epochs * progress.batches
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue((progress.epoch - 1) * progress.batches + progress.batch)
@@ -107,10 +120,12 @@ class TrainingPanel(QWidget):
         self.cancel.setEnabled(False)
         self.progress.setFormat("Cancelling after this batch…")
 
-    def ended(self, message: str, *, error: bool = False) -> None:
+    def ended(self, message: str, *, error: bool = False, cancelled: bool = False) -> None:
+        """The run is over: finished, ``cancelled`` by the analyst, or failed (``error``)."""
+        self.running = False
         self.cancel.setEnabled(False)
         self.progress.setRange(0, 1)
-        self.progress.setValue(0 if error else 1)
-        self.progress.setFormat("Failed" if error else "Done")
+        self.progress.setValue(1 if not (error or cancelled) else 0)
+        self.progress.setFormat("Failed" if error else "Cancelled" if cancelled else "Done")
         self.status.setText(message)
         self.status.setStyleSheet("color: #b42318; font-weight: 600;" if error else "")

@@ -13,7 +13,7 @@ from ner_studio.core.spans import Span
 from ner_studio.gui.editing import SpanEdit
 
 
-def describe(edit: SpanEdit, doc: Document) -> str:
+def describe_edit(edit: SpanEdit, doc: Document) -> str:
     """A short menu text: "Label 'Lisbon' as LOC", "Delete 'Karin Olsson'", "Accept 12 entities"."""
     def quoted(span: Span) -> str:
         text = doc.text[span.start : span.end].replace("\n", " ")
@@ -34,7 +34,7 @@ class SpanEditCommand(QUndoCommand):
     """One applied edit: undo applies its inverse, redo applies it again."""
 
     def __init__(self, doc: Document, edit: SpanEdit, stored: tuple[Span, ...]):
-        super().__init__(describe(edit, doc))
+        super().__init__(describe_edit(edit, doc))
         self.doc = doc
         self.edit = edit
         # The document snaps spans to tokens; undo must remove exactly what was stored.

@@ -10,12 +10,17 @@ thread never blocks on a worker.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from ner_studio.core.logs import log_failure
+
+log = logging.getLogger(__name__)
 
 Job = Callable[[Callable[[int, int], None], Callable[[], bool]], Iterable[Any]]
 
@@ -80,6 +85,7 @@ class Worker(ThreadedWorker):
                 self.yielded.emit(item)
             completed = not self._stop.is_set()
         except Exception as error:  # noqa: BLE001 - any failure must reach the UI, not kill the thread
+            log_failure(log, f"{self._thread.objectName()} job failed", error)
             self.failed.emit(error)
         self.done.emit(completed)
         # Quit from here, not through a queued signal: the UI thread may be waiting in wait().

@@ -7,6 +7,7 @@ Errors become ``problem(title, error)`` for the window to show; nothing here ope
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -17,12 +18,17 @@ from ner_studio.core.errors import NerStudioError, ProjectError
 from ner_studio.core.formats import parse_documents, write_documents
 from ner_studio.core.labels import LabelSet
 from ner_studio.core.project import DocumentSummary, Project
-from ner_studio.core.spans import Source
+from ner_studio.core.review_log import REVIEW_LOG_SETTING, ReviewRecord, read_log
 from ner_studio.gui.editing import SpanEdit, accept_all
-from ner_studio.gui.importing import import_job
+from ner_studio.gui.importing import SENTENCE_PARAMS_SETTING, Imported, import_job, warm_up_reading
 from ner_studio.gui.prediction import ModelHandle, prediction_job
 from ner_studio.gui.qt_undo import StatusCommand, apply_edit
 from ner_studio.gui.qt_worker import Worker
+from ner_studio.gui.review_effort import ReviewEffort
+
+log = logging.getLogger(__name__)
+# The document shown last, so the project reopens where the analyst was.
+SHOWN_SETTING = "shown_document"
 
 
 class Workspace(QObject):
@@ -34,6 +40,7 @@ class Workspace(QObject):
     prediction_running = Signal(bool)
     document_predicted = Signal(int)
     problem = Signal(str, object)  # dialog title, the error (its str says what and where)
+    review_logged = Signal()  # a review step was added to the project's review log
 
     def __init__(self, project: Project, model: ModelHandle, undo_group: QUndoGroup):
         super().__init__()
@@ -51,7 +58,11 @@ class Workspace(QObject):
         self._predictor: Worker | None = None
         self._tagging_held = False
         self._importer: Worker | None = None
+        self._warmer: Worker | None = None
         self._warned_unsaved = False
+        self.effort = ReviewEffort()
+        self._stored_shown = project.get_setting(SHOWN_SETTING)
+        self._shown = self._stored_shown
         project.write_failed.connect(self._on_write_failed)
         project.pending_changed.connect(self._on_pending_changed)
 
@@ -96,7 +107,7 @@ class Workspace(QObject):
         self._listeners.append((doc, on_spans, on_status))
 
     def _refresh_summary(self, doc: Document) -> None:
-        model = sum(1 for s in doc.spans if s.source == Source.MODEL)
+        model = sum(1 for s in doc.spans if not s.confirmed)
         self._summaries[doc.doc_id] = self._summaries[doc.doc_id]._replace(
             status=doc.status, entity_count=len(doc.spans), model_count=model)
         self.document_updated.emit(doc.doc_id)
@@ -105,7 +116,7 @@ class Workspace(QObject):
         """Adjust the counts by what one edit removed and added: recounting 30,000 spans on
         every key press would cost more than the edit itself."""
         def model(spans) -> int:
-            return sum(1 for s in spans if s.source == Source.MODEL)
+            return sum(1 for s in spans if not s.confirmed)
 
         summary = self._summaries[doc.doc_id]
         self._summaries[doc.doc_id] = summary._replace(
@@ -121,8 +132,27 @@ class Workspace(QObject):
         return stack
 
     def activate(self, doc_id: int) -> None:
-        """Make ``doc_id``'s undo stack the one Ctrl+Z acts on."""
+        """Make ``doc_id``'s undo stack the one Ctrl+Z acts on; it is the document shown
+        when the project opens next (stored on closing: switching documents writes nothing)."""
         self.undo_group.setActiveStack(self.undo_stack(doc_id))
+        self._shown = doc_id
+        self.effort.shown(doc_id)
+
+    def _store_shown(self) -> None:
+        if self._shown == self._stored_shown or self._shown is None or self.project.read_only:
+            return
+        try:
+            self.project.set_setting(SHOWN_SETTING, self._shown)
+            self._stored_shown = self._shown
+        except NerStudioError as error:  # a convenience: the edits' own saving reports problems
+            log.info("remembering the shown document: %s", error)
+
+    def first_document(self) -> int | None:
+        """The document to show on opening: the one shown last, else the first."""
+        ids = self.document_ids()
+        if self._shown in self._summaries:
+            return self._shown
+        return ids[0] if ids else None
 
     # --- editing -------------------------------------------------------------------------
     def apply_edit(self, doc: Document, edit: SpanEdit | None) -> bool:
@@ -139,8 +169,9 @@ class Workspace(QObject):
         if doc.status != status:
             self.undo_stack(doc.doc_id).push(StatusCommand(doc, status))
 
-    def mark_reviewed(self, doc: Document) -> None:
-        """Accept the remaining model spans and mark the document reviewed, as one undo step."""
+    def mark_reviewed(self, doc: Document, *, log: bool = True) -> None:
+        """Accept the remaining model spans and mark the document reviewed, as one undo step;
+        with ``log``, note in the review log what it took (if the model had tagged it)."""
         stack = self.undo_stack(doc.doc_id)
         stack.beginMacro(f"Mark {doc.name or 'document'} reviewed")
         try:
@@ -148,6 +179,24 @@ class Workspace(QObject):
             self.set_status(doc, Status.REVIEWED)
         finally:
             stack.endMacro()
+        if log:
+            self.log_review(self.effort.reviewed(doc))
+
+    def log_review(self, record: ReviewRecord | None) -> None:
+        """Append a review step to the project's review log (a convenience: never an error)."""
+        if record is None or self.project.read_only:
+            return
+        try:
+            entries = self.project.get_setting(REVIEW_LOG_SETTING, [])
+            entries = entries if isinstance(entries, list) else []
+            self.project.set_setting(REVIEW_LOG_SETTING, [*entries, record.to_dict()])
+        except NerStudioError as error:
+            log.warning("the review log was not saved: %s", error)
+            return
+        self.review_logged.emit()
+
+    def review_log(self) -> list[ReviewRecord]:
+        return read_log(self.project.get_setting(REVIEW_LOG_SETTING, []))
 
     def next_document(self, doc_id: int, *, unreviewed: bool = True) -> int | None:
         """The next document after ``doc_id`` in list order (wrapping), not reviewed yet."""
@@ -161,35 +210,45 @@ class Workspace(QObject):
         return None
 
     # --- adding documents ----------------------------------------------------------------
-    def import_paths(self, paths: list[Path]) -> None:
+    def import_paths(self, paths: list[Path]) -> list[Path]:
         """Read files in a worker; each file's documents are added as it finishes. A file
-        already in the project is shown, not added twice."""
+        already in the project is shown, not added twice: those files are returned."""
         known = {s.source_path: s.doc_id for s in self._summaries.values() if s.source_path}
         paths = [Path(p).resolve() for p in paths]
-        present = [known[str(p)] for p in paths if str(p) in known]
+        already = [p for p in paths if str(p) in known]
         paths = [p for p in paths if str(p) not in known]
-        if present:
-            self.documents_opened.emit(present)
+        if already:
+            self.documents_opened.emit([known[str(p)] for p in already])
         if not paths:
             self.import_finished.emit()
-            return
-        worker = Worker(import_job(paths), "import")
+            return already
+        worker = Worker(import_job(paths, self.project.get_setting(SENTENCE_PARAMS_SETTING)), "import")
         worker.yielded.connect(self._on_imported)
         worker.failed.connect(self._on_import_failed)
         worker.finished.connect(self._on_import_finished)
         self._importer = worker
         worker.start()
+        return already
+
+    def warm_up_reading(self) -> None:
+        """Load the sentence splitter in the background (see ``importing.warm_up_reading``)."""
+        if self._warmer is None and self._importer is None:
+            self._warmer = Worker(warm_up_reading, "warm-up")
+            self._warmer.start()
 
     def is_importing(self) -> bool:
         return self._importer is not None
 
     @Slot(object)
-    def _on_imported(self, result) -> None:
-        path, docs, error = result
-        if error is not None:
-            self.problem.emit(f"Cannot open {Path(path).name}", error)
+    def _on_imported(self, result: Imported) -> None:
+        if result.error is not None:
+            self.problem.emit(f"Cannot open {Path(result.path).name}", result.error)
             return
-        self.add_documents(docs, source_path=path)
+        if self.add_documents(result.docs, source_path=result.path) and result.sentence_params:
+            try:
+                self.project.set_setting(SENTENCE_PARAMS_SETTING, result.sentence_params)
+            except ProjectError as error:
+                self.problem.emit("What the documents taught the sentence splitter was not saved", error)
 
     @Slot(object)
     def _on_import_failed(self, error) -> None:
@@ -274,6 +333,7 @@ class Workspace(QObject):
         # Undo commands recorded before the model's spans changed no longer fit the document.
         self.undo_stack(doc.doc_id).clear()
         if tagged.final:
+            self.effort.proposed(doc, self.model.name)
             self.sentence_scores[doc.doc_id] = tagged.sentence_scores
             self.document_predicted.emit(doc.doc_id)
 
@@ -314,11 +374,11 @@ class Workspace(QObject):
     def release(self) -> None:
         """Stop the workers and let go of the documents (they may live on in another
         workspace, e.g. after Save Project As). Safe to call twice."""
-        for worker in (self._predictor, self._importer):
+        for worker in (self._predictor, self._importer, self._warmer):
             if worker is not None:
                 worker.cancel()
                 worker.wait()
-        self._predictor = self._importer = None
+        self._predictor = self._importer = self._warmer = None
         self._queue.clear()
         for doc, on_spans, on_status in self._listeners:
             doc.changed.disconnect(on_spans)
@@ -327,6 +387,8 @@ class Workspace(QObject):
 
     def close(self) -> None:
         """Release, then close the project (unsaved edits raise ProjectError)."""
+        if not self.project.closed:
+            self._store_shown()
         self.release()
         self.project.close()
         for stack in self._stacks.values():

@@ -7,6 +7,11 @@ parent's ``<unk>`` vector, i.e. exactly how the parent saw it; new tags start wi
 output rows and zero CRF transitions, as a fresh CRF does). The scheme's transition
 constraints are rebuilt for the grown tag set.
 
+Reviewed documents keep their structure: each training sentence carries its document number
+and word keys, so a model that pools over a word's mentions in a document keeps doing so.
+New-domain sentences can be weighted over the base data (``domain_weight``) and shown
+lower-cased at random (``lowercase``), so the model stops relying on newswire capitalisation.
+
 Training is :func:`ner_studio.model.training.train_model` (progress callback, cancel checked
 before every batch, thread cap); a NaN loss stops it with a :class:`TrainingError`.
 """
@@ -22,38 +27,24 @@ from datetime import datetime, timezone
 import torch
 
 from ner_studio import __version__
+from ner_studio.core.check_set import training_record
 from ner_studio.core.document import Document
 from ner_studio.core.errors import TrainingError
 from ner_studio.core.metrics import Evaluation, evaluate_tags
 from ner_studio.core.tags import document_tags
-from ner_studio.core.training_set import MIN_REVIEWED_SENTENCES, check_enough
-from ner_studio.model.batching import collate, encode_sentence, length_buckets
+from ner_studio.core.training_set import check_enough, count_sentences, excerpt
+from ner_studio.model.batching import (
+    EncodedSentence, collate, document_batches, document_keys, encode_sentence, length_buckets,
+)
 from ner_studio.model.checkpoint import LoadedModel
+# Defined torch-free for the GUI; imported from here too.
+from ner_studio.model.interface import FinetuneOptions  # noqa: F401 - re-exported
 from ner_studio.model.tagger import BiLSTMTagger
-from ner_studio.model.training import TrainingConfig, TrainingProgress, TrainingResult, train_model
+from ner_studio.model.training import TrainingProgress, TrainingResult, train_model
 from ner_studio.model.vocab import UNK_INDEX, Vocabularies, normalize_word
 from ner_studio.model.workflow import entity_labels
 
 _PREFIXES = {"bioes": "BIES", "iob2": "BI"}
-
-
-@dataclass
-class FinetuneOptions:
-    epochs: int = 10
-    patience: int = 3
-    batch_size: int = 16
-    learning_rate: float = 1e-3
-    singleton_unk: float = 0.5
-    dev_fraction: float = 0.2  # of the reviewed sentences, held out for early stopping
-    min_sentences: int = MIN_REVIEWED_SENTENCES
-    base_limit: int | None = 2000  # base-file sentences mixed in (sampled), None = all
-    seed: int = 13
-    threads: int | None = None
-
-    def training_config(self) -> TrainingConfig:
-        return TrainingConfig(epochs=self.epochs, batch_size=self.batch_size, learning_rate=self.learning_rate,
-                              patience=self.patience, seed=self.seed, singleton_unk=self.singleton_unk,
-                              threads=self.threads)
 
 
 @dataclass
@@ -108,12 +99,46 @@ def grow_vocabularies(parent: Vocabularies, train: Sentences, scheme: str,
     return grown, new_labels
 
 
+def _prototypes(parent_tags: list[str], grown_tags: list[str]) -> list[list[int]]:
+    """For every grown tag, the parent tags it starts from: an old tag itself; a new ``P-NEW``
+    every parent tag with the same prefix ``P`` (the average entity at that position)."""
+    index = {t: i for i, t in enumerate(parent_tags)}
+    return [[index[tag]] if tag in index else [i for i, t in enumerate(parent_tags) if t[:2] == tag[:2]]
+            for tag in grown_tags]
+
+
+def _grown_transitions(old: torch.Tensor, grown_tags: list[str], prototypes: list[list[int]],
+                       parent_tags: list[str]) -> torch.Tensor:
+    """CRF transitions for the grown tag set: between two tags of one new label, the mean of
+    the same move within each old label (B-X -> I-X); otherwise the mean over the prototypes."""
+    size = len(grown_tags)
+    result = torch.zeros(size, size)
+    old_labels = {t[2:] for t in parent_tags if t != "O"}
+    position = {t: i for i, t in enumerate(parent_tags)}
+    for i, a in enumerate(grown_tags):
+        for j, b in enumerate(grown_tags):
+            if i < len(parent_tags) and j < len(parent_tags):
+                result[i, j] = old[i, j]
+            elif a != "O" and b != "O" and a[2:] == b[2:]:
+                pairs = [(position[f"{a[:2]}{x}"], position[f"{b[:2]}{x}"]) for x in old_labels
+                         if f"{a[:2]}{x}" in position and f"{b[:2]}{x}" in position]
+                result[i, j] = torch.stack([old[p, q] for p, q in pairs]).mean() if pairs else 0.0
+            else:
+                result[i, j] = old[prototypes[i]][:, prototypes[j]].mean() if prototypes[i] and prototypes[j] else 0.0
+    return result
+
+
 def grow_model(parent: LoadedModel, vocabs: Vocabularies) -> BiLSTMTagger:
     """A new network shaped for ``vocabs`` (a superset of the parent's) holding the parent's
-    weights in the old rows."""
+    weights in the old rows. A new word starts as the parent's ``<unk>``; a new tag (of a new
+    label) starts as the average of the parent's tags at the same position (its output rows and
+    CRF scores), so from the first step it is a plausible entity the model only has to tell
+    apart, rather than a random row with a few examples to climb out from."""
     config = replace(parent.model.config, num_words=len(vocabs.words), num_chars=len(vocabs.chars),
                      num_tags=len(vocabs.tags))
-    model = BiLSTMTagger(config, vocabs.tags.to_list(), parent.scheme)
+    grown_tags, parent_tags = vocabs.tags.to_list(), parent.vocabs.tags.to_list()
+    prototypes = _prototypes(parent_tags, grown_tags)
+    model = BiLSTMTagger(config, grown_tags, parent.scheme)
     state = model.state_dict()
     old = parent.model.state_dict()
     with torch.no_grad():
@@ -123,42 +148,93 @@ def grow_model(parent: LoadedModel, vocabs: Vocabularies) -> BiLSTMTagger:
             source = old[name]
             if name in ("word_embedding.weight", "char_features.embedding.weight"):
                 target[:] = source[UNK_INDEX]  # unseen rows start as the parent's <unk>
-            elif name in ("crf.transitions", "crf.start", "crf.end"):
-                target.zero_()  # no preference for or against the new tags' transitions
-            target[tuple(slice(0, n) for n in source.shape)] = source
+                target[tuple(slice(0, n) for n in source.shape)] = source
+            elif name == "crf.transitions":
+                target[:] = _grown_transitions(source, grown_tags, prototypes, parent_tags)
+            elif name in ("crf.start", "crf.end") or name.startswith(("output.", "shared.")):
+                target[:] = torch.stack([source[rows].mean(dim=0) if rows else torch.zeros_like(source[0])
+                                         for rows in prototypes])
+            else:
+                target[tuple(slice(0, n) for n in source.shape)] = source
     model.load_state_dict(state)
     return model
 
 
-def _split(sentences: Sentences, fraction: float, seed: int) -> tuple[Sentences, Sentences]:
-    order = list(range(len(sentences)))
+def hold_out(docs: Sequence[Document], fraction: float, seed: int) -> tuple[list[Document], list[Document]]:
+    """``(train, dev)``: a seeded random ``fraction`` of the sentences of ``docs`` (at least one,
+    never all) held out for early stopping; both sides keep each document's remaining sentences
+    together and in order, so document pooling sees them as one document."""
+    places = [(d, k) for d, doc in enumerate(docs) for k in range(len(doc.sentences))]
+    order = list(range(len(places)))
     random.Random(seed).shuffle(order)
-    held = min(max(1, round(len(order) * fraction)), len(order) - 1)
-    dev, train = Sentences(), Sentences()
-    for position, i in enumerate(order):
-        part = dev if position < held else train
-        part.words.append(sentences.words[i])
-        part.tags.append(sentences.tags[i])
+    held_count = min(max(1, round(len(order) * fraction)), len(order) - 1)
+    held = {places[i] for i in order[:held_count]}
+    train, dev = [], []
+    for d, doc in enumerate(docs):
+        for part, wanted in ((train, False), (dev, True)):
+            indices = [k for k in range(len(doc.sentences)) if ((d, k) in held) == wanted]
+            if len(indices) == len(doc.sentences):
+                part.append(doc)
+            elif indices:
+                part.append(excerpt(doc, indices, suffix="dev" if wanted else "train"))
     return train, dev or train
 
 
-def _sample(sentences: Sentences, limit: int | None, seed: int) -> Sentences:
-    if limit is None or len(sentences) <= limit:
-        return sentences
-    chosen = sorted(random.Random(seed).sample(range(len(sentences)), limit))
-    return Sentences([sentences.words[i] for i in chosen], [sentences.tags[i] for i in chosen])
+def sample_documents(docs: Sequence[Document], sentences: int | None, seed: int) -> list[Document]:
+    """Whole documents of ``docs`` in a seeded random order until ``sentences`` sentences (the
+    last one cut short to fit); all of them when ``sentences`` is None or covers them."""
+    if sentences is None or count_sentences(docs) <= sentences:
+        return list(docs)
+    order = list(range(len(docs)))
+    random.Random(seed).shuffle(order)
+    chosen, total = [], 0
+    for i in order:
+        if total >= sentences:
+            break
+        doc, room = docs[i], sentences - total
+        chosen.append(doc if len(doc.sentences) <= room else excerpt(doc, list(range(room)), suffix="base"))
+        total += len(chosen[-1].sentences)
+    return chosen
 
 
-def score_sentences(model: BiLSTMTagger, vocabs: Vocabularies, sentences: Sentences) -> Evaluation:
-    """Entity-level scores (per label) of ``model`` on tagged sentences."""
-    encoded = [encode_sentence(vocabs, w, t) for w, t in zip(sentences.words, sentences.tags)]
+def base_budget(options: FinetuneOptions, reviewed: int) -> int | None:
+    """How many base sentences to mix in with ``reviewed`` reviewed training sentences."""
+    wanted = None if options.base_ratio is None else round(options.base_ratio * reviewed)
+    if options.base_limit is None:
+        return wanted
+    return options.base_limit if wanted is None else min(wanted, options.base_limit)
+
+
+def encode_documents(vocabs: Vocabularies, docs: Sequence[Document], scheme: str, *, first_document: int = 0,
+                     lower: bool = False) -> list[EncodedSentence]:
+    """Every sentence of ``docs`` encoded with its document number (from ``first_document``)
+    and ``document_keys``, as ``workflow.examples_from_documents`` does for training from
+    scratch: a model that pools over a word's mentions in a document pools while fine-tuning.
+    ``lower``: the words lower-cased (the same tags and keys)."""
+    encoded = []
+    for number, doc in enumerate(docs, start=first_document):
+        words = [doc.sentence_words(k) for k in range(len(doc.sentences))]
+        for sentence, tags, keys in zip(words, document_tags(doc, scheme), document_keys(words)):
+            shown = [w.lower() for w in sentence] if lower else sentence
+            encoded.append(encode_sentence(vocabs, shown, tags, document=number, keys=keys))
+    return encoded
+
+
+def score_encoded(model: BiLSTMTagger, vocabs: Vocabularies, encoded: list[EncodedSentence],
+                  batch_size: int = 128) -> Evaluation:
+    """Entity-level scores (per label) of ``model`` on encoded tagged sentences, pooling over
+    documents when the model does."""
     gold, predicted = [], []
+    if model.config.document_pooling:
+        batches = document_batches(encoded, batch_size)
+    else:
+        batches = length_buckets([len(s) for s in encoded], batch_size)
     model.eval()
     with torch.inference_mode():
-        for indices in length_buckets([len(s) for s in encoded], 128):
+        for indices in batches:
             batch = collate([encoded[i] for i in indices])
-            for i, path in zip(indices, model.decode(model(*batch.inputs()), batch.mask)):
-                gold.append(sentences.tags[i])
+            for i, path in zip(indices, model.decode(model(*batch.inputs(), groups=batch.groups), batch.mask)):
+                gold.append(vocabs.decode_tags(encoded[i].tags))
                 predicted.append(vocabs.decode_tags(path))
     return evaluate_tags(gold, predicted)
 
@@ -190,36 +266,43 @@ def finetune(
     should_stop: Callable[[], bool] | None = None,
 ) -> FinetuneResult:
     """Fine-tune a grown copy of ``parent`` on ``docs`` (reviewed documents or accepted
-    sentences) plus a sample of ``base_docs``. Early stopping uses ``dev_docs`` or, without
-    them, a held-out part of ``docs``. ``parent`` itself is never changed."""
+    sentences) plus a sample of whole ``base_docs`` (the parent's kind of data, against
+    forgetting). Early stopping uses ``dev_docs`` or, without them, a held-out part of
+    ``docs``. ``parent`` itself is never changed."""
     options = options or FinetuneOptions()
-    reviewed = document_sentences(docs, parent.scheme)
-    check_enough(len(reviewed), options.min_sentences)
+    docs = list(docs)
+    reviewed = count_sentences(docs)
+    check_enough(reviewed, options.min_sentences)
     if dev_docs is None:
-        train, dev = _split(reviewed, options.dev_fraction, options.seed)
+        train_docs, dev_docs = hold_out(docs, options.dev_fraction, options.seed)
     else:
-        train, dev = reviewed, document_sentences(dev_docs, parent.scheme)
-    base = _sample(document_sentences(base_docs, parent.scheme), options.base_limit, options.seed)
-    train = Sentences(train.words + base.words, train.tags + base.tags)
-    vocabs, new_labels = grow_vocabularies(parent.vocabs, train, parent.scheme, dev)
+        train_docs, dev_docs = docs, list(dev_docs)
+    base = sample_documents(list(base_docs), base_budget(options, count_sentences(train_docs)), options.seed)
+    vocabs, new_labels = grow_vocabularies(parent.vocabs, document_sentences(train_docs + base, parent.scheme),
+                                           parent.scheme, document_sentences(dev_docs, parent.scheme))
     torch.manual_seed(options.seed)
     model = grow_model(parent, vocabs)
-
-    def encode(part: Sentences) -> list:
-        # Reviewed sentences come without their documents (review mode accepts single ones):
-        # each is its own document, so a model that pools over documents pools nothing here.
-        return [encode_sentence(vocabs, w, t, document=i) for i, (w, t) in enumerate(zip(part.words, part.tags))]
-
-    result = train_model(model, vocabs, encode(train), encode(dev), options.training_config(),
-                         callback=_nan_guard(callback), should_stop=should_stop)
-    scores = score_sentences(model, vocabs, dev)
+    # The reviewed documents ``domain_weight`` times (each copy its own document), then the base.
+    copies = [train_docs] * max(1, options.domain_weight) + [base]
+    train, variants, first = [], [], 0
+    for part in copies:
+        train += encode_documents(vocabs, part, parent.scheme, first_document=first)
+        if options.lowercase > 0:
+            variants += encode_documents(vocabs, part, parent.scheme, first_document=first, lower=True)
+        first += len(part)
+    dev = encode_documents(vocabs, dev_docs, parent.scheme)
+    result = train_model(model, vocabs, train, dev, options.training_config(), callback=_nan_guard(callback),
+                         should_stop=should_stop, variants=variants or None)
+    scores = score_encoded(model, vocabs, dev)
+    new_words = len(vocabs.words) - len(parent.vocabs.words)
     metadata = {
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "ner_studio_version": __version__,
         "finetune": asdict(options),
-        "data": {"train_sentences": len(train), "dev_sentences": len(dev), "base_sentences": len(base),
-                 "reviewed_sentences": len(reviewed), "new_labels": new_labels,
-                 "new_words": len(vocabs.words) - len(parent.vocabs.words)},
+        "data": {"train_sentences": count_sentences(train_docs) + count_sentences(base),
+                 "dev_sentences": len(dev), "base_sentences": count_sentences(base),
+                 "reviewed_sentences": reviewed, "new_labels": new_labels, "new_words": new_words},
+        "trained_on": training_record(docs + base),  # the held-out part too: it chose the epoch
         "result": {"best_epoch": result.best_epoch, "dev_loss": result.best_dev_loss,
                    "dev_f1": result.best_dev_f1, "epochs_run": result.epochs_run,
                    "seconds": round(result.seconds, 1), "cancelled": result.cancelled, "finished": True},
@@ -227,4 +310,4 @@ def finetune(
         "history": result.history,
     }
     loaded = LoadedModel(model, vocabs, entity_labels(vocabs.tags.to_list()), parent.scheme, metadata)
-    return FinetuneResult(loaded, result, scores, new_labels, len(vocabs.words) - len(parent.vocabs.words))
+    return FinetuneResult(loaded, result, scores, new_labels, new_words)

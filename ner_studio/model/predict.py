@@ -13,7 +13,6 @@ import warnings
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
 import torch
@@ -24,14 +23,13 @@ from ner_studio.model.batching import length_buckets
 from ner_studio.model.checkpoint import LoadedModel, load_checkpoint
 from ner_studio.model.decoding import (
     SentencePrediction,
-    SentenceUncertainty,
     TagTable,
     crf_predictions,
     softmax_predictions,
 )
+from ner_studio.model.interface import DocumentPrediction
 from ner_studio.model.windows import MAX_WINDOW, join_windows, split_windows
 from ner_studio.model.word_table import TableBatch, WordTable
-from ner_studio.resources import bundled_model_file
 
 # Documents are tagged in groups this many sentences large: big enough for good length
 # buckets, small enough that a cancel request returns whole documents soon.
@@ -47,17 +45,6 @@ _MAX_BATCH_TOKENS = 256 * MAX_WINDOW
 _WINDOW_BATCH_TOKENS = 64 * MAX_WINDOW
 # A long session can see endless distinct strings (numbers, typos); start afresh past this.
 _MAX_TABLE_WORDS = 500_000
-
-
-def default_model_path() -> Path:
-    """The bundled model trained on CoNLL-2003 (PER, LOC, ORG, MISC)."""
-    return bundled_model_file()
-
-
-@dataclass
-class DocumentPrediction:
-    spans: list[Span]
-    sentence_scores: list[SentenceUncertainty]
 
 
 class Tagger:

@@ -21,47 +21,12 @@ import torch
 
 from ner_studio.core.metrics import evaluate_tags
 from ner_studio.model.batching import EncodedSentence, collate, document_batches, length_buckets
+# Defined torch-free for the GUI; imported from here too.
+from ner_studio.model.interface import TrainingConfig, TrainingProgress  # noqa: F401 - re-exported
 from ner_studio.model.tagger import BiLSTMTagger
 from ner_studio.model.vocab import UNK_INDEX, Vocabularies
 
 MONITORS = ("dev_loss", "dev_f1")
-
-
-@dataclass
-class TrainingConfig:
-    epochs: int = 50
-    batch_size: int = 16
-    learning_rate: float = 1e-3
-    clip: float = 5.0
-    patience: int = 8
-    seed: int = 13
-    # Probability of replacing a word seen once in training by <unk>, so the model learns
-    # what to do with unknown words (they are common at test time).
-    singleton_unk: float = 0.5
-    # Probability of replacing any word by <unk> (on top of singletons), so the model also
-    # learns to read the characters and casing of words it knows: test text is full of new names.
-    word_dropout: float = 0.0
-    threads: int | None = None
-    monitor: str = "dev_loss"
-    eval_batch_size: int = 128
-    # Decay of an exponential moving average of the weights, updated after every batch (0 = off).
-    # Dev scores and the kept weights are the average's: it smooths out the last batches' noise
-    # at no cost when tagging.
-    weight_average: float = 0.0
-
-
-@dataclass
-class TrainingProgress:
-    phase: str  # "batch" or "epoch"
-    epoch: int  # 1-based
-    epochs: int
-    batch: int  # 1-based within the epoch
-    batches: int
-    loss: float  # mean training loss so far this epoch
-    eta_seconds: float  # upper bound: assumes every remaining epoch runs
-    dev_loss: float | None = None  # set on "epoch"
-    dev_f1: float | None = None
-    best_epoch: int | None = None
 
 
 @dataclass
@@ -154,8 +119,10 @@ def train_model(
     *,
     callback: Callable[[TrainingProgress], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    variants: list[EncodedSentence] | None = None,
 ) -> TrainingResult:
-    """Train ``model`` in place and leave it holding the best epoch's weights."""
+    """Train ``model`` in place and leave it holding the best epoch's weights. ``variants``
+    (aligned with ``train_set``) are shown instead with ``config.variant_rate``."""
     if config.monitor not in MONITORS:
         raise ValueError(f"monitor must be one of {MONITORS}, not {config.monitor!r}")
     if config.threads:
@@ -166,6 +133,7 @@ def train_model(
     singletons = {w for w, n in counts.items() if n == 1}
     optimizer = torch.optim.Adam(model.parameters(), lr=config.learning_rate)
     documents = len({s.document for s in train_set})
+    use_variants = variants is not None and config.variant_rate > 0
 
     def epoch_batches() -> list[list[int]]:
         if model.config.document_pooling:  # whole documents, so each word's mentions meet
@@ -193,7 +161,8 @@ def train_model(
             if should_stop is not None and should_stop():
                 cancelled = True
                 break
-            chosen = [train_set[i] for i in indices]
+            chosen = [variants[i] if use_variants and rng.random() < config.variant_rate else train_set[i]
+                      for i in indices]
             batch = collate([with_unknown_words(s, singletons, config, rng) for s in chosen])
             epoch_loss += _step(model, optimizer, batch, config.clip)
             if average is not None:

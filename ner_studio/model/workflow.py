@@ -11,6 +11,7 @@ from pathlib import Path
 import torch
 
 from ner_studio import __version__
+from ner_studio.core.check_set import training_record
 from ner_studio.core.document import Document
 from ner_studio.core.errors import NerStudioError, TrainingError
 from ner_studio.core.metrics import Evaluation, evaluate_tags
@@ -117,6 +118,7 @@ def train_tagger(
     base_metadata = {
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "ner_studio_version": __version__,
+        "trained_on": training_record(train_docs),
         "training": {**training.__dict__},
         "data": {"train_sentences": len(train.words), "dev_sentences": len(dev.words),
                  "train_tokens": sum(map(len, train.words)),

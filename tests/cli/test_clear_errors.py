@@ -61,8 +61,8 @@ def test_an_unknown_command_is_not_opened_as_files(capsys, monkeypatch):
     import ner_studio.gui.app as app
 
     monkeypatch.setattr(app, "run_app", lambda argv: pytest.fail("the GUI must not start"))
-    code, err = run(capsys, "finetune", "model.pt", "data.conll")
-    assert code == 2 and "'finetune' is no such command or file" in err
+    code, err = run(capsys, "fine-tune", "model.pt", "data.conll")
+    assert code == 2 and "'fine-tune' is no such command or file" in err
 
 
 def test_existing_files_still_open_the_app(tmp_path, monkeypatch):

@@ -94,3 +94,13 @@ def test_names_run_through_the_whole_file(tmp_path):
     write_documents(read_documents(source), path)
     chunked = [d.name for piece in read_in_chunks(path, chunk_chars=300) for d in piece]
     assert chunked == [d.name for d in read_documents(path)]
+
+
+def test_markdown_larger_than_a_piece_is_read_whole_with_its_source(tmp_path):
+    path = tmp_path / "notes.md"
+    path.write_text("".join(f"## Part {k}\n\nOlaf Scholz spoke in Berlin, said [Reuters](x).\n\n" for k in range(40)),
+                    encoding="utf-8")
+    (piece,) = list(read_in_chunks(path, chunk_chars=200))
+    (doc,) = piece
+    assert doc.meta["source"]["file"] == "notes.md"
+    assert doc.meta["source"]["paragraphs"][-1]["line"] == 4 * 39 + 3  # the last part's text

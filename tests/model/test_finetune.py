@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
+from ner_studio.core.check_set import document_hashes
 from ner_studio.core.document import Document, Sentence
 from ner_studio.core.errors import TrainingError
 from ner_studio.core.project import Project
@@ -184,3 +185,99 @@ def test_a_model_that_pools_over_documents_finetunes_in_batches_of_sentences():
     grown = result.loaded.model
     assert grown.shared.weight.shape == (len(result.loaded.vocabs.tags), grown.shared.weight.shape[1])
     assert "DATE" in result.loaded.labels
+
+
+def multi_sentence_document(corpus) -> Document:
+    """One document holding every sentence of ``corpus`` (one per line)."""
+    parts = [tagged_document(words, tags) for words, tags in corpus]
+    text, tokens, sentences, spans, offset = [], [], [], [], 0
+    for part in parts:
+        first = len(tokens)
+        tokens += [(t.start + offset, t.end + offset) for t in part.tokens]
+        sentences.append(Sentence(first, len(tokens)))
+        spans += [Span(s.start + offset, s.end + offset, s.label) for s in part.spans]
+        text.append(part.text)
+        offset += len(part.text) + 1
+    return Document("\n".join(text), tokens, sentences, spans)
+
+
+def recorded_training(monkeypatch) -> dict:
+    """Replace train_model by a recorder of what finetune hands it (no training at all)."""
+    import ner_studio.model.finetune as module
+    from ner_studio.model.training import TrainingResult
+
+    seen = {}
+
+    def record(model, vocabs, train, dev, config, **kwargs):
+        seen.update(model=model, vocabs=vocabs, train=train, dev=dev, config=config, **kwargs)
+        return TrainingResult(1, 0.0, 0.0, 1, 0.0, False)
+
+    monkeypatch.setattr(module, "train_model", record)
+    return seen
+
+
+def test_reviewed_documents_keep_their_structure_for_document_pooling(parent, monkeypatch):
+    seen = recorded_training(monkeypatch)
+    doc = multi_sentence_document(DATE_CORPUS)
+    finetune(parent, [doc, *documents(TINY_CORPUS[:2])], dev_docs=documents(DATE_CORPUS[:1]),
+             options=quick_options())
+    train = seen["train"]
+    assert [s.document for s in train] == [0] * 6 + [1, 2]
+    keys = {seen["vocabs"].words[w]: k for s in train[:6] for w, k in zip(s.words, s.keys)}
+    # "friday" in sentences 2 and 4, "monday" in 1 and 3 of the document: one key each.
+    assert len({k for s in train[:6] for w, k in zip(s.words, s.keys) if seen["vocabs"].words[w] == "friday"}) == 1
+    assert keys["friday"] != keys["monday"]
+
+
+def test_base_documents_are_sampled_whole_by_ratio_and_limit():
+    from ner_studio.model.finetune import base_budget, sample_documents
+
+    docs = [multi_sentence_document(TINY_CORPUS[:4]), multi_sentence_document(TINY_CORPUS[4:])]
+    assert base_budget(FinetuneOptions(base_ratio=1.0, base_limit=2000), 30) == 30
+    assert base_budget(FinetuneOptions(base_ratio=2.0, base_limit=50), 30) == 50
+    assert base_budget(FinetuneOptions(base_ratio=None, base_limit=2000), 30) == 2000
+    assert base_budget(FinetuneOptions(base_ratio=None, base_limit=None), 30) is None
+    chosen = sample_documents(docs, 4, seed=1)
+    assert len(chosen) == 1 and len(chosen[0].sentences) == 4
+    cut = sample_documents(docs, 6, seed=1)
+    assert [len(d.sentences) for d in cut] in ([4, 2], [4, 2][::-1])
+    assert sample_documents(docs, None, seed=1) == docs
+
+
+def test_the_new_domain_is_weighted_and_shown_lower_cased(parent, monkeypatch):
+    seen = recorded_training(monkeypatch)
+    reviewed = documents(DATE_CORPUS)
+    finetune(parent, reviewed, dev_docs=documents(DATE_CORPUS[:1]), base_docs=documents(TINY_CORPUS),
+             options=quick_options(domain_weight=3, base_ratio=0.5, lowercase=0.3))
+    train, variants, vocabs = seen["train"], seen["variants"], seen["vocabs"]
+    assert len(train) == 3 * 6 + 3 and len({s.document for s in train}) == len(train)
+    assert [s.words for s in train[:6]] == [s.words for s in train[6:12]]
+    assert seen["config"].variant_rate == 0.3 and len(variants) == len(train)
+    lowered = variants[1]  # "Mary left Paris on Friday", lower-cased: same words, tags and keys
+    assert lowered.words == train[1].words and lowered.tags == train[1].tags
+    assert [vocabs.chars[c] for c in lowered.chars[0]] == list("mary")
+    assert lowered.casing != train[1].casing
+
+
+def test_a_new_label_starts_as_the_average_entity(parent):
+    new = document_sentences(documents(DATE_CORPUS), "bioes")
+    vocabs, _ = grow_vocabularies(parent.vocabs, new, "bioes")
+    grown = grow_model(parent, vocabs)
+    old_tags, tags = parent.vocabs.tags.to_list(), vocabs.tags.to_list()
+    old, state = parent.model.state_dict(), grown.state_dict()
+    begins = [old_tags.index(t) for t in old_tags if t.startswith("B-")]
+    begin_date, end_date = tags.index("B-DATE"), tags.index("E-DATE")
+    assert torch.allclose(state["output.weight"][begin_date], old["output.weight"][begins].mean(0))
+    assert torch.allclose(state["crf.start"][begin_date], old["crf.start"][begins].mean())
+    within = [old["crf.transitions"][old_tags.index(f"B-{x}"), old_tags.index(f"E-{x}")] for x in parent.labels]
+    assert torch.isclose(state["crf.transitions"][begin_date, end_date], torch.stack(within).mean())
+
+
+def test_finetuning_checkpoints_record_what_they_trained_on(parent):
+    result = finetune(parent, documents(DATE_CORPUS + TINY_CORPUS), options=quick_options(epochs=1))
+    record = result.loaded.metadata["trained_on"]
+    data = result.loaded.metadata["data"]
+    # What it learned from and what chose its epoch (the held-out part), by distinct content.
+    assert len(record["sentence_hashes"]) == len({
+        h for doc in documents(DATE_CORPUS + TINY_CORPUS) for h in document_hashes(doc)})
+    assert data["train_sentences"] + data["dev_sentences"] == len(DATE_CORPUS + TINY_CORPUS)

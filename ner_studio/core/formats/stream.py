@@ -23,8 +23,10 @@ from pathlib import Path
 
 from ner_studio.core.atomic import AtomicWriter
 from ner_studio.core.errors import FormatError
-from ner_studio.core.formats import _check_fmt, format_of, parse_documents
-from ner_studio.core.formats import conll, jsonl
+from ner_studio.core.formats import (
+    BYTE_READERS, _check_fmt, conll, detect_format, format_of, jsonl, parse_documents, read_documents,
+    read_file_bytes,
+)
 from ner_studio.core.formats.text import decode_text
 
 CHUNK_CHARS = 1 << 20
@@ -36,20 +38,23 @@ _CUTS = {
 }
 
 
-def read_in_chunks(path: str | Path, fmt: str | None = None, *,
+def read_in_chunks(path: str | Path, fmt: str | None = None, *, splitter=None,
                    chunk_chars: int = CHUNK_CHARS) -> Iterator[list]:
     """Lists of documents from ``path``, a piece of the file at a time; errors name the
-    file and the line in the whole file."""
+    file and the line in the whole file. ``splitter`` as for :func:`read_documents`. Word,
+    PDF and HTML files are read whole (their text is a small part of the file), and so is
+    Markdown (a cut could fall inside a table or a code block, and its paragraphs' line
+    numbers must count from the top of the file)."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise FormatError(f"cannot read the file: {error.strerror or error}", path) from None
+    data = read_file_bytes(path)
+    fmt = _check_fmt(fmt) if fmt else detect_format(path, data)
+    if fmt in BYTE_READERS or fmt == "md":
+        yield read_documents(path, fmt, splitter=splitter)
+        return
     text = decode_text(data, path)
     del data
-    fmt = _check_fmt(fmt) if fmt else format_of(path, text)
     if len(text) <= chunk_chars:
-        yield parse_documents(text, fmt, path)
+        yield parse_documents(text, fmt, path, splitter=splitter)
         return
     line = 0  # lines before the current piece
     count = 0  # documents before the current piece
@@ -59,7 +64,7 @@ def read_in_chunks(path: str | Path, fmt: str | None = None, *,
             line += piece.count("\n")
             continue
         try:
-            docs = _parse_piece(piece, fmt, path, part)
+            docs = _parse_piece(piece, fmt, path, part, splitter)
         except FormatError as error:
             raise FormatError(error.reason, path, line + error.line if error.line else None) from None
         if fmt != "txt" and end - start < len(text):
@@ -76,12 +81,10 @@ def read_in_chunks(path: str | Path, fmt: str | None = None, *,
         yield docs
 
 
-def _parse_piece(piece: str, fmt: str, path: Path, part: int) -> list:
-    if fmt == "conll":
-        return conll.parse_conll(piece, None, name=path.stem)
-    if fmt == "jsonl":
-        return jsonl.parse_jsonl(piece, None, name=path.stem)
-    return parse_documents(piece, "txt", None, name=f"{path.stem} (part {part})")
+def _parse_piece(piece: str, fmt: str, path: Path, part: int, splitter) -> list:
+    # CoNLL and JSONL pieces are renamed "NAME #K" by the caller; plain text keeps its part.
+    name = path.stem if fmt in ("conll", "jsonl") else f"{path.stem} (part {part})"
+    return parse_documents(piece, fmt, None, name=name, splitter=splitter)
 
 
 def _pieces(text: str, fmt: str, chunk_chars: int) -> Iterator[tuple[int, int]]:
@@ -134,8 +137,10 @@ class DocumentWriter:
         for doc in docs:
             try:
                 if self.fmt == "conll":
+                    # As format_conll decides, except that a document continued from the
+                    # previous piece is one document with it.
                     docstart = ((self._written > 0 and not doc.meta.get("conll_continued"))
-                                or "conll_docstart" in doc.meta)
+                                or doc.meta.get("conll_docstart") != "")
                     text = conll.format_document(doc, self.scheme, docstart=docstart)
                 else:
                     text = jsonl.format_jsonl([doc])

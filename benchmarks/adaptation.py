@@ -1,0 +1,215 @@
+"""Does the learning loop learn the analyst's own domain? WNUT-16 tweets, the bundled CoNLL model.
+
+    ner-studio data fetch wnut16 && ner-studio data fetch conll2003
+    python benchmarks/adaptation.py loop --setting mapped --strategy mnlp --seed 1 --out /tmp/adapt
+    python benchmarks/adaptation.py report /tmp/adapt --png benchmarks/adaptation_curves.png
+    python benchmarks/adaptation.py recipe --sizes 200 all --set learning_rate=0.002 --out /tmp/recipes
+
+``loop``: a simulated analyst reviews rounds of tweets from the pool (tweets 1-1,394) in the
+order a strategy picks (MNLP, least confidence, random, file order); each round the model
+proposes entities for the chosen tweets, the analyst corrects them to the gold annotation (the
+span edits counted by ``core.corrections``), and the app's recipe (``model.finetune`` with its
+default options, base data = CoNLL-2003 train) fine-tunes the current model on every tweet
+reviewed so far. Per round: test F1 on tweets 1,395-2,394, tokens labelled, corrections per 100
+tokens of the round, the fine-tune's wall time. One run = one (setting, strategy, seed); its
+JSON is rewritten after every round, so the full grid runs in pieces and ``report`` merges
+whatever has finished. ``--forgetting`` scores the last model on CoNLL-2003 test.
+
+Settings: ``mapped`` (the ten types renamed onto PER/LOC/ORG/MISC) and ``native`` (the ten
+types as new labels).
+
+``recipe``: choosing the recipe without touching the test tweets. The pool is cut into
+pool-train (tweets 1-1,100) and pool-dev (1,101-1,394); the bundled model is fine-tuned once on
+the first N pool-train tweets with the given options, scored on pool-dev, on CoNLL-2003 dev
+(forgetting) and, printed for the record only, on the test tweets.
+
+Targets (issue 11): mapped >= 40 F1 after 200 tweets and >= 50 after the pool; uncertainty
+order reaches 95% of full-pool F1 with <= 40% of the pool's tokens, random needs >= 1.5x; a
+1,000-sentence fine-tune <= 60 s on 2 cores; CoNLL-2003 test F1 after adapting >= 85.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import torch  # noqa: E402
+
+from ner_studio.core.active_learning import Candidate, select  # noqa: E402
+from ner_studio.core.atomic import atomic_write_text  # noqa: E402
+from ner_studio.core.corrections import corrections_per_100_tokens, count_corrections  # noqa: E402
+from ner_studio.core.datasets import corpus_files  # noqa: E402
+from ner_studio.core.formats import read_documents  # noqa: E402
+from ner_studio.core.wnut16 import mapped, pool_and_test, read_tweets  # noqa: E402
+from ner_studio.model.checkpoint import load_checkpoint  # noqa: E402
+from ner_studio.model.finetune import FinetuneOptions, finetune  # noqa: E402
+from ner_studio.model.predict import Tagger, default_model_path  # noqa: E402
+from ner_studio.model.workflow import evaluate_tagger  # noqa: E402
+
+STRATEGIES = ("mnlp", "least_confidence", "random", "file")
+SETTINGS = ("mapped", "native")
+POOL_TRAIN = 1100  # recipe mode: pool tweets 1-1,100 train, 1,101-1,394 are pool-dev
+TARGET = 0.95
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def load_tweets(setting: str):
+    tweets = read_tweets(corpus_files("wnut16")["all"])
+    if setting == "mapped":
+        tweets = [mapped(t) for t in tweets]
+    return pool_and_test(tweets)
+
+
+def base_documents():
+    return read_documents(corpus_files("conll2003")["train"], "conll")
+
+
+def token_spans(doc) -> set[tuple[int, int, str]]:
+    starts = {t.start: i for i, t in enumerate(doc.tokens)}
+    ends = {t.end: i + 1 for i, t in enumerate(doc.tokens)}
+    return {(starts[s.start], ends[s.end], s.label) for s in doc.spans}
+
+
+def f1(loaded, docs) -> dict:
+    scores = evaluate_tagger(Tagger(loaded), docs)
+    return {"f1": scores.overall.f1, "precision": scores.overall.precision, "recall": scores.overall.recall}
+
+
+def parse_options(pairs: list[str]) -> dict:
+    """``key=value`` pairs of FinetuneOptions fields (values read as JSON, else as text)."""
+    known = set(asdict(FinetuneOptions()))
+    options = {}
+    for pair in pairs:
+        key, _, value = pair.partition("=")
+        if key not in known:
+            raise SystemExit(f"unknown FinetuneOptions field {key!r}; known: {', '.join(sorted(known))}")
+        try:
+            options[key] = json.loads(value)
+        except json.JSONDecodeError:
+            options[key] = value
+    return options
+
+
+def choose(loaded, pool, unlabelled: list[int], count: int, strategy: str, rng: random.Random) -> tuple[list[int], list]:
+    """The next tweets to review and the model's predictions for them."""
+    if strategy == "file":
+        chosen = unlabelled[:count]
+    elif strategy == "random":
+        chosen = rng.sample(unlabelled, min(count, len(unlabelled)))
+    else:
+        predictions = Tagger(loaded).predict_sentences([pool[i].sentence_words(0) for i in unlabelled])
+        candidates = [Candidate(i, p.uncertainty) for i, p in zip(unlabelled, predictions)]
+        chosen = [c.key for c in select(candidates, count, strategy)]
+    proposals = Tagger(loaded).predict_sentences([pool[i].sentence_words(0) for i in chosen])
+    return chosen, proposals
+
+
+def run_loop(args) -> int:
+    torch.set_num_threads(args.threads)
+    pool, test = load_tweets(args.setting)
+    base = base_documents()
+    options = FinetuneOptions(**{"threads": args.threads, "seed": args.seed, **parse_options(args.set)})
+    rng = random.Random(args.seed)
+    sizes = args.sizes or list(range(args.round_size, len(pool), args.round_size)) + [len(pool)]
+    sizes = [min(s, len(pool)) for s in sizes][: args.rounds]
+    out = Path(args.out) / f"{args.setting}-{args.strategy}-seed{args.seed}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    record = {"setting": args.setting, "strategy": args.strategy, "seed": args.seed, "options": asdict(options),
+              "pool_tokens": sum(len(t.tokens) for t in pool), "pool": len(pool), "rounds": []}
+    loaded = load_checkpoint(default_model_path())
+    record["rounds"].append({"tweets": 0, "tokens": 0, **f1(loaded, test), "corrections_per_100": None,
+                             "seconds": 0.0})
+    log(f"{out.name}: start, test F1 {100 * record['rounds'][0]['f1']:.2f}")
+    labelled: list[int] = []
+    for size in sizes:
+        unlabelled = [i for i in range(len(pool)) if i not in set(labelled)]
+        chosen, proposals = choose(loaded, pool, unlabelled, size - len(labelled), args.strategy, rng)
+        edits = sum(count_corrections([(i, j, label) for i, j, label, _ in p.entities], token_spans(pool[k]))
+                    for k, p in zip(chosen, proposals))
+        round_tokens = sum(len(pool[k].tokens) for k in chosen)
+        labelled += chosen
+        started = time.monotonic()
+        result = finetune(loaded, [pool[i] for i in labelled], base_docs=base, options=options)
+        seconds = time.monotonic() - started
+        loaded = result.loaded
+        row = {"tweets": len(labelled), "tokens": sum(len(pool[i].tokens) for i in labelled), **f1(loaded, test),
+               "corrections_per_100": corrections_per_100_tokens(edits, round_tokens), "seconds": seconds,
+               "epochs": result.training.epochs_run, "best_epoch": result.training.best_epoch}
+        record["rounds"].append(row)
+        log(f"{out.name}: {row['tweets']} tweets, test F1 {100 * row['f1']:.2f}, {row['corrections_per_100']:.1f} "
+            f"corrections/100 tokens, {seconds:.0f} s ({row['best_epoch']}/{row['epochs']} epochs)")
+        if args.forgetting and size == sizes[-1]:
+            conll = read_documents(corpus_files("conll2003")["test"], "conll")
+            record["conll_test"] = f1(loaded, conll)
+            log(f"{out.name}: CoNLL-2003 test F1 after adapting {100 * record['conll_test']['f1']:.2f}")
+        atomic_write_text(out, json.dumps(record, indent=1) + "\n")
+    return 0
+
+
+def run_recipe(args) -> int:
+    torch.set_num_threads(args.threads)
+    pool, test = load_tweets(args.setting)
+    train, dev = pool[:POOL_TRAIN], pool[POOL_TRAIN:]
+    base = base_documents()
+    conll_dev = read_documents(corpus_files("conll2003")["dev"], "conll")
+    options = FinetuneOptions(**{"threads": args.threads, **parse_options(args.set)})
+    parent = load_checkpoint(default_model_path())
+    out = Path(args.out) / f"{args.name}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    record = {"name": args.name, "setting": args.setting, "options": asdict(options), "runs": []}
+    for size in args.sizes:
+        count = len(train) if size == "all" else int(size)
+        started = time.monotonic()
+        result = finetune(parent, train[:count], base_docs=base, options=options)
+        seconds = time.monotonic() - started
+        row = {"tweets": count, "seconds": seconds, "epochs": result.training.epochs_run,
+               "best_epoch": result.training.best_epoch, "pool_dev": f1(result.loaded, dev),
+               "conll_dev": f1(result.loaded, conll_dev), "test": f1(result.loaded, test)}
+        record["runs"].append(row)
+        log(f"{args.name}: {count} tweets, pool-dev F1 {100 * row['pool_dev']['f1']:.2f}, CoNLL dev "
+            f"{100 * row['conll_dev']['f1']:.2f}, {seconds:.0f} s ({row['best_epoch']}/{row['epochs']} epochs)")
+        atomic_write_text(out, json.dumps(record, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    from benchmarks.adaptation_report import add_report_parser  # noqa: E402
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    modes = parser.add_subparsers(dest="mode", required=True)
+    loop = modes.add_parser("loop", help="the simulated review loop, one (setting, strategy, seed)")
+    loop.add_argument("--setting", choices=SETTINGS, default="mapped")
+    loop.add_argument("--strategy", choices=STRATEGIES, default="mnlp")
+    loop.add_argument("--seed", type=int, default=1)
+    loop.add_argument("--round-size", type=int, default=50)
+    loop.add_argument("--sizes", type=int, nargs="+", help="labelled-set sizes per round instead of --round-size steps")
+    loop.add_argument("--rounds", type=int, help="stop after this many rounds (--quick: 4)")
+    loop.add_argument("--quick", action="store_true", help="4 rounds of 50 tweets (~10 min)")
+    loop.add_argument("--forgetting", action="store_true", help="score the last model on CoNLL-2003 test")
+    loop.set_defaults(run=run_loop)
+    recipe = modes.add_parser("recipe", help="fine-tune the bundled model once per size, score on pool-dev")
+    recipe.add_argument("--name", required=True)
+    recipe.add_argument("--setting", choices=SETTINGS, default="mapped")
+    recipe.add_argument("--sizes", nargs="+", default=["200", "all"])
+    recipe.set_defaults(run=run_recipe)
+    for mode in (loop, recipe):
+        mode.add_argument("--set", nargs="*", default=[], metavar="FIELD=VALUE", help="FinetuneOptions overrides")
+        mode.add_argument("--threads", type=int, default=1)
+        mode.add_argument("--out", default="/tmp/ner-studio-adaptation", help="folder for the JSON results")
+    add_report_parser(modes)
+    arguments = parser.parse_args()
+    if getattr(arguments, "quick", False):
+        arguments.rounds = arguments.rounds or 4
+    sys.exit(arguments.run(arguments))

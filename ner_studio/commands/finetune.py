@@ -1,0 +1,106 @@
+"""``ner-studio finetune MODEL TRAIN [--dev DEV] [--base BASE] -o OUT``: the app's fine-tuning
+recipe, headless, and the scores on the sentences it did not train on."""
+
+from __future__ import annotations
+
+import argparse
+
+from ner_studio.commands.model_options import add_model_arguments, add_threads_option, apply_threads, model_path
+from ner_studio.commands.outputs import add_force_option, checked_output, save_reporting_fallback
+from ner_studio.core.errors import NerStudioError
+from ner_studio.core.formats import read_documents
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "finetune",
+        help="fine-tune a model on annotated files with the app's recipe",
+        description="Fine-tune MODEL on the entities annotated in TRAIN (CoNLL or JSONL) exactly as the "
+        "app's Train action does, save the result to --output and print its per-label scores on the "
+        "sentences it did not train on: DEV if given, otherwise the check share of TRAIN (sentences "
+        "chosen by a content hash, as the app's check set is). New labels in TRAIN are learnt.",
+    )
+    add_model_arguments(parser)
+    parser.add_argument("train", help="annotated documents to learn from")
+    parser.add_argument("--dev", help="annotated documents to stop early on and score on (default: the "
+                        "check share of TRAIN)")
+    parser.add_argument("--base", help="the model's original kind of data (e.g. its training file), a "
+                        "sample of which is mixed in so it does not forget it")
+    parser.add_argument("-o", "--output", required=True, help="model file to write (e.g. tweets.pt)")
+    parser.add_argument("--format", choices=("conll", "jsonl"), help="input format (default: by extension)")
+    parser.add_argument("--epochs", type=int, help="maximum epochs (default: the recipe's)")
+    parser.add_argument("--seed", type=int, default=13, help="random seed (default 13)")
+    add_threads_option(parser)
+    add_force_option(parser)
+    parser.set_defaults(run=run)
+
+
+def labels_in(docs) -> set[str]:
+    return {span.label for doc in docs for span in doc.spans}
+
+
+def check_inputs(train, dev, model_labels: list[str], train_path: str, dev_path: str | None) -> None:
+    """Bad data stops the command before any training, with what to do about it."""
+    if not labels_in(train):
+        raise NerStudioError(f"{train_path}: no annotated entities; fine-tuning learns from annotated sentences")
+    if dev is not None:
+        lacking = sorted(labels_in(dev) - set(model_labels) - labels_in(train))
+        if lacking:
+            raise NerStudioError(
+                f"{dev_path}: label{'s' if len(lacking) > 1 else ''} {', '.join(lacking)} only in DEV: the model "
+                f"does not know {'them' if len(lacking) > 1 else 'it'} and TRAIN has no examples to learn from")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ner_studio.core.check_set import CHECK_SHARE, split_check
+    from ner_studio.core.metrics import format_table
+    from ner_studio.core.training_set import check_enough, count_sentences
+    from ner_studio.model.checkpoint import load_checkpoint, save_checkpoint
+    from ner_studio.model.finetune import FinetuneOptions, finetune
+    from ner_studio.model.versions import check_scores
+
+    from ner_studio.commands.train import EpochPrinter
+
+    source = model_path(args.model)
+    output = checked_output(args, args.output, "model", inputs=[source, args.train, args.dev, args.base])
+    apply_threads(args.threads)
+    train = read_documents(args.train, args.format)
+    dev = read_documents(args.dev, args.format) if args.dev else None
+    base = read_documents(args.base, args.format) if args.base else []
+    parent = load_checkpoint(source)
+    check_inputs(train, dev, parent.labels, args.train, args.dev)
+    options = FinetuneOptions(seed=args.seed, threads=args.threads)
+    if args.epochs is not None:
+        options.epochs = args.epochs
+    check = None
+    if dev is None:
+        # As the app does: the check share is never trained on nor used to stop early (a part of
+        # the rest is held out for that); it only scores the result.
+        train, check = split_check(train)
+        scored = f"the check share of {args.train} ({100 * CHECK_SHARE:.0f}% of its sentences, by content hash)"
+        if not check:
+            raise NerStudioError(f"{args.train}: too few sentences to hold a check share out of "
+                                 f"({count_sentences(train)}); add sentences or give --dev")
+    else:
+        scored = args.dev
+    try:
+        check_enough(count_sentences(train), options.min_sentences)
+    except NerStudioError as error:
+        raise NerStudioError(f"{args.train}: {error}") from None
+    printer = EpochPrinter()
+    try:
+        result = finetune(parent, train, dev_docs=dev, base_docs=base, options=options, callback=printer)
+    finally:
+        printer.close()
+    metadata = {**result.loaded.metadata, "parent": {"path": str(source)},
+                "documents": [args.train] + ([args.base] if args.base else [])}
+    loaded = result.loaded
+    saved = save_reporting_fallback(output, lambda path: save_checkpoint(
+        path, loaded.model, loaded.vocabs, loaded.labels, loaded.scheme, metadata))
+    if result.new_labels:
+        print(f"new labels: {', '.join(result.new_labels)}")
+    scores = result.dev_scores if check is None else check_scores(saved, check)
+    print(f"scores on {scored}: {count_sentences(check or dev)} sentences not trained on")
+    print(format_table(scores))
+    print(f"saved {saved} (best epoch {result.training.best_epoch} of {result.training.epochs_run})")
+    return 0

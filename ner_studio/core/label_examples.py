@@ -1,0 +1,53 @@
+"""How many examples each label has to learn from, and when that is too few.
+
+A label the model has never seen starts with untrained output weights: with a couple of
+examples among hundreds of sentences it is practically never predicted, and nothing on screen
+would say why. The Train dialog and the Training panel show these counts and say so.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ner_studio.core.document import Document
+
+# Below this, a label the model does not know yet is rarely predicted after one fine-tune.
+MIN_NEW_LABEL_EXAMPLES = 10
+
+
+@dataclass(frozen=True)
+class LabelExamples:
+    label: str
+    train: int  # entities in the sentences fine-tuning learns from
+    check: int  # entities in the check set (scored, never learned from)
+    known: bool  # the current model already predicts this label
+
+    @property
+    def problem(self) -> str | None:
+        if self.train == 0:
+            return "no examples to learn from yet: the model cannot predict it"
+        if not self.known and self.train < MIN_NEW_LABEL_EXAMPLES:
+            return (f"only {self.train} example{'s' if self.train != 1 else ''}: too few for a new label to be "
+                    f"predicted yet (aim for {MIN_NEW_LABEL_EXAMPLES} or more)")
+        return None
+
+
+def count_entities(docs: Iterable[Document]) -> Counter:
+    """Confirmed entities per label (suggestions nobody confirmed are not examples)."""
+    return Counter(span.label for doc in docs for span in doc.spans if span.confirmed)
+
+
+def label_examples(labels: Iterable[str], train: Iterable[Document], check: Iterable[Document],
+                   model_labels: Iterable[str]) -> list[LabelExamples]:
+    """One row per label of the project (and any other label found in the data), in order."""
+    learned, checked, known = count_entities(train), count_entities(check), set(model_labels)
+    names = list(dict.fromkeys([*labels, *sorted(learned), *sorted(checked)]))
+    return [LabelExamples(name, learned[name], checked[name], name in known) for name in names]
+
+
+def shortfalls(rows: Iterable[LabelExamples]) -> str:
+    """One line naming the labels with too few examples, or '' if there are none."""
+    few = [f"{row.label} ({row.train})" for row in rows if row.problem and row.train]
+    return f"Too few examples to be predicted yet: {', '.join(few)}." if few else ""
