@@ -154,8 +154,13 @@ CASES = [
       for flag, value in [("--epochs", "0"), ("--batch-size", "0"), ("--hidden", "0"), ("--dropout", "2"), ("--layers", "0"),
                           ("--word-dim", "-3"), ("--patience", "-1"), ("--threads", "-2"), ("--lr", "nan"),
                           ("--lr", "-1"), ("--epochs", "many")]],
+    # --- fine-tuning (commands/finetune.py, from branch adapt)
+    Case("finetune -o onto its training file", ["finetune", "{d}/model.pt", "{d}/gold.conll", "-o", "{d}/gold.conll"], G, ("gold.conll",), 2, _model),
+    Case("finetune -o onto its model", ["finetune", "{d}/model.pt", "{d}/gold.conll", "-o", "{d}/model.pt"], G, ("model.pt",), 2, _model),
+    Case("finetune a model of random bytes", ["finetune", "{d}/bad.pt", "{d}/gold.conll", "-o", "{d}/m.pt"], {**G, "bad.pt": os.urandom(999)}, ("gold.conll",), 2),
+    Case("finetune --epochs -1", ["finetune", "{d}/model.pt", "{d}/gold.conll", "-o", "{d}/m.pt", "--epochs", "-1"], G, ("gold.conll",), None, _model),
     # --- arguments
-    Case("an unknown command", ["finetune", "a.pt", "b.conll"], {}, (), 2),
+    Case("an unknown command", ["fine-tune", "a.pt", "b.conll"], {}, (), 2),
     Case("no such file as the only argument", ["{d}/nothing.txt"], {}, (), 2),
     *[Case(f"predict {flag} {value}", ["predict", "{d}/model.pt", "{d}/gold.conll", "-o", "{d}/o.jsonl", flag, value], G, ("gold.conll",), None, _model)
       for flag, value in [("--threads", "0"), ("--threads", "-1"), ("--batch-size", "0"), ("--batch-size", "-5")]],
