@@ -73,3 +73,20 @@ def test_existing_files_still_open_the_app(tmp_path, monkeypatch):
     opened = []
     monkeypatch.setattr(app, "run_app", lambda argv: opened.append(argv) or 0)
     assert main([str(story)]) == 0 and opened == [[str(story)]]
+
+
+@pytest.mark.parametrize("command, option, value", [
+    ("train", "--batch-size", "0"), ("train", "--hidden", "0"), ("train", "--dropout", "2"),
+    ("train", "--layers", "0"), ("train", "--word-dim", "-3"), ("train", "--threads", "-2"),
+    ("train", "--lr", "nan"), ("train", "--epochs", "0"), ("predict", "--threads", "-1"),
+    ("predict", "--batch-size", "0"), ("evaluate", "--batch-size", "x"),
+])
+def test_numbers_out_of_range_are_usage_errors(tmp_path, capsys, command, option, value):
+    gold = tmp_path / "gold.conll"
+    gold.write_text(TRAIN)
+    files = {"train": [gold, gold, "-o", tmp_path / "m.pt"], "predict": ["default", gold, "-o", tmp_path / "o.jsonl"],
+             "evaluate": ["default", gold]}[command]
+    with pytest.raises(SystemExit) as exit_:
+        main([command, *map(str, files), option, value])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and f"argument {option}: '{value}' is not" in err

@@ -72,6 +72,30 @@ def read_documents_from(folder):
     return read_documents(source)
 
 
+def test_a_conll_document_cut_between_sentences_is_written_back_as_one(tmp_path):
+    path = tmp_path / "nodocstart.conll"
+    path.write_text("John B-PER\nlives O\n\n" * 300)  # no -DOCSTART-: one document
+    pieces = list(read_in_chunks(path, chunk_chars=500))
+    assert len(pieces) > 3
+    assert [d.name for piece in pieces for d in piece][:2] == ["nodocstart #1", "nodocstart #2"]
+    out = tmp_path / "out.conll"
+    with DocumentWriter(out) as writer:
+        for docs in pieces:
+            writer.write(docs)
+    whole = tmp_path / "whole.conll"
+    write_documents(read_documents(path), whole)
+    assert out.read_text() == whole.read_text()
+
+
+def test_names_run_through_the_whole_file(tmp_path):
+    source = tmp_path / "a.conll"
+    source.write_text(CONLL_DOC * 40)
+    path = tmp_path / "b.jsonl"
+    write_documents(read_documents(source), path)
+    chunked = [d.name for piece in read_in_chunks(path, chunk_chars=300) for d in piece]
+    assert chunked == [d.name for d in read_documents(path)]
+
+
 def test_markdown_larger_than_a_piece_is_read_whole_with_its_source(tmp_path):
     path = tmp_path / "notes.md"
     path.write_text("".join(f"## Part {k}\n\nOlaf Scholz spoke in Berlin, said [Reuters](x).\n\n" for k in range(40)),

@@ -202,7 +202,7 @@ def record_to_document(record, name: str, split=split_sentences) -> Document:
     else:
         sentences = _merge_crossed(split(text, tokens), spans, tokens)
     status = record.get("status", Status.NEW)
-    if status not in set(Status):
+    if not isinstance(status, str) or status not in set(Status):
         raise _RecordError(f'"status" must be one of {", ".join(Status)}; got {status!r}')
     meta_field = record.get("meta", {})
     if not isinstance(meta_field, dict):

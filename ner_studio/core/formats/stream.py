@@ -8,8 +8,12 @@ parsing the next, so memory holds one piece.
 
 Pieces are cut where the format allows: JSONL between lines, CoNLL before a ``-DOCSTART-``
 line (else between sentences), plain text at a blank line, else a line break, else a space.
-A file no larger than one piece is read exactly as :func:`read_documents` reads it; a larger
-plain text file (or CoNLL document) becomes several documents, named ``NAME (part K)``.
+A file no larger than one piece is read exactly as :func:`read_documents` reads it, and so is
+a larger JSONL file or CoNLL file cut at ``-DOCSTART-`` lines (documents named ``NAME #K``
+throughout). A CoNLL document cut between sentences continues in the next piece's first
+document (``meta["conll_continued"]``: written back without a ``-DOCSTART-`` line, so a
+CoNLL output matches the input's layout); a larger plain text file becomes several
+documents, named ``NAME (part K)``.
 """
 
 from __future__ import annotations
@@ -53,21 +57,34 @@ def read_in_chunks(path: str | Path, fmt: str | None = None, *, splitter=None,
         yield parse_documents(text, fmt, path, splitter=splitter)
         return
     line = 0  # lines before the current piece
+    count = 0  # documents before the current piece
     for part, (start, end) in enumerate(_pieces(text, fmt, chunk_chars), start=1):
         piece = text[start:end]
+        if not piece.strip():
+            line += piece.count("\n")
+            continue
         try:
             docs = _parse_piece(piece, fmt, path, part, splitter)
         except FormatError as error:
             raise FormatError(error.reason, path, line + error.line if error.line else None) from None
+        if fmt != "txt" and end - start < len(text):
+            # Numbered through the whole file, as read_documents numbers them; a name a
+            # JSONL record gives itself is kept.
+            generated = {path.stem, *(f"{path.stem} #{k}" for k in range(1, len(docs) + 1))}
+            for doc in docs:
+                count += 1
+                if doc.name in generated:
+                    doc.name = f"{path.stem} #{count}"
+            if fmt == "conll" and part > 1 and not piece.lstrip().startswith("-DOCSTART-"):
+                docs[0].meta["conll_continued"] = True
         line += piece.count("\n")
-        if docs:
-            yield docs
+        yield docs
 
 
 def _parse_piece(piece: str, fmt: str, path: Path, part: int, splitter) -> list:
-    if not piece.strip():
-        return []
-    return parse_documents(piece, fmt, None, name=f"{path.stem} (part {part})", splitter=splitter)
+    # CoNLL and JSONL pieces are renamed "NAME #K" by the caller; plain text keeps its part.
+    name = path.stem if fmt in ("conll", "jsonl") else f"{path.stem} (part {part})"
+    return parse_documents(piece, fmt, None, name=name, splitter=splitter)
 
 
 def _pieces(text: str, fmt: str, chunk_chars: int) -> Iterator[tuple[int, int]]:
@@ -120,7 +137,10 @@ class DocumentWriter:
         for doc in docs:
             try:
                 if self.fmt == "conll":
-                    docstart = self._written > 0 or "conll_docstart" in doc.meta
+                    # As format_conll decides, except that a document continued from the
+                    # previous piece is one document with it.
+                    docstart = ((self._written > 0 and not doc.meta.get("conll_continued"))
+                                or doc.meta.get("conll_docstart") != "")
                     text = conll.format_document(doc, self.scheme, docstart=docstart)
                 else:
                     text = jsonl.format_jsonl([doc])
