@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QPainter, QPalette, QPen, QTextBlock, QTextCursor
-from PySide6.QtWidgets import QMenu, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QWidget
 
 from ner_studio.core.document import Document, SpansChanged
 from ner_studio.core.spans import Span
@@ -19,6 +19,7 @@ from ner_studio.gui.annotate.qt_highlighter import SpanHighlighter, SpanStyle
 from ner_studio.gui.annotate.text_offsets import OffsetMap, display_text
 
 SELECTED_OUTLINE = "#1f2937"
+FOUND_COLOUR = "#fde68a"  # Find's matches: a pale yellow behind the text, as editors show them
 FONT_SIZE = 12  # points, until the analyst zooms
 FONT_SIZES = (7, 40)
 
@@ -120,6 +121,19 @@ class EntityTextView(QPlainTextEdit):
         self.setTextCursor(cursor)
         if reveal:
             self.ensureCursorVisible()
+
+    def show_matches(self, ranges: list[tuple[int, int]]) -> None:
+        """Highlight the found ``ranges`` (Find's matches in this document; [] clears them)."""
+        selections = []
+        for start, end in ranges:
+            selection = QTextEdit.ExtraSelection()
+            selection.format.setBackground(QColor(FOUND_COLOUR))
+            cursor = self.textCursor()
+            cursor.setPosition(self._offsets.to_qt(start))
+            cursor.setPosition(self._offsets.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+            selection.cursor = cursor
+            selections.append(selection)
+        self.setExtraSelections(selections)
 
     def jump_to(self, span: Span) -> None:
         self.select_range(span.start, span.end)

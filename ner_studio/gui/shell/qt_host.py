@@ -15,7 +15,9 @@ if TYPE_CHECKING:  # for the signatures only: importing them here would be circu
     from PySide6.QtGui import QAction
     from PySide6.QtWidgets import QDockWidget, QWidget
 
+    from ner_studio.core.document import Document
     from ner_studio.core.settings import Settings
+    from ner_studio.gui.annotate.qt_text_view import EntityTextView
     from ner_studio.gui.shell.prediction import ModelHandle
     from ner_studio.gui.shell.qt_actions import Command
     from ner_studio.gui.shell.qt_workspace import Workspace
@@ -31,6 +33,13 @@ class Host(Protocol):
 
     @property
     def model(self) -> ModelHandle: ...
+
+    doc: Document | None  # the document shown
+    view: EntityTextView  # the text view (selection, highlights)
+
+    def show_range(self, doc_id: int, start: int, end: int) -> None:
+        """Show document ``doc_id`` with characters ``[start, end)`` selected and in view."""
+        ...
 
     def add_dock(self, title: str, widget: QWidget, *, behind: str | None = "entities") -> QDockWidget:
         """A dock on the right, tabbed behind the dock named ``behind`` if there is one."""

@@ -29,6 +29,7 @@ from ner_studio.gui.annotate.qt_entity_table import EntityTable
 from ner_studio.gui.documents.qt_file_commands import FileCommands
 from ner_studio.gui.annotate.qt_highlighter import SpanStyle
 from ner_studio.gui.annotate.qt_label_palette import LabelPalette
+from ner_studio.gui.corpus.qt_find import install_find
 from ner_studio.gui.learning.qt_learning import install_learning
 from ner_studio.gui.annotate.qt_text_view import FONT_SIZE, EntityTextView
 from ner_studio.gui.shell.qt_workspace import Workspace
@@ -86,6 +87,7 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         self._build_menus()
         self.set_project(project)
         install_learning(self)
+        self.find = install_find(self)
         if settings.window_geometry:
             self.restoreGeometry(settings.window_geometry)
         else:
@@ -145,6 +147,12 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
                 self.toolbar.addAction(actions[name])
         self.actions_.update(actions)
         return actions
+
+    def show_range(self, doc_id: int, start: int, end: int) -> None:
+        self.show_document(doc_id)
+        if self.doc is not None and self.doc.doc_id == doc_id:
+            self.view.select_range(start, end)
+            self.view.centerCursor()
 
     def show_status(self, text: str, milliseconds: int = 5000) -> None:
         self.statusBar().showMessage(text, milliseconds)
