@@ -109,7 +109,7 @@ class FindController(QObject):
         self.panel = FindPanel()
         self.dock = host.add_dock("Find", self.panel)
         self.dock.hide()
-        self.actions = host.add_commands("&Find", COMMANDS, self, ("find", None, "find_next", "find_previous"))
+        self.actions = host.add_commands("&Edit", COMMANDS, self, ("find", None, "find_next", "find_previous"))
         self.hits: list[Hit] = []
         self.position = -1
         self._corpus: CorpusText | None = None

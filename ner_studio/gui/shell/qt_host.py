@@ -51,8 +51,9 @@ class Host(Protocol):
 
     def add_commands(self, menu: str, commands: Sequence[Command], target: object,
                      layout: Sequence[str | None], toolbar: Sequence[str] = ()) -> dict[str, QAction]:
-        """An action per command (``target.<handler>`` runs it), a menu ``menu`` before Help
-        laid out as ``layout`` (``None`` is a separator), and ``toolbar`` buttons."""
+        """An action per command (``target.<handler>`` runs it), in the menu ``menu`` (appended
+        after a separator if the window has it, else a new menu before Help) laid out as
+        ``layout`` (``None`` is a separator), and ``toolbar`` buttons."""
         ...
 
     def show_status(self, text: str, milliseconds: int = 5000) -> None: ...

@@ -30,6 +30,7 @@ from ner_studio.gui.documents.qt_file_commands import FileCommands
 from ner_studio.gui.annotate.qt_highlighter import SpanStyle
 from ner_studio.gui.annotate.qt_label_palette import LabelPalette
 from ner_studio.gui.corpus.qt_find import install_find
+from ner_studio.gui.corpus.qt_label_all import install_label_all
 from ner_studio.gui.learning.qt_learning import install_learning
 from ner_studio.gui.annotate.qt_text_view import FONT_SIZE, EntityTextView
 from ner_studio.gui.shell.qt_workspace import Workspace
@@ -88,6 +89,7 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         self.set_project(project)
         install_learning(self)
         self.find = install_find(self)
+        self.label_all = install_label_all(self)
         if settings.window_geometry:
             self.restoreGeometry(settings.window_geometry)
         else:
@@ -133,11 +135,15 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
 
     def add_commands(self, menu: str, commands, target: object, layout, toolbar=()) -> dict:
         actions = create_actions(self, commands, target)
-        bar_menu = self.menuBar().addMenu(menu)
-        bar_menu.setToolTipsVisible(True)
-        help_menu = self.menus.get("Help")
-        if help_menu is not None:  # keep Help last, where people look for it
-            self.menuBar().insertMenu(help_menu.menuAction(), bar_menu)
+        bar_menu = self.menus.get(menu.replace("&", ""))
+        if bar_menu is not None:  # a menu the window has already: the tool's part after a separator
+            bar_menu.addSeparator()
+        else:
+            bar_menu = self.menuBar().addMenu(menu)
+            bar_menu.setToolTipsVisible(True)
+            help_menu = self.menus.get("Help")
+            if help_menu is not None:  # keep Help last, where people look for it
+                self.menuBar().insertMenu(help_menu.menuAction(), bar_menu)
         for name in layout:
             bar_menu.addSeparator() if name is None else bar_menu.addAction(actions[name])
         self.menus[menu.replace("&", "")] = bar_menu

@@ -1,0 +1,146 @@
+"""Label all occurrences (Ctrl+Shift+L): from an entity or a selection, every whole-token
+occurrence of the same text across the project, previewed with its context, current label and
+source, each with a checkbox (``core.label_all`` unticks occurrences in reviewed documents,
+with a confirmed entity, or overlapping other entities, and says why), then applied to all
+documents in one transaction. Edit > Undo Label All takes the last one back."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel, QTableWidget,
+    QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from ner_studio.core.corpus_text import CorpusText
+from ner_studio.core.errors import NerStudioError, SpanError
+from ner_studio.core.label_all import Occurrence, label_all_edits, preview_label_all, undo_edits
+from ner_studio.gui.shell.qt_actions import Command
+from ner_studio.gui.shell.qt_host import Host
+
+COMMANDS = (
+    Command("label_all", "Label &All Occurrences…", ("Ctrl+Shift+L",),
+            "Give every occurrence of the selected text in the project the same label, after a preview",
+            "start"),
+    Command("undo_label_all", "&Undo Label All", (), "Take the last Label All back in every document", "undo"),
+)
+COLUMNS = ("", "Document", "Occurrence", "Now", "Note")
+
+
+class LabelAllDialog(QDialog):
+    def __init__(self, parent: QWidget | None, surface: str, labels: list[str], label: str,
+                 preview):
+        """``preview(label)`` lists the occurrences for a label (recomputed when it changes)."""
+        super().__init__(parent)
+        self.setWindowTitle("Label all occurrences")
+        self._preview = preview
+        self.surface = surface
+        self.label = QComboBox()
+        self.label.addItems(labels)
+        self.label.setCurrentText(label)
+        self.heading = QLabel()
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        for column in (0, 1, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.ResizeToContents)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Apply")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        row = QHBoxLayout()
+        row.addWidget(self.heading, 1)
+        row.addWidget(QLabel("as"))
+        row.addWidget(self.label)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(buttons)
+        self.occurrences: list[Occurrence] = []
+        self.label.currentTextChanged.connect(self.refresh)
+        self.resize(820, 480)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.occurrences = self._preview(self.label.currentText())
+        self.heading.setText(f"Label all {len(self.occurrences)} occurrences of “{self.surface}”")
+        self.table.setRowCount(len(self.occurrences))
+        for row, occurrence in enumerate(self.occurrences):
+            check = QTableWidgetItem()
+            check.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
+            check.setCheckState(Qt.CheckState.Checked if occurrence.ticked else Qt.CheckState.Unchecked)
+            hit = occurrence.hit
+            now = f"{occurrence.label} ({occurrence.source})" if occurrence.label else "—"
+            cells = (occurrence.document, f"…{hit.before}[{hit.text}]{hit.after}…", now, occurrence.note)
+            self.table.setItem(row, 0, check)
+            for column, text in enumerate(cells, start=1):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+
+    def chosen(self) -> list[Occurrence]:
+        return [o for row, o in enumerate(self.occurrences)
+                if self.table.item(row, 0).checkState() == Qt.CheckState.Checked]
+
+
+class LabelAllController(QObject):
+    def __init__(self, host: Host):
+        super().__init__(host)
+        self.host = host
+        self.actions = host.add_commands("&Edit", COMMANDS, self, ("label_all", "undo_label_all"))
+        self.last: list = []  # the edits of the last Label All, for its undo
+        self.actions["undo_label_all"].setEnabled(False)
+        host.workspace_changed.connect(self._forget)
+
+    def _forget(self) -> None:
+        self.last = []
+        self.actions["undo_label_all"].setEnabled(False)
+
+    def start(self) -> None:
+        doc, view = self.host.doc, self.host.view
+        if doc is None:
+            return
+        span = view.current_span()
+        start, end = (span.start, span.end) if span is not None else view.selection()
+        if start >= end:
+            self.host.show_status("Select some text or an entity first, then Label All Occurrences.")
+            return
+        surface = doc.text[start:end]
+        labels = [label.name for label in self.host.workspace.labels]
+        corpus = CorpusText(self.host.workspace.project)
+        dialog = LabelAllDialog(self.host, surface, labels, span.label if span else labels[0],
+                                lambda label: preview_label_all(corpus, surface, label))
+        if dialog.exec():
+            self.apply(label_all_edits(dialog.chosen(), dialog.label.currentText()))
+
+    def apply(self, edits: list) -> bool:
+        if not edits:
+            return False
+        workspace = self.host.workspace
+        try:
+            workspace.project.edit_documents(edits)
+        except NerStudioError as error:
+            if isinstance(error, SpanError):
+                error = SpanError(f"{error}. The documents changed since the preview; nothing was applied: "
+                                  "run Label All again")
+            self.host.show_error("Label All could not be applied", error)
+            return False
+        for edit in edits:  # per-document undo stacks no longer fit those documents
+            workspace.undo_stack(edit.doc_id).clear()
+        self.last = edits
+        self.actions["undo_label_all"].setEnabled(True)
+        self.host.show_status(f"Labelled {sum(len(e.added) for e in edits)} occurrences in {len(edits)} documents; "
+                              "Edit > Undo Label All takes it back.", 8000)
+        return True
+
+    def undo(self) -> None:
+        if self.last and self.apply(undo_edits(self.last)):
+            self._forget()
+            self.host.show_status("Label All taken back.")
+
+
+def install_label_all(host: Host) -> LabelAllController:
+    return LabelAllController(host)

@@ -1,0 +1,67 @@
+"""Label all occurrences from the window: preview, ticks, one transaction, undo."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from ner_studio.core.document import Document
+from ner_studio.core.spans import Source, Span
+from ner_studio.gui.corpus import qt_label_all
+
+
+def accept_with(monkeypatch, label, untick=()):
+    seen = {}
+
+    def exec_(dialog):
+        dialog.label.setCurrentText(label)
+        for row in untick:
+            dialog.table.item(row, 0).setCheckState(Qt.CheckState.Unchecked)
+        seen["dialog"] = dialog
+        return True
+
+    monkeypatch.setattr(qt_label_all.LabelAllDialog, "exec", exec_)
+    return seen
+
+
+def test_label_all_occurrences_across_documents_and_undo(start_window, idle, monkeypatch):
+    window = start_window()
+    sample = window.doc
+    other = Document.from_text("Flights to Lisbon resumed . Lisbon airport reopened .", name="other")
+    window.workspace.add_documents([other])
+    idle(window)
+    other_id = other.doc_id
+    window.show_document(sample.doc_id)
+    first = sample.text.index("Lisbon")
+    sample.set_spans([s for s in sample.spans if not (s.start <= first < s.end)]
+                     + [Span(first, first + 6, "ORG", Source.HUMAN)])  # the analyst's own: kept
+    second = sample.text.index("Lisbon", first + 1)
+    window.view.select_range(second, second + 6)
+    seen = accept_with(monkeypatch, "LOC")
+    window.label_all.start()
+    dialog = seen["dialog"]
+    occurrences = dialog.occurrences
+    assert dialog.heading.text() == f"Label all {len(occurrences)} occurrences of “Lisbon”"
+    assert len(occurrences) == sample.text.count("Lisbon") + 2  # "LISBON" in a headline is another word
+    mine = next(o for o in occurrences if o.doc_id == sample.doc_id and o.start == first)
+    assert not mine.ticked and "confirmed ORG" in mine.note
+    assert all(o.ticked for o in occurrences if o is not mine)
+    labels = {(s.start, s.label, s.source) for s in sample.spans if sample.text[s.start:s.end] == "Lisbon"}
+    assert (first, "ORG", Source.HUMAN) in labels
+    assert all(label == "LOC" and source == Source.HUMAN for start, label, source in labels if start != first)
+    on_disk = window.workspace.document(other_id)
+    assert [(other.text[s.start:s.end], s.label) for s in on_disk.spans if s.source == Source.HUMAN] == [
+        ("Lisbon", "LOC"), ("Lisbon", "LOC")]
+    assert window.label_all.actions["undo_label_all"].isEnabled()
+    window.label_all.undo()
+    assert not any(s.source == Source.HUMAN and s.label == "LOC" for s in sample.spans)
+    assert not window.label_all.actions["undo_label_all"].isEnabled()
+
+
+def test_label_all_needs_a_selection(start_window):
+    window = start_window()
+    doc = window.doc
+    caret = next(i for i, c in enumerate(doc.text) if c == " " and doc.span_at(i) is None)
+    window.view.select_range(caret, caret)
+    assert window.view.current_span() is None
+    window.label_all.start()
+    assert "Select some text" in window.statusBar().currentMessage()
