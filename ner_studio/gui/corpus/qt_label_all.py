@@ -108,13 +108,16 @@ class LabelAllController(QObject):
         if start >= end:
             self.host.show_status("Select some text or an entity first, then Label All Occurrences.")
             return
-        surface = doc.text[start:end]
+        self.preview(doc.text[start:end], span.label if span is not None else None)
+
+    def preview(self, surface: str, label: str | None) -> bool:
+        """The preview of labelling every occurrence of ``surface`` (as ``label``, or the
+        first label); True if the analyst applied it."""
         labels = [label.name for label in self.host.workspace.labels]
         corpus = CorpusText(self.host.workspace.project)
-        dialog = LabelAllDialog(self.host, surface, labels, span.label if span else labels[0],
-                                lambda label: preview_label_all(corpus, surface, label))
-        if dialog.exec():
-            self.apply(label_all_edits(dialog.chosen(), dialog.label.currentText()))
+        dialog = LabelAllDialog(self.host, surface, labels, label if label in labels else labels[0],
+                                lambda chosen: preview_label_all(corpus, surface, chosen))
+        return bool(dialog.exec()) and self.apply(label_all_edits(dialog.chosen(), dialog.label.currentText()))
 
     def apply(self, edits: list) -> bool:
         if not edits:

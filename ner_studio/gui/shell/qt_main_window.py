@@ -29,6 +29,7 @@ from ner_studio.gui.annotate.qt_entity_table import EntityTable
 from ner_studio.gui.documents.qt_file_commands import FileCommands
 from ner_studio.gui.annotate.qt_highlighter import SpanStyle
 from ner_studio.gui.annotate.qt_label_palette import LabelPalette
+from ner_studio.gui.corpus.qt_consistency import install_consistency
 from ner_studio.gui.corpus.qt_find import install_find
 from ner_studio.gui.corpus.qt_label_all import install_label_all
 from ner_studio.gui.learning.qt_learning import install_learning
@@ -90,6 +91,7 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         install_learning(self)
         self.find = install_find(self)
         self.label_all = install_label_all(self)
+        self.consistency = install_consistency(self, self.label_all)
         if settings.window_geometry:
             self.restoreGeometry(settings.window_geometry)
         else:
