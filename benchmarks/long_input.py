@@ -30,9 +30,9 @@ APP_JOB = """
 import sys
 from ner_studio.core.formats import read_documents
 from ner_studio.gui.prediction import ModelHandle, prediction_job
-from ner_studio.model.predict import default_model_path
+from ner_studio.resources import bundled_model_location
 docs = read_documents(sys.argv[1])
-job = prediction_job(ModelHandle(default_model_path()), docs)
+job = prediction_job(ModelHandle(bundled_model_location()), docs)
 parts = list(job(lambda done, total: None, lambda: False))
 print(sum(len(p.spans) for p in parts if p.final), "entities")
 """
