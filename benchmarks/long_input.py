@@ -29,7 +29,7 @@ WORDS = ("the of and to in Paris John Smith said company market Berlin year new 
 APP_JOB = """
 import sys
 from ner_studio.core.formats import read_documents
-from ner_studio.gui.prediction import ModelHandle, prediction_job
+from ner_studio.gui.shell.prediction import ModelHandle, prediction_job
 from ner_studio.resources import bundled_model_location
 docs = read_documents(sys.argv[1])
 job = prediction_job(ModelHandle(bundled_model_location()), docs)

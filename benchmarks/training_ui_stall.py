@@ -31,9 +31,9 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from ner_studio.core.datasets import corpus_files  # noqa: E402
 from ner_studio.core.formats import read_documents  # noqa: E402
-from ner_studio.gui.learning_jobs import TrainingRequest, training_task, training_threads  # noqa: E402
-from ner_studio.gui.qt_task_worker import TaskWorker  # noqa: E402
-from ner_studio.gui.qt_training_panel import TrainingPanel  # noqa: E402
+from ner_studio.gui.learning.learning_jobs import TrainingRequest, training_task, training_threads  # noqa: E402
+from ner_studio.gui.shell.qt_task_worker import TaskWorker  # noqa: E402
+from ner_studio.gui.learning.qt_training_panel import TrainingPanel  # noqa: E402
 from ner_studio.model.checkpoint import save_checkpoint  # noqa: E402
 from ner_studio.model.interface import FinetuneOptions  # noqa: E402
 from ner_studio.model.tagger import BiLSTMTagger, TaggerConfig  # noqa: E402

@@ -43,7 +43,7 @@ TORCH_FREE = ("ner_studio/model/interface.py",)  # what the GUI shares with the 
 def gui_helpers() -> list[Path]:
     """gui/ modules not named qt_*.py: Qt-free rules and jobs, testable without a window.
     ``app.py`` (the entry point) builds the window, so it is Qt by nature."""
-    return [p for p in sorted((PACKAGE / "gui").glob("*.py"))
+    return [p for p in sorted((PACKAGE / "gui").rglob("*.py"))
             if not p.name.startswith("qt_") and p.name not in ("app.py", "__init__.py")]
 
 
@@ -68,7 +68,7 @@ def test_the_shared_types_do_not_import_torch(module):
 
 
 def test_gui_helpers_import_without_torch_or_qt():
-    names = ", ".join(f"ner_studio.gui.{p.stem}" for p in gui_helpers())
+    names = ", ".join(".".join(p.relative_to(PACKAGE.parent).with_suffix("").parts) for p in gui_helpers())
     probe = f"import sys, {names}; print(sorted(m for m in sys.modules if m == 'torch' or m.startswith('PySide6')))"
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                             cwd=PACKAGE.parent, check=True)

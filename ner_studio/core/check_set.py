@@ -35,8 +35,14 @@ def sentence_hash(words: Sequence[str]) -> str:
     return hashlib.sha1("\x1f".join(words).encode("utf-8")).hexdigest()[:_HASH_CHARS]
 
 
+def hash_position(hashed: str) -> float:
+    """Where a sentence's hash falls in [0, 1): the check set is [0, CHECK_SHARE); fine-tuning
+    holds the next band out to stop early, so that set is as stable as the check set."""
+    return int(hashed[:8], 16) / 0x1_0000_0000
+
+
 def in_check_set(hashed: str, share: float = CHECK_SHARE) -> bool:
-    return int(hashed[:8], 16) < share * 0x1_0000_0000
+    return hash_position(hashed) < share
 
 
 def document_hashes(doc: Document) -> list[str]:
@@ -45,21 +51,33 @@ def document_hashes(doc: Document) -> list[str]:
 
 def check_sentences(doc: Document, share: float = CHECK_SHARE) -> list[int]:
     """Indices of the sentences of ``doc`` that belong to the check set."""
-    return [k for k, hashed in enumerate(document_hashes(doc)) if in_check_set(hashed, share)]
+    return band_sentences(doc, 0.0, share)
+
+
+def band_sentences(doc: Document, low: float, high: float) -> list[int]:
+    """Indices of the sentences of ``doc`` whose hash position is in ``[low, high)``."""
+    return [k for k, hashed in enumerate(document_hashes(doc)) if low <= hash_position(hashed) < high]
 
 
 def split_check(docs: Iterable[Document], share: float = CHECK_SHARE) -> tuple[list[Document], list[Document]]:
     """``(train, check)``: for every document, an excerpt of its training sentences and one of
     its check sentences (a document with none of one kind contributes nothing there)."""
-    train, check = [], []
+    return split_band(docs, 0.0, share, suffix="check")
+
+
+def split_band(docs: Iterable[Document], low: float, high: float, *,
+               suffix: str = "held out") -> tuple[list[Document], list[Document]]:
+    """``(rest, band)``: each document cut into the excerpt of its sentences outside the hash
+    band ``[low, high)`` and the excerpt of those inside (empty excerpts are left out)."""
+    rest, band = [], []
     for doc in docs:
-        held = set(check_sentences(doc, share))
+        held = set(band_sentences(doc, low, high))
         kept = [k for k in range(len(doc.sentences)) if k not in held]
         if kept:
-            train.append(doc if not held else excerpt(doc, kept))
+            rest.append(doc if not held else excerpt(doc, kept))
         if held:
-            check.append(excerpt(doc, sorted(held), suffix="check"))
-    return train, check
+            band.append(excerpt(doc, sorted(held), suffix=suffix))
+    return rest, band
 
 
 @dataclass(frozen=True)

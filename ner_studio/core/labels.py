@@ -77,7 +77,7 @@ def check_colour(colour: str) -> str:
     return colour.lower()
 
 
-def check_key(key: str) -> str:
+def check_shortcut_key(key: str) -> str:
     if key not in ("", *KEYS):
         raise LabelError(f"shortcut key {key!r} must be one of 1-9, or empty for none")
     return key
@@ -133,7 +133,7 @@ class LabelSet:
     def __init__(self, labels: Iterable[Label] = ()):
         self._labels: list[Label] = []
         for label in labels:
-            label = Label(check_name(label.name), check_colour(label.colour), check_key(label.key))
+            label = Label(check_name(label.name), check_colour(label.colour), check_shortcut_key(label.key))
             self._check_free(label.name, label.key)
             self._labels.append(label)
         self._origin: dict[str, str] = {}
@@ -193,7 +193,7 @@ class LabelSet:
         the next free key (``""`` when 1-9 are all taken)."""
         name = check_name(name)
         colour = self._free_colour() if colour is None else check_colour(colour)
-        key = self._free_key() if key is None else check_key(key)
+        key = self._free_key() if key is None else check_shortcut_key(key)
         self._check_free(name, key)
         label = Label(name, colour, key)
         self._labels.append(label)
@@ -229,7 +229,7 @@ class LabelSet:
     def set_key(self, name: str, key: str) -> Label:
         """Give ``name`` the shortcut ``key`` (``""`` clears it)."""
         index = self._index(name)
-        key = check_key(key)
+        key = check_shortcut_key(key)
         holder = self.by_key(key)
         if holder is not None and holder.name != name:
             raise LabelError(f"key {key} is already the shortcut of {holder.name}; clear it first")

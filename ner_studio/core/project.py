@@ -56,6 +56,7 @@ from ner_studio.core.project_files import (
 )
 from ner_studio.core.project_rows import DocumentSummary, ModelVersion  # noqa: F401
 from ner_studio.core.project_schema import bump_revision
+from ner_studio.core.stored_edits import check_stored_edits
 
 # Tracked edits touching more spans than this are saved as a full snapshot of the document's
 # spans (one DELETE + bulk INSERT beats thousands of single-row deltas).
@@ -76,6 +77,7 @@ class Project:
         self._pending: list = []
         self._tracked: dict[int, tuple[Document, object, object]] = {}
         self._muted = False
+        self._batching = False
 
     # --- opening and closing -------------------------------------------------------------
     @classmethod
@@ -300,10 +302,49 @@ class Project:
         if self._pending:
             self._write("saving earlier edits")
 
+    def edit_documents(self, edits: Iterable[rows.SpansDelta]) -> None:
+        """Apply span edits of many documents as one committed transaction ("label all
+        occurrences"; its undo is the same call with removed and added swapped). Tracked
+        documents change in memory too (their ``changed`` signal fires); the others change
+        on disk only. All or nothing: a SpanError (an edit gone stale: core/stored_edits.py)
+        changes no document; a failed write keeps the edits in the journal like any tracked
+        edit."""
+        edits = list(edits)
+        if not edits:
+            return
+        untracked = [edit for edit in edits if edit.doc_id not in self._tracked]
+        self._read("checking the edits", lambda conn: check_stored_edits(conn, untracked))
+        mark = len(self._pending)
+        done: list[tuple[Document, tuple, tuple]] = []
+        self._batching = True  # _record journals without writing; one write at the end
+        try:
+            for edit in edits:
+                entry = self._tracked.get(edit.doc_id)
+                if entry is None:
+                    self._pending.append(edit)
+                else:
+                    stored = entry[0].edit(edit.removed, edit.added)
+                    done.append((entry[0], tuple(edit.removed), stored))
+        except BaseException:
+            self._muted = True
+            try:
+                for doc, removed, stored in reversed(done):
+                    doc.edit(stored, removed)
+            finally:
+                self._muted = False
+            del self._pending[mark:]
+            raise
+        finally:
+            self._batching = False
+        self._record(None)
+
     def _record(self, edit) -> None:
         if self._muted:
             return
-        self._pending.append(edit)
+        if edit is not None:
+            self._pending.append(edit)
+        if self._batching:
+            return
         try:
             self._write("saving an edit")
         except ProjectError as error:
@@ -394,6 +435,11 @@ class Project:
         if self._conn is None:
             raise ProjectError("the project is closed", self.path)
         return self._conn
+
+    def query(self, doing: str, query):
+        """``query(conn)`` on the project's connection, for core modules that read in bulk
+        (core/corpus_*.py); it must not write. sqlite3 errors become ProjectErrors."""
+        return self._read(doing, query)
 
     def _read(self, doing: str, query):
         try:

@@ -4,7 +4,8 @@
 ``v + 1``; :func:`migrate` applies the missing ones, each in its own transaction, and records
 it in ``schema_version``. To change the schema, append a migration; never edit an old one.
 
-Layout (version 1; version 2 widened the spans' ``source``):
+Layout (version 1; version 2 widened the spans' ``source``; version 3 added
+``documents.spans_revision``, see ``_V3``):
 
 * ``documents`` — one small row per document (name, status, order, timestamps), and
   ``document_contents`` its text, meta JSON, tokens and sentences, written once. They are
@@ -106,7 +107,30 @@ _V2 = (
     "CREATE INDEX spans_by_label ON spans (label)",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
+
+# Version 3: ``documents.spans_revision``, the project revision whose commit last changed the
+# document's spans, kept by triggers whatever writes the spans (edits, label renames, another
+# process). Search caches (core/corpus_text.py) read again only the documents changed since
+# the revision they hold. A trigger runs per span row and writes only the first time in a
+# transaction: ~1 us a row (the value is the revision the transaction will commit, since
+# bump_revision() runs last in it).
+_NEXT_REVISION = "(SELECT value + 1 FROM project_info WHERE key = 'revision')"
+
+
+def _stamp(event: str, row: str) -> str:
+    return (f"CREATE TRIGGER spans_{event.lower()}_{row.lower()}_stamp AFTER {event} ON spans BEGIN "
+            f"UPDATE documents SET spans_revision = {_NEXT_REVISION} "
+            f"WHERE id = {row}.document_id AND spans_revision <> {_NEXT_REVISION}; END")
+
+
+_V3 = (
+    "ALTER TABLE documents ADD COLUMN spans_revision INTEGER NOT NULL DEFAULT 0",
+    _stamp("INSERT", "NEW"),
+    _stamp("DELETE", "OLD"),
+    _stamp("UPDATE", "NEW"),
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

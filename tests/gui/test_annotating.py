@@ -160,8 +160,8 @@ def test_dropping_a_file_opens_it(start_window, idle, tmp_path):
 
 
 def test_marking_reviewed_with_unsure_entities_left_shows_them_first_or_asks(start_window, qtbot, monkeypatch):
-    from ner_studio.gui import qt_dialogs
-    from ner_studio.gui.qt_edit_commands import ASK_UNSURE_SETTING
+    from ner_studio.gui.shell import qt_dialogs
+    from ner_studio.gui.annotate.qt_edit_commands import ASK_UNSURE_SETTING
 
     window = start_window()
     window.style_.low_confidence = 1.01  # every model entity counts as unsure

@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 
 from ner_studio.core.document import Document
 from ner_studio.core.spans import Source, Span
-from ner_studio.gui import editing
-from ner_studio.gui.importing import supported_files
-from ner_studio.gui.text_offsets import OffsetMap, display_text
+from ner_studio.gui.annotate import editing
+from ner_studio.gui.documents.importing import supported_files
+from ner_studio.gui.annotate.text_offsets import OffsetMap, display_text
 
 TEXT = "Karin Olsson visited New Zealand."
 
@@ -174,7 +174,7 @@ def test_an_edge_moved_onto_punctuation_keeps_it():
 
 
 def test_damaged_stored_sentence_parameters_start_over():
-    from ner_studio.gui.importing import project_splitter
+    from ner_studio.gui.documents.importing import project_splitter
 
     assert project_splitter({"format": 99}).to_json()["abbreviations"] == []
     assert "cl" in project_splitter({"format": 1, "abbreviations": ["cl"], "collocations": [],

@@ -100,7 +100,7 @@ def test_dragging_an_entity_edge_resizes_it(start_window, qtbot):
 
 
 def test_the_edge_keys_are_on_the_shortcuts_sheet(start_window):
-    from ner_studio.gui.qt_actions import shortcut_rows
+    from ner_studio.gui.shell.qt_actions import shortcut_rows
 
     rows = {keys: what for keys, what, _where in shortcut_rows(start_window())}
     assert "selected entity" in rows["Alt+Shift+Right"] and "selected entity" in rows["Alt+Left"]

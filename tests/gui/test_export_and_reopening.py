@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from ner_studio.core.formats import read_documents
-from ner_studio.gui import qt_dialogs
+from ner_studio.gui.shell import qt_dialogs
 from tests.gui.test_files import CONLL, accept_dialog
 
 

@@ -10,8 +10,9 @@ from PySide6.QtWidgets import QDialog
 
 from ner_studio.core.formats import read_documents
 from ner_studio.core.spans import Source, Span
-from ner_studio.gui import qt_dialogs, qt_file_commands
-from ner_studio.gui.qt_edit_commands import ASK_UNSURE_SETTING
+from ner_studio.gui.shell import qt_dialogs
+from ner_studio.gui.documents import qt_file_commands
+from ner_studio.gui.annotate.qt_edit_commands import ASK_UNSURE_SETTING
 
 CONLL = """-DOCSTART- O
 
@@ -155,7 +156,7 @@ def test_a_broken_model_file_is_reported_and_the_text_still_opens(start_window, 
 
 def test_open_word_and_pdf_files_keeps_their_source_and_teaches_the_splitter(start_window, idle, tmp_path):
     from ner_studio.core.formats.samples import minimal_pdf, sample_docx
-    from ner_studio.gui.importing import SENTENCE_PARAMS_SETTING
+    from ner_studio.gui.documents.importing import SENTENCE_PARAMS_SETTING
 
     brief = tmp_path / "brief.docx"
     brief.write_bytes(sample_docx(["Brief", "Hannah Whitcombe flew to Auckland."], header="Ministry"))

@@ -7,7 +7,7 @@ import pytest
 
 from ner_studio.core import check_set
 from ner_studio.core.metrics import evaluate_tags
-from ner_studio.gui import qt_dialogs
+from ner_studio.gui.shell import qt_dialogs
 from tests.gui.test_learning_training import train, trainable  # noqa: F401 - the fixture
 
 
@@ -108,7 +108,7 @@ def _many_documents(n: int):
 def test_the_train_dialog_and_panel_say_when_a_new_label_has_too_few_examples(trainable, qtbot, monkeypatch):  # noqa: F811
     from ner_studio.core.document import Document
     from ner_studio.core.spans import Span
-    from ner_studio.gui import qt_learning
+    from ner_studio.gui.learning import qt_learning
 
     window, _, _ = trainable
     labels = window.workspace.labels.copy()

@@ -10,11 +10,11 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from ner_studio.core.document import Document
 from ner_studio.core.project import ModelVersion
 from ner_studio.core.spans import Source, Span
-from ner_studio.gui.qt_chart import Axis, Series, draw_chart, nice_range
-from ner_studio.gui.qt_models_panel import model_rows
-from ner_studio.gui.qt_review_panel import entity_lines, sentence_html
-from ner_studio.gui.qt_training_panel import EMPTY_TEXT, TrainingPanel, format_eta
-from ner_studio.gui.review_queue import ReviewQueue
+from ner_studio.gui.shell.qt_chart import Axis, Series, draw_chart, nice_range
+from ner_studio.gui.learning.qt_models_panel import model_rows
+from ner_studio.gui.review.qt_review_panel import entity_lines, sentence_html
+from ner_studio.gui.learning.qt_training_panel import EMPTY_TEXT, TrainingPanel, format_eta
+from ner_studio.gui.review.review_queue import ReviewQueue
 from ner_studio.model.training import TrainingProgress
 
 

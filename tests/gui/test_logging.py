@@ -8,7 +8,7 @@ from PySide6.QtGui import QDesktopServices
 
 from ner_studio.core.errors import FormatError
 from ner_studio.core.logs import setup_logging
-from ner_studio.gui.qt_worker import Worker
+from ner_studio.gui.shell.qt_worker import Worker
 
 
 def log_text(folder) -> str:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QDialog
 from ner_studio.core import project_rows
 from ner_studio.core.project import Project
 from ner_studio.core.spans import Span
-from ner_studio.gui import qt_dialogs
+from ner_studio.gui.shell import qt_dialogs
 
 # Runs the real app in a child process, labels "Thursday" by a key press in the text view,
 # says so, and keeps running until it is killed.

@@ -7,8 +7,8 @@ from PySide6.QtCore import Qt
 from ner_studio.core.document import Document
 from ner_studio.core.review_log import MAX_STRETCH_SECONDS
 from ner_studio.core.spans import Source, Span
-from ner_studio.gui.qt_edit_commands import ASK_UNSURE_SETTING
-from ner_studio.gui.review_effort import ReviewEffort
+from ner_studio.gui.annotate.qt_edit_commands import ASK_UNSURE_SETTING
+from ner_studio.gui.learning.review_effort import ReviewEffort
 
 TEXT = "Karin Olsson met Daniel Okafor in Lisbon . Meridian Capital paid ."
 
@@ -71,6 +71,6 @@ def test_review_and_next_logs_the_review_and_the_chart_shows_the_batch(start_win
 
 
 def window_delete(span):
-    from ner_studio.gui import editing
+    from ner_studio.gui.annotate import editing
 
     return editing.delete((span,))

@@ -54,3 +54,23 @@ def test_zoom_keys_change_the_text_size_and_the_size_is_kept(start_window, qtbot
     for _ in range(60):
         again.zoom_out()
     assert again.view.font_size() >= 7  # never unreadably small
+
+
+def test_ctrl_wheel_zooms_and_the_size_is_kept(start_window):
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    window = start_window()
+    view = window.view
+    normal = view.font_size()
+
+    def wheel(delta: int, modifiers) -> None:
+        event = QWheelEvent(QPointF(20, 20), QPointF(view.mapToGlobal(QPoint(20, 20))), QPoint(0, 0),
+                            QPoint(0, delta), Qt.MouseButton.NoButton, modifiers, Qt.ScrollPhase.NoScrollPhase, False)
+        QApplication.sendEvent(view.viewport(), event)
+
+    wheel(120, Qt.KeyboardModifier.ControlModifier)
+    assert view.font_size() == normal + 1 == window.settings.get("font_size")
+    wheel(-120, Qt.KeyboardModifier.NoModifier)  # a plain wheel scrolls, it does not zoom
+    assert view.font_size() == normal + 1

@@ -38,7 +38,7 @@ def test_a_finished_run_says_done_and_disables_cancel(trainable, qtbot, idle):  
 
 
 def test_progress_that_arrives_after_the_end_does_not_overwrite_it(qtbot):
-    from ner_studio.gui.qt_training_panel import TrainingPanel
+    from ner_studio.gui.learning.qt_training_panel import TrainingPanel
     from ner_studio.model.training import TrainingProgress
 
     panel = TrainingPanel()

@@ -9,7 +9,7 @@ from dataclasses import fields
 import pytest
 
 from ner_studio.model import decoding, finetune, interface, predict, training
-from ner_studio.gui.learning_jobs import TrainingRequest
+from ner_studio.gui.learning.learning_jobs import TrainingRequest
 
 
 def test_the_torch_modules_use_the_shared_types():

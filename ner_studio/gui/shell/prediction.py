@@ -16,8 +16,6 @@ from pathlib import Path
 from ner_studio.core.document import Document, Sentence
 from ner_studio.core.spans import Source, Span
 from ner_studio.model.interface import Predictor, SentenceUncertainty
-# The app imports the bundled model path from here (tests replace it in gui.app).
-from ner_studio.resources import bundled_model_path  # noqa: F401 - re-exported
 
 
 # int8 LSTM and linear layers: tagging takes ~25-40% less time for -0.1 F1 on CoNLL-2003

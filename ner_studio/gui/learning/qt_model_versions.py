@@ -4,7 +4,6 @@ bundled model too) on the same reviewed sentences none of them trained on."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,14 +12,12 @@ from PySide6.QtCore import QObject
 from ner_studio.core.check_set import CHECK_SHARE, check_fingerprint, split_check
 from ner_studio.core.document import Document, Status
 from ner_studio.core.errors import NerStudioError, TrainingError
-from ner_studio.core.logs import log_failure
-from ner_studio.gui.learning_jobs import check_scores_task
-from ner_studio.gui.prediction import ModelHandle, bundled_model_path
-from ner_studio.gui.qt_dialogs import show_error
-from ner_studio.gui.qt_models_panel import ModelsPanel, model_rows
-from ner_studio.gui.qt_task_worker import TaskWorker
+from ner_studio.gui.learning.learning_jobs import check_scores_task
+from ner_studio.gui.shell.prediction import ModelHandle
+from ner_studio.gui.learning.qt_models_panel import ModelsPanel, model_rows
+from ner_studio.gui.shell.qt_task_worker import TaskWorker
+from ner_studio.resources import bundled_model_path
 
-log = logging.getLogger(__name__)
 CHECK_SCORES_SETTING = "learning.check_scores"  # {"key", "sentences", "scores": {model path: scores}}
 
 
@@ -81,12 +78,12 @@ class ModelVersions(QObject):
         try:
             project.set_setting(CHECK_SCORES_SETTING, stored)
         except NerStudioError as error:
-            self.window.statusBar().showMessage(f"Check scores not saved: {error}", 8000)
+            self.window.show_status(f"Check scores not saved: {error}", 8000)
         if project is self.window.workspace.project:
             self.refresh()
 
     def _on_check_scoring_failed(self, error) -> None:
-        self.window.statusBar().showMessage(f"Check scores could not be computed: {error}", 8000)
+        self.window.show_status(f"Check scores could not be computed: {error}", 8000)
 
     def _on_scoring_finished(self) -> None:
         self._scoring = None
@@ -95,20 +92,13 @@ class ModelVersions(QObject):
         """Make ``path`` the current model and tag the documents not reviewed with it."""
         path = Path(path)
         if not path.is_file():
-            show_error(self.window, "The model cannot be used", TrainingError(f"{path}: the model file is missing"))
+            self.window.show_error("The model cannot be used", TrainingError(f"{path}: the model file is missing"))
             return
         handle = ModelHandle(path)
         workspace = self.window.workspace
-        self.window.model = handle
-        workspace.model = handle
-        self.window.model_label.setText(f"Model: {handle.name}")
-        try:
-            self.window.settings.last_model_path = str(path)
-        except Exception as error:  # noqa: BLE001 - settings are a convenience; report, go on
-            log_failure(log, "remembering the model", error)
-            self.window.statusBar().showMessage(f"Settings not saved: {error}", 5000)
+        workspace.set_model(handle)
         self.refresh()
         open_docs = [workspace.document(i) for i in workspace.document_ids()
                      if workspace.summary(i).status != Status.REVIEWED]
         workspace.predict(open_docs)
-        self.window.statusBar().showMessage(f"Now tagging with {handle.name}", 5000)
+        self.window.show_status(f"Now tagging with {handle.name}", 5000)

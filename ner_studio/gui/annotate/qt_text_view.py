@@ -14,9 +14,9 @@ from PySide6.QtWidgets import QMenu, QPlainTextEdit, QWidget
 
 from ner_studio.core.document import Document, SpansChanged
 from ner_studio.core.spans import Span
-from ner_studio.gui import editing
-from ner_studio.gui.qt_highlighter import SpanHighlighter, SpanStyle
-from ner_studio.gui.text_offsets import OffsetMap, display_text
+from ner_studio.gui.annotate import editing
+from ner_studio.gui.annotate.qt_highlighter import SpanHighlighter, SpanStyle
+from ner_studio.gui.annotate.text_offsets import OffsetMap, display_text
 
 SELECTED_OUTLINE = "#1f2937"
 FONT_SIZE = 12  # points, until the analyst zooms
@@ -28,6 +28,7 @@ class EntityTextView(QPlainTextEdit):
 
     selection_changed = Signal()
     resize_requested = Signal(object, int, int)  # the entity, its new [start, end) before snapping
+    zoom_requested = Signal(int)  # Ctrl+wheel: +1 larger, -1 smaller (the window keeps the size)
 
     def __init__(self, style: SpanStyle, parent: QWidget | None = None, *, font_size: int = FONT_SIZE):
         super().__init__(parent)
@@ -185,6 +186,15 @@ class EntityTextView(QPlainTextEdit):
         self.jump_to(target)
 
     # --- mouse ---------------------------------------------------------------------------
+    def wheelEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            step = event.angleDelta().y()
+            if step:
+                self.zoom_requested.emit(1 if step > 0 else -1)
+            event.accept()
+            return
+        super().wheelEvent(event)
+
     def _offset_at(self, point) -> int:
         return self._offsets.from_qt(self.cursorForPosition(point).position())
 

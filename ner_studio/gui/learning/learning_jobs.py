@@ -8,16 +8,23 @@ does not freeze) until a worker needs it.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ner_studio.core.document import Document
+from ner_studio.core.logs import log_failure
 from ner_studio.model.interface import FinetuneOptions, TrainingProgress
 
+if TYPE_CHECKING:  # torch modules: named here for the types only
+    from ner_studio.model.versions import CheckComparison, SavedVersion
+
+log = logging.getLogger(__name__)
 # Batch progress reaches the UI at most this often; epoch results always do.
 PROGRESS_INTERVAL = 0.05
 
@@ -59,9 +66,8 @@ class TrainingOutcome:
     """A finished run: the saved version and, when there were check sentences, how it and its
     parent scored on them (``CheckComparison``, with the adoption verdict)."""
 
-    saved: object  # model.versions.SavedVersion
-    comparison: object | None  # model.versions.CheckComparison
-    train_sentences: int
+    saved: SavedVersion
+    comparison: CheckComparison | None
 
 
 def run_training(request: TrainingRequest, report: Callable[[TrainingProgress], None],
@@ -89,7 +95,7 @@ def run_training(request: TrainingRequest, report: Callable[[TrainingProgress], 
     names = list(request.document_names) + ([str(request.base_path)] if request.base_path else [])
     saved = save_version(result, lineage, names, request.models_folder)
     comparison = compare_on_check(saved.path, request.parent_path, check, lineage.name) if check else None
-    return TrainingOutcome(saved, comparison, sum(len(doc.sentences) for doc in train))
+    return TrainingOutcome(saved, comparison)
 
 
 def check_scores_task(paths: list[Path], check_docs: list[Document]):
@@ -107,6 +113,7 @@ def check_scores_task(paths: list[Path], check_docs: list[Document]):
             try:
                 scores[path] = check_scores(path, check_docs)
             except (NerStudioError, OSError) as error:
+                log_failure(log, f"scoring {path.name} on the check set", error)
                 report(f"{path.name}: {error}")
         return scores
 

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
 
 from ner_studio.core.check_set import CHECK_SHARE, split_check
 from ner_studio.core.document import Document
-from ner_studio.gui.learning_jobs import evaluation_task
-from ner_studio.gui.qt_task_worker import TaskWorker
+from ner_studio.gui.learning.learning_jobs import evaluation_task
+from ner_studio.gui.shell.qt_task_worker import TaskWorker
 
 COLUMNS = ("Label", "Precision", "Recall", "F1", "Entities")
 _RUNNING: set[TaskWorker] = set()  # workers of closed dialogs, until their threads end

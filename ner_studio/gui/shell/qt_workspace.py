@@ -19,12 +19,12 @@ from ner_studio.core.formats import parse_documents, write_documents
 from ner_studio.core.labels import LabelSet
 from ner_studio.core.project import DocumentSummary, Project
 from ner_studio.core.review_log import REVIEW_LOG_SETTING, ReviewRecord, read_log
-from ner_studio.gui.editing import SpanEdit, accept_all
-from ner_studio.gui.importing import SENTENCE_PARAMS_SETTING, Imported, import_job, warm_up_reading
-from ner_studio.gui.prediction import ModelHandle, prediction_job
-from ner_studio.gui.qt_undo import StatusCommand, apply_edit
-from ner_studio.gui.qt_worker import Worker
-from ner_studio.gui.review_effort import ReviewEffort
+from ner_studio.gui.annotate.editing import SpanEdit, accept_all
+from ner_studio.gui.documents.importing import SENTENCE_PARAMS_SETTING, Imported, import_job, warm_up_reading
+from ner_studio.gui.shell.prediction import ModelHandle, prediction_job
+from ner_studio.gui.annotate.qt_undo import StatusCommand, apply_edit
+from ner_studio.gui.shell.qt_worker import Worker
+from ner_studio.gui.learning.review_effort import ReviewEffort
 
 log = logging.getLogger(__name__)
 # The document shown last, so the project reopens where the analyst was.
@@ -41,11 +41,12 @@ class Workspace(QObject):
     document_predicted = Signal(int)
     problem = Signal(str, object)  # dialog title, the error (its str says what and where)
     review_logged = Signal()  # a review step was added to the project's review log
+    model_changed = Signal(object)  # the new current model (a ModelHandle)
 
     def __init__(self, project: Project, model: ModelHandle, undo_group: QUndoGroup):
         super().__init__()
         self.project = project
-        self.model = model
+        self._model = model
         # The window's group outlives workspaces, so its Undo/Redo actions stay valid.
         self.undo_group = undo_group
         self.labels: LabelSet = project.labels()
@@ -65,6 +66,16 @@ class Workspace(QObject):
         self._shown = self._stored_shown
         project.write_failed.connect(self._on_write_failed)
         project.pending_changed.connect(self._on_pending_changed)
+
+    @property
+    def model(self) -> ModelHandle:
+        """The current model: this workspace is its one owner (see :meth:`set_model`)."""
+        return self._model
+
+    def set_model(self, model: ModelHandle) -> None:
+        """Tag with ``model`` from now on; what it should re-tag is the caller's choice."""
+        self._model = model
+        self.model_changed.emit(model)
 
     def _on_write_failed(self, error) -> None:
         # One dialog per failure streak: the status bar keeps counting the unsaved edits.

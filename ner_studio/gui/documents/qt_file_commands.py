@@ -17,9 +17,9 @@ from ner_studio.core.errors import CorruptProjectError, FormatError, NerStudioEr
 from ner_studio.core.logs import log_failure
 from ner_studio.core.locations import PROJECT_SUFFIX, default_project_path, default_projects_dir, user_log_dir
 from ner_studio.core.project import Project
-from ner_studio.gui.importing import FILE_FILTER, expand_paths
-from ner_studio.gui.qt_dialogs import ExportDialog, PasteDialog, ShortcutsDialog, ask_restore_backup, show_about, show_error
-from ner_studio.gui.qt_actions import shortcut_rows
+from ner_studio.gui.documents.importing import FILE_FILTER, expand_paths
+from ner_studio.gui.shell.qt_dialogs import ExportDialog, PasteDialog, ShortcutsDialog, ask_restore_backup, show_about, show_error
+from ner_studio.gui.shell.qt_actions import shortcut_rows
 
 log = logging.getLogger(__name__)
 EXPORT_FOLDER_SETTING = "export_folder"

@@ -9,7 +9,7 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QWidget
 
 from ner_studio.core.review_log import BatchEffect
-from ner_studio.gui.qt_chart import Axis, Series, draw_chart
+from ner_studio.gui.shell.qt_chart import Axis, Series, draw_chart
 
 CORRECTIONS, SECONDS = "corrections / 100 tokens", "seconds / sentence"
 EMPTY_TEXT = "Review documents the model tagged (Ctrl+Enter or Review Next): what each batch cost you appears here."

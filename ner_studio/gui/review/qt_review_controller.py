@@ -19,9 +19,9 @@ from ner_studio.core.errors import NerStudioError
 from ner_studio.core.training_set import (
     ACCEPTED_SETTING, accepted_from_setting, accepted_to_setting, sentence_range,
 )
-from ner_studio.gui.editing import SpanEdit
-from ner_studio.gui.qt_review_panel import ReviewPanel, entity_lines, sentence_html
-from ner_studio.gui.review_queue import QueueItem, ReviewQueue
+from ner_studio.gui.annotate.editing import SpanEdit
+from ner_studio.gui.review.qt_review_panel import ReviewPanel, entity_lines, sentence_html
+from ner_studio.gui.review.review_queue import QueueItem, ReviewQueue
 
 STRATEGY_SETTING = "learning.strategy"
 AUTO_SETTING = "learning.auto_finetune"

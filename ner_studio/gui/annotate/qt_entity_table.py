@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 
 from ner_studio.core.document import Document, SpansChanged
 from ner_studio.core.spans import Span
-from ner_studio.gui.qt_highlighter import SpanStyle
-from ner_studio.gui.qt_table_model import ColumnsTableModel
+from ner_studio.gui.annotate.qt_highlighter import SpanStyle
+from ner_studio.gui.annotate.qt_table_model import ColumnsTableModel
 
 COLUMNS = ("Entity", "Label", "Source", "Confidence", "Position")
 POSITION = 4

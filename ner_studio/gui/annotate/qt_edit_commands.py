@@ -1,6 +1,6 @@
 """Annotation commands of the main window: label, relabel, accept, delete, review.
 
-Each turns the text view's selection into a :mod:`ner_studio.gui.editing` edit and hands it
+Each turns the text view's selection into a :mod:`ner_studio.gui.annotate.editing` edit and hands it
 to the workspace, which applies it through the document's undo stack (and so to the project).
 """
 
@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from PySide6.QtGui import QAction, QKeySequence
 
-from ner_studio.gui import editing, qt_dialogs
-from ner_studio.gui.qt_label_editor import LabelEditor
+from ner_studio.gui.annotate import editing
+from ner_studio.gui.shell import qt_dialogs
+from ner_studio.gui.annotate.qt_label_editor import LabelEditor
 
 # False once the analyst ticked "Don't ask again" on the unsure-entities question.
 ASK_UNSURE_SETTING = "ask_before_accepting_unsure"

@@ -19,19 +19,19 @@ from ner_studio.core.errors import CorruptProjectError, NerStudioError
 from ner_studio.core.logs import log_failure
 from ner_studio.core.project import Project
 from ner_studio.core.settings import Settings
-from ner_studio.gui.prediction import ModelHandle
-from ner_studio.gui.qt_actions import MENUS, TOOLBAR, create_actions, with_shortcut
-from ner_studio.gui.qt_details import DetailsPane
-from ner_studio.gui.qt_dialogs import show_error
-from ner_studio.gui.qt_document_list import DocumentList
-from ner_studio.gui.qt_edit_commands import EditCommands
-from ner_studio.gui.qt_entity_table import EntityTable
-from ner_studio.gui.qt_file_commands import FileCommands
-from ner_studio.gui.qt_highlighter import SpanStyle
-from ner_studio.gui.qt_label_palette import LabelPalette
-from ner_studio.gui.qt_learning import install_learning
-from ner_studio.gui.qt_text_view import FONT_SIZE, EntityTextView
-from ner_studio.gui.qt_workspace import Workspace
+from ner_studio.gui.shell.prediction import ModelHandle
+from ner_studio.gui.shell.qt_actions import MENUS, TOOLBAR, create_actions, with_shortcut
+from ner_studio.gui.annotate.qt_details import DetailsPane
+from ner_studio.gui.shell.qt_dialogs import show_error
+from ner_studio.gui.documents.qt_document_list import DocumentList
+from ner_studio.gui.annotate.qt_edit_commands import EditCommands
+from ner_studio.gui.annotate.qt_entity_table import EntityTable
+from ner_studio.gui.documents.qt_file_commands import FileCommands
+from ner_studio.gui.annotate.qt_highlighter import SpanStyle
+from ner_studio.gui.annotate.qt_label_palette import LabelPalette
+from ner_studio.gui.learning.qt_learning import install_learning
+from ner_studio.gui.annotate.qt_text_view import FONT_SIZE, EntityTextView
+from ner_studio.gui.shell.qt_workspace import Workspace
 
 LOW_CONFIDENCE_SETTING = "low_confidence_threshold"
 FONT_SIZE_SETTING = "font_size"
@@ -50,7 +50,7 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
     def __init__(self, project: Project, model: ModelHandle, settings: Settings):
         super().__init__()
         self.settings = settings
-        self.model = model
+        self._first_model = model  # until the first workspace owns it
         self.workspace: Workspace | None = None
         self.doc: Document | None = None
         # One undo group for the window's life: each workspace adds its documents' stacks.
@@ -82,6 +82,7 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         self.palette_.edit_requested.connect(self.edit_labels)
         self.view.selection_changed.connect(self._on_selection_changed)
         self.view.resize_requested.connect(self.resize_entity)
+        self.view.zoom_requested.connect(lambda step: self.set_font_size(self.view.font_size() + step))
         self._build_menus()
         self.set_project(project)
         install_learning(self)
@@ -91,6 +92,19 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
             self.resize(1360, 860)
         self._initial_dock_sizes()
 
+    @property
+    def model(self) -> ModelHandle:
+        """The current model, owned by the workspace (a new project keeps it)."""
+        return self.workspace.model if self.workspace is not None else self._first_model
+
+    def _on_model_changed(self, model: ModelHandle) -> None:
+        self.model_label.setText(f"Model: {model.name}")
+        try:
+            self.settings.last_model_path = str(model.path) if model.path else None
+        except Exception as error:  # noqa: BLE001 - settings are a convenience; report, go on
+            log_failure(log, "remembering the model", error)
+            self.statusBar().showMessage(f"Settings not saved: {error}", 5000)
+
     # --- layout --------------------------------------------------------------------------
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -99,6 +113,44 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
         self.addDockWidget(area, dock)
         return dock
+
+    # --- the host tools get (gui/qt_host.py) ------------------------------------------------
+    def add_dock(self, title: str, widget: QWidget, *, behind: str | None = "entities") -> QDockWidget:
+        dock = self._dock(title, widget, Qt.DockWidgetArea.RightDockWidgetArea)
+        # Tabs behind the entity table: the text keeps the window's full height, and each
+        # tool comes to the front when it is used.
+        anchor = self.docks.get(behind) if behind else None
+        if anchor is not None:
+            self.tabifyDockWidget(anchor, dock)
+            anchor.raise_()
+        return dock
+
+    def raise_dock(self, key: str) -> None:
+        if key in self.docks:
+            self.docks[key].raise_()
+
+    def add_commands(self, menu: str, commands, target: object, layout, toolbar=()) -> dict:
+        actions = create_actions(self, commands, target)
+        bar_menu = self.menuBar().addMenu(menu)
+        bar_menu.setToolTipsVisible(True)
+        help_menu = self.menus.get("Help")
+        if help_menu is not None:  # keep Help last, where people look for it
+            self.menuBar().insertMenu(help_menu.menuAction(), bar_menu)
+        for name in layout:
+            bar_menu.addSeparator() if name is None else bar_menu.addAction(actions[name])
+        self.menus[menu.replace("&", "")] = bar_menu
+        if toolbar:
+            self.toolbar.addSeparator()
+            for name in toolbar:
+                self.toolbar.addAction(actions[name])
+        self.actions_.update(actions)
+        return actions
+
+    def show_status(self, text: str, milliseconds: int = 5000) -> None:
+        self.statusBar().showMessage(text, milliseconds)
+
+    def show_error(self, title: str, error: BaseException) -> None:
+        show_error(self, title, error)
 
     def _initial_dock_sizes(self) -> None:
         """Side panels wide enough to read, the text the largest part (tools tab their docks
@@ -164,6 +216,7 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
             self.workspace.deleteLater()
         workspace = Workspace(project, self.model, self.undo_group)
         self.workspace = workspace
+        workspace.model_changed.connect(self._on_model_changed)
         workspace.documents_opened.connect(self._on_documents_opened)
         workspace.import_finished.connect(self._on_import_finished)
         workspace.document_updated.connect(self._on_document_updated)

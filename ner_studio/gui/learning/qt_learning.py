@@ -16,8 +16,8 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction
 
 from ner_studio.core.adoption import Verdict, decided
 from ner_studio.core.check_set import split_check
@@ -26,19 +26,19 @@ from ner_studio.core.errors import NerStudioError, TrainingError
 from ner_studio.core.label_examples import LabelExamples, label_examples, shortfalls
 from ner_studio.core.review_log import batches
 from ner_studio.core.training_set import MIN_REVIEWED_SENTENCES, check_enough, count_sentences, labelled_documents
-from ner_studio.gui import qt_dialogs
-from ner_studio.gui.learning_jobs import TrainingRequest, training_task, warm_up_training
-from ner_studio.gui.qt_actions import Command, with_shortcut
-from ner_studio.gui.qt_dialogs import show_error
-from ner_studio.gui.qt_evaluation import EvaluationDialog
-from ner_studio.gui.qt_model_versions import ModelVersions
-from ner_studio.gui.qt_models_panel import ModelsPanel
-from ner_studio.gui.qt_review_controller import ReviewController
-from ner_studio.gui.qt_review_panel import ReviewPanel
-from ner_studio.gui.qt_task_worker import TaskWorker
-from ner_studio.gui.qt_train_dialog import TrainDialog
+from ner_studio.gui.shell import qt_dialogs
+from ner_studio.gui.shell.qt_host import Host
+from ner_studio.gui.learning.learning_jobs import TrainingRequest, training_task, warm_up_training
+from ner_studio.gui.shell.qt_actions import Command
+from ner_studio.gui.learning.qt_evaluation import EvaluationDialog
+from ner_studio.gui.learning.qt_model_versions import ModelVersions
+from ner_studio.gui.learning.qt_models_panel import ModelsPanel
+from ner_studio.gui.review.qt_review_controller import ReviewController
+from ner_studio.gui.review.qt_review_panel import ReviewPanel
+from ner_studio.gui.shell.qt_task_worker import TaskWorker
+from ner_studio.gui.learning.qt_train_dialog import TrainDialog
 from ner_studio.model.interface import FinetuneOptions
-from ner_studio.gui.qt_training_panel import TrainingPanel
+from ner_studio.gui.learning.qt_training_panel import TrainingPanel
 
 BASE_SETTING = "learning.base_path"
 EPOCHS_SETTING = "learning.epochs"
@@ -64,7 +64,10 @@ TOOLBAR = ("train", "review_mode")
 
 
 class LearningController(QObject):
-    def __init__(self, window):
+    """Training, model versions, review queue and evaluation on a :class:`~ner_studio.gui.shell.qt_host.Host`
+    (the main window; kept as ``self.window``, the parent of this tool's dialogs)."""
+
+    def __init__(self, window: Host):
         super().__init__(window)
         self.window = window
         self.worker: TaskWorker | None = None
@@ -78,17 +81,9 @@ class LearningController(QObject):
         self.training_panel = TrainingPanel()
         self.models_panel = ModelsPanel()
         self.review_panel = ReviewPanel()
-        right = Qt.DockWidgetArea.RightDockWidgetArea
-        self.docks = {"review": window._dock("Review next", self.review_panel, right),
-                      "training": window._dock("Training", self.training_panel, right),
-                      "models": window._dock("Models", self.models_panel, right)}
-        # Tabs behind the entity table: the text keeps the window's full height, and each
-        # tool comes to the front when it is used (training starts, Review Next, Versions).
-        anchor = window.docks.get("entities")
-        if anchor is not None:
-            for dock in self.docks.values():
-                window.tabifyDockWidget(anchor, dock)
-            anchor.raise_()
+        self.docks = {"review": window.add_dock("Review next", self.review_panel),
+                      "training": window.add_dock("Training", self.training_panel),
+                      "models": window.add_dock("Models", self.models_panel)}
         self.docks["review"].hide()
         self.review = ReviewController(window, self.review_panel, self.start_training)
         self.actions = self._create_actions()
@@ -101,29 +96,8 @@ class LearningController(QObject):
 
     # --- wiring -----------------------------------------------------------------------------
     def _create_actions(self) -> dict[str, QAction]:
-        actions = {}
-        for command in COMMANDS:
-            action = QAction(command.text, self.window)
-            action.setObjectName(command.name)
-            action.setShortcuts([QKeySequence(key) for key in command.shortcuts])
-            action.setToolTip(with_shortcut(command.tip, command.shortcuts))
-            action.setStatusTip(command.tip)
-            action.triggered.connect(getattr(self, command.handler))
-            self.window.addAction(action)
-            actions[command.name] = action
+        actions = self.window.add_commands("&Model", COMMANDS, self, MENU, TOOLBAR)
         actions["review_mode"].setCheckable(True)
-        menu = self.window.menuBar().addMenu("&Model")
-        menu.setToolTipsVisible(True)
-        help_menu = self.window.menus.get("Help")
-        if help_menu is not None:  # keep Help last, where people look for it
-            self.window.menuBar().insertMenu(help_menu.menuAction(), menu)
-        for name in MENU:
-            menu.addSeparator() if name is None else menu.addAction(actions[name])
-        self.window.menus["Model"] = menu
-        self.window.toolbar.addSeparator()
-        for name in TOOLBAR:
-            self.window.toolbar.addAction(actions[name])
-        self.window.actions_.update(actions)
         return actions
 
     def _bind_workspace(self) -> None:
@@ -184,11 +158,11 @@ class LearningController(QObject):
     def train(self) -> None:
         """The Train action: ask what to add and how long, then start."""
         if self.is_training():
-            self.window.statusBar().showMessage("A model is being trained already.", 5000)
+            self.window.show_status("A model is being trained already.")
             return
         docs, names = self.labelled_documents()
         try:
-            check_enough(count_sentences(docs), self.min_sentences)
+            self._check_enough(docs, self.min_sentences)
         except TrainingError as error:
             self._report("Training cannot start", error, False)
             return
@@ -211,6 +185,11 @@ class LearningController(QObject):
             pass  # only a convenience for next time
         self.start_training(base_path=choice.base_path, epochs=choice.epochs)
 
+    @staticmethod
+    def _check_enough(docs: list[Document], minimum: int) -> None:
+        train, check = split_check(docs)
+        check_enough(count_sentences(train), minimum, held=count_sentences(check))
+
     def label_examples(self, train: list[Document], check: list[Document]) -> list[LabelExamples]:
         known = self.window.model.loaded_labels
         labels = [label.name for label in self.window.workspace.labels]
@@ -230,7 +209,7 @@ class LearningController(QObject):
             if not model.available:
                 raise TrainingError("there is no model to fine-tune; the bundled model is missing from this build")
             docs, names = self.labelled_documents()
-            check_enough(count_sentences(docs), options.min_sentences)
+            self._check_enough(docs, options.min_sentences)
         except NerStudioError as error:
             self._report("Training cannot start", error, automatic)
             return False
@@ -313,7 +292,7 @@ class LearningController(QObject):
         try:
             project.update_model_version(version_id, metrics={"verdict": verdict.to_dict()})
         except NerStudioError as error:
-            self.window.statusBar().showMessage(f"The verdict was not saved: {error}", 8000)
+            self.window.show_status(f"The verdict was not saved: {error}", 8000)
 
     def _on_training_failed(self, error) -> None:
         name = self._run.get("model_name", "the model")
@@ -329,9 +308,9 @@ class LearningController(QObject):
         if not isinstance(error, NerStudioError):
             error = TrainingError(f"{type(error).__name__}: {error}")
         if quietly:
-            self.window.statusBar().showMessage(f"{title}: {error}", 15000)
+            self.window.show_status(f"{title}: {error}", 15000)
         else:
-            show_error(self.window, title, error)
+            self.window.show_error(title, error)
 
     # --- model versions -------------------------------------------------------------------
     def refresh_models(self) -> None:
@@ -356,8 +335,7 @@ class LearningController(QObject):
             self.review.start()
         else:
             self.review.stop()
-            if "entities" in self.window.docks:
-                self.window.docks["entities"].raise_()
+            self.window.raise_dock("entities")
         self._update_actions()
 
     def accept_sentence(self) -> None:
@@ -370,7 +348,7 @@ class LearningController(QObject):
     def evaluate(self) -> None:
         model = self.window.model
         if not model.available:
-            show_error(self.window, "Nothing to evaluate", TrainingError("there is no current model"))
+            self.window.show_error("Nothing to evaluate", TrainingError("there is no current model"))
             return
         if self.evaluation is not None:
             self.evaluation.close()

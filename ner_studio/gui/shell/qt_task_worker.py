@@ -16,7 +16,7 @@ from typing import Any
 from PySide6.QtCore import Signal, Slot
 
 from ner_studio.core.logs import log_failure
-from ner_studio.gui.qt_worker import ThreadedWorker
+from ner_studio.gui.shell.qt_worker import ThreadedWorker
 
 log = logging.getLogger(__name__)
 

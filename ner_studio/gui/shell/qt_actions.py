@@ -68,6 +68,7 @@ VIEW_KEYS = (
     ("← / →", "Select the previous / next token"),
     ("Shift+← / Shift+→", "Grow the selection by one token"),
     ("Drag an entity's edge", "Grow or shrink the selected entity (snaps to whole tokens)"),
+    ("Ctrl+wheel", "Make the text larger or smaller (kept for next time)"),
     ("Tab / Shift+Tab", "Select the next / previous entity"),
     ("Esc", "Clear the selection"),
 )
@@ -85,15 +86,17 @@ MENUS = (
 TOOLBAR = ("open_files", "paste", "export", None, "undo", "redo", None, "accept_all", "review_next", None, "predict")
 
 
-def create_actions(window: QWidget) -> dict[str, QAction]:
+def create_actions(window: QWidget, commands=COMMANDS, target: object | None = None) -> dict[str, QAction]:
+    """An action on ``window`` per command, running ``target``'s handler (the window's own by
+    default)."""
     actions = {}
-    for command in COMMANDS:
+    for command in commands:
         action = QAction(command.text, window)
         action.setObjectName(command.name)
         action.setShortcuts([QKeySequence(key) for key in command.shortcuts])
         action.setToolTip(with_shortcut(command.tip, command.shortcuts))
         action.setStatusTip(command.tip)
-        action.triggered.connect(getattr(window, command.handler))
+        action.triggered.connect(getattr(window if target is None else target, command.handler))
         window.addAction(action)
         actions[command.name] = action
     return actions

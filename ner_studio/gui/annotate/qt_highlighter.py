@@ -13,7 +13,7 @@ from ner_studio.core.colours import marker_colour
 from ner_studio.core.document import Document
 from ner_studio.core.labels import LabelSet
 from ner_studio.core.spans import Span
-from ner_studio.gui.text_offsets import OffsetMap
+from ner_studio.gui.annotate.text_offsets import OffsetMap
 
 # Beyond this many changed spans one full pass is cheaper than block-by-block updates.
 FULL_REHIGHLIGHT_AT = 400

@@ -8,8 +8,8 @@ from PySide6.QtCore import QRectF, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
-from ner_studio.gui.qt_chart import Axis, Series, draw_chart
-from ner_studio.gui.qt_effort_chart import EffortChart
+from ner_studio.gui.shell.qt_chart import Axis, Series, draw_chart
+from ner_studio.gui.learning.qt_effort_chart import EffortChart
 from ner_studio.model.interface import TrainingProgress
 
 TRAIN_LOSS, DEV_LOSS, DEV_F1 = "train loss", "dev loss", "dev F1"

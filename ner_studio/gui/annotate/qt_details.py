@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
 from ner_studio.core.document import Document
 from ner_studio.core.spans import Span
-from ner_studio.gui.qt_highlighter import SpanStyle
+from ner_studio.gui.annotate.qt_highlighter import SpanStyle
 
 
 class ConfidenceBar(QWidget):
@@ -19,13 +19,15 @@ class ConfidenceBar(QWidget):
         super().__init__(parent)
         self.value: float | None = None
         self.low = False
+        self.marker = "#d9480f"
         self.setMinimumHeight(18)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         return QSize(160, 18)
 
-    def show_value(self, value: float | None, low: bool = False) -> None:
-        self.value, self.low = value, low
+    def show_value(self, value: float | None, low: bool = False, marker: str = "#d9480f") -> None:
+        """``low`` draws the bar in ``marker``, the colour that flags unsure entities."""
+        self.value, self.low, self.marker = value, low, marker
         self.setToolTip("" if value is None else f"The model's probability for this entity: {value:.3f}")
         self.update()
 
@@ -38,7 +40,7 @@ class ConfidenceBar(QWidget):
         painter.drawRoundedRect(track, 4, 4)
         if self.value is not None:
             filled = QRectF(track.x(), track.y(), track.width() * self.value, track.height())
-            painter.setBrush(QColor("#d9480f" if self.low else "#2563eb"))
+            painter.setBrush(QColor(self.marker if self.low else "#2563eb"))
             painter.drawRoundedRect(filled, 4, 4)
         painter.setPen(QColor("#374151"))
         text = "—" if self.value is None else f"{self.value:.2f}"
@@ -93,5 +95,5 @@ class DetailsPane(QWidget):
             return
         low = style is not None and style.is_low_confidence(span)
         self.source.setText(span.source.description + (" — low confidence, please check" if low else ""))
-        self.confidence.show_value(span.confidence, low)
+        self.confidence.show_value(span.confidence, low, style.marker if style is not None else "#d9480f")
         self.hint.setText("Enter accepts it, a label key relabels it, Del deletes it.")

@@ -7,7 +7,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from ner_studio.core.document import Status
-from ner_studio.gui.qt_table_model import ColumnsTableModel
+from ner_studio.gui.annotate.qt_table_model import ColumnsTableModel
 
 COLUMNS = ("Document", "Status", "Entities")
 STATUS_COLOURS = {Status.NEW: "#6b7280", Status.PREDICTED: "#b45309", Status.REVIEWED: "#15803d"}

@@ -10,7 +10,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from ner_studio.core.document import Document, Status
 from ner_studio.core.spans import Span
-from ner_studio.gui.editing import SpanEdit
+from ner_studio.gui.annotate.editing import SpanEdit
 
 
 def describe_edit(edit: SpanEdit, doc: Document) -> str:
