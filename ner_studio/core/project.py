@@ -98,18 +98,25 @@ class Project:
 
     @classmethod
     def open(cls, path: str | Path, *, lock_timeout: float = 5.0, read_only: bool = False,
-             keep_backups: int = BACKUP_COUNT) -> Project:
+             keep_backups: int = BACKUP_COUNT, defer_backup: bool = False) -> Project:
         """Open an existing project, check it, migrate it, and back it up (rotating
         ``.bak1``..``.bak3``; see ``warnings`` if that failed). ``read_only=True`` never writes:
-        edits then stay pending (use :meth:`save_as`)."""
+        edits then stay pending (use :meth:`save_as`). ``defer_backup``: leave the backup to a
+        call of :func:`back_up` (in a worker thread: its full check decodes every document,
+        seconds on a big project); ``backup_due`` says how many copies to keep."""
         path = Path(path)
         conn = open_connection(path, timeout=lock_timeout, read_only=read_only)
         project = cls(path, conn, read_only=read_only, lock_timeout=lock_timeout)
         if not read_only and keep_backups > 0:
-            warning = rotate_backups(conn, path, keep_backups)
-            if warning:
-                project.warnings.append(warning)
+            if defer_backup:
+                project.backup_due = keep_backups
+            else:
+                warning = rotate_backups(conn, path, keep_backups)
+                if warning:
+                    project.warnings.append(warning)
         return project
+
+    backup_due = 0  # backups still to rotate (``open(defer_backup=True)``), for ``back_up``
 
     @classmethod
     def restore_backup(cls, backup: str | Path, project_path: str | Path | None = None, *,
@@ -478,3 +485,4 @@ class Project:
 
 __all__ = ["Project", "DocumentSummary", "ModelVersion", "default_projects_dir",
            "default_project_path", "newest_good_backup", "BIG_EDIT"]
+

@@ -18,7 +18,7 @@ from ner_studio.core.errors import (
     ReadOnlyProjectError,
 )
 from ner_studio.core.project_check import summarise_check
-from ner_studio.core.project_files import SQLITE_HEADER, connect, newest_good_backup
+from ner_studio.core.project_files import BACKUP_COUNT, SQLITE_HEADER, connect, newest_good_backup, rotate_backups
 from ner_studio.core.project_schema import SCHEMA_VERSION, migrate, schema_version
 
 # What was going on when something failed; error messages give advice to match.
@@ -195,3 +195,17 @@ def check_integrity(conn: sqlite3.Connection, path: Path) -> None:
     rows = conn.execute("PRAGMA quick_check(100)").fetchall()
     if rows != [("ok",)]:
         raise corrupt_error(path, summarise_check([row[0] for row in rows]) or "integrity check failed")
+
+def back_up(path: str | Path, count: int = BACKUP_COUNT, *, lock_timeout: float = 5.0) -> str | None:
+    """Rotate the backups of the project at ``path`` over a connection of the calling thread
+    (so a worker can do it while the project is open and being edited: SQLite's backup copies
+    one consistent state); returns a warning, never raises for a failed backup."""
+    path = Path(path)
+    try:
+        conn = open_connection(path, timeout=lock_timeout, read_only=True)
+    except ProjectError as error:
+        return f"{path.name} was not backed up: {error}"
+    try:
+        return rotate_backups(conn, path, count)
+    finally:
+        conn.close()

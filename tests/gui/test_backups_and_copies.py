@@ -33,3 +33,29 @@ def test_save_a_copy_keeps_working_in_the_project(start_window, tmp_path):
     assert window.workspace.project is project and not project.closed
     with Project.open(out, read_only=True) as copy:
         assert [s.name for s in copy.document_summaries()] == [s.name for s in project.document_summaries()]
+
+
+def test_opening_a_project_backs_it_up_in_a_worker_not_before_the_window(start_window, qtbot, monkeypatch):
+    import ner_studio.core.project_files as project_files
+
+    window = start_window()
+    path = window.workspace.project.path
+    window.close()
+    threads = []
+    real_check = project_files.full_check
+
+    def check(conn):
+        import threading
+
+        threads.append(threading.current_thread().name)
+        return real_check(conn)
+
+    monkeypatch.setattr(project_files, "full_check", check)
+    again = start_window()  # reopening: the full check and the copy run after the window is up
+    qtbot.waitUntil(lambda: again._backup is None, timeout=20_000)
+    assert threads and "MainThread" not in threads
+    backup = path.with_name(path.name + ".bak1")
+    assert backup.is_file()
+    with Project.open(backup, read_only=True) as copy:
+        assert [s.name for s in copy.document_summaries()] == [
+            s.name for s in again.workspace.project.document_summaries()]

@@ -29,7 +29,7 @@ PROJECT_FILTER = f"NER Studio projects (*{PROJECT_SUFFIX});;All files (*)"
 def open_project_file(parent, path: Path) -> Project | None:
     """Open ``path``, offering the newest good backup if it is damaged; None if it cannot be."""
     try:
-        return Project.open(path)
+        return Project.open(path, defer_backup=True)  # the window backs it up in a worker
     except CorruptProjectError as error:
         if ask_restore_backup(parent, error):
             try:

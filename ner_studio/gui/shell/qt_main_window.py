@@ -18,6 +18,7 @@ from ner_studio.core.document import Document, Status
 from ner_studio.core.errors import CorruptProjectError, NerStudioError
 from ner_studio.core.logs import log_failure
 from ner_studio.core.project import Project
+from ner_studio.core.project_connection import back_up
 from ner_studio.core.settings import Settings
 from ner_studio.gui.shell.prediction import ModelHandle
 from ner_studio.gui.shell.qt_actions import MENUS, TOOLBAR, create_actions, with_shortcut
@@ -34,6 +35,7 @@ from ner_studio.gui.corpus.qt_find import install_find
 from ner_studio.gui.corpus.qt_label_all import install_label_all
 from ner_studio.gui.learning.qt_learning import install_learning
 from ner_studio.gui.annotate.qt_text_view import FONT_SIZE, EntityTextView
+from ner_studio.gui.shell.qt_task_worker import TaskWorker
 from ner_studio.gui.shell.qt_workspace import Workspace
 
 LOW_CONFIDENCE_SETTING = "low_confidence_threshold"
@@ -54,6 +56,7 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         super().__init__()
         self.settings = settings
         self._first_model = model  # until the first workspace owns it
+        self._backup: TaskWorker | None = None  # rotating the open project's backups
         self.workspace: Workspace | None = None
         self.doc: Document | None = None
         # One undo group for the window's life: each workspace adds its documents' stacks.
@@ -156,6 +159,32 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         self.actions_.update(actions)
         return actions
 
+    def _back_up_later(self, project: Project) -> None:
+        """Rotate the project's backups in a worker once it is open: the full check before a
+        copy decodes every document (seconds on a big project), which must not hold up opening."""
+        if not project.backup_due or self._backup is not None:
+            return
+        path, count = project.path, project.backup_due
+        project.backup_due = 0
+        self._backup = TaskWorker(lambda report, should_stop: back_up(path, count), "backup")
+        self._backup.succeeded.connect(self._on_backed_up)
+        self._backup.finished.connect(self._on_backup_finished)
+        self._backup.start()
+
+    def _on_backed_up(self, warning: str | None) -> None:
+        if warning:
+            log.warning("%s", warning)
+            self.statusBar().showMessage(warning, 10000)
+
+    def _on_backup_finished(self) -> None:
+        self._backup = None
+        if self.workspace is not None and not self.workspace.project.closed:
+            self._back_up_later(self.workspace.project)  # one opened while this ran
+
+    def wait_for_backup(self) -> None:
+        if self._backup is not None:
+            self._backup.wait()
+
     def show_range(self, doc_id: int, start: int, end: int) -> None:
         self.show_document(doc_id)
         if self.doc is not None and self.doc.doc_id == doc_id:
@@ -232,6 +261,7 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
             self.workspace.deleteLater()
         workspace = Workspace(project, self.model, self.undo_group)
         self.workspace = workspace
+        self._back_up_later(project)
         workspace.model_changed.connect(self._on_model_changed)
         workspace.documents_opened.connect(self._on_documents_opened)
         workspace.import_finished.connect(self._on_import_finished)
@@ -358,4 +388,5 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         except Exception as error:  # noqa: BLE001 - an unwritable settings file must not block quitting
             log_failure(log, "saving the window geometry", error)
         event.accept()
+        self.wait_for_backup()  # its thread must end before the window goes
         self.closed.emit()
