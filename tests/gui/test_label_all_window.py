@@ -65,3 +65,23 @@ def test_label_all_needs_a_selection(start_window):
     assert window.view.current_span() is None
     window.label_all.start()
     assert "Select some text" in window.statusBar().currentMessage()
+
+
+def test_a_dictionary_suggests_pattern_entities_and_keeps_the_analysts_own(start_window, idle, tmp_path):
+    window = start_window()
+    doc = Document.from_text("Meridia Bank opened in Tagus Valley . Meridia Bank again .", name="bank")
+    window.workspace.add_documents([doc])
+    idle(window)
+    first = doc.text.index("Meridia Bank")
+    doc.set_spans([Span(first, first + 12, "PER", Source.HUMAN)])  # the analyst's call stands
+    gazetteer = tmp_path / "names.tsv"
+    gazetteer.write_text("Meridia Bank\tORG\nTagus Valley\tLOC\n", encoding="utf-8")
+    assert window.label_all.apply_patterns(str(gazetteer))
+    spans = {(doc.text[s.start:s.end], s.start, s.label, s.source) for s in window.workspace.document(doc.doc_id).spans}
+    second = doc.text.index("Meridia Bank", first + 1)
+    assert ("Meridia Bank", first, "PER", Source.HUMAN) in spans
+    assert ("Meridia Bank", second, "ORG", Source.PATTERN) in spans
+    assert ("Tagus Valley", doc.text.index("Tagus"), "LOC", Source.PATTERN) in spans
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"label": "ORG", "pattern": [{"lower": "x"}]}\n{"label": 3}\n', encoding="utf-8")
+    assert not window.label_all.apply_patterns(str(bad))

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel, QTableWidget,
+    QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QTableWidget,
     QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from ner_studio.core.corpus_text import CorpusText
 from ner_studio.core.errors import NerStudioError, SpanError
 from ner_studio.core.label_all import Occurrence, label_all_edits, preview_label_all, undo_edits
+from ner_studio.core.pattern_matcher import Matcher, project_pattern_edits
+from ner_studio.core.patterns import read_patterns
 from ner_studio.gui.shell.qt_actions import Command
 from ner_studio.gui.shell.qt_host import Host
 
@@ -22,8 +24,13 @@ COMMANDS = (
     Command("label_all", "Label &All Occurrences…", ("Ctrl+Shift+L",),
             "Give every occurrence of the selected text in the project the same label, after a preview",
             "start"),
-    Command("undo_label_all", "&Undo Label All", (), "Take the last Label All back in every document", "undo"),
+    Command("apply_patterns", "Apply &Patterns or Dictionary…", (),
+            "Suggest entities from a dictionary (text<TAB>LABEL or CSV) or Prodigy-style JSONL patterns; they "
+            "never override your own or accepted entities", "apply_patterns"),
+    Command("undo_label_all", "&Undo Label All", (), "Take the last Label All or patterns back in every document",
+            "undo"),
 )
+PATTERN_FILTER = "Patterns and dictionaries (*.jsonl *.tsv *.txt *.csv);;All files (*)"
 COLUMNS = ("", "Document", "Occurrence", "Now", "Note")
 
 
@@ -90,7 +97,7 @@ class LabelAllController(QObject):
     def __init__(self, host: Host):
         super().__init__(host)
         self.host = host
-        self.actions = host.add_commands("&Edit", COMMANDS, self, ("label_all", "undo_label_all"))
+        self.actions = host.add_commands("&Edit", COMMANDS, self, ("label_all", "apply_patterns", "undo_label_all"))
         self.last: list = []  # the edits of the last Label All, for its undo
         self.actions["undo_label_all"].setEnabled(False)
         host.workspace_changed.connect(self._forget)
@@ -119,6 +126,23 @@ class LabelAllController(QObject):
                                 lambda chosen: preview_label_all(corpus, surface, chosen))
         return bool(dialog.exec()) and self.apply(label_all_edits(dialog.chosen(), dialog.label.currentText()))
 
+    def apply_patterns(self, path: str | None = None) -> bool:
+        """Pattern suggestions (source ``pattern``) in every document not reviewed yet."""
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self.host, "Patterns or dictionary", "", PATTERN_FILTER)
+            if not path:
+                return False
+        try:
+            matcher = Matcher(read_patterns(path))
+            edits = project_pattern_edits(CorpusText(self.host.workspace.project), matcher)
+        except NerStudioError as error:
+            self.host.show_error("The patterns cannot be used", error)
+            return False
+        if not edits:
+            self.host.show_status("The patterns match nothing new in the documents not reviewed yet.")
+            return False
+        return self.apply(edits)
+
     def apply(self, edits: list) -> bool:
         if not edits:
             return False
@@ -135,7 +159,7 @@ class LabelAllController(QObject):
             workspace.undo_stack(edit.doc_id).clear()
         self.last = edits
         self.actions["undo_label_all"].setEnabled(True)
-        self.host.show_status(f"Labelled {sum(len(e.added) for e in edits)} occurrences in {len(edits)} documents; "
+        self.host.show_status(f"Labelled {sum(len(e.added) for e in edits)} entities in {len(edits)} documents; "
                               "Edit > Undo Label All takes it back.", 8000)
         return True
 
