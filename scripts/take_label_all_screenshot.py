@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -31,14 +30,9 @@ def main() -> int:
     from ner_studio.core.spans import Source, Span
     from ner_studio.gui import app
     from ner_studio.gui.corpus.qt_label_all import LabelAllDialog
-    from take_screenshot import few_colours
+    from take_screenshot import few_colours, window_with_tagged_sample
 
-    qt_app = app.application()
-    window = app.create_main_window([])
-    deadline = time.time() + 120
-    while time.time() < deadline and not (window.doc and window.doc.spans and not window.workspace.is_predicting()):
-        qt_app.processEvents()
-        time.sleep(0.01)
+    qt_app, window = window_with_tagged_sample(app)
     doc = window.doc
     first = doc.text.index("Lisbon")
     doc.set_spans([s for s in doc.spans if not s.overlaps(Span(first, first + 6, "LOC"))]

@@ -37,6 +37,17 @@ def few_colours(image):
     return rgb.convertToFormat(QImage.Format.Format_Indexed8, table, Qt.ImageConversionFlag.ThresholdDither)
 
 
+def window_with_tagged_sample(app, timeout: float = 120):
+    """The app and its main window once the sample is tagged (or ``timeout`` seconds passed)."""
+    qt_app = app.application()
+    window = app.create_main_window([])
+    deadline = time.time() + timeout
+    while time.time() < deadline and not (window.doc and window.doc.spans and not window.workspace.is_predicting()):
+        qt_app.processEvents()
+        time.sleep(0.01)
+    return qt_app, window
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("output", type=Path)
@@ -53,12 +64,7 @@ def main() -> int:
 
     if args.model:
         app.bundled_model_path = lambda: args.model
-    qt_app = app.application()
-    window = app.create_main_window([])
-    deadline = time.time() + 120
-    while time.time() < deadline and not (window.doc and window.doc.spans and not window.workspace.is_predicting()):
-        qt_app.processEvents()
-        time.sleep(0.01)
+    qt_app, window = window_with_tagged_sample(app)
     if not window.doc or not window.doc.spans:
         print("the sample was not tagged: is there a model?", file=sys.stderr)
         return 1
