@@ -134,7 +134,8 @@ def run_loop(args) -> int:
     log(f"{out.name}: start, test F1 {100 * record['rounds'][0]['f1']:.2f}")
     labelled: list[int] = []
     for size in sizes:
-        unlabelled = [i for i in range(len(pool)) if i not in set(labelled)]
+        done = set(labelled)
+        unlabelled = [i for i in range(len(pool)) if i not in done]
         chosen, proposals = choose(loaded, pool, unlabelled, size - len(labelled), args.strategy, rng)
         edits = sum(count_corrections([(i, j, label) for i, j, label, _ in p.entities], token_spans(pool[k]))
                     for k, p in zip(chosen, proposals))

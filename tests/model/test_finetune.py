@@ -142,8 +142,9 @@ def test_held_out_dev_sentences_come_from_the_reviewed_ones(parent):
     result = finetune(parent, documents(DATE_CORPUS + TINY_CORPUS),
                       base_docs=documents(TINY_CORPUS), options=quick_options(epochs=1, dev_fraction=0.25))
     data = result.loaded.metadata["data"]
-    assert data["dev_sentences"] == 4 and data["base_sentences"] == 8
-    assert data["train_sentences"] == 14 - 4 + 8
+    # base sentences: half as many as the 10 reviewed training sentences (the recipe's base_ratio)
+    assert data["dev_sentences"] == 4 and data["base_sentences"] == 5
+    assert data["train_sentences"] == 14 - 4 + 5
 
 
 def test_versions_are_new_files_loadable_and_recorded(parent, tmp_path):
