@@ -84,7 +84,17 @@ def token_spans(doc) -> set[tuple[int, int, str]]:
 
 def f1(loaded, docs) -> dict:
     scores = evaluate_tagger(Tagger(loaded), docs)
-    return {"f1": scores.overall.f1, "precision": scores.overall.precision, "recall": scores.overall.recall}
+    return {"f1": scores.overall.f1, "precision": scores.overall.precision, "recall": scores.overall.recall,
+            "per_label_f1": {label: s.f1 for label, s in scores.per_label.items()}}
+
+
+def examples(docs) -> dict[str, int]:
+    """Entities per label in ``docs``: how many examples each label had to learn from."""
+    counts: dict[str, int] = {}
+    for doc in docs:
+        for span in doc.spans:
+            counts[span.label] = counts.get(span.label, 0) + 1
+    return dict(sorted(counts.items()))
 
 
 def parse_options(pairs: list[str]) -> dict:
@@ -147,6 +157,7 @@ def run_loop(args) -> int:
         loaded = result.loaded
         row = {"tweets": len(labelled), "tokens": sum(len(pool[i].tokens) for i in labelled), **f1(loaded, test),
                "corrections_per_100": corrections_per_100_tokens(edits, round_tokens), "seconds": seconds,
+               "examples": examples(pool[i] for i in labelled),
                "epochs": result.training.epochs_run, "best_epoch": result.training.best_epoch}
         record["rounds"].append(row)
         log(f"{out.name}: {row['tweets']} tweets, test F1 {100 * row['f1']:.2f}, {row['corrections_per_100']:.1f} "

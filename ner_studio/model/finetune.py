@@ -2,9 +2,10 @@
 
 The parent model is never modified: :func:`grow_model` builds a new network whose vocabularies
 are the parent's plus the new words, characters and labels of the training data, copies every
-learned weight into it, and gives the new rows a neutral start (a new word starts as the
-parent's ``<unk>`` vector, i.e. exactly how the parent saw it; new tags start with untrained
-output rows and zero CRF transitions, as a fresh CRF does). The scheme's transition
+learned weight into it, and gives the new rows a start the parent would recognise (a new word
+starts as the parent's ``<unk>`` vector, i.e. exactly how the parent saw it; a new label's tags
+start as the parent's average entity at the same position, output rows and CRF scores alike, so
+a label with few examples only has to be told apart from the others). The scheme's transition
 constraints are rebuilt for the grown tag set.
 
 Reviewed documents keep their structure: each training sentence carries its document number
