@@ -80,6 +80,9 @@ class FinetuneOptions:
     domain_weight: int = 1  # each reviewed sentence is seen this many times per epoch
     lowercase: float = 0.0  # chance a training sentence is shown lower-cased (casing-robustness)
     monitor: str = "dev_loss"  # or "dev_f1": which dev score picks the epoch kept
+    # New labels' tags start as the parent's average entity (False: random output rows and zero
+    # CRF scores, as a fresh network would)
+    average_start: bool = True
     word_dropout: float = 0.0  # chance any word is shown as <unk> (reads characters and casing more)
     weight_average: float = 0.0  # decay of a moving average of the weights (0 = off), as in TrainingConfig
     seed: int = 13
@@ -173,7 +176,7 @@ def _grown_transitions(old: torch.Tensor, grown_tags: list[str], prototypes: lis
     return result
 
 
-def grow_model(parent: LoadedModel, vocabs: Vocabularies) -> BiLSTMTagger:
+def grow_model(parent: LoadedModel, vocabs: Vocabularies, *, average_start: bool = True) -> BiLSTMTagger:
     """A new network shaped for ``vocabs`` (a superset of the parent's) holding the parent's
     weights in the old rows. A new word starts as the parent's ``<unk>``; a new tag (of a new
     label) starts as the average of the parent's tags at the same position (its output rows and
@@ -193,6 +196,10 @@ def grow_model(parent: LoadedModel, vocabs: Vocabularies) -> BiLSTMTagger:
             source = old[name]
             if name in ("word_embedding.weight", "char_features.embedding.weight"):
                 target[:] = source[UNK_INDEX]  # unseen rows start as the parent's <unk>
+                target[tuple(slice(0, n) for n in source.shape)] = source
+            elif not average_start:
+                if name.startswith("crf."):
+                    target.zero_()
                 target[tuple(slice(0, n) for n in source.shape)] = source
             elif name == "crf.transitions":
                 target[:] = _grown_transitions(source, grown_tags, prototypes, parent_tags)
@@ -326,7 +333,7 @@ def finetune(
     vocabs, new_labels = grow_vocabularies(parent.vocabs, document_sentences(train_docs + base, parent.scheme),
                                            parent.scheme, document_sentences(dev_docs, parent.scheme))
     torch.manual_seed(options.seed)
-    model = grow_model(parent, vocabs)
+    model = grow_model(parent, vocabs, average_start=options.average_start)
     # The reviewed documents ``domain_weight`` times (each copy its own document), then the base.
     copies = [train_docs] * max(1, options.domain_weight) + [base]
     train, variants, first = [], [], 0

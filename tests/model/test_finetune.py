@@ -277,3 +277,13 @@ def test_finetuning_checkpoints_record_what_they_trained_on(parent):
     result = finetune(parent, documents(DATE_CORPUS + TINY_CORPUS), options=quick_options(epochs=1))
     record = result.loaded.metadata["trained_on"]
     assert len(record["sentence_hashes"]) == result.loaded.metadata["data"]["train_sentences"]
+
+
+def test_without_average_start_new_tags_start_blank_as_before(parent):
+    new = document_sentences(documents(DATE_CORPUS), "bioes")
+    vocabs, _ = grow_vocabularies(parent.vocabs, new, "bioes")
+    grown = grow_model(parent, vocabs, average_start=False).state_dict()
+    begin_date = vocabs.tags.to_list().index("B-DATE")
+    assert float(grown["crf.start"][begin_date]) == 0.0
+    assert torch.equal(grown["crf.transitions"][: len(parent.vocabs.tags), : len(parent.vocabs.tags)],
+                       parent.model.state_dict()["crf.transitions"])
