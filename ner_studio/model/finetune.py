@@ -59,6 +59,10 @@ from ner_studio.model.vocab import UNK_INDEX, Vocabularies, normalize_word
 from ner_studio.model.workflow import entity_labels
 
 _PREFIXES = {"bioes": "BIES", "iob2": "BI"}
+# Training batches are whole documents (document pooling); a longer document is cut into parts
+# of this many sentences, or a file without document breaks (one "document") would be a single
+# batch per epoch. CoNLL-2003 train has 5 of its 946 documents over this length.
+MAX_DOCUMENT_SENTENCES = 64
 
 
 @dataclass
@@ -232,6 +236,19 @@ def hold_out(docs: Sequence[Document], fraction: float, seed: int) -> tuple[list
     return train, dev or train
 
 
+def in_parts(docs: Sequence[Document], size: int = MAX_DOCUMENT_SENTENCES) -> list[Document]:
+    """``docs`` with every document of more than ``size`` sentences cut into consecutive parts."""
+    parts = []
+    for doc in docs:
+        count = len(doc.sentences)
+        if count <= size:
+            parts.append(doc)
+            continue
+        parts += [excerpt(doc, list(range(k, min(k + size, count))), suffix=f"part {k // size + 1}")
+                  for k in range(0, count, size)]
+    return parts
+
+
 def sample_documents(docs: Sequence[Document], sentences: int | None, seed: int) -> list[Document]:
     """Whole documents of ``docs`` in a seeded random order until ``sentences`` sentences (the
     last one cut short to fit); all of them when ``sentences`` is None or covers them."""
@@ -322,14 +339,14 @@ def finetune(
     forgetting). Early stopping uses ``dev_docs`` or, without them, a held-out part of
     ``docs``. ``parent`` itself is never changed."""
     options = options or FinetuneOptions()
-    docs = list(docs)
+    docs = in_parts(docs)
     reviewed = count_sentences(docs)
     check_enough(reviewed, options.min_sentences)
     if dev_docs is None:
         train_docs, dev_docs = hold_out(docs, options.dev_fraction, options.seed)
     else:
         train_docs, dev_docs = docs, list(dev_docs)
-    base = sample_documents(list(base_docs), base_budget(options, count_sentences(train_docs)), options.seed)
+    base = sample_documents(in_parts(base_docs), base_budget(options, count_sentences(train_docs)), options.seed)
     vocabs, new_labels = grow_vocabularies(parent.vocabs, document_sentences(train_docs + base, parent.scheme),
                                            parent.scheme, document_sentences(dev_docs, parent.scheme))
     torch.manual_seed(options.seed)

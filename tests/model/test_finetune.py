@@ -287,3 +287,15 @@ def test_without_average_start_new_tags_start_blank_as_before(parent):
     assert float(grown["crf.start"][begin_date]) == 0.0
     assert torch.equal(grown["crf.transitions"][: len(parent.vocabs.tags), : len(parent.vocabs.tags)],
                        parent.model.state_dict()["crf.transitions"])
+
+
+def test_a_file_without_document_breaks_is_not_one_batch(parent, monkeypatch):
+    from ner_studio.model.finetune import in_parts
+
+    long = multi_sentence_document((DATE_CORPUS + TINY_CORPUS) * 5)  # 70 sentences
+    parts = in_parts([long], 32)
+    assert [len(p.sentences) for p in parts] == [32, 32, 6]
+    assert [p.sentence_words(0) for p in parts] == [long.sentence_words(k) for k in (0, 32, 64)]
+    seen = recorded_training(monkeypatch)
+    finetune(parent, [long], dev_docs=documents(DATE_CORPUS), options=quick_options())
+    assert len({s.document for s in seen["train"]}) == 2  # 64 + 6 sentences
