@@ -28,7 +28,7 @@ from datetime import datetime, timezone
 import torch
 
 from ner_studio import __version__
-from ner_studio.core.check_set import training_record
+from ner_studio.core.check_set import split_check, training_record
 from ner_studio.core.document import Document
 from ner_studio.core.errors import TrainingError
 from ner_studio.core.metrics import Evaluation, evaluate_tags
@@ -75,7 +75,7 @@ class FinetuneOptions:
     batch_size: int = 16
     learning_rate: float = 1e-3
     singleton_unk: float = 0.5
-    dev_fraction: float = 0.2  # of the reviewed sentences, held out for early stopping without dev_docs
+    dev_fraction: float = 0.2  # of the reviewed sentences, held out (by content hash) without dev_docs
     min_sentences: int = MIN_REVIEWED_SENTENCES
     base_limit: int | None = 2000  # at most this many base sentences mixed in, None = no cap
     # Base sentences mixed in per reviewed training sentence (whole documents, sampled), to limit
@@ -249,6 +249,17 @@ def in_parts(docs: Sequence[Document], size: int = MAX_DOCUMENT_SENTENCES) -> li
     return parts
 
 
+def held_out(docs: list[Document], options: FinetuneOptions) -> tuple[list[Document], list[Document]]:
+    """``(train, dev)`` without given dev documents: the check set's content-hash share
+    (``core.check_set``), so a sentence held out once is held out in every later round and early
+    stopping never judges on sentences an earlier round trained on; with too few sentences for
+    that to hold one out on either side, a seeded random share."""
+    train, dev = split_check(docs, options.dev_fraction)
+    if train and dev:
+        return train, dev
+    return hold_out(docs, options.dev_fraction, options.seed)
+
+
 def sample_documents(docs: Sequence[Document], sentences: int | None, seed: int) -> list[Document]:
     """Whole documents of ``docs`` in a seeded random order until ``sentences`` sentences (the
     last one cut short to fit); all of them when ``sentences`` is None or covers them."""
@@ -343,7 +354,7 @@ def finetune(
     reviewed = count_sentences(docs)
     check_enough(reviewed, options.min_sentences)
     if dev_docs is None:
-        train_docs, dev_docs = hold_out(docs, options.dev_fraction, options.seed)
+        train_docs, dev_docs = held_out(docs, options)
     else:
         train_docs, dev_docs = docs, list(dev_docs)
     base = sample_documents(in_parts(base_docs), base_budget(options, count_sentences(train_docs)), options.seed)

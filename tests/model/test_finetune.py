@@ -139,12 +139,31 @@ def test_cancel_stops_within_one_batch(parent):
 
 
 def test_held_out_dev_sentences_come_from_the_reviewed_ones(parent):
-    result = finetune(parent, documents(DATE_CORPUS + TINY_CORPUS),
-                      base_docs=documents(TINY_CORPUS), options=quick_options(epochs=1, dev_fraction=0.25))
+    from ner_studio.core.check_set import split_check
+
+    reviewed = documents(DATE_CORPUS + TINY_CORPUS)
+    _, check = split_check(reviewed, 0.25)
+    assert check  # the content-hash share holds some of these 14 sentences out
+    result = finetune(parent, reviewed, base_docs=documents(TINY_CORPUS), options=quick_options(epochs=1, dev_fraction=0.25))
     data = result.loaded.metadata["data"]
-    # base sentences: half as many as the 10 reviewed training sentences (the recipe's base_ratio)
-    assert data["dev_sentences"] == 4 and data["base_sentences"] == 5
-    assert data["train_sentences"] == 14 - 4 + 5
+    held = len(check)
+    # base sentences: half as many as the reviewed training sentences (the recipe's base_ratio)
+    assert data["dev_sentences"] == held and data["base_sentences"] == round((14 - held) / 2)
+    assert data["train_sentences"] == 14 - held + data["base_sentences"]
+
+
+def test_a_sentence_held_out_once_stays_held_out_when_more_are_reviewed(parent, monkeypatch):
+    seen = recorded_training(monkeypatch)
+
+    def held_out_words() -> set[tuple[str, ...]]:
+        return {tuple(seen["vocabs"].words[w] for w in s.words) for s in seen["dev"]}
+
+    first = documents(DATE_CORPUS + TINY_CORPUS)
+    finetune(parent, first, options=quick_options(dev_fraction=0.3))
+    before = held_out_words()
+    more = documents([("Anna flew to Oslo on Monday", "S-PER O O S-LOC O S-DATE")] + TINY_CORPUS[:2])
+    finetune(parent, more + first[::-1], options=quick_options(dev_fraction=0.3))
+    assert before and before <= held_out_words()
 
 
 def test_versions_are_new_files_loadable_and_recorded(parent, tmp_path):
