@@ -12,9 +12,8 @@ from ner_studio.core.spans import Span
 from ner_studio.core.tags import tags_to_token_spans
 from ner_studio.model.batching import collate, encode_sentence
 from ner_studio.model.checkpoint import load_checkpoint
-from ner_studio.model.finetune import (
-    FinetuneOptions, document_sentences, finetune, grow_model, grow_vocabularies,
-)
+from ner_studio.model.finetune import FinetuneOptions, document_sentences, finetune
+from ner_studio.model.grow import grow_model, grow_vocabularies
 from ner_studio.model.predict import Tagger
 from ner_studio.model.tagger import BiLSTMTagger
 from ner_studio.model.training import TrainingConfig
