@@ -134,7 +134,7 @@ def save_png(curves: dict[str, list[dict]], pool_size: int, full_f1: float, path
     from PySide6.QtCore import QRectF
     from PySide6.QtGui import QGuiApplication, QImage, QPainter
 
-    from ner_studio.gui.qt_chart import Axis, Series, draw_chart
+    from ner_studio.gui.shell.qt_chart import Axis, Series, draw_chart
 
     app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])  # noqa: F841 - fonts need it
     colours = {"mnlp": "#2563eb", "random": "#f59e0b"}

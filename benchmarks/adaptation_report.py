@@ -122,7 +122,7 @@ def save_png(means: dict[str, list[dict]], pool_tokens: int, path: Path, title: 
     from PySide6.QtCore import QRectF
     from PySide6.QtGui import QGuiApplication, QImage, QPainter
 
-    from ner_studio.gui.qt_chart import Axis, Series, draw_chart
+    from ner_studio.gui.shell.qt_chart import Axis, Series, draw_chart
 
     app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])  # noqa: F841 - fonts need it
     series = [Series(s, COLOURS.get(s, "#111827"), [(100 * r["tokens"] / pool_tokens, r["f1"]) for r in rows])

@@ -25,7 +25,8 @@ import torch  # noqa: E402
 from ner_studio.core.datasets import corpus_files  # noqa: E402
 from ner_studio.core.formats import read_documents  # noqa: E402
 from ner_studio.model.checkpoint import load_checkpoint  # noqa: E402
-from ner_studio.model.predict import Tagger, default_model_path  # noqa: E402
+from ner_studio.model.predict import Tagger  # noqa: E402
+from ner_studio.resources import bundled_model_location  # noqa: E402
 from ner_studio.model.workflow import evaluate_tagger  # noqa: E402
 
 
@@ -81,7 +82,7 @@ def spacy_speed(text: str) -> tuple[float, int] | str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", type=Path, default=default_model_path())
+    parser.add_argument("--model", type=Path, default=bundled_model_location())
     parser.add_argument("--tokens", type=int, default=1_000_000)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--batch-size", type=int, default=256)

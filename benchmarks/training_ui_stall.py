@@ -31,14 +31,15 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from ner_studio.core.datasets import corpus_files  # noqa: E402
 from ner_studio.core.formats import read_documents  # noqa: E402
-from ner_studio.gui.learning_jobs import TrainingRequest, training_task, training_threads  # noqa: E402
-from ner_studio.gui.qt_task_worker import TaskWorker  # noqa: E402
-from ner_studio.gui.qt_training_panel import TrainingPanel  # noqa: E402
+from ner_studio.gui.learning.learning_jobs import TrainingRequest, training_task, training_threads  # noqa: E402
+from ner_studio.gui.shell.qt_task_worker import TaskWorker  # noqa: E402
+from ner_studio.gui.learning.qt_training_panel import TrainingPanel  # noqa: E402
 from ner_studio.model.checkpoint import save_checkpoint  # noqa: E402
-from ner_studio.model.predict import default_model_path  # noqa: E402
+from ner_studio.model.interface import FinetuneOptions  # noqa: E402
 from ner_studio.model.tagger import BiLSTMTagger, TaggerConfig  # noqa: E402
 from ner_studio.model.vocab import Vocabularies  # noqa: E402
 from ner_studio.model.workflow import MODEL_SCHEME, examples_from_documents, entity_labels  # noqa: E402
+from ner_studio.resources import bundled_model_path  # noqa: E402
 
 from training_speed import first_sentences  # noqa: E402 - a sibling script in benchmarks/
 
@@ -59,7 +60,7 @@ def untrained_parent(docs, folder: Path) -> Path:
 
 def measure_run(app, request: TrainingRequest, panel: TrainingPanel, probe_ms: int) -> dict:
     """One training run in a worker while a QTimer probes the event loop; the gaps (ms)."""
-    panel.started("benchmark", request.options["epochs"])
+    panel.started("benchmark", request.options.epochs)
     ticks: list[float] = []
     probe = QTimer()
     probe.setInterval(probe_ms)
@@ -93,9 +94,9 @@ def main() -> int:
     worst = 0.0
     with tempfile.TemporaryDirectory(prefix="ner-stall-") as temporary:
         folder = Path(temporary)
-        parent = args.model or (default_model_path() if default_model_path().exists() else untrained_parent(docs, folder))
+        parent = args.model or bundled_model_path() or untrained_parent(docs, folder)
         request = TrainingRequest(parent, None, docs, [d.name for d in docs],
-                                  options={"epochs": args.epochs, "patience": args.epochs, "min_sentences": 1},
+                                  options=FinetuneOptions(epochs=args.epochs, patience=args.epochs, min_sentences=1),
                                   models_folder=folder)
         panel = TrainingPanel()
         panel.resize(700, 360)

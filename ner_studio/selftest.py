@@ -11,6 +11,8 @@ Steps, one line of output each, stopping at the first failure:
 * ``tagging`` — the bundled sample document gets entities.
 * ``conll``   — the tagged sample, written as CoNLL to a temporary folder and read back, has
   the same words and tags.
+* ``formats`` — one Word, HTML, Markdown and PDF file each, made on the spot, open with their
+  text, their source and Punkt's sentence boundaries ("Dr.", "Inc.", "U.S." inside one).
 * ``network`` — nothing tried to connect anywhere (Python sockets refuse during the run).
 
 Data and settings go to throw-away folders, so the user's projects are never touched. An
@@ -20,6 +22,7 @@ step passes, 1 otherwise, with the step and the reason on stderr.
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import sys
@@ -28,7 +31,7 @@ import threading
 import time
 from pathlib import Path
 
-from ner_studio.resources import resource_path
+from ner_studio.resources import bundled_model_location, bundled_model_path, resource_path
 
 WINDOW_TIMEOUT_S = 30.0  # the window's own tagging loads torch and the model first
 WATCHDOG_S = 180.0
@@ -126,11 +129,11 @@ def check_folders() -> str:
 
 
 def load_model():
-    from ner_studio.model.predict import Tagger, default_model_path
+    from ner_studio.model.predict import Tagger
 
-    path = default_model_path()
-    if not path.is_file():
-        raise SelfTestFailure(f"the bundled model {path} is missing")
+    path = bundled_model_path()
+    if path is None:
+        raise SelfTestFailure(f"the bundled model {bundled_model_location()} is missing")
     started = time.perf_counter()
     tagger = Tagger.load(path)
     return tagger, f"{path.name} ({', '.join(tagger.labels)}) loaded in {time.perf_counter() - started:.2f} s"
@@ -167,6 +170,26 @@ def check_conll_round_trip(docs, folder: Path) -> str:
     return f"wrote and re-read {path.stat().st_size} bytes; words and tags identical"
 
 
+def check_rich_formats(folder: Path) -> str:
+    from ner_studio.core.formats import read_documents
+    from ner_studio.core.formats.samples import SAMPLE_SENTENCES, sample_files
+
+    opened = []
+    for name, data in sample_files().items():
+        path = folder / name
+        path.write_bytes(data)
+        (doc,) = read_documents(path)
+        fmt = doc.meta.get("source", {}).get("format")
+        if fmt != path.suffix[1:]:
+            raise SelfTestFailure(f"{name} was read as {fmt!r}")
+        sentences = {doc.text[doc.tokens[s.start].start : doc.tokens[s.end - 1].end] for s in doc.sentences}
+        missing = [s for s in SAMPLE_SENTENCES if not any(found.endswith(s) for found in sentences)]
+        if missing:
+            raise SelfTestFailure(f"{name}: the sentence {missing[0]!r} was not found whole")
+        opened.append(f"{path.suffix} ({len(doc.tokens)} tokens)")
+    return f"opened {', '.join(opened)}; sentences whole"
+
+
 def _start_watchdog() -> None:
     """A hang (a dialog Qt shows itself, a stuck worker) must fail the run, not block CI."""
 
@@ -200,6 +223,8 @@ def run_steps(scratch: Path, attempts: list[str], state: dict) -> None:
     passed(line)
     begin("conll")
     passed(check_conll_round_trip(docs, scratch))
+    begin("formats")
+    passed(check_rich_formats(scratch))
     begin("network")
     if attempts:
         raise SelfTestFailure(f"something tried to use the network: {'; '.join(attempts)}")
@@ -224,6 +249,10 @@ def run_self_test(argv: list[str] | None = None) -> int:
         try:
             run_steps(Path(scratch), attempts, state)
         except Exception as error:  # noqa: BLE001 - any failure must become a message and exit 1
+            if not isinstance(error, SelfTestFailure):
+                from ner_studio.core.logs import log_failure
+
+                log_failure(logging.getLogger(__name__), f"self-test step {state['step']}", error)
             kind = "" if isinstance(error, SelfTestFailure) else f"{type(error).__name__}: "
             print(f"NER Studio self-test FAILED at step '{state['step']}': {kind}{error}", file=sys.stderr)
             return 1

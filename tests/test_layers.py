@@ -1,6 +1,8 @@
 """The layer boundaries of the architecture, checked on every module's imports."""
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -34,7 +36,94 @@ def test_layer_does_not_import_what_it_must_not(layer):
     assert not offences, "\n".join(offences)
 
 
+# Modules that must stay importable without the heavy layers below them.
+TORCH_FREE = ("ner_studio/model/interface.py",)  # what the GUI shares with the model
+
+
+def gui_helpers() -> list[Path]:
+    """gui/ modules not named qt_*.py: Qt-free rules and jobs, testable without a window.
+    ``app.py`` (the entry point) builds the window, so it is Qt by nature."""
+    return [p for p in sorted((PACKAGE / "gui").rglob("*.py"))
+            if not p.name.startswith("qt_") and p.name not in ("app.py", "__init__.py")]
+
+
+def test_gui_helpers_do_not_import_qt():
+    helpers = gui_helpers()
+    assert {"editing.py", "prediction.py", "learning_jobs.py"} <= {p.name for p in helpers}
+    offences = [f"{path.relative_to(PACKAGE.parent)} imports {name}"
+                for path in helpers for name in imported_modules(path)
+                if name == "PySide6" or name.startswith("PySide6.")
+                or (name.startswith("ner_studio.gui.qt_"))]
+    assert not offences, "\n".join(offences)
+
+
+@pytest.mark.parametrize("module", TORCH_FREE)
+def test_the_shared_types_do_not_import_torch(module):
+    """Checked by importing, so an import of a torch module through another module counts."""
+    name = module.removesuffix(".py").replace("/", ".")
+    probe = f"import sys, {name}; print(sorted(m for m in sys.modules if m == 'torch' or m.startswith('PySide6')))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            cwd=PACKAGE.parent, check=True)
+    assert result.stdout.strip() == "[]", result.stdout
+
+
+def test_gui_helpers_import_without_torch_or_qt():
+    names = ", ".join(".".join(p.relative_to(PACKAGE.parent).with_suffix("").parts) for p in gui_helpers())
+    probe = f"import sys, {names}; print(sorted(m for m in sys.modules if m == 'torch' or m.startswith('PySide6')))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            cwd=PACKAGE.parent, check=True)
+    assert result.stdout.strip() == "[]", result.stdout
+
+
 def test_the_checker_sees_imports(tmp_path):
     probe = tmp_path / "probe.py"
     probe.write_text("import torch\nfrom PySide6.QtCore import QObject\n")
     assert {"torch", "PySide6.QtCore"} <= imported_modules(probe)
+
+
+def test_core_modules_do_not_import_each_other_in_a_circle():
+    """Module-level imports inside core form no cycle (document and tokenizer used to)."""
+    paths = {".".join(p.relative_to(PACKAGE.parent).with_suffix("").parts).removesuffix(".__init__"): p
+             for p in sorted((PACKAGE / "core").rglob("*.py"))}
+    graph = {}
+    for name, path in paths.items():
+        targets = set()
+        # lazy imports inside functions count too: a cycle through them is still a circle
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                targets.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                # "from package import module" imports the module
+                targets.update(f"{node.module}.{a.name}" if f"{node.module}.{a.name}" in paths else node.module
+                               for a in node.names)
+        graph[name] = {t for t in targets if t in paths and t != name}
+    state: dict[str, str] = {}
+
+    def visit(node: str, trail: list[str]) -> None:
+        state[node] = "open"
+        for target in sorted(graph.get(node, ())):
+            if state.get(target) == "open":
+                raise AssertionError(" -> ".join([*trail[trail.index(target):], target]))
+            if target not in state:
+                visit(target, [*trail, target])
+        state[node] = "done"
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node, [node])
+
+
+# The command protocol (see cli.py): every command module defines these.
+SHARED_NAMES = {"register", "run"}
+
+
+def test_one_name_per_idea():
+    """No public class or function name is defined in two modules: if two modules define the
+    same name, one of them is wrong (STYLE.md 13)."""
+    where: dict[str, list[str]] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and not node.name.startswith("_"):
+                where.setdefault(node.name, []).append(str(path.relative_to(PACKAGE.parent)))
+    doubled = {name: paths for name, paths in where.items() if len(paths) > 1 and name not in SHARED_NAMES}
+    assert not doubled, doubled

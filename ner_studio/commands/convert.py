@@ -1,40 +1,48 @@
-"""``ner-studio convert IN OUT``: between CoNLL and JSONL (and from plain text)."""
+"""``ner-studio convert IN OUT``: between CoNLL and JSONL (and from plain text, Word, HTML,
+Markdown and PDF)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from ner_studio.core.formats import convert_file, format_of
+from ner_studio.commands.outputs import add_force_option, checked_output
+from ner_studio.commands.sentence_options import add_sentence_option, splitter_from
+from ner_studio.core.formats import FORMATS, WRITABLE, convert_file, format_of
 from ner_studio.core.tags import SCHEMES
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "convert",
-        help="convert documents between CoNLL and JSONL",
+        help="convert documents between CoNLL and JSONL, or from Word, HTML, Markdown, PDF",
         description="Convert IN to OUT. Formats come from the extensions (.conll/.iob/.bio/.tsv: "
         "CoNLL columns; .jsonl: JSON Lines spans; .txt: plain text, or CoNLL if laid out in "
-        "columns) unless --from/--to name them. CoNLL input may use IOB1, IOB2 or BIOES (detected).",
+        "columns; .docx, .html/.htm, .md, .pdf: read only, and recognised by their content too) "
+        "unless --from/--to name them. CoNLL input may use IOB1, IOB2 or BIOES (detected). "
+        "JSONL output keeps where a Word/HTML/Markdown/PDF text came from (meta.source).",
     )
     parser.add_argument("input", metavar="IN", help="file to read")
     parser.add_argument("output", metavar="OUT", help="file to write (replaced atomically)")
-    parser.add_argument("--from", dest="source_fmt", choices=("conll", "jsonl", "txt"),
-                        help="input format (default: by extension)")
-    parser.add_argument("--to", dest="target_fmt", choices=("conll", "jsonl"),
+    parser.add_argument("--from", dest="source_fmt", choices=FORMATS,
+                        help="input format (default: by content and extension)")
+    parser.add_argument("--to", dest="target_fmt", choices=WRITABLE,
                         help="output format (default: by extension)")
     parser.add_argument("--scheme", choices=SCHEMES, default=None,
                         help="tag scheme of CoNLL output (default: iob2)")
+    add_force_option(parser)
+    add_sentence_option(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     target_fmt = args.target_fmt or format_of(args.output)
+    checked_output(args, args.output, target_fmt, inputs=[args.input])
     if args.scheme and target_fmt != "conll":
         print("note: --scheme only applies to CoNLL output; JSONL holds spans, not tags", file=sys.stderr)
     docs = convert_file(
         args.input, args.output, source_fmt=args.source_fmt, target_fmt=target_fmt,
-        scheme=args.scheme or "iob2",
+        scheme=args.scheme or "iob2", splitter=splitter_from(args),
     )
     tokens = sum(len(doc.tokens) for doc in docs)
     entities = sum(len(doc.spans) for doc in docs)

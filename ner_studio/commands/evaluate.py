@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from ner_studio.commands.model_options import (
     ProgressBar,
     add_inference_options,
     add_model_arguments,
-    load_tagger,
     model_path,
+    tagger_from_args,
 )
+from ner_studio.commands.outputs import add_force_option, checked_output, save_reporting_fallback
 from ner_studio.core.atomic import atomic_write_text
+from ner_studio.core.check_set import describe_scored
 from ner_studio.core.formats import read_documents
 from ner_studio.core.metrics import format_table
 
@@ -30,21 +33,30 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--format", choices=("conll", "jsonl"), help="input format (default: by extension)")
     parser.add_argument("--json", metavar="OUT", help="also write the scores as JSON to OUT")
     add_inference_options(parser)
+    add_force_option(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from ner_studio.model.workflow import evaluate_tagger
 
-    tagger = load_tagger(args)
+    if args.json:
+        checked_output(args, args.json, "json", inputs=[args.file, model_path(args.model)])
+    tagger = tagger_from_args(args)
     docs = read_documents(args.file, args.format)
     bar = ProgressBar("evaluating")
     try:
         evaluation = evaluate_tagger(tagger, docs, batch_size=args.batch_size, progress=bar)
     finally:
         bar.close()
+    scored, warning = describe_scored(docs, str(args.file), tagger.metadata.get("trained_on"))
+    print(f"Scored on {scored}.")
+    if warning:
+        print(f"Warning: {warning}.", file=sys.stderr)
     print(format_table(evaluation))
     if args.json:
-        report = {"model": str(model_path(args.model)), "file": str(args.file), **evaluation.to_dict()}
-        atomic_write_text(Path(args.json), json.dumps(report, indent=2) + "\n")
+        report = {"model": str(model_path(args.model)), "file": str(args.file), "scored_on": scored,
+                  "overlap_warning": warning, **evaluation.to_dict()}
+        text = json.dumps(report, indent=2) + "\n"
+        save_reporting_fallback(Path(args.json), lambda path: atomic_write_text(path, text))
     return 0

@@ -4,9 +4,9 @@ recipe, headless, and the scores on the sentences it did not train on."""
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from ner_studio.commands.model_options import add_model_arguments, add_threads_option, apply_threads, model_path
+from ner_studio.commands.outputs import add_force_option, checked_output, save_reporting_fallback
 from ner_studio.core.errors import NerStudioError
 from ner_studio.core.formats import read_documents
 
@@ -31,26 +31,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--epochs", type=int, help="maximum epochs (default: the recipe's)")
     parser.add_argument("--seed", type=int, default=13, help="random seed (default 13)")
     add_threads_option(parser)
+    add_force_option(parser)
     parser.set_defaults(run=run)
-
-
-def check_output(output: Path, inputs: list[Path]) -> None:
-    """Refuse, before any work, an output that cannot be written or would destroy an input."""
-    if output.is_dir():
-        raise NerStudioError(f"{output}: is a folder; give the model file to write, e.g. {output / 'model.pt'}")
-    resolved = output.resolve()
-    for path in inputs:
-        if path.resolve() == resolved:
-            raise NerStudioError(f"{output}: is also an input; write the fine-tuned model to another file")
-    folder = resolved.parent
-    if not folder.is_dir():
-        raise NerStudioError(f"{output}: the folder {folder} does not exist")
-    probe = folder / f".{resolved.name}.probe"
-    try:
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as error:
-        raise NerStudioError(f"{output}: cannot write in {folder} ({error.strerror})") from None
 
 
 def labels_in(docs) -> set[str]:
@@ -75,13 +57,12 @@ def run(args: argparse.Namespace) -> int:
     from ner_studio.core.training_set import check_enough, count_sentences
     from ner_studio.model.checkpoint import load_checkpoint, save_checkpoint
     from ner_studio.model.finetune import FinetuneOptions, finetune
+    from ner_studio.model.versions import check_scores
 
     from ner_studio.commands.train import EpochPrinter
 
     source = model_path(args.model)
-    output = Path(args.output)
-    inputs = [source, Path(args.train)] + [Path(p) for p in (args.dev, args.base) if p]
-    check_output(output, inputs)
+    output = checked_output(args, args.output, "model", inputs=[source, args.train, args.dev, args.base])
     apply_threads(args.threads)
     train = read_documents(args.train, args.format)
     dev = read_documents(args.dev, args.format) if args.dev else None
@@ -91,10 +72,13 @@ def run(args: argparse.Namespace) -> int:
     options = FinetuneOptions(seed=args.seed, threads=args.threads)
     if args.epochs is not None:
         options.epochs = args.epochs
+    check = None
     if dev is None:
-        train, dev = split_check(train)
+        # As the app does: the check share is never trained on nor used to stop early (a part of
+        # the rest is held out for that); it only scores the result.
+        train, check = split_check(train)
         scored = f"the check share of {args.train} ({100 * CHECK_SHARE:.0f}% of its sentences, by content hash)"
-        if not dev:
+        if not check:
             raise NerStudioError(f"{args.train}: too few sentences to hold a check share out of "
                                  f"({count_sentences(train)}); add sentences or give --dev")
     else:
@@ -110,11 +94,13 @@ def run(args: argparse.Namespace) -> int:
         printer.close()
     metadata = {**result.loaded.metadata, "parent": {"path": str(source)},
                 "documents": [args.train] + ([args.base] if args.base else [])}
-    save_checkpoint(output, result.loaded.model, result.loaded.vocabs, result.loaded.labels, result.loaded.scheme,
-                    metadata)
+    loaded = result.loaded
+    saved = save_reporting_fallback(output, lambda path: save_checkpoint(
+        path, loaded.model, loaded.vocabs, loaded.labels, loaded.scheme, metadata))
     if result.new_labels:
         print(f"new labels: {', '.join(result.new_labels)}")
-    print(f"scores on {scored}: {count_sentences(dev)} sentences not trained on")
-    print(format_table(result.dev_scores))
-    print(f"saved {output} (best epoch {result.training.best_epoch} of {result.training.epochs_run})")
+    scores = result.dev_scores if check is None else check_scores(saved, check)
+    print(f"scores on {scored}: {count_sentences(check or dev)} sentences not trained on")
+    print(format_table(scores))
+    print(f"saved {saved} (best epoch {result.training.best_epoch} of {result.training.epochs_run})")
     return 0

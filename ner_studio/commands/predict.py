@@ -1,4 +1,9 @@
-"""``ner-studio predict MODEL INPUT -o OUTPUT``: tag documents with a trained model."""
+"""``ner-studio predict MODEL INPUT -o OUTPUT [--patterns FILE]``: tag documents with a trained
+model, with entity patterns and dictionaries, or both (MODEL ``none``: patterns only).
+
+With both, pattern matches join the model's entities and win where they overlap (a pattern is
+the analyst's written decision, the model's entity a guess); entities kept from INPUT
+(``--keep-existing``) win over both. See core/pattern_matcher.py."""
 
 from __future__ import annotations
 
@@ -8,44 +13,89 @@ from ner_studio.commands.model_options import (
     ProgressBar,
     add_inference_options,
     add_model_arguments,
-    load_tagger,
+    model_path,
+    tagger_from_args,
 )
-from ner_studio.core.formats import read_documents, write_documents
+from ner_studio.commands.outputs import add_force_option, checked_output
+from ner_studio.commands.sentence_options import add_sentence_option, splitter_from
+from ner_studio.core.errors import NerStudioError
+from ner_studio.core.formats import FORMATS, WRITABLE, format_of
+from ner_studio.core.formats.stream import DocumentWriter, read_in_chunks
+from ner_studio.core.pattern_matcher import Matcher, apply_patterns
+from ner_studio.core.patterns import read_patterns
+from ner_studio.core.spans import Source
+
+NO_MODEL = "none"  # MODEL argument: tag with --patterns only (torch is never loaded)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "predict",
         help="tag documents with a model",
-        description="Tag INPUT (plain text, CoNLL or JSONL) with MODEL and write the entities to "
-        "OUTPUT as CoNLL or JSONL (JSONL keeps each entity's confidence).",
+        description="Tag INPUT (plain text, CoNLL, JSONL, Word .docx, HTML, Markdown or a PDF "
+        "with a text layer) with MODEL and write the entities to OUTPUT as CoNLL or JSONL (JSONL "
+        "keeps each entity's confidence, and where a Word/HTML/Markdown/PDF text came from). "
+        "--patterns FILE adds the matches of a dictionary or of entity patterns; they win over "
+        "the model's entities they overlap, and entities kept from INPUT win over both. MODEL "
+        "'none' tags with the patterns alone.",
     )
     add_model_arguments(parser)
-    parser.add_argument("input", help="documents to tag (.txt, .conll or .jsonl)")
+    parser.add_argument("input", help="documents to tag (.txt, .conll, .jsonl, .docx, .html, .md, .pdf)")
     parser.add_argument("-o", "--output", required=True, help="where to write (.conll or .jsonl)")
-    parser.add_argument("--input-format", choices=("txt", "conll", "jsonl"), help="default: by extension")
-    parser.add_argument("--output-format", choices=("conll", "jsonl"), help="default: by extension")
+    parser.add_argument("--input-format", choices=FORMATS, help="default: by content and extension")
+    parser.add_argument("--output-format", choices=WRITABLE, help="default: by extension")
     parser.add_argument("--keep-existing", action="store_true",
                         help="keep entities already in INPUT; predictions that overlap them are dropped")
+    add_sentence_option(parser)
     add_inference_options(parser)
+    parser.add_argument("--patterns", action="append", metavar="FILE", default=[],
+                        help="also mark matches of entity patterns (Prodigy-style .jsonl) or a "
+                        "dictionary (text<TAB>LABEL lines, or .csv text,label); may be repeated. "
+                        "MODEL 'none' uses the patterns alone")
+    add_force_option(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    tagger = load_tagger(args)
-    docs = read_documents(args.input, args.input_format)
+    output_format = args.output_format or format_of(args.output)
+    use_model = args.model != NO_MODEL
+    if not use_model and not args.patterns:
+        raise NerStudioError("MODEL 'none' tags with patterns only: add --patterns FILE")
+    checked_output(args, args.output, output_format,
+                   inputs=[args.input, *args.patterns, *([model_path(args.model)] if use_model else [])])
+    matcher = Matcher(p for path in args.patterns for p in read_patterns(path)) if args.patterns else None
+    tagger = tagger_from_args(args) if use_model else None
     bar = ProgressBar("tagging")
+    documents = entities = sentences = from_patterns = 0
     try:
-        predictions = tagger.predict_documents(docs, batch_size=args.batch_size, progress=bar)
+        # A piece of the input at a time (core/formats/stream.py): memory stays bounded.
+        with DocumentWriter(args.output, output_format) as out:
+            for docs in read_in_chunks(args.input, args.input_format, splitter=splitter_from(args)):
+                before = sentences
+                if not args.keep_existing:
+                    for doc in docs:
+                        doc.set_spans([])
+                if tagger is not None:
+                    predictions = tagger.predict_documents(
+                        docs, batch_size=args.batch_size,
+                        progress=lambda done, total: bar(before + done, before + total))
+                    for doc, prediction in zip(docs, predictions):
+                        entities += len(doc.replace_model_spans(prediction.spans))
+                for doc in docs if matcher is not None else ():
+                    removed, added = apply_patterns(doc, matcher)
+                    # Model entities of this run that the patterns beat no longer count;
+                    # anything else removed came from INPUT, which this count never included.
+                    beaten = sum(s.source == Source.MODEL for s in removed) if tagger is not None else 0
+                    entities += len(added) - beaten
+                    from_patterns += len(added)
+                out.write(docs)
+                documents += len(docs)
+                sentences += sum(len(doc.sentences) for doc in docs)
     finally:
         bar.close()
-    entities = 0
-    for doc, prediction in zip(docs, predictions):
-        if not args.keep_existing:
-            doc.set_spans([])
-        entities += len(doc.replace_model_spans(prediction.spans))
-    write_documents(docs, args.output, args.output_format)
-    print(f"tagged {_count(len(docs), 'document')}, {_count(entities, 'entity', 'entities')} -> {args.output}")
+    pattern_note = f" ({from_patterns} from patterns)" if matcher is not None else ""
+    print(f"tagged {_count(documents, 'document')}, {_count(entities, 'entity', 'entities')}{pattern_note}"
+          f" -> {args.output}")
     return 0
 
 

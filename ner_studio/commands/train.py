@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import argparse
 
-from ner_studio.commands.model_options import add_threads_option, apply_threads
+from ner_studio.commands.model_options import (
+    add_threads_option,
+    apply_threads,
+    non_negative_int,
+    positive_float,
+    positive_int,
+    probability,
+)
+from ner_studio.commands.outputs import add_force_option, checked_output, save_reporting_fallback
 from ner_studio.core.formats import read_documents
 
 
@@ -21,21 +29,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--format", choices=("conll", "jsonl"), help="input format (default: by extension)")
     parser.add_argument("--vectors", metavar="FILE", help="pre-trained word vectors (GloVe/word2vec text file)")
     parser.add_argument("--decoder", choices=("crf", "softmax"), default="crf", help="output layer (default crf)")
-    parser.add_argument("--hidden", type=int, default=200, help="LSTM units per direction (default 200)")
-    parser.add_argument("--layers", type=int, default=1, help="stacked BiLSTM layers (default 1)")
-    parser.add_argument("--word-dim", type=int, default=100, help="word embedding size without --vectors")
-    parser.add_argument("--dropout", type=float, default=0.5, help="dropout rate (default 0.5)")
+    parser.add_argument("--hidden", type=positive_int, default=200, help="LSTM units per direction (default 200)")
+    parser.add_argument("--layers", type=positive_int, default=1, help="stacked BiLSTM layers (default 1)")
+    parser.add_argument("--word-dim", type=positive_int, default=100, help="word embedding size without --vectors")
+    parser.add_argument("--dropout", type=probability, default=0.5, help="dropout rate (default 0.5)")
     parser.add_argument("--document-pooling", action="store_true",
                         help="let each word's mentions in a document share scores (batches become whole "
                         "documents of at least --batch-size sentences)")
-    parser.add_argument("--epochs", type=int, default=50, help="maximum epochs (default 50)")
-    parser.add_argument("--patience", type=int, default=8, help="epochs without improvement before stopping")
+    parser.add_argument("--epochs", type=positive_int, default=50, help="maximum epochs (default 50)")
+    parser.add_argument("--patience", type=non_negative_int, default=8, help="epochs without improvement before stopping")
     parser.add_argument("--monitor", choices=("dev_loss", "dev_f1"), default="dev_loss",
                         help="what early stopping watches (default dev_loss)")
-    parser.add_argument("--batch-size", type=int, default=16, help="sentences per batch (default 16)")
-    parser.add_argument("--lr", type=float, default=1e-3, help="Adam learning rate (default 0.001)")
+    parser.add_argument("--batch-size", type=positive_int, default=16, help="sentences per batch (default 16)")
+    parser.add_argument("--lr", type=positive_float, default=1e-3, help="Adam learning rate (default 0.001)")
     parser.add_argument("--seed", type=int, default=13, help="random seed (default 13)")
     add_threads_option(parser)
+    add_force_option(parser)
     parser.set_defaults(run=run)
 
 
@@ -71,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
     from ner_studio.model.training import TrainingConfig
     from ner_studio.model.workflow import train_tagger
 
+    output = checked_output(args, args.output, "model", inputs=[args.train, args.dev, args.vectors])
     apply_threads(args.threads)
     train_docs = read_documents(args.train, args.format)
     dev_docs = read_documents(args.dev, args.format)
@@ -85,7 +95,8 @@ def run(args: argparse.Namespace) -> int:
     finally:
         printer.close()
     loaded.metadata["data"].update({"train_file": str(args.train), "dev_file": str(args.dev)})
-    save_checkpoint(args.output, loaded.model, loaded.vocabs, loaded.labels, loaded.scheme, loaded.metadata)
+    saved = save_reporting_fallback(output, lambda path: save_checkpoint(
+        path, loaded.model, loaded.vocabs, loaded.labels, loaded.scheme, loaded.metadata))
     print(f"best epoch {result.best_epoch}: dev F1 {100 * result.best_dev_f1:.2f}, "
-          f"dev loss {result.best_dev_loss:.4f}; saved {args.output}")
+          f"dev loss {result.best_dev_loss:.4f}; saved {saved}")
     return 0

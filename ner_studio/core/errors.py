@@ -20,10 +20,10 @@ class FormatError(NerStudioError):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        where = self.path or "<input>"
+        where = [self.path] if self.path else []
         if self.line is not None:
-            where = f"{where}, line {self.line}"
-        return f"{where}: {self.reason}"
+            where.append(f"line {self.line}")
+        return f"{', '.join(where)}: {self.reason}" if where else self.reason
 
 
 class SpanError(NerStudioError):
@@ -89,3 +89,13 @@ class SettingsError(NerStudioError):
 
 class TrainingError(NerStudioError):
     """Training cannot start or went wrong (too little reviewed data, a NaN loss)."""
+
+
+class OutputError(NerStudioError):
+    """An output path that must not or cannot be written: one of the command's inputs, a
+    folder, a file of another kind, or in a folder that is missing or read-only."""
+
+    def __init__(self, reason: str, path: str | Path | None = None):
+        self.reason = reason
+        self.path = str(path) if path is not None else None
+        super().__init__(f"{self.path}: {reason}" if self.path else reason)

@@ -1,42 +1,53 @@
-"""How many examples each label has to learn from, and which have too few to be predicted yet.
+"""How many examples each label has to learn from, and when that is too few.
 
-A label the analyst just introduced is learnt from its reviewed entities only; with a handful
-of them the fine-tuned model rarely predicts it at all, and without a word the analyst cannot
-tell "not learnt yet" from "broken". The GUI shows :func:`label_examples` beside each label and
-:func:`too_few_message` when a label is below :data:`MIN_EXAMPLES`.
+A label the model has never seen starts with untrained output weights: with a couple of
+examples among hundreds of sentences it is practically never predicted, and nothing on screen
+would say why. The Train dialog and the Training panel show these counts and say so.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from ner_studio.core.document import Document
 
-# Below this many reviewed entities a new label is rarely predicted on new text. A working value:
-# the native setting of benchmarks/adaptation.py (WNUT-16's ten types as new labels) records
-# per-label F1 against examples per round to check it (benchmarks/RESULTS.md).
-MIN_EXAMPLES = 10
+# Below this, a label the model does not know yet is rarely predicted after one fine-tune.
+MIN_NEW_LABEL_EXAMPLES = 10
 
 
-def label_examples(docs: Iterable[Document]) -> dict[str, int]:
-    """Entities per label over ``docs`` (labels in alphabetical order)."""
-    counts: dict[str, int] = {}
-    for doc in docs:
-        for span in doc.spans:
-            counts[span.label] = counts.get(span.label, 0) + 1
-    return dict(sorted(counts.items()))
+@dataclass(frozen=True)
+class LabelExamples:
+    label: str
+    train: int  # entities in the sentences fine-tuning learns from
+    check: int  # entities in the check set (scored, never learned from)
+    known: bool  # the current model already predicts this label
 
-
-def too_few(counts: Mapping[str, int], labels: Iterable[str] = (), minimum: int = MIN_EXAMPLES) -> list[str]:
-    """Labels (those counted, plus ``labels`` with none yet) with fewer than ``minimum`` examples."""
-    return sorted(label for label in {*counts, *labels} if counts.get(label, 0) < minimum)
-
-
-def too_few_message(counts: Mapping[str, int], labels: Iterable[str] = (), minimum: int = MIN_EXAMPLES) -> str | None:
-    """One line for the analyst, or None when every label has enough examples."""
-    short = too_few(counts, labels, minimum)
-    if not short:
+    @property
+    def problem(self) -> str | None:
+        if self.train == 0:
+            return "no examples to learn from yet: the model cannot predict it"
+        if not self.known and self.train < MIN_NEW_LABEL_EXAMPLES:
+            return (f"only {self.train} example{'s' if self.train != 1 else ''}: too few for a new label to be "
+                    f"predicted yet (aim for {MIN_NEW_LABEL_EXAMPLES} or more)")
         return None
-    listed = ", ".join(f"{label} ({counts.get(label, 0)})" for label in short)
-    return (f"too few examples to be predicted yet: {listed}; a label needs about {minimum} reviewed "
-            "entities before the model starts to tag it")
+
+
+def count_entities(docs: Iterable[Document]) -> Counter:
+    """Confirmed entities per label (suggestions nobody confirmed are not examples)."""
+    return Counter(span.label for doc in docs for span in doc.spans if span.confirmed)
+
+
+def label_examples(labels: Iterable[str], train: Iterable[Document], check: Iterable[Document],
+                   model_labels: Iterable[str]) -> list[LabelExamples]:
+    """One row per label of the project (and any other label found in the data), in order."""
+    learned, checked, known = count_entities(train), count_entities(check), set(model_labels)
+    names = list(dict.fromkeys([*labels, *sorted(learned), *sorted(checked)]))
+    return [LabelExamples(name, learned[name], checked[name], name in known) for name in names]
+
+
+def shortfalls(rows: Iterable[LabelExamples]) -> str:
+    """One line naming the labels with too few examples, or '' if there are none."""
+    few = [f"{row.label} ({row.train})" for row in rows if row.problem and row.train]
+    return f"Too few examples to be predicted yet: {', '.join(few)}." if few else ""

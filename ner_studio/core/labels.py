@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from ner_studio.core.colours import most_distinct
 from ner_studio.core.errors import LabelError
 from ner_studio.core.events import Signal
 
@@ -41,6 +42,8 @@ PALETTE = (
     "#ffb3b3",  # rose
     "#c9c9c9",  # grey
 )
+# The colour of labels a set does not know (see LabelSet.colour_of); never given to a new label.
+FALLBACK_COLOUR = "#c9c9c9"
 KEYS = tuple("123456789")
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 _MAX_NAME = 40
@@ -74,7 +77,7 @@ def check_colour(colour: str) -> str:
     return colour.lower()
 
 
-def check_key(key: str) -> str:
+def check_shortcut_key(key: str) -> str:
     if key not in ("", *KEYS):
         raise LabelError(f"shortcut key {key!r} must be one of 1-9, or empty for none")
     return key
@@ -88,13 +91,49 @@ def generated_colour(index: int) -> str:
     return "#{:02x}{:02x}{:02x}".format(round(red * 255), round(green * 255), round(blue * 255))
 
 
+@dataclass(frozen=True)
+class LabelChanges:
+    """Edits of a label set as operations (see :meth:`LabelSet.changes`). Saving applies them
+    to the labels stored *now*, so two windows that each add a label keep both: saving a
+    whole list read earlier would delete the label the other one added."""
+
+    renames: dict[str, str]  # saved name -> new name
+    removed: frozenset[str]  # saved names
+    added: tuple[Label, ...]
+    updated: tuple[Label, ...]  # recoloured or new key, by current name
+    order: tuple[str, ...] | None  # the editor's order, if it was changed
+
+    def apply(self, stored: LabelSet) -> LabelSet:
+        """``stored`` with these edits made: renames and removals of labels another window
+        already removed are skipped; on a shortcut key both sides want, these edits win."""
+        taken = set(stored.names())
+        for old, new in self.renames.items():
+            if new in taken and new not in self.renames and old in taken:
+                raise LabelError(f"another window added a label named {new!r} meanwhile; "
+                                 f"choose another name for {old!r}")
+        result = [Label(self.renames.get(label.name, label.name), label.colour, label.key)
+                  for label in stored if label.name not in self.removed]
+        updated = {label.name: label for label in (*self.updated, *self.added)}
+        result = [updated.pop(label.name, label) for label in result]
+        result += [label for label in self.added if label.name in updated]
+        mine = {label.name for label in (*self.updated, *self.added)}
+        keys = {label.key for label in result if label.name in mine and label.key}
+        result = [label if label.name in mine or label.key not in keys else Label(label.name, label.colour, "")
+                  for label in result]
+        if self.order is not None:
+            # The editor's order; labels it never saw (added elsewhere) go last.
+            position = {name: k for k, name in enumerate(self.order)}
+            result.sort(key=lambda label: position.get(label.name, len(position)))
+        return LabelSet(result)
+
+
 class LabelSet:
     """An ordered set of labels with unique names and unique shortcut keys."""
 
     def __init__(self, labels: Iterable[Label] = ()):
         self._labels: list[Label] = []
         for label in labels:
-            label = Label(check_name(label.name), check_colour(label.colour), check_key(label.key))
+            label = Label(check_name(label.name), check_colour(label.colour), check_shortcut_key(label.key))
             self._check_free(label.name, label.key)
             self._labels.append(label)
         self._origin: dict[str, str] = {}
@@ -136,7 +175,7 @@ class LabelSet:
             return None
         return next((label for label in self._labels if label.key == key), None)
 
-    def colour_of(self, name: str, fallback: str = "#c9c9c9") -> str:
+    def colour_of(self, name: str, fallback: str = FALLBACK_COLOUR) -> str:
         """The label's colour, or ``fallback`` for labels not in the set (e.g. from a model)."""
         label = self.get(name)
         return label.colour if label else fallback
@@ -145,6 +184,7 @@ class LabelSet:
         duplicate = LabelSet(self._labels)
         duplicate._origin = dict(self._origin)
         duplicate._saved = set(self._saved)
+        duplicate._base = list(self._base)
         return duplicate
 
     # --- editing -------------------------------------------------------------------------
@@ -153,7 +193,7 @@ class LabelSet:
         the next free key (``""`` when 1-9 are all taken)."""
         name = check_name(name)
         colour = self._free_colour() if colour is None else check_colour(colour)
-        key = self._free_key() if key is None else check_key(key)
+        key = self._free_key() if key is None else check_shortcut_key(key)
         self._check_free(name, key)
         label = Label(name, colour, key)
         self._labels.append(label)
@@ -189,7 +229,7 @@ class LabelSet:
     def set_key(self, name: str, key: str) -> Label:
         """Give ``name`` the shortcut ``key`` (``""`` clears it)."""
         index = self._index(name)
-        key = check_key(key)
+        key = check_shortcut_key(key)
         holder = self.by_key(key)
         if holder is not None and holder.name != name:
             raise LabelError(f"key {key} is already the shortcut of {holder.name}; clear it first")
@@ -213,10 +253,27 @@ class LabelSet:
         """Names (at the last save) of saved labels removed since."""
         return self._saved - set(self._origin.values())
 
+    def changes(self) -> LabelChanges:
+        """What was done to this set since the last save, as operations that can be applied
+        to the labels stored now, which another window may have changed meanwhile."""
+        base = {label.name: label for label in self._base}
+        added, updated = [], []
+        for label in self._labels:
+            origin = self._origin.get(label.name)
+            if origin is None:
+                added.append(label)
+            elif (label.colour, label.key) != (base[origin].colour, base[origin].key):
+                updated.append(label)
+        kept = [self._origin[label.name] for label in self._labels if label.name in self._origin]
+        reordered = kept != [label.name for label in self._base if label.name in set(kept)]
+        return LabelChanges(self.renames(), frozenset(self.removed()), tuple(added), tuple(updated),
+                            tuple(self.names()) if reordered else None)
+
     def mark_saved(self) -> None:
         """Forget past renames and removals: the current labels are what is stored."""
         self._origin = {label.name: label.name for label in self._labels}
         self._saved = set(self._origin)
+        self._base = list(self._labels)
 
     # --- helpers -------------------------------------------------------------------------
     def _index(self, name: str) -> int:
@@ -233,14 +290,12 @@ class LabelSet:
             raise LabelError(f"key {key} is already the shortcut of {holder.name}")
 
     def _free_colour(self) -> str:
-        used = {label.colour for label in self._labels}
-        for colour in PALETTE:
-            if colour not in used:
-                return colour
-        index = len(self._labels)
-        while generated_colour(index) in used:
-            index += 1
-        return generated_colour(index)
+        """The first palette colour that looks unlike every label's, else the palette or
+        generated colour farthest from its nearest label colour (see core/colours.py)."""
+        used = {label.colour for label in self._labels} | {FALLBACK_COLOUR}
+        candidates = [c for c in PALETTE if c not in used]
+        candidates += [c for c in map(generated_colour, range(len(PALETTE), len(PALETTE) + 48)) if c not in used]
+        return most_distinct(candidates, used)
 
     def _free_key(self) -> str:
         used = {label.key for label in self._labels}

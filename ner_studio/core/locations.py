@@ -1,7 +1,7 @@
 """Per-user folders: where new projects, the settings file and fetched corpora live.
 
-``NER_STUDIO_DATA_DIR``, ``NER_STUDIO_CONFIG_DIR`` and ``NER_STUDIO_CACHE_DIR`` override the appdirs defaults (tests and
-portable installs use them). appdirs is imported lazily: it is a tiny pure-Python dependency
+``NER_STUDIO_DATA_DIR``, ``NER_STUDIO_CONFIG_DIR``, ``NER_STUDIO_CACHE_DIR`` and
+``NER_STUDIO_LOG_DIR`` override the appdirs defaults (tests and portable installs use them). appdirs is imported lazily: it is a tiny pure-Python dependency
 and only these functions need it.
 """
 
@@ -28,6 +28,11 @@ def user_cache_dir() -> Path:
     return _user_dir("NER_STUDIO_CACHE_DIR", "user_cache_dir")
 
 
+def user_log_dir() -> Path:
+    """The rotating log files (see :mod:`ner_studio.core.logs`)."""
+    return _user_dir("NER_STUDIO_LOG_DIR", "user_log_dir")
+
+
 def _user_dir(override_variable: str, appdirs_function: str) -> Path:
     override = os.environ.get(override_variable)
     if override:
@@ -46,10 +51,14 @@ def default_project_path(name: str) -> Path:
     """A project file in :func:`default_projects_dir` named after ``name``; never an existing
     file (``name-2``, ``name-3``, ... when taken)."""
     stem = re.sub(r"[^\w\- ]+", "_", name).strip(" ._") or "project"
-    folder = default_projects_dir()
-    candidate = folder / f"{stem}{PROJECT_SUFFIX}"
+    return unused_path(default_projects_dir(), stem, PROJECT_SUFFIX)
+
+
+def unused_path(folder: Path, stem: str, suffix: str) -> Path:
+    """``folder/stem+suffix``, or ``stem-2``, ``stem-3``... the first name not taken."""
+    candidate = folder / f"{stem}{suffix}"
     number = 2
     while candidate.exists():
-        candidate = folder / f"{stem}-{number}{PROJECT_SUFFIX}"
+        candidate = folder / f"{stem}-{number}{suffix}"
         number += 1
     return candidate

@@ -35,25 +35,28 @@ labels should be cleared then.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
 from ner_studio.core.document import Document, SpansChanged, Status
-from ner_studio.core.errors import CorruptProjectError, ProjectError, ReadOnlyProjectError, SpanError
+from ner_studio.core.errors import CorruptProjectError, ProjectError, ReadOnlyProjectError
+from ner_studio.core.outputs import check_output
 from ner_studio.core.events import Signal
 from ner_studio.core.labels import LabelSet
 from ner_studio.core.locations import default_project_path, default_projects_dir  # noqa: F401
 from ner_studio.core import project_rows as rows
 from ner_studio.core.project_connection import (
-    as_project_error, create_connection, open_connection, remove_project_files,
+    as_project_error, corrupt_error, create_connection, open_connection, remove_project_files,
 )
 from ner_studio.core.project_files import (
-    BACKUP_COUNT, copy_database, install_copy, is_healthy, move_aside, newest_good_backup,
+    BACKUP_COUNT, backup_paths, copy_database, install_copy, is_healthy, move_aside, newest_good_backup,
     project_path_of_backup, rotate_backups,
 )
 from ner_studio.core.project_rows import DocumentSummary, ModelVersion  # noqa: F401
 from ner_studio.core.project_schema import bump_revision
+from ner_studio.core.stored_edits import check_stored_edits
 
 # Tracked edits touching more spans than this are saved as a full snapshot of the document's
 # spans (one DELETE + bulk INSERT beats thousands of single-row deltas).
@@ -74,6 +77,7 @@ class Project:
         self._pending: list = []
         self._tracked: dict[int, tuple[Document, object, object]] = {}
         self._muted = False
+        self._batching = False
 
     # --- opening and closing -------------------------------------------------------------
     @classmethod
@@ -84,7 +88,8 @@ class Project:
         conn = create_connection(path, timeout=lock_timeout)
         project = cls(path, conn, read_only=False, lock_timeout=lock_timeout)
         try:
-            project.save_labels((labels or LabelSet.conll2003()).copy())
+            initial = (labels or LabelSet.conll2003()).copy()
+            project._write("saving the labels", lambda conn: rows.write_labels(conn, initial))
         except BaseException:
             project.close(discard_pending=True)
             remove_project_files(path)
@@ -153,6 +158,25 @@ class Project:
         self.close()
         return copy
 
+    def save_copy(self, path: str | Path, *, force: bool = False) -> int:
+        """Write a consistent copy of the project to ``path`` and keep working here. SQLite's
+        backup API reads the latest committed state, edits still in the ``-wal`` file
+        included (a plain file copy taken while the app runs can miss them). Edits not yet
+        saved are saved first if possible; returns how many could not be and are missing
+        from the copy. ``path`` may replace another project file, nothing else (unless
+        ``force``), and never this project or its backups."""
+        target = check_output(path, "sqlite", inputs=[self.path, *backup_paths(self.path)], force=force)
+        if self._pending and not self.read_only:
+            try:
+                self.save_pending()
+            except ProjectError:
+                pass  # the copy still holds everything saved so far
+        try:
+            copy_database(self._connection(), target)
+        except (sqlite3.Error, OSError) as error:
+            raise as_project_error(error, target, "saving a copy of the project") from error
+        return len(self._pending)
+
     def close(self, *, discard_pending: bool = False) -> None:
         """Close the file. Raises the last ProjectError (and stays open) if edits are still
         pending and cannot be saved, unless ``discard_pending``."""
@@ -208,8 +232,11 @@ class Project:
             return self._tracked[doc_id][0]
         try:
             doc = self._read("loading a document", lambda conn: rows.read_document(conn, doc_id))
-        except (SpanError, ValueError) as error:
-            raise ProjectError(f"document {doc_id} cannot be loaded: {error}", self.path) from error
+        except ProjectError:
+            raise
+        # Damaged bytes can break decoding anywhere; the newest good backup is the way out.
+        except Exception as error:  # noqa: BLE001
+            raise corrupt_error(self.path, f"document {doc_id} cannot be read: {error}") from error
         if doc is None:
             raise ProjectError(f"there is no document {doc_id} in this project", self.path)
         if track:
@@ -246,7 +273,7 @@ class Project:
             if len(change.removed) + len(change.added) > BIG_EDIT:
                 self._record(rows.SpansSnapshot(doc.doc_id, doc.spans))
             else:
-                self._record(rows.SpanEdit(doc.doc_id, change.removed, change.added))
+                self._record(rows.SpansDelta(doc.doc_id, change.removed, change.added))
 
         def on_status(status: Status) -> None:
             self._record(rows.StatusEdit(doc.doc_id, status))
@@ -275,10 +302,49 @@ class Project:
         if self._pending:
             self._write("saving earlier edits")
 
+    def edit_documents(self, edits: Iterable[rows.SpansDelta]) -> None:
+        """Apply span edits of many documents as one committed transaction ("label all
+        occurrences"; its undo is the same call with removed and added swapped). Tracked
+        documents change in memory too (their ``changed`` signal fires); the others change
+        on disk only. All or nothing: a SpanError (an edit gone stale: core/stored_edits.py)
+        changes no document; a failed write keeps the edits in the journal like any tracked
+        edit."""
+        edits = list(edits)
+        if not edits:
+            return
+        untracked = [edit for edit in edits if edit.doc_id not in self._tracked]
+        self._read("checking the edits", lambda conn: check_stored_edits(conn, untracked))
+        mark = len(self._pending)
+        done: list[tuple[Document, tuple, tuple]] = []
+        self._batching = True  # _record journals without writing; one write at the end
+        try:
+            for edit in edits:
+                entry = self._tracked.get(edit.doc_id)
+                if entry is None:
+                    self._pending.append(edit)
+                else:
+                    stored = entry[0].edit(edit.removed, edit.added)
+                    done.append((entry[0], tuple(edit.removed), stored))
+        except BaseException:
+            self._muted = True
+            try:
+                for doc, removed, stored in reversed(done):
+                    doc.edit(stored, removed)
+            finally:
+                self._muted = False
+            del self._pending[mark:]
+            raise
+        finally:
+            self._batching = False
+        self._record(None)
+
     def _record(self, edit) -> None:
         if self._muted:
             return
-        self._pending.append(edit)
+        if edit is not None:
+            self._pending.append(edit)
+        if self._batching:
+            return
         try:
             self._write("saving an edit")
         except ProjectError as error:
@@ -297,12 +363,11 @@ class Project:
         """Store ``labels`` and, in the same transaction, relabel the spans of labels renamed
         in it (``labels.renames()``). Spans of removed labels are deleted only with
         ``delete_spans_of_removed``; otherwise removing a used label raises LabelError."""
-        renames = labels.renames()
 
         def save(conn):
-            return rows.store_labels(conn, labels, renames, delete_spans_of_removed)
+            return rows.store_labels(conn, labels, delete_spans_of_removed)
 
-        removed = self._write("saving the labels", save)
+        removed, renames, _ = self._write("saving the labels", save)
         labels.mark_saved()
         self._relabel_tracked(renames, removed)
 
@@ -341,6 +406,19 @@ class Project:
 
         return self._write("recording a model version", add)
 
+    def update_model_version(self, version_id: int, *, metrics: dict | None = None,
+                             notes: str | None = None) -> None:
+        """Merge ``metrics`` into a version's metrics and/or replace its notes."""
+        def update(conn):
+            row = conn.execute("SELECT metrics FROM model_versions WHERE id = ?", (version_id,)).fetchone()
+            if row is None:
+                raise ProjectError(f"there is no model version {version_id}", self.path)
+            merged = {**json.loads(row[0]), **(metrics or {})}
+            conn.execute("UPDATE model_versions SET metrics = ?, notes = COALESCE(?, notes) WHERE id = ?",
+                         (json.dumps(merged), notes, version_id))
+
+        self._write("updating a model version", update)
+
     def model_versions(self) -> list[ModelVersion]:
         """Oldest first."""
         return self._read("reading model versions", rows.read_model_versions)
@@ -357,6 +435,11 @@ class Project:
         if self._conn is None:
             raise ProjectError("the project is closed", self.path)
         return self._conn
+
+    def query(self, doing: str, query):
+        """``query(conn)`` on the project's connection, for core modules that read in bulk
+        (core/corpus_*.py); it must not write. sqlite3 errors become ProjectErrors."""
+        return self._read(doing, query)
 
     def _read(self, doing: str, query):
         try:

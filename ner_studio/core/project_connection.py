@@ -17,6 +17,7 @@ from ner_studio.core.errors import (
     ProjectLockedError,
     ReadOnlyProjectError,
 )
+from ner_studio.core.project_check import summarise_check
 from ner_studio.core.project_files import SQLITE_HEADER, connect, newest_good_backup
 from ner_studio.core.project_schema import SCHEMA_VERSION, migrate, schema_version
 
@@ -191,6 +192,6 @@ def check_file(path: Path) -> None:
 
 def check_integrity(conn: sqlite3.Connection, path: Path) -> None:
     """``PRAGMA quick_check`` (structure, not index contents: fast enough for every open)."""
-    rows = conn.execute("PRAGMA quick_check").fetchall()
+    rows = conn.execute("PRAGMA quick_check(100)").fetchall()
     if rows != [("ok",)]:
-        raise corrupt_error(path, rows[0][0] if rows else "integrity check failed")
+        raise corrupt_error(path, summarise_check([row[0] for row in rows]) or "integrity check failed")

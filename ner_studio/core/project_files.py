@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ner_studio.core.atomic import fsync_directory
+from ner_studio.core.project_check import full_check
 from ner_studio.core.project_schema import is_project_database, revision
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -36,14 +37,15 @@ def project_path_of_backup(backup: Path) -> Path:
 
 
 def is_healthy(path: Path) -> bool:
-    """True if ``path`` is an undamaged NER Studio project (used to vet backups)."""
+    """True if ``path`` is an undamaged NER Studio project, every document readable (used
+    to vet backups; see ``project_check``)."""
     try:
         with open(path, "rb") as stream:
             if stream.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
                 return False
         conn = connect(path, timeout=1.0, mode="ro")
         try:
-            return is_project_database(conn) and conn.execute("PRAGMA quick_check").fetchall() == [("ok",)]
+            return is_project_database(conn) and full_check(conn) is None
         finally:
             conn.close()
     except (OSError, sqlite3.Error):
@@ -83,6 +85,10 @@ def rotate_backups(conn: sqlite3.Connection, path: Path, count: int = BACKUP_COU
     try:
         if paths[0].exists() and _revision_of(paths[0]) == revision(conn):
             return None
+        problem = full_check(conn)
+        if problem is not None:  # a damaged copy must never push a good backup out
+            return (f"{path.name} was not backed up, as it failed a full check ({problem}); "
+                    f"the backups were kept as they were")
         fresh = path.with_name(f"{path.name}.bak-new")
         copy_database(conn, fresh)
         for older, newer in zip(reversed(paths[:-1]), reversed(paths[1:])):

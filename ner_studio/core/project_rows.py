@@ -1,8 +1,9 @@
 """Reading and writing project rows on an open connection (no transactions here: the
 :class:`~ner_studio.core.project.Project` wraps every write in one).
 
-The ``*Edit`` records are what the project keeps in its in-memory journal of edits not yet
-committed; ``apply(conn)`` writes one. Applying them again is harmless, so a journal can be
+The records (:class:`SpansDelta`, :class:`SpansSnapshot`, :class:`StatusEdit`, ...) are what
+the project keeps in its in-memory journal of edits not yet committed; ``apply(conn)`` writes
+one. Applying them again is harmless, so a journal can be
 replayed after a failed commit.
 """
 
@@ -96,7 +97,7 @@ def _pack_tokens(tokens) -> bytes:
 
 def summaries(conn: sqlite3.Connection) -> list[DocumentSummary]:
     rows = conn.execute(
-        "SELECT d.id, d.name, d.status, COUNT(s.id), COALESCE(SUM(s.source = 'model'), 0),"
+        "SELECT d.id, d.name, d.status, COUNT(s.id), COALESCE(SUM(s.source IN ('model', 'pattern')), 0),"
         " d.token_count, d.source_path FROM documents d"
         " LEFT JOIN spans s ON s.document_id = d.id GROUP BY d.id ORDER BY d.position, d.id"
     )
@@ -137,7 +138,9 @@ def clear_overlaps(conn: sqlite3.Connection, doc_id: int, spans: Iterable[Span])
 
 
 @dataclass(frozen=True)
-class SpanEdit:
+class SpansDelta:
+    """The spans one edit of a document removed and added."""
+
     doc_id: int
     removed: tuple[Span, ...]
     added: tuple[Span, ...]
@@ -221,12 +224,18 @@ def delete_span_labels(conn: sqlite3.Connection, names: Iterable[str]) -> None:
     conn.executemany("DELETE FROM spans WHERE label = ?", ((name,) for name in names))
 
 
-def store_labels(conn: sqlite3.Connection, labels: LabelSet, renames: Mapping[str, str],
-                 delete_spans_of_removed: bool) -> set[str]:
-    """Save ``labels``: delete spans of removed labels (only if allowed), then apply renames
-    (in that order, so "remove MISC, rename ORG to MISC" works). Returns the removed names."""
-    stored = set(read_labels(conn).names())
-    removed = labels.removed() | (stored - set(labels.names()) - set(renames))
+def store_labels(conn: sqlite3.Connection, labels: LabelSet,
+                 delete_spans_of_removed: bool) -> tuple[set[str], dict[str, str], LabelSet]:
+    """Save the changes made to ``labels`` since its last save, applied to the labels stored
+    now (another process may have changed them: ``LabelChanges``): delete spans of removed
+    labels (only if allowed), then apply renames (in that order, so "remove MISC, rename ORG
+    to MISC" works). Returns ``(removed names, renames applied, the labels now stored)``."""
+    stored_set = read_labels(conn)
+    stored = set(stored_set.names())
+    changes = labels.changes()
+    renames = {old: new for old, new in changes.renames.items() if old in stored}
+    removed = set(changes.removed) & stored
+    merged = changes.apply(stored_set)
     counts = label_counts(conn)
     used = {name: counts[name] for name in removed if counts.get(name)}
     if used and not delete_spans_of_removed:
@@ -235,8 +244,8 @@ def store_labels(conn: sqlite3.Connection, labels: LabelSet, renames: Mapping[st
                          "or rename the label instead of removing it")
     delete_span_labels(conn, removed)
     rename_span_labels(conn, renames)
-    write_labels(conn, labels)
-    return removed
+    write_labels(conn, merged)
+    return removed, renames, merged
 
 
 # --- model versions and settings -----------------------------------------------------------

@@ -4,7 +4,8 @@
 ``v + 1``; :func:`migrate` applies the missing ones, each in its own transaction, and records
 it in ``schema_version``. To change the schema, append a migration; never edit an old one.
 
-Layout (version 1):
+Layout (version 1; version 2 widened the spans' ``source``; version 3 added
+``documents.spans_revision``, see ``_V3``):
 
 * ``documents`` — one small row per document (name, status, order, timestamps), and
   ``document_contents`` its text, meta JSON, tokens and sentences, written once. They are
@@ -84,7 +85,52 @@ _V1 = (
     f"PRAGMA application_id = {APPLICATION_ID}",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
+# Version 2: span provenance. ``accepted`` (a model entity a person confirmed, keeping its
+# confidence) and ``pattern`` (a dictionary or pattern suggestion) join human and model. SQLite
+# cannot change a CHECK constraint in place, so the table is rebuilt; existing rows keep
+# their source (spans confirmed before version 2 were stored as human and stay so).
+_V2 = (
+    """CREATE TABLE spans_v2 (
+        id INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+        start_char INTEGER NOT NULL,
+        end_char INTEGER NOT NULL,
+        label TEXT NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('human', 'model', 'accepted', 'pattern')),
+        confidence REAL,
+        CHECK (0 <= start_char AND start_char < end_char)
+    )""",
+    "INSERT INTO spans_v2 SELECT id, document_id, start_char, end_char, label, source, confidence FROM spans",
+    "DROP TABLE spans",
+    "ALTER TABLE spans_v2 RENAME TO spans",
+    "CREATE UNIQUE INDEX spans_by_document ON spans (document_id, start_char)",
+    "CREATE INDEX spans_by_label ON spans (label)",
+)
+
+
+# Version 3: ``documents.spans_revision``, the project revision whose commit last changed the
+# document's spans, kept by triggers whatever writes the spans (edits, label renames, another
+# process). Search caches (core/corpus_text.py) read again only the documents changed since
+# the revision they hold. A trigger runs per span row and writes only the first time in a
+# transaction: ~1 us a row (the value is the revision the transaction will commit, since
+# bump_revision() runs last in it).
+_NEXT_REVISION = "(SELECT value + 1 FROM project_info WHERE key = 'revision')"
+
+
+def _stamp(event: str, row: str) -> str:
+    return (f"CREATE TRIGGER spans_{event.lower()}_{row.lower()}_stamp AFTER {event} ON spans BEGIN "
+            f"UPDATE documents SET spans_revision = {_NEXT_REVISION} "
+            f"WHERE id = {row}.document_id AND spans_revision <> {_NEXT_REVISION}; END")
+
+
+_V3 = (
+    "ALTER TABLE documents ADD COLUMN spans_revision INTEGER NOT NULL DEFAULT 0",
+    _stamp("INSERT", "NEW"),
+    _stamp("DELETE", "OLD"),
+    _stamp("UPDATE", "NEW"),
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -7,14 +7,41 @@ from enum import StrEnum
 
 
 class Source(StrEnum):
+    """Where a span came from (its provenance).
+
+    ``model`` and ``pattern`` spans are suggestions nobody has confirmed; ``accepted`` is a
+    model entity the analyst confirmed unchanged (it keeps the model's confidence, so a
+    confirmed guess stays distinguishable from a drawn label); ``human`` was drawn or changed
+    by the analyst."""
+
     HUMAN = "human"
     MODEL = "model"
+    ACCEPTED = "accepted"
+    PATTERN = "pattern"
+
+    @property
+    def confirmed(self) -> bool:
+        """True for spans a person stands behind (they count as truth for training)."""
+        return self in _CONFIRMED
+
+    @property
+    def description(self) -> str:
+        return _DESCRIPTIONS[self]
+
+
+_CONFIRMED = frozenset({Source.HUMAN, Source.ACCEPTED})
+_DESCRIPTIONS = {
+    Source.HUMAN: "yours (drawn or changed by you)",
+    Source.MODEL: "model suggestion",
+    Source.ACCEPTED: "model entity you accepted",
+    Source.PATTERN: "pattern suggestion",
+}
 
 
 @dataclass(frozen=True, slots=True, order=True)
 class Span:
-    """``text[start:end]`` is the entity. ``confidence`` is the model's probability in [0, 1],
-    ``None`` for spans a person made."""
+    """``text[start:end]`` is the entity. ``confidence`` is the model's probability in [0, 1]
+    for spans the model proposed (also once accepted), ``None`` for spans a person made."""
 
     start: int
     end: int
@@ -22,12 +49,18 @@ class Span:
     source: Source = Source.HUMAN
     confidence: float | None = None
 
+    @property
+    def confirmed(self) -> bool:
+        return self.source.confirmed
+
     def overlaps(self, other: Span) -> bool:
         return self.start < other.end and other.start < self.end
 
     def accepted(self) -> Span:
-        """The same entity confirmed by a person."""
-        return replace(self, source=Source.HUMAN, confidence=None)
+        """The same entity confirmed by a person; a suggestion keeps its confidence."""
+        if self.source.confirmed:
+            return self
+        return replace(self, source=Source.ACCEPTED)
 
     def relabelled(self, label: str) -> Span:
         return replace(self, label=label, source=Source.HUMAN, confidence=None)

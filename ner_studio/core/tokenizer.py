@@ -11,7 +11,9 @@ which takes a second when scipy is installed).
 
 Sentences end at a blank line (always), and after ``.``/``!``/``?``/``…`` (plus closing
 quotes or brackets) when the next token does not start in lower case; a token that is an
-abbreviation (``Dr.``, ``U.S.``, ``J.``) ends one only in the cases ``_ends_sentence`` lists.
+abbreviation (``Dr.``, ``U.S.``, ``J.``) ends one only in the cases ``_ends_sentence`` lists,
+and the number of a list item or a numbered heading at the start of a line ("1. Results") never
+ends one. ``core/sentences.py`` offers NLTK's Punkt boundaries over the same tokens.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from itertools import compress, count, repeat
 
-from ner_studio.core.document import Sentence, Token, TokenList
+from ner_studio.core.tokens import Sentence, Token, TokenList
 
 # Titles come before a name: never the end of a sentence.
 TITLES = frozenset(
@@ -140,6 +142,18 @@ def _ends_sentence(word: str, following: str, gap: str) -> bool:
     return True
 
 
+def is_list_number(text: str, starts: Sequence[int], ends: Sequence[int], k: int) -> bool:
+    """Whether token ``k`` is the period of a number opening a line ("1. Svetlana Gladishiva
+    (Russia) 1:49.26", "2. Results"): a list item or a numbered heading goes on after it."""
+    if k == 0 or text[starts[k] : ends[k]] != "." or ends[k - 1] != starts[k]:
+        return False
+    number = text[starts[k - 1] : ends[k - 1]]
+    if not (number.isdigit() and len(number) <= 3):
+        return False
+    line_start = text.rfind("\n", 0, starts[k - 1]) + 1
+    return not text[line_start : starts[k - 1]].strip()
+
+
 def split_sentences(text: str, tokens: Sequence[Token]) -> list[Sentence]:
     """Sentences (token index ranges) of already tokenized ``text``; they tile the tokens."""
     if not tokens:
@@ -152,7 +166,7 @@ def split_sentences(text: str, tokens: Sequence[Token]) -> list[Sentence]:
         last = k
         while last + 1 < n and starts[last + 1] == ends[last] and text[starts[last + 1]] in CLOSERS:
             last += 1
-        if last + 1 < n:
+        if last + 1 < n and not is_list_number(text, starts, ends, k):
             following = text[starts[last + 1] : ends[last + 1]]
             gap = text[ends[last] : starts[last + 1]]
             if _ends_sentence(text[starts[k] : ends[k]], following, gap):

@@ -86,12 +86,14 @@ def labelled_documents(reviewed: Iterable[Document], accepted: dict[int, set[int
     return result
 
 
-def check_enough(reviewed_sentences: int, minimum: int = MIN_REVIEWED_SENTENCES) -> None:
-    """Raise a TrainingError that says what is missing when there is too little to learn from."""
+def check_enough(reviewed_sentences: int, minimum: int = MIN_REVIEWED_SENTENCES, *, held: int = 0) -> None:
+    """Raise a TrainingError that says what is missing when there is too little to learn from;
+    ``held`` more reviewed sentences are kept for the check set (never learned from)."""
     if reviewed_sentences < minimum:
         missing = minimum - reviewed_sentences
+        kept = f" to learn from ({held} more are kept for the check set)" if held else ""
         raise TrainingError(
-            f"fine-tuning needs at least {minimum} reviewed sentences and there "
+            f"fine-tuning needs at least {minimum} reviewed sentences{kept} and there "
             f"{'is' if reviewed_sentences == 1 else 'are'} {reviewed_sentences}: review {missing} more "
             f"sentence{'s' if missing != 1 else ''} (mark documents reviewed with Ctrl+Enter, or accept "
             "sentences in the Review Next queue), then train again")

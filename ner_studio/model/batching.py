@@ -132,8 +132,18 @@ def collate(sentences: list[EncodedSentence]) -> Batch:
     )
 
 
-def length_buckets(lengths: list[int], batch_size: int) -> list[list[int]]:
+def length_buckets(lengths: list[int], batch_size: int, max_tokens: int | None = None) -> list[list[int]]:
     """Indices grouped into batches of similar length (longest first), so each batch is
-    padded to little more than its own length."""
+    padded to little more than its own length. With ``max_tokens``, a batch also holds at
+    most that many tokens once padded (but always at least one sentence)."""
+    batch_size = max(1, batch_size)
     order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
-    return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+    if max_tokens is None or not order or lengths[order[0]] * batch_size <= max_tokens:
+        return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+    batches, i = [], 0
+    while i < len(order):
+        # Longest first: the batch's first sentence sets the padded width of all of them.
+        size = min(batch_size, max(1, max_tokens // max(1, lengths[order[i]])))
+        batches.append(order[i : i + size])
+        i += size
+    return batches

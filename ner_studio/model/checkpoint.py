@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ from ner_studio.model.vocab import Vocabularies
 
 FORMAT = "ner-studio-tagger"
 FORMAT_VERSION = 1
+log = logging.getLogger(__name__)
 _REQUIRED = ("config", "vocab", "labels", "scheme", "state_dict", "metadata")
 
 
@@ -77,6 +79,7 @@ def load_checkpoint(path: str | Path) -> LoadedModel:
             payload = torch.load(path, map_location="cpu", weights_only=True)
     # A damaged file can make the unpickler fail in any way (KeyError, UnicodeDecodeError, ...).
     except Exception as error:  # noqa: BLE001
+        log.info("%s: unreadable model file", path, exc_info=True)  # the cause, for a bug report
         raise CheckpointError(f"not a readable model file ({_first_line(error)})", path) from error
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise CheckpointError("not an NER Studio model (no 'ner-studio-tagger' header)", path)

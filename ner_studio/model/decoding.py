@@ -16,13 +16,7 @@ from dataclasses import dataclass
 import torch
 
 from ner_studio.core.metrics import chunks
-
-
-@dataclass(frozen=True)
-class SentenceUncertainty:
-    least_confidence: float  # 1 - P(best tag sequence); higher = less sure
-    mnlp: float  # log P(best tag sequence) / tokens; lower = less sure
-    entropy: float  # mean token entropy of the tag distribution (nats); higher = less sure
+from ner_studio.model.interface import SentenceUncertainty  # noqa: F401 - re-exported
 
 
 @dataclass(frozen=True)

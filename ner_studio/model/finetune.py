@@ -29,29 +29,16 @@ from ner_studio.core.document import Document
 from ner_studio.core.errors import TrainingError
 from ner_studio.core.metrics import Evaluation, evaluate_tags
 from ner_studio.core.tags import document_tags
-from ner_studio.core.training_set import (
-    MIN_REVIEWED_SENTENCES,
-    check_enough,
-    count_sentences,
-    excerpt,
-)
+from ner_studio.core.training_set import check_enough, count_sentences, excerpt
 from ner_studio.model.batching import (
-    EncodedSentence,
-    collate,
-    document_batches,
-    document_keys,
-    encode_sentence,
-    length_buckets,
+    EncodedSentence, collate, document_batches, document_keys, encode_sentence, length_buckets,
 )
 from ner_studio.model.checkpoint import LoadedModel
 from ner_studio.model.grow import grow_model, grow_vocabularies
+# Defined torch-free for the GUI; imported from here too.
+from ner_studio.model.interface import FinetuneOptions  # noqa: F401 - re-exported
 from ner_studio.model.tagger import BiLSTMTagger
-from ner_studio.model.training import (
-    TrainingConfig,
-    TrainingProgress,
-    TrainingResult,
-    train_model,
-)
+from ner_studio.model.training import TrainingProgress, TrainingResult, train_model
 from ner_studio.model.vocab import Vocabularies
 from ner_studio.model.workflow import entity_labels
 
@@ -59,40 +46,6 @@ from ner_studio.model.workflow import entity_labels
 # of this many sentences, or a file without document breaks (one "document") would be a single
 # batch per epoch. CoNLL-2003 train has 5 of its 946 documents over this length.
 MAX_DOCUMENT_SENTENCES = 64
-
-
-@dataclass
-class FinetuneOptions:
-    """The fine-tuning recipe; the defaults are the one ``benchmarks/adaptation.py`` chose
-    (see benchmarks/RESULTS.md, "Adapting to a new domain")."""
-
-    epochs: int = 30  # a ceiling: early stopping (``patience``) ends a run
-    patience: int = 4
-    batch_size: int = 16
-    learning_rate: float = 1e-3
-    singleton_unk: float = 0.5
-    dev_fraction: float = 0.2  # of the reviewed sentences, held out (by content hash) without dev_docs
-    min_sentences: int = MIN_REVIEWED_SENTENCES
-    base_limit: int | None = 2000  # at most this many base sentences mixed in, None = no cap
-    # Base sentences mixed in per reviewed training sentence (whole documents, sampled), to limit
-    # forgetting; None = up to ``base_limit`` whatever the reviewed count.
-    base_ratio: float | None = 0.5
-    domain_weight: int = 1  # each reviewed sentence is seen this many times per epoch
-    lowercase: float = 0.0  # chance a training sentence is shown lower-cased (casing-robustness)
-    monitor: str = "dev_loss"  # or "dev_f1": which dev score picks the epoch kept
-    # New labels' tags start as the parent's average entity (False: random output rows and zero
-    # CRF scores, as a fresh network would)
-    average_start: bool = True
-    word_dropout: float = 0.0  # chance any word is shown as <unk> (reads characters and casing more)
-    weight_average: float = 0.0  # decay of a moving average of the weights (0 = off), as in TrainingConfig
-    seed: int = 13
-    threads: int | None = None
-
-    def training_config(self) -> TrainingConfig:
-        return TrainingConfig(epochs=self.epochs, batch_size=self.batch_size, learning_rate=self.learning_rate,
-                              patience=self.patience, seed=self.seed, singleton_unk=self.singleton_unk,
-                              threads=self.threads, monitor=self.monitor, variant_rate=self.lowercase,
-                              word_dropout=self.word_dropout, weight_average=self.weight_average)
 
 
 @dataclass
@@ -293,7 +246,7 @@ def finetune(
         "data": {"train_sentences": count_sentences(train_docs) + count_sentences(base),
                  "dev_sentences": len(dev), "base_sentences": count_sentences(base),
                  "reviewed_sentences": reviewed, "new_labels": new_labels, "new_words": new_words},
-        "trained_on": training_record(train_docs + base),
+        "trained_on": training_record(docs + base),  # the held-out part too: it chose the epoch
         "result": {"best_epoch": result.best_epoch, "dev_loss": result.best_dev_loss,
                    "dev_f1": result.best_dev_f1, "epochs_run": result.epochs_run,
                    "seconds": round(result.seconds, 1), "cancelled": result.cancelled, "finished": True},

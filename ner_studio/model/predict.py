@@ -13,7 +13,6 @@ import warnings
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
 import torch
@@ -24,30 +23,28 @@ from ner_studio.model.batching import length_buckets
 from ner_studio.model.checkpoint import LoadedModel, load_checkpoint
 from ner_studio.model.decoding import (
     SentencePrediction,
-    SentenceUncertainty,
     TagTable,
     crf_predictions,
     softmax_predictions,
 )
+from ner_studio.model.interface import DocumentPrediction
+from ner_studio.model.windows import MAX_WINDOW, join_windows, split_windows
 from ner_studio.model.word_table import TableBatch, WordTable
-from ner_studio.resources import bundled_model_file
 
 # Documents are tagged in groups this many sentences large: big enough for good length
 # buckets, small enough that a cancel request returns whole documents soon.
 _GROUP_SENTENCES = 4096
+# A batch holds at most this many tokens (padding included) whatever --batch-size says. With
+# sentences of at most MAX_WINDOW tokens, the default 256 sentences never exceed it, so
+# ordinary text is batched exactly as before (int8 activations are scaled per batch: other
+# batches would mean slightly other predictions).
+_MAX_BATCH_TOKENS = 256 * MAX_WINDOW
+# Batches of windows of overlong sentences are all full-width: a smaller bound keeps a text
+# without sentence ends at a fraction of the memory (5 MB: peak RSS 1.3 GB -> 0.85 GB) and
+# was faster too (fewer pages touched per batch).
+_WINDOW_BATCH_TOKENS = 64 * MAX_WINDOW
 # A long session can see endless distinct strings (numbers, typos); start afresh past this.
 _MAX_TABLE_WORDS = 500_000
-
-
-def default_model_path() -> Path:
-    """The bundled model trained on CoNLL-2003 (PER, LOC, ORG, MISC)."""
-    return bundled_model_file()
-
-
-@dataclass
-class DocumentPrediction:
-    spans: list[Span]
-    sentence_scores: list[SentenceUncertainty]
 
 
 class Tagger:
@@ -105,13 +102,16 @@ class Tagger:
                           documents: list[int] | None = None) -> list[SentencePrediction]:
         """Predictions for non-empty token lists, in input order. ``documents`` numbers each
         sentence's document, for models that pool over a word's mentions in the document
-        (without it every sentence stands alone)."""
+        (without it every sentence stands alone). Sentences longer than ``MAX_WINDOW`` tokens
+        are tagged in overlapping windows (``windows``), so memory stays bounded."""
+        sentences, documents, windows = split_windows(sentences, documents)
         results: list[SentencePrediction | None] = [None] * len(sentences)
         if len(self._table) > _MAX_TABLE_WORDS:
             self.clear_cache()
         with torch.inference_mode():
             encoded = self._table.sentences(sentences)
-            buckets = length_buckets(encoded.lengths.tolist(), batch_size)
+            limit = _MAX_BATCH_TOKENS if windows is None else _WINDOW_BATCH_TOKENS
+            buckets = length_buckets(encoded.lengths.tolist(), batch_size, max_tokens=limit)
             batches = (self._table.batch(encoded, indices) for indices in buckets)
             if self.pools_documents:
                 if documents is None:
@@ -122,7 +122,7 @@ class Tagger:
             for indices, predictions in zip(buckets, decoded):
                 for i, prediction in zip(indices, predictions):
                     results[i] = prediction
-        return results
+        return results if windows is None else join_windows(results, windows)
 
     def _map(self, work: Callable, items: Iterable) -> Iterator:
         if self._pool is not None:

@@ -21,50 +21,12 @@ import torch
 
 from ner_studio.core.metrics import evaluate_tags
 from ner_studio.model.batching import EncodedSentence, collate, document_batches, length_buckets
+# Defined torch-free for the GUI; imported from here too.
+from ner_studio.model.interface import TrainingConfig, TrainingProgress  # noqa: F401 - re-exported
 from ner_studio.model.tagger import BiLSTMTagger
 from ner_studio.model.vocab import UNK_INDEX, Vocabularies
 
 MONITORS = ("dev_loss", "dev_f1")
-
-
-@dataclass
-class TrainingConfig:
-    epochs: int = 50
-    batch_size: int = 16
-    learning_rate: float = 1e-3
-    clip: float = 5.0
-    patience: int = 8
-    seed: int = 13
-    # Probability of replacing a word seen once in training by <unk>, so the model learns
-    # what to do with unknown words (they are common at test time).
-    singleton_unk: float = 0.5
-    # Probability of replacing any word by <unk> (on top of singletons), so the model also
-    # learns to read the characters and casing of words it knows: test text is full of new names.
-    word_dropout: float = 0.0
-    threads: int | None = None
-    monitor: str = "dev_loss"
-    eval_batch_size: int = 128
-    # Probability of showing a training sentence's variant (``train_model``'s ``variants``, e.g.
-    # the sentence lower-cased) instead of the sentence, drawn anew every time it comes up.
-    variant_rate: float = 0.0
-    # Decay of an exponential moving average of the weights, updated after every batch (0 = off).
-    # Dev scores and the kept weights are the average's: it smooths out the last batches' noise
-    # at no cost when tagging.
-    weight_average: float = 0.0
-
-
-@dataclass
-class TrainingProgress:
-    phase: str  # "batch" or "epoch"
-    epoch: int  # 1-based
-    epochs: int
-    batch: int  # 1-based within the epoch
-    batches: int
-    loss: float  # mean training loss so far this epoch
-    eta_seconds: float  # upper bound: assumes every remaining epoch runs
-    dev_loss: float | None = None  # set on "epoch"
-    dev_f1: float | None = None
-    best_epoch: int | None = None
 
 
 @dataclass

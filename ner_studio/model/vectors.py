@@ -23,35 +23,41 @@ def read_vectors(path: str | Path, wanted: set[str] | None = None) -> tuple[dict
     vectors: dict[str, list[float]] = {}
     exact: set[str] = set()
     dimension = None
+    number = 0
     try:
-        stream = path.open(encoding="utf-8", errors="strict")
+        with path.open(encoding="utf-8", errors="strict") as stream:
+            for number, line in enumerate(stream, start=1):
+                parts = line.rstrip("\n").rstrip(" ").split(" ")
+                if number == 1 and len(parts) == 2 and all(p.isdigit() for p in parts):
+                    continue  # word2vec header: "<words> <dimension>"
+                if parts == [""]:
+                    continue
+                if len(parts) < 2:
+                    raise FormatError("expected a word followed by numbers", path, number)
+                if dimension is None:
+                    dimension = len(parts) - 1
+                elif len(parts) - 1 != dimension:
+                    raise FormatError(f"{len(parts) - 1} numbers where earlier lines have {dimension}",
+                                      path, number)
+                word = parts[0]
+                key = normalize_word(word)
+                if (wanted is not None and key not in wanted) or key in exact:
+                    continue
+                if key in vectors and word != key:
+                    continue
+                try:
+                    vectors[key] = [float(x) for x in parts[1:]]
+                except ValueError:
+                    raise FormatError(f"not a number in the vector of {word!r}", path, number) from None
+                if word == key:
+                    exact.add(key)
     except OSError as error:
-        raise FormatError(f"cannot read the vectors file ({error.strerror})", path) from error
-    with stream:
-        for number, line in enumerate(stream, start=1):
-            parts = line.rstrip("\n").rstrip(" ").split(" ")
-            if number == 1 and len(parts) == 2 and all(p.isdigit() for p in parts):
-                continue  # word2vec header: "<words> <dimension>"
-            if parts == [""]:
-                continue
-            if len(parts) < 2:
-                raise FormatError("expected a word followed by numbers", path, number)
-            if dimension is None:
-                dimension = len(parts) - 1
-            elif len(parts) - 1 != dimension:
-                raise FormatError(f"{len(parts) - 1} numbers where earlier lines have {dimension}", path, number)
-            word = parts[0]
-            key = normalize_word(word)
-            if (wanted is not None and key not in wanted) or key in exact:
-                continue
-            if key in vectors and word != key:
-                continue
-            try:
-                vectors[key] = [float(x) for x in parts[1:]]
-            except ValueError:
-                raise FormatError(f"not a number in the vector of {word!r}", path, number) from None
-            if word == key:
-                exact.add(key)
+        raise FormatError(f"cannot read the vectors file ({error.strerror or error})", path) from error
+    except UnicodeDecodeError:
+        # Binary word2vec files (.bin) fail here; so does any other non-text file.
+        raise FormatError("not a UTF-8 text vectors file (binary word2vec .bin files are not read; "
+                          "convert it to the text format: a word and its numbers on each line)",
+                          path, number + 1) from None
     if dimension is None:
         raise FormatError("the vectors file has no vectors", path)
     return vectors, dimension

@@ -17,7 +17,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ner_studio.core.adoption import Verdict, judge
+from ner_studio.core.document import Document
 from ner_studio.core.locations import user_data_dir
+from ner_studio.core.metrics import Evaluation
 from ner_studio.core.project import Project
 from ner_studio.model.checkpoint import save_checkpoint
 from ner_studio.model.finetune import FinetuneResult
@@ -96,9 +99,43 @@ def save_version(result: FinetuneResult, parent: Parent, documents: list[str],
     return SavedVersion(path, metadata, metrics)
 
 
-def record_version(project: Project, saved: SavedVersion, parent: Parent) -> int:
-    """Add the saved model to the project's versions; returns its version id."""
-    f1 = saved.metrics.get("dev", {}).get("overall", {}).get("f1")
-    notes = f"fine-tuned from {parent.name}" + (f", dev F1 {100 * f1:.1f}" if f1 is not None else "")
-    return project.add_model_version(saved.path, parent_id=parent.version_id, metrics=saved.metrics,
-                                     notes=notes)
+def record_version(project: Project, saved: SavedVersion, parent: Parent,
+                   comparison: CheckComparison | None = None) -> int:
+    """Add the saved model to the project's versions (with its check scores and verdict, if
+    it was compared); returns its version id."""
+    metrics = {**saved.metrics, **(comparison.to_metrics() if comparison else {})}
+    return project.add_model_version(saved.path, parent_id=parent.version_id, metrics=metrics,
+                                     notes=f"fine-tuned from {parent.name}")
+
+
+@dataclass(frozen=True)
+class CheckComparison:
+    """A new version and the one it was fine-tuned from, scored on the same check sentences."""
+
+    sentences: int
+    new: Evaluation
+    current: Evaluation
+    verdict: Verdict
+
+    def to_metrics(self) -> dict:
+        return {"check": {"sentences": self.sentences, **self.new.to_dict()},
+                "parent_check": {"sentences": self.sentences, **self.current.to_dict()},
+                "verdict": self.verdict.to_dict()}
+
+
+def check_scores(path: str | Path, docs: list[Document]) -> Evaluation:
+    """Entity-level scores of the model file at ``path`` on check documents (float32, so two
+    versions are compared as trained, not as quantised)."""
+    from ner_studio.model.predict import Tagger
+    from ner_studio.model.workflow import evaluate_tagger
+
+    return evaluate_tagger(Tagger.load(path), docs)
+
+
+def compare_on_check(new_path: Path, current_path: Path, check_docs: list[Document],
+                     current_name: str) -> CheckComparison:
+    sentences = sum(len(doc.sentences) for doc in check_docs)
+    new = check_scores(new_path, check_docs)
+    current = check_scores(current_path, check_docs)
+    verdict = judge(new.overall.f1, current.overall.f1, sentences, new.overall.support, current_name=current_name)
+    return CheckComparison(sentences, new, current, verdict)

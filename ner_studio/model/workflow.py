@@ -11,8 +11,9 @@ from pathlib import Path
 import torch
 
 from ner_studio import __version__
+from ner_studio.core.check_set import training_record
 from ner_studio.core.document import Document
-from ner_studio.core.errors import NerStudioError
+from ner_studio.core.errors import NerStudioError, TrainingError
 from ner_studio.core.metrics import Evaluation, evaluate_tags
 from ner_studio.core.tags import document_tags, token_spans_to_tags
 from ner_studio.model.batching import EncodedSentence, document_keys, encode_sentence
@@ -86,6 +87,13 @@ def train_tagger(
     inventory = _tag_inventory(train)
     if len(inventory) == 1:
         raise NerStudioError("the training documents contain no entities to learn from")
+    unknown = sorted(set(entity_labels([t for seq in dev.tags for t in seq])) - set(entity_labels(inventory)))
+    if unknown:
+        raise TrainingError(
+            f"the development documents have label{'s' if len(unknown) > 1 else ''} "
+            f"{', '.join(unknown)} that the training documents lack; the model could never predict "
+            f"{'them' if len(unknown) > 1 else 'it'}. Add examples to the training documents or "
+            f"remove the label from the development documents")
     vocabs = Vocabularies.build(train.words, [inventory])
     options = dict(config or {})
     found_vectors = None
@@ -110,6 +118,7 @@ def train_tagger(
     base_metadata = {
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "ner_studio_version": __version__,
+        "trained_on": training_record(train_docs),
         "training": {**training.__dict__},
         "data": {"train_sentences": len(train.words), "dev_sentences": len(dev.words),
                  "train_tokens": sum(map(len, train.words)),

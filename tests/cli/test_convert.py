@@ -30,7 +30,7 @@ def test_conll_to_jsonl_and_back(conll, tmp_path, capsys):
         ("EU", "ORG"), ("German", "MISC"), ("Peter Blackburn", "PER")]
     back = tmp_path / "back.conll"
     assert main(["convert", str(jsonl), str(back)]) == 0
-    assert back.read_text() == TWO_COLUMNS.removeprefix("-DOCSTART- O\n\n")
+    assert back.read_text() == TWO_COLUMNS
 
 
 def test_scheme_option(conll, tmp_path):
@@ -57,7 +57,7 @@ def test_plain_text_input(tmp_path):
     source.write_text("Hello there. Bye.\n")
     out = tmp_path / "note.conll"
     assert main(["convert", str(source), str(out)]) == 0
-    assert out.read_text() == "Hello O\nthere O\n. O\n\nBye O\n. O\n\n"
+    assert out.read_text() == "-DOCSTART- O\n\nHello O\nthere O\n. O\n\nBye O\n. O\n\n"
 
 
 @pytest.mark.parametrize(
@@ -107,3 +107,19 @@ def test_console_script(conll, tmp_path):
     bad.write_bytes(b"a O\n\xff O\n")
     done = subprocess.run([*command, "convert", str(bad), str(out)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "line 2: not valid UTF-8" in done.stderr
+
+
+def test_a_bug_in_a_command_is_one_line_and_a_traceback_in_the_log(tmp_path, monkeypatch, capsys, log_folder):
+    from ner_studio.commands import convert
+
+    def broken(args):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(convert, "run", broken)
+    assert main(["convert", str(tmp_path / "a.conll"), str(tmp_path / "b.jsonl")]) == 1
+    error = capsys.readouterr().err
+    assert "internal error: ZeroDivisionError: a bug" in error and "Traceback" not in error
+    for handler in __import__("logging").getLogger("ner_studio").handlers:
+        handler.flush()
+    log = (log_folder / "ner-studio.log").read_text(encoding="utf-8")
+    assert "Traceback" in log and "ZeroDivisionError: a bug" in log

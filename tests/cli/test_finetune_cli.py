@@ -18,7 +18,7 @@ DAYS = ["Monday", "Tuesday", "Friday"]
 def dated_corpus(count: int):
     """``count`` distinct sentences with PER, LOC and a label the model lacks (DATE)."""
     return [(f"{NAMES[i % 12]} flew to {CITIES[(i * 5) % 12]} on {DAYS[i % 3]} number {i}",
-             f"S-PER O O S-LOC O S-DATE O O") for i in range(count)]
+             "S-PER O O S-LOC O S-DATE O O") for i in range(count)]
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +104,7 @@ def test_bad_input_is_one_clear_line_before_training(model, tmp_path, capsys, no
 
 
 def test_default_names_the_bundled_model_which_is_never_overwritten(tmp_path, capsys, no_training):
-    from ner_studio.model.predict import default_model_path
+    from ner_studio.resources import bundled_model_path as default_model_path
 
     train = write_conll(tmp_path / "train.conll", dated_corpus(30))
     code = main(["finetune", "default", str(train), "-o", str(default_model_path())])

@@ -46,9 +46,16 @@ def test_evaluate_prints_a_table_and_writes_json(trained, capsys):
     folder, model, dev = trained
     out = folder / "scores.json"
     assert main(["evaluate", str(model), str(dev), "--json", str(out)]) == 0
-    printed = capsys.readouterr().out
+    captured = capsys.readouterr()
+    printed = captured.out
     assert "overall" in printed and "PER" in printed and "token accuracy" in printed
+    sentences = len(TINY_CORPUS)
+    assert f"dev.conll: 1 document, {sentences} sentences" in printed
+    # Every dev sentence also occurs in train.conll (TINY_CORPUS * 3): the score says so.
+    assert f"Warning: {sentences} of the {sentences} scored sentences (100%) are in this model's training data" \
+        in captured.err
     scores = json.loads(out.read_text())
+    assert scores["scored_on"].startswith(str(dev)) and "training data" in scores["overlap_warning"]
     assert 0.0 <= scores["overall"]["f1"] <= 1.0
     assert set(scores["per_label"]) <= {"LOC", "MISC", "ORG", "PER"}
     assert scores["overall"]["f1"] > 0.5  # the dev file is part of what it learned
@@ -76,6 +83,22 @@ def test_predict_plain_text(trained):
     assert main(["predict", str(model), str(text), "-o", str(out)]) == 0
     [doc] = read_documents(out)
     assert doc.text.startswith("John Smith")
+
+
+@pytest.mark.parametrize("name", ["sample.docx", "sample.pdf", "sample.html", "sample.md"])
+def test_predict_rich_formats_keeps_the_source(trained, name):
+    from ner_studio.core.formats.samples import sample_files
+
+    folder, model, _ = trained
+    source = folder / name
+    source.write_bytes(sample_files()[name])
+    out = folder / f"{name}.jsonl"
+    assert main(["predict", str(model), str(source), "-o", str(out)]) == 0
+    record = json.loads(out.read_text(encoding="utf-8"))
+    assert record["meta"]["source"]["file"] == name and record["meta"]["source"]["paragraphs"]
+    assert "Angela Merkel met Emmanuel Macron in Paris on Monday." in record["text"]
+    for span in record["spans"]:  # offsets on the extracted text, at token boundaries
+        assert record["text"][span["start"]:span["end"]].strip() == record["text"][span["start"]:span["end"]] != ""
 
 
 def test_a_bad_model_file_is_a_clear_error(tmp_path, capsys):

@@ -13,12 +13,12 @@ import pytest
 from ner_studio import selftest
 from ner_studio.core.document import Document
 from ner_studio.core.spans import Span
-from ner_studio.model.predict import default_model_path
+from ner_studio.resources import bundled_model_path
 
-STEPS = ("window", "folders", "model", "tagging", "conll", "network")
+STEPS = ("window", "folders", "model", "tagging", "conll", "formats", "network")
 
 
-@pytest.mark.skipif(not default_model_path().is_file(), reason="the bundled model is not trained yet")
+@pytest.mark.skipif(bundled_model_path() is None, reason="the bundled model is not trained yet")
 def test_self_test_passes_from_source(tmp_path):
     checkout = str(selftest.install_folder())  # the subprocess runs this same code
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path), "PYTHONPATH": checkout}
@@ -56,7 +56,8 @@ def test_conll_round_trip_keeps_words_and_tags(tmp_path):
 
 def test_a_missing_model_is_named(monkeypatch, tmp_path):
     missing = tmp_path / "models" / "default.pt"
-    monkeypatch.setattr("ner_studio.model.predict.default_model_path", lambda: missing)
+    monkeypatch.setattr(selftest, "bundled_model_path", lambda: None)
+    monkeypatch.setattr(selftest, "bundled_model_location", lambda: missing)
     with pytest.raises(selftest.SelfTestFailure, match=f"bundled model {missing} is missing"):
         selftest.load_model()
 
@@ -98,3 +99,8 @@ def test_network_use_is_refused_and_recorded(monkeypatch):
 def test_install_folder_from_source_is_the_checkout():
     assert (selftest.install_folder() / "ner_studio" / "selftest.py").is_file()
     assert Path(selftest.__file__).resolve().is_relative_to(selftest.install_folder())
+
+
+def test_rich_formats_step_opens_each_new_format(tmp_path):
+    line = selftest.check_rich_formats(tmp_path)
+    assert all(suffix in line for suffix in (".docx", ".html", ".md", ".pdf")) and "sentences whole" in line

@@ -1,5 +1,5 @@
 from ner_studio.core.check_set import (
-    CHECK_SHARE, check_sentences, in_check_set, overlap, sentence_hash, split_check, training_record,
+    CHECK_SHARE, check_sentences, describe_scored, in_check_set, overlap, sentence_hash, split_check, training_record,
 )
 from ner_studio.core.document import Document
 from ner_studio.core.spans import Source, Span
@@ -64,3 +64,40 @@ def test_overlap_counts_the_scored_sentences_a_model_trained_on():
     assert full.seen == len(train[0].sentences) and full.sentences == 50
     assert "training data" in full.warning()
     assert overlap({}, [doc]) is None
+
+
+def test_describe_scored_says_what_was_scored_and_warns_on_overlap():
+    doc = _doc(50)
+    train, check = split_check([doc])
+    record = training_record(train)
+    text, warning = describe_scored(check, "the check set", record)
+    assert text.startswith(f"the check set: 1 document, {len(check[0].sentences)} sentences")
+    assert "none of them in this model's training data" in text and warning is None
+    text, warning = describe_scored([doc], "gold.conll", record)
+    assert warning.startswith(f"{len(train[0].sentences)} of the 50 scored sentences")
+    assert "overlap is unknown" in describe_scored([doc], "gold.conll", None)[0]
+
+
+def test_too_few_to_learn_from_counts_what_the_check_set_keeps_aside():
+    import pytest
+
+    from ner_studio.core.errors import TrainingError
+    from ner_studio.core.training_set import check_enough
+
+    with pytest.raises(TrainingError) as error:
+        check_enough(8, 10, held=2)
+    assert "at least 10 reviewed sentences to learn from (2 more are kept for the check set) and there are 8" \
+        in str(error.value)
+    check_enough(10, 10, held=2)
+
+
+def test_a_band_next_to_the_check_set_is_as_stable_and_never_overlaps_it():
+    from ner_studio.core.check_set import split_band
+
+    doc = _doc(300)
+    train, check = split_check([doc])
+    rest, band = split_band(train, CHECK_SHARE, 2 * CHECK_SHARE)
+    assert band and 0.1 < len(band[0].sentences) / 300 < 0.3
+    words = lambda part: {tuple(part.sentence_words(k)) for k in range(len(part.sentences))}  # noqa: E731
+    assert not words(band[0]) & words(check[0]) and not words(band[0]) & words(rest[0])
+    assert words(split_band([doc], CHECK_SHARE, 2 * CHECK_SHARE)[1][0]) == words(band[0])

@@ -85,11 +85,16 @@ def test_tokens_before_the_first_docstart_form_a_document():
     assert format_conll(docs) == "a O\n\n-DOCSTART- O\n\nb O\n\n-DOCSTART- O\n\n"
 
 
-def test_documents_without_docstart_get_one_between_them():
+def test_a_file_without_docstart_is_written_back_without_one():
+    text = "Rome B-LOC\nis O\n\n"
+    assert format_conll(parse_conll(text)) == text
+
+
+def test_documents_without_docstart_get_one_each_as_conll2003_has():
     docs = [Document.from_text("Rome is big ."), Document.from_text("So is Paris .")]
     docs[1].add_span(Span(6, 11, "LOC"))
     out = format_conll(docs)
-    assert out == "Rome O\nis O\nbig O\n. O\n\n-DOCSTART- O\n\nSo O\nis O\nParis B-LOC\n. O\n\n"
+    assert out == "-DOCSTART- O\n\nRome O\nis O\nbig O\n. O\n\n-DOCSTART- O\n\nSo O\nis O\nParis B-LOC\n. O\n\n"
     assert [entity_texts(d) for d in parse_conll(out)] == [[], [("Paris", "LOC")]]
 
 

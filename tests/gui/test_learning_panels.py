@@ -10,11 +10,11 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from ner_studio.core.document import Document
 from ner_studio.core.project import ModelVersion
 from ner_studio.core.spans import Source, Span
-from ner_studio.gui.qt_chart import Axis, Series, draw_chart, nice_range
-from ner_studio.gui.qt_models_panel import model_rows
-from ner_studio.gui.qt_review_panel import entity_lines, sentence_html
-from ner_studio.gui.qt_training_panel import EMPTY_TEXT, TrainingPanel, format_eta
-from ner_studio.gui.review_queue import ReviewQueue
+from ner_studio.gui.shell.qt_chart import Axis, Series, draw_chart, nice_range
+from ner_studio.gui.learning.qt_models_panel import model_rows
+from ner_studio.gui.review.qt_review_panel import entity_lines, sentence_html
+from ner_studio.gui.learning.qt_training_panel import EMPTY_TEXT, TrainingPanel, format_eta
+from ner_studio.gui.review.review_queue import ReviewQueue
 from ner_studio.model.training import TrainingProgress
 
 
@@ -69,18 +69,26 @@ def test_an_empty_chart_has_round_axes_and_says_no_training_yet():
     assert len(centre_pixels(EMPTY_TEXT)) > len(centre_pixels(""))
 
 
-def test_model_rows_list_versions_newest_first_with_scores(tmp_path):
-    first, second = tmp_path / "a.pt", tmp_path / "b.pt"
+def test_model_rows_compare_every_version_and_the_bundled_model_on_the_check_set(tmp_path):
+    first, second, bundled = tmp_path / "a.pt", tmp_path / "b.pt", tmp_path / "default.pt"
     first.write_bytes(b"x")
     second.write_bytes(b"x")
     dev = {"overall": {"f1": 0.8}, "per_label": {"PER": {"f1": 0.9}, "LOC": {"f1": 0.7}}}
+    kept = {"adopt": False, "reason": "not adopted: check F1 50.0 vs 60.0 for #1 on 40 check sentences"}
     versions = [ModelVersion(1, str(first), None, "2024-05-01T10:00:00", {"dev": dev, "epochs": 3}, ""),
-                ModelVersion(2, str(second), 1, "2024-05-02T10:00:00", {"dev": dev, "epochs": 4}, "")]
-    rows = model_rows(versions, tmp_path / "default.pt", first)
+                ModelVersion(2, str(second), 1, "2024-05-02T10:00:00", {"dev": dev, "epochs": 4, "verdict": kept}, "")]
+    check = {"sentences": 40, "scores": {
+        str(first): {"overall": {"f1": 0.6}, "per_label": {"PER": {"f1": 0.75}, "LOC": {"f1": 0.5}}},
+        str(second): {"overall": {"f1": 0.5}, "per_label": {}},
+        str(bundled): {"overall": {"f1": 0.312}, "per_label": {}}}}
+    rows = model_rows(versions, bundled, first, check)
     assert [r.version_id for r in rows] == [2, 1, None]
     assert rows[1].cells[0] == "●" and rows[0].cells[0] == ""
-    assert rows[0].cells[3] == "#1" and rows[0].cells[4] == "80.0"
-    assert rows[0].cells[5] == "LOC 70.0 · PER 90.0"
+    assert [r.cells[1] for r in rows] == ["#2 · 05-02 10:00", "#1 · 05-01 10:00", "bundled"]
+    assert [r.cells[2] for r in rows] == ["50.0", "60.0", "31.2"]
+    assert rows[0].cells[3] == kept["reason"] and rows[1].cells[3] == "—"
+    assert "LOC 50.0 · PER 75.0" in rows[1].tooltip and "Fine-tuned from #1" in rows[0].tooltip
+    assert [r.cells[2] for r in model_rows(versions, bundled, first)] == ["—", "—", "—"]
 
 
 def test_the_sentence_shows_entities_with_label_and_confidence():

@@ -12,6 +12,7 @@ from ner_studio.core.document import Document, Status
 from ner_studio.core.formats import write_documents
 from ner_studio.core.spans import Source
 from ner_studio.core.training_set import ACCEPTED_SETTING, sentence_range
+from ner_studio.model.interface import FinetuneOptions
 from tests.gui.conftest import training_documents
 
 TEXTS = {
@@ -85,7 +86,7 @@ def test_space_accepts_the_sentence_and_the_next_one_comes_up(queue_window, qtbo
     qtbot.keyClick(window.view, Qt.Key.Key_Space)
     accepted = first.spans_between(start, end)
     assert [(s.start, s.end, s.label) for s in accepted] == [(s.start, s.end, s.label) for s in predicted]
-    assert all(s.source == Source.HUMAN for s in accepted)
+    assert all(s.source == Source.ACCEPTED and s.confidence is not None for s in accepted)
     assert window.workspace.project.get_setting(ACCEPTED_SETTING) == {str(first.doc_id): [0]}
     review = window.learning.review
     assert (first.doc_id, 0) not in [i.key for i in review.queue.items]
@@ -95,6 +96,10 @@ def test_space_accepts_the_sentence_and_the_next_one_comes_up(queue_window, qtbo
     window.learning.review_panel.item_chosen.emit(rows.index((first.doc_id, 1)))
     qtbot.keyClick(window.view, Qt.Key.Key_Space)
     assert first.status == Status.REVIEWED
+    # One review-log entry per accepted sentence, none more when the document became reviewed.
+    log = window.workspace.review_log()[-2:]  # the fixture reviewed a document before
+    assert [(r.sentences, r.corrections) for r in log] == [(1, 0), (1, 0)]
+    assert sum(r.tokens for r in log) == len(first.tokens)
 
 
 def test_skip_sends_the_sentence_to_the_back(queue_window, qtbot):
@@ -120,7 +125,7 @@ def test_after_k_accepted_sentences_it_fine_tunes_and_re_ranks(queue_window, qtb
     window, docs = queue_window
     learning = window.learning
     learning.min_sentences = 2
-    learning.training_options = {"epochs": 2, "batch_size": 2, "singleton_unk": 0.0, "threads": 1}
+    learning.training_options = FinetuneOptions(epochs=2, batch_size=2, singleton_unk=0.0, threads=1)
     panel = learning.review_panel
     panel.auto.setChecked(True)
     panel.every.setValue(2)
@@ -157,6 +162,8 @@ def test_evaluation_scores_the_model_on_reviewed_documents_and_on_a_conll_file(s
         window.workspace.mark_reviewed(doc)
     window.learning.evaluate()
     dialog = window.learning.evaluation
+    assert dialog.on_check.isChecked()  # the honest choice is the default
+    dialog.on_reviewed.setChecked(True)
     run_evaluation(qtbot, dialog)
     expected = evaluate_tagger(Tagger.load(window.model.path), docs[:5])
     last = dialog.table.rowCount() - 1
@@ -170,10 +177,30 @@ def test_evaluation_scores_the_model_on_reviewed_documents_and_on_a_conll_file(s
     dialog.on_file.setChecked(True)
     run_evaluation(qtbot, dialog)
     assert "gold.conll: 8 documents, 8 sentences" in dialog.status.text()
+    # The tiny model was trained on these very sentences: the score says so.
+    assert "Warning: 8 of the 8 scored sentences (100%) are in this model's training data" in dialog.status.text()
 
     broken = tmp_path / "broken.conll"
     broken.write_text("Lisbon B-LOC\nis\n", encoding="utf-8")
     dialog.path.setText(str(broken))
     run_evaluation(qtbot, dialog)
     assert "broken.conll, line 2" in dialog.status.text()
+    dialog.close()
+
+
+def test_evaluation_on_the_check_set_scores_only_sentences_never_trained_on(start_window, qtbot):
+    from ner_studio.core.check_set import check_sentences
+
+    window = start_window()
+    docs = [Document.from_text(f"Person{i} Smith visited Lisbon on day {i} .", name=f"d{i}") for i in range(40)]
+    window.workspace.add_documents(docs)
+    for doc in docs:
+        window.workspace.mark_reviewed(doc)
+    held = sum(len(check_sentences(doc)) for doc in docs)
+    assert held
+    window.learning.evaluate()
+    dialog = window.learning.evaluation
+    run_evaluation(qtbot, dialog)
+    assert f"the check set: {held} documents, {held} sentences, none of them in this model's training data" \
+        in dialog.status.text()
     dialog.close()

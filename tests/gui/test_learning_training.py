@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from PySide6.QtCore import QTimer
 
 from ner_studio.core.document import Document, Status
 from ner_studio.core.spans import Span
+from ner_studio.model.interface import FinetuneOptions
 from tests.gui.conftest import training_documents
 
 # Tiny runs: a handful of batches per epoch, so every test finishes in a few seconds.
@@ -22,7 +25,7 @@ def trainable(start_window, idle):
     window = start_window()
     learning = window.learning
     learning.min_sentences = 3
-    learning.training_options = dict(TINY_TRAINING)
+    learning.training_options = FinetuneOptions(**TINY_TRAINING)
     docs = training_documents()[:6]
     window.workspace.add_documents(docs)
     for doc in docs:
@@ -88,11 +91,13 @@ def test_a_second_run_starts_from_the_new_version_and_rolling_back_retags(traina
     idle(window)
     assert Span(0, 13, "PER") in open_doc.spans
     assert window.settings.last_model_path == str(tiny_model_path)
+    # The workspace owns the current model and announces it: the status bar follows.
+    assert window.workspace.model is window.model and window.model_label.text() == f"Model: {tiny_model_path.stem}"
 
 
 def test_the_ui_keeps_processing_events_while_training(trainable, qtbot):
     window, _, _ = trainable
-    window.learning.training_options["epochs"] = 6
+    window.learning.training_options = replace(window.learning.training_options, epochs=6)
     ticks = []
     timer = QTimer()
     timer.timeout.connect(lambda: ticks.append(window.learning.is_training()))
@@ -108,7 +113,7 @@ def test_the_ui_keeps_processing_events_while_training(trainable, qtbot):
 
 def test_cancel_stops_training_and_keeps_the_current_model(trainable, qtbot, user_dirs):
     window, _, _ = trainable
-    window.learning.training_options["epochs"] = 200
+    window.learning.training_options = replace(window.learning.training_options, epochs=200)
     old_model = window.model
     assert window.learning.start_training()
     worker = window.learning.worker

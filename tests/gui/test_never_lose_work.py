@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QDialog
 from ner_studio.core import project_rows
 from ner_studio.core.project import Project
 from ner_studio.core.spans import Span
-from ner_studio.gui import qt_dialogs
+from ner_studio.gui.shell import qt_dialogs
 
 # Runs the real app in a child process, labels "Thursday" by a key press in the text view,
 # says so, and keeps running until it is killed.
@@ -63,12 +63,12 @@ def test_an_edit_survives_sigkill(start_window, user_dirs, tmp_path):
 
 def test_a_refused_write_is_kept_and_saved_later(start_window, qtbot, dialogs, monkeypatch):
     window = start_window()
-    real_apply = project_rows.SpanEdit.apply
+    real_apply = project_rows.SpansDelta.apply
 
     def disk_full(self, conn):
         raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(project_rows.SpanEdit, "apply", disk_full)
+    monkeypatch.setattr(project_rows.SpansDelta, "apply", disk_full)
     start = window.doc.text.index("Thursday")
     window.view.setFocus()
     window.view.select_range(start, start + len("Thursday"))
@@ -77,7 +77,7 @@ def test_a_refused_write_is_kept_and_saved_later(start_window, qtbot, dialogs, m
     assert window.doc.span_at(start).label == "LOC"  # the edit stays on screen and in memory
     assert "NOT saved" in window.saved_label.text()
 
-    monkeypatch.setattr(project_rows.SpanEdit, "apply", real_apply)  # space was freed
+    monkeypatch.setattr(project_rows.SpansDelta, "apply", real_apply)  # space was freed
     # Save flushes the kept edits first; the file dialog that follows is cancelled.
     monkeypatch.setattr(qt_dialogs.ExportDialog, "exec", lambda dialog: QDialog.DialogCode.Rejected)
     qtbot.keyClick(window.view, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
@@ -104,12 +104,12 @@ def test_a_damaged_project_offers_its_last_good_backup(start_window, dialogs):
 
 def test_a_read_only_project_keeps_edits_until_save_as(start_window, qtbot, dialogs, monkeypatch, tmp_path):
     window = start_window()
-    real_apply = project_rows.SpanEdit.apply
+    real_apply = project_rows.SpansDelta.apply
 
     def read_only(self, conn):
         raise sqlite3.OperationalError("attempt to write a readonly database")
 
-    monkeypatch.setattr(project_rows.SpanEdit, "apply", read_only)
+    monkeypatch.setattr(project_rows.SpansDelta, "apply", read_only)
     window.view.setFocus()
     edited = []
     for word, key in (("Thursday", Qt.Key.Key_2), ("Wednesday", Qt.Key.Key_3)):
@@ -121,7 +121,7 @@ def test_a_read_only_project_keeps_edits_until_save_as(start_window, qtbot, dial
     assert window.saved_label.text().startswith("2 edits NOT saved")
 
     copy = tmp_path / "elsewhere" / "copy.nerstudio"
-    monkeypatch.setattr(project_rows.SpanEdit, "apply", real_apply)  # the new place is writable
+    monkeypatch.setattr(project_rows.SpansDelta, "apply", real_apply)  # the new place is writable
     assert window.save_project_to(copy)
     assert window.workspace.project.path == copy and window.saved_label.text() == "All edits saved"
     with Project.open(copy, read_only=True) as stored:

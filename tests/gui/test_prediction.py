@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ner_studio.core.document import Document
 from ner_studio.core.spans import Source, Span
-from ner_studio.gui.prediction import HEAD_SENTENCES, ModelHandle, Tagged, prediction_job, split_document
+from ner_studio.gui.shell.prediction import HEAD_SENTENCES, ModelHandle, Tagged, prediction_job, split_document
 
 SENTENCE = "Karin Olsson visited Lisbon on Thursday ."
 

@@ -9,8 +9,7 @@ import sys
 import textwrap
 
 from ner_studio.gui import app
-from ner_studio.gui.prediction import bundled_model_path
-from ner_studio.resources import bundled_model_file
+from ner_studio.resources import bundled_model_location, bundled_model_path
 
 # A fresh first start in a child process (a clean sys.modules): which of torch and the model
 # were loaded once the window exists, and once it shows the tagged sample.
@@ -45,7 +44,7 @@ def test_the_window_comes_up_before_torch_and_then_shows_the_sample_tagged(tiny_
 
 
 def test_the_bundled_model_is_the_shipped_file_when_there_is_one():
-    shipped = bundled_model_file()
+    shipped = bundled_model_location()
     assert shipped.parent.name == "models" and shipped.parent.parent.name == "resources"
     assert bundled_model_path() == (shipped if shipped.is_file() else None)
 

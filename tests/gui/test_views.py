@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QPlainTextEdit
 from ner_studio.core.document import Document
 from ner_studio.core.labels import LabelSet
 from ner_studio.core.spans import Source, Span
-from ner_studio.gui.qt_entity_table import EntityTableModel
-from ner_studio.gui.qt_highlighter import SpanStyle
-from ner_studio.gui.qt_text_view import EntityTextView
+from ner_studio.gui.annotate.qt_entity_table import EntityTableModel
+from ner_studio.gui.annotate.qt_highlighter import SpanStyle
+from ner_studio.gui.annotate.qt_text_view import EntityTextView
 
 PARAGRAPHS = "\n\n".join(f"Paragraph {i} mentions Lisbon and Karin Olsson." for i in range(200))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
+from ner_studio.core.check_set import document_hashes
 from ner_studio.core.document import Document, Sentence
 from ner_studio.core.errors import TrainingError
 from ner_studio.core.project import Project
@@ -294,7 +295,11 @@ def test_a_new_label_starts_as_the_average_entity(parent):
 def test_finetuning_checkpoints_record_what_they_trained_on(parent):
     result = finetune(parent, documents(DATE_CORPUS + TINY_CORPUS), options=quick_options(epochs=1))
     record = result.loaded.metadata["trained_on"]
-    assert len(record["sentence_hashes"]) == result.loaded.metadata["data"]["train_sentences"]
+    data = result.loaded.metadata["data"]
+    # What it learned from and what chose its epoch (the held-out part), by distinct content.
+    assert len(record["sentence_hashes"]) == len({
+        h for doc in documents(DATE_CORPUS + TINY_CORPUS) for h in document_hashes(doc)})
+    assert data["train_sentences"] + data["dev_sentences"] == len(DATE_CORPUS + TINY_CORPUS)
 
 
 def test_without_average_start_new_tags_start_blank_as_before(parent):

@@ -12,7 +12,8 @@ from ner_studio.model.batching import collate, encode_sentence
 from ner_studio.model.checkpoint import LoadedModel
 from ner_studio.core.metrics import chunks
 from ner_studio.model.decoding import TagTable
-from ner_studio.model.predict import Tagger, default_model_path
+from ner_studio.model.predict import Tagger
+from ner_studio.resources import bundled_model_location, bundled_model_path
 from ner_studio.model.training import TrainingConfig, train_model
 from ner_studio.model.word_table import WordTable
 from tests.model.conftest import make_model
@@ -114,9 +115,10 @@ def test_cancel_returns_the_documents_finished(tagger):
     assert tagger.predict_documents(docs, should_stop=lambda: True) == []
 
 
-def test_default_model_path_points_into_resources():
-    path = default_model_path()
+def test_the_bundled_model_path_points_into_resources():
+    path = bundled_model_location()
     assert path.parts[-3:] == ("resources", "models", "default.pt")
+    assert bundled_model_path() in (path, None)
 
 
 def test_word_table_inputs_give_the_same_emissions_as_collated_ones(vocabs, examples):

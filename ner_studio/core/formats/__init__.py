@@ -1,7 +1,11 @@
-"""Reading and writing documents: CoNLL columns, JSONL spans, plain text.
+"""Reading and writing documents: CoNLL columns, JSONL spans, plain text; reading Word,
+HTML, Markdown and PDF.
 
-The format comes from ``fmt`` or the file's extension; readers build every document before
-returning, so a failed load changes nothing, and writers replace files atomically.
+The format comes from ``fmt``, else from the file's content and extension (:func:`detect_format`:
+a PDF or a Word file is recognised by its bytes whatever its name); readers build every
+document before returning, so a failed load changes nothing, and writers replace files
+atomically. The readers of rich files live in their own modules and are imported when first
+needed, so starting the app does not load lxml or pypdf.
 """
 
 from __future__ import annotations
@@ -12,14 +16,31 @@ from ner_studio.core.atomic import atomic_write_text
 from ner_studio.core.errors import FormatError, TagError
 from ner_studio.core.formats import conll, jsonl
 from ner_studio.core.formats import text as plain
+from ner_studio.core.formats.docx_file import is_docx, not_docx_reason
+from ner_studio.core.formats.html_file import looks_like_html
 from ner_studio.core.tags import check_scheme
 
-FORMATS = ("conll", "jsonl", "txt")
+WRITABLE = ("conll", "jsonl")
+FORMATS = ("conll", "jsonl", "txt", "docx", "html", "md", "pdf")
+# Formats read from bytes (binary, or text whose encoding the file itself declares).
+BYTE_READERS = {
+    "docx": ("ner_studio.core.formats.docx_file", "read_docx"),
+    "html": ("ner_studio.core.formats.html_file", "read_html"),
+    "pdf": ("ner_studio.core.formats.pdf_file", "read_pdf"),
+}
 EXTENSIONS = {
     ".conll": "conll", ".iob": "conll", ".iob1": "conll", ".iob2": "conll", ".bio": "conll",
     ".bioes": "conll", ".tsv": "conll",
     ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
     ".txt": "txt", ".text": "txt",
+    ".docx": "docx", ".html": "html", ".htm": "html", ".xhtml": "html",
+    ".md": "md", ".markdown": "md", ".pdf": "pdf",
+}
+# Document formats people will try that NER Studio does not read, with what to do instead.
+UNSUPPORTED = {
+    ".doc": "the old Word 97-2003 .doc format is not supported; save the file as .docx",
+    ".rtf": "RTF is not supported; save the file as .docx",
+    ".odt": "OpenDocument text is not supported; save the file as .docx",
 }
 
 
@@ -37,7 +58,8 @@ def format_of(path: str | Path, text: str | None = None) -> str:
         if fmt is None:
             raise FormatError(
                 f"cannot tell the format from the extension {Path(path).suffix or '(none)'!r}; "
-                f"use .conll, .jsonl or .txt, or name the format (--from/--to)", path)
+                f"use .conll, .jsonl, .txt, .docx, .html, .md or .pdf, or name the format "
+                f"(--from/--to)", path)
         return fmt
     if plain.looks_like_conll(text):
         return "conll"
@@ -46,15 +68,60 @@ def format_of(path: str | Path, text: str | None = None) -> str:
     return fmt or "txt"
 
 
-def parse_documents(text: str, fmt: str, path: str | Path | None = None, *, name: str = "") -> list:
-    """Documents from a string already decoded (no file needed)."""
+def detect_format(path: str | Path, data: bytes) -> str:
+    """The format of a file from its bytes and its extension. Content wins: a PDF or a Word
+    file is read as such whatever its name, a page starting ``<!DOCTYPE html>`` is HTML even
+    in a ``.txt``; a ``.pdf`` or ``.docx`` that is not one is an error that says so."""
+    suffix = Path(path).suffix.lower()
+    fmt = EXTENSIONS.get(suffix)
+    # The header may follow some junk (the PDF standard allows it in the first 1024 bytes):
+    # trusted only in a file that says it is a PDF.
+    if data.startswith(b"%PDF-") or (fmt == "pdf" and b"%PDF-" in data[:1024]):
+        return "pdf"
+    if is_docx(data):
+        return "docx"
+    if suffix in UNSUPPORTED:
+        raise FormatError(UNSUPPORTED[suffix], path)
+    if fmt == "docx":
+        raise FormatError(not_docx_reason(data), path)
+    if fmt == "pdf":
+        raise FormatError("not a PDF: the file does not start with %PDF- (damaged, or another "
+                          "kind of file renamed .pdf)", path)
+    if fmt in ("html", "md"):
+        return fmt
+    if fmt in (None, "txt") and looks_like_html(data):
+        return "html"
+    return format_of(path, plain.decode_text(data, path))
+
+
+def _read_bytes_format(fmt: str, data: bytes, path, splitter):
+    from importlib import import_module
+
+    module, function = BYTE_READERS[fmt]
+    return getattr(import_module(module), function)(data, path, splitter)
+
+
+def parse_documents(text: str, fmt: str, path: str | Path | None = None, *, name: str = "", splitter=None) -> list:
+    """Documents from a string already decoded (no file needed). Text without given
+    sentences is split by ``splitter``: ``"punkt"`` (the default), ``"rules"``, or an object
+    with ``split(text, tokens)`` such as a project's learning splitter (``core/sentences.py``)."""
     _check_fmt(fmt)
     if fmt == "conll":
         return conll.parse_conll(text, path, name=name)
     if fmt == "jsonl":
-        return jsonl.parse_jsonl(text, path, name=name)
+        return jsonl.parse_jsonl(text, path, name=name, splitter=splitter)
+    if fmt in ("html", "md"):
+        from ner_studio.core.formats import html_file, markdown_file
+
+        parse = html_file.parse_html if fmt == "html" else markdown_file.parse_markdown
+        docs = parse(plain.normalize_newlines(text.removeprefix(plain.BOM))[0], path, splitter)
+        if name:
+            docs[0].name = name
+        return docs
+    if fmt in BYTE_READERS:
+        raise FormatError(f"{fmt} documents are read from files, not from text", path)
     try:
-        return [plain.parse_text(text, name=name or (Path(path).stem if path else ""))]
+        return [plain.parse_text(text, name=name or (Path(path).stem if path else ""), splitter=splitter)]
     except FormatError as error:
         raise FormatError(error.reason, path, error.line) from None
 
@@ -68,24 +135,38 @@ def format_documents(docs, fmt: str, scheme: str = "iob2") -> str:
         return conll.format_conll(docs, scheme)
     if fmt == "jsonl":
         return jsonl.format_jsonl(docs)
-    raise FormatError("plain text cannot hold entities; save as .conll or .jsonl")
+    if fmt == "txt":
+        raise FormatError("plain text cannot hold entities; save as .conll or .jsonl")
+    raise FormatError(f"NER Studio reads {fmt} files but does not write them; save as .conll or .jsonl")
 
 
-def read_documents(path: str | Path, fmt: str | None = None) -> list:
-    """All documents in ``path``; raises :class:`FormatError` (file, line, reason)."""
-    path = Path(path)
+def read_file_bytes(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as error:
         raise FormatError(f"cannot read the file: {error.strerror or error}", path) from None
-    text = plain.decode_text(data, path)
-    return parse_documents(text, _check_fmt(fmt) if fmt else format_of(path, text), path)
+
+
+def read_documents(path: str | Path, fmt: str | None = None, *, splitter=None) -> list:
+    """All documents in ``path``; raises :class:`FormatError` (file, line, reason).
+    ``splitter``: how text without given sentences is split (see :func:`parse_documents`)."""
+    path = Path(path)
+    data = read_file_bytes(path)
+    fmt = _check_fmt(fmt) if fmt else detect_format(path, data)
+    if fmt in BYTE_READERS:
+        return _read_bytes_format(fmt, data, path, splitter)
+    return parse_documents(plain.decode_text(data, path), fmt, path, splitter=splitter)
 
 
 def write_documents(docs, path: str | Path, fmt: str | None = None, scheme: str = "iob2") -> None:
     """Write ``docs`` to ``path`` atomically, as ``fmt`` or the format the extension names."""
     path = Path(path)
-    text = format_documents(docs, _check_fmt(fmt) if fmt else format_of(path), scheme)
+    try:
+        text = format_documents(docs, _check_fmt(fmt) if fmt else format_of(path), scheme)
+    except FormatError as error:
+        if error.path is not None:
+            raise
+        raise FormatError(error.reason, path, error.line) from None
     try:
         atomic_write_text(path, text)
     except OSError as error:
@@ -99,10 +180,11 @@ def convert_file(
     source_fmt: str | None = None,
     target_fmt: str | None = None,
     scheme: str = "iob2",
+    splitter=None,
 ) -> list:
     """Read ``source`` and write its documents to ``target`` (formats from the extensions
     unless given). Returns the documents; raises :class:`FormatError` before writing anything
     if the input is bad."""
-    docs = read_documents(source, source_fmt)
+    docs = read_documents(source, source_fmt, splitter=splitter)
     write_documents(docs, target, target_fmt, scheme)
     return docs

@@ -148,9 +148,8 @@ def _document(parsed: _Parsed, first: int, last: int, spans, docstart, name):
     text = "\n".join(" ".join(words[s:e]) for s, e in zip(starts_in_doc, sentence_ends))
     sentences = list(map(tuple.__new__, repeat(Sentence), zip(starts_in_doc, sentence_ends)))
     doc_spans = [Span(starts[i - first], ends[j - 1 - first], label) for i, j, label in spans]
-    meta = {}
-    if docstart is not None:
-        meta["conll_docstart"] = docstart
+    # "" records a file that began without one, so writing it back does not add one.
+    meta = {"conll_docstart": docstart if docstart is not None else ""}
     if parsed.middles:
         meta["conll_columns"] = parsed.middles[first:last]
     if parsed.separator != " ":
@@ -257,9 +256,10 @@ def format_document(doc, scheme: str = "iob2", docstart: bool = False) -> str:
 
 
 def format_conll(docs, scheme: str = "iob2") -> str:
-    """CoNLL text for ``docs``: a blank line after every sentence; ``-DOCSTART-`` lines kept
-    from reading, and added before every document but the first when they were absent."""
+    """CoNLL text for ``docs``: a blank line after every sentence and a ``-DOCSTART-`` line
+    before every document, as CoNLL-2003 files have; a document read from a file that began
+    without one is written back without one, if it comes first."""
     return "".join(
-        format_document(doc, scheme, docstart=k > 0 or "conll_docstart" in doc.meta)
+        format_document(doc, scheme, docstart=k > 0 or doc.meta.get("conll_docstart") != "")
         for k, doc in enumerate(docs)
     )

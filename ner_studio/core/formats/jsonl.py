@@ -10,8 +10,12 @@ offline. Spans must start and end on token boundaries: a misaligned span is an e
 silently moved.
 
 Written in the spaCy/Prodigy style, with ``tokens``, ``sentences`` (character offsets),
-``status``, and ``source``/``confidence`` on model spans, so our own files reload exactly.
-Fields we do not know are kept in ``doc.meta`` and written back.
+``status``, and each span's provenance (``source``: human, model, accepted or pattern) with the
+model's ``confidence`` where there is one, so our own files reload exactly.
+A document read from a Word, HTML, Markdown or PDF file carries its origin in
+``meta.source`` (file, format, and each paragraph's character range with its page, line or
+element; see ``formats/extracted.py``). Fields we do not know are kept in ``doc.meta`` and
+written back.
 """
 
 from __future__ import annotations
@@ -25,7 +29,8 @@ from ner_studio.core.errors import FormatError, SpanError
 from ner_studio.core.formats.text import decode_text
 from ner_studio.core.gc_pause import paused_gc
 from ner_studio.core.spans import Source, Span
-from ner_studio.core.tokenizer import split_sentences, tokenize
+from ner_studio.core.sentences import resolve
+from ner_studio.core.tokenizer import split_sentences, word_tokens
 
 KNOWN_FIELDS = {"text", "tokens", "spans", "sentences", "status", "meta"}
 
@@ -74,6 +79,10 @@ def _span_field(record: dict) -> str | None:
     return "label" if isinstance(record.get("label"), list) else None
 
 
+# Other tools put their model's name in "source" (Prodigy): such spans count as a person's.
+_SOURCES = {str(source): source for source in Source}
+
+
 def _raw_spans(record: dict, style: str | None) -> list[tuple]:
     """``(start, end, label, source, confidence)`` tuples from any supported style."""
     if style is None:
@@ -91,8 +100,8 @@ def _raw_spans(record: dict, style: str | None) -> list[tuple]:
         elif isinstance(item, dict):
             keys = ("start", "end") if style == "spans" else ("start_offset", "end_offset")
             start, end, label = item.get(keys[0]), item.get(keys[1]), item.get("label")
-            source = Source.MODEL if item.get("source") == "model" else Source.HUMAN
-            confidence = item.get("confidence") if source == Source.MODEL else None
+            source = _SOURCES.get(item.get("source"), Source.HUMAN)
+            confidence = None if source == Source.HUMAN else item.get("confidence")
         else:
             raise _RecordError(f'each entry of "{style}" must be an object; got {item!r}')
         if not (_is_int(start) and _is_int(end)):
@@ -174,35 +183,38 @@ def _merge_crossed(sentences: list[Sentence], spans: list[Span], tokens: list[To
     return merged
 
 
-def record_to_document(record, name: str) -> Document:
-    """One document from one decoded JSON line; raises ``_RecordError``."""
+def record_to_document(record, name: str, split=split_sentences) -> Document:
+    """One document from one decoded JSON line; raises ``_RecordError``. ``split(text,
+    tokens)`` finds the sentences of a record that does not list them."""
     if not isinstance(record, dict):
         raise _RecordError(f"expected one JSON object per line, got {type(record).__name__}")
     text = record.get("text")
     if not isinstance(text, str):
         raise _RecordError('every line needs a "text" string')
     tokens = _read_tokens(record, text)
-    sentences = None
     if tokens is None:
-        tokens, sentences = tokenize(text)
+        tokens = word_tokens(text)
     style = _span_field(record)
     spans = _check_spans(_raw_spans(record, style), text, tokens)
     given = _read_sentences(record, tokens)
     if given is not None:
         sentences = given
     else:
-        if sentences is None:
-            sentences = split_sentences(text, tokens)
-        sentences = _merge_crossed(sentences, spans, tokens)
+        sentences = _merge_crossed(split(text, tokens), spans, tokens)
     status = record.get("status", Status.NEW)
-    if status not in set(Status):
+    if not isinstance(status, str) or status not in set(Status):
         raise _RecordError(f'"status" must be one of {", ".join(Status)}; got {status!r}')
     meta_field = record.get("meta", {})
     if not isinstance(meta_field, dict):
         raise _RecordError('"meta" must be an object')
     if isinstance(meta_field.get("name"), str):
         name = meta_field["name"]
-    meta = {"jsonl_meta": {k: v for k, v in meta_field.items() if k != "name"}} if meta_field else {}
+    rest = {k: v for k, v in meta_field.items() if k not in ("name", "source")}
+    meta = {"jsonl_meta": rest} if rest else {}
+    if isinstance(meta_field.get("source"), dict):  # where a Word/HTML/Markdown/PDF text came from
+        meta["source"] = meta_field["source"]
+    elif "source" in meta_field:
+        meta.setdefault("jsonl_meta", {})["source"] = meta_field["source"]
     # The spans are written back as "spans"; a stale doccano copy would contradict them.
     extra = {k: v for k, v in record.items() if k not in KNOWN_FIELDS and k != style}
     if extra:
@@ -213,14 +225,15 @@ def record_to_document(record, name: str) -> Document:
         raise _RecordError(str(error)) from None
 
 
-def parse_jsonl(text: str, path: str | Path | None = None, *, name: str = "") -> list[Document]:
+def parse_jsonl(text: str, path: str | Path | None = None, *, name: str = "", splitter=None) -> list[Document]:
     """Documents from JSON Lines text; :class:`FormatError` names the line. Blank lines are
-    allowed (many tools end files with one)."""
+    allowed (many tools end files with one). Records without ``"sentences"`` are split by
+    ``splitter`` (``core.sentences.resolve``), which does not learn from them."""
     with paused_gc():
-        return _parse(text, path, name)
+        return _parse(text, path, name, resolve(splitter).split)
 
 
-def _parse(text: str, path, name: str) -> list[Document]:
+def _parse(text: str, path, name: str, split) -> list[Document]:
     base = name or (Path(path).stem if path is not None else "document")
     lines = text.removeprefix("\ufeff").split("\n")
     numbered = [(n, line) for n, line in enumerate(lines, 1) if line.strip()]
@@ -238,9 +251,12 @@ def _parse(text: str, path, name: str) -> list[Document]:
                 else ""
             )
             raise FormatError(f"invalid JSON: {error.msg} (column {error.colno}){hint}", path, number) from None
+        except RecursionError:
+            raise FormatError("the JSON is nested too deeply to be a document (thousands of levels of "
+                              "brackets)", path, number) from None
         doc_name = base if len(numbered) == 1 else f"{base} #{k + 1}"
         try:
-            docs.append(record_to_document(record, doc_name))
+            docs.append(record_to_document(record, doc_name, split))
         except _RecordError as error:
             raise FormatError(str(error), path, number) from None
     return docs
@@ -261,13 +277,15 @@ def document_to_record(doc: Document) -> dict:
     for span in doc.spans:
         i, j = doc.token_range(span.start, span.end)
         item = {"start": span.start, "end": span.end, "label": span.label, "token_start": i, "token_end": j - 1}
-        if span.source == Source.MODEL:
-            item["source"] = "model"
-            if span.confidence is not None:
-                item["confidence"] = round(span.confidence, 6)
+        item["source"] = str(span.source)
+        if span.confidence is not None:
+            item["confidence"] = round(span.confidence, 6)
         spans.append(item)
     sentences = [[doc.tokens[s.start].start, doc.tokens[s.end - 1].end] for s in doc.sentences]
-    meta = {"name": doc.name, **doc.meta.get("jsonl_meta", {})} if doc.name else doc.meta.get("jsonl_meta", {})
+    meta = {"name": doc.name} if doc.name else {}
+    if "source" in doc.meta:
+        meta["source"] = doc.meta["source"]
+    meta.update(doc.meta.get("jsonl_meta", {}))
     record = {"text": text, "tokens": tokens, "spans": spans, "sentences": sentences, "status": str(doc.status)}
     if meta:
         record["meta"] = meta

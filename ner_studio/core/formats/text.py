@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ner_studio.core.document import Document
 from ner_studio.core.errors import FormatError, TagError
+from ner_studio.core.sentences import document_from_text
 from ner_studio.core.tags import parse_tag
 
 BOM = "\ufeff"
@@ -55,12 +56,13 @@ def normalize_newlines(text: str) -> tuple[str, str]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), newline
 
 
-def parse_text(text: str, *, name: str = "") -> Document:
-    """One document from plain text, tokenized and sentence-split offline."""
+def parse_text(text: str, *, name: str = "", splitter=None) -> Document:
+    """One document from plain text, tokenized and sentence-split offline (``splitter``: see
+    ``core.sentences.resolve``)."""
     text, newline = normalize_newlines(text.removeprefix(BOM))
     if not text.strip():
         raise FormatError("the text is empty or only whitespace")
-    doc = Document.from_text(text, name=name)
+    doc = document_from_text(text, name=name, splitter=splitter)
     if newline != "\n":
         doc.meta["newline"] = newline
     return doc

@@ -1,0 +1,52 @@
+"""``ner-studio project ACTION``: work on project files (``.nerstudio``) without the app.
+
+A group of actions, each ``add_ACTION(actions)`` + ``run_ACTION(args)``; to add one, write
+those two functions and list it in ``ACTIONS``.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from ner_studio.commands.outputs import add_force_option
+
+
+def add_backup(actions) -> None:
+    action = actions.add_parser(
+        "backup", help="write a consistent copy of a project, safe while the app has it open",
+        description="Copy PROJECT to OUT with SQLite's backup API: the copy holds every saved edit, "
+        "including those still in the -wal file beside the project, which a plain file copy "
+        "taken while NER Studio runs can miss.")
+    action.add_argument("project", metavar="PROJECT", help="the project file (.nerstudio)")
+    action.add_argument("out", metavar="OUT", help="the copy to write (an existing project file is replaced)")
+    add_force_option(action)
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    from ner_studio.core.project import Project
+
+    project = Project.open(args.project, read_only=True)
+    try:
+        project.save_copy(args.out, force=args.force)
+        documents = len(project.document_summaries())
+    finally:
+        project.close(discard_pending=True)
+    print(f"copied {args.project} ({documents} documents) -> {args.out}")
+    return 0
+
+
+ACTIONS = {"backup": (add_backup, run_backup)}
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "project", help="work on project files (backup)",
+        description="Work on NER Studio project files (.nerstudio) without the app.")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    for add, _ in ACTIONS.values():
+        add(actions)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    return ACTIONS[args.action][1](args)

@@ -1,0 +1,219 @@
+"""The project's texts and token offsets in memory, for find, label-all and consistency checks.
+
+Why no FTS5 table: a document's text never changes after import, so a text index needs no
+upkeep on edits, and at our size a scan is as fast as an index lookup. Measured on 1,000
+documents / 1M tokens (benchmarks/corpus_tools.py, benchmarks/RESULTS.md): reading every text
+and token table takes ~40 ms once a session, a regular-expression scan of all 6 MB of text
+~10 ms, whereas SQLite's FTS5 tokenizers disagree with ours (``U.S.`` is two FTS5 terms,
+``abc東`` one), so every hit would need the same exact check after the lookup anyway.
+
+Entities come from the ``spans`` table, which every edit commits before it returns. They are
+kept in memory until the project's revision changes (every committed write bumps it); then
+only the documents whose spans changed since are read again (a trigger stamps them: schema
+version 3 in core/project_schema.py), so results always show the current labels and an edit
+costs a microsecond or so a span row here.
+
+:class:`CorpusText` loads each document once and picks up documents added or deleted since
+(:meth:`refresh`, one cheap query of ids).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from array import array
+from bisect import bisect_left
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
+
+from ner_studio.core.document import Status
+from ner_studio.core.project_schema import revision
+from ner_studio.core.spans import Source, Span
+
+FEW_DOCUMENTS = 100  # up to this many documents' entities are read by document, not all at once
+CONTEXT = 40  # characters of context either side of a hit
+_UINT32 = "I" if array("I").itemsize == 4 else "L"  # as core/project_schema.py packs them
+_ONE_LINE = str.maketrans("\n\r\t\f\v", "     ")
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentText:
+    """One document's immutable text and token offsets (compact arrays, 8 bytes a token)."""
+
+    doc_id: int
+    text: str
+    starts: array
+    ends: array
+    lower: str | None  # text.lower() when that keeps every offset, for case-insensitive search
+
+    @classmethod
+    def of(cls, doc) -> DocumentText:
+        """The text of an open :class:`Document`."""
+        return cls(doc.doc_id or 0, doc.text, doc.tokens.starts, doc.tokens.ends, _lower(doc.text))
+
+    def is_token_start(self, offset: int) -> bool:
+        i = bisect_left(self.starts, offset)
+        return i < len(self.starts) and self.starts[i] == offset
+
+    def is_token_end(self, offset: int) -> bool:
+        i = bisect_left(self.ends, offset)
+        return i < len(self.ends) and self.ends[i] == offset
+
+    def words(self) -> list[str]:
+        text = self.text
+        return list(map(text.__getitem__, map(slice, self.starts, self.ends)))
+
+    def context(self, start: int, end: int, width: int = CONTEXT) -> tuple[str, str]:
+        """``(before, after)``: up to ``width`` characters either side, on one line."""
+        before = self.text[max(0, start - width) : start]
+        after = self.text[end : end + width]
+        return _one_line(before), _one_line(after)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentInfo:
+    doc_id: int
+    name: str
+    status: Status
+
+
+SpanRow = tuple  # (doc_id, start, end, label, source, confidence) as the spans table holds it
+
+
+class CorpusText:
+    """Texts of a project's documents by id; ``project`` is an open :class:`Project`."""
+
+    def __init__(self, project):
+        self.project = project
+        self._texts: dict[int, DocumentText] = {}
+        self.documents: dict[int, DocumentInfo] = {}  # in list order
+        self._span_rows: dict[int, list[SpanRow]] = {}
+        self._revision: int | None = None
+
+    def refresh(self) -> None:
+        """Load documents added since the last call, forget deleted ones, re-read names and
+        statuses (they change; texts do not)."""
+        infos = self.project.query("listing the documents", _document_infos)
+        self.documents = {info.doc_id: info for info in infos}
+        for gone in self._texts.keys() - self.documents.keys():
+            del self._texts[gone]
+        missing = [doc_id for doc_id in self.documents if doc_id not in self._texts]
+        if missing:
+            for text in self.project.query("reading texts", lambda conn: _read_texts(conn, missing)):
+                self._texts[text.doc_id] = text
+
+    def texts(self, doc_ids: Iterable[int] | None = None) -> list[DocumentText]:
+        """Texts of ``doc_ids`` (all documents by default), in list order."""
+        self.refresh()
+        if doc_ids is None:
+            return [self._texts[doc_id] for doc_id in self.documents]
+        wanted = set(doc_ids)
+        return [self._texts[doc_id] for doc_id in self.documents if doc_id in wanted]
+
+    def text(self, doc_id: int) -> DocumentText:
+        if doc_id not in self._texts:
+            self.refresh()
+        return self._texts[doc_id]
+
+    def span_rows(self, doc_ids: Collection[int] | None = None) -> dict[int, list[SpanRow]]:
+        """The entities of ``doc_ids`` (all documents by default; the result may hold more)
+        by document, sorted by start, as plain rows (making 100,000 Span objects would cost
+        more than the search). Once all are in memory, a new revision of the project reads
+        again only the documents whose spans changed (``documents.spans_revision``)."""
+        current = self.project.query("reading the revision", revision)
+        if current == self._revision:
+            return self._span_rows
+        if self._revision is not None:
+            since = self._revision
+            changed = self.project.query("reading entities", lambda conn: _changed_since(conn, since))
+            if changed is not None and len(changed) <= FEW_DOCUMENTS:
+                rows = self._rows_by_document(changed)
+                for doc_id in changed:
+                    self._span_rows[doc_id] = rows.get(doc_id, [])
+                self._revision = current
+                return self._span_rows
+        if doc_ids is not None and len(doc_ids) <= FEW_DOCUMENTS:
+            return self._rows_by_document(doc_ids)  # a few documents now, all of them later
+        rows = self.project.query("reading entities", _all_span_rows)
+        self._span_rows = {doc_id: list(group) for doc_id, group in groupby(rows, itemgetter(0))}
+        self._revision = current
+        return self._span_rows
+
+    def _rows_by_document(self, doc_ids: Collection[int]) -> dict[int, list[SpanRow]]:
+        if not doc_ids:
+            return {}
+        rows = self.project.query("reading entities", lambda conn: _span_rows_of(conn, list(doc_ids)))
+        return {doc_id: list(group) for doc_id, group in groupby(rows, itemgetter(0))}
+
+    def spans(self, doc_id: int) -> list[Span]:
+        """The current entities of one document."""
+        return [to_span(row) for row in self.span_rows([doc_id]).get(doc_id, ())]
+
+
+def to_span(row: SpanRow) -> Span:
+    return Span(row[1], row[2], row[3], _SOURCES[row[4]], row[5])
+
+
+def read_label_rows(conn: sqlite3.Connection, label: str) -> list[SpanRow]:
+    return conn.execute(
+        "SELECT document_id, start_char, end_char, label, source, confidence FROM spans"
+        " WHERE label = ? ORDER BY document_id, start_char", (label,)).fetchall()
+
+
+def _span_rows_of(conn: sqlite3.Connection, doc_ids: list[int]) -> list[SpanRow]:
+    return conn.execute(
+        "SELECT document_id, start_char, end_char, label, source, confidence FROM spans"
+        f" WHERE document_id IN ({', '.join('?' * len(doc_ids))}) ORDER BY document_id, start_char",
+        doc_ids).fetchall()
+
+
+def _changed_since(conn: sqlite3.Connection, since: int) -> list[int] | None:
+    """Documents whose spans changed after revision ``since``; ``None`` in a project opened
+    read-only at schema version 2 or older (no stamps: read everything again)."""
+    try:
+        rows = conn.execute("SELECT id FROM documents WHERE spans_revision > ?", (since,)).fetchall()
+    except sqlite3.OperationalError:
+        return None
+    return [doc_id for (doc_id,) in rows]
+
+
+def _all_span_rows(conn: sqlite3.Connection) -> list[SpanRow]:
+    return conn.execute(
+        "SELECT document_id, start_char, end_char, label, source, confidence FROM spans"
+        " ORDER BY document_id, start_char").fetchall()
+
+
+_SOURCES = {str(s): s for s in Source}
+
+
+def _document_infos(conn: sqlite3.Connection) -> list[DocumentInfo]:
+    rows = conn.execute("SELECT id, name, status FROM documents ORDER BY position, id")
+    return [DocumentInfo(doc_id, name, Status(status)) for doc_id, name, status in rows]
+
+
+def _read_texts(conn: sqlite3.Connection, doc_ids: list[int]) -> list[DocumentText]:
+    sql = "SELECT document_id, text, tokens FROM document_contents"
+    if len(doc_ids) <= FEW_DOCUMENTS:  # a few added since the last search
+        sql += f" WHERE document_id IN ({', '.join('?' * len(doc_ids))})"
+    wanted = set(doc_ids)
+    texts = []
+    for doc_id, text, tokens in conn.execute(sql, doc_ids if len(doc_ids) <= FEW_DOCUMENTS else ()):
+        if doc_id in wanted:
+            flat = array(_UINT32)
+            flat.frombytes(tokens)
+            if sys.byteorder == "big":
+                flat.byteswap()
+            texts.append(DocumentText(doc_id, text, flat[0::2], flat[1::2], _lower(text)))
+    return texts
+
+
+def _lower(text: str) -> str | None:
+    lower = text.lower()
+    return lower if len(lower) == len(text) else None
+
+
+def _one_line(text: str) -> str:
+    # Most contexts hold no line break; str.translate is slow, so only they pay for it.
+    return text.translate(_ONE_LINE) if "\n" in text or "\t" in text or "\r" in text else text

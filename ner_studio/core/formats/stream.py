@@ -1,0 +1,156 @@
+"""Large files in pieces: documents read a chunk at a time and written as they come.
+
+Why: every token of a loaded document costs Python objects (about 150 bytes with its word),
+so a 50 MB file read whole takes gigabytes before any tagging starts. The text itself is
+small; a command that only passes documents through (``predict``) reads the file's text
+once, parses about ``CHUNK_CHARS`` of it at a time, and writes each piece's documents before
+parsing the next, so memory holds one piece.
+
+Pieces are cut where the format allows: JSONL between lines, CoNLL before a ``-DOCSTART-``
+line (else between sentences), plain text at a blank line, else a line break, else a space.
+A file no larger than one piece is read exactly as :func:`read_documents` reads it, and so is
+a larger JSONL file or CoNLL file cut at ``-DOCSTART-`` lines (documents named ``NAME #K``
+throughout). A CoNLL document cut between sentences continues in the next piece's first
+document (``meta["conll_continued"]``: written back without a ``-DOCSTART-`` line, so a
+CoNLL output matches the input's layout); a larger plain text file becomes several
+documents, named ``NAME (part K)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from ner_studio.core.atomic import AtomicWriter
+from ner_studio.core.errors import FormatError
+from ner_studio.core.formats import (
+    BYTE_READERS, _check_fmt, conll, detect_format, format_of, jsonl, parse_documents, read_documents,
+    read_file_bytes,
+)
+from ner_studio.core.formats.text import decode_text
+
+CHUNK_CHARS = 1 << 20
+# Where a piece may end, best first, for each format ("" means: anywhere).
+_CUTS = {
+    "conll": ("\n-DOCSTART-", "\n\n"),
+    "jsonl": ("\n",),
+    "txt": ("\n\n", "\n", ". ", " ", ""),
+}
+
+
+def read_in_chunks(path: str | Path, fmt: str | None = None, *, splitter=None,
+                   chunk_chars: int = CHUNK_CHARS) -> Iterator[list]:
+    """Lists of documents from ``path``, a piece of the file at a time; errors name the
+    file and the line in the whole file. ``splitter`` as for :func:`read_documents`. Word,
+    PDF and HTML files are read whole (their text is a small part of the file), and so is
+    Markdown (a cut could fall inside a table or a code block, and its paragraphs' line
+    numbers must count from the top of the file)."""
+    path = Path(path)
+    data = read_file_bytes(path)
+    fmt = _check_fmt(fmt) if fmt else detect_format(path, data)
+    if fmt in BYTE_READERS or fmt == "md":
+        yield read_documents(path, fmt, splitter=splitter)
+        return
+    text = decode_text(data, path)
+    del data
+    if len(text) <= chunk_chars:
+        yield parse_documents(text, fmt, path, splitter=splitter)
+        return
+    line = 0  # lines before the current piece
+    count = 0  # documents before the current piece
+    for part, (start, end) in enumerate(_pieces(text, fmt, chunk_chars), start=1):
+        piece = text[start:end]
+        if not piece.strip():
+            line += piece.count("\n")
+            continue
+        try:
+            docs = _parse_piece(piece, fmt, path, part, splitter)
+        except FormatError as error:
+            raise FormatError(error.reason, path, line + error.line if error.line else None) from None
+        if fmt != "txt" and end - start < len(text):
+            # Numbered through the whole file, as read_documents numbers them; a name a
+            # JSONL record gives itself is kept.
+            generated = {path.stem, *(f"{path.stem} #{k}" for k in range(1, len(docs) + 1))}
+            for doc in docs:
+                count += 1
+                if doc.name in generated:
+                    doc.name = f"{path.stem} #{count}"
+            if fmt == "conll" and part > 1 and not piece.lstrip().startswith("-DOCSTART-"):
+                docs[0].meta["conll_continued"] = True
+        line += piece.count("\n")
+        yield docs
+
+
+def _parse_piece(piece: str, fmt: str, path: Path, part: int, splitter) -> list:
+    # CoNLL and JSONL pieces are renamed "NAME #K" by the caller; plain text keeps its part.
+    name = path.stem if fmt in ("conll", "jsonl") else f"{path.stem} (part {part})"
+    return parse_documents(piece, fmt, None, name=name, splitter=splitter)
+
+
+def _pieces(text: str, fmt: str, chunk_chars: int) -> Iterator[tuple[int, int]]:
+    start = 0
+    while start < len(text):
+        end = _cut(text, start, fmt, chunk_chars)
+        yield start, end
+        start = end
+
+
+def _cut(text: str, start: int, fmt: str, chunk_chars: int) -> int:
+    limit = start + chunk_chars
+    if limit >= len(text):
+        return len(text)
+    floor = start + chunk_chars // 2
+    for mark in _CUTS[fmt]:
+        if not mark:
+            return limit
+        found = text.rfind(mark, floor, limit)
+        if found >= 0:
+            # Cut after a line break, before "-DOCSTART-"; after ". " and " ".
+            return found + 1 if mark.startswith("\n") else found + len(mark)
+    # A JSONL line or a CoNLL sentence longer than a piece: cut at its end, never inside.
+    found = text.find(_CUTS[fmt][-1], limit)
+    return len(text) if found < 0 else found + 1
+
+
+class DocumentWriter:
+    """``with DocumentWriter(path, fmt) as out: out.write(docs)`` for each piece; the file is
+    replaced atomically when the block ends without an exception."""
+
+    def __init__(self, path: str | Path, fmt: str | None = None, scheme: str = "iob2"):
+        self.path = Path(path)
+        self.fmt = _check_fmt(fmt) if fmt else format_of(self.path)
+        if self.fmt == "txt":
+            raise FormatError("plain text cannot hold entities; save as .conll or .jsonl", self.path)
+        self.scheme = scheme
+        self._writer = AtomicWriter(self.path)
+        self._handle = None
+        self._written = 0
+
+    def __enter__(self) -> DocumentWriter:
+        try:
+            self._handle = self._writer.__enter__()
+        except OSError as error:
+            raise FormatError(f"cannot write the file: {error.strerror or error}", self.path) from None
+        return self
+
+    def write(self, docs: Iterable) -> None:
+        for doc in docs:
+            try:
+                if self.fmt == "conll":
+                    # As format_conll decides, except that a document continued from the
+                    # previous piece is one document with it.
+                    docstart = ((self._written > 0 and not doc.meta.get("conll_continued"))
+                                or doc.meta.get("conll_docstart") != "")
+                    text = conll.format_document(doc, self.scheme, docstart=docstart)
+                else:
+                    text = jsonl.format_jsonl([doc])
+            except FormatError as error:
+                raise FormatError(error.reason, self.path) from None
+            self._handle.write(text)
+            self._written += 1
+
+    def __exit__(self, kind, error, trace) -> None:
+        try:
+            self._writer.__exit__(kind, error, trace)
+        except OSError as failure:
+            raise FormatError(f"cannot write the file: {failure.strerror or failure}", self.path) from None

@@ -1,0 +1,127 @@
+"""Logging to a rotating file in the per-user log folder, with the standard library.
+
+The app (``gui/app.py``) and the command line (``cli.py``) call :func:`setup_logging` once at
+start; every module logs through ``logging.getLogger(__name__)``, under the ``ner_studio``
+logger. What goes to the file: one line per run and per problem shown to the analyst, and the
+traceback of every exception that is not a user error (:class:`NerStudioError` subclasses are
+the analyst's: a bad file, a full disk; anything else is a bug to find later). Exceptions that
+nothing catches (in a Qt slot or a thread) are logged too, through the interpreter's hooks.
+
+A folder that cannot be written never stops the app: logging then goes nowhere.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import threading
+from pathlib import Path
+
+from ner_studio.core.errors import NerStudioError
+from ner_studio.core.locations import user_log_dir
+
+LOG_FILE = "ner-studio.log"
+MAX_BYTES = 1_000_000
+BACKUPS = 3  # ner-studio.log.1 .. .3: a few sessions back, never more than 4 MB
+FORMAT = "%(asctime)s %(levelname)-7s %(threadName)s %(name)s: %(message)s"
+ROOT = "ner_studio"
+
+log = logging.getLogger(__name__)
+
+
+def log_file() -> Path:
+    return user_log_dir() / LOG_FILE
+
+
+class RotatingFile(logging.FileHandler):
+    """A log file that moves to ``.1`` (``.1`` to ``.2``, ...) once it passes MAX_BYTES.
+
+    logging.handlers.RotatingFileHandler does the same, but importing logging.handlers pulls
+    in socket, pickle and queue: milliseconds of every start-up for nothing used here."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        super().emit(record)
+        if self.stream is not None and self.stream.tell() > MAX_BYTES:
+            self.close()  # reopened by the next emit
+            rotate(Path(self.baseFilename))
+
+
+def rotate(path: Path, backups: int = BACKUPS) -> None:
+    """``path`` becomes ``path.1``, ``path.1`` becomes ``path.2``, ... the oldest goes."""
+    try:
+        for k in range(backups - 1, 0, -1):
+            older = path.with_name(f"{path.name}.{k}")
+            if older.exists():
+                os.replace(older, path.with_name(f"{path.name}.{k + 1}"))
+        if path.exists():
+            os.replace(path, path.with_name(f"{path.name}.1"))
+    except OSError:
+        pass  # the log keeps growing rather than the app failing over it
+
+
+def setup_logging(folder: Path | None = None, *, level: int = logging.INFO) -> Path | None:
+    """Send the ``ner_studio`` loggers to ``folder/ner-studio.log`` (default: the per-user
+    log folder), rotating at 1 MB; returns the file, or None if it cannot be written. Calling
+    it again with another folder moves the log there (tests do)."""
+    path = (Path(folder) if folder is not None else user_log_dir()) / LOG_FILE
+    logger = logging.getLogger(ROOT)
+    for handler in list(logger.handlers):
+        if isinstance(handler, RotatingFile):
+            if Path(handler.baseFilename) == path.resolve():
+                return path
+            logger.removeHandler(handler)
+            handler.close()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not os.access(path.parent, os.W_OK):
+            return None
+        handler = RotatingFile(path, encoding="utf-8", delay=True)
+    except OSError:
+        return None
+    handler.setFormatter(logging.Formatter(FORMAT))
+    logger.addHandler(handler)
+    logger.setLevel(level)
+    _install_hooks()
+    return path
+
+
+def is_user_error(error: BaseException) -> bool:
+    return isinstance(error, NerStudioError)
+
+
+def log_failure(logger: logging.Logger, what: str, error: BaseException) -> None:
+    """``what`` failed with ``error``: a user error as one line, anything else with its
+    traceback (the error may come from another thread: its own traceback is used)."""
+    if is_user_error(error):
+        logger.info("%s: %s", what, error)
+    else:
+        logger.error("%s: %s: %s", what, type(error).__name__, error,
+                     exc_info=(type(error), error, error.__traceback__))
+
+
+_hooks_installed = False
+
+
+def _install_hooks() -> None:
+    """Log exceptions nothing caught, then let the previous hooks do what they did."""
+    global _hooks_installed
+    if _hooks_installed:
+        return
+    _hooks_installed = True
+    previous_hook, previous_thread_hook = sys.excepthook, threading.excepthook
+
+    def hook(kind, error, traceback) -> None:
+        if not issubclass(kind, KeyboardInterrupt):
+            log.critical("Uncaught exception", exc_info=(kind, error, traceback))
+        previous_hook(kind, error, traceback)
+
+    def thread_hook(args) -> None:
+        if args.exc_type is not SystemExit:
+            thread = args.thread.name if args.thread is not None else "?"
+            log.critical("Uncaught exception in thread %s", thread,
+                         exc_info=(args.exc_type, args.exc_value, args.exc_traceback))
+        previous_thread_hook(args)
+
+    sys.excepthook = hook
+    threading.excepthook = thread_hook

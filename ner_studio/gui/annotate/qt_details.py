@@ -1,0 +1,99 @@
+"""The details pane: what the selected entity is, who made it and how sure the model was."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
+
+from ner_studio.core.document import Document
+from ner_studio.core.spans import Span
+from ner_studio.gui.annotate.qt_highlighter import SpanStyle
+
+
+class ConfidenceBar(QWidget):
+    """A thin bar and the number. (QProgressBar repaints synchronously on every setValue,
+    which costs more than the edit that changed the selection.)"""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.value: float | None = None
+        self.low = False
+        self.marker = "#d9480f"
+        self.setMinimumHeight(18)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(160, 18)
+
+    def show_value(self, value: float | None, low: bool = False, marker: str = "#d9480f") -> None:
+        """``low`` draws the bar in ``marker``, the colour that flags unsure entities."""
+        self.value, self.low, self.marker = value, low, marker
+        self.setToolTip("" if value is None else f"The model's probability for this entity: {value:.3f}")
+        self.update()
+
+    def paintEvent(self, _event) -> None:  # noqa: N802 - Qt override
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        track = QRectF(0, 5, max(self.width() - 46, 10), 8)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor("#e5e7eb"))
+        painter.drawRoundedRect(track, 4, 4)
+        if self.value is not None:
+            filled = QRectF(track.x(), track.y(), track.width() * self.value, track.height())
+            painter.setBrush(QColor(self.marker if self.low else "#2563eb"))
+            painter.drawRoundedRect(filled, 4, 4)
+        painter.setPen(QColor("#374151"))
+        text = "—" if self.value is None else f"{self.value:.2f}"
+        painter.drawText(QRectF(track.right() + 6, 0, 40, self.height()), Qt.AlignmentFlag.AlignVCenter, text)
+        painter.end()
+
+
+class DetailsPane(QWidget):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("detailsPane")
+        form = QFormLayout(self)
+        form.setContentsMargins(10, 8, 10, 8)
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.label = QLabel()
+        self.source = QLabel()
+        self.confidence = ConfidenceBar()
+        self.position = QLabel()
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet("color: #6b7280;")
+        form.addRow("Entity", self.text)
+        form.addRow("Label", self.label)
+        form.addRow("Source", self.source)
+        form.addRow("Confidence", self.confidence)
+        form.addRow("Position", self.position)
+        form.addRow(self.hint)
+        self.setToolTip("The entity selected in the text")
+        self.show_span(None, None, None)
+
+    def show_span(self, doc: Document | None, span: Span | None, style: SpanStyle | None) -> None:
+        rows = (self.text, self.label, self.source, self.position)
+        if span is None or doc is None:
+            for widget in rows:
+                widget.setText("—")
+            self.label.setStyleSheet("")
+            self.confidence.show_value(None)
+            self.hint.setText("Select tokens and press a label key (1–9), or click an entity.")
+            return
+        self.text.setText(doc.text[span.start : span.end])
+        colour = style.colour(span.label).name() if style else "#dddddd"
+        self.label.setText(span.label)
+        self.label.setStyleSheet(f"background: {colour}; border-radius: 3px; padding: 1px 6px; font-weight: 600;")
+        first, end = doc.token_range(span.start, span.end)
+        tokens = f"token {end}" if end - first == 1 else f"tokens {first + 1}–{end}"
+        self.position.setText(f"characters {span.start}–{span.end}, {tokens}")
+        if span.confirmed:
+            self.source.setText(span.source.description)
+            self.confidence.show_value(span.confidence)
+            self.hint.setText("Press another label key to relabel, Del to delete.")
+            return
+        low = style is not None and style.is_low_confidence(span)
+        self.source.setText(span.source.description + (" — low confidence, please check" if low else ""))
+        self.confidence.show_value(span.confidence, low, style.marker if style is not None else "#d9480f")
+        self.hint.setText("Enter accepts it, a label key relabels it, Del deletes it.")

@@ -1,0 +1,343 @@
+"""The annotation text view: read-only text, entity highlights, token-snapping selection.
+
+The view shows one :class:`Document` and reports what the analyst selected; it never edits
+spans itself (the window turns key presses into undoable edits). Selections are always whole
+tokens: a mouse drag snaps on release, a double-click takes one token, arrows walk by token.
+Dragging an edge of the selected entity asks for it to be resized (``resize_requested``).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QPainter, QPalette, QPen, QTextBlock, QTextCursor
+from PySide6.QtWidgets import QMenu, QPlainTextEdit, QWidget
+
+from ner_studio.core.document import Document, SpansChanged
+from ner_studio.core.spans import Span
+from ner_studio.gui.annotate import editing
+from ner_studio.gui.annotate.qt_highlighter import SpanHighlighter, SpanStyle
+from ner_studio.gui.annotate.text_offsets import OffsetMap, display_text
+
+SELECTED_OUTLINE = "#1f2937"
+FONT_SIZE = 12  # points, until the analyst zooms
+FONT_SIZES = (7, 40)
+
+
+class EntityTextView(QPlainTextEdit):
+    """``selection_changed`` fires whenever the selected tokens or the caret move."""
+
+    selection_changed = Signal()
+    resize_requested = Signal(object, int, int)  # the entity, its new [start, end) before snapping
+    zoom_requested = Signal(int)  # Ctrl+wheel: +1 larger, -1 smaller (the window keeps the size)
+
+    def __init__(self, style: SpanStyle, parent: QWidget | None = None, *, font_size: int = FONT_SIZE):
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setObjectName("entityTextView")
+        self.setFont(QFont(self.font().family(), FONT_SIZE))
+        self.set_font_size(font_size)
+        self.document().setDocumentMargin(18)
+        self.setCursorWidth(2)
+        palette = self.palette()
+        # A translucent selection keeps the entity colours visible under it.
+        palette.setColor(QPalette.ColorRole.Highlight, QColor(37, 99, 235, 70))
+        palette.setColor(QPalette.ColorRole.HighlightedText, QColor("#111827"))
+        self.setPalette(palette)
+        self.highlighter = SpanHighlighter(self.document(), style)
+        self._doc: Document | None = None
+        self._offsets = OffsetMap("")
+        self._context_actions: list = []
+        self._edge_drag: tuple[Span, str] | None = None  # (entity, "start" or "end") while dragged
+        self.viewport().setMouseTracking(True)  # the resize cursor over an entity's edge
+        self.selectionChanged.connect(self.selection_changed)
+        self.cursorPositionChanged.connect(self.selection_changed)
+
+    # --- showing -------------------------------------------------------------------------
+    @property
+    def doc(self) -> Document | None:
+        return self._doc
+
+    def show_document(self, doc: Document | None) -> None:
+        if self._doc is not None:
+            self._doc.changed.disconnect(self._on_spans_changed)
+        self._doc = doc
+        self._offsets = OffsetMap(doc.text if doc else "")
+        self.highlighter.detach()
+        self.setPlainText(display_text(doc.text) if doc else "")
+        if doc is not None:
+            self.highlighter.show(doc, self._offsets)
+            doc.changed.connect(self._on_spans_changed)
+        self.selection_changed.emit()
+
+    def font_size(self) -> int:
+        return self.font().pointSize()
+
+    def set_font_size(self, points: int) -> int:
+        """Show the text at ``points`` (kept within FONT_SIZES); returns the size used."""
+        points = max(FONT_SIZES[0], min(int(points), FONT_SIZES[1]))
+        if points != self.font_size():
+            font = self.font()
+            font.setPointSize(points)
+            self.setFont(font)
+        return points
+
+    def set_style(self, style: SpanStyle) -> None:
+        self.highlighter.set_style(style)
+        self.viewport().update()
+
+    def set_context_actions(self, actions: list) -> None:
+        """Actions (labels, delete, accept) offered by the right-click menu."""
+        self._context_actions = list(actions)
+
+    def _on_spans_changed(self, change: SpansChanged) -> None:
+        self.highlighter.refresh(change.removed + change.added)
+        self.viewport().update()
+        self.selection_changed.emit()
+
+    # --- selection -----------------------------------------------------------------------
+    def selection(self) -> tuple[int, int]:
+        """The selected characters ``[start, end)`` of the document (equal when empty)."""
+        cursor = self.textCursor()
+        return self._offsets.from_qt(cursor.selectionStart()), self._offsets.from_qt(cursor.selectionEnd())
+
+    def current_span(self) -> Span | None:
+        """The entity the selection is exactly, or the one under the caret."""
+        if self._doc is None:
+            return None
+        start, end = self.selection()
+        if start == end:
+            return self._doc.span_at(start)
+        span = self._doc.span_at(start)
+        return span if span is not None and (span.start, span.end) == (start, end) else None
+
+    def select_range(self, start: int, end: int, *, reveal: bool = True) -> None:
+        cursor = self.textCursor()
+        cursor.setPosition(self._offsets.to_qt(start))
+        cursor.setPosition(self._offsets.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+        if reveal:
+            self.ensureCursorVisible()
+
+    def jump_to(self, span: Span) -> None:
+        self.select_range(span.start, span.end)
+        self.centerCursor()
+        self.setFocus()
+
+    def _snap_selection(self) -> None:
+        if self._doc is None:
+            return
+        start, end = self.selection()
+        span = self._doc.span_at(start) if start == end else None
+        snapped = (span.start, span.end) if span else editing.snapped_selection(self._doc, start, end)
+        if snapped is None:
+            self.select_range(start, start, reveal=False)
+        elif snapped != (start, end):
+            self.select_range(*snapped, reveal=False)
+
+    # --- keyboard: walk by token, Tab by entity --------------------------------------------
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        key = event.key()
+        extend = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        if self._doc is not None and key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
+            self.step_token(1 if key == Qt.Key.Key_Right else -1, extend=extend)
+        elif key == Qt.Key.Key_Escape:
+            start = self.selection()[0]
+            self.select_range(start, start, reveal=False)
+        else:
+            super().keyPressEvent(event)
+
+    def event(self, event: QEvent) -> bool:
+        # Tab walks through entities instead of moving the focus out of the text.
+        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+            backwards = event.key() == Qt.Key.Key_Backtab or bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+            self.step_entity(-1 if backwards else 1)
+            return True
+        return super().event(event)
+
+    def step_token(self, step: int, *, extend: bool = False) -> None:
+        """Select the next (``step`` 1) or previous (-1) token; ``extend`` grows the selection."""
+        doc = self._doc
+        start, end = self.selection()
+        index = editing.next_token(doc, end) if step > 0 else editing.previous_token(doc, start)
+        if index is None:
+            return
+        token = doc.tokens[index]
+        if extend and start != end:
+            # Shift+Right grows the right edge, Shift+Left the left edge.
+            self.select_range(start, token.end) if step > 0 else self.select_range(token.start, end)
+        else:
+            self.select_range(token.start, token.end)
+
+    def step_entity(self, step: int) -> None:
+        if self._doc is None or not self._doc.spans:
+            return
+        start, end = self.selection()
+        spans = self._doc.spans
+        # Past the last entity the walk wraps around to the first (and back).
+        if step > 0:
+            following = [s for s in self._doc.spans_between(end, len(self._doc.text)) if s.start >= end]
+            target = following[0] if following else spans[0]
+        else:
+            before = [s for s in self._doc.spans_between(0, start) if s.end <= start]
+            target = before[-1] if before else spans[-1]
+        self.jump_to(target)
+
+    # --- mouse ---------------------------------------------------------------------------
+    def wheelEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            step = event.angleDelta().y()
+            if step:
+                self.zoom_requested.emit(1 if step > 0 else -1)
+            event.accept()
+            return
+        super().wheelEvent(event)
+
+    def _offset_at(self, point) -> int:
+        return self._offsets.from_qt(self.cursorForPosition(point).position())
+
+    def edge_at(self, point) -> str | None:
+        """``"start"`` or ``"end"`` when viewport ``point`` is on that edge of the selected
+        entity (nearer to the edge than to the next character boundary)."""
+        span = self.current_span() if self._doc is not None else None
+        if span is None or self.selection()[0] == self.selection()[1]:
+            return None
+        offset = self._offset_at(point)
+        return "start" if offset == span.start else "end" if offset == span.end else None
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if event.button() == Qt.MouseButton.LeftButton:
+            edge = self.edge_at(event.position().toPoint())
+            if edge is not None:
+                self._edge_drag = (self.current_span(), edge)
+                return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802 - Qt override
+        point = event.position().toPoint()
+        if self._edge_drag is not None:
+            span, edge = self._edge_drag
+            start, end = self._dragged_range(span, edge, self._offset_at(point))
+            self.select_range(start, end, reveal=False)  # a preview; snapped on release
+            return
+        if not event.buttons():
+            edge = self.edge_at(point)
+            self.viewport().setCursor(Qt.CursorShape.SizeHorCursor if edge else Qt.CursorShape.IBeamCursor)
+        super().mouseMoveEvent(event)
+
+    @staticmethod
+    def _dragged_range(span: Span, edge: str, offset: int) -> tuple[int, int]:
+        """The entity with one edge at ``offset``; the other edge stays, one character kept."""
+        if edge == "end":
+            return span.start, max(offset, span.start + 1)
+        return min(offset, span.end - 1), span.end
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if self._edge_drag is not None and event.button() == Qt.MouseButton.LeftButton:
+            span, edge = self._edge_drag
+            self._edge_drag = None
+            start, end = self._dragged_range(span, edge, self._offset_at(event.position().toPoint()))
+            self.select_range(span.start, span.end, reveal=False)
+            self.resize_requested.emit(span, start, end)
+            return
+        super().mouseReleaseEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._snap_selection()
+
+    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if self._doc is None:
+            return super().mouseDoubleClickEvent(event)
+        offset = self._offsets.from_qt(self.cursorForPosition(event.position().toPoint()).position())
+        token = self._doc.token_at(offset)
+        if token is not None:
+            self.select_range(*self._doc.tokens[token], reveal=False)
+
+    def contextMenuEvent(self, event) -> None:  # noqa: N802 - Qt override
+        menu = self.context_menu(event.pos())
+        if menu is not None:
+            menu.exec(event.globalPos())
+
+    def context_menu(self, point) -> QMenu | None:
+        """The pop-up for a right-click at viewport ``point``: with nothing selected, the
+        entity or token under the click is selected first, so the menu acts on it."""
+        if self._doc is None:
+            return None
+        if self.textCursor().selectionStart() == self.textCursor().selectionEnd():
+            click = self.cursorForPosition(point).position()
+            self.select_range(*self._range_at(self._offsets.from_qt(click)), reveal=False)
+        menu = QMenu(self)
+        for action in self._context_actions:
+            menu.addSeparator() if action is None else menu.addAction(action)
+        return menu
+
+    def _range_at(self, offset: int) -> tuple[int, int]:
+        span = self._doc.span_at(offset)
+        if span is not None:
+            return span.start, span.end
+        token = self._doc.token_at(offset)
+        return tuple(self._doc.tokens[token]) if token is not None else (offset, offset)
+
+    # --- painting: outlines the character formats cannot draw ------------------------------
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().paintEvent(event)
+        if self._doc is None or not self._doc.spans:
+            return
+        selected = self.current_span()
+        painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        offset = self.contentOffset()
+        bottom = self.viewport().height()
+        block = self.firstVisibleBlock()
+        while block.isValid():
+            geometry = self.blockBoundingGeometry(block).translated(offset)
+            if geometry.top() > bottom:
+                break
+            if block.isVisible():
+                self._paint_outlines(painter, block, geometry.topLeft(), selected)
+            block = block.next()
+        painter.end()
+
+    def _paint_outlines(self, painter: QPainter, block: QTextBlock, origin: QPointF, selected: Span | None) -> None:
+        """Model spans get a dashed frame in their label's colour, the selected entity a solid one."""
+        first = block.position()
+        last = first + max(block.length() - 1, 0)
+        for span in self._doc.spans_between(self._offsets.from_qt(first), self._offsets.from_qt(last)):
+            low = self.highlighter.style.is_low_confidence(span)
+            if span == selected:
+                pen = QPen(QColor(SELECTED_OUTLINE), 2)
+            elif low:
+                pen = QPen(QColor(self.highlighter.style.marker), 1.4, Qt.PenStyle.DotLine)
+            elif not span.confirmed:
+                pen = QPen(self.highlighter.style.colour(span.label).darker(170), 1.2, Qt.PenStyle.DashLine)
+            else:
+                continue
+            start = max(self._offsets.to_qt(span.start), first) - first
+            end = min(self._offsets.to_qt(span.end), last) - first
+            rects = _line_rects(block, origin, start, end)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            for rect in rects:
+                painter.drawRoundedRect(rect, 3, 3)
+            if low and rects:
+                # A small marker in the corner: "the model was unsure here".
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(QColor(self.highlighter.style.marker))
+                painter.drawEllipse(rects[-1].topRight(), 3.0, 3.0)
+
+
+def _line_rects(block: QTextBlock, origin: QPointF, start: int, end: int) -> list[QRectF]:
+    """One rectangle per wrapped line for the block-relative positions ``[start, end)``."""
+    layout = block.layout()
+    rects = []
+    for index in range(layout.lineCount()):
+        line = layout.lineAt(index)
+        a = max(start, line.textStart())
+        b = min(end, line.textStart() + line.textLength())
+        if a >= b:
+            continue
+        left = line.cursorToX(a)[0]
+        right = line.cursorToX(b)[0]
+        rects.append(QRectF(origin.x() + left - 1, origin.y() + line.y(), right - left + 2, line.height()).adjusted(0.5, 0.5, -0.5, -0.5))
+    return rects

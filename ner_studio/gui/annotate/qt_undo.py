@@ -1,0 +1,77 @@
+"""Undo/redo of span edits: each command replays one :class:`SpanEdit` on one document.
+
+``doc.edit`` is all-or-nothing and a tracked document commits it to the project as it happens,
+so undoing is just the inverse edit, committed the same way.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from ner_studio.core.document import Document, Status
+from ner_studio.core.spans import Span
+from ner_studio.gui.annotate.editing import SpanEdit
+
+
+def describe_edit(edit: SpanEdit, doc: Document) -> str:
+    """A short menu text: "Label 'Lisbon' as LOC", "Delete 'Karin Olsson'", "Accept 12 entities"."""
+    def quoted(span: Span) -> str:
+        text = doc.text[span.start : span.end].replace("\n", " ")
+        return f"'{text[:30]}…'" if len(text) > 30 else f"'{text}'"
+
+    removed, added = edit.removed, edit.added
+    if not added:
+        return f"Delete {quoted(removed[0])}" if len(removed) == 1 else f"Delete {len(removed)} entities"
+    if len(added) > 1:
+        return f"Accept {len(added)} entities" if len(added) == len(removed) else f"Edit {len(added)} entities"
+    new = added[0]
+    if len(removed) == 1 and (removed[0].start, removed[0].end, removed[0].label) == (new.start, new.end, new.label):
+        return f"Accept {quoted(new)}"
+    return f"Label {quoted(new)} as {new.label}"
+
+
+class SpanEditCommand(QUndoCommand):
+    """One applied edit: undo applies its inverse, redo applies it again."""
+
+    def __init__(self, doc: Document, edit: SpanEdit, stored: tuple[Span, ...]):
+        super().__init__(describe_edit(edit, doc))
+        self.doc = doc
+        self.edit = edit
+        # The document snaps spans to tokens; undo must remove exactly what was stored.
+        self._stored = stored
+        self._pushed = False
+
+    def redo(self) -> None:
+        if not self._pushed:  # QUndoStack.push calls redo; the edit is already applied
+            self._pushed = True
+            return
+        self._stored = self.doc.edit(self.edit.removed, self.edit.added)
+
+    def undo(self) -> None:
+        self.doc.edit(self._stored, self.edit.removed)
+
+
+def apply_edit(stack: QUndoStack, doc: Document, edit: SpanEdit) -> None:
+    """Apply ``edit`` now (a SpanError reaches the caller, nothing changes) and make it undoable.
+
+    Applying before pushing matters: an exception raised inside ``redo`` would be swallowed by
+    Qt instead of reaching the code that can tell the user.
+    """
+    stored = doc.edit(edit.removed, edit.added)
+    stack.push(SpanEditCommand(doc, edit, stored))
+
+
+class StatusCommand(QUndoCommand):
+    """Mark a document new / predicted / reviewed, undoably."""
+
+    def __init__(self, doc: Document, status: Status):
+        super().__init__(f"Mark {doc.name or 'document'} {status}")
+        self.doc = doc
+        self.before = doc.status
+        self.after = status
+
+    def redo(self) -> None:
+        self.doc.status = self.after
+
+    def undo(self) -> None:
+        self.doc.status = self.before

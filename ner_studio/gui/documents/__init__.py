@@ -1,0 +1,1 @@
+"""Getting documents in and out: opening files and folders, the document list, import jobs."""

@@ -1,0 +1,2 @@
+"""The model in the loop: fine-tuning, model versions and their check scores, evaluation, and
+what each review batch cost the analyst."""

@@ -1,0 +1,104 @@
+"""Model versions: which model is current, switching (and rolling back), and every version's
+score on the check set, computed in the background so the Models panel compares them all (the
+bundled model too) on the same reviewed sentences none of them trained on."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject
+
+from ner_studio.core.check_set import CHECK_SHARE, check_fingerprint, split_check
+from ner_studio.core.document import Document, Status
+from ner_studio.core.errors import NerStudioError, TrainingError
+from ner_studio.gui.learning.learning_jobs import check_scores_task
+from ner_studio.gui.shell.prediction import ModelHandle
+from ner_studio.gui.learning.qt_models_panel import ModelsPanel, model_rows
+from ner_studio.gui.shell.qt_task_worker import TaskWorker
+from ner_studio.resources import bundled_model_path
+
+CHECK_SCORES_SETTING = "learning.check_scores"  # {"key", "sentences", "scores": {model path: scores}}
+
+
+class ModelVersions(QObject):
+    def __init__(self, window, panel: ModelsPanel, labelled_documents: Callable[[], list[Document]]):
+        super().__init__(window)
+        self.window = window
+        self.panel = panel
+        self._labelled_documents = labelled_documents
+        self._scoring: TaskWorker | None = None
+        self._scoring_for: tuple = (None, {})  # the project and stored scores being completed
+        panel.switch_requested.connect(self.switch_model)
+
+    def shutdown(self) -> None:
+        if self._scoring is not None:
+            self._scoring.cancel()
+            self._scoring.wait()
+
+    def refresh(self) -> None:
+        project = self.window.workspace.project
+        check = project.get_setting(CHECK_SCORES_SETTING, None) or {}
+        sentences = check.get("sentences", 0)
+        note = (f"Check F1: entity F1 on {sentences} reviewed sentences no version trained on "
+                f"(a fixed {100 * CHECK_SHARE:.0f}% of what you review)." if sentences else
+                "Check F1 appears once reviewed sentences fall in the check set "
+                f"(a fixed {100 * CHECK_SHARE:.0f}% of what you review, never trained on).")
+        rows = model_rows(project.model_versions(), bundled_model_path(), self.window.model.path, check)
+        self.panel.show_models(rows, self.window.model.path, note)
+
+    def update_check_scores(self) -> None:
+        """Score, in the background, every model not yet scored on the current check set, so
+        the panel compares all versions (the bundled model too) on the same sentences."""
+        if self._scoring is not None:
+            return
+        project = self.window.workspace.project
+        check_docs = split_check(self._labelled_documents())[1]
+        key = check_fingerprint(check_docs)
+        stored = project.get_setting(CHECK_SCORES_SETTING, None) or {}
+        if stored.get("key") != key:
+            stored = {"key": key, "sentences": sum(len(d.sentences) for d in check_docs), "scores": {}}
+        paths = [Path(v.path) for v in project.model_versions()] + [bundled_model_path()]
+        missing = [p for p in paths if p is not None and p.is_file() and str(p) not in stored["scores"]]
+        if not check_docs or not missing:
+            return
+        worker = TaskWorker(check_scores_task(missing, check_docs), "check scores")
+        # Bound methods of this QObject, so the worker thread's signals are queued to the UI.
+        worker.succeeded.connect(self._on_check_scored)
+        worker.failed.connect(self._on_check_scoring_failed)
+        worker.finished.connect(self._on_scoring_finished)
+        self._scoring, self._scoring_for = worker, (project, stored)
+        worker.start()
+
+    def _on_check_scored(self, scores) -> None:
+        project, stored = self._scoring_for
+        if project.closed:
+            return
+        stored["scores"].update({str(path): evaluation.to_dict() for path, evaluation in scores.items()})
+        try:
+            project.set_setting(CHECK_SCORES_SETTING, stored)
+        except NerStudioError as error:
+            self.window.show_status(f"Check scores not saved: {error}", 8000)
+        if project is self.window.workspace.project:
+            self.refresh()
+
+    def _on_check_scoring_failed(self, error) -> None:
+        self.window.show_status(f"Check scores could not be computed: {error}", 8000)
+
+    def _on_scoring_finished(self) -> None:
+        self._scoring = None
+
+    def switch_model(self, path) -> None:
+        """Make ``path`` the current model and tag the documents not reviewed with it."""
+        path = Path(path)
+        if not path.is_file():
+            self.window.show_error("The model cannot be used", TrainingError(f"{path}: the model file is missing"))
+            return
+        handle = ModelHandle(path)
+        workspace = self.window.workspace
+        workspace.set_model(handle)
+        self.refresh()
+        open_docs = [workspace.document(i) for i in workspace.document_ids()
+                     if workspace.summary(i).status != Status.REVIEWED]
+        workspace.predict(open_docs)
+        self.window.show_status(f"Now tagging with {handle.name}", 5000)

@@ -1,0 +1,1 @@
+"""Review Next: the least certain sentences first, one by one."""

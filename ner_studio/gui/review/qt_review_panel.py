@@ -1,0 +1,152 @@
+"""The "Review next" dock: the sentence the model is least sure of, with its predicted entities
+and their confidences; Accept (Space) or Skip (S) and the next one comes up. The analyst
+corrects in the main text view, where the sentence is shown and its first entity selected.
+
+Below: the strategy that orders the queue, automatic fine-tuning every K accepted sentences,
+and the upcoming sentences.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
+    QSpinBox, QVBoxLayout, QWidget,
+)
+
+from ner_studio.core.active_learning import STRATEGIES
+from ner_studio.core.document import Document
+from ner_studio.core.spans import Source, Span
+from ner_studio.core.training_set import sentence_range
+
+SHOWN_ITEMS = 200  # the list shows the head of the queue; the rest waits its turn
+
+
+def sentence_html(doc: Document, index: int, colour_of: Callable[[str], str]) -> str:
+    """The sentence with each entity underlined in its label's colour and tagged with the
+    label and, for model entities, the confidence."""
+    start, end = sentence_range(doc, index)
+    parts, position = [], start
+    for span in doc.spans_between(start, end):
+        parts.append(html.escape(doc.text[position:span.start]))
+        tag = span.label if span.confirmed else f"{span.label} {100 * (span.confidence or 0):.0f}%"
+        colour = colour_of(span.label)
+        parts.append(f'<span style="background: {_lighter(colour)};">'
+                     f"{html.escape(doc.text[span.start:span.end])}</span>"
+                     f'<sup style="color: {colour};"> {html.escape(tag)}</sup>')
+        position = span.end
+    parts.append(html.escape(doc.text[position:end]))
+    return "".join(parts)
+
+
+def _lighter(colour: str) -> str:
+    """``#rrggbb`` blended halfway into white (Qt's rich text has no alpha colours)."""
+    channels = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{(c + 255) // 2:02x}" for c in channels)
+
+
+def entity_lines(doc: Document, index: int) -> list[str]:
+    start, end = sentence_range(doc, index)
+    lines = []
+    for span in doc.spans_between(start, end):
+        who = _who(span)
+        lines.append(f"{doc.text[span.start:span.end]} — {span.label} ({who})")
+    return lines or ["no entities predicted"]
+
+
+def _who(span: Span) -> str:
+    sure = "" if span.confidence is None else f", {100 * span.confidence:.0f}% sure"
+    return {Source.HUMAN: "yours", Source.ACCEPTED: "accepted"}.get(span.source, str(span.source)) + sure
+
+
+class ReviewPanel(QWidget):
+    strategy_changed = Signal(str)
+    accept_requested = Signal()
+    skip_requested = Signal()
+    item_chosen = Signal(int)  # row in the upcoming list
+    auto_changed = Signal(bool, int)  # fine-tune automatically, every K accepted sentences
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.strategy = QComboBox()
+        for name, text in STRATEGIES.items():
+            self.strategy.addItem(text, name)
+        self.strategy.setToolTip("How the queue decides which sentence the model is least sure of")
+        self.strategy.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.strategy.setMinimumContentsLength(12)
+        self.strategy.currentIndexChanged.connect(lambda _i: self.strategy_changed.emit(self.strategy.currentData()))
+        self.auto = QCheckBox("Fine-tune automatically")
+        self.every = QSpinBox()
+        self.every.setRange(1, 1000)
+        self.every.setPrefix("every ")
+        self.every.setSuffix(" accepted")
+        self.auto.setToolTip("Train in the background after this many accepted sentences, then re-rank the queue")
+        self.auto.toggled.connect(self._emit_auto)
+        self.every.valueChanged.connect(self._emit_auto)
+        self.where = QLabel()
+        self.sentence = QLabel()
+        self.sentence.setWordWrap(True)
+        self.sentence.setTextFormat(Qt.TextFormat.RichText)
+        self.sentence.setStyleSheet("font-size: 14px; padding: 6px; background: #f9fafb;")
+        self.entities = QLabel()
+        self.entities.setWordWrap(True)
+        self.accept = QPushButton("Accept (Space)")
+        self.accept.setToolTip("The sentence is right as shown (after your corrections): confirm its entities")
+        self.skip = QPushButton("Skip (S)")
+        self.skip.setToolTip("Not now: this sentence goes to the back of the queue")
+        self.accept.clicked.connect(self.accept_requested)
+        self.skip.clicked.connect(self.skip_requested)
+        self.count = QLabel()
+        self.count.setWordWrap(True)
+        self.where.setWordWrap(True)
+        self.upcoming = QListWidget()
+        self.upcoming.itemActivated.connect(lambda item: self.item_chosen.emit(self.upcoming.row(item)))
+        self.upcoming.itemClicked.connect(lambda item: self.item_chosen.emit(self.upcoming.row(item)))
+        form = QFormLayout()
+        form.addRow("Order by", self.strategy)
+        auto_row = QHBoxLayout()
+        auto_row.addWidget(self.auto)
+        auto_row.addWidget(self.every, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.accept, 1)
+        buttons.addWidget(self.skip)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(auto_row)
+        layout.addWidget(self.where)
+        layout.addWidget(self.sentence)
+        layout.addWidget(self.entities)
+        layout.addLayout(buttons)
+        layout.addWidget(self.count)
+        layout.addWidget(self.upcoming, 1)
+
+    def _emit_auto(self, *_args) -> None:
+        self.auto_changed.emit(self.auto.isChecked(), self.every.value())
+
+    def set_options(self, strategy: str, auto: bool, every: int) -> None:
+        """Show stored choices without echoing them back as changes."""
+        for widget in (self.strategy, self.auto, self.every):
+            widget.blockSignals(True)
+        self.strategy.setCurrentIndex(max(self.strategy.findData(strategy), 0))
+        self.auto.setChecked(auto)
+        self.every.setValue(every)
+        for widget in (self.strategy, self.auto, self.every):
+            widget.blockSignals(False)
+
+    def show_current(self, where: str, sentence: str, entities: list[str]) -> None:
+        self.where.setText(where)
+        self.sentence.setText(sentence)
+        self.entities.setText("\n".join(entities))
+        self.accept.setEnabled(bool(sentence))
+        self.skip.setEnabled(bool(sentence))
+
+    def show_upcoming(self, rows: list[tuple[str, str]], waiting: int, status: str) -> None:
+        self.upcoming.clear()
+        for text, tip in rows[:SHOWN_ITEMS]:
+            item = QListWidgetItem(text)
+            item.setToolTip(tip)
+            self.upcoming.addItem(item)
+        self.count.setText(f"{waiting} sentences waiting · {status}")

@@ -1,0 +1,141 @@
+"""What the workspace needs from a tagger, and the job that tags documents in a worker.
+
+The window talks to a :class:`ModelHandle`, not to torch: the handle loads the checkpoint
+lazily *inside the worker thread* (importing torch and reading weights takes seconds) and the
+job yields ``(document, prediction)`` pairs one document at a time, so the first documents are
+highlighted while later ones are still being tagged.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ner_studio.core.document import Document, Sentence
+from ner_studio.core.spans import Source, Span
+from ner_studio.model.interface import Predictor, SentenceUncertainty
+
+
+# int8 LSTM and linear layers: tagging takes ~25-40% less time for -0.1 F1 on CoNLL-2003
+# test (resources/models/tagging_speed.json); the command line does the same by default.
+QUANTIZE = True
+
+
+def load_tagger(path: Path) -> Predictor:
+    from ner_studio.model.predict import Tagger
+
+    # Batches side by side on every core, each on one torch thread: threads that never wait
+    # for each other, unlike torch's own inside one batch (which spin on a busy machine). The
+    # UI thread needs little CPU meanwhile (benchmarks/gui_big_document.py measures its stalls).
+    return Tagger.load(path, quantize=QUANTIZE, threads=os.cpu_count() or 1)
+
+
+class ModelHandle:
+    """A model file and, once loaded, its predictor. Used by one worker at a time."""
+
+    def __init__(self, path: Path | None, loader: Callable[[Path], Predictor] = load_tagger):
+        self.path = Path(path) if path is not None else None
+        self._loader = loader
+        self._predictor: Predictor | None = None
+
+    @property
+    def name(self) -> str:
+        return self.path.stem if self.path is not None else "no model"
+
+    @property
+    def available(self) -> bool:
+        return self.path is not None
+
+    @property
+    def loaded_labels(self) -> list[str] | None:
+        """The labels the model predicts, if it is loaded already (None otherwise: loading
+        takes seconds and must not happen on the UI thread)."""
+        return None if self._predictor is None else list(self._predictor.labels)
+
+    def predictor(self) -> Predictor:
+        """Load on first use; raises the loader's error (e.g. CheckpointError) otherwise."""
+        if self._predictor is None:
+            self._predictor = self._loader(self.path)
+        return self._predictor
+
+
+# A long document is tagged in two parts: its first sentences (the first screens) at once,
+# then the rest, so highlights appear in a fraction of a second whatever the length.
+HEAD_SENTENCES = 200
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """Model spans for ``doc`` up to character ``until``; ``final`` once the whole document
+    is tagged (only then are ``sentence_scores`` complete)."""
+
+    doc: Document
+    spans: list[Span]
+    sentence_scores: list[SentenceUncertainty]
+    until: int
+    final: bool
+
+    def spans_to_show(self) -> list[Span]:
+        """The new spans, plus the document's current model spans past ``until`` (from an
+        earlier tagging), which the next part will replace."""
+        if self.final:
+            return list(self.spans)
+        rest = [s for s in self.doc.spans_between(self.until, len(self.doc.text))
+                if s.source == Source.MODEL and s.start >= self.until]
+        return [*self.spans, *rest]
+
+
+def split_document(doc: Document, k: int) -> list[Document]:
+    """Two documents over the same text, with sentences ``[0, k)`` and ``[k, n)``: the spans
+    a tagger finds in either are spans of ``doc``, since offsets refer to the same text."""
+    cut = doc.sentences[k].start
+    head = Document(doc.text, doc.tokens[:cut], doc.sentences[:k])
+    tail = Document(doc.text, doc.tokens[cut:], [Sentence(s.start - cut, s.end - cut) for s in doc.sentences[k:]])
+    return [head, tail]
+
+
+def prediction_job(handle: ModelHandle, docs: list[Document]):
+    """A worker job (see ``qt_worker``) that tags ``docs`` and yields :class:`Tagged` parts.
+
+    Progress counts sentences over all documents. Documents are only read here (text, tokens
+    and sentences never change); the UI thread applies the spans.
+    """
+
+    def job(report: Callable[[int, int], None], should_stop: Callable[[], bool]) -> Iterator[Tagged]:
+        predictor = handle.predictor()
+        total = sum(len(doc.sentences) for doc in docs)
+        done = 0
+        for doc in docs:
+            if not doc.sentences:
+                continue
+            long = len(doc.sentences) > 2 * HEAD_SENTENCES
+            parts = split_document(doc, HEAD_SENTENCES) if long else [doc]
+            if long and predictor.pools_documents:  # the final part must see every mention
+                parts = [parts[0], doc]
+            spans: list[Span] = []
+            scores: list[SentenceUncertainty] = []
+            for part in parts:
+                if should_stop():
+                    return
+                if part is doc and spans:  # the whole document again: its spans replace the head's
+                    done -= len(parts[0].sentences)
+                    spans, scores = [], []
+                before = done
+
+                def progress(finished: int, _total: int, before=before) -> None:
+                    report(before + finished, total)
+
+                results = predictor.predict_documents([part], progress=progress, should_stop=should_stop)
+                if not results:  # cancelled inside the part
+                    return
+                spans += results[0].spans
+                scores += results[0].sentence_scores
+                done += len(part.sentences)
+                report(done, total)
+                final = part is parts[-1]
+                until = len(doc.text) if final else part.tokens[-1].end
+                yield Tagged(doc, list(spans), list(scores), until, final)
+
+    return job

@@ -1,0 +1,212 @@
+"""Small dialogs: errors, the corrupt-project question, export options, paste, shortcuts, about.
+
+Errors are shown with their own message, which names the file and line (FormatError) or says
+what to do (ProjectError); the window keeps running whatever the dialog says.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QHeaderView,
+    QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem,
+    QVBoxLayout, QWidget,
+)
+
+from ner_studio import __version__
+from ner_studio.core.errors import CorruptProjectError, FormatError, ProjectError
+
+SCHEMES = ("iob2", "iob1", "bioes")
+
+log = logging.getLogger(__name__)
+
+
+def show_error(parent: QWidget | None, title: str, error: BaseException) -> None:
+    """A warning dialog whose text is the error's own message (and a line in the log)."""
+    log.warning("shown: %s: %s", title, error)
+    if isinstance(error, FormatError):
+        detail = "Nothing was added from this file; the open documents are unchanged."
+    elif isinstance(error, ProjectError):
+        detail = "The documents on screen are unchanged."
+    else:
+        detail = ""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, str(error), QMessageBox.StandardButton.Ok, parent)
+    box.setInformativeText(detail)
+    box.exec()
+
+
+def ask_restore_backup(parent: QWidget | None, error: CorruptProjectError) -> bool:
+    """True if the analyst wants the newest good backup of a damaged project."""
+    if error.backup is None:
+        show_error(parent, "The project file is damaged", error)
+        return False
+    answer = QMessageBox.question(
+        parent, "The project file is damaged",
+        f"{error}\n\nOpen the backup {error.backup.name} instead? The damaged file is kept.",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def ask_adopt(parent: QWidget | None, name: str, reason: str) -> bool:
+    """The check set is too small to decide: True if the analyst wants the new version."""
+    answer = QMessageBox.question(
+        parent, "Use the new model?",
+        f"The new version {name} could not be judged fairly: {reason}.\n\nMake it the current model "
+        "anyway? Either way it stays in the Models panel, and you can switch to it or back at any time.",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def ask_unsure_entities(parent: QWidget | None, count: int) -> tuple[str, bool]:
+    """Before a document is marked reviewed with ``count`` unsure model entities left:
+    ``("show" | "accept" | "cancel", don't ask again)``."""
+    box = QMessageBox(QMessageBox.Icon.Question, "Unsure entities left",
+                      f"{count} model entit{'y is' if count == 1 else 'ies are'} still marked unsure. Marking the "
+                      "document reviewed accepts every remaining model entity as correct, and fine-tuning and "
+                      "evaluation then treat them as truth.", QMessageBox.StandardButton.NoButton, parent)
+    show = box.addButton("Show Them", QMessageBox.ButtonRole.RejectRole)
+    accept = box.addButton("Accept All and Go On", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(show)
+    quiet = QCheckBox("Don't ask again")
+    box.setCheckBox(quiet)
+    box.exec()
+    clicked = box.clickedButton()
+    choice = "show" if clicked is show else "accept" if clicked is accept else "cancel"
+    return choice, quiet.isChecked() and choice != "cancel"
+
+
+@dataclass(frozen=True)
+class ExportChoice:
+    which: str  # "all", "reviewed" or "current"
+    path: Path
+    fmt: str  # "conll" or "jsonl"
+    scheme: str
+
+
+class ExportDialog(QDialog):
+    """Which documents, the format, the tag scheme (CoNLL only) and the file. ``current_only``
+    (Save) offers this document first; Export offers all documents first."""
+
+    def __init__(self, parent: QWidget | None, suggested: Path, *, current_only: bool = False):
+        super().__init__(parent)
+        self.setWindowTitle("Save annotations" if current_only else "Export")
+        form = QFormLayout(self)
+        self.which = QComboBox()
+        if current_only:
+            self.which.addItem("This document", "current")
+        self.which.addItem("All documents", "all")
+        self.which.addItem("Reviewed documents only", "reviewed")
+        if not current_only:
+            self.which.addItem("This document", "current")
+        self.fmt = QComboBox()
+        self.fmt.addItem("CoNLL (one token per line)", "conll")
+        self.fmt.addItem("JSONL (text and character spans)", "jsonl")
+        self.scheme = QComboBox()
+        for scheme in SCHEMES:
+            self.scheme.addItem(scheme.upper(), scheme)
+        self.scheme.setToolTip("How entity boundaries are written in CoNLL tags")
+        self.path = QLineEdit(str(suggested))
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.path, 1)
+        row.addWidget(browse)
+        form.addRow("Documents", self.which)
+        form.addRow("Format", self.fmt)
+        form.addRow("Tag scheme", self.scheme)
+        form.addRow("File", row)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.fmt.currentIndexChanged.connect(self._on_format)
+        self.path.textChanged.connect(self._on_path)
+        self._on_path(self.path.text())
+        self._on_format()
+        self.resize(520, self.sizeHint().height())
+
+    def _on_format(self) -> None:
+        """The scheme only means something for CoNLL; the file's extension follows the format."""
+        fmt = self.fmt.currentData()
+        self.scheme.setEnabled(fmt == "conll")
+        path = Path(self.path.text())
+        self.path.setText(str(path.with_suffix(".conll" if fmt == "conll" else ".jsonl")))
+
+    def _on_path(self, text: str) -> None:
+        """A file named ``.jsonl`` (typed or browsed to) is written as JSONL, and back."""
+        suffix = Path(text).suffix.lower()
+        if suffix in (".jsonl", ".conll"):
+            self.fmt.setCurrentIndex(self.fmt.findData(suffix[1:]))
+
+    def _browse(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "Export to", self.path.text(), "CoNLL (*.conll);;JSONL (*.jsonl)")
+        if name:
+            self.path.setText(name)
+
+    def choice(self) -> ExportChoice:
+        return ExportChoice(self.which.currentData(), Path(self.path.text()).expanduser(),
+                            self.fmt.currentData(), self.scheme.currentData())
+
+
+class PasteDialog(QDialog):
+    """Text (pre-filled from the clipboard) and a name for the new document."""
+
+    def __init__(self, parent: QWidget | None, text: str, name: str):
+        super().__init__(parent)
+        self.setWindowTitle("Paste as new document")
+        layout = QVBoxLayout(self)
+        self.name = QLineEdit(name)
+        self.text = QPlainTextEdit()
+        self.text.setPlainText(text)
+        self.text.setPlaceholderText("Paste or type the text to annotate")
+        form = QFormLayout()
+        form.addRow("Name", self.name)
+        layout.addLayout(form)
+        layout.addWidget(self.text, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(640, 420)
+
+
+class ShortcutsDialog(QDialog):
+    """Rows of ``(keys, what they do, where)``, see ``qt_actions.shortcut_rows``."""
+
+    def __init__(self, parent: QWidget | None, rows: list[tuple[str, str, str]]):
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        layout = QVBoxLayout(self)
+        table = QTableWidget(len(rows), 3, self)
+        table.setHorizontalHeaderLabels(["Keys", "What they do", "Menu"])
+        for row, cells in enumerate(rows):
+            for column, text in enumerate(cells):
+                table.setItem(row, column, QTableWidgetItem(text))
+        table.verticalHeader().hide()
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        layout.addWidget(table)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(820, 600)
+
+
+def show_about(parent: QWidget | None, model_name: str) -> None:
+    QMessageBox.about(
+        parent, "About NER Studio",
+        f"<h3>NER Studio {__version__}</h3>"
+        "<p>Offline named-entity annotation with a BiLSTM-CRF tagger in the loop.</p>"
+        f"<p>Current model: {model_name}</p>"
+        "<p>Projects are SQLite files; every edit is saved as you make it. "
+        "CoNLL and JSONL go in and out.</p><p>MIT licence.</p>",
+    )

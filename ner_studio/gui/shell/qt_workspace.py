@@ -1,0 +1,407 @@
+"""The open project as the window sees it: documents (loaded on demand and tracked, so every
+edit is committed), one undo stack per document, imports and tagging in worker threads.
+
+Views never touch the project directly; they call the workspace and listen to its signals.
+Errors become ``problem(title, error)`` for the window to show; nothing here opens a dialog.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtGui import QUndoGroup, QUndoStack
+
+from ner_studio.core.document import Document, Status
+from ner_studio.core.errors import NerStudioError, ProjectError
+from ner_studio.core.formats import parse_documents, write_documents
+from ner_studio.core.labels import LabelSet
+from ner_studio.core.project import DocumentSummary, Project
+from ner_studio.core.review_log import REVIEW_LOG_SETTING, ReviewRecord, read_log
+from ner_studio.gui.annotate.editing import SpanEdit, accept_all
+from ner_studio.gui.documents.importing import SENTENCE_PARAMS_SETTING, Imported, import_job, warm_up_reading
+from ner_studio.gui.shell.prediction import ModelHandle, prediction_job
+from ner_studio.gui.annotate.qt_undo import StatusCommand, apply_edit
+from ner_studio.gui.shell.qt_worker import Worker
+from ner_studio.gui.learning.review_effort import ReviewEffort
+
+log = logging.getLogger(__name__)
+# The document shown last, so the project reopens where the analyst was.
+SHOWN_SETTING = "shown_document"
+
+
+class Workspace(QObject):
+    documents_opened = Signal(list)  # ids of documents just added (or already there), in order
+    document_updated = Signal(int)  # status or entity count of one document changed
+    labels_changed = Signal()
+    import_finished = Signal()
+    prediction_progress = Signal(int, int)
+    prediction_running = Signal(bool)
+    document_predicted = Signal(int)
+    problem = Signal(str, object)  # dialog title, the error (its str says what and where)
+    review_logged = Signal()  # a review step was added to the project's review log
+    model_changed = Signal(object)  # the new current model (a ModelHandle)
+
+    def __init__(self, project: Project, model: ModelHandle, undo_group: QUndoGroup):
+        super().__init__()
+        self.project = project
+        self._model = model
+        # The window's group outlives workspaces, so its Undo/Redo actions stay valid.
+        self.undo_group = undo_group
+        self.labels: LabelSet = project.labels()
+        self.sentence_scores: dict[int, list] = {}  # doc id -> the last prediction's scores
+        self._summaries = {s.doc_id: s for s in project.document_summaries()}
+        self._docs: dict[int, Document] = {}
+        self._listeners: list = []  # (document, callbacks...) to disconnect on release
+        self._stacks: dict[int, QUndoStack] = {}
+        self._queue: list[Document] = []
+        self._predictor: Worker | None = None
+        self._tagging_held = False
+        self._importer: Worker | None = None
+        self._warmer: Worker | None = None
+        self._warned_unsaved = False
+        self.effort = ReviewEffort()
+        self._stored_shown = project.get_setting(SHOWN_SETTING)
+        self._shown = self._stored_shown
+        project.write_failed.connect(self._on_write_failed)
+        project.pending_changed.connect(self._on_pending_changed)
+
+    @property
+    def model(self) -> ModelHandle:
+        """The current model: this workspace is its one owner (see :meth:`set_model`)."""
+        return self._model
+
+    def set_model(self, model: ModelHandle) -> None:
+        """Tag with ``model`` from now on; what it should re-tag is the caller's choice."""
+        self._model = model
+        self.model_changed.emit(model)
+
+    def _on_write_failed(self, error) -> None:
+        # One dialog per failure streak: the status bar keeps counting the unsaved edits.
+        if not self._warned_unsaved:
+            self._warned_unsaved = True
+            self.problem.emit("Your edits are not saved yet", error)
+
+    def _on_pending_changed(self, pending: int) -> None:
+        if pending == 0:
+            self._warned_unsaved = False
+
+    # --- documents -----------------------------------------------------------------------
+    def document_ids(self) -> list[int]:
+        return list(self._summaries)
+
+    def summary(self, doc_id: int) -> DocumentSummary:
+        """Name, status and counts (kept current for documents in memory)."""
+        return self._summaries[doc_id]
+
+    def document(self, doc_id: int) -> Document:
+        """The document, loaded and tracked on first use (raises ProjectError)."""
+        doc = self._docs.get(doc_id)
+        if doc is None:
+            doc = self.project.load_document(doc_id, track=True)
+            self._adopt(doc)
+        return doc
+
+    def _adopt(self, doc: Document) -> None:
+        self._docs[doc.doc_id] = doc
+        self._refresh_summary(doc)
+
+        def on_spans(change) -> None:
+            self._count_change(doc, change)
+
+        def on_status(_status) -> None:
+            self._refresh_summary(doc)
+
+        doc.changed.connect(on_spans)
+        doc.status_changed.connect(on_status)
+        self._listeners.append((doc, on_spans, on_status))
+
+    def _refresh_summary(self, doc: Document) -> None:
+        model = sum(1 for s in doc.spans if not s.confirmed)
+        self._summaries[doc.doc_id] = self._summaries[doc.doc_id]._replace(
+            status=doc.status, entity_count=len(doc.spans), model_count=model)
+        self.document_updated.emit(doc.doc_id)
+
+    def _count_change(self, doc: Document, change) -> None:
+        """Adjust the counts by what one edit removed and added: recounting 30,000 spans on
+        every key press would cost more than the edit itself."""
+        def model(spans) -> int:
+            return sum(1 for s in spans if not s.confirmed)
+
+        summary = self._summaries[doc.doc_id]
+        self._summaries[doc.doc_id] = summary._replace(
+            entity_count=summary.entity_count + len(change.added) - len(change.removed),
+            model_count=summary.model_count + model(change.added) - model(change.removed))
+        self.document_updated.emit(doc.doc_id)
+
+    def undo_stack(self, doc_id: int) -> QUndoStack:
+        stack = self._stacks.get(doc_id)
+        if stack is None:
+            stack = self._stacks[doc_id] = QUndoStack(self)
+            self.undo_group.addStack(stack)
+        return stack
+
+    def activate(self, doc_id: int) -> None:
+        """Make ``doc_id``'s undo stack the one Ctrl+Z acts on; it is the document shown
+        when the project opens next (stored on closing: switching documents writes nothing)."""
+        self.undo_group.setActiveStack(self.undo_stack(doc_id))
+        self._shown = doc_id
+        self.effort.shown(doc_id)
+
+    def _store_shown(self) -> None:
+        if self._shown == self._stored_shown or self._shown is None or self.project.read_only:
+            return
+        try:
+            self.project.set_setting(SHOWN_SETTING, self._shown)
+            self._stored_shown = self._shown
+        except NerStudioError as error:  # a convenience: the edits' own saving reports problems
+            log.info("remembering the shown document: %s", error)
+
+    def first_document(self) -> int | None:
+        """The document to show on opening: the one shown last, else the first."""
+        ids = self.document_ids()
+        if self._shown in self._summaries:
+            return self._shown
+        return ids[0] if ids else None
+
+    # --- editing -------------------------------------------------------------------------
+    def apply_edit(self, doc: Document, edit: SpanEdit | None) -> bool:
+        if not edit:
+            return False
+        try:
+            apply_edit(self.undo_stack(doc.doc_id), doc, edit)
+        except NerStudioError as error:
+            self.problem.emit("This edit is not possible", error)
+            return False
+        return True
+
+    def set_status(self, doc: Document, status: Status) -> None:
+        if doc.status != status:
+            self.undo_stack(doc.doc_id).push(StatusCommand(doc, status))
+
+    def mark_reviewed(self, doc: Document, *, log: bool = True) -> None:
+        """Accept the remaining model spans and mark the document reviewed, as one undo step;
+        with ``log``, note in the review log what it took (if the model had tagged it)."""
+        stack = self.undo_stack(doc.doc_id)
+        stack.beginMacro(f"Mark {doc.name or 'document'} reviewed")
+        try:
+            self.apply_edit(doc, accept_all(doc))
+            self.set_status(doc, Status.REVIEWED)
+        finally:
+            stack.endMacro()
+        if log:
+            self.log_review(self.effort.reviewed(doc))
+
+    def log_review(self, record: ReviewRecord | None) -> None:
+        """Append a review step to the project's review log (a convenience: never an error)."""
+        if record is None or self.project.read_only:
+            return
+        try:
+            entries = self.project.get_setting(REVIEW_LOG_SETTING, [])
+            entries = entries if isinstance(entries, list) else []
+            self.project.set_setting(REVIEW_LOG_SETTING, [*entries, record.to_dict()])
+        except NerStudioError as error:
+            log.warning("the review log was not saved: %s", error)
+            return
+        self.review_logged.emit()
+
+    def review_log(self) -> list[ReviewRecord]:
+        return read_log(self.project.get_setting(REVIEW_LOG_SETTING, []))
+
+    def next_document(self, doc_id: int, *, unreviewed: bool = True) -> int | None:
+        """The next document after ``doc_id`` in list order (wrapping), not reviewed yet."""
+        ids = self.document_ids()
+        if doc_id not in ids:
+            return ids[0] if ids else None
+        start = ids.index(doc_id)
+        for other in ids[start + 1 :] + ids[:start]:
+            if not unreviewed or self.summary(other).status != Status.REVIEWED:
+                return other
+        return None
+
+    # --- adding documents ----------------------------------------------------------------
+    def import_paths(self, paths: list[Path]) -> list[Path]:
+        """Read files in a worker; each file's documents are added as it finishes. A file
+        already in the project is shown, not added twice: those files are returned."""
+        known = {s.source_path: s.doc_id for s in self._summaries.values() if s.source_path}
+        paths = [Path(p).resolve() for p in paths]
+        already = [p for p in paths if str(p) in known]
+        paths = [p for p in paths if str(p) not in known]
+        if already:
+            self.documents_opened.emit([known[str(p)] for p in already])
+        if not paths:
+            self.import_finished.emit()
+            return already
+        worker = Worker(import_job(paths, self.project.get_setting(SENTENCE_PARAMS_SETTING)), "import")
+        worker.yielded.connect(self._on_imported)
+        worker.failed.connect(self._on_import_failed)
+        worker.finished.connect(self._on_import_finished)
+        self._importer = worker
+        worker.start()
+        return already
+
+    def warm_up_reading(self) -> None:
+        """Load the sentence splitter in the background (see ``importing.warm_up_reading``)."""
+        if self._warmer is None and self._importer is None:
+            self._warmer = Worker(warm_up_reading, "warm-up")
+            self._warmer.start()
+
+    def is_importing(self) -> bool:
+        return self._importer is not None
+
+    @Slot(object)
+    def _on_imported(self, result: Imported) -> None:
+        if result.error is not None:
+            self.problem.emit(f"Cannot open {Path(result.path).name}", result.error)
+            return
+        if self.add_documents(result.docs, source_path=result.path) and result.sentence_params:
+            try:
+                self.project.set_setting(SENTENCE_PARAMS_SETTING, result.sentence_params)
+            except ProjectError as error:
+                self.problem.emit("What the documents taught the sentence splitter was not saved", error)
+
+    @Slot(object)
+    def _on_import_failed(self, error) -> None:
+        self.problem.emit("Opening files failed", error)
+
+    @Slot()
+    def _on_import_finished(self) -> None:
+        self._importer = None
+        self.import_finished.emit()
+
+    def add_text(self, text: str, name: str) -> list[int]:
+        """Paste: the text becomes a new document (raises FormatError for empty text)."""
+        return self.add_documents(parse_documents(text, "txt", name=name))
+
+    def add_documents(self, docs: list[Document], *, source_path: Path | None = None) -> list[int]:
+        try:
+            ids = self.project.add_documents(docs, source_path=source_path)
+            summaries = {s.doc_id: s for s in self.project.document_summaries() if s.doc_id in set(ids)}
+            for doc in docs:
+                self.project.track(doc)
+        except ProjectError as error:
+            self.problem.emit("The documents could not be added to the project", error)
+            return []
+        self.labels = self.project.labels()  # imports may bring new labels
+        self._summaries.update((doc_id, summaries[doc_id]) for doc_id in ids)
+        for doc in docs:
+            self._adopt(doc)
+        # Tagging starts first, so the worker runs while the window lays out the new text.
+        self.predict([doc for doc in docs if doc.status == Status.NEW and not doc.spans])
+        self.documents_opened.emit(ids)
+        return ids
+
+    # --- tagging -------------------------------------------------------------------------
+    def predict(self, docs: list[Document]) -> None:
+        """Tag ``docs`` with the current model in a worker; human spans are never replaced."""
+        if not docs or not self.model.available:
+            return
+        queued = {id(doc) for doc in self._queue}
+        self._queue.extend(doc for doc in docs if id(doc) not in queued)
+        self._start_prediction()
+
+    def is_predicting(self) -> bool:
+        """True while documents are being tagged or wait for it."""
+        return self._predictor is not None or bool(self._queue)
+
+    def hold_tagging(self, held: bool) -> None:
+        """While held, documents wait in the queue and no worker starts. At start-up the
+        window paints first: the worker's first act, importing torch, holds the interpreter
+        for a second and would delay it."""
+        self._tagging_held = held
+        if not held:
+            self._start_prediction()
+
+    def _start_prediction(self) -> None:
+        if self._predictor is not None or not self._queue or self._tagging_held:
+            return
+        docs, self._queue = self._queue, []
+        worker = Worker(prediction_job(self.model, docs), "predict")
+        worker.progress.connect(self.prediction_progress)
+        worker.yielded.connect(self._on_predicted)
+        worker.failed.connect(self._on_prediction_failed)
+        worker.finished.connect(self._on_prediction_finished)
+        self._predictor = worker
+        self.prediction_running.emit(True)
+        worker.start()
+
+    @Slot(object)
+    def _on_predicted(self, tagged) -> None:
+        doc = tagged.doc
+        if self.project.closed or self._docs.get(doc.doc_id) is not doc:
+            return
+        # Labels the analyst removed from the set are not brought back by the model.
+        known = {label.name for label in self.labels}
+        spans = [s for s in tagged.spans_to_show() if s.label in known]
+        try:
+            doc.replace_model_spans(spans)
+            if tagged.final and doc.status == Status.NEW:
+                doc.status = Status.PREDICTED
+        except NerStudioError as error:
+            self.problem.emit(f"Tagging {doc.name} failed", error)
+            return
+        # Undo commands recorded before the model's spans changed no longer fit the document.
+        self.undo_stack(doc.doc_id).clear()
+        if tagged.final:
+            self.effort.proposed(doc, self.model.name)
+            self.sentence_scores[doc.doc_id] = tagged.sentence_scores
+            self.document_predicted.emit(doc.doc_id)
+
+    @Slot(object)
+    def _on_prediction_failed(self, error) -> None:
+        self.problem.emit(f"The model {self.model.name} could not tag the documents", error)
+
+    @Slot()
+    def _on_prediction_finished(self) -> None:
+        self._predictor = None
+        self.prediction_running.emit(False)
+        self._start_prediction()
+
+    # --- labels and export ---------------------------------------------------------------
+    def save_labels(self, labels: LabelSet, *, delete_spans_of_removed: bool = False) -> bool:
+        """Store an edited label set; renamed labels relabel every span in one transaction."""
+        try:
+            self.project.save_labels(labels, delete_spans_of_removed=delete_spans_of_removed)
+        except NerStudioError as error:
+            self.problem.emit("The labels could not be saved", error)
+            return False
+        self.labels = self.project.labels()
+        # Undo commands that hold old label names could not be undone any more.
+        for stack in self._stacks.values():
+            stack.clear()
+        self.labels_changed.emit()
+        return True
+
+    def export(self, doc_ids: list[int], path: Path, fmt: str, scheme: str) -> bool:
+        try:
+            docs = [self._docs.get(i) or self.project.load_document(i) for i in doc_ids]
+            write_documents(docs, path, fmt, scheme)
+        except NerStudioError as error:
+            self.problem.emit("Export failed", error)
+            return False
+        return True
+
+    def release(self) -> None:
+        """Stop the workers and let go of the documents (they may live on in another
+        workspace, e.g. after Save Project As). Safe to call twice."""
+        for worker in (self._predictor, self._importer, self._warmer):
+            if worker is not None:
+                worker.cancel()
+                worker.wait()
+        self._predictor = self._importer = self._warmer = None
+        self._queue.clear()
+        for doc, on_spans, on_status in self._listeners:
+            doc.changed.disconnect(on_spans)
+            doc.status_changed.disconnect(on_status)
+        self._listeners.clear()
+
+    def close(self) -> None:
+        """Release, then close the project (unsaved edits raise ProjectError)."""
+        if not self.project.closed:
+            self._store_shown()
+        self.release()
+        self.project.close()
+        for stack in self._stacks.values():
+            self.undo_group.removeStack(stack)
+        self._stacks.clear()

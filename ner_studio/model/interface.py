@@ -1,0 +1,124 @@
+"""What the GUI and the model exchange, without torch: training options and progress, the
+predictor's interface and what it returns.
+
+The window imports this at start-up (torch takes seconds to import and is loaded only inside
+worker threads), so nothing here may import torch, even indirectly; tests/test_layers.py
+checks it. The torch modules define nothing of this themselves: they import it from here
+(``finetune.FinetuneOptions``, ``training.TrainingConfig`` and friends still work).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from ner_studio.core.document import Document
+from ner_studio.core.spans import Span
+from ner_studio.core.training_set import MIN_REVIEWED_SENTENCES
+
+
+# --- training ------------------------------------------------------------------------------
+@dataclass
+class TrainingConfig:
+    epochs: int = 50
+    batch_size: int = 16
+    learning_rate: float = 1e-3
+    clip: float = 5.0
+    patience: int = 8
+    seed: int = 13
+    # Probability of replacing a word seen once in training by <unk>, so the model learns
+    # what to do with unknown words (they are common at test time).
+    singleton_unk: float = 0.5
+    # Probability of replacing any word by <unk> (on top of singletons), so the model also
+    # learns to read the characters and casing of words it knows: test text is full of new names.
+    word_dropout: float = 0.0
+    threads: int | None = None
+    monitor: str = "dev_loss"
+    eval_batch_size: int = 128
+    # Probability of showing a training sentence's variant (``train_model``'s ``variants``, e.g.
+    # the sentence lower-cased) instead of the sentence, drawn anew every time it comes up.
+    variant_rate: float = 0.0
+    # Decay of an exponential moving average of the weights, updated after every batch (0 = off).
+    # Dev scores and the kept weights are the average's: it smooths out the last batches' noise
+    # at no cost when tagging.
+    weight_average: float = 0.0
+
+
+@dataclass
+class TrainingProgress:
+    phase: str  # "batch" or "epoch"
+    epoch: int  # 1-based
+    epochs: int
+    batch: int  # 1-based within the epoch
+    batches: int
+    loss: float  # mean training loss so far this epoch
+    eta_seconds: float  # upper bound: assumes every remaining epoch runs
+    dev_loss: float | None = None  # set on "epoch"
+    dev_f1: float | None = None
+    best_epoch: int | None = None
+
+
+@dataclass
+class FinetuneOptions:
+    """The fine-tuning recipe; the defaults are the one ``benchmarks/adaptation.py`` chose
+    (see benchmarks/RESULTS.md, "Adapting to a new domain")."""
+
+    epochs: int = 30  # a ceiling: early stopping (``patience``) ends a run
+    patience: int = 4
+    batch_size: int = 16
+    learning_rate: float = 1e-3
+    singleton_unk: float = 0.5
+    dev_fraction: float = 0.2  # of the reviewed sentences, held out (by content hash) without dev_docs
+    min_sentences: int = MIN_REVIEWED_SENTENCES
+    base_limit: int | None = 2000  # at most this many base sentences mixed in, None = no cap
+    # Base sentences mixed in per reviewed training sentence (whole documents, sampled), to limit
+    # forgetting; None = up to ``base_limit`` whatever the reviewed count.
+    base_ratio: float | None = 0.5
+    domain_weight: int = 1  # each reviewed sentence is seen this many times per epoch
+    lowercase: float = 0.0  # chance a training sentence is shown lower-cased (casing-robustness)
+    monitor: str = "dev_loss"  # or "dev_f1": which dev score picks the epoch kept
+    # New labels' tags start as the parent's average entity (False: random output rows and zero
+    # CRF scores, as a fresh network would)
+    average_start: bool = True
+    word_dropout: float = 0.0  # chance any word is shown as <unk> (reads characters and casing more)
+    weight_average: float = 0.0  # decay of a moving average of the weights (0 = off), as in TrainingConfig
+    seed: int = 13
+    threads: int | None = None
+
+    def training_config(self) -> TrainingConfig:
+        return TrainingConfig(epochs=self.epochs, batch_size=self.batch_size, learning_rate=self.learning_rate,
+                              patience=self.patience, seed=self.seed, singleton_unk=self.singleton_unk,
+                              threads=self.threads, monitor=self.monitor, variant_rate=self.lowercase,
+                              word_dropout=self.word_dropout, weight_average=self.weight_average)
+
+
+# --- prediction ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SentenceUncertainty:
+    least_confidence: float  # 1 - P(best tag sequence); higher = less sure
+    mnlp: float  # log P(best tag sequence) / tokens; lower = less sure
+    entropy: float  # mean token entropy of the tag distribution (nats); higher = less sure
+
+
+@dataclass
+class DocumentPrediction:
+    spans: list[Span]
+    sentence_scores: list[SentenceUncertainty]
+
+
+class Predictor(Protocol):
+    """What the window needs of a tagger (``ner_studio.model.predict.Tagger`` is one)."""
+
+    labels: list[str]
+
+    @property
+    def pools_documents(self) -> bool:
+        """True if a sentence's prediction depends on the rest of its document."""
+        ...
+
+    def predict_documents(self, docs: list[Document], *,
+                          progress: Callable[[int, int], None] | None = None,
+                          should_stop: Callable[[], bool] | None = None) -> Sequence[DocumentPrediction]:
+        """One prediction per document, in order; empty when cancelled."""
+        ...

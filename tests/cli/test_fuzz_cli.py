@@ -1,0 +1,102 @@
+"""Fuzzing every CLI command: random file contents and random arguments end in exit code 0
+or 2 with a message, never a traceback (issue 12)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ner_studio.cli import main
+
+FUZZ = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+CONTENT = st.one_of(
+    st.binary(max_size=300),
+    st.lists(st.sampled_from(["John B-PER", "lives O", "Paris S-LOC", "", "-DOCSTART- O", "x I-ORG",
+                              '{"text": "John lives"}', '{"text": 3}', "\x00", "Berlin"]),
+             max_size=12).map(lambda lines: "\n".join(lines).encode()),
+)
+SUFFIX = st.sampled_from([".conll", ".jsonl", ".txt", ".json", ".pt", ".bin", ""])
+
+
+def run(capsys, argv) -> int:
+    try:
+        code = main([str(a) for a in argv])
+    except SystemExit as exit_:  # argparse: usage errors exit 2, --help exits 0
+        code = exit_.code
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    assert code in (0, 2), (argv, code, captured.err)
+    if code == 2:
+        assert captured.err.strip()
+    return code
+
+
+def fresh(tmp_path, name: str, data: bytes):
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+@FUZZ
+@given(data=CONTENT, suffix=SUFFIX, out_suffix=SUFFIX)
+def test_convert(tmp_path, capsys, data, suffix, out_suffix):
+    source = fresh(tmp_path, f"in{suffix}", data)
+    run(capsys, ["convert", source, tmp_path / f"out{out_suffix}"])
+
+
+@FUZZ
+@given(data=CONTENT, suffix=SUFFIX, out_suffix=st.sampled_from([".conll", ".jsonl", ".txt"]))
+def test_predict(tmp_path, capsys, tiny_model, data, suffix, out_suffix):
+    source = fresh(tmp_path, f"in{suffix}", data)
+    run(capsys, ["predict", tiny_model, source, "-o", tmp_path / f"out{out_suffix}", "--threads", "1"])
+
+
+@FUZZ
+@given(data=CONTENT, suffix=SUFFIX)
+def test_evaluate(tmp_path, capsys, tiny_model, data, suffix):
+    source = fresh(tmp_path, f"gold{suffix}", data)
+    run(capsys, ["evaluate", tiny_model, source, "--json", tmp_path / "scores.json", "--threads", "1"])
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(train=CONTENT, dev=CONTENT, vectors=st.one_of(st.none(), CONTENT))
+def test_train(tmp_path, capsys, train, dev, vectors):
+    argv = ["train", fresh(tmp_path, "t.conll", train), fresh(tmp_path, "d.conll", dev),
+            "-o", tmp_path / "m.pt", "--epochs", "1", "--hidden", "4", "--word-dim", "4", "--threads", "1"]
+    if vectors is not None:
+        argv += ["--vectors", fresh(tmp_path, "v.txt", vectors)]
+    run(capsys, argv)
+
+
+@FUZZ
+@given(data=CONTENT)
+def test_a_model_file_of_random_bytes(tmp_path, capsys, data):
+    model = fresh(tmp_path, "model.pt", data)
+    gold = fresh(tmp_path, "gold.conll", b"John B-PER\nlives O\n")
+    run(capsys, ["evaluate", model, gold])
+    run(capsys, ["predict", model, gold, "-o", tmp_path / "out.jsonl"])
+
+
+@FUZZ
+@given(data=CONTENT)
+def test_project_backup_and_data_fetch(tmp_path, capsys, data):
+    source = fresh(tmp_path, "p.nerstudio", data)
+    run(capsys, ["project", "backup", source, tmp_path / "copy.nerstudio"])
+    run(capsys, ["data", "fetch", "conll2003", "--cache", tmp_path / "cache",
+                 "--wheel", fresh(tmp_path, "w.whl", data)])
+
+
+@FUZZ
+@given(argv=st.lists(st.one_of(st.sampled_from(["convert", "train", "evaluate", "predict", "data", "project",
+                                                "backup", "fetch", "-o", "--force", "--json", "--threads",
+                                                "0", "-1", "default", "--batch-size", "--epochs"]),
+                               st.text(max_size=8).filter(lambda s: "\x00" not in s)), min_size=1, max_size=6))
+def test_random_arguments(tmp_path, capsys, monkeypatch, argv):
+    import ner_studio.gui.app as app
+
+    monkeypatch.chdir(tmp_path)  # relative outputs land here
+    monkeypatch.setattr(app, "run_app", lambda args: 0)  # words that are files would start the app
+    monkeypatch.setattr("ner_studio.core.datasets.download_wheel",
+                        lambda *a: pytest.fail("no network in tests"))
+    run(capsys, argv)

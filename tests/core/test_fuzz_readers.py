@@ -1,0 +1,86 @@
+"""Fuzzing every reader: random bytes and random structures either load or raise one of our
+own errors (a message for the user), never anything else (issue 12)."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ner_studio.core.errors import NerStudioError
+from ner_studio.core.formats import parse_documents, read_documents
+from ner_studio.core.formats.stream import read_in_chunks
+from ner_studio.core.project import Project
+from ner_studio.core.settings import Settings
+
+FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+TAGS = st.sampled_from(["O", "B-PER", "I-PER", "E-PER", "S-LOC", "B-LOC", "I-", "B-", "X-Y", "-DOCSTART-", ""])
+WORD = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=6)
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 50) | st.floats(allow_nan=True) | WORD,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(WORD, inner, max_size=4),
+    max_leaves=12,
+)
+RECORD = st.fixed_dictionaries(
+    {"text": st.one_of(WORD, st.just("John lives in Paris ."), JSON)},
+    optional={
+        "spans": st.lists(st.one_of(JSON, st.fixed_dictionaries(
+            {"start": st.integers(-2, 30), "end": st.integers(-2, 30), "label": st.one_of(WORD, JSON)})), max_size=3),
+        "tokens": st.one_of(JSON, st.lists(st.fixed_dictionaries(
+            {"start": st.integers(-2, 30), "end": st.integers(-2, 30)}), max_size=5)),
+        "label": JSON, "entities": JSON, "sentences": JSON, "status": JSON, "meta": JSON,
+    },
+)
+
+
+def loads_or_explains(action) -> None:
+    try:
+        action()
+    except NerStudioError as error:
+        assert str(error)  # a message for the user, never empty
+
+
+@FUZZ
+@given(data=st.binary(max_size=400), fmt=st.sampled_from(["conll", "jsonl", "txt"]))
+def test_random_bytes_in_every_format(tmp_path, data, fmt):
+    path = tmp_path / f"fuzz.{fmt}"
+    path.write_bytes(data)
+    loads_or_explains(lambda: read_documents(path))
+    loads_or_explains(lambda: [d for piece in read_in_chunks(path, chunk_chars=64) for d in piece])
+
+
+@FUZZ
+@given(lines=st.lists(st.tuples(st.lists(WORD, min_size=0, max_size=3), TAGS), max_size=30))
+def test_random_conll_columns(lines):
+    text = "\n".join(" ".join([*words, tag]) for words, tag in lines)
+    loads_or_explains(lambda: parse_documents(text, "conll"))
+
+
+@FUZZ
+@given(records=st.lists(st.one_of(RECORD, JSON), min_size=1, max_size=4))
+def test_random_jsonl_records(records):
+    text = "\n".join(json.dumps(record) for record in records)
+    loads_or_explains(lambda: parse_documents(text, "jsonl"))
+
+
+@FUZZ
+@given(text=st.text(max_size=300))
+def test_random_plain_text(text):
+    loads_or_explains(lambda: parse_documents(text, "txt"))
+
+
+@FUZZ
+@given(data=st.binary(max_size=300), prefix=st.sampled_from([b"", b"SQLite format 3\x00"]))
+def test_random_bytes_as_a_project(tmp_path, data, prefix):
+    path = tmp_path / "fuzz.nerstudio"
+    path.write_bytes(prefix + data)
+    loads_or_explains(lambda: Project.open(path, keep_backups=0).close())
+
+
+@FUZZ
+@given(data=st.one_of(st.binary(max_size=200), JSON.map(lambda v: json.dumps(v).encode())))
+def test_random_settings_files_never_stop_the_app(tmp_path, data):
+    path = tmp_path / "settings.json"
+    path.write_bytes(data)
+    Settings.load(path)  # never raises: falls back to defaults

@@ -1,0 +1,106 @@
+"""Large files read a piece at a time and written as they come (core/formats/stream.py)."""
+
+import pytest
+
+from ner_studio.core.errors import FormatError
+from ner_studio.core.formats import read_documents, write_documents
+from ner_studio.core.formats.stream import DocumentWriter, read_in_chunks
+
+CONLL_DOC = "-DOCSTART- O\n\nJohn B-PER\nlives O\n\nParis B-LOC\nis O\n\n"
+
+
+def test_a_small_file_reads_as_read_documents_reads_it(tmp_path):
+    path = tmp_path / "a.conll"
+    path.write_text(CONLL_DOC * 3)
+    [docs] = list(read_in_chunks(path))
+    assert [d.text for d in docs] == [d.text for d in read_documents(path)]
+    assert [d.spans for d in docs] == [d.spans for d in read_documents(path)]
+
+
+@pytest.mark.parametrize("fmt", ["conll", "jsonl"])
+def test_pieces_hold_the_same_documents(tmp_path, fmt):
+    source = tmp_path / "a.conll"
+    source.write_text(CONLL_DOC * 40)
+    path = tmp_path / f"b.{fmt}"
+    write_documents(read_documents(source), path)
+    pieces = list(read_in_chunks(path, chunk_chars=200))
+    assert len(pieces) > 3
+    docs = [d for piece in pieces for d in piece]
+    assert [(d.text, d.spans) for d in docs] == [(d.text, d.spans) for d in read_documents(path)]
+
+
+def test_plain_text_is_cut_between_paragraphs_or_words(tmp_path):
+    path = tmp_path / "long.txt"
+    words = ("Paris " * 5000).strip()  # no sentence end, no line break
+    path.write_text(words + "\n\nBerlin is big.\n")
+    docs = [d for piece in read_in_chunks(path, chunk_chars=4096) for d in piece]
+    assert len(docs) > 5 and docs[0].name == "long (part 1)"
+    assert sum(len(d.tokens) for d in docs) == 5000 + 4
+    assert all(d.text[d.tokens[0].start:d.tokens[0].end] in ("Paris", "Berlin") for d in docs)
+
+
+def test_errors_name_the_line_in_the_whole_file(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    lines = ['{"text": "Paris is big"}'] * 500 + ["{oops"]
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(FormatError) as error:
+        list(read_in_chunks(path, chunk_chars=1000))
+    assert error.value.line == 501 and error.value.path == str(path)
+
+
+def test_the_writer_replaces_the_file_only_when_all_went_well(tmp_path):
+    path = tmp_path / "out.conll"
+    path.write_text("old\n")
+    docs = read_documents_from(tmp_path)
+    with pytest.raises(RuntimeError):
+        with DocumentWriter(path) as out:
+            out.write(docs)
+            raise RuntimeError("killed half-way")
+    assert path.read_text() == "old\n"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+    with DocumentWriter(path) as out:
+        out.write(docs[:1])
+        out.write(docs[1:])
+    whole = tmp_path / "whole.conll"
+    write_documents(docs, whole)
+    assert path.read_text() == whole.read_text()
+
+
+def read_documents_from(folder):
+    source = folder / "in.conll"
+    source.write_text(CONLL_DOC * 3)
+    return read_documents(source)
+
+
+def test_a_conll_document_cut_between_sentences_is_written_back_as_one(tmp_path):
+    path = tmp_path / "nodocstart.conll"
+    path.write_text("John B-PER\nlives O\n\n" * 300)  # no -DOCSTART-: one document
+    pieces = list(read_in_chunks(path, chunk_chars=500))
+    assert len(pieces) > 3
+    assert [d.name for piece in pieces for d in piece][:2] == ["nodocstart #1", "nodocstart #2"]
+    out = tmp_path / "out.conll"
+    with DocumentWriter(out) as writer:
+        for docs in pieces:
+            writer.write(docs)
+    whole = tmp_path / "whole.conll"
+    write_documents(read_documents(path), whole)
+    assert out.read_text() == whole.read_text()
+
+
+def test_names_run_through_the_whole_file(tmp_path):
+    source = tmp_path / "a.conll"
+    source.write_text(CONLL_DOC * 40)
+    path = tmp_path / "b.jsonl"
+    write_documents(read_documents(source), path)
+    chunked = [d.name for piece in read_in_chunks(path, chunk_chars=300) for d in piece]
+    assert chunked == [d.name for d in read_documents(path)]
+
+
+def test_markdown_larger_than_a_piece_is_read_whole_with_its_source(tmp_path):
+    path = tmp_path / "notes.md"
+    path.write_text("".join(f"## Part {k}\n\nOlaf Scholz spoke in Berlin, said [Reuters](x).\n\n" for k in range(40)),
+                    encoding="utf-8")
+    (piece,) = list(read_in_chunks(path, chunk_chars=200))
+    (doc,) = piece
+    assert doc.meta["source"]["file"] == "notes.md"
+    assert doc.meta["source"]["paragraphs"][-1]["line"] == 4 * 39 + 3  # the last part's text
