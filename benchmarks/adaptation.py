@@ -54,7 +54,8 @@ from ner_studio.core.formats import read_documents  # noqa: E402
 from ner_studio.core.wnut16 import mapped, pool_and_test, read_tweets  # noqa: E402
 from ner_studio.model.checkpoint import load_checkpoint  # noqa: E402
 from ner_studio.model.finetune import FinetuneOptions, finetune  # noqa: E402
-from ner_studio.model.predict import Tagger, default_model_path  # noqa: E402
+from ner_studio.model.predict import Tagger  # noqa: E402
+from ner_studio.resources import bundled_model_location  # noqa: E402
 from ner_studio.model.workflow import evaluate_tagger  # noqa: E402
 
 STRATEGIES = ("mnlp", "least_confidence", "random", "file")
@@ -153,7 +154,7 @@ def run_loop(args, setting: str, strategy: str, seed: int, pool, test, base, siz
     out.parent.mkdir(parents=True, exist_ok=True)
     record = {"setting": setting, "strategy": strategy, "seed": seed, "options": asdict(options),
               "pool_tokens": sum(len(t.tokens) for t in pool), "pool": len(pool), "rounds": []}
-    loaded = load_checkpoint(default_model_path())
+    loaded = load_checkpoint(bundled_model_location())
     record["rounds"].append({"tweets": 0, "tokens": 0, **f1(loaded, test), "corrections_per_100": None,
                              "seconds": 0.0})
     log(f"{out.name}: start, test F1 {100 * record['rounds'][0]['f1']:.2f}")
@@ -191,7 +192,7 @@ def run_recipe(args) -> int:
     base = base_documents()
     conll_dev = read_documents(corpus_files("conll2003")["dev"], "conll")
     options = FinetuneOptions(**{"threads": args.threads, **parse_options(args.set)})
-    parent = load_checkpoint(default_model_path())
+    parent = load_checkpoint(bundled_model_location())
     out = Path(args.out) / f"{args.name}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     record = {"name": args.name, "setting": args.setting, "options": asdict(options), "runs": []}
