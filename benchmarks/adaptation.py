@@ -55,8 +55,8 @@ from ner_studio.core.wnut16 import mapped, pool_and_test, read_tweets  # noqa: E
 from ner_studio.model.checkpoint import load_checkpoint  # noqa: E402
 from ner_studio.model.finetune import FinetuneOptions, finetune  # noqa: E402
 from ner_studio.model.predict import Tagger  # noqa: E402
-from ner_studio.resources import bundled_model_location  # noqa: E402
 from ner_studio.model.workflow import evaluate_tagger  # noqa: E402
+from ner_studio.resources import bundled_model_location  # noqa: E402
 
 STRATEGIES = ("mnlp", "least_confidence", "random", "file")
 SETTINGS = ("mapped", "native")
