@@ -1,7 +1,9 @@
 """Does the learning loop learn the analyst's own domain? WNUT-16 tweets, the bundled CoNLL model.
 
     ner-studio data fetch wnut16 && ner-studio data fetch conll2003
-    python benchmarks/adaptation.py loop --setting mapped --strategy mnlp --seed 1 --out /tmp/adapt
+    python benchmarks/adaptation.py loop --setting mapped --strategy mnlp random --seed 1 --out /tmp/adapt
+    python benchmarks/adaptation.py loop --setting mapped native --strategy mnlp least_confidence random file \
+        --seed 1 2 3 --forgetting --out /tmp/adapt          # the full grid: days on 2 cores, resumable
     python benchmarks/adaptation.py report /tmp/adapt --png benchmarks/adaptation_curves.png
     python benchmarks/adaptation.py recipe --sizes 200 all --set learning_rate=0.002 --out /tmp/recipes
 
@@ -52,8 +54,9 @@ from ner_studio.core.formats import read_documents  # noqa: E402
 from ner_studio.core.wnut16 import mapped, pool_and_test, read_tweets  # noqa: E402
 from ner_studio.model.checkpoint import load_checkpoint  # noqa: E402
 from ner_studio.model.finetune import FinetuneOptions, finetune  # noqa: E402
-from ner_studio.model.predict import Tagger, default_model_path  # noqa: E402
+from ner_studio.model.predict import Tagger  # noqa: E402
 from ner_studio.model.workflow import evaluate_tagger  # noqa: E402
+from ner_studio.resources import bundled_model_location  # noqa: E402
 
 STRATEGIES = ("mnlp", "least_confidence", "random", "file")
 SETTINGS = ("mapped", "native")
@@ -84,7 +87,17 @@ def token_spans(doc) -> set[tuple[int, int, str]]:
 
 def f1(loaded, docs) -> dict:
     scores = evaluate_tagger(Tagger(loaded), docs)
-    return {"f1": scores.overall.f1, "precision": scores.overall.precision, "recall": scores.overall.recall}
+    return {"f1": scores.overall.f1, "precision": scores.overall.precision, "recall": scores.overall.recall,
+            "per_label_f1": {label: s.f1 for label, s in scores.per_label.items()}}
+
+
+def examples(docs) -> dict[str, int]:
+    """Entities per label in ``docs``: how many examples each label had to learn from."""
+    counts: dict[str, int] = {}
+    for doc in docs:
+        for span in doc.spans:
+            counts[span.label] = counts.get(span.label, 0) + 1
+    return dict(sorted(counts.items()))
 
 
 def parse_options(pairs: list[str]) -> dict:
@@ -116,26 +129,40 @@ def choose(loaded, pool, unlabelled: list[int], count: int, strategy: str, rng: 
     return chosen, proposals
 
 
-def run_loop(args) -> int:
+def run_loops(args) -> int:
+    """Every (setting, strategy, seed) asked for, one after another; a run whose JSON already
+    holds all its rounds is skipped, so an interrupted grid resumes where it stopped."""
     torch.set_num_threads(args.threads)
-    pool, test = load_tweets(args.setting)
     base = base_documents()
-    options = FinetuneOptions(**{"threads": args.threads, "seed": args.seed, **parse_options(args.set)})
-    rng = random.Random(args.seed)
-    sizes = args.sizes or list(range(args.round_size, len(pool), args.round_size)) + [len(pool)]
-    sizes = [min(s, len(pool)) for s in sizes][: args.rounds]
-    out = Path(args.out) / f"{args.setting}-{args.strategy}-seed{args.seed}.json"
+    for setting in args.setting:
+        pool, test = load_tweets(setting)
+        sizes = args.sizes or list(range(args.round_size, len(pool), args.round_size)) + [len(pool)]
+        sizes = [min(s, len(pool)) for s in sizes][: args.rounds]
+        for strategy in args.strategy:
+            for seed in args.seed:
+                out = Path(args.out) / f"{setting}-{strategy}-seed{seed}.json"
+                if out.is_file() and len(json.loads(out.read_text(encoding="utf-8"))["rounds"]) > len(sizes):
+                    log(f"{out.name}: already complete, skipped")
+                    continue
+                run_loop(args, setting, strategy, seed, pool, test, base, sizes, out)
+    return 0
+
+
+def run_loop(args, setting: str, strategy: str, seed: int, pool, test, base, sizes: list[int], out: Path) -> None:
+    options = FinetuneOptions(**{"threads": args.threads, "seed": seed, **parse_options(args.set)})
+    rng = random.Random(seed)
     out.parent.mkdir(parents=True, exist_ok=True)
-    record = {"setting": args.setting, "strategy": args.strategy, "seed": args.seed, "options": asdict(options),
+    record = {"setting": setting, "strategy": strategy, "seed": seed, "options": asdict(options),
               "pool_tokens": sum(len(t.tokens) for t in pool), "pool": len(pool), "rounds": []}
-    loaded = load_checkpoint(default_model_path())
+    loaded = load_checkpoint(bundled_model_location())
     record["rounds"].append({"tweets": 0, "tokens": 0, **f1(loaded, test), "corrections_per_100": None,
                              "seconds": 0.0})
     log(f"{out.name}: start, test F1 {100 * record['rounds'][0]['f1']:.2f}")
     labelled: list[int] = []
     for size in sizes:
-        unlabelled = [i for i in range(len(pool)) if i not in set(labelled)]
-        chosen, proposals = choose(loaded, pool, unlabelled, size - len(labelled), args.strategy, rng)
+        done = set(labelled)
+        unlabelled = [i for i in range(len(pool)) if i not in done]
+        chosen, proposals = choose(loaded, pool, unlabelled, size - len(labelled), strategy, rng)
         edits = sum(count_corrections([(i, j, label) for i, j, label, _ in p.entities], token_spans(pool[k]))
                     for k, p in zip(chosen, proposals))
         round_tokens = sum(len(pool[k].tokens) for k in chosen)
@@ -146,6 +173,7 @@ def run_loop(args) -> int:
         loaded = result.loaded
         row = {"tweets": len(labelled), "tokens": sum(len(pool[i].tokens) for i in labelled), **f1(loaded, test),
                "corrections_per_100": corrections_per_100_tokens(edits, round_tokens), "seconds": seconds,
+               "examples": examples(pool[i] for i in labelled),
                "epochs": result.training.epochs_run, "best_epoch": result.training.best_epoch}
         record["rounds"].append(row)
         log(f"{out.name}: {row['tweets']} tweets, test F1 {100 * row['f1']:.2f}, {row['corrections_per_100']:.1f} "
@@ -155,7 +183,6 @@ def run_loop(args) -> int:
             record["conll_test"] = f1(loaded, conll)
             log(f"{out.name}: CoNLL-2003 test F1 after adapting {100 * record['conll_test']['f1']:.2f}")
         atomic_write_text(out, json.dumps(record, indent=1) + "\n")
-    return 0
 
 
 def run_recipe(args) -> int:
@@ -165,7 +192,7 @@ def run_recipe(args) -> int:
     base = base_documents()
     conll_dev = read_documents(corpus_files("conll2003")["dev"], "conll")
     options = FinetuneOptions(**{"threads": args.threads, **parse_options(args.set)})
-    parent = load_checkpoint(default_model_path())
+    parent = load_checkpoint(bundled_model_location())
     out = Path(args.out) / f"{args.name}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     record = {"name": args.name, "setting": args.setting, "options": asdict(options), "runs": []}
@@ -189,16 +216,16 @@ if __name__ == "__main__":
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     modes = parser.add_subparsers(dest="mode", required=True)
-    loop = modes.add_parser("loop", help="the simulated review loop, one (setting, strategy, seed)")
-    loop.add_argument("--setting", choices=SETTINGS, default="mapped")
-    loop.add_argument("--strategy", choices=STRATEGIES, default="mnlp")
-    loop.add_argument("--seed", type=int, default=1)
+    loop = modes.add_parser("loop", help="the simulated review loop, for each (setting, strategy, seed) given")
+    loop.add_argument("--setting", choices=SETTINGS, nargs="+", default=["mapped"])
+    loop.add_argument("--strategy", choices=STRATEGIES, nargs="+", default=["mnlp"])
+    loop.add_argument("--seed", type=int, nargs="+", default=[1], help="seeds (the full grid: 1 2 3)")
     loop.add_argument("--round-size", type=int, default=50)
     loop.add_argument("--sizes", type=int, nargs="+", help="labelled-set sizes per round instead of --round-size steps")
     loop.add_argument("--rounds", type=int, help="stop after this many rounds (--quick: 4)")
     loop.add_argument("--quick", action="store_true", help="4 rounds of 50 tweets (~10 min)")
     loop.add_argument("--forgetting", action="store_true", help="score the last model on CoNLL-2003 test")
-    loop.set_defaults(run=run_loop)
+    loop.set_defaults(run=run_loops)
     recipe = modes.add_parser("recipe", help="fine-tune the bundled model once per size, score on pool-dev")
     recipe.add_argument("--name", required=True)
     recipe.add_argument("--setting", choices=SETTINGS, default="mapped")

@@ -31,10 +31,11 @@ def option_changes(options: dict) -> str:
     return ", ".join(changed) or "defaults"
 
 
-def recipe_table(recipes: list[dict]) -> str:
+def recipe_table(recipes: list[dict], show_test: bool) -> str:
+    """One row per recipe run; test columns only with ``show_test`` (after the choice)."""
     lines = ["| recipe | options (vs FinetuneOptions defaults) | pool-dev F1 @200 | pool-dev F1 @1100 | mean "
-             "| CoNLL dev F1 @1100 | s @1100 (epochs best/run) | test F1 @200 / @1100 |",
-             "|---|---|---:|---:|---:|---:|---:|---:|"]
+             "| CoNLL dev F1 @1100 | s @1100 (epochs best/run) |" + (" test F1 @200 / @1100 |" if show_test else ""),
+             "|---|---|---:|---:|---:|---:|---:|" + ("---:|" if show_test else "")]
     for recipe in sorted(recipes, key=lambda r: r["name"]):
         runs = {r["tweets"]: r for r in recipe["runs"]}
         small, full = runs.get(200), runs.get(max(runs))
@@ -44,8 +45,8 @@ def recipe_table(recipes: list[dict]) -> str:
         score = f"{50 * (small['pool_dev']['f1'] + full['pool_dev']['f1']):.2f}" if small and full else "-"
         speed = f"{full['seconds']:.0f} ({full['best_epoch']}/{full['epochs']})" if full else "-"
         lines.append(f"| {recipe['name']} | {option_changes(recipe['options'])} | {cell(small, 'pool_dev')} | "
-                     f"{cell(full, 'pool_dev')} | {score} | {cell(full, 'conll_dev')} | {speed} | "
-                     f"{cell(small, 'test')} / {cell(full, 'test')} |")
+                     f"{cell(full, 'pool_dev')} | {score} | {cell(full, 'conll_dev')} | {speed} |"
+                     + (f" {cell(small, 'test')} / {cell(full, 'test')} |" if show_test else ""))
     return "\n".join(lines)
 
 
@@ -70,7 +71,8 @@ def loop_report(loops: list[dict]) -> tuple[str, dict]:
         seeds = {s: sorted(r["seed"] for r in runs) for s, runs in strategies.items()}
         pool_tokens = next(iter(strategies.values()))[0]["pool_tokens"]
         pool = next(iter(strategies.values()))[0]["pool"]
-        curves[setting] = (means, pool_tokens)
+        full = [rows[-1]["f1"] for rows in means.values() if rows[-1]["tweets"] >= pool]
+        curves[setting] = (means, pool_tokens, TARGET * mean(full) if full else None)
         text.append(f"#### Setting: {setting} ({', '.join(f'{s} seeds {v}' for s, v in seeds.items())})\n")
         names = sorted(means)
         text.append("| tweets | " + " | ".join(f"{s} tokens | {s} F1 | {s} corr./100 tok | {s} s" for s in names)
@@ -88,7 +90,6 @@ def loop_report(loops: list[dict]) -> tuple[str, dict]:
                 cells.append(f"{row['tokens']:.0f} | {100 * row['f1']:.2f} | {corrections} | {row['seconds']:.0f}")
             tweets = next(means[s][k]["tweets"] for s in names if k < len(means[s]))
             text.append(f"| {tweets:.0f} | " + " | ".join(cells) + " |")
-        full = [rows[-1]["f1"] for rows in means.values() if rows[-1]["tweets"] >= pool]
         text.append("")
         if full:
             goal = TARGET * mean(full)
@@ -117,7 +118,7 @@ def loop_report(loops: list[dict]) -> tuple[str, dict]:
     return "\n".join(text), curves
 
 
-def save_png(means: dict[str, list[dict]], pool_tokens: int, path: Path, title: str) -> None:
+def save_png(means: dict[str, list[dict]], pool_tokens: int, path: Path, title: str, goal: float | None) -> None:
     from PySide6.QtCore import QRectF
     from PySide6.QtGui import QGuiApplication, QImage, QPainter
 
@@ -126,6 +127,8 @@ def save_png(means: dict[str, list[dict]], pool_tokens: int, path: Path, title: 
     app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])  # noqa: F841 - fonts need it
     series = [Series(s, COLOURS.get(s, "#111827"), [(100 * r["tokens"] / pool_tokens, r["f1"]) for r in rows])
               for s, rows in sorted(means.items())]
+    if goal is not None:
+        series.append(Series("95% of full-pool F1", "#9ca3af", [(0, goal), (100, goal)], dashed=True))
     lowest = min(r["f1"] for rows in means.values() for r in rows)
     highest = max(r["f1"] for rows in means.values() for r in rows)
     image = QImage(960, 560, QImage.Format.Format_ARGB32)
@@ -142,15 +145,15 @@ def run_report(args: argparse.Namespace) -> int:
     loops, recipes = load(Path(args.folder))
     if recipes:
         print("### Recipe runs (pool-train -> pool-dev)\n")
-        print(recipe_table(recipes))
+        print(recipe_table(recipes, args.show_test))
         print()
     if loops:
         text, curves = loop_report(loops)
         print("### Review loop\n")
         print(text)
-        for setting, (means, pool_tokens) in curves.items():
+        for setting, (means, pool_tokens, goal) in curves.items():
             path = Path(args.png).with_name(f"{Path(args.png).stem}_{setting}.png")
-            save_png(means, pool_tokens, path, f"Adapting the bundled model to WNUT-16 tweets ({setting} types)")
+            save_png(means, pool_tokens, path, f"Adapting the bundled model to WNUT-16 tweets ({setting} types)", goal)
             print(f"learning curves: {path}")
     return 0
 
@@ -160,4 +163,6 @@ def add_report_parser(modes: argparse._SubParsersAction) -> None:
     report.add_argument("folder")
     report.add_argument("--png", default=str(Path(__file__).resolve().parent / "adaptation_curves.png"),
                         help="learning-curve PNG; the setting is added to the name")
+    report.add_argument("--show-test", action="store_true",
+                        help="also print the recipe runs' test F1 (only once the recipe is chosen)")
     report.set_defaults(run=run_report)

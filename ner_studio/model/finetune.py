@@ -1,11 +1,8 @@
 """Fine-tune a trained tagger on reviewed documents, starting from its weights.
 
-The parent model is never modified: :func:`grow_model` builds a new network whose vocabularies
-are the parent's plus the new words, characters and labels of the training data, copies every
-learned weight into it, and gives the new rows a neutral start (a new word starts as the
-parent's ``<unk>`` vector, i.e. exactly how the parent saw it; new tags start with untrained
-output rows and zero CRF transitions, as a fresh CRF does). The scheme's transition
-constraints are rebuilt for the grown tag set.
+The parent model is never modified: :mod:`ner_studio.model.grow` builds a new network whose
+vocabularies are the parent's plus the new words, characters and labels of the training data,
+holding every learned weight of the parent.
 
 Reviewed documents keep their structure: each training sentence carries its document number
 and word keys, so a model that pools over a word's mentions in a document keeps doing so.
@@ -21,13 +18,13 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 
 import torch
 
 from ner_studio import __version__
-from ner_studio.core.check_set import training_record
+from ner_studio.core.check_set import split_check, training_record
 from ner_studio.core.document import Document
 from ner_studio.core.errors import TrainingError
 from ner_studio.core.metrics import Evaluation, evaluate_tags
@@ -37,14 +34,18 @@ from ner_studio.model.batching import (
     EncodedSentence, collate, document_batches, document_keys, encode_sentence, length_buckets,
 )
 from ner_studio.model.checkpoint import LoadedModel
+from ner_studio.model.grow import grow_model, grow_vocabularies
 # Defined torch-free for the GUI; imported from here too.
 from ner_studio.model.interface import FinetuneOptions  # noqa: F401 - re-exported
 from ner_studio.model.tagger import BiLSTMTagger
 from ner_studio.model.training import TrainingProgress, TrainingResult, train_model
-from ner_studio.model.vocab import UNK_INDEX, Vocabularies, normalize_word
+from ner_studio.model.vocab import Vocabularies
 from ner_studio.model.workflow import entity_labels
 
-_PREFIXES = {"bioes": "BIES", "iob2": "BI"}
+# Training batches are whole documents (document pooling); a longer document is cut into parts
+# of this many sentences, or a file without document breaks (one "document") would be a single
+# batch per epoch. CoNLL-2003 train has 5 of its 946 documents over this length.
+MAX_DOCUMENT_SENTENCES = 64
 
 
 @dataclass
@@ -79,87 +80,6 @@ def document_sentences(docs: Sequence[Document], scheme: str) -> Sentences:
     return found
 
 
-def grow_vocabularies(parent: Vocabularies, train: Sentences, scheme: str,
-                      dev: Sentences | None = None) -> tuple[Vocabularies, list[str]]:
-    """A copy of ``parent`` extended by the words and characters of ``train`` and the labels of
-    ``train`` and ``dev`` (a dev-only label must still be encodable); returns it with the
-    labels that are new."""
-    grown = Vocabularies.from_dict(parent.to_dict())
-    for words in train.words:
-        for word in words:
-            grown.words.add(normalize_word(word))
-            for char in word:
-                grown.chars.add(char)
-    known = set(entity_labels(parent.tags.to_list()))
-    tag_sequences = train.tags + (dev.tags if dev is not None else [])
-    new_labels = sorted({t[2:] for seq in tag_sequences for t in seq if t != "O"} - known)
-    for label in new_labels:
-        for prefix in _PREFIXES[scheme]:
-            grown.tags.add(f"{prefix}-{label}")
-    return grown, new_labels
-
-
-def _prototypes(parent_tags: list[str], grown_tags: list[str]) -> list[list[int]]:
-    """For every grown tag, the parent tags it starts from: an old tag itself; a new ``P-NEW``
-    every parent tag with the same prefix ``P`` (the average entity at that position)."""
-    index = {t: i for i, t in enumerate(parent_tags)}
-    return [[index[tag]] if tag in index else [i for i, t in enumerate(parent_tags) if t[:2] == tag[:2]]
-            for tag in grown_tags]
-
-
-def _grown_transitions(old: torch.Tensor, grown_tags: list[str], prototypes: list[list[int]],
-                       parent_tags: list[str]) -> torch.Tensor:
-    """CRF transitions for the grown tag set: between two tags of one new label, the mean of
-    the same move within each old label (B-X -> I-X); otherwise the mean over the prototypes."""
-    size = len(grown_tags)
-    result = torch.zeros(size, size)
-    old_labels = {t[2:] for t in parent_tags if t != "O"}
-    position = {t: i for i, t in enumerate(parent_tags)}
-    for i, a in enumerate(grown_tags):
-        for j, b in enumerate(grown_tags):
-            if i < len(parent_tags) and j < len(parent_tags):
-                result[i, j] = old[i, j]
-            elif a != "O" and b != "O" and a[2:] == b[2:]:
-                pairs = [(position[f"{a[:2]}{x}"], position[f"{b[:2]}{x}"]) for x in old_labels
-                         if f"{a[:2]}{x}" in position and f"{b[:2]}{x}" in position]
-                result[i, j] = torch.stack([old[p, q] for p, q in pairs]).mean() if pairs else 0.0
-            else:
-                result[i, j] = old[prototypes[i]][:, prototypes[j]].mean() if prototypes[i] and prototypes[j] else 0.0
-    return result
-
-
-def grow_model(parent: LoadedModel, vocabs: Vocabularies) -> BiLSTMTagger:
-    """A new network shaped for ``vocabs`` (a superset of the parent's) holding the parent's
-    weights in the old rows. A new word starts as the parent's ``<unk>``; a new tag (of a new
-    label) starts as the average of the parent's tags at the same position (its output rows and
-    CRF scores), so from the first step it is a plausible entity the model only has to tell
-    apart, rather than a random row with a few examples to climb out from."""
-    config = replace(parent.model.config, num_words=len(vocabs.words), num_chars=len(vocabs.chars),
-                     num_tags=len(vocabs.tags))
-    grown_tags, parent_tags = vocabs.tags.to_list(), parent.vocabs.tags.to_list()
-    prototypes = _prototypes(parent_tags, grown_tags)
-    model = BiLSTMTagger(config, grown_tags, parent.scheme)
-    state = model.state_dict()
-    old = parent.model.state_dict()
-    with torch.no_grad():
-        for name, target in state.items():
-            if name.endswith("_penalty"):
-                continue  # scheme constraints: the new constructor built them for all tags
-            source = old[name]
-            if name in ("word_embedding.weight", "char_features.embedding.weight"):
-                target[:] = source[UNK_INDEX]  # unseen rows start as the parent's <unk>
-                target[tuple(slice(0, n) for n in source.shape)] = source
-            elif name == "crf.transitions":
-                target[:] = _grown_transitions(source, grown_tags, prototypes, parent_tags)
-            elif name in ("crf.start", "crf.end") or name.startswith(("output.", "shared.")):
-                target[:] = torch.stack([source[rows].mean(dim=0) if rows else torch.zeros_like(source[0])
-                                         for rows in prototypes])
-            else:
-                target[tuple(slice(0, n) for n in source.shape)] = source
-    model.load_state_dict(state)
-    return model
-
-
 def hold_out(docs: Sequence[Document], fraction: float, seed: int) -> tuple[list[Document], list[Document]]:
     """``(train, dev)``: a seeded random ``fraction`` of the sentences of ``docs`` (at least one,
     never all) held out for early stopping; both sides keep each document's remaining sentences
@@ -178,6 +98,30 @@ def hold_out(docs: Sequence[Document], fraction: float, seed: int) -> tuple[list
             elif indices:
                 part.append(excerpt(doc, indices, suffix="dev" if wanted else "train"))
     return train, dev or train
+
+
+def in_parts(docs: Sequence[Document], size: int = MAX_DOCUMENT_SENTENCES) -> list[Document]:
+    """``docs`` with every document of more than ``size`` sentences cut into consecutive parts."""
+    parts = []
+    for doc in docs:
+        count = len(doc.sentences)
+        if count <= size:
+            parts.append(doc)
+            continue
+        parts += [excerpt(doc, list(range(k, min(k + size, count))), suffix=f"part {k // size + 1}")
+                  for k in range(0, count, size)]
+    return parts
+
+
+def held_out(docs: list[Document], options: FinetuneOptions) -> tuple[list[Document], list[Document]]:
+    """``(train, dev)`` without given dev documents: the check set's content-hash share
+    (``core.check_set``), so a sentence held out once is held out in every later round and early
+    stopping never judges on sentences an earlier round trained on; with too few sentences for
+    that to hold one out on either side, a seeded random share."""
+    train, dev = split_check(docs, options.dev_fraction)
+    if train and dev:
+        return train, dev
+    return hold_out(docs, options.dev_fraction, options.seed)
 
 
 def sample_documents(docs: Sequence[Document], sentences: int | None, seed: int) -> list[Document]:
@@ -270,18 +214,18 @@ def finetune(
     forgetting). Early stopping uses ``dev_docs`` or, without them, a held-out part of
     ``docs``. ``parent`` itself is never changed."""
     options = options or FinetuneOptions()
-    docs = list(docs)
+    docs = in_parts(docs)
     reviewed = count_sentences(docs)
     check_enough(reviewed, options.min_sentences)
     if dev_docs is None:
-        train_docs, dev_docs = hold_out(docs, options.dev_fraction, options.seed)
+        train_docs, dev_docs = held_out(docs, options)
     else:
         train_docs, dev_docs = docs, list(dev_docs)
-    base = sample_documents(list(base_docs), base_budget(options, count_sentences(train_docs)), options.seed)
+    base = sample_documents(in_parts(base_docs), base_budget(options, count_sentences(train_docs)), options.seed)
     vocabs, new_labels = grow_vocabularies(parent.vocabs, document_sentences(train_docs + base, parent.scheme),
                                            parent.scheme, document_sentences(dev_docs, parent.scheme))
     torch.manual_seed(options.seed)
-    model = grow_model(parent, vocabs)
+    model = grow_model(parent, vocabs, average_start=options.average_start)
     # The reviewed documents ``domain_weight`` times (each copy its own document), then the base.
     copies = [train_docs] * max(1, options.domain_weight) + [base]
     train, variants, first = [], [], 0

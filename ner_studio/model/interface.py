@@ -69,22 +69,28 @@ class FinetuneOptions:
     batch_size: int = 16
     learning_rate: float = 1e-3
     singleton_unk: float = 0.5
-    dev_fraction: float = 0.2  # of the reviewed sentences, held out for early stopping without dev_docs
+    dev_fraction: float = 0.2  # of the reviewed sentences, held out (by content hash) without dev_docs
     min_sentences: int = MIN_REVIEWED_SENTENCES
     base_limit: int | None = 2000  # at most this many base sentences mixed in, None = no cap
     # Base sentences mixed in per reviewed training sentence (whole documents, sampled), to limit
     # forgetting; None = up to ``base_limit`` whatever the reviewed count.
-    base_ratio: float | None = 1.0
+    base_ratio: float | None = 0.5
     domain_weight: int = 1  # each reviewed sentence is seen this many times per epoch
     lowercase: float = 0.0  # chance a training sentence is shown lower-cased (casing-robustness)
     monitor: str = "dev_loss"  # or "dev_f1": which dev score picks the epoch kept
+    # New labels' tags start as the parent's average entity (False: random output rows and zero
+    # CRF scores, as a fresh network would)
+    average_start: bool = True
+    word_dropout: float = 0.0  # chance any word is shown as <unk> (reads characters and casing more)
+    weight_average: float = 0.0  # decay of a moving average of the weights (0 = off), as in TrainingConfig
     seed: int = 13
     threads: int | None = None
 
     def training_config(self) -> TrainingConfig:
         return TrainingConfig(epochs=self.epochs, batch_size=self.batch_size, learning_rate=self.learning_rate,
                               patience=self.patience, seed=self.seed, singleton_unk=self.singleton_unk,
-                              threads=self.threads, monitor=self.monitor, variant_rate=self.lowercase)
+                              threads=self.threads, monitor=self.monitor, variant_rate=self.lowercase,
+                              word_dropout=self.word_dropout, weight_average=self.weight_average)
 
 
 # --- prediction ----------------------------------------------------------------------------

@@ -13,9 +13,8 @@ from ner_studio.core.spans import Span
 from ner_studio.core.tags import tags_to_token_spans
 from ner_studio.model.batching import collate, encode_sentence
 from ner_studio.model.checkpoint import load_checkpoint
-from ner_studio.model.finetune import (
-    FinetuneOptions, document_sentences, finetune, grow_model, grow_vocabularies,
-)
+from ner_studio.model.finetune import FinetuneOptions, document_sentences, finetune
+from ner_studio.model.grow import grow_model, grow_vocabularies
 from ner_studio.model.predict import Tagger
 from ner_studio.model.tagger import BiLSTMTagger
 from ner_studio.model.training import TrainingConfig
@@ -140,11 +139,31 @@ def test_cancel_stops_within_one_batch(parent):
 
 
 def test_held_out_dev_sentences_come_from_the_reviewed_ones(parent):
-    result = finetune(parent, documents(DATE_CORPUS + TINY_CORPUS),
-                      base_docs=documents(TINY_CORPUS), options=quick_options(epochs=1, dev_fraction=0.25))
+    from ner_studio.core.check_set import split_check
+
+    reviewed = documents(DATE_CORPUS + TINY_CORPUS)
+    _, check = split_check(reviewed, 0.25)
+    assert check  # the content-hash share holds some of these 14 sentences out
+    result = finetune(parent, reviewed, base_docs=documents(TINY_CORPUS), options=quick_options(epochs=1, dev_fraction=0.25))
     data = result.loaded.metadata["data"]
-    assert data["dev_sentences"] == 4 and data["base_sentences"] == 8
-    assert data["train_sentences"] == 14 - 4 + 8
+    held = len(check)
+    # base sentences: half as many as the reviewed training sentences (the recipe's base_ratio)
+    assert data["dev_sentences"] == held and data["base_sentences"] == round((14 - held) / 2)
+    assert data["train_sentences"] == 14 - held + data["base_sentences"]
+
+
+def test_a_sentence_held_out_once_stays_held_out_when_more_are_reviewed(parent, monkeypatch):
+    seen = recorded_training(monkeypatch)
+
+    def held_out_words() -> set[tuple[str, ...]]:
+        return {tuple(seen["vocabs"].words[w] for w in s.words) for s in seen["dev"]}
+
+    first = documents(DATE_CORPUS + TINY_CORPUS)
+    finetune(parent, first, options=quick_options(dev_fraction=0.3))
+    before = held_out_words()
+    more = documents([("Anna flew to Oslo on Monday", "S-PER O O S-LOC O S-DATE")] + TINY_CORPUS[:2])
+    finetune(parent, more + first[::-1], options=quick_options(dev_fraction=0.3))
+    assert before and before <= held_out_words()
 
 
 def test_versions_are_new_files_loadable_and_recorded(parent, tmp_path):
@@ -281,3 +300,25 @@ def test_finetuning_checkpoints_record_what_they_trained_on(parent):
     assert len(record["sentence_hashes"]) == len({
         h for doc in documents(DATE_CORPUS + TINY_CORPUS) for h in document_hashes(doc)})
     assert data["train_sentences"] + data["dev_sentences"] == len(DATE_CORPUS + TINY_CORPUS)
+
+
+def test_without_average_start_new_tags_start_blank_as_before(parent):
+    new = document_sentences(documents(DATE_CORPUS), "bioes")
+    vocabs, _ = grow_vocabularies(parent.vocabs, new, "bioes")
+    grown = grow_model(parent, vocabs, average_start=False).state_dict()
+    begin_date = vocabs.tags.to_list().index("B-DATE")
+    assert float(grown["crf.start"][begin_date]) == 0.0
+    assert torch.equal(grown["crf.transitions"][: len(parent.vocabs.tags), : len(parent.vocabs.tags)],
+                       parent.model.state_dict()["crf.transitions"])
+
+
+def test_a_file_without_document_breaks_is_not_one_batch(parent, monkeypatch):
+    from ner_studio.model.finetune import in_parts
+
+    long = multi_sentence_document((DATE_CORPUS + TINY_CORPUS) * 5)  # 70 sentences
+    parts = in_parts([long], 32)
+    assert [len(p.sentences) for p in parts] == [32, 32, 6]
+    assert [p.sentence_words(0) for p in parts] == [long.sentence_words(k) for k in (0, 32, 64)]
+    seen = recorded_training(monkeypatch)
+    finetune(parent, [long], dev_docs=documents(DATE_CORPUS), options=quick_options())
+    assert len({s.document for s in seen["train"]}) == 2  # 64 + 6 sentences

@@ -1,0 +1,111 @@
+"""Growing a trained tagger for fine-tuning: new words, characters and labels get rows that
+start where the parent would put them, and every learned weight is kept.
+
+A new word starts as the parent's ``<unk>`` vector, i.e. exactly how the parent saw it. A new
+label's tags start as the parent's average entity at the same position (output rows and CRF
+scores alike), so a label with few examples only has to be told apart from the others instead
+of climbing out of a random start. The scheme's transition constraints are rebuilt for the grown
+tag set.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import torch
+
+from ner_studio.model.checkpoint import LoadedModel
+from ner_studio.model.tagger import BiLSTMTagger
+from ner_studio.model.vocab import UNK_INDEX, Vocabularies, normalize_word
+from ner_studio.model.workflow import entity_labels
+
+if TYPE_CHECKING:
+    from ner_studio.model.finetune import Sentences
+
+_PREFIXES = {"bioes": "BIES", "iob2": "BI"}
+
+
+def grow_vocabularies(parent: Vocabularies, train: Sentences, scheme: str,
+                      dev: Sentences | None = None) -> tuple[Vocabularies, list[str]]:
+    """A copy of ``parent`` extended by the words and characters of ``train`` and the labels of
+    ``train`` and ``dev`` (a dev-only label must still be encodable); returns it with the
+    labels that are new."""
+    grown = Vocabularies.from_dict(parent.to_dict())
+    for words in train.words:
+        for word in words:
+            grown.words.add(normalize_word(word))
+            for char in word:
+                grown.chars.add(char)
+    known = set(entity_labels(parent.tags.to_list()))
+    tag_sequences = train.tags + (dev.tags if dev is not None else [])
+    new_labels = sorted({t[2:] for seq in tag_sequences for t in seq if t != "O"} - known)
+    for label in new_labels:
+        for prefix in _PREFIXES[scheme]:
+            grown.tags.add(f"{prefix}-{label}")
+    return grown, new_labels
+
+
+def _prototypes(parent_tags: list[str], grown_tags: list[str]) -> list[list[int]]:
+    """For every grown tag, the parent tags it starts from: an old tag itself; a new ``P-NEW``
+    every parent tag with the same prefix ``P`` (the average entity at that position)."""
+    index = {t: i for i, t in enumerate(parent_tags)}
+    return [[index[tag]] if tag in index else [i for i, t in enumerate(parent_tags) if t[:2] == tag[:2]]
+            for tag in grown_tags]
+
+
+def _grown_transitions(old: torch.Tensor, grown_tags: list[str], prototypes: list[list[int]],
+                       parent_tags: list[str]) -> torch.Tensor:
+    """CRF transitions for the grown tag set: between two tags of one new label, the mean of
+    the same move within each old label (B-X -> I-X); otherwise the mean over the prototypes."""
+    size = len(grown_tags)
+    result = torch.zeros(size, size)
+    old_labels = {t[2:] for t in parent_tags if t != "O"}
+    position = {t: i for i, t in enumerate(parent_tags)}
+    for i, a in enumerate(grown_tags):
+        for j, b in enumerate(grown_tags):
+            if i < len(parent_tags) and j < len(parent_tags):
+                result[i, j] = old[i, j]
+            elif a != "O" and b != "O" and a[2:] == b[2:]:
+                pairs = [(position[f"{a[:2]}{x}"], position[f"{b[:2]}{x}"]) for x in old_labels
+                         if f"{a[:2]}{x}" in position and f"{b[:2]}{x}" in position]
+                result[i, j] = torch.stack([old[p, q] for p, q in pairs]).mean() if pairs else 0.0
+            else:
+                result[i, j] = old[prototypes[i]][:, prototypes[j]].mean() if prototypes[i] and prototypes[j] else 0.0
+    return result
+
+
+def grow_model(parent: LoadedModel, vocabs: Vocabularies, *, average_start: bool = True) -> BiLSTMTagger:
+    """A new network shaped for ``vocabs`` (a superset of the parent's) holding the parent's
+    weights in the old rows. A new word starts as the parent's ``<unk>``; a new tag (of a new
+    label) starts as the average of the parent's tags at the same position (its output rows and
+    CRF scores), so from the first step it is a plausible entity the model only has to tell
+    apart, rather than a random row with a few examples to climb out from."""
+    config = replace(parent.model.config, num_words=len(vocabs.words), num_chars=len(vocabs.chars),
+                     num_tags=len(vocabs.tags))
+    grown_tags, parent_tags = vocabs.tags.to_list(), parent.vocabs.tags.to_list()
+    prototypes = _prototypes(parent_tags, grown_tags)
+    model = BiLSTMTagger(config, grown_tags, parent.scheme)
+    state = model.state_dict()
+    old = parent.model.state_dict()
+    with torch.no_grad():
+        for name, target in state.items():
+            if name.endswith("_penalty"):
+                continue  # scheme constraints: the new constructor built them for all tags
+            source = old[name]
+            if name in ("word_embedding.weight", "char_features.embedding.weight"):
+                target[:] = source[UNK_INDEX]  # unseen rows start as the parent's <unk>
+                target[tuple(slice(0, n) for n in source.shape)] = source
+            elif not average_start:
+                if name.startswith("crf."):
+                    target.zero_()
+                target[tuple(slice(0, n) for n in source.shape)] = source
+            elif name == "crf.transitions":
+                target[:] = _grown_transitions(source, grown_tags, prototypes, parent_tags)
+            elif name in ("crf.start", "crf.end") or name.startswith(("output.", "shared.")):
+                target[:] = torch.stack([source[rows].mean(dim=0) if rows else torch.zeros_like(source[0])
+                                         for rows in prototypes])
+            else:
+                target[tuple(slice(0, n) for n in source.shape)] = source
+    model.load_state_dict(state)
+    return model
