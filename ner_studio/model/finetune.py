@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 import torch
 
 from ner_studio import __version__
-from ner_studio.core.check_set import split_check, training_record
+from ner_studio.core.check_set import CHECK_SHARE, split_band, training_record
 from ner_studio.core.document import Document
 from ner_studio.core.errors import TrainingError
 from ner_studio.core.metrics import Evaluation, evaluate_tags
@@ -114,11 +114,12 @@ def in_parts(docs: Sequence[Document], size: int = MAX_DOCUMENT_SENTENCES) -> li
 
 
 def held_out(docs: list[Document], options: FinetuneOptions) -> tuple[list[Document], list[Document]]:
-    """``(train, dev)`` without given dev documents: the check set's content-hash share
-    (``core.check_set``), so a sentence held out once is held out in every later round and early
-    stopping never judges on sentences an earlier round trained on; with too few sentences for
-    that to hold one out on either side, a seeded random share."""
-    train, dev = split_check(docs, options.dev_fraction)
+    """``(train, dev)`` without given dev documents: the content-hash band next to the check
+    set's (``core.check_set``; the app takes the check set out before it calls), so a sentence
+    held out once is held out in every later round and early stopping never judges on sentences
+    an earlier round trained on; with too few sentences for that to hold one out on either side,
+    a seeded random share."""
+    train, dev = split_band(docs, CHECK_SHARE, CHECK_SHARE + options.dev_fraction)
     if train and dev:
         return train, dev
     return hold_out(docs, options.dev_fraction, options.seed)

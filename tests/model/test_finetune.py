@@ -139,11 +139,11 @@ def test_cancel_stops_within_one_batch(parent):
 
 
 def test_held_out_dev_sentences_come_from_the_reviewed_ones(parent):
-    from ner_studio.core.check_set import split_check
+    from ner_studio.core.check_set import CHECK_SHARE, split_band
 
     reviewed = documents(DATE_CORPUS + TINY_CORPUS)
-    _, check = split_check(reviewed, 0.25)
-    assert check  # the content-hash share holds some of these 14 sentences out
+    _, check = split_band(reviewed, CHECK_SHARE, CHECK_SHARE + 0.25)
+    assert check  # the content-hash band beside the check set's holds some of these 14 sentences out
     result = finetune(parent, reviewed, base_docs=documents(TINY_CORPUS), options=quick_options(epochs=1, dev_fraction=0.25))
     data = result.loaded.metadata["data"]
     held = len(check)
@@ -200,7 +200,11 @@ def test_a_model_that_pools_over_documents_finetunes_in_batches_of_sentences():
     seen = []
     result = finetune(pooling, documents(DATE_CORPUS), options=quick_options(epochs=1, dev_fraction=0.34),
                       callback=seen.append)
-    assert {p.batches for p in seen if p.phase == "batch"} == {2}  # 4 training sentences, 2 a batch
+    from ner_studio.core.check_set import CHECK_SHARE, split_band
+
+    train, _ = split_band(documents(DATE_CORPUS), CHECK_SHARE, CHECK_SHARE + 0.34)
+    sentences = sum(len(doc.sentences) for doc in train)
+    assert {p.batches for p in seen if p.phase == "batch"} == {(sentences + 1) // 2}  # 2 sentences a batch
     grown = result.loaded.model
     assert grown.shared.weight.shape == (len(result.loaded.vocabs.tags), grown.shared.weight.shape[1])
     assert "DATE" in result.loaded.labels
