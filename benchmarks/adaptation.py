@@ -51,7 +51,7 @@ from ner_studio.core.atomic import atomic_write_text  # noqa: E402
 from ner_studio.core.corrections import corrections_per_100_tokens, count_corrections  # noqa: E402
 from ner_studio.core.datasets import corpus_files  # noqa: E402
 from ner_studio.core.formats import read_documents  # noqa: E402
-from ner_studio.core.wnut16 import mapped, pool_and_test, read_tweets  # noqa: E402
+from ner_studio.core.tweet_corpus import mapped, pool_and_test, read_tweets  # noqa: E402
 from ner_studio.model.checkpoint import load_checkpoint  # noqa: E402
 from ner_studio.model.finetune import FinetuneOptions, finetune  # noqa: E402
 from ner_studio.model.predict import Tagger  # noqa: E402

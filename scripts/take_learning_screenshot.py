@@ -61,7 +61,7 @@ def main() -> int:
 
     from ner_studio.core.datasets import corpus_files
     from ner_studio.core.document import Document
-    from ner_studio.core.wnut16 import mapped, read_tweets
+    from ner_studio.core.tweet_corpus import mapped, read_tweets
     from ner_studio.gui.shell import qt_dialogs
     from ner_studio.gui import app
     from take_screenshot import few_colours

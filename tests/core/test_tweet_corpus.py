@@ -7,7 +7,7 @@ import pytest
 
 from ner_studio.core.datasets import WNUT16, CorpusSpec, count_file_sentences, fetch_corpus
 from ner_studio.core.errors import FormatError
-from ner_studio.core.wnut16 import NATIVE_TYPES, TO_CONLL, mapped, pool_and_test, read_tweets
+from ner_studio.core.tweet_corpus import NATIVE_TYPES, TO_CONLL, mapped, pool_and_test, read_tweets
 
 TWEETS = (
     "@someone\tO\nEmpire\tB-facility\nState\tI-facility\nBuilding\tI-facility\nrocks\tO\n\t\n"
