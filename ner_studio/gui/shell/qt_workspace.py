@@ -247,6 +247,9 @@ class Workspace(QObject):
             self._warmer = Worker(warm_up_reading, "warm-up")
             self._warmer.start()
 
+    def is_warming_up(self) -> bool:
+        return self._warmer is not None and self._warmer.is_running()
+
     def is_importing(self) -> bool:
         return self._importer is not None
 
