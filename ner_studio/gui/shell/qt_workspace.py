@@ -243,7 +243,7 @@ class Workspace(QObject):
 
     def warm_up_reading(self) -> None:
         """Load the sentence splitter in the background (see ``importing.warm_up_reading``)."""
-        if self._warmer is None and self._importer is None:
+        if not self.is_warming_up() and self._importer is None:  # cheap once loaded: it is cached
             self._warmer = Worker(warm_up_reading, "warm-up")
             self._warmer.start()
 
