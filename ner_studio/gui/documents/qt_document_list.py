@@ -1,10 +1,12 @@
-"""The document list: name, status (new / predicted / reviewed) and entity count per document."""
+"""The document list: name, status (new / predicted / reviewed) and entity count per document,
+sortable by any column and filtered by name, status, label or text (``DocumentFilter``); the
+entities per label are in each row's tooltip."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from ner_studio.core.document import Status
 from ner_studio.gui.annotate.qt_table_model import ColumnsTableModel
@@ -37,6 +39,16 @@ class DocumentListModel(ColumnsTableModel):
             self._ids.extend(new)
             self.endInsertRows()
 
+    def remove(self, doc_id: int) -> None:
+        row = self.row_of(doc_id)
+        if row is not None:
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._ids[row]
+            self.endRemoveRows()
+
+    def summary_at(self, row: int):
+        return self._workspace.summary(self._ids[row])
+
     def refresh_row(self, doc_id: int) -> None:
         row = self.row_of(doc_id)
         if row is not None:
@@ -67,22 +79,61 @@ class DocumentListModel(ColumnsTableModel):
             return QBrush(QColor(STATUS_COLOURS[summary.status]))
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == SORT_ROLE:
+            return (summary.name or "").lower() if column == 0 else STATUS_ORDER[summary.status] if column == 1 \
+                else summary.entity_count
         if role == Qt.ItemDataRole.ToolTipRole:
             source = f"\nfrom {summary.source_path}" if summary.source_path else ""
+            counts = self._workspace.label_counts(summary.doc_id)
+            labels = ", ".join(f"{label} {n}" for label, n in counts.items()) or "no entities"
             return (f"{summary.name}: {summary.token_count} tokens, {summary.entity_count} entities "
-                    f"({summary.model_count} from the model, not yet confirmed){source}")
+                    f"({summary.model_count} from the model, not yet confirmed)\nper label: {labels}{source}")
         return None
+
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+STATUS_ORDER = {Status.NEW: 0, Status.PREDICTED: 1, Status.REVIEWED: 2}
+
+
+class DocumentFilter(QSortFilterProxyModel):
+    """Rows whose name contains ``name``, whose status is ``status`` (None: any), and whose
+    id is in ``ids`` (None: any; the label and text filters compute it from the project)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.name = ""
+        self.status: Status | None = None
+        self.ids: set[int] | None = None
+        self.setSortRole(SORT_ROLE)
+
+    def set_filter(self, name: str, status: Status | None, ids: set[int] | None) -> None:
+        self.name, self.status, self.ids = name.lower(), status, ids
+        self.invalidateFilter()
+
+    def filterAcceptsRow(self, row: int, parent) -> bool:  # noqa: N802 - Qt override
+        summary = self.sourceModel().summary_at(row)
+        return ((not self.name or self.name in (summary.name or "").lower())
+                and (self.status is None or summary.status == self.status)
+                and (self.ids is None or summary.doc_id in self.ids))
 
 
 class DocumentList(QTableView):
     """``document_chosen`` fires with the id of the document the analyst picks."""
 
     document_chosen = Signal(int)
+    rename_requested = Signal(int)
+    delete_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.list_model = DocumentListModel(self)
-        self.setModel(self.list_model)
+        self.filter = DocumentFilter(self)
+        self.filter.setSourceModel(self.list_model)
+        self.setModel(self.filter)
+        self.setSortingEnabled(True)
+        self.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # list order until a header is clicked
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._context_menu)
         self.setObjectName("documentList")
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -98,18 +149,34 @@ class DocumentList(QTableView):
         self.setToolTip("Documents of this project: click one to annotate it")
         self.selectionModel().currentRowChanged.connect(self._on_current_changed)
 
+    def doc_id_at(self, index) -> int:
+        return self.list_model.doc_id(self.filter.mapToSource(index).row())
+
     def _on_current_changed(self, current, _previous) -> None:
         if current.isValid():
-            self.document_chosen.emit(self.list_model.doc_id(current.row()))
+            self.document_chosen.emit(self.doc_id_at(current))
+
+    def _context_menu(self, position) -> None:
+        index = self.indexAt(position)
+        if not index.isValid():
+            return
+        doc_id = self.doc_id_at(index)
+        menu = QMenu(self)
+        menu.addAction("Rename…", lambda: self.rename_requested.emit(doc_id))
+        menu.addAction("Delete from Project…", lambda: self.delete_requested.emit(doc_id))
+        menu.exec(self.viewport().mapToGlobal(position))
 
     def show_document(self, doc_id: int) -> None:
         """Select ``doc_id``'s row without emitting ``document_chosen`` again."""
         row = self.list_model.row_of(doc_id)
         if row is None:
             return
+        index = self.filter.mapFromSource(self.list_model.index(row, 0))
+        if not index.isValid():  # filtered out: nothing to select
+            return
         self.selectionModel().blockSignals(True)
-        self.selectRow(row)
-        self.setCurrentIndex(self.list_model.index(row, 0))
+        self.selectRow(index.row())
+        self.setCurrentIndex(index)
         self.selectionModel().blockSignals(False)
         self.viewport().update()
-        self.scrollTo(self.list_model.index(row, 0))
+        self.scrollTo(index)

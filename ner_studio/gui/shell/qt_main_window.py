@@ -25,6 +25,7 @@ from ner_studio.gui.shell.qt_actions import MENUS, TOOLBAR, create_actions, with
 from ner_studio.gui.annotate.qt_details import DetailsPane
 from ner_studio.gui.shell.qt_dialogs import show_error
 from ner_studio.gui.documents.qt_document_list import DocumentList
+from ner_studio.gui.documents.qt_document_tools import DocumentListTools, DocumentsPane
 from ner_studio.gui.annotate.qt_edit_commands import EditCommands
 from ner_studio.gui.annotate.qt_entity_table import EntityTable
 from ner_studio.gui.documents.qt_file_commands import FileCommands
@@ -72,7 +73,7 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         self.details = DetailsPane()
         self.entities = EntityTable(self.style_)
         self.docks = {
-            "documents": self._dock("Documents", self.documents, Qt.DockWidgetArea.LeftDockWidgetArea),
+            "documents": self._dock("Documents", DocumentsPane(self.documents), Qt.DockWidgetArea.LeftDockWidgetArea),
             "labels": self._dock("Labels", self.palette_, Qt.DockWidgetArea.LeftDockWidgetArea),
             "details": self._dock("Selected entity", self.details, Qt.DockWidgetArea.RightDockWidgetArea),
             "entities": self._dock("Entities", self.entities, Qt.DockWidgetArea.RightDockWidgetArea),
@@ -95,6 +96,7 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         self.find = install_find(self)
         self.label_all = install_label_all(self)
         self.consistency = install_consistency(self, self.label_all)
+        self.document_tools = DocumentListTools(self, self.docks["documents"].widget())
         if settings.window_geometry:
             self.restoreGeometry(settings.window_geometry)
         else:
@@ -263,6 +265,7 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         self.workspace = workspace
         self._back_up_later(project)
         workspace.model_changed.connect(self._on_model_changed)
+        workspace.document_removed.connect(self._on_document_removed)
         workspace.documents_opened.connect(self._on_documents_opened)
         workspace.import_finished.connect(self._on_import_finished)
         workspace.document_updated.connect(self._on_document_updated)
@@ -318,6 +321,10 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         self._update_review_count()
         if ids:
             self.show_document(ids[0])
+
+    def _on_document_removed(self, doc_id: int) -> None:
+        self.documents.list_model.remove(doc_id)
+        self._update_review_count()
 
     def _on_document_updated(self, doc_id: int) -> None:
         self.documents.list_model.refresh_row(doc_id)

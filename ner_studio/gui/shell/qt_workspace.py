@@ -42,6 +42,7 @@ class Workspace(QObject):
     problem = Signal(str, object)  # dialog title, the error (its str says what and where)
     review_logged = Signal()  # a review step was added to the project's review log
     model_changed = Signal(object)  # the new current model (a ModelHandle)
+    document_removed = Signal(int)  # a document was deleted from the project
 
     def __init__(self, project: Project, model: ModelHandle, undo_group: QUndoGroup):
         super().__init__()
@@ -102,6 +103,47 @@ class Workspace(QObject):
             doc = self.project.load_document(doc_id, track=True)
             self._adopt(doc)
         return doc
+
+    def rename_document(self, doc_id: int, name: str) -> bool:
+        try:
+            self.project.rename_document(doc_id, name)
+        except NerStudioError as error:
+            self.problem.emit("The document could not be renamed", error)
+            return False
+        self._summaries[doc_id] = self._summaries[doc_id]._replace(name=name)
+        if doc_id in self._docs:
+            self._docs[doc_id].name = name
+        self.document_updated.emit(doc_id)
+        return True
+
+    def delete_document(self, doc_id: int) -> bool:
+        """Remove a document from the project for good (the caller has asked the analyst)."""
+        try:
+            self.project.delete_document(doc_id)
+        except NerStudioError as error:
+            self.problem.emit("The document could not be deleted", error)
+            return False
+        doc = self._docs.pop(doc_id, None)
+        if doc is not None:
+            for entry in [e for e in self._listeners if e[0] is doc]:
+                doc.changed.disconnect(entry[1])
+                doc.status_changed.disconnect(entry[2])
+                self._listeners.remove(entry)
+            if doc in self._queue:
+                self._queue.remove(doc)
+        stack = self._stacks.pop(doc_id, None)
+        if stack is not None:
+            self.undo_group.removeStack(stack)
+        del self._summaries[doc_id]
+        self.sentence_scores.pop(doc_id, None)
+        self.document_removed.emit(doc_id)
+        return True
+
+    def label_counts(self, doc_id: int) -> dict[str, int]:
+        """Entities per label in one document (for the document list's tooltip)."""
+        return dict(self.project.query("counting a document's entities", lambda conn: conn.execute(
+            "SELECT label, COUNT(*) FROM spans WHERE document_id = ? GROUP BY label ORDER BY label",
+            (doc_id,)).fetchall()))
 
     def _adopt(self, doc: Document) -> None:
         self._docs[doc.doc_id] = doc

@@ -1,0 +1,103 @@
+"""The document list as a real list: a filter bar (name, status, ``label:ORG``, ``text:Lisbon``)
+above it, and Rename / Delete from its context menu (Delete names what is lost and asks)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QInputDialog, QLineEdit, QMessageBox, QVBoxLayout, QWidget
+
+from ner_studio.core.corpus_text import CorpusText
+from ner_studio.core.document import Status
+from ner_studio.core.errors import NerStudioError
+from ner_studio.core.find import find
+from ner_studio.gui.documents.qt_document_list import DocumentList
+from ner_studio.gui.shell.qt_host import Host
+
+STATUSES = (("Any status", None), ("New", Status.NEW), ("Predicted", Status.PREDICTED), ("Reviewed", Status.REVIEWED))
+
+
+def parse_filter(text: str) -> tuple[str, str | None, str | None]:
+    """``(name words, label, text)`` from the filter box: ``label:ORG`` and ``text:…`` (the rest
+    of the line) are filters of their own, other words match the name."""
+    label = search = None
+    words = []
+    parts = text.split()
+    for i, part in enumerate(parts):
+        if part.lower().startswith("text:"):
+            search = " ".join([part[5:], *parts[i + 1:]]).strip() or None
+            break
+        if part.lower().startswith("label:"):
+            label = part[6:] or None
+        else:
+            words.append(part)
+    return " ".join(words), label, search
+
+
+class DocumentsPane(QWidget):
+    def __init__(self, documents: DocumentList, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.documents = documents
+        self.query = QLineEdit()
+        self.query.setPlaceholderText("Filter: name, label:ORG, text:Lisbon")
+        self.query.setClearButtonEnabled(True)
+        self.status = QComboBox()
+        for text, status in STATUSES:
+            self.status.addItem(text, status)
+        row = QHBoxLayout()
+        row.addWidget(self.query, 1)
+        row.addWidget(self.status)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(row)
+        layout.addWidget(documents, 1)
+
+
+class DocumentListTools(QObject):
+    def __init__(self, host: Host, pane: DocumentsPane):
+        super().__init__(host)
+        self.host = host
+        self.pane = pane
+        pane.query.textChanged.connect(lambda _text: self.apply_filter())
+        pane.status.currentIndexChanged.connect(lambda _index: self.apply_filter())
+        pane.documents.rename_requested.connect(self.rename)
+        pane.documents.delete_requested.connect(self.delete)
+
+    def apply_filter(self) -> None:
+        name, label, search = parse_filter(self.pane.query.text())
+        project = self.host.workspace.project
+        ids = None
+        try:
+            if label is not None:
+                ids = {row[0] for row in project.query("filtering by label", lambda conn: conn.execute(
+                    "SELECT DISTINCT document_id FROM spans WHERE label = ?", (label,)).fetchall())}
+            if search is not None:
+                found = {hit.doc_id for hit in find(CorpusText(project), search, whole_tokens=False)}
+                ids = found if ids is None else ids & found
+        except NerStudioError as error:
+            self.host.show_error("The documents cannot be filtered", error)
+            return
+        self.pane.documents.filter.set_filter(name, self.pane.status.currentData(), ids)
+
+    def rename(self, doc_id: int) -> None:
+        old = self.host.workspace.summary(doc_id).name
+        name, ok = QInputDialog.getText(self.host, "Rename document", "Name:", text=old)
+        if ok and name.strip() and name.strip() != old:
+            self.host.workspace.rename_document(doc_id, name.strip())
+
+    def delete(self, doc_id: int) -> None:
+        workspace = self.host.workspace
+        summary = workspace.summary(doc_id)
+        confirmed = summary.entity_count - summary.model_count
+        lost = (f"“{summary.name}” ({summary.token_count} tokens) and its {summary.entity_count} entities, "
+                f"{confirmed} of them confirmed by you, will be removed from the project. This cannot be undone "
+                "(the last backups keep older copies).")
+        answer = QMessageBox.question(self.host, "Delete document", lost,
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        following = workspace.next_document(doc_id, unreviewed=False)
+        showing = self.host.doc is not None and self.host.doc.doc_id == doc_id
+        if showing:
+            self.host.show_document(None)
+        if workspace.delete_document(doc_id) and showing and following not in (None, doc_id):
+            self.host.show_document(following)
