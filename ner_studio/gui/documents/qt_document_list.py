@@ -107,8 +107,13 @@ class DocumentFilter(QSortFilterProxyModel):
         self.setSortRole(SORT_ROLE)
 
     def set_filter(self, name: str, status: Status | None, ids: set[int] | None) -> None:
-        self.name, self.status, self.ids = name.lower(), status, ids
-        self.invalidateFilter()
+        if hasattr(self, "beginFilterChange"):  # Qt 6.10 on; invalidateRowsFilter is deprecated there
+            self.beginFilterChange()
+            self.name, self.status, self.ids = name.lower(), status, ids
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self.name, self.status, self.ids = name.lower(), status, ids
+            self.invalidateRowsFilter()
 
     def filterAcceptsRow(self, row: int, parent) -> bool:  # noqa: N802 - Qt override
         summary = self.sourceModel().summary_at(row)
