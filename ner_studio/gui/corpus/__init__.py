@@ -1,3 +1,1 @@
-"""Corpus-wide tools: find in the document and across the project (label all occurrences,
-inconsistencies and patterns are built on ``core.find``, ``core.label_all``,
-``core.inconsistencies`` and ``core.patterns`` and come next)."""
+"""Corpus-wide tools on the host: find, label all occurrences, inconsistencies, patterns."""
