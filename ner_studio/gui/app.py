@@ -103,14 +103,24 @@ class FirstPaint(QObject):
 def tag_after_first_paint(window: MainWindow) -> None:
     """Hold the workspace's tagging (which starts by importing torch) until the window is
     drawn, so the window appears at once and the highlights follow when the model is ready.
-    Then also import the sentence splitter's NLTK in the background: 0.7 s that opening the
-    first text file would otherwise wait for (benchmarks/gui_big_document.py)."""
+    Once that first tagging is done, import the sentence splitter's NLTK in the background:
+    0.2-0.7 s that opening the first text file would otherwise wait for
+    (benchmarks/gui_big_document.py), and that beside torch's import would delay the sample's
+    highlights (benchmarks/gui_startup.py)."""
     workspace = window.workspace
     workspace.hold_tagging(True)
 
+    def tagged(running: bool) -> None:
+        if not running:
+            workspace.prediction_running.disconnect(tagged)
+            workspace.warm_up_reading()
+
     def drawn() -> None:
         workspace.hold_tagging(False)
-        workspace.warm_up_reading()
+        if workspace.is_predicting():
+            workspace.prediction_running.connect(tagged)
+        else:
+            workspace.warm_up_reading()
 
     FirstPaint(window.view.viewport(), drawn)
 
