@@ -362,9 +362,13 @@ class Project:
     def labels(self) -> LabelSet:
         return self._read("reading the labels", rows.read_labels)
 
-    def label_counts(self) -> dict[str, int]:
-        """Number of spans per label (including labels not in the label set)."""
-        return self._read("counting labels", rows.label_counts)
+    def label_counts(self, doc_id: int | None = None) -> dict[str, int]:
+        """Number of spans per label (including labels not in the label set), in the project
+        or in document ``doc_id``."""
+        return self._read("counting labels", lambda conn: rows.label_counts(conn, doc_id))
+
+    def documents_with_label(self, label: str) -> set[int]:
+        return self._read("finding documents by label", lambda conn: rows.documents_with_label(conn, label))
 
     def save_labels(self, labels: LabelSet, *, delete_spans_of_removed: bool = False) -> None:
         """Store ``labels`` and, in the same transaction, relabel the spans of labels renamed

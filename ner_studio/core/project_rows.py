@@ -206,8 +206,15 @@ def write_labels(conn: sqlite3.Connection, labels: LabelSet) -> None:
     )
 
 
-def label_counts(conn: sqlite3.Connection) -> dict[str, int]:
-    return dict(conn.execute("SELECT label, COUNT(*) FROM spans GROUP BY label ORDER BY label"))
+def label_counts(conn: sqlite3.Connection, doc_id: int | None = None) -> dict[str, int]:
+    if doc_id is None:
+        return dict(conn.execute("SELECT label, COUNT(*) FROM spans GROUP BY label ORDER BY label"))
+    return dict(conn.execute("SELECT label, COUNT(*) FROM spans WHERE document_id = ? GROUP BY label ORDER BY label",
+                             (doc_id,)))
+
+
+def documents_with_label(conn: sqlite3.Connection, label: str) -> set[int]:
+    return {row[0] for row in conn.execute("SELECT DISTINCT document_id FROM spans WHERE label = ?", (label,))}
 
 
 def rename_span_labels(conn: sqlite3.Connection, renames: Mapping[str, str]) -> None:

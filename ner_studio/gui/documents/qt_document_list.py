@@ -84,7 +84,7 @@ class DocumentListModel(ColumnsTableModel):
                 else summary.entity_count
         if role == Qt.ItemDataRole.ToolTipRole:
             source = f"\nfrom {summary.source_path}" if summary.source_path else ""
-            counts = self._workspace.label_counts(summary.doc_id)
+            counts = self._workspace.project.label_counts(summary.doc_id)
             labels = ", ".join(f"{label} {n}" for label, n in counts.items()) or "no entities"
             return (f"{summary.name}: {summary.token_count} tokens, {summary.entity_count} entities "
                     f"({summary.model_count} from the model, not yet confirmed)\nper label: {labels}{source}")

@@ -68,8 +68,7 @@ class DocumentListTools(QObject):
         ids = None
         try:
             if label is not None:
-                ids = {row[0] for row in project.query("filtering by label", lambda conn: conn.execute(
-                    "SELECT DISTINCT document_id FROM spans WHERE label = ?", (label,)).fetchall())}
+                ids = project.documents_with_label(label)
             if search is not None:
                 found = {hit.doc_id for hit in find(CorpusText(project), search, whole_tokens=False)}
                 ids = found if ids is None else ids & found

@@ -110,9 +110,8 @@ class Workspace(QObject):
         except NerStudioError as error:
             self.problem.emit("The document could not be renamed", error)
             return False
+        # The project renames the open document itself (it tracks it); the list's copy is ours.
         self._summaries[doc_id] = self._summaries[doc_id]._replace(name=name)
-        if doc_id in self._docs:
-            self._docs[doc_id].name = name
         self.document_updated.emit(doc_id)
         return True
 
@@ -125,10 +124,8 @@ class Workspace(QObject):
             return False
         doc = self._docs.pop(doc_id, None)
         if doc is not None:
-            for entry in [e for e in self._listeners if e[0] is doc]:
-                doc.changed.disconnect(entry[1])
-                doc.status_changed.disconnect(entry[2])
-                self._listeners.remove(entry)
+            self._disconnect([entry for entry in self._listeners if entry[0] is doc])
+            self._listeners = [entry for entry in self._listeners if entry[0] is not doc]
             if doc in self._queue:
                 self._queue.remove(doc)
         stack = self._stacks.pop(doc_id, None)
@@ -139,11 +136,11 @@ class Workspace(QObject):
         self.document_removed.emit(doc_id)
         return True
 
-    def label_counts(self, doc_id: int) -> dict[str, int]:
-        """Entities per label in one document (for the document list's tooltip)."""
-        return dict(self.project.query("counting a document's entities", lambda conn: conn.execute(
-            "SELECT label, COUNT(*) FROM spans WHERE document_id = ? GROUP BY label ORDER BY label",
-            (doc_id,)).fetchall()))
+    @staticmethod
+    def _disconnect(entries: list) -> None:
+        for doc, on_spans, on_status in entries:
+            doc.changed.disconnect(on_spans)
+            doc.status_changed.disconnect(on_status)
 
     def _adopt(self, doc: Document) -> None:
         self._docs[doc.doc_id] = doc
@@ -436,9 +433,7 @@ class Workspace(QObject):
                 worker.wait()
         self._predictor = self._importer = self._warmer = None
         self._queue.clear()
-        for doc, on_spans, on_status in self._listeners:
-            doc.changed.disconnect(on_spans)
-            doc.status_changed.disconnect(on_status)
+        self._disconnect(self._listeners)
         self._listeners.clear()
 
     def close(self) -> None:
