@@ -49,3 +49,13 @@ def start_python(code: str, *args: str) -> subprocess.Popen:
     return subprocess.Popen(python_code(code) + list(args), stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env=child_env(), cwd=REPO)
+
+
+def two_document_project(folder: Path, words: str) -> Path:
+    """A closed project in ``folder`` with documents "one" and "two", each the text ``words``."""
+    from ner_studio.core.project import Project
+
+    project_path = folder / "p.nerstudio"
+    with Project.create(project_path) as project:
+        project.add_documents([make_document(words, "one"), make_document(words, "two")])
+    return project_path

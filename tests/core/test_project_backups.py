@@ -4,7 +4,7 @@ import shutil
 import sqlite3
 
 import pytest
-from project_fixtures import make_document
+from project_fixtures import make_document, two_document_project
 
 from ner_studio.cli import main
 from ner_studio.core.errors import CorruptProjectError, NerStudioError
@@ -17,10 +17,7 @@ WORDS = " ".join(f"word{i}" for i in range(50)) + " ."
 
 @pytest.fixture
 def path(tmp_path):
-    project_path = tmp_path / "p.nerstudio"
-    with Project.create(project_path) as project:
-        project.add_documents([make_document(WORDS, "one"), make_document(WORDS, "two")])
-    return project_path
+    return two_document_project(tmp_path, WORDS)
 
 
 def damage_document(path, doc_id, blob=b"\x01\x02\x03"):

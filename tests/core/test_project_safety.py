@@ -5,7 +5,7 @@ import sqlite3
 import time
 
 import pytest
-from project_fixtures import make_document, start_python, token_span
+from project_fixtures import make_document, start_python, token_span, two_document_project
 
 from ner_studio.core.errors import (
     CorruptProjectError, DiskFullError, ProjectError, ProjectLockedError, ReadOnlyProjectError,
@@ -19,10 +19,7 @@ IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
 @pytest.fixture
 def path(tmp_path):
-    project_path = tmp_path / "p.nerstudio"
-    with Project.create(project_path) as project:
-        project.add_documents([make_document(WORDS, "one"), make_document(WORDS, "two")])
-    return project_path
+    return two_document_project(tmp_path, WORDS)
 
 
 def spans_on_disk(path):

@@ -117,3 +117,15 @@ def wait_idle(qtbot, window, timeout=20_000):
     """Until no file is being read and no document is being tagged."""
     qtbot.waitUntil(lambda: not window.workspace.is_importing() and not window.workspace.is_predicting(),
                     timeout=timeout)
+
+
+def backed_up_project(start_window):
+    """``(doc_id, text, path)`` of the sample in a project closed after it was reopened once:
+    reopening writes its first backup (in a worker, which closing the window waits for)."""
+    window = start_window()
+    doc_id, text = window.doc.doc_id, window.doc.text
+    window.close()
+    again = start_window()
+    path = again.workspace.project.path
+    again.close()
+    return doc_id, text, path

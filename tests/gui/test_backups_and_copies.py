@@ -6,15 +6,11 @@ from __future__ import annotations
 import sqlite3
 
 from ner_studio.core.project import Project
+from tests.gui.conftest import backed_up_project
 
 
 def test_an_unreadable_document_offers_the_newest_good_backup(start_window, dialogs):
-    window = start_window()
-    doc_id, text = window.doc.doc_id, window.doc.text
-    window.close()
-    again = start_window()  # opening an existing project writes its backup
-    path = again.workspace.project.path
-    again.close()
+    doc_id, text, path = backed_up_project(start_window)
     conn = sqlite3.connect(path, isolation_level=None)  # bytes inside the document, not the pages
     conn.execute("UPDATE document_contents SET tokens = x'010203' WHERE document_id = ?", (doc_id,))
     conn.close()

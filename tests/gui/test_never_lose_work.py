@@ -17,6 +17,7 @@ from ner_studio.core import project_rows
 from ner_studio.core.project import Project
 from ner_studio.core.spans import Span
 from ner_studio.gui.shell import qt_dialogs
+from tests.gui.conftest import backed_up_project
 
 # Runs the real app in a child process, labels "Thursday" by a key press in the text view,
 # says so, and keeps running until it is killed.
@@ -88,12 +89,7 @@ def test_a_refused_write_is_kept_and_saved_later(start_window, qtbot, dialogs, m
 
 
 def test_a_damaged_project_offers_its_last_good_backup(start_window, dialogs):
-    window = start_window()
-    doc_id, text = window.doc.doc_id, window.doc.text
-    window.close()
-    again = start_window()  # opening an existing project writes its backup
-    path = again.workspace.project.path
-    again.close()
+    doc_id, text, path = backed_up_project(start_window)
     with open(path, "r+b") as stream:  # wreck the header and the first pages
         stream.write(b"\x00garbage" * 512)
     restored = start_window()
