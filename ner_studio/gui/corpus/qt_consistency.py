@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from ner_studio.core.corpus_text import CorpusText
 from ner_studio.core.errors import NerStudioError
 from ner_studio.core.inconsistencies import Inconsistency, inconsistencies
 from ner_studio.gui.shell.qt_actions import Command
@@ -85,7 +84,7 @@ class ConsistencyController(QObject):
         self.refresh()
 
     def refresh(self) -> None:
-        corpus = CorpusText(self.host.workspace.project)
+        corpus = self.host.workspace.corpus
         try:
             found = inconsistencies(corpus)
         except NerStudioError as error:

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from ner_studio.core.corpus_text import CorpusText
 from ner_studio.core.errors import NerStudioError
 from ner_studio.core.find import Hit, find, find_in_document, find_label
 from ner_studio.gui.shell.qt_actions import Command
@@ -112,7 +111,6 @@ class FindController(QObject):
         self.actions = host.add_commands("&Edit", COMMANDS, self, ("find", None, "find_next", "find_previous"))
         self.hits: list[Hit] = []
         self.position = -1
-        self._corpus: CorpusText | None = None
         self.panel.query.returnPressed.connect(self.search)
         for box in (self.panel.whole, self.panel.case):
             box.toggled.connect(lambda _checked: self.search())
@@ -123,7 +121,6 @@ class FindController(QObject):
 
     def _bind_workspace(self) -> None:
         workspace = self.host.workspace
-        self._corpus = CorpusText(workspace.project)
         self.panel.set_scopes([label.name for label in workspace.labels])
         workspace.labels_changed.connect(self._on_labels_changed)
         self.hits, self.position = [], -1
@@ -156,14 +153,14 @@ class FindController(QObject):
                 doc = self.host.doc
                 self.hits = [] if doc is None else find_in_document(doc, text, **options)
             elif scope == ALL_DOCUMENTS:
-                self.hits = find(self._corpus, text, **options)
+                self.hits = find(self.host.workspace.corpus, text, **options)
             else:
-                self.hits = find_label(self._corpus, scope.removeprefix("label:"))
+                self.hits = find_label(self.host.workspace.corpus, scope.removeprefix("label:"))
         except NerStudioError as error:
             self.host.show_error("Find failed", error)
             return
         self.position = -1
-        names = {doc_id: info.name for doc_id, info in self._corpus.documents.items()}
+        names = {doc_id: info.name for doc_id, info in self.host.workspace.corpus.documents.items()}
         if scope == THIS_DOCUMENT and self.host.doc is not None:
             names[self.host.doc.doc_id] = self.host.doc.name
         self.panel.show_hits(self.hits, names)

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from ner_studio.core.corpus_text import CorpusText
 from ner_studio.core.errors import NerStudioError, SpanError
 from ner_studio.core.label_all import Occurrence, label_all_edits, preview_label_all, undo_edits
 from ner_studio.core.pattern_matcher import Matcher, project_pattern_edits
@@ -121,7 +120,7 @@ class LabelAllController(QObject):
         """The preview of labelling every occurrence of ``surface`` (as ``label``, or the
         first label); True if the analyst applied it."""
         labels = [label.name for label in self.host.workspace.labels]
-        corpus = CorpusText(self.host.workspace.project)
+        corpus = self.host.workspace.corpus
         dialog = LabelAllDialog(self.host, surface, labels, label if label in labels else labels[0],
                                 lambda chosen: preview_label_all(corpus, surface, chosen))
         return bool(dialog.exec()) and self.apply(label_all_edits(dialog.chosen(), dialog.label.currentText()))
@@ -134,7 +133,7 @@ class LabelAllController(QObject):
                 return False
         try:
             matcher = Matcher(read_patterns(path))
-            edits = project_pattern_edits(CorpusText(self.host.workspace.project), matcher)
+            edits = project_pattern_edits(self.host.workspace.corpus, matcher)
         except NerStudioError as error:
             self.host.show_error("The patterns cannot be used", error)
             return False

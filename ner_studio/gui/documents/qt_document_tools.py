@@ -6,7 +6,6 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QInputDialog, QLineEdit, QMessageBox, QVBoxLayout, QWidget
 
-from ner_studio.core.corpus_text import CorpusText
 from ner_studio.core.document import Status
 from ner_studio.core.errors import NerStudioError
 from ner_studio.core.find import find
@@ -70,7 +69,7 @@ class DocumentListTools(QObject):
             if label is not None:
                 ids = project.documents_with_label(label)
             if search is not None:
-                found = {hit.doc_id for hit in find(CorpusText(project), search, whole_tokens=False)}
+                found = {hit.doc_id for hit in find(self.host.workspace.corpus, search, whole_tokens=False)}
                 ids = found if ids is None else ids & found
         except NerStudioError as error:
             self.host.show_error("The documents cannot be filtered", error)

@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QUndoGroup, QUndoStack
 
+from ner_studio.core.corpus_text import CorpusText
 from ner_studio.core.document import Document, Status
 from ner_studio.core.errors import NerStudioError, ProjectError
 from ner_studio.core.formats import parse_documents, write_documents
@@ -63,6 +64,7 @@ class Workspace(QObject):
         self._warmer: Worker | None = None
         self._warned_unsaved = False
         self.effort = ReviewEffort()
+        self._corpus: CorpusText | None = None
         self._stored_shown = project.get_setting(SHOWN_SETTING)
         self._shown = self._stored_shown
         project.write_failed.connect(self._on_write_failed)
@@ -77,6 +79,14 @@ class Workspace(QObject):
         """Tag with ``model`` from now on; what it should re-tag is the caller's choice."""
         self._model = model
         self.model_changed.emit(model)
+
+    @property
+    def corpus(self) -> CorpusText:
+        """The project's texts for the corpus tools (find, label all, inconsistencies, the
+        document filter): read once, then kept current (``CorpusText.refresh``), shared by all."""
+        if self._corpus is None:
+            self._corpus = CorpusText(self.project)
+        return self._corpus
 
     def _on_write_failed(self, error) -> None:
         # One dialog per failure streak: the status bar keeps counting the unsaved edits.
