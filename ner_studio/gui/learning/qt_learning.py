@@ -161,14 +161,14 @@ class LearningController(QObject):
             self.window.show_status("A model is being trained already.")
             return
         docs, names = self.labelled_documents()
+        train, check = split_check(docs)
         try:
-            self._check_enough(docs, self.min_sentences)
+            check_enough(count_sentences(train), self.min_sentences, held=count_sentences(check))
         except TrainingError as error:
             self._report("Training cannot start", error, False)
             return
         self.warm_up()
         project = self.window.workspace.project
-        train, check = split_check(docs)
         summary = (f"Fine-tune {self.window.model.name} on {count_sentences(train)} reviewed sentences from "
                    f"{len(names)} documents; {count_sentences(check)} more form the check set that judges the new "
                    "version. Training runs in the background; keep working.")
@@ -184,11 +184,6 @@ class LearningController(QObject):
         except NerStudioError:
             pass  # only a convenience for next time
         self.start_training(base_path=choice.base_path, epochs=choice.epochs)
-
-    @staticmethod
-    def _check_enough(docs: list[Document], minimum: int) -> None:
-        train, check = split_check(docs)
-        check_enough(count_sentences(train), minimum, held=count_sentences(check))
 
     def label_examples(self, train: list[Document], check: list[Document]) -> list[LabelExamples]:
         known = self.window.model.loaded_labels
@@ -209,7 +204,8 @@ class LearningController(QObject):
             if not model.available:
                 raise TrainingError("there is no model to fine-tune; the bundled model is missing from this build")
             docs, names = self.labelled_documents()
-            self._check_enough(docs, options.min_sentences)
+            train, check = split_check(docs)
+            check_enough(count_sentences(train), options.min_sentences, held=count_sentences(check))
         except NerStudioError as error:
             self._report("Training cannot start", error, automatic)
             return False
@@ -223,7 +219,6 @@ class LearningController(QObject):
         worker.finished.connect(self._on_training_finished)
         self.worker = worker
         self.review.training_started()
-        train, check = split_check(docs)
         few = shortfalls(self.label_examples(train, check))
         self._run = {"project": project, "parent": model.path, "parent_id": parent_id, "automatic": automatic,
                      "model_name": model.name, "shortfalls": few}
