@@ -13,13 +13,15 @@ a larger JSONL file or CoNLL file cut at ``-DOCSTART-`` lines (documents named `
 throughout). A CoNLL document cut between sentences continues in the next piece's first
 document (``meta["conll_continued"]``: written back without a ``-DOCSTART-`` line, so a
 CoNLL output matches the input's layout); a larger plain text file becomes several
-documents, named ``NAME (part K)``.
+documents, named ``NAME.txt (part K of N)``. :func:`read_pieces` also says which piece of
+how many each list is, for progress and for telling the user a file was split.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 from ner_studio.core.atomic import AtomicWriter
 from ner_studio.core.errors import FormatError
@@ -38,6 +40,14 @@ _CUTS = {
 }
 
 
+class Piece(NamedTuple):
+    """The documents of piece ``number`` of ``count`` (1-based) of a file."""
+
+    docs: list
+    number: int
+    count: int
+
+
 def read_in_chunks(path: str | Path, fmt: str | None = None, *, splitter=None,
                    chunk_chars: int = CHUNK_CHARS) -> Iterator[list]:
     """Lists of documents from ``path``, a piece of the file at a time; errors name the
@@ -45,29 +55,40 @@ def read_in_chunks(path: str | Path, fmt: str | None = None, *, splitter=None,
     PDF and HTML files are read whole (their text is a small part of the file), and so is
     Markdown (a cut could fall inside a table or a code block, and its paragraphs' line
     numbers must count from the top of the file)."""
+    for piece in read_pieces(path, fmt, splitter=splitter, chunk_chars=chunk_chars):
+        yield piece.docs
+
+
+def read_pieces(path: str | Path, fmt: str | None = None, *, splitter=None,
+                chunk_chars: int = CHUNK_CHARS) -> Iterator[Piece]:
+    """As :func:`read_in_chunks`, each list as a :class:`Piece`. Only the file's text is
+    held whole; the documents of one piece at a time (the caller's to keep or let go)."""
     path = Path(path)
     data = read_file_bytes(path)
     fmt = _check_fmt(fmt) if fmt else detect_format(path, data)
     if fmt in BYTE_READERS or fmt == "md":
-        yield read_documents(path, fmt, splitter=splitter)
+        del data
+        yield Piece(read_documents(path, fmt, splitter=splitter), 1, 1)
         return
     text = decode_text(data, path)
     del data
     if len(text) <= chunk_chars:
-        yield parse_documents(text, fmt, path, splitter=splitter)
+        yield Piece(parse_documents(text, fmt, path, splitter=splitter), 1, 1)
         return
+    # The cuts first (cheap: a few searches per piece), so every piece knows the count.
+    pieces = [(start, end) for start, end in _pieces(text, fmt, chunk_chars) if text[start:end].strip()]
     line = 0  # lines before the current piece
     count = 0  # documents before the current piece
-    for part, (start, end) in enumerate(_pieces(text, fmt, chunk_chars), start=1):
+    previous_end = 0
+    for part, (start, end) in enumerate(pieces, start=1):
+        line += text.count("\n", previous_end, start)  # blank pieces skipped
+        previous_end = end
         piece = text[start:end]
-        if not piece.strip():
-            line += piece.count("\n")
-            continue
         try:
-            docs = _parse_piece(piece, fmt, path, part, splitter)
+            docs = _parse_piece(piece, fmt, path, (part, len(pieces)), splitter)
         except FormatError as error:
             raise FormatError(error.reason, path, line + error.line if error.line else None) from None
-        if fmt != "txt" and end - start < len(text):
+        if fmt != "txt" and len(pieces) > 1:
             # Numbered through the whole file, as read_documents numbers them; a name a
             # JSONL record gives itself is kept.
             generated = {path.stem, *(f"{path.stem} #{k}" for k in range(1, len(docs) + 1))}
@@ -78,12 +99,13 @@ def read_in_chunks(path: str | Path, fmt: str | None = None, *, splitter=None,
             if fmt == "conll" and part > 1 and not piece.lstrip().startswith("-DOCSTART-"):
                 docs[0].meta["conll_continued"] = True
         line += piece.count("\n")
-        yield docs
+        del piece
+        yield Piece(docs, part, len(pieces))
 
 
-def _parse_piece(piece: str, fmt: str, path: Path, part: int, splitter) -> list:
+def _parse_piece(piece: str, fmt: str, path: Path, part: tuple[int, int], splitter) -> list:
     # CoNLL and JSONL pieces are renamed "NAME #K" by the caller; plain text keeps its part.
-    name = path.stem if fmt in ("conll", "jsonl") else f"{path.stem} (part {part})"
+    name = path.stem if fmt in ("conll", "jsonl") else f"{path.name} (part {part[0]} of {part[1]})"
     return parse_documents(piece, fmt, None, name=name, splitter=splitter)
 
 
