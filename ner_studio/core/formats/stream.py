@@ -99,8 +99,8 @@ def read_pieces(path: str | Path, fmt: str | None = None, *, splitter=None,
             if fmt == "conll" and part > 1 and not piece.lstrip().startswith("-DOCSTART-"):
                 docs[0].meta["conll_continued"] = True
         line += piece.count("\n")
-        del piece
         yield Piece(docs, part, len(pieces))
+        piece = docs = doc = None  # the caller decides how long a piece's documents live
 
 
 def _parse_piece(piece: str, fmt: str, path: Path, part: tuple[int, int], splitter) -> list:

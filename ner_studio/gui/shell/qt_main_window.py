@@ -267,6 +267,8 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         workspace.model_changed.connect(self._on_model_changed)
         workspace.document_removed.connect(self._on_document_removed)
         workspace.documents_opened.connect(self._on_documents_opened)
+        workspace.documents_added.connect(self._on_documents_added)
+        workspace.notice.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         workspace.import_finished.connect(self._on_import_finished)
         workspace.document_updated.connect(self._on_document_updated)
         workspace.labels_changed.connect(self._on_labels_changed)
@@ -322,6 +324,11 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         if ids:
             self.show_document(ids[0])
 
+    def _on_documents_added(self, ids: list[int]) -> None:
+        """Later parts of a big file: listed; the analyst stays where they are."""
+        self.documents.list_model.append(ids)
+        self._update_review_count()
+
     def _on_document_removed(self, doc_id: int) -> None:
         self.documents.list_model.remove(doc_id)
         self._update_review_count()
@@ -346,7 +353,10 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
     def _on_prediction_running(self, running: bool) -> None:
         self.progress.setVisible(running)
         self.progress.setValue(0)
-        self.statusBar().showMessage("Tagging with the model…" if running else "Tagging finished", 0 if running else 3000)
+        if running:
+            self.statusBar().showMessage("Tagging with the model…")
+        elif self.statusBar().currentMessage() in ("", "Tagging with the model…"):  # keep other news
+            self.statusBar().showMessage("Tagging finished", 3000)
 
     def _on_pending_changed(self, pending: int) -> None:
         self.saved_label.setText(f"{pending} edits NOT saved — see File > Save" if pending else "All edits saved")
