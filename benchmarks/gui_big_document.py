@@ -142,7 +142,7 @@ def main() -> int:
     print(f"sentence splitter warm-up (once per session, after the first paint): {time.perf_counter() - warm:.2f} s")
     ticks[:] = [time.perf_counter()]
     started, ui_cpu = time.perf_counter(), time.thread_time()
-    window.open_paths([document])
+    window.files.open_paths([document])
     wait(qt_app, lambda: window.doc is not None and window.doc.spans and not workspace.is_predicting()
          and not workspace.is_importing())
     window.view.viewport().repaint()

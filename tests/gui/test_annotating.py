@@ -112,7 +112,7 @@ def test_accept_all_then_review_and_next(start_window, qtbot, idle, tmp_path):
     second = tmp_path / "second.txt"
     second.write_text("Daniel Okafor trained in Weymouth on Wednesday.\n", encoding="utf-8")
     window = start_window()
-    window.open_paths([second])
+    window.files.open_paths([second])
     idle(window)
     window.show_document(window.workspace.document_ids()[0])
     qtbot.keyClick(window.view, Qt.Key.Key_A)
@@ -164,7 +164,7 @@ def test_marking_reviewed_with_unsure_entities_left_shows_them_first_or_asks(sta
     from ner_studio.gui.annotate.qt_edit_commands import ASK_UNSURE_SETTING
 
     window = start_window()
-    window.style_.low_confidence = 1.01  # every model entity counts as unsure
+    window.span_style.low_confidence = 1.01  # every model entity counts as unsure
     unsure = [s for s in window.doc.spans if not s.confirmed]
     assert unsure
     asked = []

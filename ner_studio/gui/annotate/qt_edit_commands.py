@@ -11,9 +11,32 @@ from PySide6.QtGui import QAction, QKeySequence
 from ner_studio.gui.annotate import editing
 from ner_studio.gui.shell import qt_dialogs
 from ner_studio.gui.annotate.qt_label_editor import LabelEditor
+from ner_studio.gui.shell.qt_actions import Command
 
 # False once the analyst ticked "Don't ask again" on the unsure-entities question.
 ASK_UNSURE_SETTING = "ask_before_accepting_unsure"
+
+EDIT_COMMANDS = (
+    Command("accept", "&Accept Entity", ("Return", "Enter"), "Confirm the selected model entity as it is", "accept_selected"),
+    Command("delete", "&Delete Entity", ("Delete", "Backspace"), "Delete the selected entity (or all entities in the selection)", "delete_selected"),
+    Command("grow_end", "&Grow Entity at the End", ("Alt+Shift+Right",), "Add the next token to the selected entity (or drag its right edge)", "grow_end"),
+    Command("shrink_end", "Shrin&k Entity at the End", ("Alt+Shift+Left",), "Take the last token off the selected entity", "shrink_end"),
+    Command("grow_start", "Grow Entity at the &Start", ("Alt+Left",), "Add the previous token to the selected entity (or drag its left edge)", "grow_start"),
+    Command("shrink_start", "Shrink Entity at the S&tart", ("Alt+Right",), "Take the first token off the selected entity", "shrink_start"),
+    Command("accept_all", "Accept A&ll Model Entities", ("A",), "Confirm every model entity of this document", "accept_all"),
+    Command("review_next", "Mark &Reviewed and Next", ("Ctrl+Return", "Ctrl+Enter"), "Mark this document reviewed and open the next one not reviewed yet", "review_and_next"),
+    Command("edit_labels", "Edit &Labels…", ("Ctrl+L",), "Add, rename, recolour or remove labels; renaming relabels every entity", "edit_labels"),
+)
+EDIT_MENU = ("accept", "delete", "accept_all", None, "grow_end", "shrink_end", "grow_start", "shrink_start", None,
+             "review_next", None, "edit_labels")
+EDIT_TOOLBAR = ("accept_all", "review_next")
+DOCUMENT_COMMANDS = (
+    Command("predict", "&Tag with Model", ("Ctrl+T",), "Tag this document with the current model again (your entities are kept)", "predict_current"),
+    Command("next_doc", "&Next Document", ("Ctrl+PgDown",), "Open the next document in the list", "next_document"),
+    Command("previous_doc", "&Previous Document", ("Ctrl+PgUp",), "Open the previous document in the list", "previous_document"),
+)
+DOCUMENT_MENU = ("predict", None, "next_doc", "previous_doc")
+DOCUMENT_TOOLBAR = ("predict",)
 
 
 class EditCommands:
@@ -145,7 +168,7 @@ class EditCommands:
     def _unsure_entities_settled(self) -> bool:
         """Marking reviewed turns every model entity into truth for training and evaluation:
         with unsure ones left, first offer to show them (or go on, if the analyst says so)."""
-        unsure = [s for s in self.doc.spans if self.style_.is_low_confidence(s)]
+        unsure = [s for s in self.doc.spans if self.span_style.is_low_confidence(s)]
         if not unsure or not self.settings.get(ASK_UNSURE_SETTING, True):
             return True
         choice, quiet = qt_dialogs.ask_unsure_entities(self, len(unsure))
