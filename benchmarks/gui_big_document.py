@@ -169,7 +169,7 @@ def main() -> int:
         qt_app.processEvents()
         label = "ORG" if span.label != "ORG" else "PER"
         started = time.perf_counter()
-        window.label_selection(label)
+        window.edit.label_selection(label)
         window.view.viewport().repaint()  # paint now, synchronously, as the user will see it
         timings.append((time.perf_counter() - started) * 1000)
     print(f"relabel → view updated: median {statistics.median(timings):.1f} ms, "

@@ -176,15 +176,15 @@ def test_marking_reviewed_with_unsure_entities_left_shows_them_first_or_asks(sta
         monkeypatch.setattr(qt_dialogs, "ask_unsure_entities", ask)
 
     answer("show", False)
-    window.review_and_next()
+    window.edit.review_and_next()
     assert asked == [len(unsure)] and window.doc.status != Status.REVIEWED
     assert window.view.selection() == (unsure[0].start, unsure[0].end)
     answer("cancel", False)
-    window.review_and_next()
+    window.edit.review_and_next()
     assert window.doc.status != Status.REVIEWED
     doc = window.doc
     answer("accept", True)
-    window.review_and_next()
+    window.edit.review_and_next()
     assert doc.status == Status.REVIEWED and window.settings.get(ASK_UNSURE_SETTING) is False
     accepted = [s for s in doc.spans if s.source == Source.ACCEPTED]
     assert [(s.start, s.confidence) for s in accepted] == [(s.start, s.confidence) for s in unsure]

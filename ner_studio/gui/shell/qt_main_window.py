@@ -29,8 +29,7 @@ from ner_studio.gui.annotate.qt_details import DetailsPane
 from ner_studio.gui.shell.qt_dialogs import ShortcutsDialog, show_about, show_error
 from ner_studio.gui.documents.qt_document_list import DocumentList
 from ner_studio.gui.documents.qt_document_tools import DocumentListTools, DocumentsPane
-from ner_studio.gui.annotate import qt_edit_commands
-from ner_studio.gui.annotate.qt_edit_commands import EditCommands
+from ner_studio.gui.annotate.qt_edit_commands import EditController
 from ner_studio.gui.annotate.qt_entity_table import EntityTable
 from ner_studio.gui.documents.qt_file_commands import FileController
 from ner_studio.gui.annotate.qt_highlighter import SpanStyle
@@ -49,7 +48,7 @@ FONT_SIZE_SETTING = "font_size"
 log = logging.getLogger(__name__)
 
 
-class MainWindow(EditCommands, QMainWindow):
+class MainWindow(QMainWindow):
     # Emitted after another project was opened in this window (self.workspace is the new one).
     workspace_changed = Signal()
     # Emitted once the window has agreed to close (its project is closed by then); tools stop
@@ -85,19 +84,19 @@ class MainWindow(EditCommands, QMainWindow):
         # Tabbed docks (the learning tools share the entity table's place) show tabs on top.
         self.setTabPosition(Qt.DockWidgetArea.AllDockWidgetAreas, QTabWidget.TabPosition.North)
         self.actions_: dict[str, QAction] = {}  # every command's action, whoever added it
-        self.label_actions = []
         self._build_status_bar()
         self.documents.document_chosen.connect(self.show_document)
         self.entities.span_activated.connect(self.view.jump_to)
-        self.palette_.label_chosen.connect(self.label_selection)
-        self.palette_.edit_requested.connect(self.edit_labels)
         self.view.selection_changed.connect(self._on_selection_changed)
-        self.view.resize_requested.connect(self.resize_entity)
         self.view.zoom_requested.connect(lambda step: self.set_font_size(self.view.font_size() + step))
         self._build_menus()
         self.files = FileController(self)  # first: it follows the workspace set_project makes
         self.set_project(project)
         self._add_own_commands()
+        self.edit = EditController(self)
+        self.palette_.label_chosen.connect(self.edit.label_selection)
+        self.palette_.edit_requested.connect(self.edit.edit_labels)
+        self.view.resize_requested.connect(self.edit.resize_entity)
         install_learning(self)
         self.find = install_find(self)
         self.label_all = install_label_all(self)
@@ -265,12 +264,6 @@ class MainWindow(EditCommands, QMainWindow):
         self.actions_.update(undo=undo, redo=redo)
         self._lay_out(self.menus["Edit"], [undo, redo])
         self._add_to_toolbar([undo, redo])
-        self.add_commands("&Edit", qt_edit_commands.EDIT_COMMANDS, self, qt_edit_commands.EDIT_MENU,
-                          qt_edit_commands.EDIT_TOOLBAR)
-        self.label_menu = self.add_submenu("&Edit", "Label &As")
-        self.rebuild_label_actions()
-        self.add_commands("&Document", qt_edit_commands.DOCUMENT_COMMANDS, self, qt_edit_commands.DOCUMENT_MENU,
-                          qt_edit_commands.DOCUMENT_TOOLBAR)
         self._lay_out(self.menus["View"], [actions[name] for name in VIEW_MENU])
         self._lay_out(self.menus["Help"], [None if name is None else actions[name] for name in HELP_MENU])
 
@@ -370,8 +363,6 @@ class MainWindow(EditCommands, QMainWindow):
         self.view.set_style(self.span_style)
         self.entities.table_model.set_style(self.span_style)
         self.palette_.show_labels(self.workspace.labels)
-        if hasattr(self, "label_menu"):
-            self.rebuild_label_actions()
         self._on_selection_changed()
 
     def _on_prediction_progress(self, done: int, total: int) -> None:
