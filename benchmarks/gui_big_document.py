@@ -142,7 +142,7 @@ def main() -> int:
     print(f"sentence splitter warm-up (once per session, after the first paint): {time.perf_counter() - warm:.2f} s")
     ticks[:] = [time.perf_counter()]
     started, ui_cpu = time.perf_counter(), time.thread_time()
-    window.open_paths([document])
+    window.files.open_paths([document])
     wait(qt_app, lambda: window.doc is not None and window.doc.spans and not workspace.is_predicting()
          and not workspace.is_importing())
     window.view.viewport().repaint()
@@ -169,7 +169,7 @@ def main() -> int:
         qt_app.processEvents()
         label = "ORG" if span.label != "ORG" else "PER"
         started = time.perf_counter()
-        window.label_selection(label)
+        window.edit.label_selection(label)
         window.view.viewport().repaint()  # paint now, synchronously, as the user will see it
         timings.append((time.perf_counter() - started) * 1000)
     print(f"relabel → view updated: median {statistics.median(timings):.1f} ms, "

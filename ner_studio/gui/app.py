@@ -135,7 +135,7 @@ def create_main_window(argv: list[str], settings: Settings | None = None) -> Mai
     if project is None:
         return None
     window = MainWindow(project, current_model(settings), settings)
-    window.remember_project(project)
+    window.files.remember_project(project)
     tag_after_first_paint(window)
     window.show()
     if settings.problem:
@@ -145,7 +145,7 @@ def create_main_window(argv: list[str], settings: Settings | None = None) -> Mai
     if is_new and not files:
         add_sample(window)
     if files:
-        window.open_paths(files)
+        window.files.open_paths(files)
     return window
 
 

@@ -25,7 +25,7 @@ def test_save_a_copy_keeps_working_in_the_project(start_window, tmp_path):
     project = window.workspace.project
     assert window.actions_["save_copy"].text() == "Save a &Copy…"
     out = tmp_path / "copy.nerstudio"
-    assert window.save_project_copy_to(out)
+    assert window.files.save_project_copy_to(out)
     assert window.workspace.project is project and not project.closed
     with Project.open(out, read_only=True) as copy:
         assert [s.name for s in copy.document_summaries()] == [s.name for s in project.document_summaries()]

@@ -118,7 +118,7 @@ def test_a_read_only_project_keeps_edits_until_save_as(start_window, qtbot, dial
 
     copy = tmp_path / "elsewhere" / "copy.nerstudio"
     monkeypatch.setattr(project_rows.SpansDelta, "apply", real_apply)  # the new place is writable
-    assert window.save_project_to(copy)
+    assert window.files.save_project_to(copy)
     assert window.workspace.project.path == copy and window.saved_label.text() == "All edits saved"
     with Project.open(copy, read_only=True) as stored:
         spans = stored.load_document(window.doc.doc_id).spans

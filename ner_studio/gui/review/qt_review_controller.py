@@ -189,7 +189,7 @@ class ReviewController(QObject):
             self.panel.show_current(message, "", [])
             return
         doc = self.window.workspace.document(item.doc_id)
-        colour = self.window.style_.colour
+        colour = self.window.span_style.colour
         where = f"{self._name(item.doc_id)}, sentence {item.sentence + 1} of {len(doc.sentences)}"
         self.panel.show_current(where, sentence_html(doc, item.sentence, lambda label: colour(label).name()),
                                 entity_lines(doc, item.sentence))

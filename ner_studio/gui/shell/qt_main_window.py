@@ -1,8 +1,10 @@
 """The main window: documents on the left, the text in the middle, labels, details and the
 entity table on the right, a status bar with progress, review count and the current model.
 
-Side panels are dock widgets so later tools (training, active learning) add their own docks
-and toolbar actions without reshaping this window. Commands live in the two mixins.
+The window is wiring and the host (``qt_host.py``): it makes the panes, the workspace of the
+open project and the controllers, which add their own docks, menus and toolbar actions through
+the host and never see the window itself. It keeps for itself what is the shell's: the undo
+group, the View and Help menus, the status bar, backups and closing.
 """
 
 from __future__ import annotations
@@ -10,25 +12,26 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QUndoGroup
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QProgressBar, QTabWidget, QToolBar, QWidget
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QUndoGroup
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QProgressBar, QTabWidget, QToolBar, QWidget
 
 from ner_studio.core.document import Document, Status
 from ner_studio.core.errors import CorruptProjectError, NerStudioError
+from ner_studio.core.locations import user_log_dir
 from ner_studio.core.logs import log_failure
 from ner_studio.core.project import Project
 from ner_studio.core.project_connection import back_up
 from ner_studio.core.settings import Settings
 from ner_studio.gui.shell.prediction import ModelHandle
-from ner_studio.gui.shell.qt_actions import MENUS, TOOLBAR, create_actions, with_shortcut
+from ner_studio.gui.shell.qt_actions import MENUS, VIEW_MENU, HELP_MENU, WINDOW_COMMANDS, create_actions, shortcut_rows, with_shortcut
 from ner_studio.gui.annotate.qt_details import DetailsPane
-from ner_studio.gui.shell.qt_dialogs import show_error
+from ner_studio.gui.shell.qt_dialogs import ShortcutsDialog, show_about, show_error
 from ner_studio.gui.documents.qt_document_list import DocumentList
 from ner_studio.gui.documents.qt_document_tools import DocumentListTools, DocumentsPane
-from ner_studio.gui.annotate.qt_edit_commands import EditCommands
+from ner_studio.gui.annotate.qt_edit_commands import EditController
 from ner_studio.gui.annotate.qt_entity_table import EntityTable
-from ner_studio.gui.documents.qt_file_commands import FileCommands
+from ner_studio.gui.documents.qt_file_commands import FileController
 from ner_studio.gui.annotate.qt_highlighter import SpanStyle
 from ner_studio.gui.annotate.qt_label_palette import LabelPalette
 from ner_studio.gui.corpus.qt_consistency import install_consistency
@@ -45,7 +48,7 @@ FONT_SIZE_SETTING = "font_size"
 log = logging.getLogger(__name__)
 
 
-class MainWindow(FileCommands, EditCommands, QMainWindow):
+class MainWindow(QMainWindow):
     # Emitted after another project was opened in this window (self.workspace is the new one).
     workspace_changed = Signal()
     # Emitted once the window has agreed to close (its project is closed by then); tools stop
@@ -64,14 +67,14 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         self.undo_group = QUndoGroup(self)
         self.setWindowTitle("NER Studio")
         self.setAcceptDrops(True)
-        self.style_ = SpanStyle(project.labels(), float(settings.get(LOW_CONFIDENCE_SETTING, 0.5)))
+        self.span_style = SpanStyle(project.labels(), float(settings.get(LOW_CONFIDENCE_SETTING, 0.5)))
         size = settings.get(FONT_SIZE_SETTING, FONT_SIZE)
-        self.view = EntityTextView(self.style_, font_size=size if isinstance(size, int) else FONT_SIZE)
+        self.view = EntityTextView(self.span_style, font_size=size if isinstance(size, int) else FONT_SIZE)
         self.setCentralWidget(self.view)
         self.documents = DocumentList()
         self.palette_ = LabelPalette()
         self.details = DetailsPane()
-        self.entities = EntityTable(self.style_)
+        self.entities = EntityTable(self.span_style)
         self.docks = {
             "documents": self._dock("Documents", DocumentsPane(self.documents), Qt.DockWidgetArea.LeftDockWidgetArea),
             "labels": self._dock("Labels", self.palette_, Qt.DockWidgetArea.LeftDockWidgetArea),
@@ -80,18 +83,20 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         }
         # Tabbed docks (the learning tools share the entity table's place) show tabs on top.
         self.setTabPosition(Qt.DockWidgetArea.AllDockWidgetAreas, QTabWidget.TabPosition.North)
-        self.actions_ = create_actions(self)
-        self.label_actions = []
+        self.actions_: dict[str, QAction] = {}  # every command's action, whoever added it
         self._build_status_bar()
         self.documents.document_chosen.connect(self.show_document)
         self.entities.span_activated.connect(self.view.jump_to)
-        self.palette_.label_chosen.connect(self.label_selection)
-        self.palette_.edit_requested.connect(self.edit_labels)
         self.view.selection_changed.connect(self._on_selection_changed)
-        self.view.resize_requested.connect(self.resize_entity)
         self.view.zoom_requested.connect(lambda step: self.set_font_size(self.view.font_size() + step))
         self._build_menus()
+        self.files = FileController(self)  # first: it follows the workspace set_project makes
         self.set_project(project)
+        self._add_own_commands()
+        self.edit = EditController(self)
+        self.palette_.label_chosen.connect(self.edit.label_selection)
+        self.palette_.edit_requested.connect(self.edit.edit_labels)
+        self.view.resize_requested.connect(self.edit.resize_entity)
         install_learning(self)
         self.find = install_find(self)
         self.label_all = install_label_all(self)
@@ -140,26 +145,41 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         if key in self.docks:
             self.docks[key].raise_()
 
-    def add_commands(self, menu: str, commands, target: object, layout, toolbar=()) -> dict:
+    def add_commands(self, menu: str, commands, target: object, layout, toolbar=()) -> dict[str, QAction]:
         actions = create_actions(self, commands, target)
-        bar_menu = self.menus.get(menu.replace("&", ""))
-        if bar_menu is not None:  # a menu the window has already: the tool's part after a separator
-            bar_menu.addSeparator()
-        else:
-            bar_menu = self.menuBar().addMenu(menu)
-            bar_menu.setToolTipsVisible(True)
-            help_menu = self.menus.get("Help")
-            if help_menu is not None:  # keep Help last, where people look for it
-                self.menuBar().insertMenu(help_menu.menuAction(), bar_menu)
-        for name in layout:
-            bar_menu.addSeparator() if name is None else bar_menu.addAction(actions[name])
-        self.menus[menu.replace("&", "")] = bar_menu
-        if toolbar:
-            self.toolbar.addSeparator()
-            for name in toolbar:
-                self.toolbar.addAction(actions[name])
+        self._lay_out(self._menu(menu), [None if name is None else actions[name] for name in layout])
+        self._add_to_toolbar([actions[name] for name in toolbar])
         self.actions_.update(actions)
         return actions
+
+    def add_submenu(self, menu: str, title: str) -> QMenu:
+        return self._menu(menu).addMenu(title)
+
+    def _menu(self, title: str) -> QMenu:
+        """The menu-bar menu ``title``; a new one goes before Help, where people look last."""
+        menu = self.menus.get(title.replace("&", ""))
+        if menu is None:
+            menu = self.menuBar().addMenu(title)
+            menu.setToolTipsVisible(True)
+            help_menu = self.menus.get("Help")
+            if help_menu is not None:
+                self.menuBar().insertMenu(help_menu.menuAction(), menu)
+            self.menus[title.replace("&", "")] = menu
+        return menu
+
+    @staticmethod
+    def _lay_out(menu: QMenu, actions: list[QAction | None]) -> None:
+        """Each caller's part of a shared menu after a separator (``None``: a separator)."""
+        if actions and menu.actions():
+            menu.addSeparator()
+        for action in actions:
+            menu.addSeparator() if action is None else menu.addAction(action)
+
+    def _add_to_toolbar(self, actions: list[QAction]) -> None:
+        if actions and self.toolbar.actions():
+            self.toolbar.addSeparator()
+        for action in actions:
+            self.toolbar.addAction(action)
 
     def _back_up_later(self, project: Project) -> None:
         """Rotate the project's backups in a worker once it is open: the full check before a
@@ -196,6 +216,9 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
     def show_status(self, text: str, milliseconds: int = 5000) -> None:
         self.statusBar().showMessage(text, milliseconds)
 
+    def current_status(self) -> str:
+        return self.statusBar().currentMessage()
+
     def show_error(self, title: str, error: BaseException) -> None:
         show_error(self, title, error)
 
@@ -209,34 +232,40 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         self.resizeDocks([docks["details"], docks["entities"]], [215, 560], vertical)
 
     def _build_menus(self) -> None:
-        self.actions_["undo"] = self.undo_group.createUndoAction(self, "&Undo")
-        self.actions_["redo"] = self.undo_group.createRedoAction(self, "&Redo")
-        self.actions_["undo"].setShortcuts(["Ctrl+Z"])
-        self.actions_["redo"].setShortcuts(["Ctrl+Shift+Z", "Ctrl+Y"])
-        # Toolbar buttons keep a short fixed name; the menu shows what would be undone.
-        self.actions_["undo"].setIconText("Undo")
-        self.actions_["redo"].setIconText("Redo")
-        for name, tip in (("undo", "Undo the last edit of this document"), ("redo", "Redo the edit just undone")):
-            self.actions_[name].setStatusTip(tip)
-            self.actions_[name].setToolTip(with_shortcut(tip, tuple(k.toString() for k in self.actions_[name].shortcuts())))
-        self.menus = {}
-        for title, names in MENUS:
-            menu = self.menuBar().addMenu(title)
-            menu.setToolTipsVisible(True)
-            self.menus[title.replace("&", "")] = menu
-            for name in names:
-                menu.addSeparator() if name is None else menu.addAction(self.actions_[name])
-            if title == "&Edit":
-                self.label_menu = menu.addMenu("Label &As")
+        """The menu bar's menus, empty, in their order, and the toolbar: the controllers fill
+        them (``add_commands``) as they are made; ``_add_own_commands`` adds the window's."""
+        self.menus: dict[str, QMenu] = {}
+        for title in MENUS:
+            self._menu(title)
         toolbar = QToolBar("Main", self)
         toolbar.setObjectName("main_toolbar")
         toolbar.setIconSize(QSize(16, 16))
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         toolbar.setMovable(False)
-        for name in TOOLBAR:
-            toolbar.addSeparator() if name is None else toolbar.addAction(self.actions_[name])
         self.addToolBar(toolbar)
         self.toolbar = toolbar
+
+    def _add_own_commands(self) -> None:
+        """Quit, undo and redo, zoom and help: the shell's commands, between the file
+        controller's and the edit commands' (menus and toolbar read in that order)."""
+        actions = create_actions(self, WINDOW_COMMANDS)
+        self.actions_.update(actions)
+        self._lay_out(self.menus["File"], [actions["quit"]])
+        undo = self.undo_group.createUndoAction(self, "&Undo")
+        redo = self.undo_group.createRedoAction(self, "&Redo")
+        undo.setShortcuts(["Ctrl+Z"])
+        redo.setShortcuts(["Ctrl+Shift+Z", "Ctrl+Y"])
+        # Toolbar buttons keep a short fixed name; the menu shows what would be undone.
+        undo.setIconText("Undo")
+        redo.setIconText("Redo")
+        for action, tip in ((undo, "Undo the last edit of this document"), (redo, "Redo the edit just undone")):
+            action.setStatusTip(tip)
+            action.setToolTip(with_shortcut(tip, tuple(k.toString() for k in action.shortcuts())))
+        self.actions_.update(undo=undo, redo=redo)
+        self._lay_out(self.menus["Edit"], [undo, redo])
+        self._add_to_toolbar([undo, redo])
+        self._lay_out(self.menus["View"], [actions[name] for name in VIEW_MENU])
+        self._lay_out(self.menus["Help"], [None if name is None else actions[name] for name in HELP_MENU])
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -269,7 +298,6 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         workspace.documents_opened.connect(self._on_documents_opened)
         workspace.documents_added.connect(self._on_documents_added)
         workspace.notice.connect(lambda text: self.statusBar().showMessage(text, 10_000))
-        workspace.import_finished.connect(self._on_import_finished)
         workspace.document_updated.connect(self._on_document_updated)
         workspace.labels_changed.connect(self._on_labels_changed)
         workspace.prediction_progress.connect(self._on_prediction_progress)
@@ -295,7 +323,7 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
             try:
                 doc = self.workspace.document(doc_id)
             except CorruptProjectError as error:
-                self.offer_backup(error)
+                self.files.offer_backup(error)
                 return
             except Exception as error:  # noqa: BLE001 - a document that cannot load must not close the app
                 log_failure(log, f"opening document {doc_id}", error)
@@ -315,7 +343,7 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
     # --- keeping the panes current -------------------------------------------------------
     def _on_selection_changed(self) -> None:
         span = self.view.current_span()
-        self.details.show_span(self.doc, span, self.style_)
+        self.details.show_span(self.doc, span, self.span_style)
         self.entities.select_span(span)
 
     def _on_documents_opened(self, ids: list[int]) -> None:
@@ -338,12 +366,10 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         self._update_review_count()
 
     def _on_labels_changed(self) -> None:
-        self.style_ = SpanStyle(self.workspace.labels, self.style_.low_confidence)
-        self.view.set_style(self.style_)
-        self.entities.table_model.set_style(self.style_)
+        self.span_style = SpanStyle(self.workspace.labels, self.span_style.low_confidence)
+        self.view.set_style(self.span_style)
+        self.entities.table_model.set_style(self.span_style)
         self.palette_.show_labels(self.workspace.labels)
-        if hasattr(self, "label_menu"):
-            self.rebuild_label_actions()
         self._on_selection_changed()
 
     def _on_prediction_progress(self, done: int, total: int) -> None:
@@ -386,6 +412,23 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         except NerStudioError as error:
             log_failure(log, "remembering the text size", error)
 
+    # --- help -------------------------------------------------------------------------------
+    def show_shortcuts(self) -> None:
+        ShortcutsDialog(self, shortcut_rows(self)).exec()
+
+    def show_log_folder(self) -> None:
+        """Open the log folder in the desktop's file manager (created if there is none yet)."""
+        folder = user_log_dir()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            log_failure(log, "creating the log folder", error)
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+            self.statusBar().showMessage(f"The logs are in {folder}", 10000)
+
+    def show_about(self) -> None:
+        show_about(self, self.workspace.model.name)
+
     # --- drag and drop, closing ------------------------------------------------------------
     def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt override
         if event.mimeData().hasUrls():
@@ -393,11 +436,11 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
 
     def dropEvent(self, event) -> None:  # noqa: N802 - Qt override
         paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
-        self.open_paths(paths)
+        self.files.open_paths(paths)
         event.acceptProposedAction()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        if not self.close_workspace():
+        if not self.files.close_workspace():
             event.ignore()
             return
         try:
