@@ -3,7 +3,7 @@ tagger or scores out. Documents carry spans; tags exist only here, at the model'
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -14,7 +14,7 @@ from ner_studio import __version__
 from ner_studio.core.check_set import training_record
 from ner_studio.core.document import Document
 from ner_studio.core.errors import NerStudioError, TrainingError
-from ner_studio.core.metrics import Evaluation, evaluate_tags
+from ner_studio.core.metrics import Evaluation, TagCounts, evaluate_tags
 from ner_studio.core.tags import document_tags, token_spans_to_tags
 from ner_studio.model.batching import EncodedSentence, document_keys, encode_sentence
 from ner_studio.model.checkpoint import LoadedModel, save_checkpoint
@@ -159,3 +159,20 @@ def evaluate_tagger(tagger: Tagger, docs: list[Document], *, batch_size: int = 2
     """Entity-level scores of ``tagger`` against the spans of ``docs``."""
     gold = [tags for doc in docs for tags in document_tags(doc, "iob2")]
     return evaluate_tags(gold, predicted_tags(tagger, docs, batch_size=batch_size, progress=progress))
+
+
+def evaluate_in_pieces(tagger: Tagger, pieces: Iterable[list[Document]], *, batch_size: int = 256,
+                       progress: Callable[[int, int], None] | None = None,
+                       each: Callable[[list[Document]], None] | None = None) -> Evaluation:
+    """As :func:`evaluate_tagger`, over a file read a piece at a time (``core/formats/stream.py``):
+    only one piece's documents and tags are held, whatever the file's size. ``progress`` counts
+    sentences (the total grows as pieces come); ``each(docs)`` sees every piece."""
+    counts = TagCounts()
+    for docs in pieces:
+        before = counts.sentences
+        report = None if progress is None else (lambda done, total, before=before: progress(before + done, before + total))
+        gold = [tags for doc in docs for tags in document_tags(doc, "iob2")]
+        counts.add(gold, predicted_tags(tagger, docs, batch_size=batch_size, progress=report))
+        if each is not None:
+            each(docs)
+    return counts.evaluation()

@@ -24,12 +24,13 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ner_studio.core.atomic import AtomicWriter
-from ner_studio.core.errors import FormatError
+from ner_studio.core.errors import FormatError, TagError
 from ner_studio.core.formats import (
-    BYTE_READERS, _check_fmt, conll, detect_format, format_of, jsonl, parse_documents, read_documents,
-    read_file_bytes,
+    BYTE_READERS, WRITABLE, _check_fmt, conll, detect_format, format_of, jsonl, parse_documents,
+    read_documents, read_file_bytes,
 )
 from ner_studio.core.formats.text import decode_text
+from ner_studio.core.tags import check_scheme
 
 CHUNK_CHARS = 1 << 20
 # Where a piece may end, best first, for each format ("" means: anywhere).
@@ -49,7 +50,7 @@ class Piece(NamedTuple):
 
 
 def read_in_chunks(path: str | Path, fmt: str | None = None, *, splitter=None,
-                   chunk_chars: int = CHUNK_CHARS) -> Iterator[list]:
+                   chunk_chars: int | None = None) -> Iterator[list]:
     """Lists of documents from ``path``, a piece of the file at a time; errors name the
     file and the line in the whole file. ``splitter`` as for :func:`read_documents`. Word,
     PDF and HTML files are read whole (their text is a small part of the file), and so is
@@ -60,10 +61,11 @@ def read_in_chunks(path: str | Path, fmt: str | None = None, *, splitter=None,
 
 
 def read_pieces(path: str | Path, fmt: str | None = None, *, splitter=None,
-                chunk_chars: int = CHUNK_CHARS) -> Iterator[Piece]:
+                chunk_chars: int | None = None) -> Iterator[Piece]:
     """As :func:`read_in_chunks`, each list as a :class:`Piece`. Only the file's text is
     held whole; the documents of one piece at a time (the caller's to keep or let go)."""
     path = Path(path)
+    chunk_chars = chunk_chars or CHUNK_CHARS
     data = read_file_bytes(path)
     fmt = _check_fmt(fmt) if fmt else detect_format(path, data)
     if fmt in BYTE_READERS or fmt == "md":
@@ -143,6 +145,13 @@ class DocumentWriter:
         self.fmt = _check_fmt(fmt) if fmt else format_of(self.path)
         if self.fmt == "txt":
             raise FormatError("plain text cannot hold entities; save as .conll or .jsonl", self.path)
+        if self.fmt not in WRITABLE:
+            raise FormatError(f"NER Studio reads {self.fmt} files but does not write them; save as .conll "
+                              "or .jsonl", self.path)
+        try:
+            check_scheme(scheme)
+        except TagError as error:
+            raise FormatError(error.reason, self.path) from None
         self.scheme = scheme
         self._writer = AtomicWriter(self.path)
         self._handle = None
@@ -176,3 +185,26 @@ class DocumentWriter:
             self._writer.__exit__(kind, error, trace)
         except OSError as failure:
             raise FormatError(f"cannot write the file: {failure.strerror or failure}", self.path) from None
+
+
+class Converted(NamedTuple):
+    documents: int
+    tokens: int
+    entities: int
+
+
+def convert_file(source: str | Path, target: str | Path, *, source_fmt: str | None = None,
+                 target_fmt: str | None = None, scheme: str = "iob2", splitter=None,
+                 chunk_chars: int | None = None) -> Converted:
+    """Read ``source`` and write its documents to ``target`` (formats from the extensions
+    unless given), a piece at a time: memory holds one piece whatever the file's size. The
+    target is replaced only once all went well (a bad input raises :class:`FormatError`,
+    naming its line, and leaves it as it was)."""
+    documents = tokens = entities = 0
+    with DocumentWriter(target, target_fmt, scheme) as out:
+        for docs in read_in_chunks(source, source_fmt, splitter=splitter, chunk_chars=chunk_chars):
+            out.write(docs)
+            documents += len(docs)
+            tokens += sum(len(doc.tokens) for doc in docs)
+            entities += sum(len(doc.spans) for doc in docs)
+    return Converted(documents, tokens, entities)

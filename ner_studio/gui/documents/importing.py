@@ -72,9 +72,10 @@ def project_splitter(sentence_params: dict | None) -> ProjectSplitter:
         return ProjectSplitter()
 
 
-# About 1 MB of text (~200k tokens, some thousands of sentences) per part: one part is
-# stored, shown or tagged in a fraction of a second on the UI thread.
-PART_CHARS = 1 << 20
+# About half a megabyte of text per part (~95k tokens, ~5k sentences of news): applying a
+# part's model spans on the UI thread takes ~0.25 s (1 MB parts took up to 0.5 s under load;
+# benchmarks/gui_big_document.py), and a 50 MB file is ~100 documents in the list.
+PART_CHARS = 1 << 19
 # Parts read ahead of the tagger: one being tagged, one waiting.
 PARTS_IN_FLIGHT = 2
 
