@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QUndoGroup
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QProgressBar, QTabWidget, QToolBar, QWidget
 
@@ -61,6 +61,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self._first_model = model  # until the first workspace owns it
         self._backup: TaskWorker | None = None  # rotating the open project's backups
+        self._damage: CorruptProjectError | None = None  # a damaged document met, its backup not offered yet
         self.workspace: Workspace | None = None
         self.doc: Document | None = None
         # One undo group for the window's life: each workspace adds its documents' stacks.
@@ -302,7 +303,7 @@ class MainWindow(QMainWindow):
         workspace.labels_changed.connect(self._on_labels_changed)
         workspace.prediction_progress.connect(self._on_prediction_progress)
         workspace.prediction_running.connect(self._on_prediction_running)
-        workspace.problem.connect(lambda title, error: show_error(self, title, error))
+        workspace.problem.connect(self._on_problem)
         workspace.project.pending_changed.connect(self._on_pending_changed)
         self.documents.list_model.set_workspace(workspace)
         self.model_label.setText(f"Model: {workspace.model.name}")
@@ -315,6 +316,24 @@ class MainWindow(QMainWindow):
             self.show_document(first)
         self.workspace_changed.emit()
 
+    def _on_problem(self, title: str, error: BaseException) -> None:
+        """The workspace's errors as dialogs; a document that cannot be read (whatever was
+        reading it: showing, export, review, training) offers the newest good backup, as
+        opening a damaged project does, once the call that met it has returned."""
+        if not isinstance(error, CorruptProjectError):
+            show_error(self, title, error)
+        elif self._damage is None:
+            self._damage = error
+            QTimer.singleShot(0, self._offer_backup)
+
+    def _offer_backup(self) -> None:
+        """Once, however many readers met the damage before the analyst answered."""
+        if self._damage is not None:
+            try:
+                self.files.offer_backup(self._damage)
+            finally:
+                self._damage = None
+
     def show_document(self, doc_id: int | None) -> None:
         """Show a document (loading it from the project if needed)."""
         if doc_id is None:
@@ -322,8 +341,8 @@ class MainWindow(QMainWindow):
         else:
             try:
                 doc = self.workspace.document(doc_id)
-            except CorruptProjectError as error:
-                self.files.offer_backup(error)
+            except CorruptProjectError:
+                self._offer_backup()  # the workspace reported it (``_on_problem``): offer it now
                 return
             except Exception as error:  # noqa: BLE001 - a document that cannot load must not close the app
                 log_failure(log, f"opening document {doc_id}", error)

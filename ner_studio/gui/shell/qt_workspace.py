@@ -15,7 +15,7 @@ from PySide6.QtGui import QUndoGroup, QUndoStack
 
 from ner_studio.core.corpus_text import CorpusText
 from ner_studio.core.document import Document, Status
-from ner_studio.core.errors import NerStudioError, ProjectError
+from ner_studio.core.errors import CorruptProjectError, NerStudioError, ProjectError
 from ner_studio.core.formats import parse_documents, write_documents
 from ner_studio.core.labels import LabelSet
 from ner_studio.core.project import DocumentSummary, Project
@@ -114,7 +114,12 @@ class Workspace(QObject):
         """The document, loaded and tracked on first use (raises ProjectError)."""
         doc = self._docs.get(doc_id)
         if doc is None:
-            doc = self.project.load_document(doc_id, track=True)
+            try:
+                doc = self.project.load_document(doc_id, track=True)
+            except CorruptProjectError as error:  # the window offers the newest good backup
+                known = self._summaries.get(doc_id)
+                self.problem.emit(f"{known.name if known and known.name else f'Document {doc_id}'} cannot be read", error)
+                raise
             self._adopt(doc)
         return doc
 
