@@ -335,7 +335,11 @@ class Workspace(QObject):
         window shows the first (``documents_opened``), else only lists them."""
         try:
             ids = self.project.add_documents(docs, source_path=source_path)
-            summaries = {s.doc_id: s for s in self.project.document_summaries() if s.doc_id in set(ids)}
+            # Built here, not read back: listing the project's counts costs more the bigger it
+            # is, and a big file adds ~100 parts one after another (``_adopt`` sets the counts).
+            source = str(source_path) if source_path is not None else None
+            summaries = {doc.doc_id: DocumentSummary(doc.doc_id, doc.name, doc.status, 0, 0, len(doc.tokens), source)
+                         for doc in docs}
             for doc in docs:
                 self.project.track(doc)
         except ProjectError as error:
@@ -390,6 +394,8 @@ class Workspace(QObject):
         doc = tagged.doc
         if self.project.closed or self._docs.get(doc.doc_id) is not doc:
             return
+        if not tagged.final and doc.doc_id in self._in_flight and doc.doc_id != self._shown:
+            return  # first screens of a part nobody looks at: its final spans come soon
         # Labels the analyst removed from the set are not brought back by the model.
         known = {label.name for label in self.labels}
         spans = [s for s in tagged.spans_to_show() if s.label in known]
