@@ -95,3 +95,18 @@ def test_an_error_late_in_a_big_file_says_what_was_added(start_window, small_par
     added = len(window.workspace.document_ids())
     assert 0 < added < 200  # the parts before the error are in the project, and said so
     assert "late.jsonl, line 201" in shown and f"The {added} documents before this point were added" in shown
+
+
+def test_the_reader_waits_for_room_before_reading_the_next_part(tmp_path):
+    path = tmp_path / "report.txt"
+    path.write_text("\n\n".join(PARAGRAPHS) + "\n", encoding="utf-8")
+    gate = importing.PartsGate(limit=1)
+    stop = {"now": False}
+    job = importing.import_job([path], None, gate, part_chars=1000)(lambda done, total: None, lambda: stop["now"])
+    first = next(job)
+    assert (first.part, first.error) == (1, None) and first.parts > 5 and first.sentence_params is None
+    gate.part_done()  # the workspace is done with part 1
+    second = next(job)
+    assert second.part == 2 and second.docs[0].name == f"report.txt (part 2 of {first.parts})"
+    stop["now"] = True  # no room for part 3: the job ends when cancelled, without reading it
+    assert list(job) == []
