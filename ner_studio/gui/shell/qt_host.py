@@ -71,7 +71,8 @@ class Host(Protocol):
                      layout: Sequence[str | None], toolbar: Sequence[str] = ()) -> dict[str, QAction]:
         """An action per command (``target.<handler>`` runs it), in the menu ``menu`` (appended
         after a separator if it has items already; a new menu goes before Help) laid out as
-        ``layout`` (``None`` is a separator), and ``toolbar`` buttons (after a separator)."""
+        ``layout`` (``None`` is a separator), and ``toolbar`` buttons (after a separator, unless
+        the buttons before them are of the same menu)."""
         ...
 
     def add_submenu(self, menu: str, title: str) -> QMenu:

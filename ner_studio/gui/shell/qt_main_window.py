@@ -97,7 +97,7 @@ class MainWindow(QMainWindow):
         self.palette_.label_chosen.connect(self.edit.label_selection)
         self.palette_.edit_requested.connect(self.edit.edit_labels)
         self.view.resize_requested.connect(self.edit.resize_entity)
-        install_learning(self)
+        self.learning = install_learning(self)
         self.find = install_find(self)
         self.label_all = install_label_all(self)
         self.consistency = install_consistency(self, self.label_all)
@@ -148,7 +148,7 @@ class MainWindow(QMainWindow):
     def add_commands(self, menu: str, commands, target: object, layout, toolbar=()) -> dict[str, QAction]:
         actions = create_actions(self, commands, target)
         self._lay_out(self._menu(menu), [None if name is None else actions[name] for name in layout])
-        self._add_to_toolbar([actions[name] for name in toolbar])
+        self._add_to_toolbar([actions[name] for name in toolbar], menu)
         self.actions_.update(actions)
         return actions
 
@@ -175,9 +175,13 @@ class MainWindow(QMainWindow):
         for action in actions:
             menu.addSeparator() if action is None else menu.addAction(action)
 
-    def _add_to_toolbar(self, actions: list[QAction]) -> None:
-        if actions and self.toolbar.actions():
+    def _add_to_toolbar(self, actions: list[QAction], group: str) -> None:
+        """Buttons after a separator, unless the buttons before are of the same ``group``."""
+        if not actions:
+            return
+        if self.toolbar.actions() and group != self._toolbar_group:
             self.toolbar.addSeparator()
+        self._toolbar_group = group
         for action in actions:
             self.toolbar.addAction(action)
 
@@ -244,6 +248,7 @@ class MainWindow(QMainWindow):
         toolbar.setMovable(False)
         self.addToolBar(toolbar)
         self.toolbar = toolbar
+        self._toolbar_group = ""  # whose buttons are last on the toolbar
 
     def _add_own_commands(self) -> None:
         """Quit, undo and redo, zoom and help: the shell's commands, between the file
@@ -263,7 +268,7 @@ class MainWindow(QMainWindow):
             action.setToolTip(with_shortcut(tip, tuple(k.toString() for k in action.shortcuts())))
         self.actions_.update(undo=undo, redo=redo)
         self._lay_out(self.menus["Edit"], [undo, redo])
-        self._add_to_toolbar([undo, redo])
+        self._add_to_toolbar([undo, redo], "undo")
         self._lay_out(self.menus["View"], [actions[name] for name in VIEW_MENU])
         self._lay_out(self.menus["Help"], [None if name is None else actions[name] for name in HELP_MENU])
 
