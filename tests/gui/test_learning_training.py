@@ -92,7 +92,7 @@ def test_a_second_run_starts_from_the_new_version_and_rolling_back_retags(traina
     assert Span(0, 13, "PER") in open_doc.spans
     assert window.settings.last_model_path == str(tiny_model_path)
     # The workspace owns the current model and announces it: the status bar follows.
-    assert window.workspace.model is window.model and window.model_label.text() == f"Model: {tiny_model_path.stem}"
+    assert window.workspace.model is window.model and window.status_line.model_label.text() == f"Model: {tiny_model_path.stem}"
 
 
 def test_the_ui_keeps_processing_events_while_training(trainable, qtbot):
