@@ -96,7 +96,7 @@ def main() -> int:
     os.environ["NER_STUDIO_DATA_DIR"] = str(folder / "data")
     os.environ["NER_STUDIO_CONFIG_DIR"] = str(folder / "config")
     from ner_studio.gui import app as gui_app
-    from ner_studio.gui.shell.prediction import QUANTIZE
+    from ner_studio.gui.shell.tagging_jobs import QUANTIZE
     from ner_studio.resources import bundled_model_path
 
     model = args.model or bundled_model_path()

@@ -152,7 +152,7 @@ def run_evaluation(qtbot, dialog):
 
 
 def test_evaluation_scores_the_model_on_reviewed_documents_and_on_a_conll_file(start_window, qtbot, tmp_path):
-    from ner_studio.model.predict import Tagger
+    from ner_studio.model.predict import TorchPredictor
     from ner_studio.model.workflow import evaluate_tagger
 
     window = start_window()
@@ -165,7 +165,7 @@ def test_evaluation_scores_the_model_on_reviewed_documents_and_on_a_conll_file(s
     assert dialog.on_check.isChecked()  # the honest choice is the default
     dialog.on_reviewed.setChecked(True)
     run_evaluation(qtbot, dialog)
-    expected = evaluate_tagger(Tagger.load(window.model.path), docs[:5])
+    expected = evaluate_tagger(TorchPredictor.load(window.model.path), docs[:5])
     last = dialog.table.rowCount() - 1
     assert dialog.table.item(last, 0).text() == "overall"
     assert dialog.table.item(last, 3).text() == f"{100 * expected.overall.f1:.1f}"

@@ -146,9 +146,9 @@ def test_an_injected_failure_is_shown_and_changes_nothing(trainable, qtbot, dial
 
 def test_a_nan_loss_is_a_clear_message_and_the_model_stays(trainable, qtbot, dialogs, monkeypatch):
     window, _, _ = trainable
-    from ner_studio.model.tagger import BiLSTMTagger
+    from ner_studio.model.network import BiLSTMNetwork
 
-    monkeypatch.setattr(BiLSTMTagger, "loss", lambda self, emissions, tags, mask: emissions.sum() * float("nan"))
+    monkeypatch.setattr(BiLSTMNetwork, "loss", lambda self, emissions, tags, mask: emissions.sum() * float("nan"))
     old_model = window.model
     train(qtbot, window)
     assert any("training diverged" in text and "unchanged" in text for text in dialogs)

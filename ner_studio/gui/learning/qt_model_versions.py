@@ -13,7 +13,7 @@ from ner_studio.core.check_set import CHECK_SHARE, check_fingerprint, split_chec
 from ner_studio.core.document import Document, Status
 from ner_studio.core.errors import NerStudioError, TrainingError
 from ner_studio.gui.learning.learning_jobs import check_scores_task
-from ner_studio.gui.shell.prediction import ModelHandle
+from ner_studio.gui.shell.tagging_jobs import ModelHandle
 from ner_studio.gui.learning.qt_models_panel import ModelsPanel, model_rows
 from ner_studio.gui.shell.qt_task_worker import TaskWorker
 from ner_studio.resources import bundled_model_path

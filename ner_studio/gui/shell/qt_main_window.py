@@ -22,7 +22,7 @@ from ner_studio.core.locations import user_log_dir
 from ner_studio.core.logs import log_failure
 from ner_studio.core.project import Project
 from ner_studio.core.settings import Settings
-from ner_studio.gui.shell.prediction import ModelHandle
+from ner_studio.gui.shell.tagging_jobs import ModelHandle
 from ner_studio.gui.shell.qt_actions import MENUS, VIEW_MENU, HELP_MENU, WINDOW_COMMANDS, create_actions, shortcut_rows, with_shortcut
 from ner_studio.gui.annotate.qt_details import DetailsPane
 from ner_studio.gui.shell.qt_dialogs import ShortcutsDialog, show_about, show_error

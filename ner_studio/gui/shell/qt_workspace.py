@@ -22,7 +22,7 @@ from ner_studio.core.project import DocumentSummary, Project
 from ner_studio.core.review_log import REVIEW_LOG_SETTING, ReviewRecord, read_log
 from ner_studio.gui.annotate.editing import SpanEdit, accept_all
 from ner_studio.gui.documents.importing import SENTENCE_PARAMS_SETTING, Imported, import_job, warm_up_reading
-from ner_studio.gui.shell.prediction import ModelHandle, prediction_job
+from ner_studio.gui.shell.tagging_jobs import ModelHandle, prediction_job
 from ner_studio.gui.annotate.qt_undo import StatusCommand, apply_edit
 from ner_studio.gui.shell.qt_worker import Worker
 from ner_studio.gui.learning.review_effort import ReviewEffort
