@@ -54,3 +54,12 @@ def test_the_review_controller_owns_its_dock_and_commands(start_window):
     assert review.active and review.dock.isVisible() and review.actions["accept_sentence"].isEnabled()
     window.actions_["review_mode"].trigger()
     assert not review.active and not review.actions["skip_sentence"].isEnabled()
+
+
+def test_the_window_has_all_the_host_declares(start_window):
+    from ner_studio.gui.shell.qt_host import Host
+
+    window = start_window()
+    declared = {name for name in vars(Host) if not name.startswith("_")} | set(Host.__annotations__)
+    assert {"add_commands", "add_submenu", "show_document", "set_project", "span_style", "doc", "view"} <= declared
+    assert [name for name in sorted(declared) if not hasattr(window, name)] == []
