@@ -105,7 +105,7 @@ def main() -> int:
 
     if args.whole:
         importing.PART_CHARS = 1 << 40
-    from ner_studio.gui.shell.prediction import QUANTIZE
+    from ner_studio.gui.shell.tagging_jobs import QUANTIZE
     from ner_studio.resources import bundled_model_path
 
     model = args.model or bundled_model_path()

@@ -18,7 +18,7 @@ from ner_studio.core.logs import setup_logging
 from ner_studio.core.locations import PROJECT_SUFFIX, default_project_path
 from ner_studio.core.project import Project
 from ner_studio.core.settings import Settings
-from ner_studio.gui.shell.prediction import ModelHandle
+from ner_studio.gui.shell.tagging_jobs import ModelHandle
 from ner_studio.gui.shell.qt_dialogs import show_error
 from ner_studio.gui.documents.qt_file_commands import open_project_file
 from ner_studio.gui.shell.qt_main_window import MainWindow

@@ -39,7 +39,7 @@ def test_first_start_shows_the_sample_tagged_by_the_model(start_window):
     summary = window.workspace.summary(window.doc.doc_id)
     assert summary.entity_count == len(window.doc.spans)
     assert window.entities.table_model.rowCount() == len(window.doc.spans)
-    assert "Reviewed 0 / 1" == window.review_label.text()
+    assert "Reviewed 0 / 1" == window.status_line.review_label.text()
 
 
 def test_label_relabel_delete_undo_redo_by_keys(start_window, qtbot):
@@ -121,7 +121,7 @@ def test_accept_all_then_review_and_next(start_window, qtbot, idle, tmp_path):
     qtbot.keyClick(window.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert window.workspace.summary(first_id).status == Status.REVIEWED
     assert window.doc.name == "second"
-    assert window.review_label.text() == "Reviewed 1 / 2"
+    assert window.status_line.review_label.text() == "Reviewed 1 / 2"
     window.show_document(first_id)  # undo is per document
     qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert window.workspace.summary(first_id).status == Status.PREDICTED

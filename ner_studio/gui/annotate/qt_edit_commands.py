@@ -62,7 +62,8 @@ class EditController(QObject):
 
     # --- labels --------------------------------------------------------------------------
     def rebuild_label_actions(self) -> None:
-        """One action per label (shortcut = its key), in the Label As menu and the pop-up."""
+        """One action per label (shortcut = its key), in the Label As menu and the pop-up; in
+        the menu bar, its key works anywhere in the window."""
         for action in self.label_actions:
             action.deleteLater()
         self.label_menu.clear()

@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # for the signatures only: importing them here would be circu
     from ner_studio.core.settings import Settings
     from ner_studio.gui.annotate.qt_highlighter import SpanStyle
     from ner_studio.gui.annotate.qt_text_view import EntityTextView
-    from ner_studio.gui.shell.prediction import ModelHandle
+    from ner_studio.gui.shell.tagging_jobs import ModelHandle
     from ner_studio.gui.shell.qt_actions import Command
     from ner_studio.gui.shell.qt_workspace import Workspace
 
@@ -71,7 +71,8 @@ class Host(Protocol):
                      layout: Sequence[str | None], toolbar: Sequence[str] = ()) -> dict[str, QAction]:
         """An action per command (``target.<handler>`` runs it), in the menu ``menu`` (appended
         after a separator if it has items already; a new menu goes before Help) laid out as
-        ``layout`` (``None`` is a separator), and ``toolbar`` buttons (after a separator)."""
+        ``layout`` (``None`` is a separator), and ``toolbar`` buttons (after a separator, unless
+        the buttons before them are of the same menu)."""
         ...
 
     def add_submenu(self, menu: str, title: str) -> QMenu:

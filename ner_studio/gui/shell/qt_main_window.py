@@ -12,18 +12,17 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QUndoGroup
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QProgressBar, QTabWidget, QToolBar, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QTabWidget, QWidget
 
 from ner_studio.core.document import Document, Status
 from ner_studio.core.errors import CorruptProjectError, NerStudioError
 from ner_studio.core.locations import user_log_dir
 from ner_studio.core.logs import log_failure
 from ner_studio.core.project import Project
-from ner_studio.core.project_connection import back_up
 from ner_studio.core.settings import Settings
-from ner_studio.gui.shell.prediction import ModelHandle
+from ner_studio.gui.shell.tagging_jobs import ModelHandle
 from ner_studio.gui.shell.qt_actions import MENUS, VIEW_MENU, HELP_MENU, WINDOW_COMMANDS, create_actions, shortcut_rows, with_shortcut
 from ner_studio.gui.annotate.qt_details import DetailsPane
 from ner_studio.gui.shell.qt_dialogs import ShortcutsDialog, show_about, show_error
@@ -39,7 +38,9 @@ from ner_studio.gui.corpus.qt_find import install_find
 from ner_studio.gui.corpus.qt_label_all import install_label_all
 from ner_studio.gui.learning.qt_learning import install_learning
 from ner_studio.gui.annotate.qt_text_view import FONT_SIZE, EntityTextView
-from ner_studio.gui.shell.qt_task_worker import TaskWorker
+from ner_studio.gui.shell.qt_backups import Backups
+from ner_studio.gui.shell.qt_command_bar import CommandBar
+from ner_studio.gui.shell.qt_status_line import StatusLine
 from ner_studio.gui.shell.qt_workspace import Workspace
 
 LOW_CONFIDENCE_SETTING = "low_confidence_threshold"
@@ -60,7 +61,6 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings
         self._first_model = model  # until the first workspace owns it
-        self._backup: TaskWorker | None = None  # rotating the open project's backups
         self._damage: CorruptProjectError | None = None  # a damaged document met, its backup not offered yet
         self.workspace: Workspace | None = None
         self.doc: Document | None = None
@@ -85,12 +85,16 @@ class MainWindow(QMainWindow):
         # Tabbed docks (the learning tools share the entity table's place) show tabs on top.
         self.setTabPosition(Qt.DockWidgetArea.AllDockWidgetAreas, QTabWidget.TabPosition.North)
         self.actions_: dict[str, QAction] = {}  # every command's action, whoever added it
-        self._build_status_bar()
+        self.status_line = StatusLine(self.statusBar())
         self.documents.document_chosen.connect(self.show_document)
         self.entities.span_activated.connect(self.view.jump_to)
         self.view.selection_changed.connect(self._on_selection_changed)
         self.view.zoom_requested.connect(lambda step: self.set_font_size(self.view.font_size() + step))
-        self._build_menus()
+        # The menus, empty, in their order; the controllers and the window's own fill them.
+        self.bar = CommandBar(self, MENUS)
+        self.menus, self.toolbar = self.bar.menus, self.bar.toolbar
+        self.backups = Backups(lambda: self.workspace.project if self.workspace is not None else None, self)
+        self.backups.warning.connect(lambda warning: self.show_status(warning, 10000))
         self.files = FileController(self)  # first: it follows the workspace set_project makes
         self.set_project(project)
         self._add_own_commands()
@@ -98,7 +102,7 @@ class MainWindow(QMainWindow):
         self.palette_.label_chosen.connect(self.edit.label_selection)
         self.palette_.edit_requested.connect(self.edit.edit_labels)
         self.view.resize_requested.connect(self.edit.resize_entity)
-        install_learning(self)
+        self.learning = install_learning(self)
         self.find = install_find(self)
         self.label_all = install_label_all(self)
         self.consistency = install_consistency(self, self.label_all)
@@ -115,7 +119,7 @@ class MainWindow(QMainWindow):
         return self.workspace.model if self.workspace is not None else self._first_model
 
     def _on_model_changed(self, model: ModelHandle) -> None:
-        self.model_label.setText(f"Model: {model.name}")
+        self.status_line.show_model(model.name)
         try:
             self.settings.last_model_path = str(model.path) if model.path else None
         except Exception as error:  # noqa: BLE001 - settings are a convenience; report, go on
@@ -148,65 +152,13 @@ class MainWindow(QMainWindow):
 
     def add_commands(self, menu: str, commands, target: object, layout, toolbar=()) -> dict[str, QAction]:
         actions = create_actions(self, commands, target)
-        self._lay_out(self._menu(menu), [None if name is None else actions[name] for name in layout])
-        self._add_to_toolbar([actions[name] for name in toolbar])
+        self.bar.add(menu, [None if name is None else actions[name] for name in layout],
+                     [actions[name] for name in toolbar])
         self.actions_.update(actions)
         return actions
 
     def add_submenu(self, menu: str, title: str) -> QMenu:
-        return self._menu(menu).addMenu(title)
-
-    def _menu(self, title: str) -> QMenu:
-        """The menu-bar menu ``title``; a new one goes before Help, where people look last."""
-        menu = self.menus.get(title.replace("&", ""))
-        if menu is None:
-            menu = self.menuBar().addMenu(title)
-            menu.setToolTipsVisible(True)
-            help_menu = self.menus.get("Help")
-            if help_menu is not None:
-                self.menuBar().insertMenu(help_menu.menuAction(), menu)
-            self.menus[title.replace("&", "")] = menu
-        return menu
-
-    @staticmethod
-    def _lay_out(menu: QMenu, actions: list[QAction | None]) -> None:
-        """Each caller's part of a shared menu after a separator (``None``: a separator)."""
-        if actions and menu.actions():
-            menu.addSeparator()
-        for action in actions:
-            menu.addSeparator() if action is None else menu.addAction(action)
-
-    def _add_to_toolbar(self, actions: list[QAction]) -> None:
-        if actions and self.toolbar.actions():
-            self.toolbar.addSeparator()
-        for action in actions:
-            self.toolbar.addAction(action)
-
-    def _back_up_later(self, project: Project) -> None:
-        """Rotate the project's backups in a worker once it is open: the full check before a
-        copy decodes every document (seconds on a big project), which must not hold up opening."""
-        if not project.backup_due or self._backup is not None:
-            return
-        path, count = project.path, project.backup_due
-        project.backup_due = 0
-        self._backup = TaskWorker(lambda report, should_stop: back_up(path, count), "backup")
-        self._backup.succeeded.connect(self._on_backed_up)
-        self._backup.finished.connect(self._on_backup_finished)
-        self._backup.start()
-
-    def _on_backed_up(self, warning: str | None) -> None:
-        if warning:
-            log.warning("%s", warning)
-            self.statusBar().showMessage(warning, 10000)
-
-    def _on_backup_finished(self) -> None:
-        self._backup = None
-        if self.workspace is not None and not self.workspace.project.closed:
-            self._back_up_later(self.workspace.project)  # one opened while this ran
-
-    def wait_for_backup(self) -> None:
-        if self._backup is not None:
-            self._backup.wait()
+        return self.bar.menu(menu).addMenu(title)
 
     def show_range(self, doc_id: int, start: int, end: int) -> None:
         self.show_document(doc_id)
@@ -232,26 +184,12 @@ class MainWindow(QMainWindow):
         self.resizeDocks([docks["documents"], docks["labels"]], [400, 320], vertical)
         self.resizeDocks([docks["details"], docks["entities"]], [215, 560], vertical)
 
-    def _build_menus(self) -> None:
-        """The menu bar's menus, empty, in their order, and the toolbar: the controllers fill
-        them (``add_commands``) as they are made; ``_add_own_commands`` adds the window's."""
-        self.menus: dict[str, QMenu] = {}
-        for title in MENUS:
-            self._menu(title)
-        toolbar = QToolBar("Main", self)
-        toolbar.setObjectName("main_toolbar")
-        toolbar.setIconSize(QSize(16, 16))
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        toolbar.setMovable(False)
-        self.addToolBar(toolbar)
-        self.toolbar = toolbar
-
     def _add_own_commands(self) -> None:
         """Quit, undo and redo, zoom and help: the shell's commands, between the file
         controller's and the edit commands' (menus and toolbar read in that order)."""
         actions = create_actions(self, WINDOW_COMMANDS)
         self.actions_.update(actions)
-        self._lay_out(self.menus["File"], [actions["quit"]])
+        self.bar.add("&File", [actions["quit"]])
         undo = self.undo_group.createUndoAction(self, "&Undo")
         redo = self.undo_group.createRedoAction(self, "&Redo")
         undo.setShortcuts(["Ctrl+Z"])
@@ -263,53 +201,38 @@ class MainWindow(QMainWindow):
             action.setStatusTip(tip)
             action.setToolTip(with_shortcut(tip, tuple(k.toString() for k in action.shortcuts())))
         self.actions_.update(undo=undo, redo=redo)
-        self._lay_out(self.menus["Edit"], [undo, redo])
-        self._add_to_toolbar([undo, redo])
-        self._lay_out(self.menus["View"], [actions[name] for name in VIEW_MENU])
-        self._lay_out(self.menus["Help"], [None if name is None else actions[name] for name in HELP_MENU])
-
-    def _build_status_bar(self) -> None:
-        bar = self.statusBar()
-        self.progress = QProgressBar()
-        self.progress.setMaximumWidth(180)
-        self.progress.setFormat("tagging %p%")
-        self.progress.hide()
-        self.review_label = QLabel()
-        self.model_label = QLabel()
-        self.saved_label = QLabel("All edits saved")
-        for widget in (self.progress, self.review_label, self.saved_label, self.model_label):
-            bar.addPermanentWidget(widget)
-        self.review_label.setToolTip("Documents reviewed / all documents in the project")
-        self.model_label.setToolTip("The model that tags new text")
-        self.saved_label.setToolTip("Every edit is written to the project file as you make it")
+        self.bar.lay_out(self.menus["Edit"], [undo, redo])
+        self.bar.add_to_toolbar([undo, redo], "undo")  # a group of their own
+        self.bar.add("&View", [actions[name] for name in VIEW_MENU])
+        self.bar.add("&Help", [None if name is None else actions[name] for name in HELP_MENU])
 
     # --- the open project ----------------------------------------------------------------
     def set_project(self, project: Project) -> None:
         """Show ``project`` (the previous one must be closed already: see close_workspace)."""
         if self.workspace is not None:
             self.show_document(None)
-            self.workspace.project.pending_changed.disconnect(self._on_pending_changed)
+            self.workspace.project.pending_changed.disconnect(self.status_line.show_pending)
             self.workspace.release()
             self.workspace.deleteLater()
         workspace = Workspace(project, self.model, self.undo_group)
         self.workspace = workspace
-        self._back_up_later(project)
+        self.backups.later(project)
         workspace.model_changed.connect(self._on_model_changed)
         workspace.document_removed.connect(self._on_document_removed)
         workspace.documents_opened.connect(self._on_documents_opened)
         workspace.documents_added.connect(self._on_documents_added)
-        workspace.notice.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        workspace.notice.connect(lambda text: self.show_status(text, 10_000))
         workspace.document_updated.connect(self._on_document_updated)
         workspace.labels_changed.connect(self._on_labels_changed)
-        workspace.prediction_progress.connect(self._on_prediction_progress)
-        workspace.prediction_running.connect(self._on_prediction_running)
+        workspace.prediction_progress.connect(self.status_line.show_tagged)
+        workspace.prediction_running.connect(self.status_line.show_tagging)
         workspace.problem.connect(self._on_problem)
-        workspace.project.pending_changed.connect(self._on_pending_changed)
+        workspace.project.pending_changed.connect(self.status_line.show_pending)
         self.documents.list_model.set_workspace(workspace)
-        self.model_label.setText(f"Model: {workspace.model.name}")
+        self.status_line.show_model(workspace.model.name)
         self.setWindowTitle(f"{workspace.project.path.stem} — NER Studio")
         self._on_labels_changed()
-        self._on_pending_changed(project.pending_count)
+        self.status_line.show_pending(project.pending_count)
         self._update_review_count()
         first = workspace.first_document()
         if first is not None:
@@ -391,26 +314,10 @@ class MainWindow(QMainWindow):
         self.palette_.show_labels(self.workspace.labels)
         self._on_selection_changed()
 
-    def _on_prediction_progress(self, done: int, total: int) -> None:
-        self.progress.setMaximum(max(total, 1))
-        self.progress.setValue(done)
-
-    def _on_prediction_running(self, running: bool) -> None:
-        self.progress.setVisible(running)
-        self.progress.setValue(0)
-        if running:
-            self.statusBar().showMessage("Tagging with the model…")
-        elif self.statusBar().currentMessage() in ("", "Tagging with the model…"):  # keep other news
-            self.statusBar().showMessage("Tagging finished", 3000)
-
-    def _on_pending_changed(self, pending: int) -> None:
-        self.saved_label.setText(f"{pending} edits NOT saved — see File > Save" if pending else "All edits saved")
-        self.saved_label.setStyleSheet("color: #b42318; font-weight: 600;" if pending else "")
-
     def _update_review_count(self) -> None:
         ids = self.workspace.document_ids()
         reviewed = sum(1 for i in ids if self.workspace.summary(i).status == Status.REVIEWED)
-        self.review_label.setText(f"Reviewed {reviewed} / {len(ids)}")
+        self.status_line.show_reviewed(reviewed, len(ids))
 
     # --- zoom ---------------------------------------------------------------------------------
     def zoom_in(self) -> None:
@@ -467,5 +374,5 @@ class MainWindow(QMainWindow):
         except Exception as error:  # noqa: BLE001 - an unwritable settings file must not block quitting
             log_failure(log, "saving the window geometry", error)
         event.accept()
-        self.wait_for_backup()  # its thread must end before the window goes
+        self.backups.wait()  # its thread must end before the window goes
         self.closed.emit()

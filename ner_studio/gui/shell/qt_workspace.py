@@ -23,7 +23,7 @@ from ner_studio.core.review_log import REVIEW_LOG_SETTING, ReviewRecord, read_lo
 from ner_studio.gui.annotate.editing import SpanEdit, accept_all
 from ner_studio.gui.documents.importing import PartsGate, PartsInFlight
 from ner_studio.gui.documents.qt_importer import DocumentImporter
-from ner_studio.gui.shell.prediction import ModelHandle, prediction_job
+from ner_studio.gui.shell.tagging_jobs import ModelHandle, prediction_job
 from ner_studio.gui.annotate.qt_undo import StatusCommand, apply_edit
 from ner_studio.gui.shell.qt_worker import Worker
 from ner_studio.gui.learning.review_effort import ReviewEffort
