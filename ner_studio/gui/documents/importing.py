@@ -72,10 +72,11 @@ def project_splitter(sentence_params: dict | None) -> ProjectSplitter:
         return ProjectSplitter()
 
 
-# About half a megabyte of text per part (~95k tokens, ~5k sentences of news): applying a
-# part's model spans on the UI thread takes ~0.25 s (1 MB parts took up to 0.5 s under load;
-# benchmarks/gui_big_document.py), and a 50 MB file is ~100 documents in the list.
-PART_CHARS = 1 << 19
+# A quarter of a megabyte of text per part (~48k tokens, ~2.5k sentences of news): storing a
+# part and applying its model spans are the UI thread's share, ~0.08 s of CPU a part; with
+# 512 KB parts a loaded machine stalled the UI up to 1.2 s, with these 0.7 s (RESULTS.md,
+# benchmarks/gui_big_document.py). A 50 MB file is ~190 documents in the list.
+PART_CHARS = 1 << 18
 # Parts read ahead of the tagger: one being tagged, one waiting.
 PARTS_IN_FLIGHT = 2
 
