@@ -31,6 +31,7 @@ from operator import itemgetter
 from ner_studio.core.document import Status
 from ner_studio.core.project_schema import revision
 from ner_studio.core.spans import Source, Span
+from ner_studio.core.project_dialect import Connection
 
 FEW_DOCUMENTS = 100  # up to this many documents' entities are read by document, not all at once
 CONTEXT = 40  # characters of context either side of a hit
@@ -156,20 +157,20 @@ def to_span(row: SpanRow) -> Span:
     return Span(row[1], row[2], row[3], _SOURCES[row[4]], row[5])
 
 
-def read_label_rows(conn: sqlite3.Connection, label: str) -> list[SpanRow]:
+def read_label_rows(conn: Connection, label: str) -> list[SpanRow]:
     return conn.execute(
         "SELECT document_id, start_char, end_char, label, source, confidence FROM spans"
         " WHERE label = ? ORDER BY document_id, start_char", (label,)).fetchall()
 
 
-def _span_rows_of(conn: sqlite3.Connection, doc_ids: list[int]) -> list[SpanRow]:
+def _span_rows_of(conn: Connection, doc_ids: list[int]) -> list[SpanRow]:
     return conn.execute(
         "SELECT document_id, start_char, end_char, label, source, confidence FROM spans"
         f" WHERE document_id IN ({', '.join('?' * len(doc_ids))}) ORDER BY document_id, start_char",
         doc_ids).fetchall()
 
 
-def _changed_since(conn: sqlite3.Connection, since: int) -> list[int] | None:
+def _changed_since(conn: Connection, since: int) -> list[int] | None:
     """Documents whose spans changed after revision ``since``; ``None`` in a project opened
     read-only at schema version 2 or older (no stamps: read everything again)."""
     try:
@@ -179,7 +180,7 @@ def _changed_since(conn: sqlite3.Connection, since: int) -> list[int] | None:
     return [doc_id for (doc_id,) in rows]
 
 
-def _all_span_rows(conn: sqlite3.Connection) -> list[SpanRow]:
+def _all_span_rows(conn: Connection) -> list[SpanRow]:
     return conn.execute(
         "SELECT document_id, start_char, end_char, label, source, confidence FROM spans"
         " ORDER BY document_id, start_char").fetchall()
@@ -188,12 +189,12 @@ def _all_span_rows(conn: sqlite3.Connection) -> list[SpanRow]:
 _SOURCES = {str(s): s for s in Source}
 
 
-def _document_infos(conn: sqlite3.Connection) -> list[DocumentInfo]:
+def _document_infos(conn: Connection) -> list[DocumentInfo]:
     rows = conn.execute("SELECT id, name, status FROM documents ORDER BY position, id")
     return [DocumentInfo(doc_id, name, Status(status)) for doc_id, name, status in rows]
 
 
-def _read_texts(conn: sqlite3.Connection, doc_ids: list[int]) -> list[DocumentText]:
+def _read_texts(conn: Connection, doc_ids: list[int]) -> list[DocumentText]:
     sql = "SELECT document_id, text, tokens FROM document_contents"
     if len(doc_ids) <= FEW_DOCUMENTS:  # a few added since the last search
         sql += f" WHERE document_id IN ({', '.join('?' * len(doc_ids))})"

@@ -10,7 +10,6 @@ replayed after a failed commit.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import NamedTuple
@@ -20,6 +19,7 @@ from ner_studio.core.errors import LabelError, ProjectError
 from ner_studio.core.labels import Label, LabelSet
 from ner_studio.core.project_schema import now, pack_offsets, unpack_offsets
 from ner_studio.core.spans import Source, Span
+from ner_studio.core.project_dialect import Connection
 
 
 class DocumentSummary(NamedTuple):
@@ -45,19 +45,18 @@ class ModelVersion:
 
 
 # --- documents -----------------------------------------------------------------------------
-def insert_document(conn: sqlite3.Connection, doc: Document, source_path: str | None) -> int:
+def insert_document(conn: Connection, doc: Document, source_path: str | None) -> int:
     try:
         meta = json.dumps(doc.meta, ensure_ascii=False)
     except (TypeError, ValueError) as error:
         raise ProjectError(f"document {doc.name!r}: its meta data cannot be stored as JSON ({error})")
     (position,) = conn.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM documents").fetchone()
     stamp = now()
-    cursor = conn.execute(
+    [(doc_id,)] = conn.execute(
         "INSERT INTO documents (position, name, status, source_path, token_count, created,"
-        " modified) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        " modified) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (position, doc.name, str(doc.status), source_path, len(doc.tokens), stamp, stamp),
-    )
-    doc_id = cursor.lastrowid
+    ).fetchall()  # all rows: an sqlite3 statement is finished only once read to the end
     conn.execute(
         "INSERT INTO document_contents (document_id, meta, text, tokens, sentences)"
         " VALUES (?, ?, ?, ?, ?)",
@@ -68,7 +67,7 @@ def insert_document(conn: sqlite3.Connection, doc: Document, source_path: str | 
     return doc_id
 
 
-def read_document(conn: sqlite3.Connection, doc_id: int) -> Document | None:
+def read_document(conn: Connection, doc_id: int) -> Document | None:
     row = conn.execute(
         "SELECT name, status, meta, text, tokens, sentences FROM documents"
         " JOIN document_contents ON document_id = id WHERE id = ?", (doc_id,)
@@ -95,25 +94,26 @@ def _pack_tokens(tokens) -> bytes:
     return pack_offsets(tokens.starts, tokens.ends)
 
 
-def summaries(conn: sqlite3.Connection) -> list[DocumentSummary]:
+def summaries(conn: Connection) -> list[DocumentSummary]:
     rows = conn.execute(
-        "SELECT d.id, d.name, d.status, COUNT(s.id), COALESCE(SUM(s.source IN ('model', 'pattern')), 0),"
+        "SELECT d.id, d.name, d.status, COUNT(s.id),"
+        " COALESCE(SUM(CASE WHEN s.source IN ('model', 'pattern') THEN 1 ELSE 0 END), 0),"
         " d.token_count, d.source_path FROM documents d"
         " LEFT JOIN spans s ON s.document_id = d.id GROUP BY d.id ORDER BY d.position, d.id"
     )
     return [DocumentSummary(r[0], r[1], Status(r[2]), *r[3:]) for r in rows]
 
 
-def document_exists(conn: sqlite3.Connection, doc_id: int) -> bool:
+def document_exists(conn: Connection, doc_id: int) -> bool:
     return conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
 
 
-def touch(conn: sqlite3.Connection, doc_id: int) -> None:
+def touch(conn: Connection, doc_id: int) -> None:
     conn.execute("UPDATE documents SET modified = ? WHERE id = ?", (now(), doc_id))
 
 
 # --- spans ---------------------------------------------------------------------------------
-def insert_spans(conn: sqlite3.Connection, doc_id: int, spans: Iterable[Span]) -> None:
+def insert_spans(conn: Connection, doc_id: int, spans: Iterable[Span]) -> None:
     conn.executemany(
         "INSERT INTO spans (document_id, start_char, end_char, label, source, confidence)"
         " VALUES (?, ?, ?, ?, ?, ?)",
@@ -121,7 +121,7 @@ def insert_spans(conn: sqlite3.Connection, doc_id: int, spans: Iterable[Span]) -
     )
 
 
-def clear_overlaps(conn: sqlite3.Connection, doc_id: int, spans: Iterable[Span]) -> None:
+def clear_overlaps(conn: Connection, doc_id: int, spans: Iterable[Span]) -> None:
     """Delete stored spans overlapping ``spans``. Normally there are none; if another window
     edited the same document, the latest edit wins and the document still loads."""
     for span in spans:
@@ -145,7 +145,7 @@ class SpansDelta:
     removed: tuple[Span, ...]
     added: tuple[Span, ...]
 
-    def apply(self, conn: sqlite3.Connection) -> None:
+    def apply(self, conn: Connection) -> None:
         if not document_exists(conn, self.doc_id):
             return  # deleted (perhaps in another window): nothing left to save it to
         conn.executemany(
@@ -164,7 +164,7 @@ class SpansSnapshot:
     doc_id: int
     spans: tuple[Span, ...]
 
-    def apply(self, conn: sqlite3.Connection) -> None:
+    def apply(self, conn: Connection) -> None:
         if not document_exists(conn, self.doc_id):
             return
         conn.execute("DELETE FROM spans WHERE document_id = ?", (self.doc_id,))
@@ -177,7 +177,7 @@ class StatusEdit:
     doc_id: int
     status: Status
 
-    def apply(self, conn: sqlite3.Connection) -> None:
+    def apply(self, conn: Connection) -> None:
         conn.execute(
             "UPDATE documents SET status = ?, modified = ? WHERE id = ?",
             (str(self.status), now(), self.doc_id),
@@ -193,12 +193,12 @@ def relabel_spans(spans: Iterable[Span], renames: Mapping[str, str], removed: se
 
 
 # --- labels --------------------------------------------------------------------------------
-def read_labels(conn: sqlite3.Connection) -> LabelSet:
+def read_labels(conn: Connection) -> LabelSet:
     rows = conn.execute("SELECT name, colour, key FROM labels ORDER BY position")
     return LabelSet(Label(name, colour, key) for name, colour, key in rows)
 
 
-def write_labels(conn: sqlite3.Connection, labels: LabelSet) -> None:
+def write_labels(conn: Connection, labels: LabelSet) -> None:
     conn.execute("DELETE FROM labels")
     conn.executemany(
         "INSERT INTO labels (name, position, colour, key) VALUES (?, ?, ?, ?)",
@@ -206,18 +206,18 @@ def write_labels(conn: sqlite3.Connection, labels: LabelSet) -> None:
     )
 
 
-def label_counts(conn: sqlite3.Connection, doc_id: int | None = None) -> dict[str, int]:
+def label_counts(conn: Connection, doc_id: int | None = None) -> dict[str, int]:
     if doc_id is None:
         return dict(conn.execute("SELECT label, COUNT(*) FROM spans GROUP BY label ORDER BY label"))
     return dict(conn.execute("SELECT label, COUNT(*) FROM spans WHERE document_id = ? GROUP BY label ORDER BY label",
                              (doc_id,)))
 
 
-def documents_with_label(conn: sqlite3.Connection, label: str) -> set[int]:
+def documents_with_label(conn: Connection, label: str) -> set[int]:
     return {row[0] for row in conn.execute("SELECT DISTINCT document_id FROM spans WHERE label = ?", (label,))}
 
 
-def rename_span_labels(conn: sqlite3.Connection, renames: Mapping[str, str]) -> None:
+def rename_span_labels(conn: Connection, renames: Mapping[str, str]) -> None:
     """Apply all renames at once (one CASE), so swaps such as A<->B work."""
     if not renames:
         return
@@ -227,11 +227,11 @@ def rename_span_labels(conn: sqlite3.Connection, renames: Mapping[str, str]) -> 
     conn.execute(f"UPDATE spans SET label = CASE label {cases} END WHERE label IN ({holders})", params)
 
 
-def delete_span_labels(conn: sqlite3.Connection, names: Iterable[str]) -> None:
+def delete_span_labels(conn: Connection, names: Iterable[str]) -> None:
     conn.executemany("DELETE FROM spans WHERE label = ?", ((name,) for name in names))
 
 
-def store_labels(conn: sqlite3.Connection, labels: LabelSet,
+def store_labels(conn: Connection, labels: LabelSet,
                  delete_spans_of_removed: bool) -> tuple[set[str], dict[str, str], LabelSet]:
     """Save the changes made to ``labels`` since its last save, applied to the labels stored
     now (another process may have changed them: ``LabelChanges``): delete spans of removed
@@ -257,26 +257,26 @@ def store_labels(conn: sqlite3.Connection, labels: LabelSet,
 
 # --- model versions and settings -----------------------------------------------------------
 def insert_model_version(conn, path: str, parent_id, metrics: dict, notes: str) -> int:
-    cursor = conn.execute(
-        "INSERT INTO model_versions (path, parent_id, created, metrics, notes) VALUES (?, ?, ?, ?, ?)",
-        (path, parent_id, now(), json.dumps(metrics), notes),
-    )
-    return cursor.lastrowid
+    [(version_id,)] = conn.execute(
+        "INSERT INTO model_versions (path, parent_id, created, metrics, notes) VALUES (?, ?, ?, ?, ?)"
+        " RETURNING id", (path, parent_id, now(), json.dumps(metrics), notes),
+    ).fetchall()
+    return version_id
 
 
-def read_model_versions(conn: sqlite3.Connection) -> list[ModelVersion]:
+def read_model_versions(conn: Connection) -> list[ModelVersion]:
     rows = conn.execute(
         "SELECT id, path, parent_id, created, metrics, notes FROM model_versions ORDER BY id"
     )
     return [ModelVersion(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5]) for r in rows]
 
 
-def read_setting(conn: sqlite3.Connection, key: str, default=None):
+def read_setting(conn: Connection, key: str, default=None):
     row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
     return default if row is None else json.loads(row[0])
 
 
-def write_setting(conn: sqlite3.Connection, key: str, value) -> None:
+def write_setting(conn: Connection, key: str, value) -> None:
     conn.execute(
         "INSERT INTO settings (key, value) VALUES (?, ?)"
         " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
