@@ -75,7 +75,7 @@ def database_errors() -> tuple[type[BaseException], ...]:
     return (psycopg.Error,)
 
 
-def connect(url: str, *, timeout: float, read_only: bool = False) -> PostgresConnection:
+def connect_server(url: str, *, timeout: float, read_only: bool = False) -> PostgresConnection:
     """An autocommit connection; ``timeout`` bounds both connecting and waiting for a lock."""
     import psycopg
 
@@ -83,7 +83,7 @@ def connect(url: str, *, timeout: float, read_only: bool = False) -> PostgresCon
         raw = psycopg.connect(url, autocommit=True, connect_timeout=max(1, round(timeout)),
                               application_name="NER Studio")
     except psycopg.Error as error:
-        raise as_project_error(error, url, "connecting to the server", timeout) from error
+        raise server_error(error, url, "connecting to the server", timeout) from error
     conn = PostgresConnection(raw)
     # A writer waits at most ``timeout`` for another's lock, like SQLite's busy timeout.
     conn.execute(f"SET lock_timeout = {int(timeout * 1000)}")
@@ -92,9 +92,9 @@ def connect(url: str, *, timeout: float, read_only: bool = False) -> PostgresCon
     return conn
 
 
-def open_connection(url: str, *, timeout: float, read_only: bool) -> PostgresConnection:
+def open_server_connection(url: str, *, timeout: float, read_only: bool) -> PostgresConnection:
     """A checked, migrated connection to the project in the database at ``url``."""
-    conn = connect(url, timeout=timeout, read_only=read_only)
+    conn = connect_server(url, timeout=timeout, read_only=read_only)
     try:
         version = schema_version(conn, POSTGRES)
         if version == 0:
@@ -110,14 +110,14 @@ def open_connection(url: str, *, timeout: float, read_only: bool) -> PostgresCon
     except BaseException as error:
         conn.close()
         if isinstance(error, database_errors()):
-            raise as_project_error(error, url, "opening the project", timeout) from error
+            raise server_error(error, url, "opening the project", timeout) from error
         raise
 
 
-def create_connection(url: str, *, timeout: float) -> PostgresConnection:
+def create_server_connection(url: str, *, timeout: float) -> PostgresConnection:
     """A connection to a new project in the (existing, empty of our tables) database at
     ``url``, with the current schema."""
-    conn = connect(url, timeout=timeout)
+    conn = connect_server(url, timeout=timeout)
     try:
         if schema_version(conn, POSTGRES) > 0:
             raise ProjectError("this database already holds an NER Studio project; open it, or "
@@ -127,11 +127,11 @@ def create_connection(url: str, *, timeout: float) -> PostgresConnection:
     except BaseException as error:
         conn.close()
         if isinstance(error, database_errors()):
-            raise as_project_error(error, url, "creating the project", timeout) from error
+            raise server_error(error, url, "creating the project", timeout) from error
         raise
 
 
-def as_project_error(error: BaseException, url: str, doing: str, timeout: float | None = None) -> ProjectError:
+def server_error(error: BaseException, url: str, doing: str, timeout: float | None = None) -> ProjectError:
     """The :class:`ProjectError` that explains a psycopg ``error``."""
     import psycopg
     from psycopg import errors

@@ -21,6 +21,7 @@ import sqlite3
 from pathlib import Path
 
 from ner_studio.core import project_postgres as server
+from ner_studio.core.project_postgres import is_server_url
 from ner_studio.core.project_connection import (
     as_project_error, create_connection, open_connection, remove_project_files,
 )
@@ -28,11 +29,6 @@ from ner_studio.core.project_dialect import POSTGRES, SQLITE, Connection, Dialec
 from ner_studio.core.project_files import copy_database, rotate_backups
 
 Location = str | Path
-
-
-def is_server_url(location: object) -> bool:
-    """True for a ``postgresql://`` (or ``postgres://``) URL; anything else is a file path."""
-    return server.is_server_url(location)
 
 
 def display_location(location: Location) -> str:
@@ -90,7 +86,7 @@ class ServerStore:
     def as_project_error(self, error: BaseException, doing: str, timeout: float | None = None):
         if isinstance(error, sqlite3.Error | OSError):  # from the file side of a copy
             return as_project_error(error, Path(self.where), doing, timeout)
-        return server.as_project_error(error, self._url, doing, timeout)
+        return server.server_error(error, self._url, doing, timeout)
 
     def rotate_backups(self, count: int) -> str | None:
         return None  # the server's own backups (pg_dump, base backups) keep a database
@@ -113,7 +109,7 @@ Store = FileStore | ServerStore
 def open_store(location: Location, *, timeout: float, read_only: bool) -> Store:
     """The checked, migrated project at ``location`` (a path or a ``postgresql://`` URL)."""
     if is_server_url(location):
-        return ServerStore(location, server.open_connection(location, timeout=timeout, read_only=read_only))
+        return ServerStore(location, server.open_server_connection(location, timeout=timeout, read_only=read_only))
     path = Path(location)
     return FileStore(path, open_connection(path, timeout=timeout, read_only=read_only))
 
@@ -122,6 +118,6 @@ def create_store(location: Location, *, timeout: float) -> Store:
     """A new, empty project (current schema) at ``location``: a new file, or an existing
     database on a server that holds no project yet."""
     if is_server_url(location):
-        return ServerStore(location, server.create_connection(location, timeout=timeout))
+        return ServerStore(location, server.create_server_connection(location, timeout=timeout))
     path = Path(location)
     return FileStore(path, create_connection(path, timeout=timeout))
