@@ -37,7 +37,6 @@ labels should be cleared then.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
@@ -51,6 +50,7 @@ from ner_studio.core.locations import default_project_path, default_projects_dir
 from ner_studio.core import project_rows as rows
 from ner_studio.core.project_connection import as_project_error, corrupt_error, remove_project_files
 from ner_studio.core.project_edits import BIG_EDIT, EditJournal
+from ner_studio.core.project_metadata import ProjectMetadata
 from ner_studio.core.project_files import (
     BACKUP_COUNT, backup_paths, install_copy, is_healthy, move_aside, newest_good_backup,
     project_path_of_backup,
@@ -60,7 +60,7 @@ from ner_studio.core.project_schema import bump_revision
 from ner_studio.core.project_store import Location, Store, create_store, is_server_url, open_store
 
 
-class Project(EditJournal):
+class Project(EditJournal, ProjectMetadata):
     """An open project: a file or a database on a server (core/project_store.py). Make one
     with :meth:`create`, :meth:`open` or :meth:`restore_backup`."""
 
@@ -282,77 +282,6 @@ class Project(EditJournal):
             "UPDATE documents SET name = ? WHERE id = ?", (name, doc_id)))
         if doc_id in self._tracked:
             self._tracked[doc_id][0].name = name
-
-    # --- labels --------------------------------------------------------------------------
-    def labels(self) -> LabelSet:
-        return self._read("reading the labels", rows.read_labels)
-
-    def label_counts(self, doc_id: int | None = None) -> dict[str, int]:
-        """Number of spans per label (including labels not in the label set), in the project
-        or in document ``doc_id``."""
-        return self._read("counting labels", lambda conn: rows.label_counts(conn, doc_id))
-
-    def documents_with_label(self, label: str) -> set[int]:
-        return self._read("finding documents by label", lambda conn: rows.documents_with_label(conn, label))
-
-    def save_labels(self, labels: LabelSet, *, delete_spans_of_removed: bool = False) -> None:
-        """Store ``labels`` and, in the same transaction, relabel the spans of labels renamed
-        in it (``labels.renames()``). Spans of removed labels are deleted only with
-        ``delete_spans_of_removed``; otherwise removing a used label raises LabelError."""
-
-        def save(conn):
-            return rows.store_labels(conn, labels, delete_spans_of_removed)
-
-        removed, renames, _ = self._write("saving the labels", save)
-        labels.mark_saved()
-        self._relabel_tracked(renames, removed)
-
-    def rename_label(self, old: str, new: str) -> None:
-        """Rename a label and relabel all its spans in one transaction."""
-        labels = self.labels()
-        labels.rename(old, new)
-        self.save_labels(labels)
-
-    def remove_label(self, name: str, *, delete_spans: bool = False) -> None:
-        labels = self.labels()
-        labels.remove(name)
-        self.save_labels(labels, delete_spans_of_removed=delete_spans)
-
-    # --- model versions and settings -----------------------------------------------------
-    def add_model_version(self, path: str | Path, *, parent_id: int | None = None,
-                          metrics: dict | None = None, notes: str = "") -> int:
-        """Record a trained model (its file, the version it was fine-tuned from, its scores)."""
-        def add(conn):
-            if parent_id is not None and not conn.execute(
-                    "SELECT 1 FROM model_versions WHERE id = ?", (parent_id,)).fetchone():
-                raise ProjectError(f"there is no model version {parent_id}", self.where)
-            return rows.insert_model_version(conn, str(path), parent_id, metrics or {}, notes)
-
-        return self._write("recording a model version", add)
-
-    def update_model_version(self, version_id: int, *, metrics: dict | None = None,
-                             notes: str | None = None) -> None:
-        """Merge ``metrics`` into a version's metrics and/or replace its notes."""
-        def update(conn):
-            row = conn.execute("SELECT metrics FROM model_versions WHERE id = ?", (version_id,)).fetchone()
-            if row is None:
-                raise ProjectError(f"there is no model version {version_id}", self.where)
-            merged = {**json.loads(row[0]), **(metrics or {})}
-            conn.execute("UPDATE model_versions SET metrics = ?, notes = COALESCE(?, notes) WHERE id = ?",
-                         (json.dumps(merged), notes, version_id))
-
-        self._write("updating a model version", update)
-
-    def model_versions(self) -> list[ModelVersion]:
-        """Oldest first."""
-        return self._read("reading model versions", rows.read_model_versions)
-
-    def get_setting(self, key: str, default=None):
-        return self._read("reading a setting", lambda conn: rows.read_setting(conn, key, default))
-
-    def set_setting(self, key: str, value) -> None:
-        """Store a JSON-serialisable ``value`` under ``key``."""
-        self._write("saving a setting", lambda conn: rows.write_setting(conn, key, value))
 
     # --- transactions --------------------------------------------------------------------
     def _connection(self):

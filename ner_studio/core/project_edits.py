@@ -118,15 +118,3 @@ class EditJournal:
         except ProjectError as error:
             self.pending_changed.emit(len(self._pending))
             self.write_failed.emit(error)
-
-    def _relabel_tracked(self, renames: dict[str, str], removed: set[str]) -> None:
-        if not renames and not removed:
-            return
-        self._muted = True  # already in the database: the documents only catch up
-        try:
-            for doc, _, _ in self._tracked.values():
-                gone, added = rows.relabel_spans(doc.spans, renames, removed)
-                if gone:
-                    doc.edit(gone, added)
-        finally:
-            self._muted = False
