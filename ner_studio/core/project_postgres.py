@@ -77,7 +77,11 @@ def database_errors() -> tuple[type[BaseException], ...]:
 
 def connect_server(url: str, *, timeout: float, read_only: bool = False) -> PostgresConnection:
     """An autocommit connection; ``timeout`` bounds both connecting and waiting for a lock."""
-    import psycopg
+    try:
+        import psycopg
+    except ImportError as error:
+        raise ProjectError("this NER Studio has no PostgreSQL client: install it with "
+                           "'pip install psycopg[binary]'", redact(url)) from error
 
     try:
         raw = psycopg.connect(url, autocommit=True, connect_timeout=max(1, round(timeout)),
