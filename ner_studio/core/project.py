@@ -24,6 +24,11 @@ later write replays the journal first, in the same transaction; :meth:`save_pend
 demand, :meth:`save_as` writes the project plus the journal to a new file (another disk, a
 writable folder), and :meth:`close` refuses to drop unsaved edits unless told to.
 
+**Annotators.** A project is opened as one annotator (``annotator=``; by default the login
+name): documents load, list and save as that annotator's version, so one person's edits never
+overwrite another's. Other versions and the curated gold version are read with
+:meth:`load_version` (core/project_versions.py, core/annotators.py).
+
 **Two windows or processes** may open the same project: SQLite's locking serialises writes
 (waiting up to ``lock_timeout``) and the file never corrupts. Open documents are not live-synced;
 if both windows edit one document, the last edit wins where spans overlap.
@@ -49,7 +54,9 @@ from ner_studio.core import project_rows as rows
 from ner_studio.core.project_connection import (
     as_project_error, corrupt_error, create_connection, open_connection, remove_project_files,
 )
+from ner_studio.core.annotators import default_annotator
 from ner_studio.core.project_metadata import ProjectMetadata
+from ner_studio.core.project_versions import ProjectVersions, with_annotator
 from ner_studio.core.project_files import (
     BACKUP_COUNT, backup_paths, copy_database, install_copy, is_healthy, move_aside, newest_good_backup,
     project_path_of_backup, rotate_backups,
@@ -63,11 +70,13 @@ from ner_studio.core.stored_edits import check_stored_edits
 BIG_EDIT = 256
 
 
-class Project(ProjectMetadata):
+class Project(ProjectMetadata, ProjectVersions):
     """An open project file. Make one with :meth:`create`, :meth:`open` or :meth:`restore_backup`."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, *, read_only: bool, lock_timeout: float):
+    def __init__(self, path: Path, conn: sqlite3.Connection, *, read_only: bool, lock_timeout: float,
+                 annotator: str | None = None):
         self.path = path
+        self.annotator = default_annotator(annotator)  # whose version this project reads and writes
         self.read_only = read_only
         self.lock_timeout = lock_timeout
         self.warnings: list[str] = []  # non-fatal problems found while opening (e.g. no backup)
@@ -78,15 +87,20 @@ class Project(ProjectMetadata):
         self._tracked: dict[int, tuple[Document, object, object]] = {}
         self._muted = False
         self._batching = False
+        # The ``spans.annotator`` of this project's version: the annotator's name, '' when read
+        # only before anyone claimed the old spans, None in a read-only pre-annotator project.
+        self._version: str | None = None
+        self._settle_version()
 
     # --- opening and closing -------------------------------------------------------------
     @classmethod
-    def create(cls, path: str | Path, labels: LabelSet | None = None, *, lock_timeout: float = 5.0) -> Project:
+    def create(cls, path: str | Path, labels: LabelSet | None = None, *, lock_timeout: float = 5.0,
+               annotator: str | None = None) -> Project:
         """A new, empty project at ``path`` (folders are created) with ``labels`` (CoNLL-2003
-        by default)."""
+        by default), opened as ``annotator``."""
         path = Path(path)
         conn = create_connection(path, timeout=lock_timeout)
-        project = cls(path, conn, read_only=False, lock_timeout=lock_timeout)
+        project = cls(path, conn, read_only=False, lock_timeout=lock_timeout, annotator=annotator)
         try:
             initial = (labels or LabelSet.conll2003()).copy()
             project._write("saving the labels", lambda conn: rows.write_labels(conn, initial))
@@ -98,15 +112,21 @@ class Project(ProjectMetadata):
 
     @classmethod
     def open(cls, path: str | Path, *, lock_timeout: float = 5.0, read_only: bool = False,
-             keep_backups: int = BACKUP_COUNT, defer_backup: bool = False) -> Project:
+             keep_backups: int = BACKUP_COUNT, defer_backup: bool = False,
+             annotator: str | None = None) -> Project:
         """Open an existing project, check it, migrate it, and back it up (rotating
         ``.bak1``..``.bak3``; see ``warnings`` if that failed). ``read_only=True`` never writes:
         edits then stay pending (use :meth:`save_as`). ``defer_backup``: leave the backup to a
         call of :func:`back_up` (in a worker thread: its full check decodes every document,
-        seconds on a big project); ``backup_due`` says how many copies to keep."""
+        seconds on a big project); ``backup_due`` says how many copies to keep. ``annotator``:
+        whose version to show and edit (see module doc)."""
         path = Path(path)
         conn = open_connection(path, timeout=lock_timeout, read_only=read_only)
-        project = cls(path, conn, read_only=read_only, lock_timeout=lock_timeout)
+        try:
+            project = cls(path, conn, read_only=read_only, lock_timeout=lock_timeout, annotator=annotator)
+        except BaseException:
+            conn.close()
+            raise
         if not read_only and keep_backups > 0:
             if defer_backup:
                 project.backup_due = keep_backups
@@ -120,7 +140,7 @@ class Project(ProjectMetadata):
 
     @classmethod
     def restore_backup(cls, backup: str | Path, project_path: str | Path | None = None, *,
-                       lock_timeout: float = 5.0) -> Project:
+                       lock_timeout: float = 5.0, annotator: str | None = None) -> Project:
         """Put ``backup`` in place of its project (the damaged file is kept as
         ``<name>.corrupt-<time>``, never deleted) and open it."""
         backup = Path(backup)
@@ -133,7 +153,7 @@ class Project(ProjectMetadata):
             install_copy(backup, target)
         except OSError as error:
             raise as_project_error(error, target, "restoring a backup") from error
-        project = cls.open(target, lock_timeout=lock_timeout)
+        project = cls.open(target, lock_timeout=lock_timeout, annotator=annotator)
         if aside is not None:
             project.warnings.append(f"the damaged project was kept as {aside.name}")
         return project
@@ -150,9 +170,9 @@ class Project(ProjectMetadata):
             copy_database(self._connection(), target)
         except (sqlite3.Error, OSError) as error:
             raise as_project_error(error, target, "saving a copy of the project") from error
-        copy = Project.open(target, lock_timeout=self.lock_timeout, keep_backups=0)
+        copy = Project.open(target, lock_timeout=self.lock_timeout, keep_backups=0, annotator=self.annotator)
         try:
-            copy._pending = list(self._pending)
+            copy._pending = [with_annotator(edit, copy._version) for edit in self._pending]
             copy.save_pending()
         except BaseException:
             copy.close(discard_pending=True)
@@ -221,7 +241,7 @@ class Project(ProjectMetadata):
                 labels.add(name)
             if unknown:
                 rows.write_labels(conn, labels)
-            return [rows.insert_document(conn, doc, source) for doc in docs]
+            return [rows.insert_document(conn, doc, source, self._version) for doc in docs]
 
         ids = self._write(f"adding {len(docs)} document(s)", add)
         for doc, doc_id in zip(docs, ids):
@@ -230,7 +250,7 @@ class Project(ProjectMetadata):
 
     def document_summaries(self) -> list[DocumentSummary]:
         """Every document in list order, with counts; fast because no text is read."""
-        return self._read("listing the documents", rows.summaries)
+        return self._read("listing the documents", lambda conn: rows.summaries(conn, self._version))
 
     def load_document(self, doc_id: int, *, track: bool = False) -> Document:
         """The document with ``doc_id``; the tracked instance if there is one, so one document
@@ -238,7 +258,7 @@ class Project(ProjectMetadata):
         if doc_id in self._tracked:
             return self._tracked[doc_id][0]
         try:
-            doc = self._read("loading a document", lambda conn: rows.read_document(conn, doc_id))
+            doc = self._read("loading a document", lambda conn: rows.read_document(conn, doc_id, self._version))
         except ProjectError:
             raise
         # Damaged bytes can break decoding anywhere; the newest good backup is the way out.
@@ -278,9 +298,9 @@ class Project(ProjectMetadata):
 
         def on_spans(change: SpansChanged) -> None:
             if len(change.removed) + len(change.added) > BIG_EDIT:
-                self._record(rows.SpansSnapshot(doc.doc_id, doc.spans))
+                self._record(rows.SpansSnapshot(doc.doc_id, doc.spans, self._version))
             else:
-                self._record(rows.SpansDelta(doc.doc_id, change.removed, change.added))
+                self._record(rows.SpansDelta(doc.doc_id, change.removed, change.added, self._version))
 
         def on_status(status: Status) -> None:
             self._record(rows.StatusEdit(doc.doc_id, status))
@@ -316,7 +336,7 @@ class Project(ProjectMetadata):
         on disk only. All or nothing: a SpanError (an edit gone stale: core/stored_edits.py)
         changes no document; a failed write keeps the edits in the journal like any tracked
         edit."""
-        edits = list(edits)
+        edits = [with_annotator(edit, self._version) for edit in edits]
         if not edits:
             return
         untracked = [edit for edit in edits if edit.doc_id not in self._tracked]
