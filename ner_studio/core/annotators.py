@@ -28,7 +28,7 @@ FALLBACK_NAME = "annotator"  # when the OS cannot say who is logged in
 SETTING = "annotator"  # the user's name in the user settings (core/settings.py)
 
 
-def check_name(name: str, *, where: str = "") -> str:
+def check_annotator_name(name: str, *, where: str = "") -> str:
     """``name`` stripped, or an AnnotatorError saying what is wrong with it."""
     cleaned = (name or "").strip()
     prefix = f"{where}: " if where else ""
@@ -51,7 +51,7 @@ def os_user() -> str:
     except (KeyError, OSError):  # no such user in the password database, no environment variable
         return FALLBACK_NAME
     try:
-        return check_name(name)
+        return check_annotator_name(name)
     except AnnotatorError:
         return FALLBACK_NAME
 
@@ -60,7 +60,7 @@ def default_annotator(configured: str | None = None) -> str:
     """``configured`` (the name kept in the user settings) if usable, else the login name."""
     if configured:
         try:
-            return check_name(configured)
+            return check_annotator_name(configured)
         except AnnotatorError:
             pass
     return os_user()
@@ -107,6 +107,19 @@ def versions_of(conn: sqlite3.Connection, doc_id: int) -> list[str]:
 def documents_with_version(conn: sqlite3.Connection, annotator: str) -> set[int]:
     rows = conn.execute("SELECT document_id FROM document_versions WHERE annotator = ?", (annotator,))
     return {doc_id for (doc_id,) in rows}
+
+
+def matching_document(conn: sqlite3.Connection, doc, annotator: str, exclude=()) -> int | None:
+    """A stored document with ``doc``'s text (the one of the same name first) that
+    ``annotator`` has no version of, or ``None``."""
+    rows = conn.execute(
+        "SELECT d.id, d.name FROM documents d JOIN document_contents c ON c.document_id = d.id"
+        " WHERE d.token_count = ? AND c.text = ? AND NOT EXISTS (SELECT 1 FROM document_versions v"
+        " WHERE v.document_id = d.id AND v.annotator = ?) ORDER BY d.position, d.id",
+        (len(doc.tokens), doc.text, annotator)).fetchall()
+    rows = [row for row in rows if row[0] not in exclude]
+    same_name = [doc_id for doc_id, name in rows if name == doc.name]
+    return (same_name or [doc_id for doc_id, _ in rows] or [None])[0]
 
 
 def touch_version(conn: sqlite3.Connection, doc_id: int, annotator: str) -> None:

@@ -235,12 +235,7 @@ class Project(ProjectMetadata, ProjectVersions):
         source = str(source_path) if source_path is not None else None
 
         def add(conn):
-            labels = rows.read_labels(conn)
-            unknown = dict.fromkeys(s.label for d in docs for s in d.spans if s.label not in labels)
-            for name in unknown:
-                labels.add(name)
-            if unknown:
-                rows.write_labels(conn, labels)
+            rows.add_unknown_labels(conn, docs)
             return [rows.insert_document(conn, doc, source, self._version) for doc in docs]
 
         ids = self._write(f"adding {len(docs)} document(s)", add)

@@ -82,6 +82,16 @@ def insert_document(conn: sqlite3.Connection, doc: Document, source_path: str | 
     return doc_id
 
 
+def add_unknown_labels(conn: sqlite3.Connection, docs: Iterable[Document]) -> None:
+    """Add the labels of ``docs``' spans that the label set lacks (at its end)."""
+    labels = read_labels(conn)
+    unknown = dict.fromkeys(s.label for d in docs for s in d.spans if s.label not in labels)
+    for name in unknown:
+        labels.add(name)
+    if unknown:
+        write_labels(conn, labels)
+
+
 def read_document(conn: sqlite3.Connection, doc_id: int, annotator: str | None) -> Document | None:
     row = conn.execute(
         "SELECT name, status, meta, text, tokens, sentences FROM documents"

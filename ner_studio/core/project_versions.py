@@ -72,7 +72,7 @@ class ProjectVersions:
         if annotator == self._version:
             return self._untracked_copy(doc_id)
         if annotator != GOLD and annotator != UNOWNED:
-            team.check_name(annotator)
+            team.check_annotator_name(annotator)
         doc = self._read("loading a version of a document", lambda conn: rows.read_document(conn, doc_id, annotator))
         if doc is None:
             raise ProjectError(f"there is no document {doc_id} in this project", self.path)
@@ -105,16 +105,32 @@ class ProjectVersions:
 
     def import_version(self, docs: Iterable[Document], annotator: str, *, source_path=None) -> list[int]:
         """Add ``docs`` with their spans as ``annotator``'s versions (``project import
-        --annotator``)."""
-        annotator = team.check_name(annotator)
-        if annotator == self._version:
-            return self.add_documents(docs, source_path=source_path)
-        own = self._version
-        try:
-            self._version = annotator
-            return self.add_documents(docs, source_path=source_path)
-        finally:
-            self._version = own
+        --annotator``), in one transaction. A document whose text is already in the project
+        (preferably under the same name) and of which ``annotator`` has no version yet gets
+        this version, so that two annotators' files of the same texts meet on the same
+        documents; any other becomes a new document. Never overwrites a version. Returns
+        each document's id (also set as its ``doc_id``)."""
+        annotator = team.check_annotator_name(annotator)
+        docs = list(docs)
+        source = str(source_path) if source_path is not None else None
+
+        def add(conn):
+            rows.add_unknown_labels(conn, docs)
+            ids = []
+            for doc in docs:
+                match = team.matching_document(conn, doc, annotator, exclude=ids)
+                if match is None:
+                    ids.append(rows.insert_document(conn, doc, source, annotator))
+                else:
+                    rows.insert_spans(conn, match, doc.spans, annotator)
+                    team.touch_version(conn, match, annotator)
+                    ids.append(match)
+            return ids
+
+        ids = self._write(f"importing {len(docs)} document(s)", add)
+        for doc, doc_id in zip(docs, ids):
+            doc.doc_id = doc_id
+        return ids
 
     def require_annotator(self, annotator: str) -> str:
         """``annotator`` if they have a version of some document, else an AnnotatorError

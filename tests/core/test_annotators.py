@@ -4,7 +4,7 @@ import sqlite3
 
 import pytest
 
-from ner_studio.core.annotators import GOLD, check_name, default_annotator
+from ner_studio.core.annotators import GOLD, check_annotator_name, default_annotator
 from ner_studio.core.document import Document
 from ner_studio.core.errors import AnnotatorError
 from ner_studio.core.label_all import label_all_edits, preview_label_all
@@ -153,7 +153,7 @@ def test_importing_as_another_annotator(tmp_path):
                                            ("@gold", "reserved"), ("x" * 65, "longer")])
 def test_bad_annotator_names_are_refused_with_a_reason(name, problem):
     with pytest.raises(AnnotatorError, match=problem):
-        check_name(name)
+        check_annotator_name(name)
 
 
 def test_the_default_annotator_is_the_configured_name_or_the_login(monkeypatch):
