@@ -45,7 +45,8 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_self_test(argv[1:])
     if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
-        missing = [w for w in argv if not w.startswith("-") and not os.path.exists(os.path.expanduser(w))]
+        missing = [w for w in argv if not w.startswith(("-", "postgresql://", "postgres://"))
+                   and not os.path.exists(os.path.expanduser(w))]
         if missing:  # like git: a typo or a newer version's command must not start the app
             print(f"ner-studio: {missing[0]!r} is no such command or file. Commands: "
                   f"{', '.join(COMMANDS)}; files to open must exist (see ner-studio --help)",

@@ -1,8 +1,8 @@
 """``ner-studio project create|import|export|agreement``: a team's project without the app.
 
 Each action is ``add_ACTION(actions)`` + ``run_ACTION(args)``, listed in ``ACTIONS`` (which
-commands/project.py merges into its own). ``PROJECT`` is a project file (``.nerstudio``);
-:func:`open_project` is the one place that turns it into an open project.
+commands/project.py merges into its own). ``PROJECT`` is a project file (``.nerstudio``) or a
+``postgresql://`` URL (core/project_store.py); :func:`open_project` opens either.
 """
 
 from __future__ import annotations
@@ -15,19 +15,24 @@ from pathlib import Path
 from ner_studio.commands.outputs import add_force_option, checked_output
 from ner_studio.core.errors import ProjectError
 
-PROJECT_HELP = "the project file (.nerstudio)"
+PROJECT_HELP = "the project: a file (.nerstudio) or a postgresql:// URL"
 
 
 def open_project(location: str, *, annotator: str | None = None, read_only: bool = False, create: bool = False):
-    """The project at ``location`` (a ``.nerstudio`` path), opened as ``annotator``."""
+    """The project at ``location`` (a path or a ``postgresql://`` URL), opened as ``annotator``."""
     from ner_studio.core.project import Project
 
-    if "://" in location:
-        raise ProjectError("only project files (.nerstudio) can be opened here; server URLs such as "
-                           "postgresql://... are not supported by this build", location)
     if create:
         return Project.create(location, annotator=annotator)
     return Project.open(location, annotator=annotator, read_only=read_only, keep_backups=0 if read_only else 3)
+
+
+def project_files(location: str) -> list:
+    """The files a command must never write over: a project file and its backups."""
+    from ner_studio.core.project_files import backup_paths
+    from ner_studio.core.project_store import is_server_url
+
+    return [] if is_server_url(location) else [location, *backup_paths(Path(location))]
 
 
 def default_annotator_name(given: str | None) -> str:
@@ -79,7 +84,7 @@ def run_import(args: argparse.Namespace) -> int:
     user = default_annotator_name(None)  # who opens it (claims an older project's spans), not --annotator
     batches = []
     for file in args.files:
-        if Path(args.project).exists() and same_file(file, args.project):
+        if any(Path(p).exists() and same_file(file, p) for p in project_files(args.project)):
             raise ProjectError("this is the project itself; give files of documents to import", file)
         if not Path(file).is_file():
             raise ProjectError("there is no such file" if not Path(file).exists() else "this is not a file", file)
@@ -117,10 +122,9 @@ def add_export(actions) -> None:
 def run_export(args: argparse.Namespace) -> int:
     from ner_studio.core.annotators import GOLD
     from ner_studio.core.formats import format_of, write_documents
-    from ner_studio.core.project_files import backup_paths
 
     target_fmt = args.target_fmt or format_of(args.out)
-    checked_output(args, args.out, target_fmt, inputs=[args.project, *backup_paths(Path(args.project))])
+    checked_output(args, args.out, target_fmt, inputs=project_files(args.project))
     annotator = default_annotator_name(args.annotator)
     project = open_project(args.project, annotator=default_annotator_name(None), read_only=True)
     try:
@@ -160,10 +164,9 @@ def add_agreement(actions) -> None:
 def run_agreement(args: argparse.Namespace) -> int:
     from ner_studio.core.agreement import agreement, format_report, gather
     from ner_studio.core.atomic import atomic_write_text
-    from ner_studio.core.project_files import backup_paths
 
     if args.json:
-        checked_output(args, args.json, "json", inputs=[args.project, *backup_paths(Path(args.project))])
+        checked_output(args, args.json, "json", inputs=project_files(args.project))
     project = open_project(args.project, annotator=default_annotator_name(None), read_only=True)
     try:
         names = args.annotators or project.annotators()

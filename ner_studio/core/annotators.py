@@ -15,7 +15,7 @@ names starting with ``@`` are reserved for versions that are not a person (:data
 from __future__ import annotations
 
 import getpass
-import sqlite3
+from ner_studio.core.project_dialect import Connection
 
 from ner_studio.core.errors import AnnotatorError
 from ner_studio.core.project_schema import now
@@ -71,45 +71,45 @@ def display_name(annotator: str) -> str:
 
 
 # --- on an open connection (the Project wraps these in its transactions) ------------------
-def has_named_versions(conn: sqlite3.Connection) -> bool:
+def has_named_versions(conn: Connection) -> bool:
     row = conn.execute("SELECT 1 FROM document_versions WHERE annotator <> ? AND annotator <> ?"
                        " LIMIT 1", (UNOWNED, GOLD)).fetchone()
     return row is not None
 
 
-def needs_claim(conn: sqlite3.Connection) -> bool:
+def needs_claim(conn: Connection) -> bool:
     """True if spans of no one wait for the first named annotator."""
     unowned = conn.execute("SELECT 1 FROM document_versions WHERE annotator = ? LIMIT 1", (UNOWNED,)).fetchone()
     return unowned is not None and not has_named_versions(conn)
 
 
-def claim_unowned(conn: sqlite3.Connection, annotator: str) -> None:
+def claim_unowned(conn: Connection, annotator: str) -> None:
     """Make the spans of no one ``annotator``'s (call in a write transaction, after
     :func:`needs_claim`)."""
     conn.execute("UPDATE spans SET annotator = ? WHERE annotator = ?", (annotator, UNOWNED))
     conn.execute("UPDATE document_versions SET annotator = ? WHERE annotator = ?", (annotator, UNOWNED))
 
 
-def annotators(conn: sqlite3.Connection) -> list[str]:
+def annotators(conn: Connection) -> list[str]:
     """Everyone with a version of some document, by name (not the gold version)."""
     rows = conn.execute("SELECT DISTINCT annotator FROM document_versions WHERE annotator <> ?"
                         " ORDER BY annotator", (GOLD,))
     return [name for (name,) in rows]
 
 
-def versions_of(conn: sqlite3.Connection, doc_id: int) -> list[str]:
+def versions_of(conn: Connection, doc_id: int) -> list[str]:
     """Annotators (and :data:`GOLD`) with a version of document ``doc_id``."""
     rows = conn.execute("SELECT annotator FROM document_versions WHERE document_id = ? ORDER BY annotator",
                         (doc_id,))
     return [name for (name,) in rows]
 
 
-def documents_with_version(conn: sqlite3.Connection, annotator: str) -> set[int]:
+def documents_with_version(conn: Connection, annotator: str) -> set[int]:
     rows = conn.execute("SELECT document_id FROM document_versions WHERE annotator = ?", (annotator,))
     return {doc_id for (doc_id,) in rows}
 
 
-def matching_document(conn: sqlite3.Connection, doc, annotator: str, exclude=()) -> int | None:
+def matching_document(conn: Connection, doc, annotator: str, exclude=()) -> int | None:
     """A stored document with ``doc``'s text (the one of the same name first) that
     ``annotator`` has no version of, or ``None``."""
     rows = conn.execute(
@@ -122,7 +122,7 @@ def matching_document(conn: sqlite3.Connection, doc, annotator: str, exclude=())
     return (same_name or [doc_id for doc_id, _ in rows] or [None])[0]
 
 
-def touch_version(conn: sqlite3.Connection, doc_id: int, annotator: str) -> None:
+def touch_version(conn: Connection, doc_id: int, annotator: str) -> None:
     """Record that ``annotator`` edited document ``doc_id`` now."""
     conn.execute(
         "INSERT INTO document_versions (document_id, annotator, modified) VALUES (?, ?, ?)"

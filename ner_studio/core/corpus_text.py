@@ -32,6 +32,7 @@ from ner_studio.core.document import Status
 from ner_studio.core.project_rows import of_annotator
 from ner_studio.core.project_schema import revision
 from ner_studio.core.spans import Source, Span
+from ner_studio.core.project_dialect import Connection
 
 FEW_DOCUMENTS = 100  # up to this many documents' entities are read by document, not all at once
 CONTEXT = 40  # characters of context either side of a hit
@@ -159,7 +160,7 @@ def to_span(row: SpanRow) -> Span:
     return Span(row[1], row[2], row[3], _SOURCES[row[4]], row[5])
 
 
-def read_label_rows(conn: sqlite3.Connection, label: str, annotator: str | None) -> list[SpanRow]:
+def read_label_rows(conn: Connection, label: str, annotator: str | None) -> list[SpanRow]:
     """Entities labelled ``label`` in ``annotator``'s versions (project_rows.of_annotator)."""
     condition, parameters = of_annotator(annotator)
     return conn.execute(
@@ -167,7 +168,7 @@ def read_label_rows(conn: sqlite3.Connection, label: str, annotator: str | None)
         f" WHERE label = ?{condition} ORDER BY document_id, start_char", (label, *parameters)).fetchall()
 
 
-def _span_rows_of(conn: sqlite3.Connection, doc_ids: list[int], annotator: str | None) -> list[SpanRow]:
+def _span_rows_of(conn: Connection, doc_ids: list[int], annotator: str | None) -> list[SpanRow]:
     condition, parameters = of_annotator(annotator)
     return conn.execute(
         "SELECT document_id, start_char, end_char, label, source, confidence FROM spans"
@@ -175,7 +176,7 @@ def _span_rows_of(conn: sqlite3.Connection, doc_ids: list[int], annotator: str |
         (*doc_ids, *parameters)).fetchall()
 
 
-def _changed_since(conn: sqlite3.Connection, since: int) -> list[int] | None:
+def _changed_since(conn: Connection, since: int) -> list[int] | None:
     """Documents whose spans changed after revision ``since``; ``None`` in a project opened
     read-only at schema version 2 or older (no stamps: read everything again)."""
     try:
@@ -185,7 +186,7 @@ def _changed_since(conn: sqlite3.Connection, since: int) -> list[int] | None:
     return [doc_id for (doc_id,) in rows]
 
 
-def _all_span_rows(conn: sqlite3.Connection, annotator: str | None) -> list[SpanRow]:
+def _all_span_rows(conn: Connection, annotator: str | None) -> list[SpanRow]:
     condition, parameters = of_annotator(annotator)
     return conn.execute(
         "SELECT document_id, start_char, end_char, label, source, confidence FROM spans"
@@ -195,12 +196,12 @@ def _all_span_rows(conn: sqlite3.Connection, annotator: str | None) -> list[Span
 _SOURCES = {str(s): s for s in Source}
 
 
-def _document_infos(conn: sqlite3.Connection) -> list[DocumentInfo]:
+def _document_infos(conn: Connection) -> list[DocumentInfo]:
     rows = conn.execute("SELECT id, name, status FROM documents ORDER BY position, id")
     return [DocumentInfo(doc_id, name, Status(status)) for doc_id, name, status in rows]
 
 
-def _read_texts(conn: sqlite3.Connection, doc_ids: list[int]) -> list[DocumentText]:
+def _read_texts(conn: Connection, doc_ids: list[int]) -> list[DocumentText]:
     sql = "SELECT document_id, text, tokens FROM document_contents"
     if len(doc_ids) <= FEW_DOCUMENTS:  # a few added since the last search
         sql += f" WHERE document_id IN ({', '.join('?' * len(doc_ids))})"

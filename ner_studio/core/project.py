@@ -1,8 +1,10 @@
-"""The project store: one SQLite file with documents, spans, labels, model versions, settings.
+"""The project store: documents, spans, labels, model versions, settings, in one SQLite file
+(the default) or in a database on a PostgreSQL server for a team (core/project_store.py).
 
 Usage (what the GUI does)::
 
     project = Project.open(path)            # or Project.create(default_project_path("News"))
+    project = Project.open("postgresql://ann@db.example.org/news")   # a server project
     ids = project.add_documents(docs, source_path="news.conll")   # one transaction
     rows = project.document_summaries()     # id, name, status, counts: no text is loaded
     doc = project.load_document(ids[0], track=True)
@@ -29,8 +31,8 @@ name): documents load, list and save as that annotator's version, so one person'
 overwrite another's. Other versions and the curated gold version are read with
 :meth:`load_version` (core/project_versions.py, core/annotators.py).
 
-**Two windows or processes** may open the same project: SQLite's locking serialises writes
-(waiting up to ``lock_timeout``) and the file never corrupts. Open documents are not live-synced;
+**Two windows or processes** may open the same project: SQLite's locking (on a server, a lock
+on the revision row) serialises writes (waiting up to ``lock_timeout``) and nothing corrupts. Open documents are not live-synced;
 if both windows edit one document, the last edit wins where spans overlap.
 
 Use a Project from the thread that opened it. Renaming or removing labels rewrites spans of
@@ -44,45 +46,44 @@ import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
-from ner_studio.core.document import Document, SpansChanged, Status
+from ner_studio.core.document import Document
 from ner_studio.core.errors import CorruptProjectError, ProjectError, ReadOnlyProjectError
 from ner_studio.core.outputs import check_output
 from ner_studio.core.events import Signal
 from ner_studio.core.labels import LabelSet
 from ner_studio.core.locations import default_project_path, default_projects_dir  # noqa: F401
 from ner_studio.core import project_rows as rows
-from ner_studio.core.project_connection import (
-    as_project_error, corrupt_error, create_connection, open_connection, remove_project_files,
-)
+from ner_studio.core.project_connection import as_project_error, corrupt_error, remove_project_files
+from ner_studio.core.project_edits import BIG_EDIT, EditJournal
 from ner_studio.core.annotators import default_annotator
 from ner_studio.core.project_metadata import ProjectMetadata
 from ner_studio.core.project_versions import ProjectVersions, with_annotator
 from ner_studio.core.project_files import (
-    BACKUP_COUNT, backup_paths, copy_database, install_copy, is_healthy, move_aside, newest_good_backup,
-    project_path_of_backup, rotate_backups,
+    BACKUP_COUNT, backup_paths, install_copy, is_healthy, move_aside, newest_good_backup,
+    project_path_of_backup,
 )
 from ner_studio.core.project_rows import DocumentSummary, ModelVersion  # noqa: F401
 from ner_studio.core.project_schema import bump_revision
-from ner_studio.core.stored_edits import check_stored_edits
-
-# Tracked edits touching more spans than this are saved as a full snapshot of the document's
-# spans (one DELETE + bulk INSERT beats thousands of single-row deltas).
-BIG_EDIT = 256
+from ner_studio.core.project_store import Location, Store, create_store, is_server_url, open_store
 
 
-class Project(ProjectMetadata, ProjectVersions):
-    """An open project file. Make one with :meth:`create`, :meth:`open` or :meth:`restore_backup`."""
+class Project(EditJournal, ProjectMetadata, ProjectVersions):
+    """An open project: a file or a database on a server (core/project_store.py). Make one
+    with :meth:`create`, :meth:`open` or :meth:`restore_backup`."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, *, read_only: bool, lock_timeout: float,
-                 annotator: str | None = None):
-        self.path = path
+    def __init__(self, store: Store, *, read_only: bool, lock_timeout: float, annotator: str | None = None):
         self.annotator = default_annotator(annotator)  # whose version this project reads and writes
+        self.path: Path | None = store.path  # the project file; None on a server
+        self.location: Location = store.location  # the path, or the URL without a password
+        self.name = store.name  # for titles: the file's stem or the database's name
+        self.where = store.where  # what error messages name
         self.read_only = read_only
         self.lock_timeout = lock_timeout
         self.warnings: list[str] = []  # non-fatal problems found while opening (e.g. no backup)
         self.write_failed = Signal()  # emits the ProjectError of a tracked edit kept in memory
         self.pending_changed = Signal()  # emits the number of edits not yet on disk
-        self._conn: sqlite3.Connection | None = conn
+        self._store = store
+        self._conn = store.conn
         self._pending: list = []
         self._tracked: dict[int, tuple[Document, object, object]] = {}
         self._muted = False
@@ -90,48 +91,53 @@ class Project(ProjectMetadata, ProjectVersions):
         # The ``spans.annotator`` of this project's version: the annotator's name, '' when read
         # only before anyone claimed the old spans, None in a read-only pre-annotator project.
         self._version: str | None = None
-        self._settle_version()
+
+    @property
+    def on_server(self) -> bool:
+        return self.path is None
 
     # --- opening and closing -------------------------------------------------------------
     @classmethod
-    def create(cls, path: str | Path, labels: LabelSet | None = None, *, lock_timeout: float = 5.0,
-               annotator: str | None = None) -> Project:
-        """A new, empty project at ``path`` (folders are created) with ``labels`` (CoNLL-2003
-        by default), opened as ``annotator``."""
-        path = Path(path)
-        conn = create_connection(path, timeout=lock_timeout)
-        project = cls(path, conn, read_only=False, lock_timeout=lock_timeout, annotator=annotator)
+    def create(cls, location: Location, labels: LabelSet | None = None, *,
+               lock_timeout: float = 5.0, annotator: str | None = None) -> Project:
+        """A new, empty project with ``labels`` (CoNLL-2003 by default) at ``location``: a
+        path (folders are created) or a ``postgresql://`` URL of an existing database; opened
+        as ``annotator``."""
+        store = create_store(location, timeout=lock_timeout)
+        project = cls(store, read_only=False, lock_timeout=lock_timeout, annotator=annotator)
         try:
+            project._settle_version()
             initial = (labels or LabelSet.conll2003()).copy()
             project._write("saving the labels", lambda conn: rows.write_labels(conn, initial))
         except BaseException:
             project.close(discard_pending=True)
-            remove_project_files(path)
+            store.discard()
             raise
         return project
 
     @classmethod
-    def open(cls, path: str | Path, *, lock_timeout: float = 5.0, read_only: bool = False,
+    def open(cls, location: Location, *, lock_timeout: float = 5.0, read_only: bool = False,
              keep_backups: int = BACKUP_COUNT, defer_backup: bool = False,
              annotator: str | None = None) -> Project:
-        """Open an existing project, check it, migrate it, and back it up (rotating
-        ``.bak1``..``.bak3``; see ``warnings`` if that failed). ``read_only=True`` never writes:
-        edits then stay pending (use :meth:`save_as`). ``defer_backup``: leave the backup to a
-        call of :func:`back_up` (in a worker thread: its full check decodes every document,
-        seconds on a big project); ``backup_due`` says how many copies to keep. ``annotator``:
-        whose version to show and edit (see module doc)."""
-        path = Path(path)
-        conn = open_connection(path, timeout=lock_timeout, read_only=read_only)
+        """Open an existing project (a path or a ``postgresql://`` URL), check it, migrate
+        it, and back up a file (rotating ``.bak1``..``.bak3``; see ``warnings`` if that
+        failed). ``read_only=True`` never writes: edits then stay pending (use
+        :meth:`save_as`). ``defer_backup``: leave the backup to a call of :func:`back_up` (in
+        a worker thread: its full check decodes every document, seconds on a big project);
+        ``backup_due`` says how many copies to keep. ``annotator``: whose version to show
+        and edit (see module doc)."""
+        store = open_store(location, timeout=lock_timeout, read_only=read_only)
+        project = cls(store, read_only=read_only, lock_timeout=lock_timeout, annotator=annotator)
         try:
-            project = cls(path, conn, read_only=read_only, lock_timeout=lock_timeout, annotator=annotator)
+            project._settle_version()
         except BaseException:
-            conn.close()
+            project.close(discard_pending=True)
             raise
-        if not read_only and keep_backups > 0:
+        if not read_only and keep_backups > 0 and store.keeps_backups:
             if defer_backup:
                 project.backup_due = keep_backups
             else:
-                warning = rotate_backups(conn, path, keep_backups)
+                warning = store.rotate_backups(keep_backups)
                 if warning:
                     project.warnings.append(warning)
         return project
@@ -143,6 +149,9 @@ class Project(ProjectMetadata, ProjectVersions):
                        lock_timeout: float = 5.0, annotator: str | None = None) -> Project:
         """Put ``backup`` in place of its project (the damaged file is kept as
         ``<name>.corrupt-<time>``, never deleted) and open it."""
+        if is_server_url(backup) or is_server_url(project_path):
+            raise ProjectError("backups are files; a server's database is restored with the "
+                               "server's own tools (pg_restore)", str(project_path or backup))
         backup = Path(backup)
         target = Path(project_path) if project_path else project_path_of_backup(backup)
         if not is_healthy(backup):
@@ -162,14 +171,10 @@ class Project(ProjectMetadata, ProjectVersions):
         """Copy the project and its unsaved edits to a new file and continue there: tracked
         documents move to the returned project and this one is closed. Raises (and changes
         nothing) if the copy cannot be written either."""
-        target = Path(path)
+        target = self._file_target(path)
         if target.exists():
             raise ProjectError("a file with this name already exists; pick another name", target)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            copy_database(self._connection(), target)
-        except (sqlite3.Error, OSError) as error:
-            raise as_project_error(error, target, "saving a copy of the project") from error
+        self._copy_to(target)
         copy = Project.open(target, lock_timeout=self.lock_timeout, keep_backups=0, annotator=self.annotator)
         try:
             copy._pending = [with_annotator(edit, copy._version) for edit in self._pending]
@@ -192,17 +197,32 @@ class Project(ProjectMetadata, ProjectVersions):
         saved are saved first if possible; returns how many could not be and are missing
         from the copy. ``path`` may replace another project file, nothing else (unless
         ``force``), and never this project or its backups."""
-        target = check_output(path, "sqlite", inputs=[self.path, *backup_paths(self.path)], force=force)
+        inputs = [self.path, *backup_paths(self.path)] if self.path else []
+        target = check_output(self._file_target(path), "sqlite", inputs=inputs, force=force)
         if self._pending and not self.read_only:
             try:
                 self.save_pending()
             except ProjectError:
                 pass  # the copy still holds everything saved so far
+        self._copy_to(target)
+        return len(self._pending)
+
+    def _file_target(self, path: Location) -> Path:
+        if is_server_url(path):
+            raise ProjectError("a copy of a project is written to a project file; to put a project "
+                               "on a server, create it there and import its documents", str(path))
+        return Path(path)
+
+    def _copy_to(self, target: Path) -> None:
+        """A consistent copy of the project in the new file ``target`` (a server project too)."""
+        self._connection()  # refuses when closed
         try:
-            copy_database(self._connection(), target)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._store.copy_to(target)
         except (sqlite3.Error, OSError) as error:
             raise as_project_error(error, target, "saving a copy of the project") from error
-        return len(self._pending)
+        except self._store.errors as error:
+            raise self._store.as_project_error(error, "saving a copy of the project") from error
 
     def close(self, *, discard_pending: bool = False) -> None:
         """Close the file. Raises the last ProjectError (and stays open) if edits are still
@@ -214,7 +234,7 @@ class Project(ProjectMetadata, ProjectVersions):
         for doc, _, _ in list(self._tracked.values()):
             self.untrack(doc)
         self._pending.clear()
-        self._conn.close()
+        self._store.close()
         self._conn = None
 
     def __enter__(self) -> Project:
@@ -258,9 +278,10 @@ class Project(ProjectMetadata, ProjectVersions):
             raise
         # Damaged bytes can break decoding anywhere; the newest good backup is the way out.
         except Exception as error:  # noqa: BLE001
-            raise corrupt_error(self.path, f"document {doc_id} cannot be read: {error}") from error
+            reason = f"document {doc_id} cannot be read: {error}"
+            raise (corrupt_error(self.path, reason) if self.path else ProjectError(reason, self.where)) from error
         if doc is None:
-            raise ProjectError(f"there is no document {doc_id} in this project", self.path)
+            raise ProjectError(f"there is no document {doc_id} in this project", self.where)
         if track:
             self.track(doc)
         return doc
@@ -277,118 +298,23 @@ class Project(ProjectMetadata, ProjectVersions):
         if doc_id in self._tracked:
             self._tracked[doc_id][0].name = name
 
-    # --- committing every edit as it happens ---------------------------------------------
-    def track(self, doc: Document) -> None:
-        """Commit every span and status change of ``doc`` as it happens (see module doc)."""
-        if doc.doc_id is None:
-            raise ProjectError("add the document to the project before tracking it", self.path)
-        entry = self._tracked.get(doc.doc_id)
-        if entry is not None:
-            if entry[0] is doc:
-                return
-            raise ProjectError(f"document {doc.doc_id} is already open as another object; "
-                               f"use load_document({doc.doc_id}) to get it", self.path)
-        if not self._read("opening a document", lambda c: rows.document_exists(c, doc.doc_id)):
-            raise ProjectError(f"there is no document {doc.doc_id} in this project", self.path)
-
-        def on_spans(change: SpansChanged) -> None:
-            if len(change.removed) + len(change.added) > BIG_EDIT:
-                self._record(rows.SpansSnapshot(doc.doc_id, doc.spans, self._version))
-            else:
-                self._record(rows.SpansDelta(doc.doc_id, change.removed, change.added, self._version))
-
-        def on_status(status: Status) -> None:
-            self._record(rows.StatusEdit(doc.doc_id, status))
-
-        doc.changed.connect(on_spans)
-        doc.status_changed.connect(on_status)
-        self._tracked[doc.doc_id] = (doc, on_spans, on_status)
-
-    def untrack(self, doc: Document) -> None:
-        """Stop saving ``doc``'s edits (unsaved ones already made stay in the journal)."""
-        entry = self._tracked.pop(doc.doc_id, None)
-        if entry is not None:
-            doc.changed.disconnect(entry[1])
-            doc.status_changed.disconnect(entry[2])
-
-    def tracked_documents(self) -> list[Document]:
-        return [entry[0] for entry in self._tracked.values()]
-
-    @property
-    def pending_count(self) -> int:
-        """Edits of tracked documents kept in memory because they could not be committed."""
-        return len(self._pending)
-
-    def save_pending(self) -> None:
-        """Commit the journal of unsaved edits now; raises the ProjectError if it still fails."""
-        if self._pending:
-            self._write("saving earlier edits")
-
-    def edit_documents(self, edits: Iterable[rows.SpansDelta]) -> None:
-        """Apply span edits of many documents as one committed transaction ("label all
-        occurrences"; its undo is the same call with removed and added swapped). Tracked
-        documents change in memory too (their ``changed`` signal fires); the others change
-        on disk only. All or nothing: a SpanError (an edit gone stale: core/stored_edits.py)
-        changes no document; a failed write keeps the edits in the journal like any tracked
-        edit."""
-        edits = [with_annotator(edit, self._version) for edit in edits]
-        if not edits:
-            return
-        untracked = [edit for edit in edits if edit.doc_id not in self._tracked]
-        self._read("checking the edits", lambda conn: check_stored_edits(conn, untracked))
-        mark = len(self._pending)
-        done: list[tuple[Document, tuple, tuple]] = []
-        self._batching = True  # _record journals without writing; one write at the end
-        try:
-            for edit in edits:
-                entry = self._tracked.get(edit.doc_id)
-                if entry is None:
-                    self._pending.append(edit)
-                else:
-                    stored = entry[0].edit(edit.removed, edit.added)
-                    done.append((entry[0], tuple(edit.removed), stored))
-        except BaseException:
-            self._muted = True
-            try:
-                for doc, removed, stored in reversed(done):
-                    doc.edit(stored, removed)
-            finally:
-                self._muted = False
-            del self._pending[mark:]
-            raise
-        finally:
-            self._batching = False
-        self._record(None)
-
-    def _record(self, edit) -> None:
-        if self._muted:
-            return
-        if edit is not None:
-            self._pending.append(edit)
-        if self._batching:
-            return
-        try:
-            self._write("saving an edit")
-        except ProjectError as error:
-            self.pending_changed.emit(len(self._pending))
-            self.write_failed.emit(error)
-
     # --- transactions --------------------------------------------------------------------
-    def _connection(self) -> sqlite3.Connection:
+    def _connection(self):
         if self._conn is None:
-            raise ProjectError("the project is closed", self.path)
+            raise ProjectError("the project is closed", self.where)
         return self._conn
 
     def query(self, doing: str, query):
         """``query(conn)`` on the project's connection, for core modules that read in bulk
-        (core/corpus_*.py); it must not write. sqlite3 errors become ProjectErrors."""
+        (core/corpus_*.py); it must not write, and its SQL must suit both stores
+        (core/project_dialect.py). Database errors become ProjectErrors."""
         return self._read(doing, query)
 
     def _read(self, doing: str, query):
         try:
             return query(self._connection())
-        except sqlite3.Error as error:
-            raise as_project_error(error, self.path, doing, self.lock_timeout) from error
+        except self._store.errors as error:
+            raise self._store.as_project_error(error, doing, self.lock_timeout) from error
 
     def _write(self, doing: str, action=None):
         """Replay the journal, run ``action(conn)``, commit: all or nothing."""
@@ -396,9 +322,9 @@ class Project(ProjectMetadata, ProjectVersions):
         if self.read_only:
             raise ReadOnlyProjectError(
                 f"the project was opened read-only, so {doing} cannot be saved; "
-                "use Save As to keep your edits in a new project", self.path)
+                "use Save As to keep your edits in a new project", self.where)
         try:
-            conn.execute("BEGIN IMMEDIATE")
+            self._store.dialect.begin_write(conn)
             for edit in self._pending:
                 edit.apply(conn)
             result = action(conn) if action is not None else None
@@ -408,10 +334,10 @@ class Project(ProjectMetadata, ProjectVersions):
             if conn.in_transaction:
                 try:
                     conn.execute("ROLLBACK")
-                except sqlite3.Error:
+                except self._store.errors:
                     pass  # the failed COMMIT already ended it
-            if isinstance(error, (sqlite3.Error, OSError)):
-                raise as_project_error(error, self.path, doing, self.lock_timeout) from error
+            if isinstance(error, self._store.errors):
+                raise self._store.as_project_error(error, doing, self.lock_timeout) from error
             raise
         if self._pending:
             self._pending.clear()
@@ -420,5 +346,4 @@ class Project(ProjectMetadata, ProjectVersions):
 
 
 __all__ = ["Project", "DocumentSummary", "ModelVersion", "default_projects_dir",
-           "default_project_path", "newest_good_backup", "BIG_EDIT"]
-
+           "default_project_path", "newest_good_backup", "BIG_EDIT", "is_server_url"]

@@ -72,7 +72,7 @@ class ProjectMetadata:
         def add(conn):
             if parent_id is not None and not conn.execute(
                     "SELECT 1 FROM model_versions WHERE id = ?", (parent_id,)).fetchone():
-                raise ProjectError(f"there is no model version {parent_id}", self.path)
+                raise ProjectError(f"there is no model version {parent_id}", self.where)
             return rows.insert_model_version(conn, str(path), parent_id, metrics or {}, notes)
 
         return self._write("recording a model version", add)
@@ -83,7 +83,7 @@ class ProjectMetadata:
         def update(conn):
             row = conn.execute("SELECT metrics FROM model_versions WHERE id = ?", (version_id,)).fetchone()
             if row is None:
-                raise ProjectError(f"there is no model version {version_id}", self.path)
+                raise ProjectError(f"there is no model version {version_id}", self.where)
             merged = {**json.loads(row[0]), **(metrics or {})}
             conn.execute("UPDATE model_versions SET metrics = ?, notes = COALESCE(?, notes) WHERE id = ?",
                          (json.dumps(merged), notes, version_id))

@@ -14,7 +14,6 @@ it, only for reading a project too old to have annotators (opened read-only, not
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import NamedTuple
@@ -25,6 +24,7 @@ from ner_studio.core.labels import Label, LabelSet
 from ner_studio.core.annotators import touch_version
 from ner_studio.core.project_schema import now, pack_offsets, unpack_offsets
 from ner_studio.core.spans import Source, Span
+from ner_studio.core.project_dialect import Connection
 
 
 class DocumentSummary(NamedTuple):
@@ -57,19 +57,18 @@ def of_annotator(annotator: str | None, alias: str = "") -> tuple[str, tuple]:
     return f" AND {alias}annotator = ?", (annotator,)
 
 
-def insert_document(conn: sqlite3.Connection, doc: Document, source_path: str | None, annotator: str) -> int:
+def insert_document(conn: Connection, doc: Document, source_path: str | None, annotator: str) -> int:
     try:
         meta = json.dumps(doc.meta, ensure_ascii=False)
     except (TypeError, ValueError) as error:
         raise ProjectError(f"document {doc.name!r}: its meta data cannot be stored as JSON ({error})")
     (position,) = conn.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM documents").fetchone()
     stamp = now()
-    cursor = conn.execute(
+    [(doc_id,)] = conn.execute(
         "INSERT INTO documents (position, name, status, source_path, token_count, created,"
-        " modified) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        " modified) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (position, doc.name, str(doc.status), source_path, len(doc.tokens), stamp, stamp),
-    )
-    doc_id = cursor.lastrowid
+    ).fetchall()  # all rows: an sqlite3 statement is finished only once read to the end
     conn.execute(
         "INSERT INTO document_contents (document_id, meta, text, tokens, sentences)"
         " VALUES (?, ?, ?, ?, ?)",
@@ -82,7 +81,7 @@ def insert_document(conn: sqlite3.Connection, doc: Document, source_path: str | 
     return doc_id
 
 
-def add_unknown_labels(conn: sqlite3.Connection, docs: Iterable[Document]) -> None:
+def add_unknown_labels(conn: Connection, docs: Iterable[Document]) -> None:
     """Add the labels of ``docs``' spans that the label set lacks (at its end)."""
     labels = read_labels(conn)
     unknown = dict.fromkeys(s.label for d in docs for s in d.spans if s.label not in labels)
@@ -92,7 +91,7 @@ def add_unknown_labels(conn: sqlite3.Connection, docs: Iterable[Document]) -> No
         write_labels(conn, labels)
 
 
-def read_document(conn: sqlite3.Connection, doc_id: int, annotator: str | None) -> Document | None:
+def read_document(conn: Connection, doc_id: int, annotator: str | None) -> Document | None:
     row = conn.execute(
         "SELECT name, status, meta, text, tokens, sentences FROM documents"
         " JOIN document_contents ON document_id = id WHERE id = ?", (doc_id,)
@@ -107,7 +106,7 @@ def read_document(conn: sqlite3.Connection, doc_id: int, annotator: str | None) 
     )
 
 
-def read_spans(conn: sqlite3.Connection, doc_id: int, annotator: str | None) -> list[Span]:
+def read_spans(conn: Connection, doc_id: int, annotator: str | None) -> list[Span]:
     condition, parameters = of_annotator(annotator)
     return [
         Span(start, end, label, Source(source), confidence)
@@ -124,7 +123,7 @@ def _pack_tokens(tokens) -> bytes:
     return pack_offsets(tokens.starts, tokens.ends)
 
 
-def summaries(conn: sqlite3.Connection, annotator: str | None) -> list[DocumentSummary]:
+def summaries(conn: Connection, annotator: str | None) -> list[DocumentSummary]:
     condition, parameters = of_annotator(annotator, "s.")
     rows = conn.execute(
         "SELECT d.id, d.name, d.status, COUNT(s.id),"
@@ -137,17 +136,17 @@ def summaries(conn: sqlite3.Connection, annotator: str | None) -> list[DocumentS
     return [DocumentSummary(r[0], r[1], Status(r[2]), *r[3:]) for r in rows]
 
 
-def document_exists(conn: sqlite3.Connection, doc_id: int) -> bool:
+def document_exists(conn: Connection, doc_id: int) -> bool:
     return conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
 
 
-def touch(conn: sqlite3.Connection, doc_id: int, annotator: str) -> None:
+def touch(conn: Connection, doc_id: int, annotator: str) -> None:
     conn.execute("UPDATE documents SET modified = ? WHERE id = ?", (now(), doc_id))
     touch_version(conn, doc_id, annotator)
 
 
 # --- spans ---------------------------------------------------------------------------------
-def insert_spans(conn: sqlite3.Connection, doc_id: int, spans: Iterable[Span], annotator: str) -> None:
+def insert_spans(conn: Connection, doc_id: int, spans: Iterable[Span], annotator: str) -> None:
     stamp = now()
     conn.executemany(
         "INSERT INTO spans (document_id, start_char, end_char, label, source, confidence, annotator,"
@@ -156,7 +155,7 @@ def insert_spans(conn: sqlite3.Connection, doc_id: int, spans: Iterable[Span], a
     )
 
 
-def clear_overlaps(conn: sqlite3.Connection, doc_id: int, spans: Iterable[Span], annotator: str) -> None:
+def clear_overlaps(conn: Connection, doc_id: int, spans: Iterable[Span], annotator: str) -> None:
     """Delete stored spans overlapping ``spans``. Normally there are none; if another window
     edited the same document, the latest edit wins and the document still loads."""
     for span in spans:
@@ -182,7 +181,7 @@ class SpansDelta:
     added: tuple[Span, ...]
     annotator: str = ""
 
-    def apply(self, conn: sqlite3.Connection) -> None:
+    def apply(self, conn: Connection) -> None:
         if not document_exists(conn, self.doc_id):
             return  # deleted (perhaps in another window): nothing left to save it to
         conn.executemany(
@@ -202,7 +201,7 @@ class SpansSnapshot:
     spans: tuple[Span, ...]
     annotator: str = ""
 
-    def apply(self, conn: sqlite3.Connection) -> None:
+    def apply(self, conn: Connection) -> None:
         if not document_exists(conn, self.doc_id):
             return
         conn.execute("DELETE FROM spans WHERE document_id = ? AND annotator = ?", (self.doc_id, self.annotator))
@@ -215,7 +214,7 @@ class StatusEdit:
     doc_id: int
     status: Status
 
-    def apply(self, conn: sqlite3.Connection) -> None:
+    def apply(self, conn: Connection) -> None:
         conn.execute(
             "UPDATE documents SET status = ?, modified = ? WHERE id = ?",
             (str(self.status), now(), self.doc_id),
@@ -231,12 +230,12 @@ def relabel_spans(spans: Iterable[Span], renames: Mapping[str, str], removed: se
 
 
 # --- labels --------------------------------------------------------------------------------
-def read_labels(conn: sqlite3.Connection) -> LabelSet:
+def read_labels(conn: Connection) -> LabelSet:
     rows = conn.execute("SELECT name, colour, key FROM labels ORDER BY position")
     return LabelSet(Label(name, colour, key) for name, colour, key in rows)
 
 
-def write_labels(conn: sqlite3.Connection, labels: LabelSet) -> None:
+def write_labels(conn: Connection, labels: LabelSet) -> None:
     conn.execute("DELETE FROM labels")
     conn.executemany(
         "INSERT INTO labels (name, position, colour, key) VALUES (?, ?, ?, ?)",
@@ -244,7 +243,7 @@ def write_labels(conn: sqlite3.Connection, labels: LabelSet) -> None:
     )
 
 
-def label_counts(conn: sqlite3.Connection, doc_id: int | None = None, annotator: str | None = None) -> dict[str, int]:
+def label_counts(conn: Connection, doc_id: int | None = None, annotator: str | None = None) -> dict[str, int]:
     """Spans per label in ``annotator``'s versions (everyone's if ``None``)."""
     condition, parameters = of_annotator(annotator)
     if doc_id is None:
@@ -254,13 +253,13 @@ def label_counts(conn: sqlite3.Connection, doc_id: int | None = None, annotator:
                              " GROUP BY label ORDER BY label", (doc_id, *parameters)))
 
 
-def documents_with_label(conn: sqlite3.Connection, label: str, annotator: str | None) -> set[int]:
+def documents_with_label(conn: Connection, label: str, annotator: str | None) -> set[int]:
     condition, parameters = of_annotator(annotator)
     rows = conn.execute(f"SELECT DISTINCT document_id FROM spans WHERE label = ?{condition}", (label, *parameters))
     return {row[0] for row in rows}
 
 
-def rename_span_labels(conn: sqlite3.Connection, renames: Mapping[str, str]) -> None:
+def rename_span_labels(conn: Connection, renames: Mapping[str, str]) -> None:
     """Apply all renames at once (one CASE), so swaps such as A<->B work."""
     if not renames:
         return
@@ -270,11 +269,11 @@ def rename_span_labels(conn: sqlite3.Connection, renames: Mapping[str, str]) -> 
     conn.execute(f"UPDATE spans SET label = CASE label {cases} END WHERE label IN ({holders})", params)
 
 
-def delete_span_labels(conn: sqlite3.Connection, names: Iterable[str]) -> None:
+def delete_span_labels(conn: Connection, names: Iterable[str]) -> None:
     conn.executemany("DELETE FROM spans WHERE label = ?", ((name,) for name in names))
 
 
-def store_labels(conn: sqlite3.Connection, labels: LabelSet,
+def store_labels(conn: Connection, labels: LabelSet,
                  delete_spans_of_removed: bool) -> tuple[set[str], dict[str, str], LabelSet]:
     """Save the changes made to ``labels`` since its last save, applied to the labels stored
     now (another process may have changed them: ``LabelChanges``): delete spans of removed
@@ -300,26 +299,26 @@ def store_labels(conn: sqlite3.Connection, labels: LabelSet,
 
 # --- model versions and settings -----------------------------------------------------------
 def insert_model_version(conn, path: str, parent_id, metrics: dict, notes: str) -> int:
-    cursor = conn.execute(
-        "INSERT INTO model_versions (path, parent_id, created, metrics, notes) VALUES (?, ?, ?, ?, ?)",
-        (path, parent_id, now(), json.dumps(metrics), notes),
-    )
-    return cursor.lastrowid
+    [(version_id,)] = conn.execute(
+        "INSERT INTO model_versions (path, parent_id, created, metrics, notes) VALUES (?, ?, ?, ?, ?)"
+        " RETURNING id", (path, parent_id, now(), json.dumps(metrics), notes),
+    ).fetchall()
+    return version_id
 
 
-def read_model_versions(conn: sqlite3.Connection) -> list[ModelVersion]:
+def read_model_versions(conn: Connection) -> list[ModelVersion]:
     rows = conn.execute(
         "SELECT id, path, parent_id, created, metrics, notes FROM model_versions ORDER BY id"
     )
     return [ModelVersion(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5]) for r in rows]
 
 
-def read_setting(conn: sqlite3.Connection, key: str, default=None):
+def read_setting(conn: Connection, key: str, default=None):
     row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
     return default if row is None else json.loads(row[0])
 
 
-def write_setting(conn: sqlite3.Connection, key: str, value) -> None:
+def write_setting(conn: Connection, key: str, value) -> None:
     conn.execute(
         "INSERT INTO settings (key, value) VALUES (?, ?)"
         " ON CONFLICT (key) DO UPDATE SET value = excluded.value",

@@ -1,4 +1,5 @@
-"""The project file's SQLite schema, its versions and migrations.
+"""The project's schema, its versions and migrations, for both stores: written in SQLite's
+words and rewritten for PostgreSQL by core/project_dialect.py (``Dialect.ddl``).
 
 ``MIGRATIONS[v]`` holds the statements that take a project from schema version ``v`` to
 ``v + 1``; :func:`migrate` applies the missing ones, each in its own transaction, and records
@@ -21,11 +22,12 @@ Layout (version 1; version 2 widened the spans' ``source``; version 3 added
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 from array import array
 from collections.abc import Sequence
 from datetime import datetime, timezone
+
+from ner_studio.core.project_dialect import SQLITE, Connection, Dialect
 
 # Packed offsets are 4-byte unsigned ints ("I" is 4 bytes on every platform Python ships for).
 _UINT32 = "I" if array("I").itemsize == 4 else "L"
@@ -160,51 +162,56 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def is_project_database(conn: sqlite3.Connection) -> bool:
-    """True for an SQLite database NER Studio created (any schema version)."""
+def is_project_database(conn: Connection, dialect: Dialect = SQLITE) -> bool:
+    """True for a database NER Studio created (any schema version)."""
+    tables = dialect.tables(conn)
+    if dialect.is_postgres:  # no application id: our two bookkeeping tables mark it
+        return {"schema_version", "project_info"} <= tables
     (app_id,) = conn.execute("PRAGMA application_id").fetchone()
-    table = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
-    ).fetchone()
-    return app_id == APPLICATION_ID and table is not None
+    return app_id == APPLICATION_ID and "schema_version" in tables
 
 
-def schema_version(conn: sqlite3.Connection) -> int:
+def schema_version(conn: Connection, dialect: Dialect = SQLITE) -> int:
     """The project's schema version; 0 for a database without our tables."""
-    if not is_project_database(conn):
+    if not is_project_database(conn, dialect):
         return 0
     (version,) = conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()
     return version
 
 
-def migrate(conn: sqlite3.Connection) -> int:
+def migrate(conn: Connection, dialect: Dialect = SQLITE) -> int:
     """Bring the schema up to :data:`SCHEMA_VERSION`; returns how many migrations ran.
 
-    ``conn`` must be in autocommit mode (``isolation_level=None``). A failed migration rolls
-    back and leaves the project at the last completed version."""
-    current = schema_version(conn)
-    for version in range(current, SCHEMA_VERSION):
-        conn.execute("BEGIN IMMEDIATE")
+    ``conn`` must be in autocommit mode (``isolation_level=None``). Each migration is one
+    transaction (PostgreSQL's DDL is transactional too); a failed one rolls back and leaves
+    the project at the last completed version. Two clients migrating at once take turns,
+    and the second finds the work done."""
+    ran = 0
+    for version in range(schema_version(conn, dialect), SCHEMA_VERSION):
+        dialect.begin_schema_change(conn)
         try:
-            for statement in MIGRATIONS[version]:
-                conn.execute(statement)
-            conn.execute(
-                "INSERT INTO schema_version (version, applied) VALUES (?, ?)", (version + 1, now())
-            )
+            if schema_version(conn, dialect) == version:
+                for statement in MIGRATIONS[version]:
+                    for translated in dialect.ddl(statement):
+                        conn.execute(translated)
+                conn.execute(
+                    "INSERT INTO schema_version (version, applied) VALUES (?, ?)", (version + 1, now())
+                )
+                ran += 1
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
-    return SCHEMA_VERSION - current
+    return ran
 
 
-def revision(conn: sqlite3.Connection) -> int:
+def revision(conn: Connection) -> int:
     row = conn.execute("SELECT value FROM project_info WHERE key = 'revision'").fetchone()
     return int(row[0]) if row else 0
 
 
-def bump_revision(conn: sqlite3.Connection) -> None:
+def bump_revision(conn: Connection) -> None:
     conn.execute("UPDATE project_info SET value = value + 1 WHERE key = 'revision'")
 
 

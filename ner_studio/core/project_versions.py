@@ -37,7 +37,7 @@ class ProjectVersions:
         of no one for its annotator (the single user of an older project: nothing changes)."""
         if self.read_only:
             def key(conn):
-                if schema_version(conn) < ANNOTATORS_SCHEMA:
+                if schema_version(conn, self._store.dialect) < ANNOTATORS_SCHEMA:
                     return None  # not migrated: every span is the one user's
                 return UNOWNED if team.needs_claim(conn) else self.annotator
             self._version = self._read("reading the annotators", key)

@@ -98,8 +98,6 @@ def test_bad_input_gives_one_line_errors(team_project, tmp_path, capsys):
     assert code == 2 and "already exists" in err
     code, _, err = run(capsys, "project", "agreement", tmp_path / "nothing.nerstudio")
     assert code == 2 and "no such project file" in err
-    code, _, err = run(capsys, "project", "agreement", "postgresql://db/team")
-    assert code == 2 and "postgresql" in err
     with Project.open(team_project, keep_backups=0) as project:  # nothing of the failures landed
         assert len(project.document_summaries()) == 1 and project.annotators() == ["ann", "bob"]
     with Project.open(team_project, read_only=True) as project:
@@ -117,3 +115,15 @@ def test_import_uses_the_name_from_the_settings(tmp_path, capsys):
     assert code == 0 and "annotator Ann Smith" in out
     with Project.open(project, annotator="Ann Smith", keep_backups=0) as opened:
         assert len(opened.load_document(1).spans) == 3
+
+
+def test_a_project_on_the_server(postgres_url, tmp_path, capsys):
+    (tmp_path / "ann.conll").write_text(ANN, encoding="utf-8")
+    (tmp_path / "bob.conll").write_text(BOB, encoding="utf-8")
+    assert run(capsys, "project", "create", postgres_url)[0] == 0
+    assert run(capsys, "project", "import", postgres_url, tmp_path / "ann.conll", "--annotator", "ann")[0] == 0
+    assert run(capsys, "project", "import", postgres_url, tmp_path / "bob.conll", "--annotator", "bob")[0] == 0
+    code, out, _ = run(capsys, "project", "agreement", postgres_url, "--annotators", "ann", "bob")
+    assert code == 0 and out.splitlines()[0] == "ann vs bob (1 documents)"
+    code, out, _ = run(capsys, "project", "export", postgres_url, tmp_path / "bob.jsonl", "--annotator", "bob")
+    assert code == 0 and "exported 1 documents (3 entities; bob's versions)" in out

@@ -131,8 +131,11 @@ def test_gather_reads_the_versions_of_a_project(tmp_path):
         project.add_documents([other])  # nobody's: left out
         bob = Document.from_text(text, name="d")
         bob.add_span(Span(8, 11, "PER"))
-        project.import_version([bob], "bob")  # a separate document: ann has none of it
+        assert project.import_version([bob], "bob") == [doc_id]  # the same text: bob's version of it
         project.save_gold(doc_id, [Span(0, 3, "PER")])
+        carol = Document.from_text("Carol too .", name="c")
+        project.import_version([carol], "carol")
         gathered = gather(project, ["ann", "bob"])
-        assert [(d.doc_id, sorted(d.spans)) for d in gathered] == [(doc_id, ["ann"]), (3, ["bob"])]
+        assert [(d.doc_id, sorted(d.spans)) for d in gathered] == [(doc_id, ["ann", "bob"])]
         assert gathered[0].token_starts == [0, 4, 8, 12]
+        assert gathered[0].spans["bob"] == [Span(8, 11, "PER")]

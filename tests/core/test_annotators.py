@@ -81,8 +81,8 @@ def test_a_read_only_open_of_a_migrated_unclaimed_project_shows_the_old_spans(tm
         assert project.document_summaries()[0].entity_count == 2
 
 
-def test_each_annotator_edits_their_own_version(tmp_path):
-    path = tmp_path / "team.nerstudio"
+def test_each_annotator_edits_their_own_version(project_location):
+    path = project_location  # a file, then a database on the test server
     with Project.create(path, annotator="ann") as project:
         (doc_id,) = project.add_documents([doc_with(("Ada Lovelace", "PER"))])
     ann = Project.open(path, annotator="ann", keep_backups=0)
@@ -104,10 +104,10 @@ def test_each_annotator_edits_their_own_version(tmp_path):
         assert project.annotators() == ["ann", "bob"]
         assert project.versions_of(doc_id) == ["ann", "bob"]
         assert project.label_counts(doc_id) == {"PER": 1}
-    conn = sqlite3.connect(path)
-    rows = conn.execute("SELECT annotator, label, created FROM spans ORDER BY annotator, start_char").fetchall()
-    conn.close()
-    assert [row[:2] for row in rows] == [("ann", "PER"), ("bob", "ORG"), ("bob", "LOC")]
+        assert project.document_summaries()[0].entity_count == 1
+        rows = project.query("reading", lambda conn: conn.execute(
+            "SELECT annotator, label, created FROM spans ORDER BY annotator, start_char").fetchall())
+    assert [tuple(row[:2]) for row in rows] == [("ann", "PER"), ("bob", "ORG"), ("bob", "LOC")]
     assert all(row[2] >= "2026" for row in rows)  # every span records when it was made
 
 
@@ -127,8 +127,8 @@ def test_edits_of_closed_documents_go_to_the_own_version(tmp_path):
         assert project.load_version(doc_id, "ann").spans == (span("London", "LOC"),)
 
 
-def test_the_gold_version_is_what_training_uses(tmp_path):
-    with Project.create(tmp_path / "p.nerstudio", annotator="ann") as project:
+def test_the_gold_version_is_what_training_uses(project_location):
+    with Project.create(project_location, annotator="ann") as project:
         (doc_id,) = project.add_documents([doc_with(("Ada Lovelace", "PER"))])
         assert project.training_version(doc_id).spans == (span("Ada Lovelace", "PER"),)
         project.save_gold(doc_id, [span("Ada Lovelace", "PER"), span("London", "LOC")])
@@ -139,8 +139,8 @@ def test_the_gold_version_is_what_training_uses(tmp_path):
         assert GOLD in project.versions_of(doc_id)
 
 
-def test_importing_as_another_annotator(tmp_path):
-    with Project.create(tmp_path / "p.nerstudio", annotator="ann") as project:
+def test_importing_as_another_annotator(project_location):
+    with Project.create(project_location, annotator="ann") as project:
         (doc_id,) = project.import_version([doc_with(("London", "LOC"))], "bob")
         assert project.load_document(doc_id).spans == ()
         assert project.load_version(doc_id, "bob").spans == (span("London", "LOC"),)

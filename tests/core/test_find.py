@@ -23,8 +23,8 @@ def labelled(text: str, name: str, *entities: tuple[str, str, Source]) -> Docume
 
 
 @pytest.fixture
-def project(tmp_path):
-    project = Project.create(tmp_path / "p.nerstudio")
+def project(project_location):  # a file, then a database on the test PostgreSQL server
+    project = Project.create(project_location)
     project.add_documents([
         labelled("Lisbon is in Portugal. Boston is not.", "a", ("Lisbon", "LOC", Source.HUMAN)),
         labelled("The Lisbon office of Bank of England opened.\nLISBON agreed.", "b",
@@ -125,7 +125,7 @@ def test_the_entity_cache_follows_every_kind_of_write_reading_only_changed_docum
     assert corpus.span_rows()[3] == [(3, 19, 25, "LOC", "human", None)]
     project.rename_label("ORG", "COMPANY")  # rewrites spans of documents nobody opened
     assert [row[3] for row in corpus.span_rows()[2]] == ["COMPANY", "COMPANY"]
-    with Project.open(project.path, keep_backups=0) as other:  # another window or process
+    with Project.open(project.location, keep_backups=0) as other:  # another window or process
         other.load_document(1, track=True).set_spans([])
     assert corpus.span_rows()[1] == []
     project.delete_document(2)

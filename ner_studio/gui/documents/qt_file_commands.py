@@ -11,13 +11,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox
 
 from ner_studio.core.errors import CorruptProjectError, FormatError, NerStudioError, ProjectError, ReadOnlyProjectError
 from ner_studio.core.logs import log_failure
 from ner_studio.core.locations import PROJECT_SUFFIX, default_project_path, default_projects_dir, user_log_dir
-from ner_studio.core.project import Project
+from ner_studio.core.project import Project, is_server_url
 from ner_studio.gui.documents.importing import FILE_FILTER, expand_paths
+from ner_studio.gui.documents.qt_server_dialog import ServerProjectDialog
 from ner_studio.gui.shell.qt_dialogs import ExportDialog, PasteDialog, ShortcutsDialog, ask_restore_backup, show_about, show_error
 from ner_studio.gui.shell.qt_actions import shortcut_rows
 
@@ -26,8 +27,9 @@ EXPORT_FOLDER_SETTING = "export_folder"
 PROJECT_FILTER = f"NER Studio projects (*{PROJECT_SUFFIX});;All files (*)"
 
 
-def open_project_file(parent, path: Path) -> Project | None:
-    """Open ``path``, offering the newest good backup if it is damaged; None if it cannot be."""
+def open_project_file(parent, path: Path | str) -> Project | None:
+    """Open ``path`` (or a ``postgresql://`` URL), offering the newest good backup if a file is
+    damaged; None if it cannot be."""
     try:
         return Project.open(path, defer_backup=True)  # the window backs it up in a worker
     except CorruptProjectError as error:
@@ -83,7 +85,7 @@ class FileCommands:
 
     def remember_project(self, project: Project) -> None:
         try:
-            self.settings.add_recent_project(project.path)
+            self.settings.add_recent_project(project.location)  # a URL without its password
         except Exception as error:  # noqa: BLE001 - settings are a convenience; report, go on
             log_failure(log, "remembering the project", error)
             self.statusBar().showMessage(f"Settings not saved: {error}", 5000)
@@ -104,7 +106,7 @@ class FileCommands:
     def save_project_as(self) -> None:
         """Continue in a copy of the project, with the edits the old file could not take."""
         current = self.workspace.project
-        default = default_project_path(current.path.stem)
+        default = default_project_path(current.name)
         name, _ = QFileDialog.getSaveFileName(self, "Save project as", str(default), PROJECT_FILTER)
         if not name:
             return
@@ -126,9 +128,10 @@ class FileCommands:
         return True
 
     def save_project_copy(self) -> None:
-        """A consistent copy (SQLite's backup API, recent edits included); work goes on here."""
+        """A consistent copy (recent edits included) in a project file; work goes on here."""
         project = self.workspace.project
-        default = project.path.with_name(f"{project.path.stem} copy{PROJECT_SUFFIX}")
+        default = (project.path.with_name(f"{project.path.stem} copy{PROJECT_SUFFIX}") if project.path
+                   else default_project_path(f"{project.name} copy"))
         name, _ = QFileDialog.getSaveFileName(self, "Save a copy of the project", str(default), PROJECT_FILTER)
         if name:
             self.save_project_copy_to(Path(name) if name.endswith(PROJECT_SUFFIX) else Path(name + PROJECT_SUFFIX))
@@ -165,6 +168,23 @@ class FileCommands:
             project = open_project_file(self, Path(name))
             if project is not None:
                 self.switch_project(project)
+
+    def open_server_project(self) -> None:
+        """A team's project in a database on a PostgreSQL server (or a new one there)."""
+        previous = next((p for p in self.settings.recent_projects if is_server_url(p)), None)
+        dialog = ServerProjectDialog(self, previous)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        if dialog.wants_new_project():
+            try:
+                project = Project.create(dialog.url(), self.workspace.labels.copy())
+            except ProjectError as error:
+                show_error(self, "The project cannot be created on the server", error)
+                return
+        else:
+            project = open_project_file(self, dialog.url())
+        if project is not None:
+            self.switch_project(project)
 
     def open_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Open folder as project")
@@ -263,7 +283,7 @@ class FileCommands:
     def export(self) -> None:
         """Ctrl+E: all, the reviewed or the current document, into the folder used last."""
         folder = Path(self.settings.get(EXPORT_FOLDER_SETTING) or Path.home())
-        dialog = ExportDialog(self, folder / f"{self.workspace.project.path.stem}.conll")
+        dialog = ExportDialog(self, folder / f"{self.workspace.project.name}.conll")
         if not dialog.exec():
             return
         choice = dialog.choice()

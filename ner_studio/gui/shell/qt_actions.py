@@ -26,6 +26,7 @@ COMMANDS = (
     # File
     Command("new_project", "&New Project…", ("Ctrl+N",), "Start an empty project file", "new_project"),
     Command("open_project", "Open &Project…", ("Ctrl+Shift+O",), "Open an NER Studio project file (.nerstudio)", "open_project"),
+    Command("open_server_project", "Open Project on a Se&rver…", (), "Connect to a team's project on a PostgreSQL server (host, port, database, user)", "open_server_project"),
     Command("open_files", "&Open Files…", ("Ctrl+O",), "Add .txt, CoNLL or JSONL files to this project; untagged text is tagged by the model", "open_files"),
     Command("open_folder", "Open &Folder as Project…", ("Ctrl+Shift+F",), "Make a new project from every .txt, CoNLL and JSONL file in a folder", "open_folder"),
     Command("paste", "Paste as New &Document", ("Ctrl+Shift+V",), "Make a new document from the text on the clipboard", "paste_document"),
@@ -74,7 +75,7 @@ VIEW_KEYS = (
 )
 
 MENUS = (
-    ("&File", ("new_project", "open_project", "open_folder", None, "open_files", "paste", "import", None,
+    ("&File", ("new_project", "open_project", "open_server_project", "open_folder", None, "open_files", "paste", "import", None,
                "save", "save_project_as", "save_copy", "export", None, "quit")),
     ("&Edit", ("undo", "redo", None, "accept", "delete", "accept_all", None,
                "grow_end", "shrink_end", "grow_start", "shrink_start", None, "review_next", None, "edit_labels")),

@@ -276,7 +276,7 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         workspace.project.pending_changed.connect(self._on_pending_changed)
         self.documents.list_model.set_workspace(workspace)
         self.model_label.setText(f"Model: {workspace.model.name}")
-        self.setWindowTitle(f"{workspace.project.path.stem} — NER Studio")
+        self.setWindowTitle(f"{workspace.project.name} — NER Studio")
         self._on_labels_changed()
         self._on_pending_changed(project.pending_count)
         self._update_review_count()

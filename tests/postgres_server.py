@@ -1,0 +1,96 @@
+"""A throwaway PostgreSQL server for the tests: started once per test session in a temporary
+folder, reached over a unix socket in that folder, stopped and deleted at the end.
+
+initdb refuses to run as root (and CI runs as root), so then the server runs as the
+unprivileged ``postgres`` system user (``runuser``). Durability is switched off: the data
+dies with the session anyway.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+SUPERUSER = "ner"
+
+
+def find_bin_dir() -> Path | None:
+    """The folder with initdb and pg_ctl: the newest Debian-style install, else the PATH."""
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
+                        key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0)
+    if candidates:
+        return Path(candidates[-1]).parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+class PostgresServer:
+    def __init__(self, bin_dir: Path):
+        self.bin_dir = bin_dir
+        self.folder = Path(tempfile.mkdtemp(prefix="ner-pg-"))
+        self.data = self.folder / "data"
+        self._as_user: list[str] = []
+        self._databases = 0
+
+    def start(self) -> None:
+        if os.geteuid() == 0:
+            shutil.chown(self.folder, "postgres", "postgres")
+            self._as_user = ["runuser", "-u", "postgres", "--"]
+        self._run("initdb", "-D", str(self.data), "-U", SUPERUSER, "-A", "trust", "-E", "UTF8",
+                  "--locale", "C", "--no-sync")
+        options = (f"-k {self.folder} -c listen_addresses='' -c fsync=off -c synchronous_commit=off "
+                   "-c full_page_writes=off -c max_connections=60")
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "server.log"), "-w",
+                  "-o", options, "start")
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgresql://{SUPERUSER}@/{database}?host={self.folder}"
+
+    def new_database(self) -> str:
+        """The URL of a new, empty database."""
+        import psycopg
+
+        self._databases += 1
+        name = f"test_{self._databases}"
+        with psycopg.connect(self.url(), autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name}")
+        return self.url(name)
+
+    def stop(self) -> None:
+        try:
+            if (self.data / "postmaster.pid").exists():
+                self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _run(self, program: str, *args: str) -> None:
+        command = [*self._as_user, str(self.bin_dir / program), *args]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=self.folder)
+        if done.returncode != 0:
+            log = self.folder / "server.log"
+            tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+            raise RuntimeError(f"{program} failed ({done.returncode}): {done.stderr.strip()}\n{tail}")
+
+
+def start_server() -> tuple[PostgresServer | None, str]:
+    """``(server, "")``, or ``(None, why not)`` when PostgreSQL or psycopg is missing."""
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        return None, "PostgreSQL is not installed (no initdb found)"
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        return None, "psycopg is not installed"
+    if os.geteuid() == 0 and shutil.which("runuser") is None:
+        return None, "running as root without runuser to start PostgreSQL as 'postgres'"
+    server = PostgresServer(bin_dir)
+    try:
+        server.start()
+    except (RuntimeError, OSError, subprocess.SubprocessError) as error:
+        server.stop()
+        return None, f"the test PostgreSQL server did not start: {error}"
+    return server, ""
