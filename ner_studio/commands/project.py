@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 
 from ner_studio.commands.outputs import add_force_option
+from ner_studio.commands.project_team import ACTIONS as TEAM_ACTIONS
 
 
 def add_backup(actions) -> None:
@@ -38,12 +39,12 @@ def run_backup(args: argparse.Namespace) -> int:
     return 0
 
 
-ACTIONS = {"backup": (add_backup, run_backup)}
+ACTIONS = {"backup": (add_backup, run_backup), **TEAM_ACTIONS}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "project", help="work on project files (backup)",
+        "project", help="work on project files (create, import, export, agreement, backup)",
         description="Work on NER Studio project files (.nerstudio) without the app.")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     for add, _ in ACTIONS.values():

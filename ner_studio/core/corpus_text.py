@@ -29,6 +29,7 @@ from itertools import groupby
 from operator import itemgetter
 
 from ner_studio.core.document import Status
+from ner_studio.core.project_rows import of_annotator
 from ner_studio.core.project_schema import revision
 from ner_studio.core.spans import Source, Span
 from ner_studio.core.project_dialect import Connection
@@ -137,7 +138,8 @@ class CorpusText:
                 return self._span_rows
         if doc_ids is not None and len(doc_ids) <= FEW_DOCUMENTS:
             return self._rows_by_document(doc_ids)  # a few documents now, all of them later
-        rows = self.project.query("reading entities", _all_span_rows)
+        own = self.project.version_annotator
+        rows = self.project.query("reading entities", lambda conn: _all_span_rows(conn, own))
         self._span_rows = {doc_id: list(group) for doc_id, group in groupby(rows, itemgetter(0))}
         self._revision = current
         return self._span_rows
@@ -145,7 +147,8 @@ class CorpusText:
     def _rows_by_document(self, doc_ids: Collection[int]) -> dict[int, list[SpanRow]]:
         if not doc_ids:
             return {}
-        rows = self.project.query("reading entities", lambda conn: _span_rows_of(conn, list(doc_ids)))
+        own = self.project.version_annotator
+        rows = self.project.query("reading entities", lambda conn: _span_rows_of(conn, list(doc_ids), own))
         return {doc_id: list(group) for doc_id, group in groupby(rows, itemgetter(0))}
 
     def spans(self, doc_id: int) -> list[Span]:
@@ -157,17 +160,20 @@ def to_span(row: SpanRow) -> Span:
     return Span(row[1], row[2], row[3], _SOURCES[row[4]], row[5])
 
 
-def read_label_rows(conn: Connection, label: str) -> list[SpanRow]:
+def read_label_rows(conn: Connection, label: str, annotator: str | None) -> list[SpanRow]:
+    """Entities labelled ``label`` in ``annotator``'s versions (project_rows.of_annotator)."""
+    condition, parameters = of_annotator(annotator)
     return conn.execute(
         "SELECT document_id, start_char, end_char, label, source, confidence FROM spans"
-        " WHERE label = ? ORDER BY document_id, start_char", (label,)).fetchall()
+        f" WHERE label = ?{condition} ORDER BY document_id, start_char", (label, *parameters)).fetchall()
 
 
-def _span_rows_of(conn: Connection, doc_ids: list[int]) -> list[SpanRow]:
+def _span_rows_of(conn: Connection, doc_ids: list[int], annotator: str | None) -> list[SpanRow]:
+    condition, parameters = of_annotator(annotator)
     return conn.execute(
         "SELECT document_id, start_char, end_char, label, source, confidence FROM spans"
-        f" WHERE document_id IN ({', '.join('?' * len(doc_ids))}) ORDER BY document_id, start_char",
-        doc_ids).fetchall()
+        f" WHERE document_id IN ({', '.join('?' * len(doc_ids))}){condition} ORDER BY document_id, start_char",
+        (*doc_ids, *parameters)).fetchall()
 
 
 def _changed_since(conn: Connection, since: int) -> list[int] | None:
@@ -180,10 +186,11 @@ def _changed_since(conn: Connection, since: int) -> list[int] | None:
     return [doc_id for (doc_id,) in rows]
 
 
-def _all_span_rows(conn: Connection) -> list[SpanRow]:
+def _all_span_rows(conn: Connection, annotator: str | None) -> list[SpanRow]:
+    condition, parameters = of_annotator(annotator)
     return conn.execute(
         "SELECT document_id, start_char, end_char, label, source, confidence FROM spans"
-        " ORDER BY document_id, start_char").fetchall()
+        f" WHERE 1 = 1{condition} ORDER BY document_id, start_char", parameters).fetchall()
 
 
 _SOURCES = {str(s): s for s in Source}

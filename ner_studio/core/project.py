@@ -26,6 +26,11 @@ later write replays the journal first, in the same transaction; :meth:`save_pend
 demand, :meth:`save_as` writes the project plus the journal to a new file (another disk, a
 writable folder), and :meth:`close` refuses to drop unsaved edits unless told to.
 
+**Annotators.** A project is opened as one annotator (``annotator=``; by default the login
+name): documents load, list and save as that annotator's version, so one person's edits never
+overwrite another's. Other versions and the curated gold version are read with
+:meth:`load_version` (core/project_versions.py, core/annotators.py).
+
 **Two windows or processes** may open the same project: SQLite's locking (on a server, a lock
 on the revision row) serialises writes (waiting up to ``lock_timeout``) and nothing corrupts. Open documents are not live-synced;
 if both windows edit one document, the last edit wins where spans overlap.
@@ -50,7 +55,9 @@ from ner_studio.core.locations import default_project_path, default_projects_dir
 from ner_studio.core import project_rows as rows
 from ner_studio.core.project_connection import as_project_error, corrupt_error, remove_project_files
 from ner_studio.core.project_edits import BIG_EDIT, EditJournal
+from ner_studio.core.annotators import default_annotator
 from ner_studio.core.project_metadata import ProjectMetadata
+from ner_studio.core.project_versions import ProjectVersions, with_annotator
 from ner_studio.core.project_files import (
     BACKUP_COUNT, backup_paths, install_copy, is_healthy, move_aside, newest_good_backup,
     project_path_of_backup,
@@ -60,11 +67,12 @@ from ner_studio.core.project_schema import bump_revision
 from ner_studio.core.project_store import Location, Store, create_store, is_server_url, open_store
 
 
-class Project(EditJournal, ProjectMetadata):
+class Project(EditJournal, ProjectMetadata, ProjectVersions):
     """An open project: a file or a database on a server (core/project_store.py). Make one
     with :meth:`create`, :meth:`open` or :meth:`restore_backup`."""
 
-    def __init__(self, store: Store, *, read_only: bool, lock_timeout: float):
+    def __init__(self, store: Store, *, read_only: bool, lock_timeout: float, annotator: str | None = None):
+        self.annotator = default_annotator(annotator)  # whose version this project reads and writes
         self.path: Path | None = store.path  # the project file; None on a server
         self.location: Location = store.location  # the path, or the URL without a password
         self.name = store.name  # for titles: the file's stem or the database's name
@@ -80,6 +88,9 @@ class Project(EditJournal, ProjectMetadata):
         self._tracked: dict[int, tuple[Document, object, object]] = {}
         self._muted = False
         self._batching = False
+        # The ``spans.annotator`` of this project's version: the annotator's name, '' when read
+        # only before anyone claimed the old spans, None in a read-only pre-annotator project.
+        self._version: str | None = None
 
     @property
     def on_server(self) -> bool:
@@ -88,12 +99,14 @@ class Project(EditJournal, ProjectMetadata):
     # --- opening and closing -------------------------------------------------------------
     @classmethod
     def create(cls, location: Location, labels: LabelSet | None = None, *,
-               lock_timeout: float = 5.0) -> Project:
+               lock_timeout: float = 5.0, annotator: str | None = None) -> Project:
         """A new, empty project with ``labels`` (CoNLL-2003 by default) at ``location``: a
-        path (folders are created) or a ``postgresql://`` URL of an existing database."""
+        path (folders are created) or a ``postgresql://`` URL of an existing database; opened
+        as ``annotator``."""
         store = create_store(location, timeout=lock_timeout)
-        project = cls(store, read_only=False, lock_timeout=lock_timeout)
+        project = cls(store, read_only=False, lock_timeout=lock_timeout, annotator=annotator)
         try:
+            project._settle_version()
             initial = (labels or LabelSet.conll2003()).copy()
             project._write("saving the labels", lambda conn: rows.write_labels(conn, initial))
         except BaseException:
@@ -104,15 +117,22 @@ class Project(EditJournal, ProjectMetadata):
 
     @classmethod
     def open(cls, location: Location, *, lock_timeout: float = 5.0, read_only: bool = False,
-             keep_backups: int = BACKUP_COUNT, defer_backup: bool = False) -> Project:
+             keep_backups: int = BACKUP_COUNT, defer_backup: bool = False,
+             annotator: str | None = None) -> Project:
         """Open an existing project (a path or a ``postgresql://`` URL), check it, migrate
         it, and back up a file (rotating ``.bak1``..``.bak3``; see ``warnings`` if that
         failed). ``read_only=True`` never writes: edits then stay pending (use
         :meth:`save_as`). ``defer_backup``: leave the backup to a call of :func:`back_up` (in
         a worker thread: its full check decodes every document, seconds on a big project);
-        ``backup_due`` says how many copies to keep."""
+        ``backup_due`` says how many copies to keep. ``annotator``: whose version to show
+        and edit (see module doc)."""
         store = open_store(location, timeout=lock_timeout, read_only=read_only)
-        project = cls(store, read_only=read_only, lock_timeout=lock_timeout)
+        project = cls(store, read_only=read_only, lock_timeout=lock_timeout, annotator=annotator)
+        try:
+            project._settle_version()
+        except BaseException:
+            project.close(discard_pending=True)
+            raise
         if not read_only and keep_backups > 0 and store.keeps_backups:
             if defer_backup:
                 project.backup_due = keep_backups
@@ -126,7 +146,7 @@ class Project(EditJournal, ProjectMetadata):
 
     @classmethod
     def restore_backup(cls, backup: str | Path, project_path: str | Path | None = None, *,
-                       lock_timeout: float = 5.0) -> Project:
+                       lock_timeout: float = 5.0, annotator: str | None = None) -> Project:
         """Put ``backup`` in place of its project (the damaged file is kept as
         ``<name>.corrupt-<time>``, never deleted) and open it."""
         if is_server_url(backup) or is_server_url(project_path):
@@ -142,7 +162,7 @@ class Project(EditJournal, ProjectMetadata):
             install_copy(backup, target)
         except OSError as error:
             raise as_project_error(error, target, "restoring a backup") from error
-        project = cls.open(target, lock_timeout=lock_timeout)
+        project = cls.open(target, lock_timeout=lock_timeout, annotator=annotator)
         if aside is not None:
             project.warnings.append(f"the damaged project was kept as {aside.name}")
         return project
@@ -155,9 +175,9 @@ class Project(EditJournal, ProjectMetadata):
         if target.exists():
             raise ProjectError("a file with this name already exists; pick another name", target)
         self._copy_to(target)
-        copy = Project.open(target, lock_timeout=self.lock_timeout, keep_backups=0)
+        copy = Project.open(target, lock_timeout=self.lock_timeout, keep_backups=0, annotator=self.annotator)
         try:
-            copy._pending = list(self._pending)
+            copy._pending = [with_annotator(edit, copy._version) for edit in self._pending]
             copy.save_pending()
         except BaseException:
             copy.close(discard_pending=True)
@@ -235,13 +255,8 @@ class Project(EditJournal, ProjectMetadata):
         source = str(source_path) if source_path is not None else None
 
         def add(conn):
-            labels = rows.read_labels(conn)
-            unknown = dict.fromkeys(s.label for d in docs for s in d.spans if s.label not in labels)
-            for name in unknown:
-                labels.add(name)
-            if unknown:
-                rows.write_labels(conn, labels)
-            return [rows.insert_document(conn, doc, source) for doc in docs]
+            rows.add_unknown_labels(conn, docs)
+            return [rows.insert_document(conn, doc, source, self._version) for doc in docs]
 
         ids = self._write(f"adding {len(docs)} document(s)", add)
         for doc, doc_id in zip(docs, ids):
@@ -250,7 +265,7 @@ class Project(EditJournal, ProjectMetadata):
 
     def document_summaries(self) -> list[DocumentSummary]:
         """Every document in list order, with counts; fast because no text is read."""
-        return self._read("listing the documents", rows.summaries)
+        return self._read("listing the documents", lambda conn: rows.summaries(conn, self._version))
 
     def load_document(self, doc_id: int, *, track: bool = False) -> Document:
         """The document with ``doc_id``; the tracked instance if there is one, so one document
@@ -258,7 +273,7 @@ class Project(EditJournal, ProjectMetadata):
         if doc_id in self._tracked:
             return self._tracked[doc_id][0]
         try:
-            doc = self._read("loading a document", lambda conn: rows.read_document(conn, doc_id))
+            doc = self._read("loading a document", lambda conn: rows.read_document(conn, doc_id, self._version))
         except ProjectError:
             raise
         # Damaged bytes can break decoding anywhere; the newest good backup is the way out.

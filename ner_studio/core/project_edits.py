@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from ner_studio.core import project_rows as rows
 from ner_studio.core.document import Document, SpansChanged, Status
 from ner_studio.core.errors import ProjectError
+from ner_studio.core.project_versions import with_annotator
 from ner_studio.core.stored_edits import check_stored_edits
 
 # Tracked edits touching more spans than this are saved as a full snapshot of the document's
@@ -39,9 +40,9 @@ class EditJournal:
 
         def on_spans(change: SpansChanged) -> None:
             if len(change.removed) + len(change.added) > BIG_EDIT:
-                self._record(rows.SpansSnapshot(doc.doc_id, doc.spans))
+                self._record(rows.SpansSnapshot(doc.doc_id, doc.spans, self._version))
             else:
-                self._record(rows.SpansDelta(doc.doc_id, change.removed, change.added))
+                self._record(rows.SpansDelta(doc.doc_id, change.removed, change.added, self._version))
 
         def on_status(status: Status) -> None:
             self._record(rows.StatusEdit(doc.doc_id, status))
@@ -77,7 +78,7 @@ class EditJournal:
         on disk only. All or nothing: a SpanError (an edit gone stale: core/stored_edits.py)
         changes no document; a failed write keeps the edits in the journal like any tracked
         edit."""
-        edits = list(edits)
+        edits = [with_annotator(edit, self._version) for edit in edits]
         if not edits:
             return
         untracked = [edit for edit in edits if edit.doc_id not in self._tracked]

@@ -23,12 +23,12 @@ class ProjectMetadata:
         return self._read("reading the labels", rows.read_labels)
 
     def label_counts(self, doc_id: int | None = None) -> dict[str, int]:
-        """Number of spans per label (including labels not in the label set), in the project
-        or in document ``doc_id``."""
-        return self._read("counting labels", lambda conn: rows.label_counts(conn, doc_id))
+        """Number of spans per label (including labels not in the label set) in this
+        annotator's versions of the project's documents, or of document ``doc_id``."""
+        return self._read("counting labels", lambda conn: rows.label_counts(conn, doc_id, self._version))
 
     def documents_with_label(self, label: str) -> set[int]:
-        return self._read("finding documents by label", lambda conn: rows.documents_with_label(conn, label))
+        return self._read("finding documents by label", lambda conn: rows.documents_with_label(conn, label, self._version))
 
     def save_labels(self, labels: LabelSet, *, delete_spans_of_removed: bool = False) -> None:
         """Store ``labels`` and, in the same transaction, relabel the spans of labels renamed

@@ -5,6 +5,10 @@ The records (:class:`SpansDelta`, :class:`SpansSnapshot`, :class:`StatusEdit`, .
 the project keeps in its in-memory journal of edits not yet committed; ``apply(conn)`` writes
 one. Applying them again is harmless, so a journal can be
 replayed after a failed commit.
+
+Spans belong to one annotator's version of their document (core/annotators.py): functions
+that read or write spans take ``annotator``; ``None`` means every span regardless of who made
+it, only for reading a project too old to have annotators (opened read-only, not migrated).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import NamedTuple
 from ner_studio.core.document import Document, Sentence, Status, TokenList
 from ner_studio.core.errors import LabelError, ProjectError
 from ner_studio.core.labels import Label, LabelSet
+from ner_studio.core.annotators import touch_version
 from ner_studio.core.project_schema import now, pack_offsets, unpack_offsets
 from ner_studio.core.spans import Source, Span
 from ner_studio.core.project_dialect import Connection
@@ -45,7 +50,14 @@ class ModelVersion:
 
 
 # --- documents -----------------------------------------------------------------------------
-def insert_document(conn: Connection, doc: Document, source_path: str | None) -> int:
+def of_annotator(annotator: str | None, alias: str = "") -> tuple[str, tuple]:
+    """The ``AND annotator = ?`` condition (and its parameter) that picks one version."""
+    if annotator is None:
+        return "", ()
+    return f" AND {alias}annotator = ?", (annotator,)
+
+
+def insert_document(conn: Connection, doc: Document, source_path: str | None, annotator: str) -> int:
     try:
         meta = json.dumps(doc.meta, ensure_ascii=False)
     except (TypeError, ValueError) as error:
@@ -63,11 +75,23 @@ def insert_document(conn: Connection, doc: Document, source_path: str | None) ->
         (doc_id, meta, doc.text, _pack_tokens(doc.tokens),
          pack_offsets([s.start for s in doc.sentences], [s.end for s in doc.sentences])),
     )
-    insert_spans(conn, doc_id, doc.spans)
+    if doc.spans:
+        insert_spans(conn, doc_id, doc.spans, annotator)
+        touch_version(conn, doc_id, annotator)
     return doc_id
 
 
-def read_document(conn: Connection, doc_id: int) -> Document | None:
+def add_unknown_labels(conn: Connection, docs: Iterable[Document]) -> None:
+    """Add the labels of ``docs``' spans that the label set lacks (at its end)."""
+    labels = read_labels(conn)
+    unknown = dict.fromkeys(s.label for d in docs for s in d.spans if s.label not in labels)
+    for name in unknown:
+        labels.add(name)
+    if unknown:
+        write_labels(conn, labels)
+
+
+def read_document(conn: Connection, doc_id: int, annotator: str | None) -> Document | None:
     row = conn.execute(
         "SELECT name, status, meta, text, tokens, sentences FROM documents"
         " JOIN document_contents ON document_id = id WHERE id = ?", (doc_id,)
@@ -75,18 +99,23 @@ def read_document(conn: Connection, doc_id: int) -> Document | None:
     if row is None:
         return None
     name, status, meta, text, tokens, sentences = row
-    spans = [
-        Span(start, end, label, Source(source), confidence)
-        for start, end, label, source, confidence in conn.execute(
-            "SELECT start_char, end_char, label, source, confidence FROM spans"
-            " WHERE document_id = ? ORDER BY start_char",
-            (doc_id,),
-        )
-    ]
+    spans = read_spans(conn, doc_id, annotator)
     return Document(
         text, TokenList(*unpack_offsets(tokens)), list(map(Sentence, *unpack_offsets(sentences))),
         spans, name=name, status=Status(status), doc_id=doc_id, meta=json.loads(meta),
     )
+
+
+def read_spans(conn: Connection, doc_id: int, annotator: str | None) -> list[Span]:
+    condition, parameters = of_annotator(annotator)
+    return [
+        Span(start, end, label, Source(source), confidence)
+        for start, end, label, source, confidence in conn.execute(
+            "SELECT start_char, end_char, label, source, confidence FROM spans"
+            f" WHERE document_id = ?{condition} ORDER BY start_char",
+            (doc_id, *parameters),
+        )
+    ]
 
 
 def _pack_tokens(tokens) -> bytes:
@@ -94,12 +123,15 @@ def _pack_tokens(tokens) -> bytes:
     return pack_offsets(tokens.starts, tokens.ends)
 
 
-def summaries(conn: Connection) -> list[DocumentSummary]:
+def summaries(conn: Connection, annotator: str | None) -> list[DocumentSummary]:
+    condition, parameters = of_annotator(annotator, "s.")
     rows = conn.execute(
         "SELECT d.id, d.name, d.status, COUNT(s.id),"
         " COALESCE(SUM(CASE WHEN s.source IN ('model', 'pattern') THEN 1 ELSE 0 END), 0),"
         " d.token_count, d.source_path FROM documents d"
-        " LEFT JOIN spans s ON s.document_id = d.id GROUP BY d.id ORDER BY d.position, d.id"
+        f" LEFT JOIN spans s ON s.document_id = d.id{condition}"
+        " GROUP BY d.id, d.name, d.status, d.token_count, d.source_path ORDER BY d.position, d.id",
+        parameters,
     )
     return [DocumentSummary(r[0], r[1], Status(r[2]), *r[3:]) for r in rows]
 
@@ -108,53 +140,57 @@ def document_exists(conn: Connection, doc_id: int) -> bool:
     return conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
 
 
-def touch(conn: Connection, doc_id: int) -> None:
+def touch(conn: Connection, doc_id: int, annotator: str) -> None:
     conn.execute("UPDATE documents SET modified = ? WHERE id = ?", (now(), doc_id))
+    touch_version(conn, doc_id, annotator)
 
 
 # --- spans ---------------------------------------------------------------------------------
-def insert_spans(conn: Connection, doc_id: int, spans: Iterable[Span]) -> None:
+def insert_spans(conn: Connection, doc_id: int, spans: Iterable[Span], annotator: str) -> None:
+    stamp = now()
     conn.executemany(
-        "INSERT INTO spans (document_id, start_char, end_char, label, source, confidence)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        ((doc_id, s.start, s.end, s.label, str(s.source), s.confidence) for s in spans),
+        "INSERT INTO spans (document_id, start_char, end_char, label, source, confidence, annotator,"
+        " created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        ((doc_id, s.start, s.end, s.label, str(s.source), s.confidence, annotator, stamp) for s in spans),
     )
 
 
-def clear_overlaps(conn: Connection, doc_id: int, spans: Iterable[Span]) -> None:
+def clear_overlaps(conn: Connection, doc_id: int, spans: Iterable[Span], annotator: str) -> None:
     """Delete stored spans overlapping ``spans``. Normally there are none; if another window
     edited the same document, the latest edit wins and the document still loads."""
     for span in spans:
         conn.execute(
-            "DELETE FROM spans WHERE document_id = ? AND start_char >= ? AND start_char < ?",
-            (doc_id, span.start, span.end),
+            "DELETE FROM spans WHERE document_id = ? AND annotator = ? AND start_char >= ? AND start_char < ?",
+            (doc_id, annotator, span.start, span.end),
         )
         # Spans never overlap, so at most the last one starting before ``span`` reaches into it.
         conn.execute(
-            "DELETE FROM spans WHERE id = (SELECT id FROM spans WHERE document_id = ?"
+            "DELETE FROM spans WHERE id = (SELECT id FROM spans WHERE document_id = ? AND annotator = ?"
             " AND start_char < ? ORDER BY start_char DESC LIMIT 1) AND end_char > ?",
-            (doc_id, span.start, span.start),
+            (doc_id, annotator, span.start, span.start),
         )
 
 
 @dataclass(frozen=True)
 class SpansDelta:
-    """The spans one edit of a document removed and added."""
+    """The spans one edit of a document removed and added, in ``annotator``'s version (the
+    project sets it: edits made elsewhere, as by label_all, leave it empty)."""
 
     doc_id: int
     removed: tuple[Span, ...]
     added: tuple[Span, ...]
+    annotator: str = ""
 
     def apply(self, conn: Connection) -> None:
         if not document_exists(conn, self.doc_id):
             return  # deleted (perhaps in another window): nothing left to save it to
         conn.executemany(
-            "DELETE FROM spans WHERE document_id = ? AND start_char = ? AND end_char = ?",
-            ((self.doc_id, s.start, s.end) for s in self.removed),
+            "DELETE FROM spans WHERE document_id = ? AND annotator = ? AND start_char = ? AND end_char = ?",
+            ((self.doc_id, self.annotator, s.start, s.end) for s in self.removed),
         )
-        clear_overlaps(conn, self.doc_id, self.added)
-        insert_spans(conn, self.doc_id, self.added)
-        touch(conn, self.doc_id)
+        clear_overlaps(conn, self.doc_id, self.added, self.annotator)
+        insert_spans(conn, self.doc_id, self.added, self.annotator)
+        touch(conn, self.doc_id, self.annotator)
 
 
 @dataclass(frozen=True)
@@ -163,13 +199,14 @@ class SpansSnapshot:
 
     doc_id: int
     spans: tuple[Span, ...]
+    annotator: str = ""
 
     def apply(self, conn: Connection) -> None:
         if not document_exists(conn, self.doc_id):
             return
-        conn.execute("DELETE FROM spans WHERE document_id = ?", (self.doc_id,))
-        insert_spans(conn, self.doc_id, self.spans)
-        touch(conn, self.doc_id)
+        conn.execute("DELETE FROM spans WHERE document_id = ? AND annotator = ?", (self.doc_id, self.annotator))
+        insert_spans(conn, self.doc_id, self.spans, self.annotator)
+        touch(conn, self.doc_id, self.annotator)
 
 
 @dataclass(frozen=True)
@@ -206,15 +243,20 @@ def write_labels(conn: Connection, labels: LabelSet) -> None:
     )
 
 
-def label_counts(conn: Connection, doc_id: int | None = None) -> dict[str, int]:
+def label_counts(conn: Connection, doc_id: int | None = None, annotator: str | None = None) -> dict[str, int]:
+    """Spans per label in ``annotator``'s versions (everyone's if ``None``)."""
+    condition, parameters = of_annotator(annotator)
     if doc_id is None:
-        return dict(conn.execute("SELECT label, COUNT(*) FROM spans GROUP BY label ORDER BY label"))
-    return dict(conn.execute("SELECT label, COUNT(*) FROM spans WHERE document_id = ? GROUP BY label ORDER BY label",
-                             (doc_id,)))
+        return dict(conn.execute(f"SELECT label, COUNT(*) FROM spans WHERE 1 = 1{condition}"
+                                 " GROUP BY label ORDER BY label", parameters))
+    return dict(conn.execute(f"SELECT label, COUNT(*) FROM spans WHERE document_id = ?{condition}"
+                             " GROUP BY label ORDER BY label", (doc_id, *parameters)))
 
 
-def documents_with_label(conn: Connection, label: str) -> set[int]:
-    return {row[0] for row in conn.execute("SELECT DISTINCT document_id FROM spans WHERE label = ?", (label,))}
+def documents_with_label(conn: Connection, label: str, annotator: str | None) -> set[int]:
+    condition, parameters = of_annotator(annotator)
+    rows = conn.execute(f"SELECT DISTINCT document_id FROM spans WHERE label = ?{condition}", (label, *parameters))
+    return {row[0] for row in rows}
 
 
 def rename_span_labels(conn: Connection, renames: Mapping[str, str]) -> None:

@@ -6,7 +6,7 @@ words and rewritten for PostgreSQL by core/project_dialect.py (``Dialect.ddl``).
 it in ``schema_version``. To change the schema, append a migration; never edit an old one.
 
 Layout (version 1; version 2 widened the spans' ``source``; version 3 added
-``documents.spans_revision``, see ``_V3``):
+``documents.spans_revision``, see ``_V3``; version 4 added annotators, see ``_V4``):
 
 * ``documents`` — one small row per document (name, status, order, timestamps), and
   ``document_contents`` its text, meta JSON, tokens and sentences, written once. They are
@@ -132,7 +132,29 @@ _V3 = (
     _stamp("UPDATE", "NEW"),
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
+# Version 4: annotators (core/annotators.py). Every span belongs to one annotator's version of
+# its document (``spans.annotator``; the curated gold version is one more) and records when it
+# was made; ``document_versions`` has one row per (document, annotator) who edited it, with the
+# time of the last edit. Spans made before version 4 belong to no one ('') until the first
+# named annotator opens the project and claims them (``claim_unowned``): so a single user's
+# project looks exactly as before. Plain SQL that PostgreSQL accepts too.
+_V4 = (
+    "ALTER TABLE spans ADD COLUMN annotator TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE spans ADD COLUMN created TEXT NOT NULL DEFAULT ''",
+    "UPDATE spans SET created = (SELECT modified FROM documents WHERE documents.id = spans.document_id)",
+    "DROP INDEX spans_by_document",
+    "CREATE UNIQUE INDEX spans_by_document ON spans (document_id, annotator, start_char)",
+    """CREATE TABLE document_versions (
+        document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+        annotator TEXT NOT NULL,
+        modified TEXT NOT NULL,
+        PRIMARY KEY (document_id, annotator)
+    )""",
+    "INSERT INTO document_versions (document_id, annotator, modified)"
+    " SELECT id, '', modified FROM documents WHERE id IN (SELECT document_id FROM spans)",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

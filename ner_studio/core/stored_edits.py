@@ -25,7 +25,7 @@ def check_stored_edits(conn: Connection, edits: Iterable) -> None:
     for edit in edits:
         stored = current.get(edit.doc_id)
         if stored is None:
-            stored = current[edit.doc_id] = _stored_spans(conn, edit.doc_id)
+            stored = current[edit.doc_id] = _stored_spans(conn, edit.doc_id, edit.annotator)
         for span in edit.removed:
             if span not in stored:
                 raise SpanError(f"document {edit.doc_id} has changed since: its entity {span.label} at "
@@ -41,10 +41,10 @@ def check_stored_edits(conn: Connection, edits: Iterable) -> None:
                                 f"{before.label} entity at [{before.start}, {before.end}); look again")
 
 
-def _stored_spans(conn: Connection, doc_id: int) -> set[Span]:
+def _stored_spans(conn: Connection, doc_id: int, annotator: str) -> set[Span]:
     rows = conn.execute(
-        "SELECT start_char, end_char, label, source, confidence FROM spans WHERE document_id = ?",
-        (doc_id,)).fetchall()
+        "SELECT start_char, end_char, label, source, confidence FROM spans WHERE document_id = ? AND annotator = ?",
+        (doc_id, annotator)).fetchall()
     if not rows and not conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone():
         raise SpanError(f"document {doc_id} has been deleted")
     return {Span(s, e, label, _SOURCES[source], confidence) for s, e, label, source, confidence in rows}

@@ -142,8 +142,13 @@ def test_an_old_project_opened_read_only_reads_all_entities_again(tmp_path):
     old_app = sqlite3.connect(path, isolation_level=None)  # back to version 2: no stamps
     for trigger in ("spans_insert_new_stamp", "spans_delete_old_stamp", "spans_update_new_stamp"):
         old_app.execute(f"DROP TRIGGER {trigger}")
-    old_app.execute("DELETE FROM schema_version WHERE version = 3")
+    old_app.execute("DELETE FROM schema_version WHERE version >= 3")
     old_app.execute("ALTER TABLE documents DROP COLUMN spans_revision")
+    old_app.execute("DROP TABLE document_versions")  # and no annotators (version 4)
+    old_app.execute("DROP INDEX spans_by_document")
+    old_app.execute("ALTER TABLE spans DROP COLUMN annotator")
+    old_app.execute("ALTER TABLE spans DROP COLUMN created")
+    old_app.execute("CREATE UNIQUE INDEX spans_by_document ON spans (document_id, start_char)")
     with Project.open(path, read_only=True) as project:  # read-only: not migrated
         corpus = CorpusText(project)
         assert find(corpus, "Porto")[0].label is None
