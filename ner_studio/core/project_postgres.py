@@ -48,6 +48,8 @@ class PostgresConnection:
     next statement outside a transaction; a transaction it cut short fails as a whole, and
     the project keeps its edits in the journal and replays them in the next transaction."""
 
+    dialect = POSTGRES
+
     def __init__(self, connect):
         self._connect = connect  # () -> a new, configured psycopg connection
         self.raw = connect()

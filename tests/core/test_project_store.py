@@ -210,3 +210,8 @@ def test_edits_go_on_after_the_server_dropped_the_session(postgres_url):
         assert project.query("session", lambda conn: conn.execute("SELECT pg_backend_pid()").fetchone()[0]) != session
     with Project.open(postgres_url) as again:
         assert [s.label for s in again.load_document(doc_id).spans] == ["PER", "LOC", "ORG"]
+
+
+def test_a_server_connection_names_its_dialect_so_schema_helpers_need_no_argument(postgres_url):
+    with Project.create(postgres_url) as project:
+        assert project.query("version", schema_version) == SCHEMA_VERSION
