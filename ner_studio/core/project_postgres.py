@@ -139,7 +139,8 @@ def open_server_connection(url: str, *, timeout: float, read_only: bool) -> Post
         version = schema_version(conn, POSTGRES)
         if version == 0:
             raise ProjectError("this database holds no NER Studio project; create one with "
-                               "'ner-studio project create URL' or File > New Project", redact(url))
+                               "'ner-studio project create URL', or in the app with File > Open Project on a "
+                               "Server, ticking 'Create a new project'", redact(url))
         if version > SCHEMA_VERSION:
             raise ProjectError(
                 f"this project was saved by a newer NER Studio (project format {version}; this "
