@@ -118,8 +118,11 @@ def connect_server(url: str, *, timeout: float, read_only: bool = False) -> Post
                            "'pip install psycopg[binary]'", redact(url)) from error
 
     def connect():
+        # Keepalives and a TCP timeout: a dead network fails a write within ~30 s (the edit
+        # then waits in the journal) instead of hanging the window.
         raw = psycopg.connect(url, autocommit=True, connect_timeout=max(1, round(timeout)),
-                              application_name="NER Studio")
+                              application_name="NER Studio", keepalives=1, keepalives_idle=10,
+                              keepalives_interval=5, keepalives_count=3, tcp_user_timeout=30_000)
         # A writer waits at most ``timeout`` for another's lock, like SQLite's busy timeout.
         raw.execute(f"SET lock_timeout = {int(timeout * 1000)}")
         if read_only:

@@ -215,3 +215,12 @@ def test_edits_go_on_after_the_server_dropped_the_session(postgres_url):
 def test_a_server_connection_names_its_dialect_so_schema_helpers_need_no_argument(postgres_url):
     with Project.create(postgres_url) as project:
         assert project.query("version", schema_version) == SCHEMA_VERSION
+
+
+def test_the_log_of_a_command_never_holds_a_password(tmp_path, log_folder):
+    from ner_studio.cli import main
+
+    assert main(["project", "backup", f"postgresql://ann:s3cret@/news?host={tmp_path}",
+                 str(tmp_path / "copy.nerstudio")]) == 2
+    logged = "".join(path.read_text(errors="replace") for path in log_folder.rglob("*") if path.is_file())
+    assert "postgresql://ann@/news" in logged and "s3cret" not in logged
