@@ -19,7 +19,12 @@ SUPERUSER = "ner"
 
 
 def find_bin_dir() -> Path | None:
-    """The folder with initdb and pg_ctl: the newest Debian-style install, else the PATH."""
+    """The folder with initdb and pg_ctl: ``NER_STUDIO_TEST_PG_BIN`` if set (empty: none, to
+    run the suite as on a machine without PostgreSQL), else the newest Debian-style install,
+    else the PATH."""
+    if "NER_STUDIO_TEST_PG_BIN" in os.environ:
+        chosen = os.environ["NER_STUDIO_TEST_PG_BIN"]
+        return Path(chosen) if chosen and (Path(chosen) / "initdb").exists() else None
     candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
                         key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0)
     if candidates:

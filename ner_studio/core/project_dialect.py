@@ -119,6 +119,12 @@ SQLITE = Dialect("sqlite")
 POSTGRES = Dialect("postgresql")
 
 
+def dialect_of(conn: Connection) -> Dialect:
+    """The dialect of ``conn``: a PostgreSQL connection says so (its ``dialect``); an
+    ``sqlite3.Connection`` cannot carry the attribute."""
+    return getattr(conn, "dialect", SQLITE)
+
+
 def _postgres_trigger(name: str, when: str, event: str, table: str, body: str) -> list[str]:
     function = f"{name}_function"
     return [

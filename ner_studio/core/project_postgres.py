@@ -42,18 +42,49 @@ def database_name(url: str) -> str:
 
 class PostgresConnection:
     """A psycopg connection that looks like ``sqlite3.Connection`` to the project store:
-    ``?`` placeholders, autocommit unless a ``BEGIN`` is executed, ``in_transaction``."""
+    ``?`` placeholders, autocommit unless a ``BEGIN`` is executed, ``in_transaction``.
 
-    def __init__(self, raw):
-        self.raw = raw
+    A session the server dropped (a restart, a network cut) is replaced by a new one at the
+    next statement outside a transaction; a transaction it cut short fails as a whole, and
+    the project keeps its edits in the journal and replays them in the next transaction."""
+
+    dialect = POSTGRES
+
+    def __init__(self, connect):
+        self._connect = connect  # () -> a new, configured psycopg connection
+        self.raw = connect()
+        self._transaction = False
+        self._closed = False
+
+    def _live(self, sql: str):
+        head = sql[:8].upper()
+        if self.raw.closed and not self._closed:
+            if self._transaction and not head.startswith("BEGIN"):
+                self._transaction = False
+                import psycopg
+
+                raise psycopg.OperationalError("the connection to the server was lost in a transaction")
+            self.raw = self._connect()
+        if head.startswith("BEGIN"):
+            self._transaction = True
+        elif head.startswith(("COMMIT", "ROLLBACK")):
+            self._transaction = False
+        return self.raw
 
     def execute(self, sql: str, parameters=()):
-        cursor = self.raw.cursor()
-        cursor.execute(postgres_query(sql), tuple(parameters))
+        cursor = self._live(sql).cursor()
+        try:
+            cursor.execute(postgres_query(sql), tuple(parameters))
+        except Exception:
+            if not (self.raw.closed and sql[:5].upper() == "BEGIN" and not self._closed):
+                raise
+            # The session was gone before anything was done: start the transaction in a new one.
+            cursor = self._live(sql).cursor()
+            cursor.execute(postgres_query(sql), tuple(parameters))
         return cursor
 
     def executemany(self, sql: str, parameters):
-        cursor = self.raw.cursor()
+        cursor = self._live(sql).cursor()
         rows = [tuple(row) for row in parameters]
         if rows:
             cursor.executemany(postgres_query(sql), rows)
@@ -63,9 +94,12 @@ class PostgresConnection:
     def in_transaction(self) -> bool:
         from psycopg.pq import TransactionStatus
 
+        if self.raw.closed:
+            return False
         return self.raw.info.transaction_status != TransactionStatus.IDLE
 
     def close(self) -> None:
+        self._closed = True
         self.raw.close()
 
 
@@ -83,17 +117,22 @@ def connect_server(url: str, *, timeout: float, read_only: bool = False) -> Post
         raise ProjectError("this NER Studio has no PostgreSQL client: install it with "
                            "'pip install psycopg[binary]'", redact(url)) from error
 
-    try:
+    def connect():
+        # Keepalives and a TCP timeout: a dead network fails a write within ~30 s (the edit
+        # then waits in the journal) instead of hanging the window.
         raw = psycopg.connect(url, autocommit=True, connect_timeout=max(1, round(timeout)),
-                              application_name="NER Studio")
+                              application_name="NER Studio", keepalives=1, keepalives_idle=10,
+                              keepalives_interval=5, keepalives_count=3, tcp_user_timeout=30_000)
+        # A writer waits at most ``timeout`` for another's lock, like SQLite's busy timeout.
+        raw.execute(f"SET lock_timeout = {int(timeout * 1000)}")
+        if read_only:
+            raw.execute("SET default_transaction_read_only = on")
+        return raw
+
+    try:
+        return PostgresConnection(connect)
     except psycopg.Error as error:
         raise server_error(error, url, "connecting to the server", timeout) from error
-    conn = PostgresConnection(raw)
-    # A writer waits at most ``timeout`` for another's lock, like SQLite's busy timeout.
-    conn.execute(f"SET lock_timeout = {int(timeout * 1000)}")
-    if read_only:
-        conn.execute("SET default_transaction_read_only = on")
-    return conn
 
 
 def open_server_connection(url: str, *, timeout: float, read_only: bool) -> PostgresConnection:
@@ -103,7 +142,8 @@ def open_server_connection(url: str, *, timeout: float, read_only: bool) -> Post
         version = schema_version(conn, POSTGRES)
         if version == 0:
             raise ProjectError("this database holds no NER Studio project; create one with "
-                               "'ner-studio project create URL' or File > New Project", redact(url))
+                               "'ner-studio project create URL', or in the app with File > Open Project on a "
+                               "Server, ticking 'Create a new project'", redact(url))
         if version > SCHEMA_VERSION:
             raise ProjectError(
                 f"this project was saved by a newer NER Studio (project format {version}; this "

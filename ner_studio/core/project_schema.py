@@ -27,7 +27,7 @@ from array import array
 from collections.abc import Sequence
 from datetime import datetime, timezone
 
-from ner_studio.core.project_dialect import SQLITE, Connection, Dialect
+from ner_studio.core.project_dialect import Connection, Dialect, dialect_of
 
 # Packed offsets are 4-byte unsigned ints ("I" is 4 bytes on every platform Python ships for).
 _UINT32 = "I" if array("I").itemsize == 4 else "L"
@@ -162,8 +162,10 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def is_project_database(conn: Connection, dialect: Dialect = SQLITE) -> bool:
-    """True for a database NER Studio created (any schema version)."""
+def is_project_database(conn: Connection, dialect: Dialect | None = None) -> bool:
+    """True for a database NER Studio created (any schema version). ``dialect``: by default
+    the connection's own (``dialect_of``)."""
+    dialect = dialect or dialect_of(conn)
     tables = dialect.tables(conn)
     if dialect.is_postgres:  # no application id: our two bookkeeping tables mark it
         return {"schema_version", "project_info"} <= tables
@@ -171,7 +173,7 @@ def is_project_database(conn: Connection, dialect: Dialect = SQLITE) -> bool:
     return app_id == APPLICATION_ID and "schema_version" in tables
 
 
-def schema_version(conn: Connection, dialect: Dialect = SQLITE) -> int:
+def schema_version(conn: Connection, dialect: Dialect | None = None) -> int:
     """The project's schema version; 0 for a database without our tables."""
     if not is_project_database(conn, dialect):
         return 0
@@ -179,13 +181,14 @@ def schema_version(conn: Connection, dialect: Dialect = SQLITE) -> int:
     return version
 
 
-def migrate(conn: Connection, dialect: Dialect = SQLITE) -> int:
+def migrate(conn: Connection, dialect: Dialect | None = None) -> int:
     """Bring the schema up to :data:`SCHEMA_VERSION`; returns how many migrations ran.
 
     ``conn`` must be in autocommit mode (``isolation_level=None``). Each migration is one
     transaction (PostgreSQL's DDL is transactional too); a failed one rolls back and leaves
     the project at the last completed version. Two clients migrating at once take turns,
     and the second finds the work done."""
+    dialect = dialect or dialect_of(conn)
     ran = 0
     for version in range(schema_version(conn, dialect), SCHEMA_VERSION):
         dialect.begin_schema_change(conn)

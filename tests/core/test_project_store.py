@@ -179,3 +179,48 @@ def test_two_processes_writing_one_server_project_lose_nothing(postgres_url):
         revision = project.query("revision", lambda conn: conn.execute(
             "SELECT value FROM project_info WHERE key = 'revision'").fetchone()[0])
         assert revision == 2 + 80  # create's labels, the document, and every edit once
+
+
+def test_the_project_backup_command_copies_a_server_project_into_a_file(postgres_url, tmp_path, capsys):
+    from ner_studio.cli import main
+
+    with Project.create(postgres_url) as project:
+        project.add_documents([sample("one"), sample("two")])
+    out = tmp_path / "backup.nerstudio"
+    assert main(["project", "backup", postgres_url, str(out)]) == 0
+    assert "2 documents" in capsys.readouterr().out
+    with Project.open(out, read_only=True) as copy:
+        assert [s.name for s in copy.document_summaries()] == ["one", "two"]
+    assert main(["project", "backup", postgres_url, postgres_url]) == 2
+    assert "written to a project file" in capsys.readouterr().err
+
+
+def test_edits_go_on_after_the_server_dropped_the_session(postgres_url):
+    import psycopg
+
+    with Project.create(postgres_url) as project:
+        [doc_id] = project.add_documents([sample()])
+        doc = project.load_document(doc_id, track=True)
+        session = project.query("session", lambda conn: conn.execute("SELECT pg_backend_pid()").fetchone()[0])
+        with psycopg.connect(postgres_url, autocommit=True) as admin:  # e.g. a server restart
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                          " WHERE application_name = 'NER Studio'")
+        doc.add_span(Span(*token_span(doc, 5), "ORG"))
+        assert project.pending_count == 0
+        assert project.query("session", lambda conn: conn.execute("SELECT pg_backend_pid()").fetchone()[0]) != session
+    with Project.open(postgres_url) as again:
+        assert [s.label for s in again.load_document(doc_id).spans] == ["PER", "LOC", "ORG"]
+
+
+def test_a_server_connection_names_its_dialect_so_schema_helpers_need_no_argument(postgres_url):
+    with Project.create(postgres_url) as project:
+        assert project.query("version", schema_version) == SCHEMA_VERSION
+
+
+def test_the_log_of_a_command_never_holds_a_password(tmp_path, log_folder):
+    from ner_studio.cli import main
+
+    assert main(["project", "backup", f"postgresql://ann:s3cret@/news?host={tmp_path}",
+                 str(tmp_path / "copy.nerstudio")]) == 2
+    logged = "".join(path.read_text(errors="replace") for path in log_folder.rglob("*") if path.is_file())
+    assert "postgresql://ann@/news" in logged and "s3cret" not in logged
