@@ -66,6 +66,11 @@ def default_annotator(configured: str | None = None) -> str:
     return os_user()
 
 
+def configured_annotator(settings) -> str:
+    """The user's annotator name from the user settings (core/settings.py), else the login."""
+    return default_annotator(settings.get(SETTING))
+
+
 def display_name(annotator: str) -> str:
     return {GOLD: "Gold (curated)", UNOWNED: "(before annotators)"}.get(annotator, annotator)
 

@@ -12,6 +12,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ner_studio import __version__
+from ner_studio.core.annotators import configured_annotator
 from ner_studio.core.errors import NerStudioError, ProjectError
 from ner_studio.core.formats import read_documents
 from ner_studio.core.logs import setup_logging
@@ -55,11 +56,11 @@ def startup_project(settings: Settings, requested: Path | str | None) -> tuple[P
     candidates = [requested] if requested else settings.recent_projects[:1]
     for path in candidates:
         if is_server_url(path) or Path(path).exists():
-            project = open_project_file(None, path)
+            project = open_project_file(None, path, configured_annotator(settings))
             if project is not None:
                 return project, False
     try:
-        return Project.create(default_project_path(FIRST_PROJECT_NAME)), True
+        return Project.create(default_project_path(FIRST_PROJECT_NAME), annotator=configured_annotator(settings)), True
     except ProjectError as error:
         show_error(None, "NER Studio cannot create a project", error)
         return None, False
@@ -114,9 +115,12 @@ def tag_after_first_paint(window: MainWindow) -> None:
     def tagged(running: bool) -> None:
         if not running:
             workspace.prediction_running.disconnect(tagged)
-            workspace.warm_up_reading()
+            if window.workspace is workspace:
+                workspace.warm_up_reading()
 
     def drawn() -> None:
+        if window.workspace is not workspace:
+            return  # another project opened before the first paint (its thread would be orphaned)
         workspace.hold_tagging(False)
         if workspace.is_predicting():
             workspace.prediction_running.connect(tagged)

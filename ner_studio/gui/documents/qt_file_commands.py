@@ -13,6 +13,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox
 
+from ner_studio.core.annotators import configured_annotator
 from ner_studio.core.errors import CorruptProjectError, FormatError, NerStudioError, ProjectError, ReadOnlyProjectError
 from ner_studio.core.logs import log_failure
 from ner_studio.core.locations import PROJECT_SUFFIX, default_project_path, default_projects_dir, user_log_dir
@@ -27,15 +28,15 @@ EXPORT_FOLDER_SETTING = "export_folder"
 PROJECT_FILTER = f"NER Studio projects (*{PROJECT_SUFFIX});;All files (*)"
 
 
-def open_project_file(parent, path: Path | str) -> Project | None:
-    """Open ``path`` (or a ``postgresql://`` URL), offering the newest good backup if a file is
-    damaged; None if it cannot be."""
+def open_project_file(parent, path: Path | str, annotator: str | None = None) -> Project | None:
+    """Open ``path`` (or a ``postgresql://`` URL) as ``annotator`` (default: the login name),
+    offering the newest good backup if a file is damaged; None if it cannot be."""
     try:
-        return Project.open(path, defer_backup=True)  # the window backs it up in a worker
+        return Project.open(path, defer_backup=True, annotator=annotator)  # the window backs it up in a worker
     except CorruptProjectError as error:
         if ask_restore_backup(parent, error):
             try:
-                return Project.restore_backup(error.backup, path)
+                return Project.restore_backup(error.backup, path, annotator=annotator)
             except ProjectError as second:
                 show_error(parent, "The backup cannot be opened either", second)
         return None
@@ -46,7 +47,7 @@ def open_project_file(parent, path: Path | str) -> Project | None:
             "File > Save Project As.")
         if answer == QMessageBox.StandardButton.Yes:
             try:
-                return Project.open(path, read_only=True)
+                return Project.open(path, read_only=True, annotator=annotator)
             except ProjectError as second:
                 show_error(parent, "The project cannot be opened", second)
         return None
@@ -83,6 +84,16 @@ class FileCommands:
         self.set_project(project)
         self.remember_project(project)
 
+    def annotator_name(self) -> str:
+        """The user's annotator name (core/annotators.py), for every project this window opens."""
+        return configured_annotator(self.settings)
+
+    def reopen_as(self, annotator: str) -> None:
+        """Open the project again as ``annotator`` (their versions of the documents)."""
+        project = open_project_file(self, self.workspace.project.location, annotator)
+        if project is not None:
+            self.switch_project(project)
+
     def remember_project(self, project: Project) -> None:
         try:
             self.settings.add_recent_project(project.location)  # a URL without its password
@@ -97,7 +108,7 @@ class FileCommands:
             return
         path = Path(name) if name.endswith(PROJECT_SUFFIX) else Path(name + PROJECT_SUFFIX)
         try:
-            project = Project.create(path, self.workspace.labels.copy())
+            project = Project.create(path, self.workspace.labels.copy(), annotator=self.annotator_name())
         except ProjectError as error:
             show_error(self, "The project cannot be created", error)
             return
@@ -165,7 +176,7 @@ class FileCommands:
     def open_project(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, "Open project", str(default_projects_dir()), PROJECT_FILTER)
         if name:
-            project = open_project_file(self, Path(name))
+            project = open_project_file(self, Path(name), self.annotator_name())
             if project is not None:
                 self.switch_project(project)
 
@@ -177,12 +188,12 @@ class FileCommands:
             return
         if dialog.wants_new_project():
             try:
-                project = Project.create(dialog.url(), self.workspace.labels.copy())
+                project = Project.create(dialog.url(), self.workspace.labels.copy(), annotator=self.annotator_name())
             except ProjectError as error:
                 show_error(self, "The project cannot be created on the server", error)
                 return
         else:
-            project = open_project_file(self, dialog.url())
+            project = open_project_file(self, dialog.url(), self.annotator_name())
         if project is not None:
             self.switch_project(project)
 
@@ -194,7 +205,8 @@ class FileCommands:
     def open_folder_as_project(self, folder: Path) -> None:
         """A new project (in the data folder) holding every supported file under ``folder``."""
         try:
-            project = Project.create(default_project_path(folder.name or "folder"), self.workspace.labels.copy())
+            project = Project.create(default_project_path(folder.name or "folder"), self.workspace.labels.copy(),
+                                     annotator=self.annotator_name())
         except ProjectError as error:
             show_error(self, "The project cannot be created", error)
             return
@@ -288,11 +300,12 @@ class FileCommands:
             return
         choice = dialog.choice()
         ids = self.workspace.document_ids()
+        curated = self.workspace.project.gold_documents()  # exported as their gold versions
         if choice.which == "reviewed":
-            ids = [i for i in ids if self.workspace.summary(i).status == "reviewed"]
+            ids = [i for i in ids if self.workspace.summary(i).status == "reviewed" or i in curated]
         elif choice.which == "current":
             ids = [self.doc.doc_id] if self.doc is not None else []
-        if self.workspace.export(ids, choice.path, choice.fmt, choice.scheme):
+        if self.workspace.export(ids, choice.path, choice.fmt, choice.scheme, gold=curated):
             self.statusBar().showMessage(f"Exported {len(ids)} document(s) to {choice.path}", 5000)
             try:
                 self.settings.set(EXPORT_FOLDER_SETTING, str(choice.path.parent))

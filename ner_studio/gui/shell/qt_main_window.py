@@ -35,6 +35,7 @@ from ner_studio.gui.corpus.qt_consistency import install_consistency
 from ner_studio.gui.corpus.qt_find import install_find
 from ner_studio.gui.corpus.qt_label_all import install_label_all
 from ner_studio.gui.learning.qt_learning import install_learning
+from ner_studio.gui.team.qt_team import install_team
 from ner_studio.gui.annotate.qt_text_view import FONT_SIZE, EntityTextView
 from ner_studio.gui.shell.qt_task_worker import TaskWorker
 from ner_studio.gui.shell.qt_workspace import Workspace
@@ -52,6 +53,7 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
     # their workers and let go of the workspace here, not on every close request, which the
     # analyst may still refuse.
     closed = Signal()
+    document_shown = Signal(object)  # the id of the document now shown, or None
 
     def __init__(self, project: Project, model: ModelHandle, settings: Settings):
         super().__init__()
@@ -93,6 +95,7 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         self._build_menus()
         self.set_project(project)
         install_learning(self)
+        self.team = install_team(self)
         self.find = install_find(self)
         self.label_all = install_label_all(self)
         self.consistency = install_consistency(self, self.label_all)
@@ -309,6 +312,7 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
             self.documents.show_document(doc.doc_id)
         self.view.setFocus()
         self._on_selection_changed()
+        self.document_shown.emit(doc.doc_id if doc is not None else None)
 
     # --- keeping the panes current -------------------------------------------------------
     def _on_selection_changed(self) -> None:
