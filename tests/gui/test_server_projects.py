@@ -88,3 +88,14 @@ def test_a_password_typed_once_serves_the_session_but_is_never_remembered(
     assert window.workspace.project.on_server and window.workspace.project.annotator == "carol"
     window.close()
     assert "pw-typed" not in (user_dirs / "config" / "settings.json").read_text(encoding="utf-8")
+
+
+def test_the_app_opens_a_server_project_named_on_the_command_line(start_window, postgres_url):
+    from ner_studio.cli import main
+
+    with Project.create(postgres_url) as project:
+        project.add_documents([Document.from_text("Lisbon is in Portugal.", name="shared")])
+    window = start_window(postgres_url)  # ner-studio postgresql://...
+    assert window.workspace.project.location == postgres_url
+    assert [s.name for s in window.workspace.project.document_summaries()] == ["shared"]
+    assert main(["postgresql:"]) == 2  # not a URL nor a file: refused as before
