@@ -201,11 +201,12 @@ def _pair(docs: list[DocumentVersions], tokens, first: str, second: str, labels)
 
 def gather(project, annotators: Sequence[str]) -> list[DocumentVersions]:
     """The versions of ``annotators`` of every document of the open ``project`` that at
-    least one of them has."""
+    least one of them worked on: marked reviewed, or confirmed an entity in (a version of
+    model suggestions nobody looked at is missing, not a judgement)."""
     wanted = set(annotators)
     gathered = []
     for summary in project.document_summaries():
-        present = [name for name in project.versions_of(summary.doc_id) if name in wanted]
+        present = [name for name in project.worked_versions(summary.doc_id) if name in wanted]
         if not present:
             continue
         tokens = project.load_version(summary.doc_id, present[0]).tokens

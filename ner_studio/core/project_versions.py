@@ -62,6 +62,11 @@ class ProjectVersions:
         document ``doc_id``."""
         return self._read("listing a document's versions", lambda conn: team.versions_of(conn, doc_id))
 
+    def worked_versions(self, doc_id: int) -> list[str]:
+        """The annotators who marked their version of ``doc_id`` reviewed or confirmed an
+        entity in it (core/annotators.py)."""
+        return self._read("listing a document's versions", lambda conn: team.worked_versions(conn, doc_id))
+
     def gold_documents(self) -> set[int]:
         """Ids of the documents that have a curated gold version."""
         return self._read("finding curated documents", lambda conn: team.documents_with_version(conn, GOLD))

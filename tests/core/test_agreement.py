@@ -10,7 +10,8 @@ from ner_studio.core.agreement import (
 )
 from ner_studio.core.document import Document
 from ner_studio.core.project import Project
-from ner_studio.core.spans import Span
+from ner_studio.core.annotators import GOLD
+from ner_studio.core.spans import Source, Span
 
 
 def test_cohen_kappa_matches_the_textbook_example():
@@ -135,7 +136,12 @@ def test_gather_reads_the_versions_of_a_project(tmp_path):
         project.save_gold(doc_id, [Span(0, 3, "PER")])
         carol = Document.from_text("Carol too .", name="c")
         project.import_version([carol], "carol")
-        gathered = gather(project, ["ann", "bob"])
+        suggested = Document.from_text(text, name="d")
+        suggested.add_span(Span(0, 3, "LOC", Source.MODEL, 0.5))
+        project.import_version([suggested], "dan")  # model suggestions only: not dan's judgement
+        assert project.versions_of(doc_id) == [GOLD, "ann", "bob", "dan"]
+        assert project.worked_versions(doc_id) == ["ann", "bob"]
+        gathered = gather(project, ["ann", "bob", "dan"])
         assert [(d.doc_id, sorted(d.spans)) for d in gathered] == [(doc_id, ["ann", "bob"])]
         assert gathered[0].token_starts == [0, 4, 8, 12]
         assert gathered[0].spans["bob"] == [Span(8, 11, "PER")]

@@ -5,7 +5,7 @@ import sqlite3
 import pytest
 
 from ner_studio.core.annotators import GOLD, check_annotator_name, default_annotator
-from ner_studio.core.document import Document
+from ner_studio.core.document import Document, Status
 from ner_studio.core.errors import AnnotatorError
 from ner_studio.core.label_all import label_all_edits, preview_label_all
 from ner_studio.core.project import Project
@@ -56,6 +56,8 @@ def test_an_old_single_user_project_looks_the_same_after_migration(tmp_path):
     with Project.open(path, annotator="ann") as project:
         assert project.load_document(1).spans == (span("Ada Lovelace", "PER"), span("London", "LOC"))
         assert project.document_summaries()[0].entity_count == 2
+        assert project.document_summaries()[0].status == Status.REVIEWED  # as the user left it
+        assert project.load_document(1).status == Status.REVIEWED
         assert project.label_counts() == {"LOC": 1, "PER": 1}
         assert project.annotators() == ["ann"]  # the spans of no one became the first user's
     conn = sqlite3.connect(path)
@@ -95,6 +97,7 @@ def test_each_annotator_edits_their_own_version(project_location):
         ann_doc = ann.load_document(doc_id, track=True)
         ann_doc.add_span(span("Charles Babbage", "PER"))
         ann_doc.remove_span(span("Ada Lovelace", "PER"))
+        bob_doc.status = Status.REVIEWED  # bob's version only
     finally:
         ann.close()
         bob.close()
@@ -105,6 +108,9 @@ def test_each_annotator_edits_their_own_version(project_location):
         assert project.versions_of(doc_id) == ["ann", "bob"]
         assert project.label_counts(doc_id) == {"PER": 1}
         assert project.document_summaries()[0].entity_count == 1
+        assert project.document_summaries()[0].status == Status.NEW
+        assert project.load_version(doc_id, "bob").status == Status.REVIEWED
+        assert project.worked_versions(doc_id) == ["ann", "bob"]
         rows = project.query("reading", lambda conn: conn.execute(
             "SELECT annotator, label, created FROM spans ORDER BY annotator, start_char").fetchall())
     assert [tuple(row[:2]) for row in rows] == [("ann", "PER"), ("bob", "ORG"), ("bob", "LOC")]
