@@ -189,9 +189,11 @@ def server_error(error: BaseException, url: str, doing: str, timeout: float | No
         return ProjectLockedError(f"another NER Studio is writing to this project{waited} while "
                                   f"{doing}; try again in a moment", where)
     if isinstance(error, (errors.ReadOnlySqlTransaction, errors.InsufficientPrivilege)):
-        return ReadOnlyProjectError(
-            f"the server refuses to write while {doing} ({text}). Ask the database's owner to "
-            "grant you write access, or use Save As to keep your edits in a project file.", where)
+        advice = ("Ask the database's owner to create the project, or to make you the database's "
+                  "owner (createdb --owner)" if doing == "creating the project" else
+                  "Ask the database's owner to grant you write access, or use Save As to keep "
+                  "your edits in a project file")
+        return ReadOnlyProjectError(f"the server refuses to write while {doing} ({text}). {advice}.", where)
     if isinstance(error, (errors.DiskFull, errors.OutOfMemory)):
         return DiskFullError(f"the database server is out of space while {doing} ({text}); "
                              "your edits are kept in memory until it has room again", where)

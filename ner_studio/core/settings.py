@@ -4,7 +4,7 @@ other JSON value, in ``settings.json`` under :func:`~ner_studio.core.locations.u
 Usage::
 
     settings = Settings.load()                  # never fails; see settings.problem
-    settings.add_recent_project(project.path)   # newest first, at most MAX_RECENT
+    settings.add_recent_project(project.location)   # a path or a URL; newest first, at most MAX_RECENT
     settings.recent_projects                    # ["/home/ann/news.nerstudio", ...]
     settings.window_geometry = bytes(window.saveGeometry())   # stored as base64 text
     settings.last_model_path = "/models/news.pt"

@@ -10,7 +10,7 @@ from project_fixtures import make_document, run_python, token_span
 from ner_studio.core.errors import ProjectError, ProjectLockedError
 from ner_studio.core.project import Project
 from ner_studio.core.project_dialect import POSTGRES, SQLITE, postgres_query
-from ner_studio.core.project_postgres import redact
+from ner_studio.core.project_postgres import database_name, redact
 from ner_studio.core.project_schema import MIGRATIONS, SCHEMA_VERSION, schema_version
 from ner_studio.core.project_store import display_location, is_server_url
 from ner_studio.core.spans import Source, Span
@@ -224,3 +224,15 @@ def test_the_log_of_a_command_never_holds_a_password(tmp_path, log_folder):
                  str(tmp_path / "copy.nerstudio")]) == 2
     logged = "".join(path.read_text(errors="replace") for path in log_folder.rglob("*") if path.is_file())
     assert "postgresql://ann@/news" in logged and "s3cret" not in logged
+
+
+def test_a_user_who_may_not_create_tables_is_told_whom_to_ask(postgres_url):
+    import psycopg
+
+    role = f"{database_name(postgres_url)}_guest"  # roles are the server's, not the database's
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        admin.execute(f"CREATE ROLE {role} LOGIN")
+        admin.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
+    guest = postgres_url.replace("postgresql://ner@", f"postgresql://{role}@")
+    with pytest.raises(ProjectError, match="refuses to write while creating the project.*owner"):
+        Project.create(guest)
