@@ -167,3 +167,20 @@ def test_the_default_annotator_is_the_configured_name_or_the_login(monkeypatch):
     assert default_annotator("  Ann  ") == "Ann"
     assert default_annotator(None) == "login"
     assert default_annotator("@gold") == "login"
+
+
+def test_edits_kept_in_a_read_only_old_project_go_to_its_copy_as_the_annotators(tmp_path):
+    path = tmp_path / "old.nerstudio"
+    make_version_3_project(path)
+    project = Project.open(path, read_only=True, annotator="ann")
+    doc = project.load_document(1, track=True)
+    doc.add_span(span("Charles Babbage", "PER"))  # kept in memory: the project is read-only
+    assert project.pending_count == 1
+    assert project.load_version(1, project.version_annotator).spans == doc.spans  # what is shown
+    copy = project.save_as(tmp_path / "copy.nerstudio")
+    try:
+        assert copy.annotators() == ["ann"]
+        assert copy.load_document(1).spans == (span("Ada Lovelace", "PER"), span("Charles Babbage", "PER"),
+                                               span("London", "LOC"))
+    finally:
+        copy.close()
