@@ -76,7 +76,7 @@ def insert_document(conn: Connection, doc: Document, source_path: str | None, an
          pack_offsets([s.start for s in doc.sentences], [s.end for s in doc.sentences])),
     )
     insert_spans(conn, doc_id, doc.spans, annotator)
-    touch_version(conn, doc_id, annotator)  # whoever adds a document has a version of it
+    touch_version(conn, doc_id, annotator, doc.status)  # whoever adds a document has a version of it
     return doc_id
 
 

@@ -131,7 +131,7 @@ class ProjectVersions:
                     ids.append(rows.insert_document(conn, doc, source, annotator))
                 else:
                     rows.insert_spans(conn, match, doc.spans, annotator)
-                    team.touch_version(conn, match, annotator)
+                    team.touch_version(conn, match, annotator, doc.status)
                     ids.append(match)
             return ids
 

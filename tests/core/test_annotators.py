@@ -148,11 +148,16 @@ def test_the_gold_version_is_what_training_uses(project_location):
 def test_importing_as_another_annotator(project_location):
     with Project.create(project_location, annotator="ann") as project:
         (doc_id,) = project.import_version([doc_with(("London", "LOC"))], "bob")
+        reviewed = doc_with(("London", "GPE"))
+        reviewed.status = Status.REVIEWED
+        assert project.import_version([reviewed], "carol") == [doc_id]  # the same text: carol's version
+        assert project.load_version(doc_id, "carol").status == Status.REVIEWED
+        assert project.load_version(doc_id, "bob").status == Status.NEW
         assert project.load_document(doc_id).spans == ()
         assert project.load_version(doc_id, "bob").spans == (span("London", "LOC"),)
         assert project.require_annotator("bob") == "bob"
-        with pytest.raises(AnnotatorError, match="no annotator named 'carol'.*bob"):
-            project.require_annotator("carol")
+        with pytest.raises(AnnotatorError, match="no annotator named 'dave'.*bob, carol"):
+            project.require_annotator("dave")
 
 
 @pytest.mark.parametrize("name, problem", [("", "empty"), ("  ", "empty"), ("a\nb", "line break"),
