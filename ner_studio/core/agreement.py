@@ -36,16 +36,26 @@ def _matched(reference: list[Span], other: list[Span], overlap: bool) -> list[Sp
     if not overlap:
         others = {(s.start, s.end, s.label) for s in other}
         return [s for s in reference if (s.start, s.end, s.label) in others]
-    matched, used = [], set()
-    by_label: dict[str, list[Span]] = {}
+    matched = []
+    candidates: dict[str, list[Span]] = {}
     for span in sorted(other):
-        by_label.setdefault(span.label, []).append(span)
+        candidates.setdefault(span.label, []).append(span)
+    # Spans of one version never overlap, so per label both lists are in order along the text:
+    # one sweep skips the candidates that end before a span, as they end before later ones too.
+    first = dict.fromkeys(candidates, 0)
+    used: set[tuple[str, int]] = set()
     for span in sorted(reference):
-        for index, candidate in enumerate(by_label.get(span.label, ())):
-            if (span.label, index) not in used and candidate.start < span.end and span.start < candidate.end:
+        line = candidates.get(span.label, ())
+        index = first.get(span.label, 0)
+        while index < len(line) and line[index].end <= span.start:
+            index += 1
+        first[span.label] = index
+        while index < len(line) and line[index].start < span.end:
+            if (span.label, index) not in used:
                 used.add((span.label, index))
                 matched.append(span)
                 break
+            index += 1
     return matched
 
 
@@ -201,11 +211,12 @@ def _pair(docs: list[DocumentVersions], tokens, first: str, second: str, labels)
 
 def gather(project, annotators: Sequence[str]) -> list[DocumentVersions]:
     """The versions of ``annotators`` of every document of the open ``project`` that at
-    least one of them has."""
+    least one of them worked on: marked reviewed, or confirmed an entity in (a version of
+    model suggestions nobody looked at is missing, not a judgement)."""
     wanted = set(annotators)
     gathered = []
     for summary in project.document_summaries():
-        present = [name for name in project.versions_of(summary.doc_id) if name in wanted]
+        present = [name for name in project.worked_versions(summary.doc_id) if name in wanted]
         if not present:
             continue
         tokens = project.load_version(summary.doc_id, present[0]).tokens

@@ -127,9 +127,23 @@ def matching_document(conn: Connection, doc, annotator: str, exclude=()) -> int 
     return (same_name or [doc_id for doc_id, _ in rows] or [None])[0]
 
 
-def touch_version(conn: Connection, doc_id: int, annotator: str) -> None:
-    """Record that ``annotator`` edited document ``doc_id`` now."""
+def touch_version(conn: Connection, doc_id: int, annotator: str, status=None) -> None:
+    """Record that ``annotator`` edited document ``doc_id`` now (and set the status of their
+    version, if ``status`` is given)."""
     conn.execute(
-        "INSERT INTO document_versions (document_id, annotator, modified) VALUES (?, ?, ?)"
-        " ON CONFLICT (document_id, annotator) DO UPDATE SET modified = excluded.modified",
-        (doc_id, annotator, now()))
+        "INSERT INTO document_versions (document_id, annotator, modified, status) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (document_id, annotator) DO UPDATE SET modified = excluded.modified,"
+        " status = COALESCE(excluded.status, document_versions.status)",
+        (doc_id, annotator, now(), None if status is None else str(status)))
+
+
+def worked_versions(conn: Connection, doc_id: int) -> list[str]:
+    """The annotators whose version of ``doc_id`` holds their judgement: they marked it
+    reviewed or confirmed an entity in it (a version of unconfirmed model or pattern
+    suggestions says nothing about its annotator). What agreement compares."""
+    rows = conn.execute(
+        "SELECT v.annotator FROM document_versions v WHERE v.document_id = ? AND v.annotator <> ?"
+        " AND (v.status = 'reviewed' OR EXISTS (SELECT 1 FROM spans s WHERE s.document_id = v.document_id"
+        " AND s.annotator = v.annotator AND s.source IN ('human', 'accepted'))) ORDER BY v.annotator",
+        (doc_id, GOLD))
+    return [name for (name,) in rows]

@@ -29,7 +29,7 @@ from itertools import groupby
 from operator import itemgetter
 
 from ner_studio.core.document import Status
-from ner_studio.core.project_rows import of_annotator
+from ner_studio.core.project_rows import of_annotator, with_status
 from ner_studio.core.project_schema import revision
 from ner_studio.core.spans import Source, Span
 from ner_studio.core.project_dialect import Connection
@@ -97,7 +97,8 @@ class CorpusText:
     def refresh(self) -> None:
         """Load documents added since the last call, forget deleted ones, re-read names and
         statuses (they change; texts do not)."""
-        infos = self.project.query("listing the documents", _document_infos)
+        own = self.project.version_annotator
+        infos = self.project.query("listing the documents", lambda conn: _document_infos(conn, own))
         self.documents = {info.doc_id: info for info in infos}
         for gone in self._texts.keys() - self.documents.keys():
             del self._texts[gone]
@@ -196,8 +197,10 @@ def _all_span_rows(conn: Connection, annotator: str | None) -> list[SpanRow]:
 _SOURCES = {str(s): s for s in Source}
 
 
-def _document_infos(conn: Connection) -> list[DocumentInfo]:
-    rows = conn.execute("SELECT id, name, status FROM documents ORDER BY position, id")
+def _document_infos(conn: Connection, annotator: str | None) -> list[DocumentInfo]:
+    """Every document with its status in ``annotator``'s version (project_rows.with_status)."""
+    join, status, parameters = with_status(annotator)
+    rows = conn.execute(f"SELECT d.id, d.name, {status} FROM documents d{join} ORDER BY d.position, d.id", parameters)
     return [DocumentInfo(doc_id, name, Status(status)) for doc_id, name, status in rows]
 
 

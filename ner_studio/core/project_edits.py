@@ -45,7 +45,7 @@ class EditJournal:
                 self._record(rows.SpansDelta(doc.doc_id, change.removed, change.added, self._version))
 
         def on_status(status: Status) -> None:
-            self._record(rows.StatusEdit(doc.doc_id, status))
+            self._record(rows.StatusEdit(doc.doc_id, status, self._version))
 
         doc.changed.connect(on_spans)
         doc.status_changed.connect(on_status)

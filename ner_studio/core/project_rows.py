@@ -75,9 +75,8 @@ def insert_document(conn: Connection, doc: Document, source_path: str | None, an
         (doc_id, meta, doc.text, _pack_tokens(doc.tokens),
          pack_offsets([s.start for s in doc.sentences], [s.end for s in doc.sentences])),
     )
-    if doc.spans:
-        insert_spans(conn, doc_id, doc.spans, annotator)
-        touch_version(conn, doc_id, annotator)
+    insert_spans(conn, doc_id, doc.spans, annotator)
+    touch_version(conn, doc_id, annotator, doc.status)  # whoever adds a document has a version of it
     return doc_id
 
 
@@ -91,10 +90,20 @@ def add_unknown_labels(conn: Connection, docs: Iterable[Document]) -> None:
         write_labels(conn, labels)
 
 
+def with_status(annotator: str | None) -> tuple[str, str, tuple]:
+    """``(join, status, parameters)``: the SQL that gives each document ``d`` its status in
+    ``annotator``'s version (``documents.status`` where they never set one)."""
+    if annotator is None:
+        return "", "d.status", ()
+    return (" LEFT JOIN document_versions v ON v.document_id = d.id AND v.annotator = ?",
+            "COALESCE(v.status, d.status)", (annotator,))
+
+
 def read_document(conn: Connection, doc_id: int, annotator: str | None) -> Document | None:
+    join, status, parameters = with_status(annotator)
     row = conn.execute(
-        "SELECT name, status, meta, text, tokens, sentences FROM documents"
-        " JOIN document_contents ON document_id = id WHERE id = ?", (doc_id,)
+        f"SELECT d.name, {status}, c.meta, c.text, c.tokens, c.sentences FROM documents d"
+        f" JOIN document_contents c ON c.document_id = d.id{join} WHERE d.id = ?", (*parameters, doc_id)
     ).fetchone()
     if row is None:
         return None
@@ -124,14 +133,15 @@ def _pack_tokens(tokens) -> bytes:
 
 
 def summaries(conn: Connection, annotator: str | None) -> list[DocumentSummary]:
+    join, status, status_parameters = with_status(annotator)
     condition, parameters = of_annotator(annotator, "s.")
     rows = conn.execute(
-        "SELECT d.id, d.name, d.status, COUNT(s.id),"
+        f"SELECT d.id, d.name, {status}, COUNT(s.id),"
         " COALESCE(SUM(CASE WHEN s.source IN ('model', 'pattern') THEN 1 ELSE 0 END), 0),"
-        " d.token_count, d.source_path FROM documents d"
+        f" d.token_count, d.source_path FROM documents d{join}"
         f" LEFT JOIN spans s ON s.document_id = d.id{condition}"
-        " GROUP BY d.id, d.name, d.status, d.token_count, d.source_path ORDER BY d.position, d.id",
-        parameters,
+        f" GROUP BY d.id, d.name, {status}, d.token_count, d.source_path ORDER BY d.position, d.id",
+        (*status_parameters, *parameters),
     )
     return [DocumentSummary(r[0], r[1], Status(r[2]), *r[3:]) for r in rows]
 
@@ -211,14 +221,17 @@ class SpansSnapshot:
 
 @dataclass(frozen=True)
 class StatusEdit:
+    """A document's new status in ``annotator``'s version (set by the project)."""
+
     doc_id: int
     status: Status
+    annotator: str = ""
 
     def apply(self, conn: Connection) -> None:
-        conn.execute(
-            "UPDATE documents SET status = ?, modified = ? WHERE id = ?",
-            (str(self.status), now(), self.doc_id),
-        )
+        if not document_exists(conn, self.doc_id):
+            return
+        conn.execute("UPDATE documents SET modified = ? WHERE id = ?", (now(), self.doc_id))
+        touch_version(conn, self.doc_id, self.annotator, self.status)
 
 
 def relabel_spans(spans: Iterable[Span], renames: Mapping[str, str], removed: set[str]):

@@ -134,8 +134,11 @@ _V3 = (
 
 # Version 4: annotators (core/annotators.py). Every span belongs to one annotator's version of
 # its document (``spans.annotator``; the curated gold version is one more) and records when it
-# was made; ``document_versions`` has one row per (document, annotator) who edited it, with the
-# time of the last edit. Spans made before version 4 belong to no one ('') until the first
+# was made; ``document_versions`` has one row per (document, annotator) who added or edited it,
+# with the time of the last edit and the annotator's own status of the document (marking it
+# reviewed says so of one's own version only; NULL: never set, the status is
+# ``documents.status``, the one it was added with or, in an older project, the one its single
+# user last set). Spans made before version 4 belong to no one ('') until the first
 # named annotator opens the project and claims them (``claim_unowned``): so a single user's
 # project looks exactly as before. Plain SQL that PostgreSQL accepts too.
 _V4 = (
@@ -148,6 +151,7 @@ _V4 = (
         document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
         annotator TEXT NOT NULL,
         modified TEXT NOT NULL,
+        status TEXT,
         PRIMARY KEY (document_id, annotator)
     )""",
     "INSERT INTO document_versions (document_id, annotator, modified)"

@@ -16,6 +16,7 @@ from ner_studio.core.document import Document
 from ner_studio.core.errors import AnnotatorError, ProjectError
 from ner_studio.core.project_schema import schema_version
 from ner_studio.core.spans import Span
+from ner_studio.core.training_set import snapshot
 
 # The schema version that brought annotators (project_schema._V4).
 ANNOTATORS_SCHEMA = 4
@@ -62,6 +63,11 @@ class ProjectVersions:
         document ``doc_id``."""
         return self._read("listing a document's versions", lambda conn: team.versions_of(conn, doc_id))
 
+    def worked_versions(self, doc_id: int) -> list[str]:
+        """The annotators who marked their version of ``doc_id`` reviewed or confirmed an
+        entity in it (core/annotators.py)."""
+        return self._read("listing a document's versions", lambda conn: team.worked_versions(conn, doc_id))
+
     def gold_documents(self) -> set[int]:
         """Ids of the documents that have a curated gold version."""
         return self._read("finding curated documents", lambda conn: team.documents_with_version(conn, GOLD))
@@ -75,13 +81,15 @@ class ProjectVersions:
             team.check_annotator_name(annotator)
         doc = self._read("loading a version of a document", lambda conn: rows.read_document(conn, doc_id, annotator))
         if doc is None:
-            raise ProjectError(f"there is no document {doc_id} in this project", self.path)
+            raise ProjectError(f"there is no document {doc_id} in this project", self.where)
         return doc
 
     def _untracked_copy(self, doc_id: int) -> Document:
+        if doc_id in self._tracked:  # as shown, edits not saved yet included
+            return snapshot(self._tracked[doc_id][0])
         doc = self._read("loading a document", lambda conn: rows.read_document(conn, doc_id, self._version))
         if doc is None:
-            raise ProjectError(f"there is no document {doc_id} in this project", self.path)
+            raise ProjectError(f"there is no document {doc_id} in this project", self.where)
         return doc
 
     def spans_of(self, doc_id: int, annotator: str) -> list[Span]:
@@ -93,7 +101,7 @@ class ProjectVersions:
         previous one) in one transaction."""
         snapshot = rows.SpansSnapshot(doc_id, tuple(sorted(spans)), GOLD)
         if not self._read("checking the document", lambda conn: rows.document_exists(conn, doc_id)):
-            raise ProjectError(f"there is no document {doc_id} in this project", self.path)
+            raise ProjectError(f"there is no document {doc_id} in this project", self.where)
         self._write("saving the curated version", snapshot.apply)
 
     def training_version(self, doc_id: int) -> Document:
@@ -123,7 +131,7 @@ class ProjectVersions:
                     ids.append(rows.insert_document(conn, doc, source, annotator))
                 else:
                     rows.insert_spans(conn, match, doc.spans, annotator)
-                    team.touch_version(conn, match, annotator)
+                    team.touch_version(conn, match, annotator, doc.status)
                     ids.append(match)
             return ids
 
@@ -138,5 +146,5 @@ class ProjectVersions:
         names = self.annotators()
         if annotator not in names:
             known = ", ".join(names) or "nobody yet"
-            raise AnnotatorError(f"{self.path}: no annotator named {annotator!r} (annotators: {known})")
+            raise AnnotatorError(f"{self.where}: no annotator named {annotator!r} (annotators: {known})")
         return annotator

@@ -3,6 +3,8 @@
 import random
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ner_studio.core.agreement import (
     OVERALL, DocumentVersions, agreement, cohen_kappa, format_report, gather, krippendorff_alpha, span_scores,
@@ -10,7 +12,8 @@ from ner_studio.core.agreement import (
 )
 from ner_studio.core.document import Document
 from ner_studio.core.project import Project
-from ner_studio.core.spans import Span
+from ner_studio.core.annotators import GOLD
+from ner_studio.core.spans import Source, Span
 
 
 def test_cohen_kappa_matches_the_textbook_example():
@@ -135,7 +138,38 @@ def test_gather_reads_the_versions_of_a_project(tmp_path):
         project.save_gold(doc_id, [Span(0, 3, "PER")])
         carol = Document.from_text("Carol too .", name="c")
         project.import_version([carol], "carol")
-        gathered = gather(project, ["ann", "bob"])
+        suggested = Document.from_text(text, name="d")
+        suggested.add_span(Span(0, 3, "LOC", Source.MODEL, 0.5))
+        project.import_version([suggested], "dan")  # model suggestions only: not dan's judgement
+        assert project.versions_of(doc_id) == [GOLD, "ann", "bob", "dan"]
+        assert project.worked_versions(doc_id) == ["ann", "bob"]
+        gathered = gather(project, ["ann", "bob", "dan"])
         assert [(d.doc_id, sorted(d.spans)) for d in gathered] == [(doc_id, ["ann", "bob"])]
         assert gathered[0].token_starts == [0, 4, 8, 12]
         assert gathered[0].spans["bob"] == [Span(8, 11, "PER")]
+
+
+def _naive_overlap_matches(reference, other):
+    """Each reference span, left to right, takes the first unused overlapping span of its label."""
+    used, matches = set(), 0
+    for span in sorted(reference):
+        for index, candidate in enumerate(sorted(other)):
+            if index not in used and candidate.label == span.label and candidate.start < span.end and span.start < candidate.end:
+                used.add(index)
+                matches += 1
+                break
+    return matches
+
+
+def _version(cuts, labels):
+    cuts = sorted(set(cuts))
+    return [Span(a, b, label) for (a, b), label in zip(zip(cuts[::2], cuts[1::2]), labels) if a < b]
+
+
+@given(st.lists(st.integers(0, 80), max_size=20), st.lists(st.integers(0, 80), max_size=20),
+       st.lists(st.sampled_from("AB"), min_size=10, max_size=10), st.lists(st.sampled_from("AB"), min_size=10, max_size=10))
+def test_the_overlap_sweep_matches_the_naive_search(cuts_a, cuts_b, labels_a, labels_b):
+    first, second = _version(cuts_a, labels_a), _version(cuts_b, labels_b)
+    matches = _naive_overlap_matches(first, second)
+    overall = span_scores([(first, second)], overlap=True)[OVERALL]
+    assert overall.f1 == pytest.approx(2 * matches / (len(first) + len(second)) if first or second else 0.0)

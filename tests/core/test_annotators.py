@@ -5,7 +5,7 @@ import sqlite3
 import pytest
 
 from ner_studio.core.annotators import GOLD, check_annotator_name, default_annotator
-from ner_studio.core.document import Document
+from ner_studio.core.document import Document, Status
 from ner_studio.core.errors import AnnotatorError
 from ner_studio.core.label_all import label_all_edits, preview_label_all
 from ner_studio.core.project import Project
@@ -56,6 +56,8 @@ def test_an_old_single_user_project_looks_the_same_after_migration(tmp_path):
     with Project.open(path, annotator="ann") as project:
         assert project.load_document(1).spans == (span("Ada Lovelace", "PER"), span("London", "LOC"))
         assert project.document_summaries()[0].entity_count == 2
+        assert project.document_summaries()[0].status == Status.REVIEWED  # as the user left it
+        assert project.load_document(1).status == Status.REVIEWED
         assert project.label_counts() == {"LOC": 1, "PER": 1}
         assert project.annotators() == ["ann"]  # the spans of no one became the first user's
     conn = sqlite3.connect(path)
@@ -95,6 +97,7 @@ def test_each_annotator_edits_their_own_version(project_location):
         ann_doc = ann.load_document(doc_id, track=True)
         ann_doc.add_span(span("Charles Babbage", "PER"))
         ann_doc.remove_span(span("Ada Lovelace", "PER"))
+        bob_doc.status = Status.REVIEWED  # bob's version only
     finally:
         ann.close()
         bob.close()
@@ -105,6 +108,9 @@ def test_each_annotator_edits_their_own_version(project_location):
         assert project.versions_of(doc_id) == ["ann", "bob"]
         assert project.label_counts(doc_id) == {"PER": 1}
         assert project.document_summaries()[0].entity_count == 1
+        assert project.document_summaries()[0].status == Status.NEW
+        assert project.load_version(doc_id, "bob").status == Status.REVIEWED
+        assert project.worked_versions(doc_id) == ["ann", "bob"]
         rows = project.query("reading", lambda conn: conn.execute(
             "SELECT annotator, label, created FROM spans ORDER BY annotator, start_char").fetchall())
     assert [tuple(row[:2]) for row in rows] == [("ann", "PER"), ("bob", "ORG"), ("bob", "LOC")]
@@ -142,11 +148,16 @@ def test_the_gold_version_is_what_training_uses(project_location):
 def test_importing_as_another_annotator(project_location):
     with Project.create(project_location, annotator="ann") as project:
         (doc_id,) = project.import_version([doc_with(("London", "LOC"))], "bob")
+        reviewed = doc_with(("London", "GPE"))
+        reviewed.status = Status.REVIEWED
+        assert project.import_version([reviewed], "carol") == [doc_id]  # the same text: carol's version
+        assert project.load_version(doc_id, "carol").status == Status.REVIEWED
+        assert project.load_version(doc_id, "bob").status == Status.NEW
         assert project.load_document(doc_id).spans == ()
         assert project.load_version(doc_id, "bob").spans == (span("London", "LOC"),)
         assert project.require_annotator("bob") == "bob"
-        with pytest.raises(AnnotatorError, match="no annotator named 'carol'.*bob"):
-            project.require_annotator("carol")
+        with pytest.raises(AnnotatorError, match="no annotator named 'dave'.*bob, carol"):
+            project.require_annotator("dave")
 
 
 @pytest.mark.parametrize("name, problem", [("", "empty"), ("  ", "empty"), ("a\nb", "line break"),
@@ -161,3 +172,20 @@ def test_the_default_annotator_is_the_configured_name_or_the_login(monkeypatch):
     assert default_annotator("  Ann  ") == "Ann"
     assert default_annotator(None) == "login"
     assert default_annotator("@gold") == "login"
+
+
+def test_edits_kept_in_a_read_only_old_project_go_to_its_copy_as_the_annotators(tmp_path):
+    path = tmp_path / "old.nerstudio"
+    make_version_3_project(path)
+    project = Project.open(path, read_only=True, annotator="ann")
+    doc = project.load_document(1, track=True)
+    doc.add_span(span("Charles Babbage", "PER"))  # kept in memory: the project is read-only
+    assert project.pending_count == 1
+    assert project.load_version(1, project.version_annotator).spans == doc.spans  # what is shown
+    copy = project.save_as(tmp_path / "copy.nerstudio")
+    try:
+        assert copy.annotators() == ["ann"]
+        assert copy.load_document(1).spans == (span("Ada Lovelace", "PER"), span("Charles Babbage", "PER"),
+                                               span("London", "LOC"))
+    finally:
+        copy.close()

@@ -70,7 +70,7 @@ def test_tracked_edits_are_on_disk_before_the_call_returns(project):
     with Project.open(project.location, read_only=True) as other:
         assert other.query("reading", lambda conn: (
             conn.execute("SELECT label FROM spans ORDER BY start_char").fetchall(),
-            conn.execute("SELECT status FROM documents").fetchone())) == (
+            conn.execute("SELECT status FROM document_versions").fetchone())) == (  # the annotator's own
             [("LOC",), ("ORG",), ("LOC",)], ("reviewed",))
     assert project.pending_count == 0
 

@@ -121,3 +121,21 @@ def test_the_agreement_report(start_window, team_project, prompts, qtbot):
     window.team.show_agreement()
     text = window.team.report_dialog.text.toPlainText()
     assert text.startswith("ann vs bob (1 documents)") and "Krippendorff" in text
+
+
+def test_fine_tuning_learns_from_the_gold_version_of_a_curated_document(start_window, team_project, prompts, qtbot):
+    window = start_window(team_project)
+    qtbot.waitUntil(lambda: window.workspace.project.annotator == "ann", timeout=10_000)
+    assert window.learning.labelled_documents()[0] == []  # nothing reviewed, nothing curated
+    window.workspace.project.save_gold(1, [span("Lisbon", "LOC")])
+    docs, names = window.learning.labelled_documents()
+    assert names == ["trip"] and docs[0].spans == (span("Lisbon", "LOC"),)
+
+
+def test_editing_your_version_compares_again(start_window, team_project, prompts, qtbot):
+    window = start_window(team_project)
+    qtbot.waitUntil(lambda: window.workspace.project.annotator == "ann", timeout=10_000)
+    window.team.show_curation()
+    assert window.team.curation.table.rowCount() == 2
+    window.doc.remove_span(span("Meridian Capital", "ORG"))  # now bob and ann differ only on Lisbon
+    qtbot.waitUntil(lambda: window.team.curation.table.rowCount() == 1, timeout=5_000)

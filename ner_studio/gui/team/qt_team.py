@@ -77,6 +77,7 @@ class TeamController(QObject):
         self.actions["your_name"].setText(f"Your &Name… ({project.annotator})")
         self.refresh_annotators(keep=False)
         self._on_document_shown(self.window.doc.doc_id if self.window.doc is not None else None)
+        self.window.workspace.document_updated.connect(self._on_document_updated)
         if self.window.settings.get(SETTING) is None and self.others():
             QTimer.singleShot(0, self.ask_name_once)
 
@@ -95,6 +96,13 @@ class TeamController(QObject):
         mine = project.annotator in project.annotators()
         preferred = (project.annotator, *others[:1]) if mine or len(others) < 2 else tuple(others[:2])
         self.curation.set_annotators(everyone, preferred, keep=keep)
+
+    def _on_document_updated(self, doc_id: int) -> None:
+        """An edit of the shown document (yours): compare again what the panels show."""
+        if self.window.doc is None or self.window.doc.doc_id != doc_id:
+            return
+        if self.docks["curation"].isVisible() and self.project.annotator in self.curation.annotators():
+            self.curation.refresh()
 
     def _on_document_shown(self, doc_id) -> None:
         self.versions.show_document(doc_id)
