@@ -1,0 +1,183 @@
+"""Team tools, added to the main window by :func:`install_team` (menu "Team", two docks):
+your annotator name, another annotator's version of the shown document (read-only), curating
+two versions into the gold version, and the agreement figures.
+
+The name is the login name until the user gives one; it is asked once, the first time a
+project with other annotators opens (a single user is never asked), and kept in the user
+settings. Changing it opens the project again as that annotator.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtGui import QAction, QFont
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QInputDialog, QLineEdit, QPlainTextEdit, QVBoxLayout
+
+from ner_studio.core.agreement import agreement, format_report, gather
+from ner_studio.core.annotators import GOLD, SETTING, check_annotator_name
+from ner_studio.core.errors import NerStudioError
+from ner_studio.core.logs import log_failure
+from ner_studio.gui.annotate.qt_highlighter import SpanStyle
+from ner_studio.gui.shell.qt_actions import Command
+from ner_studio.gui.shell.qt_host import Host
+from ner_studio.gui.team.qt_curation import CurationPanel
+from ner_studio.gui.team.qt_versions_panel import VersionsPanel
+
+log = logging.getLogger(__name__)
+
+COMMANDS = (
+    Command("your_name", "Your &Name…", (), "The annotator name your edits are saved under", "ask_name"),
+    Command("other_version", "&Other Annotator's Version", (),
+            "Show another annotator's version of this document beside yours (read-only)", "show_other_version"),
+    Command("curate", "&Curate Document", (),
+            "Compare two annotators' versions of this document and save the gold version", "show_curation"),
+    Command("agreement", "&Agreement…", (),
+            "Inter-annotator agreement per label: span F1, Cohen's kappa, Krippendorff's alpha", "show_agreement"),
+)
+MENU = ("your_name", None, "other_version", "curate", "agreement")
+
+
+def prompt_for_name(parent, suggestion: str) -> str | None:
+    """The name the user types (``None``: cancelled). A test replaces this function."""
+    name, accepted = QInputDialog.getText(
+        parent, "Your annotator name",
+        "Your edits in shared projects are saved under this name, apart from other annotators':",
+        QLineEdit.EchoMode.Normal, suggestion)
+    return name if accepted else None
+
+
+class TeamController(QObject):
+    def __init__(self, window: Host):
+        super().__init__(window)
+        self.window = window
+        style = SpanStyle(window.workspace.labels)
+        self.versions = VersionsPanel(style, self._load_version)
+        self.curation = CurationPanel(style, self._load_version)
+        self.docks = {"versions": window.add_dock("Other annotator", self.versions),
+                      "curation": window.add_dock("Curation", self.curation)}
+        for dock in self.docks.values():
+            dock.hide()
+        self.actions: dict[str, QAction] = window.add_commands("&Team", COMMANDS, self, MENU)
+        self.curation.gold_ready.connect(self.save_gold)
+        window.document_shown.connect(self._on_document_shown)
+        window.workspace_changed.connect(self._bind_workspace)
+        self._bind_workspace()
+
+    @property
+    def project(self):
+        return self.window.workspace.project
+
+    def _load_version(self, doc_id: int, annotator: str):
+        return self.project.load_version(doc_id, annotator)
+
+    def _bind_workspace(self) -> None:
+        project = self.project
+        self.actions["your_name"].setText(f"Your &Name… ({project.annotator})")
+        self.refresh_annotators(keep=False)
+        self._on_document_shown(self.window.doc.doc_id if self.window.doc is not None else None)
+        self.window.workspace.document_updated.connect(self._on_document_updated)
+        if self.window.settings.get(SETTING) is None and self.others():
+            QTimer.singleShot(0, self.ask_name_once)
+
+    def others(self) -> list[str]:
+        """Annotators with versions in this project, other than the one working here."""
+        return [name for name in self.project.annotators() if name != self.project.annotator]
+
+    def refresh_annotators(self, *, keep: bool = True) -> None:
+        """Offer the project's annotators in both panels; ``keep=False`` (another project)
+        picks afresh: two others for a curator who has no version, else yours and another's."""
+        project = self.project
+        gold = [GOLD] if project.gold_documents() else []
+        others = self.others()
+        self.versions.set_annotators(others + gold)
+        everyone = list(dict.fromkeys([project.annotator, *project.annotators(), *gold]))
+        mine = project.annotator in project.annotators()
+        preferred = (project.annotator, *others[:1]) if mine or len(others) < 2 else tuple(others[:2])
+        self.curation.set_annotators(everyone, preferred, keep=keep)
+
+    def _on_document_updated(self, doc_id: int) -> None:
+        """An edit of the shown document (yours): compare again what the panels show."""
+        if self.window.doc is None or self.window.doc.doc_id != doc_id:
+            return
+        if self.docks["curation"].isVisible() and self.project.annotator in self.curation.annotators():
+            self.curation.refresh()
+
+    def _on_document_shown(self, doc_id) -> None:
+        self.versions.show_document(doc_id)
+        self.curation.show_document(doc_id)
+
+    # --- commands --------------------------------------------------------------------------
+    def show_other_version(self) -> None:
+        self.refresh_annotators()
+        self.docks["versions"].show()
+        self.docks["versions"].raise_()
+
+    def show_curation(self) -> None:
+        self.refresh_annotators()
+        self.curation.refresh()
+        self.docks["curation"].show()
+        self.docks["curation"].raise_()
+
+    def save_gold(self, doc_id: int, spans) -> None:
+        try:
+            self.project.save_gold(doc_id, spans)
+        except NerStudioError as error:
+            self.window.show_error("The gold version was not saved", error)
+            return
+        self.window.show_status(f"Saved the gold version ({len(spans)} entities); export and training use it")
+        self.refresh_annotators()
+
+    def show_agreement(self) -> None:
+        names = self.project.annotators()
+        if len(names) < 2:
+            self.window.show_status("Agreement needs two annotators with versions of the same documents.")
+            return
+        try:
+            report = agreement(gather(self.project, names), names)
+        except NerStudioError as error:
+            self.window.show_error("Agreement cannot be computed", error)
+            return
+        self.report_dialog = ReportDialog(self.window, format_report(report))
+        self.report_dialog.show()
+
+    def ask_name_once(self) -> None:
+        """First team project without a name set: ask, and keep what the user ends with."""
+        if self.window.settings.get(SETTING) is None:
+            self.ask_name()
+
+    def ask_name(self) -> None:
+        current = self.project.annotator
+        typed = prompt_for_name(self.window, current)
+        try:
+            name = check_annotator_name(typed) if typed is not None else current
+        except NerStudioError as error:
+            self.window.show_error("That name cannot be used", error)
+            return
+        try:
+            self.window.settings.set(SETTING, name)
+        except NerStudioError as error:
+            log_failure(log, "remembering the annotator name", error)
+        if name != current:
+            self.window.reopen_as(name)
+
+
+class ReportDialog(QDialog):
+    def __init__(self, parent, text: str):
+        super().__init__(parent)
+        self.setWindowTitle("Inter-annotator agreement")
+        self.text = QPlainTextEdit(text)
+        self.text.setReadOnly(True)
+        self.text.setFont(QFont("monospace"))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text)
+        layout.addWidget(buttons)
+        self.resize(640, 480)
+
+
+def install_team(host: Host) -> TeamController:
+    return TeamController(host)
+
