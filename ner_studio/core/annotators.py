@@ -18,7 +18,7 @@ import getpass
 from ner_studio.core.project_dialect import Connection
 
 from ner_studio.core.errors import AnnotatorError
-from ner_studio.core.project_schema import now
+from ner_studio.core.project_schema import now, text_hash
 
 GOLD = "@gold"  # the curated version of a document
 UNOWNED = ""  # spans made before annotators existed, not yet claimed
@@ -114,17 +114,27 @@ def documents_with_version(conn: Connection, annotator: str) -> set[int]:
     return {doc_id for (doc_id,) in rows}
 
 
+def fill_text_hashes(conn: Connection) -> None:
+    """Give documents stored before ``documents.text_hash`` existed their hash."""
+    missing = [doc_id for (doc_id,) in conn.execute("SELECT id FROM documents WHERE text_hash IS NULL").fetchall()]
+    for doc_id in missing:
+        (text,) = conn.execute("SELECT text FROM document_contents WHERE document_id = ?", (doc_id,)).fetchone()
+        conn.execute("UPDATE documents SET text_hash = ? WHERE id = ?", (text_hash(text), doc_id))
+
+
 def matching_document(conn: Connection, doc, annotator: str, exclude=()) -> int | None:
     """A stored document with ``doc``'s text (the one of the same name first) that
-    ``annotator`` has no version of, or ``None``."""
+    ``annotator`` has no version of, or ``None``. Call :func:`fill_text_hashes` first."""
     rows = conn.execute(
-        "SELECT d.id, d.name FROM documents d JOIN document_contents c ON c.document_id = d.id"
-        " WHERE d.token_count = ? AND c.text = ? AND NOT EXISTS (SELECT 1 FROM document_versions v"
-        " WHERE v.document_id = d.id AND v.annotator = ?) ORDER BY d.position, d.id",
-        (len(doc.tokens), doc.text, annotator)).fetchall()
-    rows = [row for row in rows if row[0] not in exclude]
-    same_name = [doc_id for doc_id, name in rows if name == doc.name]
-    return (same_name or [doc_id for doc_id, _ in rows] or [None])[0]
+        "SELECT d.id, d.name FROM documents d WHERE d.text_hash = ? AND NOT EXISTS (SELECT 1 FROM"
+        " document_versions v WHERE v.document_id = d.id AND v.annotator = ?) ORDER BY d.position, d.id",
+        (text_hash(doc.text), annotator)).fetchall()
+    rows = sorted((row for row in rows if row[0] not in exclude), key=lambda row: row[1] != doc.name)
+    for doc_id, _ in rows:  # the same hash is the same text, barring a collision: make sure
+        (text,) = conn.execute("SELECT text FROM document_contents WHERE document_id = ?", (doc_id,)).fetchone()
+        if text == doc.text:
+            return doc_id
+    return None
 
 
 def touch_version(conn: Connection, doc_id: int, annotator: str, status=None) -> None:

@@ -124,6 +124,7 @@ class ProjectVersions:
 
         def add(conn):
             rows.add_unknown_labels(conn, docs)
+            team.fill_text_hashes(conn)
             ids = []
             for doc in docs:
                 match = team.matching_document(conn, doc, annotator, exclude=ids)

@@ -189,3 +189,13 @@ def test_edits_kept_in_a_read_only_old_project_go_to_its_copy_as_the_annotators(
                                                span("London", "LOC"))
     finally:
         copy.close()
+
+
+def test_a_second_annotators_file_meets_the_old_documents_of_a_migrated_project(tmp_path):
+    path = tmp_path / "old.nerstudio"
+    make_version_3_project(path)  # its document has no text hash yet
+    with Project.open(path, annotator="ann") as project:
+        assert project.import_version([doc_with(("London", "GPE"))], "bob") == [1]
+        assert project.import_version([doc_with(("London", "GPE"))], "bob") == [2]  # bob has one of 1 now
+        assert project.load_version(1, "bob").spans == (span("London", "GPE"),)
+        assert len(project.document_summaries()) == 2
