@@ -118,7 +118,8 @@ def test_a_single_user_is_never_asked(start_window, user_dirs, prompts, qtbot):
 def test_the_agreement_report(start_window, team_project, prompts, qtbot):
     window = start_window(team_project)
     qtbot.waitUntil(lambda: window.workspace.project.annotator == "ann", timeout=10_000)
-    window.team.show_agreement()
+    window.team.show_agreement()  # computed in a worker
+    qtbot.waitUntil(lambda: hasattr(window.team, "report_dialog"), timeout=10_000)
     text = window.team.report_dialog.text.toPlainText()
     assert text.startswith("ann vs bob (1 documents)") and "Krippendorff" in text
 

@@ -22,6 +22,7 @@ from ner_studio.core.logs import log_failure
 from ner_studio.gui.annotate.qt_highlighter import SpanStyle
 from ner_studio.gui.shell.qt_actions import Command
 from ner_studio.gui.shell.qt_host import Host
+from ner_studio.gui.shell.qt_task_worker import TaskWorker
 from ner_studio.gui.team.qt_curation import CurationPanel
 from ner_studio.gui.team.qt_versions_panel import VersionsPanel
 
@@ -60,7 +61,9 @@ class TeamController(QObject):
         for dock in self.docks.values():
             dock.hide()
         self.actions: dict[str, QAction] = window.add_commands("&Team", COMMANDS, self, MENU)
+        self.worker: TaskWorker | None = None
         self.curation.gold_ready.connect(self.save_gold)
+        window.closed.connect(self.shutdown)
         window.document_shown.connect(self._on_document_shown)
         window.workspace_changed.connect(self._bind_workspace)
         self._bind_workspace()
@@ -130,17 +133,38 @@ class TeamController(QObject):
         self.refresh_annotators()
 
     def show_agreement(self) -> None:
+        """Read the versions here (the project's connection is this thread's), compute in a
+        worker: a million tokens take seconds (benchmarks/RESULTS.md)."""
         names = self.project.annotators()
         if len(names) < 2:
             self.window.show_status("Agreement needs two annotators with versions of the same documents.")
             return
+        if self.worker is not None:
+            return
         try:
-            report = agreement(gather(self.project, names), names)
+            versions = gather(self.project, names)
         except NerStudioError as error:
             self.window.show_error("Agreement cannot be computed", error)
             return
-        self.report_dialog = ReportDialog(self.window, format_report(report))
+        self.window.show_status("Computing the agreement…", 0)
+        self.worker = TaskWorker(lambda report, should_stop: format_report(agreement(versions, names)), "agreement")
+        self.worker.succeeded.connect(self._show_report)
+        self.worker.failed.connect(lambda error: self.window.show_error("Agreement cannot be computed", error))
+        self.worker.finished.connect(self._on_worker_finished)
+        self.worker.start()
+
+    def _show_report(self, text: str) -> None:
+        self.window.show_status("")
+        self.report_dialog = ReportDialog(self.window, text)
         self.report_dialog.show()
+
+    def _on_worker_finished(self) -> None:
+        self.worker = None
+
+    def shutdown(self) -> None:
+        if self.worker is not None:
+            self.worker.cancel()
+            self.worker.wait()
 
     def ask_name_once(self) -> None:
         """First team project without a name set: ask, and keep what the user ends with."""
