@@ -1,5 +1,6 @@
 """A throwaway PostgreSQL server for the tests: started once per test session in a temporary
-folder, reached over a unix socket in that folder, stopped and deleted at the end.
+folder, reached over a unix socket in that folder (no password) or over TCP on 127.0.0.1 (a
+password: scram-sha-256), stopped and deleted at the end.
 
 initdb refuses to run as root (and CI runs as root), so then the server runs as the
 unprivileged ``postgres`` system user (``runuser``). Durability is switched off: the data
@@ -11,6 +12,7 @@ from __future__ import annotations
 import glob
 import os
 import shutil
+import socket
 import subprocess
 import tempfile
 from pathlib import Path
@@ -40,20 +42,27 @@ class PostgresServer:
         self.data = self.folder / "data"
         self._as_user: list[str] = []
         self._databases = 0
+        self.port = _free_port()
 
     def start(self) -> None:
         if os.geteuid() == 0:
             shutil.chown(self.folder, "postgres", "postgres")
             self._as_user = ["runuser", "-u", "postgres", "--"]
-        self._run("initdb", "-D", str(self.data), "-U", SUPERUSER, "-A", "trust", "-E", "UTF8",
-                  "--locale", "C", "--no-sync")
-        options = (f"-k {self.folder} -c listen_addresses='' -c fsync=off -c synchronous_commit=off "
-                   "-c full_page_writes=off -c max_connections=60")
+        self._run("initdb", "-D", str(self.data), "-U", SUPERUSER, "--auth-local=trust",
+                  "--auth-host=scram-sha-256", "-E", "UTF8", "--locale", "C", "--no-sync")
+        options = (f"-k {self.folder} -c listen_addresses=127.0.0.1 -p {self.port} -c fsync=off "
+                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=60")
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "server.log"), "-w",
                   "-o", options, "start")
 
     def url(self, database: str = "postgres") -> str:
-        return f"postgresql://{SUPERUSER}@/{database}?host={self.folder}"
+        """Over the unix socket, as the superuser: no password."""
+        return f"postgresql://{SUPERUSER}@/{database}?host={self.folder}&port={self.port}"
+
+    def tcp_url(self, database: str, user: str, password: str | None = None) -> str:
+        """Over TCP, where the server asks for a password."""
+        credentials = f"{user}:{password}" if password is not None else user
+        return f"postgresql://{credentials}@127.0.0.1:{self.port}/{database}"
 
     def new_database(self) -> str:
         """The URL of a new, empty database."""
@@ -79,6 +88,12 @@ class PostgresServer:
             log = self.folder / "server.log"
             tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
             raise RuntimeError(f"{program} failed ({done.returncode}): {done.stderr.strip()}\n{tail}")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def start_server() -> tuple[PostgresServer | None, str]:

@@ -96,6 +96,13 @@ class Project(EditJournal, ProjectMetadata, ProjectVersions):
     def on_server(self) -> bool:
         return self.path is None
 
+    @property
+    def reopen_location(self) -> Location:
+        """Where to open this project again in this session: :attr:`location`, but with the
+        password of a URL that had one (typed once in the connection dialog). Never show,
+        log or store it: :attr:`location` is for that."""
+        return self._store.reopen_location
+
     # --- opening and closing -------------------------------------------------------------
     @classmethod
     def create(cls, location: Location, labels: LabelSet | None = None, *,

@@ -46,6 +46,7 @@ class FileStore:
     def __init__(self, path: Path, conn: Connection):
         self.path = path
         self.location: Location = path
+        self.reopen_location: Location = path
         self.name = path.stem
         self.where = str(path)  # what error messages name
         self.conn = conn
@@ -78,6 +79,9 @@ class ServerStore:
     def __init__(self, url: str, conn: Connection):
         self._url = url  # with the password, if the URL has one: kept for reconnecting only
         self.location: Location = server.redact(url)
+        # For opening the same project again in this session (as another annotator, say):
+        # the URL as given, password included. Never shown, logged or stored.
+        self.reopen_location: Location = url
         self.name = server.database_name(url)
         self.where = self.location
         self.conn = conn

@@ -236,3 +236,32 @@ def test_a_user_who_may_not_create_tables_is_told_whom_to_ask(postgres_url):
     guest = postgres_url.replace("postgresql://ner@", f"postgresql://{role}@")
     with pytest.raises(ProjectError, match="refuses to write while creating the project.*owner"):
         Project.create(guest)
+
+
+def test_the_password_comes_from_the_url_pgpassword_or_pgpass_and_is_never_kept(
+        postgres_server, postgres_url, tmp_path, monkeypatch):
+    import psycopg
+
+    database = database_name(postgres_url)
+    role = f"{database}_ann"
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        admin.execute(f"CREATE ROLE {role} LOGIN PASSWORD 's3cret'")
+        admin.execute(f"ALTER DATABASE {database} OWNER TO {role}")
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "none"))
+    with Project.create(postgres_server.tcp_url(database, role, "s3cret")) as project:
+        assert "s3cret" not in project.location and "s3cret" not in project.where
+        assert "s3cret" in project.reopen_location  # for this session only
+        Project.open(project.reopen_location).close()
+    bare = postgres_server.tcp_url(database, role)
+    with pytest.raises(ProjectError, match="password") as caught:
+        Project.open(bare)
+    assert "PGPASSWORD or ~/.pgpass" in str(caught.value)
+    monkeypatch.setenv("PGPASSWORD", "s3cret")
+    Project.open(bare).close()
+    monkeypatch.delenv("PGPASSWORD")
+    pgpass = tmp_path / "pgpass"
+    pgpass.write_text(f"127.0.0.1:{postgres_server.port}:{database}:{role}:s3cret\n")
+    pgpass.chmod(0o600)
+    monkeypatch.setenv("PGPASSFILE", str(pgpass))
+    Project.open(bare).close()

@@ -31,6 +31,7 @@ def fill_dialog(monkeypatch, url: str, *, password: str = "", create: bool = Fal
 
     def accept(dialog):
         dialog.host.setText(query.get("host") or parts.hostname)
+        dialog.port.setValue(int(query.get("port") or parts.port or 5432))
         dialog.database.setText(parts.path.lstrip("/"))
         dialog.user.setText(parts.username or "")
         dialog.password.setText(password)
@@ -66,3 +67,35 @@ def test_opening_a_database_without_a_project_says_how_to_make_one(start_window,
     assert any("holds no NER Studio project" in shown for shown in dialogs), dialogs
     with Project.open(before.path) as still_there:
         assert still_there.document_summaries()
+
+
+def test_a_password_typed_once_serves_the_session_but_is_never_remembered(
+        start_window, postgres_server, postgres_url, monkeypatch, user_dirs, tmp_path):
+    import psycopg
+
+    database = postgres_url.split("/")[3].split("?")[0]
+    role = f"{database}_bob"
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        admin.execute(f"CREATE ROLE {role} LOGIN PASSWORD 'pw-typed'")
+        admin.execute(f"ALTER DATABASE {database} OWNER TO {role}")
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "none"))
+    window = start_window()
+    fill_dialog(monkeypatch, postgres_server.tcp_url(database, role), password="pw-typed", create=True)
+    window.open_server_project()
+    assert window.workspace.project.on_server
+    window.reopen_as("carol")  # a second connection in this session, with the typed password
+    assert window.workspace.project.on_server and window.workspace.project.annotator == "carol"
+    window.close()
+    assert "pw-typed" not in (user_dirs / "config" / "settings.json").read_text(encoding="utf-8")
+
+
+def test_the_app_opens_a_server_project_named_on_the_command_line(start_window, postgres_url):
+    from ner_studio.cli import main
+
+    with Project.create(postgres_url) as project:
+        project.add_documents([Document.from_text("Lisbon is in Portugal.", name="shared")])
+    window = start_window(postgres_url)  # ner-studio postgresql://...
+    assert window.workspace.project.location == postgres_url
+    assert [s.name for s in window.workspace.project.document_summaries()] == ["shared"]
+    assert main(["postgresql:"]) == 2  # not a URL nor a file: refused as before

@@ -90,7 +90,7 @@ class FileCommands:
 
     def reopen_as(self, annotator: str) -> None:
         """Open the project again as ``annotator`` (their versions of the documents)."""
-        project = open_project_file(self, self.workspace.project.location, annotator)
+        project = open_project_file(self, self.workspace.project.reopen_location, annotator)
         if project is not None:
             self.switch_project(project)
 
