@@ -4,6 +4,9 @@ As in INCEpTION, every annotator has their own version of each document (their s
 edit times), so one person's edits never overwrite another's. The curated result is one more
 version, :data:`GOLD`, which export and fine-tuning prefer (see ``Project.training_version``).
 
+A curator may open a project as :data:`GOLD` to edit the curated versions with every tool of
+the editor; GOLD is never a person (not listed by :func:`annotators`, claims nothing).
+
 A project from before annotators (schema version 4) holds spans of no one (''). The first
 named annotator who opens it for writing claims them (:func:`claim_unowned`), so a single
 user's project looks exactly as it did; later annotators start with empty versions.
@@ -96,9 +99,10 @@ def claim_unowned(conn: Connection, annotator: str) -> None:
 
 
 def annotators(conn: Connection) -> list[str]:
-    """Everyone with a version of some document, by name (not the gold version)."""
+    """Everyone with a version of some document, by name (not the gold version, nor the
+    spans of no one waiting to be claimed)."""
     rows = conn.execute("SELECT DISTINCT annotator FROM document_versions WHERE annotator <> ?"
-                        " ORDER BY annotator", (GOLD,))
+                        " AND annotator <> ? ORDER BY annotator", (GOLD, UNOWNED))
     return [name for (name,) in rows]
 
 

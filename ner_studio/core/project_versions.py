@@ -40,11 +40,11 @@ class ProjectVersions:
             def key(conn):
                 if schema_version(conn, self._store.dialect) < ANNOTATORS_SCHEMA:
                     return None  # not migrated: every span is the one user's
-                return UNOWNED if team.needs_claim(conn) else self.annotator
+                return UNOWNED if self.annotator != GOLD and team.needs_claim(conn) else self.annotator
             self._version = self._read("reading the annotators", key)
             return
         self._version = self.annotator
-        if self._read("reading the annotators", team.needs_claim):
+        if self.annotator != GOLD and self._read("reading the annotators", team.needs_claim):
             self._write("giving the existing entities to their annotator",
                         lambda conn: team.claim_unowned(conn, self.annotator))
 

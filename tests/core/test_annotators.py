@@ -199,3 +199,15 @@ def test_a_second_annotators_file_meets_the_old_documents_of_a_migrated_project(
         assert project.import_version([doc_with(("London", "GPE"))], "bob") == [2]  # bob has one of 1 now
         assert project.load_version(1, "bob").spans == (span("London", "GPE"),)
         assert len(project.document_summaries()) == 2
+
+
+def test_opening_as_the_gold_version_claims_nothing_and_is_no_annotator(tmp_path):
+    path = tmp_path / "old.nerstudio"
+    make_version_3_project(path)
+    with Project.open(path, annotator=GOLD) as project:
+        assert project.annotator == GOLD and project.load_document(1).spans == ()
+        project.load_document(1, track=True).add_span(span("London", "LOC"))
+        assert project.annotators() == []  # the old spans still wait for their first annotator
+    with Project.open(path, annotator="ann") as project:
+        assert project.annotators() == ["ann"] and len(project.load_document(1).spans) == 2
+        assert project.load_version(1, GOLD).spans == (span("London", "LOC"),)

@@ -140,3 +140,20 @@ def test_editing_your_version_compares_again(start_window, team_project, prompts
     assert window.team.curation.table.rowCount() == 2
     window.doc.remove_span(span("Meridian Capital", "ORG"))  # now bob and ann differ only on Lisbon
     qtbot.waitUntil(lambda: window.team.curation.table.rowCount() == 1, timeout=5_000)
+
+
+def test_a_curator_edits_the_gold_version_with_the_editor_and_goes_back(start_window, team_project, prompts, qtbot):
+    window = start_window(team_project)
+    qtbot.waitUntil(lambda: window.workspace.project.annotator == "ann", timeout=10_000)
+    window.workspace.project.save_gold(1, [span("Lisbon", "LOC")])
+    window.team.actions["edit_gold"].trigger()
+    qtbot.waitUntil(lambda: window.workspace.project.annotator == GOLD, timeout=10_000)
+    assert window.team.actions["edit_gold"].isChecked()
+    assert window.doc.spans == (span("Lisbon", "LOC"),)
+    window.doc.add_span(span("Karin Olsson", "PER"))  # saved into the gold version
+    window.team.actions["edit_gold"].trigger()
+    qtbot.waitUntil(lambda: window.workspace.project.annotator == "ann", timeout=10_000)
+    project = window.workspace.project
+    assert project.load_version(1, GOLD).spans == (span("Karin Olsson", "PER"), span("Lisbon", "LOC"))
+    assert len(window.doc.spans) == 3 and project.annotators() == ["ann", "bob"]
+    assert Settings.load().get(SETTING) == "ann"

@@ -16,7 +16,7 @@ from PySide6.QtGui import QAction, QFont
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QInputDialog, QLineEdit, QPlainTextEdit, QVBoxLayout
 
 from ner_studio.core.agreement import agreement, format_report, gather
-from ner_studio.core.annotators import GOLD, SETTING, check_annotator_name
+from ner_studio.core.annotators import GOLD, SETTING, check_annotator_name, configured_annotator, display_name
 from ner_studio.core.errors import NerStudioError
 from ner_studio.core.logs import log_failure
 from ner_studio.gui.annotate.qt_highlighter import SpanStyle
@@ -36,8 +36,11 @@ COMMANDS = (
             "Compare two annotators' versions of this document and save the gold version", "show_curation"),
     Command("agreement", "&Agreement…", (),
             "Inter-annotator agreement per label: span F1, Cohen's kappa, Krippendorff's alpha", "show_agreement"),
+    Command("edit_gold", "&Edit the Gold Version", (),
+            "Open the project as its curated gold versions to edit them with every tool; again to go back "
+            "to your own", "toggle_gold"),
 )
-MENU = ("your_name", None, "other_version", "curate", "agreement")
+MENU = ("your_name", None, "other_version", "curate", "agreement", None, "edit_gold")
 
 
 def prompt_for_name(parent, suggestion: str) -> str | None:
@@ -61,6 +64,7 @@ class TeamController(QObject):
         for dock in self.docks.values():
             dock.hide()
         self.actions: dict[str, QAction] = window.add_commands("&Team", COMMANDS, self, MENU)
+        self.actions["edit_gold"].setCheckable(True)
         self.worker: TaskWorker | None = None
         self.curation.gold_ready.connect(self.save_gold)
         window.closed.connect(self.shutdown)
@@ -77,11 +81,12 @@ class TeamController(QObject):
 
     def _bind_workspace(self) -> None:
         project = self.project
-        self.actions["your_name"].setText(f"Your &Name… ({project.annotator})")
+        self.actions["your_name"].setText(f"Your &Name… ({display_name(project.annotator)})")
+        self.actions["edit_gold"].setChecked(project.annotator == GOLD)
         self.refresh_annotators(keep=False)
         self._on_document_shown(self.window.doc.doc_id if self.window.doc is not None else None)
         self.window.workspace.document_updated.connect(self._on_document_updated)
-        if self.window.settings.get(SETTING) is None and self.others():
+        if self.window.settings.get(SETTING) is None and project.annotator != GOLD and self.others():
             QTimer.singleShot(0, self.ask_name_once)
 
     def others(self) -> list[str]:
@@ -122,6 +127,14 @@ class TeamController(QObject):
         self.curation.refresh()
         self.docks["curation"].show()
         self.docks["curation"].raise_()
+
+    def toggle_gold(self) -> None:
+        """Edit the gold versions (the project opened as GOLD), or go back to your own."""
+        if self.project.annotator == GOLD:
+            self.window.reopen_as(configured_annotator(self.window.settings))
+        else:
+            self.window.reopen_as(GOLD)
+        self.actions["edit_gold"].setChecked(self.project.annotator == GOLD)
 
     def save_gold(self, doc_id: int, spans) -> None:
         try:
@@ -172,7 +185,8 @@ class TeamController(QObject):
             self.ask_name()
 
     def ask_name(self) -> None:
-        current = self.project.annotator
+        editing_gold = self.project.annotator == GOLD
+        current = configured_annotator(self.window.settings) if editing_gold else self.project.annotator
         typed = prompt_for_name(self.window, current)
         try:
             name = check_annotator_name(typed) if typed is not None else current
@@ -183,7 +197,7 @@ class TeamController(QObject):
             self.window.settings.set(SETTING, name)
         except NerStudioError as error:
             log_failure(log, "remembering the annotator name", error)
-        if name != current:
+        if name != current and not editing_gold:  # editing the gold version goes on
             self.window.reopen_as(name)
 
 
