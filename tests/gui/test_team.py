@@ -157,3 +157,17 @@ def test_a_curator_edits_the_gold_version_with_the_editor_and_goes_back(start_wi
     assert project.load_version(1, GOLD).spans == (span("Karin Olsson", "PER"), span("Lisbon", "LOC"))
     assert len(window.doc.spans) == 3 and project.annotators() == ["ann", "bob"]
     assert Settings.load().get(SETTING) == "ann"
+
+
+def test_hidden_team_docks_read_nothing(start_window, team_project, prompts, qtbot, monkeypatch):
+    window = start_window(team_project)
+    qtbot.waitUntil(lambda: window.workspace.project.annotator == "ann", timeout=10_000)
+    project = window.workspace.project
+    loaded = []
+    real = project.load_version
+    monkeypatch.setattr(project, "load_version", lambda doc_id, name: loaded.append(name) or real(doc_id, name))
+    window.team._on_document_shown(1)  # as when another document is shown
+    window.team.refresh_annotators()
+    assert loaded == []
+    window.team.show_other_version()
+    assert loaded and set(loaded) == {"bob"}

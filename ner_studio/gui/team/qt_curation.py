@@ -36,6 +36,7 @@ class CurationPanel(QWidget):
         super().__init__()
         self._load = load_version
         self._doc_id: int | None = None
+        self.active = True  # False while the dock is hidden: nothing is loaded then
         self._text = ""
         self._agreed: list[Span] = []
         self._differences = []
@@ -106,8 +107,14 @@ class CurationPanel(QWidget):
     def annotators(self) -> tuple[str | None, str | None]:
         return self.first_combo.currentData(), self.second_combo.currentData()
 
+    def set_active(self, active: bool) -> None:
+        self.active = active
+        self.refresh()
+
     def refresh(self) -> None:
         """Load both versions of the document again and list their differences."""
+        if not self.active:
+            return
         first, second = self.annotators()
         if self._doc_id is None or first is None or second is None:
             self._show(None, None)

@@ -61,8 +61,10 @@ class TeamController(QObject):
         self.curation = CurationPanel(style, self._load_version)
         self.docks = {"versions": window.add_dock("Other annotator", self.versions),
                       "curation": window.add_dock("Curation", self.curation)}
-        for dock in self.docks.values():
-            dock.hide()
+        for key, panel in (("versions", self.versions), ("curation", self.curation)):
+            panel.active = False  # nothing is read for a hidden dock
+            self.docks[key].hide()
+            self.docks[key].visibilityChanged.connect(panel.set_active)
         self.actions: dict[str, QAction] = window.add_commands("&Team", COMMANDS, self, MENU)
         self.actions["edit_gold"].setCheckable(True)
         self.worker: TaskWorker | None = None
@@ -86,8 +88,15 @@ class TeamController(QObject):
         self.refresh_annotators(keep=False)
         self._on_document_shown(self.window.doc.doc_id if self.window.doc is not None else None)
         self.window.workspace.document_updated.connect(self._on_document_updated)
+        self.window.workspace.labels_changed.connect(self._restyle)
+        self._restyle()
         if self.window.settings.get(SETTING) is None and project.annotator != GOLD and self.others():
             QTimer.singleShot(0, self.ask_name_once)
+
+    def _restyle(self) -> None:
+        style = SpanStyle(self.window.workspace.labels)
+        for view in (self.versions.view, self.curation.first_view, self.curation.second_view):
+            view.set_style(style)
 
     def others(self) -> list[str]:
         """Annotators with versions in this project, other than the one working here."""
@@ -97,7 +106,7 @@ class TeamController(QObject):
         """Offer the project's annotators in both panels; ``keep=False`` (another project)
         picks afresh: two others for a curator who has no version, else yours and another's."""
         project = self.project
-        gold = [GOLD] if project.gold_documents() else []
+        gold = [GOLD] if project.annotator != GOLD and project.gold_documents() else []
         others = self.others()
         self.versions.set_annotators(others + gold)
         everyone = list(dict.fromkeys([project.annotator, *project.annotators(), *gold]))
