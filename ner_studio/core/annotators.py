@@ -98,6 +98,11 @@ def claim_unowned(conn: Connection, annotator: str) -> None:
     conn.execute("UPDATE document_versions SET annotator = ? WHERE annotator = ?", (annotator, UNOWNED))
 
 
+def rename(conn: Connection, old: str, new: str) -> None:
+    conn.execute("UPDATE spans SET annotator = ? WHERE annotator = ?", (new, old))
+    conn.execute("UPDATE document_versions SET annotator = ? WHERE annotator = ?", (new, old))
+
+
 def annotators(conn: Connection) -> list[str]:
     """Everyone with a version of some document, by name (not the gold version, nor the
     spans of no one waiting to be claimed)."""

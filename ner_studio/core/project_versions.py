@@ -143,6 +143,19 @@ class ProjectVersions:
             doc.doc_id = doc_id
         return ids
 
+    def rename_annotator(self, old: str, new: str) -> None:
+        """Give ``old``'s versions to ``new`` (a person who changed the name they work
+        under), in one transaction; refused if ``new`` has versions already, as two people's
+        work must never merge silently. Reopen the project as ``new`` afterwards."""
+        new = team.check_annotator_name(new)
+        names = self.annotators()
+        if old not in names:
+            raise AnnotatorError(f"{self.where}: no annotator named {old!r} to rename")
+        if new in names:
+            raise AnnotatorError(f"{self.where}: {new!r} has versions in this project already; "
+                                 "pick a name nobody here uses")
+        self._write("renaming an annotator", lambda conn: team.rename(conn, old, new))
+
     def require_annotator(self, annotator: str) -> str:
         """``annotator`` if they have a version of some document, else an AnnotatorError
         listing who has."""

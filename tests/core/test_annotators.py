@@ -211,3 +211,16 @@ def test_opening_as_the_gold_version_claims_nothing_and_is_no_annotator(tmp_path
     with Project.open(path, annotator="ann") as project:
         assert project.annotators() == ["ann"] and len(project.load_document(1).spans) == 2
         assert project.load_version(1, GOLD).spans == (span("London", "LOC"),)
+
+
+def test_renaming_an_annotator_keeps_their_work_and_never_merges_two(tmp_path):
+    with Project.create(tmp_path / "p.nerstudio", annotator="login") as project:
+        (doc_id,) = project.add_documents([doc_with(("London", "LOC"))])
+        project.import_version([doc_with(("London", "GPE"))], "bob")
+        with pytest.raises(AnnotatorError, match="'bob' has versions in this project already"):
+            project.rename_annotator("login", "bob")
+        with pytest.raises(AnnotatorError, match="no annotator named 'nobody'"):
+            project.rename_annotator("nobody", "ann")
+        project.rename_annotator("login", "ann")
+        assert project.annotators() == ["ann", "bob"]
+        assert project.load_version(doc_id, "ann").spans == (span("London", "LOC"),)

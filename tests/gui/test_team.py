@@ -171,3 +171,14 @@ def test_hidden_team_docks_read_nothing(start_window, team_project, prompts, qtb
     assert loaded == []
     window.team.show_other_version()
     assert loaded and set(loaded) == {"bob"}
+
+
+def test_a_new_name_takes_your_versions_along(start_window, user_dirs, prompts, qtbot):
+    path = user_dirs / "mine.nerstudio"
+    with Project.create(path, annotator="login") as project:
+        project.add_documents([version(("Lisbon", "LOC"))])
+    window = start_window(path)
+    window.team.ask_name()  # Team > Your Name; the prompt answers "ann"
+    qtbot.waitUntil(lambda: window.workspace.project.annotator == "ann", timeout=10_000)
+    assert window.doc.spans == (span("Lisbon", "LOC"),)  # nothing looks different
+    assert window.workspace.project.annotators() == ["ann"]

@@ -29,7 +29,8 @@ from ner_studio.gui.team.qt_versions_panel import VersionsPanel
 log = logging.getLogger(__name__)
 
 COMMANDS = (
-    Command("your_name", "Your &Name…", (), "The annotator name your edits are saved under", "ask_name"),
+    Command("your_name", "Your &Name…", (),
+            "The annotator name your edits are saved under (your versions in this project follow it)", "ask_name"),
     Command("other_version", "&Other Annotator's Version", (),
             "Show another annotator's version of this document beside yours (read-only)", "show_other_version"),
     Command("curate", "&Curate Document", (),
@@ -206,8 +207,15 @@ class TeamController(QObject):
             self.window.settings.set(SETTING, name)
         except NerStudioError as error:
             log_failure(log, "remembering the annotator name", error)
-        if name != current and not editing_gold:  # editing the gold version goes on
-            self.window.reopen_as(name)
+        if name == current or editing_gold:  # editing the gold version goes on
+            return
+        project = self.project
+        if not project.read_only and current in project.annotators() and name not in project.annotators():
+            try:  # your work here follows your new name
+                project.rename_annotator(current, name)
+            except NerStudioError as error:
+                self.window.show_error("Your versions keep the old name", error)
+        self.window.reopen_as(name)
 
 
 class ReportDialog(QDialog):
