@@ -213,8 +213,8 @@ def test_opening_as_the_gold_version_claims_nothing_and_is_no_annotator(tmp_path
         assert project.load_version(1, GOLD).spans == (span("London", "LOC"),)
 
 
-def test_renaming_an_annotator_keeps_their_work_and_never_merges_two(tmp_path):
-    with Project.create(tmp_path / "p.nerstudio", annotator="login") as project:
+def test_renaming_an_annotator_keeps_their_work_and_never_merges_two(project_location):
+    with Project.create(project_location, annotator="login") as project:
         (doc_id,) = project.add_documents([doc_with(("London", "LOC"))])
         project.import_version([doc_with(("London", "GPE"))], "bob")
         with pytest.raises(AnnotatorError, match="'bob' has versions in this project already"):
