@@ -22,6 +22,13 @@ from ner_studio.core.project_dialect import Connection
 
 from ner_studio.core.errors import AnnotatorError
 from ner_studio.core.project_schema import now, text_hash
+from ner_studio.core.review_log import REVIEW_LOG_SETTING
+from ner_studio.core.training_set import ACCEPTED_SETTING
+
+# Project settings that describe one person's work on their versions, not the project: kept
+# per annotator (``key@annotator``; see ``ProjectMetadata.get_setting``). "shown_document" is
+# the workspace's SHOWN_SETTING (gui/shell/qt_workspace.py), which core cannot import.
+PERSONAL_SETTINGS = frozenset({ACCEPTED_SETTING, REVIEW_LOG_SETTING, "shown_document"})
 
 GOLD = "@gold"  # the curated version of a document
 UNOWNED = ""  # spans made before annotators existed, not yet claimed
@@ -92,15 +99,28 @@ def needs_claim(conn: Connection) -> bool:
 
 
 def claim_unowned(conn: Connection, annotator: str) -> None:
-    """Make the spans of no one ``annotator``'s (call in a write transaction, after
-    :func:`needs_claim`)."""
+    """Make the spans of no one ``annotator``'s, and the single user's personal settings
+    (call in a write transaction, after :func:`needs_claim`)."""
     conn.execute("UPDATE spans SET annotator = ? WHERE annotator = ?", (annotator, UNOWNED))
     conn.execute("UPDATE document_versions SET annotator = ? WHERE annotator = ?", (annotator, UNOWNED))
+    for key in sorted(PERSONAL_SETTINGS):
+        conn.execute("UPDATE settings SET key = ? WHERE key = ?", (personal_key(key, annotator), key))
+
+
+def personal_key(key: str, annotator: str | None) -> str:
+    """Where a setting is kept for ``annotator``: its own key for a personal setting of a
+    named version, else ``key``."""
+    if key in PERSONAL_SETTINGS and annotator not in (None, UNOWNED):
+        return f"{key}@{annotator}"
+    return key
 
 
 def rename(conn: Connection, old: str, new: str) -> None:
     conn.execute("UPDATE spans SET annotator = ? WHERE annotator = ?", (new, old))
     conn.execute("UPDATE document_versions SET annotator = ? WHERE annotator = ?", (new, old))
+    for key in sorted(PERSONAL_SETTINGS):
+        conn.execute("DELETE FROM settings WHERE key = ?", (personal_key(key, new),))
+        conn.execute("UPDATE settings SET key = ? WHERE key = ?", (personal_key(key, new), personal_key(key, old)))
 
 
 def annotators(conn: Connection) -> list[str]:

@@ -45,6 +45,7 @@ def make_version_3_project(path) -> None:
     for s in (span("Ada Lovelace", "PER"), span("London", "LOC")):
         conn.execute("INSERT INTO spans (document_id, start_char, end_char, label, source) VALUES (1, ?, ?, ?, ?)",
                      (s.start, s.end, s.label, str(s.source)))
+    conn.execute("""INSERT INTO settings VALUES ('accepted_sentences', '{"1": [0]}'), ('learning.epochs', '7')""")
     conn.close()
 
 
@@ -60,6 +61,7 @@ def test_an_old_single_user_project_looks_the_same_after_migration(tmp_path):
         assert project.load_document(1).status == Status.REVIEWED
         assert project.label_counts() == {"LOC": 1, "PER": 1}
         assert project.annotators() == ["ann"]  # the spans of no one became the first user's
+        assert project.get_setting("accepted_sentences") == {"1": [0]}  # and so did their review
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == SCHEMA_VERSION
     rows = conn.execute("SELECT annotator, created FROM spans").fetchall()
@@ -67,6 +69,11 @@ def test_an_old_single_user_project_looks_the_same_after_migration(tmp_path):
     conn.close()
     with Project.open(path, annotator="bob") as project:  # a second person starts afresh
         assert project.load_document(1).spans == ()
+        assert project.get_setting("accepted_sentences", {}) == {}
+        assert project.get_setting("learning.epochs") == 7  # the project's, shared
+        project.set_setting("accepted_sentences", {"1": [1]})
+    with Project.open(path, annotator="ann") as project:
+        assert project.get_setting("accepted_sentences") == {"1": [0]}
         assert project.load_version(1, "ann").spans == (span("Ada Lovelace", "PER"), span("London", "LOC"))
 
 
@@ -221,6 +228,10 @@ def test_renaming_an_annotator_keeps_their_work_and_never_merges_two(project_loc
             project.rename_annotator("login", "bob")
         with pytest.raises(AnnotatorError, match="no annotator named 'nobody'"):
             project.rename_annotator("nobody", "ann")
+        project.set_setting("learning.review_log", [{"step": 1}])
         project.rename_annotator("login", "ann")
         assert project.annotators() == ["ann", "bob"]
+        assert project.get_setting("learning.review_log") is None  # still "login"'s in this object
+    with Project.open(project_location, annotator="ann", keep_backups=0) as project:
+        assert project.get_setting("learning.review_log") == [{"step": 1}]
         assert project.load_version(doc_id, "ann").spans == (span("London", "LOC"),)

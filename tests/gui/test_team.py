@@ -182,3 +182,10 @@ def test_a_new_name_takes_your_versions_along(start_window, user_dirs, prompts, 
     qtbot.waitUntil(lambda: window.workspace.project.annotator == "ann", timeout=10_000)
     assert window.doc.spans == (span("Lisbon", "LOC"),)  # nothing looks different
     assert window.workspace.project.annotators() == ["ann"]
+
+
+def test_the_workspaces_personal_settings_are_kept_per_annotator():
+    from ner_studio.core.annotators import PERSONAL_SETTINGS
+    from ner_studio.gui.shell.qt_workspace import SHOWN_SETTING
+
+    assert SHOWN_SETTING in PERSONAL_SETTINGS  # core names it without importing the GUI
