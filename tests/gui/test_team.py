@@ -100,6 +100,8 @@ def test_curating_two_versions_saves_the_gold_version_export_uses(start_window, 
     assert [s["label"] for s in json.loads(out.read_text(encoding="utf-8"))["spans"]] == ["PER", "LOC"]
     window.team.show_other_version()
     assert window.team.versions.combo.findData(GOLD) >= 0  # the gold version can be looked at too
+    curation.refresh()  # curating again starts from the choices saved
+    assert curation.choices() == {0: "first", 1: "second"} and curation.save_button.isEnabled()
 
 
 def test_a_single_user_is_never_asked(start_window, user_dirs, prompts, qtbot):

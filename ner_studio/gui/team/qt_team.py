@@ -59,7 +59,7 @@ class TeamController(QObject):
         self.window = window
         style = SpanStyle(window.workspace.labels)
         self.versions = VersionsPanel(style, self._load_version)
-        self.curation = CurationPanel(style, self._load_version)
+        self.curation = CurationPanel(style, self._load_version, self._saved_gold)
         self.docks = {"versions": window.add_dock("Other annotator", self.versions),
                       "curation": window.add_dock("Curation", self.curation)}
         for key, panel in (("versions", self.versions), ("curation", self.curation)):
@@ -81,6 +81,11 @@ class TeamController(QObject):
 
     def _load_version(self, doc_id: int, annotator: str):
         return self.project.load_version(doc_id, annotator)
+
+    def _saved_gold(self, doc_id: int):
+        if doc_id not in self.project.gold_documents():
+            return None
+        return self.project.load_version(doc_id, GOLD).spans
 
     def _bind_workspace(self) -> None:
         project = self.project
