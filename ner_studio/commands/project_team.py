@@ -113,7 +113,8 @@ def add_export(actions) -> None:
     action.add_argument("project", metavar="PROJECT", help=PROJECT_HELP)
     action.add_argument("out", metavar="OUT", help="the file to write")
     which = action.add_mutually_exclusive_group()
-    _add_annotator_option(which, "export this annotator's versions")
+    which.add_argument("--annotator", metavar="NAME", help="export this annotator's versions (default: each "
+                       "document's gold version where curated, else yours)")
     which.add_argument("--gold", action="store_true", help="export the curated gold versions only")
     action.add_argument("--to", dest="target_fmt", choices=WRITABLE, help="output format (default: by extension)")
     add_force_option(action)

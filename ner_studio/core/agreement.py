@@ -93,22 +93,57 @@ def cohen_kappa(first: Sequence[str], second: Sequence[str]) -> float | None:
     """Cohen's kappa of two equally long label sequences; ``None`` if undefined."""
     if len(first) != len(second):
         raise ValueError(f"{len(first)} labels against {len(second)}")
-    total = len(first)
+    return _kappa(Counter(zip(first, second)))
+
+
+def _kappa(confusion: Mapping[tuple, int]) -> float | None:
+    """Cohen's kappa from the counts of each (first value, second value) pair."""
+    total = sum(confusion.values())
     if not total:
         return None
-    observed = sum(a == b for a, b in zip(first, second)) / total
-    counts_a, counts_b = Counter(first), Counter(second)
+    counts_a: Counter = Counter()
+    counts_b: Counter = Counter()
+    for (a, b), n in confusion.items():
+        counts_a[a] += n
+        counts_b[b] += n
+    observed = sum(n for (a, b), n in confusion.items() if a == b) / total
     expected = sum(counts_a[value] * counts_b[value] for value in counts_a) / (total * total)
     if expected == 1:
         return None
     return (observed - expected) / (1 - expected)
 
 
+def _binary_confusion(confusion: Mapping[tuple[str, str], int], label: str) -> Counter:
+    """The confusion counts of "``label`` or not"."""
+    binary: Counter = Counter()
+    for (a, b), n in confusion.items():
+        binary[a == label, b == label] += n
+    return binary
+
+
 def krippendorff_alpha(units: Iterable[Sequence[str | None]]) -> float | None:
     """Krippendorff's alpha, nominal, of ``units`` (one value per coder; ``None`` missing).
     Units with fewer than two values are not pairable and count for nothing."""
-    # Identical units (most tokens are O for everyone) are counted once and weighed.
-    patterns = Counter(tuple(sorted(Counter(v for v in unit if v is not None).items())) for unit in units)
+    return _alpha(_patterns(units))
+
+
+def _patterns(units: Iterable[Sequence[str | None]]) -> Counter:
+    """How many units have each pattern of values (value, how many coders gave it): most
+    tokens are O for everyone, so a corpus has few patterns, counted once and weighed."""
+    return Counter(tuple(sorted(Counter(v for v in unit if v is not None).items())) for unit in units)
+
+
+def _binary_patterns(patterns: Mapping[tuple, int], label: str) -> Counter:
+    """The patterns of "``label`` or not"."""
+    binary: Counter = Counter()
+    for pattern, weight in patterns.items():
+        yes = sum(n for value, n in pattern if value == label)
+        no = sum(n for value, n in pattern if value != label)
+        binary[tuple((value, n) for value, n in ((False, no), (True, yes)) if n)] += weight
+    return binary
+
+
+def _alpha(patterns: Mapping[tuple, int]) -> float | None:
     coincidences: Counter[tuple[str, str]] = Counter()
     for pattern, weight in patterns.items():
         pairable = sum(n for _, n in pattern)
@@ -129,10 +164,6 @@ def krippendorff_alpha(units: Iterable[Sequence[str | None]]) -> float | None:
     if expected == 0:
         return None
     return 1 - (n - 1) * disagreement / expected
-
-
-def _binary(labels: Sequence[str | None], label: str) -> list[str | None]:
-    return [None if value is None else ("yes" if value == label else "no") for value in labels]
 
 
 # --- a report over a corpus ----------------------------------------------------------------
@@ -191,21 +222,22 @@ def agreement(documents: Iterable[DocumentVersions], annotators: Sequence[str]) 
             tokens[name].extend([None] * len(doc.token_starts) if spans is None
                                 else token_labels(doc.token_starts, doc.token_ends, spans))
     pairs = tuple(_pair(shared, tokens, first, second, labels) for first, second in combinations(annotators, 2))
-    units = list(zip(*(tokens[name] for name in annotators)))
-    alpha = {OVERALL: krippendorff_alpha(units)}
+    patterns = _patterns(zip(*(tokens[name] for name in annotators)))
+    alpha = {OVERALL: _alpha(patterns)}
     for label in labels:
-        alpha[label] = krippendorff_alpha(zip(*(_binary(tokens[name], label) for name in annotators)))
+        alpha[label] = _alpha(_binary_patterns(patterns, label))
     return AgreementReport(tuple(annotators), labels, pairs, alpha, len(shared))
 
 
 def _pair(docs: list[DocumentVersions], tokens, first: str, second: str, labels) -> PairAgreement:
     both = [d for d in docs if first in d.spans and second in d.spans]
     versions = [(d.spans[first], d.spans[second]) for d in both]
-    kept = [(a, b) for a, b in zip(tokens[first], tokens[second]) if a is not None and b is not None]
-    a_tokens, b_tokens = [a for a, _ in kept], [b for _, b in kept]
-    kappa = {OVERALL: cohen_kappa(a_tokens, b_tokens)}
+    confusion = Counter(zip(tokens[first], tokens[second]))
+    for pair in [pair for pair in confusion if None in pair]:  # a document one of them lacks
+        del confusion[pair]
+    kappa = {OVERALL: _kappa(confusion)}
     for label in labels:
-        kappa[label] = cohen_kappa(_binary(a_tokens, label), _binary(b_tokens, label))
+        kappa[label] = _kappa(_binary_confusion(confusion, label))
     return PairAgreement(first, second, len(both), span_scores(versions), span_scores(versions, overlap=True), kappa)
 
 

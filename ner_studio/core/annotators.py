@@ -4,6 +4,9 @@ As in INCEpTION, every annotator has their own version of each document (their s
 edit times), so one person's edits never overwrite another's. The curated result is one more
 version, :data:`GOLD`, which export and fine-tuning prefer (see ``Project.training_version``).
 
+A curator may open a project as :data:`GOLD` to edit the curated versions with every tool of
+the editor; GOLD is never a person (not listed by :func:`annotators`, claims nothing).
+
 A project from before annotators (schema version 4) holds spans of no one (''). The first
 named annotator who opens it for writing claims them (:func:`claim_unowned`), so a single
 user's project looks exactly as it did; later annotators start with empty versions.
@@ -18,7 +21,14 @@ import getpass
 from ner_studio.core.project_dialect import Connection
 
 from ner_studio.core.errors import AnnotatorError
-from ner_studio.core.project_schema import now
+from ner_studio.core.project_schema import now, text_hash
+from ner_studio.core.review_log import REVIEW_LOG_SETTING
+from ner_studio.core.training_set import ACCEPTED_SETTING
+
+# Project settings that describe one person's work on their versions, not the project: kept
+# per annotator (``key@annotator``; see ``ProjectMetadata.get_setting``). "shown_document" is
+# the workspace's SHOWN_SETTING (gui/shell/qt_workspace.py), which core cannot import.
+PERSONAL_SETTINGS = frozenset({ACCEPTED_SETTING, REVIEW_LOG_SETTING, "shown_document"})
 
 GOLD = "@gold"  # the curated version of a document
 UNOWNED = ""  # spans made before annotators existed, not yet claimed
@@ -89,16 +99,35 @@ def needs_claim(conn: Connection) -> bool:
 
 
 def claim_unowned(conn: Connection, annotator: str) -> None:
-    """Make the spans of no one ``annotator``'s (call in a write transaction, after
-    :func:`needs_claim`)."""
+    """Make the spans of no one ``annotator``'s, and the single user's personal settings
+    (call in a write transaction, after :func:`needs_claim`)."""
     conn.execute("UPDATE spans SET annotator = ? WHERE annotator = ?", (annotator, UNOWNED))
     conn.execute("UPDATE document_versions SET annotator = ? WHERE annotator = ?", (annotator, UNOWNED))
+    for key in sorted(PERSONAL_SETTINGS):
+        conn.execute("UPDATE settings SET key = ? WHERE key = ?", (personal_key(key, annotator), key))
+
+
+def personal_key(key: str, annotator: str | None) -> str:
+    """Where a setting is kept for ``annotator``: its own key for a personal setting of a
+    named version, else ``key``."""
+    if key in PERSONAL_SETTINGS and annotator not in (None, UNOWNED):
+        return f"{key}@{annotator}"
+    return key
+
+
+def rename(conn: Connection, old: str, new: str) -> None:
+    conn.execute("UPDATE spans SET annotator = ? WHERE annotator = ?", (new, old))
+    conn.execute("UPDATE document_versions SET annotator = ? WHERE annotator = ?", (new, old))
+    for key in sorted(PERSONAL_SETTINGS):
+        conn.execute("DELETE FROM settings WHERE key = ?", (personal_key(key, new),))
+        conn.execute("UPDATE settings SET key = ? WHERE key = ?", (personal_key(key, new), personal_key(key, old)))
 
 
 def annotators(conn: Connection) -> list[str]:
-    """Everyone with a version of some document, by name (not the gold version)."""
+    """Everyone with a version of some document, by name (not the gold version, nor the
+    spans of no one waiting to be claimed)."""
     rows = conn.execute("SELECT DISTINCT annotator FROM document_versions WHERE annotator <> ?"
-                        " ORDER BY annotator", (GOLD,))
+                        " AND annotator <> ? ORDER BY annotator", (GOLD, UNOWNED))
     return [name for (name,) in rows]
 
 
@@ -114,17 +143,27 @@ def documents_with_version(conn: Connection, annotator: str) -> set[int]:
     return {doc_id for (doc_id,) in rows}
 
 
+def fill_text_hashes(conn: Connection) -> None:
+    """Give documents stored before ``documents.text_hash`` existed their hash."""
+    missing = [doc_id for (doc_id,) in conn.execute("SELECT id FROM documents WHERE text_hash IS NULL").fetchall()]
+    for doc_id in missing:
+        (text,) = conn.execute("SELECT text FROM document_contents WHERE document_id = ?", (doc_id,)).fetchone()
+        conn.execute("UPDATE documents SET text_hash = ? WHERE id = ?", (text_hash(text), doc_id))
+
+
 def matching_document(conn: Connection, doc, annotator: str, exclude=()) -> int | None:
     """A stored document with ``doc``'s text (the one of the same name first) that
-    ``annotator`` has no version of, or ``None``."""
+    ``annotator`` has no version of, or ``None``. Call :func:`fill_text_hashes` first."""
     rows = conn.execute(
-        "SELECT d.id, d.name FROM documents d JOIN document_contents c ON c.document_id = d.id"
-        " WHERE d.token_count = ? AND c.text = ? AND NOT EXISTS (SELECT 1 FROM document_versions v"
-        " WHERE v.document_id = d.id AND v.annotator = ?) ORDER BY d.position, d.id",
-        (len(doc.tokens), doc.text, annotator)).fetchall()
-    rows = [row for row in rows if row[0] not in exclude]
-    same_name = [doc_id for doc_id, name in rows if name == doc.name]
-    return (same_name or [doc_id for doc_id, _ in rows] or [None])[0]
+        "SELECT d.id, d.name FROM documents d WHERE d.text_hash = ? AND NOT EXISTS (SELECT 1 FROM"
+        " document_versions v WHERE v.document_id = d.id AND v.annotator = ?) ORDER BY d.position, d.id",
+        (text_hash(doc.text), annotator)).fetchall()
+    rows = sorted((row for row in rows if row[0] not in exclude), key=lambda row: row[1] != doc.name)
+    for doc_id, _ in rows:  # the same hash is the same text, barring a collision: make sure
+        (text,) = conn.execute("SELECT text FROM document_contents WHERE document_id = ?", (doc_id,)).fetchone()
+        if text == doc.text:
+            return doc_id
+    return None
 
 
 def touch_version(conn: Connection, doc_id: int, annotator: str, status=None) -> None:

@@ -55,7 +55,7 @@ from ner_studio.core.locations import default_project_path, default_projects_dir
 from ner_studio.core import project_rows as rows
 from ner_studio.core.project_connection import as_project_error, corrupt_error, remove_project_files
 from ner_studio.core.project_edits import BIG_EDIT, EditJournal
-from ner_studio.core.annotators import default_annotator
+from ner_studio.core.annotators import GOLD, default_annotator
 from ner_studio.core.project_metadata import ProjectMetadata
 from ner_studio.core.project_versions import ProjectVersions, with_annotator
 from ner_studio.core.project_files import (
@@ -72,7 +72,8 @@ class Project(EditJournal, ProjectMetadata, ProjectVersions):
     with :meth:`create`, :meth:`open` or :meth:`restore_backup`."""
 
     def __init__(self, store: Store, *, read_only: bool, lock_timeout: float, annotator: str | None = None):
-        self.annotator = default_annotator(annotator)  # whose version this project reads and writes
+        # Whose version this project reads and writes: a person, or GOLD for a curator editing it.
+        self.annotator = GOLD if annotator == GOLD else default_annotator(annotator)
         self.path: Path | None = store.path  # the project file; None on a server
         self.location: Location = store.location  # the path, or the URL without a password
         self.name = store.name  # for titles: the file's stem or the database's name

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 from ner_studio.core import project_rows as rows
+from ner_studio.core.annotators import personal_key
 from ner_studio.core.errors import ProjectError
 from ner_studio.core.labels import LabelSet
 from ner_studio.core.project_rows import ModelVersion
@@ -95,8 +96,13 @@ class ProjectMetadata:
         return self._read("reading model versions", rows.read_model_versions)
 
     def get_setting(self, key: str, default=None):
+        """The value stored under ``key``: this annotator's own for a personal setting (the
+        review queue's accepted sentences, the review log, the document shown:
+        core/annotators.PERSONAL_SETTINGS)."""
+        key = personal_key(key, self._version)
         return self._read("reading a setting", lambda conn: rows.read_setting(conn, key, default))
 
     def set_setting(self, key: str, value) -> None:
-        """Store a JSON-serialisable ``value`` under ``key``."""
+        """Store a JSON-serialisable ``value`` under ``key`` (see :meth:`get_setting`)."""
+        key = personal_key(key, self._version)
         self._write("saving a setting", lambda conn: rows.write_setting(conn, key, value))

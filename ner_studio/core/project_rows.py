@@ -22,7 +22,7 @@ from ner_studio.core.document import Document, Sentence, Status, TokenList
 from ner_studio.core.errors import LabelError, ProjectError
 from ner_studio.core.labels import Label, LabelSet
 from ner_studio.core.annotators import touch_version
-from ner_studio.core.project_schema import now, pack_offsets, unpack_offsets
+from ner_studio.core.project_schema import now, pack_offsets, text_hash, unpack_offsets
 from ner_studio.core.spans import Source, Span
 from ner_studio.core.project_dialect import Connection
 
@@ -66,8 +66,8 @@ def insert_document(conn: Connection, doc: Document, source_path: str | None, an
     stamp = now()
     [(doc_id,)] = conn.execute(
         "INSERT INTO documents (position, name, status, source_path, token_count, created,"
-        " modified) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        (position, doc.name, str(doc.status), source_path, len(doc.tokens), stamp, stamp),
+        " modified, text_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        (position, doc.name, str(doc.status), source_path, len(doc.tokens), stamp, stamp, text_hash(doc.text)),
     ).fetchall()  # all rows: an sqlite3 statement is finished only once read to the end
     conn.execute(
         "INSERT INTO document_contents (document_id, meta, text, tokens, sentences)"

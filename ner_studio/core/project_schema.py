@@ -22,6 +22,7 @@ Layout (version 1; version 2 widened the spans' ``source``; version 3 added
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from array import array
 from collections.abc import Sequence
@@ -156,6 +157,10 @@ _V4 = (
     )""",
     "INSERT INTO document_versions (document_id, annotator, modified)"
     " SELECT id, '', modified FROM documents WHERE id IN (SELECT document_id FROM spans)",
+    # Finds the document a second annotator's file of the same text belongs to (an index, not
+    # a comparison of every text); filled in for older documents when first needed.
+    "ALTER TABLE documents ADD COLUMN text_hash TEXT",
+    "CREATE INDEX documents_by_text_hash ON documents (text_hash)",
 )
 
 MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4)
@@ -220,6 +225,11 @@ def revision(conn: Connection) -> int:
 
 def bump_revision(conn: Connection) -> None:
     conn.execute("UPDATE project_info SET value = value + 1 WHERE key = 'revision'")
+
+
+def text_hash(text: str) -> str:
+    """What ``documents.text_hash`` holds: SHA-256 of the text's UTF-8, in hex."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def pack_offsets(starts: Sequence[int], ends: Sequence[int]) -> bytes:

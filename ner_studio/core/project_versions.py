@@ -23,8 +23,8 @@ ANNOTATORS_SCHEMA = 4
 
 
 def with_annotator(edit, annotator: str | None):
-    """``edit`` (a journal record) saved to ``annotator``'s version; records without spans
-    (a status change) are everyone's."""
+    """``edit`` (a journal record: spans or a status) saved to ``annotator``'s version
+    (``None``: a project too old for annotators, where it stays as it is)."""
     if annotator is None or not hasattr(edit, "annotator"):
         return edit
     return dataclasses.replace(edit, annotator=annotator)
@@ -40,11 +40,11 @@ class ProjectVersions:
             def key(conn):
                 if schema_version(conn, self._store.dialect) < ANNOTATORS_SCHEMA:
                     return None  # not migrated: every span is the one user's
-                return UNOWNED if team.needs_claim(conn) else self.annotator
+                return UNOWNED if self.annotator != GOLD and team.needs_claim(conn) else self.annotator
             self._version = self._read("reading the annotators", key)
             return
         self._version = self.annotator
-        if self._read("reading the annotators", team.needs_claim):
+        if self.annotator != GOLD and self._read("reading the annotators", team.needs_claim):
             self._write("giving the existing entities to their annotator",
                         lambda conn: team.claim_unowned(conn, self.annotator))
 
@@ -99,10 +99,10 @@ class ProjectVersions:
     def save_gold(self, doc_id: int, spans: Iterable[Span]) -> None:
         """Store ``spans`` as the curated gold version of document ``doc_id`` (replacing the
         previous one) in one transaction."""
-        snapshot = rows.SpansSnapshot(doc_id, tuple(sorted(spans)), GOLD)
+        gold = rows.SpansSnapshot(doc_id, tuple(sorted(spans)), GOLD)
         if not self._read("checking the document", lambda conn: rows.document_exists(conn, doc_id)):
             raise ProjectError(f"there is no document {doc_id} in this project", self.where)
-        self._write("saving the curated version", snapshot.apply)
+        self._write("saving the curated version", gold.apply)
 
     def training_version(self, doc_id: int) -> Document:
         """What export and fine-tuning use: the gold version if the document was curated,
@@ -124,21 +124,37 @@ class ProjectVersions:
 
         def add(conn):
             rows.add_unknown_labels(conn, docs)
-            ids = []
+            team.fill_text_hashes(conn)
+            ids: list[int] = []
+            met: set[int] = set()  # documents this import gave the annotator a version of
             for doc in docs:
-                match = team.matching_document(conn, doc, annotator, exclude=ids)
+                match = team.matching_document(conn, doc, annotator, exclude=met)
                 if match is None:
                     ids.append(rows.insert_document(conn, doc, source, annotator))
                 else:
                     rows.insert_spans(conn, match, doc.spans, annotator)
                     team.touch_version(conn, match, annotator, doc.status)
                     ids.append(match)
+                    met.add(match)
             return ids
 
         ids = self._write(f"importing {len(docs)} document(s)", add)
         for doc, doc_id in zip(docs, ids):
             doc.doc_id = doc_id
         return ids
+
+    def rename_annotator(self, old: str, new: str) -> None:
+        """Give ``old``'s versions to ``new`` (a person who changed the name they work
+        under), in one transaction; refused if ``new`` has versions already, as two people's
+        work must never merge silently. Reopen the project as ``new`` afterwards."""
+        new = team.check_annotator_name(new)
+        names = self.annotators()
+        if old not in names:
+            raise AnnotatorError(f"{self.where}: no annotator named {old!r} to rename")
+        if new in names:
+            raise AnnotatorError(f"{self.where}: {new!r} has versions in this project already; "
+                                 "pick a name nobody here uses")
+        self._write("renaming an annotator", lambda conn: team.rename(conn, old, new))
 
     def require_annotator(self, annotator: str) -> str:
         """``annotator`` if they have a version of some document, else an AnnotatorError

@@ -107,6 +107,12 @@ def test_a_report_for_three_annotators():
     assert ann_cat.exact[OVERALL].f1 == 0.0 and ann_cat.exact["LOC"].support == 0
     units = list(zip(["PER", "O", "ORG", "ORG", "O"], ["PER", "O", "ORG", "O", "O"], ["LOC", "O", "O", "O", "O"]))
     assert report.alpha[OVERALL] == pytest.approx(krippendorff_alpha(units))
+    for label in report.labels:  # per label: the same coefficients on "this label or not"
+        binary = [tuple(value == label for value in unit) for unit in units]
+        assert report.alpha[label] == pytest.approx(krippendorff_alpha(binary))
+        first, second = [unit[0] for unit in binary], [unit[1] for unit in binary]
+        expected = cohen_kappa(first, second)
+        assert report.pairs[0].kappa[label] == (pytest.approx(expected) if expected is not None else None)
     text = format_report(report)
     lines = text.splitlines()
     assert lines[0] == "ann vs bob (1 documents)" and "Krippendorff" in text

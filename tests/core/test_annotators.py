@@ -45,6 +45,7 @@ def make_version_3_project(path) -> None:
     for s in (span("Ada Lovelace", "PER"), span("London", "LOC")):
         conn.execute("INSERT INTO spans (document_id, start_char, end_char, label, source) VALUES (1, ?, ?, ?, ?)",
                      (s.start, s.end, s.label, str(s.source)))
+    conn.execute("""INSERT INTO settings VALUES ('accepted_sentences', '{"1": [0]}'), ('learning.epochs', '7')""")
     conn.close()
 
 
@@ -60,6 +61,7 @@ def test_an_old_single_user_project_looks_the_same_after_migration(tmp_path):
         assert project.load_document(1).status == Status.REVIEWED
         assert project.label_counts() == {"LOC": 1, "PER": 1}
         assert project.annotators() == ["ann"]  # the spans of no one became the first user's
+        assert project.get_setting("accepted_sentences") == {"1": [0]}  # and so did their review
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == SCHEMA_VERSION
     rows = conn.execute("SELECT annotator, created FROM spans").fetchall()
@@ -67,6 +69,11 @@ def test_an_old_single_user_project_looks_the_same_after_migration(tmp_path):
     conn.close()
     with Project.open(path, annotator="bob") as project:  # a second person starts afresh
         assert project.load_document(1).spans == ()
+        assert project.get_setting("accepted_sentences", {}) == {}
+        assert project.get_setting("learning.epochs") == 7  # the project's, shared
+        project.set_setting("accepted_sentences", {"1": [1]})
+    with Project.open(path, annotator="ann") as project:
+        assert project.get_setting("accepted_sentences") == {"1": [0]}
         assert project.load_version(1, "ann").spans == (span("Ada Lovelace", "PER"), span("London", "LOC"))
 
 
@@ -189,3 +196,42 @@ def test_edits_kept_in_a_read_only_old_project_go_to_its_copy_as_the_annotators(
                                                span("London", "LOC"))
     finally:
         copy.close()
+
+
+def test_a_second_annotators_file_meets_the_old_documents_of_a_migrated_project(tmp_path):
+    path = tmp_path / "old.nerstudio"
+    make_version_3_project(path)  # its document has no text hash yet
+    with Project.open(path, annotator="ann") as project:
+        assert project.import_version([doc_with(("London", "GPE"))], "bob") == [1]
+        assert project.import_version([doc_with(("London", "GPE"))], "bob") == [2]  # bob has one of 1 now
+        assert project.load_version(1, "bob").spans == (span("London", "GPE"),)
+        assert len(project.document_summaries()) == 2
+
+
+def test_opening_as_the_gold_version_claims_nothing_and_is_no_annotator(tmp_path):
+    path = tmp_path / "old.nerstudio"
+    make_version_3_project(path)
+    with Project.open(path, annotator=GOLD) as project:
+        assert project.annotator == GOLD and project.load_document(1).spans == ()
+        project.load_document(1, track=True).add_span(span("London", "LOC"))
+        assert project.annotators() == []  # the old spans still wait for their first annotator
+    with Project.open(path, annotator="ann") as project:
+        assert project.annotators() == ["ann"] and len(project.load_document(1).spans) == 2
+        assert project.load_version(1, GOLD).spans == (span("London", "LOC"),)
+
+
+def test_renaming_an_annotator_keeps_their_work_and_never_merges_two(project_location):
+    with Project.create(project_location, annotator="login") as project:
+        (doc_id,) = project.add_documents([doc_with(("London", "LOC"))])
+        project.import_version([doc_with(("London", "GPE"))], "bob")
+        with pytest.raises(AnnotatorError, match="'bob' has versions in this project already"):
+            project.rename_annotator("login", "bob")
+        with pytest.raises(AnnotatorError, match="no annotator named 'nobody'"):
+            project.rename_annotator("nobody", "ann")
+        project.set_setting("learning.review_log", [{"step": 1}])
+        project.rename_annotator("login", "ann")
+        assert project.annotators() == ["ann", "bob"]
+        assert project.get_setting("learning.review_log") is None  # still "login"'s in this object
+    with Project.open(project_location, annotator="ann", keep_backups=0) as project:
+        assert project.get_setting("learning.review_log") == [{"step": 1}]
+        assert project.load_version(doc_id, "ann").spans == (span("London", "LOC"),)

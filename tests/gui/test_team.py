@@ -100,6 +100,8 @@ def test_curating_two_versions_saves_the_gold_version_export_uses(start_window, 
     assert [s["label"] for s in json.loads(out.read_text(encoding="utf-8"))["spans"]] == ["PER", "LOC"]
     window.team.show_other_version()
     assert window.team.versions.combo.findData(GOLD) >= 0  # the gold version can be looked at too
+    curation.refresh()  # curating again starts from the choices saved
+    assert curation.choices() == {0: "first", 1: "second"} and curation.save_button.isEnabled()
 
 
 def test_a_single_user_is_never_asked(start_window, user_dirs, prompts, qtbot):
@@ -118,7 +120,8 @@ def test_a_single_user_is_never_asked(start_window, user_dirs, prompts, qtbot):
 def test_the_agreement_report(start_window, team_project, prompts, qtbot):
     window = start_window(team_project)
     qtbot.waitUntil(lambda: window.workspace.project.annotator == "ann", timeout=10_000)
-    window.team.show_agreement()
+    window.team.show_agreement()  # computed in a worker
+    qtbot.waitUntil(lambda: hasattr(window.team, "report_dialog"), timeout=10_000)
     text = window.team.report_dialog.text.toPlainText()
     assert text.startswith("ann vs bob (1 documents)") and "Krippendorff" in text
 
@@ -139,3 +142,52 @@ def test_editing_your_version_compares_again(start_window, team_project, prompts
     assert window.team.curation.table.rowCount() == 2
     window.doc.remove_span(span("Meridian Capital", "ORG"))  # now bob and ann differ only on Lisbon
     qtbot.waitUntil(lambda: window.team.curation.table.rowCount() == 1, timeout=5_000)
+
+
+def test_a_curator_edits_the_gold_version_with_the_editor_and_goes_back(start_window, team_project, prompts, qtbot):
+    window = start_window(team_project)
+    qtbot.waitUntil(lambda: window.workspace.project.annotator == "ann", timeout=10_000)
+    window.workspace.project.save_gold(1, [span("Lisbon", "LOC")])
+    window.team.actions["edit_gold"].trigger()
+    qtbot.waitUntil(lambda: window.workspace.project.annotator == GOLD, timeout=10_000)
+    assert window.team.actions["edit_gold"].isChecked()
+    assert window.doc.spans == (span("Lisbon", "LOC"),)
+    window.doc.add_span(span("Karin Olsson", "PER"))  # saved into the gold version
+    window.team.actions["edit_gold"].trigger()
+    qtbot.waitUntil(lambda: window.workspace.project.annotator == "ann", timeout=10_000)
+    project = window.workspace.project
+    assert project.load_version(1, GOLD).spans == (span("Karin Olsson", "PER"), span("Lisbon", "LOC"))
+    assert len(window.doc.spans) == 3 and project.annotators() == ["ann", "bob"]
+    assert Settings.load().get(SETTING) == "ann"
+
+
+def test_hidden_team_docks_read_nothing(start_window, team_project, prompts, qtbot, monkeypatch):
+    window = start_window(team_project)
+    qtbot.waitUntil(lambda: window.workspace.project.annotator == "ann", timeout=10_000)
+    project = window.workspace.project
+    loaded = []
+    real = project.load_version
+    monkeypatch.setattr(project, "load_version", lambda doc_id, name: loaded.append(name) or real(doc_id, name))
+    window.team._on_document_shown(1)  # as when another document is shown
+    window.team.refresh_annotators()
+    assert loaded == []
+    window.team.show_other_version()
+    assert loaded and set(loaded) == {"bob"}
+
+
+def test_a_new_name_takes_your_versions_along(start_window, user_dirs, prompts, qtbot):
+    path = user_dirs / "mine.nerstudio"
+    with Project.create(path, annotator="login") as project:
+        project.add_documents([version(("Lisbon", "LOC"))])
+    window = start_window(path)
+    window.team.ask_name()  # Team > Your Name; the prompt answers "ann"
+    qtbot.waitUntil(lambda: window.workspace.project.annotator == "ann", timeout=10_000)
+    assert window.doc.spans == (span("Lisbon", "LOC"),)  # nothing looks different
+    assert window.workspace.project.annotators() == ["ann"]
+
+
+def test_the_workspaces_personal_settings_are_kept_per_annotator():
+    from ner_studio.core.annotators import PERSONAL_SETTINGS
+    from ner_studio.gui.shell.qt_workspace import SHOWN_SETTING
+
+    assert SHOWN_SETTING in PERSONAL_SETTINGS  # core names it without importing the GUI

@@ -32,10 +32,13 @@ class CurationPanel(QWidget):
 
     gold_ready = Signal(int, object)
 
-    def __init__(self, style: SpanStyle, load_version: Callable[[int, str], Document]):
+    def __init__(self, style: SpanStyle, load_version: Callable[[int, str], Document],
+                 load_gold: Callable[[int], tuple[Span, ...] | None] = lambda doc_id: None):
         super().__init__()
         self._load = load_version
+        self._load_gold = load_gold  # the saved gold spans, None if never curated
         self._doc_id: int | None = None
+        self.active = True  # False while the dock is hidden: nothing is loaded then
         self._text = ""
         self._agreed: list[Span] = []
         self._differences = []
@@ -106,8 +109,14 @@ class CurationPanel(QWidget):
     def annotators(self) -> tuple[str | None, str | None]:
         return self.first_combo.currentData(), self.second_combo.currentData()
 
+    def set_active(self, active: bool) -> None:
+        self.active = active
+        self.refresh()
+
     def refresh(self) -> None:
         """Load both versions of the document again and list their differences."""
+        if not self.active:
+            return
         first, second = self.annotators()
         if self._doc_id is None or first is None or second is None:
             self._show(None, None)
@@ -138,7 +147,21 @@ class CurationPanel(QWidget):
                 combo.addItem(text, choice)
             combo.currentIndexChanged.connect(self._update_status)
             self.table.setCellWidget(row, 3, combo)
+        self._preselect()
         self._update_status()
+
+    def _preselect(self) -> None:
+        """Curated before: choose what the saved gold version chose, where it took a side."""
+        gold = self._load_gold(self._doc_id) if self._differences else None
+        if gold is None:
+            return
+        for row, difference in enumerate(self._differences):
+            inside = tuple(s for s in gold if s.start < difference.end and difference.start < s.end)
+            keys = [(s.start, s.end, s.label) for s in inside]
+            for choice in (FIRST, SECOND, NEITHER):
+                if keys == [(s.start, s.end, s.label) for s in difference.side(choice)]:
+                    self.choose(row, choice)
+                    break
 
     def _reveal(self, row: int) -> None:
         if 0 <= row < len(self._differences):

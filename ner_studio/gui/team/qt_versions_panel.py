@@ -19,6 +19,7 @@ class VersionsPanel(QWidget):
         super().__init__()
         self._load = load_version
         self._doc_id: int | None = None
+        self.active = True  # False while the dock is hidden: nothing is loaded then
         self.combo = QComboBox()
         self.combo.setToolTip("Whose version of this document to show (read-only)")
         self.view = EntityTextView(style)
@@ -50,7 +51,13 @@ class VersionsPanel(QWidget):
         self._doc_id = doc_id
         self.refresh()
 
+    def set_active(self, active: bool) -> None:
+        self.active = active
+        self.refresh()
+
     def refresh(self) -> None:
+        if not self.active:
+            return
         name = self.annotator()
         if self._doc_id is None or name is None:
             self.view.show_document(None)
