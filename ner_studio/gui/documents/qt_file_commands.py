@@ -10,13 +10,15 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox
 
+from ner_studio.core.annotators import configured_annotator
 from ner_studio.core.errors import CorruptProjectError, FormatError, NerStudioError, ProjectError, ReadOnlyProjectError
 from ner_studio.core.logs import log_failure
 from ner_studio.core.locations import PROJECT_SUFFIX, default_project_path, default_projects_dir
-from ner_studio.core.project import Project
+from ner_studio.core.project import Project, is_server_url
 from ner_studio.gui.documents.importing import FILE_FILTER, expand_paths
+from ner_studio.gui.documents.qt_server_dialog import ServerProjectDialog
 from ner_studio.gui.shell.qt_actions import Command
 from ner_studio.gui.shell.qt_dialogs import ExportDialog, PasteDialog, ask_restore_backup, show_error
 from ner_studio.gui.shell.qt_host import Host
@@ -28,6 +30,7 @@ PROJECT_FILTER = f"NER Studio projects (*{PROJECT_SUFFIX});;All files (*)"
 COMMANDS = (
     Command("new_project", "&New Project…", ("Ctrl+N",), "Start an empty project file", "new_project"),
     Command("open_project", "Open &Project…", ("Ctrl+Shift+O",), "Open an NER Studio project file (.nerstudio)", "open_project"),
+    Command("open_server_project", "Open Project on a Se&rver…", (), "Connect to a team's project on a PostgreSQL server (host, port, database, user)", "open_server_project"),
     Command("open_files", "&Open Files…", ("Ctrl+O",), "Add .txt, CoNLL or JSONL files to this project; untagged text is tagged by the model", "open_files"),
     Command("open_folder", "Open &Folder as Project…", ("Ctrl+Shift+F",), "Make a new project from every .txt, CoNLL and JSONL file in a folder", "open_folder"),
     Command("paste", "Paste as New &Document", ("Ctrl+Shift+V",), "Make a new document from the text on the clipboard", "paste_document"),
@@ -37,19 +40,20 @@ COMMANDS = (
     Command("save_copy", "Save a &Copy…", (), "Write a consistent copy of the project file (e.g. a backup on another disk) and keep working here", "save_project_copy"),
     Command("export", "&Export…", ("Ctrl+E",), "Write documents to a CoNLL (IOB1/IOB2/BIOES) or JSONL file", "export"),
 )
-MENU = ("new_project", "open_project", "open_folder", None, "open_files", "paste", "import", None,
+MENU = ("new_project", "open_project", "open_server_project", "open_folder", None, "open_files", "paste", "import", None,
         "save", "save_project_as", "save_copy", "export")
 TOOLBAR = ("open_files", "paste", "export")
 
 
-def open_project_file(parent, path: Path) -> Project | None:
-    """Open ``path``, offering the newest good backup if it is damaged; None if it cannot be."""
+def open_project_file(parent, path: Path | str, annotator: str | None = None) -> Project | None:
+    """Open ``path`` (or a ``postgresql://`` URL) as ``annotator`` (default: the login name),
+    offering the newest good backup if a file is damaged; None if it cannot be."""
     try:
-        return Project.open(path, defer_backup=True)  # the window backs it up in a worker
+        return Project.open(path, defer_backup=True, annotator=annotator)  # the window backs it up in a worker
     except CorruptProjectError as error:
         if ask_restore_backup(parent, error):
             try:
-                return Project.restore_backup(error.backup, path)
+                return Project.restore_backup(error.backup, path, annotator=annotator)
             except ProjectError as second:
                 show_error(parent, "The backup cannot be opened either", second)
         return None
@@ -60,7 +64,7 @@ def open_project_file(parent, path: Path) -> Project | None:
             "File > Save Project As.")
         if answer == QMessageBox.StandardButton.Yes:
             try:
-                return Project.open(path, read_only=True)
+                return Project.open(path, read_only=True, annotator=annotator)
             except ProjectError as second:
                 show_error(parent, "The project cannot be opened", second)
         return None
@@ -111,9 +115,19 @@ class FileController(QObject):
         self.host.set_project(project)
         self.remember_project(project)
 
+    def annotator_name(self) -> str:
+        """The user's annotator name (core/annotators.py), for every project this window opens."""
+        return configured_annotator(self.host.settings)
+
+    def reopen_as(self, annotator: str) -> None:
+        """Open the project again as ``annotator`` (their versions of the documents)."""
+        project = open_project_file(self.host, self.host.workspace.project.reopen_location, annotator)
+        if project is not None:
+            self.switch_project(project)
+
     def remember_project(self, project: Project) -> None:
         try:
-            self.host.settings.add_recent_project(project.path)
+            self.host.settings.add_recent_project(project.location)  # a URL without its password
         except Exception as error:  # noqa: BLE001 - settings are a convenience; report, go on
             log_failure(log, "remembering the project", error)
             self.host.show_status(f"Settings not saved: {error}", 5000)
@@ -125,7 +139,7 @@ class FileController(QObject):
             return
         path = Path(name) if name.endswith(PROJECT_SUFFIX) else Path(name + PROJECT_SUFFIX)
         try:
-            project = Project.create(path, self.host.workspace.labels.copy())
+            project = Project.create(path, self.host.workspace.labels.copy(), annotator=self.annotator_name())
         except ProjectError as error:
             self.host.show_error("The project cannot be created", error)
             return
@@ -134,7 +148,7 @@ class FileController(QObject):
     def save_project_as(self) -> None:
         """Continue in a copy of the project, with the edits the old file could not take."""
         current = self.host.workspace.project
-        default = default_project_path(current.path.stem)
+        default = default_project_path(current.name)
         name, _ = QFileDialog.getSaveFileName(self.host, "Save project as", str(default), PROJECT_FILTER)
         if not name:
             return
@@ -156,9 +170,10 @@ class FileController(QObject):
         return True
 
     def save_project_copy(self) -> None:
-        """A consistent copy (SQLite's backup API, recent edits included); work goes on here."""
+        """A consistent copy (recent edits included) in a project file; work goes on here."""
         project = self.host.workspace.project
-        default = project.path.with_name(f"{project.path.stem} copy{PROJECT_SUFFIX}")
+        default = (project.path.with_name(f"{project.path.stem} copy{PROJECT_SUFFIX}") if project.path
+                   else default_project_path(f"{project.name} copy"))
         name, _ = QFileDialog.getSaveFileName(self.host, "Save a copy of the project", str(default), PROJECT_FILTER)
         if name:
             self.save_project_copy_to(Path(name) if name.endswith(PROJECT_SUFFIX) else Path(name + PROJECT_SUFFIX))
@@ -192,9 +207,26 @@ class FileController(QObject):
     def open_project(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self.host, "Open project", str(default_projects_dir()), PROJECT_FILTER)
         if name:
-            project = open_project_file(self.host, Path(name))
+            project = open_project_file(self.host, Path(name), self.annotator_name())
             if project is not None:
                 self.switch_project(project)
+
+    def open_server_project(self) -> None:
+        """A team's project in a database on a PostgreSQL server (or a new one there)."""
+        previous = next((p for p in self.host.settings.recent_projects if is_server_url(p)), None)
+        dialog = ServerProjectDialog(self.host, previous)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        if dialog.wants_new_project():
+            try:
+                project = Project.create(dialog.url(), self.host.workspace.labels.copy(), annotator=self.annotator_name())
+            except ProjectError as error:
+                self.host.show_error("The project cannot be created on the server", error)
+                return
+        else:
+            project = open_project_file(self.host, dialog.url(), self.annotator_name())
+        if project is not None:
+            self.switch_project(project)
 
     def open_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self.host, "Open folder as project")
@@ -204,7 +236,8 @@ class FileController(QObject):
     def open_folder_as_project(self, folder: Path) -> None:
         """A new project (in the data folder) holding every supported file under ``folder``."""
         try:
-            project = Project.create(default_project_path(folder.name or "folder"), self.host.workspace.labels.copy())
+            project = Project.create(default_project_path(folder.name or "folder"), self.host.workspace.labels.copy(),
+                                     annotator=self.annotator_name())
         except ProjectError as error:
             self.host.show_error("The project cannot be created", error)
             return
@@ -293,16 +326,18 @@ class FileController(QObject):
     def export(self) -> None:
         """Ctrl+E: all, the reviewed or the current document, into the folder used last."""
         folder = Path(self.host.settings.get(EXPORT_FOLDER_SETTING) or Path.home())
-        dialog = ExportDialog(self.host, folder / f"{self.host.workspace.project.path.stem}.conll")
+        dialog = ExportDialog(self.host, folder / f"{self.host.workspace.project.name}.conll")
         if not dialog.exec():
             return
         choice = dialog.choice()
-        ids = self.host.workspace.document_ids()
+        workspace = self.host.workspace
+        ids = workspace.document_ids()
+        curated = workspace.project.gold_documents()  # exported as their gold versions
         if choice.which == "reviewed":
-            ids = [i for i in ids if self.host.workspace.summary(i).status == "reviewed"]
+            ids = [i for i in ids if workspace.summary(i).status == "reviewed" or i in curated]
         elif choice.which == "current":
             ids = [self.host.doc.doc_id] if self.host.doc is not None else []
-        if self.host.workspace.export(ids, choice.path, choice.fmt, choice.scheme):
+        if workspace.export(ids, choice.path, choice.fmt, choice.scheme, gold=curated):
             self.host.show_status(f"Exported {len(ids)} document(s) to {choice.path}", 5000)
             try:
                 self.host.settings.set(EXPORT_FOLDER_SETTING, str(choice.path.parent))

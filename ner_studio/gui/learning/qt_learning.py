@@ -20,6 +20,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject
 
 from ner_studio.core.adoption import Verdict, decided
+from ner_studio.core.annotators import GOLD
 from ner_studio.core.check_set import split_check
 from ner_studio.core.document import Document, Status
 from ner_studio.core.errors import NerStudioError, TrainingError
@@ -127,13 +128,16 @@ class LearningController(QObject):
         return self.worker is not None
 
     def labelled_documents(self) -> tuple[list[Document], list[str]]:
-        """Snapshots of the reviewed documents and accepted sentences, and their names."""
+        """Snapshots of the reviewed documents and accepted sentences, and their names; a
+        curated document is learned from as its gold version (core/project_versions.py)."""
         workspace = self.host.workspace
         ids = workspace.document_ids()
-        reviewed = [i for i in ids if workspace.summary(i).status == Status.REVIEWED]
+        curated = workspace.project.gold_documents()
+        reviewed = [i for i in ids if workspace.summary(i).status == Status.REVIEWED or i in curated]
         partly = [i for i in ids if i not in set(reviewed) and self.review.accepted.get(i)]
-        docs = labelled_documents([workspace.document(i) for i in reviewed], self.review.accepted,
-                                  [workspace.document(i) for i in partly])
+        docs = labelled_documents(
+            [workspace.project.load_version(i, GOLD) if i in curated else workspace.document(i) for i in reviewed],
+            self.review.accepted, [workspace.document(i) for i in partly])
         names = [workspace.summary(i).name or f"document {i}" for i in reviewed + partly]
         return docs, names
 

@@ -32,6 +32,7 @@ class Host(Protocol):
     settings: Settings
     workspace_changed: object  # Signal(): another project was opened; read ``workspace`` again
     closed: object  # Signal(): the window closed; stop workers, let go of the workspace
+    document_shown: object  # Signal(object): the id of the document now shown, or None
 
     @property
     def workspace(self) -> Workspace: ...
@@ -85,6 +86,10 @@ class Host(Protocol):
 
     def current_status(self) -> str:
         """The status-bar message shown now ("" if none)."""
+        ...
+
+    def reopen_as(self, annotator: str) -> None:
+        """Open the project again as ``annotator`` (their versions of the documents)."""
         ...
 
     def show_error(self, title: str, error: BaseException) -> None: ...

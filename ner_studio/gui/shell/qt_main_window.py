@@ -37,6 +37,7 @@ from ner_studio.gui.corpus.qt_consistency import install_consistency
 from ner_studio.gui.corpus.qt_find import install_find
 from ner_studio.gui.corpus.qt_label_all import install_label_all
 from ner_studio.gui.learning.qt_learning import install_learning
+from ner_studio.gui.team.qt_team import install_team
 from ner_studio.gui.annotate.qt_text_view import FONT_SIZE, EntityTextView
 from ner_studio.gui.shell.qt_backups import Backups
 from ner_studio.gui.shell.qt_command_bar import CommandBar
@@ -56,6 +57,7 @@ class MainWindow(QMainWindow):
     # their workers and let go of the workspace here, not on every close request, which the
     # analyst may still refuse.
     closed = Signal()
+    document_shown = Signal(object)  # the id of the document now shown, or None
 
     def __init__(self, project: Project, model: ModelHandle, settings: Settings):
         super().__init__()
@@ -103,6 +105,7 @@ class MainWindow(QMainWindow):
         self.palette_.edit_requested.connect(self.edit.edit_labels)
         self.view.resize_requested.connect(self.edit.resize_entity)
         self.learning = install_learning(self)
+        self.team = install_team(self)
         self.find = install_find(self)
         self.label_all = install_label_all(self)
         self.consistency = install_consistency(self, self.label_all)
@@ -172,6 +175,9 @@ class MainWindow(QMainWindow):
     def current_status(self) -> str:
         return self.statusBar().currentMessage()
 
+    def reopen_as(self, annotator: str) -> None:
+        self.files.reopen_as(annotator)
+
     def show_error(self, title: str, error: BaseException) -> None:
         show_error(self, title, error)
 
@@ -230,7 +236,7 @@ class MainWindow(QMainWindow):
         workspace.project.pending_changed.connect(self.status_line.show_pending)
         self.documents.list_model.set_workspace(workspace)
         self.status_line.show_model(workspace.model.name)
-        self.setWindowTitle(f"{workspace.project.path.stem} — NER Studio")
+        self.setWindowTitle(f"{workspace.project.name} — NER Studio")
         self._on_labels_changed()
         self.status_line.show_pending(project.pending_count)
         self._update_review_count()
@@ -281,6 +287,7 @@ class MainWindow(QMainWindow):
             self.documents.show_document(doc.doc_id)
         self.view.setFocus()
         self._on_selection_changed()
+        self.document_shown.emit(doc.doc_id if doc is not None else None)
 
     # --- keeping the panes current -------------------------------------------------------
     def _on_selection_changed(self) -> None:

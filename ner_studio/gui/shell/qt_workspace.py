@@ -8,11 +8,13 @@ Errors become ``problem(title, error)`` for the window to show; nothing here ope
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QUndoGroup, QUndoStack
 
+from ner_studio.core.annotators import GOLD
 from ner_studio.core.corpus_text import CorpusText
 from ner_studio.core.document import Document, Status
 from ner_studio.core.errors import CorruptProjectError, NerStudioError, ProjectError
@@ -443,9 +445,11 @@ class Workspace(QObject):
         self.labels_changed.emit()
         return True
 
-    def export(self, doc_ids: list[int], path: Path, fmt: str, scheme: str) -> bool:
+    def export(self, doc_ids: list[int], path: Path, fmt: str, scheme: str, *, gold: Collection[int] = ()) -> bool:
+        """Write ``doc_ids`` (those in ``gold`` as their curated gold versions) to ``path``."""
         try:
-            docs = [self._docs.get(i) or self.project.load_document(i) for i in doc_ids]
+            docs = [self.project.load_version(i, GOLD) if i in gold else self._docs.get(i) or self.project.load_document(i)
+                    for i in doc_ids]
             write_documents(docs, path, fmt, scheme)
         except NerStudioError as error:
             self.problem.emit("Export failed", error)
