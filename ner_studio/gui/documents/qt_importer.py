@@ -11,6 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Slot
 
+from ner_studio.core import gc_pause
 from ner_studio.core.errors import ProjectError
 from ner_studio.gui.documents.importing import (
     SENTENCE_PARAMS_SETTING, Imported, PartlyOpened, PartsGate, import_job, warm_up_reading,
@@ -28,6 +29,7 @@ class DocumentImporter(QObject):
         self._warmer: Worker | None = None
         self._gate = PartsGate()
         self._added: dict[Path, int] = {}  # documents added so far per big file being read
+        self._gc_paused = False
 
     def import_paths(self, paths: list[Path]) -> None:
         """Read ``paths`` (new to the project) in a worker."""
@@ -59,6 +61,7 @@ class DocumentImporter(QObject):
                 worker.cancel()
                 worker.wait()
         self._reader = self._warmer = None
+        self._resume_gc()
 
     @Slot(object)
     def _on_imported(self, result: Imported) -> None:
@@ -71,6 +74,7 @@ class DocumentImporter(QObject):
             else:
                 workspace.problem.emit(f"Cannot open {name}", result.error)
         elif result.parts > 1:
+            self._pause_gc()
             self._add_part(result)
         elif workspace.add_documents(result.docs, source_path=result.path) and result.sentence_params:
             self._store_sentence_params(result.sentence_params)
@@ -95,6 +99,20 @@ class DocumentImporter(QObject):
         elif result.sentence_params:
             self._store_sentence_params(result.sentence_params)
 
+    def _pause_gc(self) -> None:
+        """No cyclic collection while a big file is read: each full pass walks every live
+        object (the parts in flight, the scores of every part tagged) holding the interpreter
+        lock, and stalled the UI up to 1 s (77 passes over a 50 MB file, RESULTS.md). What a
+        part leaves behind is freed by reference counting; the collector resumes at the end."""
+        if not self._gc_paused:
+            self._gc_paused = True
+            gc_pause.pause()
+
+    def _resume_gc(self) -> None:
+        if self._gc_paused:
+            self._gc_paused = False
+            gc_pause.resume()
+
     def _store_sentence_params(self, params: dict) -> None:
         try:
             self._workspace.project.set_setting(SENTENCE_PARAMS_SETTING, params)
@@ -109,4 +127,5 @@ class DocumentImporter(QObject):
     def _on_finished(self) -> None:
         self._reader = None
         self._added.clear()
+        self._resume_gc()
         self._workspace.import_finished.emit()
