@@ -11,9 +11,10 @@ from ner_studio.core.errors import ProjectError
 from ner_studio.core.project_versions import with_annotator
 from ner_studio.core.stored_edits import check_stored_edits
 
-# Tracked edits touching more spans than this are saved as a full snapshot of the document's
-# spans (one DELETE + bulk INSERT beats thousands of single-row deltas).
-BIG_EDIT = 256
+# Tracked edits touching more spans than this are big: they are still saved row by row, never
+# as a rewrite from the editor's copy (another instance may have changed other spans), with
+# the rows to delete found in one read (``SpansDelta``).
+BIG_EDIT = rows.BULK_EDIT
 
 
 class EditJournal:
@@ -39,10 +40,7 @@ class EditJournal:
             raise ProjectError(f"there is no document {doc.doc_id} in this project", self.where)
 
         def on_spans(change: SpansChanged) -> None:
-            if len(change.removed) + len(change.added) > BIG_EDIT:
-                self._record(rows.SpansSnapshot(doc.doc_id, doc.spans, self._version))
-            else:
-                self._record(rows.SpansDelta(doc.doc_id, change.removed, change.added, self._version))
+            self._record(rows.SpansDelta(doc.doc_id, change.removed, change.added, self._version))
 
         def on_status(status: Status) -> None:
             self._record(rows.StatusEdit(doc.doc_id, status, self._version))

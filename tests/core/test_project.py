@@ -100,7 +100,7 @@ def test_edit_survives_sigkill_right_after_it(tmp_path):
         assert doc.status == Status.REVIEWED
 
 
-def test_a_big_edit_is_saved_as_a_snapshot(project):
+def test_a_big_edit_is_saved(project):
     text = " ".join(f"w{i}" for i in range(BIG_EDIT * 3))
     [doc_id] = project.add_documents([make_document(text)])
     doc = project.load_document(doc_id, track=True)
