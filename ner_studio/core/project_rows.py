@@ -120,6 +120,13 @@ def read_document(conn: Connection, doc_id: int, annotator: str | None) -> Docum
     )
 
 
+def read_state(conn: Connection, doc_id: int, annotator: str | None) -> tuple[list[Span], Status] | None:
+    """The spans and status of ``annotator``'s version of ``doc_id`` (None: no such document)."""
+    join, status, parameters = with_status(annotator)
+    row = conn.execute(f"SELECT {status} FROM documents d{join} WHERE d.id = ?", (*parameters, doc_id)).fetchone()
+    return None if row is None else (read_spans(conn, doc_id, annotator), Status(row[0]))
+
+
 def read_spans(conn: Connection, doc_id: int, annotator: str | None) -> list[Span]:
     condition, parameters = of_annotator(annotator)
     return [

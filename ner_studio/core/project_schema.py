@@ -223,8 +223,11 @@ def revision(conn: Connection) -> int:
     return int(row[0]) if row else 0
 
 
-def bump_revision(conn: Connection) -> None:
-    conn.execute("UPDATE project_info SET value = value + 1 WHERE key = 'revision'")
+def bump_revision(conn: Connection) -> int:
+    """Count one more committed write; returns the revision this transaction commits."""
+    [(value,)] = conn.execute(
+        "UPDATE project_info SET value = value + 1 WHERE key = 'revision' RETURNING value").fetchall()
+    return int(value)
 
 
 def text_hash(text: str) -> str:
