@@ -69,6 +69,7 @@ class Workspace(QObject):
         self._corpus: CorpusText | None = None
         self._stored_shown = project.get_setting(SHOWN_SETTING)
         self._shown = self._stored_shown
+        self.live = None  # gui/shell/qt_live.LiveUpdates, which the window starts
         project.write_failed.connect(self._on_write_failed)
         project.pending_changed.connect(self._on_pending_changed)
 
@@ -134,8 +135,13 @@ class Workspace(QObject):
         except NerStudioError as error:
             self.problem.emit("The document could not be deleted", error)
             return False
+        self._forget(doc_id)
+        return True
+
+    def _forget(self, doc_id: int) -> None:
         doc = self._docs.pop(doc_id, None)
         if doc is not None:
+            self.project.untrack(doc)
             self._disconnect([entry for entry in self._listeners if entry[0] is doc])
             self._listeners = [entry for entry in self._listeners if entry[0] is not doc]
             if doc in self._queue:
@@ -146,7 +152,23 @@ class Workspace(QObject):
         del self._summaries[doc_id]
         self.sentence_scores.pop(doc_id, None)
         self.document_removed.emit(doc_id)
-        return True
+
+    def take_summaries(self, summaries: list[DocumentSummary]) -> list[int]:
+        """The list as others left it (gui/shell/qt_live.py): documents deleted elsewhere go,
+        names and counts of documents not in memory follow; returns the ids of new ones."""
+        fresh = {s.doc_id: s for s in summaries}
+        for doc_id in [i for i in self._summaries if i not in fresh]:
+            self._forget(doc_id)
+        added = [i for i in fresh if i not in self._summaries]
+        for doc_id, summary in fresh.items():
+            old = self._summaries.get(doc_id)
+            if doc_id in self._docs:  # its counts follow its edits (catch_up included)
+                summary = old._replace(name=summary.name)
+            if summary != old:
+                self._summaries[doc_id] = summary
+                if old is not None:
+                    self.document_updated.emit(doc_id)
+        return added
 
     @staticmethod
     def _disconnect(entries: list) -> None:
@@ -446,6 +468,8 @@ class Workspace(QObject):
                 worker.cancel()
                 worker.wait()
         self._predictor = self._importer = self._warmer = None
+        if self.live is not None:
+            self.live.stop()
         self._queue.clear()
         self._disconnect(self._listeners)
         self._listeners.clear()
