@@ -60,6 +60,7 @@ from ner_studio.core import project_rows as rows
 from ner_studio.core.project_connection import as_project_error, corrupt_error, remove_project_files
 from ner_studio.core.project_edits import BIG_EDIT, EditJournal
 from ner_studio.core.annotators import GOLD, default_annotator
+from ner_studio.core.assignment import ProjectAssignments
 from ner_studio.core.project_metadata import ProjectMetadata
 from ner_studio.core.project_versions import ProjectVersions, with_annotator
 from ner_studio.core.project_files import (
@@ -72,7 +73,7 @@ from ner_studio.core.project_schema import bump_revision
 from ner_studio.core.project_store import Location, Store, create_store, is_server_url, open_store
 
 
-class Project(EditJournal, ProjectMetadata, ProjectVersions):
+class Project(EditJournal, ProjectMetadata, ProjectVersions, ProjectAssignments):
     """An open project: a file or a database on a server (core/project_store.py). Make one
     with :meth:`create`, :meth:`open` or :meth:`restore_backup`."""
 
