@@ -8,6 +8,7 @@ from ner_studio.core.document import Document, Status
 from ner_studio.core.project import Project
 from ner_studio.core.spans import Span
 from ner_studio.gui.shell.qt_live import LiveUpdates
+from ner_studio.gui.team import qt_team
 from ner_studio.gui.shell.qt_workspace import Workspace
 
 TEXT = "Karin Olsson visited Lisbon with Meridian Capital ."
@@ -26,6 +27,7 @@ def make_project(location) -> None:
 
 def test_an_edit_and_a_new_document_show_in_the_other_window(start_window, project_location, qtbot, monkeypatch):
     monkeypatch.setattr("getpass.getuser", lambda: "ann")
+    monkeypatch.setattr(qt_team, "prompt_for_name", lambda parent, suggestion: suggestion)
     make_project(project_location)
     first = start_window(str(project_location))
     second = start_window(str(project_location))
