@@ -105,10 +105,10 @@ def plan_refresh(batch: Iterable[ProjectChange], origin: str, version: str | Non
     return Refresh(None if documents is None else frozenset(documents))
 
 
-Job = Callable[[Callable[[int, int], None], Callable[[], bool]], Iterator[list[ProjectChange]]]
+WatchJob = Callable[[Callable[[int, int], None], Callable[[], bool]], Iterator[list[ProjectChange]]]
 
 
-def listen(url: str, *, interval: float = 0.25) -> Job:
+def listen(url: str, *, interval: float = 0.25) -> WatchJob:
     """A worker job (gui/shell/qt_worker.Worker) that yields each burst of changes announced
     on the server project at ``url``, until stopped; it reconnects after losing the server
     (and then reports "anything may have changed")."""
@@ -141,7 +141,7 @@ def listen(url: str, *, interval: float = 0.25) -> Job:
     return job
 
 
-def poll(path: str | Path, *, interval: float = 0.25) -> Job:
+def poll(path: str | Path, *, interval: float = 0.25) -> WatchJob:
     """A worker job that yields the revisions committed to the project file at ``path``
     (read on a connection of the worker's own) whenever it moves on: the SQLite signal."""
 
@@ -166,7 +166,7 @@ def poll(path: str | Path, *, interval: float = 0.25) -> Job:
     return job
 
 
-def watch(project) -> Job:
+def watch(project) -> WatchJob:
     """The job that follows ``project``'s changes: :func:`listen` on a server, else :func:`poll`."""
     return listen(project.reopen_location) if project.on_server else poll(project.path)
 
