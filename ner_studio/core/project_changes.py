@@ -110,14 +110,14 @@ WatchJob = Callable[[Callable[[int, int], None], Callable[[], bool]], Iterator[l
 
 def listen(url: str, *, interval: float = 0.25) -> WatchJob:
     """A worker job (gui/shell/qt_worker.Worker) that yields each burst of changes announced
-    on the server project at ``url``, until stopped; it reconnects after losing the server
-    (and then reports "anything may have changed")."""
+    on the server project at ``url``, until stopped. Once listening (and again after
+    reconnecting to a server it lost) it reports "anything may have changed": what was
+    committed before the listener listened reaches no one otherwise."""
 
     def job(report, should_stop) -> Iterator[list[ProjectChange]]:
         import psycopg
 
         conn = None
-        lost = False
         try:
             while not should_stop():
                 try:
@@ -125,14 +125,13 @@ def listen(url: str, *, interval: float = 0.25) -> WatchJob:
                         conn = psycopg.connect(url, autocommit=True, connect_timeout=5,
                                                application_name="NER Studio listener")
                         conn.execute(f"LISTEN {CHANNEL}")
-                        if lost:
-                            yield [ProjectChange(None)]
+                        yield [ProjectChange(None)]  # what happened before listening (or while lost)
                     first = list(conn.notifies(timeout=interval, stop_after=1))
                     if first:
                         rest = list(conn.notifies(timeout=_GATHER))
                         yield [ProjectChange.from_payload(n.payload) for n in first + rest]
                 except psycopg.OperationalError:
-                    lost, conn = True, None
+                    conn = None
                     _sleep(1.0, should_stop)
         finally:
             if conn is not None:
@@ -143,12 +142,14 @@ def listen(url: str, *, interval: float = 0.25) -> WatchJob:
 
 def poll(path: str | Path, *, interval: float = 0.25) -> WatchJob:
     """A worker job that yields the revisions committed to the project file at ``path``
-    (read on a connection of the worker's own) whenever it moves on: the SQLite signal."""
+    (read on a connection of the worker's own) whenever it moves on: the SQLite signal. It
+    starts with "anything may have changed", as :func:`listen` does."""
 
     def job(report, should_stop) -> Iterator[list[ProjectChange]]:
         conn = sqlite3.connect(str(path), timeout=1.0, isolation_level=None)
         try:
             seen = revision(conn)
+            yield [ProjectChange(None)]  # what happened before watching
             while not should_stop():
                 _sleep(interval, should_stop)
                 try:

@@ -35,6 +35,8 @@ class Watching:
         self._thread = threading.Thread(target=run, daemon=True)
         self._thread.start()
         started.wait(WAIT)
+        # Watching begins with "anything may have changed" (what came before it started).
+        assert self.next_batch() == [ProjectChange(None)]
 
     def next_batch(self) -> list[ProjectChange]:
         return self.changes.get(timeout=WAIT)
@@ -52,18 +54,10 @@ def two(project_location):
             yield first, second, doc_id
 
 
-def settle(watching):
-    """Let the watcher read its starting point before the write it should see."""
-    import time
-
-    time.sleep(0.6)  # > one poll interval: the poll reads the revision it starts from first
-
-
 def test_another_instance_sees_the_edit_and_catches_up(two):
     first, second, doc_id = two
     watching = Watching(second)
     try:
-        settle(watching)
         shown = second.load_document(doc_id, track=True)
         edited = first.load_document(doc_id, track=True)
         edited.add_span(Span(*token_span(edited, 0), "PER"))
