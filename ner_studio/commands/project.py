@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 
 from ner_studio.commands.outputs import add_force_option
+from ner_studio.commands.project_assign import ACTIONS as ASSIGN_ACTIONS
 from ner_studio.commands.project_team import ACTIONS as TEAM_ACTIONS
 
 
@@ -39,12 +40,12 @@ def run_backup(args: argparse.Namespace) -> int:
     return 0
 
 
-ACTIONS = {"backup": (add_backup, run_backup), **TEAM_ACTIONS}
+ACTIONS = {"backup": (add_backup, run_backup), **TEAM_ACTIONS, **ASSIGN_ACTIONS}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "project", help="work on project files (create, import, export, agreement, backup)",
+        "project", help="work on project files (create, import, export, agreement, assign, backup)",
         description="Work on NER Studio project files (.nerstudio) without the app.")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     for add, _ in ACTIONS.values():

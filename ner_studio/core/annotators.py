@@ -117,6 +117,7 @@ def personal_key(key: str, annotator: str | None) -> str:
 
 def rename(conn: Connection, old: str, new: str) -> None:
     conn.execute("UPDATE spans SET annotator = ? WHERE annotator = ?", (new, old))
+    conn.execute("UPDATE assignments SET annotator = ? WHERE annotator = ?", (new, old))
     conn.execute("UPDATE document_versions SET annotator = ? WHERE annotator = ?", (new, old))
     for key in sorted(PERSONAL_SETTINGS):
         conn.execute("DELETE FROM settings WHERE key = ?", (personal_key(key, new),))

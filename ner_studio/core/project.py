@@ -32,8 +32,11 @@ overwrite another's. Other versions and the curated gold version are read with
 :meth:`load_version` (core/project_versions.py, core/annotators.py).
 
 **Two windows or processes** may open the same project: SQLite's locking (on a server, a lock
-on the revision row) serialises writes (waiting up to ``lock_timeout``) and nothing corrupts. Open documents are not live-synced;
-if both windows edit one document, the last edit wins where spans overlap.
+on the revision row) serialises writes (waiting up to ``lock_timeout``) and nothing corrupts.
+Edits are saved row by row, never as a rewrite of a document from one window's copy: if two
+windows edit one version of a document, both keep their edits, and the later one wins where
+they overlap. Each commit tells the other instances what changed (core/project_changes.py);
+:meth:`catch_up` brings an open document up to what is stored.
 
 Use a Project from the thread that opened it. Renaming or removing labels rewrites spans of
 tracked documents in memory too (their ``changed`` signal fires); undo stacks holding the old
@@ -43,6 +46,7 @@ labels should be cleared then.
 from __future__ import annotations
 
 import sqlite3
+from collections import deque
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -56,6 +60,7 @@ from ner_studio.core import project_rows as rows
 from ner_studio.core.project_connection import as_project_error, corrupt_error, remove_project_files
 from ner_studio.core.project_edits import BIG_EDIT, EditJournal
 from ner_studio.core.annotators import GOLD, default_annotator
+from ner_studio.core.assignment import ProjectAssignments
 from ner_studio.core.project_metadata import ProjectMetadata
 from ner_studio.core.project_versions import ProjectVersions, with_annotator
 from ner_studio.core.project_files import (
@@ -63,11 +68,12 @@ from ner_studio.core.project_files import (
     project_path_of_backup,
 )
 from ner_studio.core.project_rows import DocumentSummary, ModelVersion  # noqa: F401
+from ner_studio.core.project_changes import ProjectChange, announce, new_origin
 from ner_studio.core.project_schema import bump_revision
 from ner_studio.core.project_store import Location, Store, create_store, is_server_url, open_store
 
 
-class Project(EditJournal, ProjectMetadata, ProjectVersions):
+class Project(EditJournal, ProjectMetadata, ProjectVersions, ProjectAssignments):
     """An open project: a file or a database on a server (core/project_store.py). Make one
     with :meth:`create`, :meth:`open` or :meth:`restore_backup`."""
 
@@ -86,6 +92,10 @@ class Project(EditJournal, ProjectMetadata, ProjectVersions):
         self._store = store
         self._conn = store.conn
         self._pending: list = []
+        # This instance's token in change notifications and its own committed revisions, so
+        # that it can tell its own writes from others' (core/project_changes.py).
+        self.origin = new_origin()
+        self.own_revisions: deque[int] = deque(maxlen=256)
         self._tracked: dict[int, tuple[Document, object, object]] = {}
         self._muted = False
         self._batching = False
@@ -324,8 +334,11 @@ class Project(EditJournal, ProjectMetadata, ProjectVersions):
         except self._store.errors as error:
             raise self._store.as_project_error(error, doing, self.lock_timeout) from error
 
-    def _write(self, doing: str, action=None):
-        """Replay the journal, run ``action(conn)``, commit: all or nothing."""
+    def _write(self, doing: str, action=None, *, changed: tuple[str | None, Iterable[int]] | None = None):
+        """Replay the journal, run ``action(conn)``, commit: all or nothing. On a server, the
+        commit tells other instances what changed (core/project_changes.py): the journal's
+        documents in this version, ``changed`` = ``(annotator, document ids)`` of the action
+        (None: anything)."""
         conn = self._connection()
         if self.read_only:
             raise ReadOnlyProjectError(
@@ -336,7 +349,9 @@ class Project(EditJournal, ProjectMetadata, ProjectVersions):
             for edit in self._pending:
                 edit.apply(conn)
             result = action(conn) if action is not None else None
-            bump_revision(conn)
+            revision = bump_revision(conn)
+            if self._store.dialect.is_postgres:
+                announce(conn, self._change(revision, action, changed))
             conn.execute("COMMIT")
         except BaseException as error:
             if conn.in_transaction:
@@ -347,10 +362,22 @@ class Project(EditJournal, ProjectMetadata, ProjectVersions):
             if isinstance(error, self._store.errors):
                 raise self._store.as_project_error(error, doing, self.lock_timeout) from error
             raise
+        self.own_revisions.append(revision)
         if self._pending:
             self._pending.clear()
             self.pending_changed.emit(0)
         return result
+
+    def _change(self, revision: int, action, changed) -> ProjectChange:
+        journal = {edit.doc_id for edit in self._pending}
+        if action is None:
+            return ProjectChange(revision, self._version, frozenset(journal), self.origin)
+        if changed is None:
+            return ProjectChange(revision, None, None, self.origin)
+        annotator, documents = changed
+        if journal and annotator != self._version:
+            return ProjectChange(revision, None, frozenset(journal.union(documents)), self.origin)
+        return ProjectChange(revision, annotator, frozenset(journal.union(documents)), self.origin)
 
 
 __all__ = ["Project", "DocumentSummary", "ModelVersion", "default_projects_dir",

@@ -11,9 +11,10 @@ from ner_studio.core.errors import ProjectError
 from ner_studio.core.project_versions import with_annotator
 from ner_studio.core.stored_edits import check_stored_edits
 
-# Tracked edits touching more spans than this are saved as a full snapshot of the document's
-# spans (one DELETE + bulk INSERT beats thousands of single-row deltas).
-BIG_EDIT = 256
+# Tracked edits touching more spans than this are big: they are still saved row by row, never
+# as a rewrite from the editor's copy (another instance may have changed other spans), with
+# the rows to delete found in one read (``SpansDelta``).
+BIG_EDIT = rows.BULK_EDIT
 
 
 class EditJournal:
@@ -39,10 +40,7 @@ class EditJournal:
             raise ProjectError(f"there is no document {doc.doc_id} in this project", self.where)
 
         def on_spans(change: SpansChanged) -> None:
-            if len(change.removed) + len(change.added) > BIG_EDIT:
-                self._record(rows.SpansSnapshot(doc.doc_id, doc.spans, self._version))
-            else:
-                self._record(rows.SpansDelta(doc.doc_id, change.removed, change.added, self._version))
+            self._record(rows.SpansDelta(doc.doc_id, change.removed, change.added, self._version))
 
         def on_status(status: Status) -> None:
             self._record(rows.StatusEdit(doc.doc_id, status, self._version))
@@ -65,6 +63,37 @@ class EditJournal:
     def pending_count(self) -> int:
         """Edits of tracked documents kept in memory because they could not be committed."""
         return len(self._pending)
+
+    def has_pending(self, doc_id: int) -> bool:
+        """True if edits of document ``doc_id`` wait in the journal (not committed yet)."""
+        return any(getattr(edit, "doc_id", None) == doc_id for edit in self._pending)
+
+    def catch_up(self, doc_id: int) -> bool:
+        """Make the open (tracked) document ``doc_id`` what is stored, after another instance
+        changed it: its spans and status change in memory (its signals fire), nothing is
+        written. Returns whether it changed. Never with edits of it still unsaved (they would
+        be overwritten on screen): then it returns False and leaves it as it is."""
+        entry = self._tracked.get(doc_id)
+        if entry is None or self.has_pending(doc_id):
+            return False
+        doc = entry[0]
+        stored = self._read("reading a document changed elsewhere",
+                            lambda conn: rows.read_state(conn, doc_id, self._version))
+        if stored is None:
+            return False  # deleted: the document list says so
+        spans, status = stored
+        shown, now_stored = set(doc.spans), set(spans)
+        removed = tuple(s for s in doc.spans if s not in now_stored)
+        added = tuple(s for s in spans if s not in shown)
+        changed = bool(removed or added) or doc.status != status
+        self._muted = True  # already stored: the document only catches up
+        try:
+            if removed or added:
+                doc.edit(removed, added)
+            doc.status = status
+        finally:
+            self._muted = False
+        return changed
 
     def save_pending(self) -> None:
         """Commit the journal of unsaved edits now; raises the ProjectError if it still fails."""

@@ -6,7 +6,8 @@ words and rewritten for PostgreSQL by core/project_dialect.py (``Dialect.ddl``).
 it in ``schema_version``. To change the schema, append a migration; never edit an old one.
 
 Layout (version 1; version 2 widened the spans' ``source``; version 3 added
-``documents.spans_revision``, see ``_V3``; version 4 added annotators, see ``_V4``):
+``documents.spans_revision``, see ``_V3``; version 4 added annotators, see ``_V4``; version 5
+assignments, see ``_V5``):
 
 * ``documents`` — one small row per document (name, status, order, timestamps), and
   ``document_contents`` its text, meta JSON, tokens and sentences, written once. They are
@@ -163,7 +164,19 @@ _V4 = (
     "CREATE INDEX documents_by_text_hash ON documents (text_hash)",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4)
+# Version 5: assignments (core/assignment.py): which annotators a curator gave each document
+# to; two rows for a document in the overlap share that agreement compares.
+_V5 = (
+    """CREATE TABLE assignments (
+        document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+        annotator TEXT NOT NULL,
+        assigned TEXT NOT NULL,
+        PRIMARY KEY (document_id, annotator)
+    )""",
+    "CREATE INDEX assignments_by_annotator ON assignments (annotator)",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -223,8 +236,11 @@ def revision(conn: Connection) -> int:
     return int(row[0]) if row else 0
 
 
-def bump_revision(conn: Connection) -> None:
-    conn.execute("UPDATE project_info SET value = value + 1 WHERE key = 'revision'")
+def bump_revision(conn: Connection) -> int:
+    """Count one more committed write; returns the revision this transaction commits."""
+    [(value,)] = conn.execute(
+        "UPDATE project_info SET value = value + 1 WHERE key = 'revision' RETURNING value").fetchall()
+    return int(value)
 
 
 def text_hash(text: str) -> str:

@@ -102,7 +102,7 @@ class ProjectVersions:
         gold = rows.SpansSnapshot(doc_id, tuple(sorted(spans)), GOLD)
         if not self._read("checking the document", lambda conn: rows.document_exists(conn, doc_id)):
             raise ProjectError(f"there is no document {doc_id} in this project", self.where)
-        self._write("saving the curated version", gold.apply)
+        self._write("saving the curated version", gold.apply, changed=(GOLD, [doc_id]))
 
     def training_version(self, doc_id: int) -> Document:
         """What export and fine-tuning use: the gold version if the document was curated,

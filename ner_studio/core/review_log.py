@@ -56,6 +56,16 @@ def read_log(value) -> list[ReviewRecord]:
     return [record for record in records if record is not None]
 
 
+def append_record(project, record: ReviewRecord) -> None:
+    """Add ``record`` to ``project``'s review log (a project setting, one per annotator)."""
+    entries = project.get_setting(REVIEW_LOG_SETTING, [])
+    project.set_setting(REVIEW_LOG_SETTING, [*(entries if isinstance(entries, list) else []), record.to_dict()])
+
+
+def project_log(project) -> list[ReviewRecord]:
+    return read_log(project.get_setting(REVIEW_LOG_SETTING, []))
+
+
 def batches(records: list[ReviewRecord]) -> list[BatchEffect]:
     """One summary per run of consecutive records under the same model, oldest first."""
     found = []

@@ -127,3 +127,23 @@ def test_a_project_on_the_server(postgres_url, tmp_path, capsys):
     assert code == 0 and out.splitlines()[0] == "ann vs bob (1 documents)"
     code, out, _ = run(capsys, "project", "export", postgres_url, tmp_path / "bob.jsonl", "--annotator", "bob")
     assert code == 0 and "exported 1 documents (3 entities; bob's versions)" in out
+
+
+def test_assign_spreads_documents_with_an_overlap_and_shows_the_assignments(tmp_path, capsys):
+    corpus = tmp_path / "corpus.conll"
+    corpus.write_text("".join(f"-DOCSTART-\tO\n\nDoc\tO\nnumber\tO\n{i}\tO\n\n" for i in range(10)), encoding="utf-8")
+    project = tmp_path / "team.nerstudio"
+    assert run(capsys, "project", "create", project)[0] == 0
+    assert run(capsys, "project", "import", project, corpus)[0] == 0
+    code, out, _ = run(capsys, "project", "assign", project, "--annotators", "ann", "bob", "cy", "--overlap", "0.2")
+    assert code == 0
+    assert "assigned 10 documents (2 of them to two annotators): ann 4, bob 4, cy 4" in out
+    code, out, _ = run(capsys, "project", "assign", project)
+    assert code == 0 and "10 of 10 documents assigned, 2 to two annotators; ann 4, bob 4, cy 4" in out
+    with Project.open(project, annotator="bob", read_only=True) as opened:
+        assert len(opened.assigned_documents()) == 4
+
+
+def test_assign_refuses_a_bad_overlap_with_a_message(team_project, capsys):
+    code, _, err = run(capsys, "project", "assign", team_project, "--annotators", "ann", "--overlap", "0.3")
+    assert code == 2 and "an overlap needs at least two annotators" in err

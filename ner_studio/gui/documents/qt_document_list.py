@@ -1,14 +1,16 @@
 """The document list: name, status (new / predicted / reviewed) and entity count per document,
 sortable by any column and filtered by name, status, label or text (``DocumentFilter``); the
-entities per label are in each row's tooltip."""
+entities per label are in each row's tooltip. In a team's project the documents a curator
+assigned to you (core/assignment.py) come first, in bold."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from ner_studio.core.document import Status
+from ner_studio.core.errors import NerStudioError
 from ner_studio.gui.annotate.qt_table_model import ColumnsTableModel
 
 COLUMNS = ("Document", "Status", "Entities")
@@ -25,11 +27,14 @@ class DocumentListModel(ColumnsTableModel):
         super().__init__(parent)
         self._workspace = None
         self._ids: list[int] = []
+        self.assigned: set[int] = set()  # the documents assigned to whom the project is open as
 
     def set_workspace(self, workspace) -> None:
         self.beginResetModel()
         self._workspace = workspace
-        self._ids = workspace.document_ids() if workspace else []
+        self.assigned = _assigned(workspace)
+        ids = workspace.document_ids() if workspace else []
+        self._ids = sorted(ids, key=lambda doc_id: doc_id not in self.assigned)  # yours first, in order
         self.endResetModel()
 
     def append(self, doc_ids: list[int]) -> None:
@@ -75,6 +80,10 @@ class DocumentListModel(ColumnsTableModel):
             if column == 1:
                 return STATUS_TEXT[summary.status]
             return summary.entity_count
+        if role == Qt.ItemDataRole.FontRole and column == 0 and summary.doc_id in self.assigned:
+            bold = QFont()
+            bold.setBold(True)
+            return bold
         if role == Qt.ItemDataRole.ForegroundRole and column == 1:
             return QBrush(QColor(STATUS_COLOURS[summary.status]))
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 2:
@@ -86,9 +95,19 @@ class DocumentListModel(ColumnsTableModel):
             source = f"\nfrom {summary.source_path}" if summary.source_path else ""
             counts = self._workspace.project.label_counts(summary.doc_id)
             labels = ", ".join(f"{label} {n}" for label, n in counts.items()) or "no entities"
+            yours = "\nassigned to you" if summary.doc_id in self.assigned else ""
             return (f"{summary.name}: {summary.token_count} tokens, {summary.entity_count} entities "
-                    f"({summary.model_count} from the model, not yet confirmed)\nper label: {labels}{source}")
+                    f"({summary.model_count} from the model, not yet confirmed)\nper label: {labels}{source}{yours}")
         return None
+
+
+def _assigned(workspace) -> set[int]:
+    if workspace is None:
+        return set()
+    try:
+        return workspace.project.assigned_documents()
+    except NerStudioError:  # the list still shows; only the order and the filter miss it
+        return set()
 
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -1,10 +1,10 @@
-"""The document list as a real list: a filter bar (name, status, ``label:ORG``, ``text:Lisbon``)
-above it, and Rename / Delete from its context menu (Delete names what is lost and asks)."""
+"""The document list as a real list: a filter bar (name, status, ``label:ORG``, ``text:Lisbon``,
+and in a project with assignments "Yours only") above it, and Rename / Delete from its context menu (Delete names what is lost and asks)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QInputDialog, QLineEdit, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QInputDialog, QLineEdit, QMessageBox, QVBoxLayout, QWidget
 
 from ner_studio.core.document import Status
 from ner_studio.core.errors import NerStudioError
@@ -42,9 +42,13 @@ class DocumentsPane(QWidget):
         self.status = QComboBox()
         for text, status in STATUSES:
             self.status.addItem(text, status)
+        self.mine = QCheckBox("Yours only")
+        self.mine.setToolTip("Only the documents assigned to you (they come first in the list)")
+        self.mine.hide()  # shown in a project with assignments
         row = QHBoxLayout()
         row.addWidget(self.query, 1)
         row.addWidget(self.status)
+        row.addWidget(self.mine)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
@@ -58,6 +62,10 @@ class DocumentListTools(QObject):
         self.pane = pane
         pane.query.textChanged.connect(lambda _text: self.apply_filter())
         pane.status.currentIndexChanged.connect(lambda _index: self.apply_filter())
+        pane.mine.toggled.connect(lambda _checked: self.apply_filter())
+        host.workspace_changed.connect(self._on_workspace_changed)
+        if host.workspace is not None:  # the window may have opened its project already
+            self._on_workspace_changed()
         pane.documents.rename_requested.connect(self.rename)
         pane.documents.delete_requested.connect(self.delete)
 
@@ -74,7 +82,14 @@ class DocumentListTools(QObject):
         except NerStudioError as error:
             self.host.show_error("The documents cannot be filtered", error)
             return
+        if self.pane.mine.isChecked() and not self.pane.mine.isHidden():
+            mine = self.pane.documents.list_model.assigned
+            ids = set(mine) if ids is None else ids & mine
         self.pane.documents.filter.set_filter(name, self.pane.status.currentData(), ids)
+
+    def _on_workspace_changed(self) -> None:
+        self.pane.mine.setVisible(bool(self.pane.documents.list_model.assigned))
+        self.apply_filter()
 
     def rename(self, doc_id: int) -> None:
         old = self.host.workspace.summary(doc_id).name

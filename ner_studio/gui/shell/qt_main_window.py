@@ -42,6 +42,7 @@ from ner_studio.gui.annotate.qt_text_view import FONT_SIZE, EntityTextView
 from ner_studio.gui.shell.qt_backups import Backups
 from ner_studio.gui.shell.qt_command_bar import CommandBar
 from ner_studio.gui.shell.qt_status_line import StatusLine
+from ner_studio.gui.shell.qt_live import LiveUpdates
 from ner_studio.gui.shell.qt_workspace import Workspace
 
 LOW_CONFIDENCE_SETTING = "low_confidence_threshold"
@@ -235,6 +236,11 @@ class MainWindow(QMainWindow):
         workspace.problem.connect(self._on_problem)
         workspace.project.pending_changed.connect(self.status_line.show_pending)
         self.documents.list_model.set_workspace(workspace)
+        live = LiveUpdates(workspace)  # others' changes to the project; release() stops it
+        live.documents_added.connect(self.documents.list_model.append)
+        live.documents_added.connect(lambda _ids: self._update_review_count())
+        live.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        live.start()
         self.status_line.show_model(workspace.model.name)
         self.setWindowTitle(f"{workspace.project.name} — NER Studio")
         self._on_labels_changed()
@@ -307,6 +313,8 @@ class MainWindow(QMainWindow):
         self._update_review_count()
 
     def _on_document_removed(self, doc_id: int) -> None:
+        if self.doc is not None and self.doc.doc_id == doc_id:  # deleted, perhaps elsewhere
+            self.show_document(None)
         self.documents.list_model.remove(doc_id)
         self._update_review_count()
 

@@ -21,7 +21,7 @@ from ner_studio.core.errors import CorruptProjectError, NerStudioError, ProjectE
 from ner_studio.core.formats import parse_documents, write_documents
 from ner_studio.core.labels import LabelSet
 from ner_studio.core.project import DocumentSummary, Project
-from ner_studio.core.review_log import REVIEW_LOG_SETTING, ReviewRecord, read_log
+from ner_studio.core.review_log import ReviewRecord, append_record, project_log
 from ner_studio.gui.annotate.editing import SpanEdit, accept_all
 from ner_studio.gui.documents.importing import PartsGate, PartsInFlight
 from ner_studio.gui.documents.qt_importer import DocumentImporter
@@ -73,6 +73,7 @@ class Workspace(QObject):
         self._corpus: CorpusText | None = None
         self._stored_shown = project.get_setting(SHOWN_SETTING)
         self._shown = self._stored_shown
+        self.live = None  # gui/shell/qt_live.LiveUpdates, which the window starts
         project.write_failed.connect(self._on_write_failed)
         project.pending_changed.connect(self._on_pending_changed)
 
@@ -143,12 +144,16 @@ class Workspace(QObject):
         except NerStudioError as error:
             self.problem.emit("The document could not be deleted", error)
             return False
+        self._forget(doc_id)
+        return True
+
+    def _forget(self, doc_id: int) -> None:
+        """A document gone from the project (here or elsewhere): out of memory and the list."""
         self._unload(doc_id)
         self._in_flight.finish(doc_id)
         del self._summaries[doc_id]
         self.sentence_scores.pop(doc_id, None)
         self.document_removed.emit(doc_id)
-        return True
 
     def _unload(self, doc_id: int) -> None:
         """Let go of a document in memory (it stays in the project; :meth:`document` loads
@@ -165,10 +170,26 @@ class Workspace(QObject):
             self.undo_group.removeStack(stack)
 
     def _finish_part(self, doc_id: int) -> None:
-        """A document of a big file's part is stored and tagged: unless it is shown, it
-        leaves memory, and the reader may hand over the next part."""
+        """A big file's part is stored and tagged: unless shown, it leaves memory (room for the next)."""
         if self._in_flight.finish(doc_id) and doc_id != self._shown:
             self._unload(doc_id)
+
+    def take_summaries(self, summaries: list[DocumentSummary]) -> list[int]:
+        """The list as others left it (gui/shell/qt_live.py): documents deleted elsewhere go,
+        names and counts of documents not in memory follow; returns the ids of new ones."""
+        fresh = {s.doc_id: s for s in summaries}
+        for doc_id in [i for i in self._summaries if i not in fresh]:
+            self._forget(doc_id)
+        added = [i for i in fresh if i not in self._summaries]
+        for doc_id, summary in fresh.items():
+            old = self._summaries.get(doc_id)
+            if doc_id in self._docs:  # its counts follow its edits (catch_up included)
+                summary = old._replace(name=summary.name)
+            if summary != old:
+                self._summaries[doc_id] = summary
+                if old is not None:
+                    self.document_updated.emit(doc_id)
+        return added
 
     @staticmethod
     def _disconnect(entries: list) -> None:
@@ -271,16 +292,14 @@ class Workspace(QObject):
         if record is None or self.project.read_only:
             return
         try:
-            entries = self.project.get_setting(REVIEW_LOG_SETTING, [])
-            entries = entries if isinstance(entries, list) else []
-            self.project.set_setting(REVIEW_LOG_SETTING, [*entries, record.to_dict()])
+            append_record(self.project, record)
         except NerStudioError as error:
             log.warning("the review log was not saved: %s", error)
             return
         self.review_logged.emit()
 
     def review_log(self) -> list[ReviewRecord]:
-        return read_log(self.project.get_setting(REVIEW_LOG_SETTING, []))
+        return project_log(self.project)
 
     def next_document(self, doc_id: int, *, unreviewed: bool = True) -> int | None:
         """The next document after ``doc_id`` in list order (wrapping), not reviewed yet."""
@@ -464,6 +483,8 @@ class Workspace(QObject):
             self._predictor.cancel()
             self._predictor.wait()
         self._predictor = None
+        if self.live is not None:
+            self.live.stop()
         self._queue.clear()
         self._disconnect(self._listeners)
         self._listeners.clear()

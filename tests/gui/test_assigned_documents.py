@@ -1,0 +1,38 @@
+"""The document list in a project with assignments: yours first and in bold, and a filter
+to show only yours."""
+
+from PySide6.QtCore import Qt
+
+from ner_studio.core.document import Document
+from ner_studio.core.project import Project
+from ner_studio.gui.team import qt_team
+
+
+def test_your_assigned_documents_come_first_and_can_be_shown_alone(start_window, user_dirs, monkeypatch):
+    monkeypatch.setattr("getpass.getuser", lambda: "bob")
+    monkeypatch.setattr(qt_team, "prompt_for_name", lambda parent, suggestion: suggestion)
+    path = user_dirs / "team.nerstudio"
+    with Project.create(path, annotator="cur") as project:
+        project.add_documents([Document.from_text(f"Text number {i} .", name=f"d{i}") for i in range(6)])
+        plan = project.assign(["ann", "bob"], 0.0)
+    bobs = [doc_id for doc_id, names in plan.items() if names == ("bob",)]
+    window = start_window(path)
+    model = window.documents.list_model
+    rows = [model.doc_id(row) for row in range(model.row_count())]
+    assert rows[:len(bobs)] == bobs and sorted(rows) == sorted(plan)
+    assert model.data(model.index(0, 0), Qt.ItemDataRole.FontRole).bold()
+    assert model.data(model.index(len(bobs), 0), Qt.ItemDataRole.FontRole) is None
+    pane = window.document_tools.pane
+    assert not pane.mine.isHidden()
+    pane.mine.setChecked(True)
+    shown = [window.documents.doc_id_at(window.documents.filter.index(row, 0))
+             for row in range(window.documents.filter.rowCount())]
+    assert shown == bobs
+
+
+def test_without_assignments_the_filter_stays_hidden(start_window, user_dirs):
+    path = user_dirs / "alone.nerstudio"
+    with Project.create(path) as project:
+        project.add_documents([Document.from_text("Just one text .", name="one")])
+    window = start_window(path)
+    assert window.document_tools.pane.mine.isHidden()
