@@ -83,6 +83,9 @@ class FinetuneOptions:
     average_start: bool = True
     word_dropout: float = 0.0  # chance any word is shown as <unk> (reads characters and casing more)
     weight_average: float = 0.0  # decay of a moving average of the weights (0 = off), as in TrainingConfig
+    # New words (of the reviewed sentences and of ``finetune``'s ``text_docs``) start from
+    # co-occurrence vectors of the project's text mapped into the model's space (model/text_vectors.py)
+    text_vectors: bool = False
     seed: int = 13
     threads: int | None = None
 
