@@ -176,7 +176,11 @@ def run_loop(args, setting: str, strategy: str, seed: int, pool, test, base, siz
                "corrections_per_100": corrections_per_100_tokens(edits, round_tokens), "seconds": seconds,
                "examples": examples(pool[i] for i in labelled),
                "epochs": result.training.epochs_run, "best_epoch": result.training.best_epoch,
-               "text_vectors": result.loaded.metadata.get("text_vectors")}
+               "text_vectors": result.loaded.metadata.get("text_vectors"),
+               # Per epoch, to replay a smaller patience offline: training is deterministic, so a run
+               # that stops earlier keeps the same model whenever its best epoch is the same.
+               "history": [{k: h[k] for k in ("epoch", "dev_loss", "dev_f1", "seconds")}
+                           for h in result.training.history]}
         record["rounds"].append(row)
         log(f"{out.name}: {row['tweets']} tweets, test F1 {100 * row['f1']:.2f}, {row['corrections_per_100']:.1f} "
             f"corrections/100 tokens, {seconds:.0f} s ({row['best_epoch']}/{row['epochs']} epochs)")
