@@ -29,11 +29,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("-o", "--output", required=True, help="model file to write (e.g. tweets.pt)")
     parser.add_argument("--format", choices=("conll", "jsonl"), help="input format (default: by extension)")
     parser.add_argument("--epochs", type=int, help="maximum epochs (default: the recipe's)")
-    parser.add_argument("--text-vectors", action="store_true", help="start new words from co-occurrence vectors "
-                        "of the project's text (TRAIN, DEV, --text files) and BASE, instead of as unknown words")
+    parser.add_argument("--no-text-vectors", dest="text_vectors", action="store_false", help="start new words "
+                        "as unknown words rather than from co-occurrence vectors of the project's text (TRAIN, "
+                        "DEV, --text files) and BASE, as the recipe does by default")
     parser.add_argument("--text", action="append", default=[], metavar="FILE", help="more of the project's "
-                        "documents, annotated or not, in any format ner-studio reads (repeatable; implies "
-                        "--text-vectors): their words join the model with a vector")
+                        "documents, annotated or not, in any format ner-studio reads (repeatable): their words "
+                        "join the model with a vector")
     parser.add_argument("--seed", type=int, default=13, help="random seed (default 13)")
     add_threads_option(parser)
     add_force_option(parser)
@@ -66,6 +67,8 @@ def run(args: argparse.Namespace) -> int:
 
     from ner_studio.commands.train import EpochPrinter
 
+    if args.text and not args.text_vectors:
+        raise NerStudioError("--text is read only for the text vectors: drop --text or --no-text-vectors")
     source = model_path(args.model)
     output = checked_output(args, args.output, "model", inputs=[source, args.train, args.dev, args.base, *args.text])
     apply_threads(args.threads)
@@ -75,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     text = [doc for path in args.text for doc in read_documents(path)]
     parent = load_checkpoint(source)
     check_inputs(train, dev, parent.labels, args.train, args.dev)
-    options = FinetuneOptions(seed=args.seed, threads=args.threads, text_vectors=args.text_vectors or bool(args.text))
+    options = FinetuneOptions(seed=args.seed, threads=args.threads, text_vectors=args.text_vectors)
     project_text = train + (dev or []) + text
     if args.epochs is not None:
         options.epochs = args.epochs

@@ -131,3 +131,22 @@ def test_a_missing_text_file_is_one_clear_line_before_training(model, tmp_path, 
                  "-o", str(tmp_path / "out.pt")])
     error = capsys.readouterr().err.strip()
     assert code == 2 and "absent.txt" in error and "\n" not in error
+
+
+def test_without_text_vectors_new_words_start_unknown(model, tmp_path, capsys):
+    train = write_conll(tmp_path / "train.conll", dated_corpus(30))
+    out = tmp_path / "tuned.pt"
+    assert main(["finetune", str(model), str(train), "--no-text-vectors", "-o", str(out), "--epochs", "1",
+                 "--threads", "1"]) == 0
+    assert "text vectors:" not in capsys.readouterr().out
+    tuned = load_checkpoint(out)
+    assert tuned.metadata["finetune"]["text_vectors"] is False and tuned.metadata["text_vectors"] is None
+
+
+def test_text_files_without_text_vectors_are_refused(model, tmp_path, capsys, no_training):
+    train = write_conll(tmp_path / "train.conll", dated_corpus(30))
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Kira flew to Tokyo.\n", encoding="utf-8")
+    code = main(["finetune", str(model), str(train), "--text", str(notes), "--no-text-vectors",
+                 "-o", str(tmp_path / "out.pt")])
+    assert code == 2 and "--text is read only for the text vectors" in capsys.readouterr().err

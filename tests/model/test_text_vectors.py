@@ -163,6 +163,6 @@ def test_finetune_starts_the_projects_new_words_from_their_vectors(parent, monke
 
 def test_without_the_option_the_projects_text_is_not_read(parent):
     result = finetune_module.finetune(parent, documents(TINY_CORPUS), text_docs=project_text(),
-                                      options=quick_options(epochs=1))
+                                      options=quick_options(epochs=1, text_vectors=False))
     assert "tokyo" not in result.loaded.vocabs.words
     assert result.loaded.metadata["text_vectors"] is None
