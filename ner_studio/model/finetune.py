@@ -259,7 +259,9 @@ def finetune(
             variants += encode_documents(vocabs, part, parent.scheme, first_document=first, lower=True)
         first += len(part)
     dev = encode_documents(vocabs, dev_docs, parent.scheme)
-    result = train_model(model, vocabs, train, dev, options.training_config(), callback=_nan_guard(callback),
+    # A parent that was itself fine-tuned (its metadata says how) continues the loop.
+    config = options.training_config(continued="finetune" in parent.metadata)
+    result = train_model(model, vocabs, train, dev, config, callback=_nan_guard(callback),
                          should_stop=should_stop, variants=variants or None)
     scores = score_encoded(model, vocabs, dev)
     new_words = len(vocabs.words) - len(parent.vocabs.words)
@@ -272,7 +274,7 @@ def finetune(
                  "reviewed_sentences": reviewed, "new_labels": new_labels, "new_words": new_words},
         "text_vectors": seeded.to_dict() if seeded is not None else None,
         "trained_on": training_record(docs + base),  # the held-out part too: it chose the epoch
-        "result": {"best_epoch": result.best_epoch, "dev_loss": result.best_dev_loss,
+        "result": {"patience": config.patience, "best_epoch": result.best_epoch, "dev_loss": result.best_dev_loss,
                    "dev_f1": result.best_dev_f1, "epochs_run": result.epochs_run,
                    "seconds": round(result.seconds, 1), "cancelled": result.cancelled, "finished": True},
         "dev_scores": scores.to_dict(),

@@ -66,6 +66,9 @@ class FinetuneOptions:
 
     epochs: int = 30  # a ceiling: early stopping (``patience``) ends a run
     patience: int = 4
+    # Patience when the parent is itself a fine-tuned model (the loop's later rounds, which start
+    # near their best already); None = ``patience``
+    continued_patience: int | None = None
     batch_size: int = 16
     learning_rate: float = 1e-3
     singleton_unk: float = 0.5
@@ -90,9 +93,11 @@ class FinetuneOptions:
     seed: int = 13
     threads: int | None = None
 
-    def training_config(self) -> TrainingConfig:
+    def training_config(self, *, continued: bool = False) -> TrainingConfig:
+        """``continued``: the parent is a fine-tuned model (``continued_patience`` applies)."""
+        patience = self.continued_patience if continued and self.continued_patience is not None else self.patience
         return TrainingConfig(epochs=self.epochs, batch_size=self.batch_size, learning_rate=self.learning_rate,
-                              patience=self.patience, seed=self.seed, singleton_unk=self.singleton_unk,
+                              patience=patience, seed=self.seed, singleton_unk=self.singleton_unk,
                               threads=self.threads, monitor=self.monitor, variant_rate=self.lowercase,
                               word_dropout=self.word_dropout, weight_average=self.weight_average)
 
