@@ -37,6 +37,10 @@ SMOOTHING = 0.75  # context counts raised to this power (Levy et al.'s "cds")
 MIN_COUNT = 2  # occurrences a word needs for a vector: a single context is noise
 FIT_MIN_COUNT = 5  # occurrences a parent word needs to teach the map
 RIDGE = 1.0  # the map's L2 penalty (the vectors have unit rows)
+# Bounds for big projects (a 50 MB text is ~10M tokens): the text read, project text first, and
+# the words given a vector, most frequent first. 2M tokens count in a few seconds.
+MAX_TOKENS = 2_000_000
+MAX_WORDS = 50_000
 
 
 @dataclass
@@ -65,22 +69,21 @@ class SeedReport:
 
 def cooccurrence_counts(sentences: Sequence[Sequence[str]], index: dict[str, int], window: int) -> Tensor:
     """A sparse symmetric ``(words, words)`` matrix of how often two indexed words occur within
-    ``window`` tokens of each other in one sentence."""
-    rows: list[int] = []
-    cols: list[int] = []
-    for sentence in sentences:
-        ids = [index.get(normalize_word(w), -1) for w in sentence]
-        for i, a in enumerate(ids):
-            if a < 0:
-                continue
-            for b in ids[i + 1:i + 1 + window]:
-                if b >= 0:
-                    rows += (a, b)
-                    cols += (b, a)
+    ``window`` tokens of each other in one sentence (tensor shifts, no per-pair Python work)."""
+    ids = torch.tensor([index.get(normalize_word(w), -1) for sentence in sentences for w in sentence],
+                       dtype=torch.long)
+    owner = torch.repeat_interleave(torch.arange(len(sentences)), torch.tensor([len(s) for s in sentences],
+                                                                               dtype=torch.long))
+    rows, cols = [], []
+    for shift in range(1, window + 1):
+        a, b = ids[:-shift], ids[shift:]
+        kept = (a >= 0) & (b >= 0) & (owner[:-shift] == owner[shift:])
+        rows += [a[kept], b[kept]]
+        cols += [b[kept], a[kept]]
     size = len(index)
-    values = torch.ones(len(rows), dtype=torch.float64)
-    return torch.sparse_coo_tensor(torch.tensor([rows, cols], dtype=torch.long).reshape(2, -1), values,
-                                   (size, size), check_invariants=True).coalesce()
+    pairs = torch.stack([torch.cat(rows), torch.cat(cols)]) if rows else torch.zeros(2, 0, dtype=torch.long)
+    return torch.sparse_coo_tensor(pairs, torch.ones(pairs.shape[1], dtype=torch.float64), (size, size),
+                                   check_invariants=True).coalesce()
 
 
 def ppmi(counts: Tensor, smoothing: float = SMOOTHING) -> Tensor:
@@ -94,12 +97,25 @@ def ppmi(counts: Tensor, smoothing: float = SMOOTHING) -> Tensor:
                                    check_invariants=True).coalesce()
 
 
+def within_budget(sentences: Sequence[Sequence[str]], tokens: int) -> Sequence[Sequence[str]]:
+    """The first sentences of ``sentences`` holding at most ``tokens`` tokens."""
+    total = 0
+    for number, sentence in enumerate(sentences):
+        total += len(sentence)
+        if total > tokens:
+            return sentences[:number]
+    return sentences
+
+
 def text_vectors(sentences: Sequence[Sequence[str]], *, dimension: int = DIMENSION, window: int = WINDOW,
-                 min_count: int = MIN_COUNT, seed: int = 0) -> TextVectors:
-    """PPMI+SVD vectors of every normalised word seen ``min_count`` times in ``sentences``;
-    deterministic for a given ``seed`` (the randomised SVD)."""
+                 min_count: int = MIN_COUNT, seed: int = 0, max_tokens: int = MAX_TOKENS,
+                 max_words: int = MAX_WORDS) -> TextVectors:
+    """PPMI+SVD vectors of the ``max_words`` most frequent normalised words seen ``min_count``
+    times in the first ``max_tokens`` tokens of ``sentences``; deterministic for a given
+    ``seed`` (the randomised SVD)."""
+    sentences = within_budget(sentences, max_tokens)
     counts = Counter(normalize_word(w) for sentence in sentences for w in sentence)
-    words = sorted((w for w, n in counts.items() if n >= min_count), key=lambda w: (-counts[w], w))
+    words = sorted((w for w, n in counts.items() if n >= min_count), key=lambda w: (-counts[w], w))[:max_words]
     index = {w: i for i, w in enumerate(words)}
     rank = min(dimension, len(words) - 1)
     if rank < 1:

@@ -11,7 +11,7 @@ import torch
 
 from ner_studio.model import finetune as finetune_module
 from ner_studio.model.text_vectors import (
-    cooccurrence_counts, fit_map, ppmi, seed_new_rows, text_vectors, words_to_add,
+    cooccurrence_counts, fit_map, ppmi, seed_new_rows, text_vectors, within_budget, words_to_add,
 )
 from ner_studio.model.training import TrainingConfig
 from ner_studio.model.vocab import UNK_INDEX, Vocab
@@ -75,6 +75,16 @@ def test_vectors_are_deterministic_normalised_and_need_min_count():
     assert first.index == second.index and torch.equal(first.vectors, second.vectors)
     assert "unique0000" not in first.index and first.counts["unique0000"] == 1  # lower case, digits as 0
     assert "unique0000" in text_vectors(text, dimension=8, min_count=1).index
+
+
+def test_big_texts_are_read_up_to_the_token_budget_and_the_most_frequent_words():
+    text = two_topic_text(count=400)
+    budget = sum(len(s) for s in text[:100])
+    assert within_budget(text, budget) == text[:100] and within_budget(text, budget - 1) == text[:99]
+    assert text_vectors(text, dimension=8, max_tokens=budget).counts == text_vectors(text[:100], dimension=8).counts
+    capped = text_vectors(text, dimension=8, max_words=5)
+    frequent = sorted(capped.counts, key=lambda w: (-capped.counts[w], w))[:5]
+    assert list(capped.index) == frequent
 
 
 def test_too_little_text_gives_no_vectors():
