@@ -40,7 +40,7 @@ from ner_studio.model.grow import grow_model, grow_vocabularies
 # Defined torch-free for the GUI; imported from here too.
 from ner_studio.model.interface import FinetuneOptions  # noqa: F401 - re-exported
 from ner_studio.model.tagger import BiLSTMTagger
-from ner_studio.model.text_vectors import TextVectors, seed_new_rows, text_vectors, words_to_add
+from ner_studio.model.text_vectors import MAX_TOKENS, TextVectors, seed_new_rows, text_vectors, words_to_add
 from ner_studio.model.training import TrainingProgress, TrainingResult, train_model
 from ner_studio.model.vocab import Vocabularies
 from ner_studio.model.workflow import entity_labels
@@ -187,13 +187,28 @@ def score_encoded(model: BiLSTMTagger, vocabs: Vocabularies, encoded: list[Encod
     return evaluate_tags(gold, predicted)
 
 
+def sentence_lists(docs: Sequence[Document], tokens: int) -> list[list[str]]:
+    """The words of the sentences of ``docs``, in order, up to ``tokens`` tokens (a big project
+    is never turned into lists of strings whole)."""
+    found, total = [], 0
+    for doc in docs:
+        for k in range(len(doc.sentences)):
+            words = doc.sentence_words(k)
+            total += len(words)
+            if total > tokens:
+                return found
+            found.append(words)
+    return found
+
+
 def project_vectors(vocabs: Vocabularies, project: Sequence[Document], base: Sequence[Document],
                     seed: int) -> TextVectors:
-    """Co-occurrence vectors of the ``project`` and ``base`` text; the project's words that
-    have one are added to ``vocabs`` (so they are read from a vector, not as ``<unk>``)."""
-    words = [doc.sentence_words(k) for doc in project for k in range(len(doc.sentences))]
-    vectors = text_vectors(words + [doc.sentence_words(k) for doc in base for k in range(len(doc.sentences))],
-                           seed=seed)
+    """Co-occurrence vectors of the ``project`` and ``base`` text (the project's first, within
+    ``text_vectors.MAX_TOKENS``); the project's words that have one are added to ``vocabs`` (so
+    they are read from a vector, not as ``<unk>``)."""
+    words = sentence_lists(project, MAX_TOKENS)
+    budget = MAX_TOKENS - sum(len(sentence) for sentence in words)
+    vectors = text_vectors(words + sentence_lists(base, budget), seed=seed)
     for word in words_to_add(vectors, (w for sentence in words for w in sentence), vocabs.words):
         vocabs.words.add(word)
     return vectors

@@ -10,6 +10,7 @@ import pytest
 import torch
 
 from ner_studio.model import finetune as finetune_module
+from ner_studio.model.finetune import sentence_lists
 from ner_studio.model.text_vectors import (
     cooccurrence_counts, fit_map, ppmi, seed_new_rows, text_vectors, within_budget, words_to_add,
 )
@@ -176,3 +177,11 @@ def test_without_the_option_the_projects_text_is_not_read(parent):
                                       options=quick_options(epochs=1, text_vectors=False))
     assert "tokyo" not in result.loaded.vocabs.words
     assert result.loaded.metadata["text_vectors"] is None
+
+
+def test_a_big_project_is_read_up_to_the_token_budget():
+    docs = project_text()
+    first = [docs[0].sentence_words(0), docs[1].sentence_words(0)]
+    budget = sum(len(s) for s in first)
+    assert sentence_lists(docs, budget) == first
+    assert sentence_lists(docs, budget - 1) == first[:1]
