@@ -18,7 +18,8 @@ JSON is rewritten after every round, so the full grid runs in pieces and ``repor
 whatever has finished. ``--forgetting`` scores the last model on CoNLL-2003 test.
 
 Settings: ``mapped`` (the ten types renamed onto PER/LOC/ORG/MISC) and ``native`` (the ten
-types as new labels).
+types as new labels). The project's text, which the recipe's text vectors read (labelled or not),
+is the pool in ``loop`` and pool-train in ``recipe``: never the tweets a run is scored on.
 
 ``recipe``: choosing the recipe without touching the test tweets. The pool is cut into
 pool-train (tweets 1-1,100) and pool-dev (1,101-1,394); the bundled model is fine-tuned once on
