@@ -2,7 +2,7 @@
 start where the parent would put them, and every learned weight is kept.
 
 A new word starts as the parent's ``<unk>`` vector, i.e. exactly how the parent saw it (``finetune``
-then starts the ones the project's text gives a vector from that: ``model/text_vectors.py``). A new
+then moves the ones the project's text has a vector for to it: ``model/text_vectors.py``). A new
 label's tags start as the parent's average entity at the same position (output rows and CRF
 scores alike), so a label with few examples only has to be told apart from the others instead
 of climbing out of a random start. The scheme's transition constraints are rebuilt for the grown
