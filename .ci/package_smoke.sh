@@ -32,6 +32,16 @@ timeout 300 "$app" train "$home/sample.conll" "$home/sample.conll" -o "$home/tun
   --epochs 1 --hidden 16 --word-dim 16 --batch-size 8 --threads 1
 timeout 300 "$app" evaluate "$home/tuned.pt" "$home/sample.conll"
 
+echo "== PostgreSQL client (psycopg and its libpq are in the app)"
+# No server at this socket: the app must load libpq, try, and say it cannot reach one.
+timeout 60 "$app" project backup "postgresql://nobody@/none?host=$home/no-server" "$home/copy.nerstudio" \
+  > "$home/pg.out" 2>&1 || true
+if ! grep -q "cannot reach the database server" "$home/pg.out"; then
+  cat "$home/pg.out" >&2
+  echo "the frozen app cannot use psycopg" >&2
+  exit 1
+fi
+
 written=$(find "$root/dist/NER Studio" -newer "$home/.started")
 if [[ -n $written ]]; then
   echo "the app wrote into its own folder: $written" >&2

@@ -10,7 +10,7 @@ of each (seed, strategy); a finished seed is only reported. So the full setting 
 runs across sessions, in the background.
 
 Both strategies start from the same model, trained from scratch on 100 random labelled
-sentences. Each round the model scores the unlabelled pool (``Tagger.predict_sentences``'s
+sentences. Each round the model scores the unlabelled pool (``TorchPredictor.predict_sentences``'s
 SentenceUncertainty, ranked by ``core.active_learning``), the chosen sentences are "labelled"
 (their gold spans revealed), and the model is fine-tuned from its current weights on all the
 labelled sentences (``model.finetune``, exactly what the app's Train action runs), then scored
@@ -47,7 +47,7 @@ from ner_studio.core.formats import read_documents  # noqa: E402
 from ner_studio.core.training_set import sentence_snapshot  # noqa: E402
 from ner_studio.model.checkpoint import load_checkpoint, save_checkpoint  # noqa: E402
 from ner_studio.model.finetune import FinetuneOptions, finetune  # noqa: E402
-from ner_studio.model.predict import Tagger  # noqa: E402
+from ner_studio.model.predict import TorchPredictor  # noqa: E402
 from ner_studio.model.training import TrainingConfig  # noqa: E402
 from ner_studio.model.workflow import evaluate_tagger, train_tagger  # noqa: E402
 
@@ -76,13 +76,13 @@ def sentences_of(path: Path, limit: int | None, rng: random.Random) -> list:
 
 
 def test_f1(loaded, test) -> float:
-    return evaluate_tagger(Tagger(loaded), test).overall.f1
+    return evaluate_tagger(TorchPredictor(loaded), test).overall.f1
 
 
 def choose(loaded, pool, unlabelled: list[int], count: int, strategy: str, seed: int) -> list[int]:
     if strategy == "random":
         return random.Random(seed).sample(unlabelled, min(count, len(unlabelled)))
-    predictions = Tagger(loaded).predict_sentences([pool[i].sentence_words(0) for i in unlabelled])
+    predictions = TorchPredictor(loaded).predict_sentences([pool[i].sentence_words(0) for i in unlabelled])
     candidates = [Candidate(i, p.uncertainty) for i, p in zip(unlabelled, predictions)]
     return [c.key for c in select(candidates, count, strategy)]
 

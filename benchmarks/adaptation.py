@@ -55,7 +55,7 @@ from ner_studio.core.formats import read_documents  # noqa: E402
 from ner_studio.core.tweet_corpus import mapped, pool_and_test, read_tweets  # noqa: E402
 from ner_studio.model.checkpoint import load_checkpoint  # noqa: E402
 from ner_studio.model.finetune import FinetuneOptions, finetune  # noqa: E402
-from ner_studio.model.predict import Tagger  # noqa: E402
+from ner_studio.model.predict import TorchPredictor  # noqa: E402
 from ner_studio.model.workflow import evaluate_tagger  # noqa: E402
 from ner_studio.resources import bundled_model_location  # noqa: E402
 
@@ -87,7 +87,7 @@ def token_spans(doc) -> set[tuple[int, int, str]]:
 
 
 def f1(loaded, docs) -> dict:
-    scores = evaluate_tagger(Tagger(loaded), docs)
+    scores = evaluate_tagger(TorchPredictor(loaded), docs)
     return {"f1": scores.overall.f1, "precision": scores.overall.precision, "recall": scores.overall.recall,
             "per_label_f1": {label: s.f1 for label, s in scores.per_label.items()}}
 
@@ -123,10 +123,10 @@ def choose(loaded, pool, unlabelled: list[int], count: int, strategy: str, rng: 
     elif strategy == "random":
         chosen = rng.sample(unlabelled, min(count, len(unlabelled)))
     else:
-        predictions = Tagger(loaded).predict_sentences([pool[i].sentence_words(0) for i in unlabelled])
+        predictions = TorchPredictor(loaded).predict_sentences([pool[i].sentence_words(0) for i in unlabelled])
         candidates = [Candidate(i, p.uncertainty) for i, p in zip(unlabelled, predictions)]
         chosen = [c.key for c in select(candidates, count, strategy)]
-    proposals = Tagger(loaded).predict_sentences([pool[i].sentence_words(0) for i in chosen])
+    proposals = TorchPredictor(loaded).predict_sentences([pool[i].sentence_words(0) for i in chosen])
     return chosen, proposals
 
 

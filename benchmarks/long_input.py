@@ -5,7 +5,7 @@
 Generates, at run time in a temporary folder, plain texts of the given sizes in MB that never
 end a sentence (one "sentence" of the whole file: the worst case for the network), then
   CLI  runs ``python -m ner_studio predict default IN -o OUT.conll`` in a fresh process;
-  app  runs the app's own tagging job (gui/prediction.py ``prediction_job``, no window) on
+  app  runs the app's own tagging job (gui/shell/tagging_jobs.py ``prediction_job``, no window) on
        the file loaded as one document, in a fresh process.
 Prints wall time, MB/s and the process's peak RSS (from wait4). Target (issue 12): peak RSS
 < 1.5 GB and time linear in size, 50 MB included.
@@ -29,7 +29,7 @@ WORDS = ("the of and to in Paris John Smith said company market Berlin year new 
 APP_JOB = """
 import sys
 from ner_studio.core.formats import read_documents
-from ner_studio.gui.shell.prediction import ModelHandle, prediction_job
+from ner_studio.gui.shell.tagging_jobs import ModelHandle, prediction_job
 from ner_studio.resources import bundled_model_location
 docs = read_documents(sys.argv[1])
 job = prediction_job(ModelHandle(bundled_model_location()), docs)

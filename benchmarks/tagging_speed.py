@@ -25,7 +25,7 @@ import torch  # noqa: E402
 from ner_studio.core.datasets import corpus_files  # noqa: E402
 from ner_studio.core.formats import read_documents  # noqa: E402
 from ner_studio.model.checkpoint import load_checkpoint  # noqa: E402
-from ner_studio.model.predict import Tagger  # noqa: E402
+from ner_studio.model.predict import TorchPredictor  # noqa: E402
 from ner_studio.resources import bundled_model_location  # noqa: E402
 from ner_studio.model.workflow import evaluate_tagger  # noqa: E402
 
@@ -53,7 +53,7 @@ def benchmark_documents(docs, tokens: int):
     return chosen, count
 
 
-def time_tagging(tagger: Tagger, docs, batch_size: int) -> float:
+def time_tagging(tagger: TorchPredictor, docs, batch_size: int) -> float:
     tagger.clear_cache()  # a cold start, like a fresh app
     started = time.perf_counter()
     tagger.predict_documents(docs, batch_size=batch_size)
@@ -106,7 +106,7 @@ def main() -> int:
             options["threads"] = args.threads
         else:
             torch.set_num_threads(args.threads)
-        tagger = Tagger(load_checkpoint(args.model), **options)
+        tagger = TorchPredictor(load_checkpoint(args.model), **options)
         seconds = time_tagging(tagger, docs, args.batch_size)
         f1 = evaluate_tagger(tagger, test_docs).overall.f1
         results[name] = (tokens / seconds, f1)

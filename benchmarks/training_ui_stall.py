@@ -36,7 +36,7 @@ from ner_studio.gui.shell.qt_task_worker import TaskWorker  # noqa: E402
 from ner_studio.gui.learning.qt_training_panel import TrainingPanel  # noqa: E402
 from ner_studio.model.checkpoint import save_checkpoint  # noqa: E402
 from ner_studio.model.interface import FinetuneOptions  # noqa: E402
-from ner_studio.model.tagger import BiLSTMTagger, TaggerConfig  # noqa: E402
+from ner_studio.model.network import BiLSTMNetwork, NetworkConfig  # noqa: E402
 from ner_studio.model.vocab import Vocabularies  # noqa: E402
 from ner_studio.model.workflow import MODEL_SCHEME, examples_from_documents, entity_labels  # noqa: E402
 from ner_studio.resources import bundled_model_path  # noqa: E402
@@ -52,7 +52,7 @@ def untrained_parent(docs, folder: Path) -> Path:
     labels = entity_labels([t for seq in examples.tags for t in seq])
     tags = ["O", *(f"{p}-{label}" for label in labels for p in "BIES")]
     vocabs = Vocabularies.build(examples.words, [tags])
-    model = BiLSTMTagger(TaggerConfig(len(vocabs.words), len(vocabs.chars), len(vocabs.tags)), tags, MODEL_SCHEME)
+    model = BiLSTMNetwork(NetworkConfig(len(vocabs.words), len(vocabs.chars), len(vocabs.tags)), tags, MODEL_SCHEME)
     path = folder / "untrained.pt"
     save_checkpoint(path, model, vocabs, labels, MODEL_SCHEME, {})
     return path

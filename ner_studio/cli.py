@@ -11,6 +11,7 @@ import sys
 from ner_studio import __version__
 from ner_studio.core.errors import NerStudioError
 from ner_studio.core.logs import setup_logging
+from ner_studio.core.project_postgres import is_server_url, redact  # no psycopg: URL text only
 
 # Each name is a module in ner_studio.commands with register(subparsers) and run(args) -> int.
 COMMANDS = ("convert", "train", "finetune", "evaluate", "predict", "data", "project")
@@ -45,7 +46,8 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_self_test(argv[1:])
     if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
-        missing = [w for w in argv if not w.startswith("-") and not os.path.exists(os.path.expanduser(w))]
+        missing = [w for w in argv if not w.startswith("-") and not is_server_url(w)
+                   and not os.path.exists(os.path.expanduser(w))]
         if missing:  # like git: a typo or a newer version's command must not start the app
             print(f"ner-studio: {missing[0]!r} is no such command or file. Commands: "
                   f"{', '.join(COMMANDS)}; files to open must exist (see ner-studio --help)",
@@ -58,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         build_parser().print_help()
         return 0
-    log.info("ner-studio %s %s", __version__, " ".join(argv))
+    log.info("ner-studio %s %s", __version__, " ".join(redact(a) if is_server_url(a) else a for a in argv))
     try:
         return args.run(args)
     except NerStudioError as error:

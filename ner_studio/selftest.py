@@ -129,13 +129,13 @@ def check_folders() -> str:
 
 
 def load_model():
-    from ner_studio.model.predict import Tagger
+    from ner_studio.model.predict import TorchPredictor
 
     path = bundled_model_path()
     if path is None:
         raise SelfTestFailure(f"the bundled model {bundled_model_location()} is missing")
     started = time.perf_counter()
-    tagger = Tagger.load(path)
+    tagger = TorchPredictor.load(path)
     return tagger, f"{path.name} ({', '.join(tagger.labels)}) loaded in {time.perf_counter() - started:.2f} s"
 
 

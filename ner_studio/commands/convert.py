@@ -8,7 +8,8 @@ import sys
 
 from ner_studio.commands.outputs import add_force_option, checked_output
 from ner_studio.commands.sentence_options import add_sentence_option, splitter_from
-from ner_studio.core.formats import FORMATS, WRITABLE, convert_file, format_of
+from ner_studio.core.formats import FORMATS, WRITABLE, format_of
+from ner_studio.core.formats.stream import convert_file
 from ner_studio.core.tags import SCHEMES
 
 
@@ -40,12 +41,11 @@ def run(args: argparse.Namespace) -> int:
     checked_output(args, args.output, target_fmt, inputs=[args.input])
     if args.scheme and target_fmt != "conll":
         print("note: --scheme only applies to CoNLL output; JSONL holds spans, not tags", file=sys.stderr)
-    docs = convert_file(
+    # A piece of the input at a time (core/formats/stream.py): memory stays bounded.
+    done = convert_file(
         args.input, args.output, source_fmt=args.source_fmt, target_fmt=target_fmt,
         scheme=args.scheme or "iob2", splitter=splitter_from(args),
     )
-    tokens = sum(len(doc.tokens) for doc in docs)
-    entities = sum(len(doc.spans) for doc in docs)
-    print(f"converted {len(docs)} documents ({tokens:,} tokens, {entities:,} entities): "
+    print(f"converted {done.documents} documents ({done.tokens:,} tokens, {done.entities:,} entities): "
           f"{args.input} -> {args.output} ({target_fmt})")
     return 0

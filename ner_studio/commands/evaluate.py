@@ -16,8 +16,8 @@ from ner_studio.commands.model_options import (
 )
 from ner_studio.commands.outputs import add_force_option, checked_output, save_reporting_fallback
 from ner_studio.core.atomic import atomic_write_text
-from ner_studio.core.check_set import describe_scored
-from ner_studio.core.formats import read_documents
+from ner_studio.core.check_set import ScoredSet
+from ner_studio.core.formats.stream import read_in_chunks
 from ner_studio.core.metrics import format_table
 
 
@@ -38,18 +38,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ner_studio.model.workflow import evaluate_tagger
+    from ner_studio.model.workflow import evaluate_in_pieces
 
     if args.json:
         checked_output(args, args.json, "json", inputs=[args.file, model_path(args.model)])
     tagger = tagger_from_args(args)
-    docs = read_documents(args.file, args.format)
+    scored_set = ScoredSet(tagger.metadata.get("trained_on"))
     bar = ProgressBar("evaluating")
     try:
-        evaluation = evaluate_tagger(tagger, docs, batch_size=args.batch_size, progress=bar)
+        # A piece of the file at a time (core/formats/stream.py): memory stays bounded.
+        evaluation = evaluate_in_pieces(tagger, read_in_chunks(args.file, args.format), batch_size=args.batch_size,
+                                        progress=bar, each=scored_set.add)
     finally:
         bar.close()
-    scored, warning = describe_scored(docs, str(args.file), tagger.metadata.get("trained_on"))
+    scored, warning = scored_set.describe(str(args.file))
     print(f"Scored on {scored}.")
     if warning:
         print(f"Warning: {warning}.", file=sys.stderr)

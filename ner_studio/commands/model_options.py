@@ -52,9 +52,9 @@ def add_inference_options(parser: argparse.ArgumentParser) -> None:
 
 def tagger_from_args(args: argparse.Namespace):
     """The model named on the command line, ready to tag, with the thread count applied."""
-    from ner_studio.model.predict import Tagger
+    from ner_studio.model.predict import TorchPredictor
 
-    return Tagger.load(model_path(args.model), quantize=not args.float32, threads=args.threads or os.cpu_count())
+    return TorchPredictor.load(model_path(args.model), quantize=not args.float32, threads=args.threads or os.cpu_count())
 
 
 def add_threads_option(parser: argparse.ArgumentParser) -> None:

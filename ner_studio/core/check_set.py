@@ -113,14 +113,39 @@ def training_record(docs: Iterable[Document]) -> dict:
 def describe_scored(docs: Sequence[Document], what: str, record: dict | None) -> tuple[str, str | None]:
     """What a score was computed on, in words, and a warning when ``docs`` overlap the model's
     training data (``record`` is its :func:`training_record`, None if it does not say)."""
-    sentences = sum(len(doc.sentences) for doc in docs)
-    text = f"{what}: {len(docs)} document{'s' if len(docs) != 1 else ''}, {sentences} sentences"
-    found = overlap(record, docs)
-    if found is None:
-        return text + " (this model does not record its training data, so overlap is unknown)", None
-    if not found.seen:
-        return text + ", none of them in this model's training data", None
-    return text, found.warning()
+    scored = ScoredSet(record)
+    scored.add(docs)
+    return scored.describe(what)
+
+
+class ScoredSet:
+    """What a score is computed on, gathered a piece of a file at a time: documents,
+    sentences, and how many of them the model (``record``: its :func:`training_record`)
+    trained on."""
+
+    def __init__(self, record: dict | None):
+        self._trained = set(record["sentence_hashes"]) if record and "sentence_hashes" in record else None
+        self.documents = self.sentences = 0
+        self._overlap = Overlap(0, 0)
+
+    def add(self, docs: Iterable[Document]) -> None:
+        for doc in docs:
+            # A document a file was cut inside (read in pieces) is still one document.
+            self.documents += not doc.meta.get("conll_continued")
+            self.sentences += len(doc.sentences)
+            if self._trained is not None:
+                hashes = document_hashes(doc)
+                self._overlap = Overlap(self._overlap.sentences + len(hashes),
+                                        self._overlap.seen + sum(h in self._trained for h in hashes))
+
+    def describe(self, what: str) -> tuple[str, str | None]:
+        """As :func:`describe_scored`."""
+        text = f"{what}: {self.documents} document{'s' if self.documents != 1 else ''}, {self.sentences} sentences"
+        if self._trained is None:
+            return text + " (this model does not record its training data, so overlap is unknown)", None
+        if not self._overlap.seen:
+            return text + ", none of them in this model's training data", None
+        return text, self._overlap.warning()
 
 
 def overlap(record: dict | None, docs: Iterable[Document]) -> Overlap | None:

@@ -29,8 +29,10 @@ from itertools import groupby
 from operator import itemgetter
 
 from ner_studio.core.document import Status
+from ner_studio.core.project_rows import of_annotator, with_status
 from ner_studio.core.project_schema import revision
 from ner_studio.core.spans import Source, Span
+from ner_studio.core.project_dialect import Connection
 
 FEW_DOCUMENTS = 100  # up to this many documents' entities are read by document, not all at once
 CONTEXT = 40  # characters of context either side of a hit
@@ -95,7 +97,8 @@ class CorpusText:
     def refresh(self) -> None:
         """Load documents added since the last call, forget deleted ones, re-read names and
         statuses (they change; texts do not)."""
-        infos = self.project.query("listing the documents", _document_infos)
+        own = self.project.version_annotator
+        infos = self.project.query("listing the documents", lambda conn: _document_infos(conn, own))
         self.documents = {info.doc_id: info for info in infos}
         for gone in self._texts.keys() - self.documents.keys():
             del self._texts[gone]
@@ -136,7 +139,8 @@ class CorpusText:
                 return self._span_rows
         if doc_ids is not None and len(doc_ids) <= FEW_DOCUMENTS:
             return self._rows_by_document(doc_ids)  # a few documents now, all of them later
-        rows = self.project.query("reading entities", _all_span_rows)
+        own = self.project.version_annotator
+        rows = self.project.query("reading entities", lambda conn: _all_span_rows(conn, own))
         self._span_rows = {doc_id: list(group) for doc_id, group in groupby(rows, itemgetter(0))}
         self._revision = current
         return self._span_rows
@@ -144,7 +148,8 @@ class CorpusText:
     def _rows_by_document(self, doc_ids: Collection[int]) -> dict[int, list[SpanRow]]:
         if not doc_ids:
             return {}
-        rows = self.project.query("reading entities", lambda conn: _span_rows_of(conn, list(doc_ids)))
+        own = self.project.version_annotator
+        rows = self.project.query("reading entities", lambda conn: _span_rows_of(conn, list(doc_ids), own))
         return {doc_id: list(group) for doc_id, group in groupby(rows, itemgetter(0))}
 
     def spans(self, doc_id: int) -> list[Span]:
@@ -156,20 +161,23 @@ def to_span(row: SpanRow) -> Span:
     return Span(row[1], row[2], row[3], _SOURCES[row[4]], row[5])
 
 
-def read_label_rows(conn: sqlite3.Connection, label: str) -> list[SpanRow]:
+def read_label_rows(conn: Connection, label: str, annotator: str | None) -> list[SpanRow]:
+    """Entities labelled ``label`` in ``annotator``'s versions (project_rows.of_annotator)."""
+    condition, parameters = of_annotator(annotator)
     return conn.execute(
         "SELECT document_id, start_char, end_char, label, source, confidence FROM spans"
-        " WHERE label = ? ORDER BY document_id, start_char", (label,)).fetchall()
+        f" WHERE label = ?{condition} ORDER BY document_id, start_char", (label, *parameters)).fetchall()
 
 
-def _span_rows_of(conn: sqlite3.Connection, doc_ids: list[int]) -> list[SpanRow]:
+def _span_rows_of(conn: Connection, doc_ids: list[int], annotator: str | None) -> list[SpanRow]:
+    condition, parameters = of_annotator(annotator)
     return conn.execute(
         "SELECT document_id, start_char, end_char, label, source, confidence FROM spans"
-        f" WHERE document_id IN ({', '.join('?' * len(doc_ids))}) ORDER BY document_id, start_char",
-        doc_ids).fetchall()
+        f" WHERE document_id IN ({', '.join('?' * len(doc_ids))}){condition} ORDER BY document_id, start_char",
+        (*doc_ids, *parameters)).fetchall()
 
 
-def _changed_since(conn: sqlite3.Connection, since: int) -> list[int] | None:
+def _changed_since(conn: Connection, since: int) -> list[int] | None:
     """Documents whose spans changed after revision ``since``; ``None`` in a project opened
     read-only at schema version 2 or older (no stamps: read everything again)."""
     try:
@@ -179,21 +187,24 @@ def _changed_since(conn: sqlite3.Connection, since: int) -> list[int] | None:
     return [doc_id for (doc_id,) in rows]
 
 
-def _all_span_rows(conn: sqlite3.Connection) -> list[SpanRow]:
+def _all_span_rows(conn: Connection, annotator: str | None) -> list[SpanRow]:
+    condition, parameters = of_annotator(annotator)
     return conn.execute(
         "SELECT document_id, start_char, end_char, label, source, confidence FROM spans"
-        " ORDER BY document_id, start_char").fetchall()
+        f" WHERE 1 = 1{condition} ORDER BY document_id, start_char", parameters).fetchall()
 
 
 _SOURCES = {str(s): s for s in Source}
 
 
-def _document_infos(conn: sqlite3.Connection) -> list[DocumentInfo]:
-    rows = conn.execute("SELECT id, name, status FROM documents ORDER BY position, id")
+def _document_infos(conn: Connection, annotator: str | None) -> list[DocumentInfo]:
+    """Every document with its status in ``annotator``'s version (project_rows.with_status)."""
+    join, status, parameters = with_status(annotator)
+    rows = conn.execute(f"SELECT d.id, d.name, {status} FROM documents d{join} ORDER BY d.position, d.id", parameters)
     return [DocumentInfo(doc_id, name, Status(status)) for doc_id, name, status in rows]
 
 
-def _read_texts(conn: sqlite3.Connection, doc_ids: list[int]) -> list[DocumentText]:
+def _read_texts(conn: Connection, doc_ids: list[int]) -> list[DocumentText]:
     sql = "SELECT document_id, text, tokens FROM document_contents"
     if len(doc_ids) <= FEW_DOCUMENTS:  # a few added since the last search
         sql += f" WHERE document_id IN ({', '.join('?' * len(doc_ids))})"

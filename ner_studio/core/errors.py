@@ -83,6 +83,10 @@ class LabelError(NerStudioError):
     """An invalid label set: bad or duplicate name, duplicate shortcut key, bad colour."""
 
 
+class AnnotatorError(NerStudioError):
+    """An unusable annotator name, or an annotator with no version of a document."""
+
+
 class SettingsError(NerStudioError):
     """The settings file cannot be written."""
 

@@ -145,7 +145,8 @@ def find_in_document(doc: Document, query: str, *, whole_tokens: bool = True,
 def find_label(corpus: CorpusText, label: str, *, doc_ids: Iterable[int] | None = None) -> list[Hit]:
     """Every entity labelled ``label`` ("all ORG entities"), in document order."""
     wanted = None if doc_ids is None else set(doc_ids)
-    rows = corpus.project.query("finding entities", lambda conn: read_label_rows(conn, label))
+    own = corpus.project.version_annotator
+    rows = corpus.project.query("finding entities", lambda conn: read_label_rows(conn, label, own))
     by_doc = {doc_id: list(group) for doc_id, group in groupby(rows, itemgetter(0))}
     if wanted is not None:
         by_doc = {doc_id: rows for doc_id, rows in by_doc.items() if doc_id in wanted}

@@ -79,32 +79,48 @@ class Evaluation:
         }
 
 
+class TagCounts:
+    """Chunk and token counts added a sentence at a time, so a file read in pieces is scored
+    without keeping its tags: ``add`` each piece, then ``evaluation()``."""
+
+    def __init__(self):
+        self.true: Counter[str] = Counter()
+        self.predicted: Counter[str] = Counter()
+        self.correct: Counter[str] = Counter()
+        self.tokens = self.right = self.sentences = 0
+
+    def add(self, gold: list[list[str]], predicted: list[list[str]]) -> None:
+        if len(gold) != len(predicted):
+            raise ValueError(f"{len(gold)} gold sentences but {len(predicted)} predicted")
+        for gold_tags, pred_tags in zip(gold, predicted):
+            if len(gold_tags) != len(pred_tags):
+                raise ValueError(f"sentence {self.sentences}: {len(gold_tags)} gold tags but "
+                                 f"{len(pred_tags)} predicted")
+            self.sentences += 1
+            self.tokens += len(gold_tags)
+            self.right += sum(g == p for g, p in zip(gold_tags, pred_tags))
+            gold_chunks = set(chunks(gold_tags))
+            pred_chunks = set(chunks(pred_tags))
+            self.true.update(c[0] for c in gold_chunks)
+            self.predicted.update(c[0] for c in pred_chunks)
+            self.correct.update(c[0] for c in gold_chunks & pred_chunks)
+
+    def evaluation(self) -> Evaluation:
+        labels = sorted(set(self.true) | set(self.predicted))
+        per_label = {
+            label: Score.from_counts(self.correct[label], self.predicted[label], self.true[label]) for label in labels
+        }
+        overall = Score.from_counts(
+            sum(self.correct.values()), sum(self.predicted.values()), sum(self.true.values())
+        )
+        return Evaluation(overall, per_label, self.right / self.tokens if self.tokens else 0.0, self.tokens)
+
+
 def evaluate_tags(gold: list[list[str]], predicted: list[list[str]]) -> Evaluation:
     """Compare predicted tag sequences with gold ones, sentence by sentence."""
-    if len(gold) != len(predicted):
-        raise ValueError(f"{len(gold)} gold sentences but {len(predicted)} predicted")
-    true_counts: Counter[str] = Counter()
-    pred_counts: Counter[str] = Counter()
-    correct_counts: Counter[str] = Counter()
-    tokens = right = 0
-    for index, (gold_tags, pred_tags) in enumerate(zip(gold, predicted)):
-        if len(gold_tags) != len(pred_tags):
-            raise ValueError(f"sentence {index}: {len(gold_tags)} gold tags but {len(pred_tags)} predicted")
-        tokens += len(gold_tags)
-        right += sum(g == p for g, p in zip(gold_tags, pred_tags))
-        gold_chunks = set(chunks(gold_tags))
-        pred_chunks = set(chunks(pred_tags))
-        true_counts.update(c[0] for c in gold_chunks)
-        pred_counts.update(c[0] for c in pred_chunks)
-        correct_counts.update(c[0] for c in gold_chunks & pred_chunks)
-    labels = sorted(set(true_counts) | set(pred_counts))
-    per_label = {
-        label: Score.from_counts(correct_counts[label], pred_counts[label], true_counts[label]) for label in labels
-    }
-    overall = Score.from_counts(
-        sum(correct_counts.values()), sum(pred_counts.values()), sum(true_counts.values())
-    )
-    return Evaluation(overall, per_label, right / tokens if tokens else 0.0, tokens)
+    counts = TagCounts()
+    counts.add(gold, predicted)
+    return counts.evaluation()
 
 
 def format_table(evaluation: Evaluation) -> str:

@@ -1,8 +1,10 @@
-"""The project store: one SQLite file with documents, spans, labels, model versions, settings.
+"""The project store: documents, spans, labels, model versions, settings, in one SQLite file
+(the default) or in a database on a PostgreSQL server for a team (core/project_store.py).
 
 Usage (what the GUI does)::
 
     project = Project.open(path)            # or Project.create(default_project_path("News"))
+    project = Project.open("postgresql://ann@db.example.org/news")   # a server project
     ids = project.add_documents(docs, source_path="news.conll")   # one transaction
     rows = project.document_summaries()     # id, name, status, counts: no text is loaded
     doc = project.load_document(ids[0], track=True)
@@ -24,8 +26,13 @@ later write replays the journal first, in the same transaction; :meth:`save_pend
 demand, :meth:`save_as` writes the project plus the journal to a new file (another disk, a
 writable folder), and :meth:`close` refuses to drop unsaved edits unless told to.
 
-**Two windows or processes** may open the same project: SQLite's locking serialises writes
-(waiting up to ``lock_timeout``) and the file never corrupts. Open documents are not live-synced;
+**Annotators.** A project is opened as one annotator (``annotator=``; by default the login
+name): documents load, list and save as that annotator's version, so one person's edits never
+overwrite another's. Other versions and the curated gold version are read with
+:meth:`load_version` (core/project_versions.py, core/annotators.py).
+
+**Two windows or processes** may open the same project: SQLite's locking (on a server, a lock
+on the revision row) serialises writes (waiting up to ``lock_timeout``) and nothing corrupts. Open documents are not live-synced;
 if both windows edit one document, the last edit wins where spans overlap.
 
 Use a Project from the thread that opened it. Renaming or removing labels rewrites spans of
@@ -35,83 +42,110 @@ labels should be cleared then.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
-from ner_studio.core.document import Document, SpansChanged, Status
+from ner_studio.core.document import Document
 from ner_studio.core.errors import CorruptProjectError, ProjectError, ReadOnlyProjectError
 from ner_studio.core.outputs import check_output
 from ner_studio.core.events import Signal
 from ner_studio.core.labels import LabelSet
 from ner_studio.core.locations import default_project_path, default_projects_dir  # noqa: F401
 from ner_studio.core import project_rows as rows
-from ner_studio.core.project_connection import (
-    as_project_error, corrupt_error, create_connection, open_connection, remove_project_files,
-)
+from ner_studio.core.project_connection import as_project_error, corrupt_error, remove_project_files
+from ner_studio.core.project_edits import BIG_EDIT, EditJournal
+from ner_studio.core.annotators import GOLD, default_annotator
+from ner_studio.core.project_metadata import ProjectMetadata
+from ner_studio.core.project_versions import ProjectVersions, with_annotator
 from ner_studio.core.project_files import (
-    BACKUP_COUNT, backup_paths, copy_database, install_copy, is_healthy, move_aside, newest_good_backup,
-    project_path_of_backup, rotate_backups,
+    BACKUP_COUNT, backup_paths, install_copy, is_healthy, move_aside, newest_good_backup,
+    project_path_of_backup,
 )
 from ner_studio.core.project_rows import DocumentSummary, ModelVersion  # noqa: F401
 from ner_studio.core.project_schema import bump_revision
-from ner_studio.core.stored_edits import check_stored_edits
-
-# Tracked edits touching more spans than this are saved as a full snapshot of the document's
-# spans (one DELETE + bulk INSERT beats thousands of single-row deltas).
-BIG_EDIT = 256
+from ner_studio.core.project_store import Location, Store, create_store, is_server_url, open_store
 
 
-class Project:
-    """An open project file. Make one with :meth:`create`, :meth:`open` or :meth:`restore_backup`."""
+class Project(EditJournal, ProjectMetadata, ProjectVersions):
+    """An open project: a file or a database on a server (core/project_store.py). Make one
+    with :meth:`create`, :meth:`open` or :meth:`restore_backup`."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, *, read_only: bool, lock_timeout: float):
-        self.path = path
+    def __init__(self, store: Store, *, read_only: bool, lock_timeout: float, annotator: str | None = None):
+        # Whose version this project reads and writes: a person, or GOLD for a curator editing it.
+        self.annotator = GOLD if annotator == GOLD else default_annotator(annotator)
+        self.path: Path | None = store.path  # the project file; None on a server
+        self.location: Location = store.location  # the path, or the URL without a password
+        self.name = store.name  # for titles: the file's stem or the database's name
+        self.where = store.where  # what error messages name
         self.read_only = read_only
         self.lock_timeout = lock_timeout
         self.warnings: list[str] = []  # non-fatal problems found while opening (e.g. no backup)
         self.write_failed = Signal()  # emits the ProjectError of a tracked edit kept in memory
         self.pending_changed = Signal()  # emits the number of edits not yet on disk
-        self._conn: sqlite3.Connection | None = conn
+        self._store = store
+        self._conn = store.conn
         self._pending: list = []
         self._tracked: dict[int, tuple[Document, object, object]] = {}
         self._muted = False
         self._batching = False
+        # The ``spans.annotator`` of this project's version: the annotator's name, '' when read
+        # only before anyone claimed the old spans, None in a read-only pre-annotator project.
+        self._version: str | None = None
+
+    @property
+    def on_server(self) -> bool:
+        return self.path is None
+
+    @property
+    def reopen_location(self) -> Location:
+        """Where to open this project again in this session: :attr:`location`, but with the
+        password of a URL that had one (typed once in the connection dialog). Never show,
+        log or store it: :attr:`location` is for that."""
+        return self._store.reopen_location
 
     # --- opening and closing -------------------------------------------------------------
     @classmethod
-    def create(cls, path: str | Path, labels: LabelSet | None = None, *, lock_timeout: float = 5.0) -> Project:
-        """A new, empty project at ``path`` (folders are created) with ``labels`` (CoNLL-2003
-        by default)."""
-        path = Path(path)
-        conn = create_connection(path, timeout=lock_timeout)
-        project = cls(path, conn, read_only=False, lock_timeout=lock_timeout)
+    def create(cls, location: Location, labels: LabelSet | None = None, *,
+               lock_timeout: float = 5.0, annotator: str | None = None) -> Project:
+        """A new, empty project with ``labels`` (CoNLL-2003 by default) at ``location``: a
+        path (folders are created) or a ``postgresql://`` URL of an existing database; opened
+        as ``annotator``."""
+        store = create_store(location, timeout=lock_timeout)
+        project = cls(store, read_only=False, lock_timeout=lock_timeout, annotator=annotator)
         try:
+            project._settle_version()
             initial = (labels or LabelSet.conll2003()).copy()
             project._write("saving the labels", lambda conn: rows.write_labels(conn, initial))
         except BaseException:
             project.close(discard_pending=True)
-            remove_project_files(path)
+            store.discard()
             raise
         return project
 
     @classmethod
-    def open(cls, path: str | Path, *, lock_timeout: float = 5.0, read_only: bool = False,
-             keep_backups: int = BACKUP_COUNT, defer_backup: bool = False) -> Project:
-        """Open an existing project, check it, migrate it, and back it up (rotating
-        ``.bak1``..``.bak3``; see ``warnings`` if that failed). ``read_only=True`` never writes:
-        edits then stay pending (use :meth:`save_as`). ``defer_backup``: leave the backup to a
-        call of :func:`back_up` (in a worker thread: its full check decodes every document,
-        seconds on a big project); ``backup_due`` says how many copies to keep."""
-        path = Path(path)
-        conn = open_connection(path, timeout=lock_timeout, read_only=read_only)
-        project = cls(path, conn, read_only=read_only, lock_timeout=lock_timeout)
-        if not read_only and keep_backups > 0:
+    def open(cls, location: Location, *, lock_timeout: float = 5.0, read_only: bool = False,
+             keep_backups: int = BACKUP_COUNT, defer_backup: bool = False,
+             annotator: str | None = None) -> Project:
+        """Open an existing project (a path or a ``postgresql://`` URL), check it, migrate
+        it, and back up a file (rotating ``.bak1``..``.bak3``; see ``warnings`` if that
+        failed). ``read_only=True`` never writes: edits then stay pending (use
+        :meth:`save_as`). ``defer_backup``: leave the backup to a call of :func:`back_up` (in
+        a worker thread: its full check decodes every document, seconds on a big project);
+        ``backup_due`` says how many copies to keep. ``annotator``: whose version to show
+        and edit (see module doc)."""
+        store = open_store(location, timeout=lock_timeout, read_only=read_only)
+        project = cls(store, read_only=read_only, lock_timeout=lock_timeout, annotator=annotator)
+        try:
+            project._settle_version()
+        except BaseException:
+            project.close(discard_pending=True)
+            raise
+        if not read_only and keep_backups > 0 and store.keeps_backups:
             if defer_backup:
                 project.backup_due = keep_backups
             else:
-                warning = rotate_backups(conn, path, keep_backups)
+                warning = store.rotate_backups(keep_backups)
                 if warning:
                     project.warnings.append(warning)
         return project
@@ -120,9 +154,12 @@ class Project:
 
     @classmethod
     def restore_backup(cls, backup: str | Path, project_path: str | Path | None = None, *,
-                       lock_timeout: float = 5.0) -> Project:
+                       lock_timeout: float = 5.0, annotator: str | None = None) -> Project:
         """Put ``backup`` in place of its project (the damaged file is kept as
         ``<name>.corrupt-<time>``, never deleted) and open it."""
+        if is_server_url(backup) or is_server_url(project_path):
+            raise ProjectError("backups are files; a server's database is restored with the "
+                               "server's own tools (pg_restore)", str(project_path or backup))
         backup = Path(backup)
         target = Path(project_path) if project_path else project_path_of_backup(backup)
         if not is_healthy(backup):
@@ -133,7 +170,7 @@ class Project:
             install_copy(backup, target)
         except OSError as error:
             raise as_project_error(error, target, "restoring a backup") from error
-        project = cls.open(target, lock_timeout=lock_timeout)
+        project = cls.open(target, lock_timeout=lock_timeout, annotator=annotator)
         if aside is not None:
             project.warnings.append(f"the damaged project was kept as {aside.name}")
         return project
@@ -142,17 +179,13 @@ class Project:
         """Copy the project and its unsaved edits to a new file and continue there: tracked
         documents move to the returned project and this one is closed. Raises (and changes
         nothing) if the copy cannot be written either."""
-        target = Path(path)
+        target = self._file_target(path)
         if target.exists():
             raise ProjectError("a file with this name already exists; pick another name", target)
+        self._copy_to(target)
+        copy = Project.open(target, lock_timeout=self.lock_timeout, keep_backups=0, annotator=self.annotator)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            copy_database(self._connection(), target)
-        except (sqlite3.Error, OSError) as error:
-            raise as_project_error(error, target, "saving a copy of the project") from error
-        copy = Project.open(target, lock_timeout=self.lock_timeout, keep_backups=0)
-        try:
-            copy._pending = list(self._pending)
+            copy._pending = [with_annotator(edit, copy._version) for edit in self._pending]
             copy.save_pending()
         except BaseException:
             copy.close(discard_pending=True)
@@ -172,17 +205,32 @@ class Project:
         saved are saved first if possible; returns how many could not be and are missing
         from the copy. ``path`` may replace another project file, nothing else (unless
         ``force``), and never this project or its backups."""
-        target = check_output(path, "sqlite", inputs=[self.path, *backup_paths(self.path)], force=force)
+        inputs = [self.path, *backup_paths(self.path)] if self.path else []
+        target = check_output(self._file_target(path), "sqlite", inputs=inputs, force=force)
         if self._pending and not self.read_only:
             try:
                 self.save_pending()
             except ProjectError:
                 pass  # the copy still holds everything saved so far
+        self._copy_to(target)
+        return len(self._pending)
+
+    def _file_target(self, path: Location) -> Path:
+        if is_server_url(path):
+            raise ProjectError("a copy of a project is written to a project file; to put a project "
+                               "on a server, create it there and import its documents", str(path))
+        return Path(path)
+
+    def _copy_to(self, target: Path) -> None:
+        """A consistent copy of the project in the new file ``target`` (a server project too)."""
+        self._connection()  # refuses when closed
         try:
-            copy_database(self._connection(), target)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._store.copy_to(target)
         except (sqlite3.Error, OSError) as error:
             raise as_project_error(error, target, "saving a copy of the project") from error
-        return len(self._pending)
+        except self._store.errors as error:
+            raise self._store.as_project_error(error, "saving a copy of the project") from error
 
     def close(self, *, discard_pending: bool = False) -> None:
         """Close the file. Raises the last ProjectError (and stays open) if edits are still
@@ -194,7 +242,7 @@ class Project:
         for doc, _, _ in list(self._tracked.values()):
             self.untrack(doc)
         self._pending.clear()
-        self._conn.close()
+        self._store.close()
         self._conn = None
 
     def __enter__(self) -> Project:
@@ -215,13 +263,8 @@ class Project:
         source = str(source_path) if source_path is not None else None
 
         def add(conn):
-            labels = rows.read_labels(conn)
-            unknown = dict.fromkeys(s.label for d in docs for s in d.spans if s.label not in labels)
-            for name in unknown:
-                labels.add(name)
-            if unknown:
-                rows.write_labels(conn, labels)
-            return [rows.insert_document(conn, doc, source) for doc in docs]
+            rows.add_unknown_labels(conn, docs)
+            return [rows.insert_document(conn, doc, source, self._version) for doc in docs]
 
         ids = self._write(f"adding {len(docs)} document(s)", add)
         for doc, doc_id in zip(docs, ids):
@@ -230,7 +273,7 @@ class Project:
 
     def document_summaries(self) -> list[DocumentSummary]:
         """Every document in list order, with counts; fast because no text is read."""
-        return self._read("listing the documents", rows.summaries)
+        return self._read("listing the documents", lambda conn: rows.summaries(conn, self._version))
 
     def load_document(self, doc_id: int, *, track: bool = False) -> Document:
         """The document with ``doc_id``; the tracked instance if there is one, so one document
@@ -238,14 +281,15 @@ class Project:
         if doc_id in self._tracked:
             return self._tracked[doc_id][0]
         try:
-            doc = self._read("loading a document", lambda conn: rows.read_document(conn, doc_id))
+            doc = self._read("loading a document", lambda conn: rows.read_document(conn, doc_id, self._version))
         except ProjectError:
             raise
         # Damaged bytes can break decoding anywhere; the newest good backup is the way out.
         except Exception as error:  # noqa: BLE001
-            raise corrupt_error(self.path, f"document {doc_id} cannot be read: {error}") from error
+            reason = f"document {doc_id} cannot be read: {error}"
+            raise (corrupt_error(self.path, reason) if self.path else ProjectError(reason, self.where)) from error
         if doc is None:
-            raise ProjectError(f"there is no document {doc_id} in this project", self.path)
+            raise ProjectError(f"there is no document {doc_id} in this project", self.where)
         if track:
             self.track(doc)
         return doc
@@ -262,201 +306,23 @@ class Project:
         if doc_id in self._tracked:
             self._tracked[doc_id][0].name = name
 
-    # --- committing every edit as it happens ---------------------------------------------
-    def track(self, doc: Document) -> None:
-        """Commit every span and status change of ``doc`` as it happens (see module doc)."""
-        if doc.doc_id is None:
-            raise ProjectError("add the document to the project before tracking it", self.path)
-        entry = self._tracked.get(doc.doc_id)
-        if entry is not None:
-            if entry[0] is doc:
-                return
-            raise ProjectError(f"document {doc.doc_id} is already open as another object; "
-                               f"use load_document({doc.doc_id}) to get it", self.path)
-        if not self._read("opening a document", lambda c: rows.document_exists(c, doc.doc_id)):
-            raise ProjectError(f"there is no document {doc.doc_id} in this project", self.path)
-
-        def on_spans(change: SpansChanged) -> None:
-            if len(change.removed) + len(change.added) > BIG_EDIT:
-                self._record(rows.SpansSnapshot(doc.doc_id, doc.spans))
-            else:
-                self._record(rows.SpansDelta(doc.doc_id, change.removed, change.added))
-
-        def on_status(status: Status) -> None:
-            self._record(rows.StatusEdit(doc.doc_id, status))
-
-        doc.changed.connect(on_spans)
-        doc.status_changed.connect(on_status)
-        self._tracked[doc.doc_id] = (doc, on_spans, on_status)
-
-    def untrack(self, doc: Document) -> None:
-        """Stop saving ``doc``'s edits (unsaved ones already made stay in the journal)."""
-        entry = self._tracked.pop(doc.doc_id, None)
-        if entry is not None:
-            doc.changed.disconnect(entry[1])
-            doc.status_changed.disconnect(entry[2])
-
-    def tracked_documents(self) -> list[Document]:
-        return [entry[0] for entry in self._tracked.values()]
-
-    @property
-    def pending_count(self) -> int:
-        """Edits of tracked documents kept in memory because they could not be committed."""
-        return len(self._pending)
-
-    def save_pending(self) -> None:
-        """Commit the journal of unsaved edits now; raises the ProjectError if it still fails."""
-        if self._pending:
-            self._write("saving earlier edits")
-
-    def edit_documents(self, edits: Iterable[rows.SpansDelta]) -> None:
-        """Apply span edits of many documents as one committed transaction ("label all
-        occurrences"; its undo is the same call with removed and added swapped). Tracked
-        documents change in memory too (their ``changed`` signal fires); the others change
-        on disk only. All or nothing: a SpanError (an edit gone stale: core/stored_edits.py)
-        changes no document; a failed write keeps the edits in the journal like any tracked
-        edit."""
-        edits = list(edits)
-        if not edits:
-            return
-        untracked = [edit for edit in edits if edit.doc_id not in self._tracked]
-        self._read("checking the edits", lambda conn: check_stored_edits(conn, untracked))
-        mark = len(self._pending)
-        done: list[tuple[Document, tuple, tuple]] = []
-        self._batching = True  # _record journals without writing; one write at the end
-        try:
-            for edit in edits:
-                entry = self._tracked.get(edit.doc_id)
-                if entry is None:
-                    self._pending.append(edit)
-                else:
-                    stored = entry[0].edit(edit.removed, edit.added)
-                    done.append((entry[0], tuple(edit.removed), stored))
-        except BaseException:
-            self._muted = True
-            try:
-                for doc, removed, stored in reversed(done):
-                    doc.edit(stored, removed)
-            finally:
-                self._muted = False
-            del self._pending[mark:]
-            raise
-        finally:
-            self._batching = False
-        self._record(None)
-
-    def _record(self, edit) -> None:
-        if self._muted:
-            return
-        if edit is not None:
-            self._pending.append(edit)
-        if self._batching:
-            return
-        try:
-            self._write("saving an edit")
-        except ProjectError as error:
-            self.pending_changed.emit(len(self._pending))
-            self.write_failed.emit(error)
-
-    # --- labels --------------------------------------------------------------------------
-    def labels(self) -> LabelSet:
-        return self._read("reading the labels", rows.read_labels)
-
-    def label_counts(self, doc_id: int | None = None) -> dict[str, int]:
-        """Number of spans per label (including labels not in the label set), in the project
-        or in document ``doc_id``."""
-        return self._read("counting labels", lambda conn: rows.label_counts(conn, doc_id))
-
-    def documents_with_label(self, label: str) -> set[int]:
-        return self._read("finding documents by label", lambda conn: rows.documents_with_label(conn, label))
-
-    def save_labels(self, labels: LabelSet, *, delete_spans_of_removed: bool = False) -> None:
-        """Store ``labels`` and, in the same transaction, relabel the spans of labels renamed
-        in it (``labels.renames()``). Spans of removed labels are deleted only with
-        ``delete_spans_of_removed``; otherwise removing a used label raises LabelError."""
-
-        def save(conn):
-            return rows.store_labels(conn, labels, delete_spans_of_removed)
-
-        removed, renames, _ = self._write("saving the labels", save)
-        labels.mark_saved()
-        self._relabel_tracked(renames, removed)
-
-    def rename_label(self, old: str, new: str) -> None:
-        """Rename a label and relabel all its spans in one transaction."""
-        labels = self.labels()
-        labels.rename(old, new)
-        self.save_labels(labels)
-
-    def remove_label(self, name: str, *, delete_spans: bool = False) -> None:
-        labels = self.labels()
-        labels.remove(name)
-        self.save_labels(labels, delete_spans_of_removed=delete_spans)
-
-    def _relabel_tracked(self, renames: dict[str, str], removed: set[str]) -> None:
-        if not renames and not removed:
-            return
-        self._muted = True  # already in the database: the documents only catch up
-        try:
-            for doc, _, _ in self._tracked.values():
-                gone, added = rows.relabel_spans(doc.spans, renames, removed)
-                if gone:
-                    doc.edit(gone, added)
-        finally:
-            self._muted = False
-
-    # --- model versions and settings -----------------------------------------------------
-    def add_model_version(self, path: str | Path, *, parent_id: int | None = None,
-                          metrics: dict | None = None, notes: str = "") -> int:
-        """Record a trained model (its file, the version it was fine-tuned from, its scores)."""
-        def add(conn):
-            if parent_id is not None and not conn.execute(
-                    "SELECT 1 FROM model_versions WHERE id = ?", (parent_id,)).fetchone():
-                raise ProjectError(f"there is no model version {parent_id}", self.path)
-            return rows.insert_model_version(conn, str(path), parent_id, metrics or {}, notes)
-
-        return self._write("recording a model version", add)
-
-    def update_model_version(self, version_id: int, *, metrics: dict | None = None,
-                             notes: str | None = None) -> None:
-        """Merge ``metrics`` into a version's metrics and/or replace its notes."""
-        def update(conn):
-            row = conn.execute("SELECT metrics FROM model_versions WHERE id = ?", (version_id,)).fetchone()
-            if row is None:
-                raise ProjectError(f"there is no model version {version_id}", self.path)
-            merged = {**json.loads(row[0]), **(metrics or {})}
-            conn.execute("UPDATE model_versions SET metrics = ?, notes = COALESCE(?, notes) WHERE id = ?",
-                         (json.dumps(merged), notes, version_id))
-
-        self._write("updating a model version", update)
-
-    def model_versions(self) -> list[ModelVersion]:
-        """Oldest first."""
-        return self._read("reading model versions", rows.read_model_versions)
-
-    def get_setting(self, key: str, default=None):
-        return self._read("reading a setting", lambda conn: rows.read_setting(conn, key, default))
-
-    def set_setting(self, key: str, value) -> None:
-        """Store a JSON-serialisable ``value`` under ``key``."""
-        self._write("saving a setting", lambda conn: rows.write_setting(conn, key, value))
-
     # --- transactions --------------------------------------------------------------------
-    def _connection(self) -> sqlite3.Connection:
+    def _connection(self):
         if self._conn is None:
-            raise ProjectError("the project is closed", self.path)
+            raise ProjectError("the project is closed", self.where)
         return self._conn
 
     def query(self, doing: str, query):
         """``query(conn)`` on the project's connection, for core modules that read in bulk
-        (core/corpus_*.py); it must not write. sqlite3 errors become ProjectErrors."""
+        (core/corpus_*.py); it must not write, and its SQL must suit both stores
+        (core/project_dialect.py). Database errors become ProjectErrors."""
         return self._read(doing, query)
 
     def _read(self, doing: str, query):
         try:
             return query(self._connection())
-        except sqlite3.Error as error:
-            raise as_project_error(error, self.path, doing, self.lock_timeout) from error
+        except self._store.errors as error:
+            raise self._store.as_project_error(error, doing, self.lock_timeout) from error
 
     def _write(self, doing: str, action=None):
         """Replay the journal, run ``action(conn)``, commit: all or nothing."""
@@ -464,9 +330,9 @@ class Project:
         if self.read_only:
             raise ReadOnlyProjectError(
                 f"the project was opened read-only, so {doing} cannot be saved; "
-                "use Save As to keep your edits in a new project", self.path)
+                "use Save As to keep your edits in a new project", self.where)
         try:
-            conn.execute("BEGIN IMMEDIATE")
+            self._store.dialect.begin_write(conn)
             for edit in self._pending:
                 edit.apply(conn)
             result = action(conn) if action is not None else None
@@ -476,10 +342,10 @@ class Project:
             if conn.in_transaction:
                 try:
                     conn.execute("ROLLBACK")
-                except sqlite3.Error:
+                except self._store.errors:
                     pass  # the failed COMMIT already ended it
-            if isinstance(error, (sqlite3.Error, OSError)):
-                raise as_project_error(error, self.path, doing, self.lock_timeout) from error
+            if isinstance(error, self._store.errors):
+                raise self._store.as_project_error(error, doing, self.lock_timeout) from error
             raise
         if self._pending:
             self._pending.clear()
@@ -488,5 +354,4 @@ class Project:
 
 
 __all__ = ["Project", "DocumentSummary", "ModelVersion", "default_projects_dir",
-           "default_project_path", "newest_good_backup", "BIG_EDIT"]
-
+           "default_project_path", "newest_good_backup", "BIG_EDIT", "is_server_url"]

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import sqlite3
 
+from ner_studio.core.annotators import UNOWNED
 from ner_studio.core.project_rows import read_document
+from ner_studio.core.project_schema import schema_version
 
 # integrity_check stops after this many problems: enough to summarise, quick on a wreck.
 _MAX_PROBLEMS = 100
@@ -34,7 +36,8 @@ def full_check(conn: sqlite3.Connection) -> str | None:
     unreadable = []
     for doc_id in ids:
         try:
-            read_document(conn, doc_id)
+            for annotator in _versions(conn, doc_id):
+                read_document(conn, doc_id, annotator)
         # Damaged bytes can break decoding anywhere (offsets, JSON, UTF-8, spans).
         except Exception as error:  # noqa: BLE001
             unreadable.append((doc_id, error))
@@ -45,6 +48,14 @@ def full_check(conn: sqlite3.Connection) -> str | None:
     if len(unreadable) == 1:
         return f"document {doc_id} cannot be read ({first})"
     return f"{len(unreadable)} documents cannot be read (the first, document {doc_id}: {first})"
+
+
+def _versions(conn: sqlite3.Connection, doc_id: int) -> list[str | None]:
+    """Every version of the document (one per annotator: each must decode on its own)."""
+    if schema_version(conn) < 4:
+        return [None]
+    rows = conn.execute("SELECT annotator FROM document_versions WHERE document_id = ?", (doc_id,))
+    return [name for (name,) in rows] or [UNOWNED]
 
 
 def summarise_check(lines: list[str]) -> str | None:

@@ -5,12 +5,15 @@ The records (:class:`SpansDelta`, :class:`SpansSnapshot`, :class:`StatusEdit`, .
 the project keeps in its in-memory journal of edits not yet committed; ``apply(conn)`` writes
 one. Applying them again is harmless, so a journal can be
 replayed after a failed commit.
+
+Spans belong to one annotator's version of their document (core/annotators.py): functions
+that read or write spans take ``annotator``; ``None`` means every span regardless of who made
+it, only for reading a project too old to have annotators (opened read-only, not migrated).
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import NamedTuple
@@ -18,8 +21,10 @@ from typing import NamedTuple
 from ner_studio.core.document import Document, Sentence, Status, TokenList
 from ner_studio.core.errors import LabelError, ProjectError
 from ner_studio.core.labels import Label, LabelSet
-from ner_studio.core.project_schema import now, pack_offsets, unpack_offsets
+from ner_studio.core.annotators import touch_version
+from ner_studio.core.project_schema import now, pack_offsets, text_hash, unpack_offsets
 from ner_studio.core.spans import Source, Span
+from ner_studio.core.project_dialect import Connection
 
 
 class DocumentSummary(NamedTuple):
@@ -45,49 +50,81 @@ class ModelVersion:
 
 
 # --- documents -----------------------------------------------------------------------------
-def insert_document(conn: sqlite3.Connection, doc: Document, source_path: str | None) -> int:
+def of_annotator(annotator: str | None, alias: str = "") -> tuple[str, tuple]:
+    """The ``AND annotator = ?`` condition (and its parameter) that picks one version."""
+    if annotator is None:
+        return "", ()
+    return f" AND {alias}annotator = ?", (annotator,)
+
+
+def insert_document(conn: Connection, doc: Document, source_path: str | None, annotator: str) -> int:
     try:
         meta = json.dumps(doc.meta, ensure_ascii=False)
     except (TypeError, ValueError) as error:
         raise ProjectError(f"document {doc.name!r}: its meta data cannot be stored as JSON ({error})")
     (position,) = conn.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM documents").fetchone()
     stamp = now()
-    cursor = conn.execute(
+    [(doc_id,)] = conn.execute(
         "INSERT INTO documents (position, name, status, source_path, token_count, created,"
-        " modified) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (position, doc.name, str(doc.status), source_path, len(doc.tokens), stamp, stamp),
-    )
-    doc_id = cursor.lastrowid
+        " modified, text_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        (position, doc.name, str(doc.status), source_path, len(doc.tokens), stamp, stamp, text_hash(doc.text)),
+    ).fetchall()  # all rows: an sqlite3 statement is finished only once read to the end
     conn.execute(
         "INSERT INTO document_contents (document_id, meta, text, tokens, sentences)"
         " VALUES (?, ?, ?, ?, ?)",
         (doc_id, meta, doc.text, _pack_tokens(doc.tokens),
          pack_offsets([s.start for s in doc.sentences], [s.end for s in doc.sentences])),
     )
-    insert_spans(conn, doc_id, doc.spans)
+    insert_spans(conn, doc_id, doc.spans, annotator)
+    touch_version(conn, doc_id, annotator, doc.status)  # whoever adds a document has a version of it
     return doc_id
 
 
-def read_document(conn: sqlite3.Connection, doc_id: int) -> Document | None:
+def add_unknown_labels(conn: Connection, docs: Iterable[Document]) -> None:
+    """Add the labels of ``docs``' spans that the label set lacks (at its end)."""
+    labels = read_labels(conn)
+    unknown = dict.fromkeys(s.label for d in docs for s in d.spans if s.label not in labels)
+    for name in unknown:
+        labels.add(name)
+    if unknown:
+        write_labels(conn, labels)
+
+
+def with_status(annotator: str | None) -> tuple[str, str, tuple]:
+    """``(join, status, parameters)``: the SQL that gives each document ``d`` its status in
+    ``annotator``'s version (``documents.status`` where they never set one)."""
+    if annotator is None:
+        return "", "d.status", ()
+    return (" LEFT JOIN document_versions v ON v.document_id = d.id AND v.annotator = ?",
+            "COALESCE(v.status, d.status)", (annotator,))
+
+
+def read_document(conn: Connection, doc_id: int, annotator: str | None) -> Document | None:
+    join, status, parameters = with_status(annotator)
     row = conn.execute(
-        "SELECT name, status, meta, text, tokens, sentences FROM documents"
-        " JOIN document_contents ON document_id = id WHERE id = ?", (doc_id,)
+        f"SELECT d.name, {status}, c.meta, c.text, c.tokens, c.sentences FROM documents d"
+        f" JOIN document_contents c ON c.document_id = d.id{join} WHERE d.id = ?", (*parameters, doc_id)
     ).fetchone()
     if row is None:
         return None
     name, status, meta, text, tokens, sentences = row
-    spans = [
-        Span(start, end, label, Source(source), confidence)
-        for start, end, label, source, confidence in conn.execute(
-            "SELECT start_char, end_char, label, source, confidence FROM spans"
-            " WHERE document_id = ? ORDER BY start_char",
-            (doc_id,),
-        )
-    ]
+    spans = read_spans(conn, doc_id, annotator)
     return Document(
         text, TokenList(*unpack_offsets(tokens)), list(map(Sentence, *unpack_offsets(sentences))),
         spans, name=name, status=Status(status), doc_id=doc_id, meta=json.loads(meta),
     )
+
+
+def read_spans(conn: Connection, doc_id: int, annotator: str | None) -> list[Span]:
+    condition, parameters = of_annotator(annotator)
+    return [
+        Span(start, end, label, Source(source), confidence)
+        for start, end, label, source, confidence in conn.execute(
+            "SELECT start_char, end_char, label, source, confidence FROM spans"
+            f" WHERE document_id = ?{condition} ORDER BY start_char",
+            (doc_id, *parameters),
+        )
+    ]
 
 
 def _pack_tokens(tokens) -> bytes:
@@ -95,66 +132,75 @@ def _pack_tokens(tokens) -> bytes:
     return pack_offsets(tokens.starts, tokens.ends)
 
 
-def summaries(conn: sqlite3.Connection) -> list[DocumentSummary]:
+def summaries(conn: Connection, annotator: str | None) -> list[DocumentSummary]:
+    join, status, status_parameters = with_status(annotator)
+    condition, parameters = of_annotator(annotator, "s.")
     rows = conn.execute(
-        "SELECT d.id, d.name, d.status, COUNT(s.id), COALESCE(SUM(s.source IN ('model', 'pattern')), 0),"
-        " d.token_count, d.source_path FROM documents d"
-        " LEFT JOIN spans s ON s.document_id = d.id GROUP BY d.id ORDER BY d.position, d.id"
+        f"SELECT d.id, d.name, {status}, COUNT(s.id),"
+        " COALESCE(SUM(CASE WHEN s.source IN ('model', 'pattern') THEN 1 ELSE 0 END), 0),"
+        f" d.token_count, d.source_path FROM documents d{join}"
+        f" LEFT JOIN spans s ON s.document_id = d.id{condition}"
+        f" GROUP BY d.id, d.name, {status}, d.token_count, d.source_path ORDER BY d.position, d.id",
+        (*status_parameters, *parameters),
     )
     return [DocumentSummary(r[0], r[1], Status(r[2]), *r[3:]) for r in rows]
 
 
-def document_exists(conn: sqlite3.Connection, doc_id: int) -> bool:
+def document_exists(conn: Connection, doc_id: int) -> bool:
     return conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
 
 
-def touch(conn: sqlite3.Connection, doc_id: int) -> None:
+def touch(conn: Connection, doc_id: int, annotator: str) -> None:
     conn.execute("UPDATE documents SET modified = ? WHERE id = ?", (now(), doc_id))
+    touch_version(conn, doc_id, annotator)
 
 
 # --- spans ---------------------------------------------------------------------------------
-def insert_spans(conn: sqlite3.Connection, doc_id: int, spans: Iterable[Span]) -> None:
+def insert_spans(conn: Connection, doc_id: int, spans: Iterable[Span], annotator: str) -> None:
+    stamp = now()
     conn.executemany(
-        "INSERT INTO spans (document_id, start_char, end_char, label, source, confidence)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        ((doc_id, s.start, s.end, s.label, str(s.source), s.confidence) for s in spans),
+        "INSERT INTO spans (document_id, start_char, end_char, label, source, confidence, annotator,"
+        " created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        ((doc_id, s.start, s.end, s.label, str(s.source), s.confidence, annotator, stamp) for s in spans),
     )
 
 
-def clear_overlaps(conn: sqlite3.Connection, doc_id: int, spans: Iterable[Span]) -> None:
+def clear_overlaps(conn: Connection, doc_id: int, spans: Iterable[Span], annotator: str) -> None:
     """Delete stored spans overlapping ``spans``. Normally there are none; if another window
     edited the same document, the latest edit wins and the document still loads."""
     for span in spans:
         conn.execute(
-            "DELETE FROM spans WHERE document_id = ? AND start_char >= ? AND start_char < ?",
-            (doc_id, span.start, span.end),
+            "DELETE FROM spans WHERE document_id = ? AND annotator = ? AND start_char >= ? AND start_char < ?",
+            (doc_id, annotator, span.start, span.end),
         )
         # Spans never overlap, so at most the last one starting before ``span`` reaches into it.
         conn.execute(
-            "DELETE FROM spans WHERE id = (SELECT id FROM spans WHERE document_id = ?"
+            "DELETE FROM spans WHERE id = (SELECT id FROM spans WHERE document_id = ? AND annotator = ?"
             " AND start_char < ? ORDER BY start_char DESC LIMIT 1) AND end_char > ?",
-            (doc_id, span.start, span.start),
+            (doc_id, annotator, span.start, span.start),
         )
 
 
 @dataclass(frozen=True)
 class SpansDelta:
-    """The spans one edit of a document removed and added."""
+    """The spans one edit of a document removed and added, in ``annotator``'s version (the
+    project sets it: edits made elsewhere, as by label_all, leave it empty)."""
 
     doc_id: int
     removed: tuple[Span, ...]
     added: tuple[Span, ...]
+    annotator: str = ""
 
-    def apply(self, conn: sqlite3.Connection) -> None:
+    def apply(self, conn: Connection) -> None:
         if not document_exists(conn, self.doc_id):
             return  # deleted (perhaps in another window): nothing left to save it to
         conn.executemany(
-            "DELETE FROM spans WHERE document_id = ? AND start_char = ? AND end_char = ?",
-            ((self.doc_id, s.start, s.end) for s in self.removed),
+            "DELETE FROM spans WHERE document_id = ? AND annotator = ? AND start_char = ? AND end_char = ?",
+            ((self.doc_id, self.annotator, s.start, s.end) for s in self.removed),
         )
-        clear_overlaps(conn, self.doc_id, self.added)
-        insert_spans(conn, self.doc_id, self.added)
-        touch(conn, self.doc_id)
+        clear_overlaps(conn, self.doc_id, self.added, self.annotator)
+        insert_spans(conn, self.doc_id, self.added, self.annotator)
+        touch(conn, self.doc_id, self.annotator)
 
 
 @dataclass(frozen=True)
@@ -163,25 +209,29 @@ class SpansSnapshot:
 
     doc_id: int
     spans: tuple[Span, ...]
+    annotator: str = ""
 
-    def apply(self, conn: sqlite3.Connection) -> None:
+    def apply(self, conn: Connection) -> None:
         if not document_exists(conn, self.doc_id):
             return
-        conn.execute("DELETE FROM spans WHERE document_id = ?", (self.doc_id,))
-        insert_spans(conn, self.doc_id, self.spans)
-        touch(conn, self.doc_id)
+        conn.execute("DELETE FROM spans WHERE document_id = ? AND annotator = ?", (self.doc_id, self.annotator))
+        insert_spans(conn, self.doc_id, self.spans, self.annotator)
+        touch(conn, self.doc_id, self.annotator)
 
 
 @dataclass(frozen=True)
 class StatusEdit:
+    """A document's new status in ``annotator``'s version (set by the project)."""
+
     doc_id: int
     status: Status
+    annotator: str = ""
 
-    def apply(self, conn: sqlite3.Connection) -> None:
-        conn.execute(
-            "UPDATE documents SET status = ?, modified = ? WHERE id = ?",
-            (str(self.status), now(), self.doc_id),
-        )
+    def apply(self, conn: Connection) -> None:
+        if not document_exists(conn, self.doc_id):
+            return
+        conn.execute("UPDATE documents SET modified = ? WHERE id = ?", (now(), self.doc_id))
+        touch_version(conn, self.doc_id, self.annotator, self.status)
 
 
 def relabel_spans(spans: Iterable[Span], renames: Mapping[str, str], removed: set[str]):
@@ -193,12 +243,12 @@ def relabel_spans(spans: Iterable[Span], renames: Mapping[str, str], removed: se
 
 
 # --- labels --------------------------------------------------------------------------------
-def read_labels(conn: sqlite3.Connection) -> LabelSet:
+def read_labels(conn: Connection) -> LabelSet:
     rows = conn.execute("SELECT name, colour, key FROM labels ORDER BY position")
     return LabelSet(Label(name, colour, key) for name, colour, key in rows)
 
 
-def write_labels(conn: sqlite3.Connection, labels: LabelSet) -> None:
+def write_labels(conn: Connection, labels: LabelSet) -> None:
     conn.execute("DELETE FROM labels")
     conn.executemany(
         "INSERT INTO labels (name, position, colour, key) VALUES (?, ?, ?, ?)",
@@ -206,18 +256,23 @@ def write_labels(conn: sqlite3.Connection, labels: LabelSet) -> None:
     )
 
 
-def label_counts(conn: sqlite3.Connection, doc_id: int | None = None) -> dict[str, int]:
+def label_counts(conn: Connection, doc_id: int | None = None, annotator: str | None = None) -> dict[str, int]:
+    """Spans per label in ``annotator``'s versions (everyone's if ``None``)."""
+    condition, parameters = of_annotator(annotator)
     if doc_id is None:
-        return dict(conn.execute("SELECT label, COUNT(*) FROM spans GROUP BY label ORDER BY label"))
-    return dict(conn.execute("SELECT label, COUNT(*) FROM spans WHERE document_id = ? GROUP BY label ORDER BY label",
-                             (doc_id,)))
+        return dict(conn.execute(f"SELECT label, COUNT(*) FROM spans WHERE 1 = 1{condition}"
+                                 " GROUP BY label ORDER BY label", parameters))
+    return dict(conn.execute(f"SELECT label, COUNT(*) FROM spans WHERE document_id = ?{condition}"
+                             " GROUP BY label ORDER BY label", (doc_id, *parameters)))
 
 
-def documents_with_label(conn: sqlite3.Connection, label: str) -> set[int]:
-    return {row[0] for row in conn.execute("SELECT DISTINCT document_id FROM spans WHERE label = ?", (label,))}
+def documents_with_label(conn: Connection, label: str, annotator: str | None) -> set[int]:
+    condition, parameters = of_annotator(annotator)
+    rows = conn.execute(f"SELECT DISTINCT document_id FROM spans WHERE label = ?{condition}", (label, *parameters))
+    return {row[0] for row in rows}
 
 
-def rename_span_labels(conn: sqlite3.Connection, renames: Mapping[str, str]) -> None:
+def rename_span_labels(conn: Connection, renames: Mapping[str, str]) -> None:
     """Apply all renames at once (one CASE), so swaps such as A<->B work."""
     if not renames:
         return
@@ -227,11 +282,11 @@ def rename_span_labels(conn: sqlite3.Connection, renames: Mapping[str, str]) -> 
     conn.execute(f"UPDATE spans SET label = CASE label {cases} END WHERE label IN ({holders})", params)
 
 
-def delete_span_labels(conn: sqlite3.Connection, names: Iterable[str]) -> None:
+def delete_span_labels(conn: Connection, names: Iterable[str]) -> None:
     conn.executemany("DELETE FROM spans WHERE label = ?", ((name,) for name in names))
 
 
-def store_labels(conn: sqlite3.Connection, labels: LabelSet,
+def store_labels(conn: Connection, labels: LabelSet,
                  delete_spans_of_removed: bool) -> tuple[set[str], dict[str, str], LabelSet]:
     """Save the changes made to ``labels`` since its last save, applied to the labels stored
     now (another process may have changed them: ``LabelChanges``): delete spans of removed
@@ -257,26 +312,26 @@ def store_labels(conn: sqlite3.Connection, labels: LabelSet,
 
 # --- model versions and settings -----------------------------------------------------------
 def insert_model_version(conn, path: str, parent_id, metrics: dict, notes: str) -> int:
-    cursor = conn.execute(
-        "INSERT INTO model_versions (path, parent_id, created, metrics, notes) VALUES (?, ?, ?, ?, ?)",
-        (path, parent_id, now(), json.dumps(metrics), notes),
-    )
-    return cursor.lastrowid
+    [(version_id,)] = conn.execute(
+        "INSERT INTO model_versions (path, parent_id, created, metrics, notes) VALUES (?, ?, ?, ?, ?)"
+        " RETURNING id", (path, parent_id, now(), json.dumps(metrics), notes),
+    ).fetchall()
+    return version_id
 
 
-def read_model_versions(conn: sqlite3.Connection) -> list[ModelVersion]:
+def read_model_versions(conn: Connection) -> list[ModelVersion]:
     rows = conn.execute(
         "SELECT id, path, parent_id, created, metrics, notes FROM model_versions ORDER BY id"
     )
     return [ModelVersion(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5]) for r in rows]
 
 
-def read_setting(conn: sqlite3.Connection, key: str, default=None):
+def read_setting(conn: Connection, key: str, default=None):
     row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
     return default if row is None else json.loads(row[0])
 
 
-def write_setting(conn: sqlite3.Connection, key: str, value) -> None:
+def write_setting(conn: Connection, key: str, value) -> None:
     conn.execute(
         "INSERT INTO settings (key, value) VALUES (?, ?)"
         " ON CONFLICT (key) DO UPDATE SET value = excluded.value",

@@ -1,11 +1,12 @@
-"""The project file's SQLite schema, its versions and migrations.
+"""The project's schema, its versions and migrations, for both stores: written in SQLite's
+words and rewritten for PostgreSQL by core/project_dialect.py (``Dialect.ddl``).
 
 ``MIGRATIONS[v]`` holds the statements that take a project from schema version ``v`` to
 ``v + 1``; :func:`migrate` applies the missing ones, each in its own transaction, and records
 it in ``schema_version``. To change the schema, append a migration; never edit an old one.
 
 Layout (version 1; version 2 widened the spans' ``source``; version 3 added
-``documents.spans_revision``, see ``_V3``):
+``documents.spans_revision``, see ``_V3``; version 4 added annotators, see ``_V4``):
 
 * ``documents`` — one small row per document (name, status, order, timestamps), and
   ``document_contents`` its text, meta JSON, tokens and sentences, written once. They are
@@ -21,11 +22,13 @@ Layout (version 1; version 2 widened the spans' ``source``; version 3 added
 
 from __future__ import annotations
 
-import sqlite3
+import hashlib
 import sys
 from array import array
 from collections.abc import Sequence
 from datetime import datetime, timezone
+
+from ner_studio.core.project_dialect import Connection, Dialect, dialect_of
 
 # Packed offsets are 4-byte unsigned ints ("I" is 4 bytes on every platform Python ships for).
 _UINT32 = "I" if array("I").itemsize == 4 else "L"
@@ -130,7 +133,37 @@ _V3 = (
     _stamp("UPDATE", "NEW"),
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
+# Version 4: annotators (core/annotators.py). Every span belongs to one annotator's version of
+# its document (``spans.annotator``; the curated gold version is one more) and records when it
+# was made; ``document_versions`` has one row per (document, annotator) who added or edited it,
+# with the time of the last edit and the annotator's own status of the document (marking it
+# reviewed says so of one's own version only; NULL: never set, the status is
+# ``documents.status``, the one it was added with or, in an older project, the one its single
+# user last set). Spans made before version 4 belong to no one ('') until the first
+# named annotator opens the project and claims them (``claim_unowned``): so a single user's
+# project looks exactly as before. Plain SQL that PostgreSQL accepts too.
+_V4 = (
+    "ALTER TABLE spans ADD COLUMN annotator TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE spans ADD COLUMN created TEXT NOT NULL DEFAULT ''",
+    "UPDATE spans SET created = (SELECT modified FROM documents WHERE documents.id = spans.document_id)",
+    "DROP INDEX spans_by_document",
+    "CREATE UNIQUE INDEX spans_by_document ON spans (document_id, annotator, start_char)",
+    """CREATE TABLE document_versions (
+        document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+        annotator TEXT NOT NULL,
+        modified TEXT NOT NULL,
+        status TEXT,
+        PRIMARY KEY (document_id, annotator)
+    )""",
+    "INSERT INTO document_versions (document_id, annotator, modified)"
+    " SELECT id, '', modified FROM documents WHERE id IN (SELECT document_id FROM spans)",
+    # Finds the document a second annotator's file of the same text belongs to (an index, not
+    # a comparison of every text); filled in for older documents when first needed.
+    "ALTER TABLE documents ADD COLUMN text_hash TEXT",
+    "CREATE INDEX documents_by_text_hash ON documents (text_hash)",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -138,52 +171,65 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def is_project_database(conn: sqlite3.Connection) -> bool:
-    """True for an SQLite database NER Studio created (any schema version)."""
+def is_project_database(conn: Connection, dialect: Dialect | None = None) -> bool:
+    """True for a database NER Studio created (any schema version). ``dialect``: by default
+    the connection's own (``dialect_of``)."""
+    dialect = dialect or dialect_of(conn)
+    tables = dialect.tables(conn)
+    if dialect.is_postgres:  # no application id: our two bookkeeping tables mark it
+        return {"schema_version", "project_info"} <= tables
     (app_id,) = conn.execute("PRAGMA application_id").fetchone()
-    table = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
-    ).fetchone()
-    return app_id == APPLICATION_ID and table is not None
+    return app_id == APPLICATION_ID and "schema_version" in tables
 
 
-def schema_version(conn: sqlite3.Connection) -> int:
+def schema_version(conn: Connection, dialect: Dialect | None = None) -> int:
     """The project's schema version; 0 for a database without our tables."""
-    if not is_project_database(conn):
+    if not is_project_database(conn, dialect):
         return 0
     (version,) = conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()
     return version
 
 
-def migrate(conn: sqlite3.Connection) -> int:
+def migrate(conn: Connection, dialect: Dialect | None = None) -> int:
     """Bring the schema up to :data:`SCHEMA_VERSION`; returns how many migrations ran.
 
-    ``conn`` must be in autocommit mode (``isolation_level=None``). A failed migration rolls
-    back and leaves the project at the last completed version."""
-    current = schema_version(conn)
-    for version in range(current, SCHEMA_VERSION):
-        conn.execute("BEGIN IMMEDIATE")
+    ``conn`` must be in autocommit mode (``isolation_level=None``). Each migration is one
+    transaction (PostgreSQL's DDL is transactional too); a failed one rolls back and leaves
+    the project at the last completed version. Two clients migrating at once take turns,
+    and the second finds the work done."""
+    dialect = dialect or dialect_of(conn)
+    ran = 0
+    for version in range(schema_version(conn, dialect), SCHEMA_VERSION):
+        dialect.begin_schema_change(conn)
         try:
-            for statement in MIGRATIONS[version]:
-                conn.execute(statement)
-            conn.execute(
-                "INSERT INTO schema_version (version, applied) VALUES (?, ?)", (version + 1, now())
-            )
+            if schema_version(conn, dialect) == version:
+                for statement in MIGRATIONS[version]:
+                    for translated in dialect.ddl(statement):
+                        conn.execute(translated)
+                conn.execute(
+                    "INSERT INTO schema_version (version, applied) VALUES (?, ?)", (version + 1, now())
+                )
+                ran += 1
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
-    return SCHEMA_VERSION - current
+    return ran
 
 
-def revision(conn: sqlite3.Connection) -> int:
+def revision(conn: Connection) -> int:
     row = conn.execute("SELECT value FROM project_info WHERE key = 'revision'").fetchone()
     return int(row[0]) if row else 0
 
 
-def bump_revision(conn: sqlite3.Connection) -> None:
+def bump_revision(conn: Connection) -> None:
     conn.execute("UPDATE project_info SET value = value + 1 WHERE key = 'revision'")
+
+
+def text_hash(text: str) -> str:
+    """What ``documents.text_hash`` holds: SHA-256 of the text's UTF-8, in hex."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def pack_offsets(starts: Sequence[int], ends: Sequence[int]) -> bytes:

@@ -4,7 +4,7 @@ other JSON value, in ``settings.json`` under :func:`~ner_studio.core.locations.u
 Usage::
 
     settings = Settings.load()                  # never fails; see settings.problem
-    settings.add_recent_project(project.path)   # newest first, at most MAX_RECENT
+    settings.add_recent_project(project.location)   # a path or a URL; newest first, at most MAX_RECENT
     settings.recent_projects                    # ["/home/ann/news.nerstudio", ...]
     settings.window_geometry = bytes(window.saveGeometry())   # stored as base64 text
     settings.last_model_path = "/models/news.pt"
@@ -30,6 +30,7 @@ from typing import Any
 from ner_studio.core.atomic import atomic_write_text
 from ner_studio.core.errors import SettingsError
 from ner_studio.core.locations import user_config_dir
+from ner_studio.core.project_postgres import is_server_url
 
 FILE_NAME = "settings.json"
 MAX_RECENT = 10
@@ -117,7 +118,8 @@ class Settings:
         return list(self._values["recent_projects"])
 
     def add_recent_project(self, path: str | Path) -> None:
-        entry = os.path.abspath(path)
+        """A project file, or a server project's URL (which the caller gives without a password)."""
+        entry = _recent_entry(path)
 
         def add(values):
             others = [p for p in values["recent_projects"] if p != entry]
@@ -126,7 +128,7 @@ class Settings:
         self._update(add)
 
     def remove_recent_project(self, path: str | Path) -> None:
-        entry = os.path.abspath(path)
+        entry = _recent_entry(path)
         self._update(lambda v: v.update(recent_projects=[p for p in v["recent_projects"] if p != entry]))
 
     # --- window and model ----------------------------------------------------------------
@@ -180,3 +182,7 @@ class Settings:
             self._values = on_disk
         change(self._values)
         self.save()
+
+
+def _recent_entry(path: str | Path) -> str:
+    return path if is_server_url(path) else os.path.abspath(path)

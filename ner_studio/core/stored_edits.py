@@ -9,23 +9,23 @@ newer entity, so :func:`check_stored_edits` refuses it first.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 
 from ner_studio.core.errors import SpanError
 from ner_studio.core.spans import Source, Span
+from ner_studio.core.project_dialect import Connection
 
 _SOURCES = {str(s): s for s in Source}
 
 
-def check_stored_edits(conn: sqlite3.Connection, edits: Iterable) -> None:
+def check_stored_edits(conn: Connection, edits: Iterable) -> None:
     """Raise :class:`SpanError` unless every edit's ``removed`` spans are stored as they are
     and its ``added`` spans overlap nothing that stays."""
     current: dict[int, set[Span]] = {}  # a document's spans after the edits checked so far
     for edit in edits:
         stored = current.get(edit.doc_id)
         if stored is None:
-            stored = current[edit.doc_id] = _stored_spans(conn, edit.doc_id)
+            stored = current[edit.doc_id] = _stored_spans(conn, edit.doc_id, edit.annotator)
         for span in edit.removed:
             if span not in stored:
                 raise SpanError(f"document {edit.doc_id} has changed since: its entity {span.label} at "
@@ -41,10 +41,10 @@ def check_stored_edits(conn: sqlite3.Connection, edits: Iterable) -> None:
                                 f"{before.label} entity at [{before.start}, {before.end}); look again")
 
 
-def _stored_spans(conn: sqlite3.Connection, doc_id: int) -> set[Span]:
+def _stored_spans(conn: Connection, doc_id: int, annotator: str) -> set[Span]:
     rows = conn.execute(
-        "SELECT start_char, end_char, label, source, confidence FROM spans WHERE document_id = ?",
-        (doc_id,)).fetchall()
+        "SELECT start_char, end_char, label, source, confidence FROM spans WHERE document_id = ? AND annotator = ?",
+        (doc_id, annotator)).fetchall()
     if not rows and not conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone():
         raise SpanError(f"document {doc_id} has been deleted")
     return {Span(s, e, label, _SOURCES[source], confidence) for s, e, label, source, confidence in rows}

@@ -12,13 +12,14 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ner_studio import __version__
+from ner_studio.core.annotators import configured_annotator
 from ner_studio.core.errors import NerStudioError, ProjectError
 from ner_studio.core.formats import read_documents
 from ner_studio.core.logs import setup_logging
 from ner_studio.core.locations import PROJECT_SUFFIX, default_project_path
-from ner_studio.core.project import Project
+from ner_studio.core.project import Project, is_server_url
 from ner_studio.core.settings import Settings
-from ner_studio.gui.shell.prediction import ModelHandle
+from ner_studio.gui.shell.tagging_jobs import ModelHandle
 from ner_studio.gui.shell.qt_dialogs import show_error
 from ner_studio.gui.documents.qt_file_commands import open_project_file
 from ner_studio.gui.shell.qt_main_window import MainWindow
@@ -49,16 +50,17 @@ def current_model(settings: Settings) -> ModelHandle:
     return ModelHandle(bundled_model_path())
 
 
-def startup_project(settings: Settings, requested: Path | None) -> tuple[Project | None, bool]:
-    """``(project, is_new)``: the requested or last project, else a new one in the data dir."""
-    candidates = [requested] if requested else [Path(p) for p in settings.recent_projects[:1]]
+def startup_project(settings: Settings, requested: Path | str | None) -> tuple[Project | None, bool]:
+    """``(project, is_new)``: the requested or last project (a file or a server URL), else a
+    new one in the data dir."""
+    candidates = [requested] if requested else settings.recent_projects[:1]
     for path in candidates:
-        if path.exists():
-            project = open_project_file(None, path)
+        if is_server_url(path) or Path(path).exists():
+            project = open_project_file(None, path, configured_annotator(settings))
             if project is not None:
                 return project, False
     try:
-        return Project.create(default_project_path(FIRST_PROJECT_NAME)), True
+        return Project.create(default_project_path(FIRST_PROJECT_NAME), annotator=configured_annotator(settings)), True
     except ProjectError as error:
         show_error(None, "NER Studio cannot create a project", error)
         return None, False
@@ -113,9 +115,12 @@ def tag_after_first_paint(window: MainWindow) -> None:
     def tagged(running: bool) -> None:
         if not running:
             workspace.prediction_running.disconnect(tagged)
-            workspace.warm_up_reading()
+            if window.workspace is workspace:
+                workspace.warm_up_reading()
 
     def drawn() -> None:
+        if window.workspace is not workspace:
+            return  # another project opened before the first paint (its thread would be orphaned)
         workspace.hold_tagging(False)
         if workspace.is_predicting():
             workspace.prediction_running.connect(tagged)
@@ -128,14 +133,14 @@ def tag_after_first_paint(window: MainWindow) -> None:
 def create_main_window(argv: list[str], settings: Settings | None = None) -> MainWindow | None:
     """The main window for these arguments, shown; None if no project could be opened."""
     settings = settings if settings is not None else Settings.load()
-    paths = [Path(a).expanduser() for a in argv]
-    projects = [p for p in paths if p.suffix == PROJECT_SUFFIX]
+    paths = [Path(a).expanduser() for a in argv if not is_server_url(a)]
+    projects = [a for a in argv if is_server_url(a)] + [p for p in paths if p.suffix == PROJECT_SUFFIX]
     files = [p for p in paths if p.suffix != PROJECT_SUFFIX]
     project, is_new = startup_project(settings, projects[0] if projects else None)
     if project is None:
         return None
     window = MainWindow(project, current_model(settings), settings)
-    window.remember_project(project)
+    window.files.remember_project(project)
     tag_after_first_paint(window)
     window.show()
     if settings.problem:
@@ -145,7 +150,7 @@ def create_main_window(argv: list[str], settings: Settings | None = None) -> Mai
     if is_new and not files:
         add_sample(window)
     if files:
-        window.open_paths(files)
+        window.files.open_paths(files)
     return window
 
 

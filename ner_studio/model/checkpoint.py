@@ -6,7 +6,7 @@ Layout (a dict of tensors, strings, numbers, lists and dicts only)::
      "vocab": {"words": [...], "chars": [...], "tags": [...]}, "labels": [...],
      "scheme": "bioes", "state_dict": {...}, "metadata": {...}}
 
-Loading rebuilds the network from ``config`` (``TaggerConfig.from_dict`` ignores unknown keys
+Loading rebuilds the network from ``config`` (``NetworkConfig.from_dict`` ignores unknown keys
 and fills defaults, so files from older versions keep loading) and then loads the weights.
 """
 
@@ -23,7 +23,7 @@ import torch
 
 from ner_studio.core.atomic import atomic_write_bytes
 from ner_studio.core.errors import CheckpointError
-from ner_studio.model.tagger import BiLSTMTagger, TaggerConfig
+from ner_studio.model.network import BiLSTMNetwork, NetworkConfig
 from ner_studio.model.vocab import Vocabularies
 
 FORMAT = "ner-studio-tagger"
@@ -34,7 +34,7 @@ _REQUIRED = ("config", "vocab", "labels", "scheme", "state_dict", "metadata")
 
 @dataclass
 class LoadedModel:
-    model: BiLSTMTagger
+    model: BiLSTMNetwork
     vocabs: Vocabularies
     labels: list[str]  # entity types
     scheme: str  # tag scheme of the model's output layer
@@ -43,7 +43,7 @@ class LoadedModel:
 
 def save_checkpoint(
     path: str | Path,
-    model: BiLSTMTagger,
+    model: BiLSTMNetwork,
     vocabs: Vocabularies,
     labels: list[str],
     scheme: str,
@@ -97,8 +97,8 @@ def load_checkpoint(path: str | Path) -> LoadedModel:
         raise CheckpointError(f"the model file lacks {', '.join(missing)}", path)
     try:
         vocabs = Vocabularies.from_dict(payload["vocab"])
-        config = TaggerConfig.from_dict(payload["config"])
-        model = BiLSTMTagger(config, vocabs.tags.to_list(), payload["scheme"])
+        config = NetworkConfig.from_dict(payload["config"])
+        model = BiLSTMNetwork(config, vocabs.tags.to_list(), payload["scheme"])
         model.load_state_dict(payload["state_dict"])
     except (KeyError, TypeError, ValueError, RuntimeError) as error:
         raise CheckpointError(f"the model file is inconsistent ({_first_line(error)})", path) from error

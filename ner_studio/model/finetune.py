@@ -39,7 +39,7 @@ from ner_studio.model.checkpoint import LoadedModel
 from ner_studio.model.grow import grow_model, grow_vocabularies
 # Defined torch-free for the GUI; imported from here too.
 from ner_studio.model.interface import FinetuneOptions  # noqa: F401 - re-exported
-from ner_studio.model.tagger import BiLSTMTagger
+from ner_studio.model.network import BiLSTMNetwork
 from ner_studio.model.text_vectors import MAX_TOKENS, TextVectors, seed_new_rows, text_vectors, words_to_add
 from ner_studio.model.training import TrainingProgress, TrainingResult, train_model
 from ner_studio.model.vocab import Vocabularies
@@ -168,7 +168,7 @@ def encode_documents(vocabs: Vocabularies, docs: Sequence[Document], scheme: str
     return encoded
 
 
-def score_encoded(model: BiLSTMTagger, vocabs: Vocabularies, encoded: list[EncodedSentence],
+def score_encoded(model: BiLSTMNetwork, vocabs: Vocabularies, encoded: list[EncodedSentence],
                   batch_size: int = 128) -> Evaluation:
     """Entity-level scores (per label) of ``model`` on encoded tagged sentences, pooling over
     documents when the model does."""

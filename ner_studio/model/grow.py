@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import torch
 
 from ner_studio.model.checkpoint import LoadedModel
-from ner_studio.model.tagger import BiLSTMTagger
+from ner_studio.model.network import BiLSTMNetwork
 from ner_studio.model.vocab import UNK_INDEX, Vocabularies, normalize_word
 from ner_studio.model.workflow import entity_labels
 
@@ -76,7 +76,7 @@ def _grown_transitions(old: torch.Tensor, grown_tags: list[str], prototypes: lis
     return result
 
 
-def grow_model(parent: LoadedModel, vocabs: Vocabularies, *, average_start: bool = True) -> BiLSTMTagger:
+def grow_model(parent: LoadedModel, vocabs: Vocabularies, *, average_start: bool = True) -> BiLSTMNetwork:
     """A new network shaped for ``vocabs`` (a superset of the parent's) holding the parent's
     weights in the old rows. A new word starts as the parent's ``<unk>``; a new tag (of a new
     label) starts as the average of the parent's tags at the same position (its output rows and
@@ -86,7 +86,7 @@ def grow_model(parent: LoadedModel, vocabs: Vocabularies, *, average_start: bool
                      num_tags=len(vocabs.tags))
     grown_tags, parent_tags = vocabs.tags.to_list(), parent.vocabs.tags.to_list()
     prototypes = _prototypes(parent_tags, grown_tags)
-    model = BiLSTMTagger(config, grown_tags, parent.scheme)
+    model = BiLSTMNetwork(config, grown_tags, parent.scheme)
     state = model.state_dict()
     old = parent.model.state_dict()
     with torch.no_grad():

@@ -117,7 +117,8 @@ class DocumentPrediction:
 
 
 class Predictor(Protocol):
-    """What the window needs of a tagger (``ner_studio.model.predict.Tagger`` is one)."""
+    """What the GUI needs of a model that tags text; ``ner_studio.model.predict.TorchPredictor``
+    is the one that runs the network (:class:`~ner_studio.model.network.BiLSTMNetwork`) with torch."""
 
     labels: list[str]
 

@@ -47,8 +47,10 @@ _WINDOW_BATCH_TOKENS = 64 * MAX_WINDOW
 _MAX_TABLE_WORDS = 500_000
 
 
-class Tagger:
-    """A loaded model ready to tag text. Not thread-safe: use one per worker thread."""
+class TorchPredictor:
+    """A loaded model ready to tag text: the :class:`~ner_studio.model.interface.Predictor`
+    that runs the network (:class:`~ner_studio.model.network.BiLSTMNetwork`) with torch.
+    Not thread-safe: use one per worker thread."""
 
     def __init__(self, loaded: LoadedModel, *, quantize: bool = False, bfloat16: bool = False,
                  threads: int | None = None):
@@ -85,7 +87,7 @@ class Tagger:
 
     @classmethod
     def load(cls, path: str | Path, *, quantize: bool = False, bfloat16: bool = False,
-             threads: int | None = None) -> Tagger:
+             threads: int | None = None) -> TorchPredictor:
         return cls(load_checkpoint(path), quantize=quantize, bfloat16=bfloat16, threads=threads)
 
     @property

@@ -23,7 +23,7 @@ from ner_studio.core.metrics import evaluate_tags
 from ner_studio.model.batching import EncodedSentence, collate, document_batches, length_buckets
 # Defined torch-free for the GUI; imported from here too.
 from ner_studio.model.interface import TrainingConfig, TrainingProgress  # noqa: F401 - re-exported
-from ner_studio.model.tagger import BiLSTMTagger
+from ner_studio.model.network import BiLSTMNetwork
 from ner_studio.model.vocab import UNK_INDEX, Vocabularies
 
 MONITORS = ("dev_loss", "dev_f1")
@@ -41,7 +41,7 @@ class TrainingResult:
 
 
 def evaluate_encoded(
-    model: BiLSTMTagger, vocabs: Vocabularies, sentences: list[EncodedSentence], batch_size: int = 128
+    model: BiLSTMNetwork, vocabs: Vocabularies, sentences: list[EncodedSentence], batch_size: int = 128
 ) -> tuple[float, float]:
     """``(mean loss per sentence, entity F1)`` of ``model`` on tagged sentences."""
     was_training = model.training
@@ -79,18 +79,18 @@ def with_unknown_words(
 class WeightAverage:
     """Exponential moving average of a model's floating-point weights."""
 
-    def __init__(self, model: BiLSTMTagger, decay: float):
+    def __init__(self, model: BiLSTMNetwork, decay: float):
         self.decay = decay
         self.shadow = {k: v.detach().clone() for k, v in model.state_dict().items() if v.is_floating_point()}
 
-    def update(self, model: BiLSTMTagger) -> None:
+    def update(self, model: BiLSTMNetwork) -> None:
         with torch.no_grad():
             for key, value in model.state_dict().items():
                 if key in self.shadow:
                     self.shadow[key].lerp_(value, 1.0 - self.decay)
 
     @contextmanager
-    def applied(self, model: BiLSTMTagger) -> Iterator[None]:
+    def applied(self, model: BiLSTMNetwork) -> Iterator[None]:
         """Run the block with the averaged weights in ``model``, then put the live ones back."""
         live = copy.deepcopy(model.state_dict())
         model.load_state_dict(self.shadow, strict=False)
@@ -100,7 +100,7 @@ class WeightAverage:
             model.load_state_dict(live)
 
 
-def _step(model: BiLSTMTagger, optimizer: torch.optim.Optimizer, batch, clip: float) -> float:
+def _step(model: BiLSTMNetwork, optimizer: torch.optim.Optimizer, batch, clip: float) -> float:
     """One gradient step; returns the batch loss."""
     optimizer.zero_grad()
     loss = model.loss(model(*batch.inputs(), groups=batch.groups), batch.tags, batch.mask)
@@ -111,7 +111,7 @@ def _step(model: BiLSTMTagger, optimizer: torch.optim.Optimizer, batch, clip: fl
 
 
 def train_model(
-    model: BiLSTMTagger,
+    model: BiLSTMNetwork,
     vocabs: Vocabularies,
     train_set: list[EncodedSentence],
     dev_set: list[EncodedSentence],

@@ -126,10 +126,10 @@ class CheckComparison:
 def check_scores(path: str | Path, docs: list[Document]) -> Evaluation:
     """Entity-level scores of the model file at ``path`` on check documents (float32, so two
     versions are compared as trained, not as quantised)."""
-    from ner_studio.model.predict import Tagger
+    from ner_studio.model.predict import TorchPredictor
     from ner_studio.model.workflow import evaluate_tagger
 
-    return evaluate_tagger(Tagger.load(path), docs)
+    return evaluate_tagger(TorchPredictor.load(path), docs)
 
 
 def compare_on_check(new_path: Path, current_path: Path, check_docs: list[Document],

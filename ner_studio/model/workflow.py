@@ -3,7 +3,7 @@ tagger or scores out. Documents carry spans; tags exist only here, at the model'
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -14,12 +14,12 @@ from ner_studio import __version__
 from ner_studio.core.check_set import training_record
 from ner_studio.core.document import Document
 from ner_studio.core.errors import NerStudioError, TrainingError
-from ner_studio.core.metrics import Evaluation, evaluate_tags
+from ner_studio.core.metrics import Evaluation, TagCounts, evaluate_tags
 from ner_studio.core.tags import document_tags, token_spans_to_tags
 from ner_studio.model.batching import EncodedSentence, document_keys, encode_sentence
 from ner_studio.model.checkpoint import LoadedModel, save_checkpoint
-from ner_studio.model.predict import Tagger, document_groups, sentences_of
-from ner_studio.model.tagger import BiLSTMTagger, TaggerConfig
+from ner_studio.model.predict import TorchPredictor, document_groups, sentences_of
+from ner_studio.model.network import BiLSTMNetwork, NetworkConfig
 from ner_studio.model.training import TrainingConfig, TrainingProgress, TrainingResult, train_model
 from ner_studio.model.vectors import initialise_embedding, read_vectors
 from ner_studio.model.vocab import Vocabularies
@@ -75,7 +75,7 @@ def train_tagger(
     checkpoint: str | Path | None = None,
 ) -> tuple[LoadedModel, TrainingResult]:
     """Build vocabularies from ``train_docs``, train, and return the best model with its
-    metadata. ``config`` holds :class:`TaggerConfig` fields other than the sizes. With
+    metadata. ``config`` holds :class:`NetworkConfig` fields other than the sizes. With
     ``checkpoint``, the best model so far is saved there after every improving epoch, so a
     long run that is stopped or crashes still leaves a usable model."""
     training = training or TrainingConfig()
@@ -102,9 +102,9 @@ def train_tagger(
         table, dimension = read_vectors(vectors, wanted)
         options["word_dim"] = dimension
         found_vectors = table
-    tagger_config = TaggerConfig(len(vocabs.words), len(vocabs.chars), len(vocabs.tags), **options)
+    network_config = NetworkConfig(len(vocabs.words), len(vocabs.chars), len(vocabs.tags), **options)
     torch.manual_seed(training.seed)
-    model = BiLSTMTagger(tagger_config, vocabs.tags.to_list(), MODEL_SCHEME)
+    model = BiLSTMNetwork(network_config, vocabs.tags.to_list(), MODEL_SCHEME)
     vector_rows = initialise_embedding(model.word_embedding, vocabs.words, found_vectors) if found_vectors else 0
 
     def report(progress: TrainingProgress) -> None:
@@ -138,7 +138,7 @@ def train_tagger(
     return loaded, result
 
 
-def predicted_tags(tagger: Tagger, docs: list[Document], *, batch_size: int = 256,
+def predicted_tags(tagger: TorchPredictor, docs: list[Document], *, batch_size: int = 256,
                    progress: Callable[[int, int], None] | None = None) -> list[list[str]]:
     """IOB2 tags the model predicts for every sentence of ``docs``."""
     total = sum(len(doc.sentences) for doc in docs)
@@ -154,8 +154,25 @@ def predicted_tags(tagger: Tagger, docs: list[Document], *, batch_size: int = 25
     return tags
 
 
-def evaluate_tagger(tagger: Tagger, docs: list[Document], *, batch_size: int = 256,
+def evaluate_tagger(tagger: TorchPredictor, docs: list[Document], *, batch_size: int = 256,
                     progress: Callable[[int, int], None] | None = None) -> Evaluation:
     """Entity-level scores of ``tagger`` against the spans of ``docs``."""
     gold = [tags for doc in docs for tags in document_tags(doc, "iob2")]
     return evaluate_tags(gold, predicted_tags(tagger, docs, batch_size=batch_size, progress=progress))
+
+
+def evaluate_in_pieces(tagger: TorchPredictor, pieces: Iterable[list[Document]], *, batch_size: int = 256,
+                       progress: Callable[[int, int], None] | None = None,
+                       each: Callable[[list[Document]], None] | None = None) -> Evaluation:
+    """As :func:`evaluate_tagger`, over a file read a piece at a time (``core/formats/stream.py``):
+    only one piece's documents and tags are held, whatever the file's size. ``progress`` counts
+    sentences (the total grows as pieces come); ``each(docs)`` sees every piece."""
+    counts = TagCounts()
+    for docs in pieces:
+        before = counts.sentences
+        report = None if progress is None else (lambda done, total, before=before: progress(before + done, before + total))
+        gold = [tags for doc in docs for tags in document_tags(doc, "iob2")]
+        counts.add(gold, predicted_tags(tagger, docs, batch_size=batch_size, progress=report))
+        if each is not None:
+            each(docs)
+    return counts.evaluation()

@@ -23,8 +23,8 @@ def labelled(text: str, name: str, *entities: tuple[str, str, Source]) -> Docume
 
 
 @pytest.fixture
-def project(tmp_path):
-    project = Project.create(tmp_path / "p.nerstudio")
+def project(project_location):  # a file, then a database on the test PostgreSQL server
+    project = Project.create(project_location)
     project.add_documents([
         labelled("Lisbon is in Portugal. Boston is not.", "a", ("Lisbon", "LOC", Source.HUMAN)),
         labelled("The Lisbon office of Bank of England opened.\nLISBON agreed.", "b",
@@ -125,7 +125,7 @@ def test_the_entity_cache_follows_every_kind_of_write_reading_only_changed_docum
     assert corpus.span_rows()[3] == [(3, 19, 25, "LOC", "human", None)]
     project.rename_label("ORG", "COMPANY")  # rewrites spans of documents nobody opened
     assert [row[3] for row in corpus.span_rows()[2]] == ["COMPANY", "COMPANY"]
-    with Project.open(project.path, keep_backups=0) as other:  # another window or process
+    with Project.open(project.location, keep_backups=0) as other:  # another window or process
         other.load_document(1, track=True).set_spans([])
     assert corpus.span_rows()[1] == []
     project.delete_document(2)
@@ -142,8 +142,13 @@ def test_an_old_project_opened_read_only_reads_all_entities_again(tmp_path):
     old_app = sqlite3.connect(path, isolation_level=None)  # back to version 2: no stamps
     for trigger in ("spans_insert_new_stamp", "spans_delete_old_stamp", "spans_update_new_stamp"):
         old_app.execute(f"DROP TRIGGER {trigger}")
-    old_app.execute("DELETE FROM schema_version WHERE version = 3")
+    old_app.execute("DELETE FROM schema_version WHERE version >= 3")
     old_app.execute("ALTER TABLE documents DROP COLUMN spans_revision")
+    old_app.execute("DROP TABLE document_versions")  # and no annotators (version 4)
+    old_app.execute("DROP INDEX spans_by_document")
+    old_app.execute("ALTER TABLE spans DROP COLUMN annotator")
+    old_app.execute("ALTER TABLE spans DROP COLUMN created")
+    old_app.execute("CREATE UNIQUE INDEX spans_by_document ON spans (document_id, start_char)")
     with Project.open(path, read_only=True) as project:  # read-only: not migrated
         corpus = CorpusText(project)
         assert find(corpus, "Porto")[0].label is None

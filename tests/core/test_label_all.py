@@ -22,8 +22,8 @@ from tests.core.test_find import labelled
 
 
 @pytest.fixture
-def project(tmp_path):
-    project = Project.create(tmp_path / "p.nerstudio")
+def project(project_location):  # a file, then a database on the test PostgreSQL server
+    project = Project.create(project_location)
     reviewed = labelled("Lisbon again.", "reviewed")
     reviewed.status = Status.REVIEWED
     project.add_documents([
@@ -92,7 +92,7 @@ def test_tracked_documents_change_in_memory_and_a_stale_edit_changes_nothing(pro
     project.edit_documents([good])
     assert doc.spans == (Span(0, 6, "LOC"),) and len(seen) == 3  # added, taken back, added
     project.close()
-    with Project.open(project.path) as again:
+    with Project.open(project.location) as again:
         assert again.load_document(1).spans == (Span(0, 6, "LOC"),)
 
 

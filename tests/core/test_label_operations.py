@@ -18,10 +18,10 @@ with Project.open(sys.argv[1], keep_backups=0) as project:
 
 
 @pytest.fixture
-def path(tmp_path):
-    project_path = tmp_path / "p.nerstudio"
-    Project.create(project_path).close()
-    return project_path
+def path(project_location):
+    """A new project's location: a file, then a database on the test PostgreSQL server."""
+    Project.create(project_location).close()
+    return project_location
 
 
 def test_two_processes_each_adding_a_label_keep_both(path):

@@ -4,7 +4,7 @@ import pytest
 
 from ner_studio.core.errors import FormatError
 from ner_studio.core.formats import read_documents, write_documents
-from ner_studio.core.formats.stream import DocumentWriter, read_in_chunks
+from ner_studio.core.formats.stream import DocumentWriter, read_in_chunks, read_pieces
 
 CONLL_DOC = "-DOCSTART- O\n\nJohn B-PER\nlives O\n\nParis B-LOC\nis O\n\n"
 
@@ -34,7 +34,7 @@ def test_plain_text_is_cut_between_paragraphs_or_words(tmp_path):
     words = ("Paris " * 5000).strip()  # no sentence end, no line break
     path.write_text(words + "\n\nBerlin is big.\n")
     docs = [d for piece in read_in_chunks(path, chunk_chars=4096) for d in piece]
-    assert len(docs) > 5 and docs[0].name == "long (part 1)"
+    assert len(docs) > 5 and docs[0].name == f"long.txt (part 1 of {len(docs)})"
     assert sum(len(d.tokens) for d in docs) == 5000 + 4
     assert all(d.text[d.tokens[0].start:d.tokens[0].end] in ("Paris", "Berlin") for d in docs)
 
@@ -104,3 +104,21 @@ def test_markdown_larger_than_a_piece_is_read_whole_with_its_source(tmp_path):
     (doc,) = piece
     assert doc.meta["source"]["file"] == "notes.md"
     assert doc.meta["source"]["paragraphs"][-1]["line"] == 4 * 39 + 3  # the last part's text
+
+
+def test_pieces_say_which_of_how_many_and_keep_the_text_and_offsets(tmp_path):
+    path = tmp_path / "report.txt"
+    paragraphs = [f"Angela Merkel visited Paris on day {k}. She met Emmanuel Macron." for k in range(200)]
+    text = "\n\n".join(paragraphs) + "\n"
+    path.write_text(text)
+    pieces = list(read_pieces(path, chunk_chars=1000, splitter="rules"))
+    count = len(pieces)
+    assert count > 5
+    assert [(p.number, p.count) for p in pieces] == [(k, count) for k in range(1, count + 1)]
+    docs = [d for p in pieces for d in p.docs]
+    assert [d.name for d in docs] == [f"report.txt (part {k} of {count})" for k in range(1, count + 1)]
+    # Order kept, nothing lost, cut between paragraphs: the parts' texts are the file's paragraphs.
+    assert [para for d in docs for para in d.text.strip().split("\n\n")] == paragraphs
+    for doc in docs:  # token offsets index each part's own text
+        assert all(doc.text[t.start:t.end].strip() == doc.text[t.start:t.end] != "" for t in doc.tokens)
+        assert doc.text[doc.tokens[0].start:doc.tokens[0].end] == "Angela"

@@ -39,7 +39,7 @@ def test_first_start_shows_the_sample_tagged_by_the_model(start_window):
     summary = window.workspace.summary(window.doc.doc_id)
     assert summary.entity_count == len(window.doc.spans)
     assert window.entities.table_model.rowCount() == len(window.doc.spans)
-    assert "Reviewed 0 / 1" == window.review_label.text()
+    assert "Reviewed 0 / 1" == window.status_line.review_label.text()
 
 
 def test_label_relabel_delete_undo_redo_by_keys(start_window, qtbot):
@@ -112,7 +112,7 @@ def test_accept_all_then_review_and_next(start_window, qtbot, idle, tmp_path):
     second = tmp_path / "second.txt"
     second.write_text("Daniel Okafor trained in Weymouth on Wednesday.\n", encoding="utf-8")
     window = start_window()
-    window.open_paths([second])
+    window.files.open_paths([second])
     idle(window)
     window.show_document(window.workspace.document_ids()[0])
     qtbot.keyClick(window.view, Qt.Key.Key_A)
@@ -121,7 +121,7 @@ def test_accept_all_then_review_and_next(start_window, qtbot, idle, tmp_path):
     qtbot.keyClick(window.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert window.workspace.summary(first_id).status == Status.REVIEWED
     assert window.doc.name == "second"
-    assert window.review_label.text() == "Reviewed 1 / 2"
+    assert window.status_line.review_label.text() == "Reviewed 1 / 2"
     window.show_document(first_id)  # undo is per document
     qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert window.workspace.summary(first_id).status == Status.PREDICTED
@@ -164,7 +164,7 @@ def test_marking_reviewed_with_unsure_entities_left_shows_them_first_or_asks(sta
     from ner_studio.gui.annotate.qt_edit_commands import ASK_UNSURE_SETTING
 
     window = start_window()
-    window.style_.low_confidence = 1.01  # every model entity counts as unsure
+    window.span_style.low_confidence = 1.01  # every model entity counts as unsure
     unsure = [s for s in window.doc.spans if not s.confirmed]
     assert unsure
     asked = []
@@ -176,15 +176,15 @@ def test_marking_reviewed_with_unsure_entities_left_shows_them_first_or_asks(sta
         monkeypatch.setattr(qt_dialogs, "ask_unsure_entities", ask)
 
     answer("show", False)
-    window.review_and_next()
+    window.edit.review_and_next()
     assert asked == [len(unsure)] and window.doc.status != Status.REVIEWED
     assert window.view.selection() == (unsure[0].start, unsure[0].end)
     answer("cancel", False)
-    window.review_and_next()
+    window.edit.review_and_next()
     assert window.doc.status != Status.REVIEWED
     doc = window.doc
     answer("accept", True)
-    window.review_and_next()
+    window.edit.review_and_next()
     assert doc.status == Status.REVIEWED and window.settings.get(ASK_UNSURE_SETTING) is False
     accepted = [s for s in doc.spans if s.source == Source.ACCEPTED]
     assert [(s.start, s.confidence) for s in accepted] == [(s.start, s.confidence) for s in unsure]

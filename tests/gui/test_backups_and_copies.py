@@ -25,7 +25,7 @@ def test_save_a_copy_keeps_working_in_the_project(start_window, tmp_path):
     project = window.workspace.project
     assert window.actions_["save_copy"].text() == "Save a &Copy…"
     out = tmp_path / "copy.nerstudio"
-    assert window.save_project_copy_to(out)
+    assert window.files.save_project_copy_to(out)
     assert window.workspace.project is project and not project.closed
     with Project.open(out, read_only=True) as copy:
         assert [s.name for s in copy.document_summaries()] == [s.name for s in project.document_summaries()]
@@ -48,7 +48,7 @@ def test_opening_a_project_backs_it_up_in_a_worker_not_before_the_window(start_w
 
     monkeypatch.setattr(project_files, "full_check", check)
     again = start_window()  # reopening: the full check and the copy run after the window is up
-    qtbot.waitUntil(lambda: again._backup is None, timeout=20_000)
+    qtbot.waitUntil(lambda: not again.backups.running(), timeout=20_000)
     assert threads and "MainThread" not in threads
     backup = path.with_name(path.name + ".bak1")
     assert backup.is_file()

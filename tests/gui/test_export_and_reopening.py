@@ -17,13 +17,13 @@ def test_opening_a_conll_file_ends_with_a_finished_notice_and_reopening_says_so(
     source = tmp_path / "news.conll"
     source.write_text(CONLL, encoding="utf-8")
     window = start_window()
-    window.open_paths([source])
+    window.files.open_paths([source])
     idle(window)
     message = window.statusBar().currentMessage()
     assert not message.startswith("Opening") and "1 file" in message
     count = len(window.workspace.document_ids())
     window.show_document(window.workspace.document_ids()[0])
-    window.open_paths([source])
+    window.files.open_paths([source])
     idle(window)
     assert "Already in the project" in window.statusBar().currentMessage()
     assert "news.conll" in window.statusBar().currentMessage()

@@ -86,7 +86,7 @@ def test_malformed_file_names_the_line_and_changes_nothing(start_window, idle, d
     before = (window.doc.doc_id, window.doc.spans, window.workspace.document_ids())
     bad = tmp_path / "broken.conll"
     bad.write_text("Karin B-PER\nOlsson I-PER\nvisited\tNNP\tO\tX-LOC\n", encoding="utf-8")
-    window.open_paths([bad])
+    window.files.open_paths([bad])
     idle(window)
     assert any("broken.conll" in text and "line 3" in text for text in dialogs), dialogs
     assert window.isVisible()
@@ -97,7 +97,7 @@ def test_paste_and_open_folder(start_window, idle, tmp_path, monkeypatch):
     window = start_window()
     accept_dialog(monkeypatch, qt_dialogs.PasteDialog,
                   lambda d: (d.text.setPlainText("Hannah Whitcombe flew to Auckland."), d.name.setText("pasted")))
-    window.paste_document()
+    window.files.paste_document()
     idle(window)
     assert window.doc.name == "pasted" and window.doc.text == "Hannah Whitcombe flew to Auckland."
     assert window.doc.spans, "pasted text is tagged by the model"
@@ -108,7 +108,7 @@ def test_paste_and_open_folder(start_window, idle, tmp_path, monkeypatch):
     (folder / "sub" / "b.conll").write_text(CONLL, encoding="utf-8")
     (folder / "notes.pdf").write_bytes(b"%PDF")
     old_project = window.workspace.project.path
-    window.open_folder_as_project(folder)
+    window.files.open_folder_as_project(folder)
     idle(window)
     assert window.workspace.project.path != old_project
     names = [window.workspace.summary(i).name for i in window.workspace.document_ids()]
@@ -118,7 +118,7 @@ def test_paste_and_open_folder(start_window, idle, tmp_path, monkeypatch):
 def test_help_sheet_lists_every_action_shortcut(start_window, monkeypatch):
     window = start_window()
     seen = []
-    monkeypatch.setattr(qt_file_commands.ShortcutsDialog, "exec", lambda dialog: seen.append(dialog))
+    monkeypatch.setattr(qt_dialogs.ShortcutsDialog, "exec", lambda dialog: seen.append(dialog))
     window.show_shortcuts()
     table = seen[0].findChild(qt_dialogs.QTableWidget)
     rows = {(table.item(row, 0).text(), table.item(row, 2).text()) for row in range(table.rowCount())}
@@ -180,5 +180,5 @@ def test_the_open_dialog_loads_the_sentence_splitter_meanwhile(start_window, qtb
     window = start_window()
     monkeypatch.setattr(qt_file_commands.QFileDialog, "getOpenFileNames", lambda *args, **kwargs: ([], ""))
     shipped_splitter.cache_clear()
-    window.open_files()
+    window.files.open_files()
     qtbot.waitUntil(lambda: shipped_splitter.cache_info().currsize == 1, timeout=20_000)

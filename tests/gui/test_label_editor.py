@@ -15,7 +15,7 @@ def edit_labels_with(window, monkeypatch, change):
         change(dialog)
         return QDialog.DialogCode.Accepted
     monkeypatch.setattr(qt_edit_commands.LabelEditor, "exec", exec_)
-    window.edit_labels()
+    window.edit.edit_labels()
 
 
 def test_rename_add_and_remove_labels(start_window, qtbot, monkeypatch, dialogs):

@@ -58,13 +58,13 @@ def order(window, docs):
 def test_the_queue_orders_sentences_by_the_chosen_score(queue_window):
     window, docs = queue_window
     fake_scores(window, docs, SCORES)
-    window.learning.toggle_review(True)
+    window.learning.review.toggle(True)
     assert order(window, docs) == [("second", 0), ("first", 0), ("second", 1), ("first", 1)]
     head = window.learning.review.current
     assert window.doc.doc_id == head.doc_id
     start, end = sentence_range(window.doc, head.sentence)
     assert start <= window.view.selection()[0] <= end
-    panel = window.learning.review_panel
+    panel = window.learning.review.panel
     for strategy, expected in (("least_confidence", [("first", 1), ("second", 0), ("second", 1), ("first", 0)]),
                                ("entropy", [("first", 0), ("second", 0), ("first", 1), ("second", 1)])):
         panel.strategy.setCurrentIndex(panel.strategy.findData(strategy))
@@ -77,12 +77,12 @@ def test_the_queue_orders_sentences_by_the_chosen_score(queue_window):
 def test_space_accepts_the_sentence_and_the_next_one_comes_up(queue_window, qtbot):
     window, docs = queue_window
     fake_scores(window, docs, {"first": [(0.9, -0.9, 0.9), (0.1, -0.1, 0.1)], "second": [(0.2, -0.2, 0.2)] * 2})
-    window.learning.toggle_review(True)
+    window.learning.review.toggle(True)
     first = docs[0]
     start, end = sentence_range(first, 0)
     predicted = [s for s in first.spans_between(start, end) if s.source == Source.MODEL]
     assert predicted, "the tiny model tags the names it was trained on"
-    assert "%" in window.learning.review_panel.sentence.text()  # confidences are shown
+    assert "%" in window.learning.review.panel.sentence.text()  # confidences are shown
     qtbot.keyClick(window.view, Qt.Key.Key_Space)
     accepted = first.spans_between(start, end)
     assert [(s.start, s.end, s.label) for s in accepted] == [(s.start, s.end, s.label) for s in predicted]
@@ -93,7 +93,7 @@ def test_space_accepts_the_sentence_and_the_next_one_comes_up(queue_window, qtbo
     assert review.current.key != (first.doc_id, 0)
     # The second sentence of the same document still waits; accepting it reviews the document.
     rows = [i.key for i in review.queue.items]
-    window.learning.review_panel.item_chosen.emit(rows.index((first.doc_id, 1)))
+    window.learning.review.panel.item_chosen.emit(rows.index((first.doc_id, 1)))
     qtbot.keyClick(window.view, Qt.Key.Key_Space)
     assert first.status == Status.REVIEWED
     # One review-log entry per accepted sentence, none more when the document became reviewed.
@@ -105,7 +105,7 @@ def test_space_accepts_the_sentence_and_the_next_one_comes_up(queue_window, qtbo
 def test_skip_sends_the_sentence_to_the_back(queue_window, qtbot):
     window, docs = queue_window
     fake_scores(window, docs, SCORES)
-    window.learning.toggle_review(True)
+    window.learning.review.toggle(True)
     qtbot.keyClick(window.view, Qt.Key.Key_S)
     assert order(window, docs) == [("first", 0), ("second", 1), ("first", 1), ("second", 0)]
     assert window.learning.review.queue.items[-1].skipped
@@ -126,13 +126,13 @@ def test_after_k_accepted_sentences_it_fine_tunes_and_re_ranks(queue_window, qtb
     learning = window.learning
     learning.min_sentences = 2
     learning.training_options = FinetuneOptions(epochs=2, batch_size=2, singleton_unk=0.0, threads=1)
-    panel = learning.review_panel
+    panel = learning.review.panel
     panel.auto.setChecked(True)
     panel.every.setValue(2)
-    learning.toggle_review(True)
-    learning.accept_sentence()
+    learning.review.toggle(True)
+    learning.review.accept()
     assert not learning.is_training()
-    learning.accept_sentence()
+    learning.review.accept()
     assert learning.is_training()
     qtbot.waitUntil(lambda: not learning.is_training(), timeout=60_000)
     assert len(window.workspace.project.model_versions()) == 1
@@ -152,7 +152,7 @@ def run_evaluation(qtbot, dialog):
 
 
 def test_evaluation_scores_the_model_on_reviewed_documents_and_on_a_conll_file(start_window, qtbot, tmp_path):
-    from ner_studio.model.predict import Tagger
+    from ner_studio.model.predict import TorchPredictor
     from ner_studio.model.workflow import evaluate_tagger
 
     window = start_window()
@@ -165,7 +165,7 @@ def test_evaluation_scores_the_model_on_reviewed_documents_and_on_a_conll_file(s
     assert dialog.on_check.isChecked()  # the honest choice is the default
     dialog.on_reviewed.setChecked(True)
     run_evaluation(qtbot, dialog)
-    expected = evaluate_tagger(Tagger.load(window.model.path), docs[:5])
+    expected = evaluate_tagger(TorchPredictor.load(window.model.path), docs[:5])
     last = dialog.table.rowCount() - 1
     assert dialog.table.item(last, 0).text() == "overall"
     assert dialog.table.item(last, 3).text() == f"{100 * expected.overall.f1:.1f}"

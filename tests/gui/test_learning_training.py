@@ -92,7 +92,7 @@ def test_a_second_run_starts_from_the_new_version_and_rolling_back_retags(traina
     assert Span(0, 13, "PER") in open_doc.spans
     assert window.settings.last_model_path == str(tiny_model_path)
     # The workspace owns the current model and announces it: the status bar follows.
-    assert window.workspace.model is window.model and window.model_label.text() == f"Model: {tiny_model_path.stem}"
+    assert window.workspace.model is window.model and window.status_line.model_label.text() == f"Model: {tiny_model_path.stem}"
 
 
 def test_the_ui_keeps_processing_events_while_training(trainable, qtbot):
@@ -146,9 +146,9 @@ def test_an_injected_failure_is_shown_and_changes_nothing(trainable, qtbot, dial
 
 def test_a_nan_loss_is_a_clear_message_and_the_model_stays(trainable, qtbot, dialogs, monkeypatch):
     window, _, _ = trainable
-    from ner_studio.model.tagger import BiLSTMTagger
+    from ner_studio.model.network import BiLSTMNetwork
 
-    monkeypatch.setattr(BiLSTMTagger, "loss", lambda self, emissions, tags, mask: emissions.sum() * float("nan"))
+    monkeypatch.setattr(BiLSTMNetwork, "loss", lambda self, emissions, tags, mask: emissions.sum() * float("nan"))
     old_model = window.model
     train(qtbot, window)
     assert any("training diverged" in text and "unchanged" in text for text in dialogs)

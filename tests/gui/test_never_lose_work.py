@@ -76,13 +76,13 @@ def test_a_refused_write_is_kept_and_saved_later(start_window, qtbot, dialogs, m
     qtbot.keyClick(window.view, Qt.Key.Key_2)
     assert any("disk is full" in text for text in dialogs)
     assert window.doc.span_at(start).label == "LOC"  # the edit stays on screen and in memory
-    assert "NOT saved" in window.saved_label.text()
+    assert "NOT saved" in window.status_line.saved_label.text()
 
     monkeypatch.setattr(project_rows.SpansDelta, "apply", real_apply)  # space was freed
     # Save flushes the kept edits first; the file dialog that follows is cancelled.
     monkeypatch.setattr(qt_dialogs.ExportDialog, "exec", lambda dialog: QDialog.DialogCode.Rejected)
     qtbot.keyClick(window.view, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
-    assert window.saved_label.text() == "All edits saved"
+    assert window.status_line.saved_label.text() == "All edits saved"
     window.close()
     again = start_window()
     assert again.workspace.document(window.doc.doc_id).span_at(start).label == "LOC"
@@ -114,12 +114,12 @@ def test_a_read_only_project_keeps_edits_until_save_as(start_window, qtbot, dial
         qtbot.keyClick(window.view, key)
         edited.append(window.doc.span_at(start))
     assert sum("read-only" in text for text in dialogs) == 1  # one dialog, not one per edit
-    assert window.saved_label.text().startswith("2 edits NOT saved")
+    assert window.status_line.saved_label.text().startswith("2 edits NOT saved")
 
     copy = tmp_path / "elsewhere" / "copy.nerstudio"
     monkeypatch.setattr(project_rows.SpansDelta, "apply", real_apply)  # the new place is writable
-    assert window.save_project_to(copy)
-    assert window.workspace.project.path == copy and window.saved_label.text() == "All edits saved"
+    assert window.files.save_project_to(copy)
+    assert window.workspace.project.path == copy and window.status_line.saved_label.text() == "All edits saved"
     with Project.open(copy, read_only=True) as stored:
         spans = stored.load_document(window.doc.doc_id).spans
     assert all(span in spans for span in edited)

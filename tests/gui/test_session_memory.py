@@ -16,7 +16,7 @@ def test_a_restart_opens_the_document_the_analyst_was_on(start_window, idle):
     window.close()
     again = start_window()
     assert again.doc.doc_id == second and again.doc.name == "second"
-    again.next_document()  # wraps around to the sample
+    again.edit.next_document()  # wraps around to the sample
     assert again.doc.doc_id == first
     again.close()
     assert start_window().doc.doc_id == first

@@ -23,7 +23,7 @@ def test_switching_projects_then_closing_raises_nothing(start_window, qtbot, tmp
     first = window.workspace
     other = Project.create(tmp_path / "other.nerstudio")
     with qtbot.captureExceptions() as raised:
-        window.switch_project(other)
+        window.files.switch_project(other)
         # The review queue follows the new project at once, not when Qt deletes the old one.
         assert window.workspace is not first and window.workspace.project is other
         assert window.learning.review._predicted_link is not None
@@ -53,7 +53,7 @@ def test_tools_hear_of_a_close_only_once_the_window_agreed(start_window, monkeyp
     window = start_window()
     heard = []
     window.closed.connect(lambda: heard.append(True))
-    monkeypatch.setattr(type(window), "close_workspace", lambda self: False)
+    monkeypatch.setattr(window.files, "close_workspace", lambda: False)
     window.close()
     assert window.isVisible() and heard == []
     monkeypatch.undo()

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from ner_studio.model.batching import encode_sentence
-from ner_studio.model.tagger import BiLSTMTagger, TaggerConfig
+from ner_studio.model.network import BiLSTMNetwork, NetworkConfig
 from ner_studio.model.vocab import Vocabularies
 
 # Tiny tensors gain nothing from threads, and idle spinning threads slow everything else down.
@@ -47,6 +47,6 @@ def encoded(vocabs, examples):
 
 def make_model(vocabs, decoder="crf", seed=0, **options):
     torch.manual_seed(seed)
-    config = TaggerConfig(len(vocabs.words), len(vocabs.chars), len(vocabs.tags), word_dim=16, char_dim=8,
+    config = NetworkConfig(len(vocabs.words), len(vocabs.chars), len(vocabs.tags), word_dim=16, char_dim=8,
                           char_filters=8, casing_dim=4, hidden=16, decoder=decoder, **options)
-    return BiLSTMTagger(config, vocabs.tags.to_list(), "bioes")
+    return BiLSTMNetwork(config, vocabs.tags.to_list(), "bioes")

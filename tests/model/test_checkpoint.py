@@ -6,7 +6,7 @@ import torch
 
 from ner_studio.core.errors import CheckpointError
 from ner_studio.model.checkpoint import FORMAT_VERSION, load_checkpoint, save_checkpoint
-from ner_studio.model.predict import Tagger
+from ner_studio.model.predict import TorchPredictor
 from tests.model.conftest import make_model
 
 
@@ -26,8 +26,8 @@ def test_save_load_gives_identical_predictions(tmp_path, vocabs, examples, decod
     words = [w for w, _ in examples] + [["Unseen", "words", "here"]]
     from ner_studio.model.checkpoint import LoadedModel
 
-    before = Tagger(LoadedModel(model, vocabs, ["LOC", "MISC", "ORG", "PER"], "bioes", {})).predict_sentences(words)
-    after = Tagger.load(path).predict_sentences(words)
+    before = TorchPredictor(LoadedModel(model, vocabs, ["LOC", "MISC", "ORG", "PER"], "bioes", {})).predict_sentences(words)
+    after = TorchPredictor.load(path).predict_sentences(words)
     assert before == after
 
 

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from ner_studio.model.batching import collate, document_batches, document_keys, encode_sentence
-from ner_studio.model.tagger import mention_means
+from ner_studio.model.network import mention_means
 from ner_studio.model.training import TrainingConfig, evaluate_encoded, train_model
 from tests.model.conftest import make_model, tiny_examples
 from tests.model.test_training import FAST
@@ -81,13 +81,13 @@ def test_a_pooling_model_trains_on_whole_documents_and_overfits(vocabs):
 @pytest.mark.parametrize("threads", [None, 2])
 def test_the_tagger_pools_over_whole_documents_however_they_are_batched(vocabs, threads):
     from ner_studio.model.checkpoint import LoadedModel
-    from ner_studio.model.predict import Tagger
+    from ner_studio.model.predict import TorchPredictor
     from tests.model.test_predict import LABELS, whitespace_document
 
     model = make_model(vocabs, document_pooling=True).eval()
     sentences = [" ".join(words) for words, _ in tiny_examples()]
     docs = [whitespace_document(sentences[:5], "a"), whitespace_document(sentences[5:], "b")]
-    tagger = Tagger(LoadedModel(model, vocabs, LABELS, "bioes", {}), threads=threads)
+    tagger = TorchPredictor(LoadedModel(model, vocabs, LABELS, "bioes", {}), threads=threads)
     # Batches of two sentences split each document over several batches.
     predicted = tagger.predict_documents(docs, batch_size=2)
     for doc, prediction in zip(docs, predicted):

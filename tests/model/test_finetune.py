@@ -15,8 +15,8 @@ from ner_studio.model.batching import collate, encode_sentence
 from ner_studio.model.checkpoint import load_checkpoint
 from ner_studio.model.finetune import FinetuneOptions, document_sentences, finetune
 from ner_studio.model.grow import grow_model, grow_vocabularies
-from ner_studio.model.predict import Tagger
-from ner_studio.model.tagger import BiLSTMTagger
+from ner_studio.model.predict import TorchPredictor
+from ner_studio.model.network import BiLSTMNetwork
 from ner_studio.model.training import TrainingConfig
 from ner_studio.model.versions import Parent, record_version, reserve_model_path, save_version
 from ner_studio.model.workflow import train_tagger
@@ -103,7 +103,7 @@ def test_finetuning_on_a_new_label_makes_the_model_predict_it_and_keeps_the_pare
     assert result.new_labels == ["DATE"] and "DATE" in result.loaded.labels
     assert not result.cancelled and result.new_words > 0
     assert {p.phase for p in progress} == {"batch", "epoch"}
-    tagger = Tagger(result.loaded)
+    tagger = TorchPredictor(result.loaded)
     [prediction] = tagger.predict_sentences(["Mary came on Friday".split()])
     assert (3, 4, "DATE") in [(i, j, label) for i, j, label, _ in prediction.entities]
     assert result.dev_scores.per_label["DATE"].f1 > 0.5
@@ -112,7 +112,7 @@ def test_finetuning_on_a_new_label_makes_the_model_predict_it_and_keeps_the_pare
 
 def test_nan_loss_stops_with_a_clear_error_and_the_parent_is_unchanged(parent, monkeypatch):
     before = state_copy(parent.model)
-    monkeypatch.setattr(BiLSTMTagger, "loss", lambda self, emissions, tags, mask: emissions.sum() * float("nan"))
+    monkeypatch.setattr(BiLSTMNetwork, "loss", lambda self, emissions, tags, mask: emissions.sum() * float("nan"))
     with pytest.raises(TrainingError, match="loss became nan in epoch 1, batch 1"):
         finetune(parent, documents(DATE_CORPUS), options=quick_options())
     assert all(torch.equal(before[k], v) for k, v in parent.model.state_dict().items())

@@ -39,6 +39,6 @@ def test_the_tagger_offers_what_the_predictor_interface_names():
     for name in ("predict_documents", "pools_documents", "labels"):
         assert name in interface.Predictor.__dict__ or name in interface.Predictor.__annotations__
     wanted = inspect.signature(interface.Predictor.predict_documents).parameters
-    offered = inspect.signature(predict.Tagger.predict_documents).parameters
+    offered = inspect.signature(predict.TorchPredictor.predict_documents).parameters
     assert set(wanted) <= set(offered)
-    assert isinstance(inspect.getattr_static(predict.Tagger, "pools_documents"), property)
+    assert isinstance(inspect.getattr_static(predict.TorchPredictor, "pools_documents"), property)

@@ -12,7 +12,7 @@ from ner_studio.model.batching import collate, encode_sentence
 from ner_studio.model.checkpoint import LoadedModel
 from ner_studio.core.metrics import chunks
 from ner_studio.model.decoding import TagTable
-from ner_studio.model.predict import Tagger
+from ner_studio.model.predict import TorchPredictor
 from ner_studio.resources import bundled_model_location, bundled_model_path
 from ner_studio.model.training import TrainingConfig, train_model
 from ner_studio.model.word_table import WordTable
@@ -39,7 +39,7 @@ def tagger(request, vocabs, encoded):
     model = make_model(vocabs, request.param, dropout=0.0)
     config = TrainingConfig(epochs=6, batch_size=4, learning_rate=0.05, singleton_unk=0.0)
     train_model(model, vocabs, encoded, encoded, config)
-    return Tagger(LoadedModel(model, vocabs, LABELS, "bioes", {}))
+    return TorchPredictor(LoadedModel(model, vocabs, LABELS, "bioes", {}))
 
 
 def test_confidences_and_uncertainties_are_in_range(tagger, examples):
@@ -63,7 +63,7 @@ def test_crf_entity_confidence_is_the_exact_segment_probability(vocabs, encoded)
     model = make_model(vocabs, "crf").eval()
     with torch.no_grad():
         model.crf.transitions.normal_()  # a CRF with real transition scores
-    tagger = Tagger(LoadedModel(model, vocabs, LABELS, "bioes", {}))
+    tagger = TorchPredictor(LoadedModel(model, vocabs, LABELS, "bioes", {}))
     words = ["Paris", "Acme", "Corp"]
     with torch.no_grad():
         batch_emissions = tagger.model(*collate([encode_sentence(vocabs, words)]).inputs())[0]
@@ -145,13 +145,13 @@ def test_prediction_needs_no_numpy():
 import sys
 sys.modules["numpy"] = None  # any "import numpy" now fails
 from ner_studio.model.checkpoint import LoadedModel
-from ner_studio.model.predict import Tagger
+from ner_studio.model.predict import TorchPredictor
 from ner_studio.model.vocab import Vocabularies
 from tests.model.conftest import TAGS, make_model, tiny_examples
 examples = tiny_examples()
 vocabs = Vocabularies.build([w for w, _ in examples], [TAGS])
 for decoder in ("crf", "softmax"):
-    tagger = Tagger(LoadedModel(make_model(vocabs, decoder).eval(), vocabs, ["PER"], "bioes", {}))
+    tagger = TorchPredictor(LoadedModel(make_model(vocabs, decoder).eval(), vocabs, ["PER"], "bioes", {}))
     tagger.predict_sentences([w for w, _ in examples])
 print("ok")
 """
@@ -181,10 +181,10 @@ def test_tag_table_chunks_are_the_conlleval_chunks(paths):
 def test_batches_tagged_side_by_side_give_the_same_predictions(vocabs, examples):
     model = make_model(vocabs, "crf").eval()
     sentences = [w for w, _ in examples] * 40 + [["Zog", "met", "Blarg", "Blorg"]]
-    one_at_a_time = Tagger(LoadedModel(model, vocabs, LABELS, "bioes", {})).predict_sentences(sentences, batch_size=8)
+    one_at_a_time = TorchPredictor(LoadedModel(model, vocabs, LABELS, "bioes", {})).predict_sentences(sentences, batch_size=8)
     threads = torch.get_num_threads()
     try:
-        side_by_side = Tagger(LoadedModel(model, vocabs, LABELS, "bioes", {}), threads=2)
+        side_by_side = TorchPredictor(LoadedModel(model, vocabs, LABELS, "bioes", {}), threads=2)
         assert torch.get_num_threads() == 1
         assert side_by_side.predict_sentences(sentences, batch_size=8) == one_at_a_time
     finally:

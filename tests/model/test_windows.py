@@ -66,10 +66,10 @@ def test_batches_are_bounded_by_tokens():
 
 
 def test_the_default_model_tags_a_sentence_without_end(tmp_path):
-    from ner_studio.model.predict import Tagger
+    from ner_studio.model.predict import TorchPredictor
     from ner_studio.resources import bundled_model_path
 
-    tagger = Tagger.load(bundled_model_path(), quantize=True)
+    tagger = TorchPredictor.load(bundled_model_path(), quantize=True)
     words = "John Smith flew from Paris to Berlin on Monday and".split() * 100  # 1,000 tokens
     [long] = tagger.predict_sentences([words])
     assert len(long.path) == len(words) > MAX_WINDOW

@@ -171,20 +171,3 @@ def write_documents(docs, path: str | Path, fmt: str | None = None, scheme: str 
         atomic_write_text(path, text)
     except OSError as error:
         raise FormatError(f"cannot write the file: {error.strerror or error}", path) from None
-
-
-def convert_file(
-    source: str | Path,
-    target: str | Path,
-    *,
-    source_fmt: str | None = None,
-    target_fmt: str | None = None,
-    scheme: str = "iob2",
-    splitter=None,
-) -> list:
-    """Read ``source`` and write its documents to ``target`` (formats from the extensions
-    unless given). Returns the documents; raises :class:`FormatError` before writing anything
-    if the input is bad."""
-    docs = read_documents(source, source_fmt, splitter=splitter)
-    write_documents(docs, target, target_fmt, scheme)
-    return docs

@@ -13,21 +13,24 @@ a larger JSONL file or CoNLL file cut at ``-DOCSTART-`` lines (documents named `
 throughout). A CoNLL document cut between sentences continues in the next piece's first
 document (``meta["conll_continued"]``: written back without a ``-DOCSTART-`` line, so a
 CoNLL output matches the input's layout); a larger plain text file becomes several
-documents, named ``NAME (part K)``.
+documents, named ``NAME.txt (part K of N)``. :func:`read_pieces` also says which piece of
+how many each list is, for progress and for telling the user a file was split.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 from ner_studio.core.atomic import AtomicWriter
-from ner_studio.core.errors import FormatError
+from ner_studio.core.errors import FormatError, TagError
 from ner_studio.core.formats import (
-    BYTE_READERS, _check_fmt, conll, detect_format, format_of, jsonl, parse_documents, read_documents,
-    read_file_bytes,
+    BYTE_READERS, WRITABLE, _check_fmt, conll, detect_format, format_of, jsonl, parse_documents,
+    read_documents, read_file_bytes,
 )
 from ner_studio.core.formats.text import decode_text
+from ner_studio.core.tags import check_scheme
 
 CHUNK_CHARS = 1 << 20
 # Where a piece may end, best first, for each format ("" means: anywhere).
@@ -38,36 +41,56 @@ _CUTS = {
 }
 
 
+class Piece(NamedTuple):
+    """The documents of piece ``number`` of ``count`` (1-based) of a file."""
+
+    docs: list
+    number: int
+    count: int
+
+
 def read_in_chunks(path: str | Path, fmt: str | None = None, *, splitter=None,
-                   chunk_chars: int = CHUNK_CHARS) -> Iterator[list]:
+                   chunk_chars: int | None = None) -> Iterator[list]:
     """Lists of documents from ``path``, a piece of the file at a time; errors name the
     file and the line in the whole file. ``splitter`` as for :func:`read_documents`. Word,
     PDF and HTML files are read whole (their text is a small part of the file), and so is
     Markdown (a cut could fall inside a table or a code block, and its paragraphs' line
     numbers must count from the top of the file)."""
+    for piece in read_pieces(path, fmt, splitter=splitter, chunk_chars=chunk_chars):
+        yield piece.docs
+
+
+def read_pieces(path: str | Path, fmt: str | None = None, *, splitter=None,
+                chunk_chars: int | None = None) -> Iterator[Piece]:
+    """As :func:`read_in_chunks`, each list as a :class:`Piece`. Only the file's text is
+    held whole; the documents of one piece at a time (the caller's to keep or let go)."""
     path = Path(path)
+    chunk_chars = chunk_chars or CHUNK_CHARS
     data = read_file_bytes(path)
     fmt = _check_fmt(fmt) if fmt else detect_format(path, data)
     if fmt in BYTE_READERS or fmt == "md":
-        yield read_documents(path, fmt, splitter=splitter)
+        del data
+        yield Piece(read_documents(path, fmt, splitter=splitter), 1, 1)
         return
     text = decode_text(data, path)
     del data
     if len(text) <= chunk_chars:
-        yield parse_documents(text, fmt, path, splitter=splitter)
+        yield Piece(parse_documents(text, fmt, path, splitter=splitter), 1, 1)
         return
+    # The cuts first (cheap: a few searches per piece), so every piece knows the count.
+    pieces = [(start, end) for start, end in _pieces(text, fmt, chunk_chars) if text[start:end].strip()]
     line = 0  # lines before the current piece
     count = 0  # documents before the current piece
-    for part, (start, end) in enumerate(_pieces(text, fmt, chunk_chars), start=1):
+    previous_end = 0
+    for part, (start, end) in enumerate(pieces, start=1):
+        line += text.count("\n", previous_end, start)  # blank pieces skipped
+        previous_end = end
         piece = text[start:end]
-        if not piece.strip():
-            line += piece.count("\n")
-            continue
         try:
-            docs = _parse_piece(piece, fmt, path, part, splitter)
+            docs = _parse_piece(piece, fmt, path, (part, len(pieces)), splitter)
         except FormatError as error:
             raise FormatError(error.reason, path, line + error.line if error.line else None) from None
-        if fmt != "txt" and end - start < len(text):
+        if fmt != "txt" and len(pieces) > 1:
             # Numbered through the whole file, as read_documents numbers them; a name a
             # JSONL record gives itself is kept.
             generated = {path.stem, *(f"{path.stem} #{k}" for k in range(1, len(docs) + 1))}
@@ -78,12 +101,13 @@ def read_in_chunks(path: str | Path, fmt: str | None = None, *, splitter=None,
             if fmt == "conll" and part > 1 and not piece.lstrip().startswith("-DOCSTART-"):
                 docs[0].meta["conll_continued"] = True
         line += piece.count("\n")
-        yield docs
+        yield Piece(docs, part, len(pieces))
+        piece = docs = doc = None  # the caller decides how long a piece's documents live
 
 
-def _parse_piece(piece: str, fmt: str, path: Path, part: int, splitter) -> list:
+def _parse_piece(piece: str, fmt: str, path: Path, part: tuple[int, int], splitter) -> list:
     # CoNLL and JSONL pieces are renamed "NAME #K" by the caller; plain text keeps its part.
-    name = path.stem if fmt in ("conll", "jsonl") else f"{path.stem} (part {part})"
+    name = path.stem if fmt in ("conll", "jsonl") else f"{path.name} (part {part[0]} of {part[1]})"
     return parse_documents(piece, fmt, None, name=name, splitter=splitter)
 
 
@@ -121,6 +145,13 @@ class DocumentWriter:
         self.fmt = _check_fmt(fmt) if fmt else format_of(self.path)
         if self.fmt == "txt":
             raise FormatError("plain text cannot hold entities; save as .conll or .jsonl", self.path)
+        if self.fmt not in WRITABLE:
+            raise FormatError(f"NER Studio reads {self.fmt} files but does not write them; save as .conll "
+                              "or .jsonl", self.path)
+        try:
+            check_scheme(scheme)
+        except TagError as error:
+            raise FormatError(error.reason, self.path) from None
         self.scheme = scheme
         self._writer = AtomicWriter(self.path)
         self._handle = None
@@ -154,3 +185,26 @@ class DocumentWriter:
             self._writer.__exit__(kind, error, trace)
         except OSError as failure:
             raise FormatError(f"cannot write the file: {failure.strerror or failure}", self.path) from None
+
+
+class Converted(NamedTuple):
+    documents: int
+    tokens: int
+    entities: int
+
+
+def convert_file(source: str | Path, target: str | Path, *, source_fmt: str | None = None,
+                 target_fmt: str | None = None, scheme: str = "iob2", splitter=None,
+                 chunk_chars: int | None = None) -> Converted:
+    """Read ``source`` and write its documents to ``target`` (formats from the extensions
+    unless given), a piece at a time: memory holds one piece whatever the file's size. The
+    target is replaced only once all went well (a bad input raises :class:`FormatError`,
+    naming its line, and leaves it as it was)."""
+    documents = tokens = entities = 0
+    with DocumentWriter(target, target_fmt, scheme) as out:
+        for docs in read_in_chunks(source, source_fmt, splitter=splitter, chunk_chars=chunk_chars):
+            out.write(docs)
+            documents += len(docs)
+            tokens += sum(len(doc.tokens) for doc in docs)
+            entities += sum(len(doc.spans) for doc in docs)
+    return Converted(documents, tokens, entities)

@@ -1,4 +1,5 @@
-"""Annotation commands of the main window: label, relabel, accept, delete, review.
+"""Annotation commands on the host: label, relabel, accept, delete, resize, review, and moving
+between documents.
 
 Each turns the text view's selection into a :mod:`ner_studio.gui.annotate.editing` edit and hands it
 to the workspace, which applies it through the document's undo stack (and so to the project).
@@ -6,28 +7,68 @@ to the workspace, which applies it through the document's undo stack (and so to 
 
 from __future__ import annotations
 
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 
 from ner_studio.gui.annotate import editing
 from ner_studio.gui.shell import qt_dialogs
 from ner_studio.gui.annotate.qt_label_editor import LabelEditor
+from ner_studio.gui.shell.qt_actions import Command
+from ner_studio.gui.shell.qt_host import Host
 
 # False once the analyst ticked "Don't ask again" on the unsure-entities question.
 ASK_UNSURE_SETTING = "ask_before_accepting_unsure"
 
+EDIT_COMMANDS = (
+    Command("accept", "&Accept Entity", ("Return", "Enter"), "Confirm the selected model entity as it is", "accept_selected"),
+    Command("delete", "&Delete Entity", ("Delete", "Backspace"), "Delete the selected entity (or all entities in the selection)", "delete_selected"),
+    Command("grow_end", "&Grow Entity at the End", ("Alt+Shift+Right",), "Add the next token to the selected entity (or drag its right edge)", "grow_end"),
+    Command("shrink_end", "Shrin&k Entity at the End", ("Alt+Shift+Left",), "Take the last token off the selected entity", "shrink_end"),
+    Command("grow_start", "Grow Entity at the &Start", ("Alt+Left",), "Add the previous token to the selected entity (or drag its left edge)", "grow_start"),
+    Command("shrink_start", "Shrink Entity at the S&tart", ("Alt+Right",), "Take the first token off the selected entity", "shrink_start"),
+    Command("accept_all", "Accept A&ll Model Entities", ("A",), "Confirm every model entity of this document", "accept_all"),
+    Command("review_next", "Mark &Reviewed and Next", ("Ctrl+Return", "Ctrl+Enter"), "Mark this document reviewed and open the next one not reviewed yet", "review_and_next"),
+    Command("edit_labels", "Edit &Labels…", ("Ctrl+L",), "Add, rename, recolour or remove labels; renaming relabels every entity", "edit_labels"),
+)
+EDIT_MENU = ("accept", "delete", "accept_all", None, "grow_end", "shrink_end", "grow_start", "shrink_start", None,
+             "review_next", None, "edit_labels")
+EDIT_TOOLBAR = ("accept_all", "review_next")
+DOCUMENT_COMMANDS = (
+    Command("predict", "&Tag with Model", ("Ctrl+T",), "Tag this document with the current model again (your entities are kept)", "predict_current"),
+    Command("next_doc", "&Next Document", ("Ctrl+PgDown",), "Open the next document in the list", "next_document"),
+    Command("previous_doc", "&Previous Document", ("Ctrl+PgUp",), "Open the previous document in the list", "previous_document"),
+)
+DOCUMENT_MENU = ("predict", None, "next_doc", "previous_doc")
+DOCUMENT_TOOLBAR = ("predict",)
 
-class EditCommands:
-    """Mixed into MainWindow; uses ``self.view``, ``self.doc`` and ``self.workspace``."""
+
+class EditController(QObject):
+    """The Edit and Document menus' commands, the label keys (Edit > Label As) and the text
+    view's pop-up menu, on a :class:`Host`."""
+
+    def __init__(self, host: Host):
+        super().__init__(host)
+        self.host = host
+        self.actions = host.add_commands("&Edit", EDIT_COMMANDS, self, EDIT_MENU, EDIT_TOOLBAR)
+        self.label_menu = host.add_submenu("&Edit", "Label &As")
+        self.label_actions: list[QAction] = []
+        self.actions.update(host.add_commands("&Document", DOCUMENT_COMMANDS, self, DOCUMENT_MENU, DOCUMENT_TOOLBAR))
+        host.workspace_changed.connect(self._bind_workspace)
+        self._bind_workspace()
+
+    def _bind_workspace(self) -> None:
+        self.host.workspace.labels_changed.connect(self.rebuild_label_actions)
+        self.rebuild_label_actions()
 
     # --- labels --------------------------------------------------------------------------
     def rebuild_label_actions(self) -> None:
-        """One action per label (shortcut = its key), in the Label As menu and the pop-up."""
+        """One action per label (shortcut = its key), in the Label As menu and the pop-up; in
+        the menu bar, its key works anywhere in the window."""
         for action in self.label_actions:
-            self.removeAction(action)
             action.deleteLater()
         self.label_menu.clear()
         self.label_actions = []
-        for label in self.workspace.labels:
+        for label in self.host.workspace.labels:
             action = QAction(label.name, self)
             action.setObjectName(f"label_{label.name}")
             if label.key:
@@ -37,80 +78,79 @@ class EditCommands:
             action.setToolTip(f"{what}{key}")
             action.setStatusTip(what)
             action.triggered.connect(lambda _checked=False, name=label.name: self.label_selection(name))
-            self.addAction(action)
             self.label_menu.addAction(action)
             self.label_actions.append(action)
-        context = [*self.label_actions, None, self.actions_["accept"], self.actions_["delete"]]
-        self.view.set_context_actions(context)
+        context = [*self.label_actions, None, self.actions["accept"], self.actions["delete"]]
+        self.host.view.set_context_actions(context)
 
     def label_selection(self, name: str) -> None:
         """Label the selected tokens as ``name``; a selected entity is relabelled instead."""
-        if self.doc is None:
+        if self.host.doc is None:
             return
-        span = self.view.current_span()
+        span = self.host.view.current_span()
         if span is not None:
             edit = editing.relabel(span, name)
         else:
-            edit = editing.label_range(self.doc, *self.view.selection(), name)
+            edit = editing.label_range(self.host.doc, *self.host.view.selection(), name)
         if edit is None:
             return
-        if self.workspace.apply_edit(self.doc, edit):
-            added = self.doc.span_at(edit.added[0].start)
+        if self.host.workspace.apply_edit(self.host.doc, edit):
+            added = self.host.doc.span_at(edit.added[0].start)
             if added is not None:
-                self.view.select_range(added.start, added.end, reveal=False)
+                self.host.view.select_range(added.start, added.end, reveal=False)
 
     def edit_labels(self) -> None:
-        counts = self.workspace.project.label_counts()
-        dialog = LabelEditor(self, self.workspace.labels, counts)
+        counts = self.host.workspace.project.label_counts()
+        dialog = LabelEditor(self.host, self.host.workspace.labels, counts)
         if dialog.exec():
-            self.workspace.save_labels(dialog.labels, delete_spans_of_removed=dialog.delete_spans)
+            self.host.workspace.save_labels(dialog.labels, delete_spans_of_removed=dialog.delete_spans)
 
     # --- entities ------------------------------------------------------------------------
     def _selected_spans(self):
-        if self.doc is None:
+        if self.host.doc is None:
             return []
-        span = self.view.current_span()
+        span = self.host.view.current_span()
         if span is not None:
             return [span]
-        start, end = self.view.selection()
-        return self.doc.spans_between(start, end) if start < end else []
+        start, end = self.host.view.selection()
+        return self.host.doc.spans_between(start, end) if start < end else []
 
     def accept_selected(self) -> None:
-        span = self.view.current_span()
+        span = self.host.view.current_span()
         if span is not None:
-            self.workspace.apply_edit(self.doc, editing.accept(span))
-            self.view.select_range(span.start, span.end, reveal=False)
+            self.host.workspace.apply_edit(self.host.doc, editing.accept(span))
+            self.host.view.select_range(span.start, span.end, reveal=False)
 
     def delete_selected(self) -> None:
         spans = self._selected_spans()
         if spans:
             start = spans[0].start
-            self.workspace.apply_edit(self.doc, editing.delete(spans))
-            self.view.select_range(start, start, reveal=False)
+            self.host.workspace.apply_edit(self.host.doc, editing.delete(spans))
+            self.host.view.select_range(start, start, reveal=False)
 
     # --- an entity's extent: by token from the keyboard, by its edges with the mouse ---------
     def resize_entity(self, span, start: int, end: int) -> None:
         """The view's edge drag: ``span`` over the tokens of ``[start, end)``. A drag that
         changes nothing (a click on the edge) or runs into another entity just snaps back."""
-        edit = editing.resize(self.doc, span, start, end) if self.doc is not None else None
+        edit = editing.resize(self.host.doc, span, start, end) if self.host.doc is not None else None
         if edit is not None:
             self._apply_resize(edit)
 
     def _step_edge(self, edge: str, step: int) -> None:
-        span = self.view.current_span()
-        if span is None or self.view.selection()[0] == self.view.selection()[1]:
-            self.statusBar().showMessage("Select an entity first (click it, or Tab to it)", 4000)
+        span = self.host.view.current_span()
+        if span is None or self.host.view.selection()[0] == self.host.view.selection()[1]:
+            self.host.show_status("Select an entity first (click it, or Tab to it)", 4000)
             return
-        self._apply_resize(editing.step_edge(self.doc, span, edge, step))
+        self._apply_resize(editing.step_edge(self.host.doc, span, edge, step))
 
     def _apply_resize(self, edit) -> None:
         if edit is None:
-            self.statusBar().showMessage("The entity cannot grow or shrink that way (one token is "
+            self.host.show_status("The entity cannot grow or shrink that way (one token is "
                                          "the least; another entity may be in the way)", 4000)
             return
-        if self.workspace.apply_edit(self.doc, edit):
+        if self.host.workspace.apply_edit(self.host.doc, edit):
             new = edit.added[0]
-            self.view.select_range(new.start, new.end, reveal=False)
+            self.host.view.select_range(new.start, new.end, reveal=False)
 
     def grow_end(self) -> None:
         self._step_edge("end", 1)
@@ -125,44 +165,44 @@ class EditCommands:
         self._step_edge("start", 1)
 
     def accept_all(self) -> None:
-        if self.doc is not None:
-            self.workspace.apply_edit(self.doc, editing.accept_all(self.doc))
+        if self.host.doc is not None:
+            self.host.workspace.apply_edit(self.host.doc, editing.accept_all(self.host.doc))
 
     # --- documents -----------------------------------------------------------------------
     def review_and_next(self) -> None:
         """Mark the document reviewed and move on: what the analyst left standing is confirmed,
         so the remaining model entities are accepted in the same (undoable) step."""
-        if self.doc is None or not self._unsure_entities_settled():
+        if self.host.doc is None or not self._unsure_entities_settled():
             return
-        doc_id = self.doc.doc_id
-        self.workspace.mark_reviewed(self.doc)
-        following = self.workspace.next_document(doc_id)
+        doc_id = self.host.doc.doc_id
+        self.host.workspace.mark_reviewed(self.host.doc)
+        following = self.host.workspace.next_document(doc_id)
         if following is None:
-            self.statusBar().showMessage("Every document is reviewed.", 5000)
+            self.host.show_status("Every document is reviewed.", 5000)
         else:
-            self.show_document(following)
+            self.host.show_document(following)
 
     def _unsure_entities_settled(self) -> bool:
         """Marking reviewed turns every model entity into truth for training and evaluation:
         with unsure ones left, first offer to show them (or go on, if the analyst says so)."""
-        unsure = [s for s in self.doc.spans if self.style_.is_low_confidence(s)]
-        if not unsure or not self.settings.get(ASK_UNSURE_SETTING, True):
+        unsure = [s for s in self.host.doc.spans if self.host.span_style.is_low_confidence(s)]
+        if not unsure or not self.host.settings.get(ASK_UNSURE_SETTING, True):
             return True
-        choice, quiet = qt_dialogs.ask_unsure_entities(self, len(unsure))
+        choice, quiet = qt_dialogs.ask_unsure_entities(self.host, len(unsure))
         if quiet:
-            self.settings.set(ASK_UNSURE_SETTING, False)
+            self.host.settings.set(ASK_UNSURE_SETTING, False)
         if choice == "show":
-            self.view.select_range(unsure[0].start, unsure[0].end)
-            self.statusBar().showMessage(f"{len(unsure)} unsure entities: Enter accepts, a label key relabels, "
+            self.host.view.select_range(unsure[0].start, unsure[0].end)
+            self.host.show_status(f"{len(unsure)} unsure entities: Enter accepts, a label key relabels, "
                                          "Del deletes, Tab goes to the next.", 8000)
         return choice == "accept"
 
     def _step_document(self, step: int) -> None:
-        ids = self.workspace.document_ids()
+        ids = self.host.workspace.document_ids()
         if not ids:
             return
-        index = ids.index(self.doc.doc_id) if self.doc is not None else -step
-        self.show_document(ids[(index + step) % len(ids)])
+        index = ids.index(self.host.doc.doc_id) if self.host.doc is not None else -step
+        self.host.show_document(ids[(index + step) % len(ids)])
 
     def next_document(self) -> None:
         self._step_document(1)
@@ -171,9 +211,9 @@ class EditCommands:
         self._step_document(-1)
 
     def predict_current(self) -> None:
-        if self.doc is None:
+        if self.host.doc is None:
             return
-        if not self.workspace.model.available:
-            self.statusBar().showMessage("No model is available to tag text.", 5000)
+        if not self.host.workspace.model.available:
+            self.host.show_status("No model is available to tag text.", 5000)
             return
-        self.workspace.predict([self.doc])
+        self.host.workspace.predict([self.host.doc])

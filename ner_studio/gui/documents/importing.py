@@ -1,14 +1,24 @@
-"""Finding and reading the files the analyst opens (no Qt: runs inside a worker job)."""
+"""Finding and reading the files the analyst opens (no Qt: runs inside a worker job).
+
+A file larger than one part (``PART_CHARS`` of text) is read a part at a time
+(``core/formats/stream.py``): a plain text becomes documents "report.txt (part 3 of 48)", cut
+between paragraphs, and a CoNLL or JSONL file is cut between its documents or sentences. Only
+the file's text is held whole, never all its tokens: the reader waits (:class:`PartsGate`)
+while the parts it handed over are still being stored and tagged, so memory holds a few
+parts whatever the file's size (benchmarks/gui_big_document.py measures it).
+"""
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
 from ner_studio.core.errors import FormatError
-from ner_studio.core.formats import EXTENSIONS, read_documents
+from ner_studio.core.formats import EXTENSIONS
+from ner_studio.core.formats.stream import read_pieces
 from ner_studio.core.sentences import ProjectSplitter, shipped_splitter
 
 log = logging.getLogger(__name__)
@@ -62,34 +72,120 @@ def project_splitter(sentence_params: dict | None) -> ProjectSplitter:
         return ProjectSplitter()
 
 
+# A quarter of a megabyte of text per part (~48k tokens, ~2.5k sentences of news): storing a
+# part and applying its model spans are the UI thread's share, ~0.08 s of CPU a part; with
+# 512 KB parts a loaded machine stalled the UI up to 1.2 s, with these 0.7 s (RESULTS.md,
+# benchmarks/gui_big_document.py). A 50 MB file is ~190 documents in the list.
+PART_CHARS = 1 << 18
+# Parts read ahead of the tagger: one being tagged, one waiting.
+PARTS_IN_FLIGHT = 2
+
+
+class PartsGate:
+    """Lets the reader hand over at most ``limit`` parts of big files that the workspace has
+    not finished with (stored, tagged, let go). The reader calls :meth:`wait_for_room` before
+    each part; the workspace calls :meth:`part_done` once per part it was handed."""
+
+    def __init__(self, limit: int = PARTS_IN_FLIGHT):
+        self._room = threading.Semaphore(limit)
+
+    def wait_for_room(self, should_stop: Callable[[], bool]) -> bool:
+        """Block until a part may go (True), or the job is cancelled (False)."""
+        while not self._room.acquire(timeout=0.05):
+            if should_stop():
+                return False
+        return True
+
+    def part_done(self) -> None:
+        self._room.release()
+
+
+class PartlyOpened(FormatError):
+    """A big file failed part-way: the ``added`` documents of its earlier parts are in the
+    project (each part was stored as it came), the rest of the file is not."""
+
+    def __init__(self, error: FormatError, added: int):
+        super().__init__(error.reason, error.path, error.line)
+        self.added = added
+
+
 class Imported(NamedTuple):
-    """One file's outcome: its documents or the error, and what the project's sentence
-    splitter knows after reading it (JSON for the project's settings)."""
+    """One file's outcome, or one part's of a big file: its documents or the error, and what
+    the project's sentence splitter knows after reading it (JSON for the project's settings,
+    with the file's last part). ``parts`` > 1: the file was cut, and this is part ``part``."""
 
     path: Path
     docs: list | None
     error: FormatError | None
     sentence_params: dict | None = None
+    part: int = 1
+    parts: int = 1
 
 
-def import_job(paths: list[Path], sentence_params: dict | None = None):
-    """A worker job yielding an :class:`Imported` per file, so one malformed file is reported
-    and the others still load. Sentences are split by Punkt with what the project's documents
-    taught it so far (``sentence_params``), and each file's text teaches it more."""
+def import_job(paths: list[Path], sentence_params: dict | None = None, gate: PartsGate | None = None,
+               part_chars: int | None = None):
+    """A worker job yielding an :class:`Imported` per file (per part of a big file), so one
+    malformed file is reported and the others still load. Sentences are split by Punkt with
+    what the project's documents taught it so far (``sentence_params``), and each file's text
+    teaches it more. Parts of big files pass ``gate`` (if given) before they are yielded."""
 
     def job(report: Callable[[int, int], None], should_stop: Callable[[], bool]) -> Iterator:
         splitter = None
+        chunk_chars = part_chars or PART_CHARS
         for index, path in enumerate(paths):
             if should_stop():
                 return
             try:
                 if splitter is None:  # here, not on the GUI thread: it imports NLTK
                     splitter = project_splitter(sentence_params)
-                docs = read_documents(path, splitter=splitter)
+                for piece in read_pieces(path, splitter=splitter, chunk_chars=chunk_chars):
+                    gated = piece.count > 1 and gate is not None
+                    if gated and piece.number == 1 and not gate.wait_for_room(should_stop):
+                        return
+                    more = piece.number < piece.count
+                    yield Imported(path, piece.docs, None, None if more else splitter.to_json(),
+                                   piece.number, piece.count)
+                    del piece  # the workspace holds the documents now, as long as it needs them
+                    # Room for the next part before it is parsed, so no parsed part waits here.
+                    if gated and more and not gate.wait_for_room(should_stop):
+                        return
             except FormatError as error:
                 yield Imported(path, None, error)
-            else:
-                yield Imported(path, docs, None, splitter.to_json())
             report(index + 1, len(paths))
 
     return job
+
+
+class PartsInFlight:
+    """The workspace's side of the gate: which documents of the parts it was handed it still
+    works on. A part's room goes back to its gate once all its documents are finished
+    (stored and tagged, or not to be tagged)."""
+
+    def __init__(self):
+        self._parts: dict[int, tuple[PartsGate, set[int], Callable[[], None] | None]] = {}
+
+    def hand_over(self, gate: PartsGate, doc_ids: list[int], then: Callable[[], None] | None = None) -> None:
+        """The documents of one part; ``then`` is called once all of them are finished."""
+        part = set(doc_ids)
+        if not part:  # nothing was added (the project refused it): the room is free again
+            gate.part_done()
+            if then is not None:
+                then()
+        for doc_id in part:
+            self._parts[doc_id] = (gate, part, then)
+
+    def __contains__(self, doc_id: int) -> bool:
+        return doc_id in self._parts
+
+    def finish(self, doc_id: int) -> bool:
+        """Done with ``doc_id``: True if it was a document of a part in flight."""
+        entry = self._parts.pop(doc_id, None)
+        if entry is None:
+            return False
+        gate, part, then = entry
+        part.discard(doc_id)
+        if not part:
+            gate.part_done()
+            if then is not None:
+                then()
+        return True

@@ -151,11 +151,11 @@ def evaluation_task(model_path: Path, docs: list[Document] | None = None, conll_
     def run(report: Callable[[object], None], should_stop: Callable[[], bool]):
         from ner_studio.core.check_set import describe_scored
         from ner_studio.core.formats import read_documents
-        from ner_studio.model.predict import Tagger
+        from ner_studio.model.predict import TorchPredictor
         from ner_studio.model.workflow import evaluate_tagger
 
         gold = docs if conll_path is None else read_documents(conll_path)
-        tagger = Tagger.load(model_path)
+        tagger = TorchPredictor.load(model_path)
         evaluation = evaluate_tagger(tagger, gold, progress=lambda done, total: report((done, total)))
         source = conll_path.name if conll_path is not None else what
         text, warning = describe_scored(gold, source, tagger.metadata.get("trained_on"))

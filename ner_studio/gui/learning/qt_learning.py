@@ -1,5 +1,6 @@
-"""Fine-tuning, model versions, the review queue and evaluation, added to the main window by
-one call: :func:`install_learning` (menu "Model", toolbar buttons, three docks).
+"""Fine-tuning, model versions, the review queue and evaluation, added to the host by one
+call: :func:`install_learning` (menu "Model", toolbar buttons, three docks; the review queue's
+part is :class:`~ner_studio.gui.review.qt_review_controller.ReviewController`'s own).
 
 Training runs in a :class:`TaskWorker` on snapshots of the labelled documents, so the analyst
 keeps editing; the UI hears only signals. It learns from the reviewed sentences outside the
@@ -17,9 +18,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QAction
 
 from ner_studio.core.adoption import Verdict, decided
+from ner_studio.core.annotators import GOLD
 from ner_studio.core.check_set import split_check
 from ner_studio.core.document import Document, Status
 from ner_studio.core.errors import NerStudioError, TrainingError
@@ -34,7 +35,6 @@ from ner_studio.gui.learning.qt_evaluation import EvaluationDialog
 from ner_studio.gui.learning.qt_model_versions import ModelVersions
 from ner_studio.gui.learning.qt_models_panel import ModelsPanel
 from ner_studio.gui.review.qt_review_controller import ReviewController
-from ner_studio.gui.review.qt_review_panel import ReviewPanel
 from ner_studio.gui.shell.qt_task_worker import TaskWorker
 from ner_studio.gui.learning.qt_train_dialog import TrainDialog
 from ner_studio.model.interface import FinetuneOptions
@@ -43,33 +43,28 @@ from ner_studio.gui.learning.qt_training_panel import TrainingPanel
 BASE_SETTING = "learning.base_path"
 EPOCHS_SETTING = "learning.epochs"
 
-COMMANDS = (
+TRAINING_COMMANDS = (
     Command("train", "&Train / Fine-tune…", ("Ctrl+Shift+T",),
             "Fine-tune the current model on the reviewed documents, in the background", "train"),
     Command("cancel_training", "&Cancel Training", (),
             "Stop training after the current batch; the current model stays as it is", "cancel_training"),
-    Command("review_mode", "&Review Next (least sure first)", ("Ctrl+R",),
-            "Review the sentences the model is least sure of, one by one", "toggle_review"),
-    Command("accept_sentence", "&Accept Sentence", ("Space",),
-            "Review Next: confirm this sentence's entities and go to the next one", "accept_sentence"),
-    Command("skip_sentence", "&Skip Sentence", ("S",),
-            "Review Next: leave this sentence for later and go to the next one", "skip_sentence"),
+)
+MODELS_COMMANDS = (
     Command("evaluate", "&Evaluate Model…", ("Ctrl+Shift+E",),
             "Score the current model on a CoNLL file or on the reviewed documents", "evaluate"),
     Command("models", "Model &Versions", (), "Show every model version; switch or roll back", "show_models"),
 )
-MENU = ("train", "cancel_training", None, "review_mode", "accept_sentence", "skip_sentence", None,
-        "evaluate", "models")
-TOOLBAR = ("train", "review_mode")
+TRAINING_MENU = ("train", "cancel_training")  # then the review queue's commands
+MODELS_MENU = ("evaluate", "models")
 
 
 class LearningController(QObject):
     """Training, model versions, review queue and evaluation on a :class:`~ner_studio.gui.shell.qt_host.Host`
-    (the main window; kept as ``self.window``, the parent of this tool's dialogs)."""
+    (kept as ``self.host``, the parent of this tool's dialogs)."""
 
-    def __init__(self, window: Host):
-        super().__init__(window)
-        self.window = window
+    def __init__(self, host: Host):
+        super().__init__(host)
+        self.host = host
         self.worker: TaskWorker | None = None
         self.min_sentences = MIN_REVIEWED_SENTENCES
         self.training_options = FinetuneOptions()  # for every run (min_sentences: the attribute above)
@@ -80,50 +75,40 @@ class LearningController(QObject):
         self._warmed = False
         self.training_panel = TrainingPanel()
         self.models_panel = ModelsPanel()
-        self.review_panel = ReviewPanel()
-        self.docks = {"review": window.add_dock("Review next", self.review_panel),
-                      "training": window.add_dock("Training", self.training_panel),
-                      "models": window.add_dock("Models", self.models_panel)}
-        self.docks["review"].hide()
-        self.review = ReviewController(window, self.review_panel, self.start_training)
-        self.actions = self._create_actions()
+        self.actions = host.add_commands("&Model", TRAINING_COMMANDS, self, TRAINING_MENU, ("train",))
+        self.review = ReviewController(host, self.start_training, self.warm_up)  # its menu part, dock
+        self.docks = {"training": host.add_dock("Training", self.training_panel),
+                      "models": host.add_dock("Models", self.models_panel)}
+        self.actions.update(host.add_commands("&Model", MODELS_COMMANDS, self, MODELS_MENU))
         self.training_panel.cancel_requested.connect(self.cancel_training)
-        self.versions = ModelVersions(window, self.models_panel, lambda: self.labelled_documents()[0])
-        window.workspace_changed.connect(self._bind_workspace)
-        window.closed.connect(self.shutdown)
+        self.versions = ModelVersions(host, self.models_panel, lambda: self.labelled_documents()[0])
+        host.workspace_changed.connect(self._bind_workspace)
+        host.closed.connect(self.shutdown)
         self._bind_workspace()
         self._update_actions()
 
     # --- wiring -----------------------------------------------------------------------------
-    def _create_actions(self) -> dict[str, QAction]:
-        actions = self.window.add_commands("&Model", COMMANDS, self, MENU, TOOLBAR)
-        actions["review_mode"].setCheckable(True)
-        return actions
-
     def _bind_workspace(self) -> None:
         """Per-project state; called again (by ``workspace_changed``, synchronously, while
         the new workspace is alive and open) whenever the window opens another project."""
-        self.review.bind(self.window.workspace)
-        self.window.workspace.review_logged.connect(self.refresh_effort)
+        self.host.workspace.review_logged.connect(self.refresh_effort)
         self.refresh_models()
         self.refresh_effort()
 
     def refresh_effort(self) -> None:
-        self.training_panel.effort.show_batches(batches(self.window.workspace.review_log()))
+        self.training_panel.effort.show_batches(batches(self.host.workspace.review_log()))
 
     def shutdown(self) -> None:
-        """The window closed: stop training (threads must end before the window goes away)
-        and let go of the closed project's workspace."""
+        """The window closed: stop training (threads must end before the window goes away)."""
         self.versions.shutdown()
         for worker in (self.worker, self._warm_up):
             if worker is not None:
                 worker.cancel()
                 worker.wait()
-        self.review.unbind()
 
     def warm_up(self) -> None:
         """Do torch's one-time lazy imports in the background before training is likely."""
-        if self._warmed or not self.window.model.available:
+        if self._warmed or not self.host.model.available:
             return
         self._warmed = True
         self._warm_up = TaskWorker(warm_up_training, "warm-up")
@@ -137,28 +122,29 @@ class LearningController(QObject):
         training = self.is_training()
         self.actions["train"].setEnabled(not training)
         self.actions["cancel_training"].setEnabled(training)
-        for name in ("accept_sentence", "skip_sentence"):
-            self.actions[name].setEnabled(self.review.active)
 
     # --- training ---------------------------------------------------------------------------
     def is_training(self) -> bool:
         return self.worker is not None
 
     def labelled_documents(self) -> tuple[list[Document], list[str]]:
-        """Snapshots of the reviewed documents and accepted sentences, and their names."""
-        workspace = self.window.workspace
+        """Snapshots of the reviewed documents and accepted sentences, and their names; a
+        curated document is learned from as its gold version (core/project_versions.py)."""
+        workspace = self.host.workspace
         ids = workspace.document_ids()
-        reviewed = [i for i in ids if workspace.summary(i).status == Status.REVIEWED]
+        curated = workspace.project.gold_documents()
+        reviewed = [i for i in ids if workspace.summary(i).status == Status.REVIEWED or i in curated]
         partly = [i for i in ids if i not in set(reviewed) and self.review.accepted.get(i)]
-        docs = labelled_documents([workspace.document(i) for i in reviewed], self.review.accepted,
-                                  [workspace.document(i) for i in partly])
+        docs = labelled_documents(
+            [workspace.project.load_version(i, GOLD) if i in curated else workspace.document(i) for i in reviewed],
+            self.review.accepted, [workspace.document(i) for i in partly])
         names = [workspace.summary(i).name or f"document {i}" for i in reviewed + partly]
         return docs, names
 
     def train(self) -> None:
         """The Train action: ask what to add and how long, then start."""
         if self.is_training():
-            self.window.show_status("A model is being trained already.")
+            self.host.show_status("A model is being trained already.")
             return
         docs, names = self.labelled_documents()
         train, check = split_check(docs)
@@ -168,11 +154,11 @@ class LearningController(QObject):
             self._report("Training cannot start", error, False)
             return
         self.warm_up()
-        project = self.window.workspace.project
-        summary = (f"Fine-tune {self.window.model.name} on {count_sentences(train)} reviewed sentences from "
+        project = self.host.workspace.project
+        summary = (f"Fine-tune {self.host.model.name} on {count_sentences(train)} reviewed sentences from "
                    f"{len(names)} documents; {count_sentences(check)} more form the check set that judges the new "
                    "version. Training runs in the background; keep working.")
-        dialog = TrainDialog(self.window, summary, base=project.get_setting(BASE_SETTING, "") or "",
+        dialog = TrainDialog(self.host, summary, base=project.get_setting(BASE_SETTING, "") or "",
                              epochs=int(project.get_setting(EPOCHS_SETTING, 10) or 10),
                              examples=self.label_examples(train, check))
         if not dialog.exec():
@@ -186,8 +172,8 @@ class LearningController(QObject):
         self.start_training(base_path=choice.base_path, epochs=choice.epochs)
 
     def label_examples(self, train: list[Document], check: list[Document]) -> list[LabelExamples]:
-        known = self.window.model.loaded_labels
-        labels = [label.name for label in self.window.workspace.labels]
+        known = self.host.model.loaded_labels
+        labels = [label.name for label in self.host.workspace.labels]
         return label_examples(labels, train, check, labels if known is None else known)
 
     def start_training(self, *, base_path: Path | None = None, epochs: int | None = None,
@@ -196,7 +182,7 @@ class LearningController(QObject):
         the reason shown) if it cannot start."""
         if self.is_training():
             return False
-        model = self.window.model
+        model = self.host.model
         options = replace(self.training_options, min_sentences=self.min_sentences)
         if epochs is not None:
             options = replace(options, epochs=epochs)
@@ -209,7 +195,7 @@ class LearningController(QObject):
         except NerStudioError as error:
             self._report("Training cannot start", error, automatic)
             return False
-        project = self.window.workspace.project
+        project = self.host.workspace.project
         parent_id = self._version_id(model.path)
         request = TrainingRequest(model.path, parent_id, docs, names, base_path, options, self.models_folder)
         worker = TaskWorker(training_task(request), "train")
@@ -239,7 +225,7 @@ class LearningController(QObject):
             self.training_panel.cancelling()
 
     def _version_id(self, path: Path | None) -> int | None:
-        for version in self.window.workspace.project.model_versions():
+        for version in self.host.workspace.project.model_versions():
             if path is not None and Path(version.path) == Path(path):
                 return version.version_id
         return None
@@ -250,7 +236,7 @@ class LearningController(QObject):
             self.training_panel.ended(f"Cancelled. The current model ({name}) is unchanged.", cancelled=True)
             return
         saved = outcome.saved
-        project = self.window.workspace.project
+        project = self.host.workspace.project
         if project is not self._run.get("project") or project.closed:
             # The analyst opened another project meanwhile: the model is kept, not imposed on it.
             self.training_panel.ended(f"The model trained for the previous project is saved as {saved.path}.")
@@ -267,7 +253,7 @@ class LearningController(QObject):
         except NerStudioError as error:
             self._report("The new model could not be added to the project", error, automatic)
         if verdict.adopt is None and not automatic:
-            verdict = decided(verdict, qt_dialogs.ask_adopt(self.window, saved.path.stem, verdict.reason))
+            verdict = decided(verdict, qt_dialogs.ask_adopt(self.host, saved.path.stem, verdict.reason))
         if version_id is not None:
             self._store_verdict(project, version_id, verdict)
         self.review.trained()
@@ -287,7 +273,7 @@ class LearningController(QObject):
         try:
             project.update_model_version(version_id, metrics={"verdict": verdict.to_dict()})
         except NerStudioError as error:
-            self.window.show_status(f"The verdict was not saved: {error}", 8000)
+            self.host.show_status(f"The verdict was not saved: {error}", 8000)
 
     def _on_training_failed(self, error) -> None:
         name = self._run.get("model_name", "the model")
@@ -303,9 +289,9 @@ class LearningController(QObject):
         if not isinstance(error, NerStudioError):
             error = TrainingError(f"{type(error).__name__}: {error}")
         if quietly:
-            self.window.show_status(f"{title}: {error}", 15000)
+            self.host.show_status(f"{title}: {error}", 15000)
         else:
-            self.window.show_error(title, error)
+            self.host.show_error(title, error)
 
     # --- model versions -------------------------------------------------------------------
     def refresh_models(self) -> None:
@@ -320,38 +306,18 @@ class LearningController(QObject):
     def switch_model(self, path) -> None:
         self.versions.switch_model(path)
 
-    # --- review queue ---------------------------------------------------------------------
-    def toggle_review(self, checked: bool) -> None:
-        self.actions["review_mode"].setChecked(checked)
-        self.docks["review"].setVisible(checked)
-        if checked:
-            self.docks["review"].raise_()
-            self.warm_up()  # the queue may fine-tune automatically
-            self.review.start()
-        else:
-            self.review.stop()
-            self.window.raise_dock("entities")
-        self._update_actions()
-
-    def accept_sentence(self) -> None:
-        self.review.accept()
-
-    def skip_sentence(self) -> None:
-        self.review.skip()
-
     # --- evaluation -----------------------------------------------------------------------
     def evaluate(self) -> None:
-        model = self.window.model
+        model = self.host.model
         if not model.available:
-            self.window.show_error("Nothing to evaluate", TrainingError("there is no current model"))
+            self.host.show_error("Nothing to evaluate", TrainingError("there is no current model"))
             return
         if self.evaluation is not None:
             self.evaluation.close()
-        self.evaluation = EvaluationDialog(self.window, model.path, model.name, lambda: self.labelled_documents()[0])
+        self.evaluation = EvaluationDialog(self.host, model.path, model.name, lambda: self.labelled_documents()[0])
         self.evaluation.show()
 
 
-def install_learning(window) -> LearningController:
-    """Add training, model versions, the review queue and evaluation to ``window``."""
-    window.learning = LearningController(window)
-    return window.learning
+def install_learning(host: Host) -> LearningController:
+    """Add training, model versions, the review queue and evaluation to ``host``."""
+    return LearningController(host)

@@ -13,18 +13,19 @@ from ner_studio.core.check_set import CHECK_SHARE, check_fingerprint, split_chec
 from ner_studio.core.document import Document, Status
 from ner_studio.core.errors import NerStudioError, TrainingError
 from ner_studio.gui.learning.learning_jobs import check_scores_task
-from ner_studio.gui.shell.prediction import ModelHandle
+from ner_studio.gui.shell.tagging_jobs import ModelHandle
 from ner_studio.gui.learning.qt_models_panel import ModelsPanel, model_rows
 from ner_studio.gui.shell.qt_task_worker import TaskWorker
 from ner_studio.resources import bundled_model_path
+from ner_studio.gui.shell.qt_host import Host
 
 CHECK_SCORES_SETTING = "learning.check_scores"  # {"key", "sentences", "scores": {model path: scores}}
 
 
 class ModelVersions(QObject):
-    def __init__(self, window, panel: ModelsPanel, labelled_documents: Callable[[], list[Document]]):
-        super().__init__(window)
-        self.window = window
+    def __init__(self, host: Host, panel: ModelsPanel, labelled_documents: Callable[[], list[Document]]):
+        super().__init__(host)
+        self.host = host
         self.panel = panel
         self._labelled_documents = labelled_documents
         self._scoring: TaskWorker | None = None
@@ -37,22 +38,22 @@ class ModelVersions(QObject):
             self._scoring.wait()
 
     def refresh(self) -> None:
-        project = self.window.workspace.project
+        project = self.host.workspace.project
         check = project.get_setting(CHECK_SCORES_SETTING, None) or {}
         sentences = check.get("sentences", 0)
         note = (f"Check F1: entity F1 on {sentences} reviewed sentences no version trained on "
                 f"(a fixed {100 * CHECK_SHARE:.0f}% of what you review)." if sentences else
                 "Check F1 appears once reviewed sentences fall in the check set "
                 f"(a fixed {100 * CHECK_SHARE:.0f}% of what you review, never trained on).")
-        rows = model_rows(project.model_versions(), bundled_model_path(), self.window.model.path, check)
-        self.panel.show_models(rows, self.window.model.path, note)
+        rows = model_rows(project.model_versions(), bundled_model_path(), self.host.model.path, check)
+        self.panel.show_models(rows, self.host.model.path, note)
 
     def update_check_scores(self) -> None:
         """Score, in the background, every model not yet scored on the current check set, so
         the panel compares all versions (the bundled model too) on the same sentences."""
         if self._scoring is not None:
             return
-        project = self.window.workspace.project
+        project = self.host.workspace.project
         check_docs = split_check(self._labelled_documents())[1]
         key = check_fingerprint(check_docs)
         stored = project.get_setting(CHECK_SCORES_SETTING, None) or {}
@@ -78,12 +79,12 @@ class ModelVersions(QObject):
         try:
             project.set_setting(CHECK_SCORES_SETTING, stored)
         except NerStudioError as error:
-            self.window.show_status(f"Check scores not saved: {error}", 8000)
-        if project is self.window.workspace.project:
+            self.host.show_status(f"Check scores not saved: {error}", 8000)
+        if project is self.host.workspace.project:
             self.refresh()
 
     def _on_check_scoring_failed(self, error) -> None:
-        self.window.show_status(f"Check scores could not be computed: {error}", 8000)
+        self.host.show_status(f"Check scores could not be computed: {error}", 8000)
 
     def _on_scoring_finished(self) -> None:
         self._scoring = None
@@ -92,13 +93,13 @@ class ModelVersions(QObject):
         """Make ``path`` the current model and tag the documents not reviewed with it."""
         path = Path(path)
         if not path.is_file():
-            self.window.show_error("The model cannot be used", TrainingError(f"{path}: the model file is missing"))
+            self.host.show_error("The model cannot be used", TrainingError(f"{path}: the model file is missing"))
             return
         handle = ModelHandle(path)
-        workspace = self.window.workspace
+        workspace = self.host.workspace
         workspace.set_model(handle)
         self.refresh()
         open_docs = [workspace.document(i) for i in workspace.document_ids()
                      if workspace.summary(i).status != Status.REVIEWED]
         workspace.predict(open_docs)
-        self.window.show_status(f"Now tagging with {handle.name}", 5000)
+        self.host.show_status(f"Now tagging with {handle.name}", 5000)

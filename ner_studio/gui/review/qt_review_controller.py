@@ -11,6 +11,7 @@ from it even though its document is not reviewed as a whole.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer
 
@@ -20,8 +21,10 @@ from ner_studio.core.training_set import (
     ACCEPTED_SETTING, accepted_from_setting, accepted_to_setting, sentence_range,
 )
 from ner_studio.gui.annotate.editing import SpanEdit
+from ner_studio.gui.shell.qt_actions import Command
 from ner_studio.gui.review.qt_review_panel import ReviewPanel, entity_lines, sentence_html
 from ner_studio.gui.review.review_queue import QueueItem, ReviewQueue
+from ner_studio.gui.shell.qt_host import Host
 
 STRATEGY_SETTING = "learning.strategy"
 AUTO_SETTING = "learning.auto_finetune"
@@ -29,13 +32,27 @@ EVERY_SETTING = "learning.auto_every"
 DEFAULT_EVERY = 20
 RERANK_DELAY_MS = 200  # documents are tagged one by one: re-rank once a burst is over
 
+COMMANDS = (
+    Command("review_mode", "&Review Next (least sure first)", ("Ctrl+R",),
+            "Review the sentences the model is least sure of, one by one", "toggle"),
+    Command("accept_sentence", "&Accept Sentence", ("Space",),
+            "Review Next: confirm this sentence's entities and go to the next one", "accept"),
+    Command("skip_sentence", "&Skip Sentence", ("S",),
+            "Review Next: leave this sentence for later and go to the next one", "skip"),
+)
+MENU = ("review_mode", "accept_sentence", "skip_sentence")  # in the Model menu, after training
+
 
 class ReviewController(QObject):
-    def __init__(self, window, panel: ReviewPanel, start_training):
-        super().__init__(window)
-        self.window = window
-        self.panel = panel
+    """The "Review next" dock and commands on a :class:`Host`; training (automatic runs, and
+    torch's warm-up before them) is the learning controller's, reached through two callables."""
+
+    def __init__(self, host: Host, start_training: Callable[..., bool], warm_up: Callable[[], None]):
+        super().__init__(host)
+        self.host = host
+        self.panel = ReviewPanel()
         self._start_training = start_training  # callable(automatic=True) -> bool
+        self._warm_up = warm_up
         self.queue = ReviewQueue()
         self.accepted: dict[int, set[int]] = {}
         self.accepted_since_training = 0
@@ -54,11 +71,22 @@ class ReviewController(QObject):
         self._rerank.setSingleShot(True)
         self._rerank.setInterval(RERANK_DELAY_MS)
         self._rerank.timeout.connect(self.refresh)
-        panel.strategy_changed.connect(self.set_strategy)
-        panel.accept_requested.connect(self.accept)
-        panel.skip_requested.connect(self.skip)
-        panel.item_chosen.connect(self._choose)
-        panel.auto_changed.connect(self._set_auto)
+        self.panel.strategy_changed.connect(self.set_strategy)
+        self.panel.accept_requested.connect(self.accept)
+        self.panel.skip_requested.connect(self.skip)
+        self.panel.item_chosen.connect(self._choose)
+        self.panel.auto_changed.connect(self._set_auto)
+        self.actions = host.add_commands("&Model", COMMANDS, self, MENU, ("review_mode",))
+        self.actions["review_mode"].setCheckable(True)
+        self._enable_sentence_commands()
+        self.dock = host.add_dock("Review next", self.panel)
+        self.dock.hide()
+        host.workspace_changed.connect(self._follow_workspace)
+        host.closed.connect(self.unbind)
+        self.bind(host.workspace)
+
+    def _follow_workspace(self) -> None:
+        self.bind(self.host.workspace)
 
     # --- the project's stored choices -----------------------------------------------------
     def bind(self, workspace) -> None:
@@ -92,9 +120,9 @@ class ReviewController(QObject):
 
     def _store(self, key: str, value) -> None:
         try:
-            self.window.workspace.project.set_setting(key, value)
+            self.host.workspace.project.set_setting(key, value)
         except NerStudioError as error:
-            self.window.statusBar().showMessage(f"Not saved in the project: {error}", 8000)
+            self.host.show_status(f"Not saved in the project: {error}", 8000)
 
     def set_strategy(self, strategy: str) -> None:
         self.queue.set_strategy(strategy)
@@ -107,10 +135,23 @@ class ReviewController(QObject):
         self._store(EVERY_SETTING, every)
 
     # --- the mode ---------------------------------------------------------------------------
+    def toggle(self, checked: bool) -> None:
+        """The Review Next command: show the dock and walk the queue, or put both away."""
+        self.actions["review_mode"].setChecked(checked)
+        self.dock.setVisible(checked)
+        if checked:
+            self.dock.raise_()
+            self._warm_up()  # the queue may fine-tune automatically
+            self.start()
+        else:
+            self.stop()
+            self.host.raise_dock("entities")
+
     def start(self) -> None:
         """Enter the mode: tag what has no scores yet, then show the least sure sentence."""
         self.active = True
-        workspace = self.window.workspace
+        self._enable_sentence_commands()
+        workspace = self.host.workspace
         missing = [workspace.document(i) for i in self._open_ids() if i not in workspace.sentence_scores]
         if missing and workspace.model.available:
             workspace.predict(missing)
@@ -118,10 +159,15 @@ class ReviewController(QObject):
 
     def stop(self) -> None:
         self.active = False
+        self._enable_sentence_commands()
         self._show(None)
 
+    def _enable_sentence_commands(self) -> None:
+        for name in ("accept_sentence", "skip_sentence"):
+            self.actions[name].setEnabled(self.active)
+
     def _open_ids(self) -> list[int]:
-        workspace = self.window.workspace
+        workspace = self.host.workspace
         return [i for i in workspace.document_ids() if workspace.summary(i).status != Status.REVIEWED]
 
     def _on_predicted(self, doc_id: int) -> None:
@@ -134,7 +180,7 @@ class ReviewController(QObject):
         """Re-rank; the sentence on screen stays there unless it left the queue."""
         if not self.active:
             return
-        workspace = self.window.workspace
+        workspace = self.host.workspace
         reviewed = {i for i in workspace.document_ids() if workspace.summary(i).status == Status.REVIEWED}
         self.queue.rebuild(dict(workspace.sentence_scores), reviewed, self.accepted)
         keys = {item.key: item for item in self.queue.items}
@@ -152,7 +198,7 @@ class ReviewController(QObject):
             self._shown_doc.changed.disconnect(self._on_doc_changed)
             self._shown_doc = None
         if item is not None:
-            doc = self.window.workspace.document(item.doc_id)
+            doc = self.host.workspace.document(item.doc_id)
             self._shown_doc = doc
             doc.changed.connect(self._on_doc_changed)
             if move:
@@ -162,10 +208,10 @@ class ReviewController(QObject):
     def _reveal(self, doc: Document, sentence: int) -> None:
         """Open the document at the sentence, its first entity selected (so a number key
         relabels it and Tab walks on), else the caret at the sentence start."""
-        self.window.show_document(doc.doc_id)
+        self.host.show_document(doc.doc_id)
         start, end = sentence_range(doc, sentence)
         spans = doc.spans_between(start, end)
-        view = self.window.view
+        view = self.host.view
         view.select_range(start, end)  # brings the whole sentence into view
         if spans:
             view.select_range(spans[0].start, spans[0].end)
@@ -184,18 +230,18 @@ class ReviewController(QObject):
         self.panel.show_upcoming(rows, waiting, status)
         if item is None:
             message = "Nothing to review: every sentence is reviewed." if self.active else ""
-            if self.active and not self.window.workspace.sentence_scores and self._open_ids():
+            if self.active and not self.host.workspace.sentence_scores and self._open_ids():
                 message = "Waiting for the model to tag the documents…"
             self.panel.show_current(message, "", [])
             return
-        doc = self.window.workspace.document(item.doc_id)
-        colour = self.window.style_.colour
+        doc = self.host.workspace.document(item.doc_id)
+        colour = self.host.span_style.colour
         where = f"{self._name(item.doc_id)}, sentence {item.sentence + 1} of {len(doc.sentences)}"
         self.panel.show_current(where, sentence_html(doc, item.sentence, lambda label: colour(label).name()),
                                 entity_lines(doc, item.sentence))
 
     def _name(self, doc_id: int) -> str:
-        return self.window.workspace.summary(doc_id).name or f"document {doc_id}"
+        return self.host.workspace.summary(doc_id).name or f"document {doc_id}"
 
     def _choose(self, row: int) -> None:
         if 0 <= row < len(self.queue.items):
@@ -206,7 +252,7 @@ class ReviewController(QObject):
         item = self.current
         if item is None:
             return
-        workspace = self.window.workspace
+        workspace = self.host.workspace
         doc = workspace.document(item.doc_id)
         start, end = sentence_range(doc, item.sentence)
         model_spans = tuple(s for s in doc.spans_between(start, end) if not s.confirmed)

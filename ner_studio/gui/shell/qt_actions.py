@@ -1,8 +1,8 @@
-"""Every command of the main window as a QAction: text, shortcut, tooltip, handler.
+"""Commands as QActions: text, shortcut, tooltip, handler.
 
-One table drives the menus, the toolbar and the tooltips; the keyboard-shortcuts sheet reads
-the window's live actions (these, the label keys, the tools' own), so they cannot disagree.
-Handlers are method names on the window.
+Each controller has a table of :class:`Command` that drives its menus, toolbar buttons and
+tooltips (handlers are method names on the controller); the keyboard-shortcuts sheet reads the
+window's live actions (the window's, the controllers', the label keys), so they cannot disagree.
 """
 
 from __future__ import annotations
@@ -22,38 +22,12 @@ class Command:
     handler: str
 
 
-COMMANDS = (
-    # File
-    Command("new_project", "&New Project…", ("Ctrl+N",), "Start an empty project file", "new_project"),
-    Command("open_project", "Open &Project…", ("Ctrl+Shift+O",), "Open an NER Studio project file (.nerstudio)", "open_project"),
-    Command("open_files", "&Open Files…", ("Ctrl+O",), "Add .txt, CoNLL or JSONL files to this project; untagged text is tagged by the model", "open_files"),
-    Command("open_folder", "Open &Folder as Project…", ("Ctrl+Shift+F",), "Make a new project from every .txt, CoNLL and JSONL file in a folder", "open_folder"),
-    Command("paste", "Paste as New &Document", ("Ctrl+Shift+V",), "Make a new document from the text on the clipboard", "paste_document"),
-    Command("import", "&Import Annotations…", ("Ctrl+I",), "Read annotated CoNLL or JSONL files into this project", "import_annotations"),
-    Command("save", "&Save", ("Ctrl+S",), "Save the current document's annotations to its CoNLL/JSONL file (edits are already in the project)", "save"),
-    Command("save_project_as", "Save Project &As…", ("Ctrl+Shift+S",), "Continue in a copy of the project file (another folder or disk)", "save_project_as"),
-    Command("save_copy", "Save a &Copy…", (), "Write a consistent copy of the project file (e.g. a backup on another disk) and keep working here", "save_project_copy"),
-    Command("export", "&Export…", ("Ctrl+E",), "Write documents to a CoNLL (IOB1/IOB2/BIOES) or JSONL file", "export"),
+# The window's own commands; the controllers bring theirs (e.g. documents/qt_file_commands.py).
+WINDOW_COMMANDS = (
     Command("quit", "&Quit", ("Ctrl+Q",), "Close NER Studio (every edit is already saved)", "close"),
-    # Edit
-    Command("accept", "&Accept Entity", ("Return", "Enter"), "Confirm the selected model entity as it is", "accept_selected"),
-    Command("delete", "&Delete Entity", ("Delete", "Backspace"), "Delete the selected entity (or all entities in the selection)", "delete_selected"),
-    Command("grow_end", "&Grow Entity at the End", ("Alt+Shift+Right",), "Add the next token to the selected entity (or drag its right edge)", "grow_end"),
-    Command("shrink_end", "Shrin&k Entity at the End", ("Alt+Shift+Left",), "Take the last token off the selected entity", "shrink_end"),
-    Command("grow_start", "Grow Entity at the &Start", ("Alt+Left",), "Add the previous token to the selected entity (or drag its left edge)", "grow_start"),
-    Command("shrink_start", "Shrink Entity at the S&tart", ("Alt+Right",), "Take the first token off the selected entity", "shrink_start"),
-    Command("accept_all", "Accept A&ll Model Entities", ("A",), "Confirm every model entity of this document", "accept_all"),
-    Command("review_next", "Mark &Reviewed and Next", ("Ctrl+Return", "Ctrl+Enter"), "Mark this document reviewed and open the next one not reviewed yet", "review_and_next"),
-    Command("edit_labels", "Edit &Labels…", ("Ctrl+L",), "Add, rename, recolour or remove labels; renaming relabels every entity", "edit_labels"),
-    # Document
-    Command("predict", "&Tag with Model", ("Ctrl+T",), "Tag this document with the current model again (your entities are kept)", "predict_current"),
-    Command("next_doc", "&Next Document", ("Ctrl+PgDown",), "Open the next document in the list", "next_document"),
-    Command("previous_doc", "&Previous Document", ("Ctrl+PgUp",), "Open the previous document in the list", "previous_document"),
-    # View
     Command("zoom_in", "Zoom &In", ("Ctrl++", "Ctrl+="), "Make the text larger (kept for next time)", "zoom_in"),
     Command("zoom_out", "Zoom &Out", ("Ctrl+-",), "Make the text smaller (kept for next time)", "zoom_out"),
     Command("zoom_reset", "&Normal Size", ("Ctrl+0",), "Show the text at its normal size", "zoom_reset"),
-    # Help
     Command("shortcuts", "&Keyboard Shortcuts", ("F1",), "Show every key the workspace understands", "show_shortcuts"),
     Command("log_folder", "Show &Log Folder", (), "Open the folder of NER Studio's log files (attach the newest to a bug report)", "show_log_folder"),
     Command("about", "&About NER Studio", (), "Version and credits", "show_about"),
@@ -73,20 +47,13 @@ VIEW_KEYS = (
     ("Esc", "Clear the selection"),
 )
 
-MENUS = (
-    ("&File", ("new_project", "open_project", "open_folder", None, "open_files", "paste", "import", None,
-               "save", "save_project_as", "save_copy", "export", None, "quit")),
-    ("&Edit", ("undo", "redo", None, "accept", "delete", "accept_all", None,
-               "grow_end", "shrink_end", "grow_start", "shrink_start", None, "review_next", None, "edit_labels")),
-    ("&Document", ("predict", None, "next_doc", "previous_doc")),
-    ("&View", ("zoom_in", "zoom_out", "zoom_reset")),
-    ("&Help", ("shortcuts", "log_folder", None, "about")),
-)
-
-TOOLBAR = ("open_files", "paste", "export", None, "undo", "redo", None, "accept_all", "review_next", None, "predict")
+# The menu bar's menus in their order (a controller's new menu goes before Help).
+MENUS = ("&File", "&Edit", "&Document", "&View", "&Help")
+VIEW_MENU = ("zoom_in", "zoom_out", "zoom_reset")
+HELP_MENU = ("shortcuts", "log_folder", None, "about")
 
 
-def create_actions(window: QWidget, commands=COMMANDS, target: object | None = None) -> dict[str, QAction]:
+def create_actions(window: QWidget, commands, target: object | None = None) -> dict[str, QAction]:
     """An action on ``window`` per command, running ``target``'s handler (the window's own by
     default)."""
     actions = {}

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from ner_studio import __version__
 from ner_studio.core.errors import CorruptProjectError, FormatError, ProjectError
+from ner_studio.gui.documents.importing import PartlyOpened
 
 SCHEMES = ("iob2", "iob1", "bioes")
 
@@ -27,7 +28,10 @@ log = logging.getLogger(__name__)
 def show_error(parent: QWidget | None, title: str, error: BaseException) -> None:
     """A warning dialog whose text is the error's own message (and a line in the log)."""
     log.warning("shown: %s: %s", title, error)
-    if isinstance(error, FormatError):
+    if isinstance(error, PartlyOpened):
+        detail = (f"The {error.added} documents before this point were added to the project; "
+                  "the rest of the file was not. Fix the file and open it again to add the rest.")
+    elif isinstance(error, FormatError):
         detail = "Nothing was added from this file; the open documents are unchanged."
     elif isinstance(error, ProjectError):
         detail = "The documents on screen are unchanged."

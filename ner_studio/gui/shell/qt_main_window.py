@@ -1,8 +1,10 @@
 """The main window: documents on the left, the text in the middle, labels, details and the
 entity table on the right, a status bar with progress, review count and the current model.
 
-Side panels are dock widgets so later tools (training, active learning) add their own docks
-and toolbar actions without reshaping this window. Commands live in the two mixins.
+The window is wiring and the host (``qt_host.py``): it makes the panes, the workspace of the
+open project and the controllers, which add their own docks, menus and toolbar actions through
+the host and never see the window itself. It keeps for itself what is the shell's: the undo
+group, the View and Help menus, the status bar, backups and closing.
 """
 
 from __future__ import annotations
@@ -10,33 +12,36 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QUndoGroup
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QProgressBar, QTabWidget, QToolBar, QWidget
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QUndoGroup
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QTabWidget, QWidget
 
 from ner_studio.core.document import Document, Status
 from ner_studio.core.errors import CorruptProjectError, NerStudioError
+from ner_studio.core.locations import user_log_dir
 from ner_studio.core.logs import log_failure
 from ner_studio.core.project import Project
-from ner_studio.core.project_connection import back_up
 from ner_studio.core.settings import Settings
-from ner_studio.gui.shell.prediction import ModelHandle
-from ner_studio.gui.shell.qt_actions import MENUS, TOOLBAR, create_actions, with_shortcut
+from ner_studio.gui.shell.tagging_jobs import ModelHandle
+from ner_studio.gui.shell.qt_actions import MENUS, VIEW_MENU, HELP_MENU, WINDOW_COMMANDS, create_actions, shortcut_rows, with_shortcut
 from ner_studio.gui.annotate.qt_details import DetailsPane
-from ner_studio.gui.shell.qt_dialogs import show_error
+from ner_studio.gui.shell.qt_dialogs import ShortcutsDialog, show_about, show_error
 from ner_studio.gui.documents.qt_document_list import DocumentList
 from ner_studio.gui.documents.qt_document_tools import DocumentListTools, DocumentsPane
-from ner_studio.gui.annotate.qt_edit_commands import EditCommands
+from ner_studio.gui.annotate.qt_edit_commands import EditController
 from ner_studio.gui.annotate.qt_entity_table import EntityTable
-from ner_studio.gui.documents.qt_file_commands import FileCommands
+from ner_studio.gui.documents.qt_file_commands import FileController
 from ner_studio.gui.annotate.qt_highlighter import SpanStyle
 from ner_studio.gui.annotate.qt_label_palette import LabelPalette
 from ner_studio.gui.corpus.qt_consistency import install_consistency
 from ner_studio.gui.corpus.qt_find import install_find
 from ner_studio.gui.corpus.qt_label_all import install_label_all
 from ner_studio.gui.learning.qt_learning import install_learning
+from ner_studio.gui.team.qt_team import install_team
 from ner_studio.gui.annotate.qt_text_view import FONT_SIZE, EntityTextView
-from ner_studio.gui.shell.qt_task_worker import TaskWorker
+from ner_studio.gui.shell.qt_backups import Backups
+from ner_studio.gui.shell.qt_command_bar import CommandBar
+from ner_studio.gui.shell.qt_status_line import StatusLine
 from ner_studio.gui.shell.qt_workspace import Workspace
 
 LOW_CONFIDENCE_SETTING = "low_confidence_threshold"
@@ -45,33 +50,34 @@ FONT_SIZE_SETTING = "font_size"
 log = logging.getLogger(__name__)
 
 
-class MainWindow(FileCommands, EditCommands, QMainWindow):
+class MainWindow(QMainWindow):
     # Emitted after another project was opened in this window (self.workspace is the new one).
     workspace_changed = Signal()
     # Emitted once the window has agreed to close (its project is closed by then); tools stop
     # their workers and let go of the workspace here, not on every close request, which the
     # analyst may still refuse.
     closed = Signal()
+    document_shown = Signal(object)  # the id of the document now shown, or None
 
     def __init__(self, project: Project, model: ModelHandle, settings: Settings):
         super().__init__()
         self.settings = settings
         self._first_model = model  # until the first workspace owns it
-        self._backup: TaskWorker | None = None  # rotating the open project's backups
+        self._damage: CorruptProjectError | None = None  # a damaged document met, its backup not offered yet
         self.workspace: Workspace | None = None
         self.doc: Document | None = None
         # One undo group for the window's life: each workspace adds its documents' stacks.
         self.undo_group = QUndoGroup(self)
         self.setWindowTitle("NER Studio")
         self.setAcceptDrops(True)
-        self.style_ = SpanStyle(project.labels(), float(settings.get(LOW_CONFIDENCE_SETTING, 0.5)))
+        self.span_style = SpanStyle(project.labels(), float(settings.get(LOW_CONFIDENCE_SETTING, 0.5)))
         size = settings.get(FONT_SIZE_SETTING, FONT_SIZE)
-        self.view = EntityTextView(self.style_, font_size=size if isinstance(size, int) else FONT_SIZE)
+        self.view = EntityTextView(self.span_style, font_size=size if isinstance(size, int) else FONT_SIZE)
         self.setCentralWidget(self.view)
         self.documents = DocumentList()
         self.palette_ = LabelPalette()
         self.details = DetailsPane()
-        self.entities = EntityTable(self.style_)
+        self.entities = EntityTable(self.span_style)
         self.docks = {
             "documents": self._dock("Documents", DocumentsPane(self.documents), Qt.DockWidgetArea.LeftDockWidgetArea),
             "labels": self._dock("Labels", self.palette_, Qt.DockWidgetArea.LeftDockWidgetArea),
@@ -80,19 +86,26 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         }
         # Tabbed docks (the learning tools share the entity table's place) show tabs on top.
         self.setTabPosition(Qt.DockWidgetArea.AllDockWidgetAreas, QTabWidget.TabPosition.North)
-        self.actions_ = create_actions(self)
-        self.label_actions = []
-        self._build_status_bar()
+        self.actions_: dict[str, QAction] = {}  # every command's action, whoever added it
+        self.status_line = StatusLine(self.statusBar())
         self.documents.document_chosen.connect(self.show_document)
         self.entities.span_activated.connect(self.view.jump_to)
-        self.palette_.label_chosen.connect(self.label_selection)
-        self.palette_.edit_requested.connect(self.edit_labels)
         self.view.selection_changed.connect(self._on_selection_changed)
-        self.view.resize_requested.connect(self.resize_entity)
         self.view.zoom_requested.connect(lambda step: self.set_font_size(self.view.font_size() + step))
-        self._build_menus()
+        # The menus, empty, in their order; the controllers and the window's own fill them.
+        self.bar = CommandBar(self, MENUS)
+        self.menus, self.toolbar = self.bar.menus, self.bar.toolbar
+        self.backups = Backups(lambda: self.workspace.project if self.workspace is not None else None, self)
+        self.backups.warning.connect(lambda warning: self.show_status(warning, 10000))
+        self.files = FileController(self)  # first: it follows the workspace set_project makes
         self.set_project(project)
-        install_learning(self)
+        self._add_own_commands()
+        self.edit = EditController(self)
+        self.palette_.label_chosen.connect(self.edit.label_selection)
+        self.palette_.edit_requested.connect(self.edit.edit_labels)
+        self.view.resize_requested.connect(self.edit.resize_entity)
+        self.learning = install_learning(self)
+        self.team = install_team(self)
         self.find = install_find(self)
         self.label_all = install_label_all(self)
         self.consistency = install_consistency(self, self.label_all)
@@ -109,7 +122,7 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         return self.workspace.model if self.workspace is not None else self._first_model
 
     def _on_model_changed(self, model: ModelHandle) -> None:
-        self.model_label.setText(f"Model: {model.name}")
+        self.status_line.show_model(model.name)
         try:
             self.settings.last_model_path = str(model.path) if model.path else None
         except Exception as error:  # noqa: BLE001 - settings are a convenience; report, go on
@@ -140,52 +153,15 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         if key in self.docks:
             self.docks[key].raise_()
 
-    def add_commands(self, menu: str, commands, target: object, layout, toolbar=()) -> dict:
+    def add_commands(self, menu: str, commands, target: object, layout, toolbar=()) -> dict[str, QAction]:
         actions = create_actions(self, commands, target)
-        bar_menu = self.menus.get(menu.replace("&", ""))
-        if bar_menu is not None:  # a menu the window has already: the tool's part after a separator
-            bar_menu.addSeparator()
-        else:
-            bar_menu = self.menuBar().addMenu(menu)
-            bar_menu.setToolTipsVisible(True)
-            help_menu = self.menus.get("Help")
-            if help_menu is not None:  # keep Help last, where people look for it
-                self.menuBar().insertMenu(help_menu.menuAction(), bar_menu)
-        for name in layout:
-            bar_menu.addSeparator() if name is None else bar_menu.addAction(actions[name])
-        self.menus[menu.replace("&", "")] = bar_menu
-        if toolbar:
-            self.toolbar.addSeparator()
-            for name in toolbar:
-                self.toolbar.addAction(actions[name])
+        self.bar.add(menu, [None if name is None else actions[name] for name in layout],
+                     [actions[name] for name in toolbar])
         self.actions_.update(actions)
         return actions
 
-    def _back_up_later(self, project: Project) -> None:
-        """Rotate the project's backups in a worker once it is open: the full check before a
-        copy decodes every document (seconds on a big project), which must not hold up opening."""
-        if not project.backup_due or self._backup is not None:
-            return
-        path, count = project.path, project.backup_due
-        project.backup_due = 0
-        self._backup = TaskWorker(lambda report, should_stop: back_up(path, count), "backup")
-        self._backup.succeeded.connect(self._on_backed_up)
-        self._backup.finished.connect(self._on_backup_finished)
-        self._backup.start()
-
-    def _on_backed_up(self, warning: str | None) -> None:
-        if warning:
-            log.warning("%s", warning)
-            self.statusBar().showMessage(warning, 10000)
-
-    def _on_backup_finished(self) -> None:
-        self._backup = None
-        if self.workspace is not None and not self.workspace.project.closed:
-            self._back_up_later(self.workspace.project)  # one opened while this ran
-
-    def wait_for_backup(self) -> None:
-        if self._backup is not None:
-            self._backup.wait()
+    def add_submenu(self, menu: str, title: str) -> QMenu:
+        return self.bar.menu(menu).addMenu(title)
 
     def show_range(self, doc_id: int, start: int, end: int) -> None:
         self.show_document(doc_id)
@@ -195,6 +171,12 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
 
     def show_status(self, text: str, milliseconds: int = 5000) -> None:
         self.statusBar().showMessage(text, milliseconds)
+
+    def current_status(self) -> str:
+        return self.statusBar().currentMessage()
+
+    def reopen_as(self, annotator: str) -> None:
+        self.files.reopen_as(annotator)
 
     def show_error(self, title: str, error: BaseException) -> None:
         show_error(self, title, error)
@@ -208,82 +190,78 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         self.resizeDocks([docks["documents"], docks["labels"]], [400, 320], vertical)
         self.resizeDocks([docks["details"], docks["entities"]], [215, 560], vertical)
 
-    def _build_menus(self) -> None:
-        self.actions_["undo"] = self.undo_group.createUndoAction(self, "&Undo")
-        self.actions_["redo"] = self.undo_group.createRedoAction(self, "&Redo")
-        self.actions_["undo"].setShortcuts(["Ctrl+Z"])
-        self.actions_["redo"].setShortcuts(["Ctrl+Shift+Z", "Ctrl+Y"])
+    def _add_own_commands(self) -> None:
+        """Quit, undo and redo, zoom and help: the shell's commands, between the file
+        controller's and the edit commands' (menus and toolbar read in that order)."""
+        actions = create_actions(self, WINDOW_COMMANDS)
+        self.actions_.update(actions)
+        self.bar.add("&File", [actions["quit"]])
+        undo = self.undo_group.createUndoAction(self, "&Undo")
+        redo = self.undo_group.createRedoAction(self, "&Redo")
+        undo.setShortcuts(["Ctrl+Z"])
+        redo.setShortcuts(["Ctrl+Shift+Z", "Ctrl+Y"])
         # Toolbar buttons keep a short fixed name; the menu shows what would be undone.
-        self.actions_["undo"].setIconText("Undo")
-        self.actions_["redo"].setIconText("Redo")
-        for name, tip in (("undo", "Undo the last edit of this document"), ("redo", "Redo the edit just undone")):
-            self.actions_[name].setStatusTip(tip)
-            self.actions_[name].setToolTip(with_shortcut(tip, tuple(k.toString() for k in self.actions_[name].shortcuts())))
-        self.menus = {}
-        for title, names in MENUS:
-            menu = self.menuBar().addMenu(title)
-            menu.setToolTipsVisible(True)
-            self.menus[title.replace("&", "")] = menu
-            for name in names:
-                menu.addSeparator() if name is None else menu.addAction(self.actions_[name])
-            if title == "&Edit":
-                self.label_menu = menu.addMenu("Label &As")
-        toolbar = QToolBar("Main", self)
-        toolbar.setObjectName("main_toolbar")
-        toolbar.setIconSize(QSize(16, 16))
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        toolbar.setMovable(False)
-        for name in TOOLBAR:
-            toolbar.addSeparator() if name is None else toolbar.addAction(self.actions_[name])
-        self.addToolBar(toolbar)
-        self.toolbar = toolbar
-
-    def _build_status_bar(self) -> None:
-        bar = self.statusBar()
-        self.progress = QProgressBar()
-        self.progress.setMaximumWidth(180)
-        self.progress.setFormat("tagging %p%")
-        self.progress.hide()
-        self.review_label = QLabel()
-        self.model_label = QLabel()
-        self.saved_label = QLabel("All edits saved")
-        for widget in (self.progress, self.review_label, self.saved_label, self.model_label):
-            bar.addPermanentWidget(widget)
-        self.review_label.setToolTip("Documents reviewed / all documents in the project")
-        self.model_label.setToolTip("The model that tags new text")
-        self.saved_label.setToolTip("Every edit is written to the project file as you make it")
+        undo.setIconText("Undo")
+        redo.setIconText("Redo")
+        for action, tip in ((undo, "Undo the last edit of this document"), (redo, "Redo the edit just undone")):
+            action.setStatusTip(tip)
+            action.setToolTip(with_shortcut(tip, tuple(k.toString() for k in action.shortcuts())))
+        self.actions_.update(undo=undo, redo=redo)
+        self.bar.lay_out(self.menus["Edit"], [undo, redo])
+        self.bar.add_to_toolbar([undo, redo], "undo")  # a group of their own
+        self.bar.add("&View", [actions[name] for name in VIEW_MENU])
+        self.bar.add("&Help", [None if name is None else actions[name] for name in HELP_MENU])
 
     # --- the open project ----------------------------------------------------------------
     def set_project(self, project: Project) -> None:
         """Show ``project`` (the previous one must be closed already: see close_workspace)."""
         if self.workspace is not None:
             self.show_document(None)
-            self.workspace.project.pending_changed.disconnect(self._on_pending_changed)
+            self.workspace.project.pending_changed.disconnect(self.status_line.show_pending)
             self.workspace.release()
             self.workspace.deleteLater()
         workspace = Workspace(project, self.model, self.undo_group)
         self.workspace = workspace
-        self._back_up_later(project)
+        self.backups.later(project)
         workspace.model_changed.connect(self._on_model_changed)
         workspace.document_removed.connect(self._on_document_removed)
         workspace.documents_opened.connect(self._on_documents_opened)
-        workspace.import_finished.connect(self._on_import_finished)
+        workspace.documents_added.connect(self._on_documents_added)
+        workspace.notice.connect(lambda text: self.show_status(text, 10_000))
         workspace.document_updated.connect(self._on_document_updated)
         workspace.labels_changed.connect(self._on_labels_changed)
-        workspace.prediction_progress.connect(self._on_prediction_progress)
-        workspace.prediction_running.connect(self._on_prediction_running)
-        workspace.problem.connect(lambda title, error: show_error(self, title, error))
-        workspace.project.pending_changed.connect(self._on_pending_changed)
+        workspace.prediction_progress.connect(self.status_line.show_tagged)
+        workspace.prediction_running.connect(self.status_line.show_tagging)
+        workspace.problem.connect(self._on_problem)
+        workspace.project.pending_changed.connect(self.status_line.show_pending)
         self.documents.list_model.set_workspace(workspace)
-        self.model_label.setText(f"Model: {workspace.model.name}")
-        self.setWindowTitle(f"{workspace.project.path.stem} — NER Studio")
+        self.status_line.show_model(workspace.model.name)
+        self.setWindowTitle(f"{workspace.project.name} — NER Studio")
         self._on_labels_changed()
-        self._on_pending_changed(project.pending_count)
+        self.status_line.show_pending(project.pending_count)
         self._update_review_count()
         first = workspace.first_document()
         if first is not None:
             self.show_document(first)
         self.workspace_changed.emit()
+
+    def _on_problem(self, title: str, error: BaseException) -> None:
+        """The workspace's errors as dialogs; a document that cannot be read (whatever was
+        reading it: showing, export, review, training) offers the newest good backup, as
+        opening a damaged project does, once the call that met it has returned."""
+        if not isinstance(error, CorruptProjectError):
+            show_error(self, title, error)
+        elif self._damage is None:
+            self._damage = error
+            QTimer.singleShot(0, self._offer_backup)
+
+    def _offer_backup(self) -> None:
+        """Once, however many readers met the damage before the analyst answered."""
+        if self._damage is not None:
+            try:
+                self.files.offer_backup(self._damage)
+            finally:
+                self._damage = None
 
     def show_document(self, doc_id: int | None) -> None:
         """Show a document (loading it from the project if needed)."""
@@ -292,8 +270,8 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         else:
             try:
                 doc = self.workspace.document(doc_id)
-            except CorruptProjectError as error:
-                self.offer_backup(error)
+            except CorruptProjectError:
+                self._offer_backup()  # the workspace reported it (``_on_problem``): offer it now
                 return
             except Exception as error:  # noqa: BLE001 - a document that cannot load must not close the app
                 log_failure(log, f"opening document {doc_id}", error)
@@ -309,11 +287,12 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
             self.documents.show_document(doc.doc_id)
         self.view.setFocus()
         self._on_selection_changed()
+        self.document_shown.emit(doc.doc_id if doc is not None else None)
 
     # --- keeping the panes current -------------------------------------------------------
     def _on_selection_changed(self) -> None:
         span = self.view.current_span()
-        self.details.show_span(self.doc, span, self.style_)
+        self.details.show_span(self.doc, span, self.span_style)
         self.entities.select_span(span)
 
     def _on_documents_opened(self, ids: list[int]) -> None:
@@ -321,6 +300,11 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         self._update_review_count()
         if ids:
             self.show_document(ids[0])
+
+    def _on_documents_added(self, ids: list[int]) -> None:
+        """Later parts of a big file: listed; the analyst stays where they are."""
+        self.documents.list_model.append(ids)
+        self._update_review_count()
 
     def _on_document_removed(self, doc_id: int) -> None:
         self.documents.list_model.remove(doc_id)
@@ -331,31 +315,16 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         self._update_review_count()
 
     def _on_labels_changed(self) -> None:
-        self.style_ = SpanStyle(self.workspace.labels, self.style_.low_confidence)
-        self.view.set_style(self.style_)
-        self.entities.table_model.set_style(self.style_)
+        self.span_style = SpanStyle(self.workspace.labels, self.span_style.low_confidence)
+        self.view.set_style(self.span_style)
+        self.entities.table_model.set_style(self.span_style)
         self.palette_.show_labels(self.workspace.labels)
-        if hasattr(self, "label_menu"):
-            self.rebuild_label_actions()
         self._on_selection_changed()
-
-    def _on_prediction_progress(self, done: int, total: int) -> None:
-        self.progress.setMaximum(max(total, 1))
-        self.progress.setValue(done)
-
-    def _on_prediction_running(self, running: bool) -> None:
-        self.progress.setVisible(running)
-        self.progress.setValue(0)
-        self.statusBar().showMessage("Tagging with the model…" if running else "Tagging finished", 0 if running else 3000)
-
-    def _on_pending_changed(self, pending: int) -> None:
-        self.saved_label.setText(f"{pending} edits NOT saved — see File > Save" if pending else "All edits saved")
-        self.saved_label.setStyleSheet("color: #b42318; font-weight: 600;" if pending else "")
 
     def _update_review_count(self) -> None:
         ids = self.workspace.document_ids()
         reviewed = sum(1 for i in ids if self.workspace.summary(i).status == Status.REVIEWED)
-        self.review_label.setText(f"Reviewed {reviewed} / {len(ids)}")
+        self.status_line.show_reviewed(reviewed, len(ids))
 
     # --- zoom ---------------------------------------------------------------------------------
     def zoom_in(self) -> None:
@@ -376,6 +345,23 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         except NerStudioError as error:
             log_failure(log, "remembering the text size", error)
 
+    # --- help -------------------------------------------------------------------------------
+    def show_shortcuts(self) -> None:
+        ShortcutsDialog(self, shortcut_rows(self)).exec()
+
+    def show_log_folder(self) -> None:
+        """Open the log folder in the desktop's file manager (created if there is none yet)."""
+        folder = user_log_dir()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            log_failure(log, "creating the log folder", error)
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+            self.statusBar().showMessage(f"The logs are in {folder}", 10000)
+
+    def show_about(self) -> None:
+        show_about(self, self.workspace.model.name)
+
     # --- drag and drop, closing ------------------------------------------------------------
     def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt override
         if event.mimeData().hasUrls():
@@ -383,11 +369,11 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
 
     def dropEvent(self, event) -> None:  # noqa: N802 - Qt override
         paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
-        self.open_paths(paths)
+        self.files.open_paths(paths)
         event.acceptProposedAction()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        if not self.close_workspace():
+        if not self.files.close_workspace():
             event.ignore()
             return
         try:
@@ -395,5 +381,5 @@ class MainWindow(FileCommands, EditCommands, QMainWindow):
         except Exception as error:  # noqa: BLE001 - an unwritable settings file must not block quitting
             log_failure(log, "saving the window geometry", error)
         event.accept()
-        self.wait_for_backup()  # its thread must end before the window goes
+        self.backups.wait()  # its thread must end before the window goes
         self.closed.emit()

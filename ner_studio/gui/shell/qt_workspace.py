@@ -8,21 +8,24 @@ Errors become ``problem(title, error)`` for the window to show; nothing here ope
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QUndoGroup, QUndoStack
 
+from ner_studio.core.annotators import GOLD
 from ner_studio.core.corpus_text import CorpusText
 from ner_studio.core.document import Document, Status
-from ner_studio.core.errors import NerStudioError, ProjectError
+from ner_studio.core.errors import CorruptProjectError, NerStudioError, ProjectError
 from ner_studio.core.formats import parse_documents, write_documents
 from ner_studio.core.labels import LabelSet
 from ner_studio.core.project import DocumentSummary, Project
 from ner_studio.core.review_log import REVIEW_LOG_SETTING, ReviewRecord, read_log
 from ner_studio.gui.annotate.editing import SpanEdit, accept_all
-from ner_studio.gui.documents.importing import SENTENCE_PARAMS_SETTING, Imported, import_job, warm_up_reading
-from ner_studio.gui.shell.prediction import ModelHandle, prediction_job
+from ner_studio.gui.documents.importing import PartsGate, PartsInFlight
+from ner_studio.gui.documents.qt_importer import DocumentImporter
+from ner_studio.gui.shell.tagging_jobs import ModelHandle, prediction_job
 from ner_studio.gui.annotate.qt_undo import StatusCommand, apply_edit
 from ner_studio.gui.shell.qt_worker import Worker
 from ner_studio.gui.learning.review_effort import ReviewEffort
@@ -34,6 +37,8 @@ SHOWN_SETTING = "shown_document"
 
 class Workspace(QObject):
     documents_opened = Signal(list)  # ids of documents just added (or already there), in order
+    documents_added = Signal(list)  # ids of later parts of a big file: listed, not shown
+    notice = Signal(str)  # one line for the status bar ("report.txt was split into 48 documents")
     document_updated = Signal(int)  # status or entity count of one document changed
     labels_changed = Signal()
     import_finished = Signal()
@@ -60,8 +65,9 @@ class Workspace(QObject):
         self._queue: list[Document] = []
         self._predictor: Worker | None = None
         self._tagging_held = False
-        self._importer: Worker | None = None
-        self._warmer: Worker | None = None
+        self.importer = DocumentImporter(self)
+        self._in_flight = PartsInFlight()  # parts of big files not finished with yet
+        self._tagging: list[Document] = []  # what the running prediction job tags
         self._warned_unsaved = False
         self.effort = ReviewEffort()
         self._corpus: CorpusText | None = None
@@ -110,7 +116,12 @@ class Workspace(QObject):
         """The document, loaded and tracked on first use (raises ProjectError)."""
         doc = self._docs.get(doc_id)
         if doc is None:
-            doc = self.project.load_document(doc_id, track=True)
+            try:
+                doc = self.project.load_document(doc_id, track=True)
+            except CorruptProjectError as error:  # the window offers the newest good backup
+                known = self._summaries.get(doc_id)
+                self.problem.emit(f"{known.name if known and known.name else f'Document {doc_id}'} cannot be read", error)
+                raise
             self._adopt(doc)
         return doc
 
@@ -132,19 +143,32 @@ class Workspace(QObject):
         except NerStudioError as error:
             self.problem.emit("The document could not be deleted", error)
             return False
+        self._unload(doc_id)
+        self._in_flight.finish(doc_id)
+        del self._summaries[doc_id]
+        self.sentence_scores.pop(doc_id, None)
+        self.document_removed.emit(doc_id)
+        return True
+
+    def _unload(self, doc_id: int) -> None:
+        """Let go of a document in memory (it stays in the project; :meth:`document` loads
+        it again): no more listening, tracking, tagging or undo for it."""
         doc = self._docs.pop(doc_id, None)
         if doc is not None:
             self._disconnect([entry for entry in self._listeners if entry[0] is doc])
             self._listeners = [entry for entry in self._listeners if entry[0] is not doc]
+            self.project.untrack(doc)
             if doc in self._queue:
                 self._queue.remove(doc)
         stack = self._stacks.pop(doc_id, None)
         if stack is not None:
             self.undo_group.removeStack(stack)
-        del self._summaries[doc_id]
-        self.sentence_scores.pop(doc_id, None)
-        self.document_removed.emit(doc_id)
-        return True
+
+    def _finish_part(self, doc_id: int) -> None:
+        """A document of a big file's part is stored and tagged: unless it is shown, it
+        leaves memory, and the reader may hand over the next part."""
+        if self._in_flight.finish(doc_id) and doc_id != self._shown:
+            self._unload(doc_id)
 
     @staticmethod
     def _disconnect(entries: list) -> None:
@@ -282,54 +306,42 @@ class Workspace(QObject):
         if not paths:
             self.import_finished.emit()
             return already
-        worker = Worker(import_job(paths, self.project.get_setting(SENTENCE_PARAMS_SETTING)), "import")
-        worker.yielded.connect(self._on_imported)
-        worker.failed.connect(self._on_import_failed)
-        worker.finished.connect(self._on_import_finished)
-        self._importer = worker
-        worker.start()
+        self.importer.import_paths(paths)
         return already
 
     def warm_up_reading(self) -> None:
-        """Load the sentence splitter in the background (see ``importing.warm_up_reading``)."""
-        if not self.is_warming_up() and self._importer is None:  # cheap once loaded: it is cached
-            self._warmer = Worker(warm_up_reading, "warm-up")
-            self._warmer.start()
+        self.importer.warm_up()
 
     def is_warming_up(self) -> bool:
-        return self._warmer is not None and self._warmer.is_running()
+        return self.importer.is_warming_up()
 
     def is_importing(self) -> bool:
-        return self._importer is not None
+        return self.importer.is_importing()
 
-    @Slot(object)
-    def _on_imported(self, result: Imported) -> None:
-        if result.error is not None:
-            self.problem.emit(f"Cannot open {Path(result.path).name}", result.error)
-            return
-        if self.add_documents(result.docs, source_path=result.path) and result.sentence_params:
-            try:
-                self.project.set_setting(SENTENCE_PARAMS_SETTING, result.sentence_params)
-            except ProjectError as error:
-                self.problem.emit("What the documents taught the sentence splitter was not saved", error)
-
-    @Slot(object)
-    def _on_import_failed(self, error) -> None:
-        self.problem.emit("Opening files failed", error)
-
-    @Slot()
-    def _on_import_finished(self) -> None:
-        self._importer = None
-        self.import_finished.emit()
+    def take_part(self, gate: PartsGate, docs: list[Document], ids: list[int], then=None) -> None:
+        """The documents of a big file's part were added (``ids``; none if the project refused
+        them): each leaves memory once tagged, or now if there is nothing to tag in it, and
+        ``gate`` lets the reader go on once all are done (see ``importing.PartsGate``), after
+        which ``then()`` is called."""
+        self._in_flight.hand_over(gate, ids, then)
+        for doc in docs:
+            if doc.doc_id is not None and doc not in self._queue and doc not in self._tagging:
+                self._finish_part(doc.doc_id)
 
     def add_text(self, text: str, name: str) -> list[int]:
         """Paste: the text becomes a new document (raises FormatError for empty text)."""
         return self.add_documents(parse_documents(text, "txt", name=name))
 
-    def add_documents(self, docs: list[Document], *, source_path: Path | None = None) -> list[int]:
+    def add_documents(self, docs: list[Document], *, source_path: Path | None = None, show: bool = True) -> list[int]:
+        """Store ``docs``, keep them in memory (tracked) and tag the new ones; ``show``: the
+        window shows the first (``documents_opened``), else only lists them."""
         try:
             ids = self.project.add_documents(docs, source_path=source_path)
-            summaries = {s.doc_id: s for s in self.project.document_summaries() if s.doc_id in set(ids)}
+            # Built here, not read back: listing the project's counts costs more the bigger it
+            # is, and a big file adds ~100 parts one after another (``_adopt`` sets the counts).
+            source = str(source_path) if source_path is not None else None
+            summaries = {doc.doc_id: DocumentSummary(doc.doc_id, doc.name, doc.status, 0, 0, len(doc.tokens), source)
+                         for doc in docs}
             for doc in docs:
                 self.project.track(doc)
         except ProjectError as error:
@@ -341,7 +353,7 @@ class Workspace(QObject):
             self._adopt(doc)
         # Tagging starts first, so the worker runs while the window lays out the new text.
         self.predict([doc for doc in docs if doc.status == Status.NEW and not doc.spans])
-        self.documents_opened.emit(ids)
+        (self.documents_opened if show else self.documents_added).emit(ids)
         return ids
 
     # --- tagging -------------------------------------------------------------------------
@@ -369,6 +381,7 @@ class Workspace(QObject):
         if self._predictor is not None or not self._queue or self._tagging_held:
             return
         docs, self._queue = self._queue, []
+        self._tagging = docs
         worker = Worker(prediction_job(self.model, docs), "predict")
         worker.progress.connect(self.prediction_progress)
         worker.yielded.connect(self._on_predicted)
@@ -383,6 +396,8 @@ class Workspace(QObject):
         doc = tagged.doc
         if self.project.closed or self._docs.get(doc.doc_id) is not doc:
             return
+        if not tagged.final and doc.doc_id in self._in_flight and doc.doc_id != self._shown:
+            return  # first screens of a part nobody looks at: its final spans come soon
         # Labels the analyst removed from the set are not brought back by the model.
         known = {label.name for label in self.labels}
         spans = [s for s in tagged.spans_to_show() if s.label in known]
@@ -399,6 +414,7 @@ class Workspace(QObject):
             self.effort.proposed(doc, self.model.name)
             self.sentence_scores[doc.doc_id] = tagged.sentence_scores
             self.document_predicted.emit(doc.doc_id)
+            self._finish_part(doc.doc_id)
 
     @Slot(object)
     def _on_prediction_failed(self, error) -> None:
@@ -407,6 +423,10 @@ class Workspace(QObject):
     @Slot()
     def _on_prediction_finished(self) -> None:
         self._predictor = None
+        for doc in self._tagging:  # those it did not finish (cancelled, failed) are let go too
+            if doc.doc_id is not None:
+                self._finish_part(doc.doc_id)
+        self._tagging = []
         self.prediction_running.emit(False)
         self._start_prediction()
 
@@ -425,9 +445,11 @@ class Workspace(QObject):
         self.labels_changed.emit()
         return True
 
-    def export(self, doc_ids: list[int], path: Path, fmt: str, scheme: str) -> bool:
+    def export(self, doc_ids: list[int], path: Path, fmt: str, scheme: str, *, gold: Collection[int] = ()) -> bool:
+        """Write ``doc_ids`` (those in ``gold`` as their curated gold versions) to ``path``."""
         try:
-            docs = [self._docs.get(i) or self.project.load_document(i) for i in doc_ids]
+            docs = [self.project.load_version(i, GOLD) if i in gold else self._docs.get(i) or self.project.load_document(i)
+                    for i in doc_ids]
             write_documents(docs, path, fmt, scheme)
         except NerStudioError as error:
             self.problem.emit("Export failed", error)
@@ -437,11 +459,11 @@ class Workspace(QObject):
     def release(self) -> None:
         """Stop the workers and let go of the documents (they may live on in another
         workspace, e.g. after Save Project As). Safe to call twice."""
-        for worker in (self._predictor, self._importer, self._warmer):
-            if worker is not None:
-                worker.cancel()
-                worker.wait()
-        self._predictor = self._importer = self._warmer = None
+        self.importer.stop()
+        if self._predictor is not None:
+            self._predictor.cancel()
+            self._predictor.wait()
+        self._predictor = None
         self._queue.clear()
         self._disconnect(self._listeners)
         self._listeners.clear()

@@ -1,4 +1,6 @@
-"""What the workspace needs from a tagger, and the job that tags documents in a worker.
+"""The GUI's side of tagging: the current model file (:class:`ModelHandle`, which loads its
+:class:`~ner_studio.model.interface.Predictor` when first asked) and the job that tags documents
+in a worker.
 
 The window talks to a :class:`ModelHandle`, not to torch: the handle loads the checkpoint
 lazily *inside the worker thread* (importing torch and reading weights takes seconds) and the
@@ -23,19 +25,19 @@ from ner_studio.model.interface import Predictor, SentenceUncertainty
 QUANTIZE = True
 
 
-def load_tagger(path: Path) -> Predictor:
-    from ner_studio.model.predict import Tagger
+def load_predictor(path: Path) -> Predictor:
+    from ner_studio.model.predict import TorchPredictor
 
     # Batches side by side on every core, each on one torch thread: threads that never wait
     # for each other, unlike torch's own inside one batch (which spin on a busy machine). The
     # UI thread needs little CPU meanwhile (benchmarks/gui_big_document.py measures its stalls).
-    return Tagger.load(path, quantize=QUANTIZE, threads=os.cpu_count() or 1)
+    return TorchPredictor.load(path, quantize=QUANTIZE, threads=os.cpu_count() or 1)
 
 
 class ModelHandle:
     """A model file and, once loaded, its predictor. Used by one worker at a time."""
 
-    def __init__(self, path: Path | None, loader: Callable[[Path], Predictor] = load_tagger):
+    def __init__(self, path: Path | None, loader: Callable[[Path], Predictor] = load_predictor):
         self.path = Path(path) if path is not None else None
         self._loader = loader
         self._predictor: Predictor | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ner_studio.core.document import Document
 from ner_studio.core.spans import Source, Span
-from ner_studio.gui.shell.prediction import HEAD_SENTENCES, ModelHandle, Tagged, prediction_job, split_document
+from ner_studio.gui.shell.tagging_jobs import HEAD_SENTENCES, ModelHandle, Tagged, prediction_job, split_document
 
 SENTENCE = "Karin Olsson visited Lisbon on Thursday ."
 
@@ -51,7 +51,7 @@ def test_a_model_that_pools_over_the_document_tags_a_long_one_whole_at_the_end(t
     import torch
 
     from ner_studio.model.checkpoint import save_checkpoint
-    from ner_studio.model.tagger import BiLSTMTagger, TaggerConfig
+    from ner_studio.model.network import BiLSTMNetwork, NetworkConfig
     from ner_studio.model.vocab import Vocabularies
 
     text = " ".join([SENTENCE] * (2 * HEAD_SENTENCES + 50) + ["Lisbon beat Olsson United 2-1 ."] * 30)
@@ -59,10 +59,10 @@ def test_a_model_that_pools_over_the_document_tags_a_long_one_whole_at_the_end(t
     tags = ["O"] + [f"{p}-{label}" for label in ("LOC", "PER") for p in "BIES"]
     vocabs = Vocabularies.build([doc.words()], [tags])
     torch.manual_seed(3)
-    config = TaggerConfig(len(vocabs.words), len(vocabs.chars), len(vocabs.tags), word_dim=8, char_dim=4,
+    config = NetworkConfig(len(vocabs.words), len(vocabs.chars), len(vocabs.tags), word_dim=8, char_dim=4,
                           char_filters=4, casing_dim=2, hidden=8, document_pooling=True)
     path = tmp_path / "pooling.pt"
-    save_checkpoint(path, BiLSTMTagger(config, tags, "bioes"), vocabs, ["LOC", "PER"], "bioes", {})
+    save_checkpoint(path, BiLSTMNetwork(config, tags, "bioes"), vocabs, ["LOC", "PER"], "bioes", {})
     handle = ModelHandle(path)
     reports = []
     parts = list(prediction_job(handle, [doc])(lambda done, total: reports.append((done, total)), lambda: False))

@@ -20,7 +20,7 @@ DECODERS = ("crf", "softmax")
 
 
 @dataclass
-class TaggerConfig:
+class NetworkConfig:
     """Hyper-parameters that fix the network's shape. Defaults keep old checkpoints loadable
     when fields are added."""
 
@@ -45,7 +45,7 @@ class TaggerConfig:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> TaggerConfig:
+    def from_dict(cls, data: dict) -> NetworkConfig:
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in known})
 
@@ -81,8 +81,8 @@ def mention_means(states: Tensor, groups: Tensor) -> Tensor:
     return (sums / sizes)[ids].view_as(states)
 
 
-class BiLSTMTagger(nn.Module):
-    def __init__(self, config: TaggerConfig, tag_names: list[str], scheme: str = "bioes"):
+class BiLSTMNetwork(nn.Module):
+    def __init__(self, config: NetworkConfig, tag_names: list[str], scheme: str = "bioes"):
         super().__init__()
         if config.decoder not in DECODERS:
             raise ValueError(f"decoder must be one of {DECODERS}, not {config.decoder!r}")

@@ -1,0 +1,195 @@
+"""``ner-studio project create|import|export|agreement``: a team's project without the app.
+
+Each action is ``add_ACTION(actions)`` + ``run_ACTION(args)``, listed in ``ACTIONS`` (which
+commands/project.py merges into its own). ``PROJECT`` is a project file (``.nerstudio``) or a
+``postgresql://`` URL (core/project_store.py); :func:`open_project` opens either.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from ner_studio.commands.outputs import add_force_option, checked_output
+from ner_studio.core.errors import ProjectError
+
+PROJECT_HELP = "the project: a file (.nerstudio) or a postgresql:// URL"
+
+
+def open_project(location: str, *, annotator: str | None = None, read_only: bool = False, create: bool = False):
+    """The project at ``location`` (a path or a ``postgresql://`` URL), opened as ``annotator``."""
+    from ner_studio.core.project import Project
+
+    if create:
+        return Project.create(location, annotator=annotator)
+    return Project.open(location, annotator=annotator, read_only=read_only, keep_backups=0 if read_only else 3)
+
+
+def project_files(location: str) -> list:
+    """The files a command must never write over: a project file and its backups."""
+    from ner_studio.core.project_files import backup_paths
+    from ner_studio.core.project_store import is_server_url
+
+    return [] if is_server_url(location) else [location, *backup_paths(Path(location))]
+
+
+def default_annotator_name(given: str | None) -> str:
+    """``--annotator``, else the name kept in the user settings, else the login name."""
+    from ner_studio.core.annotators import SETTING, check_annotator_name, default_annotator
+    from ner_studio.core.settings import Settings
+
+    if given is not None:
+        return check_annotator_name(given, where="--annotator")
+    return default_annotator(Settings.load().get(SETTING))
+
+
+def _add_annotator_option(action, what: str) -> None:
+    action.add_argument("--annotator", metavar="NAME",
+                        help=f"{what} (default: the name set in the app, else your login name)")
+
+
+# --- create -------------------------------------------------------------------------------
+def add_create(actions) -> None:
+    action = actions.add_parser("create", help="create an empty project",
+                                description="Create an empty project with the CoNLL-2003 labels.")
+    action.add_argument("project", metavar="PROJECT", help=PROJECT_HELP)
+
+
+def run_create(args: argparse.Namespace) -> int:
+    project = open_project(args.project, create=True, annotator=default_annotator_name(None))
+    project.close()
+    print(f"created {args.project}")
+    return 0
+
+
+# --- import -------------------------------------------------------------------------------
+def add_import(actions) -> None:
+    action = actions.add_parser(
+        "import", help="add documents (with their entities) as one annotator's versions",
+        description="Read FILES (CoNLL, JSONL, text, Word, HTML, Markdown, PDF: by extension and "
+        "content) and add their documents to PROJECT; their entities become the annotator's "
+        "versions. Every file is read before anything is added, so a bad file adds nothing.")
+    action.add_argument("project", metavar="PROJECT", help=PROJECT_HELP)
+    action.add_argument("files", metavar="FILES", nargs="+", help="files to import")
+    _add_annotator_option(action, "whose versions the entities become")
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from ner_studio.core.formats import read_documents
+    from ner_studio.core.outputs import same_file
+
+    annotator = default_annotator_name(args.annotator)
+    user = default_annotator_name(None)  # who opens it (claims an older project's spans), not --annotator
+    batches = []
+    for file in args.files:
+        if any(Path(p).exists() and same_file(file, p) for p in project_files(args.project)):
+            raise ProjectError("this is the project itself; give files of documents to import", file)
+        if not Path(file).is_file():
+            raise ProjectError("there is no such file" if not Path(file).exists() else "this is not a file", file)
+        batches.append((file, read_documents(file)))
+    project = open_project(args.project, annotator=user)
+    try:
+        for file, docs in batches:
+            project.import_version(docs, annotator, source_path=file)
+    finally:
+        project.close()
+    documents = sum(len(docs) for _, docs in batches)
+    entities = sum(len(doc.spans) for _, docs in batches for doc in docs)
+    print(f"imported {documents} documents ({entities} entities, annotator {annotator}) into {args.project}")
+    return 0
+
+
+# --- export -------------------------------------------------------------------------------
+def add_export(actions) -> None:
+    from ner_studio.core.formats import WRITABLE
+
+    action = actions.add_parser(
+        "export", help="write one annotator's versions, or the curated gold versions, to a file",
+        description="Write the documents of PROJECT to OUT (CoNLL or JSONL, by extension or --to). "
+        "By default each document's training version: the curated gold version where there is "
+        "one, else yours. --annotator: that person's versions; --gold: curated documents only.")
+    action.add_argument("project", metavar="PROJECT", help=PROJECT_HELP)
+    action.add_argument("out", metavar="OUT", help="the file to write")
+    which = action.add_mutually_exclusive_group()
+    which.add_argument("--annotator", metavar="NAME", help="export this annotator's versions (default: each "
+                       "document's gold version where curated, else yours)")
+    which.add_argument("--gold", action="store_true", help="export the curated gold versions only")
+    action.add_argument("--to", dest="target_fmt", choices=WRITABLE, help="output format (default: by extension)")
+    add_force_option(action)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from ner_studio.core.annotators import GOLD
+    from ner_studio.core.formats import format_of, write_documents
+
+    target_fmt = args.target_fmt or format_of(args.out)
+    checked_output(args, args.out, target_fmt, inputs=project_files(args.project))
+    annotator = default_annotator_name(args.annotator)
+    project = open_project(args.project, annotator=default_annotator_name(None), read_only=True)
+    try:
+        ids = [summary.doc_id for summary in project.document_summaries()]
+        if args.gold:
+            curated = project.gold_documents()
+            docs = [project.load_version(doc_id, GOLD) for doc_id in ids if doc_id in curated]
+            what = "gold versions"
+        elif args.annotator is not None:
+            project.require_annotator(annotator)
+            docs = [project.load_version(doc_id, annotator) for doc_id in ids]
+            what = f"{annotator}'s versions"
+        else:
+            docs = [project.training_version(doc_id) for doc_id in ids]
+            what = f"gold versions where curated, else {project.annotator}'s"
+    finally:
+        project.close(discard_pending=True)
+    write_documents(docs, args.out, target_fmt)
+    print(f"exported {len(docs)} documents ({sum(len(d.spans) for d in docs)} entities; {what}) -> {args.out}")
+    return 0
+
+
+# --- agreement ----------------------------------------------------------------------------
+def add_agreement(actions) -> None:
+    action = actions.add_parser(
+        "agreement", help="inter-annotator agreement per label: span F1, Cohen's kappa, Krippendorff's alpha",
+        description="Compare annotators' versions of the documents they share: span F1 (exact and "
+        "overlap-tolerant) and Cohen's kappa on tokens for each pair, Krippendorff's alpha "
+        "(nominal, on tokens) for all of them; per label and overall.")
+    action.add_argument("project", metavar="PROJECT", help=PROJECT_HELP)
+    action.add_argument("--annotators", metavar="NAME", nargs="+",
+                        help="whom to compare (default: everyone with a version)")
+    action.add_argument("--json", metavar="OUT", help="also write the figures to this JSON file")
+    add_force_option(action)
+
+
+def run_agreement(args: argparse.Namespace) -> int:
+    from ner_studio.core.agreement import agreement, format_report, gather
+    from ner_studio.core.atomic import atomic_write_text
+
+    if args.json:
+        checked_output(args, args.json, "json", inputs=project_files(args.project))
+    project = open_project(args.project, annotator=default_annotator_name(None), read_only=True)
+    try:
+        names = args.annotators or project.annotators()
+        for name in dict.fromkeys(names):
+            project.require_annotator(name)
+        names = list(dict.fromkeys(names))
+        if len(names) < 2:
+            raise ProjectError(f"agreement needs two annotators or more; this project has "
+                               f"{', '.join(project.annotators()) or 'none'}", args.project)
+        report = agreement(gather(project, names), names)
+    finally:
+        project.close(discard_pending=True)
+    print(format_report(report))
+    if args.json:
+        atomic_write_text(Path(args.json), json.dumps(report.to_dict(), indent=2) + "\n")
+        print(f"wrote {args.json}", file=sys.stderr)
+    return 0
+
+
+ACTIONS = {
+    "create": (add_create, run_create),
+    "import": (add_import, run_import),
+    "export": (add_export, run_export),
+    "agreement": (add_agreement, run_agreement),
+}

@@ -1,0 +1,121 @@
+"""Committing every edit of a tracked document as it happens, and the in-memory journal
+of edits that could not be committed yet (see core/project.py's module doc)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ner_studio.core import project_rows as rows
+from ner_studio.core.document import Document, SpansChanged, Status
+from ner_studio.core.errors import ProjectError
+from ner_studio.core.project_versions import with_annotator
+from ner_studio.core.stored_edits import check_stored_edits
+
+# Tracked edits touching more spans than this are saved as a full snapshot of the document's
+# spans (one DELETE + bulk INSERT beats thousands of single-row deltas).
+BIG_EDIT = 256
+
+
+class EditJournal:
+    """The tracking half of :class:`~ner_studio.core.project.Project` (a mixin: it uses the
+    project's ``_read``, ``_write`` and ``where``)."""
+
+    _tracked: dict[int, tuple[Document, object, object]]
+    _pending: list
+    _muted: bool
+    _batching: bool
+
+    def track(self, doc: Document) -> None:
+        """Commit every span and status change of ``doc`` as it happens (see module doc)."""
+        if doc.doc_id is None:
+            raise ProjectError("add the document to the project before tracking it", self.where)
+        entry = self._tracked.get(doc.doc_id)
+        if entry is not None:
+            if entry[0] is doc:
+                return
+            raise ProjectError(f"document {doc.doc_id} is already open as another object; "
+                               f"use load_document({doc.doc_id}) to get it", self.where)
+        if not self._read("opening a document", lambda c: rows.document_exists(c, doc.doc_id)):
+            raise ProjectError(f"there is no document {doc.doc_id} in this project", self.where)
+
+        def on_spans(change: SpansChanged) -> None:
+            if len(change.removed) + len(change.added) > BIG_EDIT:
+                self._record(rows.SpansSnapshot(doc.doc_id, doc.spans, self._version))
+            else:
+                self._record(rows.SpansDelta(doc.doc_id, change.removed, change.added, self._version))
+
+        def on_status(status: Status) -> None:
+            self._record(rows.StatusEdit(doc.doc_id, status, self._version))
+
+        doc.changed.connect(on_spans)
+        doc.status_changed.connect(on_status)
+        self._tracked[doc.doc_id] = (doc, on_spans, on_status)
+
+    def untrack(self, doc: Document) -> None:
+        """Stop saving ``doc``'s edits (unsaved ones already made stay in the journal)."""
+        entry = self._tracked.pop(doc.doc_id, None)
+        if entry is not None:
+            doc.changed.disconnect(entry[1])
+            doc.status_changed.disconnect(entry[2])
+
+    def tracked_documents(self) -> list[Document]:
+        return [entry[0] for entry in self._tracked.values()]
+
+    @property
+    def pending_count(self) -> int:
+        """Edits of tracked documents kept in memory because they could not be committed."""
+        return len(self._pending)
+
+    def save_pending(self) -> None:
+        """Commit the journal of unsaved edits now; raises the ProjectError if it still fails."""
+        if self._pending:
+            self._write("saving earlier edits")
+
+    def edit_documents(self, edits: Iterable[rows.SpansDelta]) -> None:
+        """Apply span edits of many documents as one committed transaction ("label all
+        occurrences"; its undo is the same call with removed and added swapped). Tracked
+        documents change in memory too (their ``changed`` signal fires); the others change
+        on disk only. All or nothing: a SpanError (an edit gone stale: core/stored_edits.py)
+        changes no document; a failed write keeps the edits in the journal like any tracked
+        edit."""
+        edits = [with_annotator(edit, self._version) for edit in edits]
+        if not edits:
+            return
+        untracked = [edit for edit in edits if edit.doc_id not in self._tracked]
+        self._read("checking the edits", lambda conn: check_stored_edits(conn, untracked))
+        mark = len(self._pending)
+        done: list[tuple[Document, tuple, tuple]] = []
+        self._batching = True  # _record journals without writing; one write at the end
+        try:
+            for edit in edits:
+                entry = self._tracked.get(edit.doc_id)
+                if entry is None:
+                    self._pending.append(edit)
+                else:
+                    stored = entry[0].edit(edit.removed, edit.added)
+                    done.append((entry[0], tuple(edit.removed), stored))
+        except BaseException:
+            self._muted = True
+            try:
+                for doc, removed, stored in reversed(done):
+                    doc.edit(stored, removed)
+            finally:
+                self._muted = False
+            del self._pending[mark:]
+            raise
+        finally:
+            self._batching = False
+        self._record(None)
+
+    def _record(self, edit) -> None:
+        if self._muted:
+            return
+        if edit is not None:
+            self._pending.append(edit)
+        if self._batching:
+            return
+        try:
+            self._write("saving an edit")
+        except ProjectError as error:
+            self.pending_changed.emit(len(self._pending))
+            self.write_failed.emit(error)

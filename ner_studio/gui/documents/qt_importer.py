@@ -1,0 +1,131 @@
+"""Reading files into the open project in a worker: the workspace's importer.
+
+Each file's documents are added as it finishes; a big file arrives a part at a time
+(``importing.py``): the first part is shown, later ones are listed, and each part leaves memory
+once it is stored and tagged. The status bar hears what happened (``Workspace.notice``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Slot
+
+from ner_studio.core import gc_pause
+from ner_studio.core.errors import ProjectError
+from ner_studio.gui.documents.importing import (
+    SENTENCE_PARAMS_SETTING, Imported, PartlyOpened, PartsGate, import_job, warm_up_reading,
+)
+from ner_studio.gui.shell.qt_worker import Worker
+
+
+class DocumentImporter(QObject):
+    """Owned by one workspace; adds documents through it and speaks through its signals."""
+
+    def __init__(self, workspace):
+        super().__init__(workspace)
+        self._workspace = workspace
+        self._reader: Worker | None = None
+        self._warmer: Worker | None = None
+        self._gate = PartsGate()
+        self._added: dict[Path, int] = {}  # documents added so far per big file being read
+        self._gc_paused = False
+
+    def import_paths(self, paths: list[Path]) -> None:
+        """Read ``paths`` (new to the project) in a worker."""
+        project = self._workspace.project
+        self._gate = PartsGate()
+        worker = Worker(import_job(paths, project.get_setting(SENTENCE_PARAMS_SETTING), self._gate), "import")
+        worker.yielded.connect(self._on_imported)
+        worker.failed.connect(self._on_failed)
+        worker.finished.connect(self._on_finished)
+        self._reader = worker
+        worker.start()
+
+    def warm_up(self) -> None:
+        """Load the sentence splitter in the background (see ``importing.warm_up_reading``)."""
+        if not self.is_warming_up() and self._reader is None:  # cheap once loaded: it is cached
+            self._warmer = Worker(warm_up_reading, "warm-up")
+            self._warmer.start()
+
+    def is_warming_up(self) -> bool:
+        return self._warmer is not None and self._warmer.is_running()
+
+    def is_importing(self) -> bool:
+        return self._reader is not None
+
+    def stop(self) -> None:
+        """Cancel and wait for the workers (closing the project)."""
+        for worker in (self._reader, self._warmer):
+            if worker is not None:
+                worker.cancel()
+                worker.wait()
+        self._reader = self._warmer = None
+        self._resume_gc()
+
+    @Slot(object)
+    def _on_imported(self, result: Imported) -> None:
+        workspace = self._workspace
+        if result.error is not None:
+            added = self._added.pop(result.path, 0)
+            name = Path(result.path).name
+            if added:
+                workspace.problem.emit(f"Cannot read all of {name}", PartlyOpened(result.error, added))
+            else:
+                workspace.problem.emit(f"Cannot open {name}", result.error)
+        elif result.parts > 1:
+            self._pause_gc()
+            self._add_part(result)
+        elif workspace.add_documents(result.docs, source_path=result.path) and result.sentence_params:
+            self._store_sentence_params(result.sentence_params)
+
+    def _add_part(self, result: Imported) -> None:
+        """One part of a big file: stored and listed (only the first is shown), tagged, then
+        let go (``Workspace.take_part``)."""
+        workspace, name = self._workspace, Path(result.path).name
+        ids = workspace.add_documents(result.docs, source_path=result.path, show=result.part == 1)
+        added = self._added[result.path] = self._added.get(result.path, 0) + len(ids)
+        last = result.part == result.parts or not ids
+        if last:  # said once the last part is tagged too, so "Tagging finished" does not hide it
+            del self._added[result.path]
+        note = (f"{name} was split into {added} documents" if ids else f"{name}: {added} documents added")
+        workspace.take_part(self._gate, result.docs, ids, (lambda: workspace.notice.emit(note)) if last else None)
+        if not ids:  # the project refused it (its error is shown): stop reading
+            if self._reader is not None:
+                self._reader.cancel()
+            return
+        if not last:
+            workspace.notice.emit(f"Opening {name}: part {result.part} of {result.parts}…")
+        elif result.sentence_params:
+            self._store_sentence_params(result.sentence_params)
+
+    def _pause_gc(self) -> None:
+        """No cyclic collection while a big file is read: each full pass walks every live
+        object (the parts in flight, the scores of every part tagged) holding the interpreter
+        lock, and stalled the UI up to 1 s (77 passes over a 50 MB file, RESULTS.md). What a
+        part leaves behind is freed by reference counting; the collector resumes at the end."""
+        if not self._gc_paused:
+            self._gc_paused = True
+            gc_pause.pause()
+
+    def _resume_gc(self) -> None:
+        if self._gc_paused:
+            self._gc_paused = False
+            gc_pause.resume()
+
+    def _store_sentence_params(self, params: dict) -> None:
+        try:
+            self._workspace.project.set_setting(SENTENCE_PARAMS_SETTING, params)
+        except ProjectError as error:
+            self._workspace.problem.emit("What the documents taught the sentence splitter was not saved", error)
+
+    @Slot(object)
+    def _on_failed(self, error) -> None:
+        self._workspace.problem.emit("Opening files failed", error)
+
+    @Slot()
+    def _on_finished(self) -> None:
+        self._reader = None
+        self._added.clear()
+        self._resume_gc()
+        self._workspace.import_finished.emit()

@@ -1,0 +1,45 @@
+"""The status bar's permanent part: tagging progress, the review count, whether every edit is
+saved, and the current model. The window tells it what changed; it only shows."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
+
+
+class StatusLine:
+    def __init__(self, bar: QStatusBar):
+        self._bar = bar
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(180)
+        self.progress.setFormat("tagging %p%")
+        self.progress.hide()
+        self.review_label = QLabel()
+        self.model_label = QLabel()
+        self.saved_label = QLabel("All edits saved")
+        for widget in (self.progress, self.review_label, self.saved_label, self.model_label):
+            bar.addPermanentWidget(widget)
+        self.review_label.setToolTip("Documents reviewed / all documents in the project")
+        self.model_label.setToolTip("The model that tags new text")
+        self.saved_label.setToolTip("Every edit is written to the project file as you make it")
+
+    def show_model(self, name: str) -> None:
+        self.model_label.setText(f"Model: {name}")
+
+    def show_reviewed(self, reviewed: int, total: int) -> None:
+        self.review_label.setText(f"Reviewed {reviewed} / {total}")
+
+    def show_pending(self, pending: int) -> None:
+        self.saved_label.setText(f"{pending} edits NOT saved — see File > Save" if pending else "All edits saved")
+        self.saved_label.setStyleSheet("color: #b42318; font-weight: 600;" if pending else "")
+
+    def show_tagging(self, running: bool) -> None:
+        self.progress.setVisible(running)
+        self.progress.setValue(0)
+        if running:
+            self._bar.showMessage("Tagging with the model…")
+        elif self._bar.currentMessage() in ("", "Tagging with the model…"):  # keep other news
+            self._bar.showMessage("Tagging finished", 3000)
+
+    def show_tagged(self, done: int, total: int) -> None:
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(done)

@@ -1,0 +1,129 @@
+"""``ner-studio project create|import|export|agreement``."""
+
+import json
+
+import pytest
+
+from ner_studio.cli import main
+from ner_studio.core.annotators import GOLD
+from ner_studio.core.project import Project
+from ner_studio.core.spans import Span
+
+ANN = "Ada\tB-PER\nLovelace\tI-PER\nmet\tO\nBabbage\tB-PER\nin\tO\nLondon\tB-LOC\n.\tO\n"
+BOB = "Ada\tB-PER\nLovelace\tI-PER\nmet\tO\nBabbage\tB-ORG\nin\tO\nLondon\tB-LOC\n.\tO\n"
+
+
+@pytest.fixture(autouse=True)
+def own_settings(tmp_path, monkeypatch):
+    monkeypatch.setenv("NER_STUDIO_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setattr("getpass.getuser", lambda: "login")
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    return code, captured.out, captured.err
+
+
+@pytest.fixture
+def team_project(tmp_path, capsys):
+    (tmp_path / "ann").mkdir()
+    (tmp_path / "bob").mkdir()
+    (tmp_path / "ann" / "news.conll").write_text(ANN, encoding="utf-8")
+    (tmp_path / "bob" / "news.conll").write_text(BOB, encoding="utf-8")
+    project = tmp_path / "team.nerstudio"
+    assert run(capsys, "project", "create", project)[0] == 0
+    assert run(capsys, "project", "import", project, tmp_path / "ann" / "news.conll", "--annotator", "ann")[0] == 0
+    code, out, _ = run(capsys, "project", "import", project, tmp_path / "bob" / "news.conll", "--annotator", "bob")
+    assert code == 0 and "imported 1 documents (3 entities, annotator bob)" in out
+    return project
+
+
+def test_two_annotators_files_of_one_text_meet_on_one_document(team_project):
+    with Project.open(team_project, keep_backups=0) as project:
+        assert len(project.document_summaries()) == 1
+        assert project.annotators() == ["ann", "bob"]
+        assert project.load_document(1).spans == ()  # "login" opened it and has no version
+        assert [s.label for s in project.load_version(1, "bob").spans] == ["PER", "ORG", "LOC"]
+
+
+def test_agreement_prints_a_table_per_label_and_writes_json(team_project, tmp_path, capsys):
+    out_json = tmp_path / "agreement.json"
+    code, out, _ = run(capsys, "project", "agreement", team_project, "--json", out_json)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "ann vs bob (1 documents)"
+    rows = {line.split()[0]: line.split()[1:] for line in lines[2:6]}
+    assert rows["LOC"][:2] == ["1.000", "1.000"]
+    assert rows["overall"][:2] == ["0.667", "0.667"]  # 2 of 3 spans each
+    assert rows["ORG"][3] == "0" and rows["PER"][3] == "2"
+    figures = json.loads(out_json.read_text(encoding="utf-8"))
+    assert figures["pairs"][0]["exact"]["overall"]["f1"] == pytest.approx(2 / 3)
+    assert set(figures["alpha"]) == {"LOC", "ORG", "PER", "overall"}
+
+
+def test_export_one_annotator_the_gold_or_the_training_versions(team_project, tmp_path, capsys):
+    code, out, _ = run(capsys, "project", "export", team_project, tmp_path / "bob.jsonl", "--annotator", "bob")
+    assert code == 0 and "bob's versions" in out
+    exported = json.loads((tmp_path / "bob.jsonl").read_text(encoding="utf-8"))
+    assert [s["label"] for s in exported["spans"]] == ["PER", "ORG", "LOC"]
+    code, out, _ = run(capsys, "project", "export", team_project, tmp_path / "gold.conll", "--gold")
+    assert code == 0 and "exported 0 documents" in out
+    with Project.open(team_project, keep_backups=0) as project:
+        project.save_gold(1, [Span(0, 12, "PER"), Span(17, 24, "PER")])
+    assert run(capsys, "project", "export", team_project, tmp_path / "gold.conll", "--gold", "--force")[0] == 0
+    assert "Babbage B-PER" in (tmp_path / "gold.conll").read_text(encoding="utf-8").replace("\t", " ")
+    code, out, _ = run(capsys, "project", "export", team_project, tmp_path / "train.jsonl")
+    assert code == 0 and "gold versions where curated, else login's" in out
+    assert len(json.loads((tmp_path / "train.jsonl").read_text(encoding="utf-8"))["spans"]) == 2
+
+
+def test_bad_input_gives_one_line_errors(team_project, tmp_path, capsys):
+    bad = tmp_path / "bad.conll"
+    bad.write_text("Ada\tB-PER\nmet\tX-Y\n", encoding="utf-8")
+    code, _, err = run(capsys, "project", "import", team_project, bad, "--annotator", "ann")
+    assert code == 2 and "bad.conll, line 2" in err and len(err.strip().splitlines()) == 1
+    code, _, err = run(capsys, "project", "import", team_project, tmp_path / "missing.conll")
+    assert code == 2 and "missing.conll: there is no such file" in err
+    code, _, err = run(capsys, "project", "import", team_project, tmp_path / "ann" / "news.conll", "--annotator", "@gold")
+    assert code == 2 and "reserved" in err
+    code, _, err = run(capsys, "project", "export", team_project, team_project, "--to", "jsonl")
+    assert code == 2 and "input" in err  # never written over the project
+    code, _, err = run(capsys, "project", "export", team_project, tmp_path / "x.jsonl", "--annotator", "zed")
+    assert code == 2 and "no annotator named 'zed' (annotators: ann, bob)" in err
+    code, _, err = run(capsys, "project", "agreement", team_project, "--annotators", "ann")
+    assert code == 2 and "two annotators or more" in err
+    code, _, err = run(capsys, "project", "create", team_project)
+    assert code == 2 and "already exists" in err
+    code, _, err = run(capsys, "project", "agreement", tmp_path / "nothing.nerstudio")
+    assert code == 2 and "no such project file" in err
+    with Project.open(team_project, keep_backups=0) as project:  # nothing of the failures landed
+        assert len(project.document_summaries()) == 1 and project.annotators() == ["ann", "bob"]
+    with Project.open(team_project, read_only=True) as project:
+        assert GOLD not in project.versions_of(1)
+
+
+def test_import_uses_the_name_from_the_settings(tmp_path, capsys):
+    from ner_studio.core.settings import Settings
+
+    Settings.load().set("annotator", "Ann Smith")
+    (tmp_path / "a.conll").write_text(ANN, encoding="utf-8")
+    project = tmp_path / "p.nerstudio"
+    assert run(capsys, "project", "create", project)[0] == 0
+    code, out, _ = run(capsys, "project", "import", project, tmp_path / "a.conll")
+    assert code == 0 and "annotator Ann Smith" in out
+    with Project.open(project, annotator="Ann Smith", keep_backups=0) as opened:
+        assert len(opened.load_document(1).spans) == 3
+
+
+def test_a_project_on_the_server(postgres_url, tmp_path, capsys):
+    (tmp_path / "ann.conll").write_text(ANN, encoding="utf-8")
+    (tmp_path / "bob.conll").write_text(BOB, encoding="utf-8")
+    assert run(capsys, "project", "create", postgres_url)[0] == 0
+    assert run(capsys, "project", "import", postgres_url, tmp_path / "ann.conll", "--annotator", "ann")[0] == 0
+    assert run(capsys, "project", "import", postgres_url, tmp_path / "bob.conll", "--annotator", "bob")[0] == 0
+    code, out, _ = run(capsys, "project", "agreement", postgres_url, "--annotators", "ann", "bob")
+    assert code == 0 and out.splitlines()[0] == "ann vs bob (1 documents)"
+    code, out, _ = run(capsys, "project", "export", postgres_url, tmp_path / "bob.jsonl", "--annotator", "bob")
+    assert code == 0 and "exported 1 documents (3 entities; bob's versions)" in out

@@ -1,0 +1,120 @@
+"""A file larger than one part opens as several bounded documents, read and tagged a part at
+a time, never all in memory at once (issue 12)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ner_studio.core.document import Status
+from ner_studio.gui.documents import importing
+
+PARAGRAPHS = [f"Karin Olsson visited Lisbon on day {k} . Daniel Okafor met her in Madrid ." for k in range(120)]
+
+
+@pytest.fixture
+def small_parts(monkeypatch):
+    """Parts of about 1,000 characters, so a file of a few kilobytes is a "big" one."""
+    monkeypatch.setattr(importing, "PART_CHARS", 1000)
+
+
+@pytest.fixture
+def memory(monkeypatch):
+    """The largest number of documents the workspace held in memory at once."""
+    from ner_studio.gui.shell import qt_workspace
+
+    most = {"docs": 0}
+    adopt = qt_workspace.Workspace._adopt
+
+    def counting_adopt(self, doc):
+        adopt(self, doc)
+        most["docs"] = max(most["docs"], len(self._docs))
+
+    monkeypatch.setattr(qt_workspace.Workspace, "_adopt", counting_adopt)
+    return most
+
+
+def test_a_big_text_opens_as_parts_in_order_each_tagged(start_window, small_parts, memory, tmp_path):
+    path = tmp_path / "report.txt"
+    path.write_text("\n\n".join(PARAGRAPHS) + "\n", encoding="utf-8")
+    window = start_window(path)
+    most_in_memory = memory["docs"]
+    workspace = window.workspace
+    ids = workspace.document_ids()
+    names = [workspace.summary(i).name for i in ids]
+    count = len(names)
+    assert count > 5
+    # Bounded: the shown part and the parts in flight, never the whole file.
+    assert 1 < most_in_memory <= importing.PARTS_IN_FLIGHT + 1 < count
+    assert names == [f"report.txt (part {k} of {count})" for k in range(1, count + 1)]
+    assert window.doc.doc_id == ids[0]  # the first part is shown; later ones are only listed
+    assert window.statusBar().currentMessage() == f"report.txt was split into {count} documents"
+    # Order kept, nothing lost; each part's offsets index its own text.
+    texts = [workspace.document(i).text for i in ids]
+    assert [p for text in texts for p in text.strip().split("\n\n")] == PARAGRAPHS
+    for doc_id in ids:
+        doc = workspace.document(doc_id)
+        assert doc.status == Status.PREDICTED  # every part was tagged
+        assert all(doc.text[s.start:s.end].strip() == doc.text[s.start:s.end] != "" for s in doc.spans)
+        assert "Karin Olsson" in {doc.text[s.start:s.end] for s in doc.spans}
+
+
+def test_the_parts_left_memory_and_reload_from_the_project(start_window, small_parts, tmp_path, monkeypatch):
+    import gc
+
+    from ner_studio.core import gc_pause
+
+    paused = []
+    monkeypatch.setattr(gc_pause, "pause", lambda real=gc_pause.pause: paused.append(1) or real())
+    path = tmp_path / "report.txt"
+    path.write_text("\n\n".join(PARAGRAPHS) + "\n", encoding="utf-8")
+    window = start_window(path)
+    # The cyclic collector was paused once for the whole file, and is back on.
+    assert paused == [1] and gc.isenabled()
+    workspace = window.workspace
+    ids = workspace.document_ids()
+    assert set(workspace._docs) == {ids[0]}  # noqa: SLF001 - only the shown part stays
+    assert workspace.project.tracked_documents() == [window.doc]
+    window.show_document(ids[-1])
+    assert window.doc.name.endswith(f"(part {len(ids)} of {len(ids)})") and window.doc.spans
+
+
+def test_a_big_conll_file_is_cut_between_sentences_keeping_its_entities(start_window, small_parts, tmp_path):
+    path = tmp_path / "gold.conll"
+    sentence = "Karin B-PER\nOlsson I-PER\nvisited O\nLisbon B-LOC\n. O\n\n"
+    path.write_text(sentence * 200, encoding="utf-8")  # no -DOCSTART-: one document
+    window = start_window(path)
+    workspace = window.workspace
+    ids = workspace.document_ids()
+    assert len(ids) > 5
+    assert window.statusBar().currentMessage() == f"gold.conll was split into {len(ids)} documents"
+    entities = []
+    for doc_id in ids:
+        doc = workspace.document(doc_id)
+        entities += [(doc.text[s.start:s.end], s.label, s.source.value) for s in doc.spans]
+    assert entities == [("Karin Olsson", "PER", "human"), ("Lisbon", "LOC", "human")] * 200
+
+
+def test_an_error_late_in_a_big_file_says_what_was_added(start_window, small_parts, dialogs, tmp_path):
+    path = tmp_path / "late.jsonl"
+    lines = ['{"text": "Karin Olsson visited Lisbon ."}'] * 200 + ["{oops"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    window = start_window(path)
+    [shown] = dialogs
+    added = len(window.workspace.document_ids())
+    assert 0 < added < 200  # the parts before the error are in the project, and said so
+    assert "late.jsonl, line 201" in shown and f"The {added} documents before this point were added" in shown
+
+
+def test_the_reader_waits_for_room_before_reading_the_next_part(tmp_path):
+    path = tmp_path / "report.txt"
+    path.write_text("\n\n".join(PARAGRAPHS) + "\n", encoding="utf-8")
+    gate = importing.PartsGate(limit=1)
+    stop = {"now": False}
+    job = importing.import_job([path], None, gate, part_chars=1000)(lambda done, total: None, lambda: stop["now"])
+    first = next(job)
+    assert (first.part, first.error) == (1, None) and first.parts > 5 and first.sentence_params is None
+    gate.part_done()  # the workspace is done with part 1
+    second = next(job)
+    assert second.part == 2 and second.docs[0].name == f"report.txt (part 2 of {first.parts})"
+    stop["now"] = True  # no room for part 3: the job ends when cancelled, without reading it
+    assert list(job) == []
