@@ -2,7 +2,12 @@
 CoNLL-2003: uncertainty (MNLP) against random selection.
 
     QT_QPA_PLATFORM=offscreen python benchmarks/active_learning.py --quick     # ~10 min, 1 thread
-    QT_QPA_PLATFORM=offscreen python benchmarks/active_learning.py             # full corpus: hours
+    QT_QPA_PLATFORM=offscreen python benchmarks/active_learning.py --seed 7 8 9  # full corpus: days
+
+Resumable: every finished round is saved (``--out``: a JSON file per seed, and the current model
+of each strategy), and a rerun with the same arguments continues after the last finished round
+of each (seed, strategy); a finished seed is only reported. So the full setting with three seeds
+runs across sessions, in the background.
 
 Both strategies start from the same model, trained from scratch on 100 random labelled
 sentences. Each round the model scores the unlabelled pool (``TorchPredictor.predict_sentences``'s
@@ -23,6 +28,7 @@ pool, random needs >= 1.5x as many. Needs `ner-studio data fetch conll2003`.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import sys
@@ -35,9 +41,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import torch  # noqa: E402
 
 from ner_studio.core.active_learning import Candidate, select  # noqa: E402
+from ner_studio.core.atomic import atomic_write_text  # noqa: E402
 from ner_studio.core.datasets import corpus_files  # noqa: E402
 from ner_studio.core.formats import read_documents  # noqa: E402
 from ner_studio.core.training_set import sentence_snapshot  # noqa: E402
+from ner_studio.model.checkpoint import load_checkpoint, save_checkpoint  # noqa: E402
 from ner_studio.model.finetune import FinetuneOptions, finetune  # noqa: E402
 from ner_studio.model.predict import TorchPredictor  # noqa: E402
 from ner_studio.model.training import TrainingConfig  # noqa: E402
@@ -79,25 +87,73 @@ def choose(loaded, pool, unlabelled: list[int], count: int, strategy: str, seed:
     return [c.key for c in select(candidates, count, strategy)]
 
 
-def run_strategy(strategy: str, start, pool, first: list[int], dev, test, setup: dict, seed: int) -> list[dict]:
-    loaded, labelled = start, list(first)
-    rows = [{"sentences": len(labelled), "tokens": sum(len(pool[i].tokens) for i in labelled),
-             "f1": test_f1(loaded, test)}]
-    log(f"{strategy}: {len(labelled)} sentences, test F1 {100 * rows[0]['f1']:.2f}")
+class Progress:
+    """One seed's results so far: ``{stem}.json`` (setup, per strategy its labelled sentences and
+    rows) and ``{stem}-{name}.pt`` models (the start model, each strategy's latest round's), rewritten
+    after every round so a stopped run continues from its last finished round."""
+
+    def __init__(self, folder: Path, stem: str, setup: dict):
+        self.folder, self.stem = folder, stem
+        self.path = folder / f"{stem}.json"
+        folder.mkdir(parents=True, exist_ok=True)
+        self.data = json.loads(self.path.read_text(encoding="utf-8")) if self.path.is_file() else \
+            {"setup": setup, "strategies": {}}
+        if self.data["setup"] != setup:
+            raise SystemExit(f"{self.path}: saved with another setup ({self.data['setup']}); "
+                             f"use another --out or remove it")
+
+    def model_path(self, name: str) -> Path:
+        return self.folder / f"{self.stem}-{name}.pt"
+
+    def save_model(self, name: str, loaded) -> None:
+        save_checkpoint(self.model_path(name), loaded.model, loaded.vocabs, loaded.labels, loaded.scheme,
+                        loaded.metadata)
+
+    def load_model(self, name: str):
+        path = self.model_path(name)
+        return load_checkpoint(path) if path.is_file() else None
+
+    def strategy(self, name: str) -> dict:
+        return self.data["strategies"].setdefault(name, {"labelled": [], "rows": []})
+
+    def save(self) -> None:
+        atomic_write_text(self.path, json.dumps(self.data) + "\n")
+
+
+def run_strategy(strategy: str, start, pool, first: list[int], dev, test, setup: dict, seed: int,
+                 progress: Progress) -> list[dict]:
+    state = progress.strategy(strategy)
+    sizes = [len(pool) if size is None else size for size in setup["sizes"]]
+    if state["rows"]:
+        last = len(state["rows"]) - 1
+        loaded, labelled = progress.load_model(f"{strategy}-round{last}") if last else start, list(state["labelled"])
+        log(f"{strategy}: resuming after {len(labelled)} sentences ({len(state['rows'])} of {len(sizes)} rounds)")
+    else:
+        loaded, labelled = start, list(first)
+        state["rows"].append({"sentences": len(labelled), "tokens": sum(len(pool[i].tokens) for i in labelled),
+                              "f1": test_f1(loaded, test)})
+        state["labelled"] = labelled
+        progress.save()
+        log(f"{strategy}: {len(labelled)} sentences, test F1 {100 * state['rows'][0]['f1']:.2f}")
     options = FinetuneOptions(epochs=setup["round_epochs"], patience=3, min_sentences=1, base_limit=None,
                               seed=seed, threads=torch.get_num_threads())
-    for round_, size in enumerate(setup["sizes"][1:], start=1):
-        size = len(pool) if size is None else size
+    for round_ in range(len(state["rows"]), len(sizes)):
         chosen = set(labelled)
         unlabelled = [i for i in range(len(pool)) if i not in chosen]
-        labelled += choose(loaded, pool, unlabelled, size - len(labelled), strategy, seed + round_)
+        labelled += choose(loaded, pool, unlabelled, sizes[round_] - len(labelled), strategy, seed + round_)
         started = time.monotonic()
         loaded = finetune(loaded, [pool[i] for i in labelled], dev_docs=dev, options=options).loaded
-        rows.append({"sentences": len(labelled), "tokens": sum(len(pool[i].tokens) for i in labelled),
-                     "f1": test_f1(loaded, test)})
-        log(f"{strategy}: {len(labelled)} sentences, test F1 {100 * rows[-1]['f1']:.2f} "
-            f"({time.monotonic() - started:.0f} s)")
-    return rows
+        state["rows"].append({"sentences": len(labelled), "tokens": sum(len(pool[i].tokens) for i in labelled),
+                              "f1": test_f1(loaded, test), "seconds": time.monotonic() - started})
+        state["labelled"] = labelled
+        # The round's model under its own name first, then the row: a saved row always has its
+        # model, whenever the run is stopped; then the previous round's model goes.
+        progress.save_model(f"{strategy}-round{round_}", loaded)
+        progress.save()
+        progress.model_path(f"{strategy}-round{round_ - 1}").unlink(missing_ok=True)
+        log(f"{strategy}: {len(labelled)} sentences, test F1 {100 * state['rows'][-1]['f1']:.2f} "
+            f"({state['rows'][-1]['seconds']:.0f} s)")
+    return state["rows"]
 
 
 def needed(rows: list[dict], goal: float) -> dict | None:
@@ -153,15 +209,47 @@ def save_png(curves: dict[str, list[dict]], pool_size: int, full_f1: float, path
     image.save(str(path))
 
 
+def run_seed(args, setup: dict, seed: int) -> tuple[dict[str, list[dict]], int, int, int]:
+    """Both strategies for one seed, resumed from ``args.out``: ``(curves, pool, pool tokens, test)``."""
+    rng = random.Random(seed)
+    files = corpus_files("conll2003")
+    pool = sentences_of(files["train"], setup["pool"], rng)
+    dev = sentences_of(files["dev"], setup["dev"], rng)
+    test = sentences_of(files["test"], setup["test"], rng)
+    pool_tokens = sum(len(s.tokens) for s in pool)
+    name = "quick" if args.quick else "full"
+    progress = Progress(args.out, f"{name}-seed{seed}", {**setup, "seed": seed})
+    log(f"seed {seed}: pool {len(pool)} sentences ({pool_tokens} tokens), dev {len(dev)}, test {len(test)}; "
+        f"{name} setup, {args.threads} thread(s); results in {progress.path}")
+    first = rng.sample(range(len(pool)), setup["sizes"][0])
+    start = progress.load_model("start")
+    if start is None:
+        training = TrainingConfig(epochs=setup["first_epochs"], patience=5, seed=seed, threads=args.threads)
+        start, _ = train_tagger([pool[i] for i in first], dev, config=setup["network"], training=training)
+        progress.save_model("start", start)
+    curves = {s: run_strategy(s, start, pool, first, dev, test, setup, seed, progress) for s in STRATEGIES}
+    return curves, len(pool), pool_tokens, len(test)
+
+
+def mean_curves(runs: list[dict[str, list[dict]]]) -> dict[str, list[dict]]:
+    """Round-by-round means over seeds (same sizes, so the same sentence counts)."""
+    return {s: [{"sentences": runs[0][s][k]["sentences"],
+                 "tokens": round(sum(run[s][k]["tokens"] for run in runs) / len(runs)),
+                 "f1": sum(run[s][k]["f1"] for run in runs) / len(runs)} for k in range(len(runs[0][s]))]
+            for s in STRATEGIES}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="3000-sentence pool, smaller network (~10 min)")
-    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--seed", type=int, nargs="+", default=[7], help="seeds, run one after another")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--full-f1", type=float, help="full-data test F1 in [0, 1] instead of measuring it")
     parser.add_argument("--rounds", type=int, help="only this many rounds, then the whole pool (smoke tests)")
     parser.add_argument("--pool", type=int, help="pool size instead of the setup's")
     parser.add_argument("--test", type=int, help="test sentences instead of the setup's")
+    parser.add_argument("--out", type=Path, default=Path("/tmp/ner-studio-active-learning"),
+                        help="folder for the per-seed results and models (a rerun resumes from them)")
     parser.add_argument("--png", type=Path, default=Path(__file__).resolve().parent / "active_learning_curves.png")
     args = parser.parse_args()
     setup = dict(QUICK if args.quick else FULL)
@@ -169,27 +257,26 @@ def main() -> int:
         setup["sizes"] = setup["sizes"][: args.rounds] + [None]
     setup.update({k: getattr(args, k) for k in ("pool", "test") if getattr(args, k) is not None})
     torch.set_num_threads(args.threads)
-    rng = random.Random(args.seed)
-    files = corpus_files("conll2003")
-    pool = sentences_of(files["train"], setup["pool"], rng)
-    dev = sentences_of(files["dev"], setup["dev"], rng)
-    test = sentences_of(files["test"], setup["test"], rng)
-    pool_tokens = sum(len(s.tokens) for s in pool)
-    log(f"pool {len(pool)} sentences ({pool_tokens} tokens), dev {len(dev)}, test {len(test)}; "
-        f"{'quick' if args.quick else 'full'} setup, {args.threads} thread(s)")
-    training = TrainingConfig(epochs=setup["first_epochs"], patience=5, seed=args.seed, threads=args.threads)
-    first = rng.sample(range(len(pool)), setup["sizes"][0])
-    start, _ = train_tagger([pool[i] for i in first], dev, config=setup["network"], training=training)
-    curves = {s: run_strategy(s, start, pool, first, dev, test, setup, args.seed) for s in STRATEGIES}
-    if args.full_f1 is not None:
-        full_f1, source = args.full_f1, "given with --full-f1"
-    else:
-        full_f1 = sum(curves[s][-1]["f1"] for s in STRATEGIES) / len(STRATEGIES)
-        source = f"mean of both strategies after labelling all {curves[STRATEGIES[0]][-1]['sentences']} pool sentences"
-    print()
-    print(report(curves, len(pool), pool_tokens, full_f1, source))
-    title = f"Active learning on CoNLL-2003 ({'quick: ' if args.quick else ''}pool {len(pool)}, test {len(test)})"
-    save_png(curves, len(pool), full_f1, args.png, title)
+    runs = []
+    for seed in args.seed:
+        curves, pool_size, pool_tokens, test_size = run_seed(args, setup, seed)
+        runs.append(curves)
+        if args.full_f1 is not None:
+            full_f1, source = args.full_f1, "given with --full-f1"
+        else:
+            full_f1 = sum(curves[s][-1]["f1"] for s in STRATEGIES) / len(STRATEGIES)
+            source = f"mean of both strategies after labelling all {curves[STRATEGIES[0]][-1]['sentences']} pool sentences"
+        print(f"\nseed {seed}")
+        print(report(curves, pool_size, pool_tokens, full_f1, source))
+    curves = mean_curves(runs)
+    full_f1 = args.full_f1 if args.full_f1 is not None else \
+        sum(curves[s][-1]["f1"] for s in STRATEGIES) / len(STRATEGIES)
+    if len(runs) > 1:
+        print(f"\nmean over seeds {', '.join(map(str, args.seed))}")
+        print(report(curves, pool_size, pool_tokens, full_f1, "mean over seeds of both strategies' last round"))
+    seeds = f", seed{'s' if len(runs) > 1 else ''} {', '.join(map(str, args.seed))}"
+    title = f"Active learning on CoNLL-2003 ({'quick: ' if args.quick else ''}pool {pool_size}, test {test_size}{seeds})"
+    save_png(curves, pool_size, full_f1, args.png, title)
     print(f"\nlearning curves: {args.png}")
     return 0
 

@@ -18,7 +18,8 @@ JSON is rewritten after every round, so the full grid runs in pieces and ``repor
 whatever has finished. ``--forgetting`` scores the last model on CoNLL-2003 test.
 
 Settings: ``mapped`` (the ten types renamed onto PER/LOC/ORG/MISC) and ``native`` (the ten
-types as new labels).
+types as new labels). The project's text, which the recipe's text vectors read (labelled or not),
+is the pool in ``loop`` and pool-train in ``recipe``: never the tweets a run is scored on.
 
 ``recipe``: choosing the recipe without touching the test tweets. The pool is cut into
 pool-train (tweets 1-1,100) and pool-dev (1,101-1,394); the bundled model is fine-tuned once on
@@ -168,13 +169,19 @@ def run_loop(args, setting: str, strategy: str, seed: int, pool, test, base, siz
         round_tokens = sum(len(pool[k].tokens) for k in chosen)
         labelled += chosen
         started = time.monotonic()
-        result = finetune(loaded, [pool[i] for i in labelled], base_docs=base, options=options)
+        # The project's text is the whole pool, labelled or not (never the test tweets).
+        result = finetune(loaded, [pool[i] for i in labelled], base_docs=base, text_docs=pool, options=options)
         seconds = time.monotonic() - started
         loaded = result.loaded
         row = {"tweets": len(labelled), "tokens": sum(len(pool[i].tokens) for i in labelled), **f1(loaded, test),
                "corrections_per_100": corrections_per_100_tokens(edits, round_tokens), "seconds": seconds,
                "examples": examples(pool[i] for i in labelled),
-               "epochs": result.training.epochs_run, "best_epoch": result.training.best_epoch}
+               "epochs": result.training.epochs_run, "best_epoch": result.training.best_epoch,
+               "text_vectors": result.loaded.metadata.get("text_vectors"),
+               # Per epoch, to replay a smaller patience offline: training is deterministic, so a run
+               # that stops earlier keeps the same model whenever its best epoch is the same.
+               "history": [{k: h[k] for k in ("epoch", "dev_loss", "dev_f1", "seconds")}
+                           for h in result.training.history]}
         record["rounds"].append(row)
         log(f"{out.name}: {row['tweets']} tweets, test F1 {100 * row['f1']:.2f}, {row['corrections_per_100']:.1f} "
             f"corrections/100 tokens, {seconds:.0f} s ({row['best_epoch']}/{row['epochs']} epochs)")
@@ -199,10 +206,13 @@ def run_recipe(args) -> int:
     for size in args.sizes:
         count = len(train) if size == "all" else int(size)
         started = time.monotonic()
-        result = finetune(parent, train[:count], base_docs=base, options=options)
+        # Project text for ``text_vectors``: pool-train only, so pool-dev is text the vectors never
+        # saw, as the test tweets are in ``loop``.
+        result = finetune(parent, train[:count], base_docs=base, text_docs=train, options=options)
         seconds = time.monotonic() - started
         row = {"tweets": count, "seconds": seconds, "epochs": result.training.epochs_run,
                "best_epoch": result.training.best_epoch, "pool_dev": f1(result.loaded, dev),
+               "text_vectors": result.loaded.metadata.get("text_vectors"),
                "conll_dev": f1(result.loaded, conll_dev), "test": f1(result.loaded, test)}
         record["runs"].append(row)
         log(f"{args.name}: {count} tweets, pool-dev F1 {100 * row['pool_dev']['f1']:.2f}, CoNLL dev "

@@ -118,6 +118,72 @@ def loop_report(loops: list[dict]) -> tuple[str, dict]:
     return "\n".join(text), curves
 
 
+def seed_table(loops: list[dict]) -> str:
+    """Per run (setting, strategy, seed): F1 after 200 tweets and after the pool, CoNLL-2003 test
+    after adapting, the recipe's text vectors; then mean and spread (min-max) over seeds."""
+    lines = ["| setting | strategy | seed | text vectors | F1 @200 | F1 @pool | CoNLL test after |",
+             "|---|---|---:|---|---:|---:|---:|"]
+    groups: dict[tuple, list[tuple]] = defaultdict(list)
+    for run in sorted(loops, key=lambda r: (r["setting"], r["strategy"], r.get("options", {}).get("text_vectors", False),
+                                            r["seed"])):
+        at = {r["tweets"]: r["f1"] for r in run["rounds"]}
+        full = at.get(run["pool"])
+        conll = run.get("conll_test", {}).get("f1")
+        vectors = bool(run.get("options", {}).get("text_vectors", False))
+        cell = lambda v: "-" if v is None else f"{100 * v:.2f}"  # noqa: E731
+        lines.append(f"| {run['setting']} | {run['strategy']} | {run['seed']} | {'on' if vectors else 'off'} | "
+                     f"{cell(at.get(200))} | {cell(full)} | {cell(conll)} |")
+        groups[(run["setting"], run["strategy"], vectors)].append((at.get(200), full, conll))
+    lines += ["", "| setting | strategy | text vectors | seeds | F1 @200 mean (min-max) | F1 @pool mean (min-max) "
+              "| CoNLL test mean (min-max) |", "|---|---|---|---:|---:|---:|---:|"]
+    for (setting, strategy, vectors), values in sorted(groups.items()):
+        cells = []
+        for k in range(3):
+            got = [v[k] for v in values if v[k] is not None]
+            cells.append(f"{100 * mean(got):.2f} ({100 * min(got):.2f}-{100 * max(got):.2f}), n={len(got)}"
+                         if got else "-")
+        lines.append(f"| {setting} | {strategy} | {'on' if vectors else 'off'} | {len(values)} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def stopped_at(losses: list[float], patience: int) -> tuple[int, int]:
+    """``(best epoch, epochs run)`` had training stopped after ``patience`` epochs without a
+    lower dev loss (strictly lower, as ``train_model`` judges)."""
+    best, best_loss, stale = 0, float("inf"), 0
+    for epoch, loss in enumerate(losses, start=1):
+        if loss < best_loss:
+            best, best_loss, stale = epoch, loss, 0
+        else:
+            stale += 1
+        if stale >= patience:
+            return best, epoch
+    return best, len(losses)
+
+
+def patience_replay(loops: list[dict], patiences=(1, 2, 3)) -> str:
+    """For every round after the first (it continues from the previous round's model), what a
+    smaller patience would have kept: training is deterministic, so the same best epoch means the
+    same model. Judged on the early-stopping hold-out only (never the test tweets)."""
+    rounds = [r for run in loops for r in run["rounds"][2:] if r.get("history")]
+    if not rounds:
+        return "No continuing round recorded its epochs yet."
+    lines = [f"{len(rounds)} continuing rounds with their epochs recorded.", "",
+             "| patience | same model | hold-out dev F1 change (mean) | training time saved |", "|---:|---:|---:|---:|"]
+    for patience in patiences:
+        same, change, saved, total = 0, 0.0, 0.0, 0.0
+        for r in rounds:
+            history = r["history"]
+            best, run = stopped_at([h["dev_loss"] for h in history], patience)
+            actual, _ = stopped_at([h["dev_loss"] for h in history], len(history) + 1)
+            same += best == actual
+            change += history[best - 1]["dev_f1"] - history[actual - 1]["dev_f1"]
+            saved += history[-1]["seconds"] - history[run - 1]["seconds"]
+            total += history[-1]["seconds"]
+        lines.append(f"| {patience} | {100 * same / len(rounds):.0f}% | {100 * change / len(rounds):+.2f} | "
+                     f"{100 * saved / total:.0f}% |")
+    return "\n".join(lines)
+
+
 def save_png(means: dict[str, list[dict]], pool_tokens: int, path: Path, title: str, goal: float | None) -> None:
     from PySide6.QtCore import QRectF
     from PySide6.QtGui import QGuiApplication, QImage, QPainter
@@ -151,6 +217,11 @@ def run_report(args: argparse.Namespace) -> int:
         text, curves = loop_report(loops)
         print("### Review loop\n")
         print(text)
+        print("### Per seed\n")
+        print(seed_table(loops))
+        print("\n### A smaller patience for continuing rounds, replayed\n")
+        print(patience_replay(loops))
+        print()
         for setting, (means, pool_tokens, goal) in curves.items():
             path = Path(args.png).with_name(f"{Path(args.png).stem}_{setting}.png")
             save_png(means, pool_tokens, path, f"Adapting the bundled model to WNUT-16 tweets ({setting} types)", goal)

@@ -29,6 +29,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("-o", "--output", required=True, help="model file to write (e.g. tweets.pt)")
     parser.add_argument("--format", choices=("conll", "jsonl"), help="input format (default: by extension)")
     parser.add_argument("--epochs", type=int, help="maximum epochs (default: the recipe's)")
+    parser.add_argument("--no-text-vectors", dest="text_vectors", action="store_false", help="start new words "
+                        "as unknown words rather than from co-occurrence vectors of the project's text (TRAIN, "
+                        "DEV, --text files) and BASE, as the recipe does by default")
+    parser.add_argument("--text", action="append", default=[], metavar="FILE", help="more of the project's "
+                        "documents, annotated or not, in any format ner-studio reads (repeatable): their words "
+                        "join the model with a vector")
     parser.add_argument("--seed", type=int, default=13, help="random seed (default 13)")
     add_threads_option(parser)
     add_force_option(parser)
@@ -61,15 +67,19 @@ def run(args: argparse.Namespace) -> int:
 
     from ner_studio.commands.train import EpochPrinter
 
+    if args.text and not args.text_vectors:
+        raise NerStudioError("--text is read only for the text vectors: drop --text or --no-text-vectors")
     source = model_path(args.model)
-    output = checked_output(args, args.output, "model", inputs=[source, args.train, args.dev, args.base])
+    output = checked_output(args, args.output, "model", inputs=[source, args.train, args.dev, args.base, *args.text])
     apply_threads(args.threads)
     train = read_documents(args.train, args.format)
     dev = read_documents(args.dev, args.format) if args.dev else None
     base = read_documents(args.base, args.format) if args.base else []
+    text = [doc for path in args.text for doc in read_documents(path)]
     parent = load_checkpoint(source)
     check_inputs(train, dev, parent.labels, args.train, args.dev)
-    options = FinetuneOptions(seed=args.seed, threads=args.threads)
+    options = FinetuneOptions(seed=args.seed, threads=args.threads, text_vectors=args.text_vectors)
+    project_text = train + (dev or []) + text
     if args.epochs is not None:
         options.epochs = args.epochs
     check = None
@@ -89,11 +99,12 @@ def run(args: argparse.Namespace) -> int:
         raise NerStudioError(f"{args.train}: {error}") from None
     printer = EpochPrinter()
     try:
-        result = finetune(parent, train, dev_docs=dev, base_docs=base, options=options, callback=printer)
+        result = finetune(parent, train, dev_docs=dev, base_docs=base, text_docs=project_text, options=options,
+                          callback=printer)
     finally:
         printer.close()
     metadata = {**result.loaded.metadata, "parent": {"path": str(source)},
-                "documents": [args.train] + ([args.base] if args.base else [])}
+                "documents": [args.train] + ([args.base] if args.base else []) + args.text}
     loaded = result.loaded
     saved = save_reporting_fallback(output, lambda path: save_checkpoint(
         path, loaded.model, loaded.vocabs, loaded.labels, loaded.scheme, metadata))
@@ -102,5 +113,8 @@ def run(args: argparse.Namespace) -> int:
     scores = result.dev_scores if check is None else check_scores(saved, check)
     print(f"scores on {scored}: {count_sentences(check or dev)} sentences not trained on")
     print(format_table(scores))
+    if result.loaded.metadata.get("text_vectors"):
+        report = result.loaded.metadata["text_vectors"]
+        print(f"text vectors: {report['vectors']} words, {report['seeded']} new words started from them")
     print(f"saved {saved} (best epoch {result.training.best_epoch} of {result.training.epochs_run})")
     return 0

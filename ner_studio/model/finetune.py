@@ -8,6 +8,8 @@ Reviewed documents keep their structure: each training sentence carries its docu
 and word keys, so a model that pools over a word's mentions in a document keeps doing so.
 New-domain sentences can be weighted over the base data (``domain_weight``) and shown
 lower-cased at random (``lowercase``), so the model stops relying on newswire capitalisation.
+With ``text_vectors`` the new words start from co-occurrence vectors of the project's own text
+(:mod:`ner_studio.model.text_vectors`), labelled or not, instead of the parent's ``<unk>``.
 
 Training is :func:`ner_studio.model.training.train_model` (progress callback, cancel checked
 before every batch, thread cap); a NaN loss stops it with a :class:`TrainingError`.
@@ -38,6 +40,7 @@ from ner_studio.model.grow import grow_model, grow_vocabularies
 # Defined torch-free for the GUI; imported from here too.
 from ner_studio.model.interface import FinetuneOptions  # noqa: F401 - re-exported
 from ner_studio.model.network import BiLSTMNetwork
+from ner_studio.model.text_vectors import MAX_TOKENS, TextVectors, seed_new_rows, text_vectors, words_to_add
 from ner_studio.model.training import TrainingProgress, TrainingResult, train_model
 from ner_studio.model.vocab import Vocabularies
 from ner_studio.model.workflow import entity_labels
@@ -184,6 +187,33 @@ def score_encoded(model: BiLSTMNetwork, vocabs: Vocabularies, encoded: list[Enco
     return evaluate_tags(gold, predicted)
 
 
+def sentence_lists(docs: Sequence[Document], tokens: int) -> list[list[str]]:
+    """The words of the sentences of ``docs``, in order, up to ``tokens`` tokens (a big project
+    is never turned into lists of strings whole)."""
+    found, total = [], 0
+    for doc in docs:
+        for k in range(len(doc.sentences)):
+            words = doc.sentence_words(k)
+            total += len(words)
+            if total > tokens:
+                return found
+            found.append(words)
+    return found
+
+
+def project_vectors(vocabs: Vocabularies, project: Sequence[Document], base: Sequence[Document],
+                    seed: int) -> TextVectors:
+    """Co-occurrence vectors of the ``project`` and ``base`` text (the project's first, within
+    ``text_vectors.MAX_TOKENS``); the project's words that have one are added to ``vocabs`` (so
+    they are read from a vector, not as ``<unk>``)."""
+    words = sentence_lists(project, MAX_TOKENS)
+    budget = MAX_TOKENS - sum(len(sentence) for sentence in words)
+    vectors = text_vectors(words + sentence_lists(base, budget), seed=seed)
+    for word in words_to_add(vectors, (w for sentence in words for w in sentence), vocabs.words):
+        vocabs.words.add(word)
+    return vectors
+
+
 def _nan_guard(callback: Callable[[TrainingProgress], None] | None) -> Callable[[TrainingProgress], None]:
     """The progress callback, first stopping training (by raising) once a loss is not finite:
     the weights are garbage from then on, and nothing would tell the user otherwise."""
@@ -206,6 +236,7 @@ def finetune(
     *,
     dev_docs: Sequence[Document] | None = None,
     base_docs: Sequence[Document] = (),
+    text_docs: Sequence[Document] = (),
     options: FinetuneOptions | None = None,
     callback: Callable[[TrainingProgress], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
@@ -213,7 +244,9 @@ def finetune(
     """Fine-tune a grown copy of ``parent`` on ``docs`` (reviewed documents or accepted
     sentences) plus a sample of whole ``base_docs`` (the parent's kind of data, against
     forgetting). Early stopping uses ``dev_docs`` or, without them, a held-out part of
-    ``docs``. ``parent`` itself is never changed."""
+    ``docs``. ``text_docs``: the project's documents, labelled or not, whose text the
+    ``text_vectors`` option reads (default: ``docs`` and ``dev_docs``). ``parent`` itself is
+    never changed."""
     options = options or FinetuneOptions()
     docs = in_parts(docs)
     reviewed = count_sentences(docs)
@@ -225,8 +258,13 @@ def finetune(
     base = sample_documents(in_parts(base_docs), base_budget(options, count_sentences(train_docs)), options.seed)
     vocabs, new_labels = grow_vocabularies(parent.vocabs, document_sentences(train_docs + base, parent.scheme),
                                            parent.scheme, document_sentences(dev_docs, parent.scheme))
+    vectors = None
+    if options.text_vectors:
+        vectors = project_vectors(vocabs, list(text_docs) or train_docs + dev_docs, base_docs, options.seed)
     torch.manual_seed(options.seed)
     model = grow_model(parent, vocabs, average_start=options.average_start)
+    seeded = seed_new_rows(model.word_embedding.weight.data, vocabs.words, len(parent.vocabs.words),
+                           vectors) if vectors is not None else None
     # The reviewed documents ``domain_weight`` times (each copy its own document), then the base.
     copies = [train_docs] * max(1, options.domain_weight) + [base]
     train, variants, first = [], [], 0
@@ -236,7 +274,9 @@ def finetune(
             variants += encode_documents(vocabs, part, parent.scheme, first_document=first, lower=True)
         first += len(part)
     dev = encode_documents(vocabs, dev_docs, parent.scheme)
-    result = train_model(model, vocabs, train, dev, options.training_config(), callback=_nan_guard(callback),
+    # A parent that was itself fine-tuned (its metadata says how) continues the loop.
+    config = options.training_config(continued="finetune" in parent.metadata)
+    result = train_model(model, vocabs, train, dev, config, callback=_nan_guard(callback),
                          should_stop=should_stop, variants=variants or None)
     scores = score_encoded(model, vocabs, dev)
     new_words = len(vocabs.words) - len(parent.vocabs.words)
@@ -247,8 +287,9 @@ def finetune(
         "data": {"train_sentences": count_sentences(train_docs) + count_sentences(base),
                  "dev_sentences": len(dev), "base_sentences": count_sentences(base),
                  "reviewed_sentences": reviewed, "new_labels": new_labels, "new_words": new_words},
+        "text_vectors": seeded.to_dict() if seeded is not None else None,
         "trained_on": training_record(docs + base),  # the held-out part too: it chose the epoch
-        "result": {"best_epoch": result.best_epoch, "dev_loss": result.best_dev_loss,
+        "result": {"patience": config.patience, "best_epoch": result.best_epoch, "dev_loss": result.best_dev_loss,
                    "dev_f1": result.best_dev_f1, "epochs_run": result.epochs_run,
                    "seconds": round(result.seconds, 1), "cancelled": result.cancelled, "finished": True},
         "dev_scores": scores.to_dict(),

@@ -1,7 +1,8 @@
 """Growing a trained tagger for fine-tuning: new words, characters and labels get rows that
 start where the parent would put them, and every learned weight is kept.
 
-A new word starts as the parent's ``<unk>`` vector, i.e. exactly how the parent saw it. A new
+A new word starts as the parent's ``<unk>`` vector, i.e. exactly how the parent saw it (``finetune``
+then moves the ones the project's text has a vector for to it: ``model/text_vectors.py``). A new
 label's tags start as the parent's average entity at the same position (output rows and CRF
 scores alike), so a label with few examples only has to be told apart from the others instead
 of climbing out of a random start. The scheme's transition constraints are rebuilt for the grown

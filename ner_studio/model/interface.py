@@ -66,6 +66,9 @@ class FinetuneOptions:
 
     epochs: int = 30  # a ceiling: early stopping (``patience``) ends a run
     patience: int = 4
+    # Patience when the parent is itself a fine-tuned model (the loop's later rounds, which start
+    # near their best already); None = ``patience``
+    continued_patience: int | None = None
     batch_size: int = 16
     learning_rate: float = 1e-3
     singleton_unk: float = 0.5
@@ -83,12 +86,18 @@ class FinetuneOptions:
     average_start: bool = True
     word_dropout: float = 0.0  # chance any word is shown as <unk> (reads characters and casing more)
     weight_average: float = 0.0  # decay of a moving average of the weights (0 = off), as in TrainingConfig
+    # New words (of the reviewed sentences and of ``finetune``'s ``text_docs``) start from
+    # co-occurrence vectors of the project's text mapped into the model's space (model/text_vectors.py);
+    # chosen by the benchmark's rule in session 5 (+1.6 mean pool-dev F1, all of it at 200 tweets)
+    text_vectors: bool = True
     seed: int = 13
     threads: int | None = None
 
-    def training_config(self) -> TrainingConfig:
+    def training_config(self, *, continued: bool = False) -> TrainingConfig:
+        """``continued``: the parent is a fine-tuned model (``continued_patience`` applies)."""
+        patience = self.continued_patience if continued and self.continued_patience is not None else self.patience
         return TrainingConfig(epochs=self.epochs, batch_size=self.batch_size, learning_rate=self.learning_rate,
-                              patience=self.patience, seed=self.seed, singleton_unk=self.singleton_unk,
+                              patience=patience, seed=self.seed, singleton_unk=self.singleton_unk,
                               threads=self.threads, monitor=self.monitor, variant_rate=self.lowercase,
                               word_dropout=self.word_dropout, weight_average=self.weight_average)
 

@@ -109,3 +109,44 @@ def test_default_names_the_bundled_model_which_is_never_overwritten(tmp_path, ca
     train = write_conll(tmp_path / "train.conll", dated_corpus(30))
     code = main(["finetune", "default", str(train), "-o", str(default_model_path())])
     assert code == 2 and "is also an input" in capsys.readouterr().err
+
+
+def test_text_vectors_read_the_projects_other_documents(model, tmp_path, capsys):
+    train = write_conll(tmp_path / "train.conll", dated_corpus(30))
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Kira flew to Tokyo on Monday.\n\nDana left Tokyo on Friday.\n", encoding="utf-8")
+    out = tmp_path / "tuned.pt"
+    code = main(["finetune", str(model), str(train), "--text", str(notes), "-o", str(out), "--epochs", "1",
+                 "--threads", "1"])
+    assert code == 0
+    assert "text vectors:" in capsys.readouterr().out
+    tuned = load_checkpoint(out)
+    assert "tokyo" in tuned.vocabs.words  # in no annotated sentence: it came from the text
+    assert tuned.metadata["finetune"]["text_vectors"] is True and str(notes) in tuned.metadata["documents"]
+
+
+def test_a_missing_text_file_is_one_clear_line_before_training(model, tmp_path, capsys, no_training):
+    train = write_conll(tmp_path / "train.conll", dated_corpus(30))
+    code = main(["finetune", str(model), str(train), "--text", str(tmp_path / "absent.txt"),
+                 "-o", str(tmp_path / "out.pt")])
+    error = capsys.readouterr().err.strip()
+    assert code == 2 and "absent.txt" in error and "\n" not in error
+
+
+def test_without_text_vectors_new_words_start_unknown(model, tmp_path, capsys):
+    train = write_conll(tmp_path / "train.conll", dated_corpus(30))
+    out = tmp_path / "tuned.pt"
+    assert main(["finetune", str(model), str(train), "--no-text-vectors", "-o", str(out), "--epochs", "1",
+                 "--threads", "1"]) == 0
+    assert "text vectors:" not in capsys.readouterr().out
+    tuned = load_checkpoint(out)
+    assert tuned.metadata["finetune"]["text_vectors"] is False and tuned.metadata["text_vectors"] is None
+
+
+def test_text_files_without_text_vectors_are_refused(model, tmp_path, capsys, no_training):
+    train = write_conll(tmp_path / "train.conll", dated_corpus(30))
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Kira flew to Tokyo.\n", encoding="utf-8")
+    code = main(["finetune", str(model), str(train), "--text", str(notes), "--no-text-vectors",
+                 "-o", str(tmp_path / "out.pt")])
+    assert code == 2 and "--text is read only for the text vectors" in capsys.readouterr().err

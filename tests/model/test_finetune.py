@@ -326,3 +326,13 @@ def test_a_file_without_document_breaks_is_not_one_batch(parent, monkeypatch):
     seen = recorded_training(monkeypatch)
     finetune(parent, [long], dev_docs=documents(DATE_CORPUS), options=quick_options())
     assert len({s.document for s in seen["train"]}) == 2  # 64 + 6 sentences
+
+
+def test_rounds_that_continue_from_a_finetuned_model_use_the_continued_patience(parent):
+    options = quick_options(epochs=6, patience=5, continued_patience=1, text_vectors=False)
+    first = finetune(parent, documents(DATE_CORPUS + TINY_CORPUS), options=options)
+    assert first.loaded.metadata["result"]["patience"] == 5  # the parent was trained from scratch
+    second = finetune(first.loaded, documents(DATE_CORPUS + TINY_CORPUS), options=options)
+    assert second.loaded.metadata["result"]["patience"] == 1
+    assert second.training.epochs_run <= second.training.best_epoch + 1
+    assert FinetuneOptions(patience=4).training_config(continued=True).patience == 4  # None: the same
