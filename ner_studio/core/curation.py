@@ -85,6 +85,6 @@ def curated_spans(agreed: Sequence[Span], differences: Sequence[Difference],
 
 
 def _as_gold(span: Span) -> Span:
-    if span.source in (Source.HUMAN, Source.ACCEPTED):
+    if span.confirmed:
         return span
     return Span(span.start, span.end, span.label, Source.HUMAN)
