@@ -112,11 +112,12 @@ class TeamController(QObject):
         """Offer the project's annotators in both panels; ``keep=False`` (another project)
         picks afresh: two others for a curator who has no version, else yours and another's."""
         project = self.project
+        names = project.annotators()  # one query: it scans every document's versions
         gold = [GOLD] if project.annotator != GOLD and project.gold_documents() else []
-        others = self.others()
+        others = [name for name in names if name != project.annotator]
         self.versions.set_annotators(others + gold)
-        everyone = list(dict.fromkeys([project.annotator, *project.annotators(), *gold]))
-        mine = project.annotator in project.annotators()
+        everyone = list(dict.fromkeys([project.annotator, *names, *gold]))
+        mine = project.annotator in names
         preferred = (project.annotator, *others[:1]) if mine or len(others) < 2 else tuple(others[:2])
         self.curation.set_annotators(everyone, preferred, keep=keep)
 
