@@ -14,7 +14,7 @@ from ner_studio import __version__
 from ner_studio.core.check_set import training_record
 from ner_studio.core.document import Document
 from ner_studio.core.errors import NerStudioError, TrainingError
-from ner_studio.core.metrics import Evaluation, TagCounts, evaluate_tags
+from ner_studio.core.metrics import Evaluation, TagCounts
 from ner_studio.core.tags import document_tags, token_spans_to_tags
 from ner_studio.model.batching import EncodedSentence, document_keys, encode_sentence
 from ner_studio.model.checkpoint import LoadedModel, save_checkpoint
@@ -157,8 +157,7 @@ def predicted_tags(tagger: TorchPredictor, docs: list[Document], *, batch_size: 
 def evaluate_tagger(tagger: TorchPredictor, docs: list[Document], *, batch_size: int = 256,
                     progress: Callable[[int, int], None] | None = None) -> Evaluation:
     """Entity-level scores of ``tagger`` against the spans of ``docs``."""
-    gold = [tags for doc in docs for tags in document_tags(doc, "iob2")]
-    return evaluate_tags(gold, predicted_tags(tagger, docs, batch_size=batch_size, progress=progress))
+    return evaluate_in_pieces(tagger, [docs], batch_size=batch_size, progress=progress)
 
 
 def evaluate_in_pieces(tagger: TorchPredictor, pieces: Iterable[list[Document]], *, batch_size: int = 256,
