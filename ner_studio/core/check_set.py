@@ -126,7 +126,7 @@ class ScoredSet:
     def __init__(self, record: dict | None):
         self._trained = set(record["sentence_hashes"]) if record and "sentence_hashes" in record else None
         self.documents = self.sentences = 0
-        self._overlap = Overlap(0, 0)
+        self.overlap: Overlap | None = None if self._trained is None else Overlap(0, 0)
 
     def add(self, docs: Iterable[Document]) -> None:
         for doc in docs:
@@ -135,28 +135,25 @@ class ScoredSet:
             self.sentences += len(doc.sentences)
             if self._trained is not None:
                 hashes = document_hashes(doc)
-                self._overlap = Overlap(self._overlap.sentences + len(hashes),
-                                        self._overlap.seen + sum(h in self._trained for h in hashes))
+                self.overlap = Overlap(self.overlap.sentences + len(hashes),
+                                       self.overlap.seen + sum(h in self._trained for h in hashes))
 
     def describe(self, what: str) -> tuple[str, str | None]:
         """As :func:`describe_scored`."""
         text = f"{what}: {self.documents} document{'s' if self.documents != 1 else ''}, {self.sentences} sentences"
-        if self._trained is None:
+        if self.overlap is None:
             return text + " (this model does not record its training data, so overlap is unknown)", None
-        if not self._overlap.seen:
+        if not self.overlap.seen:
             return text + ", none of them in this model's training data", None
-        return text, self._overlap.warning()
+        return text, self.overlap.warning()
 
 
 def overlap(record: dict | None, docs: Iterable[Document]) -> Overlap | None:
     """Overlap of ``docs`` with a model's :func:`training_record`; None when the model does not
     say what it trained on (older files, models trained elsewhere)."""
-    docs = list(docs)
-    if not record or "sentence_hashes" not in record:
-        return None
-    trained = set(record["sentence_hashes"])
-    hashes = [h for doc in docs for h in document_hashes(doc)]
-    return Overlap(len(hashes), sum(h in trained for h in hashes))
+    scored = ScoredSet(record)
+    scored.add(docs)
+    return scored.overlap
 
 
 def check_fingerprint(docs: Iterable[Document]) -> str:
