@@ -11,7 +11,7 @@ import argparse
 
 from ner_studio.commands.outputs import add_force_option
 from ner_studio.commands.project_assign import ACTIONS as ASSIGN_ACTIONS
-from ner_studio.commands.project_team import ACTIONS as TEAM_ACTIONS
+from ner_studio.commands.project_team import ACTIONS as TEAM_ACTIONS, PROJECT_HELP
 
 
 def add_backup(actions) -> None:
@@ -21,8 +21,7 @@ def add_backup(actions) -> None:
         "the copy holds every saved edit, including those still in the -wal file beside the "
         "project, which a plain file copy taken while NER Studio runs can miss. A project on a "
         "server is copied from one consistent snapshot.")
-    action.add_argument("project", metavar="PROJECT",
-                        help="the project: a file (.nerstudio) or a postgresql:// URL")
+    action.add_argument("project", metavar="PROJECT", help=PROJECT_HELP)
     action.add_argument("out", metavar="OUT", help="the copy to write (an existing project file is replaced)")
     add_force_option(action)
 
