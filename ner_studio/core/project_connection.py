@@ -19,7 +19,7 @@ from ner_studio.core.errors import (
 )
 from ner_studio.core.project_check import summarise_check
 from ner_studio.core.project_files import BACKUP_COUNT, SQLITE_HEADER, connect, newest_good_backup, rotate_backups
-from ner_studio.core.project_schema import SCHEMA_VERSION, migrate, schema_version
+from ner_studio.core.project_schema import check_not_newer, migrate, schema_version
 
 # What was going on when something failed; error messages give advice to match.
 OPENING = "opening the project"
@@ -39,10 +39,7 @@ def open_connection(path: Path, *, timeout: float, read_only: bool) -> sqlite3.C
         version = schema_version(conn)
         if version == 0:
             raise ProjectError("this is an SQLite database but not an NER Studio project", path)
-        if version > SCHEMA_VERSION:
-            raise ProjectError(
-                f"this project was saved by a newer NER Studio (project format {version}; this "
-                f"version reads up to {SCHEMA_VERSION}). Update NER Studio to open it.", path)
+        check_not_newer(version, path)
         check_integrity(conn, path)
         if not read_only:
             configure(conn)  # only now: never switch a foreign database to WAL

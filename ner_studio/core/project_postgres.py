@@ -14,7 +14,7 @@ from ner_studio.core.errors import (
     DiskFullError, ProjectError, ProjectLockedError, ReadOnlyProjectError,
 )
 from ner_studio.core.project_dialect import POSTGRES, postgres_query
-from ner_studio.core.project_schema import SCHEMA_VERSION, migrate, schema_version
+from ner_studio.core.project_schema import check_not_newer, migrate, schema_version
 
 URL_SCHEMES = ("postgresql://", "postgres://")
 
@@ -144,10 +144,7 @@ def open_server_connection(url: str, *, timeout: float, read_only: bool) -> Post
             raise ProjectError("this database holds no NER Studio project; create one with "
                                "'ner-studio project create URL', or in the app with File > Open Project on a "
                                "Server, ticking 'Create a new project'", redact(url))
-        if version > SCHEMA_VERSION:
-            raise ProjectError(
-                f"this project was saved by a newer NER Studio (project format {version}; this "
-                f"version reads up to {SCHEMA_VERSION}). Update NER Studio to open it.", redact(url))
+        check_not_newer(version, redact(url))
         if not read_only:
             migrate(conn, POSTGRES)
         return conn

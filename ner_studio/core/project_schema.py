@@ -29,6 +29,7 @@ from array import array
 from collections.abc import Sequence
 from datetime import datetime, timezone
 
+from ner_studio.core.errors import ProjectError
 from ner_studio.core.project_dialect import Connection, Dialect, dialect_of
 
 # Packed offsets are 4-byte unsigned ints ("I" is 4 bytes on every platform Python ships for).
@@ -201,6 +202,14 @@ def schema_version(conn: Connection, dialect: Dialect | None = None) -> int:
         return 0
     (version,) = conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()
     return version
+
+
+def check_not_newer(version: int, where) -> None:
+    """Refuse a project a newer NER Studio saved (``where`` is named in the error)."""
+    if version > SCHEMA_VERSION:
+        raise ProjectError(
+            f"this project was saved by a newer NER Studio (project format {version}; this "
+            f"version reads up to {SCHEMA_VERSION}). Update NER Studio to open it.", where)
 
 
 def migrate(conn: Connection, dialect: Dialect | None = None) -> int:
