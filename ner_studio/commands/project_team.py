@@ -37,12 +37,12 @@ def project_files(location: str) -> list:
 
 def default_annotator_name(given: str | None) -> str:
     """``--annotator``, else the name kept in the user settings, else the login name."""
-    from ner_studio.core.annotators import SETTING, check_annotator_name, default_annotator
+    from ner_studio.core.annotators import check_annotator_name, configured_annotator
     from ner_studio.core.settings import Settings
 
     if given is not None:
         return check_annotator_name(given, where="--annotator")
-    return default_annotator(Settings.load().get(SETTING))
+    return configured_annotator(Settings.load())
 
 
 def _add_annotator_option(action, what: str) -> None:
