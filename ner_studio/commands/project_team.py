@@ -139,7 +139,7 @@ def run_export(args: argparse.Namespace) -> int:
             docs = [project.load_version(doc_id, annotator) for doc_id in ids]
             what = f"{annotator}'s versions"
         else:
-            docs = [project.training_version(doc_id) for doc_id in ids]
+            docs = project.training_versions(ids)
             what = f"gold versions where curated, else {project.annotator}'s"
     finally:
         project.close(discard_pending=True)

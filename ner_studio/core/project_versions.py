@@ -107,9 +107,13 @@ class ProjectVersions:
     def training_version(self, doc_id: int) -> Document:
         """What export and fine-tuning use: the gold version if the document was curated,
         else this annotator's own (the tracked instance if it is open)."""
-        if doc_id in self.gold_documents():
-            return self.load_version(doc_id, GOLD)
-        return self.load_document(doc_id)
+        return self.training_versions([doc_id])[0]
+
+    def training_versions(self, doc_ids: Iterable[int]) -> list[Document]:
+        """:meth:`training_version` of each of ``doc_ids``, the curated ones looked up once."""
+        curated = self.gold_documents()
+        return [self.load_version(doc_id, GOLD) if doc_id in curated else self.load_document(doc_id)
+                for doc_id in doc_ids]
 
     def import_version(self, docs: Iterable[Document], annotator: str, *, source_path=None) -> list[int]:
         """Add ``docs`` with their spans as ``annotator``'s versions (``project import
