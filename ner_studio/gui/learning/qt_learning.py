@@ -134,7 +134,8 @@ class LearningController(QObject):
         ids = workspace.document_ids()
         curated = workspace.project.gold_documents()
         reviewed = [i for i in ids if workspace.summary(i).status == Status.REVIEWED or i in curated]
-        partly = [i for i in ids if i not in set(reviewed) and self.review.accepted.get(i)]
+        chosen = set(reviewed)
+        partly = [i for i in ids if i not in chosen and self.review.accepted.get(i)]
         docs = labelled_documents(
             [workspace.project.load_version(i, GOLD) if i in curated else workspace.document(i) for i in reviewed],
             self.review.accepted, [workspace.document(i) for i in partly])
