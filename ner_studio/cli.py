@@ -11,7 +11,7 @@ import sys
 from ner_studio import __version__
 from ner_studio.core.errors import NerStudioError
 from ner_studio.core.logs import setup_logging
-from ner_studio.core.project_postgres import is_server_url, redact  # no psycopg: URL text only
+from ner_studio.core.project_postgres import display_location, is_server_url  # no psycopg: URL text only
 
 # Each name is a module in ner_studio.commands with register(subparsers) and run(args) -> int.
 COMMANDS = ("convert", "train", "finetune", "evaluate", "predict", "data", "project")
@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         build_parser().print_help()
         return 0
-    log.info("ner-studio %s %s", __version__, " ".join(redact(a) if is_server_url(a) else a for a in argv))
+    log.info("ner-studio %s %s", __version__, " ".join(map(display_location, argv)))
     try:
         return args.run(args)
     except NerStudioError as error:

@@ -23,6 +23,11 @@ def is_server_url(location: object) -> bool:
     return isinstance(location, str) and location.startswith(URL_SCHEMES)
 
 
+def display_location(location) -> str:
+    """A project's location as shown, logged and remembered: a path, or a URL without its password."""
+    return redact(location) if is_server_url(location) else str(location)
+
+
 def redact(url: str) -> str:
     """``url`` without its password (what is shown, logged and kept in settings)."""
     parts = urlsplit(url)

@@ -31,11 +31,6 @@ from ner_studio.core.project_files import copy_database, rotate_backups
 Location = str | Path
 
 
-def display_location(location: Location) -> str:
-    """The location as shown and remembered: a path, or a URL without its password."""
-    return server.redact(location) if is_server_url(location) else str(location)
-
-
 class FileStore:
     """A project in one SQLite file (``.nerstudio``)."""
 

@@ -10,9 +10,9 @@ from project_fixtures import make_document, run_python, token_span
 from ner_studio.core.errors import ProjectError, ProjectLockedError
 from ner_studio.core.project import Project
 from ner_studio.core.project_dialect import POSTGRES, SQLITE, postgres_query
-from ner_studio.core.project_postgres import database_name, redact
+from ner_studio.core.project_postgres import database_name, display_location, redact
 from ner_studio.core.project_schema import MIGRATIONS, SCHEMA_VERSION, schema_version
-from ner_studio.core.project_store import display_location, is_server_url
+from ner_studio.core.project_store import is_server_url
 from ner_studio.core.spans import Source, Span
 
 TEXT = "Angela Merkel visited Paris . Siemens opened a plant in Bavaria ."
