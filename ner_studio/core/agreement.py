@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from ner_studio.core.metrics import Score
+from ner_studio.core.metrics import Score, label_scores
 from ner_studio.core.spans import Span
 
 OUTSIDE = "O"
@@ -69,9 +69,8 @@ def span_scores(pairs: Iterable[tuple[Sequence[Span], Sequence[Span]]], *,
         true.update(s.label for s in reference)
         predicted.update(s.label for s in other)
         correct.update(s.label for s in _matched(reference, other, overlap))
-    scores = {label: Score.from_counts(correct[label], predicted[label], true[label])
-              for label in sorted(set(true) | set(predicted))}
-    scores[OVERALL] = Score.from_counts(sum(correct.values()), sum(predicted.values()), sum(true.values()))
+    overall, scores = label_scores(correct, predicted, true)
+    scores[OVERALL] = overall
     return scores
 
 

@@ -106,14 +106,16 @@ class TagCounts:
             self.correct.update(c[0] for c in gold_chunks & pred_chunks)
 
     def evaluation(self) -> Evaluation:
-        labels = sorted(set(self.true) | set(self.predicted))
-        per_label = {
-            label: Score.from_counts(self.correct[label], self.predicted[label], self.true[label]) for label in labels
-        }
-        overall = Score.from_counts(
-            sum(self.correct.values()), sum(self.predicted.values()), sum(self.true.values())
-        )
+        overall, per_label = label_scores(self.correct, self.predicted, self.true)
         return Evaluation(overall, per_label, self.right / self.tokens if self.tokens else 0.0, self.tokens)
+
+
+def label_scores(correct: Counter, predicted: Counter, true: Counter) -> tuple[Score, dict[str, Score]]:
+    """``(overall, per_label)`` scores from counts per label, for every label true or predicted."""
+    labels = sorted(set(true) | set(predicted))
+    per_label = {label: Score.from_counts(correct[label], predicted[label], true[label]) for label in labels}
+    overall = Score.from_counts(sum(correct.values()), sum(predicted.values()), sum(true.values()))
+    return overall, per_label
 
 
 def evaluate_tags(gold: list[list[str]], predicted: list[list[str]]) -> Evaluation:
