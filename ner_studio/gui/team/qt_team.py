@@ -91,12 +91,12 @@ class TeamController(QObject):
         project = self.project
         self.actions["your_name"].setText(f"Your &Name… ({display_name(project.annotator)})")
         self.actions["edit_gold"].setChecked(project.annotator == GOLD)
-        self.refresh_annotators(keep=False)
+        others = self.refresh_annotators(keep=False)
         self._on_document_shown(self.window.doc.doc_id if self.window.doc is not None else None)
         self.window.workspace.document_updated.connect(self._on_document_updated)
         self.window.workspace.labels_changed.connect(self._restyle)
         self._restyle()
-        if self.window.settings.get(SETTING) is None and project.annotator != GOLD and self.others():
+        if self.window.settings.get(SETTING) is None and project.annotator != GOLD and others:
             QTimer.singleShot(0, self.ask_name_once)
 
     def _restyle(self) -> None:
@@ -104,13 +104,10 @@ class TeamController(QObject):
         for view in (self.versions.view, self.curation.first_view, self.curation.second_view):
             view.set_style(style)
 
-    def others(self) -> list[str]:
-        """Annotators with versions in this project, other than the one working here."""
-        return [name for name in self.project.annotators() if name != self.project.annotator]
-
-    def refresh_annotators(self, *, keep: bool = True) -> None:
+    def refresh_annotators(self, *, keep: bool = True) -> list[str]:
         """Offer the project's annotators in both panels; ``keep=False`` (another project)
-        picks afresh: two others for a curator who has no version, else yours and another's."""
+        picks afresh: two others for a curator who has no version, else yours and another's.
+        Returns the annotators with versions other than the one working here."""
         project = self.project
         names = project.annotators()  # one query: it scans every document's versions
         gold = [GOLD] if project.annotator != GOLD and project.gold_documents() else []
@@ -120,6 +117,7 @@ class TeamController(QObject):
         mine = project.annotator in names
         preferred = (project.annotator, *others[:1]) if mine or len(others) < 2 else tuple(others[:2])
         self.curation.set_annotators(everyone, preferred, keep=keep)
+        return others
 
     def _on_document_updated(self, doc_id: int) -> None:
         """An edit of the shown document (yours): compare again what the panels show."""
