@@ -192,11 +192,11 @@ class FileController(QObject):
         """A document of the open project cannot be read: offer its newest good backup."""
         if not ask_restore_backup(self.host, error):
             return
-        path = self.host.workspace.project.path
+        path, annotator = self.host.workspace.project.path, self.host.workspace.project.annotator
         if not self.close_workspace():
             return
         try:
-            project = Project.restore_backup(error.backup, path)
+            project = Project.restore_backup(error.backup, path, annotator=annotator)
         except ProjectError as second:
             self.host.show_error("The backup cannot be opened either", second)
             return
