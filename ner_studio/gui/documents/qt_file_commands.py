@@ -27,6 +27,12 @@ log = logging.getLogger(__name__)
 EXPORT_FOLDER_SETTING = "export_folder"
 PROJECT_FILTER = f"NER Studio projects (*{PROJECT_SUFFIX});;All files (*)"
 
+
+def project_file_path(name: str) -> Path:
+    """The project file a save dialog's ``name`` means (the suffix added if the user left it off)."""
+    return Path(name) if name.endswith(PROJECT_SUFFIX) else Path(name + PROJECT_SUFFIX)
+
+
 COMMANDS = (
     Command("new_project", "&New Project…", ("Ctrl+N",), "Start an empty project file", "new_project"),
     Command("open_project", "Open &Project…", ("Ctrl+Shift+O",), "Open an NER Studio project file (.nerstudio)", "open_project"),
@@ -137,7 +143,7 @@ class FileController(QObject):
         name, _ = QFileDialog.getSaveFileName(self.host, "New project", str(default), PROJECT_FILTER)
         if not name:
             return
-        path = Path(name) if name.endswith(PROJECT_SUFFIX) else Path(name + PROJECT_SUFFIX)
+        path = project_file_path(name)
         try:
             project = Project.create(path, self.host.workspace.labels.copy(), annotator=self.annotator_name())
         except ProjectError as error:
@@ -152,7 +158,7 @@ class FileController(QObject):
         name, _ = QFileDialog.getSaveFileName(self.host, "Save project as", str(default), PROJECT_FILTER)
         if not name:
             return
-        path = Path(name) if name.endswith(PROJECT_SUFFIX) else Path(name + PROJECT_SUFFIX)
+        path = project_file_path(name)
         self.save_project_to(path)
 
     def save_project_to(self, path: Path) -> bool:
@@ -176,7 +182,7 @@ class FileController(QObject):
                    else default_project_path(f"{project.name} copy"))
         name, _ = QFileDialog.getSaveFileName(self.host, "Save a copy of the project", str(default), PROJECT_FILTER)
         if name:
-            self.save_project_copy_to(Path(name) if name.endswith(PROJECT_SUFFIX) else Path(name + PROJECT_SUFFIX))
+            self.save_project_copy_to(project_file_path(name))
 
     def save_project_copy_to(self, path: Path) -> bool:
         try:
