@@ -57,7 +57,7 @@ class TeamController(QObject):
     def __init__(self, window: Host):
         super().__init__(window)
         self.window = window
-        style = SpanStyle(window.workspace.labels)
+        style = SpanStyle(window.workspace.labels, window.span_style.low_confidence)
         self.versions = VersionsPanel(style, self._load_version)
         self.curation = CurationPanel(style, self._load_version, self._saved_gold)
         self.docks = {"versions": window.add_dock("Other annotator", self.versions),
@@ -100,7 +100,7 @@ class TeamController(QObject):
             QTimer.singleShot(0, self.ask_name_once)
 
     def _restyle(self) -> None:
-        style = SpanStyle(self.window.workspace.labels)
+        style = SpanStyle(self.window.workspace.labels, self.window.span_style.low_confidence)
         for view in (self.versions.view, self.curation.first_view, self.curation.second_view):
             view.set_style(style)
 
