@@ -54,7 +54,7 @@ from ner_studio.core.datasets import corpus_files  # noqa: E402
 from ner_studio.core.formats import read_documents  # noqa: E402
 from ner_studio.core.tweet_corpus import mapped, pool_and_test, read_tweets  # noqa: E402
 from ner_studio.model.checkpoint import load_checkpoint  # noqa: E402
-from ner_studio.model.finetune import FinetuneOptions, finetune  # noqa: E402
+from ner_studio.model.finetune import FinetuneOptions, finetune, sentence_words  # noqa: E402
 from ner_studio.model.predict import TorchPredictor  # noqa: E402
 from ner_studio.model.workflow import evaluate_tagger  # noqa: E402
 from ner_studio.resources import bundled_model_location  # noqa: E402
@@ -170,7 +170,7 @@ def run_loop(args, setting: str, strategy: str, seed: int, pool, test, base, siz
         labelled += chosen
         started = time.monotonic()
         # The project's text is the whole pool, labelled or not (never the test tweets).
-        result = finetune(loaded, [pool[i] for i in labelled], base_docs=base, text_docs=pool, options=options)
+        result = finetune(loaded, [pool[i] for i in labelled], base_docs=base, text=sentence_words(pool), options=options)
         seconds = time.monotonic() - started
         loaded = result.loaded
         row = {"tweets": len(labelled), "tokens": sum(len(pool[i].tokens) for i in labelled), **f1(loaded, test),
@@ -208,7 +208,7 @@ def run_recipe(args) -> int:
         started = time.monotonic()
         # Project text for ``text_vectors``: pool-train only, so pool-dev is text the vectors never
         # saw, as the test tweets are in ``loop``.
-        result = finetune(parent, train[:count], base_docs=base, text_docs=train, options=options)
+        result = finetune(parent, train[:count], base_docs=base, text=sentence_words(train), options=options)
         seconds = time.monotonic() - started
         row = {"tweets": count, "seconds": seconds, "epochs": result.training.epochs_run,
                "best_epoch": result.training.best_epoch, "pool_dev": f1(result.loaded, dev),

@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     from ner_studio.core.metrics import format_table
     from ner_studio.core.training_set import check_enough, count_sentences
     from ner_studio.model.checkpoint import load_checkpoint, save_checkpoint
-    from ner_studio.model.finetune import FinetuneOptions, finetune
+    from ner_studio.model.finetune import FinetuneOptions, finetune, sentence_words
     from ner_studio.model.versions import check_scores
 
     from ner_studio.commands.train import EpochPrinter
@@ -99,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
         raise NerStudioError(f"{args.train}: {error}") from None
     printer = EpochPrinter()
     try:
-        result = finetune(parent, train, dev_docs=dev, base_docs=base, text_docs=project_text, options=options,
+        result = finetune(parent, train, dev_docs=dev, base_docs=base, text=sentence_words(project_text), options=options,
                           callback=printer)
     finally:
         printer.close()

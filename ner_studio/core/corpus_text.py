@@ -23,7 +23,7 @@ import sqlite3
 import sys
 from array import array
 from bisect import bisect_left
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
@@ -36,6 +36,7 @@ from ner_studio.core.project_dialect import Connection
 
 FEW_DOCUMENTS = 100  # up to this many documents' entities are read by document, not all at once
 CONTEXT = 40  # characters of context either side of a hit
+WORD_RUN = 40  # words a run of DocumentText.word_runs
 _UINT32 = "I" if array("I").itemsize == 4 else "L"  # as core/project_schema.py packs them
 _ONE_LINE = str.maketrans("\n\r\t\f\v", "     ")
 
@@ -66,6 +67,15 @@ class DocumentText:
     def words(self) -> list[str]:
         text = self.text
         return list(map(text.__getitem__, map(slice, self.starts, self.ends)))
+
+    def word_runs(self, size: int = WORD_RUN) -> Iterator[list[str]]:
+        """The words in runs of ``size``, one run at a time, for reading that wants sentences
+        (the training's text vectors): a run's ends matter as little there as a sentence's,
+        and a long document is never turned into one list of strings."""
+        text, starts, ends = self.text, self.starts, self.ends
+        for first in range(0, len(starts), size):
+            last = first + size
+            yield list(map(text.__getitem__, map(slice, starts[first:last], ends[first:last])))
 
     def context(self, start: int, end: int, width: int = CONTEXT) -> tuple[str, str]:
         """``(before, after)``: up to ``width`` characters either side, on one line."""

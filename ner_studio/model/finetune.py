@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 
@@ -187,28 +187,33 @@ def score_encoded(model: BiLSTMNetwork, vocabs: Vocabularies, encoded: list[Enco
     return evaluate_tags(gold, predicted)
 
 
-def sentence_lists(docs: Sequence[Document], tokens: int) -> list[list[str]]:
-    """The words of the sentences of ``docs``, in order, up to ``tokens`` tokens (a big project
-    is never turned into lists of strings whole)."""
-    found, total = [], 0
+def sentence_words(docs: Iterable[Document]) -> Iterator[list[str]]:
+    """The words of every sentence of ``docs``, in order, one sentence at a time."""
     for doc in docs:
         for k in range(len(doc.sentences)):
-            words = doc.sentence_words(k)
-            total += len(words)
-            if total > tokens:
-                return found
-            found.append(words)
+            yield doc.sentence_words(k)
+
+
+def sentence_lists(sentences: Iterable[Sequence[str]], tokens: int) -> list[list[str]]:
+    """``sentences`` (word sequences), in order, up to ``tokens`` tokens: a big project is read
+    only as far as the budget and never turned into lists of strings whole."""
+    found, total = [], 0
+    for words in sentences:
+        total += len(words)
+        if total > tokens:
+            return found
+        found.append(list(words))
     return found
 
 
-def project_vectors(vocabs: Vocabularies, project: Sequence[Document], base: Sequence[Document],
+def project_vectors(vocabs: Vocabularies, project: Iterable[Sequence[str]], base: Sequence[Document],
                     seed: int) -> TextVectors:
-    """Co-occurrence vectors of the ``project`` and ``base`` text (the project's first, within
-    ``text_vectors.MAX_TOKENS``); the project's words that have one are added to ``vocabs`` (so
-    they are read from a vector, not as ``<unk>``)."""
+    """Co-occurrence vectors of the ``project``'s sentences and the ``base`` text (the project's
+    first, within ``text_vectors.MAX_TOKENS``); the project's words that have one are added to
+    ``vocabs`` (so they are read from a vector, not as ``<unk>``)."""
     words = sentence_lists(project, MAX_TOKENS)
     budget = MAX_TOKENS - sum(len(sentence) for sentence in words)
-    vectors = text_vectors(words + sentence_lists(base, budget), seed=seed)
+    vectors = text_vectors(words + sentence_lists(sentence_words(base), budget), seed=seed)
     for word in words_to_add(vectors, (w for sentence in words for w in sentence), vocabs.words):
         vocabs.words.add(word)
     return vectors
@@ -236,7 +241,7 @@ def finetune(
     *,
     dev_docs: Sequence[Document] | None = None,
     base_docs: Sequence[Document] = (),
-    text_docs: Sequence[Document] = (),
+    text: Iterable[Sequence[str]] | None = None,
     options: FinetuneOptions | None = None,
     callback: Callable[[TrainingProgress], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
@@ -244,9 +249,10 @@ def finetune(
     """Fine-tune a grown copy of ``parent`` on ``docs`` (reviewed documents or accepted
     sentences) plus a sample of whole ``base_docs`` (the parent's kind of data, against
     forgetting). Early stopping uses ``dev_docs`` or, without them, a held-out part of
-    ``docs``. ``text_docs``: the project's documents, labelled or not, whose text the
-    ``text_vectors`` option reads (default: ``docs`` and ``dev_docs``). ``parent`` itself is
-    never changed."""
+    ``docs``. ``text``: the project's text sentence by sentence (word sequences; labelled or
+    not, e.g. :func:`sentence_words` of its documents), which the ``text_vectors`` option
+    reads (default: the sentences of ``docs`` and ``dev_docs``). ``parent`` itself is never
+    changed."""
     options = options or FinetuneOptions()
     docs = in_parts(docs)
     reviewed = count_sentences(docs)
@@ -260,7 +266,8 @@ def finetune(
                                            parent.scheme, document_sentences(dev_docs, parent.scheme))
     vectors = None
     if options.text_vectors:
-        vectors = project_vectors(vocabs, list(text_docs) or train_docs + dev_docs, base_docs, options.seed)
+        project = sentence_words(train_docs + dev_docs) if text is None else text
+        vectors = project_vectors(vocabs, project, base_docs, options.seed)
     torch.manual_seed(options.seed)
     model = grow_model(parent, vocabs, average_start=options.average_start)
     seeded = seed_new_rows(model.word_embedding.weight.data, vocabs.words, len(parent.vocabs.words),

@@ -86,7 +86,7 @@ class FinetuneOptions:
     average_start: bool = True
     word_dropout: float = 0.0  # chance any word is shown as <unk> (reads characters and casing more)
     weight_average: float = 0.0  # decay of a moving average of the weights (0 = off), as in TrainingConfig
-    # New words (of the reviewed sentences and of ``finetune``'s ``text_docs``) start from
+    # New words (of the reviewed sentences and of ``finetune``'s ``text``) start from
     # co-occurrence vectors of the project's text mapped into the model's space (model/text_vectors.py);
     # chosen by the benchmark's rule in session 5 (+1.6 mean pool-dev F1, all of it at 200 tweets)
     text_vectors: bool = True

@@ -7,8 +7,12 @@ from dataclasses import replace
 import pytest
 from PySide6.QtCore import QTimer
 
+from ner_studio.core.check_set import split_check
+from ner_studio.core.corpus_text import WORD_RUN, DocumentText
 from ner_studio.core.document import Document, Status
 from ner_studio.core.spans import Span
+from ner_studio.gui.learning import qt_learning
+from ner_studio.gui.learning.learning_jobs import project_text, training_task
 from ner_studio.model.interface import FinetuneOptions
 from tests.gui.conftest import training_documents
 
@@ -161,3 +165,38 @@ def test_too_few_reviewed_sentences_explain_what_is_missing(start_window, dialog
     assert not window.learning.start_training()
     assert not window.learning.is_training()
     assert any("needs at least 10 reviewed sentences and there are 0: review 10 more" in text for text in dialogs)
+
+
+def test_training_reads_the_unlabelled_documents_text_for_its_word_vectors(trainable, qtbot, monkeypatch):
+    window, reviewed, open_doc = trainable
+    requests = []
+
+    def recording(request):
+        requests.append(request)
+        return training_task(request)
+
+    monkeypatch.setattr(qt_learning, "training_task", recording)
+    train(qtbot, window)
+    # The open document is not reviewed: its text is what the word vectors learn from besides the
+    # training sentences; the reviewed documents are not read twice.
+    read = {text.doc_id for text in requests[0].texts}
+    assert open_doc.doc_id in read and not read & {doc.doc_id for doc in reviewed}
+    assert read == set(window.workspace.document_ids()) - {doc.doc_id for doc in reviewed}
+    window.learning.training_options = FinetuneOptions(**TINY_TRAINING, text_vectors=False)
+    train(qtbot, window)
+    assert requests[1].texts == ()
+
+
+def test_the_text_vectors_read_training_sentences_then_runs_of_other_documents_never_check_sentences():
+    docs = [Document.from_text(f"Sentence {i} of the reviewed set . And {i} more .") for i in range(40)]
+    for i, doc in enumerate(docs):
+        doc.doc_id = i
+    train, check = split_check(docs)
+    assert check  # 40 documents: some sentences fall in the check share
+    other = DocumentText.of(Document.from_text(" ".join(f"w{i}" for i in range(95))))
+    read = list(project_text(train, [other]))
+    trained = [words for doc in train for words in (doc.sentence_words(k) for k in range(len(doc.sentences)))]
+    assert read[: len(trained)] == trained
+    assert read[len(trained):] == [[f"w{i}" for i in range(j, min(j + WORD_RUN, 95))] for j in range(0, 95, WORD_RUN)]
+    held = {" ".join(doc.sentence_words(k)) for doc in check for k in range(len(doc.sentences))}
+    assert held and not held & {" ".join(words) for words in read}

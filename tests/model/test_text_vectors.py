@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from ner_studio.model import finetune as finetune_module
-from ner_studio.model.finetune import sentence_lists
+from ner_studio.model.finetune import sentence_lists, sentence_words
 from ner_studio.model.text_vectors import (
     cooccurrence_counts, fit_map, ppmi, seed_new_rows, text_vectors, within_budget, words_to_add,
 )
@@ -160,7 +160,7 @@ def test_finetune_starts_the_projects_new_words_from_their_vectors(parent, monke
     # A rank the tiny parent's ~30 words can fit (the default, 100, needs 202 shared words).
     monkeypatch.setattr(finetune_module, "text_vectors", partial(text_vectors, dimension=4))
     reviewed = documents(TINY_CORPUS)
-    result = finetune_module.finetune(parent, reviewed, text_docs=project_text(),
+    result = finetune_module.finetune(parent, reviewed, text=sentence_words(project_text()),
                                       options=quick_options(epochs=1, text_vectors=True))
     vocab = result.loaded.vocabs.words
     assert "tokyo" in vocab and "tokyo" not in parent.vocabs.words  # unlabelled, yet added
@@ -173,7 +173,7 @@ def test_finetune_starts_the_projects_new_words_from_their_vectors(parent, monke
 
 
 def test_without_the_option_the_projects_text_is_not_read(parent):
-    result = finetune_module.finetune(parent, documents(TINY_CORPUS), text_docs=project_text(),
+    result = finetune_module.finetune(parent, documents(TINY_CORPUS), text=sentence_words(project_text()),
                                       options=quick_options(epochs=1, text_vectors=False))
     assert "tokyo" not in result.loaded.vocabs.words
     assert result.loaded.metadata["text_vectors"] is None
@@ -183,5 +183,5 @@ def test_a_big_project_is_read_up_to_the_token_budget():
     docs = project_text()
     first = [docs[0].sentence_words(0), docs[1].sentence_words(0)]
     budget = sum(len(s) for s in first)
-    assert sentence_lists(docs, budget) == first
-    assert sentence_lists(docs, budget - 1) == first[:1]
+    assert sentence_lists(sentence_words(docs), budget) == first
+    assert sentence_lists(sentence_words(docs), budget - 1) == first[:1]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -45,6 +45,9 @@ class TrainingRequest:
     base_path: Path | None = None
     options: FinetuneOptions = field(default_factory=FinetuneOptions)  # threads None: training_threads()
     models_folder: Path | None = None  # None: the per-user models folder
+    # The texts of the project's other documents (core.corpus_text.DocumentText, immutable), read
+    # with the reviewed sentences for the text vectors (FinetuneOptions.text_vectors)
+    texts: tuple = ()
 
 
 def throttled(report: Callable[[TrainingProgress], None],
@@ -87,7 +90,7 @@ def run_training(request: TrainingRequest, report: Callable[[TrainingProgress], 
     options = request.options
     if options.threads is None:
         options = replace(options, threads=training_threads())
-    result = finetune(parent, train, base_docs=base, options=options,
+    result = finetune(parent, train, base_docs=base, text=project_text(train, request.texts), options=options,
                       callback=throttled(report), should_stop=should_stop)
     if result.cancelled:
         return None
@@ -96,6 +99,17 @@ def run_training(request: TrainingRequest, report: Callable[[TrainingProgress], 
     saved = save_version(result, lineage, names, request.models_folder)
     comparison = compare_on_check(saved.path, request.parent_path, check, lineage.name) if check else None
     return TrainingOutcome(saved, comparison)
+
+
+def project_text(train: list[Document], texts) -> Iterator[list[str]]:
+    """What the text vectors read: the training sentences, then the project's other documents
+    in runs of words. The check sentences are not among them, so the check score stays a score
+    on text the new version never saw."""
+    from ner_studio.model.finetune import sentence_words
+
+    yield from sentence_words(train)
+    for text in texts:
+        yield from text.word_runs()
 
 
 def check_scores_task(paths: list[Path], check_docs: list[Document]):

@@ -172,6 +172,14 @@ class LearningController(QObject):
             pass  # only a convenience for next time
         self.start_training(base_path=choice.base_path, epochs=choice.epochs)
 
+    def other_texts(self, docs: list[Document]) -> tuple:
+        """The texts of the project's documents that are not among ``docs`` (the labelled ones,
+        whose training sentences the run reads anyway and whose check sentences it must not):
+        the unlabelled text the fine-tune's word vectors learn from. Immutable, so the worker
+        may read them while the analyst works on (core/corpus_text.py)."""
+        labelled = {doc.doc_id for doc in docs}
+        return tuple(text for text in self.host.workspace.corpus.texts() if text.doc_id not in labelled)
+
     def label_examples(self, train: list[Document], check: list[Document]) -> list[LabelExamples]:
         known = self.host.model.loaded_labels
         labels = [label.name for label in self.host.workspace.labels]
@@ -193,12 +201,13 @@ class LearningController(QObject):
             docs, names = self.labelled_documents()
             train, check = split_check(docs)
             check_enough(count_sentences(train), options.min_sentences, held=count_sentences(check))
+            texts = self.other_texts(docs) if options.text_vectors else ()
         except NerStudioError as error:
             self._report("Training cannot start", error, automatic)
             return False
         project = self.host.workspace.project
         parent_id = self._version_id(model.path)
-        request = TrainingRequest(model.path, parent_id, docs, names, base_path, options, self.models_folder)
+        request = TrainingRequest(model.path, parent_id, docs, names, base_path, options, self.models_folder, texts)
         worker = TaskWorker(training_task(request), "train")
         worker.progress.connect(self.training_panel.show_progress)
         worker.succeeded.connect(self._on_trained)
