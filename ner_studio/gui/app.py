@@ -16,7 +16,7 @@ from ner_studio.core.annotators import configured_annotator
 from ner_studio.core.errors import NerStudioError, ProjectError
 from ner_studio.core.formats import read_documents
 from ner_studio.core.logs import setup_logging
-from ner_studio.core.locations import PROJECT_SUFFIX, default_project_path
+from ner_studio.core.locations import PROJECT_SUFFIX, default_project_path, default_projects_dir
 from ner_studio.core.project import Project, is_server_url
 from ner_studio.core.settings import Settings
 from ner_studio.gui.shell.tagging_jobs import ModelHandle
@@ -51,14 +51,20 @@ def current_model(settings: Settings) -> ModelHandle:
 
 
 def startup_project(settings: Settings, requested: Path | str | None) -> tuple[Project | None, bool]:
-    """``(project, is_new)``: the requested or last project (a file or a server URL), else a
-    new one in the data dir."""
+    """``(project, is_new)``: the requested or last project (a file or a server URL); if that
+    cannot be opened (a server out of reach, say: the error is shown), the first project in
+    the data dir, made on the very first start only — never one more project per failed start."""
     candidates = [requested] if requested else settings.recent_projects[:1]
     for path in candidates:
         if is_server_url(path) or Path(path).exists():
             project = open_project_file(None, path, configured_annotator(settings))
             if project is not None:
                 return project, False
+    first = default_projects_dir() / f"{FIRST_PROJECT_NAME}{PROJECT_SUFFIX}"
+    if first.exists() and str(first) not in map(str, candidates):  # that one failed already
+        project = open_project_file(None, first, configured_annotator(settings))
+        if project is not None:
+            return project, False
     try:
         return Project.create(default_project_path(FIRST_PROJECT_NAME), annotator=configured_annotator(settings)), True
     except ProjectError as error:

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 
+from ner_studio.core.settings import Settings
 from ner_studio.gui import app
 from ner_studio.resources import bundled_model_location, bundled_model_path
 
@@ -63,3 +64,18 @@ def test_tagging_waits_for_the_first_paint(start_window, qtbot, monkeypatch, tin
     window = start_window()
     assert shown_untagged == [(True, True, True)]  # shown, queued, no worker (torch) yet
     assert window.doc.spans  # then tagged, once the window had painted
+
+
+def test_a_last_project_out_of_reach_opens_the_first_project_rather_than_making_another(
+        start_window, dialogs, user_dirs):
+    window = start_window()
+    first = window.workspace.project.path
+    window.close()
+    unreachable = "postgresql://nobody@127.0.0.1:1/team"  # nothing listens on port 1
+    settings = Settings.load()
+    settings.add_recent_project(unreachable)
+    again = start_window()
+    assert again.workspace.project.path == first
+    assert not list(first.parent.glob("*-2*"))  # no "My annotations-2"
+    assert any("cannot reach the database server" in message for message in dialogs), dialogs
+    assert unreachable in Settings.load().recent_projects  # tried again next time
