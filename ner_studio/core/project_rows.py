@@ -25,7 +25,7 @@ from ner_studio.core.labels import Label, LabelSet
 from ner_studio.core.annotators import touch_version
 from ner_studio.core.project_schema import now, pack_offsets, text_hash, unpack_offsets
 from ner_studio.core.spans import Source, Span
-from ner_studio.core.project_dialect import Connection
+from ner_studio.core.project_dialect import Connection, dialect_of
 
 
 # Deltas touching more spans than this find the rows to delete in one read (SpansDelta).
@@ -63,6 +63,8 @@ def of_annotator(annotator: str | None, alias: str = "") -> tuple[str, tuple]:
 
 
 def insert_document(conn: Connection, doc: Document, source_path: str | None, annotator: str) -> int:
+    if dialect_of(conn).is_postgres:
+        check_no_nul(doc, source_path)
     try:
         meta = json.dumps(doc.meta, ensure_ascii=False)
     except (TypeError, ValueError) as error:
@@ -83,6 +85,21 @@ def insert_document(conn: Connection, doc: Document, source_path: str | None, an
     insert_spans(conn, doc_id, doc.spans, annotator)
     touch_version(conn, doc_id, annotator, doc.status)  # whoever adds a document has a version of it
     return doc_id
+
+
+def check_no_nul(doc: Document, source_path: str | None) -> None:
+    """PostgreSQL's text type cannot hold NUL (U+0000), which a project file keeps: say where
+    the first one is rather than fail on it in the middle of an import."""
+    for what, value in (("text", doc.text), ("name", doc.name or "")):
+        at = value.find("\x00")
+        if at >= 0:
+            line = value.count("\n", 0, at) + 1
+            column = at - value.rfind("\n", 0, at)
+            place = f"line {line}, column {column} of its {what}" if what == "text" else "its name"
+            raise ProjectError(
+                f"{source_path or 'document ' + repr(doc.name)}: document {doc.name!r} holds a NUL character "
+                f"(U+0000) at {place}, which a project on a PostgreSQL server cannot store; remove it and "
+                "import again (a project file keeps it)")
 
 
 def add_unknown_labels(conn: Connection, docs: Iterable[Document]) -> None:

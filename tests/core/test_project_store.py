@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from project_fixtures import make_document, run_python, token_span
 
+from ner_studio.core.document import Document
 from ner_studio.core.errors import ProjectError, ProjectLockedError
 from ner_studio.core.project import Project
 from ner_studio.core.project_dialect import POSTGRES, SQLITE, postgres_query
@@ -265,3 +266,19 @@ def test_the_password_comes_from_the_url_pgpassword_or_pgpass_and_is_never_kept(
     pgpass.chmod(0o600)
     monkeypatch.setenv("PGPASSFILE", str(pgpass))
     Project.open(bare).close()
+
+
+def test_a_nul_character_is_kept_in_a_file_and_named_with_its_line_on_a_server(project_location):
+    project = Project.create(project_location)
+    doc = Document.from_text("Alice met Bob .\nBob\x00 met Paris .", name="notes")
+    doc.edit((), (Span(0, 5, "PER"),))
+    if is_server_url(project_location):
+        with pytest.raises(ProjectError, match=r"notes\.txt: document 'notes' holds a NUL character .* line 2, "
+                                               r"column 4 of its text, which a project on a PostgreSQL server"):
+            project.add_documents([doc], source_path="notes.txt")
+        assert project.document_summaries() == []  # nothing half added
+    else:
+        project.add_documents([doc], source_path="notes.txt")
+        back = project.load_document(doc.doc_id)
+        assert back.text == doc.text and back.spans == doc.spans
+    project.close()
