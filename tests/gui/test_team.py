@@ -2,9 +2,11 @@
 curating two versions into the gold version."""
 
 import json
+import threading
 
 import pytest
 
+from ner_studio.core import agreement
 from ner_studio.core.annotators import GOLD, SETTING
 from ner_studio.core.document import Document
 from ner_studio.core.project import Project
@@ -117,11 +119,20 @@ def test_a_single_user_is_never_asked(start_window, user_dirs, prompts, qtbot):
     assert not hasattr(window.team, "report_dialog")
 
 
-def test_the_agreement_report(start_window, team_project, prompts, qtbot):
+def test_the_agreement_report_is_read_and_computed_in_a_worker(start_window, team_project, prompts, qtbot,
+                                                               monkeypatch):
     window = start_window(team_project)
     qtbot.waitUntil(lambda: window.workspace.project.annotator == "ann", timeout=10_000)
-    window.team.show_agreement()  # computed in a worker
+    threads = []
+
+    def gather(project, names):
+        threads.append(threading.current_thread())
+        return agreement.gather(project, names)
+
+    monkeypatch.setattr(qt_team, "gather", gather)
+    window.team.show_agreement()
     qtbot.waitUntil(lambda: hasattr(window.team, "report_dialog"), timeout=10_000)
+    assert threads and threads[0] is not threading.main_thread()  # the window never waits to read
     text = window.team.report_dialog.text.toPlainText()
     assert text.startswith("ann vs bob (1 documents)") and "Krippendorff" in text
 

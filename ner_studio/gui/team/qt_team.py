@@ -10,6 +10,7 @@ settings. Changing it opens the project again as that annotator.
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction, QFont
@@ -19,6 +20,7 @@ from ner_studio.core.agreement import agreement, format_report, gather
 from ner_studio.core.annotators import GOLD, SETTING, check_annotator_name, configured_annotator, display_name
 from ner_studio.core.errors import NerStudioError
 from ner_studio.core.logs import log_failure
+from ner_studio.core.project import Project
 from ner_studio.gui.annotate.qt_highlighter import SpanStyle
 from ner_studio.gui.shell.qt_actions import Command
 from ner_studio.gui.shell.qt_host import Host
@@ -51,6 +53,16 @@ def prompt_for_name(parent, suggestion: str) -> str | None:
         "Your edits in shared projects are saved under this name, apart from other annotators':",
         QLineEdit.EchoMode.Normal, suggestion)
     return name if accepted else None
+
+
+def agreement_task(location, names: list[str], report, should_stop) -> str:
+    """The agreement report of ``names``' versions in the project at ``location``."""
+    project = Project.open(location, read_only=True)
+    try:
+        versions = gather(project, names)
+    finally:
+        project.close(discard_pending=True)
+    return format_report(agreement(versions, names))
 
 
 class TeamController(QObject):
@@ -160,8 +172,9 @@ class TeamController(QObject):
         self.refresh_annotators()
 
     def show_agreement(self) -> None:
-        """Read the versions here (the project's connection is this thread's), compute in a
-        worker: a million tokens take seconds (benchmarks/RESULTS.md)."""
+        """Read the versions and compute the figures in a worker, on a read-only connection of
+        its own (a project's connection belongs to its thread): a million tokens take seconds
+        to read and seconds to score (benchmarks/RESULTS.md), and the window stays live."""
         names = self.project.annotators()
         if len(names) < 2:
             self.window.show_status("Agreement needs two annotators with versions of the same documents.")
@@ -169,12 +182,11 @@ class TeamController(QObject):
         if self.worker is not None:
             return
         try:
-            versions = gather(self.project, names)
+            self.project.save_pending()  # what this window shows is what the worker reads
         except NerStudioError as error:
-            self.window.show_error("Agreement cannot be computed", error)
-            return
+            log_failure(log, "saving edits before the agreement", error)  # the status bar counts them
         self.window.show_status("Computing the agreement…", 0)
-        self.worker = TaskWorker(lambda report, should_stop: format_report(agreement(versions, names)), "agreement")
+        self.worker = TaskWorker(partial(agreement_task, self.project.reopen_location, names), "agreement")
         self.worker.succeeded.connect(self._show_report)
         self.worker.failed.connect(lambda error: self.window.show_error("Agreement cannot be computed", error))
         self.worker.finished.connect(self._on_worker_finished)
