@@ -63,6 +63,11 @@ class ProjectLockedError(ProjectError):
     """Another program holds the project's write lock for longer than the timeout."""
 
 
+class ChangedMeanwhileError(ProjectError):
+    """What a save would replace was changed by someone else since it was read (another
+    curator saved the gold version): nothing was written."""
+
+
 class ReadOnlyProjectError(ProjectError):
     """The project file or its folder cannot be written."""
 

@@ -13,7 +13,7 @@ from ner_studio.core import annotators as team
 from ner_studio.core import project_rows as rows
 from ner_studio.core.annotators import GOLD, UNOWNED
 from ner_studio.core.document import Document
-from ner_studio.core.errors import AnnotatorError, ProjectError
+from ner_studio.core.errors import AnnotatorError, ChangedMeanwhileError, ProjectError
 from ner_studio.core.project_schema import schema_version
 from ner_studio.core.spans import Span
 from ner_studio.core.training_set import snapshot
@@ -96,13 +96,26 @@ class ProjectVersions:
         """The spans of ``annotator``'s version of document ``doc_id``."""
         return self._read("reading a version's entities", lambda conn: rows.read_spans(conn, doc_id, annotator))
 
-    def save_gold(self, doc_id: int, spans: Iterable[Span]) -> None:
+    def save_gold(self, doc_id: int, spans: Iterable[Span], *, expected: Iterable[Span] | None = None) -> None:
         """Store ``spans`` as the curated gold version of document ``doc_id`` (replacing the
-        previous one) in one transaction."""
+        previous one) in one transaction. ``expected``: the gold spans the curator started from
+        (none if it was never curated); if the stored ones differ by then, another curator saved
+        meanwhile and nothing is written (ChangedMeanwhileError)."""
         gold = rows.SpansSnapshot(doc_id, tuple(sorted(spans)), GOLD)
         if not self._read("checking the document", lambda conn: rows.document_exists(conn, doc_id)):
             raise ProjectError(f"there is no document {doc_id} in this project", self.where)
-        self._write("saving the curated version", gold.apply, changed=(GOLD, [doc_id]))
+        started = None if expected is None else sorted(expected)
+
+        def save(conn) -> None:
+            if started is not None:
+                stored = sorted(rows.read_spans(conn, doc_id, GOLD))
+                if stored != started:
+                    raise ChangedMeanwhileError(
+                        f"someone saved another gold version of document {doc_id} ({len(stored)} entities) since "
+                        "you opened it; nothing was saved", self.where)
+            gold.apply(conn)
+
+        self._write("saving the curated version", save, changed=(GOLD, [doc_id]))
 
     def training_version(self, doc_id: int) -> Document:
         """What export and fine-tuning use: the gold version if the document was curated,

@@ -6,7 +6,7 @@ import pytest
 
 from ner_studio.core.annotators import GOLD, check_annotator_name, default_annotator
 from ner_studio.core.document import Document, Status
-from ner_studio.core.errors import AnnotatorError
+from ner_studio.core.errors import AnnotatorError, ChangedMeanwhileError
 from ner_studio.core.label_all import label_all_edits, preview_label_all
 from ner_studio.core.project import Project
 from ner_studio.core.project_schema import MIGRATIONS, SCHEMA_VERSION, now, pack_offsets
@@ -150,6 +150,20 @@ def test_the_gold_version_is_what_training_uses(project_location):
         assert project.load_document(doc_id).spans == (span("Ada Lovelace", "PER"),)  # ann's unchanged
         assert project.annotators() == ["ann"]  # gold is not a person
         assert GOLD in project.versions_of(doc_id)
+
+
+def test_two_curators_saving_one_gold_version_never_overwrite_each_other_unawares(project_location):
+    with Project.create(project_location, annotator="ann") as first:
+        (doc_id,) = first.add_documents([doc_with(("Ada Lovelace", "PER"))])
+        with Project.open(project_location, annotator="bob") as second:
+            first.save_gold(doc_id, [span("Ada Lovelace", "PER")], expected=())  # never curated: saved
+            with pytest.raises(ChangedMeanwhileError, match="since you opened it; nothing was saved"):
+                second.save_gold(doc_id, [span("London", "LOC")], expected=())  # read before ann saved
+            assert second.load_version(doc_id, GOLD).spans == (span("Ada Lovelace", "PER"),)
+            second.save_gold(doc_id, [span("London", "LOC")], expected=[span("Ada Lovelace", "PER")])
+            assert first.load_version(doc_id, GOLD).spans == (span("London", "LOC"),)
+            first.save_gold(doc_id, [])  # no expectation: replaces whatever is there
+            assert second.load_version(doc_id, GOLD).spans == ()
 
 
 def test_importing_as_another_annotator(project_location):

@@ -5,6 +5,7 @@ import json
 import threading
 
 import pytest
+from PySide6.QtWidgets import QMessageBox
 
 from ner_studio.core import agreement
 from ner_studio.core.annotators import GOLD, SETTING
@@ -117,6 +118,29 @@ def test_a_single_user_is_never_asked(start_window, user_dirs, prompts, qtbot):
     assert window.doc.spans == (span("Lisbon", "LOC"),)
     window.team.show_agreement()  # nothing to compare: a status message, no dialog
     assert not hasattr(window.team, "report_dialog")
+
+
+@pytest.mark.parametrize("replace", [True, False])
+def test_a_gold_version_another_curator_saved_meanwhile_is_replaced_only_when_asked(
+        start_window, team_project, prompts, qtbot, dialogs, monkeypatch, replace):
+    window = start_window(team_project)
+    qtbot.waitUntil(lambda: window.workspace.project.annotator == "ann", timeout=10_000)
+    curation = window.team.curation
+    window.team.show_curation()
+    curation.choose_rest("first")
+    with Project.open(team_project, annotator="bob") as other:  # another curator, another window
+        other.save_gold(1, [span("Lisbon", "ORG")])
+    answer = QMessageBox.StandardButton.Yes if replace else QMessageBox.StandardButton.No
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda parent, title, text, *rest: asked.append(text) or answer)
+    curation.save_button.click()
+    assert asked and "since you opened it" in asked[0]
+    gold = window.workspace.project.load_version(1, GOLD).spans
+    if replace:
+        assert gold == (span("Karin Olsson", "PER"), span("Lisbon", "LOC"), span("Meridian Capital", "ORG"))
+    else:  # theirs stays, and the panel shows the choices it made
+        assert gold == (span("Lisbon", "ORG"),)
+        assert curation.choices() == {0: "second", 1: "second"}  # Lisbon ORG, no Meridian Capital
 
 
 def test_the_agreement_report_is_read_and_computed_in_a_worker(start_window, team_project, prompts, qtbot,

@@ -28,9 +28,11 @@ EXCERPT = 40  # characters of text shown per difference
 
 
 class CurationPanel(QWidget):
-    """``gold_ready(doc_id, spans)``: the curator saved; the controller stores the spans."""
+    """``gold_ready(doc_id, spans, started_from)``: the curator saved; the controller stores
+    the spans unless the gold version is no longer ``started_from`` (what it was when the
+    panel read the document: another curator saved since)."""
 
-    gold_ready = Signal(int, object)
+    gold_ready = Signal(int, object, object)
 
     def __init__(self, style: SpanStyle, load_version: Callable[[int, str], Document],
                  load_gold: Callable[[int], tuple[Span, ...] | None] = lambda doc_id: None):
@@ -42,6 +44,7 @@ class CurationPanel(QWidget):
         self._text = ""
         self._agreed: list[Span] = []
         self._differences = []
+        self._started_from: tuple[Span, ...] = ()  # the gold spans when the document was read
         self.first_combo, self.second_combo = QComboBox(), QComboBox()
         self.first_view, self.second_view = EntityTextView(style), EntityTextView(style)
         self.table = QTableWidget(0, 4)
@@ -122,6 +125,7 @@ class CurationPanel(QWidget):
             self._show(None, None)
             self.status.setText("Curation needs a document and two annotators who have versions of it.")
             return
+        self._started_from = self._load_gold(self._doc_id) or ()
         self._show(self._load(self._doc_id, first), self._load(self._doc_id, second))
 
     def _show(self, first: Document | None, second: Document | None) -> None:
@@ -152,8 +156,8 @@ class CurationPanel(QWidget):
 
     def _preselect(self) -> None:
         """Curated before: choose what the saved gold version chose, where it took a side."""
-        gold = self._load_gold(self._doc_id) if self._differences else None
-        if gold is None:
+        gold = self._started_from if self._differences else None
+        if not gold:
             return
         for row, difference in enumerate(self._differences):
             inside = tuple(s for s in gold if s.start < difference.end and difference.start < s.end)
@@ -204,4 +208,5 @@ class CurationPanel(QWidget):
     def save(self) -> None:
         if self._doc_id is None or not self.save_button.isEnabled():
             return
-        self.gold_ready.emit(self._doc_id, curated_spans(self._agreed, self._differences, self.choices()))
+        self.gold_ready.emit(self._doc_id, curated_spans(self._agreed, self._differences, self.choices()),
+                             self._started_from)

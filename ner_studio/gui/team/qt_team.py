@@ -14,11 +14,13 @@ from functools import partial
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction, QFont
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QInputDialog, QLineEdit, QPlainTextEdit, QVBoxLayout
+from PySide6.QtWidgets import (
+    QDialog, QDialogButtonBox, QInputDialog, QLineEdit, QMessageBox, QPlainTextEdit, QVBoxLayout,
+)
 
 from ner_studio.core.agreement import agreement, format_report, gather
 from ner_studio.core.annotators import GOLD, SETTING, check_annotator_name, configured_annotator, display_name
-from ner_studio.core.errors import NerStudioError
+from ner_studio.core.errors import ChangedMeanwhileError, NerStudioError
 from ner_studio.core.logs import log_failure
 from ner_studio.core.project import Project
 from ner_studio.gui.annotate.qt_highlighter import SpanStyle
@@ -162,9 +164,19 @@ class TeamController(QObject):
             self.window.reopen_as(GOLD)
         self.actions["edit_gold"].setChecked(self.project.annotator == GOLD)
 
-    def save_gold(self, doc_id: int, spans) -> None:
+    def save_gold(self, doc_id: int, spans, started_from=None) -> None:
         try:
-            self.project.save_gold(doc_id, spans)
+            try:
+                self.project.save_gold(doc_id, spans, expected=started_from)
+            except ChangedMeanwhileError as error:
+                answer = QMessageBox.question(
+                    self.window, "The gold version changed meanwhile",
+                    f"{error}.\n\nReplace it with yours? "
+                    "No shows theirs, with the choices they made.")
+                if answer != QMessageBox.StandardButton.Yes:
+                    self.curation.refresh()
+                    return
+                self.project.save_gold(doc_id, spans)
         except NerStudioError as error:
             self.window.show_error("The gold version was not saved", error)
             return
