@@ -67,9 +67,15 @@ def new_origin() -> str:
     return uuid.uuid4().hex[:12]
 
 
-def announce(conn: Connection, change: ProjectChange) -> None:
-    """Send ``change`` to every listener once the current transaction commits (PostgreSQL)."""
-    conn.execute("SELECT pg_notify(?, ?)", (CHANNEL, change.payload())).fetchall()
+def announce(conn: Connection, change: ProjectChange):
+    """Count the current write (bump the revision) and send ``change``, with that revision, to
+    every listener once the transaction commits (PostgreSQL). One statement, whose result is
+    a cursor whose one row holds the revision: read it after the commit, so that the write
+    waits for no reply while it holds the project's lock (``Dialect.write_transaction``)."""
+    return conn.execute(
+        "WITH bumped AS (UPDATE project_info SET value = value + 1 WHERE key = 'revision' RETURNING value)"
+        " SELECT value, pg_notify(?, CAST(jsonb_set(CAST(? AS jsonb), '{r}', to_jsonb(value)) AS text))"
+        " FROM bumped", (CHANNEL, change.payload()))
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,11 @@ class PostgresConnection:
             cursor.executemany(postgres_query(sql), rows)
         return cursor
 
+    def pipeline(self):
+        """psycopg's pipeline mode for the block (``Dialect.write_transaction``): statements
+        are sent without waiting for their replies; reading a result waits for it."""
+        return self.raw.pipeline()
+
     @property
     def in_transaction(self) -> bool:
         from psycopg.pq import TransactionStatus
