@@ -91,3 +91,12 @@ def test_a_change_announced_names_the_revision_its_write_committed(project_locat
             assert change.revision == revision(first) == first.own_revisions[-1]
         finally:
             watching.stop()
+
+
+def test_a_statement_skipped_after_a_failure_in_a_pipeline_is_not_called_a_lost_connection():
+    errors = pytest.importorskip("psycopg.errors")
+    from ner_studio.core.project_postgres import server_error
+
+    error = server_error(errors.PipelineAborted("pipeline aborted"), "postgresql://ann:secret@db/news", "saving an edit")
+    assert "saving an edit failed" in str(error) and "reach" not in str(error) and "secret" not in str(error)
+
