@@ -21,7 +21,7 @@ import getpass
 from ner_studio.core.project_dialect import Connection
 
 from ner_studio.core.errors import AnnotatorError
-from ner_studio.core.project_schema import NEXT_REVISION, now, text_hash
+from ner_studio.core.project_schema import now, text_hash
 from ner_studio.core.review_log import REVIEW_LOG_SETTING
 from ner_studio.core.training_set import ACCEPTED_SETTING
 
@@ -181,8 +181,6 @@ def touch_version(conn: Connection, doc_id: int, annotator: str, status=None, *,
         f"INSERT INTO document_versions (document_id, annotator, modified, status) {source}"
         " ON CONFLICT (document_id, annotator) DO UPDATE SET modified = excluded.modified,"
         " status = COALESCE(excluded.status, document_versions.status)", values)
-    if status is not None:  # other instances' revision poll finds the document (project_schema _V3)
-        conn.execute(f"UPDATE documents SET spans_revision = {NEXT_REVISION} WHERE id = ?", (doc_id,))
 
 
 def worked_versions(conn: Connection, doc_id: int) -> list[str]:

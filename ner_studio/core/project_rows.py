@@ -23,7 +23,7 @@ from ner_studio.core.document import Document, Sentence, Status, TokenList
 from ner_studio.core.errors import LabelError, ProjectError
 from ner_studio.core.labels import Label, LabelSet
 from ner_studio.core.annotators import touch_version
-from ner_studio.core.project_schema import now, pack_offsets, text_hash, unpack_offsets
+from ner_studio.core.project_schema import NEXT_REVISION, now, pack_offsets, text_hash, unpack_offsets
 from ner_studio.core.spans import Source, Span
 from ner_studio.core.project_dialect import Connection
 
@@ -163,8 +163,11 @@ def document_exists(conn: Connection, doc_id: int) -> bool:
 
 
 def touch(conn: Connection, doc_id: int, annotator: str, status: Status | None = None) -> None:
-    """Record an edit of ``annotator``'s version now (a deleted document: nothing)."""
-    conn.execute("UPDATE documents SET modified = ? WHERE id = ?", (now(), doc_id))
+    """Record an edit of ``annotator``'s version now (a deleted document: nothing). A new
+    ``status`` stamps the document with the revision, as a span change does (project_schema
+    ``_V3``), so that other instances' revision poll finds it."""
+    stamp = f", spans_revision = {NEXT_REVISION}" if status is not None else ""
+    conn.execute(f"UPDATE documents SET modified = ?{stamp} WHERE id = ?", (now(), doc_id))
     touch_version(conn, doc_id, annotator, status, unless_deleted=True)
 
 

@@ -120,7 +120,7 @@ _V2 = (
 # the revision they hold. A trigger runs per span row and writes only the first time in a
 # transaction: ~1 us a row (the value is the revision the transaction will commit, since
 # bump_revision() runs last in it). Setting the status of an annotator's version stamps it
-# too (annotators.touch_version; no trigger, so an older app does not): what the revision
+# too (project_rows.touch; no trigger, so an older app does not): what the revision
 # poll (core/project_changes.py) needs to name every document whose shown state changed.
 NEXT_REVISION = "(SELECT value + 1 FROM project_info WHERE key = 'revision')"
 
