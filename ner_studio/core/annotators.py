@@ -167,14 +167,20 @@ def matching_document(conn: Connection, doc, annotator: str, exclude=()) -> int 
     return None
 
 
-def touch_version(conn: Connection, doc_id: int, annotator: str, status=None) -> None:
+def touch_version(conn: Connection, doc_id: int, annotator: str, status=None, *,
+                  unless_deleted: bool = False) -> None:
     """Record that ``annotator`` edited document ``doc_id`` now (and set the status of their
-    version, if ``status`` is given)."""
+    version, if ``status`` is given). ``unless_deleted``: nothing if the document is gone,
+    checked by the statement itself (see project_rows.insert_spans)."""
+    values = (doc_id, annotator, now(), None if status is None else str(status))
+    if unless_deleted:  # (SQLite needs the WHERE before ON CONFLICT after a SELECT anyway)
+        source, values = "SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM documents WHERE id = ?)", (*values, doc_id)
+    else:
+        source = "VALUES (?, ?, ?, ?)"
     conn.execute(
-        "INSERT INTO document_versions (document_id, annotator, modified, status) VALUES (?, ?, ?, ?)"
+        f"INSERT INTO document_versions (document_id, annotator, modified, status) {source}"
         " ON CONFLICT (document_id, annotator) DO UPDATE SET modified = excluded.modified,"
-        " status = COALESCE(excluded.status, document_versions.status)",
-        (doc_id, annotator, now(), None if status is None else str(status)))
+        " status = COALESCE(excluded.status, document_versions.status)", values)
 
 
 def worked_versions(conn: Connection, doc_id: int) -> list[str]:

@@ -15,7 +15,7 @@ so that every pair gets compared. The others go to the least loaded annotator, i
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from itertools import combinations
 
 from ner_studio.core.annotators import check_annotator_name
@@ -72,6 +72,23 @@ def plan_assignment(doc_ids: Sequence[int], annotators: Sequence[str], overlap: 
             chosen[position] = (name,)
             load[name] += 1
     return {doc_id: chosen[position] for position, doc_id in enumerate(doc_ids)}
+
+
+def next_in_turn(doc_ids: Sequence[int], current: int | None, assigned: Collection[int], *, step: int = 1,
+                 skip: Callable[[int], bool] = lambda doc_id: False) -> int | None:
+    """The document after (``step`` 1) or before (-1) ``current`` in ``doc_ids`` (list
+    order, wrapping) that ``skip`` does not reject, for Next Document: among the ones
+    ``assigned`` to the annotator when some are (a team's project: your documents, not the
+    others'), else among all. Without ``current`` (or one not listed), the first (or the
+    last); None if no other document will do."""
+    ids = list(doc_ids)
+    yours = set(assigned).intersection(ids)
+    if current in ids:
+        at = ids.index(current)
+        ids = ids[at + 1:] + ids[:at]
+    if step < 0:
+        ids.reverse()
+    return next((doc_id for doc_id in ids if (not yours or doc_id in yours) and not skip(doc_id)), None)
 
 
 # --- on an open connection (the Project wraps these in its transactions) ------------------

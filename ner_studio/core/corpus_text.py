@@ -19,7 +19,6 @@ costs a microsecond or so a span row here.
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 from array import array
 from bisect import bisect_left
@@ -30,7 +29,7 @@ from operator import itemgetter
 
 from ner_studio.core.document import Status
 from ner_studio.core.project_rows import of_annotator, with_status
-from ner_studio.core.project_schema import revision
+from ner_studio.core.project_schema import changed_since, revision
 from ner_studio.core.spans import Source, Span
 from ner_studio.core.project_dialect import Connection
 
@@ -140,7 +139,7 @@ class CorpusText:
             return self._span_rows
         if self._revision is not None:
             since = self._revision
-            changed = self.project.query("reading entities", lambda conn: _changed_since(conn, since))
+            changed = self.project.query("reading entities", lambda conn: changed_since(conn, since))
             if changed is not None and len(changed) <= FEW_DOCUMENTS:
                 rows = self._rows_by_document(changed)
                 for doc_id in changed:
@@ -185,16 +184,6 @@ def _span_rows_of(conn: Connection, doc_ids: list[int], annotator: str | None) -
         "SELECT document_id, start_char, end_char, label, source, confidence FROM spans"
         f" WHERE document_id IN ({', '.join('?' * len(doc_ids))}){condition} ORDER BY document_id, start_char",
         (*doc_ids, *parameters)).fetchall()
-
-
-def _changed_since(conn: Connection, since: int) -> list[int] | None:
-    """Documents whose spans changed after revision ``since``; ``None`` in a project opened
-    read-only at schema version 2 or older (no stamps: read everything again)."""
-    try:
-        rows = conn.execute("SELECT id FROM documents WHERE spans_revision > ?", (since,)).fetchall()
-    except sqlite3.OperationalError:
-        return None
-    return [doc_id for (doc_id,) in rows]
 
 
 def _all_span_rows(conn: Connection, annotator: str | None) -> list[SpanRow]:

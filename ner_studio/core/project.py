@@ -344,15 +344,19 @@ class Project(EditJournal, ProjectMetadata, ProjectVersions, ProjectAssignments)
             raise ReadOnlyProjectError(
                 f"the project was opened read-only, so {doing} cannot be saved; "
                 "use Save As to keep your edits in a new project", self.where)
+        on_server = self._store.dialect.is_postgres
         try:
-            self._store.dialect.begin_write(conn)
-            for edit in self._pending:
-                edit.apply(conn)
-            result = action(conn) if action is not None else None
-            revision = bump_revision(conn)
-            if self._store.dialect.is_postgres:
-                announce(conn, self._change(revision, action, changed))
-            conn.execute("COMMIT")
+            with self._store.dialect.write_transaction(conn):
+                for edit in self._pending:
+                    edit.apply(conn)
+                result = action(conn) if action is not None else None
+                if on_server:  # the revision is read once the commit is through
+                    bumped = announce(conn, self._change(action, changed))
+                else:
+                    revision = bump_revision(conn)
+                conn.execute("COMMIT")
+            if on_server:
+                revision = int(bumped.fetchone()[0])
         except BaseException as error:
             if conn.in_transaction:
                 try:
@@ -368,16 +372,17 @@ class Project(EditJournal, ProjectMetadata, ProjectVersions, ProjectAssignments)
             self.pending_changed.emit(0)
         return result
 
-    def _change(self, revision: int, action, changed) -> ProjectChange:
+    def _change(self, action, changed) -> ProjectChange:
+        """What this write changed, for other instances (its revision is filled in by ``announce``)."""
         journal = {edit.doc_id for edit in self._pending}
         if action is None:
-            return ProjectChange(revision, self._version, frozenset(journal), self.origin)
+            return ProjectChange(None, self._version, frozenset(journal), self.origin)
         if changed is None:
-            return ProjectChange(revision, None, None, self.origin)
+            return ProjectChange(None, None, None, self.origin)
         annotator, documents = changed
         if journal and annotator != self._version:
-            return ProjectChange(revision, None, frozenset(journal.union(documents)), self.origin)
-        return ProjectChange(revision, annotator, frozenset(journal.union(documents)), self.origin)
+            return ProjectChange(None, None, frozenset(journal.union(documents)), self.origin)
+        return ProjectChange(None, annotator, frozenset(journal.union(documents)), self.origin)
 
 
 __all__ = ["Project", "DocumentSummary", "ModelVersion", "default_projects_dir",

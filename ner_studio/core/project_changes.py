@@ -6,7 +6,9 @@ list and the open documents follow (gui/shell/qt_live.py shows it).
   commits) naming the revision, the version (annotator) and the documents it changed. A
   listener on its own connection (:func:`listen`, in a worker thread) receives them.
 * SQLite has no notifications: :func:`poll` reads the revision row a few times a second (a
-  20 us query), which every committed write bumps, and reports "something changed".
+  20 us query), which every committed write bumps; when it moved, it reports the documents
+  stamped with a newer revision (``documents.spans_revision``: their spans or a version's
+  status changed; project_schema ``_V3``), so only those of the open ones are read again.
 
 Either way the receiver gets batches of :class:`ProjectChange` and asks :func:`plan_refresh`
 what to reload. Missing a change must never lose an edit: the worst a late or lost
@@ -25,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ner_studio.core.project_dialect import Connection
-from ner_studio.core.project_schema import revision
+from ner_studio.core.project_schema import changed_since, revision
 
 CHANNEL = "ner_studio_changes"
 _MAX_PAYLOAD = 7000  # the server refuses payloads of 8000 bytes or more
@@ -67,9 +69,15 @@ def new_origin() -> str:
     return uuid.uuid4().hex[:12]
 
 
-def announce(conn: Connection, change: ProjectChange) -> None:
-    """Send ``change`` to every listener once the current transaction commits (PostgreSQL)."""
-    conn.execute("SELECT pg_notify(?, ?)", (CHANNEL, change.payload())).fetchall()
+def announce(conn: Connection, change: ProjectChange):
+    """Count the current write (bump the revision) and send ``change``, with that revision, to
+    every listener once the transaction commits (PostgreSQL). One statement, whose result is
+    a cursor whose one row holds the revision: read it after the commit, so that the write
+    waits for no reply while it holds the project's lock (``Dialect.write_transaction``)."""
+    return conn.execute(
+        "WITH bumped AS (UPDATE project_info SET value = value + 1 WHERE key = 'revision' RETURNING value)"
+        " SELECT value, pg_notify(?, CAST(jsonb_set(CAST(? AS jsonb), '{r}', to_jsonb(value)) AS text))"
+        " FROM bumped", (CHANNEL, change.payload()))
 
 
 @dataclass(frozen=True)
@@ -96,9 +104,9 @@ def plan_refresh(batch: Iterable[ProjectChange], origin: str, version: str | Non
             if change.documents is not None:
                 continue  # another person's version of documents: nothing shown here changed
         relevant = True
-        if change.documents is None or change.annotator is None:
+        if change.documents is None:
             documents = None
-        elif documents is not None:
+        elif documents is not None:  # (annotator None: some version of these documents)
             documents.update(change.documents)
     if not relevant:
         return None
@@ -142,8 +150,9 @@ def listen(url: str, *, interval: float = 0.25) -> WatchJob:
 
 def poll(path: str | Path, *, interval: float = 0.25) -> WatchJob:
     """A worker job that yields the revisions committed to the project file at ``path``
-    (read on a connection of the worker's own) whenever it moves on: the SQLite signal. It
-    starts with "anything may have changed", as :func:`listen` does."""
+    (read on a connection of the worker's own) whenever it moves on, each naming the
+    documents changed since the revision seen before (any version of them): the SQLite
+    signal. It starts with "anything may have changed", as :func:`listen` does."""
 
     def job(report, should_stop) -> Iterator[list[ProjectChange]]:
         conn = sqlite3.connect(str(path), timeout=1.0, isolation_level=None)
@@ -153,18 +162,33 @@ def poll(path: str | Path, *, interval: float = 0.25) -> WatchJob:
             while not should_stop():
                 _sleep(interval, should_stop)
                 try:
-                    current = revision(conn)
+                    batch, seen = _changes_after(conn, seen)
                 except sqlite3.Error:  # busy or gone for a moment: look again next time
                     continue
-                if current - seen > _MANY:
-                    yield [ProjectChange(None)]
-                elif current != seen:
-                    yield [ProjectChange(number) for number in range(seen + 1, current + 1)]
-                seen = current
+                if batch:
+                    yield batch
         finally:
             conn.close()
 
     return job
+
+
+def _changes_after(conn: sqlite3.Connection, seen: int) -> tuple[list[ProjectChange], int]:
+    """The changes committed after revision ``seen`` and the revision now, read in one
+    snapshot (a commit between the two reads would otherwise be half seen)."""
+    conn.execute("BEGIN")
+    try:
+        current = revision(conn)
+        if current == seen:
+            return [], seen
+        changed = changed_since(conn, seen)
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")  # it only read
+    if current - seen > _MANY or changed is None:
+        return [ProjectChange(None)], current
+    documents = frozenset(changed)  # which revision changed which is not recorded: any of these
+    return [ProjectChange(number, None, documents) for number in range(seen + 1, current + 1)], current
 
 
 def watch(project) -> WatchJob:

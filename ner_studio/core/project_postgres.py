@@ -95,6 +95,11 @@ class PostgresConnection:
             cursor.executemany(postgres_query(sql), rows)
         return cursor
 
+    def pipeline(self):
+        """psycopg's pipeline mode for the block (``Dialect.write_transaction``): statements
+        are sent without waiting for their replies; reading a result waits for it."""
+        return self.raw.pipeline()
+
     @property
     def in_transaction(self) -> bool:
         from psycopg.pq import TransactionStatus
@@ -199,6 +204,9 @@ def server_error(error: BaseException, url: str, doing: str, timeout: float | No
     if isinstance(error, (errors.DiskFull, errors.OutOfMemory)):
         return DiskFullError(f"the database server is out of space while {doing} ({text}); "
                              "your edits are kept in memory until it has room again", where)
+    if isinstance(error, errors.PipelineAborted):  # (an OperationalError, but the server is there)
+        return ProjectError(f"{doing} failed: a statement before it in the same write failed; "
+                            "nothing of the write was saved", where)
     if isinstance(error, psycopg.OperationalError):
         return ProjectError(f"cannot reach the database server while {doing} ({text}). Check the "
                             "address, that the server runs, and your user name and password "

@@ -23,7 +23,7 @@ from ner_studio.core.document import Document, Sentence, Status, TokenList
 from ner_studio.core.errors import LabelError, ProjectError
 from ner_studio.core.labels import Label, LabelSet
 from ner_studio.core.annotators import touch_version
-from ner_studio.core.project_schema import now, pack_offsets, text_hash, unpack_offsets
+from ner_studio.core.project_schema import NEXT_REVISION, now, pack_offsets, text_hash, unpack_offsets
 from ner_studio.core.spans import Source, Span
 from ner_studio.core.project_dialect import Connection, dialect_of
 
@@ -179,19 +179,36 @@ def document_exists(conn: Connection, doc_id: int) -> bool:
     return conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
 
 
-def touch(conn: Connection, doc_id: int, annotator: str) -> None:
-    conn.execute("UPDATE documents SET modified = ? WHERE id = ?", (now(), doc_id))
-    touch_version(conn, doc_id, annotator)
+def touch(conn: Connection, doc_id: int, annotator: str, status: Status | None = None) -> None:
+    """Record an edit of ``annotator``'s version now (a deleted document: nothing). A new
+    ``status`` stamps the document with the revision, as a span change does (project_schema
+    ``_V3``), so that other instances' revision poll finds it."""
+    stamp = f", spans_revision = {NEXT_REVISION}" if status is not None else ""
+    conn.execute(f"UPDATE documents SET modified = ?{stamp} WHERE id = ?", (now(), doc_id))
+    touch_version(conn, doc_id, annotator, status, unless_deleted=True)
 
 
 # --- spans ---------------------------------------------------------------------------------
-def insert_spans(conn: Connection, doc_id: int, spans: Iterable[Span], annotator: str) -> None:
+_INSERT_SPAN = ("INSERT INTO spans (document_id, start_char, end_char, label, source, confidence,"
+                " annotator, created)")
+
+
+def insert_spans(conn: Connection, doc_id: int, spans: Iterable[Span], annotator: str, *,
+                 unless_deleted: bool = False) -> None:
+    """``unless_deleted``: insert nothing if the document is gone (deleted in another window),
+    checked by the statement itself, so that an edit needs no answer from the database before
+    it is sent (a server's pipeline, see ``Dialect.write_transaction``)."""
     stamp = now()
+    rows = ((doc_id, s.start, s.end, s.label, str(s.source), s.confidence, annotator, stamp) for s in spans)
+    if not unless_deleted:
+        conn.executemany(f"{_INSERT_SPAN} VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        return
+    # A parameter in a SELECT list has no type on PostgreSQL: text, unless cast (confidence
+    # may be NULL; SQLite reads the type name as REAL).
     conn.executemany(
-        "INSERT INTO spans (document_id, start_char, end_char, label, source, confidence, annotator,"
-        " created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        ((doc_id, s.start, s.end, s.label, str(s.source), s.confidence, annotator, stamp) for s in spans),
-    )
+        f"{_INSERT_SPAN} SELECT ?, ?, ?, ?, ?, CAST(? AS DOUBLE PRECISION), ?, ?"
+        " WHERE EXISTS (SELECT 1 FROM documents WHERE id = ?)",
+        ((*row, doc_id) for row in rows))
 
 
 def clear_overlaps(conn: Connection, doc_id: int, spans: Iterable[Span], annotator: str) -> None:
@@ -226,8 +243,8 @@ class SpansDelta:
     annotator: str = ""
 
     def apply(self, conn: Connection) -> None:
-        if not document_exists(conn, self.doc_id):
-            return  # deleted (perhaps in another window): nothing left to save it to
+        # A document deleted (perhaps in another window) has nothing left to save to: the
+        # deletes find no rows, the inserts check (no question asked first: see insert_spans).
         if len(self.removed) + len(self.added) > BULK_EDIT:
             self._apply_in_bulk(conn)
         else:
@@ -236,7 +253,7 @@ class SpansDelta:
                 ((self.doc_id, self.annotator, s.start, s.end) for s in self.removed),
             )
             clear_overlaps(conn, self.doc_id, self.added, self.annotator)
-        insert_spans(conn, self.doc_id, self.added, self.annotator)
+        insert_spans(conn, self.doc_id, self.added, self.annotator, unless_deleted=True)
         touch(conn, self.doc_id, self.annotator)
 
     def _apply_in_bulk(self, conn: Connection) -> None:
@@ -270,10 +287,8 @@ class SpansSnapshot:
     annotator: str = ""
 
     def apply(self, conn: Connection) -> None:
-        if not document_exists(conn, self.doc_id):
-            return
         conn.execute("DELETE FROM spans WHERE document_id = ? AND annotator = ?", (self.doc_id, self.annotator))
-        insert_spans(conn, self.doc_id, self.spans, self.annotator)
+        insert_spans(conn, self.doc_id, self.spans, self.annotator, unless_deleted=True)
         touch(conn, self.doc_id, self.annotator)
 
 
@@ -286,10 +301,7 @@ class StatusEdit:
     annotator: str = ""
 
     def apply(self, conn: Connection) -> None:
-        if not document_exists(conn, self.doc_id):
-            return
-        conn.execute("UPDATE documents SET modified = ? WHERE id = ?", (now(), self.doc_id))
-        touch_version(conn, self.doc_id, self.annotator, self.status)
+        touch(conn, self.doc_id, self.annotator, self.status)  # a deleted document: nothing
 
 
 def relabel_spans(spans: Iterable[Span], renames: Mapping[str, str], removed: set[str]):

@@ -24,6 +24,7 @@ assignments, see ``_V5``):
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 import sys
 from array import array
 from collections.abc import Sequence
@@ -118,14 +119,16 @@ _V2 = (
 # process). Search caches (core/corpus_text.py) read again only the documents changed since
 # the revision they hold. A trigger runs per span row and writes only the first time in a
 # transaction: ~1 us a row (the value is the revision the transaction will commit, since
-# bump_revision() runs last in it).
-_NEXT_REVISION = "(SELECT value + 1 FROM project_info WHERE key = 'revision')"
+# bump_revision() runs last in it). Setting the status of an annotator's version stamps it
+# too (project_rows.touch; no trigger, so an older app does not): what the revision
+# poll (core/project_changes.py) needs to name every document whose shown state changed.
+NEXT_REVISION = "(SELECT value + 1 FROM project_info WHERE key = 'revision')"
 
 
 def _stamp(event: str, row: str) -> str:
     return (f"CREATE TRIGGER spans_{event.lower()}_{row.lower()}_stamp AFTER {event} ON spans BEGIN "
-            f"UPDATE documents SET spans_revision = {_NEXT_REVISION} "
-            f"WHERE id = {row}.document_id AND spans_revision <> {_NEXT_REVISION}; END")
+            f"UPDATE documents SET spans_revision = {NEXT_REVISION} "
+            f"WHERE id = {row}.document_id AND spans_revision <> {NEXT_REVISION}; END")
 
 
 _V3 = (
@@ -243,6 +246,17 @@ def migrate(conn: Connection, dialect: Dialect | None = None) -> int:
 def revision(conn: Connection) -> int:
     row = conn.execute("SELECT value FROM project_info WHERE key = 'revision'").fetchone()
     return int(row[0]) if row else 0
+
+
+def changed_since(conn: Connection, since: int) -> list[int] | None:
+    """Documents whose spans (or a version's status) changed after revision ``since``;
+    ``None`` in a file project opened read-only at schema version 2 or older (no stamps:
+    anything may have changed)."""
+    try:
+        rows = conn.execute("SELECT id FROM documents WHERE spans_revision > ?", (since,)).fetchall()
+    except sqlite3.OperationalError:
+        return None
+    return [doc_id for (doc_id,) in rows]
 
 
 def bump_revision(conn: Connection) -> int:

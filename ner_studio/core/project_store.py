@@ -9,7 +9,7 @@ What only makes sense for a file has a server meaning or says why not:
   the server's own tools (``pg_dump``), so the server store keeps none;
 * integrity checks: SQLite's ``quick_check`` at open; the server checks its own pages;
 * locking: SQLite's file lock; on the server writers take turns on the revision row
-  (``Dialect.begin_write``), waiting at most the lock timeout either way;
+  (``Dialect.write_transaction``), waiting at most the lock timeout either way;
 * save a copy / save as: SQLite's backup API for a file; a server project is copied row by
   row from one consistent snapshot into a new project file (core/project_copy.py);
 * restore a backup: files only.

@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from ner_studio.core.assignment import overlap_positions, plan_assignment
+from ner_studio.core.assignment import next_in_turn, overlap_positions, plan_assignment
 from ner_studio.core.errors import AnnotatorError
 from ner_studio.core.project import Project
 
@@ -85,3 +85,17 @@ def test_a_project_from_before_assignments_is_migrated_and_reads_as_unassigned(t
         assert old.assignments() == {} and old.assigned_documents() == set()
     with Project.open(path, annotator="ann") as migrated:
         assert migrated.assign(["ann"]) == {1: ("ann",)}
+
+
+def test_next_document_goes_through_yours_in_a_team_project_and_through_all_otherwise():
+    ids = [1, 2, 3, 4, 5, 6]
+    yours = {2, 5}
+    assert [next_in_turn(ids, at, yours) for at in (2, 5)] == [5, 2]  # wrapping
+    assert next_in_turn(ids, 3, yours) == 5  # from someone else's document: your next one
+    assert [next_in_turn(ids, at, yours, step=-1) for at in (5, 2, 3)] == [2, 5, 2]
+    assert next_in_turn(ids, None, yours) == 2 and next_in_turn(ids, None, yours, step=-1) == 5
+    assert next_in_turn(ids, 2, yours, skip=lambda doc_id: doc_id == 5) is None  # none other will do
+    assert next_in_turn(ids, 2, {99}) == 3  # assigned nothing of this list: every document takes its turn
+    assert next_in_turn(ids, 6, set()) == 1 and next_in_turn(ids, 1, set(), step=-1) == 6
+    assert next_in_turn([], None, yours) is None
+

@@ -68,9 +68,8 @@ def test_another_instance_sees_the_edit_and_catches_up(two):
     finally:
         watching.stop()
     plan = plan_refresh(changes, second.origin, second.version_annotator, second.own_revisions)
-    assert plan is not None
-    if first.on_server:  # the notification names the document and the version
-        assert plan.documents == {doc_id}
+    assert plan is not None and plan.documents == {doc_id}  # (a file's poll names it too)
+    if first.on_server:  # the notification names the version too
         assert {c.origin for c in changes} == {first.origin}
         assert {c.annotator for c in changes} == {"ann"}
     updates = []
@@ -93,6 +92,36 @@ def test_own_writes_and_other_annotators_versions_need_no_refresh():
     gold = ProjectChange(12, "@gold", frozenset({3}), "elsewhere")
     assert plan_refresh([ours, gold], "me", "ann").documents == {1, 2}
     assert plan_refresh([ours, gold], "me", "@gold").documents == {3}
+    some_version = ProjectChange(13, None, frozenset({4}))  # polled: these documents, any version
+    assert plan_refresh([some_version], "me", "ann").documents == {4}
+
+
+def changed_documents(watching, project) -> frozenset[int]:
+    """The open documents the next change of another instance asks ``project`` to read again."""
+    while True:
+        plan = plan_refresh(watching.next_batch(), project.origin, project.version_annotator, project.own_revisions)
+        if plan is not None:
+            return plan.documents
+
+
+def test_only_the_documents_changed_elsewhere_are_read_again(project_location):
+    with Project.create(project_location, annotator="ann") as first:
+        ids = first.add_documents([make_document(TEXT, f"d{i}") for i in range(3)])
+        with Project.open(project_location, annotator="ann", keep_backups=0) as second:
+            for doc_id in ids:
+                second.load_document(doc_id, track=True)
+            watching = Watching(second)
+            try:
+                edited = first.load_document(ids[0], track=True)
+                edited.add_span(Span(*token_span(edited, 0), "PER"))
+                assert changed_documents(watching, second) == {ids[0]}
+                first.load_document(ids[1], track=True).status = Status.REVIEWED  # no span changes
+                assert changed_documents(watching, second) == {ids[1]}
+                first.set_setting("colour", "blue")
+                if not first.on_server:  # the poll: no document; a server names none either way
+                    assert changed_documents(watching, second) == frozenset()
+            finally:
+                watching.stop()
 
 
 def test_a_document_with_unsaved_edits_is_not_caught_up(project_location):

@@ -36,3 +36,28 @@ def test_without_assignments_the_filter_stays_hidden(start_window, user_dirs):
         project.add_documents([Document.from_text("Just one text .", name="one")])
     window = start_window(path)
     assert window.document_tools.pane.mine.isHidden()
+
+
+def test_next_and_previous_document_go_through_yours(start_window, user_dirs, monkeypatch):
+    monkeypatch.setattr("getpass.getuser", lambda: "bob")
+    monkeypatch.setattr(qt_team, "prompt_for_name", lambda parent, suggestion: suggestion)
+    path = user_dirs / "team.nerstudio"
+    with Project.create(path, annotator="cur") as project:
+        project.add_documents([Document.from_text(f"Text number {i} .", name=f"d{i}") for i in range(6)])
+        plan = project.assign(["ann", "bob"], 0.0)
+    bobs = [doc_id for doc_id, names in plan.items() if names == ("bob",)]
+    anns = [doc_id for doc_id, names in plan.items() if names == ("ann",)]
+    window = start_window(path)
+    window.show_document(bobs[0])
+    seen = []
+    for _ in bobs:
+        window.edit.next_document()
+        seen.append(window.doc.doc_id)
+    assert seen == bobs[1:] + bobs[:1]  # ann's documents are skipped, and it wraps
+    window.show_document(anns[-1])  # one of ann's, opened from the list: back to bob's before it
+    window.edit.previous_document()
+    assert window.doc.doc_id == max((d for d in bobs if d < anns[-1]), default=bobs[-1])
+    window.show_document(bobs[0])
+    window.edit.review_and_next()  # Review and Next: bob's next document not yet reviewed
+    assert window.doc.doc_id == bobs[1]
+

@@ -198,11 +198,11 @@ class EditController(QObject):
         return choice == "accept"
 
     def _step_document(self, step: int) -> None:
-        ids = self.host.workspace.document_ids()
-        if not ids:
-            return
-        index = ids.index(self.host.doc.doc_id) if self.host.doc is not None else -step
-        self.host.show_document(ids[(index + step) % len(ids)])
+        """In list order, wrapping; in a team's project, through the documents assigned to you."""
+        current = self.host.doc.doc_id if self.host.doc is not None else None
+        following = self.host.workspace.next_document(current, unreviewed=False, step=step)
+        if following is not None:
+            self.host.show_document(following)
 
     def next_document(self) -> None:
         self._step_document(1)

@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QUndoGroup, QUndoStack
 
 from ner_studio.core.annotators import GOLD
+from ner_studio.core.assignment import next_in_turn
 from ner_studio.core.corpus_text import CorpusText
 from ner_studio.core.document import Document, Status
 from ner_studio.core.errors import CorruptProjectError, NerStudioError, ProjectError
@@ -301,16 +302,15 @@ class Workspace(QObject):
     def review_log(self) -> list[ReviewRecord]:
         return project_log(self.project)
 
-    def next_document(self, doc_id: int, *, unreviewed: bool = True) -> int | None:
-        """The next document after ``doc_id`` in list order (wrapping), not reviewed yet."""
-        ids = self.document_ids()
-        if doc_id not in ids:
-            return ids[0] if ids else None
-        start = ids.index(doc_id)
-        for other in ids[start + 1 :] + ids[:start]:
-            if not unreviewed or self.summary(other).status != Status.REVIEWED:
-                return other
-        return None
+    def next_document(self, doc_id: int | None, *, unreviewed: bool = True, step: int = 1) -> int | None:
+        """After ``doc_id`` (``step`` -1: before), not yet reviewed if asked, yours if assigned (next_in_turn)."""
+        yours: set[int] = set()  # if they cannot be read, every document takes its turn
+        try:
+            yours = self.project.assigned_documents()
+        except NerStudioError as error:
+            log.warning("reading your assigned documents: %s", error)
+        return next_in_turn(self.document_ids(), doc_id, yours, step=step,
+                            skip=lambda other: unreviewed and self.summary(other).status == Status.REVIEWED)
 
     # --- adding documents ----------------------------------------------------------------
     def import_paths(self, paths: list[Path]) -> list[Path]:
