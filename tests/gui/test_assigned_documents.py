@@ -60,4 +60,7 @@ def test_next_and_previous_document_go_through_yours(start_window, user_dirs, mo
     window.show_document(bobs[0])
     window.edit.review_and_next()  # Review and Next: bob's next document not yet reviewed
     assert window.doc.doc_id == bobs[1]
+    for _ in bobs[1:]:
+        window.edit.review_and_next()
+    assert window.statusBar().currentMessage() == "Every document assigned to you is reviewed."
 

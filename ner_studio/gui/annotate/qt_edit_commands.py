@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 
+from ner_studio.core.errors import NerStudioError
 from ner_studio.gui.annotate import editing
 from ner_studio.gui.shell import qt_dialogs
 from ner_studio.gui.annotate.qt_label_editor import LabelEditor
@@ -178,7 +179,11 @@ class EditController(QObject):
         self.host.workspace.mark_reviewed(self.host.doc)
         following = self.host.workspace.next_document(doc_id)
         if following is None:
-            self.host.show_status("Every document is reviewed.", 5000)
+            try:
+                yours = bool(self.host.workspace.project.assigned_documents())
+            except NerStudioError:
+                yours = False
+            self.host.show_status(f"Every document{' assigned to you' if yours else ''} is reviewed.", 5000)
         else:
             self.host.show_document(following)
 
