@@ -48,6 +48,26 @@ def test_an_edit_and_a_new_document_show_in_the_other_window(start_window, proje
     assert second.doc.doc_id == doc_id  # the other window keeps its document
 
 
+def test_documents_a_curator_assigns_meanwhile_come_first_in_the_annotators_list(start_window, project_location,
+                                                                                  qtbot, monkeypatch):
+    monkeypatch.setattr("getpass.getuser", lambda: "bob")
+    monkeypatch.setattr(qt_team, "prompt_for_name", lambda parent, suggestion: suggestion)
+    with Project.create(project_location, annotator="cur") as project:
+        project.add_documents([Document.from_text(f"Text number {i} .", name=f"d{i}") for i in range(4)])
+    window = start_window(str(project_location))
+    listed = window.documents.list_model
+    assert listed.assigned == set() and window.document_tools.pane.mine.isHidden()
+    first = window.workspace.document_ids()[0]
+    window.documents.show_document(first)
+    with Project.open(project_location, annotator="cur") as curator:
+        plan = curator.assign(["ann", "bob"])
+    bobs = sorted(doc_id for doc_id, names in plan.items() if names == ("bob",))
+    qtbot.waitUntil(lambda: listed.assigned == set(bobs), timeout=WAIT)
+    assert [listed.doc_id(row) for row in range(listed.row_count())][: len(bobs)] == bobs
+    assert not window.document_tools.pane.mine.isHidden()
+    assert window.documents.doc_id_at(window.documents.currentIndex()) == first  # the selection stays
+
+
 def _add(doc, new: Span):
     from ner_studio.gui.annotate.editing import SpanEdit
 

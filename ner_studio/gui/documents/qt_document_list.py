@@ -37,6 +37,23 @@ class DocumentListModel(ColumnsTableModel):
         self._ids = sorted(ids, key=lambda doc_id: doc_id not in self.assigned)  # yours first, in order
         self.endResetModel()
 
+    def refresh_assigned(self) -> bool:
+        """Read the assignments again (a curator may have changed them in another instance):
+        yours first again, the selection kept. Returns whether they changed."""
+        assigned = _assigned(self._workspace)
+        if assigned == self.assigned:
+            return False
+        order = {doc_id: k for k, doc_id in enumerate(self._workspace.document_ids())}
+        self.layoutAboutToBeChanged.emit()
+        kept = self.persistentIndexList()
+        kept_ids = [self._ids[index.row()] for index in kept]
+        self.assigned = assigned
+        self._ids = sorted(self._ids, key=lambda doc_id: (doc_id not in assigned, order.get(doc_id, len(order))))
+        self.changePersistentIndexList(kept, [self.index(self._ids.index(doc_id), index.column())
+                                              for doc_id, index in zip(kept_ids, kept)])
+        self.layoutChanged.emit()
+        return True
+
     def append(self, doc_ids: list[int]) -> None:
         new = [i for i in doc_ids if i not in set(self._ids)]
         if new:

@@ -63,9 +63,9 @@ class DocumentListTools(QObject):
         pane.query.textChanged.connect(lambda _text: self.apply_filter())
         pane.status.currentIndexChanged.connect(lambda _index: self.apply_filter())
         pane.mine.toggled.connect(lambda _checked: self.apply_filter())
-        host.workspace_changed.connect(self._on_workspace_changed)
+        host.workspace_changed.connect(self._bind_workspace)
         if host.workspace is not None:  # the window may have opened its project already
-            self._on_workspace_changed()
+            self._bind_workspace()
         pane.documents.rename_requested.connect(self.rename)
         pane.documents.delete_requested.connect(self.delete)
 
@@ -86,6 +86,17 @@ class DocumentListTools(QObject):
             mine = self.pane.documents.list_model.assigned
             ids = set(mine) if ids is None else ids & mine
         self.pane.documents.filter.set_filter(name, self.pane.status.currentData(), ids)
+
+    def _bind_workspace(self) -> None:
+        live = self.host.workspace.live  # others' changes (gui/shell/qt_live.py), one per workspace
+        if live is not None:
+            live.refreshed.connect(self.refresh_assigned)
+        self._on_workspace_changed()
+
+    def refresh_assigned(self) -> None:
+        """After others' changes: the documents assigned to you may have changed."""
+        if self.pane.documents.list_model.refresh_assigned():
+            self._on_workspace_changed()
 
     def _on_workspace_changed(self) -> None:
         self.pane.mine.setVisible(bool(self.pane.documents.list_model.assigned))
