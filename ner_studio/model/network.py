@@ -61,13 +61,22 @@ class CharCNN(nn.Module):
 
     def forward(self, chars: Tensor) -> Tensor:
         batch, length, width = chars.shape
-        flat = chars.view(batch * length, width)
-        features = self.conv(self.embedding(flat).transpose(1, 2))  # (words, filters, width)
-        real = (flat != PAD_INDEX).unsqueeze(1)
+        # Each distinct spelling once: a training batch repeats words ("the", ",") and pads its
+        # sentences to the longest, ~2.6 slots per distinct spelling, and the convolution with
+        # its backward was over a third of a training step (benchmarks/RESULTS.md). A dict finds
+        # them in under a millisecond (torch.unique(dim=0) sorts the rows, far slower).
+        distinct: dict[tuple[int, ...], int] = {}
+        where = [distinct.setdefault(row, len(distinct)) for row in map(tuple, chars.view(-1, width).tolist())]
+        rows = torch.tensor(list(distinct), dtype=torch.long).view(len(distinct), width)
+        return self.features(rows)[torch.tensor(where, dtype=torch.long)].view(batch, length, -1)
+
+    def features(self, rows: Tensor) -> Tensor:
+        """Max-pooled features ``(words, filters)`` of character rows ``(words, width)``."""
+        features = self.conv(self.embedding(rows).transpose(1, 2))  # (words, filters, width)
+        real = (rows != PAD_INDEX).unsqueeze(1)
         features = features.masked_fill(~real, float("-inf")).max(dim=2).values
         # Padding tokens have no characters at all: give them zeros instead of -inf.
-        features = features.masked_fill(~real.any(dim=2), 0.0)
-        return features.view(batch, length, -1)
+        return features.masked_fill(~real.any(dim=2), 0.0)
 
 
 def mention_means(states: Tensor, groups: Tensor) -> Tensor:
