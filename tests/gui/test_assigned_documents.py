@@ -1,6 +1,7 @@
 """The document list in a project with assignments: yours first and in bold, and a filter
 to show only yours."""
 
+import pytest
 from PySide6.QtCore import Qt
 
 from ner_studio.core.document import Document
@@ -8,14 +9,20 @@ from ner_studio.core.project import Project
 from ner_studio.gui.team import qt_team
 
 
-def test_your_assigned_documents_come_first_and_can_be_shown_alone(start_window, user_dirs, monkeypatch):
+@pytest.fixture
+def bobs_project(user_dirs, monkeypatch):
+    """Six documents spread over ann and bob; the app runs as bob. ``(path, plan, bob's ids)``."""
     monkeypatch.setattr("getpass.getuser", lambda: "bob")
     monkeypatch.setattr(qt_team, "prompt_for_name", lambda parent, suggestion: suggestion)
     path = user_dirs / "team.nerstudio"
     with Project.create(path, annotator="cur") as project:
         project.add_documents([Document.from_text(f"Text number {i} .", name=f"d{i}") for i in range(6)])
         plan = project.assign(["ann", "bob"], 0.0)
-    bobs = [doc_id for doc_id, names in plan.items() if names == ("bob",)]
+    return path, plan, [doc_id for doc_id, names in plan.items() if names == ("bob",)]
+
+
+def test_your_assigned_documents_come_first_and_can_be_shown_alone(start_window, bobs_project):
+    path, plan, bobs = bobs_project
     window = start_window(path)
     model = window.documents.list_model
     rows = [model.doc_id(row) for row in range(model.row_count())]
@@ -38,14 +45,8 @@ def test_without_assignments_the_filter_stays_hidden(start_window, user_dirs):
     assert window.document_tools.pane.mine.isHidden()
 
 
-def test_next_and_previous_document_go_through_yours(start_window, user_dirs, monkeypatch):
-    monkeypatch.setattr("getpass.getuser", lambda: "bob")
-    monkeypatch.setattr(qt_team, "prompt_for_name", lambda parent, suggestion: suggestion)
-    path = user_dirs / "team.nerstudio"
-    with Project.create(path, annotator="cur") as project:
-        project.add_documents([Document.from_text(f"Text number {i} .", name=f"d{i}") for i in range(6)])
-        plan = project.assign(["ann", "bob"], 0.0)
-    bobs = [doc_id for doc_id, names in plan.items() if names == ("bob",)]
+def test_next_and_previous_document_go_through_yours(start_window, bobs_project):
+    path, plan, bobs = bobs_project
     anns = [doc_id for doc_id, names in plan.items() if names == ("ann",)]
     window = start_window(path)
     window.show_document(bobs[0])
