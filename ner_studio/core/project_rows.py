@@ -95,11 +95,11 @@ def check_no_nul(doc: Document, source_path: str | None) -> None:
         if at >= 0:
             line = value.count("\n", 0, at) + 1
             column = at - value.rfind("\n", 0, at)
-            place = f"line {line}, column {column} of its {what}" if what == "text" else "its name"
+            place = f"at line {line}, column {column} of its text" if what == "text" else "in its name"
+            prefix = f"{source_path}: " if source_path else ""
             raise ProjectError(
-                f"{source_path or 'document ' + repr(doc.name)}: document {doc.name!r} holds a NUL character "
-                f"(U+0000) at {place}, which a project on a PostgreSQL server cannot store; remove it and "
-                "import again (a project file keeps it)")
+                f"{prefix}document {doc.name!r} holds a NUL character (U+0000) {place}, which a project "
+                "on a PostgreSQL server cannot store; remove it and import again (a project file keeps it)")
 
 
 def add_unknown_labels(conn: Connection, docs: Iterable[Document]) -> None:

@@ -49,7 +49,8 @@ class DocumentListModel(ColumnsTableModel):
         kept_ids = [self._ids[index.row()] for index in kept]
         self.assigned = assigned
         self._ids = sorted(self._ids, key=lambda doc_id: (doc_id not in assigned, order.get(doc_id, len(order))))
-        self.changePersistentIndexList(kept, [self.index(self._ids.index(doc_id), index.column())
+        row_of = {doc_id: row for row, doc_id in enumerate(self._ids)}
+        self.changePersistentIndexList(kept, [self.index(row_of[doc_id], index.column())
                                               for doc_id, index in zip(kept_ids, kept)])
         self.layoutChanged.emit()
         return True

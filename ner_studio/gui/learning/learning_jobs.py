@@ -17,6 +17,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ner_studio.core.corpus_text import DocumentText
 from ner_studio.core.document import Document
 from ner_studio.core.logs import log_failure
 from ner_studio.model.interface import FinetuneOptions, TrainingProgress
@@ -45,9 +46,9 @@ class TrainingRequest:
     base_path: Path | None = None
     options: FinetuneOptions = field(default_factory=FinetuneOptions)  # threads None: training_threads()
     models_folder: Path | None = None  # None: the per-user models folder
-    # The texts of the project's other documents (core.corpus_text.DocumentText, immutable), read
-    # with the reviewed sentences for the text vectors (FinetuneOptions.text_vectors)
-    texts: tuple = ()
+    # The texts of the project's other documents (immutable), read with the reviewed sentences
+    # for the text vectors (FinetuneOptions.text_vectors)
+    texts: tuple[DocumentText, ...] = ()
 
 
 def throttled(report: Callable[[TrainingProgress], None],
@@ -101,7 +102,7 @@ def run_training(request: TrainingRequest, report: Callable[[TrainingProgress], 
     return TrainingOutcome(saved, comparison)
 
 
-def project_text(train: list[Document], texts) -> Iterator[list[str]]:
+def project_text(train: list[Document], texts: tuple[DocumentText, ...]) -> Iterator[list[str]]:
     """What the text vectors read: the training sentences, then the project's other documents
     in runs of words. The check sentences are not among them, so the check score stays a score
     on text the new version never saw."""

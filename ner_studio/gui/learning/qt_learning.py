@@ -22,6 +22,7 @@ from PySide6.QtCore import QObject
 from ner_studio.core.adoption import Verdict, decided
 from ner_studio.core.annotators import GOLD
 from ner_studio.core.check_set import split_check
+from ner_studio.core.corpus_text import DocumentText
 from ner_studio.core.document import Document, Status
 from ner_studio.core.errors import NerStudioError, TrainingError
 from ner_studio.core.label_examples import LabelExamples, label_examples, shortfalls
@@ -172,7 +173,7 @@ class LearningController(QObject):
             pass  # only a convenience for next time
         self.start_training(base_path=choice.base_path, epochs=choice.epochs)
 
-    def other_texts(self, docs: list[Document]) -> tuple:
+    def other_texts(self, docs: list[Document]) -> tuple[DocumentText, ...]:
         """The texts of the project's documents that are not among ``docs`` (the labelled ones,
         whose training sentences the run reads anyway and whose check sentences it must not):
         the unlabelled text the fine-tune's word vectors learn from. Immutable, so the worker

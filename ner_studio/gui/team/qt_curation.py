@@ -44,7 +44,7 @@ class CurationPanel(QWidget):
         self._text = ""
         self._agreed: list[Span] = []
         self._differences = []
-        self._started_from: tuple[Span, ...] = ()  # the gold spans when the document was read
+        self._started_from: tuple[Span, ...] | None = None  # the gold spans when read (None: never curated)
         self.first_combo, self.second_combo = QComboBox(), QComboBox()
         self.first_view, self.second_view = EntityTextView(style), EntityTextView(style)
         self.table = QTableWidget(0, 4)
@@ -125,7 +125,7 @@ class CurationPanel(QWidget):
             self._show(None, None)
             self.status.setText("Curation needs a document and two annotators who have versions of it.")
             return
-        self._started_from = self._load_gold(self._doc_id) or ()
+        self._started_from = self._load_gold(self._doc_id)
         self._show(self._load(self._doc_id, first), self._load(self._doc_id, second))
 
     def _show(self, first: Document | None, second: Document | None) -> None:
@@ -157,7 +157,7 @@ class CurationPanel(QWidget):
     def _preselect(self) -> None:
         """Curated before: choose what the saved gold version chose, where it took a side."""
         gold = self._started_from if self._differences else None
-        if not gold:
+        if gold is None:
             return
         for row, difference in enumerate(self._differences):
             inside = tuple(s for s in gold if s.start < difference.end and difference.start < s.end)
@@ -209,4 +209,4 @@ class CurationPanel(QWidget):
         if self._doc_id is None or not self.save_button.isEnabled():
             return
         self.gold_ready.emit(self._doc_id, curated_spans(self._agreed, self._differences, self.choices()),
-                             self._started_from)
+                             self._started_from or ())
