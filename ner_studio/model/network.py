@@ -67,8 +67,8 @@ class CharCNN(nn.Module):
         # them in under a millisecond (torch.unique(dim=0) sorts the rows, far slower).
         distinct: dict[tuple[int, ...], int] = {}
         where = [distinct.setdefault(row, len(distinct)) for row in map(tuple, chars.view(-1, width).tolist())]
-        rows = torch.tensor(list(distinct), dtype=torch.long).view(len(distinct), width)
-        return self.features(rows)[torch.tensor(where, dtype=torch.long)].view(batch, length, -1)
+        rows = torch.tensor(list(distinct), dtype=torch.long, device=chars.device).view(len(distinct), width)
+        return self.features(rows)[torch.tensor(where, dtype=torch.long, device=chars.device)].view(batch, length, -1)
 
     def features(self, rows: Tensor) -> Tensor:
         """Max-pooled features ``(words, filters)`` of character rows ``(words, width)``."""
