@@ -47,11 +47,17 @@ def default_projects_dir() -> Path:
     return user_data_dir() / "projects"
 
 
+def named_project_path(name: str) -> Path:
+    """The project file in :func:`default_projects_dir` named after ``name`` (it may exist)."""
+    stem = re.sub(r"[^\w\- ]+", "_", name).strip(" ._") or "project"
+    return default_projects_dir() / f"{stem}{PROJECT_SUFFIX}"
+
+
 def default_project_path(name: str) -> Path:
     """A project file in :func:`default_projects_dir` named after ``name``; never an existing
     file (``name-2``, ``name-3``, ... when taken)."""
-    stem = re.sub(r"[^\w\- ]+", "_", name).strip(" ._") or "project"
-    return unused_path(default_projects_dir(), stem, PROJECT_SUFFIX)
+    named = named_project_path(name)
+    return unused_path(named.parent, named.stem, PROJECT_SUFFIX)
 
 
 def unused_path(folder: Path, stem: str, suffix: str) -> Path:

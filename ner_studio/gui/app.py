@@ -16,7 +16,7 @@ from ner_studio.core.annotators import configured_annotator
 from ner_studio.core.errors import NerStudioError, ProjectError
 from ner_studio.core.formats import read_documents
 from ner_studio.core.logs import setup_logging
-from ner_studio.core.locations import PROJECT_SUFFIX, default_project_path, default_projects_dir
+from ner_studio.core.locations import PROJECT_SUFFIX, default_project_path, named_project_path
 from ner_studio.core.project import Project, is_server_url
 from ner_studio.core.settings import Settings
 from ner_studio.gui.shell.tagging_jobs import ModelHandle
@@ -60,7 +60,7 @@ def startup_project(settings: Settings, requested: Path | str | None) -> tuple[P
             project = open_project_file(None, path, configured_annotator(settings))
             if project is not None:
                 return project, False
-    first = default_projects_dir() / f"{FIRST_PROJECT_NAME}{PROJECT_SUFFIX}"
+    first = named_project_path(FIRST_PROJECT_NAME)
     if first.exists() and str(first) not in map(str, candidates):  # that one failed already
         project = open_project_file(None, first, configured_annotator(settings))
         if project is not None:
