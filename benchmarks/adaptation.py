@@ -155,7 +155,7 @@ def run_loop(args, setting: str, strategy: str, seed: int, pool, test, base, siz
     out.parent.mkdir(parents=True, exist_ok=True)
     record = {"setting": setting, "strategy": strategy, "seed": seed, "options": asdict(options),
               "pool_tokens": sum(len(t.tokens) for t in pool), "pool": len(pool), "rounds": []}
-    loaded = load_checkpoint(bundled_model_location())
+    loaded = load_checkpoint(args.model or bundled_model_location())
     record["rounds"].append({"tweets": 0, "tokens": 0, **f1(loaded, test), "corrections_per_100": None,
                              "seconds": 0.0})
     log(f"{out.name}: start, test F1 {100 * record['rounds'][0]['f1']:.2f}")
@@ -199,7 +199,7 @@ def run_recipe(args) -> int:
     base = base_documents()
     conll_dev = read_documents(corpus_files("conll2003")["dev"], "conll")
     options = FinetuneOptions(**{"threads": args.threads, **parse_options(args.set)})
-    parent = load_checkpoint(bundled_model_location())
+    parent = load_checkpoint(args.model or bundled_model_location())
     out = Path(args.out) / f"{args.name}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     record = {"name": args.name, "setting": args.setting, "options": asdict(options), "runs": []}
@@ -244,6 +244,7 @@ if __name__ == "__main__":
     for mode in (loop, recipe):
         mode.add_argument("--set", nargs="*", default=[], metavar="FIELD=VALUE", help="FinetuneOptions overrides")
         mode.add_argument("--threads", type=int, default=1)
+        mode.add_argument("--model", help="the model to start from (default: the bundled model)")
         mode.add_argument("--out", default="/tmp/ner-studio-adaptation", help="folder for the JSON results")
     add_report_parser(modes)
     arguments = parser.parse_args()

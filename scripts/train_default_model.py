@@ -70,6 +70,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="probability of replacing any word by <unk> in training")
     parser.add_argument("--weight-average", type=float, default=TRAINING["weight_average"],
                         help="decay of the moving average of the weights (0 = off)")
+    parser.add_argument("--vectors", type=Path, help="start the word embeddings from this vectors text file "
+                        "(scripts/build_word_vectors.py)")
+    parser.add_argument("--vector-words", type=int, default=0,
+                        help="with --vectors: also give the file's first N words a row")
+    parser.add_argument("--freeze-words", action="store_true", help="with --vectors: keep the word embeddings fixed")
     parser.add_argument("--limit", type=int, default=0, help="use only this many documents per split (smoke test)")
     parser.add_argument("--models-dir", type=Path, default=MODELS,
                         help="where default.pt, the softmax scores and MODEL_CARD.md go (default resources/models)")
@@ -102,9 +107,11 @@ def main(argv: list[str] | None = None) -> int:
                                      "batch_size": args.batch_size, "seed": args.seed,
                                      "weight_average": args.weight_average, "word_dropout": args.word_dropout})
         network = {**NETWORK, "layers": args.layers, "hidden": args.hidden, "char_filters": args.char_filters,
-                   "document_pooling": args.document_pooling, "decoder": args.variant}
+                   "document_pooling": args.document_pooling, "decoder": args.variant,
+                   "freeze_words": args.freeze_words}
         # Creating <models-dir>/STOP ends training after the current batch, keeping the best epoch.
         loaded, _ = train_tagger(train, dev, config=network, training=training, callback=log_progress,
+                                 vectors=args.vectors, vector_words=args.vector_words,
                                  checkpoint=output, should_stop=(models / "STOP").exists)
     publish(loaded, args.variant, test, dev, models, output, time.monotonic() - started)
     return 0

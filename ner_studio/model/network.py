@@ -40,6 +40,9 @@ class NetworkConfig:
     # second linear read of their BiLSTM states: a name is easier to tell in some sentences
     # than in others, and its mentions should agree.
     document_pooling: bool = False
+    # Keep the word embeddings as they start (pre-trained vectors): the words training never
+    # sees then stay in the same space as the ones it does.
+    freeze_words: bool = False
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -97,6 +100,7 @@ class BiLSTMNetwork(nn.Module):
             raise ValueError(f"decoder must be one of {DECODERS}, not {config.decoder!r}")
         self.config = config
         self.word_embedding = nn.Embedding(config.num_words, config.word_dim, padding_idx=PAD_INDEX)
+        self.word_embedding.weight.requires_grad_(not config.freeze_words)
         self.char_features = CharCNN(config.num_chars, config.char_dim, config.char_filters, config.char_kernel)
         self.casing_embedding = nn.Embedding(len(CASINGS), config.casing_dim, padding_idx=PAD_INDEX)
         self.dropout = nn.Dropout(config.dropout)

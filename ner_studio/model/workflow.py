@@ -70,12 +70,16 @@ def train_tagger(
     config: dict | None = None,
     training: TrainingConfig | None = None,
     vectors: str | Path | None = None,
+    vector_words: int = 0,
     callback: Callable[[TrainingProgress], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
     checkpoint: str | Path | None = None,
 ) -> tuple[LoadedModel, TrainingResult]:
     """Build vocabularies from ``train_docs``, train, and return the best model with its
     metadata. ``config`` holds :class:`NetworkConfig` fields other than the sizes. With
+    ``vectors``, the words the training data has start from their vector; ``vector_words`` also
+    adds the file's first so many words (GloVe-style files list the frequent ones first) to the
+    vocabulary, so words the training data never had still arrive with a meaning. With
     ``checkpoint``, the best model so far is saved there after every improving epoch, so a
     long run that is stopped or crashes still leaves a usable model."""
     training = training or TrainingConfig()
@@ -98,10 +102,11 @@ def train_tagger(
     options = dict(config or {})
     found_vectors = None
     if vectors is not None:
-        wanted = set(vocabs.words)
-        table, dimension = read_vectors(vectors, wanted)
+        table, dimension = read_vectors(vectors, None if vector_words else set(vocabs.words))
+        for word in list(table)[:vector_words]:
+            vocabs.words.add(word)
         options["word_dim"] = dimension
-        found_vectors = table
+        found_vectors = {word: table[word] for word in vocabs.words if word in table}
     network_config = NetworkConfig(len(vocabs.words), len(vocabs.chars), len(vocabs.tags), **options)
     torch.manual_seed(training.seed)
     model = BiLSTMNetwork(network_config, vocabs.tags.to_list(), MODEL_SCHEME)
@@ -122,7 +127,8 @@ def train_tagger(
         "training": {**training.__dict__},
         "data": {"train_sentences": len(train.words), "dev_sentences": len(dev.words),
                  "train_tokens": sum(map(len, train.words)),
-                 "vectors": str(vectors) if vectors else None, "vector_rows": vector_rows},
+                 "vectors": str(vectors) if vectors else None, "vector_rows": vector_rows,
+                 "vector_words": vector_words if vectors else 0},
     }
     result = train_model(model, vocabs, encode_examples(vocabs, train), encode_examples(vocabs, dev), training,
                          callback=report, should_stop=should_stop)
