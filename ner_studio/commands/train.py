@@ -13,6 +13,7 @@ from ner_studio.commands.model_options import (
     probability,
 )
 from ner_studio.commands.outputs import add_force_option, checked_output, save_reporting_fallback
+from ner_studio.core.errors import NerStudioError
 from ner_studio.core.formats import read_documents
 
 
@@ -28,6 +29,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("-o", "--output", required=True, help="model file to write (e.g. model.pt)")
     parser.add_argument("--format", choices=("conll", "jsonl"), help="input format (default: by extension)")
     parser.add_argument("--vectors", metavar="FILE", help="pre-trained word vectors (GloVe/word2vec text file)")
+    parser.add_argument("--vector-words", type=non_negative_int, default=0, metavar="N",
+                        help="with --vectors: give the file's first N words (the frequent ones, in GloVe "
+                        "files) rows too, so words the training data lacks still have their vector")
+    parser.add_argument("--freeze-words", action="store_true",
+                        help="with --vectors: keep the word vectors fixed while training")
     parser.add_argument("--decoder", choices=("crf", "softmax"), default="crf", help="output layer (default crf)")
     parser.add_argument("--hidden", type=positive_int, default=200, help="LSTM units per direction (default 200)")
     parser.add_argument("--layers", type=positive_int, default=1, help="stacked BiLSTM layers (default 1)")
@@ -80,6 +86,8 @@ def run(args: argparse.Namespace) -> int:
     from ner_studio.model.training import TrainingConfig
     from ner_studio.model.workflow import train_tagger
 
+    if (args.vector_words or args.freeze_words) and not args.vectors:
+        raise NerStudioError("--vector-words and --freeze-words need --vectors FILE")
     output = checked_output(args, args.output, "model", inputs=[args.train, args.dev, args.vectors])
     apply_threads(args.threads)
     train_docs = read_documents(args.train, args.format)
@@ -87,11 +95,12 @@ def run(args: argparse.Namespace) -> int:
     training = TrainingConfig(epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.lr,
                               patience=args.patience, seed=args.seed, threads=args.threads, monitor=args.monitor)
     config = {"decoder": args.decoder, "hidden": args.hidden, "layers": args.layers,
-              "word_dim": args.word_dim, "dropout": args.dropout, "document_pooling": args.document_pooling}
+              "word_dim": args.word_dim, "dropout": args.dropout, "document_pooling": args.document_pooling,
+              "freeze_words": args.freeze_words}
     printer = EpochPrinter()
     try:
         loaded, result = train_tagger(train_docs, dev_docs, config=config, training=training,
-                                      vectors=args.vectors, callback=printer)
+                                      vectors=args.vectors, vector_words=args.vector_words, callback=printer)
     finally:
         printer.close()
     loaded.metadata["data"].update({"train_file": str(args.train), "dev_file": str(args.dev)})

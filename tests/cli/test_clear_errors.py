@@ -35,6 +35,24 @@ def test_binary_vectors_file(tmp_path, capsys):
     assert code == 2 and "vectors.bin" in err and "not a UTF-8 text vectors file" in err
 
 
+def test_vector_options_without_vectors(tmp_path, capsys):
+    (tmp_path / "t.conll").write_text(TRAIN)
+    code, err = run(capsys, "train", str(tmp_path / "t.conll"), str(tmp_path / "t.conll"),
+                    "-o", str(tmp_path / "m.pt"), "--vector-words", "100")
+    assert code == 2 and "need --vectors FILE" in err and not (tmp_path / "m.pt").exists()
+
+
+def test_vector_words_through_the_command(tmp_path, capsys):
+    (tmp_path / "t.conll").write_text(TRAIN)
+    (tmp_path / "v.txt").write_text("seattle 0.5 0.5\njohn 1 1\n")
+    code = main(["train", str(tmp_path / "t.conll"), str(tmp_path / "t.conll"), "-o", str(tmp_path / "m.pt"),
+                 "--epochs", "1", "--vectors", str(tmp_path / "v.txt"), "--vector-words", "1", "--freeze-words"])
+    from ner_studio.model.checkpoint import load_checkpoint
+
+    loaded = load_checkpoint(tmp_path / "m.pt")
+    assert code == 0 and "seattle" in loaded.vocabs.words and loaded.model.config.freeze_words
+
+
 def test_deeply_nested_json_line(tmp_path, capsys):
     deep = tmp_path / "deep.jsonl"
     deep.write_text('{"text": "a b"}\n{"text": ' + "[" * 100_000 + "]" * 100_000 + "}\n")
