@@ -8,6 +8,11 @@ Layout (a dict of tensors, strings, numbers, lists and dicts only)::
 
 Loading rebuilds the network from ``config`` (``NetworkConfig.from_dict`` ignores unknown keys
 and fills defaults, so files from older versions keep loading) and then loads the weights.
+
+The word embedding, most of a file's size, is stored in half precision (``HALF_PRECISION``):
+its values are of order 1 and three significant digits change no prediction measured (see
+``tests/model/test_checkpoint.py``); loading casts it back to float32, as it does any file
+that stored it in full.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from ner_studio.model.vocab import Vocabularies
 FORMAT = "ner-studio-tagger"
 FORMAT_VERSION = 1
 log = logging.getLogger(__name__)
+HALF_PRECISION = ("word_embedding.weight",)  # the tables a file stores as float16
 _REQUIRED = ("config", "vocab", "labels", "scheme", "state_dict", "metadata")
 
 
@@ -58,7 +64,7 @@ def save_checkpoint(
         "vocab": vocabs.to_dict(),
         "labels": list(labels),
         "scheme": scheme,
-        "state_dict": {k: v.detach().clone() for k, v in model.state_dict().items()},
+        "state_dict": {k: _stored(k, v) for k, v in model.state_dict().items()},
         # Through JSON so only plain types reach the file (weights_only loading refuses others).
         "metadata": json.loads(json.dumps(metadata or {})),
     }
@@ -66,6 +72,11 @@ def save_checkpoint(
     torch.save(payload, buffer)
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(path, buffer.getvalue())
+
+
+def _stored(name: str, tensor: torch.Tensor) -> torch.Tensor:
+    tensor = tensor.detach().clone()
+    return tensor.half() if name in HALF_PRECISION and tensor.is_floating_point() else tensor
 
 
 def load_checkpoint(path: str | Path) -> LoadedModel:

@@ -23,12 +23,25 @@ def test_save_load_gives_identical_predictions(tmp_path, vocabs, examples, decod
     model = make_model(vocabs, decoder).eval()
     path = tmp_path / "m.pt"
     save_checkpoint(path, model, vocabs, ["LOC", "MISC", "ORG", "PER"], "bioes")
+    with torch.no_grad():  # the file keeps the word embedding in half precision: compare with that
+        model.word_embedding.weight.copy_(model.word_embedding.weight.half().float())
     words = [w for w, _ in examples] + [["Unseen", "words", "here"]]
     from ner_studio.model.checkpoint import LoadedModel
 
     before = TorchPredictor(LoadedModel(model, vocabs, ["LOC", "MISC", "ORG", "PER"], "bioes", {})).predict_sentences(words)
     after = TorchPredictor.load(path).predict_sentences(words)
     assert before == after
+
+
+def test_word_embedding_is_stored_in_half_precision_and_loads_as_float32(saved):
+    path, model = saved
+    stored = torch.load(path, weights_only=True)["state_dict"]
+    assert stored["word_embedding.weight"].dtype == torch.float16
+    assert stored["lstm.weight_ih_l0"].dtype == torch.float32  # the rest stays as trained
+    loaded = load_checkpoint(path).model
+    assert loaded.word_embedding.weight.dtype == torch.float32
+    assert torch.allclose(loaded.word_embedding.weight, model.word_embedding.weight, rtol=1e-3, atol=1e-4)
+    assert all(torch.equal(v, model.state_dict()[k]) for k, v in loaded.state_dict().items() if k != "word_embedding.weight")
 
 
 def test_metadata_and_vocabularies_survive(saved, vocabs):
