@@ -146,7 +146,7 @@ def machine_summary() -> dict:
 
 
 def summary(metadata: dict) -> dict:
-    keys = ("training", "result", "test", "dev", "machine", "wall_seconds", "history")
+    keys = ("training", "data", "result", "test", "dev", "machine", "wall_seconds", "history")
     return {k: metadata.get(k) for k in keys}
 
 
@@ -187,6 +187,14 @@ def vectors_line(config: dict, data: dict) -> str:
             "training data never had still arrives with its meaning"
             + ("; the word embeddings stay fixed while training (the words training sees and the ones it "
                "does not stay in one space)." if config.get("freeze_words") else "."))
+
+
+def same_vectors(softmax: dict, meta: dict) -> bool:
+    """Whether the softmax comparison started from the same word vectors as the CRF model."""
+    def vectors(data: dict | None) -> tuple:
+        data = data or {}
+        return Path(data["vectors"]).name if data.get("vectors") else None, data.get("vector_words", 0)
+    return vectors(softmax.get("data")) == vectors(meta.get("data"))
 
 
 def render_card(config: dict, meta: dict, softmax: dict | None, size: int) -> str:
@@ -249,6 +257,10 @@ def render_card(config: dict, meta: dict, softmax: dict | None, size: int) -> st
     ]
     if softmax:
         lines += [
+            *([] if same_vectors(softmax, meta) else [
+                "Trained for an earlier default model, without the word vectors this one starts from: rerun "
+                "`python scripts/train_default_model.py --variant softmax` with the same `--vectors` options "
+                "to compare like with like.", ""]),
             f"Test F1 **{100 * softmax['test']['overall']['f1']:.2f}** (CRF: "
             f"{100 * meta['test']['overall']['f1']:.2f}); best epoch {softmax['result']['best_epoch']} of "
             f"{softmax['result'].get('epochs_run', '?')} (at most {softmax['training']['epochs']}, patience "
