@@ -90,6 +90,9 @@ class FinetuneOptions:
     # co-occurrence vectors of the project's text mapped into the model's space (model/text_vectors.py);
     # chosen by the benchmark's rule in session 5 (+1.6 mean pool-dev F1, all of it at 200 tweets)
     text_vectors: bool = True
+    # Keep the word embedding fixed (seen and unseen words stay in one space; its weights skip
+    # backward, clipping and Adam)
+    freeze_words: bool = False
     seed: int = 13
     threads: int | None = None
 

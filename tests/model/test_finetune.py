@@ -336,3 +336,15 @@ def test_rounds_that_continue_from_a_finetuned_model_use_the_continued_patience(
     assert second.loaded.metadata["result"]["patience"] == 1
     assert second.training.epochs_run <= second.training.best_epoch + 1
     assert FinetuneOptions(patience=4).training_config(continued=True).patience == 4  # None: the same
+
+
+def test_frozen_word_embeddings_stay_as_they_start_while_the_rest_learns(parent):
+    result = finetune(parent, documents(DATE_CORPUS + TINY_CORPUS), dev_docs=documents(DATE_CORPUS),
+                      options=quick_options(freeze_words=True, text_vectors=False))
+    model = result.loaded.model
+    grown = grow_model(parent, result.loaded.vocabs)  # the rows it started from, before training
+    assert not model.word_embedding.weight.requires_grad
+    assert torch.equal(model.word_embedding.weight, grown.word_embedding.weight)
+    assert not torch.equal(model.lstm.weight_ih_l0, grown.lstm.weight_ih_l0)
+    [prediction] = TorchPredictor(result.loaded).predict_sentences(["Mary came on Friday".split()])
+    assert (3, 4, "DATE") in [(i, j, label) for i, j, label, _ in prediction.entities]
