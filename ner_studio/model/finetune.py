@@ -285,7 +285,7 @@ def finetune(
     # A parent that was itself fine-tuned (its metadata says how) continues the loop.
     config = options.training_config(continued="finetune" in parent.metadata)
     result = train_model(model, vocabs, train, dev, config, callback=_nan_guard(callback),
-                         should_stop=should_stop, variants=variants or None)
+                         should_stop=should_stop, variants=variants or None, seen_words_only=True)
     scores = score_encoded(model, vocabs, dev)
     new_words = len(vocabs.words) - len(parent.vocabs.words)
     metadata = {

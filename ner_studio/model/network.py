@@ -117,6 +117,38 @@ class BiLSTMNetwork(nn.Module):
         # Linear, so the mean of the reads is the read of the mean state (at inference).
         self.shared = nn.Linear(2 * config.hidden, config.num_tags, bias=False) if config.document_pooling else None
         self.crf = CRF(config.num_tags, *scheme_constraints(tag_names, scheme)) if config.decoder == "crf" else None
+        # While training, the word rows the training data uses, as a parameter of their own
+        # (``train_word_rows``); None otherwise, so files and predictions never see it.
+        self.register_parameter("trained_words", None)
+        self._trained_slot: Tensor | None = None
+
+    def train_word_rows(self, rows: Tensor | None) -> None:
+        """Train only the word embedding's ``rows`` (ids the training batches hold), or, with
+        None, write them back into the table. Adam never moves a row whose gradient stays zero
+        (its moments stay zero), so this trains exactly as the whole table would, without
+        carrying the other rows (most of a vector-based vocabulary) through backward, gradient
+        clipping and every optimiser step."""
+        table = self.word_embedding.weight
+        if rows is None:
+            if self.trained_words is not None:
+                with torch.no_grad():
+                    table[self._trained_rows] = self.trained_words
+                table.requires_grad_(not self.config.freeze_words)
+            self.trained_words, self._trained_slot = None, None
+            return
+        rows = rows[rows != PAD_INDEX]  # the padding row never learns
+        self._trained_rows = rows
+        self._trained_slot = torch.full((table.size(0),), -1, dtype=torch.long, device=table.device)
+        self._trained_slot[rows] = torch.arange(len(rows), device=table.device)
+        self.trained_words = nn.Parameter(table.detach()[rows].clone())
+        table.requires_grad_(False)
+
+    def embed_words(self, words: Tensor) -> Tensor:
+        looked_up = self.word_embedding(words)
+        if self.trained_words is None:
+            return looked_up
+        slot = self._trained_slot[words]
+        return torch.where((slot >= 0).unsqueeze(-1), self.trained_words[slot.clamp(min=0)], looked_up)
 
     def forward(
         self, words: Tensor, chars: Tensor | None, casing: Tensor, lengths: Tensor, char_features: Tensor | None = None,
@@ -140,7 +172,7 @@ class BiLSTMNetwork(nn.Module):
         mentions share (averaged over the document's mentions of the word, then added)."""
         if char_features is None:
             char_features = self.char_features(chars)
-        features = torch.cat([self.word_embedding(words), char_features, self.casing_embedding(casing)], dim=2)
+        features = torch.cat([self.embed_words(words), char_features, self.casing_embedding(casing)], dim=2)
         packed = pack_padded_sequence(self.dropout(features), lengths, batch_first=True, enforce_sorted=False)
         hidden, _ = pad_packed_sequence(self.lstm(packed)[0], batch_first=True, total_length=words.size(1))
         hidden = self.dropout(hidden)

@@ -120,9 +120,24 @@ def train_model(
     callback: Callable[[TrainingProgress], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
     variants: list[EncodedSentence] | None = None,
+    seen_words_only: bool = False,
 ) -> TrainingResult:
     """Train ``model`` in place and leave it holding the best epoch's weights. ``variants``
-    (aligned with ``train_set``) are shown instead with ``config.variant_rate``."""
+    (aligned with ``train_set``) are shown instead with ``config.variant_rate``.
+    ``seen_words_only``: carry only the word rows the training data uses through the steps
+    (the same training, faster for a large vocabulary; ``BiLSTMNetwork.train_word_rows``); the
+    model's state is then not a loadable file until training returns."""
+    if not (seen_words_only and model.word_embedding.weight.requires_grad):
+        return _train(model, vocabs, train_set, dev_set, config, callback, should_stop, variants)
+    seen = {w for s in train_set + (variants or []) for w in s.words} | {UNK_INDEX}  # UNK: dropped words
+    model.train_word_rows(torch.tensor(sorted(seen), dtype=torch.long))
+    try:
+        return _train(model, vocabs, train_set, dev_set, config, callback, should_stop, variants)
+    finally:
+        model.train_word_rows(None)
+
+
+def _train(model, vocabs, train_set, dev_set, config, callback, should_stop, variants) -> TrainingResult:
     if config.monitor not in MONITORS:
         raise ValueError(f"monitor must be one of {MONITORS}, not {config.monitor!r}")
     if config.threads:

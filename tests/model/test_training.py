@@ -97,3 +97,21 @@ def test_word_dropout_replaces_any_word_and_singleton_unk_only_singletons(encode
     everything = with_unknown_words(sentence, set(), TrainingConfig(singleton_unk=0.0, word_dropout=1.0), rng)
     assert everything.words == [UNK_INDEX] * len(sentence)
     assert everything.chars == sentence.chars and everything.casing == sentence.casing
+
+
+@pytest.mark.parametrize("singleton_unk", [0.0, 0.5])
+def test_training_only_the_seen_word_rows_is_the_same_training(vocabs, encoded, singleton_unk):
+    train = encoded[:2]  # the other sentences' words are rows this training never uses
+    seen = {w for s in train for w in s.words}
+    config = TrainingConfig(**{**FAST, "epochs": 4, "singleton_unk": singleton_unk})
+    whole, rows = make_model(vocabs), make_model(vocabs)
+    start = rows.word_embedding.weight.detach().clone()
+    train_model(whole, vocabs, train, encoded, config)
+    train_model(rows, vocabs, train, encoded, config, seen_words_only=True)
+    assert rows.trained_words is None and rows.word_embedding.weight.requires_grad
+    assert list(rows.state_dict()) == list(whole.state_dict())  # a plain model again, loadable
+    for (name, a), (_, b) in zip(whole.state_dict().items(), rows.state_dict().items()):
+        assert torch.allclose(a, b, atol=1e-6), name
+    unseen = [i for i in range(len(start)) if i not in seen and i > 1]
+    assert unseen and torch.equal(rows.word_embedding.weight[unseen], start[unseen])
+    assert not torch.equal(rows.word_embedding.weight[sorted(seen)], start[sorted(seen)])
