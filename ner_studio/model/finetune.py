@@ -272,7 +272,8 @@ def finetune(
     model = grow_model(parent, vocabs, average_start=options.average_start)
     seeded = seed_new_rows(model.word_embedding.weight.data, vocabs.words, len(parent.vocabs.words),
                            vectors) if vectors is not None else None
-    model.word_embedding.weight.requires_grad_(not (options.freeze_words or model.config.freeze_words))
+    if options.freeze_words:
+        model.word_embedding.weight.requires_grad_(False)
     # The reviewed documents ``domain_weight`` times (each copy its own document), then the base.
     copies = [train_docs] * max(1, options.domain_weight) + [base]
     train, variants, first = [], [], 0

@@ -120,7 +120,8 @@ class BiLSTMNetwork(nn.Module):
         # While training, the word rows the training data uses, as a parameter of their own
         # (``train_word_rows``); None otherwise, so files and predictions never see it.
         self.register_parameter("trained_words", None)
-        self._trained_slot: Tensor | None = None
+        self._trained_rows: Tensor | None = None  # their ids in the table
+        self._trained_slot: Tensor | None = None  # each id's row in ``trained_words``, -1 if none
 
     def train_word_rows(self, rows: Tensor | None) -> None:
         """Train only the word embedding's ``rows`` (ids the training batches hold), or, with
@@ -134,7 +135,7 @@ class BiLSTMNetwork(nn.Module):
                 with torch.no_grad():
                     table[self._trained_rows] = self.trained_words
                 table.requires_grad_(not self.config.freeze_words)
-            self.trained_words, self._trained_slot = None, None
+            self.trained_words, self._trained_rows, self._trained_slot = None, None, None
             return
         rows = rows[rows != PAD_INDEX]  # the padding row never learns
         self._trained_rows = rows
