@@ -1,4 +1,4 @@
-"""Sentences as index lists, and padded tensor batches of them.
+"""Sentences as words and tags, as index lists, and padded tensor batches of them.
 
 Kept apart from the network so the same encoded sentences serve training, evaluation and
 prediction, and so batches can be grouped by length (little padding, fast LSTM steps).
@@ -6,7 +6,7 @@ prediction, and so batches can be grouped by length (little padding, fast LSTM s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import torch
 from torch import Tensor
@@ -16,6 +16,18 @@ from ner_studio.model.vocab import PAD_INDEX, Vocabularies, casing_index, normal
 # Longer tokens (URLs, hashes) are cut: their first characters say enough and a single long
 # token would otherwise widen the character tensor of its whole batch.
 MAX_WORD_CHARS = 30
+
+
+@dataclass
+class Sentences:
+    """Sentences as words with their tags in a model's scheme: what fine-tuning trains on and
+    what growing a model's vocabularies reads (here, below both, so neither imports the other)."""
+
+    words: list[list[str]] = field(default_factory=list)
+    tags: list[list[str]] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.words)
 
 
 @dataclass

@@ -33,7 +33,7 @@ from ner_studio.core.metrics import Evaluation, evaluate_tags
 from ner_studio.core.tags import document_tags
 from ner_studio.core.training_set import check_enough, count_sentences, excerpt
 from ner_studio.model.batching import (
-    EncodedSentence, collate, document_batches, document_keys, encode_sentence, length_buckets,
+    EncodedSentence, Sentences, collate, document_batches, document_keys, encode_sentence, length_buckets,
 )
 from ner_studio.model.checkpoint import LoadedModel
 from ner_studio.model.grow import grow_model, grow_vocabularies
@@ -49,15 +49,6 @@ from ner_studio.model.workflow import entity_labels
 # of this many sentences, or a file without document breaks (one "document") would be a single
 # batch per epoch. CoNLL-2003 train has 5 of its 946 documents over this length.
 MAX_DOCUMENT_SENTENCES = 64
-
-
-@dataclass
-class Sentences:
-    words: list[list[str]] = field(default_factory=list)
-    tags: list[list[str]] = field(default_factory=list)  # in the model's scheme
-
-    def __len__(self) -> int:
-        return len(self.words)
 
 
 @dataclass

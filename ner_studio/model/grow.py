@@ -12,17 +12,14 @@ tag set.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 import torch
 
+from ner_studio.model.batching import Sentences
 from ner_studio.model.checkpoint import LoadedModel
 from ner_studio.model.network import BiLSTMNetwork
 from ner_studio.model.vocab import UNK_INDEX, Vocabularies, normalize_word
 from ner_studio.model.workflow import entity_labels
-
-if TYPE_CHECKING:
-    from ner_studio.model.finetune import Sentences
 
 _PREFIXES = {"bioes": "BIES", "iob2": "BI"}
 
