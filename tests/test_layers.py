@@ -210,3 +210,38 @@ def test_the_host_checks_see_offences():
              "        self.host.actions_['save'].trigger()\n")
     assert names_the_main_window(probe) == ["ner_studio.gui.shell.qt_main_window.MainWindow"]
     assert uses_of_the_host(probe) == {"statusBar", "_dock", "actions_"}
+
+
+def import_cycle(package: str) -> list[str] | None:
+    """A cycle of imports among ``ner_studio.<package>``'s modules (typing-only imports count:
+    they say the modules know each other), or None."""
+    folder = PACKAGE / package
+    modules = {".".join(p.relative_to(PACKAGE.parent).with_suffix("").parts): p for p in folder.rglob("*.py")}
+    graph = {name: sorted(m for m in imported_modules(path) if m in modules and m != name)
+             for name, path in modules.items()}
+    state: dict[str, int] = {}  # 1 on the path, 2 done
+
+    def visit(name: str, path: list[str]) -> list[str] | None:
+        state[name] = 1
+        for following in graph[name]:
+            if state.get(following) == 1:
+                return path[path.index(following):] + [following] if following in path else [name, following]
+            if following not in state:
+                found = visit(following, path + [following])
+                if found:
+                    return found
+        state[name] = 2
+        return None
+
+    for name in sorted(graph):
+        if name not in state:
+            found = visit(name, [name])
+            if found:
+                return found
+    return None
+
+
+@pytest.mark.parametrize("package", ["core", "model"])
+def test_no_import_cycles(package):
+    cycle = import_cycle(package)
+    assert cycle is None, " -> ".join(cycle)
