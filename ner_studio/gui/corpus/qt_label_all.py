@@ -125,8 +125,9 @@ class LabelAllController(QObject):
                                 lambda chosen: preview_label_all(corpus, surface, chosen))
         return bool(dialog.exec()) and self.apply(label_all_edits(dialog.chosen(), dialog.label.currentText()))
 
-    def apply_patterns(self, path: str | None = None) -> bool:
-        """Pattern suggestions (source ``pattern``) in every document not reviewed yet."""
+    def apply_patterns(self, *, path: str | None = None) -> bool:
+        """Pattern suggestions (source ``pattern``) in every document not reviewed yet.
+        ``path`` is keyword-only: the menu item passes ``checked`` to its handler."""
         if path is None:
             path, _ = QFileDialog.getOpenFileName(self.host, "Patterns or dictionary", "", PATTERN_FILTER)
             if not path:
