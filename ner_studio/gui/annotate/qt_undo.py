@@ -37,8 +37,8 @@ def describe_edit(edit: SpanEdit, doc: Document) -> str:
 class SpanEditCommand(QUndoCommand):
     """One applied edit: undo applies its inverse, redo applies it again."""
 
-    def __init__(self, doc: Document, edit: SpanEdit, stored: tuple[Span, ...]):
-        super().__init__(describe_edit(edit, doc))
+    def __init__(self, doc: Document, edit: SpanEdit, stored: tuple[Span, ...], text: str | None = None):
+        super().__init__(text or describe_edit(edit, doc))
         self.doc = doc
         self.edit = edit
         # The document snaps spans to tokens; undo must remove exactly what was stored.
@@ -96,16 +96,26 @@ def changed_place(command: QUndoCommand, undone: bool) -> tuple[Document, int, i
     return next((found for child in children if (found := changed_place(child, undone))), None)
 
 
+def drop_taken_back(stack: QUndoStack) -> None:
+    """Drop the steps next to the stack's position that were taken back already by other
+    means (a project-wide undo marks them obsolete): Qt would spend a key press on each."""
+    while stack.canUndo() and stack.command(stack.index() - 1).isObsolete():
+        stack.undo()  # an obsolete command is removed, not undone
+    while stack.canRedo() and stack.command(stack.index()).isObsolete():
+        stack.redo()
+
+
 def follow_steps(group: QUndoGroup, undo: QAction, redo: QAction,
                  show: Callable[[Document, int, int], None]) -> None:
     """After Undo or Redo (menu, toolbar button or key) ``show(doc, start, end)`` the place it
-    changed."""
+    changed, and drop neighbouring steps taken back already."""
     def after(undone: bool) -> None:
         stack = group.activeStack()
         if stack is None:
             return
         index = stack.index() if undone else stack.index() - 1
         place = changed_place(stack.command(index), undone) if 0 <= index < stack.count() else None
+        drop_taken_back(stack)
         if place is not None:
             show(*place)
 
