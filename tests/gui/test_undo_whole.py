@@ -295,3 +295,21 @@ def test_undo_and_redo_show_every_kind_of_edit(project_window):
     check(porto, porto, Span(*porto, "ORG"), None)
     press(Qt.Key.Key_A)  # accept all: Monday, the only model entity left
     check(monday, monday, Span(*monday, "MISC", Source.MODEL, 0.8), Span(*monday, "MISC", Source.ACCEPTED, 0.8))
+
+
+def test_undo_label_all_refuses_when_its_entities_changed_since_and_says_so(project_window, qtbot, monkeypatch,
+                                                                            tmp_path, dialogs):
+    window, ids = project_window
+    doc = window.doc
+    two_edits_and_step(window, qtbot, monkeypatch, tmp_path, "label_all")
+    label_word(window, "Lisbon", Qt.Key.Key_3, nth=1)  # the analyst makes one of them ORG
+    changed, in_other = doc.spans, stored(window, ids["other"])
+    window.actions_["undo_label_all"].trigger()
+    assert len(dialogs) == 1 and "no such span in trip" in dialogs[0] and "nothing was taken back" in dialogs[0]
+    assert doc.spans == changed and stored(window, doc.doc_id) == changed  # all or nothing
+    assert stored(window, ids["other"]) == in_other
+    assert window.actions_["undo_label_all"].isEnabled()
+    undo()  # the analyst's ORG goes first, as the message advises; then it works
+    window.actions_["undo_label_all"].trigger()
+    assert not any(doc.text[s.start:s.end] == "Lisbon" for s in doc.spans)
+    assert len(stored(window, ids["other"])) == 1
