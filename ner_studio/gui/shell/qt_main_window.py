@@ -216,8 +216,7 @@ class MainWindow(QMainWindow):
         self.bar.add("&Help", [None if name is None else actions[name] for name in HELP_MENU])
 
     def _show_changed(self, doc: Document, start: int, end: int) -> None:
-        """Undo and Redo select what they changed, scrolled into view from its start (the
-        view scrolls only as far as the caret, which ends the selection)."""
+        """Undo and Redo select what they changed, in view from its start (then to the caret)."""
         if doc is self.doc:
             self.view.select_range(start, start)
             self.view.select_range(start, end)
