@@ -4,6 +4,7 @@ of edits that could not be committed yet (see core/project.py's module doc)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from ner_studio.core import project_rows as rows
 from ner_studio.core.document import Document, SpansChanged, Status
@@ -100,20 +101,22 @@ class EditJournal:
         if self._pending:
             self._write("saving earlier edits")
 
-    def edit_documents(self, edits: Iterable[rows.SpansDelta]) -> None:
+    def edit_documents(self, edits: Iterable[rows.SpansDelta]) -> list[rows.SpansDelta]:
         """Apply span edits of many documents as one committed transaction ("label all
         occurrences"; its undo is the same call with removed and added swapped). Tracked
         documents change in memory too (their ``changed`` signal fires); the others change
         on disk only. All or nothing: a SpanError (an edit gone stale: core/stored_edits.py)
         changes no document; a failed write keeps the edits in the journal like any tracked
-        edit."""
+        edit. Returns the edits as stored (a tracked document snaps what it adds to its
+        tokens), which is what an undo must remove."""
         edits = [with_annotator(edit, self._version) for edit in edits]
         if not edits:
-            return
+            return []
         untracked = [edit for edit in edits if edit.doc_id not in self._tracked]
         self._read("checking the edits", lambda conn: check_stored_edits(conn, untracked))
         mark = len(self._pending)
         done: list[tuple[Document, tuple, tuple]] = []
+        applied: list[rows.SpansDelta] = []
         self._batching = True  # _record journals without writing; one write at the end
         try:
             for edit in edits:
@@ -123,6 +126,8 @@ class EditJournal:
                 else:
                     stored = entry[0].edit(edit.removed, edit.added)
                     done.append((entry[0], tuple(edit.removed), stored))
+                    edit = replace(edit, added=stored)
+                applied.append(rows.SpansDelta(edit.doc_id, tuple(edit.removed), tuple(edit.added)))
         except BaseException:
             self._muted = True
             try:
@@ -135,6 +140,7 @@ class EditJournal:
         finally:
             self._batching = False
         self._record(None)
+        return applied
 
     def _record(self, edit) -> None:
         if self._muted:

@@ -142,3 +142,16 @@ def test_two_edits_of_one_document_in_one_call_are_checked_in_turn(project):
     second = SpansDelta(1, (Span(0, 6, "LOC"),), (Span(0, 6, "ORG"),))
     project.edit_documents([first, second])
     assert project.load_document(1).spans == (Span(0, 6, "ORG"),)
+
+
+def test_the_edits_come_back_as_stored_so_their_undo_removes_what_is_there(project):
+    """A tracked document snaps what it is given to whole tokens: the undo must remove the
+    snapped span, not the one asked for."""
+    doc = project.load_document(1, track=True)
+    asked = [SpansDelta(1, (), (Span(1, 4, "LOC"),)), SpansDelta(3, (Span(0, 6, "ORG", Source.HUMAN),), ())]
+    stored = project.edit_documents(asked)
+    assert stored == [SpansDelta(1, (), (Span(0, 6, "LOC"),)), asked[1]]
+    assert doc.spans == (Span(0, 6, "LOC"),)
+    assert project.edit_documents(undo_edits(stored)) == undo_edits(stored)
+    assert doc.spans == () and project.load_document(3).spans == (Span(0, 6, "ORG", Source.HUMAN),)
+    assert project.edit_documents([]) == []

@@ -76,7 +76,7 @@ def test_a_dictionary_suggests_pattern_entities_and_keeps_the_analysts_own(start
     doc.set_spans([Span(first, first + 12, "PER", Source.HUMAN)])  # the analyst's call stands
     gazetteer = tmp_path / "names.tsv"
     gazetteer.write_text("Meridia Bank\tORG\nTagus Valley\tLOC\n", encoding="utf-8")
-    assert window.label_all.apply_patterns(str(gazetteer))
+    assert window.label_all.apply_patterns(path=str(gazetteer))
     spans = {(doc.text[s.start:s.end], s.start, s.label, s.source) for s in window.workspace.document(doc.doc_id).spans}
     second = doc.text.index("Meridia Bank", first + 1)
     assert ("Meridia Bank", first, "PER", Source.HUMAN) in spans
@@ -84,4 +84,4 @@ def test_a_dictionary_suggests_pattern_entities_and_keeps_the_analysts_own(start
     assert ("Tagus Valley", doc.text.index("Tagus"), "LOC", Source.PATTERN) in spans
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"label": "ORG", "pattern": [{"lower": "x"}]}\n{"label": 3}\n', encoding="utf-8")
-    assert not window.label_all.apply_patterns(str(bad))
+    assert not window.label_all.apply_patterns(path=str(bad))

@@ -29,6 +29,13 @@ class SpanEdit:
         return bool(self.removed or self.added) and set(self.removed) != set(self.added)
 
 
+def shown_place(there: tuple[Span, ...], gone: tuple[Span, ...]) -> tuple[int, int] | None:
+    """Where to show an edit just made or taken back: the first entity it leaves ``there``,
+    else where the first one it took away (``gone``) was. None for no spans at all."""
+    first = min(there or gone, key=lambda span: span.start, default=None)
+    return None if first is None else (first.start, first.end)
+
+
 def is_punctuation(word: str) -> bool:
     """True for a token made of punctuation only (``,`` ``."`` ``--``)."""
     return bool(word) and all(unicodedata.category(ch).startswith("P") for ch in word)

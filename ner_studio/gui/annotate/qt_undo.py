@@ -1,16 +1,20 @@
 """Undo/redo of span edits: each command replays one :class:`SpanEdit` on one document.
 
 ``doc.edit`` is all-or-nothing and a tracked document commits it to the project as it happens,
-so undoing is just the inverse edit, committed the same way.
+so undoing is just the inverse edit, committed the same way. Undo and Redo then show the place
+they changed (:func:`follow_steps`): an edit taken back far from the screen is otherwise
+invisible, and the analyst cannot tell which of their edits went.
 """
 
 from __future__ import annotations
 
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from collections.abc import Callable
+
+from PySide6.QtGui import QAction, QUndoCommand, QUndoGroup, QUndoStack
 
 from ner_studio.core.document import Document, Status
 from ner_studio.core.spans import Span
-from ner_studio.gui.annotate.editing import SpanEdit
+from ner_studio.gui.annotate.editing import SpanEdit, shown_place
 
 
 def describe_edit(edit: SpanEdit, doc: Document) -> str:
@@ -33,8 +37,8 @@ def describe_edit(edit: SpanEdit, doc: Document) -> str:
 class SpanEditCommand(QUndoCommand):
     """One applied edit: undo applies its inverse, redo applies it again."""
 
-    def __init__(self, doc: Document, edit: SpanEdit, stored: tuple[Span, ...]):
-        super().__init__(describe_edit(edit, doc))
+    def __init__(self, doc: Document, edit: SpanEdit, stored: tuple[Span, ...], text: str | None = None):
+        super().__init__(text or describe_edit(edit, doc))
         self.doc = doc
         self.edit = edit
         # The document snaps spans to tokens; undo must remove exactly what was stored.
@@ -49,6 +53,12 @@ class SpanEditCommand(QUndoCommand):
 
     def undo(self) -> None:
         self.doc.edit(self._stored, self.edit.removed)
+
+    def place(self, undone: bool) -> tuple[Document, int, int] | None:
+        """Where the document shows the step just undone (or redone): the first entity it
+        brought back, else where the first one it took away was."""
+        place = shown_place(*((self.edit.removed, self._stored) if undone else (self._stored, self.edit.removed)))
+        return None if place is None else (self.doc, *place)
 
 
 def apply_edit(stack: QUndoStack, doc: Document, edit: SpanEdit) -> None:
@@ -75,3 +85,40 @@ class StatusCommand(QUndoCommand):
 
     def undo(self) -> None:
         self.doc.status = self.before
+
+
+def changed_place(command: QUndoCommand, undone: bool) -> tuple[Document, int, int] | None:
+    """The place a command (or the first of a macro's commands that has one) changed."""
+    place = getattr(command, "place", None)
+    if place is not None:
+        return place(undone)
+    children = (command.child(i) for i in range(command.childCount()))
+    return next((found for child in children if (found := changed_place(child, undone))), None)
+
+
+def drop_taken_back(stack: QUndoStack) -> None:
+    """Drop the steps next to the stack's position that were taken back already by other
+    means (a project-wide undo marks them obsolete): Qt would spend a key press on each."""
+    while stack.canUndo() and stack.command(stack.index() - 1).isObsolete():
+        stack.undo()  # an obsolete command is removed, not undone
+    while stack.canRedo() and stack.command(stack.index()).isObsolete():
+        stack.redo()
+
+
+def follow_steps(group: QUndoGroup, undo: QAction, redo: QAction,
+                 show: Callable[[Document, int, int], None]) -> None:
+    """After Undo or Redo (menu, toolbar button or key) ``show(doc, start, end)`` the place it
+    changed, and drop neighbouring steps taken back already."""
+    def after(undone: bool) -> None:
+        stack = group.activeStack()
+        if stack is None:
+            return
+        index = stack.index() if undone else stack.index() - 1
+        place = changed_place(stack.command(index), undone) if 0 <= index < stack.count() else None
+        drop_taken_back(stack)
+        if place is not None:
+            show(*place)
+
+    # Connected after the group's own handlers (createUndoAction's), so the step is done.
+    undo.triggered.connect(lambda _checked=False: after(True))
+    redo.triggered.connect(lambda _checked=False: after(False))

@@ -115,7 +115,7 @@ class ConsistencyController(QObject):
         if chosen is None:
             self.host.show_status("Choose a text in the list first.")
             return
-        if self.label_all.preview(chosen.surface, chosen.labels[0] if chosen.labels else None):
+        if self.label_all.preview(chosen.surface, chosen.labels[0] if chosen.labels else None, name="Harmonise"):
             self.refresh()
 
 

@@ -2,9 +2,13 @@
 occurrence of the same text across the project, previewed with its context, current label and
 source, each with a checkbox (``core.label_all`` unticks occurrences in reviewed documents,
 with a confirmed entity, or overlapping other entities, and says why), then applied to all
-documents in one transaction. Edit > Undo Label All takes the last one back."""
+documents in one transaction. Applying patterns is the same kind of step. Ctrl+Z in an open
+document takes back its part; Edit > Undo Label All takes back all of the last step
+(``qt_project_steps``)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import (
@@ -13,9 +17,12 @@ from PySide6.QtWidgets import (
 )
 
 from ner_studio.core.errors import NerStudioError, SpanError
-from ner_studio.core.label_all import Occurrence, label_all_edits, preview_label_all, undo_edits
+from ner_studio.core.label_all import Occurrence, label_all_edits, preview_label_all
 from ner_studio.core.pattern_matcher import Matcher, project_pattern_edits
 from ner_studio.core.patterns import read_patterns
+from ner_studio.gui.annotate.editing import shown_place
+from ner_studio.gui.corpus.project_steps import ProjectStep
+from ner_studio.gui.corpus.qt_project_steps import apply_step, take_back
 from ner_studio.gui.shell.qt_actions import Command
 from ner_studio.gui.shell.qt_host import Host
 
@@ -97,13 +104,18 @@ class LabelAllController(QObject):
         super().__init__(host)
         self.host = host
         self.actions = host.add_commands("&Edit", COMMANDS, self, ("label_all", "apply_patterns", "undo_label_all"))
-        self.last: list = []  # the edits of the last Label All, for its undo
+        self.last: ProjectStep | None = None  # the last project-wide step, for Undo Label All
         self.actions["undo_label_all"].setEnabled(False)
         host.workspace_changed.connect(self._forget)
+        # Ctrl+Z in a document may take back its part; the group outlives workspaces.
+        host.workspace.undo_group.indexChanged.connect(lambda _index: self._update_undo())
 
     def _forget(self) -> None:
-        self.last = []
-        self.actions["undo_label_all"].setEnabled(False)
+        self.last = None
+        self._update_undo()
+
+    def _update_undo(self) -> None:
+        self.actions["undo_label_all"].setEnabled(self.last is not None and bool(self.last.standing()))
 
     def start(self) -> None:
         doc, view = self.host.doc, self.host.view
@@ -116,17 +128,22 @@ class LabelAllController(QObject):
             return
         self.preview(doc.text[start:end], span.label if span is not None else None)
 
-    def preview(self, surface: str, label: str | None) -> bool:
+    def preview(self, surface: str, label: str | None, *, name: str = "Label All") -> bool:
         """The preview of labelling every occurrence of ``surface`` (as ``label``, or the
-        first label); True if the analyst applied it."""
+        first label); True if the analyst applied it. ``name`` names the step in Edit > Undo."""
         labels = [label.name for label in self.host.workspace.labels]
         corpus = self.host.workspace.corpus
         dialog = LabelAllDialog(self.host, surface, labels, label if label in labels else labels[0],
                                 lambda chosen: preview_label_all(corpus, surface, chosen))
-        return bool(dialog.exec()) and self.apply(label_all_edits(dialog.chosen(), dialog.label.currentText()))
+        if not dialog.exec():
+            return False
+        chosen = dialog.label.currentText()
+        shown = surface if len(surface) <= 30 else surface[:30] + "…"
+        return self.apply(label_all_edits(dialog.chosen(), chosen), f"{name} '{shown}' as {chosen}")
 
-    def apply_patterns(self, path: str | None = None) -> bool:
-        """Pattern suggestions (source ``pattern``) in every document not reviewed yet."""
+    def apply_patterns(self, *, path: str | None = None) -> bool:
+        """Pattern suggestions (source ``pattern``) in every document not reviewed yet.
+        ``path`` is keyword-only: the menu item passes ``checked`` to its handler."""
         if path is None:
             path, _ = QFileDialog.getOpenFileName(self.host, "Patterns or dictionary", "", PATTERN_FILTER)
             if not path:
@@ -140,32 +157,45 @@ class LabelAllController(QObject):
         if not edits:
             self.host.show_status("The patterns match nothing new in the documents not reviewed yet.")
             return False
-        return self.apply(edits)
+        return self.apply(edits, f"Apply {Path(path).name}")
 
-    def apply(self, edits: list) -> bool:
+    def apply(self, edits: list, text: str = "Label All") -> bool:
+        """Apply a project-wide step named ``text``; an undo step in every open document."""
         if not edits:
             return False
-        workspace = self.host.workspace
         try:
-            workspace.project.edit_documents(edits)
+            self.last = apply_step(self.host.workspace, text, edits)
         except NerStudioError as error:
             if isinstance(error, SpanError):
                 error = SpanError(f"{error}. The documents changed since the preview; nothing was applied: "
                                   "run Label All again")
             self.host.show_error("Label All could not be applied", error)
             return False
-        for edit in edits:  # per-document undo stacks no longer fit those documents
-            workspace.undo_stack(edit.doc_id).clear()
-        self.last = edits
-        self.actions["undo_label_all"].setEnabled(True)
+        self._update_undo()
         self.host.show_status(f"Labelled {sum(len(e.added) for e in edits)} entities in {len(edits)} documents; "
-                              "Edit > Undo Label All takes it back.", 8000)
+                              "Ctrl+Z takes back a document's part, Edit > Undo Label All all of it.", 8000)
         return True
 
     def undo(self) -> None:
-        if self.last and self.apply(undo_edits(self.last)):
-            self._forget()
-            self.host.show_status("Label All taken back.")
+        """Take back every part of the last step still standing, open documents or not."""
+        if self.last is None or not self.last.standing():
+            return
+        try:
+            parts = take_back(self.host.workspace, self.last)
+        except NerStudioError as error:
+            if isinstance(error, SpanError):
+                error = SpanError(f"{error}. Entities it labelled were changed since; nothing was taken back: "
+                                  "undo those changes first (Ctrl+Z in their document)")
+            self.host.show_error(f"{self.last.text} could not be taken back", error)
+            return
+        text = self.last.text
+        self._forget()
+        self.host.show_status(f"{text}: taken back in {len(parts)} documents.")
+        shown = self.host.doc  # the shown document's part: show where it was
+        part = next((p for p in parts if shown is not None and p.doc_id == shown.doc_id), None)
+        place = part and shown_place(part.delta.removed, part.delta.added)
+        if place:
+            self.host.show_range(shown.doc_id, *place)
 
 
 def install_label_all(host: Host) -> LabelAllController:

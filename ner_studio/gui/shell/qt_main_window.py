@@ -39,6 +39,7 @@ from ner_studio.gui.corpus.qt_label_all import install_label_all
 from ner_studio.gui.learning.qt_learning import install_learning
 from ner_studio.gui.team.qt_team import install_team
 from ner_studio.gui.annotate.qt_text_view import FONT_SIZE, EntityTextView
+from ner_studio.gui.annotate.qt_undo import follow_steps
 from ner_studio.gui.shell.qt_backups import Backups
 from ner_studio.gui.shell.qt_command_bar import CommandBar
 from ner_studio.gui.shell.qt_status_line import StatusLine
@@ -208,10 +209,17 @@ class MainWindow(QMainWindow):
             action.setStatusTip(tip)
             action.setToolTip(with_shortcut(tip, tuple(k.toString() for k in action.shortcuts())))
         self.actions_.update(undo=undo, redo=redo)
+        follow_steps(self.undo_group, undo, redo, self._show_changed)
         self.bar.lay_out(self.menus["Edit"], [undo, redo])
         self.bar.add_to_toolbar([undo, redo], "undo")  # a group of their own
         self.bar.add("&View", [actions[name] for name in VIEW_MENU])
         self.bar.add("&Help", [None if name is None else actions[name] for name in HELP_MENU])
+
+    def _show_changed(self, doc: Document, start: int, end: int) -> None:
+        """Undo and Redo select what they changed, in view from its start (then to the caret)."""
+        if doc is self.doc:
+            self.view.select_range(start, start)
+            self.view.select_range(start, end)
 
     # --- the open project ----------------------------------------------------------------
     def set_project(self, project: Project) -> None:

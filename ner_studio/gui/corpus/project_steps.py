@@ -1,0 +1,48 @@
+"""A project-wide edit (Label All, Harmonise, patterns) as undo sees it: one part per document
+it changed, each standing or taken back.
+
+Two undos reach the same parts: Ctrl+Z in an open document takes back that document's part
+(its own undo stack holds it beside the analyst's other edits), and Edit > Undo Label All
+takes back every part still standing, in open documents and in those only on disk. Each reads
+and sets ``standing``, so neither takes a part back twice and neither clears other history.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ner_studio.core.label_all import undo_edits
+from ner_studio.core.project_rows import SpansDelta
+
+
+@dataclass(eq=False)
+class DocumentPart:
+    """One document's share of a project-wide edit; ``delta`` as stored (what undo removes)."""
+
+    delta: SpansDelta
+    standing: bool = True
+
+    @property
+    def doc_id(self) -> int:
+        return self.delta.doc_id
+
+
+@dataclass(eq=False)
+class ProjectStep:
+    """A project-wide edit applied in one transaction; ``text`` names it in the Edit menu
+    ("Label All 'Lisbon' as LOC")."""
+
+    text: str
+    parts: list[DocumentPart]
+
+    @classmethod
+    def applied(cls, text: str, stored: list[SpansDelta]) -> ProjectStep:
+        return cls(text, [DocumentPart(delta) for delta in stored])
+
+    def standing(self) -> list[DocumentPart]:
+        """The parts not taken back yet (by either undo)."""
+        return [part for part in self.parts if part.standing]
+
+    def take_back_edits(self) -> list[SpansDelta]:
+        """The edits that take back every part still standing, for ``Project.edit_documents``."""
+        return undo_edits([part.delta for part in self.standing()])
