@@ -5,8 +5,9 @@ part is :class:`~ner_studio.gui.review.qt_review_controller.ReviewController`'s 
 Training runs in a :class:`TaskWorker` on snapshots of the labelled documents, so the analyst
 keeps editing; the UI hears only signals. It learns from the reviewed sentences outside the
 check set (``core.check_set``); a finished run is a new model file and project version, scored
-with its parent on the check set, and it becomes the current model only if it is at least as
-good there (``core.adoption``; too few check sentences: the analyst decides). Then the
+with its parent on the check set, and it becomes the current model only if it is strictly
+better there, a tie keeps the current one (``core.adoption``; too few check sentences: the
+analyst decides). Then the
 documents not reviewed are tagged again in the background (``replace_model_spans`` keeps every
 confirmed entity). Cancelling or a failure leaves the current model exactly as it was. Model
 versions and their check scores are ``qt_model_versions``'.
