@@ -35,7 +35,7 @@ class TrainingPlot(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setMinimumSize(260, 160)
+        self.setMinimumSize(240, 100)  # an 800x600 window must still fit its docks (issue 23)
         self.setToolTip(PLOT_TIP)
         self.series = {
             TRAIN_LOSS: Series(TRAIN_LOSS, "#2563eb"),
