@@ -106,3 +106,16 @@ def test_the_label_all_preview_elides_and_shows_the_whole_text_on_hover(start_wi
     row = next(r for r in range(table.rowCount()) if table.item(r, 1).text() == LONG_NAME)
     assert table.item(row, 1).toolTip() == LONG_NAME
     assert table.item(row, 2).toolTip() == table.item(row, 2).text()
+
+
+def test_a_dock_too_wide_for_the_window_is_hidden_and_comes_back(start_window, qtbot):
+    """The details pane is the first to go when shrinking the docks is not enough."""
+    window = start_window()
+    window.docks["details"].setMinimumWidth(420)  # as if its contents needed that much
+    window.resize(800, 600)
+    qtbot.waitUntil(lambda: window.docks["details"].isHidden(), timeout=5000)
+    assert "Selected entity panel is hidden" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: text_share(window) >= 0.40, timeout=5000)
+    assert not window.docks["entities"].isHidden() and not window.docks["documents"].isHidden()
+    window.resize(1360, 860)
+    qtbot.waitUntil(lambda: not window.docks["details"].isHidden(), timeout=5000)

@@ -66,18 +66,20 @@ class DockFitter(QObject):
         columns = self._columns()
         for area, docks in columns.items():
             self.wanted.setdefault(area, docks[0].width())
-        while columns:
-            budget = width - int(TARGET_TEXT_SHARE * width) - text_margin(self.window)
-            least = {area: self._least(docks) for area, docks in columns.items()}
-            if sum(least.values()) <= budget or not self._hide_next():
-                break
-            columns = self._columns()
         if not columns:
             return
-        current = {area: max(docks[0].width(), 1) for area, docks in columns.items()}
-        budget = max(width - int(TARGET_TEXT_SHARE * width) - text_margin(self.window), sum(least.values()))
-        total = sum(current.values())
-        sizes = {area: max(least[area], int(budget * current[area] / total)) for area in columns}
+        budget = width - int(TARGET_TEXT_SHARE * width) - text_margin(self.window)
+        least = {area: self._least(docks) for area, docks in columns.items()}
+        if sum(least.values()) > budget and self._hide_next(columns):
+            self._timer.start()  # fit again once the layout has let the hidden dock go
+            return
+        # Each side keeps what its docks need, and the rest of the budget goes to the sides in
+        # proportion to what they had above that.
+        extra = max(budget - sum(least.values()), 0)
+        above = {area: max(docks[0].width() - least[area], 0) for area, docks in columns.items()}
+        total = sum(above.values())
+        sizes = {area: least[area] + (int(extra * above[area] / total) if total else extra // len(columns))
+                 for area in columns}
         self.window.resizeDocks([docks[0] for docks in columns.values()], list(sizes.values()),
                                 Qt.Orientation.Horizontal)
 
@@ -98,13 +100,22 @@ class DockFitter(QObject):
                                 [columns[area][0].width() + more for area, more in given.items()],
                                 Qt.Orientation.Horizontal)
 
-    def _hide_next(self) -> bool:
+    def _hide_next(self, columns: dict[Qt.DockWidgetArea, list[QDockWidget]]) -> bool:
+        """Hide the next dock of HIDE_ORDER whose absence narrows its side; False if none does."""
         for key in HIDE_ORDER:
             dock = self.docks.get(key)
-            if dock is not None and not dock.isHidden() and not dock.isFloating():
-                dock.hide()
-                self.hidden.append(key)
-                return True
+            area = self.window.dockWidgetArea(dock) if dock is not None else None
+            if dock is None or dock.isHidden() or dock.isFloating() or area not in columns:
+                continue
+            rest = [d for d in columns[area] if d is not dock]
+            if rest and self._least(rest) >= self._least(columns[area]):
+                continue  # another dock on that side needs the width anyway
+            dock.hide()
+            self.hidden.append(key)
+            show_status = getattr(self.window, "show_status", None)
+            if show_status is not None:
+                show_status(f"The window is narrow: the {dock.windowTitle()} panel is hidden until it is wider", 8000)
+            return True
         return False
 
     def _show_again(self, width: int) -> None:
