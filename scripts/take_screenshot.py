@@ -2,7 +2,12 @@
 by the model and a few entities confirmed by hand, as a newcomer sees it after a minute.
 
     xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python scripts/take_screenshot.py \\
-        docs/screenshot.png [--model resources/models/default.pt]
+        docs/screenshot.png [--model resources/models/default.pt] [--narrow]
+
+``--narrow`` also writes the window at 1024x700 and 800x600 beside the output
+(``screenshot-1024x700.png``, ``screenshot-800x600.png``): the sizes of a small laptop screen,
+where the text must keep at least 40% of the width (issue 23). Without an X screen,
+``QT_QPA_PLATFORM=offscreen`` grabs the window's contents (no frame).
 
 Projects and settings go to a temporary folder; nothing of the user's is touched.
 """
@@ -52,6 +57,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("output", type=Path)
     parser.add_argument("--model", type=Path, help="model file (default: the bundled model)")
+    parser.add_argument("--narrow", action="store_true", help="also take 1024x700 and 800x600 shots")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="ner-studio-shot-"))
     os.environ["NER_STUDIO_DATA_DIR"] = str(folder / "data")
@@ -87,15 +93,35 @@ def main() -> int:
     select("Hannah Whitcombe")  # the details pane shows a model entity
     view.verticalScrollBar().setValue(0)
     QTest.qWait(500)
-    frame = window.frameGeometry()
-    shot = qt_app.primaryScreen().grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height())
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    if not few_colours(shot.toImage()).save(str(args.output), "PNG", 0):
-        print(f"cannot write {args.output}", file=sys.stderr)
-        return 1
-    print(f"{args.output}: {shot.width()}x{shot.height()}, {args.output.stat().st_size // 1024} KB")
+    outputs = [(args.output, None)]
+    if args.narrow:
+        outputs += [(args.output.with_name(f"{args.output.stem}-{w}x{h}{args.output.suffix}"), (w, h))
+                    for w, h in NARROW_SIZES]
+    for output, size in outputs:
+        if size is not None:
+            window.resize(*size)
+            QTest.qWait(500)  # the docks give way after the resize (gui/shell/qt_dock_fit.py)
+        shot = grab(qt_app, window)
+        if not few_colours(shot.toImage()).save(str(output), "PNG", 0):
+            print(f"cannot write {output}", file=sys.stderr)
+            return 1
+        share = window.centralWidget().width() / window.width()
+        print(f"{output}: {shot.width()}x{shot.height()}, {output.stat().st_size // 1024} KB, "
+              f"text {100 * share:.0f}% of the width")
     window.close()
     return 0
+
+
+NARROW_SIZES = ((1024, 700), (800, 600))
+
+
+def grab(qt_app, window):
+    """The window with its frame from the X screen; offscreen, its contents."""
+    if qt_app.platformName() == "offscreen":
+        return window.grab()
+    frame = window.frameGeometry()
+    return qt_app.primaryScreen().grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height())
 
 
 if __name__ == "__main__":

@@ -1,5 +1,7 @@
-"""Adoption by evidence: a new model version becomes the current one only if it does at least
-as well as the current one on the same check sentences (see ``core.check_set``).
+"""Adoption by evidence: a new model version becomes the current one only if it does strictly
+better than the current one on the same check sentences (see ``core.check_set``). A tie keeps
+the current model: switching costs a re-tag of every document not reviewed and moves
+suggestions the analyst has already seen, for no measured gain (issue 23).
 
 Scores on a handful of entities are mostly noise, so below ``MIN_CHECK_ENTITIES`` gold entities
 in the check set there is no verdict: the analyst sees both numbers and decides. Every verdict carries a one-line reason the
@@ -32,8 +34,10 @@ def judge(new_f1: float, current_f1: float, check_sentences: int, check_entities
     where = f"{check_sentences} check sentences ({check_entities} entities)"
     if check_entities < minimum:
         return Verdict(None, f"{both} on only {where}, fewer than {minimum} entities: too few to tell them apart")
-    if new_f1 >= current_f1:
+    if new_f1 > current_f1:
         return Verdict(True, f"adopted: {both} on {where}")
+    if new_f1 == current_f1:
+        return Verdict(False, f"not adopted: a tie, {both} on {where}; the current model stays")
     return Verdict(False, f"not adopted: {both} on {where}")
 
 

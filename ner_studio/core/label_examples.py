@@ -55,3 +55,15 @@ def shortfalls(rows: Iterable[LabelExamples]) -> str:
     """One line naming the labels with too few examples, or '' if there are none."""
     few = [f"{row.label} ({row.train})" for row in rows if row.problem and row.train]
     return f"Too few examples to be predicted yet: {', '.join(few)}." if few else ""
+
+
+def unchecked(rows: Iterable[LabelExamples]) -> str:
+    """One line naming the labels without an entity in the check set, or '' if every label
+    has one. The check F1 that decides adoption says nothing about such a label: a new
+    version may get it all wrong and still be adopted (issue 23: the tester did not know)."""
+    missing = [row.label for row in rows if row.check == 0]
+    if not missing:
+        return ""
+    names = ", ".join(missing)
+    return (f"No entity in the check set for {names}: the check F1 that decides whether the new version is "
+            f"adopted says nothing about {'it' if len(missing) == 1 else 'them'}.")

@@ -2,11 +2,12 @@ from ner_studio.core.adoption import decided, judge
 from ner_studio.core.project import Project
 
 
-def test_a_version_is_adopted_only_when_at_least_as_good_on_the_same_check_sentences():
+def test_a_version_is_adopted_only_when_strictly_better_on_the_same_check_sentences():
     better = judge(0.62, 0.60, 120, 80, current_name="#3")
     assert better.adopt is True and "62.0 vs 60.0 for #3" in better.reason
     assert "120 check sentences (80 entities)" in better.reason
-    assert judge(0.60, 0.60, 120, 80).adopt is True
+    tie = judge(0.60, 0.60, 120, 80)  # a tie keeps the current model (issue 23)
+    assert tie.adopt is False and tie.reason.startswith("not adopted: a tie") and "current model stays" in tie.reason
     worse = judge(0.55, 0.60, 120, 80)
     assert worse.adopt is False and worse.reason.startswith("not adopted")
 

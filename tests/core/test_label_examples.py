@@ -1,5 +1,5 @@
 from ner_studio.core.document import Document
-from ner_studio.core.label_examples import MIN_NEW_LABEL_EXAMPLES, label_examples, shortfalls
+from ner_studio.core.label_examples import MIN_NEW_LABEL_EXAMPLES, label_examples, shortfalls, unchecked
 from ner_studio.core.spans import Source, Span
 
 
@@ -29,6 +29,8 @@ def test_counts_confirmed_entities_per_label_and_flags_new_labels_with_too_few()
     assert rows["PRODUCT"].problem.startswith("only 2 examples: too few for a new label")
     assert rows["EVENT"].train == 0
     assert shortfalls(rows.values()) == "Too few examples to be predicted yet: PRODUCT (2)."
+    assert unchecked(rows.values()).startswith("No entity in the check set for PER, ORG, EVENT: the check F1")
+    assert unchecked([rows["PRODUCT"]]) == ""
 
 
 def test_enough_examples_of_a_new_label_are_no_problem():

@@ -104,3 +104,39 @@ def test_the_edge_keys_are_on_the_shortcuts_sheet(start_window):
 
     rows = {keys: what for keys, what, _where in shortcut_rows(start_window())}
     assert "selected entity" in rows["Alt+Shift+Right"] and "selected entity" in rows["Alt+Left"]
+
+
+def test_dragging_the_edge_of_an_entity_that_is_not_selected_resizes_it(start_window, qtbot):
+    """The tester's walk (issue 23): grabbing an entity's edge must not need a click first."""
+    window = start_window()
+    text = window.doc.text
+    start = text.index("Karin Olsson")
+    window.doc.edit(tuple(window.doc.spans_between(start, start + 12)), (Span(start, start + 5, "PER"),))
+    window.view.select_range(0, 0)  # the caret far away: nothing selected
+    assert window.view.current_span() != window.doc.span_at(start)
+    viewport = window.view.viewport()
+    qtbot.mouseMove(viewport, point_at(window, start + 5))
+    assert viewport.cursor().shape() == Qt.CursorShape.SizeHorCursor  # the edge shows it can be dragged
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=point_at(window, start + 5))
+    qtbot.mouseMove(viewport, point_at(window, start + 9))
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=point_at(window, start + 9))
+    assert window.doc.span_at(start) == Span(start, start + 12, "PER")
+    assert window.view.current_span() == Span(start, start + 12, "PER")
+    # and the start edge of another entity, again without selecting it first
+    other = next(s for s in window.doc.spans if s.start > start + 40 and " " not in text[s.start:s.end])
+    before = text.rindex(" ", 0, other.start - 1) + 1
+    window.view.select_range(0, 0)
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=point_at(window, other.start))
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=point_at(window, before + 1))
+    grown = window.doc.span_at(other.end - 1)
+    assert (grown.start, grown.end) == (before, other.end)
+
+
+def test_a_click_inside_an_entity_away_from_its_edges_still_selects_text(start_window, qtbot):
+    window = start_window()
+    start = window.doc.text.index("Karin Olsson")
+    viewport = window.view.viewport()
+    assert window.view.edge_at(point_at(window, start + 2)) is None
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=point_at(window, start + 2))
+    assert window.view.current_span() == window.doc.span_at(start)
+    assert window.doc.span_at(start).end - window.doc.span_at(start).start >= 5  # nothing resized

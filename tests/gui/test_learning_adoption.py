@@ -1,5 +1,5 @@
-"""Adoption by evidence: a new version replaces the current model only if it does at least as
-well on the check sentences, which it never trained on."""
+"""Adoption by evidence: a new version replaces the current model only if it does strictly
+better on the check sentences, which it never trained on; a tie keeps the current model."""
 
 from __future__ import annotations
 
@@ -47,7 +47,19 @@ def test_a_worse_version_is_kept_aside_with_the_reason(trainable, qtbot, check_s
     assert "kept aside" in window.learning.training_panel.status.text()
 
 
-def test_a_version_at_least_as_good_becomes_current(trainable, qtbot, check_scores):  # noqa: F811
+def test_a_tie_keeps_the_current_model(trainable, qtbot, check_scores):  # noqa: F811
+    window, _, _ = trainable
+    check_scores(new=0.60, current=0.60)
+    old_model = window.model
+    train(qtbot, window)
+    [version] = window.workspace.project.model_versions()
+    assert window.model is old_model
+    assert version.metrics["verdict"]["adopt"] is False
+    assert version.metrics["verdict"]["reason"].startswith("not adopted: a tie, check F1 60.0 vs 60.0")
+    assert "kept aside" in window.learning.training_panel.status.text()
+
+
+def test_a_better_version_becomes_current(trainable, qtbot, check_scores):  # noqa: F811
     window, _, _ = trainable
     check_scores(new=0.70, current=0.60)
     train(qtbot, window)
@@ -136,3 +148,32 @@ def test_the_train_dialog_and_panel_say_when_a_new_label_has_too_few_examples(tr
     assert "too few" in rows["PRODUCT"].problem or "no examples" in rows["PRODUCT"].problem
     assert rows["PER"].known and rows["PER"].problem is None
     assert "check set" in seen["summary"]
+
+
+def test_the_train_dialog_names_the_labels_the_check_set_cannot_judge(trainable, monkeypatch):  # noqa: F811
+    from PySide6.QtWidgets import QDialog
+
+    from ner_studio.gui.learning import qt_train_dialog
+
+    window, _, _ = trainable
+    labels = window.workspace.labels.copy()
+    labels.add("PRODUCT")  # no entity anywhere: certainly none in the check set
+    assert window.workspace.save_labels(labels)
+    shown = {}
+
+    def look(dialog):
+        shown["unchecked"] = dialog.unchecked.text() if dialog.unchecked.isVisibleTo(dialog) else ""
+        shown["rows"] = dialog.examples.text()
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(qt_train_dialog.TrainDialog, "exec", look)
+    window.actions_["train"].trigger()
+    words = shown["unchecked"]
+    assert words.startswith("No entity in the check set for ") and "PRODUCT" in words, words
+    assert "says nothing about" in words
+    from ner_studio.core.check_set import split_check  # which labels do have check entities
+    from ner_studio.core.label_examples import count_entities
+
+    checked = count_entities(split_check(window.learning.labelled_documents()[0])[1])
+    for label in checked:
+        assert label not in words.split(":")[0]

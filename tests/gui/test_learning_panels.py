@@ -13,7 +13,7 @@ from ner_studio.core.spans import Source, Span
 from ner_studio.gui.shell.qt_chart import Axis, Series, draw_chart, nice_range
 from ner_studio.gui.learning.qt_models_panel import model_rows
 from ner_studio.gui.review.qt_review_panel import entity_lines, sentence_html
-from ner_studio.gui.learning.qt_training_panel import EMPTY_TEXT, TrainingPanel, format_eta
+from ner_studio.gui.learning.qt_training_panel import DEV_F1, EMPTY_TEXT, TrainingPanel, format_eta
 from ner_studio.gui.review.review_queue import ReviewQueue
 from ner_studio.model.training import TrainingProgress
 
@@ -33,8 +33,8 @@ def test_progress_shows_epoch_batch_and_eta_and_epochs_reach_the_plot(qtbot):
     assert panel.progress.format() == "Epoch 2/5 · batch 3/4 · ETA ≤ 1:05"
     assert (panel.progress.value(), panel.progress.maximum()) == (7, 20)
     panel.show_progress(TrainingProgress("epoch", 2, 5, 4, 4, 0.7, 60.0, 0.9, 0.55, 2))
-    assert panel.plot.series["dev F1"].points == [(2, 0.55)]
-    assert "dev F1 55.0" in panel.status.text()
+    assert panel.plot.series[DEV_F1].points == [(2, 0.55)]
+    assert "hold-out F1 55.0" in panel.status.text()
     panel.ended("Training failed: boom", error=True)
     assert not panel.cancel.isEnabled() and "boom" in panel.status.text()
     assert format_eta(3725) == "1:02:05"

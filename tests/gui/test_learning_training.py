@@ -13,6 +13,7 @@ from ner_studio.core.document import Document, Status
 from ner_studio.core.spans import Span
 from ner_studio.gui.learning import qt_learning
 from ner_studio.gui.learning.learning_jobs import project_text, training_task
+from ner_studio.gui.learning.qt_training_panel import DEV_F1
 from ner_studio.model.interface import FinetuneOptions
 from tests.gui.conftest import training_documents
 
@@ -68,7 +69,7 @@ def test_training_reports_progress_and_adds_a_version_that_retags_only_open_docu
     assert window.workspace.model is window.model
     panel = window.learning.models_panel
     assert panel.rows[0].version_id == versions[0].version_id and panel.rows[0].cells[0] == "●"
-    assert window.learning.training_panel.plot.series["dev F1"].points
+    assert window.learning.training_panel.plot.series[DEV_F1].points
     idle(window)  # the open document is tagged again by the new model
     assert {doc.doc_id: doc.spans for doc in reviewed} == before
     assert Span(0, 13, "PER") in open_doc.spans

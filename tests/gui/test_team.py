@@ -86,8 +86,8 @@ def test_curating_two_versions_saves_the_gold_version_export_uses(start_window, 
     window.team.show_curation()
     assert curation.annotators() == ("ann", "bob")  # the curator's own version and the other's
     assert curation.table.rowCount() == 2  # Lisbon LOC/ORG, Meridian Capital ORG/nothing
-    assert curation.table.item(0, 1).text() == "'Lisbon' LOC"
-    assert curation.table.item(0, 2).text() == "'Lisbon' ORG"
+    assert curation.table.item(0, 1).text() == 'LOC · "Lisbon"'  # the label first: never elided
+    assert curation.table.item(0, 2).text() == 'ORG · "Lisbon"' and curation.table.item(0, 2).toolTip() == "'Lisbon' ORG"
     assert curation.table.item(1, 2).text() == "(nothing)"
     assert not curation.save_button.isEnabled()
     curation.choose(0, "first")

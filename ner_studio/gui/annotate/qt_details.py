@@ -60,6 +60,8 @@ class DetailsPane(QWidget):
         self.source = QLabel()
         self.confidence = ConfidenceBar()
         self.position = QLabel()
+        for label in (self.source, self.position):  # "characters 867–883, tokens 151–152" in a narrow dock
+            label.setWordWrap(True)
         self.hint = QLabel()
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet("color: #6b7280;")

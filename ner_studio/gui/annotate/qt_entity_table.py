@@ -11,12 +11,13 @@ from bisect import bisect_left
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
 from ner_studio.core.document import Document, SpansChanged
 from ner_studio.core.spans import Span
 from ner_studio.gui.annotate.qt_highlighter import SpanStyle
 from ner_studio.gui.annotate.qt_table_model import ColumnsTableModel
+from ner_studio.gui.shell.qt_tables import FittedColumns
 
 COLUMNS = ("Entity", "Label", "Source", "Confidence", "Position")
 POSITION = 4
@@ -128,8 +129,10 @@ class EntityTableModel(ColumnsTableModel):
             return QBrush(self.style.colour(span.label))
         if role == Qt.ItemDataRole.ForegroundRole and column == 3 and self.style.is_low_confidence(span):
             return QBrush(QColor("#b42318"))
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{span.label} at characters {span.start}-{span.end}: click to show it in the text"
+        if role == Qt.ItemDataRole.ToolTipRole:  # the whole text, however narrow the column
+            confidence = "" if span.confidence is None else f", confidence {span.confidence:.2f}"
+            return (f"{self._display(span, 0)}\n{span.label} ({span.source}{confidence}) at characters "
+                    f"{span.start}-{span.end}: click to show it in the text")
         return None
 
     def _display(self, span: Span, column: int):
@@ -159,15 +162,12 @@ class EntityTable(QTableView):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setAlternatingRowColors(True)
-        self.setWordWrap(False)
         self.verticalHeader().hide()
         self.verticalHeader().setDefaultSectionSize(22)
-        header = self.horizontalHeader()
         # Fixed widths: sizing columns to their contents would read every row of a big document.
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((1, 58), (2, 62), (3, 92), (4, 70)):
-            self.setColumnWidth(column, width)
+        # In a narrow dock they shrink, and a long entity is elided in the middle (tooltip: whole).
+        # Position, then source, then confidence go first (the row's tooltip has them all).
+        self.columns = FittedColumns(self, stretch=(0,), widths={1: 58, 2: 72, 3: 92, 4: 70}, drop=(4, 2, 3))
         self.setToolTip("Entities of this document: click a column title to sort, a row to jump to it")
         self.clicked.connect(self._on_clicked)
         self.activated.connect(self._on_clicked)

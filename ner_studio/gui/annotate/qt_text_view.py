@@ -3,7 +3,7 @@
 The view shows one :class:`Document` and reports what the analyst selected; it never edits
 spans itself (the window turns key presses into undoable edits). Selections are always whole
 tokens: a mouse drag snaps on release, a double-click takes one token, arrows walk by token.
-Dragging an edge of the selected entity asks for it to be resized (``resize_requested``).
+Dragging the edge of any entity, selected or not, asks for it to be resized (``resize_requested``).
 """
 
 from __future__ import annotations
@@ -213,19 +213,42 @@ class EntityTextView(QPlainTextEdit):
         return self._offsets.from_qt(self.cursorForPosition(point).position())
 
     def edge_at(self, point) -> str | None:
-        """``"start"`` or ``"end"`` when viewport ``point`` is on that edge of the selected
-        entity (nearer to the edge than to the next character boundary)."""
-        span = self.current_span() if self._doc is not None else None
-        if span is None or self.selection()[0] == self.selection()[1]:
+        """``"start"`` or ``"end"`` when viewport ``point`` is on that edge of an entity."""
+        hit = self.entity_edge_at(point)
+        return hit[1] if hit is not None else None
+
+    def entity_edge_at(self, point) -> tuple[Span, str] | None:
+        """The entity whose edge viewport ``point`` is on, and which edge, selected or not:
+        a tester expected to grab any entity's edge, as in a drawing program. "On" is within
+        a few pixels of the boundary on its line, so a click inside a short entity still
+        selects text; where one entity ends as the next begins, the side of the point
+        decides, and the selected entity wins over its neighbours."""
+        if self._doc is None:
             return None
         offset = self._offset_at(point)
-        return "start" if offset == span.start else "end" if offset == span.end else None
+        candidates = [(s, "start") for s in self._doc.spans_between(offset, offset + 1) if s.start == offset]
+        candidates += [(s, "end") for s in self._doc.spans_between(max(offset - 1, 0), offset) if s.end == offset]
+        if not candidates:
+            return None
+        cursor = self.textCursor()
+        cursor.setPosition(self._offsets.to_qt(offset))
+        rect = self.cursorRect(cursor)
+        reach = max(3, self.fontMetrics().averageCharWidth() // 2)
+        if abs(point.x() - rect.x()) > reach or not rect.top() <= point.y() <= rect.bottom():
+            return None
+        selected = self.current_span() if self.selection()[0] != self.selection()[1] else None
+        for candidate in candidates:
+            if candidate[0] == selected:
+                return candidate
+        wanted = "end" if point.x() < rect.x() else "start"
+        return next((c for c in candidates if c[1] == wanted), candidates[0])
 
     def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt override
         if event.button() == Qt.MouseButton.LeftButton:
-            edge = self.edge_at(event.position().toPoint())
-            if edge is not None:
-                self._edge_drag = (self.current_span(), edge)
+            hit = self.entity_edge_at(event.position().toPoint())
+            if hit is not None:
+                self._edge_drag = hit
+                self.select_range(hit[0].start, hit[0].end, reveal=False)
                 return
         super().mousePressEvent(event)
 

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableWidget,
-    QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QTableWidget,
+    QVBoxLayout, QWidget,
 )
 
 from ner_studio.core.errors import NerStudioError
 from ner_studio.core.find import Hit, find, find_in_document, find_label
 from ner_studio.gui.shell.qt_actions import Command
 from ner_studio.gui.shell.qt_host import Host
+from ner_studio.gui.shell.qt_tables import FittedColumns, item_with_tip
 
 THIS_DOCUMENT, ALL_DOCUMENTS = "document", "project"
 SHOWN = 2000  # rows listed (and matches highlighted); the count says how many there are
@@ -60,12 +61,8 @@ class FindPanel(QWidget):
         self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.results.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.results.setWordWrap(False)
-        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        header = self.results.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        # Elided in the middle, whole on hover; a narrow dock hides the entity column first.
+        self.columns = FittedColumns(self.results, stretch=(1,), drop=(2,))
         options = QHBoxLayout()
         options.addWidget(self.scope, 1)
         options.addWidget(self.whole)
@@ -95,10 +92,10 @@ class FindPanel(QWidget):
             before, after = hit.before, hit.after
             cells = (names.get(hit.doc_id, f"document {hit.doc_id}"), f"…{before}[{hit.text}]{after}…",
                      f"{hit.label} ({hit.source})" if hit.label else "")
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setToolTip(f"{before}{hit.text}{after}")
-                self.results.setItem(row, column, item)
+            context = f"{before}{hit.text}{after}"
+            tips = (f"{cells[0]}\n{context}", context, f"{cells[2]}\n{context}" if cells[2] else context)
+            for column, (text, tip) in enumerate(zip(cells, tips)):
+                self.results.setItem(row, column, item_with_tip(text, tip))
 
 
 class FindController(QObject):

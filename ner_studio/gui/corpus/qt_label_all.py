@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QTableWidget,
+    QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QTableWidget,
     QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
@@ -25,6 +25,7 @@ from ner_studio.gui.corpus.project_steps import ProjectStep
 from ner_studio.gui.corpus.qt_project_steps import apply_step, take_back
 from ner_studio.gui.shell.qt_actions import Command
 from ner_studio.gui.shell.qt_host import Host
+from ner_studio.gui.shell.qt_tables import FittedColumns, item_with_tip
 
 COMMANDS = (
     Command("label_all", "Label &All Occurrences…", ("Ctrl+Shift+L",),
@@ -56,12 +57,7 @@ class LabelAllDialog(QDialog):
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        for column in (0, 1, 3):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.ResizeToContents)
+        self.columns = FittedColumns(self.table, stretch=(2,))  # elided in the middle, whole on hover
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Apply")
         buttons.accepted.connect(self.accept)
@@ -92,7 +88,7 @@ class LabelAllDialog(QDialog):
             cells = (occurrence.document, f"…{hit.before}[{hit.text}]{hit.after}…", now, occurrence.note)
             self.table.setItem(row, 0, check)
             for column, text in enumerate(cells, start=1):
-                self.table.setItem(row, column, QTableWidgetItem(text))
+                self.table.setItem(row, column, item_with_tip(text))
 
     def chosen(self) -> list[Occurrence]:
         return [o for row, o in enumerate(self.occurrences)

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QMenu, QTableView, QWidget
 
 from ner_studio.core.document import Status
 from ner_studio.core.errors import NerStudioError
 from ner_studio.gui.annotate.qt_table_model import ColumnsTableModel
+from ner_studio.gui.shell.qt_tables import FittedColumns
 
 COLUMNS = ("Document", "Status", "Entities")
 STATUS_COLOURS = {Status.NEW: "#6b7280", Status.PREDICTED: "#b45309", Status.REVIEWED: "#15803d"}
@@ -181,13 +182,11 @@ class DocumentList(QTableView):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setShowGrid(False)
-        self.setWordWrap(False)
         self.verticalHeader().hide()
         self.verticalHeader().setDefaultSectionSize(24)
-        header = self.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        # A long name is elided in the middle (its tooltip has it whole, and the entity count,
+        # the column a narrow dock hides first).
+        self.columns = FittedColumns(self, stretch=(0,), drop=(2,))
         self.setToolTip("Documents of this project: click one to annotate it")
         self.selectionModel().currentRowChanged.connect(self._on_current_changed)
 

@@ -1,7 +1,8 @@
 """File commands on the host: projects, opening and pasting documents, save, export.
 
 Every edit is already committed to the project file, so "Save" means: flush any edits the
-disk refused earlier, then write the current document's annotations to its CoNLL/JSONL file.
+disk refused earlier, then write annotations to a CoNLL/JSONL file: the current document, all
+documents read from its file, or the reviewed ones, as chosen the first time (``saving.py``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from ner_studio.core.locations import PROJECT_SUFFIX, default_project_path, defa
 from ner_studio.core.project import Project, is_server_url
 from ner_studio.gui.documents.importing import FILE_FILTER, expand_paths
 from ner_studio.gui.documents.qt_server_dialog import ServerProjectDialog
+from ner_studio.gui.documents.saving import chosen_set, rewritten_source, save_sets
 from ner_studio.gui.shell.qt_actions import Command
 from ner_studio.gui.shell.qt_dialogs import ExportDialog, PasteDialog, ask_restore_backup, show_error
 from ner_studio.gui.shell.qt_host import Host
@@ -41,7 +43,7 @@ COMMANDS = (
     Command("open_folder", "Open &Folder as Project…", ("Ctrl+Shift+F",), "Make a new project from every .txt, CoNLL and JSONL file in a folder", "open_folder"),
     Command("paste", "Paste as New &Document", ("Ctrl+Shift+V",), "Make a new document from the text on the clipboard", "paste_document"),
     Command("import", "&Import Annotations…", ("Ctrl+I",), "Read annotated CoNLL or JSONL files into this project", "import_annotations"),
-    Command("save", "&Save", ("Ctrl+S",), "Save the current document's annotations to its CoNLL/JSONL file (edits are already in the project)", "save"),
+    Command("save", "&Save", ("Ctrl+S",), "Write this document (or all read from its file) to a CoNLL/JSONL file; edits are already in the project", "save"),
     Command("save_project_as", "Save Project &As…", ("Ctrl+Shift+S",), "Continue in a copy of the project file (another folder or disk)", "save_project_as"),
     Command("save_copy", "Save a &Copy…", (), "Write a consistent copy of the project file (e.g. a backup on another disk) and keep working here", "save_project_copy"),
     Command("export", "&Export…", ("Ctrl+E",), "Write documents to a CoNLL (IOB1/IOB2/BIOES) or JSONL file", "export"),
@@ -297,6 +299,8 @@ class FileController(QObject):
 
     # --- saving --------------------------------------------------------------------------
     def save(self) -> None:
+        """Flush kept edits, then write the documents chosen the first time (the dialog says
+        what each choice writes and asks before rewriting a file documents came from)."""
         project = self.host.workspace.project
         try:
             project.save_pending()
@@ -305,22 +309,44 @@ class FileController(QObject):
             return
         if self.host.doc is None:
             return
-        summary = self.host.workspace.summary(self.host.doc.doc_id)
+        workspace = self.host.workspace
+        summaries = [workspace.summary(i) for i in workspace.document_ids()]
+        summary = workspace.summary(self.host.doc.doc_id)
+        curated = project.gold_documents()  # written as their gold versions, as Export does
+        reviewed = {s.doc_id for s in summaries if s.status == "reviewed" or s.doc_id in curated}
+        sets = save_sets(self.host.doc.doc_id, summaries, reviewed)
         key = f"save_target:{summary.source_path or 'doc:%d' % self.host.doc.doc_id}"
         target = project.get_setting(key)
         if target is None:
-            dialog = ExportDialog(self.host, self._suggested_path(summary.source_path), current_only=True)
+            dialog = ExportDialog(self.host, self._suggested_path(summary.source_path),
+                                  documents=[(s.description, s.which) for s in sets])
             if not dialog.exec():
                 return
             choice = dialog.choice()
-            target = {"path": str(choice.path), "fmt": choice.fmt, "scheme": choice.scheme}
+            if not self._may_rewrite(choice.path, chosen_set(sets, choice.which), summaries):
+                return
+            target = {"path": str(choice.path), "fmt": choice.fmt, "scheme": choice.scheme, "which": choice.which}
             project.set_setting(key, target)
-        # Documents read from one file are written back together, so none of them is lost.
-        ids = [i for i in self.host.workspace.document_ids()
-               if summary.source_path and self.host.workspace.summary(i).source_path == summary.source_path]
-        ids = ids or [self.host.doc.doc_id]
-        if self.host.workspace.export(ids, Path(target["path"]), target["fmt"], target["scheme"]):
-            self.host.show_status(f"Saved {len(ids)} document(s) to {target['path']}", 5000)
+        chosen = chosen_set(sets, target.get("which"))
+        if workspace.export(list(chosen.ids), Path(target["path"]), target["fmt"], target["scheme"], gold=curated):
+            self.host.show_status(f"Saved {chosen.description} to {target['path']}", 5000)
+
+    def _may_rewrite(self, path: Path, chosen, summaries) -> bool:
+        """True unless ``path`` is a file documents were imported from and the analyst says no."""
+        source = rewritten_source(path, summaries)
+        if source is None:
+            return True
+        name, ids = source
+        left_out = len(set(ids) - set(chosen.ids))
+        loss = (f"\n\n{left_out} of the documents read from it are not in what you save; they would no "
+                "longer be in the file (they stay in the project)." if left_out else "")
+        answer = QMessageBox.question(
+            self.host, "Rewrite the imported file?",
+            f"{name} is the file {len(ids)} document{'s' if len(ids) != 1 else ''} of this project "
+            f"{'were' if len(ids) != 1 else 'was'} imported from. Saving replaces its contents with "
+            f"{chosen.description}.{loss}\n\nRewrite {name}?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
 
     def _suggested_path(self, source_path: str | None) -> Path:
         if source_path:

@@ -18,7 +18,7 @@ EMPTY_TEXT = "Review documents the model tagged (Ctrl+Enter or Review Next): wha
 class EffortChart(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setMinimumSize(260, 140)
+        self.setMinimumSize(240, 80)  # an 800x600 window must still fit its docks (issue 23)
         self.series = {CORRECTIONS: Series(CORRECTIONS, "#dc2626"),
                        SECONDS: Series(SECONDS, "#7c3aed", dashed=True, axis="right")}
         self.batches: list[BatchEffect] = []

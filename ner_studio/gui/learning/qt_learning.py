@@ -5,8 +5,9 @@ part is :class:`~ner_studio.gui.review.qt_review_controller.ReviewController`'s 
 Training runs in a :class:`TaskWorker` on snapshots of the labelled documents, so the analyst
 keeps editing; the UI hears only signals. It learns from the reviewed sentences outside the
 check set (``core.check_set``); a finished run is a new model file and project version, scored
-with its parent on the check set, and it becomes the current model only if it is at least as
-good there (``core.adoption``; too few check sentences: the analyst decides). Then the
+with its parent on the check set, and it becomes the current model only if it is strictly
+better there, a tie keeps the current one (``core.adoption``; too few check sentences: the
+analyst decides). Then the
 documents not reviewed are tagged again in the background (``replace_model_spans`` keeps every
 confirmed entity). Cancelling or a failure leaves the current model exactly as it was. Model
 versions and their check scores are ``qt_model_versions``'.
@@ -83,6 +84,8 @@ class LearningController(QObject):
         self.actions.update(host.add_commands("&Model", MODELS_COMMANDS, self, MODELS_MENU))
         self.training_panel.cancel_requested.connect(self.cancel_training)
         self.versions = ModelVersions(host, self.models_panel, lambda: self.labelled_documents()[0])
+        # Brought to the front by its tab: recount the check set it describes.
+        self.docks["models"].visibilityChanged.connect(self._on_models_visibility)
         host.workspace_changed.connect(self._bind_workspace)
         host.closed.connect(self.shutdown)
         self._bind_workspace()
@@ -93,6 +96,7 @@ class LearningController(QObject):
         """Per-project state; called again (by ``workspace_changed``, synchronously, while
         the new workspace is alive and open) whenever the window opens another project."""
         self.host.workspace.review_logged.connect(self.refresh_effort)
+        self.host.workspace.document_updated.connect(self.versions.documents_changed)
         self.refresh_models()
         self.refresh_effort()
 
@@ -309,10 +313,14 @@ class LearningController(QObject):
         self.versions.refresh()
 
     def show_models(self) -> None:
+        self.docks["models"].show()
+        self.docks["models"].raise_()  # shown first: the panel counts today's check set when visible
         self.versions.refresh()
         self.versions.update_check_scores()
-        self.docks["models"].show()
-        self.docks["models"].raise_()
+
+    def _on_models_visibility(self, visible: bool) -> None:
+        if visible:
+            self.versions.documents_changed()
 
     def switch_model(self, path) -> None:
         self.versions.switch_model(path)

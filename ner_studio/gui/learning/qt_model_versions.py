@@ -1,25 +1,27 @@
 """Model versions: which model is current, switching (and rolling back), and every version's
 score on the check set, computed in the background so the Models panel compares them all (the
-bundled model too) on the same reviewed sentences none of them trained on."""
+bundled model too) on the same reviewed sentences none of them trained on. While the panel is
+shown, its footnote follows the check set as documents are reviewed (recounted after a pause)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 
-from ner_studio.core.check_set import CHECK_SHARE, check_fingerprint, split_check
+from ner_studio.core.check_set import check_fingerprint, split_check
 from ner_studio.core.document import Document, Status
 from ner_studio.core.errors import NerStudioError, TrainingError
 from ner_studio.gui.learning.learning_jobs import check_scores_task
 from ner_studio.gui.shell.tagging_jobs import ModelHandle
-from ner_studio.gui.learning.qt_models_panel import ModelsPanel, model_rows
+from ner_studio.gui.learning.qt_models_panel import ModelsPanel, check_note, model_rows
 from ner_studio.gui.shell.qt_task_worker import TaskWorker
 from ner_studio.resources import bundled_model_path
 from ner_studio.gui.shell.qt_host import Host
 
 CHECK_SCORES_SETTING = "learning.check_scores"  # {"key", "sentences", "scores": {model path: scores}}
+RECOUNT_DELAY_MS = 800  # after the last change of a document: a burst of reviews recounts once
 
 
 class ModelVersions(QObject):
@@ -30,7 +32,21 @@ class ModelVersions(QObject):
         self._labelled_documents = labelled_documents
         self._scoring: TaskWorker | None = None
         self._scoring_for: tuple = (None, {})  # the project and stored scores being completed
+        self._recount = QTimer(self)
+        self._recount.setSingleShot(True)
+        self._recount.setInterval(RECOUNT_DELAY_MS)
+        self._recount.timeout.connect(self._on_recount)
         panel.switch_requested.connect(self.switch_model)
+
+    def documents_changed(self) -> None:
+        """A document's status or entities changed: the check set may have too."""
+        if self.panel.isVisible():
+            self._recount.start()
+
+    def _on_recount(self) -> None:
+        if self.panel.isVisible() and not self.host.workspace.project.closed:
+            self.refresh()
+            self.update_check_scores()
 
     def shutdown(self) -> None:
         if self._scoring is not None:
@@ -38,15 +54,19 @@ class ModelVersions(QObject):
             self._scoring.wait()
 
     def refresh(self) -> None:
+        """Redraw the panel; shown, it counts today's check set (hidden, that waits until it is
+        shown: reading every reviewed document is not for the start of the app)."""
         project = self.host.workspace.project
         check = project.get_setting(CHECK_SCORES_SETTING, None) or {}
-        sentences = check.get("sentences", 0)
-        note = (f"Check F1: entity F1 on {sentences} reviewed sentences no version trained on "
-                f"(a fixed {100 * CHECK_SHARE:.0f}% of what you review)." if sentences else
-                "Check F1 appears once reviewed sentences fall in the check set "
-                f"(a fixed {100 * CHECK_SHARE:.0f}% of what you review, never trained on).")
+        today = None
+        if self.panel.isVisible():
+            check_docs = self.check_documents()
+            today = (sum(len(d.sentences) for d in check_docs), check_fingerprint(check_docs))
         rows = model_rows(project.model_versions(), bundled_model_path(), self.host.model.path, check)
-        self.panel.show_models(rows, self.host.model.path, note)
+        self.panel.show_models(rows, self.host.model.path, check_note(check, today))
+
+    def check_documents(self) -> list[Document]:
+        return split_check(self._labelled_documents())[1]
 
     def update_check_scores(self) -> None:
         """Score, in the background, every model not yet scored on the current check set, so
@@ -54,7 +74,7 @@ class ModelVersions(QObject):
         if self._scoring is not None:
             return
         project = self.host.workspace.project
-        check_docs = split_check(self._labelled_documents())[1]
+        check_docs = self.check_documents()
         key = check_fingerprint(check_docs)
         stored = project.get_setting(CHECK_SCORES_SETTING, None) or {}
         if stored.get("key") != key:

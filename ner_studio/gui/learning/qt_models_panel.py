@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
+from ner_studio.core.check_set import CHECK_SHARE
 from ner_studio.core.project import ModelVersion
 
 COLUMNS = ("", "Model", "Check F1", "Verdict")
@@ -67,6 +68,20 @@ def model_rows(versions: list[ModelVersion], default_path: Path | None, active: 
         tooltip = f"{default_path}\nThe model shipped with NER Studio\nCheck F1 per label: {_per_label(scored)}"
         rows.append(ModelRow(default_path, None, cells, tooltip))
     return rows
+
+
+def check_note(stored: dict, today: tuple[int, str] | None) -> str:
+    """The footnote under the table. ``today`` is ``(sentences, fingerprint)`` of the check
+    set as it is now (None: not counted, the stored count stands): the tester saw a count from
+    an older check set while the scores above it were being redone on a new one (issue 23)."""
+    share = f"a fixed {100 * CHECK_SHARE:.0f}% of what you review"
+    sentences = stored.get("sentences", 0) if today is None else today[0]
+    if not sentences:
+        return f"Check F1 appears once reviewed sentences fall in the check set ({share}, never trained on)."
+    if today is not None and stored.get("scores") and stored.get("key") != today[1]:
+        return (f"Check F1 below was measured on the {stored.get('sentences', 0)} check sentences of before; the check "
+                f"set has {sentences} now ({share}, never trained on), and the models are being scored on them.")
+    return f"Check F1: entity F1 on {sentences} reviewed sentences no version trained on ({share})."
 
 
 class ModelsPanel(QWidget):

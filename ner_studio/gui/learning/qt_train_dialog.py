@@ -1,6 +1,7 @@
-"""The Train dialog: what fine-tuning will learn from (with each label's example count, and a
-warning for labels with too few to be predicted yet), an optional base CoNLL file mixed in (so
-the model keeps what it knew), and how long to train."""
+"""The Train dialog: what fine-tuning will learn from (with each label's example count, a
+warning for labels with too few to be predicted yet and the labels the check set cannot
+judge), an optional base CoNLL file mixed in (so the model keeps what it knew), and how long
+to train."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from PySide6.QtWidgets import (
     QSpinBox, QWidget,
 )
 
-from ner_studio.core.label_examples import LabelExamples
+from ner_studio.core.label_examples import LabelExamples, unchecked
 
 
 def examples_html(rows: list[LabelExamples]) -> str:
@@ -45,6 +46,9 @@ class TrainDialog(QDialog):
         self.examples = QLabel(examples_html(list(examples)))
         self.examples.setToolTip("Confirmed entities per label in what fine-tuning learns from, and in the check "
                                  "set that scores the new version (never learned from)")
+        self.unchecked = QLabel(unchecked(examples))
+        self.unchecked.setWordWrap(True)
+        self.unchecked.setStyleSheet("color:#b45309")
         self.base = QLineEdit(base)
         self.base.setPlaceholderText("optional: e.g. the CoNLL training file of the current model")
         self.base.setToolTip("Sentences from this file are mixed into training (up to 2000), so the model "
@@ -62,6 +66,8 @@ class TrainDialog(QDialog):
         form.addRow(what)
         if examples:
             form.addRow(self.examples)
+        if self.unchecked.text():
+            form.addRow(self.unchecked)
         form.addRow("Base CoNLL file", row)
         form.addRow("Epochs (at most)", self.epochs)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)

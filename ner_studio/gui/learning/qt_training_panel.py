@@ -1,5 +1,5 @@
-"""The Training dock: progress (epoch, batch, ETA), a live plot of train loss, dev loss and dev
-F1 per epoch, Cancel, what happened last (finished, cancelled, or the error), and below it what
+"""The Training dock: progress (epoch, batch, ETA), a live plot of train loss and of the loss
+and F1 on the early-stopping hold-out per epoch, Cancel, what happened last (finished, cancelled, or the error), and below it what
 each review batch cost the analyst (``qt_effort_chart``)."""
 
 from __future__ import annotations
@@ -12,7 +12,14 @@ from ner_studio.gui.shell.qt_chart import Axis, Series, draw_chart
 from ner_studio.gui.learning.qt_effort_chart import EffortChart
 from ner_studio.model.interface import TrainingProgress
 
-TRAIN_LOSS, DEV_LOSS, DEV_F1 = "train loss", "dev loss", "dev F1"
+# The "dev" curves are scored on reviewed sentences fine-tuning holds back to pick its best epoch
+# (``core.check_set.split_band``), not on the check set that later judges the version: a tester
+# read "dev F1" as the check-set score and found the Models panel disagreeing (issue 23).
+TRAIN_LOSS, DEV_LOSS, DEV_F1 = "train loss", "hold-out loss", "hold-out F1"
+PLOT_TITLE = "Hold-out: early stopping, not the check set"
+PLOT_TIP = ("Hold-out: reviewed sentences fine-tuning keeps out of its training to decide when to stop "
+            "(the best epoch is kept). It is not the check set: the check set judges the finished version "
+            "against the current model, in the Models panel.")
 EMPTY_TEXT = "No training yet: the curves appear here, epoch by epoch, once you train."
 
 
@@ -28,7 +35,8 @@ class TrainingPlot(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setMinimumSize(260, 160)
+        self.setMinimumSize(240, 100)  # an 800x600 window must still fit its docks (issue 23)
+        self.setToolTip(PLOT_TIP)
         self.series = {
             TRAIN_LOSS: Series(TRAIN_LOSS, "#2563eb"),
             DEV_LOSS: Series(DEV_LOSS, "#f59e0b", dashed=True),
@@ -54,7 +62,7 @@ class TrainingPlot(QWidget):
         painter = QPainter(self)
         draw_chart(painter, QRectF(self.rect()), list(self.series.values()), x_label="epoch",
                    left=Axis("loss"), right=Axis("F1 %", 0.0, 1.0, percent=True), x_range=(0, self.epochs),
-                   empty_text=EMPTY_TEXT)
+                   title=PLOT_TITLE, empty_text=EMPTY_TEXT)
         painter.end()
 
 
@@ -112,8 +120,8 @@ class TrainingPanel(QWidget):
         if progress.phase == "epoch":
             self.epochs_seen.append(progress.epoch)
             self.plot.add_epoch(progress.epoch, progress.loss, progress.dev_loss, progress.dev_f1)
-            f1 = "" if progress.dev_f1 is None else f", dev F1 {100 * progress.dev_f1:.1f}"
-            self.status.setText(f"Epoch {progress.epoch}: train loss {progress.loss:.3f}, dev loss "
+            f1 = "" if progress.dev_f1 is None else f", hold-out F1 {100 * progress.dev_f1:.1f}"
+            self.status.setText(f"Epoch {progress.epoch}: train loss {progress.loss:.3f}, hold-out loss "
                                 f"{progress.dev_loss:.3f}{f1} (best epoch {progress.best_epoch})")
 
     def cancelling(self) -> None:

@@ -94,20 +94,19 @@ class ExportChoice:
 
 
 class ExportDialog(QDialog):
-    """Which documents, the format, the tag scheme (CoNLL only) and the file. ``current_only``
-    (Save) offers this document first; Export offers all documents first."""
+    """Which documents, the format, the tag scheme (CoNLL only) and the file. Export offers
+    all, the reviewed or this document; Save passes ``documents``, ``(words, which)`` pairs
+    that say what each choice writes ("all 30 documents of report.conll"), first the likeliest."""
 
-    def __init__(self, parent: QWidget | None, suggested: Path, *, current_only: bool = False):
+    def __init__(self, parent: QWidget | None, suggested: Path, *,
+                 documents: list[tuple[str, str]] | None = None):
         super().__init__(parent)
-        self.setWindowTitle("Save annotations" if current_only else "Export")
+        self.setWindowTitle("Save annotations" if documents else "Export")
         form = QFormLayout(self)
         self.which = QComboBox()
-        if current_only:
-            self.which.addItem("This document", "current")
-        self.which.addItem("All documents", "all")
-        self.which.addItem("Reviewed documents only", "reviewed")
-        if not current_only:
-            self.which.addItem("This document", "current")
+        for words, which in documents or [("All documents", "all"), ("Reviewed documents only", "reviewed"),
+                                          ("This document", "current")]:
+            self.which.addItem(words[:1].upper() + words[1:], which)
         self.fmt = QComboBox()
         self.fmt.addItem("CoNLL (one token per line)", "conll")
         self.fmt.addItem("JSONL (text and character spans)", "jsonl")

@@ -42,6 +42,7 @@ from ner_studio.gui.annotate.qt_text_view import FONT_SIZE, EntityTextView
 from ner_studio.gui.annotate.qt_undo import follow_steps
 from ner_studio.gui.shell.qt_backups import Backups
 from ner_studio.gui.shell.qt_command_bar import CommandBar
+from ner_studio.gui.shell.qt_dock_fit import DockFitter
 from ner_studio.gui.shell.qt_status_line import StatusLine
 from ner_studio.gui.shell.qt_live import LiveUpdates
 from ner_studio.gui.shell.qt_workspace import Workspace
@@ -117,6 +118,7 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1360, 860)
         self._initial_dock_sizes()
+        self.dock_fitter = DockFitter(self, self.docks)  # a narrow window: the docks give way, not the text
 
     @property
     def model(self) -> ModelHandle:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QHBoxLayout, QLabel, QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QComboBox, QHBoxLayout, QLabel, QPushButton, QSplitter, QTableWidget, QVBoxLayout, QWidget,
 )
 
 from ner_studio.core.annotators import display_name
@@ -21,10 +21,19 @@ from ner_studio.core.document import Document
 from ner_studio.core.spans import Span
 from ner_studio.gui.annotate.qt_highlighter import SpanStyle
 from ner_studio.gui.annotate.qt_text_view import EntityTextView
+from ner_studio.gui.shell.qt_tables import FittedColumns, item_with_tip
 
 # The choice combo of each difference: its items in order (None: not decided yet).
 CHOICE_ITEMS = ((None, "Choose…"), (FIRST, "First"), (SECOND, "Second"), (NEITHER, "Neither"))
 EXCERPT = 40  # characters of text shown per difference
+
+
+def labels_first(spans: tuple[Span, ...], text: str) -> str:
+    """One side of a difference with its labels in front, ``PER · "Ada Lovelace"``: a narrow
+    column elides the middle of the text, never a label (the tester saw "PRODU…")."""
+    if not spans:
+        return "(nothing)"
+    return "; ".join(f"{s.label} · \"{text[s.start:s.end]}\"" for s in spans)
 
 
 class CurationPanel(QWidget):
@@ -49,7 +58,8 @@ class CurationPanel(QWidget):
         self.first_view, self.second_view = EntityTextView(style), EntityTextView(style)
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(["Where", "First", "Second", "Gold"])
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().hide()
+        self.columns = FittedColumns(self.table, stretch=(1, 2), widths={3: self._choice_combo().sizeHint().width()})
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.all_first = QPushButton("Rest from first")
@@ -143,16 +153,22 @@ class CurationPanel(QWidget):
         for row, difference in enumerate(self._differences):
             excerpt = self._text[difference.start:difference.end]
             excerpt = excerpt if len(excerpt) <= EXCERPT else excerpt[:EXCERPT - 1] + "…"
-            self.table.setItem(row, 0, QTableWidgetItem(excerpt))
-            self.table.setItem(row, 1, QTableWidgetItem(difference.describe(difference.first, self._text)))
-            self.table.setItem(row, 2, QTableWidgetItem(difference.describe(difference.second, self._text)))
-            combo = QComboBox()
-            for choice, text in CHOICE_ITEMS:
-                combo.addItem(text, choice)
+            self.table.setItem(row, 0, item_with_tip(excerpt, self._text[difference.start:difference.end]))
+            for column, side in ((1, difference.first), (2, difference.second)):
+                self.table.setItem(row, column, item_with_tip(labels_first(side, self._text),
+                                                              difference.describe(side, self._text)))
+            combo = self._choice_combo()
             combo.currentIndexChanged.connect(self._update_status)
             self.table.setCellWidget(row, 3, combo)
         self._preselect()
         self._update_status()
+
+    @staticmethod
+    def _choice_combo() -> QComboBox:
+        combo = QComboBox()
+        for choice, text in CHOICE_ITEMS:
+            combo.addItem(text, choice)
+        return combo
 
     def _preselect(self) -> None:
         """Curated before: choose what the saved gold version chose, where it took a side."""
