@@ -95,3 +95,13 @@ def test_the_log_filter_redacts_message_arguments_and_traceback():
     assert records and "s3cret" not in records[0]
     assert "RuntimeError: cannot connect to postgresql://ann:***@db/news" in records[0]
     assert "opening postgresql://db/news?password=***" in records[0]
+
+
+def test_a_driver_error_that_quotes_its_conninfo_is_reported_without_the_password():
+    psycopg = pytest.importorskip("psycopg")
+    from ner_studio.core.project_postgres import server_error
+
+    quoted = psycopg.OperationalError('missing "=" after "host=db password=hunter22 x" in connection info string')
+    error = server_error(quoted, "postgresql://ann:hunter22@db/news?password=hunter33", "opening the project")
+    assert "hunter" not in str(error) and "hunter" not in error.reason and "hunter" not in error.path
+    assert str(error).startswith("postgresql://ann@db/news: cannot reach the database server")
