@@ -10,7 +10,7 @@ import sys
 
 from ner_studio import __version__
 from ner_studio.core.errors import NerStudioError
-from ner_studio.core.logs import setup_logging
+from ner_studio.core.logs import setup_logging, versions
 from ner_studio.core.project_postgres import is_server_url  # no psycopg: URL text only
 from ner_studio.core.secrets import redact_secrets
 
@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         build_parser().print_help()
         return 0
-    log.info("ner-studio %s %s", __version__, redact_secrets(" ".join(argv)))
+    log.info("ner-studio %s (%s)", redact_secrets(" ".join(argv)), versions())
     try:
         return args.run(args)
     except NerStudioError as error:

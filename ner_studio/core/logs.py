@@ -2,8 +2,10 @@
 
 The app (``gui/app.py``) and the command line (``cli.py``) call :func:`setup_logging` once at
 start; every module logs through ``logging.getLogger(__name__)``, under the ``ner_studio``
-logger. What goes to the file: one line per run and per problem shown to the analyst, and the
-traceback of every exception that is not a user error (:class:`NerStudioError` subclasses are
+logger. What goes to the file: what support needs to follow a session (versions at start,
+projects opened and closed, imports and exports with their counts, training and its verdict,
+shutdown: never a document's text nor a password), one line per problem shown to the analyst,
+and the traceback of every exception that is not a user error (:class:`NerStudioError` subclasses are
 the analyst's: a bad file, a full disk; anything else is a bug to find later). Exceptions that
 nothing catches (in a Qt slot or a thread) are logged too, through the interpreter's hooks.
 
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import os
+import platform
 import sys
 import threading
 from pathlib import Path
@@ -101,6 +104,14 @@ def setup_logging(folder: Path | None = None, *, level: int = logging.INFO) -> P
     logger.setLevel(level)
     _install_hooks()
     return path
+
+
+def versions() -> str:
+    """The app's, Python's and the system's versions, for the first line of a run (the GUI adds
+    Qt's; torch's is logged when the first model loads, not imported for this)."""
+    from ner_studio import __version__
+
+    return f"NER Studio {__version__}, Python {platform.python_version()}, {platform.platform()}"
 
 
 def is_user_error(error: BaseException) -> bool:

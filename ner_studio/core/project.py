@@ -45,6 +45,7 @@ labels should be cleared then.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections import deque
 from collections.abc import Iterable
@@ -71,6 +72,9 @@ from ner_studio.core.project_rows import DocumentSummary, ModelVersion  # noqa: 
 from ner_studio.core.project_changes import ProjectChange, announce, new_origin
 from ner_studio.core.project_schema import bump_revision
 from ner_studio.core.project_store import Location, Store, create_store, is_server_url, open_store
+
+
+log = logging.getLogger(__name__)
 
 
 class Project(EditJournal, ProjectMetadata, ProjectVersions, ProjectAssignments):
@@ -131,6 +135,7 @@ class Project(EditJournal, ProjectMetadata, ProjectVersions, ProjectAssignments)
             project.close(discard_pending=True)
             store.discard()
             raise
+        project._log_opened("created")
         return project
 
     @classmethod
@@ -158,7 +163,13 @@ class Project(EditJournal, ProjectMetadata, ProjectVersions, ProjectAssignments)
                 warning = store.rotate_backups(keep_backups)
                 if warning:
                     project.warnings.append(warning)
+        project._log_opened("opened read-only" if read_only else "opened")
         return project
+
+    def _log_opened(self, how: str) -> None:
+        # ``where``: the path or the URL without its password; never a document's text.
+        log.info("project %s: %s (%s, as %s)", how, self.where, "server" if self.on_server else "file",
+                 self.annotator or "-")
 
     backup_due = 0  # backups still to rotate (``open(defer_backup=True)``), for ``back_up``
 
@@ -254,6 +265,7 @@ class Project(EditJournal, ProjectMetadata, ProjectVersions, ProjectAssignments)
         self._pending.clear()
         self._store.close()
         self._conn = None
+        log.info("project closed: %s", self.where)
 
     def __enter__(self) -> Project:
         return self
@@ -279,6 +291,8 @@ class Project(EditJournal, ProjectMetadata, ProjectVersions, ProjectAssignments)
         ids = self._write(f"adding {len(docs)} document(s)", add)
         for doc, doc_id in zip(docs, ids):
             doc.doc_id = doc_id
+        log.info("added %d documents (%d entities) from %s", len(docs), sum(len(d.spans) for d in docs),
+                 source or "the app")
         return ids
 
     def document_summaries(self) -> list[DocumentSummary]:
