@@ -22,7 +22,7 @@ import logging
 import os
 import re
 import threading
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
 
 MASK = "***"
 # libpq connection parameters whose value is a secret (lower case; libpq's keywords are).
@@ -67,12 +67,9 @@ def url_without_secrets(url: str) -> str:
     if "@" in netloc:
         userinfo, _, hostport = netloc.rpartition("@")
         netloc = f"{userinfo.partition(':')[0]}@{hostport}"
-    query = parts.query
-    if query:
-        pairs = parse_qsl(query, keep_blank_values=True)
-        kept = [(k, v) for k, v in pairs if k.lower() not in SECRET_PARAMETERS]
-        if len(kept) != len(pairs):
-            query = urlencode(kept)
+    # The other parameters exactly as written (a socket folder stays "/run/postgresql").
+    query = "&".join(piece for piece in parts.query.split("&")
+                     if unquote(piece.partition("=")[0]).lower() not in SECRET_PARAMETERS)
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 

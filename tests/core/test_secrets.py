@@ -72,6 +72,8 @@ def test_url_without_secrets_drops_the_password_and_keeps_the_rest():
         "postgresql://ann@db:5433/news?sslmode=require"
     assert url_without_secrets("postgresql://ann@db/news?passfile=%2Fk") == "postgresql://ann@db/news?passfile=%2Fk"
     assert url_without_secrets("postgresql://db/news") == "postgresql://db/news"
+    assert url_without_secrets("postgresql://ner@/news?host=/run/postgresql&password=x&port=5433") == \
+        "postgresql://ner@/news?host=/run/postgresql&port=5433"
 
 
 def test_the_log_filter_redacts_message_arguments_and_traceback():
