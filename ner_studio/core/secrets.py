@@ -52,7 +52,7 @@ def redact_secrets(text: str) -> str:
         return text
     text = _USERINFO.sub(lambda m: f"{m['head']}:{MASK}@", text)
     text = _QUERY.sub(lambda m: f"{m['head']}{MASK}", text)
-    text = _KEYWORD.sub(lambda m: m["head"] + (MASK if m["secret"] != MASK else m["secret"]), text)
+    text = _KEYWORD.sub(lambda m: f"{m['head']}{MASK}", text)
     for secret in _literal_secrets():
         text = text.replace(secret, MASK)
     return text

@@ -19,6 +19,7 @@ in-memory value is kept, so the app can report it and carry on.
 The file is the user's alone (mode 0600) and never holds a password: a server project's URL
 is kept without it, and every other text value passes through
 :func:`~ner_studio.core.secrets.redact_secrets` before it is written.
+
 A damaged file never stops the app: :meth:`Settings.load` falls back to defaults, keeps the bad
 file as ``settings.json.corrupt`` and explains in ``problem``.
 """
