@@ -135,7 +135,7 @@ class Project(EditJournal, ProjectMetadata, ProjectVersions, ProjectAssignments)
             project.close(discard_pending=True)
             store.discard()
             raise
-        project._log_opened("created")
+        log.info("project created: %s (as %s)", project.where, project.annotator)  # no password in ``where``
         return project
 
     @classmethod
@@ -163,13 +163,8 @@ class Project(EditJournal, ProjectMetadata, ProjectVersions, ProjectAssignments)
                 warning = store.rotate_backups(keep_backups)
                 if warning:
                     project.warnings.append(warning)
-        project._log_opened("opened read-only" if read_only else "opened")
+        log.info("project opened%s: %s (as %s)", " read-only" if read_only else "", project.where, project.annotator)
         return project
-
-    def _log_opened(self, how: str) -> None:
-        # ``where``: the path or the URL without its password; never a document's text.
-        log.info("project %s: %s (%s, as %s)", how, self.where, "server" if self.on_server else "file",
-                 self.annotator or "-")
 
     backup_due = 0  # backups still to rotate (``open(defer_backup=True)``), for ``back_up``
 
