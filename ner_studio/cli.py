@@ -10,8 +10,9 @@ import sys
 
 from ner_studio import __version__
 from ner_studio.core.errors import NerStudioError
-from ner_studio.core.logs import setup_logging
-from ner_studio.core.project_postgres import display_location, is_server_url  # no psycopg: URL text only
+from ner_studio.core.logs import setup_logging, versions
+from ner_studio.core.project_postgres import is_server_url  # no psycopg: URL text only
+from ner_studio.core.secrets import redact_secrets
 
 # Each name is a module in ner_studio.commands with register(subparsers) and run(args) -> int.
 COMMANDS = ("convert", "train", "finetune", "evaluate", "predict", "data", "project")
@@ -49,8 +50,8 @@ def main(argv: list[str] | None = None) -> int:
         missing = [w for w in argv if not w.startswith("-") and not is_server_url(w)
                    and not os.path.exists(os.path.expanduser(w))]
         if missing:  # like git: a typo or a newer version's command must not start the app
-            print(f"ner-studio: {missing[0]!r} is no such command or file. Commands: "
-                  f"{', '.join(COMMANDS)}; files to open must exist (see ner-studio --help)",
+            print(redact_secrets(f"ner-studio: {missing[0]!r} is no such command or file. Commands: "
+                                 f"{', '.join(COMMANDS)}; files to open must exist (see ner-studio --help)"),
                   file=sys.stderr)
             return 2
         from ner_studio.gui.app import run_app
@@ -60,12 +61,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         build_parser().print_help()
         return 0
-    log.info("ner-studio %s %s", __version__, " ".join(map(display_location, argv)))
+    log.info("ner-studio %s (%s)", redact_secrets(" ".join(argv)), versions())
     try:
         return args.run(args)
     except NerStudioError as error:
         log.info("%s: %s", args.command, error)
-        print(f"ner-studio {args.command}: error: {error}", file=sys.stderr)
+        print(redact_secrets(f"ner-studio {args.command}: error: {error}"), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -73,7 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # noqa: BLE001 - a bug: one line here, the traceback in the log
         log.exception("%s failed", args.command)
         where = f"; the details are in {log_path}" if log_path else ""
-        print(f"ner-studio {args.command}: internal error: {type(error).__name__}: {error}{where}", file=sys.stderr)
+        print(redact_secrets(f"ner-studio {args.command}: internal error: {type(error).__name__}: {error}{where}"),
+              file=sys.stderr)
         return 1
 
 

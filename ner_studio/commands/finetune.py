@@ -4,11 +4,14 @@ recipe, headless, and the scores on the sentences it did not train on."""
 from __future__ import annotations
 
 import argparse
+import logging
 
 from ner_studio.commands.model_options import add_model_arguments, add_threads_option, apply_threads, model_path
 from ner_studio.commands.outputs import add_force_option, checked_output, save_reporting_fallback
 from ner_studio.core.errors import NerStudioError
 from ner_studio.core.formats import read_documents
+
+log = logging.getLogger(__name__)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -97,6 +100,8 @@ def run(args: argparse.Namespace) -> int:
         check_enough(count_sentences(train), options.min_sentences)
     except NerStudioError as error:
         raise NerStudioError(f"{args.train}: {error}") from None
+    log.info("training started: fine-tuning %s on %d sentences of %s, at most %d epochs", source.name,
+             count_sentences(train), args.train, options.epochs)
     printer = EpochPrinter()
     try:
         result = finetune(parent, train, dev_docs=dev, base_docs=base, text=sentence_words(project_text), options=options,
@@ -117,4 +122,6 @@ def run(args: argparse.Namespace) -> int:
         report = result.loaded.metadata["text_vectors"]
         print(f"text vectors: {report['vectors']} words, {report['seeded']} new words started from them")
     print(f"saved {saved} (best epoch {result.training.best_epoch} of {result.training.epochs_run})")
+    log.info("training ended: saved %s, best epoch %d of %d, F1 %.1f on %s", saved, result.training.best_epoch,
+             result.training.epochs_run, 100 * scores.overall.f1, scored)
     return 0

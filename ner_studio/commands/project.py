@@ -28,6 +28,7 @@ def add_backup(actions) -> None:
 
 def run_backup(args: argparse.Namespace) -> int:
     from ner_studio.core.project import Project
+    from ner_studio.core.project_postgres import display_location
 
     project = Project.open(args.project, read_only=True)
     try:
@@ -35,7 +36,7 @@ def run_backup(args: argparse.Namespace) -> int:
         documents = len(project.document_summaries())
     finally:
         project.close(discard_pending=True)
-    print(f"copied {args.project} ({documents} documents) -> {args.out}")
+    print(f"copied {display_location(args.project)} ({documents} documents) -> {args.out}")
     return 0
 
 

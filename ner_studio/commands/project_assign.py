@@ -9,6 +9,7 @@ from collections import Counter
 
 from ner_studio.core.errors import AnnotatorError
 from ner_studio.commands.project_team import PROJECT_HELP, default_annotator_name, open_project
+from ner_studio.core.project_postgres import display_location
 
 
 def add_assign(actions) -> None:
@@ -45,7 +46,7 @@ def run_assign(args: argparse.Namespace) -> int:
         project.close(discard_pending=True)
     shared = sum(1 for names in everything.values() if len(names) > 1)
     names = sorted({name for names in everything.values() for name in names})
-    print(f"{args.project}: {len(everything)} of {total} documents assigned, {shared} to two annotators"
+    print(f"{display_location(args.project)}: {len(everything)} of {total} documents assigned, {shared} to two annotators"
           + (f"; {_counts(everything, names)}" if names else ""))
     return 0
 

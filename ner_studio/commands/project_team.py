@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ner_studio.commands.outputs import add_force_option, checked_output
 from ner_studio.core.errors import ProjectError
+from ner_studio.core.project_postgres import display_location  # no psycopg: URL text only
 
 PROJECT_HELP = "the project: a file (.nerstudio) or a postgresql:// URL"
 
@@ -60,7 +61,7 @@ def add_create(actions) -> None:
 def run_create(args: argparse.Namespace) -> int:
     project = open_project(args.project, create=True, annotator=default_annotator_name(None))
     project.close()
-    print(f"created {args.project}")
+    print(f"created {display_location(args.project)}")
     return 0
 
 
@@ -97,7 +98,7 @@ def run_import(args: argparse.Namespace) -> int:
         project.close()
     documents = sum(len(docs) for _, docs in batches)
     entities = sum(len(doc.spans) for _, docs in batches for doc in docs)
-    print(f"imported {documents} documents ({entities} entities, annotator {annotator}) into {args.project}")
+    print(f"imported {documents} documents ({entities} entities, annotator {annotator}) into {display_location(args.project)}")
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 
 from ner_studio.commands.model_options import (
     add_threads_option,
@@ -15,6 +16,8 @@ from ner_studio.commands.model_options import (
 from ner_studio.commands.outputs import add_force_option, checked_output, save_reporting_fallback
 from ner_studio.core.errors import NerStudioError
 from ner_studio.core.formats import read_documents
+
+log = logging.getLogger(__name__)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -97,6 +100,7 @@ def run(args: argparse.Namespace) -> int:
     config = {"decoder": args.decoder, "hidden": args.hidden, "layers": args.layers,
               "word_dim": args.word_dim, "dropout": args.dropout, "document_pooling": args.document_pooling,
               "freeze_words": args.freeze_words}
+    log.info("training started: a new model on %s, at most %d epochs", args.train, args.epochs)
     printer = EpochPrinter()
     try:
         loaded, result = train_tagger(train_docs, dev_docs, config=config, training=training,
@@ -108,4 +112,5 @@ def run(args: argparse.Namespace) -> int:
         path, loaded.model, loaded.vocabs, loaded.labels, loaded.scheme, loaded.metadata))
     print(f"best epoch {result.best_epoch}: dev F1 {100 * result.best_dev_f1:.2f}, "
           f"dev loss {result.best_dev_loss:.4f}; saved {saved}")
+    log.info("training ended: saved %s, best epoch %d, dev F1 %.1f", saved, result.best_epoch, 100 * result.best_dev_f1)
     return 0

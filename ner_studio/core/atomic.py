@@ -4,6 +4,10 @@ The new content goes to a hidden temporary file beside the target (``.NAME.PID-X
 is fsynced and renamed over the target. A write that is killed (power cut, ``kill -9``)
 leaves its temporary file behind; the next write of the same target removes such leftovers
 once they are stale: their process is gone, or nothing touched them for a day.
+
+The new file keeps the permissions of the one it replaces (a new one gets the usual mode of
+the user's umask); a ``private`` file (settings, anything that names the user's projects) is
+the user's alone, mode 0600, whatever the old file's mode was.
 """
 
 from __future__ import annotations
@@ -19,20 +23,21 @@ from typing import IO
 # folders), whose process numbers mean nothing here.
 _STALE_SECONDS = 60.0
 _ABANDONED_SECONDS = 24 * 3600.0
+PRIVATE_MODE = 0o600
 
 
-def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+def atomic_write_bytes(path: str | Path, data: bytes, *, private: bool = False) -> None:
     """Write ``data`` to a temporary file beside ``path``, fsync it, rename it over ``path``
     and fsync the directory so the rename itself survives a crash."""
-    with AtomicWriter(path, binary=True) as handle:
+    with AtomicWriter(path, binary=True, private=private) as handle:
         handle.write(data)
 
 
-def atomic_write_text(path: str | Path, text: str, newline: str = "\n") -> None:
+def atomic_write_text(path: str | Path, text: str, newline: str = "\n", *, private: bool = False) -> None:
     """UTF-8 text, line breaks written as ``newline``."""
     if newline != "\n":
         text = text.replace("\n", newline)
-    atomic_write_bytes(path, text.encode("utf-8"))
+    atomic_write_bytes(path, text.encode("utf-8"), private=private)
 
 
 class AtomicWriter:
@@ -40,9 +45,10 @@ class AtomicWriter:
     small however large the file) and replaces ``path`` only when the block ends without an
     exception; otherwise the temporary file is removed and ``path`` is untouched."""
 
-    def __init__(self, path: str | Path, *, binary: bool = False):
+    def __init__(self, path: str | Path, *, binary: bool = False, private: bool = False):
         self.path = Path(path)
         self._binary = binary
+        self._private = private
         self._temp: str | None = None
         self._handle: IO | None = None
 
@@ -65,7 +71,9 @@ class AtomicWriter:
             self._handle.flush()
             os.fsync(self._handle.fileno())
             self._handle.close()
-            if self.path.exists():
+            if self._private:
+                os.chmod(self._temp, PRIVATE_MODE)  # what mkstemp gave it; said, not assumed
+            elif self.path.exists():
                 # mkstemp creates 0600 files; keep the permissions the user gave the old file.
                 os.chmod(self._temp, self.path.stat().st_mode & 0o7777)
             else:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ner_studio.core.secrets import redact_secrets
+
 
 class NerStudioError(Exception):
     """Base class of every error NER Studio raises on purpose."""
@@ -51,11 +53,12 @@ class CheckpointError(NerStudioError):
 class ProjectError(NerStudioError):
     """The project store cannot be opened or written (locked, read-only, full disk, corrupt).
 
-    ``reason`` says what went wrong and what to do; ``path`` is the project file when known."""
+    ``reason`` says what went wrong and what to do; ``path`` is the project file when known.
+    Both may come from a server URL or a driver's message: they are kept without passwords."""
 
     def __init__(self, reason: str, path: str | Path | None = None):
-        self.reason = reason
-        self.path = str(path) if path is not None else None
+        self.reason = redact_secrets(reason)
+        self.path = redact_secrets(str(path)) if path is not None else None
         super().__init__(f"{self.path}: {reason}" if self.path else reason)
 
 

@@ -2,10 +2,16 @@
 
 The app (``gui/app.py``) and the command line (``cli.py``) call :func:`setup_logging` once at
 start; every module logs through ``logging.getLogger(__name__)``, under the ``ner_studio``
-logger. What goes to the file: one line per run and per problem shown to the analyst, and the
-traceback of every exception that is not a user error (:class:`NerStudioError` subclasses are
+logger. What goes to the file: what support needs to follow a session (versions at start,
+projects opened and closed, imports and exports with their counts, training and its verdict,
+shutdown: never a document's text nor a password), one line per problem shown to the analyst,
+and the traceback of every exception that is not a user error (:class:`NerStudioError` subclasses are
 the analyst's: a bad file, a full disk; anything else is a bug to find later). Exceptions that
 nothing catches (in a Qt slot or a thread) are logged too, through the interpreter's hooks.
+
+The file is the user's alone (mode 0600: it names their projects and folders), and every
+record passes through :class:`~ner_studio.core.secrets.RedactingFilter` on its way there: the
+callers leave passwords out already; the filter catches one that slipped through.
 
 A folder that cannot be written never stops the app: logging then goes nowhere.
 """
@@ -14,18 +20,21 @@ from __future__ import annotations
 
 import logging
 import os
+import platform
 import sys
 import threading
 from pathlib import Path
 
 from ner_studio.core.errors import NerStudioError
 from ner_studio.core.locations import user_log_dir
+from ner_studio.core.secrets import RedactingFilter
 
 LOG_FILE = "ner-studio.log"
 MAX_BYTES = 1_000_000
 BACKUPS = 3  # ner-studio.log.1 .. .3: a few sessions back, never more than 4 MB
 FORMAT = "%(asctime)s %(levelname)-7s %(threadName)s %(name)s: %(message)s"
 ROOT = "ner_studio"
+FILE_MODE = 0o600
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +47,17 @@ class RotatingFile(logging.FileHandler):
     """A log file that moves to ``.1`` (``.1`` to ``.2``, ...) once it passes MAX_BYTES.
 
     logging.handlers.RotatingFileHandler does the same, but importing logging.handlers pulls
-    in socket, pickle and queue: milliseconds of every start-up for nothing used here."""
+    in socket, pickle and queue: milliseconds of every start-up for nothing used here.
+    Created (and, if an older version made it readable by others, kept) with mode 0600."""
+
+    def _open(self):
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, FILE_MODE)
+        try:
+            if os.fstat(fd).st_mode & 0o077:
+                os.fchmod(fd, FILE_MODE)
+        except OSError:
+            pass  # not ours to change (a shared folder): still write to it
+        return os.fdopen(fd, "a", encoding=self.encoding, errors=self.errors)
 
     def emit(self, record: logging.LogRecord) -> None:
         super().emit(record)
@@ -80,10 +99,19 @@ def setup_logging(folder: Path | None = None, *, level: int = logging.INFO) -> P
     except OSError:
         return None
     handler.setFormatter(logging.Formatter(FORMAT))
+    handler.addFilter(RedactingFilter())
     logger.addHandler(handler)
     logger.setLevel(level)
     _install_hooks()
     return path
+
+
+def versions() -> str:
+    """The app's, Python's and the system's versions, for the first line of a run (the GUI adds
+    Qt's; torch's is logged when the first model loads, not imported for this)."""
+    from ner_studio import __version__
+
+    return f"NER Studio {__version__}, Python {platform.python_version()}, {platform.platform()}"
 
 
 def is_user_error(error: BaseException) -> bool:

@@ -45,6 +45,7 @@ labels should be cleared then.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections import deque
 from collections.abc import Iterable
@@ -71,6 +72,9 @@ from ner_studio.core.project_rows import DocumentSummary, ModelVersion  # noqa: 
 from ner_studio.core.project_changes import ProjectChange, announce, new_origin
 from ner_studio.core.project_schema import bump_revision
 from ner_studio.core.project_store import Location, Store, create_store, is_server_url, open_store
+
+
+log = logging.getLogger(__name__)
 
 
 class Project(EditJournal, ProjectMetadata, ProjectVersions, ProjectAssignments):
@@ -131,6 +135,7 @@ class Project(EditJournal, ProjectMetadata, ProjectVersions, ProjectAssignments)
             project.close(discard_pending=True)
             store.discard()
             raise
+        log.info("project created: %s (as %s)", project.where, project.annotator)  # no password in ``where``
         return project
 
     @classmethod
@@ -158,6 +163,7 @@ class Project(EditJournal, ProjectMetadata, ProjectVersions, ProjectAssignments)
                 warning = store.rotate_backups(keep_backups)
                 if warning:
                     project.warnings.append(warning)
+        log.info("project opened%s: %s (as %s)", " read-only" if read_only else "", project.where, project.annotator)
         return project
 
     backup_due = 0  # backups still to rotate (``open(defer_backup=True)``), for ``back_up``
@@ -254,6 +260,7 @@ class Project(EditJournal, ProjectMetadata, ProjectVersions, ProjectAssignments)
         self._pending.clear()
         self._store.close()
         self._conn = None
+        log.info("project closed: %s", self.where)
 
     def __enter__(self) -> Project:
         return self
@@ -279,6 +286,8 @@ class Project(EditJournal, ProjectMetadata, ProjectVersions, ProjectAssignments)
         ids = self._write(f"adding {len(docs)} document(s)", add)
         for doc, doc_id in zip(docs, ids):
             doc.doc_id = doc_id
+        log.info("added %d documents (%d entities) from %s", len(docs), sum(len(d.spans) for d in docs),
+                 source or "the app")
         return ids
 
     def document_summaries(self) -> list[DocumentSummary]:

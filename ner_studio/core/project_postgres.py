@@ -3,18 +3,20 @@
 
 psycopg is imported only when a ``postgresql://`` URL is opened: the app starts without it.
 The password comes from the URL, ``PGPASSWORD`` or ``~/.pgpass`` (libpq reads those); what
-NER Studio shows or remembers is the URL without it (:func:`redact`).
+NER Studio shows or remembers is the URL without it (:func:`redact`), and a driver's message
+passes through :func:`~ner_studio.core.secrets.redact_secrets` before it is shown or logged.
 """
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from ner_studio.core.errors import (
     DiskFullError, ProjectError, ProjectLockedError, ReadOnlyProjectError,
 )
 from ner_studio.core.project_dialect import POSTGRES, postgres_query
 from ner_studio.core.project_schema import check_not_newer, migrate, schema_version
+from ner_studio.core.secrets import redact_secrets, remember_url_secrets, url_without_secrets
 
 URL_SCHEMES = ("postgresql://", "postgres://")
 
@@ -29,16 +31,8 @@ def display_location(location) -> str:
 
 
 def redact(url: str) -> str:
-    """``url`` without its password (what is shown, logged and kept in settings)."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    user = parts.username or ""
-    host = parts.hostname or ""
-    if ":" in host:  # an IPv6 address
-        host = f"[{host}]"
-    port = f":{parts.port}" if parts.port else ""
-    return urlunsplit((parts.scheme, f"{user}@{host}{port}", parts.path, parts.query, parts.fragment))
+    """``url`` without its password in any form (what is shown, logged and kept in settings)."""
+    return url_without_secrets(url)
 
 
 def database_name(url: str) -> str:
@@ -121,6 +115,7 @@ def database_errors() -> tuple[type[BaseException], ...]:
 
 def connect_server(url: str, *, timeout: float, read_only: bool = False) -> PostgresConnection:
     """An autocommit connection; ``timeout`` bounds both connecting and waiting for a lock."""
+    remember_url_secrets(url)  # a driver message quoting the password bare is masked too
     try:
         import psycopg
     except ImportError as error:
@@ -190,7 +185,8 @@ def server_error(error: BaseException, url: str, doing: str, timeout: float | No
     where = redact(url)
     if isinstance(error, ProjectError):
         return error
-    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    message = redact_secrets(str(error)).strip()  # libpq may quote the conninfo it was given
+    text = message.splitlines()[0] if message else type(error).__name__
     if isinstance(error, (errors.LockNotAvailable, errors.DeadlockDetected, errors.SerializationFailure)):
         waited = f" (waited {timeout:g} s)" if timeout is not None else ""
         return ProjectLockedError(f"another NER Studio is writing to this project{waited} while "

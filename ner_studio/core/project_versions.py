@@ -7,6 +7,7 @@ A mixin, apart from project.py so each file stays small; it uses the project's `
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Iterable
 
 from ner_studio.core import annotators as team
@@ -17,6 +18,8 @@ from ner_studio.core.errors import AnnotatorError, ChangedMeanwhileError, Projec
 from ner_studio.core.project_schema import schema_version
 from ner_studio.core.spans import Span
 from ner_studio.core.training_set import snapshot
+
+log = logging.getLogger(__name__)
 
 # The schema version that brought annotators (project_schema._V4).
 ANNOTATORS_SCHEMA = 4
@@ -158,6 +161,8 @@ class ProjectVersions:
         ids = self._write(f"importing {len(docs)} document(s)", add)
         for doc, doc_id in zip(docs, ids):
             doc.doc_id = doc_id
+        log.info("imported %d documents (%d entities) as %s's versions from %s", len(docs),
+                 sum(len(d.spans) for d in docs), annotator, source or "the app")
         return ids
 
     def rename_annotator(self, old: str, new: str) -> None:

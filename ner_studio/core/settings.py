@@ -10,9 +10,16 @@ Usage::
     settings.last_model_path = "/models/news.pt"
     settings.set("font_size", 12); settings.get("font_size", 11)
 
-Every change is written at once, atomically (temp file, fsync, rename), after re-reading the
-file so that two windows do not undo each other's changes. A write that fails raises
-:class:`SettingsError`; the in-memory value is kept, so the app can report it and carry on.
+Every change is written at once, atomically (temp file, fsync, rename). Read, change and write
+happen under a lock on ``settings.json.lock`` beside the file (``filelock``: flock on Linux),
+so windows and commands that change settings at the same time each start from the others'
+saved changes and none is lost. A write that fails raises :class:`SettingsError`; the
+in-memory value is kept, so the app can report it and carry on.
+
+The file is the user's alone (mode 0600) and never holds a password: a server project's URL
+is kept without it, and every other text value passes through
+:func:`~ner_studio.core.secrets.redact_secrets` before it is written.
+
 A damaged file never stops the app: :meth:`Settings.load` falls back to defaults, keeps the bad
 file as ``settings.json.corrupt`` and explains in ``problem``.
 """
@@ -24,6 +31,7 @@ import binascii
 import json
 import os
 from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +39,12 @@ from ner_studio.core.atomic import atomic_write_text
 from ner_studio.core.errors import SettingsError
 from ner_studio.core.locations import user_config_dir
 from ner_studio.core.project_postgres import is_server_url
+from ner_studio.core.secrets import redact_secrets, url_without_secrets
 
 FILE_NAME = "settings.json"
 MAX_RECENT = 10
 FORMAT_VERSION = 1
+LOCK_TIMEOUT = 10.0  # seconds; a write holds the lock for milliseconds
 
 
 def default_settings_path() -> Path:
@@ -51,7 +61,8 @@ def _cleaned(raw: dict) -> dict[str, Any]:
     clean = _empty()
     recent = raw.get("recent_projects")
     if isinstance(recent, list):
-        clean["recent_projects"] = [p for p in recent if isinstance(p, str) and p][:MAX_RECENT]
+        entries = [_recent_entry(p) for p in recent if isinstance(p, str) and p]
+        clean["recent_projects"] = list(dict.fromkeys(entries))[:MAX_RECENT]  # an older file's URLs lose their password
     geometry = raw.get("window_geometry")
     if isinstance(geometry, str) and _decode(geometry) is not None:
         clean["window_geometry"] = geometry
@@ -169,20 +180,74 @@ class Settings:
 
     # --- storage -------------------------------------------------------------------------
     def save(self) -> None:
+        """Write what is in memory (as it is: another process's changes since are lost; a
+        change through the setters merges with them)."""
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write_text(self.path, json.dumps(self._values, indent=2, ensure_ascii=False) + "\n")
+            with self._locked():
+                self._write()
         except OSError as error:
             raise SettingsError(f"cannot save settings to {self.path}: {error.strerror or error}") from error
 
+    def _write(self) -> None:
+        self._values = _without_secrets(self._values)
+        atomic_write_text(self.path, json.dumps(self._values, indent=2, ensure_ascii=False) + "\n", private=True)
+
     def _update(self, change: Callable[[dict[str, Any]], Any]) -> None:
-        # Start from the file as it is now: another window may have saved since we loaded.
-        on_disk, _ = _read(self.path) if self.path.exists() else (None, None)
-        if on_disk is not None:
-            self._values = on_disk
-        change(self._values)
-        self.save()
+        """Re-read, change and write under the lock: another window or command may have saved
+        since we loaded, and may be saving now."""
+        changed = False
+        try:
+            with self._locked():
+                on_disk, _ = _read(self.path) if self.path.exists() else (None, None)
+                if on_disk is not None:
+                    self._values = on_disk
+                change(self._values)
+                changed = True
+                self._write()
+        except (OSError, SettingsError) as error:
+            if not changed:  # no lock, no folder: the value is still kept for this session
+                change(self._values)
+            if isinstance(error, SettingsError):
+                raise
+            raise SettingsError(f"cannot save settings to {self.path}: {error.strerror or error}") from error
+
+    @contextmanager
+    def _locked(self):
+        """Held by every writer of this settings file, in this process or another."""
+        from filelock import FileLock, Timeout
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(self.path.with_name(self.path.name + ".lock"), timeout=LOCK_TIMEOUT, mode=0o600)
+        try:
+            lock.acquire()
+        except Timeout as error:
+            raise SettingsError(f"cannot save settings to {self.path}: another program has held "
+                                f"{error.lock_file} for {LOCK_TIMEOUT:g} s; try again") from error
+        try:
+            yield
+        finally:
+            lock.release()
 
 
 def _recent_entry(path: str | Path) -> str:
-    return path if is_server_url(path) else os.path.abspath(path)
+    return url_without_secrets(path) if is_server_url(path) else os.path.abspath(path)
+
+
+def _without_secrets(values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` as they may be written: no password in any text (geometry is base64 bytes)."""
+    clean = dict(values)
+    clean["recent_projects"] = [_recent_entry(p) for p in values["recent_projects"]]
+    if clean["last_model_path"]:
+        clean["last_model_path"] = redact_secrets(clean["last_model_path"])
+    clean["values"] = _redacted(values["values"])
+    return clean
+
+
+def _redacted(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact_secrets(value)
+    if isinstance(value, dict):
+        return {redact_secrets(str(k)): _redacted(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redacted(v) for v in value]
+    return value

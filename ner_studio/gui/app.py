@@ -15,7 +15,7 @@ from ner_studio import __version__
 from ner_studio.core.annotators import configured_annotator
 from ner_studio.core.errors import NerStudioError, ProjectError
 from ner_studio.core.formats import read_documents
-from ner_studio.core.logs import setup_logging
+from ner_studio.core.logs import setup_logging, versions
 from ner_studio.core.locations import PROJECT_SUFFIX, default_project_path, named_project_path
 from ner_studio.core.project import Project, is_server_url
 from ner_studio.core.settings import Settings
@@ -162,9 +162,14 @@ def create_main_window(argv: list[str], settings: Settings | None = None) -> Mai
 
 def run_app(argv: list[str]) -> int:
     setup_logging()
-    log.info("NER Studio %s started (Python %s)", __version__, sys.version.split()[0])
+    from PySide6 import QtCore, __version__ as pyside_version
+
+    log.info("started: %s, Qt %s (PySide6 %s)", versions(), QtCore.qVersion(), pyside_version)
     app = application()
     window = create_main_window(list(argv))
     if window is None:
+        log.info("shut down: no project could be opened")
         return 1
-    return app.exec()
+    code = app.exec()
+    log.info("shut down (exit code %d)", code)
+    return code

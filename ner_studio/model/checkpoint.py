@@ -79,6 +79,20 @@ def _stored(name: str, tensor: torch.Tensor) -> torch.Tensor:
     return tensor.half() if name in HALF_PRECISION and tensor.is_floating_point() else tensor
 
 
+_torch_logged = False
+
+
+def _log_first_load(path: Path) -> None:
+    """torch's version goes to the log with the first model read (it is imported lazily, so
+    the start-up line cannot name it); every model read is named."""
+    global _torch_logged
+    if not _torch_logged:
+        _torch_logged = True
+        log.info("model %s read (torch %s, %d threads)", path.name, torch.__version__, torch.get_num_threads())
+    else:
+        log.info("model %s read", path.name)
+
+
 def load_checkpoint(path: str | Path) -> LoadedModel:
     """Read a model file; anything unusable raises :class:`CheckpointError`."""
     path = Path(path)
@@ -92,6 +106,7 @@ def load_checkpoint(path: str | Path) -> LoadedModel:
     except Exception as error:  # noqa: BLE001
         log.info("%s: unreadable model file", path, exc_info=True)  # the cause, for a bug report
         raise CheckpointError(f"not a readable model file ({_first_line(error)})", path) from error
+    _log_first_load(path)
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise CheckpointError("not an NER Studio model (no 'ner-studio-tagger' header)", path)
     version = payload.get("format_version")

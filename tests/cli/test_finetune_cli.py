@@ -39,7 +39,7 @@ def no_training(monkeypatch):
     monkeypatch.setattr("ner_studio.model.finetune.finetune", refuse)
 
 
-def test_finetune_with_dev_learns_a_new_label_and_prints_its_scores(model, tmp_path, capsys):
+def test_finetune_with_dev_learns_a_new_label_and_prints_its_scores(model, tmp_path, capsys, log_folder):
     train = write_conll(tmp_path / "train.conll", dated_corpus(30))
     dev = write_conll(tmp_path / "dev.conll", dated_corpus(36)[30:])
     out = tmp_path / "tuned.pt"
@@ -52,6 +52,10 @@ def test_finetune_with_dev_learns_a_new_label_and_prints_its_scores(model, tmp_p
     assert "DATE" in printed.split("scores on")[1]
     tuned = load_checkpoint(out)
     assert "DATE" in tuned.labels and tuned.metadata["parent"]["path"] == str(model)
+    logged = (log_folder / "ner-studio.log").read_text(encoding="utf-8")  # what support reads
+    assert f"training started: fine-tuning model.pt on 30 sentences of {train}, at most 2 epochs" in logged
+    assert f"training ended: saved {out}, best epoch " in logged and f"on {dev}" in logged
+    assert "Anna flew to" not in logged  # never a document's text
 
 
 def test_without_dev_the_check_share_of_train_is_never_trained_on(model, tmp_path, capsys):

@@ -1,6 +1,7 @@
 """Killed writes leave temporary files; the next write of the same target removes them."""
 
 import os
+import stat
 import subprocess
 import sys
 import time
@@ -47,3 +48,26 @@ def test_live_or_fresh_or_other_temporaries_are_kept(tmp_path):
     age(other, 3600)
     assert remove_stale_temporaries(target) == []
     assert fresh.exists() and live.exists() and other.exists()
+
+
+def test_a_replaced_file_keeps_its_mode_and_a_new_one_follows_the_umask(tmp_path):
+    kept = tmp_path / "shared.conll"
+    kept.write_text("old")
+    kept.chmod(0o640)
+    atomic_write_text(kept, "new")
+    assert kept.read_text() == "new" and stat.S_IMODE(kept.stat().st_mode) == 0o640
+    umask = os.umask(0o022)
+    try:
+        atomic_write_text(tmp_path / "new.conll", "x")
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE((tmp_path / "new.conll").stat().st_mode) == 0o644
+
+
+def test_a_private_file_is_the_users_alone_new_or_replaced(tmp_path):
+    fresh, older = tmp_path / "fresh.json", tmp_path / "older.json"
+    older.write_text("{}")
+    older.chmod(0o644)
+    for path in (fresh, older):
+        atomic_write_text(path, "{}", private=True)
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600

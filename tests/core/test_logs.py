@@ -70,3 +70,33 @@ def test_an_unwritable_folder_does_not_stop_the_app(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     assert setup_logging(blocker / "logs") is None
+
+
+def test_the_log_file_is_the_users_alone_also_after_rotation(log_folder, monkeypatch):
+    monkeypatch.setattr(logs, "MAX_BYTES", 500)
+    old = log_folder / LOG_FILE
+    log_folder.mkdir(parents=True, exist_ok=True)
+    old.write_text("from an older version\n")
+    old.chmod(0o644)
+    path = setup_logging()
+    log = logging.getLogger("ner_studio.test")
+    for k in range(40):
+        log.warning("line %d %s", k, "x" * 40)
+    log.warning("after the last rotation")
+    flush()
+    files = sorted(log_folder.iterdir())
+    assert len(files) == 4
+    assert {p.name: oct(p.stat().st_mode & 0o777) for p in files} == {p.name: "0o600" for p in files}
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_password_that_slips_into_a_log_call_is_masked(log_folder):
+    path = setup_logging()
+    log = logging.getLogger("ner_studio.test")
+    log.info("connecting to %s", "postgresql://ann:hunter2@db/news?password=hunter3")
+    log_failure(log, "opening", raised(RuntimeError("bad conninfo: host=db password='hunter4'")))
+    flush()
+    text = path.read_text(encoding="utf-8")
+    assert "connecting to postgresql://ann:***@db/news?password=***" in text
+    assert "RuntimeError: bad conninfo: host=db password=***" in text
+    assert not any(secret in text for secret in ("hunter2", "hunter3", "hunter4"))

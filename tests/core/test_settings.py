@@ -1,5 +1,8 @@
 import json
 import os
+import stat
+import subprocess
+import sys
 
 import pytest
 
@@ -45,7 +48,8 @@ def test_every_change_is_saved_at_once_and_reloads(settings_path, tmp_path):
     assert isinstance(raw["window_geometry"], str)  # base64 text, not a byte dump
     settings.remove("font_size")
     assert Settings.load(settings_path).get("font_size") is None
-    assert sorted(p.name for p in settings_path.parent.iterdir()) == ["settings.json"]
+    # No temporary files left; the lock file that writers share stays (removing it would race).
+    assert sorted(p.name for p in settings_path.parent.iterdir()) == ["settings.json", "settings.json.lock"]
 
 
 def test_recent_projects_are_most_recent_first_unique_and_capped(settings_path, tmp_path):
@@ -130,3 +134,66 @@ def test_unwritable_location_raises_settings_error_and_keeps_the_value(tmp_path)
 def test_values_that_are_not_json_are_refused(settings_path):
     with pytest.raises(SettingsError, match="JSON"):
         Settings.load(settings_path).set("when", object())
+
+
+WRITER = """
+import sys, time
+from pathlib import Path
+from ner_studio.core.settings import Settings
+path, name, go = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
+while not go.exists():
+    time.sleep(0.005)
+settings = Settings.load(path)  # loaded once, like a window: every set must merge with the others
+for k in range(100):
+    settings.set(f"{name}-{k}", k)
+"""
+
+
+def test_processes_writing_at_once_keep_every_key(settings_path, tmp_path):
+    go = tmp_path / "go"
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(settings_path), f"p{n}", str(go)])
+               for n in range(4)]
+    go.touch()
+    assert [w.wait(timeout=300) for w in writers] == [0, 0, 0, 0]
+    values = Settings.load(settings_path)._values["values"]
+    assert len(values) == 400
+    assert values == {f"p{n}-{k}": k for n in range(4) for k in range(100)}
+
+
+def test_settings_and_their_lock_are_the_users_alone(settings_path):
+    settings_path.parent.mkdir(parents=True)
+    settings_path.write_text('{"values": {"kept": 1}}')
+    settings_path.chmod(0o644)  # an older version's file
+    Settings.load(settings_path).set("x", 1)
+    lock = settings_path.with_name("settings.json.lock")
+    assert stat.S_IMODE(settings_path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(lock.stat().st_mode) == 0o600
+    fresh = settings_path.with_name("other.json")
+    Settings.load(fresh).set("x", 1)
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize("url", [
+    "postgresql://ann:hunter2@db.example.org:5433/news",
+    "postgresql://ann@db.example.org:5433/news?password=hunter2",
+    "postgresql://ann@db.example.org:5433/news?sslmode=require&password=hunter2&sslpassword=hunter2",
+])
+def test_a_server_url_is_remembered_without_its_password(settings_path, url):
+    settings = Settings.load(settings_path)
+    settings.add_recent_project(url)
+    assert "hunter2" not in settings_path.read_text()
+    assert all("hunter2" not in p for p in Settings.load(settings_path).recent_projects)
+    assert Settings.load(settings_path).recent_projects[0].startswith("postgresql://ann@db.example.org:5433/news")
+
+
+def test_a_password_an_older_version_saved_is_gone_at_the_next_write(settings_path):
+    settings_path.parent.mkdir(parents=True)
+    settings_path.write_text(json.dumps({
+        "recent_projects": ["postgresql://ann@db/news?password=hunter2", "postgresql://ann:hunter2@db/news"],
+        "values": {"last_server": "host=db password=hunter2", "servers": [{"url": "postgresql://a:hunter2@h/d"}]}}))
+    settings = Settings.load(settings_path)
+    assert settings.recent_projects == ["postgresql://ann@db/news"]
+    settings.set("font_size", 12)
+    text = settings_path.read_text()
+    assert "hunter2" not in text
+    assert json.loads(text)["values"]["last_server"] == "host=db password=***"

@@ -10,6 +10,7 @@ needed, so starting the app does not load lxml or pypdf.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from ner_studio.core.atomic import atomic_write_text
@@ -19,6 +20,8 @@ from ner_studio.core.formats import text as plain
 from ner_studio.core.formats.docx_file import is_docx, not_docx_reason
 from ner_studio.core.formats.html_file import looks_like_html
 from ner_studio.core.tags import check_scheme
+
+log = logging.getLogger(__name__)
 
 WRITABLE = ("conll", "jsonl")
 FORMATS = ("conll", "jsonl", "txt", "docx", "html", "md", "pdf")
@@ -161,6 +164,7 @@ def read_documents(path: str | Path, fmt: str | None = None, *, splitter=None) -
 def write_documents(docs, path: str | Path, fmt: str | None = None, scheme: str = "iob2") -> None:
     """Write ``docs`` to ``path`` atomically, as ``fmt`` or the format the extension names."""
     path = Path(path)
+    docs = list(docs)
     try:
         text = format_documents(docs, _check_fmt(fmt) if fmt else format_of(path), scheme)
     except FormatError as error:
@@ -171,3 +175,4 @@ def write_documents(docs, path: str | Path, fmt: str | None = None, scheme: str 
         atomic_write_text(path, text)
     except OSError as error:
         raise FormatError(f"cannot write the file: {error.strerror or error}", path) from None
+    log.info("exported %d documents (%d entities) to %s", len(docs), sum(len(d.spans) for d in docs), path)

@@ -15,6 +15,7 @@ versions and their check scores are ``qt_model_versions``'.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from pathlib import Path
 
@@ -41,6 +42,8 @@ from ner_studio.gui.shell.qt_task_worker import TaskWorker
 from ner_studio.gui.learning.qt_train_dialog import TrainDialog
 from ner_studio.model.interface import FinetuneOptions
 from ner_studio.gui.learning.qt_training_panel import TrainingPanel
+
+log = logging.getLogger(__name__)
 
 BASE_SETTING = "learning.base_path"
 EPOCHS_SETTING = "learning.epochs"
@@ -231,6 +234,9 @@ class LearningController(QObject):
         self.docks["training"].show()
         self.docks["training"].raise_()
         self._update_actions()
+        log.info("training started (%s): fine-tuning %s on %s%s, at most %d epochs",
+                 "automatically" if automatic else "by you", model.name, what,
+                 f" plus {base_path.name}" if base_path else "", options.epochs)
         worker.start()
         return True
 
@@ -248,12 +254,14 @@ class LearningController(QObject):
     def _on_trained(self, outcome) -> None:
         name = self._run.get("model_name", "the model")
         if outcome is None:
+            log.info("training cancelled; the current model (%s) stays", name)
             self.training_panel.ended(f"Cancelled. The current model ({name}) is unchanged.", cancelled=True)
             return
         saved = outcome.saved
         project = self.host.workspace.project
         if project is not self._run.get("project") or project.closed:
             # The analyst opened another project meanwhile: the model is kept, not imposed on it.
+            log.info("training ended after its project was closed: model %s kept aside", saved.path.stem)
             self.training_panel.ended(f"The model trained for the previous project is saved as {saved.path}.")
             return
         from ner_studio.model.versions import Parent, record_version  # torch is loaded by now
@@ -271,6 +279,8 @@ class LearningController(QObject):
             verdict = decided(verdict, qt_dialogs.ask_adopt(self.host, saved.path.stem, verdict.reason))
         if version_id is not None:
             self._store_verdict(project, version_id, verdict)
+        log.info("training ended: model %s %s: %s", saved.path.stem,
+                 "adopted" if verdict.adopt else "kept aside", verdict.reason)
         self.review.trained()
         few = self._run.get("shortfalls", "")
         if verdict.adopt:
@@ -292,6 +302,7 @@ class LearningController(QObject):
 
     def _on_training_failed(self, error) -> None:
         name = self._run.get("model_name", "the model")
+        log.info("training failed; the current model (%s) stays", name)  # the error: _report
         self.training_panel.ended(f"Training failed: {error}. The current model ({name}) is unchanged.", error=True)
         self._report("Training failed", error, self._run.get("automatic", False))
 

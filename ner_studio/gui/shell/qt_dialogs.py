@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from ner_studio import __version__
 from ner_studio.core.errors import CorruptProjectError, FormatError, ProjectError
+from ner_studio.core.secrets import redact_secrets
 from ner_studio.gui.documents.importing import PartlyOpened
 
 SCHEMES = ("iob2", "iob1", "bioes")
@@ -26,8 +27,10 @@ log = logging.getLogger(__name__)
 
 
 def show_error(parent: QWidget | None, title: str, error: BaseException) -> None:
-    """A warning dialog whose text is the error's own message (and a line in the log)."""
-    log.warning("shown: %s: %s", title, error)
+    """A warning dialog whose text is the error's own message, without passwords (and a
+    line in the log)."""
+    message = redact_secrets(str(error))
+    log.warning("shown: %s: %s", title, message)
     if isinstance(error, PartlyOpened):
         detail = (f"The {error.added} documents before this point were added to the project; "
                   "the rest of the file was not. Fix the file and open it again to add the rest.")
@@ -37,7 +40,7 @@ def show_error(parent: QWidget | None, title: str, error: BaseException) -> None
         detail = "The documents on screen are unchanged."
     else:
         detail = ""
-    box = QMessageBox(QMessageBox.Icon.Warning, title, str(error), QMessageBox.StandardButton.Ok, parent)
+    box = QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, parent)
     box.setInformativeText(detail)
     box.exec()
 

@@ -21,6 +21,7 @@ from ner_studio.core.errors import CorruptProjectError, NerStudioError
 from ner_studio.core.locations import user_log_dir
 from ner_studio.core.logs import log_failure
 from ner_studio.core.project import Project
+from ner_studio.core.secrets import redact_secrets
 from ner_studio.core.settings import Settings
 from ner_studio.gui.shell.tagging_jobs import ModelHandle
 from ner_studio.gui.shell.qt_actions import MENUS, VIEW_MENU, HELP_MENU, WINDOW_COMMANDS, create_actions, shortcut_rows, with_shortcut
@@ -174,7 +175,7 @@ class MainWindow(QMainWindow):
             self.view.centerCursor()
 
     def show_status(self, text: str, milliseconds: int = 5000) -> None:
-        self.statusBar().showMessage(text, milliseconds)
+        self.statusBar().showMessage(redact_secrets(text), milliseconds)
 
     def current_status(self) -> str:
         return self.statusBar().currentMessage()
@@ -252,7 +253,7 @@ class MainWindow(QMainWindow):
         live.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         live.start()
         self.status_line.show_model(workspace.model.name)
-        self.setWindowTitle(f"{workspace.project.name} — NER Studio")
+        self.setWindowTitle(redact_secrets(f"{workspace.project.name} — NER Studio"))
         self._on_labels_changed()
         self.status_line.show_pending(project.pending_count)
         self._update_review_count()
