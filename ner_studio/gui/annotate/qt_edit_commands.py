@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 
+from ner_studio.core.document import Status
 from ner_studio.core.errors import NerStudioError
 from ner_studio.gui.annotate import editing
 from ner_studio.gui.shell import qt_dialogs
@@ -227,5 +228,9 @@ class EditController(QObject):
             return
         if not self.host.workspace.model.available:
             self.host.show_status("No model is available to tag text.", 5000)
+            return
+        if self.host.doc.status == Status.REVIEWED:  # its entities change only by the analyst's edits
+            self.host.show_status("This document is reviewed: the model does not tag it again "
+                                  "(Ctrl+Z takes the review back first).", 8000)
             return
         self.host.workspace.predict([self.host.doc])
