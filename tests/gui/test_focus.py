@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QAbstractItemView, QAbstractSpinBox, QApplication, QDockWidget, QLineEdit, QWidget
 
 from ner_studio.core.document import Document, Status
 from ner_studio.core.spans import Source, Span
@@ -170,6 +170,36 @@ def test_menus_and_toolbar_buttons_still_run_the_text_commands_from_anywhere(ana
     changed = invariants.check("Accept All from the toolbar", edited={docs["other"].doc_id})
     assert all(s.confirmed for s in docs["other"].spans) and (changed or not docs["other"].spans)
     assert focused() is query
+
+
+def dock_of(widget: QWidget) -> QDockWidget | None:
+    while widget is not None and not isinstance(widget, QDockWidget):
+        widget = widget.parentWidget()
+    return widget
+
+
+def test_no_field_or_table_in_any_dock_lets_a_key_edit_the_document(analyst, qtbot):
+    """Every text field, spin box, list and table of every dock (the tools' too), one by one."""
+    window, invariants, docs = analyst
+    window.show_document(docs["other"].doc_id)  # unconfirmed model entities: A would accept them
+    kinds = (QLineEdit, QAbstractSpinBox, QAbstractItemView)
+    widgets = [w for w in window.findChildren(QWidget) if isinstance(w, kinds)
+               and w.focusPolicy() != Qt.FocusPolicy.NoFocus and dock_of(w) is not None
+               and not isinstance(w.parentWidget(), QAbstractSpinBox)]  # a spin box's own line edit
+    typed_in = []
+    for widget in widgets:
+        dock = dock_of(widget)
+        dock.show()
+        dock.raise_()
+        if not widget.isVisible():  # a part of a tool not shown in this project (e.g. a team's)
+            continue
+        widget.setFocus()
+        qtbot.waitUntil(lambda: focused() is widget)
+        for key in EDITING_KEYS:
+            QTest.keyClick(focused(), key)
+        invariants.check(f"keys in {type(widget).__name__} of the {dock.windowTitle()} dock")
+        typed_in.append(dock.windowTitle())
+    assert {"Documents", "Entities", "Find", "Review next"} <= set(typed_in), typed_in
 
 
 def one_key(sequence: QKeySequence) -> bool:
