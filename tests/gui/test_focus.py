@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QAbstractItemView, QAbstractSpinBox, QApplication,
 
 from ner_studio.core.document import Document, Status
 from ner_studio.core.spans import Source, Span
+from ner_studio.gui.shell.qt_actions import shortcut_rows
 from tests.gui.invariants import Invariants, focused
 
 # Keys that edit with one stroke, typed wherever the keyboard is: every one must be harmless
@@ -225,3 +226,5 @@ def test_every_one_key_shortcut_that_edits_acts_only_in_the_text(analyst):
             assert window not in action.associatedObjects(), action.objectName()
             assert window.view in action.associatedObjects(), action.objectName()
     assert {"A", "Del", "Backspace", "Return", "Space", "S", "1", "4"} <= seen
+    sheet = {keys: what for keys, what, _where in shortcut_rows(window)}  # Help > Keyboard Shortcuts says so
+    assert "acts in the text" in sheet["A"] and "acts in the text" in sheet["1"]

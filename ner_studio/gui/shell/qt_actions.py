@@ -111,9 +111,10 @@ def shortcut_rows(window: QMainWindow) -> list[tuple[str, str, str]]:
                 add(inner, f"{where} › {submenu.title().replace('&', '')}")
         elif action.shortcuts():
             keys = " / ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts())
+            what = describe_action(action)
             if action.shortcutContext() == Qt.ShortcutContext.WidgetWithChildrenShortcut:
-                where = f"{where} (keys in the text)"
-            rows.append((keys, describe_action(action), where))
+                what = f"{what} (the key acts in the text; the menu anywhere)"
+            rows.append((keys, what, where))
 
     for top in window.menuBar().actions():
         if top.menu() is not None:
