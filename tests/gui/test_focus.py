@@ -96,11 +96,15 @@ def test_enter_in_the_filter_goes_to_the_list_and_enter_there_into_the_text(anal
 def test_a_click_in_the_list_shows_the_document_and_keeps_the_keyboard_in_the_list(analyst, qtbot):
     window, invariants, docs = analyst
     documents = window.documents
-    row = documents.filter.mapFromSource(documents.list_model.index(documents.list_model.row_of(docs["story"].doc_id), 0))
+    source_row = documents.list_model.row_of(docs["story"].doc_id)
+    row = documents.filter.mapFromSource(documents.list_model.index(source_row, 0))
     qtbot.mouseClick(documents.viewport(), Qt.MouseButton.LeftButton, pos=documents.visualRect(row).center())
     assert window.doc is docs["story"] and focused() is documents
     type_editing_keys(lambda: None)  # letters may move the list to another document: shown, not edited
     invariants.check("keys in the document list after a click")
+    row = documents.filter.mapFromSource(documents.list_model.index(source_row, 0))
+    qtbot.mouseDClick(documents.viewport(), Qt.MouseButton.LeftButton, pos=documents.visualRect(row).center())
+    assert window.doc is docs["story"] and focused() is window.view  # a double-click opens it to work on
 
 
 def test_find_keeps_its_field_and_its_results_while_showing_matches(analyst, qtbot):
