@@ -132,7 +132,10 @@ def test_an_analysts_day(day, qtbot, idle, tmp_path, monkeypatch):
     invariants.check("opening one file of each format", added=True)
     names = {window.workspace.summary(i).name for i in window.workspace.document_ids()}
     assert {"memo", "brief", "hires", "report", "page", "notes", "scan"} <= names, names
-    assert by_name(window, "scan").text.startswith("Meridian Capital hired Daniel Okafor")
+    for name, words in (("scan", "Meridian Capital hired Daniel Okafor"), ("report", "Portugal and France"),
+                        ("page", "Hannah Whitcombe led the bid"), ("notes", "pledged money to Lisbon"),
+                        ("hires", "Hannah Whitcombe in Auckland"), ("memo", "Karin Olsson visited Lisbon")):
+        assert words in by_name(window, name).text, name
     assert [s.label for s in by_name(window, "brief").spans] == ["PER", "LOC"]
 
     # The memo, found by typing in the filter: label, relabel, resize and delete by keys and mouse.

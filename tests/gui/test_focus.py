@@ -163,6 +163,13 @@ def test_review_keys_act_in_the_text_and_the_queue_never_in_a_field(analyst, qtb
     QTest.keyClick(focused(), Qt.Key.Key_S)  # in the text, S skips
     assert review.current != shown
     invariants.check("S in the text")
+    upcoming = review.panel.upcoming  # a click on a queued sentence shows it; Space there accepts it
+    qtbot.mouseClick(upcoming.viewport(), Qt.MouseButton.LeftButton, pos=upcoming.visualItemRect(upcoming.item(0)).center())
+    chosen = review.current
+    assert focused() is upcoming and window.doc.doc_id == chosen.doc_id
+    QTest.keyClick(focused(), Qt.Key.Key_Space)
+    assert chosen.sentence in review.accepted.get(chosen.doc_id, set())
+    invariants.check("Space in the queue's list", edited={chosen.doc_id})
 
 
 def test_menus_and_toolbar_buttons_still_run_the_text_commands_from_anywhere(analyst, qtbot):
