@@ -41,7 +41,7 @@ def analyst(start_window, idle, qtbot, log_folder):
     idle(window)
     story.set_spans([entity(story.text, "Karin Olsson", "PER"), entity(story.text, "Lisbon", "LOC")])
     window.workspace.mark_reviewed(story, log=False)
-    assert any(not s.confirmed for s in other.spans) or not other.spans
+    assert any(not s.confirmed for s in other.spans)  # model entities a stray A would accept
     window.show_document(sample.doc_id)
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
@@ -180,7 +180,7 @@ def test_menus_and_toolbar_buttons_still_run_the_text_commands_from_anywhere(ana
     button = window.toolbar.widgetForAction(window.actions_["accept_all"])
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     changed = invariants.check("Accept All from the toolbar", edited={docs["other"].doc_id})
-    assert all(s.confirmed for s in docs["other"].spans) and (changed or not docs["other"].spans)
+    assert docs["other"].doc_id in changed and all(s.confirmed for s in docs["other"].spans)
     assert focused() is query
 
 
