@@ -10,11 +10,12 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 
+from ner_studio.core.document import Status
 from ner_studio.core.errors import NerStudioError
 from ner_studio.gui.annotate import editing
 from ner_studio.gui.shell import qt_dialogs
 from ner_studio.gui.annotate.qt_label_editor import LabelEditor
-from ner_studio.gui.shell.qt_actions import Command
+from ner_studio.gui.shell.qt_actions import Command, keys_act_only_in
 from ner_studio.gui.shell.qt_host import Host
 
 # False once the analyst ticked "Don't ask again" on the unsure-entities question.
@@ -34,6 +35,10 @@ EDIT_COMMANDS = (
 EDIT_MENU = ("accept", "delete", "accept_all", None, "grow_end", "shrink_end", "grow_start", "shrink_start", None,
              "review_next", None, "edit_labels")
 EDIT_TOOLBAR = ("accept_all", "review_next")
+# Commands whose keys edit the entity under the caret: they act only in the text view (a key
+# typed in the document filter or a table must not edit the document shown); the menu runs
+# them from anywhere.
+TEXT_KEYS = ("accept", "delete", "accept_all", "grow_end", "shrink_end", "grow_start", "shrink_start")
 DOCUMENT_COMMANDS = (
     Command("predict", "&Tag with Model", ("Ctrl+T",), "Tag this document with the current model again (your entities are kept)", "predict_current"),
     Command("next_doc", "&Next Document", ("Ctrl+PgDown",), "Open the next document in the list", "next_document"),
@@ -51,6 +56,7 @@ class EditController(QObject):
         super().__init__(host)
         self.host = host
         self.actions = host.add_commands("&Edit", EDIT_COMMANDS, self, EDIT_MENU, EDIT_TOOLBAR)
+        keys_act_only_in([self.actions[name] for name in TEXT_KEYS], host.view)
         self.label_menu = host.add_submenu("&Edit", "Label &As")
         self.label_actions: list[QAction] = []
         self.actions.update(host.add_commands("&Document", DOCUMENT_COMMANDS, self, DOCUMENT_MENU, DOCUMENT_TOOLBAR))
@@ -63,9 +69,10 @@ class EditController(QObject):
 
     # --- labels --------------------------------------------------------------------------
     def rebuild_label_actions(self) -> None:
-        """One action per label (shortcut = its key), in the Label As menu and the pop-up; in
-        the menu bar, its key works anywhere in the window."""
+        """One action per label (shortcut = its key), in the Label As menu and the pop-up; its
+        key works in the text view only, the menu item anywhere."""
         for action in self.label_actions:
+            self.host.view.removeAction(action)  # now: its key would clash with the new one's
             action.deleteLater()
         self.label_menu.clear()
         self.label_actions = []
@@ -81,6 +88,7 @@ class EditController(QObject):
             action.triggered.connect(lambda _checked=False, name=label.name: self.label_selection(name))
             self.label_menu.addAction(action)
             self.label_actions.append(action)
+        keys_act_only_in(self.label_actions, self.host.view)
         context = [*self.label_actions, None, self.actions["accept"], self.actions["delete"]]
         self.host.view.set_context_actions(context)
 
@@ -220,5 +228,9 @@ class EditController(QObject):
             return
         if not self.host.workspace.model.available:
             self.host.show_status("No model is available to tag text.", 5000)
+            return
+        if self.host.doc.status == Status.REVIEWED:  # its entities change only by the analyst's edits
+            self.host.show_status("This document is reviewed: the model does not tag it again "
+                                  "(Ctrl+Z takes the review back first).", 8000)
             return
         self.host.workspace.predict([self.host.doc])

@@ -161,9 +161,12 @@ class DocumentFilter(QSortFilterProxyModel):
 
 
 class DocumentList(QTableView):
-    """``document_chosen`` fires with the id of the document the analyst picks."""
+    """``document_chosen`` fires with the id of the document the analyst picks (a click, the
+    arrow keys, the filter leaving another row current): it is shown, the keyboard stays here.
+    ``document_opened`` fires on Enter or a double-click: to work on it, in the text."""
 
     document_chosen = Signal(int)
+    document_opened = Signal(int)
     rename_requested = Signal(int)
     delete_requested = Signal(int)
 
@@ -187,8 +190,9 @@ class DocumentList(QTableView):
         # A long name is elided in the middle (its tooltip has it whole, and the entity count,
         # the column a narrow dock hides first).
         self.columns = FittedColumns(self, stretch=(0,), drop=(2,))
-        self.setToolTip("Documents of this project: click one to annotate it")
+        self.setToolTip("Documents of this project: click one to see it, Enter or a double-click to annotate it")
         self.selectionModel().currentRowChanged.connect(self._on_current_changed)
+        self.activated.connect(lambda index: self.document_opened.emit(self.doc_id_at(index)))
 
     def doc_id_at(self, index) -> int:
         return self.list_model.doc_id(self.filter.mapToSource(index).row())

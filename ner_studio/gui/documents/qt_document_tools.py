@@ -61,6 +61,7 @@ class DocumentListTools(QObject):
         self.host = host
         self.pane = pane
         pane.query.textChanged.connect(lambda _text: self.apply_filter())
+        pane.query.returnPressed.connect(self.to_list)
         pane.status.currentIndexChanged.connect(lambda _index: self.apply_filter())
         pane.mine.toggled.connect(lambda _checked: self.apply_filter())
         host.workspace_changed.connect(self._bind_workspace)
@@ -86,6 +87,13 @@ class DocumentListTools(QObject):
             mine = self.pane.documents.list_model.assigned
             ids = set(mine) if ids is None else ids & mine
         self.pane.documents.filter.set_filter(name, self.pane.status.currentData(), ids)
+
+    def to_list(self) -> None:
+        """Enter in the filter: into the list, its first row current (arrows walk, Enter opens)."""
+        documents = self.pane.documents
+        if not documents.currentIndex().isValid() and documents.model().rowCount():
+            documents.setCurrentIndex(documents.model().index(0, 0))
+        documents.setFocus()
 
     def _bind_workspace(self) -> None:
         live = self.host.workspace.live  # others' changes (gui/shell/qt_live.py), one per workspace

@@ -21,7 +21,7 @@ from ner_studio.core.training_set import (
     ACCEPTED_SETTING, accepted_from_setting, accepted_to_setting, sentence_range,
 )
 from ner_studio.gui.annotate.editing import SpanEdit
-from ner_studio.gui.shell.qt_actions import Command
+from ner_studio.gui.shell.qt_actions import Command, keys_act_only_in
 from ner_studio.gui.review.qt_review_panel import ReviewPanel, entity_lines, sentence_html
 from ner_studio.gui.review.review_queue import QueueItem, ReviewQueue
 from ner_studio.gui.shell.qt_host import Host
@@ -78,6 +78,10 @@ class ReviewController(QObject):
         self.panel.auto_changed.connect(self._set_auto)
         self.actions = host.add_commands("&Model", COMMANDS, self, MENU, ("review_mode",))
         self.actions["review_mode"].setCheckable(True)
+        # Space and S act in the text (where the sentence is shown) and in the queue's list,
+        # never in a field the analyst types in; the panel's buttons run them from anywhere.
+        keys_act_only_in([self.actions["accept_sentence"], self.actions["skip_sentence"]],
+                         host.view, self.panel.upcoming)
         self._enable_sentence_commands()
         self.dock = host.add_dock("Review next", self.panel)
         self.dock.hide()

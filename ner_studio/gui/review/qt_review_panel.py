@@ -97,6 +97,8 @@ class ReviewPanel(QWidget):
         self.accept.setToolTip("The sentence is right as shown (after your corrections): confirm its entities")
         self.skip = QPushButton("Skip (S)")
         self.skip.setToolTip("Not now: this sentence goes to the back of the queue")
+        for button in (self.accept, self.skip):  # a click leaves the keyboard where it was (the text)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.accept.clicked.connect(self.accept_requested)
         self.skip.clicked.connect(self.skip_requested)
         self.count = QLabel()

@@ -7,8 +7,10 @@ window's live actions (the window's, the controllers', the label keys), so they 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QWidget
 
@@ -69,6 +71,22 @@ def create_actions(window: QWidget, commands, target: object | None = None) -> d
     return actions
 
 
+def keys_act_only_in(actions: Iterable[QAction], *widgets: QWidget) -> None:
+    """Make ``actions``' keys work only while the keyboard is in one of ``widgets`` (the text
+    view). A key that edits with one stroke (a label key, A, Del, Enter, Space, S) would
+    otherwise edit the shown document while the analyst types in a filter, the Find field or a
+    table, unseen (issue 23). Their menu items and toolbar buttons still run them from anywhere.
+    """
+    for action in actions:
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        owner = action.parent()
+        # An action on the window itself would make "the window and its children" everywhere.
+        if isinstance(owner, QWidget) and owner not in widgets:
+            owner.removeAction(action)
+        for widget in widgets:
+            widget.addAction(action)
+
+
 def with_shortcut(tip: str, shortcuts: tuple[str, ...]) -> str:
     if not shortcuts:
         return tip
@@ -93,7 +111,10 @@ def shortcut_rows(window: QMainWindow) -> list[tuple[str, str, str]]:
                 add(inner, f"{where} › {submenu.title().replace('&', '')}")
         elif action.shortcuts():
             keys = " / ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts())
-            rows.append((keys, describe_action(action), where))
+            what = describe_action(action)
+            if action.shortcutContext() == Qt.ShortcutContext.WidgetWithChildrenShortcut:
+                what = f"{what} (the key acts in the text; the menu anywhere)"
+            rows.append((keys, what, where))
 
     for top in window.menuBar().actions():
         if top.menu() is not None:

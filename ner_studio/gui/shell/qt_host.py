@@ -53,7 +53,8 @@ class Host(Protocol):
         ...
 
     def show_document(self, doc_id: int | None) -> None:
-        """Show document ``doc_id`` (None: none), loading it from the project if needed."""
+        """Show document ``doc_id`` (None: none), loading it from the project if needed; the
+        keyboard stays where the analyst has it (a field, a table), never moved to the text."""
         ...
 
     def show_range(self, doc_id: int, start: int, end: int) -> None:

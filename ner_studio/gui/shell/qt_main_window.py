@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
         self.actions_: dict[str, QAction] = {}  # every command's action, whoever added it
         self.status_line = StatusLine(self.statusBar())
         self.documents.document_chosen.connect(self.show_document)
+        self.documents.document_opened.connect(self.open_document)
         self.entities.span_activated.connect(self.view.jump_to)
         self.view.selection_changed.connect(self._on_selection_changed)
         self.view.zoom_requested.connect(lambda step: self.set_font_size(self.view.font_size() + step))
@@ -281,7 +282,9 @@ class MainWindow(QMainWindow):
                 self._damage = None
 
     def show_document(self, doc_id: int | None) -> None:
-        """Show a document (loading it from the project if needed)."""
+        """Show a document (loading it from the project if needed). The keyboard stays where
+        the analyst has it: the filter, Find or the review queue may show a document while they
+        type there, and their next keys must not become edits of it (see ``open_document``)."""
         if doc_id is None:
             doc = None
         else:
@@ -302,9 +305,17 @@ class MainWindow(QMainWindow):
         if doc is not None:
             self.workspace.activate(doc.doc_id)
             self.documents.show_document(doc.doc_id)
-        self.view.setFocus()
+        if self.focusWidget() is None:  # the window just opened: the keyboard starts in the text
+            self.view.setFocus()
         self._on_selection_changed()
         self.document_shown.emit(doc.doc_id if doc is not None else None)
+
+    def open_document(self, doc_id: int) -> None:
+        """The analyst chose a document to work on (Enter or a double-click in the list): show
+        it with the keyboard in its text."""
+        self.show_document(doc_id)
+        if self.doc is not None and self.doc.doc_id == doc_id:
+            self.view.setFocus()
 
     # --- keeping the panes current -------------------------------------------------------
     def _on_selection_changed(self) -> None:

@@ -417,18 +417,17 @@ class Workspace(QObject):
             return
         if not tagged.final and doc.doc_id in self._in_flight and doc.doc_id != self._shown:
             return  # first screens of a part nobody looks at: its final spans come soon
-        # Labels the analyst removed from the set are not brought back by the model.
-        known = {label.name for label in self.labels}
+        known = {label.name for label in self.labels}  # a label the analyst removed stays away
         spans = [s for s in tagged.spans_to_show() if s.label in known]
         try:
-            doc.replace_model_spans(spans)
+            if doc.status != Status.REVIEWED:  # reviewed while tagged: its entities stay, and its undo
+                doc.replace_model_spans(spans)
+                self.undo_stack(doc.doc_id).clear()  # its commands no longer fit the document
             if tagged.final and doc.status == Status.NEW:
                 doc.status = Status.PREDICTED
         except NerStudioError as error:
             self.problem.emit(f"Tagging {doc.name} failed", error)
             return
-        # Undo commands recorded before the model's spans changed no longer fit the document.
-        self.undo_stack(doc.doc_id).clear()
         if tagged.final:
             self.effort.proposed(doc, self.model.name)
             self.sentence_scores[doc.doc_id] = tagged.sentence_scores
