@@ -257,8 +257,6 @@ def test_an_analysts_day(day, qtbot, idle, tmp_path, monkeypatch):
     team.check("curating the trip")  # the curator's own version is not edited by curating
 
 
-@pytest.mark.xfail(strict=False, reason="Edit > Apply Patterns from its menu fails: triggered(checked=False) "
-                                        "arrives as `path` (another engineer fixes it)")
 def test_apply_patterns_from_its_menu(day, idle, tmp_path, monkeypatch):
     window, invariants = day
     doc = Document.from_text("Meridia Bank opened in Tagus Valley .", name="bank")
@@ -274,8 +272,6 @@ def test_apply_patterns_from_its_menu(day, idle, tmp_path, monkeypatch):
     invariants.check("applying patterns", edited={doc.doc_id})
 
 
-@pytest.mark.xfail(strict=False, reason="Label All wipes the undo history of the documents it edits "
-                                        "(another engineer fixes it)")
 def test_label_all_keeps_the_edits_before_it_undoable(day, qtbot, monkeypatch):
     window, invariants = day
     doc = window.doc
