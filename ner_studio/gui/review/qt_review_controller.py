@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer
 
+from ner_studio.core.active_learning import settled_sentences
 from ner_studio.core.document import Document, Status
 from ner_studio.core.errors import NerStudioError
 from ner_studio.core.training_set import (
@@ -182,12 +183,28 @@ class ReviewController(QObject):
             return
         workspace = self.host.workspace
         reviewed = {i for i in workspace.document_ids() if workspace.summary(i).status == Status.REVIEWED}
-        self.queue.rebuild(dict(workspace.sentence_scores), reviewed, self.accepted)
+        scores = dict(workspace.sentence_scores)
+        self.queue.rebuild(scores, reviewed, self.accepted, self._settled(scores, reviewed, keep_current))
         keys = {item.key: item for item in self.queue.items}
         if keep_current and self.current is not None and self.current.key in keys:
             self._show(keys[self.current.key], move=False)
         else:
             self._show(self.queue.head())
+
+    def _settled(self, scores: dict[int, list], reviewed: set[int], keep_current: bool) -> dict[int, set[int]]:
+        """Each open document's sentences with nothing to ask (``settled_sentences``); the one
+        on screen stays while the analyst works on it, even once its entities are all theirs."""
+        workspace = self.host.workspace
+        settled = {}
+        for doc_id, sentence_scores in scores.items():
+            if doc_id not in reviewed:
+                try:
+                    settled[doc_id] = settled_sentences(workspace.document(doc_id), sentence_scores)
+                except NerStudioError:  # gone or unreadable: the workspace has said so
+                    continue
+        if keep_current and self.current is not None:
+            settled.get(self.current.doc_id, set()).discard(self.current.sentence)
+        return settled
 
     # --- one sentence -----------------------------------------------------------------------
     def _show(self, item: QueueItem | None, *, move: bool = True) -> None:
