@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox
 
 from ner_studio.core.annotators import configured_annotator
 from ner_studio.core.errors import CorruptProjectError, FormatError, NerStudioError, ProjectError, ReadOnlyProjectError
+from ner_studio.core.formats import readable_formats
 from ner_studio.core.logs import log_failure
 from ner_studio.core.locations import PROJECT_SUFFIX, default_project_path, default_projects_dir
 from ner_studio.core.project import Project, is_server_url
@@ -37,8 +38,8 @@ COMMANDS = (
     Command("new_project", "&New Project…", ("Ctrl+N",), "Start an empty project file", "new_project"),
     Command("open_project", "Open &Project…", ("Ctrl+Shift+O",), "Open an NER Studio project file (.nerstudio)", "open_project"),
     Command("open_server_project", "Open Project on a Se&rver…", (), "Connect to a team's project on a PostgreSQL server (host, port, database, user)", "open_server_project"),
-    Command("open_files", "&Open Files…", ("Ctrl+O",), "Add .txt, CoNLL or JSONL files to this project; untagged text is tagged by the model", "open_files"),
-    Command("open_folder", "Open &Folder as Project…", ("Ctrl+Shift+F",), "Make a new project from every .txt, CoNLL and JSONL file in a folder", "open_folder"),
+    Command("open_files", "&Open Files…", ("Ctrl+O",), f"Add {readable_formats()} files to this project; untagged text is tagged by the model", "open_files"),
+    Command("open_folder", "Open &Folder as Project…", ("Ctrl+Shift+F",), f"Make a new project from every {readable_formats('and')} file in a folder", "open_folder"),
     Command("paste", "Paste as New &Document", ("Ctrl+Shift+V",), "Make a new document from the text on the clipboard", "paste_document"),
     Command("import", "&Import Annotations…", ("Ctrl+I",), "Read annotated CoNLL or JSONL files into this project", "import_annotations"),
     Command("save", "&Save", ("Ctrl+S",), "Save the current document's annotations to its CoNLL/JSONL file (edits are already in the project)", "save"),
