@@ -9,6 +9,7 @@ from ner_studio.commands.model_options import add_model_arguments, add_threads_o
 from ner_studio.commands.outputs import add_force_option, checked_output, save_reporting_fallback
 from ner_studio.core.errors import NerStudioError
 from ner_studio.core.formats import read_documents
+from ner_studio.core.plural import plural
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -111,10 +112,10 @@ def run(args: argparse.Namespace) -> int:
     if result.new_labels:
         print(f"new labels: {', '.join(result.new_labels)}")
     scores = result.dev_scores if check is None else check_scores(saved, check)
-    print(f"scores on {scored}: {count_sentences(check or dev)} sentences not trained on")
+    print(f"scores on {scored}: {plural(count_sentences(check or dev), 'sentence')} not trained on")
     print(format_table(scores))
     if result.loaded.metadata.get("text_vectors"):
         report = result.loaded.metadata["text_vectors"]
-        print(f"text vectors: {report['vectors']} words, {report['seeded']} new words started from them")
+        print(f"text vectors: {plural(report['vectors'], 'word')}, {plural(report['seeded'], 'new word')} started from them")
     print(f"saved {saved} (best epoch {result.training.best_epoch} of {result.training.epochs_run})")
     return 0

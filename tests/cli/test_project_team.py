@@ -36,7 +36,7 @@ def team_project(tmp_path, capsys):
     assert run(capsys, "project", "create", project)[0] == 0
     assert run(capsys, "project", "import", project, tmp_path / "ann" / "news.conll", "--annotator", "ann")[0] == 0
     code, out, _ = run(capsys, "project", "import", project, tmp_path / "bob" / "news.conll", "--annotator", "bob")
-    assert code == 0 and "imported 1 documents (3 entities, annotator bob)" in out
+    assert code == 0 and "imported 1 document (3 entities, annotator bob)" in out
     return project
 
 
@@ -126,7 +126,7 @@ def test_a_project_on_the_server(postgres_url, tmp_path, capsys):
     code, out, _ = run(capsys, "project", "agreement", postgres_url, "--annotators", "ann", "bob")
     assert code == 0 and out.splitlines()[0] == "ann vs bob (1 documents)"
     code, out, _ = run(capsys, "project", "export", postgres_url, tmp_path / "bob.jsonl", "--annotator", "bob")
-    assert code == 0 and "exported 1 documents (3 entities; bob's versions)" in out
+    assert code == 0 and "exported 1 document (3 entities; bob's versions)" in out
 
 
 def test_assign_spreads_documents_with_an_overlap_and_shows_the_assignments(tmp_path, capsys):

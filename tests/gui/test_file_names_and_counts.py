@@ -1,5 +1,5 @@
 """A tester's walk through File > Open Files: two files named alike, the dialog's formats,
-an entity's token numbers against the JSONL export."""
+an entity's token numbers against the JSONL export, and counts that agree with their nouns."""
 
 from __future__ import annotations
 
@@ -72,3 +72,13 @@ def test_the_details_pane_counts_tokens_as_the_jsonl_export_does(start_window, i
     assert span["token_start"] == span["token_end"] == 4
     assert window.details.position.text() == f"characters {span['start']}–{span['end']}, token 4"
 
+
+def test_counts_in_messages_agree_with_their_nouns(start_window, idle, monkeypatch, tmp_path):
+    window = start_window()
+    _, jsonl = write_files(tmp_path)
+    open_through_the_menu(window, idle, monkeypatch, [jsonl])
+    table = window.documents
+    tips = [table.model().index(row, 0).data(Qt.ItemDataRole.ToolTipRole) for row in range(table.model().rowCount())]
+    madrid = next(tip for tip in tips if tip.startswith("tagged #1"))
+    assert ": 6 tokens, 1 entity (" in madrid
+    assert "1 entities" not in " ".join(tips) and "1 documents" not in " ".join(tips)

@@ -16,6 +16,7 @@ from ner_studio.core.errors import NerStudioError, SpanError
 from ner_studio.core.label_all import Occurrence, label_all_edits, preview_label_all, undo_edits
 from ner_studio.core.pattern_matcher import Matcher, project_pattern_edits
 from ner_studio.core.patterns import read_patterns
+from ner_studio.core.plural import plural
 from ner_studio.gui.shell.qt_actions import Command
 from ner_studio.gui.shell.qt_host import Host
 
@@ -74,7 +75,7 @@ class LabelAllDialog(QDialog):
 
     def refresh(self) -> None:
         self.occurrences = self._preview(self.label.currentText())
-        self.heading.setText(f"Label all {len(self.occurrences)} occurrences of “{self.surface}”")
+        self.heading.setText(f"Label all {plural(len(self.occurrences), 'occurrence')} of “{self.surface}”")
         self.table.setRowCount(len(self.occurrences))
         for row, occurrence in enumerate(self.occurrences):
             check = QTableWidgetItem()
@@ -158,7 +159,7 @@ class LabelAllController(QObject):
             workspace.undo_stack(edit.doc_id).clear()
         self.last = edits
         self.actions["undo_label_all"].setEnabled(True)
-        self.host.show_status(f"Labelled {sum(len(e.added) for e in edits)} entities in {len(edits)} documents; "
+        self.host.show_status(f"Labelled {plural(sum(len(e.added) for e in edits), 'entity')} in {plural(len(edits), 'document')}; "
                               "Edit > Undo Label All takes it back.", 8000)
         return True
 

@@ -17,6 +17,7 @@ from ner_studio.core.errors import CorruptProjectError, FormatError, NerStudioEr
 from ner_studio.core.formats import readable_formats
 from ner_studio.core.logs import log_failure
 from ner_studio.core.locations import PROJECT_SUFFIX, default_project_path, default_projects_dir
+from ner_studio.core.plural import plural
 from ner_studio.core.project import Project, is_server_url
 from ner_studio.gui.documents.importing import FILE_FILTER, expand_paths
 from ner_studio.gui.documents.qt_server_dialog import ServerProjectDialog
@@ -107,7 +108,7 @@ class FileController(QObject):
         except ProjectError as error:
             answer = QMessageBox.warning(
                 self.host, "Edits are not saved",
-                f"{error}\n\nClose anyway and lose {self.host.workspace.project.pending_count} edits?",
+                f"{error}\n\nClose anyway and lose {plural(self.host.workspace.project.pending_count, 'edit')}?",
                 QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
             )
             if answer != QMessageBox.StandardButton.Discard:
@@ -191,7 +192,7 @@ class FileController(QObject):
         except NerStudioError as error:
             self.host.show_error("The copy could not be written", error)
             return False
-        note = f" ({missing} edits not saved yet are not in it)" if missing else ""
+        note = f" ({plural(missing, 'edit')} not saved yet {'is' if missing == 1 else 'are'} not in it)" if missing else ""
         self.host.show_status(f"Copy saved: {path}{note}", 5000)
         return True
 
@@ -271,19 +272,19 @@ class FileController(QObject):
         if not files:
             return
         self._opening = len(files)
-        self.host.show_status(f"Opening {len(files)} file(s)…", 0)
+        self.host.show_status(f"Opening {plural(len(files), 'file')}…", 0)
         already = self.host.workspace.import_paths(files)
         if already:
             names = ", ".join(p.name for p in already[:3]) + (" …" if len(already) > 3 else "")
             self._opening -= len(already)
             self.host.show_status(f"Already in the project, shown: {names}"
-                                         + (f"; opening {self._opening} more file(s)…" if self._opening else ""), 8000)
+                                         + (f"; opening {plural(self._opening, 'more file')}…" if self._opening else ""), 8000)
 
     def _on_import_finished(self) -> None:
         """Replace the "Opening…" notice (files already in the project keep theirs)."""
         opened, self._opening = self._opening, 0
         if opened and self.host.current_status().startswith("Opening"):
-            self.host.show_status(f"Finished opening {opened} file(s)", 5000)
+            self.host.show_status(f"Finished opening {plural(opened, 'file')}", 5000)
 
     def paste_document(self) -> None:
         text = QApplication.clipboard().text()
@@ -321,7 +322,7 @@ class FileController(QObject):
                if summary.source_path and self.host.workspace.summary(i).source_path == summary.source_path]
         ids = ids or [self.host.doc.doc_id]
         if self.host.workspace.export(ids, Path(target["path"]), target["fmt"], target["scheme"]):
-            self.host.show_status(f"Saved {len(ids)} document(s) to {target['path']}", 5000)
+            self.host.show_status(f"Saved {plural(len(ids), 'document')} to {target['path']}", 5000)
 
     def _suggested_path(self, source_path: str | None) -> Path:
         if source_path:
@@ -345,7 +346,7 @@ class FileController(QObject):
         elif choice.which == "current":
             ids = [self.host.doc.doc_id] if self.host.doc is not None else []
         if workspace.export(ids, choice.path, choice.fmt, choice.scheme, gold=curated):
-            self.host.show_status(f"Exported {len(ids)} document(s) to {choice.path}", 5000)
+            self.host.show_status(f"Exported {plural(len(ids), 'document')} to {choice.path}", 5000)
             try:
                 self.host.settings.set(EXPORT_FOLDER_SETTING, str(choice.path.parent))
             except NerStudioError as error:

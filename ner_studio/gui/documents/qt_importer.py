@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Slot
 from ner_studio.core import gc_pause
 from ner_studio.core.errors import ProjectError
 from ner_studio.core.formats import names_apart
+from ner_studio.core.plural import plural
 from ner_studio.gui.documents.importing import (
     SENTENCE_PARAMS_SETTING, Imported, PartlyOpened, PartsGate, import_job, warm_up_reading,
 )
@@ -103,7 +104,7 @@ class DocumentImporter(QObject):
         last = result.part == result.parts or not ids
         if last:  # said once the last part is tagged too, so "Tagging finished" does not hide it
             del self._added[result.path]
-        note = (f"{name} was split into {added} documents" if ids else f"{name}: {added} documents added")
+        note = (f"{name} was split into {plural(added, 'document')}" if ids else f"{name}: {plural(added, 'document')} added")
         workspace.take_part(self._gate, result.docs, ids, (lambda: workspace.notice.emit(note)) if last else None)
         if not ids:  # the project refused it (its error is shown): stop reading
             if self._reader is not None:

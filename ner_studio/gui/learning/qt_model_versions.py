@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject
 from ner_studio.core.check_set import CHECK_SHARE, check_fingerprint, split_check
 from ner_studio.core.document import Document, Status
 from ner_studio.core.errors import NerStudioError, TrainingError
+from ner_studio.core.plural import plural
 from ner_studio.gui.learning.learning_jobs import check_scores_task
 from ner_studio.gui.shell.tagging_jobs import ModelHandle
 from ner_studio.gui.learning.qt_models_panel import ModelsPanel, model_rows
@@ -41,7 +42,7 @@ class ModelVersions(QObject):
         project = self.host.workspace.project
         check = project.get_setting(CHECK_SCORES_SETTING, None) or {}
         sentences = check.get("sentences", 0)
-        note = (f"Check F1: entity F1 on {sentences} reviewed sentences no version trained on "
+        note = (f"Check F1: entity F1 on {plural(sentences, 'reviewed sentence')} no version trained on "
                 f"(a fixed {100 * CHECK_SHARE:.0f}% of what you review)." if sentences else
                 "Check F1 appears once reviewed sentences fall in the check set "
                 f"(a fixed {100 * CHECK_SHARE:.0f}% of what you review, never trained on).")
