@@ -20,6 +20,7 @@ from ner_studio.core.document import Document, Status
 from ner_studio.core.patterns import Pattern, TokenSpec
 from ner_studio.core.project_rows import SpansDelta
 from ner_studio.core.spans import Source, Span
+from ner_studio.core.tokenizer import visible_word
 
 
 class Matcher:
@@ -125,9 +126,11 @@ def _without_overlaps(found: list[tuple[int, int, int, str]]) -> list[tuple[int,
 
 
 def pattern_spans(text: DocumentText, matcher: Matcher) -> list[Span]:
-    """The matches in one document as ``pattern`` spans on its characters."""
+    """The matches in one document as ``pattern`` spans on its characters; words are matched
+    as they read, without invisible format characters ("Micro\u00adsoft" is "Microsoft")."""
     starts, ends = text.starts, text.ends
-    return [Span(starts[i], ends[j - 1], label, Source.PATTERN) for i, j, label in matcher.matches(text.words())]
+    words = list(map(visible_word, text.words()))
+    return [Span(starts[i], ends[j - 1], label, Source.PATTERN) for i, j, label in matcher.matches(words)]
 
 
 def pattern_edit(spans: Sequence[Span], suggestions: Iterable[Span]) -> tuple[tuple[Span, ...], tuple[Span, ...]]:

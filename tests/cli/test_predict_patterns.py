@@ -73,3 +73,11 @@ def test_the_output_may_not_overwrite_a_pattern_file(tmp_path, capsys):
     patterns = write(tmp_path / "p.jsonl", '{"label": "LOC", "pattern": "Lisbon"}\n')
     assert main(["predict", "none", str(text), "-o", str(patterns), "--patterns", str(patterns), "--force"]) == 2
     assert patterns.read_text(encoding="utf-8").startswith('{"label"')
+
+
+def test_a_dictionary_entry_matches_a_word_with_a_soft_hyphen(tmp_path):
+    page = write(tmp_path / "in.html", "<p>Micro&shy;soft hired staff in Lis&#x200B;bon.</p>")
+    places = write(tmp_path / "p.tsv", "Microsoft\tORG\nLisbon\tLOC\n")
+    out = tmp_path / "out.jsonl"
+    assert main(["predict", "none", str(page), "-o", str(out), "--patterns", str(places)]) == 0
+    assert entities(out) == [("Micro\u00adsoft", "ORG", "pattern"), ("Lis\u200bbon", "LOC", "pattern")]
