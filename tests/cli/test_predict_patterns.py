@@ -81,3 +81,15 @@ def test_a_dictionary_entry_matches_a_word_with_a_soft_hyphen(tmp_path):
     out = tmp_path / "out.jsonl"
     assert main(["predict", "none", str(page), "-o", str(out), "--patterns", str(places)]) == 0
     assert entities(out) == [("Micro\u00adsoft", "ORG", "pattern"), ("Lis\u200bbon", "LOC", "pattern")]
+
+
+def test_a_dictionary_entry_never_joins_two_table_cells_or_paragraphs(tmp_path):
+    from ner_studio.core.formats.samples import sample_docx
+
+    report = tmp_path / "staff.docx"
+    report.write_bytes(sample_docx(["Staff", "They met in New", "York Times Square."],
+                                   table=[["Olaf Scholz", "Berlin Paris"], ["New York", "Times"]]))
+    names = write(tmp_path / "p.tsv", "Scholz Berlin\tORG\nNew York Times\tORG\nNew York\tLOC\n")
+    out = tmp_path / "out.jsonl"
+    assert main(["predict", "none", str(report), "-o", str(out), "--patterns", str(names)]) == 0
+    assert entities(out) == [("New York", "LOC", "pattern")]  # only the one inside a cell
