@@ -70,3 +70,17 @@ def test_a_labelled_jsonl_document_stays_unasked_and_new(start_window, idle, tmp
     assert doc_id in workspace.sentence_scores
     assert workspace.document(doc_id).status == Status.NEW
     assert doc_id not in {item.doc_id for item in window.learning.review.queue.items}
+
+
+def test_when_only_settled_sentences_are_left_the_panel_says_why(start_window, idle, tmp_path):
+    path = tmp_path / "done.conll"
+    path.write_text("-DOCSTART- O\n\nKarin B-PER\nOlsson I-PER\nvisited O\nLisbon B-LOC\n. O\n", encoding="utf-8")
+    window = start_window(path)
+    for doc_id in window.workspace.document_ids():  # the sample a new project starts with
+        if window.workspace.summary(doc_id).name != "done":
+            window.workspace.mark_reviewed(window.workspace.document(doc_id))
+    window.actions_["review_mode"].trigger()
+    idle(window)
+    window.learning.review.refresh()
+    assert len(window.learning.review.queue) == 0
+    assert "its entities are all yours" in window.learning.review.panel.where.text()

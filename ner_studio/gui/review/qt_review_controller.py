@@ -246,7 +246,8 @@ class ReviewController(QObject):
                  "skipped earlier" if i.skipped else "") for i in self.queue.items]
         self.panel.show_upcoming(rows, waiting, status)
         if item is None:
-            message = "Nothing to review: every sentence is reviewed." if self.active else ""
+            message = ("Nothing to review: every sentence is reviewed or accepted, its entities are all yours, "
+                       "or it has none and the model is sure." if self.active else "")
             if self.active and not self.host.workspace.sentence_scores and self._open_ids():
                 message = "Waiting for the model to tag the documents…"
             self.panel.show_current(message, "", [])
