@@ -84,3 +84,23 @@ def test_when_only_settled_sentences_are_left_the_panel_says_why(start_window, i
     window.learning.review.refresh()
     assert len(window.learning.review.queue) == 0
     assert "its entities are all yours" in window.learning.review.panel.where.text()
+
+
+def test_a_sentence_the_analyst_finishes_in_the_editor_leaves_the_queue_at_the_next_rerank(start_window, idle, qtbot, tmp_path):
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QTextCursor
+
+    window, doc = open_labelled(start_window, idle, tmp_path)
+    review = window.learning.review
+    assert (doc.doc_id, 1) in [item.key for item in review.queue.items]
+    window.documents.selectRow([window.documents.model().index(r, 0).data()
+                                for r in range(window.documents.model().rowCount())].index("labelled"))
+    london = doc.text.index("London")
+    cursor = QTextCursor(window.view.document())
+    cursor.setPosition(london + 3)
+    qtbot.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=window.view.cursorRect(cursor).center())
+    qtbot.keyClick(window.view, Qt.Key.Key_2)  # the analyst confirms London as LOC: the sentence is theirs
+    assert [s.source for s in doc.spans_between(london, london + 6)] == [Source.HUMAN]
+    panel = review.panel
+    panel.strategy.setCurrentIndex(panel.strategy.findData("entropy"))  # re-ranks
+    assert (doc.doc_id, 1) not in [item.key for item in review.queue.items]
