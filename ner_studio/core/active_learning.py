@@ -10,8 +10,8 @@ probability of the best tag sequence divided by the sentence length, so long sen
 picked merely for being long.
 
 Not every open sentence is a candidate (:func:`settled_sentences`): one whose entities are all
-the analyst's own (drawn, accepted, or imported with a labelled CoNLL or JSONL file) has
-nothing left for the model to ask about.
+the analyst's own (drawn, accepted, or imported with a labelled CoNLL or JSONL file), or one
+without any entity where the model is sure of every token, has nothing left to ask about.
 """
 
 from __future__ import annotations
