@@ -82,3 +82,14 @@ def test_counts_in_messages_agree_with_their_nouns(start_window, idle, monkeypat
     madrid = next(tip for tip in tips if tip.startswith("tagged #1"))
     assert ": 6 tokens, 1 entity (" in madrid
     assert "1 entities" not in " ".join(tips) and "1 documents" not in " ".join(tips)
+
+
+def test_import_annotations_offers_every_conll_and_jsonl_extension(start_window, monkeypatch):
+    window = start_window()
+    offered = []
+    monkeypatch.setattr(qt_file_commands.QFileDialog, "getOpenFileNames",
+                        lambda parent, caption, folder, filters, *a, **k: (offered.append(filters), ([], ""))[1])
+    window.actions_["import"].trigger()
+    (filters,) = offered
+    wanted = [suffix for suffix, fmt in EXTENSIONS.items() if fmt in ("conll", "jsonl")]
+    assert ".ndjson" in wanted and all(f"*{suffix}" in filters.split(";;")[0] for suffix in wanted)

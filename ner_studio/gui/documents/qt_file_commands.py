@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox
 
 from ner_studio.core.annotators import configured_annotator
 from ner_studio.core.errors import CorruptProjectError, FormatError, NerStudioError, ProjectError, ReadOnlyProjectError
-from ner_studio.core.formats import readable_formats
+from ner_studio.core.formats import WRITABLE, file_patterns, readable_formats
 from ner_studio.core.logs import log_failure
 from ner_studio.core.locations import PROJECT_SUFFIX, default_project_path, default_projects_dir
 from ner_studio.core.plural import plural
@@ -260,7 +260,7 @@ class FileController(QObject):
 
     def import_annotations(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(
-            self.host, "Import annotations", "", "Annotations (*.conll *.iob *.iob2 *.bio *.bioes *.tsv *.jsonl);;All files (*)")
+            self.host, "Import annotations", "", f"Annotations ({file_patterns(WRITABLE)});;All files (*)")
         self.open_paths([Path(n) for n in names])
 
     def open_paths(self, paths: list[Path]) -> None:
