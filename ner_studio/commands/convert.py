@@ -10,6 +10,7 @@ from ner_studio.commands.outputs import add_force_option, checked_output
 from ner_studio.commands.sentence_options import add_sentence_option, splitter_from
 from ner_studio.core.formats import FORMATS, WRITABLE, format_of
 from ner_studio.core.formats.stream import convert_file
+from ner_studio.core.plural import plural
 from ner_studio.core.tags import SCHEMES
 
 
@@ -46,6 +47,6 @@ def run(args: argparse.Namespace) -> int:
         args.input, args.output, source_fmt=args.source_fmt, target_fmt=target_fmt,
         scheme=args.scheme or "iob2", splitter=splitter_from(args),
     )
-    print(f"converted {done.documents} documents ({done.tokens:,} tokens, {done.entities:,} entities): "
+    print(f"converted {plural(done.documents, 'document')} ({plural(done.tokens, 'token')}, {plural(done.entities, 'entity')}): "
           f"{args.input} -> {args.output} ({target_fmt})")
     return 0

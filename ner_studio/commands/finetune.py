@@ -10,6 +10,7 @@ from ner_studio.commands.model_options import add_model_arguments, add_threads_o
 from ner_studio.commands.outputs import add_force_option, checked_output, save_reporting_fallback
 from ner_studio.core.errors import NerStudioError
 from ner_studio.core.formats import read_documents
+from ner_studio.core.plural import plural
 
 log = logging.getLogger(__name__)
 
@@ -116,11 +117,11 @@ def run(args: argparse.Namespace) -> int:
     if result.new_labels:
         print(f"new labels: {', '.join(result.new_labels)}")
     scores = result.dev_scores if check is None else check_scores(saved, check)
-    print(f"scores on {scored}: {count_sentences(check or dev)} sentences not trained on")
+    print(f"scores on {scored}: {plural(count_sentences(check or dev), 'sentence')} not trained on")
     print(format_table(scores))
     if result.loaded.metadata.get("text_vectors"):
         report = result.loaded.metadata["text_vectors"]
-        print(f"text vectors: {report['vectors']} words, {report['seeded']} new words started from them")
+        print(f"text vectors: {plural(report['vectors'], 'word')}, {plural(report['seeded'], 'new word')} started from them")
     print(f"saved {saved} (best epoch {result.training.best_epoch} of {result.training.epochs_run})")
     log.info("training ended: saved %s, best epoch %d of %d, F1 %.1f on %s", saved, result.training.best_epoch,
              result.training.epochs_run, 100 * scores.overall.f1, scored)

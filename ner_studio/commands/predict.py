@@ -23,6 +23,7 @@ from ner_studio.core.formats import FORMATS, WRITABLE, format_of
 from ner_studio.core.formats.stream import DocumentWriter, read_in_chunks
 from ner_studio.core.pattern_matcher import Matcher, apply_patterns
 from ner_studio.core.patterns import read_patterns
+from ner_studio.core.plural import plural
 from ner_studio.core.spans import Source
 
 NO_MODEL = "none"  # MODEL argument: tag with --patterns only (torch is never loaded)
@@ -94,10 +95,6 @@ def run(args: argparse.Namespace) -> int:
     finally:
         bar.close()
     pattern_note = f" ({from_patterns} from patterns)" if matcher is not None else ""
-    print(f"tagged {_count(documents, 'document')}, {_count(entities, 'entity', 'entities')}{pattern_note}"
+    print(f"tagged {plural(documents, 'document')}, {plural(entities, 'entity')}{pattern_note}"
           f" -> {args.output}")
     return 0
-
-
-def _count(n: int, singular: str, plural: str | None = None) -> str:
-    return f"{n} {singular if n == 1 else plural or singular + 's'}"

@@ -12,6 +12,7 @@ import argparse
 from ner_studio.commands.outputs import add_force_option
 from ner_studio.commands.project_assign import ACTIONS as ASSIGN_ACTIONS
 from ner_studio.commands.project_team import ACTIONS as TEAM_ACTIONS, PROJECT_HELP
+from ner_studio.core.plural import plural
 
 
 def add_backup(actions) -> None:
@@ -36,7 +37,7 @@ def run_backup(args: argparse.Namespace) -> int:
         documents = len(project.document_summaries())
     finally:
         project.close(discard_pending=True)
-    print(f"copied {display_location(args.project)} ({documents} documents) -> {args.out}")
+    print(f"copied {display_location(args.project)} ({plural(documents, 'document')}) -> {args.out}")
     return 0
 
 

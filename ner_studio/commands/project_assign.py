@@ -8,6 +8,7 @@ import argparse
 from collections import Counter
 
 from ner_studio.core.errors import AnnotatorError
+from ner_studio.core.plural import plural
 from ner_studio.commands.project_team import PROJECT_HELP, default_annotator_name, open_project
 from ner_studio.core.project_postgres import display_location
 
@@ -38,7 +39,7 @@ def run_assign(args: argparse.Namespace) -> int:
         if args.annotators is not None:
             plan = project.assign(args.annotators, args.overlap)
             shared = sum(1 for names in plan.values() if len(names) > 1)
-            print(f"assigned {len(plan)} documents ({shared} of them to two annotators): "
+            print(f"assigned {plural(len(plan), 'document')} ({shared} of them to two annotators): "
                   f"{_counts(plan, args.annotators)}")
         total = len(project.document_summaries())
         everything = project.assignments()
@@ -46,7 +47,7 @@ def run_assign(args: argparse.Namespace) -> int:
         project.close(discard_pending=True)
     shared = sum(1 for names in everything.values() if len(names) > 1)
     names = sorted({name for names in everything.values() for name in names})
-    print(f"{display_location(args.project)}: {len(everything)} of {total} documents assigned, {shared} to two annotators"
+    print(f"{display_location(args.project)}: {len(everything)} of {plural(total, 'document')} assigned, {shared} to two annotators"
           + (f"; {_counts(everything, names)}" if names else ""))
     return 0
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from ner_studio.commands.outputs import add_force_option, checked_output
 from ner_studio.core.errors import ProjectError
 from ner_studio.core.project_postgres import display_location  # no psycopg: URL text only
+from ner_studio.core.plural import plural
 
 PROJECT_HELP = "the project: a file (.nerstudio) or a postgresql:// URL"
 
@@ -98,7 +99,7 @@ def run_import(args: argparse.Namespace) -> int:
         project.close()
     documents = sum(len(docs) for _, docs in batches)
     entities = sum(len(doc.spans) for _, docs in batches for doc in docs)
-    print(f"imported {documents} documents ({entities} entities, annotator {annotator}) into {display_location(args.project)}")
+    print(f"imported {plural(documents, 'document')} ({plural(entities, 'entity')}, annotator {annotator}) into {display_location(args.project)}")
     return 0
 
 
@@ -145,7 +146,7 @@ def run_export(args: argparse.Namespace) -> int:
     finally:
         project.close(discard_pending=True)
     write_documents(docs, args.out, target_fmt)
-    print(f"exported {len(docs)} documents ({sum(len(d.spans) for d in docs)} entities; {what}) -> {args.out}")
+    print(f"exported {plural(len(docs), 'document')} ({plural(sum(len(d.spans) for d in docs), 'entity')}; {what}) -> {args.out}")
     return 0
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ner_studio.core import check_set
+from ner_studio.core.plural import plural
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ def judge(new_f1: float, current_f1: float, check_sentences: int, check_entities
     ``check_set.MIN_CHECK_ENTITIES``) give a verdict."""
     minimum = check_set.MIN_CHECK_ENTITIES if minimum is None else minimum
     both = f"check F1 {100 * new_f1:.1f} vs {100 * current_f1:.1f} for {current_name}"
-    where = f"{check_sentences} check sentences ({check_entities} entities)"
+    where = f"{plural(check_sentences, 'check sentence')} ({plural(check_entities, 'entity')})"
     if check_entities < minimum:
         return Verdict(None, f"{both} on only {where}, fewer than {minimum} entities: too few to tell them apart")
     if new_f1 > current_f1:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from ner_studio.core.metrics import Score, label_scores
+from ner_studio.core.plural import plural
 from ner_studio.core.spans import Span
 
 OUTSIDE = "O"
@@ -263,7 +264,7 @@ def format_report(report: AgreementReport) -> str:
 
     rows = []
     for pair in report.pairs:
-        rows.append(f"{pair.first} vs {pair.second} ({pair.documents} documents)")
+        rows.append(f"{pair.first} vs {pair.second} ({plural(pair.documents, 'document')})")
         rows.append(f"{'label':<12} {'F1 exact':>9} {'F1 overl':>9} {'kappa':>9} {'spans':>7}")
         for label in (*report.labels, OVERALL):
             exact, overlap = pair.exact.get(label), pair.overlap.get(label)
@@ -271,8 +272,8 @@ def format_report(report: AgreementReport) -> str:
             rows.append(f"{label:<12} {number(exact.f1 if exact else None)} "
                         f"{number(overlap.f1 if overlap else None)} {number(pair.kappa.get(label))} {support:7d}")
         rows.append("")
-    rows.append(f"Krippendorff's alpha (nominal, tokens), {len(report.annotators)} annotators, "
-                f"{report.documents} documents")
+    rows.append(f"Krippendorff's alpha (nominal, tokens), {plural(len(report.annotators), 'annotator')}, "
+                f"{plural(report.documents, 'document')}")
     for label in (*report.labels, OVERALL):
         rows.append(f"{label:<12} {number(report.alpha.get(label))}")
     return "\n".join(rows)

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ner_studio.core.document import Document
+from ner_studio.core.plural import plural
 from ner_studio.core.training_set import excerpt
 
 CHECK_SHARE = 0.2
@@ -94,7 +95,7 @@ class Overlap:
     def warning(self) -> str | None:
         if not self.seen:
             return None
-        return (f"{self.seen} of the {self.sentences} scored sentences ({100 * self.share:.0f}%) are in this "
+        return (f"{self.seen} of the {plural(self.sentences, 'scored sentence')} ({100 * self.share:.0f}%) are in this "
                 "model's training data: the score overstates how well it does on new text")
 
 
@@ -140,7 +141,7 @@ class ScoredSet:
 
     def describe(self, what: str) -> tuple[str, str | None]:
         """As :func:`describe_scored`."""
-        text = f"{what}: {self.documents} document{'s' if self.documents != 1 else ''}, {self.sentences} sentences"
+        text = f"{what}: {plural(self.documents, 'document')}, {plural(self.sentences, 'sentence')}"
         if self.overlap is None:
             return text + " (this model does not record its training data, so overlap is unknown)", None
         if not self.overlap.seen:

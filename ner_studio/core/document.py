@@ -251,6 +251,16 @@ class Document:
         )
 
 
+def status_after_tagging(doc: Document) -> Status:
+    """What the model tagging ``doc`` makes its status: a new document becomes "predicted",
+    unless a person's labels are already in it (a CoNLL or JSONL file imported with its
+    entities, or one labelled before its tagging came back): those are the analyst's, and
+    "predicted" would say they were the model's guesses."""
+    if doc.status == Status.NEW and not any(span.confirmed for span in doc.spans):
+        return Status.PREDICTED
+    return doc.status
+
+
 _span_key = attrgetter("start", "end")
 # Edits up to this many spans are applied by bisection, larger ones by one merge.
 _SMALL_EDIT = 32

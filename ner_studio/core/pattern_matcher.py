@@ -12,7 +12,8 @@ replaced by it; the others stay.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 
 from ner_studio.core.corpus_text import CorpusText, DocumentText, to_span
@@ -20,6 +21,11 @@ from ner_studio.core.document import Document, Status
 from ner_studio.core.patterns import Pattern, TokenSpec
 from ner_studio.core.project_rows import SpansDelta
 from ner_studio.core.spans import Source, Span
+from ner_studio.core.tokenizer import visible_word
+
+
+# What separates two tokens that no entity may join: a blank line or a tab.
+_WALL = re.compile(r"\t|\n[^\S\n]*\n")
 
 
 class Matcher:
@@ -49,8 +55,9 @@ class Matcher:
             else:
                 self._anywhere.append((order, pattern))
 
-    def matches(self, words: Sequence[str]) -> list[tuple[int, int, str]]:
-        """``(first token, end token, label)`` of the non-overlapping matches, in order."""
+    def matches(self, words: Sequence[str], walls: Sequence[int] = ()) -> list[tuple[int, int, str]]:
+        """``(first token, end token, label)`` of the non-overlapping matches, in order; none
+        runs across a wall (sorted token indices ``k``: tokens ``k - 1`` and ``k`` never join)."""
         found = []  # (start, end, order, label)
         phrases = self._phrases
         for i in [i for i, word in enumerate(words) if word in phrases]:
@@ -74,6 +81,8 @@ class Matcher:
                 end = _longest_match(pattern.tokens, words, i)
                 if end is not None:
                     found.append((i, end, order, pattern.label))
+        if walls:
+            found = [f for f in found if (k := bisect_right(walls, f[0])) == len(walls) or walls[k] >= f[1]]
         return _without_overlaps(found)
 
 
@@ -125,9 +134,14 @@ def _without_overlaps(found: list[tuple[int, int, int, str]]) -> list[tuple[int,
 
 
 def pattern_spans(text: DocumentText, matcher: Matcher) -> list[Span]:
-    """The matches in one document as ``pattern`` spans on its characters."""
+    """The matches in one document as ``pattern`` spans on its characters; words are matched
+    as they read, without invisible format characters ("Micro\u00adsoft" is "Microsoft"). A
+    match never runs across a paragraph break or a tab (a table cell's wall): no sentence
+    does, so no entity may."""
     starts, ends = text.starts, text.ends
-    return [Span(starts[i], ends[j - 1], label, Source.PATTERN) for i, j, label in matcher.matches(text.words())]
+    words = list(map(visible_word, text.words()))
+    walls = sorted({bisect_left(starts, wall.end()) for wall in _WALL.finditer(text.text)})
+    return [Span(starts[i], ends[j - 1], label, Source.PATTERN) for i, j, label in matcher.matches(words, walls)]
 
 
 def pattern_edit(spans: Sequence[Span], suggestions: Iterable[Span]) -> tuple[tuple[Span, ...], tuple[Span, ...]]:

@@ -15,6 +15,7 @@ from ner_studio.core import project_rows as rows
 from ner_studio.core.annotators import GOLD, UNOWNED
 from ner_studio.core.document import Document
 from ner_studio.core.errors import AnnotatorError, ChangedMeanwhileError, ProjectError
+from ner_studio.core.plural import plural
 from ner_studio.core.project_schema import schema_version
 from ner_studio.core.spans import Span
 from ner_studio.core.training_set import snapshot
@@ -114,7 +115,7 @@ class ProjectVersions:
                 stored = sorted(rows.read_spans(conn, doc_id, GOLD))
                 if stored != started:
                     raise ChangedMeanwhileError(
-                        f"someone saved another gold version of document {doc_id} ({len(stored)} entities) since "
+                        f"someone saved another gold version of document {doc_id} ({plural(len(stored), 'entity')}) since "
                         "you opened it; nothing was saved", self.where)
             gold.apply(conn)
 

@@ -271,11 +271,27 @@ def resolve(splitter=None):
     raise FormatError(f"unknown sentence splitter {splitter!r}; use one of {', '.join(SPLITTERS)}")
 
 
-def document_from_text(text: str, *, name: str = "", splitter=None) -> Document:
-    """A document of ``text`` split into sentences by ``splitter`` (see :func:`resolve`); a
-    splitter that learns (:class:`ProjectSplitter`) reads the text first."""
+def split_at(sentences: Sequence[Sentence], tokens: Sequence[Token], offsets: Iterable[int]) -> list[Sentence]:
+    """``sentences`` also cut where a token starts at or after each character offset in
+    ``offsets`` (a table cell's start: what the text alone does not say ends a sentence)."""
+    starts = TokenList.of(tokens).starts
+    n = len(starts)
+    bounds = {s.start for s in sentences} | {bisect_left(starts, offset) for offset in offsets}
+    bounds = sorted(b for b in bounds if 0 < b < n)
+    return [Sentence(a, b) for a, b in zip([0, *bounds], [*bounds, n])] if n else []
+
+
+def document_from_text(text: str, *, name: str = "", splitter=None, breaks: Iterable[int] = ()) -> Document:
+    """A document of ``text`` split into sentences by ``splitter`` (see :func:`resolve`) and
+    at the character offsets ``breaks``; a splitter that learns (:class:`ProjectSplitter`)
+    reads the text first."""
     splitter = resolve(splitter)
     learn = getattr(splitter, "learn", None)
     if learn is not None:
         learn(text)
-    return Document.from_text(text, name=name, split=splitter.split)
+    breaks = list(breaks)
+    split = splitter.split
+    if breaks:
+        def split(text, tokens):
+            return split_at(splitter.split(text, tokens), tokens, breaks)
+    return Document.from_text(text, name=name, split=split)

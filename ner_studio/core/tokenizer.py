@@ -7,7 +7,8 @@ and quotes are never rewritten. Measured on 1 MB of English, NLTK's own Treebank
 and NLTKWordTokenizer took 0.6-1.1 s, split URLs and e-mail addresses apart and keep the
 period of a sentence's last word; Punkt with a supplied abbreviation list took 1.5 s. This
 module does both jobs in 0.3-0.5 s and needs no downloaded data (nor ``import nltk``,
-which takes a second when scipy is installed).
+which takes a second when scipy is installed). An invisible format character inside a word (a
+soft hyphen, a zero-width space or joiner) is part of its token, never a split.
 
 Sentences end at a blank line (always), and after ``.``/``!``/``?``/``…`` (plus closing
 quotes or brackets) when the next token does not start in lower case; a token that is an
@@ -49,24 +50,40 @@ CLOSERS = frozenset("\"'”’»)]}」』›")
 ALWAYS_FINAL = frozenset("。！？")  # CJK full stops end a sentence even without a space
 
 
-def _mark_class() -> str:
-    """A character class of every combining mark (accents, Indic vowel signs, variation
-    selectors): Python's ``\\w`` leaves them out, which would cut decomposed words apart."""
-    ranges = []
-    start = None
-    for cp in [*range(0x20000), *range(0xE0100, 0xE01F0), 0xE01F0]:
-        is_mark = cp != 0xE01F0 and unicodedata.category(chr(cp))[0] == "M"
-        if is_mark and start is None:
-            start = cp
-        elif not is_mark and start is not None:
-            ranges.append(f"{re.escape(chr(start))}-{re.escape(chr(cp - 1))}")
-            start = None
-    return "[" + "".join(ranges) + "\u200c\u200d]"
+def _character_ranges() -> tuple[str, str]:
+    """Regex class contents (no brackets) of every combining mark (category M) and of every
+    invisible format character (Cf), found in one pass over the code points."""
+    ranges: dict[str, list[str]] = {"M": [], "Cf": []}
+    start = kind = None
+    for cp in [*range(0x20000), *range(0xE0000, 0xE01F0), 0xE01F0]:
+        category = unicodedata.category(chr(cp)) if cp != 0xE01F0 else ""
+        now = "M" if category[:1] == "M" else "Cf" if category == "Cf" else None
+        if now != kind:
+            if kind is not None:
+                ranges[kind].append(f"{re.escape(chr(start))}-{re.escape(chr(cp - 1))}")
+            start, kind = cp, now
+    return "".join(ranges["M"]), "".join(ranges["Cf"])
+
+
+# Combining marks (accents, Indic vowel signs, variation selectors): Python's ``\w`` leaves
+# them out, which would cut decomposed words apart. Invisible format characters (Unicode Cf):
+# the soft hyphen of "Micro&shy;soft", zero-width spaces and joiners, the word joiner, a BOM
+# left in text, bidi marks. A text view shows nothing for them, so inside a word they never
+# split it and no token is one of them alone; the text keeps them (offsets stay on the
+# source) and the model reads :func:`visible_word`.
+_MARK_RANGES, _FORMAT_RANGES = _character_ranges()
+_FORMAT = re.compile(f"[{_FORMAT_RANGES}]")
+
+
+def visible_word(word: str) -> str:
+    """``word`` without invisible format characters: what a reader sees and what the model's
+    word and character lookups read ("Micro\u00adsoft" -> "Microsoft")."""
+    return word if word.isascii() else _FORMAT.sub("", word)
 
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
 _LETTER = rf"[^\W_{_CJK}]"  # a letter or digit that is not an ideograph or kana
-_MARK = _mark_class()
+_MARK = f"[{_MARK_RANGES}{_FORMAT_RANGES}]"
 _RUN = rf"{_LETTER}+(?:{_MARK}+{_LETTER}*)*"
 _EMOJI = "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff]"
 _LONGEST_KNOWN = max(map(len, TITLES | ABBREVIATIONS))
@@ -85,7 +102,7 @@ TOKEN_PATTERN = re.compile(
     | [\U0001f1e6-\U0001f1ff]{{2}}                    # a flag
     | {_EMOJI}(?:\u200d{_EMOJI}|{_MARK}|[\U0001f3fb-\U0001f3ff])*
     | \.{{2,}} | -{{2,}} | `{{2}} | '{{2}} | [?!]{{2,}}  # ... -- `` '' ?!
-    | [^\s\u200b\u2060\ufeff]                         # any other single character
+    | [^\s{_FORMAT_RANGES}]                           # any other visible character
     """,
     re.VERBOSE,
 )

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import torch
 from torch import Tensor
 
-from ner_studio.model.vocab import PAD_INDEX, Vocabularies, casing_index, normalize_word
+from ner_studio.model.vocab import PAD_INDEX, Vocabularies, casing_index, model_word, normalize_word
 
 # Longer tokens (URLs, hashes) are cut: their first characters say enough and a single long
 # token would otherwise widen the character tensor of its whole batch.
@@ -63,7 +63,7 @@ class Batch:
 def encode_sentence(vocabs: Vocabularies, words: list[str], tags: list[str] | None = None, *,
                     document: int = 0, keys: list[int] | None = None) -> EncodedSentence:
     """Index lists for one sentence; ``tags`` must already be in the model's scheme."""
-    clipped = [w[:MAX_WORD_CHARS] for w in words]
+    clipped = [model_word(w)[:MAX_WORD_CHARS] for w in words]
     return EncodedSentence(
         words=vocabs.encode_words(words),
         chars=vocabs.encode_chars(clipped),

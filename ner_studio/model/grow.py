@@ -18,7 +18,7 @@ import torch
 from ner_studio.model.batching import Sentences
 from ner_studio.model.checkpoint import LoadedModel
 from ner_studio.model.network import BiLSTMNetwork
-from ner_studio.model.vocab import UNK_INDEX, Vocabularies, normalize_word
+from ner_studio.model.vocab import UNK_INDEX, Vocabularies, model_word, normalize_word
 from ner_studio.model.workflow import entity_labels
 
 _PREFIXES = {"bioes": "BIES", "iob2": "BI"}
@@ -33,7 +33,7 @@ def grow_vocabularies(parent: Vocabularies, train: Sentences, scheme: str,
     for words in train.words:
         for word in words:
             grown.words.add(normalize_word(word))
-            for char in word:
+            for char in model_word(word):
                 grown.chars.add(char)
     known = set(entity_labels(parent.tags.to_list()))
     tag_sequences = train.tags + (dev.tags if dev is not None else [])

@@ -1,7 +1,8 @@
 """Vocabularies that turn words, characters and tags into indices, and back.
 
 Words are looked up lower-cased with digits folded to ``0`` (so "1996" and "2001" share a
-vector); what lower-casing throws away comes back as a separate casing feature. Every
+vector) and without invisible format characters (:func:`model_word`); what lower-casing
+throws away comes back as a separate casing feature. Every
 vocabulary can grow (``add``) without disturbing existing indices, so a model can later be
 fine-tuned on new words or labels by appending rows to its embedding and output layers.
 """
@@ -12,6 +13,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from ner_studio.core.tokenizer import visible_word
 
 PAD = "<pad>"
 UNK = "<unk>"
@@ -35,13 +38,21 @@ CASINGS = (
 _CASING_INDEX = {name: i for i, name in enumerate(CASINGS)}
 
 
+def model_word(word: str) -> str:
+    """The word the network reads for a token: its text without invisible format characters
+    (a soft hyphen in "Micro\u00adsoft" is no part of the name; the document keeps it), or
+    the text itself if nothing visible is left."""
+    return visible_word(word) or word
+
+
 def normalize_word(word: str) -> str:
     """The key a word's embedding is stored under."""
-    return _DIGIT.sub("0", word.lower())
+    return _DIGIT.sub("0", model_word(word).lower())
 
 
 def casing(word: str) -> str:
     """One of :data:`CASINGS` (never ``<pad>``) describing how ``word`` is written."""
+    word = model_word(word)
     digits = sum(c.isdigit() for c in word)
     if word.isdigit():
         return "numeric"
@@ -133,7 +144,7 @@ class Vocabularies:
         for words in sentences:
             for word in words:
                 word_counts[normalize_word(word)] += 1
-                char_counts.update(word)
+                char_counts.update(model_word(word))
         tag_set = sorted({tag for tags in tag_sequences for tag in tags})
         words = Vocab(sorted(w for w, n in word_counts.items() if n >= min_word_count))
         chars = Vocab(sorted(char_counts))
@@ -143,7 +154,7 @@ class Vocabularies:
         return [self.words.index(normalize_word(w)) for w in words]
 
     def encode_chars(self, words: list[str]) -> list[list[int]]:
-        return [[self.chars.index(c) for c in w] for w in words]
+        return [[self.chars.index(c) for c in model_word(w)] for w in words]
 
     def encode_tags(self, tags: list[str]) -> list[int]:
         return [self.tags.index(t) for t in tags]

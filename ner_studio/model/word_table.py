@@ -14,7 +14,7 @@ import torch
 from torch import Tensor, nn
 
 from ner_studio.model.batching import MAX_WORD_CHARS
-from ner_studio.model.vocab import PAD_INDEX, Vocabularies, casing_index, normalize_word
+from ner_studio.model.vocab import PAD_INDEX, Vocabularies, casing_index, model_word, normalize_word
 
 _CHUNK = 4096  # words per character-CNN call when filling the table
 
@@ -102,7 +102,7 @@ class WordTable:
             chars = self._vocabs.chars
             new = []
             for start in range(0, len(self._pending), _CHUNK):
-                words = [w[:MAX_WORD_CHARS] for w in self._pending[start : start + _CHUNK]]
+                words = [model_word(w)[:MAX_WORD_CHARS] for w in self._pending[start : start + _CHUNK]]
                 width = max(len(w) for w in words)
                 ids = torch.tensor([[chars.index(c) for c in w] + [PAD_INDEX] * (width - len(w)) for w in words])
                 new.append(self._char_features(ids.unsqueeze(0))[0])

@@ -24,7 +24,7 @@ def conll(tmp_path):
 def test_conll_to_jsonl_and_back(conll, tmp_path, capsys):
     jsonl = tmp_path / "out.jsonl"
     assert main(["convert", str(conll), str(jsonl)]) == 0
-    assert "converted 1 documents (6 tokens, 3 entities)" in capsys.readouterr().out
+    assert "converted 1 document (6 tokens, 3 entities)" in capsys.readouterr().out
     record = json.loads(jsonl.read_text())
     assert [(record["text"][s["start"]:s["end"]], s["label"]) for s in record["spans"]] == [
         ("EU", "ORG"), ("German", "MISC"), ("Peter Blackburn", "PER")]
@@ -102,7 +102,7 @@ def test_console_script(conll, tmp_path):
     out = tmp_path / "out.jsonl"
     done = subprocess.run([*command, "convert", str(conll), str(out)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert out.is_file() and "converted 1 documents" in done.stdout
+    assert out.is_file() and "converted 1 document " in done.stdout
     bad = tmp_path / "bad.conll"
     bad.write_bytes(b"a O\n\xff O\n")
     done = subprocess.run([*command, "convert", str(bad), str(out)], capture_output=True, text=True, timeout=120)

@@ -159,3 +159,24 @@ def test_train_and_predict_with_document_pooling(tmp_path):
     out = tmp_path / "out.jsonl"
     assert main(["predict", str(model), str(train), "-o", str(out)]) == 0
     assert len(out.read_text(encoding="utf-8").splitlines()) == 1  # one document
+
+
+def test_invisible_format_characters_never_split_a_name(trained):
+    """A tester's walk: "Micro&shy;soft" in a web page became three tokens, the model saw
+    "Micro", a soft hyphen and "soft", and the name was lost. Now the token holds the soft
+    hyphen (offsets stay on the page's text) and the model reads the word without it."""
+    folder, model, _ = trained
+    plain = "John Smith lives in Paris. Acme Corp hired Mary."
+    marked = "John Sm&shy;ith lives in Pa&#x200B;ris. Ac&#x2060;me Co&shy;rp hired Ma&#xFEFF;ry."
+    predicted = {}
+    for name, body in (("plain", plain), ("marked", marked)):
+        source = folder / f"{name}.html"
+        source.write_text(f"<html><body><p>{body}</p></body></html>", encoding="utf-8")
+        out = folder / f"{name}.jsonl"
+        assert main(["predict", str(model), str(source), "-o", str(out)]) == 0
+        record = json.loads(out.read_text(encoding="utf-8"))
+        predicted[name] = [(record["text"][s["start"]:s["end"]], s["label"]) for s in record["spans"]]
+    assert predicted["plain"]  # the model finds names here, so the comparison means something
+    invisible = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"))
+    assert [(text.translate(invisible), label) for text, label in predicted["marked"]] == predicted["plain"]
+    assert any("\u00ad" in text for text, _ in predicted["marked"])  # the document keeps the characters

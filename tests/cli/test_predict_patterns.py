@@ -73,3 +73,23 @@ def test_the_output_may_not_overwrite_a_pattern_file(tmp_path, capsys):
     patterns = write(tmp_path / "p.jsonl", '{"label": "LOC", "pattern": "Lisbon"}\n')
     assert main(["predict", "none", str(text), "-o", str(patterns), "--patterns", str(patterns), "--force"]) == 2
     assert patterns.read_text(encoding="utf-8").startswith('{"label"')
+
+
+def test_a_dictionary_entry_matches_a_word_with_a_soft_hyphen(tmp_path):
+    page = write(tmp_path / "in.html", "<p>Micro&shy;soft hired staff in Lis&#x200B;bon.</p>")
+    places = write(tmp_path / "p.tsv", "Microsoft\tORG\nLisbon\tLOC\n")
+    out = tmp_path / "out.jsonl"
+    assert main(["predict", "none", str(page), "-o", str(out), "--patterns", str(places)]) == 0
+    assert entities(out) == [("Micro\u00adsoft", "ORG", "pattern"), ("Lis\u200bbon", "LOC", "pattern")]
+
+
+def test_a_dictionary_entry_never_joins_two_table_cells_or_paragraphs(tmp_path):
+    from ner_studio.core.formats.samples import sample_docx
+
+    report = tmp_path / "staff.docx"
+    report.write_bytes(sample_docx(["Staff", "They met in New", "York Times Square."],
+                                   table=[["Olaf Scholz", "Berlin Paris"], ["New York", "Times"]]))
+    names = write(tmp_path / "p.tsv", "Scholz Berlin\tORG\nNew York Times\tORG\nNew York\tLOC\n")
+    out = tmp_path / "out.jsonl"
+    assert main(["predict", "none", str(report), "-o", str(out), "--patterns", str(names)]) == 0
+    assert entities(out) == [("New York", "LOC", "pattern")]  # only the one inside a cell

@@ -36,7 +36,7 @@ def team_project(tmp_path, capsys):
     assert run(capsys, "project", "create", project)[0] == 0
     assert run(capsys, "project", "import", project, tmp_path / "ann" / "news.conll", "--annotator", "ann")[0] == 0
     code, out, _ = run(capsys, "project", "import", project, tmp_path / "bob" / "news.conll", "--annotator", "bob")
-    assert code == 0 and "imported 1 documents (3 entities, annotator bob)" in out
+    assert code == 0 and "imported 1 document (3 entities, annotator bob)" in out
     return project
 
 
@@ -53,7 +53,7 @@ def test_agreement_prints_a_table_per_label_and_writes_json(team_project, tmp_pa
     code, out, _ = run(capsys, "project", "agreement", team_project, "--json", out_json)
     assert code == 0
     lines = out.splitlines()
-    assert lines[0] == "ann vs bob (1 documents)"
+    assert lines[0] == "ann vs bob (1 document)"
     rows = {line.split()[0]: line.split()[1:] for line in lines[2:6]}
     assert rows["LOC"][:2] == ["1.000", "1.000"]
     assert rows["overall"][:2] == ["0.667", "0.667"]  # 2 of 3 spans each
@@ -124,9 +124,9 @@ def test_a_project_on_the_server(postgres_url, tmp_path, capsys):
     assert run(capsys, "project", "import", postgres_url, tmp_path / "ann.conll", "--annotator", "ann")[0] == 0
     assert run(capsys, "project", "import", postgres_url, tmp_path / "bob.conll", "--annotator", "bob")[0] == 0
     code, out, _ = run(capsys, "project", "agreement", postgres_url, "--annotators", "ann", "bob")
-    assert code == 0 and out.splitlines()[0] == "ann vs bob (1 documents)"
+    assert code == 0 and out.splitlines()[0] == "ann vs bob (1 document)"
     code, out, _ = run(capsys, "project", "export", postgres_url, tmp_path / "bob.jsonl", "--annotator", "bob")
-    assert code == 0 and "exported 1 documents (3 entities; bob's versions)" in out
+    assert code == 0 and "exported 1 document (3 entities; bob's versions)" in out
 
 
 def test_assign_spreads_documents_with_an_overlap_and_shows_the_assignments(tmp_path, capsys):

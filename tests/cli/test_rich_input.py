@@ -72,3 +72,18 @@ def test_a_word_file_with_a_table(tmp_path):
     record = json.loads(out.read_text(encoding="utf-8"))
     assert record["text"] == "Seats\n\nSPD\t206\n\nCDU\t152"
     assert [p["part"] for p in record["meta"]["source"]["paragraphs"]] == ["body", "table", "table"]
+
+
+@pytest.mark.parametrize("sentences", ["punkt", "rules"])
+def test_each_word_table_cell_is_its_own_sentences(tmp_path, sentences):
+    """A tester's walk: "Olaf Scholz | Berlin" in a table row came out as one sentence, so the
+    model could tag "Scholz Berlin" as one name across the cell wall."""
+    source = tmp_path / "staff.docx"
+    source.write_bytes(sample_docx(["Staff", "The list follows."],
+                                   table=[["Name", "City", "Note"], ["Olaf Scholz", "Berlin", "Met Dr. Smith. He left."]]))
+    out = tmp_path / "staff.jsonl"
+    assert main(["convert", str(source), str(out), "--sentences", sentences]) == 0
+    record = json.loads(out.read_text(encoding="utf-8"))
+    texts = [record["text"][a:b] for a, b in record["sentences"]]
+    assert texts == ["Staff", "The list follows.", "Name", "City", "Note", "Olaf Scholz", "Berlin",
+                     "Met Dr. Smith.", "He left."]

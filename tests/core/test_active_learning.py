@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ner_studio.core.active_learning import STRATEGIES, Candidate, doubt, rank, select
+from ner_studio.core.active_learning import STRATEGIES, Candidate, doubt, rank, select, settled_sentences
 from ner_studio.core.document import Document, Status
 from ner_studio.core.spans import Source, Span
 from ner_studio.core.training_set import (
@@ -123,3 +123,27 @@ def test_accepted_sentences_round_trip_through_the_setting_and_survive_junk():
     assert accepted_from_setting(stored) == {3: {0, 2}, 9: {1}}
     assert accepted_from_setting({"x": [1], "4": "nope", "6": [1, -2, "a"]}) == {6: {1}}
     assert accepted_from_setting(None) == {}
+
+
+def test_settled_sentences_are_the_analysts_own_or_empty_and_sure():
+    @dataclass
+    class Scores:
+        least_confidence: float
+        mnlp: float = 0.0
+        entropy: float = 0.0
+
+    text = "Ann met Bob. Cy left. Nothing here. Nothing there. Dee saw Eve. All quiet."
+    doc = Document.from_text(text)
+    assert len(doc.sentences) == 6
+
+    def at(word, source):
+        start = text.index(word)
+        return Span(start, start + len(word), "PER", source, None if source == Source.HUMAN else 0.9)
+
+    doc.set_spans([at("Ann", Source.HUMAN), at("Bob", Source.ACCEPTED), at("Cy", Source.MODEL),
+                   at("Dee", Source.HUMAN), at("Eve", Source.PATTERN)])
+    scores = [Scores(0.9), Scores(0.9), Scores(0.1), Scores(0.7), Scores(0.1), Scores(float("nan"))]
+    # 0: all the analyst's (however unsure the model); 1: a model entity; 2: none, model sure;
+    # 3: none, model unsure; 4: a pattern suggestion; 5: none, garbage scores.
+    assert settled_sentences(doc, scores) == {0, 2}
+    assert settled_sentences(doc, []) == {0}  # no scores: only what the analyst settled

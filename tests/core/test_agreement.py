@@ -115,7 +115,7 @@ def test_a_report_for_three_annotators():
         assert report.pairs[0].kappa[label] == (pytest.approx(expected) if expected is not None else None)
     text = format_report(report)
     lines = text.splitlines()
-    assert lines[0] == "ann vs bob (1 documents)" and "Krippendorff" in text
+    assert lines[0] == "ann vs bob (1 document)" and "Krippendorff" in text
     assert lines[2].split() == ["LOC", "n/a", "n/a", "n/a", "0"]  # neither used LOC
     assert lines[4].split() == ["PER", "1.000", "1.000", "1.000", "1"]
 

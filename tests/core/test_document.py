@@ -2,7 +2,7 @@
 
 import pytest
 
-from ner_studio.core.document import Document, Sentence, SpansChanged, Status, Token, TokenList
+from ner_studio.core.document import Document, Sentence, SpansChanged, Status, Token, TokenList, status_after_tagging
 from ner_studio.core.errors import SpanError
 from ner_studio.core.spans import Source, Span
 
@@ -121,3 +121,14 @@ def test_token_list_behaves_like_a_list_of_tokens():
     assert len(tokens) == 2 and bool(TokenList([], [])) is False
     with pytest.raises(SpanError):
         TokenList([0], [])
+
+
+def test_tagging_makes_a_new_document_predicted_unless_a_person_labelled_it():
+    doc = Document.from_text("Ann met Bob.")
+    assert status_after_tagging(doc) == Status.PREDICTED
+    doc.add_span(Span(8, 11, "PER", Source.MODEL, 0.8))
+    assert status_after_tagging(doc) == Status.PREDICTED
+    doc.add_span(Span(0, 3, "PER", Source.HUMAN))  # imported with its entities, or drawn
+    assert status_after_tagging(doc) == Status.NEW
+    doc.status = Status.REVIEWED
+    assert status_after_tagging(doc) == Status.REVIEWED

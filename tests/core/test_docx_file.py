@@ -122,3 +122,27 @@ def test_a_word_file_is_recognised_by_its_bytes(tmp_path):
     path.write_bytes(sample_docx(["Title", "Recognised by content."]))
     (doc,) = read_documents(path)
     assert doc.meta["source"]["format"] == "docx" and doc.text.endswith("Recognised by content.")
+
+
+def test_no_sentence_runs_across_a_table_cell_even_with_tabs_inside_a_cell(tmp_path):
+    document = docx.Document()
+    table = document.add_table(rows=1, cols=3)
+    table.cell(0, 0).text = "Angela\tMerkel"  # a tab typed inside a cell is not a cell wall
+    table.cell(0, 1).text = ""
+    table.cell(0, 2).text = "Paris France"
+    nested = table.cell(0, 2).add_table(rows=1, cols=2)
+    nested.cell(0, 0).text = "Acme"
+    nested.cell(0, 1).text = "Inc"
+    (doc,) = read_documents(save(document, tmp_path / "t.docx"))
+    assert doc.text == "Angela Merkel\t\tParis France Acme Inc"
+    assert [" ".join(doc.sentence_words(k)) for k in range(len(doc.sentences))] == [
+        "Angela Merkel", "Paris France Acme Inc"]
+
+
+def test_header_table_cells_are_separate_sentences_too(tmp_path):
+    document = docx.Document()
+    document.sections[0].header.add_table(rows=1, cols=2, width=docx.shared.Inches(4)).rows[0].cells[0].text = "Ministry"
+    document.sections[0].header.tables[0].rows[0].cells[1].text = "Berlin"
+    document.add_paragraph("Body text.")
+    (doc,) = read_documents(save(document, tmp_path / "h.docx"))
+    assert [" ".join(doc.sentence_words(k)) for k in range(len(doc.sentences))] == ["Ministry", "Berlin", "Body text ."]

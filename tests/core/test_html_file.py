@@ -103,3 +103,9 @@ def test_a_page_without_visible_text_is_a_clear_error(tmp_path, html):
     with pytest.raises(FormatError) as caught:
         read_documents(path)
     assert caught.value.path == str(path)
+
+
+def test_each_table_cell_is_its_own_sentences():
+    (doc,) = parse_documents("<table><tr><td>Olaf Scholz</td><td>Berlin</td></tr></table><p>After it.</p>", "html")
+    assert doc.text == "Olaf Scholz\tBerlin\n\nAfter it."
+    assert [" ".join(doc.sentence_words(k)) for k in range(len(doc.sentences))] == ["Olaf Scholz", "Berlin", "After it ."]

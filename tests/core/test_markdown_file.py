@@ -54,3 +54,9 @@ def test_markdown_from_a_string_and_an_entity_offset():
     assert doc.text == "See the report by Reuters." and doc.name == "pasted"
     start = doc.text.index("Reuters")
     assert doc.token_at(start) is not None and doc.token_text(doc.token_at(start)) == "Reuters"
+
+
+def test_each_table_cell_is_its_own_sentences():
+    (doc,) = parse_documents("| Name | City |\n|---|---|\n| Olaf Scholz | Berlin |\n", "md")
+    assert doc.text == "Name\tCity\n\nOlaf Scholz\tBerlin"
+    assert [" ".join(doc.sentence_words(k)) for k in range(len(doc.sentences))] == ["Name", "City", "Olaf Scholz", "Berlin"]

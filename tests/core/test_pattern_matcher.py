@@ -103,3 +103,12 @@ def test_patterns_tried_only_at_their_first_word_match_like_the_others():
     matcher = Matcher([the_hague, doctor, anything])
     found = matcher.matches(words("In The Hague , Dr. Ann Lee met dr. Bo in Hague in 1999"))
     assert found == [(1, 3, "LOC"), (4, 7, "PER"), (11, 12, "LOC"), (13, 14, "MISC")]
+
+
+def test_no_match_runs_across_a_wall_and_a_shorter_one_inside_still_counts():
+    matcher = Matcher([Pattern("ORG", phrase=("New", "York", "Times")), Pattern("LOC", phrase=("New", "York"))])
+    words = ["New", "York", "Times"]
+    assert matcher.matches(words) == [(0, 3, "ORG")]
+    assert matcher.matches(words, walls=[2]) == [(0, 2, "LOC")]
+    assert matcher.matches(words, walls=[1]) == []
+    assert matcher.matches(words, walls=[3]) == [(0, 3, "ORG")]

@@ -142,3 +142,14 @@ def test_punkt_with_plain_re_patterns_finds_what_nltk_finds():
              "Acme Inc. grew 3.5%. The U.S. agreed. Prof. Lee: “Fine.” «Non.» See Sec. 4 and 1. first.")
     params = shipped_splitter().params
     assert shipped_splitter().boundaries(text) == [s for s, _ in PunktSentenceTokenizer(params).span_tokenize(text)][1:]
+
+
+def test_split_at_cuts_at_the_token_starting_at_or_after_each_offset():
+    from ner_studio.core.sentences import split_at
+    from ner_studio.core.tokenizer import tokenize
+
+    text = "Name\tCity\tOlaf Scholz"
+    tokens, sentences = tokenize(text)
+    assert [tuple(s) for s in sentences] == [(0, 4)]
+    assert [tuple(s) for s in split_at(sentences, tokens, [5, 9, 10, 99])] == [(0, 1), (1, 2), (2, 4)]
+    assert split_at([], [], [3]) == []

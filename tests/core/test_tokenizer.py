@@ -1,13 +1,13 @@
 """Offline tokenizer: exact offsets on any text, Treebank-like tokens, sentence splitting."""
 
+import unicodedata
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from ner_studio.core.document import Document
-from ner_studio.core.tokenizer import split_sentences, tokenize, word_tokens
-
-ZERO_WIDTH = "\u200b\u2060\ufeff"
+from ner_studio.core.tokenizer import split_sentences, tokenize, visible_word, word_tokens
 
 
 def words(text):
@@ -31,7 +31,8 @@ def test_tokens_are_exact_nonempty_ordered_and_cover_all_but_whitespace(text):
         uncovered.append(text[previous_end:start])
         previous_end = end
     uncovered.append(text[previous_end:])
-    assert all(c.isspace() or c in ZERO_WIDTH for c in "".join(uncovered))
+    # Only whitespace and invisible format characters (a stray soft hyphen) are no token.
+    assert all(c.isspace() or unicodedata.category(c) == "Cf" for c in "".join(uncovered))
     expected = 0
     for start, end in sents:  # sentences tile the tokens
         assert start == expected < end
@@ -109,3 +110,17 @@ def test_document_from_text_uses_the_tokenizer():
     doc = Document.from_text("Hello world. Bye.", name="x")
     assert doc.words() == ["Hello", "world", ".", "Bye", "."]
     assert len(doc.sentences) == 2 and doc.name == "x"
+
+
+@pytest.mark.parametrize("invisible", ["\u00ad", "\u200b", "\u2060", "\ufeff", "\u200e", "\u2063"])
+def test_an_invisible_format_character_never_splits_a_word(invisible):
+    text = f"Micro{invisible}soft hired {invisible}Olaf Scholz{invisible} in Berlin {invisible} today."
+    assert words(text) == [f"Micro{invisible}soft", "hired", "Olaf", f"Scholz{invisible}", "in", "Berlin", "today", "."]
+    assert [visible_word(w) for w in words(text)][:4] == ["Microsoft", "hired", "Olaf", "Scholz"]
+    assert len(Document.from_text(text).sentences) == 1
+
+
+def test_visible_word_keeps_every_visible_character():
+    assert visible_word("naïve café 👍🏽") == "naïve café 👍🏽"
+    assert visible_word("Microsoft") == "Microsoft"
+    assert visible_word("\u00ad") == ""

@@ -71,7 +71,7 @@ def test_rename_and_delete_say_what_is_lost(start_window, idle, monkeypatch):
                         or QMessageBox.StandardButton.No)
     window.document_tools.delete(beta.doc_id)
     assert beta.doc_id in window.workspace.document_ids()
-    assert "1 entities, 1 of them confirmed by you" in asked[0]
+    assert "and its 1 entity (1 confirmed by you) will be removed" in asked[0]
     window.show_document(beta.doc_id)
     monkeypatch.setattr(QMessageBox, "question", lambda *args: QMessageBox.StandardButton.Yes)
     window.document_tools.delete(beta.doc_id)

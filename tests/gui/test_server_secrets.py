@@ -8,7 +8,7 @@ import logging
 import pytest
 
 from ner_studio.core import secrets
-from ner_studio.core.logs import LOG_FILE, setup_logging
+from ner_studio.core.logs import setup_logging
 from ner_studio.core.project_postgres import database_name
 
 PASSWORD = "Gui-s3cret-Pw"

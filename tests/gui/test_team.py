@@ -158,7 +158,7 @@ def test_the_agreement_report_is_read_and_computed_in_a_worker(start_window, tea
     qtbot.waitUntil(lambda: hasattr(window.team, "report_dialog"), timeout=10_000)
     assert threads and threads[0] is not threading.main_thread()  # the window never waits to read
     text = window.team.report_dialog.text.toPlainText()
-    assert text.startswith("ann vs bob (1 documents)") and "Krippendorff" in text
+    assert text.startswith("ann vs bob (1 document)") and "Krippendorff" in text
 
 
 def test_fine_tuning_learns_from_the_gold_version_of_a_curated_document(start_window, team_project, prompts, qtbot):

@@ -40,3 +40,16 @@ def test_tag_vocabulary_has_no_specials():
         pass
     else:
         raise AssertionError("an unknown tag must not map to anything")
+
+
+def test_the_model_reads_a_word_without_its_invisible_format_characters():
+    from ner_studio.model.batching import encode_sentence
+    from ner_studio.model.vocab import Vocabularies, casing, model_word, normalize_word
+
+    vocabs = Vocabularies.build([["Microsoft", "2001"]], [["O"]])
+    assert normalize_word("Micro\u00adsoft") == normalize_word("Microsoft") == "microsoft"
+    assert casing("Micro\u200bsoft") == "title" and casing("20\u206001") == "numeric"
+    marked = encode_sentence(vocabs, ["Micro\u00adsoft", "20\u200b01"])
+    plain = encode_sentence(vocabs, ["Microsoft", "2001"])
+    assert (marked.words, marked.chars, marked.casing) == (plain.words, plain.chars, plain.casing)
+    assert model_word("\u00ad") == "\u00ad"  # nothing visible left: the text itself, never empty

@@ -11,6 +11,7 @@ needed, so starting the app does not load lxml or pypdf.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from pathlib import Path
 
 from ner_studio.core.atomic import atomic_write_text
@@ -18,6 +19,7 @@ from ner_studio.core.errors import FormatError, TagError
 from ner_studio.core.formats import conll, jsonl
 from ner_studio.core.formats import text as plain
 from ner_studio.core.formats.docx_file import is_docx, not_docx_reason
+from ner_studio.core.formats.extracted import FORMAT_NAMES
 from ner_studio.core.formats.html_file import looks_like_html
 from ner_studio.core.tags import check_scheme
 
@@ -39,12 +41,57 @@ EXTENSIONS = {
     ".docx": "docx", ".html": "html", ".htm": "html", ".xhtml": "html",
     ".md": "md", ".markdown": "md", ".pdf": "pdf",
 }
+# What each format read is called where the app lists them (File > Open Files, its tip), in
+# that order.
+READABLE = {"txt": "plain text", "conll": "CoNLL", "jsonl": "JSONL", **FORMAT_NAMES}
+
+
+def readable_formats(conjunction: str = "or") -> str:
+    """Every format read, for a sentence: "plain text, CoNLL, JSONL, Word, HTML, Markdown or PDF"."""
+    names = list(READABLE.values())
+    return f"{', '.join(names[:-1])} {conjunction} {names[-1]}"
+
+
+def file_patterns(formats=READABLE) -> str:
+    """The file name patterns of ``formats`` for a file dialog's filter: "*.txt *.text ..."."""
+    return " ".join(f"*{suffix}" for fmt in formats for suffix, of in EXTENSIONS.items() if of == fmt)
+
+
 # Document formats people will try that NER Studio does not read, with what to do instead.
 UNSUPPORTED = {
     ".doc": "the old Word 97-2003 .doc format is not supported; save the file as .docx",
     ".rtf": "RTF is not supported; save the file as .docx",
     ".odt": "OpenDocument text is not supported; save the file as .docx",
 }
+
+
+def names_apart(docs, path: str | Path, others: set[str], earlier: Iterable[str] = ()) -> None:
+    """Rename ``docs`` read from ``path`` so they stand apart from documents of other files.
+
+    Readers name documents after the file without its extension ("tagged", "tagged #2"), so
+    tagged.conll and tagged.jsonl, or report.docx and report.pdf, would share names ("tagged",
+    or "tagged #1" beside "tagged": which file is which?). If a name in ``others`` (names of
+    other files' documents) is named after the same stem, every document named after this
+    file takes its full name instead: "tagged.jsonl", "tagged.jsonl #2". The later parts of a
+    big file follow what its ``earlier`` parts' names say was decided. A name a JSONL record
+    gives itself is left alone."""
+    path = Path(path)
+    stem, full = path.stem, path.name
+    if stem == full:
+        return
+
+    def named_after(name: str, base: str) -> bool:
+        return name == base or name.startswith(f"{base} #")
+
+    ours = [doc for doc in docs if named_after(doc.name, stem)]
+    earlier = list(earlier)
+    if earlier:
+        rename = any(named_after(n, full) for n in earlier)
+    else:
+        rename = bool(ours) and any(named_after(n, stem) for n in others)
+    if rename:
+        for doc in ours:
+            doc.name = full + doc.name[len(stem):]
 
 
 def _check_fmt(fmt: str) -> str:

@@ -3,7 +3,9 @@
 Reading order, section by section: the section's header (unless it repeats the previous
 one), its paragraphs and tables in document order, its footer. A table row becomes one
 paragraph with its cells separated by tabs (merged cells once); a cell's own paragraphs and
-nested tables are joined with spaces. Paragraph sources: ``{"part": "body", "paragraph": 7}``
+nested tables are joined with spaces (its own tabs too), so every tab in a row starts a cell,
+and each cell is sentences of its own: no sentence, so no model entity, runs from one cell
+into the next. Paragraph sources: ``{"part": "body", "paragraph": 7}``
 (counted from 0 over the body), ``{"part": "table", "table": 2, "row": 0}``,
 ``{"part": "header", "section": 0}`` / ``"footer"``.
 """
@@ -69,7 +71,7 @@ def _cell_text(cell) -> str:
             pieces.extend(text for _, text in _rows(item))
         else:
             pieces.append(item.text)
-    return " ".join(piece.strip() for piece in pieces if piece.strip())
+    return " ".join(piece.replace("\t", " ").strip() for piece in pieces if piece.strip())
 
 
 def _rows(table) -> Iterator[tuple[int, str]]:
@@ -92,7 +94,7 @@ def _part_blocks(part, where: dict) -> Iterator[Block]:
 
     for item in part.iter_inner_content():
         if isinstance(item, Table):
-            yield from (Block(text, where) for _, text in _rows(item))
+            yield from (Block(text, where, cells=True) for _, text in _rows(item))
         else:
             yield Block(item.text, where)
 
@@ -117,7 +119,8 @@ def _blocks(document) -> Iterator[Block]:
                 ends = blocks
         for item in section.iter_inner_content():
             if isinstance(item, Table):
-                yield from (Block(text, {"part": "table", "table": table, "row": row}) for row, text in _rows(item))
+                yield from (Block(text, {"part": "table", "table": table, "row": row}, cells=True)
+                            for row, text in _rows(item))
                 table += 1
             else:
                 yield Block(item.text, {"part": "body", "paragraph": paragraph})

@@ -3,7 +3,8 @@
 A reader turns its file into :class:`Block` s, one per paragraph (a heading, a table row, a
 list item, the text of a PDF page between blank lines), each with where it came from. Blocks
 are joined with a blank line between them, so a sentence never runs from one paragraph into
-the next (the sentence splitters always break at a blank line), and the document keeps its
+the next (the sentence splitters always break at a blank line); in a table row (``cells``) each tab
+starts a cell, and a sentence never runs across one either. The document keeps its
 source in ``doc.meta["source"]``::
 
     {"file": "report.pdf", "format": "pdf",
@@ -32,14 +33,17 @@ _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff]")
 _SPACES = re.compile(r"[ \xa0]+")
 _AROUND_BREAKS = re.compile(r" *([\n\t]) *")
 _BLANK_LINES = re.compile(r"\n\s*\n")
+_TAB = re.compile("\t+")
 
 
 @dataclass(frozen=True, slots=True)
 class Block:
-    """One paragraph's text and where it came from (``{"page": 3}``, ``{"tag": "li"}``)."""
+    """One paragraph's text and where it came from (``{"page": 3}``, ``{"tag": "li"}``);
+    ``cells``: the text is a table row whose tabs separate cells, each its own sentences."""
 
     text: str
     where: dict = field(default_factory=dict)
+    cells: bool = False
 
 
 def tidy(text: str) -> str:
@@ -55,6 +59,7 @@ def build_document(blocks: Iterable[Block], path: str | Path | None, fmt: str, *
     pages without text). :class:`FormatError` if no text is left."""
     pieces: list[str] = []
     paragraphs: list[dict] = []
+    cell_starts: list[int] = []
     offset = 0
     for block in blocks:
         text = _BLANK_LINES.sub("\n", tidy(block.text))
@@ -65,11 +70,13 @@ def build_document(blocks: Iterable[Block], path: str | Path | None, fmt: str, *
             offset += len(PARAGRAPH_BREAK)
         pieces.append(text)
         paragraphs.append({"start": offset, "end": offset + len(text), **block.where})
+        if block.cells:
+            cell_starts.extend(offset + m.end() for m in _TAB.finditer(text))
         offset += len(text)
     if not paragraphs:
         raise FormatError(f"the {FORMAT_NAMES.get(fmt, fmt)} file has no text to tag", path)
     name = Path(path).stem if path is not None else ""
-    doc = document_from_text("".join(pieces), name=name, splitter=splitter)
+    doc = document_from_text("".join(pieces), name=name, splitter=splitter, breaks=cell_starts)
     source = {"file": Path(path).name if path is not None else "", "format": fmt}
     doc.meta["source"] = {**source, **about, "paragraphs": paragraphs}
     return doc

@@ -161,7 +161,9 @@ def html_blocks(text: str) -> tuple[list[Block], str]:
         collector.walk(element)
     collector.flush()
     # A cell's tab opens the cell: drop the one before the first cell of each row.
-    blocks = [Block(b.text.lstrip(" \t") if b.where.get("tag") == "tr" else b.text, b.where) for b in collector.blocks]
+    # Each cell is its own sentences (``Block.cells``).
+    blocks = [Block(b.text.lstrip(" \t"), b.where, cells=True) if b.where.get("tag") == "tr" else b
+              for b in collector.blocks]
     return blocks, title
 
 

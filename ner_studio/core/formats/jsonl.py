@@ -267,6 +267,13 @@ def read_jsonl(path: str | Path) -> list[Document]:
     return parse_jsonl(decode_text(path.read_bytes(), path), path)
 
 
+def token_bounds(doc: Document, span) -> tuple[int, int]:
+    """``(token_start, token_end)`` of ``span`` as JSONL writes them, in Prodigy's way: its
+    first and last token, counted from 0. The app shows an entity's tokens with these numbers."""
+    first, end = doc.token_range(span.start, span.end)
+    return first, end - 1
+
+
 def document_to_record(doc: Document) -> dict:
     text = doc.text
     tokens = [
@@ -275,8 +282,8 @@ def document_to_record(doc: Document) -> dict:
     ]
     spans = []
     for span in doc.spans:
-        i, j = doc.token_range(span.start, span.end)
-        item = {"start": span.start, "end": span.end, "label": span.label, "token_start": i, "token_end": j - 1}
+        first, last = token_bounds(doc, span)
+        item = {"start": span.start, "end": span.end, "label": span.label, "token_start": first, "token_end": last}
         item["source"] = str(span.source)
         if span.confidence is not None:
             item["confidence"] = round(span.confidence, 6)

@@ -58,7 +58,7 @@ def markdown_blocks(text: str) -> list[Block]:
         elif token.type == "tr_open":
             row, row_line = [], line
         elif token.type == "tr_close" and row is not None:
-            blocks.append(Block("\t".join(row), {"block": "table row", "line": row_line}))
+            blocks.append(Block("\t".join(row), {"block": "table row", "line": row_line}, cells=True))
             row = None
         elif token.type == "inline":
             if row is not None:

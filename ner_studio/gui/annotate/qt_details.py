@@ -7,6 +7,7 @@ from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
 from ner_studio.core.document import Document
+from ner_studio.core.formats.jsonl import token_bounds
 from ner_studio.core.spans import Span
 from ner_studio.gui.annotate.qt_highlighter import SpanStyle
 
@@ -62,6 +63,8 @@ class DetailsPane(QWidget):
         self.position = QLabel()
         for label in (self.source, self.position):  # "characters 867–883, tokens 151–152" in a narrow dock
             label.setWordWrap(True)
+        self.position.setToolTip("Counted as a JSONL export counts them: characters start–end (the end "
+                                 "excluded), tokens token_start–token_end from 0")
         self.hint = QLabel()
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet("color: #6b7280;")
@@ -87,8 +90,8 @@ class DetailsPane(QWidget):
         colour = style.colour(span.label).name() if style else "#dddddd"
         self.label.setText(span.label)
         self.label.setStyleSheet(f"background: {colour}; border-radius: 3px; padding: 1px 6px; font-weight: 600;")
-        first, end = doc.token_range(span.start, span.end)
-        tokens = f"token {end}" if end - first == 1 else f"tokens {first + 1}–{end}"
+        first, last = token_bounds(doc, span)  # counted as JSONL counts them, from 0
+        tokens = f"token {first}" if first == last else f"tokens {first}–{last}"
         self.position.setText(f"characters {span.start}–{span.end}, {tokens}")
         if span.confirmed:
             self.source.setText(span.source.description)

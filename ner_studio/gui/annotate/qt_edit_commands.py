@@ -12,6 +12,7 @@ from PySide6.QtGui import QAction, QKeySequence
 
 from ner_studio.core.document import Status
 from ner_studio.core.errors import NerStudioError
+from ner_studio.core.plural import plural
 from ner_studio.gui.annotate import editing
 from ner_studio.gui.shell import qt_dialogs
 from ner_studio.gui.annotate.qt_label_editor import LabelEditor
@@ -206,7 +207,7 @@ class EditController(QObject):
             self.host.settings.set(ASK_UNSURE_SETTING, False)
         if choice == "show":
             self.host.view.select_range(unsure[0].start, unsure[0].end)
-            self.host.show_status(f"{len(unsure)} unsure entities: Enter accepts, a label key relabels, "
+            self.host.show_status(f"{plural(len(unsure), 'unsure entity')}: Enter accepts, a label key relabels, "
                                          "Del deletes, Tab goes to the next.", 8000)
         return choice == "accept"
 

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from ner_studio.core.errors import LabelError
 from ner_studio.core.labels import KEYS, LabelSet
+from ner_studio.core.plural import plural
 
 
 class LabelEditor(QDialog):
@@ -125,7 +126,8 @@ class LabelEditor(QDialog):
         if used:
             answer = QMessageBox.question(
                 self, "Remove label",
-                f"{used} entities are labelled {name}. Remove the label and delete those entities?",
+                f"{plural(used, 'entity')} {'is' if used == 1 else 'are'} labelled {name}. Remove the label and delete "
+                f"{'it' if used == 1 else 'those entities'}?",
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from PySide6.QtGui import QAction, QUndoCommand, QUndoGroup, QUndoStack
 
 from ner_studio.core.document import Document, Status
+from ner_studio.core.plural import plural
 from ner_studio.core.spans import Span
 from ner_studio.gui.annotate.editing import SpanEdit, shown_place
 
@@ -25,9 +26,9 @@ def describe_edit(edit: SpanEdit, doc: Document) -> str:
 
     removed, added = edit.removed, edit.added
     if not added:
-        return f"Delete {quoted(removed[0])}" if len(removed) == 1 else f"Delete {len(removed)} entities"
+        return f"Delete {quoted(removed[0])}" if len(removed) == 1 else f"Delete {plural(len(removed), 'entity')}"
     if len(added) > 1:
-        return f"Accept {len(added)} entities" if len(added) == len(removed) else f"Edit {len(added)} entities"
+        return f"Accept {plural(len(added), 'entity')}" if len(added) == len(removed) else f"Edit {plural(len(added), 'entity')}"
     new = added[0]
     if len(removed) == 1 and (removed[0].start, removed[0].end, removed[0].label) == (new.start, new.end, new.label):
         return f"Accept {quoted(new)}"

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 
 from ner_studio.core.errors import NerStudioError
 from ner_studio.core.inconsistencies import Inconsistency, inconsistencies
+from ner_studio.core.plural import plural
 from ner_studio.gui.shell.qt_actions import Command
 from ner_studio.gui.shell.qt_host import Host
 
@@ -95,7 +96,7 @@ class ConsistencyController(QObject):
         self.found = found
         self.panel.show_found(found, {doc_id: info.name for doc_id, info in corpus.documents.items()})
         shown = f" (the first {LISTED})" if len(found) > LISTED else ""
-        self.panel.summary.setText(f"{len(found)} texts labelled inconsistently{shown}, most documents first.")
+        self.panel.summary.setText(f"{plural(len(found), 'text')} labelled inconsistently{shown}, most documents first.")
 
     def _on_clicked(self, item: QTreeWidgetItem, _column: int) -> None:
         where = item.data(0, 256)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from ner_studio.core.errors import NerStudioError
 from ner_studio.core.find import Hit, find, find_in_document, find_label
+from ner_studio.core.plural import plural
 from ner_studio.gui.shell.qt_actions import Command
 from ner_studio.gui.shell.qt_host import Host
 from ner_studio.gui.shell.qt_tables import FittedColumns, item_with_tip
@@ -163,8 +164,7 @@ class FindController(QObject):
         self.panel.show_hits(self.hits, names)
         documents = len({hit.doc_id for hit in self.hits})
         more = f" (the first {SHOWN} listed)" if len(self.hits) > SHOWN else ""
-        self.panel.summary.setText(f"{len(self.hits)} match{'es' if len(self.hits) != 1 else ''} in {documents} "
-                                   f"document{'s' if documents != 1 else ''}{more}" if text.strip() or scope.startswith("label:")
+        self.panel.summary.setText(f"{plural(len(self.hits), 'match')} in {plural(documents, 'document')}{more}" if text.strip() or scope.startswith("label:")
                                    else "")
         self._highlight()
 

@@ -23,6 +23,7 @@ from ner_studio.core.patterns import read_patterns
 from ner_studio.gui.annotate.editing import shown_place
 from ner_studio.gui.corpus.project_steps import ProjectStep
 from ner_studio.gui.corpus.qt_project_steps import apply_step, take_back
+from ner_studio.core.plural import plural
 from ner_studio.gui.shell.qt_actions import Command
 from ner_studio.gui.shell.qt_host import Host
 from ner_studio.gui.shell.qt_tables import FittedColumns, item_with_tip
@@ -77,7 +78,7 @@ class LabelAllDialog(QDialog):
 
     def refresh(self) -> None:
         self.occurrences = self._preview(self.label.currentText())
-        self.heading.setText(f"Label all {len(self.occurrences)} occurrences of “{self.surface}”")
+        self.heading.setText(f"Label all {plural(len(self.occurrences), 'occurrence')} of “{self.surface}”")
         self.table.setRowCount(len(self.occurrences))
         for row, occurrence in enumerate(self.occurrences):
             check = QTableWidgetItem()
@@ -168,7 +169,7 @@ class LabelAllController(QObject):
             self.host.show_error("Label All could not be applied", error)
             return False
         self._update_undo()
-        self.host.show_status(f"Labelled {sum(len(e.added) for e in edits)} entities in {len(edits)} documents; "
+        self.host.show_status(f"Labelled {plural(sum(len(e.added) for e in edits), 'entity')} in {plural(len(edits), 'document')}; "
                               "Ctrl+Z takes back a document's part, Edit > Undo Label All all of it.", 8000)
         return True
 

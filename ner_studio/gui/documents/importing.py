@@ -17,17 +17,15 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ner_studio.core.errors import FormatError
-from ner_studio.core.formats import EXTENSIONS
+from ner_studio.core.formats import EXTENSIONS, FORMAT_NAMES, file_patterns
 from ner_studio.core.formats.stream import read_pieces
 from ner_studio.core.sentences import ProjectSplitter, shipped_splitter
 
 log = logging.getLogger(__name__)
 
-FILE_FILTER = (
-    "Documents (*.txt *.conll *.iob *.iob2 *.bio *.bioes *.tsv *.jsonl *.ndjson *.json "
-    "*.docx *.html *.htm *.xhtml *.md *.markdown *.pdf);;"
-    "Word, HTML, Markdown, PDF (*.docx *.html *.htm *.xhtml *.md *.markdown *.pdf);;All files (*)"
-)
+# Every extension a reader takes, from core/formats (so a new format is offered here too).
+FILE_FILTER = (f"Documents ({file_patterns()});;"
+               f"{', '.join(FORMAT_NAMES.values())} ({file_patterns(FORMAT_NAMES)});;All files (*)")
 
 
 def supported_files(folder: Path) -> list[Path]:

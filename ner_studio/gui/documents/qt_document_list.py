@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QAbstractItemView, QMenu, QTableView, QWidget
 
 from ner_studio.core.document import Status
 from ner_studio.core.errors import NerStudioError
+from ner_studio.core.plural import plural
 from ner_studio.gui.annotate.qt_table_model import ColumnsTableModel
 from ner_studio.gui.shell.qt_tables import FittedColumns
 
@@ -115,7 +116,7 @@ class DocumentListModel(ColumnsTableModel):
             counts = self._workspace.project.label_counts(summary.doc_id)
             labels = ", ".join(f"{label} {n}" for label, n in counts.items()) or "no entities"
             yours = "\nassigned to you" if summary.doc_id in self.assigned else ""
-            return (f"{summary.name}: {summary.token_count} tokens, {summary.entity_count} entities "
+            return (f"{summary.name}: {plural(summary.token_count, 'token')}, {plural(summary.entity_count, 'entity')} "
                     f"({summary.model_count} from the model, not yet confirmed)\nper label: {labels}{source}{yours}")
         return None
 

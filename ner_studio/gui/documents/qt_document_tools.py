@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QInputDialog, Q
 from ner_studio.core.document import Status
 from ner_studio.core.errors import NerStudioError
 from ner_studio.core.find import find
+from ner_studio.core.plural import plural
 from ner_studio.gui.documents.qt_document_list import DocumentList
 from ner_studio.gui.shell.qt_host import Host
 
@@ -120,8 +121,8 @@ class DocumentListTools(QObject):
         workspace = self.host.workspace
         summary = workspace.summary(doc_id)
         confirmed = summary.entity_count - summary.model_count
-        lost = (f"“{summary.name}” ({summary.token_count} tokens) and its {summary.entity_count} entities, "
-                f"{confirmed} of them confirmed by you, will be removed from the project. This cannot be undone "
+        lost = (f"“{summary.name}” ({plural(summary.token_count, 'token')}) and its {plural(summary.entity_count, 'entity')} "
+                f"({confirmed} confirmed by you) will be removed from the project. This cannot be undone "
                 "(the last backups keep older copies).")
         answer = QMessageBox.question(self.host, "Delete document", lost,
                                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)

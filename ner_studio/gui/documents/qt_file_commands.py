@@ -15,8 +15,10 @@ from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox
 
 from ner_studio.core.annotators import configured_annotator
 from ner_studio.core.errors import CorruptProjectError, FormatError, NerStudioError, ProjectError, ReadOnlyProjectError
+from ner_studio.core.formats import WRITABLE, file_patterns, readable_formats
 from ner_studio.core.logs import log_failure
 from ner_studio.core.locations import PROJECT_SUFFIX, default_project_path, default_projects_dir
+from ner_studio.core.plural import plural
 from ner_studio.core.project import Project, is_server_url
 from ner_studio.gui.documents.importing import FILE_FILTER, expand_paths
 from ner_studio.gui.documents.qt_server_dialog import ServerProjectDialog
@@ -39,8 +41,8 @@ COMMANDS = (
     Command("new_project", "&New Project…", ("Ctrl+N",), "Start an empty project file", "new_project"),
     Command("open_project", "Open &Project…", ("Ctrl+Shift+O",), "Open an NER Studio project file (.nerstudio)", "open_project"),
     Command("open_server_project", "Open Project on a Se&rver…", (), "Connect to a team's project on a PostgreSQL server (host, port, database, user)", "open_server_project"),
-    Command("open_files", "&Open Files…", ("Ctrl+O",), "Add .txt, CoNLL or JSONL files to this project; untagged text is tagged by the model", "open_files"),
-    Command("open_folder", "Open &Folder as Project…", ("Ctrl+Shift+F",), "Make a new project from every .txt, CoNLL and JSONL file in a folder", "open_folder"),
+    Command("open_files", "&Open Files…", ("Ctrl+O",), f"Add {readable_formats()} files to this project; untagged text is tagged by the model", "open_files"),
+    Command("open_folder", "Open &Folder as Project…", ("Ctrl+Shift+F",), f"Make a new project from every {readable_formats('and')} file in a folder", "open_folder"),
     Command("paste", "Paste as New &Document", ("Ctrl+Shift+V",), "Make a new document from the text on the clipboard", "paste_document"),
     Command("import", "&Import Annotations…", ("Ctrl+I",), "Read annotated CoNLL or JSONL files into this project", "import_annotations"),
     Command("save", "&Save", ("Ctrl+S",), "Write this document (or all read from its file) to a CoNLL/JSONL file; edits are already in the project", "save"),
@@ -108,7 +110,7 @@ class FileController(QObject):
         except ProjectError as error:
             answer = QMessageBox.warning(
                 self.host, "Edits are not saved",
-                f"{error}\n\nClose anyway and lose {self.host.workspace.project.pending_count} edits?",
+                f"{error}\n\nClose anyway and lose {plural(self.host.workspace.project.pending_count, 'edit')}?",
                 QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
             )
             if answer != QMessageBox.StandardButton.Discard:
@@ -192,7 +194,7 @@ class FileController(QObject):
         except NerStudioError as error:
             self.host.show_error("The copy could not be written", error)
             return False
-        note = f" ({missing} edits not saved yet are not in it)" if missing else ""
+        note = f" ({plural(missing, 'edit')} not saved yet {'is' if missing == 1 else 'are'} not in it)" if missing else ""
         self.host.show_status(f"Copy saved: {path}{note}", 5000)
         return True
 
@@ -260,7 +262,7 @@ class FileController(QObject):
 
     def import_annotations(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(
-            self.host, "Import annotations", "", "Annotations (*.conll *.iob *.iob2 *.bio *.bioes *.tsv *.jsonl);;All files (*)")
+            self.host, "Import annotations", "", f"Annotations ({file_patterns(WRITABLE)});;All files (*)")
         self.open_paths([Path(n) for n in names])
 
     def open_paths(self, paths: list[Path]) -> None:
@@ -272,19 +274,19 @@ class FileController(QObject):
         if not files:
             return
         self._opening = len(files)
-        self.host.show_status(f"Opening {len(files)} file(s)…", 0)
+        self.host.show_status(f"Opening {plural(len(files), 'file')}…", 0)
         already = self.host.workspace.import_paths(files)
         if already:
             names = ", ".join(p.name for p in already[:3]) + (" …" if len(already) > 3 else "")
             self._opening -= len(already)
             self.host.show_status(f"Already in the project, shown: {names}"
-                                         + (f"; opening {self._opening} more file(s)…" if self._opening else ""), 8000)
+                                         + (f"; opening {plural(self._opening, 'more file')}…" if self._opening else ""), 8000)
 
     def _on_import_finished(self) -> None:
         """Replace the "Opening…" notice (files already in the project keep theirs)."""
         opened, self._opening = self._opening, 0
         if opened and self.host.current_status().startswith("Opening"):
-            self.host.show_status(f"Finished opening {opened} file(s)", 5000)
+            self.host.show_status(f"Finished opening {plural(opened, 'file')}", 5000)
 
     def paste_document(self) -> None:
         text = QApplication.clipboard().text()
@@ -342,7 +344,7 @@ class FileController(QObject):
                 "longer be in the file (they stay in the project)." if left_out else "")
         answer = QMessageBox.question(
             self.host, "Rewrite the imported file?",
-            f"{name} is the file {len(ids)} document{'s' if len(ids) != 1 else ''} of this project "
+            f"{name} is the file {plural(len(ids), 'document')} of this project "
             f"{'were' if len(ids) != 1 else 'was'} imported from. Saving replaces its contents with "
             f"{chosen.description}.{loss}\n\nRewrite {name}?",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
@@ -370,7 +372,7 @@ class FileController(QObject):
         elif choice.which == "current":
             ids = [self.host.doc.doc_id] if self.host.doc is not None else []
         if workspace.export(ids, choice.path, choice.fmt, choice.scheme, gold=curated):
-            self.host.show_status(f"Exported {len(ids)} document(s) to {choice.path}", 5000)
+            self.host.show_status(f"Exported {plural(len(ids), 'document')} to {choice.path}", 5000)
             try:
                 self.host.settings.set(EXPORT_FOLDER_SETTING, str(choice.path.parent))
             except NerStudioError as error:

@@ -13,6 +13,8 @@ from PySide6.QtCore import QObject, Slot
 
 from ner_studio.core import gc_pause
 from ner_studio.core.errors import ProjectError
+from ner_studio.core.formats import names_apart
+from ner_studio.core.plural import plural
 from ner_studio.gui.documents.importing import (
     SENTENCE_PARAMS_SETTING, Imported, PartlyOpened, PartsGate, import_job, warm_up_reading,
 )
@@ -73,11 +75,25 @@ class DocumentImporter(QObject):
                 workspace.problem.emit(f"Cannot read all of {name}", PartlyOpened(result.error, added))
             else:
                 workspace.problem.emit(f"Cannot open {name}", result.error)
-        elif result.parts > 1:
+            return
+        self._name_apart(result)
+        if result.parts > 1:
             self._pause_gc()
             self._add_part(result)
         elif workspace.add_documents(result.docs, source_path=result.path) and result.sentence_params:
             self._store_sentence_params(result.sentence_params)
+
+    def _name_apart(self, result: Imported) -> None:
+        """tagged.conll and tagged.jsonl would both give "tagged": see ``names_apart``."""
+        workspace, source = self._workspace, str(result.path)
+        others, earlier = set(), []
+        for doc_id in workspace.document_ids():
+            summary = workspace.summary(doc_id)
+            if summary.source_path == source:
+                earlier.append(summary.name)
+            else:
+                others.add(summary.name)
+        names_apart(result.docs, result.path, others, earlier)
 
     def _add_part(self, result: Imported) -> None:
         """One part of a big file: stored and listed (only the first is shown), tagged, then
@@ -88,7 +104,7 @@ class DocumentImporter(QObject):
         last = result.part == result.parts or not ids
         if last:  # said once the last part is tagged too, so "Tagging finished" does not hide it
             del self._added[result.path]
-        note = (f"{name} was split into {added} documents" if ids else f"{name}: {added} documents added")
+        note = (f"{name} was split into {plural(added, 'document')}" if ids else f"{name}: {plural(added, 'document')} added")
         workspace.take_part(self._gate, result.docs, ids, (lambda: workspace.notice.emit(note)) if last else None)
         if not ids:  # the project refused it (its error is shown): stop reading
             if self._reader is not None:

@@ -8,6 +8,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QWidget
 
+from ner_studio.core.plural import plural
 from ner_studio.core.review_log import BatchEffect
 from ner_studio.gui.shell.qt_chart import Axis, Series, draw_chart
 
@@ -27,7 +28,7 @@ class EffortChart(QWidget):
         self.batches = batches
         self.series[CORRECTIONS].points[:] = [(k, b.corrections_per_100_tokens) for k, b in enumerate(batches, 1)]
         self.series[SECONDS].points[:] = [(k, b.seconds_per_sentence) for k, b in enumerate(batches, 1)]
-        lines = [f"batch {k} ({b.model}): {b.sentences} sentences, {b.corrections_per_100_tokens:.1f} corrections "
+        lines = [f"batch {k} ({b.model}): {plural(b.sentences, 'sentence')}, {b.corrections_per_100_tokens:.1f} corrections "
                  f"per 100 tokens, {b.seconds_per_sentence:.1f} s per sentence" for k, b in enumerate(batches, 1)]
         self.setToolTip("\n".join(lines) or EMPTY_TEXT)
         self.update()

@@ -28,6 +28,7 @@ from ner_studio.core.corpus_text import DocumentText
 from ner_studio.core.document import Document, Status
 from ner_studio.core.errors import NerStudioError, TrainingError
 from ner_studio.core.label_examples import LabelExamples, label_examples, shortfalls
+from ner_studio.core.plural import plural
 from ner_studio.core.review_log import batches
 from ner_studio.core.training_set import MIN_REVIEWED_SENTENCES, check_enough, count_sentences, labelled_documents
 from ner_studio.gui.shell import qt_dialogs
@@ -164,8 +165,8 @@ class LearningController(QObject):
             return
         self.warm_up()
         project = self.host.workspace.project
-        summary = (f"Fine-tune {self.host.model.name} on {count_sentences(train)} reviewed sentences from "
-                   f"{len(names)} documents; {count_sentences(check)} more form the check set that judges the new "
+        summary = (f"Fine-tune {self.host.model.name} on {plural(count_sentences(train), 'reviewed sentence')} from "
+                   f"{plural(len(names), 'document')}; {count_sentences(check):,} more form the check set that judges the new "
                    "version. Training runs in the background; keep working.")
         dialog = TrainDialog(self.host, summary, base=project.get_setting(BASE_SETTING, "") or "",
                              epochs=int(project.get_setting(EPOCHS_SETTING, 10) or 10),
@@ -226,8 +227,8 @@ class LearningController(QObject):
         few = shortfalls(self.label_examples(train, check))
         self._run = {"project": project, "parent": model.path, "parent_id": parent_id, "automatic": automatic,
                      "model_name": model.name, "shortfalls": few}
-        what = (f"{count_sentences(train)} sentences from {len(names)} documents "
-                f"({count_sentences(check)} more kept for the check set)")
+        what = (f"{plural(count_sentences(train), 'sentence')} from {plural(len(names), 'document')} "
+                f"({count_sentences(check):,} more kept for the check set)")
         self.training_panel.started(f"Fine-tuning {model.name} on {what}"
                                     f"{' plus ' + base_path.name if base_path else ''}…"
                                     f"{' ' + few if few else ''}", options.epochs)

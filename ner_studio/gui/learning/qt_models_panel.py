@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from ner_studio.core.check_set import CHECK_SHARE
+from ner_studio.core.plural import plural
 from ner_studio.core.project import ModelVersion
 
 COLUMNS = ("", "Model", "Check F1", "Verdict")
@@ -79,9 +80,9 @@ def check_note(stored: dict, today: tuple[int, str] | None) -> str:
     if not sentences:
         return f"Check F1 appears once reviewed sentences fall in the check set ({share}, never trained on)."
     if today is not None and stored.get("scores") and stored.get("key") != today[1]:
-        return (f"Check F1 below was measured on the {stored.get('sentences', 0)} check sentences of before; the check "
-                f"set has {sentences} now ({share}, never trained on), and the models are being scored on them.")
-    return f"Check F1: entity F1 on {sentences} reviewed sentences no version trained on ({share})."
+        return (f"Check F1 below was measured on the {plural(stored.get('sentences', 0), 'check sentence')} of before; "
+                f"the check set has {sentences} now ({share}, never trained on), and the models are being scored on them.")
+    return f"Check F1: entity F1 on {plural(sentences, 'reviewed sentence')} no version trained on ({share})."
 
 
 class ModelsPanel(QWidget):

@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer
 
+from ner_studio.core.active_learning import settled_sentences
 from ner_studio.core.document import Document, Status
 from ner_studio.core.errors import NerStudioError
 from ner_studio.core.training_set import (
@@ -67,6 +68,12 @@ class ReviewController(QObject):
         # The workspace's signal connection, kept as a handle: disconnecting through it is safe
         # even after Qt deleted the workspace, unlike touching the deleted workspace's signal.
         self._predicted_link = None
+        self._updated_link = None
+        # Each tagged document's sentences with nothing to ask (``settled_sentences``), found
+        # when its tagging comes back (it is in memory then; a big file's parts leave memory
+        # after) and again at the next re-rank for those edited since (``_stale``).
+        self._settled: dict[int, set[int]] = {}
+        self._stale: set[int] = set()
         self._rerank = QTimer(self)
         self._rerank.setSingleShot(True)
         self._rerank.setInterval(RERANK_DELAY_MS)
@@ -108,15 +115,18 @@ class ReviewController(QObject):
         self.panel.set_options(self.queue.strategy, self.auto, self.every)
         self.current = None
         self._predicted_link = workspace.document_predicted.connect(self._on_predicted)
+        self._updated_link = workspace.document_updated.connect(self._on_updated)
+        self._settled, self._stale = {}, set()
         if self.active:
             self.start()
 
     def unbind(self) -> None:
         """Stop listening to the current workspace (closed, or replaced by another)."""
         self._rerank.stop()
-        if self._predicted_link is not None:
-            QObject.disconnect(self._predicted_link)
-            self._predicted_link = None
+        for link in (self._predicted_link, self._updated_link):
+            if link is not None:
+                QObject.disconnect(link)
+        self._predicted_link = self._updated_link = None
         if self._shown_doc is not None:
             self._shown_doc.changed.disconnect(self._on_doc_changed)
             self._shown_doc = None
@@ -175,6 +185,8 @@ class ReviewController(QObject):
         return [i for i in workspace.document_ids() if workspace.summary(i).status != Status.REVIEWED]
 
     def _on_predicted(self, doc_id: int) -> None:
+        self._settled[doc_id] = self._settled_of(doc_id)
+        self._stale.discard(doc_id)
         if self.active:
             self._rerank.start()
             if self.current is not None and self.current.doc_id == doc_id:
@@ -186,12 +198,35 @@ class ReviewController(QObject):
             return
         workspace = self.host.workspace
         reviewed = {i for i in workspace.document_ids() if workspace.summary(i).status == Status.REVIEWED}
-        self.queue.rebuild(dict(workspace.sentence_scores), reviewed, self.accepted)
+        scores = dict(workspace.sentence_scores)
+        self.queue.rebuild(scores, reviewed, self.accepted, self._settled_now(scores, keep_current))
         keys = {item.key: item for item in self.queue.items}
         if keep_current and self.current is not None and self.current.key in keys:
             self._show(keys[self.current.key], move=False)
         else:
             self._show(self.queue.head())
+
+    def _on_updated(self, doc_id: int) -> None:
+        if doc_id in self._settled:
+            self._stale.add(doc_id)
+
+    def _settled_of(self, doc_id: int) -> set[int]:
+        workspace = self.host.workspace
+        try:
+            return settled_sentences(workspace.document(doc_id), workspace.sentence_scores.get(doc_id, []))
+        except NerStudioError:  # gone or unreadable: the workspace has said so
+            return set()
+
+    def _settled_now(self, scores: dict[int, list], keep_current: bool) -> dict[int, set[int]]:
+        """The settled sentences of the documents with ``scores``; the one on screen stays
+        while the analyst works on it, even once its entities are all theirs."""
+        for doc_id in self._stale & scores.keys():
+            self._settled[doc_id] = self._settled_of(doc_id)
+        self._stale.clear()
+        settled = {doc_id: set(found) for doc_id, found in self._settled.items() if doc_id in scores}
+        if keep_current and self.current is not None:
+            settled.get(self.current.doc_id, set()).discard(self.current.sentence)
+        return settled
 
     # --- one sentence -----------------------------------------------------------------------
     def _show(self, item: QueueItem | None, *, move: bool = True) -> None:
@@ -233,7 +268,8 @@ class ReviewController(QObject):
                  "skipped earlier" if i.skipped else "") for i in self.queue.items]
         self.panel.show_upcoming(rows, waiting, status)
         if item is None:
-            message = "Nothing to review: every sentence is reviewed." if self.active else ""
+            message = ("Nothing to review: every sentence is reviewed or accepted, its entities are all yours, "
+                       "or it has none and the model is sure." if self.active else "")
             if self.active and not self.host.workspace.sentence_scores and self._open_ids():
                 message = "Waiting for the model to tag the documents…"
             self.panel.show_current(message, "", [])

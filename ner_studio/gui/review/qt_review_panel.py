@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from ner_studio.core.active_learning import STRATEGIES
 from ner_studio.core.document import Document
+from ner_studio.core.plural import plural
 from ner_studio.core.spans import Source, Span
 from ner_studio.core.training_set import sentence_range
 
@@ -151,4 +152,4 @@ class ReviewPanel(QWidget):
             item = QListWidgetItem(text)
             item.setToolTip(tip)
             self.upcoming.addItem(item)
-        self.count.setText(f"{waiting} sentences waiting · {status}")
+        self.count.setText(f"{plural(waiting, 'sentence')} waiting · {status}")

@@ -1,7 +1,8 @@
 """The "Review next" queue without Qt: sentences not reviewed yet, least sure first.
 
 Candidates are the sentences of documents that are not reviewed, minus those the analyst
-already accepted; they are ranked by ``core.active_learning`` from the uncertainty scores of
+already accepted and those with nothing to ask (``core.active_learning.settled_sentences``:
+every entity the analyst's own, or none and the model sure); they are ranked by ``core.active_learning`` from the uncertainty scores of
 the last prediction. Skipped sentences are not dropped: they go to the back of the queue, in the
 order they were skipped, so nothing is lost by skipping.
 """
@@ -38,13 +39,16 @@ class ReviewQueue:
     def set_strategy(self, strategy: str) -> None:
         self.strategy = check_strategy(strategy)
 
-    def rebuild(self, scores: dict[int, list], reviewed: set[int], accepted: dict[int, set[int]]) -> list[QueueItem]:
-        """Rank every open sentence; ``scores`` maps document ids to per-sentence uncertainty."""
+    def rebuild(self, scores: dict[int, list], reviewed: set[int], accepted: dict[int, set[int]],
+                settled: dict[int, set[int]] | None = None) -> list[QueueItem]:
+        """Rank every open sentence; ``scores`` maps document ids to per-sentence uncertainty,
+        ``accepted`` and ``settled`` to the sentences left out."""
         open_ = {}
+        settled = settled or {}
         for doc_id, sentence_scores in scores.items():
             if doc_id in reviewed:
                 continue
-            done = accepted.get(doc_id, set())
+            done = accepted.get(doc_id, set()) | settled.get(doc_id, set())
             for k, s in enumerate(sentence_scores):
                 if k not in done:
                     open_[(doc_id, k)] = s

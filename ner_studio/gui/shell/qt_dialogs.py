@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from ner_studio import __version__
 from ner_studio.core.errors import CorruptProjectError, FormatError, ProjectError
 from ner_studio.core.secrets import redact_secrets
+from ner_studio.core.plural import plural
 from ner_studio.gui.documents.importing import PartlyOpened
 
 SCHEMES = ("iob2", "iob1", "bioes")
@@ -32,7 +33,7 @@ def show_error(parent: QWidget | None, title: str, error: BaseException) -> None
     message = redact_secrets(str(error))
     log.warning("shown: %s: %s", title, message)
     if isinstance(error, PartlyOpened):
-        detail = (f"The {error.added} documents before this point were added to the project; "
+        detail = (f"The {plural(error.added, 'document')} before this point {'was' if error.added == 1 else 'were'} added to the project; "
                   "the rest of the file was not. Fix the file and open it again to add the rest.")
     elif isinstance(error, FormatError):
         detail = "Nothing was added from this file; the open documents are unchanged."
@@ -73,7 +74,7 @@ def ask_unsure_entities(parent: QWidget | None, count: int) -> tuple[str, bool]:
     """Before a document is marked reviewed with ``count`` unsure model entities left:
     ``("show" | "accept" | "cancel", don't ask again)``."""
     box = QMessageBox(QMessageBox.Icon.Question, "Unsure entities left",
-                      f"{count} model entit{'y is' if count == 1 else 'ies are'} still marked unsure. Marking the "
+                      f"{plural(count, 'model entity')} {'is' if count == 1 else 'are'} still marked unsure. Marking the "
                       "document reviewed accepts every remaining model entity as correct, and fine-tuning and "
                       "evaluation then treat them as truth.", QMessageBox.StandardButton.NoButton, parent)
     show = box.addButton("Show Them", QMessageBox.ButtonRole.RejectRole)

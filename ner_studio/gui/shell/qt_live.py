@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from ner_studio.core.errors import NerStudioError
 from ner_studio.core.logs import log_failure
+from ner_studio.core.plural import plural
 from ner_studio.core.project_changes import plan_refresh, watch
 from ner_studio.gui.shell.qt_worker import Worker
 
@@ -72,7 +73,7 @@ class LiveUpdates(QObject):
             return
         if added:
             self.documents_added.emit(added)
-            self.message.emit(f"{len(added)} document(s) added by someone else")
+            self.message.emit(f"{plural(len(added), 'document')} added by someone else")
         self.refreshed.emit()
 
     def _on_pending_changed(self, pending: int) -> None:

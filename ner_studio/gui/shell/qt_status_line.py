@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
 
+from ner_studio.core.plural import plural
+
 
 class StatusLine:
     def __init__(self, bar: QStatusBar):
@@ -29,7 +31,7 @@ class StatusLine:
         self.review_label.setText(f"Reviewed {reviewed} / {total}")
 
     def show_pending(self, pending: int) -> None:
-        self.saved_label.setText(f"{pending} edits NOT saved — see File > Save" if pending else "All edits saved")
+        self.saved_label.setText(f"{plural(pending, 'edit')} NOT saved — see File > Save" if pending else "All edits saved")
         self.saved_label.setStyleSheet("color: #b42318; font-weight: 600;" if pending else "")
 
     def show_tagging(self, running: bool) -> None:

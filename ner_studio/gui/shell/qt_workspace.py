@@ -17,7 +17,7 @@ from PySide6.QtGui import QUndoGroup, QUndoStack
 from ner_studio.core.annotators import GOLD
 from ner_studio.core.assignment import next_in_turn
 from ner_studio.core.corpus_text import CorpusText
-from ner_studio.core.document import Document, Status
+from ner_studio.core.document import Document, Status, status_after_tagging
 from ner_studio.core.errors import CorruptProjectError, NerStudioError, ProjectError
 from ner_studio.core.formats import parse_documents, write_documents
 from ner_studio.core.labels import LabelSet
@@ -423,8 +423,8 @@ class Workspace(QObject):
             if doc.status != Status.REVIEWED:  # reviewed while tagged: its entities stay, and its undo
                 doc.replace_model_spans(spans)
                 self.undo_stack(doc.doc_id).clear()  # its commands no longer fit the document
-            if tagged.final and doc.status == Status.NEW:
-                doc.status = Status.PREDICTED
+            if tagged.final:
+                doc.status = status_after_tagging(doc)
         except NerStudioError as error:
             self.problem.emit(f"Tagging {doc.name} failed", error)
             return

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from ner_studio.core.annotators import display_name
 from ner_studio.core.curation import FIRST, NEITHER, SECOND, compare, curated_spans
 from ner_studio.core.document import Document
+from ner_studio.core.plural import plural
 from ner_studio.core.spans import Span
 from ner_studio.gui.annotate.qt_highlighter import SpanStyle
 from ner_studio.gui.annotate.qt_text_view import EntityTextView
@@ -217,9 +218,9 @@ class CurationPanel(QWidget):
         if self.first_view.doc is None:
             return
         if not total:
-            self.status.setText(f"The two versions agree ({len(self._agreed)} entities); save them as gold.")
+            self.status.setText(f"The two versions agree ({plural(len(self._agreed), 'entity')}); save them as gold.")
         else:
-            self.status.setText(f"{len(self._agreed)} entities agreed; {decided} of {total} differences decided.")
+            self.status.setText(f"{plural(len(self._agreed), 'entity')} agreed; {decided} of {plural(total, 'difference')} decided.")
 
     def save(self) -> None:
         if self._doc_id is None or not self.save_button.isEnabled():

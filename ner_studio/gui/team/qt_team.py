@@ -22,6 +22,7 @@ from ner_studio.core.agreement import agreement, format_report, gather
 from ner_studio.core.annotators import GOLD, SETTING, check_annotator_name, configured_annotator, display_name
 from ner_studio.core.errors import ChangedMeanwhileError, NerStudioError
 from ner_studio.core.logs import log_failure
+from ner_studio.core.plural import plural
 from ner_studio.core.project import Project
 from ner_studio.gui.annotate.qt_highlighter import SpanStyle
 from ner_studio.gui.shell.qt_actions import Command
@@ -180,7 +181,7 @@ class TeamController(QObject):
         except NerStudioError as error:
             self.window.show_error("The gold version was not saved", error)
             return
-        self.window.show_status(f"Saved the gold version ({len(spans)} entities); export and training use it")
+        self.window.show_status(f"Saved the gold version ({plural(len(spans), 'entity')}); export and training use it")
         self.refresh_annotators()
 
     def show_agreement(self) -> None:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from ner_studio.core.annotators import display_name
 from ner_studio.core.document import Document
+from ner_studio.core.plural import plural
 from ner_studio.gui.annotate.qt_highlighter import SpanStyle
 from ner_studio.gui.annotate.qt_text_view import EntityTextView
 
@@ -65,4 +66,4 @@ class VersionsPanel(QWidget):
             return
         doc = self._load(self._doc_id, name)
         self.view.show_document(doc)
-        self.note.setText(f"{display_name(name)}: {len(doc.spans)} entities (read-only)")
+        self.note.setText(f"{display_name(name)}: {plural(len(doc.spans), 'entity')} (read-only)")
