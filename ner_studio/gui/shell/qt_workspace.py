@@ -16,6 +16,7 @@ from PySide6.QtGui import QUndoGroup, QUndoStack
 
 from ner_studio.core.annotators import GOLD
 from ner_studio.core.assignment import next_in_turn
+from ner_studio.core.atomic import check_not_special
 from ner_studio.core.corpus_text import CorpusText
 from ner_studio.core.document import Document, Status
 from ner_studio.core.errors import CorruptProjectError, NerStudioError, ProjectError
@@ -467,6 +468,7 @@ class Workspace(QObject):
     def export(self, doc_ids: list[int], path: Path, fmt: str, scheme: str, *, gold: Collection[int] = ()) -> bool:
         """Write ``doc_ids`` (those in ``gold`` as their curated gold versions) to ``path``."""
         try:
+            check_not_special(path)  # a device or FIFO is refused before the documents are gathered
             docs = [self.project.load_version(i, GOLD) if i in gold else self._docs.get(i) or self.project.load_document(i)
                     for i in doc_ids]
             write_documents(docs, path, fmt, scheme)
