@@ -100,3 +100,42 @@ def test_random_arguments(tmp_path, capsys, monkeypatch, argv):
     monkeypatch.setattr("ner_studio.core.datasets.download_wheel",
                         lambda *a: pytest.fail("no network in tests"))
     run(capsys, argv)
+
+
+# --- issue 24 ----------------------------------------------------------------------------
+@FUZZ
+@given(control=st.characters(whitelist_categories=("Cc", "Cf"), blacklist_characters="\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85"),
+       out_suffix=st.sampled_from([".conll", ".jsonl"]))
+def test_convert_refuses_a_control_character_in_a_label(tmp_path, capsys, control, out_suffix):
+    source = fresh(tmp_path, "in.conll", f"John B-PER\nParis B-LOC{control}\n".encode())
+    out = tmp_path / f"out{out_suffix}"
+    assert main(["convert", str(source), str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "in.conll, line 2" in err and "control character" in err and not out.exists()
+
+
+@FUZZ
+@given(kind=st.sampled_from(["fifo", "/dev/null", "socket"]), command=st.sampled_from(["convert", "predict", "export"]))
+def test_outputs_that_are_not_regular_files_are_refused(tmp_path, capsys, tiny_model, kind, command):
+    import os
+    import signal
+    import socket
+
+    out = tmp_path / f"out-{kind.strip('/').replace('/', '-')}.conll"
+    if kind == "fifo" and not out.exists():
+        os.mkfifo(out)
+    elif kind == "socket" and not out.exists():
+        socket.socket(socket.AF_UNIX).bind(str(out))
+    elif kind == "/dev/null":
+        out = "/dev/null"
+    gold = fresh(tmp_path, "gold.conll", b"John B-PER\nlives O\n")
+    argv = {"convert": ["convert", gold, out, "--force"],
+            "predict": ["predict", tiny_model, gold, "-o", out, "--threads", "1"],
+            "export": ["project", "export", tmp_path / "p.nerstudio", out]}[command]
+    if command == "export":
+        run(capsys, ["project", "create", tmp_path / "p.nerstudio"])
+    signal.alarm(60)  # a FIFO output used to hang
+    try:
+        assert run(capsys, argv) == 2
+    finally:
+        signal.alarm(0)
