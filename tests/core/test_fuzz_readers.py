@@ -162,3 +162,18 @@ def test_the_json_depth_error_points_at_the_bracket_past_the_limit():
         assert error.lineno == 1
     else:
         raise AssertionError("read")
+
+
+@settings(max_examples=15, deadline=None)
+@given(count=st.integers(1, 150), removed=st.lists(st.integers(0, 149), max_size=20))
+def test_any_number_of_labels_added_and_removed_keep_distinct_colours(count, removed):
+    from ner_studio.core.labels import LabelSet
+
+    labels = LabelSet.conll2003()
+    for k in range(count):
+        labels.add(f"L{k}")
+    for k in dict.fromkeys(removed):
+        if f"L{k}" in labels:
+            labels.remove(f"L{k}")
+            labels.add(f"again{k}")
+    assert len({label.colour for label in labels}) == len(labels)
