@@ -70,13 +70,15 @@ def unprintable(name: str) -> str | None:
     return None
 
 
-def check_name(name: str) -> str:
-    """``name`` if it can be a label (it becomes the ``X`` of ``B-X`` tags in CoNLL files)."""
+def check_name(name: str, *, stored: bool = False) -> str:
+    """``name`` if it can be a label (it becomes the ``X`` of ``B-X`` tags in CoNLL files).
+    ``stored``: a label already in a project, where an older version let control characters
+    in; it is kept so the project still opens (renaming it is checked in full)."""
     if not isinstance(name, str) or not name:
         raise LabelError("a label needs a name")
     if any(ch.isspace() for ch in name):
         raise LabelError(f"label {name!r} contains whitespace; CoNLL columns would break")
-    if (bad := unprintable(name)) is not None:
+    if not stored and (bad := unprintable(name)) is not None:
         raise LabelError(f"label {name!r} contains the control character {bad}; labels are "
                          f"printable names such as PER")
     if name == "O" or name[:2] in ("B-", "I-", "E-", "S-", "L-", "U-"):
@@ -148,7 +150,7 @@ class LabelSet:
     def __init__(self, labels: Iterable[Label] = ()):
         self._labels: list[Label] = []
         for label in labels:
-            label = Label(check_name(label.name), check_colour(label.colour), check_shortcut_key(label.key))
+            label = Label(check_name(label.name, stored=True), check_colour(label.colour), check_shortcut_key(label.key))
             self._check_free(label.name, label.key)
             self._labels.append(label)
         self._origin: dict[str, str] = {}

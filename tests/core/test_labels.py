@@ -206,3 +206,11 @@ def test_control_characters_in_a_label_name_are_refused(name):
         check_name(name)
     with pytest.raises(LabelError):
         LabelSet.conll2003().add(name)
+
+
+def test_a_stored_label_with_a_control_character_still_loads_so_its_project_opens():
+    labels = LabelSet([Label("OLD\x1b", "#aa9cfc", "1")])  # as an older version let it in
+    assert labels.names() == ["OLD\x1b"]
+    with pytest.raises(LabelError, match="control character"):
+        labels.rename("OLD\x1b", "NEW\x1b")
+    assert labels.rename("OLD\x1b", "OLD").name == "OLD"
