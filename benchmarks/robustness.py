@@ -114,6 +114,35 @@ def _project(folder: Path, damaged: bool = False, backup: bool = False) -> None:
         conn.close()
 
 
+def _deep_card(folder: Path) -> None:
+    """The tiny model with a model card 100,000 lists deep (pickled on a deep stack)."""
+    import threading
+
+    import torch
+
+    payload = torch.load(MODEL, weights_only=True)
+    deep: list = []
+    for _ in range(100_000):
+        deep = [deep]
+    payload["metadata"]["card"] = deep
+
+    def save() -> None:
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(1_000_000)
+        try:
+            torch.save(payload, folder / "deep.pt")
+        finally:
+            sys.setrecursionlimit(limit)
+
+    threading.stack_size(512 * 1024 * 1024)
+    try:
+        thread = threading.Thread(target=save)
+        thread.start()
+        thread.join()
+    finally:
+        threading.stack_size(0)
+
+
 def _project_damage(folder: Path) -> None:
     import sqlite3
 
@@ -239,6 +268,7 @@ CASES = [
     Case("convert: 66 entity types", ["convert", "{d}/fewnerd.conll", "{d}/out.jsonl"], {"fewnerd.conll": FEW_NERD}, (), 0),
     Case("patterns file of deeply nested JSON", ["predict", "none", "{d}/gold.conll", "--patterns", "{d}/p.jsonl", "-o", "{d}/o.jsonl"],
          {**G, "p.jsonl": '{"label": "X", "pattern": ' + DEEP + "}\n"}, ("gold.conll",), 2),
+    Case("model card of deeply nested lists", ["evaluate", "{d}/deep.pt", "{d}/gold.conll", *M], G, ("gold.conll",), 2, _deep_card),
     Case("settings file of deeply nested JSON", ["project", "import", "{d}/p.nerstudio", "{d}/gold.conll"], G, ("gold.conll",), 0,
          _settings('{"values": ' + DEEP + "}")),
     *[Case(f"convert: label with {what}", ["convert", "{d}/in.conll", "{d}/out.jsonl"], {"in.conll": f"John B-PER\nParis B-LOC{ch}\n"},
