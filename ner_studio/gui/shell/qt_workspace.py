@@ -16,7 +16,6 @@ from PySide6.QtGui import QUndoGroup, QUndoStack
 
 from ner_studio.core.annotators import GOLD
 from ner_studio.core.assignment import next_in_turn
-from ner_studio.core.atomic import check_not_special
 from ner_studio.core.corpus_text import CorpusText
 from ner_studio.core.document import Document, Status
 from ner_studio.core.errors import CorruptProjectError, NerStudioError, ProjectError
@@ -367,9 +366,8 @@ class Workspace(QObject):
         except ProjectError as error:
             self.problem.emit("The documents could not be added to the project", error)
             return []
-        labels = self.project.labels()  # imports may bring new labels
-        if labels != self.labels:  # the palette, the colours and the label keys follow them
-            self.labels = labels
+        labels, self.labels = self.labels, self.project.labels()  # imports may bring new labels
+        if self.labels != labels:  # the palette, the colours and the label keys follow them
             self.labels_changed.emit()
         self._summaries.update((doc_id, summaries[doc_id]) for doc_id in ids)
         for doc in docs:
@@ -471,7 +469,6 @@ class Workspace(QObject):
     def export(self, doc_ids: list[int], path: Path, fmt: str, scheme: str, *, gold: Collection[int] = ()) -> bool:
         """Write ``doc_ids`` (those in ``gold`` as their curated gold versions) to ``path``."""
         try:
-            check_not_special(path)  # a device or FIFO is refused before the documents are gathered
             docs = [self.project.load_version(i, GOLD) if i in gold else self._docs.get(i) or self.project.load_document(i)
                     for i in doc_ids]
             write_documents(docs, path, fmt, scheme)
