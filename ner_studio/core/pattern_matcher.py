@@ -27,7 +27,8 @@ class Matcher:
 
     Phrases are looked up by their first word. Token patterns whose first token is required
     and names its text (``lower`` or ``orth``/``text``) are tried only where that text is,
-    the others at every token (a few microseconds a token each)."""
+    the others at every token (a few microseconds a token each). The whole search takes time
+    linear in the words, ``+`` and ``*`` included (:class:`_Runs`)."""
 
     def __init__(self, patterns: Iterable[Pattern]):
         self.patterns = list(patterns)
