@@ -28,7 +28,10 @@ def add_backup(actions) -> None:
 
 
 def run_backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from ner_studio.core.project import Project
+    from ner_studio.core.project_files import health_problem
 
     project = Project.open(args.project, read_only=True)
     try:
@@ -37,6 +40,9 @@ def run_backup(args: argparse.Namespace) -> int:
     finally:
         project.close(discard_pending=True)
     print(f"copied {args.project} ({documents} documents) -> {args.out}")
+    problem = health_problem(Path(args.out))
+    if problem is not None:  # a copy of damage is no backup: say so now, not at restore time
+        print(f"warning: the copy does not pass a full check, so it cannot be restored: {problem}", file=sys.stderr)
     return 0
 
 

@@ -40,17 +40,22 @@ def project_path_of_backup(backup: Path) -> Path:
 def is_healthy(path: Path) -> bool:
     """True if ``path`` is an undamaged NER Studio project, every document readable (used
     to vet backups; see ``project_check``)."""
+    return health_problem(path) is None
+
+
+def health_problem(path: Path) -> str | None:
+    """``None`` if ``path`` is an undamaged NER Studio project, else what is wrong (one line)."""
     try:
         with open(path, "rb") as stream:
             if stream.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
-                return False
+                return "not a project file"
         conn = connect(path, timeout=1.0, mode="ro")
         try:
-            return is_project_database(conn) and full_check(conn) is None
+            return full_check(conn) if is_project_database(conn) else "not an NER Studio project"
         finally:
             conn.close()
-    except (OSError, sqlite3.Error):
-        return False
+    except (OSError, sqlite3.Error) as error:
+        return f"cannot be read ({error})"
 
 
 def newest_good_backup(path: Path) -> Path | None:
@@ -115,8 +120,9 @@ def check_restorable(backup: Path, target: Path, *, force: bool = False) -> None
     if target.exists() and os.path.samefile(backup, target):
         raise ProjectError("this is the project itself; give a backup file (e.g. .bak1, or one made "
                            "by 'ner-studio project backup')", backup)
-    if not is_healthy(backup):
-        raise ProjectError("this is not a project file, or a damaged one; choose another backup", backup)
+    problem = health_problem(backup)
+    if problem is not None:
+        raise ProjectError(f"this backup cannot be restored: {problem}; choose another backup", backup)
     if not target.exists():
         return
     if not target.is_file():

@@ -137,7 +137,21 @@ def test_restore_refuses_a_damaged_backup_and_restores_a_missing_project(tmp_pat
     assert run(capsys, "project", "backup", project, bad)[0] == 0
     damage(bad, ids[0])
     code, _, err = run(capsys, "project", "restore", project, bad)
-    assert code == 2 and "damaged" in err
+    assert code == 2 and "cannot be restored" in err and f"document {ids[0]} cannot be read" in err
     project.unlink()
     code, stdout, _ = run(capsys, "project", "restore", project, good)
     assert code == 0 and project.is_file() and "(2 documents)" in stdout
+
+
+def test_a_backup_copy_of_a_damaged_project_says_it_cannot_be_restored(tmp_path, capsys):
+    project = tmp_path / "p.nerstudio"
+    ids = make_project(project, 2)
+    damage(project, ids[1])
+    code, stdout, err = run(capsys, "project", "backup", project, tmp_path / "copy.nerstudio")
+    assert code == 0 and "copied" in stdout
+    assert "does not pass a full check" in err and f"document {ids[1]} cannot be read" in err
+    code, _, err = run(capsys, "project", "backup", tmp_path / "copy.nerstudio", tmp_path / "again.nerstudio")
+    assert "warning" in err
+    make_project(tmp_path / "good.nerstudio", 1)
+    code, _, err = run(capsys, "project", "backup", tmp_path / "good.nerstudio", tmp_path / "good copy.nerstudio")
+    assert code == 0 and "warning" not in err
