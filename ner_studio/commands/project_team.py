@@ -26,7 +26,10 @@ def open_project(location: str, *, annotator: str | None = None, read_only: bool
 
     if create:
         return Project.create(location, annotator=annotator)
-    return Project.open(location, annotator=annotator, read_only=read_only, keep_backups=0 if read_only else 3)
+    project = Project.open(location, annotator=annotator, read_only=read_only, keep_backups=0 if read_only else 3)
+    for warning in project.warnings:  # e.g. a backup not made: silence would hide that they stopped
+        print(f"warning: {warning}", file=sys.stderr)
+    return project
 
 
 def project_files(location: str) -> list:
@@ -119,34 +122,52 @@ def add_export(actions) -> None:
                        "document's gold version where curated, else yours)")
     which.add_argument("--gold", action="store_true", help="export the curated gold versions only")
     action.add_argument("--to", dest="target_fmt", choices=WRITABLE, help="output format (default: by extension)")
+    action.add_argument("--skip-damaged", action="store_true",
+                        help="export the documents that can be read and name those that cannot (damaged "
+                        "bytes); without it, a damaged document stops the export before anything is written")
     add_force_option(action)
 
 
 def run_export(args: argparse.Namespace) -> int:
     from ner_studio.core.annotators import GOLD
     from ner_studio.core.formats import format_of, write_documents
+    from ner_studio.core.project_export import damage_report, read_each
 
     target_fmt = args.target_fmt or format_of(args.out)
     checked_output(args, args.out, target_fmt, inputs=project_files(args.project))
     annotator = default_annotator_name(args.annotator)
     project = open_project(args.project, annotator=default_annotator_name(None), read_only=True)
     try:
-        ids = [summary.doc_id for summary in project.document_summaries()]
+        summaries = [(summary.doc_id, summary.name) for summary in project.document_summaries()]
+        curated = project.gold_documents()
         if args.gold:
-            curated = project.gold_documents()
-            docs = [project.load_version(doc_id, GOLD) for doc_id in ids if doc_id in curated]
+            summaries = [(doc_id, name) for doc_id, name in summaries if doc_id in curated]
             what = "gold versions"
         elif args.annotator is not None:
             project.require_annotator(annotator)
-            docs = [project.load_version(doc_id, annotator) for doc_id in ids]
             what = f"{annotator}'s versions"
         else:
-            docs = project.training_versions(ids)
             what = f"gold versions where curated, else {project.annotator}'s"
+
+        def load(doc_id: int):
+            if args.annotator is not None:
+                return project.load_version(doc_id, annotator)
+            if doc_id in curated:  # --gold lists only these
+                return project.load_version(doc_id, GOLD)
+            return project.load_document(doc_id)
+
+        docs, damaged = read_each(load, summaries)
     finally:
         project.close(discard_pending=True)
+    if damaged and not args.skip_damaged:
+        raise ProjectError(
+            f"{damage_report(damaged, len(summaries))}. Nothing was written. Add --skip-damaged to export "
+            f"the other {len(docs)}, or put a good backup in place with 'ner-studio project restore "
+            f"{args.project} BACKUP'", args.project)
     write_documents(docs, args.out, target_fmt)
     print(f"exported {plural(len(docs), 'document')} ({plural(sum(len(d.spans) for d in docs), 'entity')}; {what}) -> {args.out}")
+    if damaged:
+        print(f"warning: {damage_report(damaged, len(summaries))}; exported the others", file=sys.stderr)
     return 0
 
 

@@ -13,10 +13,13 @@ the user's alone, mode 0600, whatever the old file's mode was.
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 import time
 from pathlib import Path
 from typing import IO
+
+from ner_studio.core.errors import OutputError
 
 # A temporary file still being written is touched constantly; one untouched this long whose
 # process is gone is a leftover. A day covers temporary files of other machines (network
@@ -24,6 +27,30 @@ from typing import IO
 _STALE_SECONDS = 60.0
 _ABANDONED_SECONDS = 24 * 3600.0
 PRIVATE_MODE = 0o600
+
+
+_SPECIAL = ((stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+            (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"))
+
+
+def special_file(path: str | Path) -> str | None:
+    """What ``path`` is (``"a character device"``, ...) if it exists and is neither a regular
+    file nor a folder (links followed); ``None`` otherwise."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return None
+    return next((name for test, name in _SPECIAL if test(mode)), None)
+
+
+def check_not_special(path: str | Path) -> None:
+    """Raise :class:`OutputError` if ``path`` is a device, a FIFO or a socket. Why: writing
+    there "works" and loses the output (``/dev/null``), hangs (a FIFO nobody reads), or, by
+    renaming a new file over it, replaces the device itself when run as root (issue 24)."""
+    kind = special_file(path)
+    if kind is not None:
+        raise OutputError(f"this is {kind}, not a regular file; NER Studio writes only regular "
+                          f"files. Give a file name", path)
 
 
 def atomic_write_bytes(path: str | Path, data: bytes, *, private: bool = False) -> None:
@@ -53,6 +80,7 @@ class AtomicWriter:
         self._handle: IO | None = None
 
     def __enter__(self) -> IO:
+        check_not_special(self.path)
         directory = _directory(self.path)
         remove_stale_temporaries(self.path)
         fd, self._temp = tempfile.mkstemp(prefix=f".{self.path.name}.{os.getpid()}-", suffix=".tmp",

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import colorsys
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -58,12 +59,28 @@ class Label:
     key: str = ""
 
 
-def check_name(name: str) -> str:
-    """``name`` if it can be a label (it becomes the ``X`` of ``B-X`` tags in CoNLL files)."""
+def unprintable(name: str) -> str | None:
+    """The first control, format or unassigned character in ``name`` as ``U+XXXX``, if any.
+    Why: such a character in a label passes through every file unseen (an escape sequence in
+    a terminal, a direction override that reorders a CoNLL line) and makes two labels that
+    look the same differ (issue 24)."""
+    for ch in name:
+        if unicodedata.category(ch).startswith("C"):
+            return f"U+{ord(ch):04X}"
+    return None
+
+
+def check_name(name: str, *, stored: bool = False) -> str:
+    """``name`` if it can be a label (it becomes the ``X`` of ``B-X`` tags in CoNLL files).
+    ``stored``: a label already in a project, where an older version let control characters
+    in; it is kept so the project still opens (renaming it is checked in full)."""
     if not isinstance(name, str) or not name:
         raise LabelError("a label needs a name")
     if any(ch.isspace() for ch in name):
         raise LabelError(f"label {name!r} contains whitespace; CoNLL columns would break")
+    if not stored and (bad := unprintable(name)) is not None:
+        raise LabelError(f"label {name!r} contains the control character {bad}; labels are "
+                         f"printable names such as PER")
     if name == "O" or name[:2] in ("B-", "I-", "E-", "S-", "L-", "U-"):
         raise LabelError(f"{name!r} looks like a tag, not a label; use e.g. PER rather than B-PER")
     if len(name) > _MAX_NAME:
@@ -133,7 +150,7 @@ class LabelSet:
     def __init__(self, labels: Iterable[Label] = ()):
         self._labels: list[Label] = []
         for label in labels:
-            label = Label(check_name(label.name), check_colour(label.colour), check_shortcut_key(label.key))
+            label = Label(check_name(label.name, stored=True), check_colour(label.colour), check_shortcut_key(label.key))
             self._check_free(label.name, label.key)
             self._labels.append(label)
         self._origin: dict[str, str] = {}
@@ -294,7 +311,10 @@ class LabelSet:
         generated colour farthest from its nearest label colour (see core/colours.py)."""
         used = {label.colour for label in self._labels} | {FALLBACK_COLOUR}
         candidates = [c for c in PALETTE if c not in used]
-        candidates += [c for c in map(generated_colour, range(len(PALETTE), len(PALETTE) + 48)) if c not in used]
+        # As many generated colours as labels and 48 more, so some are always free: a set of 66
+        # labels (Few-NERD) ran out of them (issue 24).
+        extra = range(len(PALETTE), len(PALETTE) + len(self._labels) + 48)
+        candidates += [c for c in map(generated_colour, extra) if c not in used]
         return most_distinct(candidates, used)
 
     def _free_key(self) -> str:

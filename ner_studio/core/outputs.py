@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from ner_studio.core.atomic import check_not_special, special_file
 from ner_studio.core.errors import OutputError
 
 KINDS = ("conll", "jsonl", "txt", "json", "model", "sqlite")
@@ -41,7 +42,8 @@ def check_output(path: str | Path, kind: str, *, inputs: Iterable[str | Path | N
     """``path`` as a :class:`Path` once it is safe to write ``kind`` there; raises
     :class:`OutputError` (saying what to do) if it is one of ``inputs``, a folder, in a
     folder that is missing or cannot be written, or an existing file of another kind
-    (unless ``force``). Nothing is created or changed."""
+    (unless ``force``), or a device, FIFO or socket (even with ``force``: only regular files
+    are written). Nothing is created, changed or read from a special file."""
     if kind not in KINDS:
         raise ValueError(f"unknown output kind {kind!r}")
     path = Path(path)
@@ -52,8 +54,12 @@ def check_output(path: str | Path, kind: str, *, inputs: Iterable[str | Path | N
             raise OutputError(
                 f"this is also an input of the command ({source}); writing it would destroy the "
                 f"input. Choose another output name", path)
+    if str(path) == "-":
+        raise OutputError("this command writes to a file, not to standard output; give a file name",
+                          path)
     if path.is_dir():
         raise OutputError("this is a folder; give a file name inside it", path)
+    check_not_special(path)  # before kind_of, which would block reading a FIFO
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.exists():
         raise OutputError(f"the folder {folder} does not exist; create it first", path)
@@ -99,7 +105,9 @@ def same_file(a: str | Path, b: str | Path) -> bool:
 
 def kind_of(path: str | Path) -> str:
     """What an existing file holds, from its first bytes (see :data:`KINDS`, plus
-    ``"binary"`` and ``"empty"``)."""
+    ``"binary"`` and ``"empty"``); a device, FIFO or socket is never opened (``"binary"``)."""
+    if special_file(path) is not None:
+        return "binary"
     try:
         with open(path, "rb") as handle:
             head = handle.read(_SNIFF_BYTES)

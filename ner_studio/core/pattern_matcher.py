@@ -13,7 +13,7 @@ replaced by it; the others stay.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 
 from ner_studio.core.corpus_text import CorpusText, DocumentText, to_span
@@ -33,7 +33,8 @@ class Matcher:
 
     Phrases are looked up by their first word. Token patterns whose first token is required
     and names its text (``lower`` or ``orth``/``text``) are tried only where that text is,
-    the others at every token (a few microseconds a token each)."""
+    the others at every token (a few microseconds a token each). The whole search takes time
+    linear in the words, ``+`` and ``*`` included (:class:`_Runs`)."""
 
     def __init__(self, patterns: Iterable[Pattern]):
         self.patterns = list(patterns)
@@ -57,7 +58,19 @@ class Matcher:
 
     def matches(self, words: Sequence[str], walls: Sequence[int] = ()) -> list[tuple[int, int, str]]:
         """``(first token, end token, label)`` of the non-overlapping matches, in order; none
-        runs across a wall (sorted token indices ``k``: tokens ``k - 1`` and ``k`` never join)."""
+        runs across a wall (sorted token indices ``k``: tokens ``k - 1`` and ``k`` never join).
+        Each stretch between walls is matched on its own, so a run that would cross a wall ends
+        before it (the longest match inside still counts), and the time stays linear."""
+        if not walls:
+            return self._matches(words)
+        found, start = [], 0
+        for end in [*walls, len(words)]:
+            if end > start:
+                found += [(i + start, j + start, label) for i, j, label in self._matches(words[start:end])]
+            start = max(start, end)
+        return found
+
+    def _matches(self, words: Sequence[str]) -> list[tuple[int, int, str]]:
         found = []  # (start, end, order, label)
         phrases = self._phrases
         for i in [i for i, word in enumerate(words) if word in phrases]:
@@ -76,37 +89,79 @@ class Matcher:
             first = [pattern.tokens[s] for s in _closure({0}, pattern.tokens) if s < len(pattern.tokens)]
             test = first[0].matches if len(first) == 1 else lambda w, first=first: any(t.matches(w) for t in first)
             tries += [(i, [(order, pattern)]) for i, w in enumerate(words) if test(w)]
+        runs: dict[int, _Runs] = {}
         for i, candidates in tries:
             for order, pattern in candidates:
-                end = _longest_match(pattern.tokens, words, i)
+                run = runs.get(order)
+                if run is None:
+                    run = runs[order] = _Runs(pattern.tokens, words)
+                end = run.longest_end(i)
                 if end is not None:
                     found.append((i, end, order, pattern.label))
-        if walls:
-            found = [f for f in found if (k := bisect_right(walls, f[0])) == len(walls) or walls[k] >= f[1]]
-        return _without_overlaps(found)
+        return _without_overlaps(found, len(words))
 
 
-def _longest_match(specs: tuple[TokenSpec, ...], words: Sequence[str], start: int) -> int | None:
-    """End of the longest match of ``specs`` at ``start`` (a non-empty one), if any: the set of
-    pattern positions reachable after each token is followed, as a regular expression engine
-    without backtracking would."""
-    n = len(specs)
-    states = _closure({0}, specs)
-    best = None
-    i = start
-    while states and i < len(words):
-        word = words[i]
-        following = set()
-        for s in states:
-            if s < n and specs[s].matches(word):
-                following.add(s + 1)
-                if specs[s].op in ("+", "*"):
-                    following.add(s)
-        states = _closure(following, specs)
-        i += 1
-        if n in states:
-            best = i
-    return best
+class _Runs:
+    """Longest matches of one token pattern in one word list, from any number of starts, in
+    time linear in the words (issue 24).
+
+    The pattern is run as a regular expression engine without backtracking would: the set of
+    pattern positions reachable after each token (a bit mask). From two starts the run can
+    reach the same set at the same token, and from there its future is the same, so the
+    longest end found after ``(token, set)`` is remembered: with ``+`` or ``*`` a run may go
+    to the end of the text, and trying it again from every start was quadratic (a 5 MB text
+    took hours with ``[{"op": "+"}, {"orth": "zzz"}]``). Patterns without ``+``/``*`` end
+    within their own length and are not remembered."""
+
+    def __init__(self, specs: tuple[TokenSpec, ...], words: Sequence[str]):
+        self.specs = specs
+        self.words = words
+        self.accept = 1 << len(specs)
+        self.first = _mask(_closure({0}, specs))
+        self.repeats = [spec.op in ("+", "*") for spec in specs]
+        self.memo: dict[int, int] | None = {} if any(self.repeats) else None
+        self._step: dict[tuple[int, str], int] = {}
+
+    def longest_end(self, start: int) -> int | None:
+        """End of the longest non-empty match starting at token ``start``, if any."""
+        words, accept, memo = self.words, self.accept, self.memo
+        stride = accept << 1
+        visited: list[tuple[int, int]] = []  # (memo key, end if the pattern is complete here)
+        j, mask = start, self.first
+        best = -1  # the longest end after the last visited point (-1: none)
+        while True:
+            key = j * stride + mask
+            if memo is not None and key in memo:
+                best = memo[key]
+                break
+            visited.append((key, j if mask & accept else -1))
+            if j == len(words) or not mask & (accept - 1):
+                break
+            mask = self._next(mask, words[j])
+            j += 1
+        for key, end in reversed(visited):
+            if best < 0:
+                best = end
+            if memo is not None:
+                memo[key] = best
+        return best if best > start else None
+
+    def _next(self, mask: int, word: str) -> int:
+        """The positions reachable from ``mask`` after ``word`` (words repeat: cached)."""
+        found = self._step.get((mask, word))
+        if found is None:
+            following = set()
+            for s, spec in enumerate(self.specs):
+                if mask >> s & 1 and spec.matches(word):
+                    following.add(s + 1)
+                    if self.repeats[s]:
+                        following.add(s)
+            found = self._step[(mask, word)] = _mask(_closure(following, self.specs))
+        return found
+
+
+def _mask(states: set[int]) -> int:
+    return sum(1 << s for s in states)
 
 
 def _closure(states: set[int], specs: tuple[TokenSpec, ...]) -> set[int]:
@@ -121,15 +176,18 @@ def _closure(states: set[int], specs: tuple[TokenSpec, ...]) -> set[int]:
     return result
 
 
-def _without_overlaps(found: list[tuple[int, int, int, str]]) -> list[tuple[int, int, str]]:
+def _without_overlaps(found: list[tuple[int, int, int, str]], n: int) -> list[tuple[int, int, str]]:
+    """Longest first, then earliest, then the first pattern. A match taken earlier is at least
+    as long as the one tested, so it overlaps it only by covering its first or last token:
+    two look-ups in a table of taken tokens instead of a search (linear in the matches)."""
     taken: list[tuple[int, int, str]] = []
-    starts: list[int] = []
+    used = bytearray(n + 1)
     for start, end, _, label in sorted(found, key=lambda m: (m[0] - m[1], m[0], m[2])):
-        k = bisect_left(starts, start)
-        if (k > 0 and taken[k - 1][1] > start) or (k < len(taken) and taken[k][0] < end):
+        if used[start] or used[end - 1]:
             continue
-        taken.insert(k, (start, end, label))
-        starts.insert(k, start)
+        used[start:end] = b"\x01" * (end - start)
+        taken.append((start, end, label))
+    taken.sort()
     return taken
 
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from ner_studio.core import json_text
 from ner_studio.core.errors import FormatError, LabelError
 from ner_studio.core.labels import check_name
 from ner_studio.core.tokenizer import word_tokens
@@ -158,7 +159,7 @@ def _jsonl(text: str, path: Path) -> list[Pattern]:
         if not line.strip():
             continue
         try:
-            item = json.loads(line)
+            item = json_text.loads(line)
         except json.JSONDecodeError as error:
             raise FormatError(f"not valid JSON ({error.msg} at column {error.colno})", path, number) from None
         if not isinstance(item, dict) or "label" not in item or "pattern" not in item:

@@ -171,8 +171,8 @@ class Project(EditJournal, ProjectMetadata, ProjectVersions, ProjectAssignments)
     @classmethod
     def restore_backup(cls, backup: str | Path, project_path: str | Path | None = None, *,
                        lock_timeout: float = 5.0, annotator: str | None = None) -> Project:
-        """Put ``backup`` in place of its project (the damaged file is kept as
-        ``<name>.corrupt-<time>``, never deleted) and open it."""
+        """Put ``backup`` in place of its project (the file it replaces, damaged or not, is
+        kept as ``<name>.corrupt-<time>``, never deleted) and open it."""
         if is_server_url(backup) or is_server_url(project_path):
             raise ProjectError("backups are files; a server's database is restored with the "
                                "server's own tools (pg_restore)", str(project_path or backup))
@@ -188,7 +188,8 @@ class Project(EditJournal, ProjectMetadata, ProjectVersions, ProjectAssignments)
             raise as_project_error(error, target, "restoring a backup") from error
         project = cls.open(target, lock_timeout=lock_timeout, annotator=annotator)
         if aside is not None:
-            project.warnings.append(f"the damaged project was kept as {aside.name}")
+            project.warnings.append(f"the damaged project was kept as {aside.name}"
+                                    if not is_healthy(aside) else f"the project it replaced was kept as {aside.name}")
         return project
 
     def save_as(self, path: str | Path) -> Project:

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ner_studio.core import json_text
 from ner_studio.core.project_dialect import Connection
 from ner_studio.core.project_schema import changed_since, revision
 
@@ -57,7 +58,7 @@ class ProjectChange:
     def from_payload(cls, text: str) -> ProjectChange:
         """The change a payload names; anything unreadable counts as "anything changed"."""
         try:
-            data = json.loads(text)
+            data = json_text.loads(text)
             docs = data.get("d")
             return cls(data.get("r"), data.get("a"), None if docs is None else frozenset(map(int, docs)),
                        str(data.get("o") or ""))

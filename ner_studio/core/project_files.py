@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ner_studio.core.atomic import fsync_directory
+from ner_studio.core.errors import ProjectError
 from ner_studio.core.project_check import full_check
 from ner_studio.core.project_schema import is_project_database, revision
 
@@ -39,17 +40,22 @@ def project_path_of_backup(backup: Path) -> Path:
 def is_healthy(path: Path) -> bool:
     """True if ``path`` is an undamaged NER Studio project, every document readable (used
     to vet backups; see ``project_check``)."""
+    return health_problem(path) is None
+
+
+def health_problem(path: Path) -> str | None:
+    """``None`` if ``path`` is an undamaged NER Studio project, else what is wrong (one line)."""
     try:
         with open(path, "rb") as stream:
             if stream.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
-                return False
+                return "not a project file"
         conn = connect(path, timeout=1.0, mode="ro")
         try:
-            return is_project_database(conn) and full_check(conn) is None
+            return full_check(conn) if is_project_database(conn) else "not an NER Studio project"
         finally:
             conn.close()
-    except (OSError, sqlite3.Error):
-        return False
+    except (OSError, sqlite3.Error) as error:
+        return f"cannot be read ({error})"
 
 
 def newest_good_backup(path: Path) -> Path | None:
@@ -88,7 +94,10 @@ def rotate_backups(conn: sqlite3.Connection, path: Path, count: int = BACKUP_COU
         problem = full_check(conn)
         if problem is not None:  # a damaged copy must never push a good backup out
             return (f"{path.name} was not backed up, as it failed a full check ({problem}); "
-                    f"the backups were kept as they were")
+                    f"the backups were kept as they were{_newest_backup_note(paths)}. Backups stay "
+                    f"stopped until the damage is gone: export the readable documents with "
+                    f"'ner-studio project export --skip-damaged', or restore a backup with "
+                    f"'ner-studio project restore'")
         fresh = path.with_name(f"{path.name}.bak-new")
         copy_database(conn, fresh)
         for older, newer in zip(reversed(paths[:-1]), reversed(paths[1:])):
@@ -101,6 +110,45 @@ def rotate_backups(conn: sqlite3.Connection, path: Path, count: int = BACKUP_COU
     return None
 
 
+def check_restorable(backup: Path, target: Path, *, force: bool = False) -> None:
+    """Raise :class:`ProjectError` (saying what to do) unless ``backup`` may be put in place
+    of the project file ``target``: the backup is a healthy project, not ``target`` itself,
+    and ``target`` is missing, damaged, or holds no edits the backup lacks (a revision
+    number not above the backup's), unless ``force``. The replaced file is always kept."""
+    if not backup.is_file():
+        raise ProjectError("there is no such backup file" if not backup.exists() else "this is not a file", backup)
+    if target.exists() and os.path.samefile(backup, target):
+        raise ProjectError("this is the project itself; give a backup file (e.g. .bak1, or one made "
+                           "by 'ner-studio project backup')", backup)
+    problem = health_problem(backup)
+    if problem is not None:
+        raise ProjectError(f"this backup cannot be restored: {problem}; choose another backup", backup)
+    if not target.exists():
+        return
+    if not target.is_file():
+        raise ProjectError("this is not a project file", target)
+    with open(target, "rb") as stream:
+        if stream.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+            raise ProjectError("this is not a project file; restoring would replace it", target)
+    current, restored = _revision_of(target), _revision_of(backup)
+    if not force and current is not None and restored is not None and current > restored and is_healthy(target):
+        raise ProjectError(
+            f"the project holds newer work than the backup (revision {current}, the backup's "
+            f"{restored}); restoring would set those edits aside. Add --force to restore anyway "
+            f"(the project is kept beside it as {target.name}.corrupt-TIME)", target)
+
+
+def _newest_backup_note(paths: list[Path]) -> str:
+    """``" (the newest, NAME, is from DATE)"``, or a note that there is none."""
+    for backup in paths:
+        try:
+            stamp = datetime.fromtimestamp(backup.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+        except OSError:
+            continue
+        return f" (the newest, {backup.name}, is from {stamp})"
+    return " (there is none yet)"
+
+
 def _revision_of(backup: Path) -> int | None:
     try:
         conn = connect(backup, timeout=1.0, mode="ro")
@@ -108,7 +156,7 @@ def _revision_of(backup: Path) -> int | None:
             return revision(conn)
         finally:
             conn.close()
-    except sqlite3.Error:
+    except (sqlite3.Error, ValueError):
         return None
 
 

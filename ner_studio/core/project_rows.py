@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
+from ner_studio.core import json_text
 from ner_studio.core.document import Document, Sentence, Status, TokenList
 from ner_studio.core.errors import LabelError, ProjectError
 from ner_studio.core.labels import Label, LabelSet
@@ -133,7 +134,7 @@ def read_document(conn: Connection, doc_id: int, annotator: str | None) -> Docum
     spans = read_spans(conn, doc_id, annotator)
     return Document(
         text, TokenList(*unpack_offsets(tokens)), list(map(Sentence, *unpack_offsets(sentences))),
-        spans, name=name, status=Status(status), doc_id=doc_id, meta=json.loads(meta),
+        spans, name=name, status=Status(status), doc_id=doc_id, meta=json_text.loads(meta),
     )
 
 

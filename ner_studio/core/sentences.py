@@ -26,6 +26,7 @@ from functools import lru_cache
 from itertools import repeat
 from pathlib import Path
 
+from ner_studio.core import json_text
 from ner_studio.core.document import Document, Sentence, Token, TokenList
 from ner_studio.core.errors import FormatError
 from ner_studio.core.tokenizer import BLANK_LINE, is_list_number, split_sentences
@@ -123,7 +124,7 @@ def params_from_json(data: dict, path: str | Path | None = None):
 def load_params(path: str | Path):
     path = Path(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json_text.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise FormatError(f"cannot read the sentence-splitter parameters ({error})", path) from None
     return params_from_json(data, path)

@@ -35,6 +35,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from ner_studio.core import json_text
 from ner_studio.core.atomic import atomic_write_text
 from ner_studio.core.errors import SettingsError
 from ner_studio.core.locations import user_config_dir
@@ -91,7 +92,7 @@ def _read(path: Path) -> tuple[dict[str, Any] | None, str | None]:
             return None, _set_aside(path, "is not UTF-8 text")
         return None, f"cannot read {path}: {error.strerror}; using default settings"
     try:
-        raw = json.loads(text)
+        raw = json_text.loads(text)  # too deep: a JSONDecodeError too
     except json.JSONDecodeError as error:
         return None, _set_aside(path, f"is not valid JSON (line {error.lineno}: {error.msg})")
     if not isinstance(raw, dict):

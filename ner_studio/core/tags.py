@@ -17,6 +17,7 @@ from functools import lru_cache
 from itertools import compress, count
 
 from ner_studio.core.errors import TagError
+from ner_studio.core.labels import unprintable
 from ner_studio.core.spans import Source, Span
 
 SCHEMES = ("iob1", "iob2", "bioes")
@@ -44,6 +45,8 @@ def parse_tag(tag: str) -> tuple[str, str]:
         )
     if not label or label.isspace():
         raise TagError(f"invalid tag {tag!r}: the entity type after {prefix}- is empty")
+    if (bad := unprintable(label)) is not None:
+        raise TagError(f"invalid tag {tag!r}: the entity type contains the control character {bad}")
     return prefix, label
 
 

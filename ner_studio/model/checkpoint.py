@@ -129,7 +129,22 @@ def load_checkpoint(path: str | Path) -> LoadedModel:
     except (KeyError, TypeError, ValueError, RuntimeError) as error:
         raise CheckpointError(f"the model file is inconsistent ({_first_line(error)})", path) from error
     model.eval()
+    _check_metadata(payload["metadata"], path)
     return LoadedModel(model, vocabs, list(payload["labels"]), payload["scheme"], dict(payload["metadata"]))
+
+
+def _check_metadata(metadata, path: Path) -> None:
+    """The model card must be what :func:`save_checkpoint` writes: a JSON object. Why: the
+    unpickler reads nesting of any depth, but the project, the Models panel and a fine-tune
+    write it as JSON later, where ``[[[...]]]`` thousands deep raised RecursionError (issue 24)."""
+    try:
+        ok = isinstance(metadata, dict) and json.dumps(metadata) is not None
+    except RecursionError:
+        raise CheckpointError("the model's metadata (its model card) is nested too deeply", path) from None
+    except (TypeError, ValueError) as error:
+        raise CheckpointError(f"the model's metadata (its model card) is not JSON ({_first_line(error)})", path) from None
+    if not ok:
+        raise CheckpointError("the model's metadata (its model card) is not a JSON object", path)
 
 
 def _first_line(error: BaseException) -> str:

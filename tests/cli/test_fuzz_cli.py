@@ -100,3 +100,102 @@ def test_random_arguments(tmp_path, capsys, monkeypatch, argv):
     monkeypatch.setattr("ner_studio.core.datasets.download_wheel",
                         lambda *a: pytest.fail("no network in tests"))
     run(capsys, argv)
+
+
+# --- issue 24 ----------------------------------------------------------------------------
+@FUZZ
+@given(control=st.characters(whitelist_categories=("Cc", "Cf"), blacklist_characters="\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85"),
+       out_suffix=st.sampled_from([".conll", ".jsonl"]))
+def test_convert_refuses_a_control_character_in_a_label(tmp_path, capsys, control, out_suffix):
+    source = fresh(tmp_path, "in.conll", f"John B-PER\nParis B-LOC{control}\n".encode())
+    out = tmp_path / f"out{out_suffix}"
+    assert main(["convert", str(source), str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "in.conll, line 2" in err and "control character" in err and not out.exists()
+
+
+@FUZZ
+@given(kind=st.sampled_from(["fifo", "/dev/null", "socket"]), command=st.sampled_from(["convert", "predict", "export"]))
+def test_outputs_that_are_not_regular_files_are_refused(tmp_path, capsys, tiny_model, kind, command):
+    import os
+    import signal
+    import socket
+
+    out = tmp_path / f"out-{kind.strip('/').replace('/', '-')}.conll"
+    if kind == "fifo" and not out.exists():
+        os.mkfifo(out)
+    elif kind == "socket" and not out.exists():
+        socket.socket(socket.AF_UNIX).bind(str(out))
+    elif kind == "/dev/null":
+        out = "/dev/null"
+    gold = fresh(tmp_path, "gold.conll", b"John B-PER\nlives O\n")
+    argv = {"convert": ["convert", gold, out, "--force"],
+            "predict": ["predict", tiny_model, gold, "-o", out, "--threads", "1"],
+            "export": ["project", "export", tmp_path / "p.nerstudio", out]}[command]
+    if command == "export":
+        run(capsys, ["project", "create", tmp_path / "p.nerstudio"])
+    signal.alarm(60)  # a FIFO output used to hang
+    try:
+        assert run(capsys, argv) == 2
+    finally:
+        signal.alarm(0)
+
+
+def _project_with_damage(tmp_path, column: str, data: bytes):
+    import sqlite3
+
+    from ner_studio.core.document import Document
+    from ner_studio.core.project import Project
+
+    path = tmp_path / "p.nerstudio"
+    path.unlink(missing_ok=True)
+    with Project.create(path) as project:
+        ids = project.add_documents([Document.from_text(f"John lives in Paris {k} .") for k in range(3)])
+    conn = sqlite3.connect(path, isolation_level=None)
+    value = f"CAST(X'{data.hex()}' AS TEXT)" if column in ("text", "meta") else f"X'{data.hex()}'"
+    conn.execute(f"UPDATE document_contents SET {column} = {value} WHERE document_id = ?", (ids[1],))
+    conn.close()
+    return path
+
+
+@FUZZ
+@given(column=st.sampled_from(["text", "meta", "tokens", "sentences"]), data=st.binary(max_size=40))
+def test_project_export_of_a_project_with_random_damage(tmp_path, capsys, column, data):
+    project = _project_with_damage(tmp_path, column, data)
+    out = tmp_path / "out.jsonl"
+    out.unlink(missing_ok=True)
+    if run(capsys, ["project", "export", project, out]) == 2:
+        assert not out.exists()
+    assert run(capsys, ["project", "export", project, out, "--skip-damaged", "--force"]) == 0
+    assert 2 <= len(out.read_text().splitlines()) <= 3
+
+
+@FUZZ
+@given(data=CONTENT, prefix=st.sampled_from([b"", b"SQLite format 3\x00"]))
+def test_project_restore_from_random_bytes_leaves_the_project_alone(tmp_path, capsys, data, prefix):
+    from ner_studio.core.project import Project
+
+    project = tmp_path / "p.nerstudio"
+    if not project.exists():
+        Project.create(project).close()
+    before = project.read_bytes()
+    backup = fresh(tmp_path, "b.nerstudio", prefix + data)
+    assert run(capsys, ["project", "restore", project, backup]) == 2
+    assert project.read_bytes() == before
+
+
+SPEC = st.fixed_dictionaries({}, optional={"op": st.sampled_from(["?", "+", "*"]), "lower": st.sampled_from(["a", "zzz"]),
+                                           "is_title": st.booleans()})
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(patterns=st.lists(st.lists(SPEC, min_size=1, max_size=3), min_size=1, max_size=3))
+def test_predict_with_random_repeating_patterns_on_long_text_ends_soon(tmp_path, capsys, patterns):
+    import json
+    import time
+
+    text = fresh(tmp_path, "in.txt", (" ".join(f"w{k % 97}" for k in range(30_000)) + " a zzz Zzz\n").encode())
+    file = fresh(tmp_path, "p.jsonl", "".join(json.dumps({"label": "X", "pattern": p}) + "\n" for p in patterns).encode())
+    began = time.perf_counter()
+    run(capsys, ["predict", "none", text, "--patterns", file, "-o", tmp_path / "out.jsonl", "--force"])
+    assert time.perf_counter() - began < 60  # quadratic, 30k tokens took minutes

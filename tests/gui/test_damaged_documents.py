@@ -69,3 +69,14 @@ def test_showing_a_damaged_document_offers_the_backup_at_once(damaged, dialogs):
     window.show_document(second)
     assert len(backup_offers(dialogs)) == 1
     assert window.workspace.document(second).text == SECOND
+
+
+def test_backups_that_stop_rotating_say_so_in_the_status_bar(damaged, start_window, qtbot):
+    """Issue 24: a damaged document stopped the rotating backups without a word."""
+    window, second, path = damaged
+    window.workspace.project.rename_document(window.doc.doc_id, "renamed")  # work goes on: a backup is due
+    window.close()
+    again = start_window()
+    qtbot.waitUntil(lambda: "not backed up" in again.statusBar().currentMessage(), timeout=20_000)
+    message = again.statusBar().currentMessage()
+    assert f"document {second} cannot be read" in message and ".bak1, is from" in message

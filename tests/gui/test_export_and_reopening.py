@@ -67,3 +67,26 @@ def test_the_tag_scheme_is_only_offered_for_conll(qtbot, tmp_path):
     jsonl = qt_dialogs.ExportDialog(None, tmp_path / "c.jsonl")
     qtbot.addWidget(jsonl)
     assert jsonl.fmt.currentData() == "jsonl" and not jsonl.scheme.isEnabled()
+
+
+def test_export_to_a_fifo_or_device_is_refused_with_a_message(start_window, qtbot, dialogs, tmp_path, monkeypatch):
+    """Issue 24: an export to a FIFO hung and one to a device replaced it; both are refused."""
+    import os
+    import signal
+
+    window = start_window()
+    fifo = tmp_path / "pipe.conll"
+    os.mkfifo(fifo)
+    targets = iter([fifo, Path("/dev/null")])
+    accept_dialog(monkeypatch, qt_dialogs.ExportDialog, lambda dialog: dialog.path.setText(str(next(targets))))
+    signal.alarm(60)
+    try:
+        window.actions_["export"].trigger()
+        window.actions_["export"].trigger()
+    finally:
+        signal.alarm(0)
+    assert len(dialogs) == 2
+    assert "named pipe (FIFO), not a regular file" in dialogs[0] and "pipe.conll" in dialogs[0]
+    assert "character device" in dialogs[1]
+    assert os.path.exists("/dev/null") and not os.path.isfile("/dev/null")
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("pipe")) == ["pipe.conll"]

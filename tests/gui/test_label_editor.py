@@ -53,3 +53,24 @@ def test_rename_add_and_remove_labels(start_window, qtbot, monkeypatch, dialogs)
     assert any("labelled PLACE" in text for text in dialogs)
     assert not any(s.label == "PLACE" for s in doc.spans)
     assert "PLACE" not in window.palette_.buttons
+
+
+def test_a_conll_file_with_66_entity_types_imports_and_the_palette_shows_every_one(start_window, idle, monkeypatch,
+                                                                                  tmp_path, dialogs):
+    """Issue 24: a 61st label raised "max() arg is an empty sequence" (Few-NERD has 66 types)."""
+    from PySide6.QtWidgets import QFileDialog, QScrollArea
+
+    types = [f"type-{k:02d}" for k in range(66)]
+    source = tmp_path / "fewnerd.conll"
+    source.write_text("".join(f"Word{k} B-{name}\nsaid O\n\n" for k, name in enumerate(types)), encoding="utf-8")
+    window = start_window()
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(source)], ""))
+    window.actions_["import"].trigger()
+    idle(window)
+    assert not dialogs
+    labels = window.workspace.labels
+    assert set(types) <= set(labels.names()) and len(labels) == 70
+    assert len({label.colour for label in labels}) == 70  # each its own colour, past the palette
+    assert set(window.palette_.buttons) == set(labels.names())
+    assert isinstance(window.docks["labels"].widget(), QScrollArea)  # 70 buttons scroll
+    assert window.docks["labels"].widget().minimumSizeHint().height() < 400

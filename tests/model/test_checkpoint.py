@@ -115,3 +115,35 @@ def test_save_is_atomic_and_leaves_no_temporary_files(saved, vocabs):
     path, model = saved
     save_checkpoint(path, model, vocabs, ["PER"], "bioes")
     assert [p.name for p in path.parent.iterdir()] == [path.name]
+
+
+def test_a_model_card_nested_too_deeply_is_a_clear_error(tmp_path, saved):
+    """Issue 24: the unpickler reads any depth; writing the card as JSON later recursed."""
+    import sys
+    import threading
+
+    payload = torch.load(saved[0], weights_only=True)
+    deep = []
+    for _ in range(20_000):
+        deep = [deep]
+    payload["metadata"]["card"] = deep
+    target = tmp_path / "deep.pt"
+
+    def save():  # pickling 20,000 levels needs a deep stack, as whoever made the file had
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(200_000)
+        try:
+            torch.save(payload, target)
+        finally:
+            sys.setrecursionlimit(limit)
+
+    threading.stack_size(256 * 1024 * 1024)
+    try:
+        thread = threading.Thread(target=save)
+        thread.start()
+        thread.join()
+    finally:
+        threading.stack_size(0)
+    with pytest.raises(CheckpointError, match="nested too deeply"):
+        load_checkpoint(target)
+    assert load_checkpoint(saved[0]).metadata["note"] == "tiny"

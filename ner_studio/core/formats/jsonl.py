@@ -24,10 +24,12 @@ import json
 from bisect import bisect_left
 from pathlib import Path
 
+from ner_studio.core import json_text
 from ner_studio.core.document import Document, Sentence, Status, Token
 from ner_studio.core.errors import FormatError, SpanError
 from ner_studio.core.formats.text import decode_text
 from ner_studio.core.gc_pause import paused_gc
+from ner_studio.core.labels import unprintable
 from ner_studio.core.spans import Source, Span
 from ner_studio.core.sentences import resolve
 from ner_studio.core.tokenizer import split_sentences, word_tokens
@@ -108,6 +110,8 @@ def _raw_spans(record: dict, style: str | None) -> list[tuple]:
             raise _RecordError(f"span offsets must be integers: {item!r}")
         if not isinstance(label, str) or not label.strip():
             raise _RecordError(f"span [{start}, {end}) needs a non-empty string label: {item!r}")
+        if (bad := unprintable(label)) is not None:
+            raise _RecordError(f"span [{start}, {end}) label {label!r} contains the control character {bad}")
         if confidence is not None and (
             not isinstance(confidence, (int, float)) or isinstance(confidence, bool) or not 0 <= confidence <= 1
         ):
@@ -242,7 +246,7 @@ def _parse(text: str, path, name: str, split) -> list[Document]:
     docs = []
     for k, (number, line) in enumerate(numbered):
         try:
-            record = json.loads(line)
+            record = json_text.loads(line)
         except json.JSONDecodeError as error:
             hint = (
                 "; this looks like a JSON array or pretty-printed JSON, but NER Studio reads "
@@ -251,9 +255,6 @@ def _parse(text: str, path, name: str, split) -> list[Document]:
                 else ""
             )
             raise FormatError(f"invalid JSON: {error.msg} (column {error.colno}){hint}", path, number) from None
-        except RecursionError:
-            raise FormatError("the JSON is nested too deeply to be a document (thousands of levels of "
-                              "brackets)", path, number) from None
         doc_name = base if len(numbered) == 1 else f"{base} #{k + 1}"
         try:
             docs.append(record_to_document(record, doc_name, split))

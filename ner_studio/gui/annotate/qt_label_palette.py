@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from ner_studio.core.labels import LabelSet
 
@@ -63,3 +63,14 @@ class LabelPalette(QWidget):
         hint.setStyleSheet("color: #6b7280; font-size: 11px;")
         self._layout.addWidget(hint)
         self._layout.addStretch(1)
+
+
+def scrolling(palette: LabelPalette) -> QScrollArea:
+    """``palette`` in a scroll area: a project may have any number of labels (Few-NERD has
+    66), and a button each must not make the window taller than the screen."""
+    area = QScrollArea()
+    area.setWidget(palette)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    return area

@@ -33,7 +33,7 @@ from ner_studio.gui.annotate.qt_edit_commands import EditController
 from ner_studio.gui.annotate.qt_entity_table import EntityTable
 from ner_studio.gui.documents.qt_file_commands import FileController
 from ner_studio.gui.annotate.qt_highlighter import SpanStyle
-from ner_studio.gui.annotate.qt_label_palette import LabelPalette
+from ner_studio.gui.annotate.qt_label_palette import LabelPalette, scrolling
 from ner_studio.gui.corpus.qt_consistency import install_consistency
 from ner_studio.gui.corpus.qt_find import install_find
 from ner_studio.gui.corpus.qt_label_all import install_label_all
@@ -84,7 +84,7 @@ class MainWindow(QMainWindow):
         self.entities = EntityTable(self.span_style)
         self.docks = {
             "documents": self._dock("Documents", DocumentsPane(self.documents), Qt.DockWidgetArea.LeftDockWidgetArea),
-            "labels": self._dock("Labels", self.palette_, Qt.DockWidgetArea.LeftDockWidgetArea),
+            "labels": self._dock("Labels", scrolling(self.palette_), Qt.DockWidgetArea.LeftDockWidgetArea),
             "details": self._dock("Selected entity", self.details, Qt.DockWidgetArea.RightDockWidgetArea),
             "entities": self._dock("Entities", self.entities, Qt.DockWidgetArea.RightDockWidgetArea),
         }

@@ -366,7 +366,9 @@ class Workspace(QObject):
         except ProjectError as error:
             self.problem.emit("The documents could not be added to the project", error)
             return []
-        self.labels = self.project.labels()  # imports may bring new labels
+        labels, self.labels = self.labels, self.project.labels()  # imports may bring new labels
+        if self.labels != labels:  # the palette, the colours and the label keys follow them
+            self.labels_changed.emit()
         self._summaries.update((doc_id, summaries[doc_id]) for doc_id in ids)
         for doc in docs:
             self._adopt(doc)
