@@ -54,6 +54,7 @@ from pathlib import Path
 from ner_studio.core.document import Document
 from ner_studio.core.errors import CorruptProjectError, ProjectError, ReadOnlyProjectError
 from ner_studio.core.outputs import check_output
+from ner_studio.core.plural import plural
 from ner_studio.core.events import Signal
 from ner_studio.core.labels import LabelSet
 from ner_studio.core.locations import default_project_path, default_projects_dir  # noqa: F401
@@ -287,8 +288,8 @@ class Project(EditJournal, ProjectMetadata, ProjectVersions, ProjectAssignments)
         ids = self._write(f"adding {len(docs)} document(s)", add)
         for doc, doc_id in zip(docs, ids):
             doc.doc_id = doc_id
-        log.info("added %d documents (%d entities) from %s", len(docs), sum(len(d.spans) for d in docs),
-                 source or "the app")
+        log.info("added %s (%s) from %s", plural(len(docs), "document"),
+                 plural(sum(len(d.spans) for d in docs), "entity"), source or "the app")
         return ids
 
     def document_summaries(self) -> list[DocumentSummary]:

@@ -72,7 +72,7 @@ def team_session(capsys, tmp_path, url: str) -> str:
         code, out = run(capsys, *step)
         assert code == 0, (step, out)
         output += out
-    assert "imported 1 documents" in output and "copied " in output and "ann vs bob" in output
+    assert "imported 1 document " in output and "copied " in output and "ann vs bob" in output
     return output
 
 

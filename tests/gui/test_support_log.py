@@ -61,7 +61,7 @@ def test_a_session_from_start_to_shutdown_is_in_the_log_without_the_texts(
             f"Qt {QtCore.qVersion()}") in text
     assert "project created: " in text and "My annotations" in text
     assert f"model {tiny_model_path.name} read (torch " in text
-    assert "added 1 documents" in text and "sample.txt" in text
+    assert "added 1 document " in text and "sample.txt" in text
     assert "project closed: " in text
     assert text.rstrip().endswith("shut down (exit code 0)")
     sample = resource_path("samples", "sample.txt").read_text(encoding="utf-8")
