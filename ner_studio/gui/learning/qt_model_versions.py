@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject
 from ner_studio.core.check_set import CHECK_SHARE, check_fingerprint, split_check
 from ner_studio.core.document import Document, Status
 from ner_studio.core.errors import NerStudioError, TrainingError
+from ner_studio.core.logs import is_user_error
 from ner_studio.gui.learning.learning_jobs import check_scores_task
 from ner_studio.gui.shell.tagging_jobs import ModelHandle
 from ner_studio.gui.learning.qt_models_panel import ModelsPanel, model_rows
@@ -84,7 +85,10 @@ class ModelVersions(QObject):
             self.refresh()
 
     def _on_check_scoring_failed(self, error) -> None:
-        self.host.show_status(f"Check scores could not be computed: {error}", 8000)
+        if is_user_error(error):
+            self.host.show_status(f"Check scores could not be computed: {error}", 8000)
+        else:  # a bug: the error dialog, with the traceback for a report
+            self.host.show_error("Check scores could not be computed", error)
 
     def _on_scoring_finished(self) -> None:
         self._scoring = None
