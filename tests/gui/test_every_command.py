@@ -165,6 +165,18 @@ def select_text(world: World, text: str) -> None:
     world.window.view.select_range(start, start + len(text))
 
 
+def selected_text(world: World) -> str:
+    start, end = world.window.view.selection()
+    return world.window.doc.text[start:end]
+
+
+def prepare_find(world: World) -> None:
+    """Lisbon searched for (Ctrl+F with it selected), no match shown yet."""
+    select_text(world, "Lisbon")
+    world.window.find.start()
+    assert len(world.window.find.hits) > 1 and world.window.find.position == -1
+
+
 def two_documents(world: World) -> None:
     world.window.workspace.add_text("A second text about Lisbon .", "second")
     wait_idle(world.qtbot, world.window)
@@ -267,13 +279,15 @@ CASES: dict[str, Case] = {
                                    and said("Every document")(w)) if w.accept or not said("Unsure")(w)
                         else said("unsure entities")(w)),
     "edit_labels": Case(lambda w: ("LABEL5" in w.window.workspace.labels) == w.accept and said("LabelEditor")(w)),
-    "label_all": Case(lambda w: said("LabelAllDialog")(w) and (said("Labelled")(w) or not w.accept), prepare=entity),
+    "label_all": Case(lambda w: said("LabelAllDialog")(w) and said("Labelled")(w) == w.accept, prepare=entity),
     "apply_patterns": Case(lambda w: accepting(w, said("Labelled 2 entities"), said("Patterns or dictionary"))),
     "undo_label_all": Case(said("Label All taken back"), prepare=prepare_label_all_done),
     "find": Case(lambda w: w.window.find.dock.isVisible() and w.window.find.panel.query.text() == "Lisbon",
                  prepare=lambda w: select_text(w, "Lisbon")),
-    "find_next": Case(lambda w: w.window.find.dock.isVisible()),
-    "find_previous": Case(lambda w: w.window.find.dock.isVisible()),
+    "find_next": Case(lambda w: w.window.find.position == 0 and selected_text(w).lower() == "lisbon",
+                      prepare=prepare_find),
+    "find_previous": Case(lambda w: w.window.find.position == len(w.window.find.hits) - 1
+                          and selected_text(w).lower() == "lisbon", prepare=prepare_find),
     "inconsistencies": Case(dock_shown(lambda window: window.consistency.dock)),
     # Document
     "predict": Case(lambda w: w.just_after["predicting"] or said("No model")(w)),

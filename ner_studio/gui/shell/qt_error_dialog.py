@@ -183,16 +183,20 @@ class CrashReporter(QObject):
 
     @Slot(str, str)
     def _show(self, what: str, details: str) -> None:
-        if self._showing or time.monotonic() < self._quiet_until:
-            self.folded += 1
-            if self._status is not None:
-                self._status(f"Another error: {what} (details in the log)")
-            return
-        self._showing = True
+        """Never raises: a failure here would come back through the hook, and again."""
         try:
-            ErrorDialog(self._parent, "Something went wrong",
-                        f"{what}.\n\nThe command did not finish; NER Studio goes on running.",
-                        self._saved(), log_path(), details).exec()
-        finally:
-            self._showing = False
-            self._quiet_until = time.monotonic() + QUIET_SECONDS
+            if self._showing or time.monotonic() < self._quiet_until:
+                self.folded += 1
+                if self._status is not None:
+                    self._status(f"Another error: {what} (details in the log)")
+                return
+            self._showing = True
+            try:
+                ErrorDialog(self._parent, "Something went wrong",
+                            f"{what}.\n\nThe command did not finish; NER Studio goes on running.",
+                            self._saved(), log_path(), details).exec()
+            finally:
+                self._showing = False
+                self._quiet_until = time.monotonic() + QUIET_SECONDS
+        except Exception:  # noqa: BLE001 - see the docstring; the log has the first error already
+            log.exception("The error dialog could not be shown")
