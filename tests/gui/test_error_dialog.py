@@ -192,3 +192,28 @@ def test_no_configuration_turns_pytest_qts_exception_capture_off():
     files = [ROOT / name for name in ("pyproject.toml", "setup.cfg", "pytest.ini", "tox.ini")]
     files += sorted((ROOT / "tests").rglob("*.py"))
     assert [str(f) for f in files if f.is_file() and setting in f.read_text(encoding="utf-8")] == []
+
+
+def test_the_app_installs_the_reporter_and_a_window_alone_does_not(start_window, qtbot, monkeypatch, tiny_model_path):
+    before = sys.excepthook
+    window = start_window()
+    assert sys.excepthook is before  # tests get pytest-qt's hook, not the dialog, unless they ask
+    seen = {}
+
+    def exec_once(application) -> int:
+        """``app.exec()``: the hooks as the running app has them, then quit at once."""
+        seen["hook"] = getattr(sys.excepthook, "__self__", None)
+        seen["thread_hook"] = getattr(threading.excepthook, "__self__", None)
+        seen["window"] = next(w for w in QApplication.topLevelWidgets() if w is not window and w.isVisible()
+                              and type(w).__name__ == "MainWindow")
+        return 0
+
+    monkeypatch.setattr(app, "bundled_model_path", lambda: tiny_model_path)
+    monkeypatch.setattr(QApplication, "exec", exec_once)
+    assert app.run_app([]) == 0
+    started = seen["window"]
+    qtbot.addWidget(started)
+    assert type(seen["hook"]).__name__ == "CrashReporter" and seen["thread_hook"] is seen["hook"]
+    started.close()  # closing the window puts the hooks back
+    assert getattr(sys.excepthook, "__self__", None) is not seen["hook"]
+    assert getattr(threading.excepthook, "__self__", None) is not seen["hook"]
