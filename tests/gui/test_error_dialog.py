@@ -217,3 +217,13 @@ def test_the_app_installs_the_reporter_and_a_window_alone_does_not(start_window,
     started.close()  # closing the window puts the hooks back
     assert getattr(sys.excepthook, "__self__", None) is not seen["hook"]
     assert getattr(threading.excepthook, "__self__", None) is not seen["hook"]
+
+
+def test_the_details_never_carry_a_password():
+    from ner_studio.gui.shell.qt_error_dialog import redact_text
+
+    text = (f"connecting to postgresql://ann:{SECRET}@db:5432/news failed; retried postgresql://ann:{SECRET}@db:port/x "
+            f"with host=db password={SECRET} and password = '{SECRET} 2'")
+    clean = redact_text(text)
+    assert SECRET not in clean
+    assert "postgresql://ann@db:5432/news" in clean and "host=db password=***" in clean

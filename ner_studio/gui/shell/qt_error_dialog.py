@@ -36,14 +36,23 @@ SAVED_AS_YOU_GO = ("Your edits are saved in the project as you make them: nothin
                    "is lost.")
 QUIET_SECONDS = 3.0  # after the dialog closes, errors this soon after only reach the log and status bar
 _URL = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"<>]+")
+_USERINFO_PASSWORD = re.compile(r"(//[^/@:\s]*):[^/@\s]*@")
+_KEYWORD_PASSWORD = re.compile(r"(\bpassword\s*=\s*)('[^']*'|[^\s'\"]+)", re.IGNORECASE)
 
 log = logging.getLogger(__name__)
 
 
 def redact_text(text: str) -> str:
-    """``text`` with the password of every URL in it removed (a traceback may quote a server
-    project's connection URL)."""
-    return _URL.sub(lambda match: redact(match.group()), text)
+    """``text`` with the password of every URL in it removed, and of a ``password=`` in a
+    connection string (a traceback may quote a server project's connection)."""
+    return _KEYWORD_PASSWORD.sub(r"\1***", _URL.sub(lambda match: _redact_url(match.group()), text))
+
+
+def _redact_url(url: str) -> str:
+    try:
+        return redact(url)
+    except ValueError:  # a URL urllib cannot read (a bad port): drop what sits where a password would
+        return _USERINFO_PASSWORD.sub(r"\1@", url)
 
 
 def failure_details(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> str:
