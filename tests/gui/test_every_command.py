@@ -89,13 +89,17 @@ def model_spans(world: World) -> int:
     return sum(1 for s in world.window.doc.spans if s.source == "model")
 
 
+def pattern_spans(world: World) -> int:
+    return sum(1 for s in world.window.doc.spans if s.source == "pattern")
+
+
 def prepare_review(world: World) -> None:
     world.window.actions_["review_mode"].trigger()
     wait_idle(world.qtbot, world.window)
 
 
 def prepare_label_all_done(world: World) -> None:
-    world.window.label_all.apply_patterns(str(world.folder / "patterns.tsv"))
+    world.window.label_all.apply_patterns(path=str(world.folder / "patterns.tsv"))
 
 
 def prepare_training(world: World, start: bool = True) -> None:
@@ -161,7 +165,8 @@ CASES: dict[str, Case] = {
     "edit_labels": Case(lambda w: ("LABEL5" in w.window.workspace.labels) == w.accept and said("LabelEditor")(w)),
     "label_all": Case(lambda w: said("LabelAllDialog")(w) and said("Labelled")(w) == w.accept, prepare=entity),
     "apply_patterns": Case(lambda w: accepting(w, said("Labelled 2 entities"), said("Patterns or dictionary"))),
-    "undo_label_all": Case(said("Label All taken back"), prepare=prepare_label_all_done),
+    "undo_label_all": Case(lambda w: w.before["pattern_spans"] == 2 and pattern_spans(w) == 0,
+                           prepare=prepare_label_all_done),
     "find": Case(lambda w: w.window.find.dock.isVisible() and w.window.find.panel.query.text() == "Lisbon",
                  prepare=lambda w: select_text(w, "Lisbon")),
     "find_next": Case(lambda w: w.window.find.position == 0 and selected_text(w).lower() == "lisbon",
@@ -250,7 +255,8 @@ def run(world: World, name: str, start: Callable[[], None]) -> None:
     world.before = {"font": window.view.font_size(), "model_spans": model_spans(world), "doc": window.doc.doc_id,
                     "documents": document_count(world), "project": project_path(world),
                     "span": window.view.current_span(), "selection": window.view.selection(),
-                    "review_item": window.learning.review.current, "versions": model_versions(world)}
+                    "review_item": window.learning.review.current, "versions": model_versions(world),
+                    "pattern_spans": pattern_spans(world)}
     start()
     world.just_after = {"predicting": window.workspace.is_predicting()}
     if window.isVisible():
