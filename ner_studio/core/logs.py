@@ -128,6 +128,19 @@ def log_failure(logger: logging.Logger, what: str, error: BaseException) -> None
                      exc_info=(type(error), error, error.__traceback__))
 
 
+_last_uncaught: list[BaseException] = []  # the last one logged: two hooks in a chain log it once
+
+
+def log_uncaught(kind, error, traceback, thread: threading.Thread | None = None) -> None:
+    """An exception nothing caught, with its traceback (once, whichever hook meets it first:
+    the GUI's error dialog logs it too, see ``gui/shell/qt_error_dialog.py``)."""
+    if error is not None and _last_uncaught and _last_uncaught[0] is error:
+        return
+    _last_uncaught[:] = [error] if error is not None else []
+    where = f" in thread {thread.name}" if thread is not None else ""
+    log.critical("Uncaught exception%s", where, exc_info=(kind, error, traceback))
+
+
 _hooks_installed = False
 
 
@@ -141,14 +154,12 @@ def _install_hooks() -> None:
 
     def hook(kind, error, traceback) -> None:
         if not issubclass(kind, KeyboardInterrupt):
-            log.critical("Uncaught exception", exc_info=(kind, error, traceback))
+            log_uncaught(kind, error, traceback)
         previous_hook(kind, error, traceback)
 
     def thread_hook(args) -> None:
         if args.exc_type is not SystemExit:
-            thread = args.thread.name if args.thread is not None else "?"
-            log.critical("Uncaught exception in thread %s", thread,
-                         exc_info=(args.exc_type, args.exc_value, args.exc_traceback))
+            log_uncaught(args.exc_type, args.exc_value, args.exc_traceback, args.thread)
         previous_thread_hook(args)
 
     sys.excepthook = hook

@@ -21,6 +21,7 @@ from ner_studio.core.project import Project, is_server_url
 from ner_studio.core.settings import Settings
 from ner_studio.gui.shell.tagging_jobs import ModelHandle
 from ner_studio.gui.shell.qt_dialogs import show_error
+from ner_studio.gui.shell.qt_error_dialog import CrashReporter
 from ner_studio.gui.documents.qt_file_commands import open_project_file
 from ner_studio.gui.shell.qt_main_window import MainWindow
 from ner_studio.gui.shell.qt_theme import apply_theme
@@ -170,6 +171,17 @@ def run_app(argv: list[str]) -> int:
     if window is None:
         log.info("shut down: no project could be opened")
         return 1
+    install_crash_reporter(window)
     code = app.exec()
     log.info("shut down (exit code %d)", code)
     return code
+
+
+def install_crash_reporter(window: MainWindow) -> CrashReporter:
+    """Exceptions nothing caught (in a slot, a worker, a thread) reach the analyst as the error
+    dialog, after the log. Only the running app installs it: under pytest, pytest-qt's own
+    hook must see them and fail the test (a test that wants the dialog installs it)."""
+    reporter = CrashReporter(window, window.saved_note, lambda text: window.show_status(text, 10_000))
+    reporter.install()
+    window.closed.connect(reporter.uninstall)
+    return reporter

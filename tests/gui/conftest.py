@@ -64,10 +64,16 @@ def user_dirs(tmp_path, monkeypatch):
 
 @pytest.fixture
 def dialogs(monkeypatch):
-    """Message boxes recorded instead of shown (they would block the test)."""
+    """Message boxes and error dialogs recorded instead of shown (they would block the test)."""
     from PySide6.QtWidgets import QMessageBox
 
+    from ner_studio.gui.shell.qt_error_dialog import ErrorDialog
+
     shown: list[str] = []
+
+    def record_error(dialog):
+        shown.append(f"{dialog.message.text()}\n{dialog.informative.text()}")
+        return 0
 
     def record_exec(box):
         shown.append(f"{box.text()}\n{box.informativeText()}")
@@ -80,6 +86,7 @@ def dialogs(monkeypatch):
         return static
 
     monkeypatch.setattr(QMessageBox, "exec", record_exec)
+    monkeypatch.setattr(ErrorDialog, "exec", record_error)
     monkeypatch.setattr(QMessageBox, "question", record_static(QMessageBox.StandardButton.Yes))
     monkeypatch.setattr(QMessageBox, "warning", record_static(QMessageBox.StandardButton.Ok))
     monkeypatch.setattr(QMessageBox, "about", record_static(None))

@@ -178,7 +178,10 @@ class FindController(QObject):
         if not self.hits:
             self.start()
             return
-        self.show((self.position + step) % len(self.hits))
+        if self.position < 0:  # none shown yet: Next shows the first, Previous the last
+            self.show(0 if step > 0 else len(self.hits) - 1)
+        else:
+            self.show((self.position + step) % len(self.hits))
 
     def show(self, row: int) -> None:
         if not 0 <= row < len(self.hits):

@@ -16,7 +16,9 @@ from PySide6.QtWidgets import (
 
 from ner_studio.core.check_set import CHECK_SHARE, split_check
 from ner_studio.core.document import Document
+from ner_studio.core.logs import is_user_error
 from ner_studio.gui.learning.learning_jobs import evaluation_task
+from ner_studio.gui.shell.qt_dialogs import show_error
 from ner_studio.gui.shell.qt_task_worker import TaskWorker
 
 COLUMNS = ("Label", "Precision", "Recall", "F1", "Entities")
@@ -139,6 +141,8 @@ class EvaluationDialog(QDialog):
     def _on_failed(self, error) -> None:
         self.status.setText(f"Evaluation failed: {error}")
         self.status.setStyleSheet("color: #b42318;")
+        if not is_user_error(error):  # a bug: the error dialog, with the traceback for a report
+            show_error(self, "Evaluation failed", error)
 
     def _on_finished(self) -> None:
         self.worker = None

@@ -312,11 +312,11 @@ class LearningController(QObject):
         self._update_actions()
 
     def _report(self, title: str, error: BaseException, quietly: bool) -> None:
-        """A dialog, or for automatic runs (which must not interrupt reviewing) the status bar."""
-        if not isinstance(error, NerStudioError):
-            error = TrainingError(f"{type(error).__name__}: {error}")
+        """A dialog (a bug's: the error dialog, with its traceback), or for automatic runs
+        (which must not interrupt reviewing) the status bar."""
         if quietly:
-            self.host.show_status(f"{title}: {error}", 15000)
+            shown = error if isinstance(error, NerStudioError) else TrainingError(f"{type(error).__name__}: {error}")
+            self.host.show_status(f"{title}: {shown}", 15000)
         else:
             self.host.show_error(title, error)
 

@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, QTimer
 from ner_studio.core.check_set import check_fingerprint, split_check
 from ner_studio.core.document import Document, Status
 from ner_studio.core.errors import NerStudioError, TrainingError
+from ner_studio.core.logs import is_user_error
 from ner_studio.gui.learning.learning_jobs import check_scores_task
 from ner_studio.gui.shell.tagging_jobs import ModelHandle
 from ner_studio.gui.learning.qt_models_panel import ModelsPanel, check_note, model_rows
@@ -104,7 +105,10 @@ class ModelVersions(QObject):
             self.refresh()
 
     def _on_check_scoring_failed(self, error) -> None:
-        self.host.show_status(f"Check scores could not be computed: {error}", 8000)
+        if is_user_error(error):
+            self.host.show_status(f"Check scores could not be computed: {error}", 8000)
+        else:  # a bug: the error dialog, with the traceback for a report
+            self.host.show_error("Check scores could not be computed", error)
 
     def _on_scoring_finished(self) -> None:
         self._scoring = None

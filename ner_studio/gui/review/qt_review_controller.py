@@ -149,8 +149,11 @@ class ReviewController(QObject):
         self._store(EVERY_SETTING, every)
 
     # --- the mode ---------------------------------------------------------------------------
-    def toggle(self, checked: bool) -> None:
-        """The Review Next command: show the dock and walk the queue, or put both away."""
+    def toggle(self, checked: bool | None = None) -> None:
+        """The Review Next command: show the dock and walk the queue, or put both away
+        (``None``: as the action's check mark now says, which a menu click has just flipped)."""
+        if checked is None:
+            checked = self.actions["review_mode"].isChecked()
         self.actions["review_mode"].setChecked(checked)
         self.dock.setVisible(checked)
         if checked:

@@ -57,7 +57,7 @@ HELP_MENU = ("shortcuts", "log_folder", None, "about")
 
 def create_actions(window: QWidget, commands, target: object | None = None) -> dict[str, QAction]:
     """An action on ``window`` per command, running ``target``'s handler (the window's own by
-    default)."""
+    default) with no arguments; a checkable action's handler reads ``isChecked()``."""
     actions = {}
     for command in commands:
         action = QAction(command.text, window)
@@ -65,7 +65,10 @@ def create_actions(window: QWidget, commands, target: object | None = None) -> d
         action.setShortcuts([QKeySequence(key) for key in command.shortcuts])
         action.setToolTip(with_shortcut(command.tip, command.shortcuts))
         action.setStatusTip(command.tip)
-        action.triggered.connect(getattr(window if target is None else target, command.handler))
+        handler = getattr(window if target is None else target, command.handler)
+        # ``triggered`` carries ``checked``; PySide passes it to any handler that takes an
+        # argument, where it lands as e.g. a path. Handlers take none from a menu: drop it.
+        action.triggered.connect(lambda _checked=False, run=handler: run())
         window.addAction(action)
         actions[command.name] = action
     return actions

@@ -1,4 +1,5 @@
-"""Small dialogs: errors, the corrupt-project question, export options, paste, shortcuts, about.
+"""Small dialogs: errors (a bug's: ``qt_error_dialog``), the corrupt-project question, export
+options, paste, shortcuts, about.
 
 Errors are shown with their own message, which names the file and line (FormatError) or says
 what to do (ProjectError); the window keeps running whatever the dialog says.
@@ -20,18 +21,25 @@ from ner_studio import __version__
 from ner_studio.core.errors import CorruptProjectError, FormatError, ProjectError
 from ner_studio.core.secrets import redact_secrets
 from ner_studio.core.plural import plural
+from ner_studio.core.logs import is_user_error
 from ner_studio.gui.documents.importing import PartlyOpened
+from ner_studio.gui.shell.qt_error_dialog import SAVED_AS_YOU_GO, show_bug
 
 SCHEMES = ("iob2", "iob1", "bioes")
 
 log = logging.getLogger(__name__)
 
 
-def show_error(parent: QWidget | None, title: str, error: BaseException) -> None:
-    """A warning dialog whose text is the error's own message, without passwords (and a
-    line in the log)."""
+def show_error(parent: QWidget | None, title: str, error: BaseException, *, saved: str = SAVED_AS_YOU_GO) -> None:
+    """A warning dialog whose text is the error's own message without passwords (and a line in
+    the log); a bug (not the user's error: a worker's or a handler's) gets the error dialog with
+    its traceback instead, ``saved`` saying what is safe (whoever caught a bug logged its
+    traceback)."""
     message = redact_secrets(str(error))
-    log.warning("shown: %s: %s", title, message)
+    log.warning("shown: %s: %s", title, message if is_user_error(error) else f"{type(error).__name__}: {message}")
+    if not is_user_error(error):
+        show_bug(parent, title, error, saved)
+        return
     if isinstance(error, PartlyOpened):
         detail = (f"The {plural(error.added, 'document')} before this point {'was' if error.added == 1 else 'were'} added to the project; "
                   "the rest of the file was not. Fix the file and open it again to add the rest.")

@@ -71,7 +71,7 @@ class Host(Protocol):
 
     def add_commands(self, menu: str, commands: Sequence[Command], target: object,
                      layout: Sequence[str | None], toolbar: Sequence[str] = ()) -> dict[str, QAction]:
-        """An action per command (``target.<handler>`` runs it), in the menu ``menu`` (appended
+        """An action per command (``target.<handler>()`` runs it, with no arguments), in the menu ``menu`` (appended
         after a separator if it has items already; a new menu goes before Help) laid out as
         ``layout`` (``None`` is a separator), and ``toolbar`` buttons (after a separator, unless
         the buttons before them are of the same menu)."""

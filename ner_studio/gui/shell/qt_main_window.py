@@ -27,6 +27,7 @@ from ner_studio.gui.shell.tagging_jobs import ModelHandle
 from ner_studio.gui.shell.qt_actions import MENUS, VIEW_MENU, HELP_MENU, WINDOW_COMMANDS, create_actions, shortcut_rows, with_shortcut
 from ner_studio.gui.annotate.qt_details import DetailsPane
 from ner_studio.gui.shell.qt_dialogs import ShortcutsDialog, show_about, show_error
+from ner_studio.gui.shell.qt_error_dialog import SAVED_AS_YOU_GO
 from ner_studio.gui.documents.qt_document_list import DocumentList
 from ner_studio.gui.documents.qt_document_tools import DocumentListTools, DocumentsPane
 from ner_studio.gui.annotate.qt_edit_commands import EditController
@@ -185,7 +186,21 @@ class MainWindow(QMainWindow):
         self.files.reopen_as(annotator)
 
     def show_error(self, title: str, error: BaseException) -> None:
-        show_error(self, title, error)
+        show_error(self, title, error, saved=self.saved_note())
+
+    def saved_note(self) -> str:
+        """What is safe after a failure, for the error dialog: edits are saved as they are
+        made, unless the project could not take the latest ones (they wait in the journal)."""
+        try:
+            project = self.workspace.project
+            pending = 0 if project.closed else project.pending_count
+        except Exception as error:  # noqa: BLE001 - the note must not fail the dialog it goes in
+            log_failure(log, "reading what is saved", error)
+            return SAVED_AS_YOU_GO
+        if not pending:
+            return f"{SAVED_AS_YOU_GO} The project is {project.name}."
+        return (f"{pending} of your latest edits could not be written to the project {project.name} yet; they "
+                "are kept and written as soon as it can take them (File > Save Project As… puts them in a new file).")
 
     def _initial_dock_sizes(self) -> None:
         """Side panels wide enough to read, the text the largest part (tools tab their docks
@@ -268,7 +283,7 @@ class MainWindow(QMainWindow):
         reading it: showing, export, review, training) offers the newest good backup, as
         opening a damaged project does, once the call that met it has returned."""
         if not isinstance(error, CorruptProjectError):
-            show_error(self, title, error)
+            self.show_error(title, error)
         elif self._damage is None:
             self._damage = error
             QTimer.singleShot(0, self._offer_backup)
@@ -295,7 +310,7 @@ class MainWindow(QMainWindow):
                 return
             except Exception as error:  # noqa: BLE001 - a document that cannot load must not close the app
                 log_failure(log, f"opening document {doc_id}", error)
-                show_error(self, "The document cannot be opened", error)
+                self.show_error("The document cannot be opened", error)
                 return
         if doc is self.doc and doc is not None:
             return
