@@ -1,0 +1,162 @@
+"""Entities as a spreadsheet for analysts who work in Excel: one row per entity, and in an
+``.xlsx`` a second sheet counting entities per document and label.
+
+Written, never read back: a spreadsheet holds entities without their tokens and sentences, so
+it is an end point, not a format to annotate in. Why these choices:
+
+- ``.xlsx`` through openpyxl in write-only mode: rows stream to disk as they come, so memory
+  stays bounded however many entities (only the counts per document and label are kept).
+- ``.csv`` through the csv module, UTF-8 with a byte-order mark: without it Excel reads the
+  file in the system's code page and "Zürich" arrives as "ZÃ¼rich".
+- A text cell starting with ``= + - @``, a tab or a carriage return is a formula to Excel
+  (OWASP "CSV injection"): an entity or a sentence from an untrusted document could run one.
+  In a CSV such a cell gets a leading ``'`` (Excel shows the text as it is); in an ``.xlsx`` it
+  is stored as a string cell, never as a formula.
+- An ``.xlsx`` cannot hold control characters other than tab and line breaks, nor more than
+  32,767 characters in a cell: such characters become U+FFFD and a longer sentence context
+  is cut with "…". The offsets always refer to the original text, which is never changed.
+
+Both are written atomically (core/atomic.py): a failed export leaves the old file as it was.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ner_studio.core.atomic import AtomicWriter
+from ner_studio.core.error_analysis import sentence_text
+from ner_studio.core.errors import FormatError
+
+SHEET_FORMATS = {".xlsx": "xlsx", ".csv": "csv"}
+COLUMNS = ("document", "sentence", "text", "label", "source", "confidence", "annotator", "time",
+           "start", "end")
+COUNT_COLUMNS = ("document", "label", "entities")
+ENTITIES_SHEET, COUNTS_SHEET = "Entities", "Counts"
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_XLSX_CELL_MAX = 32_767
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def sheet_format(path: str | Path) -> str | None:
+    """``"xlsx"`` or ``"csv"`` if ``path``'s extension names a spreadsheet, else None."""
+    return SHEET_FORMATS.get(Path(path).suffix.lower())
+
+
+def neutralised(value: str) -> str:
+    """``value`` as a CSV cell Excel shows as text, never runs as a formula."""
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Who made a document's version and when (ISO 8601), where that is known (a project)."""
+
+    annotator: str = ""
+    time: str = ""
+
+
+def entity_rows(doc, attribution: Attribution = Attribution()) -> Iterable[tuple]:
+    """One row per entity of ``doc`` in :data:`COLUMNS` order; ``sentence`` is the text of the
+    sentence the entity starts in, ``start``/``end`` its character offsets."""
+    contexts: dict[int, str] = {}
+    for span in doc.spans:
+        first = doc.token_range(span.start, span.end)[0]
+        k = doc.sentence_of_token(first) if doc.sentences and first < len(doc.tokens) else -1
+        if k not in contexts:
+            contexts[k] = sentence_text(doc, k) if k >= 0 else ""
+        yield (doc.name, contexts[k], doc.text[span.start:span.end], span.label, str(span.source),
+               span.confidence, attribution.annotator, attribution.time, span.start, span.end)
+
+
+class SpreadsheetWriter:
+    """``with SpreadsheetWriter(path) as out: out.write(docs)`` for each piece; the file
+    (format by extension, or ``fmt``) replaces ``path`` when the block ends without an
+    exception. ``rows`` and ``documents`` count what was written."""
+
+    def __init__(self, path: str | Path, fmt: str | None = None):
+        self.path = Path(path)
+        self.fmt = fmt or sheet_format(self.path)
+        if self.fmt not in SHEET_FORMATS.values():
+            raise FormatError("a spreadsheet is written as .xlsx or .csv", self.path)
+        self._atomic = AtomicWriter(self.path, binary=self.fmt == "xlsx")
+        self._counts: Counter[tuple[str, str]] = Counter()
+        self.rows = self.documents = 0
+
+    def __enter__(self) -> SpreadsheetWriter:
+        try:
+            self._handle = self._atomic.__enter__()
+        except OSError as error:
+            raise FormatError(f"cannot write the file: {error.strerror or error}", self.path) from None
+        if self.fmt == "csv":
+            self._handle.write("\ufeff")
+            self._csv = csv.writer(self._handle)
+            self._csv.writerow(COLUMNS)
+        else:
+            from openpyxl import Workbook
+
+            self._book = Workbook(write_only=True)
+            self._sheet = self._book.create_sheet(ENTITIES_SHEET)
+            self._sheet.append(COLUMNS)
+        return self
+
+    def write(self, docs: Iterable, attribution=None) -> None:
+        """Add the entities of ``docs``; ``attribution(doc)`` gives an :class:`Attribution`."""
+        for doc in docs:
+            self.documents += 1
+            for row in entity_rows(doc, attribution(doc) if attribution else Attribution()):
+                self._counts[row[0], row[3]] += 1
+                self.rows += 1
+                if self.fmt == "csv":
+                    self._csv.writerow([neutralised(v) if isinstance(v, str) else ("" if v is None else v)
+                                        for v in row])
+                else:
+                    self._sheet.append([self._xlsx_cell(v) for v in row])
+
+    def _xlsx_cell(self, value):
+        if not isinstance(value, str):
+            return value
+        if _ILLEGAL_XML.search(value):
+            value = _ILLEGAL_XML.sub("\ufffd", value)
+        if len(value) > _XLSX_CELL_MAX:
+            value = value[:_XLSX_CELL_MAX - 1] + "…"
+        if not value.startswith(_FORMULA_STARTS):
+            return value
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(self._sheet, value)
+        cell.data_type = "s"  # openpyxl reads "=..." as a formula; this is text
+        return cell
+
+    def __exit__(self, kind, error, trace) -> None:
+        if kind is None and self.fmt == "xlsx":
+            try:
+                self._finish_book()
+            except BaseException as failure:
+                self._atomic.__exit__(type(failure), failure, None)  # removes the temporary file
+                if isinstance(failure, OSError):
+                    raise FormatError(f"cannot write the file: {failure.strerror or failure}", self.path) from None
+                raise
+        try:
+            self._atomic.__exit__(kind, error, trace)
+        except OSError as failure:
+            raise FormatError(f"cannot write the file: {failure.strerror or failure}", self.path) from None
+
+    def _finish_book(self) -> None:
+        counts = self._book.create_sheet(COUNTS_SHEET)
+        counts.append(COUNT_COLUMNS)
+        for (document, label), n in self._counts.items():
+            counts.append([self._xlsx_cell(document), self._xlsx_cell(label), n])
+        self._book.save(self._handle)
+
+
+def write_spreadsheet(docs: Iterable, path: str | Path, fmt: str | None = None, attribution=None) -> SpreadsheetWriter:
+    """Write the entities of ``docs`` to ``path`` (``.xlsx`` or ``.csv``); returns the writer
+    with its counts."""
+    with SpreadsheetWriter(path, fmt) as out:
+        out.write(docs, attribution)
+    return out
