@@ -105,11 +105,13 @@ def run_import(args: argparse.Namespace) -> int:
 
 # --- export -------------------------------------------------------------------------------
 def add_export(actions) -> None:
-    from ner_studio.core.formats import WRITABLE
+    from ner_studio.core.formats.spreadsheet import EXPORTS
 
     action = actions.add_parser(
         "export", help="write one annotator's versions, or the curated gold versions, to a file",
-        description="Write the documents of PROJECT to OUT (CoNLL or JSONL, by extension or --to). "
+        description="Write the documents of PROJECT to OUT (CoNLL, JSONL, or a spreadsheet with one "
+        "row per entity and its annotator and time: .xlsx, which also counts them per document "
+        "and label, or .csv; by extension or --to). "
         "By default each document's training version: the curated gold version where there is "
         "one, else yours. --annotator: that person's versions; --gold: curated documents only.")
     action.add_argument("project", metavar="PROJECT", help=PROJECT_HELP)
@@ -118,15 +120,16 @@ def add_export(actions) -> None:
     which.add_argument("--annotator", metavar="NAME", help="export this annotator's versions (default: each "
                        "document's gold version where curated, else yours)")
     which.add_argument("--gold", action="store_true", help="export the curated gold versions only")
-    action.add_argument("--to", dest="target_fmt", choices=WRITABLE, help="output format (default: by extension)")
+    action.add_argument("--to", dest="target_fmt", choices=EXPORTS, help="output format (default: by extension)")
     add_force_option(action)
 
 
 def run_export(args: argparse.Namespace) -> int:
     from ner_studio.core.annotators import GOLD
-    from ner_studio.core.formats import format_of, write_documents
+    from ner_studio.core.formats import write_documents
+    from ner_studio.core.formats.spreadsheet import SHEET_FORMATS, export_format, write_spreadsheet
 
-    target_fmt = args.target_fmt or format_of(args.out)
+    target_fmt = export_format(args.out, args.target_fmt)
     checked_output(args, args.out, target_fmt, inputs=project_files(args.project))
     annotator = default_annotator_name(args.annotator)
     project = open_project(args.project, annotator=default_annotator_name(None), read_only=True)
@@ -143,11 +146,36 @@ def run_export(args: argparse.Namespace) -> int:
         else:
             docs = project.training_versions(ids)
             what = f"gold versions where curated, else {project.annotator}'s"
+        if target_fmt in SHEET_FORMATS.values():
+            attribution = version_attribution(project, GOLD if args.gold else annotator if args.annotator
+                                              else None)
     finally:
         project.close(discard_pending=True)
-    write_documents(docs, args.out, target_fmt)
+    if target_fmt in SHEET_FORMATS.values():
+        write_spreadsheet(docs, args.out, target_fmt, attribution)
+    else:
+        write_documents(docs, args.out, target_fmt)
     print(f"exported {plural(len(docs), 'document')} ({plural(sum(len(d.spans) for d in docs), 'entity')}; {what}) -> {args.out}")
     return 0
+
+
+def version_attribution(project, annotator: str | None):
+    """``doc -> Attribution``: whose version of it was exported and when it last changed;
+    ``annotator`` None: the gold version where curated, else the project's annotator."""
+    from ner_studio.core.annotators import GOLD, display_name, version_times
+    from ner_studio.core.formats.spreadsheet import Attribution
+
+    own = project.version_annotator
+    if own is None:  # a project from before annotators: no versions, no times
+        return lambda doc: Attribution()
+    times = project.query("reading when versions changed", version_times)
+    curated = project.gold_documents() if annotator is None else set()
+
+    def of(doc) -> Attribution:
+        who = annotator if annotator is not None else GOLD if doc.doc_id in curated else own
+        return Attribution(display_name(who), times.get((doc.doc_id, who), ""))
+
+    return of
 
 
 # --- agreement ----------------------------------------------------------------------------

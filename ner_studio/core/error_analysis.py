@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
+from ner_studio.core.metrics import chunks
+
 
 class ErrorKind(StrEnum):
     MISSED = "missed"
@@ -136,6 +138,22 @@ def document_errors(doc, predicted: Sequence[Labelled]) -> list[ErrorInContext]:
             doc.name, doc.doc_id, k, context, error,
             "" if error.gold is None else doc.text[error.gold[0]:error.gold[1]],
             "" if error.predicted is None else doc.text[error.predicted[0]:error.predicted[1]]))
+    return found
+
+
+def tagged_errors(docs: Sequence, tags: Sequence[list[str]]) -> list[ErrorInContext]:
+    """The mistakes of predicted ``tags`` (IOB2, IOB1 or BIOES; one list per sentence of
+    ``docs``, in order) against the spans of ``docs``. Entities are read from the tags as the
+    scores read them (core/metrics.py), so the list and the F1 table agree."""
+    found = []
+    sentences = iter(tags)
+    for doc in docs:
+        starts, ends = doc.tokens.starts, doc.tokens.ends
+        predicted = []
+        for sentence in doc.sentences:
+            for label, first, last in chunks(next(sentences)):
+                predicted.append((starts[sentence.start + first], ends[sentence.start + last], label))
+        found += document_errors(doc, predicted)
     return found
 
 

@@ -33,6 +33,7 @@ from ner_studio.core.error_analysis import sentence_text
 from ner_studio.core.errors import FormatError
 
 SHEET_FORMATS = {".xlsx": "xlsx", ".csv": "csv"}
+EXPORTS = ("conll", "jsonl", "xlsx", "csv")  # what export, convert and predict write
 COLUMNS = ("document", "sentence", "text", "label", "source", "confidence", "annotator", "time",
            "start", "end")
 COUNT_COLUMNS = ("document", "label", "entities")
@@ -45,6 +46,13 @@ _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 def sheet_format(path: str | Path) -> str | None:
     """``"xlsx"`` or ``"csv"`` if ``path``'s extension names a spreadsheet, else None."""
     return SHEET_FORMATS.get(Path(path).suffix.lower())
+
+
+def export_format(path: str | Path, fmt: str | None = None) -> str:
+    """``fmt``, else the format ``path``'s extension names (a spreadsheet or a document format)."""
+    from ner_studio.core.formats import format_of
+
+    return fmt or sheet_format(path) or format_of(path)
 
 
 def neutralised(value: str) -> str:
