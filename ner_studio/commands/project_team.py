@@ -127,7 +127,7 @@ def add_export(actions) -> None:
 def run_export(args: argparse.Namespace) -> int:
     from ner_studio.core.annotators import GOLD
     from ner_studio.core.formats import write_documents
-    from ner_studio.core.formats.spreadsheet import SHEET_FORMATS, export_format, write_spreadsheet
+    from ner_studio.core.formats.spreadsheet import SHEET_FORMATS, export_format, version_attribution, write_spreadsheet
 
     target_fmt = export_format(args.out, args.target_fmt)
     checked_output(args, args.out, target_fmt, inputs=project_files(args.project))
@@ -157,25 +157,6 @@ def run_export(args: argparse.Namespace) -> int:
         write_documents(docs, args.out, target_fmt)
     print(f"exported {plural(len(docs), 'document')} ({plural(sum(len(d.spans) for d in docs), 'entity')}; {what}) -> {args.out}")
     return 0
-
-
-def version_attribution(project, annotator: str | None):
-    """``doc -> Attribution``: whose version of it was exported and when it last changed;
-    ``annotator`` None: the gold version where curated, else the project's annotator."""
-    from ner_studio.core.annotators import GOLD, display_name, version_times
-    from ner_studio.core.formats.spreadsheet import Attribution
-
-    own = project.version_annotator
-    if own is None:  # a project from before annotators: no versions, no times
-        return lambda doc: Attribution()
-    times = project.query("reading when versions changed", version_times)
-    curated = project.gold_documents() if annotator is None else set()
-
-    def of(doc) -> Attribution:
-        who = annotator if annotator is not None else GOLD if doc.doc_id in curated else own
-        return Attribution(display_name(who), times.get((doc.doc_id, who), ""))
-
-    return of
 
 
 # --- agreement ----------------------------------------------------------------------------

@@ -112,6 +112,7 @@ class ErrorInContext:
     doc_id: int | None
     sentence: int  # index of the sentence in the document
     context: str  # that sentence's text
+    context_start: int  # where that sentence starts in the scored document's text
     error: EntityError
     gold_text: str
     predicted_text: str
@@ -134,8 +135,9 @@ def document_errors(doc, predicted: Sequence[Labelled]) -> list[ErrorInContext]:
         first = doc.token_range(error.start, error.end)[0]
         k = doc.sentence_of_token(min(first, len(doc.tokens) - 1)) if len(doc.tokens) else 0
         context = sentence_text(doc, k)
+        context_start = doc.tokens.starts[doc.sentences[k].start] if context else 0
         found.append(ErrorInContext(
-            doc.name, doc.doc_id, k, context, error,
+            doc.name, doc.doc_id, k, context, context_start, error,
             "" if error.gold is None else doc.text[error.gold[0]:error.gold[1]],
             "" if error.predicted is None else doc.text[error.predicted[0]:error.predicted[1]]))
     return found
@@ -155,6 +157,19 @@ def tagged_errors(docs: Sequence, tags: Sequence[list[str]]) -> list[ErrorInCont
                 predicted.append((starts[sentence.start + first], ends[sentence.start + last], label))
         found += document_errors(doc, predicted)
     return found
+
+
+def located(found: ErrorInContext, text: str) -> tuple[int, int] | None:
+    """Where ``found`` is in ``text``, its document's full text: the scored document may be an
+    excerpt (the check set's sentences, with other offsets), so the error is found again by its
+    sentence; None if the sentence is no longer there (the document was edited since)."""
+    at = found.context_start
+    if text[at:at + len(found.context)] != found.context:
+        at = text.find(found.context) if found.context else -1
+        if at < 0:
+            return None
+    shift = at - found.context_start
+    return found.error.start + shift, found.error.end + shift
 
 
 def sentence_text(doc, index: int) -> str:
