@@ -123,7 +123,7 @@ class SpreadsheetWriter:
                     self._csv.writerow([neutralised(v) if isinstance(v, str) else ("" if v is None else v)
                                         for v in row])
                 else:
-                    self._sheet.append([self._xlsx_cell(v) for v in row])
+                    self._sheet.append([self._xlsx_cell(v) if v != "" else None for v in row])
 
     def _xlsx_cell(self, value):
         if not isinstance(value, str):
