@@ -6,7 +6,7 @@ import json
 
 from openpyxl import load_workbook
 
-from ner_studio.core.formats.spreadsheet import COLUMNS
+from ner_studio.core.formats.spreadsheet import ENTITY_COLUMNS
 from tests.cli.test_project_team import own_settings, run, team_project  # noqa: F401 (fixtures)
 
 INJECTED = "=1+1\tB-ORG\nsued\tO\nZürich\tB-LOC\n.\tO\n"
@@ -18,7 +18,7 @@ def test_project_export_to_xlsx_has_annotator_time_and_counts(team_project, tmp_
     assert code == 0 and "exported 1 document (3 entities; bob's versions)" in printed
     book = load_workbook(out)
     rows = list(book["Entities"].iter_rows(values_only=True))
-    assert rows[0] == COLUMNS
+    assert rows[0] == ENTITY_COLUMNS
     assert [(r[2], r[3], r[4], r[6], r[8], r[9]) for r in rows[1:]] == [
         ("Ada Lovelace", "PER", "human", "bob", 0, 12), ("Babbage", "ORG", "human", "bob", 17, 24),
         ("London", "LOC", "human", "bob", 28, 34)]

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from ner_studio.core.document import Document
 from ner_studio.core.errors import FormatError, OutputError
 from ner_studio.core.formats.spreadsheet import (
-    COLUMNS, Attribution, SpreadsheetWriter, neutralised, write_spreadsheet,
+    ENTITY_COLUMNS, Attribution, SpreadsheetWriter, neutralised, write_spreadsheet,
 )
 from ner_studio.core.outputs import check_output, kind_of
 from ner_studio.core.spans import Source, Span
@@ -38,7 +38,7 @@ def test_csv_has_bom_rows_and_neutralised_cells(tmp_path):
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
-    assert tuple(rows[0]) == COLUMNS
+    assert tuple(rows[0]) == ENTITY_COLUMNS
     assert rows[1] == ["news", "Zürich hosted =1+1 Corp.", "Zürich", "LOC", "model", "0.875", "ann",
                        "2026-12-07T10:00:00", "0", "6"]
     assert rows[2][2] == "'=1+1 Corp." and rows[2][5] == ""
@@ -53,7 +53,7 @@ def test_xlsx_has_entities_and_counts_sheets_with_text_not_formulas(tmp_path):
     book = load_workbook(out)
     assert book.sheetnames == ["Entities", "Counts"]
     rows = list(book["Entities"].iter_rows(values_only=True))
-    assert rows[0] == COLUMNS
+    assert rows[0] == ENTITY_COLUMNS
     assert rows[1] == ("news", "Zürich hosted =1+1 Corp.", "Zürich", "LOC", "model", 0.875, None, None, 0, 6)
     formula = book["Entities"]["C3"]
     assert formula.value == "=1+1 Corp." and formula.data_type == "s"
@@ -71,6 +71,17 @@ def test_xlsx_replaces_control_characters_keeping_offsets(tmp_path):
     write_spreadsheet([doc], out)
     row = list(load_workbook(out)["Entities"].iter_rows(values_only=True))[1]
     assert row[2] == "Acme\ufffdWorks" and row[8:] == (0, 10)
+
+
+def test_entities_past_a_sheets_row_limit_go_on_in_another_sheet(tmp_path, monkeypatch):
+    monkeypatch.setattr("ner_studio.core.formats.spreadsheet.XLSX_MAX_ROWS", 3)  # header + 2 rows
+    out = tmp_path / "many.xlsx"
+    write_spreadsheet(sample(), out)
+    book = load_workbook(out)
+    assert book.sheetnames == ["Entities", "Entities 2", "Entities 3", "Counts"]
+    texts = [row[2] for name in book.sheetnames[:3] for row in book[name].iter_rows(min_row=2, values_only=True)]
+    assert texts == ["Zürich", "=1+1 Corp.", "@ann", "-Bob", "Lisbon"]
+    assert all(book[name]["A1"].value == "document" for name in book.sheetnames[:3])
 
 
 def test_a_failed_export_leaves_the_old_file(tmp_path):

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QPushButton
 
-from ner_studio.core.formats.spreadsheet import COLUMNS
+from ner_studio.core.formats.spreadsheet import ENTITY_COLUMNS
 from ner_studio.core.spans import Span
 from ner_studio.gui.shell import qt_dialogs
 
@@ -54,7 +54,7 @@ def test_file_export_writes_an_xlsx_with_entities_and_counts(start_window, idle,
     assert f"Exported 1 document to {target}" in window.statusBar().currentMessage()
     book = load_workbook(target)
     rows = list(book["Entities"].iter_rows(values_only=True))
-    assert rows[0] == COLUMNS
+    assert rows[0] == ENTITY_COLUMNS
     assert [(r[0], r[2], r[3], r[8], r[9]) for r in rows[1:]] == [
         ("claims", "=1+1 Ltd", "ORG", 0, 8), ("claims", "Zürich Bank", "ORG", 14, 25), ("claims", "Ann Lee", "PER", 28, 35)]
     assert book["Entities"]["C2"].data_type == "s"  # text, not a formula

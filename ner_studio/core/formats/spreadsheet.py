@@ -15,6 +15,8 @@ it is an end point, not a format to annotate in. Why these choices:
 - An ``.xlsx`` cannot hold control characters other than tab and line breaks, nor more than
   32,767 characters in a cell: such characters become U+FFFD and a longer sentence context
   is cut with "…". The offsets always refer to the original text, which is never changed.
+- A worksheet holds at most 1,048,576 rows: past that the entities go on in "Entities 2",
+  "Entities 3", each with the header row, so nothing is left out.
 
 Both are written atomically (core/atomic.py): a failed export leaves the old file as it was.
 """
@@ -34,12 +36,13 @@ from ner_studio.core.errors import FormatError
 
 SHEET_FORMATS = {".xlsx": "xlsx", ".csv": "csv"}
 EXPORTS = ("conll", "jsonl", "xlsx", "csv")  # what export, convert and predict write
-COLUMNS = ("document", "sentence", "text", "label", "source", "confidence", "annotator", "time",
+ENTITY_COLUMNS = ("document", "sentence", "text", "label", "source", "confidence", "annotator", "time",
            "start", "end")
 COUNT_COLUMNS = ("document", "label", "entities")
 ENTITIES_SHEET, COUNTS_SHEET = "Entities", "Counts"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _XLSX_CELL_MAX = 32_767
+XLSX_MAX_ROWS = 1_048_576  # Excel's limit per worksheet, header row included
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
@@ -69,7 +72,7 @@ class Attribution:
 
 
 def entity_rows(doc, attribution: Attribution = Attribution()) -> Iterable[tuple]:
-    """One row per entity of ``doc`` in :data:`COLUMNS` order; ``sentence`` is the text of the
+    """One row per entity of ``doc`` in :data:`ENTITY_COLUMNS` order; ``sentence`` is the text of the
     sentence the entity starts in, ``start``/``end`` its character offsets."""
     contexts: dict[int, str] = {}
     for span in doc.spans:
@@ -103,14 +106,20 @@ class SpreadsheetWriter:
         if self.fmt == "csv":
             self._handle.write("\ufeff")
             self._csv = csv.writer(self._handle)
-            self._csv.writerow(COLUMNS)
+            self._csv.writerow(ENTITY_COLUMNS)
         else:
             from openpyxl import Workbook
 
             self._book = Workbook(write_only=True)
-            self._sheet = self._book.create_sheet(ENTITIES_SHEET)
-            self._sheet.append(COLUMNS)
+            self._sheets = 0
+            self._next_sheet()
         return self
+
+    def _next_sheet(self) -> None:
+        self._sheets += 1
+        self._sheet = self._book.create_sheet(ENTITIES_SHEET if self._sheets == 1 else f"{ENTITIES_SHEET} {self._sheets}")
+        self._sheet.append(ENTITY_COLUMNS)
+        self._sheet_rows = 1
 
     def write(self, docs: Iterable, attribution=None) -> None:
         """Add the entities of ``docs``; ``attribution(doc)`` gives an :class:`Attribution`."""
@@ -123,7 +132,10 @@ class SpreadsheetWriter:
                     self._csv.writerow([neutralised(v) if isinstance(v, str) else ("" if v is None else v)
                                         for v in row])
                 else:
+                    if self._sheet_rows == XLSX_MAX_ROWS:
+                        self._next_sheet()
                     self._sheet.append([self._xlsx_cell(v) if v != "" else None for v in row])
+                    self._sheet_rows += 1
 
     def _xlsx_cell(self, value):
         if not isinstance(value, str):

@@ -23,7 +23,7 @@ COLUMNS = ("Kind", "Gold", "Predicted", "Document", "Sentence")
 ALL = ""
 
 
-def side(text: str, span) -> str:
+def entity_cell(text: str, span) -> str:
     """"Ada Lovelace (PER)", or "—" where there is no such entity."""
     return "—" if span is None else f"{text} ({span[2]})"
 
@@ -86,8 +86,8 @@ class ErrorList(QWidget):
                        if (not label or label in e.error.labels) and (not kind or e.error.kind == kind)]
         self.table.setRowCount(len(self._shown))
         for r, found in enumerate(self._shown):
-            cells = (str(found.error.kind), side(found.gold_text, found.error.gold),
-                     side(found.predicted_text, found.error.predicted), found.document, found.context)
+            cells = (str(found.error.kind), entity_cell(found.gold_text, found.error.gold),
+                     entity_cell(found.predicted_text, found.error.predicted), found.document, found.context)
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
