@@ -24,6 +24,7 @@ Both are written atomically (core/atomic.py): a failed export leaves the old fil
 from __future__ import annotations
 
 import csv
+import logging
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -33,6 +34,8 @@ from pathlib import Path
 from ner_studio.core.atomic import AtomicWriter
 from ner_studio.core.error_analysis import sentence_text
 from ner_studio.core.errors import FormatError
+
+log = logging.getLogger(__name__)
 
 SHEET_FORMATS = {".xlsx": "xlsx", ".csv": "csv"}
 EXPORTS = ("conll", "jsonl", "xlsx", "csv")  # what export, convert and predict write
@@ -55,7 +58,10 @@ def export_format(path: str | Path, fmt: str | None = None) -> str:
     """``fmt``, else the format ``path``'s extension names (a spreadsheet or a document format)."""
     from ner_studio.core.formats import format_of
 
-    return fmt or sheet_format(path) or format_of(path)
+    try:
+        return fmt or sheet_format(path) or format_of(path)
+    except FormatError as error:
+        raise FormatError(f"{error.reason}; a spreadsheet of the entities: .xlsx or .csv", error.path) from None
 
 
 def neutralised(value: str) -> str:
@@ -209,4 +215,5 @@ def write_spreadsheet(docs: Iterable, path: str | Path, fmt: str | None = None, 
     with its counts."""
     with SpreadsheetWriter(path, fmt) as out:
         out.write(docs, attribution)
+    log.info("exported %d documents (%d entities) to %s", out.documents, out.rows, path)
     return out
