@@ -1,5 +1,5 @@
 """``ner-studio convert IN OUT``: between CoNLL and JSONL (and from plain text, Word, HTML,
-Markdown and PDF)."""
+Markdown and PDF), or to a spreadsheet of the entities (.xlsx, .csv)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import sys
 
 from ner_studio.commands.outputs import add_force_option, checked_output
 from ner_studio.commands.sentence_options import add_sentence_option, splitter_from
-from ner_studio.core.formats import FORMATS, WRITABLE, format_of
+from ner_studio.core.formats import FORMATS
+from ner_studio.core.formats.spreadsheet import EXPORTS, export_format
 from ner_studio.core.formats.stream import convert_file
 from ner_studio.core.plural import plural
 from ner_studio.core.tags import SCHEMES
@@ -22,13 +23,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "CoNLL columns; .jsonl: JSON Lines spans; .txt: plain text, or CoNLL if laid out in "
         "columns; .docx, .html/.htm, .md, .pdf: read only, and recognised by their content too) "
         "unless --from/--to name them. CoNLL input may use IOB1, IOB2 or BIOES (detected). "
-        "JSONL output keeps where a Word/HTML/Markdown/PDF text came from (meta.source).",
+        "JSONL output keeps where a Word/HTML/Markdown/PDF text came from (meta.source). "
+        ".xlsx/.csv: one row per entity (document, sentence, text, label, source, confidence, "
+        "offsets); an .xlsx also counts them per document and label.",
     )
     parser.add_argument("input", metavar="IN", help="file to read")
     parser.add_argument("output", metavar="OUT", help="file to write (replaced atomically)")
     parser.add_argument("--from", dest="source_fmt", choices=FORMATS,
                         help="input format (default: by content and extension)")
-    parser.add_argument("--to", dest="target_fmt", choices=WRITABLE,
+    parser.add_argument("--to", dest="target_fmt", choices=EXPORTS,
                         help="output format (default: by extension)")
     parser.add_argument("--scheme", choices=SCHEMES, default=None,
                         help="tag scheme of CoNLL output (default: iob2)")
@@ -38,7 +41,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    target_fmt = args.target_fmt or format_of(args.output)
+    target_fmt = export_format(args.output, args.target_fmt)
     checked_output(args, args.output, target_fmt, inputs=[args.input])
     if args.scheme and target_fmt != "conll":
         print("note: --scheme only applies to CoNLL output; JSONL holds spans, not tags", file=sys.stderr)

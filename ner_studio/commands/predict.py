@@ -19,8 +19,9 @@ from ner_studio.commands.model_options import (
 from ner_studio.commands.outputs import add_force_option, checked_output
 from ner_studio.commands.sentence_options import add_sentence_option, splitter_from
 from ner_studio.core.errors import NerStudioError
-from ner_studio.core.formats import FORMATS, WRITABLE, format_of
-from ner_studio.core.formats.stream import DocumentWriter, read_in_chunks
+from ner_studio.core.formats import FORMATS
+from ner_studio.core.formats.spreadsheet import EXPORTS, export_format
+from ner_studio.core.formats.stream import entity_writer, read_in_chunks
 from ner_studio.core.pattern_matcher import Matcher, apply_patterns
 from ner_studio.core.patterns import read_patterns
 from ner_studio.core.plural import plural
@@ -34,17 +35,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "predict",
         help="tag documents with a model",
         description="Tag INPUT (plain text, CoNLL, JSONL, Word .docx, HTML, Markdown or a PDF "
-        "with a text layer) with MODEL and write the entities to OUTPUT as CoNLL or JSONL (JSONL "
-        "keeps each entity's confidence, and where a Word/HTML/Markdown/PDF text came from). "
+        "with a text layer) with MODEL and write the entities to OUTPUT as CoNLL, JSONL or a spreadsheet (.xlsx, .csv; "
+        "they and JSONL keep each entity's confidence, and where a Word/HTML/Markdown/PDF text came from). "
         "--patterns FILE adds the matches of a dictionary or of entity patterns; they win over "
         "the model's entities they overlap, and entities kept from INPUT win over both. MODEL "
         "'none' tags with the patterns alone.",
     )
     add_model_arguments(parser)
     parser.add_argument("input", help="documents to tag (.txt, .conll, .jsonl, .docx, .html, .md, .pdf)")
-    parser.add_argument("-o", "--output", required=True, help="where to write (.conll or .jsonl)")
+    parser.add_argument("-o", "--output", required=True, help="where to write (.conll, .jsonl, or a spreadsheet of the entities: .xlsx, .csv)")
     parser.add_argument("--input-format", choices=FORMATS, help="default: by content and extension")
-    parser.add_argument("--output-format", choices=WRITABLE, help="default: by extension")
+    parser.add_argument("--output-format", choices=EXPORTS, help="default: by extension")
     parser.add_argument("--keep-existing", action="store_true",
                         help="keep entities already in INPUT; predictions that overlap them are dropped")
     add_sentence_option(parser)
@@ -58,7 +59,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    output_format = args.output_format or format_of(args.output)
+    output_format = export_format(args.output, args.output_format)
     use_model = args.model != NO_MODEL
     if not use_model and not args.patterns:
         raise NerStudioError("MODEL 'none' tags with patterns only: add --patterns FILE")
@@ -70,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     documents = entities = sentences = from_patterns = 0
     try:
         # A piece of the input at a time (core/formats/stream.py): memory stays bounded.
-        with DocumentWriter(args.output, output_format) as out:
+        with entity_writer(args.output, output_format) as out:
             for docs in read_in_chunks(args.input, args.input_format, splitter=splitter_from(args)):
                 before = sentences
                 if not args.keep_existing:

@@ -108,11 +108,13 @@ def run_import(args: argparse.Namespace) -> int:
 
 # --- export -------------------------------------------------------------------------------
 def add_export(actions) -> None:
-    from ner_studio.core.formats import WRITABLE
+    from ner_studio.core.formats.spreadsheet import EXPORTS
 
     action = actions.add_parser(
         "export", help="write one annotator's versions, or the curated gold versions, to a file",
-        description="Write the documents of PROJECT to OUT (CoNLL or JSONL, by extension or --to). "
+        description="Write the documents of PROJECT to OUT (CoNLL, JSONL, or a spreadsheet with one "
+        "row per entity and its annotator and time: .xlsx, which also counts them per document "
+        "and label, or .csv; by extension or --to). "
         "By default each document's training version: the curated gold version where there is "
         "one, else yours. --annotator: that person's versions; --gold: curated documents only.")
     action.add_argument("project", metavar="PROJECT", help=PROJECT_HELP)
@@ -121,7 +123,7 @@ def add_export(actions) -> None:
     which.add_argument("--annotator", metavar="NAME", help="export this annotator's versions (default: each "
                        "document's gold version where curated, else yours)")
     which.add_argument("--gold", action="store_true", help="export the curated gold versions only")
-    action.add_argument("--to", dest="target_fmt", choices=WRITABLE, help="output format (default: by extension)")
+    action.add_argument("--to", dest="target_fmt", choices=EXPORTS, help="output format (default: by extension)")
     action.add_argument("--skip-damaged", action="store_true",
                         help="export the documents that can be read and name those that cannot (damaged "
                         "bytes); without it, a damaged document stops the export before anything is written")
@@ -130,10 +132,11 @@ def add_export(actions) -> None:
 
 def run_export(args: argparse.Namespace) -> int:
     from ner_studio.core.annotators import GOLD
-    from ner_studio.core.formats import format_of, write_documents
+    from ner_studio.core.formats import write_documents
+    from ner_studio.core.formats.spreadsheet import SHEET_FORMATS, export_format, version_attribution, write_spreadsheet
     from ner_studio.core.project_export import damage_report, read_each
 
-    target_fmt = args.target_fmt or format_of(args.out)
+    target_fmt = export_format(args.out, args.target_fmt)
     checked_output(args, args.out, target_fmt, inputs=project_files(args.project))
     annotator = default_annotator_name(args.annotator)
     project = open_project(args.project, annotator=default_annotator_name(None), read_only=True)
@@ -157,6 +160,9 @@ def run_export(args: argparse.Namespace) -> int:
             return project.load_document(doc_id)
 
         docs, damaged = read_each(load, summaries)
+        if target_fmt in SHEET_FORMATS.values():
+            attribution = version_attribution(project, GOLD if args.gold else annotator if args.annotator
+                                              else None)
     finally:
         project.close(discard_pending=True)
     if damaged and not args.skip_damaged:
@@ -164,7 +170,10 @@ def run_export(args: argparse.Namespace) -> int:
             f"{damage_report(damaged, len(summaries))}. Nothing was written. Add --skip-damaged to export "
             f"the other {len(docs)}, or put a good backup in place with 'ner-studio project restore "
             f"{args.project} BACKUP'", args.project)
-    write_documents(docs, args.out, target_fmt)
+    if target_fmt in SHEET_FORMATS.values():
+        write_spreadsheet(docs, args.out, target_fmt, attribution)
+    else:
+        write_documents(docs, args.out, target_fmt)
     print(f"exported {plural(len(docs), 'document')} ({plural(sum(len(d.spans) for d in docs), 'entity')}; {what}) -> {args.out}")
     if damaged:
         print(f"warning: {damage_report(damaged, len(summaries))}; exported the others", file=sys.stderr)

@@ -193,3 +193,9 @@ def worked_versions(conn: Connection, doc_id: int) -> list[str]:
         " AND s.annotator = v.annotator AND s.source IN ('human', 'accepted'))) ORDER BY v.annotator",
         (doc_id, GOLD))
     return [name for (name,) in rows]
+
+
+def version_times(conn: Connection) -> dict[tuple[int, str], str]:
+    """When each version last changed: ``{(document id, annotator): ISO time}``."""
+    rows = conn.execute("SELECT document_id, annotator, modified FROM document_versions")
+    return {(doc_id, annotator): modified for doc_id, annotator, modified in rows}

@@ -12,7 +12,8 @@ and after long work:
     where = save_with_fallback(out, lambda path: save_checkpoint(path, ...))
 
 Kinds: ``"conll"``, ``"jsonl"``, ``"txt"``, ``"json"`` (one JSON value, e.g. scores),
-``"model"`` (a torch file) and ``"sqlite"`` (a project). An existing file may only be replaced
+``"model"`` (a torch file), ``"sqlite"`` (a project), ``"xlsx"`` and ``"csv"`` (spreadsheets
+of entities). An existing file may only be replaced
 by one of the same kind, unless ``force``.
 """
 
@@ -28,11 +29,11 @@ from pathlib import Path
 from ner_studio.core.atomic import check_not_special, special_file
 from ner_studio.core.errors import OutputError
 
-KINDS = ("conll", "jsonl", "txt", "json", "model", "sqlite")
+KINDS = ("conll", "jsonl", "txt", "json", "model", "sqlite", "xlsx", "csv")
 _NAMES = {
     "conll": "a CoNLL file", "jsonl": "a JSONL file", "txt": "a plain text file",
     "json": "a JSON file", "model": "a model file", "sqlite": "a project (SQLite) file",
-    "binary": "a binary file", "empty": "an empty file",
+    "xlsx": "an Excel workbook", "csv": "a CSV file", "binary": "a binary file", "empty": "an empty file",
 }
 _SNIFF_BYTES = 64 * 1024
 
@@ -115,6 +116,8 @@ def kind_of(path: str | Path) -> str:
         return "binary"
     if not head.strip():
         return "empty"
+    if head.startswith(b"PK\x03\x04") and _is_workbook(path):
+        return "xlsx"
     if head.startswith(b"PK\x03\x04") or head[:2] == b"\x80\x02":
         return "model"  # torch.save writes a zip archive (old versions a bare pickle)
     if head.startswith(b"SQLite format 3\x00"):
@@ -132,11 +135,25 @@ def kind_of(path: str | Path) -> str:
             return "jsonl" if isinstance(json.loads(first), dict) else "json"
         except ValueError:
             return "jsonl" if Path(path).suffix.lower() in (".jsonl", ".ndjson") else "json"
+    if Path(path).suffix.lower() == ".csv":
+        return "csv"
     from ner_studio.core.formats.text import looks_like_conll
 
     if looks_like_conll(text) or Path(path).suffix.lower() in (".conll", ".iob", ".bio", ".bioes", ".tsv"):
         return "conll"
     return "txt"
+
+
+def _is_workbook(path: str | Path) -> bool:
+    """Whether a zip archive is an Office Open XML workbook (torch files are zips too)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except (OSError, zipfile.BadZipFile):
+        return False
+    return "[Content_Types].xml" in names and any(name.startswith("xl/") for name in names)
 
 
 def _probe_writable(folder: Path, path: Path) -> None:

@@ -161,23 +161,29 @@ def predicted_tags(tagger: TorchPredictor, docs: list[Document], *, batch_size: 
 
 
 def evaluate_tagger(tagger: TorchPredictor, docs: list[Document], *, batch_size: int = 256,
-                    progress: Callable[[int, int], None] | None = None) -> Evaluation:
+                    progress: Callable[[int, int], None] | None = None,
+                    tagged: Callable[[list[Document], list[list[str]]], None] | None = None) -> Evaluation:
     """Entity-level scores of ``tagger`` against the spans of ``docs``."""
-    return evaluate_in_pieces(tagger, [docs], batch_size=batch_size, progress=progress)
+    return evaluate_in_pieces(tagger, [docs], batch_size=batch_size, progress=progress, tagged=tagged)
 
 
 def evaluate_in_pieces(tagger: TorchPredictor, pieces: Iterable[list[Document]], *, batch_size: int = 256,
                        progress: Callable[[int, int], None] | None = None,
-                       each: Callable[[list[Document]], None] | None = None) -> Evaluation:
+                       each: Callable[[list[Document]], None] | None = None,
+                       tagged: Callable[[list[Document], list[list[str]]], None] | None = None) -> Evaluation:
     """As :func:`evaluate_tagger`, over a file read a piece at a time (``core/formats/stream.py``):
     only one piece's documents and tags are held, whatever the file's size. ``progress`` counts
-    sentences (the total grows as pieces come); ``each(docs)`` sees every piece."""
+    sentences (the total grows as pieces come); ``each(docs)`` sees every piece, ``tagged(docs,
+    tags)`` it with the IOB2 tags predicted for its sentences (to list the errors)."""
     counts = TagCounts()
     for docs in pieces:
         before = counts.sentences
         report = None if progress is None else (lambda done, total, before=before: progress(before + done, before + total))
         gold = [tags for doc in docs for tags in document_tags(doc, "iob2")]
-        counts.add(gold, predicted_tags(tagger, docs, batch_size=batch_size, progress=report))
+        predicted = predicted_tags(tagger, docs, batch_size=batch_size, progress=report)
+        counts.add(gold, predicted)
+        if tagged is not None:
+            tagged(docs, predicted)
         if each is not None:
             each(docs)
     return counts.evaluation()

@@ -193,6 +193,17 @@ class Converted(NamedTuple):
     entities: int
 
 
+def entity_writer(path: str | Path, fmt: str | None = None, scheme: str = "iob2"):
+    """A :class:`DocumentWriter`, or for ``.xlsx``/``.csv`` (or ``fmt`` naming them) a
+    spreadsheet of the entities (core/formats/spreadsheet.py); both ``write(docs)`` a piece at
+    a time and replace ``path`` atomically."""
+    from ner_studio.core.formats.spreadsheet import SHEET_FORMATS, SpreadsheetWriter, export_format
+
+    if export_format(path, fmt) in SHEET_FORMATS.values():
+        return SpreadsheetWriter(path, export_format(path, fmt))
+    return DocumentWriter(path, fmt, scheme)
+
+
 def convert_file(source: str | Path, target: str | Path, *, source_fmt: str | None = None,
                  target_fmt: str | None = None, scheme: str = "iob2", splitter=None,
                  chunk_chars: int | None = None) -> Converted:
@@ -201,7 +212,7 @@ def convert_file(source: str | Path, target: str | Path, *, source_fmt: str | No
     target is replaced only once all went well (a bad input raises :class:`FormatError`,
     naming its line, and leaves it as it was)."""
     documents = tokens = entities = 0
-    with DocumentWriter(target, target_fmt, scheme) as out:
+    with entity_writer(target, target_fmt, scheme) as out:
         for docs in read_in_chunks(source, source_fmt, splitter=splitter, chunk_chars=chunk_chars):
             out.write(docs)
             documents += len(docs)

@@ -48,7 +48,8 @@ COMMANDS = (
     Command("save", "&Save", ("Ctrl+S",), "Write this document (or all read from its file) to a CoNLL/JSONL file; edits are already in the project", "save"),
     Command("save_project_as", "Save Project &As…", ("Ctrl+Shift+S",), "Continue in a copy of the project file (another folder or disk)", "save_project_as"),
     Command("save_copy", "Save a &Copy…", (), "Write a consistent copy of the project file (e.g. a backup on another disk) and keep working here", "save_project_copy"),
-    Command("export", "&Export…", ("Ctrl+E",), "Write documents to a CoNLL (IOB1/IOB2/BIOES) or JSONL file", "export"),
+    Command("export", "&Export…", ("Ctrl+E",), "Write documents to a CoNLL (IOB1/IOB2/BIOES) or JSONL file, "
+            "or their entities to an Excel or CSV spreadsheet", "export"),
 )
 MENU = ("new_project", "open_project", "open_server_project", "open_folder", None, "open_files", "paste", "import", None,
         "save", "save_project_as", "save_copy", "export")

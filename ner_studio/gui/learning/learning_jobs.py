@@ -156,6 +156,7 @@ class Scored:
     evaluation: object  # core.metrics.Evaluation
     what: str  # what the score was computed on
     warning: str | None  # the scored sentences overlap the model's training data
+    errors: tuple = ()  # core.error_analysis.ErrorInContext, every mistake behind the scores
 
 
 def evaluation_task(model_path: Path, docs: list[Document] | None = None, conll_path: Path | None = None,
@@ -167,13 +168,16 @@ def evaluation_task(model_path: Path, docs: list[Document] | None = None, conll_
         from ner_studio.core.check_set import describe_scored
         from ner_studio.core.formats import read_documents
         from ner_studio.model.predict import TorchPredictor
+        from ner_studio.core.error_analysis import tagged_errors
         from ner_studio.model.workflow import evaluate_tagger
 
         gold = docs if conll_path is None else read_documents(conll_path)
         tagger = TorchPredictor.load(model_path)
-        evaluation = evaluate_tagger(tagger, gold, progress=lambda done, total: report((done, total)))
+        errors = []
+        evaluation = evaluate_tagger(tagger, gold, progress=lambda done, total: report((done, total)),
+                                     tagged=lambda scored, tags: errors.extend(tagged_errors(scored, tags)))
         source = conll_path.name if conll_path is not None else what
         text, warning = describe_scored(gold, source, tagger.metadata.get("trained_on"))
-        return Scored(evaluation, text, warning)
+        return Scored(evaluation, text, warning, tuple(errors))
 
     return run

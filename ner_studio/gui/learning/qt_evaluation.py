@@ -1,7 +1,8 @@
 """The Evaluate dialog: score the current model on the check set (reviewed sentences no
 version trained on; the default, as only it is honest), on all reviewed documents, or on a
 CoNLL file (entity-level precision, recall, F1 per label). The result says what it was
-computed on and warns when that overlaps the model's training data. Scoring runs in a
+computed on and warns when that overlaps the model's training data; below the scores, every
+error behind them (qt_error_list.py), a click showing it in the text. Scoring runs in a
 worker; the dialog stays responsive and can be closed at any time."""
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from ner_studio.core.check_set import CHECK_SHARE, split_check
 from ner_studio.core.document import Document
 from ner_studio.core.logs import is_user_error
 from ner_studio.gui.learning.learning_jobs import evaluation_task
+from ner_studio.gui.learning.qt_error_list import ErrorList
 from ner_studio.gui.shell.qt_dialogs import show_error
 from ner_studio.gui.shell.qt_task_worker import TaskWorker
 
@@ -35,11 +37,15 @@ def score_rows(evaluation) -> list[tuple[str, ...]]:
 
 class EvaluationDialog(QDialog):
     def __init__(self, parent: QWidget | None, model_path: Path, model_name: str,
-                 reviewed_documents: Callable[[], list[Document]]):
+                 reviewed_documents: Callable[[], list[Document]],
+                 show_error: Callable[[object], str | None] = lambda found: "not in the project"):
+        """``show_error(found)`` shows an ErrorInContext in the text; it returns None, or why
+        it cannot (e.g. the error is in a CoNLL file, not in the project)."""
         super().__init__(parent)
         self.setWindowTitle(f"Evaluate {model_name}")
         self.model_path = model_path
         self._reviewed_documents = reviewed_documents
+        self._show_error = show_error
         self.worker: TaskWorker | None = None
         self.on_check = QRadioButton("The check set: reviewed sentences no model version trained on")
         self.on_reviewed = QRadioButton("All reviewed documents (also what the model may have trained on)")
@@ -62,6 +68,8 @@ class EvaluationDialog(QDialog):
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.errors = ErrorList()
+        self.errors.chosen.connect(self._on_error_chosen)
         file_row = QHBoxLayout()
         file_row.addWidget(self.on_file)
         file_row.addWidget(self.path, 1)
@@ -76,8 +84,9 @@ class EvaluationDialog(QDialog):
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.errors, 2)
         layout.addWidget(close)
-        self.resize(560, 420)
+        self.resize(760, 620)
 
     def _browse(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, "Gold annotations", self.path.text(),
@@ -124,6 +133,7 @@ class EvaluationDialog(QDialog):
 
     def _on_scored(self, scored) -> None:
         self.show_scores(scored.evaluation)
+        self.errors.set_errors(scored.errors)
         if scored.warning:
             self.status.setText(f"Entity-level scores on {scored.what}.\nWarning: {scored.warning}.")
             self.status.setStyleSheet("color: #b45309;")
@@ -137,6 +147,11 @@ class EvaluationDialog(QDialog):
         for r, row in enumerate(rows):
             for c, text in enumerate(row):
                 self.table.setItem(r, c, QTableWidgetItem(text))
+
+    def _on_error_chosen(self, found) -> None:
+        why_not = self._show_error(found)
+        if why_not:
+            self.status.setText(f"Cannot show this error in the text: {why_not}.")
 
     def _on_failed(self, error) -> None:
         self.status.setText(f"Evaluation failed: {error}")

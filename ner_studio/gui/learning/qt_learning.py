@@ -26,6 +26,7 @@ from ner_studio.core.annotators import GOLD
 from ner_studio.core.check_set import split_check
 from ner_studio.core.corpus_text import DocumentText
 from ner_studio.core.document import Document, Status
+from ner_studio.core.error_analysis import located
 from ner_studio.core.errors import NerStudioError, TrainingError
 from ner_studio.core.label_examples import LabelExamples, label_examples, shortfalls
 from ner_studio.core.plural import plural
@@ -345,8 +346,21 @@ class LearningController(QObject):
             return
         if self.evaluation is not None:
             self.evaluation.close()
-        self.evaluation = EvaluationDialog(self.host, model.path, model.name, lambda: self.labelled_documents()[0])
+        self.evaluation = EvaluationDialog(self.host, model.path, model.name, lambda: self.labelled_documents()[0],
+                                           self.show_error_in_text)
         self.evaluation.show()
+
+    def show_error_in_text(self, found) -> str | None:
+        """Show an evaluation error (core/error_analysis.py) in its document; None if shown,
+        else why not."""
+        workspace = self.host.workspace
+        if found.doc_id is None or found.doc_id not in workspace.document_ids():
+            return f"{found.document} is not a document of this project"
+        where = located(found, workspace.document(found.doc_id).text)
+        if where is None:
+            return f"its sentence is no longer in {found.document}"
+        self.host.show_range(found.doc_id, *where)
+        return None
 
 
 def install_learning(host: Host) -> LearningController:

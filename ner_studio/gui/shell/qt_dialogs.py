@@ -101,7 +101,7 @@ def ask_unsure_entities(parent: QWidget | None, count: int) -> tuple[str, bool]:
 class ExportChoice:
     which: str  # "all", "reviewed" or "current"
     path: Path
-    fmt: str  # "conll" or "jsonl"
+    fmt: str  # "conll", "jsonl"; for Export also "xlsx" or "csv" (one row per entity)
     scheme: str
 
 
@@ -122,6 +122,9 @@ class ExportDialog(QDialog):
         self.fmt = QComboBox()
         self.fmt.addItem("CoNLL (one token per line)", "conll")
         self.fmt.addItem("JSONL (text and character spans)", "jsonl")
+        if not documents:  # Export, not Save: a spreadsheet is written, never read back
+            self.fmt.addItem("Excel workbook (one row per entity, counts per label)", "xlsx")
+            self.fmt.addItem("CSV (one row per entity, opens in Excel)", "csv")
         self.scheme = QComboBox()
         for scheme in SCHEMES:
             self.scheme.addItem(scheme.upper(), scheme)
@@ -151,16 +154,18 @@ class ExportDialog(QDialog):
         fmt = self.fmt.currentData()
         self.scheme.setEnabled(fmt == "conll")
         path = Path(self.path.text())
-        self.path.setText(str(path.with_suffix(".conll" if fmt == "conll" else ".jsonl")))
+        self.path.setText(str(path.with_suffix(f".{fmt}")))
 
     def _on_path(self, text: str) -> None:
-        """A file named ``.jsonl`` (typed or browsed to) is written as JSONL, and back."""
-        suffix = Path(text).suffix.lower()
-        if suffix in (".jsonl", ".conll"):
-            self.fmt.setCurrentIndex(self.fmt.findData(suffix[1:]))
+        """A file named ``.jsonl`` (typed or browsed to) is written as JSONL, and so on."""
+        found = self.fmt.findData(Path(text).suffix.lower()[1:])
+        if Path(text).suffix and found >= 0:
+            self.fmt.setCurrentIndex(found)
 
     def _browse(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, "Export to", self.path.text(), "CoNLL (*.conll);;JSONL (*.jsonl)")
+        filters = ";;".join(f"{self.fmt.itemText(i).split(' (')[0]} (*.{self.fmt.itemData(i)})"
+                            for i in range(self.fmt.count()))
+        name, _ = QFileDialog.getSaveFileName(self, "Export to", self.path.text(), filters)
         if name:
             self.path.setText(name)
 

@@ -19,7 +19,8 @@ from ner_studio.core.assignment import next_in_turn
 from ner_studio.core.corpus_text import CorpusText
 from ner_studio.core.document import Document, Status, status_after_tagging
 from ner_studio.core.errors import CorruptProjectError, NerStudioError, ProjectError
-from ner_studio.core.formats import parse_documents, write_documents
+from ner_studio.core.formats import parse_documents
+from ner_studio.core.formats.spreadsheet import export_entities
 from ner_studio.core.labels import LabelSet
 from ner_studio.core.project import DocumentSummary, Project
 from ner_studio.core.review_log import ReviewRecord, append_record, project_log
@@ -470,7 +471,7 @@ class Workspace(QObject):
         try:
             docs = [self.project.load_version(i, GOLD) if i in gold else self._docs.get(i) or self.project.load_document(i)
                     for i in doc_ids]
-            write_documents(docs, path, fmt, scheme)
+            export_entities(docs, path, fmt, scheme, self.project)
         except NerStudioError as error:
             self.problem.emit("Export failed", error)
             return False

@@ -1,0 +1,219 @@
+"""Entities as a spreadsheet for analysts who work in Excel: one row per entity, and in an
+``.xlsx`` a second sheet counting entities per document and label.
+
+Written, never read back: a spreadsheet holds entities without their tokens and sentences, so
+it is an end point, not a format to annotate in. Why these choices:
+
+- ``.xlsx`` through openpyxl in write-only mode: rows stream to disk as they come, so memory
+  stays bounded however many entities (only the counts per document and label are kept).
+- ``.csv`` through the csv module, UTF-8 with a byte-order mark: without it Excel reads the
+  file in the system's code page and "Zürich" arrives as "ZÃ¼rich".
+- A text cell starting with ``= + - @``, a tab or a carriage return is a formula to Excel
+  (OWASP "CSV injection"): an entity or a sentence from an untrusted document could run one.
+  In a CSV such a cell gets a leading ``'`` (Excel shows the text as it is); in an ``.xlsx`` it
+  is stored as a string cell, never as a formula.
+- An ``.xlsx`` cannot hold control characters other than tab and line breaks, nor more than
+  32,767 characters in a cell: such characters become U+FFFD and a longer sentence context
+  is cut with "…". The offsets always refer to the original text, which is never changed.
+- A worksheet holds at most 1,048,576 rows: past that the entities go on in "Entities 2",
+  "Entities 3", each with the header row, so nothing is left out.
+
+Both are written atomically (core/atomic.py): a failed export leaves the old file as it was.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ner_studio.core.atomic import AtomicWriter
+from ner_studio.core.error_analysis import sentence_text
+from ner_studio.core.errors import FormatError
+
+log = logging.getLogger(__name__)
+
+SHEET_FORMATS = {".xlsx": "xlsx", ".csv": "csv"}
+EXPORTS = ("conll", "jsonl", "xlsx", "csv")  # what export, convert and predict write
+ENTITY_COLUMNS = ("document", "sentence", "text", "label", "source", "confidence", "annotator", "time",
+           "start", "end")
+COUNT_COLUMNS = ("document", "label", "entities")
+ENTITIES_SHEET, COUNTS_SHEET = "Entities", "Counts"
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_XLSX_CELL_MAX = 32_767
+XLSX_MAX_ROWS = 1_048_576  # Excel's limit per worksheet, header row included
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def sheet_format(path: str | Path) -> str | None:
+    """``"xlsx"`` or ``"csv"`` if ``path``'s extension names a spreadsheet, else None."""
+    return SHEET_FORMATS.get(Path(path).suffix.lower())
+
+
+def export_format(path: str | Path, fmt: str | None = None) -> str:
+    """``fmt``, else the format ``path``'s extension names (a spreadsheet or a document format)."""
+    from ner_studio.core.formats import format_of
+
+    try:
+        return fmt or sheet_format(path) or format_of(path)
+    except FormatError as error:
+        raise FormatError(f"{error.reason}; a spreadsheet of the entities: .xlsx or .csv", error.path) from None
+
+
+def neutralised(value: str) -> str:
+    """``value`` as a CSV cell Excel shows as text, never runs as a formula."""
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Who made a document's version and when (ISO 8601), where that is known (a project)."""
+
+    annotator: str = ""
+    time: str = ""
+
+
+def entity_rows(doc, attribution: Attribution = Attribution()) -> Iterable[tuple]:
+    """One row per entity of ``doc`` in :data:`ENTITY_COLUMNS` order; ``sentence`` is the text of the
+    sentence the entity starts in, ``start``/``end`` its character offsets."""
+    contexts: dict[int, str] = {}
+    for span in doc.spans:
+        first = doc.token_range(span.start, span.end)[0]
+        k = doc.sentence_of_token(first) if doc.sentences and first < len(doc.tokens) else -1
+        if k not in contexts:
+            contexts[k] = sentence_text(doc, k) if k >= 0 else ""
+        yield (doc.name, contexts[k], doc.text[span.start:span.end], span.label, str(span.source),
+               span.confidence, attribution.annotator, attribution.time, span.start, span.end)
+
+
+class SpreadsheetWriter:
+    """``with SpreadsheetWriter(path) as out: out.write(docs)`` for each piece; the file
+    (format by extension, or ``fmt``) replaces ``path`` when the block ends without an
+    exception. ``rows`` and ``documents`` count what was written."""
+
+    def __init__(self, path: str | Path, fmt: str | None = None):
+        self.path = Path(path)
+        self.fmt = fmt or sheet_format(self.path)
+        if self.fmt not in SHEET_FORMATS.values():
+            raise FormatError("a spreadsheet is written as .xlsx or .csv", self.path)
+        self._atomic = AtomicWriter(self.path, binary=self.fmt == "xlsx")
+        self._counts: Counter[tuple[str, str]] = Counter()
+        self.rows = self.documents = 0
+
+    def __enter__(self) -> SpreadsheetWriter:
+        try:
+            self._handle = self._atomic.__enter__()
+        except OSError as error:
+            raise FormatError(f"cannot write the file: {error.strerror or error}", self.path) from None
+        if self.fmt == "csv":
+            self._handle.write("\ufeff")
+            self._csv = csv.writer(self._handle)
+            self._csv.writerow(ENTITY_COLUMNS)
+        else:
+            from openpyxl import Workbook
+
+            self._book = Workbook(write_only=True)
+            self._sheets = 0
+            self._next_sheet()
+        return self
+
+    def _next_sheet(self) -> None:
+        self._sheets += 1
+        self._sheet = self._book.create_sheet(ENTITIES_SHEET if self._sheets == 1 else f"{ENTITIES_SHEET} {self._sheets}")
+        self._sheet.append(ENTITY_COLUMNS)
+        self._sheet_rows = 1
+
+    def write(self, docs: Iterable, attribution=None) -> None:
+        """Add the entities of ``docs``; ``attribution(doc)`` gives an :class:`Attribution`."""
+        for doc in docs:
+            self.documents += 1
+            for row in entity_rows(doc, attribution(doc) if attribution else Attribution()):
+                self._counts[row[0], row[3]] += 1
+                self.rows += 1
+                if self.fmt == "csv":
+                    self._csv.writerow([neutralised(v) if isinstance(v, str) else ("" if v is None else v)
+                                        for v in row])
+                else:
+                    if self._sheet_rows == XLSX_MAX_ROWS:
+                        self._next_sheet()
+                    self._sheet.append([self._xlsx_cell(v) if v != "" else None for v in row])
+                    self._sheet_rows += 1
+
+    def _xlsx_cell(self, value):
+        if not isinstance(value, str):
+            return value
+        if _ILLEGAL_XML.search(value):
+            value = _ILLEGAL_XML.sub("\ufffd", value)
+        if len(value) > _XLSX_CELL_MAX:
+            value = value[:_XLSX_CELL_MAX - 1] + "…"
+        if not value.startswith(_FORMULA_STARTS):
+            return value
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(self._sheet, value)
+        cell.data_type = "s"  # openpyxl reads "=..." as a formula; this is text
+        return cell
+
+    def __exit__(self, kind, error, trace) -> None:
+        if kind is None and self.fmt == "xlsx":
+            try:
+                self._finish_book()
+            except BaseException as failure:
+                self._atomic.__exit__(type(failure), failure, None)  # removes the temporary file
+                if isinstance(failure, OSError):
+                    raise FormatError(f"cannot write the file: {failure.strerror or failure}", self.path) from None
+                raise
+        try:
+            self._atomic.__exit__(kind, error, trace)
+        except OSError as failure:
+            raise FormatError(f"cannot write the file: {failure.strerror or failure}", self.path) from None
+
+    def _finish_book(self) -> None:
+        counts = self._book.create_sheet(COUNTS_SHEET)
+        counts.append(COUNT_COLUMNS)
+        for (document, label), n in self._counts.items():
+            counts.append([self._xlsx_cell(document), self._xlsx_cell(label), n])
+        self._book.save(self._handle)
+
+
+def version_attribution(project, annotator: str | None = None):
+    """``doc -> Attribution`` for documents of ``project`` (a core Project): whose version of
+    each was exported and when it last changed. ``annotator`` None: the gold version where
+    curated, else the project's own annotator (what export and training use)."""
+    from ner_studio.core.annotators import GOLD, display_name, version_times
+
+    own = project.version_annotator
+    if own is None:  # a project from before annotators: no versions, no times
+        return lambda doc: Attribution()
+    times = project.query("reading when versions changed", version_times)
+    curated = project.gold_documents() if annotator is None else set()
+
+    def of(doc) -> Attribution:
+        who = annotator if annotator is not None else GOLD if doc.doc_id in curated else own
+        return Attribution(display_name(who), times.get((doc.doc_id, who), ""))
+
+    return of
+
+
+def export_entities(docs, path: str | Path, fmt: str, scheme: str = "iob2", project=None) -> None:
+    """What Export writes: documents as CoNLL or JSONL, or their entities as a spreadsheet
+    (with whose version each came from and when, if ``project`` is given)."""
+    from ner_studio.core.formats import write_documents
+
+    if fmt in SHEET_FORMATS.values():
+        write_spreadsheet(docs, path, fmt, None if project is None else version_attribution(project))
+    else:
+        write_documents(docs, path, fmt, scheme)
+
+
+def write_spreadsheet(docs: Iterable, path: str | Path, fmt: str | None = None, attribution=None) -> SpreadsheetWriter:
+    """Write the entities of ``docs`` to ``path`` (``.xlsx`` or ``.csv``); returns the writer
+    with its counts."""
+    with SpreadsheetWriter(path, fmt) as out:
+        out.write(docs, attribution)
+    log.info("exported %d documents (%d entities) to %s", out.documents, out.rows, path)
+    return out
