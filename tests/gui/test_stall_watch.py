@@ -12,7 +12,6 @@ from PySide6.QtCore import QTimer
 from ner_studio.core.logs import setup_logging
 from ner_studio.gui.shell import qt_stall_watch
 from ner_studio.gui.shell.stall_watch import StallRules, StallWatch
-
 from tests.gui.test_logging import log_text
 
 
