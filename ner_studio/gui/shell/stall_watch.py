@@ -83,6 +83,9 @@ class StallWatch:
     # --- the watchdog -----------------------------------------------------------------------
     def check(self) -> None:
         """Report a stall that began, or one that ended, since the last check."""
+        # The clock first: a pet landing between the two reads then makes ``now - last``
+        # smaller, never a stall that was not (this thread may wait long for the GIL).
+        now = self._clock()
         last = self._last_pet
         if last is None:
             return
@@ -92,7 +95,6 @@ class StallWatch:
             if self._stall_reported:
                 self._log.info("UI thread responsive again: it was blocked for %d ms in all", round(self._long_gap * 1000))
             self._stall_pet = None
-        now = self._clock()
         if now - last > self.rules.threshold_s:
             self._stall_pet = last
             self._stall_reported = self._may_report(now)
