@@ -50,19 +50,6 @@ def big_text(target_bytes: int = 1_000_000, seed: int = 7) -> str:
     return "\n\n".join(paragraphs)
 
 
-def wait(app, condition, timeout: float = 120.0) -> None:
-    """Run the event loop until ``condition()``. It sleeps until events come, as the app's own
-    loop does: polling here would compete with the workers for the interpreter. (A timer must
-    be running, or nothing may wake it.)"""
-    from PySide6.QtCore import QEventLoop
-
-    deadline = time.perf_counter() + timeout
-    while not condition():
-        if time.perf_counter() > deadline:
-            raise TimeoutError("the window did not finish in time")
-        app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
-
-
 class TimedPredictor:
     """Wraps the window's tagger: wall and CPU seconds spent inside ``predict_documents``."""
 
@@ -137,19 +124,17 @@ def main() -> int:
 
     workspace.document_updated.connect(first_highlights)
     # A timer probe: the longest gap between its ticks is the longest time the UI was frozen.
-    from PySide6.QtCore import QTimer
+    from event_loop_probe import EventLoopProbe, wait
 
-    ticks = [time.perf_counter()]
-    probe = QTimer()
-    probe.timeout.connect(lambda: ticks.append(time.perf_counter()))
-    probe.start(5)
-    wait(qt_app, lambda: len(ticks) > 20)  # the window has painted: tagging is no longer held
+    probe = EventLoopProbe(5)
+    probe.start()
+    wait(qt_app, lambda: len(probe.ticks) > 20)  # the window has painted: tagging is no longer held
     # After the first paint the app imports the sentence splitter's NLTK in the background
     # (once per session, like the model load above): a document opened later finds it loaded.
     warm = time.perf_counter()
     wait(qt_app, lambda: not workspace.is_warming_up())
     print(f"sentence splitter warm-up (once per session, after the first paint): {time.perf_counter() - warm:.2f} s")
-    ticks[:] = [time.perf_counter()]
+    probe.start()
     started, ui_cpu = time.perf_counter(), time.thread_time()
     window.files.open_paths([document])
     wait(qt_app, lambda: window.doc is not None and window.doc.spans and not workspace.is_predicting()
@@ -157,7 +142,7 @@ def main() -> int:
     window.view.viewport().repaint()
     finished, ui_cpu = time.perf_counter(), time.thread_time() - ui_cpu
     probe.stop()
-    gaps = sorted((b - a for a, b in zip(ticks, ticks[1:])), reverse=True)
+    gaps = sorted((g / 1000 for g in probe.gaps_ms()), reverse=True)
     stall = gaps[0]
     doc = window.doc
     total = finished - started

@@ -26,7 +26,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import torch  # noqa: E402
-from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from ner_studio.core.datasets import corpus_files  # noqa: E402
@@ -41,9 +40,8 @@ from ner_studio.model.vocab import Vocabularies  # noqa: E402
 from ner_studio.model.workflow import MODEL_SCHEME, examples_from_documents, entity_labels  # noqa: E402
 from ner_studio.resources import bundled_model_path  # noqa: E402
 
-from training_speed import first_sentences  # noqa: E402 - a sibling script in benchmarks/
-
-STALL_TARGET_MS = 100
+from event_loop_probe import STALL_TARGET_MS, EventLoopProbe  # noqa: E402 - sibling scripts in benchmarks/
+from training_speed import first_sentences  # noqa: E402
 
 
 def untrained_parent(docs, folder: Path) -> Path:
@@ -61,10 +59,7 @@ def untrained_parent(docs, folder: Path) -> Path:
 def measure_run(app, request: TrainingRequest, panel: TrainingPanel, probe_ms: int) -> dict:
     """One training run in a worker while a QTimer probes the event loop; the gaps (ms)."""
     panel.started("benchmark", request.options.epochs)
-    ticks: list[float] = []
-    probe = QTimer()
-    probe.setInterval(probe_ms)
-    probe.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    probe = EventLoopProbe(probe_ms)
     worker = TaskWorker(training_task(request), "train")
     outcome: dict = {}
     worker.progress.connect(panel.show_progress)
@@ -77,7 +72,7 @@ def measure_run(app, request: TrainingRequest, panel: TrainingPanel, probe_ms: i
     app.exec()
     outcome["seconds"] = time.perf_counter() - started
     probe.stop()
-    outcome["gaps"] = sorted((b - a) * 1000 for a, b in zip(ticks, ticks[1:]))
+    outcome["gaps"] = sorted(probe.gaps_ms())
     return outcome
 
 

@@ -24,6 +24,7 @@ from ner_studio.gui.shell.qt_dialogs import show_error
 from ner_studio.gui.shell.qt_error_dialog import CrashReporter
 from ner_studio.gui.documents.qt_file_commands import open_project_file
 from ner_studio.gui.shell.qt_main_window import MainWindow
+from ner_studio.gui.shell.qt_stall_watch import watch_ui_thread
 from ner_studio.gui.shell.qt_theme import apply_theme
 from ner_studio.resources import bundled_model_path, resource_path
 
@@ -149,6 +150,7 @@ def create_main_window(argv: list[str], settings: Settings | None = None) -> Mai
     window = MainWindow(project, current_model(settings), settings)
     window.files.remember_project(project)
     tag_after_first_paint(window)
+    watch_ui_thread(window)  # a freeze in the field leaves its stack in the log
     window.show()
     if settings.problem:
         window.statusBar().showMessage(settings.problem, 10000)
