@@ -170,3 +170,25 @@ def test_a_round_runs_at_low_priority_on_its_own_thread_only():
     thread.join()
     assert seen["lowered"] and seen["after"] == min(seen["before"] + BACKGROUND_NICENESS, 19)
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == main_before  # the UI's thread keeps its own
+
+
+def test_a_round_that_comes_due_during_a_manual_training_waits_for_its_end(loop_window, qtbot):
+    window, docs, _ = loop_window
+    learning, loop = window.learning, window.learning.loop
+    for _ in range(3):
+        review_shown_document(qtbot, window)
+    learning.training_options = FinetuneOptions(epochs=200, batch_size=2, patience=200, singleton_unk=0.0, threads=1)
+    assert learning.start_training()  # what Train starts once its dialog is answered
+    assert not loop.running and loop.state.pending == 0  # that run learns from the three
+    for _ in range(3):
+        review_shown_document(qtbot, window)
+    window.actions_["review_mode"].trigger()
+    qtbot.keyClick(window.view, Qt.Key.Key_Space)
+    assert loop.state.pending == K and learning.is_training() and not loop.running  # due, and waiting
+    learning.training_options = TINY
+    window.actions_["cancel_training"].trigger()
+    qtbot.waitUntil(lambda: loop.running, timeout=60_000)  # the manual run ended: the round starts
+    assert loop.state == LoopState(7, 0) and not window.actions_["train"].isEnabled()
+    qtbot.waitUntil(lambda: not learning.is_training(), timeout=60_000)
+    [version] = window.workspace.project.model_versions()  # the round's; the cancelled run kept nothing
+    assert version.metrics["verdict"]["reason"]
