@@ -192,3 +192,22 @@ def test_a_round_that_comes_due_during_a_manual_training_waits_for_its_end(loop_
     qtbot.waitUntil(lambda: not learning.is_training(), timeout=60_000)
     [version] = window.workspace.project.model_versions()  # the round's; the cancelled run kept nothing
     assert version.metrics["verdict"]["reason"]
+
+
+def test_a_new_version_loads_the_documents_to_tag_again_a_slice_at_a_time(loop_window, qtbot, idle, monkeypatch):
+    from ner_studio.gui.learning import qt_model_versions
+
+    window, docs, open_doc = loop_window
+    monkeypatch.setattr(qt_model_versions, "RETAG_SLICE_SECONDS", 0.0)  # one document per turn
+    queued = []
+    predict = window.workspace.predict
+    monkeypatch.setattr(window.workspace, "predict", lambda batch: (queued.append([d.doc_id for d in batch]),
+                                                                    predict(batch)))
+    tagged = []
+    window.workspace.document_predicted.connect(tagged.append)
+    open_ids = [i for i in window.workspace.document_ids() if window.workspace.summary(i).status != Status.REVIEWED]
+    window.learning.models_panel.switch_requested.emit(str(window.model.path))  # the Models panel's Switch
+    assert queued == [open_ids[:1]]  # the first slice at once, the others in later turns
+    idle(window)
+    qtbot.waitUntil(lambda: set(tagged) >= set(open_ids), timeout=20_000)
+    assert queued == [[i] for i in open_ids]
