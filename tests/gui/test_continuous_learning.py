@@ -211,3 +211,15 @@ def test_a_new_version_loads_the_documents_to_tag_again_a_slice_at_a_time(loop_w
     idle(window)
     qtbot.waitUntil(lambda: set(tagged) >= set(open_ids), timeout=20_000)
     assert queued == [[i] for i in open_ids]
+
+
+def test_closing_the_window_during_a_round_ends_it_quietly(loop_window, qtbot):
+    window, _, _ = loop_window
+    for _ in range(4):
+        review_shown_document(qtbot, window)
+    assert window.learning.loop.running
+    worker = window.learning.worker
+    window.close()  # cancels the round and waits for its thread
+    assert not worker.is_running()
+    qtbot.wait(100)  # its end arrives after the close: pytest-qt fails the test on any exception
+    assert window.workspace.project.closed

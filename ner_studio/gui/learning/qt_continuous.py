@@ -54,8 +54,10 @@ class ContinuousLearning(QObject):
         self.state = LoopState()
         self.running = False  # a round of this loop is under way
         self.last = ""  # how the last round ended
-        self._before = self.state  # the state before the running round: restored if it comes to nothing
+        self._before = self.state  # the state before the running run: restored if it comes to nothing
+        self._run_project = None  # the project the running run learns from
         self._reviewed_link = None
+        self.closed = False  # the window closed: a run ending now changes nothing here
         self.label = QLabel()
         self.label.setObjectName("learning-loop")
         host.add_status_widget(self.label)
@@ -65,7 +67,7 @@ class ContinuousLearning(QObject):
         learning.run_started.connect(self._on_run_started)
         learning.run_ended.connect(self._on_run_ended)
         host.workspace_changed.connect(self._bind)
-        host.closed.connect(self._unbind)
+        host.closed.connect(self._close)
         self._bind()
 
     # --- the project's stored choices -------------------------------------------------------
@@ -84,6 +86,10 @@ class ContinuousLearning(QObject):
         if self._reviewed_link is not None:
             QObject.disconnect(self._reviewed_link)
             self._reviewed_link = None
+
+    def _close(self) -> None:
+        self.closed = True
+        self._unbind()
 
     def _store(self, key: str, value) -> None:
         project = self.host.workspace.project
@@ -136,7 +142,7 @@ class ContinuousLearning(QObject):
         if (not self.on or self.learning.is_training() or self.learning.asking or self.state.pending < self.every
                 or not self.host.model.available):
             return
-        self.running = True  # run_started (emitted inside) takes this round's count
+        self.running = True  # this round is the loop's (pausing cancels it), set before run_started arrives
         if not self.learning.start_training(automatic=True):  # the reason is in the status bar
             self.running = False
             # Not again at every sentence: the next attempt after another batch.
@@ -146,13 +152,16 @@ class ContinuousLearning(QObject):
     def _on_run_started(self, learned_from: int) -> None:
         """Any run (the loop's or the analyst's Train) learns from every reviewed sentence, so
         the count towards the next round starts again from zero."""
-        self._before = self.state
+        self._before, self._run_project = self.state, self.host.workspace.project
         self.state = LoopState(learned_from, 0)
         self._store(STATE_SETTING, self.state.to_dict())
         self._show()
 
     def _on_run_ended(self, ended: RunEnded) -> None:
-        if not ended.completed:  # nothing learned: what was reviewed still counts
+        if self.closed:
+            return
+        if not ended.completed and self._run_project is self.host.workspace.project:
+            # Nothing learned: what was reviewed still counts (in the project it was reviewed in).
             self.state = replace(self._before, pending=self._before.pending + self.state.pending)
             self._store(STATE_SETTING, self.state.to_dict())
         if ended.automatic:
@@ -165,7 +174,7 @@ class ContinuousLearning(QObject):
 
     # --- what it says -------------------------------------------------------------------------
     def _show(self) -> None:
-        text = status_text(self.state, self.every, on=self.on, running=self.running)
+        text = status_text(self.state, self.every, on=self.on, running=self.learning.is_training())
         self.label.setText(text)
         self.label.setToolTip(f"Last round: {self.last}" if self.last else "No round has ended in this session yet")
         self.learning.review.show_note(text)
