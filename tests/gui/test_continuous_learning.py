@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 
 from ner_studio.core.document import Document, Status
 from ner_studio.core.spans import Source, Span
+from ner_studio.core.training_set import sentence_range
 from ner_studio.gui.annotate.qt_edit_commands import ASK_UNSURE_SETTING
 from ner_studio.gui.learning.continuous import EVERY_SETTING, ON_SETTING, LoopState, round_every, status_text
 from ner_studio.gui.learning.learning_jobs import BACKGROUND_NICENESS, lower_thread_priority
@@ -93,7 +94,7 @@ def test_after_k_reviewed_sentences_a_round_learns_retags_and_reranks(loop_windo
     assert kept <= set(open_doc.spans)
     accepted_doc = window.workspace.document(head.doc_id)
     assert all(s.source == Source.ACCEPTED for s in accepted_doc.spans_between(
-        *sentence_bounds(accepted_doc, head.sentence)))
+        *sentence_range(accepted_doc, head.sentence)))
     # The queue re-ranked on the new version's scores, the accepted sentence left out.
     qtbot.waitUntil(lambda: not review._rerank.isActive(), timeout=5000)
     scores = window.workspace.sentence_scores
@@ -110,12 +111,6 @@ def test_after_k_reviewed_sentences_a_round_learns_retags_and_reranks(loop_windo
     assert [b.model for b in chart.batches] == ["tiny", window.model.name]
     assert chart.marks == [(1, "tiny"), (2, window.model.name)]
     assert chart.batches[0].sentences == 3
-
-
-def sentence_bounds(doc, index):
-    from ner_studio.core.training_set import sentence_range
-
-    return sentence_range(doc, index)
 
 
 def test_learn_continuously_pauses_and_resumes_the_loop(loop_window, qtbot):
