@@ -1,13 +1,13 @@
 """How long does the UI freeze while a model fine-tunes in the background?
 
     QT_QPA_PLATFORM=offscreen python benchmarks/training_ui_stall.py [--sentences 800] [--epochs 2]
-        [--model resources/models/default.pt] [--probe-ms 5]
+        [--model resources/models/default.pt] [--probe-ms 5] [--background]
 
 Runs a real fine-tuning run exactly as the Train action does (``TaskWorker`` + ``run_training``,
 torch capped to all cores but one, progress drawn live in a ``TrainingPanel``) on the first N
 CoNLL-2003 training sentences, while a QTimer fires every ``--probe-ms`` on the UI thread. The
 longest gap between two timer ticks, minus the interval, is the longest the event loop could
-not react. Target: no stall over 100 ms. Starts from the bundled model if there is one, else
+not react (``--background``: as a continuous-learning round runs). Target: no stall over 100 ms. Starts from the bundled model if there is one, else
 from an untrained network of the same size (the same work per batch). torch is imported before
 the probe starts, as it is in the app once anything was tagged. Needs
 `ner-studio data fetch conll2003`.
@@ -83,6 +83,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=2, help="the first run also pays torch's lazy imports")
     parser.add_argument("--model", type=Path, help="parent model (default: the bundled one, if any)")
     parser.add_argument("--probe-ms", type=int, default=5)
+    parser.add_argument("--background", action="store_true",
+                        help="run as a continuous-learning round does: one torch thread, at low priority")
     args = parser.parse_args()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     docs, sentences = first_sentences(read_documents(corpus_files("conll2003")["train"], "conll"), args.sentences)
@@ -91,13 +93,15 @@ def main() -> int:
         folder = Path(temporary)
         parent = args.model or bundled_model_path() or untrained_parent(docs, folder)
         request = TrainingRequest(parent, None, docs, [d.name for d in docs],
-                                  options=FinetuneOptions(epochs=args.epochs, patience=args.epochs, min_sentences=1),
-                                  models_folder=folder)
+                                  options=FinetuneOptions(epochs=args.epochs, patience=args.epochs, min_sentences=1,
+                                                          threads=1 if args.background else None),
+                                  models_folder=folder, background=args.background)
         panel = TrainingPanel()
         panel.resize(700, 360)
         panel.show()
         print(f"parent: {parent.name}; {sentences} sentences x {args.epochs} epochs per run; torch threads "
-              f"{training_threads()} of {os.cpu_count()} cores; torch {torch.__version__}; probe every "
+              f"{1 if args.background else training_threads()} of {os.cpu_count()} cores"
+              f"{', a loop round at low priority' if args.background else ''}; torch {torch.__version__}; probe every "
               f"{args.probe_ms} ms")
         for run in range(1, args.runs + 1):
             outcome = measure_run(app, request, panel, args.probe_ms)

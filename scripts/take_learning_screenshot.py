@@ -72,6 +72,9 @@ def main() -> int:
     window = app.create_main_window([])
     window.resize(1400, 860)
     learning = window.learning
+    # One fine-tune between the two rounds, as the README's captions say: the loop would start
+    # its own rounds every 50 reviewed tweets.
+    window.actions_["learn_continuously"].trigger()
 
     def idle() -> bool:
         return not window.workspace.is_predicting() and not window.workspace.is_importing()

@@ -34,7 +34,8 @@ def test_each_controller_fills_its_part_of_the_menus_and_toolbar(start_window):
     assert edit[16:] == ["-", "find", "-", "find_next", "find_previous", "-", "label_all", "apply_patterns",
                          "undo_label_all", "-", "inconsistencies"]  # the corpus tools, each after a separator
     assert menu_names(menus["Model"]) == ["train", "cancel_training", "-", "review_mode", "accept_sentence",
-                                          "skip_sentence", "-", "evaluate", "models"]
+                                          "skip_sentence", "-", "evaluate", "models", "-",
+                                          "learn_continuously"]
     # One group of buttons per menu, in the same order (Train and Review Next are both Model's).
     assert menu_names(window.toolbar) == ["open_files", "paste", "export", "-", "Undo", "Redo", "-",
                                           "accept_all", "review_next", "-", "predict", "-", "train", "review_mode"]

@@ -88,6 +88,7 @@ def test_check_sentences_are_never_trained_on_and_the_checkpoint_says_what_it_tr
     from ner_studio.model.checkpoint import load_checkpoint
 
     window, reviewed, _ = trainable
+    window.actions_["learn_continuously"].trigger()  # paused: 60 more reviewed sentences would start a round
     more = [doc for doc in _many_documents(60)]
     window.workspace.add_documents(more)
     for doc in more:

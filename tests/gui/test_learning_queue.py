@@ -1,5 +1,5 @@
-"""The Review Next queue (order, accept with one key, skip, automatic fine-tuning) and the
-Evaluate dialog."""
+"""The Review Next queue (order, accept with one key, skip) and the Evaluate dialog; its
+rounds of fine-tuning are tests/gui/test_continuous_learning.py's."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from ner_studio.core.document import Document, Status
 from ner_studio.core.formats import write_documents
 from ner_studio.core.spans import Source
 from ner_studio.core.training_set import ACCEPTED_SETTING, sentence_range
-from ner_studio.model.interface import FinetuneOptions
 from tests.gui.conftest import training_documents
 
 TEXTS = {
@@ -119,30 +118,6 @@ def test_the_accept_and_skip_keys_do_nothing_outside_the_review_mode(queue_windo
     qtbot.keyClick(window.view, Qt.Key.Key_Space)
     assert [d.spans for d in docs] == before
     assert window.workspace.project.get_setting(ACCEPTED_SETTING) is None
-
-
-def test_after_k_accepted_sentences_it_fine_tunes_and_re_ranks(queue_window, qtbot, idle):
-    window, docs = queue_window
-    learning = window.learning
-    learning.min_sentences = 2
-    learning.training_options = FinetuneOptions(epochs=2, batch_size=2, singleton_unk=0.0, threads=1)
-    panel = learning.review.panel
-    panel.auto.setChecked(True)
-    panel.every.setValue(2)
-    learning.review.toggle(True)
-    learning.review.accept()
-    assert not learning.is_training()
-    learning.review.accept()
-    assert learning.is_training()
-    qtbot.waitUntil(lambda: not learning.is_training(), timeout=60_000)
-    assert len(window.workspace.project.model_versions()) == 1
-    idle(window)
-    qtbot.waitUntil(lambda: not learning.review._rerank.isActive(), timeout=5000)
-    assert learning.review.accepted_since_training == 0
-    accepted = {(doc_id, k) for doc_id, ks in learning.review.accepted.items() for k in ks}
-    assert len(accepted) == 2
-    assert not accepted & {i.key for i in learning.review.queue.items}
-    assert len(learning.review.queue.items) == 2
 
 
 # --- evaluation ---------------------------------------------------------------------------------

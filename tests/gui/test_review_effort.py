@@ -74,3 +74,30 @@ def window_delete(span):
     from ner_studio.gui.annotate import editing
 
     return editing.delete((span,))
+
+
+def test_a_document_marked_reviewed_at_a_glance_is_logged_but_not_counted(start_window, qtbot):
+    window = start_window()
+    window.settings.set(ASK_UNSURE_SETTING, False)
+    doc = window.doc
+    assert len(doc.sentences) > 1
+    qtbot.keyClick(window.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # no edit, no time
+    [record] = window.workspace.review_log()
+    assert record.sentences == len(doc.sentences) and not record.looked
+    assert window.learning.training_panel.effort.batches == []  # no point pretends it cost nothing
+
+
+def test_the_chart_has_a_point_per_batch_marked_with_the_version_that_took_over(qtbot):
+    from ner_studio.core.review_log import ReviewRecord, batches
+    from ner_studio.gui.learning.qt_effort_chart import CORRECTIONS, EffortChart
+
+    chart = EffortChart()
+    qtbot.addWidget(chart)
+    chart.resize(400, 200)
+    records = [ReviewRecord("bundled", 10, 1, 1, 3.0)] * 20 + [ReviewRecord("tiny-v1", 10, 1, 0, 2.0)] * 4
+    chart.show_batches(batches(records))
+    assert chart.series[CORRECTIONS].points == [(1, 10.0), (2, 10.0), (3, 0.0)]
+    assert chart.marks == [(1, "bundled"), (3, "tiny-v1")]
+    assert "batch 3 (tiny-v1): 4 sentences" in chart.toolTip()
+    image = chart.grab().toImage()
+    assert not image.isNull()

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -35,6 +37,37 @@ def training_threads() -> int:
     return max(1, (os.cpu_count() or 2) - 1)
 
 
+# How much nicer than the app a background round runs: the scheduler then gives the UI and
+# the tagging worker the cores first, and the round what is left.
+BACKGROUND_NICENESS = 10
+
+
+def lower_thread_priority() -> bool:
+    """Make the calling thread yield the CPU to the rest of the app (a continuous-learning
+    round). On Linux a thread has its own nice value, so this touches no other thread; where
+    that is not possible (other systems, or not allowed) the round runs at normal priority,
+    still on one torch thread. True if it was lowered."""
+    native_id = threading.get_native_id()
+    if not sys.platform.startswith("linux") or not hasattr(os, "setpriority"):
+        return False
+    try:
+        os.setpriority(os.PRIO_PROCESS, native_id, min(os.getpriority(os.PRIO_PROCESS, native_id)
+                                                       + BACKGROUND_NICENESS, 19))
+    except OSError as error:
+        log.info("a background round runs at normal priority: %s", error)
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class RunEnded:
+    """How a training run ended, for whoever waits on it (the continuous-learning loop)."""
+
+    automatic: bool  # a continuous-learning round, not the analyst's Train
+    completed: bool  # a new version was made (adopted or not); False: cancelled or failed
+    message: str  # one line: the version and its verdict, or why nothing came of it
+
+
 @dataclass(frozen=True)
 class TrainingRequest:
     """Everything a fine-tuning run needs, fixed when the analyst presses Train."""
@@ -49,6 +82,8 @@ class TrainingRequest:
     # The texts of the project's other documents (immutable), read with the reviewed sentences
     # for the text vectors (FinetuneOptions.text_vectors)
     texts: tuple[DocumentText, ...] = ()
+    # A continuous-learning round: one torch thread (options.threads) at low priority
+    background: bool = False
 
 
 def throttled(report: Callable[[TrainingProgress], None],
@@ -85,6 +120,8 @@ def run_training(request: TrainingRequest, report: Callable[[TrainingProgress], 
     from ner_studio.model.finetune import finetune
     from ner_studio.model.versions import Parent, compare_on_check, save_version
 
+    if request.background:
+        lower_thread_priority()
     parent = load_checkpoint(request.parent_path)
     train, check = split_check(request.docs)
     base = read_documents(request.base_path) if request.base_path is not None else []

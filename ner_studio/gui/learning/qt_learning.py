@@ -10,7 +10,10 @@ better there, a tie keeps the current one (``core.adoption``; too few check sent
 analyst decides). Then the
 documents not reviewed are tagged again in the background (``replace_model_spans`` keeps every
 confirmed entity). Cancelling or a failure leaves the current model exactly as it was. Model
-versions and their check scores are ``qt_model_versions``'.
+versions and their check scores are ``qt_model_versions``'. The continuous learning loop
+(``qt_continuous``) starts the same runs on its own ("automatic": one torch thread at low
+priority, no dialog: a version the check set cannot judge is kept aside); ``run_started`` and
+``run_ended`` tell it about every run, so a manual one and the loop's never overlap.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import logging
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 
 from ner_studio.core.adoption import Verdict, decided
 from ner_studio.core.annotators import GOLD
@@ -34,8 +37,9 @@ from ner_studio.core.review_log import batches
 from ner_studio.core.training_set import MIN_REVIEWED_SENTENCES, check_enough, count_sentences, labelled_documents
 from ner_studio.gui.shell import qt_dialogs
 from ner_studio.gui.shell.qt_host import Host
-from ner_studio.gui.learning.learning_jobs import TrainingRequest, training_task, warm_up_training
+from ner_studio.gui.learning.learning_jobs import RunEnded, TrainingRequest, training_task, warm_up_training
 from ner_studio.gui.shell.qt_actions import Command
+from ner_studio.gui.learning.qt_continuous import ContinuousLearning
 from ner_studio.gui.learning.qt_evaluation import EvaluationDialog
 from ner_studio.gui.learning.qt_model_versions import ModelVersions
 from ner_studio.gui.learning.qt_models_panel import ModelsPanel
@@ -69,6 +73,9 @@ class LearningController(QObject):
     """Training, model versions, review queue and evaluation on a :class:`~ner_studio.gui.shell.qt_host.Host`
     (kept as ``self.host``, the parent of this tool's dialogs)."""
 
+    run_started = Signal(int)  # a training run started, learning from this many reviewed sentences
+    run_ended = Signal(object)  # RunEnded
+
     def __init__(self, host: Host):
         super().__init__(host)
         self.host = host
@@ -78,15 +85,18 @@ class LearningController(QObject):
         self.models_folder: Path | None = None  # None: the per-user models folder
         self.evaluation: EvaluationDialog | None = None
         self._run: dict = {}  # what the running training started from
+        self._outcome = (False, "")  # how the last run ended: a version made?, one line on it
+        self.asking = False  # the Train dialog is open
         self._warm_up: TaskWorker | None = None
         self._warmed = False
         self.training_panel = TrainingPanel()
         self.models_panel = ModelsPanel()
         self.actions = host.add_commands("&Model", TRAINING_COMMANDS, self, TRAINING_MENU, ("train",))
-        self.review = ReviewController(host, self.start_training, self.warm_up)  # its menu part, dock
+        self.review = ReviewController(host, self.warm_up)  # its menu part, dock
         self.docks = {"training": host.add_dock("Training", self.training_panel),
                       "models": host.add_dock("Models", self.models_panel)}
         self.actions.update(host.add_commands("&Model", MODELS_COMMANDS, self, MODELS_MENU))
+        self.loop = ContinuousLearning(host, self)  # Model > Learn Continuously, its status label
         self.training_panel.cancel_requested.connect(self.cancel_training)
         self.versions = ModelVersions(host, self.models_panel, lambda: self.labelled_documents()[0])
         # Brought to the front by its tab: recount the check set it describes.
@@ -172,8 +182,12 @@ class LearningController(QObject):
         dialog = TrainDialog(self.host, summary, base=project.get_setting(BASE_SETTING, "") or "",
                              epochs=int(project.get_setting(EPOCHS_SETTING, 10) or 10),
                              examples=self.label_examples(train, check))
-        if not dialog.exec():
-            return
+        self.asking = True  # the loop starts no round while the analyst chooses one
+        try:
+            if not dialog.exec():
+                return
+        finally:
+            self.asking = False
         choice = dialog.choice()
         try:
             project.set_setting(BASE_SETTING, str(choice.base_path) if choice.base_path else "")
@@ -205,6 +219,8 @@ class LearningController(QObject):
         options = replace(self.training_options, min_sentences=self.min_sentences)
         if epochs is not None:
             options = replace(options, epochs=epochs)
+        if automatic:  # in the background while the analyst works: one core is theirs
+            options = replace(options, threads=1)
         try:
             if not model.available:
                 raise TrainingError("there is no model to fine-tune; the bundled model is missing from this build")
@@ -217,14 +233,15 @@ class LearningController(QObject):
             return False
         project = self.host.workspace.project
         parent_id = self._version_id(model.path)
-        request = TrainingRequest(model.path, parent_id, docs, names, base_path, options, self.models_folder, texts)
+        request = TrainingRequest(model.path, parent_id, docs, names, base_path, options, self.models_folder, texts,
+                                  background=automatic)
         worker = TaskWorker(training_task(request), "train")
         worker.progress.connect(self.training_panel.show_progress)
         worker.succeeded.connect(self._on_trained)
         worker.failed.connect(self._on_training_failed)
         worker.finished.connect(self._on_training_finished)
         self.worker = worker
-        self.review.training_started()
+        self._outcome = (False, "it ended without a word")  # replaced by each ending below
         few = shortfalls(self.label_examples(train, check))
         self._run = {"project": project, "parent": model.path, "parent_id": parent_id, "automatic": automatic,
                      "model_name": model.name, "shortfalls": few}
@@ -233,9 +250,11 @@ class LearningController(QObject):
         self.training_panel.started(f"Fine-tuning {model.name} on {what}"
                                     f"{' plus ' + base_path.name if base_path else ''}…"
                                     f"{' ' + few if few else ''}", options.epochs)
-        self.docks["training"].show()
-        self.docks["training"].raise_()
+        if not automatic:  # a round of the loop must not cover the dock the analyst works in
+            self.docks["training"].show()
+            self.docks["training"].raise_()
         self._update_actions()
+        self.run_started.emit(count_sentences(docs))
         log.info("training started (%s): fine-tuning %s on %s%s, at most %d epochs",
                  "automatically" if automatic else "by you", model.name, what,
                  f" plus {base_path.name}" if base_path else "", options.epochs)
@@ -257,6 +276,7 @@ class LearningController(QObject):
         name = self._run.get("model_name", "the model")
         if outcome is None:
             log.info("training cancelled; the current model (%s) stays", name)
+            self._outcome = (False, f"cancelled; the current model ({name}) stays")
             self.training_panel.ended(f"Cancelled. The current model ({name}) is unchanged.", cancelled=True)
             return
         saved = outcome.saved
@@ -264,6 +284,7 @@ class LearningController(QObject):
         if project is not self._run.get("project") or project.closed:
             # The analyst opened another project meanwhile: the model is kept, not imposed on it.
             log.info("training ended after its project was closed: model %s kept aside", saved.path.stem)
+            self._outcome = (True, f"{saved.path.stem} kept aside: its project was closed")
             self.training_panel.ended(f"The model trained for the previous project is saved as {saved.path}.")
             return
         from ner_studio.model.versions import Parent, record_version  # torch is loaded by now
@@ -283,7 +304,7 @@ class LearningController(QObject):
             self._store_verdict(project, version_id, verdict)
         log.info("training ended: model %s %s: %s", saved.path.stem,
                  "adopted" if verdict.adopt else "kept aside", verdict.reason)
-        self.review.trained()
+        self._outcome = (True, f"{saved.path.stem} {'kept aside, ' if verdict.adopt is None else ''}{verdict.reason}")
         few = self._run.get("shortfalls", "")
         if verdict.adopt:
             self.training_panel.ended(f"New model {saved.path.stem}: {verdict.reason}. Documents not reviewed are "
@@ -306,11 +327,13 @@ class LearningController(QObject):
         name = self._run.get("model_name", "the model")
         log.info("training failed; the current model (%s) stays", name)  # the error: _report
         self.training_panel.ended(f"Training failed: {error}. The current model ({name}) is unchanged.", error=True)
+        self._outcome = (False, f"failed: {error}; the current model ({name}) stays")
         self._report("Training failed", error, self._run.get("automatic", False))
 
     def _on_training_finished(self) -> None:
         self.worker = None
         self._update_actions()
+        self.run_ended.emit(RunEnded(bool(self._run.get("automatic")), *self._outcome))
 
     def _report(self, title: str, error: BaseException, quietly: bool) -> None:
         """A dialog (a bug's: the error dialog, with its traceback), or for automatic runs

@@ -5,6 +5,7 @@ shown, its footnote follows the check set as documents are reviewed (recounted a
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,6 +24,9 @@ from ner_studio.gui.shell.qt_host import Host
 
 CHECK_SCORES_SETTING = "learning.check_scores"  # {"key", "sentences", "scores": {model path: scores}}
 RECOUNT_DELAY_MS = 800  # after the last change of a document: a burst of reviews recounts once
+# Loading documents to tag them again, per turn of the event loop: well under the 100 ms a
+# person notices, with room for the rest of the turn.
+RETAG_SLICE_SECONDS = 0.03
 
 
 class ModelVersions(QObject):
@@ -33,6 +37,7 @@ class ModelVersions(QObject):
         self._labelled_documents = labelled_documents
         self._scoring: TaskWorker | None = None
         self._scoring_for: tuple = (None, {})  # the project and stored scores being completed
+        self._retag: tuple = (None, [])  # the workspace and the ids still to load for tagging again
         self._recount = QTimer(self)
         self._recount.setSingleShot(True)
         self._recount.setInterval(RECOUNT_DELAY_MS)
@@ -123,7 +128,25 @@ class ModelVersions(QObject):
         workspace = self.host.workspace
         workspace.set_model(handle)
         self.refresh()
-        open_docs = [workspace.document(i) for i in workspace.document_ids()
-                     if workspace.summary(i).status != Status.REVIEWED]
-        workspace.predict(open_docs)
+        self._retag = (workspace, [i for i in workspace.document_ids() if workspace.summary(i).status != Status.REVIEWED])
+        self._retag_slice()  # the first slice now: tagging is under way when this returns
         self.host.show_status(f"Now tagging with {handle.name}", 5000)
+
+    def _retag_slice(self) -> None:
+        """Queue the next documents not reviewed for tagging, loading them for at most
+        ``RETAG_SLICE_SECONDS``; the rest in later turns of the event loop, so a project of
+        many documents (a loop round's adopted version tags them all) never freezes the window."""
+        workspace, ids = self._retag
+        if workspace is not self.host.workspace or workspace.project.closed:
+            self._retag = (None, [])
+            return
+        deadline = time.monotonic() + RETAG_SLICE_SECONDS
+        docs = []
+        while ids and (not docs or time.monotonic() < deadline):  # one at least: progress
+            try:
+                docs.append(workspace.document(ids.pop(0)))
+            except NerStudioError:  # gone or unreadable: the workspace has said so
+                continue
+        workspace.predict(docs)
+        if ids:
+            QTimer.singleShot(0, self, self._retag_slice)

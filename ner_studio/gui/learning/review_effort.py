@@ -5,7 +5,9 @@ finished) and which document is on screen; when the analyst confirms a document 
 it returns a :class:`~ner_studio.core.review_log.ReviewRecord`: span edits from the proposal to
 the confirmed entities in that range, and the time spent looking at it. A document the model
 did not tag in this session has no proposal and gives no record: its entities may be someone
-else's work, not corrections of the model.
+else's work, not corrections of the model. A confirmation without an edit and faster than
+``core.review_log.MIN_SECONDS_PER_SENTENCE`` per sentence is logged as not looked at (a bulk
+mark, not a review: ``core.review_log`` keeps it out of the chart's figures).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Callable
 
 from ner_studio.core.corrections import count_corrections
 from ner_studio.core.document import Document
-from ner_studio.core.review_log import MAX_STRETCH_SECONDS, ReviewRecord
+from ner_studio.core.review_log import MAX_STRETCH_SECONDS, ReviewRecord, looked_at
 
 
 class ReviewEffort:
@@ -55,4 +57,6 @@ class ReviewEffort:
         if seconds is None:
             self._settle()
             seconds = self._seconds.pop(doc.doc_id, 0.0)
-        return ReviewRecord(model, last - first, sentences, count_corrections(proposed, final), round(seconds, 2))
+        corrections = count_corrections(proposed, final)
+        return ReviewRecord(model, last - first, sentences, corrections, round(seconds, 2),
+                            looked_at(corrections, sentences, seconds))

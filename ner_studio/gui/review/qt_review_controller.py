@@ -1,5 +1,6 @@
-"""The "Review next" mode: walk the sentences the model is least sure of, accept or skip each,
-and (optionally) fine-tune in the background every K accepted sentences.
+"""The "Review next" mode: walk the sentences the model is least sure of, accept or skip each;
+each accepted sentence is announced (``sentence_accepted``) for the continuous learning loop,
+which fine-tunes in the background (``gui/learning/qt_continuous.py``).
 
 Scores come from the workspace's last prediction of each document (``sentence_scores``);
 documents without scores are tagged first, and the queue re-ranks (debounced) whenever a
@@ -13,7 +14,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from ner_studio.core.active_learning import settled_sentences
 from ner_studio.core.document import Document, Status
@@ -28,9 +29,6 @@ from ner_studio.gui.review.review_queue import QueueItem, ReviewQueue
 from ner_studio.gui.shell.qt_host import Host
 
 STRATEGY_SETTING = "learning.strategy"
-AUTO_SETTING = "learning.auto_finetune"
-EVERY_SETTING = "learning.auto_every"
-DEFAULT_EVERY = 20
 RERANK_DELAY_MS = 200  # documents are tagged one by one: re-rank once a burst is over
 
 COMMANDS = (
@@ -45,21 +43,19 @@ MENU = ("review_mode", "accept_sentence", "skip_sentence")  # in the Model menu,
 
 
 class ReviewController(QObject):
-    """The "Review next" dock and commands on a :class:`Host`; training (automatic runs, and
-    torch's warm-up before them) is the learning controller's, reached through two callables."""
+    """The "Review next" dock and commands on a :class:`Host`; torch's warm-up (the loop may
+    fine-tune soon) is the learning controller's, reached through a callable."""
 
-    def __init__(self, host: Host, start_training: Callable[..., bool], warm_up: Callable[[], None]):
+    sentence_accepted = Signal(int)  # the document whose sentence the analyst just accepted
+
+    def __init__(self, host: Host, warm_up: Callable[[], None]):
         super().__init__(host)
         self.host = host
         self.panel = ReviewPanel()
-        self._start_training = start_training  # callable(automatic=True) -> bool
         self._warm_up = warm_up
         self.queue = ReviewQueue()
         self.accepted: dict[int, set[int]] = {}
-        self.accepted_since_training = 0
-        self._counted_at_start = 0
-        self.auto = False
-        self.every = DEFAULT_EVERY
+        self.note = ""  # under the sentence: what the continuous learning loop is doing
         self.active = False
         self.current: QueueItem | None = None
         self._shown_doc: Document | None = None
@@ -82,7 +78,6 @@ class ReviewController(QObject):
         self.panel.accept_requested.connect(self.accept)
         self.panel.skip_requested.connect(self.skip)
         self.panel.item_chosen.connect(self._choose)
-        self.panel.auto_changed.connect(self._set_auto)
         self.actions = host.add_commands("&Model", COMMANDS, self, MENU, ("review_mode",))
         self.actions["review_mode"].setCheckable(True)
         # Space and S act in the text (where the sentence is shown) and in the queue's list,
@@ -110,9 +105,7 @@ class ReviewController(QObject):
             self.queue = ReviewQueue(strategy)
         except ValueError:
             self.queue = ReviewQueue()
-        self.auto = bool(project.get_setting(AUTO_SETTING, False))
-        self.every = int(project.get_setting(EVERY_SETTING, DEFAULT_EVERY) or DEFAULT_EVERY)
-        self.panel.set_options(self.queue.strategy, self.auto, self.every)
+        self.panel.set_options(self.queue.strategy)
         self.current = None
         self._predicted_link = workspace.document_predicted.connect(self._on_predicted)
         self._updated_link = workspace.document_updated.connect(self._on_updated)
@@ -143,11 +136,6 @@ class ReviewController(QObject):
         self._store(STRATEGY_SETTING, strategy)
         self.refresh(keep_current=False)
 
-    def _set_auto(self, auto: bool, every: int) -> None:
-        self.auto, self.every = auto, every
-        self._store(AUTO_SETTING, auto)
-        self._store(EVERY_SETTING, every)
-
     # --- the mode ---------------------------------------------------------------------------
     def toggle(self, checked: bool | None = None) -> None:
         """The Review Next command: show the dock and walk the queue, or put both away
@@ -158,7 +146,7 @@ class ReviewController(QObject):
         self.dock.setVisible(checked)
         if checked:
             self.dock.raise_()
-            self._warm_up()  # the queue may fine-tune automatically
+            self._warm_up()  # the continuous learning loop may fine-tune soon
             self.start()
         else:
             self.stop()
@@ -266,7 +254,7 @@ class ReviewController(QObject):
     def _render(self) -> None:
         item = self.current
         waiting = len(self.queue)
-        status = f"{self.accepted_since_training} accepted since the last training"
+        status = self.note
         rows = [(f"{'↻ ' if i.skipped else ''}{self._name(i.doc_id)} · sentence {i.sentence + 1} — doubt {i.doubt:.3f}",
                  "skipped earlier" if i.skipped else "") for i in self.queue.items]
         self.panel.show_upcoming(rows, waiting, status)
@@ -309,22 +297,15 @@ class ReviewController(QObject):
             # Every sentence confirmed (each logged above): the document is reviewed.
             workspace.mark_reviewed(doc, log=False)
         self.queue.remove(item.key)
-        self.accepted_since_training += 1
-        if self.auto and self.accepted_since_training >= self.every:
-            self._start_training(automatic=True)
         self._show(self.queue.head())
+        self.sentence_accepted.emit(doc.doc_id)
 
     def skip(self) -> None:
         if self.current is not None:
             self.queue.skip(self.current.key)
             self._show(self.queue.head())
 
-    def training_started(self) -> None:
-        self._counted_at_start = self.accepted_since_training
-
-    def trained(self) -> None:
-        """A new model learned the sentences accepted before it started; those accepted
-        while it trained still count towards the next automatic run."""
-        self.accepted_since_training = max(0, self.accepted_since_training - self._counted_at_start)
-        self._counted_at_start = 0
+    def show_note(self, note: str) -> None:
+        """What the continuous learning loop is doing, under the queue's count."""
+        self.note = note
         self._render()

@@ -2,8 +2,8 @@
 and their confidences; Accept (Space) or Skip (S) and the next one comes up. The analyst
 corrects in the main text view, where the sentence is shown and its first entity selected.
 
-Below: the strategy that orders the queue, automatic fine-tuning every K accepted sentences,
-and the upcoming sentences.
+Below: the strategy that orders the queue, what the continuous learning loop is doing
+(``gui/learning/qt_continuous.py``), and the upcoming sentences.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
-    QSpinBox, QVBoxLayout, QWidget,
+    QComboBox, QFormLayout, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout,
+    QWidget,
 )
 
 from ner_studio.core.active_learning import STRATEGIES
@@ -68,7 +68,6 @@ class ReviewPanel(QWidget):
     accept_requested = Signal()
     skip_requested = Signal()
     item_chosen = Signal(int)  # row in the upcoming list
-    auto_changed = Signal(bool, int)  # fine-tune automatically, every K accepted sentences
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -79,14 +78,6 @@ class ReviewPanel(QWidget):
         self.strategy.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.strategy.setMinimumContentsLength(12)
         self.strategy.currentIndexChanged.connect(lambda _i: self.strategy_changed.emit(self.strategy.currentData()))
-        self.auto = QCheckBox("Fine-tune automatically")
-        self.every = QSpinBox()
-        self.every.setRange(1, 1000)
-        self.every.setPrefix("every ")
-        self.every.setSuffix(" accepted")
-        self.auto.setToolTip("Train in the background after this many accepted sentences, then re-rank the queue")
-        self.auto.toggled.connect(self._emit_auto)
-        self.every.valueChanged.connect(self._emit_auto)
         self.where = QLabel()
         self.sentence = QLabel()
         self.sentence.setWordWrap(True)
@@ -110,15 +101,11 @@ class ReviewPanel(QWidget):
         self.upcoming.itemClicked.connect(lambda item: self.item_chosen.emit(self.upcoming.row(item)))
         form = QFormLayout()
         form.addRow("Order by", self.strategy)
-        auto_row = QHBoxLayout()
-        auto_row.addWidget(self.auto)
-        auto_row.addWidget(self.every, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.accept, 1)
         buttons.addWidget(self.skip)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addLayout(auto_row)
         layout.addWidget(self.where)
         layout.addWidget(self.sentence)
         layout.addWidget(self.entities)
@@ -126,18 +113,11 @@ class ReviewPanel(QWidget):
         layout.addWidget(self.count)
         layout.addWidget(self.upcoming, 1)
 
-    def _emit_auto(self, *_args) -> None:
-        self.auto_changed.emit(self.auto.isChecked(), self.every.value())
-
-    def set_options(self, strategy: str, auto: bool, every: int) -> None:
-        """Show stored choices without echoing them back as changes."""
-        for widget in (self.strategy, self.auto, self.every):
-            widget.blockSignals(True)
+    def set_options(self, strategy: str) -> None:
+        """Show the stored choice without echoing it back as a change."""
+        self.strategy.blockSignals(True)
         self.strategy.setCurrentIndex(max(self.strategy.findData(strategy), 0))
-        self.auto.setChecked(auto)
-        self.every.setValue(every)
-        for widget in (self.strategy, self.auto, self.every):
-            widget.blockSignals(False)
+        self.strategy.blockSignals(False)
 
     def show_current(self, where: str, sentence: str, entities: list[str]) -> None:
         self.where.setText(where)
@@ -152,4 +132,4 @@ class ReviewPanel(QWidget):
             item = QListWidgetItem(text)
             item.setToolTip(tip)
             self.upcoming.addItem(item)
-        self.count.setText(f"{plural(waiting, 'sentence')} waiting · {status}")
+        self.count.setText(f"{plural(waiting, 'sentence')} waiting{' · ' + status if status else ''}")

@@ -8,6 +8,7 @@ left axis and an optional right axis (e.g. loss on the left, F1 on the right).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -63,9 +64,11 @@ def _tick_text(value: float, axis: Axis) -> str:
 
 def draw_chart(painter: QPainter, rect: QRectF, series: list[Series], *, x_label: str, left: Axis,
                right: Axis | None = None, x_range: tuple[float, float] | None = None, title: str = "",
-               empty_text: str = "") -> None:
+               empty_text: str = "", marks: Sequence[tuple[float, str]] = ()) -> None:
     """Axes, grid, legend and lines; with no points at all, ``empty_text`` (if given) sits in
-    the middle of the empty plot instead of a legend for lines that are not there."""
+    the middle of the empty plot instead of a legend for lines that are not there. ``marks``:
+    ``(x, text)`` pairs, each a dotted vertical line with its text at the top of the plot (e.g.
+    where a new model version took over)."""
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.fillRect(rect, QColor("#ffffff"))
@@ -102,6 +105,7 @@ def draw_chart(painter: QPainter, rect: QRectF, series: list[Series], *, x_label
         painter.drawText(QRectF(rect.left(), rect.top() + 2, rect.width(), line), Qt.AlignmentFlag.AlignHCenter, title)
     painter.drawText(QRectF(plot.left(), plot.bottom() + line + 4, plot.width(), line),
                      Qt.AlignmentFlag.AlignHCenter, x_label)
+    _draw_marks(painter, plot, marks, lambda x: to_point(x, ranges["left"][0], "left").x(), metrics)
     for s in series:
         points = [to_point(x, y, s.axis) for x, y in s.points if math.isfinite(y)]
         pen = QPen(QColor(s.colour), 2)
@@ -124,6 +128,18 @@ def draw_chart(painter: QPainter, rect: QRectF, series: list[Series], *, x_label
         _draw_legend(painter, QRectF(plot.left(), rect.top() + (line * 1.1 if title else 2), plot.width(), line),
                      series, metrics)
     painter.restore()
+
+
+def _draw_marks(painter, plot: QRectF, marks, x_of, metrics) -> None:
+    pen = QPen(QColor("#9ca3af"), 1)
+    pen.setStyle(Qt.PenStyle.DotLine)
+    for x, text in marks:
+        px = x_of(x)
+        painter.setPen(pen)
+        painter.drawLine(QPointF(px, plot.top()), QPointF(px, plot.bottom()))
+        painter.setPen(QColor("#4b5563"))
+        painter.drawText(QPointF(px + 3, plot.top() + metrics.ascent() + 1), metrics.elidedText(
+            text, Qt.TextElideMode.ElideRight, max(plot.right() - px - 3, 0.0)))
 
 
 def _tick_values(lo: float, hi: float, step: float) -> list[float]:

@@ -89,6 +89,11 @@ class Host(Protocol):
         """The status-bar message shown now ("" if none)."""
         ...
 
+    def add_status_widget(self, widget: QWidget) -> None:
+        """A lasting part of the status bar (e.g. what the learning loop is doing), before the
+        window's own (tagging progress, review count, saved, model)."""
+        ...
+
     def reopen_as(self, annotator: str) -> None:
         """Open the project again as ``annotator`` (their versions of the documents)."""
         ...

@@ -182,6 +182,9 @@ class MainWindow(QMainWindow):
     def current_status(self) -> str:
         return self.statusBar().currentMessage()
 
+    def add_status_widget(self, widget: QWidget) -> None:
+        self.statusBar().insertPermanentWidget(0, widget)
+
     def reopen_as(self, annotator: str) -> None:
         self.files.reopen_as(annotator)
 

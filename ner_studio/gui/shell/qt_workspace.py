@@ -49,6 +49,7 @@ class Workspace(QObject):
     document_predicted = Signal(int)
     problem = Signal(str, object)  # dialog title, the error (its str says what and where)
     review_logged = Signal()  # a review step was added to the project's review log
+    marked_reviewed = Signal(int)  # a person marked this document reviewed (Ctrl+Enter), not reviewed before
     model_changed = Signal(object)  # the new current model (a ModelHandle)
     document_removed = Signal(int)  # a document was deleted from the project
 
@@ -104,8 +105,7 @@ class Workspace(QObject):
             self.problem.emit("Your edits are not saved yet", error)
 
     def _on_pending_changed(self, pending: int) -> None:
-        if pending == 0:
-            self._warned_unsaved = False
+        self._warned_unsaved = self._warned_unsaved and pending != 0
 
     # --- documents -----------------------------------------------------------------------
     def document_ids(self) -> list[int]:
@@ -278,8 +278,9 @@ class Workspace(QObject):
 
     def mark_reviewed(self, doc: Document, *, log: bool = True) -> None:
         """Accept the remaining model spans and mark the document reviewed, as one undo step;
-        with ``log``, note in the review log what it took (if the model had tagged it)."""
-        stack = self.undo_stack(doc.doc_id)
+        with ``log`` (a person's Ctrl+Enter), note in the review log what it took (if the model
+        had tagged it) and, if it was not reviewed before, say so (``marked_reviewed``)."""
+        stack, newly = self.undo_stack(doc.doc_id), doc.status != Status.REVIEWED
         stack.beginMacro(f"Mark {doc.name or 'document'} reviewed")
         try:
             self.apply_edit(doc, accept_all(doc))
@@ -288,6 +289,8 @@ class Workspace(QObject):
             stack.endMacro()
         if log:
             self.log_review(self.effort.reviewed(doc))
+            if newly:
+                self.marked_reviewed.emit(doc.doc_id)
 
     def log_review(self, record: ReviewRecord | None) -> None:
         """Append a review step to the project's review log (a convenience: never an error)."""
@@ -339,10 +342,9 @@ class Workspace(QObject):
         return self.importer.is_importing()
 
     def take_part(self, gate: PartsGate, docs: list[Document], ids: list[int], then=None) -> None:
-        """The documents of a big file's part were added (``ids``; none if the project refused
-        them): each leaves memory once tagged, or now if there is nothing to tag in it, and
-        ``gate`` lets the reader go on once all are done (see ``importing.PartsGate``), after
-        which ``then()`` is called."""
+        """The documents of a big file's part were added (``ids``; none if the project refused them):
+        each leaves memory once tagged, or now if there is nothing to tag in it, and ``gate`` lets
+        the reader go on once all are done (see ``importing.PartsGate``), then ``then()`` runs."""
         self._in_flight.hand_over(gate, ids, then)
         for doc in docs:
             if doc.doc_id is not None and doc not in self._queue and doc not in self._tagging:
@@ -392,9 +394,8 @@ class Workspace(QObject):
         return self._predictor is not None or bool(self._queue)
 
     def hold_tagging(self, held: bool) -> None:
-        """While held, documents wait in the queue and no worker starts. At start-up the
-        window paints first: the worker's first act, importing torch, holds the interpreter
-        for a second and would delay it."""
+        """While held, documents wait in the queue and no worker starts. At start-up the window
+        paints first: the worker's first act, importing torch, holds the interpreter a second."""
         self._tagging_held = held
         if not held:
             self._start_prediction()

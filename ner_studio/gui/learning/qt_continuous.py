@@ -1,0 +1,180 @@
+"""Continuous learning: the loop runs itself.
+
+Every sentence the analyst reviews (accepted in the Review Next queue, or in a document marked
+reviewed with Ctrl+Enter) counts; after K of them (``continuous.round_every``) a round starts:
+the learning controller's ordinary fine-tune from the current model, marked automatic, so it
+runs in a worker on one torch thread at low priority, is judged by the check set as any run
+(a new version is adopted only if strictly better; one the check set cannot judge is kept
+aside, nobody is asked), and an adopted version re-tags the documents not reviewed (human,
+accepted and pattern entities stay: ``Document.replace_model_spans``) and re-ranks the queue,
+each document applied as its tagging comes back. A manual Train and a round never run at
+once: a round that comes due during one waits for its end, and Train waits for a round's.
+
+On by default, per project; Model > Learn Continuously pauses it (a round under way is
+cancelled, the current model stays) and resumes it. A label in the status bar, and a line in
+the Review Next dock, say what it is doing.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QLabel
+
+from ner_studio.core.errors import NerStudioError
+from ner_studio.gui.learning.continuous import (
+    EVERY_SETTING, ON_SETTING, STATE_SETTING, LoopState, round_every, status_text,
+)
+from ner_studio.gui.learning.learning_jobs import RunEnded
+from ner_studio.gui.shell.qt_actions import Command
+from ner_studio.gui.shell.qt_host import Host
+
+log = logging.getLogger(__name__)
+
+COMMANDS = (
+    Command("learn_continuously", "&Learn Continuously", (),
+            "Fine-tune in the background after every batch of reviewed sentences (per project; "
+            "untick to pause)", "set_on"),
+)
+
+
+class ContinuousLearning(QObject):
+    """The loop on a host, starting rounds through ``learning`` (a ``LearningController``:
+    ``start_training``, ``is_training``, ``asking``, ``cancel_training``, ``run_started``,
+    ``run_ended``, ``review``)."""
+
+    def __init__(self, host: Host, learning):
+        super().__init__(host)
+        self.host = host
+        self.learning = learning
+        self.on = True
+        self.fixed: int | None = None  # a project's fixed K (EVERY_SETTING)
+        self.state = LoopState()
+        self.running = False  # a round of this loop is under way
+        self.last = ""  # how the last round ended
+        self._before = self.state  # the state before the running run: restored if it comes to nothing
+        self._run_project = None  # the project the running run learns from
+        self._reviewed_link = None
+        self.closed = False  # the window closed: a run ending now changes nothing here
+        self.label = QLabel()
+        self.label.setObjectName("learning-loop")
+        host.add_status_widget(self.label)
+        self.actions = host.add_commands("&Model", COMMANDS, self, ("learn_continuously",))
+        self.actions["learn_continuously"].setCheckable(True)
+        learning.review.sentence_accepted.connect(self._on_sentence_accepted)
+        learning.run_started.connect(self._on_run_started)
+        learning.run_ended.connect(self._on_run_ended)
+        host.workspace_changed.connect(self._bind)
+        host.closed.connect(self._close)
+        self._bind()
+
+    # --- the project's stored choices -------------------------------------------------------
+    def _bind(self) -> None:
+        self._unbind()
+        project = self.host.workspace.project
+        self.on = bool(project.get_setting(ON_SETTING, True))
+        fixed = project.get_setting(EVERY_SETTING, None)
+        self.fixed = fixed if isinstance(fixed, int) and fixed > 0 else None
+        self.state = LoopState.from_setting(project.get_setting(STATE_SETTING, None))
+        self.actions["learn_continuously"].setChecked(self.on)
+        self._reviewed_link = self.host.workspace.marked_reviewed.connect(self._on_document_reviewed)
+        self._show()
+
+    def _unbind(self) -> None:
+        if self._reviewed_link is not None:
+            QObject.disconnect(self._reviewed_link)
+            self._reviewed_link = None
+
+    def _close(self) -> None:
+        self.closed = True
+        self._unbind()
+
+    def _store(self, key: str, value) -> None:
+        project = self.host.workspace.project
+        if project.read_only or project.closed:
+            return
+        try:
+            project.set_setting(key, value)
+        except NerStudioError as error:  # a convenience: the loop still runs this session
+            log.warning("the learning loop's %s was not saved: %s", key, error)
+
+    @property
+    def every(self) -> int:
+        """K: reviewed sentences after the last round's start before the next round."""
+        return round_every(self.state.learned_from, self.fixed)
+
+    # --- the command ------------------------------------------------------------------------
+    def set_on(self, checked: bool) -> None:
+        """Model > Learn Continuously: resume (a round starts if one is due) or pause (a round
+        under way is cancelled; the current model stays)."""
+        self.on = bool(checked)
+        self.actions["learn_continuously"].setChecked(self.on)
+        self._store(ON_SETTING, self.on)
+        log.info("continuous learning %s", "resumed" if self.on else "paused")
+        if not self.on and self.running:
+            self.learning.cancel_training()
+        self._show()
+        self._maybe_start()
+
+    # --- counting -----------------------------------------------------------------------------
+    def _on_sentence_accepted(self, _doc_id: int) -> None:
+        self._count(1)
+
+    def _on_document_reviewed(self, doc_id: int) -> None:
+        """A document marked reviewed: its sentences not accepted one by one before."""
+        workspace = self.host.workspace
+        try:
+            sentences = len(workspace.document(doc_id).sentences)
+        except NerStudioError:  # gone or unreadable: the workspace has said so
+            return
+        self._count(max(0, sentences - len(self.learning.review.accepted.get(doc_id, ()))))
+
+    def _count(self, sentences: int) -> None:
+        self.state = replace(self.state, pending=self.state.pending + sentences)
+        self._store(STATE_SETTING, self.state.to_dict())
+        self._maybe_start()
+        self._show()
+
+    # --- rounds -------------------------------------------------------------------------------
+    def _maybe_start(self) -> None:
+        if (not self.on or self.learning.is_training() or self.learning.asking or self.state.pending < self.every
+                or not self.host.model.available):
+            return
+        self.running = True  # this round is the loop's (pausing cancels it), set before run_started arrives
+        if not self.learning.start_training(automatic=True):  # the reason is in the status bar
+            self.running = False
+            # Not again at every sentence: the next attempt after another batch.
+            self.state = replace(self.state, pending=max(0, self.state.pending - self.every))
+            self._store(STATE_SETTING, self.state.to_dict())
+
+    def _on_run_started(self, learned_from: int) -> None:
+        """Any run (the loop's or the analyst's Train) learns from every reviewed sentence, so
+        the count towards the next round starts again from zero."""
+        self._before, self._run_project = self.state, self.host.workspace.project
+        self.state = LoopState(learned_from, 0)
+        self._store(STATE_SETTING, self.state.to_dict())
+        self._show()
+
+    def _on_run_ended(self, ended: RunEnded) -> None:
+        if self.closed:
+            return
+        if not ended.completed and self._run_project is self.host.workspace.project:
+            # Nothing learned: what was reviewed still counts (in the project it was reviewed in).
+            self.state = replace(self._before, pending=self._before.pending + self.state.pending)
+            self._store(STATE_SETTING, self.state.to_dict())
+        if ended.automatic:
+            self.running = False
+            self.last = ended.message
+            log.info("continuous learning round ended: %s", ended.message)
+            self.host.show_status(f"Continuous learning: {ended.message}", 15000)
+        self._show()
+        self._maybe_start()  # one may have come due meanwhile (or while a manual run went on)
+
+    # --- what it says -------------------------------------------------------------------------
+    def _show(self) -> None:
+        text = status_text(self.state, self.every, on=self.on, running=self.learning.is_training())
+        self.label.setText(text)
+        self.label.setToolTip(f"Last round: {self.last}" if self.last else "No round has ended in this session yet")
+        self.learning.review.show_note(text)
