@@ -185,6 +185,9 @@ CASES: dict[str, Case] = {
                             prepare=prepare_training),
     "evaluate": Case(lambda w: w.window.learning.evaluation is not None and w.window.learning.evaluation.isVisible()),
     "models": Case(dock_shown(lambda window: window.learning.docks["models"])),
+    # on by default: the menu click pauses it, and the project keeps that
+    "learn_continuously": Case(lambda w: not w.window.learning.loop.on
+                               and w.window.workspace.project.get_setting("learning.continuous") is False),
     "review_mode": Case(lambda w: w.window.learning.review.active and w.window.learning.review.dock.isVisible()),
     "accept_sentence": Case(lambda w: sum(map(len, w.window.learning.review.accepted.values())) == 1,
                             prepare=prepare_review),

@@ -58,7 +58,7 @@ def test_tagging_waits_for_the_first_paint(start_window, qtbot, monkeypatch, tin
     def add_sample(window):
         original(window)
         shown_untagged.append((window.doc is not None and not window.doc.spans,
-                               window.workspace.is_predicting(), window.workspace._predictor is None))
+                               window.workspace.is_predicting(), not window.workspace.tagging.working()))
 
     monkeypatch.setattr(app, "add_sample", add_sample)
     window = start_window()

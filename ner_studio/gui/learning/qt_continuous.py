@@ -106,9 +106,12 @@ class ContinuousLearning(QObject):
         return round_every(self.state.learned_from, self.fixed)
 
     # --- the command ------------------------------------------------------------------------
-    def set_on(self, checked: bool) -> None:
+    def set_on(self, checked: bool | None = None) -> None:
         """Model > Learn Continuously: resume (a round starts if one is due) or pause (a round
-        under way is cancelled; the current model stays)."""
+        under way is cancelled; the current model stays). ``None``: as the action's check mark
+        now says, which a menu click has just flipped (actions run their handlers without it)."""
+        if checked is None:
+            checked = self.actions["learn_continuously"].isChecked()
         self.on = bool(checked)
         self.actions["learn_continuously"].setChecked(self.on)
         self._store(ON_SETTING, self.on)

@@ -27,9 +27,9 @@ from ner_studio.core.review_log import ReviewRecord, append_record, project_log
 from ner_studio.gui.annotate.editing import SpanEdit, accept_all
 from ner_studio.gui.documents.importing import PartsGate, PartsInFlight
 from ner_studio.gui.documents.qt_importer import DocumentImporter
-from ner_studio.gui.shell.tagging_jobs import ModelHandle, prediction_job
+from ner_studio.gui.shell.qt_prediction_queue import PredictionQueue
+from ner_studio.gui.shell.tagging_jobs import ModelHandle
 from ner_studio.gui.annotate.qt_undo import StatusCommand, apply_edit
-from ner_studio.gui.shell.qt_worker import Worker
 from ner_studio.gui.learning.review_effort import ReviewEffort
 
 log = logging.getLogger(__name__)
@@ -65,12 +65,14 @@ class Workspace(QObject):
         self._docs: dict[int, Document] = {}
         self._listeners: list = []  # (document, callbacks...) to disconnect on release
         self._stacks: dict[int, QUndoStack] = {}
-        self._queue: list[Document] = []
-        self._predictor: Worker | None = None
-        self._tagging_held = False
+        self.tagging = PredictionQueue(lambda: self._model, self)
+        self.tagging.tagged.connect(self._on_predicted)
+        self.tagging.failed.connect(self._on_prediction_failed)
+        self.tagging.let_go.connect(self._on_tagging_let_go)
+        self.tagging.progress.connect(self.prediction_progress)
+        self.tagging.running.connect(self.prediction_running)
         self.importer = DocumentImporter(self)
         self._in_flight = PartsInFlight()  # parts of big files not finished with yet
-        self._tagging: list[Document] = []  # what the running prediction job tags
         self._warned_unsaved = False
         self.effort = ReviewEffort()
         self._corpus: CorpusText | None = None
@@ -165,8 +167,7 @@ class Workspace(QObject):
             self._disconnect([entry for entry in self._listeners if entry[0] is doc])
             self._listeners = [entry for entry in self._listeners if entry[0] is not doc]
             self.project.untrack(doc)
-            if doc in self._queue:
-                self._queue.remove(doc)
+            self.tagging.discard(doc)
         stack = self._stacks.pop(doc_id, None)
         if stack is not None:
             self.undo_group.removeStack(stack)
@@ -347,7 +348,7 @@ class Workspace(QObject):
         the reader go on once all are done (see ``importing.PartsGate``), then ``then()`` runs."""
         self._in_flight.hand_over(gate, ids, then)
         for doc in docs:
-            if doc.doc_id is not None and doc not in self._queue and doc not in self._tagging:
+            if doc.doc_id is not None and not self.tagging.has(doc):
                 self._finish_part(doc.doc_id)
 
     def add_text(self, text: str, name: str) -> list[int]:
@@ -383,36 +384,17 @@ class Workspace(QObject):
     # --- tagging -------------------------------------------------------------------------
     def predict(self, docs: list[Document]) -> None:
         """Tag ``docs`` with the current model in a worker; human spans are never replaced."""
-        if not docs or not self.model.available:
-            return
-        queued = {id(doc) for doc in self._queue}
-        self._queue.extend(doc for doc in docs if id(doc) not in queued)
-        self._start_prediction()
+        if docs and self.model.available:
+            self.tagging.add(docs)
 
     def is_predicting(self) -> bool:
         """True while documents are being tagged or wait for it."""
-        return self._predictor is not None or bool(self._queue)
+        return self.tagging.busy()
 
     def hold_tagging(self, held: bool) -> None:
         """While held, documents wait in the queue and no worker starts. At start-up the window
         paints first: the worker's first act, importing torch, holds the interpreter a second."""
-        self._tagging_held = held
-        if not held:
-            self._start_prediction()
-
-    def _start_prediction(self) -> None:
-        if self._predictor is not None or not self._queue or self._tagging_held:
-            return
-        docs, self._queue = self._queue, []
-        self._tagging = docs
-        worker = Worker(prediction_job(self.model, docs), "predict")
-        worker.progress.connect(self.prediction_progress)
-        worker.yielded.connect(self._on_predicted)
-        worker.failed.connect(self._on_prediction_failed)
-        worker.finished.connect(self._on_prediction_finished)
-        self._predictor = worker
-        self.prediction_running.emit(True)
-        worker.start()
+        self.tagging.hold(held)
 
     @Slot(object)
     def _on_predicted(self, tagged) -> None:
@@ -442,15 +424,11 @@ class Workspace(QObject):
     def _on_prediction_failed(self, error) -> None:
         self.problem.emit(f"The model {self.model.name} could not tag the documents", error)
 
-    @Slot()
-    def _on_prediction_finished(self) -> None:
-        self._predictor = None
-        for doc in self._tagging:  # those it did not finish (cancelled, failed) are let go too
+    @Slot(list)
+    def _on_tagging_let_go(self, docs: list[Document]) -> None:
+        for doc in docs:  # those it did not finish (cancelled, failed) are let go too
             if doc.doc_id is not None:
                 self._finish_part(doc.doc_id)
-        self._tagging = []
-        self.prediction_running.emit(False)
-        self._start_prediction()
 
     # --- labels and export ---------------------------------------------------------------
     def save_labels(self, labels: LabelSet, *, delete_spans_of_removed: bool = False) -> bool:
@@ -482,13 +460,9 @@ class Workspace(QObject):
         """Stop the workers and let go of the documents (they may live on in another
         workspace, e.g. after Save Project As). Safe to call twice."""
         self.importer.stop()
-        if self._predictor is not None:
-            self._predictor.cancel()
-            self._predictor.wait()
-        self._predictor = None
+        self.tagging.stop()
         if self.live is not None:
             self.live.stop()
-        self._queue.clear()
         self._disconnect(self._listeners)
         self._listeners.clear()
 
