@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from ner_studio.core.logs import setup_logging
 from ner_studio.gui import app
-from ner_studio.gui.shell import qt_workspace
+from ner_studio.gui.shell import qt_prediction_queue
 from ner_studio.gui.shell.qt_error_dialog import ErrorDialog
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -134,7 +134,7 @@ def test_a_bug_in_a_worker_shows_the_error_dialog(start_window, qtbot, monkeypat
             raise KeyError("emissions")
         return job
 
-    monkeypatch.setattr(qt_workspace, "prediction_job", broken_job)
+    monkeypatch.setattr(qt_prediction_queue, "prediction_job", broken_job)
     window.actions_["predict"].trigger()  # Document > Tag with Model
     qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
     assert shown[0]["message"].startswith(f"The model {window.model.name} could not tag the documents")
