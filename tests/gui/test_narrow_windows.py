@@ -119,3 +119,15 @@ def test_a_dock_too_wide_for_the_window_is_hidden_and_comes_back(start_window, q
     assert not window.docks["entities"].isHidden() and not window.docks["documents"].isHidden()
     window.resize(1360, 860)
     qtbot.waitUntil(lambda: not window.docks["details"].isHidden(), timeout=5000)
+
+
+def test_the_first_window_fits_a_small_screen():
+    """At its first start the window is 1360x860, or less on a smaller screen: on a 1280x800
+    laptop a 1360-wide window hid the entity table's right edge (seen under Xvfb)."""
+    from PySide6.QtCore import QSize
+
+    from ner_studio.gui.shell.qt_main_window import first_size
+
+    assert first_size(QSize(1920, 1080)) == QSize(1360, 860)
+    small = first_size(QSize(1280, 800))
+    assert small.width() <= 1280 and small.height() <= 800 and small.width() >= 1200

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QUndoGroup
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QTabWidget, QWidget
 
@@ -53,6 +53,12 @@ LOW_CONFIDENCE_SETTING = "low_confidence_threshold"
 FONT_SIZE_SETTING = "font_size"
 
 log = logging.getLogger(__name__)
+
+
+def first_size(screen: QSize) -> QSize:
+    """The window's size at its first start: 1360x860, or what fits on a smaller screen (a
+    window wider than the screen hid the entity table's right edge on a 1280x800 laptop)."""
+    return QSize(min(1360, screen.width() * 95 // 100), min(860, screen.height() * 90 // 100))
 
 
 class MainWindow(QMainWindow):
@@ -119,7 +125,7 @@ class MainWindow(QMainWindow):
         if settings.window_geometry:
             self.restoreGeometry(settings.window_geometry)
         else:
-            self.resize(1360, 860)
+            self.resize(first_size(self.screen().availableGeometry().size()))
         self._initial_dock_sizes()
         self.dock_fitter = DockFitter(self, self.docks)  # a narrow window: the docks give way, not the text
 
