@@ -51,6 +51,7 @@ from ner_studio.gui.shell.qt_workspace import Workspace
 
 LOW_CONFIDENCE_SETTING = "low_confidence_threshold"
 FONT_SIZE_SETTING = "font_size"
+DOCK_WIDTHS = (280, 440)  # the left and right docks' widths in a window of 1360 pixels
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +129,9 @@ class MainWindow(QMainWindow):
             self.resize(first_size(self.screen().availableGeometry().size()))
         self._initial_dock_sizes()
         self.dock_fitter = DockFitter(self, self.docks)  # a narrow window: the docks give way, not the text
+        # Widths the sides get back once the window is wide enough (it may start small).
+        self.dock_fitter.wanted.update({Qt.DockWidgetArea.LeftDockWidgetArea: DOCK_WIDTHS[0],
+                                        Qt.DockWidgetArea.RightDockWidgetArea: DOCK_WIDTHS[1]})
 
     @property
     def model(self) -> ModelHandle:
@@ -216,7 +220,7 @@ class MainWindow(QMainWindow):
         behind the entity table rather than taking the text's height)."""
         horizontal, vertical = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
         docks = self.docks
-        self.resizeDocks([docks["documents"], docks["details"]], [280, 440], horizontal)
+        self.resizeDocks([docks["documents"], docks["details"]], list(DOCK_WIDTHS), horizontal)
         self.resizeDocks([docks["documents"], docks["labels"]], [400, 320], vertical)
         self.resizeDocks([docks["details"], docks["entities"]], [215, 560], vertical)
 
