@@ -14,15 +14,10 @@ from urllib.parse import urlsplit
 from ner_studio.core.errors import (
     DiskFullError, ProjectError, ProjectLockedError, ReadOnlyProjectError,
 )
+from ner_studio.core.locations import is_server_url  # noqa: F401 - the store's callers import it here
 from ner_studio.core.project_dialect import POSTGRES, postgres_query
 from ner_studio.core.project_schema import check_not_newer, migrate, schema_version
 from ner_studio.core.secrets import redact_secrets, remember_url_secrets, url_without_secrets
-
-URL_SCHEMES = ("postgresql://", "postgres://")
-
-
-def is_server_url(location: object) -> bool:
-    return isinstance(location, str) and location.startswith(URL_SCHEMES)
 
 
 def display_location(location) -> str:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+import ner_studio
+
 from ner_studio.core.detokenize import detokenize, running_text
 from ner_studio.core.document import Sentence
 from ner_studio.core.errors import FormatError
@@ -17,7 +19,7 @@ from ner_studio.core.sentences import (
 )
 from ner_studio.core.tokenizer import word_tokens
 
-PACKAGE = Path(__file__).resolve().parents[2] / "ner_studio"
+PACKAGE = Path(ner_studio.__file__).resolve().parent  # wherever this test file sits
 
 
 def sentences(split, text):
