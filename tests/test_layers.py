@@ -16,13 +16,16 @@ FORBIDDEN = {
 }
 
 
-def imported_modules(path: Path) -> set[str]:
+def imported_modules(path: Path, modules=()) -> set[str]:
+    """What ``path`` imports; ``from package import name`` also counts ``package.name`` when
+    that is one of ``modules`` (a submodule, not an attribute)."""
     names = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.add(node.module)
+            names.update(f"{node.module}.{a.name}" for a in node.names if f"{node.module}.{a.name}" in modules)
     return names
 
 
@@ -303,8 +306,10 @@ def import_cycle(package: str) -> list[str] | None:
     """A cycle of imports among ``ner_studio.<package>``'s modules (typing-only imports count:
     they say the modules know each other), or None."""
     folder = PACKAGE / package
-    modules = {".".join(p.relative_to(PACKAGE.parent).with_suffix("").parts): p for p in folder.rglob("*.py")}
-    graph = {name: sorted(m for m in imported_modules(path) if m in modules and m != name)
+    # a package is its __init__; "from ner_studio.core.store import project_rows" imports the module
+    modules = {".".join(p.relative_to(PACKAGE.parent).with_suffix("").parts).removesuffix(".__init__"): p
+               for p in folder.rglob("*.py")}
+    graph = {name: sorted(m for m in imported_modules(path, modules) if m in modules and m != name)
              for name, path in modules.items()}
     state: dict[str, int] = {}  # 1 on the path, 2 done
 
@@ -332,3 +337,19 @@ def import_cycle(package: str) -> list[str] | None:
 def test_no_import_cycles(package):
     cycle = import_cycle(package)
     assert cycle is None, " -> ".join(cycle)
+
+
+def test_the_cycle_check_sees_a_package_import(tmp_path, monkeypatch):
+    """``from ner_studio.core.store import project_rows`` is an edge to that module, as
+    ``from ner_studio.core import project_rows`` was before core had packages."""
+    root = tmp_path / "ner_studio"
+    (root / "core" / "store").mkdir(parents=True)
+    (root / "core" / "__init__.py").write_text("")
+    (root / "core" / "store" / "__init__.py").write_text("")
+    (root / "core" / "store" / "rows.py").write_text("from ner_studio.core.store import edits\n")
+    (root / "core" / "store" / "edits.py").write_text("from ner_studio.core.store import rows\n")
+    monkeypatch.setattr(sys.modules[__name__], "PACKAGE", root)
+    assert import_cycle("core") in (["ner_studio.core.store.edits", "ner_studio.core.store.rows",
+                                     "ner_studio.core.store.edits"],
+                                    ["ner_studio.core.store.rows", "ner_studio.core.store.edits",
+                                     "ner_studio.core.store.rows"])
