@@ -11,7 +11,7 @@ runs across sessions, in the background.
 
 Both strategies start from the same model, trained from scratch on 100 random labelled
 sentences. Each round the model scores the unlabelled pool (``TorchPredictor.predict_sentences``'s
-SentenceUncertainty, ranked by ``core.active_learning``), the chosen sentences are "labelled"
+SentenceUncertainty, ranked by ``core.learning.active_learning``), the chosen sentences are "labelled"
 (their gold spans revealed), and the model is fine-tuned from its current weights on all the
 labelled sentences (``model.finetune``, exactly what the app's Train action runs), then scored
 on the test set. The last round labels the whole pool: the full-data F1 is the mean of the two
@@ -40,11 +40,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import torch  # noqa: E402
 
-from ner_studio.core.active_learning import Candidate, select  # noqa: E402
+from ner_studio.core.learning.active_learning import Candidate, select  # noqa: E402
 from ner_studio.core.atomic import atomic_write_text  # noqa: E402
-from ner_studio.core.datasets import corpus_files  # noqa: E402
+from ner_studio.core.datasets.fetch import corpus_files  # noqa: E402
 from ner_studio.core.formats import read_documents  # noqa: E402
-from ner_studio.core.training_set import sentence_snapshot  # noqa: E402
+from ner_studio.core.learning.training_set import sentence_snapshot  # noqa: E402
 from ner_studio.model.checkpoint import load_checkpoint, save_checkpoint  # noqa: E402
 from ner_studio.model.finetune import FinetuneOptions, finetune  # noqa: E402
 from ner_studio.model.predict import TorchPredictor  # noqa: E402

@@ -10,7 +10,7 @@
 ``loop``: a simulated analyst reviews rounds of tweets from the pool (tweets 1-1,394) in the
 order a strategy picks (MNLP, least confidence, random, file order); each round the model
 proposes entities for the chosen tweets, the analyst corrects them to the gold annotation (the
-span edits counted by ``core.corrections``), and the app's recipe (``model.finetune`` with its
+span edits counted by ``core.learning.corrections``), and the app's recipe (``model.finetune`` with its
 default options, base data = CoNLL-2003 train) fine-tunes the current model on every tweet
 reviewed so far. Per round: test F1 on tweets 1,395-2,394, tokens labelled, corrections per 100
 tokens of the round, the fine-tune's wall time. One run = one (setting, strategy, seed); its
@@ -47,12 +47,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import torch  # noqa: E402
 
-from ner_studio.core.active_learning import Candidate, select  # noqa: E402
+from ner_studio.core.learning.active_learning import Candidate, select  # noqa: E402
 from ner_studio.core.atomic import atomic_write_text  # noqa: E402
-from ner_studio.core.corrections import corrections_per_100_tokens, count_corrections  # noqa: E402
-from ner_studio.core.datasets import corpus_files  # noqa: E402
+from ner_studio.core.learning.corrections import corrections_per_100_tokens, count_corrections  # noqa: E402
+from ner_studio.core.datasets.fetch import corpus_files  # noqa: E402
 from ner_studio.core.formats import read_documents  # noqa: E402
-from ner_studio.core.tweet_corpus import mapped, pool_and_test, read_tweets  # noqa: E402
+from ner_studio.core.datasets.tweet_corpus import mapped, pool_and_test, read_tweets  # noqa: E402
 from ner_studio.model.checkpoint import load_checkpoint  # noqa: E402
 from ner_studio.model.finetune import FinetuneOptions, finetune, sentence_words  # noqa: E402
 from ner_studio.model.predict import TorchPredictor  # noqa: E402

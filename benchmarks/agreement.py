@@ -18,11 +18,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from ner_studio.core.agreement import OVERALL, agreement, gather
-from ner_studio.core.curation import compare
-from ner_studio.core.document import Document, Status
-from ner_studio.core.project import Project
-from ner_studio.core.spans import Span
+from ner_studio.core.team.agreement import OVERALL, agreement, gather
+from ner_studio.core.team.curation import compare
+from ner_studio.core.text.document import Document, Status
+from ner_studio.core.store.project import Project
+from ner_studio.core.text.spans import Span
 
 WORDS = ("the", "council", "met", "in", "Lisbon", "and", "Porto", "with", "Karin", "Olsson", "of",
          "Meridian", "Capital", "on", "Thursday", "said", "a", "plant", "near", "Madrid", ".")

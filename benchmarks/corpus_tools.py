@@ -20,19 +20,19 @@ import tempfile
 import time
 from pathlib import Path
 
-from ner_studio.core.corpus_text import CorpusText
-from ner_studio.core.datasets import corpus_files
-from ner_studio.core.document import Document, Sentence, Status
-from ner_studio.core.find import find, find_label
+from ner_studio.core.corpus.corpus_text import CorpusText
+from ner_studio.core.datasets.fetch import corpus_files
+from ner_studio.core.text.document import Document, Sentence, Status
+from ner_studio.core.corpus.find import find, find_label
 from ner_studio.core.formats import read_documents
-from ner_studio.core.inconsistencies import inconsistencies
-from ner_studio.core.label_all import label_all_edits, preview_label_all, undo_edits
-from ner_studio.core.pattern_matcher import Matcher, project_pattern_edits
-from ner_studio.core.patterns import read_patterns
-from ner_studio.core.project import Project
-from ner_studio.core.project_rows import SpansDelta, SpansSnapshot
-from ner_studio.core.spans import Source, Span
-from ner_studio.core.tokens import TokenList
+from ner_studio.core.corpus.inconsistencies import inconsistencies
+from ner_studio.core.corpus.label_all import label_all_edits, preview_label_all, undo_edits
+from ner_studio.core.corpus.pattern_matcher import Matcher, project_pattern_edits
+from ner_studio.core.corpus.patterns import read_patterns
+from ner_studio.core.store.project import Project
+from ner_studio.core.store.project_rows import SpansDelta, SpansSnapshot
+from ner_studio.core.text.spans import Source, Span
+from ner_studio.core.text.tokens import TokenList
 
 
 def merged(docs: list[Document], name: str) -> Document:

@@ -27,9 +27,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ner_studio.core.pattern_matcher import Matcher  # noqa: E402
-from ner_studio.core.patterns import read_patterns  # noqa: E402
-from ner_studio.core.tokenizer import word_tokens  # noqa: E402
+from ner_studio.core.corpus.pattern_matcher import Matcher  # noqa: E402
+from ner_studio.core.corpus.patterns import read_patterns  # noqa: E402
+from ner_studio.core.text.tokenizer import word_tokens  # noqa: E402
 
 PATTERNS = [
     [{"op": "+"}, {"orth": "zzz"}],  # the QA case: any tokens, then zzz

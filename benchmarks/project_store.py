@@ -14,9 +14,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from ner_studio.core.document import Document, Sentence, Token
-from ner_studio.core.project import Project
-from ner_studio.core.spans import Source, Span
+from ner_studio.core.text.document import Document, Sentence, Token
+from ner_studio.core.store.project import Project
+from ner_studio.core.text.spans import Source, Span
 
 
 def big_document(n_tokens: int) -> Document:

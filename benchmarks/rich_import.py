@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ner_studio.core.formats import read_documents
 from ner_studio.core.formats.samples import minimal_pdf, sample_docx
-from ner_studio.core.sentences import ProjectSplitter
+from ner_studio.core.text.sentences import ProjectSplitter
 
 WORDS = ("the minister said on Monday that talks with officials in Brussels would continue after "
          "the summit while analysts at Acme Inc. expected a deal by Dec. 5 and Dr. Smith of the U.S. "

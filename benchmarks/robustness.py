@@ -74,8 +74,8 @@ def _malicious(folder: Path) -> None:
 
 
 def _damaged_project(folder: Path) -> None:
-    from ner_studio.core.document import Document
-    from ner_studio.core.project import Project
+    from ner_studio.core.text.document import Document
+    from ner_studio.core.store.project import Project
 
     with Project.create(folder / "p.nerstudio") as project:
         project.add_documents([Document.from_text("John lives in Paris.")])
@@ -99,8 +99,8 @@ def _project(folder: Path, damaged: bool = False, backup: bool = False) -> None:
     ``backup``: ``saved.nerstudio`` is a copy made before a sixth story was added."""
     import sqlite3
 
-    from ner_studio.core.document import Document
-    from ner_studio.core.project import Project
+    from ner_studio.core.text.document import Document
+    from ner_studio.core.store.project import Project
 
     with Project.create(folder / "p.nerstudio") as project:
         ids = project.add_documents([Document.from_text(f"John lives in Paris {k} .", name=f"story {k}")
@@ -249,7 +249,7 @@ CASES = [
     Case("project backup of a CoNLL file", ["project", "backup", "{d}/gold.conll", "{d}/c.nerstudio"], G, ("gold.conll",), 2),
     Case("project backup of a damaged project", ["project", "backup", "{d}/p.nerstudio", "{d}/c.nerstudio"], {}, ("p.nerstudio",), 2, _damaged_project),
     Case("project backup onto a CoNLL file", ["project", "backup", "{d}/p.nerstudio", "{d}/gold.conll"], G, ("gold.conll",), 2,
-         lambda d: __import__("ner_studio.core.project", fromlist=["Project"]).Project.create(d / "p.nerstudio").close()),
+         lambda d: __import__("ner_studio.core.store.project", fromlist=["Project"]).Project.create(d / "p.nerstudio").close()),
     Case("data fetch from a wheel of random bytes", ["data", "fetch", "conll2003", "--cache", "{d}/c", "--wheel", "{d}/w.whl"], {"w.whl": os.urandom(500)}, (), 2),
     Case("data fetch into a path under a file", ["data", "fetch", "conll2003", "--cache", "{d}/w.whl/c", "--wheel", "{d}/w.whl"], {"w.whl": b"x"}, ("w.whl",), 2),
     # --- issue 24: outputs that are not regular files, slow patterns, many labels, deep JSON,

@@ -2,7 +2,7 @@
 
 Run: ``.venv/bin/python benchmarks/sentences.py [--split test] [--repeat 3]`` (needs
 ``ner-studio data fetch conll2003`` once). Each document's sentences are re-joined into
-running text (``core/detokenize.py``) with known sentence starts; a splitter scores a boundary
+running text (``core/datasets/detokenize.py``) with known sentence starts; a splitter scores a boundary
 when a sentence it finds starts exactly there. Two layouts:
 
 * ``paragraphs``: headlines, bylines, datelines and table rows (no final punctuation) stand in
@@ -10,7 +10,7 @@ when a sentence it finds starts exactly there. Two layouts:
 * ``run-on``: every sentence follows the previous after one space, headlines too (no splitter
   can find a headline's end without punctuation: a floor for both).
 
-Splitters: today's regex rules (``core/tokenizer.py``); Punkt with NLTK's untrained defaults;
+Splitters: today's regex rules (``core/text/tokenizer.py``); Punkt with NLTK's untrained defaults;
 Punkt with the shipped CoNLL-2003 train parameters; the same plus what Punkt learns from the
 test documents themselves (as a project learns from its own documents; the learning time is
 printed). Each splitter gets the same tokens, so times are of the splitting alone.
@@ -21,11 +21,11 @@ from __future__ import annotations
 import argparse
 import time
 
-from ner_studio.core.datasets import corpus_files
-from ner_studio.core.detokenize import running_text
+from ner_studio.core.datasets.fetch import corpus_files
+from ner_studio.core.datasets.detokenize import running_text
 from ner_studio.core.formats import read_documents
-from ner_studio.core.sentences import PunktSplitter, shipped_splitter
-from ner_studio.core.tokenizer import split_sentences, word_tokens
+from ner_studio.core.text.sentences import PunktSplitter, shipped_splitter
+from ner_studio.core.text.tokenizer import split_sentences, word_tokens
 
 
 def corpus(split: str, paragraphs: bool) -> list[tuple[str, set[int]]]:

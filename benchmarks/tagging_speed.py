@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import torch  # noqa: E402
 
-from ner_studio.core.datasets import corpus_files  # noqa: E402
+from ner_studio.core.datasets.fetch import corpus_files  # noqa: E402
 from ner_studio.core.formats import read_documents  # noqa: E402
 from ner_studio.model.checkpoint import load_checkpoint  # noqa: E402
 from ner_studio.model.predict import TorchPredictor  # noqa: E402

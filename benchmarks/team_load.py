@@ -5,7 +5,7 @@ Checks that no edit is lost or duplicated (every process keeps the spans it expe
 end every (document, annotator) version stored is compared span by span, and the span rows
 counted), and prints the edit latency (each edit is one committed transaction: what an
 annotator waits for) and the time until an edit made in one instance is visible in another
-(the notification path, core/project_changes.py: LISTEN/NOTIFY on PostgreSQL, the revision
+(the notification path, core/store/project_changes.py: LISTEN/NOTIFY on PostgreSQL, the revision
 poll on SQLite), from the probe edit's commit to the watching instance (in this process)
 showing it. By default the annotators pause for nothing between edits: a stress test, as a
 person makes an edit every second or so (``--pause MS`` gives them a mean pause).
@@ -32,10 +32,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
-from ner_studio.core.document import Document, Sentence, Token  # noqa: E402
-from ner_studio.core.project import Project  # noqa: E402
-from ner_studio.core.project_changes import plan_refresh, watch  # noqa: E402
-from ner_studio.core.spans import Span  # noqa: E402
+from ner_studio.core.text.document import Document, Sentence, Token  # noqa: E402
+from ner_studio.core.store.project import Project  # noqa: E402
+from ner_studio.core.store.project_changes import plan_refresh, watch  # noqa: E402
+from ner_studio.core.text.spans import Span  # noqa: E402
 
 LABELS = ("PER", "LOC", "ORG", "MISC")
 PROBE = "probe"

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from ner_studio.core.datasets import corpus_files  # noqa: E402
+from ner_studio.core.datasets.fetch import corpus_files  # noqa: E402
 from ner_studio.core.formats import read_documents  # noqa: E402
 from ner_studio.model.training import TrainingConfig  # noqa: E402
 from ner_studio.model.workflow import train_tagger  # noqa: E402

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import torch  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from ner_studio.core.datasets import corpus_files  # noqa: E402
+from ner_studio.core.datasets.fetch import corpus_files  # noqa: E402
 from ner_studio.core.formats import read_documents  # noqa: E402
 from ner_studio.gui.learning.learning_jobs import TrainingRequest, training_task, training_threads  # noqa: E402
 from ner_studio.gui.shell.qt_task_worker import TaskWorker  # noqa: E402

@@ -42,8 +42,8 @@ FRAME = re.compile(r'File "([^"]+)", line (\d+), in (\S+)')
 # The other annotator: another process, its own connection to the project file.
 OTHER_PROCESS = """
 import sys
-from ner_studio.core.project import Project
-from ner_studio.core.spans import Span
+from ner_studio.core.store.project import Project
+from ner_studio.core.text.spans import Span
 path, annotator, doc_id, start, end = sys.argv[1:]
 with Project.open(path, annotator=annotator, keep_backups=0) as project:
     doc = project.load_document(int(doc_id), track=True)
@@ -209,7 +209,7 @@ def live_update(bench: Bench, parts: list[int]) -> None:
 
 
 def train(bench: Bench, docs: int, epochs: int) -> None:
-    from ner_studio.core.document import Document
+    from ner_studio.core.text.document import Document
     from ner_studio.gui.shell import qt_dialogs
     from ner_studio.model.interface import FinetuneOptions
 

@@ -11,7 +11,7 @@ import sys
 from ner_studio import __version__
 from ner_studio.core.errors import NerStudioError
 from ner_studio.core.logs import setup_logging, versions
-from ner_studio.core.project_postgres import is_server_url  # no psycopg: URL text only
+from ner_studio.core.store.project_postgres import is_server_url  # no psycopg: URL text only
 from ner_studio.core.secrets import redact_secrets
 
 # Each name is a module in ner_studio.commands with register(subparsers) and run(args) -> int.

@@ -154,7 +154,7 @@ def tag_sample(tagger):
 
 def check_conll_round_trip(docs, folder: Path) -> str:
     from ner_studio.core.formats import read_documents, write_documents
-    from ner_studio.core.tags import document_tags
+    from ner_studio.core.text.tags import document_tags
 
     path = folder / "sample.conll"
     write_documents(docs, path)

@@ -4,7 +4,7 @@
     python scripts/build_sentence_params.py  # writes resources/sentences/punkt_conll2003.json
 
 Punkt is unsupervised: it reads the training documents as running text (re-joined from the
-tokens by ``core/detokenize.py``) and learns abbreviations, collocations, sentence starters
+tokens by ``core/datasets/detokenize.py``) and learns abbreviations, collocations, sentence starters
 and each word's capitalisation. Only what generalises is kept, so the file stays small and
 carries no run of the corpus' text: abbreviations, collocations and starters whole, and the
 capitalisation record of words seen at least ``--min-count`` times (rarer words fall back to
@@ -23,13 +23,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ner_studio.core.datasets import corpus_files  # noqa: E402
-from ner_studio.core.detokenize import running_text  # noqa: E402
+from ner_studio.core.datasets.fetch import corpus_files  # noqa: E402
+from ner_studio.core.datasets.detokenize import running_text  # noqa: E402
 from ner_studio.core.formats import read_documents  # noqa: E402
-from ner_studio.core.sentences import params_to_json, shipped_params_path, train  # noqa: E402
+from ner_studio.core.text.sentences import params_to_json, shipped_params_path, train  # noqa: E402
 
 # Abbreviations every English text uses but newswire rarely shows with a period; the
-# tokenizer's own lists (core/tokenizer.py) and section/article references ("Sec. 4").
+# tokenizer's own lists (core/text/tokenizer.py) and section/article references ("Sec. 4").
 EXTRA_ABBREVIATIONS = "sec secs sect art arts para paras ch chap pp fig figs no nos vol vols eq eqs approx".split()
 
 
@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-o", "--output", type=Path, default=shipped_params_path())
     args = parser.parse_args(argv)
 
-    from ner_studio.core.tokenizer import ABBREVIATIONS, TITLES
+    from ner_studio.core.text.tokenizer import ABBREVIATIONS, TITLES
 
     started = time.perf_counter()
     docs = read_documents(corpus_files("conll2003", args.cache)["train"])

@@ -27,7 +27,7 @@ ICNS_TYPES = {16: b"icp4", 32: b"icp5", 64: b"icp6", 128: b"ic07", 256: b"ic08",
 BACKGROUND_TOP, BACKGROUND_BOTTOM = "#1e3a8a", "#2563eb"  # the theme's highlight blue
 TEXT_LINE = "#e5e7eb"
 # Three "lines of text" on a 512 grid: (x, width, colour or None for plain text); entity
-# colours are the first label colours of core/labels.py, so the icon looks like the app.
+# colours are the first label colours of core/text/labels.py, so the icon looks like the app.
 LINES = (
     ((96, 120, None), (232, 184, "#ff9561")),
     ((96, 200, "#aa9cfc"), (312, 104, None)),

@@ -2,7 +2,7 @@
 
     python scripts/record_trained_on.py resources/models/default.pt ~/.cache/"NER Studio"/datasets/conll2003/train.txt
 
-Adds ``metadata["trained_on"]`` (``core.check_set.training_record`` of the training files: each
+Adds ``metadata["trained_on"]`` (``core.learning.check_set.training_record`` of the training files: each
 sentence's content hash, no text) so evaluation can warn when scored sentences overlap the
 training data. The weights and everything else in the file stay as they are.
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ner_studio.core.check_set import training_record  # noqa: E402
+from ner_studio.core.learning.check_set import training_record  # noqa: E402
 from ner_studio.core.formats import read_documents  # noqa: E402
 from ner_studio.model.checkpoint import load_checkpoint, save_checkpoint  # noqa: E402
 

@@ -25,9 +25,9 @@ def main() -> int:
 
     from PySide6.QtTest import QTest
 
-    from ner_studio.core.corpus_text import CorpusText
-    from ner_studio.core.label_all import preview_label_all
-    from ner_studio.core.spans import Source, Span
+    from ner_studio.core.corpus.corpus_text import CorpusText
+    from ner_studio.core.corpus.label_all import preview_label_all
+    from ner_studio.core.text.spans import Source, Span
     from ner_studio.gui import app
     from ner_studio.gui.corpus.qt_label_all import LabelAllDialog
     from take_screenshot import few_colours, window_with_tagged_sample

@@ -38,7 +38,7 @@ def wait(qt_app, done, timeout: float = 600) -> None:
 def review_like_the_gold(window, docs, gold) -> None:
     """Turn each tagged tweet into its gold entities (a model entity that is right is accepted,
     everything else drawn by hand) and mark it reviewed."""
-    from ner_studio.core.spans import Source, Span
+    from ner_studio.core.text.spans import Source, Span
 
     for doc, truth in zip(docs, gold):
         window.show_document(doc.doc_id)
@@ -59,9 +59,9 @@ def main() -> int:
 
     from PySide6.QtTest import QTest
 
-    from ner_studio.core.datasets import corpus_files
-    from ner_studio.core.document import Document
-    from ner_studio.core.tweet_corpus import mapped, read_tweets
+    from ner_studio.core.datasets.fetch import corpus_files
+    from ner_studio.core.text.document import Document
+    from ner_studio.core.datasets.tweet_corpus import mapped, read_tweets
     from ner_studio.gui.shell import qt_dialogs
     from ner_studio.gui import app
     from take_screenshot import few_colours

@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ner_studio.core.datasets import CONLL2003, fetch_corpus  # noqa: E402
+from ner_studio.core.datasets.fetch import CONLL2003, fetch_corpus  # noqa: E402
 from ner_studio.core.formats import read_documents  # noqa: E402
 from ner_studio.model.checkpoint import load_checkpoint, save_checkpoint  # noqa: E402
 from ner_studio.model.predict import TorchPredictor  # noqa: E402

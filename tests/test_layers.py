@@ -16,13 +16,16 @@ FORBIDDEN = {
 }
 
 
-def imported_modules(path: Path) -> set[str]:
+def imported_modules(path: Path, modules=()) -> set[str]:
+    """What ``path`` imports; ``from package import name`` also counts ``package.name`` when
+    that is one of ``modules`` (a submodule, not an attribute)."""
     names = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.add(node.module)
+            names.update(f"{node.module}.{a.name}" for a in node.names if f"{node.module}.{a.name}" in modules)
     return names
 
 
@@ -111,6 +114,93 @@ def test_core_modules_do_not_import_each_other_in_a_circle():
     for node in sorted(graph):
         if node not in state:
             visit(node, [node])
+
+
+# --- core/ grouped by concept: each package's __init__ says what it may import -------------
+
+CORE = PACKAGE / "core"
+
+# Imports across the declared rules, each with its reason; the list only shrinks.
+CORE_EXCEPTIONS = {
+    ("ner_studio/core/formats/spreadsheet.py", "ner_studio.core.store.annotators"):
+        "a lazy look-up of annotators' names for the entity sheet; formats/ is being changed on another branch",
+}
+
+
+def core_rules() -> dict[str, set[str]]:
+    """Each package of core/ and the core packages it may import, read from the last line of
+    its ``__init__`` docstring: ``May import: text, store.`` (or ``none``)."""
+    rules = {}
+    for init in sorted(CORE.glob("*/__init__.py")):
+        doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))) or ""
+        lines = [line for line in doc.splitlines() if line.startswith("May import:")]
+        assert lines, f"{init.relative_to(PACKAGE.parent)}: its docstring does not say what it may import"
+        names = lines[-1].removeprefix("May import:").strip().rstrip(".")
+        rules[init.parent.name] = {n.strip() for n in names.split(",") if n.strip() not in ("", "none")}
+    return rules
+
+
+def core_package_of(module: str, packages) -> str | None:
+    """``ner_studio.core.store.project`` -> ``store``; a shared helper at core's top -> None."""
+    parts = module.split(".")
+    return parts[2] if parts[:2] == ["ner_studio", "core"] and len(parts) > 2 and parts[2] in packages else None
+
+
+def core_crossings(path: Path, package: str | None, rules: dict[str, set[str]]) -> list[str]:
+    """The imports of ``path`` (a module of ``package``, None at core's top) that its package
+    may not make: its own package, the helpers at core's top and what it declares are allowed."""
+    allowed = {package, None} | rules.get(package, set()) if package else {None}
+    return sorted(name for name in imported_modules(path)
+                  if name.startswith("ner_studio.core.") and core_package_of(name, rules) not in allowed)
+
+
+def test_core_packages_import_only_what_they_declare():
+    rules = core_rules()
+    assert {"text", "formats", "learning", "store", "team", "corpus", "datasets"} <= set(rules)
+    unknown = {f"{p} -> {q}" for p, allowed in rules.items() for q in allowed if q not in rules}
+    assert not unknown, f"May import names no package: {unknown}"
+    offences, excused = [], set()
+    for path in sorted(CORE.rglob("*.py")):
+        relative = path.relative_to(CORE)
+        package = relative.parts[0] if len(relative.parts) > 1 else None
+        for name in core_crossings(path, package, rules):
+            where = str(path.relative_to(PACKAGE.parent))
+            if (where, name) in CORE_EXCEPTIONS:
+                excused.add((where, name))
+            else:
+                offences.append(f"{where} imports {name}")
+    assert not offences, "\n".join(offences)
+    assert excused == set(CORE_EXCEPTIONS), f"no longer needed: {set(CORE_EXCEPTIONS) - excused}"
+
+
+def test_core_packages_declare_no_circle():
+    """What the packages may import forms no cycle: ground does not import what stands on it."""
+    rules = core_rules()
+    state: dict[str, str] = {}
+
+    def visit(package: str, trail: list[str]) -> None:
+        state[package] = "open"
+        for target in sorted(rules[package]):
+            assert state.get(target) != "open", " -> ".join([*trail[trail.index(target):], target])
+            if target not in state:
+                visit(target, [*trail, target])
+        state[package] = "done"
+
+    for package in sorted(rules):
+        if package not in state:
+            visit(package, [package])
+
+
+def test_the_core_rules_see_offences(tmp_path):
+    probe = tmp_path / "probe.py"
+    probe.write_text("from ner_studio.core.store.project import Project\n"
+                     "from ner_studio.core.text import tags\n"
+                     "from ner_studio.core.errors import FormatError\n"
+                     "from ner_studio.core import json_text\n")
+    rules = {"text": set(), "store": {"text"}}
+    assert core_crossings(probe, "text", rules) == ["ner_studio.core.store.project"]
+    assert core_crossings(probe, "store", rules) == []
+    assert core_crossings(probe, None, rules) == ["ner_studio.core.store.project", "ner_studio.core.text"]
 
 
 # The command protocol (see cli.py): every command module defines these.
@@ -216,8 +306,10 @@ def import_cycle(package: str) -> list[str] | None:
     """A cycle of imports among ``ner_studio.<package>``'s modules (typing-only imports count:
     they say the modules know each other), or None."""
     folder = PACKAGE / package
-    modules = {".".join(p.relative_to(PACKAGE.parent).with_suffix("").parts): p for p in folder.rglob("*.py")}
-    graph = {name: sorted(m for m in imported_modules(path) if m in modules and m != name)
+    # a package is its __init__; "from ner_studio.core.store import project_rows" imports the module
+    modules = {".".join(p.relative_to(PACKAGE.parent).with_suffix("").parts).removesuffix(".__init__"): p
+               for p in folder.rglob("*.py")}
+    graph = {name: sorted(m for m in imported_modules(path, modules) if m in modules and m != name)
              for name, path in modules.items()}
     state: dict[str, int] = {}  # 1 on the path, 2 done
 
@@ -245,3 +337,19 @@ def import_cycle(package: str) -> list[str] | None:
 def test_no_import_cycles(package):
     cycle = import_cycle(package)
     assert cycle is None, " -> ".join(cycle)
+
+
+def test_the_cycle_check_sees_a_package_import(tmp_path, monkeypatch):
+    """``from ner_studio.core.store import project_rows`` is an edge to that module, as
+    ``from ner_studio.core import project_rows`` was before core had packages."""
+    root = tmp_path / "ner_studio"
+    (root / "core" / "store").mkdir(parents=True)
+    (root / "core" / "__init__.py").write_text("")
+    (root / "core" / "store" / "__init__.py").write_text("")
+    (root / "core" / "store" / "rows.py").write_text("from ner_studio.core.store import edits\n")
+    (root / "core" / "store" / "edits.py").write_text("from ner_studio.core.store import rows\n")
+    monkeypatch.setattr(sys.modules[__name__], "PACKAGE", root)
+    assert import_cycle("core") in (["ner_studio.core.store.edits", "ner_studio.core.store.rows",
+                                     "ner_studio.core.store.edits"],
+                                    ["ner_studio.core.store.rows", "ner_studio.core.store.edits",
+                                     "ner_studio.core.store.rows"])

@@ -12,7 +12,7 @@ from ner_studio.core.formats import FORMATS
 from ner_studio.core.formats.spreadsheet import EXPORTS, export_format
 from ner_studio.core.formats.stream import convert_file
 from ner_studio.core.plural import plural
-from ner_studio.core.tags import SCHEMES
+from ner_studio.core.text.tags import SCHEMES
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

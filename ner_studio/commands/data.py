@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from ner_studio.core.datasets import CORPORA, corpus_dir, corpus_spec, count_file_sentences, fetch_corpus
-from ner_studio.core.outputs import check_output_folder
+from ner_studio.core.datasets.fetch import CORPORA, corpus_dir, corpus_spec, count_file_sentences, fetch_corpus
+from ner_studio.core.formats.outputs import check_output_folder
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -1,5 +1,5 @@
 """``ner-studio evaluate MODEL FILE``: entity-level precision, recall and F1 per label; with
-``--errors OUT.jsonl`` every mistake behind them, one JSON line each (core/error_analysis.py)."""
+``--errors OUT.jsonl`` every mistake behind them, one JSON line each (core/learning/error_analysis.py)."""
 
 from __future__ import annotations
 
@@ -19,10 +19,10 @@ from ner_studio.commands.model_options import (
 )
 from ner_studio.commands.outputs import add_force_option, checked_output, save_reporting_fallback
 from ner_studio.core.atomic import AtomicWriter, atomic_write_text
-from ner_studio.core.error_analysis import ErrorKind, tagged_errors
-from ner_studio.core.check_set import ScoredSet
+from ner_studio.core.learning.error_analysis import ErrorKind, tagged_errors
+from ner_studio.core.learning.check_set import ScoredSet
 from ner_studio.core.formats.stream import read_in_chunks
-from ner_studio.core.metrics import format_table
+from ner_studio.core.learning.metrics import format_table
 from ner_studio.core.plural import plural
 
 

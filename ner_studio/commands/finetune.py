@@ -62,9 +62,9 @@ def check_inputs(train, dev, model_labels: list[str], train_path: str, dev_path:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ner_studio.core.check_set import CHECK_SHARE, split_check
-    from ner_studio.core.metrics import format_table
-    from ner_studio.core.training_set import check_enough, count_sentences
+    from ner_studio.core.learning.check_set import CHECK_SHARE, split_check
+    from ner_studio.core.learning.metrics import format_table
+    from ner_studio.core.learning.training_set import check_enough, count_sentences
     from ner_studio.model.checkpoint import load_checkpoint, save_checkpoint
     from ner_studio.model.finetune import FinetuneOptions, finetune, sentence_words
     from ner_studio.model.versions import check_scores

@@ -1,5 +1,5 @@
 """The ``--force`` option and the output check every command that writes files shares
-(the rules themselves: :mod:`ner_studio.core.outputs`).
+(the rules themselves: :mod:`ner_studio.core.formats.outputs`).
 
 A new command calls ``add_force_option(parser)`` in ``register`` and, first thing in ``run``,
 ``checked_output(args, args.output, "model", inputs=[...])``; after long work it saves with
@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from ner_studio.core.outputs import check_output, save_with_fallback
+from ner_studio.core.formats.outputs import check_output, save_with_fallback
 
 
 def add_force_option(parser: argparse.ArgumentParser) -> None:

@@ -3,7 +3,7 @@ model, with entity patterns and dictionaries, or both (MODEL ``none``: patterns 
 
 With both, pattern matches join the model's entities and win where they overlap (a pattern is
 the analyst's written decision, the model's entity a guess); entities kept from INPUT
-(``--keep-existing``) win over both. See core/pattern_matcher.py."""
+(``--keep-existing``) win over both. See core/corpus/pattern_matcher.py."""
 
 from __future__ import annotations
 
@@ -22,10 +22,10 @@ from ner_studio.core.errors import NerStudioError
 from ner_studio.core.formats import FORMATS
 from ner_studio.core.formats.spreadsheet import EXPORTS, export_format
 from ner_studio.core.formats.stream import entity_writer, read_in_chunks
-from ner_studio.core.pattern_matcher import Matcher, apply_patterns
-from ner_studio.core.patterns import read_patterns
+from ner_studio.core.corpus.pattern_matcher import Matcher, apply_patterns
+from ner_studio.core.corpus.patterns import read_patterns
 from ner_studio.core.plural import plural
-from ner_studio.core.spans import Source
+from ner_studio.core.text.spans import Source
 
 NO_MODEL = "none"  # MODEL argument: tag with --patterns only (torch is never loaded)
 

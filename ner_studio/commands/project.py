@@ -31,9 +31,9 @@ def add_backup(actions) -> None:
 def run_backup(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from ner_studio.core.project import Project
-    from ner_studio.core.project_postgres import display_location
-    from ner_studio.core.project_files import health_problem
+    from ner_studio.core.store.project import Project
+    from ner_studio.core.store.project_postgres import display_location
+    from ner_studio.core.store.project_files import health_problem
 
     project = Project.open(args.project, read_only=True)
     try:
@@ -67,9 +67,9 @@ def run_restore(args: argparse.Namespace) -> int:
 
     from ner_studio.core.atomic import check_not_special
     from ner_studio.core.errors import ProjectError
-    from ner_studio.core.project import Project
-    from ner_studio.core.project_files import check_restorable
-    from ner_studio.core.project_store import is_server_url
+    from ner_studio.core.store.project import Project
+    from ner_studio.core.store.project_files import check_restorable
+    from ner_studio.core.store.project_store import is_server_url
 
     if is_server_url(args.project) or is_server_url(args.backup):
         raise ProjectError("backups are files; a server's database is restored with the server's own "

@@ -1,5 +1,5 @@
 """``ner-studio project assign``: a curator spreads the documents nobody has yet over the
-team, with an overlap share that two annotators each get, for agreement (core/assignment.py).
+team, with an overlap share that two annotators each get, for agreement (core/store/assignment.py).
 Without ``--annotators`` it shows who has which share."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections import Counter
 from ner_studio.core.errors import AnnotatorError
 from ner_studio.core.plural import plural
 from ner_studio.commands.project_team import PROJECT_HELP, default_annotator_name, open_project
-from ner_studio.core.project_postgres import display_location
+from ner_studio.core.store.project_postgres import display_location
 
 
 def add_assign(actions) -> None:
@@ -27,7 +27,7 @@ def add_assign(actions) -> None:
 
 
 def run_assign(args: argparse.Namespace) -> int:
-    from ner_studio.core.assignment import check_team
+    from ner_studio.core.store.assignment import check_team
 
     if args.annotators is not None:
         check_team(args.annotators, args.overlap)  # a bad team fails before the project opens

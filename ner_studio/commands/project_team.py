@@ -2,7 +2,7 @@
 
 Each action is ``add_ACTION(actions)`` + ``run_ACTION(args)``, listed in ``ACTIONS`` (which
 commands/project.py merges into its own). ``PROJECT`` is a project file (``.nerstudio``) or a
-``postgresql://`` URL (core/project_store.py); :func:`open_project` opens either.
+``postgresql://`` URL (core/store/project_store.py); :func:`open_project` opens either.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ner_studio.commands.outputs import add_force_option, checked_output
 from ner_studio.core.errors import ProjectError
-from ner_studio.core.project_postgres import display_location  # no psycopg: URL text only
+from ner_studio.core.store.project_postgres import display_location  # no psycopg: URL text only
 from ner_studio.core.plural import plural
 
 PROJECT_HELP = "the project: a file (.nerstudio) or a postgresql:// URL"
@@ -22,7 +22,7 @@ PROJECT_HELP = "the project: a file (.nerstudio) or a postgresql:// URL"
 
 def open_project(location: str, *, annotator: str | None = None, read_only: bool = False, create: bool = False):
     """The project at ``location`` (a path or a ``postgresql://`` URL), opened as ``annotator``."""
-    from ner_studio.core.project import Project
+    from ner_studio.core.store.project import Project
 
     if create:
         return Project.create(location, annotator=annotator)
@@ -34,15 +34,15 @@ def open_project(location: str, *, annotator: str | None = None, read_only: bool
 
 def project_files(location: str) -> list:
     """The files a command must never write over: a project file and its backups."""
-    from ner_studio.core.project_files import backup_paths
-    from ner_studio.core.project_store import is_server_url
+    from ner_studio.core.store.project_files import backup_paths
+    from ner_studio.core.store.project_store import is_server_url
 
     return [] if is_server_url(location) else [location, *backup_paths(Path(location))]
 
 
 def default_annotator_name(given: str | None) -> str:
     """``--annotator``, else the name kept in the user settings, else the login name."""
-    from ner_studio.core.annotators import check_annotator_name, configured_annotator
+    from ner_studio.core.store.annotators import check_annotator_name, configured_annotator
     from ner_studio.core.settings import Settings
 
     if given is not None:
@@ -83,7 +83,7 @@ def add_import(actions) -> None:
 
 def run_import(args: argparse.Namespace) -> int:
     from ner_studio.core.formats import read_documents
-    from ner_studio.core.outputs import same_file
+    from ner_studio.core.formats.outputs import same_file
 
     annotator = default_annotator_name(args.annotator)
     user = default_annotator_name(None)  # who opens it (claims an older project's spans), not --annotator
@@ -131,10 +131,10 @@ def add_export(actions) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from ner_studio.core.annotators import GOLD
+    from ner_studio.core.store.annotators import GOLD
     from ner_studio.core.formats import write_documents
     from ner_studio.core.formats.spreadsheet import SHEET_FORMATS, export_format, version_attribution, write_spreadsheet
-    from ner_studio.core.project_export import damage_report, read_each
+    from ner_studio.core.store.project_export import damage_report, read_each
 
     target_fmt = export_format(args.out, args.target_fmt)
     checked_output(args, args.out, target_fmt, inputs=project_files(args.project))
@@ -195,7 +195,7 @@ def add_agreement(actions) -> None:
 
 
 def run_agreement(args: argparse.Namespace) -> int:
-    from ner_studio.core.agreement import agreement, format_report, gather
+    from ner_studio.core.team.agreement import agreement, format_report, gather
     from ner_studio.core.atomic import atomic_write_text
 
     if args.json:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ner_studio.core.sentences import DEFAULT, SPLITTERS, ProjectSplitter
+from ner_studio.core.text.sentences import DEFAULT, SPLITTERS, ProjectSplitter
 
 CHOICES = (*SPLITTERS, "learn")
 

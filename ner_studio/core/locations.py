@@ -13,6 +13,13 @@ from pathlib import Path
 
 APP_NAME = "NER Studio"
 PROJECT_SUFFIX = ".nerstudio"
+URL_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_server_url(location: object) -> bool:
+    """A project on a PostgreSQL server rather than a file: the URL's text only, so settings
+    and the command line can tell without the store (or psycopg)."""
+    return isinstance(location, str) and location.startswith(URL_SCHEMES)
 
 
 def user_data_dir() -> Path:

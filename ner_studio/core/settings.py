@@ -38,8 +38,7 @@ from typing import Any
 from ner_studio.core import json_text
 from ner_studio.core.atomic import atomic_write_text
 from ner_studio.core.errors import SettingsError
-from ner_studio.core.locations import user_config_dir
-from ner_studio.core.project_postgres import is_server_url
+from ner_studio.core.locations import is_server_url, user_config_dir
 from ner_studio.core.secrets import redact_secrets, url_without_secrets
 
 FILE_NAME = "settings.json"

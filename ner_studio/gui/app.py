@@ -12,12 +12,12 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ner_studio import __version__
-from ner_studio.core.annotators import configured_annotator
+from ner_studio.core.store.annotators import configured_annotator
 from ner_studio.core.errors import NerStudioError, ProjectError
 from ner_studio.core.formats import read_documents
 from ner_studio.core.logs import setup_logging, versions
 from ner_studio.core.locations import PROJECT_SUFFIX, default_project_path, named_project_path
-from ner_studio.core.project import Project, is_server_url
+from ner_studio.core.store.project import Project, is_server_url
 from ner_studio.core.settings import Settings
 from ner_studio.gui.shell.tagging_jobs import ModelHandle
 from ner_studio.gui.shell.qt_dialogs import show_error

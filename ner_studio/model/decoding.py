@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import torch
 
-from ner_studio.core.metrics import chunks
+from ner_studio.core.learning.metrics import chunks
 from ner_studio.model.interface import SentenceUncertainty  # noqa: F401 - re-exported
 
 
@@ -45,7 +45,7 @@ def _clamp(p: float) -> float:
 
 class TagTable:
     """Per-tag facts as tensors, so entity chunks are read off whole batches of tag paths with
-    the conlleval rules of :func:`ner_studio.core.metrics.chunks` (a test keeps them equal)."""
+    the conlleval rules of :func:`ner_studio.core.learning.metrics.chunks` (a test keeps them equal)."""
 
     def __init__(self, tag_names: list[str]):
         self.names = tag_names

@@ -26,12 +26,12 @@ from datetime import datetime, timezone
 import torch
 
 from ner_studio import __version__
-from ner_studio.core.check_set import CHECK_SHARE, split_band, training_record
-from ner_studio.core.document import Document
+from ner_studio.core.learning.check_set import CHECK_SHARE, split_band, training_record
+from ner_studio.core.text.document import Document
 from ner_studio.core.errors import TrainingError
-from ner_studio.core.metrics import Evaluation, evaluate_tags
-from ner_studio.core.tags import document_tags
-from ner_studio.core.training_set import check_enough, count_sentences, excerpt
+from ner_studio.core.learning.metrics import Evaluation, evaluate_tags
+from ner_studio.core.text.tags import document_tags
+from ner_studio.core.learning.training_set import check_enough, count_sentences, excerpt
 from ner_studio.model.batching import (
     EncodedSentence, Sentences, collate, document_batches, document_keys, encode_sentence, length_buckets,
 )
@@ -109,7 +109,7 @@ def in_parts(docs: Sequence[Document], size: int = MAX_DOCUMENT_SENTENCES) -> li
 
 def held_out(docs: list[Document], options: FinetuneOptions) -> tuple[list[Document], list[Document]]:
     """``(train, dev)`` without given dev documents: the content-hash band next to the check
-    set's (``core.check_set``; the app takes the check set out before it calls), so a sentence
+    set's (``core.learning.check_set``; the app takes the check set out before it calls), so a sentence
     held out once is held out in every later round and early stopping never judges on sentences
     an earlier round trained on; with too few sentences for that to hold one out on either side,
     a seeded random share."""

@@ -13,9 +13,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from ner_studio.core.document import Document
-from ner_studio.core.spans import Span
-from ner_studio.core.training_set import MIN_REVIEWED_SENTENCES
+from ner_studio.core.text.document import Document
+from ner_studio.core.text.spans import Span
+from ner_studio.core.learning.training_set import MIN_REVIEWED_SENTENCES
 
 
 # --- training ------------------------------------------------------------------------------

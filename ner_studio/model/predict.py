@@ -17,8 +17,8 @@ from pathlib import Path
 
 import torch
 
-from ner_studio.core.document import Document, TokenList
-from ner_studio.core.spans import Source, Span
+from ner_studio.core.text.document import Document, TokenList
+from ner_studio.core.text.spans import Source, Span
 from ner_studio.model.batching import length_buckets
 from ner_studio.model.checkpoint import LoadedModel, load_checkpoint
 from ner_studio.model.decoding import (

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 
 import torch
 
-from ner_studio.core.metrics import evaluate_tags
+from ner_studio.core.learning.metrics import evaluate_tags
 from ner_studio.model.batching import EncodedSentence, collate, document_batches, length_buckets
 # Defined torch-free for the GUI; imported from here too.
 from ner_studio.model.interface import TrainingConfig, TrainingProgress  # noqa: F401 - re-exported

@@ -17,11 +17,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ner_studio.core.adoption import Verdict, judge
-from ner_studio.core.document import Document
+from ner_studio.core.learning.adoption import Verdict, judge
+from ner_studio.core.text.document import Document
 from ner_studio.core.locations import user_data_dir
-from ner_studio.core.metrics import Evaluation
-from ner_studio.core.project import Project
+from ner_studio.core.learning.metrics import Evaluation
+from ner_studio.core.store.project import Project
 from ner_studio.model.checkpoint import save_checkpoint
 from ner_studio.model.finetune import FinetuneResult
 

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ner_studio.core.tokenizer import visible_word
+from ner_studio.core.text.tokenizer import visible_word
 
 PAD = "<pad>"
 UNK = "<unk>"

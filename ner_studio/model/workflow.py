@@ -11,11 +11,11 @@ from pathlib import Path
 import torch
 
 from ner_studio import __version__
-from ner_studio.core.check_set import training_record
-from ner_studio.core.document import Document
+from ner_studio.core.learning.check_set import training_record
+from ner_studio.core.text.document import Document
 from ner_studio.core.errors import NerStudioError, TrainingError
-from ner_studio.core.metrics import Evaluation, TagCounts
-from ner_studio.core.tags import document_tags, token_spans_to_tags
+from ner_studio.core.learning.metrics import Evaluation, TagCounts
+from ner_studio.core.text.tags import document_tags, token_spans_to_tags
 from ner_studio.model.batching import EncodedSentence, document_keys, encode_sentence
 from ner_studio.model.checkpoint import LoadedModel, save_checkpoint
 from ner_studio.model.predict import TorchPredictor, document_groups, sentences_of

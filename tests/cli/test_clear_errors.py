@@ -5,7 +5,7 @@ import pytest
 from ner_studio.cli import main
 from ner_studio.core.errors import FormatError
 from ner_studio.core.formats import parse_documents, write_documents
-from ner_studio.core.document import Document
+from ner_studio.core.text.document import Document
 
 TRAIN = "John B-PER\nlives O\n\nParis B-LOC\nis O\n"
 DEV_WITH_MISC = "John B-PER\nlives O\n\nParis B-LOC\nGerman B-MISC\n"

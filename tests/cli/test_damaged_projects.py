@@ -10,8 +10,8 @@ import sqlite3
 import pytest
 
 from ner_studio.cli import main
-from ner_studio.core.document import Document
-from ner_studio.core.project import Project
+from ner_studio.core.text.document import Document
+from ner_studio.core.store.project import Project
 
 
 @pytest.fixture(autouse=True)

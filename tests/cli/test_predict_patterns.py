@@ -7,7 +7,7 @@ import json
 
 from ner_studio.cli import main
 from ner_studio.core.formats import read_documents
-from ner_studio.core.spans import Source
+from ner_studio.core.text.spans import Source
 from tests.core.project_fixtures import run_python
 
 

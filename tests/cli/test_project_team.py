@@ -5,9 +5,9 @@ import json
 import pytest
 
 from ner_studio.cli import main
-from ner_studio.core.annotators import GOLD
-from ner_studio.core.project import Project
-from ner_studio.core.spans import Span
+from ner_studio.core.store.annotators import GOLD
+from ner_studio.core.store.project import Project
+from ner_studio.core.text.spans import Span
 
 ANN = "Ada\tB-PER\nLovelace\tI-PER\nmet\tO\nBabbage\tB-PER\nin\tO\nLondon\tB-LOC\n.\tO\n"
 BOB = "Ada\tB-PER\nLovelace\tI-PER\nmet\tO\nBabbage\tB-ORG\nin\tO\nLondon\tB-LOC\n.\tO\n"

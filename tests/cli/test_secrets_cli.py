@@ -13,7 +13,7 @@ import pytest
 
 from ner_studio.cli import main
 from ner_studio.core import secrets
-from ner_studio.core.project_postgres import database_name
+from ner_studio.core.store.project_postgres import database_name
 
 PASSWORD = "Pw-s3cret-Xy"
 WRONG = "Wr0ng-pass-Zz"

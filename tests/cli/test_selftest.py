@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from ner_studio import selftest
-from ner_studio.core.document import Document
-from ner_studio.core.spans import Span
+from ner_studio.core.text.document import Document
+from ner_studio.core.text.spans import Span
 from ner_studio.resources import bundled_model_path
 
 STEPS = ("window", "folders", "model", "tagging", "conll", "formats", "network")

@@ -9,7 +9,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from ner_studio.core.document import Document, Sentence, Token
+from ner_studio.core.text.document import Document, Sentence, Token
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -53,7 +53,7 @@ def start_python(code: str, *args: str) -> subprocess.Popen:
 
 def two_document_project(folder: Path, words: str) -> Path:
     """A closed project in ``folder`` with documents "one" and "two", each the text ``words``."""
-    from ner_studio.core.project import Project
+    from ner_studio.core.store.project import Project
 
     project_path = folder / "p.nerstudio"
     with Project.create(project_path) as project:

@@ -101,7 +101,7 @@ def test_the_log_filter_redacts_message_arguments_and_traceback():
 
 def test_a_driver_error_that_quotes_its_conninfo_is_reported_without_the_password():
     psycopg = pytest.importorskip("psycopg")
-    from ner_studio.core.project_postgres import server_error
+    from ner_studio.core.store.project_postgres import server_error
 
     quoted = psycopg.OperationalError('missing "=" after "host=db password=hunter22 x" in connection info string')
     error = server_error(quoted, "postgresql://ann:hunter22@db/news?password=hunter33", "opening the project")

@@ -8,8 +8,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
 
-from ner_studio.core.document import Document  # noqa: E402
-from ner_studio.core.spans import Span  # noqa: E402
+from ner_studio.core.text.document import Document  # noqa: E402
+from ner_studio.core.text.spans import Span  # noqa: E402
 
 # Sentences with their entities, written for these tests; enough for a tiny BiLSTM-CRF to
 # learn the sample document's most frequent names in a few seconds.

@@ -12,7 +12,7 @@ import logging
 
 from PySide6.QtWidgets import QApplication
 
-from ner_studio.core.document import Status
+from ner_studio.core.text.document import Status
 from ner_studio.core.logs import LOG_FILE, setup_logging
 
 

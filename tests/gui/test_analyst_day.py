@@ -14,11 +14,11 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog
 
-from ner_studio.core.annotators import GOLD
-from ner_studio.core.document import Document, Status
+from ner_studio.core.store.annotators import GOLD
+from ner_studio.core.text.document import Document, Status
 from ner_studio.core.formats.samples import minimal_pdf, sample_docx
-from ner_studio.core.project import Project
-from ner_studio.core.spans import Source, Span
+from ner_studio.core.store.project import Project
+from ner_studio.core.text.spans import Source, Span
 from ner_studio.gui.annotate.qt_edit_commands import ASK_UNSURE_SETTING
 from ner_studio.gui.corpus import qt_label_all
 from ner_studio.gui.learning import qt_train_dialog

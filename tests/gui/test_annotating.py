@@ -6,9 +6,9 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
 
-from ner_studio.core.document import Status
-from ner_studio.core.project import Project
-from ner_studio.core.spans import Source, Span
+from ner_studio.core.text.document import Status
+from ner_studio.core.store.project import Project
+from ner_studio.core.text.spans import Source, Span
 
 
 def stored_spans(window) -> list[Span]:

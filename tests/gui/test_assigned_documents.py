@@ -4,8 +4,8 @@ to show only yours."""
 import pytest
 from PySide6.QtCore import Qt
 
-from ner_studio.core.document import Document
-from ner_studio.core.project import Project
+from ner_studio.core.text.document import Document
+from ner_studio.core.store.project import Project
 from ner_studio.gui.team import qt_team
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from ner_studio.core.project import Project
+from ner_studio.core.store.project import Project
 from tests.gui.conftest import backed_up_project
 
 
@@ -32,7 +32,7 @@ def test_save_a_copy_keeps_working_in_the_project(start_window, tmp_path):
 
 
 def test_opening_a_project_backs_it_up_in_a_worker_not_before_the_window(start_window, qtbot, monkeypatch):
-    import ner_studio.core.project_files as project_files
+    import ner_studio.core.store.project_files as project_files
 
     window = start_window()
     path = window.workspace.project.path

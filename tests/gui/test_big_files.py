@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ner_studio.core.document import Status
+from ner_studio.core.text.document import Status
 from ner_studio.gui.documents import importing
 
 PARAGRAPHS = [f"Karin Olsson visited Lisbon on day {k} . Daniel Okafor met her in Madrid ." for k in range(120)]

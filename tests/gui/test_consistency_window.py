@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from ner_studio.core.document import Document
-from ner_studio.core.spans import Source, Span
+from ner_studio.core.text.document import Document
+from ner_studio.core.text.spans import Source, Span
 from ner_studio.gui.corpus import qt_label_all
 
 

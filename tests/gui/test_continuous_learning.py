@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from ner_studio.core.document import Document, Status
-from ner_studio.core.spans import Source, Span
-from ner_studio.core.training_set import sentence_range
+from ner_studio.core.text.document import Document, Status
+from ner_studio.core.text.spans import Source, Span
+from ner_studio.core.learning.training_set import sentence_range
 from ner_studio.gui.annotate.qt_edit_commands import ASK_UNSURE_SETTING
 from ner_studio.gui.learning.continuous import EVERY_SETTING, ON_SETTING, LoopState, round_every, status_text
 from ner_studio.gui.learning.learning_jobs import BACKGROUND_NICENESS, lower_thread_priority
@@ -21,7 +21,7 @@ from tests.gui.test_learning_adoption import check_scores  # noqa: F401 - the fi
 
 K = 4
 TINY = FinetuneOptions(epochs=2, batch_size=2, patience=2, learning_rate=0.01, singleton_unk=0.0, threads=1)
-# Hannah Whitcombe's sentence is in the check set (core/check_set.py), the next two are not.
+# Hannah Whitcombe's sentence is in the check set (core/learning/check_set.py), the next two are not.
 ORDER = (4, 0, 1, 5, 2, 3)
 OPEN_TEXT = "Daniel Okafor flew to Lisbon . Meridian Capital paid ."
 

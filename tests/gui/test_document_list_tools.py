@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
-from ner_studio.core.document import Document, Status
-from ner_studio.core.spans import Source, Span
+from ner_studio.core.text.document import Document, Status
+from ner_studio.core.text.spans import Source, Span
 from ner_studio.gui.documents.qt_document_tools import parse_filter
 
 

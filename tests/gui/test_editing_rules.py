@@ -6,8 +6,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ner_studio.core.document import Document
-from ner_studio.core.spans import Source, Span
+from ner_studio.core.text.document import Document
+from ner_studio.core.text.spans import Source, Span
 from ner_studio.gui.annotate import editing
 from ner_studio.gui.documents.importing import supported_files
 from ner_studio.gui.annotate.text_offsets import OffsetMap, display_text

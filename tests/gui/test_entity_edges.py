@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 
-from ner_studio.core.spans import Source, Span
+from ner_studio.core.text.spans import Source, Span
 
 
 def selected_rows(window) -> list[int]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from ner_studio.core.check_set import check_sentences
-from ner_studio.core.document import Document
-from ner_studio.core.error_analysis import ErrorKind
-from ner_studio.core.spans import Span
+from ner_studio.core.learning.check_set import check_sentences
+from ner_studio.core.text.document import Document
+from ner_studio.core.learning.error_analysis import ErrorKind
+from ner_studio.core.text.spans import Span
 
 
 def documents() -> list[Document]:

@@ -14,8 +14,8 @@ import pytest
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QInputDialog
 
-from ner_studio.core.annotators import GOLD
-from ner_studio.core.document import Status
+from ner_studio.core.store.annotators import GOLD
+from ner_studio.core.text.document import Status
 from ner_studio.gui.annotate.qt_text_view import FONT_SIZE
 
 from tests.gui.conftest import wait_idle

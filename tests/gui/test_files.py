@@ -9,7 +9,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog
 
 from ner_studio.core.formats import read_documents
-from ner_studio.core.spans import Source, Span
+from ner_studio.core.text.spans import Source, Span
 from ner_studio.gui.shell import qt_dialogs
 from ner_studio.gui.documents import qt_file_commands
 from ner_studio.gui.annotate.qt_edit_commands import ASK_UNSURE_SETTING
@@ -175,7 +175,7 @@ def test_open_word_and_pdf_files_keeps_their_source_and_teaches_the_splitter(sta
 
 
 def test_the_open_dialog_loads_the_sentence_splitter_meanwhile(start_window, qtbot, monkeypatch):
-    from ner_studio.core.sentences import shipped_splitter
+    from ner_studio.core.text.sentences import shipped_splitter
 
     window = start_window()
     monkeypatch.setattr(qt_file_commands.QFileDialog, "getOpenFileNames", lambda *args, **kwargs: ([], ""))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from ner_studio.core.document import Document
-from ner_studio.core.spans import Span
+from ner_studio.core.text.document import Document
+from ner_studio.core.text.spans import Span
 
 
 def test_ctrl_f_finds_in_this_document_highlights_and_steps_with_f3(start_window, qtbot):

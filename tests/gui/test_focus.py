@@ -11,8 +11,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractItemView, QAbstractSpinBox, QApplication, QDockWidget, QLineEdit, QWidget
 
-from ner_studio.core.document import Document, Status
-from ner_studio.core.spans import Source, Span
+from ner_studio.core.text.document import Document, Status
+from ner_studio.core.text.spans import Source, Span
 from ner_studio.gui.shell.qt_actions import shortcut_rows
 from tests.gui.invariants import Invariants, focused
 

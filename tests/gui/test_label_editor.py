@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
-from ner_studio.core.project import Project
+from ner_studio.core.store.project import Project
 from ner_studio.gui.annotate import qt_edit_commands
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import json
 
-from ner_studio.core.document import Status
-from ner_studio.core.spans import Source
+from ner_studio.core.text.document import Status
+from ner_studio.core.text.spans import Source
 
 CONLL = """-DOCSTART- O
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from ner_studio.core import check_set
-from ner_studio.core.metrics import evaluate_tags
+from ner_studio.core.learning import check_set
+from ner_studio.core.learning.metrics import evaluate_tags
 from ner_studio.gui.shell import qt_dialogs
 from tests.gui.test_learning_training import train, trainable  # noqa: F401 - the fixture
 
@@ -105,8 +105,8 @@ def test_check_sentences_are_never_trained_on_and_the_checkpoint_says_what_it_tr
 
 
 def _many_documents(n: int):
-    from ner_studio.core.document import Document
-    from ner_studio.core.spans import Span
+    from ner_studio.core.text.document import Document
+    from ner_studio.core.text.spans import Span
 
     for i in range(n):
         name = f"Person{i} Smith"
@@ -119,8 +119,8 @@ def _many_documents(n: int):
 
 
 def test_the_train_dialog_and_panel_say_when_a_new_label_has_too_few_examples(trainable, qtbot, monkeypatch):  # noqa: F811
-    from ner_studio.core.document import Document
-    from ner_studio.core.spans import Span
+    from ner_studio.core.text.document import Document
+    from ner_studio.core.text.spans import Span
     from ner_studio.gui.learning import qt_learning
 
     window, _, _ = trainable
@@ -172,8 +172,8 @@ def test_the_train_dialog_names_the_labels_the_check_set_cannot_judge(trainable,
     words = shown["unchecked"]
     assert words.startswith("No entity in the check set for ") and "PRODUCT" in words, words
     assert "says nothing about" in words
-    from ner_studio.core.check_set import split_check  # which labels do have check entities
-    from ner_studio.core.label_examples import count_entities
+    from ner_studio.core.learning.check_set import split_check  # which labels do have check entities
+    from ner_studio.core.learning.label_examples import count_entities
 
     checked = count_entities(split_check(window.learning.labelled_documents()[0])[1])
     for label in checked:

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QImage, QPainter
 
-from ner_studio.core.document import Document
-from ner_studio.core.project import ModelVersion
-from ner_studio.core.spans import Source, Span
+from ner_studio.core.text.document import Document
+from ner_studio.core.store.project import ModelVersion
+from ner_studio.core.text.spans import Source, Span
 from ner_studio.gui.shell.qt_chart import Axis, Series, draw_chart, nice_range
 from ner_studio.gui.learning.qt_models_panel import model_rows
 from ner_studio.gui.review.qt_review_panel import entity_lines, sentence_html

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 import pytest
 from PySide6.QtCore import Qt
 
-from ner_studio.core.document import Document, Status
+from ner_studio.core.text.document import Document, Status
 from ner_studio.core.formats import write_documents
-from ner_studio.core.spans import Source
-from ner_studio.core.training_set import ACCEPTED_SETTING, sentence_range
+from ner_studio.core.text.spans import Source
+from ner_studio.core.learning.training_set import ACCEPTED_SETTING, sentence_range
 from tests.gui.conftest import training_documents
 
 TEXTS = {
@@ -164,7 +164,7 @@ def test_evaluation_scores_the_model_on_reviewed_documents_and_on_a_conll_file(s
 
 
 def test_evaluation_on_the_check_set_scores_only_sentences_never_trained_on(start_window, qtbot):
-    from ner_studio.core.check_set import check_sentences
+    from ner_studio.core.learning.check_set import check_sentences
 
     window = start_window()
     docs = [Document.from_text(f"Person{i} Smith visited Lisbon on day {i} .", name=f"d{i}") for i in range(40)]

@@ -7,10 +7,10 @@ from dataclasses import replace
 import pytest
 from PySide6.QtCore import QTimer
 
-from ner_studio.core.check_set import split_check
-from ner_studio.core.corpus_text import WORD_RUN, DocumentText
-from ner_studio.core.document import Document, Status
-from ner_studio.core.spans import Span
+from ner_studio.core.learning.check_set import split_check
+from ner_studio.core.corpus.corpus_text import WORD_RUN, DocumentText
+from ner_studio.core.text.document import Document, Status
+from ner_studio.core.text.spans import Span
 from ner_studio.gui.learning import qt_learning
 from ner_studio.gui.learning.learning_jobs import project_text, training_task
 from ner_studio.gui.learning.qt_training_panel import DEV_F1

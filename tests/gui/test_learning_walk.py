@@ -7,9 +7,9 @@ import re
 
 from PySide6.QtCore import Qt
 
-from ner_studio.core import check_set
-from ner_studio.core.document import Document
-from ner_studio.core.spans import Span
+from ner_studio.core.learning import check_set
+from ner_studio.core.text.document import Document
+from ner_studio.core.text.spans import Span
 from ner_studio.gui.annotate.qt_edit_commands import ASK_UNSURE_SETTING
 from tests.gui.test_learning_training import train, trainable  # noqa: F401 - the fixture
 

@@ -4,9 +4,9 @@ its own to a refresh."""
 
 from __future__ import annotations
 
-from ner_studio.core.document import Document, Status
-from ner_studio.core.project import Project
-from ner_studio.core.spans import Span
+from ner_studio.core.text.document import Document, Status
+from ner_studio.core.store.project import Project
+from ner_studio.core.text.spans import Span
 from ner_studio.gui.shell.qt_live import LiveUpdates
 from ner_studio.gui.team import qt_team
 from ner_studio.gui.shell.qt_workspace import Workspace

@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from ner_studio.core.document import Document
-from ner_studio.core.spans import Span
+from ner_studio.core.text.document import Document
+from ner_studio.core.text.spans import Span
 from ner_studio.gui.corpus import qt_label_all
 
 LONG_NAME = "Quarterly report of the regional sailing federation on harbour works 2031 (final)"

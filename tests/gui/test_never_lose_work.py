@@ -13,9 +13,9 @@ import textwrap
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
-from ner_studio.core import project_rows
-from ner_studio.core.project import Project
-from ner_studio.core.spans import Span
+from ner_studio.core.store import project_rows
+from ner_studio.core.store.project import Project
+from ner_studio.core.text.spans import Span
 from ner_studio.gui.shell import qt_dialogs
 from tests.gui.conftest import backed_up_project
 

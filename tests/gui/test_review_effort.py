@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from ner_studio.core.document import Document
-from ner_studio.core.review_log import MAX_STRETCH_SECONDS
-from ner_studio.core.spans import Source, Span
+from ner_studio.core.text.document import Document
+from ner_studio.core.learning.review_log import MAX_STRETCH_SECONDS
+from ner_studio.core.text.spans import Source, Span
 from ner_studio.gui.annotate.qt_edit_commands import ASK_UNSURE_SETTING
 from ner_studio.gui.learning.review_effort import ReviewEffort
 
@@ -88,7 +88,7 @@ def test_a_document_marked_reviewed_at_a_glance_is_logged_but_not_counted(start_
 
 
 def test_the_chart_has_a_point_per_batch_marked_with_the_version_that_took_over(qtbot):
-    from ner_studio.core.review_log import ReviewRecord, batches
+    from ner_studio.core.learning.review_log import ReviewRecord, batches
     from ner_studio.gui.learning.qt_effort_chart import CORRECTIONS, EffortChart
 
     chart = EffortChart()

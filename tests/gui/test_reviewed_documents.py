@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from ner_studio.core.document import Document, Status
+from ner_studio.core.text.document import Document, Status
 
 TEXT = "Karin Olsson visited Lisbon on Thursday . Daniel Okafor flew to Madrid ."
 

@@ -7,8 +7,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 from PySide6.QtWidgets import QDialog
 
-from ner_studio.core.document import Document
-from ner_studio.core.project import Project
+from ner_studio.core.text.document import Document
+from ner_studio.core.store.project import Project
 from ner_studio.gui.documents.qt_server_dialog import ServerProjectDialog, server_url
 
 

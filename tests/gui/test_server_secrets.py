@@ -9,7 +9,7 @@ import pytest
 
 from ner_studio.core import secrets
 from ner_studio.core.logs import setup_logging
-from ner_studio.core.project_postgres import database_name
+from ner_studio.core.store.project_postgres import database_name
 
 PASSWORD = "Gui-s3cret-Pw"
 WRONG = "Gui-wr0ng-Pw"
@@ -27,7 +27,7 @@ def server_role(postgres_server, postgres_url, monkeypatch, tmp_path):
     monkeypatch.delenv("PGPASSWORD", raising=False)
     monkeypatch.setenv("PGPASSFILE", str(tmp_path / "no-pgpass"))
     monkeypatch.setattr(secrets, "_known", set())  # the patterns must do it, not an earlier test
-    from ner_studio.core.project import Project
+    from ner_studio.core.store.project import Project
 
     Project.create(postgres_server.tcp_url(database, role, PASSWORD)).close()
     return database, role

@@ -23,7 +23,7 @@ def test_a_restart_opens_the_document_the_analyst_was_on(start_window, idle):
 
 
 def test_a_deleted_last_document_falls_back_to_the_first(start_window):
-    from ner_studio.core.project import Project
+    from ner_studio.core.store.project import Project
 
     window = start_window()
     path = window.workspace.project.path

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QPushButton
 
 from ner_studio.core.formats.spreadsheet import ENTITY_COLUMNS
-from ner_studio.core.spans import Span
+from ner_studio.core.text.spans import Span
 from ner_studio.gui.shell import qt_dialogs
 
 

@@ -3,8 +3,8 @@ to the same entities as tagging it whole."""
 
 from __future__ import annotations
 
-from ner_studio.core.document import Document
-from ner_studio.core.spans import Source, Span
+from ner_studio.core.text.document import Document
+from ner_studio.core.text.spans import Source, Span
 from ner_studio.gui.shell.tagging_jobs import HEAD_SENTENCES, ModelHandle, Tagged, prediction_job, split_document
 
 SENTENCE = "Karin Olsson visited Lisbon on Thursday ."

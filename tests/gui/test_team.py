@@ -7,12 +7,12 @@ import threading
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from ner_studio.core import agreement
-from ner_studio.core.annotators import GOLD, SETTING
-from ner_studio.core.document import Document
-from ner_studio.core.project import Project
+from ner_studio.core.team import agreement
+from ner_studio.core.store.annotators import GOLD, SETTING
+from ner_studio.core.text.document import Document
+from ner_studio.core.store.project import Project
 from ner_studio.core.settings import Settings
-from ner_studio.core.spans import Span
+from ner_studio.core.text.spans import Span
 from ner_studio.gui.team import qt_team
 
 TEXT = "Karin Olsson visited Lisbon with Meridian Capital ."
@@ -222,7 +222,7 @@ def test_a_new_name_takes_your_versions_along(start_window, user_dirs, prompts, 
 
 
 def test_the_workspaces_personal_settings_are_kept_per_annotator():
-    from ner_studio.core.annotators import PERSONAL_SETTINGS
+    from ner_studio.core.store.annotators import PERSONAL_SETTINGS
     from ner_studio.gui.shell.qt_workspace import SHOWN_SETTING
 
     assert SHOWN_SETTING in PERSONAL_SETTINGS  # core names it without importing the GUI

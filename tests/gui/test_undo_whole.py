@@ -11,9 +11,9 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog
 
-from ner_studio.core.document import Document, Status
-from ner_studio.core.project import Project
-from ner_studio.core.spans import Source, Span
+from ner_studio.core.text.document import Document, Status
+from ner_studio.core.store.project import Project
+from ner_studio.core.text.spans import Source, Span
 from ner_studio.gui.corpus import qt_label_all
 
 CTRL, SHIFT, ALT = (Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier,

@@ -6,9 +6,9 @@ import sys
 
 from PySide6.QtWidgets import QPlainTextEdit
 
-from ner_studio.core.document import Document
-from ner_studio.core.labels import LabelSet
-from ner_studio.core.spans import Source, Span
+from ner_studio.core.text.document import Document
+from ner_studio.core.text.labels import LabelSet
+from ner_studio.core.text.spans import Source, Span
 from ner_studio.gui.annotate.qt_entity_table import EntityTableModel
 from ner_studio.gui.annotate.qt_highlighter import SpanStyle
 from ner_studio.gui.annotate.qt_text_view import EntityTextView

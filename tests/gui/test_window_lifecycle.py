@@ -8,7 +8,7 @@ import gc
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import QDockWidget
 
-from ner_studio.core.project import Project
+from ner_studio.core.store.project import Project
 from ner_studio.gui import app
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 import torch
 
-from ner_studio.core.check_set import document_hashes
-from ner_studio.core.document import Document, Sentence
+from ner_studio.core.learning.check_set import document_hashes
+from ner_studio.core.text.document import Document, Sentence
 from ner_studio.core.errors import TrainingError
-from ner_studio.core.project import Project
-from ner_studio.core.spans import Span
-from ner_studio.core.tags import tags_to_token_spans
+from ner_studio.core.store.project import Project
+from ner_studio.core.text.spans import Span
+from ner_studio.core.text.tags import tags_to_token_spans
 from ner_studio.model.batching import collate, encode_sentence
 from ner_studio.model.checkpoint import load_checkpoint
 from ner_studio.model.finetune import FinetuneOptions, document_sentences, finetune
@@ -139,7 +139,7 @@ def test_cancel_stops_within_one_batch(parent):
 
 
 def test_held_out_dev_sentences_come_from_the_reviewed_ones(parent):
-    from ner_studio.core.check_set import CHECK_SHARE, split_band
+    from ner_studio.core.learning.check_set import CHECK_SHARE, split_band
 
     reviewed = documents(DATE_CORPUS + TINY_CORPUS)
     _, check = split_band(reviewed, CHECK_SHARE, CHECK_SHARE + 0.25)
@@ -200,7 +200,7 @@ def test_a_model_that_pools_over_documents_finetunes_in_batches_of_sentences():
     seen = []
     result = finetune(pooling, documents(DATE_CORPUS), options=quick_options(epochs=1, dev_fraction=0.34),
                       callback=seen.append)
-    from ner_studio.core.check_set import CHECK_SHARE, split_band
+    from ner_studio.core.learning.check_set import CHECK_SHARE, split_band
 
     train, _ = split_band(documents(DATE_CORPUS), CHECK_SHARE, CHECK_SHARE + 0.34)
     sentences = sum(len(doc.sentences) for doc in train)

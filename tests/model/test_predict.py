@@ -6,11 +6,11 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ner_studio.core.document import Document, Sentence, Token
-from ner_studio.core.spans import Source
+from ner_studio.core.text.document import Document, Sentence, Token
+from ner_studio.core.text.spans import Source
 from ner_studio.model.batching import collate, encode_sentence
 from ner_studio.model.checkpoint import LoadedModel
-from ner_studio.core.metrics import chunks
+from ner_studio.core.learning.metrics import chunks
 from ner_studio.model.decoding import TagTable
 from ner_studio.model.predict import TorchPredictor
 from ner_studio.resources import bundled_model_location, bundled_model_path

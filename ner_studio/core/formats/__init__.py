@@ -6,6 +6,8 @@ a PDF or a Word file is recognised by its bytes whatever its name); readers buil
 document before returning, so a failed load changes nothing, and writers replace files
 atomically. The readers of rich files live in their own modules and are imported when first
 needed, so starting the app does not load lxml or pypdf.
+
+May import: text, learning.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from ner_studio.core.formats import text as plain
 from ner_studio.core.formats.docx_file import is_docx, not_docx_reason
 from ner_studio.core.formats.extracted import FORMAT_NAMES
 from ner_studio.core.formats.html_file import looks_like_html
-from ner_studio.core.tags import check_scheme
+from ner_studio.core.text.tags import check_scheme
 
 log = logging.getLogger(__name__)
 
@@ -154,7 +156,7 @@ def _read_bytes_format(fmt: str, data: bytes, path, splitter):
 def parse_documents(text: str, fmt: str, path: str | Path | None = None, *, name: str = "", splitter=None) -> list:
     """Documents from a string already decoded (no file needed). Text without given
     sentences is split by ``splitter``: ``"punkt"`` (the default), ``"rules"``, or an object
-    with ``split(text, tokens)`` such as a project's learning splitter (``core/sentences.py``)."""
+    with ``split(text, tokens)`` such as a project's learning splitter (``core/text/sentences.py``)."""
     _check_fmt(fmt)
     if fmt == "conll":
         return conll.parse_conll(text, path, name=name)

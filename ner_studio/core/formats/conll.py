@@ -14,11 +14,11 @@ from itertools import accumulate, compress, count, groupby, repeat
 from operator import add, itemgetter, methodcaller, not_
 from pathlib import Path
 
-from ner_studio.core.document import Document, Sentence, TokenList
+from ner_studio.core.text.document import Document, Sentence, TokenList
 from ner_studio.core.errors import FormatError, TagError
 from ner_studio.core.gc_pause import paused_gc
-from ner_studio.core.spans import Span
-from ner_studio.core.tags import decode_tags, document_token_spans, encode_spans
+from ner_studio.core.text.spans import Span
+from ner_studio.core.text.tags import decode_tags, document_token_spans, encode_spans
 from ner_studio.core.formats.text import decode_text
 
 DOCSTART = "-DOCSTART-"

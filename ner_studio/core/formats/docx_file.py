@@ -18,7 +18,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from ner_studio.core.document import Document
+from ner_studio.core.text.document import Document
 from ner_studio.core.errors import FormatError
 from ner_studio.core.formats.extracted import Block, build_document
 

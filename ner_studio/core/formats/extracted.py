@@ -22,9 +22,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ner_studio.core.document import Document
+from ner_studio.core.text.document import Document
 from ner_studio.core.errors import FormatError
-from ner_studio.core.sentences import document_from_text
+from ner_studio.core.text.sentences import document_from_text
 
 PARAGRAPH_BREAK = "\n\n"
 # Characters no text view shows and no tokenizer wants: C0 controls other than tab and
@@ -55,7 +55,7 @@ def tidy(text: str) -> str:
 
 def build_document(blocks: Iterable[Block], path: str | Path | None, fmt: str, *, splitter=None, **about) -> Document:
     """One document from ``blocks`` (empty ones skipped), split into sentences by ``splitter``
-    (``core.sentences.resolve``); ``about`` adds keys to the source record (e.g. the PDF's
+    (``core.text.sentences.resolve``); ``about`` adds keys to the source record (e.g. the PDF's
     pages without text). :class:`FormatError` if no text is left."""
     pieces: list[str] = []
     paragraphs: list[dict] = []

@@ -19,7 +19,7 @@ import logging
 import re
 from pathlib import Path
 
-from ner_studio.core.document import Document
+from ner_studio.core.text.document import Document
 from ner_studio.core.errors import FormatError
 from ner_studio.core.formats.extracted import Block, build_document
 

@@ -25,14 +25,14 @@ from bisect import bisect_left
 from pathlib import Path
 
 from ner_studio.core import json_text
-from ner_studio.core.document import Document, Sentence, Status, Token
+from ner_studio.core.text.document import Document, Sentence, Status, Token
 from ner_studio.core.errors import FormatError, SpanError
 from ner_studio.core.formats.text import decode_text
 from ner_studio.core.gc_pause import paused_gc
-from ner_studio.core.labels import unprintable
-from ner_studio.core.spans import Source, Span
-from ner_studio.core.sentences import resolve
-from ner_studio.core.tokenizer import split_sentences, word_tokens
+from ner_studio.core.text.labels import unprintable
+from ner_studio.core.text.spans import Source, Span
+from ner_studio.core.text.sentences import resolve
+from ner_studio.core.text.tokenizer import split_sentences, word_tokens
 
 KNOWN_FIELDS = {"text", "tokens", "spans", "sentences", "status", "meta"}
 
@@ -232,7 +232,7 @@ def record_to_document(record, name: str, split=split_sentences) -> Document:
 def parse_jsonl(text: str, path: str | Path | None = None, *, name: str = "", splitter=None) -> list[Document]:
     """Documents from JSON Lines text; :class:`FormatError` names the line. Blank lines are
     allowed (many tools end files with one). Records without ``"sentences"`` are split by
-    ``splitter`` (``core.sentences.resolve``), which does not learn from them."""
+    ``splitter`` (``core.text.sentences.resolve``), which does not learn from them."""
     with paused_gc():
         return _parse(text, path, name, resolve(splitter).split)
 

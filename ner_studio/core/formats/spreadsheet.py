@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ner_studio.core.atomic import AtomicWriter
-from ner_studio.core.error_analysis import sentence_text
+from ner_studio.core.learning.error_analysis import sentence_text
 from ner_studio.core.errors import FormatError
 
 log = logging.getLogger(__name__)
@@ -184,7 +184,7 @@ def version_attribution(project, annotator: str | None = None):
     """``doc -> Attribution`` for documents of ``project`` (a core Project): whose version of
     each was exported and when it last changed. ``annotator`` None: the gold version where
     curated, else the project's own annotator (what export and training use)."""
-    from ner_studio.core.annotators import GOLD, display_name, version_times
+    from ner_studio.core.store.annotators import GOLD, display_name, version_times
 
     own = project.version_annotator
     if own is None:  # a project from before annotators: no versions, no times

@@ -30,7 +30,7 @@ from ner_studio.core.formats import (
     read_documents, read_file_bytes,
 )
 from ner_studio.core.formats.text import decode_text
-from ner_studio.core.tags import check_scheme
+from ner_studio.core.text.tags import check_scheme
 
 CHUNK_CHARS = 1 << 20
 # Where a piece may end, best first, for each format ("" means: anywhere).

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ner_studio.core.document import Document
+from ner_studio.core.text.document import Document
 from ner_studio.core.errors import FormatError, TagError
-from ner_studio.core.sentences import document_from_text
-from ner_studio.core.tags import parse_tag
+from ner_studio.core.text.sentences import document_from_text
+from ner_studio.core.text.tags import parse_tag
 
 BOM = "\ufeff"
 
@@ -58,7 +58,7 @@ def normalize_newlines(text: str) -> tuple[str, str]:
 
 def parse_text(text: str, *, name: str = "", splitter=None) -> Document:
     """One document from plain text, tokenized and sentence-split offline (``splitter``: see
-    ``core.sentences.resolve``)."""
+    ``core.text.sentences.resolve``)."""
     text, newline = normalize_newlines(text.removeprefix(BOM))
     if not text.strip():
         raise FormatError("the text is empty or only whitespace")

@@ -10,9 +10,9 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, replace
 
-from ner_studio.core.document import Document
+from ner_studio.core.text.document import Document
 from ner_studio.core.errors import SpanError
-from ner_studio.core.spans import Source, Span
+from ner_studio.core.text.spans import Source, Span
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,9 +6,9 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
-from ner_studio.core.document import Document
+from ner_studio.core.text.document import Document
 from ner_studio.core.formats.jsonl import token_bounds
-from ner_studio.core.spans import Span
+from ner_studio.core.text.spans import Span
 from ner_studio.gui.annotate.qt_highlighter import SpanStyle
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 
-from ner_studio.core.document import Status
+from ner_studio.core.text.document import Status
 from ner_studio.core.errors import NerStudioError
 from ner_studio.core.plural import plural
 from ner_studio.gui.annotate import editing

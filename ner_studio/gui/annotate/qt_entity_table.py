@@ -13,8 +13,8 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
-from ner_studio.core.document import Document, SpansChanged
-from ner_studio.core.spans import Span
+from ner_studio.core.text.document import Document, SpansChanged
+from ner_studio.core.text.spans import Span
 from ner_studio.gui.annotate.qt_highlighter import SpanStyle
 from ner_studio.gui.annotate.qt_table_model import ColumnsTableModel
 from ner_studio.gui.shell.qt_tables import FittedColumns

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
-from ner_studio.core.colours import marker_colour
-from ner_studio.core.document import Document
-from ner_studio.core.labels import LabelSet
-from ner_studio.core.spans import Span
+from ner_studio.core.text.colours import marker_colour
+from ner_studio.core.text.document import Document
+from ner_studio.core.text.labels import LabelSet
+from ner_studio.core.text.spans import Span
 from ner_studio.gui.annotate.text_offsets import OffsetMap
 
 # Beyond this many changed spans one full pass is cheaper than block-by-block updates.

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from ner_studio.core.errors import LabelError
-from ner_studio.core.labels import KEYS, LabelSet
+from ner_studio.core.text.labels import KEYS, LabelSet
 from ner_studio.core.plural import plural
 
 

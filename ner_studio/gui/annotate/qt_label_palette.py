@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
-from ner_studio.core.labels import LabelSet
+from ner_studio.core.text.labels import LabelSet
 
 
 def _text_colour(background: str) -> str:

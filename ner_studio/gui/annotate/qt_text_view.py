@@ -12,8 +12,8 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QPainter, QPalette, QPen, QTextBlock, QTextCursor
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QWidget
 
-from ner_studio.core.document import Document, SpansChanged
-from ner_studio.core.spans import Span
+from ner_studio.core.text.document import Document, SpansChanged
+from ner_studio.core.text.spans import Span
 from ner_studio.gui.annotate import editing
 from ner_studio.gui.annotate.qt_highlighter import SpanHighlighter, SpanStyle
 from ner_studio.gui.annotate.text_offsets import OffsetMap, display_text

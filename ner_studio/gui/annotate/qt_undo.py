@@ -12,9 +12,9 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QAction, QUndoCommand, QUndoGroup, QUndoStack
 
-from ner_studio.core.document import Document, Status
+from ner_studio.core.text.document import Document, Status
 from ner_studio.core.plural import plural
-from ner_studio.core.spans import Span
+from ner_studio.core.text.spans import Span
 from ner_studio.gui.annotate.editing import SpanEdit, shown_place
 
 

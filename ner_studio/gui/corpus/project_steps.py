@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ner_studio.core.label_all import undo_edits
-from ner_studio.core.project_rows import SpansDelta
+from ner_studio.core.corpus.label_all import undo_edits
+from ner_studio.core.store.project_rows import SpansDelta
 
 
 @dataclass(eq=False)

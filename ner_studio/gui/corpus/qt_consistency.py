@@ -1,5 +1,5 @@
 """The Inconsistencies dock: surface strings the project labels differently ("Lisbon: ORG ×5,
-LOC ×1") or leaves unlabelled in some places, most documents first (``core.inconsistencies``).
+LOC ×1") or leaves unlabelled in some places, most documents first (``core.corpus.inconsistencies``).
 Each row lists its places; a click shows one in the text, Harmonise opens Label All's preview
 for it with the most frequent label. Computed when asked (Refresh): ~1 s on 1M tokens."""
 
@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from ner_studio.core.errors import NerStudioError
-from ner_studio.core.inconsistencies import Inconsistency, inconsistencies
+from ner_studio.core.corpus.inconsistencies import Inconsistency, inconsistencies
 from ner_studio.core.plural import plural
 from ner_studio.gui.shell.qt_actions import Command
 from ner_studio.gui.shell.qt_host import Host

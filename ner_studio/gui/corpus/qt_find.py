@@ -3,7 +3,7 @@
 A dock on the host (``shell/qt_host.py``), not part of the window: the query, whole tokens or
 not, case or not, and the scope; the results list every match with its context and the entity
 there, and a click (or F3 / Shift+F3) shows it in the text. Matches in the current document
-are highlighted. Searching reads the project store (``core.find``), so it also finds what is
+are highlighted. Searching reads the project store (``core.corpus.find``), so it also finds what is
 not open; on 1M tokens a search takes ~0.15 s (benchmarks/corpus_tools.py).
 """
 
@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from ner_studio.core.errors import NerStudioError
-from ner_studio.core.find import Hit, find, find_in_document, find_label
+from ner_studio.core.corpus.find import Hit, find, find_in_document, find_label
 from ner_studio.core.plural import plural
 from ner_studio.gui.shell.qt_actions import Command
 from ner_studio.gui.shell.qt_host import Host

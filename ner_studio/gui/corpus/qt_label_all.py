@@ -1,6 +1,6 @@
 """Label all occurrences (Ctrl+Shift+L): from an entity or a selection, every whole-token
 occurrence of the same text across the project, previewed with its context, current label and
-source, each with a checkbox (``core.label_all`` unticks occurrences in reviewed documents,
+source, each with a checkbox (``core.corpus.label_all`` unticks occurrences in reviewed documents,
 with a confirmed entity, or overlapping other entities, and says why), then applied to all
 documents in one transaction. Applying patterns is the same kind of step. Ctrl+Z in an open
 document takes back its part; Edit > Undo Label All takes back all of the last step
@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
 )
 
 from ner_studio.core.errors import NerStudioError, SpanError
-from ner_studio.core.label_all import Occurrence, label_all_edits, preview_label_all
-from ner_studio.core.pattern_matcher import Matcher, project_pattern_edits
-from ner_studio.core.patterns import read_patterns
+from ner_studio.core.corpus.label_all import Occurrence, label_all_edits, preview_label_all
+from ner_studio.core.corpus.pattern_matcher import Matcher, project_pattern_edits
+from ner_studio.core.corpus.patterns import read_patterns
 from ner_studio.gui.annotate.editing import shown_place
 from ner_studio.gui.corpus.project_steps import ProjectStep
 from ner_studio.gui.corpus.qt_project_steps import apply_step, take_back

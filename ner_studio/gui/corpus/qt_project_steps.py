@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QUndoStack
 
-from ner_studio.core.document import Document
-from ner_studio.core.project_rows import SpansDelta
+from ner_studio.core.text.document import Document
+from ner_studio.core.store.project_rows import SpansDelta
 from ner_studio.gui.annotate.editing import SpanEdit
 from ner_studio.gui.annotate.qt_undo import SpanEditCommand
 from ner_studio.gui.corpus.project_steps import DocumentPart, ProjectStep

@@ -19,7 +19,7 @@ from typing import NamedTuple
 from ner_studio.core.errors import FormatError
 from ner_studio.core.formats import EXTENSIONS, FORMAT_NAMES, file_patterns
 from ner_studio.core.formats.stream import read_pieces
-from ner_studio.core.sentences import ProjectSplitter, shipped_splitter
+from ner_studio.core.text.sentences import ProjectSplitter, shipped_splitter
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """The document list: name, status (new / predicted / reviewed) and entity count per document,
 sortable by any column and filtered by name, status, label or text (``DocumentFilter``); the
 entities per label are in each row's tooltip. In a team's project the documents a curator
-assigned to you (core/assignment.py) come first, in bold."""
+assigned to you (core/store/assignment.py) come first, in bold."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QMenu, QTableView, QWidget
 
-from ner_studio.core.document import Status
+from ner_studio.core.text.document import Status
 from ner_studio.core.errors import NerStudioError
 from ner_studio.core.plural import plural
 from ner_studio.gui.annotate.qt_table_model import ColumnsTableModel

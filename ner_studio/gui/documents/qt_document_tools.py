@@ -6,9 +6,9 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QInputDialog, QLineEdit, QMessageBox, QVBoxLayout, QWidget
 
-from ner_studio.core.document import Status
+from ner_studio.core.text.document import Status
 from ner_studio.core.errors import NerStudioError
-from ner_studio.core.find import find
+from ner_studio.core.corpus.find import find
 from ner_studio.core.plural import plural
 from ner_studio.gui.documents.qt_document_list import DocumentList
 from ner_studio.gui.shell.qt_host import Host

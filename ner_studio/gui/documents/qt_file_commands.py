@@ -13,13 +13,13 @@ from pathlib import Path
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox
 
-from ner_studio.core.annotators import configured_annotator
+from ner_studio.core.store.annotators import configured_annotator
 from ner_studio.core.errors import CorruptProjectError, FormatError, NerStudioError, ProjectError, ReadOnlyProjectError
 from ner_studio.core.formats import WRITABLE, file_patterns, readable_formats
 from ner_studio.core.logs import log_failure
 from ner_studio.core.locations import PROJECT_SUFFIX, default_project_path, default_projects_dir
 from ner_studio.core.plural import plural
-from ner_studio.core.project import Project, is_server_url
+from ner_studio.core.store.project import Project, is_server_url
 from ner_studio.gui.documents.importing import FILE_FILTER, expand_paths
 from ner_studio.gui.documents.qt_server_dialog import ServerProjectDialog
 from ner_studio.gui.documents.saving import chosen_set, rewritten_source, save_sets
@@ -127,7 +127,7 @@ class FileController(QObject):
         self.remember_project(project)
 
     def annotator_name(self) -> str:
-        """The user's annotator name (core/annotators.py), for every project this window opens."""
+        """The user's annotator name (core/store/annotators.py), for every project this window opens."""
         return configured_annotator(self.host.settings)
 
     def reopen_as(self, annotator: str) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ner_studio.core.project_rows import DocumentSummary
+from ner_studio.core.store.project_rows import DocumentSummary
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ner_studio.core.corpus_text import DocumentText
-from ner_studio.core.document import Document
+from ner_studio.core.corpus.corpus_text import DocumentText
+from ner_studio.core.text.document import Document
 from ner_studio.core.logs import log_failure
 from ner_studio.model.interface import FinetuneOptions, TrainingProgress
 
@@ -114,7 +114,7 @@ def run_training(request: TrainingRequest, report: Callable[[TrainingProgress], 
     """Fine-tune the parent model on the reviewed sentences outside the check set, save a new
     version, and score it and its parent on the check set; None when cancelled (nothing is
     saved then). Raises TrainingError, CheckpointError or FormatError with a clear message."""
-    from ner_studio.core.check_set import split_check
+    from ner_studio.core.learning.check_set import split_check
     from ner_studio.core.formats import read_documents
     from ner_studio.model.checkpoint import load_checkpoint
     from ner_studio.model.finetune import finetune
@@ -190,10 +190,10 @@ def training_task(request: TrainingRequest):
 
 @dataclass(frozen=True)
 class Scored:
-    evaluation: object  # core.metrics.Evaluation
+    evaluation: object  # core.learning.metrics.Evaluation
     what: str  # what the score was computed on
     warning: str | None  # the scored sentences overlap the model's training data
-    errors: tuple = ()  # core.error_analysis.ErrorInContext, every mistake behind the scores
+    errors: tuple = ()  # core.learning.error_analysis.ErrorInContext, every mistake behind the scores
 
 
 def evaluation_task(model_path: Path, docs: list[Document] | None = None, conll_path: Path | None = None,
@@ -202,10 +202,10 @@ def evaluation_task(model_path: Path, docs: list[Document] | None = None, conll_
     its result is a :class:`Scored`. Reports ``(done, total)`` sentences."""
 
     def run(report: Callable[[object], None], should_stop: Callable[[], bool]):
-        from ner_studio.core.check_set import describe_scored
+        from ner_studio.core.learning.check_set import describe_scored
         from ner_studio.core.formats import read_documents
         from ner_studio.model.predict import TorchPredictor
-        from ner_studio.core.error_analysis import tagged_errors
+        from ner_studio.core.learning.error_analysis import tagged_errors
         from ner_studio.model.workflow import evaluate_tagger
 
         gold = docs if conll_path is None else read_documents(conll_path)

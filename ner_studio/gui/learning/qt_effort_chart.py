@@ -1,5 +1,5 @@
 """The loop's effect, shown to the analyst: per review batch (every ten sentences looked at, a
-new one when the model changes; ``core.review_log``), span corrections per 100 tokens and
+new one when the model changes; ``core.learning.review_log``), span corrections per 100 tokens and
 seconds per sentence, with a dotted line and its name where each model version took over.
 Falling lines mean the fine-tuned versions are saving work; flat ones, that they are not (yet)."""
 
@@ -10,7 +10,7 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QWidget
 
 from ner_studio.core.plural import plural
-from ner_studio.core.review_log import BatchEffect
+from ner_studio.core.learning.review_log import BatchEffect
 from ner_studio.gui.shell.qt_chart import Axis, Series, draw_chart
 
 CORRECTIONS, SECONDS = "corrections / 100 tokens", "seconds / sentence"

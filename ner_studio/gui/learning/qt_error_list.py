@@ -1,5 +1,5 @@
 """The mistakes behind an evaluation's scores, in the Evaluate dialog: one row per error
-(missed, spurious, wrong label, wrong boundary; core/error_analysis.py) with its sentence,
+(missed, spurious, wrong label, wrong boundary; core/learning/error_analysis.py) with its sentence,
 filterable by label and kind. A click (or Enter) on a row emits ``chosen`` with the error, and
 the dialog shows it in the text.
 
@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ner_studio.core.error_analysis import ErrorInContext, ErrorKind
+from ner_studio.core.learning.error_analysis import ErrorInContext, ErrorKind
 from ner_studio.core.plural import plural
 
 COLUMNS = ("Kind", "Gold", "Predicted", "Document", "Sentence")

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
     QPushButton, QRadioButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from ner_studio.core.check_set import CHECK_SHARE, split_check
-from ner_studio.core.document import Document
+from ner_studio.core.learning.check_set import CHECK_SHARE, split_check
+from ner_studio.core.text.document import Document
 from ner_studio.core.logs import is_user_error
 from ner_studio.gui.learning.learning_jobs import evaluation_task
 from ner_studio.gui.learning.qt_error_list import ErrorList

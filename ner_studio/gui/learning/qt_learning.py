@@ -4,9 +4,9 @@ part is :class:`~ner_studio.gui.review.qt_review_controller.ReviewController`'s 
 
 Training runs in a :class:`TaskWorker` on snapshots of the labelled documents, so the analyst
 keeps editing; the UI hears only signals. It learns from the reviewed sentences outside the
-check set (``core.check_set``); a finished run is a new model file and project version, scored
+check set (``core.learning.check_set``); a finished run is a new model file and project version, scored
 with its parent on the check set, and it becomes the current model only if it is strictly
-better there, a tie keeps the current one (``core.adoption``; too few check sentences: the
+better there, a tie keeps the current one (``core.learning.adoption``; too few check sentences: the
 analyst decides). Then the
 documents not reviewed are tagged again in the background (``replace_model_spans`` keeps every
 confirmed entity). Cancelling or a failure leaves the current model exactly as it was. Model
@@ -24,17 +24,17 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from ner_studio.core.adoption import Verdict, decided
-from ner_studio.core.annotators import GOLD
-from ner_studio.core.check_set import split_check
-from ner_studio.core.corpus_text import DocumentText
-from ner_studio.core.document import Document, Status
-from ner_studio.core.error_analysis import located
+from ner_studio.core.learning.adoption import Verdict, decided
+from ner_studio.core.store.annotators import GOLD
+from ner_studio.core.learning.check_set import split_check
+from ner_studio.core.corpus.corpus_text import DocumentText
+from ner_studio.core.text.document import Document, Status
+from ner_studio.core.learning.error_analysis import located
 from ner_studio.core.errors import NerStudioError, TrainingError
-from ner_studio.core.label_examples import LabelExamples, label_examples, shortfalls
+from ner_studio.core.learning.label_examples import LabelExamples, label_examples, shortfalls
 from ner_studio.core.plural import plural
-from ner_studio.core.review_log import batches
-from ner_studio.core.training_set import MIN_REVIEWED_SENTENCES, check_enough, count_sentences, labelled_documents
+from ner_studio.core.learning.review_log import batches
+from ner_studio.core.learning.training_set import MIN_REVIEWED_SENTENCES, check_enough, count_sentences, labelled_documents
 from ner_studio.gui.shell import qt_dialogs
 from ner_studio.gui.shell.qt_host import Host
 from ner_studio.gui.learning.learning_jobs import RunEnded, TrainingRequest, training_task, warm_up_training
@@ -149,7 +149,7 @@ class LearningController(QObject):
 
     def labelled_documents(self) -> tuple[list[Document], list[str]]:
         """Snapshots of the reviewed documents and accepted sentences, and their names; a
-        curated document is learned from as its gold version (core/project_versions.py)."""
+        curated document is learned from as its gold version (core/store/project_versions.py)."""
         workspace = self.host.workspace
         ids = workspace.document_ids()
         curated = workspace.project.gold_documents()
@@ -200,7 +200,7 @@ class LearningController(QObject):
         """The texts of the project's documents that are not among ``docs`` (the labelled ones,
         whose training sentences the run reads anyway and whose check sentences it must not):
         the unlabelled text the fine-tune's word vectors learn from. Immutable, so the worker
-        may read them while the analyst works on (core/corpus_text.py)."""
+        may read them while the analyst works on (core/corpus/corpus_text.py)."""
         labelled = {doc.doc_id for doc in docs}
         return tuple(text for text in self.host.workspace.corpus.texts() if text.doc_id not in labelled)
 
@@ -374,7 +374,7 @@ class LearningController(QObject):
         self.evaluation.show()
 
     def show_error_in_text(self, found) -> str | None:
-        """Show an evaluation error (core/error_analysis.py) in its document; None if shown,
+        """Show an evaluation error (core/learning/error_analysis.py) in its document; None if shown,
         else why not."""
         workspace = self.host.workspace
         if found.doc_id is None or found.doc_id not in workspace.document_ids():

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer
 
-from ner_studio.core.check_set import check_fingerprint, split_check
-from ner_studio.core.document import Document, Status
+from ner_studio.core.learning.check_set import check_fingerprint, split_check
+from ner_studio.core.text.document import Document, Status
 from ner_studio.core.errors import NerStudioError, TrainingError
 from ner_studio.core.logs import is_user_error
 from ner_studio.gui.learning.learning_jobs import check_scores_task

@@ -15,9 +15,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from ner_studio.core.check_set import CHECK_SHARE
+from ner_studio.core.learning.check_set import CHECK_SHARE
 from ner_studio.core.plural import plural
-from ner_studio.core.project import ModelVersion
+from ner_studio.core.store.project import ModelVersion
 
 COLUMNS = ("", "Model", "Check F1", "Verdict")
 CHECK_TIP = "Entity F1 on the check set: reviewed sentences that no version trained on"

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QSpinBox, QWidget,
 )
 
-from ner_studio.core.label_examples import LabelExamples, unchecked
+from ner_studio.core.learning.label_examples import LabelExamples, unchecked
 
 
 def examples_html(rows: list[LabelExamples]) -> str:

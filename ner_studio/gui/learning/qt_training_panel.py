@@ -13,7 +13,7 @@ from ner_studio.gui.learning.qt_effort_chart import EffortChart
 from ner_studio.model.interface import TrainingProgress
 
 # The "dev" curves are scored on reviewed sentences fine-tuning holds back to pick its best epoch
-# (``core.check_set.split_band``), not on the check set that later judges the version: a tester
+# (``core.learning.check_set.split_band``), not on the check set that later judges the version: a tester
 # read "dev F1" as the check-set score and found the Models panel disagreeing (issue 23).
 TRAIN_LOSS, DEV_LOSS, DEV_F1 = "train loss", "hold-out loss", "hold-out F1"
 PLOT_TITLE = "Hold-out: early stopping, not the check set"

@@ -2,12 +2,12 @@
 
 The workspace tells it what the model proposed for a document (all its entities once tagging
 finished) and which document is on screen; when the analyst confirms a document or a sentence
-it returns a :class:`~ner_studio.core.review_log.ReviewRecord`: span edits from the proposal to
+it returns a :class:`~ner_studio.core.learning.review_log.ReviewRecord`: span edits from the proposal to
 the confirmed entities in that range, and the time spent looking at it. A document the model
 did not tag in this session has no proposal and gives no record: its entities may be someone
 else's work, not corrections of the model. A confirmation without an edit and faster than
-``core.review_log.MIN_SECONDS_PER_SENTENCE`` per sentence is logged as not looked at (a bulk
-mark, not a review: ``core.review_log`` keeps it out of the chart's figures).
+``core.learning.review_log.MIN_SECONDS_PER_SENTENCE`` per sentence is logged as not looked at (a bulk
+mark, not a review: ``core.learning.review_log`` keeps it out of the chart's figures).
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from ner_studio.core.corrections import count_corrections
-from ner_studio.core.document import Document
-from ner_studio.core.review_log import MAX_STRETCH_SECONDS, ReviewRecord, looked_at
+from ner_studio.core.learning.corrections import count_corrections
+from ner_studio.core.text.document import Document
+from ner_studio.core.learning.review_log import MAX_STRETCH_SECONDS, ReviewRecord, looked_at
 
 
 class ReviewEffort:

@@ -16,10 +16,10 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from ner_studio.core.active_learning import settled_sentences
-from ner_studio.core.document import Document, Status
+from ner_studio.core.learning.active_learning import settled_sentences
+from ner_studio.core.text.document import Document, Status
 from ner_studio.core.errors import NerStudioError
-from ner_studio.core.training_set import (
+from ner_studio.core.learning.training_set import (
     ACCEPTED_SETTING, accepted_from_setting, accepted_to_setting, sentence_range,
 )
 from ner_studio.gui.annotate.editing import SpanEdit

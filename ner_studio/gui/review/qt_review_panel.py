@@ -17,11 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ner_studio.core.active_learning import STRATEGIES
-from ner_studio.core.document import Document
+from ner_studio.core.learning.active_learning import STRATEGIES
+from ner_studio.core.text.document import Document
 from ner_studio.core.plural import plural
-from ner_studio.core.spans import Source, Span
-from ner_studio.core.training_set import sentence_range
+from ner_studio.core.text.spans import Source, Span
+from ner_studio.core.learning.training_set import sentence_range
 
 SHOWN_ITEMS = 200  # the list shows the head of the queue; the rest waits its turn
 

@@ -1,8 +1,8 @@
 """The "Review next" queue without Qt: sentences not reviewed yet, least sure first.
 
 Candidates are the sentences of documents that are not reviewed, minus those the analyst
-already accepted and those with nothing to ask (``core.active_learning.settled_sentences``:
-every entity the analyst's own, or none and the model sure); they are ranked by ``core.active_learning`` from the uncertainty scores of
+already accepted and those with nothing to ask (``core.learning.active_learning.settled_sentences``:
+every entity the analyst's own, or none and the model sure); they are ranked by ``core.learning.active_learning`` from the uncertainty scores of
 the last prediction. Skipped sentences are not dropped: they go to the back of the queue, in the
 order they were skipped, so nothing is lost by skipping.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ner_studio.core.active_learning import DEFAULT_STRATEGY, Candidate, check_strategy, doubt, rank
+from ner_studio.core.learning.active_learning import DEFAULT_STRATEGY, Candidate, check_strategy, doubt, rank
 
 Key = tuple[int, int]  # (document id, sentence index)
 

@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
-from ner_studio.core.project import Project
-from ner_studio.core.project_connection import back_up
+from ner_studio.core.store.project import Project
+from ner_studio.core.store.project_connection import back_up
 from ner_studio.gui.shell.qt_task_worker import TaskWorker
 
 log = logging.getLogger(__name__)

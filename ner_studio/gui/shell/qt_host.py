@@ -18,8 +18,8 @@ if TYPE_CHECKING:  # for the signatures only: importing them here would be circu
     from PySide6.QtGui import QAction
     from PySide6.QtWidgets import QDockWidget, QMenu, QWidget
 
-    from ner_studio.core.document import Document
-    from ner_studio.core.project import Project
+    from ner_studio.core.text.document import Document
+    from ner_studio.core.store.project import Project
     from ner_studio.core.settings import Settings
     from ner_studio.gui.annotate.qt_highlighter import SpanStyle
     from ner_studio.gui.annotate.qt_text_view import EntityTextView

@@ -1,5 +1,5 @@
 """Following what other app instances change in the open project: the document list, and
-the documents open here (core/project_changes.py says how changes are found).
+the documents open here (core/store/project_changes.py says how changes are found).
 
 A worker thread watches (LISTEN on a server, a revision poll for a file) and hands each
 burst of changes to :class:`LiveUpdates` through a signal; on the UI thread it reloads the
@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from ner_studio.core.errors import NerStudioError
 from ner_studio.core.logs import log_failure
 from ner_studio.core.plural import plural
-from ner_studio.core.project_changes import plan_refresh, watch
+from ner_studio.core.store.project_changes import plan_refresh, watch
 from ner_studio.gui.shell.qt_worker import Worker
 
 log = logging.getLogger(__name__)

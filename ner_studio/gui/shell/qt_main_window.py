@@ -16,11 +16,11 @@ from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QUndoGroup
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QTabWidget, QWidget
 
-from ner_studio.core.document import Document, Status
+from ner_studio.core.text.document import Document, Status
 from ner_studio.core.errors import CorruptProjectError, NerStudioError
 from ner_studio.core.locations import user_log_dir
 from ner_studio.core.logs import log_failure
-from ner_studio.core.project import Project
+from ner_studio.core.store.project import Project
 from ner_studio.core.secrets import redact_secrets
 from ner_studio.core.settings import Settings
 from ner_studio.gui.shell.tagging_jobs import ModelHandle

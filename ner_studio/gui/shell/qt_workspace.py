@@ -14,16 +14,16 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QUndoGroup, QUndoStack
 
-from ner_studio.core.annotators import GOLD
-from ner_studio.core.assignment import next_in_turn
-from ner_studio.core.corpus_text import CorpusText
-from ner_studio.core.document import Document, Status, status_after_tagging
+from ner_studio.core.store.annotators import GOLD
+from ner_studio.core.store.assignment import next_in_turn
+from ner_studio.core.corpus.corpus_text import CorpusText
+from ner_studio.core.text.document import Document, Status, status_after_tagging
 from ner_studio.core.errors import CorruptProjectError, NerStudioError, ProjectError
 from ner_studio.core.formats import parse_documents
 from ner_studio.core.formats.spreadsheet import export_entities
-from ner_studio.core.labels import LabelSet
-from ner_studio.core.project import DocumentSummary, Project
-from ner_studio.core.review_log import ReviewRecord, append_record, project_log
+from ner_studio.core.text.labels import LabelSet
+from ner_studio.core.store.project import DocumentSummary, Project
+from ner_studio.core.learning.review_log import ReviewRecord, append_record, project_log
 from ner_studio.gui.annotate.editing import SpanEdit, accept_all
 from ner_studio.gui.documents.importing import PartsGate, PartsInFlight
 from ner_studio.gui.documents.qt_importer import DocumentImporter

@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ner_studio.core.document import Document, Sentence
-from ner_studio.core.spans import Source, Span
+from ner_studio.core.text.document import Document, Sentence
+from ner_studio.core.text.spans import Source, Span
 from ner_studio.model.interface import Predictor, SentenceUncertainty
 
 

@@ -1,6 +1,6 @@
 """The curation panel: two annotators' versions of the shown document side by side, the
 places where they differ marked and listed; the curator picks a side per difference and saves
-the result as the document's gold version (core/curation.py does the comparing).
+the result as the document's gold version (core/team/curation.py does the comparing).
 
 To edit rather than pick, the curator changes their own version in the editor and compares
 it: their own version is one of the annotators offered.
@@ -15,11 +15,11 @@ from PySide6.QtWidgets import (
     QComboBox, QHBoxLayout, QLabel, QPushButton, QSplitter, QTableWidget, QVBoxLayout, QWidget,
 )
 
-from ner_studio.core.annotators import display_name
-from ner_studio.core.curation import FIRST, NEITHER, SECOND, compare, curated_spans
-from ner_studio.core.document import Document
+from ner_studio.core.store.annotators import display_name
+from ner_studio.core.team.curation import FIRST, NEITHER, SECOND, compare, curated_spans
+from ner_studio.core.text.document import Document
 from ner_studio.core.plural import plural
-from ner_studio.core.spans import Span
+from ner_studio.core.text.spans import Span
 from ner_studio.gui.annotate.qt_highlighter import SpanStyle
 from ner_studio.gui.annotate.qt_text_view import EntityTextView
 from ner_studio.gui.shell.qt_tables import FittedColumns, item_with_tip

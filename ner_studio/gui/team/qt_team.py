@@ -18,12 +18,12 @@ from PySide6.QtWidgets import (
     QDialog, QDialogButtonBox, QInputDialog, QLineEdit, QMessageBox, QPlainTextEdit, QVBoxLayout,
 )
 
-from ner_studio.core.agreement import agreement, format_report, gather
-from ner_studio.core.annotators import GOLD, SETTING, check_annotator_name, configured_annotator, display_name
+from ner_studio.core.team.agreement import agreement, format_report, gather
+from ner_studio.core.store.annotators import GOLD, SETTING, check_annotator_name, configured_annotator, display_name
 from ner_studio.core.errors import ChangedMeanwhileError, NerStudioError
 from ner_studio.core.logs import log_failure
 from ner_studio.core.plural import plural
-from ner_studio.core.project import Project
+from ner_studio.core.store.project import Project
 from ner_studio.gui.annotate.qt_highlighter import SpanStyle
 from ner_studio.gui.shell.qt_actions import Command
 from ner_studio.gui.shell.qt_host import Host

@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from ner_studio.core.annotators import display_name
-from ner_studio.core.document import Document
+from ner_studio.core.store.annotators import display_name
+from ner_studio.core.text.document import Document
 from ner_studio.core.plural import plural
 from ner_studio.gui.annotate.qt_highlighter import SpanStyle
 from ner_studio.gui.annotate.qt_text_view import EntityTextView

@@ -1,0 +1,229 @@
+"""The project's texts and token offsets in memory, for find, label-all and consistency checks.
+
+Why no FTS5 table: a document's text never changes after import, so a text index needs no
+upkeep on edits, and at our size a scan is as fast as an index lookup. Measured on 1,000
+documents / 1M tokens (benchmarks/corpus_tools.py, benchmarks/RESULTS.md): reading every text
+and token table takes ~40 ms once a session, a regular-expression scan of all 6 MB of text
+~10 ms, whereas SQLite's FTS5 tokenizers disagree with ours (``U.S.`` is two FTS5 terms,
+``abc東`` one), so every hit would need the same exact check after the lookup anyway.
+
+Entities come from the ``spans`` table, which every edit commits before it returns. They are
+kept in memory until the project's revision changes (every committed write bumps it); then
+only the documents whose spans changed since are read again (a trigger stamps them: schema
+version 3 in core/store/project_schema.py), so results always show the current labels and an edit
+costs a microsecond or so a span row here.
+
+:class:`CorpusText` loads each document once and picks up documents added or deleted since
+(:meth:`refresh`, one cheap query of ids).
+"""
+
+from __future__ import annotations
+
+import sys
+from array import array
+from bisect import bisect_left
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
+
+from ner_studio.core.text.document import Status
+from ner_studio.core.store.project_rows import of_annotator, with_status
+from ner_studio.core.store.project_schema import changed_since, revision
+from ner_studio.core.text.spans import Source, Span
+from ner_studio.core.store.project_dialect import Connection
+
+FEW_DOCUMENTS = 100  # up to this many documents' entities are read by document, not all at once
+CONTEXT = 40  # characters of context either side of a hit
+WORD_RUN = 40  # words a run of DocumentText.word_runs
+_UINT32 = "I" if array("I").itemsize == 4 else "L"  # as core/store/project_schema.py packs them
+_ONE_LINE = str.maketrans("\n\r\t\f\v", "     ")
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentText:
+    """One document's immutable text and token offsets (compact arrays, 8 bytes a token)."""
+
+    doc_id: int
+    text: str
+    starts: array
+    ends: array
+    lower: str | None  # text.lower() when that keeps every offset, for case-insensitive search
+
+    @classmethod
+    def of(cls, doc) -> DocumentText:
+        """The text of an open :class:`Document`."""
+        return cls(doc.doc_id or 0, doc.text, doc.tokens.starts, doc.tokens.ends, _lower(doc.text))
+
+    def is_token_start(self, offset: int) -> bool:
+        i = bisect_left(self.starts, offset)
+        return i < len(self.starts) and self.starts[i] == offset
+
+    def is_token_end(self, offset: int) -> bool:
+        i = bisect_left(self.ends, offset)
+        return i < len(self.ends) and self.ends[i] == offset
+
+    def words(self) -> list[str]:
+        text = self.text
+        return list(map(text.__getitem__, map(slice, self.starts, self.ends)))
+
+    def word_runs(self, size: int = WORD_RUN) -> Iterator[list[str]]:
+        """The words in runs of ``size``, one run at a time, for reading that wants sentences
+        (the training's text vectors): a run's ends matter as little there as a sentence's,
+        and a long document is never turned into one list of strings."""
+        text, starts, ends = self.text, self.starts, self.ends
+        for first in range(0, len(starts), size):
+            last = first + size
+            yield list(map(text.__getitem__, map(slice, starts[first:last], ends[first:last])))
+
+    def context(self, start: int, end: int, width: int = CONTEXT) -> tuple[str, str]:
+        """``(before, after)``: up to ``width`` characters either side, on one line."""
+        before = self.text[max(0, start - width) : start]
+        after = self.text[end : end + width]
+        return _one_line(before), _one_line(after)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentInfo:
+    doc_id: int
+    name: str
+    status: Status
+
+
+SpanRow = tuple  # (doc_id, start, end, label, source, confidence) as the spans table holds it
+
+
+class CorpusText:
+    """Texts of a project's documents by id; ``project`` is an open :class:`Project`."""
+
+    def __init__(self, project):
+        self.project = project
+        self._texts: dict[int, DocumentText] = {}
+        self.documents: dict[int, DocumentInfo] = {}  # in list order
+        self._span_rows: dict[int, list[SpanRow]] = {}
+        self._revision: int | None = None
+
+    def refresh(self) -> None:
+        """Load documents added since the last call, forget deleted ones, re-read names and
+        statuses (they change; texts do not)."""
+        own = self.project.version_annotator
+        infos = self.project.query("listing the documents", lambda conn: _document_infos(conn, own))
+        self.documents = {info.doc_id: info for info in infos}
+        for gone in self._texts.keys() - self.documents.keys():
+            del self._texts[gone]
+        missing = [doc_id for doc_id in self.documents if doc_id not in self._texts]
+        if missing:
+            for text in self.project.query("reading texts", lambda conn: _read_texts(conn, missing)):
+                self._texts[text.doc_id] = text
+
+    def texts(self, doc_ids: Iterable[int] | None = None) -> list[DocumentText]:
+        """Texts of ``doc_ids`` (all documents by default), in list order."""
+        self.refresh()
+        if doc_ids is None:
+            return [self._texts[doc_id] for doc_id in self.documents]
+        wanted = set(doc_ids)
+        return [self._texts[doc_id] for doc_id in self.documents if doc_id in wanted]
+
+    def text(self, doc_id: int) -> DocumentText:
+        if doc_id not in self._texts:
+            self.refresh()
+        return self._texts[doc_id]
+
+    def span_rows(self, doc_ids: Collection[int] | None = None) -> dict[int, list[SpanRow]]:
+        """The entities of ``doc_ids`` (all documents by default; the result may hold more)
+        by document, sorted by start, as plain rows (making 100,000 Span objects would cost
+        more than the search). Once all are in memory, a new revision of the project reads
+        again only the documents whose spans changed (``documents.spans_revision``)."""
+        current = self.project.query("reading the revision", revision)
+        if current == self._revision:
+            return self._span_rows
+        if self._revision is not None:
+            since = self._revision
+            changed = self.project.query("reading entities", lambda conn: changed_since(conn, since))
+            if changed is not None and len(changed) <= FEW_DOCUMENTS:
+                rows = self._rows_by_document(changed)
+                for doc_id in changed:
+                    self._span_rows[doc_id] = rows.get(doc_id, [])
+                self._revision = current
+                return self._span_rows
+        if doc_ids is not None and len(doc_ids) <= FEW_DOCUMENTS:
+            return self._rows_by_document(doc_ids)  # a few documents now, all of them later
+        own = self.project.version_annotator
+        rows = self.project.query("reading entities", lambda conn: _all_span_rows(conn, own))
+        self._span_rows = {doc_id: list(group) for doc_id, group in groupby(rows, itemgetter(0))}
+        self._revision = current
+        return self._span_rows
+
+    def _rows_by_document(self, doc_ids: Collection[int]) -> dict[int, list[SpanRow]]:
+        if not doc_ids:
+            return {}
+        own = self.project.version_annotator
+        rows = self.project.query("reading entities", lambda conn: _span_rows_of(conn, list(doc_ids), own))
+        return {doc_id: list(group) for doc_id, group in groupby(rows, itemgetter(0))}
+
+    def spans(self, doc_id: int) -> list[Span]:
+        """The current entities of one document."""
+        return [to_span(row) for row in self.span_rows([doc_id]).get(doc_id, ())]
+
+
+def to_span(row: SpanRow) -> Span:
+    return Span(row[1], row[2], row[3], _SOURCES[row[4]], row[5])
+
+
+def read_label_rows(conn: Connection, label: str, annotator: str | None) -> list[SpanRow]:
+    """Entities labelled ``label`` in ``annotator``'s versions (project_rows.of_annotator)."""
+    condition, parameters = of_annotator(annotator)
+    return conn.execute(
+        "SELECT document_id, start_char, end_char, label, source, confidence FROM spans"
+        f" WHERE label = ?{condition} ORDER BY document_id, start_char", (label, *parameters)).fetchall()
+
+
+def _span_rows_of(conn: Connection, doc_ids: list[int], annotator: str | None) -> list[SpanRow]:
+    condition, parameters = of_annotator(annotator)
+    return conn.execute(
+        "SELECT document_id, start_char, end_char, label, source, confidence FROM spans"
+        f" WHERE document_id IN ({', '.join('?' * len(doc_ids))}){condition} ORDER BY document_id, start_char",
+        (*doc_ids, *parameters)).fetchall()
+
+
+def _all_span_rows(conn: Connection, annotator: str | None) -> list[SpanRow]:
+    condition, parameters = of_annotator(annotator)
+    return conn.execute(
+        "SELECT document_id, start_char, end_char, label, source, confidence FROM spans"
+        f" WHERE 1 = 1{condition} ORDER BY document_id, start_char", parameters).fetchall()
+
+
+_SOURCES = {str(s): s for s in Source}
+
+
+def _document_infos(conn: Connection, annotator: str | None) -> list[DocumentInfo]:
+    """Every document with its status in ``annotator``'s version (project_rows.with_status)."""
+    join, status, parameters = with_status(annotator)
+    rows = conn.execute(f"SELECT d.id, d.name, {status} FROM documents d{join} ORDER BY d.position, d.id", parameters)
+    return [DocumentInfo(doc_id, name, Status(status)) for doc_id, name, status in rows]
+
+
+def _read_texts(conn: Connection, doc_ids: list[int]) -> list[DocumentText]:
+    sql = "SELECT document_id, text, tokens FROM document_contents"
+    if len(doc_ids) <= FEW_DOCUMENTS:  # a few added since the last search
+        sql += f" WHERE document_id IN ({', '.join('?' * len(doc_ids))})"
+    wanted = set(doc_ids)
+    texts = []
+    for doc_id, text, tokens in conn.execute(sql, doc_ids if len(doc_ids) <= FEW_DOCUMENTS else ()):
+        if doc_id in wanted:
+            flat = array(_UINT32)
+            flat.frombytes(tokens)
+            if sys.byteorder == "big":
+                flat.byteswap()
+            texts.append(DocumentText(doc_id, text, flat[0::2], flat[1::2], _lower(text)))
+    return texts
+
+
+def _lower(text: str) -> str | None:
+    lower = text.lower()
+    return lower if len(lower) == len(text) else None
+
+
+def _one_line(text: str) -> str:
+    # Most contexts hold no line break; str.translate is slow, so only they pay for it.
+    return text.translate(_ONE_LINE) if "\n" in text or "\t" in text or "\r" in text else text

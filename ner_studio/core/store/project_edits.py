@@ -1,0 +1,156 @@
+"""Committing every edit of a tracked document as it happens, and the in-memory journal
+of edits that could not be committed yet (see core/store/project.py's module doc)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+from ner_studio.core.store import project_rows as rows
+from ner_studio.core.text.document import Document, SpansChanged, Status
+from ner_studio.core.errors import ProjectError
+from ner_studio.core.store.project_versions import with_annotator
+from ner_studio.core.store.stored_edits import check_stored_edits
+
+# Tracked edits touching more spans than this are big: they are still saved row by row, never
+# as a rewrite from the editor's copy (another instance may have changed other spans), with
+# the rows to delete found in one read (``SpansDelta``).
+BIG_EDIT = rows.BULK_EDIT
+
+
+class EditJournal:
+    """The tracking half of :class:`~ner_studio.core.store.project.Project` (a mixin: it uses the
+    project's ``_read``, ``_write`` and ``where``)."""
+
+    _tracked: dict[int, tuple[Document, object, object]]
+    _pending: list
+    _muted: bool
+    _batching: bool
+
+    def track(self, doc: Document) -> None:
+        """Commit every span and status change of ``doc`` as it happens (see module doc)."""
+        if doc.doc_id is None:
+            raise ProjectError("add the document to the project before tracking it", self.where)
+        entry = self._tracked.get(doc.doc_id)
+        if entry is not None:
+            if entry[0] is doc:
+                return
+            raise ProjectError(f"document {doc.doc_id} is already open as another object; "
+                               f"use load_document({doc.doc_id}) to get it", self.where)
+        if not self._read("opening a document", lambda c: rows.document_exists(c, doc.doc_id)):
+            raise ProjectError(f"there is no document {doc.doc_id} in this project", self.where)
+
+        def on_spans(change: SpansChanged) -> None:
+            self._record(rows.SpansDelta(doc.doc_id, change.removed, change.added, self._version))
+
+        def on_status(status: Status) -> None:
+            self._record(rows.StatusEdit(doc.doc_id, status, self._version))
+
+        doc.changed.connect(on_spans)
+        doc.status_changed.connect(on_status)
+        self._tracked[doc.doc_id] = (doc, on_spans, on_status)
+
+    def untrack(self, doc: Document) -> None:
+        """Stop saving ``doc``'s edits (unsaved ones already made stay in the journal)."""
+        entry = self._tracked.pop(doc.doc_id, None)
+        if entry is not None:
+            doc.changed.disconnect(entry[1])
+            doc.status_changed.disconnect(entry[2])
+
+    def tracked_documents(self) -> list[Document]:
+        return [entry[0] for entry in self._tracked.values()]
+
+    @property
+    def pending_count(self) -> int:
+        """Edits of tracked documents kept in memory because they could not be committed."""
+        return len(self._pending)
+
+    def has_pending(self, doc_id: int) -> bool:
+        """True if edits of document ``doc_id`` wait in the journal (not committed yet)."""
+        return any(getattr(edit, "doc_id", None) == doc_id for edit in self._pending)
+
+    def catch_up(self, doc_id: int) -> bool:
+        """Make the open (tracked) document ``doc_id`` what is stored, after another instance
+        changed it: its spans and status change in memory (its signals fire), nothing is
+        written. Returns whether it changed. Never with edits of it still unsaved (they would
+        be overwritten on screen): then it returns False and leaves it as it is."""
+        entry = self._tracked.get(doc_id)
+        if entry is None or self.has_pending(doc_id):
+            return False
+        doc = entry[0]
+        stored = self._read("reading a document changed elsewhere",
+                            lambda conn: rows.read_state(conn, doc_id, self._version))
+        if stored is None:
+            return False  # deleted: the document list says so
+        spans, status = stored
+        shown, now_stored = set(doc.spans), set(spans)
+        removed = tuple(s for s in doc.spans if s not in now_stored)
+        added = tuple(s for s in spans if s not in shown)
+        changed = bool(removed or added) or doc.status != status
+        self._muted = True  # already stored: the document only catches up
+        try:
+            if removed or added:
+                doc.edit(removed, added)
+            doc.status = status
+        finally:
+            self._muted = False
+        return changed
+
+    def save_pending(self) -> None:
+        """Commit the journal of unsaved edits now; raises the ProjectError if it still fails."""
+        if self._pending:
+            self._write("saving earlier edits")
+
+    def edit_documents(self, edits: Iterable[rows.SpansDelta]) -> list[rows.SpansDelta]:
+        """Apply span edits of many documents as one committed transaction ("label all
+        occurrences"; its undo is the same call with removed and added swapped). Tracked
+        documents change in memory too (their ``changed`` signal fires); the others change
+        on disk only. All or nothing: a SpanError (an edit gone stale: core/store/stored_edits.py)
+        changes no document; a failed write keeps the edits in the journal like any tracked
+        edit. Returns the edits as stored (a tracked document snaps what it adds to its
+        tokens), which is what an undo must remove."""
+        edits = [with_annotator(edit, self._version) for edit in edits]
+        if not edits:
+            return []
+        untracked = [edit for edit in edits if edit.doc_id not in self._tracked]
+        self._read("checking the edits", lambda conn: check_stored_edits(conn, untracked))
+        mark = len(self._pending)
+        done: list[tuple[Document, tuple, tuple]] = []
+        applied: list[rows.SpansDelta] = []
+        self._batching = True  # _record journals without writing; one write at the end
+        try:
+            for edit in edits:
+                entry = self._tracked.get(edit.doc_id)
+                if entry is None:
+                    self._pending.append(edit)
+                else:
+                    stored = entry[0].edit(edit.removed, edit.added)
+                    done.append((entry[0], tuple(edit.removed), stored))
+                    edit = replace(edit, added=stored)
+                applied.append(rows.SpansDelta(edit.doc_id, tuple(edit.removed), tuple(edit.added)))
+        except BaseException:
+            self._muted = True
+            try:
+                for doc, removed, stored in reversed(done):
+                    doc.edit(stored, removed)
+            finally:
+                self._muted = False
+            del self._pending[mark:]
+            raise
+        finally:
+            self._batching = False
+        self._record(None)
+        return applied
+
+    def _record(self, edit) -> None:
+        if self._muted:
+            return
+        if edit is not None:
+            self._pending.append(edit)
+        if self._batching:
+            return
+        try:
+            self._write("saving an edit")
+        except ProjectError as error:
+            self.pending_changed.emit(len(self._pending))
+            self.write_failed.emit(error)

@@ -1,0 +1,55 @@
+"""Reading many documents of a project for an export when some cannot be read.
+
+Why: one document with damaged bytes (invalid UTF-8 in its text, an unreadable row) stopped
+``project export`` of all the others, naming none (issue 24). Each document is read on its
+own; those that fail are listed with their name and the reason, and the caller decides:
+refuse, saying how to go on, or write the others and name the damaged ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from ner_studio.core.text.document import Document
+from ner_studio.core.errors import ProjectLockedError
+
+
+@dataclass(frozen=True)
+class Damaged:
+    """A document that cannot be read, and why."""
+
+    doc_id: int
+    name: str
+    reason: str
+
+    def __str__(self) -> str:
+        name = f" {self.name!r}" if self.name else ""
+        return f"document {self.doc_id}{name} ({self.reason})"
+
+
+def read_each(load: Callable[[int], Document], documents: Iterable[tuple[int, str]]) -> tuple[list[Document], list[Damaged]]:
+    """``load(doc_id)`` for each ``(doc_id, name)``: the documents read, in order, and the
+    damaged ones. A locked or closed project is not damage and raises as usual."""
+    read, damaged = [], []
+    for doc_id, name in documents:
+        try:
+            read.append(load(doc_id))
+        except ProjectLockedError:
+            raise
+        # Damaged bytes can break decoding anywhere (UTF-8, offsets, JSON); see project_check.
+        except Exception as error:  # noqa: BLE001
+            damaged.append(Damaged(doc_id, name, _first_line(error)))
+    return read, damaged
+
+
+def damage_report(damaged: list[Damaged], total: int) -> str:
+    """One line naming the damaged documents (the first five)."""
+    named = "; ".join(map(str, damaged[:5])) + (f"; and {len(damaged) - 5} more" if len(damaged) > 5 else "")
+    return f"{len(damaged)} of {total} documents cannot be read: {named}"
+
+
+def _first_line(error: Exception) -> str:
+    reason = getattr(error, "reason", None) or str(error)
+    lines = reason.strip().splitlines()
+    return lines[0] if lines else type(error).__name__

@@ -1,0 +1,410 @@
+"""Reading and writing project rows on an open connection (no transactions here: the
+:class:`~ner_studio.core.store.project.Project` wraps every write in one).
+
+The records (:class:`SpansDelta`, :class:`SpansSnapshot`, :class:`StatusEdit`, ...) are what
+the project keeps in its in-memory journal of edits not yet committed; ``apply(conn)`` writes
+one. Applying them again is harmless, so a journal can be
+replayed after a failed commit.
+
+Spans belong to one annotator's version of their document (core/store/annotators.py): functions
+that read or write spans take ``annotator``; ``None`` means every span regardless of who made
+it, only for reading a project too old to have annotators (opened read-only, not migrated).
+"""
+
+from __future__ import annotations
+
+import json
+from bisect import bisect_left
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import NamedTuple
+
+from ner_studio.core import json_text
+from ner_studio.core.text.document import Document, Sentence, Status, TokenList
+from ner_studio.core.errors import LabelError, ProjectError
+from ner_studio.core.text.labels import Label, LabelSet
+from ner_studio.core.store.annotators import touch_version
+from ner_studio.core.store.project_schema import NEXT_REVISION, now, pack_offsets, text_hash, unpack_offsets
+from ner_studio.core.text.spans import Source, Span
+from ner_studio.core.store.project_dialect import Connection, dialect_of
+
+
+# Deltas touching more spans than this find the rows to delete in one read (SpansDelta).
+BULK_EDIT = 64
+
+
+class DocumentSummary(NamedTuple):
+    """One line of the document list; ``model_count`` are model spans not yet confirmed."""
+
+    doc_id: int
+    name: str
+    status: Status
+    entity_count: int
+    model_count: int
+    token_count: int
+    source_path: str | None
+
+
+@dataclass(frozen=True)
+class ModelVersion:
+    version_id: int
+    path: str
+    parent_id: int | None
+    created: str
+    metrics: dict
+    notes: str
+
+
+# --- documents -----------------------------------------------------------------------------
+def of_annotator(annotator: str | None, alias: str = "") -> tuple[str, tuple]:
+    """The ``AND annotator = ?`` condition (and its parameter) that picks one version."""
+    if annotator is None:
+        return "", ()
+    return f" AND {alias}annotator = ?", (annotator,)
+
+
+def insert_document(conn: Connection, doc: Document, source_path: str | None, annotator: str) -> int:
+    if dialect_of(conn).is_postgres:
+        check_no_nul(doc, source_path)
+    try:
+        meta = json.dumps(doc.meta, ensure_ascii=False)
+    except (TypeError, ValueError) as error:
+        raise ProjectError(f"document {doc.name!r}: its meta data cannot be stored as JSON ({error})")
+    (position,) = conn.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM documents").fetchone()
+    stamp = now()
+    [(doc_id,)] = conn.execute(
+        "INSERT INTO documents (position, name, status, source_path, token_count, created,"
+        " modified, text_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        (position, doc.name, str(doc.status), source_path, len(doc.tokens), stamp, stamp, text_hash(doc.text)),
+    ).fetchall()  # all rows: an sqlite3 statement is finished only once read to the end
+    conn.execute(
+        "INSERT INTO document_contents (document_id, meta, text, tokens, sentences)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (doc_id, meta, doc.text, _pack_tokens(doc.tokens),
+         pack_offsets([s.start for s in doc.sentences], [s.end for s in doc.sentences])),
+    )
+    insert_spans(conn, doc_id, doc.spans, annotator)
+    touch_version(conn, doc_id, annotator, doc.status)  # whoever adds a document has a version of it
+    return doc_id
+
+
+def check_no_nul(doc: Document, source_path: str | None) -> None:
+    """PostgreSQL's text type cannot hold NUL (U+0000), which a project file keeps: say where
+    the first one is rather than fail on it in the middle of an import."""
+    for what, value in (("text", doc.text), ("name", doc.name or "")):
+        at = value.find("\x00")
+        if at >= 0:
+            line = value.count("\n", 0, at) + 1
+            column = at - value.rfind("\n", 0, at)
+            place = f"at line {line}, column {column} of its text" if what == "text" else "in its name"
+            prefix = f"{source_path}: " if source_path else ""
+            raise ProjectError(
+                f"{prefix}document {doc.name!r} holds a NUL character (U+0000) {place}, which a project "
+                "on a PostgreSQL server cannot store; remove it and import again (a project file keeps it)")
+
+
+def add_unknown_labels(conn: Connection, docs: Iterable[Document]) -> None:
+    """Add the labels of ``docs``' spans that the label set lacks (at its end)."""
+    labels = read_labels(conn)
+    unknown = dict.fromkeys(s.label for d in docs for s in d.spans if s.label not in labels)
+    for name in unknown:
+        labels.add(name)
+    if unknown:
+        write_labels(conn, labels)
+
+
+def with_status(annotator: str | None) -> tuple[str, str, tuple]:
+    """``(join, status, parameters)``: the SQL that gives each document ``d`` its status in
+    ``annotator``'s version (``documents.status`` where they never set one)."""
+    if annotator is None:
+        return "", "d.status", ()
+    return (" LEFT JOIN document_versions v ON v.document_id = d.id AND v.annotator = ?",
+            "COALESCE(v.status, d.status)", (annotator,))
+
+
+def read_document(conn: Connection, doc_id: int, annotator: str | None) -> Document | None:
+    join, status, parameters = with_status(annotator)
+    row = conn.execute(
+        f"SELECT d.name, {status}, c.meta, c.text, c.tokens, c.sentences FROM documents d"
+        f" JOIN document_contents c ON c.document_id = d.id{join} WHERE d.id = ?", (*parameters, doc_id)
+    ).fetchone()
+    if row is None:
+        return None
+    name, status, meta, text, tokens, sentences = row
+    spans = read_spans(conn, doc_id, annotator)
+    return Document(
+        text, TokenList(*unpack_offsets(tokens)), list(map(Sentence, *unpack_offsets(sentences))),
+        spans, name=name, status=Status(status), doc_id=doc_id, meta=json_text.loads(meta),
+    )
+
+
+def read_state(conn: Connection, doc_id: int, annotator: str | None) -> tuple[list[Span], Status] | None:
+    """The spans and status of ``annotator``'s version of ``doc_id`` (None: no such document)."""
+    join, status, parameters = with_status(annotator)
+    row = conn.execute(f"SELECT {status} FROM documents d{join} WHERE d.id = ?", (*parameters, doc_id)).fetchone()
+    return None if row is None else (read_spans(conn, doc_id, annotator), Status(row[0]))
+
+
+def read_spans(conn: Connection, doc_id: int, annotator: str | None) -> list[Span]:
+    condition, parameters = of_annotator(annotator)
+    return [
+        Span(start, end, label, Source(source), confidence)
+        for start, end, label, source, confidence in conn.execute(
+            "SELECT start_char, end_char, label, source, confidence FROM spans"
+            f" WHERE document_id = ?{condition} ORDER BY start_char",
+            (doc_id, *parameters),
+        )
+    ]
+
+
+def _pack_tokens(tokens) -> bytes:
+    tokens = TokenList.of(tokens)
+    return pack_offsets(tokens.starts, tokens.ends)
+
+
+def summaries(conn: Connection, annotator: str | None) -> list[DocumentSummary]:
+    join, status, status_parameters = with_status(annotator)
+    condition, parameters = of_annotator(annotator, "s.")
+    rows = conn.execute(
+        f"SELECT d.id, d.name, {status}, COUNT(s.id),"
+        " COALESCE(SUM(CASE WHEN s.source IN ('model', 'pattern') THEN 1 ELSE 0 END), 0),"
+        f" d.token_count, d.source_path FROM documents d{join}"
+        f" LEFT JOIN spans s ON s.document_id = d.id{condition}"
+        f" GROUP BY d.id, d.name, {status}, d.token_count, d.source_path ORDER BY d.position, d.id",
+        (*status_parameters, *parameters),
+    )
+    return [DocumentSummary(r[0], r[1], Status(r[2]), *r[3:]) for r in rows]
+
+
+def document_exists(conn: Connection, doc_id: int) -> bool:
+    return conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
+
+
+def touch(conn: Connection, doc_id: int, annotator: str, status: Status | None = None) -> None:
+    """Record an edit of ``annotator``'s version now (a deleted document: nothing). A new
+    ``status`` stamps the document with the revision, as a span change does (project_schema
+    ``_V3``), so that other instances' revision poll finds it."""
+    stamp = f", spans_revision = {NEXT_REVISION}" if status is not None else ""
+    conn.execute(f"UPDATE documents SET modified = ?{stamp} WHERE id = ?", (now(), doc_id))
+    touch_version(conn, doc_id, annotator, status, unless_deleted=True)
+
+
+# --- spans ---------------------------------------------------------------------------------
+_INSERT_SPAN = ("INSERT INTO spans (document_id, start_char, end_char, label, source, confidence,"
+                " annotator, created)")
+
+
+def insert_spans(conn: Connection, doc_id: int, spans: Iterable[Span], annotator: str, *,
+                 unless_deleted: bool = False) -> None:
+    """``unless_deleted``: insert nothing if the document is gone (deleted in another window),
+    checked by the statement itself, so that an edit needs no answer from the database before
+    it is sent (a server's pipeline, see ``Dialect.write_transaction``)."""
+    stamp = now()
+    rows = ((doc_id, s.start, s.end, s.label, str(s.source), s.confidence, annotator, stamp) for s in spans)
+    if not unless_deleted:
+        conn.executemany(f"{_INSERT_SPAN} VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        return
+    # A parameter in a SELECT list has no type on PostgreSQL: text, unless cast (confidence
+    # may be NULL; SQLite reads the type name as REAL).
+    conn.executemany(
+        f"{_INSERT_SPAN} SELECT ?, ?, ?, ?, ?, CAST(? AS DOUBLE PRECISION), ?, ?"
+        " WHERE EXISTS (SELECT 1 FROM documents WHERE id = ?)",
+        ((*row, doc_id) for row in rows))
+
+
+def clear_overlaps(conn: Connection, doc_id: int, spans: Iterable[Span], annotator: str) -> None:
+    """Delete stored spans overlapping ``spans``. Normally there are none; if another window
+    edited the same document, the latest edit wins and the document still loads."""
+    for span in spans:
+        conn.execute(
+            "DELETE FROM spans WHERE document_id = ? AND annotator = ? AND start_char >= ? AND start_char < ?",
+            (doc_id, annotator, span.start, span.end),
+        )
+        # Spans never overlap, so at most the last one starting before ``span`` reaches into it.
+        conn.execute(
+            "DELETE FROM spans WHERE id = (SELECT id FROM spans WHERE document_id = ? AND annotator = ?"
+            " AND start_char < ? ORDER BY start_char DESC LIMIT 1) AND end_char > ?",
+            (doc_id, annotator, span.start, span.start),
+        )
+
+
+@dataclass(frozen=True)
+class SpansDelta:
+    """The spans one edit of a document removed and added, in ``annotator``'s version (the
+    project sets it: edits made elsewhere, as by label_all, leave it empty).
+
+    Applied row by row, never as a rewrite of the document from the editor's copy: another
+    instance's edits of other spans of the same version (the same person in two windows, two
+    curators on the gold version) stay; where both changed the same span, the later commit
+    wins, and no span is ever stored twice."""
+
+    doc_id: int
+    removed: tuple[Span, ...]
+    added: tuple[Span, ...]
+    annotator: str = ""
+
+    def apply(self, conn: Connection) -> None:
+        # A document deleted (perhaps in another window) has nothing left to save to: the
+        # deletes find no rows, the inserts check (no question asked first: see insert_spans).
+        if len(self.removed) + len(self.added) > BULK_EDIT:
+            self._apply_in_bulk(conn)
+        else:
+            conn.executemany(
+                "DELETE FROM spans WHERE document_id = ? AND annotator = ? AND start_char = ? AND end_char = ?",
+                ((self.doc_id, self.annotator, s.start, s.end) for s in self.removed),
+            )
+            clear_overlaps(conn, self.doc_id, self.added, self.annotator)
+        insert_spans(conn, self.doc_id, self.added, self.annotator, unless_deleted=True)
+        touch(conn, self.doc_id, self.annotator)
+
+    def _apply_in_bulk(self, conn: Connection) -> None:
+        """The same rows deleted as the single-span path, found in one read of the version's
+        stored spans (two queries a span would take seconds on a server for 10,000)."""
+        gone = {(s.start, s.end) for s in self.removed}
+        added = sorted(self.added, key=lambda s: s.start)
+        starts = [s.start for s in added]
+
+        def overlaps_added(start: int, end: int) -> bool:
+            # Added spans never overlap one another: only the last one starting before
+            # ``end`` can reach into [start, end).
+            i = bisect_left(starts, end) - 1
+            return i >= 0 and added[i].end > start
+
+        doomed = [(span_id,) for span_id, start, end in conn.execute(
+            "SELECT id, start_char, end_char FROM spans WHERE document_id = ? AND annotator = ?",
+            (self.doc_id, self.annotator)).fetchall()
+            if (start, end) in gone or overlaps_added(start, end)]
+        conn.executemany("DELETE FROM spans WHERE id = ?", doomed)
+
+
+@dataclass(frozen=True)
+class SpansSnapshot:
+    """All spans of a version at one moment, replacing what is stored: only for a version
+    written as a whole by one decision (the curated gold version, ``Project.save_gold``),
+    never for editing, which goes row by row (:class:`SpansDelta`)."""
+
+    doc_id: int
+    spans: tuple[Span, ...]
+    annotator: str = ""
+
+    def apply(self, conn: Connection) -> None:
+        conn.execute("DELETE FROM spans WHERE document_id = ? AND annotator = ?", (self.doc_id, self.annotator))
+        insert_spans(conn, self.doc_id, self.spans, self.annotator, unless_deleted=True)
+        touch(conn, self.doc_id, self.annotator)
+
+
+@dataclass(frozen=True)
+class StatusEdit:
+    """A document's new status in ``annotator``'s version (set by the project)."""
+
+    doc_id: int
+    status: Status
+    annotator: str = ""
+
+    def apply(self, conn: Connection) -> None:
+        touch(conn, self.doc_id, self.annotator, self.status)  # a deleted document: nothing
+
+
+def relabel_spans(spans: Iterable[Span], renames: Mapping[str, str], removed: set[str]):
+    """``(gone, replacements)`` that apply ``renames`` and drop ``removed`` labels in memory,
+    keeping each span's source and confidence."""
+    gone = tuple(s for s in spans if s.label in renames or s.label in removed)
+    added = tuple(replace(s, label=renames[s.label]) for s in gone if s.label in renames)
+    return gone, added
+
+
+# --- labels --------------------------------------------------------------------------------
+def read_labels(conn: Connection) -> LabelSet:
+    rows = conn.execute("SELECT name, colour, key FROM labels ORDER BY position")
+    return LabelSet(Label(name, colour, key) for name, colour, key in rows)
+
+
+def write_labels(conn: Connection, labels: LabelSet) -> None:
+    conn.execute("DELETE FROM labels")
+    conn.executemany(
+        "INSERT INTO labels (name, position, colour, key) VALUES (?, ?, ?, ?)",
+        ((label.name, i, label.colour, label.key) for i, label in enumerate(labels)),
+    )
+
+
+def label_counts(conn: Connection, doc_id: int | None = None, annotator: str | None = None) -> dict[str, int]:
+    """Spans per label in ``annotator``'s versions (everyone's if ``None``)."""
+    condition, parameters = of_annotator(annotator)
+    if doc_id is None:
+        return dict(conn.execute(f"SELECT label, COUNT(*) FROM spans WHERE 1 = 1{condition}"
+                                 " GROUP BY label ORDER BY label", parameters))
+    return dict(conn.execute(f"SELECT label, COUNT(*) FROM spans WHERE document_id = ?{condition}"
+                             " GROUP BY label ORDER BY label", (doc_id, *parameters)))
+
+
+def documents_with_label(conn: Connection, label: str, annotator: str | None) -> set[int]:
+    condition, parameters = of_annotator(annotator)
+    rows = conn.execute(f"SELECT DISTINCT document_id FROM spans WHERE label = ?{condition}", (label, *parameters))
+    return {row[0] for row in rows}
+
+
+def rename_span_labels(conn: Connection, renames: Mapping[str, str]) -> None:
+    """Apply all renames at once (one CASE), so swaps such as A<->B work."""
+    if not renames:
+        return
+    cases = " ".join("WHEN ? THEN ?" for _ in renames)
+    holders = ", ".join("?" for _ in renames)
+    params = [value for pair in renames.items() for value in pair] + list(renames)
+    conn.execute(f"UPDATE spans SET label = CASE label {cases} END WHERE label IN ({holders})", params)
+
+
+def delete_span_labels(conn: Connection, names: Iterable[str]) -> None:
+    conn.executemany("DELETE FROM spans WHERE label = ?", ((name,) for name in names))
+
+
+def store_labels(conn: Connection, labels: LabelSet,
+                 delete_spans_of_removed: bool) -> tuple[set[str], dict[str, str], LabelSet]:
+    """Save the changes made to ``labels`` since its last save, applied to the labels stored
+    now (another process may have changed them: ``LabelChanges``): delete spans of removed
+    labels (only if allowed), then apply renames (in that order, so "remove MISC, rename ORG
+    to MISC" works). Returns ``(removed names, renames applied, the labels now stored)``."""
+    stored_set = read_labels(conn)
+    stored = set(stored_set.names())
+    changes = labels.changes()
+    renames = {old: new for old, new in changes.renames.items() if old in stored}
+    removed = set(changes.removed) & stored
+    merged = changes.apply(stored_set)
+    counts = label_counts(conn)
+    used = {name: counts[name] for name in removed if counts.get(name)}
+    if used and not delete_spans_of_removed:
+        listing = ", ".join(f"{name} ({n} spans)" for name, n in sorted(used.items()))
+        raise LabelError(f"removed labels are still used: {listing}; delete those spans too, "
+                         "or rename the label instead of removing it")
+    delete_span_labels(conn, removed)
+    rename_span_labels(conn, renames)
+    write_labels(conn, merged)
+    return removed, renames, merged
+
+
+# --- model versions and settings -----------------------------------------------------------
+def insert_model_version(conn, path: str, parent_id, metrics: dict, notes: str) -> int:
+    [(version_id,)] = conn.execute(
+        "INSERT INTO model_versions (path, parent_id, created, metrics, notes) VALUES (?, ?, ?, ?, ?)"
+        " RETURNING id", (path, parent_id, now(), json.dumps(metrics), notes),
+    ).fetchall()
+    return version_id
+
+
+def read_model_versions(conn: Connection) -> list[ModelVersion]:
+    rows = conn.execute(
+        "SELECT id, path, parent_id, created, metrics, notes FROM model_versions ORDER BY id"
+    )
+    return [ModelVersion(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5]) for r in rows]
+
+
+def read_setting(conn: Connection, key: str, default=None):
+    row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+    return default if row is None else json.loads(row[0])
+
+
+def write_setting(conn: Connection, key: str, value) -> None:
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?, ?)"
+        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, json.dumps(value)),
+    )

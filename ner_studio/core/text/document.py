@@ -1,0 +1,299 @@
+"""A document: original text, tokens with character offsets, sentences, and entity spans.
+
+Spans are the source of truth; BIO tags are derived from them (see ``core.text.tags``).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from enum import StrEnum
+from operator import attrgetter, le, lt
+from collections.abc import Sequence
+
+from ner_studio.core.errors import SpanError
+from ner_studio.core.events import Signal
+from ner_studio.core.text.spans import Source, Span
+from ner_studio.core.text.tokenizer import split_sentences, word_tokens
+# Tokens and sentences live apart so the tokenizer need not import this module; they are
+# part of a document's interface, so they are imported from here too.
+from ner_studio.core.text.tokens import Sentence, Token, TokenList  # noqa: F401 - re-exported
+
+
+class Status(StrEnum):
+    NEW = "new"
+    PREDICTED = "predicted"
+    REVIEWED = "reviewed"
+
+
+@dataclass(frozen=True, slots=True)
+class SpansChanged:
+    """What one edit did; views redraw only these spans."""
+
+    removed: tuple[Span, ...]
+    added: tuple[Span, ...]
+
+
+class Document:
+    """Text, tokens, sentences and non-overlapping, token-aligned entity spans.
+
+    ``tokens`` may be any sequence of ``(start, end)`` pairs; it is stored as a
+    :class:`TokenList`. ``changed`` emits a :class:`SpansChanged` after every span edit and
+    ``status_changed`` emits the new :class:`Status`.
+    """
+
+    def __init__(
+        self,
+        text: str,
+        tokens: Sequence[Token],
+        sentences: list[Sentence] | None = None,
+        spans: tuple[Span, ...] | list[Span] = (),
+        *,
+        name: str = "",
+        status: Status = Status.NEW,
+        doc_id: int | None = None,
+        meta: dict | None = None,
+    ):
+        tokens = TokenList.of(tokens)
+        self._starts = tokens.starts
+        self._ends = tokens.ends
+        _check_tokens(text, self._starts, self._ends)
+        self.text = text
+        self.tokens = tokens
+        if sentences is None:
+            sentences = [Sentence(0, len(tokens))] if tokens else []
+        _check_sentences(sentences, len(tokens))
+        self.sentences = sentences
+        self._sentence_starts: list[int] | None = None
+        self.name = name
+        self.doc_id = doc_id
+        # Format-specific extras that round trips keep (e.g. CoNLL's POS and chunk columns).
+        self.meta = meta if meta is not None else {}
+        self._status = Status(status)
+        self._set_stored(())
+        self.changed = Signal()
+        self.status_changed = Signal()
+        self._set_stored(self._checked(spans))
+
+    @classmethod
+    def from_text(cls, text: str, *, name: str = "", split=None) -> Document:
+        """Tokenize and sentence-split ``text`` with the offline tokenizer; ``split(text,
+        tokens)`` replaces its sentence rules (``core/text/sentences.py`` has Punkt's)."""
+        tokens = word_tokens(text)
+        return cls(text, tokens, (split or split_sentences)(text, tokens), name=name)
+
+    # --- reading -------------------------------------------------------------------------
+    @property
+    def spans(self) -> tuple[Span, ...]:
+        return self._spans
+
+    @property
+    def status(self) -> Status:
+        return self._status
+
+    @status.setter
+    def status(self, value: Status) -> None:
+        value = Status(value)
+        if value != self._status:
+            self._status = value
+            self.status_changed.emit(value)
+
+    def token_text(self, index: int) -> str:
+        return self.text[self._starts[index] : self._ends[index]]
+
+    def words(self, start: int = 0, end: int | None = None) -> list[str]:
+        """Texts of tokens ``[start, end)`` (all by default)."""
+        text, starts, ends = self.text, self._starts[start:end], self._ends[start:end]
+        return list(map(text.__getitem__, map(slice, starts, ends)))
+
+    def sentence_words(self, index: int) -> list[str]:
+        sentence = self.sentences[index]
+        return self.words(sentence.start, sentence.end)
+
+    def sentence_of_token(self, index: int) -> int:
+        if self._sentence_starts is None:
+            self._sentence_starts = [s.start for s in self.sentences]
+        return bisect_right(self._sentence_starts, index) - 1
+
+    def token_at(self, offset: int) -> int | None:
+        """Index of the token that contains character ``offset``, if any."""
+        i = bisect_right(self._starts, offset) - 1
+        if i >= 0 and offset < self._ends[i]:
+            return i
+        return None
+
+    def token_range(self, start: int, end: int) -> tuple[int, int]:
+        """Token indices ``[i, j)`` of the tokens that overlap characters ``[start, end)``."""
+        return bisect_right(self._ends, start), bisect_left(self._starts, end)
+
+    def snap(self, start: int, end: int) -> tuple[int, int]:
+        """Expand ``[start, end)`` to the boundaries of the tokens it touches."""
+        if not 0 <= start < end <= len(self.text):
+            raise SpanError(f"span [{start}, {end}) is outside the text (length {len(self.text)})")
+        i, j = self.token_range(start, end)
+        if i >= j:
+            raise SpanError(f"span [{start}, {end}) covers no token: {self.text[start:end]!r}")
+        return self._starts[i], self._ends[j - 1]
+
+    def span_at(self, offset: int) -> Span | None:
+        i = bisect_right(self._span_starts, offset) - 1
+        if i >= 0 and offset < self._span_ends[i]:
+            return self._spans[i]
+        return None
+
+    def spans_between(self, start: int, end: int) -> list[Span]:
+        """Spans that overlap characters ``[start, end)``."""
+        i = bisect_right(self._span_ends, start)
+        j = bisect_left(self._span_starts, end)
+        return list(self._spans[i:j])
+
+    # --- editing -------------------------------------------------------------------------
+    def add_span(self, span: Span) -> Span:
+        """Add ``span`` snapped to token boundaries; returns the span as stored."""
+        return self.edit(removed=(), added=(span,))[0]
+
+    def remove_span(self, span: Span) -> None:
+        self.edit(removed=(span,), added=())
+
+    def set_spans(self, spans: list[Span] | tuple[Span, ...]) -> None:
+        self.edit(removed=self._spans, added=tuple(spans))
+
+    def replace_model_spans(self, predicted: list[Span] | tuple[Span, ...]) -> tuple[Span, ...]:
+        """Swap the model's unconfirmed spans for ``predicted``; every other span (confirmed
+        ones, pattern suggestions) is never touched, and predictions that overlap one are
+        dropped. Returns the spans added."""
+        human = [s for s in self._spans if s.source != Source.MODEL]
+        human_starts = [s.start for s in human]
+        keep = []
+        for p in predicted:
+            # Kept spans do not overlap each other, so only the one starting just before
+            # p.end can overlap p.
+            k = bisect_left(human_starts, p.end) - 1
+            if k < 0 or human[k].end <= p.start:
+                keep.append(p)
+        model = tuple(s for s in self._spans if s.source == Source.MODEL)
+        return self.edit(removed=model, added=tuple(keep))
+
+    def edit(self, removed: tuple[Span, ...], added: tuple[Span, ...]) -> tuple[Span, ...]:
+        """Remove then add spans as one change; all or nothing. Returns the added spans as
+        stored (snapped)."""
+        stored = self._checked(added)
+        if len(removed) + len(stored) <= _SMALL_EDIT:
+            self._edit_in_place(removed, stored)
+        else:
+            self._edit_by_merge(removed, stored)
+        if stored or removed:
+            self.changed.emit(SpansChanged(tuple(removed), tuple(stored)))
+        return tuple(stored)
+
+    def _edit_in_place(self, removed, stored: list[Span]) -> None:
+        """A few spans: bisect into copies of the sorted arrays, so one edit costs a few
+        memmoves instead of hashing and re-sorting every span of a big document."""
+        spans, starts, ends = list(self._spans), list(self._span_starts), list(self._span_ends)
+        for span in removed:
+            i = bisect_left(starts, span.start)
+            if i == len(spans) or spans[i] != span:
+                raise SpanError(f"no such span in {self.name or 'the document'}: {span}")
+            del spans[i], starts[i], ends[i]
+        for span in stored:
+            i = bisect_left(starts, span.start)
+            for neighbour in spans[max(i - 1, 0) : i + 1]:
+                if neighbour.overlaps(span):
+                    _check_no_overlap(sorted((neighbour, span), key=_span_key), self.text)
+            spans.insert(i, span)
+            starts.insert(i, span.start)
+            ends.insert(i, span.end)
+        self._spans, self._span_starts, self._span_ends = tuple(spans), starts, ends
+
+    def _edit_by_merge(self, removed, stored: list[Span]) -> None:
+        current = set(self._spans)
+        gone = set(removed)
+        for span in gone:
+            if span not in current:
+                raise SpanError(f"no such span in {self.name or 'the document'}: {span}")
+        kept = [s for s in self._spans if s not in gone] if gone else list(self._spans)
+        # Both lists are sorted and each is free of overlaps, so a clash can only be
+        # between neighbours of the merged list.
+        merged = sorted(kept + stored, key=_span_key)
+        _check_no_overlap(merged, self.text)
+        self._set_stored(merged)
+
+    def _checked(self, spans) -> list[Span]:
+        """``spans`` snapped to tokens and validated, sorted, without overlaps among them."""
+        stored = []
+        starts, ends, length = self._starts, self._ends, len(self.text)
+        for span in spans:
+            # snap() inlined: a model's 30,000 spans of a big document come through here.
+            i, j = bisect_right(ends, span.start), bisect_left(starts, span.end)
+            if not (0 <= span.start < span.end <= length and i < j):
+                self.snap(span.start, span.end)  # raises the SpanError that says what is wrong
+            start, end = starts[i], ends[j - 1]
+            if start != span.start or end != span.end:
+                span = Span(start, end, span.label, span.source, span.confidence)
+            if not span.label:
+                raise SpanError(f"span [{start}, {end}) has an empty label")
+            if span.confidence is not None and not 0.0 <= span.confidence <= 1.0:
+                raise SpanError(f"confidence {span.confidence} is not a probability")
+            stored.append(span)
+        stored.sort(key=_span_key)
+        _check_no_overlap(stored, self.text)
+        return stored
+
+    def _set_stored(self, spans) -> None:
+        self._spans: tuple[Span, ...] = tuple(spans)
+        self._span_starts = [s.start for s in self._spans]
+        self._span_ends = [s.end for s in self._spans]
+
+    def __repr__(self) -> str:
+        return (
+            f"Document(name={self.name!r}, {len(self.tokens)} tokens, "
+            f"{len(self.sentences)} sentences, {len(self._spans)} spans, {self._status})"
+        )
+
+
+def status_after_tagging(doc: Document) -> Status:
+    """What the model tagging ``doc`` makes its status: a new document becomes "predicted",
+    unless a person's labels are already in it (a CoNLL or JSONL file imported with its
+    entities, or one labelled before its tagging came back): those are the analyst's, and
+    "predicted" would say they were the model's guesses."""
+    if doc.status == Status.NEW and not any(span.confirmed for span in doc.spans):
+        return Status.PREDICTED
+    return doc.status
+
+
+_span_key = attrgetter("start", "end")
+# Edits up to this many spans are applied by bisection, larger ones by one merge.
+_SMALL_EDIT = 32
+
+
+def _check_no_overlap(spans: list[Span], text: str) -> None:
+    for before, after in zip(spans, spans[1:]):
+        if after.start < before.end:
+            raise SpanError(
+                f"span [{after.start}, {after.end}) {text[after.start:after.end]!r} overlaps "
+                f"[{before.start}, {before.end}) {before.label}"
+            )
+
+
+def _check_tokens(text: str, starts: list[int], ends: list[int]) -> None:
+    # Pairwise comparisons through map() run at C speed: a million tokens in milliseconds.
+    ok = (
+        all(map(lt, starts, ends))
+        and all(map(le, ends, starts[1:]))
+        and (not starts or (starts[0] >= 0 and ends[-1] <= len(text)))
+    )
+    if not ok:
+        for index, (start, end) in enumerate(zip(starts, ends)):
+            previous_end = ends[index - 1] if index else 0
+            if not previous_end <= start < end <= len(text):
+                raise SpanError(f"token {index} [{start}, {end}) is empty, out of order or out of range")
+
+
+def _check_sentences(sentences: list[Sentence], n_tokens: int) -> None:
+    expected = 0
+    for start, end in sentences:
+        if start != expected or end <= start:
+            raise SpanError(f"sentences must tile the tokens; got [{start}, {end}) at {expected}")
+        expected = end
+    if expected != n_tokens:
+        raise SpanError(f"sentences cover {expected} of {n_tokens} tokens")

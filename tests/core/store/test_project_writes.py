@@ -1,0 +1,102 @@
+"""One write, one transaction, all or nothing, on both stores. On a server the write runs in
+psycopg's pipeline mode (``Dialect.write_transaction``): statements are sent without waiting
+for replies, so a failure shows only at the end; these tests make sure it still rolls back
+cleanly and becomes a clear ProjectError, and that edits of a deleted document (checked
+inside the statements now, not by a question first) save nothing and fail nothing."""
+
+import pytest
+
+from ner_studio.core.text.document import Status
+from ner_studio.core.errors import ProjectError
+from ner_studio.core.store.project import Project
+from ner_studio.core.store.project_rows import SpansDelta
+from ner_studio.core.text.spans import Span
+
+from tests.core.project_fixtures import make_document, token_span
+from test_project_changes import Watching
+
+TEXT = "Ada Lovelace met Charles Babbage in London ."
+
+
+def revision(project) -> int:
+    return project.query("revision", lambda conn: conn.execute(
+        "SELECT value FROM project_info WHERE key = 'revision'").fetchone()[0])
+
+
+def span_rows(project, doc_id) -> int:
+    return project.query("counting", lambda conn: conn.execute(
+        "SELECT COUNT(*) FROM spans WHERE document_id = ?", (doc_id,)).fetchone()[0])
+
+
+def test_a_statement_the_database_refuses_rolls_the_whole_write_back(project_location):
+    with Project.create(project_location, annotator="ann") as project:
+        first, second = project.add_documents([make_document(TEXT, "a"), make_document(TEXT, "b")])
+        before = revision(project)
+        failures = []
+        project.write_failed.connect(failures.append)
+        # The second edit's empty span breaks the spans' CHECK constraint: after the first
+        # edit's rows were sent (on a server, before any reply came back).
+        project.edit_documents([SpansDelta(first, (), (Span(0, 3, "PER"),)),
+                                SpansDelta(second, (), (Span(4, 4, "LOC"),))])
+        [error] = failures
+        assert isinstance(error, ProjectError)
+        assert "saving an edit failed" in str(error) and "check" in str(error).lower()
+        assert project.pending_count == 2  # kept in memory, as any edit that could not be saved
+        # Rolled back: the connection reads again, and nothing of the write is stored.
+        assert (span_rows(project, first), span_rows(project, second), revision(project)) == (0, 0, before)
+        with Project.open(project_location, annotator="ann", keep_backups=0, read_only=True) as other:
+            assert [s.entity_count for s in other.document_summaries()] == [0, 0]
+        project.close(discard_pending=True)
+
+
+def test_a_python_error_inside_a_write_rolls_back_and_the_next_write_is_saved(project_location):
+    with Project.create(project_location, annotator="ann") as project:
+        before = revision(project)
+        with pytest.raises(TypeError):
+            project.set_setting("broken", object())  # not JSON: raised after the lock was sent for
+        assert revision(project) == before and project.get_setting("broken") is None
+        project.set_setting("fine", [1, 2])
+        assert project.get_setting("fine") == [1, 2] and revision(project) == before + 1
+
+
+def test_edits_of_a_document_deleted_in_another_window_save_nothing_and_fail_nothing(project_location):
+    with Project.create(project_location, annotator="ann") as first:
+        [doc_id, kept] = first.add_documents([make_document(TEXT, "gone"), make_document(TEXT, "kept")])
+        doc = first.load_document(doc_id, track=True)
+        other = first.load_document(kept, track=True)
+        failures = []
+        first.write_failed.connect(failures.append)
+        with Project.open(project_location, annotator="ann", keep_backups=0) as second:
+            second.delete_document(doc_id)
+        doc.add_span(Span(*token_span(doc, 0), "PER"))
+        doc.edit((), (Span(*token_span(doc, 2), "LOC"), Span(*token_span(doc, 3), "PER")))
+        doc.status = Status.REVIEWED
+        other.add_span(Span(*token_span(other, 6), "LOC"))  # the other document saves as usual
+        assert failures == [] and first.pending_count == 0
+        assert span_rows(first, doc_id) == 0
+        versions = first.query("versions", lambda conn: conn.execute(
+            "SELECT document_id FROM document_versions ORDER BY document_id").fetchall())
+        assert [row[0] for row in versions] == [kept]
+    with Project.open(project_location, annotator="ann", keep_backups=0, read_only=True) as again:
+        assert [(s.name, s.entity_count) for s in again.document_summaries()] == [("kept", 1)]
+
+
+def test_a_change_announced_names_the_revision_its_write_committed(project_location):
+    with Project.create(project_location, annotator="ann") as first, \
+            Project.open(project_location, annotator="ann", keep_backups=0) as second:
+        watching = Watching(second)
+        try:
+            first.set_setting("a", 1)
+            [change] = watching.next_batch()
+            assert change.revision == revision(first) == first.own_revisions[-1]
+        finally:
+            watching.stop()
+
+
+def test_a_statement_skipped_after_a_failure_in_a_pipeline_is_not_called_a_lost_connection():
+    errors = pytest.importorskip("psycopg.errors")
+    from ner_studio.core.store.project_postgres import server_error
+
+    error = server_error(errors.PipelineAborted("pipeline aborted"), "postgresql://ann:secret@db/news", "saving an edit")
+    assert "saving an edit failed" in str(error) and "reach" not in str(error) and "secret" not in str(error)
+

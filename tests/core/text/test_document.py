@@ -1,0 +1,134 @@
+"""Document: spans snap to tokens, overlaps and out-of-range spans are rejected, events fire."""
+
+import pytest
+
+from ner_studio.core.text.document import Document, Sentence, SpansChanged, Status, Token, TokenList, status_after_tagging
+from ner_studio.core.errors import SpanError
+from ner_studio.core.text.spans import Source, Span
+
+TEXT = "Angela Merkel met Emmanuel Macron in Paris ."
+
+
+@pytest.fixture
+def doc():
+    return Document.from_text(TEXT, name="news")
+
+
+def test_spans_snap_to_token_boundaries(doc):
+    stored = doc.add_span(Span(2, 9, "PER"))  # "gela Mer"
+    assert (stored.start, stored.end) == (0, 13)
+    assert doc.spans == (Span(0, 13, "PER"),)
+
+
+def test_overlapping_span_is_rejected_and_nothing_changes(doc):
+    doc.add_span(Span(0, 13, "PER"))
+    with pytest.raises(SpanError, match="overlaps"):
+        doc.add_span(Span(7, 17, "PER"))
+    with pytest.raises(SpanError, match="overlaps"):
+        doc.set_spans([Span(18, 26, "PER"), Span(20, 33, "PER")])
+    assert doc.spans == (Span(0, 13, "PER"),)
+
+
+@pytest.mark.parametrize("start, end", [(-1, 3), (40, 99), (5, 5), (7, 3)])
+def test_out_of_range_or_empty_spans_are_rejected(doc, start, end):
+    with pytest.raises(SpanError, match="outside the text"):
+        doc.add_span(Span(start, end, "X"))
+
+
+def test_span_over_whitespace_only_is_rejected():
+    doc = Document.from_text("a   b")
+    with pytest.raises(SpanError, match="covers no token"):
+        doc.add_span(Span(2, 3, "X"))
+
+
+def test_bad_label_and_confidence(doc):
+    with pytest.raises(SpanError, match="empty label"):
+        doc.add_span(Span(0, 6, ""))
+    with pytest.raises(SpanError, match="probability"):
+        doc.add_span(Span(0, 6, "PER", Source.MODEL, 1.5))
+
+
+def test_constructor_validates_tokens_and_sentences():
+    with pytest.raises(SpanError, match="token 1"):
+        Document("abc", [(0, 2), (1, 3)])
+    with pytest.raises(SpanError, match="token 0"):
+        Document("abc", [(0, 4)])
+    with pytest.raises(SpanError, match="tile"):
+        Document("a b", [(0, 1), (2, 3)], [Sentence(0, 1), Sentence(0, 2)])
+    with pytest.raises(SpanError, match="cover 1 of 2"):
+        Document("a b", [(0, 1), (2, 3)], [Sentence(0, 1)])
+
+
+def test_queries(doc):
+    doc.add_span(Span(37, 42, "LOC"))
+    assert doc.token_at(1) == 0 and doc.token_at(6) is None
+    assert doc.token_range(3, 17) == (0, 3) and doc.token_range(3, 19) == (0, 4)
+    assert doc.span_at(40) == Span(37, 42, "LOC") and doc.span_at(36) is None
+    assert doc.spans_between(0, 38) == [Span(37, 42, "LOC")] and doc.spans_between(0, 37) == []
+    assert doc.token_text(6) == "Paris" and doc.sentence_words(0)[-1] == "."
+    assert doc.sentence_of_token(3) == 0
+
+
+def test_changed_event_reports_exactly_what_changed(doc):
+    events = []
+    doc.changed.connect(events.append)
+    first = doc.add_span(Span(0, 13, "PER"))
+    doc.edit(removed=(first,), added=(first.relabelled("ORG"),))
+    doc.remove_span(Span(0, 13, "ORG"))
+    assert events == [
+        SpansChanged((), (first,)),
+        SpansChanged((first,), (Span(0, 13, "ORG"),)),
+        SpansChanged((Span(0, 13, "ORG"),), ()),
+    ]
+    with pytest.raises(SpanError, match="no such span"):
+        doc.remove_span(first)
+    assert len(events) == 3  # a failed edit emits nothing
+
+
+def test_status_changed_event(doc):
+    seen = []
+    doc.status_changed.connect(seen.append)
+    doc.status = Status.REVIEWED
+    doc.status = "reviewed"
+    assert seen == [Status.REVIEWED] and doc.status == Status.REVIEWED
+
+
+def test_replace_model_spans_keeps_human_spans(doc):
+    doc.add_span(Span(0, 13, "PER"))
+    doc.add_span(Span(37, 42, "LOC", Source.MODEL, 0.4))
+    added = doc.replace_model_spans([
+        Span(0, 6, "MISC", Source.MODEL, 0.9),  # overlaps the human span: dropped
+        Span(18, 33, "PER", Source.MODEL, 0.7),
+    ])
+    assert added == (Span(18, 33, "PER", Source.MODEL, 0.7),)
+    assert doc.spans == (Span(0, 13, "PER"), Span(18, 33, "PER", Source.MODEL, 0.7))
+
+
+def test_many_spans_at_once():
+    words = ["w"] * 20_000
+    text = " ".join(words)
+    tokens = [(2 * i, 2 * i + 1) for i in range(len(words))]
+    doc = Document(text, tokens, spans=[Span(4 * i, 4 * i + 1, "X") for i in range(10_000)])
+    predicted = [Span(4 * i + 2, 4 * i + 3, "Y", Source.MODEL, 0.5) for i in range(10_000)]
+    assert len(doc.replace_model_spans(predicted)) == 10_000
+    assert len(doc.spans) == 20_000 and doc.spans[1].label == "Y"
+
+
+def test_token_list_behaves_like_a_list_of_tokens():
+    tokens = TokenList([0, 4], [3, 7])
+    assert list(tokens) == [Token(0, 3), Token(4, 7)] and tokens == [(0, 3), (4, 7)]
+    assert tokens[1].end == 7 and tokens[-1] == (4, 7) and tokens[:1] == [Token(0, 3)]
+    assert len(tokens) == 2 and bool(TokenList([], [])) is False
+    with pytest.raises(SpanError):
+        TokenList([0], [])
+
+
+def test_tagging_makes_a_new_document_predicted_unless_a_person_labelled_it():
+    doc = Document.from_text("Ann met Bob.")
+    assert status_after_tagging(doc) == Status.PREDICTED
+    doc.add_span(Span(8, 11, "PER", Source.MODEL, 0.8))
+    assert status_after_tagging(doc) == Status.PREDICTED
+    doc.add_span(Span(0, 3, "PER", Source.HUMAN))  # imported with its entities, or drawn
+    assert status_after_tagging(doc) == Status.NEW
+    doc.status = Status.REVIEWED
+    assert status_after_tagging(doc) == Status.REVIEWED
