@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from ner_studio.core.document import Document
+from ner_studio.core.text.document import Document
 from ner_studio.gui.shell.qt_worker import Worker
 from ner_studio.gui.shell.tagging_jobs import ModelHandle, prediction_job
 
