@@ -25,6 +25,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from itertools import compress, count, repeat
 
+from ner_studio.core.text import character_classes
 from ner_studio.core.text.tokens import Sentence, Token, TokenList
 
 # Titles come before a name: never the end of a sentence.
@@ -71,7 +72,10 @@ def _character_ranges() -> tuple[str, str]:
 # left in text, bidi marks. A text view shows nothing for them, so inside a word they never
 # split it and no token is one of them alone; the text keeps them (offsets stay on the
 # source) and the model reads :func:`visible_word`.
-_MARK_RANGES, _FORMAT_RANGES = _character_ranges()
+if unicodedata.unidata_version == character_classes.UNICODE_VERSION:  # written out: no pass at start
+    _MARK_RANGES, _FORMAT_RANGES = character_classes.MARK_RANGES, character_classes.FORMAT_RANGES
+else:
+    _MARK_RANGES, _FORMAT_RANGES = _character_ranges()
 _FORMAT = re.compile(f"[{_FORMAT_RANGES}]")
 
 

@@ -124,3 +124,15 @@ def test_visible_word_keeps_every_visible_character():
     assert visible_word("naïve café 👍🏽") == "naïve café 👍🏽"
     assert visible_word("Microsoft") == "Microsoft"
     assert visible_word("\u00ad") == ""
+
+
+def test_the_written_out_character_classes_are_what_a_pass_over_unicode_finds():
+    """The tokenizer takes the written-out classes (no 130,000-code-point pass at start) only for
+    their Unicode version; they must be exactly what the pass finds."""
+    import unicodedata
+
+    from ner_studio.core.text import character_classes, tokenizer
+
+    if unicodedata.unidata_version != character_classes.UNICODE_VERSION:
+        pytest.skip("another Unicode: the tokenizer works the classes out itself")
+    assert tokenizer._character_ranges() == (character_classes.MARK_RANGES, character_classes.FORMAT_RANGES)
