@@ -14,9 +14,13 @@ import re
 from pathlib import Path
 
 from ner_studio.core.document import Document
+from ner_studio.core.errors import FormatError
 from ner_studio.core.formats.extracted import Block, build_document
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+# Levels of nesting read (a quote is one level, a list two); markdown-it's CommonMark preset
+# stops at 20, and 200 stays well inside Python's recursion limit (measured: 400 is fine).
+MAX_NESTING = 200
 _INLINE_TEXT = {"text": None, "code_inline": None, "softbreak": "\n", "hardbreak": "\n"}
 
 
@@ -38,13 +42,33 @@ def _html_text(html: str) -> str:
     return "\n".join(block.text for block in blocks)
 
 
-def markdown_blocks(text: str) -> list[Block]:
+def _refuse_what_is_too_deep(parser, path) -> None:
+    """markdown-it silently skips everything nested deeper than ``maxNesting`` (quotes in
+    quotes, lists in lists): that is made an error naming the line where it starts."""
+    tokenize = parser.block.tokenize
+
+    def checked(state, start_line: int, end_line: int, *rest):
+        if state.level >= MAX_NESTING:
+            line = state.skipEmptyLines(start_line)
+            if line < end_line and state.sCount[line] >= state.blkIndent:
+                raise FormatError(
+                    f"the Markdown nests quotes and lists too deeply here (over {MAX_NESTING} levels; a list "
+                    f"counts two) for the parser to read; the file is refused rather than read without "
+                    f"this part. Flatten the nesting",
+                    path, line + 1)
+        return tokenize(state, start_line, end_line, *rest)
+
+    parser.block.tokenize = checked
+
+
+def markdown_blocks(text: str, path: str | Path | None = None) -> list[Block]:
     from markdown_it import MarkdownIt
 
     front = _FRONT_MATTER.match(text)
     if front:  # blank it out line for line, so line numbers still match the file
         text = "\n" * front.group().count("\n") + text[front.end() :]
-    parser = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    parser = MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING}).enable(["table", "strikethrough"])
+    _refuse_what_is_too_deep(parser, path)
     blocks: list[Block] = []
     kind = "paragraph"
     row: list[str] | None = None
@@ -72,5 +96,10 @@ def markdown_blocks(text: str) -> list[Block]:
     return blocks
 
 
+def markdown_content(text: str, path: str | Path | None = None) -> tuple[list[Block], dict]:
+    """``(blocks, what the source record says besides them)``, as the other rich readers."""
+    return markdown_blocks(text, path), {}
+
+
 def parse_markdown(text: str, path: str | Path | None = None, splitter=None) -> list[Document]:
-    return [build_document(markdown_blocks(text), path, "md", splitter=splitter)]
+    return [build_document(markdown_blocks(text, path), path, "md", splitter=splitter)]
