@@ -241,7 +241,7 @@ def _notes(document, reader: _Reader) -> Iterator[Block]:
             yield from (b for b in reader.story(note, where) if isinstance(b, Block))
 
 
-def read_content(data: bytes, path: str | Path | None = None) -> tuple[list[Block], dict]:
+def docx_content(data: bytes, path: str | Path | None = None) -> tuple[list[Block], dict]:
     """``(blocks in reading order, what the source record says besides them)``."""
     from lxml.etree import LxmlError
 
@@ -255,5 +255,5 @@ def read_content(data: bytes, path: str | Path | None = None) -> tuple[list[Bloc
 
 def read_docx(data: bytes, path: str | Path | None = None, splitter=None) -> list[Document]:
     """One document with the text of the Word file in reading order."""
-    blocks, about = read_content(data, path)
+    blocks, about = docx_content(data, path)
     return [build_document(blocks, path, "docx", splitter=splitter, **about)]

@@ -200,11 +200,11 @@ def parse_html(text: str, path: str | Path | None = None, splitter=None, **about
     return [build_document(blocks, path, "html", splitter=splitter, **about)]
 
 
-def read_content(data: bytes, path: str | Path | None = None) -> tuple[list[Block], dict]:
+def page_content(data: bytes, path: str | Path | None = None) -> tuple[list[Block], dict]:
     text, encoding = decode_html(data, path)
     return html_content(text, path, encoding=encoding)
 
 
 def read_html(data: bytes, path: str | Path | None = None, splitter=None) -> list[Document]:
-    blocks, about = read_content(data, path)
+    blocks, about = page_content(data, path)
     return [build_document(blocks, path, "html", splitter=splitter, **about)]

@@ -101,5 +101,12 @@ def markdown_content(text: str, path: str | Path | None = None) -> tuple[list[Bl
     return markdown_blocks(text, path), {}
 
 
+def markdown_file_content(data: bytes, path: str | Path | None = None) -> tuple[list[Block], dict]:
+    """From the file's bytes (UTF-8), as the other rich readers."""
+    from ner_studio.core.formats.text import BOM, decode_text, normalize_newlines
+
+    return markdown_content(normalize_newlines(decode_text(data, path).removeprefix(BOM))[0], path)
+
+
 def parse_markdown(text: str, path: str | Path | None = None, splitter=None) -> list[Document]:
     return [build_document(markdown_blocks(text, path), path, "md", splitter=splitter)]
