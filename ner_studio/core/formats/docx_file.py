@@ -173,7 +173,8 @@ class _Reader:
                 merge = tc.find(f"{_q('w:tcPr')}/{V_MERGE}")
                 if merge is not None and merge.get(_q("w:val"), "continue") == "continue":
                     continue  # the rest of a vertically merged cell: no text of its own
-                pieces = (b.text.strip() for b in self.story(tc, {}) if isinstance(b, Block))
+                # A cell's own tabs become spaces: every tab in a row starts a cell.
+                pieces = (b.text.replace("\t", " ").strip() for b in self.story(tc, {}) if isinstance(b, Block))
                 cells.append(" ".join(piece for piece in pieces if piece))
             if any(cells):
                 yield index, "\t".join(cells)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ner_studio.core.document import Document
@@ -54,7 +54,7 @@ def _tidied(blocks: Iterable[Block]) -> Iterator[Block]:
     for block in blocks:
         text = _BLANK_LINES.sub("\n", tidy(block.text))
         if text:
-            yield Block(text, block.where)
+            yield replace(block, text=text)
 
 
 def build_document(blocks: Iterable[Block], path: str | Path | None, fmt: str, *, splitter=None,
@@ -117,7 +117,7 @@ def _group(blocks: Iterable[Block], part_chars: int) -> list[list[Block]]:
             if parts[-1] and size + len(text) > part_chars:
                 parts.append([])
                 size = 0
-            parts[-1].append(Block(text, block.where))
+            parts[-1].append(replace(block, text=text))
             size += len(text) + len(PARAGRAPH_BREAK)
     return parts if parts[0] else []
 
