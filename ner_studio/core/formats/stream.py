@@ -74,7 +74,9 @@ def read_pieces(path: str | Path, fmt: str | None = None, *, splitter=None,
     if fmt in EXTRACTED:
         blocks, about = read_content(fmt, data, path)
         del data
-        yield from _extracted_pieces(plan_parts(blocks, chunk_chars), path, fmt, splitter, about)
+        parts = plan_parts(blocks, chunk_chars)
+        del blocks  # the parts hold the blocks' tidied copies, and let each part go once built
+        yield from _extracted_pieces(parts, path, fmt, splitter, about)
         return
     text = decode_text(data, path)
     del data
