@@ -1,6 +1,7 @@
 """Hostile cases against the command line: bad files, bad arguments, outputs over inputs.
 
     python benchmarks/robustness.py [--only WORD] [--verbose]
+    python benchmarks/robustness.py --memory [--size-mb 50] [--only WORD]
 
 Each case builds its files in a fresh temporary folder, runs ``python -m ner_studio ...`` in
 a child process (this tree first on the path) and counts as handled when
@@ -9,6 +10,12 @@ a child process (this tree first on the path) and counts as handled when
   - every file the case marks as precious is byte for byte what it was, and
   - no hidden temporary file is left beside them.
 Prints one line per case and "N tried, M handled".
+
+``--memory`` makes one input of ``--size-mb`` MB of each kind (plain text, CoNLL, JSONL of
+many documents and of one document, Markdown, HTML, Word), runs ``predict`` (a tiny model,
+one thread) and ``convert`` on each in a child process, and prints the child's peak RSS
+(``ru_maxrss`` from ``os.wait4``) against the README's bound of 1.5 GB. A benchmark, not a
+test: it takes minutes.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the setups below use this tree's ner_studio, like the cases
+from big_inputs import make_input  # noqa: E402 - beside this file
 CONLL = "-DOCSTART- O\n\nJohn B-PER\nSmith I-PER\nlives O\nin O\nParis B-LOC\n. O\n\nAcme B-ORG\nhired O\nMary B-PER\n\n"
 JSONL = '{"text": "John Smith lives in Paris."}\n'
 
@@ -71,6 +79,29 @@ def _malicious(folder: Path) -> None:
             return (os.system, ("touch " + str(folder / "pwned"),))
 
     torch.save({"format": "ner-studio-tagger", "x": Evil()}, folder / "evil.pt")
+
+
+def _word_without_sections(path: Path) -> None:
+    from ner_studio.core.formats.samples import sample_docx
+
+    blank = zipfile.ZipFile(io.BytesIO(sample_docx(["Placeholder"])))
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    body = f'<w:document xmlns:w="{w}"><w:body><w:p><w:r><w:t>John lives in Paris.</w:t></w:r></w:p></w:body></w:document>'
+    path.write_bytes(_zip({name: body.encode() if name == "word/document.xml" else blank.read(name) for name in blank.namelist()}))
+
+
+def _word_bomb(path: Path) -> None:
+    """A 1 GB document.xml of spaces, about 1 MB on disk: refused before it is unpacked."""
+    from ner_studio.core.formats.samples import sample_docx
+
+    blank = zipfile.ZipFile(io.BytesIO(sample_docx(["Placeholder"])))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in blank.namelist():
+            if name != "word/document.xml":
+                archive.writestr(name, blank.read(name))
+        with archive.open("word/document.xml", "w", force_zip64=True) as out:
+            for _ in range(1000):
+                out.write(b" " * 1_000_000)
 
 
 def _damaged_project(folder: Path) -> None:
@@ -211,6 +242,15 @@ CASES = [
     Case("predict: a 10,000-character token", ["predict", "{d}/model.pt", "{d}/in.txt", "-o", "{d}/out.jsonl", *M], {"in.txt": "x" * 10_000 + " Paris"}, ("in.txt",), 0, _model),
     Case("predict: 2 MB without a sentence end", ["predict", "{d}/model.pt", "{d}/in.txt", "-o", "{d}/out.conll", *M], {"in.txt": "Paris and Berlin " * 120_000}, ("in.txt",), 0, _model),
     Case("predict: 3 MB on one JSONL line", ["predict", "{d}/model.pt", "{d}/in.jsonl", "-o", "{d}/out.jsonl", *M], {"in.jsonl": '{"text": "' + "John met Mary " * 200_000 + '"}\n'}, ("in.jsonl",), 0, _model),
+    # --- readers give all the text or say what they cannot read (issue 24)
+    Case("convert: HTML of 400 unclosed <font> tags", ["convert", "{d}/old.html", "{d}/out.jsonl"],
+         {"old.html": "<html><body>" + "".join(f"<font><p>Paragraph {k}.</p>" for k in range(400)) + "</body></html>"}, ("old.html",), 0),
+    Case("convert: HTML nested 3,000 deep", ["convert", "{d}/deep.html", "{d}/out.jsonl"],
+         {"deep.html": "<html><body>" + "<div><p>Text.</p>" * 3000 + "</body></html>"}, ("deep.html",), 2),
+    Case("convert: Markdown quotes 150 deep", ["convert", "{d}/q.md", "{d}/out.jsonl"], {"q.md": "> " * 150 + "Deep text.\n"}, ("q.md",), 0),
+    Case("convert: Markdown quotes 5,000 deep", ["convert", "{d}/q.md", "{d}/out.jsonl"], {"q.md": "> " * 5000 + "Deep text.\n"}, ("q.md",), 2),
+    Case("convert: Word file without w:sectPr", ["convert", "{d}/w.docx", "{d}/out.jsonl"], {}, ("w.docx",), 0, lambda d: _word_without_sections(d / "w.docx")),
+    Case("convert: Word zip bomb (1 GB part)", ["convert", "{d}/bomb.docx", "{d}/out.jsonl"], {}, ("bomb.docx",), 2, lambda d: _word_bomb(d / "bomb.docx")),
     # --- model files
     Case("model of random bytes", ["evaluate", "{d}/bad.pt", "{d}/gold.conll"], {**G, "bad.pt": os.urandom(2000)}, ("gold.conll",), 2),
     Case("empty model file", ["predict", "{d}/bad.pt", "{d}/gold.conll", "-o", "{d}/o.jsonl"], {**G, "bad.pt": b""}, (), 2),
@@ -339,11 +379,65 @@ def run_case(case: Case, folder: Path) -> tuple[bool, str]:
     return not problems, "; ".join(problems) or f"exit {result.returncode}: {last[:110]}"
 
 
+# --- peak memory of predict and convert on big inputs of every kind ---
+
+MEMORY_BOUND_MB = 1536
+def _peak_rss(argv: list[str], folder: Path) -> tuple[int, float, int, str]:
+    """``(exit code, seconds, the child's peak RSS in MB, the last line it printed)``."""
+    import time
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NER_STUDIO_DATA_DIR": str(folder / "data")}
+    started = time.perf_counter()
+    with open(folder / "child.log", "w+") as log:
+        child = subprocess.Popen([sys.executable, "-m", "ner_studio", *argv], stdout=log, stderr=subprocess.STDOUT,
+                                 env=env, cwd=folder)
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        log.seek(0)
+        lines = [line.strip() for line in log.read().replace("\r", "\n").splitlines() if line.strip()]
+    return child.returncode, time.perf_counter() - started, usage.ru_maxrss // 1024, (lines or [""])[-1]
+
+
+def memory(size_mb: float, only: str | None, commands: list[str]) -> None:
+    kinds = [k for k in ("txt", "conll", "jsonl-many", "jsonl-one", "md", "html", "docx") if not only or only in k]
+    size = int(size_mb * 1e6)
+    print(f"peak RSS of the child process, {size_mb:g} MB inputs; bound {MEMORY_BOUND_MB} MB")
+    within = tried = 0
+    with tempfile.TemporaryDirectory(prefix="ner-studio-memory-") as root:
+        root = Path(root)
+        model = root / "tiny.pt"
+        (root / "t.conll").write_text(CONLL * 2)
+        subprocess.run([sys.executable, "-m", "ner_studio", "train", str(root / "t.conll"), str(root / "t.conll"),
+                        "-o", str(model), "--epochs", "1", "--hidden", "8", "--word-dim", "8", "--threads", "1"],
+                       env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, check=True)
+        for kind in kinds:
+            source = make_input(kind, root, size)
+            megabytes = source.stat().st_size / 1e6
+            for command in commands:
+                out = root / "out.jsonl"
+                argv = (["convert", str(source), str(out), "--force"] if command == "convert" else
+                        ["predict", str(model), str(source), "-o", str(out), "--threads", "1", "--force"])
+                code, seconds, peak, last = _peak_rss(argv, root)
+                tried += 1
+                within += code == 0 and peak < MEMORY_BOUND_MB
+                print(f"{kind:<11} {megabytes:6.1f} MB  {command:<8} exit {code}  {seconds:6.0f} s  peak {peak:5d} MB"
+                      f"  {'ok' if code == 0 and peak < MEMORY_BOUND_MB else 'OVER'}  {last[:70]}", flush=True)
+                out.unlink(missing_ok=True)
+            source.unlink()
+    print(f"{tried} runs, {within} within {MEMORY_BOUND_MB} MB")
+
+
 def main() -> None:
     global MODEL
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", help="run the cases whose name contains this word")
+    parser.add_argument("--memory", action="store_true", help="peak memory of predict and convert on big inputs")
+    parser.add_argument("--size-mb", type=float, default=50, help="size of each --memory input (default 50)")
+    parser.add_argument("--commands", default="convert,predict", help="the --memory commands to run (default: both)")
     args = parser.parse_args()
+    if args.memory:
+        memory(args.size_mb, args.only, args.commands.split(","))
+        return
     cases = [c for c in CASES if not args.only or args.only in c.name]
     handled = 0
     with tempfile.TemporaryDirectory(prefix="ner-studio-robust-") as root:

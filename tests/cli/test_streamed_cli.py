@@ -77,3 +77,37 @@ def test_evaluate_streams_and_scores_what_a_whole_read_scores(tmp_path, tiny_mod
     # The document cut into pieces is still one document, and every sentence counts once.
     assert streamed["scored_on"] == whole["scored_on"]
     assert f"gold.conll: 1 document, {sentences} sentences" in capsys.readouterr().out
+
+
+def test_predict_tags_one_long_jsonl_record_in_parts_and_keeps_every_character(tmp_path, tiny_model, monkeypatch, capsys):
+    """One 20 MB JSONL document took 3 GB: it is tagged a part of about a piece at a time."""
+    monkeypatch.setattr(stream, "CHUNK_CHARS", 400)
+    text = " ".join(f"Peter Blackburn visited Paris on day {k}." for k in range(60))
+    source = tmp_path / "one.jsonl"
+    source.write_text(json.dumps({"text": text, "meta": {"batch": 3}}) + "\n")
+    out = tmp_path / "out.jsonl"
+    assert main(["predict", str(tiny_model), str(source), "-o", str(out), "--threads", "1"]) == 0
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    n = len(records)
+    assert n > 3 and "".join(r["text"] for r in records) == text
+    assert [r["meta"]["name"] for r in records] == [f"one (part {k} of {n})" for k in range(1, n + 1)]
+    assert [(r["meta"]["batch"], r["meta"]["part"], r["meta"]["parts"]) for r in records] == [(3, k, n) for k in range(1, n + 1)]
+    assert f"tagged {n} documents" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name, page", [
+    ("page.html", "<html><body>" + "".join(f"<p>Peter Blackburn spoke in Paris, part {k}.</p>" for k in range(50)) + "</body></html>"),
+    ("notes.md", "".join(f"## Part {k}\n\nPeter Blackburn spoke in *Paris*.\n\n" for k in range(50))),
+])
+def test_convert_writes_a_big_rich_text_in_parts_with_every_paragraph(tmp_path, monkeypatch, capsys, name, page):
+    monkeypatch.setattr(stream, "CHUNK_CHARS", 300)
+    source = tmp_path / name
+    source.write_text(page)
+    out = tmp_path / "out.jsonl"
+    assert main(["convert", str(source), str(out)]) == 0
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    (whole,) = read_documents(source)
+    assert len(records) > 5 and [r["meta"]["source"]["part"] for r in records] == list(range(1, len(records) + 1))
+    paragraphs = [r["text"][p["start"]:p["end"]] for r in records for p in r["meta"]["source"]["paragraphs"]]
+    assert paragraphs == [whole.text[p["start"]:p["end"]] for p in whole.meta["source"]["paragraphs"]]
+    assert f"converted {len(records)} documents" in capsys.readouterr().out

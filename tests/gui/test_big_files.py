@@ -118,3 +118,24 @@ def test_the_reader_waits_for_room_before_reading_the_next_part(tmp_path):
     assert second.part == 2 and second.docs[0].name == f"report.txt (part 2 of {first.parts})"
     stop["now"] = True  # no room for part 3: the job ends when cancelled, without reading it
     assert list(job) == []
+
+
+def test_a_big_web_page_opens_as_parts_each_with_its_source(start_window, small_parts, memory, tmp_path):
+    """A Word, HTML, Markdown or PDF text is cut between paragraphs like plain text (issue 24):
+    one document of it used to hold every token of the page at once."""
+    path = tmp_path / "news.html"
+    path.write_text("<html><body>" + "".join(f"<p>{p}</p>\n" for p in PARAGRAPHS) + "</body></html>", encoding="utf-8")
+    window = start_window(path)
+    workspace = window.workspace
+    ids = workspace.document_ids()
+    count = len(ids)
+    assert count > 5 and 1 < memory["docs"] <= importing.PARTS_IN_FLIGHT + 1 < count
+    assert [workspace.summary(i).name for i in ids] == [f"news.html (part {k} of {count})" for k in range(1, count + 1)]
+    assert window.statusBar().currentMessage() == f"news.html was split into {count} documents"
+    paragraphs = []
+    for doc_id in ids:
+        doc = workspace.document(doc_id)
+        source = doc.meta["source"]
+        assert source["format"] == "html" and source["parts"] == count and doc.status == Status.PREDICTED
+        paragraphs += [doc.text[p["start"]:p["end"]] for p in source["paragraphs"]]
+    assert paragraphs == PARAGRAPHS

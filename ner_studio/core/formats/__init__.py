@@ -35,6 +35,14 @@ BYTE_READERS = {
     "html": ("ner_studio.core.formats.html_file", "read_html"),
     "pdf": ("ner_studio.core.formats.pdf_file", "read_pdf"),
 }
+# Formats whose text is pulled out of markup: function(data, path) -> (paragraph blocks,
+# source record keys); see formats/extracted.py.
+EXTRACTED = {
+    "docx": ("ner_studio.core.formats.docx_file", "docx_content"),
+    "html": ("ner_studio.core.formats.html_file", "page_content"),
+    "md": ("ner_studio.core.formats.markdown_file", "markdown_file_content"),
+    "pdf": ("ner_studio.core.formats.pdf_file", "pdf_content"),
+}
 EXTENSIONS = {
     ".conll": "conll", ".iob": "conll", ".iob1": "conll", ".iob2": "conll", ".bio": "conll",
     ".bioes": "conll", ".tsv": "conll",
@@ -151,6 +159,14 @@ def _read_bytes_format(fmt: str, data: bytes, path, splitter):
 
     module, function = BYTE_READERS[fmt]
     return getattr(import_module(module), function)(data, path, splitter)
+
+
+def read_content(fmt: str, data: bytes, path):
+    """``(blocks, source record keys)`` of a Word, HTML, Markdown or PDF file's bytes."""
+    from importlib import import_module
+
+    module, function = EXTRACTED[fmt]
+    return getattr(import_module(module), function)(data, path)
 
 
 def parse_documents(text: str, fmt: str, path: str | Path | None = None, *, name: str = "", splitter=None) -> list:

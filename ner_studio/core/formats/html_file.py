@@ -43,6 +43,7 @@ _DECLARED = re.compile(
 _WHITESPACE = re.compile(r"[ \t\n\r\f]+")
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 # Browsers read these labels as windows-1252 (WHATWG Encoding), and pages rely on it.
+MAX_DEPTH = 2048  # libxml2's limit on nested elements with huge_tree (256 without)
 _AS_WINDOWS_1252 = frozenset(("iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii"))
 
 
@@ -108,28 +109,37 @@ class _Collector:
             self.blocks.append(Block("".join(self.parts), self.places[-1]))
             self.parts = []
 
-    def walk(self, element) -> None:
-        tag = element.tag.lower() if isinstance(element.tag, str) else None
-        if tag is not None and not (tag in SKIPPED or _is_hidden(element)):
-            self._enter(element, tag)
-        self.text(element.tail)
+    def walk(self, root) -> None:
+        """Depth first without recursion: a page may nest thousands of elements."""
+        stack: list[tuple] = [(root, None)]
+        while stack:
+            element, leaving = stack.pop()
+            if leaving is not None:
+                self._leave(leaving)
+                self.text(element.tail)
+                continue
+            tag = element.tag.lower() if isinstance(element.tag, str) else None
+            if tag == "br":
+                self.parts.append("\n")
+            elif tag is not None and not (tag in SKIPPED or _is_hidden(element)):
+                self._enter(element, tag)
+                stack.append((element, tag))
+                stack.extend((child, None) for child in reversed(element))
+                continue
+            self.text(element.tail)
 
     def _enter(self, element, tag: str) -> None:
-        if tag == "br":
-            self.parts.append("\n")
-            return
-        block = tag in BLOCKS
-        if block:
+        if tag in BLOCKS:
             self.flush()
             self.places.append({"tag": tag, "line": element.sourceline})
         elif tag in CELLS:
             self.parts.append("\t")
         self.in_pre += tag == "pre"
         self.text(element.text)
-        for child in element:
-            self.walk(child)
+
+    def _leave(self, tag: str) -> None:
         self.in_pre -= tag == "pre"
-        if block:
+        if tag in BLOCKS:
             self.flush()
             self.places.pop()
 
@@ -144,16 +154,30 @@ def _is_hidden(element) -> bool:
     )
 
 
-def html_blocks(text: str) -> tuple[list[Block], str]:
-    """``(blocks of visible text, the page's <title>)`` of decoded HTML."""
+def html_blocks(text: str, path: str | Path | None = None) -> tuple[list[Block], str]:
+    """``(blocks of visible text, the page's <title>)`` of decoded HTML. libxml2 stops at
+    ``MAX_DEPTH`` nested elements (legacy pages with unclosed ``<font>`` get there): such a
+    page is refused with the line where it stops, never read in part."""
     import lxml.html
     from lxml.etree import ParserError
 
-    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+    # huge_tree lifts libxml2's depth limit from 256 to 2048 and its limit on a text node's
+    # size; HTML has no entity declarations, so none of the XML expansion attacks apply.
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
     try:
         root = lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=parser)
     except ParserError:  # "Document is empty"
         return [], ""
+    stopped = next((e for e in parser.error_log if e.level_name == "FATAL"), None)
+    if stopped is not None:
+        log.warning("the HTML parser stopped in %s: %s", path, stopped)
+        deep = "depth" in stopped.message.lower()
+        raise FormatError(
+            f"the page nests its elements more than {MAX_DEPTH} levels deep (tags such as <font> or "
+            f"<div> left open), and the HTML parser stops there; the page is not read rather than "
+            f"read in part. Close those tags, or open the page in a browser and save it again"
+            if deep else f"the HTML parser stopped here and cannot read the rest of the page ({stopped.message})",
+            path, stopped.line or None)
     title = " ".join((root.findtext(".//title") or "").split())
     body = root.find("body")
     collector = _Collector()
@@ -167,13 +191,22 @@ def html_blocks(text: str) -> tuple[list[Block], str]:
     return blocks, title
 
 
+def html_content(text: str, path: str | Path | None = None, **about) -> tuple[list[Block], dict]:
+    """``(blocks, what the source record says besides them)`` of decoded HTML."""
+    blocks, title = html_blocks(text, path)
+    return blocks, {**about, "title": title} if title else about
+
+
 def parse_html(text: str, path: str | Path | None = None, splitter=None, **about) -> list[Document]:
-    blocks, title = html_blocks(text)
-    if title:
-        about["title"] = title
+    blocks, about = html_content(text, path, **about)
     return [build_document(blocks, path, "html", splitter=splitter, **about)]
 
 
-def read_html(data: bytes, path: str | Path | None = None, splitter=None) -> list[Document]:
+def page_content(data: bytes, path: str | Path | None = None) -> tuple[list[Block], dict]:
     text, encoding = decode_html(data, path)
-    return parse_html(text, path, splitter, encoding=encoding)
+    return html_content(text, path, encoding=encoding)
+
+
+def read_html(data: bytes, path: str | Path | None = None, splitter=None) -> list[Document]:
+    blocks, about = page_content(data, path)
+    return [build_document(blocks, path, "html", splitter=splitter, **about)]

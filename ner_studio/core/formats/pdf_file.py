@@ -66,6 +66,12 @@ def _open(data: bytes, path):
 def read_pdf(data: bytes, path: str | Path | None = None, splitter=None) -> list[Document]:
     """One document with the text of every page; :class:`FormatError` for an encrypted,
     damaged or scanned (text-less) PDF."""
+    blocks, about = pdf_content(data, path)
+    return [build_document(blocks, path, "pdf", splitter=splitter, **about)]
+
+
+def pdf_content(data: bytes, path: str | Path | None = None) -> tuple[list[Block], dict]:
+    """``(each page's paragraphs, what the source record says besides them)``."""
     from pypdf.errors import DependencyError, FileNotDecryptedError
 
     pages, count = _open(data, path)
@@ -92,4 +98,4 @@ def read_pdf(data: bytes, path: str | Path | None = None, splitter=None) -> list
     about = {"pages": count}
     if empty_pages:
         about["pages_without_text"] = empty_pages
-    return [build_document(blocks, path, "pdf", splitter=splitter, **about)]
+    return blocks, about

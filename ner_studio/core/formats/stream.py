@@ -13,12 +13,16 @@ a larger JSONL file or CoNLL file cut at ``-DOCSTART-`` lines (documents named `
 throughout). A CoNLL document cut between sentences continues in the next piece's first
 document (``meta["conll_continued"]``: written back without a ``-DOCSTART-`` line, so a
 CoNLL output matches the input's layout); a larger plain text file becomes several
-documents, named ``NAME.txt (part K of N)``. :func:`read_pieces` also says which piece of
-how many each list is, for progress and for telling the user a file was split.
+documents, named ``NAME.txt (part K of N)``, and so does the text of a larger Word, HTML,
+Markdown or PDF file (cut between paragraphs, formats/extracted.py) and a JSONL record longer
+than a piece (``NAME #K (part J of M)``, formats/jsonl_parts.py). :func:`read_pieces` also
+says which piece of how many each list is, for progress and for telling the user a file was
+split.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -26,9 +30,11 @@ from typing import NamedTuple
 from ner_studio.core.atomic import AtomicWriter
 from ner_studio.core.errors import FormatError, TagError
 from ner_studio.core.formats import (
-    BYTE_READERS, WRITABLE, _check_fmt, conll, detect_format, format_of, jsonl, parse_documents,
-    read_documents, read_file_bytes,
+    EXTRACTED, WRITABLE, _check_fmt, conll, detect_format, format_of, jsonl, parse_documents, read_content,
+    read_file_bytes,
 )
+from ner_studio.core.formats.extracted import part_documents, plan_parts
+from ner_studio.core.formats.jsonl_parts import parse_record_parts, record_parts
 from ner_studio.core.formats.text import decode_text
 from ner_studio.core.text.tags import check_scheme
 
@@ -52,10 +58,7 @@ class Piece(NamedTuple):
 def read_in_chunks(path: str | Path, fmt: str | None = None, *, splitter=None,
                    chunk_chars: int | None = None) -> Iterator[list]:
     """Lists of documents from ``path``, a piece of the file at a time; errors name the
-    file and the line in the whole file. ``splitter`` as for :func:`read_documents`. Word,
-    PDF and HTML files are read whole (their text is a small part of the file), and so is
-    Markdown (a cut could fall inside a table or a code block, and its paragraphs' line
-    numbers must count from the top of the file)."""
+    file and the line in the whole file. ``splitter`` as for :func:`read_documents`."""
     for piece in read_pieces(path, fmt, splitter=splitter, chunk_chars=chunk_chars):
         yield piece.docs
 
@@ -68,9 +71,12 @@ def read_pieces(path: str | Path, fmt: str | None = None, *, splitter=None,
     chunk_chars = chunk_chars or CHUNK_CHARS
     data = read_file_bytes(path)
     fmt = _check_fmt(fmt) if fmt else detect_format(path, data)
-    if fmt in BYTE_READERS or fmt == "md":
+    if fmt in EXTRACTED:
+        blocks, about = read_content(fmt, data, path)
         del data
-        yield Piece(read_documents(path, fmt, splitter=splitter), 1, 1)
+        parts = plan_parts(blocks, chunk_chars)
+        del blocks  # the parts hold the blocks' tidied copies, and let each part go once built
+        yield from _extracted_pieces(parts, path, fmt, splitter, about)
         return
     text = decode_text(data, path)
     del data
@@ -79,13 +85,27 @@ def read_pieces(path: str | Path, fmt: str | None = None, *, splitter=None,
         return
     # The cuts first (cheap: a few searches per piece), so every piece knows the count.
     pieces = [(start, end) for start, end in _pieces(text, fmt, chunk_chars) if text[start:end].strip()]
+    # A JSONL record too long for a piece becomes several (formats/jsonl_parts.py).
+    parts = [_record_bounds(text[start:end], chunk_chars) if fmt == "jsonl" else None for start, end in pieces]
+    total = sum(len(bounds) if bounds else 1 for bounds in parts)
+    number = 0  # pieces yielded
     line = 0  # lines before the current piece
     count = 0  # documents before the current piece
     previous_end = 0
-    for part, (start, end) in enumerate(pieces, start=1):
+    for part, ((start, end), bounds) in enumerate(zip(pieces, parts), start=1):
         line += text.count("\n", previous_end, start)  # blank pieces skipped
         previous_end = end
         piece = text[start:end]
+        if bounds:
+            count += 1
+            name = path.stem if len(pieces) == 1 else f"{path.stem} #{count}"
+            first = line + piece[: len(piece) - len(piece.lstrip())].count("\n") + 1
+            for doc in parse_record_parts(piece.strip(), bounds, path, first, name, splitter):
+                number += 1
+                yield Piece([doc], number, total)
+                doc = None
+            line += piece.count("\n")
+            continue
         try:
             docs = _parse_piece(piece, fmt, path, (part, len(pieces)), splitter)
         except FormatError as error:
@@ -101,8 +121,30 @@ def read_pieces(path: str | Path, fmt: str | None = None, *, splitter=None,
             if fmt == "conll" and part > 1 and not piece.lstrip().startswith("-DOCSTART-"):
                 docs[0].meta["conll_continued"] = True
         line += piece.count("\n")
-        yield Piece(docs, part, len(pieces))
+        number += 1
+        yield Piece(docs, number, total)
         piece = docs = doc = None  # the caller decides how long a piece's documents live
+
+
+def _extracted_pieces(parts: list, path: Path, fmt: str, splitter, about: dict) -> Iterator[Piece]:
+    """A Word, HTML, Markdown or PDF file's text a part at a time (formats/extracted.py)."""
+    count = max(len(parts), 1)
+    for number, doc in enumerate(part_documents(parts, path, fmt, splitter=splitter, **about), start=1):
+        yield Piece([doc], number, count)
+        doc = None
+
+
+def _record_bounds(piece: str, chunk_chars: int) -> list[tuple[int, int]] | None:
+    """Where to cut a piece that is one JSONL record longer than a piece; None for the rest
+    (and for a line that is not valid JSON: the ordinary reading says why)."""
+    line = piece.strip()
+    if len(line) <= chunk_chars or "\n" in line:
+        return None
+    try:
+        bounds = record_parts(json.loads(line), chunk_chars)
+    except (ValueError, RecursionError):
+        return None
+    return bounds if len(bounds) > 1 else None
 
 
 def _parse_piece(piece: str, fmt: str, path: Path, part: tuple[int, int], splitter) -> list:
@@ -131,6 +173,10 @@ def _cut(text: str, start: int, fmt: str, chunk_chars: int) -> int:
         if found >= 0:
             # Cut after a line break, before "-DOCSTART-"; after ". " and " ".
             return found + 1 if mark.startswith("\n") else found + len(mark)
+    if fmt == "jsonl":  # a long record ahead: it becomes a piece of its own (see _record_bounds)
+        found = text.rfind("\n", start, limit)
+        if found >= 0:
+            return found + 1
     # A JSONL line or a CoNLL sentence longer than a piece: cut at its end, never inside.
     found = text.find(_CUTS[fmt][-1], limit)
     return len(text) if found < 0 else found + 1

@@ -178,3 +178,34 @@ def test_any_number_of_labels_added_and_removed_keep_distinct_colours(count, rem
             labels.remove(f"L{k}")
             labels.add(f"again{k}")
     assert len({label.colour for label in labels}) == len(labels)
+
+
+TAG = st.sampled_from(["div", "font", "span", "b", "p", "li", "blockquote", "td"])
+
+
+@settings(max_examples=25, deadline=None)
+@given(opened=st.lists(st.tuples(TAG, st.integers(1, 400)), min_size=1, max_size=8), closed=st.booleans())
+def test_nested_html_gives_every_word_or_refuses(opened, closed):
+    """Issue 24: tags left open pile up; the reader keeps every word or says it cannot."""
+    words = [f"w{k}" for k in range(len(opened))]
+    page = "".join(f"<{tag}>" * depth + f" {word} " + (f"</{tag}>" * depth if closed else "")
+                   for (tag, depth), word in zip(opened, words))
+    try:
+        (doc,) = parse_documents(f"<html><body>{page}</body></html>", "html")
+    except NerStudioError as error:
+        assert "levels deep" in str(error)
+        return
+    assert doc.text.split() == words
+
+
+@settings(max_examples=25, deadline=None)
+@given(levels=st.lists(st.tuples(st.sampled_from(["> ", "- ", "1. ", "  - "]), st.integers(1, 150)), min_size=1, max_size=5))
+def test_nested_markdown_gives_every_word_or_refuses(levels):
+    words = [f"w{k}" for k in range(len(levels))]
+    source = "\n\n".join(marker * depth + word for (marker, depth), word in zip(levels, words)) + "\n"
+    try:
+        (doc,) = parse_documents(source, "md")
+    except NerStudioError as error:
+        assert "too deeply" in str(error)
+        return
+    assert [w for w in doc.text.split() if w.startswith("w")] == words

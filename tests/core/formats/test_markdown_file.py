@@ -60,3 +60,56 @@ def test_each_table_cell_is_its_own_sentences():
     (doc,) = parse_documents("| Name | City |\n|---|---|\n| Olaf Scholz | Berlin |\n", "md")
     assert doc.text == "Name\tCity\n\nOlaf Scholz\tBerlin"
     assert [" ".join(doc.sentence_words(k)) for k in range(len(doc.sentences))] == ["Name", "City", "Olaf Scholz", "Berlin"]
+
+
+MIXED = """# Field notes
+
+Talks in [Berlin][b] went well.
+
+- a list item
+
+  continued after a blank line
+- another item
+
+> A quote
+
+> another quote
+
+```
+code with a blank line
+
+Looks like a paragraph but is code
+```
+
+<pre>
+raw HTML with a blank line
+
+Still inside the pre
+</pre>
+
+Setext heading
+==============
+
+| Name | City |
+|------|------|
+| Emmanuel Macron | Paris |
+
+    indented code
+
+Last paragraph about [Lisbon][l].
+
+[b]: https://example.org/berlin
+[l]: https://example.org/lisbon
+"""
+
+
+def test_a_big_file_parsed_in_sections_reads_as_when_parsed_whole(monkeypatch):
+    """Issue 24: a big file's blocks are parsed a section at a time (markdown-it's tokens of
+    50 MB took over a gigabyte); cuts fall only where they change nothing."""
+    from ner_studio.core.formats import markdown_file
+
+    whole = markdown_file.markdown_blocks(MIXED * 5)
+    monkeypatch.setattr(markdown_file, "SECTION_CHARS", 20)
+    assert len(list(markdown_file._sections(MIXED * 5, 20))) >= 15
+    assert markdown_file.markdown_blocks(MIXED * 5) == whole
+    assert "Berlin went well." in whole[1].text and whole[-1].text == "Last paragraph about Lisbon."

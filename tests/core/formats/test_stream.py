@@ -1,5 +1,8 @@
 """Large files read a piece at a time and written as they come (core/formats/stream.py)."""
 
+import json
+import re
+
 import pytest
 
 from ner_studio.core.errors import FormatError
@@ -96,14 +99,48 @@ def test_names_run_through_the_whole_file(tmp_path):
     assert chunked == [d.name for d in read_documents(path)]
 
 
-def test_markdown_larger_than_a_piece_is_read_whole_with_its_source(tmp_path):
-    path = tmp_path / "notes.md"
-    path.write_text("".join(f"## Part {k}\n\nOlaf Scholz spoke in Berlin, said [Reuters](x).\n\n" for k in range(40)),
-                    encoding="utf-8")
-    (piece,) = list(read_in_chunks(path, chunk_chars=200))
-    (doc,) = piece
-    assert doc.meta["source"]["file"] == "notes.md"
-    assert doc.meta["source"]["paragraphs"][-1]["line"] == 4 * 39 + 3  # the last part's text
+@pytest.mark.parametrize("name, text", [
+    ("notes.md", "".join(f"## Part {k}\n\nOlaf Scholz spoke in Berlin, said [Reuters](x).\n\n" for k in range(40))),
+    ("page.html", "<html><body>" + "".join(f"<h2>Part {k}</h2>\n<p>Olaf Scholz spoke in Berlin.</p>\n" for k in range(40))
+     + "</body></html>"),
+])
+def test_rich_text_larger_than_a_piece_comes_in_parts_with_its_source(tmp_path, name, text):
+    """A document's tokens cost memory: Markdown, HTML, Word and PDF text is tagged a part at a
+    time like plain text, each part keeping its paragraphs' places in the file."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    (whole,) = read_documents(path)
+    pieces = list(read_pieces(path, chunk_chars=200))
+    count = len(pieces)
+    assert count > 5 and [(p.number, p.count, len(p.docs)) for p in pieces] == [(k, count, 1) for k in range(1, count + 1)]
+    parts = [p.docs[0] for p in pieces]
+    assert [d.name for d in parts] == [f"{name} (part {k} of {count})" for k in range(1, count + 1)]
+    assert [d.meta["source"]["part"] for d in parts] == list(range(1, count + 1))
+
+    def paragraphs(doc):
+        return [(doc.text[p["start"]:p["end"]], p.get("line")) for p in doc.meta["source"]["paragraphs"]]
+
+    assert [para for d in parts for para in paragraphs(d)] == paragraphs(whole)
+
+
+def test_one_jsonl_record_longer_than_a_piece_comes_in_parts_with_its_spans(tmp_path):
+    """One 20 MB record took 3 GB in predict: it is cut between sentences, never inside a span."""
+    text = "".join(f"John Smith met Mary Jones in Paris on day {k}. " for k in range(60))
+    spans = [{"start": m.start(), "end": m.end(), "label": "PER"} for m in re.finditer("John Smith|Mary Jones", text)]
+    path = tmp_path / "big.jsonl"
+    path.write_text(json.dumps({"text": "A first short record."}) + "\n"
+                    + json.dumps({"text": text, "spans": spans, "meta": {"batch": 7}}) + "\n"
+                    + json.dumps({"text": "A last one."}) + "\n")
+    pieces = list(read_pieces(path, chunk_chars=500))
+    docs = [d for p in pieces for d in p.docs]
+    assert [(p.number, p.count) for p in pieces] == [(k, len(pieces)) for k in range(1, len(pieces) + 1)]
+    middle = docs[1:-1]
+    n = len(middle)
+    assert n > 3 and [d.name for d in docs] == ["big #1", *(f"big #2 (part {k} of {n})" for k in range(1, n + 1)), "big #3"]
+    assert "".join(d.text for d in middle) == text
+    found = [d.text[s.start:s.end] for d in middle for s in d.spans]
+    assert found == [text[s["start"]:s["end"]] for s in spans]
+    assert all(d.meta["jsonl_meta"] == {"batch": 7, "part": k, "parts": n} for k, d in enumerate(middle, 1))
 
 
 def test_pieces_say_which_of_how_many_and_keep_the_text_and_offsets(tmp_path):
