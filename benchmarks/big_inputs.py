@@ -49,15 +49,48 @@ def _word_file(path: Path, size: int) -> None:
             out.write(b"</w:body></w:document>")
 
 
+def _pdf_pages(paragraphs, width: int = 85, height: int = 50):
+    """Pages of lines of at most ``width`` characters (about 3.5 KB of text a page), a blank
+    line between paragraphs, as a report is laid out."""
+    lines: list[str] = []
+    for paragraph in paragraphs:
+        line = ""
+        for word in paragraph.split():
+            if line and len(line) + 1 + len(word) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}" if line else word
+        lines += [line, " "]  # a blank line that pypdf reads as one (an empty string it drops)
+        while len(lines) >= height:
+            yield lines[:height]
+            del lines[:height]
+    if any(line.strip() for line in lines):
+        yield lines
+
+
+def _pdf_file(path: Path, size: int) -> None:
+    """A PDF of about ``size`` bytes with a Helvetica text layer, written a page at a time."""
+    from itertools import takewhile
+
+    from ner_studio.core.formats.samples import write_pdf
+
+    with open(path, "wb") as out:
+        write_pdf(out, takewhile(lambda page: out.tell() < size, _pdf_pages(_paragraphs(size))))
+
+
 def make_input(kind: str, folder: Path, size: int) -> Path:
-    """A file of about ``size`` bytes (of text, for Word) of the given kind."""
+    """A file of about ``size`` bytes (of text, for Word; on disk, for PDF) of the given kind."""
     import json
 
     names = {"txt": "big.txt", "conll": "big.conll", "jsonl-many": "many.jsonl", "jsonl-one": "one.jsonl",
-             "md": "big.md", "html": "big.html", "docx": "big.docx"}
+             "md": "big.md", "html": "big.html", "docx": "big.docx", "pdf": "big.pdf"}
     path = folder / names[kind]
     if kind == "docx":
         _word_file(path, size)
+        return path
+    if kind == "pdf":
+        _pdf_file(path, size)
         return path
     with open(path, "w", encoding="utf-8") as out:
         if kind == "txt":

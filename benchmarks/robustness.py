@@ -12,7 +12,7 @@ a child process (this tree first on the path) and counts as handled when
 Prints one line per case and "N tried, M handled".
 
 ``--memory`` makes one input of ``--size-mb`` MB of each kind (plain text, CoNLL, JSONL of
-many documents and of one document, Markdown, HTML, Word), runs ``predict`` (a tiny model,
+many documents and of one document, Markdown, HTML, Word, PDF), runs ``predict`` (a tiny model,
 one thread) and ``convert`` on each in a child process, and prints the child's peak RSS
 (``ru_maxrss`` from ``os.wait4``) against the README's bound of 1.5 GB. A benchmark, not a
 test: it takes minutes.
@@ -399,7 +399,7 @@ def _peak_rss(argv: list[str], folder: Path) -> tuple[int, float, int, str]:
 
 
 def memory(size_mb: float, only: str | None, commands: list[str]) -> None:
-    kinds = [k for k in ("txt", "conll", "jsonl-many", "jsonl-one", "md", "html", "docx") if not only or only in k]
+    kinds = [k for k in ("txt", "conll", "jsonl-many", "jsonl-one", "md", "html", "docx", "pdf") if not only or only in k]
     size = int(size_mb * 1e6)
     print(f"peak RSS of the child process, {size_mb:g} MB inputs; bound {MEMORY_BOUND_MB} MB")
     within = tried = 0

@@ -2,13 +2,15 @@
 the import benchmark build their fixtures with them, so no binary file is ever committed.
 
 ``minimal_pdf`` writes a PDF by hand (one Helvetica text object per page, an exact xref
-table): a few dozen lines instead of a PDF library that can write text.
+table): a few dozen lines instead of a PDF library that can write text; ``write_pdf`` streams
+the same to a file a page at a time.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import BinaryIO
 
 
 def _pdf_string(line: str) -> bytes:
@@ -28,31 +30,40 @@ def minimal_pdf(pages: Sequence[Sequence[str]], *, kerned: bool = False) -> byte
     """A PDF whose page ``k`` shows the lines ``pages[k]`` top to bottom (a page with no lines
     has no text layer, like a scan). Characters outside Windows-1252 become ``?``. ``kerned``
     writes each line as words with gaps between them instead of one string with spaces."""
-    objects: list[bytes] = []  # object k + 1
-    first_page = 4
-    kids = " ".join(f"{first_page + 2 * k} 0 R" for k in range(len(pages)))
-    objects.append(b"<< /Type /Catalog /Pages 2 0 R >>")
-    objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {len(pages)} >>".encode())
-    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
-    for k, lines in enumerate(pages):
+    out = io.BytesIO()
+    write_pdf(out, pages, kerned=kerned)
+    return out.getvalue()
+
+
+def write_pdf(out: BinaryIO, pages: Iterable[Sequence[str]], *, kerned: bool = False) -> None:
+    """:func:`minimal_pdf` written to ``out`` a page at a time as ``pages`` yields them.
+
+    Why: the memory benchmark makes a PDF of 50 MB; only each object's offset is kept. The
+    page tree comes last, once the pages are counted (a PDF's objects may be in any order)."""
+    offsets: dict[int, int] = {}
+
+    def put(number: int, body: bytes) -> None:
+        offsets[number] = out.tell() - start
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+
+    start = out.tell()
+    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    put(1, b"<< /Type /Catalog /Pages 2 0 R >>")
+    put(3, b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
+    count = 0
+    for count, lines in enumerate(pages, 1):
+        page = 2 + 2 * count  # page k (from 1) is object 2k + 2, its content 2k + 3
         content = b"BT /F1 11 Tf 14 TL 72 770 Td " + b" T* ".join(_shown(line, kerned) for line in lines) + b" ET" \
             if lines else b"0.9 g 72 72 451 698 re f"  # a grey box: something drawn, no text
-        objects.append(
-            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >>"
-            f" /Contents {first_page + 2 * k + 1} 0 R >>".encode()
-        )
-        objects.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    out.write(b"".join(b"%010d 00000 n \n" % offset for offset in offsets))
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
-    return out.getvalue()
+        put(page, f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >>"
+                  f" /Contents {page + 1} 0 R >>".encode())
+        put(page + 1, b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
+    kids = " ".join(f"{2 + 2 * k} 0 R" for k in range(1, count + 1))
+    put(2, f"<< /Type /Pages /Kids [{kids}] /Count {count} >>".encode())
+    xref = out.tell() - start
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(offsets) + 1))
+    out.write(b"".join(b"%010d 00000 n \n" % offsets[number] for number in range(1, len(offsets) + 1)))
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(offsets) + 1, xref))
 
 
 def encrypted_pdf(pages: Sequence[Sequence[str]], password: str = "secret") -> bytes:

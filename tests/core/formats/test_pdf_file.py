@@ -8,7 +8,8 @@ import pytest
 from ner_studio.core.errors import FormatError
 from ner_studio.core.formats import read_documents
 from ner_studio.core.formats.pdf_file import page_paragraphs
-from ner_studio.core.formats.samples import encrypted_pdf, minimal_pdf
+from ner_studio.core.formats.samples import encrypted_pdf, minimal_pdf, write_pdf
+from ner_studio.core.formats.stream import read_pieces
 
 
 def write(tmp_path, pages, name="report.pdf"):
@@ -89,3 +90,33 @@ def test_spaces_are_inferred_between_words_placed_one_by_one(tmp_path):
     path.write_bytes(minimal_pdf([["Olaf Scholz (SPD) spoke in Ber-", "lin on Monday."]], kerned=True))
     (doc,) = read_documents(path)
     assert doc.text == "Olaf Scholz (SPD) spoke in Berlin on Monday."
+
+
+def test_a_pdf_written_a_page_at_a_time_is_read_in_parts_that_keep_their_pages(tmp_path):
+    """The memory benchmark streams a 50 MB PDF out with ``write_pdf`` (benchmarks/big_inputs.py);
+    ``predict`` and ``convert`` read it a part at a time, every paragraph keeping its page."""
+    path = tmp_path / "long.pdf"
+    asked_at = []
+
+    def pages():
+        for k in range(1, 31):
+            asked_at.append(out.tell())
+            yield [f"Page {k}: Olaf Scholz spoke in Berlin.", " ", f"Angela Merkel met Macron on page {k}."]
+
+    with open(path, "wb") as out:
+        write_pdf(out, pages())
+    assert asked_at == sorted(set(asked_at))  # each page was written before the next was made
+    (whole,) = read_documents(path)
+    assert whole.meta["source"]["pages"] == 30
+    pieces = list(read_pieces(path, chunk_chars=200))
+    count = len(pieces)
+    assert count > 5 and [(p.number, p.count) for p in pieces] == [(k, count) for k in range(1, count + 1)]
+    parts = [p.docs[0] for p in pieces]
+    assert [d.name for d in parts] == [f"long.pdf (part {k} of {count})" for k in range(1, count + 1)]
+
+    def paragraphs(doc):
+        return [(doc.text[p["start"]:p["end"]], p["page"]) for p in doc.meta["source"]["paragraphs"]]
+
+    assert [para for d in parts for para in paragraphs(d)] == paragraphs(whole)
+    assert paragraphs(whole)[58:] == [("Page 30: Olaf Scholz spoke in Berlin.", 30),
+                                      ("Angela Merkel met Macron on page 30.", 30)]
