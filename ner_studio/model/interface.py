@@ -62,7 +62,7 @@ class TrainingProgress:
 @dataclass
 class FinetuneOptions:
     """The fine-tuning recipe; the defaults are the one ``benchmarks/adaptation.py`` chose
-    (see benchmarks/RESULTS.md, "Adapting to a new domain")."""
+    (see benchmarks/results/2026-12-02-adaptation-wnut16.md)."""
 
     epochs: int = 30  # a ceiling: early stopping (``patience``) ends a run
     patience: int = 4

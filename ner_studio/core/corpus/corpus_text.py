@@ -2,7 +2,7 @@
 
 Why no FTS5 table: a document's text never changes after import, so a text index needs no
 upkeep on edits, and at our size a scan is as fast as an index lookup. Measured on 1,000
-documents / 1M tokens (benchmarks/corpus_tools.py, benchmarks/RESULTS.md): reading every text
+documents / 1M tokens (benchmarks/corpus_tools.py, benchmarks/results/2026-12-01-corpus-tools.md): reading every text
 and token table takes ~40 ms once a session, a regular-expression scan of all 6 MB of text
 ~10 ms, whereas SQLite's FTS5 tokenizers disagree with ours (``U.S.`` is two FTS5 terms,
 ``abc東`` one), so every hit would need the same exact check after the lookup anyway.

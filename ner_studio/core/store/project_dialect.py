@@ -91,7 +91,7 @@ class Dialect:
         lock is taken in psycopg's pipeline mode: the statements after it are sent without
         waiting for replies, and the server runs them back to back, so the lock is held
         for the server's work rather than for a round trip a statement (8 writers flat
-        out, p95: 88 ms before, 43-48 ms after; benchmarks/RESULTS.md). A statement whose result is read
+        out, p95: 88 ms before, 43-48 ms after; benchmarks/results/2026-12-01-team-load.md). A statement whose result is read
         inside the block (``fetchone``) still waits for it, so the usual edit reads none; a
         failed statement raises (at the latest when the block ends) and the server skips
         the rest, the ``COMMIT`` too. ``BEGIN`` goes first on its own: a session the server

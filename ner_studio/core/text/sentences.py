@@ -34,7 +34,7 @@ from ner_studio.resources import resource_path
 PARAMS_FORMAT = 1
 MIN_ABBREVIATION_COUNT = 2
 # A project learns from at most this much of each document: enough for its abbreviations,
-# and learning stays ~0.2 s per document (benchmarks/RESULTS.md).
+# and learning stays ~0.2 s per document (benchmarks/results/2026-12-01-sentence-boundaries.md).
 LEARN_CHARS = 100_000
 
 
@@ -252,7 +252,7 @@ class ProjectSplitter:
 
 # What a document read from a file is split with unless the caller says otherwise. Punkt with
 # the CoNLL-2003 parameters: boundary F1 99.39 against the rules' 98.93 on CoNLL-2003 test
-# (benchmarks/RESULTS.md), for a one-off NLTK import (0.3-0.4 s) and ~0.1 s per MB of text.
+# (benchmarks/results/2026-12-01-sentence-boundaries.md), for a one-off NLTK import (0.3-0.4 s) and ~0.1 s per MB of text.
 DEFAULT = "punkt"
 SPLITTERS = ("punkt", "rules")
 

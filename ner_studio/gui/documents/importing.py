@@ -72,7 +72,7 @@ def project_splitter(sentence_params: dict | None) -> ProjectSplitter:
 
 # A quarter of a megabyte of text per part (~48k tokens, ~2.5k sentences of news): storing a
 # part and applying its model spans are the UI thread's share, ~0.08 s of CPU a part; with
-# 512 KB parts a loaded machine stalled the UI up to 1.2 s, with these 0.7 s (RESULTS.md,
+# 512 KB parts a loaded machine stalled the UI up to 1.2 s, with these 0.7 s (benchmarks/results/2026-12-01-big-files.md,
 # benchmarks/gui_big_document.py). A 50 MB file is ~190 documents in the list.
 PART_CHARS = 1 << 18
 # Parts read ahead of the tagger: one being tagged, one waiting.

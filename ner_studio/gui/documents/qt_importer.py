@@ -118,7 +118,7 @@ class DocumentImporter(QObject):
     def _pause_gc(self) -> None:
         """No cyclic collection while a big file is read: each full pass walks every live
         object (the parts in flight, the scores of every part tagged) holding the interpreter
-        lock, and stalled the UI up to 1 s (77 passes over a 50 MB file, RESULTS.md). What a
+        lock, and stalled the UI up to 1 s (77 passes over a 50 MB file, benchmarks/results/2026-12-01-big-files.md). What a
         part leaves behind is freed by reference counting; the collector resumes at the end."""
         if not self._gc_paused:
             self._gc_paused = True

@@ -187,7 +187,7 @@ class TeamController(QObject):
     def show_agreement(self) -> None:
         """Read the versions and compute the figures in a worker, on a read-only connection of
         its own (a project's connection belongs to its thread): a million tokens take seconds
-        to read and seconds to score (benchmarks/RESULTS.md), and the window stays live."""
+        to read and seconds to score (benchmarks/results/2026-12-01-agreement.md), and the window stays live."""
         names = self.project.annotators()
         if len(names) < 2:
             self.window.show_status("Agreement needs two annotators with versions of the same documents.")
