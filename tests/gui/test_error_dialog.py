@@ -201,7 +201,9 @@ def test_the_app_installs_the_reporter_and_a_window_alone_does_not(start_window,
     seen = {}
 
     def exec_once(application) -> int:
-        """``app.exec()``: the hooks as the running app has them, then quit at once."""
+        """``app.exec()``: the hooks as the running app has them after the event loop's first
+        turn (the reporter is installed then), then quit at once."""
+        QApplication.processEvents()
         seen["hook"] = getattr(sys.excepthook, "__self__", None)
         seen["thread_hook"] = getattr(threading.excepthook, "__self__", None)
         seen["window"] = next(w for w in QApplication.topLevelWidgets() if w is not window and w.isVisible()

@@ -23,11 +23,15 @@ from ner_studio.core.secrets import redact_secrets
 from ner_studio.core.plural import plural
 from ner_studio.core.logs import is_user_error
 from ner_studio.gui.documents.importing import PartlyOpened
-from ner_studio.gui.shell.qt_error_dialog import SAVED_AS_YOU_GO, show_bug
 
 SCHEMES = ("iob2", "iob1", "bioes")
 
 log = logging.getLogger(__name__)
+
+
+# What an error dialog says of the analyst's work (the edits are committed as they happen).
+SAVED_AS_YOU_GO = ("Your edits are saved in the project as you make them: nothing you did before this "
+                   "is lost.")
 
 
 def show_error(parent: QWidget | None, title: str, error: BaseException, *, saved: str = SAVED_AS_YOU_GO) -> None:
@@ -38,6 +42,9 @@ def show_error(parent: QWidget | None, title: str, error: BaseException, *, save
     message = redact_secrets(str(error))
     log.warning("shown: %s: %s", title, message if is_user_error(error) else f"{type(error).__name__}: {message}")
     if not is_user_error(error):
+        # Imported when first needed: its dialog classes cost ~20 ms at start-up (issue 23).
+        from ner_studio.gui.shell.qt_error_dialog import show_bug
+
         show_bug(parent, title, error, saved)
         return
     if isinstance(error, PartlyOpened):

@@ -29,10 +29,9 @@ from PySide6.QtWidgets import (
 )
 
 from ner_studio.core.logs import log_uncaught
+from ner_studio.gui.shell.qt_dialogs import SAVED_AS_YOU_GO
 from ner_studio.core.secrets import redact_secrets
 
-SAVED_AS_YOU_GO = ("Your edits are saved in the project as you make them: nothing you did before this "
-                   "is lost.")
 QUIET_SECONDS = 3.0  # after the dialog closes, errors this soon after only reach the log and status bar
 
 log = logging.getLogger(__name__)

@@ -26,8 +26,7 @@ from ner_studio.core.settings import Settings
 from ner_studio.gui.shell.tagging_jobs import ModelHandle
 from ner_studio.gui.shell.qt_actions import MENUS, VIEW_MENU, HELP_MENU, WINDOW_COMMANDS, create_actions, shortcut_rows, with_shortcut
 from ner_studio.gui.annotate.qt_details import DetailsPane
-from ner_studio.gui.shell.qt_dialogs import ShortcutsDialog, show_about, show_error
-from ner_studio.gui.shell.qt_error_dialog import SAVED_AS_YOU_GO
+from ner_studio.gui.shell.qt_dialogs import SAVED_AS_YOU_GO, ShortcutsDialog, show_about, show_error
 from ner_studio.gui.documents.qt_document_list import DocumentList
 from ner_studio.gui.documents.qt_document_tools import DocumentListTools, DocumentsPane
 from ner_studio.gui.annotate.qt_edit_commands import EditController
