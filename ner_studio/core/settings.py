@@ -11,7 +11,7 @@ Usage::
     settings.set("font_size", 12); settings.get("font_size", 11)
 
 Every change is written at once, atomically (temp file, fsync, rename). Read, change and write
-happen under a lock on ``settings.json.lock`` beside the file (``filelock``: flock on Linux),
+happen under a lock on ``settings.json.lock`` beside the file (``core/file_lock.py``: flock on Linux),
 so windows and commands that change settings at the same time each start from the others'
 saved changes and none is lost. A write that fails raises :class:`SettingsError`; the
 in-memory value is kept, so the app can report it and carry on.
@@ -38,6 +38,7 @@ from typing import Any
 from ner_studio.core import json_text
 from ner_studio.core.atomic import atomic_write_text
 from ner_studio.core.errors import SettingsError
+from ner_studio.core.file_lock import LockTimeout, locked
 from ner_studio.core.locations import is_server_url, user_config_dir
 from ner_studio.core.secrets import redact_secrets, url_without_secrets
 
@@ -214,19 +215,14 @@ class Settings:
     @contextmanager
     def _locked(self):
         """Held by every writer of this settings file, in this process or another."""
-        from filelock import FileLock, Timeout
-
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(self.path.with_name(self.path.name + ".lock"), timeout=LOCK_TIMEOUT, mode=0o600)
+        lock_file = self.path.with_name(self.path.name + ".lock")
         try:
-            lock.acquire()
-        except Timeout as error:
+            with locked(lock_file, LOCK_TIMEOUT):
+                yield
+        except LockTimeout as error:
             raise SettingsError(f"cannot save settings to {self.path}: another program has held "
-                                f"{error.lock_file} for {LOCK_TIMEOUT:g} s; try again") from error
-        try:
-            yield
-        finally:
-            lock.release()
+                                f"{lock_file} for {LOCK_TIMEOUT:g} s; try again") from error
 
 
 def _recent_entry(path: str | Path) -> str:
