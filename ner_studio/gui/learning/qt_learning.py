@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
@@ -29,7 +30,6 @@ from ner_studio.core.store.annotators import GOLD
 from ner_studio.core.learning.check_set import split_check
 from ner_studio.core.corpus.corpus_text import DocumentText
 from ner_studio.core.text.document import Document, Status
-from ner_studio.core.learning.error_analysis import located
 from ner_studio.core.errors import NerStudioError, TrainingError
 from ner_studio.core.learning.label_examples import LabelExamples, label_examples, shortfalls
 from ner_studio.core.plural import plural
@@ -40,7 +40,6 @@ from ner_studio.gui.shell.qt_host import Host
 from ner_studio.gui.learning.learning_jobs import RunEnded, TrainingRequest, training_task, warm_up_training
 from ner_studio.gui.shell.qt_actions import Command
 from ner_studio.gui.learning.qt_continuous import ContinuousLearning
-from ner_studio.gui.learning.qt_evaluation import EvaluationDialog
 from ner_studio.gui.learning.qt_model_versions import ModelVersions
 from ner_studio.gui.learning.qt_models_panel import ModelsPanel
 from ner_studio.gui.review.qt_review_controller import ReviewController
@@ -48,6 +47,9 @@ from ner_studio.gui.shell.qt_task_worker import TaskWorker
 from ner_studio.gui.learning.qt_train_dialog import TrainDialog
 from ner_studio.model.interface import FinetuneOptions
 from ner_studio.gui.learning.qt_training_panel import TrainingPanel
+
+if TYPE_CHECKING:
+    from ner_studio.gui.learning.qt_evaluation import EvaluationDialog
 
 log = logging.getLogger(__name__)
 
@@ -369,6 +371,9 @@ class LearningController(QObject):
             return
         if self.evaluation is not None:
             self.evaluation.close()
+        # The dialog and its error list are imported when first opened, not at start-up.
+        from ner_studio.gui.learning.qt_evaluation import EvaluationDialog
+
         self.evaluation = EvaluationDialog(self.host, model.path, model.name, lambda: self.labelled_documents()[0],
                                            self.show_error_in_text)
         self.evaluation.show()
@@ -379,6 +384,8 @@ class LearningController(QObject):
         workspace = self.host.workspace
         if found.doc_id is None or found.doc_id not in workspace.document_ids():
             return f"{found.document} is not a document of this project"
+        from ner_studio.core.learning.error_analysis import located  # with the dialog, not at start-up
+
         where = located(found, workspace.document(found.doc_id).text)
         if where is None:
             return f"its sentence is no longer in {found.document}"

@@ -20,7 +20,6 @@ from ner_studio.core.corpus.corpus_text import CorpusText
 from ner_studio.core.text.document import Document, Status, status_after_tagging
 from ner_studio.core.errors import CorruptProjectError, NerStudioError, ProjectError
 from ner_studio.core.formats import parse_documents
-from ner_studio.core.formats.spreadsheet import export_entities
 from ner_studio.core.text.labels import LabelSet
 from ner_studio.core.store.project import DocumentSummary, Project
 from ner_studio.core.learning.review_log import ReviewRecord, append_record, project_log
@@ -450,6 +449,8 @@ class Workspace(QObject):
         try:
             docs = [self.project.load_version(i, GOLD) if i in gold else self._docs.get(i) or self.project.load_document(i)
                     for i in doc_ids]
+            from ner_studio.core.formats.spreadsheet import export_entities  # openpyxl: when exporting
+
             export_entities(docs, path, fmt, scheme, self.project)
         except NerStudioError as error:
             self.problem.emit("Export failed", error)
