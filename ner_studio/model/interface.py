@@ -62,7 +62,7 @@ class TrainingProgress:
 @dataclass
 class FinetuneOptions:
     """The fine-tuning recipe; the defaults are the one ``benchmarks/adaptation.py`` chose
-    (see benchmarks/results/2026-12-02-adaptation-wnut16.md)."""
+    (see benchmarks/results/2026-12-02-adaptation-to-tweets.md)."""
 
     epochs: int = 30  # a ceiling: early stopping (``patience``) ends a run
     patience: int = 4

@@ -66,7 +66,7 @@ class CharCNN(nn.Module):
         batch, length, width = chars.shape
         # Each distinct spelling once: a training batch repeats words ("the", ",") and pads its
         # sentences to the longest, ~2.6 slots per distinct spelling, and the convolution with
-        # its backward was over a third of a training step (benchmarks/results/2026-12-02-adaptation-wnut16.md). A dict finds
+        # its backward was over a third of a training step (benchmarks/results/2026-12-02-adaptation-to-tweets.md). A dict finds
         # them in under a millisecond (torch.unique(dim=0) sorts the rows, far slower).
         distinct: dict[tuple[int, ...], int] = {}
         where = [distinct.setdefault(row, len(distinct)) for row in map(tuple, chars.view(-1, width).tolist())]

@@ -147,7 +147,7 @@ def _train(model, vocabs, train_set, dev_set, config, callback, should_stop, var
     counts = Counter(w for s in train_set for w in s.words)
     singletons = {w for w, n in counts.items() if n == 1}
     # The fused kernel: one pass over each parameter instead of a dozen (the word embedding is
-    # most of the weights); the same algorithm, a fifth of a fine-tune epoch less (benchmarks/results/2026-12-02-adaptation-wnut16.md).
+    # most of the weights); the same algorithm, a fifth of a fine-tune epoch less (benchmarks/results/2026-12-02-adaptation-to-tweets.md).
     optimizer = torch.optim.Adam(model.parameters(), lr=config.learning_rate, fused=True)
     documents = len({s.document for s in train_set})
     use_variants = variants is not None and config.variant_rate > 0

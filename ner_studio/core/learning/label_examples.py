@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ner_studio.core.text.document import Document
 
 # Below this, a label the model does not know yet is rarely predicted after a fine-tune. Measured
-# on WNUT-16's ten types learnt as new labels (benchmarks/adaptation.py, benchmarks/results/2026-12-02-adaptation-wnut16.md): under 5
+# on WNUT-16's ten types learnt as new labels (benchmarks/adaptation.py, benchmarks/results/2026-12-02-adaptation-to-tweets.md): under 5
 # examples a label scored 0 F1 in 28 of 29 rounds, with 10-39 often still 0, from 40 on it
 # scored 0 once in 122.
 MIN_NEW_LABEL_EXAMPLES = 40

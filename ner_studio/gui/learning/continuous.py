@@ -2,7 +2,7 @@
 project, and the line the status bar shows.
 
 A round fine-tunes the current model on every reviewed sentence, so its cost grows with the
-data: measured (benchmarks/results/2026-12-02-adaptation-wnut16.md, 1 torch thread, a round
+data: measured (benchmarks/results/2026-12-02-adaptation-to-tweets.md, 1 torch thread, a round
 continuing from the previous round's model) 77-153 s at 900-1,394 reviewed sentences, about
 0.1 s per sentence reviewed so far; an analyst spends 5-10 s on a sentence. A round after every
 ``max(50, reviewed / 5)`` new sentences (:func:`round_every`) therefore keeps one core busy at
