@@ -22,12 +22,7 @@ from ner_studio.core.secrets import redact_secrets, remember_url_secrets, url_wi
 
 def display_location(location) -> str:
     """A project's location as shown, logged and remembered: a path, or a URL without its password."""
-    return redact(location) if is_server_url(location) else str(location)
-
-
-def redact(url: str) -> str:
-    """``url`` without its password in any form (what is shown, logged and kept in settings)."""
-    return url_without_secrets(url)
+    return url_without_secrets(location) if is_server_url(location) else str(location)
 
 
 def database_name(url: str) -> str:
@@ -115,7 +110,7 @@ def connect_server(url: str, *, timeout: float, read_only: bool = False) -> Post
         import psycopg
     except ImportError as error:
         raise ProjectError("this NER Studio has no PostgreSQL client: install it with "
-                           "'pip install psycopg[binary]'", redact(url)) from error
+                           "'pip install psycopg[binary]'", url_without_secrets(url)) from error
 
     def connect():
         # Keepalives and a TCP timeout: a dead network fails a write within ~30 s (the edit
@@ -143,8 +138,8 @@ def open_server_connection(url: str, *, timeout: float, read_only: bool) -> Post
         if version == 0:
             raise ProjectError("this database holds no NER Studio project; create one with "
                                "'ner-studio project create URL', or in the app with File > Open Project on a "
-                               "Server, ticking 'Create a new project'", redact(url))
-        check_not_newer(version, redact(url))
+                               "Server, ticking 'Create a new project'", url_without_secrets(url))
+        check_not_newer(version, url_without_secrets(url))
         if not read_only:
             migrate(conn, POSTGRES)
         return conn
@@ -162,7 +157,7 @@ def create_server_connection(url: str, *, timeout: float) -> PostgresConnection:
     try:
         if schema_version(conn, POSTGRES) > 0:
             raise ProjectError("this database already holds an NER Studio project; open it, or "
-                               "create an empty database for a new one", redact(url))
+                               "create an empty database for a new one", url_without_secrets(url))
         migrate(conn, POSTGRES)
         return conn
     except BaseException as error:
@@ -177,7 +172,7 @@ def server_error(error: BaseException, url: str, doing: str, timeout: float | No
     import psycopg
     from psycopg import errors
 
-    where = redact(url)
+    where = url_without_secrets(url)
     if isinstance(error, ProjectError):
         return error
     message = redact_secrets(str(error)).strip()  # libpq may quote the conninfo it was given

@@ -20,6 +20,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from ner_studio.core.secrets import url_without_secrets
 from ner_studio.core.store import project_postgres as server
 from ner_studio.core.store.project_postgres import is_server_url
 from ner_studio.core.store.project_connection import (
@@ -73,7 +74,7 @@ class ServerStore:
 
     def __init__(self, url: str, conn: Connection):
         self._url = url  # with the password, if the URL has one: kept for reconnecting only
-        self.location: Location = server.redact(url)
+        self.location: Location = url_without_secrets(url)
         # For opening the same project again in this session (as another annotator, say):
         # the URL as given, password included. Never shown, logged or stored.
         self.reopen_location: Location = url

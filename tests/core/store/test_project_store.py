@@ -11,7 +11,8 @@ from ner_studio.core.text.document import Document
 from ner_studio.core.errors import ProjectError, ProjectLockedError
 from ner_studio.core.store.project import Project
 from ner_studio.core.store.project_dialect import POSTGRES, SQLITE, postgres_query
-from ner_studio.core.store.project_postgres import database_name, display_location, redact
+from ner_studio.core.secrets import url_without_secrets
+from ner_studio.core.store.project_postgres import database_name, display_location
 from ner_studio.core.store.project_schema import MIGRATIONS, SCHEMA_VERSION, schema_version
 from ner_studio.core.store.project_store import is_server_url
 from ner_studio.core.text.spans import Source, Span
@@ -30,10 +31,10 @@ def sample(name="news"):
 def test_a_location_is_a_path_or_a_url_and_a_password_is_never_shown():
     assert is_server_url("postgresql://ann@db/news") and is_server_url("postgres://db/news")
     assert not is_server_url("news.nerstudio") and not is_server_url(None)
-    assert redact("postgresql://ann:s3cret@db.example.org:5433/news?sslmode=require") == \
+    assert url_without_secrets("postgresql://ann:s3cret@db.example.org:5433/news?sslmode=require") == \
         "postgresql://ann@db.example.org:5433/news?sslmode=require"
     assert display_location("postgresql://ann:pw@db/news") == "postgresql://ann@db/news"
-    assert redact("postgresql://ann@db/news") == "postgresql://ann@db/news"
+    assert url_without_secrets("postgresql://ann@db/news") == "postgresql://ann@db/news"
 
 
 def test_the_schema_is_rewritten_for_postgresql_in_one_place():
