@@ -111,3 +111,8 @@ class OutputError(NerStudioError):
         self.reason = reason
         self.path = str(path) if path is not None else None
         super().__init__(f"{self.path}: {reason}" if self.path else reason)
+
+
+class SearchError(NerStudioError):
+    """A Find pattern that cannot be used: a regular expression that does not compile (the
+    reason says where), or one that ran past the search's time budget."""

@@ -4,13 +4,22 @@ Whole-token search matches only where both ends fall on token boundaries, so "on
 match in "Boston"; whitespace in the query matches any run of whitespace (a name broken over
 two lines is still found). See :mod:`ner_studio.core.corpus.corpus_text` for why this scans the
 immutable texts instead of keeping an FTS5 table.
+
+A query may be a regular expression in Python's ``re`` syntax (``regex=True``): it is checked
+with ``re`` (a bad one is a :class:`SearchError` saying where), then run by the ``regex``
+module, which reads the same syntax and, unlike ``re``, can stop a match after a time budget:
+a pattern such as ``(a+)+$`` that backtracks for minutes stops after
+:data:`TIME_BUDGET` seconds with a :class:`SearchError`, never a frozen window. A ``where``
+(:class:`Where`) keeps the matches inside entities (of one label) or outside every entity.
 """
 
 from __future__ import annotations
 
 import re
+import time
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
 
@@ -21,8 +30,14 @@ from ner_studio.core.corpus.corpus_text import (
     read_label_rows,
     to_span,
 )
+from ner_studio.core.errors import SearchError
 from ner_studio.core.text.document import Document
 from ner_studio.core.text.spans import Source, Span
+
+# Seconds one search may spend matching a regular expression, over all documents: a plain
+# scan of 1M tokens takes ~0.15 s (benchmarks/corpus_tools.py), so only a pattern that
+# backtracks without end gets near it.
+TIME_BUDGET = 2.0
 
 
 class Hit:
@@ -74,40 +89,99 @@ class Hit:
         return f"Hit(doc {self.doc_id}, [{self.start}, {self.end}) {self.text!r}, {self.label})"
 
 
+@dataclass(frozen=True, slots=True)
+class Where:
+    """Where a match may lie: anywhere (``inside`` None), wholly inside an entity (True; of
+    ``label`` if given) or outside every entity (False: no entity overlaps it, "unlabelled
+    text")."""
+
+    inside: bool | None = None
+    label: str | None = None
+
+    def admits(self, start: int, end: int, entities: tuple[Span, ...]) -> bool:
+        if self.inside is None:
+            return True
+        if self.inside is False:
+            return not entities
+        return any(s.start <= start and end <= s.end and (self.label is None or s.label == self.label)
+                   for s in entities)
+
+
+ANYWHERE = Where()
+OUTSIDE_ENTITIES = Where(inside=False)
+
+
+def inside_entities(label: str | None = None) -> Where:
+    return Where(inside=True, label=label)
+
+
 class Query:
-    """What to look for: literal text, any whitespace between its words.
+    """What to look for: literal text, any whitespace between its words, or a regular
+    expression (``regex``).
 
     Case-insensitive search runs a plain pattern over each document's lower-cased copy:
     ``re.IGNORECASE`` turns off the regex engine's fast literal scan and is 3-5x slower on
     a 6 MB project. Where lower-casing would change a text's length (rare letters such as
-    "İ"), the original text is searched with ``re.IGNORECASE`` instead."""
+    "İ"), the original text is searched with ``re.IGNORECASE`` instead. A regular expression
+    always runs on the original text (``[A-Z]`` must not meet a lower-cased copy)."""
 
-    def __init__(self, text: str, *, whole_tokens: bool = True, case_sensitive: bool = False):
+    def __init__(self, text: str, *, whole_tokens: bool = True, case_sensitive: bool = False,
+                 regex: bool = False, budget: float = TIME_BUDGET):
         words = text.split()
         self.empty = not words
         self.whole_tokens = whole_tokens
+        self._deadline = time.monotonic() + budget
+        self._budget = budget
         flags = 0 if case_sensitive else re.IGNORECASE
+        self._lower = None
+        self._regex = regex
+        if regex:
+            self._exact = None if self.empty else compile_pattern(text, flags)
+            return
         self._exact = re.compile(r"\s+".join(map(re.escape, words)), flags)
         lowered = [word.lower() for word in words]
         same_length = all(len(w) == len(l) for w, l in zip(words, lowered))
         self._lower = None if case_sensitive or not same_length else re.compile(r"\s+".join(map(re.escape, lowered)))
 
     def ranges(self, doc: DocumentText) -> Iterator[tuple[int, int]]:
-        """``(start, end)`` of each non-overlapping match in ``doc``."""
+        """``(start, end)`` of each non-overlapping, non-empty match in ``doc`` (an empty
+        match, e.g. of ``\\b``, marks no text to show or label)."""
         if self.empty:
             return
-        if self._lower is not None and doc.lower is not None:
+        if self._regex:
+            matches = self._timed(doc)
+        elif self._lower is not None and doc.lower is not None:
             matches = self._lower.finditer(doc.lower)
         else:
             matches = self._exact.finditer(doc.text)
-        if not self.whole_tokens:
-            for match in matches:
-                yield match.span()
-            return
         for match in matches:
             start, end = match.span()
-            if doc.is_token_start(start) and doc.is_token_end(end):
+            if start < end and (not self.whole_tokens or (doc.is_token_start(start) and doc.is_token_end(end))):
                 yield start, end
+
+    def _timed(self, doc: DocumentText) -> Iterator:
+        """The regular expression's matches in ``doc``, within what is left of the budget."""
+        try:
+            yield from self._exact.finditer(doc.text, timeout=max(self._deadline - time.monotonic(), 0.001))
+        except TimeoutError:
+            raise SearchError(f"the regular expression took more than {self._budget:g} s and was stopped: "
+                              "it probably backtracks without end (nested repeats such as (a+)+ or (\\w+\\s?)+); "
+                              "make it simpler or more specific") from None
+
+
+def compile_pattern(text: str, flags: int = 0):
+    """``text`` as a regular expression in Python's ``re`` syntax, for the ``regex`` engine
+    (see the module doc); a SearchError says what is wrong and where."""
+    try:
+        re.compile(text, flags)
+    except re.error as error:
+        where = f" at position {error.pos + 1}" if error.pos is not None else ""
+        raise SearchError(f"not a valid regular expression: {error.msg}{where}") from None
+    except (OverflowError, RecursionError) as error:
+        raise SearchError(f"not a usable regular expression: {error}") from None
+    import regex  # the engine with a time budget; read the same syntax (its VERSION0 is re's)
+
+    return regex.compile(text, flags | regex.VERSION0)
 
 
 def overlapping(rows: list[SpanRow], starts: list[int], start: int, end: int) -> list[SpanRow]:
@@ -121,25 +195,27 @@ def overlapping(rows: list[SpanRow], starts: list[int], start: int, end: int) ->
 
 
 def find(corpus: CorpusText, query: str, *, whole_tokens: bool = True, case_sensitive: bool = False,
-         doc_ids: Iterable[int] | None = None) -> list[Hit]:
-    """Every match of ``query`` in the project (or in ``doc_ids``), in document order."""
-    wanted = Query(query, whole_tokens=whole_tokens, case_sensitive=case_sensitive)
+         regex: bool = False, where: Where = ANYWHERE, doc_ids: Iterable[int] | None = None) -> list[Hit]:
+    """Every match of ``query`` in the project (or in ``doc_ids``), in document order; a
+    SearchError for a regular expression that is bad or runs past the time budget."""
+    wanted = Query(query, whole_tokens=whole_tokens, case_sensitive=case_sensitive, regex=regex)
     if wanted.empty:
         return []
     found = [(doc, ranges) for doc in corpus.texts(doc_ids) if (ranges := list(wanted.ranges(doc)))]
     rows = corpus.span_rows([doc.doc_id for doc, _ in found])
     hits = []
     for doc, ranges in found:
-        hits.extend(_hits(doc, ranges, rows.get(doc.doc_id, [])))
+        hits.extend(_hits(doc, ranges, rows.get(doc.doc_id, []), where))
     return hits
 
 
-def find_in_document(doc: Document, query: str, *, whole_tokens: bool = True,
-                     case_sensitive: bool = False) -> list[Hit]:
+def find_in_document(doc: Document, query: str, *, whole_tokens: bool = True, case_sensitive: bool = False,
+                     regex: bool = False, where: Where = ANYWHERE) -> list[Hit]:
     """Matches in an open document (Ctrl+F: next, previous, highlight all)."""
     text = DocumentText.of(doc)
     rows = [(text.doc_id, s.start, s.end, s.label, str(s.source), s.confidence) for s in doc.spans]
-    return list(_hits(text, Query(query, whole_tokens=whole_tokens, case_sensitive=case_sensitive).ranges(text), rows))
+    wanted = Query(query, whole_tokens=whole_tokens, case_sensitive=case_sensitive, regex=regex)
+    return list(_hits(text, wanted.ranges(text), rows, where))
 
 
 def find_label(corpus: CorpusText, label: str, *, doc_ids: Iterable[int] | None = None) -> list[Hit]:
@@ -153,15 +229,20 @@ def find_label(corpus: CorpusText, label: str, *, doc_ids: Iterable[int] | None 
     return [Hit(doc, row[1], row[2], (to_span(row),)) for doc in corpus.texts(by_doc) for row in by_doc[doc.doc_id]]
 
 
-def _hits(doc: DocumentText, ranges: Iterable[tuple[int, int]], rows: list[SpanRow]) -> Iterator[Hit]:
-    """Hits of ``ranges`` with the entities they overlap."""
+def _hits(doc: DocumentText, ranges: Iterable[tuple[int, int]], rows: list[SpanRow],
+          where: Where = ANYWHERE) -> Iterator[Hit]:
+    """Hits of ``ranges`` with the entities they overlap, those ``where`` admits."""
     if not rows:
-        for start, end in ranges:
-            yield Hit(doc, start, end)
+        if where.inside is not True:
+            for start, end in ranges:
+                yield Hit(doc, start, end)
         return
     starts = [row[1] for row in rows]
     for start, end in ranges:
-        yield Hit(doc, start, end, tuple(map(to_span, overlapping(rows, starts, start, end))))
+        entities = tuple(map(to_span, overlapping(rows, starts, start, end)))
+        if where.admits(start, end, entities):
+            yield Hit(doc, start, end, entities)
 
 
-__all__ = ["Hit", "Query", "find", "find_in_document", "find_label", "overlapping"]
+__all__ = ["ANYWHERE", "OUTSIDE_ENTITIES", "Hit", "Query", "Where", "compile_pattern", "find", "find_in_document",
+           "find_label", "inside_entities", "overlapping"]

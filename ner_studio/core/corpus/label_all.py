@@ -13,6 +13,7 @@ is :func:`undo_edits` of the same list. Both are one step on the GUI's undo stac
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -73,7 +74,12 @@ class Occurrence:
 def preview_label_all(corpus: CorpusText, surface: str, label: str, *,
                       case_sensitive: bool = True) -> list[Occurrence]:
     """Every whole-token occurrence of ``surface`` in the project, in document order."""
-    hits = find(corpus, surface, whole_tokens=True, case_sensitive=case_sensitive)
+    return preview_hits(corpus, find(corpus, surface, whole_tokens=True, case_sensitive=case_sensitive), label)
+
+
+def preview_hits(corpus: CorpusText, hits: Iterable[Hit], label: str) -> list[Occurrence]:
+    """``hits`` (a Find result: a regular expression's matches, say) as occurrences to label
+    ``label``, ticked or not by the same rules."""
     documents = corpus.documents
     occurrences = []
     for hit in hits:
