@@ -174,6 +174,7 @@ CASES: dict[str, Case] = {
     "find_previous": Case(lambda w: w.window.find.position == len(w.window.find.hits) - 1
                           and selected_text(w).lower() == "lisbon", prepare=prepare_find),
     "inconsistencies": Case(dock_shown(lambda window: window.consistency.dock)),
+    "label_found": Case(lambda w: said("LabelAllDialog")(w) and said("Labelled")(w) == w.accept, prepare=prepare_find),
     # Document
     "predict": Case(lambda w: w.just_after["predicting"] or said("No model")(w)),
     "next_doc": Case(lambda w: w.window.doc.doc_id != w.before["doc"], prepare=two_documents),

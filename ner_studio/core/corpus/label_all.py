@@ -80,6 +80,9 @@ def preview_label_all(corpus: CorpusText, surface: str, label: str, *,
 def preview_hits(corpus: CorpusText, hits: Iterable[Hit], label: str) -> list[Occurrence]:
     """``hits`` (a Find result: a regular expression's matches, say) as occurrences to label
     ``label``, ticked or not by the same rules."""
+    hits = list(hits)
+    if any(hit.doc_id not in corpus.documents for hit in hits):
+        corpus.refresh()  # hits of the open document: its project's list may not be read yet
     documents = corpus.documents
     occurrences = []
     for hit in hits:

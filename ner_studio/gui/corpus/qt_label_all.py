@@ -2,7 +2,9 @@
 occurrence of the same text across the project, previewed with its context, current label and
 source, each with a checkbox (``core.corpus.label_all`` unticks occurrences in reviewed documents,
 with a confirmed entity, or overlapping other entities, and says why), then applied to all
-documents in one transaction. Applying patterns is the same kind of step. Ctrl+Z in an open
+documents in one transaction. Label Every Match does the same for what Find lists (a regular
+expression's matches, say, "every capitalised word outside an entity"). Applying patterns is the
+same kind of step. Ctrl+Z in an open
 document takes back its part; Edit > Undo Label All takes back all of the last step
 (``qt_project_steps``)."""
 
@@ -17,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ner_studio.core.errors import NerStudioError, SpanError
-from ner_studio.core.corpus.label_all import Occurrence, label_all_edits, preview_label_all
+from ner_studio.core.corpus.label_all import Occurrence, label_all_edits, preview_hits, preview_label_all
 from ner_studio.core.corpus.pattern_matcher import Matcher, project_pattern_edits
 from ner_studio.core.corpus.patterns import read_patterns
 from ner_studio.gui.annotate.editing import shown_place
@@ -37,6 +39,11 @@ COMMANDS = (
             "never override your own or accepted entities", "apply_patterns"),
     Command("undo_label_all", "&Undo Label All", (), "Take the last Label All or patterns back in every document",
             "undo"),
+)
+# With Find (gui/corpus/qt_find.py): its matches, whatever the query, labelled after the same preview.
+FIND_COMMANDS = (
+    Command("label_found", "Label Every &Match…", (),
+            "Give every match Find lists (a regular expression's too) a label, after a preview", "label_found"),
 )
 PATTERN_FILTER = "Patterns and dictionaries (*.jsonl *.tsv *.txt *.csv);;All files (*)"
 COLUMNS = ("", "Document", "Occurrence", "Now", "Note")
@@ -97,10 +104,15 @@ class LabelAllDialog(QDialog):
 
 
 class LabelAllController(QObject):
-    def __init__(self, host: Host):
+    def __init__(self, host: Host, find=None):
+        """``find``: the Find controller (gui/corpus/qt_find.py) whose matches Label Every Match labels."""
         super().__init__(host)
         self.host = host
+        self.find = find
         self.actions = host.add_commands("&Edit", COMMANDS, self, ("label_all", "apply_patterns", "undo_label_all"))
+        if find is not None:
+            self.actions.update(host.add_commands("&Edit", FIND_COMMANDS, self, ("label_found",)))
+            find.panel.add_action(self.actions["label_found"])
         self.last: ProjectStep | None = None  # the last project-wide step, for Undo Label All
         self.actions["undo_label_all"].setEnabled(False)
         host.workspace_changed.connect(self._forget)
@@ -137,6 +149,24 @@ class LabelAllController(QObject):
         chosen = dialog.label.currentText()
         shown = surface if len(surface) <= 30 else surface[:30] + "…"
         return self.apply(label_all_edits(dialog.chosen(), chosen), f"{name} '{shown}' as {chosen}")
+
+    def label_found(self) -> bool:
+        """Label Every Match: Find's matches as they are now (searched again: the documents may
+        have changed since), previewed as Label All previews; True if applied."""
+        self.find.search()
+        hits = list(self.find.hits)
+        if not hits:
+            self.host.show_status("Find something first (Ctrl+F): Label Every Match labels what Find lists.", 6000)
+            return False
+        searched = self.find.searched_for() or "the matches"
+        labels = [label.name for label in self.host.workspace.labels]
+        corpus = self.host.workspace.corpus
+        dialog = LabelAllDialog(self.host, searched, labels, labels[0], lambda chosen: preview_hits(corpus, hits, chosen))
+        if not dialog.exec():
+            return False
+        chosen = dialog.label.currentText()
+        shown = searched if len(searched) <= 30 else searched[:30] + "…"
+        return self.apply(label_all_edits(dialog.chosen(), chosen), f"Label every match of {shown} as {chosen}")
 
     def apply_patterns(self, *, path: str | None = None) -> bool:
         """Pattern suggestions (source ``pattern``) in every document not reviewed yet.
@@ -195,5 +225,5 @@ class LabelAllController(QObject):
             self.host.show_range(shown.doc_id, *place)
 
 
-def install_label_all(host: Host) -> LabelAllController:
-    return LabelAllController(host)
+def install_label_all(host: Host, find=None) -> LabelAllController:
+    return LabelAllController(host, find)

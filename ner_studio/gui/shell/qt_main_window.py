@@ -119,7 +119,7 @@ class MainWindow(QMainWindow):
         self.learning = install_learning(self)
         self.team = install_team(self)
         self.find = install_find(self)
-        self.label_all = install_label_all(self)
+        self.label_all = install_label_all(self, self.find)
         self.consistency = install_consistency(self, self.label_all)
         self.document_tools = DocumentListTools(self, self.docks["documents"].widget())
         if settings.window_geometry:

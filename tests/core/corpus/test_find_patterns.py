@@ -86,7 +86,7 @@ def test_a_pattern_that_backtracks_without_end_stops_within_the_budget(project):
     started = time.monotonic()
     with pytest.raises(SearchError, match="took more than"):
         find(CorpusText(project), r"(a|aa)+$", regex=True, whole_tokens=False)
-    assert time.monotonic() - started < 10  # the budget is 2 s; without it this runs for ages
+    assert time.monotonic() - started < 30  # a 1 s budget (overshot on a busy machine); unbounded: ages
 
 
 def test_label_all_from_a_pattern_result_labels_the_matches(project):
