@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QInputDialog
 
@@ -53,6 +54,27 @@ def two_documents(world: World) -> None:
     world.window.workspace.add_text("A second text about Lisbon .", "second")
     wait_idle(world.qtbot, world.window)
     world.window.show_document(world.window.workspace.document_ids()[0])
+
+
+def several_selected(world: World) -> None:
+    """Two documents more, both selected in the list (the sample shown, its row not selected)."""
+    two_documents(world)
+    world.window.workspace.add_text("A third text about Madrid .", "third")
+    wait_idle(world.qtbot, world.window)
+    table = world.window.documents
+    flags = QItemSelectionModel.SelectionFlag
+    table.selectionModel().select(table.model().index(1, 0), flags.ClearAndSelect | flags.Rows)
+    table.selectionModel().select(table.model().index(2, 0), flags.Select | flags.Rows)
+    assert len(table.selected_ids()) == 2
+
+
+def several_reviewed(world: World) -> None:
+    several_selected(world)
+    world.window.actions_["mark_selected_reviewed"].trigger()
+
+
+def selected_statuses(world: World) -> set:
+    return {world.window.workspace.summary(i).status for i in world.window.documents.selected_ids()}
 
 
 def project_path(world: World):
@@ -179,6 +201,16 @@ CASES: dict[str, Case] = {
     "predict": Case(lambda w: w.just_after["predicting"] or said("No model")(w)),
     "next_doc": Case(lambda w: w.window.doc.doc_id != w.before["doc"], prepare=two_documents),
     "previous_doc": Case(lambda w: w.window.doc.doc_id != w.before["doc"], prepare=two_documents),
+    "mark_selected_reviewed": Case(lambda w: selected_statuses(w) == {Status.REVIEWED}, prepare=several_selected),
+    "mark_selected_not_reviewed": Case(lambda w: Status.REVIEWED not in selected_statuses(w), prepare=several_reviewed),
+    "undo_selection_step": Case(lambda w: Status.REVIEWED not in selected_statuses(w), prepare=several_reviewed),
+    "tag_selected": Case(lambda w: w.just_after["predicting"] or said("No model")(w), prepare=several_selected),
+    "export_selected": Case(lambda w: (w.folder / "out.conll").exists() == w.accept and said("ExportDialog")(w),
+                            prepare=several_selected),
+    "assign_selected": Case(lambda w: said("Assign documents")(w) and set(w.window.workspace.project.assignments().values())
+                            == ({("Ann",)} if w.accept else set()), prepare=several_selected),
+    "delete_selected": Case(lambda w: said("Delete 2 documents")(w)
+                            and document_count(w) == w.before["documents"] - 2 * w.accept, prepare=several_selected),
     # Model
     "train": Case(lambda w: said("TrainDialog")(w) and model_versions(w) == w.before["versions"] + w.accept,
                   prepare=lambda w: prepare_training(w, start=False)),

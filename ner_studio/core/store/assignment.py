@@ -109,6 +109,12 @@ def store_plan(conn: Connection, plan: dict[int, tuple[str, ...]]) -> None:
                      [(doc_id, name, stamp) for doc_id, names in plan.items() for name in names])
 
 
+def replace_assignments(conn: Connection, doc_ids: Sequence[int], names: Sequence[str]) -> None:
+    """``doc_ids`` are ``names``' now, whoever had them before."""
+    conn.executemany("DELETE FROM assignments WHERE document_id = ?", [(doc_id,) for doc_id in doc_ids])
+    store_plan(conn, {doc_id: tuple(names) for doc_id in doc_ids})
+
+
 def read_assignments(conn: Connection) -> dict[int, tuple[str, ...]]:
     """Every assigned document's annotators, in list order."""
     if not has_table(conn):
@@ -143,6 +149,13 @@ class ProjectAssignments:
             return plan
 
         return self._write("assigning documents", assign)
+
+    def assign_documents(self, doc_ids: Sequence[int], annotators: Sequence[str]) -> None:
+        """Give ``doc_ids`` (chosen by hand: several selected in the list) to ``annotators``,
+        in place of whom they were assigned to, in one transaction."""
+        names = check_team(annotators, 0.0)
+        ids = list(dict.fromkeys(doc_ids))
+        self._write("assigning documents", lambda conn: replace_assignments(conn, ids, names))
 
     def assignments(self) -> dict[int, tuple[str, ...]]:
         """Every assigned document's annotators."""

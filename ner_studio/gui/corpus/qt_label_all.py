@@ -109,9 +109,11 @@ class LabelAllController(QObject):
         super().__init__(host)
         self.host = host
         self.find = find
-        self.actions = host.add_commands("&Edit", COMMANDS, self, ("label_all", "apply_patterns", "undo_label_all"))
+        commands, layout = COMMANDS, ("label_all", "apply_patterns", "undo_label_all")
         if find is not None:
-            self.actions.update(host.add_commands("&Edit", FIND_COMMANDS, self, ("label_found",)))
+            commands, layout = COMMANDS + FIND_COMMANDS, ("label_all", "label_found", "apply_patterns", "undo_label_all")
+        self.actions = host.add_commands("&Edit", commands, self, layout)
+        if find is not None:
             find.panel.add_action(self.actions["label_found"])
         self.last: ProjectStep | None = None  # the last project-wide step, for Undo Label All
         self.actions["undo_label_all"].setEnabled(False)

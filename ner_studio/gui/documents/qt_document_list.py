@@ -1,11 +1,13 @@
 """The document list: name, status (new / predicted / reviewed) and entity count per document,
 sortable by any column and filtered by name, status, label or text (``DocumentFilter``); the
-entities per label are in each row's tooltip. In a team's project the documents a curator
+entities per label are in each row's tooltip. Several rows may be selected (Ctrl- and
+Shift-click, Shift+arrows, Ctrl+A) for the commands on several documents
+(``qt_selected_documents.py``); extending the selection never changes the document shown. In a team's project the documents a curator
 assigned to you (core/store/assignment.py) come first, in bold."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QMenu, QTableView, QWidget
 
@@ -164,7 +166,9 @@ class DocumentFilter(QSortFilterProxyModel):
 class DocumentList(QTableView):
     """``document_chosen`` fires with the id of the document the analyst picks (a click, the
     arrow keys, the filter leaving another row current): it is shown, the keyboard stays here.
-    ``document_opened`` fires on Enter or a double-click: to work on it, in the text."""
+    ``document_opened`` fires on Enter or a double-click: to work on it, in the text. A click
+    or an arrow key with Ctrl or Shift (or a drag) extends the selection instead: the document
+    shown stays the one shown."""
 
     document_chosen = Signal(int)
     document_opened = Signal(int)
@@ -183,7 +187,9 @@ class DocumentList(QTableView):
         self.customContextMenuRequested.connect(self._context_menu)
         self.setObjectName("documentList")
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self._extending = False  # the event moving the current row extends the selection
+        self.context_actions: list = []  # commands on the selected documents (None: a separator)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setShowGrid(False)
         self.verticalHeader().hide()
@@ -191,15 +197,40 @@ class DocumentList(QTableView):
         # A long name is elided in the middle (its tooltip has it whole, and the entity count,
         # the column a narrow dock hides first).
         self.columns = FittedColumns(self, stretch=(0,), drop=(2,))
-        self.setToolTip("Documents of this project: click one to see it, Enter or a double-click to annotate it")
+        self.setToolTip("Documents of this project: click one to see it, Enter or a double-click to annotate it; "
+                        "Ctrl- or Shift-click selects several for the Document menu")
         self.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self.activated.connect(lambda index: self.document_opened.emit(self.doc_id_at(index)))
 
     def doc_id_at(self, index) -> int:
         return self.list_model.doc_id(self.filter.mapToSource(index).row())
 
+    def selected_ids(self) -> list[int]:
+        """The selected documents' ids, in the order the list shows them."""
+        rows = sorted(self.selectionModel().selectedRows(), key=lambda index: index.row())
+        return [self.doc_id_at(index) for index in rows]
+
+    def _extend_with(self, event, handle) -> None:
+        """Let Qt handle a click, drag or key; while it does, whether it extends the selection
+        (Ctrl or Shift held, or a drag): then moving the current row shows no document."""
+        held = event.modifiers() & (Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier)
+        self._extending = bool(held) or event.type() == QEvent.Type.MouseMove
+        try:
+            handle(event)
+        finally:
+            self._extending = False
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self._extend_with(event, super().mousePressEvent)
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self._extend_with(event, super().mouseMoveEvent)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self._extend_with(event, super().keyPressEvent)
+
     def _on_current_changed(self, current, _previous) -> None:
-        if current.isValid():
+        if current.isValid() and not self._extending:
             self.document_chosen.emit(self.doc_id_at(current))
 
     def _context_menu(self, position) -> None:
@@ -208,8 +239,12 @@ class DocumentList(QTableView):
             return
         doc_id = self.doc_id_at(index)
         menu = QMenu(self)
-        menu.addAction("Rename…", lambda: self.rename_requested.emit(doc_id))
-        menu.addAction("Delete from Project…", lambda: self.delete_requested.emit(doc_id))
+        rename = menu.addAction("Rename…", lambda: self.rename_requested.emit(doc_id))
+        rename.setEnabled(len(self.selected_ids()) <= 1)
+        if not self.context_actions:
+            menu.addAction("Delete from Project…", lambda: self.delete_requested.emit(doc_id))
+        for action in self.context_actions:
+            menu.addSeparator() if action is None else menu.addAction(action)
         menu.exec(self.viewport().mapToGlobal(position))
 
     def show_document(self, doc_id: int) -> None:
@@ -220,9 +255,11 @@ class DocumentList(QTableView):
         index = self.filter.mapFromSource(self.list_model.index(row, 0))
         if not index.isValid():  # filtered out: nothing to select
             return
-        self.selectionModel().blockSignals(True)
+        selection = self.selectionModel()
+        selection.blockSignals(True)
         self.selectRow(index.row())
-        self.setCurrentIndex(index)
-        self.selectionModel().blockSignals(False)
+        selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                  | QItemSelectionModel.SelectionFlag.Rows)
+        selection.blockSignals(False)
         self.viewport().update()
         self.scrollTo(index)

@@ -1,5 +1,6 @@
 """The document list as a real list: a filter bar (name, status, ``label:ORG``, ``text:Lisbon``,
-and in a project with assignments "Yours only") above it, and Rename / Delete from its context menu (Delete names what is lost and asks)."""
+and in a project with assignments "Yours only") above it, and Rename / Delete from its context menu (Delete names what is lost and asks);
+the commands on several selected documents are ``qt_selected_documents.py``'s."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from ner_studio.core.errors import NerStudioError
 from ner_studio.core.corpus.find import find
 from ner_studio.core.plural import plural
 from ner_studio.gui.documents.qt_document_list import DocumentList
+from ner_studio.gui.documents.qt_selected_documents import SelectedDocuments
 from ner_studio.gui.shell.qt_host import Host
 
 STATUSES = (("Any status", None), ("New", Status.NEW), ("Predicted", Status.PREDICTED), ("Reviewed", Status.REVIEWED))
@@ -70,6 +72,7 @@ class DocumentListTools(QObject):
             self._bind_workspace()
         pane.documents.rename_requested.connect(self.rename)
         pane.documents.delete_requested.connect(self.delete)
+        self.selected = SelectedDocuments(host, pane.documents, self)
 
     def apply_filter(self) -> None:
         name, label, search = parse_filter(self.pane.query.text())

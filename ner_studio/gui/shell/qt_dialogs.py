@@ -118,9 +118,11 @@ class ExportDialog(QDialog):
     that say what each choice writes ("all 30 documents of report.conll"), first the likeliest."""
 
     def __init__(self, parent: QWidget | None, suggested: Path, *,
-                 documents: list[tuple[str, str]] | None = None):
+                 documents: list[tuple[str, str]] | None = None, export: bool | None = None):
+        """``export``: Export (spreadsheets too) rather than Save; by default, without ``documents``."""
         super().__init__(parent)
-        self.setWindowTitle("Save annotations" if documents else "Export")
+        export = not documents if export is None else export
+        self.setWindowTitle("Export" if export else "Save annotations")
         form = QFormLayout(self)
         self.which = QComboBox()
         for words, which in documents or [("All documents", "all"), ("Reviewed documents only", "reviewed"),
@@ -129,7 +131,7 @@ class ExportDialog(QDialog):
         self.fmt = QComboBox()
         self.fmt.addItem("CoNLL (one token per line)", "conll")
         self.fmt.addItem("JSONL (text and character spans)", "jsonl")
-        if not documents:  # Export, not Save: a spreadsheet is written, never read back
+        if export:  # not Save: a spreadsheet is written, never read back
             self.fmt.addItem("Excel workbook (one row per entity, counts per label)", "xlsx")
             self.fmt.addItem("CSV (one row per entity, opens in Excel)", "csv")
         self.scheme = QComboBox()

@@ -64,6 +64,21 @@ def test_assigning_stores_the_plan_and_only_unassigned_documents_are_assigned_la
         assert len(ann.assigned_documents()) == 6  # 8 single + 2 shared, spread evenly
 
 
+def test_documents_chosen_by_hand_go_to_whom_they_are_given_in_place_of_others(project_location):
+    with Project.create(project_location, annotator="cur") as project:
+        project.add_documents([make_document(f"text {i} .", f"d{i}") for i in range(4)])
+        project.assign(["ann", "bob"], 0.5)
+        project.assign_documents([2, 3, 3], ["cy"])  # several selected in the list (one named twice)
+        assert {d: names for d, names in project.assignments().items() if d in (2, 3)} == {2: ("cy",), 3: ("cy",)}
+        assert project.assigned_documents("cy") == {2, 3}
+        assert 2 not in project.assigned_documents("ann") | project.assigned_documents("bob")
+        project.assign_documents([1], ["ann", "bob"])
+        assert project.assignments()[1] == ("ann", "bob")
+        with pytest.raises(AnnotatorError):
+            project.assign_documents([1], ["ann", "ann"])
+        assert project.assignments()[1] == ("ann", "bob")  # refused: nothing changed
+
+
 def test_a_renamed_annotator_keeps_their_assignments(project_location):
     with Project.create(project_location, annotator="ann") as project:
         project.add_documents([make_document("one .", "one"), make_document("two .", "two")])
