@@ -7,7 +7,7 @@ Marking several documents reviewed is what Ctrl+Enter does to each (the model's 
 left standing are accepted), without the unsure-entities question; the review log records
 each as it records Ctrl+Enter, and its rule (``review_effort.py``) counts a document nobody
 looked at as not looked at, so a bulk mark is no review in the effort chart. A status change
-of several documents is one step: Edit > Undo Mark… takes it back in every document, and
+of several documents is one step: Document > Undo Mark… takes it back in every document, and
 Ctrl+Z in one of them its part (``selection_steps.py``). Delete asks once, names how many
 and what is lost, and cannot be undone. Export writes one file, as Export does: JSONL by
 default, one line per document, which is what doccano exports and reads back (CoNLL, Excel
@@ -117,7 +117,7 @@ class SelectedDocuments(QObject):
 
     def _change_status(self, ids: list[int], text: str, change, now: str, already: str) -> None:
         """``change(doc)`` for each of ``ids``, one step on each document's stack; together one
-        step for Edit > Undo. ``now``: what they are after it, ``already``: those left out."""
+        step for Document > Undo Mark…. ``now``: what they are after it, ``already``: those left out."""
         left = len(self.selected()) - len(ids)
         if not ids:
             self.host.show_status(f"The selected {'document is' if left == 1 else 'documents are'} {already}.", 5000)
@@ -134,7 +134,7 @@ class SelectedDocuments(QObject):
         self._update_undo()
         note = f" ({left} {already})" if left else ""
         self.host.show_status(f"Marked {plural(len(step.parts), 'document')} {now}{note}; "
-                              f"Edit > Undo {text} takes it back.", 8000)
+                              f"Document > Undo {text} takes it back.", 8000)
 
     def _update_undo(self) -> None:
         action = self.actions["undo_selection_step"]

@@ -4,7 +4,7 @@ document not reviewed gets back, and a status change of several documents as one
 A status change of several documents (Mark 5 Documents Reviewed) puts one step on each
 document's own undo stack, as Ctrl+Enter does, so Ctrl+Z in one of them takes back its part
 and its history stays whole. :class:`SelectionStep` remembers where each part sits (the
-stack's position after it and the step's menu text); Edit > Undo takes back every part
+stack's position after it and the step's menu text); Document > Undo Mark… takes back every part
 still on top of its stack, and says which documents were edited since (Ctrl+Z there first).
 """
 
