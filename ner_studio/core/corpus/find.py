@@ -181,9 +181,12 @@ def compile_pattern(text: str, flags: int = 0):
         raise SearchError(f"not a valid regular expression: {error.msg}{where}") from None
     except (OverflowError, RecursionError) as error:
         raise SearchError(f"not a usable regular expression: {error}") from None
-    import regex  # the engine with a time budget; read the same syntax (its VERSION0 is re's)
+    import regex  # the engine with a time budget; reads the same syntax (its VERSION0 is re's)
 
-    return regex.compile(text, flags | regex.VERSION0)
+    try:
+        return regex.compile(text, flags | regex.VERSION0)
+    except (regex.error, OverflowError, RecursionError) as error:  # a corner where the two differ
+        raise SearchError(f"not a usable regular expression: {error}") from None
 
 
 def overlapping(rows: list[SpanRow], starts: list[int], start: int, end: int) -> list[SpanRow]:
