@@ -145,9 +145,9 @@ class SelectedDocuments(QObject):
         """The parts of the last step still the last step of their document's stack."""
         if self.last is None:
             return []
-        standing = []
+        standing, present = [], set(self.host.workspace.document_ids())
         for part in self.last.parts:
-            if part.doc_id not in self.host.workspace.document_ids():
+            if part.doc_id not in present:  # deleted since
                 continue
             stack = self.host.workspace.undo_stack(part.doc_id)
             index = stack.index()
