@@ -86,6 +86,13 @@ def display_name(annotator: str) -> str:
 
 
 # --- on an open connection (the Project wraps these in its transactions) ------------------
+def of_annotator(annotator: str | None, alias: str = "") -> tuple[str, tuple]:
+    """The ``AND annotator = ?`` condition (and its parameter) that picks one version."""
+    if annotator is None:
+        return "", ()
+    return f" AND {alias}annotator = ?", (annotator,)
+
+
 def has_named_versions(conn: Connection) -> bool:
     row = conn.execute("SELECT 1 FROM document_versions WHERE annotator <> ? AND annotator <> ?"
                        " LIMIT 1", (UNOWNED, GOLD)).fetchone()
