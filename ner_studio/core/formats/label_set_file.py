@@ -21,6 +21,7 @@ from pathlib import Path
 from ner_studio.core import json_text
 from ner_studio.core.atomic import atomic_write_text
 from ner_studio.core.errors import FormatError, LabelError
+from ner_studio.core.formats.outputs import check_output
 from ner_studio.core.text.labels import LabelSet
 
 FORMAT_KEY = "ner_studio_labels"
@@ -36,9 +37,10 @@ def label_set_json(labels: LabelSet) -> str:
          "examples": list(label.examples)} for label in labels]}, ensure_ascii=False, indent=2) + "\n"
 
 
-def write_label_set(path: str | Path, labels: LabelSet) -> None:
-    """Write ``labels`` to ``path`` atomically."""
-    atomic_write_text(path, label_set_json(labels))
+def write_label_set(path: str | Path, labels: LabelSet, *, force: bool = False) -> None:
+    """Write ``labels`` to ``path`` atomically, once it is safe to (``check_output``: an
+    existing file of another kind is replaced only with ``force``)."""
+    atomic_write_text(check_output(path, "json", force=force), label_set_json(labels))
 
 
 def read_label_set(path: str | Path) -> LabelSet:

@@ -16,6 +16,7 @@ from ner_studio.core.plural import plural
 from ner_studio.gui.annotate import editing
 from ner_studio.gui.shell import qt_dialogs
 from ner_studio.gui.annotate.qt_label_editor import LabelEditor
+from ner_studio.gui.annotate.qt_label_palette import guideline_tooltip
 from ner_studio.gui.shell.qt_actions import Command, keys_act_only_in
 from ner_studio.gui.shell.qt_host import Host
 
@@ -59,6 +60,7 @@ class EditController(QObject):
         self.actions = host.add_commands("&Edit", EDIT_COMMANDS, self, EDIT_MENU, EDIT_TOOLBAR)
         keys_act_only_in([self.actions[name] for name in TEXT_KEYS], host.view)
         self.label_menu = host.add_submenu("&Edit", "Label &As")
+        self.label_menu.setToolTipsVisible(True)
         self.label_actions: list[QAction] = []
         self.actions.update(host.add_commands("&Document", DOCUMENT_COMMANDS, self, DOCUMENT_MENU, DOCUMENT_TOOLBAR))
         host.workspace_changed.connect(self._bind_workspace)
@@ -82,9 +84,8 @@ class EditController(QObject):
             action.setObjectName(f"label_{label.name}")
             if label.key:
                 action.setShortcut(QKeySequence(label.key))
-            key = f" (key {label.key})" if label.key else ""
             what = f"Label the selection, or relabel the selected entity, as {label.name}"
-            action.setToolTip(f"{what}{key}")
+            action.setToolTip(guideline_tooltip(label, what))  # the label's guideline on hover
             action.setStatusTip(what)
             action.triggered.connect(lambda _checked=False, name=label.name: self.label_selection(name))
             self.label_menu.addAction(action)
