@@ -176,6 +176,7 @@ CASES: dict[str, Case] = {
     "inconsistencies": Case(dock_shown(lambda window: window.consistency.dock)),
     # Document
     "predict": Case(lambda w: w.just_after["predicting"] or said("No model")(w)),
+    "history": Case(said("HistoryDialog")),
     "next_doc": Case(lambda w: w.window.doc.doc_id != w.before["doc"], prepare=two_documents),
     "previous_doc": Case(lambda w: w.window.doc.doc_id != w.before["doc"], prepare=two_documents),
     # Model

@@ -34,14 +34,16 @@ class SpanHistory:
 
     @property
     def changed(self) -> bool:
-        return (self.modified, self.modified_by) != (self.created, self.created_by)
+        """Changed after it was made (the same second counts as its making)."""
+        return self.modified != self.created
 
     def describe(self) -> str:
-        """"created by ann at 2026-12-07 14:02 · changed by bob at 2026-12-07 15:10"."""
-        made = f"created by {display_name(self.created_by)} at {short_time(self.created)}"
+        """"created by ann at 2026-12-07 14:02 · changed by bob at 2026-12-07 15:10". Unchanged,
+        its maker is who wrote it (a curator, on the gold version); changed, the version's owner."""
         if not self.changed:
-            return made
-        return f"{made} · changed by {display_name(self.modified_by)} at {short_time(self.modified)}"
+            return f"created by {display_name(self.modified_by)} at {short_time(self.created)}"
+        return (f"created by {display_name(self.created_by)} at {short_time(self.created)} · "
+                f"changed by {display_name(self.modified_by)} at {short_time(self.modified)}")
 
 
 @dataclass(frozen=True)
@@ -60,10 +62,11 @@ def short_time(stamp: str) -> str:
 
 
 # --- on an open connection ----------------------------------------------------------------
-def span_history(conn: Connection, doc_id: int, annotator: str, span: Span) -> SpanHistory | None:
+def span_history(conn: Connection, doc_id: int, annotator: str, span: Span, *,
+                 checked: bool = False) -> SpanHistory | None:
     """The history of ``span`` in ``annotator``'s version (None: not stored, or a project
-    opened read-only from before ``_HISTORY``)."""
-    if not has_schema(conn, HISTORY_SCHEMA):
+    opened read-only from before ``_HISTORY``; ``checked``: the caller knows it is not)."""
+    if not checked and not has_schema(conn, HISTORY_SCHEMA):
         return None
     row = conn.execute(
         "SELECT created, annotator, modified, modified_by FROM spans WHERE document_id = ? AND annotator = ?"
@@ -96,9 +99,9 @@ def _span_entries(conn: Connection, doc_id: int, text: str) -> list[HistoryEntry
     for start, end, label, source, annotator, created, modified, modified_by in rows:
         span = Span(start, end, label, Source(source))
         words = f"{label} “{text[start:end]}”"
-        if (modified, modified_by) == (created, annotator):  # as it was made
+        if modified == created:  # as it was made, by who wrote it (a curator, on the gold version)
             made = "the model suggested" if source == Source.MODEL else "added"
-            entries.append(HistoryEntry(created, annotator, f"{made} {words}", span))
+            entries.append(HistoryEntry(created, modified_by, f"{made} {words}", span))
             continue
         entries.append(HistoryEntry(created, annotator, f"added the entity that is now {words}", span))
         entries.append(HistoryEntry(modified, modified_by, f"changed it to {words} ({source})", span))
@@ -115,11 +118,16 @@ class ProjectHistory:
     """History reading on a :class:`~ner_studio.core.store.project.Project` (mixed in)."""
 
     def span_history(self, doc_id: int, span: Span) -> SpanHistory | None:
-        """Who made ``span`` of this annotator's version of ``doc_id`` and who changed it last."""
+        """Who made ``span`` of this annotator's version of ``doc_id`` and who changed it last.
+        Asked on every selection of an entity: the schema is checked once (one query, not four)."""
         if self._version is None:
             return None
+        if getattr(self, "_keeps_history", None) is None:
+            self._keeps_history = self._read("reading the schema", lambda conn: has_schema(conn, HISTORY_SCHEMA))
+        if not self._keeps_history:
+            return None
         return self._read("reading an entity's history",
-                          lambda conn: span_history(conn, doc_id, self._version, span))
+                          lambda conn: span_history(conn, doc_id, self._version, span, checked=True))
 
     def document_history(self, doc_id: int, text: str) -> list[HistoryEntry]:
         """Everyone's edits of document ``doc_id`` (see :func:`document_history`)."""

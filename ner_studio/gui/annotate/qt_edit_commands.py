@@ -15,6 +15,7 @@ from ner_studio.core.errors import NerStudioError
 from ner_studio.core.plural import plural
 from ner_studio.gui.annotate import editing
 from ner_studio.gui.shell import qt_dialogs
+from ner_studio.gui.annotate.qt_history import HistoryDialog
 from ner_studio.gui.annotate.qt_label_editor import LabelEditor
 from ner_studio.gui.annotate.qt_label_palette import guideline_tooltip
 from ner_studio.gui.shell.qt_actions import Command, keys_act_only_in
@@ -43,10 +44,11 @@ EDIT_TOOLBAR = ("accept_all", "review_next")
 TEXT_KEYS = ("accept", "delete", "accept_all", "grow_end", "shrink_end", "grow_start", "shrink_start")
 DOCUMENT_COMMANDS = (
     Command("predict", "&Tag with Model", ("Ctrl+T",), "Tag this document with the current model again (your entities are kept)", "predict_current"),
+    Command("history", "&History…", (), "Who added and changed this document's entities, and when", "show_history"),
     Command("next_doc", "&Next Document", ("Ctrl+PgDown",), "Open the next document in the list", "next_document"),
     Command("previous_doc", "&Previous Document", ("Ctrl+PgUp",), "Open the previous document in the list", "previous_document"),
 )
-DOCUMENT_MENU = ("predict", None, "next_doc", "previous_doc")
+DOCUMENT_MENU = ("predict", "history", None, "next_doc", "previous_doc")
 DOCUMENT_TOOLBAR = ("predict",)
 
 
@@ -236,3 +238,18 @@ class EditController(QObject):
                                   "(Ctrl+Z takes the review back first).", 8000)
             return
         self.host.workspace.predict([self.host.doc])
+
+    def show_history(self) -> None:
+        """Everyone's edits of the shown document, by annotator and time (gui/annotate/qt_history.py)."""
+        doc = self.host.doc
+        if doc is None:
+            self.host.show_status("Open a document to see its history.", 5000)
+            return
+        try:
+            entries = self.host.workspace.project.document_history(doc.doc_id, doc.text)
+        except NerStudioError as error:
+            self.host.show_error("The history cannot be read", error)
+            return
+        dialog = HistoryDialog(self.host, doc.name or "this document", entries,
+                               lambda start, end: self.host.show_range(doc.doc_id, start, end))
+        dialog.exec()

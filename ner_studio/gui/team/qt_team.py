@@ -104,6 +104,8 @@ class TeamController(QObject):
 
     def _bind_workspace(self) -> None:
         project = self.project
+        if project.annotator == GOLD:  # the curator's name goes on their edits of the gold version
+            project.editor = configured_annotator(self.window.settings)
         self.actions["your_name"].setText(f"Your &Name… ({display_name(project.annotator)})")
         self.actions["edit_gold"].setChecked(project.annotator == GOLD)
         others = self.refresh_annotators(keep=False)
