@@ -198,6 +198,9 @@ CASES: dict[str, Case] = {
     "other_version": Case(dock_shown(lambda window: window.team.docks["versions"])),
     "curate": Case(dock_shown(lambda window: window.team.docks["curation"])),
     "agreement": Case(said("Agreement needs two annotators")),
+    # on by default: the menu click turns it off, and the project keeps that
+    "pretag": Case(lambda w: not w.window.actions_["pretag"].isChecked()
+                   and w.window.workspace.project.get_setting("team.pretag_new_versions") is False),
     "edit_gold": Case(lambda w: w.window.workspace.project.annotator == GOLD and w.window.actions_["edit_gold"].isChecked()),
 }
 # The label keys (Edit > Label As): a selected text labelled.
