@@ -5,12 +5,11 @@ import sqlite3
 import time
 
 import pytest
+from tests.core.project_fixtures import make_old_project
 
 from ner_studio.core.store import history
 from ner_studio.core.store.project import Project
-from ner_studio.core.store.project_schema import (
-    GUIDELINES_SCHEMA, HISTORY_SCHEMA, MIGRATIONS, SCHEMA_VERSION, now, pack_offsets,
-)
+from ner_studio.core.store.project_schema import GUIDELINES_SCHEMA, HISTORY_SCHEMA, SCHEMA_VERSION, now
 from ner_studio.core.text.document import Document
 from ner_studio.core.text.spans import Source, Span
 
@@ -91,28 +90,6 @@ def test_guidelines_are_stored_with_the_labels_and_follow_a_rename(project_locat
     assert person.examples == ("Karin Olsson", "Dr. Okafor")
 
 
-def make_project_before_history(path) -> None:
-    """A project as written just before label guidelines and span history: one document with
-    ann's entity, made at a known time."""
-    before = min(GUIDELINES_SCHEMA, HISTORY_SCHEMA) - 1
-    conn = sqlite3.connect(path, isolation_level=None)
-    for version, migration in enumerate(MIGRATIONS[:before], 1):
-        for statement in migration:
-            conn.execute(statement)
-        conn.execute("INSERT INTO schema_version VALUES (?, ?)", (version, now()))
-    doc = Document.from_text(TEXT, name="ada")
-    conn.execute("INSERT INTO documents (id, position, name, status, token_count, created, modified)"
-                 " VALUES (1, 0, 'ada', 'new', ?, ?, ?)", (len(doc.tokens), MADE, MADE))
-    conn.execute("INSERT INTO document_contents VALUES (1, '{}', ?, ?, ?)",
-                 (TEXT, pack_offsets(doc.tokens.starts, doc.tokens.ends), pack_offsets([0], [len(doc.tokens)])))
-    conn.execute("INSERT INTO document_versions VALUES (1, 'ann', ?, NULL)", (MADE,))
-    ada = span("Ada Lovelace", "PER")
-    conn.execute("INSERT INTO spans (document_id, start_char, end_char, label, source, annotator, created)"
-                 " VALUES (1, ?, ?, 'PER', 'human', 'ann', ?)", (ada.start, ada.end, MADE))
-    conn.execute("INSERT INTO labels (name, position, colour) VALUES ('PER', 0, '#aa9cfc')")
-    conn.close()
-
-
 MADE = "2026-11-30T10:00:00+00:00"
 
 
@@ -120,7 +97,12 @@ def test_a_project_from_before_history_reads_read_only_and_migrates(tmp_path):
     """Unmigrated (read only) it reads with no entity history and labels without guidelines;
     migrated, its entities were last changed when they were made."""
     path = tmp_path / "old.nerstudio"
-    make_project_before_history(path)
+    make_old_project(path, min(GUIDELINES_SCHEMA, HISTORY_SCHEMA) - 1, TEXT, stamp=MADE)
+    ada = span("Ada Lovelace", "PER")
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("INSERT INTO spans (document_id, start_char, end_char, label, source, annotator, created)"
+                 " VALUES (1, ?, ?, 'PER', 'human', 'ann', ?)", (ada.start, ada.end, MADE))
+    conn.close()
     with Project.open(path, annotator="ann", read_only=True) as project:
         assert project.span_history(1, span("Ada Lovelace", "PER")) is None
         assert project.labels()["PER"].description == ""
