@@ -86,8 +86,13 @@ def test_the_details_pane_and_the_documents_history_say_who_did_what(start_windo
     assert window.view.current_span() == span("Karin Olsson", "ORG")
     shown = window.details.history.text()
     assert shown.startswith("created by ann at ") and " · changed by ann at " in shown
-    window.actions_["accept"].trigger()  # Lisbon, the model's: accepted
-    relabel_with_key(window, qtbot, "Lisbon", Qt.Key.Key_2)
+    lisbon = TEXT.index("Lisbon")
+    window.view.select_range(lisbon, lisbon + len("Lisbon"))
+    assert window.details.history.text().startswith("suggested by the model at ")
+    window.actions_["accept"].trigger()  # the model's suggestion, accepted
+    assert window.doc.span_at(lisbon).source == Source.ACCEPTED
+    shown = window.details.history.text()
+    assert shown.startswith("suggested for ann at ") and " · accepted by ann at " in shown
 
     window.actions_["history"].trigger()
     [rows] = history_shown

@@ -37,13 +37,21 @@ class SpanHistory:
         """Changed after it was made (the same second counts as its making)."""
         return self.modified != self.created
 
-    def describe(self) -> str:
+    def describe(self, source: Source | None = None) -> str:
         """"created by ann at 2026-12-07 14:02 · changed by bob at 2026-12-07 15:10". Unchanged,
-        its maker is who wrote it (a curator, on the gold version); changed, the version's owner."""
+        its maker is who wrote it (a curator, on the gold version); changed, the version's owner.
+        ``source`` (the span's now) words a suggestion as one: "suggested by the model at …"."""
+        made, when = display_name(self.created_by), short_time(self.created)
         if not self.changed:
-            return f"created by {display_name(self.modified_by)} at {short_time(self.created)}"
-        return (f"created by {display_name(self.created_by)} at {short_time(self.created)} · "
-                f"changed by {display_name(self.modified_by)} at {short_time(self.modified)}")
+            if source in _SUGGESTED:
+                return f"{_SUGGESTED[source]} at {when}"
+            return f"created by {display_name(self.modified_by)} at {when}"
+        change = "accepted" if source == Source.ACCEPTED else "changed"
+        first = f"suggested for {made}" if source == Source.ACCEPTED else f"created by {made}"
+        return f"{first} at {when} · {change} by {display_name(self.modified_by)} at {short_time(self.modified)}"
+
+
+_SUGGESTED = {Source.MODEL: "suggested by the model", Source.PATTERN: "suggested by a pattern"}
 
 
 @dataclass(frozen=True)

@@ -125,4 +125,4 @@ class DetailsPane(QWidget):
         except NerStudioError as error:  # a selection must not fail on it: the log keeps why
             log_failure(log, "reading an entity's history", error)
             return "—"
-        return history.describe() if history is not None else "not saved yet"
+        return history.describe(span.source) if history is not None else "not saved yet"
