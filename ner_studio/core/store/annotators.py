@@ -109,6 +109,7 @@ def claim_unowned(conn: Connection, annotator: str) -> None:
     """Make the spans of no one ``annotator``'s, and the single user's personal settings
     (call in a write transaction, after :func:`needs_claim`)."""
     conn.execute("UPDATE spans SET annotator = ? WHERE annotator = ?", (annotator, UNOWNED))
+    conn.execute("UPDATE spans SET modified_by = ? WHERE modified_by = ?", (annotator, UNOWNED))  # _HISTORY
     conn.execute("UPDATE document_versions SET annotator = ? WHERE annotator = ?", (annotator, UNOWNED))
     for key in sorted(PERSONAL_SETTINGS):
         conn.execute("UPDATE settings SET key = ? WHERE key = ?", (personal_key(key, annotator), key))
@@ -124,6 +125,7 @@ def personal_key(key: str, annotator: str | None) -> str:
 
 def rename(conn: Connection, old: str, new: str) -> None:
     conn.execute("UPDATE spans SET annotator = ? WHERE annotator = ?", (new, old))
+    conn.execute("UPDATE spans SET modified_by = ? WHERE modified_by = ?", (new, old))
     conn.execute("UPDATE assignments SET annotator = ? WHERE annotator = ?", (new, old))
     conn.execute("UPDATE document_versions SET annotator = ? WHERE annotator = ?", (new, old))
     for key in sorted(PERSONAL_SETTINGS):

@@ -3,7 +3,8 @@
 version's last edit and status (``document_versions``), the document's own ``created``.
 
 There is no journal of edits: a deleted entity leaves no trace, and an entity changed twice
-shows its last change only. What is listed is what the rows say, nothing inferred.
+shows its last change only. What is listed is what the rows say, nothing inferred. Renaming a
+label (Edit Labels) is not a change of its entities: nobody judged them again.
 
 :class:`ProjectHistory` is the part of :class:`~ner_studio.core.store.project.Project` that reads it
 (a mixin, using the project's ``_read``).
