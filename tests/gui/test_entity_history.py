@@ -58,6 +58,11 @@ def history_shown(monkeypatch):
 
     def exec_(dialog):
         shown.append(dialog.rows())
+        # a click on an entity's line selects it in the text
+        row = next(i for i, entry in enumerate(dialog.entries) if entry.span is not None)
+        rect = dialog.table.visualItemRect(dialog.table.item(row, 2))
+        QTest.mouseClick(dialog.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        shown.append(dialog.entries[row].span)
         return 0
     monkeypatch.setattr(HistoryDialog, "exec", exec_)
     return shown
@@ -95,7 +100,8 @@ def test_the_details_pane_and_the_documents_history_say_who_did_what(start_windo
     assert shown.startswith("suggested for ann at ") and " · accepted by ann at " in shown
 
     window.actions_["history"].trigger()
-    [rows] = history_shown
+    rows, clicked = history_shown
+    assert window.view.selection() == (clicked.start, clicked.end)
     lines = [(who, what) for _, who, what in rows]
     assert ("bob", "added ORG “Meridian Capital”") in lines
     assert ("ann", "changed it to ORG “Karin Olsson” (human)") in lines

@@ -268,18 +268,19 @@ class SpansDelta:
         changes, so it keeps when and by whom it was made (``_HISTORY``). If the row is gone
         (another window deleted it) the span is inserted afresh; still no read first."""
         (old,), (new,) = self.removed, self.added
+        stamp, editor = now(), self.editor or self.annotator
         clear_overlaps(conn, self.doc_id, [new], self.annotator, keep=old)
         conn.execute(
             "UPDATE spans SET start_char = ?, end_char = ?, label = ?, source = ?, confidence = ?, modified = ?,"
             " modified_by = ? WHERE document_id = ? AND annotator = ? AND start_char = ? AND end_char = ?",
-            (new.start, new.end, new.label, str(new.source), new.confidence, now(), self.editor or self.annotator,
+            (new.start, new.end, new.label, str(new.source), new.confidence, stamp, editor,
              self.doc_id, self.annotator, old.start, old.end))
         conn.executemany(
             f"{_INSERT_SPAN} SELECT ?, ?, ?, ?, ?, CAST(? AS DOUBLE PRECISION), ?, ?, ?, ?"
             " WHERE EXISTS (SELECT 1 FROM documents WHERE id = ?) AND NOT EXISTS (SELECT 1 FROM spans"
             " WHERE document_id = ? AND annotator = ? AND start_char = ?)",
             [(self.doc_id, new.start, new.end, new.label, str(new.source), new.confidence, self.annotator,
-              now(), now(), self.editor or self.annotator, self.doc_id, self.doc_id, self.annotator, new.start)])
+              stamp, stamp, editor, self.doc_id, self.doc_id, self.annotator, new.start)])
         touch(conn, self.doc_id, self.annotator)
 
     def _apply_in_bulk(self, conn: Connection) -> None:
