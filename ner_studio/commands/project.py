@@ -12,6 +12,7 @@ import sys
 
 from ner_studio.commands.outputs import add_force_option
 from ner_studio.commands.project_assign import ACTIONS as ASSIGN_ACTIONS
+from ner_studio.commands.project_labels import ACTIONS as LABEL_ACTIONS
 from ner_studio.commands.project_team import ACTIONS as TEAM_ACTIONS, PROJECT_HELP
 from ner_studio.core.plural import plural
 
@@ -90,12 +91,12 @@ def run_restore(args: argparse.Namespace) -> int:
 
 
 ACTIONS = {"backup": (add_backup, run_backup), "restore": (add_restore, run_restore),
-           **TEAM_ACTIONS, **ASSIGN_ACTIONS}
+           **TEAM_ACTIONS, **ASSIGN_ACTIONS, **LABEL_ACTIONS}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "project", help="work on project files (create, import, export, agreement, assign, backup, restore)",
+        "project", help="work on project files (create, import, export, agreement, assign, labels, backup, restore)",
         description="Work on NER Studio project files (.nerstudio) without the app.")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     for add, _ in ACTIONS.values():

@@ -25,6 +25,32 @@ def make_document(text: str, name: str = "doc") -> Document:
     return Document(text, tokens, sentences, name=name)
 
 
+def make_old_project(path, version: int, text: str = "one .", annotator: str = "ann",
+                     stamp: str = "2026-11-30T10:00:00+00:00") -> int:
+    """A project file at schema ``version`` (4 or later: annotators), as an older NER Studio
+    left it: one document of ``text`` in ``annotator``'s version, made at ``stamp``, and the
+    label PER. Built from the migrations themselves, so later ones (whatever their order)
+    are what opening it runs. Returns the document's id."""
+    import sqlite3
+
+    from ner_studio.core.store.project_schema import MIGRATIONS, pack_offsets
+
+    doc = make_document(text)
+    conn = sqlite3.connect(path, isolation_level=None)
+    for number, migration in enumerate(MIGRATIONS[:version], 1):
+        for statement in migration:
+            conn.execute(statement)
+        conn.execute("INSERT INTO schema_version VALUES (?, ?)", (number, stamp))
+    conn.execute("INSERT INTO documents (id, position, name, status, token_count, created, modified)"
+                 " VALUES (1, 0, 'one', 'new', ?, ?, ?)", (len(doc.tokens), stamp, stamp))
+    conn.execute("INSERT INTO document_contents VALUES (1, '{}', ?, ?, ?)",
+                 (text, pack_offsets(doc.tokens.starts, doc.tokens.ends), pack_offsets([0], [len(doc.tokens)])))
+    conn.execute("INSERT INTO document_versions VALUES (1, ?, ?, NULL)", (annotator, stamp))
+    conn.execute("INSERT INTO labels (name, position, colour) VALUES ('PER', 0, '#aa9cfc')")
+    conn.close()
+    return 1
+
+
 def token_span(doc: Document, index: int):
     token = doc.tokens[index]
     return token.start, token.end

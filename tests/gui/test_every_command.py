@@ -199,6 +199,7 @@ CASES: dict[str, Case] = {
     "label_found": Case(lambda w: said("LabelAllDialog")(w) and said("Labelled")(w) == w.accept, prepare=prepare_find),
     # Document
     "predict": Case(lambda w: w.just_after["predicting"] or said("No model")(w)),
+    "history": Case(said("HistoryDialog")),
     "next_doc": Case(lambda w: w.window.doc.doc_id != w.before["doc"], prepare=two_documents),
     "previous_doc": Case(lambda w: w.window.doc.doc_id != w.before["doc"], prepare=two_documents),
     "mark_selected_reviewed": Case(lambda w: selected_statuses(w) == {Status.REVIEWED}, prepare=several_selected),
@@ -230,6 +231,9 @@ CASES: dict[str, Case] = {
     "other_version": Case(dock_shown(lambda window: window.team.docks["versions"])),
     "curate": Case(dock_shown(lambda window: window.team.docks["curation"])),
     "agreement": Case(said("Agreement needs two annotators")),
+    # on by default: the menu click turns it off, and the project keeps that
+    "pretag": Case(lambda w: not w.window.actions_["pretag"].isChecked()
+                   and w.window.workspace.project.get_setting("team.pretag_new_versions") is False),
     "edit_gold": Case(lambda w: w.window.workspace.project.annotator == GOLD and w.window.actions_["edit_gold"].isChecked()),
 }
 # The label keys (Edit > Label As): a selected text labelled.

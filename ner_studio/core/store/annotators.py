@@ -86,6 +86,13 @@ def display_name(annotator: str) -> str:
 
 
 # --- on an open connection (the Project wraps these in its transactions) ------------------
+def of_annotator(annotator: str | None, alias: str = "") -> tuple[str, tuple]:
+    """The ``AND annotator = ?`` condition (and its parameter) that picks one version."""
+    if annotator is None:
+        return "", ()
+    return f" AND {alias}annotator = ?", (annotator,)
+
+
 def has_named_versions(conn: Connection) -> bool:
     row = conn.execute("SELECT 1 FROM document_versions WHERE annotator <> ? AND annotator <> ?"
                        " LIMIT 1", (UNOWNED, GOLD)).fetchone()
@@ -102,6 +109,7 @@ def claim_unowned(conn: Connection, annotator: str) -> None:
     """Make the spans of no one ``annotator``'s, and the single user's personal settings
     (call in a write transaction, after :func:`needs_claim`)."""
     conn.execute("UPDATE spans SET annotator = ? WHERE annotator = ?", (annotator, UNOWNED))
+    conn.execute("UPDATE spans SET modified_by = ? WHERE modified_by = ?", (annotator, UNOWNED))  # _HISTORY
     conn.execute("UPDATE document_versions SET annotator = ? WHERE annotator = ?", (annotator, UNOWNED))
     for key in sorted(PERSONAL_SETTINGS):
         conn.execute("UPDATE settings SET key = ? WHERE key = ?", (personal_key(key, annotator), key))
@@ -117,6 +125,7 @@ def personal_key(key: str, annotator: str | None) -> str:
 
 def rename(conn: Connection, old: str, new: str) -> None:
     conn.execute("UPDATE spans SET annotator = ? WHERE annotator = ?", (new, old))
+    conn.execute("UPDATE spans SET modified_by = ? WHERE modified_by = ?", (new, old))
     conn.execute("UPDATE assignments SET annotator = ? WHERE annotator = ?", (new, old))
     conn.execute("UPDATE document_versions SET annotator = ? WHERE annotator = ?", (new, old))
     for key in sorted(PERSONAL_SETTINGS):

@@ -63,6 +63,7 @@ from ner_studio.core.store.project_connection import as_project_error, corrupt_e
 from ner_studio.core.store.project_edits import BIG_EDIT, EditJournal
 from ner_studio.core.store.annotators import GOLD, default_annotator
 from ner_studio.core.store.assignment import ProjectAssignments
+from ner_studio.core.store.history import ProjectHistory
 from ner_studio.core.store.project_metadata import ProjectMetadata
 from ner_studio.core.store.project_versions import ProjectVersions, with_annotator
 from ner_studio.core.store.project_files import (
@@ -78,13 +79,14 @@ from ner_studio.core.store.project_store import Location, Store, create_store, i
 log = logging.getLogger(__name__)
 
 
-class Project(EditJournal, ProjectMetadata, ProjectVersions, ProjectAssignments):
+class Project(EditJournal, ProjectMetadata, ProjectVersions, ProjectAssignments, ProjectHistory):
     """An open project: a file or a database on a server (core/store/project_store.py). Make one
     with :meth:`create`, :meth:`open` or :meth:`restore_backup`."""
 
     def __init__(self, store: Store, *, read_only: bool, lock_timeout: float, annotator: str | None = None):
         # Whose version this project reads and writes: a person, or GOLD for a curator editing it.
         self.annotator = GOLD if annotator == GOLD else default_annotator(annotator)
+        self.editor = self.annotator  # who edits, recorded as ``modified_by``: the curator on GOLD
         self.path: Path | None = store.path  # the project file; None on a server
         self.location: Location = store.location  # the path, or the URL without a password
         self.name = store.name  # for titles: the file's stem or the database's name

@@ -41,7 +41,7 @@ class EditJournal:
             raise ProjectError(f"there is no document {doc.doc_id} in this project", self.where)
 
         def on_spans(change: SpansChanged) -> None:
-            self._record(rows.SpansDelta(doc.doc_id, change.removed, change.added, self._version))
+            self._record(rows.SpansDelta(doc.doc_id, change.removed, change.added, self._version, self.editor))
 
         def on_status(status: Status) -> None:
             self._record(rows.StatusEdit(doc.doc_id, status, self._version))
@@ -109,7 +109,7 @@ class EditJournal:
         changes no document; a failed write keeps the edits in the journal like any tracked
         edit. Returns the edits as stored (a tracked document snaps what it adds to its
         tokens), which is what an undo must remove."""
-        edits = [with_annotator(edit, self._version) for edit in edits]
+        edits = [replace(with_annotator(edit, self._version), editor=self.editor) for edit in edits]
         if not edits:
             return []
         untracked = [edit for edit in edits if edit.doc_id not in self._tracked]

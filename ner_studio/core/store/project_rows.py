@@ -15,15 +15,19 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from ner_studio.core import json_text
 from ner_studio.core.text.document import Document, Sentence, Status, TokenList
-from ner_studio.core.errors import LabelError, ProjectError
-from ner_studio.core.text.labels import Label, LabelSet
-from ner_studio.core.store.annotators import touch_version
+from ner_studio.core.errors import ProjectError
+from ner_studio.core.store.annotators import of_annotator, touch_version
+# The label rows live in label_rows.py; callers know them as project_rows' (e.g. rows.read_labels).
+from ner_studio.core.store.label_rows import (  # noqa: F401
+    delete_span_labels, documents_with_label, label_counts, read_labels, relabel_spans, rename_span_labels,
+    store_labels, write_labels,
+)
 from ner_studio.core.store.project_schema import NEXT_REVISION, now, pack_offsets, text_hash, unpack_offsets
 from ner_studio.core.text.spans import Source, Span
 from ner_studio.core.store.project_dialect import Connection, dialect_of
@@ -56,13 +60,6 @@ class ModelVersion:
 
 
 # --- documents -----------------------------------------------------------------------------
-def of_annotator(annotator: str | None, alias: str = "") -> tuple[str, tuple]:
-    """The ``AND annotator = ?`` condition (and its parameter) that picks one version."""
-    if annotator is None:
-        return "", ()
-    return f" AND {alias}annotator = ?", (annotator,)
-
-
 def insert_document(conn: Connection, doc: Document, source_path: str | None, annotator: str) -> int:
     if dialect_of(conn).is_postgres:
         check_no_nul(doc, source_path)
@@ -191,40 +188,45 @@ def touch(conn: Connection, doc_id: int, annotator: str, status: Status | None =
 
 # --- spans ---------------------------------------------------------------------------------
 _INSERT_SPAN = ("INSERT INTO spans (document_id, start_char, end_char, label, source, confidence,"
-                " annotator, created)")
+                " annotator, created, modified, modified_by)")
 
 
 def insert_spans(conn: Connection, doc_id: int, spans: Iterable[Span], annotator: str, *,
-                 unless_deleted: bool = False) -> None:
+                 unless_deleted: bool = False, editor: str = "") -> None:
     """``unless_deleted``: insert nothing if the document is gone (deleted in another window),
     checked by the statement itself, so that an edit needs no answer from the database before
-    it is sent (a server's pipeline, see ``Dialect.write_transaction``)."""
+    it is sent (a server's pipeline, see ``Dialect.write_transaction``). ``editor``: who makes
+    them (``annotator`` if empty; a curator on the gold version)."""
     stamp = now()
-    rows = ((doc_id, s.start, s.end, s.label, str(s.source), s.confidence, annotator, stamp) for s in spans)
+    rows = ((doc_id, s.start, s.end, s.label, str(s.source), s.confidence, annotator, stamp, stamp,
+             editor or annotator) for s in spans)
     if not unless_deleted:
-        conn.executemany(f"{_INSERT_SPAN} VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        conn.executemany(f"{_INSERT_SPAN} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         return
     # A parameter in a SELECT list has no type on PostgreSQL: text, unless cast (confidence
     # may be NULL; SQLite reads the type name as REAL).
     conn.executemany(
-        f"{_INSERT_SPAN} SELECT ?, ?, ?, ?, ?, CAST(? AS DOUBLE PRECISION), ?, ?"
+        f"{_INSERT_SPAN} SELECT ?, ?, ?, ?, ?, CAST(? AS DOUBLE PRECISION), ?, ?, ?, ?"
         " WHERE EXISTS (SELECT 1 FROM documents WHERE id = ?)",
         ((*row, doc_id) for row in rows))
 
 
-def clear_overlaps(conn: Connection, doc_id: int, spans: Iterable[Span], annotator: str) -> None:
-    """Delete stored spans overlapping ``spans``. Normally there are none; if another window
-    edited the same document, the latest edit wins and the document still loads."""
+def clear_overlaps(conn: Connection, doc_id: int, spans: Iterable[Span], annotator: str,
+                   keep: Span | None = None) -> None:
+    """Delete stored spans overlapping ``spans`` (but ``keep``, the row an edit changes in
+    place). Normally there are none; if another window edited the same document, the latest
+    edit wins and the document still loads."""
+    spare, kept = ("", ()) if keep is None else (" AND NOT (start_char = ? AND end_char = ?)", (keep.start, keep.end))
     for span in spans:
         conn.execute(
-            "DELETE FROM spans WHERE document_id = ? AND annotator = ? AND start_char >= ? AND start_char < ?",
-            (doc_id, annotator, span.start, span.end),
+            "DELETE FROM spans WHERE document_id = ? AND annotator = ? AND start_char >= ? AND start_char < ?"
+            f"{spare}", (doc_id, annotator, span.start, span.end, *kept),
         )
         # Spans never overlap, so at most the last one starting before ``span`` reaches into it.
         conn.execute(
             "DELETE FROM spans WHERE id = (SELECT id FROM spans WHERE document_id = ? AND annotator = ?"
-            " AND start_char < ? ORDER BY start_char DESC LIMIT 1) AND end_char > ?",
-            (doc_id, annotator, span.start, span.start),
+            f" AND start_char < ? ORDER BY start_char DESC LIMIT 1) AND end_char > ?{spare}",
+            (doc_id, annotator, span.start, span.start, *kept),
         )
 
 
@@ -242,10 +244,14 @@ class SpansDelta:
     removed: tuple[Span, ...]
     added: tuple[Span, ...]
     annotator: str = ""
+    editor: str = ""  # who made the edit, if not ``annotator`` (a curator of the gold version)
 
     def apply(self, conn: Connection) -> None:
         # A document deleted (perhaps in another window) has nothing left to save to: the
         # deletes find no rows, the inserts check (no question asked first: see insert_spans).
+        if len(self.removed) == 1 and len(self.added) == 1 and self.removed[0].overlaps(self.added[0]):
+            self._change_in_place(conn)
+            return
         if len(self.removed) + len(self.added) > BULK_EDIT:
             self._apply_in_bulk(conn)
         else:
@@ -254,7 +260,27 @@ class SpansDelta:
                 ((self.doc_id, self.annotator, s.start, s.end) for s in self.removed),
             )
             clear_overlaps(conn, self.doc_id, self.added, self.annotator)
-        insert_spans(conn, self.doc_id, self.added, self.annotator, unless_deleted=True)
+        insert_spans(conn, self.doc_id, self.added, self.annotator, unless_deleted=True, editor=self.editor)
+        touch(conn, self.doc_id, self.annotator)
+
+    def _change_in_place(self, conn: Connection) -> None:
+        """One entity relabelled, resized or accepted (or such an edit undone): its row
+        changes, so it keeps when and by whom it was made (``_HISTORY``). If the row is gone
+        (another window deleted it) the span is inserted afresh; still no read first."""
+        (old,), (new,) = self.removed, self.added
+        stamp, editor = now(), self.editor or self.annotator
+        clear_overlaps(conn, self.doc_id, [new], self.annotator, keep=old)
+        conn.execute(
+            "UPDATE spans SET start_char = ?, end_char = ?, label = ?, source = ?, confidence = ?, modified = ?,"
+            " modified_by = ? WHERE document_id = ? AND annotator = ? AND start_char = ? AND end_char = ?",
+            (new.start, new.end, new.label, str(new.source), new.confidence, stamp, editor,
+             self.doc_id, self.annotator, old.start, old.end))
+        conn.executemany(
+            f"{_INSERT_SPAN} SELECT ?, ?, ?, ?, ?, CAST(? AS DOUBLE PRECISION), ?, ?, ?, ?"
+            " WHERE EXISTS (SELECT 1 FROM documents WHERE id = ?) AND NOT EXISTS (SELECT 1 FROM spans"
+            " WHERE document_id = ? AND annotator = ? AND start_char = ?)",
+            [(self.doc_id, new.start, new.end, new.label, str(new.source), new.confidence, self.annotator,
+              stamp, stamp, editor, self.doc_id, self.doc_id, self.annotator, new.start)])
         touch(conn, self.doc_id, self.annotator)
 
     def _apply_in_bulk(self, conn: Connection) -> None:
@@ -286,10 +312,11 @@ class SpansSnapshot:
     doc_id: int
     spans: tuple[Span, ...]
     annotator: str = ""
+    editor: str = ""
 
     def apply(self, conn: Connection) -> None:
         conn.execute("DELETE FROM spans WHERE document_id = ? AND annotator = ?", (self.doc_id, self.annotator))
-        insert_spans(conn, self.doc_id, self.spans, self.annotator, unless_deleted=True)
+        insert_spans(conn, self.doc_id, self.spans, self.annotator, unless_deleted=True, editor=self.editor)
         touch(conn, self.doc_id, self.annotator)
 
 
@@ -303,82 +330,6 @@ class StatusEdit:
 
     def apply(self, conn: Connection) -> None:
         touch(conn, self.doc_id, self.annotator, self.status)  # a deleted document: nothing
-
-
-def relabel_spans(spans: Iterable[Span], renames: Mapping[str, str], removed: set[str]):
-    """``(gone, replacements)`` that apply ``renames`` and drop ``removed`` labels in memory,
-    keeping each span's source and confidence."""
-    gone = tuple(s for s in spans if s.label in renames or s.label in removed)
-    added = tuple(replace(s, label=renames[s.label]) for s in gone if s.label in renames)
-    return gone, added
-
-
-# --- labels --------------------------------------------------------------------------------
-def read_labels(conn: Connection) -> LabelSet:
-    rows = conn.execute("SELECT name, colour, key FROM labels ORDER BY position")
-    return LabelSet(Label(name, colour, key) for name, colour, key in rows)
-
-
-def write_labels(conn: Connection, labels: LabelSet) -> None:
-    conn.execute("DELETE FROM labels")
-    conn.executemany(
-        "INSERT INTO labels (name, position, colour, key) VALUES (?, ?, ?, ?)",
-        ((label.name, i, label.colour, label.key) for i, label in enumerate(labels)),
-    )
-
-
-def label_counts(conn: Connection, doc_id: int | None = None, annotator: str | None = None) -> dict[str, int]:
-    """Spans per label in ``annotator``'s versions (everyone's if ``None``)."""
-    condition, parameters = of_annotator(annotator)
-    if doc_id is None:
-        return dict(conn.execute(f"SELECT label, COUNT(*) FROM spans WHERE 1 = 1{condition}"
-                                 " GROUP BY label ORDER BY label", parameters))
-    return dict(conn.execute(f"SELECT label, COUNT(*) FROM spans WHERE document_id = ?{condition}"
-                             " GROUP BY label ORDER BY label", (doc_id, *parameters)))
-
-
-def documents_with_label(conn: Connection, label: str, annotator: str | None) -> set[int]:
-    condition, parameters = of_annotator(annotator)
-    rows = conn.execute(f"SELECT DISTINCT document_id FROM spans WHERE label = ?{condition}", (label, *parameters))
-    return {row[0] for row in rows}
-
-
-def rename_span_labels(conn: Connection, renames: Mapping[str, str]) -> None:
-    """Apply all renames at once (one CASE), so swaps such as A<->B work."""
-    if not renames:
-        return
-    cases = " ".join("WHEN ? THEN ?" for _ in renames)
-    holders = ", ".join("?" for _ in renames)
-    params = [value for pair in renames.items() for value in pair] + list(renames)
-    conn.execute(f"UPDATE spans SET label = CASE label {cases} END WHERE label IN ({holders})", params)
-
-
-def delete_span_labels(conn: Connection, names: Iterable[str]) -> None:
-    conn.executemany("DELETE FROM spans WHERE label = ?", ((name,) for name in names))
-
-
-def store_labels(conn: Connection, labels: LabelSet,
-                 delete_spans_of_removed: bool) -> tuple[set[str], dict[str, str], LabelSet]:
-    """Save the changes made to ``labels`` since its last save, applied to the labels stored
-    now (another process may have changed them: ``LabelChanges``): delete spans of removed
-    labels (only if allowed), then apply renames (in that order, so "remove MISC, rename ORG
-    to MISC" works). Returns ``(removed names, renames applied, the labels now stored)``."""
-    stored_set = read_labels(conn)
-    stored = set(stored_set.names())
-    changes = labels.changes()
-    renames = {old: new for old, new in changes.renames.items() if old in stored}
-    removed = set(changes.removed) & stored
-    merged = changes.apply(stored_set)
-    counts = label_counts(conn)
-    used = {name: counts[name] for name in removed if counts.get(name)}
-    if used and not delete_spans_of_removed:
-        listing = ", ".join(f"{name} ({n} spans)" for name, n in sorted(used.items()))
-        raise LabelError(f"removed labels are still used: {listing}; delete those spans too, "
-                         "or rename the label instead of removing it")
-    delete_span_labels(conn, removed)
-    rename_span_labels(conn, renames)
-    write_labels(conn, merged)
-    return removed, renames, merged
 
 
 # --- model versions and settings -----------------------------------------------------------

@@ -7,7 +7,7 @@ it in ``schema_version``. To change the schema, append a migration; never edit a
 
 Layout (version 1; version 2 widened the spans' ``source``; version 3 added
 ``documents.spans_revision``, see ``_V3``; version 4 added annotators, see ``_V4``; version 5
-assignments, see ``_V5``):
+assignments, see ``_V5``; then label guidelines, ``_GUIDELINES``, and span history, ``_HISTORY``):
 
 * ``documents`` — one small row per document (name, status, order, timestamps), and
   ``document_contents`` its text, meta JSON, tokens and sentences, written once. They are
@@ -15,8 +15,11 @@ assignments, see ``_V5``):
   megabytes. Tokens and sentences are packed ``uint32`` offset pairs in one BLOB each
   (8 bytes a token: a 200k-token document is 1.6 MB, written and read in one go).
 * ``spans`` — one row per entity, ``[start_char, end_char)`` on the document text; unique per
-  (document, start) because spans never overlap; deleted with their document.
-* ``labels`` — the label set in order. ``model_versions`` — trained models and their lineage.
+  (document, annotator, start) because spans never overlap; deleted with their document. Each
+  records who made it and when (``annotator``, ``created``) and who last changed it and when
+  (``modified_by``, ``modified``; see ``_HISTORY``).
+* ``labels`` — the label set in order, each with its guideline: ``description`` and
+  ``examples`` (a JSON list of texts), see ``_GUIDELINES``. ``model_versions`` — trained models and their lineage.
 * ``settings`` — project key/values as JSON. ``project_info`` — ``revision``, bumped by every
   committed write (backups use it to skip copying an unchanged project).
 """
@@ -180,8 +183,27 @@ _V5 = (
     "CREATE INDEX assignments_by_annotator ON assignments (annotator)",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5)
+# Label guidelines (issue 26): a description and example texts per label, kept with the label
+# so that renaming it keeps them and a label set file carries them (core/formats/label_set_file.py).
+_GUIDELINES = (
+    "ALTER TABLE labels ADD COLUMN description TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE labels ADD COLUMN examples TEXT NOT NULL DEFAULT '[]'",
+)
+
+# Span history (issue 26): who last changed a span and when. A relabel, a resize or an
+# acceptance changes the span's row in place (project_rows.SpansDelta), so ``created`` and
+# ``annotator`` stay those of its making; older rows were last changed when they were made.
+_HISTORY = (
+    "ALTER TABLE spans ADD COLUMN modified TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE spans ADD COLUMN modified_by TEXT NOT NULL DEFAULT ''",
+    "UPDATE spans SET modified = created, modified_by = annotator",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _GUIDELINES, _HISTORY)
 SCHEMA_VERSION = len(MIGRATIONS)
+# The schema versions that brought them (computed: the lead orders migrations when merging).
+GUIDELINES_SCHEMA = MIGRATIONS.index(_GUIDELINES) + 1
+HISTORY_SCHEMA = MIGRATIONS.index(_HISTORY) + 1
 
 
 def now() -> str:
@@ -205,6 +227,12 @@ def schema_version(conn: Connection, dialect: Dialect | None = None) -> int:
         return 0
     (version,) = conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()
     return version
+
+
+def has_schema(conn: Connection, version: int) -> bool:
+    """True if the project is at schema ``version`` or later: a project opened read-only is
+    not migrated, so a reader of newer columns asks first."""
+    return schema_version(conn) >= version
 
 
 def check_not_newer(version: int, where) -> None:

@@ -105,7 +105,7 @@ class ProjectVersions:
         previous one) in one transaction. ``expected``: the gold spans the curator started from
         (none if it was never curated); if the stored ones differ by then, another curator saved
         meanwhile and nothing is written (ChangedMeanwhileError)."""
-        gold = rows.SpansSnapshot(doc_id, tuple(sorted(spans)), GOLD)
+        gold = rows.SpansSnapshot(doc_id, tuple(sorted(spans)), GOLD, self.editor)
         if not self._read("checking the document", lambda conn: rows.document_exists(conn, doc_id)):
             raise ProjectError(f"there is no document {doc_id} in this project", self.where)
         started = None if expected is None else sorted(expected)

@@ -244,7 +244,9 @@ def _pair(docs: list[DocumentVersions], tokens, first: str, second: str, labels)
 def gather(project, annotators: Sequence[str]) -> list[DocumentVersions]:
     """The versions of ``annotators`` of every document of the open ``project`` that at
     least one of them worked on: marked reviewed, or confirmed an entity in (a version of
-    model suggestions nobody looked at is missing, not a judgement)."""
+    model suggestions nobody looked at is missing, not a judgement). Only the entities people
+    confirmed count (drawn, changed or accepted): the model's and the patterns' suggestions
+    left standing, as in a version pre-tagged for its annotator, say nothing of them."""
     wanted = set(annotators)
     gathered = []
     for summary in project.document_summaries():
@@ -252,7 +254,7 @@ def gather(project, annotators: Sequence[str]) -> list[DocumentVersions]:
         if not present:
             continue
         tokens = project.load_version(summary.doc_id, present[0]).tokens
-        spans = {name: project.spans_of(summary.doc_id, name) for name in present}
+        spans = {name: [s for s in project.spans_of(summary.doc_id, name) if s.confirmed] for name in present}
         gathered.append(DocumentVersions(summary.doc_id, tokens.starts, tokens.ends, spans))
     return gathered
 

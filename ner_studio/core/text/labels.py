@@ -6,6 +6,7 @@ Usage::
     labels.add("DATE")                     # next free palette colour and key
     labels.rename("MISC", "OTHER")         # remembered: see renames()
     labels.set_key("DATE", "9")
+    labels.set_guidelines("DATE", "Calendar dates", ["3 March", "last Tuesday"])
     labels.by_key("1").name                # "PER"
 
 Every invalid change raises :class:`LabelError` and leaves the set unchanged. ``changed``
@@ -22,7 +23,7 @@ import colorsys
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ner_studio.core.text.colours import most_distinct
 from ner_studio.core.errors import LabelError
@@ -48,15 +49,21 @@ FALLBACK_COLOUR = "#c9c9c9"
 KEYS = tuple("123456789")
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 _MAX_NAME = 40
+MAX_DESCRIPTION = 4000  # a guideline, not a manual: a tooltip must fit on a screen
+MAX_EXAMPLES = 50
 
 
 @dataclass(frozen=True, slots=True)
 class Label:
-    """``colour`` is ``#rrggbb`` (lower case); ``key`` is ``"1"``..``"9"`` or ``""`` for none."""
+    """``colour`` is ``#rrggbb`` (lower case); ``key`` is ``"1"``..``"9"`` or ``""`` for none.
+    ``description`` and ``examples`` are the annotation guideline analysts hand on with the
+    label set (what counts as this label, a few example texts), shown on hover (issue 26)."""
 
     name: str
     colour: str
     key: str = ""
+    description: str = ""
+    examples: tuple[str, ...] = ()
 
 
 def unprintable(name: str) -> str | None:
@@ -100,6 +107,20 @@ def check_shortcut_key(key: str) -> str:
     return key
 
 
+def check_guidelines(description: str, examples) -> tuple[str, tuple[str, ...]]:
+    """``(description, examples)`` cleaned: surrounding blank space off, empty examples dropped."""
+    if not isinstance(description, str):
+        raise LabelError(f"a label's description is text, not {type(description).__name__}")
+    if isinstance(examples, str) or not all(isinstance(e, str) for e in examples):
+        raise LabelError("a label's examples are a list of texts")
+    if len(description) > MAX_DESCRIPTION:
+        raise LabelError(f"a label's description is longer than {MAX_DESCRIPTION} characters")
+    cleaned = tuple(e.strip() for e in examples if e.strip())
+    if len(cleaned) > MAX_EXAMPLES or any(len(e) > MAX_DESCRIPTION for e in cleaned):
+        raise LabelError(f"a label has at most {MAX_EXAMPLES} examples of at most {MAX_DESCRIPTION} characters each")
+    return description.strip(), cleaned
+
+
 def generated_colour(index: int) -> str:
     """A light colour for label number ``index`` once the palette is used up (golden-ratio hues
     stay apart)."""
@@ -117,7 +138,7 @@ class LabelChanges:
     renames: dict[str, str]  # saved name -> new name
     removed: frozenset[str]  # saved names
     added: tuple[Label, ...]
-    updated: tuple[Label, ...]  # recoloured or new key, by current name
+    updated: tuple[Label, ...]  # recoloured, new key or new guidelines, by current name
     order: tuple[str, ...] | None  # the editor's order, if it was changed
 
     def apply(self, stored: LabelSet) -> LabelSet:
@@ -128,14 +149,14 @@ class LabelChanges:
             if new in taken and new not in self.renames and old in taken:
                 raise LabelError(f"another window added a label named {new!r} meanwhile; "
                                  f"choose another name for {old!r}")
-        result = [Label(self.renames.get(label.name, label.name), label.colour, label.key)
+        result = [replace(label, name=self.renames.get(label.name, label.name))
                   for label in stored if label.name not in self.removed]
         updated = {label.name: label for label in (*self.updated, *self.added)}
         result = [updated.pop(label.name, label) for label in result]
         result += [label for label in self.added if label.name in updated]
         mine = {label.name for label in (*self.updated, *self.added)}
         keys = {label.key for label in result if label.name in mine and label.key}
-        result = [label if label.name in mine or label.key not in keys else Label(label.name, label.colour, "")
+        result = [label if label.name in mine or label.key not in keys else replace(label, key="")
                   for label in result]
         if self.order is not None:
             # The editor's order; labels it never saw (added elsewhere) go last.
@@ -150,7 +171,9 @@ class LabelSet:
     def __init__(self, labels: Iterable[Label] = ()):
         self._labels: list[Label] = []
         for label in labels:
-            label = Label(check_name(label.name, stored=True), check_colour(label.colour), check_shortcut_key(label.key))
+            description, examples = check_guidelines(label.description, label.examples)
+            label = Label(check_name(label.name, stored=True), check_colour(label.colour),
+                          check_shortcut_key(label.key), description, examples)
             self._check_free(label.name, label.key)
             self._labels.append(label)
         self._origin: dict[str, str] = {}
@@ -223,7 +246,7 @@ class LabelSet:
         if new == old:
             return self._labels[index]
         self._check_free(new, "")
-        label = Label(new, self._labels[index].colour, self._labels[index].key)
+        label = replace(self._labels[index], name=new)
         self._labels[index] = label
         if old in self._origin:
             self._origin[new] = self._origin.pop(old)
@@ -238,7 +261,7 @@ class LabelSet:
 
     def set_colour(self, name: str, colour: str) -> Label:
         index = self._index(name)
-        label = Label(name, check_colour(colour), self._labels[index].key)
+        label = replace(self._labels[index], colour=check_colour(colour))
         self._labels[index] = label
         self.changed.emit()
         return label
@@ -250,9 +273,19 @@ class LabelSet:
         holder = self.by_key(key)
         if holder is not None and holder.name != name:
             raise LabelError(f"key {key} is already the shortcut of {holder.name}; clear it first")
-        label = Label(name, self._labels[index].colour, key)
+        label = replace(self._labels[index], key=key)
         self._labels[index] = label
         self.changed.emit()
+        return label
+
+    def set_guidelines(self, name: str, description: str, examples=()) -> Label:
+        """Give ``name`` its annotation guideline: a description and example texts."""
+        index = self._index(name)
+        description, examples = check_guidelines(description, examples)
+        label = replace(self._labels[index], description=description, examples=examples)
+        if label != self._labels[index]:
+            self._labels[index] = label
+            self.changed.emit()
         return label
 
     def move(self, name: str, position: int) -> None:
@@ -279,7 +312,7 @@ class LabelSet:
             origin = self._origin.get(label.name)
             if origin is None:
                 added.append(label)
-            elif (label.colour, label.key) != (base[origin].colour, base[origin].key):
+            elif replace(label, name=origin) != base[origin]:
                 updated.append(label)
         kept = [self._origin[label.name] for label in self._labels if label.name in self._origin]
         reordered = kept != [label.name for label in self._base if label.name in set(kept)]

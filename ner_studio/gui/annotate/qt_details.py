@@ -1,15 +1,22 @@
-"""The details pane: what the selected entity is, who made it and how sure the model was."""
+"""The details pane: what the selected entity is, who made it and last changed it, and how
+sure the model was."""
 
 from __future__ import annotations
+
+import logging
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
+from ner_studio.core.errors import NerStudioError
+from ner_studio.core.logs import log_failure
 from ner_studio.core.text.document import Document
 from ner_studio.core.formats.jsonl import token_bounds
 from ner_studio.core.text.spans import Span
 from ner_studio.gui.annotate.qt_highlighter import SpanStyle
+
+log = logging.getLogger(__name__)
 
 
 class ConfidenceBar(QWidget):
@@ -61,7 +68,9 @@ class DetailsPane(QWidget):
         self.source = QLabel()
         self.confidence = ConfidenceBar()
         self.position = QLabel()
-        for label in (self.source, self.position):  # "characters 867–883, tokens 151–152" in a narrow dock
+        self.history = QLabel()
+        self.history.setToolTip("When the entity was made and last changed, and by whom (times in UTC)")
+        for label in (self.source, self.position, self.history):  # "characters 867–883, tokens 151–152" in a narrow dock
             label.setWordWrap(True)
         self.position.setToolTip("Counted as a JSONL export counts them: characters start–end (the end "
                                  "excluded), tokens token_start–token_end from 0")
@@ -73,12 +82,14 @@ class DetailsPane(QWidget):
         form.addRow("Source", self.source)
         form.addRow("Confidence", self.confidence)
         form.addRow("Position", self.position)
+        form.addRow("History", self.history)
         form.addRow(self.hint)
         self.setToolTip("The entity selected in the text")
         self.show_span(None, None, None)
 
-    def show_span(self, doc: Document | None, span: Span | None, style: SpanStyle | None) -> None:
-        rows = (self.text, self.label, self.source, self.position)
+    def show_span(self, doc: Document | None, span: Span | None, style: SpanStyle | None, project=None) -> None:
+        """``project``: where the entity's history is read (none: not shown)."""
+        rows = (self.text, self.label, self.source, self.position, self.history)
         if span is None or doc is None:
             for widget in rows:
                 widget.setText("—")
@@ -93,6 +104,7 @@ class DetailsPane(QWidget):
         first, last = token_bounds(doc, span)  # counted as JSONL counts them, from 0
         tokens = f"token {first}" if first == last else f"tokens {first}–{last}"
         self.position.setText(f"characters {span.start}–{span.end}, {tokens}")
+        self.history.setText(self._history(project, doc, span))
         if span.confirmed:
             self.source.setText(span.source.description)
             self.confidence.show_value(span.confidence)
@@ -102,3 +114,15 @@ class DetailsPane(QWidget):
         self.source.setText(span.source.description + (" — low confidence, please check" if low else ""))
         self.confidence.show_value(span.confidence, low, style.marker if style is not None else "#d9480f")
         self.hint.setText("Enter accepts it, a label key relabels it, Del deletes it.")
+
+    @staticmethod
+    def _history(project, doc: Document, span: Span) -> str:
+        """"created by ann at … · changed by bob at …", as the project stores it."""
+        if project is None or doc.doc_id is None:
+            return "—"
+        try:
+            history = project.span_history(doc.doc_id, span)
+        except NerStudioError as error:  # a selection must not fail on it: the log keeps why
+            log_failure(log, "reading an entity's history", error)
+            return "—"
+        return history.describe(span.source) if history is not None else "not saved yet"

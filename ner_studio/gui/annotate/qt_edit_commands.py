@@ -15,7 +15,9 @@ from ner_studio.core.errors import NerStudioError
 from ner_studio.core.plural import plural
 from ner_studio.gui.annotate import editing
 from ner_studio.gui.shell import qt_dialogs
+from ner_studio.gui.annotate.qt_history import HistoryDialog
 from ner_studio.gui.annotate.qt_label_editor import LabelEditor
+from ner_studio.gui.annotate.qt_label_palette import guideline_tooltip
 from ner_studio.gui.shell.qt_actions import Command, keys_act_only_in
 from ner_studio.gui.shell.qt_host import Host
 
@@ -42,10 +44,11 @@ EDIT_TOOLBAR = ("accept_all", "review_next")
 TEXT_KEYS = ("accept", "delete", "accept_all", "grow_end", "shrink_end", "grow_start", "shrink_start")
 DOCUMENT_COMMANDS = (
     Command("predict", "&Tag with Model", ("Ctrl+T",), "Tag this document with the current model again (your entities are kept)", "predict_current"),
+    Command("history", "&History…", (), "Who added and changed this document's entities, and when", "show_history"),
     Command("next_doc", "&Next Document", ("Ctrl+PgDown",), "Open the next document in the list", "next_document"),
     Command("previous_doc", "&Previous Document", ("Ctrl+PgUp",), "Open the previous document in the list", "previous_document"),
 )
-DOCUMENT_MENU = ("predict", None, "next_doc", "previous_doc")
+DOCUMENT_MENU = ("predict", "history", None, "next_doc", "previous_doc")
 DOCUMENT_TOOLBAR = ("predict",)
 
 
@@ -59,6 +62,7 @@ class EditController(QObject):
         self.actions = host.add_commands("&Edit", EDIT_COMMANDS, self, EDIT_MENU, EDIT_TOOLBAR)
         keys_act_only_in([self.actions[name] for name in TEXT_KEYS], host.view)
         self.label_menu = host.add_submenu("&Edit", "Label &As")
+        self.label_menu.setToolTipsVisible(True)
         self.label_actions: list[QAction] = []
         self.actions.update(host.add_commands("&Document", DOCUMENT_COMMANDS, self, DOCUMENT_MENU, DOCUMENT_TOOLBAR))
         host.workspace_changed.connect(self._bind_workspace)
@@ -82,9 +86,8 @@ class EditController(QObject):
             action.setObjectName(f"label_{label.name}")
             if label.key:
                 action.setShortcut(QKeySequence(label.key))
-            key = f" (key {label.key})" if label.key else ""
             what = f"Label the selection, or relabel the selected entity, as {label.name}"
-            action.setToolTip(f"{what}{key}")
+            action.setToolTip(guideline_tooltip(label, what))  # the label's guideline on hover
             action.setStatusTip(what)
             action.triggered.connect(lambda _checked=False, name=label.name: self.label_selection(name))
             self.label_menu.addAction(action)
@@ -235,3 +238,18 @@ class EditController(QObject):
                                   "(Ctrl+Z takes the review back first).", 8000)
             return
         self.host.workspace.predict([self.host.doc])
+
+    def show_history(self) -> None:
+        """Everyone's edits of the shown document, by annotator and time (gui/annotate/qt_history.py)."""
+        doc = self.host.doc
+        if doc is None:
+            self.host.show_status("Open a document to see its history.", 5000)
+            return
+        try:
+            entries = self.host.workspace.project.document_history(doc.doc_id, doc.text)
+        except NerStudioError as error:
+            self.host.show_error("The history cannot be read", error)
+            return
+        dialog = HistoryDialog(self.host, doc.name or "this document", entries,
+                               lambda start, end: self.host.show_range(doc.doc_id, start, end))
+        dialog.exec()

@@ -1,4 +1,6 @@
-"""The label-set editor: add, rename (relabels every entity), recolour, re-key, remove.
+"""The label-set editor: add, rename (relabels every entity), recolour, re-key, remove, and
+write each label's guideline (a description and examples, shown on hover in the palette and the
+label menus); import and export the set with its guidelines as a file to hand on.
 
 It edits a copy of the project's LabelSet; OK hands the copy back, and the workspace saves it
 in one transaction together with the relabelled spans.
@@ -9,11 +11,12 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QColorDialog, QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel,
-    QMessageBox, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QColorDialog, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QHeaderView,
+    QLabel, QMessageBox, QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from ner_studio.core.errors import LabelError
+from ner_studio.core.errors import LabelError, NerStudioError
+from ner_studio.core.formats.label_set_file import merge_label_set, read_label_set, write_label_set
 from ner_studio.core.text.labels import KEYS, LabelSet
 from ner_studio.core.plural import plural
 
@@ -33,12 +36,17 @@ class LabelEditor(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.itemChanged.connect(self._on_item_changed)
         self.table.cellDoubleClicked.connect(self._on_double_click)
+        self.table.currentCellChanged.connect(lambda *_: self._show_guidelines())
         layout.addWidget(self.table)
+        layout.addLayout(self._guideline_fields())
         row = QHBoxLayout()
         for text, tip, handler in (
             ("Add", "Add a label with the next free colour and key", self._add),
             ("Colour…", "Pick another colour for the selected label", self._recolour),
             ("Remove", "Remove the selected label (its entities are deleted after you confirm)", self._remove),
+            ("Import…", "Take labels and their guidelines from a label set file (a label of the same name "
+                        "takes the file's colour and guideline; none is removed)", self._import),
+            ("Export…", "Write these labels with their guidelines to a file to hand on", self._export),
         ):
             button = QPushButton(text)
             button.setToolTip(tip)
@@ -51,7 +59,48 @@ class LabelEditor(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self._fill()
-        self.resize(460, 380)
+        self.resize(520, 600)
+
+    def _guideline_fields(self) -> QFormLayout:
+        """The selected label's description and examples, saved into the set as they are typed."""
+        form = QFormLayout()
+        self.description = QPlainTextEdit()
+        self.description.setPlaceholderText("What counts as this label, and what does not")
+        self.examples = QPlainTextEdit()
+        self.examples.setPlaceholderText("Example texts, one a line")
+        for field in (self.description, self.examples):
+            field.setTabChangesFocus(True)
+            field.setMaximumHeight(90)
+            field.textChanged.connect(self._on_guidelines_typed)
+        self.guideline_note = QLabel()
+        self.guideline_note.setStyleSheet("color: #b91c1c;")
+        form.addRow("Description", self.description)
+        form.addRow("Examples", self.examples)
+        form.addRow(self.guideline_note)
+        return form
+
+    def _show_guidelines(self) -> None:
+        name = self._selected_name()
+        label = self.labels[name] if name is not None else None
+        for field, text in ((self.description, label.description if label else ""),
+                            (self.examples, "\n".join(label.examples) if label else "")):
+            field.blockSignals(True)
+            if field.toPlainText().strip() != text:  # the field keeps what is being typed
+                field.setPlainText(text)
+            field.setEnabled(label is not None)
+            field.blockSignals(False)
+        self.guideline_note.setText("")
+
+    def _on_guidelines_typed(self) -> None:
+        name = self._selected_name()
+        if name is None:
+            return
+        try:
+            self.labels.set_guidelines(name, self.description.toPlainText(), self.examples.toPlainText().splitlines())
+        except LabelError as error:  # said beside the fields: a dialog on every key would be worse
+            self.guideline_note.setText(str(error))
+            return
+        self.guideline_note.setText("")
 
     def _fill(self) -> None:
         self.table.blockSignals(True)
@@ -73,6 +122,7 @@ class LabelEditor(QDialog):
             count.setFlags(count.flags() & ~Qt.ItemFlag.ItemIsEditable)
             self.table.setItem(row, 3, count)
         self.table.blockSignals(False)
+        self._show_guidelines()
 
     def _origin(self, name: str) -> str:
         """The stored name of a label renamed in this dialog (entity counts are by it)."""
@@ -133,3 +183,23 @@ class LabelEditor(QDialog):
                 return
             self.delete_spans = True
         self._try(lambda: self.labels.remove(name))
+
+    def _import(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import labels", "", "Label sets (*.json);;All files (*)")
+        if not path:
+            return
+        try:
+            self.labels = merge_label_set(self.labels, read_label_set(path))
+        except NerStudioError as error:
+            QMessageBox.warning(self, "Labels not imported", str(error))
+            return
+        self._fill()
+
+    def _export(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export labels", "labels.json", "Label sets (*.json)")
+        if not path:
+            return
+        try:
+            write_label_set(path, self.labels, force=True)  # the file dialog asked before replacing
+        except (NerStudioError, OSError) as error:
+            QMessageBox.warning(self, "Labels not exported", str(error))

@@ -1,11 +1,29 @@
-"""The label palette: one button per label with its colour and shortcut key (1-9)."""
+"""The label palette: one button per label with its colour and shortcut key (1-9); hovering
+one shows the label's guideline (its description and examples, see Edit Labels)."""
 
 from __future__ import annotations
+
+import html
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
-from ner_studio.core.text.labels import LabelSet
+from ner_studio.core.text.labels import Label, LabelSet
+
+
+def guideline_tooltip(label: Label, what: str) -> str:
+    """A rich tooltip: the label and its key, its guideline if it has one, then ``what`` a
+    click does. Rich text (Qt shows a string starting with a tag as HTML), so the
+    description's lines and the examples read as written, and nothing in them is markup."""
+    key = f" (key {html.escape(label.key)})" if label.key else ""
+    parts = [f"<b>{html.escape(label.name)}</b>{key}"]
+    if label.description:
+        parts.append("<p>" + html.escape(label.description).replace("\n", "<br>") + "</p>")
+    if label.examples:
+        items = "".join(f"<li>{html.escape(example)}</li>" for example in label.examples)
+        parts.append(f"<p>Examples:</p><ul style='margin-top:0'>{items}</ul>")
+    parts.append(f"<p style='color:#6b7280'>{html.escape(what)}</p>")
+    return "<qt>" + "".join(parts) + "</qt>"
 
 
 def _text_colour(background: str) -> str:
@@ -47,8 +65,8 @@ class LabelPalette(QWidget):
                 " text-align: left; font-weight: 600; }"
                 " QPushButton:hover { border: 1px solid #374151; }"
             )
-            shortcut = f" (key {label.key})" if label.key else ""
-            button.setToolTip(f"Label the selected tokens, or relabel the selected entity, as {label.name}{shortcut}")
+            button.setToolTip(guideline_tooltip(label, "Click: label the selected tokens, or relabel the "
+                                                       f"selected entity, as {label.name}"))
             button.clicked.connect(lambda _checked=False, name=label.name: self.label_chosen.emit(name))
             self._layout.addWidget(button)
             self.buttons[label.name] = button

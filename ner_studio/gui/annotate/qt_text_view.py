@@ -305,6 +305,7 @@ class EntityTextView(QPlainTextEdit):
             click = self.cursorForPosition(point).position()
             self.select_range(*self._range_at(self._offsets.from_qt(click)), reveal=False)
         menu = QMenu(self)
+        menu.setToolTipsVisible(True)  # the labels' guidelines on hover
         for action in self._context_actions:
             menu.addSeparator() if action is None else menu.addAction(action)
         return menu

@@ -347,7 +347,7 @@ class MainWindow(QMainWindow):
     # --- keeping the panes current -------------------------------------------------------
     def _on_selection_changed(self) -> None:
         span = self.view.current_span()
-        self.details.show_span(self.doc, span, self.span_style)
+        self.details.show_span(self.doc, span, self.span_style, self.workspace.project)
         self.entities.select_span(span)
 
     def _on_documents_opened(self, ids: list[int]) -> None:

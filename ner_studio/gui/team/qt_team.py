@@ -1,6 +1,7 @@
 """Team tools, added to the main window by :func:`install_team` (menu "Team", two docks):
 your annotator name, another annotator's version of the shown document (read-only), curating
-two versions into the gold version, and the agreement figures.
+two versions into the gold version, the agreement figures, and pre-tagging new versions
+(gui/team/qt_pretag.py).
 
 The name is the login name until the user gives one; it is asked once, the first time a
 project with other annotators opens (a single user is never asked), and kept in the user
@@ -29,6 +30,7 @@ from ner_studio.gui.shell.qt_actions import Command
 from ner_studio.gui.shell.qt_host import Host
 from ner_studio.gui.shell.qt_task_worker import TaskWorker
 from ner_studio.gui.team.qt_curation import CurationPanel
+from ner_studio.gui.team.qt_pretag import PreTagging
 from ner_studio.gui.team.qt_versions_panel import VersionsPanel
 
 log = logging.getLogger(__name__)
@@ -104,6 +106,8 @@ class TeamController(QObject):
 
     def _bind_workspace(self) -> None:
         project = self.project
+        if project.annotator == GOLD:  # the curator's name goes on their edits of the gold version
+            project.editor = configured_annotator(self.window.settings)
         self.actions["your_name"].setText(f"Your &Name… ({display_name(project.annotator)})")
         self.actions["edit_gold"].setChecked(project.annotator == GOLD)
         others = self.refresh_annotators(keep=False)
@@ -263,5 +267,7 @@ class ReportDialog(QDialog):
 
 
 def install_team(host: Host) -> TeamController:
-    return TeamController(host)
+    controller = TeamController(host)
+    controller.pretagging = PreTagging(host)  # its command after the team's own
+    return controller
 

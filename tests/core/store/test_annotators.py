@@ -64,8 +64,9 @@ def test_an_old_single_user_project_looks_the_same_after_migration(tmp_path):
         assert project.get_setting("accepted_sentences") == {"1": [0]}  # and so did their review
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == SCHEMA_VERSION
-    rows = conn.execute("SELECT annotator, created FROM spans").fetchall()
-    assert rows == [("ann", "2026-11-30T10:00:00+00:00")] * 2  # old spans: their document's time
+    rows = conn.execute("SELECT annotator, created, modified_by, modified FROM spans").fetchall()
+    # old spans: their document's time, last changed then by whoever claimed them (_HISTORY)
+    assert rows == [("ann", "2026-11-30T10:00:00+00:00", "ann", "2026-11-30T10:00:00+00:00")] * 2
     conn.close()
     with Project.open(path, annotator="bob") as project:  # a second person starts afresh
         assert project.load_document(1).spans == ()
@@ -249,3 +250,5 @@ def test_renaming_an_annotator_keeps_their_work_and_never_merges_two(project_loc
     with Project.open(project_location, annotator="ann", keep_backups=0) as project:
         assert project.get_setting("learning.review_log") == [{"step": 1}]
         assert project.load_version(doc_id, "ann").spans == (span("London", "LOC"),)
+        made = project.span_history(doc_id, span("London", "LOC"))  # their history follows the name
+        assert (made.created_by, made.modified_by) == ("ann", "ann")

@@ -1,16 +1,15 @@
 """Assigning documents to annotators with an overlap share for agreement: the plan (pure),
 and storing it in a project (both stores), including a project from before assignments."""
 
-import sqlite3
 from collections import Counter
 
 import pytest
 
-from ner_studio.core.store.assignment import next_in_turn, overlap_positions, plan_assignment
+from ner_studio.core.store.assignment import ASSIGNMENTS_SCHEMA, next_in_turn, overlap_positions, plan_assignment
 from ner_studio.core.errors import AnnotatorError
 from ner_studio.core.store.project import Project
 
-from tests.core.project_fixtures import make_document
+from tests.core.project_fixtures import make_document, make_old_project
 
 
 def loads(plan):
@@ -89,13 +88,7 @@ def test_a_renamed_annotator_keeps_their_assignments(project_location):
 
 def test_a_project_from_before_assignments_is_migrated_and_reads_as_unassigned(tmp_path):
     path = tmp_path / "old.nerstudio"
-    with Project.create(path, annotator="ann") as project:
-        project.add_documents([make_document("one .", "one")])
-    conn = sqlite3.connect(path)
-    conn.execute("DROP TABLE assignments")
-    conn.execute("DELETE FROM schema_version WHERE version = 5")
-    conn.commit()
-    conn.close()
+    make_old_project(path, ASSIGNMENTS_SCHEMA - 1)
     with Project.open(path, annotator="ann", read_only=True) as old:
         assert old.assignments() == {} and old.assigned_documents() == set()
     with Project.open(path, annotator="ann") as migrated:

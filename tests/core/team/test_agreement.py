@@ -179,3 +179,24 @@ def test_the_overlap_sweep_matches_the_naive_search(cuts_a, cuts_b, labels_a, la
     matches = _naive_overlap_matches(first, second)
     overall = span_scores([(first, second)], overlap=True)[OVERALL]
     assert overall.f1 == pytest.approx(2 * matches / (len(first) + len(second)) if first or second else 0.0)
+
+
+def test_agreement_counts_only_what_people_confirmed(project_location):
+    """A version pre-tagged for its annotator (model suggestions) in which they confirmed one
+    entity: only that one counts, on both stores (issue 26)."""
+    text = "Ada met Bob in Rome ."
+    with Project.create(project_location, annotator="ann") as project:
+        doc = Document.from_text(text, name="d")
+        for start, end, label in ((0, 3, "PER"), (8, 11, "PER"), (15, 19, "LOC")):
+            doc.add_span(Span(start, end, label))
+        (doc_id,) = project.add_documents([doc])
+    with Project.open(project_location, annotator="bob", keep_backups=0) as project:
+        bob = project.load_document(doc_id, track=True)
+        bob.replace_model_spans([Span(0, 3, "PER", Source.MODEL, 0.9), Span(15, 19, "LOC", Source.MODEL, 0.8)])
+        bob.edit([Span(0, 3, "PER", Source.MODEL, 0.9)], [Span(0, 3, "PER", Source.ACCEPTED, 0.9)])
+        assert project.worked_versions(doc_id) == ["ann", "bob"]
+        gathered = gather(project, ["ann", "bob"])
+    assert gathered[0].spans["bob"] == [Span(0, 3, "PER", Source.ACCEPTED, 0.9)]
+    report = agreement(gathered, ["ann", "bob"])
+    exact = report.pairs[0].exact[OVERALL]
+    assert (exact.precision, exact.recall, exact.support) == (1.0, 1 / 3, 3)  # Rome, the model's, not counted

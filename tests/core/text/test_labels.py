@@ -214,3 +214,25 @@ def test_a_stored_label_with_a_control_character_still_loads_so_its_project_open
     with pytest.raises(LabelError, match="control character"):
         labels.rename("OLD\x1b", "NEW\x1b")
     assert labels.rename("OLD\x1b", "OLD").name == "OLD"
+
+
+def test_guidelines_are_a_change_saved_like_a_colour_and_kept_by_renames():
+    labels = LabelSet.conll2003()
+    labels.set_guidelines("PER", "  People by name  ", ["Karin Olsson", "", "  Dr. Okafor "])
+    assert labels["PER"].description == "People by name"
+    assert labels["PER"].examples == ("Karin Olsson", "Dr. Okafor")
+    assert [label.name for label in labels.changes().updated] == ["PER"]
+    labels.rename("PER", "PERSON")
+    labels.set_key("PERSON", "9")
+    assert labels["PERSON"].examples == ("Karin Olsson", "Dr. Okafor")
+    stored = LabelSet.conll2003()  # what another window left stored: PER as it was
+    assert stored.copy() == stored and labels.changes().apply(stored)["PERSON"].description == "People by name"
+
+
+def test_guidelines_that_are_not_text_are_refused():
+    labels = LabelSet.conll2003()
+    with pytest.raises(LabelError, match="list of texts"):
+        labels.set_guidelines("PER", "People", "Karin Olsson")
+    with pytest.raises(LabelError, match="longer than"):
+        labels.set_guidelines("PER", "x" * 5000)
+    assert labels["PER"].description == ""
