@@ -90,7 +90,7 @@ class DocumentInfo:
     status: Status
 
 
-SpanRow = tuple  # (doc_id, start, end, label, source, confidence) as the spans table holds it
+SpanRow = tuple  # (doc_id, start, end, label, source, confidence, kb_id) as the spans table holds it
 
 
 class CorpusText:
@@ -167,21 +167,21 @@ class CorpusText:
 
 
 def to_span(row: SpanRow) -> Span:
-    return Span(row[1], row[2], row[3], _SOURCES[row[4]], row[5])
+    return Span(row[1], row[2], row[3], _SOURCES[row[4]], row[5], row[6])
 
 
 def read_label_rows(conn: Connection, label: str, annotator: str | None) -> list[SpanRow]:
     """Entities labelled ``label`` in ``annotator``'s versions (project_rows.of_annotator)."""
     condition, parameters = of_annotator(annotator)
     return conn.execute(
-        "SELECT document_id, start_char, end_char, label, source, confidence FROM spans"
+        "SELECT document_id, start_char, end_char, label, source, confidence, kb_id FROM spans"
         f" WHERE label = ?{condition} ORDER BY document_id, start_char", (label, *parameters)).fetchall()
 
 
 def _span_rows_of(conn: Connection, doc_ids: list[int], annotator: str | None) -> list[SpanRow]:
     condition, parameters = of_annotator(annotator)
     return conn.execute(
-        "SELECT document_id, start_char, end_char, label, source, confidence FROM spans"
+        "SELECT document_id, start_char, end_char, label, source, confidence, kb_id FROM spans"
         f" WHERE document_id IN ({', '.join('?' * len(doc_ids))}){condition} ORDER BY document_id, start_char",
         (*doc_ids, *parameters)).fetchall()
 
@@ -189,7 +189,7 @@ def _span_rows_of(conn: Connection, doc_ids: list[int], annotator: str | None) -
 def _all_span_rows(conn: Connection, annotator: str | None) -> list[SpanRow]:
     condition, parameters = of_annotator(annotator)
     return conn.execute(
-        "SELECT document_id, start_char, end_char, label, source, confidence FROM spans"
+        "SELECT document_id, start_char, end_char, label, source, confidence, kb_id FROM spans"
         f" WHERE 1 = 1{condition} ORDER BY document_id, start_char", parameters).fetchall()
 
 

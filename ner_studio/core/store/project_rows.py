@@ -148,9 +148,9 @@ def read_state(conn: Connection, doc_id: int, annotator: str | None) -> tuple[li
 def read_spans(conn: Connection, doc_id: int, annotator: str | None) -> list[Span]:
     condition, parameters = of_annotator(annotator)
     return [
-        Span(start, end, label, Source(source), confidence)
-        for start, end, label, source, confidence in conn.execute(
-            "SELECT start_char, end_char, label, source, confidence FROM spans"
+        Span(start, end, label, Source(source), confidence, kb_id)
+        for start, end, label, source, confidence, kb_id in conn.execute(
+            "SELECT start_char, end_char, label, source, confidence, kb_id FROM spans"
             f" WHERE document_id = ?{condition} ORDER BY start_char",
             (doc_id, *parameters),
         )
@@ -191,7 +191,7 @@ def touch(conn: Connection, doc_id: int, annotator: str, status: Status | None =
 
 # --- spans ---------------------------------------------------------------------------------
 _INSERT_SPAN = ("INSERT INTO spans (document_id, start_char, end_char, label, source, confidence,"
-                " annotator, created)")
+                " annotator, created, kb_id)")
 
 
 def insert_spans(conn: Connection, doc_id: int, spans: Iterable[Span], annotator: str, *,
@@ -200,14 +200,14 @@ def insert_spans(conn: Connection, doc_id: int, spans: Iterable[Span], annotator
     checked by the statement itself, so that an edit needs no answer from the database before
     it is sent (a server's pipeline, see ``Dialect.write_transaction``)."""
     stamp = now()
-    rows = ((doc_id, s.start, s.end, s.label, str(s.source), s.confidence, annotator, stamp) for s in spans)
+    rows = ((doc_id, s.start, s.end, s.label, str(s.source), s.confidence, annotator, stamp, s.kb_id) for s in spans)
     if not unless_deleted:
-        conn.executemany(f"{_INSERT_SPAN} VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        conn.executemany(f"{_INSERT_SPAN} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         return
     # A parameter in a SELECT list has no type on PostgreSQL: text, unless cast (confidence
     # may be NULL; SQLite reads the type name as REAL).
     conn.executemany(
-        f"{_INSERT_SPAN} SELECT ?, ?, ?, ?, ?, CAST(? AS DOUBLE PRECISION), ?, ?"
+        f"{_INSERT_SPAN} SELECT ?, ?, ?, ?, ?, CAST(? AS DOUBLE PRECISION), ?, ?, CAST(? AS TEXT)"
         " WHERE EXISTS (SELECT 1 FROM documents WHERE id = ?)",
         ((*row, doc_id) for row in rows))
 

@@ -7,7 +7,7 @@ it in ``schema_version``. To change the schema, append a migration; never edit a
 
 Layout (version 1; version 2 widened the spans' ``source``; version 3 added
 ``documents.spans_revision``, see ``_V3``; version 4 added annotators, see ``_V4``; version 5
-assignments, see ``_V5``):
+assignments, see ``_V5``; the entity catalogue, see ``_CATALOGUE``):
 
 * ``documents`` — one small row per document (name, status, order, timestamps), and
   ``document_contents`` its text, meta JSON, tokens and sentences, written once. They are
@@ -17,6 +17,9 @@ assignments, see ``_V5``):
 * ``spans`` — one row per entity, ``[start_char, end_char)`` on the document text; unique per
   (document, start) because spans never overlap; deleted with their document.
 * ``labels`` — the label set in order. ``model_versions`` — trained models and their lineage.
+* ``catalogue_entries`` — the entity catalogue (core/catalogue, core/store/project_catalogue.py):
+  one row per person, place or organisation, its aliases a JSON list; ``spans.kb_id`` is the
+  entry a span is linked to (NULL: unlinked), so a link belongs to its annotator's version.
 * ``settings`` — project key/values as JSON. ``project_info`` — ``revision``, bumped by every
   committed write (backups use it to skip copying an unchanged project).
 """
@@ -180,7 +183,28 @@ _V5 = (
     "CREATE INDEX assignments_by_annotator ON assignments (annotator)",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5)
+# The entity catalogue (core/store/project_catalogue.py): its entries, shared by the whole team,
+# and on each span the entry it names (``kb_id``, spaCy's name; NULL: not linked), which
+# travels with the span through every edit, undo and version. ``catalogue_revision`` is the
+# project revision of the catalogue's last change: an instance that holds an older one reads
+# the entries again. No foreign key on ``kb_id``: deleting an entry unlinks its mentions in
+# the same transaction, and a span stays valid if an entry it names is not there.
+_CATALOGUE = (
+    """CREATE TABLE catalogue_entries (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        label TEXT NOT NULL,
+        aliases TEXT NOT NULL DEFAULT '[]',
+        external_id TEXT NOT NULL DEFAULT '',
+        description TEXT NOT NULL DEFAULT '',
+        modified TEXT NOT NULL
+    )""",
+    "ALTER TABLE spans ADD COLUMN kb_id TEXT",
+    "CREATE INDEX spans_by_kb_id ON spans (kb_id)",
+    "INSERT INTO project_info (key, value) VALUES ('catalogue_revision', 0)",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _CATALOGUE)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -98,7 +98,7 @@ def resize(doc: Document, span: Span, start: int, end: int) -> SpanEdit | None:
         return None
     if any(other != span for other in doc.spans_between(*edges)):
         return None
-    return SpanEdit((span,), (Span(edges[0], edges[1], span.label, Source.HUMAN),))
+    return SpanEdit((span,), (Span(edges[0], edges[1], span.label, Source.HUMAN, kb_id=span.kb_id),))
 
 
 def step_edge(doc: Document, span: Span, edge: str, step: int) -> SpanEdit | None:
