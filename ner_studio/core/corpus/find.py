@@ -138,7 +138,7 @@ def find_in_document(doc: Document, query: str, *, whole_tokens: bool = True,
                      case_sensitive: bool = False) -> list[Hit]:
     """Matches in an open document (Ctrl+F: next, previous, highlight all)."""
     text = DocumentText.of(doc)
-    rows = [(text.doc_id, s.start, s.end, s.label, str(s.source), s.confidence) for s in doc.spans]
+    rows = [(text.doc_id, s.start, s.end, s.label, str(s.source), s.confidence, s.kb_id) for s in doc.spans]
     return list(_hits(text, Query(query, whole_tokens=whole_tokens, case_sensitive=case_sensitive).ranges(text), rows))
 
 

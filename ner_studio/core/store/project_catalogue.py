@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from pathlib import Path
 from typing import NamedTuple
 
 from ner_studio.core.catalogue.entries import CatalogueEntry, CatalogueSnapshot, EntryCounts
+from ner_studio.core.catalogue.files import write_catalogue
 from ner_studio.core.errors import ProjectError
 from ner_studio.core.store.project_dialect import Connection
 from ner_studio.core.store.project_rows import of_annotator
@@ -118,6 +120,10 @@ class ProjectCatalogue:
             return CatalogueSnapshot({e.entry_id: e for e in read_entries(conn)}, read_catalogue_revision(conn))
         return self._read("reading the catalogue", read)
 
+    def kb_names(self) -> dict[str, str]:
+        """Entry id -> name, for exports (JSONL's ``kb_name``)."""
+        return {entry_id: entry.name for entry_id, entry in self.catalogue().entries.items()}
+
     def catalogue_revision(self) -> int:
         """Changes whenever any instance changes the catalogue (a cheap read, for polling)."""
         return self._read("reading the catalogue", read_catalogue_revision)
@@ -195,3 +201,20 @@ class ProjectCatalogue:
 
     def _catch_up_all(self) -> list[int]:
         return [doc.doc_id for doc in self.tracked_documents() if self.catch_up(doc.doc_id)]
+
+
+def catalogue_beside(path: str | Path) -> Path:
+    """Where a corpus export's catalogue goes: ``news.jsonl`` -> ``news.catalogue.jsonl``."""
+    path = Path(path)
+    return path.with_name(f"{path.stem}.catalogue.jsonl")
+
+
+def export_catalogue_beside(project, path: str | Path) -> Path | None:
+    """Write the project's catalogue beside the corpus export ``path`` (the ``kb_id`` of its
+    spans means nothing without it); None, and nothing written, when the catalogue is empty."""
+    entries = list(project.catalogue().entries.values())
+    if not entries:
+        return None
+    target = catalogue_beside(path)
+    write_catalogue(entries, target)
+    return target

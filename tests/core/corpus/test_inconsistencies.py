@@ -55,3 +55,21 @@ def test_a_consistent_project_has_none(tmp_path):
         project.add_documents([labelled("Paris.", "1", ("Paris", "LOC", Source.HUMAN)),
                                labelled("Paris!", "2", ("Paris", "LOC", Source.MODEL))])
         assert inconsistencies(CorpusText(project)) == []
+
+
+def test_a_text_linked_to_different_entries_is_listed(tmp_path):
+    from ner_studio.core.text.spans import Span
+    from tests.core.project_fixtures import make_document, token_span
+
+    with Project.create(tmp_path / "p.nerstudio") as project:
+        docs = [make_document("Washington spoke .", "a"), make_document("In Washington today .", "b"),
+                make_document("Washington again .", "c")]
+        docs[0].set_spans([Span(*token_span(docs[0], 0), "LOC", kb_id="president")])
+        docs[1].set_spans([Span(*token_span(docs[1], 1), "LOC", kb_id="city")])
+        docs[2].set_spans([Span(*token_span(docs[2], 0), "LOC", kb_id="city")])
+        project.add_documents(docs)
+        [found] = inconsistencies(CorpusText(project))
+        assert found.surface == "Washington" and found.counts == {"LOC": 3}
+        assert found.links == {"city": 2, "president": 1}
+        assert found.summary({"city": "Washington, D.C."}) == "LOC ×3; linked to Washington, D.C. ×2, president ×1"
+        assert [p.kb_id for p in found.places] == ["president", "city", "city"]
