@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -48,13 +49,13 @@ class Inconsistency:
     def labels(self) -> list[str]:
         return [label for label in self.counts if label != UNLABELLED]
 
-    def summary(self, kb_names: dict[str, str] | None = None) -> str:
+    def summary(self, name_of: Callable[[str], str | None] | None = None) -> str:
         """``ORG ×5, LOC ×1, unlabelled ×2``; with links to more than one entry, also
-        ``; linked to George Washington ×3, Washington, D.C. ×1`` (names from ``kb_names``)."""
+        ``; linked to George Washington ×3, Washington, D.C. ×1`` (``name_of``: an entry's name)."""
         text = ", ".join(f"{label or 'unlabelled'} ×{n}" for label, n in self.counts.items())
         if len(self.links) > 1:
-            names = kb_names or {}
-            text += "; linked to " + ", ".join(f"{names.get(kb_id, kb_id)} ×{n}" for kb_id, n in self.links.items())
+            text += "; linked to " + ", ".join(f"{(name_of and name_of(kb_id)) or kb_id} ×{n}"
+                                               for kb_id, n in self.links.items())
         return text
 
 
