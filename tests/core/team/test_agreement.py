@@ -179,3 +179,15 @@ def test_the_overlap_sweep_matches_the_naive_search(cuts_a, cuts_b, labels_a, la
     matches = _naive_overlap_matches(first, second)
     overall = span_scores([(first, second)], overlap=True)[OVERALL]
     assert overall.f1 == pytest.approx(2 * matches / (len(first) + len(second)) if first or second else 0.0)
+
+
+def test_links_agree_on_mentions_marked_alike_and_linked_by_one_at_least():
+    from ner_studio.core.team.agreement import OVERALL, link_agreement
+
+    ann = [Span(0, 5, "PER", kb_id="a"), Span(10, 15, "LOC", kb_id="x"), Span(20, 25, "LOC"), Span(30, 35, "ORG", kb_id="o")]
+    bob = [Span(0, 5, "PER", kb_id="a"), Span(10, 15, "LOC", kb_id="y"), Span(20, 25, "LOC"), Span(30, 36, "ORG", kb_id="o")]
+    found = link_agreement([(ann, bob)])
+    assert (found["PER"].same, found["PER"].compared) == (1, 1)
+    assert (found["LOC"].same, found["LOC"].compared) == (0, 1)  # unlinked on both sides: not compared
+    assert "ORG" not in found  # different spans are span disagreement, not link disagreement
+    assert found[OVERALL].share == 0.5 and link_agreement([([Span(0, 5, "PER")], [Span(0, 5, "PER")])]) == {}
