@@ -5,20 +5,23 @@ against it. A candidate's place, best first:
 
 1. how its best name matches the query: **exact** (the whole name or an alias, normalised),
    then **token** (every word typed is a word of the name, the last one possibly half typed:
-   "new yo" finds "New York City"), then **fuzzy** (rapidfuzz's WRatio of at least
-   :data:`FUZZY_CUTOFF`: typos, other word orders);
+   "new yo" finds "New York City"), then **fuzzy**: a typo in the name (rapidfuzz's
+   normalised Indel similarity, ``QRatio``, of at least :data:`FUZZY_CUTOFF`), or, for a
+   one-word query, in one of its words ("Merkle" finds "Angela Merkel");
 2. then entries with the mention's **label**;
 3. then entries **already linked in this document** (the same person is named again);
 4. then the score, then the name.
 
 The match decides first: an exact name of another label is a better guess than a fuzzy one
 of the same label. Fuzzy scoring runs in rapidfuzz's C++ over every name at once
-(``process.extract``); with 10,000 entries a keystroke takes a few milliseconds
-(benchmarks/catalogue.py).
+(``process.extract``). ``QRatio``, not ``WRatio``: WRatio adds partial and token-set scores,
+which the token match already covers, and costs 40 times more (90 ms against 2 ms a keystroke
+over 20,000 names on the busy 2-core machine; benchmarks/catalogue.py has the figures).
 """
 
 from __future__ import annotations
 
+import heapq
 from bisect import bisect_left
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -28,7 +31,8 @@ from rapidfuzz import fuzz, process
 
 from ner_studio.core.catalogue.entries import CatalogueEntry, normalised
 
-FUZZY_CUTOFF = 70  # WRatio below this is noise for names ("Paris" vs "Peru" scores ~60)
+FUZZY_CUTOFF = 75  # below this a name is noise ("Paris" vs "Peru" scores ~60)
+WORD_CUTOFF = 80  # a one-word query against single words: stricter, words are short
 _FUZZY_POOL = 200  # fuzzy matches scored per keystroke before the label and document sort
 
 
@@ -60,7 +64,7 @@ class CatalogueIndex:
         self._owners: list[int] = []  # the entry of each name
         self._originals: list[str] = []
         self._exact: dict[str, list[int]] = {}
-        words: dict[str, set[int]] = {}
+        words: dict[str, set[int]] = {}  # word -> names with it
         for number, entry in enumerate(self.entries):
             for name in entry.names():
                 key = normalised(name)
@@ -75,6 +79,7 @@ class CatalogueIndex:
                     words.setdefault(word, set()).add(at)
         self._words = words
         self._sorted_words = sorted(words)
+        self._sort_names = [normalised(entry.name) for entry in self.entries]
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -88,7 +93,7 @@ class CatalogueIndex:
         while i < len(self._sorted_words) and self._sorted_words[i].startswith(word):
             found |= self._words[self._sorted_words[i]]
             i += 1
-            if len(found) > 5000:  # one letter typed: enough to rank, no need for all
+            if len(found) > 2000:  # one letter typed: enough to rank, no need for all
                 break
         return found
 
@@ -119,18 +124,24 @@ class CatalogueIndex:
                 found = with_word if found is None else found & with_word
                 if not found:
                     break
-            for at in found or ():
-                consider(at, Match.TOKEN, fuzz.ratio(key, self._names[at]))
-            for _name, score, at in process.extract(key, self._names, scorer=fuzz.WRatio, processor=None,
+            for at in found or ():  # the more of the name typed, the better
+                consider(at, Match.TOKEN, 100.0 * len(key) / len(self._names[at]))
+            for _name, score, at in process.extract(key, self._names, scorer=fuzz.QRatio, processor=None,
                                                    limit=_FUZZY_POOL, score_cutoff=FUZZY_CUTOFF):
                 consider(at, Match.FUZZY, score)
+            if len(words) == 1 and len(key) >= 4:
+                for word, score, _ in process.extract(key, self._sorted_words, scorer=fuzz.QRatio, processor=None,
+                                                      limit=20, score_cutoff=WORD_CUTOFF):
+                    for at in self._words[word]:
+                        consider(at, Match.FUZZY, score * 0.9)  # a word of the name, not all of it
         linked = set(linked)
+        entries, sort_names = self.entries, self._sort_names
 
         def order(item):
             number, (match, score, _at) = item
-            entry = self.entries[number]
-            return (-match, entry.label != label, entry.entry_id not in linked, -score, normalised(entry.name))
+            entry = entries[number]
+            return (-match, entry.label != label, entry.entry_id not in linked, -score, sort_names[number])
 
-        ranked = sorted(best.items(), key=order)[:limit]
+        ranked = heapq.nsmallest(limit, best.items(), key=order)
         return [EntryCandidate(self.entries[n], match, score, self._originals[at] if at >= 0 else self.entries[n].name)
                 for n, (match, score, at) in ranked]

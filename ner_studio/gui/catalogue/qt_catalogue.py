@@ -65,6 +65,7 @@ class CatalogueController(QObject):
         self.dock.entry_chosen.connect(self.list_mentions)
         self.dock.mention_chosen.connect(host.show_range)
         self.dock.action_requested.connect(self._on_dock_action)
+        self.dock_widget.visibilityChanged.connect(lambda visible: visible and self.refresh())
         host.workspace_changed.connect(self._bind_workspace)
         self._bind_workspace()
 
@@ -82,7 +83,8 @@ class CatalogueController(QObject):
         """Read the catalogue again if it changed (here or elsewhere) and redraw what shows it."""
         try:
             changed = self.links.load(self.project, force=force)
-            counts = self.project.entry_counts()
+            # Counting links reads every linked span: only for the dock shown (or about to be).
+            counts = self.project.entry_counts() if changed or self.dock_widget.isVisible() else None
         except NerStudioError as error:  # the next refresh tries again
             log.warning("reading the catalogue: %s", error)
             return
@@ -90,7 +92,8 @@ class CatalogueController(QObject):
             self.host.span_style.links = self.links if self.links else None
             self.host.view.viewport().update()  # the link marks (the label colours stay)
             self.host.view.selection_changed.emit()  # the details pane names the link
-        self.dock.show_entries(self.links.entries.values(), counts)
+        if counts is not None:
+            self.dock.show_entries(self.links.entries.values(), counts)
 
     # --- linking ---------------------------------------------------------------------------
     def link_selected(self) -> None:

@@ -59,6 +59,7 @@ def test_words_typed_so_far_match_by_token_and_prefix():
 def test_typos_match_fuzzily():
     index = CatalogueIndex(CATALOGUE)
     ranked = index.rank("Angela Merkle", label="PER")
+    assert index.rank("Merkle", label="PER")[0].entry.entry_id == "mer"  # a typo in one word
     assert ranked[0].entry.entry_id == "mer" and ranked[0].match == Match.FUZZY
     assert index.rank("zzzzqqq") == []
 
