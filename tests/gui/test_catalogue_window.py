@@ -142,3 +142,34 @@ def test_link_all_occurrences_uses_the_label_all_preview(start_window, monkeypat
     window.actions_["link_all"].trigger()
     linked = [s for s in doc.spans if doc.text[s.start:s.end] == "Lisbon"]
     assert len(linked) == doc.text.count("Lisbon") and all(s.kb_id == ids["Lisbon"] for s in linked)
+
+
+def test_another_windows_catalogue_changes_show_here(start_window, project_location, qtbot, monkeypatch):
+    """Both stores: a new entry and a merge made in one window reach the other's dock, link
+    marks and open document through the live updates."""
+    from ner_studio.core.catalogue.entries import CatalogueEntry
+    from ner_studio.core.store.project import Project
+    from ner_studio.core.text.document import Document
+    from ner_studio.gui.team import qt_team
+
+    monkeypatch.setattr("getpass.getuser", lambda: "ann")
+    monkeypatch.setattr(qt_team, "prompt_for_name", lambda parent, suggestion: suggestion)
+    text = "Karin Olsson visited Lisbon ."
+    with Project.create(project_location, annotator="ann") as project:
+        project.add_documents([Document.from_text(text, name="trip")])
+    first = start_window(str(project_location))
+    second = start_window(str(project_location))
+    start = text.index("Lisbon")
+    first.view.select_range(start, start + 6)
+    next(a for a in first.edit.label_actions if a.objectName() == "label_LOC").trigger()
+    first.catalogue.link(first.doc, first.doc.span_at(start), ("new", "Lisbon"))
+    [lisbon] = first.catalogue.links.entries
+    qtbot.waitUntil(lambda: lisbon in second.catalogue.links.entries
+                    and second.doc.span_at(start) is not None and second.doc.span_at(start).kb_id == lisbon,
+                    timeout=15_000)
+    other = CatalogueEntry.create("Lisboa", "LOC")
+    first.workspace.project.save_entries([other])
+    first.workspace.project.merge_entries(other.entry_id, lisbon)
+    qtbot.waitUntil(lambda: set(second.catalogue.links.entries) == {other.entry_id}
+                    and second.doc.span_at(start).kb_id == other.entry_id, timeout=15_000)
+    assert second.span_style.links.name_of(other.entry_id) == "Lisboa"
