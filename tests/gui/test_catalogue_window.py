@@ -173,3 +173,34 @@ def test_another_windows_catalogue_changes_show_here(start_window, project_locat
     qtbot.waitUntil(lambda: set(second.catalogue.links.entries) == {other.entry_id}
                     and second.doc.span_at(start).kb_id == other.entry_id, timeout=15_000)
     assert second.span_style.links.name_of(other.entry_id) == "Lisboa"
+
+
+def test_export_carries_the_links_and_writes_the_catalogue_beside(start_window, monkeypatch, tmp_path, qtbot):
+    import json
+
+    from ner_studio.core.catalogue.files import read_catalogue
+    from ner_studio.gui.shell import qt_dialogs
+    from tests.gui.test_files import accept_dialog
+
+    window, ids = started_with_catalogue(start_window, monkeypatch, tmp_path)
+    doc = window.doc
+    start = doc.text.index("Auckland")
+    label_as_loc(window, qtbot, start, start + 8)
+    window.catalogue.link(doc, doc.span_at(start), ids["Auckland"])
+    target = tmp_path / "out" / "corpus.jsonl"
+    target.parent.mkdir()
+    accept_dialog(monkeypatch, qt_dialogs.ExportDialog, lambda dialog: dialog.path.setText(str(target)))
+    qtbot.keyClick(window.view, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    [record] = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    [span] = [s for s in record["spans"] if s["start"] == start]
+    assert span["kb_id"] == ids["Auckland"] and span["kb_name"] == "Auckland"
+    assert len(read_catalogue(target.parent / "corpus.catalogue.jsonl")) == 4
+    assert window.current_status().endswith("and the catalogue to corpus.catalogue.jsonl")
+    # one entry's mentions as a spreadsheet, from the dock
+    sheet = tmp_path / "out" / "auckland.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(sheet), ""))
+    window.actions_["show_catalogue"].trigger()
+    window.catalogue.dock.select_entry(ids["Auckland"])
+    window.catalogue.dock.buttons["export"].click()
+    rows = sheet.read_text(encoding="utf-8-sig").splitlines()
+    assert len(rows) == 2 and "Auckland" in rows[1] and "LOC" in rows[1]

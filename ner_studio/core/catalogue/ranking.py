@@ -126,8 +126,9 @@ class CatalogueIndex:
                     break
             for at in found or ():  # the more of the name typed, the better
                 consider(at, Match.TOKEN, 100.0 * len(key) / len(self._names[at]))
+            fuzzy = len(key) >= 3  # one or two letters: a typo cannot be told from a prefix
             for _name, score, at in process.extract(key, self._names, scorer=fuzz.QRatio, processor=None,
-                                                   limit=_FUZZY_POOL, score_cutoff=FUZZY_CUTOFF):
+                                                   limit=_FUZZY_POOL, score_cutoff=FUZZY_CUTOFF) if fuzzy else ():
                 consider(at, Match.FUZZY, score)
             if len(words) == 1 and len(key) >= 4:
                 for word, score, _ in process.extract(key, self._sorted_words, scorer=fuzz.QRatio, processor=None,
