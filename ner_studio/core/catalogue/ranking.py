@@ -27,8 +27,6 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from enum import IntEnum
 
-from rapidfuzz import fuzz, process
-
 from ner_studio.core.catalogue.entries import CatalogueEntry, normalised
 
 FUZZY_CUTOFF = 75  # below this a name is noise ("Paris" vs "Peru" scores ~60)
@@ -101,6 +99,8 @@ class CatalogueIndex:
              limit: int = 20) -> list[EntryCandidate]:
         """The best ``limit`` entries for ``query`` (see module doc); ``linked``: ids of
         entries already linked in the document."""
+        from rapidfuzz import fuzz, process  # ~10 ms to import: when the chooser first ranks, not at start-up
+
         key = normalised(query)
         best: dict[int, tuple[Match, float, int]] = {}  # entry -> (match, score, name)
 

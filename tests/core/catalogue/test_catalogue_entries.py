@@ -133,3 +133,15 @@ def test_an_unknown_suffix_or_a_file_not_utf8_is_refused(tmp_path):
     bad.write_bytes(b"name,label\nZ\xfcrich,LOC\n")
     with pytest.raises(FormatError, match="not UTF-8"):
         read_catalogue(bad)
+
+
+def test_rapidfuzz_is_imported_when_first_ranking_not_at_start_up():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    probe = ("import sys, ner_studio.core.catalogue.ranking, ner_studio.gui.catalogue.links; "
+             "print('rapidfuzz' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                            cwd=Path(__file__).resolve().parents[3])
+    assert result.stdout.strip() == "False"
