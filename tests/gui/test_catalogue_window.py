@@ -32,6 +32,20 @@ def type_in_text(window, qtbot, key) -> None:
     QTest.keyClick(QApplication.focusWidget(), key)
 
 
+def hover_tip(window, offset: int) -> str:
+    """The tooltip the text shows with the mouse resting on character ``offset``."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent, QTextCursor
+    from PySide6.QtWidgets import QToolTip
+
+    cursor = QTextCursor(window.view.document())
+    cursor.setPosition(offset)
+    point = window.view.cursorRect(cursor).center()
+    viewport = window.view.viewport()
+    QApplication.sendEvent(viewport, QHelpEvent(QEvent.Type.ToolTip, point, viewport.mapToGlobal(point)))
+    return QToolTip.text()
+
+
 def label_as_loc(window, qtbot, start: int, end: int) -> Span:
     window.view.select_range(start, end)
     type_in_text(window, qtbot, Qt.Key.Key_2)  # LOC's label key
@@ -56,7 +70,7 @@ def test_k_opens_the_chooser_typing_ranks_and_enter_links(start_window, monkeypa
     linked = doc.span_at(start)
     assert linked == span.linked(ids["Lisbon"]) and not chooser.isVisible()
     assert window.details.link.text() == "Lisbon"
-    assert window.view.link_tip(linked) == "LOC · linked to Lisbon"
+    assert hover_tip(window, start + 2) == "LOC · linked to Lisbon"
     assert window.workspace.project.load_document(doc.doc_id).span_at(start).kb_id == ids["Lisbon"]  # saved
     window.actions_["undo"].trigger()
     assert doc.span_at(start).kb_id is None
