@@ -73,6 +73,7 @@ class CatalogueController(QObject):
         workspace = self.host.workspace
         if workspace.live is not None:
             workspace.live.refreshed.connect(self.refresh)
+        workspace.labels_changed.connect(self.refresh)  # a renamed label renames the entries' too
         self.refresh(force=True)
 
     @property

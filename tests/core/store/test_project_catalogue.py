@@ -98,3 +98,15 @@ def test_a_catalogue_change_is_news_for_every_instance():
     from ner_studio.core.store.project_changes import ProjectChange
     batch = [ProjectChange(7, None, frozenset(), "someone")]
     assert plan_refresh(batch, "me", "ann") is not None
+
+
+def test_entries_follow_a_renamed_label(project_location):
+    project, lisbon, _porto, a, _b = linked_project(project_location)
+    seen = project.catalogue_revision()
+    labels = project.labels()
+    labels.rename("LOC", "PLACE")
+    project.save_labels(labels)
+    assert {e.label for e in project.catalogue().entries.values()} == {"PLACE"}
+    assert project.catalogue_revision() != seen
+    assert project.load_document(a.doc_id).spans[0] == Span(0, 6, "PLACE", kb_id=lisbon.entry_id)
+    project.close()
