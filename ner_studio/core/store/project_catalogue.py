@@ -13,6 +13,7 @@ catalogue write also sets ``catalogue_revision``, which tells them to read the e
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
@@ -21,7 +22,7 @@ from ner_studio.core.catalogue.entries import CatalogueEntry, CatalogueSnapshot,
 from ner_studio.core.catalogue.files import write_catalogue
 from ner_studio.core.errors import ProjectError
 from ner_studio.core.store.project_dialect import Connection
-from ner_studio.core.store.project_rows import of_annotator
+from ner_studio.core.store.project_rows import of_annotator, with_links
 from ner_studio.core.store.project_schema import NEXT_REVISION, now
 
 
@@ -36,8 +37,14 @@ class Mention(NamedTuple):
 
 
 def read_entries(conn: Connection) -> list[CatalogueEntry]:
-    rows = conn.execute("SELECT id, name, label, aliases, external_id, description FROM catalogue_entries"
-                        " ORDER BY name, id").fetchall()
+    """Every entry; none in a project file opened read-only before the catalogue's migration."""
+    try:
+        rows = conn.execute("SELECT id, name, label, aliases, external_id, description FROM catalogue_entries"
+                            " ORDER BY name, id").fetchall()
+    except sqlite3.OperationalError as error:
+        if "catalogue_entries" not in str(error):
+            raise
+        return []
     return [CatalogueEntry(i, name, label, tuple(json.loads(aliases)), external, description)
             for i, name, label, aliases, external, description in rows]
 
@@ -96,8 +103,8 @@ def relink(conn: Connection, old: str, new: str | None) -> int:
 def entry_counts(conn: Connection, annotator: str | None) -> dict[str, EntryCounts]:
     """Mentions and documents per linked entry in ``annotator``'s versions."""
     condition, parameters = of_annotator(annotator)
-    rows = conn.execute(f"SELECT kb_id, COUNT(*), COUNT(DISTINCT document_id) FROM spans"
-                        f" WHERE kb_id IS NOT NULL{condition} GROUP BY kb_id", parameters).fetchall()
+    rows = with_links(conn, "SELECT {links}, COUNT(*), COUNT(DISTINCT document_id) FROM spans"
+                      f" WHERE {{links}} IS NOT NULL{condition} GROUP BY {{links}}", parameters)
     return {kb_id: EntryCounts(mentions, documents) for kb_id, mentions, documents in rows}
 
 

@@ -14,6 +14,7 @@ it, only for reading a project too old to have annotators (opened read-only, not
 from __future__ import annotations
 
 import json
+import sqlite3
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -149,12 +150,22 @@ def read_spans(conn: Connection, doc_id: int, annotator: str | None) -> list[Spa
     condition, parameters = of_annotator(annotator)
     return [
         Span(start, end, label, Source(source), confidence, kb_id)
-        for start, end, label, source, confidence, kb_id in conn.execute(
-            "SELECT start_char, end_char, label, source, confidence, kb_id FROM spans"
-            f" WHERE document_id = ?{condition} ORDER BY start_char",
-            (doc_id, *parameters),
-        )
+        for start, end, label, source, confidence, kb_id in with_links(
+            conn, "SELECT start_char, end_char, label, source, confidence, {links} FROM spans"
+            f" WHERE document_id = ?{condition} ORDER BY start_char", (doc_id, *parameters))
     ]
+
+
+def with_links(conn: Connection, sql: str, parameters: tuple | list = ()) -> list[tuple]:
+    """The rows of ``sql``, whose ``{links}`` is each span's catalogue link: ``kb_id``, or NULL
+    in a project file opened read-only before the catalogue's migration (project_schema
+    ``_CATALOGUE``), which has no such column and must still read."""
+    try:
+        return conn.execute(sql.replace("{links}", "kb_id"), parameters).fetchall()
+    except sqlite3.OperationalError as error:
+        if "kb_id" not in str(error):
+            raise
+        return conn.execute(sql.replace("{links}", "NULL"), parameters).fetchall()
 
 
 def _pack_tokens(tokens) -> bytes:

@@ -78,7 +78,12 @@ def test_a_project_from_before_assignments_is_migrated_and_reads_as_unassigned(t
         project.add_documents([make_document("one .", "one")])
     conn = sqlite3.connect(path)
     conn.execute("DROP TABLE assignments")
-    conn.execute("DELETE FROM schema_version WHERE version = 5")
+    # and what later versions added: the catalogue (project_schema._CATALOGUE)
+    conn.execute("DROP TABLE catalogue_entries")
+    conn.execute("DROP INDEX spans_by_kb_id")
+    conn.execute("ALTER TABLE spans DROP COLUMN kb_id")
+    conn.execute("DELETE FROM project_info WHERE key = 'catalogue_revision'")
+    conn.execute("DELETE FROM schema_version WHERE version >= 5")
     conn.commit()
     conn.close()
     with Project.open(path, annotator="ann", read_only=True) as old:
