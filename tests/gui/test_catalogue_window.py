@@ -218,3 +218,23 @@ def test_export_carries_the_links_and_writes_the_catalogue_beside(start_window, 
     window.catalogue.dock.buttons["export"].click()
     rows = sheet.read_text(encoding="utf-8-sig").splitlines()
     assert len(rows) == 2 and "Auckland" in rows[1] and "LOC" in rows[1]
+
+
+def test_show_inconsistencies_lists_a_text_linked_to_different_entries(start_window, monkeypatch, tmp_path,
+                                                                      qtbot, idle):
+    from ner_studio.core.text.document import Document
+
+    window, ids = started_with_catalogue(start_window, monkeypatch, tmp_path)
+    docs = [Document.from_text("Lisbon won the match .", name="a"), Document.from_text("In Lisbon today .", name="b")]
+    window.workspace.add_documents(docs)
+    idle(window)
+    for doc, entry in zip(docs, ("Lisbon Falcons", "Lisbon")):
+        start = doc.text.index("Lisbon")
+        doc.set_spans([Span(start, start + 6, "LOC", kb_id=ids[entry])])
+    window.actions_["inconsistencies"].trigger()
+    tree = window.consistency.panel.tree
+    top = next(tree.topLevelItem(i) for i in range(tree.topLevelItemCount()) if tree.topLevelItem(i).text(0) == "Lisbon")
+    assert top.text(1).endswith("linked to Lisbon Falcons ×1, Lisbon ×1") or top.text(1).endswith(
+        "linked to Lisbon ×1, Lisbon Falcons ×1")
+    linked = [top.child(i).text(1) for i in range(top.childCount()) if "→" in top.child(i).text(1)]
+    assert sorted(linked) == ["LOC (human) → Lisbon", "LOC (human) → Lisbon Falcons"]
