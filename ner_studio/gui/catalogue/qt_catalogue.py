@@ -104,6 +104,8 @@ class CatalogueController(QObject):
             return
         self.refresh()
         linked = {s.kb_id for s in doc.spans if s.kb_id is not None}
+        if self.chooser is not None:
+            self.chooser.deleteLater()  # the last one, closed by now
         # On the window, not the text view: the view's one-stroke keys (labels, A, Enter) must
         # not act while the analyst types a name here.
         self.chooser = LinkChooser(self.host, self.links.ranking, doc.text[span.start:span.end], span.label, linked)
