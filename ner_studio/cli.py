@@ -15,7 +15,7 @@ from ner_studio.core.store.project_postgres import is_server_url  # no psycopg: 
 from ner_studio.core.secrets import redact_secrets
 
 # Each name is a module in ner_studio.commands with register(subparsers) and run(args) -> int.
-COMMANDS = ("convert", "train", "finetune", "evaluate", "predict", "data", "project")
+COMMANDS = ("convert", "train", "finetune", "evaluate", "predict", "data", "project", "catalogue")
 
 log = logging.getLogger(__name__)
 

@@ -1,5 +1,6 @@
-"""``ner-studio predict MODEL INPUT -o OUTPUT [--patterns FILE]``: tag documents with a trained
-model, with entity patterns and dictionaries, or both (MODEL ``none``: patterns only).
+"""``ner-studio predict MODEL INPUT -o OUTPUT [--patterns FILE] [--catalogue FILE]``: tag
+documents with a trained model, with entity patterns and dictionaries, or both (MODEL
+``none``: patterns only); ``--catalogue`` links entities by alias (core/catalogue/suggestions.py).
 
 With both, pattern matches join the model's entities and win where they overlap (a pattern is
 the analyst's written decision, the model's entity a guess); entities kept from INPUT
@@ -24,6 +25,8 @@ from ner_studio.core.formats.spreadsheet import EXPORTS, export_format
 from ner_studio.core.formats.stream import entity_writer, read_in_chunks
 from ner_studio.core.corpus.pattern_matcher import Matcher, apply_patterns
 from ner_studio.core.corpus.patterns import read_patterns
+from ner_studio.core.catalogue.files import read_catalogue
+from ner_studio.core.catalogue.suggestions import AliasIndex, suggest_links
 from ner_studio.core.plural import plural
 from ner_studio.core.text.spans import Source
 
@@ -50,6 +53,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="keep entities already in INPUT; predictions that overlap them are dropped")
     add_sentence_option(parser)
     add_inference_options(parser)
+    parser.add_argument("--catalogue", metavar="FILE",
+                        help="link entities whose text is a name or alias of exactly one entry of this "
+                        "catalogue (.csv or .jsonl, as 'ner-studio catalogue export' writes it): kb_id and "
+                        "kb_name in JSONL, as suggestions (model entities stay unconfirmed)")
     parser.add_argument("--patterns", action="append", metavar="FILE", default=[],
                         help="also mark matches of entity patterns (Prodigy-style .jsonl) or a "
                         "dictionary (text<TAB>LABEL lines, or .csv text,label); may be repeated. "
@@ -64,14 +71,18 @@ def run(args: argparse.Namespace) -> int:
     if not use_model and not args.patterns:
         raise NerStudioError("MODEL 'none' tags with patterns only: add --patterns FILE")
     checked_output(args, args.output, output_format,
-                   inputs=[args.input, *args.patterns, *([model_path(args.model)] if use_model else [])])
+                   inputs=[args.input, *args.patterns, *([args.catalogue] if args.catalogue else []),
+                           *([model_path(args.model)] if use_model else [])])
     matcher = Matcher(p for path in args.patterns for p in read_patterns(path)) if args.patterns else None
+    catalogue = read_catalogue(args.catalogue) if args.catalogue else None
+    aliases = AliasIndex(catalogue) if catalogue is not None else None
+    kb_names = {entry.entry_id: entry.name for entry in catalogue} if catalogue is not None else None
     tagger = tagger_from_args(args) if use_model else None
     bar = ProgressBar("tagging")
-    documents = entities = sentences = from_patterns = 0
+    documents = entities = sentences = from_patterns = linked = 0
     try:
         # A piece of the input at a time (core/formats/stream.py): memory stays bounded.
-        with entity_writer(args.output, output_format) as out:
+        with entity_writer(args.output, output_format, kb_names=kb_names) as out:
             for docs in read_in_chunks(args.input, args.input_format, splitter=splitter_from(args)):
                 before = sentences
                 if not args.keep_existing:
@@ -90,12 +101,17 @@ def run(args: argparse.Namespace) -> int:
                     beaten = sum(s.source == Source.MODEL for s in removed) if tagger is not None else 0
                     entities += len(added) - beaten
                     from_patterns += len(added)
+                for doc in docs if aliases is not None else ():
+                    suggested = suggest_links(doc.text, doc.spans, aliases)
+                    doc.edit(tuple(suggested), tuple(span.linked(kb_id) for span, kb_id in suggested.items()))
+                    linked += len(suggested)
                 out.write(docs)
                 documents += len(docs)
                 sentences += sum(len(doc.sentences) for doc in docs)
     finally:
         bar.close()
     pattern_note = f" ({from_patterns} from patterns)" if matcher is not None else ""
-    print(f"tagged {plural(documents, 'document')}, {plural(entities, 'entity')}{pattern_note}"
+    link_note = f", {linked} linked to the catalogue" if aliases is not None else ""
+    print(f"tagged {plural(documents, 'document')}, {plural(entities, 'entity')}{pattern_note}{link_note}"
           f" -> {args.output}")
     return 0

@@ -124,6 +124,8 @@ def add_export(actions) -> None:
                        "document's gold version where curated, else yours)")
     which.add_argument("--gold", action="store_true", help="export the curated gold versions only")
     action.add_argument("--to", dest="target_fmt", choices=EXPORTS, help="output format (default: by extension)")
+    action.add_argument("--kb-column", action="store_true",
+                        help="CoNLL: add a last column with each token's catalogue link (kb_id, _ for none)")
     action.add_argument("--skip-damaged", action="store_true",
                         help="export the documents that can be read and name those that cannot (damaged "
                         "bytes); without it, a damaged document stops the export before anything is written")
@@ -135,6 +137,8 @@ def run_export(args: argparse.Namespace) -> int:
     from ner_studio.core.formats import write_documents
     from ner_studio.core.formats.spreadsheet import SHEET_FORMATS, export_format, version_attribution, write_spreadsheet
     from ner_studio.core.store.project_export import damage_report, read_each
+    from ner_studio.core.catalogue.files import write_catalogue
+    from ner_studio.core.store.project_catalogue import catalogue_beside
 
     target_fmt = export_format(args.out, args.target_fmt)
     checked_output(args, args.out, target_fmt, inputs=project_files(args.project))
@@ -160,6 +164,8 @@ def run_export(args: argparse.Namespace) -> int:
             return project.load_document(doc_id)
 
         docs, damaged = read_each(load, summaries)
+        catalogue = project.catalogue()
+        kb_names = {entry_id: entry.name for entry_id, entry in catalogue.entries.items()}
         if target_fmt in SHEET_FORMATS.values():
             attribution = version_attribution(project, GOLD if args.gold else annotator if args.annotator
                                               else None)
@@ -173,7 +179,11 @@ def run_export(args: argparse.Namespace) -> int:
     if target_fmt in SHEET_FORMATS.values():
         write_spreadsheet(docs, args.out, target_fmt, attribution)
     else:
-        write_documents(docs, args.out, target_fmt)
+        write_documents(docs, args.out, target_fmt, kb_names=kb_names, kb_column=args.kb_column)
+        if kb_names:  # the links' ids mean nothing without the entries they name
+            beside = catalogue_beside(args.out)
+            write_catalogue([entry for entry in catalogue.entries.values()], beside)
+            print(f"wrote the catalogue ({plural(len(kb_names), 'entry')}) -> {beside}")
     print(f"exported {plural(len(docs), 'document')} ({plural(sum(len(d.spans) for d in docs), 'entity')}; {what}) -> {args.out}")
     if damaged:
         print(f"warning: {damage_report(damaged, len(summaries))}; exported the others", file=sys.stderr)

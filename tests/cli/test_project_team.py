@@ -147,3 +147,24 @@ def test_assign_spreads_documents_with_an_overlap_and_shows_the_assignments(tmp_
 def test_assign_refuses_a_bad_overlap_with_a_message(team_project, capsys):
     code, _, err = run(capsys, "project", "assign", team_project, "--annotators", "ann", "--overlap", "0.3")
     assert code == 2 and "an overlap needs at least two annotators" in err
+
+
+def test_agreement_on_links_per_label(team_project, tmp_path, capsys):
+    """Of the mentions both marked alike (Ada Lovelace PER, London LOC), the share linked to the
+    same catalogue entry: Ada alike, London linked by ann only."""
+    for name, links in (("ann", {0: "ada", 28: "london"}), ("bob", {0: "ada"})):
+        with Project.open(team_project, annotator=name, keep_backups=0) as project:
+            doc = project.load_document(1, track=True)
+            for start, kb_id in links.items():
+                span = doc.span_at(start)
+                doc.edit((span,), (span.linked(kb_id),))
+    out_json = tmp_path / "agreement.json"
+    code, out, _ = run(capsys, "project", "agreement", team_project, "--json", out_json)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[1].split()[-2:] == ["links", "linked"]
+    rows = {line.split()[0]: line.split()[1:] for line in lines[2:6]}
+    assert rows["PER"][-2:] == ["1.000", "1"] and rows["LOC"][-2:] == ["0.000", "1"]
+    assert rows["overall"][-2:] == ["0.500", "2"] and rows["ORG"][-2:] == ["n/a", "0"]
+    links = json.loads(out_json.read_text(encoding="utf-8"))["pairs"][0]["links"]
+    assert links["overall"] == {"same": 1, "compared": 2, "share": 0.5}

@@ -61,6 +61,8 @@ FILE_ANSWERS = {  # dialog caption -> the answer, from the test's folder
     "Import annotations": lambda f: [str(f / "gold.conll")],
     "Patterns or dictionary": lambda f: str(f / "patterns.tsv"),
     "Open folder as project": lambda f: str(f / "folder"),
+    "Import a catalogue": lambda f: str(f / "catalogue.csv"),
+    "Export the catalogue": lambda f: str(f / "catalogue-out.jsonl"),
 }
 
 
@@ -135,6 +137,7 @@ def files_to_answer_with(folder: Path) -> None:
     (folder / "more.txt").write_text("Karin Olsson flew to Madrid on Monday .\n", encoding="utf-8")
     (folder / "gold.conll").write_text("Daniel\tB-PER\nOkafor\tI-PER\nwon\tO\n.\tO\n", encoding="utf-8")
     (folder / "patterns.tsv").write_text("Weymouth\tLOC\nEvening Standard\tORG\n", encoding="utf-8")
+    (folder / "catalogue.csv").write_text("name,label,aliases\nLisbon,LOC,Lisboa\nWeymouth,LOC,\n", encoding="utf-8")
     (folder / "folder").mkdir()
     (folder / "folder" / "a.txt").write_text("Hannah Whitcombe is in Auckland .\n", encoding="utf-8")
     Project.create(folder / "other.nerstudio").close()

@@ -22,7 +22,7 @@ def menu_names(menu) -> list[str]:
 def test_each_controller_fills_its_part_of_the_menus_and_toolbar(start_window):
     window = start_window()
     titles = [action.menu().title() for action in window.menuBar().actions()]
-    assert titles == ["&File", "&Edit", "&Document", "&View", "&Model", "&Team", "&Help"]
+    assert titles == ["&File", "&Edit", "&Document", "&View", "&Model", "&Team", "&Catalogue", "&Help"]
     menus = window.menus
     assert menu_names(menus["File"]) == [
         "new_project", "open_project", "open_server_project", "open_folder", "-", "open_files", "paste", "import", "-",

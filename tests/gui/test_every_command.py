@@ -141,6 +141,17 @@ def resized_or_said_why_not(world: World) -> bool:
     return world.window.view.current_span() != world.before["span"] or said("cannot grow")(world)
 
 
+def linked_entity(world: World) -> None:
+    """The first model entity selected, linked to a new catalogue entry."""
+    span = entity(world)
+    world.window.catalogue.link(world.window.doc, span, ("new", "Somewhere"))
+    world.window.view.select_range(span.start, span.end)
+
+
+def linked_at(world: World):
+    return world.window.doc.span_at(world.before["span"].start).kb_id
+
+
 def model_versions(world: World) -> int:
     return len(world.window.workspace.project.model_versions())
 
@@ -197,6 +208,15 @@ CASES: dict[str, Case] = {
                           and selected_text(w).lower() == "lisbon", prepare=prepare_find),
     "inconsistencies": Case(dock_shown(lambda window: window.consistency.dock)),
     "label_found": Case(lambda w: said("LabelAllDialog")(w) and said("Labelled")(w) == w.accept, prepare=prepare_find),
+    # Catalogue
+    "link_entity": Case(lambda w: w.window.catalogue.chooser.isVisible(), prepare=entity),
+    "unlink_entity": Case(lambda w: w.before["span"].kb_id is not None and linked_at(w) is None, prepare=linked_entity),
+    "link_all": Case(lambda w: said("already linked")(w) or (said("LabelAllDialog")(w) and said("Labelled")(w) == w.accept),
+                     prepare=linked_entity),
+    "show_catalogue": Case(dock_shown(lambda window: window.catalogue.dock_widget)),
+    "import_catalogue": Case(lambda w: accepting(w, said("Imported 2 entries"), said("Import a catalogue"))),
+    "export_catalogue": Case(lambda w: (w.folder / "catalogue-out.jsonl").exists() == w.accept,
+                             prepare=lambda w: w.window.catalogue.import_file(path=str(w.folder / "catalogue.csv"))),
     # Document
     "predict": Case(lambda w: w.just_after["predicting"] or said("No model")(w)),
     "history": Case(said("HistoryDialog")),
@@ -254,6 +274,7 @@ def command_actions(window) -> dict:
 def shortcut_commands() -> list[str]:
     """The commands with a shortcut, read from the command tables (the label keys 1-4 too)."""
     from ner_studio.gui.annotate import qt_edit_commands
+    from ner_studio.gui.catalogue import qt_catalogue
     from ner_studio.gui.corpus import qt_consistency, qt_find, qt_label_all
     from ner_studio.gui.documents import qt_file_commands
     from ner_studio.gui.learning import qt_learning
@@ -264,7 +285,7 @@ def shortcut_commands() -> list[str]:
     tables = (qt_actions.WINDOW_COMMANDS, qt_file_commands.COMMANDS, qt_edit_commands.EDIT_COMMANDS,
               qt_edit_commands.DOCUMENT_COMMANDS, qt_find.COMMANDS, qt_label_all.COMMANDS, qt_consistency.COMMANDS,
               qt_learning.TRAINING_COMMANDS, qt_learning.MODELS_COMMANDS, qt_review_controller.COMMANDS,
-              qt_team.COMMANDS)
+              qt_team.COMMANDS, qt_catalogue.COMMANDS)
     names = [command.name for table in tables for command in table if command.shortcuts]
     return sorted([*names, "undo", "redo", "label_PER", "label_LOC", "label_ORG", "label_MISC"])
 

@@ -28,7 +28,7 @@ from itertools import groupby
 from operator import itemgetter
 
 from ner_studio.core.text.document import Status
-from ner_studio.core.store.project_rows import of_annotator, with_status
+from ner_studio.core.store.project_rows import of_annotator, with_links, with_status
 from ner_studio.core.store.project_schema import changed_since, revision
 from ner_studio.core.text.spans import Source, Span
 from ner_studio.core.store.project_dialect import Connection
@@ -90,7 +90,7 @@ class DocumentInfo:
     status: Status
 
 
-SpanRow = tuple  # (doc_id, start, end, label, source, confidence) as the spans table holds it
+SpanRow = tuple  # (doc_id, start, end, label, source, confidence, kb_id) as the spans table holds it
 
 
 class CorpusText:
@@ -167,30 +167,30 @@ class CorpusText:
 
 
 def to_span(row: SpanRow) -> Span:
-    return Span(row[1], row[2], row[3], _SOURCES[row[4]], row[5])
+    return Span(row[1], row[2], row[3], _SOURCES[row[4]], row[5], row[6])
 
 
 def read_label_rows(conn: Connection, label: str, annotator: str | None) -> list[SpanRow]:
     """Entities labelled ``label`` in ``annotator``'s versions (project_rows.of_annotator)."""
     condition, parameters = of_annotator(annotator)
-    return conn.execute(
-        "SELECT document_id, start_char, end_char, label, source, confidence FROM spans"
-        f" WHERE label = ?{condition} ORDER BY document_id, start_char", (label, *parameters)).fetchall()
+    return with_links(
+        conn, "SELECT document_id, start_char, end_char, label, source, confidence, {links} FROM spans"
+        f" WHERE label = ?{condition} ORDER BY document_id, start_char", (label, *parameters))
 
 
 def _span_rows_of(conn: Connection, doc_ids: list[int], annotator: str | None) -> list[SpanRow]:
     condition, parameters = of_annotator(annotator)
-    return conn.execute(
-        "SELECT document_id, start_char, end_char, label, source, confidence FROM spans"
+    return with_links(
+        conn, "SELECT document_id, start_char, end_char, label, source, confidence, {links} FROM spans"
         f" WHERE document_id IN ({', '.join('?' * len(doc_ids))}){condition} ORDER BY document_id, start_char",
-        (*doc_ids, *parameters)).fetchall()
+        (*doc_ids, *parameters))
 
 
 def _all_span_rows(conn: Connection, annotator: str | None) -> list[SpanRow]:
     condition, parameters = of_annotator(annotator)
-    return conn.execute(
-        "SELECT document_id, start_char, end_char, label, source, confidence FROM spans"
-        f" WHERE 1 = 1{condition} ORDER BY document_id, start_char", parameters).fetchall()
+    return with_links(
+        conn, "SELECT document_id, start_char, end_char, label, source, confidence, {links} FROM spans"
+        f" WHERE 1 = 1{condition} ORDER BY document_id, start_char", parameters)
 
 
 _SOURCES = {str(s): s for s in Source}

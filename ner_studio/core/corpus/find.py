@@ -218,7 +218,7 @@ def find_in_document(doc: Document, query: str, *, whole_tokens: bool = True, ca
                      regex: bool = False, where: Where = ANYWHERE) -> list[Hit]:
     """Matches in an open document (Ctrl+F: next, previous, highlight all)."""
     text = DocumentText.of(doc)
-    rows = [(text.doc_id, s.start, s.end, s.label, str(s.source), s.confidence) for s in doc.spans]
+    rows = [(text.doc_id, s.start, s.end, s.label, str(s.source), s.confidence, s.kb_id) for s in doc.spans]
     wanted = Query(query, whole_tokens=whole_tokens, case_sensitive=case_sensitive, regex=regex)
     return list(_hits(text, wanted.ranges(text), rows, where))
 

@@ -4,7 +4,9 @@
 A surface string is the sequence of token texts an entity covers, case-sensitive ("Apple" and
 "apple" differ; whitespace between tokens does not matter). An unlabelled occurrence is a
 whole-token match that no entity touches: "Lisbon" inside the entity "University of Lisbon"
-is part of another name, not a disagreement. Harmonise one through
+is part of another name, not a disagreement. A string linked to different catalogue entries
+("Washington" to the president in one place, the city in another) is listed too, with
+:attr:`Inconsistency.links`. Harmonise one through
 :func:`ner_studio.core.corpus.label_all.preview_label_all` with :attr:`Inconsistency.surface`.
 """
 
@@ -12,7 +14,8 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from ner_studio.core.corpus.corpus_text import CorpusText
@@ -31,6 +34,7 @@ class Place(NamedTuple):
     end: int
     label: str | None
     source: Source | None
+    kb_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,14 +43,20 @@ class Inconsistency:
     counts: dict[str, int]  # label -> occurrences, UNLABELLED -> unlabelled ones; most first
     documents: int  # how many documents the occurrences are in
     places: tuple[Place, ...]  # in document order
+    links: dict[str, int] = field(default_factory=dict)  # catalogue entry id -> linked occurrences; most first
 
     @property
     def labels(self) -> list[str]:
         return [label for label in self.counts if label != UNLABELLED]
 
-    def summary(self) -> str:
-        """``ORG ×5, LOC ×1, unlabelled ×2``."""
-        return ", ".join(f"{label or 'unlabelled'} ×{n}" for label, n in self.counts.items())
+    def summary(self, name_of: Callable[[str], str | None] | None = None) -> str:
+        """``ORG ×5, LOC ×1, unlabelled ×2``; with links to more than one entry, also
+        ``; linked to George Washington ×3, Washington, D.C. ×1`` (``name_of``: an entry's name)."""
+        text = ", ".join(f"{label or 'unlabelled'} ×{n}" for label, n in self.counts.items())
+        if len(self.links) > 1:
+            text += "; linked to " + ", ".join(f"{(name_of and name_of(kb_id)) or kb_id} ×{n}"
+                                               for kb_id, n in self.links.items())
+        return text
 
 
 def inconsistencies(corpus: CorpusText) -> list[Inconsistency]:
@@ -58,17 +68,18 @@ def inconsistencies(corpus: CorpusText) -> list[Inconsistency]:
     for doc in texts:
         words = words_by_doc[doc.doc_id] = doc.words()
         starts = doc.starts
-        for _, start, end, label, source, _ in spans_by_doc.get(doc.doc_id, ()):
+        for _, start, end, label, source, _confidence, kb_id in spans_by_doc.get(doc.doc_id, ()):
             key = tuple(words[bisect_left(starts, start) : bisect_left(starts, end)])
             if key:
-                labelled.setdefault(key, []).append(Place(doc.doc_id, start, end, label, _SOURCES[source]))
+                labelled.setdefault(key, []).append(Place(doc.doc_id, start, end, label, _SOURCES[source], kb_id))
     unlabelled = _unlabelled_places(texts, words_by_doc, spans_by_doc, labelled)
     order = {doc_id: i for i, doc_id in enumerate(corpus.documents)}
     found = []
     for key, places in labelled.items():
         extra = unlabelled.get(key, [])
         counts = Counter(place.label for place in places)
-        if len(counts) < 2 and not extra:
+        links = Counter(place.kb_id for place in places if place.kb_id is not None)
+        if len(counts) < 2 and not extra and len(links) < 2:
             continue
         if extra:
             counts[UNLABELLED] = len(extra)
@@ -77,7 +88,7 @@ def inconsistencies(corpus: CorpusText) -> list[Inconsistency]:
         first = all_places[0]
         surface = " ".join(corpus.text(first.doc_id).text[first.start:first.end].split())
         found.append(Inconsistency(surface, dict(counts.most_common()), len({p.doc_id for p in all_places}),
-                                   tuple(all_places)))
+                                   tuple(all_places), dict(links.most_common())))
     found.sort(key=lambda i: (-i.documents, -len(i.places), i.surface))
     return found
 

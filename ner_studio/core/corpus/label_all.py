@@ -8,7 +8,9 @@ exactly ("Lisbon" inside "University of Lisbon"): applying a ticked one of these
 entities it overlaps, so the analyst chooses it knowingly; nothing is dropped silently.
 
 Applying is :meth:`Project.edit_documents` on :func:`label_all_edits`, one transaction; its undo
-is :func:`undo_edits` of the same list. Both are one step on the GUI's undo stack.
+is :func:`undo_edits` of the same list. Both are one step on the GUI's undo stack. With a
+``kb_id`` the same preview and edits link every occurrence to that catalogue entry too ("Link
+All Occurrences", gui/catalogue): an entity already so labelled but not so linked changes.
 """
 
 from __future__ import annotations
@@ -72,14 +74,17 @@ class Occurrence:
 
 
 def preview_label_all(corpus: CorpusText, surface: str, label: str, *,
-                      case_sensitive: bool = True) -> list[Occurrence]:
-    """Every whole-token occurrence of ``surface`` in the project, in document order."""
-    return preview_hits(corpus, find(corpus, surface, whole_tokens=True, case_sensitive=case_sensitive), label)
+                      case_sensitive: bool = True, kb_id: str | None = None) -> list[Occurrence]:
+    """Every whole-token occurrence of ``surface`` in the project, in document order
+    (``kb_id``: linked to that catalogue entry too)."""
+    hits = find(corpus, surface, whole_tokens=True, case_sensitive=case_sensitive)
+    return preview_hits(corpus, hits, label, kb_id=kb_id)
 
 
-def preview_hits(corpus: CorpusText, hits: Iterable[Hit], label: str) -> list[Occurrence]:
+def preview_hits(corpus: CorpusText, hits: Iterable[Hit], label: str, *,
+                 kb_id: str | None = None) -> list[Occurrence]:
     """``hits`` (a Find result: a regular expression's matches, say) as occurrences to label
-    ``label``, ticked or not by the same rules."""
+    ``label`` (and link to ``kb_id``), ticked or not by the same rules."""
     hits = list(hits)
     if any(hit.doc_id not in corpus.documents for hit in hits):
         corpus.refresh()  # hits of the open document: its project's list may not be read yet
@@ -88,22 +93,27 @@ def preview_hits(corpus: CorpusText, hits: Iterable[Hit], label: str) -> list[Oc
     for hit in hits:
         info = documents[hit.doc_id]
         reviewed = info.status == Status.REVIEWED
-        change = _change(hit.start, hit.end, hit.entities, label)
-        note = _note(change, hit.entities, reviewed)
+        change = _change(hit.start, hit.end, hit.entities, label, kb_id)
+        only_link = kb_id is not None and change == Change.RELABEL and hit.entities[0].label == label
+        note = _note(change, () if only_link else hit.entities, reviewed)  # a link alone loses nothing
         occurrences.append(Occurrence(hit, info.name, reviewed, change, not note, note))
     return occurrences
 
 
-def label_all_edits(occurrences, label: str) -> list[SpansDelta]:
+def label_all_edits(occurrences, label: str, kb_id: str | None = None) -> list[SpansDelta]:
     """The span edits, one per document, that give each of ``occurrences`` (the ticked ones)
-    ``label`` as a human entity, removing the entities they overlap."""
+    ``label`` as a human entity, removing the entities they overlap; ``kb_id`` links them.
+    Without one, an entity keeps its link only where it keeps its extent and label."""
     by_doc: dict[int, tuple[dict[Span, None], list[Span]]] = {}
     for occurrence in occurrences:
         if occurrence.change == Change.NONE:
             continue
         removed, added = by_doc.setdefault(occurrence.doc_id, ({}, []))
         removed.update(dict.fromkeys(occurrence.entities))
-        added.append(Span(occurrence.start, occurrence.end, label, Source.HUMAN))
+        link = kb_id
+        if link is None and occurrence.change == Change.RELABEL and occurrence.entities[0].label == label:
+            link = occurrence.entities[0].kb_id
+        added.append(Span(occurrence.start, occurrence.end, label, Source.HUMAN, kb_id=link))
     return [SpansDelta(doc_id, tuple(removed), tuple(added)) for doc_id, (removed, added) in by_doc.items()]
 
 
@@ -112,12 +122,13 @@ def undo_edits(edits: list[SpansDelta]) -> list[SpansDelta]:
     return [SpansDelta(edit.doc_id, edit.added, edit.removed) for edit in reversed(edits)]
 
 
-def _change(start: int, end: int, entities: tuple[Span, ...], label: str) -> Change:
+def _change(start: int, end: int, entities: tuple[Span, ...], label: str, kb_id: str | None = None) -> Change:
     if not entities:
         return Change.ADD
     if len(entities) == 1 and entities[0].start == start and entities[0].end == end:
         span = entities[0]
-        return Change.NONE if span.label == label and span.confirmed else Change.RELABEL
+        done = span.label == label and span.confirmed and (kb_id is None or span.kb_id == kb_id)
+        return Change.NONE if done else Change.RELABEL
     return Change.REPLACE
 
 

@@ -194,15 +194,17 @@ def parse_documents(text: str, fmt: str, path: str | Path | None = None, *, name
         raise FormatError(error.reason, path, error.line) from None
 
 
-def format_documents(docs, fmt: str, scheme: str = "iob2") -> str:
+def format_documents(docs, fmt: str, scheme: str = "iob2", *, kb_names=None, kb_column: bool = False) -> str:
+    """``kb_names`` (entry id -> name) adds each link's name to JSONL; ``kb_column`` adds
+    the links as a last CoNLL column (see conll.format_document)."""
     try:
         check_scheme(scheme)
     except TagError as error:
         raise FormatError(error.reason) from None
     if _check_fmt(fmt) == "conll":
-        return conll.format_conll(docs, scheme)
+        return conll.format_conll(docs, scheme, kb_column)
     if fmt == "jsonl":
-        return jsonl.format_jsonl(docs)
+        return jsonl.format_jsonl(docs, kb_names)
     if fmt == "txt":
         raise FormatError("plain text cannot hold entities; save as .conll or .jsonl")
     raise FormatError(f"NER Studio reads {fmt} files but does not write them; save as .conll or .jsonl")
@@ -226,12 +228,15 @@ def read_documents(path: str | Path, fmt: str | None = None, *, splitter=None) -
     return parse_documents(plain.decode_text(data, path), fmt, path, splitter=splitter)
 
 
-def write_documents(docs, path: str | Path, fmt: str | None = None, scheme: str = "iob2") -> None:
-    """Write ``docs`` to ``path`` atomically, as ``fmt`` or the format the extension names."""
+def write_documents(docs, path: str | Path, fmt: str | None = None, scheme: str = "iob2", *,
+                    kb_names=None, kb_column: bool = False) -> None:
+    """Write ``docs`` to ``path`` atomically, as ``fmt`` or the format the extension names
+    (``kb_names``, ``kb_column``: see :func:`format_documents`)."""
     path = Path(path)
     docs = list(docs)
     try:
-        text = format_documents(docs, _check_fmt(fmt) if fmt else format_of(path), scheme)
+        text = format_documents(docs, _check_fmt(fmt) if fmt else format_of(path), scheme,
+                                kb_names=kb_names, kb_column=kb_column)
     except FormatError as error:
         if error.path is not None:
             raise

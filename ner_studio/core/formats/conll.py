@@ -231,7 +231,9 @@ def _words(doc, separator: str) -> list[str]:
     return words
 
 
-def format_document(doc, scheme: str = "iob2", docstart: bool = False) -> str:
+def format_document(doc, scheme: str = "iob2", docstart: bool = False, kb_column: bool = False) -> str:
+    """``kb_column``: one more last column with each token's catalogue link (its entity's
+    ``kb_id``, ``_`` for none); off by default, so CoNLL stays what other tools read."""
     token_spans = document_token_spans(doc)
     starts = _sentence_starts_for_writing(doc, token_spans)
     try:
@@ -247,6 +249,9 @@ def format_document(doc, scheme: str = "iob2", docstart: bool = False) -> str:
     else:
         rows = list(map(separator.join, zip(words, tags)))
         n_columns = 2
+    if kb_column:
+        rows = list(map(separator.join, zip(rows, _token_links(doc))))
+        n_columns += 1
     lines = [_docstart_line(doc, n_columns), ""] if docstart else []
     ends = [*starts[1:], len(rows)]
     for s, e in zip(starts, ends):
@@ -255,11 +260,20 @@ def format_document(doc, scheme: str = "iob2", docstart: bool = False) -> str:
     return "\n".join(lines) + "\n" if lines else ""
 
 
-def format_conll(docs, scheme: str = "iob2") -> str:
+def _token_links(doc) -> list[str]:
+    links = ["_"] * len(doc.tokens)
+    for span in doc.spans:
+        if span.kb_id is not None:
+            first, end = doc.token_range(span.start, span.end)
+            links[first:end] = [span.kb_id] * (end - first)
+    return links
+
+
+def format_conll(docs, scheme: str = "iob2", kb_column: bool = False) -> str:
     """CoNLL text for ``docs``: a blank line after every sentence and a ``-DOCSTART-`` line
     before every document, as CoNLL-2003 files have; a document read from a file that began
     without one is written back without one, if it comes first."""
     return "".join(
-        format_document(doc, scheme, docstart=k > 0 or doc.meta.get("conll_docstart") != "")
+        format_document(doc, scheme, docstart=k > 0 or doc.meta.get("conll_docstart") != "", kb_column=kb_column)
         for k, doc in enumerate(docs)
     )

@@ -11,7 +11,9 @@ silently moved.
 
 Written in the spaCy/Prodigy style, with ``tokens``, ``sentences`` (character offsets),
 ``status``, and each span's provenance (``source``: human, model, accepted or pattern) with the
-model's ``confidence`` where there is one, so our own files reload exactly.
+model's ``confidence`` where there is one, so our own files reload exactly. A span linked to
+a catalogue entry (core/catalogue) carries spaCy's ``kb_id`` and, when the writer knows the
+catalogue, the entry's name as ``kb_name`` (for readers; only ``kb_id`` is read back).
 A document read from a Word, HTML, Markdown or PDF file carries its origin in
 ``meta.source`` (file, format, and each paragraph's character range with its page, line or
 element; see ``formats/extracted.py``). Fields we do not know are kept in ``doc.meta`` and
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_left
+from collections.abc import Mapping
 from pathlib import Path
 
 from ner_studio.core import json_text
@@ -86,7 +89,7 @@ _SOURCES = {str(source): source for source in Source}
 
 
 def _raw_spans(record: dict, style: str | None) -> list[tuple]:
-    """``(start, end, label, source, confidence)`` tuples from any supported style."""
+    """``(start, end, label, source, confidence, kb_id)`` tuples from any supported style."""
     if style is None:
         return []
     items = record[style]
@@ -98,12 +101,15 @@ def _raw_spans(record: dict, style: str | None) -> list[tuple]:
             if not (isinstance(item, list) and len(item) == 3):
                 raise _RecordError(f'doccano "label" entries are [start, end, "LABEL"]; got {item!r}')
             start, end, label = item
-            source, confidence = Source.HUMAN, None
+            source, confidence, kb_id = Source.HUMAN, None, None
         elif isinstance(item, dict):
             keys = ("start", "end") if style == "spans" else ("start_offset", "end_offset")
             start, end, label = item.get(keys[0]), item.get(keys[1]), item.get("label")
             source = _SOURCES.get(item.get("source"), Source.HUMAN)
             confidence = None if source == Source.HUMAN else item.get("confidence")
+            kb_id = item.get("kb_id") or None  # spaCy writes "" for no link
+            if kb_id is not None and not isinstance(kb_id, str):
+                raise _RecordError(f"span [{start}, {end}) kb_id {kb_id!r} must be a string (a catalogue entry's id)")
         else:
             raise _RecordError(f'each entry of "{style}" must be an object; got {item!r}')
         if not (_is_int(start) and _is_int(end)):
@@ -116,7 +122,7 @@ def _raw_spans(record: dict, style: str | None) -> list[tuple]:
             not isinstance(confidence, (int, float)) or isinstance(confidence, bool) or not 0 <= confidence <= 1
         ):
             raise _RecordError(f"span [{start}, {end}) confidence {confidence!r} is not a number in [0, 1]")
-        spans.append((start, end, label, source, confidence))
+        spans.append((start, end, label, source, confidence, kb_id))
     return spans
 
 
@@ -124,7 +130,7 @@ def _check_spans(raw: list[tuple], text: str, tokens: list[Token]) -> list[Span]
     starts = [t.start for t in tokens]
     ends = [t.end for t in tokens]
     spans = []
-    for start, end, label, source, confidence in sorted(raw, key=lambda s: (s[0], s[1])):
+    for start, end, label, source, confidence, kb_id in sorted(raw, key=lambda s: (s[0], s[1])):
         where = f"span [{start}, {end}) {label}"
         if not 0 <= start < end:
             raise _RecordError(f"{where} is empty or has a negative offset")
@@ -142,7 +148,7 @@ def _check_spans(raw: list[tuple], text: str, tokens: list[Token]) -> list[Span]
         if spans and start < spans[-1].end:
             before = spans[-1]
             raise _RecordError(f"{where} overlaps span [{before.start}, {before.end}) {before.label}")
-        spans.append(Span(start, end, label, source, confidence))
+        spans.append(Span(start, end, label, source, confidence, kb_id))
     return spans
 
 
@@ -275,7 +281,8 @@ def token_bounds(doc: Document, span) -> tuple[int, int]:
     return first, end - 1
 
 
-def document_to_record(doc: Document) -> dict:
+def document_to_record(doc: Document, kb_names: Mapping[str, str] | None = None) -> dict:
+    """``kb_names``: catalogue entry id -> name, to write each link's ``kb_name`` too."""
     text = doc.text
     tokens = [
         {"text": text[s:e], "start": s, "end": e, "id": i, "ws": text[e : e + 1].isspace()}
@@ -288,6 +295,10 @@ def document_to_record(doc: Document) -> dict:
         item["source"] = str(span.source)
         if span.confidence is not None:
             item["confidence"] = round(span.confidence, 6)
+        if span.kb_id is not None:
+            item["kb_id"] = span.kb_id
+            if kb_names and span.kb_id in kb_names:
+                item["kb_name"] = kb_names[span.kb_id]
         spans.append(item)
     sentences = [[doc.tokens[s.start].start, doc.tokens[s.end - 1].end] for s in doc.sentences]
     meta = {"name": doc.name} if doc.name else {}
@@ -301,5 +312,5 @@ def document_to_record(doc: Document) -> dict:
     return record
 
 
-def format_jsonl(docs) -> str:
-    return "".join(json.dumps(document_to_record(doc), ensure_ascii=False) + "\n" for doc in docs)
+def format_jsonl(docs, kb_names: Mapping[str, str] | None = None) -> str:
+    return "".join(json.dumps(document_to_record(doc, kb_names), ensure_ascii=False) + "\n" for doc in docs)

@@ -92,8 +92,9 @@ def split_record(record: dict, bounds: list[tuple[int, int]]):
         part = {**rest, "text": text[a:b], "meta": {**meta, "part": number, "parts": len(bounds)}}
         part["spans"] = [
             {"start": s - a, "end": e - a, "label": label, "source": str(source),
-             **({"confidence": confidence} if confidence is not None else {})}
-            for s, e, label, source, confidence in spans[bisect_left(span_starts, a) : bisect_left(span_starts, b)]
+             **({"confidence": confidence} if confidence is not None else {}),
+             **({"kb_id": kb_id} if kb_id is not None else {})}
+            for s, e, label, source, confidence, kb_id in spans[bisect_left(span_starts, a) : bisect_left(span_starts, b)]
         ]
         if tokens is not None:
             part["tokens"] = [{**t, "start": t["start"] - a, "end": t["end"] - a}

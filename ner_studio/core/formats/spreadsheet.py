@@ -199,15 +199,16 @@ def version_attribution(project, annotator: str | None = None):
     return of
 
 
-def export_entities(docs, path: str | Path, fmt: str, scheme: str = "iob2", project=None) -> None:
+def export_entities(docs, path: str | Path, fmt: str, scheme: str = "iob2", project=None, kb_names=None) -> None:
     """What Export writes: documents as CoNLL or JSONL, or their entities as a spreadsheet
-    (with whose version each came from and when, if ``project`` is given)."""
+    (with whose version each came from and when, if ``project`` is given; ``kb_names``: the
+    catalogue's entry names for JSONL's ``kb_name``)."""
     from ner_studio.core.formats import write_documents
 
     if fmt in SHEET_FORMATS.values():
         write_spreadsheet(docs, path, fmt, None if project is None else version_attribution(project))
     else:
-        write_documents(docs, path, fmt, scheme)
+        write_documents(docs, path, fmt, scheme, kb_names=kb_names)
 
 
 def write_spreadsheet(docs: Iterable, path: str | Path, fmt: str | None = None, attribution=None) -> SpreadsheetWriter:

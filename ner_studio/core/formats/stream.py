@@ -186,8 +186,9 @@ class DocumentWriter:
     """``with DocumentWriter(path, fmt) as out: out.write(docs)`` for each piece; the file is
     replaced atomically when the block ends without an exception."""
 
-    def __init__(self, path: str | Path, fmt: str | None = None, scheme: str = "iob2"):
+    def __init__(self, path: str | Path, fmt: str | None = None, scheme: str = "iob2", kb_names=None):
         self.path = Path(path)
+        self.kb_names = kb_names  # catalogue entry id -> name, for JSONL's kb_name
         self.fmt = _check_fmt(fmt) if fmt else format_of(self.path)
         if self.fmt == "txt":
             raise FormatError("plain text cannot hold entities; save as .conll or .jsonl", self.path)
@@ -220,7 +221,7 @@ class DocumentWriter:
                                 or doc.meta.get("conll_docstart") != "")
                     text = conll.format_document(doc, self.scheme, docstart=docstart)
                 else:
-                    text = jsonl.format_jsonl([doc])
+                    text = jsonl.format_jsonl([doc], self.kb_names)
             except FormatError as error:
                 raise FormatError(error.reason, self.path) from None
             self._handle.write(text)
@@ -239,7 +240,7 @@ class Converted(NamedTuple):
     entities: int
 
 
-def entity_writer(path: str | Path, fmt: str | None = None, scheme: str = "iob2"):
+def entity_writer(path: str | Path, fmt: str | None = None, scheme: str = "iob2", kb_names=None):
     """A :class:`DocumentWriter`, or for ``.xlsx``/``.csv`` (or ``fmt`` naming them) a
     spreadsheet of the entities (core/formats/spreadsheet.py); both ``write(docs)`` a piece at
     a time and replace ``path`` atomically."""
@@ -247,7 +248,7 @@ def entity_writer(path: str | Path, fmt: str | None = None, scheme: str = "iob2"
 
     if export_format(path, fmt) in SHEET_FORMATS.values():
         return SpreadsheetWriter(path, export_format(path, fmt))
-    return DocumentWriter(path, fmt, scheme)
+    return DocumentWriter(path, fmt, scheme, kb_names)
 
 
 def convert_file(source: str | Path, target: str | Path, *, source_fmt: str | None = None,

@@ -14,7 +14,7 @@ from ner_studio.core import json_text
 from ner_studio.core.errors import LabelError
 from ner_studio.core.store.annotators import of_annotator
 from ner_studio.core.store.project_dialect import Connection
-from ner_studio.core.store.project_schema import GUIDELINES_SCHEMA, has_schema
+from ner_studio.core.store.project_schema import GUIDELINES_SCHEMA, NEXT_REVISION, has_schema
 from ner_studio.core.text.labels import Label, LabelSet
 from ner_studio.core.text.spans import Span
 
@@ -71,13 +71,16 @@ def documents_with_label(conn: Connection, label: str, annotator: str | None) ->
 
 
 def rename_span_labels(conn: Connection, renames: Mapping[str, str]) -> None:
-    """Apply all renames at once (one CASE), so swaps such as A<->B work."""
+    """Apply all renames at once (one CASE), so swaps such as A<->B work; the catalogue's
+    entries follow (core/store/project_catalogue.py: its revision tells other instances)."""
     if not renames:
         return
     cases = " ".join("WHEN ? THEN ?" for _ in renames)
     holders = ", ".join("?" for _ in renames)
     params = [value for pair in renames.items() for value in pair] + list(renames)
-    conn.execute(f"UPDATE spans SET label = CASE label {cases} END WHERE label IN ({holders})", params)
+    for table in ("spans", "catalogue_entries"):
+        conn.execute(f"UPDATE {table} SET label = CASE label {cases} END WHERE label IN ({holders})", params)
+    conn.execute(f"UPDATE project_info SET value = {NEXT_REVISION} WHERE key = 'catalogue_revision'")
 
 
 def delete_span_labels(conn: Connection, names: Iterable[str]) -> None:

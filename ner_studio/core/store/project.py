@@ -64,6 +64,7 @@ from ner_studio.core.store.project_edits import BIG_EDIT, EditJournal
 from ner_studio.core.store.annotators import GOLD, default_annotator
 from ner_studio.core.store.assignment import ProjectAssignments
 from ner_studio.core.store.history import ProjectHistory
+from ner_studio.core.store.project_catalogue import ProjectCatalogue
 from ner_studio.core.store.project_metadata import ProjectMetadata
 from ner_studio.core.store.project_versions import ProjectVersions, with_annotator
 from ner_studio.core.store.project_files import (
@@ -79,7 +80,8 @@ from ner_studio.core.store.project_store import Location, Store, create_store, i
 log = logging.getLogger(__name__)
 
 
-class Project(EditJournal, ProjectMetadata, ProjectVersions, ProjectAssignments, ProjectHistory):
+class Project(EditJournal, ProjectMetadata, ProjectVersions, ProjectAssignments, ProjectHistory,
+              ProjectCatalogue):
     """An open project: a file or a database on a server (core/store/project_store.py). Make one
     with :meth:`create`, :meth:`open` or :meth:`restore_backup`."""
 

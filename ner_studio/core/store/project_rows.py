@@ -14,6 +14,7 @@ it, only for reading a project too old to have annotators (opened read-only, not
 from __future__ import annotations
 
 import json
+import sqlite3
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -145,13 +146,23 @@ def read_state(conn: Connection, doc_id: int, annotator: str | None) -> tuple[li
 def read_spans(conn: Connection, doc_id: int, annotator: str | None) -> list[Span]:
     condition, parameters = of_annotator(annotator)
     return [
-        Span(start, end, label, Source(source), confidence)
-        for start, end, label, source, confidence in conn.execute(
-            "SELECT start_char, end_char, label, source, confidence FROM spans"
-            f" WHERE document_id = ?{condition} ORDER BY start_char",
-            (doc_id, *parameters),
-        )
+        Span(start, end, label, Source(source), confidence, kb_id)
+        for start, end, label, source, confidence, kb_id in with_links(
+            conn, "SELECT start_char, end_char, label, source, confidence, {links} FROM spans"
+            f" WHERE document_id = ?{condition} ORDER BY start_char", (doc_id, *parameters))
     ]
+
+
+def with_links(conn: Connection, sql: str, parameters: tuple | list = ()) -> list[tuple]:
+    """The rows of ``sql``, whose ``{links}`` is each span's catalogue link: ``kb_id``, or NULL
+    in a project file opened read-only before the catalogue's migration (project_schema
+    ``_CATALOGUE``), which has no such column and must still read."""
+    try:
+        return conn.execute(sql.replace("{links}", "kb_id"), parameters).fetchall()
+    except sqlite3.OperationalError as error:
+        if "kb_id" not in str(error):
+            raise
+        return conn.execute(sql.replace("{links}", "NULL"), parameters).fetchall()
 
 
 def _pack_tokens(tokens) -> bytes:
@@ -188,7 +199,7 @@ def touch(conn: Connection, doc_id: int, annotator: str, status: Status | None =
 
 # --- spans ---------------------------------------------------------------------------------
 _INSERT_SPAN = ("INSERT INTO spans (document_id, start_char, end_char, label, source, confidence,"
-                " annotator, created, modified, modified_by)")
+                " annotator, created, modified, modified_by, kb_id)")
 
 
 def insert_spans(conn: Connection, doc_id: int, spans: Iterable[Span], annotator: str, *,
@@ -199,14 +210,14 @@ def insert_spans(conn: Connection, doc_id: int, spans: Iterable[Span], annotator
     them (``annotator`` if empty; a curator on the gold version)."""
     stamp = now()
     rows = ((doc_id, s.start, s.end, s.label, str(s.source), s.confidence, annotator, stamp, stamp,
-             editor or annotator) for s in spans)
+             editor or annotator, s.kb_id) for s in spans)
     if not unless_deleted:
-        conn.executemany(f"{_INSERT_SPAN} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        conn.executemany(f"{_INSERT_SPAN} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         return
     # A parameter in a SELECT list has no type on PostgreSQL: text, unless cast (confidence
     # may be NULL; SQLite reads the type name as REAL).
     conn.executemany(
-        f"{_INSERT_SPAN} SELECT ?, ?, ?, ?, ?, CAST(? AS DOUBLE PRECISION), ?, ?, ?, ?"
+        f"{_INSERT_SPAN} SELECT ?, ?, ?, ?, ?, CAST(? AS DOUBLE PRECISION), ?, ?, ?, ?, CAST(? AS TEXT)"
         " WHERE EXISTS (SELECT 1 FROM documents WHERE id = ?)",
         ((*row, doc_id) for row in rows))
 

@@ -7,7 +7,8 @@ it in ``schema_version``. To change the schema, append a migration; never edit a
 
 Layout (version 1; version 2 widened the spans' ``source``; version 3 added
 ``documents.spans_revision``, see ``_V3``; version 4 added annotators, see ``_V4``; version 5
-assignments, see ``_V5``; then label guidelines, ``_GUIDELINES``, and span history, ``_HISTORY``):
+assignments, see ``_V5``; then label guidelines, ``_GUIDELINES``, span history, ``_HISTORY``,
+and the entity catalogue, ``_CATALOGUE``):
 
 * ``documents`` — one small row per document (name, status, order, timestamps), and
   ``document_contents`` its text, meta JSON, tokens and sentences, written once. They are
@@ -20,6 +21,9 @@ assignments, see ``_V5``; then label guidelines, ``_GUIDELINES``, and span histo
   (``modified_by``, ``modified``; see ``_HISTORY``).
 * ``labels`` — the label set in order, each with its guideline: ``description`` and
   ``examples`` (a JSON list of texts), see ``_GUIDELINES``. ``model_versions`` — trained models and their lineage.
+* ``catalogue_entries`` — the entity catalogue (core/catalogue, core/store/project_catalogue.py):
+  one row per person, place or organisation, its aliases a JSON list; ``spans.kb_id`` is the
+  entry a span is linked to (NULL: unlinked), so a link belongs to its annotator's version.
 * ``settings`` — project key/values as JSON. ``project_info`` — ``revision``, bumped by every
   committed write (backups use it to skip copying an unchanged project).
 """
@@ -199,7 +203,28 @@ _HISTORY = (
     "UPDATE spans SET modified = created, modified_by = annotator",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _GUIDELINES, _HISTORY)
+# The entity catalogue (core/store/project_catalogue.py): its entries, shared by the whole team,
+# and on each span the entry it names (``kb_id``, spaCy's name; NULL: not linked), which
+# travels with the span through every edit, undo and version. ``catalogue_revision`` is the
+# project revision of the catalogue's last change: an instance that holds an older one reads
+# the entries again. No foreign key on ``kb_id``: deleting an entry unlinks its mentions in
+# the same transaction, and a span stays valid if an entry it names is not there.
+_CATALOGUE = (
+    """CREATE TABLE catalogue_entries (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        label TEXT NOT NULL,
+        aliases TEXT NOT NULL DEFAULT '[]',
+        external_id TEXT NOT NULL DEFAULT '',
+        description TEXT NOT NULL DEFAULT '',
+        modified TEXT NOT NULL
+    )""",
+    "ALTER TABLE spans ADD COLUMN kb_id TEXT",
+    "CREATE INDEX spans_by_kb_id ON spans (kb_id)",
+    "INSERT INTO project_info (key, value) VALUES ('catalogue_revision', 0)",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _GUIDELINES, _HISTORY, _CATALOGUE)
 SCHEMA_VERSION = len(MIGRATIONS)
 # The schema versions that brought them (computed: the lead orders migrations when merging).
 GUIDELINES_SCHEMA = MIGRATIONS.index(_GUIDELINES) + 1

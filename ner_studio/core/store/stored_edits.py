@@ -43,8 +43,8 @@ def check_stored_edits(conn: Connection, edits: Iterable) -> None:
 
 def _stored_spans(conn: Connection, doc_id: int, annotator: str) -> set[Span]:
     rows = conn.execute(
-        "SELECT start_char, end_char, label, source, confidence FROM spans WHERE document_id = ? AND annotator = ?",
+        "SELECT start_char, end_char, label, source, confidence, kb_id FROM spans WHERE document_id = ? AND annotator = ?",
         (doc_id, annotator)).fetchall()
     if not rows and not conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone():
         raise SpanError(f"document {doc_id} has been deleted")
-    return {Span(s, e, label, _SOURCES[source], confidence) for s, e, label, source, confidence in rows}
+    return {Span(s, e, label, _SOURCES[source], confidence, kb_id) for s, e, label, source, confidence, kb_id in rows}

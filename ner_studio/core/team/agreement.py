@@ -8,7 +8,10 @@ Per label and overall:
 * **Cohen's kappa** on tokens, for two annotators: every token gets the label of the span
   covering it, or ``O``; per label, the same on "this label or not";
 * **Krippendorff's alpha** (nominal) on tokens, for any number of annotators; a token of a
-  document an annotator has no version of is a missing value (alpha allows them).
+  document an annotator has no version of is a missing value (alpha allows them);
+* **links**: of the mentions both annotators marked with the same span (start, end, label)
+  and at least one linked to a catalogue entry (core/catalogue), the share linked to the
+  same entry (one linked and the other not is a disagreement).
 
 Pure Python, on plain spans and token offsets: the project gathers the versions
 (:func:`gather`). The hand-written coefficients are checked in tests/core/team/test_agreement.py
@@ -166,6 +169,36 @@ def _alpha(patterns: Mapping[tuple, int]) -> float | None:
     return 1 - (n - 1) * disagreement / expected
 
 
+# --- catalogue links -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class LinkAgreement:
+    """Mentions marked alike by both annotators and linked by at least one (``compared``), and
+    how many of them both linked to the same entry (``same``)."""
+
+    same: int = 0
+    compared: int = 0
+
+    @property
+    def share(self) -> float | None:
+        return self.same / self.compared if self.compared else None
+
+
+def link_agreement(pairs: Iterable[tuple[Sequence[Span], Sequence[Span]]]) -> dict[str, LinkAgreement]:
+    """:class:`LinkAgreement` per label and :data:`OVERALL` over pairs of versions."""
+    same: Counter = Counter()
+    compared: Counter = Counter()
+    for first, second in pairs:
+        links = {(s.start, s.end, s.label): s.kb_id for s in second}
+        for span in first:
+            key = (span.start, span.end, span.label)
+            if key not in links or (span.kb_id is None and links[key] is None):
+                continue
+            for label in (span.label, OVERALL):
+                compared[label] += 1
+                same[label] += span.kb_id == links[key]
+    return {label: LinkAgreement(same[label], compared[label]) for label in compared}
+
+
 # --- a report over a corpus ----------------------------------------------------------------
 @dataclass(frozen=True)
 class DocumentVersions:
@@ -185,6 +218,7 @@ class PairAgreement:
     exact: dict[str, Score]
     overlap: dict[str, Score]
     kappa: dict[str, float | None]
+    links: dict[str, LinkAgreement] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -205,7 +239,9 @@ class AgreementReport:
             "pairs": [{"annotators": [p.first, p.second], "documents": p.documents,
                        "exact": {k: score(v) for k, v in p.exact.items()},
                        "overlap": {k: score(v) for k, v in p.overlap.items()},
-                       "kappa": dict(p.kappa)} for p in self.pairs],
+                       "kappa": dict(p.kappa),
+                       "links": {k: {"same": v.same, "compared": v.compared, "share": v.share}
+                                 for k, v in p.links.items()}} for p in self.pairs],
         }
 
 
@@ -238,7 +274,8 @@ def _pair(docs: list[DocumentVersions], tokens, first: str, second: str, labels)
     kappa = {OVERALL: _kappa(confusion)}
     for label in labels:
         kappa[label] = _kappa(_binary_confusion(confusion, label))
-    return PairAgreement(first, second, len(both), span_scores(versions), span_scores(versions, overlap=True), kappa)
+    return PairAgreement(first, second, len(both), span_scores(versions), span_scores(versions, overlap=True), kappa,
+                         link_agreement(versions))
 
 
 def gather(project, annotators: Sequence[str]) -> list[DocumentVersions]:
@@ -267,12 +304,16 @@ def format_report(report: AgreementReport) -> str:
     rows = []
     for pair in report.pairs:
         rows.append(f"{pair.first} vs {pair.second} ({plural(pair.documents, 'document')})")
-        rows.append(f"{'label':<12} {'F1 exact':>9} {'F1 overl':>9} {'kappa':>9} {'spans':>7}")
+        links = f" {'links':>9} {'linked':>7}" if pair.links else ""  # only where a catalogue is used
+        rows.append(f"{'label':<12} {'F1 exact':>9} {'F1 overl':>9} {'kappa':>9} {'spans':>7}{links}")
         for label in (*report.labels, OVERALL):
             exact, overlap = pair.exact.get(label), pair.overlap.get(label)
             support = (exact.support if exact else 0)
+            linked = pair.links.get(label, LinkAgreement())
+            link_cells = f" {number(linked.share)} {linked.compared:7d}" if pair.links else ""
             rows.append(f"{label:<12} {number(exact.f1 if exact else None)} "
-                        f"{number(overlap.f1 if overlap else None)} {number(pair.kappa.get(label))} {support:7d}")
+                        f"{number(overlap.f1 if overlap else None)} {number(pair.kappa.get(label))} {support:7d}"
+                        f"{link_cells}")
         rows.append("")
     rows.append(f"Krippendorff's alpha (nominal, tokens), {plural(len(report.annotators), 'annotator')}, "
                 f"{plural(report.documents, 'document')}")

@@ -87,4 +87,4 @@ def curated_spans(agreed: Sequence[Span], differences: Sequence[Difference],
 def _as_gold(span: Span) -> Span:
     if span.confirmed:
         return span
-    return Span(span.start, span.end, span.label, Source.HUMAN)
+    return Span(span.start, span.end, span.label, Source.HUMAN, kb_id=span.kb_id)

@@ -229,7 +229,7 @@ class Document:
                 self.snap(span.start, span.end)  # raises the SpanError that says what is wrong
             start, end = starts[i], ends[j - 1]
             if start != span.start or end != span.end:
-                span = Span(start, end, span.label, span.source, span.confidence)
+                span = Span(start, end, span.label, span.source, span.confidence, span.kb_id)
             if not span.label:
                 raise SpanError(f"span [{start}, {end}) has an empty label")
             if span.confidence is not None and not 0.0 <= span.confidence <= 1.0:

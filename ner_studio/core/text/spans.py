@@ -41,13 +41,16 @@ _DESCRIPTIONS = {
 @dataclass(frozen=True, slots=True, order=True)
 class Span:
     """``text[start:end]`` is the entity. ``confidence`` is the model's probability in [0, 1]
-    for spans the model proposed (also once accepted), ``None`` for spans a person made."""
+    for spans the model proposed (also once accepted), ``None`` for spans a person made.
+    ``kb_id`` is the catalogue entry the mention names (core/catalogue; spaCy's field), None
+    while unlinked: part of the span, so a link is saved, undone and compared with it."""
 
     start: int
     end: int
     label: str
     source: Source = Source.HUMAN
     confidence: float | None = None
+    kb_id: str | None = None
 
     @property
     def confirmed(self) -> bool:
@@ -63,4 +66,9 @@ class Span:
         return replace(self, source=Source.ACCEPTED)
 
     def relabelled(self, label: str) -> Span:
+        """The entity under another label, now the analyst's; it keeps its link."""
         return replace(self, label=label, source=Source.HUMAN, confidence=None)
+
+    def linked(self, kb_id: str | None) -> Span:
+        """The same entity linked to catalogue entry ``kb_id`` (None: unlinked)."""
+        return replace(self, kb_id=kb_id)

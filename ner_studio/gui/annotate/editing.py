@@ -98,7 +98,7 @@ def resize(doc: Document, span: Span, start: int, end: int) -> SpanEdit | None:
         return None
     if any(other != span for other in doc.spans_between(*edges)):
         return None
-    return SpanEdit((span,), (Span(edges[0], edges[1], span.label, Source.HUMAN),))
+    return SpanEdit((span,), (Span(edges[0], edges[1], span.label, Source.HUMAN, kb_id=span.kb_id),))
 
 
 def step_edge(doc: Document, span: Span, edge: str, step: int) -> SpanEdit | None:
@@ -127,11 +127,22 @@ def delete(spans: tuple[Span, ...] | list[Span]) -> SpanEdit | None:
     return SpanEdit(tuple(spans), ()) if spans else None
 
 
-def accept(span: Span) -> SpanEdit | None:
-    """Confirm a suggested span as it is (it becomes ``accepted`` and keeps its confidence)."""
-    if span.confirmed:
-        return None
-    return SpanEdit((span,), (span.accepted(),))
+def accept(span: Span, kb_id: str | None = None) -> SpanEdit | None:
+    """Confirm a suggested span as it is (it becomes ``accepted`` and keeps its confidence);
+    ``kb_id``, the catalogue link suggested for it (gui/catalogue), is accepted with it, so
+    one Enter takes both suggestions (and links an entity already confirmed)."""
+    target = span.accepted()
+    if kb_id is not None and span.kb_id is None:
+        target = target.linked(kb_id)
+    return None if target == span else SpanEdit((span,), (target,))
+
+
+def link(span: Span, kb_id: str | None) -> SpanEdit | None:
+    """Link ``span`` to catalogue entry ``kb_id`` (None: unlink). Linking is the analyst's
+    decision about the entity, so a model entity is accepted too (a new prediction would
+    otherwise replace it and drop the link)."""
+    target = span.accepted().linked(kb_id) if kb_id is not None else span.linked(None)
+    return None if target == span else SpanEdit((span,), (target,))
 
 
 def accept_all(doc: Document) -> SpanEdit | None:

@@ -56,6 +56,19 @@ class ConfidenceBar(QWidget):
         painter.end()
 
 
+def link_text(doc: Document, span: Span, style: SpanStyle | None) -> str:
+    """The entity's catalogue link in words: the entry's name, a suggestion, or "not linked"."""
+    links = style.links if style is not None else None
+    if links is None:
+        return "—" if span.kb_id is None else span.kb_id
+    if span.kb_id is not None:
+        return links.name_of(span.kb_id) or f"{span.kb_id} (not in the catalogue)"
+    suggested = links.suggestion(doc.text, span)
+    if suggested is not None:
+        return f"not linked — suggested: {links.name_of(suggested)} (Enter links)"
+    return "not linked (K links it)"
+
+
 class DetailsPane(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -70,7 +83,8 @@ class DetailsPane(QWidget):
         self.position = QLabel()
         self.history = QLabel()
         self.history.setToolTip("When the entity was made and last changed, and by whom (times in UTC)")
-        for label in (self.source, self.position, self.history):  # "characters 867–883, tokens 151–152" in a narrow dock
+        self.link = QLabel()  # the catalogue entry the entity names (gui/catalogue)
+        for label in (self.source, self.position, self.history, self.link):  # "characters 867–883, tokens 151–152" in a narrow dock
             label.setWordWrap(True)
         self.position.setToolTip("Counted as a JSONL export counts them: characters start–end (the end "
                                  "excluded), tokens token_start–token_end from 0")
@@ -83,13 +97,14 @@ class DetailsPane(QWidget):
         form.addRow("Confidence", self.confidence)
         form.addRow("Position", self.position)
         form.addRow("History", self.history)
+        form.addRow("Linked to", self.link)
         form.addRow(self.hint)
         self.setToolTip("The entity selected in the text")
         self.show_span(None, None, None)
 
     def show_span(self, doc: Document | None, span: Span | None, style: SpanStyle | None, project=None) -> None:
         """``project``: where the entity's history is read (none: not shown)."""
-        rows = (self.text, self.label, self.source, self.position, self.history)
+        rows = (self.text, self.label, self.source, self.position, self.history, self.link)
         if span is None or doc is None:
             for widget in rows:
                 widget.setText("—")
@@ -105,6 +120,7 @@ class DetailsPane(QWidget):
         tokens = f"token {first}" if first == last else f"tokens {first}–{last}"
         self.position.setText(f"characters {span.start}–{span.end}, {tokens}")
         self.history.setText(self._history(project, doc, span))
+        self.link.setText(link_text(doc, span, style))
         if span.confirmed:
             self.source.setText(span.source.description)
             self.confidence.show_value(span.confidence)

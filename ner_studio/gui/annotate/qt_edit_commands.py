@@ -25,7 +25,7 @@ from ner_studio.gui.shell.qt_host import Host
 ASK_UNSURE_SETTING = "ask_before_accepting_unsure"
 
 EDIT_COMMANDS = (
-    Command("accept", "&Accept Entity", ("Return", "Enter"), "Confirm the selected model entity as it is", "accept_selected"),
+    Command("accept", "&Accept Entity", ("Return", "Enter"), "Confirm the selected model entity as it is (and its suggested catalogue link)", "accept_selected"),
     Command("delete", "&Delete Entity", ("Delete", "Backspace"), "Delete the selected entity (or all entities in the selection)", "delete_selected"),
     Command("grow_end", "&Grow Entity at the End", ("Alt+Shift+Right",), "Add the next token to the selected entity (or drag its right edge)", "grow_end"),
     Command("shrink_end", "Shrin&k Entity at the End", ("Alt+Shift+Left",), "Take the last token off the selected entity", "shrink_end"),
@@ -129,9 +129,12 @@ class EditController(QObject):
         return self.host.doc.spans_between(start, end) if start < end else []
 
     def accept_selected(self) -> None:
+        """Enter: the selected model entity, and its suggested catalogue link (gui/catalogue)."""
         span = self.host.view.current_span()
         if span is not None:
-            self.host.workspace.apply_edit(self.host.doc, editing.accept(span))
+            links = self.host.span_style.links
+            suggested = links.suggestion(self.host.doc.text, span) if links is not None else None
+            self.host.workspace.apply_edit(self.host.doc, editing.accept(span, suggested))
             self.host.view.select_range(span.start, span.end, reveal=False)
 
     def delete_selected(self) -> None:

@@ -7,6 +7,8 @@ the read-only document itself is never modified.
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
 from ner_studio.core.text.colours import marker_colour
@@ -28,12 +30,31 @@ def model_tint(colour: QColor) -> QColor:
     )
 
 
-class SpanStyle:
-    """Character formats per (label, human/model, low confidence), built once and reused."""
+class LinkLook(Protocol):
+    """What the views show of catalogue links (gui/catalogue provides it; a style without one
+    shows none: a project without a catalogue looks as before)."""
 
-    def __init__(self, labels: LabelSet, low_confidence: float = 0.5):
+    def name_of(self, kb_id: str) -> str | None:
+        """The entry's name (None: no such entry)."""
+        ...
+
+    def suggestion(self, text: str, span: Span) -> str | None:
+        """The entry an unlinked ``span`` of ``text`` names by alias, or None."""
+        ...
+
+
+LINK_COLOUR = "#0f766e"  # linked and suggested-link marks: a teal unlike the label palette's fills
+UNLINKED_COLOUR = "#9ca3af"
+
+
+class SpanStyle:
+    """Character formats per (label, human/model, low confidence), built once and reused;
+    ``links`` draws catalogue links (None: no catalogue)."""
+
+    def __init__(self, labels: LabelSet, low_confidence: float = 0.5, links: LinkLook | None = None):
         self.labels = labels
         self.low_confidence = low_confidence
+        self.links = links
         # The "unsure" marker, unlike every label colour (a fixed orange read as LOC's).
         self.marker = marker_colour(label.colour for label in labels)
         self._cache: dict[tuple[str, bool, bool], QTextCharFormat] = {}

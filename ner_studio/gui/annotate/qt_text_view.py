@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QPainter, QPalette, QPen, QTextBlock, QTextCursor
-from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QWidget
+from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from ner_studio.core.text.document import Document, SpansChanged
 from ner_studio.core.text.spans import Span
 from ner_studio.gui.annotate import editing
-from ner_studio.gui.annotate.qt_highlighter import SpanHighlighter, SpanStyle
+from ner_studio.gui.annotate.qt_highlighter import LINK_COLOUR, UNLINKED_COLOUR, SpanHighlighter, SpanStyle
 from ner_studio.gui.annotate.text_offsets import OffsetMap, display_text
 
 SELECTED_OUTLINE = "#1f2937"
@@ -162,6 +162,18 @@ class EntityTextView(QPlainTextEdit):
             self.select_range(start, start, reveal=False)
         else:
             super().keyPressEvent(event)
+
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        # Hovering an entity names the catalogue entry it is linked to (the text's own events
+        # arrive here, at the viewport).
+        if event.type() == QEvent.Type.ToolTip and self._doc is not None:
+            span = self._doc.span_at(self._offsets.from_qt(self.cursorForPosition(event.pos()).position()))
+            tip = self.link_tip(span) if span is not None else ""
+            if tip:
+                QToolTip.showText(event.globalPos(), tip, self.viewport())
+                return True
+            QToolTip.hideText()
+        return super().viewportEvent(event)
 
     def event(self, event: QEvent) -> bool:
         # Tab walks through entities instead of moving the focus out of the text.
@@ -338,11 +350,17 @@ class EntityTextView(QPlainTextEdit):
         painter.end()
 
     def _paint_outlines(self, painter: QPainter, block: QTextBlock, origin: QPointF, selected: Span | None) -> None:
-        """Model spans get a dashed frame in their label's colour, the selected entity a solid one."""
+        """Model spans get a dashed frame in their label's colour, the selected entity a solid
+        one; with a catalogue, every entity a link mark (``_paint_link``)."""
         first = block.position()
         last = first + max(block.length() - 1, 0)
+        links = self.highlighter.style.links
         for span in self._doc.spans_between(self._offsets.from_qt(first), self._offsets.from_qt(last)):
             low = self.highlighter.style.is_low_confidence(span)
+            if links is not None:
+                start = max(self._offsets.to_qt(span.start), first) - first
+                end = min(self._offsets.to_qt(span.end), last) - first
+                self._paint_link(painter, links, span, _line_rects(block, origin, start, end))
             if span == selected:
                 pen = QPen(QColor(SELECTED_OUTLINE), 2)
             elif low:
@@ -363,6 +381,38 @@ class EntityTextView(QPlainTextEdit):
                 painter.setPen(Qt.PenStyle.NoPen)
                 painter.setBrush(QColor(self.highlighter.style.marker))
                 painter.drawEllipse(rects[-1].topRight(), 3.0, 3.0)
+
+    def _paint_link(self, painter: QPainter, links, span: Span, rects: list[QRectF]) -> None:
+        """At a glance: a filled teal dot at the bottom corner of a linked entity, a hollow grey
+        ring on an unlinked one, and under one with a suggested link a dashed teal line (dashed
+        like the model's suggestions; Enter accepts it)."""
+        if not rects:
+            return
+        corner = rects[-1].bottomRight()
+        if span.kb_id is not None:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(LINK_COLOUR))
+            painter.drawEllipse(corner, 2.6, 2.6)
+            return
+        if links.suggestion(self._doc.text, span) is not None:
+            painter.setPen(QPen(QColor(LINK_COLOUR), 1.6, Qt.PenStyle.DashLine))
+            for rect in rects:
+                painter.drawLine(rect.bottomLeft() + QPointF(2, -1), rect.bottomRight() + QPointF(-2, -1))
+        painter.setPen(QPen(QColor(UNLINKED_COLOUR), 1.2))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawEllipse(corner, 2.6, 2.6)
+
+    def link_tip(self, span: Span) -> str:
+        """What hovering an entity says of its link ("" without a catalogue)."""
+        links = self.highlighter.style.links
+        if links is None or self._doc is None:
+            return ""
+        if span.kb_id is not None:
+            return f"{span.label} · linked to {links.name_of(span.kb_id) or span.kb_id}"
+        suggested = links.suggestion(self._doc.text, span)
+        if suggested is not None:
+            return f"{span.label} · not linked; Enter links it to {links.name_of(suggested)}"
+        return f"{span.label} · not linked (K links it)"
 
 
 def _line_rects(block: QTextBlock, origin: QPointF, start: int, end: int) -> list[QRectF]:

@@ -49,14 +49,17 @@ class ConsistencyPanel(QWidget):
         layout.addWidget(self.tree, 1)
         layout.addLayout(row)
 
-    def show_found(self, found: list[Inconsistency], names: dict[int, str]) -> None:
+    def show_found(self, found: list[Inconsistency], names: dict[int, str], name_of=None) -> None:
+        """``name_of``: a catalogue entry's name, for texts linked to different entries."""
         self.tree.clear()
         for number, item in enumerate(found[:LISTED]):
-            top = QTreeWidgetItem((item.surface, item.summary(), str(item.documents)))
+            top = QTreeWidgetItem((item.surface, item.summary(name_of), str(item.documents)))
             top.setData(0, 256, number)
             for place in item.places:
                 where = names.get(place.doc_id, f"document {place.doc_id}")
                 label = "unlabelled" if place.label is None else f"{place.label} ({place.source})"
+                if place.kb_id is not None and len(item.links) > 1:
+                    label += f" → {(name_of and name_of(place.kb_id)) or place.kb_id}"
                 child = QTreeWidgetItem((where, label, ""))
                 child.setData(0, 256, (place.doc_id, place.start, place.end))
                 top.addChild(child)
@@ -94,7 +97,9 @@ class ConsistencyController(QObject):
         if self.panel.labelled_only.isChecked():
             found = [item for item in found if len(item.labels) > 1]
         self.found = found
-        self.panel.show_found(found, {doc_id: info.name for doc_id, info in corpus.documents.items()})
+        links = self.host.span_style.links  # the catalogue's names (gui/catalogue), if there is one
+        self.panel.show_found(found, {doc_id: info.name for doc_id, info in corpus.documents.items()},
+                              links.name_of if links is not None else None)
         shown = f" (the first {LISTED})" if len(found) > LISTED else ""
         self.panel.summary.setText(f"{plural(len(found), 'text')} labelled inconsistently{shown}, most documents first.")
 

@@ -139,18 +139,19 @@ class LabelAllController(QObject):
             return
         self.preview(doc.text[start:end], span.label if span is not None else None)
 
-    def preview(self, surface: str, label: str | None, *, name: str = "Label All") -> bool:
+    def preview(self, surface: str, label: str | None, *, name: str = "Label All", kb_id: str | None = None) -> bool:
         """The preview of labelling every occurrence of ``surface`` (as ``label``, or the
-        first label); True if the analyst applied it. ``name`` names the step in Edit > Undo."""
+        first label); True if the analyst applied it. ``name`` names the step in Edit > Undo;
+        ``kb_id`` links every occurrence to that catalogue entry too (gui/catalogue)."""
         labels = [label.name for label in self.host.workspace.labels]
         corpus = self.host.workspace.corpus
         dialog = LabelAllDialog(self.host, surface, labels, label if label in labels else labels[0],
-                                lambda chosen: preview_label_all(corpus, surface, chosen))
+                                lambda chosen: preview_label_all(corpus, surface, chosen, kb_id=kb_id))
         if not dialog.exec():
             return False
         chosen = dialog.label.currentText()
         shown = surface if len(surface) <= 30 else surface[:30] + "…"
-        return self.apply(label_all_edits(dialog.chosen(), chosen), f"{name} '{shown}' as {chosen}")
+        return self.apply(label_all_edits(dialog.chosen(), chosen, kb_id), f"{name} '{shown}' as {chosen}")
 
     def label_found(self) -> bool:
         """Label Every Match: Find's matches as they are now (searched again: the documents may

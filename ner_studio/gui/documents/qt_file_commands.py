@@ -332,7 +332,7 @@ class FileController(QObject):
             project.set_setting(key, target)
         chosen = chosen_set(sets, target.get("which"))
         if workspace.export(list(chosen.ids), Path(target["path"]), target["fmt"], target["scheme"], gold=curated):
-            self.host.show_status(f"Saved {chosen.description} to {target['path']}", 5000)
+            self.host.show_status(f"Saved {chosen.description} to {target['path']}{beside(workspace)}", 5000)
 
     def _may_rewrite(self, path: Path, chosen, summaries) -> bool:
         """True unless ``path`` is a file documents were imported from and the analyst says no."""
@@ -373,8 +373,14 @@ class FileController(QObject):
         elif choice.which == "current":
             ids = [self.host.doc.doc_id] if self.host.doc is not None else []
         if workspace.export(ids, choice.path, choice.fmt, choice.scheme, gold=curated):
-            self.host.show_status(f"Exported {plural(len(ids), 'document')} to {choice.path}", 5000)
+            self.host.show_status(f"Exported {plural(len(ids), 'document')} to {choice.path}{beside(workspace)}", 5000)
             try:
                 self.host.settings.set(EXPORT_FOLDER_SETTING, str(choice.path.parent))
             except NerStudioError as error:
                 log_failure(log, "remembering the export folder", error)
+
+
+def beside(workspace) -> str:
+    """What an export wrote beside the file: the catalogue its links name (gui/catalogue)."""
+    path = workspace.exported_beside
+    return f", and the catalogue to {path.name}" if path is not None else ""

@@ -34,6 +34,7 @@ from ner_studio.gui.annotate.qt_entity_table import EntityTable
 from ner_studio.gui.documents.qt_file_commands import FileController
 from ner_studio.gui.annotate.qt_highlighter import SpanStyle
 from ner_studio.gui.annotate.qt_label_palette import LabelPalette, scrolling
+from ner_studio.gui.catalogue.qt_catalogue import install_catalogue
 from ner_studio.gui.corpus.qt_consistency import install_consistency
 from ner_studio.gui.corpus.qt_find import install_find
 from ner_studio.gui.corpus.qt_label_all import install_label_all
@@ -121,6 +122,7 @@ class MainWindow(QMainWindow):
         self.find = install_find(self)
         self.label_all = install_label_all(self, self.find)
         self.consistency = install_consistency(self, self.label_all)
+        self.catalogue = install_catalogue(self, self.label_all)
         self.document_tools = DocumentListTools(self, self.docks["documents"].widget())
         if settings.window_geometry:
             self.restoreGeometry(settings.window_geometry)
@@ -372,7 +374,7 @@ class MainWindow(QMainWindow):
         self._update_review_count()
 
     def _on_labels_changed(self) -> None:
-        self.span_style = SpanStyle(self.workspace.labels, self.span_style.low_confidence)
+        self.span_style = SpanStyle(self.workspace.labels, self.span_style.low_confidence, self.span_style.links)
         self.view.set_style(self.span_style)
         self.entities.table_model.set_style(self.span_style)
         self.palette_.show_labels(self.workspace.labels)

@@ -78,6 +78,7 @@ class Workspace(QObject):
         self._stored_shown = project.get_setting(SHOWN_SETTING)
         self._shown = self._stored_shown
         self.live = None  # gui/shell/qt_live.LiveUpdates, which the window starts
+        self.exported_beside = None  # the catalogue the last export wrote beside its file (export)
         project.write_failed.connect(self._on_write_failed)
         project.pending_changed.connect(self._on_pending_changed)
 
@@ -445,13 +446,18 @@ class Workspace(QObject):
         return True
 
     def export(self, doc_ids: list[int], path: Path, fmt: str, scheme: str, *, gold: Collection[int] = ()) -> bool:
-        """Write ``doc_ids`` (those in ``gold`` as their curated gold versions) to ``path``."""
+        """Write ``doc_ids`` (those in ``gold`` as their curated gold versions) to ``path``, and
+        the catalogue beside a corpus file (``exported_beside``: where, or None)."""
         try:
             docs = [self.project.load_version(i, GOLD) if i in gold else self._docs.get(i) or self.project.load_document(i)
                     for i in doc_ids]
             from ner_studio.core.formats.spreadsheet import export_entities  # openpyxl: when exporting
+            from ner_studio.core.store.project_catalogue import export_catalogue_beside
 
-            export_entities(docs, path, fmt, scheme, self.project)
+            kb_names = self.project.kb_names()  # JSONL's kb_name; the catalogue beside the corpus
+            export_entities(docs, path, fmt, scheme, self.project, kb_names)
+            self.exported_beside = (export_catalogue_beside(self.project, path)
+                                    if kb_names and fmt in ("conll", "jsonl") else None)
         except NerStudioError as error:
             self.problem.emit("Export failed", error)
             return False

@@ -122,7 +122,7 @@ def test_the_entity_cache_follows_every_kind_of_write_reading_only_changed_docum
     monkeypatch.setattr(corpus_text, "_all_span_rows", lambda conn: read_all.append(1) or [])
     doc = project.load_document(3, track=True)
     doc.add_span(Span(19, 25, "LOC"))  # a tracked edit
-    assert corpus.span_rows()[3] == [(3, 19, 25, "LOC", "human", None)]
+    assert corpus.span_rows()[3] == [(3, 19, 25, "LOC", "human", None, None)]
     project.rename_label("ORG", "COMPANY")  # rewrites spans of documents nobody opened
     assert [row[3] for row in corpus.span_rows()[2]] == ["COMPANY", "COMPANY"]
     with Project.open(project.location, keep_backups=0) as other:  # another window or process

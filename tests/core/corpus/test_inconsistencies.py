@@ -55,3 +55,39 @@ def test_a_consistent_project_has_none(tmp_path):
         project.add_documents([labelled("Paris.", "1", ("Paris", "LOC", Source.HUMAN)),
                                labelled("Paris!", "2", ("Paris", "LOC", Source.MODEL))])
         assert inconsistencies(CorpusText(project)) == []
+
+
+def test_a_text_linked_to_different_entries_is_listed(tmp_path):
+    from ner_studio.core.text.spans import Span
+    from tests.core.project_fixtures import make_document, token_span
+
+    with Project.create(tmp_path / "p.nerstudio") as project:
+        docs = [make_document("Washington spoke .", "a"), make_document("In Washington today .", "b"),
+                make_document("Washington again .", "c")]
+        docs[0].set_spans([Span(*token_span(docs[0], 0), "LOC", kb_id="president")])
+        docs[1].set_spans([Span(*token_span(docs[1], 1), "LOC", kb_id="city")])
+        docs[2].set_spans([Span(*token_span(docs[2], 0), "LOC", kb_id="city")])
+        project.add_documents(docs)
+        [found] = inconsistencies(CorpusText(project))
+        assert found.surface == "Washington" and found.counts == {"LOC": 3}
+        assert found.links == {"city": 2, "president": 1}
+        assert found.summary({"city": "Washington, D.C."}.get) == "LOC ×3; linked to Washington, D.C. ×2, president ×1"
+        assert [p.kb_id for p in found.places] == ["president", "city", "city"]
+
+
+def test_link_all_occurrences_through_the_label_all_preview(tmp_path):
+    from ner_studio.core.corpus.label_all import Change, label_all_edits
+    from ner_studio.core.text.spans import Span
+    from tests.core.project_fixtures import make_document, token_span
+
+    with Project.create(tmp_path / "p.nerstudio") as project:
+        docs = [make_document("Lisbon is big .", "a"), make_document("In Lisbon today .", "b")]
+        docs[0].set_spans([Span(*token_span(docs[0], 0), "LOC")])  # confirmed, not linked
+        project.add_documents(docs)
+        corpus = CorpusText(project)
+        occurrences = preview_label_all(corpus, "Lisbon", "LOC", kb_id="lis")
+        assert [(o.change, o.ticked) for o in occurrences] == [(Change.RELABEL, True), (Change.ADD, True)]
+        project.edit_documents(label_all_edits(occurrences, "LOC", "lis"))
+        assert [s.kb_id for d in docs for s in project.load_document(d.doc_id).spans] == ["lis", "lis"]
+        again = preview_label_all(CorpusText(project), "Lisbon", "LOC", kb_id="lis")
+        assert [o.change for o in again] == [Change.NONE, Change.NONE]

@@ -200,3 +200,15 @@ def test_agreement_counts_only_what_people_confirmed(project_location):
     report = agreement(gathered, ["ann", "bob"])
     exact = report.pairs[0].exact[OVERALL]
     assert (exact.precision, exact.recall, exact.support) == (1.0, 1 / 3, 3)  # Rome, the model's, not counted
+
+
+def test_links_agree_on_mentions_marked_alike_and_linked_by_one_at_least():
+    from ner_studio.core.team.agreement import OVERALL, link_agreement
+
+    ann = [Span(0, 5, "PER", kb_id="a"), Span(10, 15, "LOC", kb_id="x"), Span(20, 25, "LOC"), Span(30, 35, "ORG", kb_id="o")]
+    bob = [Span(0, 5, "PER", kb_id="a"), Span(10, 15, "LOC", kb_id="y"), Span(20, 25, "LOC"), Span(30, 36, "ORG", kb_id="o")]
+    found = link_agreement([(ann, bob)])
+    assert (found["PER"].same, found["PER"].compared) == (1, 1)
+    assert (found["LOC"].same, found["LOC"].compared) == (0, 1)  # unlinked on both sides: not compared
+    assert "ORG" not in found  # different spans are span disagreement, not link disagreement
+    assert found[OVERALL].share == 0.5 and link_agreement([([Span(0, 5, "PER")], [Span(0, 5, "PER")])]) == {}
