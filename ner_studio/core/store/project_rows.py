@@ -283,15 +283,15 @@ class SpansDelta:
         clear_overlaps(conn, self.doc_id, [new], self.annotator, keep=old)
         conn.execute(
             "UPDATE spans SET start_char = ?, end_char = ?, label = ?, source = ?, confidence = ?, modified = ?,"
-            " modified_by = ? WHERE document_id = ? AND annotator = ? AND start_char = ? AND end_char = ?",
-            (new.start, new.end, new.label, str(new.source), new.confidence, stamp, editor,
+            " modified_by = ?, kb_id = ? WHERE document_id = ? AND annotator = ? AND start_char = ? AND end_char = ?",
+            (new.start, new.end, new.label, str(new.source), new.confidence, stamp, editor, new.kb_id,
              self.doc_id, self.annotator, old.start, old.end))
         conn.executemany(
-            f"{_INSERT_SPAN} SELECT ?, ?, ?, ?, ?, CAST(? AS DOUBLE PRECISION), ?, ?, ?, ?"
+            f"{_INSERT_SPAN} SELECT ?, ?, ?, ?, ?, CAST(? AS DOUBLE PRECISION), ?, ?, ?, ?, CAST(? AS TEXT)"
             " WHERE EXISTS (SELECT 1 FROM documents WHERE id = ?) AND NOT EXISTS (SELECT 1 FROM spans"
             " WHERE document_id = ? AND annotator = ? AND start_char = ?)",
             [(self.doc_id, new.start, new.end, new.label, str(new.source), new.confidence, self.annotator,
-              stamp, stamp, editor, self.doc_id, self.doc_id, self.annotator, new.start)])
+              stamp, stamp, editor, new.kb_id, self.doc_id, self.doc_id, self.annotator, new.start)])
         touch(conn, self.doc_id, self.annotator)
 
     def _apply_in_bulk(self, conn: Connection) -> None:
