@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # for the signatures only: importing them here would be circu
     from ner_studio.gui.annotate.qt_text_view import EntityTextView
     from ner_studio.gui.shell.tagging_jobs import ModelHandle
     from ner_studio.gui.shell.qt_actions import Command
-    from ner_studio.gui.shell.qt_workspace import Workspace
+    from ner_studio.gui.window.qt_workspace import Workspace
 
 
 class Host(Protocol):
