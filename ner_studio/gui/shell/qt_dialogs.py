@@ -18,11 +18,10 @@ from PySide6.QtWidgets import (
 )
 
 from ner_studio import __version__
-from ner_studio.core.errors import CorruptProjectError, FormatError, ProjectError
+from ner_studio.core.errors import CorruptProjectError, FormatError, PartlyOpened, ProjectError
 from ner_studio.core.secrets import redact_secrets
 from ner_studio.core.plural import plural
 from ner_studio.core.logs import is_user_error
-from ner_studio.gui.documents.importing import PartlyOpened
 
 SCHEMES = ("iob2", "iob1", "bioes")
 
