@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 from ner_studio.core.text.document import Document, SpansChanged
 from ner_studio.core.text.spans import Span
 from ner_studio.gui.annotate.qt_highlighter import SpanStyle
-from ner_studio.gui.annotate.qt_table_model import ColumnsTableModel
+from ner_studio.gui.shell.qt_table_model import ColumnsTableModel
 from ner_studio.gui.shell.qt_tables import FittedColumns
 
 COLUMNS = ("Entity", "Label", "Source", "Confidence", "Position")

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QAbstractItemView, QMenu, QTableView, QWidget
 from ner_studio.core.text.document import Status
 from ner_studio.core.errors import NerStudioError
 from ner_studio.core.plural import plural
-from ner_studio.gui.annotate.qt_table_model import ColumnsTableModel
+from ner_studio.gui.shell.qt_table_model import ColumnsTableModel
 from ner_studio.gui.shell.qt_tables import FittedColumns
 
 COLUMNS = ("Document", "Status", "Entities")
