@@ -1,1 +1,4 @@
-"""Corpus-wide tools on the host: find, label all occurrences, inconsistencies, patterns."""
+"""Corpus-wide tools on the host: find, label all occurrences, inconsistencies, patterns.
+
+May import: shell, annotate.
+"""

@@ -1,1 +1,4 @@
-"""Review Next: the least certain sentences first, one by one."""
+"""Review Next: the least certain sentences first, one by one.
+
+May import: shell, annotate.
+"""
