@@ -133,8 +133,8 @@ def add_export(actions) -> None:
 def run_export(args: argparse.Namespace) -> int:
     from ner_studio.core.store.annotators import GOLD
     from ner_studio.core.formats import write_documents
-    from ner_studio.core.formats.spreadsheet import SHEET_FORMATS, export_format, version_attribution, write_spreadsheet
-    from ner_studio.core.store.project_export import damage_report, read_each
+    from ner_studio.core.formats.spreadsheet import SHEET_FORMATS, export_format, write_spreadsheet
+    from ner_studio.core.store.project_export import damage_report, read_each, version_attribution
 
     target_fmt = export_format(args.out, args.target_fmt)
     checked_output(args, args.out, target_fmt, inputs=project_files(args.project))

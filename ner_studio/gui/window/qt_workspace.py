@@ -450,8 +450,9 @@ class Workspace(QObject):
             docs = [self.project.load_version(i, GOLD) if i in gold else self._docs.get(i) or self.project.load_document(i)
                     for i in doc_ids]
             from ner_studio.core.formats.spreadsheet import export_entities  # openpyxl: when exporting
+            from ner_studio.core.store.project_export import version_attribution
 
-            export_entities(docs, path, fmt, scheme, self.project)
+            export_entities(docs, path, fmt, scheme, version_attribution(self.project))
         except NerStudioError as error:
             self.problem.emit("Export failed", error)
             return False
