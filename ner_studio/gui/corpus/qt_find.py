@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QTableWidget,
+    QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QTableWidget,
     QVBoxLayout, QWidget,
 )
 
@@ -20,7 +20,7 @@ from ner_studio.core.corpus.find import Hit, find, find_in_document, find_label
 from ner_studio.core.plural import plural
 from ner_studio.gui.shell.qt_actions import Command
 from ner_studio.gui.shell.qt_host import Host
-from ner_studio.gui.shell.qt_tables import FittedColumns, item_with_tip
+from ner_studio.gui.shell.qt_tables import FittedColumns, item_with_tip, read_only
 
 THIS_DOCUMENT, ALL_DOCUMENTS = "document", "project"
 SHOWN = 2000  # rows listed (and matches highlighted); the count says how many there are
@@ -58,10 +58,7 @@ class FindPanel(QWidget):
         self.summary.setWordWrap(True)
         self.results = QTableWidget(0, 3)
         self.results.setHorizontalHeaderLabels(("Document", "Match", "Entity"))
-        self.results.verticalHeader().hide()
-        self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.results.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        read_only(self.results)
         # Elided in the middle, whole on hover; a narrow dock hides the entity column first.
         self.columns = FittedColumns(self.results, stretch=(1,), drop=(2,))
         options = QHBoxLayout()

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import QAbstractItemView, QMenu, QTableView, QWidget
+from PySide6.QtWidgets import QMenu, QTableView, QWidget
 
 from ner_studio.core.text.document import Status
 from ner_studio.core.errors import NerStudioError
 from ner_studio.core.plural import plural
 from ner_studio.gui.shell.qt_table_model import ColumnsTableModel
-from ner_studio.gui.shell.qt_tables import FittedColumns
+from ner_studio.gui.shell.qt_tables import FittedColumns, read_only
 
 COLUMNS = ("Document", "Status", "Entities")
 STATUS_COLOURS = {Status.NEW: "#6b7280", Status.PREDICTED: "#b45309", Status.REVIEWED: "#15803d"}
@@ -182,11 +182,8 @@ class DocumentList(QTableView):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._context_menu)
         self.setObjectName("documentList")
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        read_only(self)
         self.setShowGrid(False)
-        self.verticalHeader().hide()
         self.verticalHeader().setDefaultSectionSize(24)
         # A long name is elided in the middle (its tooltip has it whole, and the entity count,
         # the column a narrow dock hides first).
