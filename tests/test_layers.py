@@ -125,8 +125,8 @@ CORE_EXCEPTIONS: dict[tuple[str, str], str] = {}
 
 
 def declared_rules(layer: Path = CORE) -> dict[str, set[str]]:
-    """Each package of core/ (or of ``layer``) and the packages beside it it may import, read
-    from the last line of its ``__init__`` docstring: ``May import: text, store.`` (or ``none``)."""
+    """Each package of core/ (or of ``layer``) and the packages of that layer it may import,
+    read from the last line of its ``__init__`` docstring: ``May import: text, store.`` (or ``none``)."""
     rules = {}
     for init in sorted(layer.glob("*/__init__.py")):
         doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))) or ""

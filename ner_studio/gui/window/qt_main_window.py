@@ -1,7 +1,7 @@
 """The main window: documents on the left, the text in the middle, labels, details and the
 entity table on the right, a status bar with progress, review count and the current model.
 
-The window is wiring and the host (``qt_host.py``): it makes the panes, the workspace of the
+The window is wiring and the host (``shell/qt_host.py``): it makes the panes, the workspace of the
 open project and the controllers, which add their own docks, menus and toolbar actions through
 the host and never see the window itself. It keeps for itself what is the shell's: the undo
 group, the View and Help menus, the status bar, backups and closing.
