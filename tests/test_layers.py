@@ -121,17 +121,14 @@ def test_core_modules_do_not_import_each_other_in_a_circle():
 CORE = PACKAGE / "core"
 
 # Imports across the declared rules, each with its reason; the list only shrinks.
-CORE_EXCEPTIONS = {
-    ("ner_studio/core/formats/spreadsheet.py", "ner_studio.core.store.annotators"):
-        "a lazy look-up of annotators' names for the entity sheet; formats/ is being changed on another branch",
-}
+CORE_EXCEPTIONS: dict[tuple[str, str], str] = {}
 
 
-def core_rules() -> dict[str, set[str]]:
-    """Each package of core/ and the core packages it may import, read from the last line of
-    its ``__init__`` docstring: ``May import: text, store.`` (or ``none``)."""
+def declared_rules(layer: Path = CORE) -> dict[str, set[str]]:
+    """Each package of core/ (or of ``layer``) and the packages of that layer it may import,
+    read from the last line of its ``__init__`` docstring: ``May import: text, store.`` (or ``none``)."""
     rules = {}
-    for init in sorted(CORE.glob("*/__init__.py")):
+    for init in sorted(layer.glob("*/__init__.py")):
         doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))) or ""
         lines = [line for line in doc.splitlines() if line.startswith("May import:")]
         assert lines, f"{init.relative_to(PACKAGE.parent)}: its docstring does not say what it may import"
@@ -140,22 +137,22 @@ def core_rules() -> dict[str, set[str]]:
     return rules
 
 
-def core_package_of(module: str, packages) -> str | None:
+def package_of(module: str, packages, layer: str = "core") -> str | None:
     """``ner_studio.core.store.project`` -> ``store``; a shared helper at core's top -> None."""
     parts = module.split(".")
-    return parts[2] if parts[:2] == ["ner_studio", "core"] and len(parts) > 2 and parts[2] in packages else None
+    return parts[2] if parts[:2] == ["ner_studio", layer] and len(parts) > 2 and parts[2] in packages else None
 
 
-def core_crossings(path: Path, package: str | None, rules: dict[str, set[str]]) -> list[str]:
+def crossings(path: Path, package: str | None, rules: dict[str, set[str]], layer: str = "core") -> list[str]:
     """The imports of ``path`` (a module of ``package``, None at core's top) that its package
     may not make: its own package, the helpers at core's top and what it declares are allowed."""
     allowed = {package, None} | rules.get(package, set()) if package else {None}
     return sorted(name for name in imported_modules(path)
-                  if name.startswith("ner_studio.core.") and core_package_of(name, rules) not in allowed)
+                  if name.startswith(f"ner_studio.{layer}.") and package_of(name, rules, layer) not in allowed)
 
 
 def test_core_packages_import_only_what_they_declare():
-    rules = core_rules()
+    rules = declared_rules()
     assert {"text", "formats", "learning", "store", "team", "corpus", "datasets"} <= set(rules)
     unknown = {f"{p} -> {q}" for p, allowed in rules.items() for q in allowed if q not in rules}
     assert not unknown, f"May import names no package: {unknown}"
@@ -163,7 +160,7 @@ def test_core_packages_import_only_what_they_declare():
     for path in sorted(CORE.rglob("*.py")):
         relative = path.relative_to(CORE)
         package = relative.parts[0] if len(relative.parts) > 1 else None
-        for name in core_crossings(path, package, rules):
+        for name in crossings(path, package, rules):
             where = str(path.relative_to(PACKAGE.parent))
             if (where, name) in CORE_EXCEPTIONS:
                 excused.add((where, name))
@@ -173,9 +170,10 @@ def test_core_packages_import_only_what_they_declare():
     assert excused == set(CORE_EXCEPTIONS), f"no longer needed: {set(CORE_EXCEPTIONS) - excused}"
 
 
-def test_core_packages_declare_no_circle():
+@pytest.mark.parametrize("layer", ["core", "gui"])
+def test_packages_declare_no_circle(layer):
     """What the packages may import forms no cycle: ground does not import what stands on it."""
-    rules = core_rules()
+    rules = declared_rules(PACKAGE / layer)
     state: dict[str, str] = {}
 
     def visit(package: str, trail: list[str]) -> None:
@@ -198,9 +196,9 @@ def test_the_core_rules_see_offences(tmp_path):
                      "from ner_studio.core.errors import FormatError\n"
                      "from ner_studio.core import json_text\n")
     rules = {"text": set(), "store": {"text"}}
-    assert core_crossings(probe, "text", rules) == ["ner_studio.core.store.project"]
-    assert core_crossings(probe, "store", rules) == []
-    assert core_crossings(probe, None, rules) == ["ner_studio.core.store.project", "ner_studio.core.text"]
+    assert crossings(probe, "text", rules) == ["ner_studio.core.store.project"]
+    assert crossings(probe, "store", rules) == []
+    assert crossings(probe, None, rules) == ["ner_studio.core.store.project", "ner_studio.core.text"]
 
 
 # The command protocol (see cli.py): every command module defines these.
@@ -219,14 +217,77 @@ def test_one_name_per_idea():
     assert not doubled, doubled
 
 
+# --- gui/ in rooms: shell/ the ground, the feature rooms on it, window/ on top ---------------
+
+GUI = PACKAGE / "gui"
+
+# Imports across the declared rules, each with its reason; the list only shrinks.
+GUI_EXCEPTIONS = {
+    ("ner_studio/gui/shell/qt_host.py", "ner_studio.gui.window.qt_workspace"):
+        "type hints only (TYPE_CHECKING): the host hands out the workspace the window owns",
+    ("ner_studio/gui/shell/qt_host.py", "ner_studio.gui.annotate.qt_highlighter"):
+        "type hints only (TYPE_CHECKING): the host's span_style is the text view's",
+    ("ner_studio/gui/shell/qt_host.py", "ner_studio.gui.annotate.qt_text_view"):
+        "type hints only (TYPE_CHECKING): the host's view is the annotate room's text view",
+    ("ner_studio/gui/corpus/qt_project_steps.py", "ner_studio.gui.window.qt_workspace"):
+        "type hints only (TYPE_CHECKING): a project-wide step edits the host's workspace",
+}
+
+
+def gui_crossings() -> tuple[list[str], set[tuple[str, str]]]:
+    """The imports of gui's packages their ``May import:`` line does not allow (offences) and
+    those GUI_EXCEPTIONS excuse. The entry point at gui's top (``app.py``) may import any."""
+    rules = declared_rules(GUI)
+    offences, excused = [], set()
+    for path in sorted(GUI.glob("*/**/*.py")):
+        package = path.relative_to(GUI).parts[0]
+        for name in crossings(path, package, rules, "gui"):
+            where = str(path.relative_to(PACKAGE.parent))
+            if (where, name) in GUI_EXCEPTIONS:
+                excused.add((where, name))
+            else:
+                offences.append(f"{where} imports {name}")
+    return offences, excused
+
+
+def test_gui_packages_import_only_what_they_declare():
+    """shell/ imports no room, the rooms import shell/ and the few rooms they declare, and
+    only window/ (the composition root) imports them all; nothing but app.py imports window/."""
+    rules = declared_rules(GUI)
+    assert rules["shell"] == set(), "shell/ is the ground: it imports no room"
+    assert "window" not in set().union(*(allowed for package, allowed in rules.items() if package != "window"))
+    assert rules["window"] == set(rules) - {"window"}
+    offences, excused = gui_crossings()
+    assert not offences, "\n".join(offences)
+    assert excused == set(GUI_EXCEPTIONS), f"no longer needed: {set(GUI_EXCEPTIONS) - excused}"
+
+
+def test_the_gui_rules_see_offences(tmp_path):
+    probe = tmp_path / "probe.py"
+    probe.write_text("from ner_studio.gui.window.qt_main_window import MainWindow\n"
+                     "from ner_studio.gui.shell.qt_host import Host\n"
+                     "from ner_studio.core.errors import FormatError\n")
+    rules = {"shell": set(), "annotate": {"shell"}, "window": {"shell", "annotate"}}
+    assert crossings(probe, "annotate", rules, "gui") == ["ner_studio.gui.window.qt_main_window"]
+    assert crossings(probe, "shell", rules, "gui") == ["ner_studio.gui.window.qt_main_window"]
+    assert crossings(probe, "window", rules, "gui") == []
+
+
 # --- the GUI's controllers see a host, not the window (gui/shell/qt_host.py) ------------------
 
 SHELL = PACKAGE / "gui" / "shell"
-ENTRY_POINT = PACKAGE / "gui" / "app.py"  # builds the window, so it may name it
+WINDOW = PACKAGE / "gui" / "window"  # builds the window, so it may name it
+ENTRY_POINT = PACKAGE / "gui" / "app.py"  # starts the window, so it may name it
 
 
-def outside_the_shell() -> list[Path]:
-    return [p for p in sorted((PACKAGE / "gui").rglob("*.py")) if SHELL not in p.parents and p != ENTRY_POINT]
+def outside_the_window() -> list[Path]:
+    return [p for p in sorted((PACKAGE / "gui").rglob("*.py")) if WINDOW not in p.parents and p != ENTRY_POINT]
+
+
+def in_the_rooms() -> list[Path]:
+    """The feature rooms' modules: neither the ground (whose dock fitter is handed the window
+    itself) nor the window."""
+    return [p for p in outside_the_window() if SHELL not in p.parents]
 
 
 def names_the_main_window(source: str) -> list[str]:
@@ -271,9 +332,9 @@ def uses_of_the_host(source: str) -> set[str]:
     return used
 
 
-def test_nothing_in_the_gui_but_the_shell_names_the_main_window():
+def test_nothing_in_the_gui_but_the_window_names_the_main_window():
     offences = [f"{path.relative_to(PACKAGE.parent)}: {name}"
-                for path in outside_the_shell() for name in names_the_main_window(path.read_text(encoding="utf-8"))]
+                for path in outside_the_window() for name in names_the_main_window(path.read_text(encoding="utf-8"))]
     assert not offences, "\n".join(offences)
 
 
@@ -283,22 +344,22 @@ def test_controllers_use_only_what_the_host_declares():
     members = host_members()
     assert {"workspace", "add_commands", "add_dock", "show_status", "show_error", "span_style"} <= members
     offences = [f"{path.relative_to(PACKAGE.parent)} uses host.{name}"
-                for path in outside_the_shell()
+                for path in in_the_rooms()
                 for name in sorted(uses_of_the_host(path.read_text(encoding="utf-8")) - members)]
     assert not offences, "\n".join(offences)
-    users = {p.name for p in outside_the_shell() if uses_of_the_host(p.read_text(encoding="utf-8"))}
+    users = {p.name for p in in_the_rooms() if uses_of_the_host(p.read_text(encoding="utf-8"))}
     assert {"qt_file_commands.py", "qt_edit_commands.py", "qt_learning.py", "qt_review_controller.py"} <= users
 
 
 def test_the_host_checks_see_offences():
-    probe = ("from ner_studio.gui.shell.qt_main_window import MainWindow\n"
+    probe = ("from ner_studio.gui.window.qt_main_window import MainWindow\n"
              "class Tool:\n"
              "    def __init__(self, host):\n"
              "        host.statusBar().showMessage('x')\n"
              "        self.window = host\n"
              "        self.window._dock('x')\n"
              "        self.host.actions_['save'].trigger()\n")
-    assert names_the_main_window(probe) == ["ner_studio.gui.shell.qt_main_window.MainWindow"]
+    assert names_the_main_window(probe) == ["ner_studio.gui.window.qt_main_window.MainWindow"]
     assert uses_of_the_host(probe) == {"statusBar", "_dock", "actions_"}
 
 

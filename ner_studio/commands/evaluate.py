@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ner_studio.commands.model_options import (
     ProgressBar,
+    add_format_option,
     add_inference_options,
     add_model_arguments,
     model_path,
@@ -35,7 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add_model_arguments(parser)
     parser.add_argument("file", help="annotated documents (.conll/.txt CoNLL or .jsonl)")
-    parser.add_argument("--format", choices=("conll", "jsonl"), help="input format (default: by extension)")
+    add_format_option(parser)
     parser.add_argument("--json", metavar="OUT", help="also write the scores as JSON to OUT")
     parser.add_argument("--errors", metavar="OUT", help="also write every error to OUT, one JSON line each: "
                         "kind (missed, spurious, wrong label, wrong boundary), document, sentence, "

@@ -6,7 +6,15 @@ from __future__ import annotations
 import argparse
 import logging
 
-from ner_studio.commands.model_options import add_model_arguments, add_threads_option, apply_threads, model_path
+from ner_studio.commands.model_options import (
+    add_format_option,
+    add_model_arguments,
+    add_model_output,
+    add_seed_option,
+    add_threads_option,
+    apply_threads,
+    model_path,
+)
 from ner_studio.commands.outputs import add_force_option, checked_output, save_reporting_fallback
 from ner_studio.core.errors import NerStudioError
 from ner_studio.core.formats import read_documents
@@ -30,8 +38,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         "check share of TRAIN)")
     parser.add_argument("--base", help="the model's original kind of data (e.g. its training file), a "
                         "sample of which is mixed in so it does not forget it")
-    parser.add_argument("-o", "--output", required=True, help="model file to write (e.g. tweets.pt)")
-    parser.add_argument("--format", choices=("conll", "jsonl"), help="input format (default: by extension)")
+    add_model_output(parser, "tweets.pt")
+    add_format_option(parser)
     parser.add_argument("--epochs", type=int, help="maximum epochs (default: the recipe's)")
     parser.add_argument("--no-text-vectors", dest="text_vectors", action="store_false", help="start new words "
                         "as unknown words rather than from co-occurrence vectors of the project's text (TRAIN, "
@@ -39,7 +47,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--text", action="append", default=[], metavar="FILE", help="more of the project's "
                         "documents, annotated or not, in any format ner-studio reads (repeatable): their words "
                         "join the model with a vector")
-    parser.add_argument("--seed", type=int, default=13, help="random seed (default 13)")
+    add_seed_option(parser)
     add_threads_option(parser)
     add_force_option(parser)
     parser.set_defaults(run=run)

@@ -41,6 +41,20 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("model", help="model file, or 'default' for the bundled CoNLL-2003 model")
 
 
+def add_format_option(parser: argparse.ArgumentParser) -> None:
+    """``--format`` of the commands that read annotated files (train, finetune, evaluate)."""
+    parser.add_argument("--format", choices=("conll", "jsonl"), help="input format (default: by extension)")
+
+
+def add_model_output(parser: argparse.ArgumentParser, example: str) -> None:
+    """``-o/--output``, the model file a training command writes (``example``: a file name)."""
+    parser.add_argument("-o", "--output", required=True, help=f"model file to write (e.g. {example})")
+
+
+def add_seed_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--seed", type=int, default=13, help="random seed (default 13)")
+
+
 def add_inference_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--batch-size", type=positive_int, default=256, help="sentences per batch (default 256)")
     parser.add_argument("--float32", action="store_true",

@@ -13,18 +13,17 @@ import sys
 from ner_studio.commands.outputs import add_force_option
 from ner_studio.commands.project_assign import ACTIONS as ASSIGN_ACTIONS
 from ner_studio.commands.project_labels import ACTIONS as LABEL_ACTIONS
-from ner_studio.commands.project_team import ACTIONS as TEAM_ACTIONS, PROJECT_HELP
+from ner_studio.commands.project_team import ACTIONS as TEAM_ACTIONS, add_project_action
 from ner_studio.core.plural import plural
 
 
 def add_backup(actions) -> None:
-    action = actions.add_parser(
-        "backup", help="write a consistent copy of a project, safe while the app has it open",
+    action = add_project_action(
+        actions, "backup", help="write a consistent copy of a project, safe while the app has it open",
         description="Copy PROJECT to the project file OUT. A file is copied with SQLite's backup API: "
         "the copy holds every saved edit, including those still in the -wal file beside the "
         "project, which a plain file copy taken while NER Studio runs can miss. A project on a "
         "server is copied from one consistent snapshot.")
-    action.add_argument("project", metavar="PROJECT", help=PROJECT_HELP)
     action.add_argument("out", metavar="OUT", help="the copy to write (an existing project file is replaced)")
     add_force_option(action)
 

@@ -9,18 +9,17 @@ from collections import Counter
 
 from ner_studio.core.errors import AnnotatorError
 from ner_studio.core.plural import plural
-from ner_studio.commands.project_team import PROJECT_HELP, default_annotator_name, open_project
+from ner_studio.commands.project_team import add_project_action, default_annotator_name, open_project
 from ner_studio.core.store.project_postgres import display_location
 
 
 def add_assign(actions) -> None:
-    action = actions.add_parser(
-        "assign", help="assign the unassigned documents to annotators, with an overlap for agreement",
+    action = add_project_action(
+        actions, "assign", help="assign the unassigned documents to annotators, with an overlap for agreement",
         description="Spread the documents of PROJECT that nobody is assigned yet evenly over the "
         "annotators; --overlap SHARE of them (spaced through the list) go to two annotators "
         "each, so that agreement can compare them. Earlier assignments stay. Without "
         "--annotators, show the assignments.")
-    action.add_argument("project", metavar="PROJECT", help=PROJECT_HELP)
     action.add_argument("--annotators", metavar="NAME", nargs="+", help="whom to assign documents to")
     action.add_argument("--overlap", metavar="SHARE", type=float, default=0.0,
                         help="the share of the documents that two annotators get, 0 to 1 (default: 0)")

@@ -20,6 +20,14 @@ from ner_studio.core.plural import plural
 PROJECT_HELP = "the project: a file (.nerstudio) or a postgresql:// URL"
 
 
+def add_project_action(actions, name: str, **texts) -> argparse.ArgumentParser:
+    """The parser of action ``name`` (``texts``: its help and description), its first argument
+    PROJECT: a file or a server URL, as every action but ``restore`` takes."""
+    action = actions.add_parser(name, **texts)
+    action.add_argument("project", metavar="PROJECT", help=PROJECT_HELP)
+    return action
+
+
 def open_project(location: str, *, annotator: str | None = None, read_only: bool = False, create: bool = False):
     """The project at ``location`` (a path or a ``postgresql://`` URL), opened as ``annotator``."""
     from ner_studio.core.store.project import Project
@@ -57,9 +65,8 @@ def _add_annotator_option(action, what: str) -> None:
 
 # --- create -------------------------------------------------------------------------------
 def add_create(actions) -> None:
-    action = actions.add_parser("create", help="create an empty project",
-                                description="Create an empty project with the CoNLL-2003 labels.")
-    action.add_argument("project", metavar="PROJECT", help=PROJECT_HELP)
+    add_project_action(actions, "create", help="create an empty project",
+                       description="Create an empty project with the CoNLL-2003 labels.")
 
 
 def run_create(args: argparse.Namespace) -> int:
@@ -71,12 +78,11 @@ def run_create(args: argparse.Namespace) -> int:
 
 # --- import -------------------------------------------------------------------------------
 def add_import(actions) -> None:
-    action = actions.add_parser(
-        "import", help="add documents (with their entities) as one annotator's versions",
+    action = add_project_action(
+        actions, "import", help="add documents (with their entities) as one annotator's versions",
         description="Read FILES (CoNLL, JSONL, text, Word, HTML, Markdown, PDF: by extension and "
         "content) and add their documents to PROJECT; their entities become the annotator's "
         "versions. Every file is read before anything is added, so a bad file adds nothing.")
-    action.add_argument("project", metavar="PROJECT", help=PROJECT_HELP)
     action.add_argument("files", metavar="FILES", nargs="+", help="files to import")
     _add_annotator_option(action, "whose versions the entities become")
 
@@ -110,14 +116,13 @@ def run_import(args: argparse.Namespace) -> int:
 def add_export(actions) -> None:
     from ner_studio.core.formats.spreadsheet import EXPORTS
 
-    action = actions.add_parser(
-        "export", help="write one annotator's versions, or the curated gold versions, to a file",
+    action = add_project_action(
+        actions, "export", help="write one annotator's versions, or the curated gold versions, to a file",
         description="Write the documents of PROJECT to OUT (CoNLL, JSONL, or a spreadsheet with one "
         "row per entity and its annotator and time: .xlsx, which also counts them per document "
         "and label, or .csv; by extension or --to). "
         "By default each document's training version: the curated gold version where there is "
         "one, else yours. --annotator: that person's versions; --gold: curated documents only.")
-    action.add_argument("project", metavar="PROJECT", help=PROJECT_HELP)
     action.add_argument("out", metavar="OUT", help="the file to write")
     which = action.add_mutually_exclusive_group()
     which.add_argument("--annotator", metavar="NAME", help="export this annotator's versions (default: each "
@@ -135,8 +140,8 @@ def add_export(actions) -> None:
 def run_export(args: argparse.Namespace) -> int:
     from ner_studio.core.store.annotators import GOLD
     from ner_studio.core.formats import write_documents
-    from ner_studio.core.formats.spreadsheet import SHEET_FORMATS, export_format, version_attribution, write_spreadsheet
-    from ner_studio.core.store.project_export import damage_report, read_each
+    from ner_studio.core.formats.spreadsheet import SHEET_FORMATS, export_format, write_spreadsheet
+    from ner_studio.core.store.project_export import damage_report, read_each, version_attribution
     from ner_studio.core.catalogue.files import write_catalogue
     from ner_studio.core.store.project_catalogue import catalogue_beside
 
@@ -192,12 +197,11 @@ def run_export(args: argparse.Namespace) -> int:
 
 # --- agreement ----------------------------------------------------------------------------
 def add_agreement(actions) -> None:
-    action = actions.add_parser(
-        "agreement", help="inter-annotator agreement per label: span F1, Cohen's kappa, Krippendorff's alpha",
+    action = add_project_action(
+        actions, "agreement", help="inter-annotator agreement per label: span F1, Cohen's kappa, Krippendorff's alpha",
         description="Compare annotators' versions of the documents they share: span F1 (exact and "
         "overlap-tolerant) and Cohen's kappa on tokens for each pair, Krippendorff's alpha "
         "(nominal, on tokens) for all of them; per label and overall.")
-    action.add_argument("project", metavar="PROJECT", help=PROJECT_HELP)
     action.add_argument("--annotators", metavar="NAME", nargs="+",
                         help="whom to compare (default: everyone with a version)")
     action.add_argument("--json", metavar="OUT", help="also write the figures to this JSON file")

@@ -6,6 +6,9 @@ import argparse
 import logging
 
 from ner_studio.commands.model_options import (
+    add_format_option,
+    add_model_output,
+    add_seed_option,
     add_threads_option,
     apply_threads,
     non_negative_int,
@@ -29,8 +32,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("train", help="training documents")
     parser.add_argument("dev", help="development documents for early stopping")
-    parser.add_argument("-o", "--output", required=True, help="model file to write (e.g. model.pt)")
-    parser.add_argument("--format", choices=("conll", "jsonl"), help="input format (default: by extension)")
+    add_model_output(parser, "model.pt")
+    add_format_option(parser)
     parser.add_argument("--vectors", metavar="FILE", help="pre-trained word vectors (GloVe/word2vec text file)")
     parser.add_argument("--vector-words", type=non_negative_int, default=0, metavar="N",
                         help="with --vectors: give the file's first N words (the frequent ones, in GloVe "
@@ -51,7 +54,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="what early stopping watches (default dev_loss)")
     parser.add_argument("--batch-size", type=positive_int, default=16, help="sentences per batch (default 16)")
     parser.add_argument("--lr", type=positive_float, default=1e-3, help="Adam learning rate (default 0.001)")
-    parser.add_argument("--seed", type=int, default=13, help="random seed (default 13)")
+    add_seed_option(parser)
     add_threads_option(parser)
     add_force_option(parser)
     parser.set_defaults(run=run)

@@ -28,6 +28,15 @@ class FormatError(NerStudioError):
         return f"{', '.join(where)}: {self.reason}" if where else self.reason
 
 
+class PartlyOpened(FormatError):
+    """A big file failed part-way: the ``added`` documents of its earlier parts are in the
+    project (each part was stored as it came), the rest of the file is not."""
+
+    def __init__(self, error: FormatError, added: int):
+        super().__init__(error.reason, error.path, error.line)
+        self.added = added
+
+
 class SpanError(NerStudioError):
     """A span that cannot be placed: out of range, empty, or overlapping another one."""
 

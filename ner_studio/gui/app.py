@@ -23,7 +23,7 @@ from ner_studio.core.settings import Settings
 from ner_studio.gui.shell.tagging_jobs import ModelHandle
 from ner_studio.gui.shell.qt_dialogs import show_error
 from ner_studio.gui.documents.qt_file_commands import open_project_file
-from ner_studio.gui.shell.qt_main_window import MainWindow
+from ner_studio.gui.window.qt_main_window import MainWindow
 from ner_studio.gui.shell.qt_stall_watch import watch_ui_thread
 from ner_studio.gui.shell.qt_theme import apply_theme
 from ner_studio.resources import bundled_model_path, resource_path

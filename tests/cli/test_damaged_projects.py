@@ -9,22 +9,11 @@ import sqlite3
 
 import pytest
 
-from ner_studio.cli import main
 from ner_studio.core.text.document import Document
 from ner_studio.core.store.project import Project
+from tests.cli.conftest import run
 
-
-@pytest.fixture(autouse=True)
-def own_settings(tmp_path, monkeypatch):
-    monkeypatch.setenv("NER_STUDIO_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setattr("getpass.getuser", lambda: "login")
-
-
-def run(capsys, *argv):
-    code = main([str(a) for a in argv])
-    captured = capsys.readouterr()
-    assert "Traceback" not in captured.err
-    return code, captured.out, captured.err
+pytestmark = pytest.mark.usefixtures("own_settings")
 
 
 def make_project(path, count=5):

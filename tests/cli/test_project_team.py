@@ -4,26 +4,16 @@ import json
 
 import pytest
 
-from ner_studio.cli import main
 from ner_studio.core.store.annotators import GOLD
 from ner_studio.core.store.project import Project
 from ner_studio.core.text.spans import Span
+from tests.cli.conftest import run
 
 ANN = "Ada\tB-PER\nLovelace\tI-PER\nmet\tO\nBabbage\tB-PER\nin\tO\nLondon\tB-LOC\n.\tO\n"
 BOB = "Ada\tB-PER\nLovelace\tI-PER\nmet\tO\nBabbage\tB-ORG\nin\tO\nLondon\tB-LOC\n.\tO\n"
 
 
-@pytest.fixture(autouse=True)
-def own_settings(tmp_path, monkeypatch):
-    monkeypatch.setenv("NER_STUDIO_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setattr("getpass.getuser", lambda: "login")
-
-
-def run(capsys, *argv):
-    code = main([str(a) for a in argv])
-    captured = capsys.readouterr()
-    assert "Traceback" not in captured.err
-    return code, captured.out, captured.err
+pytestmark = pytest.mark.usefixtures("own_settings")
 
 
 @pytest.fixture

@@ -21,9 +21,7 @@ CONLL = "Ada\tB-PER\nLovelace\tI-PER\nmet\tO\nBabbage\tB-PER\nin\tO\nLondon\tB-L
 
 
 @pytest.fixture(autouse=True)
-def own_dirs(tmp_path, monkeypatch):
-    monkeypatch.setenv("NER_STUDIO_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setattr("getpass.getuser", lambda: "login")
+def own_dirs(own_settings, tmp_path, monkeypatch):
     monkeypatch.delenv("PGPASSWORD", raising=False)
     monkeypatch.setenv("PGPASSFILE", str(tmp_path / "no-pgpass"))
     # Forget passwords earlier tests met, so the patterns, not a remembered value, must mask them.

@@ -4,10 +4,14 @@ read back with openpyxl and csv) and ``evaluate --errors`` (one JSON line per er
 import csv
 import json
 
+import pytest
 from openpyxl import load_workbook
 
 from ner_studio.core.formats.spreadsheet import ENTITY_COLUMNS
-from tests.cli.test_project_team import own_settings, run, team_project  # noqa: F401 (fixtures)
+from tests.cli.conftest import run
+from tests.cli.test_project_team import team_project  # noqa: F401 (a fixture)
+
+pytestmark = pytest.mark.usefixtures("own_settings")
 
 INJECTED = "=1+1\tB-ORG\nsued\tO\nZürich\tB-LOC\n.\tO\n"
 

@@ -20,7 +20,7 @@ def small_parts(monkeypatch):
 @pytest.fixture
 def memory(monkeypatch):
     """The largest number of documents the workspace held in memory at once."""
-    from ner_studio.gui.shell import qt_workspace
+    from ner_studio.gui.window import qt_workspace
 
     most = {"docs": 0}
     adopt = qt_workspace.Workspace._adopt

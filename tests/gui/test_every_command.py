@@ -279,10 +279,10 @@ def shortcut_commands() -> list[str]:
     from ner_studio.gui.documents import qt_file_commands
     from ner_studio.gui.learning import qt_learning
     from ner_studio.gui.review import qt_review_controller
-    from ner_studio.gui.shell import qt_actions
     from ner_studio.gui.team import qt_team
+    from ner_studio.gui.window import qt_window_commands
 
-    tables = (qt_actions.WINDOW_COMMANDS, qt_file_commands.COMMANDS, qt_edit_commands.EDIT_COMMANDS,
+    tables = (qt_window_commands.WINDOW_COMMANDS, qt_file_commands.COMMANDS, qt_edit_commands.EDIT_COMMANDS,
               qt_edit_commands.DOCUMENT_COMMANDS, qt_find.COMMANDS, qt_label_all.COMMANDS, qt_consistency.COMMANDS,
               qt_learning.TRAINING_COMMANDS, qt_learning.MODELS_COMMANDS, qt_review_controller.COMMANDS,
               qt_team.COMMANDS, qt_catalogue.COMMANDS)

@@ -9,7 +9,7 @@ from ner_studio.core.store.project import Project
 from ner_studio.core.text.spans import Span
 from ner_studio.gui.shell.qt_live import LiveUpdates
 from ner_studio.gui.team import qt_team
-from ner_studio.gui.shell.qt_workspace import Workspace
+from ner_studio.gui.window.qt_workspace import Workspace
 
 TEXT = "Karin Olsson visited Lisbon with Meridian Capital ."
 WAIT = 15_000  # ms: a bound on waiting, not a speed target

@@ -126,7 +126,7 @@ def test_the_first_window_fits_a_small_screen():
     laptop a 1360-wide window hid the entity table's right edge (seen under Xvfb)."""
     from PySide6.QtCore import QSize
 
-    from ner_studio.gui.shell.qt_main_window import first_size
+    from ner_studio.gui.window.qt_main_window import first_size
 
     assert first_size(QSize(1920, 1080)) == QSize(1360, 860)
     small = first_size(QSize(1280, 800))

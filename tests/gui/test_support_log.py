@@ -16,7 +16,7 @@ from ner_studio.core.logs import LOG_FILE, setup_logging
 from ner_studio.gui import app
 from ner_studio.gui.learning import qt_learning
 from ner_studio.gui.shell import qt_dialogs
-from ner_studio.gui.shell.qt_main_window import MainWindow
+from ner_studio.gui.window.qt_main_window import MainWindow
 from ner_studio.model import checkpoint
 from ner_studio.model.interface import FinetuneOptions
 from ner_studio.resources import resource_path

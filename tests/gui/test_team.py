@@ -223,6 +223,6 @@ def test_a_new_name_takes_your_versions_along(start_window, user_dirs, prompts, 
 
 def test_the_workspaces_personal_settings_are_kept_per_annotator():
     from ner_studio.core.store.annotators import PERSONAL_SETTINGS
-    from ner_studio.gui.shell.qt_workspace import SHOWN_SETTING
+    from ner_studio.gui.window.qt_workspace import SHOWN_SETTING
 
     assert SHOWN_SETTING in PERSONAL_SETTINGS  # core names it without importing the GUI

@@ -180,33 +180,16 @@ class SpreadsheetWriter:
         self._book.save(self._handle)
 
 
-def version_attribution(project, annotator: str | None = None):
-    """``doc -> Attribution`` for documents of ``project`` (a core Project): whose version of
-    each was exported and when it last changed. ``annotator`` None: the gold version where
-    curated, else the project's own annotator (what export and training use)."""
-    from ner_studio.core.store.annotators import GOLD, display_name, version_times
-
-    own = project.version_annotator
-    if own is None:  # a project from before annotators: no versions, no times
-        return lambda doc: Attribution()
-    times = project.query("reading when versions changed", version_times)
-    curated = project.gold_documents() if annotator is None else set()
-
-    def of(doc) -> Attribution:
-        who = annotator if annotator is not None else GOLD if doc.doc_id in curated else own
-        return Attribution(display_name(who), times.get((doc.doc_id, who), ""))
-
-    return of
-
-
-def export_entities(docs, path: str | Path, fmt: str, scheme: str = "iob2", project=None, kb_names=None) -> None:
+def export_entities(docs, path: str | Path, fmt: str, scheme: str = "iob2", attribution=None,
+                    kb_names=None) -> None:
     """What Export writes: documents as CoNLL or JSONL, or their entities as a spreadsheet
-    (with whose version each came from and when, if ``project`` is given; ``kb_names``: the
-    catalogue's entry names for JSONL's ``kb_name``)."""
+    (with whose version each came from and when, if ``attribution`` says: ``doc -> Attribution``,
+    e.g. ``core/store/project_export.version_attribution``; ``kb_names``: the catalogue's entry
+    names for JSONL's ``kb_name``)."""
     from ner_studio.core.formats import write_documents
 
     if fmt in SHEET_FORMATS.values():
-        write_spreadsheet(docs, path, fmt, None if project is None else version_attribution(project))
+        write_spreadsheet(docs, path, fmt, attribution)
     else:
         write_documents(docs, path, fmt, scheme, kb_names=kb_names)
 

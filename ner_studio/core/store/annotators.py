@@ -27,7 +27,7 @@ from ner_studio.core.learning.training_set import ACCEPTED_SETTING
 
 # Project settings that describe one person's work on their versions, not the project: kept
 # per annotator (``key@annotator``; see ``ProjectMetadata.get_setting``). "shown_document" is
-# the workspace's SHOWN_SETTING (gui/shell/qt_workspace.py), which core cannot import.
+# the workspace's SHOWN_SETTING (gui/window/qt_workspace.py), which core cannot import.
 PERSONAL_SETTINGS = frozenset({ACCEPTED_SETTING, REVIEW_LOG_SETTING, "shown_document"})
 
 GOLD = "@gold"  # the curated version of a document

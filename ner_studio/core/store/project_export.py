@@ -3,7 +3,9 @@
 Why: one document with damaged bytes (invalid UTF-8 in its text, an unreadable row) stopped
 ``project export`` of all the others, naming none (issue 24). Each document is read on its
 own; those that fail are listed with their name and the reason, and the caller decides:
-refuse, saying how to go on, or write the others and name the damaged ones.
+refuse, saying how to go on, or write the others and name the damaged ones. And whose version
+each exported document is and when it changed, for the entity spreadsheet (the writer in
+formats/ is handed it: formats does not read the store).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from dataclasses import dataclass
 
 from ner_studio.core.text.document import Document
 from ner_studio.core.errors import ProjectLockedError
+from ner_studio.core.formats.spreadsheet import Attribution
+from ner_studio.core.store.annotators import GOLD, display_name, version_times
 
 
 @dataclass(frozen=True)
@@ -53,3 +57,20 @@ def _first_line(error: Exception) -> str:
     reason = getattr(error, "reason", None) or str(error)
     lines = reason.strip().splitlines()
     return lines[0] if lines else type(error).__name__
+
+
+def version_attribution(project, annotator: str | None = None):
+    """``doc -> Attribution`` for documents of ``project`` (a core Project): whose version of
+    each was exported and when it last changed. ``annotator`` None: the gold version where
+    curated, else the project's own annotator (what export and training use)."""
+    own = project.version_annotator
+    if own is None:  # a project from before annotators: no versions, no times
+        return lambda doc: Attribution()
+    times = project.query("reading when versions changed", version_times)
+    curated = project.gold_documents() if annotator is None else set()
+
+    def of(doc) -> Attribution:
+        who = annotator if annotator is not None else GOLD if doc.doc_id in curated else own
+        return Attribution(display_name(who), times.get((doc.doc_id, who), ""))
+
+    return of

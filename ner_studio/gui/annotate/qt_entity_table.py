@@ -11,13 +11,13 @@ from bisect import bisect_left
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
+from PySide6.QtWidgets import QTableView, QWidget
 
 from ner_studio.core.text.document import Document, SpansChanged
 from ner_studio.core.text.spans import Span
 from ner_studio.gui.annotate.qt_highlighter import SpanStyle
-from ner_studio.gui.annotate.qt_table_model import ColumnsTableModel
-from ner_studio.gui.shell.qt_tables import FittedColumns
+from ner_studio.gui.shell.qt_table_model import ColumnsTableModel
+from ner_studio.gui.shell.qt_tables import FittedColumns, read_only
 
 COLUMNS = ("Entity", "Label", "Source", "Confidence", "Position")
 POSITION = 4
@@ -158,11 +158,8 @@ class EntityTable(QTableView):
         self.setModel(self.table_model)
         self.setSortingEnabled(True)
         self.horizontalHeader().setSortIndicator(POSITION, Qt.SortOrder.AscendingOrder)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        read_only(self)
         self.setAlternatingRowColors(True)
-        self.verticalHeader().hide()
         self.verticalHeader().setDefaultSectionSize(22)
         # Fixed widths: sizing columns to their contents would read every row of a big document.
         # In a narrow dock they shrink, and a long entity is elided in the middle (tooltip: whole).

@@ -5,4 +5,6 @@ their counts, a filter, every mention of one, rename, merge, delete, import and 
 
 ``links.py`` is the one owner of the catalogue shown (Qt-free); ``qt_chooser.py`` the
 chooser; ``qt_catalogue_dock.py`` the dock; ``qt_catalogue.py`` the commands on the host.
+
+May import: shell, annotate.
 """

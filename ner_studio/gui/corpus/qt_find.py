@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QTableWidget,
+    QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QTableWidget,
     QToolButton, QVBoxLayout, QWidget,
 )
 
@@ -22,7 +22,7 @@ from ner_studio.core.corpus.find import ANYWHERE, OUTSIDE_ENTITIES, Hit, Where, 
 from ner_studio.core.plural import plural
 from ner_studio.gui.shell.qt_actions import Command
 from ner_studio.gui.shell.qt_host import Host
-from ner_studio.gui.shell.qt_tables import FittedColumns, item_with_tip
+from ner_studio.gui.shell.qt_tables import FittedColumns, item_with_tip, read_only
 
 THIS_DOCUMENT, ALL_DOCUMENTS = "document", "project"
 ERROR_STYLE = "color: #b91c1c;"
@@ -70,10 +70,7 @@ class FindPanel(QWidget):
         self.summary.setWordWrap(True)
         self.results = QTableWidget(0, 3)
         self.results.setHorizontalHeaderLabels(("Document", "Match", "Entity"))
-        self.results.verticalHeader().hide()
-        self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.results.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        read_only(self.results)
         # Elided in the middle, whole on hover; a narrow dock hides the entity column first.
         self.columns = FittedColumns(self.results, stretch=(1,), drop=(2,))
         options = QHBoxLayout()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QTableWidget,
+    QComboBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QTableWidget,
     QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
@@ -28,7 +28,7 @@ from ner_studio.gui.corpus.qt_project_steps import apply_step, take_back
 from ner_studio.core.plural import plural
 from ner_studio.gui.shell.qt_actions import Command
 from ner_studio.gui.shell.qt_host import Host
-from ner_studio.gui.shell.qt_tables import FittedColumns, item_with_tip
+from ner_studio.gui.shell.qt_tables import FittedColumns, item_with_tip, read_only
 
 COMMANDS = (
     Command("label_all", "Label &All Occurrences…", ("Ctrl+Shift+L",),
@@ -63,8 +63,7 @@ class LabelAllDialog(QDialog):
         self.heading = QLabel()
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        read_only(self.table, pick_rows=False)
         self.columns = FittedColumns(self.table, stretch=(2,))  # elided in the middle, whole on hover
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Apply")

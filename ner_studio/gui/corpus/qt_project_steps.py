@@ -21,7 +21,7 @@ from ner_studio.gui.annotate.qt_undo import SpanEditCommand
 from ner_studio.gui.corpus.project_steps import DocumentPart, ProjectStep
 
 if TYPE_CHECKING:  # for the signatures only
-    from ner_studio.gui.shell.qt_workspace import Workspace
+    from ner_studio.gui.window.qt_workspace import Workspace
 
 TAKEN_BACK = " (taken back already)"
 

@@ -1,1 +1,4 @@
-"""Getting documents in and out: opening files and folders, the document list, import jobs."""
+"""Getting documents in and out: opening files and folders, the document list, import jobs.
+
+May import: shell.
+"""

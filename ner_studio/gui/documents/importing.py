@@ -98,15 +98,6 @@ class PartsGate:
         self._room.release()
 
 
-class PartlyOpened(FormatError):
-    """A big file failed part-way: the ``added`` documents of its earlier parts are in the
-    project (each part was stored as it came), the rest of the file is not."""
-
-    def __init__(self, error: FormatError, added: int):
-        super().__init__(error.reason, error.path, error.line)
-        self.added = added
-
-
 class Imported(NamedTuple):
     """One file's outcome, or one part's of a big file: its documents or the error, and what
     the project's sentence splitter knows after reading it (JSON for the project's settings,

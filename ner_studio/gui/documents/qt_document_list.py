@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QAbstractItemView, QMenu, QTableView, QWidget
 from ner_studio.core.text.document import Status
 from ner_studio.core.errors import NerStudioError
 from ner_studio.core.plural import plural
-from ner_studio.gui.annotate.qt_table_model import ColumnsTableModel
-from ner_studio.gui.shell.qt_tables import FittedColumns
+from ner_studio.gui.shell.qt_table_model import ColumnsTableModel
+from ner_studio.gui.shell.qt_tables import FittedColumns, read_only
 
 COLUMNS = ("Document", "Status", "Entities")
 STATUS_COLOURS = {Status.NEW: "#6b7280", Status.PREDICTED: "#b45309", Status.REVIEWED: "#15803d"}
@@ -186,13 +186,12 @@ class DocumentList(QTableView):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._context_menu)
         self.setObjectName("documentList")
+        read_only(self, pick_rows=False)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self._extending = False  # the event moving the current row extends the selection
         self.context_actions: list = []  # commands on the selected documents (None: a separator)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setShowGrid(False)
-        self.verticalHeader().hide()
         self.verticalHeader().setDefaultSectionSize(24)
         # A long name is elided in the middle (its tooltip has it whole, and the entity count,
         # the column a narrow dock hides first).

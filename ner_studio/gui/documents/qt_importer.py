@@ -12,11 +12,11 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Slot
 
 from ner_studio.core import gc_pause
-from ner_studio.core.errors import ProjectError
+from ner_studio.core.errors import PartlyOpened, ProjectError
 from ner_studio.core.formats import names_apart
 from ner_studio.core.plural import plural
 from ner_studio.gui.documents.importing import (
-    SENTENCE_PARAMS_SETTING, Imported, PartlyOpened, PartsGate, import_job, warm_up_reading,
+    SENTENCE_PARAMS_SETTING, Imported, PartsGate, import_job, warm_up_reading,
 )
 from ner_studio.gui.shell.qt_worker import Worker
 

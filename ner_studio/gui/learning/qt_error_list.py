@@ -12,12 +12,13 @@ from collections import Counter
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout,
+    QComboBox, QHBoxLayout, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout,
     QWidget,
 )
 
 from ner_studio.core.learning.error_analysis import ErrorInContext, ErrorKind
 from ner_studio.core.plural import plural
+from ner_studio.gui.shell.qt_tables import read_only
 
 COLUMNS = ("Kind", "Gold", "Predicted", "Document", "Sentence")
 ALL = ""
@@ -43,10 +44,7 @@ class ErrorList(QWidget):
         self.summary = QLabel()
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        read_only(self.table)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)

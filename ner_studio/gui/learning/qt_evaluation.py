@@ -21,6 +21,7 @@ from ner_studio.core.logs import is_user_error
 from ner_studio.gui.learning.learning_jobs import evaluation_task
 from ner_studio.gui.learning.qt_error_list import ErrorList
 from ner_studio.gui.shell.qt_dialogs import show_error
+from ner_studio.gui.shell.qt_tables import read_only
 from ner_studio.gui.shell.qt_task_worker import TaskWorker
 
 COLUMNS = ("Label", "Precision", "Recall", "F1", "Entities")
@@ -65,8 +66,7 @@ class EvaluationDialog(QDialog):
         self.status.setWordWrap(True)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        read_only(self.table, pick_rows=False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.errors = ErrorList()
         self.errors.chosen.connect(self._on_error_chosen)

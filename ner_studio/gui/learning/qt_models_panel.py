@@ -11,13 +11,14 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem,
+    QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem,
     QVBoxLayout, QWidget,
 )
 
 from ner_studio.core.learning.check_set import CHECK_SHARE
 from ner_studio.core.plural import plural
 from ner_studio.core.store.project import ModelVersion
+from ner_studio.gui.shell.qt_tables import read_only
 
 COLUMNS = ("", "Model", "Check F1", "Verdict")
 CHECK_TIP = "Entity F1 on the check set: reviewed sentences that no version trained on"
@@ -93,10 +94,7 @@ class ModelsPanel(QWidget):
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.horizontalHeaderItem(2).setToolTip(CHECK_TIP)
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        read_only(self.table)
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         # Readable in a narrow dock without scrolling sideways: the verdict takes what is left

@@ -1,2 +1,7 @@
-"""The window and what every tool shares: the workspace (documents, current model), the host
-interface tools get, actions, dialogs, worker threads, charts."""
+"""The ground every room stands on: the host interface controllers get instead of the window,
+commands as actions, the menu bar and status line, dialogs (a bug's too), read-only tables,
+worker threads and the tagging jobs they run, charts, backups, the stall watch, the theme.
+The window that wires the rooms together is above them all (``gui/window/``).
+
+May import: none.
+"""

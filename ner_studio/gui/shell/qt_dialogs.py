@@ -18,11 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from ner_studio import __version__
-from ner_studio.core.errors import CorruptProjectError, FormatError, ProjectError
+from ner_studio.core.errors import CorruptProjectError, FormatError, PartlyOpened, ProjectError
 from ner_studio.core.secrets import redact_secrets
 from ner_studio.core.plural import plural
 from ner_studio.core.logs import is_user_error
-from ner_studio.gui.documents.importing import PartlyOpened
+from ner_studio.gui.shell.qt_tables import read_only
 
 SCHEMES = ("iob2", "iob1", "bioes")
 
@@ -217,8 +217,7 @@ class ShortcutsDialog(QDialog):
         for row, cells in enumerate(rows):
             for column, text in enumerate(cells):
                 table.setItem(row, column, QTableWidgetItem(text))
-        table.verticalHeader().hide()
-        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        read_only(table, pick_rows=False)
         header = table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)

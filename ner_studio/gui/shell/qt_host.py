@@ -5,7 +5,7 @@ add docks, commands and menus and report through it, and read the open workspace
 owner of the documents and of the current model). The workspace is read through the host each
 time, not kept: opening another project replaces it (``workspace_changed`` says so). The host is
 also the parent widget of a controller's dialogs. napari's ``Window`` around its Qt main window
-is the pattern. ``MainWindow`` implements it; a test may pass any object that does.
+is the pattern. ``MainWindow`` (``gui/window/``) implements it; a test may pass any object that does.
 ``tests/test_layers.py`` checks that controllers use nothing of the host but what is here.
 """
 
@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # for the signatures only: importing them here would be circu
     from ner_studio.gui.annotate.qt_text_view import EntityTextView
     from ner_studio.gui.shell.tagging_jobs import ModelHandle
     from ner_studio.gui.shell.qt_actions import Command
-    from ner_studio.gui.shell.qt_workspace import Workspace
+    from ner_studio.gui.window.qt_workspace import Workspace
 
 
 class Host(Protocol):

@@ -21,6 +21,16 @@ TEXT_SHARE = 0.30  # the least part of the table's width the stretching columns 
 LEAST_COLUMN = 36  # pixels: a shrunk column still shows a few characters and its elision mark
 
 
+def read_only(view: QTableView, *, pick_rows: bool = True) -> None:
+    """A table to read, not to edit, without row numbers; ``pick_rows``: a click selects one
+    whole row (what the result and list tables of every room show)."""
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().hide()
+    if pick_rows:
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+
+
 def elide_in_the_middle(view: QAbstractItemView) -> None:
     view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
     view.setWordWrap(False)

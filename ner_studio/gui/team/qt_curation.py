@@ -22,7 +22,7 @@ from ner_studio.core.plural import plural
 from ner_studio.core.text.spans import Span
 from ner_studio.gui.annotate.qt_highlighter import SpanStyle
 from ner_studio.gui.annotate.qt_text_view import EntityTextView
-from ner_studio.gui.shell.qt_tables import FittedColumns, item_with_tip
+from ner_studio.gui.shell.qt_tables import FittedColumns, item_with_tip, read_only
 
 # The choice combo of each difference: its items in order (None: not decided yet).
 CHOICE_ITEMS = ((None, "Choose…"), (FIRST, "First"), (SECOND, "Second"), (NEITHER, "Neither"))
@@ -59,10 +59,9 @@ class CurationPanel(QWidget):
         self.first_view, self.second_view = EntityTextView(style), EntityTextView(style)
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(["Where", "First", "Second", "Gold"])
-        self.table.verticalHeader().hide()
+        read_only(self.table, pick_rows=False)
         self.columns = FittedColumns(self.table, stretch=(1, 2), widths={3: self._choice_combo().sizeHint().width()})
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.all_first = QPushButton("Rest from first")
         self.all_second = QPushButton("Rest from second")
         self.save_button = QPushButton("Save as Gold")

@@ -1,7 +1,7 @@
 """The main window: documents on the left, the text in the middle, labels, details and the
 entity table on the right, a status bar with progress, review count and the current model.
 
-The window is wiring and the host (``qt_host.py``): it makes the panes, the workspace of the
+The window is wiring and the host (``shell/qt_host.py``): it makes the panes, the workspace of the
 open project and the controllers, which add their own docks, menus and toolbar actions through
 the host and never see the window itself. It keeps for itself what is the shell's: the undo
 group, the View and Help menus, the status bar, backups and closing.
@@ -24,7 +24,8 @@ from ner_studio.core.store.project import Project
 from ner_studio.core.secrets import redact_secrets
 from ner_studio.core.settings import Settings
 from ner_studio.gui.shell.tagging_jobs import ModelHandle
-from ner_studio.gui.shell.qt_actions import MENUS, VIEW_MENU, HELP_MENU, WINDOW_COMMANDS, create_actions, shortcut_rows, with_shortcut
+from ner_studio.gui.shell.qt_actions import create_actions, shortcut_rows, with_shortcut
+from ner_studio.gui.window.qt_window_commands import MENUS, VIEW_MENU, HELP_MENU, WINDOW_COMMANDS
 from ner_studio.gui.annotate.qt_details import DetailsPane
 from ner_studio.gui.shell.qt_dialogs import SAVED_AS_YOU_GO, ShortcutsDialog, show_about, show_error
 from ner_studio.gui.documents.qt_document_list import DocumentList
@@ -47,7 +48,7 @@ from ner_studio.gui.shell.qt_command_bar import CommandBar
 from ner_studio.gui.shell.qt_dock_fit import DockFitter
 from ner_studio.gui.shell.qt_status_line import StatusLine
 from ner_studio.gui.shell.qt_live import LiveUpdates
-from ner_studio.gui.shell.qt_workspace import Workspace
+from ner_studio.gui.window.qt_workspace import Workspace
 
 LOW_CONFIDENCE_SETTING = "low_confidence_threshold"
 FONT_SIZE_SETTING = "font_size"

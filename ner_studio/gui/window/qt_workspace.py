@@ -453,9 +453,10 @@ class Workspace(QObject):
                     for i in doc_ids]
             from ner_studio.core.formats.spreadsheet import export_entities  # openpyxl: when exporting
             from ner_studio.core.store.project_catalogue import export_catalogue_beside
+            from ner_studio.core.store.project_export import version_attribution
 
             kb_names = self.project.kb_names()  # JSONL's kb_name; the catalogue beside the corpus
-            export_entities(docs, path, fmt, scheme, self.project, kb_names)
+            export_entities(docs, path, fmt, scheme, version_attribution(self.project), kb_names)
             self.exported_beside = (export_catalogue_beside(self.project, path)
                                     if kb_names and fmt in ("conll", "jsonl") else None)
         except NerStudioError as error:
