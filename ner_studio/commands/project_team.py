@@ -160,6 +160,7 @@ def run_export(args: argparse.Namespace) -> int:
             return project.load_document(doc_id)
 
         docs, damaged = read_each(load, summaries)
+        docs = project.with_notes(docs)  # JSONL meta.notes, the spreadsheets' notes
         if target_fmt in SHEET_FORMATS.values():
             attribution = version_attribution(project, GOLD if args.gold else annotator if args.annotator
                                               else None)

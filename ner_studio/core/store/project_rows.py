@@ -23,6 +23,7 @@ from ner_studio.core import json_text
 from ner_studio.core.text.document import Document, Sentence, Status, TokenList
 from ner_studio.core.errors import LabelError, ProjectError
 from ner_studio.core.text.labels import Label, LabelSet
+from ner_studio.core.text.notes import NOTES_META
 from ner_studio.core.store.annotators import touch_version
 from ner_studio.core.store.project_schema import NEXT_REVISION, now, pack_offsets, text_hash, unpack_offsets
 from ner_studio.core.text.spans import Source, Span
@@ -67,7 +68,8 @@ def insert_document(conn: Connection, doc: Document, source_path: str | None, an
     if dialect_of(conn).is_postgres:
         check_no_nul(doc, source_path)
     try:
-        meta = json.dumps(doc.meta, ensure_ascii=False)
+        # A file's notes go to the notes table (project_notes), not to the document's meta.
+        meta = json.dumps({k: v for k, v in doc.meta.items() if k != NOTES_META}, ensure_ascii=False)
     except (TypeError, ValueError) as error:
         raise ProjectError(f"document {doc.name!r}: its meta data cannot be stored as JSON ({error})")
     (position,) = conn.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM documents").fetchone()
