@@ -174,6 +174,10 @@ CASES: dict[str, Case] = {
     "find_previous": Case(lambda w: w.window.find.position == len(w.window.find.hits) - 1
                           and selected_text(w).lower() == "lisbon", prepare=prepare_find),
     "inconsistencies": Case(dock_shown(lambda window: window.consistency.dock)),
+    "add_note": Case(lambda w: len(w.window.workspace.project.notes()) == w.accept and said("NoteDialog")(w),
+                     prepare=entity),
+    # View
+    "show_notes": Case(dock_shown(lambda window: window.notes.dock)),
     # Document
     "predict": Case(lambda w: w.just_after["predicting"] or said("No model")(w)),
     "next_doc": Case(lambda w: w.window.doc.doc_id != w.before["doc"], prepare=two_documents),
@@ -220,6 +224,7 @@ def shortcut_commands() -> list[str]:
     from ner_studio.gui.corpus import qt_consistency, qt_find, qt_label_all
     from ner_studio.gui.documents import qt_file_commands
     from ner_studio.gui.learning import qt_learning
+    from ner_studio.gui.notes import qt_notes
     from ner_studio.gui.review import qt_review_controller
     from ner_studio.gui.shell import qt_actions
     from ner_studio.gui.team import qt_team
@@ -227,7 +232,7 @@ def shortcut_commands() -> list[str]:
     tables = (qt_actions.WINDOW_COMMANDS, qt_file_commands.COMMANDS, qt_edit_commands.EDIT_COMMANDS,
               qt_edit_commands.DOCUMENT_COMMANDS, qt_find.COMMANDS, qt_label_all.COMMANDS, qt_consistency.COMMANDS,
               qt_learning.TRAINING_COMMANDS, qt_learning.MODELS_COMMANDS, qt_review_controller.COMMANDS,
-              qt_team.COMMANDS)
+              qt_team.COMMANDS, qt_notes.COMMANDS, qt_notes.VIEW_COMMANDS)
     names = [command.name for table in tables for command in table if command.shortcuts]
     return sorted([*names, "undo", "redo", "label_PER", "label_LOC", "label_ORG", "label_MISC"])
 
