@@ -102,6 +102,7 @@ def test_a_document_note_and_editing_and_deleting_one(start_window, qtbot, dialo
     qtbot.mouseClick(window.notes.section.delete, Qt.MouseButton.LeftButton)  # asked, answered yes
     assert any("Delete the note" in shown for shown in dialogs)
     assert window.workspace.project.notes() == [] and window.notes.section.list.count() == 0
+    assert window.notes.section.title.text().startswith("Notes on this document: none")
 
 
 def test_nothing_typed_is_lost_a_failed_save_keeps_the_dialog_and_cancel_asks(start_window, qtbot, dialogs, monkeypatch):

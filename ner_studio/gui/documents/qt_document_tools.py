@@ -51,11 +51,14 @@ class DocumentsPane(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.query, 1)
         row.addWidget(self.status)
-        row.addWidget(self.noted)
         row.addWidget(self.mine)
+        below = QHBoxLayout()  # a row of its own: the first must fit a narrow dock (issue 23)
+        below.addWidget(self.noted)
+        below.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
+        layout.addLayout(below)
         layout.addWidget(documents, 1)
 
 

@@ -5,7 +5,7 @@ Reopen, Edit and Delete for the one picked in the list."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QToolButton, QVBoxLayout, QWidget
 
 from ner_studio.core.store.annotators import display_name
 from ner_studio.core.text.notes import Note
@@ -18,42 +18,43 @@ def describe(note: Note) -> str:
 
 
 class NoteSection(QWidget):
-    """``resolve_requested``, ``edit_requested``, ``delete_requested`` and ``add_requested``
-    fire with the note picked in the list (``add``: none)."""
+    """``resolve_requested``, ``edit_requested`` and ``delete_requested`` fire with the note
+    picked in the list. Small tool buttons and a short list: the details dock must still fit a
+    narrow window (tests/gui/test_narrow_windows.py)."""
 
     resolve_requested = Signal(object)
     edit_requested = Signal(object)
     delete_requested = Signal(object)
-    add_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("noteSection")
         self.title = QLabel("Notes")
         self.title.setStyleSheet("font-weight: 600;")
+        self.title.setWordWrap(True)
         self.list = QListWidget()
         self.list.setObjectName("noteList")
         self.list.setWordWrap(True)
+        self.list.setMinimumHeight(40)
         self.list.setMaximumHeight(150)
-        self.resolve = QPushButton("Resolve")
-        self.edit = QPushButton("Edit…")
-        self.delete = QPushButton("Delete…")
-        self.add = QPushButton("Add Note…")
-        buttons = QHBoxLayout()
+        self.resolve = QToolButton(text="Resolve")
+        self.edit = QToolButton(text="Edit…")
+        self.delete = QToolButton(text="Delete…")
+        self.buttons = QWidget()
+        buttons = QHBoxLayout(self.buttons)
+        buttons.setContentsMargins(0, 0, 0, 0)
         for button in (self.resolve, self.edit, self.delete):
             buttons.addWidget(button)
         buttons.addStretch(1)
-        buttons.addWidget(self.add)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addWidget(self.title)
         layout.addWidget(self.list)
-        layout.addLayout(buttons)
+        layout.addWidget(self.buttons)
         self.notes: list[Note] = []
         self.resolve.clicked.connect(lambda: self._emit(self.resolve_requested))
         self.edit.clicked.connect(lambda: self._emit(self.edit_requested))
         self.delete.clicked.connect(lambda: self._emit(self.delete_requested))
-        self.add.clicked.connect(self.add_requested)
         self.list.currentRowChanged.connect(lambda _row: self._update_buttons())
         self.show_notes([], "")
 
@@ -61,7 +62,8 @@ class NoteSection(QWidget):
         """``notes`` of ``what`` ("this entity", "this document"); the picked note stays picked."""
         picked = self.current()
         self.notes = list(notes)
-        self.title.setText(f"Notes on {what}" if what else "Notes")
+        none = "" if notes else ": none (Edit > Add Note… writes one)"
+        self.title.setText(f"Notes on {what}{none}" if what else "Notes")
         self.list.clear()
         for note in self.notes:
             item = QListWidgetItem(describe(note))
@@ -74,7 +76,7 @@ class NoteSection(QWidget):
         elif self.notes:
             self.list.setCurrentRow(0)
         self.list.setVisible(bool(self.notes))
-        self.add.setEnabled(bool(what))
+        self.buttons.setVisible(bool(self.notes))
         self._update_buttons()
 
     def current(self) -> Note | None:

@@ -56,7 +56,6 @@ class NotesController(QObject):
         self.actions.update(host.add_commands("&View", VIEW_COMMANDS, self, ("show_notes",)))
         self.shown: list[Note] = []  # the shown document's notes
         self.panel.note_chosen.connect(self.go_to)
-        self.section.add_requested.connect(self.add_note)
         self.section.resolve_requested.connect(self.toggle_resolved)
         self.section.edit_requested.connect(self.edit_note)
         self.section.delete_requested.connect(self.delete_note)

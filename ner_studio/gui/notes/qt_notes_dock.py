@@ -18,7 +18,6 @@ from ner_studio.core.text.notes import Note
 from ner_studio.gui.annotate.qt_table_model import ColumnsTableModel
 
 COLUMNS = ("Document", "Note", "Author", "Time")
-SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 class NotesModel(ColumnsTableModel):
@@ -28,12 +27,22 @@ class NotesModel(ColumnsTableModel):
         super().__init__(parent)
         self.notes: list[Note] = []
         self._names: dict[int, str] = {}
+        self._haystacks: list[str | None] = []  # what the filter searches, made when first asked
 
     def set_notes(self, notes: list[Note], names: dict[int, str]) -> None:
         """``names``: each document's name by id (a missing one shows as "Document N")."""
         self.beginResetModel()
         self.notes, self._names = notes, names
+        self._haystacks = [None] * len(notes)
         self.endResetModel()
+
+    def haystack(self, row: int) -> str:
+        """The note's document name, text and author, lower-cased: what the filter's words match."""
+        found = self._haystacks[row]
+        if found is None:
+            note = self.notes[row]
+            found = self._haystacks[row] = f"{self._names.get(note.document_id, '')}\n{note.text}\n{note.author}".lower()
+        return found
 
     def row_count(self) -> int:
         return len(self.notes)
@@ -55,8 +64,6 @@ class NotesModel(ColumnsTableModel):
             return note.created.replace("T", " ")[:16]
         if role == Qt.ItemDataRole.ToolTipRole and column == 1:
             return note.text + ("\n(resolved)" if note.resolved else "")
-        if role == SEARCH_ROLE:
-            return f"{self._names.get(note.document_id, '')}\n{note.text}\n{note.author}".lower()
         return None
 
 
@@ -69,9 +76,13 @@ class NotesFilter(QSortFilterProxyModel):
         self.show_resolved = False
 
     def set_filter(self, text: str, show_resolved: bool) -> None:
-        self.beginResetModel()
-        self.words, self.show_resolved = text.lower().split(), show_resolved
-        self.endResetModel()
+        if hasattr(self, "beginFilterChange"):  # Qt 6.10 on; invalidateRowsFilter is deprecated there
+            self.beginFilterChange()
+            self.words, self.show_resolved = text.lower().split(), show_resolved
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self.words, self.show_resolved = text.lower().split(), show_resolved
+            self.invalidateRowsFilter()
 
     def filterAcceptsRow(self, row: int, parent) -> bool:  # noqa: N802 - Qt override
         model = self.sourceModel()
@@ -80,7 +91,7 @@ class NotesFilter(QSortFilterProxyModel):
             return False
         if not self.words:
             return True
-        haystack = model.data(model.index(row, 0), SEARCH_ROLE)
+        haystack = model.haystack(row)
         return all(word in haystack for word in self.words)
 
 
