@@ -86,7 +86,7 @@ def test_a_note_goes_from_the_dialog_to_the_details_the_text_the_dock_and_the_fi
     assert table.model().rowCount() == 1 and table.model().index(0, 1).data().startswith("✓")
 
 
-def test_a_document_note_and_editing_and_deleting_one(start_window, qtbot, dialogs):
+def test_a_document_note_edited_deleted_and_brought_back_by_undo(start_window, qtbot, dialogs):
     window = start_window()
     outside = next(i for i, c in enumerate(window.doc.text) if c == " " and window.doc.span_at(i) is None)
     window.view.select_range(outside, outside)  # the caret on no entity: a note on the document
@@ -99,10 +99,20 @@ def test_a_document_note_and_editing_and_deleting_one(start_window, qtbot, dialo
     qtbot.mouseClick(window.notes.section.edit, Qt.MouseButton.LeftButton)
     assert window.workspace.project.notes()[0].text == "The whole story is from a press release. Checked."
 
-    qtbot.mouseClick(window.notes.section.delete, Qt.MouseButton.LeftButton)  # asked, answered yes
-    assert any("Delete the note" in shown for shown in dialogs)
+    qtbot.mouseClick(window.notes.section.delete, Qt.MouseButton.LeftButton)
     assert window.workspace.project.notes() == [] and window.notes.section.list.count() == 0
     assert window.notes.section.title.text().startswith("Notes on this document: none")
+    window.activateWindow()  # the dialogs have gone; the keyboard back in the text
+    window.view.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.view)
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # back
+    [again] = window.workspace.project.notes()
+    assert (again.text, again.author, again.created) == (
+        "The whole story is from a press release. Checked.", note.author, note.created)
+    assert window.notes.section.list.count() == 1
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # the adding
+    assert window.workspace.project.notes() == []
+    assert dialogs == []  # nothing asked, nothing went wrong
 
 
 def test_nothing_typed_is_lost_a_failed_save_keeps_the_dialog_and_cancel_asks(start_window, qtbot, dialogs, monkeypatch):

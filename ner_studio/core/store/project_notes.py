@@ -109,6 +109,14 @@ class ProjectNotes:
 
         return self._changed_notes(self._write("saving a note", add, notes=True))
 
+    def restore_note(self, note: Note) -> Note:
+        """``note`` (deleted, say) written again as it was: author, times, text, state; a new id."""
+        def restore(conn):
+            return insert_note(conn, Note(None, note.document_id, note.start, note.end, note.author, note.created,
+                                          note.modified, _checked_text(note.text, self.where), note.resolved))
+
+        return self._changed_notes(self._write("saving a note", restore, notes=True))
+
     def edit_note(self, note_id: int, text: str) -> Note:
         text = _checked_text(text, self.where)
         return self._update_note(note_id, "text = ?", text)

@@ -1,6 +1,6 @@
 """Notes in the window, added by :func:`install_notes`: Edit > Add Note… (on the selected entity
 or text, else on the document), the notes of the selection in the details pane (Resolve /
-Reopen, Edit, Delete), a mark on every range with open notes in the text, and the Notes dock
+Reopen, Edit, Delete; adding and deleting are steps of the document's undo history), a mark on every range with open notes in the text, and the Notes dock
 (View > Notes) listing the project's open notes.
 
 The project owns the notes (core/store/project_notes.py) and announces every change
@@ -14,13 +14,14 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtWidgets import QDialog
 
 from ner_studio.core.errors import NerStudioError
 from ner_studio.core.store.annotators import display_name
 from ner_studio.core.text.notes import Note, notes_on
 from ner_studio.gui.notes.qt_note_dialog import NoteDialog
 from ner_studio.gui.notes.qt_note_section import NoteSection
+from ner_studio.gui.notes.qt_note_undo import NoteCommand, NoteRef
 from ner_studio.gui.notes.qt_notes_dock import NotesPanel
 from ner_studio.gui.shell.qt_actions import Command
 from ner_studio.gui.shell.qt_host import Host
@@ -55,6 +56,7 @@ class NotesController(QObject):
         self.actions = host.add_commands("&Edit", COMMANDS, self, ("add_note",))
         self.actions.update(host.add_commands("&View", VIEW_COMMANDS, self, ("show_notes",)))
         self.shown: list[Note] = []  # the shown document's notes
+        self._refs: list[NoteRef] = []  # notes in undo steps, followed through new ids
         self.panel.note_chosen.connect(self.go_to)
         self.section.resolve_requested.connect(self.toggle_resolved)
         self.section.edit_requested.connect(self.edit_note)
@@ -69,6 +71,7 @@ class NotesController(QObject):
         return self.host.workspace.project
 
     def _bind_workspace(self) -> None:
+        self._refs = []  # the new workspace has undo stacks of its own
         self.project.notes_changed.connect(self._on_notes_changed)
         self.host.workspace.document_removed.connect(lambda _doc_id: self._on_notes_changed())
         self._on_notes_changed()
@@ -151,6 +154,7 @@ class NotesController(QObject):
         doc_id, project = doc.doc_id, self.project
         dialog = NoteDialog(self.host, "Add Note", about, lambda text: project.add_note(doc_id, text, start, end))
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved is not None:
+            self._push(doc, dialog.saved, added=True)
             self.host.show_status("Note saved; the team sees it in the Notes list (View > Notes).")
 
     def edit_note(self, note: Note) -> None:
@@ -169,19 +173,26 @@ class NotesController(QObject):
         self.host.show_status("Note resolved: it leaves the open notes." if changed.resolved else "Note reopened.")
 
     def delete_note(self, note: Note) -> None:
-        """Asks first: a deleted note cannot be taken back (resolving keeps it)."""
-        answer = QMessageBox.question(
-            self.host, "Delete note", f"Delete the note by {display_name(note.author)}, {quoted(note.text)}? "
-            "This cannot be undone; Resolve keeps it out of the open notes instead.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
-        if answer != QMessageBox.StandardButton.Yes:
-            return
+        """One step of the document's undo history (Ctrl+Z writes the note again)."""
         try:
             self.project.delete_note(note.id)
         except NerStudioError as error:
             self.host.show_error("The note cannot be deleted", error)
             return
-        self.host.show_status("Note deleted.")
+        self._push(self.host.doc, note, added=False)
+        self.host.show_status("Note deleted (Ctrl+Z brings it back).")
+
+    def _push(self, doc, note: Note, *, added: bool) -> None:
+        if doc is None or doc.doc_id != note.document_id:
+            return  # (the shown document changed meanwhile: the step has no history to join)
+        ref = next((ref for ref in self._refs if ref.note.id == note.id), None)
+        if ref is None:
+            ref = NoteRef(note)
+            self._refs.append(ref)
+        ref.note = note  # as it is now (edited since it was added, say)
+        command = NoteCommand(self.project, doc, ref, added,
+                              lambda error: self.host.show_error("The note cannot be changed", error))
+        self.host.workspace.undo_stack(doc.doc_id).push(command)
 
     def go_to(self, note: Note) -> None:
         """Show the note's document, its range selected (the keyboard stays in the list)."""
