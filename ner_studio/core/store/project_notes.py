@@ -70,13 +70,23 @@ def read_notes(conn: Connection, doc_ids: Iterable[int] | None = None, *, open_o
     return [_note(row) for row in rows]
 
 
-def insert_imported_notes(conn: Connection, doc_id: int, doc: Document, author: str) -> None:
-    """The notes a file brought with ``doc`` (``doc.meta["notes"]``, read by the JSONL reader)."""
+def insert_imported_notes(conn: Connection, doc_id: int, doc: Document, author: str) -> int:
+    """The notes a file brought with ``doc`` (``doc.meta["notes"]``, read by the JSONL reader)
+    on document ``doc_id``, those it has already (same text, range, author and time: an
+    export of this project read back) left out; returns how many were added."""
     records = doc.meta.get(NOTES_META) or ()
+    if not records:
+        return 0
+    have = {(n.text, n.start, n.end, n.author, n.created) for n in read_notes(conn, [doc_id])}
+    added = 0
     for record in records:
         created = record.get("created") or now()
-        insert_note(conn, Note(None, doc_id, record.get("start"), record.get("end"), record.get("author") or author,
-                               created, created, record["text"], bool(record.get("resolved"))))
+        note = Note(None, doc_id, record.get("start"), record.get("end"), record.get("author") or author,
+                    created, created, record["text"], bool(record.get("resolved")))
+        if (note.text, note.start, note.end, note.author, note.created) not in have:
+            insert_note(conn, note)
+            added += 1
+    return added
 
 
 class ProjectNotes:

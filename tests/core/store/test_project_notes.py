@@ -198,3 +198,15 @@ def test_a_read_only_project_from_before_notes_has_none(tmp_path):
     with Project.open(path, read_only=True) as old:
         assert old.notes() == [] and old.documents_with_open_notes() == set()
     assert parse_jsonl('{"text": "no notes ."}')[0].meta == {}
+
+
+def test_an_annotators_import_brings_notes_once(project, tmp_path):
+    [doc_id] = project.add_documents([make_document(TEXT, "news")])
+    project.add_note(doc_id, "Which London?", TEXT.index("London"), TEXT.index("London") + 6)
+    out = tmp_path / "ann.jsonl"
+    export_entities([project.load_document(doc_id)], out, "jsonl", project=project)
+    [doc] = read_jsonl(out)
+    doc.meta["notes"].append({"text": "Bob's question", "author": "bob", "created": "2026-12-07T11:00:00+00:00",
+                              "resolved": False, "start": None, "end": None})
+    assert project.import_version([doc], "bob") == [doc_id]  # the same text: bob's version of it
+    assert sorted((n.text, n.author) for n in project.notes()) == [("Bob's question", "bob"), ("Which London?", "ann")]
