@@ -70,6 +70,18 @@ def test_a_note_goes_from_the_dialog_to_the_details_the_text_the_dock_and_the_fi
     table = window.notes.panel.table
     assert window.notes.dock.isVisible() and table.model().rowCount() == 1
     assert table.model().index(0, 0).data() == window.workspace.summary(first).name
+    window.activateWindow()  # (the note dialog has gone) View > Notes left the keyboard in its filter
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.notes.panel.query)
+    QTest.keyClicks(window.notes.panel.query, "zebra")
+    assert table.model().rowCount() == 0
+    window.notes.panel.query.clear()
+    QTest.keyClicks(window.notes.panel.query, "MAYOR")
+    assert table.model().rowCount() == 1
+    QTest.keyClick(window.notes.panel.query, Qt.Key.Key_Return)  # into the table, then Enter goes there
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is table)
+    QTest.keyClick(table, Qt.Key.Key_Return)
+    assert window.doc.doc_id == first and window.view.selection() == (span.start, span.end)
+    window.show_document(window.workspace.document_ids()[-1])
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(table.model().index(0, 1)).center())
     assert window.doc.doc_id == first and window.view.selection() == (span.start, span.end)
 
