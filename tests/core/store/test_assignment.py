@@ -1,6 +1,7 @@
 """Assigning documents to annotators with an overlap share for agreement: the plan (pure),
 and storing it in a project (both stores), including a project from before assignments."""
 
+import re
 import sqlite3
 from collections import Counter
 
@@ -9,6 +10,7 @@ import pytest
 from ner_studio.core.store.assignment import next_in_turn, overlap_positions, plan_assignment
 from ner_studio.core.errors import AnnotatorError
 from ner_studio.core.store.project import Project
+from ner_studio.core.store.project_schema import MIGRATIONS
 
 from tests.core.project_fixtures import make_document
 
@@ -77,8 +79,13 @@ def test_a_project_from_before_assignments_is_migrated_and_reads_as_unassigned(t
     with Project.create(path, annotator="ann") as project:
         project.add_documents([make_document("one .", "one")])
     conn = sqlite3.connect(path)
-    conn.execute("DROP TABLE assignments")
-    conn.execute("DELETE FROM schema_version WHERE version = 5")
+    for statements in MIGRATIONS[4:]:  # version 5 (assignments) and the later ones, taken back
+        for statement in statements:
+            if created := re.match(r"\s*CREATE TABLE (\w+)", statement):
+                conn.execute(f"DROP TABLE {created[1]}")
+            elif info := re.match(r"INSERT INTO project_info \(key, value\) VALUES \('(\w+)'", statement):
+                conn.execute("DELETE FROM project_info WHERE key = ?", (info[1],))
+    conn.execute("DELETE FROM schema_version WHERE version >= 5")
     conn.commit()
     conn.close()
     with Project.open(path, annotator="ann", read_only=True) as old:
