@@ -12,10 +12,11 @@ list and the open documents follow (gui/shell/qt_live.py shows it).
   and whether ``notes_revision`` moved too (notes changed; project_schema ``_NOTES``).
 
 Either way the receiver gets batches of :class:`ProjectChange` and asks :func:`plan_refresh`
-what to reload (``Refresh.notes``: the notes too; they are everyone's, so another
-annotator's notes count where their spans do not). Missing a change must never lose an edit: the worst a late or lost
-notification does is leave a view out of date until the next one, and reloading a document
-only ever brings in what is stored (edits not yet saved keep it from reloading at all).
+what to reload (``Refresh.notes``: the notes too; they are everyone's, so another annotator's
+notes count where their spans do not). Missing a change must never lose an edit: the worst a
+late or lost notification does is leave a view out of date until the next one, and reloading a
+document only ever brings in what is stored (edits not yet saved keep it from reloading at
+all).
 """
 
 from __future__ import annotations

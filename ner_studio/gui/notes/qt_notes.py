@@ -1,7 +1,8 @@
 """Notes in the window, added by :func:`install_notes`: Edit > Add Note… (on the selected entity
 or text, else on the document), the notes of the selection in the details pane (Resolve /
-Reopen, Edit, Delete; adding and deleting are steps of the document's undo history), a mark on every range with open notes in the text, and the Notes dock
-(View > Notes) listing the project's open notes.
+Reopen, Edit, Delete; adding and deleting are steps of the document's undo history), a mark
+on every range with open notes in the text, and the Notes dock (View > Notes) listing the
+project's open notes.
 
 The project owns the notes (core/store/project_notes.py) and announces every change
 (``Project.notes_changed``: written here, or by another instance, seen by gui/shell/qt_live.py);
@@ -145,7 +146,8 @@ class NotesController(QObject):
         start, end = self.host.view.selection()
         if span is not None:
             start, end = span.start, span.end
-            about = f"A note on the entity {quoted(doc.text[start:end])} ({span.label}); it stays on this text if the entity changes."
+            about = (f"A note on the entity {quoted(doc.text[start:end])} ({span.label}); it stays on this "
+                     "text if the entity changes.")
         elif start < end:
             about = f"A note on the text {quoted(doc.text[start:end])}."
         else:
