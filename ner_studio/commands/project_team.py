@@ -171,6 +171,7 @@ def run_export(args: argparse.Namespace) -> int:
         docs, damaged = read_each(load, summaries)
         catalogue = project.catalogue()
         kb_names = {entry_id: entry.name for entry_id, entry in catalogue.entries.items()}
+        docs = project.with_notes(docs)  # JSONL meta.notes, the spreadsheets' notes
         if target_fmt in SHEET_FORMATS.values():
             attribution = version_attribution(project, GOLD if args.gold else annotator if args.annotator
                                               else None)

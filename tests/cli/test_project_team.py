@@ -158,3 +158,21 @@ def test_agreement_on_links_per_label(team_project, tmp_path, capsys):
     assert rows["overall"][-2:] == ["0.500", "2"] and rows["ORG"][-2:] == ["n/a", "0"]
     links = json.loads(out_json.read_text(encoding="utf-8"))["pairs"][0]["links"]
     assert links["overall"] == {"same": 1, "compared": 2, "share": 0.5}
+
+
+def test_export_carries_the_notes_and_a_bad_note_names_the_line(team_project, tmp_path, capsys):
+    with Project.open(team_project, annotator="ann", keep_backups=0) as project:
+        project.add_note(1, "Lovelace, not Byron", 0, 12)
+        project.add_note(1, "from the 1843 translation")
+    code, _, _ = run(capsys, "project", "export", team_project, tmp_path / "noted.jsonl")
+    assert code == 0
+    notes = json.loads((tmp_path / "noted.jsonl").read_text(encoding="utf-8"))["meta"]["notes"]
+    assert [(n["text"], n["author"], n["start"], n["end"], n["resolved"]) for n in notes] == [
+        ("Lovelace, not Byron", "ann", 0, 12, False), ("from the 1843 translation", "ann", None, None, False)]
+    code, _, _ = run(capsys, "project", "export", team_project, tmp_path / "noted.csv", "--annotator", "ann")
+    assert code == 0 and "ann: Lovelace, not Byron" in (tmp_path / "noted.csv").read_text(encoding="utf-8-sig")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "Ada met Babbage .", "meta": {"notes": [{"text": "x", "start": 2, "end": 99}]}}\n',
+                   encoding="utf-8")
+    code, _, err = run(capsys, "convert", bad, tmp_path / "out.jsonl")
+    assert code == 2 and "bad.jsonl, line 1" in err and "not inside the text" in err

@@ -217,6 +217,10 @@ CASES: dict[str, Case] = {
     "import_catalogue": Case(lambda w: accepting(w, said("Imported 2 entries"), said("Import a catalogue"))),
     "export_catalogue": Case(lambda w: (w.folder / "catalogue-out.jsonl").exists() == w.accept,
                              prepare=lambda w: w.window.catalogue.import_file(path=str(w.folder / "catalogue.csv"))),
+    "add_note": Case(lambda w: len(w.window.workspace.project.notes()) == w.accept and said("NoteDialog")(w),
+                     prepare=entity),
+    # View
+    "show_notes": Case(dock_shown(lambda window: window.notes.dock)),
     # Document
     "predict": Case(lambda w: w.just_after["predicting"] or said("No model")(w)),
     "history": Case(said("HistoryDialog")),
@@ -278,6 +282,7 @@ def shortcut_commands() -> list[str]:
     from ner_studio.gui.corpus import qt_consistency, qt_find, qt_label_all
     from ner_studio.gui.documents import qt_file_commands
     from ner_studio.gui.learning import qt_learning
+    from ner_studio.gui.notes import qt_notes
     from ner_studio.gui.review import qt_review_controller
     from ner_studio.gui.team import qt_team
     from ner_studio.gui.window import qt_window_commands
@@ -285,7 +290,7 @@ def shortcut_commands() -> list[str]:
     tables = (qt_window_commands.WINDOW_COMMANDS, qt_file_commands.COMMANDS, qt_edit_commands.EDIT_COMMANDS,
               qt_edit_commands.DOCUMENT_COMMANDS, qt_find.COMMANDS, qt_label_all.COMMANDS, qt_consistency.COMMANDS,
               qt_learning.TRAINING_COMMANDS, qt_learning.MODELS_COMMANDS, qt_review_controller.COMMANDS,
-              qt_team.COMMANDS, qt_catalogue.COMMANDS)
+              qt_team.COMMANDS, qt_catalogue.COMMANDS, qt_notes.COMMANDS, qt_notes.VIEW_COMMANDS)
     names = [command.name for table in tables for command in table if command.shortcuts]
     return sorted([*names, "undo", "redo", "label_PER", "label_LOC", "label_ORG", "label_MISC"])
 

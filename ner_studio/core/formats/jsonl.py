@@ -16,8 +16,10 @@ a catalogue entry (core/catalogue) carries spaCy's ``kb_id`` and, when the write
 catalogue, the entry's name as ``kb_name`` (for readers; only ``kb_id`` is read back).
 A document read from a Word, HTML, Markdown or PDF file carries its origin in
 ``meta.source`` (file, format, and each paragraph's character range with its page, line or
-element; see ``formats/extracted.py``). Fields we do not know are kept in ``doc.meta`` and
-written back.
+element; see ``formats/extracted.py``). Analysts' notes travel in ``meta.notes``, a list of
+``{text, author, created, resolved, start, end}`` (core/text/notes.py; start and end null for a
+note on the document); a bad one is an error naming the line. Fields we do not know are kept
+in ``doc.meta`` and written back.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from ner_studio.core.errors import FormatError, SpanError
 from ner_studio.core.formats.text import decode_text
 from ner_studio.core.gc_pause import paused_gc
 from ner_studio.core.text.labels import unprintable
+from ner_studio.core.text.notes import NOTES_META, notes_from_records
 from ner_studio.core.text.spans import Source, Span
 from ner_studio.core.text.sentences import resolve
 from ner_studio.core.text.tokenizer import split_sentences, word_tokens
@@ -219,8 +222,13 @@ def record_to_document(record, name: str, split=split_sentences) -> Document:
         raise _RecordError('"meta" must be an object')
     if isinstance(meta_field.get("name"), str):
         name = meta_field["name"]
-    rest = {k: v for k, v in meta_field.items() if k not in ("name", "source")}
+    rest = {k: v for k, v in meta_field.items() if k not in ("name", "source", NOTES_META)}
     meta = {"jsonl_meta": rest} if rest else {}
+    if NOTES_META in meta_field:  # analysts' notes (core/text/notes.py): checked, kept as records
+        try:
+            meta[NOTES_META] = [note.record() for note in notes_from_records(meta_field[NOTES_META], len(text))]
+        except ValueError as error:
+            raise _RecordError(str(error)) from None
     if isinstance(meta_field.get("source"), dict):  # where a Word/HTML/Markdown/PDF text came from
         meta["source"] = meta_field["source"]
     elif "source" in meta_field:
@@ -305,6 +313,8 @@ def document_to_record(doc: Document, kb_names: Mapping[str, str] | None = None)
     if "source" in doc.meta:
         meta["source"] = doc.meta["source"]
     meta.update(doc.meta.get("jsonl_meta", {}))
+    if doc.meta.get(NOTES_META):
+        meta[NOTES_META] = doc.meta[NOTES_META]
     record = {"text": text, "tokens": tokens, "spans": spans, "sentences": sentences, "status": str(doc.status)}
     if meta:
         record["meta"] = meta

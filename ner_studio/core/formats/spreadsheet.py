@@ -15,6 +15,10 @@ it is an end point, not a format to annotate in. Why these choices:
 - An ``.xlsx`` cannot hold control characters other than tab and line breaks, nor more than
   32,767 characters in a cell: such characters become U+FFFD and a longer sentence context
   is cut with "…". The offsets always refer to the original text, which is never changed.
+- Analysts' notes (``doc.meta["notes"]``, core/text/notes.py): an entity's notes (those on a
+  range it overlaps) in its row's ``notes`` cell, one a line, "author: text", "[resolved]" after
+  a resolved one; an ``.xlsx`` lists every note, a document's own too, in a "Notes" sheet. A
+  CSV has one table, so a note on a whole document is in the ``.xlsx`` only.
 - A worksheet holds at most 1,048,576 rows: past that the entities go on in "Entities 2",
   "Entities 3", each with the header row, so nothing is left out.
 
@@ -34,15 +38,17 @@ from pathlib import Path
 from ner_studio.core.atomic import AtomicWriter
 from ner_studio.core.learning.error_analysis import sentence_text
 from ner_studio.core.errors import FormatError
+from ner_studio.core.text.notes import NOTES_META
 
 log = logging.getLogger(__name__)
 
 SHEET_FORMATS = {".xlsx": "xlsx", ".csv": "csv"}
 EXPORTS = ("conll", "jsonl", "xlsx", "csv")  # what export, convert and predict write
 ENTITY_COLUMNS = ("document", "sentence", "text", "label", "source", "confidence", "annotator", "time",
-           "start", "end")
+           "start", "end", "notes")
 COUNT_COLUMNS = ("document", "label", "entities")
-ENTITIES_SHEET, COUNTS_SHEET = "Entities", "Counts"
+NOTE_COLUMNS = ("document", "start", "end", "text", "note", "author", "created", "resolved")
+ENTITIES_SHEET, COUNTS_SHEET, NOTES_SHEET = "Entities", "Counts", "Notes"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _XLSX_CELL_MAX = 32_767
 XLSX_MAX_ROWS = 1_048_576  # Excel's limit per worksheet, header row included
@@ -79,15 +85,32 @@ class Attribution:
 
 def entity_rows(doc, attribution: Attribution = Attribution()) -> Iterable[tuple]:
     """One row per entity of ``doc`` in :data:`ENTITY_COLUMNS` order; ``sentence`` is the text of the
-    sentence the entity starts in, ``start``/``end`` its character offsets."""
+    sentence the entity starts in, ``start``/``end`` its character offsets, ``notes`` the
+    notes on its range."""
     contexts: dict[int, str] = {}
+    notes = [record for record in doc.meta.get(NOTES_META) or () if record.get("start") is not None]
     for span in doc.spans:
         first = doc.token_range(span.start, span.end)[0]
         k = doc.sentence_of_token(first) if doc.sentences and first < len(doc.tokens) else -1
         if k not in contexts:
             contexts[k] = sentence_text(doc, k) if k >= 0 else ""
         yield (doc.name, contexts[k], doc.text[span.start:span.end], span.label, str(span.source),
-               span.confidence, attribution.annotator, attribution.time, span.start, span.end)
+               span.confidence, attribution.annotator, attribution.time, span.start, span.end,
+               "\n".join(note_line(r) for r in notes if r["start"] < span.end and span.start < r["end"]))
+
+
+def note_line(record: dict) -> str:
+    """A note in a cell: "author: text", and "[resolved]" after a resolved one."""
+    line = f"{record.get('author') or '?'}: {record['text']}"
+    return line + " [resolved]" if record.get("resolved") else line
+
+
+def note_rows(doc) -> Iterable[tuple]:
+    """One row per note of ``doc`` in :data:`NOTE_COLUMNS` order (a document note: no range)."""
+    for record in doc.meta.get(NOTES_META) or ():
+        start, end = record.get("start"), record.get("end")
+        yield (doc.name, start, end, "" if start is None else doc.text[start:end], record["text"],
+               record.get("author") or "", record.get("created") or "", bool(record.get("resolved")))
 
 
 class SpreadsheetWriter:
@@ -102,6 +125,7 @@ class SpreadsheetWriter:
             raise FormatError("a spreadsheet is written as .xlsx or .csv", self.path)
         self._atomic = AtomicWriter(self.path, binary=self.fmt == "xlsx")
         self._counts: Counter[tuple[str, str]] = Counter()
+        self._notes: list[tuple] = []  # for the .xlsx's Notes sheet (notes are few)
         self.rows = self.documents = 0
 
     def __enter__(self) -> SpreadsheetWriter:
@@ -131,6 +155,8 @@ class SpreadsheetWriter:
         """Add the entities of ``docs``; ``attribution(doc)`` gives an :class:`Attribution`."""
         for doc in docs:
             self.documents += 1
+            if self.fmt == "xlsx":
+                self._notes.extend(note_rows(doc))
             for row in entity_rows(doc, attribution(doc) if attribution else Attribution()):
                 self._counts[row[0], row[3]] += 1
                 self.rows += 1
@@ -177,6 +203,11 @@ class SpreadsheetWriter:
         counts.append(COUNT_COLUMNS)
         for (document, label), n in self._counts.items():
             counts.append([self._xlsx_cell(document), self._xlsx_cell(label), n])
+        if self._notes:
+            sheet = self._book.create_sheet(NOTES_SHEET)
+            sheet.append(NOTE_COLUMNS)
+            for row in self._notes:
+                sheet.append([self._xlsx_cell(v) if v != "" else None for v in row])
         self._book.save(self._handle)
 
 

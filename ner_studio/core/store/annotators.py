@@ -128,6 +128,7 @@ def rename(conn: Connection, old: str, new: str) -> None:
     conn.execute("UPDATE spans SET modified_by = ? WHERE modified_by = ?", (new, old))
     conn.execute("UPDATE assignments SET annotator = ? WHERE annotator = ?", (new, old))
     conn.execute("UPDATE document_versions SET annotator = ? WHERE annotator = ?", (new, old))
+    conn.execute("UPDATE notes SET author = ? WHERE author = ?", (new, old))  # their notes stay theirs
     for key in sorted(PERSONAL_SETTINGS):
         conn.execute("DELETE FROM settings WHERE key = ?", (personal_key(key, new),))
         conn.execute("UPDATE settings SET key = ? WHERE key = ?", (personal_key(key, new), personal_key(key, old)))

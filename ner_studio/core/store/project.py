@@ -66,6 +66,7 @@ from ner_studio.core.store.assignment import ProjectAssignments
 from ner_studio.core.store.history import ProjectHistory
 from ner_studio.core.store.project_catalogue import ProjectCatalogue
 from ner_studio.core.store.project_metadata import ProjectMetadata
+from ner_studio.core.store.project_notes import ProjectNotes, insert_imported_notes
 from ner_studio.core.store.project_versions import ProjectVersions, with_annotator
 from ner_studio.core.store.project_files import (
     BACKUP_COUNT, backup_paths, install_copy, is_healthy, move_aside, newest_good_backup,
@@ -81,7 +82,7 @@ log = logging.getLogger(__name__)
 
 
 class Project(EditJournal, ProjectMetadata, ProjectVersions, ProjectAssignments, ProjectHistory,
-              ProjectCatalogue):
+              ProjectCatalogue, ProjectNotes):
     """An open project: a file or a database on a server (core/store/project_store.py). Make one
     with :meth:`create`, :meth:`open` or :meth:`restore_backup`."""
 
@@ -287,7 +288,10 @@ class Project(EditJournal, ProjectMetadata, ProjectVersions, ProjectAssignments,
 
         def add(conn):
             rows.add_unknown_labels(conn, docs)
-            return [rows.insert_document(conn, doc, source, self._version) for doc in docs]
+            ids = [rows.insert_document(conn, doc, source, self._version) for doc in docs]
+            for doc, doc_id in zip(docs, ids):  # notes a file brought (JSONL meta.notes)
+                insert_imported_notes(conn, doc_id, doc, self.annotator)
+            return ids
 
         ids = self._write(f"adding {len(docs)} document(s)", add)
         for doc, doc_id in zip(docs, ids):
@@ -349,11 +353,12 @@ class Project(EditJournal, ProjectMetadata, ProjectVersions, ProjectAssignments,
         except self._store.errors as error:
             raise self._store.as_project_error(error, doing, self.lock_timeout) from error
 
-    def _write(self, doing: str, action=None, *, changed: tuple[str | None, Iterable[int]] | None = None):
+    def _write(self, doing: str, action=None, *, changed: tuple[str | None, Iterable[int]] | None = None,
+               notes: bool = False):
         """Replay the journal, run ``action(conn)``, commit: all or nothing. On a server, the
         commit tells other instances what changed (core/store/project_changes.py): the journal's
         documents in this version, ``changed`` = ``(annotator, document ids)`` of the action
-        (None: anything)."""
+        (None: anything), or with ``notes`` only notes (and the journal)."""
         conn = self._connection()
         if self.read_only:
             raise ReadOnlyProjectError(
@@ -366,7 +371,7 @@ class Project(EditJournal, ProjectMetadata, ProjectVersions, ProjectAssignments,
                     edit.apply(conn)
                 result = action(conn) if action is not None else None
                 if on_server:  # the revision is read once the commit is through
-                    bumped = announce(conn, self._change(action, changed))
+                    bumped = announce(conn, self._change(action, changed, notes))
                 else:
                     revision = bump_revision(conn)
                 conn.execute("COMMIT")
@@ -387,9 +392,11 @@ class Project(EditJournal, ProjectMetadata, ProjectVersions, ProjectAssignments,
             self.pending_changed.emit(0)
         return result
 
-    def _change(self, action, changed) -> ProjectChange:
+    def _change(self, action, changed, notes: bool = False) -> ProjectChange:
         """What this write changed, for other instances (its revision is filled in by ``announce``)."""
         journal = {edit.doc_id for edit in self._pending}
+        if notes:
+            return ProjectChange(None, self._version if journal else None, frozenset(journal), self.origin, notes=True)
         if action is None:
             return ProjectChange(None, self._version, frozenset(journal), self.origin)
         if changed is None:

@@ -8,12 +8,15 @@ list and the open documents follow (gui/shell/qt_live.py shows it).
 * SQLite has no notifications: :func:`poll` reads the revision row a few times a second (a
   20 us query), which every committed write bumps; when it moved, it reports the documents
   stamped with a newer revision (``documents.spans_revision``: their spans or a version's
-  status changed; project_schema ``_V3``), so only those of the open ones are read again.
+  status changed; project_schema ``_V3``), so only those of the open ones are read again,
+  and whether ``notes_revision`` moved too (notes changed; project_schema ``_NOTES``).
 
 Either way the receiver gets batches of :class:`ProjectChange` and asks :func:`plan_refresh`
-what to reload. Missing a change must never lose an edit: the worst a late or lost
-notification does is leave a view out of date until the next one, and reloading a document
-only ever brings in what is stored (edits not yet saved keep it from reloading at all).
+what to reload (``Refresh.notes``: the notes too; they are everyone's, so another annotator's
+notes count where their spans do not). Missing a change must never lose an edit: the worst a
+late or lost notification does is leave a view out of date until the next one, and reloading a
+document only ever brings in what is stored (edits not yet saved keep it from reloading at
+all).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from pathlib import Path
 
 from ner_studio.core import json_text
 from ner_studio.core.store.project_dialect import Connection
+from ner_studio.core.store.project_notes import notes_revision
 from ner_studio.core.store.project_schema import changed_since, revision
 
 CHANNEL = "ner_studio_changes"
@@ -40,18 +44,20 @@ _MANY = 1000  # more revisions than this at once are reported as one "anything c
 class ProjectChange:
     """What one committed write changed: ``annotator``'s version (None: any, e.g. labels
     renamed) of ``documents`` (None: any, or documents added or deleted); ``origin`` is the
-    writing Project's :func:`new_origin` token, so an instance can skip its own writes."""
+    writing Project's :func:`new_origin` token, so an instance can skip its own writes;
+    ``notes``: notes changed (of any version: everyone sees them)."""
 
     revision: int | None
     annotator: str | None = None
     documents: frozenset[int] | None = None
     origin: str = ""
+    notes: bool = False
 
     def payload(self) -> str:
         docs = None if self.documents is None else sorted(self.documents)
-        text = json.dumps({"r": self.revision, "a": self.annotator, "d": docs, "o": self.origin})
+        text = json.dumps({"r": self.revision, "a": self.annotator, "d": docs, "o": self.origin, "n": self.notes})
         if len(text) > _MAX_PAYLOAD:  # too many to name: "any document"
-            return ProjectChange(self.revision, self.annotator, None, self.origin).payload()
+            return ProjectChange(self.revision, self.annotator, None, self.origin, self.notes).payload()
         return text
 
     @classmethod
@@ -61,7 +67,7 @@ class ProjectChange:
             data = json_text.loads(text)
             docs = data.get("d")
             return cls(data.get("r"), data.get("a"), None if docs is None else frozenset(map(int, docs)),
-                       str(data.get("o") or ""))
+                       str(data.get("o") or ""), bool(data.get("n")))
         except (ValueError, TypeError, AttributeError):
             return cls(None)
 
@@ -84,9 +90,11 @@ def announce(conn: Connection, change: ProjectChange):
 @dataclass(frozen=True)
 class Refresh:
     """What an instance should reload: the document list, and its open documents among
-    ``documents`` (None: every open one, to be compared with what is stored)."""
+    ``documents`` (None: every open one, to be compared with what is stored); with ``notes``,
+    the notes."""
 
     documents: frozenset[int] | None
+    notes: bool = False
 
 
 def plan_refresh(batch: Iterable[ProjectChange], origin: str, version: str | None,
@@ -95,12 +103,13 @@ def plan_refresh(batch: Iterable[ProjectChange], origin: str, version: str | Non
     None if nothing it shows changed (its own writes; other annotators' versions)."""
     own = set(own_revisions)
     documents: set[int] | None = set()
-    relevant = False
+    relevant = notes = False
     for change in batch:
         if change.origin and change.origin == origin:
             continue
         if not change.origin and change.revision is not None and change.revision in own:
             continue  # a poll that saw only this instance's own commit
+        notes = notes or change.notes or change.documents is None  # notes are everyone's
         if change.annotator is not None and change.annotator != version:
             if change.documents is not None:
                 continue  # another person's version of documents: nothing shown here changed
@@ -109,9 +118,9 @@ def plan_refresh(batch: Iterable[ProjectChange], origin: str, version: str | Non
             documents = None
         elif documents is not None:  # (annotator None: some version of these documents)
             documents.update(change.documents)
-    if not relevant:
+    if not relevant and not notes:
         return None
-    return Refresh(None if documents is None else frozenset(documents))
+    return Refresh(None if documents is None else frozenset(documents), notes)
 
 
 WatchJob = Callable[[Callable[[int, int], None], Callable[[], bool]], Iterator[list[ProjectChange]]]
@@ -183,13 +192,14 @@ def _changes_after(conn: sqlite3.Connection, seen: int) -> tuple[list[ProjectCha
         if current == seen:
             return [], seen
         changed = changed_since(conn, seen)
+        noted = notes_revision(conn) > seen
     finally:
         if conn.in_transaction:
             conn.execute("ROLLBACK")  # it only read
     if current - seen > _MANY or changed is None:
         return [ProjectChange(None)], current
     documents = frozenset(changed)  # which revision changed which is not recorded: any of these
-    return [ProjectChange(number, None, documents) for number in range(seen + 1, current + 1)], current
+    return [ProjectChange(number, None, documents, notes=noted) for number in range(seen + 1, current + 1)], current
 
 
 def watch(project) -> WatchJob:

@@ -29,6 +29,7 @@ from ner_studio.core.store.label_rows import (  # noqa: F401
     delete_span_labels, documents_with_label, label_counts, read_labels, relabel_spans, rename_span_labels,
     store_labels, write_labels,
 )
+from ner_studio.core.text.notes import NOTES_META
 from ner_studio.core.store.project_schema import NEXT_REVISION, now, pack_offsets, text_hash, unpack_offsets
 from ner_studio.core.text.spans import Source, Span
 from ner_studio.core.store.project_dialect import Connection, dialect_of
@@ -65,7 +66,8 @@ def insert_document(conn: Connection, doc: Document, source_path: str | None, an
     if dialect_of(conn).is_postgres:
         check_no_nul(doc, source_path)
     try:
-        meta = json.dumps(doc.meta, ensure_ascii=False)
+        # A file's notes go to the notes table (project_notes), not to the document's meta.
+        meta = json.dumps({k: v for k, v in doc.meta.items() if k != NOTES_META}, ensure_ascii=False)
     except (TypeError, ValueError) as error:
         raise ProjectError(f"document {doc.name!r}: its meta data cannot be stored as JSON ({error})")
     (position,) = conn.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM documents").fetchone()

@@ -8,7 +8,7 @@ it in ``schema_version``. To change the schema, append a migration; never edit a
 Layout (version 1; version 2 widened the spans' ``source``; version 3 added
 ``documents.spans_revision``, see ``_V3``; version 4 added annotators, see ``_V4``; version 5
 assignments, see ``_V5``; then label guidelines, ``_GUIDELINES``, span history, ``_HISTORY``,
-and the entity catalogue, ``_CATALOGUE``):
+the entity catalogue, ``_CATALOGUE``, and notes, ``_NOTES``):
 
 * ``documents`` — one small row per document (name, status, order, timestamps), and
   ``document_contents`` its text, meta JSON, tokens and sentences, written once. They are
@@ -25,7 +25,11 @@ and the entity catalogue, ``_CATALOGUE``):
   one row per person, place or organisation, its aliases a JSON list; ``spans.kb_id`` is the
   entry a span is linked to (NULL: unlinked), so a link belongs to its annotator's version.
 * ``settings`` — project key/values as JSON. ``project_info`` — ``revision``, bumped by every
-  committed write (backups use it to skip copying an unchanged project).
+  committed write (backups use it to skip copying an unchanged project), and
+  ``notes_revision``, the revision that last changed a note.
+* ``notes`` — analysts' notes on an entity's character range ``[start_char, end_char)`` or on
+  the whole document (both NULL), with author, times, text and whether resolved; shared by
+  every annotator's version; deleted with their document (core/store/project_notes.py).
 """
 
 from __future__ import annotations
@@ -224,7 +228,28 @@ _CATALOGUE = (
     "INSERT INTO project_info (key, value) VALUES ('catalogue_revision', 0)",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _GUIDELINES, _HISTORY, _CATALOGUE)
+# Notes (core/store/project_notes.py): one row per note, anchored by character offsets (never by
+# a span row, so relabelling or deleting the entity keeps it). ``notes_revision`` is stamped with
+# the revision of every commit that changes a note, so the revision poll
+# (core/store/project_changes.py) can tell other instances that notes changed.
+_NOTES = (
+    """CREATE TABLE notes (
+        id INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+        start_char INTEGER,
+        end_char INTEGER,
+        author TEXT NOT NULL,
+        created TEXT NOT NULL,
+        modified TEXT NOT NULL,
+        text TEXT NOT NULL,
+        resolved INTEGER NOT NULL DEFAULT 0,
+        CHECK ((start_char IS NULL AND end_char IS NULL) OR (0 <= start_char AND start_char < end_char))
+    )""",
+    "CREATE INDEX notes_by_document ON notes (document_id)",
+    "INSERT INTO project_info (key, value) VALUES ('notes_revision', 0)",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _GUIDELINES, _HISTORY, _CATALOGUE, _NOTES)
 SCHEMA_VERSION = len(MIGRATIONS)
 # The schema versions that brought them (computed: the lead orders migrations when merging).
 GUIDELINES_SCHEMA = MIGRATIONS.index(_GUIDELINES) + 1

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from ner_studio.core.store import annotators as team
 from ner_studio.core.store import project_rows as rows
+from ner_studio.core.store.project_notes import insert_imported_notes
 from ner_studio.core.store.annotators import GOLD, UNOWNED
 from ner_studio.core.text.document import Document
 from ner_studio.core.errors import AnnotatorError, ChangedMeanwhileError, ProjectError
@@ -157,6 +158,7 @@ class ProjectVersions:
                     team.touch_version(conn, match, annotator, doc.status)
                     ids.append(match)
                     met.add(match)
+                insert_imported_notes(conn, ids[-1], doc, annotator)  # JSONL meta.notes
             return ids
 
         ids = self._write(f"importing {len(docs)} document(s)", add)

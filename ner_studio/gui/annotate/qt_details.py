@@ -102,6 +102,10 @@ class DetailsPane(QWidget):
         self.setToolTip("The entity selected in the text")
         self.show_span(None, None, None)
 
+    def add_section(self, widget: QWidget) -> None:
+        """A tool's part of the pane below the entity's details (e.g. its notes, gui/notes)."""
+        self.layout().addRow(widget)
+
     def show_span(self, doc: Document | None, span: Span | None, style: SpanStyle | None, project=None) -> None:
         """``project``: where the entity's history is read (none: not shown)."""
         rows = (self.text, self.label, self.source, self.position, self.history, self.link)

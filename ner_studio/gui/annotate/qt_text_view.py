@@ -9,7 +9,7 @@ Dragging the edge of any entity, selected or not, asks for it to be resized (``r
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QPainter, QPalette, QPen, QTextBlock, QTextCursor
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QPainter, QPalette, QPen, QPolygonF, QTextBlock, QTextCursor
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from ner_studio.core.text.document import Document, SpansChanged
@@ -20,6 +20,7 @@ from ner_studio.gui.annotate.text_offsets import OffsetMap, display_text
 
 SELECTED_OUTLINE = "#1f2937"
 FOUND_COLOUR = "#fde68a"  # Find's matches: a pale yellow behind the text, as editors show them
+MARK_COLOUR = "#b45309"  # a range with notes: a dotted underline and a corner, in amber
 FONT_SIZE = 12  # points, until the analyst zooms
 FONT_SIZES = (7, 40)
 
@@ -52,6 +53,7 @@ class EntityTextView(QPlainTextEdit):
         self._offsets = OffsetMap("")
         self._context_actions: list = []
         self._edge_drag: tuple[Span, str] | None = None  # (entity, "start" or "end") while dragged
+        self._marks: list[tuple[int, int]] = []  # ranges with open notes (gui/notes), painted
         self.viewport().setMouseTracking(True)  # the resize cursor over an entity's edge
         self.selectionChanged.connect(self.selection_changed)
         self.cursorPositionChanged.connect(self.selection_changed)
@@ -66,6 +68,7 @@ class EntityTextView(QPlainTextEdit):
             self._doc.changed.disconnect(self._on_spans_changed)
         self._doc = doc
         self._offsets = OffsetMap(doc.text if doc else "")
+        self._marks = []  # the new document's come from whoever marks them
         self.highlighter.detach()
         self.setPlainText(display_text(doc.text) if doc else "")
         if doc is not None:
@@ -134,6 +137,15 @@ class EntityTextView(QPlainTextEdit):
             selection.cursor = cursor
             selections.append(selection)
         self.setExtraSelections(selections)
+
+    def set_marks(self, ranges: list[tuple[int, int]]) -> None:
+        """Mark ``ranges`` of the shown document (ranges with open notes): painted over the
+        text, never a character format, which would fight the highlighter's."""
+        self._marks = sorted(ranges)
+        self.viewport().update()
+
+    def marks(self) -> list[tuple[int, int]]:
+        return list(self._marks)
 
     def jump_to(self, span: Span) -> None:
         self.select_range(span.start, span.end)
@@ -332,7 +344,7 @@ class EntityTextView(QPlainTextEdit):
     # --- painting: outlines the character formats cannot draw ------------------------------
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().paintEvent(event)
-        if self._doc is None or not self._doc.spans:
+        if self._doc is None or not (self._doc.spans or self._marks):
             return
         selected = self.current_span()
         painter = QPainter(self.viewport())
@@ -346,6 +358,8 @@ class EntityTextView(QPlainTextEdit):
                 break
             if block.isVisible():
                 self._paint_outlines(painter, block, geometry.topLeft(), selected)
+                if self._marks:
+                    self._paint_marks(painter, block, geometry.topLeft())
             block = block.next()
         painter.end()
 
@@ -413,6 +427,25 @@ class EntityTextView(QPlainTextEdit):
         if suggested is not None:
             return f"{span.label} · not linked; Enter links it to {links.name_of(suggested)}"
         return f"{span.label} · not linked (K links it)"
+
+
+    def _paint_marks(self, painter: QPainter, block: QTextBlock, origin: QPointF) -> None:
+        """A dotted underline and a small corner at the end of each marked range in ``block``."""
+        first = block.position()
+        last = first + max(block.length() - 1, 0)
+        for start, end in self._marks:
+            start, end = max(self._offsets.to_qt(start), first), min(self._offsets.to_qt(end), last)
+            if start >= end:
+                continue
+            rects = _line_rects(block, origin, start - first, end - first)
+            painter.setPen(QPen(QColor(MARK_COLOUR), 1.5, Qt.PenStyle.DotLine))
+            for rect in rects:
+                painter.drawLine(rect.bottomLeft(), rect.bottomRight())
+            if rects:
+                corner = rects[-1].topRight()
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(QColor(MARK_COLOUR))
+                painter.drawPolygon(QPolygonF([corner, corner + QPointF(-6, 0), corner + QPointF(0, 6)]))
 
 
 def _line_rects(block: QTextBlock, origin: QPointF, start: int, end: int) -> list[QRectF]:

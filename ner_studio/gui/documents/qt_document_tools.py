@@ -1,5 +1,5 @@
 """The document list as a real list: a filter bar (name, status, ``label:ORG``, ``text:Lisbon``,
-and in a project with assignments "Yours only") above it, and Rename / Delete from its context menu (Delete names what is lost and asks);
+"Open notes", and in a project with assignments "Yours only") above it, and Rename / Delete from its context menu (Delete names what is lost and asks);
 the commands on several selected documents are ``qt_selected_documents.py``'s."""
 
 from __future__ import annotations
@@ -48,13 +48,19 @@ class DocumentsPane(QWidget):
         self.mine = QCheckBox("Yours only")
         self.mine.setToolTip("Only the documents assigned to you (they come first in the list)")
         self.mine.hide()  # shown in a project with assignments
+        self.noted = QCheckBox("Open notes")
+        self.noted.setToolTip("Only documents with open notes (on the document or on its text)")
         row = QHBoxLayout()
         row.addWidget(self.query, 1)
         row.addWidget(self.status)
         row.addWidget(self.mine)
+        below = QHBoxLayout()  # a row of its own: the first must fit a narrow dock (issue 23)
+        below.addWidget(self.noted)
+        below.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
+        layout.addLayout(below)
         layout.addWidget(documents, 1)
 
 
@@ -67,6 +73,7 @@ class DocumentListTools(QObject):
         pane.query.returnPressed.connect(self.to_list)
         pane.status.currentIndexChanged.connect(lambda _index: self.apply_filter())
         pane.mine.toggled.connect(lambda _checked: self.apply_filter())
+        pane.noted.toggled.connect(lambda _checked: self.apply_filter())
         host.workspace_changed.connect(self._bind_workspace)
         if host.workspace is not None:  # the window may have opened its project already
             self._bind_workspace()
@@ -84,6 +91,9 @@ class DocumentListTools(QObject):
             if search is not None:
                 found = {hit.doc_id for hit in find(self.host.workspace.corpus, search, whole_tokens=False)}
                 ids = found if ids is None else ids & found
+            if self.pane.noted.isChecked():
+                noted = project.documents_with_open_notes()
+                ids = noted if ids is None else ids & noted
         except NerStudioError as error:
             self.host.show_error("The documents cannot be filtered", error)
             return
@@ -103,12 +113,17 @@ class DocumentListTools(QObject):
         live = self.host.workspace.live  # others' changes (gui/shell/qt_live.py), one per workspace
         if live is not None:
             live.refreshed.connect(self.refresh_assigned)
+        self.host.workspace.project.notes_changed.connect(self._on_notes_changed)
         self._on_workspace_changed()
 
     def refresh_assigned(self) -> None:
         """After others' changes: the documents assigned to you may have changed."""
         if self.pane.documents.list_model.refresh_assigned():
             self._on_workspace_changed()
+
+    def _on_notes_changed(self) -> None:
+        if self.pane.noted.isChecked():  # a note resolved here or elsewhere may take a document out
+            self.apply_filter()
 
     def _on_workspace_changed(self) -> None:
         self.pane.mine.setVisible(bool(self.pane.documents.list_model.assigned))

@@ -65,6 +65,10 @@ class Host(Protocol):
         """A dock on the right, tabbed behind the dock named ``behind`` if there is one."""
         ...
 
+    def add_details_section(self, widget: QWidget) -> None:
+        """A part of the details pane, below the selected entity's details (e.g. its notes)."""
+        ...
+
     def raise_dock(self, key: str) -> None:
         """Bring one of the window's own docks (e.g. ``"entities"``) to the front."""
         ...

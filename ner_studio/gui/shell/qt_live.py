@@ -74,6 +74,8 @@ class LiveUpdates(QObject):
         if added:
             self.documents_added.emit(added)
             self.message.emit(f"{plural(len(added), 'document')} added by someone else")
+        if plan.notes:  # notes are everyone's: another annotator's count too
+            project.notes_changed.emit()
         self.refreshed.emit()
 
     def _on_pending_changed(self, pending: int) -> None:

@@ -2,5 +2,5 @@
 room, and the workspace of the open project it hands them through the host. Nothing but the
 entry point (``gui/app.py``) imports it.
 
-May import: shell, annotate, documents, learning, review, corpus, team, catalogue.
+May import: shell, annotate, documents, learning, review, corpus, team, catalogue, notes.
 """

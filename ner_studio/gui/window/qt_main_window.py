@@ -40,6 +40,7 @@ from ner_studio.gui.corpus.qt_consistency import install_consistency
 from ner_studio.gui.corpus.qt_find import install_find
 from ner_studio.gui.corpus.qt_label_all import install_label_all
 from ner_studio.gui.learning.qt_learning import install_learning
+from ner_studio.gui.notes.qt_notes import install_notes
 from ner_studio.gui.team.qt_team import install_team
 from ner_studio.gui.annotate.qt_text_view import FONT_SIZE, EntityTextView
 from ner_studio.gui.annotate.qt_undo import follow_steps
@@ -124,6 +125,7 @@ class MainWindow(QMainWindow):
         self.label_all = install_label_all(self, self.find)
         self.consistency = install_consistency(self, self.label_all)
         self.catalogue = install_catalogue(self, self.label_all)
+        self.notes = install_notes(self)
         self.document_tools = DocumentListTools(self, self.docks["documents"].widget())
         if settings.window_geometry:
             self.restoreGeometry(settings.window_geometry)
@@ -167,6 +169,9 @@ class MainWindow(QMainWindow):
             self.tabifyDockWidget(anchor, dock)
             anchor.raise_()
         return dock
+
+    def add_details_section(self, widget: QWidget) -> None:
+        self.details.add_section(widget)
 
     def raise_dock(self, key: str) -> None:
         if key in self.docks:

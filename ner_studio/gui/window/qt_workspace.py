@@ -456,6 +456,7 @@ class Workspace(QObject):
             from ner_studio.core.store.project_export import version_attribution
 
             kb_names = self.project.kb_names()  # JSONL's kb_name; the catalogue beside the corpus
+            docs = self.project.with_notes(docs)  # JSONL meta.notes, the spreadsheets' notes
             export_entities(docs, path, fmt, scheme, version_attribution(self.project), kb_names)
             self.exported_beside = (export_catalogue_beside(self.project, path)
                                     if kb_names and fmt in ("conll", "jsonl") else None)

@@ -40,7 +40,7 @@ def test_csv_has_bom_rows_and_neutralised_cells(tmp_path):
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
     assert tuple(rows[0]) == ENTITY_COLUMNS
     assert rows[1] == ["news", "Zürich hosted =1+1 Corp.", "Zürich", "LOC", "model", "0.875", "ann",
-                       "2026-12-07T10:00:00", "0", "6"]
+                       "2026-12-07T10:00:00", "0", "6", ""]
     assert rows[2][2] == "'=1+1 Corp." and rows[2][5] == ""
     assert rows[3][2] == "'@ann" and rows[3][1] == "Then @ann met -Bob."
     assert rows[4][2] == "'-Bob"
@@ -54,7 +54,7 @@ def test_xlsx_has_entities_and_counts_sheets_with_text_not_formulas(tmp_path):
     assert book.sheetnames == ["Entities", "Counts"]
     rows = list(book["Entities"].iter_rows(values_only=True))
     assert rows[0] == ENTITY_COLUMNS
-    assert rows[1] == ("news", "Zürich hosted =1+1 Corp.", "Zürich", "LOC", "model", 0.875, None, None, 0, 6)
+    assert rows[1] == ("news", "Zürich hosted =1+1 Corp.", "Zürich", "LOC", "model", 0.875, None, None, 0, 6, None)
     formula = book["Entities"]["C3"]
     assert formula.value == "=1+1 Corp." and formula.data_type == "s"
     assert book["Entities"]["A6"].data_type == "s"
@@ -70,7 +70,7 @@ def test_xlsx_replaces_control_characters_keeping_offsets(tmp_path):
     out = tmp_path / "c.xlsx"
     write_spreadsheet([doc], out)
     row = list(load_workbook(out)["Entities"].iter_rows(values_only=True))[1]
-    assert row[2] == "Acme\ufffdWorks" and row[8:] == (0, 10)
+    assert row[2] == "Acme\ufffdWorks" and row[8:10] == (0, 10)
 
 
 def test_entities_past_a_sheets_row_limit_go_on_in_another_sheet(tmp_path, monkeypatch):
