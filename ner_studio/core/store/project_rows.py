@@ -131,10 +131,13 @@ def read_document(conn: Connection, doc_id: int, annotator: str | None) -> Docum
     if row is None:
         return None
     name, status, meta, text, tokens, sentences = row
+    meta = json_text.loads(meta)
+    if not isinstance(meta, dict):  # only damage stores anything else (insert_document writes an object)
+        raise ValueError(f"its meta data is {type(meta).__name__}, not a JSON object")
     spans = read_spans(conn, doc_id, annotator)
     return Document(
         text, TokenList(*unpack_offsets(tokens)), list(map(Sentence, *unpack_offsets(sentences))),
-        spans, name=name, status=Status(status), doc_id=doc_id, meta=json_text.loads(meta),
+        spans, name=name, status=Status(status), doc_id=doc_id, meta=meta,
     )
 
 
