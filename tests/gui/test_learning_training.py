@@ -149,6 +149,32 @@ def test_an_injected_failure_is_shown_and_changes_nothing(trainable, qtbot, dial
     assert [d.spans for d in reviewed] == before
 
 
+def test_the_cyclic_collector_rests_while_a_model_trains_and_is_back_after(trainable, qtbot, monkeypatch):
+    """Its full passes held the interpreter lock for up to a second in a run: paused in the
+    run, on again when it ends (started with the Train action, its dialog accepted)."""
+    import gc
+
+    import ner_studio.model.finetune as finetune
+    from ner_studio.gui.learning import qt_train_dialog
+
+    window, _, _ = trainable
+    during = []
+    real = finetune.train_model
+
+    def watched(*args, **kwargs):
+        during.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(finetune, "train_model", watched)
+    monkeypatch.setattr(qt_train_dialog.TrainDialog, "exec", lambda dialog: True)
+    assert gc.isenabled()
+    window.actions_["train"].trigger()
+    assert window.learning.is_training()
+    qtbot.waitUntil(lambda: not window.learning.is_training(), timeout=60_000)
+    assert during == [False] and gc.isenabled()
+    assert len(window.workspace.project.model_versions()) == 1
+
+
 def test_a_nan_loss_is_a_clear_message_and_the_model_stays(trainable, qtbot, dialogs, monkeypatch):
     window, _, _ = trainable
     from ner_studio.model.network import BiLSTMNetwork
