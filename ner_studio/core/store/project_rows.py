@@ -146,15 +146,21 @@ def read_state(conn: Connection, doc_id: int, annotator: str | None) -> tuple[li
 
 
 def read_spans(conn: Connection, doc_id: int, annotator: str | None) -> list[Span]:
+    """A version's spans by start. A source is looked up, not parsed: ``Source(text)`` was a
+    third of the Python time of reading a 50k-token document's 12,000 spans on a switch."""
     condition, parameters = of_annotator(annotator)
+    sources = _SOURCES
     return [
-        Span(start, end, label, Source(source), confidence)
+        Span(start, end, label, sources.get(source) or Source(source), confidence)  # Source(): its error
         for start, end, label, source, confidence in conn.execute(
             "SELECT start_char, end_char, label, source, confidence FROM spans"
             f" WHERE document_id = ?{condition} ORDER BY start_char",
             (doc_id, *parameters),
         )
     ]
+
+
+_SOURCES = {str(source): source for source in Source}
 
 
 def _pack_tokens(tokens) -> bytes:
