@@ -129,6 +129,9 @@ def test_a_stale_edit_of_a_document_not_open_is_refused(project):
     with pytest.raises(SpanError, match="document 2 has changed since"):
         project.edit_documents(undo_edits(edits))  # would delete the newer PER entity
     assert project.load_document(1).spans == (Span(0, 6, "LOC"), Span(11, 17, "LOC"))  # nothing undone
+    # The same place and label from another source (or confidence) is another entity: refused too.
+    with pytest.raises(SpanError, match="document 1 has changed since"):
+        project.edit_documents([SpansDelta(1, (Span(0, 6, "LOC", Source.MODEL, 0.5),), ())])
     overlapping = SpansDelta(5, (), (Span(14, 20, "LOC"),))  # inside "University of Lisbon"
     with pytest.raises(SpanError, match="would overlap the ORG entity"):
         project.edit_documents([overlapping])
