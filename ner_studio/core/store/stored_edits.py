@@ -10,6 +10,7 @@ newer entity, so :func:`check_stored_edits` refuses it first.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import pairwise
 
 from ner_studio.core.errors import SpanError
 from ner_studio.core.store.project_dialect import Connection
@@ -34,19 +35,21 @@ def check_stored_edits(conn: Connection, edits: Iterable) -> None:
         for span in edit.removed:
             staying.pop((span.start, span.end), None)
         added = {(span.start, span.end): span for span in edit.added}
-
-        def label(start: int, end: int, new: int) -> str:
-            return added[start, end].label if new else staying[start, end][0]
-
         # (start, end, new?) sorted: for the same place, the staying one first, as before.
         merged = sorted([*((start, end, 0) for start, end in staying), *((s.start, s.end, 1) for s in edit.added)])
-        for before, after in zip(merged, merged[1:]):
+        for before, after in pairwise(merged):
             if after[0] < before[1]:
-                raise SpanError(f"document {edit.doc_id}: the {label(*after) if after[2] else label(*before)} "
-                                f"entity at [{after[0]}, {after[1]}) would overlap the {label(*before)} "
+                first = _label(before, staying, added)
+                raise SpanError(f"document {edit.doc_id}: the {_label(after, staying, added) if after[2] else first} "
+                                f"entity at [{after[0]}, {after[1]}) would overlap the {first} "
                                 f"entity at [{before[0]}, {before[1]}); look again")
         staying.update({key: (span.label, str(span.source), span.confidence) for key, span in added.items()})
         current[edit.doc_id] = staying
+
+
+def _label(place: tuple[int, int, int], staying: dict, added: dict) -> str:
+    start, end, new = place
+    return added[start, end].label if new else staying[start, end][0]
 
 
 def _stored_rows(conn: Connection, doc_id: int, annotator: str) -> dict[tuple[int, int], tuple]:
