@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from ner_studio.core.corpus.corpus_text import DocumentText
 from ner_studio.core.text.document import Document
-from ner_studio.core.gc_pause import paused_gc
+from ner_studio.core.gc_pause import paused_gc, set_aside
 from ner_studio.core.logs import log_failure
 from ner_studio.model.interface import FinetuneOptions, TrainingProgress
 
@@ -193,6 +193,7 @@ def warm_up_training(report: Callable[[object], None], should_stop: Callable[[],
     import ner_studio.model.versions  # noqa: F401
 
     torch.optim.Adam([torch.nn.Parameter(torch.zeros(1))])
+    set_aside()  # what these imports made lives as long as the app (core/gc_pause.py)
 
 
 def training_task(request: TrainingRequest):
