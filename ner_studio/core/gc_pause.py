@@ -54,19 +54,20 @@ _was_enabled = True
 
 
 def set_aside() -> None:
-    """Once a process: collect, then move every object alive now out of the cyclic collector's
-    sight (``gc.freeze``). A full collection after torch and a model loaded took 180 ms of CPU
+    """Once a process: collect the young generations, then move every object alive now out of
+    the cyclic collector's sight (``gc.freeze``). A full collection after torch and a model loaded took 180 ms of CPU
     on a quiet machine, 0.3-0.4 s on a busy one, wherever it fell (the UI thread too); frozen,
     the same pass takes ~10 ms (benchmarks/results/2026-12-07-stalls-label-all-training-switching.md).
     Frozen objects are still freed when their last reference goes; only a cycle among them
-    would stay, so it is done once, right after torch and the first model loaded (the collect
-    before it takes the garbage of the moment; later calls do nothing)."""
+    would stay, so it is done once, right after torch and the first model loaded; the young
+    generations are collected first (5 ms; a full pass then found 10 more objects for 77 ms,
+    itself a stall), later calls do nothing."""
     global _set_aside
     with _lock:
         if _set_aside:
             return
         _set_aside = True
-    gc.collect()
+    gc.collect(1)
     gc.freeze()
 
 
