@@ -141,11 +141,6 @@ class LabelAllDialog(QDialog):
         self.heading.setText(f"Label all {plural(len(occurrences), 'occurrence')} of “{self.surface}”")
         self.rows.show(occurrences)
 
-    def tick(self, row: int, ticked: bool) -> None:
-        """Tick or untick a row, as a click on its box does."""
-        state = Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked
-        self.rows.setData(self.rows.index(row, 0), state, Qt.ItemDataRole.CheckStateRole)
-
     def chosen(self) -> list[Occurrence]:
         return [o for o, ticked in zip(self.rows.occurrences, self.rows.ticks) if ticked]
 
