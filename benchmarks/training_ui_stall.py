@@ -10,7 +10,9 @@ longest gap between two timer ticks, minus the interval, is the longest the even
 not react (``--background``: as a continuous-learning round runs). Target: no stall over 100 ms. Starts from the bundled model if there is one, else
 from an untrained network of the same size (the same work per batch). torch is imported before
 the probe starts, as it is in the app once anything was tagged. Needs
-`ner-studio data fetch conll2003`.
+`ner-studio data fetch conll2003`; ``--synthetic`` instead trains on news-like generated text
+tagged by the parent model (``gui_big_document.big_text``: the same work per sentence, no
+download), as ``ui_stalls.py``'s fine-tune does.
 """
 
 from __future__ import annotations
@@ -56,6 +58,27 @@ def untrained_parent(docs, folder: Path) -> Path:
     return path
 
 
+def synthetic_documents(model: Path, sentences: int) -> list:
+    """Reviewed documents of generated news-like text, tagged by ``model`` (about ``sentences``)."""
+    from gui_big_document import big_text
+
+    from ner_studio.core.text.document import Document, Status
+    from ner_studio.gui.shell.tagging_jobs import ModelHandle, prediction_job
+
+    docs, total, seed = [], 0, 100
+    while total < sentences:
+        doc = Document.from_text(big_text(4000, seed=seed), name=f"generated {seed}")
+        docs.append(doc)
+        total += len(doc.sentences)
+        seed += 1
+    for tagged in prediction_job(ModelHandle(model), docs)(lambda *_: None, lambda: False):
+        if tagged.final:
+            tagged.doc.set_spans([span.accepted() for span in tagged.spans])  # reviewed: accepted
+    for doc in docs:
+        doc.status = Status.REVIEWED
+    return docs
+
+
 def measure_run(app, request: TrainingRequest, panel: TrainingPanel, probe_ms: int) -> dict:
     """One training run in a worker while a QTimer probes the event loop; the gaps (ms)."""
     panel.started("benchmark", request.options.epochs)
@@ -85,9 +108,15 @@ def main() -> int:
     parser.add_argument("--probe-ms", type=int, default=5)
     parser.add_argument("--background", action="store_true",
                         help="run as a continuous-learning round does: one torch thread, at low priority")
+    parser.add_argument("--synthetic", action="store_true",
+                        help="generated text tagged by the parent model instead of CoNLL-2003 (no download)")
     args = parser.parse_args()
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    docs, sentences = first_sentences(read_documents(corpus_files("conll2003")["train"], "conll"), args.sentences)
+    if args.synthetic:
+        docs, sentences = first_sentences(synthetic_documents(args.model or bundled_model_path(), args.sentences),
+                                          args.sentences)
+    else:
+        docs, sentences = first_sentences(read_documents(corpus_files("conll2003")["train"], "conll"), args.sentences)
     worst = 0.0
     with tempfile.TemporaryDirectory(prefix="ner-stall-") as temporary:
         folder = Path(temporary)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 
 from ner_studio.core.text.document import Document
 from ner_studio.core.text.spans import Source, Span
@@ -39,9 +40,13 @@ def test_lists_disagreements_jumps_and_harmonises(start_window, idle, monkeypatc
     assert window.doc is docs[3] and window.view.selection() == (start, start + 7)
     controller.panel.tree.setCurrentItem(top)
 
-    def exec_(dialog):  # tick everything: the analyst decides ORG everywhere
-        for row in range(dialog.table.rowCount()):
-            dialog.table.item(row, 0).setCheckState(Qt.CheckState.Checked)
+    def exec_(dialog):  # tick everything: the analyst decides ORG everywhere (Space on each box)
+        rows = dialog.rows
+        for row in range(rows.rowCount()):
+            if rows.data(rows.index(row, 0), Qt.ItemDataRole.CheckStateRole) != Qt.CheckState.Checked:
+                dialog.table.setCurrentIndex(rows.index(row, 0))
+                QTest.keyClick(dialog.table, Qt.Key.Key_Space)
+        assert len(dialog.chosen()) == rows.rowCount()
         return True
 
     monkeypatch.setattr(qt_label_all.LabelAllDialog, "exec", exec_)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 
 from ner_studio.core.text.document import Document
 from ner_studio.core.text.spans import Source, Span
@@ -14,8 +15,9 @@ def accept_with(monkeypatch, label, untick=()):
 
     def exec_(dialog):
         dialog.label.setCurrentText(label)
-        for row in untick:
-            dialog.table.item(row, 0).setCheckState(Qt.CheckState.Unchecked)
+        for row in untick:  # as a person unticks one: its box current, then Space
+            dialog.table.setCurrentIndex(dialog.rows.index(row, 0))
+            QTest.keyClick(dialog.table, Qt.Key.Key_Space)
         seen["dialog"] = dialog
         return True
 
@@ -85,3 +87,34 @@ def test_a_dictionary_suggests_pattern_entities_and_keeps_the_analysts_own(start
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"label": "ORG", "pattern": [{"lower": "x"}]}\n{"label": 3}\n', encoding="utf-8")
     assert not window.label_all.apply_patterns(path=str(bad))
+
+
+def test_the_preview_shows_open_documents_as_the_window_holds_them_and_others_as_stored(
+        start_window, idle, monkeypatch):
+    """Open documents' entities come from memory, the rest from the project: both current."""
+    window = start_window()
+    sample = window.doc
+    stored = Document.from_text("Lisbon again . Lisbon .", name="never opened")
+    stored.set_spans([Span(0, 6, "PER", Source.MODEL, 0.5)])
+    window.workspace.project.add_documents([stored])  # in the project, not open in this window
+    first = sample.text.index("Lisbon")
+    sample.set_spans([s for s in sample.spans if not (s.start <= first < s.end)]
+                     + [Span(first, first + 6, "MISC", Source.HUMAN)])
+    second = sample.text.index("Lisbon", first + 1)
+    window.view.select_range(second, second + 6)
+    later = stored.text.index("Lisbon", 1)
+    seen = accept_with(monkeypatch, "LOC", untick=(sample.text.count("Lisbon") + 1,))  # stored's second
+    window.actions_["label_all"].trigger()
+    dialog = seen["dialog"]
+    by_place = {(o.doc_id, o.start): o for o in dialog.occurrences}
+    assert [(o.doc_id, o.start) for o in dialog.occurrences][-1] == (stored.doc_id, later)
+    assert dialog.rows.data(dialog.rows.index(dialog.rows.rowCount() - 1, 0), Qt.ItemDataRole.CheckStateRole) \
+        == Qt.CheckState.Unchecked
+    assert dialog.rows.data(dialog.rows.index(0, 1), Qt.ItemDataRole.ToolTipRole) == dialog.occurrences[0].document
+    mine = by_place[(sample.doc_id, first)]
+    assert (mine.label, mine.source, mine.ticked) == ("MISC", Source.HUMAN, False)
+    theirs = by_place[(stored.doc_id, 0)]
+    assert (theirs.label, theirs.source, theirs.ticked) == ("PER", Source.MODEL, True)
+    # Applied: the stored document changed on disk (not where it was unticked), the open one in memory.
+    assert [(s.start, s.label) for s in window.workspace.project.load_document(stored.doc_id).spans] == [(0, "LOC")]
+    assert sample.span_at(second).label == "LOC"

@@ -149,6 +149,60 @@ def test_an_injected_failure_is_shown_and_changes_nothing(trainable, qtbot, dial
     assert [d.spans for d in reviewed] == before
 
 
+def test_the_end_of_a_run_does_not_hash_the_reviewed_sentences_again_on_the_ui_thread(trainable, qtbot, monkeypatch):
+    """The check set is cut once per document version: the Models panel's count, the run's
+    start and its end (verdict, panel) reuse the cuts of documents nobody changed, and only
+    the one the analyst reviewed meanwhile is cut again (on the UI thread, that is)."""
+    import threading
+
+    from ner_studio.core.learning import check_set
+
+    window, reviewed, open_doc = trainable
+    hashed = []
+    real = check_set.document_hashes
+
+    def counted(doc):
+        if threading.current_thread() is threading.main_thread():
+            hashed.append(doc.doc_id)
+        return real(doc)
+
+    monkeypatch.setattr(check_set, "document_hashes", counted)
+    window.actions_["models"].trigger()  # the Models panel counts today's check set
+    assert sorted(hashed) == sorted(doc.doc_id for doc in reviewed)
+    assert window.learning.start_training()
+    assert len(hashed) == len(reviewed)  # the run's start: nothing cut again
+    window.workspace.mark_reviewed(open_doc)  # reviewed while the model trains
+    qtbot.waitUntil(lambda: not window.learning.is_training(), timeout=60_000)
+    qtbot.wait(1200)  # the panel's recount after the review, and the run's end
+    assert set(hashed[len(reviewed):]) == {open_doc.doc_id}
+
+
+def test_the_cyclic_collector_rests_while_a_model_trains_and_is_back_after(trainable, qtbot, monkeypatch):
+    """Its full passes held the interpreter lock for up to a second in a run: paused in the
+    run, on again when it ends (started with the Train action, its dialog accepted)."""
+    import gc
+
+    import ner_studio.model.finetune as finetune
+    from ner_studio.gui.learning import qt_train_dialog
+
+    window, _, _ = trainable
+    during = []
+    real = finetune.train_model
+
+    def watched(*args, **kwargs):
+        during.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(finetune, "train_model", watched)
+    monkeypatch.setattr(qt_train_dialog.TrainDialog, "exec", lambda dialog: True)
+    assert gc.isenabled()
+    window.actions_["train"].trigger()
+    assert window.learning.is_training()
+    qtbot.waitUntil(lambda: not window.learning.is_training(), timeout=60_000)
+    assert during == [False] and gc.isenabled()
+    assert len(window.workspace.project.model_versions()) == 1
+
+
 def test_a_nan_loss_is_a_clear_message_and_the_model_stays(trainable, qtbot, dialogs, monkeypatch):
     window, _, _ = trainable
     from ner_studio.model.network import BiLSTMNetwork

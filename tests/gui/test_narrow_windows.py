@@ -102,10 +102,15 @@ def test_the_label_all_preview_elides_and_shows_the_whole_text_on_hover(start_wi
     monkeypatch.setattr(qt_label_all.LabelAllDialog, "exec", look)
     window.actions_["label_all"].trigger()
     table = seen["dialog"].table
+    rows = table.model()
     assert table.textElideMode() == Qt.TextElideMode.ElideMiddle
-    row = next(r for r in range(table.rowCount()) if table.item(r, 1).text() == LONG_NAME)
-    assert table.item(row, 1).toolTip() == LONG_NAME
-    assert table.item(row, 2).toolTip() == table.item(row, 2).text()
+
+    def cell(row: int, column: int, role=Qt.ItemDataRole.DisplayRole):
+        return rows.data(rows.index(row, column), role)
+
+    row = next(r for r in range(rows.rowCount()) if cell(r, 1) == LONG_NAME)
+    assert cell(row, 1, Qt.ItemDataRole.ToolTipRole) == LONG_NAME
+    assert cell(row, 2, Qt.ItemDataRole.ToolTipRole) == cell(row, 2)
 
 
 def test_a_dock_too_wide_for_the_window_is_hidden_and_comes_back(start_window, qtbot):

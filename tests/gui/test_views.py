@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import sys
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPlainTextEdit
 
 from ner_studio.core.text.document import Document
 from ner_studio.core.text.labels import LabelSet
 from ner_studio.core.text.spans import Source, Span
-from ner_studio.gui.annotate.qt_entity_table import EntityTableModel
+from ner_studio.gui.annotate.qt_entity_table import POSITION, EntityTableModel
 from ner_studio.gui.annotate.qt_highlighter import SpanStyle
 from ner_studio.gui.annotate.qt_text_view import EntityTextView
 
@@ -58,3 +59,23 @@ def test_the_entity_table_follows_edits_and_sorting(qtbot):
     doc.remove_span(Span(0, 12, "PER"))
     assert [model.span(r).start for r in range(2)] == [32, 21]
     assert model.row_of(Span(21, 27, "LOC", Source.MODEL, 0.3)) == 1
+
+
+def test_the_entity_table_by_position_follows_the_document_both_ways(qtbot):
+    """By position the rows are the document's own order (no sort of its spans): ascending,
+    descending, after edits, and found again by bisection."""
+    text = " ".join(f"City{i} is here ." for i in range(300))
+    doc = Document.from_text(text)
+    doc.set_spans([Span(text.index(f"City{i} "), text.index(f"City{i} ") + len(f"City{i}"), "LOC")
+                   for i in range(0, 300, 3)])
+    model = EntityTableModel(SpanStyle(LabelSet.conll2003()))
+    model.show_document(doc)
+    assert [model.span(r) for r in range(model.rowCount())] == list(doc.spans)
+    model.sort(POSITION, Qt.SortOrder.DescendingOrder)
+    assert [model.span(r) for r in range(model.rowCount())] == list(reversed(doc.spans))
+    new = Span(text.index("City1 "), text.index("City1 ") + 5, "ORG")
+    doc.add_span(new)
+    assert model.row_of(new) == model.rowCount() - 2  # second from the end, descending
+    model.sort(POSITION)
+    assert [model.span(r) for r in range(model.rowCount())] == list(doc.spans)
+    assert all(model.row_of(span) == row for row, span in enumerate(doc.spans))

@@ -22,12 +22,12 @@ from __future__ import annotations
 import sys
 from array import array
 from bisect import bisect_left
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
 
-from ner_studio.core.text.document import Status
+from ner_studio.core.text.document import Document, Status
 from ner_studio.core.store.project_rows import of_annotator, with_links, with_status
 from ner_studio.core.store.project_schema import changed_since, revision
 from ner_studio.core.text.spans import Source, Span
@@ -94,10 +94,16 @@ SpanRow = tuple  # (doc_id, start, end, label, source, confidence, kb_id) as the
 
 
 class CorpusText:
-    """Texts of a project's documents by id; ``project`` is an open :class:`Project`."""
+    """Texts of a project's documents by id; ``project`` is an open :class:`Project`.
+    ``open_document(doc_id)`` is the document as the window holds it, None if not open: the
+    entities of an open document are read from it (they are what the analyst sees, newer than
+    the table if a write is pending), not from the project, because reading 10,000 rows of a
+    50k-token document on the UI thread was most of a Label All preview's stall
+    (benchmarks/results/2026-12-07-stalls-label-all-training-switching.md)."""
 
-    def __init__(self, project):
+    def __init__(self, project, open_document: Callable[[int], Document | None] | None = None):
         self.project = project
+        self.open_document = open_document or (lambda doc_id: None)
         self._texts: dict[int, DocumentText] = {}
         self.documents: dict[int, DocumentInfo] = {}  # in list order
         self._span_rows: dict[int, list[SpanRow]] = {}

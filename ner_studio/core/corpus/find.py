@@ -207,10 +207,15 @@ def find(corpus: CorpusText, query: str, *, whole_tokens: bool = True, case_sens
     if wanted.empty:
         return []
     found = [(doc, ranges) for doc in corpus.texts(doc_ids) if (ranges := list(wanted.ranges(doc)))]
-    rows = corpus.span_rows([doc.doc_id for doc, _ in found])
+    opened = {doc.doc_id: shown for doc, _ in found if (shown := corpus.open_document(doc.doc_id)) is not None}
+    closed = [doc.doc_id for doc, _ in found if doc.doc_id not in opened]
+    rows = corpus.span_rows(closed) if closed else {}
     hits = []
     for doc, ranges in found:
-        hits.extend(_hits(doc, ranges, rows.get(doc.doc_id, []), where))
+        shown = opened.get(doc.doc_id)  # its entities as the window holds them (CorpusText)
+        doc_rows = ([(doc.doc_id, s.start, s.end, s.label, str(s.source), s.confidence, s.kb_id) for s in shown.spans]
+                    if shown is not None else rows.get(doc.doc_id, []))
+        hits.extend(_hits(doc, ranges, doc_rows, where))
     return hits
 
 

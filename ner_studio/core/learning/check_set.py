@@ -9,7 +9,11 @@ on later.
 
 :func:`split_check` cuts labelled documents into the part to train on and the part to check on,
 each an excerpt that keeps its sentences in document order (document pooling still sees a
-document's other mentions). :func:`training_record` is what a checkpoint stores about its
+document's other mentions); :class:`CheckSplit` does the same and remembers each document's
+cut while its text and spans stay the same, because the GUI asks again after every run and
+every review (hashing every sentence of a project on the UI thread, twice at the end of a
+fine-tune, froze the window for 0.35-1.1 s: benchmarks/results/2026-12-07-ui-stalls.md).
+:func:`training_record` is what a checkpoint stores about its
 training data, and :func:`overlap` compares a scored set against it.
 """
 
@@ -79,6 +83,69 @@ def split_band(docs: Iterable[Document], low: float, high: float, *,
         if held:
             band.append(excerpt(doc, sorted(held), suffix=suffix))
     return rest, band
+
+
+@dataclass(frozen=True, slots=True)
+class _Cut:
+    """One document's split, valid while its text, spans and name are these."""
+
+    text: str
+    spans: tuple
+    whole: bool  # nothing held out: the document itself is the rest
+    rest: Document | None
+    band: Document | None
+    band_hashes: tuple[str, ...]
+
+    def fits(self, doc: Document) -> bool:
+        # Identity first: a snapshot shares its live document's text and span tuple.
+        return (self.text is doc.text or self.text == doc.text) and (self.spans is doc.spans or self.spans == doc.spans)
+
+
+class CheckSplit:
+    """:func:`split_check` that remembers each document's cut (keyed by its id and name, valid
+    while its text and spans are the same), and :func:`check_fingerprint` of the check set it
+    returned without hashing its sentences again. One per project and window: a document
+    edited or reviewed since is cut again, the others cost a comparison."""
+
+    def __init__(self, share: float = CHECK_SHARE):
+        self.share = share
+        self._cuts: dict[tuple, _Cut] = {}
+        self._hashes: dict[int, tuple[Document, tuple[str, ...]]] = {}  # id(band excerpt): its hashes
+
+    def split(self, docs: Iterable[Document]) -> tuple[list[Document], list[Document]]:
+        """As :func:`split_check` (the same documents, the unchanged excerpts reused)."""
+        rest, band, cuts = [], [], {}
+        for doc in docs:
+            key = (doc.doc_id, doc.name)
+            cut = self._cuts.get(key)
+            if cut is None or not cut.fits(doc):
+                cut = self._cut(doc)
+            cuts[key] = cut
+            if cut.whole or cut.rest is not None:
+                rest.append(doc if cut.whole else cut.rest)
+            if cut.band is not None:
+                band.append(cut.band)
+        self._cuts = cuts  # documents gone or no longer labelled are forgotten
+        self._hashes = {id(cut.band): (cut.band, cut.band_hashes) for cut in cuts.values() if cut.band is not None}
+        return rest, band
+
+    def fingerprint(self, check: Iterable[Document]) -> str:
+        """:func:`check_fingerprint` of ``check`` (band excerpts of :meth:`split` are not hashed again)."""
+        def hashes(doc: Document) -> Iterable[str]:
+            known = self._hashes.get(id(doc))
+            return known[1] if known is not None and known[0] is doc else document_hashes(doc)
+
+        return _fingerprint(h for doc in check for h in hashes(doc))
+
+    def _cut(self, doc: Document) -> _Cut:
+        hashes = document_hashes(doc)
+        held = [k for k, hashed in enumerate(hashes) if hash_position(hashed) < self.share]
+        if not held:
+            return _Cut(doc.text, doc.spans, bool(hashes), None, None, ())
+        chosen = set(held)
+        kept = [k for k in range(len(hashes)) if k not in chosen]
+        return _Cut(doc.text, doc.spans, False, excerpt(doc, kept) if kept else None,
+                    excerpt(doc, held, suffix="check"), tuple(hashes[k] for k in held))
 
 
 @dataclass(frozen=True)
@@ -159,5 +226,8 @@ def overlap(record: dict | None, docs: Iterable[Document]) -> Overlap | None:
 
 def check_fingerprint(docs: Iterable[Document]) -> str:
     """One hash for a whole check set: scores computed on it stay valid while it is unchanged."""
-    hashes = sorted(h for doc in docs for h in document_hashes(doc))
-    return hashlib.sha1("".join(hashes).encode("ascii")).hexdigest()[:_HASH_CHARS]
+    return _fingerprint(h for doc in docs for h in document_hashes(doc))
+
+
+def _fingerprint(hashes: Iterable[str]) -> str:
+    return hashlib.sha1("".join(sorted(hashes)).encode("ascii")).hexdigest()[:_HASH_CHARS]

@@ -1,8 +1,11 @@
 """The entity table: every span of the shown document, sortable, click to jump.
 
-The model sorts itself (a key list, not a proxy that would call back into Python for every
-comparison) and applies each :class:`SpansChanged` as row removals and insertions found by
-bisection, so a relabel touches two rows, not thirty thousand.
+The model sorts itself (one C sort on a key, not a proxy that would call back into Python for
+every comparison) and applies each :class:`SpansChanged` as row removals and insertions found by
+bisection on that key, so a relabel touches two rows, not thirty thousand. By position, the
+order the table opens in, the document's spans are already sorted: showing a document copies
+its span tuple and computes no key, since switching between 50k-token documents spent most of
+the table's time sorting 10,000 keys (benchmarks/results/2026-12-07-stalls-label-all-training-switching.md).
 """
 
 from __future__ import annotations
@@ -39,7 +42,6 @@ class EntityTableModel(ColumnsTableModel):
         self._column = POSITION
         self._descending = False
         self._spans: list[Span] = []  # ascending by _key; shown reversed when descending
-        self._keys: list[tuple] = []
 
     def show_document(self, doc: Document | None) -> None:
         if self._doc is not None:
@@ -58,7 +60,7 @@ class EntityTableModel(ColumnsTableModel):
         return self._spans[self._position(row)]
 
     def row_of(self, span: Span) -> int | None:
-        i = bisect_left(self._keys, self._key(span))
+        i = bisect_left(self._spans, self._key(span), key=self._key)
         if i < len(self._spans) and self._spans[i] == span:
             return self._position(i)
         return None
@@ -82,11 +84,9 @@ class EntityTableModel(ColumnsTableModel):
 
     def _reset(self) -> None:
         self.beginResetModel()
-        spans = list(self._doc.spans) if self._doc else []
-        keys = [self._key(s) for s in spans]
-        order = sorted(range(len(spans)), key=keys.__getitem__)
-        self._spans = [spans[i] for i in order]
-        self._keys = [keys[i] for i in order]
+        spans = self._doc.spans if self._doc else ()
+        # A document keeps its spans sorted by (start, end): the position order as it is.
+        self._spans = list(spans) if self._column == POSITION else sorted(spans, key=self._key)
         self.endResetModel()
         self.rows_updated.emit()
 
@@ -103,16 +103,13 @@ class EntityTableModel(ColumnsTableModel):
             row = self.row_of(span)
             if row is not None:
                 self.beginRemoveRows(QModelIndex(), row, row)
-                i = self._position(row)
-                del self._spans[i], self._keys[i]
+                del self._spans[self._position(row)]
                 self.endRemoveRows()
         for span in change.added:
-            key = self._key(span)
-            i = bisect_left(self._keys, key)
+            i = bisect_left(self._spans, self._key(span), key=self._key)
             row = len(self._spans) - i if self._descending else i
             self.beginInsertRows(QModelIndex(), row, row)
             self._spans.insert(i, span)
-            self._keys.insert(i, key)
             self.endInsertRows()
         self.rows_updated.emit()
 

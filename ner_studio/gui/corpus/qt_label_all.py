@@ -14,8 +14,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QTableWidget,
-    QTableWidgetItem, QVBoxLayout, QWidget,
+    QComboBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QTableView,
+    QVBoxLayout, QWidget,
 )
 
 from ner_studio.core.errors import NerStudioError, SpanError
@@ -28,7 +28,8 @@ from ner_studio.gui.corpus.qt_project_steps import apply_step, take_back
 from ner_studio.core.plural import plural
 from ner_studio.gui.shell.qt_actions import Command
 from ner_studio.gui.shell.qt_host import Host
-from ner_studio.gui.shell.qt_tables import FittedColumns, item_with_tip, read_only
+from ner_studio.gui.shell.qt_table_model import ColumnsTableModel
+from ner_studio.gui.shell.qt_tables import FittedColumns, read_only
 
 COMMANDS = (
     Command("label_all", "Label &All Occurrences…", ("Ctrl+Shift+L",),
@@ -49,6 +50,61 @@ PATTERN_FILTER = "Patterns and dictionaries (*.jsonl *.tsv *.txt *.csv);;All fil
 COLUMNS = ("", "Document", "Occurrence", "Now", "Note")
 
 
+class OccurrenceRows(ColumnsTableModel):
+    """The preview's rows, each drawn when the table shows it: filling 990 rows of five table
+    items up front was most of the time Label All froze the window before its dialog
+    (benchmarks/results/2026-12-07-stalls-label-all-training-switching.md)."""
+
+    columns = COLUMNS
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self.occurrences: list[Occurrence] = []
+        self.ticks: list[bool] = []
+
+    def show(self, occurrences: list[Occurrence]) -> None:
+        self.beginResetModel()
+        self.occurrences = occurrences
+        self.ticks = [occurrence.ticked for occurrence in occurrences]
+        self.endResetModel()
+
+    def row_count(self) -> int:
+        return len(self.occurrences)
+
+    def text(self, row: int, column: int) -> str:
+        occurrence = self.occurrences[row]
+        if column == 1:
+            return occurrence.document
+        if column == 2:
+            hit = occurrence.hit
+            return f"…{hit.before}[{hit.text}]{hit.after}…"
+        if column == 3:
+            return f"{occurrence.label} ({occurrence.source})" if occurrence.label else "—"
+        return occurrence.note if column == 4 else ""
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        row, column = index.row(), index.column()
+        if column == 0:
+            if role == Qt.ItemDataRole.CheckStateRole:
+                return Qt.CheckState.Checked if self.ticks[row] else Qt.CheckState.Unchecked
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):  # the tip: the whole text
+            return self.text(row, column)
+        return None
+
+    def flags(self, index):
+        if index.column() == 0:
+            return Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled
+        return Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
+
+    def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802 - Qt override
+        if index.column() != 0 or role != Qt.ItemDataRole.CheckStateRole:
+            return False
+        self.ticks[index.row()] = Qt.CheckState(value) == Qt.CheckState.Checked
+        self.dataChanged.emit(index, index, [role])
+        return True
+
+
 class LabelAllDialog(QDialog):
     def __init__(self, parent: QWidget | None, surface: str, labels: list[str], label: str,
                  preview):
@@ -61,8 +117,9 @@ class LabelAllDialog(QDialog):
         self.label.addItems(labels)
         self.label.setCurrentText(label)
         self.heading = QLabel()
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.rows = OccurrenceRows(self)
+        self.table = QTableView()
+        self.table.setModel(self.rows)
         read_only(self.table, pick_rows=False)
         self.columns = FittedColumns(self.table, stretch=(2,))  # elided in the middle, whole on hover
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -77,29 +134,21 @@ class LabelAllDialog(QDialog):
         layout.addLayout(row)
         layout.addWidget(self.table, 1)
         layout.addWidget(buttons)
-        self.occurrences: list[Occurrence] = []
         self.label.currentTextChanged.connect(self.refresh)
         self.resize(820, 480)
         self.refresh()
 
+    @property
+    def occurrences(self) -> list[Occurrence]:
+        return self.rows.occurrences
+
     def refresh(self) -> None:
-        self.occurrences = self._preview(self.label.currentText())
-        self.heading.setText(f"Label all {plural(len(self.occurrences), 'occurrence')} of “{self.surface}”")
-        self.table.setRowCount(len(self.occurrences))
-        for row, occurrence in enumerate(self.occurrences):
-            check = QTableWidgetItem()
-            check.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
-            check.setCheckState(Qt.CheckState.Checked if occurrence.ticked else Qt.CheckState.Unchecked)
-            hit = occurrence.hit
-            now = f"{occurrence.label} ({occurrence.source})" if occurrence.label else "—"
-            cells = (occurrence.document, f"…{hit.before}[{hit.text}]{hit.after}…", now, occurrence.note)
-            self.table.setItem(row, 0, check)
-            for column, text in enumerate(cells, start=1):
-                self.table.setItem(row, column, item_with_tip(text))
+        occurrences = self._preview(self.label.currentText())
+        self.heading.setText(f"Label all {plural(len(occurrences), 'occurrence')} of “{self.surface}”")
+        self.rows.show(occurrences)
 
     def chosen(self) -> list[Occurrence]:
-        return [o for row, o in enumerate(self.occurrences)
-                if self.table.item(row, 0).checkState() == Qt.CheckState.Checked]
+        return [o for o, ticked in zip(self.rows.occurrences, self.rows.ticks) if ticked]
 
 
 class LabelAllController(QObject):

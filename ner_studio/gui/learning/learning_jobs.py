@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from ner_studio.core.corpus.corpus_text import DocumentText
 from ner_studio.core.text.document import Document
+from ner_studio.core.gc_pause import paused_gc, set_aside
 from ner_studio.core.logs import log_failure
 from ner_studio.model.interface import FinetuneOptions, TrainingProgress
 
@@ -114,14 +115,24 @@ def run_training(request: TrainingRequest, report: Callable[[TrainingProgress], 
     """Fine-tune the parent model on the reviewed sentences outside the check set, save a new
     version, and score it and its parent on the check set; None when cancelled (nothing is
     saved then). Raises TrainingError, CheckpointError or FormatError with a clear message."""
+    if request.background:
+        lower_thread_priority()
+    # The cyclic collector's full passes walk every object of the process while holding the
+    # interpreter lock: during a run (its examples and text counts) they froze the window for
+    # 0.6-1 s each (benchmarks/results/2026-12-07-stalls-label-all-training-switching.md).
+    # Training makes no cycles that matter; reference counting frees its objects.
+    with paused_gc():
+        return _fine_tune(request, report, should_stop)
+
+
+def _fine_tune(request: TrainingRequest, report: Callable[[TrainingProgress], None],
+               should_stop: Callable[[], bool]):
     from ner_studio.core.learning.check_set import split_check
     from ner_studio.core.formats import read_documents
     from ner_studio.model.checkpoint import load_checkpoint
     from ner_studio.model.finetune import finetune
     from ner_studio.model.versions import Parent, compare_on_check, save_version
 
-    if request.background:
-        lower_thread_priority()
     parent = load_checkpoint(request.parent_path)
     train, check = split_check(request.docs)
     base = read_documents(request.base_path) if request.base_path is not None else []
@@ -182,6 +193,7 @@ def warm_up_training(report: Callable[[object], None], should_stop: Callable[[],
     import ner_studio.model.versions  # noqa: F401
 
     torch.optim.Adam([torch.nn.Parameter(torch.zeros(1))])
+    set_aside()  # what these imports made lives as long as the app (core/gc_pause.py)
 
 
 def training_task(request: TrainingRequest):

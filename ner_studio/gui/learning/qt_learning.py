@@ -27,7 +27,7 @@ from PySide6.QtCore import QObject, Signal
 
 from ner_studio.core.learning.adoption import Verdict, decided
 from ner_studio.core.store.annotators import GOLD
-from ner_studio.core.learning.check_set import split_check
+from ner_studio.core.learning.check_set import CheckSplit
 from ner_studio.core.corpus.corpus_text import DocumentText
 from ner_studio.core.text.document import Document, Status
 from ner_studio.core.errors import NerStudioError, TrainingError
@@ -100,7 +100,8 @@ class LearningController(QObject):
         self.actions.update(host.add_commands("&Model", MODELS_COMMANDS, self, MODELS_MENU))
         self.loop = ContinuousLearning(host, self)  # Model > Learn Continuously, its status label
         self.training_panel.cancel_requested.connect(self.cancel_training)
-        self.versions = ModelVersions(host, self.models_panel, lambda: self.labelled_documents()[0])
+        self.check_split = CheckSplit()  # remembered cuts: asked again at every run's start and end
+        self.versions = ModelVersions(host, self.models_panel, lambda: self.labelled_documents()[0], self.check_split)
         # Brought to the front by its tab: recount the check set it describes.
         self.docks["models"].visibilityChanged.connect(self._on_models_visibility)
         host.workspace_changed.connect(self._bind_workspace)
@@ -170,7 +171,7 @@ class LearningController(QObject):
             self.host.show_status("A model is being trained already.")
             return
         docs, names = self.labelled_documents()
-        train, check = split_check(docs)
+        train, check = self.check_split.split(docs)
         try:
             check_enough(count_sentences(train), self.min_sentences, held=count_sentences(check))
         except TrainingError as error:
@@ -227,7 +228,7 @@ class LearningController(QObject):
             if not model.available:
                 raise TrainingError("there is no model to fine-tune; the bundled model is missing from this build")
             docs, names = self.labelled_documents()
-            train, check = split_check(docs)
+            train, check = self.check_split.split(docs)
             check_enough(count_sentences(train), options.min_sentences, held=count_sentences(check))
             texts = self.other_texts(docs) if options.text_vectors else ()
         except NerStudioError as error:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer
 
-from ner_studio.core.learning.check_set import check_fingerprint, split_check
+from ner_studio.core.learning.check_set import CheckSplit
 from ner_studio.core.text.document import Document, Status
 from ner_studio.core.errors import NerStudioError, TrainingError
 from ner_studio.core.logs import is_user_error
@@ -30,11 +30,15 @@ RETAG_SLICE_SECONDS = 0.03
 
 
 class ModelVersions(QObject):
-    def __init__(self, host: Host, panel: ModelsPanel, labelled_documents: Callable[[], list[Document]]):
+    def __init__(self, host: Host, panel: ModelsPanel, labelled_documents: Callable[[], list[Document]],
+                 check_split: CheckSplit):
+        """``check_split`` is the controller's, so a training run's start has cut the documents
+        its end asks about."""
         super().__init__(host)
         self.host = host
         self.panel = panel
         self._labelled_documents = labelled_documents
+        self.check_split = check_split
         self._scoring: TaskWorker | None = None
         self._scoring_for: tuple = (None, {})  # the project and stored scores being completed
         self._retag: tuple = (None, [])  # the workspace and the ids still to load for tagging again
@@ -67,12 +71,12 @@ class ModelVersions(QObject):
         today = None
         if self.panel.isVisible():
             check_docs = self.check_documents()
-            today = (sum(len(d.sentences) for d in check_docs), check_fingerprint(check_docs))
+            today = (sum(len(d.sentences) for d in check_docs), self.check_split.fingerprint(check_docs))
         rows = model_rows(project.model_versions(), bundled_model_path(), self.host.model.path, check)
         self.panel.show_models(rows, self.host.model.path, check_note(check, today))
 
     def check_documents(self) -> list[Document]:
-        return split_check(self._labelled_documents())[1]
+        return self.check_split.split(self._labelled_documents())[1]
 
     def update_check_scores(self) -> None:
         """Score, in the background, every model not yet scored on the current check set, so
@@ -81,7 +85,7 @@ class ModelVersions(QObject):
             return
         project = self.host.workspace.project
         check_docs = self.check_documents()
-        key = check_fingerprint(check_docs)
+        key = self.check_split.fingerprint(check_docs)
         stored = project.get_setting(CHECK_SCORES_SETTING, None) or {}
         if stored.get("key") != key:
             stored = {"key": key, "sentences": sum(len(d.sentences) for d in check_docs), "scores": {}}

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ner_studio.core import gc_pause
 from ner_studio.core.text.document import Document, Sentence
 from ner_studio.core.text.spans import Source, Span
 from ner_studio.model.interface import Predictor, SentenceUncertainty
@@ -31,7 +32,9 @@ def load_predictor(path: Path) -> Predictor:
     # Batches side by side on every core, each on one torch thread: threads that never wait
     # for each other, unlike torch's own inside one batch (which spin on a busy machine). The
     # UI thread needs little CPU meanwhile (benchmarks/gui_big_document.py measures its stalls).
-    return TorchPredictor.load(path, quantize=QUANTIZE, threads=os.cpu_count() or 1)
+    predictor = TorchPredictor.load(path, quantize=QUANTIZE, threads=os.cpu_count() or 1)
+    gc_pause.set_aside()  # torch and the model stay: no full collection walks them again (once)
+    return predictor
 
 
 class ModelHandle:

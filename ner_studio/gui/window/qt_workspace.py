@@ -97,7 +97,7 @@ class Workspace(QObject):
         """The project's texts for the corpus tools (find, label all, inconsistencies, the
         document filter): read once, then kept current (``CorpusText.refresh``), shared by all."""
         if self._corpus is None:
-            self._corpus = CorpusText(self.project)
+            self._corpus = CorpusText(self.project, self._docs.get)  # open documents: their spans
         return self._corpus
 
     def _on_write_failed(self, error) -> None:

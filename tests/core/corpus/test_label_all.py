@@ -129,6 +129,9 @@ def test_a_stale_edit_of_a_document_not_open_is_refused(project):
     with pytest.raises(SpanError, match="document 2 has changed since"):
         project.edit_documents(undo_edits(edits))  # would delete the newer PER entity
     assert project.load_document(1).spans == (Span(0, 6, "LOC"), Span(11, 17, "LOC"))  # nothing undone
+    # The same place and label from another source (or confidence) is another entity: refused too.
+    with pytest.raises(SpanError, match="document 1 has changed since"):
+        project.edit_documents([SpansDelta(1, (Span(0, 6, "LOC", Source.MODEL, 0.5),), ())])
     overlapping = SpansDelta(5, (), (Span(14, 20, "LOC"),))  # inside "University of Lisbon"
     with pytest.raises(SpanError, match="would overlap the ORG entity"):
         project.edit_documents([overlapping])
@@ -155,3 +158,26 @@ def test_the_edits_come_back_as_stored_so_their_undo_removes_what_is_there(proje
     assert project.edit_documents(undo_edits(stored)) == undo_edits(stored)
     assert doc.spans == () and project.load_document(3).spans == (Span(0, 6, "ORG", Source.HUMAN),)
     assert project.edit_documents([]) == []
+
+
+def test_the_preview_reads_open_documents_entities_from_them_and_the_rest_from_the_project(project):
+    from_project = preview_label_all(CorpusText(project), "Lisbon", "LOC")
+    ids = {o.document: o.doc_id for o in from_project}
+    shown = project.load_document(ids["model"], track=True)
+    opened = {shown.doc_id: shown}
+    asked = []
+
+    def open_document(doc_id):
+        asked.append(doc_id)
+        return opened.get(doc_id)
+
+    same = preview_label_all(CorpusText(project, open_document), "Lisbon", "LOC")
+    assert [(o.doc_id, o.start, o.entities, o.change, o.ticked) for o in same] == \
+        [(o.doc_id, o.start, o.entities, o.change, o.ticked) for o in from_project]
+    assert ids["model"] in asked
+    # What the window holds wins (an edit whose write is still pending is newer than the table).
+    entity = shown.spans[0]
+    shown._set_stored([entity.relabelled("PER")])  # as if its write had not gone through yet
+    newer = next(o for o in preview_label_all(CorpusText(project, open_document), "Lisbon", "LOC")
+                 if o.doc_id == ids["model"])
+    assert newer.label == "PER" and newer.change == Change.RELABEL

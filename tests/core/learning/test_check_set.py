@@ -1,6 +1,7 @@
 from ner_studio.core.learning.check_set import (
-    CHECK_SHARE, check_sentences, describe_scored, in_check_set, overlap, sentence_hash, split_check, training_record,
+    CHECK_SHARE, CheckSplit, check_fingerprint, check_sentences, describe_scored, in_check_set, overlap, sentence_hash, split_check, training_record,
 )
+from ner_studio.core.learning.training_set import snapshot
 from ner_studio.core.text.document import Document
 from ner_studio.core.text.spans import Source, Span
 
@@ -101,3 +102,27 @@ def test_a_band_next_to_the_check_set_is_as_stable_and_never_overlaps_it():
     words = lambda part: {tuple(part.sentence_words(k)) for k in range(len(part.sentences))}  # noqa: E731
     assert not words(band[0]) & words(check[0]) and not words(band[0]) & words(rest[0])
     assert words(split_band([doc], CHECK_SHARE, 2 * CHECK_SHARE)[1][0]) == words(band[0])
+
+
+def _same(a: list[Document], b: list[Document]) -> bool:
+    return [(d.doc_id, d.name, d.text, d.spans) for d in a] == [(d.doc_id, d.name, d.text, d.spans) for d in b]
+
+
+def test_check_split_gives_split_checks_cut_and_reuses_it_until_a_document_changes():
+    first, second, empty = _doc(60, "one"), _doc(40, "two"), Document("", [], [], name="empty")
+    first.doc_id, second.doc_id, empty.doc_id = 1, 2, 3
+    remembered = CheckSplit()
+    train, check = remembered.split([snapshot(first), snapshot(second), empty])
+    expected = split_check([first, second, empty])
+    assert _same(train, expected[0]) and _same(check, expected[1])
+    assert remembered.fingerprint(check) == check_fingerprint(expected[1])
+    # New snapshots of unchanged documents (as every call of the GUI makes): the same excerpts.
+    again = remembered.split([snapshot(first), snapshot(second)])
+    assert all(a is b for a, b in zip(again[1], check))
+    # An edited document is cut again; the other one is not.
+    entity = first.spans[0]
+    first.edit((entity,), (Span(entity.start, entity.end, "ORG", Source.HUMAN),))
+    edited = remembered.split([snapshot(first), snapshot(second)])
+    assert _same(edited[0], split_check([first, second])[0]) and _same(edited[1], split_check([first, second])[1])
+    assert edited[1][1] is check[1] and edited[1][0] is not check[0]
+    assert remembered.fingerprint(edited[1]) == check_fingerprint(edited[1])
