@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QHBoxLayout, QLabel,
 from ner_studio.core.plural import plural
 from ner_studio.core.store.annotators import display_name
 from ner_studio.core.text.notes import Note
-from ner_studio.gui.annotate.qt_table_model import ColumnsTableModel
+from ner_studio.gui.shell.qt_table_model import ColumnsTableModel
 
 COLUMNS = ("Document", "Note", "Author", "Time")
 
