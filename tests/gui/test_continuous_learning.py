@@ -132,6 +132,25 @@ def test_learn_continuously_pauses_and_resumes_the_loop(loop_window, qtbot):
     assert "cancelled" in loop.label.toolTip()
 
 
+def test_undoing_a_ctrl_enter_takes_its_sentence_out_of_the_count_and_the_chart(loop_window, qtbot):
+    window, docs, _ = loop_window
+    loop, chart = window.learning.loop, window.learning.training_panel.effort
+    for _ in range(3):
+        review_shown_document(qtbot, window)
+    assert loop.state.pending == 3 and sum(b.sentences for b in chart.batches) == 3
+    qtbot.keyClick(window.view, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)  # back to the third
+    assert window.doc is docs[2]
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert docs[2].status != Status.REVIEWED
+    assert loop.state.pending == 2
+    assert loop.label.text() == "Continuous learning: the first round after 2 more reviewed sentences"
+    assert sum(b.sentences for b in chart.batches) == 2
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert docs[2].status == Status.REVIEWED and loop.state.pending == 3
+    assert sum(b.sentences for b in chart.batches) == 3
+    assert not window.learning.is_training()
+
+
 def test_k_grows_with_the_data_and_the_state_survives_a_damaged_setting():
     assert [round_every(n) for n in (0, 100, 250, 1_000, 5_000)] == [50, 50, 50, 200, 1_000]
     assert round_every(5_000, fixed=4) == 4

@@ -84,6 +84,17 @@ def append_record(project, record: ReviewRecord) -> None:
     project.set_setting(REVIEW_LOG_SETTING, [*(entries if isinstance(entries, list) else []), record.to_dict()])
 
 
+def remove_record(project, record: ReviewRecord) -> None:
+    """Take ``record`` (its last copy) out of ``project``'s review log: the review it noted was undone."""
+    entries = project.get_setting(REVIEW_LOG_SETTING, [])
+    entries = list(entries) if isinstance(entries, list) else []
+    for k in range(len(entries) - 1, -1, -1):
+        if isinstance(entries[k], dict) and ReviewRecord.from_dict(entries[k]) == record:
+            del entries[k]
+            project.set_setting(REVIEW_LOG_SETTING, entries)
+            return
+
+
 def project_log(project) -> list[ReviewRecord]:
     return read_log(project.get_setting(REVIEW_LOG_SETTING, []))
 

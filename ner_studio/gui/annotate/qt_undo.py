@@ -88,6 +88,24 @@ class StatusCommand(QUndoCommand):
         self.doc.status = self.before
 
 
+class NoticeCommand(QUndoCommand):
+    """No change of its own: tells others when the step it belongs to is undone and redone
+    (``undone``, ``redone``); pushed after the step was done and told, so the push is silent."""
+
+    def __init__(self, undone: Callable[[], None], redone: Callable[[], None]):
+        super().__init__()
+        self._undone, self._redone = undone, redone
+        self._pushed = False
+
+    def redo(self) -> None:
+        if self._pushed:
+            self._redone()
+        self._pushed = True
+
+    def undo(self) -> None:
+        self._undone()
+
+
 def changed_place(command: QUndoCommand, undone: bool) -> tuple[Document, int, int] | None:
     """The place a command (or the first of a macro's commands that has one) changed."""
     place = getattr(command, "place", None)

@@ -56,7 +56,8 @@ class ContinuousLearning(QObject):
         self.last = ""  # how the last round ended
         self._before = self.state  # the state before the running run: restored if it comes to nothing
         self._run_project = None  # the project the running run learns from
-        self._reviewed_link = None
+        self._reviewed_links: list = []
+        self._counted: dict[int, int] = {}  # doc id -> sentences its Ctrl+Enter counted (taken back by Ctrl+Z)
         self.closed = False  # the window closed: a run ending now changes nothing here
         self.label = QLabel()
         self.label.setObjectName("learning-loop")
@@ -79,13 +80,15 @@ class ContinuousLearning(QObject):
         self.fixed = fixed if isinstance(fixed, int) and fixed > 0 else None
         self.state = LoopState.from_setting(project.get_setting(STATE_SETTING, None))
         self.actions["learn_continuously"].setChecked(self.on)
-        self._reviewed_link = self.host.workspace.marked_reviewed.connect(self._on_document_reviewed)
+        workspace, self._counted = self.host.workspace, {}
+        self._reviewed_links = [workspace.marked_reviewed.connect(self._on_document_reviewed),
+                                workspace.review_undone.connect(self._on_review_undone)]
         self._show()
 
     def _unbind(self) -> None:
-        if self._reviewed_link is not None:
-            QObject.disconnect(self._reviewed_link)
-            self._reviewed_link = None
+        for link in self._reviewed_links:
+            QObject.disconnect(link)
+        self._reviewed_links = []
 
     def _close(self) -> None:
         self.closed = True
@@ -132,7 +135,16 @@ class ContinuousLearning(QObject):
             sentences = len(workspace.document(doc_id).sentences)
         except NerStudioError:  # gone or unreadable: the workspace has said so
             return
-        self._count(max(0, sentences - len(self.learning.review.accepted.get(doc_id, ()))))
+        self._counted[doc_id] = max(0, sentences - len(self.learning.review.accepted.get(doc_id, ())))
+        self._count(self._counted[doc_id])
+
+    def _on_review_undone(self, doc_id: int) -> None:
+        """Ctrl+Z on a Ctrl+Enter: its sentences no longer count (a round already under way
+        learns from them; the count towards the next one cannot go below zero)."""
+        counted = self._counted.pop(doc_id, 0)
+        self.state = replace(self.state, pending=max(0, self.state.pending - counted))
+        self._store(STATE_SETTING, self.state.to_dict())
+        self._show()
 
     def _count(self, sentences: int) -> None:
         self.state = replace(self.state, pending=self.state.pending + sentences)

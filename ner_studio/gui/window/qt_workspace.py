@@ -22,13 +22,13 @@ from ner_studio.core.errors import CorruptProjectError, NerStudioError, ProjectE
 from ner_studio.core.formats import parse_documents
 from ner_studio.core.text.labels import LabelSet
 from ner_studio.core.store.project import DocumentSummary, Project
-from ner_studio.core.learning.review_log import ReviewRecord, append_record, project_log
+from ner_studio.core.learning.review_log import ReviewRecord, append_record, project_log, remove_record
 from ner_studio.gui.annotate.editing import SpanEdit, accept_all
 from ner_studio.gui.documents.importing import PartsGate, PartsInFlight
 from ner_studio.gui.documents.qt_importer import DocumentImporter
 from ner_studio.gui.shell.qt_prediction_queue import PredictionQueue
 from ner_studio.gui.shell.tagging_jobs import ModelHandle
-from ner_studio.gui.annotate.qt_undo import StatusCommand, apply_edit
+from ner_studio.gui.annotate.qt_undo import NoticeCommand, StatusCommand, apply_edit
 from ner_studio.gui.learning.review_effort import ReviewEffort
 
 log = logging.getLogger(__name__)
@@ -49,6 +49,7 @@ class Workspace(QObject):
     problem = Signal(str, object)  # dialog title, the error (its str says what and where)
     review_logged = Signal()  # a review step was added to the project's review log
     marked_reviewed = Signal(int)  # a person marked this document reviewed (Ctrl+Enter), not reviewed before
+    review_undone = Signal(int)  # that marking was undone (Ctrl+Z)
     model_changed = Signal(object)  # the new current model (a ModelHandle)
     document_removed = Signal(int)  # a document was deleted from the project
 
@@ -280,18 +281,33 @@ class Workspace(QObject):
     def mark_reviewed(self, doc: Document, *, log: bool = True) -> None:
         """Accept the remaining model spans and mark the document reviewed, as one undo step;
         with ``log`` (a person's Ctrl+Enter), note in the review log what it took (if the model
-        had tagged it) and, if it was not reviewed before, say so (``marked_reviewed``)."""
-        stack, newly = self.undo_stack(doc.doc_id), doc.status != Status.REVIEWED
+        had tagged it) and, if it was not reviewed before, say so (``marked_reviewed``); undoing
+        the step takes both back (``review_undone``), redoing it tells them again."""
+        stack, newly, record = self.undo_stack(doc.doc_id), doc.status != Status.REVIEWED, None
         stack.beginMacro(f"Mark {doc.name or 'document'} reviewed")
         try:
             self.apply_edit(doc, accept_all(doc))
             self.set_status(doc, Status.REVIEWED)
+            if log:
+                record = self.effort.reviewed(doc)
+                stack.push(NoticeCommand(lambda: self._tell_review(doc, record, newly, False),
+                                         lambda: self._tell_review(doc, record, newly, True)))
         finally:
             stack.endMacro()
         if log:
-            self.log_review(self.effort.reviewed(doc))
-            if newly:
-                self.marked_reviewed.emit(doc.doc_id)
+            self._tell_review(doc, record, newly, True)
+
+    def _tell_review(self, doc: Document, record: ReviewRecord | None, newly: bool, done: bool) -> None:
+        if done:
+            self.log_review(record)
+        elif record is not None and not self.project.read_only:
+            try:
+                remove_record(self.project, record)
+            except NerStudioError as error:
+                log.warning("the review log was not updated: %s", error)
+            self.review_logged.emit()
+        if newly:
+            (self.marked_reviewed if done else self.review_undone).emit(doc.doc_id)
 
     def log_review(self, record: ReviewRecord | None) -> None:
         """Append a review step to the project's review log (a convenience: never an error)."""

@@ -1,4 +1,6 @@
-from ner_studio.core.learning.review_log import BATCH_SENTENCES, ReviewRecord, batches, looked_at, read_log
+from ner_studio.core.learning.review_log import (
+    BATCH_SENTENCES, ReviewRecord, append_record, batches, looked_at, project_log, read_log, remove_record,
+)
 
 
 def test_batches_summarise_consecutive_reviews_under_one_model():
@@ -37,3 +39,23 @@ def test_the_log_round_trips_and_skips_damaged_entries():
     old = {k: v for k, v in record.to_dict().items() if k != "looked"}  # a log from before the field
     assert read_log([old]) == [record]
     assert read_log("not a list") == [] and read_log(None) == []
+
+
+def test_an_undone_review_leaves_the_log_by_its_last_copy_only():
+    class Settings:
+        def __init__(self):
+            self.values = {}
+
+        def get_setting(self, key, default=None):
+            return self.values.get(key, default)
+
+        def set_setting(self, key, value):
+            self.values[key] = value
+
+    project, same, other = Settings(), ReviewRecord("m", 10, 1, 2, 3.5), ReviewRecord("m", 5, 1, 0, 2.0)
+    for record in (same, other, same):
+        append_record(project, record)
+    remove_record(project, same)
+    assert project_log(project) == [same, other]
+    remove_record(project, ReviewRecord("gone", 1, 1, 1, 1.0))  # not there: nothing changes
+    assert project_log(project) == [same, other]

@@ -1,0 +1,68 @@
+"""The simulated analyst of ``benchmarks/analyst_loop.py`` in the real window with the tiny
+model: it reviews the queue's sentences through the window's keys, each sentence ends exactly
+at its gold entities, its corrections are edit commands on the documents' undo stacks, the loop
+counts every accepted sentence, and the table has a row per batch with its columns. (Timing
+is the benchmark's business, not this test's.)"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from benchmarks.analyst_loop import COLUMNS, review_tweets, score_models, table
+from ner_studio.core.text.document import Document, Status
+from ner_studio.core.text.spans import Span
+
+PEOPLE = ("Karin Olsson", "Daniel Okafor", "Hannah Whitcombe", "Ines Varga")
+PLACES = ("Lisbon", "Madrid", "Auckland", "Porto")
+
+
+def tweet(k: int) -> Document:
+    """A tweet-like sentence whose gold differs from what the tiny model proposes in every way
+    an analyst fixes: a relabel (a place as ORG), a narrower extent (the surname only), a name
+    it does not know (drawn), its ORG left out (deleted)."""
+    person, place = PEOPLE[k % 4], PLACES[(k // 4) % 4]
+    text = f"{person} flew to {place} with Meridian Capital and Zorblax ."
+    doc = Document.from_text(text, name=f"tweet {k + 1}")
+    who = person.split()[1] if k % 4 == 1 else person
+    gold = [(who, "PER"), (place, "ORG" if k % 2 else "LOC"), ("Zorblax", "MISC")]
+    if k % 3 == 0:
+        gold.append(("Meridian Capital", "ORG"))
+    for surface, label in gold:
+        start = text.index(surface)
+        doc.add_span(Span(start, start + len(surface), label))
+    return doc
+
+
+@pytest.fixture
+def empty_window(start_window, monkeypatch):
+    from ner_studio.gui import app
+
+    monkeypatch.setattr(app, "add_sample", lambda window: None)
+    return start_window()
+
+
+def test_the_analyst_reviews_through_the_keys_and_the_table_has_its_rows(empty_window, tiny_model_path):
+    window = empty_window
+    tweets = [tweet(k) for k in range(20)]
+    rows = review_tweets(QApplication.instance(), window, tweets, count=16, batch=8, pace=0.0, loop="on",
+                         log=lambda _line: None)
+    assert [(r.loop, r.first, r.last) for r in rows] == [("on", 1, 8), ("on", 9, 16)]
+    assert all(r.tokens > 0 and r.corrections > 0 and r.model == str(tiny_model_path) for r in rows)
+    workspace = window.workspace
+    reviewed = [i for i in workspace.document_ids() if workspace.summary(i).status == Status.REVIEWED]
+    assert len(reviewed) == 16
+    gold = {t.name: {(s.start, s.end, s.label) for s in t.spans} for t in tweets}
+    undo_steps = 0
+    for doc_id in reviewed:
+        doc = workspace.document(doc_id)
+        assert {(s.start, s.end, s.label) for s in doc.spans} == gold[doc.name] and all(s.confirmed for s in doc.spans)
+        stack = workspace.undo_stack(doc_id)  # the corrections, then Space's accept and mark reviewed
+        undo_steps += sum(not stack.text(k).startswith(("Accept", "Mark")) for k in range(stack.count()))
+    assert sum(r.corrections for r in rows) == undo_steps
+    assert window.learning.loop.state.pending == 16  # each Space counted for the loop
+    score_models(rows, tweets[16:], log=lambda _line: None)
+    assert all(r.f1 is not None and 0 <= r.f1 <= 100 for r in rows)
+    header, _rule, *lines = table(rows).splitlines()
+    assert [c.strip() for c in header.strip("|").split("|")] == list(COLUMNS)
+    assert len(lines) == 2 and all(len(line.strip("|").split("|")) == len(COLUMNS) for line in lines)
