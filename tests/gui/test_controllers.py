@@ -32,9 +32,10 @@ def test_each_controller_fills_its_part_of_the_menus_and_toolbar(start_window):
     assert edit[2:16] == ["-", "accept", "delete", "accept_all", "-", "grow_end", "shrink_end", "grow_start",
                           "shrink_start", "-", "review_next", "-", "edit_labels", "[Label &As]"]
     assert edit[16:] == ["-", "find", "-", "find_next", "find_previous", "-", "label_all", "label_found",
-                         "apply_patterns", "undo_label_all", "-", "inconsistencies"]  # the corpus tools, each after a separator
+                         "apply_patterns", "undo_label_all", "-", "inconsistencies",  # the corpus tools, each after a separator
+                         "-", "add_note"]
     assert menu_names(menus["Document"]) == [
-        "predict", "-", "next_doc", "previous_doc", "-", "mark_selected_reviewed", "mark_selected_not_reviewed",
+        "predict", "history", "-", "next_doc", "previous_doc", "-", "mark_selected_reviewed", "mark_selected_not_reviewed",
         "tag_selected", "export_selected", "assign_selected", "delete_selected", "-", "undo_selection_step"]
     assert menu_names(menus["Model"]) == ["train", "cancel_training", "-", "review_mode", "accept_sentence",
                                           "skip_sentence", "-", "evaluate", "models", "-",

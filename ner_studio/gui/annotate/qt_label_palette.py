@@ -83,11 +83,12 @@ class LabelPalette(QWidget):
         self._layout.addStretch(1)
 
 
-def scrolling(palette: LabelPalette) -> QScrollArea:
-    """``palette`` in a scroll area: a project may have any number of labels (Few-NERD has
-    66), and a button each must not make the window taller than the screen."""
+def scrolling(pane: QWidget) -> QScrollArea:
+    """``pane`` (the palette, the details pane) in a scroll area: a project may have any number
+    of labels (Few-NERD has 66), an entity its history, link and notes, and none of that must
+    make the window taller than the screen."""
     area = QScrollArea()
-    area.setWidget(palette)
+    area.setWidget(pane)
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

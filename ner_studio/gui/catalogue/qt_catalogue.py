@@ -62,6 +62,7 @@ class CatalogueController(QObject):
         keys_act_only_in([self.actions[name] for name in TEXT_KEYS], host.view)
         self.dock = CatalogueDock()
         self.dock_widget = host.add_dock("Catalogue", self.dock)
+        self.dock_widget.hide()  # Catalogue > Show Catalogue: a narrow window keeps room for the text
         self.dock.entry_chosen.connect(self.list_mentions)
         self.dock.mention_chosen.connect(host.show_range)
         self.dock.action_requested.connect(self._on_dock_action)

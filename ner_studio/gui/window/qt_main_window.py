@@ -95,7 +95,7 @@ class MainWindow(QMainWindow):
         self.docks = {
             "documents": self._dock("Documents", DocumentsPane(self.documents), Qt.DockWidgetArea.LeftDockWidgetArea),
             "labels": self._dock("Labels", scrolling(self.palette_), Qt.DockWidgetArea.LeftDockWidgetArea),
-            "details": self._dock("Selected entity", self.details, Qt.DockWidgetArea.RightDockWidgetArea),
+            "details": self._dock("Selected entity", scrolling(self.details), Qt.DockWidgetArea.RightDockWidgetArea),
             "entities": self._dock("Entities", self.entities, Qt.DockWidgetArea.RightDockWidgetArea),
         }
         # Tabbed docks (the learning tools share the entity table's place) show tabs on top.

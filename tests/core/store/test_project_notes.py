@@ -12,6 +12,7 @@ from ner_studio.core.formats import write_documents
 from ner_studio.core.formats.jsonl import parse_jsonl, read_jsonl
 from ner_studio.core.formats.spreadsheet import ENTITY_COLUMNS, NOTE_COLUMNS, NOTES_SHEET, export_entities
 from ner_studio.core.store.project import Project
+from ner_studio.core.store.project_export import version_attribution
 from ner_studio.core.store.project_changes import ProjectChange, plan_refresh
 from ner_studio.core.text.notes import notes_on
 from ner_studio.core.text.spans import Span
@@ -124,7 +125,7 @@ def test_jsonl_carries_notes_out_and_back_in(project, tmp_path):
     resolved = project.add_note(doc_id, "source: The Times")
     project.set_note_resolved(resolved.id)
     out = tmp_path / "out.jsonl"
-    export_entities([project.load_document(doc_id)], out, "jsonl", project=project)
+    export_entities(project.with_notes([project.load_document(doc_id)]), out, "jsonl", attribution=version_attribution(project))
     [doc] = read_jsonl(out)
     records = doc.meta["notes"]
     assert [(r["text"], r["author"], r["resolved"], r["start"], r["end"]) for r in records] == [
@@ -167,7 +168,7 @@ def test_the_spreadsheets_have_a_notes_column_and_an_xlsx_a_notes_sheet(project,
     loaded = [project.load_document(doc_id)]
 
     book_path = tmp_path / "out.xlsx"
-    export_entities(loaded, book_path, "xlsx", project=project)
+    export_entities(project.with_notes(loaded), book_path, "xlsx", attribution=version_attribution(project))
     book = load_workbook(book_path)
     rows = list(book["Entities"].iter_rows(values_only=True))
     assert rows[0] == ENTITY_COLUMNS and rows[0][-1] == "notes"
@@ -180,7 +181,7 @@ def test_the_spreadsheets_have_a_notes_column_and_an_xlsx_a_notes_sheet(project,
         (None, None, None, "all from one letter", False)]
 
     table_path = tmp_path / "out.csv"
-    export_entities(loaded, table_path, "csv", project=project)
+    export_entities(project.with_notes(loaded), table_path, "csv", attribution=version_attribution(project))
     table = list(csv.DictReader(table_path.read_text(encoding="utf-8-sig").splitlines(keepends=True)))
     assert table[0]["notes"] == "ann: =check\nann: the full name [resolved]" and table[1]["notes"] == ""
 
@@ -204,7 +205,7 @@ def test_an_annotators_import_brings_notes_once(project, tmp_path):
     [doc_id] = project.add_documents([make_document(TEXT, "news")])
     project.add_note(doc_id, "Which London?", TEXT.index("London"), TEXT.index("London") + 6)
     out = tmp_path / "ann.jsonl"
-    export_entities([project.load_document(doc_id)], out, "jsonl", project=project)
+    export_entities(project.with_notes([project.load_document(doc_id)]), out, "jsonl", attribution=version_attribution(project))
     [doc] = read_jsonl(out)
     doc.meta["notes"].append({"text": "Bob's question", "author": "bob", "created": "2026-12-07T11:00:00+00:00",
                               "resolved": False, "start": None, "end": None})
