@@ -55,6 +55,7 @@ class CurationPanel(QWidget):
         self._agreed: list[Span] = []
         self._differences = []
         self._started_from: tuple[Span, ...] | None = None  # the gold spans when read (None: never curated)
+        self._shown: tuple | None = None  # (doc_id, first, second) last read
         self.first_combo, self.second_combo = QComboBox(), QComboBox()
         self.first_view, self.second_view = EntityTextView(style), EntityTextView(style)
         self.table = QTableWidget(0, 4)
@@ -132,11 +133,37 @@ class CurationPanel(QWidget):
             return
         first, second = self.annotators()
         if self._doc_id is None or first is None or second is None:
+            self._shown = None
             self._show(None, None)
             self.status.setText("Curation needs a document and two annotators who have versions of it.")
             return
         self._started_from = self._load_gold(self._doc_id)
         self._show(self._load(self._doc_id, first), self._load(self._doc_id, second))
+        self._shown = (self._doc_id, first, second)
+
+    def show_place(self, doc_id: int, start: int, end: int, pair: tuple[str, str] | None = None) -> None:
+        """Compare ``pair`` (the two annotators; None: those chosen) on document ``doc_id``
+        and select ``[start, end)`` in both versions, its difference chosen in the table: a
+        disagreement picked in the agreement report. Reads the versions only if they are not
+        the ones shown."""
+        if pair is not None:
+            for combo, name in zip((self.first_combo, self.second_combo), pair):
+                if combo.findData(name) >= 0:
+                    combo.blockSignals(True)
+                    combo.setCurrentIndex(combo.findData(name))
+                    combo.blockSignals(False)
+        self._doc_id = doc_id
+        if self._shown != (doc_id, *self.annotators()):
+            self.refresh()
+        if not self.active:
+            return
+        row = next((r for r, d in enumerate(self._differences) if d.start < end and start < d.end), None)
+        if row is not None:
+            self.table.setCurrentCell(row, 0)
+            self.table.scrollToItem(self.table.item(row, 0))
+        for view in (self.first_view, self.second_view):  # a link difference has no row: curation compares ranges and labels
+            if view.doc is not None:
+                view.select_range(start, end)
 
     def _show(self, first: Document | None, second: Document | None) -> None:
         self.first_view.show_document(first)
