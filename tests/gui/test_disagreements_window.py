@@ -119,7 +119,7 @@ def test_the_agreement_window_lists_each_disagreement_and_a_click_opens_curation
 
 
 def test_two_annotators_name_the_columns_and_need_no_pair_filter(start_window, ann, qtbot):
-    window, dialog = open_agreement(start_window, team_project(ann, with_cy=False), qtbot)
+    _, dialog = open_agreement(start_window, team_project(ann, with_cy=False), qtbot)
     listing = dialog.disagreements
     model = listing.table.model()
     assert [model.headerData(c, Qt.Orientation.Horizontal) for c in (2, 3)] == ["ann", "bob"]

@@ -67,9 +67,8 @@ class DisagreementModel(ColumnsTableModel):
         if column in (FIRST, SECOND):
             name, span = (found.first, found.first_span) if column == FIRST else (found.second, found.second_span)
             text = side_cell(span, found)
-            if self.named_pairs and role == Qt.ItemDataRole.DisplayRole:
-                return f"{display_name(name)}: {text}"
-            return text if role == Qt.ItemDataRole.DisplayRole else f"{display_name(name)}: {text}"
+            named = role == Qt.ItemDataRole.ToolTipRole or self.named_pairs
+            return f"{display_name(name)}: {text}" if named else text
         return found.context
 
 
