@@ -129,3 +129,15 @@ def test_two_annotators_name_the_columns_and_need_no_pair_filter(start_window, a
     listing.label.setCurrentIndex(listing.label.findData("ORG"))
     assert [d.text for d in listing.shown()] == ["Lisbon", "Meridian Capital"]
     assert listing.summary.text() == "2 disagreements: 1 label, 1 boundary (of 3)"
+
+
+def test_a_document_deleted_since_the_report_is_said_not_shown(start_window, ann, qtbot, dialogs):
+    window, dialog = open_agreement(start_window, team_project(ann, with_cy=False), qtbot)
+    listing = dialog.disagreements
+    london = next(row for row, d in enumerate(listing.shown()) if d.text == "London")
+    flight = listing.shown()[london].doc_id
+    window.workspace.delete_document(flight)
+    dialog.tabs.setCurrentWidget(listing)
+    click_row(listing.table, london)
+    assert len(dialogs) == 1 and "there is no document" in dialogs[0]  # one message, no crash
+    assert not window.team.docks["curation"].isVisible() and window.doc.doc_id != flight

@@ -237,6 +237,8 @@ class TeamController(QObject):
         before the document is shown, so each version is read once."""
         self.refresh_annotators(pair=found.pair)
         self.window.show_range(found.doc_id, found.start, found.end)
+        if self.window.doc is None or self.window.doc.doc_id != found.doc_id:
+            return  # deleted or unreadable since the report was made: the window said so
         self.docks["curation"].show()
         self.docks["curation"].raise_()
         self.curation.show_place(found.doc_id, found.start, found.end, found.pair)
