@@ -16,9 +16,10 @@ FLIGHT = "Daniel Okafor flew to Madrid and London ."
 
 
 def version(name, text, *entities):
+    """``entities``: (surface, label) or (surface, label, catalogue entry)."""
     doc = Document.from_text(text, name=name)
-    for surface, label in entities:
-        doc.add_span(Span(text.index(surface), text.index(surface) + len(surface), label))
+    for surface, label, *link in entities:
+        doc.add_span(Span(text.index(surface), text.index(surface) + len(surface), label, kb_id=(link or [None])[0]))
     return doc
 
 
@@ -141,3 +142,22 @@ def test_a_document_deleted_since_the_report_is_said_not_shown(start_window, ann
     click_row(listing.table, london)
     assert len(dialogs) == 1 and "there is no document" in dialogs[0]  # one message, no crash
     assert not window.team.docks["curation"].isVisible() and window.doc.doc_id != flight
+
+
+def test_a_link_disagreement_opens_curation_on_the_two_entries(start_window, ann, qtbot):
+    path = ann / "links.nerstudio"
+    with Project.create(path, annotator="ann") as project:
+        project.add_documents([version("trip", TRIP, ("Karin Olsson", "PER", "Q1"), ("Lisbon", "LOC"))])
+        project.import_version([version("trip", TRIP, ("Karin Olsson", "PER", "Q2"), ("Lisbon", "LOC"))], "bob")
+    window, dialog = open_agreement(start_window, path, qtbot)
+    listing = dialog.disagreements
+    assert [(str(d.kind), d.text) for d in listing.shown()] == [("link", "Karin Olsson")]
+    model = listing.table.model()
+    assert (model.data(model.index(0, 2)), model.data(model.index(0, 3))) == (
+        'PER · "Karin Olsson" → Q1', 'PER · "Karin Olsson" → Q2')
+    dialog.tabs.setCurrentWidget(listing)
+    click_row(listing.table, 0)
+    curation = window.team.curation
+    assert window.team.docks["curation"].isVisible() and curation.table.rowCount() == 1
+    assert curation.table.currentRow() == 0 and curation.table.item(0, 2).text() == 'PER · "Karin Olsson" → Q2'
+    assert curation.first_view.selection() == place(TRIP, "Karin Olsson")

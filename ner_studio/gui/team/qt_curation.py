@@ -30,11 +30,12 @@ EXCERPT = 40  # characters of text shown per difference
 
 
 def labels_first(spans: tuple[Span, ...], text: str) -> str:
-    """One side of a difference with its labels in front, ``PER · "Ada Lovelace"``: a narrow
-    column elides the middle of the text, never a label (the tester saw "PRODU…")."""
+    """One side of a difference with its labels in front, ``PER · "Ada Lovelace"`` (``→ Q7``
+    after a linked one): a narrow column elides the middle of the text, never a label (the
+    tester saw "PRODU…")."""
     if not spans:
         return "(nothing)"
-    return "; ".join(f"{s.label} · \"{text[s.start:s.end]}\"" for s in spans)
+    return "; ".join(f"{s.label} · \"{text[s.start:s.end]}\"" + (f" → {s.kb_id}" if s.kb_id else "") for s in spans)
 
 
 class CurationPanel(QWidget):
@@ -161,7 +162,7 @@ class CurationPanel(QWidget):
         if row is not None:
             self.table.setCurrentCell(row, 0)
             self.table.scrollToItem(self.table.item(row, 0))
-        for view in (self.first_view, self.second_view):  # a link difference has no row: curation compares ranges and labels
+        for view in (self.first_view, self.second_view):
             if view.doc is not None:
                 view.select_range(start, end)
 
@@ -204,9 +205,9 @@ class CurationPanel(QWidget):
             return
         for row, difference in enumerate(self._differences):
             inside = tuple(s for s in gold if s.start < difference.end and difference.start < s.end)
-            keys = [(s.start, s.end, s.label) for s in inside]
+            keys = [(s.start, s.end, s.label, s.kb_id) for s in inside]
             for choice in (FIRST, SECOND, NEITHER):
-                if keys == [(s.start, s.end, s.label) for s in difference.side(choice)]:
+                if keys == [(s.start, s.end, s.label, s.kb_id) for s in difference.side(choice)]:
                     self.choose(row, choice)
                     break
 
