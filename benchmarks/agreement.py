@@ -1,5 +1,5 @@
 """Agreement and curation on a real-size team project (issue 16): how long importing three
-annotators' versions, gathering them and computing every figure take.
+annotators' versions, gathering them, computing every figure and listing the disagreements take.
 
 The project: synthetic documents of ~200 tokens (words drawn from a small vocabulary), one
 entity every ~8 tokens in the first annotator's version; the second and third annotators
@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ner_studio.core.team.agreement import OVERALL, agreement, gather
 from ner_studio.core.team.curation import compare
+from ner_studio.core.team.disagreements import disagreements
 from ner_studio.core.text.document import Document, Status
 from ner_studio.core.store.project import Project
 from ner_studio.core.text.spans import Span
@@ -88,11 +89,15 @@ def main() -> None:
             started = time.perf_counter()
             differences = sum(len(compare(d.spans["ann"], d.spans["cat"])[1]) for d in versions)
             compared = time.perf_counter() - started
+            started = time.perf_counter()
+            listed = len(disagreements(versions, ["ann", "bob", "cat"]))
+            listing = time.perf_counter() - started
     tokens = args.documents * args.tokens
     spans = sum(len(spans) for _, spans, _ in bases)
     print(f"{args.documents} documents, {tokens:,} tokens, {spans:,} entities per version, 3 annotators")
     print(f"import 3 versions: {imported:.2f} s; gather: {gathered:.2f} s; all figures: {computed:.2f} s; "
-          f"curation differences ann/cat: {differences:,} in {compared:.2f} s")
+          f"curation differences ann/cat: {differences:,} in {compared:.2f} s; "
+          f"disagreements of the 3 pairs: {listed:,} in {listing:.2f} s")
     for pair in report.pairs:
         print(f"  {pair.first}-{pair.second}: F1 exact {pair.exact[OVERALL].f1:.3f}, "
               f"overlap {pair.overlap[OVERALL].f1:.3f}, kappa {pair.kappa[OVERALL]:.3f}")

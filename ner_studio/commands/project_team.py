@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from ner_studio.commands.outputs import add_force_option, checked_output
-from ner_studio.core.errors import ProjectError
+from ner_studio.core.errors import OutputError, ProjectError
 from ner_studio.core.store.project_postgres import display_location  # no psycopg: URL text only
 from ner_studio.core.plural import plural
 
@@ -206,6 +206,10 @@ def add_agreement(actions) -> None:
     action.add_argument("--annotators", metavar="NAME", nargs="+",
                         help="whom to compare (default: everyone with a version)")
     action.add_argument("--json", metavar="OUT", help="also write the figures to this JSON file")
+    action.add_argument("--disagreements", metavar="OUT",
+                        help="also write every disagreement to OUT (.jsonl: one JSON line each; .csv: one row "
+                        "each): document, kind (only one, label, boundary, link), range, text, each "
+                        "annotator's entity (label, range, catalogue entry) and the sentence")
     add_force_option(action)
 
 
@@ -213,8 +217,13 @@ def run_agreement(args: argparse.Namespace) -> int:
     from ner_studio.core.team.agreement import agreement, format_report, gather
     from ner_studio.core.atomic import atomic_write_text
 
+    from ner_studio.core.team.disagreements import disagreements
+
     if args.json:
         checked_output(args, args.json, "json", inputs=project_files(args.project))
+    if args.disagreements:
+        kind = _disagreements_format(args.disagreements)
+        checked_output(args, args.disagreements, kind, inputs=[*project_files(args.project), args.json])
     project = open_project(args.project, annotator=default_annotator_name(None), read_only=True)
     try:
         names = args.annotators or project.annotators()
@@ -224,14 +233,48 @@ def run_agreement(args: argparse.Namespace) -> int:
         if len(names) < 2:
             raise ProjectError(f"agreement needs two annotators or more; this project has "
                                f"{', '.join(project.annotators()) or 'none'}", args.project)
-        report = agreement(gather(project, names), names)
+        versions = gather(project, names)
     finally:
         project.close(discard_pending=True)
+    report = agreement(versions, names)
     print(format_report(report))
     if args.json:
         atomic_write_text(Path(args.json), json.dumps(report.to_dict(), indent=2) + "\n")
         print(f"wrote {args.json}", file=sys.stderr)
+    if args.disagreements:
+        found = disagreements(versions, names)
+        write_disagreements(found, args.disagreements, kind)
+        print(f"wrote {plural(len(found), 'disagreement')} -> {args.disagreements}", file=sys.stderr)
     return 0
+
+
+def _disagreements_format(path: str) -> str:
+    suffix = Path(path).suffix.lower()
+    if suffix not in (".jsonl", ".csv"):
+        raise OutputError("the disagreements are written as .jsonl or .csv; give a file name ending in one",
+                           path)
+    return suffix[1:]
+
+
+def write_disagreements(found, path: str, kind: str) -> None:
+    """``found`` (core/team/disagreements.py) as JSON lines or as CSV rows, atomically; a CSV
+    as the entity spreadsheets are: UTF-8 with a byte-order mark, no cell Excel would run."""
+    import csv
+
+    from ner_studio.core.atomic import AtomicWriter
+    from ner_studio.core.formats.spreadsheet import neutralised
+    from ner_studio.core.team.disagreements import CSV_COLUMNS
+
+    with AtomicWriter(path) as out:
+        if kind == "jsonl":
+            for disagreement in found:
+                out.write(json.dumps(disagreement.to_dict(), ensure_ascii=False) + "\n")
+            return
+        out.write("\ufeff")
+        rows = csv.writer(out)
+        rows.writerow(CSV_COLUMNS)
+        for disagreement in found:
+            rows.writerow([neutralised(v) if isinstance(v, str) else v for v in disagreement.csv_row()])
 
 
 ACTIONS = {

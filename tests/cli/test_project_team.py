@@ -176,3 +176,28 @@ def test_export_carries_the_notes_and_a_bad_note_names_the_line(team_project, tm
                    encoding="utf-8")
     code, _, err = run(capsys, "convert", bad, tmp_path / "out.jsonl")
     assert code == 2 and "bad.jsonl, line 1" in err and "not inside the text" in err
+
+
+def test_agreement_writes_each_disagreement_as_json_lines_or_csv(team_project, tmp_path, capsys):
+    """ann and bob differ on Babbage (PER against ORG); the figures print as before."""
+    code, plain, _ = run(capsys, "project", "agreement", team_project)
+    out = tmp_path / "disagreements.jsonl"
+    code, printed, err = run(capsys, "project", "agreement", team_project, "--disagreements", out)
+    assert code == 0 and printed == plain and f"wrote 1 disagreement -> {out}" in err
+    (line,) = out.read_text(encoding="utf-8").splitlines()
+    found = json.loads(line)
+    assert found["kind"] == "label" and found["text"] == "Babbage" and found["document"] == "news"
+    assert (found["start"], found["end"]) == (17, 24)
+    assert found["first"] == {"annotator": "ann", "span": {"start": 17, "end": 24, "label": "PER", "kb_id": None}}
+    assert found["second"]["annotator"] == "bob" and found["second"]["span"]["label"] == "ORG"
+    assert found["context"] == "Ada Lovelace met Babbage in London ."
+    sheet = tmp_path / "disagreements.csv"
+    assert run(capsys, "project", "agreement", team_project, "--disagreements", sheet)[0] == 0
+    header, row = sheet.read_text(encoding="utf-8-sig").splitlines()
+    assert header.startswith("document,kind,start,end,text,first annotator,first label")
+    assert row.startswith("news,label,17,24,Babbage,ann,PER,17,24,,bob,ORG,17,24,,")
+    code, _, err = run(capsys, "project", "agreement", team_project, "--disagreements", tmp_path / "d.txt")
+    assert code == 2 and "d.txt: the disagreements are written as .jsonl or .csv" in err
+    code, _, err = run(capsys, "project", "agreement", team_project, "--json", tmp_path / "both.jsonl", "--disagreements",
+                       tmp_path / "both.jsonl")
+    assert code == 2 and "also an input" in err  # never one file for both

@@ -202,12 +202,17 @@ def link_agreement(pairs: Iterable[tuple[Sequence[Span], Sequence[Span]]]) -> di
 # --- a report over a corpus ----------------------------------------------------------------
 @dataclass(frozen=True)
 class DocumentVersions:
-    """One document's token offsets and each annotator's spans (missing: no version)."""
+    """One document's token offsets and each annotator's spans (missing: no version); its
+    name, text and sentences (character ranges) give a disagreement its context
+    (core/team/disagreements.py)."""
 
     doc_id: int
     token_starts: Sequence[int]
     token_ends: Sequence[int]
     spans: Mapping[str, Sequence[Span]]
+    name: str = ""
+    text: str = ""
+    sentences: Sequence[tuple[int, int]] = ()
 
 
 @dataclass(frozen=True)
@@ -290,9 +295,12 @@ def gather(project, annotators: Sequence[str]) -> list[DocumentVersions]:
         present = [name for name in project.worked_versions(summary.doc_id) if name in wanted]
         if not present:
             continue
-        tokens = project.load_version(summary.doc_id, present[0]).tokens
+        doc = project.load_version(summary.doc_id, present[0])
+        tokens = doc.tokens
         spans = {name: [s for s in project.spans_of(summary.doc_id, name) if s.confirmed] for name in present}
-        gathered.append(DocumentVersions(summary.doc_id, tokens.starts, tokens.ends, spans))
+        sentences = [(tokens.starts[s.start], tokens.ends[s.end - 1]) for s in doc.sentences if s.end > s.start]
+        gathered.append(DocumentVersions(summary.doc_id, tokens.starts, tokens.ends, spans, summary.name,
+                                         doc.text, sentences))
     return gathered
 
 

@@ -1,7 +1,8 @@
 """Curation: two annotators' versions of a document, where they differ, and the curated
 (gold) spans that follow from the curator's choices.
 
-Spans both versions have exactly (start, end, label) are agreed and kept. The rest fall into
+Spans both versions have exactly (start, end, label and catalogue link) are agreed and kept: the
+same mention linked to two entries is a difference to decide, as agreement counts it. The rest fall into
 :class:`Difference` regions: each is a group of spans of either version linked by overlap, so
 taking one side's spans in every region can never make two spans overlap. The curator picks a
 side per difference (:data:`FIRST`, :data:`SECOND`, or :data:`NEITHER`), and
@@ -37,11 +38,12 @@ class Difference:
         """One side in words: ``"Ada Lovelace" PER`` or ``(nothing)``."""
         if not spans:
             return "(nothing)"
-        return "; ".join(f"{text[s.start:s.end]!r} {s.label}" for s in spans)
+        return "; ".join(f"{text[s.start:s.end]!r} {s.label}" + (f" -> {s.kb_id}" if s.kb_id else "")
+                         for s in spans)
 
 
-def _key(span: Span) -> tuple[int, int, str]:
-    return span.start, span.end, span.label
+def _key(span: Span) -> tuple[int, int, str, str | None]:
+    return span.start, span.end, span.label, span.kb_id
 
 
 def compare(first: Iterable[Span], second: Iterable[Span]) -> tuple[list[Span], list[Difference]]:

@@ -30,11 +30,12 @@ EXCERPT = 40  # characters of text shown per difference
 
 
 def labels_first(spans: tuple[Span, ...], text: str) -> str:
-    """One side of a difference with its labels in front, ``PER · "Ada Lovelace"``: a narrow
-    column elides the middle of the text, never a label (the tester saw "PRODU…")."""
+    """One side of a difference with its labels in front, ``PER · "Ada Lovelace"`` (``→ Q7``
+    after a linked one): a narrow column elides the middle of the text, never a label (the
+    tester saw "PRODU…")."""
     if not spans:
         return "(nothing)"
-    return "; ".join(f"{s.label} · \"{text[s.start:s.end]}\"" for s in spans)
+    return "; ".join(f"{s.label} · \"{text[s.start:s.end]}\"" + (f" → {s.kb_id}" if s.kb_id else "") for s in spans)
 
 
 class CurationPanel(QWidget):
@@ -55,6 +56,7 @@ class CurationPanel(QWidget):
         self._agreed: list[Span] = []
         self._differences = []
         self._started_from: tuple[Span, ...] | None = None  # the gold spans when read (None: never curated)
+        self._shown: tuple | None = None  # (doc_id, first, second) last read
         self.first_combo, self.second_combo = QComboBox(), QComboBox()
         self.first_view, self.second_view = EntityTextView(style), EntityTextView(style)
         self.table = QTableWidget(0, 4)
@@ -132,11 +134,37 @@ class CurationPanel(QWidget):
             return
         first, second = self.annotators()
         if self._doc_id is None or first is None or second is None:
+            self._shown = None
             self._show(None, None)
             self.status.setText("Curation needs a document and two annotators who have versions of it.")
             return
         self._started_from = self._load_gold(self._doc_id)
         self._show(self._load(self._doc_id, first), self._load(self._doc_id, second))
+        self._shown = (self._doc_id, first, second)
+
+    def show_place(self, doc_id: int, start: int, end: int, pair: tuple[str, str] | None = None) -> None:
+        """Compare ``pair`` (the two annotators; None: those chosen) on document ``doc_id``
+        and select ``[start, end)`` in both versions, its difference chosen in the table: a
+        disagreement picked in the agreement report. Reads the versions only if they are not
+        the ones shown."""
+        if pair is not None:
+            for combo, name in zip((self.first_combo, self.second_combo), pair):
+                if combo.findData(name) >= 0:
+                    combo.blockSignals(True)
+                    combo.setCurrentIndex(combo.findData(name))
+                    combo.blockSignals(False)
+        self._doc_id = doc_id
+        if self._shown != (doc_id, *self.annotators()):
+            self.refresh()
+        if not self.active:
+            return
+        row = next((r for r, d in enumerate(self._differences) if d.start < end and start < d.end), None)
+        if row is not None:
+            self.table.setCurrentCell(row, 0)
+            self.table.scrollToItem(self.table.item(row, 0))
+        for view in (self.first_view, self.second_view):
+            if view.doc is not None:
+                view.select_range(start, end)
 
     def _show(self, first: Document | None, second: Document | None) -> None:
         self.first_view.show_document(first)
@@ -177,9 +205,9 @@ class CurationPanel(QWidget):
             return
         for row, difference in enumerate(self._differences):
             inside = tuple(s for s in gold if s.start < difference.end and difference.start < s.end)
-            keys = [(s.start, s.end, s.label) for s in inside]
+            keys = [(s.start, s.end, s.label, s.kb_id) for s in inside]
             for choice in (FIRST, SECOND, NEITHER):
-                if keys == [(s.start, s.end, s.label) for s in difference.side(choice)]:
+                if keys == [(s.start, s.end, s.label, s.kb_id) for s in difference.side(choice)]:
                     self.choose(row, choice)
                     break
 

@@ -1,7 +1,8 @@
 """Team tools, added to the main window by :func:`install_team` (menu "Team", two docks):
 your annotator name, another annotator's version of the shown document (read-only), curating
-two versions into the gold version, the agreement figures, and pre-tagging new versions
-(gui/team/qt_pretag.py).
+two versions into the gold version, the agreement figures with the disagreements behind them
+(a click on one opens curation there; gui/team/qt_disagreements.py), and pre-tagging new
+versions (gui/team/qt_pretag.py).
 
 The name is the login name until the user gives one; it is asked once, the first time a
 project with other annotators opens (a single user is never asked), and kept in the user
@@ -11,15 +12,18 @@ settings. Changing it opens the project again as that annotator.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import partial
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction, QFont
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QInputDialog, QLineEdit, QMessageBox, QPlainTextEdit, QVBoxLayout,
+    QDialog, QDialogButtonBox, QInputDialog, QLineEdit, QMessageBox, QPlainTextEdit, QTabWidget, QVBoxLayout,
 )
 
 from ner_studio.core.team.agreement import agreement, format_report, gather
+from ner_studio.core.team.disagreements import Disagreement, disagreements
 from ner_studio.core.store.annotators import GOLD, SETTING, check_annotator_name, configured_annotator, display_name
 from ner_studio.core.errors import ChangedMeanwhileError, NerStudioError
 from ner_studio.core.logs import log_failure
@@ -30,6 +34,7 @@ from ner_studio.gui.shell.qt_actions import Command
 from ner_studio.gui.shell.qt_host import Host
 from ner_studio.gui.shell.qt_task_worker import TaskWorker
 from ner_studio.gui.team.qt_curation import CurationPanel
+from ner_studio.gui.team.qt_disagreements import DisagreementList
 from ner_studio.gui.team.qt_pretag import PreTagging
 from ner_studio.gui.team.qt_versions_panel import VersionsPanel
 
@@ -60,14 +65,24 @@ def prompt_for_name(parent, suggestion: str) -> str | None:
     return name if accepted else None
 
 
-def agreement_task(location, names: list[str], report, should_stop) -> str:
-    """The agreement report of ``names``' versions in the project at ``location``."""
+@dataclass(frozen=True)
+class AgreementFindings:
+    """What the agreement worker hands the window: the figures as text and every disagreement."""
+
+    text: str
+    annotators: tuple[str, ...]
+    disagreements: Sequence[Disagreement]
+
+
+def agreement_task(location, names: list[str], report, should_stop) -> AgreementFindings:
+    """The agreement report of ``names``' versions in the project at ``location``, and the
+    disagreements behind it (from the same versions, read once)."""
     project = Project.open(location, read_only=True)
     try:
         versions = gather(project, names)
     finally:
         project.close(discard_pending=True)
-    return format_report(agreement(versions, names))
+    return AgreementFindings(format_report(agreement(versions, names)), tuple(names), disagreements(versions, names))
 
 
 class TeamController(QObject):
@@ -123,10 +138,11 @@ class TeamController(QObject):
         for view in (self.versions.view, self.curation.first_view, self.curation.second_view):
             view.set_style(style)
 
-    def refresh_annotators(self, *, keep: bool = True) -> list[str]:
+    def refresh_annotators(self, *, keep: bool = True, pair: tuple[str, str] | None = None) -> list[str]:
         """Offer the project's annotators in both panels; ``keep=False`` (another project)
-        picks afresh: two others for a curator who has no version, else yours and another's.
-        Returns the annotators with versions other than the one working here."""
+        picks afresh: two others for a curator who has no version, else yours and another's;
+        ``pair``: curation compares these two. Returns the annotators with versions other than
+        the one working here."""
         project = self.project
         names = project.annotators()  # one query: it scans every document's versions
         gold = [GOLD] if project.annotator != GOLD and project.gold_documents() else []
@@ -135,7 +151,7 @@ class TeamController(QObject):
         everyone = list(dict.fromkeys([project.annotator, *names, *gold]))
         mine = project.annotator in names
         preferred = (project.annotator, *others[:1]) if mine or len(others) < 2 else tuple(others[:2])
-        self.curation.set_annotators(everyone, preferred, keep=keep)
+        self.curation.set_annotators(everyone, pair or preferred, keep=keep and pair is None)
         return others
 
     def _on_document_updated(self, doc_id: int) -> None:
@@ -209,10 +225,23 @@ class TeamController(QObject):
         self.worker.finished.connect(self._on_worker_finished)
         self.worker.start()
 
-    def _show_report(self, text: str) -> None:
+    def _show_report(self, findings: AgreementFindings) -> None:
         self.window.show_status("")
-        self.report_dialog = ReportDialog(self.window, text)
+        self.report_dialog = ReportDialog(self.window, findings)
+        self.report_dialog.disagreements.chosen.connect(self.show_place)
         self.report_dialog.show()
+
+    def show_place(self, found: Disagreement) -> None:
+        """A disagreement chosen in the agreement report: its document in the text, and the
+        Curation dock comparing its two annotators with the place selected. The pair is picked
+        before the document is shown, so each version is read once."""
+        self.refresh_annotators(pair=found.pair)
+        self.window.show_range(found.doc_id, found.start, found.end)
+        if self.window.doc is None or self.window.doc.doc_id != found.doc_id:
+            return  # deleted or unreadable since the report was made: the window said so
+        self.docks["curation"].show()
+        self.docks["curation"].raise_()
+        self.curation.show_place(found.doc_id, found.start, found.end, found.pair)
 
     def _on_worker_finished(self) -> None:
         self.worker = None
@@ -252,18 +281,25 @@ class TeamController(QObject):
 
 
 class ReportDialog(QDialog):
-    def __init__(self, parent, text: str):
+    """The figures in one tab, the disagreements behind them in another (a click opens curation)."""
+
+    def __init__(self, parent, findings: AgreementFindings):
         super().__init__(parent)
         self.setWindowTitle("Inter-annotator agreement")
-        self.text = QPlainTextEdit(text)
+        self.text = QPlainTextEdit(findings.text)
         self.text.setReadOnly(True)
         self.text.setFont(QFont("monospace"))
+        self.disagreements = DisagreementList()
+        self.disagreements.set_disagreements(findings.disagreements, findings.annotators)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.text, "Figures")
+        self.tabs.addTab(self.disagreements, f"Disagreements ({len(findings.disagreements):,})")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.close)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.text)
+        layout.addWidget(self.tabs)
         layout.addWidget(buttons)
-        self.resize(640, 480)
+        self.resize(820, 520)
 
 
 def install_team(host: Host) -> TeamController:

@@ -32,6 +32,17 @@ def test_every_difference_needs_a_choice_and_model_spans_become_human():
     assert curated_spans(agreed, differences, {0: FIRST}) == [Span(0, 3, "A", Source.HUMAN)]
 
 
+def test_one_mention_linked_to_two_entries_is_a_difference_to_decide():
+    """As agreement counts it (core/team/disagreements.py, kind "link"): the curator picks the entry."""
+    first = [Span(0, 5, "PER", kb_id="Q1"), Span(10, 15, "LOC", kb_id="Q7")]
+    second = [Span(0, 5, "PER", kb_id="Q2"), Span(10, 15, "LOC", kb_id="Q7")]
+    agreed, differences = compare(first, second)
+    assert agreed == [Span(10, 15, "LOC", kb_id="Q7")]
+    assert differences == [Difference(0, 5, (Span(0, 5, "PER", kb_id="Q1"),), (Span(0, 5, "PER", kb_id="Q2"),))]
+    assert differences[0].describe(differences[0].second, "Karin met") == "'Karin' PER -> Q2"
+    assert curated_spans(agreed, differences, {0: SECOND})[0].kb_id == "Q2"
+
+
 def versions():
     """A version: non-overlapping spans on [0, 60)."""
     def build(cuts):
