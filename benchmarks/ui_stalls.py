@@ -1,7 +1,7 @@
 """Does the window ever freeze? Event-loop stalls in the real main window, scenario by scenario.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/ui_stalls.py [--size 1000000] [--model PATH]
-        [--train-docs 20] [--epochs 2] [--stacks stalls.log]
+        [--train-docs 20] [--epochs 2] [--stacks stalls.log] [--only open,live,retag]
 
 One window (offscreen, temporary user folders, the bundled model loaded first as after the first
 document of a session), one probe (``event_loop_probe.py``: a 5 ms QTimer on the UI thread), and
@@ -24,6 +24,7 @@ import argparse
 import logging
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -227,17 +228,24 @@ def train(bench: Bench, docs: int, epochs: int) -> None:
                   lambda: learning.start_training(), lambda: not learning.is_training() and bench.idle(), settle=0.5)
 
 
-def retag(bench: Bench, bundled: Path) -> None:
+def retag(bench: Bench, bundled: Path, folder: Path) -> None:
     window = bench.window
     workspace = window.workspace
     versions = workspace.project.model_versions()
     current = workspace.model.path
-    target = next((Path(v.path) for v in reversed(versions) if Path(v.path) != current), bundled)
+    target = next((Path(v.path) for v in reversed(versions) if Path(v.path) != current), None)
+    if target is None:  # no fine-tune ran (--only): the same weights in another file, another model
+        target = folder / "switched.pt"
+        shutil.copyfile(bundled, target)
     started = {}
     workspace.prediction_running.connect(lambda running: started.setdefault("yes", running))
     open_docs = sum(1 for i in workspace.document_ids() if workspace.summary(i).status.name != "REVIEWED")
     bench.measure(f"re-tag {open_docs} documents after a model switch", lambda: window.learning.switch_model(target),
                   lambda: "yes" in started and bench.idle(), settle=0.5)
+
+
+# The scenarios in the order they run (``--only`` picks some; opening always runs first).
+SCENARIOS = ("open", "switch", "label-all", "live", "train", "retag")
 
 
 def main() -> int:
@@ -247,6 +255,9 @@ def main() -> int:
     parser.add_argument("--train-docs", type=int, default=20, help="small reviewed documents to fine-tune on")
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--stacks", type=Path, help="write every stall's stack here")
+    parser.add_argument("--only", type=lambda text: set(text.split(",")), default=set(SCENARIOS),
+                        help=f"a comma-separated choice of {','.join(SCENARIOS)} (opening always runs: "
+                        "the others use its parts)")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="ner-studio-stalls-"))
     bench, bundled = setup(args, folder)
@@ -255,12 +266,20 @@ def main() -> int:
     print(f"probe every {bench.probe.interval_ms} ms; gaps in ms; watchdog threshold {STALL_TARGET_MS} ms; "
           f"load average {os.getloadavg()[0]:.1f} at start")
     print(f"{'scenario':<44} {'p50':>7} {'p99':>8} {'max':>8} {'>100':>6} {'>250':>6} {'secs':>8}")
+    unknown = args.only - set(SCENARIOS)
+    if unknown:
+        raise SystemExit(f"--only: no scenario {', '.join(sorted(unknown))} (choose from {', '.join(SCENARIOS)})")
     parts = open_and_tag(bench, big)
-    switch_documents(bench, parts)
-    label_all(bench, parts)
-    live_update(bench, parts)
-    train(bench, args.train_docs, args.epochs)
-    retag(bench, bundled)
+    if "switch" in args.only:
+        switch_documents(bench, parts)
+    if "label-all" in args.only:
+        label_all(bench, parts)
+    if "live" in args.only:
+        live_update(bench, parts)
+    if "train" in args.only:
+        train(bench, args.train_docs, args.epochs)
+    if "retag" in args.only:
+        retag(bench, bundled, folder)
     print(f"load average {os.getloadavg()[0]:.1f} at the end")
     print(f"\nworst stalls (whole length in ms; where the UI thread was {STALL_TARGET_MS} ms into it):")
     worst = sorted(bench.stacks.stalls, key=lambda s: -s[1])
