@@ -41,7 +41,10 @@ class EditJournal:
             raise ProjectError(f"there is no document {doc.doc_id} in this project", self.where)
 
         def on_spans(change: SpansChanged) -> None:
-            self._record(rows.SpansDelta(doc.doc_id, change.removed, change.added, self._version))
+            if change.model_replaced:  # re-tagged: set-based, not row by row
+                self._record(rows.ModelSpansSwap(doc.doc_id, change.added, self._version))
+            else:
+                self._record(rows.SpansDelta(doc.doc_id, change.removed, change.added, self._version))
 
         def on_status(status: Status) -> None:
             self._record(rows.StatusEdit(doc.doc_id, status, self._version))

@@ -402,11 +402,9 @@ class Workspace(QObject):
             return
         if not tagged.final and doc.doc_id in self._in_flight and doc.doc_id != self._shown:
             return  # first screens of a part nobody looks at: its final spans come soon
-        known = {label.name for label in self.labels}  # a label the analyst removed stays away
-        spans = [s for s in tagged.spans_to_show() if s.label in known]
         try:
             if doc.status != Status.REVIEWED:  # reviewed while tagged: its entities stay, and its undo
-                doc.replace_model_spans(spans)
+                self._apply_tagged(tagged)
                 self.undo_stack(doc.doc_id).clear()  # its commands no longer fit the document
             if tagged.final:
                 doc.status = status_after_tagging(doc)
@@ -418,6 +416,14 @@ class Workspace(QObject):
             self.sentence_scores[doc.doc_id] = tagged.sentence_scores
             self.document_predicted.emit(doc.doc_id)
             self._finish_part(doc.doc_id)
+
+    def _apply_tagged(self, tagged) -> None:
+        """Swap in the merge the worker made; if an edit came in meanwhile (it wins) or a label
+        of it was removed, merge again here from the document as it is now."""
+        known = {label.name for label in self.labels}  # a label the analyst removed stays away
+        merge = tagged.merge
+        if merge is None or not merge.labels <= known or not tagged.doc.apply_model_merge(merge):
+            tagged.doc.replace_model_spans([s for s in tagged.spans_to_show() if s.label in known])
 
     @Slot(object)
     def _on_prediction_failed(self, error) -> None:

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ner_studio.core.text.document import Document, Sentence
+from ner_studio.core.errors import SpanError
+from ner_studio.core.text.document import Document, ModelMerge, Sentence
 from ner_studio.core.text.spans import Source, Span
 from ner_studio.model.interface import Predictor, SentenceUncertainty
 
@@ -71,22 +72,34 @@ HEAD_SENTENCES = 200
 @dataclass(frozen=True)
 class Tagged:
     """Model spans for ``doc`` up to character ``until``; ``final`` once the whole document
-    is tagged (only then are ``sentence_scores`` complete)."""
+    is tagged (only then are ``sentence_scores`` complete). ``merge``: the document's spans
+    with these in, worked out in the worker (None if that failed: the UI thread merges)."""
 
     doc: Document
     spans: list[Span]
     sentence_scores: list[SentenceUncertainty]
     until: int
     final: bool
+    merge: ModelMerge | None = None
 
-    def spans_to_show(self) -> list[Span]:
-        """The new spans, plus the document's current model spans past ``until`` (from an
-        earlier tagging), which the next part will replace."""
+    def spans_to_show(self, current: tuple[Span, ...] | None = None) -> list[Span]:
+        """The new spans, plus the model spans past ``until`` (from an earlier tagging) of the
+        document's ``current`` spans (default: its spans now), which the next part will replace."""
         if self.final:
             return list(self.spans)
-        rest = [s for s in self.doc.spans_between(self.until, len(self.doc.text))
-                if s.source == Source.MODEL and s.start >= self.until]
-        return [*self.spans, *rest]
+        current = self.doc.spans if current is None else current
+        return [*self.spans, *(s for s in current if s.source == Source.MODEL and s.start >= self.until)]
+
+
+def merged(tagged: Tagged) -> Tagged:
+    """``tagged`` with its :class:`ModelMerge` against the document's spans now, worked out in
+    the worker so that the UI thread only swaps them in. A prediction that fits no token
+    leaves it to the UI thread, whose merge raises the error it reports."""
+    current = tagged.doc.revision_and_spans()
+    try:
+        return replace(tagged, merge=tagged.doc.merge_model_spans(tagged.spans_to_show(current[1]), current))
+    except SpanError:
+        return tagged
 
 
 def split_document(doc: Document, k: int) -> list[Document]:
@@ -102,7 +115,8 @@ def prediction_job(handle: ModelHandle, docs: list[Document]):
     """A worker job (see ``qt_worker``) that tags ``docs`` and yields :class:`Tagged` parts.
 
     Progress counts sentences over all documents. Documents are only read here (text, tokens
-    and sentences never change); the UI thread applies the spans.
+    and sentences never change; the spans once per part, as a revision's snapshot) and each
+    part comes with its merge (:func:`merged`); the UI thread applies the spans.
     """
 
     def job(report: Callable[[int, int], None], should_stop: Callable[[], bool]) -> Iterator[Tagged]:
@@ -138,6 +152,6 @@ def prediction_job(handle: ModelHandle, docs: list[Document]):
                 report(done, total)
                 final = part is parts[-1]
                 until = len(doc.text) if final else part.tokens[-1].end
-                yield Tagged(doc, list(spans), list(scores), until, final)
+                yield merged(Tagged(doc, list(spans), list(scores), until, final))
 
     return job

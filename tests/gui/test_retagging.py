@@ -1,0 +1,99 @@
+"""Re-tagging a shown document through the window (Tag with Model, Ctrl+T): the worker merges the
+new model spans into the document's (issue 29), and the UI thread swaps them in only if nothing
+changed meanwhile; a person's edit that lands while the result is on its way wins. Everything
+that is not the model's stays, and what is shown is what is stored."""
+
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtCore import Qt
+
+from ner_studio.core.store.project import Project
+from ner_studio.core.text.spans import Source, Span
+from ner_studio.gui.shell import tagging_jobs
+
+
+def stored_spans(window) -> list[Span]:
+    """The shown document's spans as a second connection reads them from the project file."""
+    with Project.open(window.workspace.project.path, read_only=True) as project:
+        return list(project.load_document(window.doc.doc_id).spans)
+
+
+def label_key(window, name: str) -> Qt.Key:
+    [label] = [label for label in window.workspace.labels if label.name == name]
+    return Qt.Key(ord(label.key))
+
+
+def word_span(doc, word: str) -> tuple[int, int]:
+    start = doc.text.index(word)
+    return start, start + len(word)
+
+
+def test_re_tagging_swaps_only_the_model_spans_and_stores_what_it_shows(start_window, qtbot, idle):
+    window = start_window()
+    doc = window.doc
+    window.view.setFocus()
+    model = [s for s in doc.spans if s.source == Source.MODEL]
+    accepted = model[0]
+    window.view.jump_to(accepted)
+    qtbot.keyClick(window.view, Qt.Key.Key_Return)  # accept one
+    window.view.select_range(*word_span(doc, "Thursday"))
+    qtbot.keyClick(window.view, label_key(window, "MISC"))  # draw one
+    pattern = Span(*word_span(doc, "council"), "ORG", Source.PATTERN)  # a dictionary's suggestion
+    doc.add_span(pattern)
+    # An older model's guesses, which the current model does not make: re-tagging drops them.
+    stale = Span(*word_span(doc, "the"), "LOC", Source.MODEL, 0.3)
+    assert doc.span_at(stale.start) is None
+    doc.add_span(stale)
+    kept = [s for s in doc.spans if s.source != Source.MODEL]
+    assert {s.source for s in kept} == {Source.ACCEPTED, Source.HUMAN, Source.PATTERN}
+
+    qtbot.keyClick(window.view, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    assert window.workspace.is_predicting()
+    idle(window)
+
+    assert [s for s in doc.spans if s.source != Source.MODEL] == kept  # never touched
+    assert doc.span_at(stale.start) is None  # the stale guess went
+    fresh = [s for s in doc.spans if s.source == Source.MODEL]
+    assert fresh and all(not s.overlaps(k) for s in fresh for k in kept)
+    assert stored_spans(window) == list(doc.spans)
+    summary = window.workspace.summary(doc.doc_id)
+    assert (summary.entity_count, summary.model_count) == (len(doc.spans), len(fresh) + 1)  # + the pattern
+    assert window.entities.table_model.rowCount() == len(doc.spans)
+
+
+def test_an_edit_made_while_the_new_spans_are_on_their_way_wins(start_window, qtbot, idle, monkeypatch):
+    window = start_window()
+    doc = window.doc
+    window.view.setFocus()
+    target = next(s for s in doc.spans if s.source == Source.MODEL)
+    relabel = next(name for name in ("ORG", "PER") if name != target.label)
+    merges, ready = [], threading.Event()
+    worked_out = tagging_jobs.merged
+
+    def merged_in_the_worker(tagged):
+        result = worked_out(tagged)
+        merges.append(result.merge)
+        ready.set()
+        return result
+
+    monkeypatch.setattr(tagging_jobs, "merged", merged_in_the_worker)
+    qtbot.keyClick(window.view, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    # The UI thread waits without handling events: the worker merges and sends its result,
+    # which lands in the queue behind the analyst's key press.
+    assert ready.wait(30)
+    window.view.select_range(target.start, target.end)
+    qtbot.keyClick(window.view, label_key(window, relabel))
+    mine = Span(target.start, target.end, relabel)
+    assert doc.span_at(target.start) == mine
+    assert window.workspace.is_predicting()  # the result has not been applied yet
+    [merge] = merges
+    assert merge is not None and target in merge.spans and mine not in merge.spans  # worked out before the edit
+    idle(window)
+
+    assert doc.span_at(target.start) == mine  # the edit won: merged again around it
+    assert all(not s.overlaps(mine) for s in doc.spans if s != mine)
+    others = [s for s in doc.spans if s != mine]
+    assert others == [s for s in merge.spans if not s.overlaps(mine)]  # the rest is the new tagging
+    assert stored_spans(window) == list(doc.spans)
