@@ -200,6 +200,9 @@ def insert_spans(conn: Connection, doc_id: int, spans: Iterable[Span], annotator
     checked by the statement itself, so that an edit needs no answer from the database before
     it is sent (a server's pipeline, see ``Dialect.write_transaction``)."""
     stamp = now()
+    if not dialect_of(conn).is_postgres:
+        _insert_as_json(conn, doc_id, spans, annotator, stamp, unless_deleted)
+        return
     rows = ((doc_id, s.start, s.end, s.label, str(s.source), s.confidence, annotator, stamp) for s in spans)
     if not unless_deleted:
         conn.executemany(f"{_INSERT_SPAN} VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
@@ -210,6 +213,21 @@ def insert_spans(conn: Connection, doc_id: int, spans: Iterable[Span], annotator
         f"{_INSERT_SPAN} SELECT ?, ?, ?, ?, ?, CAST(? AS DOUBLE PRECISION), ?, ?"
         " WHERE EXISTS (SELECT 1 FROM documents WHERE id = ?)",
         ((*row, doc_id) for row in rows))
+
+
+def _insert_as_json(conn: Connection, doc_id: int, spans: Iterable[Span], annotator: str, stamp: str,
+                    unless_deleted: bool) -> None:
+    """SQLite: all rows in one statement over a JSON array (json_each), not one statement a row:
+    a part's ~7,000 model spans go in ~40% faster, on the UI thread (benchmarks/results/
+    2026-12-07-retag-and-1mb.md). A server's pipeline sends executemany's rows without waiting."""
+    payload = json.dumps([(s.start, s.end, s.label, str(s.source), s.confidence) for s in spans], ensure_ascii=False)
+    if payload == "[]":
+        return
+    exists = " WHERE EXISTS (SELECT 1 FROM documents WHERE id = ?)" if unless_deleted else ""
+    conn.execute(
+        f"{_INSERT_SPAN} SELECT ?, json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'),"
+        f" json_extract(value, '$[3]'), json_extract(value, '$[4]'), ?, ? FROM json_each(?){exists}",
+        (doc_id, annotator, stamp, payload, *((doc_id,) if unless_deleted else ())))
 
 
 def clear_overlaps(conn: Connection, doc_id: int, spans: Iterable[Span], annotator: str) -> None:
