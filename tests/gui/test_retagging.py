@@ -97,3 +97,39 @@ def test_an_edit_made_while_the_new_spans_are_on_their_way_wins(start_window, qt
     others = [s for s in doc.spans if s != mine]
     assert others == [s for s in merge.spans if not s.overlaps(mine)]  # the rest is the new tagging
     assert stored_spans(window) == list(doc.spans)
+
+
+def block_colours(view, offset: int) -> set[str]:
+    """The background colours the highlighter gave the block holding character ``offset``."""
+    block = view.document().findBlock(offset)
+    return {f.format.background().color().name() for f in block.layout().formats()}
+
+
+def test_colours_are_painted_as_the_text_scrolls_into_view_and_follow_a_re_tagging(start_window, qtbot, idle,
+                                                                                     tmp_path, monkeypatch):
+    paragraphs = [f"Paragraph {i} : Karin Olsson visited Lisbon on Thursday ." for i in range(600)]
+    path = tmp_path / "long.txt"
+    path.write_text("\n\n".join(paragraphs), encoding="utf-8")
+    window = start_window(path)
+    doc, view = window.doc, window.view
+    assert doc.name == "long" and len(doc.spans) > 600
+    last = doc.spans[-1]
+    qtbot.waitUntil(lambda: len(block_colours(view, doc.spans[0].start)) > 0)  # on screen: coloured
+    assert block_colours(view, last.start) == set()  # far below: not yet, nothing spent on it
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: len(block_colours(view, last.start)) > 0)
+    seen = block_colours(view, last.start)
+
+    # A re-tag swaps every model span: what is on screen is coloured again from the new ones,
+    # the rest when it is shown.
+    highlighted = []
+    original = view.highlighter.highlightBlock
+    monkeypatch.setattr(view.highlighter, "highlightBlock", lambda text: (highlighted.append(text), original(text)))
+    qtbot.keyClick(view, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    idle(window)
+    qtbot.waitUntil(lambda: len(highlighted) > 0)
+    assert block_colours(view, doc.spans[-1].start) == seen
+    assert len(highlighted) < 100 < len(paragraphs)
+    qtbot.keyClick(view, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: len(block_colours(view, doc.spans[0].start)) > 0)

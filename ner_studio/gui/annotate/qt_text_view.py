@@ -318,12 +318,20 @@ class EntityTextView(QPlainTextEdit):
 
     # --- painting: outlines the character formats cannot draw ------------------------------
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if self._doc is not None:
+            self.highlighter.ensure(block for block, _ in self._visible_blocks())  # colours are lazy
         super().paintEvent(event)
         if self._doc is None or not self._doc.spans:
             return
         selected = self.current_span()
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        for block, top_left in self._visible_blocks():
+            self._paint_outlines(painter, block, top_left, selected)
+        painter.end()
+
+    def _visible_blocks(self):
+        """``(block, its top left in the viewport)`` of the blocks on screen."""
         offset = self.contentOffset()
         bottom = self.viewport().height()
         block = self.firstVisibleBlock()
@@ -332,9 +340,8 @@ class EntityTextView(QPlainTextEdit):
             if geometry.top() > bottom:
                 break
             if block.isVisible():
-                self._paint_outlines(painter, block, geometry.topLeft(), selected)
+                yield block, geometry.topLeft()
             block = block.next()
-        painter.end()
 
     def _paint_outlines(self, painter: QPainter, block: QTextBlock, origin: QPointF, selected: Span | None) -> None:
         """Model spans get a dashed frame in their label's colour, the selected entity a solid one."""
