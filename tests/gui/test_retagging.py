@@ -10,8 +10,9 @@ import threading
 from PySide6.QtCore import Qt
 
 from ner_studio.core.store.project import Project
+from ner_studio.core.text.document import Status
 from ner_studio.core.text.spans import Source, Span
-from ner_studio.gui.shell import tagging_jobs
+from ner_studio.gui.shell import qt_dialogs, tagging_jobs
 
 
 def stored_spans(window) -> list[Span]:
@@ -30,7 +31,7 @@ def word_span(doc, word: str) -> tuple[int, int]:
     return start, start + len(word)
 
 
-def test_re_tagging_swaps_only_the_model_spans_and_stores_what_it_shows(start_window, qtbot, idle):
+def test_re_tagging_swaps_only_the_model_spans_and_stores_what_it_shows(start_window, qtbot, idle, monkeypatch):
     window = start_window()
     doc = window.doc
     window.view.setFocus()
@@ -49,10 +50,16 @@ def test_re_tagging_swaps_only_the_model_spans_and_stores_what_it_shows(start_wi
     kept = [s for s in doc.spans if s.source != Source.MODEL]
     assert {s.source for s in kept} == {Source.ACCEPTED, Source.HUMAN, Source.PATTERN}
 
+    project = window.workspace.project
+    writes = []
+    write = project._write
+    monkeypatch.setattr(project, "_write", lambda doing, *args, **kwargs: (writes.append(doing),
+                                                                          write(doing, *args, **kwargs))[1])
     qtbot.keyClick(window.view, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
     assert window.workspace.is_predicting()
     idle(window)
 
+    assert writes == []  # the tagging worker saved the new spans, on its own connection
     assert [s for s in doc.spans if s.source != Source.MODEL] == kept  # never touched
     assert doc.span_at(stale.start) is None  # the stale guess went
     fresh = [s for s in doc.spans if s.source == Source.MODEL]
@@ -69,27 +76,28 @@ def test_an_edit_made_while_the_new_spans_are_on_their_way_wins(start_window, qt
     window.view.setFocus()
     target = next(s for s in doc.spans if s.source == Source.MODEL)
     relabel = next(name for name in ("ORG", "PER") if name != target.label)
-    merges, ready = [], threading.Event()
-    worked_out = tagging_jobs.merged
+    results, ready = [], threading.Event()
+    save = tagging_jobs.saved
 
-    def merged_in_the_worker(tagged):
-        result = worked_out(tagged)
-        merges.append(result.merge)
+    def saved_in_the_worker(tagged, writer):
+        result = save(tagged, writer)
+        results.append(result)
         ready.set()
         return result
 
-    monkeypatch.setattr(tagging_jobs, "merged", merged_in_the_worker)
+    monkeypatch.setattr(tagging_jobs, "saved", saved_in_the_worker)
     qtbot.keyClick(window.view, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
-    # The UI thread waits without handling events: the worker merges and sends its result,
-    # which lands in the queue behind the analyst's key press.
+    # The UI thread waits without handling events: the worker merges, saves and sends its
+    # result, which lands in the queue behind the analyst's key press.
     assert ready.wait(30)
     window.view.select_range(target.start, target.end)
     qtbot.keyClick(window.view, label_key(window, relabel))
     mine = Span(target.start, target.end, relabel)
     assert doc.span_at(target.start) == mine
     assert window.workspace.is_predicting()  # the result has not been applied yet
-    [merge] = merges
-    assert merge is not None and target in merge.spans and mine not in merge.spans  # worked out before the edit
+    [result] = results
+    merge = result.merge
+    assert result.saved and target in merge.spans and mine not in merge.spans  # worked out and saved before the edit
     idle(window)
 
     assert doc.span_at(target.start) == mine  # the edit won: merged again around it
@@ -97,6 +105,50 @@ def test_an_edit_made_while_the_new_spans_are_on_their_way_wins(start_window, qt
     others = [s for s in doc.spans if s != mine]
     assert others == [s for s in merge.spans if not s.overlaps(mine)]  # the rest is the new tagging
     assert stored_spans(window) == list(doc.spans)
+
+
+def test_a_suggestion_deleted_while_the_new_spans_are_on_their_way_is_stored_as_shown(start_window, qtbot, idle,
+                                                                                        monkeypatch):
+    window = start_window()
+    doc = window.doc
+    window.view.setFocus()
+    ready = threading.Event()
+    save = tagging_jobs.saved
+    monkeypatch.setattr(tagging_jobs, "saved", lambda tagged, writer: (result := save(tagged, writer), ready.set())[0])
+    qtbot.keyClick(window.view, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    assert ready.wait(30)  # the new spans are saved, the window has not shown them yet
+    target = next(s for s in doc.spans if s.source == Source.MODEL)
+    window.view.jump_to(target)
+    qtbot.keyClick(window.view, Qt.Key.Key_Delete)  # deleted from the file too, where the new one lies
+    idle(window)
+    assert any(s.start == target.start and s.source == Source.MODEL for s in doc.spans)  # the model suggests it again
+    assert stored_spans(window) == list(doc.spans)  # and the file says so: the window saved over the worker's rows
+
+
+def test_a_document_reviewed_while_the_worker_saves_its_tagging_keeps_only_what_the_analyst_confirmed(
+        start_window, qtbot, idle, monkeypatch):
+    window = start_window()
+    doc = window.doc
+    window.view.setFocus()
+    window.view.jump_to(next(s for s in doc.spans if s.source == Source.MODEL))
+    qtbot.keyClick(window.view, Qt.Key.Key_Delete)  # one suggestion deleted: the model finds it again
+    saves, ready = [], threading.Event()
+    save = tagging_jobs.saved
+
+    def saved_in_the_worker(tagged, writer):
+        result = save(tagged, writer)
+        saves.append(result.saved)
+        ready.set()
+        return result
+
+    monkeypatch.setattr(tagging_jobs, "saved", saved_in_the_worker)
+    monkeypatch.setattr(qt_dialogs, "ask_unsure_entities", lambda parent, count: ("accept", False))
+    qtbot.keyClick(window.view, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    assert ready.wait(30) and saves == [True]  # stored, but not yet shown...
+    qtbot.keyClick(window.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # ...when it is reviewed
+    idle(window)
+    assert doc.status == Status.REVIEWED and all(s.confirmed for s in doc.spans)
+    assert stored_spans(window) == list(doc.spans)  # the worker's suggestions are gone from the file too
 
 
 def block_colours(view, offset: int) -> set[str]:

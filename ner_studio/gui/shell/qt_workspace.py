@@ -27,7 +27,7 @@ from ner_studio.gui.annotate.editing import SpanEdit, accept_all
 from ner_studio.gui.documents.importing import PartsGate, PartsInFlight
 from ner_studio.gui.documents.qt_importer import DocumentImporter
 from ner_studio.gui.shell.qt_prediction_queue import PredictionQueue
-from ner_studio.gui.shell.tagging_jobs import ModelHandle
+from ner_studio.gui.shell.tagging_jobs import ModelHandle, apply_tagged
 from ner_studio.gui.annotate.qt_undo import StatusCommand, apply_edit
 from ner_studio.gui.learning.review_effort import ReviewEffort
 
@@ -64,7 +64,7 @@ class Workspace(QObject):
         self._docs: dict[int, Document] = {}
         self._listeners: list = []  # (document, callbacks...) to disconnect on release
         self._stacks: dict[int, QUndoStack] = {}
-        self.tagging = PredictionQueue(lambda: self._model, self)
+        self.tagging = PredictionQueue(lambda: self._model, self, project.model_spans_writer)
         self.tagging.tagged.connect(self._on_predicted)
         self.tagging.failed.connect(self._on_prediction_failed)
         self.tagging.let_go.connect(self._on_tagging_let_go)
@@ -399,13 +399,17 @@ class Workspace(QObject):
     def _on_predicted(self, tagged) -> None:
         doc = tagged.doc
         if self.project.closed or self._docs.get(doc.doc_id) is not doc:
+            if tagged.saved and doc.doc_id in self._docs:  # loaded again meanwhile: it shows what is stored
+                self.project.catch_up(doc.doc_id)
             return
         if not tagged.final and doc.doc_id in self._in_flight and doc.doc_id != self._shown:
             return  # first screens of a part nobody looks at: its final spans come soon
         try:
             if doc.status != Status.REVIEWED:  # reviewed while tagged: its entities stay, and its undo
-                self._apply_tagged(tagged)
+                apply_tagged(self.project, tagged, {label.name for label in self.labels})
                 self.undo_stack(doc.doc_id).clear()  # its commands no longer fit the document
+            elif tagged.saved:  # ... in the project too
+                self.project.save_model_spans(doc)
             if tagged.final:
                 doc.status = status_after_tagging(doc)
         except NerStudioError as error:
@@ -416,14 +420,6 @@ class Workspace(QObject):
             self.sentence_scores[doc.doc_id] = tagged.sentence_scores
             self.document_predicted.emit(doc.doc_id)
             self._finish_part(doc.doc_id)
-
-    def _apply_tagged(self, tagged) -> None:
-        """Swap in the merge the worker made; if an edit came in meanwhile (it wins) or a label
-        of it was removed, merge again here from the document as it is now."""
-        known = {label.name for label in self.labels}  # a label the analyst removed stays away
-        merge = tagged.merge
-        if merge is None or not merge.labels <= known or not tagged.doc.apply_model_merge(merge):
-            tagged.doc.replace_model_spans([s for s in tagged.spans_to_show() if s.label in known])
 
     @Slot(object)
     def _on_prediction_failed(self, error) -> None:

@@ -14,11 +14,16 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ner_studio.core.errors import SpanError
-from ner_studio.core.text.document import Document, ModelMerge, Sentence
+from ner_studio.core.store.model_spans_writer import ModelSpansWriter
+from ner_studio.core.text.document import Document, ModelMerge, Sentence, Status
 from ner_studio.core.text.spans import Source, Span
 from ner_studio.model.interface import Predictor, SentenceUncertainty
+
+if TYPE_CHECKING:
+    from ner_studio.core.store.project import Project
 
 
 # int8 LSTM and linear layers: tagging takes ~25-40% less time for -0.1 F1 on CoNLL-2003
@@ -81,6 +86,7 @@ class Tagged:
     until: int
     final: bool
     merge: ModelMerge | None = None
+    saved: bool = False  # ``merge`` is committed to the project already (core/store/model_spans_writer.py)
 
     def spans_to_show(self, current: tuple[Span, ...] | None = None) -> list[Span]:
         """The new spans, plus the model spans past ``until`` (from an earlier tagging) of the
@@ -102,6 +108,40 @@ def merged(tagged: Tagged) -> Tagged:
         return tagged
 
 
+def saved(tagged: Tagged, writer: ModelSpansWriter | None) -> Tagged:
+    """``tagged`` with its merge committed by ``writer`` if it still fits the document (the UI
+    thread then only shows it). Only final results: a first screens' merge the window skips
+    (a part nobody looks at) would leave the store ahead of the document in memory."""
+    doc, merge = tagged.doc, tagged.merge
+    if (writer is None or merge is None or doc.doc_id is None or doc.status == Status.REVIEWED
+            or doc.revision_and_spans()[0] != merge.revision):
+        return tagged
+    return replace(tagged, saved=writer.save(doc.doc_id, merge))
+
+
+def apply_tagged(project: Project, tagged: Tagged, known: set[str]) -> None:
+    """On the UI thread: swap in the merge the worker made (and saved: then nothing is written
+    here). If an edit came in meanwhile (it wins) or a label of it is no longer ``known``, merge
+    again from the document as it is now, and save that over the worker's rows
+    (core/store/model_spans_writer.py)."""
+    doc, merge = tagged.doc, tagged.merge
+    if merge is not None and merge.labels <= known:
+        if not tagged.saved:
+            if doc.apply_model_merge(merge):
+                return
+        elif not project.pending_count:
+            with project.saved_elsewhere():
+                if doc.apply_model_merge(merge):
+                    return
+    spans = [s for s in tagged.spans_to_show() if s.label in known]
+    if not tagged.saved:
+        doc.replace_model_spans(spans)
+        return
+    with project.saved_elsewhere():
+        doc.replace_model_spans(spans)
+    project.save_model_spans(doc)
+
+
 def split_document(doc: Document, k: int) -> list[Document]:
     """Two documents over the same text, with sentences ``[0, k)`` and ``[k, n)``: the spans
     a tagger finds in either are spans of ``doc``, since offsets refer to the same text."""
@@ -111,15 +151,23 @@ def split_document(doc: Document, k: int) -> list[Document]:
     return [head, tail]
 
 
-def prediction_job(handle: ModelHandle, docs: list[Document]):
+def prediction_job(handle: ModelHandle, docs: list[Document], writer: ModelSpansWriter | None = None):
     """A worker job (see ``qt_worker``) that tags ``docs`` and yields :class:`Tagged` parts.
 
     Progress counts sentences over all documents. Documents are only read here (text, tokens
     and sentences never change; the spans once per part, as a revision's snapshot) and each
-    part comes with its merge (:func:`merged`); the UI thread applies the spans.
+    part comes with its merge (:func:`merged`); the UI thread applies the spans. With a
+    ``writer``, a document's final merge is saved here first (:func:`saved`).
     """
 
     def job(report: Callable[[int, int], None], should_stop: Callable[[], bool]) -> Iterator[Tagged]:
+        try:
+            yield from tag(report, should_stop)
+        finally:
+            if writer is not None:
+                writer.close()  # in this thread, which opened it
+
+    def tag(report: Callable[[int, int], None], should_stop: Callable[[], bool]) -> Iterator[Tagged]:
         predictor = handle.predictor()
         total = sum(len(doc.sentences) for doc in docs)
         done = 0
@@ -152,6 +200,7 @@ def prediction_job(handle: ModelHandle, docs: list[Document]):
                 report(done, total)
                 final = part is parts[-1]
                 until = len(doc.text) if final else part.tokens[-1].end
-                yield merged(Tagged(doc, list(spans), list(scores), until, final))
+                tagged = merged(Tagged(doc, list(spans), list(scores), until, final))
+                yield saved(tagged, writer) if final else tagged
 
     return job

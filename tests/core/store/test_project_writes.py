@@ -129,3 +129,41 @@ def test_a_statement_skipped_after_a_failure_in_a_pipeline_is_not_called_a_lost_
     error = server_error(errors.PipelineAborted("pipeline aborted"), "postgresql://ann:secret@db/news", "saving an edit")
     assert "saving an edit failed" in str(error) and "reach" not in str(error) and "secret" not in str(error)
 
+
+
+def test_a_tagging_thread_saves_a_merge_on_its_own_connection_as_one_of_this_projects_writes(tmp_path):
+    import threading
+
+    with Project.create(tmp_path / "p.nerproj", annotator="ann") as project:
+        [doc_id] = project.add_documents([make_document(TEXT)])
+        doc = project.load_document(doc_id, track=True)
+        doc.add_span(Span(*token_span(doc, 0), "PER"))  # a person's: stays
+        merge = doc.merge_model_spans([Span(*token_span(doc, i), "LOC", Source.MODEL, 0.5) for i in (0, 3, 6)])
+        writer = project.model_spans_writer()
+        saved = []
+        thread = threading.Thread(target=lambda: (saved.append(writer.save(doc_id, merge)), writer.close()))
+        thread.start()
+        thread.join()
+        assert saved == [True] and project.pending_count == 0
+        assert project.own_revisions[-1] == revision(project)  # the live updates know it as ours
+        assert stored_spans(project, doc_id) == list(merge.spans)  # token 0's prediction was dropped
+        with project.saved_elsewhere():
+            assert doc.apply_model_merge(merge)
+        assert stored_spans(project, doc_id) == list(doc.spans) and revision(project) == project.own_revisions[-1]
+
+
+def test_no_tagging_thread_writes_for_a_server_project_or_ahead_of_edits_still_unsaved(project_location, monkeypatch):
+    with Project.create(project_location, annotator="ann") as project:
+        [doc_id] = project.add_documents([make_document(TEXT)])
+        doc = project.load_document(doc_id, track=True)
+        writer = project.model_spans_writer()
+        if project.on_server:
+            assert writer is None  # its writes are pipelined on the window's connection
+            return
+        monkeypatch.setattr(project_rows, "insert_spans", lambda conn, *args, **kwargs: conn.execute("SELECT nothing"))
+        doc.add_span(Span(*token_span(doc, 0), "PER"))  # not saved: waits in the journal
+        assert project.pending_count == 1
+        merge = doc.merge_model_spans([Span(*token_span(doc, 3), "LOC", Source.MODEL, 0.5)])
+        assert writer.save(doc_id, merge) is False  # the journal's edits go first, from the window
+        writer.close()
+        project.close(discard_pending=True)
