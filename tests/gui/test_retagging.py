@@ -185,3 +185,53 @@ def test_colours_are_painted_as_the_text_scrolls_into_view_and_follow_a_re_taggi
     assert len(highlighted) < 100 < len(paragraphs)
     qtbot.keyClick(view, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: len(block_colours(view, doc.spans[0].start)) > 0)
+
+
+def long_text_window(start_window, tmp_path):
+    """A document of 2 x HEAD_SENTENCES + 50 sentences: tagged first screens first."""
+    sentences = [f"Karin Olsson visited Lisbon on day {i} ." for i in range(2 * tagging_jobs.HEAD_SENTENCES + 50)]
+    path = tmp_path / "long.txt"
+    path.write_text(" ".join(sentences), encoding="utf-8")
+    return start_window(path)
+
+
+def test_a_long_documents_first_screens_are_shown_at_once_and_saved_with_its_final_spans(start_window, qtbot, idle,
+                                                                                         tmp_path, monkeypatch):
+    window = long_text_window(start_window, tmp_path)
+    doc, project = window.doc, window.workspace.project
+    results = []
+    take = tagging_jobs.take_tagged
+    monkeypatch.setattr("ner_studio.gui.shell.qt_workspace.take_tagged",
+                        lambda project, tagged, *args: (results.append((tagged.final, tagged.saved)),
+                                                        take(project, tagged, *args))[1])
+    writes = []
+    write = project._write
+    monkeypatch.setattr(project, "_write", lambda doing, *args, **kwargs: (writes.append(doing),
+                                                                          write(doing, *args, **kwargs))[1])
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    idle(window)
+    assert results == [(False, False), (True, True)]  # first screens shown; the final spans saved by the worker
+    assert writes == [] and stored_spans(window) == list(doc.spans)
+
+
+def test_first_screens_shown_when_the_tagging_then_fails_are_saved_as_shown(start_window, qtbot, idle, tmp_path,
+                                                                             monkeypatch, dialogs):
+    window = long_text_window(start_window, tmp_path)
+    doc = window.doc
+
+    def failing(tagged, writer):
+        raise RuntimeError("the tagger broke after the first screens")
+
+    monkeypatch.setattr(tagging_jobs, "saved", failing)
+    # An older model's guesses: one in the first screens, one far down (kept until the rest is tagged).
+    doc.replace_model_spans([Span(*word_span(doc, "day 3 "), "MISC", Source.MODEL, 0.3),
+                             Span(*word_span(doc, "day 420"), "MISC", Source.MODEL, 0.3)])
+    before = list(doc.spans)
+    assert stored_spans(window) == before
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    idle(window)
+    assert any("could not tag" in shown for shown in dialogs)
+    assert len(doc.spans) > len(before) and doc.span_at(before[1].start) == before[1]  # first screens only
+    assert stored_spans(window) == list(doc.spans)  # shown, and saved as shown

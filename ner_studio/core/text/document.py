@@ -40,12 +40,11 @@ class SpansChanged:
 class ModelMerge:
     """A document's spans with its model spans swapped for a tagger's, worked out from the
     spans at ``revision`` (:meth:`Document.merge_model_spans`, in the tagging worker) and
-    applied only if the document has not changed since (:meth:`Document.apply_model_merge`):
-    the UI thread then does no merging or checking of thousands of spans."""
+    applied only if no edit came since (:meth:`Document.apply_model_merge`): the UI thread
+    then does no merging or checking of thousands of spans."""
 
     revision: int
     spans: tuple[Span, ...]  # all of them, sorted, token-aligned, without overlaps
-    removed: tuple[Span, ...]  # the model spans at ``revision``
     added: tuple[Span, ...]  # the predictions kept
     labels: frozenset[str]  # of ``added``: the caller checks they are all still labels
 
@@ -187,7 +186,9 @@ class Document:
         """The spans and the revision they belong to, consistent even while the UI thread edits
         (a worker's view): every edit stores its spans before it counts the revision, and this
         reads them after the revision, so spans newer than the revision only make
-        :meth:`apply_model_merge` refuse, never accept stale ones."""
+        :meth:`apply_model_merge` refuse, never accept stale ones. The revision counts edits,
+        not model merges applied: those change only model spans, which a merge replaces all of
+        (a long document's first screens come before its final spans)."""
         revision = self._revision
         return revision, self._spans
 
@@ -208,17 +209,18 @@ class Document:
             if k < 0 or kept[k].end <= p.start:
                 added.append(p)
         merged = sorted(kept + added, key=_span_key)
-        return ModelMerge(revision, tuple(merged), tuple(s for s in spans if s.source == Source.MODEL),
-                          tuple(added), frozenset(s.label for s in added))
+        return ModelMerge(revision, tuple(merged), tuple(added), frozenset(s.label for s in added))
 
     def apply_model_merge(self, merge: ModelMerge) -> bool:
-        """Make ``merge`` the spans, as one change, if the spans are still those it was worked out
-        from; False (nothing changes) if an edit came in between: the caller merges again."""
+        """Make ``merge`` the spans, as one change, if no edit came since it was worked out
+        (other model merges may have: it replaces their spans); False (nothing changes) if one
+        did: the caller merges again."""
         if merge.revision != self._revision:
             return False
-        if merge.removed or merge.added:
-            self._set_stored(merge.spans)
-            self.changed.emit(SpansChanged(merge.removed, merge.added, model_replaced=True))
+        removed = tuple(s for s in self._spans if s.source == Source.MODEL)
+        if removed or merge.added:
+            self._set_stored(merge.spans, edit=False)
+            self.changed.emit(SpansChanged(removed, merge.added, model_replaced=True))
         return True
 
     def edit(self, removed: tuple[Span, ...], added: tuple[Span, ...]) -> tuple[Span, ...]:
@@ -287,11 +289,12 @@ class Document:
         _check_no_overlap(stored, self.text)
         return stored
 
-    def _set_stored(self, spans) -> None:
+    def _set_stored(self, spans, *, edit: bool = True) -> None:
         self._spans: tuple[Span, ...] = tuple(spans)
         self._span_starts = [s.start for s in self._spans]
         self._span_ends = [s.end for s in self._spans]
-        self._revision += 1  # after the spans: see revision_and_spans
+        if edit:
+            self._revision += 1  # after the spans: see revision_and_spans
 
     def __repr__(self) -> str:
         return (

@@ -27,7 +27,7 @@ from ner_studio.gui.annotate.editing import SpanEdit, accept_all
 from ner_studio.gui.documents.importing import PartsGate, PartsInFlight
 from ner_studio.gui.documents.qt_importer import DocumentImporter
 from ner_studio.gui.shell.qt_prediction_queue import PredictionQueue
-from ner_studio.gui.shell.tagging_jobs import ModelHandle, apply_tagged
+from ner_studio.gui.shell.tagging_jobs import ModelHandle, take_tagged
 from ner_studio.gui.annotate.qt_undo import StatusCommand, apply_edit
 from ner_studio.gui.learning.review_effort import ReviewEffort
 
@@ -72,6 +72,7 @@ class Workspace(QObject):
         self.tagging.running.connect(self.prediction_running)
         self.importer = DocumentImporter(self)
         self._in_flight = PartsInFlight()  # parts of big files not finished with yet
+        self._interim: set[int] = set()  # documents showing first screens' spans not saved yet
         self._warned_unsaved = False
         self.effort = ReviewEffort()
         self._corpus: CorpusText | None = None
@@ -162,6 +163,7 @@ class Workspace(QObject):
         """Let go of a document in memory (it stays in the project; :meth:`document` loads
         it again): no more listening, tracking, tagging or undo for it."""
         doc = self._docs.pop(doc_id, None)
+        self._interim.discard(doc_id)  # the file keeps the tagging before those first screens
         if doc is not None:
             self._disconnect([entry for entry in self._listeners if entry[0] is doc])
             self._listeners = [entry for entry in self._listeners if entry[0] is not doc]
@@ -405,11 +407,9 @@ class Workspace(QObject):
         if not tagged.final and doc.doc_id in self._in_flight and doc.doc_id != self._shown:
             return  # first screens of a part nobody looks at: its final spans come soon
         try:
-            if doc.status != Status.REVIEWED:  # reviewed while tagged: its entities stay, and its undo
-                apply_tagged(self.project, tagged, {label.name for label in self.labels})
+            # Reviewed while tagged: its entities stay, and its undo (tagging_jobs.take_tagged).
+            if take_tagged(self.project, tagged, {label.name for label in self.labels}, self._interim):
                 self.undo_stack(doc.doc_id).clear()  # its commands no longer fit the document
-            elif tagged.saved:  # ... in the project too
-                self.project.save_model_spans(doc)
             if tagged.final:
                 doc.status = status_after_tagging(doc)
         except NerStudioError as error:
@@ -428,6 +428,10 @@ class Workspace(QObject):
     @Slot(list)
     def _on_tagging_let_go(self, docs: list[Document]) -> None:
         for doc in docs:  # those it did not finish (cancelled, failed) are let go too
+            if doc.doc_id in self._interim:  # first screens shown, final spans never came: save those
+                self._interim.discard(doc.doc_id)
+                if self._docs.get(doc.doc_id) is doc and not self.project.closed:
+                    self.project.save_model_spans(doc)
             if doc.doc_id is not None:
                 self._finish_part(doc.doc_id)
 

@@ -119,6 +119,28 @@ def saved(tagged: Tagged, writer: ModelSpansWriter | None) -> Tagged:
     return replace(tagged, saved=writer.save(doc.doc_id, merge))
 
 
+def take_tagged(project: Project, tagged: Tagged, known: set[str], interim: set[int]) -> bool:
+    """On the UI thread: show what the tagger found in a document; False if it was reviewed
+    meanwhile (its entities stay, in the project too). First screens (not ``final``) are shown
+    but not saved: the final spans follow within seconds and are saved (by the worker, mostly),
+    so a part's ~7,000 model spans are not written twice; ``interim`` holds such documents
+    until then (the workspace saves them if the final spans never come)."""
+    doc = tagged.doc
+    if doc.status == Status.REVIEWED:
+        if tagged.saved or doc.doc_id in interim:  # the file holds model spans the document has not
+            project.save_model_spans(doc)
+        interim.discard(doc.doc_id)
+        return False
+    if tagged.final:
+        apply_tagged(project, tagged, known)
+        interim.discard(doc.doc_id)
+    else:
+        with project.saved_elsewhere():
+            apply_tagged(project, tagged, known)
+        interim.add(doc.doc_id)
+    return True
+
+
 def apply_tagged(project: Project, tagged: Tagged, known: set[str]) -> None:
     """On the UI thread: swap in the merge the worker made (and saved: then nothing is written
     here). If an edit came in meanwhile (it wins) or a label of it is no longer ``known``, merge
