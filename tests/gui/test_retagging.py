@@ -114,7 +114,7 @@ def test_a_suggestion_deleted_while_the_new_spans_are_on_their_way_is_stored_as_
     window.view.setFocus()
     ready = threading.Event()
     save = tagging_jobs.saved
-    monkeypatch.setattr(tagging_jobs, "saved", lambda tagged, writer: (result := save(tagged, writer), ready.set())[0])
+    monkeypatch.setattr(tagging_jobs, "saved", lambda tagged, writer: (save(tagged, writer), ready.set())[0])
     qtbot.keyClick(window.view, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
     assert ready.wait(30)  # the new spans are saved, the window has not shown them yet
     target = next(s for s in doc.spans if s.source == Source.MODEL)
