@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -108,6 +109,37 @@ def merged(tagged: Tagged) -> Tagged:
         return tagged
 
 
+class _Saving:
+    """Final results saved by ``writer`` in one thread of their own, while the tagging thread
+    goes on with the next part (a part's save is ~0.1 s of SQLite; the tagger's threads keep
+    the cores busy meanwhile). The writer's connection lives in that thread."""
+
+    def __init__(self, writer: ModelSpansWriter | None):
+        self._writer = writer
+        self._pool = None if writer is None else ThreadPoolExecutor(1, thread_name_prefix="save model spans")
+        self._waiting: list[Future] = []
+
+    def start(self, tagged: Tagged) -> bool:
+        """Save ``tagged`` beside the tagging; False if there is nothing to save it with."""
+        if self._pool is None:
+            return False
+        self._waiting.append(self._pool.submit(saved, tagged, self._writer))
+        return True
+
+    def ready(self, *, wait: bool = False, quietly: bool = False) -> Iterator[Tagged]:
+        """The results whose save is over, in order (``wait``: all of them)."""
+        while self._waiting and (wait or self._waiting[0].done()):
+            future = self._waiting.pop(0)
+            if quietly and future.exception() is not None:
+                continue
+            yield future.result()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.submit(self._writer.close)  # in the thread that opened it
+            self._pool.shutdown(wait=True)
+
+
 def saved(tagged: Tagged, writer: ModelSpansWriter | None) -> Tagged:
     """``tagged`` with its merge committed by ``writer`` if it still fits the document (the UI
     thread then only shows it). Only final results: a first screens' merge the window skips
@@ -179,15 +211,24 @@ def prediction_job(handle: ModelHandle, docs: list[Document], writer: ModelSpans
     Progress counts sentences over all documents. Documents are only read here (text, tokens
     and sentences never change; the spans once per part, as a revision's snapshot) and each
     part comes with its merge (:func:`merged`); the UI thread applies the spans. With a
-    ``writer``, a document's final merge is saved here first (:func:`saved`).
+    ``writer``, a document's final merge is saved first (:func:`saved`), in a thread beside
+    this one while the next part is tagged (:class:`_Saving`), and yielded once it is stored.
     """
 
     def job(report: Callable[[int, int], None], should_stop: Callable[[], bool]) -> Iterator[Tagged]:
+        saving = _Saving(writer)
         try:
-            yield from tag(report, should_stop)
+            for tagged in tag(report, should_stop):
+                yield from saving.ready()
+                if not (tagged.final and saving.start(tagged)):
+                    yield tagged
+            yield from saving.ready(wait=True)
+        except Exception:
+            # Saved but never shown would leave the file ahead of the window: show them first.
+            yield from saving.ready(wait=True, quietly=True)
+            raise
         finally:
-            if writer is not None:
-                writer.close()  # in this thread, which opened it
+            saving.close()
 
     def tag(report: Callable[[int, int], None], should_stop: Callable[[], bool]) -> Iterator[Tagged]:
         predictor = handle.predictor()
@@ -222,7 +263,6 @@ def prediction_job(handle: ModelHandle, docs: list[Document], writer: ModelSpans
                 report(done, total)
                 final = part is parts[-1]
                 until = len(doc.text) if final else part.tokens[-1].end
-                tagged = merged(Tagged(doc, list(spans), list(scores), until, final))
-                yield saved(tagged, writer) if final else tagged
+                yield merged(Tagged(doc, list(spans), list(scores), until, final))
 
     return job
