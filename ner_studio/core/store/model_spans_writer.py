@@ -1,8 +1,9 @@
-"""Saving a tagged document's model spans from the tagging worker's thread, so the UI thread
-does not save them (issue 29: a 50k-token part has ~7,000 of them, 0.1-1 s of SQLite and
-lock waits on the UI thread of a busy machine; benchmarks/results/2026-12-07-retag-and-1mb.md).
+"""Saving a tagged document's model spans from the tagging job (a thread beside the tagging
+worker's, gui/shell/tagging_jobs.py), so the UI thread does not save them (issue 29: a
+50k-token part has ~7,000 of them, 0.1-1 s of SQLite and lock waits on the UI thread of a busy
+machine; benchmarks/results/2026-12-07-retag-and-1mb.md).
 
-The worker writes the merge it worked out (``Document.merge_model_spans``) as one
+The job writes the merge the worker worked out (``Document.merge_model_spans``) as one
 :class:`~ner_studio.core.store.project_rows.ModelSpansSwap`: one transaction on a connection of
 its own (SQLite's file lock orders it with the UI's writes). The write does only what a
 re-tagging does anyway (every model row of the document's version goes, the new predictions
@@ -14,7 +15,7 @@ shows:
   (``Project.saved_elsewhere``);
 * anything else (an edit came in between, a label was removed, the document was reviewed
   meanwhile): the UI does what it did before and then saves the document's own model spans
-  again (``Project.save_model_spans``). Those rows replace the worker's.
+  again (``Project.save_model_spans``). Those rows replace the job's.
 
 A failed write is logged and changes nothing: the UI thread saves as before. Only SQLite
 project files that are open for writing take part. A server project's writes are pipelined and
@@ -37,9 +38,9 @@ log = logging.getLogger(__name__)
 
 
 class ModelSpansWriter:
-    """Writes model spans for one project from one worker thread. Make it on the UI thread
-    (``Project.model_spans_writer``). Only the worker calls :meth:`save` and :meth:`close`:
-    the connection is opened at the first save, in that thread."""
+    """Writes model spans for one project from one other thread. Make it on the UI thread
+    (``Project.model_spans_writer``); only that other thread calls :meth:`save` and
+    :meth:`close`, and the connection is opened at the first save, in that thread."""
 
     def __init__(self, project, path: Path, annotator: str, timeout: float):
         self._project = project
