@@ -26,6 +26,7 @@ import argparse
 import logging
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -235,12 +236,15 @@ def train(bench: Bench, docs: int, epochs: int) -> None:
                   lambda: learning.start_training(), lambda: not learning.is_training() and bench.idle(), settle=0.5)
 
 
-def retag(bench: Bench, bundled: Path) -> None:
+def retag(bench: Bench, bundled: Path, folder: Path) -> None:
     window = bench.window
     workspace = window.workspace
     versions = workspace.project.model_versions()
     current = workspace.model.path
-    target = next((Path(v.path) for v in reversed(versions) if Path(v.path) != current), bundled)
+    target = next((Path(v.path) for v in reversed(versions) if Path(v.path) != current), None)
+    if target is None:  # no fine-tune ran (--only): the same weights in another file, another model
+        target = folder / "switched.pt"
+        shutil.copyfile(bundled, target)
     started = {}
     workspace.prediction_running.connect(lambda running: started.setdefault("yes", running))
     open_docs = sum(1 for i in workspace.document_ids() if workspace.summary(i).status.name != "REVIEWED")
@@ -258,7 +262,7 @@ def main() -> int:
     parser.add_argument("--only", type=lambda text: text.split(","), default=list(SCENARIOS),
                         help=f"comma-separated scenarios to run, of: {', '.join(SCENARIOS)}")
     args = parser.parse_args()
-    unknown = set(args.only) - set(SCENARIOS)
+    unknown = set(args.only) - set(SCENARIOS) - {"open"}  # opening always runs: the others use its parts
     if unknown:
         parser.error(f"--only: no scenario named {', '.join(sorted(unknown))} (there are: {', '.join(SCENARIOS)})")
     folder = Path(tempfile.mkdtemp(prefix="ner-studio-stalls-"))
@@ -271,7 +275,7 @@ def main() -> int:
     parts = open_and_tag(bench, big)
     scenarios = {"switch": lambda: switch_documents(bench, parts), "label_all": lambda: label_all(bench, parts),
                  "live": lambda: live_update(bench, parts),
-                 "train": lambda: train(bench, args.train_docs, args.epochs), "retag": lambda: retag(bench, bundled)}
+                 "train": lambda: train(bench, args.train_docs, args.epochs), "retag": lambda: retag(bench, bundled, folder)}
     for name in SCENARIOS:
         if name in args.only:
             scenarios[name]()

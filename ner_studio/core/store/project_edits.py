@@ -3,12 +3,14 @@ of edits that could not be committed yet (see core/store/project.py's module doc
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 
 from ner_studio.core.store import project_rows as rows
 from ner_studio.core.text.document import Document, SpansChanged, Status
 from ner_studio.core.errors import ProjectError
+from ner_studio.core.text.spans import Source
 from ner_studio.core.store.project_versions import with_annotator
 from ner_studio.core.store.stored_edits import check_stored_edits
 
@@ -41,7 +43,10 @@ class EditJournal:
             raise ProjectError(f"there is no document {doc.doc_id} in this project", self.where)
 
         def on_spans(change: SpansChanged) -> None:
-            self._record(rows.SpansDelta(doc.doc_id, change.removed, change.added, self._version, self.editor))
+            if change.model_replaced:  # re-tagged: set-based, not row by row
+                self._record(rows.ModelSpansSwap(doc.doc_id, change.added, self._version))
+            else:
+                self._record(rows.SpansDelta(doc.doc_id, change.removed, change.added, self._version, self.editor))
 
         def on_status(status: Status) -> None:
             self._record(rows.StatusEdit(doc.doc_id, status, self._version))
@@ -95,6 +100,31 @@ class EditJournal:
         finally:
             self._muted = False
         return changed
+
+    def model_spans_writer(self):
+        """A :class:`~ner_studio.core.store.model_spans_writer.ModelSpansWriter` for the tagging
+        worker to save model spans off the UI thread; None where it cannot (a server, read only)."""
+        if self.on_server or self.read_only or self.closed or self._version is None:
+            return None
+        from ner_studio.core.store.model_spans_writer import ModelSpansWriter
+
+        return ModelSpansWriter(self, self.path, self._version, self.lock_timeout)
+
+    @contextmanager
+    def saved_elsewhere(self) -> Iterator[None]:
+        """Span edits of tracked documents in this block are committed already (by a
+        ModelSpansWriter): they change the document in memory only."""
+        self._muted = True
+        try:
+            yield
+        finally:
+            self._muted = False
+
+    def save_model_spans(self, doc: Document) -> None:
+        """Store ``doc``'s model spans as they are in memory, replacing the stored ones (after a
+        ModelSpansWriter saved a tagging the window did not show as it was)."""
+        model = tuple(s for s in doc.spans if s.source == Source.MODEL)
+        self._record(rows.ModelSpansSwap(doc.doc_id, model, self._version))
 
     def save_pending(self) -> None:
         """Commit the journal of unsaved edits now; raises the ProjectError if it still fails."""

@@ -28,10 +28,25 @@ class Status(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class SpansChanged:
-    """What one edit did; views redraw only these spans."""
+    """What one edit did; views redraw only these spans. ``model_replaced``: the edit swapped
+    every model span for new ones (re-tagging), so a store may delete the old ones by source."""
 
     removed: tuple[Span, ...]
     added: tuple[Span, ...]
+    model_replaced: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ModelMerge:
+    """A document's spans with its model spans swapped for a tagger's, worked out from the
+    spans at ``revision`` (:meth:`Document.merge_model_spans`, in the tagging worker) and
+    applied only if no edit came since (:meth:`Document.apply_model_merge`): the UI thread
+    then does no merging or checking of thousands of spans."""
+
+    revision: int
+    spans: tuple[Span, ...]  # all of them, sorted, token-aligned, without overlaps
+    added: tuple[Span, ...]  # the predictions kept
+    labels: frozenset[str]  # of ``added``: the caller checks they are all still labels
 
 
 class Document:
@@ -70,6 +85,7 @@ class Document:
         # Format-specific extras that round trips keep (e.g. CoNLL's POS and chunk columns).
         self.meta = meta if meta is not None else {}
         self._status = Status(status)
+        self._revision = 0  # counts span edits (see revision_and_spans)
         self._set_stored(())
         self.changed = Signal()
         self.status_changed = Signal()
@@ -162,17 +178,50 @@ class Document:
         """Swap the model's unconfirmed spans for ``predicted``; every other span (confirmed
         ones, pattern suggestions) is never touched, and predictions that overlap one are
         dropped. Returns the spans added."""
-        human = [s for s in self._spans if s.source != Source.MODEL]
-        human_starts = [s.start for s in human]
-        keep = []
-        for p in predicted:
+        merge = self.merge_model_spans(predicted)
+        self.apply_model_merge(merge)
+        return merge.added
+
+    def revision_and_spans(self) -> tuple[int, tuple[Span, ...]]:
+        """The spans and the revision they belong to, consistent even while the UI thread edits
+        (a worker's view): every edit stores its spans before it counts the revision, and this
+        reads them after the revision, so spans newer than the revision only make
+        :meth:`apply_model_merge` refuse, never accept stale ones. The revision counts edits,
+        not model merges applied: those change only model spans, which a merge replaces all of
+        (a long document's first screens come before its final spans)."""
+        revision = self._revision
+        return revision, self._spans
+
+    def merge_model_spans(self, predicted, current: tuple[int, tuple[Span, ...]] | None = None) -> ModelMerge:
+        """``predicted`` snapped to tokens and checked, minus those overlapping a span that is
+        not the model's, merged with those: what :meth:`replace_model_spans` makes the spans.
+        Reads only the text, the tokens (never changed) and ``current`` (default: this
+        document's :meth:`revision_and_spans`), so a worker thread may call it. Raises
+        SpanError for a prediction that fits no token."""
+        revision, spans = current if current is not None else self.revision_and_spans()
+        kept = [s for s in spans if s.source != Source.MODEL]
+        starts = [s.start for s in kept]
+        added = []
+        for p in self._checked(predicted):
             # Kept spans do not overlap each other, so only the one starting just before
             # p.end can overlap p.
-            k = bisect_left(human_starts, p.end) - 1
-            if k < 0 or human[k].end <= p.start:
-                keep.append(p)
-        model = tuple(s for s in self._spans if s.source == Source.MODEL)
-        return self.edit(removed=model, added=tuple(keep))
+            k = bisect_left(starts, p.end) - 1
+            if k < 0 or kept[k].end <= p.start:
+                added.append(p)
+        merged = sorted(kept + added, key=_span_key)
+        return ModelMerge(revision, tuple(merged), tuple(added), frozenset(s.label for s in added))
+
+    def apply_model_merge(self, merge: ModelMerge) -> bool:
+        """Make ``merge`` the spans, as one change, if no edit came since it was worked out
+        (other model merges may have: it replaces their spans); False (nothing changes) if one
+        did: the caller merges again."""
+        if merge.revision != self._revision:
+            return False
+        removed = tuple(s for s in self._spans if s.source == Source.MODEL)
+        if removed or merge.added:
+            self._set_stored(merge.spans, edit=False)
+            self.changed.emit(SpansChanged(removed, merge.added, model_replaced=True))
+        return True
 
     def edit(self, removed: tuple[Span, ...], added: tuple[Span, ...]) -> tuple[Span, ...]:
         """Remove then add spans as one change; all or nothing. Returns the added spans as
@@ -204,6 +253,7 @@ class Document:
             starts.insert(i, span.start)
             ends.insert(i, span.end)
         self._spans, self._span_starts, self._span_ends = tuple(spans), starts, ends
+        self._revision += 1
 
     def _edit_by_merge(self, removed, stored: list[Span]) -> None:
         current = set(self._spans)
@@ -239,10 +289,12 @@ class Document:
         _check_no_overlap(stored, self.text)
         return stored
 
-    def _set_stored(self, spans) -> None:
+    def _set_stored(self, spans, *, edit: bool = True) -> None:
         self._spans: tuple[Span, ...] = tuple(spans)
         self._span_starts = [s.start for s in self._spans]
         self._span_ends = [s.end for s in self._spans]
+        if edit:
+            self._revision += 1  # after the spans: see revision_and_spans
 
     def __repr__(self) -> str:
         return (

@@ -3,6 +3,10 @@
 Qt asks for a block's formats only when that block is (re)highlighted, so an edit costs the
 blocks it touches, never the whole document. Formats sit in the layout, not in the text, so
 the read-only document itself is never modified.
+
+Lazily: showing a document or re-tagging it (thousands of spans) only marks every block stale;
+the view asks for the blocks it is about to paint (:meth:`SpanHighlighter.ensure`), so a part of
+17,000 blocks costs the ~50 on screen, not a pass over all of them on the UI thread (issue 29).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from ner_studio.core.text.labels import LabelSet
 from ner_studio.core.text.spans import Span
 from ner_studio.gui.annotate.text_offsets import OffsetMap
 
-# Beyond this many changed spans one full pass is cheaper than block-by-block updates.
+# Beyond this many changed spans every block goes stale (and is highlighted when painted).
 FULL_REHIGHLIGHT_AT = 400
 
 
@@ -96,23 +100,52 @@ class SpanHighlighter(QSyntaxHighlighter):
         self.style = style
         self._doc: Document | None = None
         self._offsets = OffsetMap("")
+        # Blocks highlighted since the spans last changed as a whole: block number -> generation.
+        self._generation = 0
+        self._fresh: dict[int, int] = {}
+        self._live = False  # True while this class highlights a block itself (not Qt on its own)
 
     def show(self, doc: Document | None, offsets: OffsetMap) -> None:
         self._doc = doc
         self._offsets = offsets
-        self.rehighlight()
+        self.invalidate()
 
     def detach(self) -> None:
         """Forget the document without redrawing (its text is about to be replaced)."""
         self._doc = None
+        self.invalidate()
 
     def set_style(self, style: SpanStyle) -> None:
         self.style = style
-        self.rehighlight()
+        self.invalidate()
+
+    def invalidate(self) -> None:
+        """Every block is stale: each is highlighted again when it is next painted (:meth:`ensure`)."""
+        self._generation += 1
+        self._fresh.clear()
+
+    def ensure(self, blocks) -> None:
+        """Highlight those of ``blocks`` (about to be painted) that are stale."""
+        fresh, generation = self._fresh, self._generation
+        for block in blocks:
+            number = block.blockNumber()
+            if fresh.get(number) != generation:
+                self._highlight(block)
+
+    def _highlight(self, block) -> None:
+        self._live = True
+        try:
+            self.rehighlightBlock(block)
+        finally:
+            self._live = False
+        self._fresh[block.blockNumber()] = self._generation
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt override
-        # Called for every block of a document when it is shown or re-tagged (17,000 blocks
-        # for 1 MB of text): kept lean, locals instead of attribute look-ups per span.
+        if not self._live:  # Qt on its own (new text): this block waits until it is painted
+            self._fresh.pop(self.currentBlock().blockNumber(), None)
+            return
+        # Called for every block painted (~50 a screen): kept lean, locals instead of
+        # attribute look-ups per span.
         if self._doc is None or not text:
             return
         block_start = self.currentBlock().position()
@@ -135,9 +168,9 @@ class SpanHighlighter(QSyntaxHighlighter):
             set_format(first - block_start, last - first, format_for(span))
 
     def refresh(self, spans: tuple[Span, ...] | list[Span]) -> None:
-        """Re-highlight only the blocks these spans lie in."""
+        """Re-highlight only the blocks these spans lie in (many spans: all, lazily)."""
         if len(spans) > FULL_REHIGHLIGHT_AT:
-            self.rehighlight()
+            self.invalidate()
             return
         qdocument = self.document()
         done: set[int] = set()
@@ -148,7 +181,7 @@ class SpanHighlighter(QSyntaxHighlighter):
             while block.isValid():
                 if block.blockNumber() not in done:
                     done.add(block.blockNumber())
-                    self.rehighlightBlock(block)
+                    self._highlight(block)
                 block = block.next()
                 if not block.isValid() or block.position() >= last:
                     break

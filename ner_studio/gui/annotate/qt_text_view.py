@@ -343,12 +343,22 @@ class EntityTextView(QPlainTextEdit):
 
     # --- painting: outlines the character formats cannot draw ------------------------------
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if self._doc is not None:
+            self.highlighter.ensure(block for block, _ in self._visible_blocks())  # colours are lazy
         super().paintEvent(event)
         if self._doc is None or not (self._doc.spans or self._marks):
             return
         selected = self.current_span()
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        for block, top_left in self._visible_blocks():
+            self._paint_outlines(painter, block, top_left, selected)
+            if self._marks:
+                self._paint_marks(painter, block, top_left)
+        painter.end()
+
+    def _visible_blocks(self):
+        """``(block, its top left in the viewport)`` of the blocks on screen."""
         offset = self.contentOffset()
         bottom = self.viewport().height()
         block = self.firstVisibleBlock()
@@ -357,11 +367,8 @@ class EntityTextView(QPlainTextEdit):
             if geometry.top() > bottom:
                 break
             if block.isVisible():
-                self._paint_outlines(painter, block, geometry.topLeft(), selected)
-                if self._marks:
-                    self._paint_marks(painter, block, geometry.topLeft())
+                yield block, geometry.topLeft()
             block = block.next()
-        painter.end()
 
     def _paint_outlines(self, painter: QPainter, block: QTextBlock, origin: QPointF, selected: Span | None) -> None:
         """Model spans get a dashed frame in their label's colour, the selected entity a solid

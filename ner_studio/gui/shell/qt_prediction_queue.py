@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from ner_studio.core.store.model_spans_writer import ModelSpansWriter
 from ner_studio.core.text.document import Document
 from ner_studio.gui.shell.qt_worker import Worker
 from ner_studio.gui.shell.tagging_jobs import ModelHandle, prediction_job
@@ -23,9 +24,11 @@ class PredictionQueue(QObject):
     progress = Signal(int, int)
     running = Signal(bool)
 
-    def __init__(self, model: Callable[[], ModelHandle], parent: QObject | None = None):
+    def __init__(self, model: Callable[[], ModelHandle], parent: QObject | None = None,
+                 writer: Callable[[], ModelSpansWriter | None] = lambda: None):
         super().__init__(parent)
         self._model = model  # read at each start: the workspace's current model
+        self._writer = writer  # a new one for each worker (it saves final results: tagging_jobs.saved)
         self._queue: list[Document] = []
         self._worker: Worker | None = None
         self._held = False
@@ -73,7 +76,7 @@ class PredictionQueue(QObject):
             return
         docs, self._queue = self._queue, []
         self._tagging = docs
-        worker = Worker(prediction_job(self._model(), docs), "predict")
+        worker = Worker(prediction_job(self._model(), docs, self._writer()), "predict")
         worker.progress.connect(self.progress)
         worker.yielded.connect(self.tagged)
         worker.failed.connect(self.failed)

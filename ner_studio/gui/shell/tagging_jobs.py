@@ -12,13 +12,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ner_studio.core import gc_pause
-from ner_studio.core.text.document import Document, Sentence
+from ner_studio.core.errors import SpanError
+from ner_studio.core.store.model_spans_writer import ModelSpansWriter
+from ner_studio.core.text.document import Document, ModelMerge, Sentence, Status
 from ner_studio.core.text.spans import Source, Span
 from ner_studio.model.interface import Predictor, SentenceUncertainty
+
+if TYPE_CHECKING:
+    from ner_studio.core.store.project import Project
 
 
 # int8 LSTM and linear layers: tagging takes ~25-40% less time for -0.1 F1 on CoNLL-2003
@@ -74,22 +81,122 @@ HEAD_SENTENCES = 200
 @dataclass(frozen=True)
 class Tagged:
     """Model spans for ``doc`` up to character ``until``; ``final`` once the whole document
-    is tagged (only then are ``sentence_scores`` complete)."""
+    is tagged (only then are ``sentence_scores`` complete). ``merge``: the document's spans
+    with these in, worked out in the worker (None if that failed: the UI thread merges)."""
 
     doc: Document
     spans: list[Span]
     sentence_scores: list[SentenceUncertainty]
     until: int
     final: bool
+    merge: ModelMerge | None = None
+    saved: bool = False  # ``merge`` is committed to the project already (core/store/model_spans_writer.py)
 
-    def spans_to_show(self) -> list[Span]:
-        """The new spans, plus the document's current model spans past ``until`` (from an
-        earlier tagging), which the next part will replace."""
+    def spans_to_show(self, current: tuple[Span, ...] | None = None) -> list[Span]:
+        """The new spans, plus the model spans past ``until`` (from an earlier tagging) of the
+        document's ``current`` spans (default: its spans now), which the next part will replace."""
         if self.final:
             return list(self.spans)
-        rest = [s for s in self.doc.spans_between(self.until, len(self.doc.text))
-                if s.source == Source.MODEL and s.start >= self.until]
-        return [*self.spans, *rest]
+        current = self.doc.spans if current is None else current
+        return [*self.spans, *(s for s in current if s.source == Source.MODEL and s.start >= self.until)]
+
+
+def merged(tagged: Tagged) -> Tagged:
+    """``tagged`` with its :class:`ModelMerge` against the document's spans now, worked out in
+    the worker so that the UI thread only swaps them in. A prediction that fits no token
+    leaves it to the UI thread, whose merge raises the error it reports."""
+    current = tagged.doc.revision_and_spans()
+    try:
+        return replace(tagged, merge=tagged.doc.merge_model_spans(tagged.spans_to_show(current[1]), current))
+    except SpanError:
+        return tagged
+
+
+class _Saving:
+    """Final results saved by ``writer`` in one thread of their own, while the tagging thread
+    goes on with the next part (a part's save is ~0.1 s of SQLite; the tagger's threads keep
+    the cores busy meanwhile). The writer's connection lives in that thread."""
+
+    def __init__(self, writer: ModelSpansWriter | None):
+        self._writer = writer
+        self._pool = None if writer is None else ThreadPoolExecutor(1, thread_name_prefix="save model spans")
+        self._waiting: list[Future] = []
+
+    def start(self, tagged: Tagged) -> bool:
+        """Save ``tagged`` beside the tagging; False if there is nothing to save it with."""
+        if self._pool is None:
+            return False
+        self._waiting.append(self._pool.submit(saved, tagged, self._writer))
+        return True
+
+    def ready(self, *, wait: bool = False, quietly: bool = False) -> Iterator[Tagged]:
+        """The results whose save is over, in order (``wait``: all of them)."""
+        while self._waiting and (wait or self._waiting[0].done()):
+            future = self._waiting.pop(0)
+            if quietly and future.exception() is not None:
+                continue
+            yield future.result()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.submit(self._writer.close)  # in the thread that opened it
+            self._pool.shutdown(wait=True)
+
+
+def saved(tagged: Tagged, writer: ModelSpansWriter | None) -> Tagged:
+    """``tagged`` with its merge committed by ``writer`` if it still fits the document (the UI
+    thread then only shows it). Only final results: a first screens' merge the window skips
+    (a part nobody looks at) would leave the store ahead of the document in memory."""
+    doc, merge = tagged.doc, tagged.merge
+    if (writer is None or merge is None or doc.doc_id is None or doc.status == Status.REVIEWED
+            or doc.revision_and_spans()[0] != merge.revision):
+        return tagged
+    return replace(tagged, saved=writer.save(doc.doc_id, merge))
+
+
+def take_tagged(project: Project, tagged: Tagged, known: set[str], interim: set[int]) -> bool:
+    """On the UI thread: show what the tagger found in a document; False if it was reviewed
+    meanwhile (its entities stay, in the project too). First screens (not ``final``) are shown
+    but not saved: the final spans follow within seconds and are saved (by the worker, mostly),
+    so a part's ~7,000 model spans are not written twice; ``interim`` holds such documents
+    until then (the workspace saves them if the final spans never come)."""
+    doc = tagged.doc
+    if doc.status == Status.REVIEWED:
+        if tagged.saved or doc.doc_id in interim:  # the file holds model spans the document has not
+            project.save_model_spans(doc)
+        interim.discard(doc.doc_id)
+        return False
+    if tagged.final:
+        apply_tagged(project, tagged, known)
+        interim.discard(doc.doc_id)
+    else:
+        with project.saved_elsewhere():
+            apply_tagged(project, tagged, known)
+        interim.add(doc.doc_id)
+    return True
+
+
+def apply_tagged(project: Project, tagged: Tagged, known: set[str]) -> None:
+    """On the UI thread: swap in the merge the worker made (and saved: then nothing is written
+    here). If an edit came in meanwhile (it wins) or a label of it is no longer ``known``, merge
+    again from the document as it is now, and save that over the worker's rows
+    (core/store/model_spans_writer.py)."""
+    doc, merge = tagged.doc, tagged.merge
+    if merge is not None and merge.labels <= known:
+        if not tagged.saved:
+            if doc.apply_model_merge(merge):
+                return
+        elif not project.pending_count:
+            with project.saved_elsewhere():
+                if doc.apply_model_merge(merge):
+                    return
+    spans = [s for s in tagged.spans_to_show() if s.label in known]
+    if not tagged.saved:
+        doc.replace_model_spans(spans)
+        return
+    with project.saved_elsewhere():
+        doc.replace_model_spans(spans)
+    project.save_model_spans(doc)
 
 
 def split_document(doc: Document, k: int) -> list[Document]:
@@ -101,14 +208,32 @@ def split_document(doc: Document, k: int) -> list[Document]:
     return [head, tail]
 
 
-def prediction_job(handle: ModelHandle, docs: list[Document]):
+def prediction_job(handle: ModelHandle, docs: list[Document], writer: ModelSpansWriter | None = None):
     """A worker job (see ``qt_worker``) that tags ``docs`` and yields :class:`Tagged` parts.
 
     Progress counts sentences over all documents. Documents are only read here (text, tokens
-    and sentences never change); the UI thread applies the spans.
+    and sentences never change; the spans once per part, as a revision's snapshot) and each
+    part comes with its merge (:func:`merged`); the UI thread applies the spans. With a
+    ``writer``, a document's final merge is saved first (:func:`saved`), in a thread beside
+    this one while the next part is tagged (:class:`_Saving`), and yielded once it is stored.
     """
 
     def job(report: Callable[[int, int], None], should_stop: Callable[[], bool]) -> Iterator[Tagged]:
+        saving = _Saving(writer)
+        try:
+            for tagged in tag(report, should_stop):
+                yield from saving.ready()
+                if not (tagged.final and saving.start(tagged)):
+                    yield tagged
+            yield from saving.ready(wait=True)
+        except Exception:
+            # Saved but never shown would leave the file ahead of the window: show them first.
+            yield from saving.ready(wait=True, quietly=True)
+            raise
+        finally:
+            saving.close()
+
+    def tag(report: Callable[[int, int], None], should_stop: Callable[[], bool]) -> Iterator[Tagged]:
         predictor = handle.predictor()
         total = sum(len(doc.sentences) for doc in docs)
         done = 0
@@ -141,6 +266,6 @@ def prediction_job(handle: ModelHandle, docs: list[Document]):
                 report(done, total)
                 final = part is parts[-1]
                 until = len(doc.text) if final else part.tokens[-1].end
-                yield Tagged(doc, list(spans), list(scores), until, final)
+                yield merged(Tagged(doc, list(spans), list(scores), until, final))
 
     return job

@@ -27,7 +27,7 @@ from ner_studio.gui.annotate.editing import SpanEdit, accept_all
 from ner_studio.gui.documents.importing import PartsGate, PartsInFlight
 from ner_studio.gui.documents.qt_importer import DocumentImporter
 from ner_studio.gui.shell.qt_prediction_queue import PredictionQueue
-from ner_studio.gui.shell.tagging_jobs import ModelHandle
+from ner_studio.gui.shell.tagging_jobs import ModelHandle, take_tagged
 from ner_studio.gui.annotate.qt_undo import NoticeCommand, StatusCommand, apply_edit
 from ner_studio.gui.learning.review_effort import ReviewEffort
 
@@ -65,7 +65,7 @@ class Workspace(QObject):
         self._docs: dict[int, Document] = {}
         self._listeners: list = []  # (document, callbacks...) to disconnect on release
         self._stacks: dict[int, QUndoStack] = {}
-        self.tagging = PredictionQueue(lambda: self._model, self)
+        self.tagging = PredictionQueue(lambda: self._model, self, project.model_spans_writer)
         self.tagging.tagged.connect(self._on_predicted)
         self.tagging.failed.connect(self._on_prediction_failed)
         self.tagging.let_go.connect(self._on_tagging_let_go)
@@ -73,6 +73,7 @@ class Workspace(QObject):
         self.tagging.running.connect(self.prediction_running)
         self.importer = DocumentImporter(self)
         self._in_flight = PartsInFlight()  # parts of big files not finished with yet
+        self._interim: set[int] = set()  # documents showing first screens' spans not saved yet
         self._warned_unsaved = False
         self.effort = ReviewEffort()
         self._corpus: CorpusText | None = None
@@ -164,6 +165,7 @@ class Workspace(QObject):
         """Let go of a document in memory (it stays in the project; :meth:`document` loads
         it again): no more listening, tracking, tagging or undo for it."""
         doc = self._docs.pop(doc_id, None)
+        self._interim.discard(doc_id)  # the file keeps the tagging before those first screens
         if doc is not None:
             self._disconnect([entry for entry in self._listeners if entry[0] is doc])
             self._listeners = [entry for entry in self._listeners if entry[0] is not doc]
@@ -416,14 +418,14 @@ class Workspace(QObject):
     def _on_predicted(self, tagged) -> None:
         doc = tagged.doc
         if self.project.closed or self._docs.get(doc.doc_id) is not doc:
+            if tagged.saved and doc.doc_id in self._docs:  # loaded again meanwhile: it shows what is stored
+                self.project.catch_up(doc.doc_id)
             return
         if not tagged.final and doc.doc_id in self._in_flight and doc.doc_id != self._shown:
             return  # first screens of a part nobody looks at: its final spans come soon
-        known = {label.name for label in self.labels}  # a label the analyst removed stays away
-        spans = [s for s in tagged.spans_to_show() if s.label in known]
         try:
-            if doc.status != Status.REVIEWED:  # reviewed while tagged: its entities stay, and its undo
-                doc.replace_model_spans(spans)
+            # Reviewed while tagged: its entities stay, and its undo (tagging_jobs.take_tagged).
+            if take_tagged(self.project, tagged, {label.name for label in self.labels}, self._interim):
                 self.undo_stack(doc.doc_id).clear()  # its commands no longer fit the document
             if tagged.final:
                 doc.status = status_after_tagging(doc)
@@ -443,6 +445,10 @@ class Workspace(QObject):
     @Slot(list)
     def _on_tagging_let_go(self, docs: list[Document]) -> None:
         for doc in docs:  # those it did not finish (cancelled, failed) are let go too
+            if doc.doc_id in self._interim:  # first screens shown, final spans never came: save those
+                self._interim.discard(doc.doc_id)
+                if self._docs.get(doc.doc_id) is doc and not self.project.closed:
+                    self.project.save_model_spans(doc)
             if doc.doc_id is not None:
                 self._finish_part(doc.doc_id)
 

@@ -71,10 +71,22 @@ def test_a_big_edit_from_a_stale_copy_keeps_the_others_edits(two):
     b.add_span(Span(*token_span(b, 4), "LOC"))  # ... nor this, which a's big edit overlaps
     predicted = [Span(*token_span(a, i), "MISC", Source.MODEL, 0.5) for i in range(4, len(a.tokens), 2)]
     assert len(predicted) > BIG_EDIT
-    a.replace_model_spans(predicted)
+    a.set_spans([Span(*token_span(a, i), "ORG") for i in range(4, len(a.tokens), 2)])
     spans = stored(first, a.doc_id)
-    assert spans == [Span(*token_span(a, 1), "PER"), *predicted]
+    assert spans == [Span(*token_span(a, 1), "PER"), *(Span(*token_span(a, i), "ORG") for i in range(4, len(a.tokens), 2))]
     assert len({s.start for s in spans}) == len(spans)
+
+
+def test_re_tagging_a_stale_copy_never_touches_a_persons_span_stored_meanwhile(two):
+    first, a, second, b = two
+    a.replace_model_spans([Span(*token_span(a, i), "MISC", Source.MODEL, 0.5) for i in range(2, len(a.tokens), 2)])
+    b.add_span(Span(*token_span(b, 1), "PER"))  # a never sees these two
+    b.add_span(Span(*token_span(b, 4), "LOC"))  # ... this one where a's old and new predictions lie
+    predicted = [Span(*token_span(a, i), "ORG", Source.MODEL, 0.9) for i in range(4, len(a.tokens), 2)]
+    assert len(predicted) > BIG_EDIT
+    a.replace_model_spans(predicted)
+    # Every old model span went, the person's stayed, the prediction overlapping theirs was not stored.
+    assert stored(first, a.doc_id) == [Span(*token_span(a, 1), "PER"), Span(*token_span(a, 4), "LOC"), *predicted[1:]]
 
 
 def test_two_annotators_on_one_document_never_touch_each_others_version(project_location):

@@ -9,8 +9,9 @@ import pytest
 from ner_studio.core.text.document import Status
 from ner_studio.core.errors import ProjectError
 from ner_studio.core.store.project import Project
+from ner_studio.core.store import project_rows
 from ner_studio.core.store.project_rows import SpansDelta
-from ner_studio.core.text.spans import Span
+from ner_studio.core.text.spans import Source, Span
 
 from tests.core.project_fixtures import make_document, token_span
 from test_project_changes import Watching
@@ -81,6 +82,34 @@ def test_edits_of_a_document_deleted_in_another_window_save_nothing_and_fail_not
         assert [(s.name, s.entity_count) for s in again.document_summaries()] == [("kept", 1)]
 
 
+def test_a_re_tagging_is_stored_in_one_transaction_or_kept_whole_for_the_next_write(project_location, monkeypatch):
+    with Project.create(project_location, annotator="ann") as project:
+        [doc_id] = project.add_documents([make_document(TEXT)])
+        doc = project.load_document(doc_id, track=True)
+        doc.add_span(Span(*token_span(doc, 0), "PER"))  # a person's: never touched
+        doc.replace_model_spans([Span(*token_span(doc, i), "LOC", Source.MODEL, 0.5) for i in (3, 4)])
+        before = stored_spans(project, doc_id)
+        assert before == list(doc.spans) and len(before) == 3
+        failures = []
+        project.write_failed.connect(failures.append)
+
+        def broken(conn, *args, **kwargs):  # the insert fails after the old model spans were deleted
+            conn.execute("SELECT no_such_column FROM spans")
+
+        monkeypatch.setattr(project_rows, "insert_spans", broken)
+        doc.replace_model_spans([Span(*token_span(doc, 6), "ORG", Source.MODEL, 0.9)])
+        assert len(failures) == 1 and project.pending_count == 1
+        assert stored_spans(project, doc_id) == before  # the delete went back with the failed insert
+        monkeypatch.undo()
+        project.save_pending()
+        assert stored_spans(project, doc_id) == list(doc.spans) == [
+            Span(*token_span(doc, 0), "PER"), Span(*token_span(doc, 6), "ORG", Source.MODEL, 0.9)]
+
+
+def stored_spans(project, doc_id) -> list[Span]:
+    return project.query("reading", lambda conn: project_rows.read_spans(conn, doc_id, "ann"))
+
+
 def test_a_change_announced_names_the_revision_its_write_committed(project_location):
     with Project.create(project_location, annotator="ann") as first, \
             Project.open(project_location, annotator="ann", keep_backups=0) as second:
@@ -100,3 +129,41 @@ def test_a_statement_skipped_after_a_failure_in_a_pipeline_is_not_called_a_lost_
     error = server_error(errors.PipelineAborted("pipeline aborted"), "postgresql://ann:secret@db/news", "saving an edit")
     assert "saving an edit failed" in str(error) and "reach" not in str(error) and "secret" not in str(error)
 
+
+
+def test_a_tagging_thread_saves_a_merge_on_its_own_connection_as_one_of_this_projects_writes(tmp_path):
+    import threading
+
+    with Project.create(tmp_path / "p.nerproj", annotator="ann") as project:
+        [doc_id] = project.add_documents([make_document(TEXT)])
+        doc = project.load_document(doc_id, track=True)
+        doc.add_span(Span(*token_span(doc, 0), "PER"))  # a person's: stays
+        merge = doc.merge_model_spans([Span(*token_span(doc, i), "LOC", Source.MODEL, 0.5) for i in (0, 3, 6)])
+        writer = project.model_spans_writer()
+        saved = []
+        thread = threading.Thread(target=lambda: (saved.append(writer.save(doc_id, merge)), writer.close()))
+        thread.start()
+        thread.join()
+        assert saved == [True] and project.pending_count == 0
+        assert project.own_revisions[-1] == revision(project)  # the live updates know it as ours
+        assert stored_spans(project, doc_id) == list(merge.spans)  # token 0's prediction was dropped
+        with project.saved_elsewhere():
+            assert doc.apply_model_merge(merge)
+        assert stored_spans(project, doc_id) == list(doc.spans) and revision(project) == project.own_revisions[-1]
+
+
+def test_no_tagging_thread_writes_for_a_server_project_or_ahead_of_edits_still_unsaved(project_location, monkeypatch):
+    with Project.create(project_location, annotator="ann") as project:
+        [doc_id] = project.add_documents([make_document(TEXT)])
+        doc = project.load_document(doc_id, track=True)
+        writer = project.model_spans_writer()
+        if project.on_server:
+            assert writer is None  # its writes are pipelined on the window's connection
+            return
+        monkeypatch.setattr(project_rows, "insert_spans", lambda conn, *args, **kwargs: conn.execute("SELECT nothing"))
+        doc.add_span(Span(*token_span(doc, 0), "PER"))  # not saved: waits in the journal
+        assert project.pending_count == 1
+        merge = doc.merge_model_spans([Span(*token_span(doc, 3), "LOC", Source.MODEL, 0.5)])
+        assert writer.save(doc_id, merge) is False  # the journal's edits go first, from the window
+        writer.close()
+        project.close(discard_pending=True)

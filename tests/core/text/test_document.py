@@ -104,6 +104,33 @@ def test_replace_model_spans_keeps_human_spans(doc):
     assert doc.spans == (Span(0, 13, "PER"), Span(18, 33, "PER", Source.MODEL, 0.7))
 
 
+def test_a_merge_worked_out_elsewhere_is_applied_as_one_change_marked_as_a_re_tagging(doc):
+    doc.add_span(Span(0, 13, "PER"))
+    old = doc.add_span(Span(37, 42, "LOC", Source.MODEL, 0.4))
+    seen = []
+    doc.changed.connect(seen.append)
+    merge = doc.merge_model_spans([Span(2, 5, "ORG", Source.MODEL, 0.9),  # snapped, then overlaps PER: dropped
+                                   Span(20, 30, "PER", Source.MODEL, 0.7)])  # snapped to "Emmanuel Macron"
+    assert doc.spans == (Span(0, 13, "PER"), old)  # worked out, not applied
+    assert merge.added == (Span(18, 33, "PER", Source.MODEL, 0.7),) and merge.labels == {"PER"}
+    assert doc.apply_model_merge(merge)
+    assert doc.spans == (Span(0, 13, "PER"), Span(18, 33, "PER", Source.MODEL, 0.7))
+    assert seen == [SpansChanged((old,), merge.added, model_replaced=True)]
+    assert doc.span_at(20) == merge.added[0]  # the positions follow the spans
+
+
+def test_an_edit_after_a_merge_was_worked_out_wins_over_it(doc):
+    doc.add_span(Span(37, 42, "LOC", Source.MODEL, 0.4))
+    revision, spans = doc.revision_and_spans()
+    merge = doc.merge_model_spans([Span(0, 13, "ORG", Source.MODEL, 0.9)], (revision, spans))
+    doc.add_span(Span(0, 13, "PER"))  # the analyst, while the merge was on its way
+    assert not doc.apply_model_merge(merge)
+    assert doc.spans == (Span(0, 13, "PER"), Span(37, 42, "LOC", Source.MODEL, 0.4))
+    assert doc.revision_and_spans()[0] > revision
+    doc.replace_model_spans([Span(0, 13, "ORG", Source.MODEL, 0.9)])  # merged again: the person's PER stays
+    assert doc.spans == (Span(0, 13, "PER"),)
+
+
 def test_many_spans_at_once():
     words = ["w"] * 20_000
     text = " ".join(words)
