@@ -201,7 +201,7 @@ def test_a_long_documents_first_screens_are_shown_at_once_and_saved_with_its_fin
     doc, project = window.doc, window.workspace.project
     results = []
     take = tagging_jobs.take_tagged
-    monkeypatch.setattr("ner_studio.gui.shell.qt_workspace.take_tagged",
+    monkeypatch.setattr("ner_studio.gui.window.qt_workspace.take_tagged",
                         lambda project, tagged, *args: (results.append((tagged.final, tagged.saved)),
                                                         take(project, tagged, *args))[1])
     writes = []
