@@ -122,6 +122,7 @@ def test_the_dock_counts_lists_mentions_and_merges_and_deletes(start_window, mon
     dock = window.catalogue.dock
     assert window.catalogue.dock_widget.isVisible()
     QTest.keyClicks(dock.filter, "lisboa")  # by alias
+    qtbot.waitUntil(lambda: not window.catalogue.counts.busy)  # counted in a worker
     assert dock.table.rowCount() == 1 and dock.table.item(0, 2).text() == "3" and dock.table.item(0, 3).text() == "1"
     dock.table.selectRow(0)
     assert dock.mentions.count() == 3 and "[Lisbon]" in dock.mentions.item(1).text()

@@ -73,6 +73,7 @@ class CatalogueDock(QWidget):
         layout.addWidget(split)
         self._entries: list[CatalogueEntry] = []
         self._counts: dict[str, EntryCounts] = {}
+        self._rows: dict[str, int] = {}  # entry id -> its row, as filled
         self.filter.textChanged.connect(lambda _text: self._fill())
         self.table.itemSelectionChanged.connect(self._on_selection)
         self.mentions.itemActivated.connect(self._on_mention)
@@ -92,6 +93,7 @@ class CatalogueDock(QWidget):
             " ".join((*e.names(), e.label, e.external_id, e.entry_id)))]
         self.table.blockSignals(True)
         self.table.setRowCount(len(shown))
+        self._rows = {entry.entry_id: row for row, entry in enumerate(shown)}
         for row, entry in enumerate(shown):
             counts = self._counts.get(entry.entry_id, EntryCounts())
             aliases = ", ".join(entry.aliases)
@@ -107,6 +109,19 @@ class CatalogueDock(QWidget):
                 self.table.selectRow(row)
         self.table.blockSignals(False)
         self._enable()
+
+    def show_counts(self, counts: dict[str, EntryCounts]) -> None:
+        """New counts for the entries shown: only the cells that changed are written. Why: a
+        link moves one or two entries' counts, and refilling 10,000 rows took 0.35 s of the UI
+        thread's CPU (benchmarks/results/2026-12-07-catalogue.md)."""
+        moved = [k for k in counts.keys() | self._counts.keys() if counts.get(k) != self._counts.get(k)]
+        self._counts = counts
+        for entry_id in moved:
+            row = self._rows.get(entry_id)
+            if row is not None:
+                figures = counts.get(entry_id, EntryCounts())
+                self.table.item(row, 2).setText(str(figures.mentions))
+                self.table.item(row, 3).setText(str(figures.documents))
 
     def current_entry(self) -> str | None:
         row = self.table.currentRow()
