@@ -277,14 +277,15 @@ class Workspace(QObject):
         if doc.status != status:
             self.undo_stack(doc.doc_id).push(StatusCommand(doc, status))
 
-    def mark_reviewed(self, doc: Document, *, log: bool = True) -> None:
+    def mark_reviewed(self, doc: Document, *, log: bool = True, suggest=None) -> None:
         """Accept the remaining model spans and mark the document reviewed, as one undo step;
         with ``log`` (a person's Ctrl+Enter), note in the review log what it took (if the model
-        had tagged it) and, if it was not reviewed before, say so (``marked_reviewed``)."""
+        had tagged it) and, if it was not reviewed before, say so (``marked_reviewed``).
+        ``suggest``: the catalogue links shown as suggestions are accepted too (editing.accept_all)."""
         stack, newly = self.undo_stack(doc.doc_id), doc.status != Status.REVIEWED
         stack.beginMacro(f"Mark {doc.name or 'document'} reviewed")
         try:
-            self.apply_edit(doc, accept_all(doc))
+            self.apply_edit(doc, accept_all(doc, suggest))
             self.set_status(doc, Status.REVIEWED)
         finally:
             stack.endMacro()
