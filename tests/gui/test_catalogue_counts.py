@@ -90,6 +90,8 @@ def test_the_counts_follow_link_all_its_undo_merge_rename_and_delete(start_windo
     assert dock.select_entry(ids["Lisbon"])
     dock.buttons["rename"].click()
     assert shown_counts(window, qtbot)["Lisboa city"] == ("2", "1")
+    assert window.current_status() == ("Renamed Lisbon to Lisboa city (Lisbon stays an alias; "
+                                       "Rename… again to change it back).")
     assert dock.select_entry(ids["Lisbon"])
     dock.buttons["delete"].click()
     assert "Lisboa city" not in shown_counts(window, qtbot)

@@ -133,13 +133,15 @@ def test_the_dock_counts_lists_mentions_and_merges_and_deletes(start_window, mon
     monkeypatch.setattr(QInputDialog, "getItem", lambda parent, title, label, items, *args: (
         next(i for i in items if i.startswith("Lisbon Falcons")), True))
     dock.buttons["merge"].click()
-    assert any("Merge Lisbon Falcons into Lisbon" in said for said in dialogs)
+    [asked] = [said for said in dialogs if "Merge Lisbon Falcons into Lisbon" in said]
+    assert "0 mentions (in every annotator's version)" in asked and "This cannot be undone" in asked
     assert "Lisbon Falcons" in window.catalogue.links.entries[ids["Lisbon"]].aliases
     assert ids["Lisbon Falcons"] not in window.catalogue.links.entries
     # delete: says how many mentions lose their link, then they do
     dock.table.selectRow(0)
     dock.buttons["delete"].click()
-    assert any("3 mentions will lose their link" in said for said in dialogs)
+    [asked] = [said for said in dialogs if "3 mentions will lose their link" in said]
+    assert "This cannot be undone" in asked
     assert all(doc.span_at(start).kb_id is None for start in places)
     assert ids["Lisbon"] not in window.catalogue.links.entries
 

@@ -50,6 +50,8 @@ MENU = ("link_entity", "unlink_entity", "link_all", None, "show_catalogue", None
 TEXT_KEYS = ("link_entity", "unlink_entity")  # one stroke edits: only while the keyboard is in the text
 FILES = "Catalogue (*.csv *.jsonl);;All files (*)"
 SHEETS = "Excel workbook (*.xlsx);;CSV (*.csv)"
+NO_YES = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+NO = QMessageBox.StandardButton.No  # the default of a question whose answer cannot be undone
 
 
 class CatalogueController(QObject):
@@ -199,11 +201,18 @@ class CatalogueController(QObject):
             self.host.show_error(f"The entry could not be {action}d", error)
         self.refresh()
 
+    # Merge, rename and delete are not undo steps. Why: the catalogue is the team's, shared
+    # live; between a merge and its undo others link mentions to the merged entry, edit it or
+    # merge it on, and an undo that split it again would have to guess which of their links go
+    # back. So merge and delete ask first, with the mentions they move or unlink in every
+    # version, and say plainly that they cannot be undone; a rename loses nothing (the old
+    # name stays an alias) and another rename takes it back.
     def rename_entry(self, entry: CatalogueEntry) -> None:
         name, ok = QInputDialog.getText(self.host, "Rename entry", "Name (the old one stays an alias):", text=entry.name)
         if ok and name.strip() and name.strip() != entry.name:
             self.project.rename_entry(entry.entry_id, name)
-            self.host.show_status(f"Renamed {entry.name} to {name.strip()}.")
+            self.host.show_status(f"Renamed {entry.name} to {name.strip()} ({entry.name} stays an alias; "
+                                  "Rename… again to change it back).")
 
     def merge_entry(self, entry: CatalogueEntry) -> None:
         others = sorted((e for e in self.links.entries.values() if e.entry_id != entry.entry_id),
@@ -219,7 +228,8 @@ class CatalogueController(QObject):
         count = self.project.links_of(gone.entry_id)
         answer = QMessageBox.question(
             self.host, "Merge entries", f"Merge {gone.name} into {entry.name}? Its "
-            f"{plural(count, 'mention')} will link to {entry.name}, and its names become aliases.")
+            f"{plural(count, 'mention')} (in every annotator's version) will link to {entry.name}, and its "
+            f"names become aliases.\n\nThis cannot be undone: the catalogue is shared by the team.", NO_YES, NO)
         if answer != QMessageBox.StandardButton.Yes:
             return
         _merged, moved, changed = self.project.merge_entries(entry.entry_id, gone.entry_id)
@@ -230,7 +240,8 @@ class CatalogueController(QObject):
         count = self.project.links_of(entry.entry_id)
         answer = QMessageBox.question(
             self.host, "Delete entry", f"Delete {entry.name}? {plural(count, 'mention')} will lose "
-            "their link (in every annotator's version); the entities themselves stay.")
+            "their link (in every annotator's version); the entities themselves stay.\n\n"
+            "This cannot be undone: the catalogue is shared by the team.", NO_YES, NO)
         if answer != QMessageBox.StandardButton.Yes:
             return
         unlinked, changed = self.project.delete_entry(entry.entry_id)
