@@ -63,6 +63,7 @@ def test_k_opens_the_chooser_typing_ranks_and_enter_links(start_window, monkeypa
     chooser = window.catalogue.chooser
     qtbot.waitUntil(lambda: chooser.isVisible() and QApplication.focusWidget() is chooser.query)
     QTest.keyClicks(QApplication.focusWidget(), "lisb")
+    qtbot.waitUntil(lambda: not chooser.ranking_due)  # ranked once typing pauses
     rows = [chooser.list.item(i).text() for i in range(chooser.list.count())]
     assert rows[0].startswith("Lisbon (LOC)") and rows[1].startswith("Lisbon Falcons (ORG)")
     assert rows[-1] == "+ New entry: “lisb” (LOC)"
@@ -241,3 +242,24 @@ def test_show_inconsistencies_lists_a_text_linked_to_different_entries(start_win
         "linked to Lisbon ×1, Lisbon Falcons ×1")
     linked = [top.child(i).text(1) for i in range(top.childCount()) if "→" in top.child(i).text(1)]
     assert sorted(linked) == ["LOC (human) → Lisbon", "LOC (human) → Lisbon Falcons"]
+
+
+def test_the_chooser_ranks_once_typing_pauses_and_enter_ranks_what_is_typed(start_window, monkeypatch, tmp_path,
+                                                                            qtbot):
+    """A burst of keys costs one ranking, not one a key; Enter right after the last key links
+    what that key made the best row, not the row before it."""
+    window, ids = started_with_catalogue(start_window, monkeypatch, tmp_path)
+    doc = window.doc
+    start = doc.text.index("Auckland")
+    label_as_loc(window, qtbot, start, start + 8)
+    type_in_text(window, qtbot, Qt.Key.Key_K)
+    chooser = window.catalogue.chooser
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is chooser.query)
+    ranked = []
+    real_rank = chooser.index.rank
+    monkeypatch.setattr(chooser.index, "rank", lambda *args, **kwargs: ranked.append(args) or real_rank(*args, **kwargs))
+    QTest.keyClicks(QApplication.focusWidget(), "karin olson")  # the mention's text replaced, one typo
+    assert ranked == [] and chooser.ranking_due
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert ranked == [("karin olson",)]
+    assert doc.span_at(start).kb_id == ids["Karin Olsson"]
