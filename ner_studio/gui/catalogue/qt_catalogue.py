@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from ner_studio.core.catalogue.entries import CatalogueEntry
@@ -55,6 +55,8 @@ NO = QMessageBox.StandardButton.No  # the default of a question whose answer can
 
 
 class CatalogueController(QObject):
+    links_changed = Signal()  # the catalogue was read again: the names a view shows may differ
+
     def __init__(self, host: Host, label_all):
         super().__init__(host)
         self.host = host
@@ -103,6 +105,7 @@ class CatalogueController(QObject):
             self.host.view.viewport().update()  # the link marks (the label colours stay)
             self.host.view.selection_changed.emit()  # the details pane names the link
             self.dock.show_entries(self.links.entries.values(), self._counts)  # the names now, counts follow
+            self.links_changed.emit()
         self._count_again()
 
     def _count_again(self, _doc_id: int | None = None) -> None:

@@ -124,6 +124,7 @@ class MainWindow(QMainWindow):
         self.label_all = install_label_all(self, self.find)
         self.consistency = install_consistency(self, self.label_all)
         self.catalogue = install_catalogue(self, self.label_all)
+        self.catalogue.links_changed.connect(self.entities.table_model.links_changed)  # "Linked to"
         self.document_tools = DocumentListTools(self, self.docks["documents"].widget())
         if settings.window_geometry:
             self.restoreGeometry(settings.window_geometry)
