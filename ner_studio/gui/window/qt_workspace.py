@@ -446,9 +446,11 @@ class Workspace(QObject):
         self.labels_changed.emit()
         return True
 
-    def export(self, doc_ids: list[int], path: Path, fmt: str, scheme: str, *, gold: Collection[int] = ()) -> bool:
+    def export(self, doc_ids: list[int], path: Path, fmt: str, scheme: str, *, gold: Collection[int] = (),
+               kb_column: bool = False) -> bool:
         """Write ``doc_ids`` (those in ``gold`` as their curated gold versions) to ``path``, and
-        the catalogue beside a corpus file (``exported_beside``: where, or None)."""
+        the catalogue beside a corpus file (``exported_beside``: where, or None); ``kb_column``:
+        CoNLL's column of links."""
         try:
             docs = [self.project.load_version(i, GOLD) if i in gold else self._docs.get(i) or self.project.load_document(i)
                     for i in doc_ids]
@@ -457,7 +459,7 @@ class Workspace(QObject):
             from ner_studio.core.store.project_export import version_attribution
 
             kb_names = self.project.kb_names()  # JSONL's kb_name; the catalogue beside the corpus
-            export_entities(docs, path, fmt, scheme, version_attribution(self.project), kb_names)
+            export_entities(docs, path, fmt, scheme, version_attribution(self.project), kb_names, kb_column)
             self.exported_beside = (export_catalogue_beside(self.project, path)
                                     if kb_names and fmt in ("conll", "jsonl") else None)
         except NerStudioError as error:
