@@ -15,9 +15,9 @@ from tests.gui.test_catalogue_window import label_as_loc, started_with_catalogue
 def shown_counts(window, qtbot) -> dict[str, tuple[str, str]]:
     """Entry name -> (mentions, documents) as the dock shows them once the worker is done."""
     qtbot.waitUntil(lambda: not window.catalogue.counts.busy, timeout=10_000)
-    table = window.catalogue.dock.table
-    return {table.item(row, 0).text(): (table.item(row, 2).text(), table.item(row, 3).text())
-            for row in range(table.rowCount())}
+    model = window.catalogue.dock.table.model()
+    return {model.index(row, 0).data(): (model.index(row, 2).data(), model.index(row, 3).data())
+            for row in range(model.rowCount())}
 
 
 def link_with_k(window, qtbot, query: str) -> None:
