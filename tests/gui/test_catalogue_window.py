@@ -178,6 +178,7 @@ def test_another_windows_catalogue_changes_show_here(start_window, project_locat
         project.add_documents([Document.from_text(text, name="trip")])
     first = start_window(str(project_location))
     second = start_window(str(project_location))
+    second.actions_["show_catalogue"].trigger()  # its counts follow the live updates too
     start = text.index("Lisbon")
     first.view.select_range(start, start + 6)
     next(a for a in first.edit.label_actions if a.objectName() == "label_LOC").trigger()
@@ -192,6 +193,9 @@ def test_another_windows_catalogue_changes_show_here(start_window, project_locat
     qtbot.waitUntil(lambda: set(second.catalogue.links.entries) == {other.entry_id}
                     and second.doc.span_at(start).kb_id == other.entry_id, timeout=15_000)
     assert second.span_style.links.name_of(other.entry_id) == "Lisboa"
+    model = second.catalogue.dock.model
+    qtbot.waitUntil(lambda: not second.catalogue.counts.busy and model.rowCount() == 1
+                    and [model.index(0, c).data() for c in (0, 2, 3)] == ["Lisboa", "1", "1"], timeout=15_000)
 
 
 def test_export_carries_the_links_and_writes_the_catalogue_beside(start_window, monkeypatch, tmp_path, qtbot):
