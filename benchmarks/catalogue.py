@@ -26,6 +26,7 @@ import random
 import statistics
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from benchmarks.corpus_tools import build_project, merged
@@ -78,6 +79,33 @@ def spread(times: list[float]) -> str:
     times = sorted(times)
     return (f"median {statistics.median(times):.2f} ms, p95 {times[int(0.95 * (len(times) - 1))]:.2f} ms, "
             f"max {times[-1]:.2f} ms")
+
+
+def dock_refresh(project, entries, counts) -> None:
+    """The Catalogue dock after a link: before, the count ran on the UI thread; now it runs in
+    a worker with its own read-only connection (gui/catalogue/qt_entry_counts.py) and the UI
+    thread only fills the table with what it returns."""
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from ner_studio.gui.catalogue.qt_catalogue_dock import CatalogueDock
+    from ner_studio.gui.catalogue.qt_entry_counts import count_task
+
+    app = QApplication.instance() or QApplication([])
+    dock = CatalogueDock()
+    timed("dock refresh before: count on the UI thread", project.entry_counts)
+    timed("dock refresh now, in the worker: open read-only and count",
+          lambda: count_task(project.reopen_location, project.annotator, None, None))
+    timed(f"fill the dock's table ({len(entries):,} entries; when the catalogue changes)",
+          lambda: dock.show_entries(entries, counts))
+    busiest = max(counts, key=lambda k: counts[k].mentions)
+    after = {**counts, busiest: replace(counts[busiest], mentions=counts[busiest].mentions + 1)}
+    timed("dock refresh now, on the UI thread: the counts a link moved", lambda: dock.show_counts(after))
+    timed("type a letter in the dock's filter ('a': most entries stay)", lambda: dock.filter.setText("a"))
+    dock.deleteLater()
+    app.processEvents()
 
 
 def main() -> None:
@@ -137,6 +165,7 @@ def main() -> None:
         linked_count = timed("suggest and store links in every document", link_everything)
         counts = timed("count mentions and documents per entry", project.entry_counts)
         print(f"    {linked_count:,} mentions linked, {len(counts):,} entries used")
+        dock_refresh(project, entries, counts)
         biggest = max(counts, key=lambda k: counts[k].mentions)
         timed(f"list the mentions of the most used entry ({counts[biggest].mentions:,})",
               lambda: project.entry_mentions(biggest))

@@ -63,6 +63,7 @@ def test_k_opens_the_chooser_typing_ranks_and_enter_links(start_window, monkeypa
     chooser = window.catalogue.chooser
     qtbot.waitUntil(lambda: chooser.isVisible() and QApplication.focusWidget() is chooser.query)
     QTest.keyClicks(QApplication.focusWidget(), "lisb")
+    qtbot.waitUntil(lambda: not chooser.ranking_due)  # ranked once typing pauses
     rows = [chooser.list.item(i).text() for i in range(chooser.list.count())]
     assert rows[0].startswith("Lisbon (LOC)") and rows[1].startswith("Lisbon Falcons (ORG)")
     assert rows[-1] == "+ New entry: “lisb” (LOC)"
@@ -92,7 +93,7 @@ def test_the_new_entry_row_makes_an_entry_from_the_mention(start_window, monkeyp
     [made] = [e for e in window.catalogue.links.entries.values() if e.name == "Weymouth, Dorset"]
     assert made.label == "LOC" and made.aliases == ("Weymouth",)
     assert doc.span_at(start).kb_id == made.entry_id
-    assert window.catalogue.dock.table.rowCount() == 5
+    assert window.catalogue.dock.model.rowCount() == 5
 
 
 def test_unlinked_entities_show_it_and_enter_accepts_a_suggested_link(start_window, monkeypatch, tmp_path, qtbot):
@@ -122,7 +123,9 @@ def test_the_dock_counts_lists_mentions_and_merges_and_deletes(start_window, mon
     dock = window.catalogue.dock
     assert window.catalogue.dock_widget.isVisible()
     QTest.keyClicks(dock.filter, "lisboa")  # by alias
-    assert dock.table.rowCount() == 1 and dock.table.item(0, 2).text() == "3" and dock.table.item(0, 3).text() == "1"
+    qtbot.waitUntil(lambda: not window.catalogue.counts.busy)  # counted in a worker
+    cells = [dock.model.index(0, column).data() for column in range(5)]
+    assert dock.model.rowCount() == 1 and cells[:4] == ["Lisbon", "LOC", "3", "1"]
     dock.table.selectRow(0)
     assert dock.mentions.count() == 3 and "[Lisbon]" in dock.mentions.item(1).text()
     window.view.select_range(0, 0)
@@ -132,13 +135,15 @@ def test_the_dock_counts_lists_mentions_and_merges_and_deletes(start_window, mon
     monkeypatch.setattr(QInputDialog, "getItem", lambda parent, title, label, items, *args: (
         next(i for i in items if i.startswith("Lisbon Falcons")), True))
     dock.buttons["merge"].click()
-    assert any("Merge Lisbon Falcons into Lisbon" in said for said in dialogs)
+    [asked] = [said for said in dialogs if "Merge Lisbon Falcons into Lisbon" in said]
+    assert "0 mentions (in every annotator's version)" in asked and "This cannot be undone" in asked
     assert "Lisbon Falcons" in window.catalogue.links.entries[ids["Lisbon"]].aliases
     assert ids["Lisbon Falcons"] not in window.catalogue.links.entries
     # delete: says how many mentions lose their link, then they do
     dock.table.selectRow(0)
     dock.buttons["delete"].click()
-    assert any("3 mentions will lose their link" in said for said in dialogs)
+    [asked] = [said for said in dialogs if "3 mentions will lose their link" in said]
+    assert "This cannot be undone" in asked
     assert all(doc.span_at(start).kb_id is None for start in places)
     assert ids["Lisbon"] not in window.catalogue.links.entries
 
@@ -173,6 +178,7 @@ def test_another_windows_catalogue_changes_show_here(start_window, project_locat
         project.add_documents([Document.from_text(text, name="trip")])
     first = start_window(str(project_location))
     second = start_window(str(project_location))
+    second.actions_["show_catalogue"].trigger()  # its counts follow the live updates too
     start = text.index("Lisbon")
     first.view.select_range(start, start + 6)
     next(a for a in first.edit.label_actions if a.objectName() == "label_LOC").trigger()
@@ -187,6 +193,9 @@ def test_another_windows_catalogue_changes_show_here(start_window, project_locat
     qtbot.waitUntil(lambda: set(second.catalogue.links.entries) == {other.entry_id}
                     and second.doc.span_at(start).kb_id == other.entry_id, timeout=15_000)
     assert second.span_style.links.name_of(other.entry_id) == "Lisboa"
+    model = second.catalogue.dock.model
+    qtbot.waitUntil(lambda: not second.catalogue.counts.busy and model.rowCount() == 1
+                    and [model.index(0, c).data() for c in (0, 2, 3)] == ["Lisboa", "1", "1"], timeout=15_000)
 
 
 def test_export_carries_the_links_and_writes_the_catalogue_beside(start_window, monkeypatch, tmp_path, qtbot):
@@ -238,3 +247,24 @@ def test_show_inconsistencies_lists_a_text_linked_to_different_entries(start_win
         "linked to Lisbon ×1, Lisbon Falcons ×1")
     linked = [top.child(i).text(1) for i in range(top.childCount()) if "→" in top.child(i).text(1)]
     assert sorted(linked) == ["LOC (human) → Lisbon", "LOC (human) → Lisbon Falcons"]
+
+
+def test_the_chooser_ranks_once_typing_pauses_and_enter_ranks_what_is_typed(start_window, monkeypatch, tmp_path,
+                                                                            qtbot):
+    """A burst of keys costs one ranking, not one a key; Enter right after the last key links
+    what that key made the best row, not the row before it."""
+    window, ids = started_with_catalogue(start_window, monkeypatch, tmp_path)
+    doc = window.doc
+    start = doc.text.index("Auckland")
+    label_as_loc(window, qtbot, start, start + 8)
+    type_in_text(window, qtbot, Qt.Key.Key_K)
+    chooser = window.catalogue.chooser
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is chooser.query)
+    ranked = []
+    real_rank = chooser.index.rank
+    monkeypatch.setattr(chooser.index, "rank", lambda *args, **kwargs: ranked.append(args) or real_rank(*args, **kwargs))
+    QTest.keyClicks(QApplication.focusWidget(), "karin olson")  # the mention's text replaced, one typo
+    assert ranked == [] and chooser.ranking_due
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert ranked == [("karin olson",)]
+    assert doc.span_at(start).kb_id == ids["Karin Olsson"]

@@ -13,10 +13,16 @@ against it. A candidate's place, best first:
 4. then the score, then the name.
 
 The match decides first: an exact name of another label is a better guess than a fuzzy one
-of the same label. Fuzzy scoring runs in rapidfuzz's C++ over every name at once
-(``process.extract``). ``QRatio``, not ``WRatio``: WRatio adds partial and token-set scores,
+of the same label. ``QRatio``, not ``WRatio``: WRatio adds partial and token-set scores,
 which the token match already covers, and costs 40 times more (90 ms against 2 ms a keystroke
 over 20,000 names on the busy 2-core machine; benchmarks/catalogue.py has the figures).
+
+What one keystroke scores is bounded, whatever the catalogue's size: the exact and word
+indexes first (at most :data:`_TOKEN_POOL` names); no fuzzy pass when they already fill the
+list (a fuzzy match ranks below every one of them); else rapidfuzz's C++ scores a shortlist
+of at most :data:`_SHORTLIST` names, those with a word starting as a typed word starts (its
+first two letters: a typo there is rare, and "Merkle" still finds "Merkel"), and for a
+one-word query the words with its first letter.
 """
 
 from __future__ import annotations
@@ -31,7 +37,10 @@ from ner_studio.core.catalogue.entries import CatalogueEntry, normalised
 
 FUZZY_CUTOFF = 75  # below this a name is noise ("Paris" vs "Peru" scores ~60)
 WORD_CUTOFF = 80  # a one-word query against single words: stricter, words are short
-_FUZZY_POOL = 200  # fuzzy matches scored per keystroke before the label and document sort
+_FUZZY_POOL = 200  # fuzzy matches kept per keystroke before the label and document sort
+_TOKEN_POOL = 2000  # names a word prefix gives at most (one letter typed: enough to rank)
+_SHORTLIST = 3000  # names the fuzzy pass scores at most per keystroke
+_START = 2  # letters of a word that pick the fuzzy shortlist
 
 
 class Match(IntEnum):
@@ -77,6 +86,10 @@ class CatalogueIndex:
                     words.setdefault(word, set()).add(at)
         self._words = words
         self._sorted_words = sorted(words)
+        starts: dict[str, dict[int, None]] = {}  # a word's first letters -> names with such a word
+        for word, names in words.items():
+            starts.setdefault(word[:_START], {}).update(dict.fromkeys(names))
+        self._starts = {start: list(names) for start, names in starts.items()}
         self._sort_names = [normalised(entry.name) for entry in self.entries]
 
     def __len__(self) -> int:
@@ -91,9 +104,24 @@ class CatalogueIndex:
         while i < len(self._sorted_words) and self._sorted_words[i].startswith(word):
             found |= self._words[self._sorted_words[i]]
             i += 1
-            if len(found) > 2000:  # one letter typed: enough to rank, no need for all
+            if len(found) > _TOKEN_POOL:  # one letter typed: enough to rank, no need for all
                 break
         return found
+
+    def _shortlist(self, words: list[str]) -> list[int]:
+        """At most :data:`_SHORTLIST` names with a word that starts as one of ``words`` does."""
+        chosen: dict[int, None] = {}
+        for word in words:
+            chosen.update(dict.fromkeys(self._starts.get(word[:_START], ())))
+            if len(chosen) >= _SHORTLIST:
+                break
+        return list(chosen)[:_SHORTLIST]
+
+    def _words_like(self, word: str) -> list[str]:
+        """The index's words that start with ``word``'s first letter (a contiguous run)."""
+        low = bisect_left(self._sorted_words, word[0])
+        high = bisect_left(self._sorted_words, chr(ord(word[0]) + 1), low)
+        return self._sorted_words[low:high]
 
     def rank(self, query: str, *, label: str | None = None, linked: Collection[str] = (),
              limit: int = 20) -> list[EntryCandidate]:
@@ -126,13 +154,17 @@ class CatalogueIndex:
                     break
             for at in found or ():  # the more of the name typed, the better
                 consider(at, Match.TOKEN, 100.0 * len(key) / len(self._names[at]))
-            fuzzy = len(key) >= 3  # one or two letters: a typo cannot be told from a prefix
-            for _name, score, at in process.extract(key, self._names, scorer=fuzz.QRatio, processor=None,
-                                                   limit=_FUZZY_POOL, score_cutoff=FUZZY_CUTOFF) if fuzzy else ():
-                consider(at, Match.FUZZY, score)
-            if len(words) == 1 and len(key) >= 4:
-                for word, score, _ in process.extract(key, self._sorted_words, scorer=fuzz.QRatio, processor=None,
-                                                      limit=20, score_cutoff=WORD_CUTOFF):
+            # One or two letters: a typo cannot be told from a prefix. A full list of better
+            # matches: a fuzzy one could not enter it.
+            fuzzy = len(key) >= 3 and len(best) < limit
+            shortlist = self._shortlist(words) if fuzzy else []
+            names = [self._names[at] for at in shortlist]
+            for _name, score, n in process.extract(key, names, scorer=fuzz.QRatio, processor=None,
+                                                  limit=_FUZZY_POOL, score_cutoff=FUZZY_CUTOFF) if fuzzy else ():
+                consider(shortlist[n], Match.FUZZY, score)
+            if fuzzy and len(words) == 1 and len(key) >= 4:
+                for word, score, _ in process.extract(key, self._words_like(key), scorer=fuzz.QRatio,
+                                                      processor=None, limit=20, score_cutoff=WORD_CUTOFF):
                     for at in self._words[word]:
                         consider(at, Match.FUZZY, score * 0.9)  # a word of the name, not all of it
         linked = set(linked)

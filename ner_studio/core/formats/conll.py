@@ -5,10 +5,16 @@ Reading rebuilds a text: tokens joined by one space, sentences by one newline, s
 tokens and spans agree. Middle columns (CoNLL-2003's POS and chunk tags) are kept in
 ``doc.meta["conll_columns"]`` (one string per token) so such files round-trip unchanged.
 The tag scheme (IOB1, IOB2 or BIOES) is detected once per file.
+
+A last column of catalogue links after the tags (what ``kb_column=True`` writes: each token's
+entity's ``kb_id``, ``_`` for none) is recognised by its ``_`` values with a column of tags
+before it, and read back into the spans' ``kb_id``; a link on a token outside every entity, or
+one entity whose tokens carry different links, is a :class:`FormatError` naming the line.
 """
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from itertools import accumulate, compress, count, groupby, repeat
 from operator import add, itemgetter, methodcaller, not_
@@ -22,14 +28,17 @@ from ner_studio.core.text.tags import decode_tags, document_token_spans, encode_
 from ner_studio.core.formats.text import decode_text
 
 DOCSTART = "-DOCSTART-"
+NO_LINK = "_"  # the link column's value for a token of no linked entity
+_TAG = re.compile(r"(O|[BIESLU]-\S+)")
 
 
 class _Parsed:
     """Columns of a whole file, documents still flat."""
 
-    def __init__(self, words, tags, middles, runs, doc_starts, separator):
+    def __init__(self, words, tags, middles, runs, doc_starts, separator, links=None):
         self.words: list[str] = words
         self.tags: list[str] = tags
+        self.links: list[str] | None = links  # the catalogue link column, if the file has one
         self.middles: list[str] = middles  # empty for two-column files
         # (first line index, first token index, token count) of every sentence
         self.runs: list[tuple[int, int, int]] = runs
@@ -113,9 +122,13 @@ def _scan(text: str, path) -> _Parsed:
     token_rows = list(filter(None, rows))
     words = list(map(itemgetter(0), token_rows))
     tags = list(map(itemgetter(-1), token_rows))
+    links = None
+    if n_columns > 2 and _is_link_column(tags, token_rows):
+        links, tags = tags, list(map(itemgetter(-2), token_rows))
+        n_columns -= 1
     middles = []
     if n_columns > 2:
-        middles = list(map(separator.join, map(itemgetter(slice(1, -1)), token_rows)))
+        middles = list(map(separator.join, map(itemgetter(slice(1, n_columns - 1)), token_rows)))
     runs = []
     line = token = 0
     for is_tokens, group in groupby(lens, bool):
@@ -129,7 +142,44 @@ def _scan(text: str, path) -> _Parsed:
     for index, docstart in sorted(doc_starts_by_line.items()):
         k = bisect_right(run_lines, index)
         doc_starts.append((runs[k][1] if k < len(runs) else len(words), docstart))
-    return _Parsed(words, tags, middles, runs, doc_starts, separator)
+    return _Parsed(words, tags, middles, runs, doc_starts, separator, links)
+
+
+def _is_link_column(last: list[str], token_rows) -> bool:
+    """The last column holds links, not tags: the column before it is all tags, and it has
+    ``_`` (no tag is) or no tag at all (a tag column with one mistyped tag still has tags, and
+    its error names that tag). Only distinct values are matched: few, however long the file."""
+    distinct = set(last)
+    if NO_LINK not in distinct and any(_TAG.fullmatch(value) for value in distinct):
+        return False
+    before = set(map(itemgetter(-2), token_rows))
+    return all(_TAG.fullmatch(value) for value in before)
+
+
+def _span_links(parsed: _Parsed, spans, path) -> list[str | None]:
+    """Each span's link from the link column; FormatError for a link outside every entity or
+    an entity whose tokens disagree."""
+    links = parsed.links
+    found, inside = [], 0
+    for i, j, _label in spans:
+        stray = next((k for k in range(inside, i) if links[k] != NO_LINK), None)
+        if stray is not None:
+            raise FormatError(f"catalogue link {links[stray]!r} on a token outside every entity (its tag is "
+                              f"{parsed.tags[stray]!r}); a token of no entity has {NO_LINK!r} in the last column",
+                              path, parsed.line_of_token(stray))
+        odd = next((k for k in range(i + 1, j) if links[k] != links[i]), None)
+        if odd is not None:
+            raise FormatError(f"one entity's tokens carry different catalogue links ({links[i]!r} and "
+                              f"{links[odd]!r}); every token of an entity has its entity's link", path,
+                              parsed.line_of_token(odd))
+        found.append(None if links[i] == NO_LINK else links[i])
+        inside = j
+    stray = next((k for k in range(inside, len(links)) if links[k] != NO_LINK), None)
+    if stray is not None:
+        raise FormatError(f"catalogue link {links[stray]!r} on a token outside every entity (its tag is "
+                          f"{parsed.tags[stray]!r}); a token of no entity has {NO_LINK!r} in the last column",
+                          path, parsed.line_of_token(stray))
+    return found
 
 
 def _document(parsed: _Parsed, first: int, last: int, spans, docstart, name):
@@ -147,13 +197,15 @@ def _document(parsed: _Parsed, first: int, last: int, spans, docstart, name):
     ends = list(map(add, starts, lengths))
     text = "\n".join(" ".join(words[s:e]) for s, e in zip(starts_in_doc, sentence_ends))
     sentences = list(map(tuple.__new__, repeat(Sentence), zip(starts_in_doc, sentence_ends)))
-    doc_spans = [Span(starts[i - first], ends[j - 1 - first], label) for i, j, label in spans]
+    doc_spans = [Span(starts[i - first], ends[j - 1 - first], label, kb_id=kb_id) for (i, j, label), kb_id in spans]
     # "" records a file that began without one, so writing it back does not add one.
     meta = {"conll_docstart": docstart if docstart is not None else ""}
     if parsed.middles:
         meta["conll_columns"] = parsed.middles[first:last]
     if parsed.separator != " ":
         meta["conll_separator"] = parsed.separator
+    if parsed.links is not None:
+        meta["conll_kb_column"] = True  # written back with it
     return Document(text, TokenList(starts, ends), sentences, doc_spans, name=name, meta=meta)
 
 
@@ -178,8 +230,10 @@ def _parse(text: str, path, name: str) -> list[Document]:
     if not bounds or bounds[0][0] > 0:
         bounds.insert(0, (0, None))
     base = name or (Path(path).stem if path is not None else "document")
+    kb_ids = _span_links(parsed, spans, path) if parsed.links is not None else [None] * len(spans)
+    spans = list(zip(spans, kb_ids))
     docs = []
-    span_starts = [i for i, _, _ in spans]
+    span_starts = [i for (i, _, _), _ in spans]
     for d, (first, docstart) in enumerate(bounds):
         last = bounds[d + 1][0] if d + 1 < len(bounds) else len(parsed.words)
         doc_spans = spans[bisect_left(span_starts, first) : bisect_left(span_starts, last)]
@@ -233,7 +287,8 @@ def _words(doc, separator: str) -> list[str]:
 
 def format_document(doc, scheme: str = "iob2", docstart: bool = False, kb_column: bool = False) -> str:
     """``kb_column``: one more last column with each token's catalogue link (its entity's
-    ``kb_id``, ``_`` for none); off by default, so CoNLL stays what other tools read."""
+    ``kb_id``, ``_`` for none); off by default, so CoNLL stays what other tools read, and on
+    for a document read from a file that had one."""
     token_spans = document_token_spans(doc)
     starts = _sentence_starts_for_writing(doc, token_spans)
     try:
@@ -242,6 +297,7 @@ def format_document(doc, scheme: str = "iob2", docstart: bool = False, kb_column
         raise FormatError(f"{doc.name or 'a document'}: {error}") from None
     separator = doc.meta.get("conll_separator", " ")
     words = _words(doc, separator)
+    kb_column = kb_column or bool(doc.meta.get("conll_kb_column"))  # read with one: its links stay
     middles = doc.meta.get("conll_columns")
     if middles is not None and len(middles) == len(words):
         rows = list(map(separator.join, zip(words, middles, tags)))

@@ -212,17 +212,17 @@ class SpreadsheetWriter:
 
 
 def export_entities(docs, path: str | Path, fmt: str, scheme: str = "iob2", attribution=None,
-                    kb_names=None) -> None:
+                    kb_names=None, kb_column: bool = False) -> None:
     """What Export writes: documents as CoNLL or JSONL, or their entities as a spreadsheet
     (with whose version each came from and when, if ``attribution`` says: ``doc -> Attribution``,
     e.g. ``core/store/project_export.version_attribution``; ``kb_names``: the catalogue's entry
-    names for JSONL's ``kb_name``)."""
+    names for JSONL's ``kb_name``; ``kb_column``: CoNLL's column of links)."""
     from ner_studio.core.formats import write_documents
 
     if fmt in SHEET_FORMATS.values():
         write_spreadsheet(docs, path, fmt, attribution)
     else:
-        write_documents(docs, path, fmt, scheme, kb_names=kb_names)
+        write_documents(docs, path, fmt, scheme, kb_names=kb_names, kb_column=kb_column)
 
 
 def write_spreadsheet(docs: Iterable, path: str | Path, fmt: str | None = None, attribution=None) -> SpreadsheetWriter:

@@ -8,11 +8,14 @@ rule (what a label key does to an overlapping entity, what "accept" means) is te
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from ner_studio.core.text.document import Document
 from ner_studio.core.errors import SpanError
 from ner_studio.core.text.spans import Source, Span
+
+Suggest = Callable[[str, Span], "str | None"]  # (text, span) -> the entry id suggested, as CatalogueLinks.suggestion
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,12 +148,27 @@ def link(span: Span, kb_id: str | None) -> SpanEdit | None:
     return None if target == span else SpanEdit((span,), (target,))
 
 
-def accept_all(doc: Document) -> SpanEdit | None:
-    """Confirm every suggested span of ``doc`` in one edit."""
-    model = tuple(s for s in doc.spans if not s.confirmed)
-    if not model:
+def accept_all(doc: Document, suggest: Suggest | None = None, spans=None) -> SpanEdit | None:
+    """Confirm every suggested span of ``doc`` (or of ``spans``, a sentence's) in one edit,
+    each with the catalogue link ``suggest`` offers for it (gui/catalogue's dashed line), as
+    Enter does one at a time. Why links too: A and Ctrl+Enter mean "what I see is right", the
+    way Prodigy's accept takes the example as shown and INCEpTION's accept-all takes a
+    recommendation with its feature values; a dashed link left behind would read as confirmed
+    when it is not. Each is still a person's key press, never a silent one (the callers say how
+    many links it took: :func:`links_taken`)."""
+    edits = [accept(s, suggest(doc.text, s) if suggest is not None else None)
+             for s in (doc.spans if spans is None else spans)]
+    edits = [e for e in edits if e is not None]
+    if not edits:
         return None
-    return SpanEdit(model, tuple(s.accepted() for s in model))
+    return SpanEdit(tuple(e.removed[0] for e in edits), tuple(e.added[0] for e in edits))
+
+
+def links_taken(edit: SpanEdit | None) -> int:
+    """How many spans ``edit`` links that were not linked (suggested links accepted)."""
+    if edit is None:
+        return 0
+    return sum(1 for old, new in zip(edit.removed, edit.added) if old.kb_id is None and new.kb_id is not None)
 
 
 def rename_label(doc: Document, old: str, new: str) -> SpanEdit | None:

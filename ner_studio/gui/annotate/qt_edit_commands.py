@@ -181,8 +181,23 @@ class EditController(QObject):
         self._step_edge("start", 1)
 
     def accept_all(self) -> None:
-        if self.host.doc is not None:
-            self.host.workspace.apply_edit(self.host.doc, editing.accept_all(self.host.doc))
+        """A: every model entity of the document, with the catalogue links suggested for the
+        entities (``editing.accept_all`` says why); the status bar says how many links."""
+        if self.host.doc is None:
+            return
+        edit = editing.accept_all(self.host.doc, self._suggest())
+        if self.host.workspace.apply_edit(self.host.doc, edit):
+            self._say_links(edit, "Accepted")
+
+    def _suggest(self):
+        links = self.host.span_style.links
+        return links.suggestion if links is not None else None
+
+    def _say_links(self, edit, done: str) -> None:
+        links = editing.links_taken(edit)
+        entities = sum(1 for old in edit.removed if not old.confirmed)
+        if links:
+            self.host.show_status(f"{done} {plural(entities, 'entity')} and {plural(links, 'suggested link')}.", 5000)
 
     # --- documents -----------------------------------------------------------------------
     def review_and_next(self) -> None:
@@ -191,7 +206,7 @@ class EditController(QObject):
         if self.host.doc is None or not self._unsure_entities_settled():
             return
         doc_id = self.host.doc.doc_id
-        self.host.workspace.mark_reviewed(self.host.doc)
+        self.host.workspace.mark_reviewed(self.host.doc, suggest=self._suggest())
         following = self.host.workspace.next_document(doc_id)
         if following is None:
             try:

@@ -22,8 +22,9 @@ from ner_studio.gui.annotate.qt_highlighter import SpanStyle
 from ner_studio.gui.shell.qt_table_model import ColumnsTableModel
 from ner_studio.gui.shell.qt_tables import FittedColumns, read_only
 
-COLUMNS = ("Entity", "Label", "Source", "Confidence", "Position")
+COLUMNS = ("Entity", "Label", "Source", "Confidence", "Position", "Linked to")
 POSITION = 4
+LINKED = 5  # the catalogue entry's name (gui/catalogue); empty when unlinked or without a catalogue
 # Past this many changed spans one re-sort is faster than row-by-row updates.
 RESET_AT = 200
 
@@ -56,6 +57,14 @@ class EntityTableModel(ColumnsTableModel):
         if self._spans:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._spans) - 1, len(COLUMNS) - 1))
 
+    def links_changed(self) -> None:
+        """The catalogue changed (a rename, merge, delete): the names shown and, sorted by
+        them, the order."""
+        if self._column == LINKED:
+            self._reset()
+        elif self._spans:
+            self.dataChanged.emit(self.index(0, LINKED), self.index(len(self._spans) - 1, LINKED))
+
     def span(self, row: int) -> Span:
         return self._spans[self._position(row)]
 
@@ -80,7 +89,16 @@ class EntityTableModel(ColumnsTableModel):
             return str(span.source), span.start
         if column == 3:
             return (-1.0 if span.confidence is None else span.confidence), span.start
+        if column == LINKED:  # linked ones first, by name; the unlinked after them
+            name = self._link_name(span)
+            return name is None, (name or "").lower(), span.start
         return span.start, span.end
+
+    def _link_name(self, span: Span) -> str | None:
+        links = self.style.links
+        if span.kb_id is None or links is None:
+            return None
+        return links.name_of(span.kb_id) or span.kb_id  # an entry deleted elsewhere: its id
 
     def _reset(self) -> None:
         self.beginResetModel()
@@ -128,7 +146,9 @@ class EntityTableModel(ColumnsTableModel):
             return QBrush(QColor("#b42318"))
         if role == Qt.ItemDataRole.ToolTipRole:  # the whole text, however narrow the column
             confidence = "" if span.confidence is None else f", confidence {span.confidence:.2f}"
-            return (f"{self._display(span, 0)}\n{span.label} ({span.source}{confidence}) at characters "
+            name = self._link_name(span)
+            linked = f", linked to {name}" if name else ""
+            return (f"{self._display(span, 0)}\n{span.label} ({span.source}{confidence}{linked}) at characters "
                     f"{span.start}-{span.end}: click to show it in the text")
         return None
 
@@ -141,6 +161,8 @@ class EntityTableModel(ColumnsTableModel):
             return str(span.source)
         if column == 3:
             return "" if span.confidence is None else f"{span.confidence:.2f}"
+        if column == LINKED:
+            return self._link_name(span) or ""
         return span.start
 
 
@@ -160,8 +182,9 @@ class EntityTable(QTableView):
         self.verticalHeader().setDefaultSectionSize(22)
         # Fixed widths: sizing columns to their contents would read every row of a big document.
         # In a narrow dock they shrink, and a long entity is elided in the middle (tooltip: whole).
-        # Position, then source, then confidence go first (the row's tooltip has them all).
-        self.columns = FittedColumns(self, stretch=(0,), widths={1: 58, 2: 72, 3: 92, 4: 70}, drop=(4, 2, 3))
+        # Linked to, position, then source, then confidence go first (the row's tooltip has them all).
+        self.columns = FittedColumns(self, stretch=(0,), widths={1: 58, 2: 72, 3: 92, 4: 70, LINKED: 110},
+                                     drop=(LINKED, 4, 2, 3))
         self.setToolTip("Entities of this document: click a column title to sort, a row to jump to it")
         self.clicked.connect(self._on_clicked)
         self.activated.connect(self._on_clicked)

@@ -1,20 +1,24 @@
 """The link chooser: a pop-up under the selected entity with a line edit and a ranked list.
 
 Typing re-ranks (core/catalogue/ranking.py: exact, token, fuzzy; the mention's label, then
-entries linked in this document, first); Up/Down move in the list while the keyboard stays in
+entries linked in this document, first) :data:`DEBOUNCE_MS` after the last keystroke, so a
+fast typist's keys are never held up by a ranking whose result the next key replaces (the
+ranking's own cost per keystroke is bounded there); Enter, Up and Down rank what is typed
+first if a ranking is due, so they never act on a stale list. Up/Down move in the list while the keyboard stays in
 the line edit; Enter links the current row; the last row, "New entry", makes an entry from
 what is typed (or the mention) with the mention's label. Esc or a click elsewhere closes it.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from ner_studio.core.catalogue.ranking import CatalogueIndex, Match
 
 NEW_ENTRY = "new"  # the data of the "New entry" row
 _HOW = {Match.EXACT: "", Match.TOKEN: "", Match.FUZZY: " ~", Match.NONE: ""}
+DEBOUNCE_MS = 30  # below the gap between two keys of a fast typist (~80-120 ms)
 
 
 class LinkChooser(QFrame):
@@ -38,10 +42,24 @@ class LinkChooser(QFrame):
         layout.addWidget(self.heading)
         layout.addWidget(self.query)
         layout.addWidget(self.list)
-        self.query.textChanged.connect(self.rank)
+        self._due = QTimer(self)
+        self._due.setSingleShot(True)
+        self._due.setInterval(DEBOUNCE_MS)
+        self._due.timeout.connect(lambda: self.rank(self.query.text()))
+        self.query.textChanged.connect(lambda _text: self._due.start())
         self.query.installEventFilter(self)
         self.list.itemActivated.connect(self._choose)
         self.rank(mention)
+
+    @property
+    def ranking_due(self) -> bool:
+        return self._due.isActive()
+
+    def rank_now(self) -> None:
+        """Rank what is typed, if a keystroke's ranking is still due."""
+        if self._due.isActive():
+            self._due.stop()
+            self.rank(self.query.text())
 
     def rank(self, text: str) -> None:
         self.list.clear()
@@ -67,6 +85,8 @@ class LinkChooser(QFrame):
             return True
         if watched is self.query and event.type() == QEvent.Type.KeyPress:
             key = event.key()
+            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.rank_now()
             if key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
                 step = 1 if key == Qt.Key.Key_Down else -1
                 self.list.setCurrentRow(max(0, min(self.list.count() - 1, self.list.currentRow() + step)))

@@ -328,10 +328,12 @@ class FileController(QObject):
             choice = dialog.choice()
             if not self._may_rewrite(choice.path, chosen_set(sets, choice.which), summaries):
                 return
-            target = {"path": str(choice.path), "fmt": choice.fmt, "scheme": choice.scheme, "which": choice.which}
+            target = {"path": str(choice.path), "fmt": choice.fmt, "scheme": choice.scheme, "which": choice.which,
+                      "kb_column": choice.kb_column}
             project.set_setting(key, target)
         chosen = chosen_set(sets, target.get("which"))
-        if workspace.export(list(chosen.ids), Path(target["path"]), target["fmt"], target["scheme"], gold=curated):
+        if workspace.export(list(chosen.ids), Path(target["path"]), target["fmt"], target["scheme"], gold=curated,
+                            kb_column=bool(target.get("kb_column"))):
             self.host.show_status(f"Saved {chosen.description} to {target['path']}{beside(workspace)}", 5000)
 
     def _may_rewrite(self, path: Path, chosen, summaries) -> bool:
@@ -372,7 +374,7 @@ class FileController(QObject):
             ids = [i for i in ids if workspace.summary(i).status == "reviewed" or i in curated]
         elif choice.which == "current":
             ids = [self.host.doc.doc_id] if self.host.doc is not None else []
-        if workspace.export(ids, choice.path, choice.fmt, choice.scheme, gold=curated):
+        if workspace.export(ids, choice.path, choice.fmt, choice.scheme, gold=curated, kb_column=choice.kb_column):
             self.host.show_status(f"Exported {plural(len(ids), 'document')} to {choice.path}{beside(workspace)}", 5000)
             try:
                 self.host.settings.set(EXPORT_FOLDER_SETTING, str(choice.path.parent))

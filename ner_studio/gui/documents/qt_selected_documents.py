@@ -199,7 +199,7 @@ class SelectedDocuments(QObject):
             return
         choice = dialog.choice()
         curated = workspace.project.gold_documents()  # exported as their gold versions, as Export does
-        if workspace.export(ids, choice.path, choice.fmt, choice.scheme, gold=curated):
+        if workspace.export(ids, choice.path, choice.fmt, choice.scheme, gold=curated, kb_column=choice.kb_column):
             self.host.show_status(f"Exported {plural(len(ids), 'document')} to {choice.path}", 5000)
 
     def assign(self) -> None:

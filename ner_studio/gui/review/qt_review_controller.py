@@ -22,7 +22,7 @@ from ner_studio.core.errors import NerStudioError
 from ner_studio.core.learning.training_set import (
     ACCEPTED_SETTING, accepted_from_setting, accepted_to_setting, sentence_range,
 )
-from ner_studio.gui.annotate.editing import SpanEdit
+from ner_studio.gui.annotate.editing import accept_all
 from ner_studio.gui.shell.qt_actions import Command, keys_act_only_in
 from ner_studio.gui.review.qt_review_panel import ReviewPanel, entity_lines, sentence_html
 from ner_studio.gui.review.review_queue import QueueItem, ReviewQueue
@@ -286,8 +286,10 @@ class ReviewController(QObject):
         workspace = self.host.workspace
         doc = workspace.document(item.doc_id)
         start, end = sentence_range(doc, item.sentence)
-        model_spans = tuple(s for s in doc.spans_between(start, end) if not s.confirmed)
-        if model_spans and not workspace.apply_edit(doc, SpanEdit(model_spans, tuple(s.accepted() for s in model_spans))):
+        links = self.host.span_style.links
+        suggest = links.suggestion if links is not None else None  # Space takes the links shown, as A does
+        edit = accept_all(doc, suggest, doc.spans_between(start, end))
+        if edit is not None and not workspace.apply_edit(doc, edit):
             return
         workspace.log_review(workspace.effort.reviewed(doc, start, end, seconds=self._clock() - self._shown_at))
         done = self.accepted.setdefault(doc.doc_id, set())
@@ -295,7 +297,7 @@ class ReviewController(QObject):
         self._store(ACCEPTED_SETTING, accepted_to_setting(self.accepted))
         if len(done) >= len(doc.sentences):
             # Every sentence confirmed (each logged above): the document is reviewed.
-            workspace.mark_reviewed(doc, log=False)
+            workspace.mark_reviewed(doc, log=False, suggest=suggest)
         self.queue.remove(item.key)
         self._show(self.queue.head())
         self.sentence_accepted.emit(doc.doc_id)

@@ -110,6 +110,7 @@ class ExportChoice:
     path: Path
     fmt: str  # "conll", "jsonl"; for Export also "xlsx" or "csv" (one row per entity)
     scheme: str
+    kb_column: bool = False  # CoNLL: a last column of catalogue links (``project export --kb-column``)
 
 
 class ExportDialog(QDialog):
@@ -138,6 +139,9 @@ class ExportDialog(QDialog):
         for scheme in SCHEMES:
             self.scheme.addItem(scheme.upper(), scheme)
         self.scheme.setToolTip("How entity boundaries are written in CoNLL tags")
+        self.kb_column = QCheckBox("Add a column of catalogue links")
+        self.kb_column.setToolTip("CoNLL: one more last column with each token's catalogue entry id (_ for none), "
+                                  "which NER Studio reads back; other tools may expect the tag last")
         self.path = QLineEdit(str(suggested))
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
@@ -147,6 +151,7 @@ class ExportDialog(QDialog):
         form.addRow("Documents", self.which)
         form.addRow("Format", self.fmt)
         form.addRow("Tag scheme", self.scheme)
+        form.addRow("", self.kb_column)
         form.addRow("File", row)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -162,6 +167,7 @@ class ExportDialog(QDialog):
         """The scheme only means something for CoNLL; the file's extension follows the format."""
         fmt = self.fmt.currentData()
         self.scheme.setEnabled(fmt == "conll")
+        self.kb_column.setEnabled(fmt == "conll")
         path = Path(self.path.text())
         self.path.setText(str(path.with_suffix(f".{fmt}")))
 
@@ -180,7 +186,8 @@ class ExportDialog(QDialog):
 
     def choice(self) -> ExportChoice:
         return ExportChoice(self.which.currentData(), Path(self.path.text()).expanduser(),
-                            self.fmt.currentData(), self.scheme.currentData())
+                            self.fmt.currentData(), self.scheme.currentData(),
+                            self.fmt.currentData() == "conll" and self.kb_column.isChecked())
 
 
 class PasteDialog(QDialog):

@@ -126,6 +126,7 @@ class MainWindow(QMainWindow):
         self.consistency = install_consistency(self, self.label_all)
         self.catalogue = install_catalogue(self, self.label_all)
         self.notes = install_notes(self)
+        self.catalogue.links_changed.connect(self.entities.table_model.links_changed)  # "Linked to"
         self.document_tools = DocumentListTools(self, self.docks["documents"].widget())
         if settings.window_geometry:
             self.restoreGeometry(settings.window_geometry)

@@ -280,15 +280,16 @@ class Workspace(QObject):
         if doc.status != status:
             self.undo_stack(doc.doc_id).push(StatusCommand(doc, status))
 
-    def mark_reviewed(self, doc: Document, *, log: bool = True) -> None:
+    def mark_reviewed(self, doc: Document, *, log: bool = True, suggest=None) -> None:
         """Accept the remaining model spans and mark the document reviewed, as one undo step;
         with ``log`` (a person's Ctrl+Enter), note in the review log what it took (if the model
         had tagged it) and, if it was not reviewed before, say so (``marked_reviewed``); undoing
-        the step takes both back (``review_undone``), redoing it tells them again."""
+        the step takes both back (``review_undone``), redoing it tells them again. ``suggest``:
+        the catalogue links shown as suggestions are accepted too (editing.accept_all)."""
         stack, newly, record = self.undo_stack(doc.doc_id), doc.status != Status.REVIEWED, None
         stack.beginMacro(f"Mark {doc.name or 'document'} reviewed")
         try:
-            self.apply_edit(doc, accept_all(doc))
+            self.apply_edit(doc, accept_all(doc, suggest))
             self.set_status(doc, Status.REVIEWED)
             if log:
                 record = self.effort.reviewed(doc)
@@ -467,9 +468,11 @@ class Workspace(QObject):
         self.labels_changed.emit()
         return True
 
-    def export(self, doc_ids: list[int], path: Path, fmt: str, scheme: str, *, gold: Collection[int] = ()) -> bool:
+    def export(self, doc_ids: list[int], path: Path, fmt: str, scheme: str, *, gold: Collection[int] = (),
+               kb_column: bool = False) -> bool:
         """Write ``doc_ids`` (those in ``gold`` as their curated gold versions) to ``path``, and
-        the catalogue beside a corpus file (``exported_beside``: where, or None)."""
+        the catalogue beside a corpus file (``exported_beside``: where, or None); ``kb_column``:
+        CoNLL's column of links."""
         try:
             docs = [self.project.load_version(i, GOLD) if i in gold else self._docs.get(i) or self.project.load_document(i)
                     for i in doc_ids]
@@ -479,7 +482,7 @@ class Workspace(QObject):
 
             kb_names = self.project.kb_names()  # JSONL's kb_name; the catalogue beside the corpus
             docs = self.project.with_notes(docs)  # JSONL meta.notes, the spreadsheets' notes
-            export_entities(docs, path, fmt, scheme, version_attribution(self.project), kb_names)
+            export_entities(docs, path, fmt, scheme, version_attribution(self.project), kb_names, kb_column)
             self.exported_beside = (export_catalogue_beside(self.project, path)
                                     if kb_names and fmt in ("conll", "jsonl") else None)
         except NerStudioError as error:

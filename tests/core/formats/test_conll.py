@@ -225,3 +225,31 @@ def test_a_failed_load_changes_nothing(tmp_path, fixtures):
 def test_missing_file_is_a_format_error(tmp_path):
     with pytest.raises(FormatError, match="cannot read"):
         read_documents(tmp_path / "nope.conll")
+
+
+# --- the catalogue link column (format_conll(kb_column=True)) ---------------------------------
+def test_the_link_column_round_trips_and_keeps_the_middle_columns():
+    from ner_studio.core.formats.conll import format_conll as write, parse_conll as read
+
+    text = "Karin NNP B-PER q1\nOlsson NNP I-PER q1\nvisited VBD O _\nLisbon NNP B-LOC Q597\n. . O _\n"
+    [doc] = read(text, "x.conll")
+    assert [(doc.text[s.start:s.end], s.label, s.kb_id) for s in doc.spans] == [
+        ("Karin Olsson", "PER", "q1"), ("Lisbon", "LOC", "Q597")]
+    assert doc.meta["conll_columns"] == ["NNP", "NNP", "VBD", "NNP", "."]
+    assert write([doc]) == text + "\n"  # read with the column, written back with it
+
+
+def test_a_malformed_link_column_names_the_line():
+    import pytest
+
+    from ner_studio.core.errors import FormatError
+    from ner_studio.core.formats.conll import parse_conll as read
+
+    with pytest.raises(FormatError, match="line 2: one entity's tokens carry different catalogue links"):
+        read("Karin B-PER q1\nOlsson I-PER q2\nvisited O _\n", "bad.conll")
+    with pytest.raises(FormatError, match="line 3: catalogue link 'q3' on a token outside every entity"):
+        read("Karin B-PER q1\nOlsson I-PER q1\nvisited O q3\n", "bad.conll")
+    # CoNLL-2003's four columns are not mistaken for links, a mistyped tag is still named
+    assert read("EU NNP B-NP B-ORG\nrejects VBZ B-VP O\n")[0].spans[0].kb_id is None
+    with pytest.raises(FormatError, match="line 1: invalid tag 'B_ORG'"):
+        read("EU NNP B-NP B_ORG\nrejects VBZ B-VP O\n", "bad.conll")
