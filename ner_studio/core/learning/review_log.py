@@ -19,10 +19,14 @@ figures; each batch counts those sentences (``glanced``) so the chart can say so
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict, dataclass, replace
 from itertools import groupby
 
+from ner_studio.core.errors import NerStudioError
 from ner_studio.core.learning.corrections import corrections_per_100_tokens
+
+log = logging.getLogger(__name__)
 
 REVIEW_LOG_SETTING = "learning.review_log"
 # A document left open over lunch must not dominate the chart: one uninterrupted stretch of
@@ -93,6 +97,19 @@ def remove_record(project, record: ReviewRecord) -> None:
             del entries[k]
             project.set_setting(REVIEW_LOG_SETTING, entries)
             return
+
+
+def note_review(project, record: ReviewRecord | None, *, undone: bool = False) -> bool:
+    """Add ``record`` to the project's review log (``undone``: take it out again); whether the
+    log changed. A convenience, never an error: a failed write is logged and the review stands."""
+    if record is None or project.read_only:
+        return False
+    try:
+        (remove_record if undone else append_record)(project, record)
+    except NerStudioError as error:
+        log.warning("the review log was not updated: %s", error)
+        return False
+    return True
 
 
 def project_log(project) -> list[ReviewRecord]:

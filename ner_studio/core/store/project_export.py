@@ -74,3 +74,17 @@ def version_attribution(project, annotator: str | None = None):
         return Attribution(display_name(who), times.get((doc.doc_id, who), ""))
 
     return of
+
+
+def export_documents(project, docs: list[Document], path, fmt: str, scheme: str = "iob2", *,
+                     kb_column: bool = False):
+    """What File > Export writes for ``docs`` of ``project``: the documents with their notes
+    (JSONL ``meta.notes``, the spreadsheets' notes), whose version each is (spreadsheets), the
+    catalogue's names of their links (JSONL ``kb_name``; ``kb_column``: CoNLL's column of links)
+    and, beside a CoNLL or JSONL corpus with links, the catalogue itself: where it went, or None."""
+    from ner_studio.core.formats.spreadsheet import export_entities  # openpyxl: when exporting
+    from ner_studio.core.store.project_catalogue import export_catalogue_beside
+
+    kb_names = project.kb_names()
+    export_entities(project.with_notes(docs), path, fmt, scheme, version_attribution(project), kb_names, kb_column)
+    return export_catalogue_beside(project, path) if kb_names and fmt in ("conll", "jsonl") else None

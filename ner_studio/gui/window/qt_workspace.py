@@ -22,7 +22,8 @@ from ner_studio.core.errors import CorruptProjectError, NerStudioError, ProjectE
 from ner_studio.core.formats import parse_documents
 from ner_studio.core.text.labels import LabelSet
 from ner_studio.core.store.project import DocumentSummary, Project
-from ner_studio.core.learning.review_log import ReviewRecord, append_record, project_log, remove_record
+from ner_studio.core.store.project_export import export_documents
+from ner_studio.core.learning.review_log import ReviewRecord, note_review, project_log
 from ner_studio.gui.annotate.editing import SpanEdit, accept_all
 from ner_studio.gui.documents.importing import PartsGate, PartsInFlight
 from ner_studio.gui.documents.qt_importer import DocumentImporter
@@ -301,27 +302,15 @@ class Workspace(QObject):
             self._tell_review(doc, record, newly, True)
 
     def _tell_review(self, doc: Document, record: ReviewRecord | None, newly: bool, done: bool) -> None:
-        if done:
-            self.log_review(record)
-        elif record is not None and not self.project.read_only:
-            try:
-                remove_record(self.project, record)
-            except NerStudioError as error:
-                log.warning("the review log was not updated: %s", error)
+        if note_review(self.project, record, undone=not done):
             self.review_logged.emit()
         if newly:
             (self.marked_reviewed if done else self.review_undone).emit(doc.doc_id)
 
     def log_review(self, record: ReviewRecord | None) -> None:
         """Append a review step to the project's review log (a convenience: never an error)."""
-        if record is None or self.project.read_only:
-            return
-        try:
-            append_record(self.project, record)
-        except NerStudioError as error:
-            log.warning("the review log was not saved: %s", error)
-            return
-        self.review_logged.emit()
+        if note_review(self.project, record):
+            self.review_logged.emit()
 
     def review_log(self) -> list[ReviewRecord]:
         return project_log(self.project)
@@ -476,15 +465,7 @@ class Workspace(QObject):
         try:
             docs = [self.project.load_version(i, GOLD) if i in gold else self._docs.get(i) or self.project.load_document(i)
                     for i in doc_ids]
-            from ner_studio.core.formats.spreadsheet import export_entities  # openpyxl: when exporting
-            from ner_studio.core.store.project_catalogue import export_catalogue_beside
-            from ner_studio.core.store.project_export import version_attribution
-
-            kb_names = self.project.kb_names()  # JSONL's kb_name; the catalogue beside the corpus
-            docs = self.project.with_notes(docs)  # JSONL meta.notes, the spreadsheets' notes
-            export_entities(docs, path, fmt, scheme, version_attribution(self.project), kb_names, kb_column)
-            self.exported_beside = (export_catalogue_beside(self.project, path)
-                                    if kb_names and fmt in ("conll", "jsonl") else None)
+            self.exported_beside = export_documents(self.project, docs, path, fmt, scheme, kb_column=kb_column)
         except NerStudioError as error:
             self.problem.emit("Export failed", error)
             return False
