@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject
 
 from ner_studio.core.errors import NerStudioError
 from ner_studio.core.logs import log_failure
-from ner_studio.core.store.annotators import GOLD
+from ner_studio.core.store.annotators import GOLD, SETTING
 from ner_studio.core.text.document import Document, Status
 from ner_studio.gui.shell.qt_actions import Command
 from ner_studio.gui.shell.qt_host import Host
@@ -82,6 +82,8 @@ class PreTagging(QObject):
         doc = self.host.doc
         if not self.on or doc_id is None or doc is None or doc.doc_id != doc_id or not workspace.model.available:
             return
+        if self.host.settings.get(SETTING) is None:  # whose version it would be is still being asked
+            return  # (Team > Your Name); the window reopens under the name given and comes back here
         try:
             if not is_new_version(workspace.project, doc) or workspace.tagging.has(doc):
                 return
