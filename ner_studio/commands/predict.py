@@ -26,6 +26,7 @@ from ner_studio.core.corpus.pattern_matcher import Matcher, apply_patterns
 from ner_studio.core.corpus.patterns import read_patterns
 from ner_studio.core.plural import plural
 from ner_studio.core.text.spans import Source
+from ner_studio.model.interface import PredictionDetail
 
 NO_MODEL = "none"  # MODEL argument: tag with --patterns only (torch is never loaded)
 
@@ -79,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
                         doc.set_spans([])
                 if tagger is not None:
                     predictions = tagger.predict_documents(
-                        docs, batch_size=args.batch_size,
+                        docs, batch_size=args.batch_size, detail=PredictionDetail.CONFIDENCES,
                         progress=lambda done, total: bar(before + done, before + total))
                     for doc, prediction in zip(docs, predictions):
                         entities += len(doc.replace_model_spans(prediction.spans))
