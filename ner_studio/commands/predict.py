@@ -21,6 +21,7 @@ from ner_studio.commands.sentence_options import add_sentence_option, splitter_f
 from ner_studio.core.errors import NerStudioError
 from ner_studio.core.formats import FORMATS
 from ner_studio.core.formats.spreadsheet import EXPORTS, export_format
+from ner_studio.core.formats.overlap import WriteBehind, read_ahead
 from ner_studio.core.formats.stream import entity_writer, read_in_chunks
 from ner_studio.core.corpus.pattern_matcher import Matcher, apply_patterns
 from ner_studio.core.corpus.patterns import read_patterns
@@ -71,9 +72,10 @@ def run(args: argparse.Namespace) -> int:
     bar = ProgressBar("tagging")
     documents = entities = sentences = from_patterns = 0
     try:
-        # A piece of the input at a time (core/formats/stream.py): memory stays bounded.
-        with entity_writer(args.output, output_format) as out:
-            for docs in read_in_chunks(args.input, args.input_format, splitter=splitter_from(args)):
+        # A piece of the input at a time (core/formats/stream.py): memory stays bounded. The
+        # next piece is read and the last one written while this one is tagged (overlap.py).
+        with entity_writer(args.output, output_format) as out, WriteBehind(out.write) as behind:
+            for docs in read_ahead(read_in_chunks(args.input, args.input_format, splitter=splitter_from(args))):
                 before = sentences
                 if not args.keep_existing:
                     for doc in docs:
@@ -91,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
                     beaten = sum(s.source == Source.MODEL for s in removed) if tagger is not None else 0
                     entities += len(added) - beaten
                     from_patterns += len(added)
-                out.write(docs)
+                behind.write(docs)
                 documents += len(docs)
                 sentences += sum(len(doc.sentences) for doc in docs)
     finally:
