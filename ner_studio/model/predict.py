@@ -75,8 +75,8 @@ class TorchPredictor:
         ``threads``: tag that many batches at once, each on its own thread running torch
         single-threaded (this sets torch's thread count to 1). The LSTM gains little from
         torch's threads inside one batch, while independent batches scale with the cores and
-        overlap one batch's Python work with another's network. ``None`` leaves torch's
-        threading alone and tags one batch at a time."""
+        overlap one batch's Python work with another's network (``1``: one batch at a time on
+        one thread). ``None`` leaves torch's threading alone and tags one batch at a time."""
         self.model = loaded.model.eval()
         if quantize:
             with warnings.catch_warnings():
@@ -85,8 +85,11 @@ class TorchPredictor:
         self._bfloat16 = bfloat16
         self._pool = None
         self._threads = threads or 1
-        if self._threads > 1:
+        if threads is not None:
+            # Also for one thread: torch's own threads inside each small operation of a batch
+            # spun idle on a busy machine (1M tokens, load 8: 8 minutes instead of about one).
             torch.set_num_threads(1)
+        if self._threads > 1:
             self._pool = ThreadPoolExecutor(threads, thread_name_prefix="tagger")
         self.vocabs = loaded.vocabs
         self.labels = loaded.labels
