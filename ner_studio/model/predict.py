@@ -13,13 +13,11 @@ import warnings
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 import torch
 
-from ner_studio.core.formats.overlap import read_ahead
 from ner_studio.core.text.document import Document, TokenList
 from ner_studio.core.text.spans import Source, Span
 from ner_studio.model.batching import length_buckets
@@ -32,7 +30,7 @@ from ner_studio.model.decoding import (
 )
 from ner_studio.model.interface import DocumentPrediction, PredictionDetail
 from ner_studio.model.windows import MAX_WINDOW, join_windows, split_windows
-from ner_studio.model.word_table import TableBatch, TableSentences, WordTable
+from ner_studio.model.word_table import TableBatch, WordTable
 
 # Documents are tagged in groups this many sentences large: big enough for good length
 # buckets, small enough that a cancel request returns whole documents soon.
@@ -48,16 +46,6 @@ _MAX_BATCH_TOKENS = 256 * MAX_WINDOW
 _WINDOW_BATCH_TOKENS = 64 * MAX_WINDOW
 # A long session can see endless distinct strings (numbers, typos); start afresh past this.
 _MAX_TABLE_WORDS = 500_000
-
-
-@dataclass
-class _Prepared:
-    """A group of sentences encoded, with its batches' sentence indices (longest first)."""
-
-    encoded: TableSentences
-    buckets: list[list[int]]
-    groups: torch.Tensor | None  # mention groups, for document pooling
-    windows: list | None  # how overlong sentences were cut
 
 
 class TorchPredictor:
@@ -124,37 +112,25 @@ class TorchPredictor:
         (without it every sentence stands alone). Sentences longer than ``MAX_WINDOW`` tokens
         are tagged in overlapping windows (``windows``), so memory stays bounded. ``detail``:
         what to compute besides the tags (less is faster)."""
-        return self._tag(self._prepare(sentences, batch_size, documents), detail)
-
-    def _prepare(self, sentences: list[list[str]], batch_size: int, documents: list[int] | None) -> _Prepared:
-        """The word-table work of :meth:`predict_sentences`: the only part that touches the
-        table, so one thread may prepare the next group while another tags this one."""
         sentences, documents, windows = split_windows(sentences, documents)
+        results: list[SentencePrediction | None] = [None] * len(sentences)
         if len(self._table) > _MAX_TABLE_WORDS:
             self.clear_cache()
         with torch.inference_mode():
             encoded = self._table.sentences(sentences)
             limit = _MAX_BATCH_TOKENS if windows is None else _WINDOW_BATCH_TOKENS
             buckets = length_buckets(encoded.lengths.tolist(), batch_size, max_tokens=limit)
-            groups = None
+            batches = (self._table.batch(encoded, indices) for indices in buckets)
             if self.pools_documents:
-                groups = self._table.mention_groups(encoded, list(range(len(sentences))) if documents is None else documents)
-        return _Prepared(encoded, buckets, groups, windows)
-
-    def _tag(self, prepared: _Prepared, detail: PredictionDetail) -> list[SentencePrediction]:
-        """The network and decoding of :meth:`predict_sentences` on a prepared group."""
-        results: list[SentencePrediction | None] = [None] * len(prepared.encoded.lengths)
-        with torch.inference_mode():
-            # Cut as they are needed: memory holds a few batches, not the group's.
-            batches = (WordTable.batch(prepared.encoded, indices) for indices in prepared.buckets)
-            if prepared.groups is not None:
-                decoded = self._pooled_predictions(batches, prepared.groups, detail)
+                if documents is None:
+                    documents = list(range(len(sentences)))
+                decoded = self._pooled_predictions(batches, self._table.mention_groups(encoded, documents), detail)
             else:
                 decoded = self._map(partial(self._predict_batch, detail=detail), batches)
-            for indices, predictions in zip(prepared.buckets, decoded):
+            for indices, predictions in zip(buckets, decoded):
                 for i, prediction in zip(indices, predictions):
                     results[i] = prediction
-        return results if prepared.windows is None else join_windows(results, prepared.windows)
+        return results if windows is None else join_windows(results, windows)
 
     def _map(self, work: Callable, items: Iterable) -> Iterator:
         if self._pool is not None:
@@ -217,28 +193,17 @@ class TorchPredictor:
         total = sum(len(d.sentences) for d in docs)
         done = 0
         results: list[DocumentPrediction] = []
-        groups = document_groups(docs, _GROUP_SENTENCES)
-
-        def prepared_groups() -> Iterator[_Prepared]:
-            for group in groups:
-                words, documents = sentences_of(group)
-                yield self._prepare(words, batch_size, documents)
-
-        # The next group is encoded on another thread while this one is tagged: the encoding is
-        # Python work that otherwise left the tagging threads idle (tagging-speed results).
-        prepared = read_ahead(prepared_groups()) if len(groups) > 1 else prepared_groups()
-        try:
-            for group, ready in zip(groups, prepared):
-                if should_stop is not None and should_stop():
-                    break
-                predictions = iter(self._tag(ready, detail))
-                for doc in group:
-                    results.append(_document_prediction(doc, [next(predictions) for _ in doc.sentences]))
-                done += sum(len(doc.sentences) for doc in group)
-                if progress is not None:
-                    progress(done, total)
-        finally:
-            prepared.close()
+        for group in document_groups(docs, _GROUP_SENTENCES):
+            if should_stop is not None and should_stop():
+                break
+            words, documents = sentences_of(group)
+            predictions = iter(self.predict_sentences(words, batch_size=batch_size, documents=documents,
+                                                      detail=detail))
+            for doc in group:
+                results.append(_document_prediction(doc, [next(predictions) for _ in doc.sentences]))
+            done += len(words)
+            if progress is not None:
+                progress(done, total)
         return results
 
 

@@ -34,12 +34,6 @@ class TableSentences:
     rows: Tensor  # every token's table row, sentence after sentence
     starts: Tensor  # (sentences,) where each sentence begins in ``rows``
     lengths: Tensor  # (sentences,)
-    # The table's inputs by row as they were once these sentences were encoded: batches are
-    # cut from these, so another thread may encode the next sentences (which only ever appends
-    # rows, in new tensors) meanwhile.
-    word_ids: Tensor
-    casing: Tensor
-    features: Tensor
 
 
 class WordTable:
@@ -84,19 +78,18 @@ class WordTable:
         lengths = torch.tensor(list(map(len, sentences)))
         starts = torch.cumsum(lengths, 0) - lengths
         self._fill()  # every new word was met just now: encode them all at once
-        return TableSentences(torch.tensor(rows), starts, lengths, *self._tensors, self._features)
+        return TableSentences(torch.tensor(rows), starts, lengths)
 
-    @staticmethod
-    def batch(sentences: TableSentences, indices: list[int]) -> TableBatch:
+    def batch(self, sentences: TableSentences, indices: list[int]) -> TableBatch:
         """Padded inputs for the sentences ``indices`` of ``sentences`` (from :meth:`sentences`)."""
+        word_ids, casing = self._tensors
         chosen = torch.tensor(indices)
         lengths = sentences.lengths[chosen]
         steps = torch.arange(int(lengths.max()))
         mask = steps < lengths.unsqueeze(1)
         positions = (sentences.starts[chosen].unsqueeze(1) + steps).clamp_max(len(sentences.rows) - 1)
         rows = torch.where(mask, sentences.rows[positions], 0)
-        return TableBatch(sentences.word_ids[rows], sentences.casing[rows], sentences.features[rows], lengths, mask,
-                          positions)
+        return TableBatch(word_ids[rows], casing[rows], self._features[rows], lengths, mask, positions)
 
     def mention_groups(self, sentences: TableSentences, documents: list[int]) -> Tensor:
         """For every token of ``sentences`` (flat), a number shared by the mentions of its word
