@@ -22,6 +22,7 @@ from ner_studio.commands.sentence_options import add_sentence_option, splitter_f
 from ner_studio.core.errors import NerStudioError
 from ner_studio.core.formats import FORMATS
 from ner_studio.core.formats.spreadsheet import EXPORTS, export_format
+from ner_studio.core.formats.overlap import WriteBehind, read_ahead
 from ner_studio.core.formats.stream import entity_writer, read_in_chunks
 from ner_studio.core.corpus.pattern_matcher import Matcher, apply_patterns
 from ner_studio.core.corpus.patterns import read_patterns
@@ -29,6 +30,7 @@ from ner_studio.core.catalogue.files import read_catalogue
 from ner_studio.core.catalogue.suggestions import AliasIndex, suggest_links
 from ner_studio.core.plural import plural
 from ner_studio.core.text.spans import Source
+from ner_studio.model.interface import PredictionDetail
 
 NO_MODEL = "none"  # MODEL argument: tag with --patterns only (torch is never loaded)
 
@@ -81,16 +83,17 @@ def run(args: argparse.Namespace) -> int:
     bar = ProgressBar("tagging")
     documents = entities = sentences = from_patterns = linked = 0
     try:
-        # A piece of the input at a time (core/formats/stream.py): memory stays bounded.
-        with entity_writer(args.output, output_format, kb_names=kb_names) as out:
-            for docs in read_in_chunks(args.input, args.input_format, splitter=splitter_from(args)):
+        # A piece of the input at a time (core/formats/stream.py): memory stays bounded. The
+        # next piece is read and the last one written while this one is tagged (overlap.py).
+        with entity_writer(args.output, output_format, kb_names=kb_names) as out, WriteBehind(out.write) as behind:
+            for docs in read_ahead(read_in_chunks(args.input, args.input_format, splitter=splitter_from(args))):
                 before = sentences
                 if not args.keep_existing:
                     for doc in docs:
                         doc.set_spans([])
                 if tagger is not None:
                     predictions = tagger.predict_documents(
-                        docs, batch_size=args.batch_size,
+                        docs, batch_size=args.batch_size, detail=PredictionDetail.CONFIDENCES,
                         progress=lambda done, total: bar(before + done, before + total))
                     for doc, prediction in zip(docs, predictions):
                         entities += len(doc.replace_model_spans(prediction.spans))
@@ -105,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
                     suggested = suggest_links(doc.text, doc.spans, aliases)
                     doc.edit(tuple(suggested), tuple(span.linked(kb_id) for span, kb_id in suggested.items()))
                     linked += len(suggested)
-                out.write(docs)
+                behind.write(docs)
                 documents += len(docs)
                 sentences += sum(len(doc.sentences) for doc in docs)
     finally:

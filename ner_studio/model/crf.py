@@ -83,7 +83,15 @@ class CRF(nn.Module):
     def marginals(self, emissions: Tensor, mask: Tensor) -> tuple[Tensor, Tensor, Tensor, Tensor]:
         """Forward–backward for inference. Returns ``(probs, alphas, betas, log_z)`` in float64:
         ``probs[b, t, k]`` is P(tag k at t), zero rows at padded positions; ``alphas``/``betas``
-        are ``(batch, time, tags)`` log scores for segment probabilities.
+        as :meth:`forward_backward` gives them."""
+        alphas, betas, log_z = self.forward_backward(emissions, mask)
+        probs = torch.exp(alphas + betas - log_z.view(-1, 1, 1)) * mask.unsqueeze(2)
+        return probs, alphas, betas, log_z
+
+    def forward_backward(self, emissions: Tensor, mask: Tensor) -> tuple[Tensor, Tensor, Tensor]:
+        """``(alphas, betas, log_z)`` in float64: ``alphas``/``betas`` are ``(batch, time,
+        tags)`` log scores of all prefixes ending / suffixes starting in each tag, for segment
+        probabilities; ``log_z`` is ``(batch,)``.
 
         Unlike the training path this runs in probability space, rescaled at every step: one
         small matrix product per step instead of a logsumexp over a (batch, tags, tags) cube,
@@ -92,25 +100,27 @@ class CRF(nn.Module):
         emissions = emissions.double()
         step_matrix = transitions.exp()
         batch, length, _ = emissions.shape
-        alpha = start + emissions[:, 0]
+        steps = emissions.unbind(1)
+        live = mask.unsqueeze(2).unbind(1)
+        alpha = start + steps[0]
         alphas = [alpha]
         for t in range(1, length):
             top = alpha.max(dim=1, keepdim=True).values
-            step = ((alpha - top).exp() @ step_matrix).log() + top + emissions[:, t]
-            alpha = torch.where(mask[:, t].unsqueeze(1), step, alpha)
+            step = ((alpha - top).exp() @ step_matrix).log_() + top + steps[t]
+            alpha = torch.where(live[t], step, alpha)
             alphas.append(alpha)
-        beta = end.expand(batch, -1)
+        ending = end.expand(batch, -1)
+        beta = ending
         betas = [beta] * length
+        backward_matrix = step_matrix.T.contiguous()
         for t in range(length - 2, -1, -1):
-            ahead = emissions[:, t + 1] + beta
+            ahead = steps[t + 1] + beta
             top = ahead.max(dim=1, keepdim=True).values
-            step = ((ahead - top).exp() @ step_matrix.T).log() + top
-            beta = torch.where(mask[:, t + 1].unsqueeze(1), step, end.expand_as(step))
+            step = ((ahead - top).exp() @ backward_matrix).log_() + top
+            beta = torch.where(live[t + 1], step, ending)
             betas[t] = beta
-        alphas_t, betas_t = torch.stack(alphas, dim=1), torch.stack(betas, dim=1)
         log_z = torch.logsumexp(alphas[-1] + end, dim=1)
-        probs = torch.exp(alphas_t + betas_t - log_z.view(-1, 1, 1)) * mask.unsqueeze(2)
-        return probs, alphas_t, betas_t, log_z
+        return torch.stack(alphas, dim=1), torch.stack(betas, dim=1), log_z
 
     def viterbi(self, emissions: Tensor, mask: Tensor) -> tuple[list[list[int]], Tensor]:
         """Best path per sentence (unpadded lists) and its unnormalised score ``(batch,)``."""
@@ -123,16 +133,16 @@ class CRF(nn.Module):
         unnormalised scores ``(batch,)``."""
         transitions, start, end = self.scores()
         batch, length, _ = emissions.shape
-        score = start + emissions[:, 0]
+        steps = emissions.unbind(1)
+        lives = mask.unsqueeze(2).unbind(1)
+        score = start + steps[0]
         history = []
         # Padded steps point each tag at itself so backtracking passes through unchanged.
         identity = torch.arange(self.num_tags).expand(batch, -1)
         for t in range(1, length):
             best, backpointer = (score.unsqueeze(2) + transitions).max(dim=1)
-            step = best + emissions[:, t]
-            live = mask[:, t].unsqueeze(1)
-            score = torch.where(live, step, score)
-            history.append(torch.where(live, backpointer, identity))
+            score = torch.where(lives[t], best + steps[t], score)
+            history.append(torch.where(lives[t], backpointer, identity))
         score = score + end
         best_score, best_last = score.max(dim=1)
         path = [best_last]

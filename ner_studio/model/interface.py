@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from enum import IntEnum
 from typing import Protocol
 
 from ner_studio.core.text.document import Document
@@ -113,10 +114,24 @@ class SentenceUncertainty:
     entropy: float  # mean token entropy of the tag distribution (nats); higher = less sure
 
 
+class PredictionDetail(IntEnum):
+    """How much a prediction holds besides the tags; each level includes the ones below it.
+
+    Why: the tags need Viterbi alone, while a confidence needs the CRF's forward-backward over
+    every sentence holding an entity and the uncertainty scores need it over every sentence
+    and every tag (benchmarks/results/2026-12-07-tagging-speed.md). Evaluation asks for
+    ``TAGS``, ``ner-studio predict`` (which writes confidences) for ``CONFIDENCES``, the app
+    (whose review queue ranks sentences) for ``UNCERTAINTY``."""
+
+    TAGS = 0  # entities without confidences (None), sentences without uncertainty (None)
+    CONFIDENCES = 1  # entities with confidences
+    UNCERTAINTY = 2  # and each sentence's uncertainty scores
+
+
 @dataclass
 class DocumentPrediction:
     spans: list[Span]
-    sentence_scores: list[SentenceUncertainty]
+    sentence_scores: list[SentenceUncertainty]  # empty below ``PredictionDetail.UNCERTAINTY``
 
 
 class Predictor(Protocol):

@@ -13,6 +13,7 @@ import warnings
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 
 import torch
@@ -27,7 +28,7 @@ from ner_studio.model.decoding import (
     crf_predictions,
     softmax_predictions,
 )
-from ner_studio.model.interface import DocumentPrediction
+from ner_studio.model.interface import DocumentPrediction, PredictionDetail
 from ner_studio.model.windows import MAX_WINDOW, join_windows, split_windows
 from ner_studio.model.word_table import TableBatch, WordTable
 
@@ -62,8 +63,8 @@ class TorchPredictor:
         ``threads``: tag that many batches at once, each on its own thread running torch
         single-threaded (this sets torch's thread count to 1). The LSTM gains little from
         torch's threads inside one batch, while independent batches scale with the cores and
-        overlap one batch's Python work with another's network. ``None`` leaves torch's
-        threading alone and tags one batch at a time."""
+        overlap one batch's Python work with another's network (``1``: one batch at a time on
+        one thread). ``None`` leaves torch's threading alone and tags one batch at a time."""
         self.model = loaded.model.eval()
         if quantize:
             with warnings.catch_warnings():
@@ -72,8 +73,11 @@ class TorchPredictor:
         self._bfloat16 = bfloat16
         self._pool = None
         self._threads = threads or 1
-        if self._threads > 1:
+        if threads is not None:
+            # Also for one thread: torch's own threads inside each small operation of a batch
+            # spun idle on a busy machine (1M tokens, load 8: 8 minutes instead of about one).
             torch.set_num_threads(1)
+        if self._threads > 1:
             self._pool = ThreadPoolExecutor(threads, thread_name_prefix="tagger")
         self.vocabs = loaded.vocabs
         self.labels = loaded.labels
@@ -101,11 +105,13 @@ class TorchPredictor:
 
     # --- sentences ----------------------------------------------------------------------
     def predict_sentences(self, sentences: list[list[str]], *, batch_size: int = 256,
-                          documents: list[int] | None = None) -> list[SentencePrediction]:
+                          documents: list[int] | None = None,
+                          detail: PredictionDetail = PredictionDetail.UNCERTAINTY) -> list[SentencePrediction]:
         """Predictions for non-empty token lists, in input order. ``documents`` numbers each
         sentence's document, for models that pool over a word's mentions in the document
         (without it every sentence stands alone). Sentences longer than ``MAX_WINDOW`` tokens
-        are tagged in overlapping windows (``windows``), so memory stays bounded."""
+        are tagged in overlapping windows (``windows``), so memory stays bounded. ``detail``:
+        what to compute besides the tags (less is faster)."""
         sentences, documents, windows = split_windows(sentences, documents)
         results: list[SentencePrediction | None] = [None] * len(sentences)
         if len(self._table) > _MAX_TABLE_WORDS:
@@ -118,9 +124,9 @@ class TorchPredictor:
             if self.pools_documents:
                 if documents is None:
                     documents = list(range(len(sentences)))
-                decoded = self._pooled_predictions(batches, self._table.mention_groups(encoded, documents))
+                decoded = self._pooled_predictions(batches, self._table.mention_groups(encoded, documents), detail)
             else:
-                decoded = self._map(self._predict_batch, batches)
+                decoded = self._map(partial(self._predict_batch, detail=detail), batches)
             for indices, predictions in zip(buckets, decoded):
                 for i, prediction in zip(indices, predictions):
                     results[i] = prediction
@@ -131,13 +137,14 @@ class TorchPredictor:
             return _in_pool(self._pool, work, items, ahead=2 * self._threads)
         return map(work, items)
 
-    def _predict_batch(self, batch: TableBatch) -> list[SentencePrediction]:
+    def _predict_batch(self, batch: TableBatch, detail: PredictionDetail) -> list[SentencePrediction]:
         with torch.inference_mode(), self._precision_context():
             emissions = self.model(batch.words, None, batch.casing, batch.lengths, batch.char_features)
         with torch.inference_mode():
-            return self._decode(emissions.float(), batch.mask)
+            return self._decode(emissions.float(), batch.mask, detail)
 
-    def _pooled_predictions(self, batches: Iterable[TableBatch], groups: torch.Tensor) -> Iterator:
+    def _pooled_predictions(self, batches: Iterable[TableBatch], groups: torch.Tensor,
+                            detail: PredictionDetail) -> Iterator:
         """Two passes: every batch's emission parts first, then the shared parts averaged over
         each word's mentions in the whole document, wherever its sentences were batched. Only
         the scores are kept between the passes, not the batches' inputs."""
@@ -158,16 +165,16 @@ class TorchPredictor:
         def decode(item: tuple[torch.Tensor, torch.Tensor, torch.Tensor]) -> list[SentencePrediction]:
             token_groups, mask, own = item
             with torch.inference_mode():
-                return self._decode(own + means[token_groups], mask)
+                return self._decode(own + means[token_groups], mask, detail)
 
         return self._map(decode, computed)
 
     def _precision_context(self):
         return torch.autocast("cpu", dtype=torch.bfloat16) if self._bfloat16 else contextlib.nullcontext()
 
-    def _decode(self, emissions: torch.Tensor, mask: torch.Tensor) -> list[SentencePrediction]:
+    def _decode(self, emissions: torch.Tensor, mask: torch.Tensor, detail: PredictionDetail) -> list[SentencePrediction]:
         if self.model.crf is not None:
-            return crf_predictions(self.model.crf, emissions, mask, self._tags)
+            return crf_predictions(self.model.crf, emissions, mask, self._tags, detail)
         return softmax_predictions(emissions, mask, self._tags.names)
 
     # --- documents ----------------------------------------------------------------------
@@ -178,9 +185,11 @@ class TorchPredictor:
         batch_size: int = 256,
         progress: Callable[[int, int], None] | None = None,
         should_stop: Callable[[], bool] | None = None,
+        detail: PredictionDetail = PredictionDetail.UNCERTAINTY,
     ) -> list[DocumentPrediction]:
         """One prediction per document. ``progress(done, total)`` counts sentences. If
-        ``should_stop`` returns True the documents finished so far are returned (a prefix)."""
+        ``should_stop`` returns True the documents finished so far are returned (a prefix).
+        ``detail``: as for :meth:`predict_sentences`."""
         total = sum(len(d.sentences) for d in docs)
         done = 0
         results: list[DocumentPrediction] = []
@@ -188,7 +197,8 @@ class TorchPredictor:
             if should_stop is not None and should_stop():
                 break
             words, documents = sentences_of(group)
-            predictions = iter(self.predict_sentences(words, batch_size=batch_size, documents=documents))
+            predictions = iter(self.predict_sentences(words, batch_size=batch_size, documents=documents,
+                                                      detail=detail))
             for doc in group:
                 results.append(_document_prediction(doc, [next(predictions) for _ in doc.sentences]))
             done += len(words)
@@ -211,8 +221,12 @@ def _in_pool(pool: ThreadPoolExecutor, work: Callable, items: Iterable, *, ahead
 
 
 def sentences_of(docs: list[Document]) -> tuple[list[list[str]], list[int]]:
-    """Every sentence's words, and the number of its document in ``docs``."""
-    words = [doc.sentence_words(k) for doc in docs for k in range(len(doc.sentences))]
+    """Every sentence's words, and the number of its document in ``docs``. Each document's
+    words are read once and cut (reading them sentence by sentence cost twice as much)."""
+    words = []
+    for doc in docs:
+        all_words = doc.words()
+        words.extend([all_words[s.start : s.end] for s in doc.sentences])
     return words, [n for n, doc in enumerate(docs) for _ in doc.sentences]
 
 
@@ -238,4 +252,5 @@ def _document_prediction(doc: Document, predictions: list[SentencePrediction]) -
         offset = sentence.start
         for first, last, label, confidence in prediction.entities:
             spans.append(Span(starts[offset + first], ends[offset + last - 1], label, Source.MODEL, confidence))
-    return DocumentPrediction(spans, [p.uncertainty for p in predictions])
+    scores = [p.uncertainty for p in predictions]
+    return DocumentPrediction(spans, scores if None not in scores else [])

@@ -88,7 +88,7 @@ def join_windows(predictions: list[SentencePrediction], windows: list[Window]) -
 def _join(parts: list[SentencePrediction], windows: list[Window]) -> SentencePrediction:
     path: list[int] = []
     owners: list[tuple[int, list[int]]] = []  # (sentence position, the owning window's tags)
-    entities: list[tuple[int, int, str, float]] = []
+    entities: list[tuple[int, int, str, float | None]] = []
     taken_to = 0  # sentence position after the last entity taken
     log_p = entropy = 0.0
     for prediction, window in zip(parts, windows):
@@ -99,10 +99,13 @@ def _join(parts: list[SentencePrediction], windows: list[Window]) -> SentencePre
                 entities.append((window.offset + first, window.offset + last, label, confidence))
                 taken_to = window.offset + last
                 owners.append((window.offset + first, prediction.path[first:last]))
-        log_p += prediction.uncertainty.mnlp * own  # mnlp is log P / tokens of the window
-        entropy += prediction.uncertainty.entropy * own
+        if prediction.uncertainty is not None:
+            log_p += prediction.uncertainty.mnlp * own  # mnlp is log P / tokens of the window
+            entropy += prediction.uncertainty.entropy * own
     for start, tags in owners:  # the owner's tags for each whole entity, even past its window's part
         path[start : start + len(tags)] = tags
+    if parts[0].uncertainty is None:  # not asked for (PredictionDetail)
+        return SentencePrediction(path, parts[0].tag_names, entities, None)
     n = len(path)
     least_confidence = min(1.0, max(0.0, 1.0 - math.exp(max(log_p, -745.0))))
     uncertainty = SentenceUncertainty(least_confidence, log_p / n, entropy / n)

@@ -72,12 +72,13 @@ class WordTable:
         return row
 
     def sentences(self, sentences: list[list[str]]) -> TableSentences:
-        """Many sentences' rows in one flat tensor, ready to be cut into batches."""
-        rows = [self.rows_of(words) for words in sentences]
-        lengths = torch.tensor([len(r) for r in rows])
+        """Many sentences' rows in one flat tensor, ready to be cut into batches. One lookup
+        over all their words at once: a call per sentence cost as much again."""
+        rows = self.rows_of(list(chain.from_iterable(sentences)))
+        lengths = torch.tensor(list(map(len, sentences)))
         starts = torch.cumsum(lengths, 0) - lengths
         self._fill()  # every new word was met just now: encode them all at once
-        return TableSentences(torch.tensor(list(chain.from_iterable(rows))), starts, lengths)
+        return TableSentences(torch.tensor(rows), starts, lengths)
 
     def batch(self, sentences: TableSentences, indices: list[int]) -> TableBatch:
         """Padded inputs for the sentences ``indices`` of ``sentences`` (from :meth:`sentences`)."""

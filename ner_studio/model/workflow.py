@@ -18,6 +18,7 @@ from ner_studio.core.learning.metrics import Evaluation, TagCounts
 from ner_studio.core.text.tags import document_tags, token_spans_to_tags
 from ner_studio.model.batching import EncodedSentence, document_keys, encode_sentence
 from ner_studio.model.checkpoint import LoadedModel, save_checkpoint
+from ner_studio.model.interface import PredictionDetail
 from ner_studio.model.predict import TorchPredictor, document_groups, sentences_of
 from ner_studio.model.network import BiLSTMNetwork, NetworkConfig
 from ner_studio.model.training import TrainingConfig, TrainingProgress, TrainingResult, train_model
@@ -151,8 +152,9 @@ def predicted_tags(tagger: TorchPredictor, docs: list[Document], *, batch_size: 
     tags = []
     for group in document_groups(docs, max(batch_size * 16, 1)):
         words, documents = sentences_of(group)
-        for sentence, prediction in zip(words, tagger.predict_sentences(words, batch_size=batch_size,
-                                                                        documents=documents)):
+        predictions = tagger.predict_sentences(words, batch_size=batch_size, documents=documents,
+                                               detail=PredictionDetail.TAGS)  # Viterbi alone
+        for sentence, prediction in zip(words, predictions):
             spans = [(i, j, label) for i, j, label, _ in prediction.entities]
             tags.append(token_spans_to_tags(len(sentence), spans, "iob2"))
         if progress is not None:

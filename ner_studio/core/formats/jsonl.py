@@ -291,11 +291,19 @@ def token_bounds(doc: Document, span) -> tuple[int, int]:
 
 def document_to_record(doc: Document, kb_names: Mapping[str, str] | None = None) -> dict:
     """``kb_names``: catalogue entry id -> name, to write each link's ``kb_name`` too."""
+    return _record(doc, _token_records(doc), kb_names)
+
+
+def _token_records(doc: Document) -> list[dict]:
     text = doc.text
-    tokens = [
+    return [
         {"text": text[s:e], "start": s, "end": e, "id": i, "ws": text[e : e + 1].isspace()}
         for i, (s, e) in enumerate(doc.tokens)
     ]
+
+
+def _record(doc: Document, tokens, kb_names: Mapping[str, str] | None = None) -> dict:
+    text = doc.text
     spans = []
     for span in doc.spans:
         first, last = token_bounds(doc, span)
@@ -323,4 +331,26 @@ def document_to_record(doc: Document, kb_names: Mapping[str, str] | None = None)
 
 
 def format_jsonl(docs, kb_names: Mapping[str, str] | None = None) -> str:
-    return "".join(json.dumps(document_to_record(doc, kb_names), ensure_ascii=False) + "\n" for doc in docs)
+    return "".join(record_line(doc, kb_names) for doc in docs)
+
+
+_TOKENS_LATER: list = []  # stands for the token list in a record written by ``record_line``
+_JSON_STRING = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) uses
+
+
+def record_line(doc: Document, kb_names: Mapping[str, str] | None = None) -> str:
+    """``json.dumps(document_to_record(doc, kb_names), ensure_ascii=False)`` and a line break,
+    the same characters, with the token list written straight from the offsets: a dict per
+    token, then encoding it, took most of the time ``predict`` spent writing JSONL
+    (benchmarks/results/2026-12-07-tagging-speed.md)."""
+    record = _record(doc, _TOKENS_LATER, kb_names)
+    if next(iter(record)) != "text" or record["tokens"] is not _TOKENS_LATER:  # a kept field renamed them
+        return json.dumps(document_to_record(doc, kb_names), ensure_ascii=False) + "\n"
+    text = doc.text
+    tokens = ", ".join([
+        f'{{"text": {_JSON_STRING(text[s:e])}, "start": {s}, "end": {e}, "id": {i}, '
+        f'"ws": {"true" if text[e : e + 1].isspace() else "false"}}}'
+        for i, (s, e) in enumerate(doc.tokens)
+    ])
+    rest = json.dumps({k: v for k, v in record.items() if k not in ("text", "tokens")}, ensure_ascii=False)
+    return f'{{"text": {_JSON_STRING(record["text"])}, "tokens": [{tokens}], {rest[1:]}\n'

@@ -195,3 +195,31 @@ def test_every_provenance_round_trips_and_foreign_sources_count_as_human():
                                                           "source": "en_core_web_sm", "confidence": 0.3}]})
     [foreign] = parse_jsonl(line)
     assert foreign.spans == (Span(0, 3, "PER", Source.HUMAN, None),)
+
+
+def _dumped(docs):
+    """What the writer wrote before it wrote token lists itself."""
+    from ner_studio.core.formats.jsonl import document_to_record
+
+    return "".join(json.dumps(document_to_record(doc), ensure_ascii=False) + "\n" for doc in docs)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.text(alphabet=st.sampled_from(['a', 'É', '"', '\\', '\t', '\n', '\u2028', '\x01', ' ', '😀', 'Z']),
+                        min_size=0, max_size=12), min_size=0, max_size=8),
+       st.sampled_from([None, 0.5, 0.123456789, 1.0]))
+def test_written_lines_are_the_characters_json_dumps_writes(words, confidence):
+    text = " ".join(words)
+    doc = Document.from_text(text, name='odd "name" \\')
+    if doc.tokens:
+        start, end = doc.tokens[0]
+        doc.set_spans([Span(start, end, "PER", Source.MODEL, confidence)])
+    doc.meta["jsonl_extra"] = {"zeta": ["é", 1.5, None, True]}
+    doc.meta["jsonl_meta"] = {"id": 7}
+    assert format_jsonl([doc, doc]) == _dumped([doc, doc])
+
+
+def test_a_kept_field_named_tokens_takes_the_ordinary_path():
+    doc = Document.from_text("Peter went home", name="d")
+    doc.meta["jsonl_extra"] = {"tokens": "theirs"}
+    assert format_jsonl([doc]) == _dumped([doc])

@@ -1,0 +1,58 @@
+"""Documents tagged in groups: the same predictions, in the documents' order, whatever the
+grouping; cancelling still returns a prefix and leaves no thread behind."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from ner_studio.model import predict
+from ner_studio.model.checkpoint import load_checkpoint
+from ner_studio.model.interface import PredictionDetail
+from ner_studio.model.predict import TorchPredictor
+from ner_studio.resources import bundled_model_location
+from tests.model.test_prediction_detail import SENTENCES
+from tests.model.test_predict import whitespace_document
+
+
+@pytest.fixture(scope="module")
+def tagger():
+    return TorchPredictor(load_checkpoint(bundled_model_location()))
+
+
+def documents():
+    """Documents of different lengths, so length buckets reorder their sentences."""
+    return [whitespace_document(SENTENCES[k:] + SENTENCES[: k % 3], f"doc {k}") for k in range(7)]
+
+
+def summary(predictions):
+    return [([(s.start, s.end, s.label) for s in p.spans], [round(s.confidence, 5) for s in p.spans],
+             [round(u.mnlp, 5) for u in p.sentence_scores]) for p in predictions]
+
+
+@pytest.mark.parametrize("detail", [PredictionDetail.CONFIDENCES, PredictionDetail.UNCERTAINTY])
+def test_groups_prepared_ahead_give_the_predictions_of_one_group_in_order(tagger, monkeypatch, detail):
+    whole = tagger.predict_documents(documents(), detail=detail)
+    monkeypatch.setattr(predict, "_GROUP_SENTENCES", 5)
+    seen = []
+    grouped = tagger.predict_documents(documents(), detail=detail, progress=lambda done, total: seen.append(done))
+    assert len(seen) > 3  # several groups
+    assert summary(grouped) == summary(whole)
+    assert sum(len(p.spans) for p in whole) > 20
+
+
+def test_cancelling_returns_the_first_groups_and_stops_the_encoder(tagger, monkeypatch):
+    monkeypatch.setattr(predict, "_GROUP_SENTENCES", 5)
+    before = threading.active_count()
+    calls = []
+
+    def should_stop():
+        calls.append(1)
+        return len(calls) > 2
+
+    docs = documents()
+    done = tagger.predict_documents(docs, should_stop=should_stop)
+    assert 0 < len(done) < len(docs)
+    assert summary(done) == summary(tagger.predict_documents(docs[: len(done)]))
+    assert threading.active_count() == before
