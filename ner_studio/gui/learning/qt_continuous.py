@@ -1,7 +1,7 @@
 """Continuous learning: the loop runs itself.
 
 Every sentence the analyst reviews (accepted in the Review Next queue, or in a document marked
-reviewed with Ctrl+Enter) counts; after K of them (``continuous.round_every``) a round starts:
+reviewed with Ctrl+Enter) counts, and Ctrl+Z on either takes it back out; after K of them (``continuous.round_every``) a round starts:
 the learning controller's ordinary fine-tune from the current model, marked automatic, so it
 runs in a worker on one torch thread at low priority, is judged by the check set as any run
 (a new version is adopted only if strictly better; one the check set cannot judge is kept
@@ -65,6 +65,7 @@ class ContinuousLearning(QObject):
         self.actions = host.add_commands("&Model", COMMANDS, self, ("learn_continuously",))
         self.actions["learn_continuously"].setCheckable(True)
         learning.review.sentence_accepted.connect(self._on_sentence_accepted)
+        learning.review.sentence_unaccepted.connect(self._on_sentence_unaccepted)
         learning.run_started.connect(self._on_run_started)
         learning.run_ended.connect(self._on_run_ended)
         host.workspace_changed.connect(self._bind)
@@ -128,6 +129,9 @@ class ContinuousLearning(QObject):
     def _on_sentence_accepted(self, _doc_id: int) -> None:
         self._count(1)
 
+    def _on_sentence_unaccepted(self, _doc_id: int) -> None:
+        self._uncount(1)
+
     def _on_document_reviewed(self, doc_id: int) -> None:
         """A document marked reviewed: its sentences not accepted one by one before."""
         workspace = self.host.workspace
@@ -141,8 +145,10 @@ class ContinuousLearning(QObject):
     def _on_review_undone(self, doc_id: int) -> None:
         """Ctrl+Z on a Ctrl+Enter: its sentences no longer count (a round already under way
         learns from them; the count towards the next one cannot go below zero)."""
-        counted = self._counted.pop(doc_id, 0)
-        self.state = replace(self.state, pending=max(0, self.state.pending - counted))
+        self._uncount(self._counted.pop(doc_id, 0))
+
+    def _uncount(self, sentences: int) -> None:
+        self.state = replace(self.state, pending=max(0, self.state.pending - sentences))
         self._store(STATE_SETTING, self.state.to_dict())
         self._show()
 

@@ -23,6 +23,7 @@ from ner_studio.core.learning.training_set import (
     ACCEPTED_SETTING, accepted_from_setting, accepted_to_setting, sentence_range,
 )
 from ner_studio.gui.annotate.editing import SpanEdit
+from ner_studio.gui.annotate.qt_undo import NoticeCommand
 from ner_studio.gui.shell.qt_actions import Command, keys_act_only_in
 from ner_studio.gui.review.qt_review_panel import ReviewPanel, entity_lines, sentence_html
 from ner_studio.gui.review.review_queue import QueueItem, ReviewQueue
@@ -46,7 +47,8 @@ class ReviewController(QObject):
     """The "Review next" dock and commands on a :class:`Host`; torch's warm-up (the loop may
     fine-tune soon) is the learning controller's, reached through a callable."""
 
-    sentence_accepted = Signal(int)  # the document whose sentence the analyst just accepted
+    sentence_accepted = Signal(int)  # the document whose sentence the analyst just accepted (or redid that)
+    sentence_unaccepted = Signal(int)  # that acceptance was undone (Ctrl+Z)
 
     def __init__(self, host: Host, warm_up: Callable[[], None]):
         super().__init__(host)
@@ -280,6 +282,9 @@ class ReviewController(QObject):
 
     # --- accept / skip ----------------------------------------------------------------------
     def accept(self) -> None:
+        """Space: confirm the sentence's model entities, log what the review took, count the
+        sentence for the loop (the document is reviewed once all its sentences are) and go on;
+        one undo step in the document takes all of it back (``sentence_unaccepted``)."""
         item = self.current
         if item is None:
             return
@@ -287,18 +292,37 @@ class ReviewController(QObject):
         doc = workspace.document(item.doc_id)
         start, end = sentence_range(doc, item.sentence)
         model_spans = tuple(s for s in doc.spans_between(start, end) if not s.confirmed)
-        if model_spans and not workspace.apply_edit(doc, SpanEdit(model_spans, tuple(s.accepted() for s in model_spans))):
-            return
-        workspace.log_review(workspace.effort.reviewed(doc, start, end, seconds=self._clock() - self._shown_at))
-        done = self.accepted.setdefault(doc.doc_id, set())
-        done.add(item.sentence)
-        self._store(ACCEPTED_SETTING, accepted_to_setting(self.accepted))
-        if len(done) >= len(doc.sentences):
-            # Every sentence confirmed (each logged above): the document is reviewed.
-            workspace.mark_reviewed(doc, log=False)
+        seconds = self._clock() - self._shown_at
+        stack = workspace.undo_stack(doc.doc_id)
+        stack.beginMacro(f"Accept sentence {item.sentence + 1} of {doc.name or 'the document'}")
+        try:
+            if model_spans and not workspace.apply_edit(doc, SpanEdit(model_spans, tuple(s.accepted() for s in model_spans))):
+                return
+            record = workspace.effort.reviewed(doc, start, end, seconds=seconds)
+            if len(self.accepted.get(doc.doc_id, set()) | {item.sentence}) >= len(doc.sentences):
+                # Every sentence confirmed (each logged on its own): the document is reviewed.
+                workspace.mark_reviewed(doc, log=False)
+            stack.push(NoticeCommand(lambda: self._tell_accepted(doc.doc_id, item.sentence, record, False),
+                                     lambda: self._tell_accepted(doc.doc_id, item.sentence, record, True)))
+        finally:
+            stack.endMacro()
         self.queue.remove(item.key)
         self._show(self.queue.head())
-        self.sentence_accepted.emit(doc.doc_id)
+        self._tell_accepted(doc.doc_id, item.sentence, record, True)
+
+    def _tell_accepted(self, doc_id: int, sentence: int, record, done: bool) -> None:
+        """An acceptance done (or redone) or undone: the review log, the accepted sentences the
+        project keeps, the loop's count (``sentence_accepted`` / ``sentence_unaccepted``)."""
+        workspace = self.host.workspace
+        (workspace.log_review if done else workspace.unlog_review)(record)
+        mine = self.accepted.setdefault(doc_id, set())
+        (mine.add if done else mine.discard)(sentence)
+        if not mine:
+            del self.accepted[doc_id]
+        self._store(ACCEPTED_SETTING, accepted_to_setting(self.accepted))
+        (self.sentence_accepted if done else self.sentence_unaccepted).emit(doc_id)
+        if not done and self.active:
+            self._rerank.start()  # the sentence is back in the queue once the whole step is undone
 
     def skip(self) -> None:
         if self.current is not None:

@@ -300,12 +300,8 @@ class Workspace(QObject):
     def _tell_review(self, doc: Document, record: ReviewRecord | None, newly: bool, done: bool) -> None:
         if done:
             self.log_review(record)
-        elif record is not None and not self.project.read_only:
-            try:
-                remove_record(self.project, record)
-            except NerStudioError as error:
-                log.warning("the review log was not updated: %s", error)
-            self.review_logged.emit()
+        else:
+            self.unlog_review(record)
         if newly:
             (self.marked_reviewed if done else self.review_undone).emit(doc.doc_id)
 
@@ -318,6 +314,16 @@ class Workspace(QObject):
         except NerStudioError as error:
             log.warning("the review log was not saved: %s", error)
             return
+        self.review_logged.emit()
+
+    def unlog_review(self, record: ReviewRecord | None) -> None:
+        """Take a review step back out of the review log: the review was undone."""
+        if record is None or self.project.read_only:
+            return
+        try:
+            remove_record(self.project, record)
+        except NerStudioError as error:
+            log.warning("the review log was not updated: %s", error)
         self.review_logged.emit()
 
     def review_log(self) -> list[ReviewRecord]:
