@@ -12,6 +12,7 @@ from ner_studio.core.text.document import Document, Status
 from ner_studio.core.formats import write_documents
 from ner_studio.core.text.spans import Source
 from ner_studio.core.learning.training_set import ACCEPTED_SETTING, sentence_range
+from ner_studio.gui.annotate.qt_edit_commands import ASK_UNSURE_SETTING
 from tests.gui.conftest import training_documents
 
 TEXTS = {
@@ -71,6 +72,32 @@ def test_the_queue_orders_sentences_by_the_chosen_score(queue_window):
     assert window.workspace.project.get_setting("learning.strategy") == "entropy"
     panel.strategy.setCurrentIndex(panel.strategy.findData("random"))
     assert sorted(order(window, docs)) == sorted(expected)
+
+
+def test_ctrl_enter_in_review_next_goes_on_to_the_queues_next_sentence(queue_window, qtbot, idle):
+    window, docs = queue_window
+    third = Document.from_text("Lisbon is far from Madrid.", name="third")
+    window.workspace.add_documents([third])
+    idle(window)
+    docs = [*docs, third]
+    # The queue: first's two sentences, then third, then second; in list order second follows first.
+    fake_scores(window, docs, {"first": [(0.9, -0.9, 0.9), (0.8, -0.8, 0.8)], "second": [(0.1, -0.1, 0.1)] * 2,
+                               "third": [(0.5, -0.5, 0.5)]})
+    window.settings.set(ASK_UNSURE_SETTING, False)
+    window.actions_["review_mode"].trigger()
+    review = window.learning.review
+    assert review.current.key == (docs[0].doc_id, 0) and window.doc is docs[0]
+    qtbot.keyClick(window.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert docs[0].status == Status.REVIEWED
+    assert review.current.key == (third.doc_id, 0) and window.doc is third  # not second, next in the list
+    start, end = sentence_range(third, 0)
+    assert start <= window.view.selection()[0] <= end
+    assert order(window, docs) == [("third", 0), ("second", 0), ("second", 1)]
+    # Ctrl+Z in the first document: its sentences are back in the queue.
+    window.show_document(docs[0].doc_id)
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert docs[0].status != Status.REVIEWED
+    qtbot.waitUntil(lambda: ("first", 0) in order(window, docs), timeout=5000)
 
 
 def test_space_accepts_the_sentence_and_the_next_one_comes_up(queue_window, qtbot):

@@ -67,6 +67,7 @@ class ReviewController(QObject):
         # even after Qt deleted the workspace, unlike touching the deleted workspace's signal.
         self._predicted_link = None
         self._updated_link = None
+        self._review_links: list = []
         # Each tagged document's sentences with nothing to ask (``settled_sentences``), found
         # when its tagging comes back (it is in memory then; a big file's parts leave memory
         # after) and again at the next re-rank for those edited since (``_stale``).
@@ -111,6 +112,8 @@ class ReviewController(QObject):
         self.current = None
         self._predicted_link = workspace.document_predicted.connect(self._on_predicted)
         self._updated_link = workspace.document_updated.connect(self._on_updated)
+        self._review_links = [workspace.marked_reviewed.connect(self._on_marked_reviewed),
+                              workspace.review_undone.connect(self._on_review_undone)]
         self._settled, self._stale = {}, set()
         if self.active:
             self.start()
@@ -118,10 +121,11 @@ class ReviewController(QObject):
     def unbind(self) -> None:
         """Stop listening to the current workspace (closed, or replaced by another)."""
         self._rerank.stop()
-        for link in (self._predicted_link, self._updated_link):
+        for link in (self._predicted_link, self._updated_link, *self._review_links):
             if link is not None:
                 QObject.disconnect(link)
         self._predicted_link = self._updated_link = None
+        self._review_links = []
         if self._shown_doc is not None:
             self._shown_doc.changed.disconnect(self._on_doc_changed)
             self._shown_doc = None
@@ -198,6 +202,20 @@ class ReviewController(QObject):
             self._show(keys[self.current.key], move=False)
         else:
             self._show(self.queue.head())
+
+    def _on_marked_reviewed(self, doc_id: int) -> None:
+        """Ctrl+Enter while the queue drives: the document's sentences leave it and the queue's
+        next sentence comes up, as after Space (Ctrl+Enter's own next document, in list order,
+        then stays where this put the analyst)."""
+        if not self.active:
+            return
+        self.queue.remove_document(doc_id)
+        waiting = self.current is not None and any(i.key == self.current.key for i in self.queue.items)
+        self._show(self.current if waiting else self.queue.head())
+
+    def _on_review_undone(self, _doc_id: int) -> None:
+        if self.active:
+            self._rerank.start()  # its sentences are back in the queue
 
     def _on_updated(self, doc_id: int) -> None:
         if doc_id in self._settled:
