@@ -175,6 +175,7 @@ def test_undoing_a_space_in_review_next_takes_back_the_acceptance_its_log_record
     assert loop.state.pending == 2
     assert loop.label.text() == "Continuous learning: the first round after 2 more reviewed sentences"
     assert sum(b.sentences for b in chart.batches) == 2 and len(window.workspace.review_log()) == 2
+    window.workspace.settings_later.flush()  # what waits to be written a moment later
     assert third.sentence not in project.get_setting(ACCEPTED_SETTING, {}).get(str(third.doc_id), [])
     in_third = doc.spans_between(*sentence_range(doc, third.sentence))
     assert doc.status != Status.REVIEWED and not any(s.source == Source.ACCEPTED for s in in_third)
@@ -182,6 +183,7 @@ def test_undoing_a_space_in_review_next_takes_back_the_acceptance_its_log_record
     qtbot.waitUntil(lambda: third.key in {i.key for i in review.queue.items}, timeout=5000)  # back in the queue
     qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert loop.state.pending == 3 and sum(b.sentences for b in chart.batches) == 3
+    window.workspace.settings_later.flush()
     assert doc.status == Status.REVIEWED and third.sentence in project.get_setting(ACCEPTED_SETTING)[str(third.doc_id)]
     assert not window.learning.is_training()
 

@@ -113,7 +113,9 @@ def test_space_accepts_the_sentence_and_the_next_one_comes_up(queue_window, qtbo
     accepted = first.spans_between(start, end)
     assert [(s.start, s.end, s.label) for s in accepted] == [(s.start, s.end, s.label) for s in predicted]
     assert all(s.source == Source.ACCEPTED and s.confidence is not None for s in accepted)
-    assert window.workspace.project.get_setting(ACCEPTED_SETTING) == {str(first.doc_id): [0]}
+    # Written with the review log a moment later, in one transaction (qt_deferred_settings.py).
+    qtbot.waitUntil(lambda: window.workspace.project.get_setting(ACCEPTED_SETTING) == {str(first.doc_id): [0]},
+                    timeout=10_000)
     review = window.learning.review
     assert (first.doc_id, 0) not in [i.key for i in review.queue.items]
     assert review.current.key != (first.doc_id, 0)
@@ -126,6 +128,20 @@ def test_space_accepts_the_sentence_and_the_next_one_comes_up(queue_window, qtbo
     log = window.workspace.review_log()[-2:]  # the fixture reviewed a document before
     assert [(r.sentences, r.corrections) for r in log] == [(1, 0), (1, 0)]
     assert sum(r.tokens for r in log) == len(first.tokens)
+
+
+def test_what_a_space_changes_is_written_when_the_window_closes_at_once(queue_window, qtbot, start_window):
+    window, docs = queue_window
+    fake_scores(window, docs, {"first": [(0.9, -0.9, 0.9), (0.1, -0.1, 0.1)], "second": [(0.2, -0.2, 0.2)] * 2})
+    window.actions_["review_mode"].trigger()
+    logged = len(window.workspace.review_log())
+    qtbot.keyClick(window.view, Qt.Key.Key_Space)
+    assert window.workspace.settings_later.pending()  # not written yet: one transaction later
+    window.close()
+    again = start_window()  # the same project
+    assert again.workspace.project.get_setting(ACCEPTED_SETTING) == {str(docs[0].doc_id): [0]}
+    assert len(again.workspace.review_log()) == logged + 1
+    assert again.learning.review.accepted == {docs[0].doc_id: {0}}
 
 
 def test_skip_sends_the_sentence_to_the_back(queue_window, qtbot):

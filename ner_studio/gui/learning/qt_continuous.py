@@ -79,7 +79,7 @@ class ContinuousLearning(QObject):
         self.on = bool(project.get_setting(ON_SETTING, True))
         fixed = project.get_setting(EVERY_SETTING, None)
         self.fixed = fixed if isinstance(fixed, int) and fixed > 0 else None
-        self.state = LoopState.from_setting(project.get_setting(STATE_SETTING, None))
+        self.state = LoopState.from_setting(self.host.workspace.settings_later.get(STATE_SETTING, None))
         self.actions["learn_continuously"].setChecked(self.on)
         workspace, self._counted = self.host.workspace, {}
         self._reviewed_links = [workspace.marked_reviewed.connect(self._on_document_reviewed),
@@ -103,6 +103,12 @@ class ContinuousLearning(QObject):
             project.set_setting(key, value)
         except NerStudioError as error:  # a convenience: the loop still runs this session
             log.warning("the learning loop's %s was not saved: %s", key, error)
+
+    def _store_state(self) -> None:
+        """The count changes at every review: written with the review log a moment later."""
+        project = self.host.workspace.project
+        if not (project.read_only or project.closed):
+            self.host.workspace.settings_later.set(STATE_SETTING, self.state.to_dict())
 
     @property
     def every(self) -> int:
@@ -149,12 +155,12 @@ class ContinuousLearning(QObject):
 
     def _uncount(self, sentences: int) -> None:
         self.state = replace(self.state, pending=max(0, self.state.pending - sentences))
-        self._store(STATE_SETTING, self.state.to_dict())
+        self._store_state()
         self._show()
 
     def _count(self, sentences: int) -> None:
         self.state = replace(self.state, pending=self.state.pending + sentences)
-        self._store(STATE_SETTING, self.state.to_dict())
+        self._store_state()
         self._maybe_start()
         self._show()
 
@@ -168,14 +174,14 @@ class ContinuousLearning(QObject):
             self.running = False
             # Not again at every sentence: the next attempt after another batch.
             self.state = replace(self.state, pending=max(0, self.state.pending - self.every))
-            self._store(STATE_SETTING, self.state.to_dict())
+            self._store_state()
 
     def _on_run_started(self, learned_from: int) -> None:
         """Any run (the loop's or the analyst's Train) learns from every reviewed sentence, so
         the count towards the next round starts again from zero."""
         self._before, self._run_project = self.state, self.host.workspace.project
         self.state = LoopState(learned_from, 0)
-        self._store(STATE_SETTING, self.state.to_dict())
+        self._store_state()
         self._show()
 
     def _on_run_ended(self, ended: RunEnded) -> None:
@@ -184,7 +190,7 @@ class ContinuousLearning(QObject):
         if not ended.completed and self._run_project is self.host.workspace.project:
             # Nothing learned: what was reviewed still counts (in the project it was reviewed in).
             self.state = replace(self._before, pending=self._before.pending + self.state.pending)
-            self._store(STATE_SETTING, self.state.to_dict())
+            self._store_state()
         if ended.automatic:
             self.running = False
             self.last = ended.message

@@ -102,7 +102,7 @@ class ReviewController(QObject):
         """Follow ``workspace`` (the window's new project): its stored choices, its tagging."""
         self.unbind()
         project = workspace.project
-        self.accepted = accepted_from_setting(project.get_setting(ACCEPTED_SETTING, {}))
+        self.accepted = accepted_from_setting(workspace.settings_later.get(ACCEPTED_SETTING, {}))
         strategy = project.get_setting(STRATEGY_SETTING, self.queue.strategy)
         try:
             self.queue = ReviewQueue(strategy)
@@ -136,6 +136,11 @@ class ReviewController(QObject):
             self.host.workspace.project.set_setting(key, value)
         except NerStudioError as error:
             self.host.show_status(f"Not saved in the project: {error}", 8000)
+
+    def _store_later(self, key: str, value) -> None:
+        """What every Space changes: written with the review log a moment later."""
+        if not self.host.workspace.project.read_only:
+            self.host.workspace.settings_later.set(key, value)
 
     def set_strategy(self, strategy: str) -> None:
         self.queue.set_strategy(strategy)
@@ -337,7 +342,7 @@ class ReviewController(QObject):
         (mine.add if done else mine.discard)(sentence)
         if not mine:
             del self.accepted[doc_id]
-        self._store(ACCEPTED_SETTING, accepted_to_setting(self.accepted))
+        self._store_later(ACCEPTED_SETTING, accepted_to_setting(self.accepted))
         (self.sentence_accepted if done else self.sentence_unaccepted).emit(doc_id)
         if not done and self.active:
             self._rerank.start()  # the sentence is back in the queue once the whole step is undone

@@ -22,10 +22,11 @@ from ner_studio.core.errors import CorruptProjectError, NerStudioError, ProjectE
 from ner_studio.core.formats import parse_documents
 from ner_studio.core.text.labels import LabelSet
 from ner_studio.core.store.project import DocumentSummary, Project
-from ner_studio.core.learning.review_log import ReviewRecord, append_record, project_log, remove_record
+from ner_studio.core.learning.review_log import REVIEW_LOG_SETTING, ReviewRecord, read_log
 from ner_studio.gui.annotate.editing import SpanEdit, accept_all
 from ner_studio.gui.documents.importing import PartsGate, PartsInFlight
 from ner_studio.gui.documents.qt_importer import DocumentImporter
+from ner_studio.gui.shell.qt_deferred_settings import DeferredSettings
 from ner_studio.gui.shell.qt_prediction_queue import PredictionQueue
 from ner_studio.gui.shell.tagging_jobs import ModelHandle
 from ner_studio.gui.annotate.qt_undo import NoticeCommand, StatusCommand, apply_edit
@@ -75,6 +76,10 @@ class Workspace(QObject):
         self._in_flight = PartsInFlight()  # parts of big files not finished with yet
         self._warned_unsaved = False
         self.effort = ReviewEffort()
+        # What every review changes (review log, accepted sentences, the loop's count): written
+        # together a moment later, and on closing (gui/shell/qt_deferred_settings.py).
+        self.settings_later = DeferredSettings(project, self)
+        self._review_entries: list | None = None  # the review log as stored, read once
         self._corpus: CorpusText | None = None
         self._stored_shown = project.get_setting(SHOWN_SETTING)
         self._shown = self._stored_shown
@@ -309,25 +314,35 @@ class Workspace(QObject):
         """Append a review step to the project's review log (a convenience: never an error)."""
         if record is None or self.project.read_only:
             return
-        try:
-            append_record(self.project, record)
-        except NerStudioError as error:
-            log.warning("the review log was not saved: %s", error)
-            return
+        entries = self._review_log_entries()
+        entries.append(record.to_dict())
+        self.settings_later.set(REVIEW_LOG_SETTING, entries)
         self.review_logged.emit()
 
     def unlog_review(self, record: ReviewRecord | None) -> None:
-        """Take a review step back out of the review log: the review was undone."""
+        """Take a review step (its last copy) back out of the review log: the review was undone."""
         if record is None or self.project.read_only:
             return
-        try:
-            remove_record(self.project, record)
-        except NerStudioError as error:
-            log.warning("the review log was not updated: %s", error)
+        entries = self._review_log_entries()
+        for k in range(len(entries) - 1, -1, -1):
+            if isinstance(entries[k], dict) and ReviewRecord.from_dict(entries[k]) == record:
+                del entries[k]
+                self.settings_later.set(REVIEW_LOG_SETTING, entries)
+                break
         self.review_logged.emit()
 
     def review_log(self) -> list[ReviewRecord]:
-        return project_log(self.project)
+        return read_log(self._review_log_entries())
+
+    def _review_log_entries(self) -> list:
+        if self._review_entries is None:
+            try:
+                stored = self.project.get_setting(REVIEW_LOG_SETTING, [])
+            except NerStudioError as error:
+                log.warning("the review log cannot be read: %s", error)
+                return []
+            self._review_entries = list(stored) if isinstance(stored, list) else []
+        return self._review_entries
 
     def next_document(self, doc_id: int | None, *, unreviewed: bool = True, step: int = 1) -> int | None:
         """After ``doc_id`` (``step`` -1: before), not yet reviewed if asked, yours if assigned (next_in_turn)."""
@@ -500,6 +515,7 @@ class Workspace(QObject):
     def close(self) -> None:
         """Release, then close the project (unsaved edits raise ProjectError)."""
         if not self.project.closed:
+            self.settings_later.flush()
             self._store_shown()
         self.release()
         self.project.close()
