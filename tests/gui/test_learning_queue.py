@@ -144,6 +144,28 @@ def test_what_a_space_changes_is_written_when_the_window_closes_at_once(queue_wi
     assert again.learning.review.accepted == {docs[0].doc_id: {0}}
 
 
+def test_a_space_changes_the_upcoming_list_in_place(queue_window, qtbot):
+    window, docs = queue_window
+    fake_scores(window, docs, SCORES)
+    window.actions_["review_mode"].trigger()
+    review, shown = window.learning.review, window.learning.review.panel.upcoming
+
+    def rows():
+        return [shown.item(r) for r in range(shown.count())]
+
+    def texts():
+        return [item.text() for item in rows()]
+
+    assert len(texts()) == 4 and texts()[0].startswith("second · sentence 1")
+    staying = rows()[1:]
+    qtbot.keyClick(window.view, Qt.Key.Key_Space)
+    assert rows() == staying and all(a is b for a, b in zip(rows(), staying))  # the same items, none rebuilt
+    assert [t.split(" —")[0] for t in texts()] == ["first · sentence 1", "second · sentence 2", "first · sentence 2"]
+    qtbot.keyClick(window.view, Qt.Key.Key_S)  # a skip moves the row to the end
+    assert [t.split(" —")[0] for t in texts()] == ["second · sentence 2", "first · sentence 2", "↻ first · sentence 1"]
+    assert review.panel.count.text().startswith("3 sentences waiting")
+
+
 def test_skip_sends_the_sentence_to_the_back(queue_window, qtbot):
     window, docs = queue_window
     fake_scores(window, docs, SCORES)

@@ -25,7 +25,7 @@ from ner_studio.core.learning.training_set import (
 from ner_studio.gui.annotate.editing import SpanEdit
 from ner_studio.gui.annotate.qt_undo import NoticeCommand
 from ner_studio.gui.shell.qt_actions import Command, keys_act_only_in
-from ner_studio.gui.review.qt_review_panel import ReviewPanel, entity_lines, sentence_html
+from ner_studio.gui.review.qt_review_panel import SHOWN_ITEMS, ReviewPanel, entity_lines, sentence_html
 from ner_studio.gui.review.review_queue import QueueItem, ReviewQueue
 from ner_studio.gui.shell.qt_host import Host
 
@@ -192,7 +192,7 @@ class ReviewController(QObject):
         if self.active:
             self._rerank.start()
             if self.current is not None and self.current.doc_id == doc_id:
-                self._render()
+                self._render(upcoming=False)
 
     def refresh(self, keep_current: bool = True) -> None:
         """Re-rank; the sentence on screen stays there unless it left the queue."""
@@ -274,15 +274,15 @@ class ReviewController(QObject):
             view.select_range(start, start)
 
     def _on_doc_changed(self, _change) -> None:
-        self._render()
+        self._render(upcoming=False)  # an edit of the sentence on screen: the queue is the same
 
-    def _render(self) -> None:
+    def _render(self, *, upcoming: bool = True) -> None:
         item = self.current
-        waiting = len(self.queue)
-        status = self.note
-        rows = [(f"{'↻ ' if i.skipped else ''}{self._name(i.doc_id)} · sentence {i.sentence + 1} — doubt {i.doubt:.3f}",
-                 "skipped earlier" if i.skipped else "") for i in self.queue.items]
-        self.panel.show_upcoming(rows, waiting, status)
+        if upcoming:
+            rows = [(i.key, f"{'↻ ' if i.skipped else ''}{self._name(i.doc_id)} · sentence {i.sentence + 1} — "
+                             f"doubt {i.doubt:.3f}", "skipped earlier" if i.skipped else "")
+                    for i in self.queue.items[:SHOWN_ITEMS]]
+            self.panel.show_upcoming(rows, len(self.queue), self.note)
         if item is None:
             message = ("Nothing to review: every sentence is reviewed or accepted, its entities are all yours, "
                        "or it has none and the model is sure." if self.active else "")
@@ -355,4 +355,4 @@ class ReviewController(QObject):
     def show_note(self, note: str) -> None:
         """What the continuous learning loop is doing, under the queue's count."""
         self.note = note
-        self._render()
+        self.panel.show_count(len(self.queue), note)
