@@ -19,6 +19,7 @@ figures; each batch counts those sentences (``glanced``) so the chart can say so
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from itertools import groupby
 
@@ -93,6 +94,38 @@ def remove_record(project, record: ReviewRecord) -> None:
             del entries[k]
             project.set_setting(REVIEW_LOG_SETTING, entries)
             return
+
+
+class ReviewLogBook:
+    """The review log kept in memory: read once (``load``), each change handed to ``store``
+    whole (the window writes it a moment later, with the other review records). Reading and
+    rewriting it from the project at every review cost a read and a commit per sentence."""
+
+    def __init__(self, load: Callable[[], object], store: Callable[[list], None]):
+        self._load, self._store = load, store
+        self._entries: list | None = None
+
+    def entries(self) -> list:
+        if self._entries is None:
+            stored = self._load()
+            self._entries = list(stored) if isinstance(stored, list) else []
+        return self._entries
+
+    def records(self) -> list[ReviewRecord]:
+        return read_log(self.entries())
+
+    def append(self, record: ReviewRecord) -> None:
+        self.entries().append(record.to_dict())
+        self._store(self.entries())
+
+    def remove(self, record: ReviewRecord) -> None:
+        """Take ``record`` (its last copy) out: the review it noted was undone."""
+        entries = self.entries()
+        for k in range(len(entries) - 1, -1, -1):
+            if isinstance(entries[k], dict) and ReviewRecord.from_dict(entries[k]) == record:
+                del entries[k]
+                self._store(entries)
+                return
 
 
 def project_log(project) -> list[ReviewRecord]:

@@ -22,7 +22,7 @@ from ner_studio.core.errors import CorruptProjectError, NerStudioError, ProjectE
 from ner_studio.core.formats import parse_documents
 from ner_studio.core.text.labels import LabelSet
 from ner_studio.core.store.project import DocumentSummary, Project
-from ner_studio.core.learning.review_log import REVIEW_LOG_SETTING, ReviewRecord, read_log
+from ner_studio.core.learning.review_log import REVIEW_LOG_SETTING, ReviewLogBook, ReviewRecord
 from ner_studio.gui.annotate.editing import SpanEdit, accept_all
 from ner_studio.gui.documents.importing import PartsGate, PartsInFlight
 from ner_studio.gui.documents.qt_importer import DocumentImporter
@@ -79,7 +79,8 @@ class Workspace(QObject):
         # What every review changes (review log, accepted sentences, the loop's count): written
         # together a moment later, and on closing (gui/shell/qt_deferred_settings.py).
         self.settings_later = DeferredSettings(project, self)
-        self._review_entries: list | None = None  # the review log as stored, read once
+        self.review_book = ReviewLogBook(lambda: project.get_setting(REVIEW_LOG_SETTING, []),
+                                         lambda entries: self.settings_later.set(REVIEW_LOG_SETTING, entries))
         self._corpus: CorpusText | None = None
         self._stored_shown = project.get_setting(SHOWN_SETTING)
         self._shown = self._stored_shown
@@ -312,37 +313,28 @@ class Workspace(QObject):
 
     def log_review(self, record: ReviewRecord | None) -> None:
         """Append a review step to the project's review log (a convenience: never an error)."""
-        if record is None or self.project.read_only:
-            return
-        entries = self._review_log_entries()
-        entries.append(record.to_dict())
-        self.settings_later.set(REVIEW_LOG_SETTING, entries)
-        self.review_logged.emit()
+        self._change_review_log(record, self.review_book.append)
 
     def unlog_review(self, record: ReviewRecord | None) -> None:
-        """Take a review step (its last copy) back out of the review log: the review was undone."""
+        """Take a review step back out of the review log: the review was undone."""
+        self._change_review_log(record, self.review_book.remove)
+
+    def _change_review_log(self, record: ReviewRecord | None, change) -> None:
         if record is None or self.project.read_only:
             return
-        entries = self._review_log_entries()
-        for k in range(len(entries) - 1, -1, -1):
-            if isinstance(entries[k], dict) and ReviewRecord.from_dict(entries[k]) == record:
-                del entries[k]
-                self.settings_later.set(REVIEW_LOG_SETTING, entries)
-                break
+        try:
+            change(record)
+        except NerStudioError as error:
+            log.warning("the review log was not updated: %s", error)
+            return
         self.review_logged.emit()
 
     def review_log(self) -> list[ReviewRecord]:
-        return read_log(self._review_log_entries())
-
-    def _review_log_entries(self) -> list:
-        if self._review_entries is None:
-            try:
-                stored = self.project.get_setting(REVIEW_LOG_SETTING, [])
-            except NerStudioError as error:
-                log.warning("the review log cannot be read: %s", error)
-                return []
-            self._review_entries = list(stored) if isinstance(stored, list) else []
-        return self._review_entries
+        try:
+            return self.review_book.records()
+        except NerStudioError as error:
+            log.warning("the review log cannot be read: %s", error)
+            return []
 
     def next_document(self, doc_id: int | None, *, unreviewed: bool = True, step: int = 1) -> int | None:
         """After ``doc_id`` (``step`` -1: before), not yet reviewed if asked, yours if assigned (next_in_turn)."""
