@@ -129,7 +129,7 @@ def check_scores(path: str | Path, docs: list[Document]) -> Evaluation:
     from ner_studio.model.predict import TorchPredictor
     from ner_studio.model.workflow import evaluate_tagger
 
-    return evaluate_tagger(TorchPredictor.load(path), docs)
+    return evaluate_tagger(TorchPredictor.load(path), docs, per_sentence=True)
 
 
 def compare_on_check(new_path: Path, current_path: Path, check_docs: list[Document],
@@ -137,5 +137,6 @@ def compare_on_check(new_path: Path, current_path: Path, check_docs: list[Docume
     sentences = sum(len(doc.sentences) for doc in check_docs)
     new = check_scores(new_path, check_docs)
     current = check_scores(current_path, check_docs)
-    verdict = judge(new.overall.f1, current.overall.f1, sentences, new.overall.support, current_name=current_name)
+    verdict = judge(new.overall.f1, current.overall.f1, sentences, new.overall.support, current_name=current_name,
+                    paired=(new.sentence_counts, current.sentence_counts))
     return CheckComparison(sentences, new, current, verdict)

@@ -164,20 +164,24 @@ def predicted_tags(tagger: TorchPredictor, docs: list[Document], *, batch_size: 
 
 def evaluate_tagger(tagger: TorchPredictor, docs: list[Document], *, batch_size: int = 256,
                     progress: Callable[[int, int], None] | None = None,
-                    tagged: Callable[[list[Document], list[list[str]]], None] | None = None) -> Evaluation:
-    """Entity-level scores of ``tagger`` against the spans of ``docs``."""
-    return evaluate_in_pieces(tagger, [docs], batch_size=batch_size, progress=progress, tagged=tagged)
+                    tagged: Callable[[list[Document], list[list[str]]], None] | None = None,
+                    per_sentence: bool = False) -> Evaluation:
+    """Entity-level scores of ``tagger`` against the spans of ``docs`` (with ``per_sentence``,
+    each sentence's counts too: ``Evaluation.sentence_counts``)."""
+    return evaluate_in_pieces(tagger, [docs], batch_size=batch_size, progress=progress, tagged=tagged,
+                              per_sentence=per_sentence)
 
 
 def evaluate_in_pieces(tagger: TorchPredictor, pieces: Iterable[list[Document]], *, batch_size: int = 256,
                        progress: Callable[[int, int], None] | None = None,
                        each: Callable[[list[Document]], None] | None = None,
-                       tagged: Callable[[list[Document], list[list[str]]], None] | None = None) -> Evaluation:
+                       tagged: Callable[[list[Document], list[list[str]]], None] | None = None,
+                       per_sentence: bool = False) -> Evaluation:
     """As :func:`evaluate_tagger`, over a file read a piece at a time (``core/formats/stream.py``):
     only one piece's documents and tags are held, whatever the file's size. ``progress`` counts
     sentences (the total grows as pieces come); ``each(docs)`` sees every piece, ``tagged(docs,
     tags)`` it with the IOB2 tags predicted for its sentences (to list the errors)."""
-    counts = TagCounts()
+    counts = TagCounts(per_sentence)
     for docs in pieces:
         before = counts.sentences
         report = None if progress is None else (lambda done, total, before=before: progress(before + done, before + total))

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 
 from ner_studio.core.text.document import Document, Status
 from ner_studio.core.text.spans import Source, Span
-from ner_studio.core.learning.training_set import sentence_range
+from ner_studio.core.learning.training_set import ACCEPTED_SETTING, sentence_range
 from ner_studio.gui.annotate.qt_edit_commands import ASK_UNSURE_SETTING
 from ner_studio.gui.learning.continuous import EVERY_SETTING, ON_SETTING, LoopState, round_every, status_text
 from ner_studio.gui.learning.learning_jobs import BACKGROUND_NICENESS, lower_thread_priority
@@ -148,6 +148,43 @@ def test_undoing_a_ctrl_enter_takes_its_sentence_out_of_the_count_and_the_chart(
     qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert docs[2].status == Status.REVIEWED and loop.state.pending == 3
     assert sum(b.sentences for b in chart.batches) == 3
+    assert not window.learning.is_training()
+
+
+def test_undoing_a_space_in_review_next_takes_back_the_acceptance_its_log_record_and_its_count(loop_window, qtbot):
+    window, docs, _ = loop_window
+    loop, chart, review = window.learning.loop, window.learning.training_panel.effort, window.learning.review
+    project = window.workspace.project
+    window.actions_["review_mode"].trigger()
+    accepted = []
+    for _ in range(3):
+        qtbot.waitUntil(lambda: review.current is not None, timeout=10_000)
+        item = review.current
+        doc = window.workspace.document(item.doc_id)
+        before = len(doc.spans)
+        qtbot.keyClick(window.view, Qt.Key.Key_Delete)  # a correction: the entity the queue selected
+        assert len(doc.spans) == before - 1, "the tiny model tags the names it was trained on"
+        qtbot.keyClick(window.view, Qt.Key.Key_Space)
+        accepted.append(item)
+    assert loop.state.pending == 3 and sum(b.sentences for b in chart.batches) == 3
+    third = accepted[-1]
+    doc = window.workspace.document(third.doc_id)
+    assert doc.status == Status.REVIEWED  # all its sentences accepted
+    window.show_document(third.doc_id)  # back to it: Ctrl+Z takes back the shown document's steps
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert loop.state.pending == 2
+    assert loop.label.text() == "Continuous learning: the first round after 2 more reviewed sentences"
+    assert sum(b.sentences for b in chart.batches) == 2 and len(window.workspace.review_log()) == 2
+    window.workspace.settings_later.flush()  # what waits to be written a moment later
+    assert third.sentence not in project.get_setting(ACCEPTED_SETTING, {}).get(str(third.doc_id), [])
+    in_third = doc.spans_between(*sentence_range(doc, third.sentence))
+    assert doc.status != Status.REVIEWED and not any(s.source == Source.ACCEPTED for s in in_third)
+    assert len(doc.spans) == before - 1  # one step: the correction before it stays
+    qtbot.waitUntil(lambda: third.key in {i.key for i in review.queue.items}, timeout=5000)  # back in the queue
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert loop.state.pending == 3 and sum(b.sentences for b in chart.batches) == 3
+    window.workspace.settings_later.flush()
+    assert doc.status == Status.REVIEWED and third.sentence in project.get_setting(ACCEPTED_SETTING)[str(third.doc_id)]
     assert not window.learning.is_training()
 
 

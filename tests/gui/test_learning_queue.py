@@ -12,6 +12,7 @@ from ner_studio.core.text.document import Document, Status
 from ner_studio.core.formats import write_documents
 from ner_studio.core.text.spans import Source
 from ner_studio.core.learning.training_set import ACCEPTED_SETTING, sentence_range
+from ner_studio.gui.annotate.qt_edit_commands import ASK_UNSURE_SETTING
 from tests.gui.conftest import training_documents
 
 TEXTS = {
@@ -73,6 +74,32 @@ def test_the_queue_orders_sentences_by_the_chosen_score(queue_window):
     assert sorted(order(window, docs)) == sorted(expected)
 
 
+def test_ctrl_enter_in_review_next_goes_on_to_the_queues_next_sentence(queue_window, qtbot, idle):
+    window, docs = queue_window
+    third = Document.from_text("Lisbon is far from Madrid.", name="third")
+    window.workspace.add_documents([third])
+    idle(window)
+    docs = [*docs, third]
+    # The queue: first's two sentences, then third, then second; in list order second follows first.
+    fake_scores(window, docs, {"first": [(0.9, -0.9, 0.9), (0.8, -0.8, 0.8)], "second": [(0.1, -0.1, 0.1)] * 2,
+                               "third": [(0.5, -0.5, 0.5)]})
+    window.settings.set(ASK_UNSURE_SETTING, False)
+    window.actions_["review_mode"].trigger()
+    review = window.learning.review
+    assert review.current.key == (docs[0].doc_id, 0) and window.doc is docs[0]
+    qtbot.keyClick(window.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert docs[0].status == Status.REVIEWED
+    assert review.current.key == (third.doc_id, 0) and window.doc is third  # not second, next in the list
+    start, end = sentence_range(third, 0)
+    assert start <= window.view.selection()[0] <= end
+    assert order(window, docs) == [("third", 0), ("second", 0), ("second", 1)]
+    # Ctrl+Z in the first document: its sentences are back in the queue.
+    window.show_document(docs[0].doc_id)
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert docs[0].status != Status.REVIEWED
+    qtbot.waitUntil(lambda: ("first", 0) in order(window, docs), timeout=5000)
+
+
 def test_space_accepts_the_sentence_and_the_next_one_comes_up(queue_window, qtbot):
     window, docs = queue_window
     fake_scores(window, docs, {"first": [(0.9, -0.9, 0.9), (0.1, -0.1, 0.1)], "second": [(0.2, -0.2, 0.2)] * 2})
@@ -86,7 +113,9 @@ def test_space_accepts_the_sentence_and_the_next_one_comes_up(queue_window, qtbo
     accepted = first.spans_between(start, end)
     assert [(s.start, s.end, s.label) for s in accepted] == [(s.start, s.end, s.label) for s in predicted]
     assert all(s.source == Source.ACCEPTED and s.confidence is not None for s in accepted)
-    assert window.workspace.project.get_setting(ACCEPTED_SETTING) == {str(first.doc_id): [0]}
+    # Written with the review log a moment later, in one transaction (qt_deferred_settings.py).
+    qtbot.waitUntil(lambda: window.workspace.project.get_setting(ACCEPTED_SETTING) == {str(first.doc_id): [0]},
+                    timeout=10_000)
     review = window.learning.review
     assert (first.doc_id, 0) not in [i.key for i in review.queue.items]
     assert review.current.key != (first.doc_id, 0)
@@ -99,6 +128,42 @@ def test_space_accepts_the_sentence_and_the_next_one_comes_up(queue_window, qtbo
     log = window.workspace.review_log()[-2:]  # the fixture reviewed a document before
     assert [(r.sentences, r.corrections) for r in log] == [(1, 0), (1, 0)]
     assert sum(r.tokens for r in log) == len(first.tokens)
+
+
+def test_what_a_space_changes_is_written_when_the_window_closes_at_once(queue_window, qtbot, start_window):
+    window, docs = queue_window
+    fake_scores(window, docs, {"first": [(0.9, -0.9, 0.9), (0.1, -0.1, 0.1)], "second": [(0.2, -0.2, 0.2)] * 2})
+    window.actions_["review_mode"].trigger()
+    logged = len(window.workspace.review_log())
+    qtbot.keyClick(window.view, Qt.Key.Key_Space)
+    assert window.workspace.settings_later.pending()  # not written yet: one transaction later
+    window.close()
+    again = start_window()  # the same project
+    assert again.workspace.project.get_setting(ACCEPTED_SETTING) == {str(docs[0].doc_id): [0]}
+    assert len(again.workspace.review_log()) == logged + 1
+    assert again.learning.review.accepted == {docs[0].doc_id: {0}}
+
+
+def test_a_space_changes_the_upcoming_list_in_place(queue_window, qtbot):
+    window, docs = queue_window
+    fake_scores(window, docs, SCORES)
+    window.actions_["review_mode"].trigger()
+    review, shown = window.learning.review, window.learning.review.panel.upcoming
+
+    def rows():
+        return [shown.item(r) for r in range(shown.count())]
+
+    def texts():
+        return [item.text() for item in rows()]
+
+    assert len(texts()) == 4 and texts()[0].startswith("second · sentence 1")
+    staying = rows()[1:]
+    qtbot.keyClick(window.view, Qt.Key.Key_Space)
+    assert rows() == staying and all(a is b for a, b in zip(rows(), staying))  # the same items, none rebuilt
+    assert [t.split(" —")[0] for t in texts()] == ["first · sentence 1", "second · sentence 2", "first · sentence 2"]
+    qtbot.keyClick(window.view, Qt.Key.Key_S)  # a skip moves the row to the end
+    assert [t.split(" —")[0] for t in texts()] == ["second · sentence 2", "first · sentence 2", "↻ first · sentence 1"]
+    assert review.panel.count.text().startswith("3 sentences waiting")
 
 
 def test_skip_sends_the_sentence_to_the_back(queue_window, qtbot):

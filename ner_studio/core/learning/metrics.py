@@ -66,6 +66,9 @@ class Evaluation:
     per_label: dict[str, Score] = field(default_factory=dict)
     token_accuracy: float = 0.0
     tokens: int = 0
+    # Per sentence, in order: (correct, predicted, true) entities, for paired comparisons of two
+    # models on the same sentences (``core.learning.adoption``); not part of ``to_dict``.
+    sentence_counts: tuple[tuple[int, int, int], ...] = ()
 
     def to_dict(self) -> dict:
         def score(s: Score) -> dict:
@@ -81,13 +84,17 @@ class Evaluation:
 
 class TagCounts:
     """Chunk and token counts added a sentence at a time, so a file read in pieces is scored
-    without keeping its tags: ``add`` each piece, then ``evaluation()``."""
+    without keeping its tags: ``add`` each piece, then ``evaluation()``. With ``per_sentence``
+    each sentence's counts are kept too (``Evaluation.sentence_counts``): for a check set, not
+    for a file of a million sentences."""
 
-    def __init__(self):
+    def __init__(self, per_sentence: bool = False):
         self.true: Counter[str] = Counter()
         self.predicted: Counter[str] = Counter()
         self.correct: Counter[str] = Counter()
         self.tokens = self.right = self.sentences = 0
+        self.keep_sentences = per_sentence
+        self.per_sentence: list[tuple[int, int, int]] = []
 
     def add(self, gold: list[list[str]], predicted: list[list[str]]) -> None:
         if len(gold) != len(predicted):
@@ -104,10 +111,13 @@ class TagCounts:
             self.true.update(c[0] for c in gold_chunks)
             self.predicted.update(c[0] for c in pred_chunks)
             self.correct.update(c[0] for c in gold_chunks & pred_chunks)
+            if self.keep_sentences:
+                self.per_sentence.append((len(gold_chunks & pred_chunks), len(pred_chunks), len(gold_chunks)))
 
     def evaluation(self) -> Evaluation:
         overall, per_label = label_scores(self.correct, self.predicted, self.true)
-        return Evaluation(overall, per_label, self.right / self.tokens if self.tokens else 0.0, self.tokens)
+        return Evaluation(overall, per_label, self.right / self.tokens if self.tokens else 0.0, self.tokens,
+                          tuple(self.per_sentence))
 
 
 def label_scores(correct: Counter, predicted: Counter, true: Counter) -> tuple[Score, dict[str, Score]]:
@@ -118,9 +128,9 @@ def label_scores(correct: Counter, predicted: Counter, true: Counter) -> tuple[S
     return overall, per_label
 
 
-def evaluate_tags(gold: list[list[str]], predicted: list[list[str]]) -> Evaluation:
+def evaluate_tags(gold: list[list[str]], predicted: list[list[str]], *, per_sentence: bool = False) -> Evaluation:
     """Compare predicted tag sequences with gold ones, sentence by sentence."""
-    counts = TagCounts()
+    counts = TagCounts(per_sentence)
     counts.add(gold, predicted)
     return counts.evaluation()
 

@@ -20,6 +20,7 @@ figures; each batch counts those sentences (``glanced``) so the chart can say so
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from itertools import groupby
 
@@ -99,17 +100,56 @@ def remove_record(project, record: ReviewRecord) -> None:
             return
 
 
-def note_review(project, record: ReviewRecord | None, *, undone: bool = False) -> bool:
-    """Add ``record`` to the project's review log (``undone``: take it out again); whether the
-    log changed. A convenience, never an error: a failed write is logged and the review stands."""
-    if record is None or project.read_only:
-        return False
-    try:
-        (remove_record if undone else append_record)(project, record)
-    except NerStudioError as error:
-        log.warning("the review log was not updated: %s", error)
-        return False
-    return True
+class ReviewLogBook:
+    """The review log kept in memory: read once (``load``), each change handed to ``store``
+    whole (the window writes it a moment later, with the other review records). Reading and
+    rewriting it from the project at every review cost a read and a commit per sentence."""
+
+    def __init__(self, load: Callable[[], object], store: Callable[[list], None], *, read_only: bool = False):
+        self._load, self._store, self.read_only = load, store, read_only
+        self._entries: list | None = None
+
+    def note(self, record: ReviewRecord | None, *, undone: bool = False) -> bool:
+        """``append`` (``undone``: ``remove``) as a convenience, never an error: whether the log
+        changed (a failed read or write is logged; the review itself stands)."""
+        if record is None or self.read_only:
+            return False
+        try:
+            (self.remove if undone else self.append)(record)
+        except NerStudioError as error:
+            log.warning("the review log was not updated: %s", error)
+            return False
+        return True
+
+    def readable_records(self) -> list[ReviewRecord]:
+        """``records()``, or none if the project cannot be read (logged)."""
+        try:
+            return self.records()
+        except NerStudioError as error:
+            log.warning("the review log cannot be read: %s", error)
+            return []
+
+    def entries(self) -> list:
+        if self._entries is None:
+            stored = self._load()
+            self._entries = list(stored) if isinstance(stored, list) else []
+        return self._entries
+
+    def records(self) -> list[ReviewRecord]:
+        return read_log(self.entries())
+
+    def append(self, record: ReviewRecord) -> None:
+        self.entries().append(record.to_dict())
+        self._store(self.entries())
+
+    def remove(self, record: ReviewRecord) -> None:
+        """Take ``record`` (its last copy) out: the review it noted was undone."""
+        entries = self.entries()
+        for k in range(len(entries) - 1, -1, -1):
+            if isinstance(entries[k], dict) and ReviewRecord.from_dict(entries[k]) == record:
+                del entries[k]
+                self._store(entries)
+                return
 
 
 def project_log(project) -> list[ReviewRecord]:

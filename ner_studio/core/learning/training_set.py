@@ -86,6 +86,41 @@ def labelled_documents(reviewed: Iterable[Document], accepted: dict[int, set[int
     return result
 
 
+class SnapshotCache:
+    """:func:`labelled_documents`, each document's snapshots kept while its spans (an immutable
+    tuple that every edit replaces), its name and its accepted sentences stay the same. A
+    round's start and the Models panel's recount snapshot every reviewed document on the UI
+    thread: 81 ms at 1,200 accepted tweets, growing with the data
+    (benchmarks/results/2026-12-07-analyst-loop.md); unchanged documents now cost a look-up."""
+
+    def __init__(self):
+        self._kept: dict[int, tuple[object, str | None, tuple[int, ...] | None, list[Document]]] = {}
+
+    def labelled(self, reviewed: Iterable[Document], accepted: dict[int, set[int]],
+                 others: Iterable[Document]) -> list[Document]:
+        kept: dict[int, tuple] = {}
+        result: list[Document] = []
+        for doc in reviewed:
+            result.extend(self._made(doc, None, kept))
+        seen = {doc.doc_id for doc in result}
+        for doc in others:
+            if doc.doc_id in seen:
+                continue
+            indices = tuple(k for k in sorted(accepted.get(doc.doc_id, ())) if 0 <= k < len(doc.sentences))
+            result.extend(self._made(doc, indices, kept))
+        self._kept = kept  # documents no longer labelled are forgotten
+        return result
+
+    def _made(self, doc: Document, indices: tuple[int, ...] | None, kept: dict) -> list[Document]:
+        """``doc``'s snapshot (``indices`` None) or its accepted sentences' ones."""
+        entry = self._kept.get(doc.doc_id)
+        if entry is None or entry[0] is not doc.spans or entry[1] != doc.name or entry[2] != indices:
+            made = [snapshot(doc)] if indices is None else [sentence_snapshot(doc, k) for k in indices]
+            entry = (doc.spans, doc.name, indices, made)
+        kept[doc.doc_id] = entry
+        return entry[3]
+
+
 def check_enough(reviewed_sentences: int, minimum: int = MIN_REVIEWED_SENTENCES, *, held: int = 0) -> None:
     """Raise a TrainingError that says what is missing when there is too little to learn from;
     ``held`` more reviewed sentences are kept for the check set (never learned from)."""

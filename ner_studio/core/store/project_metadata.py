@@ -106,3 +106,13 @@ class ProjectMetadata:
         """Store a JSON-serialisable ``value`` under ``key`` (see :meth:`get_setting`)."""
         key = personal_key(key, self._version)
         self._write("saving a setting", lambda conn: rows.write_setting(conn, key, value))
+
+    def set_settings(self, values: dict) -> None:
+        """Store several settings in one transaction (one commit: see gui/shell/qt_deferred_settings.py)."""
+        keyed = [(personal_key(key, self._version), value) for key, value in values.items()]
+
+        def write(conn) -> None:
+            for key, value in keyed:
+                rows.write_setting(conn, key, value)
+
+        self._write("saving settings", write)

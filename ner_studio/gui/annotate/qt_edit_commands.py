@@ -207,6 +207,8 @@ class EditController(QObject):
             return
         doc_id = self.host.doc.doc_id
         self.host.workspace.mark_reviewed(self.host.doc, suggest=self._suggest())
+        if self.host.doc is None or self.host.doc.doc_id != doc_id:
+            return  # Review Next, driving, went on to its queue's next sentence
         following = self.host.workspace.next_document(doc_id)
         if following is None:
             try:

@@ -1,7 +1,7 @@
 """Continuous learning: the loop runs itself.
 
 Every sentence the analyst reviews (accepted in the Review Next queue, or in a document marked
-reviewed with Ctrl+Enter) counts; after K of them (``continuous.round_every``) a round starts:
+reviewed with Ctrl+Enter) counts, and Ctrl+Z on either takes it back out; after K of them (``continuous.round_every``) a round starts:
 the learning controller's ordinary fine-tune from the current model, marked automatic, so it
 runs in a worker on one torch thread at low priority, is judged by the check set as any run
 (a new version is adopted only if strictly better; one the check set cannot judge is kept
@@ -65,6 +65,7 @@ class ContinuousLearning(QObject):
         self.actions = host.add_commands("&Model", COMMANDS, self, ("learn_continuously",))
         self.actions["learn_continuously"].setCheckable(True)
         learning.review.sentence_accepted.connect(self._on_sentence_accepted)
+        learning.review.sentence_unaccepted.connect(self._on_sentence_unaccepted)
         learning.run_started.connect(self._on_run_started)
         learning.run_ended.connect(self._on_run_ended)
         host.workspace_changed.connect(self._bind)
@@ -78,7 +79,7 @@ class ContinuousLearning(QObject):
         self.on = bool(project.get_setting(ON_SETTING, True))
         fixed = project.get_setting(EVERY_SETTING, None)
         self.fixed = fixed if isinstance(fixed, int) and fixed > 0 else None
-        self.state = LoopState.from_setting(project.get_setting(STATE_SETTING, None))
+        self.state = LoopState.from_setting(self.host.workspace.settings_later.get(STATE_SETTING, None))
         self.actions["learn_continuously"].setChecked(self.on)
         workspace, self._counted = self.host.workspace, {}
         self._reviewed_links = [workspace.marked_reviewed.connect(self._on_document_reviewed),
@@ -102,6 +103,12 @@ class ContinuousLearning(QObject):
             project.set_setting(key, value)
         except NerStudioError as error:  # a convenience: the loop still runs this session
             log.warning("the learning loop's %s was not saved: %s", key, error)
+
+    def _store_state(self) -> None:
+        """The count changes at every review: written with the review log a moment later."""
+        project = self.host.workspace.project
+        if not (project.read_only or project.closed):
+            self.host.workspace.settings_later.set(STATE_SETTING, self.state.to_dict())
 
     @property
     def every(self) -> int:
@@ -128,6 +135,9 @@ class ContinuousLearning(QObject):
     def _on_sentence_accepted(self, _doc_id: int) -> None:
         self._count(1)
 
+    def _on_sentence_unaccepted(self, _doc_id: int) -> None:
+        self._uncount(1)
+
     def _on_document_reviewed(self, doc_id: int) -> None:
         """A document marked reviewed: its sentences not accepted one by one before."""
         workspace = self.host.workspace
@@ -141,14 +151,16 @@ class ContinuousLearning(QObject):
     def _on_review_undone(self, doc_id: int) -> None:
         """Ctrl+Z on a Ctrl+Enter: its sentences no longer count (a round already under way
         learns from them; the count towards the next one cannot go below zero)."""
-        counted = self._counted.pop(doc_id, 0)
-        self.state = replace(self.state, pending=max(0, self.state.pending - counted))
-        self._store(STATE_SETTING, self.state.to_dict())
+        self._uncount(self._counted.pop(doc_id, 0))
+
+    def _uncount(self, sentences: int) -> None:
+        self.state = replace(self.state, pending=max(0, self.state.pending - sentences))
+        self._store_state()
         self._show()
 
     def _count(self, sentences: int) -> None:
         self.state = replace(self.state, pending=self.state.pending + sentences)
-        self._store(STATE_SETTING, self.state.to_dict())
+        self._store_state()
         self._maybe_start()
         self._show()
 
@@ -162,14 +174,14 @@ class ContinuousLearning(QObject):
             self.running = False
             # Not again at every sentence: the next attempt after another batch.
             self.state = replace(self.state, pending=max(0, self.state.pending - self.every))
-            self._store(STATE_SETTING, self.state.to_dict())
+            self._store_state()
 
     def _on_run_started(self, learned_from: int) -> None:
         """Any run (the loop's or the analyst's Train) learns from every reviewed sentence, so
         the count towards the next round starts again from zero."""
         self._before, self._run_project = self.state, self.host.workspace.project
         self.state = LoopState(learned_from, 0)
-        self._store(STATE_SETTING, self.state.to_dict())
+        self._store_state()
         self._show()
 
     def _on_run_ended(self, ended: RunEnded) -> None:
@@ -178,7 +190,7 @@ class ContinuousLearning(QObject):
         if not ended.completed and self._run_project is self.host.workspace.project:
             # Nothing learned: what was reviewed still counts (in the project it was reviewed in).
             self.state = replace(self._before, pending=self._before.pending + self.state.pending)
-            self._store(STATE_SETTING, self.state.to_dict())
+            self._store_state()
         if ended.automatic:
             self.running = False
             self.last = ended.message

@@ -34,7 +34,7 @@ from ner_studio.core.errors import NerStudioError, TrainingError
 from ner_studio.core.learning.label_examples import LabelExamples, label_examples, shortfalls
 from ner_studio.core.plural import plural
 from ner_studio.core.learning.review_log import batches
-from ner_studio.core.learning.training_set import MIN_REVIEWED_SENTENCES, check_enough, count_sentences, labelled_documents
+from ner_studio.core.learning.training_set import MIN_REVIEWED_SENTENCES, SnapshotCache, check_enough, count_sentences
 from ner_studio.gui.shell import qt_dialogs
 from ner_studio.gui.shell.qt_host import Host
 from ner_studio.gui.learning.learning_jobs import RunEnded, TrainingRequest, training_task, warm_up_training
@@ -101,6 +101,7 @@ class LearningController(QObject):
         self.loop = ContinuousLearning(host, self)  # Model > Learn Continuously, its status label
         self.training_panel.cancel_requested.connect(self.cancel_training)
         self.check_split = CheckSplit()  # remembered cuts: asked again at every run's start and end
+        self._snapshots = SnapshotCache()  # and remembered snapshots of what they are cut from
         self.versions = ModelVersions(host, self.models_panel, lambda: self.labelled_documents()[0], self.check_split)
         # Brought to the front by its tab: recount the check set it describes.
         self.docks["models"].visibilityChanged.connect(self._on_models_visibility)
@@ -159,7 +160,7 @@ class LearningController(QObject):
         reviewed = [i for i in ids if workspace.summary(i).status == Status.REVIEWED or i in curated]
         chosen = set(reviewed)
         partly = [i for i in ids if i not in chosen and self.review.accepted.get(i)]
-        docs = labelled_documents(
+        docs = self._snapshots.labelled(
             [workspace.project.load_version(i, GOLD) if i in curated else workspace.document(i) for i in reviewed],
             self.review.accepted, [workspace.document(i) for i in partly])
         names = [workspace.summary(i).name or f"document {i}" for i in reviewed + partly]

@@ -23,7 +23,11 @@ from ner_studio.resources import bundled_model_path
 from ner_studio.gui.shell.qt_host import Host
 
 CHECK_SCORES_SETTING = "learning.check_scores"  # {"key", "sentences", "scores": {model path: scores}}
-RECOUNT_DELAY_MS = 800  # after the last change of a document: a burst of reviews recounts once
+# After the last change of a document: a burst of reviews recounts once. Recounting reads every
+# reviewed document, so it waits for a pause in the reviewing: at 800 ms it ran after every
+# sentence of a steady analyst (one each 2-3 s), 53-101 of the analyst benchmark's stall stacks
+# (benchmarks/results/2026-12-07-analyst-loop.md); the footnote may lag a few seconds instead.
+RECOUNT_DELAY_MS = 4000
 # Loading documents to tag them again, per turn of the event loop: well under the 100 ms a
 # person notices, with room for the rest of the turn.
 RETAG_SLICE_SECONDS = 0.03
@@ -55,22 +59,24 @@ class ModelVersions(QObject):
 
     def _on_recount(self) -> None:
         if self.panel.isVisible() and not self.host.workspace.project.closed:
-            self.refresh()
-            self.update_check_scores()
+            check_docs = self.check_documents()  # once: it reads every reviewed document
+            self.refresh(check_docs)
+            self.update_check_scores(check_docs)
 
     def shutdown(self) -> None:
         if self._scoring is not None:
             self._scoring.cancel()
             self._scoring.wait()
 
-    def refresh(self) -> None:
+    def refresh(self, check_docs: list[Document] | None = None) -> None:
         """Redraw the panel; shown, it counts today's check set (hidden, that waits until it is
-        shown: reading every reviewed document is not for the start of the app)."""
+        shown: reading every reviewed document is not for the start of the app), ``check_docs``
+        if the caller has them already."""
         project = self.host.workspace.project
         check = project.get_setting(CHECK_SCORES_SETTING, None) or {}
         today = None
         if self.panel.isVisible():
-            check_docs = self.check_documents()
+            check_docs = self.check_documents() if check_docs is None else check_docs
             today = (sum(len(d.sentences) for d in check_docs), self.check_split.fingerprint(check_docs))
         rows = model_rows(project.model_versions(), bundled_model_path(), self.host.model.path, check)
         self.panel.show_models(rows, self.host.model.path, check_note(check, today))
@@ -78,13 +84,14 @@ class ModelVersions(QObject):
     def check_documents(self) -> list[Document]:
         return self.check_split.split(self._labelled_documents())[1]
 
-    def update_check_scores(self) -> None:
-        """Score, in the background, every model not yet scored on the current check set, so
-        the panel compares all versions (the bundled model too) on the same sentences."""
+    def update_check_scores(self, check_docs: list[Document] | None = None) -> None:
+        """Score, in the background, every model not yet scored on the current check set
+        (``check_docs`` if the caller has them), so the panel compares all versions (the
+        bundled model too) on the same sentences."""
         if self._scoring is not None:
             return
         project = self.host.workspace.project
-        check_docs = self.check_documents()
+        check_docs = self.check_documents() if check_docs is None else check_docs
         key = self.check_split.fingerprint(check_docs)
         stored = project.get_setting(CHECK_SCORES_SETTING, None) or {}
         if stored.get("key") != key:

@@ -23,8 +23,9 @@ from ner_studio.core.learning.training_set import (
     ACCEPTED_SETTING, accepted_from_setting, accepted_to_setting, sentence_range,
 )
 from ner_studio.gui.annotate.editing import accept_all
+from ner_studio.gui.annotate.qt_undo import NoticeCommand
 from ner_studio.gui.shell.qt_actions import Command, keys_act_only_in
-from ner_studio.gui.review.qt_review_panel import ReviewPanel, entity_lines, sentence_html
+from ner_studio.gui.review.qt_review_panel import SHOWN_ITEMS, ReviewPanel, entity_lines, sentence_html
 from ner_studio.gui.review.review_queue import QueueItem, ReviewQueue
 from ner_studio.gui.shell.qt_host import Host
 
@@ -46,7 +47,8 @@ class ReviewController(QObject):
     """The "Review next" dock and commands on a :class:`Host`; torch's warm-up (the loop may
     fine-tune soon) is the learning controller's, reached through a callable."""
 
-    sentence_accepted = Signal(int)  # the document whose sentence the analyst just accepted
+    sentence_accepted = Signal(int)  # the document whose sentence the analyst just accepted (or redid that)
+    sentence_unaccepted = Signal(int)  # that acceptance was undone (Ctrl+Z)
 
     def __init__(self, host: Host, warm_up: Callable[[], None]):
         super().__init__(host)
@@ -65,6 +67,7 @@ class ReviewController(QObject):
         # even after Qt deleted the workspace, unlike touching the deleted workspace's signal.
         self._predicted_link = None
         self._updated_link = None
+        self._review_links: list = []
         # Each tagged document's sentences with nothing to ask (``settled_sentences``), found
         # when its tagging comes back (it is in memory then; a big file's parts leave memory
         # after) and again at the next re-rank for those edited since (``_stale``).
@@ -99,7 +102,7 @@ class ReviewController(QObject):
         """Follow ``workspace`` (the window's new project): its stored choices, its tagging."""
         self.unbind()
         project = workspace.project
-        self.accepted = accepted_from_setting(project.get_setting(ACCEPTED_SETTING, {}))
+        self.accepted = accepted_from_setting(workspace.settings_later.get(ACCEPTED_SETTING, {}))
         strategy = project.get_setting(STRATEGY_SETTING, self.queue.strategy)
         try:
             self.queue = ReviewQueue(strategy)
@@ -109,6 +112,8 @@ class ReviewController(QObject):
         self.current = None
         self._predicted_link = workspace.document_predicted.connect(self._on_predicted)
         self._updated_link = workspace.document_updated.connect(self._on_updated)
+        self._review_links = [workspace.marked_reviewed.connect(self._on_marked_reviewed),
+                              workspace.review_undone.connect(self._on_review_undone)]
         self._settled, self._stale = {}, set()
         if self.active:
             self.start()
@@ -116,10 +121,11 @@ class ReviewController(QObject):
     def unbind(self) -> None:
         """Stop listening to the current workspace (closed, or replaced by another)."""
         self._rerank.stop()
-        for link in (self._predicted_link, self._updated_link):
+        for link in (self._predicted_link, self._updated_link, *self._review_links):
             if link is not None:
                 QObject.disconnect(link)
         self._predicted_link = self._updated_link = None
+        self._review_links = []
         if self._shown_doc is not None:
             self._shown_doc.changed.disconnect(self._on_doc_changed)
             self._shown_doc = None
@@ -130,6 +136,11 @@ class ReviewController(QObject):
             self.host.workspace.project.set_setting(key, value)
         except NerStudioError as error:
             self.host.show_status(f"Not saved in the project: {error}", 8000)
+
+    def _store_later(self, key: str, value) -> None:
+        """What every Space changes: written with the review log a moment later."""
+        if not self.host.workspace.project.read_only:
+            self.host.workspace.settings_later.set(key, value)
 
     def set_strategy(self, strategy: str) -> None:
         self.queue.set_strategy(strategy)
@@ -181,7 +192,7 @@ class ReviewController(QObject):
         if self.active:
             self._rerank.start()
             if self.current is not None and self.current.doc_id == doc_id:
-                self._render()
+                self._render(upcoming=False)
 
     def refresh(self, keep_current: bool = True) -> None:
         """Re-rank; the sentence on screen stays there unless it left the queue."""
@@ -196,6 +207,20 @@ class ReviewController(QObject):
             self._show(keys[self.current.key], move=False)
         else:
             self._show(self.queue.head())
+
+    def _on_marked_reviewed(self, doc_id: int) -> None:
+        """Ctrl+Enter while the queue drives: the document's sentences leave it and the queue's
+        next sentence comes up, as after Space (Ctrl+Enter's own next document, in list order,
+        then stays where this put the analyst)."""
+        if not self.active:
+            return
+        self.queue.remove_document(doc_id)
+        waiting = self.current is not None and any(i.key == self.current.key for i in self.queue.items)
+        self._show(self.current if waiting else self.queue.head())
+
+    def _on_review_undone(self, _doc_id: int) -> None:
+        if self.active:
+            self._rerank.start()  # its sentences are back in the queue
 
     def _on_updated(self, doc_id: int) -> None:
         if doc_id in self._settled:
@@ -249,15 +274,15 @@ class ReviewController(QObject):
             view.select_range(start, start)
 
     def _on_doc_changed(self, _change) -> None:
-        self._render()
+        self._render(upcoming=False)  # an edit of the sentence on screen: the queue is the same
 
-    def _render(self) -> None:
+    def _render(self, *, upcoming: bool = True) -> None:
         item = self.current
-        waiting = len(self.queue)
-        status = self.note
-        rows = [(f"{'↻ ' if i.skipped else ''}{self._name(i.doc_id)} · sentence {i.sentence + 1} — doubt {i.doubt:.3f}",
-                 "skipped earlier" if i.skipped else "") for i in self.queue.items]
-        self.panel.show_upcoming(rows, waiting, status)
+        if upcoming:
+            rows = [(i.key, f"{'↻ ' if i.skipped else ''}{self._name(i.doc_id)} · sentence {i.sentence + 1} — "
+                             f"doubt {i.doubt:.3f}", "skipped earlier" if i.skipped else "")
+                    for i in self.queue.items[:SHOWN_ITEMS]]
+            self.panel.show_upcoming(rows, len(self.queue), self.note)
         if item is None:
             message = ("Nothing to review: every sentence is reviewed or accepted, its entities are all yours, "
                        "or it has none and the model is sure." if self.active else "")
@@ -280,6 +305,9 @@ class ReviewController(QObject):
 
     # --- accept / skip ----------------------------------------------------------------------
     def accept(self) -> None:
+        """Space: confirm the sentence's model entities, log what the review took, count the
+        sentence for the loop (the document is reviewed once all its sentences are) and go on;
+        one undo step in the document takes all of it back (``sentence_unaccepted``)."""
         item = self.current
         if item is None:
             return
@@ -288,19 +316,38 @@ class ReviewController(QObject):
         start, end = sentence_range(doc, item.sentence)
         links = self.host.span_style.links
         suggest = links.suggestion if links is not None else None  # Space takes the links shown, as A does
-        edit = accept_all(doc, suggest, doc.spans_between(start, end))
-        if edit is not None and not workspace.apply_edit(doc, edit):
-            return
-        workspace.log_review(workspace.effort.reviewed(doc, start, end, seconds=self._clock() - self._shown_at))
-        done = self.accepted.setdefault(doc.doc_id, set())
-        done.add(item.sentence)
-        self._store(ACCEPTED_SETTING, accepted_to_setting(self.accepted))
-        if len(done) >= len(doc.sentences):
-            # Every sentence confirmed (each logged above): the document is reviewed.
-            workspace.mark_reviewed(doc, log=False, suggest=suggest)
+        seconds = self._clock() - self._shown_at
+        stack = workspace.undo_stack(doc.doc_id)
+        stack.beginMacro(f"Accept sentence {item.sentence + 1} of {doc.name or 'the document'}")
+        try:
+            edit = accept_all(doc, suggest, doc.spans_between(start, end))
+            if edit is not None and not workspace.apply_edit(doc, edit):
+                return
+            record = workspace.effort.reviewed(doc, start, end, seconds=seconds)
+            if len(self.accepted.get(doc.doc_id, set()) | {item.sentence}) >= len(doc.sentences):
+                # Every sentence confirmed (each logged on its own): the document is reviewed.
+                workspace.mark_reviewed(doc, log=False, suggest=suggest)
+            stack.push(NoticeCommand(lambda: self._tell_accepted(doc.doc_id, item.sentence, record, False),
+                                     lambda: self._tell_accepted(doc.doc_id, item.sentence, record, True)))
+        finally:
+            stack.endMacro()
         self.queue.remove(item.key)
         self._show(self.queue.head())
-        self.sentence_accepted.emit(doc.doc_id)
+        self._tell_accepted(doc.doc_id, item.sentence, record, True)
+
+    def _tell_accepted(self, doc_id: int, sentence: int, record, done: bool) -> None:
+        """An acceptance done (or redone) or undone: the review log, the accepted sentences the
+        project keeps, the loop's count (``sentence_accepted`` / ``sentence_unaccepted``)."""
+        workspace = self.host.workspace
+        (workspace.log_review if done else workspace.unlog_review)(record)
+        mine = self.accepted.setdefault(doc_id, set())
+        (mine.add if done else mine.discard)(sentence)
+        if not mine:
+            del self.accepted[doc_id]
+        self._store_later(ACCEPTED_SETTING, accepted_to_setting(self.accepted))
+        (self.sentence_accepted if done else self.sentence_unaccepted).emit(doc_id)
+        if not done and self.active:
+            self._rerank.start()  # the sentence is back in the queue once the whole step is undone
 
     def skip(self) -> None:
         if self.current is not None:
@@ -310,4 +357,4 @@ class ReviewController(QObject):
     def show_note(self, note: str) -> None:
         """What the continuous learning loop is doing, under the queue's count."""
         self.note = note
-        self._render()
+        self.panel.show_count(len(self.queue), note)

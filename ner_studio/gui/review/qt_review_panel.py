@@ -97,6 +97,7 @@ class ReviewPanel(QWidget):
         self.count.setWordWrap(True)
         self.where.setWordWrap(True)
         self.upcoming = QListWidget()
+        self._keys: list = []  # the queue key of each row of ``upcoming``
         self.upcoming.itemActivated.connect(lambda item: self.item_chosen.emit(self.upcoming.row(item)))
         self.upcoming.itemClicked.connect(lambda item: self.item_chosen.emit(self.upcoming.row(item)))
         form = QFormLayout()
@@ -126,10 +127,35 @@ class ReviewPanel(QWidget):
         self.accept.setEnabled(bool(sentence))
         self.skip.setEnabled(bool(sentence))
 
-    def show_upcoming(self, rows: list[tuple[str, str]], waiting: int, status: str) -> None:
-        self.upcoming.clear()
-        for text, tip in rows[:SHOWN_ITEMS]:
+    def show_upcoming(self, rows: list[tuple[object, str, str]], waiting: int, status: str) -> None:
+        """The head of the queue: ``(key, text, tooltip)`` per sentence. Rows are changed in
+        place, so a Space (the head leaves, one sentence comes into view at the end) takes one
+        row out and puts one in: rebuilding all of them at every Space, with ~1,300 sentences
+        waiting, was one of the review path's stalls (benchmarks/results/2026-12-07-analyst-loop.md)."""
+        rows = rows[:SHOWN_ITEMS]
+        wanted = {key for key, _, _ in rows}
+        for row in range(len(self._keys) - 1, -1, -1):  # what left the queue
+            if self._keys[row] not in wanted:
+                del self._keys[row]
+                self.upcoming.takeItem(row)
+        # Then row by row: a mismatch gets the right row put in (what it displaced is further
+        # down and is met again, or trimmed at the end), so each row ends up right.
+        for row, (key, text, tip) in enumerate(rows):
+            if row < len(self._keys) and self._keys[row] == key:
+                item = self.upcoming.item(row)
+                if item.text() != text:
+                    item.setText(text)
+                if item.toolTip() != tip:
+                    item.setToolTip(tip)
+                continue
             item = QListWidgetItem(text)
             item.setToolTip(tip)
-            self.upcoming.addItem(item)
+            self.upcoming.insertItem(row, item)
+            self._keys.insert(row, key)
+        while len(self._keys) > len(rows):
+            self._keys.pop()
+            self.upcoming.takeItem(len(self._keys))
+        self.show_count(waiting, status)
+
+    def show_count(self, waiting: int, status: str) -> None:
         self.count.setText(f"{plural(waiting, 'sentence')} waiting{' · ' + status if status else ''}")

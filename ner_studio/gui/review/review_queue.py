@@ -78,5 +78,11 @@ class ReviewQueue:
         self._skipped.pop(key, None)
         self.items = [i for i in self.items if i.key != key]
 
+    def remove_document(self, doc_id: int) -> None:
+        """``doc_id`` was marked reviewed as a whole: its sentences leave the queue."""
+        self.items = [i for i in self.items if i.doc_id != doc_id]
+        for key in [key for key in self._skipped if key[0] == doc_id]:
+            del self._skipped[key]
+
     def __len__(self) -> int:
         return len(self.items)

@@ -23,10 +23,11 @@ from ner_studio.core.formats import parse_documents
 from ner_studio.core.text.labels import LabelSet
 from ner_studio.core.store.project import DocumentSummary, Project
 from ner_studio.core.store.project_export import export_documents
-from ner_studio.core.learning.review_log import ReviewRecord, note_review, project_log
+from ner_studio.core.learning.review_log import REVIEW_LOG_SETTING, ReviewLogBook, ReviewRecord
 from ner_studio.gui.annotate.editing import SpanEdit, accept_all
 from ner_studio.gui.documents.importing import PartsGate, PartsInFlight
 from ner_studio.gui.documents.qt_importer import DocumentImporter
+from ner_studio.gui.shell.qt_deferred_settings import DeferredSettings
 from ner_studio.gui.shell.qt_prediction_queue import PredictionQueue
 from ner_studio.gui.shell.tagging_jobs import ModelHandle, take_tagged
 from ner_studio.gui.annotate.qt_undo import NoticeCommand, StatusCommand, apply_edit
@@ -77,6 +78,12 @@ class Workspace(QObject):
         self._interim: set[int] = set()  # documents showing first screens' spans not saved yet
         self._warned_unsaved = False
         self.effort = ReviewEffort()
+        # What every review changes (review log, accepted sentences, the loop's count): written
+        # together a moment later, and on closing (gui/shell/qt_deferred_settings.py).
+        self.settings_later = DeferredSettings(project, self)
+        self.review_book = ReviewLogBook(lambda: project.get_setting(REVIEW_LOG_SETTING, []),
+                                         lambda entries: self.settings_later.set(REVIEW_LOG_SETTING, entries),
+                                         read_only=project.read_only)
         self._corpus: CorpusText | None = None
         self._stored_shown = project.get_setting(SHOWN_SETTING)
         self._shown = self._stored_shown
@@ -225,15 +232,7 @@ class Workspace(QObject):
         self.document_updated.emit(doc.doc_id)
 
     def _count_change(self, doc: Document, change) -> None:
-        """Adjust the counts by what one edit removed and added: recounting 30,000 spans on
-        every key press would cost more than the edit itself."""
-        def model(spans) -> int:
-            return sum(1 for s in spans if not s.confirmed)
-
-        summary = self._summaries[doc.doc_id]
-        self._summaries[doc.doc_id] = summary._replace(
-            entity_count=summary.entity_count + len(change.added) - len(change.removed),
-            model_count=summary.model_count + model(change.added) - model(change.removed))
+        self._summaries[doc.doc_id] = self._summaries[doc.doc_id].after(change.removed, change.added)
         self.document_updated.emit(doc.doc_id)
 
     def undo_stack(self, doc_id: int) -> QUndoStack:
@@ -302,18 +301,22 @@ class Workspace(QObject):
             self._tell_review(doc, record, newly, True)
 
     def _tell_review(self, doc: Document, record: ReviewRecord | None, newly: bool, done: bool) -> None:
-        if note_review(self.project, record, undone=not done):
-            self.review_logged.emit()
+        (self.log_review if done else self.unlog_review)(record)
         if newly:
             (self.marked_reviewed if done else self.review_undone).emit(doc.doc_id)
 
     def log_review(self, record: ReviewRecord | None) -> None:
         """Append a review step to the project's review log (a convenience: never an error)."""
-        if note_review(self.project, record):
+        if self.review_book.note(record):
+            self.review_logged.emit()
+
+    def unlog_review(self, record: ReviewRecord | None) -> None:
+        """Take a review step back out of the review log: the review was undone."""
+        if self.review_book.note(record, undone=True):
             self.review_logged.emit()
 
     def review_log(self) -> list[ReviewRecord]:
-        return project_log(self.project)
+        return self.review_book.readable_records()
 
     def next_document(self, doc_id: int | None, *, unreviewed: bool = True, step: int = 1) -> int | None:
         """After ``doc_id`` (``step`` -1: before), not yet reviewed if asked, yours if assigned (next_in_turn)."""
@@ -484,6 +487,7 @@ class Workspace(QObject):
     def close(self) -> None:
         """Release, then close the project (unsaved edits raise ProjectError)."""
         if not self.project.closed:
+            self.settings_later.flush()
             self._store_shown()
         self.release()
         self.project.close()

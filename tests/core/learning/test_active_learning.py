@@ -13,7 +13,7 @@ from ner_studio.core.learning.active_learning import STRATEGIES, Candidate, doub
 from ner_studio.core.text.document import Document, Status
 from ner_studio.core.text.spans import Source, Span
 from ner_studio.core.learning.training_set import (
-    accepted_from_setting, accepted_to_setting, labelled_documents, sentence_range, sentence_snapshot, snapshot,
+    SnapshotCache, accepted_from_setting, accepted_to_setting, labelled_documents, sentence_range, sentence_snapshot, snapshot,
 )
 
 
@@ -114,6 +114,23 @@ def test_labelled_documents_are_reviewed_ones_plus_accepted_sentences():
     docs = labelled_documents([reviewed], {7: {0}, 8: {1, 5}}, [reviewed, other])
     assert [len(d.sentences) for d in docs] == [2, 1]
     assert docs[1].text == "Then Madrid welcomed her."
+
+
+def test_the_snapshot_cache_reuses_a_snapshot_until_its_document_changes():
+    reviewed, other = two_sentence_document(), two_sentence_document()
+    other.doc_id = 8
+    cache = SnapshotCache()
+    first = cache.labelled([reviewed], {8: {1}}, [other])
+    assert [(d.text, d.spans) for d in first] == [
+        (d.text, d.spans) for d in labelled_documents([reviewed], {8: {1}}, [other])]
+    again = cache.labelled([reviewed], {8: {1}}, [other])
+    assert all(a is b for a, b in zip(again, first))  # nothing changed: the same snapshots
+    madrid = next(s for s in reviewed.spans if s.label == "LOC" and reviewed.text[s.start:s.end] == "Madrid")
+    reviewed.edit((madrid,), (Span(madrid.start, madrid.end, "ORG", Source.HUMAN),))
+    edited = cache.labelled([reviewed], {8: {0, 1}}, [other])
+    assert edited[0] is not first[0] and "ORG" in {s.label for s in edited[0].spans}
+    assert [d.text for d in edited[1:]] == [d.text for d in labelled_documents([], {8: {0, 1}}, [other])]
+    assert first[0].spans != edited[0].spans  # a snapshot handed out earlier never changes
 
 
 def test_accepted_sentences_round_trip_through_the_setting_and_survive_junk():

@@ -59,3 +59,20 @@ def test_an_undone_review_leaves_the_log_by_its_last_copy_only():
     assert project_log(project) == [same, other]
     remove_record(project, ReviewRecord("gone", 1, 1, 1, 1.0))  # not there: nothing changes
     assert project_log(project) == [same, other]
+
+
+def test_the_review_log_book_reads_once_and_hands_every_change_on_whole():
+    from ner_studio.core.learning.review_log import ReviewLogBook, ReviewRecord
+
+    reads, stored = [], []
+    first = ReviewRecord("m", 10, 1, 2, 3.0)
+    book = ReviewLogBook(lambda: reads.append(1) or [first.to_dict(), "junk"], lambda entries: stored.append(list(entries)))
+    second = ReviewRecord("m", 12, 1, 0, 4.0)
+    book.append(second)
+    book.append(first)
+    assert book.records() == [first, second, first] and len(reads) == 1
+    book.remove(first)  # its last copy
+    assert book.records() == [first, second]
+    assert stored[-1] == [first.to_dict(), "junk", second.to_dict()] and len(stored) == 3
+    book.remove(ReviewRecord("other", 1, 1, 0, 1.0))  # not there: nothing to store
+    assert len(stored) == 3

@@ -220,6 +220,17 @@ def test_project_settings_hold_json_values(project):
     assert project.get_setting("columns") == [1, {"a": None}]
 
 
+
+def test_several_settings_are_written_in_one_transaction(project):
+    from ner_studio.core.learning.review_log import REVIEW_LOG_SETTING
+
+    commits = len(project.own_revisions)
+    project.set_settings({"scheme": "bioes", REVIEW_LOG_SETTING: [{"model": "m"}], "columns": [2]})
+    assert project.get_setting("scheme") == "bioes" and project.get_setting("columns") == [2]
+    assert project.get_setting(REVIEW_LOG_SETTING) == [{"model": "m"}]  # a personal one among them
+    assert len(project.own_revisions) == commits + 1  # one commit
+
+
 def test_default_locations_follow_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("NER_STUDIO_DATA_DIR", str(tmp_path / "data"))
     assert default_projects_dir() == tmp_path / "data" / "projects"
