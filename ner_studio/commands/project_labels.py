@@ -7,18 +7,17 @@ import argparse
 import sys
 
 from ner_studio.commands.outputs import add_force_option, checked_output
-from ner_studio.commands.project_team import PROJECT_HELP, default_annotator_name, open_project, project_files
+from ner_studio.commands.project_team import add_project_action, default_annotator_name, open_project, project_files
 from ner_studio.core.plural import plural
 
 
 def add_labels(actions) -> None:
-    action = actions.add_parser(
-        "labels", help="export a project's labels with their guidelines to a file, or import them",
+    action = add_project_action(
+        actions, "labels", help="export a project's labels with their guidelines to a file, or import them",
         description="With --export, write PROJECT's label set (names, colours, keys, and each label's "
         "description and examples) to a JSON file; with --import, take labels from such a file "
         "(a label of the same name takes the file's colour, key and guideline; new ones are "
         "added; none is removed). Without either, list the labels.")
-    action.add_argument("project", metavar="PROJECT", help=PROJECT_HELP)
     which = action.add_mutually_exclusive_group()
     which.add_argument("--export", metavar="OUT", help="the label set file to write (.json)")
     which.add_argument("--import", dest="import_", metavar="FILE", help="a label set file to read")

@@ -2,22 +2,11 @@
 
 import pytest
 
-from ner_studio.cli import main
 from ner_studio.core.store.project import Project
 from ner_studio.core.text.labels import LabelSet
+from tests.cli.conftest import run
 
-
-@pytest.fixture(autouse=True)
-def own_settings(tmp_path, monkeypatch):
-    monkeypatch.setenv("NER_STUDIO_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setattr("getpass.getuser", lambda: "login")
-
-
-def run(capsys, *argv):
-    code = main([str(a) for a in argv])
-    captured = capsys.readouterr()
-    assert "Traceback" not in captured.err
-    return code, captured.out, captured.err
+pytestmark = pytest.mark.usefixtures("own_settings")
 
 
 def test_labels_with_guidelines_go_from_one_project_to_another(tmp_path, capsys):
