@@ -137,7 +137,7 @@ def read_document(conn: Connection, doc_id: int, annotator: str | None) -> Docum
     spans = read_spans(conn, doc_id, annotator)
     return Document(
         text, TokenList(*unpack_offsets(tokens)), list(map(Sentence, *unpack_offsets(sentences))),
-        spans, name=name, status=Status(status), doc_id=doc_id, meta=meta,
+        spans, name=name, status=Status(status), doc_id=doc_id, meta=meta, stored=True,
     )
 
 

@@ -201,3 +201,23 @@ def test_a_big_edit_that_overlaps_or_removes_what_is_not_there_changes_nothing()
     assert doc.spans == before
     stored = doc.edit(before[:30], added)
     assert len(doc.spans) == 60 and doc.spans[0] == Span(2, 3, "Y") and stored == tuple(added)
+
+
+def test_spans_a_project_stored_are_only_checked_for_order_bounds_and_overlaps():
+    """A stored part's spans were snapped when written: loading it checks them at C speed
+    (issue 29) and gives anything amiss the full check and its error."""
+    spans = [Span(0, 13, "PER", Source.MODEL, 0.9), Span(18, 33, "PER")]
+    doc = Document(TEXT, _tokens(), spans=spans, stored=True)
+    assert doc.spans == tuple(spans) and doc.span_at(20) == spans[1]
+    unsorted = [Span(18, 33, "PER"), Span(0, 13, "PER")]  # out of order: the full check sorts them
+    assert Document(TEXT, _tokens(), spans=unsorted, stored=True).spans == (unsorted[1], unsorted[0])
+    with pytest.raises(SpanError, match="overlaps"):
+        Document(TEXT, _tokens(), spans=[Span(0, 13, "PER"), Span(7, 17, "ORG")], stored=True)
+    with pytest.raises(SpanError):
+        Document(TEXT, _tokens(), spans=[Span(40, 99, "LOC")], stored=True)
+    with pytest.raises(SpanError, match="empty label"):
+        Document(TEXT, _tokens(), spans=[Span(0, 13, "")], stored=True)
+
+
+def _tokens():
+    return Document.from_text(TEXT).tokens
