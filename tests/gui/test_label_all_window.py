@@ -118,3 +118,38 @@ def test_the_preview_shows_open_documents_as_the_window_holds_them_and_others_as
     # Applied: the stored document changed on disk (not where it was unticked), the open one in memory.
     assert [(s.start, s.label) for s in window.workspace.project.load_document(stored.doc_id).spans] == [(0, "LOC")]
     assert sample.span_at(second).label == "LOC"
+
+
+def test_label_all_in_the_shown_document_colours_what_is_on_screen_now_and_the_rest_when_shown(
+        start_window, idle, qtbot, tmp_path, monkeypatch):
+    """Past a few spans, a change only marks its blocks stale (issue 29): Label All's hundreds
+    in the shown part cost the blocks painted, not a Python highlightBlock each."""
+    paragraphs = [f"Paragraph {i} : the ferry from Oslo left on Thursday ." for i in range(120)]
+    path = tmp_path / "ferries.txt"
+    path.write_text("\n\n".join(paragraphs), encoding="utf-8")
+    window = start_window(path)
+    idle(window)
+    doc, view = window.doc, window.view
+    occurrences = [i for i in range(len(doc.text)) if doc.text.startswith("Oslo", i)]
+    view.select_range(occurrences[0], occurrences[0] + 4)
+    accept_with(monkeypatch, "ORG")
+    highlighted = []
+    original = view.highlighter.highlightBlock
+    monkeypatch.setattr(view.highlighter, "highlightBlock", lambda text: (highlighted.append(text), original(text)))
+    window.actions_["label_all"].trigger()
+    assert [doc.span_at(i).label for i in occurrences] == ["ORG"] * len(occurrences)
+    org = view.highlighter.style.format_for(doc.span_at(occurrences[0])).background().color().name()
+
+    def colours(offset):
+        return {f.format.background().color().name() for f in view.document().findBlock(offset).layout().formats()}
+
+    qtbot.waitUntil(lambda: org in colours(occurrences[0]))  # on screen: painted again
+    assert len(highlighted) < len(occurrences) // 2
+    assert org not in colours(occurrences[-1])  # far below: stale until shown
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: org in colours(occurrences[-1]))
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # the part taken back
+    assert all(doc.span_at(i) is None or doc.span_at(i).label != "ORG" for i in occurrences)
+    qtbot.keyClick(view, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)  # undo showed the first place
+    qtbot.waitUntil(lambda: org not in colours(occurrences[-1]))

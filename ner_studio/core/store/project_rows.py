@@ -146,7 +146,7 @@ def read_document(conn: Connection, doc_id: int, annotator: str | None) -> Docum
     spans = read_spans(conn, doc_id, annotator)
     return Document(
         text, TokenList(*unpack_offsets(tokens)), list(map(Sentence, *unpack_offsets(sentences))),
-        spans, name=name, status=Status(status), doc_id=doc_id, meta=meta,
+        spans, name=name, status=Status(status), doc_id=doc_id, meta=meta, stored=True,
     )
 
 
@@ -337,22 +337,27 @@ class SpansDelta:
 
     def _apply_in_bulk(self, conn: Connection) -> None:
         """The same rows deleted as the single-span path, found in one read of the version's
-        stored spans (two queries a span would take seconds on a server for 10,000)."""
-        gone = {(s.start, s.end) for s in self.removed}
-        added = sorted(self.added, key=lambda s: s.start)
-        starts = [s.start for s in added]
-
-        def overlaps_added(start: int, end: int) -> bool:
-            # Added spans never overlap one another: only the last one starting before
-            # ``end`` can reach into [start, end).
-            i = bisect_left(starts, end) - 1
-            return i >= 0 and added[i].end > start
-
-        doomed = [(span_id,) for span_id, start, end in conn.execute(
-            "SELECT id, start_char, end_char FROM spans WHERE document_id = ? AND annotator = ?",
-            (self.doc_id, self.annotator)).fetchall()
-            if (start, end) in gone or overlaps_added(start, end)]
-        conn.executemany("DELETE FROM spans WHERE id = ?", doomed)
+        stored spans (two queries a span would take seconds on a server for 10,000), in order
+        of position so each edited span is bisected to, not every row tested against the
+        edit (issue 29: Label All's 250 spans in a part of 12,000 rows)."""
+        stored = conn.execute("SELECT id, start_char, end_char FROM spans WHERE document_id = ? AND annotator = ?"
+                              " ORDER BY start_char", (self.doc_id, self.annotator)).fetchall()
+        starts = [start for _, start, _ in stored]
+        doomed: set[int] = set()
+        for span in self.removed:
+            i = bisect_left(starts, span.start)
+            if i < len(stored) and stored[i][2] == span.end and starts[i] == span.start:
+                doomed.add(stored[i][0])
+        for span in self.added:
+            # Stored spans never overlap one another: of those starting before this one, only
+            # the last can reach into it; then every one starting inside it.
+            i = bisect_left(starts, span.start)
+            if i > 0 and stored[i - 1][2] > span.start:
+                doomed.add(stored[i - 1][0])
+            while i < len(stored) and starts[i] < span.end:
+                doomed.add(stored[i][0])
+                i += 1
+        conn.executemany("DELETE FROM spans WHERE id = ?", [(span_id,) for span_id in sorted(doomed)])
 
 
 @dataclass(frozen=True)

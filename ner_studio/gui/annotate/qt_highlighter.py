@@ -23,6 +23,10 @@ from ner_studio.gui.annotate.text_offsets import OffsetMap
 
 # Beyond this many changed spans every block goes stale (and is highlighted when painted).
 FULL_REHIGHLIGHT_AT = 400
+# Up to this many, their blocks are highlighted at once (an edit shows the frame it is in);
+# beyond, their blocks only go stale: Label All's hundreds of spans in the shown part cost
+# a Python highlightBlock each, most of them off screen (issue 29).
+EAGER_REFRESH_AT = 32
 
 
 def model_tint(colour: QColor) -> QColor:
@@ -168,10 +172,12 @@ class SpanHighlighter(QSyntaxHighlighter):
             set_format(first - block_start, last - first, format_for(span))
 
     def refresh(self, spans: tuple[Span, ...] | list[Span]) -> None:
-        """Re-highlight only the blocks these spans lie in (many spans: all, lazily)."""
+        """Re-highlight the blocks these spans lie in: now for a few spans, when painted for
+        more (many spans: all blocks, lazily)."""
         if len(spans) > FULL_REHIGHLIGHT_AT:
             self.invalidate()
             return
+        now = len(spans) <= EAGER_REFRESH_AT
         qdocument = self.document()
         done: set[int] = set()
         for span in spans:
@@ -181,7 +187,10 @@ class SpanHighlighter(QSyntaxHighlighter):
             while block.isValid():
                 if block.blockNumber() not in done:
                     done.add(block.blockNumber())
-                    self._highlight(block)
+                    if now:
+                        self._highlight(block)
+                    else:
+                        self._fresh.pop(block.blockNumber(), None)  # stale: highlighted when painted
                 block = block.next()
                 if not block.isValid() or block.position() >= last:
                     break

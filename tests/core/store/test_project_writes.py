@@ -167,3 +167,29 @@ def test_no_tagging_thread_writes_for_a_server_project_or_ahead_of_edits_still_u
         assert writer.save(doc_id, merge) is False  # the journal's edits go first, from the window
         writer.close()
         project.close(discard_pending=True)
+
+
+def test_a_big_edit_deletes_the_rows_it_removes_and_those_its_spans_overlap_and_no_other(project_location):
+    """Past BULK_EDIT spans an edit reads the version's rows once, in order, and bisects to
+    each edited span (issue 29); another window's row under an added span goes, as row by row."""
+    text = " ".join(["w"] * 400)
+    doc = make_document(text, "words")
+    doc.set_spans([Span(8 * i, 8 * i + 1, "X") for i in range(100)])  # tokens 4i
+    with Project.create(project_location, annotator="ann") as project:
+        [doc_id] = project.add_documents([doc])
+        mine = project.load_document(doc_id, track=True)
+        with Project.open(project_location, annotator="ann", keep_backups=0) as other:
+            theirs = other.load_document(doc_id, track=True)
+            theirs.add_span(Span(8 * 95 + 4, 8 * 95 + 5, "Z"))  # token 4*95+2, not in this window
+        removed = mine.spans[:40]
+        added = [Span(s.start, s.end, "Y") for s in removed]
+        added += [Span(8 * i + 4, 8 * i + 5, "Y") for i in range(50, 80)]
+        added.append(Span(8 * 95 + 2, 8 * 95 + 7, "Y"))  # tokens 4*95+1 .. 4*95+3: over Z
+        assert len(removed) + len(added) > project_rows.BULK_EDIT
+        project.edit_documents([SpansDelta(doc_id, tuple(removed), tuple(added))])
+        stored = project.query("reading", lambda conn: conn.execute(
+            "SELECT start_char, end_char, label FROM spans WHERE document_id = ? ORDER BY start_char",
+            (doc_id,)).fetchall())
+        expected = sorted([(s.start, s.end, "Y") for s in added]
+                          + [(8 * i, 8 * i + 1, "X") for i in range(40, 100)])
+        assert [tuple(row) for row in stored] == expected

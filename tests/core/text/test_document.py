@@ -1,6 +1,8 @@
 """Document: spans snap to tokens, overlaps and out-of-range spans are rejected, events fire."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ner_studio.core.text.document import Document, Sentence, SpansChanged, Status, Token, TokenList, status_after_tagging
 from ner_studio.core.errors import SpanError
@@ -159,3 +161,63 @@ def test_tagging_makes_a_new_document_predicted_unless_a_person_labelled_it():
     assert status_after_tagging(doc) == Status.NEW
     doc.status = Status.REVIEWED
     assert status_after_tagging(doc) == Status.REVIEWED
+
+
+def _words_doc(count: int) -> Document:
+    text = " ".join(["w"] * count)
+    return Document(text, [(2 * i, 2 * i + 1) for i in range(count)])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sets(st.integers(0, 399), max_size=120), st.data())
+def test_a_big_edit_gives_what_removing_and_adding_one_at_a_time_gives(present, data):
+    """Past _SMALL_EDIT spans an edit bisects and splices the sorted spans (issue 29); the
+    result must be what the one-span path, edit after edit, gives."""
+    doc, reference = _words_doc(400), _words_doc(400)
+    doc.set_spans([Span(2 * i, 2 * i + 1, "X") for i in sorted(present)])
+    reference.set_spans(doc.spans)
+    removed = data.draw(st.lists(st.sampled_from(sorted(present)), unique=True)) if present else []
+    free = sorted(set(range(400)) - set(present) | set(removed))
+    added = data.draw(st.lists(st.sampled_from(free), unique=True)) if free else []
+    removed = tuple(Span(2 * i, 2 * i + 1, "X") for i in removed)
+    added = tuple(Span(2 * i, 2 * i + 1, "Y", Source.HUMAN) for i in added)
+    doc.edit(removed, added)
+    for span in removed:
+        reference.edit((span,), ())
+    for span in added:
+        reference.edit((), (span,))
+    assert doc.spans == reference.spans
+
+
+def test_a_big_edit_that_overlaps_or_removes_what_is_not_there_changes_nothing():
+    doc = _words_doc(200)
+    doc.set_spans([Span(4 * i, 4 * i + 1, "X") for i in range(50)])
+    before = doc.spans
+    added = [Span(4 * i + 2, 4 * i + 3, "Y") for i in range(40)]
+    with pytest.raises(SpanError, match="overlaps"):
+        doc.edit((), (*added, Span(8, 11, "Y")))  # "w w" over the X at 8
+    with pytest.raises(SpanError, match="no such span"):
+        doc.edit((Span(2, 3, "X"),), added)
+    assert doc.spans == before
+    stored = doc.edit(before[:30], added)
+    assert len(doc.spans) == 60 and doc.spans[0] == Span(2, 3, "Y") and stored == tuple(added)
+
+
+def test_spans_a_project_stored_are_only_checked_for_order_bounds_and_overlaps():
+    """A stored part's spans were snapped when written: loading it checks them at C speed
+    (issue 29) and gives anything amiss the full check and its error."""
+    spans = [Span(0, 13, "PER", Source.MODEL, 0.9), Span(18, 33, "PER")]
+    doc = Document(TEXT, _tokens(), spans=spans, stored=True)
+    assert doc.spans == tuple(spans) and doc.span_at(20) == spans[1]
+    unsorted = [Span(18, 33, "PER"), Span(0, 13, "PER")]  # out of order: the full check sorts them
+    assert Document(TEXT, _tokens(), spans=unsorted, stored=True).spans == (unsorted[1], unsorted[0])
+    with pytest.raises(SpanError, match="overlaps"):
+        Document(TEXT, _tokens(), spans=[Span(0, 13, "PER"), Span(7, 17, "ORG")], stored=True)
+    with pytest.raises(SpanError):
+        Document(TEXT, _tokens(), spans=[Span(40, 99, "LOC")], stored=True)
+    with pytest.raises(SpanError, match="empty label"):
+        Document(TEXT, _tokens(), spans=[Span(0, 13, "")], stored=True)
+
+
+def _tokens():
+    return Document.from_text(TEXT).tokens
