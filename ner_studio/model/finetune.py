@@ -10,6 +10,8 @@ New-domain sentences can be weighted over the base data (``domain_weight``) and 
 lower-cased at random (``lowercase``), so the model stops relying on newswire capitalisation.
 With ``text_vectors`` the new words start from co-occurrence vectors of the project's own text
 (:mod:`ner_studio.model.text_vectors`), labelled or not, instead of the parent's ``<unk>``.
+With ``self_train`` a second, guarded fine-tune also learns the sentences of that text nobody
+labelled that the new model tags surely (:mod:`ner_studio.model.self_training`).
 
 Training is :func:`ner_studio.model.training.train_model` (progress callback, cancel checked
 before every batch, thread cap); a NaN loss stops it with a :class:`TrainingError`.
@@ -245,6 +247,9 @@ def finetune(
     reads (default: the sentences of ``docs`` and ``dev_docs``). ``parent`` itself is never
     changed."""
     options = options or FinetuneOptions()
+    if options.self_train > 0:
+        # Read twice (vectors, then the sentences to pseudo-label): held as lists, within a budget.
+        text = sentence_lists(sentence_words(docs) if text is None else text, MAX_TOKENS)
     docs = in_parts(docs)
     reviewed = count_sentences(docs)
     check_enough(reviewed, options.min_sentences)
@@ -296,4 +301,10 @@ def finetune(
         "history": result.history,
     }
     loaded = LoadedModel(model, vocabs, entity_labels(vocabs.tags.to_list()), parent.scheme, metadata)
-    return FinetuneResult(loaded, result, scores, new_labels, new_words)
+    finished = FinetuneResult(loaded, result, scores, new_labels, new_words)
+    if options.self_train <= 0 or finished.cancelled:
+        return finished
+    from ner_studio.model.self_training import self_train  # it fine-tunes again, so it imports this module
+
+    return self_train(finished, train_docs, dev_docs, base_docs=base_docs, text=text, options=options,
+                      callback=callback, should_stop=should_stop)
