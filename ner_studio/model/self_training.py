@@ -6,22 +6,19 @@ much, while the project holds far more text nobody labelled. The sentences the n
 with a sure entity are more examples of that domain for the price of one more fine-tune. Wrong
 pseudo-labels could teach it its own mistakes, so the second fine-tune is guarded: it is kept
 only if it scores strictly higher than the first on the reviewed sentences held out for early
-stopping (never trained on by either), otherwise the first model is the result. The benchmark
-and its rule: benchmarks/results/2026-12-07-adaptation-lever.md.
+stopping (never trained on by either), otherwise the first model is the result
+(``finetune.self_train``, which runs the two rounds). The benchmark and its rule:
+benchmarks/results/2026-12-07-adaptation-lever.md.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
+from collections.abc import Iterable, Sequence
 
-from ner_studio.core.learning.training_set import count_sentences
 from ner_studio.core.text.document import Document, Sentence, Status
 from ner_studio.core.text.spans import Span
 from ner_studio.model.checkpoint import LoadedModel
-from ner_studio.model.finetune import FinetuneOptions, FinetuneResult, finetune, sentence_words
 from ner_studio.model.predict import TorchPredictor
-from ner_studio.model.training import TrainingProgress
 
 # At most this many pseudo-labelled sentences per reviewed training sentence: the analyst's own
 # sentences stay at least half of what the model learns the domain from.
@@ -30,7 +27,7 @@ PSEUDO_RATIO = 1.0
 
 def unlabelled_sentences(text: Iterable[Sequence[str]], labelled: Iterable[Document]) -> list[list[str]]:
     """The sentences of ``text`` that are none of ``labelled``'s (by their words), each once."""
-    seen = {tuple(words) for words in sentence_words(labelled)}
+    seen = {tuple(doc.sentence_words(k)) for doc in labelled for k in range(len(doc.sentences))}
     found = []
     for words in text:
         key = tuple(words)
@@ -70,42 +67,3 @@ def merged_record(first: dict | None, second: dict | None) -> dict | None:
         return first or second
     return {"documents": first["documents"] + second["documents"],
             "sentence_hashes": sorted(set(first["sentence_hashes"]) | set(second["sentence_hashes"]))}
-
-
-def self_train(
-    first: FinetuneResult,
-    train_docs: list[Document],
-    dev_docs: list[Document],
-    *,
-    base_docs: Sequence[Document],
-    text: list[list[str]],
-    options: FinetuneOptions,
-    callback: Callable[[TrainingProgress], None] | None = None,
-    should_stop: Callable[[], bool] | None = None,
-) -> FinetuneResult:
-    """``first`` (a finished fine-tune on ``train_docs``, stopped early on ``dev_docs``) or, if it
-    scores higher on ``dev_docs``, its continuation on ``train_docs`` plus the sentences of
-    ``text`` it labels surely. The result's metadata says what happened (``self_training``)."""
-    sentences = unlabelled_sentences(text, [*train_docs, *dev_docs])
-    limit = round(PSEUDO_RATIO * count_sentences(train_docs))
-    pseudo = pseudo_labelled(first.loaded, sentences, options.self_train, limit)
-    report = {"threshold": options.self_train, "unlabelled_sentences": len(sentences),
-              "pseudo_labelled": len(pseudo), "pseudo_entities": sum(len(doc.spans) for doc in pseudo),
-              "dev_f1_before": first.dev_scores.overall.f1, "dev_f1_after": None, "kept": False}
-    if not pseudo:
-        first.loaded.metadata["self_training"] = report
-        return first
-    second = finetune(first.loaded, train_docs + pseudo, dev_docs=dev_docs, base_docs=base_docs, text=text,
-                      options=replace(options, self_train=0.0), callback=callback, should_stop=should_stop)
-    if second.cancelled:
-        return second
-    report["dev_f1_after"] = second.dev_scores.overall.f1
-    report["kept"] = second.dev_scores.overall.f1 > first.dev_scores.overall.f1
-    kept = second if report["kept"] else first
-    if report["kept"]:
-        metadata = second.loaded.metadata
-        metadata["trained_on"] = merged_record(first.loaded.metadata.get("trained_on"), metadata.get("trained_on"))
-        metadata["data"]["pseudo_labelled_sentences"] = len(pseudo)
-        kept = replace(second, new_labels=first.new_labels, new_words=first.new_words + second.new_words)
-    kept.loaded.metadata["self_training"] = report
-    return kept

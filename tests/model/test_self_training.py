@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from ner_studio.core.learning.metrics import evaluate_tags
-from ner_studio.model import self_training
+from ner_studio.model import finetune as finetune_module
 from ner_studio.model.finetune import finetune, sentence_words
 from ner_studio.model.self_training import pseudo_document, pseudo_labelled, unlabelled_sentences
 from tests.model.conftest import TINY_CORPUS
@@ -66,10 +66,10 @@ def test_the_second_model_is_kept_only_if_it_scores_higher_on_the_held_out_sente
         seen.update(kwargs, parent=loaded, train=train)
         return replace(finetune(loaded, train, **kwargs), dev_scores=second_scores)
 
-    monkeypatch.setattr(self_training, "finetune", second_finetune)
+    monkeypatch.setattr(finetune_module, "finetune", second_finetune)
     train_docs, dev_docs = docs[:12], docs[12:]
-    result = self_training.self_train(first, train_docs, dev_docs, base_docs=[], text=UNLABELLED,
-                                      options=replace(options, self_train=0.0001))
+    result = finetune_module.self_train(first, train_docs, dev_docs, base_docs=[], text=UNLABELLED,
+                                        options=replace(options, self_train=0.0001))
     # One more round, continuing from the first model, on the same hold-out.
     assert seen["parent"] is first.loaded and seen["dev_docs"] == dev_docs and seen["options"].self_train == 0.0
     assert len(seen["train"]) > len(train_docs)  # the reviewed sentences and the pseudo-labelled ones
