@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+from collections.abc import Iterator
 
 from ner_studio.commands.model_options import (
     add_format_option,
@@ -47,6 +48,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--text", action="append", default=[], metavar="FILE", help="more of the project's "
                         "documents, annotated or not, in any format ner-studio reads (repeatable): their words "
                         "join the model with a vector")
+    parser.add_argument("--self-train", type=float, default=0.0, metavar="P", help="also learn, in a second "
+                        "fine-tune kept only if it scores higher on the held-out sentences, the sentences of the "
+                        "--text files not in TRAIN or DEV that the new model tags with an entity and a probability "
+                        ">= P (0 < P <= 1, e.g. 0.9; default: off)")
     add_seed_option(parser)
     add_threads_option(parser)
     add_force_option(parser)
@@ -69,18 +74,32 @@ def check_inputs(train, dev, model_labels: list[str], train_path: str, dev_path:
                 f"does not know {'them' if len(lacking) > 1 else 'it'} and TRAIN has no examples to learn from")
 
 
+def unscored(docs, check) -> Iterator[list[str]]:
+    """The sentences of ``docs`` that are none of ``check``'s: the check share scores the result, so
+    neither the vectors nor self-training may read it (a --text file may hold TRAIN again)."""
+    from ner_studio.model.finetune import sentence_words
+
+    scored = {tuple(words) for words in sentence_words(check or [])}
+    return (words for words in sentence_words(docs) if tuple(words) not in scored)
+
+
 def run(args: argparse.Namespace) -> int:
     from ner_studio.core.learning.check_set import CHECK_SHARE, split_check
     from ner_studio.core.learning.metrics import format_table
     from ner_studio.core.learning.training_set import check_enough, count_sentences
     from ner_studio.model.checkpoint import load_checkpoint, save_checkpoint
-    from ner_studio.model.finetune import FinetuneOptions, finetune, sentence_words
+    from ner_studio.model.finetune import FinetuneOptions, finetune
     from ner_studio.model.versions import check_scores
 
     from ner_studio.commands.train import EpochPrinter
 
-    if args.text and not args.text_vectors:
-        raise NerStudioError("--text is read only for the text vectors: drop --text or --no-text-vectors")
+    if not 0.0 <= args.self_train <= 1.0:
+        raise NerStudioError(f"--self-train {args.self_train}: a probability between 0 and 1 (e.g. 0.9), or 0 for off")
+    if args.self_train and not args.text:
+        raise NerStudioError("--self-train learns from the sentences of --text files not in TRAIN: give --text FILE")
+    if args.text and not args.text_vectors and not args.self_train:
+        raise NerStudioError("--text is read only for the text vectors and --self-train: drop --text or "
+                             "--no-text-vectors")
     source = model_path(args.model)
     output = checked_output(args, args.output, "model", inputs=[source, args.train, args.dev, args.base, *args.text])
     apply_threads(args.threads)
@@ -90,8 +109,8 @@ def run(args: argparse.Namespace) -> int:
     text = [doc for path in args.text for doc in read_documents(path)]
     parent = load_checkpoint(source)
     check_inputs(train, dev, parent.labels, args.train, args.dev)
-    options = FinetuneOptions(seed=args.seed, threads=args.threads, text_vectors=args.text_vectors)
-    project_text = train + (dev or []) + text
+    options = FinetuneOptions(seed=args.seed, threads=args.threads, text_vectors=args.text_vectors,
+                              self_train=args.self_train)
     if args.epochs is not None:
         options.epochs = args.epochs
     check = None
@@ -105,6 +124,8 @@ def run(args: argparse.Namespace) -> int:
                                  f"({count_sentences(train)}); add sentences or give --dev")
     else:
         scored = args.dev
+    # The project's text for the vectors and self-training: never the check share it is scored on.
+    project_text = train + (dev or []) + text
     try:
         check_enough(count_sentences(train), options.min_sentences)
     except NerStudioError as error:
@@ -113,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
              count_sentences(train), args.train, options.epochs)
     printer = EpochPrinter()
     try:
-        result = finetune(parent, train, dev_docs=dev, base_docs=base, text=sentence_words(project_text), options=options,
+        result = finetune(parent, train, dev_docs=dev, base_docs=base, text=unscored(project_text, check), options=options,
                           callback=printer)
     finally:
         printer.close()
@@ -130,6 +151,11 @@ def run(args: argparse.Namespace) -> int:
     if result.loaded.metadata.get("text_vectors"):
         report = result.loaded.metadata["text_vectors"]
         print(f"text vectors: {plural(report['vectors'], 'word')}, {plural(report['seeded'], 'new word')} started from them")
+    report = result.loaded.metadata.get("self_training")
+    if report:
+        verdict = "kept" if report["kept"] else "not kept: the first model scored as high on the held-out sentences"
+        print(f"self-training: {plural(report['pseudo_labelled'], 'sentence')} of {report['unlabelled_sentences']} "
+              f"unlabelled pseudo-labelled, {verdict}")
     print(f"saved {saved} (best epoch {result.training.best_epoch} of {result.training.epochs_run})")
     log.info("training ended: saved %s, best epoch %d of %d, F1 %.1f on %s", saved, result.training.best_epoch,
              result.training.epochs_run, 100 * scores.overall.f1, scored)

@@ -10,6 +10,8 @@ New-domain sentences can be weighted over the base data (``domain_weight``) and 
 lower-cased at random (``lowercase``), so the model stops relying on newswire capitalisation.
 With ``text_vectors`` the new words start from co-occurrence vectors of the project's own text
 (:mod:`ner_studio.model.text_vectors`), labelled or not, instead of the parent's ``<unk>``.
+With ``self_train`` a second, guarded fine-tune also learns the sentences of that text nobody
+labelled that the new model tags surely (:mod:`ner_studio.model.self_training`).
 
 Training is :func:`ner_studio.model.training.train_model` (progress callback, cancel checked
 before every batch, thread cap); a NaN loss stops it with a :class:`TrainingError`.
@@ -20,7 +22,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
 
 import torch
@@ -40,6 +42,7 @@ from ner_studio.model.grow import grow_model, grow_vocabularies
 # Defined torch-free for the GUI; imported from here too.
 from ner_studio.model.interface import FinetuneOptions  # noqa: F401 - re-exported
 from ner_studio.model.network import BiLSTMNetwork
+from ner_studio.model.self_training import PSEUDO_RATIO, merged_record, pseudo_labelled, unlabelled_sentences
 from ner_studio.model.text_vectors import MAX_TOKENS, TextVectors, seed_new_rows, text_vectors, words_to_add
 from ner_studio.model.training import TrainingProgress, TrainingResult, train_model
 from ner_studio.model.vocab import Vocabularies
@@ -245,6 +248,9 @@ def finetune(
     reads (default: the sentences of ``docs`` and ``dev_docs``). ``parent`` itself is never
     changed."""
     options = options or FinetuneOptions()
+    if options.self_train > 0:
+        # Read twice (vectors, then the sentences to pseudo-label): held as lists, within a budget.
+        text = sentence_lists(sentence_words(docs) if text is None else text, MAX_TOKENS)
     docs = in_parts(docs)
     reviewed = count_sentences(docs)
     check_enough(reviewed, options.min_sentences)
@@ -296,4 +302,47 @@ def finetune(
         "history": result.history,
     }
     loaded = LoadedModel(model, vocabs, entity_labels(vocabs.tags.to_list()), parent.scheme, metadata)
-    return FinetuneResult(loaded, result, scores, new_labels, new_words)
+    finished = FinetuneResult(loaded, result, scores, new_labels, new_words)
+    if options.self_train <= 0 or finished.cancelled:
+        return finished
+    return self_train(finished, train_docs, dev_docs, base_docs=base_docs, text=text, options=options,
+                      callback=callback, should_stop=should_stop)
+
+
+def self_train(
+    first: FinetuneResult,
+    train_docs: list[Document],
+    dev_docs: list[Document],
+    *,
+    base_docs: Sequence[Document],
+    text: list[list[str]],
+    options: FinetuneOptions,
+    callback: Callable[[TrainingProgress], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> FinetuneResult:
+    """``first`` (a finished fine-tune on ``train_docs``, stopped early on ``dev_docs``) or, if it
+    scores higher on ``dev_docs``, its continuation on ``train_docs`` plus the sentences of
+    ``text`` it labels surely. The result's metadata says what happened (``self_training``)."""
+    sentences = unlabelled_sentences(text, [*train_docs, *dev_docs])
+    limit = round(PSEUDO_RATIO * count_sentences(train_docs))
+    pseudo = pseudo_labelled(first.loaded, sentences, options.self_train, limit)
+    report = {"threshold": options.self_train, "unlabelled_sentences": len(sentences),
+              "pseudo_labelled": len(pseudo), "pseudo_entities": sum(len(doc.spans) for doc in pseudo),
+              "dev_f1_before": first.dev_scores.overall.f1, "dev_f1_after": None, "kept": False}
+    if not pseudo:
+        first.loaded.metadata["self_training"] = report
+        return first
+    second = finetune(first.loaded, train_docs + pseudo, dev_docs=dev_docs, base_docs=base_docs, text=text,
+                      options=replace(options, self_train=0.0), callback=callback, should_stop=should_stop)
+    if second.cancelled:
+        return second
+    report["dev_f1_after"] = second.dev_scores.overall.f1
+    report["kept"] = second.dev_scores.overall.f1 > first.dev_scores.overall.f1
+    kept = second if report["kept"] else first
+    if report["kept"]:
+        metadata = second.loaded.metadata
+        metadata["trained_on"] = merged_record(first.loaded.metadata.get("trained_on"), metadata.get("trained_on"))
+        metadata["data"]["pseudo_labelled_sentences"] = len(pseudo)
+        kept = replace(second, new_labels=first.new_labels, new_words=first.new_words + second.new_words)
+    kept.loaded.metadata["self_training"] = report
+    return kept

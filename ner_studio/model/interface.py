@@ -94,6 +94,11 @@ class FinetuneOptions:
     # Keep the word embedding fixed (seen and unseen words stay in one space; its weights skip
     # backward, clipping and Adam)
     freeze_words: bool = False
+    # Self-training (0 = off): after the fine-tune, the project's sentences nobody labelled (of
+    # ``finetune``'s ``text``) whose best tagging has at least this probability and an entity are
+    # learnt too, in a second fine-tune kept only if it scores higher on the held-out reviewed
+    # sentences (model/self_training.py; judged in benchmarks/results/2026-12-07-adaptation-lever.md)
+    self_train: float = 0.0
     seed: int = 13
     threads: int | None = None
 

@@ -154,3 +154,39 @@ def test_text_files_without_text_vectors_are_refused(model, tmp_path, capsys, no
     code = main(["finetune", str(model), str(train), "--text", str(notes), "--no-text-vectors",
                  "-o", str(tmp_path / "out.pt")])
     assert code == 2 and "--text is read only for the text vectors" in capsys.readouterr().err
+
+
+def test_self_training_learns_the_text_files_unlabelled_sentences(model, tmp_path, capsys):
+    train = write_conll(tmp_path / "train.conll", dated_corpus(30))
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Kira flew to Oslo on Monday number 7.\n\nDana flew to Rome on Friday number 9.\n", encoding="utf-8")
+    out = tmp_path / "tuned.pt"
+    code = main(["finetune", str(model), str(train), "--text", str(notes), "--self-train", "0.0001", "-o", str(out),
+                 "--epochs", "2", "--threads", "1"])
+    printed = capsys.readouterr().out
+    assert code == 0 and "self-training: " in printed and " of 2 unlabelled pseudo-labelled" in printed
+    tuned = load_checkpoint(out)
+    report = tuned.metadata["self_training"]
+    assert report["unlabelled_sentences"] == 2 and report["threshold"] == 0.0001
+    assert ("kept" if report["kept"] else "not kept") in printed
+    # TRAIN given again as text: its check share is scored, so it is never pseudo-labelled.
+    code = main(["finetune", str(model), str(train), "--text", str(notes), "--text", str(train), "--self-train",
+                 "0.0001", "-o", str(tmp_path / "again.pt"), "--epochs", "1", "--threads", "1", "--force"])
+    assert code == 0 and load_checkpoint(tmp_path / "again.pt").metadata["self_training"]["unlabelled_sentences"] == 2
+
+
+@pytest.mark.parametrize("arguments, message", [
+    (["--self-train", "1.5", "--text", "NOTES"], "--self-train 1.5: a probability between 0 and 1"),
+    (["--self-train", "-0.1", "--text", "NOTES"], "--self-train -0.1: a probability between 0 and 1"),
+    (["--self-train", "0.9"], "--self-train learns from the sentences of --text files"),
+])
+def test_bad_self_training_options_are_one_clear_line_before_training(model, tmp_path, capsys, no_training,
+                                                                      arguments, message):
+    train = write_conll(tmp_path / "train.conll", dated_corpus(30))
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Kira flew to Tokyo.\n", encoding="utf-8")
+    arguments = [str(notes) if a == "NOTES" else a for a in arguments]
+    code = main(["finetune", str(model), str(train), *arguments, "-o", str(tmp_path / "out.pt")])
+    error = capsys.readouterr().err.strip()
+    assert code == 2 and message in error and "\n" not in error
+    assert not (tmp_path / "out.pt").exists()
