@@ -29,6 +29,7 @@ from ner_studio.core.plural import plural
 from ner_studio.gui.shell.qt_actions import Command
 from ner_studio.gui.shell.qt_host import Host
 from ner_studio.gui.shell.qt_table_model import ColumnsTableModel
+from ner_studio.gui.shell.qt_match_context import CONTEXT_ROLE, MatchContextDelegate, context_cell
 from ner_studio.gui.shell.qt_tables import FittedColumns, read_only
 
 COMMANDS = (
@@ -77,7 +78,7 @@ class OccurrenceRows(ColumnsTableModel):
             return occurrence.document
         if column == 2:
             hit = occurrence.hit
-            return f"…{hit.before}[{hit.text}]{hit.after}…"
+            return context_cell(hit.before, hit.text, hit.after)
         if column == 3:
             return f"{occurrence.label} ({occurrence.source})" if occurrence.label else "—"
         return occurrence.note if column == 4 else ""
@@ -88,6 +89,9 @@ class OccurrenceRows(ColumnsTableModel):
             if role == Qt.ItemDataRole.CheckStateRole:
                 return Qt.CheckState.Checked if self.ticks[row] else Qt.CheckState.Unchecked
             return None
+        if role == CONTEXT_ROLE and column == 2:
+            hit = self.occurrences[row].hit
+            return (hit.before, hit.text, hit.after)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):  # the tip: the whole text
             return self.text(row, column)
         return None
@@ -122,6 +126,7 @@ class LabelAllDialog(QDialog):
         self.table.setModel(self.rows)
         read_only(self.table, pick_rows=False)
         self.columns = FittedColumns(self.table, stretch=(2,))  # elided in the middle, whole on hover
+        self.table.setItemDelegateForColumn(2, MatchContextDelegate(self.table))  # but the match stays in view
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Apply")
         buttons.accepted.connect(self.accept)

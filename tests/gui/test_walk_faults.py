@@ -1,0 +1,75 @@
+"""Faults a newcomer's walk through the day's features found, each as the person met it: the
+real window shown offscreen, commands started from their keys or QActions, typing into the
+focused widget."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QStyleOptionViewItem
+
+from ner_studio.gui.corpus import qt_label_all
+from ner_studio.gui.shell.qt_match_context import MatchContextDelegate
+
+
+def shown_window(start_window, qtbot, width=1024, height=700):
+    window = start_window()
+    window.resize(width, height)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def shown_cells(view, column):
+    """What each cell of ``column`` shows at its width on screen, and that width."""
+    delegate = view.itemDelegateForColumn(column)
+    assert isinstance(delegate, MatchContextDelegate)
+    cells = []
+    for row in range(view.model().rowCount()):
+        index = view.model().index(row, column)
+        option = QStyleOptionViewItem()
+        option.initFrom(view.viewport())
+        option.rect = view.visualRect(index)
+        option.widget = view
+        cells.append((delegate.shown_text(index, option), option.rect.width()))
+    return cells
+
+
+def assert_match_in_view(view, column, match):
+    metrics = QFontMetrics(view.font())
+    cells = shown_cells(view, column)
+    assert cells
+    for text, width in cells:
+        assert f"[{match.lower()}]" in text.lower(), text  # the word found, not the context around it
+        assert metrics.horizontalAdvance(text) <= width, (text, width)
+
+
+def test_find_results_and_the_label_every_match_preview_show_the_match_in_a_narrow_column(
+        start_window, qtbot, monkeypatch):
+    """Find's Match column was elided in the middle, the match's place: in the dock of a
+    1024-pixel window "Lisbon" was cut out of its own result row."""
+    window = shown_window(start_window, qtbot)
+    window.view.setFocus()
+    QTest.keyClick(window.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClicks(QApplication.focusWidget(), "Lisbon")
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    results = window.find.panel.results
+    assert results.rowCount() > 1
+    assert results.columnWidth(1) < QFontMetrics(results.font()).horizontalAdvance(results.item(0, 1).text())
+    assert_match_in_view(results, 1, "Lisbon")
+
+    seen = {}
+
+    def look(dialog):
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        dialog.resize(520, 400)
+        QApplication.processEvents()
+        seen["cells"] = shown_cells(dialog.table, 2)
+        assert_match_in_view(dialog.table, 2, "Lisbon")
+        return False
+
+    monkeypatch.setattr(qt_label_all.LabelAllDialog, "exec", look)
+    window.actions_["label_found"].trigger()
+    assert seen["cells"]
