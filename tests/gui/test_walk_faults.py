@@ -73,3 +73,38 @@ def test_find_results_and_the_label_every_match_preview_show_the_match_in_a_narr
     monkeypatch.setattr(qt_label_all.LabelAllDialog, "exec", look)
     window.actions_["label_found"].trigger()
     assert seen["cells"]
+
+
+def test_link_all_occurrences_says_it_links_and_to_which_entry(start_window, qtbot, monkeypatch):
+    """Ctrl+Shift+K opened a preview headed "Label all 3 occurrences of “Lisbon”": nothing said
+    the entities would be linked, nor to which entry; the status after Apply said "Labelled"."""
+    window = shown_window(start_window, qtbot)
+    doc = window.doc
+    start = doc.text.index("Lisbon")
+    window.view.select_range(start, start + 6)
+    window.view.setFocus()
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_2)  # LOC
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_K)
+    chooser = window.catalogue.chooser
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is chooser.query)
+    QTest.keyClicks(QApplication.focusWidget(), "Lisbon, Portugal")
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)  # the only row: a new entry
+    assert doc.span_at(start).kb_id is not None
+    seen = {}
+
+    def look(dialog):
+        seen.update(title=dialog.windowTitle(), heading=dialog.heading.text(),
+                    notes=[o.note for o in dialog.occurrences])
+        return True
+
+    monkeypatch.setattr(qt_label_all.LabelAllDialog, "exec", look)
+    window.view.setFocus()
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_K,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    count = doc.text.count("Lisbon")
+    assert seen["title"] == "Link all occurrences"
+    assert seen["heading"] == (f"Link all {count} occurrences of “Lisbon” to the catalogue entry "
+                               "“Lisbon, Portugal”, labelled")
+    assert "already labelled and linked so" in seen["notes"]
+    assert window.current_status().startswith("Labelled and linked ")
+    assert all(s.kb_id == doc.span_at(start).kb_id for s in doc.spans if doc.text[s.start:s.end] == "Lisbon")
