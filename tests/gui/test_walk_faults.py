@@ -108,3 +108,27 @@ def test_link_all_occurrences_says_it_links_and_to_which_entry(start_window, qtb
     assert "already labelled and linked so" in seen["notes"]
     assert window.current_status().startswith("Labelled and linked ")
     assert all(s.kb_id == doc.span_at(start).kb_id for s in doc.spans if doc.text[s.start:s.end] == "Lisbon")
+
+
+def test_the_catalogue_dock_fits_its_columns_and_the_tooltip_keeps_the_external_id(
+        start_window, qtbot, monkeypatch, tmp_path):
+    """Catalogue > Show Catalogue in a 1024-pixel window: the External id column ran past the
+    dock's edge behind a sideways scroll bar."""
+    from PySide6.QtWidgets import QFileDialog
+
+    path = tmp_path / "catalogue.csv"
+    path.write_text("name,label,aliases,external_id\nLisbon,LOC,Lisboa,https://www.wikidata.org/wiki/Q597\n"
+                    "Karin Olsson,PER,Olsson,Q123456789\n", encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kwargs: (str(path), ""))
+    window = shown_window(start_window, qtbot)
+    window.actions_["import_catalogue"].trigger()
+    window.actions_["show_catalogue"].trigger()
+    table = window.catalogue.dock.table
+    qtbot.waitUntil(lambda: table.isVisible() and table.model().rowCount() == 2)
+    QApplication.processEvents()
+    shown = [c for c in range(table.model().columnCount()) if not table.isColumnHidden(c)]
+    assert 0 in shown and 1 in shown
+    assert sum(table.columnWidth(c) for c in shown) <= table.viewport().width()
+    assert not table.horizontalScrollBar().isVisible()
+    row = next(r for r in range(2) if table.model().index(r, 0).data() == "Lisbon")
+    assert "Q597" in table.model().index(row, 0).data(Qt.ItemDataRole.ToolTipRole)
