@@ -132,3 +132,36 @@ def test_the_catalogue_dock_fits_its_columns_and_the_tooltip_keeps_the_external_
     assert not table.horizontalScrollBar().isVisible()
     row = next(r for r in range(2) if table.model().index(r, 0).data() == "Lisbon")
     assert "Q597" in table.model().index(row, 0).data(Qt.ItemDataRole.ToolTipRole)
+
+
+def darkest(image, rect) -> int:
+    """The lowest grey level (0 black .. 255 white) of ``image`` inside ``rect``: the text's."""
+    return min(image.pixelColor(x, y).lightness()
+               for x in range(rect.left(), rect.right(), 1) for y in range(rect.top(), rect.bottom(), 1))
+
+
+def test_a_disabled_menu_item_looks_disabled(start_window, qtbot):
+    """The theme painted every colour group alike: Document > Undo Mark Documents, with
+    nothing to undo, was drawn as black as Mark 2 Documents Reviewed and a click did nothing."""
+    from PySide6.QtWidgets import QStyleFactory
+
+    from ner_studio.gui.shell.qt_theme import apply_theme
+
+    app = QApplication.instance()
+    before = (app.palette(), app.styleSheet(), app.font(), app.style().name())
+    apply_theme(app)  # as the app starts (pytest-qt made this QApplication, unthemed)
+    try:
+        window = shown_window(start_window, qtbot)
+        menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Document")
+        undo, mark = window.actions_["undo_selection_step"], window.actions_["mark_selected_reviewed"]
+        assert not undo.isEnabled() and mark.isEnabled()
+        menu.popup(window.mapToGlobal(window.rect().center()))
+        qtbot.waitExposed(menu)
+        image = menu.grab().toImage()
+        assert darkest(image, menu.actionGeometry(undo)) > darkest(image, menu.actionGeometry(mark)) + 60
+        menu.hide()
+    finally:
+        app.setStyle(QStyleFactory.create(before[3]))
+        app.setPalette(before[0])
+        app.setStyleSheet(before[1])
+        app.setFont(before[2])
