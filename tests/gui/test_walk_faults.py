@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QStyleOptionViewItem
+from PySide6.QtWidgets import QApplication, QLabel, QStyleOptionViewItem
 
 from ner_studio.gui.corpus import qt_label_all
 from ner_studio.gui.shell.qt_match_context import MatchContextDelegate
@@ -165,3 +165,30 @@ def test_a_disabled_menu_item_looks_disabled(start_window, qtbot):
         app.setPalette(before[0])
         app.setStyleSheet(before[1])
         app.setFont(before[2])
+
+
+def test_a_status_message_is_not_cut_short_by_the_learning_loops_line(start_window, qtbot, idle):
+    """Marking two documents reviewed from the Document menu said "Marked 2 documents
+    reviewed; Document > Undo Mark 2 Doc": the learning loop's line ("Continuous learning:
+    the first round after 42 more reviewed sentences") kept its room beside the message."""
+    from PySide6.QtCore import QItemSelectionModel
+
+    window = shown_window(start_window, qtbot)
+    window.workspace.add_text("A second text about Lisbon .", "second")
+    idle(window)
+    table = window.documents
+    flags = QItemSelectionModel.SelectionFlag
+    table.selectionModel().select(table.model().index(0, 0), flags.ClearAndSelect | flags.Rows)
+    table.selectionModel().select(table.model().index(1, 0), flags.Select | flags.Rows)
+    window.actions_["mark_selected_reviewed"].trigger()
+    bar = window.statusBar()
+    message = window.current_status()
+    assert message.startswith("Marked 2 documents reviewed; Document > Undo Mark 2 Documents")
+    QApplication.processEvents()
+    others = [w for w in bar.children() if hasattr(w, "isVisible") and w.isWidgetType() and w.isVisible()
+              and w.parent() is bar]
+    room = min((w.x() for w in others), default=bar.width())
+    assert QFontMetrics(bar.font()).horizontalAdvance(message) < room
+    loop = window.findChild(QLabel, "learning-loop")
+    qtbot.waitUntil(lambda: loop.isVisible(), timeout=10_000)  # back when the message times out
+    assert loop.text() in loop.toolTip()
