@@ -192,3 +192,39 @@ def test_a_status_message_is_not_cut_short_by_the_learning_loops_line(start_wind
     loop = window.findChild(QLabel, "learning-loop")
     qtbot.waitUntil(lambda: loop.isVisible(), timeout=10_000)  # back when the message times out
     assert loop.text() in loop.toolTip()
+
+
+def test_edit_labels_shows_which_label_the_guideline_fields_belong_to(start_window, qtbot, monkeypatch):
+    """Ctrl+L opened Edit Labels with no row shown chosen, yet the Description field took what
+    was typed and gave it to the first label, unnamed; now that row is chosen and named."""
+    from PySide6.QtWidgets import QDialog
+
+    from ner_studio.gui.annotate import qt_edit_commands
+
+    seen = {}
+
+    def exec_(dialog):
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        first = dialog.labels.names()[0]
+        seen["chosen"] = [i.row() for i in dialog.table.selectionModel().selectedIndexes()]
+        seen["heading"] = dialog.guideline_heading.text()
+        QTest.mouseClick(dialog.description.viewport(), Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.description)
+        QTest.keyClicks(QApplication.focusWidget(), "A person, real or fictional")
+        second = dialog.labels.names()[1]
+        dialog.table.setCurrentCell(1, 0)
+        seen["then"] = dialog.guideline_heading.text()
+        seen["names"] = (first, second)
+        dialog.accept()
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(qt_edit_commands.LabelEditor, "exec", exec_)
+    window = shown_window(start_window, qtbot)
+    window.view.setFocus()
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    first, second = seen["names"]
+    assert seen["chosen"] and set(seen["chosen"]) == {0}
+    assert seen["heading"] == f"Guideline for <b>{first}</b>"
+    assert seen["then"] == f"Guideline for <b>{second}</b>"
+    assert window.workspace.labels[first].description == "A person, real or fictional"
