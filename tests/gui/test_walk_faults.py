@@ -4,6 +4,7 @@ focused widget."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtTest import QTest
@@ -140,31 +141,35 @@ def darkest(image, rect) -> int:
                for x in range(rect.left(), rect.right(), 1) for y in range(rect.top(), rect.bottom(), 1))
 
 
-def test_a_disabled_menu_item_looks_disabled(start_window, qtbot):
-    """The theme painted every colour group alike: Document > Undo Mark Documents, with
-    nothing to undo, was drawn as black as Mark 2 Documents Reviewed and a click did nothing."""
+@pytest.fixture
+def themed():
+    """The app's theme, as it starts (pytest-qt made this QApplication, unthemed), undone after."""
     from PySide6.QtWidgets import QStyleFactory
 
     from ner_studio.gui.shell.qt_theme import apply_theme
 
     app = QApplication.instance()
     before = (app.palette(), app.styleSheet(), app.font(), app.style().name())
-    apply_theme(app)  # as the app starts (pytest-qt made this QApplication, unthemed)
-    try:
-        window = shown_window(start_window, qtbot)
-        menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Document")
-        undo, mark = window.actions_["undo_selection_step"], window.actions_["mark_selected_reviewed"]
-        assert not undo.isEnabled() and mark.isEnabled()
-        menu.popup(window.mapToGlobal(window.rect().center()))
-        qtbot.waitExposed(menu)
-        image = menu.grab().toImage()
-        assert darkest(image, menu.actionGeometry(undo)) > darkest(image, menu.actionGeometry(mark)) + 60
-        menu.hide()
-    finally:
-        app.setStyle(QStyleFactory.create(before[3]))
-        app.setPalette(before[0])
-        app.setStyleSheet(before[1])
-        app.setFont(before[2])
+    apply_theme(app)
+    yield
+    app.setStyle(QStyleFactory.create(before[3]))
+    app.setPalette(before[0])
+    app.setStyleSheet(before[1])
+    app.setFont(before[2])
+
+
+def test_a_disabled_menu_item_looks_disabled(themed, start_window, qtbot):
+    """The theme painted every colour group alike: Document > Undo Mark Documents, with
+    nothing to undo, was drawn as black as Mark 2 Documents Reviewed and a click did nothing."""
+    window = shown_window(start_window, qtbot)
+    menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Document")
+    undo, mark = window.actions_["undo_selection_step"], window.actions_["mark_selected_reviewed"]
+    assert not undo.isEnabled() and mark.isEnabled()
+    menu.popup(window.mapToGlobal(window.rect().center()))
+    qtbot.waitExposed(menu)
+    image = menu.grab().toImage()
+    assert darkest(image, menu.actionGeometry(undo)) > darkest(image, menu.actionGeometry(mark)) + 60
+    menu.hide()
 
 
 def test_a_status_message_is_not_cut_short_by_the_learning_loops_line(start_window, qtbot, idle):
@@ -228,3 +233,32 @@ def test_edit_labels_shows_which_label_the_guideline_fields_belong_to(start_wind
     assert seen["heading"] == f"Guideline for <b>{first}</b>"
     assert seen["then"] == f"Guideline for <b>{second}</b>"
     assert window.workspace.labels[first].description == "A person, real or fictional"
+
+
+def status_room(window) -> int:
+    """Pixels left of the status bar's leftmost widget shown: where its message is drawn."""
+    bar = window.statusBar()
+    shown = [w for w in bar.children() if w.isWidgetType() and w.parent() is bar and w.isVisible()]
+    return min((w.x() for w in shown), default=bar.width())
+
+
+def test_a_status_message_in_an_800_pixel_window_is_read_whole_and_unsaved_edits_stay_said(
+        themed, start_window, qtbot):
+    """Team > Pre-tag New Versions in an 800x600 window said "New versions start empty (Tag
+    with Model, Ctrl+T, tags": the review count, "All edits saved" and the model's name kept
+    their room beside the message."""
+    window = shown_window(start_window, qtbot, 760, 540)  # as it opens on an 800x600 screen
+    line = window.status_line
+    assert line.model_label.isVisible() and line.saved_label.isVisible()
+    window.actions_["pretag"].trigger()
+    message = window.current_status()
+    assert message == "New versions start empty (Tag with Model, Ctrl+T, tags one)"
+    QApplication.processEvents()
+    assert QFontMetrics(window.statusBar().font()).horizontalAdvance(message) + 8 < status_room(window)
+    window.statusBar().clearMessage()  # as its time runs out
+    assert line.model_label.isVisible() and line.review_label.isVisible() and line.saved_label.isVisible()
+    line.show_pending(3)  # edits not saved yet: said even beside a long message
+    window.actions_["pretag"].trigger()
+    window.actions_["pretag"].trigger()
+    assert line.saved_label.isVisible() and "NOT saved" in line.saved_label.text()
+    line.show_pending(0)
