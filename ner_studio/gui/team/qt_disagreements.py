@@ -109,9 +109,13 @@ class DisagreementList(QWidget):
         self._all = tuple(found)
         labels = sorted({label for d in self._all for label in d.labels})
         pairs = list(dict.fromkeys(d.pair for d in self._all))
-        self.model.named_pairs = len(annotators) > 2
+        # Those who disagree, not everyone with a version: a version nobody worked on (the
+        # model's suggestions for someone who opened the project once) made two annotators'
+        # columns "First" and "Second", each cell prefixed with a name.
+        present = list(dict.fromkeys(name for pair in pairs for name in pair)) or list(annotators)
+        self.model.named_pairs = len(present) > 2
         self.model.columns = ("Kind", "Document", *(("First", "Second") if self.model.named_pairs
-                                                    else (display_name(n) for n in annotators[:2])), "Sentence")
+                                                    else (display_name(n) for n in present[:2])), "Sentence")
         for combo, everything, values in ((self.label, "All labels", [(label, label) for label in labels]),
                                           (self.pair, "All pairs", [(f"{display_name(a)} / {display_name(b)}", (a, b))
                                                                     for a, b in pairs])):
