@@ -262,3 +262,42 @@ def test_a_status_message_in_an_800_pixel_window_is_read_whole_and_unsaved_edits
     window.actions_["pretag"].trigger()
     assert line.saved_label.isVisible() and "NOT saved" in line.saved_label.text()
     line.show_pending(0)
+
+
+def test_a_link_disagreement_names_the_catalogue_entries_not_their_ids(start_window, user_dirs, qtbot, monkeypatch):
+    """Team > Agreement > Disagreements showed a link disagreement as
+    PER · "Daniel…e4ca3018f7209": the entry's generated id, where the catalogue has its name;
+    Curate Document, opened by a click there, showed the ids too."""
+    from ner_studio.core.catalogue.entries import CatalogueEntry
+    from ner_studio.core.store.project import Project
+    from ner_studio.core.text.document import Document
+    from ner_studio.core.text.spans import Span
+    from ner_studio.gui.team import qt_team
+
+    monkeypatch.setattr(qt_team, "prompt_for_name", lambda parent, suggestion: "ann")
+    text = "Karin Olsson visited Lisbon ."
+    karin = CatalogueEntry.create("Karin Olsson", "PER")
+    other = CatalogueEntry.create("Karin Olsson (the rower)", "PER")
+
+    def version(kb_id):
+        doc = Document.from_text(text, name="trip")
+        doc.add_span(Span(0, 12, "PER", kb_id=kb_id))
+        return doc
+
+    path = user_dirs / "links.nerstudio"
+    with Project.create(path, annotator="ann") as project:
+        project.save_entries([karin, other])
+        project.add_documents([version(karin.entry_id)])
+        project.import_version([version(other.entry_id)], "bob")
+    window = start_window(path)
+    qtbot.waitUntil(lambda: window.workspace.project.annotator == "ann", timeout=10_000)
+    window.actions_["agreement"].trigger()
+    qtbot.waitUntil(lambda: hasattr(window.team, "report_dialog"), timeout=20_000)
+    listing = window.team.report_dialog.disagreements
+    model = listing.table.model()
+    assert (model.data(model.index(0, 2)), model.data(model.index(0, 3))) == (
+        'PER · "Karin Olsson" → Karin Olsson', 'PER · "Karin Olsson" → Karin Olsson (the rower)')
+    listing.table.activated.emit(model.index(0, 0))  # Enter on the row
+    curation = window.team.curation
+    qtbot.waitUntil(lambda: curation.table.rowCount() == 1)
+    assert curation.table.item(0, 2).text() == 'PER · "Karin Olsson" → Karin Olsson (the rower)'
