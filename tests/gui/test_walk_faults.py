@@ -301,3 +301,34 @@ def test_a_link_disagreement_names_the_catalogue_entries_not_their_ids(start_win
     curation = window.team.curation
     qtbot.waitUntil(lambda: curation.table.rowCount() == 1)
     assert curation.table.item(0, 2).text() == 'PER · "Karin Olsson" → Karin Olsson (the rower)'
+
+
+def test_a_note_clicked_in_the_notes_list_or_just_saved_is_in_sight_in_the_details_pane(start_window, qtbot):
+    """In a 1366x768 window the details pane shows an entity's six rows; its notes were
+    below, out of sight: Ctrl+Shift+N saved a note nobody saw, and a click on a note in View >
+    Notes showed the entity, not the note."""
+    from tests.gui.test_notes import add_note_by_keyboard
+
+    window = shown_window(start_window, qtbot, 1366, 740)
+    doc = window.doc
+    span = next(s for s in doc.spans if s.start > 0)
+    window.view.select_range(span.start, span.end)
+    window.view.setFocus()
+    area = window.docks["details"].widget()
+    section = window.notes.section
+
+    def in_sight() -> bool:
+        top = section.mapTo(area.widget(), section.rect().topLeft()).y() - area.verticalScrollBar().value()
+        return 0 <= top and top + section.title.height() <= area.viewport().height()
+
+    assert not in_sight()  # the pane is too short for the rows and the notes
+    add_note_by_keyboard(window, qtbot, "Which council?")
+    qtbot.waitUntil(in_sight)
+    area.verticalScrollBar().setValue(0)
+    window.view.select_range(0, 0)
+    window.actions_["show_notes"].trigger()
+    table = window.notes.panel.table
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(table.model().index(0, 1)).center())
+    assert window.view.selection() == (span.start, span.end)
+    qtbot.waitUntil(in_sight)
+    assert "Which council?" in section.list.item(0).text()
