@@ -95,7 +95,8 @@ def preview_hits(corpus: CorpusText, hits: Iterable[Hit], label: str, *,
         reviewed = info.status == Status.REVIEWED
         change = _change(hit.start, hit.end, hit.entities, label, kb_id)
         only_link = kb_id is not None and change == Change.RELABEL and hit.entities[0].label == label
-        note = _note(change, () if only_link else hit.entities, reviewed)  # a link alone loses nothing
+        note = _note(change, () if only_link else hit.entities, reviewed,
+                     linked=kb_id is not None)  # a link alone loses nothing
         occurrences.append(Occurrence(hit, info.name, reviewed, change, not note, note))
     return occurrences
 
@@ -132,9 +133,9 @@ def _change(start: int, end: int, entities: tuple[Span, ...], label: str, kb_id:
     return Change.REPLACE
 
 
-def _note(change: Change, entities: tuple[Span, ...], reviewed: bool) -> str:
+def _note(change: Change, entities: tuple[Span, ...], reviewed: bool, linked: bool = False) -> str:
     if change == Change.NONE:
-        return "already labelled so"
+        return "already labelled and linked so" if linked else "already labelled so"
     if reviewed:
         return "in a reviewed document"
     confirmed = [s for s in entities if s.confirmed]

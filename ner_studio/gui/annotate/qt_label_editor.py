@@ -8,6 +8,8 @@ in one transaction together with the relabelled spans.
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -74,6 +76,10 @@ class LabelEditor(QDialog):
             field.textChanged.connect(self._on_guidelines_typed)
         self.guideline_note = QLabel()
         self.guideline_note.setStyleSheet("color: #b91c1c;")
+        # Names the label the fields belong to: with no row visibly chosen, what was typed went
+        # to the first label without a word.
+        self.guideline_heading = QLabel()
+        form.addRow(self.guideline_heading)
         form.addRow("Description", self.description)
         form.addRow("Examples", self.examples)
         form.addRow(self.guideline_note)
@@ -89,6 +95,8 @@ class LabelEditor(QDialog):
                 field.setPlainText(text)
             field.setEnabled(label is not None)
             field.blockSignals(False)
+        self.guideline_heading.setText(f"Guideline for <b>{escape(name)}</b>" if label else
+                                       "Choose a label above to write its guideline.")
         self.guideline_note.setText("")
 
     def _on_guidelines_typed(self) -> None:
@@ -122,6 +130,8 @@ class LabelEditor(QDialog):
             count.setFlags(count.flags() & ~Qt.ItemFlag.ItemIsEditable)
             self.table.setItem(row, 3, count)
         self.table.blockSignals(False)
+        if self.table.currentRow() < 0 and len(self.labels):
+            self.table.setCurrentCell(0, 0)  # shown chosen: the guideline fields are the first label's
         self._show_guidelines()
 
     def _origin(self, name: str) -> str:

@@ -175,7 +175,7 @@ class CatalogueController(QObject):
         if all(o.change == Change.NONE for o in occurrences):
             self.host.show_status(f"Every occurrence of “{surface}” is already linked to {name}.", 5000)
             return
-        self.label_all.preview(surface, span.label, name=f"Link All to {name}", kb_id=span.kb_id)
+        self.label_all.preview(surface, span.label, name=f"Link All to {name}", kb_id=span.kb_id, entry_name=name)
         self.refresh()
 
     # --- the dock ---------------------------------------------------------------------------

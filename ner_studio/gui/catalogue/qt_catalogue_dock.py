@@ -13,16 +13,17 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QSplitter,
+    QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QSplitter,
     QTableView, QVBoxLayout, QWidget,
 )
 
 from ner_studio.core.catalogue.entries import CatalogueEntry, EntryCounts, normalised
 from ner_studio.core.plural import plural
 from ner_studio.gui.shell.qt_table_model import ColumnsTableModel
+from ner_studio.gui.shell.qt_tables import FittedColumns, read_only
 
 COLUMNS = ("Name", "Label", "Mentions", "Documents", "External id")
-MENTIONS, DOCUMENTS = 2, 3
+MENTIONS, DOCUMENTS, EXTERNAL_ID = 2, 3, 4
 CONTEXT = 40  # characters of context each side of a mention
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
@@ -72,6 +73,7 @@ class EntryTableModel(ColumnsTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             aliases = ", ".join(entry.aliases)
             return (f"{entry.name}{' — also ' + aliases if aliases else ''}"
+                    f"{chr(10) + entry.external_id if entry.external_id else ''}"
                     f"{chr(10) + entry.description if entry.description else ''}")
         if role == Qt.ItemDataRole.UserRole:
             return entry.entry_id
@@ -94,11 +96,10 @@ class CatalogueDock(QWidget):
         self.model = EntryTableModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        read_only(self.table)
+        # Fitted like the other docks' tables: in a 440-pixel dock the external id was cut at
+        # the edge, behind a sideways scroll bar; now it goes first (the tooltip names it).
+        self.columns = FittedColumns(self.table, stretch=(0,), drop=(EXTERNAL_ID,))
         self.heading = QLabel("Click an entry to list its mentions.")
         self.heading.setWordWrap(True)
         self.mentions = QListWidget()

@@ -22,6 +22,7 @@ from ner_studio.core.corpus.find import ANYWHERE, OUTSIDE_ENTITIES, Hit, Where, 
 from ner_studio.core.plural import plural
 from ner_studio.gui.shell.qt_actions import Command
 from ner_studio.gui.shell.qt_host import Host
+from ner_studio.gui.shell.qt_match_context import CONTEXT_ROLE, MatchContextDelegate, context_cell
 from ner_studio.gui.shell.qt_tables import FittedColumns, item_with_tip, read_only
 
 THIS_DOCUMENT, ALL_DOCUMENTS = "document", "project"
@@ -73,6 +74,7 @@ class FindPanel(QWidget):
         read_only(self.results)
         # Elided in the middle, whole on hover; a narrow dock hides the entity column first.
         self.columns = FittedColumns(self.results, stretch=(1,), drop=(2,))
+        self.results.setItemDelegateForColumn(1, MatchContextDelegate(self.results))  # the match stays in view
         options = QHBoxLayout()
         options.addWidget(self.scope, 1)
         options.addWidget(self.whole)
@@ -136,12 +138,13 @@ class FindPanel(QWidget):
         self.results.setRowCount(len(shown))
         for row, hit in enumerate(shown):
             before, after = hit.before, hit.after
-            cells = (names.get(hit.doc_id, f"document {hit.doc_id}"), f"…{before}[{hit.text}]{after}…",
+            cells = (names.get(hit.doc_id, f"document {hit.doc_id}"), context_cell(before, hit.text, after),
                      f"{hit.label} ({hit.source})" if hit.label else "")
             context = f"{before}{hit.text}{after}"
             tips = (f"{cells[0]}\n{context}", context, f"{cells[2]}\n{context}" if cells[2] else context)
             for column, (text, tip) in enumerate(zip(cells, tips)):
                 self.results.setItem(row, column, item_with_tip(text, tip))
+            self.results.item(row, 1).setData(CONTEXT_ROLE, (before, hit.text, after))
 
 
 class FindController(QObject):

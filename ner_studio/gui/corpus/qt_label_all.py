@@ -29,6 +29,7 @@ from ner_studio.core.plural import plural
 from ner_studio.gui.shell.qt_actions import Command
 from ner_studio.gui.shell.qt_host import Host
 from ner_studio.gui.shell.qt_table_model import ColumnsTableModel
+from ner_studio.gui.shell.qt_match_context import CONTEXT_ROLE, MatchContextDelegate, context_cell
 from ner_studio.gui.shell.qt_tables import FittedColumns, read_only
 
 COMMANDS = (
@@ -77,7 +78,7 @@ class OccurrenceRows(ColumnsTableModel):
             return occurrence.document
         if column == 2:
             hit = occurrence.hit
-            return f"…{hit.before}[{hit.text}]{hit.after}…"
+            return context_cell(hit.before, hit.text, hit.after)
         if column == 3:
             return f"{occurrence.label} ({occurrence.source})" if occurrence.label else "—"
         return occurrence.note if column == 4 else ""
@@ -88,6 +89,9 @@ class OccurrenceRows(ColumnsTableModel):
             if role == Qt.ItemDataRole.CheckStateRole:
                 return Qt.CheckState.Checked if self.ticks[row] else Qt.CheckState.Unchecked
             return None
+        if role == CONTEXT_ROLE and column == 2:
+            hit = self.occurrences[row].hit
+            return (hit.before, hit.text, hit.after)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):  # the tip: the whole text
             return self.text(row, column)
         return None
@@ -107,10 +111,13 @@ class OccurrenceRows(ColumnsTableModel):
 
 class LabelAllDialog(QDialog):
     def __init__(self, parent: QWidget | None, surface: str, labels: list[str], label: str,
-                 preview):
-        """``preview(label)`` lists the occurrences for a label (recomputed when it changes)."""
+                 preview, linked_to: str | None = None):
+        """``preview(label)`` lists the occurrences for a label (recomputed when it changes);
+        ``linked_to``: the catalogue entry Link All Occurrences links them to, named in the
+        heading (a preview that said only "Label all" left the analyst guessing what Apply links)."""
         super().__init__(parent)
-        self.setWindowTitle("Label all occurrences")
+        self.linked_to = linked_to
+        self.setWindowTitle("Link all occurrences" if linked_to else "Label all occurrences")
         self._preview = preview
         self.surface = surface
         self.label = QComboBox()
@@ -122,6 +129,7 @@ class LabelAllDialog(QDialog):
         self.table.setModel(self.rows)
         read_only(self.table, pick_rows=False)
         self.columns = FittedColumns(self.table, stretch=(2,))  # elided in the middle, whole on hover
+        self.table.setItemDelegateForColumn(2, MatchContextDelegate(self.table))  # but the match stays in view
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Apply")
         buttons.accepted.connect(self.accept)
@@ -144,7 +152,9 @@ class LabelAllDialog(QDialog):
 
     def refresh(self) -> None:
         occurrences = self._preview(self.label.currentText())
-        self.heading.setText(f"Label all {plural(len(occurrences), 'occurrence')} of “{self.surface}”")
+        found = f"{plural(len(occurrences), 'occurrence')} of “{self.surface}”"
+        self.heading.setText(f"Link all {found} to the catalogue entry “{self.linked_to}”, labelled" if self.linked_to
+                             else f"Label all {found}")
         self.rows.show(occurrences)
 
     def chosen(self) -> list[Occurrence]:
@@ -187,19 +197,23 @@ class LabelAllController(QObject):
             return
         self.preview(doc.text[start:end], span.label if span is not None else None)
 
-    def preview(self, surface: str, label: str | None, *, name: str = "Label All", kb_id: str | None = None) -> bool:
+    def preview(self, surface: str, label: str | None, *, name: str = "Label All", kb_id: str | None = None,
+                entry_name: str | None = None) -> bool:
         """The preview of labelling every occurrence of ``surface`` (as ``label``, or the
         first label); True if the analyst applied it. ``name`` names the step in Edit > Undo;
-        ``kb_id`` links every occurrence to that catalogue entry too (gui/catalogue)."""
+        ``kb_id`` links every occurrence to that catalogue entry too (gui/catalogue), which
+        the preview names as ``entry_name``."""
         labels = [label.name for label in self.host.workspace.labels]
         corpus = self.host.workspace.corpus
         dialog = LabelAllDialog(self.host, surface, labels, label if label in labels else labels[0],
-                                lambda chosen: preview_label_all(corpus, surface, chosen, kb_id=kb_id))
+                                lambda chosen: preview_label_all(corpus, surface, chosen, kb_id=kb_id),
+                                linked_to=(entry_name or kb_id) if kb_id is not None else None)
         if not dialog.exec():
             return False
         chosen = dialog.label.currentText()
         shown = surface if len(surface) <= 30 else surface[:30] + "…"
-        return self.apply(label_all_edits(dialog.chosen(), chosen, kb_id), f"{name} '{shown}' as {chosen}")
+        done = "Labelled and linked" if kb_id is not None else "Labelled"
+        return self.apply(label_all_edits(dialog.chosen(), chosen, kb_id), f"{name} '{shown}' as {chosen}", done)
 
     def label_found(self) -> bool:
         """Label Every Match: Find's matches as they are now (searched again: the documents may
@@ -237,8 +251,9 @@ class LabelAllController(QObject):
             return False
         return self.apply(edits, f"Apply {Path(path).name}")
 
-    def apply(self, edits: list, text: str = "Label All") -> bool:
-        """Apply a project-wide step named ``text``; an undo step in every open document."""
+    def apply(self, edits: list, text: str = "Label All", done: str = "Labelled") -> bool:
+        """Apply a project-wide step named ``text``; an undo step in every open document.
+        ``done`` starts the status line that says what it did."""
         if not edits:
             return False
         try:
@@ -250,7 +265,7 @@ class LabelAllController(QObject):
             self.host.show_error("Label All could not be applied", error)
             return False
         self._update_undo()
-        self.host.show_status(f"Labelled {plural(sum(len(e.added) for e in edits), 'entity')} in {plural(len(edits), 'document')}; "
+        self.host.show_status(f"{done} {plural(sum(len(e.added) for e in edits), 'entity')} in {plural(len(edits), 'document')}; "
                               "Ctrl+Z takes back a document's part, Edit > Undo Label All all of it.", 8000)
         return True
 

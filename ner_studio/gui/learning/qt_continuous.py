@@ -203,5 +203,6 @@ class ContinuousLearning(QObject):
     def _show(self) -> None:
         text = status_text(self.state, self.every, on=self.on, running=self.learning.is_training())
         self.label.setText(text)
-        self.label.setToolTip(f"Last round: {self.last}" if self.last else "No round has ended in this session yet")
+        last = f"Last round: {self.last}" if self.last else "No round has ended in this session yet"
+        self.label.setToolTip(f"{text}\n{last}")  # the whole line, were the window too narrow for it
         self.learning.review.show_note(text)

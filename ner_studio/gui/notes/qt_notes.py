@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QDialog
+from PySide6.QtCore import QObject, QPoint, QTimer
+from PySide6.QtWidgets import QDialog, QScrollArea
 
 from ner_studio.core.errors import NerStudioError
 from ner_studio.core.store.annotators import display_name
@@ -158,6 +158,7 @@ class NotesController(QObject):
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved is not None:
             self._push(doc, dialog.saved, added=True)
             self.host.show_status("Note saved; the team sees it in the Notes list (View > Notes).")
+            self.reveal_section()
 
     def edit_note(self, note: Note) -> None:
         project = self.project
@@ -197,11 +198,24 @@ class NotesController(QObject):
         self.host.workspace.undo_stack(doc.doc_id).push(command)
 
     def go_to(self, note: Note) -> None:
-        """Show the note's document, its range selected (the keyboard stays in the list)."""
+        """Show the note's document, its range selected (the keyboard stays in the list), and
+        the details pane's notes."""
         if note.on_document:
             self.host.show_document(note.document_id)
         else:
             self.host.show_range(note.document_id, note.start, note.end)
+        self.reveal_section()
+
+    def reveal_section(self) -> None:
+        """Scroll the details pane down to the notes: under an entity's six rows they were out
+        of sight in a 768-pixel-high window, so a click on a note, or a note just saved,
+        showed the entity and not the note."""
+        area = self.section.parentWidget()
+        while area is not None and not isinstance(area, QScrollArea):
+            area = area.parentWidget()
+        if area is not None:
+            QTimer.singleShot(0, area, lambda: area.verticalScrollBar().setValue(  # once laid out anew
+                self.section.mapTo(area.widget(), QPoint(0, 0)).y()))  # its title at the top
 
 
 def install_notes(host: Host) -> NotesController:

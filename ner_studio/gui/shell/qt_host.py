@@ -95,7 +95,9 @@ class Host(Protocol):
 
     def add_status_widget(self, widget: QWidget) -> None:
         """A lasting part of the status bar (e.g. what the learning loop is doing), before the
-        window's own (tagging progress, review count, saved, model)."""
+        window's own (tagging progress, review count, saved, model); hidden while a passing
+        message (``show_status``) is shown, and narrowed, not widening the window, when room is
+        short (its tooltip should then hold the whole text)."""
         ...
 
     def reopen_as(self, annotator: str) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
+DISABLED_TEXT = "#9ca3af"  # the toolbar's greyed-out buttons' colour, for every widget
+
 STYLE_SHEET = """
 QMainWindow::separator { background: #e5e7eb; width: 1px; height: 1px; }
 QDockWidget { font-weight: 600; color: #374151; }
@@ -45,6 +47,11 @@ def apply_theme(app: QApplication) -> None:
     }
     for role, colour in colours.items():
         palette.setColor(role, QColor(colour))
+    # setColor above paints every colour group alike, the disabled one too: a greyed-out menu
+    # item or button (Undo Mark Documents with nothing to undo, the Catalogue dock's Rename…
+    # with no entry chosen) looked as clickable as the rest and did nothing when clicked.
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(DISABLED_TEXT))
     app.setPalette(palette)
     font = QFont(app.font())
     font.setPointSize(10)

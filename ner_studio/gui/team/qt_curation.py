@@ -8,7 +8,7 @@ it: their own version is one of the annotators offered.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -29,13 +29,15 @@ CHOICE_ITEMS = ((None, "Choose…"), (FIRST, "First"), (SECOND, "Second"), (NEIT
 EXCERPT = 40  # characters of text shown per difference
 
 
-def labels_first(spans: tuple[Span, ...], text: str) -> str:
-    """One side of a difference with its labels in front, ``PER · "Ada Lovelace"`` (``→ Q7``
-    after a linked one): a narrow column elides the middle of the text, never a label (the
-    tester saw "PRODU…")."""
+def labels_first(spans: tuple[Span, ...], text: str, kb_names: Mapping[str, str] | None = None) -> str:
+    """One side of a difference with its labels in front, ``PER · "Ada Lovelace"`` (``→ Ada
+    Lovelace`` after a linked one, the catalogue entry's name from ``kb_names``, else its id):
+    a narrow column elides the middle of the text, never a label (the tester saw "PRODU…")."""
     if not spans:
         return "(nothing)"
-    return "; ".join(f"{s.label} · \"{text[s.start:s.end]}\"" + (f" → {s.kb_id}" if s.kb_id else "") for s in spans)
+    names = kb_names or {}
+    return "; ".join(f"{s.label} · \"{text[s.start:s.end]}\"" + (f" → {names.get(s.kb_id, s.kb_id)}" if s.kb_id else "")
+                     for s in spans)
 
 
 class CurationPanel(QWidget):
@@ -46,9 +48,11 @@ class CurationPanel(QWidget):
     gold_ready = Signal(int, object, object)
 
     def __init__(self, style: SpanStyle, load_version: Callable[[int, str], Document],
-                 load_gold: Callable[[int], tuple[Span, ...] | None] = lambda doc_id: None):
+                 load_gold: Callable[[int], tuple[Span, ...] | None] = lambda doc_id: None,
+                 kb_names: Callable[[], Mapping[str, str]] = dict):
         super().__init__()
         self._load = load_version
+        self._kb_names = kb_names  # the catalogue's entry names by id, read when a link differs
         self._load_gold = load_gold  # the saved gold spans, None if never curated
         self._doc_id: int | None = None
         self.active = True  # False while the dock is hidden: nothing is loaded then
@@ -178,12 +182,14 @@ class CurationPanel(QWidget):
         self.first_view.show_matches(ranges)
         self.second_view.show_matches(ranges)
         self.table.setRowCount(len(self._differences))
+        linked = any(s.kb_id for d in self._differences for s in (*d.first, *d.second))
+        names = self._kb_names() if linked else {}
         for row, difference in enumerate(self._differences):
             excerpt = self._text[difference.start:difference.end]
             excerpt = excerpt if len(excerpt) <= EXCERPT else excerpt[:EXCERPT - 1] + "…"
             self.table.setItem(row, 0, item_with_tip(excerpt, self._text[difference.start:difference.end]))
             for column, side in ((1, difference.first), (2, difference.second)):
-                self.table.setItem(row, column, item_with_tip(labels_first(side, self._text),
+                self.table.setItem(row, column, item_with_tip(labels_first(side, self._text, names),
                                                               difference.describe(side, self._text)))
             combo = self._choice_combo()
             combo.currentIndexChanged.connect(self._update_status)

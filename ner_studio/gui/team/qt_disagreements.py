@@ -11,7 +11,7 @@ The shape follows the Evaluate error list (gui/learning/qt_error_list.py)."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTableView, QVBoxLayout, QWidget
@@ -27,14 +27,16 @@ ALL = ""
 KIND, DOCUMENT, FIRST, SECOND, SENTENCE = range(5)
 
 
-def side_cell(span: Span | None, found: Disagreement) -> str:
+def side_cell(span: Span | None, found: Disagreement, kb_names: Mapping[str, str] | None = None) -> str:
     """One annotator's side, the label first (a narrow column elides the middle, never the
-    label): ``PER · "Ada Lovelace"``, with its catalogue entry for a link, or ``(nothing)``."""
+    label): ``PER · "Ada Lovelace"``, with its catalogue entry for a link (by name from
+    ``kb_names``: the entry's id is a string of hex digits nobody can read), or ``(nothing)``."""
     if span is None:
         return "(nothing)"
     text = f"{span.label} · \"{found.text[span.start - found.start:span.end - found.start]}\""
     if found.kind == DisagreementKind.LINK:
-        text += f" → {span.kb_id or '(not linked)'}"
+        entry = (kb_names or {}).get(span.kb_id, span.kb_id) if span.kb_id else None
+        text += f" → {entry or '(not linked)'}"
     return text
 
 
@@ -45,6 +47,7 @@ class DisagreementModel(ColumnsTableModel):
         super().__init__(parent)
         self.rows: list[Disagreement] = []
         self.named_pairs = False  # more than two annotators: each side names its annotator
+        self.kb_names: Mapping[str, str] = {}  # catalogue entry id -> name
 
     def set_rows(self, rows: list[Disagreement]) -> None:
         self.beginResetModel()
@@ -66,7 +69,7 @@ class DisagreementModel(ColumnsTableModel):
             return found.document
         if column in (FIRST, SECOND):
             name, span = (found.first, found.first_span) if column == FIRST else (found.second, found.second_span)
-            text = side_cell(span, found)
+            text = side_cell(span, found, self.kb_names)
             named = role == Qt.ItemDataRole.ToolTipRole or self.named_pairs
             return f"{display_name(name)}: {text}" if named else text
         return found.context
@@ -103,15 +106,22 @@ class DisagreementList(QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
 
-    def set_disagreements(self, found: Sequence[Disagreement], annotators: Sequence[str]) -> None:
+    def set_disagreements(self, found: Sequence[Disagreement], annotators: Sequence[str],
+                          kb_names: Mapping[str, str] | None = None) -> None:
         """Show ``found`` between ``annotators``: with two, the side columns are named after
-        them; with more, a pair filter is offered and each side names its annotator."""
+        them; with more, a pair filter is offered and each side names its annotator.
+        ``kb_names``: the catalogue's entry names by id, for link disagreements."""
         self._all = tuple(found)
+        self.model.kb_names = dict(kb_names or {})
         labels = sorted({label for d in self._all for label in d.labels})
         pairs = list(dict.fromkeys(d.pair for d in self._all))
-        self.model.named_pairs = len(annotators) > 2
+        # Those who disagree, not everyone with a version: a version nobody worked on (the
+        # model's suggestions for someone who opened the project once) made two annotators'
+        # columns "First" and "Second", each cell prefixed with a name.
+        present = list(dict.fromkeys(name for pair in pairs for name in pair)) or list(annotators)
+        self.model.named_pairs = len(present) > 2
         self.model.columns = ("Kind", "Document", *(("First", "Second") if self.model.named_pairs
-                                                    else (display_name(n) for n in annotators[:2])), "Sentence")
+                                                    else (display_name(n) for n in present[:2])), "Sentence")
         for combo, everything, values in ((self.label, "All labels", [(label, label) for label in labels]),
                                           (self.pair, "All pairs", [(f"{display_name(a)} / {display_name(b)}", (a, b))
                                                                     for a, b in pairs])):

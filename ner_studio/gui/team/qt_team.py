@@ -12,8 +12,8 @@ settings. Changing it opens the project again as that annotator.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import partial
 
 from PySide6.QtCore import QObject, QTimer
@@ -72,6 +72,7 @@ class AgreementFindings:
     text: str
     annotators: tuple[str, ...]
     disagreements: Sequence[Disagreement]
+    kb_names: Mapping[str, str] = field(default_factory=dict)  # catalogue entry id -> name
 
 
 def agreement_task(location, names: list[str], report, should_stop) -> AgreementFindings:
@@ -80,9 +81,11 @@ def agreement_task(location, names: list[str], report, should_stop) -> Agreement
     project = Project.open(location, read_only=True)
     try:
         versions = gather(project, names)
+        kb_names = project.kb_names()
     finally:
         project.close(discard_pending=True)
-    return AgreementFindings(format_report(agreement(versions, names)), tuple(names), disagreements(versions, names))
+    return AgreementFindings(format_report(agreement(versions, names)), tuple(names), disagreements(versions, names),
+                             kb_names)
 
 
 class TeamController(QObject):
@@ -91,7 +94,7 @@ class TeamController(QObject):
         self.window = window
         style = SpanStyle(window.workspace.labels, window.span_style.low_confidence)
         self.versions = VersionsPanel(style, self._load_version)
-        self.curation = CurationPanel(style, self._load_version, self._saved_gold)
+        self.curation = CurationPanel(style, self._load_version, self._saved_gold, self._kb_names)
         self.docks = {"versions": window.add_dock("Other annotator", self.versions),
                       "curation": window.add_dock("Curation", self.curation)}
         for key, panel in (("versions", self.versions), ("curation", self.curation)):
@@ -113,6 +116,13 @@ class TeamController(QObject):
 
     def _load_version(self, doc_id: int, annotator: str):
         return self.project.load_version(doc_id, annotator)
+
+    def _kb_names(self) -> dict[str, str]:
+        try:
+            return self.project.kb_names()
+        except NerStudioError as error:  # the ids stand in for the names
+            log_failure(log, "reading the catalogue's names for curation", error)
+            return {}
 
     def _saved_gold(self, doc_id: int):
         if doc_id not in self.project.gold_documents():
@@ -290,7 +300,7 @@ class ReportDialog(QDialog):
         self.text.setReadOnly(True)
         self.text.setFont(QFont("monospace"))
         self.disagreements = DisagreementList()
-        self.disagreements.set_disagreements(findings.disagreements, findings.annotators)
+        self.disagreements.set_disagreements(findings.disagreements, findings.annotators, findings.kb_names)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.text, "Figures")
         self.tabs.addTab(self.disagreements, f"Disagreements ({len(findings.disagreements):,})")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QUndoGroup
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QTabWidget, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QSizePolicy, QTabWidget, QWidget
 
 from ner_studio.core.text.document import Document, Status
 from ner_studio.core.errors import CorruptProjectError, NerStudioError
@@ -201,7 +201,9 @@ class MainWindow(QMainWindow):
         return self.statusBar().currentMessage()
 
     def add_status_widget(self, widget: QWidget) -> None:
-        self.statusBar().insertPermanentWidget(0, widget)
+        # Not a permanent widget: it gives way to a passing message, which it cut short before.
+        widget.setSizePolicy(QSizePolicy.Policy.Ignored, widget.sizePolicy().verticalPolicy())
+        self.statusBar().addWidget(widget, 1)
 
     def reopen_as(self, annotator: str) -> None:
         self.files.reopen_as(annotator)
