@@ -306,8 +306,9 @@ class LearningController(QObject):
             verdict = decided(verdict, qt_dialogs.ask_adopt(self.host, saved.path.stem, verdict.reason))
         if version_id is not None:
             self._store_verdict(project, version_id, verdict)
-        log.info("training ended: model %s %s: %s", saved.path.stem,
-                 "adopted" if verdict.adopt else "kept aside", verdict.reason)
+        # A verdict's reason says "adopted" or "not adopted" itself; only an open one does not.
+        log.info("training ended: model %s %s%s", saved.path.stem,
+                 "kept aside: " if verdict.adopt is None else "", verdict.reason)
         self._outcome = (True, f"{saved.path.stem} {'kept aside, ' if verdict.adopt is None else ''}{verdict.reason}")
         few = self._run.get("shortfalls", "")
         if verdict.adopt:
