@@ -124,3 +124,48 @@ def test_a_curators_edit_of_the_gold_version_goes_under_their_name(start_window,
     assert window.details.history.text().startswith("created by cy at ")
     relabel_with_key(window, qtbot, "Lisbon", Qt.Key.Key_3)
     assert " · changed by dan at " in window.details.history.text()
+
+
+def test_marking_two_documents_reviewed_keeps_the_models_entities_suggested_by_the_model(
+        start_window, user_dirs, qtbot, history_shown):
+    """Issue 26 item 8: Document > Mark 2 Documents Reviewed accepts more than BULK_EDIT model
+    entities in one edit (the store's bulk path); each keeps its making by the model and says
+    who accepted it, as one accepted with Enter does, in the details pane and in History…."""
+    from ner_studio.core.store.project_rows import BULK_EDIT
+
+    many = " ".join(["Lisbon ."] * (BULK_EDIT + 6))
+    path = user_dirs / "many.nerstudio"
+    with Project.create(path, annotator="ann") as project:
+        docs = [Document.from_text(TEXT, name="trip"), Document.from_text(many, name="cities")]
+        docs[0].add_span(span("Lisbon", "LOC", Source.MODEL))
+        docs[1].set_spans([Span(9 * k, 9 * k + 6, "LOC", Source.MODEL) for k in range(BULK_EDIT + 6)])
+        ids = project.add_documents(docs)
+    next_second()
+    Settings.load().set(SETTING, "ann")
+    window = start_window(path)
+    window.show()
+    qtbot.waitExposed(window)
+    table = window.documents
+    for row, modifiers in ((0, Qt.KeyboardModifier.NoModifier), (1, Qt.KeyboardModifier.ControlModifier)):
+        rect = table.visualRect(table.model().index(row, 0))
+        QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, modifiers, rect.center())
+    assert table.selected_ids() == ids
+    action = window.actions_["mark_selected_reviewed"]
+    assert action.text() == "Mark 2 Documents Reviewed"
+    action.trigger()
+
+    window.open_document(ids[1])
+    assert all(s.source == Source.ACCEPTED for s in window.doc.spans) and len(window.doc.spans) > BULK_EDIT
+    last = window.doc.spans[-1]
+    window.view.select_range(last.start, last.end)
+    shown = window.details.history.text()
+    assert shown.startswith("suggested for ann at ") and " · accepted by ann at " in shown
+    made = window.workspace.project.span_history(ids[1], last)
+    assert made.created_by == "ann" and made.created < made.modified  # made when the model suggested it
+    window.actions_["history"].trigger()
+    rows, clicked = history_shown
+    lines = [what for _, _, what in rows]
+    assert "added LOC “Lisbon”" not in lines  # as if ann had made them when she marked them reviewed
+    assert lines.count("changed it to LOC “Lisbon” (accepted)") == BULK_EDIT + 6
+    assert lines.count("added the entity that is now LOC “Lisbon”") == BULK_EDIT + 6
+    assert window.view.selection() == (clicked.start, clicked.end)

@@ -117,3 +117,34 @@ def test_a_project_from_before_history_reads_read_only_and_migrates(tmp_path):
 
 def test_short_times_read_as_minutes():
     assert history.short_time("2026-12-07T14:02:31+00:00") == "2026-12-07 14:02"
+
+
+def test_a_bulk_acceptance_keeps_who_made_each_entity_and_records_the_acceptor(project_location):
+    """Past BULK_EDIT spans an edit goes the set-based way (SpansDelta._apply_in_bulk); a span
+    removed and added at the same place is changed in place there too, as one acceptance is
+    (issue 26: Mark N Documents Reviewed showed the model's entities as made by the acceptor)."""
+    from ner_studio.core.store.project_rows import BULK_EDIT
+
+    words = ["w"] * 300
+    text = " ".join(words)
+    spans = [Span(4 * i, 4 * i + 1, "LOC", Source.MODEL, 0.9) for i in range(BULK_EDIT)]
+    with Project.create(project_location, annotator="ann") as project:
+        doc = Document.from_text(text, name="many")
+        doc.set_spans(spans)
+        [doc_id] = project.add_documents([doc])
+        made = project.span_history(doc_id, spans[0])
+        later(project, made.created)
+        project.editor = "cy"
+        doc = project.load_document(doc_id, track=True)
+        accepted = [Span(s.start, s.end, s.label, Source.ACCEPTED) for s in spans]
+        extra = Span(4 * 100, 4 * 100 + 1, "PER")  # a new span in the same edit is made by its editor
+        doc.edit(spans, [*accepted, extra])
+        histories = [project.span_history(doc_id, s) for s in accepted]
+        assert all((h.created, h.created_by) == (made.created, "ann") for h in histories)
+        assert all(h.modified_by == "cy" and h.modified > h.created for h in histories)
+        assert " · accepted by cy at " in histories[0].describe(Source.ACCEPTED)
+        fresh = project.span_history(doc_id, extra)
+        assert fresh.created_by == "ann" and fresh.modified_by == "cy" and fresh.created > made.created
+    with Project.open(project_location, annotator="ann", keep_backups=0) as project:  # as stored
+        stored = project.load_document(doc_id).spans
+        assert list(stored) == [*accepted, extra]
