@@ -15,7 +15,7 @@ against it. A candidate's place, best first:
 The match decides first: an exact name of another label is a better guess than a fuzzy one
 of the same label. ``QRatio``, not ``WRatio``: WRatio adds partial and token-set scores,
 which the token match already covers, and costs 40 times more (90 ms against 2 ms a keystroke
-over 20,000 names on the busy 2-core machine; benchmarks/catalogue.py has the figures).
+over 20,000 names on the busy 2-core machine; benchmarks/catalogue_speed.py has the figures).
 
 What one keystroke scores is bounded, whatever the catalogue's size: the exact and word
 indexes first (at most :data:`_TOKEN_POOL` names); no fuzzy pass when they already fill the

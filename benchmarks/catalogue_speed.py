@@ -15,7 +15,7 @@ with two aliases where it has more than one word (its last word, its initials), 
 collide the way real ones do. The project: benchmarks/corpus_tools.py's 1,000 documents of ~1,000
 tokens. Fetch the data first: ``python -m ner_studio data fetch conll2003``.
 
-Run: ``PYTHONPATH=$PWD .venv/bin/python benchmarks/catalogue.py [--documents N]``.
+Run: ``PYTHONPATH=$PWD .venv/bin/python benchmarks/catalogue_speed.py [--documents N]``.
 Prints figures only; nothing here asserts a time.
 """
 
