@@ -24,6 +24,7 @@ from ner_studio.core.atomic import AtomicWriter
 from ner_studio.core.catalogue.entries import CatalogueEntry, clean_aliases, new_entry_id
 from ner_studio.core.errors import FormatError
 from ner_studio.core.formats.spreadsheet import neutralised
+from ner_studio.core.formats.text import read_utf8_file
 
 COLUMNS = ("id", "name", "label", "aliases", "external_id", "description")
 ALIAS_SEPARATOR = "|"
@@ -42,12 +43,7 @@ def catalogue_format(path: str | Path) -> str:
 def read_catalogue(path: str | Path) -> list[CatalogueEntry]:
     """The entries of a CSV or JSONL catalogue file (see module doc)."""
     fmt = catalogue_format(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise FormatError(f"not UTF-8 text ({error.reason} at byte {error.start})", path) from None
-    except OSError as error:
-        raise FormatError(f"cannot be read: {error.strerror or error}", path) from None
+    text = read_utf8_file(path)
     return parse_catalogue(text, fmt, path)
 
 

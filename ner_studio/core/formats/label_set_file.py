@@ -22,6 +22,7 @@ from ner_studio.core import json_text
 from ner_studio.core.atomic import atomic_write_text
 from ner_studio.core.errors import FormatError, LabelError
 from ner_studio.core.formats.outputs import check_output
+from ner_studio.core.formats.text import read_utf8_file
 from ner_studio.core.text.labels import LabelSet
 
 FORMAT_KEY = "ner_studio_labels"
@@ -45,12 +46,7 @@ def write_label_set(path: str | Path, labels: LabelSet, *, force: bool = False) 
 
 def read_label_set(path: str | Path) -> LabelSet:
     """The label set in the file ``path``; a FormatError names the file, the line and what is wrong."""
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise FormatError(f"not UTF-8 text ({error.reason} at byte {error.start})", path) from error
-    except OSError as error:
-        raise FormatError(f"cannot be read: {error.strerror or error}", path) from error
+    text = read_utf8_file(path)
     return parse_label_set(text, path)
 
 
