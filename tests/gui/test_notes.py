@@ -122,6 +122,8 @@ def test_a_document_note_edited_deleted_and_brought_back_by_undo(start_window, q
     assert (again.text, again.author, again.created) == (
         "The whole story is from a press release. Checked.", note.author, note.created)
     assert window.notes.section.list.count() == 1
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # the edit
+    assert [n.text for n in window.workspace.project.notes()] == ["The whole story is from a press release."]
     QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # the adding
     assert window.workspace.project.notes() == []
     assert dialogs == []  # nothing asked, nothing went wrong
@@ -177,3 +179,54 @@ def test_another_annotators_note_arrives_live(start_window, project_location, qt
         assert table.model().index(0, 2).data() == "bob" and window.view.marks() == [(33, 49)]
         bob.set_note_resolved(note.id)
         qtbot.waitUntil(lambda: table.model().rowCount() == 0 and window.view.marks() == [], timeout=WAIT)
+
+
+def test_editing_resolving_and_reopening_a_note_are_undo_steps_saved_at_once(start_window, project_location, qtbot,
+                                                                            as_ann, dialogs):
+    make_project(project_location)
+    window = start_window(str(project_location))
+    window.view.select_range(33, 49)
+    window.activateWindow()
+    window.view.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.view)
+    add_note_by_keyboard(window, qtbot, "A bank?")
+    section = window.notes.section
+    type_note(qtbot, " Or a fund?")
+    qtbot.mouseClick(section.edit, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(section.resolve, Qt.MouseButton.LeftButton)
+    [note] = window.workspace.project.notes()
+    assert (note.text, note.resolved) == ("A bank? Or a fund?", True) and window.view.marks() == []
+
+    def saved() -> tuple[str, bool]:
+        """The note as another instance reads it from the store."""
+        with Project.open(project_location, annotator="bob", keep_backups=0) as bob:
+            [seen] = bob.notes()
+            return seen.text, seen.resolved
+
+    window.activateWindow()  # the dialogs have gone; the keyboard back in the text
+    window.view.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.view)
+    undo = lambda: QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    redo = lambda: QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    undo()  # the resolve: open again, marked in the text, "Resolve" offered
+    assert saved() == ("A bank? Or a fund?", False)
+    assert window.view.marks() == [(33, 49)] and section.resolve.text() == "Resolve"
+    undo()  # the edit: the text before
+    assert saved() == ("A bank?", False) and "A bank?" in section.list.item(0).text()
+    assert window.workspace.project.notes()[0].modified == note.created  # its time as it was too
+    redo()
+    assert saved() == ("A bank? Or a fund?", False) and "Or a fund?" in section.list.item(0).text()
+    redo()
+    assert saved() == ("A bank? Or a fund?", True) and window.view.marks() == []
+    assert section.resolve.text() == "Reopen"
+
+    qtbot.mouseClick(section.resolve, Qt.MouseButton.LeftButton)  # reopened: a step too
+    assert saved()[1] is False
+    window.activateWindow()
+    window.view.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.view)
+    undo()
+    assert saved()[1] is True
+    stack = window.undo_group.activeStack()
+    assert (stack.undoText(), stack.redoText()) == ("Resolve Note", "Reopen Note")
+    assert dialogs == []

@@ -134,6 +134,13 @@ class ProjectNotes:
     def set_note_resolved(self, note_id: int, resolved: bool = True) -> Note:
         return self._update_note(note_id, "resolved = ?", int(resolved))
 
+    def put_note_state(self, note_id: int, state: Note) -> Note:
+        """Note ``note_id`` given ``state``'s text, resolved or not and modified time: an undo
+        (or redo) of an edit or a resolve puts the note back as it was, its time too, rather
+        than making a new change of the undo."""
+        text = _checked_text(state.text, self.where)
+        return self._update_note(note_id, "text = ?, resolved = ?", (text, int(state.resolved)), state.modified)
+
     def delete_note(self, note_id: int) -> None:
         def delete(conn):
             conn.execute("DELETE FROM notes WHERE id = ?", (note_id,))
@@ -175,9 +182,13 @@ class ProjectNotes:
             result.append(doc)
         return result
 
-    def _update_note(self, note_id: int, assignment: str, value) -> Note:
+    def _update_note(self, note_id: int, assignment: str, values, modified: str | None = None) -> Note:
+        """``assignment``'s ``?`` take ``values`` (one value, or a tuple of them)."""
+        values = values if isinstance(values, tuple) else (values,)
+
         def update(conn):
-            conn.execute(f"UPDATE notes SET {assignment}, modified = ? WHERE id = ?", (value, now(), note_id))
+            conn.execute(f"UPDATE notes SET {assignment}, modified = ? WHERE id = ?",
+                         (*values, modified or now(), note_id))
             stamp_notes(conn)
             note = read_note(conn, note_id)
             if note is None:

@@ -1,6 +1,6 @@
 """Notes in the window, added by :func:`install_notes`: Edit > Add Note… (on the selected entity
 or text, else on the document), the notes of the selection in the details pane (Resolve /
-Reopen, Edit, Delete; adding and deleting are steps of the document's undo history), a mark
+Reopen, Edit, Delete; each a step of the document's undo history), a mark
 on every range with open notes in the text, and the Notes dock (View > Notes) listing the
 project's open notes.
 
@@ -22,7 +22,7 @@ from ner_studio.core.store.annotators import display_name
 from ner_studio.core.text.notes import Note, notes_on
 from ner_studio.gui.notes.qt_note_dialog import NoteDialog
 from ner_studio.gui.notes.qt_note_section import NoteSection
-from ner_studio.gui.notes.qt_note_undo import NoteCommand, NoteRef
+from ner_studio.gui.notes.qt_note_undo import NoteChangeCommand, NoteCommand, NoteRef
 from ner_studio.gui.notes.qt_notes_dock import NotesPanel
 from ner_studio.gui.shell.qt_actions import Command
 from ner_studio.gui.shell.qt_host import Host
@@ -165,14 +165,17 @@ class NotesController(QObject):
         dialog = NoteDialog(self.host, "Edit Note", f"The note {display_name(note.author)} wrote on {note.created[:10]}.",
                             lambda text: project.edit_note(note.id, text), text=note.text)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved is not None:
-            self.host.show_status("Note saved.")
+            self._push_change(note, dialog.saved, "Edit Note")
+            self.host.show_status("Note saved (Ctrl+Z takes the edit back).")
 
     def toggle_resolved(self, note: Note) -> None:
+        """Resolve or reopen: one step of the document's undo history."""
         try:
             changed = self.project.set_note_resolved(note.id, not note.resolved)
         except NerStudioError as error:
             self.host.show_error("The note cannot be changed", error)
             return
+        self._push_change(note, changed, "Resolve Note" if changed.resolved else "Reopen Note")
         self.host.show_status("Note resolved: it leaves the open notes." if changed.resolved else "Note reopened.")
 
     def delete_note(self, note: Note) -> None:
@@ -188,14 +191,27 @@ class NotesController(QObject):
     def _push(self, doc, note: Note, *, added: bool) -> None:
         if doc is None or doc.doc_id != note.document_id:
             return  # (the shown document changed meanwhile: the step has no history to join)
+        command = NoteCommand(self.project, doc, self._ref(note), added, self._report)
+        self.host.workspace.undo_stack(doc.doc_id).push(command)
+
+    def _push_change(self, before: Note, after: Note, title: str) -> None:
+        doc = self.host.doc
+        if doc is None or doc.doc_id != after.document_id:
+            return  # (as in _push)
+        command = NoteChangeCommand(self.project, doc, self._ref(after), before, after, title, self._report)
+        self.host.workspace.undo_stack(doc.doc_id).push(command)
+
+    def _ref(self, note: Note) -> NoteRef:
+        """The one ref of ``note`` every step of it shares, set to the note as it is now."""
         ref = next((ref for ref in self._refs if ref.note.id == note.id), None)
         if ref is None:
             ref = NoteRef(note)
             self._refs.append(ref)
         ref.note = note  # as it is now (edited since it was added, say)
-        command = NoteCommand(self.project, doc, ref, added,
-                              lambda error: self.host.show_error("The note cannot be changed", error))
-        self.host.workspace.undo_stack(doc.doc_id).push(command)
+        return ref
+
+    def _report(self, error: BaseException) -> None:
+        self.host.show_error("The note cannot be changed", error)
 
     def go_to(self, note: Note) -> None:
         """Show the note's document, its range selected (the keyboard stays in the list), and

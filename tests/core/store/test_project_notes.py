@@ -3,6 +3,7 @@ so they survive relabelling and the entity's deletion; deleted with their docume
 another annotator's instance; carried through JSONL ``meta.notes`` and the spreadsheets."""
 
 import csv
+from dataclasses import replace
 
 import pytest
 from openpyxl import load_workbook
@@ -60,6 +61,30 @@ def test_a_note_is_added_edited_resolved_reopened_and_deleted(project):
         project.add_note(doc_id, "past the end", 40, 400)
     with pytest.raises(ProjectError, match="deleted meanwhile"):
         project.edit_note(on_document.id, "gone")
+
+
+def test_a_note_is_put_back_as_it_was_by_an_undo_and_saved_at_once(project_location):
+    with Project.create(project_location, annotator="ann") as project:
+        [doc_id] = project.add_documents([make_document(TEXT)])
+        before = project.add_note(doc_id, "Is this the mathematician?", 0, 12)
+        project.edit_note(before.id, "Yes, she is.")
+        after = project.set_note_resolved(before.id)
+        heard = []
+        project.notes_changed.connect(lambda: heard.append(1))
+        back = project.put_note_state(before.id, before)
+        assert (back.text, back.resolved, back.modified, back.created) == (
+            before.text, False, before.modified, before.created)
+        assert heard == [1]
+        with Project.open(project_location, annotator="bob", keep_backups=0) as bob:  # written at once
+            [seen] = bob.notes()
+            assert (seen.text, seen.resolved, seen.modified) == (before.text, False, before.modified)
+        again = project.put_note_state(before.id, after)  # the redo
+        assert (again.text, again.resolved, again.modified) == ("Yes, she is.", True, after.modified)
+        with pytest.raises(ProjectError, match="needs some text"):
+            project.put_note_state(before.id, replace(before, text=" "))
+        project.delete_note(before.id)
+        with pytest.raises(ProjectError, match="deleted meanwhile"):
+            project.put_note_state(before.id, before)
 
 
 def test_a_note_stays_on_its_text_when_the_entity_is_relabelled_or_deleted(project_location):
