@@ -30,7 +30,7 @@ def test_each_controller_fills_its_part_of_the_menus_and_toolbar(start_window):
     edit = menu_names(menus["Edit"])
     assert edit[:2] == ["Undo", "Redo"]  # the window's undo group, then the edit controller's part
     assert edit[2:16] == ["-", "accept", "delete", "accept_all", "-", "grow_end", "shrink_end", "grow_start",
-                          "shrink_start", "-", "review_next", "-", "edit_labels", "[Label &As]"]
+                          "shrink_start", "-", "review_next", "-", "edit_labels", "[&Label As]"]
     assert edit[16:] == ["-", "find", "-", "find_next", "find_previous", "-", "label_all", "label_found",
                          "apply_patterns", "undo_label_all", "-", "inconsistencies",  # the corpus tools, each after a separator
                          "-", "add_note"]

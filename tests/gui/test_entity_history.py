@@ -151,7 +151,7 @@ def test_marking_two_documents_reviewed_keeps_the_models_entities_suggested_by_t
         QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, modifiers, rect.center())
     assert table.selected_ids() == ids
     action = window.actions_["mark_selected_reviewed"]
-    assert action.text() == "Mark 2 Documents Reviewed"
+    assert action.text() == "Mark 2 Documents &Reviewed"
     action.trigger()
 
     window.open_document(ids[1])

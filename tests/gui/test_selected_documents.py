@@ -61,8 +61,8 @@ def statuses(window, ids) -> list[Status]:
 def test_mark_several_reviewed_is_one_undo_step_and_no_review_in_the_effort_chart(window):
     ids = select_news(window)
     action = window.actions_["mark_selected_reviewed"]
-    assert action.text() == "Mark 3 Documents Reviewed"
-    assert window.actions_["delete_selected"].text() == "Delete 3 Documents…"
+    assert action.text() == "Mark 3 Documents &Reviewed"
+    assert window.actions_["delete_selected"].text() == "&Delete 3 Documents…"
     before = statuses(window, ids)
     assert Status.REVIEWED not in before
     action.trigger()
@@ -73,7 +73,7 @@ def test_mark_several_reviewed_is_one_undo_step_and_no_review_in_the_effort_char
     assert len(records) == 3 and not any(record.looked for record in records)  # a bulk mark: not looked at
     assert "Marked 3 documents reviewed" in window.statusBar().currentMessage()
     undo = window.actions_["undo_selection_step"]
-    assert undo.isEnabled() and undo.text() == "Undo Mark 3 Documents Reviewed"
+    assert undo.isEnabled() and undo.text() == "&Undo Mark 3 Documents Reviewed"
     undo.trigger()
     assert statuses(window, ids) == before
     assert any(not span.confirmed for doc in docs for span in doc.spans)  # the model's are the model's again
@@ -99,12 +99,12 @@ def test_a_document_edited_since_keeps_its_part_and_ctrl_z_takes_it_back_there(w
 def test_mark_several_not_reviewed_and_tag_them_again(window, idle):
     ids = select_news(window)
     window.actions_["mark_selected_reviewed"].trigger()
-    assert window.actions_["tag_selected"].text() == "Tag 3 Documents with Model"
+    assert window.actions_["tag_selected"].text() == "Tag 3 Documents with &Model"
     window.actions_["tag_selected"].trigger()  # reviewed: the model leaves them alone
     assert "Nothing to tag (3 reviewed documents left as they are" in window.statusBar().currentMessage()
     window.actions_["mark_selected_not_reviewed"].trigger()
     assert statuses(window, ids) == [Status.PREDICTED] * 3
-    assert window.actions_["undo_selection_step"].text() == "Undo Mark 3 Documents Not Reviewed"
+    assert window.actions_["undo_selection_step"].text() == "&Undo Mark 3 Documents Not Reviewed"
     docs = [window.workspace.document(i) for i in ids]
     for doc in docs:
         doc.set_spans([])
@@ -157,7 +157,7 @@ def test_delete_several_asks_once_no_keeps_them_yes_removes_them(window, monkeyp
     monkeypatch.setattr(QMessageBox, "question", question(QMessageBox.StandardButton.No))
     sample = window.workspace.document_ids()[0]
     click(window, 0, CTRL)  # the sample out of the selection
-    assert window.actions_["delete_selected"].text() == "Delete 3 Documents…"
+    assert window.actions_["delete_selected"].text() == "&Delete 3 Documents…"
     window.actions_["delete_selected"].trigger()
     assert len(asked) == 1 and asked[0].startswith("Delete 3 documents: 3 documents (“news 1”, “news 2”, “news 3”;")
     assert "This cannot be undone" in asked[0]
@@ -177,7 +177,7 @@ def test_ctrl_a_and_shift_arrows_in_the_list_select_and_keep_the_shown_document(
     QTest.keyClick(table, Qt.Key.Key_Down, SHIFT)
     QTest.keyClick(table, Qt.Key.Key_Down, SHIFT)
     assert table.selected_ids() == window.workspace.document_ids()[1:] and window.doc.doc_id == shown
-    assert window.actions_["mark_selected_reviewed"].text() == "Mark 3 Documents Reviewed"
+    assert window.actions_["mark_selected_reviewed"].text() == "Mark 3 Documents &Reviewed"
     QTest.keyClick(table, Qt.Key.Key_A, CTRL)
     assert table.selected_ids() == window.workspace.document_ids() and window.doc.doc_id == shown
     model_spans = sum(1 for s in window.doc.spans if not s.confirmed)
@@ -187,4 +187,4 @@ def test_ctrl_a_and_shift_arrows_in_the_list_select_and_keep_the_shown_document(
     assert len(window.workspace.document_ids()) == 4
     QTest.keyClick(table, Qt.Key.Key_Up)  # a plain arrow: one row, shown
     assert len(table.selected_ids()) == 1 and window.doc.doc_id == table.selected_ids()[0] != shown
-    assert window.actions_["mark_selected_reviewed"].text() == "Mark Document Reviewed"
+    assert window.actions_["mark_selected_reviewed"].text() == "Mark Document &Reviewed"

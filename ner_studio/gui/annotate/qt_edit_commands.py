@@ -31,9 +31,9 @@ EDIT_COMMANDS = (
     Command("shrink_end", "Shrin&k Entity at the End", ("Alt+Shift+Left",), "Take the last token off the selected entity", "shrink_end"),
     Command("grow_start", "Grow Entity at the &Start", ("Alt+Left",), "Add the previous token to the selected entity (or drag its left edge)", "grow_start"),
     Command("shrink_start", "Shrink Entity at the S&tart", ("Alt+Right",), "Take the first token off the selected entity", "shrink_start"),
-    Command("accept_all", "Accept A&ll Model Entities", ("A",), "Confirm every model entity of this document", "accept_all"),
-    Command("review_next", "Mark &Reviewed and Next", ("Ctrl+Return", "Ctrl+Enter"), "Mark this document reviewed and open the next one not reviewed yet", "review_and_next"),
-    Command("edit_labels", "Edit &Labels…", ("Ctrl+L",), "Add, rename, recolour or remove labels; renaming relabels every entity", "edit_labels"),
+    Command("accept_all", "Accept All &Model Entities", ("A",), "Confirm every model entity of this document", "accept_all"),
+    Command("review_next", "Mark Re&viewed and Next", ("Ctrl+Return", "Ctrl+Enter"), "Mark this document reviewed and open the next one not reviewed yet", "review_and_next"),
+    Command("edit_labels", "&Edit Labels…", ("Ctrl+L",), "Add, rename, recolour or remove labels; renaming relabels every entity", "edit_labels"),
 )
 EDIT_MENU = ("accept", "delete", "accept_all", None, "grow_end", "shrink_end", "grow_start", "shrink_start", None,
              "review_next", None, "edit_labels")
@@ -61,7 +61,7 @@ class EditController(QObject):
         self.host = host
         self.actions = host.add_commands("&Edit", EDIT_COMMANDS, self, EDIT_MENU, EDIT_TOOLBAR)
         keys_act_only_in([self.actions[name] for name in TEXT_KEYS], host.view)
-        self.label_menu = host.add_submenu("&Edit", "Label &As")
+        self.label_menu = host.add_submenu("&Edit", "&Label As")
         self.label_menu.setToolTipsVisible(True)
         self.label_actions: list[QAction] = []
         self.actions.update(host.add_commands("&Document", DOCUMENT_COMMANDS, self, DOCUMENT_MENU, DOCUMENT_TOOLBAR))

@@ -33,18 +33,18 @@ from ner_studio.gui.shell.qt_match_context import CONTEXT_ROLE, MatchContextDele
 from ner_studio.gui.shell.qt_tables import FittedColumns, read_only
 
 COMMANDS = (
-    Command("label_all", "Label &All Occurrences…", ("Ctrl+Shift+L",),
+    Command("label_all", "Label All O&ccurrences…", ("Ctrl+Shift+L",),
             "Give every occurrence of the selected text in the project the same label, after a preview",
             "start"),
-    Command("apply_patterns", "Apply &Patterns or Dictionary…", (),
+    Command("apply_patterns", "Appl&y Patterns or Dictionary…", (),
             "Suggest entities from a dictionary (text<TAB>LABEL or CSV) or Prodigy-style JSONL patterns; they "
             "never override your own or accepted entities", "apply_patterns"),
-    Command("undo_label_all", "&Undo Label All", (), "Take the last Label All or patterns back in every document",
+    Command("undo_label_all", "Undo La&bel All", (), "Take the last Label All or patterns back in every document",
             "undo"),
 )
 # With Find (gui/corpus/qt_find.py): its matches, whatever the query, labelled after the same preview.
 FIND_COMMANDS = (
-    Command("label_found", "Label Every &Match…", (),
+    Command("label_found", "Label Every Matc&h…", (),
             "Give every match Find lists (a regular expression's too) a label, after a preview", "label_found"),
 )
 PATTERN_FILTER = "Patterns and dictionaries (*.jsonl *.tsv *.txt *.csv);;All files (*)"

@@ -32,29 +32,30 @@ from ner_studio.gui.shell.qt_dialogs import ExportDialog
 from ner_studio.gui.shell.qt_host import Host
 
 COMMANDS = (
-    Command("mark_selected_reviewed", "Mark Document Reviewed", (),
+    Command("mark_selected_reviewed", "Mark Document &Reviewed", (),
             "Mark the documents selected in the list reviewed (their model entities are accepted); one undo step",
             "mark_reviewed"),
-    Command("mark_selected_not_reviewed", "Mark Document Not Reviewed", (),
+    Command("mark_selected_not_reviewed", "Mark Document N&ot Reviewed", (),
             "Mark the documents selected in the list not reviewed (their entities stay); one undo step",
             "mark_not_reviewed"),
-    Command("tag_selected", "Tag Document with Model", (),
+    Command("tag_selected", "Tag Document with &Model", (),
             "Tag the documents selected in the list with the current model (your entities are kept)", "tag"),
-    Command("export_selected", "Export Document…", (),
+    Command("export_selected", "&Export Document…", (),
             "Write the documents selected in the list to one JSONL (or CoNLL, Excel, CSV) file", "export"),
-    Command("assign_selected", "Assign Document…", (),
+    Command("assign_selected", "&Assign Document…", (),
             "Give the documents selected in the list to annotators, in place of whom they were assigned to",
             "assign"),
-    Command("delete_selected", "Delete Document…", (),
+    Command("delete_selected", "&Delete Document…", (),
             "Remove the documents selected in the list from the project (asks once; cannot be undone)", "delete"),
-    Command("undo_selection_step", "Undo Mark Documents", (),
+    Command("undo_selection_step", "&Undo Mark Documents", (),
             "Take back the last status change of several documents, in every one of them", "undo"),
 )
 MENU = ("mark_selected_reviewed", "mark_selected_not_reviewed", "tag_selected", "export_selected",
         "assign_selected", "delete_selected", None, "undo_selection_step")
-TEXTS = {"mark_selected_reviewed": "Mark {} Reviewed", "mark_selected_not_reviewed": "Mark {} Not Reviewed",
-         "tag_selected": "Tag {} with Model", "export_selected": "Export {}…", "assign_selected": "Assign {}…",
-         "delete_selected": "Delete {}…"}
+# Menu texts with their Alt letters (unique in the Document menu: tests/gui/test_menu_mnemonics.py).
+TEXTS = {"mark_selected_reviewed": "Mark {} &Reviewed", "mark_selected_not_reviewed": "Mark {} N&ot Reviewed",
+         "tag_selected": "Tag {} with &Model", "export_selected": "&Export {}…", "assign_selected": "&Assign {}…",
+         "delete_selected": "&Delete {}…"}
 
 
 class SelectedDocuments(QObject):
@@ -139,7 +140,7 @@ class SelectedDocuments(QObject):
     def _update_undo(self) -> None:
         action = self.actions["undo_selection_step"]
         action.setEnabled(bool(self.last and self._standing()))
-        action.setText(f"Undo {self.last.text}" if self.last else "Undo Mark Documents")
+        action.setText(f"&Undo {self.last.text}" if self.last else "&Undo Mark Documents")
 
     def _standing(self) -> list[Part]:
         """The parts of the last step still the last step of their document's stack."""

@@ -30,12 +30,12 @@ from ner_studio.gui.shell.qt_host import Host
 log = logging.getLogger(__name__)
 
 COMMANDS = (
-    Command("add_note", "Add &Note…", ("Ctrl+Shift+N",),
+    Command("add_note", "Add N&ote…", ("Ctrl+Shift+N",),
             "Write a note for the team on the selected entity or text, or on the document when nothing is selected",
             "add_note"),
 )
 VIEW_COMMANDS = (
-    Command("show_notes", "&Notes", (), "List the project's open notes; a click shows where one is", "show_dock"),
+    Command("show_notes", "No&tes", (), "List the project's open notes; a click shows where one is", "show_dock"),
 )
 
 
