@@ -204,6 +204,7 @@ def test_an_analysts_day(day, qtbot, idle, tmp_path, monkeypatch):
     QTest.keyClick(focused(), Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     QTest.keyClicks(focused(), "Lisbon")
     QTest.keyClick(focused(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.find.busy)  # the matches come from Find's worker thread
     assert len({hit.doc_id for hit in window.find.hits}) >= 4
     QTest.keyClick(focused(), Qt.Key.Key_F3)
     QTest.keyClicks(focused(), "1a")  # typed into Find, not labels

@@ -47,6 +47,7 @@ def prepare_find(world: World) -> None:
     """Lisbon searched for (Ctrl+F with it selected), no match shown yet."""
     select_text(world, "Lisbon")
     world.window.find.start()
+    wait_idle(world.qtbot, world.window)  # Find's search runs in a worker thread
     assert len(world.window.find.hits) > 1 and world.window.find.position == -1
 
 
@@ -325,6 +326,7 @@ def run(world: World, name: str, start: Callable[[], None]) -> None:
                     "pattern_spans": pattern_spans(world)}
     start()
     world.just_after = {"predicting": window.workspace.is_predicting()}
+    world.qtbot.waitUntil(lambda: not window.find.busy)  # Find's matches (and what waits for them) are in
     if window.isVisible():
         wait_idle(world.qtbot, window)
         world.qtbot.waitUntil(lambda: window.team.worker is None and not window.learning.is_training(),

@@ -1,12 +1,15 @@
 """Find with a regular expression and a scope, in the real window: typed into the focused
 Find field after Ctrl+F; a bad or runaway pattern is said under the query (no dialog, no
-exception); "every capitalised word not in an entity"; Label Every Match labels the matches."""
+exception); the search runs in a worker thread: typing shows the matches, a newer query's win
+over an older one's and a runaway pattern never freezes the window; "every capitalised word
+not in an entity"; Label Every Match labels the matches."""
 
 from __future__ import annotations
 
 import time
+from itertools import pairwise
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -26,11 +29,14 @@ def open_find(window, qtbot):
     return panel
 
 
-def search_for(panel, qtbot, pattern: str) -> None:
+def search_for(window, qtbot, pattern: str) -> None:
+    """Typed, then Enter; until the worker's matches are listed."""
+    panel = window.find.panel
     panel.query.setFocus()
     panel.query.selectAll()
     QTest.keyClicks(panel.query, pattern)
     qtbot.keyClick(panel.query, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.find.busy, timeout=60_000)  # a runaway pattern: its budget, on a busy machine
 
 
 def labelled_document(window, idle) -> Document:
@@ -51,12 +57,12 @@ def test_a_bad_pattern_is_said_under_the_query_and_nothing_is_raised(start_windo
     panel = open_find(window, qtbot)
     qtbot.mouseClick(panel.regex, Qt.MouseButton.LeftButton, pos=panel.regex.rect().center())
     assert panel.regex.isChecked()
-    search_for(panel, qtbot, "Lisbon(")
+    search_for(window, qtbot, "Lisbon(")
     assert window.find.hits == [] and panel.results.rowCount() == 0
     assert not panel.problem.isHidden()
     assert panel.problem.text().startswith("Not a valid regular expression: missing ), unterminated subpattern")
     assert dialogs == []  # no dialog: the analyst's typo is shown where they type
-    search_for(panel, qtbot, "Lisb[a-z]n")
+    search_for(window, qtbot, "Lisb[a-z]n")
     assert panel.problem.isHidden() and len(window.find.hits) == window.doc.text.lower().count("lisbon")
 
 
@@ -69,9 +75,55 @@ def test_a_runaway_pattern_stops_within_the_budget(start_window, idle, qtbot, di
     panel.regex.setChecked(True)
     panel.whole.setChecked(False)
     started = time.monotonic()
-    search_for(panel, qtbot, "(a|aa)+$")
+    search_for(window, qtbot, "(a|aa)+$")
     assert time.monotonic() - started < 30  # a 1 s budget (overshot on a busy machine); unbounded: ages
     assert "took more than 1 s" in panel.problem.text() and window.find.hits == [] and dialogs == []
+
+
+def test_typing_lists_the_matches_and_the_newest_query_wins_while_the_window_stays_live(start_window, idle, qtbot,
+                                                                                       dialogs):
+    window = start_window()
+    lisbons = window.doc.text.lower().count("lisbon")
+    window.workspace.add_documents([Document.from_text("a" * 30_000 + " !", name="long")])
+    idle(window)
+    panel = open_find(window, qtbot)
+    panel.scope.setCurrentIndex(panel.scope.findData("project"))
+    idle(window)
+    window.activateWindow()
+    panel.query.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.query)
+    QTest.keyClicks(QApplication.focusWidget(), "lisbon")  # no Enter: a pause in typing searches
+    qtbot.waitUntil(lambda: panel.results.rowCount() == lisbons > 1, timeout=60_000)
+    assert panel.summary.text() == f"{lisbons} matches in 1 document" and not window.find.busy
+
+    window.show_document(window.workspace.document_ids()[-1])  # the long one: a runaway pattern runs in it at once
+    panel.scope.setCurrentIndex(panel.scope.findData("document"))
+    panel.regex.setChecked(True)
+    panel.whole.setChecked(False)
+    idle(window)
+    ticks = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.start(20)
+    started = time.monotonic()
+    panel.query.selectAll()
+    QTest.keyClicks(QApplication.focusWidget(), "(a|aa)+$")  # runs for its whole budget, in its thread
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert window.find.busy and panel.summary.text() == "Searching…"
+    qtbot.wait(500)  # inside the regex engine by now (its budget is 1 s): it can no longer stop before its end
+    panel.query.selectAll()
+    QTest.keyClicks(QApplication.focusWidget(), "a+ !")  # a newer query: the runaway one is dropped
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.find.busy, timeout=60_000)
+    assert window.find.running_searches == 1  # listed while the runaway one still ran
+    assert [len(hit.text) for hit in window.find.hits] == [30_002] and panel.results.rowCount() == 1
+    qtbot.waitUntil(lambda: window.find.running_searches == 0, timeout=60_000)
+    lasted = time.monotonic() - started
+    timer.stop()
+    assert panel.problem.isHidden() and len(window.find.hits) == 1  # its "took more than 1 s" was dropped
+    assert lasted >= 1  # the budget ran out
+    assert max(b - a for a, b in pairwise(ticks)) < lasted / 2  # and the window was never frozen for it
+    assert dialogs == []
 
 
 def test_capitalised_words_outside_entities_then_label_every_match(start_window, idle, qtbot, monkeypatch):
@@ -82,7 +134,7 @@ def test_capitalised_words_outside_entities_then_label_every_match(start_window,
     panel.case.setChecked(True)
     panel.regex.setChecked(True)
     panel.within.setCurrentIndex(panel.within.findData("outside"))
-    search_for(panel, qtbot, CAPITALISED)
+    search_for(window, qtbot, CAPITALISED)
     mine = [hit.text for hit in window.find.hits if hit.doc_id == doc.doc_id]
     assert mine == ["Report", "Porto", "Monday"]  # Karin, Olsson, Tomas, Lisbon are in entities
     for hit in window.find.hits:  # in the sample too: nothing found overlaps an entity
@@ -90,11 +142,13 @@ def test_capitalised_words_outside_entities_then_label_every_match(start_window,
         assert not any(s.start < hit.end and hit.start < s.end for s in spans)
         assert hit.text[0].isupper()
     panel.within.setCurrentIndex(panel.within.findData("inside:PER"))
+    idle(window)
     assert [hit.text for hit in window.find.hits if hit.doc_id == doc.doc_id] == ["Karin", "Olsson", "Tomas"]
 
     panel.scope.setCurrentIndex(panel.scope.findData("document"))
     window.show_document(doc.doc_id)
     panel.within.setCurrentIndex(panel.within.findData("outside"))
+    idle(window)
     seen = {}
 
     def answer(dialog):
@@ -104,6 +158,7 @@ def test_capitalised_words_outside_entities_then_label_every_match(start_window,
 
     monkeypatch.setattr(qt_label_all.LabelAllDialog, "exec", answer)
     window.actions_["label_found"].trigger()
+    qtbot.waitUntil(lambda: "dialog" in seen)  # the preview opens once Find's search (a worker's) is in
     dialog = seen["dialog"]
     assert dialog.heading.text() == rf"Label all 3 occurrences of “/{CAPITALISED}/”"
     assert [(o.hit.text, o.ticked) for o in dialog.occurrences] == [("Report", True), ("Porto", True), ("Monday", True)]

@@ -8,7 +8,7 @@ from ner_studio.core.text.document import Document
 from ner_studio.core.text.spans import Span
 
 
-def test_ctrl_f_finds_in_this_document_highlights_and_steps_with_f3(start_window, qtbot):
+def test_ctrl_f_finds_in_this_document_highlights_and_steps_with_f3(start_window, idle, qtbot):
     window = start_window()
     text = window.doc.text
     expected = text.lower().count("lisbon")  # the sample names it several times (once as LISBON)
@@ -18,6 +18,7 @@ def test_ctrl_f_finds_in_this_document_highlights_and_steps_with_f3(start_window
     assert find.dock.isVisible() or not window.isVisible()  # offscreen: shown once the window is
     find.panel.query.setText("lisbon")
     qtbot.keyClick(find.panel.query, Qt.Key.Key_Return)
+    idle(window)  # the matches come from Find's worker thread
     assert len(find.hits) == expected and find.panel.results.rowCount() == expected
     assert find.panel.summary.text() == f"{expected} matches in 1 document"
     assert len(window.view.extraSelections()) == expected  # every match highlighted
@@ -29,6 +30,7 @@ def test_ctrl_f_finds_in_this_document_highlights_and_steps_with_f3(start_window
     qtbot.keyClick(window.view, Qt.Key.Key_F3, Qt.KeyboardModifier.ShiftModifier)
     assert window.view.selection() == (first, first + 6)
     find.panel.case.setChecked(True)  # "lisbon" in lower case is nowhere
+    idle(window)
     assert find.hits == [] and window.view.extraSelections() == []
 
 
@@ -45,6 +47,7 @@ def test_find_across_the_project_and_by_label_jumps_to_the_other_document(start_
     find.panel.scope.setCurrentIndex(find.panel.scope.findData("project"))
     find.panel.query.setText("Tagus")
     find.search()
+    idle(window)
     names = {find.panel.results.item(r, 0).text() for r in range(find.panel.results.rowCount())}
     assert "other" in names
     row = next(r for r, hit in enumerate(find.hits) if hit.doc_id == other.doc_id)
@@ -52,5 +55,6 @@ def test_find_across_the_project_and_by_label_jumps_to_the_other_document(start_
     find.panel.results.cellClicked.emit(row, 1)
     assert window.doc is other and window.view.selection() == (start, start + 5)
     find.panel.scope.setCurrentIndex(find.panel.scope.findData("label:LOC"))
+    idle(window)
     assert any(hit.doc_id == other.doc_id and hit.text == "Tagus" for hit in find.hits)
     assert all(hit.label == "LOC" for hit in find.hits)

@@ -116,6 +116,7 @@ def test_find_keeps_its_field_and_its_results_while_showing_matches(analyst, qtb
     QTest.keyClick(focused(), Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     QTest.keyClicks(focused(), "Lisbon")
     QTest.keyClick(focused(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.find.busy)  # the matches come from Find's worker thread
     assert window.find.hits
     QTest.keyClick(focused(), Qt.Key.Key_F3)  # shows the match in the text...
     start = docs["story"].text.index("Lisbon")
@@ -123,6 +124,7 @@ def test_find_keeps_its_field_and_its_results_while_showing_matches(analyst, qtb
     assert focused() is field  # ...and the keyboard stays in Find
     type_editing_keys(lambda: None if focused() is field else pytest.fail(f"focus moved to {focused()}"))
     QTest.keyClick(focused(), Qt.Key.Key_Return)  # searches again; never accepts an entity
+    qtbot.waitUntil(lambda: not window.find.busy)
     invariants.check("typing in Find")
     results = window.find.panel.results
     results.setFocus()

@@ -73,6 +73,7 @@ def test_long_names_are_elided_in_the_middle_and_whole_on_hover(start_window, id
     panel.query.setFocus()
     QTest_type(qtbot, "Regatta")
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.find.busy)  # the matches come from Find's worker thread
     results = panel.results
     assert results.textElideMode() == Qt.TextElideMode.ElideMiddle
     rows = [r for r in range(results.rowCount()) if results.item(r, 0).text() == LONG_NAME]

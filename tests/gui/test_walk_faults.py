@@ -55,6 +55,7 @@ def test_find_results_and_the_label_every_match_preview_show_the_match_in_a_narr
     QTest.keyClick(window.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     QTest.keyClicks(QApplication.focusWidget(), "Lisbon")
     QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.find.busy)  # the matches come from Find's worker thread
     results = window.find.panel.results
     assert results.rowCount() > 1
     assert results.columnWidth(1) < QFontMetrics(results.font()).horizontalAdvance(results.item(0, 1).text())
@@ -73,6 +74,7 @@ def test_find_results_and_the_label_every_match_preview_show_the_match_in_a_narr
 
     monkeypatch.setattr(qt_label_all.LabelAllDialog, "exec", look)
     window.actions_["label_found"].trigger()
+    qtbot.waitUntil(lambda: "cells" in seen)  # the preview opens once Find's search is in
     assert seen["cells"]
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import time
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
@@ -162,9 +162,12 @@ class Query:
                 yield start, end
 
     def _timed(self, doc: DocumentText) -> Iterator:
-        """The regular expression's matches in ``doc``, within what is left of the budget."""
+        """The regular expression's matches in ``doc``, within what is left of the budget.
+        ``concurrent``: the engine lets go of the GIL while it matches, so a search in a
+        worker thread (gui/corpus/qt_find.py) never stalls the window for its budget."""
         try:
-            yield from self._exact.finditer(doc.text, timeout=max(self._deadline - time.monotonic(), 0.001))
+            yield from self._exact.finditer(doc.text, timeout=max(self._deadline - time.monotonic(), 0.001),
+                                            concurrent=True)
         except TimeoutError:
             raise SearchError(f"the regular expression took more than {self._budget:g} s and was stopped: "
                               "it probably backtracks without end (nested repeats such as (a+)+ or (\\w+\\s?)+); "
@@ -199,6 +202,28 @@ def overlapping(rows: list[SpanRow], starts: list[int], start: int, end: int) ->
     return rows[i:j]
 
 
+Found = list[tuple[DocumentText, list[tuple[int, int]]]]  # each document with matches, and their ranges
+
+
+def match_texts(texts: Iterable[DocumentText], query: Query, should_stop: Callable[[], bool] = lambda: False,
+                ) -> Found | None:
+    """The matches of ``query`` in ``texts``: the slow half of a search, which reads only the
+    immutable texts, so a worker thread may run it (gui/corpus/qt_find.py). None once
+    ``should_stop()`` (asked between documents and between matches: a newer query came)."""
+    found = []
+    for doc in texts:
+        if should_stop():
+            return None
+        ranges = []
+        for match in query.ranges(doc):
+            if should_stop():
+                return None
+            ranges.append(match)
+        if ranges:
+            found.append((doc, ranges))
+    return found
+
+
 def find(corpus: CorpusText, query: str, *, whole_tokens: bool = True, case_sensitive: bool = False,
          regex: bool = False, where: Where = ANYWHERE, doc_ids: Iterable[int] | None = None) -> list[Hit]:
     """Every match of ``query`` in the project (or in ``doc_ids``), in document order; a
@@ -206,7 +231,12 @@ def find(corpus: CorpusText, query: str, *, whole_tokens: bool = True, case_sens
     wanted = Query(query, whole_tokens=whole_tokens, case_sensitive=case_sensitive, regex=regex)
     if wanted.empty:
         return []
-    found = [(doc, ranges) for doc in corpus.texts(doc_ids) if (ranges := list(wanted.ranges(doc)))]
+    return corpus_hits(corpus, match_texts(corpus.texts(doc_ids), wanted), where)
+
+
+def corpus_hits(corpus: CorpusText, found: Found, where: Where = ANYWHERE) -> list[Hit]:
+    """``found`` (:func:`match_texts`) as hits with the entities they overlap, ``where`` kept:
+    the quick half of a search, which reads the store (on its own thread)."""
     opened = {doc.doc_id: shown for doc, _ in found if (shown := corpus.open_document(doc.doc_id)) is not None}
     closed = [doc.doc_id for doc, _ in found if doc.doc_id not in opened]
     rows = corpus.span_rows(closed) if closed else {}
@@ -223,9 +253,15 @@ def find_in_document(doc: Document, query: str, *, whole_tokens: bool = True, ca
                      regex: bool = False, where: Where = ANYWHERE) -> list[Hit]:
     """Matches in an open document (Ctrl+F: next, previous, highlight all)."""
     text = DocumentText.of(doc)
-    rows = [(text.doc_id, s.start, s.end, s.label, str(s.source), s.confidence, s.kb_id) for s in doc.spans]
     wanted = Query(query, whole_tokens=whole_tokens, case_sensitive=case_sensitive, regex=regex)
-    return list(_hits(text, wanted.ranges(text), rows, where))
+    return document_hits(doc, text, wanted.ranges(text), where)
+
+
+def document_hits(doc: Document, text: DocumentText, ranges: Iterable[tuple[int, int]],
+                  where: Where = ANYWHERE) -> list[Hit]:
+    """``ranges`` in the open ``doc`` (whose text is ``text``) as hits with its entities now."""
+    rows = [(text.doc_id, s.start, s.end, s.label, str(s.source), s.confidence, s.kb_id) for s in doc.spans]
+    return list(_hits(text, ranges, rows, where))
 
 
 def find_label(corpus: CorpusText, label: str, *, doc_ids: Iterable[int] | None = None) -> list[Hit]:
@@ -254,5 +290,5 @@ def _hits(doc: DocumentText, ranges: Iterable[tuple[int, int]], rows: list[SpanR
             yield Hit(doc, start, end, entities)
 
 
-__all__ = ["ANYWHERE", "OUTSIDE_ENTITIES", "Hit", "Query", "Where", "compile_pattern", "find", "find_in_document",
-           "find_label", "inside_entities", "overlapping"]
+__all__ = ["ANYWHERE", "OUTSIDE_ENTITIES", "Found", "Hit", "Query", "Where", "compile_pattern", "corpus_hits",
+           "document_hits", "find", "find_in_document", "find_label", "inside_entities", "match_texts", "overlapping"]

@@ -7,27 +7,50 @@ list every match with its context and the entity there, and a click (or F3 / Shi
 it in the text. Matches in the current document are highlighted. A bad pattern, or one that
 runs past the search's time budget (core/corpus/find.py), is said under the query, in red. Searching reads the project store (``core.corpus.find``), so it also finds what is
 not open; on 1M tokens a search takes ~0.15 s (benchmarks/corpus_tools.py).
+
+Why a worker thread: a regular expression may run for its whole 1 s budget (~2 s on a busy
+machine), and on the UI thread that froze the window as long. The texts are read on the UI
+thread (the store's connection is its own; they are in memory after the first search), the
+matching runs in a :class:`TaskWorker` (it reads only immutable texts, and the regex engine
+lets go of the GIL while it matches), and the matches come back by signal to be joined with
+the entities there. The search starts as the analyst types (a pause of :data:`TYPING_MS`) or
+at Enter; a newer query cancels the one under way, whose results, if they still come, are
+dropped: the list always shows the last query's.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import partial
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QTableWidget,
     QToolButton, QVBoxLayout, QWidget,
 )
 
 from ner_studio.core.errors import NerStudioError, SearchError
-from ner_studio.core.corpus.find import ANYWHERE, OUTSIDE_ENTITIES, Hit, Where, find, find_in_document, find_label, inside_entities
+from ner_studio.core.logs import log_failure
+from ner_studio.core.corpus.corpus_text import DocumentText
+from ner_studio.core.corpus.find import (
+    ANYWHERE, OUTSIDE_ENTITIES, Found, Hit, Query, Where, corpus_hits, document_hits, find_label, inside_entities,
+    match_texts,
+)
 from ner_studio.core.plural import plural
 from ner_studio.gui.shell.qt_actions import Command
 from ner_studio.gui.shell.qt_host import Host
 from ner_studio.gui.shell.qt_match_context import CONTEXT_ROLE, MatchContextDelegate, context_cell
 from ner_studio.gui.shell.qt_tables import FittedColumns, item_with_tip, read_only
+from ner_studio.gui.shell.qt_task_worker import TaskWorker
+
+log = logging.getLogger(__name__)
 
 THIS_DOCUMENT, ALL_DOCUMENTS = "document", "project"
 ERROR_STYLE = "color: #b91c1c;"
 SHOWN = 2000  # rows listed (and matches highlighted); the count says how many there are
+TYPING_MS = 300  # a pause in typing this long searches: not every key of a word is a search
 
 COMMANDS = (
     Command("find", "&Find…", ("Ctrl+F",), "Find text in this document or the whole project, or entities by label",
@@ -35,6 +58,35 @@ COMMANDS = (
     Command("find_next", "Find &Next", ("F3",), "Show the next match", "next"),
     Command("find_previous", "Find &Previous", ("Shift+F3",), "Show the previous match", "previous"),
 )
+
+
+@dataclass(frozen=True)
+class Search:
+    """One search as asked (``number``: the how-manieth), the query and its options, where it
+    looks (the shown document, or the project), and what the worker made of it: ``found``
+    (None: cancelled), ``problem`` (a bad or runaway pattern) or ``error`` (a bug, logged)."""
+
+    number: int
+    text: str
+    options: dict
+    where: Where
+    doc: object = None  # the shown Document for "This document", else None (the project)
+    found: Found | None = None
+    problem: str = ""
+    error: BaseException | None = None
+
+
+def match_job(search: Search, texts: list[DocumentText], _report, should_stop) -> Search:
+    """The worker's part: the matches of ``search`` in ``texts``. It always returns, so the
+    result names its search: the worker's ``failed`` would not say which search failed."""
+    try:
+        query = Query(search.text, **search.options)  # its time budget starts here, in the worker
+        return replace(search, found=match_texts(texts, query, should_stop))
+    except SearchError as error:  # the analyst's pattern: said under the query, not logged
+        return replace(search, problem=str(error))
+    except Exception as error:  # noqa: BLE001 - a bug: logged here with its trace, then said
+        log_failure(log, "finding text", error)
+        return replace(search, error=error)
 
 
 class QueryEdit(QLineEdit):
@@ -148,6 +200,8 @@ class FindPanel(QWidget):
 
 
 class FindController(QObject):
+    """The matches of the last search are ``hits``; :attr:`busy` while one is due or under way."""
+
     def __init__(self, host: Host):
         super().__init__(host)
         self.host = host
@@ -157,6 +211,16 @@ class FindController(QObject):
         self.actions = host.add_commands("&Edit", COMMANDS, self, ("find", None, "find_next", "find_previous"))
         self.hits: list[Hit] = []
         self.position = -1
+        self._searching: int | None = None  # the number of the search under way (the newest asked)
+        self._asked = 0  # searches asked so far: a result of an older one is dropped
+        self._workers: set[TaskWorker] = set()  # every search thread not ended yet (cancelled ones too)
+        self._then: list[Callable[[list[Hit]], None]] = []  # called once the search under way is listed
+        self._step_after = 0  # F3 (1) or Shift+F3 (-1) pressed while searching: done once listed
+        self._typing = QTimer(self)
+        self._typing.setSingleShot(True)
+        self._typing.setInterval(TYPING_MS)
+        self._typing.timeout.connect(self.search)
+        self.panel.query.textEdited.connect(lambda _text: self._typing.start())
         self.panel.query.returnPressed.connect(self.search)
         for box in (self.panel.whole, self.panel.case, self.panel.regex):
             box.toggled.connect(lambda _checked: self.search())
@@ -164,10 +228,13 @@ class FindController(QObject):
             choice.currentIndexChanged.connect(lambda _index: self.search())
         self.panel.results.cellClicked.connect(lambda row, _column: self.show(row))
         host.workspace_changed.connect(self._bind_workspace)
+        host.closed.connect(self.shutdown)
         self._bind_workspace()
 
     def _bind_workspace(self) -> None:
         workspace = self.host.workspace
+        self._drop_search()  # its documents were the other workspace's
+        self._then, self._step_after = [], 0
         self.panel.set_scopes([label.name for label in workspace.labels])
         workspace.labels_changed.connect(self._on_labels_changed)
         self.hits, self.position = [], -1
@@ -175,6 +242,16 @@ class FindController(QObject):
 
     def _on_labels_changed(self) -> None:
         self.panel.set_scopes([label.name for label in self.host.workspace.labels])
+
+    @property
+    def busy(self) -> bool:
+        """A search is due (typing paused less than TYPING_MS ago) or under way."""
+        return self._typing.isActive() or self._searching is not None
+
+    @property
+    def running_searches(self) -> int:
+        """Search threads not ended yet, cancelled ones too (a runaway pattern's runs out its budget)."""
+        return sum(worker.is_running() for worker in self._workers)
 
     # --- commands ----------------------------------------------------------------------------
     def start(self) -> None:
@@ -191,40 +268,102 @@ class FindController(QObject):
         if self.panel.query.text().strip():
             self.search()
 
-    def search(self) -> None:
+    def search(self, then: Callable[[list[Hit]], None] | None = None) -> None:
+        """Search for the query now (the one under way is dropped); ``then(hits)`` once listed."""
+        self._typing.stop()
+        self._drop_search()
+        if then is not None:
+            self._then.append(then)
         scope = self.panel.scope.currentData() or THIS_DOCUMENT
         text = self.panel.query.text()
         by_label = scope.startswith("label:")
         self.panel.within.setEnabled(not by_label)  # every entity of a label: no text, no scope
         self.panel.regex.setEnabled(not by_label)
-        where = self.panel.where()
         options = {"whole_tokens": self.panel.whole.isChecked(), "case_sensitive": self.panel.case.isChecked(),
-                   "regex": self.panel.regex.isChecked(), "where": where}
-        self.panel.show_problem("")
+                   "regex": self.panel.regex.isChecked()}
+        search = Search(self._asked + 1, text, options, self.panel.where(),
+                        self.host.doc if scope == THIS_DOCUMENT else None)
         try:
+            if by_label or not text.split():  # one query of the store, or nothing to look for
+                self.panel.show_problem("")
+                self._list(find_label(self.host.workspace.corpus, scope.removeprefix("label:")) if by_label else [],
+                           by_label)
+                return
             if scope == THIS_DOCUMENT:
-                doc = self.host.doc
-                self.hits = [] if doc is None else find_in_document(doc, text, **options)
-            elif scope == ALL_DOCUMENTS:
-                self.hits = find(self.host.workspace.corpus, text, **options)
+                texts = [] if search.doc is None else [DocumentText.of(search.doc)]
             else:
-                self.hits = find_label(self.host.workspace.corpus, scope.removeprefix("label:"))
-        except SearchError as error:  # the analyst's pattern: said under it, nothing listed
-            self.hits = []
-            self.panel.show_problem(str(error)[:1].upper() + str(error)[1:])
+                texts = self.host.workspace.corpus.texts()  # read here: the store's connection is this thread's
         except NerStudioError as error:
             self.host.show_error("Find failed", error)
+            self.panel.show_problem("")
+            self._list([], False)
             return
-        self.position = -1
+        self._asked = self._searching = search.number
+        worker = TaskWorker(partial(match_job, search, texts), "find")
+        # Slots of this object (not lambdas, which PySide runs in the worker's thread): queued to the UI thread.
+        worker.succeeded.connect(self._arrived)
+        worker.finished.connect(self._ended)
+        self._workers.add(worker)
+        self.panel.summary.setText("Searching…")
+        worker.start()
+
+    def _drop_search(self) -> None:
+        """Cancel the search under way: its thread stops at its next document or match."""
+        self._searching = None
+        for worker in self._workers:
+            worker.cancel()
+
+    @Slot()
+    def _ended(self) -> None:
+        """A search thread ended: let go of it (one still ending is let go at the next)."""
+        self._workers = {worker for worker in self._workers if worker.is_running()}
+
+    @Slot(object)
+    def _arrived(self, searched: Search) -> None:
+        if searched.number != self._searching:
+            return  # an older query's (a newer one is under way or listed), or cancelled
+        self._searching = None
+        if searched.error is not None:
+            self.host.show_error("Find failed", searched.error)
+        try:
+            if searched.problem or searched.found is None:
+                hits = []
+            elif searched.doc is not None:  # (its one text, if it matched)
+                hits = [hit for text, ranges in searched.found
+                        for hit in document_hits(searched.doc, text, ranges, searched.where)]
+            else:
+                hits = corpus_hits(self.host.workspace.corpus, searched.found, searched.where)
+        except NerStudioError as error:
+            self.host.show_error("Find failed", error)
+            hits = []
+        self.panel.show_problem(searched.problem[:1].upper() + searched.problem[1:])
+        self._list(hits, bool(searched.text.strip()) and not searched.problem, searched.doc)
+
+    def _list(self, hits: list[Hit], counted: bool, doc=None) -> None:
+        """Show ``hits`` (``counted``: with their count), then run what waited for them."""
+        self.hits, self.position = hits, -1
         names = {doc_id: info.name for doc_id, info in self.host.workspace.corpus.documents.items()}
-        if scope == THIS_DOCUMENT and self.host.doc is not None:
-            names[self.host.doc.doc_id] = self.host.doc.name
-        self.panel.show_hits(self.hits, names)
-        documents = len({hit.doc_id for hit in self.hits})
-        more = f" (the first {SHOWN} listed)" if len(self.hits) > SHOWN else ""
-        self.panel.summary.setText(f"{plural(len(self.hits), 'match')} in {plural(documents, 'document')}{more}"
-                                   if (text.strip() or by_label) and not self.panel.problem.text() else "")
+        if doc is not None:
+            names[doc.doc_id] = doc.name
+        self.panel.show_hits(hits, names)
+        documents = len({hit.doc_id for hit in hits})
+        more = f" (the first {SHOWN} listed)" if len(hits) > SHOWN else ""
+        self.panel.summary.setText(f"{plural(len(hits), 'match')} in {plural(documents, 'document')}{more}"
+                                   if counted else "")
         self._highlight()
+        step, self._step_after = self._step_after, 0
+        if step:
+            self._step(step)
+        waiting, self._then = self._then, []
+        for then in waiting:
+            then(list(hits))
+
+    def shutdown(self) -> None:
+        """The window closes: no search thread may outlive it."""
+        self._typing.stop()
+        self._drop_search()
+        for worker in list(self._workers):
+            worker.wait()
 
     def searched_for(self) -> str:
         """What the hits are of, in words: "/\\d+/" for a pattern, the text otherwise."""
@@ -238,6 +377,11 @@ class FindController(QObject):
         self._step(-1)
 
     def _step(self, step: int) -> None:
+        if self.busy:  # the matches of what was just typed are coming: step through those
+            self._step_after = step
+            if self._typing.isActive():
+                self.search()
+            return
         if not self.hits:
             self.start()
             return

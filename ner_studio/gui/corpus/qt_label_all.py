@@ -215,11 +215,13 @@ class LabelAllController(QObject):
         done = "Labelled and linked" if kb_id is not None else "Labelled"
         return self.apply(label_all_edits(dialog.chosen(), chosen, kb_id), f"{name} '{shown}' as {chosen}", done)
 
-    def label_found(self) -> bool:
-        """Label Every Match: Find's matches as they are now (searched again: the documents may
-        have changed since), previewed as Label All previews; True if applied."""
-        self.find.search()
-        hits = list(self.find.hits)
+    def label_found(self) -> None:
+        """Label Every Match: Find's matches as they are now (searched again, in Find's worker
+        thread: the documents may have changed since), previewed as Label All previews."""
+        self.find.search(then=self.label_hits)
+
+    def label_hits(self, hits) -> bool:
+        """The preview of labelling ``hits`` (Find's, of the query it shows); True if applied."""
         if not hits:
             self.host.show_status("Find something first (Ctrl+F): Label Every Match labels what Find lists.", 6000)
             return False
