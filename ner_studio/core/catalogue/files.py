@@ -24,7 +24,7 @@ from ner_studio.core.atomic import AtomicWriter
 from ner_studio.core.catalogue.entries import CatalogueEntry, clean_aliases, new_entry_id
 from ner_studio.core.errors import FormatError
 from ner_studio.core.formats.spreadsheet import neutralised
-from ner_studio.core.formats.text import read_utf8_file
+from ner_studio.core.utf8_file import read_utf8_file
 
 COLUMNS = ("id", "name", "label", "aliases", "external_id", "description")
 ALIAS_SEPARATOR = "|"

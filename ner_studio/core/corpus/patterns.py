@@ -31,6 +31,7 @@ from ner_studio.core import json_text
 from ner_studio.core.errors import FormatError, LabelError
 from ner_studio.core.text.labels import check_name
 from ner_studio.core.text.tokenizer import word_tokens
+from ner_studio.core.utf8_file import read_utf8_file
 
 OPS = ("", "?", "+", "*")
 
@@ -93,12 +94,7 @@ class Pattern:
 def read_patterns(path: str | Path) -> list[Pattern]:
     """The patterns in ``path`` (see the module doc for the formats), in file order."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise FormatError(f"not UTF-8 text ({error.reason} at byte {error.start})", path) from None
-    except OSError as error:
-        raise FormatError(f"cannot read the file ({error.strerror or error})", path) from None
+    text = read_utf8_file(path)
     suffix = path.suffix.lower()
     reader = _jsonl if suffix in (".jsonl", ".json") else _csv if suffix == ".csv" else _tab
     patterns = reader(text, path)

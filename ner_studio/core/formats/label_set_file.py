@@ -22,7 +22,7 @@ from ner_studio.core import json_text
 from ner_studio.core.atomic import atomic_write_text
 from ner_studio.core.errors import FormatError, LabelError
 from ner_studio.core.formats.outputs import check_output
-from ner_studio.core.formats.text import read_utf8_file
+from ner_studio.core.utf8_file import read_utf8_file
 from ner_studio.core.text.labels import LabelSet
 
 FORMAT_KEY = "ner_studio_labels"

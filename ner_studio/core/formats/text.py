@@ -21,17 +21,6 @@ def _line_of_byte(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
-def read_utf8_file(path: str | Path) -> str:
-    """A small UTF-8 file's text (BOM dropped) for the readers of one-off files (label sets,
-    catalogues); a :class:`FormatError` naming ``path`` if it cannot be read or decoded."""
-    try:
-        return Path(path).read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise FormatError(f"not UTF-8 text ({error.reason} at byte {error.start})", path) from None
-    except OSError as error:
-        raise FormatError(f"cannot be read: {error.strerror or error}", path) from None
-
-
 def decode_text(data: bytes, path: str | Path | None = None) -> str:
     """UTF-8 bytes (BOM optional) to text; a clear :class:`FormatError` for empty, binary,
     UTF-16 or otherwise undecodable files."""

@@ -85,5 +85,5 @@ def test_empty_unreadable_or_missing_files(tmp_path):
     (tmp_path / "latin1.txt").write_bytes("Málaga\tLOC\n".encode("latin-1"))
     with pytest.raises(FormatError, match="not UTF-8"):
         read_patterns(tmp_path / "latin1.txt")
-    with pytest.raises(FormatError, match="cannot read"):
+    with pytest.raises(FormatError, match="cannot be read: No such file"):  # as a label set or catalogue says it
         read_patterns(tmp_path / "missing.jsonl")
