@@ -50,14 +50,19 @@ def make_text(path: Path, megabytes: float, seed: int = 1) -> None:
             written += len(piece) + 1
 
 
-def measure(command: list[str], env: dict) -> tuple[int, float, float]:
-    """``(exit code, seconds, peak RSS in MB)`` of one child process."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - start
-    process.stderr.close()
-    return os.waitstatus_to_exitcode(status), seconds, usage.ru_maxrss / 1024
+def measure(command: list[str], env: dict) -> tuple[int, float, float, str]:
+    """``(exit code, seconds, peak RSS in MB, stderr)`` of one child process. Its stderr goes
+    to a file, not a pipe: a pipe nobody reads while ``wait4`` waits fills up (64 kB of
+    warnings, a long traceback) and the child then hangs on its next write."""
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait again
+        errors.seek(0)
+        said = errors.read().decode("utf-8", "replace")
+    return process.returncode, seconds, usage.ru_maxrss / 1024, said
 
 
 def main() -> None:
@@ -80,10 +85,13 @@ def main() -> None:
                                "-o", str(folder / "out.conll"), "--threads", str(args.threads)]
                 else:
                     command = [sys.executable, "-c", APP_JOB, str(text)]
-                code, seconds, peak = measure(command, env)
+                code, seconds, peak, said = measure(command, env)
                 rows.append((where, size, code, seconds, peak))
                 print(f"{where:<4} {size:6g} MB  exit {code}  {seconds:7.1f} s  {size / seconds:5.2f} MB/s  "
                       f"peak RSS {peak:7.0f} MB", flush=True)
+                if code != 0:  # a failed run is no figure: say why
+                    print("     its stderr ends:\n" + "\n".join("     " + line for line in said.splitlines()[-15:]),
+                          flush=True)
                 (folder / "out.conll").unlink(missing_ok=True)
         worst = max(peak for *_, peak in rows)
         print(f"worst peak RSS {worst:.0f} MB (target < 1536 MB): {'met' if worst < 1536 else 'NOT met'}")
