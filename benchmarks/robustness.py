@@ -34,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the setups below use this tree's ner_studio, like the cases
 from big_inputs import make_input  # noqa: E402 - beside this file
+from deep_pickle import save_with_deep_card  # noqa: E402 - beside this file
 CONLL = "-DOCSTART- O\n\nJohn B-PER\nSmith I-PER\nlives O\nin O\nParis B-LOC\n. O\n\nAcme B-ORG\nhired O\nMary B-PER\n\n"
 JSONL = '{"text": "John Smith lives in Paris."}\n'
 
@@ -147,31 +148,9 @@ def _project(folder: Path, damaged: bool = False, backup: bool = False) -> None:
 
 def _deep_card(folder: Path) -> None:
     """The tiny model with a model card 100,000 lists deep (pickled on a deep stack)."""
-    import threading
-
     import torch
 
-    payload = torch.load(MODEL, weights_only=True)
-    deep: list = []
-    for _ in range(100_000):
-        deep = [deep]
-    payload["metadata"]["card"] = deep
-
-    def save() -> None:
-        limit = sys.getrecursionlimit()
-        sys.setrecursionlimit(1_000_000)
-        try:
-            torch.save(payload, folder / "deep.pt")
-        finally:
-            sys.setrecursionlimit(limit)
-
-    threading.stack_size(512 * 1024 * 1024)
-    try:
-        thread = threading.Thread(target=save)
-        thread.start()
-        thread.join()
-    finally:
-        threading.stack_size(0)
+    save_with_deep_card(torch.load(MODEL, weights_only=True), folder / "deep.pt", 100_000)
 
 
 def _project_damage(folder: Path) -> None:

@@ -4,6 +4,7 @@ import zipfile
 import pytest
 import torch
 
+from benchmarks.deep_pickle import save_with_deep_card
 from ner_studio.core.errors import CheckpointError
 from ner_studio.model.checkpoint import FORMAT_VERSION, load_checkpoint, save_checkpoint
 from ner_studio.model.predict import TorchPredictor
@@ -119,31 +120,8 @@ def test_save_is_atomic_and_leaves_no_temporary_files(saved, vocabs):
 
 def test_a_model_card_nested_too_deeply_is_a_clear_error(tmp_path, saved):
     """Issue 24: the unpickler reads any depth; writing the card as JSON later recursed."""
-    import sys
-    import threading
-
-    payload = torch.load(saved[0], weights_only=True)
-    deep = []
-    for _ in range(20_000):
-        deep = [deep]
-    payload["metadata"]["card"] = deep
     target = tmp_path / "deep.pt"
-
-    def save():  # pickling 20,000 levels needs a deep stack, as whoever made the file had
-        limit = sys.getrecursionlimit()
-        sys.setrecursionlimit(200_000)
-        try:
-            torch.save(payload, target)
-        finally:
-            sys.setrecursionlimit(limit)
-
-    threading.stack_size(256 * 1024 * 1024)
-    try:
-        thread = threading.Thread(target=save)
-        thread.start()
-        thread.join()
-    finally:
-        threading.stack_size(0)
+    save_with_deep_card(torch.load(saved[0], weights_only=True), target, 20_000)
     with pytest.raises(CheckpointError, match="nested too deeply"):
         load_checkpoint(target)
     assert load_checkpoint(saved[0]).metadata["note"] == "tiny"
