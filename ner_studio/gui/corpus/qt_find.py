@@ -20,9 +20,7 @@ dropped: the list always shows the last query's.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 from functools import partial
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
@@ -31,21 +29,18 @@ from PySide6.QtWidgets import (
     QToolButton, QVBoxLayout, QWidget,
 )
 
-from ner_studio.core.errors import NerStudioError, SearchError
-from ner_studio.core.logs import log_failure
+from ner_studio.core.errors import NerStudioError
 from ner_studio.core.corpus.corpus_text import DocumentText
 from ner_studio.core.corpus.find import (
-    ANYWHERE, OUTSIDE_ENTITIES, Found, Hit, Query, Where, corpus_hits, document_hits, find_label, inside_entities,
-    match_texts,
+    ANYWHERE, OUTSIDE_ENTITIES, Hit, Where, corpus_hits, document_hits, find_label, inside_entities,
 )
 from ner_studio.core.plural import plural
+from ner_studio.gui.corpus.find_search import Search, match_job
 from ner_studio.gui.shell.qt_actions import Command
 from ner_studio.gui.shell.qt_host import Host
 from ner_studio.gui.shell.qt_match_context import CONTEXT_ROLE, MatchContextDelegate, context_cell
 from ner_studio.gui.shell.qt_tables import FittedColumns, item_with_tip, read_only
 from ner_studio.gui.shell.qt_task_worker import TaskWorker
-
-log = logging.getLogger(__name__)
 
 THIS_DOCUMENT, ALL_DOCUMENTS = "document", "project"
 ERROR_STYLE = "color: #b91c1c;"
@@ -58,35 +53,6 @@ COMMANDS = (
     Command("find_next", "Find &Next", ("F3",), "Show the next match", "next"),
     Command("find_previous", "Find &Previous", ("Shift+F3",), "Show the previous match", "previous"),
 )
-
-
-@dataclass(frozen=True)
-class Search:
-    """One search as asked (``number``: the how-manieth), the query and its options, where it
-    looks (the shown document, or the project), and what the worker made of it: ``found``
-    (None: cancelled), ``problem`` (a bad or runaway pattern) or ``error`` (a bug, logged)."""
-
-    number: int
-    text: str
-    options: dict
-    where: Where
-    doc: object = None  # the shown Document for "This document", else None (the project)
-    found: Found | None = None
-    problem: str = ""
-    error: BaseException | None = None
-
-
-def match_job(search: Search, texts: list[DocumentText], _report, should_stop) -> Search:
-    """The worker's part: the matches of ``search`` in ``texts``. It always returns, so the
-    result names its search: the worker's ``failed`` would not say which search failed."""
-    try:
-        query = Query(search.text, **search.options)  # its time budget starts here, in the worker
-        return replace(search, found=match_texts(texts, query, should_stop))
-    except SearchError as error:  # the analyst's pattern: said under the query, not logged
-        return replace(search, problem=str(error))
-    except Exception as error:  # noqa: BLE001 - a bug: logged here with its trace, then said
-        log_failure(log, "finding text", error)
-        return replace(search, error=error)
 
 
 class QueryEdit(QLineEdit):

@@ -7,7 +7,7 @@ import pytest
 
 from ner_studio.core.corpus.corpus_text import CorpusText
 from ner_studio.core.text.document import Document
-from ner_studio.core.corpus.find import find, find_in_document, find_label
+from ner_studio.core.corpus.find import Query, corpus_hits, find, find_in_document, find_label, match_texts
 from ner_studio.core.store.project import Project
 from ner_studio.core.text.spans import Source, Span
 
@@ -40,6 +40,19 @@ def test_whole_token_search_ignores_case_and_skips_parts_of_words(project):
     assert [(h.doc_id, h.text) for h in hits] == [(1, "Lisbon"), (2, "Lisbon"), (2, "LISBON"), (3, "lisbon")]
     assert find(CorpusText(project), "on") == []  # "on" in "Boston", "Lisbon" is no token
     assert [h.text for h in find(CorpusText(project), "on", whole_tokens=False)][:2] == ["on", "on"]
+
+
+def test_a_search_in_two_halves_matches_then_joins_and_stops_when_asked(project):
+    """What Find's worker runs (match_texts: the texts only) and what the UI thread then does
+    (corpus_hits: the entities there) give what find gives; a stop asked for ends the matching."""
+    corpus = CorpusText(project)
+    found = match_texts(corpus.texts(), Query("lisbon"))
+    assert [(doc.doc_id, ranges) for doc, ranges in found] == [(1, [(0, 6)]), (2, [(4, 10), (45, 51)]), (3, [(19, 25)])]
+    joined = corpus_hits(corpus, found)
+    assert [(h.doc_id, h.start, h.label) for h in joined] == [(h.doc_id, h.start, h.label) for h in find(corpus, "lisbon")]
+    assert match_texts(corpus.texts(), Query("lisbon"), should_stop=lambda: True) is None
+    asked = []
+    assert match_texts(corpus.texts(), Query("lisbon"), should_stop=lambda: asked.append(1) or len(asked) > 2) is None
 
 
 def test_case_sensitive_search(project):

@@ -1,0 +1,44 @@
+"""One Find search as the worker thread runs it (gui/corpus/qt_find.py starts it): what was
+asked, and what the worker made of it. Qt-free: the worker's part reads only the immutable
+texts it is handed (core/corpus/find.py ``match_texts``)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+
+from ner_studio.core.corpus.corpus_text import DocumentText
+from ner_studio.core.corpus.find import Found, Query, Where, match_texts
+from ner_studio.core.errors import SearchError
+from ner_studio.core.logs import log_failure
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Search:
+    """One search as asked (``number``: the how-manieth), the query and its options, where it
+    looks (the shown document, or the project), and what the worker made of it: ``found``
+    (None: cancelled), ``problem`` (a bad or runaway pattern) or ``error`` (a bug, logged)."""
+
+    number: int
+    text: str
+    options: dict
+    where: Where
+    doc: object = None  # the shown Document for "This document", else None (the project)
+    found: Found | None = None
+    problem: str = ""
+    error: BaseException | None = None
+
+
+def match_job(search: Search, texts: list[DocumentText], _report, should_stop) -> Search:
+    """The worker's part: the matches of ``search`` in ``texts``. It always returns, so the
+    result names its search: the worker's ``failed`` would not say which search failed."""
+    try:
+        query = Query(search.text, **search.options)  # its time budget starts here, in the worker
+        return replace(search, found=match_texts(texts, query, should_stop))
+    except SearchError as error:  # the analyst's pattern: said under the query, not logged
+        return replace(search, problem=str(error))
+    except Exception as error:  # noqa: BLE001 - a bug: logged here with its trace, then said
+        log_failure(log, "finding text", error)
+        return replace(search, error=error)
