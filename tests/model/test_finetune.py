@@ -52,6 +52,11 @@ def documents(corpus) -> list[Document]:
 
 @pytest.fixture(scope="module")
 def parent():
+    return train_parent()
+
+
+def train_parent():
+    """A tiny tagger trained on the tiny corpus: the model the fine-tunes here start from."""
     docs = documents(TINY_CORPUS)
     loaded, _ = train_tagger(docs, docs, config=TINY_NETWORK,
                              training=TrainingConfig(epochs=25, batch_size=4, patience=25, singleton_unk=0.0,

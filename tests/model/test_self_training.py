@@ -12,11 +12,17 @@ from ner_studio.model import finetune as finetune_module
 from ner_studio.model.finetune import finetune, sentence_words
 from ner_studio.model.self_training import pseudo_document, pseudo_labelled, unlabelled_sentences
 from tests.model.conftest import TINY_CORPUS
-from tests.model.test_finetune import documents, parent, quick_options  # noqa: F401 - parent is a fixture
+from tests.model.test_finetune import documents, quick_options, train_parent
 
 # Sentences nobody labelled, in the patterns the tiny corpus teaches.
 UNLABELLED = [["John", "Smith", "visited", "Paris"], ["Mary", "lives", "in", "Berlin", "."],
               ["Acme", "Corp", "hired", "Mary"], ["nothing", "happened", "in", "Paris"]]
+
+
+
+@pytest.fixture(scope="module")
+def parent():
+    return train_parent()
 
 
 def test_unlabelled_sentences_are_those_no_labelled_document_holds_each_once():
