@@ -50,6 +50,7 @@ class EntryCountsWorker(QObject):
         self._timer.setInterval(DELAY_MS)
         self._timer.timeout.connect(self._start)
         self._worker: TaskWorker | None = None
+        self._counting: Project | None = None  # the project the running count reads
         self._again = False
         self._closed = False
 
@@ -69,14 +70,18 @@ class EntryCountsWorker(QObject):
         project = self._project_of()
         worker = self._worker = TaskWorker(
             partial(count_task, project.reopen_location, project.annotator), "entry counts")
-        worker.succeeded.connect(lambda counts, project=project: self._deliver(project, counts))
-        worker.failed.connect(lambda error: log_failure(log, "counting the catalogue's links", error))
+        self._counting = project
+        worker.succeeded.connect(self._deliver)
+        worker.failed.connect(self._on_failed)
         worker.finished.connect(self._on_finished)
         worker.start()
 
-    def _deliver(self, project, counts: dict[str, EntryCounts]) -> None:
-        if project is self._project_of() and not self._closed:
+    def _deliver(self, counts: dict[str, EntryCounts]) -> None:
+        if self._counting is self._project_of() and not self._closed:
             self.counted.emit(counts)
+
+    def _on_failed(self, error: Exception) -> None:
+        log_failure(log, "counting the catalogue's links", error)
 
     def _on_finished(self) -> None:
         self._worker = None

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import (
     QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QProgressBar,
     QPushButton, QRadioButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
@@ -25,7 +26,26 @@ from ner_studio.gui.shell.qt_tables import read_only
 from ner_studio.gui.shell.qt_task_worker import TaskWorker
 
 COLUMNS = ("Label", "Precision", "Recall", "F1", "Entities")
-_RUNNING: set[TaskWorker] = set()  # workers of closed dialogs, until their threads end
+
+
+class _Survivors(QObject):
+    """Workers of closed dialogs, kept until their threads end. A QObject of the UI thread, so
+    the release runs there: a lambda connected to a worker's signal runs in the worker's thread."""
+
+    def __init__(self):
+        super().__init__()
+        self.workers: set[TaskWorker] = set()
+
+    def keep(self, worker: TaskWorker) -> None:
+        self.workers.add(worker)
+        worker.finished.connect(self._release)
+
+    @Slot()
+    def _release(self) -> None:
+        self.workers = {worker for worker in self.workers if worker.is_running()}
+
+
+_SURVIVORS: list[_Survivors] = []  # made on first use, in the UI thread
 
 
 def score_rows(evaluation) -> list[tuple[str, ...]]:
@@ -172,6 +192,7 @@ class EvaluationDialog(QDialog):
             for signal in (worker.progress, worker.succeeded, worker.failed, worker.finished):
                 signal.disconnect()
             worker.cancel()
-            _RUNNING.add(worker)
-            worker.finished.connect(lambda: _RUNNING.discard(worker))
+            if not _SURVIVORS:
+                _SURVIVORS.append(_Survivors())
+            _SURVIVORS[0].keep(worker)
         super().done(result)

@@ -46,8 +46,12 @@ class LiveUpdates(QObject):
             return
         self._worker = Worker(self._job or watch(self.workspace.project), "live updates")
         self._worker.yielded.connect(self.take_changes)
-        self._worker.failed.connect(lambda error: log_failure(log, "watching the project for changes", error))
+        self._worker.failed.connect(self._on_failed)
         self._worker.start()
+
+    @Slot(object)
+    def _on_failed(self, error: Exception) -> None:
+        log_failure(log, "watching the project for changes", error)
 
     def stop(self) -> None:
         """Stop watching (waits for the worker: it ends within its poll interval)."""

@@ -231,9 +231,12 @@ class TeamController(QObject):
         self.window.show_status("Computing the agreement…", 0)
         self.worker = TaskWorker(partial(agreement_task, self.project.reopen_location, names), "agreement")
         self.worker.succeeded.connect(self._show_report)
-        self.worker.failed.connect(lambda error: self.window.show_error("Agreement cannot be computed", error))
+        self.worker.failed.connect(self._show_failure)
         self.worker.finished.connect(self._on_worker_finished)
         self.worker.start()
+
+    def _show_failure(self, error: Exception) -> None:
+        self.window.show_error("Agreement cannot be computed", error)
 
     def _show_report(self, findings: AgreementFindings) -> None:
         self.window.show_status("")
