@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
+from ner_studio.core import heap
 from ner_studio.core.errors import FormatError
 from ner_studio.core.formats import EXTENSIONS, FORMAT_NAMES, file_patterns
 from ner_studio.core.formats.stream import read_pieces
@@ -57,6 +58,7 @@ def warm_up_reading(report: Callable[[int, int], None], should_stop: Callable[[]
     """Import NLTK and load Punkt's parameters (0.3-0.4 s, once per session) while the analyst
     picks files in the Open dialog, so the import worker does not wait for them."""
     shipped_splitter()
+    heap.forget_source_lines()  # what Qt's import hook read of NLTK's modules
     yield from ()
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ner_studio.core import gc_pause
+from ner_studio.core import gc_pause, heap
 from ner_studio.core.errors import SpanError
 from ner_studio.core.store.model_spans_writer import ModelSpansWriter
 from ner_studio.core.text.document import Document, ModelMerge, Sentence, Status
@@ -41,6 +41,7 @@ def load_predictor(path: Path) -> Predictor:
     # UI thread needs little CPU meanwhile (benchmarks/gui_big_document.py measures its stalls).
     predictor = TorchPredictor.load(path, quantize=QUANTIZE, threads=os.cpu_count() or 1)
     gc_pause.set_aside()  # torch and the model stay: no full collection walks them again (once)
+    heap.forget_source_lines()  # what Qt's import hook read of torch's modules
     return predictor
 
 
@@ -293,6 +294,8 @@ def prediction_job(handle: ModelHandle, docs: list[Document], writer: ModelSpans
                 done += len(part.sentences)
                 report(done, total)
                 final = part is parts[-1]
+                if final:  # the next part's tensors start from a small heap (core/heap.py)
+                    heap.release_freed_memory()
                 until = len(doc.text) if final else part.tokens[-1].end
                 tagged = merged(Tagged(doc, list(spans), list(scores), until, final))
                 yield from saving.ready()
