@@ -184,3 +184,23 @@ def test_only_the_shown_part_has_its_first_screens_tagged_first(start_window, sm
         [whole] = tagger._predictor.predict_documents([part])  # noqa: SLF001
         assert [(s.start, s.end, s.label) for s in part.spans] == [(s.start, s.end, s.label) for s in whole.spans]
         assert part.spans and part.status == Status.PREDICTED
+
+
+def test_the_second_part_waits_for_the_first_screens(tmp_path):
+    """Reading part 2 (Python holding the interpreter lock) would slow the tagging of part 1's
+    first screens; part 2 cannot be tagged before part 1 anyway."""
+    import threading
+
+    path = tmp_path / "report.txt"
+    path.write_text("\n\n".join(PARAGRAPHS) + "\n", encoding="utf-8")
+    gate = importing.PartsGate()  # room for two parts
+    job = importing.import_job([path], None, gate, part_chars=1000)(lambda done, total: None, lambda: False)
+    assert next(job).part == 1
+    second = []
+    reader = threading.Thread(target=lambda: second.append(next(job)))
+    reader.start()
+    reader.join(0.3)
+    assert second == []  # room for it, but the first screens are not shown yet
+    gate.first_screens_shown()
+    reader.join(10)
+    assert [p.part for p in second] == [2]

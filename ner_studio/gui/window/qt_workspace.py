@@ -426,6 +426,7 @@ class Workspace(QObject):
         except NerStudioError as error:
             self.problem.emit(f"Tagging {doc.name} failed", error)
             return
+        self._in_flight.shown(doc.doc_id)  # the next part may be read now (importing.PartsGate)
         if tagged.final:
             self.effort.proposed(doc, self.model.name)
             self.sentence_scores[doc.doc_id] = tagged.sentence_scores
