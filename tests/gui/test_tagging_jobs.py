@@ -114,7 +114,7 @@ class _Writer:
 class _Predictor:
     """Tags the second document only once the first one's saved result was handed over."""
 
-    labels = ["PER"]
+    labels = ("PER",)
     pools_documents = False
 
     def __init__(self, handed_over):

@@ -283,7 +283,7 @@ def prediction_job(handle: ModelHandle, docs: list[Document], writer: ModelSpans
                 before = done
 
                 def progress(finished: int, _total: int, before=before) -> None:
-                    report(before + finished, total)
+                    report(before + finished, total)  # noqa: B023 - the total now: it grows as more come
 
                 results = yield from saving.alongside(predictor.predict_documents, [part], progress=progress,
                                                       should_stop=should_stop)
