@@ -143,3 +143,48 @@ def test_a_saved_result_is_handed_over_while_the_next_document_is_tagged():
         results.append(tagged)
         handed_over.set()
     assert [(t.doc.doc_id, t.saved) for t in results] == [(1, True), (2, True)] and writer.saved == [1, 2]
+
+
+class _NamedPredictor:
+    """Records which model tagged which document; the first call waits for ``go``."""
+
+    labels = ("PER",)
+    pools_documents = False
+
+    def __init__(self, name, tagged, go):
+        self.name, self.tagged, self.go = name, tagged, go
+
+    def predict_documents(self, docs, **_):
+        from ner_studio.model.interface import DocumentPrediction
+
+        assert self.go.wait(10)
+        self.tagged += [(self.name, doc.text) for doc in docs]
+        return [DocumentPrediction([], []) for _ in docs]
+
+
+def test_the_running_worker_takes_what_is_queued_meanwhile_for_its_own_model_only(qtbot):
+    import threading
+
+    from ner_studio.gui.shell.qt_prediction_queue import PredictionQueue
+
+    tagged, go = [], threading.Event()
+    old = ModelHandle(None, loader=lambda path: _NamedPredictor("old", tagged, go))
+    new = ModelHandle(None, loader=lambda path: _NamedPredictor("new", tagged, go))
+    current = {"model": old}
+    queue = PredictionQueue(lambda: current["model"])
+    workers = []
+    queue.running.connect(lambda running: running and workers.append(current["model"]))
+    a, b, c, d, e = (Document.from_text(f"Karin met Rui on day {k} .") for k in range(5))
+    queue.add([a])
+    queue.add([b])  # while a is tagged: the same worker takes it
+    go.set()
+    qtbot.waitUntil(lambda: not queue.busy(), timeout=10_000)
+    assert tagged == [("old", a.text), ("old", b.text)] and workers == [old]
+    go.clear()
+    queue.add([c])
+    queue.add([d])
+    current["model"] = new  # a model switch while c is tagged: d and e are the new model's
+    queue.add([e])
+    go.set()
+    qtbot.waitUntil(lambda: not queue.busy(), timeout=10_000)
+    assert tagged[2:] == [("old", c.text), ("new", d.text), ("new", e.text)] and workers == [old, old, new]
