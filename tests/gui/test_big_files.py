@@ -139,3 +139,68 @@ def test_a_big_web_page_opens_as_parts_each_with_its_source(start_window, small_
         assert source["format"] == "html" and source["parts"] == count and doc.status == Status.PREDICTED
         paragraphs += [doc.text[p["start"]:p["end"]] for p in source["paragraphs"]]
     assert paragraphs == PARAGRAPHS
+
+
+class RecordingTagger:
+    """The window's tagger, recording the documents it was asked to tag."""
+
+    def __init__(self, predictor):
+        self._predictor = predictor
+        self.labels = predictor.labels
+        self.pools_documents = predictor.pools_documents
+        self.calls = []
+
+    def predict_documents(self, docs, **kwargs):
+        self.calls += [(doc.text, len(doc.sentences)) for doc in docs]
+        return self._predictor.predict_documents(docs, **kwargs)
+
+
+def test_only_the_shown_part_has_its_first_screens_tagged_first(start_window, small_parts, idle, monkeypatch, tmp_path):
+    """The later parts of a big file are tagged once, whole: their first screens were tagged
+    and thrown away before (nobody looks at them), ~8% more tagging. Entities as before: each
+    part's are the model's on the whole part."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from ner_studio.gui.shell import tagging_jobs
+
+    monkeypatch.setattr(tagging_jobs, "HEAD_SENTENCES", 2)  # a part of ~26 sentences is a long document
+    window = start_window()
+    tagger = RecordingTagger(window.workspace.model.predictor())
+    window.workspace.model._predictor = tagger  # noqa: SLF001 - recording what the window tags
+    path = tmp_path / "report.txt"
+    path.write_text("\n\n".join(PARAGRAPHS) + "\n", encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *args, **kwargs: ([str(path)], ""))
+    window.actions_["open_files"].trigger()
+    idle(window)
+    workspace = window.workspace
+    ids = [i for i in workspace.document_ids() if workspace.summary(i).source_path == str(path.resolve())]
+    parts = [workspace.document(i) for i in ids]
+    assert len(parts) > 5 and window.doc is parts[0]
+    first = parts[0]
+    rest = len(first.sentences) - (0 if tagger.pools_documents else 2)  # the whole part again, or the rest
+    assert tagger.calls[:2] == [(first.text, 2), (first.text, rest)]  # its first screens first
+    assert tagger.calls[2:] == [(part.text, len(part.sentences)) for part in parts[1:]]  # once each, whole
+    for part in parts:
+        [whole] = tagger._predictor.predict_documents([part])  # noqa: SLF001
+        assert [(s.start, s.end, s.label) for s in part.spans] == [(s.start, s.end, s.label) for s in whole.spans]
+        assert part.spans and part.status == Status.PREDICTED
+
+
+def test_the_second_part_waits_for_the_first_screens(tmp_path):
+    """Reading part 2 (Python holding the interpreter lock) would slow the tagging of part 1's
+    first screens; part 2 cannot be tagged before part 1 anyway."""
+    import threading
+
+    path = tmp_path / "report.txt"
+    path.write_text("\n\n".join(PARAGRAPHS) + "\n", encoding="utf-8")
+    gate = importing.PartsGate()  # room for two parts
+    job = importing.import_job([path], None, gate, part_chars=1000)(lambda done, total: None, lambda: False)
+    assert next(job).part == 1
+    second = []
+    reader = threading.Thread(target=lambda: second.append(next(job)))
+    reader.start()
+    reader.join(0.3)
+    assert second == []  # room for it, but the first screens are not shown yet
+    gate.first_screens_shown()
+    reader.join(10)
+    assert [p.part for p in second] == [2]

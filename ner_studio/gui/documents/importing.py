@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
+from ner_studio.core import heap
 from ner_studio.core.errors import FormatError
 from ner_studio.core.formats import EXTENSIONS, FORMAT_NAMES, file_patterns
 from ner_studio.core.formats.stream import read_pieces
@@ -57,6 +58,7 @@ def warm_up_reading(report: Callable[[int, int], None], should_stop: Callable[[]
     """Import NLTK and load Punkt's parameters (0.3-0.4 s, once per session) while the analyst
     picks files in the Open dialog, so the import worker does not wait for them."""
     shipped_splitter()
+    heap.forget_source_lines()  # what Qt's import hook read of NLTK's modules
     yield from ()
 
 
@@ -82,19 +84,32 @@ PARTS_IN_FLIGHT = 2
 class PartsGate:
     """Lets the reader hand over at most ``limit`` parts of big files that the workspace has
     not finished with (stored, tagged, let go). The reader calls :meth:`wait_for_room` before
-    each part; the workspace calls :meth:`part_done` once per part it was handed."""
+    each part; the workspace calls :meth:`part_done` once per part it was handed.
+
+    The second part also waits until the first part's first screens are highlighted
+    (:meth:`first_screens_shown`), or the first part is done: reading a part is ~0.2 s of
+    Python holding the interpreter lock, which slowed the tagging of those first screens on
+    two cores, while the second part cannot be tagged before the first is anyway."""
 
     def __init__(self, limit: int = PARTS_IN_FLIGHT):
         self._room = threading.Semaphore(limit)
+        self._first_shown = threading.Event()
 
-    def wait_for_room(self, should_stop: Callable[[], bool]) -> bool:
+    def wait_for_room(self, should_stop: Callable[[], bool], *, after_first_screens: bool = False) -> bool:
         """Block until a part may go (True), or the job is cancelled (False)."""
+        while after_first_screens and not self._first_shown.wait(timeout=0.05):
+            if should_stop():
+                return False
         while not self._room.acquire(timeout=0.05):
             if should_stop():
                 return False
         return True
 
+    def first_screens_shown(self) -> None:
+        self._first_shown.set()
+
     def part_done(self) -> None:
+        self._first_shown.set()
         self._room.release()
 
 
@@ -131,12 +146,12 @@ def import_job(paths: list[Path], sentence_params: dict | None = None, gate: Par
                     gated = piece.count > 1 and gate is not None
                     if gated and piece.number == 1 and not gate.wait_for_room(should_stop):
                         return
-                    more = piece.number < piece.count
+                    more, first = piece.number < piece.count, piece.number == 1
                     yield Imported(path, piece.docs, None, None if more else splitter.to_json(),
                                    piece.number, piece.count)
                     del piece  # the workspace holds the documents now, as long as it needs them
                     # Room for the next part before it is parsed, so no parsed part waits here.
-                    if gated and more and not gate.wait_for_room(should_stop):
+                    if gated and more and not gate.wait_for_room(should_stop, after_first_screens=first):
                         return
             except FormatError as error:
                 yield Imported(path, None, error)
@@ -165,6 +180,12 @@ class PartsInFlight:
 
     def __contains__(self, doc_id: int) -> bool:
         return doc_id in self._parts
+
+    def shown(self, doc_id: int) -> None:
+        """``doc_id``'s first screens (or all its spans) are highlighted: its reader may go on."""
+        entry = self._parts.get(doc_id)
+        if entry is not None:
+            entry[0].first_screens_shown()
 
     def finish(self, doc_id: int) -> bool:
         """Done with ``doc_id``: True if it was a document of a part in flight."""

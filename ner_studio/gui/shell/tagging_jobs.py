@@ -11,13 +11,13 @@ highlighted while later ones are still being tagged.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Generator, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ner_studio.core import gc_pause
+from ner_studio.core import gc_pause, heap
 from ner_studio.core.errors import SpanError
 from ner_studio.core.store.model_spans_writer import ModelSpansWriter
 from ner_studio.core.text.document import Document, ModelMerge, Sentence, Status
@@ -41,6 +41,7 @@ def load_predictor(path: Path) -> Predictor:
     # UI thread needs little CPU meanwhile (benchmarks/gui_big_document.py measures its stalls).
     predictor = TorchPredictor.load(path, quantize=QUANTIZE, threads=os.cpu_count() or 1)
     gc_pause.set_aside()  # torch and the model stay: no full collection walks them again (once)
+    heap.forget_source_lines()  # what Qt's import hook read of torch's modules
     return predictor
 
 
@@ -115,12 +116,28 @@ def merged(tagged: Tagged) -> Tagged:
 class _Saving:
     """Final results saved by ``writer`` in one thread of their own, while the tagging thread
     goes on with the next part (a part's save is ~0.1 s of SQLite; the tagger's threads keep
-    the cores busy meanwhile). The writer's connection lives in that thread."""
+    the cores busy meanwhile). The writer's connection lives in that thread. The tagging
+    itself runs in a thread of its own too (:meth:`alongside`), so that the job hands over each
+    saved result as soon as it is saved, not after the next part is tagged: the window shows
+    a part's final spans, and lets the reader go on (``importing.PartsGate``), a part sooner."""
 
     def __init__(self, writer: ModelSpansWriter | None):
         self._writer = writer
         self._pool = None if writer is None else ThreadPoolExecutor(1, thread_name_prefix="save model spans")
+        self._runner: ThreadPoolExecutor | None = None
         self._waiting: list[Future] = []
+
+    def alongside(self, call: Callable, *args, **kwargs) -> Generator[Tagged, None, object]:
+        """``call(*args, **kwargs)``'s result; meanwhile the results whose save ends are yielded."""
+        if self._pool is None:
+            return call(*args, **kwargs)
+        if self._runner is None:
+            self._runner = ThreadPoolExecutor(1, thread_name_prefix="tag")
+        running = self._runner.submit(call, *args, **kwargs)
+        while self._waiting and not running.done():
+            wait([running, self._waiting[0]], return_when=FIRST_COMPLETED)
+            yield from self.ready()
+        return running.result()
 
     def start(self, tagged: Tagged) -> bool:
         """Save ``tagged`` beside the tagging; False if there is nothing to save it with."""
@@ -138,6 +155,8 @@ class _Saving:
             yield future.result()
 
     def close(self) -> None:
+        if self._runner is not None:
+            self._runner.shutdown(wait=True)
         if self._pool is not None:
             self._pool.submit(self._writer.close)  # in the thread that opened it
             self._pool.shutdown(wait=True)
@@ -208,12 +227,17 @@ def split_document(doc: Document, k: int) -> list[Document]:
     return [head, tail]
 
 
-def prediction_job(handle: ModelHandle, docs: list[Document], writer: ModelSpansWriter | None = None):
-    """A worker job (see ``qt_worker``) that tags ``docs`` and yields :class:`Tagged` parts.
+def prediction_job(handle: ModelHandle, docs: list[Document], writer: ModelSpansWriter | None = None, *,
+                   more: Callable[[], list[Document]] = list,
+                   first_screens: Callable[[Document], bool] = lambda doc: True):
+    """A worker job (see ``qt_worker``) that tags ``docs``, then what ``more()`` hands it
+    until it hands nothing, and yields :class:`Tagged` parts.
 
     Progress counts sentences over all documents. Documents are only read here (text, tokens
     and sentences never change; the spans once per part, as a revision's snapshot) and each
-    part comes with its merge (:func:`merged`); the UI thread applies the spans. With a
+    part comes with its merge (:func:`merged`); the UI thread applies the spans. A long
+    document's first screens come first if ``first_screens(doc)``; otherwise it is tagged once,
+    whole (a part nobody looks at: its first screens would be thrown away). With a
     ``writer``, a document's final merge is saved first (:func:`saved`), in a thread beside
     this one while the next part is tagged (:class:`_Saving`), and yielded once it is stored.
     """
@@ -221,10 +245,7 @@ def prediction_job(handle: ModelHandle, docs: list[Document], writer: ModelSpans
     def job(report: Callable[[int, int], None], should_stop: Callable[[], bool]) -> Iterator[Tagged]:
         saving = _Saving(writer)
         try:
-            for tagged in tag(report, should_stop):
-                yield from saving.ready()
-                if not (tagged.final and saving.start(tagged)):
-                    yield tagged
+            yield from tag(report, should_stop, saving)
             yield from saving.ready(wait=True)
         except Exception:
             # Saved but never shown would leave the file ahead of the window: show them first.
@@ -233,14 +254,21 @@ def prediction_job(handle: ModelHandle, docs: list[Document], writer: ModelSpans
         finally:
             saving.close()
 
-    def tag(report: Callable[[int, int], None], should_stop: Callable[[], bool]) -> Iterator[Tagged]:
+    def tag(report: Callable[[int, int], None], should_stop: Callable[[], bool], saving: _Saving) -> Iterator[Tagged]:
         predictor = handle.predictor()
-        total = sum(len(doc.sentences) for doc in docs)
+        pending = list(docs)
+        total = sum(len(doc.sentences) for doc in pending)
         done = 0
-        for doc in docs:
+        while True:
+            if not pending:  # what was queued meanwhile (the next parts of a big file)
+                pending = list(more())
+                if not pending:
+                    return
+                total += sum(len(doc.sentences) for doc in pending)
+            doc = pending.pop(0)
             if not doc.sentences:
                 continue
-            long = len(doc.sentences) > 2 * HEAD_SENTENCES
+            long = len(doc.sentences) > 2 * HEAD_SENTENCES and first_screens(doc)
             parts = split_document(doc, HEAD_SENTENCES) if long else [doc]
             if long and predictor.pools_documents:  # the final part must see every mention
                 parts = [parts[0], doc]
@@ -255,9 +283,10 @@ def prediction_job(handle: ModelHandle, docs: list[Document], writer: ModelSpans
                 before = done
 
                 def progress(finished: int, _total: int, before=before) -> None:
-                    report(before + finished, total)
+                    report(before + finished, total)  # noqa: B023 - the total now: it grows as more come
 
-                results = predictor.predict_documents([part], progress=progress, should_stop=should_stop)
+                results = yield from saving.alongside(predictor.predict_documents, [part], progress=progress,
+                                                      should_stop=should_stop)
                 if not results:  # cancelled inside the part
                     return
                 spans += results[0].spans
@@ -265,7 +294,12 @@ def prediction_job(handle: ModelHandle, docs: list[Document], writer: ModelSpans
                 done += len(part.sentences)
                 report(done, total)
                 final = part is parts[-1]
+                if final:  # the next part's tensors start from a small heap (core/heap.py)
+                    heap.release_freed_memory()
                 until = len(doc.text) if final else part.tokens[-1].end
-                yield merged(Tagged(doc, list(spans), list(scores), until, final))
+                tagged = merged(Tagged(doc, list(spans), list(scores), until, final))
+                yield from saving.ready()
+                if not (final and saving.start(tagged)):
+                    yield tagged
 
     return job

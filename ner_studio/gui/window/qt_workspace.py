@@ -388,15 +388,16 @@ class Workspace(QObject):
         for doc in docs:
             self._adopt(doc)
         # Tagging starts first, so the worker runs while the window lays out the new text.
-        self.predict([doc for doc in docs if doc.status == Status.NEW and not doc.spans])
+        self.predict([doc for doc in docs if doc.status == Status.NEW and not doc.spans], first_screens=show)
         (self.documents_opened if show else self.documents_added).emit(ids)
         return ids
 
     # --- tagging -------------------------------------------------------------------------
-    def predict(self, docs: list[Document]) -> None:
-        """Tag ``docs`` with the current model in a worker; human spans are never replaced."""
+    def predict(self, docs: list[Document], *, first_screens: bool = True) -> None:
+        """Tag ``docs`` with the current model in a worker; human spans are never replaced.
+        ``first_screens``: a long document's first sentences first (False: not shown, whole)."""
         if docs and self.model.available:
-            self.tagging.add(docs)
+            self.tagging.add(docs, first_screens=first_screens)
 
     def is_predicting(self) -> bool:
         """True while documents are being tagged or wait for it."""
@@ -425,6 +426,7 @@ class Workspace(QObject):
         except NerStudioError as error:
             self.problem.emit(f"Tagging {doc.name} failed", error)
             return
+        self._in_flight.shown(doc.doc_id)  # the next part may be read now (importing.PartsGate)
         if tagged.final:
             self.effort.proposed(doc, self.model.name)
             self.sentence_scores[doc.doc_id] = tagged.sentence_scores
