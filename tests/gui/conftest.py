@@ -121,9 +121,10 @@ def idle(qtbot):
 
 
 def wait_idle(qtbot, window, timeout=20_000):
-    """Until no file is being read and no document is being tagged."""
-    qtbot.waitUntil(lambda: not window.workspace.is_importing() and not window.workspace.is_predicting(),
-                    timeout=timeout)
+    """Until no file is being read, no document is being tagged and no write is in flight."""
+    workspace = window.workspace
+    qtbot.waitUntil(lambda: not workspace.is_importing() and not workspace.is_predicting()
+                    and not workspace.project.writing, timeout=timeout)
 
 
 def backed_up_project(start_window):
