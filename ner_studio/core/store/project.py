@@ -351,8 +351,11 @@ class Project(EditJournal, ProjectMetadata, ProjectVersions, ProjectAssignments,
         (core/store/project_dialect.py). Database errors become ProjectErrors."""
         return self._read(doing, query)
 
-    def _read(self, doing: str, query):
-        self.land_write()  # never read around the write in flight (what it writes is not there yet)
+    def _read(self, doing: str, query, *, settled: bool = True):
+        """``query(conn)``, once the write in flight (``land_write``) has landed: what it writes
+        is not there before. ``settled=False``: now, for a display that may lag a moment."""
+        if settled:
+            self.land_write()
         try:
             return query(self._connection())
         except self._store.errors as error:

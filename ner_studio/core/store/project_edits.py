@@ -168,13 +168,14 @@ class EditJournal:
         """True while a write sent to the writer thread has not landed."""
         return self._flight is not None
 
-    def land_write(self) -> None:
+    def land_write(self, *, wait: bool = True) -> None:
         """Wait for the write in flight, if any, and take its outcome: its edits leave the
         journal, and edits made meanwhile are written after them; or, if it failed, they all
         stay in the journal and ``write_failed`` says why. Called by every read and write,
-        so nothing goes around the write in flight, and by the window once it is done."""
+        so nothing goes around the write in flight, and by the window once it is done
+        (``wait=False``: only a write that is done, never one sent since)."""
         flight = self._flight
-        if flight is None:
+        if flight is None or not (wait or flight.done()):
             return
         try:
             flight.result()

@@ -35,4 +35,4 @@ class WriteLanding(QObject):
     @Slot()
     def _land(self) -> None:
         if not self.project.closed:
-            self.project.land_write()  # a failure: write_failed, which the window shows
+            self.project.land_write(wait=False)  # a failure: write_failed, which the window shows

@@ -79,6 +79,8 @@ def test_a_step_is_written_by_the_writer_thread_and_an_edit_made_meanwhile_wins(
             assert doc.spans == (ada, london)  # the open document has it at once
             doc.edit((ada,), (Span(ada.start, ada.end, "PER"),))  # the analyst's edit, meanwhile
             assert project.pending_count == 3 and project.writing  # waits behind the step
+            project.land_write(wait=False)  # (the window's call once a write is done): not yet
+            assert project.writing
         project.land_write()
         assert not project.writing and project.pending_count == 0
         assert spans_as_stored(project_location, doc.doc_id) == [(ada.start, ada.end, "PER"),
