@@ -3,12 +3,14 @@ of edits that could not be committed yet (see core/store/project.py's module doc
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
+from functools import partial
 from dataclasses import replace
 
 from ner_studio.core.store import project_rows as rows
+from ner_studio.core.store.changed_reads import StoredState, read_changed
 from ner_studio.core.store.journal_writer import JournalWriter
 from ner_studio.core.store.project_connection import configure
 from ner_studio.core.store.project_files import connect as connect_file
@@ -23,6 +25,7 @@ from ner_studio.core.store.stored_edits import check_stored_edits
 # as a rewrite from the editor's copy (another instance may have changed other spans), with
 # the rows to delete found in one read (``SpansDelta``).
 BIG_EDIT = rows.BULK_EDIT
+_UNREAD = object()  # catch_up: the stored state is to be read
 
 
 class EditJournal:
@@ -79,17 +82,20 @@ class EditJournal:
         """True if edits of document ``doc_id`` wait in the journal (not committed yet)."""
         return any(getattr(edit, "doc_id", None) == doc_id for edit in self._pending)
 
-    def catch_up(self, doc_id: int) -> bool:
+    def catch_up(self, doc_id: int, stored=_UNREAD) -> bool:
         """Make the open (tracked) document ``doc_id`` what is stored, after another instance
         changed it: its spans and status change in memory (its signals fire), nothing is
         written. Returns whether it changed. Never with edits of it still unsaved (they would
-        be overwritten on screen): then it returns False and leaves it as it is."""
+        be overwritten on screen): then it returns False and leaves it as it is. ``stored``:
+        its state as a worker read it (:meth:`changed_reader`), if the document has not been
+        edited since; else it is read here."""
         entry = self._tracked.get(doc_id)
         if entry is None or self.has_pending(doc_id):
             return False
         doc = entry[0]
-        stored = self._read("reading a document changed elsewhere",
-                            lambda conn: rows.read_state(conn, doc_id, self._version))
+        if stored is _UNREAD:
+            stored = self._read("reading a document changed elsewhere",
+                                lambda conn: rows.read_state(conn, doc_id, self._version))
         if stored is None:
             return False  # deleted: the document list says so
         spans, status = stored
@@ -141,17 +147,27 @@ class EditJournal:
         if self.read_only or self.closed or self._version is None:
             return None
         if self._journal_writer is None:
-            store, timeout = self._store, self.lock_timeout
-            if store.dialect.is_postgres:
-                def connect():
-                    return connect_server(store.reopen_location, timeout=timeout)
-            else:
-                def connect():
-                    conn = connect_file(self.path, timeout=timeout, mode="rw")
-                    configure(conn)
-                    return conn
-            self._journal_writer = JournalWriter(connect, store, timeout, self.own_revisions)
+            self._journal_writer = JournalWriter(partial(self._connect_again, read_only=False), self._store,
+                                                 self.lock_timeout, self.own_revisions)
         return self._journal_writer
+
+    def _connect_again(self, *, read_only: bool):
+        """A new connection to this project, for a thread of its own (the project's is the UI's)."""
+        if self._store.dialect.is_postgres:
+            return connect_server(self._store.reopen_location, timeout=self.lock_timeout, read_only=read_only)
+        if read_only:  # the file is in WAL mode already (a setting kept in it)
+            return connect_file(self.path, timeout=self.lock_timeout, mode="ro")
+        conn = connect_file(self.path, timeout=self.lock_timeout, mode="rw")
+        configure(conn)
+        return conn
+
+    def changed_reader(self) -> Callable[[Iterable[int]], StoredState] | None:
+        """For a worker thread: ``reader(doc_ids)`` reads the document list and ``doc_ids``' state
+        on a connection of its own (core/store/changed_reads.py), for :meth:`catch_up`; None
+        where it cannot (closed, or a project too old to have versions)."""
+        if self.closed or self._version is None:
+            return None
+        return partial(read_changed, partial(self._connect_again, read_only=True), self._version)
 
     def _send(self, doing: str) -> None:
         """Send the whole journal to the writer thread (it stays in the journal until landed)."""
