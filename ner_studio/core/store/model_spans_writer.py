@@ -31,8 +31,8 @@ from pathlib import Path
 from ner_studio.core.store import project_rows as rows
 from ner_studio.core.store.journal_writer import commit
 from ner_studio.core.store.project_connection import configure
-from ner_studio.core.store.project_files import connect
 from ner_studio.core.store.project_dialect import SQLITE
+from ner_studio.core.store.project_files import connect
 from ner_studio.core.text.document import ModelMerge
 
 log = logging.getLogger(__name__)

@@ -6,20 +6,20 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
-from functools import partial
 from dataclasses import replace
+from functools import partial
 
+from ner_studio.core.errors import ProjectError
 from ner_studio.core.store import project_rows as rows
 from ner_studio.core.store.changed_reads import StoredState, read_changed
 from ner_studio.core.store.journal_writer import JournalWriter
 from ner_studio.core.store.project_connection import configure
 from ner_studio.core.store.project_files import connect as connect_file
 from ner_studio.core.store.project_postgres import connect_server
-from ner_studio.core.text.document import Document, SpansChanged, Status
-from ner_studio.core.errors import ProjectError
-from ner_studio.core.text.spans import Source
 from ner_studio.core.store.project_versions import with_annotator
 from ner_studio.core.store.stored_edits import check_stored_edits
+from ner_studio.core.text.document import Document, SpansChanged, Status
+from ner_studio.core.text.spans import Source
 
 # Tracked edits touching more spans than this are big: they are still saved row by row, never
 # as a rewrite from the editor's copy (another instance may have changed other spans), with

@@ -13,7 +13,6 @@ from ner_studio.core.errors import ProjectLockedError
 from ner_studio.core.store.project import Project, is_server_url
 from ner_studio.core.store.project_rows import SpansDelta
 from ner_studio.core.text.spans import Span
-
 from tests.core.project_fixtures import make_document, token_span
 
 TEXT = "Ada Lovelace met Charles Babbage in London ."
