@@ -1,6 +1,7 @@
 """Another annotator's change is read in a worker thread (core/store/changed_reads.py) and
-the window only compares and shows it; an edit made here while that read is under way is
-never undone by it: the document is read again (the later edit wins). Both stores."""
+the window only compares and shows it; an edit made here while that read is under way, or a
+step of this window saved meanwhile by its writer thread, is never undone by it: the
+document is read again (the later edit wins). Both stores."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from ner_studio.core.store import project_edits
+from ner_studio.core.store import journal_writer, project_edits
 from ner_studio.core.store.project import Project
 from ner_studio.core.text.document import Document
 from ner_studio.core.text.spans import Source, Span
 from ner_studio.gui.annotate.editing import SpanEdit
+from ner_studio.gui.corpus import qt_label_all
 from ner_studio.gui.team import qt_team
 
 TEXT = "Karin Olsson visited Lisbon with Meridian Capital ."
@@ -35,10 +37,11 @@ def test_an_edit_made_while_anothers_change_is_read_is_kept(start_window, projec
     reading, go_on = threading.Event(), threading.Event()
     real_read = project_edits.read_changed
 
-    def slow_read(*args):  # the worker's read, done, held until this window's edit is made
-        state = real_read(*args)
-        reading.set()
-        assert go_on.wait(10)
+    def slow_read(connect, annotator, doc_ids):  # the worker's read, done, held until this window's edit
+        state = real_read(connect, annotator, doc_ids)
+        if doc_ids:  # (a read of the list alone, after a settings write, goes on)
+            reading.set()
+            assert go_on.wait(10)
         return state
 
     monkeypatch.setattr(project_edits, "read_changed", slow_read)
@@ -57,3 +60,49 @@ def test_an_edit_made_while_anothers_change_is_read_is_kept(start_window, projec
     with Project.open(project_location, annotator="ann", keep_backups=0, read_only=True) as check:
         assert [(s.start, s.label) for s in check.load_document(here.doc.doc_id).spans] == [
             (start, "PER"), (TEXT.index("Lisbon"), "LOC")]
+
+
+def test_a_step_saved_while_anothers_change_is_read_is_not_taken_back_by_that_read(
+        start_window, project_location, qtbot, monkeypatch):
+    """Label All here, its write still in flight, when another's change arrives: what the
+    worker read was stored before the step, so it is not what the window shows."""
+    monkeypatch.setattr("getpass.getuser", lambda: "ann")
+    monkeypatch.setattr(qt_team, "prompt_for_name", lambda parent, suggestion: suggestion)
+    with Project.create(project_location, annotator="ann") as project:
+        project.add_documents([Document.from_text(TEXT, name="trip")])
+    other, here = start_window(str(project_location)), start_window(str(project_location))
+    writing, write_on = threading.Event(), threading.Event()
+    real_commit = journal_writer.commit
+
+    def held_commit(*args, **kwargs):  # the step's write, held until the other's change is read
+        writing.set()
+        assert write_on.wait(10)
+        return real_commit(*args, **kwargs)
+
+    reading, go_on = threading.Event(), threading.Event()
+    real_read = project_edits.read_changed
+
+    def held_read(connect, annotator, doc_ids):
+        state = real_read(connect, annotator, doc_ids)
+        if doc_ids:  # (a read of the list alone, after a settings write, goes on)
+            reading.set()
+            assert go_on.wait(10)
+        return state
+
+    monkeypatch.setattr(journal_writer, "commit", held_commit)
+    monkeypatch.setattr(project_edits, "read_changed", held_read)
+    start = TEXT.index("Lisbon")
+    here.view.setFocus()
+    here.view.select_range(start, start + len("Lisbon"))
+    monkeypatch.setattr(qt_label_all.LabelAllDialog, "exec", lambda dialog: dialog.label.setCurrentText("LOC") or True)
+    here.actions_["label_all"].trigger()
+    qtbot.waitUntil(writing.is_set, timeout=WAIT)
+    other.workspace.apply_edit(other.doc, SpanEdit((), (span("Karin Olsson", "PER"),)))
+    qtbot.waitUntil(reading.is_set, timeout=WAIT)  # read before the step is stored
+    write_on.set()
+    qtbot.waitUntil(lambda: not here.workspace.project.writing, timeout=WAIT)  # the step landed
+    go_on.set()
+    qtbot.waitUntil(lambda: here.doc.span_at(0) is not None, timeout=WAIT)  # their PER came in
+    assert here.doc.span_at(start).label == "LOC"  # the step stays
+    with Project.open(project_location, annotator="ann", keep_backups=0, read_only=True) as check:
+        assert [(s.start, s.label) for s in check.load_document(here.doc.doc_id).spans] == [(0, "PER"), (start, "LOC")]

@@ -43,7 +43,8 @@ class LiveUpdates(QObject):
         self._waiting: set[int] = set()  # changed elsewhere while edits of them were unsaved
         self._reading: TaskWorker | None = None  # reading a change (core/store/changed_reads.py)
         self._queued = None  # the Refresh of changes not read yet
-        self._read_for = (None, {})  # the Refresh being read, and the documents' revisions then
+        # The Refresh being read; the documents' revisions and this window's last commit then.
+        self._read_for = (None, {}, None)
         workspace.live = self
         workspace.project.pending_changed.connect(self._on_pending_changed)
 
@@ -90,7 +91,7 @@ class LiveUpdates(QObject):
         # Each open document's revision now: one edited before the result comes is read again.
         revisions = {doc.doc_id: doc.revision_and_spans()[0] for doc in project.tracked_documents()
                      if plan.documents is None or doc.doc_id in plan.documents}
-        self._read_for = (plan, revisions)
+        self._read_for = (plan, revisions, own_last(project))
         worker = self._reading = TaskWorker(lambda report, should_stop: reader(list(revisions)), "live reading")
         worker.succeeded.connect(self._on_read)
         worker.failed.connect(self._on_read_failed)
@@ -100,8 +101,10 @@ class LiveUpdates(QObject):
     @Slot(object)
     def _on_read(self, state) -> None:
         if self._reading is not None:  # not stopped meanwhile
-            plan, revisions = self._read_for
-            self._take(plan, state, revisions)
+            plan, revisions, own = self._read_for
+            # A write of this window committed since (a step's, from the writer thread) may be
+            # newer than what was read: then everything is read again here.
+            self._take(plan, state if own_last(self.workspace.project) == own else None, revisions)
 
     @Slot(object)
     def _on_read_failed(self, error) -> None:
@@ -160,6 +163,12 @@ class LiveUpdates(QObject):
                 self.workspace.undo_stack(doc.doc_id).clear()
                 self.document_refreshed.emit(doc.doc_id)
                 self.message.emit(f"{name} was changed elsewhere and now shows the saved version")
+
+
+def own_last(project) -> int | None:
+    """The revision of ``project``'s last commit (its writer thread's too)."""
+    own = project.own_revisions
+    return own[-1] if own else None
 
 
 def joined_refresh(first: Refresh, second: Refresh) -> Refresh:
