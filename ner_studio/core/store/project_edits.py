@@ -11,7 +11,7 @@ from functools import partial
 
 from ner_studio.core.errors import ProjectError
 from ner_studio.core.store import project_rows as rows
-from ner_studio.core.store.changed_reads import StoredState, read_changed
+from ner_studio.core.store.changed_reads import StoredChange, StoredState, read_changed
 from ner_studio.core.store.journal_writer import JournalWriter
 from ner_studio.core.store.project_connection import configure
 from ner_studio.core.store.project_files import connect as connect_file
@@ -82,26 +82,25 @@ class EditJournal:
         """True if edits of document ``doc_id`` wait in the journal (not committed yet)."""
         return any(getattr(edit, "doc_id", None) == doc_id for edit in self._pending)
 
-    def catch_up(self, doc_id: int, stored=_UNREAD) -> bool:
+    def catch_up(self, doc_id: int, change=_UNREAD) -> bool:
         """Make the open (tracked) document ``doc_id`` what is stored, after another instance
         changed it: its spans and status change in memory (its signals fire), nothing is
         written. Returns whether it changed. Never with edits of it still unsaved (they would
-        be overwritten on screen): then it returns False and leaves it as it is. ``stored``:
-        its state as a worker read it (:meth:`changed_reader`), if the document has not been
-        edited since; else it is read here."""
+        be overwritten on screen): then it returns False and leaves it as it is. ``change``:
+        what a worker found between the document's spans and the stored ones
+        (:meth:`changed_reader`, a :class:`~ner_studio.core.store.changed_reads.StoredChange`),
+        if the document has not been edited since; else it is read and compared here."""
         entry = self._tracked.get(doc_id)
         if entry is None or self.has_pending(doc_id):
             return False
         doc = entry[0]
-        if stored is _UNREAD:
+        if change is _UNREAD:
             stored = self._read("reading a document changed elsewhere",
                                 lambda conn: rows.read_state(conn, doc_id, self._version))
-        if stored is None:
+            change = None if stored is None else StoredChange.between(doc.spans, *stored)
+        if change is None:
             return False  # deleted: the document list says so
-        spans, status = stored
-        shown, now_stored = set(doc.spans), set(spans)
-        removed = tuple(s for s in doc.spans if s not in now_stored)
-        added = tuple(s for s in spans if s not in shown)
+        removed, added, status = change.removed, change.added, change.status
         changed = bool(removed or added) or doc.status != status
         self._muted = True  # already stored: the document only catches up
         try:
@@ -161,10 +160,11 @@ class EditJournal:
         configure(conn)
         return conn
 
-    def changed_reader(self) -> Callable[[Iterable[int]], StoredState] | None:
-        """For a worker thread: ``reader(doc_ids)`` reads the document list and ``doc_ids``' state
-        on a connection of its own (core/store/changed_reads.py), for :meth:`catch_up`; None
-        where it cannot (closed, or a project too old to have versions)."""
+    def changed_reader(self) -> Callable[[dict], StoredState] | None:
+        """For a worker thread: ``reader(shown)`` reads the document list and compares the
+        stored spans of each document in ``shown`` (id: the spans it shows) with those, on a
+        connection of its own (core/store/changed_reads.py), for :meth:`catch_up`; None where
+        it cannot (closed, or a project too old to have versions)."""
         if self.closed or self._version is None:
             return None
         return partial(read_changed, partial(self._connect_again, read_only=True), self._version)

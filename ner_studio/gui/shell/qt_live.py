@@ -88,11 +88,14 @@ class LiveUpdates(QObject):
             if plan is not None and not project.closed:
                 self._take(plan, None, {})
             return
-        # Each open document's revision now: one edited before the result comes is read again.
-        revisions = {doc.doc_id: doc.revision_and_spans()[0] for doc in project.tracked_documents()
-                     if plan.documents is None or doc.doc_id in plan.documents}
+        # Each open document's revision and spans now: one edited before the result comes is
+        # read again; with edits not saved yet, it waits for them (``_refresh_documents``).
+        shown = {doc.doc_id: doc.revision_and_spans() for doc in project.tracked_documents()
+                 if (plan.documents is None or doc.doc_id in plan.documents) and not project.has_pending(doc.doc_id)}
+        revisions = {doc_id: revision for doc_id, (revision, _) in shown.items()}
+        spans = {doc_id: shown_spans for doc_id, (_, shown_spans) in shown.items()}
         self._read_for = (plan, revisions, own_last(project))
-        worker = self._reading = TaskWorker(lambda report, should_stop: reader(list(revisions)), "live reading")
+        worker = self._reading = TaskWorker(lambda report, should_stop: reader(spans), "live reading")
         worker.succeeded.connect(self._on_read)
         worker.failed.connect(self._on_read_failed)
         worker.finished.connect(self._on_read_finished)
