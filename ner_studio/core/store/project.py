@@ -13,6 +13,9 @@ Usage (what the GUI does)::
 
 **Every write is its own committed transaction** (WAL, ``synchronous=FULL``): once a call or an
 edit of a tracked Document returns, a crash or a kill loses nothing, so there is no autosave.
+The one exception is asked for: ``edit_documents(..., in_background=True)`` (a project-wide step)
+is committed by a writer thread (core/store/journal_writer.py) a moment later; until it lands
+its edits wait in the journal, and every read, write and :meth:`close` waits for it first.
 A failed write raises a :class:`ProjectError` subclass and leaves the file as it was:
 ``ProjectLockedError`` (another program held the lock past ``lock_timeout``),
 ``ReadOnlyProjectError``, ``DiskFullError``, ``CorruptProjectError`` (``.backup`` = newest good
