@@ -28,7 +28,6 @@ from ner_studio.gui.annotate.editing import SpanEdit, accept_all
 from ner_studio.gui.documents.importing import PartsGate, PartsInFlight
 from ner_studio.gui.documents.qt_importer import DocumentImporter
 from ner_studio.gui.shell.qt_deferred_settings import DeferredSettings
-from ner_studio.gui.shell.qt_landing import WriteLanding
 from ner_studio.gui.shell.qt_prediction_queue import PredictionQueue
 from ner_studio.gui.shell.tagging_jobs import ModelHandle, take_tagged
 from ner_studio.gui.annotate.qt_undo import NoticeCommand, StatusCommand, apply_edit
@@ -92,7 +91,6 @@ class Workspace(QObject):
         self.exported_beside = None  # the catalogue the last export wrote beside its file (export)
         project.write_failed.connect(self._on_write_failed)
         project.pending_changed.connect(self._on_pending_changed)
-        self.landing = WriteLanding(project, self)  # Label All's writes, taken in when done
 
     @property
     def model(self) -> ModelHandle:
