@@ -121,9 +121,11 @@ def idle(qtbot):
 
 
 def wait_idle(qtbot, window, timeout=20_000):
-    """Until no file is being read, no document is being tagged and Find's search has listed its matches."""
-    qtbot.waitUntil(lambda: not window.workspace.is_importing() and not window.workspace.is_predicting()
-                    and not window.find.busy, timeout=timeout)
+    """Until no file is being read, no document is being tagged, no write is in flight and Find's
+    search has listed its matches."""
+    workspace = window.workspace
+    qtbot.waitUntil(lambda: not workspace.is_importing() and not workspace.is_predicting()
+                    and not workspace.project.writing and not window.find.busy, timeout=timeout)
 
 
 def backed_up_project(start_window):

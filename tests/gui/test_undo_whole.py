@@ -48,9 +48,20 @@ def redo() -> None:
 
 
 def stored(window, doc_id: int) -> tuple[Span, ...]:
-    """A document's spans as a second connection reads them from the project."""
+    """A document's spans as a second connection reads them from the project, once the
+    window's write in flight (a step's, from the writer thread) has landed."""
+    landed(window)
     with Project.open(window.workspace.project.path, read_only=True) as project:
         return project.load_document(doc_id).spans
+
+
+def landed(window, timeout_ms: int = 20_000) -> None:
+    """Run the event loop until the project's background write, if any, has landed."""
+    for _ in range(timeout_ms // 5):
+        if not window.workspace.project.writing:
+            return
+        QTest.qWait(5)
+    raise AssertionError("the write in flight did not land")
 
 
 def visible(window, offset: int) -> bool:

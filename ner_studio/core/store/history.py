@@ -128,7 +128,9 @@ class ProjectHistory:
 
     def span_history(self, doc_id: int, span: Span) -> SpanHistory | None:
         """Who made ``span`` of this annotator's version of ``doc_id`` and who changed it last.
-        Asked on every selection of an entity: the schema is checked once (one query, not four)."""
+        Asked on every selection of an entity: the schema is checked once (one query, not four).
+        It does not wait for a step the writer thread is saving (core/store/journal_writer.py):
+        the details pane would freeze the window for it, and shows it at the next selection."""
         if self._version is None:
             return None
         if getattr(self, "_keeps_history", None) is None:
@@ -136,7 +138,7 @@ class ProjectHistory:
         if not self._keeps_history:
             return None
         return self._read("reading an entity's history",
-                          lambda conn: span_history(conn, doc_id, self._version, span, checked=True))
+                          lambda conn: span_history(conn, doc_id, self._version, span, checked=True), settled=False)
 
     def document_history(self, doc_id: int, text: str) -> list[HistoryEntry]:
         """Everyone's edits of document ``doc_id`` (see :func:`document_history`)."""

@@ -4,8 +4,8 @@ worker's, gui/shell/tagging_jobs.py), so the UI thread does not save them (issue
 machine; benchmarks/results/2026-12-07-retag-and-1mb.md).
 
 The job writes the merge the worker worked out (``Document.merge_model_spans``) as one
-:class:`~ner_studio.core.store.project_rows.ModelSpansSwap`: one transaction on a connection of
-its own (SQLite's file lock orders it with the UI's writes). The write does only what a
+:class:`~ner_studio.core.store.project_rows.ModelSpansSwap`: one transaction (the project's
+one, ``journal_writer.commit``) on a connection of its own (SQLite's file lock orders it with the UI's writes). The write does only what a
 re-tagging does anyway (every model row of the document's version goes, the new predictions
 come, what is not the model's stays), so the UI thread can always make the store match what it
 shows:
@@ -29,9 +29,10 @@ import sqlite3
 from pathlib import Path
 
 from ner_studio.core.store import project_rows as rows
+from ner_studio.core.store.journal_writer import commit
 from ner_studio.core.store.project_connection import configure
+from ner_studio.core.store.project_dialect import SQLITE
 from ner_studio.core.store.project_files import connect
-from ner_studio.core.store.project_schema import bump_revision
 from ner_studio.core.text.document import ModelMerge
 
 log = logging.getLogger(__name__)
@@ -60,16 +61,8 @@ class ModelSpansWriter:
             if self._conn is None:
                 self._conn = connect(self._path, timeout=self._timeout, mode="rw")
                 configure(self._conn)
-            conn = self._conn
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                rows.ModelSpansSwap(doc_id, merge.added, self._annotator).apply(conn)
-                revision = bump_revision(conn)
-                conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
+            _, revision = commit(self._conn, SQLITE, [rows.ModelSpansSwap(doc_id, merge.added, self._annotator)],
+                                 errors=(sqlite3.Error,))
         except (sqlite3.Error, OSError) as error:
             log.info("saving the model's spans from the tagging thread failed (the window saves them): %s", error)
             return False

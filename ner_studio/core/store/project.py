@@ -13,6 +13,9 @@ Usage (what the GUI does)::
 
 **Every write is its own committed transaction** (WAL, ``synchronous=FULL``): once a call or an
 edit of a tracked Document returns, a crash or a kill loses nothing, so there is no autosave.
+The one exception is asked for: ``edit_documents(..., in_background=True)`` (a project-wide step)
+is committed by a writer thread (core/store/journal_writer.py) a moment later; until it lands
+its edits wait in the journal, and every read, write and :meth:`close` waits for it first.
 A failed write raises a :class:`ProjectError` subclass and leaves the file as it was:
 ``ProjectLockedError`` (another program held the lock past ``lock_timeout``),
 ``ReadOnlyProjectError``, ``DiskFullError``, ``CorruptProjectError`` (``.backup`` = newest good
@@ -73,8 +76,8 @@ from ner_studio.core.store.project_files import (
     project_path_of_backup,
 )
 from ner_studio.core.store.project_rows import DocumentSummary, ModelVersion  # noqa: F401
-from ner_studio.core.store.project_changes import ProjectChange, announce, new_origin
-from ner_studio.core.store.project_schema import bump_revision
+from ner_studio.core.store.journal_writer import commit
+from ner_studio.core.store.project_changes import ProjectChange, new_origin
 from ner_studio.core.store.project_store import Location, Store, create_store, is_server_url, open_store
 
 
@@ -99,6 +102,7 @@ class Project(EditJournal, ProjectMetadata, ProjectVersions, ProjectAssignments,
         self.warnings: list[str] = []  # non-fatal problems found while opening (e.g. no backup)
         self.write_failed = Signal()  # emits the ProjectError of a tracked edit kept in memory
         self.pending_changed = Signal()  # emits the number of edits not yet on disk
+        self.write_sent = Signal()  # emits the Future of a write sent to the writer thread (land_write)
         self._store = store
         self._conn = store.conn
         self._pending: list = []
@@ -247,6 +251,7 @@ class Project(EditJournal, ProjectMetadata, ProjectVersions, ProjectAssignments,
     def _copy_to(self, target: Path) -> None:
         """A consistent copy of the project in the new file ``target`` (a server project too)."""
         self._connection()  # refuses when closed
+        self.land_write()
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._store.copy_to(target)
@@ -260,8 +265,10 @@ class Project(EditJournal, ProjectMetadata, ProjectVersions, ProjectAssignments,
         pending and cannot be saved, unless ``discard_pending``."""
         if self._conn is None:
             return
+        self.land_write()  # closing while a write is in flight waits for it
         if self._pending and not discard_pending:
             self.save_pending()
+        self._stop_writer()
         for doc, _, _ in list(self._tracked.values()):
             self.untrack(doc)
         self._pending.clear()
@@ -347,7 +354,11 @@ class Project(EditJournal, ProjectMetadata, ProjectVersions, ProjectAssignments,
         (core/store/project_dialect.py). Database errors become ProjectErrors."""
         return self._read(doing, query)
 
-    def _read(self, doing: str, query):
+    def _read(self, doing: str, query, *, settled: bool = True):
+        """``query(conn)``, once the write in flight (``land_write``) has landed: what it writes
+        is not there before. ``settled=False``: now, for a display that may lag a moment."""
+        if settled:
+            self.land_write()
         try:
             return query(self._connection())
         except self._store.errors as error:
@@ -360,32 +371,17 @@ class Project(EditJournal, ProjectMetadata, ProjectVersions, ProjectAssignments,
         documents in this version, ``changed`` = ``(annotator, document ids)`` of the action
         (None: anything), or with ``notes`` only notes (and the journal)."""
         conn = self._connection()
+        self.land_write()  # the write in flight first: the journal below is what it left
         if self.read_only:
             raise ReadOnlyProjectError(
                 f"the project was opened read-only, so {doing} cannot be saved; "
                 "use Save As to keep your edits in a new project", self.where)
-        on_server = self._store.dialect.is_postgres
+        store = self._store
         try:
-            with self._store.dialect.write_transaction(conn):
-                for edit in self._pending:
-                    edit.apply(conn)
-                result = action(conn) if action is not None else None
-                if on_server:  # the revision is read once the commit is through
-                    bumped = announce(conn, self._change(action, changed, notes))
-                else:
-                    revision = bump_revision(conn)
-                conn.execute("COMMIT")
-            if on_server:
-                revision = int(bumped.fetchone()[0])
-        except BaseException as error:
-            if conn.in_transaction:
-                try:
-                    conn.execute("ROLLBACK")
-                except self._store.errors:
-                    pass  # the failed COMMIT already ended it
-            if isinstance(error, self._store.errors):
-                raise self._store.as_project_error(error, doing, self.lock_timeout) from error
-            raise
+            result, revision = commit(conn, store.dialect, self._pending, action,
+                                      lambda: self._change(action, changed, notes), store.errors)
+        except store.errors as error:
+            raise store.as_project_error(error, doing, self.lock_timeout) from error
         self.own_revisions.append(revision)
         if self._pending:
             self._pending.clear()

@@ -3,21 +3,29 @@ of edits that could not be committed yet (see core/store/project.py's module doc
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import replace
+from functools import partial
 
-from ner_studio.core.store import project_rows as rows
-from ner_studio.core.text.document import Document, SpansChanged, Status
 from ner_studio.core.errors import ProjectError
-from ner_studio.core.text.spans import Source
+from ner_studio.core.store import project_rows as rows
+from ner_studio.core.store.changed_reads import StoredChange, StoredState, read_changed
+from ner_studio.core.store.journal_writer import JournalWriter
+from ner_studio.core.store.project_connection import configure
+from ner_studio.core.store.project_files import connect as connect_file
+from ner_studio.core.store.project_postgres import connect_server
 from ner_studio.core.store.project_versions import with_annotator
 from ner_studio.core.store.stored_edits import check_stored_edits
+from ner_studio.core.text.document import Document, SpansChanged, Status
+from ner_studio.core.text.spans import Source
 
 # Tracked edits touching more spans than this are big: they are still saved row by row, never
 # as a rewrite from the editor's copy (another instance may have changed other spans), with
 # the rows to delete found in one read (``SpansDelta``).
 BIG_EDIT = rows.BULK_EDIT
+_UNREAD = object()  # catch_up: the stored state is to be read
 
 
 class EditJournal:
@@ -74,23 +82,25 @@ class EditJournal:
         """True if edits of document ``doc_id`` wait in the journal (not committed yet)."""
         return any(getattr(edit, "doc_id", None) == doc_id for edit in self._pending)
 
-    def catch_up(self, doc_id: int) -> bool:
+    def catch_up(self, doc_id: int, change=_UNREAD) -> bool:
         """Make the open (tracked) document ``doc_id`` what is stored, after another instance
         changed it: its spans and status change in memory (its signals fire), nothing is
         written. Returns whether it changed. Never with edits of it still unsaved (they would
-        be overwritten on screen): then it returns False and leaves it as it is."""
+        be overwritten on screen): then it returns False and leaves it as it is. ``change``:
+        what a worker found between the document's spans and the stored ones
+        (:meth:`changed_reader`, a :class:`~ner_studio.core.store.changed_reads.StoredChange`),
+        if the document has not been edited since; else it is read and compared here."""
         entry = self._tracked.get(doc_id)
         if entry is None or self.has_pending(doc_id):
             return False
         doc = entry[0]
-        stored = self._read("reading a document changed elsewhere",
-                            lambda conn: rows.read_state(conn, doc_id, self._version))
-        if stored is None:
+        if change is _UNREAD:
+            stored = self._read("reading a document changed elsewhere",
+                                lambda conn: rows.read_state(conn, doc_id, self._version))
+            change = None if stored is None else StoredChange.between(doc.spans, *stored)
+        if change is None:
             return False  # deleted: the document list says so
-        spans, status = stored
-        shown, now_stored = set(doc.spans), set(spans)
-        removed = tuple(s for s in doc.spans if s not in now_stored)
-        added = tuple(s for s in spans if s not in shown)
+        removed, added, status = change.removed, change.added, change.status
         changed = bool(removed or added) or doc.status != status
         self._muted = True  # already stored: the document only catches up
         try:
@@ -126,19 +136,104 @@ class EditJournal:
         model = tuple(s for s in doc.spans if s.source == Source.MODEL)
         self._record(rows.ModelSpansSwap(doc.doc_id, model, self._version))
 
+    # --- the writer thread -------------------------------------------------------------------
+    _flight: Future | None = None  # the write in flight (sent by :meth:`_send`)
+    _flight_size = 0  # how many of the journal's first edits it commits
+    _journal_writer: JournalWriter | None = None
+
+    def _writer(self) -> JournalWriter | None:
+        """The project's writer thread; None where the journal is written here (read only)."""
+        if self.read_only or self.closed or self._version is None:
+            return None
+        if self._journal_writer is None:
+            self._journal_writer = JournalWriter(partial(self._connect_again, read_only=False), self._store,
+                                                 self.lock_timeout, self.own_revisions)
+        return self._journal_writer
+
+    def _connect_again(self, *, read_only: bool):
+        """A new connection to this project, for a thread of its own (the project's is the UI's)."""
+        if self._store.dialect.is_postgres:
+            return connect_server(self._store.reopen_location, timeout=self.lock_timeout, read_only=read_only)
+        if read_only:  # the file is in WAL mode already (a setting kept in it)
+            return connect_file(self.path, timeout=self.lock_timeout, mode="ro")
+        conn = connect_file(self.path, timeout=self.lock_timeout, mode="rw")
+        configure(conn)
+        return conn
+
+    def changed_reader(self) -> Callable[[dict], StoredState] | None:
+        """For a worker thread: ``reader(shown)`` reads the document list and compares the
+        stored spans of each document in ``shown`` (id: the spans it shows) with those, on a
+        connection of its own (core/store/changed_reads.py), for :meth:`catch_up`; None where
+        it cannot (closed, or a project too old to have versions)."""
+        if self.closed or self._version is None:
+            return None
+        return partial(read_changed, partial(self._connect_again, read_only=True), self._version)
+
+    def _send(self, doing: str) -> None:
+        """Send the whole journal to the writer thread (it stays in the journal until landed)."""
+        self.land_write()
+        if not self._pending:
+            return
+        change = self._change(None, None)  # the journal's documents in this version
+        self._flight_size = len(self._pending)
+        self._flight = self._writer().send(self._pending, change, doing)
+        self.write_sent.emit(self._flight)
+
+    @property
+    def writing(self) -> bool:
+        """True while a write sent to the writer thread has not landed."""
+        return self._flight is not None
+
+    def land_write(self, *, wait: bool = True) -> None:
+        """Wait for the write in flight, if any, and take its outcome: its edits leave the
+        journal, and edits made meanwhile are written after them; or, if it failed, they all
+        stay in the journal and ``write_failed`` says why. Called by every read and write,
+        so nothing goes around the write in flight, and by the window once it is done
+        (``wait=False``: only a write that is done, never one sent since)."""
+        flight = self._flight
+        if flight is None or not (wait or flight.done()):
+            return
+        try:
+            flight.result()
+        except ProjectError as error:
+            self._flight = None
+            self.pending_changed.emit(len(self._pending))
+            self.write_failed.emit(error)
+            return
+        except BaseException:
+            self._flight = None  # a bug, not the store's: raised; the edits stay in the journal
+            raise
+        self._flight = None
+        del self._pending[:self._flight_size]
+        if self._pending:
+            self._record(None)  # edits made meanwhile, after the batch: the later edit wins
+        else:
+            self.pending_changed.emit(0)
+
+    def _stop_writer(self) -> None:
+        writer, self._journal_writer = self._journal_writer, None
+        if writer is not None:
+            writer.close()
+
     def save_pending(self) -> None:
         """Commit the journal of unsaved edits now; raises the ProjectError if it still fails."""
+        self.land_write()
         if self._pending:
             self._write("saving earlier edits")
 
-    def edit_documents(self, edits: Iterable[rows.SpansDelta]) -> list[rows.SpansDelta]:
+    def edit_documents(self, edits: Iterable[rows.SpansDelta], *, in_background: bool = False) -> list[rows.SpansDelta]:
         """Apply span edits of many documents as one committed transaction ("label all
         occurrences"; its undo is the same call with removed and added swapped). Tracked
         documents change in memory too (their ``changed`` signal fires); the others change
         on disk only. All or nothing: a SpanError (an edit gone stale: core/store/stored_edits.py)
         changes no document; a failed write keeps the edits in the journal like any tracked
         edit. Returns the edits as stored (a tracked document snaps what it adds to its
-        tokens), which is what an undo must remove."""
+        tokens), which is what an undo must remove.
+
+        ``in_background``: the transaction is committed by the writer thread
+        (core/store/journal_writer.py) where the project can have one; the edits wait in the
+        journal until it lands (:meth:`land_write`), and a failure is reported as a tracked
+        edit's is (``write_failed``), the edits kept."""
         edits = [replace(with_annotator(edit, self._version), editor=self.editor) for edit in edits]
         if not edits:
             return []
@@ -169,7 +264,10 @@ class EditJournal:
             raise
         finally:
             self._batching = False
-        self._record(None)
+        if in_background and self._writer() is not None:
+            self._send(f"saving {len(edits)} documents' edits")
+        else:
+            self._record(None)
         return applied
 
     def _record(self, edit) -> None:
@@ -177,8 +275,8 @@ class EditJournal:
             return
         if edit is not None:
             self._pending.append(edit)
-        if self._batching:
-            return
+        if self._batching or self._flight is not None:
+            return  # written after the batch, or once the write in flight has landed
         try:
             self._write("saving an edit")
         except ProjectError as error:

@@ -47,8 +47,10 @@ class PartCommand(SpanEditCommand):
 
 def apply_step(workspace: Workspace, text: str, edits: list[SpansDelta]) -> ProjectStep:
     """Apply ``edits`` in one transaction (a NerStudioError: nothing changed) and put each
-    open document's part on its undo stack."""
-    step = ProjectStep.applied(text, workspace.project.edit_documents(edits))
+    open document's part on its undo stack. The transaction is committed by the project's
+    writer thread (core/store/journal_writer.py): the window goes on at once, and a failure
+    is reported when it lands (gui/shell/qt_landing.py), the edits kept in the journal."""
+    step = ProjectStep.applied(text, workspace.project.edit_documents(edits, in_background=True))
     open_docs = _open_documents(workspace)
     for part in step.parts:
         doc = open_docs.get(part.doc_id)
@@ -59,9 +61,10 @@ def apply_step(workspace: Workspace, text: str, edits: list[SpansDelta]) -> Proj
 
 def take_back(workspace: Workspace, step: ProjectStep) -> list[DocumentPart]:
     """Take back every part of ``step`` still standing, in one transaction (a NerStudioError:
-    nothing changed, e.g. an entity it added was edited since); returns those parts."""
+    nothing changed, e.g. an entity it added was edited since); returns those parts. Written
+    by the writer thread, as :func:`apply_step` is."""
     parts = step.standing()
-    workspace.project.edit_documents(step.take_back_edits())
+    workspace.project.edit_documents(step.take_back_edits(), in_background=True)
     for part in parts:
         part.standing = False
     open_docs = _open_documents(workspace)

@@ -48,6 +48,7 @@ from ner_studio.gui.shell.qt_backups import Backups
 from ner_studio.gui.shell.qt_command_bar import CommandBar
 from ner_studio.gui.shell.qt_dock_fit import DockFitter
 from ner_studio.gui.shell.qt_status_line import StatusLine
+from ner_studio.gui.shell.qt_landing import WriteLanding
 from ner_studio.gui.shell.qt_live import LiveUpdates
 from ner_studio.gui.window.qt_workspace import Workspace
 
@@ -286,6 +287,7 @@ class MainWindow(QMainWindow):
         workspace.problem.connect(self._on_problem)
         workspace.project.pending_changed.connect(self.status_line.show_pending)
         self.documents.list_model.set_workspace(workspace)
+        WriteLanding(workspace.project, workspace)  # Label All's writes, taken in as each is done
         live = LiveUpdates(workspace)  # others' changes to the project; release() stops it
         live.documents_added.connect(self.documents.list_model.append)
         live.documents_added.connect(lambda _ids: self._update_review_count())

@@ -96,7 +96,7 @@ def test_a_re_tagging_is_stored_in_one_transaction_or_kept_whole_for_the_next_wr
         def broken(conn, *args, **kwargs):  # the insert fails after the old model spans were deleted
             conn.execute("SELECT no_such_column FROM spans")
 
-        monkeypatch.setattr(project_rows, "insert_spans", broken)
+        monkeypatch.setattr("ner_studio.core.store.span_rows.insert_spans", broken)  # (project_rows re-exports it)
         doc.replace_model_spans([Span(*token_span(doc, 6), "ORG", Source.MODEL, 0.9)])
         assert len(failures) == 1 and project.pending_count == 1
         assert stored_spans(project, doc_id) == before  # the delete went back with the failed insert
@@ -160,7 +160,8 @@ def test_no_tagging_thread_writes_for_a_server_project_or_ahead_of_edits_still_u
         if project.on_server:
             assert writer is None  # its writes are pipelined on the window's connection
             return
-        monkeypatch.setattr(project_rows, "insert_spans", lambda conn, *args, **kwargs: conn.execute("SELECT nothing"))
+        monkeypatch.setattr("ner_studio.core.store.span_rows.insert_spans",
+                            lambda conn, *args, **kwargs: conn.execute("SELECT nothing"))
         doc.add_span(Span(*token_span(doc, 0), "PER"))  # not saved: waits in the journal
         assert project.pending_count == 1
         merge = doc.merge_model_spans([Span(*token_span(doc, 3), "LOC", Source.MODEL, 0.5)])
