@@ -62,6 +62,7 @@ def test_undo_and_redo_while_the_step_is_written_stay_whole(start_window, qtbot,
     with LockHolder(project.path):
         window.actions_["label_all"].trigger()
         assert project.writing  # the window goes on while the step waits for the lock
+        assert window.status_line.saved_label.text() == "Saving…"  # not "saved" before it is
         labelled = doc.spans
         assert lisbons(doc) and all(label == "LOC" and source == Source.HUMAN for _, label, source in lisbons(doc))
         stack = window.workspace.undo_stack(doc.doc_id)

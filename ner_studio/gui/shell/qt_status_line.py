@@ -56,6 +56,12 @@ class StatusLine:
         self.saved_label.setText(f"{plural(pending, 'edit')} NOT saved — see File > Save" if pending else "All edits saved")
         self.saved_label.setStyleSheet("color: #b42318; font-weight: 600;" if pending else "")
 
+    def show_saving(self, _flight=None) -> None:
+        """A step (Label All, a pattern...) is on its way to the project from the writer thread:
+        not "saved" until it lands, when ``show_pending`` says so."""
+        if not self._pending:
+            self.saved_label.setText("Saving…")
+
     def show_tagging(self, running: bool) -> None:
         self.progress.setVisible(running)
         self.progress.setValue(0)

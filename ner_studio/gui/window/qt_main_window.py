@@ -270,6 +270,7 @@ class MainWindow(QMainWindow):
         if self.workspace is not None:
             self.show_document(None)
             self.workspace.project.pending_changed.disconnect(self.status_line.show_pending)
+            self.workspace.project.write_sent.disconnect(self.status_line.show_saving)
             self.workspace.release()
             self.workspace.deleteLater()
         workspace = Workspace(project, self.model, self.undo_group)
@@ -286,6 +287,7 @@ class MainWindow(QMainWindow):
         workspace.prediction_running.connect(self.status_line.show_tagging)
         workspace.problem.connect(self._on_problem)
         workspace.project.pending_changed.connect(self.status_line.show_pending)
+        workspace.project.write_sent.connect(self.status_line.show_saving)
         self.documents.list_model.set_workspace(workspace)
         WriteLanding(workspace.project, workspace)  # Label All's writes, taken in as each is done
         live = LiveUpdates(workspace)  # others' changes to the project; release() stops it
