@@ -43,7 +43,7 @@ from ner_studio.gui.learning import learning_jobs  # noqa: E402
 from ner_studio.gui.learning.learning_jobs import TrainingRequest, training_task  # noqa: E402
 from ner_studio.gui.learning.qt_training_panel import TrainingPanel  # noqa: E402
 from ner_studio.gui.shell.qt_task_worker import TaskWorker  # noqa: E402
-from ner_studio.model.interface import FinetuneOptions, TrainingProgress  # noqa: E402
+from ner_studio.model.interface import FinetuneOptions  # noqa: E402
 from ner_studio.resources import bundled_model_path  # noqa: E402
 
 from event_loop_probe import STALL_TARGET_MS, EventLoopProbe  # noqa: E402
@@ -110,7 +110,7 @@ def run(app, request, mode: str, background: bool, probe_ms: int = 5) -> tuple[l
         thread.join()
     else:
         worker = TaskWorker(training_task(request), "train")
-        worker.progress.connect(lambda progress: isinstance(progress, TrainingProgress) and panel.show_progress(progress))
+        worker.progress.connect(panel.show_progress)  # a QObject's slot: queued to the UI thread
         worker.failed.connect(lambda error: print("failed:", error))
         worker.finished.connect(app.quit)
         worker.start()

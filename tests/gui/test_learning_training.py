@@ -12,9 +12,9 @@ from ner_studio.core.corpus.corpus_text import WORD_RUN, DocumentText
 from ner_studio.core.text.document import Document, Status
 from ner_studio.core.text.spans import Span
 from ner_studio.gui.learning import qt_learning
-from ner_studio.gui.learning.learning_jobs import project_text, training_task
+from ner_studio.gui.learning.learning_jobs import collect, project_text, training_task
 from ner_studio.gui.learning.qt_training_panel import DEV_F1
-from ner_studio.model.interface import FinetuneOptions
+from ner_studio.model.interface import FinetuneOptions, TrainingProgress
 from tests.gui.conftest import training_documents
 
 # Tiny runs: a handful of batches per epoch, so every test finishes in a few seconds.
@@ -47,7 +47,7 @@ def train(qtbot, window, timeout=60_000):
     learning = window.learning
     seen = []
     assert learning.start_training()
-    learning.worker.progress.connect(seen.append)
+    learning.worker.progress.connect(lambda progress: isinstance(progress, TrainingProgress) and seen.append(progress))
     worker = learning.worker
     with qtbot.waitSignal(worker.finished, timeout=timeout):
         pass
@@ -141,6 +141,7 @@ def test_an_injected_failure_is_shown_and_changes_nothing(trainable, qtbot, dial
         raise RuntimeError("injected failure")
 
     monkeypatch.setattr(finetune, "train_model", broken)
+    window.learning.in_child = False  # the failure is injected in this process
     old_model, before = window.model, [d.spans for d in reviewed]
     train(qtbot, window)
     assert any("injected failure" in text for text in dialogs)
@@ -194,6 +195,7 @@ def test_the_cyclic_collector_rests_while_a_model_trains_and_is_back_after(train
         return real(*args, **kwargs)
 
     monkeypatch.setattr(finetune, "train_model", watched)
+    window.learning.in_child = False  # watched in this process (a child process has its own collector)
     monkeypatch.setattr(qt_train_dialog.TrainDialog, "exec", lambda dialog: True)
     assert gc.isenabled()
     window.actions_["train"].trigger()
@@ -208,6 +210,7 @@ def test_a_nan_loss_is_a_clear_message_and_the_model_stays(trainable, qtbot, dia
     from ner_studio.model.network import BiLSTMNetwork
 
     monkeypatch.setattr(BiLSTMNetwork, "loss", lambda self, emissions, tags, mask: emissions.sum() * float("nan"))
+    window.learning.in_child = False  # the NaN is injected in this process
     old_model = window.model
     train(qtbot, window)
     assert any("training diverged" in text and "unchanged" in text for text in dialogs)
@@ -234,12 +237,12 @@ def test_training_reads_the_unlabelled_documents_text_for_its_word_vectors(train
     train(qtbot, window)
     # The open document is not reviewed: its text is what the word vectors learn from besides the
     # training sentences; the reviewed documents are not read twice.
-    read = {text.doc_id for text in requests[0].texts}
+    read = {text.doc_id for text in collect(requests[0])[2]}  # what the run reads, in its process
     assert open_doc.doc_id in read and not read & {doc.doc_id for doc in reviewed}
     assert read == set(window.workspace.document_ids()) - {doc.doc_id for doc in reviewed}
     window.learning.training_options = FinetuneOptions(**TINY_TRAINING, text_vectors=False)
     train(qtbot, window)
-    assert requests[1].texts == ()
+    assert requests[1].texts == () and collect(requests[1])[2] == ()
 
 
 def test_the_text_vectors_read_training_sentences_then_runs_of_other_documents_never_check_sentences():

@@ -34,6 +34,8 @@ RETAG_SLICE_SECONDS = 0.03
 
 
 class ModelVersions(QObject):
+    in_child = True  # score in a child process (learning_jobs.check_scores_task); tests patching scores: False
+
     def __init__(self, host: Host, panel: ModelsPanel, labelled_documents: Callable[[], list[Document]],
                  check_split: CheckSplit):
         """``check_split`` is the controller's, so a training run's start has cut the documents
@@ -100,7 +102,7 @@ class ModelVersions(QObject):
         missing = [p for p in paths if p is not None and p.is_file() and str(p) not in stored["scores"]]
         if not check_docs or not missing:
             return
-        worker = TaskWorker(check_scores_task(missing, check_docs), "check scores")
+        worker = TaskWorker(check_scores_task(missing, check_docs, in_child=self.in_child), "check scores")
         # Bound methods of this QObject, so the worker thread's signals are queued to the UI.
         worker.succeeded.connect(self._on_check_scored)
         worker.failed.connect(self._on_check_scoring_failed)
