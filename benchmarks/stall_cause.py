@@ -15,7 +15,8 @@ For every probe gap over 100 ms it says how the UI thread spent it: on a CPU, ru
 waiting for a core (the machine is busy), or asleep in a futex (a lock: with one other Python
 thread, the GIL); and where the training thread was meanwhile. ``--mode c-burn`` replaces the
 training by a thread burning the same CPU in C without the GIL (``hashlib`` on 1 MB blocks
-releases it), at the same priority: the stalls CPU contention alone makes. ``--mode process``
+releases it), at the same priority: the stalls CPU contention alone makes; ``--mode idle``:
+nothing but the probe for 20 s, the stalls the machine's load alone makes. ``--mode process``
 runs the fine-tune in a child process, as the app does (``gui/learning/training_process.py``):
 the UI thread is then sampled alone.
 """
@@ -37,6 +38,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import torch  # noqa: E402,F401 - imported before the probe, as in the app once anything was tagged
+from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from ner_studio.gui.learning import learning_jobs  # noqa: E402
@@ -99,15 +101,16 @@ def run(app, request, mode: str, background: bool, probe_ms: int = 5) -> tuple[l
     started = time.monotonic()
     probe.start()
     stamps.append(time.monotonic())
-    if mode == "c-burn":
+    if mode in ("c-burn", "idle"):
         stop = threading.Event()
         thread = threading.Thread(target=burn, args=(stop, background), name="c-burn")
-        thread.start()
-        while time.monotonic() - started < 20:
-            app.processEvents()
-            time.sleep(0.001)
+        if mode == "c-burn":
+            thread.start()
+        QTimer.singleShot(20_000, app.quit)
+        app.exec()
         stop.set()
-        thread.join()
+        if mode == "c-burn":
+            thread.join()
     else:
         worker = TaskWorker(training_task(request), "train")
         worker.progress.connect(panel.show_progress)  # a QObject's slot: queued to the UI thread
@@ -153,7 +156,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sentences", type=int, default=800)
     parser.add_argument("--epochs", type=int, default=2)
-    parser.add_argument("--mode", choices=("thread", "process", "c-burn"), default="thread")
+    parser.add_argument("--mode", choices=("thread", "process", "c-burn", "idle"), default="thread")
     parser.add_argument("--background", action="store_true", help="as a loop round: one torch thread, niced")
     parser.add_argument("--runs", type=int, default=2)
     args = parser.parse_args()

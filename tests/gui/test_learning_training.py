@@ -42,7 +42,7 @@ def trainable(start_window, idle):
     return window, docs, open_doc
 
 
-def train(qtbot, window, timeout=60_000):
+def train(qtbot, window, timeout=120_000):
     """Start training and wait until its thread has ended; returns the progress seen."""
     learning = window.learning
     seen = []
@@ -110,7 +110,7 @@ def test_the_ui_keeps_processing_events_while_training(trainable, qtbot):
     while_running = []
     assert window.learning.start_training()
     window.learning.worker.progress.connect(lambda _p: while_running.append(window.learning.worker.is_running()))
-    qtbot.waitUntil(lambda: not window.learning.is_training(), timeout=60_000)
+    qtbot.waitUntil(lambda: not window.learning.is_training(), timeout=120_000)
     timer.stop()
     assert sum(ticks) >= 3  # the timer fired again and again while the worker trained
     assert while_running and all(while_running)
@@ -122,7 +122,7 @@ def test_cancel_stops_training_and_keeps_the_current_model(trainable, qtbot, use
     old_model = window.model
     assert window.learning.start_training()
     worker = window.learning.worker
-    qtbot.waitUntil(lambda: window.learning.training_panel.progress.maximum() > 1, timeout=30_000)
+    qtbot.waitUntil(lambda: window.learning.training_panel.progress.maximum() > 1, timeout=120_000)  # the child imports torch first
     window.learning.cancel_training()
     with qtbot.waitSignal(worker.finished, timeout=30_000):
         pass
@@ -173,7 +173,7 @@ def test_the_end_of_a_run_does_not_hash_the_reviewed_sentences_again_on_the_ui_t
     assert window.learning.start_training()
     assert len(hashed) == len(reviewed)  # the run's start: nothing cut again
     window.workspace.mark_reviewed(open_doc)  # reviewed while the model trains
-    qtbot.waitUntil(lambda: not window.learning.is_training(), timeout=60_000)
+    qtbot.waitUntil(lambda: not window.learning.is_training(), timeout=120_000)
     qtbot.wait(1200)  # the panel's recount after the review, and the run's end
     assert set(hashed[len(reviewed):]) == {open_doc.doc_id}
 
@@ -200,7 +200,7 @@ def test_the_cyclic_collector_rests_while_a_model_trains_and_is_back_after(train
     assert gc.isenabled()
     window.actions_["train"].trigger()
     assert window.learning.is_training()
-    qtbot.waitUntil(lambda: not window.learning.is_training(), timeout=60_000)
+    qtbot.waitUntil(lambda: not window.learning.is_training(), timeout=120_000)
     assert during == [False] and gc.isenabled()
     assert len(window.workspace.project.model_versions()) == 1
 

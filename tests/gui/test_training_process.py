@@ -63,7 +63,7 @@ def test_cancel_from_the_menu_stops_the_child_and_keeps_the_model(trainable, qtb
     window.learning.training_options = replace(window.learning.training_options, epochs=500, patience=500)
     old_model = window.model
     seen = start_from_the_menu(window, monkeypatch)
-    qtbot.waitUntil(lambda: any(isinstance(p, TrainingProgress) for p in seen), timeout=60_000)  # mid-way
+    qtbot.waitUntil(lambda: any(isinstance(p, TrainingProgress) for p in seen), timeout=120_000)  # mid-way
     window.actions_["cancel_training"].trigger()
     qtbot.waitUntil(lambda: not window.learning.is_training(), timeout=30_000)
     assert window.learning.training_panel.progress.format() == "Cancelled"
@@ -79,7 +79,7 @@ def test_a_child_that_dies_is_reported_as_an_error_not_a_hang(trainable, qtbot, 
     window.learning.training_options = replace(window.learning.training_options, epochs=500, patience=500)
     old_model = window.model
     seen = start_from_the_menu(window, monkeypatch)
-    qtbot.waitUntil(lambda: any(isinstance(p, TrainingProgress) for p in seen), timeout=60_000)
+    qtbot.waitUntil(lambda: any(isinstance(p, TrainingProgress) for p in seen), timeout=120_000)
     [child] = children()
     os.kill(child.pid, signal.SIGKILL)  # as the out-of-memory killer would
     qtbot.waitUntil(lambda: not window.learning.is_training(), timeout=10_000)

@@ -10,7 +10,8 @@ waits only for a core, and the child, niced, leaves the cores to the app first.
 
 The child is started with 'spawn' (a fresh interpreter that imports torch itself; a fork of a
 process running Qt and torch threads is not safe), so ``work`` and ``job`` must pickle (a
-module-level function, frozen dataclasses of plain data). Through one pipe come
+module-level function, frozen dataclasses of plain data; the job crosses in a temporary file,
+deleted once read). Through one pipe come
 ``("progress", object)``, ``("log", LogRecord)`` (the child's log lines land in the app's log),
 then ``("result", value)`` or ``("error", exception)``; cancelling sets an Event the child's
 ``should_stop`` reads (a child cancelled before its first word is killed: it has made
@@ -27,8 +28,10 @@ import logging.handlers
 import multiprocessing
 import os
 import pickle
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from ner_studio.core.errors import TrainingError
@@ -56,9 +59,20 @@ def run_in_child(work: Work, job: Any, report: Callable[[Any], None], should_sto
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
     cancel = context.Event()
-    child = context.Process(target=_child_main, args=(work, job, sender, cancel), name=f"ner-studio-{what}",
-                            daemon=True)
-    child.start()
+    # The job (a round's snapshots and texts: megabytes) goes through a file: as an argument it
+    # is written into the child's start-up pipe, and start() would block until the child had
+    # imported enough to read it (9-16 s on a busy machine), deaf to a cancel meanwhile.
+    with tempfile.NamedTemporaryFile("wb", prefix="ner-studio-job-", suffix=".pickle", delete=False) as file:
+        pickle.dump(job, file, protocol=pickle.HIGHEST_PROTOCOL)
+    niceness = _child_niceness()
+    child = context.Process(target=_child_main, args=(work, file.name, sender, cancel, niceness),
+                            name=f"ner-studio-{what}", daemon=True)
+    try:
+        child.start()
+    except BaseException:
+        os.unlink(file.name)
+        raise
+    _renice(child.pid, niceness)  # at once: its imports (torch's) run niced too
     sender.close()  # only the child writes: the pipe says EOF once it is gone
     cancelled_at = None
     heard = False  # the child has reported: its work is under way
@@ -97,6 +111,7 @@ def run_in_child(work: Work, job: Any, report: Callable[[Any], None], should_sto
         if child.is_alive():
             child.kill()
             child.join()
+        Path(file.name).unlink(missing_ok=True)  # the child deletes it once read; not if it died first
     raise TrainingError(f"the {what} process ended unexpectedly ({_how(child.exitcode)}); "
                         "nothing was saved. If it keeps happening, the machine may be short of memory")
 
@@ -131,18 +146,35 @@ class _Pipe:
             pass  # the app is gone; the next progress report ends the child
 
 
-def _child_main(work: Work, job: Any, sender, cancel) -> None:
-    """The child: niced, logging into the pipe, runs ``work`` and sends how it ended; it ends
-    quietly at its next report once the app is gone (a crashed app leaves no orphan training)."""
-    if hasattr(os, "nice"):
-        try:
-            os.nice(CHILD_NICENESS)
-        except OSError:
-            pass  # runs at normal priority: still off the app's interpreter lock
+def _child_niceness() -> int | None:
+    """The niceness the child runs at: the app's plus CHILD_NICENESS; None where there is none."""
+    if not hasattr(os, "getpriority"):
+        return None
+    return min(os.getpriority(os.PRIO_PROCESS, 0) + CHILD_NICENESS, 19)
+
+
+def _renice(pid: int, niceness: int | None) -> None:
+    """Set the niceness of ``pid`` (on Linux: of that thread; threads it starts later inherit it)."""
+    if niceness is None:
+        return
+    try:
+        os.setpriority(os.PRIO_PROCESS, pid, niceness)
+    except OSError as error:  # runs at normal priority: still off the app's interpreter lock
+        log.info("the training process runs at normal priority: %s", error)
+
+
+def _child_main(work: Work, job_file: str, sender, cancel, niceness: int | None) -> None:
+    """The child: niced, logging into the pipe, runs ``work`` on the job the file holds and
+    sends how it ended; it ends quietly at its next report once the app is gone (a crashed app
+    leaves no orphan training)."""
+    _renice(0, niceness)  # this thread, should the app's renice have come too late for it
     root = logging.getLogger()
     root.handlers[:] = [logging.handlers.QueueHandler(_Pipe(sender))]  # formatted, exc_info as text
     root.setLevel(logging.INFO)
     try:
+        with open(job_file, "rb") as file:
+            job = pickle.load(file)
+        os.unlink(job_file)
         result = work(job, lambda progress: _send(sender, ("progress", progress)), cancel.is_set)
         _send(sender, ("result", result))
     except _AppGone:
