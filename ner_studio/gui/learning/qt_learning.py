@@ -105,7 +105,7 @@ class LearningController(QObject):
         self.actions.update(host.add_commands("&Model", MODELS_COMMANDS, self, MODELS_MENU))
         self.loop = ContinuousLearning(host, self)  # Model > Learn Continuously, its status label
         self.training_panel.cancel_requested.connect(self.cancel_training)
-        self.check_split = CheckSplit()  # remembered cuts: asked again at every run's start and end
+        self.check_split = CheckSplit()  # remembered cuts: the Train dialog and the Models panel ask again and again
         self._snapshots = SnapshotCache()  # and remembered snapshots of what they are cut from
         self.versions = ModelVersions(host, self.models_panel, lambda: self.labelled_documents()[0], self.check_split)
         # Brought to the front by its tab: recount the check set it describes.

@@ -38,8 +38,8 @@ class ModelVersions(QObject):
 
     def __init__(self, host: Host, panel: ModelsPanel, labelled_documents: Callable[[], list[Document]],
                  check_split: CheckSplit):
-        """``check_split`` is the controller's, so a training run's start has cut the documents
-        its end asks about."""
+        """``check_split`` is the controller's, so the Train dialog and this panel cut each
+        document once (a run cuts its own snapshots in its process)."""
         super().__init__(host)
         self.host = host
         self.panel = panel
