@@ -29,7 +29,8 @@ from ner_studio.core.errors import TrainingError
 from ner_studio.core.logs import log_failure
 from ner_studio.model.interface import FinetuneOptions, TrainingProgress
 
-if TYPE_CHECKING:  # torch modules: named here for the types only
+if TYPE_CHECKING:  # torch-free, but not needed at run time here
+    from ner_studio.core.learning.check_set import CheckSplit
     from ner_studio.model.versions import CheckComparison, SavedVersion
 
 log = logging.getLogger(__name__)
@@ -234,6 +235,17 @@ def check_scores_task(paths: list[Path], check_docs: list[Document], *, in_child
 
         return partial(run_in_child, score_on_check, (list(paths), list(check_docs)), what="scoring")
     return partial(score_on_check, (list(paths), list(check_docs)))
+
+
+def check_set_task(split: CheckSplit, docs: list[Document]):
+    """A task cutting the check set out of labelled snapshots (``split.split(docs)[1]``), for the
+    Models panel's recount. ``CheckSplit`` replaces its remembered cuts in one assignment, so a
+    cut asked meanwhile on the UI thread (the Train dialog) costs a cut again, never a wrong one."""
+
+    def run(report: Callable[[object], None], should_stop: Callable[[], bool]) -> list[Document]:
+        return split.split(docs)[1]
+
+    return run
 
 
 def score_on_check(job: tuple[list[Path], list[Document]], report: Callable[[object], None],
