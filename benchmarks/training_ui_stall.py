@@ -3,7 +3,8 @@
     QT_QPA_PLATFORM=offscreen python benchmarks/training_ui_stall.py [--sentences 800] [--epochs 2]
         [--model resources/models/default.pt] [--probe-ms 5] [--background]
 
-Runs a real fine-tuning run exactly as the Train action does (``TaskWorker`` + ``run_training``,
+Runs a real fine-tuning run exactly as the Train action does (``TaskWorker`` + ``run_training``
+in a child process; ``--in-thread``: in a thread of this process, as before 2026-12-07,
 torch capped to all cores but one, progress drawn live in a ``TrainingPanel``) on the first N
 CoNLL-2003 training sentences, while a QTimer fires every ``--probe-ms`` on the UI thread. The
 longest gap between two timer ticks, minus the interval, is the longest the event loop could
@@ -85,15 +86,16 @@ def measure_run(app, request: TrainingRequest, panel: TrainingPanel, probe_ms: i
     probe = EventLoopProbe(probe_ms)
     worker = TaskWorker(training_task(request), "train")
     outcome: dict = {}
-    worker.progress.connect(panel.show_progress)
+    worker.progress.connect(panel.show_progress)  # a QObject's slot: queued to the UI thread
     worker.succeeded.connect(lambda saved: outcome.update(saved=saved))
     worker.failed.connect(lambda error: outcome.update(error=error))
     worker.finished.connect(app.quit)
     probe.start()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.thread_time()
     worker.start()
     app.exec()
     outcome["seconds"] = time.perf_counter() - started
+    outcome["ui_cpu"] = time.thread_time() - cpu  # the UI thread's own CPU time
     probe.stop()
     outcome["gaps"] = sorted(probe.gaps_ms())
     return outcome
@@ -108,6 +110,9 @@ def main() -> int:
     parser.add_argument("--probe-ms", type=int, default=5)
     parser.add_argument("--background", action="store_true",
                         help="run as a continuous-learning round does: one torch thread, at low priority")
+    parser.add_argument("--in-thread", action="store_true",
+                        help="fine-tune in a thread of this process (the CLI's way; the app's before 2026-12-07) "
+                             "instead of a child process as the app does")
     parser.add_argument("--synthetic", action="store_true",
                         help="generated text tagged by the parent model instead of CoNLL-2003 (no download)")
     args = parser.parse_args()
@@ -124,13 +129,14 @@ def main() -> int:
         request = TrainingRequest(parent, None, docs, [d.name for d in docs],
                                   options=FinetuneOptions(epochs=args.epochs, patience=args.epochs, min_sentences=1,
                                                           threads=1 if args.background else None),
-                                  models_folder=folder, background=args.background)
+                                  models_folder=folder, background=args.background, in_child=not args.in_thread)
         panel = TrainingPanel()
         panel.resize(700, 360)
         panel.show()
         print(f"parent: {parent.name}; {sentences} sentences x {args.epochs} epochs per run; torch threads "
               f"{1 if args.background else training_threads()} of {os.cpu_count()} cores"
-              f"{', a loop round at low priority' if args.background else ''}; torch {torch.__version__}; probe every "
+              f"{', a loop round at low priority' if args.background else ''}"
+              f"{'; in a thread' if args.in_thread else '; in a child process'}; torch {torch.__version__}; probe every "
               f"{args.probe_ms} ms")
         for run in range(1, args.runs + 1):
             outcome = measure_run(app, request, panel, args.probe_ms)
@@ -145,7 +151,8 @@ def main() -> int:
                   f"{outcome['seconds']:.1f} s ({sentences * args.epochs / outcome['seconds']:.0f} sentences/s "
                   f"incl. dev passes); {len(gaps) + 1} ticks, gap median {gaps[len(gaps) // 2]:.1f} ms, "
                   f"p99 {gaps[int(0.99 * (len(gaps) - 1))]:.1f} ms; longest stall {stalls[-1]:.1f} ms "
-                  f"(target <= {STALL_TARGET_MS}); stalls over target: {over}")
+                  f"(target <= {STALL_TARGET_MS}); stalls over target: {over}; UI thread CPU {outcome['ui_cpu']:.2f} s; "
+                  f"load average {os.getloadavg()[0]:.1f}")
     return 0 if worst <= STALL_TARGET_MS else 2
 
 

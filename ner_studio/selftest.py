@@ -13,6 +13,7 @@ Steps, one line of output each, stopping at the first failure:
   the same words and tags.
 * ``formats`` — one Word, HTML, Markdown and PDF file each, made on the spot, open with their
   text, their source and Punkt's sentence boundaries ("Dr.", "Inc.", "U.S." inside one).
+* ``training process`` — the fine-tune's child process starts and imports torch.
 * ``network`` — nothing tried to connect anywhere (Python sockets refuse during the run).
 
 Data and settings go to throw-away folders, so the user's projects are never touched. An
@@ -190,6 +191,14 @@ def check_rich_formats(folder: Path) -> str:
     return f"opened {', '.join(opened)}; sentences whole"
 
 
+def check_training_process() -> str:
+    """Fine-tuning runs in a child process (gui/learning/training_process.py): it starts (the
+    packaged app runs itself, ``freeze_support`` in ``__main__``) and imports torch there."""
+    from ner_studio.gui.learning.training_process import probe, run_in_child
+
+    return run_in_child(probe, None, lambda _: None, lambda: False, what="self-test")
+
+
 def _start_watchdog() -> None:
     """A hang (a dialog Qt shows itself, a stuck worker) must fail the run, not block CI."""
 
@@ -225,6 +234,8 @@ def run_steps(scratch: Path, attempts: list[str], state: dict) -> None:
     passed(check_conll_round_trip(docs, scratch))
     begin("formats")
     passed(check_rich_formats(scratch))
+    begin("training process")
+    passed(check_training_process())
     begin("network")
     if attempts:
         raise SelfTestFailure(f"something tried to use the network: {'; '.join(attempts)}")

@@ -7,7 +7,8 @@ checkpoint's metadata says where the model came from (parent file and project ve
 it learned from (documents, sentences), how long (epochs) and how well (dev scores per label).
 
 :func:`save_version` runs in the training worker; :func:`record_version` writes the project and
-so runs in the thread that opened it.
+so runs in the thread that opened it. Importing this module imports no torch: the app unpickles
+a run's :class:`SavedVersion` and :class:`CheckComparison`, and records them, without it.
 """
 
 from __future__ import annotations
@@ -16,14 +17,17 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ner_studio.core.learning.adoption import Verdict, judge
 from ner_studio.core.text.document import Document
 from ner_studio.core.locations import user_data_dir
 from ner_studio.core.learning.metrics import Evaluation
 from ner_studio.core.store.project import Project
-from ner_studio.model.checkpoint import save_checkpoint
-from ner_studio.model.finetune import FinetuneResult
+
+if TYPE_CHECKING:  # torch modules, imported where used: the app reads a run's outcome and
+    # records it on the UI thread without importing them (the run itself is in a child process)
+    from ner_studio.model.finetune import FinetuneResult
 
 MODELS_FOLDER = "models"
 
@@ -86,6 +90,8 @@ def version_metrics(result: FinetuneResult, parent: Parent, documents: list[str]
 def save_version(result: FinetuneResult, parent: Parent, documents: list[str],
                  folder: Path | None = None) -> SavedVersion:
     """Write the fine-tuned model to a new file (never an existing one)."""
+    from ner_studio.model.checkpoint import save_checkpoint
+
     metrics = version_metrics(result, parent, documents)
     metadata = {**result.loaded.metadata, "parent": {"path": parent.path, "version_id": parent.version_id},
                 "documents": documents}

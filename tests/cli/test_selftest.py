@@ -15,7 +15,7 @@ from ner_studio.core.text.document import Document
 from ner_studio.core.text.spans import Span
 from ner_studio.resources import bundled_model_path
 
-STEPS = ("window", "folders", "model", "tagging", "conll", "formats", "network")
+STEPS = ("window", "folders", "model", "tagging", "conll", "formats", "training process", "network")
 
 
 @pytest.mark.skipif(bundled_model_path() is None, reason="the bundled model is not trained yet")

@@ -234,7 +234,7 @@ def test_an_analysts_day(day, qtbot, idle, tmp_path, monkeypatch):
     QTest.keyClick(focused(), Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert learning.is_training()
     worker = learning.worker
-    qtbot.waitUntil(lambda: learning.training_panel.progress.maximum() > 1, timeout=30_000)
+    qtbot.waitUntil(lambda: learning.training_panel.progress.maximum() > 1, timeout=120_000)  # the child imports torch first
     qtbot.mouseClick(learning.training_panel.cancel, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not learning.is_training(), timeout=30_000)
     assert not worker.is_running() and "Cancelled" in learning.training_panel.status.text()

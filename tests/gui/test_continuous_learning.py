@@ -81,7 +81,7 @@ def test_after_k_reviewed_sentences_a_round_learns_retags_and_reranks(loop_windo
     assert learning.is_training()
     assert not window.actions_["train"].isEnabled()  # a manual run waits for the round
     assert loop.label.text().startswith("Learning from ") and "next round after 4 more" in loop.label.text()
-    qtbot.waitUntil(lambda: not learning.is_training(), timeout=60_000)
+    qtbot.waitUntil(lambda: not learning.is_training(), timeout=120_000)
     [version] = window.workspace.project.model_versions()
     verdict = version.metrics["verdict"]
     assert verdict["adopt"] is True and verdict["reason"].startswith("adopted: check F1 70.0 vs 60.0")
@@ -126,7 +126,7 @@ def test_learn_continuously_pauses_and_resumes_the_loop(loop_window, qtbot):
     action.trigger()  # resume: the round that came due starts now
     assert action.isChecked() and learning.is_training()
     action.trigger()  # pause again: the round under way is cancelled, nothing is kept
-    qtbot.waitUntil(lambda: not learning.is_training(), timeout=60_000)
+    qtbot.waitUntil(lambda: not learning.is_training(), timeout=120_000)
     assert window.workspace.project.model_versions() == []
     assert loop.state.pending == 5  # what was reviewed still counts for the next round
     assert "cancelled" in loop.label.toolTip()
@@ -238,9 +238,9 @@ def test_a_round_that_comes_due_during_a_manual_training_waits_for_its_end(loop_
     assert loop.state.pending == K and learning.is_training() and not loop.running  # due, and waiting
     learning.training_options = TINY
     window.actions_["cancel_training"].trigger()
-    qtbot.waitUntil(lambda: loop.running, timeout=60_000)  # the manual run ended: the round starts
+    qtbot.waitUntil(lambda: loop.running, timeout=120_000)  # the manual run ended: the round starts
     assert loop.state == LoopState(7, 0) and not window.actions_["train"].isEnabled()
-    qtbot.waitUntil(lambda: not learning.is_training(), timeout=60_000)
+    qtbot.waitUntil(lambda: not learning.is_training(), timeout=120_000)
     [version] = window.workspace.project.model_versions()  # the round's; the cancelled run kept nothing
     assert version.metrics["verdict"]["reason"]
 

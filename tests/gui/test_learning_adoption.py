@@ -25,8 +25,13 @@ def _scores(f1_by_parent: dict):
 @pytest.fixture
 def check_scores(monkeypatch):
     import ner_studio.model.versions as versions
+    from ner_studio.gui.learning.qt_learning import LearningController
+    from ner_studio.gui.learning.qt_model_versions import ModelVersions
 
     def use(new: float, current: float, minimum: int = 1):
+        # The scores are patched in this process: training and scoring run here, not in a child
+        monkeypatch.setattr(LearningController, "in_child", False)
+        monkeypatch.setattr(ModelVersions, "in_child", False)
         monkeypatch.setattr(check_set, "MIN_CHECK_ENTITIES", minimum)
         monkeypatch.setattr(versions, "check_scores", _scores({"new": new, "current": current}))
     return use

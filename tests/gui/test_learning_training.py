@@ -12,9 +12,9 @@ from ner_studio.core.corpus.corpus_text import WORD_RUN, DocumentText
 from ner_studio.core.text.document import Document, Status
 from ner_studio.core.text.spans import Span
 from ner_studio.gui.learning import qt_learning
-from ner_studio.gui.learning.learning_jobs import project_text, training_task
+from ner_studio.gui.learning.learning_jobs import collect, project_text, training_task
 from ner_studio.gui.learning.qt_training_panel import DEV_F1
-from ner_studio.model.interface import FinetuneOptions
+from ner_studio.model.interface import FinetuneOptions, TrainingProgress
 from tests.gui.conftest import training_documents
 
 # Tiny runs: a handful of batches per epoch, so every test finishes in a few seconds.
@@ -42,12 +42,12 @@ def trainable(start_window, idle):
     return window, docs, open_doc
 
 
-def train(qtbot, window, timeout=60_000):
+def train(qtbot, window, timeout=120_000):
     """Start training and wait until its thread has ended; returns the progress seen."""
     learning = window.learning
     seen = []
     assert learning.start_training()
-    learning.worker.progress.connect(seen.append)
+    learning.worker.progress.connect(lambda progress: isinstance(progress, TrainingProgress) and seen.append(progress))
     worker = learning.worker
     with qtbot.waitSignal(worker.finished, timeout=timeout):
         pass
@@ -110,7 +110,7 @@ def test_the_ui_keeps_processing_events_while_training(trainable, qtbot):
     while_running = []
     assert window.learning.start_training()
     window.learning.worker.progress.connect(lambda _p: while_running.append(window.learning.worker.is_running()))
-    qtbot.waitUntil(lambda: not window.learning.is_training(), timeout=60_000)
+    qtbot.waitUntil(lambda: not window.learning.is_training(), timeout=120_000)
     timer.stop()
     assert sum(ticks) >= 3  # the timer fired again and again while the worker trained
     assert while_running and all(while_running)
@@ -122,7 +122,7 @@ def test_cancel_stops_training_and_keeps_the_current_model(trainable, qtbot, use
     old_model = window.model
     assert window.learning.start_training()
     worker = window.learning.worker
-    qtbot.waitUntil(lambda: window.learning.training_panel.progress.maximum() > 1, timeout=30_000)
+    qtbot.waitUntil(lambda: window.learning.training_panel.progress.maximum() > 1, timeout=120_000)  # the child imports torch first
     window.learning.cancel_training()
     with qtbot.waitSignal(worker.finished, timeout=30_000):
         pass
@@ -141,6 +141,7 @@ def test_an_injected_failure_is_shown_and_changes_nothing(trainable, qtbot, dial
         raise RuntimeError("injected failure")
 
     monkeypatch.setattr(finetune, "train_model", broken)
+    window.learning.in_child = False  # the failure is injected in this process
     old_model, before = window.model, [d.spans for d in reviewed]
     train(qtbot, window)
     assert any("injected failure" in text for text in dialogs)
@@ -150,31 +151,30 @@ def test_an_injected_failure_is_shown_and_changes_nothing(trainable, qtbot, dial
 
 
 def test_the_end_of_a_run_does_not_hash_the_reviewed_sentences_again_on_the_ui_thread(trainable, qtbot, monkeypatch):
-    """The check set is cut once per document version: the Models panel's count, the run's
-    start and its end (verdict, panel) reuse the cuts of documents nobody changed, and only
-    the one the analyst reviewed meanwhile is cut again (on the UI thread, that is)."""
+    """The check set is cut once per document version, never on the UI thread: the Models
+    panel counts in a worker thread, the run cuts its own snapshots (in its process), and the
+    count after a review (and after the run) cuts only the document reviewed meanwhile."""
     import threading
 
     from ner_studio.core.learning import check_set
 
     window, reviewed, open_doc = trainable
-    hashed = []
+    hashed, elsewhere = [], []
     real = check_set.document_hashes
 
     def counted(doc):
-        if threading.current_thread() is threading.main_thread():
-            hashed.append(doc.doc_id)
+        (hashed if threading.current_thread() is threading.main_thread() else elsewhere).append(doc.doc_id)
         return real(doc)
 
     monkeypatch.setattr(check_set, "document_hashes", counted)
     window.actions_["models"].trigger()  # the Models panel counts today's check set
-    assert sorted(hashed) == sorted(doc.doc_id for doc in reviewed)
+    qtbot.waitUntil(lambda: sorted(elsewhere) == sorted(doc.doc_id for doc in reviewed), timeout=30_000)
     assert window.learning.start_training()
-    assert len(hashed) == len(reviewed)  # the run's start: nothing cut again
     window.workspace.mark_reviewed(open_doc)  # reviewed while the model trains
-    qtbot.waitUntil(lambda: not window.learning.is_training(), timeout=60_000)
-    qtbot.wait(1200)  # the panel's recount after the review, and the run's end
-    assert set(hashed[len(reviewed):]) == {open_doc.doc_id}
+    qtbot.waitUntil(lambda: not window.learning.is_training(), timeout=120_000)
+    qtbot.waitUntil(lambda: open_doc.doc_id in elsewhere, timeout=30_000)  # counted again, in a worker
+    qtbot.wait(500)
+    assert hashed == [] and sorted(elsewhere) == sorted([doc.doc_id for doc in reviewed] + [open_doc.doc_id])
 
 
 def test_the_cyclic_collector_rests_while_a_model_trains_and_is_back_after(trainable, qtbot, monkeypatch):
@@ -194,11 +194,12 @@ def test_the_cyclic_collector_rests_while_a_model_trains_and_is_back_after(train
         return real(*args, **kwargs)
 
     monkeypatch.setattr(finetune, "train_model", watched)
+    window.learning.in_child = False  # watched in this process (a child process has its own collector)
     monkeypatch.setattr(qt_train_dialog.TrainDialog, "exec", lambda dialog: True)
     assert gc.isenabled()
     window.actions_["train"].trigger()
     assert window.learning.is_training()
-    qtbot.waitUntil(lambda: not window.learning.is_training(), timeout=60_000)
+    qtbot.waitUntil(lambda: not window.learning.is_training(), timeout=120_000)
     assert during == [False] and gc.isenabled()
     assert len(window.workspace.project.model_versions()) == 1
 
@@ -208,6 +209,7 @@ def test_a_nan_loss_is_a_clear_message_and_the_model_stays(trainable, qtbot, dia
     from ner_studio.model.network import BiLSTMNetwork
 
     monkeypatch.setattr(BiLSTMNetwork, "loss", lambda self, emissions, tags, mask: emissions.sum() * float("nan"))
+    window.learning.in_child = False  # the NaN is injected in this process
     old_model = window.model
     train(qtbot, window)
     assert any("training diverged" in text and "unchanged" in text for text in dialogs)
@@ -234,12 +236,12 @@ def test_training_reads_the_unlabelled_documents_text_for_its_word_vectors(train
     train(qtbot, window)
     # The open document is not reviewed: its text is what the word vectors learn from besides the
     # training sentences; the reviewed documents are not read twice.
-    read = {text.doc_id for text in requests[0].texts}
+    read = {text.doc_id for text in collect(requests[0])[2]}  # what the run reads, in its process
     assert open_doc.doc_id in read and not read & {doc.doc_id for doc in reviewed}
     assert read == set(window.workspace.document_ids()) - {doc.doc_id for doc in reviewed}
     window.learning.training_options = FinetuneOptions(**TINY_TRAINING, text_vectors=False)
     train(qtbot, window)
-    assert requests[1].texts == ()
+    assert requests[1].texts == () and collect(requests[1])[2] == ()
 
 
 def test_the_text_vectors_read_training_sentences_then_runs_of_other_documents_never_check_sentences():

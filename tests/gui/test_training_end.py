@@ -20,7 +20,7 @@ def test_a_cancelled_run_says_cancelled_and_disables_cancel(trainable, qtbot):  
     assert learning.start_training()
     assert cancel_controls(window) == (True, True)
     worker = learning.worker
-    qtbot.waitUntil(lambda: learning.training_panel.progress.maximum() > 1, timeout=30_000)
+    qtbot.waitUntil(lambda: learning.training_panel.progress.maximum() > 1, timeout=120_000)  # the child imports torch first
     learning.cancel_training()
     with qtbot.waitSignal(worker.finished, timeout=30_000):
         pass

@@ -3,7 +3,10 @@
 A task is ``task(report, should_stop) -> result``: ``report(progress)`` sends an object to the
 UI (through a signal, see ``qt_task_worker``), ``should_stop()`` is the cancel flag. torch is
 imported inside the tasks, never at module level, so the window does not pay for it (and
-does not freeze) until a worker needs it.
+does not freeze) until a worker needs it. The app's fine-tunes and check scoring run their
+work in a child process (``training_process``; the worker thread only waits on its pipe): in
+a thread they held the interpreter lock the window needs (the UI thread asleep on it for
+100-700 ms at a time, benchmarks/results/2026-12-07-stalls-training.md).
 """
 
 from __future__ import annotations
@@ -22,10 +25,12 @@ from typing import TYPE_CHECKING
 from ner_studio.core.corpus.corpus_text import DocumentText
 from ner_studio.core.text.document import Document
 from ner_studio.core.gc_pause import paused_gc, set_aside
+from ner_studio.core.errors import TrainingError
 from ner_studio.core.logs import log_failure
 from ner_studio.model.interface import FinetuneOptions, TrainingProgress
 
-if TYPE_CHECKING:  # torch modules: named here for the types only
+if TYPE_CHECKING:  # torch-free, but not needed at run time here
+    from ner_studio.core.learning.check_set import CheckSplit
     from ner_studio.model.versions import CheckComparison, SavedVersion
 
 log = logging.getLogger(__name__)
@@ -67,11 +72,15 @@ class RunEnded:
     automatic: bool  # a continuous-learning round, not the analyst's Train
     completed: bool  # a new version was made (adopted or not); False: cancelled or failed
     message: str  # one line: the version and its verdict, or why nothing came of it
+    refused: bool = False  # it did not start: too few training sentences once the check set is held out
 
 
 @dataclass(frozen=True)
 class TrainingRequest:
-    """Everything a fine-tuning run needs, fixed when the analyst presses Train."""
+    """Everything a fine-tuning run needs, fixed when the analyst presses Train: snapshots the
+    UI thread takes in a moment; the rest of the training set (the check split, the counts, the
+    texts the word vectors read, the examples per label) is built from them by the run itself
+    (:func:`collect`), off the UI thread, where it cost 25-150 ms growing with the data."""
 
     parent_path: Path
     parent_version_id: int | None
@@ -80,11 +89,33 @@ class TrainingRequest:
     base_path: Path | None = None
     options: FinetuneOptions = field(default_factory=FinetuneOptions)  # threads None: training_threads()
     models_folder: Path | None = None  # None: the per-user models folder
-    # The texts of the project's other documents (immutable), read with the reviewed sentences
-    # for the text vectors (FinetuneOptions.text_vectors)
+    # The texts of the project's documents (immutable; the labelled ones among them are left out
+    # by the run), read with the reviewed sentences for the text vectors (FinetuneOptions.text_vectors)
     texts: tuple[DocumentText, ...] = ()
     # A continuous-learning round: one torch thread (options.threads) at low priority
     background: bool = False
+    labels: tuple[str, ...] = ()  # the project's labels, for the examples counted per label
+    known: tuple[str, ...] | None = None  # the labels the parent model knows (None: ``labels``)
+    # Run in a child process (training_process.py): the app's UI thread then never waits for the
+    # interpreter lock the training holds. The CLI, and tests that patch the training, run in-process.
+    in_child: bool = False
+
+
+@dataclass(frozen=True)
+class Collected:
+    """What a run learns from, reported before its first batch (the panel's line, the log)."""
+
+    train_sentences: int
+    check_sentences: int
+    documents: int
+    shortfalls: str  # labels with too few examples, "" if none (core.learning.label_examples)
+
+
+@dataclass(frozen=True)
+class NotStarted:
+    """A run's result when its training set is too small once the check set is held out."""
+
+    error: TrainingError
 
 
 def throttled(report: Callable[[TrainingProgress], None],
@@ -110,12 +141,23 @@ class TrainingOutcome:
     comparison: CheckComparison | None
 
 
-def run_training(request: TrainingRequest, report: Callable[[TrainingProgress], None],
-                 should_stop: Callable[[], bool]):
+def run_training(request: TrainingRequest, report: Callable[[object], None], should_stop: Callable[[], bool]):
     """Fine-tune the parent model on the reviewed sentences outside the check set, save a new
-    version, and score it and its parent on the check set; None when cancelled (nothing is
-    saved then). Raises TrainingError, CheckpointError or FormatError with a clear message."""
-    if request.background:
+    version, and score it and its parent on the check set: a :class:`TrainingOutcome`; None
+    when cancelled (nothing is saved then), :class:`NotStarted` when too little is left to
+    learn from. Reports :class:`Collected` first, then ``TrainingProgress``. Raises
+    TrainingError, CheckpointError or FormatError with a clear message. ``request.in_child``:
+    all of it in a child process (``training_process.run_in_child``)."""
+    if request.in_child:
+        from ner_studio.gui.learning.training_process import run_in_child
+
+        return run_in_child(train_here, request, report, should_stop)
+    return train_here(request, report, should_stop)
+
+
+def train_here(request: TrainingRequest, report: Callable[[object], None], should_stop: Callable[[], bool]):
+    """:func:`run_training` in this process (the child's work, or a thread's)."""
+    if request.background and not request.in_child:  # a child is niced as a whole (training_process)
         lower_thread_priority()
     # The cyclic collector's full passes walk every object of the process while holding the
     # interpreter lock: during a run (its examples and text counts) they froze the window for
@@ -125,23 +167,44 @@ def run_training(request: TrainingRequest, report: Callable[[TrainingProgress], 
         return _fine_tune(request, report, should_stop)
 
 
-def _fine_tune(request: TrainingRequest, report: Callable[[TrainingProgress], None],
-               should_stop: Callable[[], bool]):
+def collect(request: TrainingRequest) -> tuple[list[Document], list[Document], tuple[DocumentText, ...], Collected]:
+    """``(train, check, other texts, what was collected)`` from the request's snapshots; raises
+    TrainingError if too few training sentences are left. The check sentences are never among
+    the training ones nor among the texts the word vectors read, so the check score stays a
+    score on text the new version never saw."""
     from ner_studio.core.learning.check_set import split_check
+    from ner_studio.core.learning.label_examples import label_examples, shortfalls
+    from ner_studio.core.learning.training_set import check_enough, count_sentences
+
+    train, check = split_check(request.docs)
+    check_enough(count_sentences(train), request.options.min_sentences, held=count_sentences(check))
+    labelled = {doc.doc_id for doc in request.docs}
+    texts = tuple(text for text in request.texts if text.doc_id not in labelled) if request.options.text_vectors else ()
+    labels = list(request.labels)
+    few = shortfalls(label_examples(labels, train, check, labels if request.known is None else list(request.known)))
+    return train, check, texts, Collected(count_sentences(train), count_sentences(check),
+                                          len(request.document_names), few)
+
+
+def _fine_tune(request: TrainingRequest, report: Callable[[object], None], should_stop: Callable[[], bool]):
     from ner_studio.core.formats import read_documents
     from ner_studio.model.checkpoint import load_checkpoint
     from ner_studio.model.finetune import finetune
     from ner_studio.model.versions import Parent, compare_on_check, save_version
 
+    try:
+        train, check, texts, collected = collect(request)
+    except TrainingError as error:
+        return NotStarted(error)
+    report(collected)
     parent = load_checkpoint(request.parent_path)
-    train, check = split_check(request.docs)
     base = read_documents(request.base_path) if request.base_path is not None else []
     options = request.options
     if options.threads is None:
         options = replace(options, threads=training_threads())
-    result = finetune(parent, train, base_docs=base, text=project_text(train, request.texts), options=options,
+    result = finetune(parent, train, base_docs=base, text=project_text(train, texts), options=options,
                       callback=throttled(report), should_stop=should_stop)
-    if result.cancelled:
+    if result.cancelled or should_stop():  # a cancel during the last batch: nothing is saved either
         return None
     lineage = Parent(str(request.parent_path), request.parent_version_id)
     names = list(request.document_names) + ([str(request.base_path)] if request.base_path else [])
@@ -161,15 +224,39 @@ def project_text(train: list[Document], texts: tuple[DocumentText, ...]) -> Iter
         yield from text.word_runs()
 
 
-def check_scores_task(paths: list[Path], check_docs: list[Document]):
+def check_scores_task(paths: list[Path], check_docs: list[Document], *, in_child: bool = True):
     """A task scoring each model file on the check documents: ``{path: Evaluation}``; a file
-    that cannot be loaded is left out (the panel shows it without a score)."""
+    that cannot be loaded is left out (the panel shows it without a score). In a child process
+    (``in_child``): after a round the check set has usually grown, so every version is scored
+    again, model after model, while the documents are being tagged again; in a thread of the
+    app that work held the interpreter lock the window needs."""
+    if in_child:
+        from ner_studio.gui.learning.training_process import run_in_child
 
-    def run(report: Callable[[object], None], should_stop: Callable[[], bool]):
-        from ner_studio.core.errors import NerStudioError
-        from ner_studio.model.versions import check_scores
+        return partial(run_in_child, score_on_check, (list(paths), list(check_docs)), what="scoring")
+    return partial(score_on_check, (list(paths), list(check_docs)))
 
-        scores = {}
+
+def check_set_task(split: CheckSplit, docs: list[Document]):
+    """A task cutting the check set out of labelled snapshots (``split.split(docs)[1]``), for the
+    Models panel's recount. ``CheckSplit`` replaces its remembered cuts in one assignment, so a
+    cut asked meanwhile on the UI thread (the Train dialog) costs a cut again, never a wrong one."""
+
+    def run(report: Callable[[object], None], should_stop: Callable[[], bool]) -> list[Document]:
+        return split.split(docs)[1]
+
+    return run
+
+
+def score_on_check(job: tuple[list[Path], list[Document]], report: Callable[[object], None],
+                   should_stop: Callable[[], bool]) -> dict:
+    """:func:`check_scores_task`'s work, in whichever process runs it."""
+    from ner_studio.core.errors import NerStudioError
+    from ner_studio.model.versions import check_scores
+
+    paths, check_docs = job
+    scores = {}
+    with paused_gc():
         for path in paths:
             if should_stop():
                 break
@@ -178,21 +265,17 @@ def check_scores_task(paths: list[Path], check_docs: list[Document]):
             except (NerStudioError, OSError) as error:
                 log_failure(log, f"scoring {path.name} on the check set", error)
                 report(f"{path.name}: {error}")
-        return scores
-
-    return run
+    return scores
 
 
 def warm_up_training(report: Callable[[object], None], should_stop: Callable[[], bool]) -> None:
-    """Import what training imports lazily. torch's first optimizer pulls in torch._dynamo
-    (over a second of imports that hold the GIL for up to ~150 ms at a time); done while the
-    analyst reads the Train dialog, that freeze does not land in the middle of training."""
-    import torch
-
-    import ner_studio.model.finetune  # noqa: F401
+    """Import, in the background while the analyst still reviews, what the end of a run needs
+    in the app (``model.versions``, torch-free: the outcome that comes back from the training
+    process, recording the version), so no import lands on the UI thread when a round ends. The
+    training's own lazy imports (torch's first optimizer pulls in torch._dynamo: over a second
+    of imports that hold the GIL for up to ~150 ms at a time) happen in its child process."""
     import ner_studio.model.versions  # noqa: F401
 
-    torch.optim.Adam([torch.nn.Parameter(torch.zeros(1))])
     set_aside()  # what these imports made lives as long as the app (core/gc_pause.py)
 
 

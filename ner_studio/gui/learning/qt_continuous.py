@@ -188,8 +188,12 @@ class ContinuousLearning(QObject):
         if self.closed:
             return
         if not ended.completed and self._run_project is self.host.workspace.project:
-            # Nothing learned: what was reviewed still counts (in the project it was reviewed in).
-            self.state = replace(self._before, pending=self._before.pending + self.state.pending)
+            # Nothing learned: what was reviewed still counts (in the project it was reviewed in);
+            # a round refused for too little data is not tried again before another batch.
+            pending = self._before.pending + self.state.pending
+            if ended.refused and ended.automatic:
+                pending = max(0, pending - round_every(self._before.learned_from, self.fixed))
+            self.state = replace(self._before, pending=pending)
             self._store_state()
         if ended.automatic:
             self.running = False

@@ -2,8 +2,9 @@
 call: :func:`install_learning` (menu "Model", toolbar buttons, three docks; the review queue's
 part is :class:`~ner_studio.gui.review.qt_review_controller.ReviewController`'s own).
 
-Training runs in a :class:`TaskWorker` on snapshots of the labelled documents, so the analyst
-keeps editing; the UI hears only signals. It learns from the reviewed sentences outside the
+Training runs in a child process (``training_process``: the window never waits for an
+interpreter lock the training holds), driven by a :class:`TaskWorker`, on snapshots of the
+labelled documents, so the analyst keeps editing; the UI hears only signals. It learns from the reviewed sentences outside the
 check set (``core.learning.check_set``); a finished run is a new model file and project version, scored
 with its parent on the check set, and it becomes the current model only if it is strictly
 better there, a tie keeps the current one (``core.learning.adoption``; too few check sentences: the
@@ -28,16 +29,17 @@ from PySide6.QtCore import QObject, Signal
 from ner_studio.core.learning.adoption import Verdict, decided
 from ner_studio.core.store.annotators import GOLD
 from ner_studio.core.learning.check_set import CheckSplit
-from ner_studio.core.corpus.corpus_text import DocumentText
 from ner_studio.core.text.document import Document, Status
 from ner_studio.core.errors import NerStudioError, TrainingError
-from ner_studio.core.learning.label_examples import LabelExamples, label_examples, shortfalls
+from ner_studio.core.learning.label_examples import LabelExamples, label_examples
 from ner_studio.core.plural import plural
 from ner_studio.core.learning.review_log import batches
 from ner_studio.core.learning.training_set import MIN_REVIEWED_SENTENCES, SnapshotCache, check_enough, count_sentences
 from ner_studio.gui.shell import qt_dialogs
 from ner_studio.gui.shell.qt_host import Host
-from ner_studio.gui.learning.learning_jobs import RunEnded, TrainingRequest, training_task, warm_up_training
+from ner_studio.gui.learning.learning_jobs import (
+    Collected, NotStarted, RunEnded, TrainingRequest, training_task, warm_up_training,
+)
 from ner_studio.gui.shell.qt_actions import Command
 from ner_studio.gui.learning.qt_continuous import ContinuousLearning
 from ner_studio.gui.learning.qt_model_versions import ModelVersions
@@ -75,6 +77,9 @@ class LearningController(QObject):
     """Training, model versions, review queue and evaluation on a :class:`~ner_studio.gui.shell.qt_host.Host`
     (kept as ``self.host``, the parent of this tool's dialogs)."""
 
+    # Fine-tune in a child process (learning_jobs.TrainingRequest.in_child); tests that patch the
+    # training in this process turn it off
+    in_child = True
     run_started = Signal(int)  # a training run started, learning from this many reviewed sentences
     run_ended = Signal(object)  # RunEnded
 
@@ -100,7 +105,7 @@ class LearningController(QObject):
         self.actions.update(host.add_commands("&Model", MODELS_COMMANDS, self, MODELS_MENU))
         self.loop = ContinuousLearning(host, self)  # Model > Learn Continuously, its status label
         self.training_panel.cancel_requested.connect(self.cancel_training)
-        self.check_split = CheckSplit()  # remembered cuts: asked again at every run's start and end
+        self.check_split = CheckSplit()  # remembered cuts: the Train dialog and the Models panel ask again and again
         self._snapshots = SnapshotCache()  # and remembered snapshots of what they are cut from
         self.versions = ModelVersions(host, self.models_panel, lambda: self.labelled_documents()[0], self.check_split)
         # Brought to the front by its tab: recount the check set it describes.
@@ -200,14 +205,6 @@ class LearningController(QObject):
             pass  # only a convenience for next time
         self.start_training(base_path=choice.base_path, epochs=choice.epochs)
 
-    def other_texts(self, docs: list[Document]) -> tuple[DocumentText, ...]:
-        """The texts of the project's documents that are not among ``docs`` (the labelled ones,
-        whose training sentences the run reads anyway and whose check sentences it must not):
-        the unlabelled text the fine-tune's word vectors learn from. Immutable, so the worker
-        may read them while the analyst works on (core/corpus/corpus_text.py)."""
-        labelled = {doc.doc_id for doc in docs}
-        return tuple(text for text in self.host.workspace.corpus.texts() if text.doc_id not in labelled)
-
     def label_examples(self, train: list[Document], check: list[Document]) -> list[LabelExamples]:
         known = self.host.model.loaded_labels
         labels = [label.name for label in self.host.workspace.labels]
@@ -216,7 +213,10 @@ class LearningController(QObject):
     def start_training(self, *, base_path: Path | None = None, epochs: int | None = None,
                        automatic: bool = False) -> bool:
         """Fine-tune in a worker (``epochs`` overrides the options' for this run); False (with
-        the reason shown) if it cannot start."""
+        the reason shown) if it cannot start. The UI thread only snapshots what changed since
+        the last ask (``SnapshotCache``) and the texts' list; the check split, the counts, the
+        other texts and the examples per label are built by the run (``learning_jobs.collect``),
+        which says what it learns from before its first batch (:meth:`_on_progress`)."""
         if self.is_training():
             return False
         model = self.host.model
@@ -229,41 +229,52 @@ class LearningController(QObject):
             if not model.available:
                 raise TrainingError("there is no model to fine-tune; the bundled model is missing from this build")
             docs, names = self.labelled_documents()
-            train, check = self.check_split.split(docs)
-            check_enough(count_sentences(train), options.min_sentences, held=count_sentences(check))
-            texts = self.other_texts(docs) if options.text_vectors else ()
+            check_enough(count_sentences(docs), options.min_sentences)  # not even with the check set's
+            texts = tuple(self.host.workspace.corpus.texts()) if options.text_vectors else ()
         except NerStudioError as error:
             self._report("Training cannot start", error, automatic)
             return False
         project = self.host.workspace.project
         parent_id = self._version_id(model.path)
+        known = model.loaded_labels
         request = TrainingRequest(model.path, parent_id, docs, names, base_path, options, self.models_folder, texts,
-                                  background=automatic)
+                                  background=automatic, labels=tuple(label.name for label in self.host.workspace.labels),
+                                  known=None if known is None else tuple(known), in_child=self.in_child)
         worker = TaskWorker(training_task(request), "train")
-        worker.progress.connect(self.training_panel.show_progress)
+        worker.progress.connect(self._on_progress)
         worker.succeeded.connect(self._on_trained)
         worker.failed.connect(self._on_training_failed)
         worker.finished.connect(self._on_training_finished)
         self.worker = worker
         self._outcome = (False, "it ended without a word")  # replaced by each ending below
-        few = shortfalls(self.label_examples(train, check))
         self._run = {"project": project, "parent": model.path, "parent_id": parent_id, "automatic": automatic,
-                     "model_name": model.name, "shortfalls": few}
-        what = (f"{plural(count_sentences(train), 'sentence')} from {plural(len(names), 'document')} "
-                f"({count_sentences(check):,} more kept for the check set)")
-        self.training_panel.started(f"Fine-tuning {model.name} on {what}"
-                                    f"{' plus ' + base_path.name if base_path else ''}…"
-                                    f"{' ' + few if few else ''}", options.epochs)
+                     "model_name": model.name, "shortfalls": "", "base": base_path, "epochs": options.epochs}
+        self.training_panel.started(f"Fine-tuning {model.name} on the reviewed sentences of "
+                                    f"{plural(len(names), 'document')}"
+                                    f"{' plus ' + base_path.name if base_path else ''}…", options.epochs)
         if not automatic:  # a round of the loop must not cover the dock the analyst works in
             self.docks["training"].show()
             self.docks["training"].raise_()
         self._update_actions()
         self.run_started.emit(count_sentences(docs))
-        log.info("training started (%s): fine-tuning %s on %s%s, at most %d epochs",
-                 "automatically" if automatic else "by you", model.name, what,
-                 f" plus {base_path.name}" if base_path else "", options.epochs)
         worker.start()
         return True
+
+    def _on_progress(self, progress) -> None:
+        """The run's first report says what it learns from (the panel's line, the log); then
+        batches and epochs for the panel."""
+        if not isinstance(progress, Collected):
+            self.training_panel.show_progress(progress)
+            return
+        run, base = self._run, self._run.get("base")
+        run["shortfalls"] = progress.shortfalls
+        what = (f"{plural(progress.train_sentences, 'sentence')} from {plural(progress.documents, 'document')} "
+                f"({progress.check_sentences:,} more kept for the check set)")
+        few = f" {progress.shortfalls}" if progress.shortfalls else ""
+        self.training_panel.describe(f"Fine-tuning {run['model_name']} on {what}{' plus ' + base.name if base else ''}…{few}")
+        log.info("training started (%s): fine-tuning %s on %s%s, at most %d epochs",
+                 "automatically" if run["automatic"] else "by you", run["model_name"], what,
+                 f" plus {base.name}" if base else "", run["epochs"])
 
     def cancel_training(self) -> None:
         if self.worker is not None:
@@ -278,6 +289,12 @@ class LearningController(QObject):
 
     def _on_trained(self, outcome) -> None:
         name = self._run.get("model_name", "the model")
+        if isinstance(outcome, NotStarted):  # too few training sentences once the check set is held out
+            self._outcome = (False, f"not started: {outcome.error}")
+            self._run["refused"] = True
+            self.training_panel.ended(f"Not started: {outcome.error}", error=True)
+            self._report("Training cannot start", outcome.error, self._run.get("automatic", False))
+            return
         if outcome is None:
             log.info("training cancelled; the current model (%s) stays", name)
             self._outcome = (False, f"cancelled; the current model ({name}) stays")
@@ -291,7 +308,7 @@ class LearningController(QObject):
             self._outcome = (True, f"{saved.path.stem} kept aside: its project was closed")
             self.training_panel.ended(f"The model trained for the previous project is saved as {saved.path}.")
             return
-        from ner_studio.model.versions import Parent, record_version  # torch is loaded by now
+        from ner_studio.model.versions import Parent, record_version  # imports no torch
 
         verdict = outcome.comparison.verdict if outcome.comparison else Verdict(
             None, "no reviewed sentence is in the check set yet, so nothing it never trained on can score it")
@@ -338,7 +355,8 @@ class LearningController(QObject):
     def _on_training_finished(self) -> None:
         self.worker = None
         self._update_actions()
-        self.run_ended.emit(RunEnded(bool(self._run.get("automatic")), *self._outcome))
+        self.run_ended.emit(RunEnded(bool(self._run.get("automatic")), *self._outcome,
+                                     refused=bool(self._run.get("refused"))))
 
     def _report(self, title: str, error: BaseException, quietly: bool) -> None:
         """A dialog (a bug's: the error dialog, with its traceback), or for automatic runs

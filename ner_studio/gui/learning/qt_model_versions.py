@@ -15,7 +15,7 @@ from ner_studio.core.learning.check_set import CheckSplit
 from ner_studio.core.text.document import Document, Status
 from ner_studio.core.errors import NerStudioError, TrainingError
 from ner_studio.core.logs import is_user_error
-from ner_studio.gui.learning.learning_jobs import check_scores_task
+from ner_studio.gui.learning.learning_jobs import check_scores_task, check_set_task
 from ner_studio.gui.shell.tagging_jobs import ModelHandle
 from ner_studio.gui.learning.qt_models_panel import ModelsPanel, check_note, model_rows
 from ner_studio.gui.shell.qt_task_worker import TaskWorker
@@ -34,16 +34,23 @@ RETAG_SLICE_SECONDS = 0.03
 
 
 class ModelVersions(QObject):
+    in_child = True  # score in a child process (learning_jobs.check_scores_task); tests patching scores: False
+
     def __init__(self, host: Host, panel: ModelsPanel, labelled_documents: Callable[[], list[Document]],
                  check_split: CheckSplit):
-        """``check_split`` is the controller's, so a training run's start has cut the documents
-        its end asks about."""
+        """``check_split`` is the controller's, so the Train dialog and this panel cut each
+        document once (a run cuts its own snapshots in its process)."""
         super().__init__(host)
         self.host = host
         self.panel = panel
         self._labelled_documents = labelled_documents
         self.check_split = check_split
         self._scoring: TaskWorker | None = None
+        self._counting: TaskWorker | None = None  # the check set's count (_count)
+        self._counting_for: tuple = (None, False)  # the project it counts for, and whether to score then
+        self._count_again = False  # asked to count while a count ran
+        self._score_after = False  # and to score after it
+        self._today: tuple = (None, None)  # the project and its last counted check set (sentences, key)
         self._scoring_for: tuple = (None, {})  # the project and stored scores being completed
         self._retag: tuple = (None, [])  # the workspace and the ids still to load for tagging again
         self._recount = QTimer(self)
@@ -58,40 +65,76 @@ class ModelVersions(QObject):
             self._recount.start()
 
     def _on_recount(self) -> None:
-        if self.panel.isVisible() and not self.host.workspace.project.closed:
-            check_docs = self.check_documents()  # once: it reads every reviewed document
-            self.refresh(check_docs)
+        if self.panel.isVisible():
+            self._count(score=True)
+
+    def _count(self, *, score: bool) -> None:
+        """Cut today's check set out of the labelled snapshots (taken here: kept while a document
+        is unchanged, cheap) in a worker thread, then redraw the panel and, ``score``, score the
+        versions it has no score of. On the UI thread, cutting the documents reviewed since the
+        last count stalled the window 170-190 ms for 20 of them on a busy machine
+        (benchmarks/results/2026-12-07-stalls-training.md). One count at a time: asked again
+        meanwhile, it counts once more when this one is done."""
+        project = self.host.workspace.project
+        self._score_after = self._score_after or score
+        if project.closed:
+            return
+        if self._counting is not None:
+            self._count_again = True
+            return
+        score, self._score_after, self._count_again = self._score_after, False, False
+        worker = TaskWorker(check_set_task(self.check_split, self._labelled_documents()), "check set")
+        worker.succeeded.connect(self._on_counted)
+        worker.finished.connect(self._on_counting_finished)
+        self._counting, self._counting_for = worker, (project, score)
+        worker.start()
+
+    def _on_counted(self, check_docs: list[Document]) -> None:
+        project, score = self._counting_for
+        if project is not self.host.workspace.project or project.closed:
+            return
+        self.refresh(check_docs)
+        if score:
             self.update_check_scores(check_docs)
 
+    def _on_counting_finished(self) -> None:
+        self._counting = None
+        if self._count_again:
+            self._count(score=False)  # a score asked meanwhile is still asked (_score_after)
+
     def shutdown(self) -> None:
-        if self._scoring is not None:
-            self._scoring.cancel()
-            self._scoring.wait()
+        for worker in (self._scoring, self._counting):
+            if worker is not None:
+                worker.cancel()
+                worker.wait()
 
     def refresh(self, check_docs: list[Document] | None = None) -> None:
-        """Redraw the panel; shown, it counts today's check set (hidden, that waits until it is
-        shown: reading every reviewed document is not for the start of the app), ``check_docs``
-        if the caller has them already."""
+        """Redraw the panel; shown, with today's check set (hidden, that waits until it is shown:
+        reading every reviewed document is not for the start of the app): ``check_docs`` if the
+        caller has them, else the last count while a new one runs in the background."""
         project = self.host.workspace.project
         check = project.get_setting(CHECK_SCORES_SETTING, None) or {}
         today = None
         if self.panel.isVisible():
-            check_docs = self.check_documents() if check_docs is None else check_docs
-            today = (sum(len(d.sentences) for d in check_docs), self.check_split.fingerprint(check_docs))
+            if check_docs is None:
+                today = self._today[1] if self._today[0] is project else None
+                self._count(score=False)
+            else:
+                today = (sum(len(d.sentences) for d in check_docs), self.check_split.fingerprint(check_docs))
+                self._today = (project, today)
         rows = model_rows(project.model_versions(), bundled_model_path(), self.host.model.path, check)
         self.panel.show_models(rows, self.host.model.path, check_note(check, today))
 
-    def check_documents(self) -> list[Document]:
-        return self.check_split.split(self._labelled_documents())[1]
-
     def update_check_scores(self, check_docs: list[Document] | None = None) -> None:
         """Score, in the background, every model not yet scored on the current check set
-        (``check_docs`` if the caller has them), so the panel compares all versions (the
-        bundled model too) on the same sentences."""
+        (``check_docs`` if the caller has them, else counted first), so the panel compares all
+        versions (the bundled model too) on the same sentences."""
+        if check_docs is None:  # counted in the background first
+            self._count(score=True)
+            return
         if self._scoring is not None:
             return
         project = self.host.workspace.project
-        check_docs = self.check_documents() if check_docs is None else check_docs
         key = self.check_split.fingerprint(check_docs)
         stored = project.get_setting(CHECK_SCORES_SETTING, None) or {}
         if stored.get("key") != key:
@@ -100,7 +143,7 @@ class ModelVersions(QObject):
         missing = [p for p in paths if p is not None and p.is_file() and str(p) not in stored["scores"]]
         if not check_docs or not missing:
             return
-        worker = TaskWorker(check_scores_task(missing, check_docs), "check scores")
+        worker = TaskWorker(check_scores_task(missing, check_docs, in_child=self.in_child), "check scores")
         # Bound methods of this QObject, so the worker thread's signals are queued to the UI.
         worker.succeeded.connect(self._on_check_scored)
         worker.failed.connect(self._on_check_scoring_failed)

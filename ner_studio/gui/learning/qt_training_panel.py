@@ -108,9 +108,15 @@ class TrainingPanel(QWidget):
         self.cancel.setEnabled(True)
         self.running = True
 
+    def describe(self, description: str) -> None:
+        """The run's line, once it knows what it learns from (before its first batch)."""
+        if self.running and not self.epochs_seen:
+            self.status.setText(description)
+
     def show_progress(self, progress: TrainingProgress) -> None:
-        """Progress from the worker (ignored once the run has ended)."""
-        if not self.running:
+        """Progress from the worker (ignored once the run has ended, and what is not a batch's or
+        an epoch's: a run's first report says what it learns from, see :meth:`describe`)."""
+        if not self.running or not isinstance(progress, TrainingProgress):
             return
         total = progress.epochs * progress.batches
         self.progress.setRange(0, max(total, 1))
