@@ -136,3 +136,22 @@ def test_an_edit_right_after_a_part_arrives_is_saved(parts_window, qtbot):
     qtbot.keyClick(view, Qt.Key.Key_1)  # PER
     assert doc.span_at(token.start).label == "PER"
     assert stored(window, target).span_at(token.start).label == "PER"
+
+
+def test_a_part_read_ahead_then_changed_in_another_window_shows_what_is_stored(parts_window, qtbot):
+    from ner_studio.core.text.spans import Span
+
+    window = parts_window
+    ids = window.workspace.document_ids()
+    click_part(qtbot, window, ids[1])
+    qtbot.waitUntil(lambda: window.doc.doc_id == ids[1])
+    qtbot.waitUntil(lambda: not window.workspace.read_ahead.worth_reading(ids[2]))  # read ahead
+    project = window.workspace.project
+    with Project.open(project.path, annotator=project.annotator, keep_backups=0) as other:  # another window
+        doc = other.load_document(ids[2], track=True)
+        token = next(t for t in doc.tokens if doc.text[t.start:t.end] == "visited")
+        doc.add_span(Span(token.start, token.end, "MISC"))
+    click_part(qtbot, window, ids[2])
+    qtbot.waitUntil(lambda: window.doc.doc_id == ids[2])
+    assert window.doc.span_at(token.start).label == "MISC"  # read again: the copy read ahead was stale
+    assert list(window.doc.spans) == list(stored(window, ids[2]).spans)
