@@ -155,3 +155,19 @@ def test_a_part_read_ahead_then_changed_in_another_window_shows_what_is_stored(p
     qtbot.waitUntil(lambda: window.doc.doc_id == ids[2])
     assert window.doc.span_at(token.start).label == "MISC"  # read again: the copy read ahead was stale
     assert list(window.doc.spans) == list(stored(window, ids[2]).spans)
+
+
+def test_enter_on_a_part_not_read_yet_opens_it_with_the_keyboard_in_its_text_once_it_arrives(parts_window, qtbot,
+                                                                                               held):
+    from PySide6.QtWidgets import QApplication
+
+    window = parts_window
+    ids = window.workspace.document_ids()
+    shown, target = window.doc.doc_id, ids[3]
+    held.add(target)
+    click_part(qtbot, window, target)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)  # Enter in the list: annotate it
+    assert window.doc.doc_id == shown and QApplication.focusWidget() is window.documents  # not read yet
+    held.release()
+    qtbot.waitUntil(lambda: window.doc.doc_id == target)
+    assert QApplication.focusWidget() is window.view and window.view.toPlainText() == stored(window, target).text
