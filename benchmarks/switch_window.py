@@ -37,6 +37,8 @@ def main() -> int:
     os.environ["NER_STUDIO_DATA_DIR"] = str(folder / "data")
     os.environ["NER_STUDIO_CONFIG_DIR"] = str(folder / "config")
     os.environ["NER_STUDIO_LOG_DIR"] = str(folder / "log")
+    from PySide6.QtCore import QEventLoop
+
     from ner_studio.gui import app as gui_app
 
     gui_app.bundled_model_path = lambda: None  # by hand: nothing is tagged
@@ -58,8 +60,8 @@ def main() -> int:
         for doc_id in ids:
             started, clock = time.thread_time(), time.perf_counter()
             window.show_document(doc_id)
-            while window.doc is None or window.doc.doc_id != doc_id:
-                app.processEvents()
+            while window.doc is None or window.doc.doc_id != doc_id:  # sleeps until an event (the part) comes
+                app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
             window.view.viewport().repaint()
             cpu.append(time.thread_time() - started)
             wall.append(time.perf_counter() - clock)
