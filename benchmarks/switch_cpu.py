@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import statistics
 import sys
 import tempfile
@@ -136,6 +137,7 @@ def main() -> int:
     print("  ".join(f"{name} {median_ms(samples)}" for name, samples in steps.items()),
           f" total {median_ms([sum(s) for s in zip(*(steps[k] for k in ('read', 'show', 'paint')))])}")
     project.close()
+    shutil.rmtree(folder, ignore_errors=True)
     return 0
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -69,6 +70,7 @@ def main() -> int:
         print(f"round {round_}: UI thread CPU per show, ms: median {1000 * statistics.median(cpu):6.1f}, "
               f"max {1000 * max(cpu):6.1f}; wall median {1000 * statistics.median(wall):6.1f}")
     window.close()
+    shutil.rmtree(folder, ignore_errors=True)
     return 0
 
 
