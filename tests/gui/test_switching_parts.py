@@ -171,3 +171,17 @@ def test_enter_on_a_part_not_read_yet_opens_it_with_the_keyboard_in_its_text_onc
     held.release()
     qtbot.waitUntil(lambda: window.doc.doc_id == target)
     assert QApplication.focusWidget() is window.view and window.view.toPlainText() == stored(window, target).text
+
+
+def test_a_part_deleted_while_it_is_read_is_not_shown_and_says_nothing(parts_window, qtbot, held, dialogs):
+    window = parts_window
+    ids = window.workspace.document_ids()
+    target = ids[3]
+    held.add(target)
+    click_part(qtbot, window, target)
+    window.actions_["delete_selected"].trigger()  # the row clicked: asks, then deletes it
+    assert target not in window.workspace.document_ids()
+    held.release()
+    qtbot.wait(500)  # its read arrives: nothing to show (the list's current row moved to a neighbour)
+    assert window.doc.doc_id in window.workspace.document_ids() and window.doc.doc_id != target
+    assert not any("cannot be opened" in text for text in dialogs)

@@ -383,6 +383,7 @@ class MainWindow(QMainWindow):
         self._update_review_count()
 
     def _on_document_removed(self, doc_id: int) -> None:
+        self.switch.forget(doc_id)
         if self.doc is not None and self.doc.doc_id == doc_id:  # deleted, perhaps elsewhere
             self.show_document(None)
         self.documents.list_model.remove(doc_id)

@@ -160,6 +160,11 @@ class DocumentSwitch:
         self._wanted = (doc_id, then)
         return True
 
+    def forget(self, doc_id: int) -> None:
+        """``doc_id`` is gone (deleted, here or elsewhere): not shown when its read arrives."""
+        if self.waiting_for() == doc_id:
+            self._wanted = None
+
     def waiting_for(self) -> int | None:
         """The document to be shown when it arrives, if any."""
         return self._wanted[0] if self._wanted is not None else None
