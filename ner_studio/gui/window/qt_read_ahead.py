@@ -66,6 +66,7 @@ class ReadAhead(QObject):
         self._requests: queue.PriorityQueue = queue.PriorityQueue()
         self._order = itertools.count()
         self._worker: Worker | None = None
+        self._ended: Worker | None = None  # kept after stop: a QThread must not go while it runs
         reader = project.document_reader()
         if reader is not None:
             self._worker = Worker(lambda report, stop: _reading(reader, self._requests, self._is_current, report, stop),
@@ -98,8 +99,13 @@ class ReadAhead(QObject):
                 self._requests.put((NOW if now else AHEAD, order, doc_id))
 
     def worth_reading(self, doc_id: int) -> bool:
-        """Big, not in memory, not read yet."""
-        return not self.loaded(doc_id) and doc_id not in self._read and self.tokens(doc_id) >= READ_AHEAD_TOKENS
+        """Big, not in memory, not read yet (and in the project: the window reports one that is not)."""
+        if self.loaded(doc_id) or doc_id in self._read:
+            return False
+        try:
+            return self.tokens(doc_id) >= READ_AHEAD_TOKENS
+        except KeyError:
+            return False
 
     def around(self, doc_id: int, order: list[int]) -> None:
         """Read ahead the documents after and before ``doc_id`` in ``order``, if worth it."""
@@ -130,7 +136,7 @@ class ReadAhead(QObject):
             worker.cancel()
             self._requests.put((NOW, -1, None))
             worker.wait(10_000)
-            self._ended = worker  # kept: a QThread must not go while it runs
+            self._ended = worker
         self._read.clear()
 
 
