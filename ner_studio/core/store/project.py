@@ -71,6 +71,7 @@ from ner_studio.core.store.project_catalogue import ProjectCatalogue
 from ner_studio.core.store.project_metadata import ProjectMetadata
 from ner_studio.core.store.project_notes import ProjectNotes, insert_imported_notes
 from ner_studio.core.store.project_versions import ProjectVersions, with_annotator
+from ner_studio.core.store.project_files import connect as connect_file
 from ner_studio.core.store.project_files import (
     BACKUP_COUNT, backup_paths, install_copy, is_healthy, move_aside, newest_good_backup,
     project_path_of_backup,
@@ -78,6 +79,7 @@ from ner_studio.core.store.project_files import (
 from ner_studio.core.store.project_rows import DocumentSummary, ModelVersion  # noqa: F401
 from ner_studio.core.store.journal_writer import commit
 from ner_studio.core.store.project_changes import ProjectChange, new_origin
+from ner_studio.core.store.document_reader import DocumentReader, ReadDocument, is_current
 from ner_studio.core.store.project_store import Location, Store, create_store, is_server_url, open_store
 
 
@@ -329,6 +331,37 @@ class Project(EditJournal, ProjectMetadata, ProjectVersions, ProjectAssignments,
         if track:
             self.track(doc)
         return doc
+
+    def document_reader(self) -> DocumentReader | None:
+        """A reader of this project's documents for another thread (core/store/document_reader.py);
+        None where none reads: closed, or opened read only (a file it may not add a ``-shm`` to)."""
+        if self.closed or self.read_only:
+            return None
+        location, timeout = self.reopen_location, self.lock_timeout
+        if self.on_server:
+            from ner_studio.core.store.project_postgres import connect_server
+
+            def connect():
+                return connect_server(location, timeout=timeout, read_only=True)
+        else:
+            def connect():
+                return connect_file(location, timeout=timeout, mode="ro")
+        return DocumentReader(connect, self._version, self._store.errors)
+
+    def adopt_read(self, read: ReadDocument, *, track: bool = False) -> Document | None:
+        """``read``'s document (read by a :class:`DocumentReader`), if it is still what this
+        project holds; None if it may not be (a write since, edits waiting in the journal):
+        then :meth:`load_document` reads it. The tracked instance if there is one."""
+        doc_id = read.doc.doc_id
+        if doc_id in self._tracked:
+            return self._tracked[doc_id][0]
+        if self.closed or self._pending or read.annotator != self._version:
+            return None
+        if not self._read("checking a document read ahead", lambda conn: is_current(conn, read)):
+            return None
+        if track:
+            self.track(read.doc)
+        return read.doc
 
     def delete_document(self, doc_id: int) -> None:
         self._write("deleting a document",

@@ -1,19 +1,22 @@
-"""Entity colours in the text view: a QSyntaxHighlighter that formats one block at a time.
+"""Entity colours in the text view, set one block at a time.
 
-Qt asks for a block's formats only when that block is (re)highlighted, so an edit costs the
+A block's colours are set only when that block is (re)highlighted, so an edit costs the
 blocks it touches, never the whole document. Formats sit in the layout, not in the text, so
 the read-only document itself is never modified.
 
 Lazily: showing a document or re-tagging it (thousands of spans) only marks every block stale;
 the view asks for the blocks it is about to paint (:meth:`SpanHighlighter.ensure`), so a part of
 17,000 blocks costs the ~50 on screen, not a pass over all of them on the UI thread (issue 29).
+Setting a new text calls no Python per block either (Qt's QSyntaxHighlighter did: see
+:class:`SpanHighlighter`; benchmarks/results/2026-12-07-stalls-switching.md).
 """
 
 from __future__ import annotations
 
 from typing import Protocol
 
-from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QColor, QTextBlock, QTextCharFormat, QTextDocument, QTextLayout
 
 from ner_studio.core.text.colours import marker_colour
 from ner_studio.core.text.document import Document
@@ -96,18 +99,31 @@ class SpanStyle:
         return fmt
 
 
-class SpanHighlighter(QSyntaxHighlighter):
-    """Paints the spans of one :class:`Document` onto the QTextDocument that shows it."""
+class SpanHighlighter(QObject):
+    """Paints the spans of one :class:`Document` onto the QTextDocument that shows it: each
+    block's colours are its layout's formats (``QTextLayout.setFormats``), set when the block
+    is about to be painted.
+
+    Not a QSyntaxHighlighter: Qt calls one of those for every block of a new text (13,000
+    Python calls for a 50k-token part of short lines, 27 ms of the UI thread's CPU on each
+    switch), with nothing to do but wait until the block is painted. The names
+    ``highlightBlock``, ``setFormat``, ``currentBlock`` and ``rehighlightBlock`` are kept
+    from it: one block is highlighted the way Qt's class does it."""
 
     def __init__(self, qdocument: QTextDocument, style: SpanStyle):
         super().__init__(qdocument)
+        self._qdocument = qdocument
         self.style = style
         self._doc: Document | None = None
         self._offsets = OffsetMap("")
         # Blocks highlighted since the spans last changed as a whole: block number -> generation.
         self._generation = 0
         self._fresh: dict[int, int] = {}
-        self._live = False  # True while this class highlights a block itself (not Qt on its own)
+        self._block = QTextBlock()  # the block being highlighted, and its formats so far
+        self._ranges: list[QTextLayout.FormatRange] = []
+
+    def document(self) -> QTextDocument:
+        return self._qdocument
 
     def show(self, doc: Document | None, offsets: OffsetMap) -> None:
         self._doc = doc
@@ -136,18 +152,36 @@ class SpanHighlighter(QSyntaxHighlighter):
             if fresh.get(number) != generation:
                 self._highlight(block)
 
-    def _highlight(self, block) -> None:
-        self._live = True
-        try:
-            self.rehighlightBlock(block)
-        finally:
-            self._live = False
+    def _highlight(self, block: QTextBlock) -> None:
+        self.rehighlightBlock(block)
         self._fresh[block.blockNumber()] = self._generation
 
-    def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt override
-        if not self._live:  # Qt on its own (new text): this block waits until it is painted
-            self._fresh.pop(self.currentBlock().blockNumber(), None)
+    def rehighlightBlock(self, block: QTextBlock) -> None:  # noqa: N802 - the name Qt's class has
+        """Set ``block``'s formats from the spans in it now (and lay it out again if they changed)."""
+        if not block.isValid() or block.document() is not self._qdocument:
             return
+        self._block, self._ranges = block, []
+        try:
+            self.highlightBlock(block.text())
+            ranges = self._ranges
+        finally:
+            self._block, self._ranges = QTextBlock(), []
+        layout = block.layout()
+        if ranges or layout.formats():
+            layout.setFormats(ranges)
+            self._qdocument.markContentsDirty(block.position(), block.length())
+
+    def currentBlock(self) -> QTextBlock:  # noqa: N802 - the name Qt's class has
+        return self._block
+
+    def setFormat(self, start: int, count: int, fmt: QTextCharFormat) -> None:  # noqa: N802 - Qt's name
+        """``count`` characters from ``start`` (in the current block) take ``fmt``."""
+        if count > 0:
+            found = QTextLayout.FormatRange()
+            found.start, found.length, found.format = start, count, fmt
+            self._ranges.append(found)
+
+    def highlightBlock(self, text: str) -> None:  # noqa: N802 - the name Qt's class has
         # Called for every block painted (~50 a screen): kept lean, locals instead of
         # attribute look-ups per span.
         if self._doc is None or not text:

@@ -22,6 +22,9 @@ SELECTED_OUTLINE = "#1f2937"
 FOUND_COLOUR = "#fde68a"  # Find's matches: a pale yellow behind the text, as editors show them
 MARK_COLOUR = "#b45309"  # a range with notes: a dotted underline and a corner, in amber
 FONT_SIZE = 12  # points, until the analyst zooms
+# Dashed and dotted frames (model, unsure) one pixel wide: Qt draws those on a fast path; at 1.2
+# and 1.4 px they were half of the paint after a switch (issue 29; 2026-12-07-stalls-switching.md).
+FRAME_WIDTH = 1.0
 FONT_SIZES = (7, 40)
 
 
@@ -385,9 +388,9 @@ class EntityTextView(QPlainTextEdit):
             if span == selected:
                 pen = QPen(QColor(SELECTED_OUTLINE), 2)
             elif low:
-                pen = QPen(QColor(self.highlighter.style.marker), 1.4, Qt.PenStyle.DotLine)
+                pen = QPen(QColor(self.highlighter.style.marker), FRAME_WIDTH, Qt.PenStyle.DotLine)
             elif not span.confirmed:
-                pen = QPen(self.highlighter.style.colour(span.label).darker(170), 1.2, Qt.PenStyle.DashLine)
+                pen = QPen(self.highlighter.style.colour(span.label).darker(170), FRAME_WIDTH, Qt.PenStyle.DashLine)
             else:
                 continue
             start = max(self._offsets.to_qt(span.start), first) - first

@@ -52,9 +52,11 @@ class Host(Protocol):
         """Show ``project`` in a new workspace (the previous project is closed already)."""
         ...
 
-    def show_document(self, doc_id: int | None) -> None:
+    def show_document(self, doc_id: int | None, then=None) -> None:
         """Show document ``doc_id`` (None: none), loading it from the project if needed; the
-        keyboard stays where the analyst has it (a field, a table), never moved to the text."""
+        keyboard stays where the analyst has it (a field, a table), never moved to the text.
+        A big document not in memory may arrive later (read in a worker): ``doc`` stays the
+        one shown until then, and ``then()`` runs once ``doc_id`` is shown."""
         ...
 
     def show_range(self, doc_id: int, start: int, end: int) -> None:

@@ -51,6 +51,7 @@ from ner_studio.gui.shell.qt_status_line import StatusLine
 from ner_studio.gui.shell.qt_landing import WriteLanding
 from ner_studio.gui.shell.qt_live import LiveUpdates
 from ner_studio.gui.window.qt_workspace import Workspace
+from ner_studio.gui.window.qt_read_ahead import DocumentSwitch
 
 LOW_CONFIDENCE_SETTING = "low_confidence_threshold"
 FONT_SIZE_SETTING = "font_size"
@@ -81,6 +82,7 @@ class MainWindow(QMainWindow):
         self._damage: CorruptProjectError | None = None  # a damaged document met, its backup not offered yet
         self.workspace: Workspace | None = None
         self.doc: Document | None = None
+        self.switch = DocumentSwitch(self.show_document)  # a big document not read yet: shown when it arrives
         # One undo group for the window's life: each workspace adds its documents' stacks.
         self.undo_group = QUndoGroup(self)
         self.setWindowTitle("NER Studio")
@@ -190,10 +192,11 @@ class MainWindow(QMainWindow):
         return self.bar.menu(menu).addMenu(title)
 
     def show_range(self, doc_id: int, start: int, end: int) -> None:
-        self.show_document(doc_id)
-        if self.doc is not None and self.doc.doc_id == doc_id:
+        def select() -> None:
             self.view.select_range(start, end)
             self.view.centerCursor()
+
+        self.show_document(doc_id, then=select)
 
     def show_status(self, text: str, milliseconds: int = 5000) -> None:
         self.statusBar().showMessage(redact_secrets(text), milliseconds)
@@ -275,6 +278,7 @@ class MainWindow(QMainWindow):
             self.workspace.deleteLater()
         workspace = Workspace(project, self.model, self.undo_group)
         self.workspace = workspace
+        self.switch.follow(workspace.read_ahead)
         self.backups.later(project)
         workspace.model_changed.connect(self._on_model_changed)
         workspace.document_removed.connect(self._on_document_removed)
@@ -323,10 +327,18 @@ class MainWindow(QMainWindow):
             finally:
                 self._damage = None
 
-    def show_document(self, doc_id: int | None) -> None:
-        """Show a document (loading it from the project if needed). The keyboard stays where
-        the analyst has it: the filter, Find or the review queue may show a document while they
-        type there, and their next keys must not become edits of it (see ``open_document``)."""
+    def show_document(self, doc_id: int | None, then=None) -> None:
+        """Show a document (loading it from the project if needed; a big one not read yet when it
+        arrives from the reading worker, gui/window/qt_read_ahead.py); ``then()`` runs once it is
+        shown. The keyboard stays where the analyst has it: the filter, Find or the review queue
+        may show a document while they type there, and their next keys must not become edits of
+        it (see ``open_document``)."""
+        if not self.switch.later(doc_id, then):
+            self._show_now(doc_id)
+            if then is not None and self.doc is not None and self.doc.doc_id == doc_id:
+                then()
+
+    def _show_now(self, doc_id: int | None) -> None:
         if doc_id is None:
             doc = None
         else:
@@ -355,9 +367,7 @@ class MainWindow(QMainWindow):
     def open_document(self, doc_id: int) -> None:
         """The analyst chose a document to work on (Enter or a double-click in the list): show
         it with the keyboard in its text."""
-        self.show_document(doc_id)
-        if self.doc is not None and self.doc.doc_id == doc_id:
-            self.view.setFocus()
+        self.show_document(doc_id, then=self.view.setFocus)
 
     # --- keeping the panes current -------------------------------------------------------
     def _on_selection_changed(self) -> None:
@@ -377,6 +387,7 @@ class MainWindow(QMainWindow):
         self._update_review_count()
 
     def _on_document_removed(self, doc_id: int) -> None:
+        self.switch.forget(doc_id)
         if self.doc is not None and self.doc.doc_id == doc_id:  # deleted, perhaps elsewhere
             self.show_document(None)
         self.documents.list_model.remove(doc_id)

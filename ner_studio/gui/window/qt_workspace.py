@@ -32,6 +32,7 @@ from ner_studio.gui.shell.qt_prediction_queue import PredictionQueue
 from ner_studio.gui.shell.tagging_jobs import ModelHandle, take_tagged
 from ner_studio.gui.annotate.qt_undo import NoticeCommand, StatusCommand, apply_edit
 from ner_studio.gui.learning.review_effort import ReviewEffort
+from ner_studio.gui.window.qt_read_ahead import ReadAhead
 
 log = logging.getLogger(__name__)
 # The document shown last, so the project reopens where the analyst was.
@@ -74,6 +75,7 @@ class Workspace(QObject):
         self.tagging.progress.connect(self.prediction_progress)
         self.tagging.running.connect(self.prediction_running)
         self.importer = DocumentImporter(self)
+        self.read_ahead = ReadAhead(project, self, loaded=self._docs.__contains__, tokens=lambda i: self._summaries[i].token_count)
         self._in_flight = PartsInFlight()  # parts of big files not finished with yet
         self._interim: set[int] = set()  # documents showing first screens' spans not saved yet
         self._warned_unsaved = False
@@ -132,7 +134,7 @@ class Workspace(QObject):
         doc = self._docs.get(doc_id)
         if doc is None:
             try:
-                doc = self.project.load_document(doc_id, track=True)
+                doc = self.read_ahead.load(doc_id)  # read ahead in a worker, if it was
             except CorruptProjectError as error:  # the window offers the newest good backup
                 known = self._summaries.get(doc_id)
                 self.problem.emit(f"{known.name if known and known.name else f'Document {doc_id}'} cannot be read", error)
@@ -248,6 +250,7 @@ class Workspace(QObject):
         self.undo_group.setActiveStack(self.undo_stack(doc_id))
         self._shown = doc_id
         self.effort.shown(doc_id)
+        self.read_ahead.around(doc_id, self.document_ids())  # the next switch: read by then
 
     def _store_shown(self) -> None:
         if self._shown == self._stored_shown or self._shown is None or self.project.read_only:
@@ -260,10 +263,9 @@ class Workspace(QObject):
 
     def first_document(self) -> int | None:
         """The document to show on opening: the one shown last, else the first."""
-        ids = self.document_ids()
         if self._shown in self._summaries:
             return self._shown
-        return ids[0] if ids else None
+        return next(iter(self._summaries), None)
 
     # --- editing -------------------------------------------------------------------------
     def apply_edit(self, doc: Document, edit: SpanEdit | None) -> bool:
@@ -481,6 +483,7 @@ class Workspace(QObject):
         workspace, e.g. after Save Project As). Safe to call twice."""
         self.importer.stop()
         self.tagging.stop()
+        self.read_ahead.stop()
         if self.live is not None:
             self.live.stop()
         self._disconnect(self._listeners)
