@@ -148,8 +148,7 @@ class Workspace(QObject):
         except NerStudioError as error:
             self.problem.emit("The document could not be renamed", error)
             return False
-        # The project renames the open document itself (it tracks it); the list's copy is ours.
-        self._summaries[doc_id] = self._summaries[doc_id]._replace(name=name)
+        self._summaries[doc_id] = self._summaries[doc_id]._replace(name=name)  # the project renames the open one
         self.document_updated.emit(doc_id)
         return True
 
@@ -466,9 +465,8 @@ class Workspace(QObject):
 
     def export(self, doc_ids: list[int], path: Path, fmt: str, scheme: str, *, gold: Collection[int] = (),
                kb_column: bool = False) -> bool:
-        """Write ``doc_ids`` (those in ``gold`` as their curated gold versions) to ``path``, and
-        the catalogue beside a corpus file (``exported_beside``: where, or None); ``kb_column``:
-        CoNLL's column of links."""
+        """Write ``doc_ids`` to ``path`` (those in ``gold`` as curated gold versions; ``kb_column``:
+        CoNLL's column of links), and the catalogue beside a corpus (``exported_beside``: where)."""
         try:
             docs = [self.project.load_version(i, GOLD) if i in gold else self._docs.get(i) or self.project.load_document(i)
                     for i in doc_ids]
