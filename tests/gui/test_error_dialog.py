@@ -128,7 +128,7 @@ def test_a_bug_in_a_worker_shows_the_error_dialog(start_window, qtbot, monkeypat
     shown = record_error_dialogs(monkeypatch)
     window = start_window()
 
-    def broken_job(model, docs, writer=None):
+    def broken_job(model, docs, writer=None, **_options):
         def job(report, should_stop):
             yield from ()
             raise KeyError("emissions")
