@@ -169,8 +169,13 @@ def measure(args) -> int:
             best = max(best, tokens / (time.process_time() - started))
         print(json.dumps(best))
         return 0
-    tagger = TorchPredictor(load_checkpoint(args.model), quantize=True, threads=args.threads)
+    if args.processes:  # worker processes (model/processes.py), timed once they have started
+        tagger = TorchPredictor.load(args.model, quantize=True, threads=args.threads, processes=args.processes)
+        tagger._workers.wait_until_started()
+    else:
+        tagger = TorchPredictor(load_checkpoint(args.model), quantize=True, threads=args.threads)
     print(json.dumps(tokens / time_tagging(tagger, docs, args.batch_size)))
+    tagger.close() if hasattr(tagger, "close") else None
     return 0
 
 
@@ -254,6 +259,8 @@ def main() -> int:
     parser.add_argument("--tokens", type=int, default=1_000_000)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--batch-size", type=int, default=256)
+    parser.add_argument("--processes", type=int, default=0,
+                        help="--measure tagger: tag on this many worker processes instead of threads")
     parser.add_argument("--skip-spacy", action="store_true")
     parser.add_argument("--record", type=Path, metavar="JSON",
                         help="also write the figures here (resources/models/tagging_speed.json feeds the model card)")

@@ -26,9 +26,8 @@ from pathlib import Path
 sys.path.insert(0, os.environ.get("NER_STUDIO_CODE") or str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import torch  # noqa: E402
-
-from tagging_speed import benchmark_documents  # noqa: E402
+import torch
+from tagging_speed import benchmark_documents
 
 _spent: dict[str, float] = defaultdict(float)
 _stack: list[list] = []
