@@ -187,15 +187,21 @@ def write_conll(docs, path: Path) -> None:
                 out.write("".join(f"{word} O\n" for word in doc.sentence_words(k)) + "\n")
 
 
-def run_timed(command: list[str], env: dict, log: Path) -> tuple[float, str]:
-    """Wall seconds of a child process, and its last line of output."""
+def run_timed(command: list[str], env: dict, log: Path) -> tuple[float, str, float]:
+    """Wall seconds of a child process, its last line of output, and the CPU seconds it and
+    its own children (worker processes) used: on a busy machine the steadier figure."""
+    import resource
+
     with open(log, "w") as errors:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         done = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=errors, text=True)
         seconds = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode:
         raise SystemExit(f"{' '.join(command)} failed ({done.returncode}); see {log}")
-    return seconds, (done.stdout.strip().splitlines() or [""])[-1]
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return seconds, (done.stdout.strip().splitlines() or [""])[-1], cpu
 
 
 def compare(args) -> int:
@@ -215,6 +221,9 @@ def compare(args) -> int:
         for suffix, code in codes:
             env = {**os.environ, "PYTHONPATH": code, "NER_STUDIO_CODE": code}
             jobs.append((f"tagger{suffix}", [sys.executable, here, "--measure", "tagger", *common], env))
+            if args.processes and not suffix:  # the tagger on worker processes (this code only)
+                jobs.append(("tagger on processes", [sys.executable, here, "--measure", "tagger", *common,
+                                                     "--processes", str(args.processes)], env))
             jobs.append((f"predict process{suffix}", [sys.executable, "-m", "ner_studio", "predict", "default",
                                                       str(source), "-o", "OUT", "--threads", str(args.threads)], env))
         jobs.append(("spaCy NER", [sys.executable, here, "--measure", "spacy", *common,
@@ -222,11 +231,11 @@ def compare(args) -> int:
         jobs.append(("spaCy process", [sys.executable, here, "--spacy-job", str(source), "OUT"], spacy_env))
         rounds = []
         for number in range(1, args.rounds + 1):
-            figures = {}
+            figures, cpu = {}, {}
             for k, (name, command, env) in enumerate(jobs):
                 output = Path(folder) / f"out-{number}-{k}.jsonl"
                 command = [str(output) if c == "OUT" else c for c in command]
-                seconds, last = run_timed(command, env, Path(folder) / f"log-{number}-{k}.txt")
+                seconds, last, cpu[name] = run_timed(command, env, Path(folder) / f"log-{number}-{k}.txt")
                 # The tagger and spaCy's NER time themselves (start-up and reading excluded).
                 figures[name] = json.loads(last) if "OUT" not in jobs[k][1] else tokens / seconds
                 output.unlink(missing_ok=True)
@@ -234,6 +243,8 @@ def compare(args) -> int:
             print(f"round {number} (load {os.getloadavg()[0]:.1f}): "
                   + "; ".join(f"{name} {value:,.0f}" for name, value in figures.items()) + " tokens/s", flush=True)
             print("  " + "; ".join(f"{name}: {text}" for name, text in ratios(figures, codes)), flush=True)
+            print("  CPU-s of each process (with its workers): "
+                  + "; ".join(f"{name} {seconds:.1f}" for name, seconds in cpu.items()), flush=True)
         print("medians: " + "; ".join(f"{name} {statistics.median(r[name] for r in rounds):,.0f}" for name in rounds[0]))
         per_round = [dict(ratios(r, codes, raw=True)) for r in rounds]
         print("median ratios: " + "; ".join(f"{name}: {statistics.median(r[name] for r in per_round):.2f}"
@@ -248,6 +259,9 @@ def ratios(figures: dict, codes: list, raw: bool = False) -> list:
         pairs = {f"tagger / spaCy NER{suffix}": (figures[f"tagger{suffix}"], figures["spaCy NER"]),
                  f"process / tagger{suffix}": (figures[f"predict process{suffix}"], figures[f"tagger{suffix}"]),
                  f"process / spaCy process{suffix}": (figures[f"predict process{suffix}"], figures["spaCy process"])}
+        if not suffix and "tagger on processes" in figures:
+            pairs["tagger on processes / spaCy NER"] = (figures["tagger on processes"], figures["spaCy NER"])
+            pairs["process / tagger on processes"] = (figures["predict process"], figures["tagger on processes"])
         for name, (a, b) in pairs.items():
             out.append((name, a / b if raw else f"x{a / b:.2f}"))
     return out
@@ -260,7 +274,8 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--batch-size", type=int, default=256)
     parser.add_argument("--processes", type=int, default=0,
-                        help="--measure tagger: tag on this many worker processes instead of threads")
+                        help="tag on this many worker processes instead of threads (--measure tagger; "
+                        "--compare: a figure more)")
     parser.add_argument("--skip-spacy", action="store_true")
     parser.add_argument("--record", type=Path, metavar="JSON",
                         help="also write the figures here (resources/models/tagging_speed.json feeds the model card)")
