@@ -16,7 +16,6 @@ benchmarks/results/2026-12-07-tagging-speed-2.md measures both.
 from __future__ import annotations
 
 import multiprocessing
-import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -26,10 +25,10 @@ from pathlib import Path
 from ner_studio.core.errors import CheckpointError
 from ner_studio.model.interface import PredictionDetail
 
-# Linux forks the workers: they start with torch already imported (1.3 s of CPU each, which a
-# spawned worker spends importing it again). The caller forks before it starts any thread of
-# its own (TorchPredictor.load starts them first). Elsewhere fork is unsafe or absent: spawn.
-_START = "fork" if sys.platform.startswith("linux") else "spawn"
+# Spawned, never forked: forked workers hung where the parent had already run torch on its own
+# thread pool (a benchmark at load 20: both children asleep at 0 s of CPU), and fork is
+# absent on Windows. Each worker pays for importing torch again (~1.3 s of CPU).
+_START = "spawn"
 
 _tagger = None  # in a worker process: its own TorchPredictor
 _generation = 0  # in a worker process: the main predictor's cache generation last seen
