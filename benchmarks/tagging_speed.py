@@ -169,13 +169,8 @@ def measure(args) -> int:
             best = max(best, tokens / (time.process_time() - started))
         print(json.dumps(best))
         return 0
-    if args.processes:  # worker processes (model/processes.py), timed once they have started
-        tagger = TorchPredictor.load(args.model, quantize=True, threads=args.threads, processes=args.processes)
-        tagger._workers.wait_until_started()
-    else:
-        tagger = TorchPredictor(load_checkpoint(args.model), quantize=True, threads=args.threads)
+    tagger = TorchPredictor(load_checkpoint(args.model), quantize=True, threads=args.threads)
     print(json.dumps(tokens / time_tagging(tagger, docs, args.batch_size)))
-    tagger.close() if hasattr(tagger, "close") else None
     return 0
 
 
@@ -221,9 +216,6 @@ def compare(args) -> int:
         for suffix, code in codes:
             env = {**os.environ, "PYTHONPATH": code, "NER_STUDIO_CODE": code}
             jobs.append((f"tagger{suffix}", [sys.executable, here, "--measure", "tagger", *common], env))
-            if args.processes and not suffix:  # the tagger on worker processes (this code only)
-                jobs.append(("tagger on processes", [sys.executable, here, "--measure", "tagger", *common,
-                                                     "--processes", str(args.processes)], env))
             jobs.append((f"predict process{suffix}", [sys.executable, "-m", "ner_studio", "predict", "default",
                                                       str(source), "-o", "OUT", "--threads", str(args.threads)], env))
         jobs.append(("spaCy NER", [sys.executable, here, "--measure", "spacy", *common,
@@ -259,9 +251,6 @@ def ratios(figures: dict, codes: list, raw: bool = False) -> list:
         pairs = {f"tagger / spaCy NER{suffix}": (figures[f"tagger{suffix}"], figures["spaCy NER"]),
                  f"process / tagger{suffix}": (figures[f"predict process{suffix}"], figures[f"tagger{suffix}"]),
                  f"process / spaCy process{suffix}": (figures[f"predict process{suffix}"], figures["spaCy process"])}
-        if not suffix and "tagger on processes" in figures:
-            pairs["tagger on processes / spaCy NER"] = (figures["tagger on processes"], figures["spaCy NER"])
-            pairs["process / tagger on processes"] = (figures["predict process"], figures["tagger on processes"])
         for name, (a, b) in pairs.items():
             out.append((name, a / b if raw else f"x{a / b:.2f}"))
     return out
@@ -273,9 +262,6 @@ def main() -> int:
     parser.add_argument("--tokens", type=int, default=1_000_000)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--batch-size", type=int, default=256)
-    parser.add_argument("--processes", type=int, default=0,
-                        help="tag on this many worker processes instead of threads (--measure tagger; "
-                        "--compare: a figure more)")
     parser.add_argument("--skip-spacy", action="store_true")
     parser.add_argument("--record", type=Path, metavar="JSON",
                         help="also write the figures here (resources/models/tagging_speed.json feeds the model card)")

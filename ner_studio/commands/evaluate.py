@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
         checked_output(args, args.json, "json", inputs=[args.file, model_path(args.model)])
     if args.errors:
         checked_output(args, args.errors, "jsonl", inputs=[args.file, model_path(args.model), args.json])
-    tagger = tagger_from_args(args, args.file)
+    tagger = tagger_from_args(args)
     scored_set = ScoredSet(tagger.metadata.get("trained_on"))
     bar = ProgressBar("evaluating")
     # The errors are written as each piece is scored (memory stays bounded) to a file that
@@ -72,7 +72,6 @@ def run(args: argparse.Namespace) -> int:
                                             tagged=write_errors if errors is not None else None)
         finally:
             bar.close()
-            tagger.close()  # its worker processes, if it has them
     scored, warning = scored_set.describe(str(args.file))
     print(f"Scored on {scored}.")
     if warning:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from pathlib import Path
 
 DEFAULT_MODEL = "default"
@@ -65,30 +64,11 @@ def add_inference_options(parser: argparse.ArgumentParser) -> None:
                         help="CPU threads to tag with, one batch on each (default: every core)")
 
 
-# An input file at least this large is tagged by worker processes, one per thread
-# (model/processes.py): no lock shared between them, but each takes ~1-2 s of CPU to start,
-# repaid from about this size on (benchmarks/results/2026-12-07-tagging-speed-2.md).
-PROCESSES_FROM_BYTES = 2_000_000
-
-
-def tagger_from_args(args: argparse.Namespace, input_path: str | Path | None = None):
-    """The model named on the command line, ready to tag, with the thread count applied; on
-    worker processes if ``input_path`` names a big enough file and there is more than one thread."""
+def tagger_from_args(args: argparse.Namespace):
+    """The model named on the command line, ready to tag, with the thread count applied."""
     from ner_studio.model.predict import TorchPredictor
 
-    threads = args.threads or os.cpu_count() or 1
-    big = input_path is not None and _size(input_path) >= PROCESSES_FROM_BYTES
-    # Not in the packaged app: a frozen executable's spawned child would start the app again
-    # (it would need multiprocessing.freeze_support() in its entry point, untested there).
-    processes = threads if threads > 1 and big and not getattr(sys, "frozen", False) else 0
-    return TorchPredictor.load(model_path(args.model), quantize=not args.float32, threads=threads, processes=processes)
-
-
-def _size(path: str | Path) -> int:
-    try:
-        return os.path.getsize(path)
-    except OSError:
-        return 0  # reading it names the problem
+    return TorchPredictor.load(model_path(args.model), quantize=not args.float32, threads=args.threads or os.cpu_count())
 
 
 def add_threads_option(parser: argparse.ArgumentParser) -> None:

@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     catalogue = read_catalogue(args.catalogue) if args.catalogue else None
     aliases = AliasIndex(catalogue) if catalogue is not None else None
     kb_names = {entry.entry_id: entry.name for entry in catalogue} if catalogue is not None else None
-    tagger = tagger_from_args(args, args.input) if use_model else None
+    tagger = tagger_from_args(args) if use_model else None
     bar = ProgressBar("tagging")
     documents = entities = sentences = from_patterns = linked = 0
     try:
@@ -113,8 +113,6 @@ def run(args: argparse.Namespace) -> int:
                 sentences += sum(len(doc.sentences) for doc in docs)
     finally:
         bar.close()
-        if tagger is not None:
-            tagger.close()  # its worker processes, if it has them
     pattern_note = f" ({from_patterns} from patterns)" if matcher is not None else ""
     link_note = f", {linked} linked to the catalogue" if aliases is not None else ""
     print(f"tagged {plural(documents, 'document')}, {plural(entities, 'entity')}{pattern_note}{link_note}"

@@ -29,7 +29,6 @@ from ner_studio.model.decoding import (
     softmax_predictions,
 )
 from ner_studio.model.interface import DocumentPrediction, PredictionDetail
-from ner_studio.model.processes import WorkerProcesses
 from ner_studio.model.windows import MAX_WINDOW, join_windows, split_windows
 from ner_studio.model.word_table import TableBatch, WordTable
 
@@ -86,29 +85,14 @@ class TorchPredictor:
         self.metadata = loaded.metadata
         self._table = self._new_table()
         self._tags = TagTable(self.vocabs.tags.to_list())
-        self._workers: WorkerProcesses | None = None
-        self._generation = 0  # counts clear_cache calls, which the workers follow
 
     def _new_table(self) -> WordTable:
         return WordTable(self.vocabs, self.model.char_features, self.model.config.char_filters)
 
     @classmethod
     def load(cls, path: str | Path, *, quantize: bool = False, bfloat16: bool = False,
-             threads: int | None = None, processes: int = 0) -> TorchPredictor:
-        """``processes`` (2 or more): the groups of :meth:`predict_groups` and
-        :meth:`predict_documents` are tagged that many at a time by worker processes, each with
-        its own copy of the model (``processes.py``: no shared lock; each costs a start-up)."""
-        loaded = load_checkpoint(path)
-        workers = WorkerProcesses(cls.load, path, processes, quantize=quantize, bfloat16=bfloat16) if processes > 1 else None
-        predictor = cls(loaded, quantize=quantize, bfloat16=bfloat16, threads=threads)
-        predictor._workers = workers
-        return predictor
-
-    def close(self) -> None:
-        """Stop the worker processes, if any (also at exit)."""
-        if self._workers is not None:
-            self._workers.close()
-            self._workers = None
+             threads: int | None = None) -> TorchPredictor:
+        return cls(load_checkpoint(path), quantize=quantize, bfloat16=bfloat16, threads=threads)
 
     @property
     def pools_documents(self) -> bool:
@@ -118,7 +102,6 @@ class TorchPredictor:
     def clear_cache(self) -> None:
         """Forget the words seen so far (each is encoded once and kept to save time)."""
         self._table = self._new_table()
-        self._generation += 1
 
     # --- sentences ----------------------------------------------------------------------
     def predict_sentences(self, sentences: list[list[str]], *, batch_size: int = 256,
@@ -148,15 +131,6 @@ class TorchPredictor:
                 for i, prediction in zip(indices, predictions):
                     results[i] = prediction
         return results if windows is None else join_windows(results, windows)
-
-    def predict_groups(self, groups: Iterable[tuple[list[list[str]], list[int]]], *, batch_size: int = 256,
-                       detail: PredictionDetail = PredictionDetail.UNCERTAINTY) -> Iterator[list[SentencePrediction]]:
-        """:meth:`predict_sentences` of each ``(sentences, documents)`` group, in order: on the
-        worker processes, several groups at a time, if the predictor has them."""
-        if self._workers is not None:
-            return self._workers.map(groups, batch_size=batch_size, detail=detail, generation=self._generation)
-        return (self.predict_sentences(words, batch_size=batch_size, documents=documents, detail=detail)
-                for words, documents in groups)
 
     def _map(self, work: Callable, items: Iterable) -> Iterator:
         if self._pool is not None:
@@ -219,19 +193,15 @@ class TorchPredictor:
         total = sum(len(d.sentences) for d in docs)
         done = 0
         results: list[DocumentPrediction] = []
-        groups = document_groups(docs, _GROUP_SENTENCES)
-
-        def inputs() -> Iterator[tuple[list[list[str]], list[int]]]:
-            for group in groups:
-                if should_stop is not None and should_stop():
-                    return
-                yield sentences_of(group)
-
-        for group, predictions in zip(groups, self.predict_groups(inputs(), batch_size=batch_size, detail=detail)):
-            predictions = iter(predictions)
+        for group in document_groups(docs, _GROUP_SENTENCES):
+            if should_stop is not None and should_stop():
+                break
+            words, documents = sentences_of(group)
+            predictions = iter(self.predict_sentences(words, batch_size=batch_size, documents=documents,
+                                                      detail=detail))
             for doc in group:
                 results.append(_document_prediction(doc, [next(predictions) for _ in doc.sentences]))
-            done += sum(len(doc.sentences) for doc in group)
+            done += len(words)
             if progress is not None:
                 progress(done, total)
         return results

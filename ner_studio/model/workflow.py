@@ -3,8 +3,7 @@ tagger or scores out. Documents carry spans; tags exist only here, at the model'
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -151,17 +150,10 @@ def predicted_tags(tagger: TorchPredictor, docs: list[Document], *, batch_size: 
     """IOB2 tags the model predicts for every sentence of ``docs``."""
     total = sum(len(doc.sentences) for doc in docs)
     tags = []
-    sent: deque[list[list[str]]] = deque()  # the words of the groups sent and not yet back
-
-    def groups() -> Iterator[tuple[list[list[str]], list[int]]]:
-        for group in document_groups(docs, max(batch_size * 16, 1)):
-            words, documents = sentences_of(group)
-            sent.append(words)
-            yield words, documents
-
-    # Viterbi alone; on worker processes for a big input (TorchPredictor.load's ``processes``).
-    for predictions in tagger.predict_groups(groups(), batch_size=batch_size, detail=PredictionDetail.TAGS):
-        words = sent.popleft()
+    for group in document_groups(docs, max(batch_size * 16, 1)):
+        words, documents = sentences_of(group)
+        predictions = tagger.predict_sentences(words, batch_size=batch_size, documents=documents,
+                                               detail=PredictionDetail.TAGS)  # Viterbi alone
         for sentence, prediction in zip(words, predictions):
             spans = [(i, j, label) for i, j, label, _ in prediction.entities]
             tags.append(token_spans_to_tags(len(sentence), spans, "iob2"))
