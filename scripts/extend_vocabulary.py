@@ -1,17 +1,19 @@
 """Give a trained model rows for more words of the vectors file it started from, and word pieces.
 
-    python scripts/build_word_vectors.py --words 300000 --fit-words 50000 \
-        --pieces "<cache>/vectors/minilm-pieces-100d.txt" -o "<cache>/vectors/minilm-wordfreq-300k-100d.txt"
-    python scripts/extend_vocabulary.py --vectors "<cache>/vectors/minilm-wordfreq-300k-100d.txt" \
+    python scripts/build_word_vectors.py --words 200000 --fit-words 50000 \
+        --pieces "<cache>/vectors/minilm-pieces-100d.txt" -o "<cache>/vectors/minilm-wordfreq-200k-100d.txt"
+    python scripts/extend_vocabulary.py --vectors "<cache>/vectors/minilm-wordfreq-200k-100d.txt" \
         --pieces "<cache>/vectors/minilm-pieces-100d.txt"            # rewrites resources/models/default.pt
 
 The bundled model was trained from the first 50,000 words of ``build_word_vectors.py``'s file;
-tweets and reports are full of words past them. The 300,000-word file's first 50,000 lines are
+tweets and reports are full of words past them. The 200,000-word file's first 50,000 lines are
 that file (the PCA is fitted on them only), so its other words lie in the space the model
 learned in, and a row holding such a word's vector is what training would have left it
 (``model.grow.with_vector_words`` says why). Before writing, the script checks that claim on the
-model itself: the rows of the first ``--fit-words`` words that CoNLL never trained must equal
+model itself (``--fit-words``): the rows of the first words that CoNLL never trained must equal
 the new file's vectors to the file's precision (half precision, +-0.01 for the PCA's rounding).
+A file built ``--onto`` the model (its words after the first 50,000 only, projected by a map
+fitted on the model's untrained rows) was checked so when it was built.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from ner_studio.resources import bundled_model_location  # noqa: E402
 
 def read_table(path: Path) -> tuple[list[str], torch.Tensor]:
     """``(words, vectors)`` of a vectors text file in its order, the first spelling of each
-    normalised word kept (a 300,000-line file as one tensor, not 30M Python floats)."""
+    normalised word kept (a 200,000-line file as one tensor, not 30M Python floats)."""
     words: list[str] = []
     rows: list[torch.Tensor] = []
     seen: set[str] = set()
@@ -66,25 +68,46 @@ def unchanged_rows(loaded, words: list[str], vectors: torch.Tensor, first: int) 
     return int(close.sum()), len(places), float(moved.min()) if len(moved) else 0.0
 
 
+def score(loaded) -> None:
+    """CoNLL-2003 dev and test scores into ``loaded``'s metadata (what the model card shows)."""
+    from ner_studio.core.datasets.fetch import corpus_files
+    from ner_studio.core.formats import read_documents
+    from ner_studio.model.predict import TorchPredictor
+    from ner_studio.model.workflow import evaluate_tagger
+
+    files = corpus_files("conll2003")
+    for split in ("dev", "test"):
+        evaluation = evaluate_tagger(TorchPredictor(loaded), read_documents(files[split], "conll"))
+        loaded.metadata[split] = evaluation.to_dict()
+        print(f"CoNLL-2003 {split} F1 {100 * evaluation.overall.f1:.2f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--vectors", type=Path, required=True, help="the larger vectors file (build_word_vectors.py)")
     parser.add_argument("--pieces", type=Path, help="the word pieces' vectors (build_word_vectors.py --pieces)")
     parser.add_argument("--words", type=int, help="only the file's first N words (default: all)")
-    parser.add_argument("--fit-words", type=int, default=50_000, help="the words the model was trained from")
+    parser.add_argument("--fit-words", type=int, help="check that the file's first N words are the vectors the model "
+                        "was trained from (a --fit-words N file of build_word_vectors.py; one built --onto the model "
+                        "holds only the words after them, checked when it was built)")
     parser.add_argument("--model", type=Path, default=bundled_model_location())
     parser.add_argument("-o", "--output", type=Path, help="default: rewrite --model")
+    parser.add_argument("--score", action="store_true",
+                        help="score the result on CoNLL-2003 dev and test (`ner-studio data fetch conll2003`) into its "
+                        "metadata and rewrite MODEL_CARD.md beside it, as train_default_model.py does")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     parent = load_checkpoint(args.model)
     words, vectors = read_table(args.vectors)
     words, vectors = words[:args.words], vectors[:args.words]
-    same, compared, smallest_moved = unchanged_rows(parent, words, vectors, args.fit_words)
-    print(f"the model's rows for the file's first {args.fit_words:,} words: {same:,} of {compared:,} are the file's "
-          f"vector (the others moved by >= {smallest_moved:.2f}: CoNLL trained them)")
-    if same < compared // 2:
-        raise SystemExit("the file's first words are not the vectors the model started from: wrong --fit-words "
-                         "or a file built otherwise")
+    same = compared = None
+    if args.fit_words:  # a file that starts with the words the model was trained from
+        same, compared, smallest_moved = unchanged_rows(parent, words, vectors, args.fit_words)
+        print(f"the model's rows for the file's first {args.fit_words:,} words: {same:,} of {compared:,} are the "
+              f"file's vector (the others moved by >= {smallest_moved:.2f}: CoNLL trained them)")
+        if same < compared // 2:
+            raise SystemExit("the file's first words are not the vectors the model started from: wrong --fit-words "
+                             "or a file built otherwise")
     loaded, added = with_vector_words(parent, words, vectors)
     if args.pieces:
         pieces, piece_vectors = read_table(args.pieces)
@@ -94,13 +117,19 @@ def main(argv: list[str] | None = None) -> int:
     data["vector_rows"] = data.get("vector_rows", 0) + added
     loaded.metadata["vocabulary_extension"] = {
         "vectors": args.vectors.name, "words_before": len(parent.vocabs.words), "rows_added": added,
-        "unchanged_rows": [same, compared], "pieces": len(loaded.vocabs.pieces) if loaded.vocabs.pieces else 0,
+        "unchanged_rows": [same, compared] if compared else None, "pieces": len(loaded.vocabs.pieces) if loaded.vocabs.pieces else 0,
         "pieces_file": args.pieces.name if args.pieces else None}
+    if args.score:
+        score(loaded)
     output = args.output or args.model
     save_checkpoint(output, loaded.model, loaded.vocabs, loaded.labels, loaded.scheme, loaded.metadata)
     print(f"{added:,} words added ({len(parent.vocabs.words):,} -> {len(loaded.vocabs.words):,}), "
           f"{data.get('vector_rows')} rows from vectors -> {output} ({output.stat().st_size / 1e6:.1f} MB, "
           f"{time.perf_counter() - started:.0f} s)")
+    if args.score:
+        from train_default_model import write_card
+
+        write_card(output.parent)
     return 0
 
 
