@@ -96,7 +96,7 @@ def fit_onto_model(words: list[str], encoded: torch.Tensor, model_path: Path, to
     the word rows of the model at ``model_path`` that are still their start vector. The file the
     model started from was a linear map of the same encodings (the PCA), so on those rows the
     fit is exact up to the file's rounding (+-0.001); rows training moved are found by their
-    residual (a first fit on all, a second on the better half, then > ``tolerance``) and left out."""
+    residual (fits on the better half of all rows, then the rows within ``tolerance``)."""
     from ner_studio.model.checkpoint import load_checkpoint
 
     loaded = load_checkpoint(model_path)
@@ -105,10 +105,11 @@ def fit_onto_model(words: list[str], encoded: torch.Tensor, model_path: Path, to
     x = torch.cat([encoded[[k for k, _ in places]], torch.ones(len(places), 1)], dim=1).double()
     y = table[[i for _, i in places]].double()
     kept = torch.ones(len(places), dtype=torch.bool)
-    for round in range(3):  # all rows; the half that fits best; those within the tolerance
+    for share in (0.5, 0.5, 0.5, None):  # the better half of all rows, three times; then the tolerance
         weights = torch.linalg.lstsq(x[kept], y[kept]).solution
         residual = (x @ weights - y).abs().max(dim=1).values
-        kept = residual <= (residual.median() if round == 0 else tolerance)
+        kept = residual <= (residual.quantile(share) if share else tolerance)
+    weights = torch.linalg.lstsq(x[kept], y[kept]).solution
     return weights.float(), int(kept.sum()), len(places)
 
 
