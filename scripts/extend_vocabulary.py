@@ -113,7 +113,8 @@ def main(argv: list[str] | None = None) -> int:
         pieces, piece_vectors = read_table(args.pieces)
         loaded = with_word_pieces(loaded, pieces, piece_vectors)
     data = loaded.metadata.setdefault("data", {})
-    data["vector_words"] = len(words)
+    # A file built --onto the model holds the words after those it was trained from.
+    data["vector_words"] = len(words) + (0 if args.fit_words else data.get("vector_words", 0))
     data["vector_rows"] = data.get("vector_rows", 0) + added
     loaded.metadata["vocabulary_extension"] = {
         "vectors": args.vectors.name, "words_before": len(parent.vocabs.words), "rows_added": added,
