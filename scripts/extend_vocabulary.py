@@ -1,14 +1,15 @@
 """Give a trained model rows for more words of the vectors file it started from, and word pieces.
 
-    python scripts/build_word_vectors.py --words 200000 --fit-words 50000 \
-        --pieces "<cache>/vectors/minilm-pieces-100d.txt" -o "<cache>/vectors/minilm-wordfreq-200k-100d.txt"
-    python scripts/extend_vocabulary.py --vectors "<cache>/vectors/minilm-wordfreq-200k-100d.txt" \
-        --pieces "<cache>/vectors/minilm-pieces-100d.txt"            # rewrites resources/models/default.pt
+    python scripts/build_word_vectors.py --words 100000 --fit-words 50000 --jobs 4 --onto resources/models/default.pt \
+        --trained-on "<cache>/datasets/conll2003/train.txt" --pieces "<cache>/vectors/minilm-pieces-100d.txt" \
+        -o "<cache>/vectors/minilm-wordfreq-50k-100k-100d.txt"
+    python scripts/extend_vocabulary.py --vectors "<cache>/vectors/minilm-wordfreq-50k-100k-100d.txt" \
+        --pieces "<cache>/vectors/minilm-pieces-100d.txt" -o extended.pt   # [--score: and CoNLL scores + card]
 
 The bundled model was trained from the first 50,000 words of ``build_word_vectors.py``'s file;
-tweets and reports are full of words past them. The 200,000-word file's first 50,000 lines are
-that file (the PCA is fitted on them only), so its other words lie in the space the model
-learned in, and a row holding such a word's vector is what training would have left it
+tweets and reports are full of words past them. A file built with ``--fit-words 50,000`` (its
+first 50,000 lines are that file) or ``--onto`` the model puts its other words in the space the
+model learned in, and a row holding such a word's vector is what training would have left it
 (``model.grow.with_vector_words`` says why). Before writing, the script checks that claim on the
 model itself (``--fit-words``): the rows of the first words that CoNLL never trained must equal
 the new file's vectors to the file's precision (half precision, +-0.01 for the PCA's rounding).
