@@ -5,6 +5,8 @@ rows and the tags of text the model knew stay exactly as they were, and the file
 
 from __future__ import annotations
 
+import copy
+
 import torch
 
 from ner_studio.model.checkpoint import load_checkpoint, save_checkpoint
@@ -108,3 +110,56 @@ def test_fine_tuning_starts_new_words_from_their_pieces_and_keeps_the_table(pare
     assert result.loaded.metadata["piece_vectors"] >= 1
     assert torch.equal(result.loaded.model.piece_vectors, with_pieces.model.piece_vectors)
     assert result.loaded.vocabs.pieces.to_list() == pieces
+
+
+def test_the_extension_script_adds_the_files_new_words_and_pieces(tmp_path, parent):  # noqa: F811
+    """scripts/extend_vocabulary.py end to end: a file of the model's own vector words first
+    (their rows checked against it), then new ones; a pieces file; the result loads."""
+    import importlib.util
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "scripts" / "extend_vocabulary.py"
+    spec = importlib.util.spec_from_file_location("extend_vocabulary", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    own = ["paris", "berlin"]  # rows the parent has; their vectors are its rows (as if untrained)
+    table = parent.model.word_embedding.weight.detach()
+    rows = [table[parent.vocabs.words.index(w)] for w in own] + list(vectors(2))
+    lines = [f"{w} {' '.join(f'{x:.6f}' for x in row.tolist())}\n" for w, row in zip(own + ["Seattle", "tmrw"], rows)]
+    (tmp_path / "v.txt").write_text("".join(lines), encoding="utf-8")
+    (tmp_path / "p.txt").write_text("".join(f"{p} {' '.join(['0.5'] * DIMENSION)}\n" for p in ["tm", "##rw"]),
+                                    encoding="utf-8")
+    save_checkpoint(tmp_path / "m.pt", parent.model, parent.vocabs, parent.labels, parent.scheme, parent.metadata)
+    assert module.main(["--vectors", str(tmp_path / "v.txt"), "--pieces", str(tmp_path / "p.txt"), "--fit-words", "2",
+                        "--model", str(tmp_path / "m.pt"), "-o", str(tmp_path / "out.pt")]) == 0
+    out = load_checkpoint(tmp_path / "out.pt")
+    assert out.vocabs.words.to_list()[-2:] == ["seattle", "tmrw"]
+    assert out.vocabs.pieces.to_list() == ["tm", "##rw"]
+    assert out.metadata["vocabulary_extension"]["rows_added"] == 2
+    assert out.metadata["vocabulary_extension"]["unchanged_rows"] == [2, 2]
+
+
+def test_the_map_onto_a_model_is_fitted_on_the_rows_training_never_moved(tmp_path, parent):  # noqa: F811
+    """build_word_vectors.py --onto: the model's untouched rows are a linear map of the
+    encodings; the fit recovers it although the rows of the training words moved."""
+    import importlib.util
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "scripts" / "build_word_vectors.py"
+    spec = importlib.util.spec_from_file_location("build_word_vectors", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    words = parent.vocabs.words.to_list()[2:]
+    generator = torch.Generator().manual_seed(4)
+    encoded = torch.randn(len(words), 8, generator=generator)
+    truth = torch.randn(9, DIMENSION, generator=generator)
+    model = copy.deepcopy(parent.model)  # the fixture's model stays as it is
+    rows = torch.cat([encoded, torch.ones(len(words), 1)], dim=1) @ truth
+    trained = set(words[::3])
+    rows[[k for k, w in enumerate(words) if w in trained]] += 0.5  # training moved these
+    with torch.no_grad():
+        model.word_embedding.weight[2:] = rows
+    save_checkpoint(tmp_path / "m.pt", model, parent.vocabs, parent.labels, parent.scheme, parent.metadata)
+    weights, within, fitted = module.fit_onto_model(words, encoded, tmp_path / "m.pt", trained)
+    assert fitted == len(words) - len(trained) and within == fitted
+    assert torch.allclose(weights, truth, atol=0.01)
