@@ -180,6 +180,7 @@ def run_loop(args, setting: str, strategy: str, seed: int, pool, test, base, siz
                "epochs": result.training.epochs_run, "best_epoch": result.training.best_epoch,
                "text_vectors": result.loaded.metadata.get("text_vectors"),
                "self_training": result.loaded.metadata.get("self_training"),
+               "piece_vectors": result.loaded.metadata.get("piece_vectors"),
                # Per epoch, to replay a smaller patience offline: training is deterministic, so a run
                # that stops earlier keeps the same model whenever its best epoch is the same.
                "history": [{k: h[k] for k in ("epoch", "dev_loss", "dev_f1", "seconds")}
@@ -216,6 +217,7 @@ def run_recipe(args) -> int:
                "best_epoch": result.training.best_epoch, "pool_dev": f1(result.loaded, dev),
                "text_vectors": result.loaded.metadata.get("text_vectors"),
                "self_training": result.loaded.metadata.get("self_training"),
+               "piece_vectors": result.loaded.metadata.get("piece_vectors"),
                "conll_dev": f1(result.loaded, conll_dev), "test": f1(result.loaded, test)}
         record["runs"].append(row)
         log(f"{args.name}: {count} tweets, pool-dev F1 {100 * row['pool_dev']['f1']:.2f}, CoNLL dev "

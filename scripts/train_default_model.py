@@ -177,7 +177,7 @@ def score_rows(evaluation: dict) -> list[str]:
     return rows
 
 
-def vectors_line(config: dict, data: dict) -> str:
+def vectors_line(config: dict, data: dict, extension: dict | None = None) -> str:
     if not data.get("vectors"):
         return "- No external word vectors: every embedding is learned from the training set."
     return (f"- Word vectors: `{Path(data['vectors']).name}`, distilled offline by `scripts/build_word_vectors.py` "
@@ -186,7 +186,13 @@ def vectors_line(config: dict, data: dict) -> str:
             f"{data.get('vector_words', 0)} words have rows even where CoNLL lacks them, so a word the "
             "training data never had still arrives with its meaning"
             + ("; the word embeddings stay fixed while training (the words training sees and the ones it "
-               "does not stay in one space)." if config.get("freeze_words") else "."))
+               "does not stay in one space)." if config.get("freeze_words") else ".")
+            + (f" After training, `scripts/extend_vocabulary.py` gave the model rows for "
+               f"{extension['rows_added']:,} more words of `{extension['vectors']}` (the same distillation, "
+               "projected into the same space; rows training never used are still their vectors, so these are "
+               "the rows training would have left)"
+               + (f" and a table of {extension['pieces']:,} word-piece vectors that starts a fine-tune's new words"
+                  if extension.get("pieces") else "") + "." if extension else ""))
 
 
 def same_vectors(softmax: dict, meta: dict) -> bool:
@@ -212,7 +218,7 @@ def render_card(config: dict, meta: dict, softmax: dict | None, size: int) -> st
         f"dev {meta['data']['dev_sentences']} sentences for early stopping, test {meta['test_sentences']} sentences "
         "for the scores below (test data never steers training).",
         "- Labels: LOC, MISC, ORG, PER. The model predicts BIOES tags (converted from the corpus' IOB2).",
-        vectors_line(config, meta["data"]),
+        vectors_line(config, meta["data"], meta.get("vocabulary_extension")),
         "",
         "## Network and training",
         f"- Words: lower-cased, digits folded to 0, {config['word_dim']}-dim embeddings "

@@ -34,7 +34,7 @@ from ner_studio.model.vocab import Vocabularies
 FORMAT = "ner-studio-tagger"
 FORMAT_VERSION = 1
 log = logging.getLogger(__name__)
-HALF_PRECISION = ("word_embedding.weight",)  # the tables a file stores as float16
+HALF_PRECISION = ("word_embedding.weight", "piece_vectors")  # the tables a file stores as float16
 _REQUIRED = ("config", "vocab", "labels", "scheme", "state_dict", "metadata")
 
 

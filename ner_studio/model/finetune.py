@@ -10,6 +10,8 @@ New-domain sentences can be weighted over the base data (``domain_weight``) and 
 lower-cased at random (``lowercase``), so the model stops relying on newswire capitalisation.
 With ``text_vectors`` the new words start from co-occurrence vectors of the project's own text
 (:mod:`ner_studio.model.text_vectors`), labelled or not, instead of the parent's ``<unk>``.
+With ``piece_vectors`` they start from the mean vector of their word pieces instead, where the
+model holds a piece table (:mod:`ner_studio.model.word_pieces`).
 With ``self_train`` a second, guarded fine-tune also learns the sentences of that text nobody
 labelled that the new model tags surely (:mod:`ner_studio.model.self_training`).
 
@@ -46,6 +48,7 @@ from ner_studio.model.self_training import PSEUDO_RATIO, merged_record, pseudo_l
 from ner_studio.model.text_vectors import MAX_TOKENS, TextVectors, seed_new_rows, text_vectors, words_to_add
 from ner_studio.model.training import TrainingProgress, TrainingResult, train_model
 from ner_studio.model.vocab import Vocabularies
+from ner_studio.model.word_pieces import seed_from_pieces
 from ner_studio.model.workflow import entity_labels
 
 # Training batches are whole documents (document pooling); a longer document is cut into parts
@@ -269,6 +272,7 @@ def finetune(
     model = grow_model(parent, vocabs, average_start=options.average_start)
     seeded = seed_new_rows(model.word_embedding.weight.data, vocabs.words, len(parent.vocabs.words),
                            vectors) if vectors is not None else None
+    pieced = seed_from_pieces(model, vocabs, len(parent.vocabs.words)) if options.piece_vectors else None
     if options.freeze_words:
         model.word_embedding.weight.requires_grad_(False)
     # The reviewed documents ``domain_weight`` times (each copy its own document), then the base.
@@ -294,6 +298,7 @@ def finetune(
                  "dev_sentences": len(dev), "base_sentences": count_sentences(base),
                  "reviewed_sentences": reviewed, "new_labels": new_labels, "new_words": new_words},
         "text_vectors": seeded.to_dict() if seeded is not None else None,
+        "piece_vectors": pieced,
         "trained_on": training_record(docs + base),  # the held-out part too: it chose the epoch
         "result": {"patience": config.patience, "best_epoch": result.best_epoch, "dev_loss": result.best_dev_loss,
                    "dev_f1": result.best_dev_f1, "epochs_run": result.epochs_run,

@@ -11,14 +11,17 @@ tag set.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from dataclasses import replace
 
 import torch
+from torch import Tensor
 
 from ner_studio.model.batching import Sentences
 from ner_studio.model.checkpoint import LoadedModel
 from ner_studio.model.network import BiLSTMNetwork
-from ner_studio.model.vocab import UNK_INDEX, Vocabularies, model_word, normalize_word
+from ner_studio.model.vocab import UNK_INDEX, Vocab, Vocabularies, model_word, normalize_word
 from ner_studio.model.workflow import entity_labels
 
 _PREFIXES = {"bioes": "BIES", "iob2": "BI"}
@@ -73,7 +76,8 @@ def _grown_transitions(old: torch.Tensor, grown_tags: list[str], prototypes: lis
     return result
 
 
-def grow_model(parent: LoadedModel, vocabs: Vocabularies, *, average_start: bool = True) -> BiLSTMNetwork:
+def grow_model(parent: LoadedModel, vocabs: Vocabularies, *, average_start: bool = True,
+               word_pieces: int | None = None) -> BiLSTMNetwork:
     """A new network shaped for ``vocabs`` (a superset of the parent's) holding the parent's
     weights in the old rows. A new word starts as the parent's ``<unk>``; a new tag (of a new
     label) starts as the average of the parent's tags at the same position (its output rows and
@@ -81,6 +85,8 @@ def grow_model(parent: LoadedModel, vocabs: Vocabularies, *, average_start: bool
     apart, rather than a random row with a few examples to climb out from."""
     config = replace(parent.model.config, num_words=len(vocabs.words), num_chars=len(vocabs.chars),
                      num_tags=len(vocabs.tags))
+    if word_pieces is not None:  # a new piece table (zeros until the caller fills it)
+        config = replace(config, word_pieces=word_pieces)
     grown_tags, parent_tags = vocabs.tags.to_list(), parent.vocabs.tags.to_list()
     prototypes = _prototypes(parent_tags, grown_tags)
     model = BiLSTMNetwork(config, grown_tags, parent.scheme)
@@ -88,9 +94,9 @@ def grow_model(parent: LoadedModel, vocabs: Vocabularies, *, average_start: bool
     old = parent.model.state_dict()
     with torch.no_grad():
         for name, target in state.items():
-            if name.endswith("_penalty"):
-                continue  # scheme constraints: the new constructor built them for all tags
-            source = old[name]
+            source = old.get(name)
+            if name.endswith("_penalty") or source is None or (name == "piece_vectors" and word_pieces is not None):
+                continue  # scheme constraints (the new constructor built them for all tags), a new table
             if name in ("word_embedding.weight", "char_features.embedding.weight"):
                 target[:] = source[UNK_INDEX]  # unseen rows start as the parent's <unk>
                 target[tuple(slice(0, n) for n in source.shape)] = source
@@ -107,3 +113,36 @@ def grow_model(parent: LoadedModel, vocabs: Vocabularies, *, average_start: bool
                 target[tuple(slice(0, n) for n in source.shape)] = source
     model.load_state_dict(state)
     return model
+
+
+def with_vector_words(parent: LoadedModel, words: Sequence[str], vectors: Tensor) -> tuple[LoadedModel, int]:
+    """``parent`` with a row for each of ``words`` (normalised, as the vocabulary keys them) it
+    has none for, holding its row of ``vectors``; returns it and how many rows were added.
+
+    This is the model that training with those rows would have given, if they started from the
+    same vectors: a row no training sentence uses has a zero gradient, Adam never moves such a
+    row (its moments stay zero, and there is no weight decay), the moving average of a constant
+    is that constant, and ``<unk>`` (word dropout, singletons) is a row of its own. So every row
+    of the trained model that training never used is still its vector, and a network reads no
+    row but its own word's. What does change is what the model reads for those words: their
+    vector instead of ``<unk>``."""
+    vocabs = Vocabularies.from_dict(parent.vocabs.to_dict())
+    first = len(vocabs.words)
+    chosen = [k for k, word in enumerate(words) if word not in vocabs.words and vocabs.words.add(word) >= first]
+    model = grow_model(parent, vocabs, average_start=False)
+    with torch.no_grad():
+        model.word_embedding.weight[first:] = vectors[chosen].float()
+    return LoadedModel(model, vocabs, list(parent.labels), parent.scheme, json.loads(json.dumps(parent.metadata))), \
+        len(chosen)
+
+
+def with_word_pieces(parent: LoadedModel, pieces: Sequence[str], vectors: Tensor) -> LoadedModel:
+    """``parent`` holding ``pieces`` and their ``vectors`` (in its word embedding's space), in
+    place of any it had: model/word_pieces.py composes new words' start rows from them."""
+    vocabs = Vocabularies.from_dict(parent.vocabs.to_dict())
+    vocabs.pieces = Vocab(pieces, specials=())
+    if len(vocabs.pieces) != len(vectors):
+        raise ValueError(f"{len(pieces)} pieces ({len(vocabs.pieces)} distinct) but {len(vectors)} vectors")
+    model = grow_model(parent, vocabs, average_start=False, word_pieces=len(vectors))
+    model.piece_vectors.copy_(vectors)
+    return LoadedModel(model, vocabs, list(parent.labels), parent.scheme, json.loads(json.dumps(parent.metadata)))

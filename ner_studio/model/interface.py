@@ -91,6 +91,10 @@ class FinetuneOptions:
     # co-occurrence vectors of the project's text mapped into the model's space (model/text_vectors.py);
     # chosen by the benchmark's rule in session 5 (+1.6 mean pool-dev F1, all of it at 200 tweets)
     text_vectors: bool = True
+    # New words start from the mean vector of their word pieces (model/word_pieces.py), where the
+    # model holds a piece table and the word has pieces; over ``text_vectors``
+    # (judged in benchmarks/results/2026-12-07-adaptation-vocabulary.md)
+    piece_vectors: bool = False
     # Keep the word embedding fixed (seen and unseen words stay in one space; its weights skip
     # backward, clipping and Adam)
     freeze_words: bool = False

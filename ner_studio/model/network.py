@@ -43,6 +43,9 @@ class NetworkConfig:
     # Keep the word embeddings as they start (pre-trained vectors): the words training never
     # sees then stay in the same space as the ones it does.
     freeze_words: bool = False
+    # Rows of ``piece_vectors``: fixed vectors of word pieces in the word embedding's space
+    # (``Vocabularies.pieces``), read only to start new words' rows (model/word_pieces.py)
+    word_pieces: int = 0
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -103,6 +106,8 @@ class BiLSTMNetwork(nn.Module):
         self.word_embedding.weight.requires_grad_(not config.freeze_words)
         self.char_features = CharCNN(config.num_chars, config.char_dim, config.char_filters, config.char_kernel)
         self.casing_embedding = nn.Embedding(len(CASINGS), config.casing_dim, padding_idx=PAD_INDEX)
+        if config.word_pieces:
+            self.register_buffer("piece_vectors", torch.zeros(config.word_pieces, config.word_dim))
         self.dropout = nn.Dropout(config.dropout)
         features = config.word_dim + config.char_filters + config.casing_dim
         self.lstm = nn.LSTM(

@@ -128,6 +128,9 @@ class Vocabularies:
     words: Vocab
     chars: Vocab
     tags: Vocab  # the model's tag set in its own scheme, no specials
+    # Word pieces with a vector each in the network (``piece_vectors``), to compose a start
+    # vector for a word the vocabulary lacks (model/word_pieces.py); None for most models
+    pieces: Vocab | None = None
 
     @classmethod
     def build(
@@ -163,7 +166,10 @@ class Vocabularies:
         return [self.tags[i] for i in indices]
 
     def to_dict(self) -> dict[str, list[str]]:
-        return {"words": self.words.to_list(), "chars": self.chars.to_list(), "tags": self.tags.to_list()}
+        found = {"words": self.words.to_list(), "chars": self.chars.to_list(), "tags": self.tags.to_list()}
+        if self.pieces is not None:
+            found["pieces"] = self.pieces.to_list()
+        return found
 
     @classmethod
     def from_dict(cls, data: dict[str, list[str]]) -> Vocabularies:
@@ -171,4 +177,5 @@ class Vocabularies:
             words=Vocab.from_list(data["words"]),
             chars=Vocab.from_list(data["chars"]),
             tags=Vocab.from_list(data["tags"]),
+            pieces=Vocab.from_list(data["pieces"]) if "pieces" in data else None,
         )
