@@ -2,7 +2,7 @@
 
     ner-studio data fetch wnut16
     QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/analyst_loop.py [--tweets 600] [--batch 50]
-        [--loop on|off|both] [--seed 1] [--pace 2.0] [--pool 1394] [--json rows.json]
+        [--loop on|off|both] [--seed 1] [--pace 2.0] [--pool 1394] [--json rows.json] [--screenshot shot.png]
     .venv/bin/python benchmarks/analyst_loop.py --table on.json off.json   # runs made apart, one table
 
 The real main window, offscreen, in temporary user folders, the bundled model current. The
@@ -25,6 +25,8 @@ reading time included) and the model in use at the batch's end, with its F1 on t
 held-out tweets (1,395-2,394, mapped types), scored after the run, outside any timing. With
 ``--loop off`` Model > Learn Continuously is unticked first: the baseline, never trained.
 ``--loop both`` runs off, then on, each in a fresh process and folder, into one table.
+``--screenshot PATH`` saves the window at the run's end with the Training dock in front (its
+"Is the model saving you work?" chart of every review batch), as the README shows it.
 
 Targets (issue 25): corrections per 100 tokens on tweets 401-600 at most half those on
 tweets 1-100; the model in use after 600 tweets >= 48 F1; no stall > 100 ms.
@@ -50,6 +52,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))  # take_screenshot's palette
 
 from benchmarks.event_loop_probe import EventLoopProbe, run_for, wait  # noqa: E402
 
@@ -198,6 +201,22 @@ def review_tweets(app, window, tweets, *, count: int, batch: int, pace: float, l
     return rows
 
 
+def save_screenshot(app, window, path: Path) -> None:
+    """The window as the analyst leaves it, the Training dock (the effort chart) in front, as
+    an 8-bit PNG (``scripts/take_screenshot.py``'s palette: the label colours stay exact)."""
+    from take_screenshot import few_colours
+
+    dock = window.learning.docks["training"]
+    dock.show()
+    dock.raise_()
+    window.resize(1400, 900)  # room for the chart's 60 batches
+    run_for(app, 0.5)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not few_colours(window.grab().toImage()).save(str(path), "PNG", 0):
+        raise OSError(f"{path}: the screenshot could not be written")
+    print(f"[{time.strftime('%H:%M:%S')}] screenshot: {path}", flush=True)
+
+
 def score_models(rows: list[BatchRow], held_out, *, log=print) -> None:
     """Each model in use, once, on the held-out tweets (after the run: no timing sees it)."""
     from ner_studio.model.checkpoint import load_checkpoint
@@ -291,6 +310,8 @@ def run_one(args) -> list[BatchRow]:
     print(f"where the UI thread was {TARGET_STALL_MS:.0f} ms into a stall while reviewing (the watchdog's stacks):")
     for place, n in Counter(where(m) for scenario, _, m in stacks.stalls if scenario == "reviewing").most_common(8):
         print(f"  {n:4d}x {place}", flush=True)
+    if args.screenshot:
+        save_screenshot(app, window, Path(args.screenshot))
     window.learning.cancel_training()
     score_models(rows, held_out, log=lambda m: print(m, flush=True))
     window.close()
@@ -307,6 +328,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pace", type=float, default=2.0, help="seconds the analyst reads each sentence")
     parser.add_argument("--pool", type=int, default=1394, help="pool tweets added as documents")
     parser.add_argument("--json", help="write the rows here too (JSON)")
+    parser.add_argument("--screenshot", help="save the window (the Training dock's effort chart) here at the end")
     parser.add_argument("--table", nargs="+", metavar="JSON", help="only print the table of runs written by --json")
     args = parser.parse_args(argv)
     if args.table:

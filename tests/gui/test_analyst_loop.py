@@ -1,7 +1,8 @@
 """The simulated analyst of ``benchmarks/analyst_loop.py`` in the real window with the tiny
 model: it reviews the queue's sentences through the window's keys, each sentence ends exactly
 at its gold entities, its corrections are edit commands on the documents' undo stacks, the loop
-counts every accepted sentence, and the table has a row per batch with its columns. (Timing
+counts every accepted sentence, the table has a row per batch with its columns, and
+``--screenshot`` saves the window with the effort chart in front. (Timing
 is the benchmark's business, not this test's.)"""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from benchmarks.analyst_loop import COLUMNS, review_tweets, score_models, table
+from benchmarks.analyst_loop import COLUMNS, review_tweets, save_screenshot, score_models, table
 from ner_studio.core.text.document import Document, Status
 from ner_studio.core.text.spans import Span
 
@@ -66,3 +67,20 @@ def test_the_analyst_reviews_through_the_keys_and_the_table_has_its_rows(empty_w
     header, _rule, *lines = table(rows).splitlines()
     assert [c.strip() for c in header.strip("|").split("|")] == list(COLUMNS)
     assert len(lines) == 2 and all(len(line.strip("|").split("|")) == len(COLUMNS) for line in lines)
+
+
+def test_the_screenshot_is_the_window_with_the_effort_chart_of_the_reviews(empty_window, tmp_path):
+    from PySide6.QtGui import QImage
+
+    window = empty_window
+    app = QApplication.instance()
+    review_tweets(app, window, [tweet(k) for k in range(12)], count=10, batch=10, pace=0.0, loop="off",
+                  log=lambda _line: None)
+    app.processEvents()
+    chart = window.learning.training_panel.effort
+    assert chart.batches and chart.batches[0].sentences == 10  # the chart shows this run's reviews
+    shot = tmp_path / "shots" / "loop.png"
+    save_screenshot(app, window, shot)
+    image = QImage(str(shot))
+    assert (image.width(), image.height()) == (window.width(), window.height()) == (1400, 900)
+    assert chart.isVisible() and not chart.visibleRegion().isEmpty()  # the Training dock in front
