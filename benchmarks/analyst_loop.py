@@ -25,7 +25,9 @@ reading time included) and the model in use at the batch's end, with its F1 on t
 held-out tweets (1,395-2,394, mapped types), scored after the run, outside any timing. With
 ``--loop off`` Model > Learn Continuously is unticked first: the baseline, never trained.
 ``--loop both`` runs off, then on, each in a fresh process and folder, into one table.
-``--screenshot PATH`` saves the window at the run's end with the Training dock in front (its
+``--finish-round`` then lets a round still under way end (nobody reviews meanwhile) and adds a
+row for the model in use once it has: how much the model in use lags behind the loop's
+rounds. ``--screenshot PATH`` saves the window at the run's end with the Training dock in front (its
 "Is the model saving you work?" chart of every review batch), as the README shows it.
 
 Targets (issue 25): corrections per 100 tokens on tweets 401-600 at most half those on
@@ -79,7 +81,8 @@ class BatchRow:
         return 100.0 * self.corrections / self.tokens if self.tokens else 0.0
 
     def cells(self) -> list[str]:
-        return [self.loop, f"{self.first}-{self.last}", str(self.tokens), str(self.corrections), f"{self.per_100:.1f}",
+        return [self.loop, f"{self.first}-{self.last}", str(self.tokens), str(self.corrections),
+                f"{self.per_100:.1f}" if self.tokens else "-",
                 f"{self.seconds:.0f}", f"{self.longest_stall_ms:.0f}", Path(self.model).stem,
                 "" if self.f1 is None else f"{self.f1:.1f}"]
 
@@ -201,6 +204,26 @@ def review_tweets(app, window, tweets, *, count: int, batch: int, pace: float, l
     return rows
 
 
+def finish_round(app, window, rows: list[BatchRow], *, log=print) -> BatchRow | None:
+    """The loop's round under way when the analyst stops, let to end (nobody reviews meanwhile):
+    a row for the model in use then, which a quiet machine would have had in use sooner. None
+    when no round runs."""
+    learning = window.learning
+    if not learning.is_training() or not rows:
+        return None
+    probe = EventLoopProbe(5)  # a timer, so the wait wakes
+    probe.start()
+    started = time.perf_counter()
+    wait(app, lambda: not learning.is_training(), timeout=3600)
+    probe.stop()
+    last = rows[-1]
+    row = BatchRow(f"{last.loop}, its last round ended", last.last, last.last, 0, 0, time.perf_counter() - started,
+                   0.0, str(window.workspace.model.path))
+    log(f"[{time.strftime('%H:%M:%S')}] the last round ended {row.seconds:.0f} s after the last review: "
+        f"{learning.loop.last}")
+    return row
+
+
 def save_screenshot(app, window, path: Path) -> None:
     """The window as the analyst leaves it, the Training dock (the effort chart) in front, as
     an 8-bit PNG (``scripts/take_screenshot.py``'s palette: the label colours stay exact)."""
@@ -312,6 +335,8 @@ def run_one(args) -> list[BatchRow]:
         print(f"  {n:4d}x {place}", flush=True)
     if args.screenshot:
         save_screenshot(app, window, Path(args.screenshot))
+    ended = finish_round(app, window, rows, log=lambda m: print(m, flush=True)) if args.finish_round else None
+    rows += [ended] if ended is not None else []
     window.learning.cancel_training()
     score_models(rows, held_out, log=lambda m: print(m, flush=True))
     window.close()
@@ -328,6 +353,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pace", type=float, default=2.0, help="seconds the analyst reads each sentence")
     parser.add_argument("--pool", type=int, default=1394, help="pool tweets added as documents")
     parser.add_argument("--json", help="write the rows here too (JSON)")
+    parser.add_argument("--finish-round", action="store_true",
+                        help="after the last review, let a round under way end; one more row for the model then")
     parser.add_argument("--screenshot", help="save the window (the Training dock's effort chart) here at the end")
     parser.add_argument("--table", nargs="+", metavar="JSON", help="only print the table of runs written by --json")
     args = parser.parse_args(argv)
