@@ -58,6 +58,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))  # t
 
 from benchmarks.event_loop_probe import EventLoopProbe, run_for, wait  # noqa: E402
 
+# How long the analyst waits for Review Next to show a sentence: after an adoption on a loaded
+# machine (load average ~22 on 2 cores) the queue stayed empty over 600 s, and the run died.
+QUEUE_WAIT_S = 3600
 KEY_GAP_S = 0.05  # between two of the analyst's keys (a fast typist's ~100 ms, halved)
 TARGET_F1, TARGET_RATIO, TARGET_STALL_MS = 48.0, 0.5, 100.0
 COLUMNS = ("loop", "tweets", "tokens", "corrections", "corrections / 100 tokens", "wall s", "longest stall ms",
@@ -165,6 +168,15 @@ class Analyst:
         return last - first, edits
 
 
+def queue_wait(app, window, log) -> None:
+    """Until Review Next shows a sentence; a wait of over 10 s is logged with what the window was doing."""
+    review, started = window.learning.review, time.perf_counter()
+    wait(app, lambda: review.current is not None, timeout=QUEUE_WAIT_S)
+    if time.perf_counter() - started > 10:
+        log(f"[{time.strftime('%H:%M:%S')}] Review Next showed nothing for {time.perf_counter() - started:.0f} s "
+            f"(tagging: {window.workspace.is_predicting()}, training: {window.learning.is_training()})")
+
+
 def review_tweets(app, window, tweets, *, count: int, batch: int, pace: float, loop: str,
                   log=print, started=lambda: None) -> list[BatchRow]:
     """The analyst's session in ``window``: ``tweets`` (gold Documents) added without their
@@ -180,7 +192,7 @@ def review_tweets(app, window, tweets, *, count: int, batch: int, pace: float, l
     window.actions_["review_mode"].trigger()
     analyst = Analyst(app, window, gold)
     review = window.learning.review
-    wait(app, lambda: review.current is not None, timeout=600)
+    wait(app, lambda: review.current is not None, timeout=QUEUE_WAIT_S)
     started()
     rows: list[BatchRow] = []
     done = 0
@@ -188,9 +200,9 @@ def review_tweets(app, window, tweets, *, count: int, batch: int, pace: float, l
         probe.start()
         started, tokens, edits, first = time.perf_counter(), 0, 0, done + 1
         while done < count and done - first + 1 < batch:
-            wait(app, lambda: review.current is not None, timeout=600)
+            queue_wait(app, window, log)
             run_for(app, pace)  # reading it; the loop's round and the re-tagging go on
-            wait(app, lambda: review.current is not None, timeout=600)
+            queue_wait(app, window, log)
             n_tokens, n_edits = analyst.review_one()
             tokens, edits, done = tokens + n_tokens, edits + n_edits, done + 1
         run_for(app, 0.05)
