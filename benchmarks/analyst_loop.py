@@ -61,6 +61,7 @@ from benchmarks.event_loop_probe import EventLoopProbe, run_for, wait  # noqa: E
 # How long the analyst waits for Review Next to show a sentence: after an adoption on a loaded
 # machine (load average ~22 on 2 cores) the queue stayed empty over 600 s, and the run died.
 QUEUE_WAIT_S = 3600
+DRY_S = 20  # the queue empty this long with nothing tagged or trained: it has nothing left to ask
 KEY_GAP_S = 0.05  # between two of the analyst's keys (a fast typist's ~100 ms, halved)
 TARGET_F1, TARGET_RATIO, TARGET_STALL_MS = 48.0, 0.5, 100.0
 COLUMNS = ("loop", "tweets", "tokens", "corrections", "corrections / 100 tokens", "wall s", "longest stall ms",
@@ -121,16 +122,24 @@ class Analyst:
 
             self.window.findChild(QAction, f"label_{name}").trigger()
 
-    def review_one(self) -> tuple[int, int]:
-        """The sentence on screen corrected and accepted: (its tokens, the edit commands made)."""
+    def review_one(self, doc_id: int | None = None) -> tuple[int, int]:
+        """The sentence on screen corrected and accepted: (its tokens, the edit commands made).
+        ``doc_id``: Review Next has nothing left to ask, so the analyst opens the next open tweet
+        in the document list, corrects it the same way and marks it reviewed (Ctrl+Enter)."""
         from PySide6.QtCore import Qt
 
         from ner_studio.core.learning.training_set import sentence_range
 
         workspace, view = self.window.workspace, self.window.view
-        item = self.review.current
-        doc = workspace.document(item.doc_id)
-        start, end = sentence_range(doc, item.sentence)
+        if doc_id is None:
+            item = self.review.current
+            doc_id, sentence = item.doc_id, item.sentence
+        else:
+            self.window.show_document(doc_id)
+            run_for(self.app, KEY_GAP_S)
+            sentence = 0
+        doc = workspace.document(doc_id)
+        start, end = sentence_range(doc, sentence)
         gold = {g for g in self.gold[doc.name] if start <= g[0] and g[1] <= end}
         stack = workspace.undo_stack(doc.doc_id)
         before = stack.index()
@@ -164,17 +173,42 @@ class Analyst:
             raise RuntimeError(f"{doc.name}: the analyst's keys did not reach the gold entities")
         edits = stack.index() - before
         first, last = doc.token_range(start, end)
-        self.key(Qt.Key.Key_Space)  # Review Next: accept the sentence, on to the next
+        if sentence is not None and self.review.current is not None and self.review.current.doc_id == doc_id:
+            self.key(Qt.Key.Key_Space)  # Review Next: accept the sentence, on to the next
+        else:
+            from PySide6.QtTest import QTest
+
+            QTest.keyClick(view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # mark it reviewed
+            run_for(self.app, KEY_GAP_S)
         return last - first, edits
 
 
-def queue_wait(app, window, log) -> None:
-    """Until Review Next shows a sentence; a wait of over 10 s is logged with what the window was doing."""
-    review, started = window.learning.review, time.perf_counter()
-    wait(app, lambda: review.current is not None, timeout=QUEUE_WAIT_S)
+def queue_wait(app, window, log) -> bool:
+    """Until Review Next shows a sentence (True), or has nothing left to ask (False): empty for
+    ``DRY_S`` while nothing is tagged or trained (every open tweet is one the model is sure has no
+    entity: ``settled_sentences``). A wait of over 10 s is logged with what the window was doing."""
+    review, workspace, learning, started = window.learning.review, window.workspace, window.learning, time.perf_counter()
+    quiet = [time.perf_counter()]
+
+    def ready() -> bool:
+        if review.current is not None:
+            return True
+        if workspace.is_predicting() or learning.is_training():
+            quiet[0] = time.perf_counter()
+        return time.perf_counter() - quiet[0] > DRY_S
+
+    wait(app, ready, timeout=QUEUE_WAIT_S)
     if time.perf_counter() - started > 10:
         log(f"[{time.strftime('%H:%M:%S')}] Review Next showed nothing for {time.perf_counter() - started:.0f} s "
-            f"(tagging: {window.workspace.is_predicting()}, training: {window.learning.is_training()})")
+            f"(tagging: {workspace.is_predicting()}, training: {learning.is_training()})")
+    return review.current is not None
+
+
+def next_open(workspace) -> int | None:
+    """The first tweet in the document list not reviewed yet."""
+    from ner_studio.core.text.document import Status
+
+    return next((i for i in workspace.document_ids() if workspace.summary(i).status != Status.REVIEWED), None)
 
 
 def review_tweets(app, window, tweets, *, count: int, batch: int, pace: float, loop: str,
@@ -195,15 +229,19 @@ def review_tweets(app, window, tweets, *, count: int, batch: int, pace: float, l
     wait(app, lambda: review.current is not None, timeout=QUEUE_WAIT_S)
     started()
     rows: list[BatchRow] = []
-    done = 0
+    done, dry_at = 0, None
     while done < count:
         probe.start()
         started, tokens, edits, first = time.perf_counter(), 0, 0, done + 1
         while done < count and done - first + 1 < batch:
-            queue_wait(app, window, log)
+            asked = queue_wait(app, window, log)
+            if not asked and dry_at is None:
+                dry_at = done
+                log(f"[{time.strftime('%H:%M:%S')}] Review Next has nothing left to ask after {done} tweets: "
+                    "the analyst reviews the open tweets in the document list (Ctrl+Enter)")
             run_for(app, pace)  # reading it; the loop's round and the re-tagging go on
-            queue_wait(app, window, log)
-            n_tokens, n_edits = analyst.review_one()
+            asked = queue_wait(app, window, log) if asked else False
+            n_tokens, n_edits = analyst.review_one() if asked else analyst.review_one(next_open(workspace))
             tokens, edits, done = tokens + n_tokens, edits + n_edits, done + 1
         run_for(app, 0.05)
         probe.stop()

@@ -105,3 +105,24 @@ def test_finish_round_lets_the_round_under_way_end_and_rows_the_model_in_use_the
     assert (ended.loop, ended.first, ended.last, ended.tokens) == ("off, its last round ended", 8, 8, 0)
     assert ended.model == str(window.workspace.model.path) and ended.seconds > 0
     assert table([*rows, ended]).splitlines()[-1].split("|")[5].strip() == "-"  # no tokens: no rate
+
+
+def test_when_review_next_has_nothing_left_the_analyst_reviews_the_document_list(empty_window, monkeypatch):
+    import benchmarks.analyst_loop as loop
+
+    window = empty_window
+    app = QApplication.instance()
+    tweets = [tweet(k) for k in range(6)]
+    review_tweets(app, window, tweets, count=2, batch=2, pace=0.0, loop="off", log=lambda _line: None)
+    window.actions_["review_mode"].trigger()  # the queue shows nothing now, as when it ran dry
+    monkeypatch.setattr(loop, "DRY_S", 0.2)
+    assert loop.queue_wait(app, window, lambda _line: None) is False
+    workspace = window.workspace
+    doc_id = loop.next_open(workspace)
+    analyst = loop.Analyst(app, window, {t.name: {(s.start, s.end, s.label) for s in t.spans} for t in tweets})
+    tokens, edits = analyst.review_one(doc_id)  # opened from the list, corrected, Ctrl+Enter
+    doc = workspace.document(doc_id)
+    assert tokens == len(doc.tokens) and edits > 0
+    assert workspace.summary(doc_id).status == Status.REVIEWED
+    assert {(s.start, s.end, s.label) for s in doc.spans} == analyst.gold[doc.name]
+    assert loop.next_open(workspace) != doc_id
