@@ -2,7 +2,8 @@
 
     ner-studio data fetch wnut16
     QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/analyst_loop.py [--tweets 600] [--batch 50]
-        [--loop on|off|both] [--seed 1] [--pace 2.0] [--pool 1394] [--json rows.json] [--screenshot shot.png]
+        [--loop on|off|both] [--seed 1] [--pace 2.0] [--pool 1394] [--json rows.json] [--finish-round]
+        [--screenshot shot.png]
     .venv/bin/python benchmarks/analyst_loop.py --table on.json off.json   # runs made apart, one table
 
 The real main window, offscreen, in temporary user folders, the bundled model current. The
@@ -15,9 +16,11 @@ the keys a person presses in the text: a wrong label is relabelled (select it, i
 a wrong extent of the right label is dragged (the text view's ``resize_requested``, what a
 drag of its edge sends), a missing entity is drawn (select its tokens, the label key; what it
 overlaps gives way), a spurious one is deleted (select, Del); then Space accepts the sentence
-(Review Next's Accept, which confirms the rest and counts the sentence for the loop). A
-correction is one edit command: the growth of the document's undo stack, so only edits the
-window really made are counted.
+(Review Next's Accept, which confirms the rest and counts the sentence for the loop). When the
+queue has nothing left to ask (every open tweet one the model is sure has no entity), the
+analyst opens the open tweets in the document list instead and marks each reviewed
+(Ctrl+Enter) after the same corrections. A correction is one edit command: the growth of the
+document's undo stack, so only edits the window really made are counted.
 
 Per batch of ``--batch`` reviewed tweets: corrections per 100 tokens, wall time, the UI's
 longest stall (``event_loop_probe``: a 5 ms timer on the UI thread, over the whole batch,
