@@ -76,10 +76,7 @@ class FinetuneOptions:
     batch_size: int = 16
     learning_rate: float = 1e-3
     singleton_unk: float = 0.5
-    # Of the reviewed sentences, held out (by content hash) to stop early, without dev_docs: a tenth,
-    # so a round learns from 70% of what was reviewed (a fifth is the check set); a fifth scored
-    # 1.7 pool-dev F1 lower at 500 tweets (benchmarks/results/2026-12-07-analyst-loop-2.md)
-    dev_fraction: float = 0.1
+    dev_fraction: float = 0.2  # of the reviewed sentences, held out (by content hash) without dev_docs
     min_sentences: int = MIN_REVIEWED_SENTENCES
     base_limit: int | None = 2000  # at most this many base sentences mixed in, None = no cap
     # Base sentences mixed in per reviewed training sentence (whole documents, sampled), to limit

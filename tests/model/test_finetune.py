@@ -395,15 +395,3 @@ def test_keep_last_leaves_the_last_epochs_weights(parent):
     train_model(again, vocabs, encoded, encoded[:1], TrainingConfig(**{**config.__dict__, "keep_last": False}))
     assert all(torch.equal(last[k], v) for k, v in again.state_dict().items()) == (
         min(range(3), key=lambda k: result.history[k]["dev_loss"]) == 2)  # the same only if epoch 3 was best
-
-
-def test_by_default_a_tenth_of_the_reviewed_sentences_beside_the_check_set_stops_early(parent, monkeypatch):
-    from ner_studio.core.learning.check_set import CHECK_SHARE, split_band
-
-    seen = recorded_training(monkeypatch)
-    reviewed = [tagged_document(f"Person{k} came to Paris on Monday", "S-PER O O S-LOC O S-DATE") for k in range(80)]
-    train, check = split_band(reviewed, 0.0, CHECK_SHARE)  # what the app takes out first
-    result = finetune(parent, train, options=FinetuneOptions(min_sentences=1, threads=1, text_vectors=False))
-    _, tenth = split_band(train, CHECK_SHARE, CHECK_SHARE + 0.1)
-    assert check and tenth and len(seen["dev"]) == result.loaded.metadata["data"]["dev_sentences"] == len(tenth)
-    assert len(seen["train"]) == len(train) - len(tenth)  # the rest is learnt (no base data given)
