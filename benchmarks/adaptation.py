@@ -25,7 +25,9 @@ also the text ``--set self_train=P`` pseudo-labels (its tweets not yet reviewed)
 ``recipe``: choosing the recipe without touching the test tweets. The pool is cut into
 pool-train (tweets 1-1,100) and pool-dev (1,101-1,394); the bundled model is fine-tuned once on
 the first N pool-train tweets with the given options, scored on pool-dev, on CoNLL-2003 dev
-(forgetting) and, printed for the record only, on the test tweets.
+(forgetting) and, printed for the record only, on the test tweets. As the window's continuous
+loop does it: ``--app-split`` (the check set's fifth never trained on), ``--no-base`` (its rounds
+mix in no base data), ``--continue-from N`` (from a round's model on the first N tweets).
 
 Targets (issue 11): mapped >= 40 F1 after 200 tweets and >= 50 after the pool; uncertainty
 order reaches 95% of full-pool F1 with <= 40% of the pool's tokens, random needs >= 1.5x; a
@@ -49,6 +51,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import torch  # noqa: E402
 
 from ner_studio.core.learning.active_learning import Candidate, select  # noqa: E402
+from ner_studio.core.learning.check_set import split_check  # noqa: E402
 from ner_studio.core.atomic import atomic_write_text  # noqa: E402
 from ner_studio.core.learning.corrections import corrections_per_100_tokens, count_corrections  # noqa: E402
 from ner_studio.core.datasets.fetch import corpus_files  # noqa: E402
@@ -195,26 +198,47 @@ def run_loop(args, setting: str, strategy: str, seed: int, pool, test, base, siz
         atomic_write_text(out, json.dumps(record, indent=1) + "\n")
 
 
+def recipe_round(parent, labelled, unlabelled, base, options, app_split: bool):
+    """One fine-tune of ``parent`` on the ``labelled`` tweets; with ``app_split`` as the window's
+    rounds do it: the check set's share taken out first (never trained on, nor read by the text
+    vectors), the project text the rest of the labelled tweets and the ``unlabelled`` ones."""
+    if app_split:
+        labelled, _check = split_check(labelled)
+    # Project text for ``text_vectors``: pool-train only, so pool-dev is text the vectors never
+    # saw, as the test tweets are in ``loop``.
+    text = [*sentence_words(labelled), *sentence_words(unlabelled)]
+    return finetune(parent, labelled, base_docs=base, text=text, options=options)
+
+
 def run_recipe(args) -> int:
     torch.set_num_threads(args.threads)
     pool, test = load_tweets(args.setting)
     train, dev = pool[:POOL_TRAIN], pool[POOL_TRAIN:]
-    base = base_documents()
+    base = [] if args.no_base else base_documents()
     conll_dev = read_documents(corpus_files("conll2003")["dev"], "conll")
     options = FinetuneOptions(**{"threads": args.threads, **parse_options(args.set)})
     parent = load_checkpoint(args.model or bundled_model_location())
     out = Path(args.out) / f"{args.name}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    record = {"name": args.name, "setting": args.setting, "options": asdict(options), "runs": []}
+    record = {"name": args.name, "setting": args.setting, "options": asdict(options), "app_split": args.app_split,
+              "no_base": args.no_base, "continue_from": args.continue_from, "runs": []}
+    if args.continue_from:
+        # As the loop's rounds do: from the model a round on the first tweets made.
+        started = time.monotonic()
+        first = recipe_round(parent, train[: args.continue_from], train[args.continue_from:], base, options,
+                             args.app_split)
+        parent = first.loaded
+        record["first_round"] = {"tweets": args.continue_from, "seconds": time.monotonic() - started,
+                                 "epochs": first.training.epochs_run, "best_epoch": first.training.best_epoch}
+        log(f"{args.name}: first round on {args.continue_from} tweets, {record['first_round']['seconds']:.0f} s")
     for size in args.sizes:
         count = len(train) if size == "all" else int(size)
         started = time.monotonic()
-        # Project text for ``text_vectors``: pool-train only, so pool-dev is text the vectors never
-        # saw, as the test tweets are in ``loop``.
-        result = finetune(parent, train[:count], base_docs=base, text=sentence_words(train), options=options)
+        result = recipe_round(parent, train[:count], train[count:], base, options, args.app_split)
         seconds = time.monotonic() - started
         row = {"tweets": count, "seconds": seconds, "epochs": result.training.epochs_run,
-               "best_epoch": result.training.best_epoch, "pool_dev": f1(result.loaded, dev),
+               "best_epoch": result.training.best_epoch, "refit": result.loaded.metadata["result"].get("refit"),
+               "pool_dev": f1(result.loaded, dev),
                "text_vectors": result.loaded.metadata.get("text_vectors"),
                "self_training": result.loaded.metadata.get("self_training"),
                "piece_vectors": result.loaded.metadata.get("piece_vectors"),
@@ -245,6 +269,11 @@ if __name__ == "__main__":
     recipe.add_argument("--name", required=True)
     recipe.add_argument("--setting", choices=SETTINGS, default="mapped")
     recipe.add_argument("--sizes", nargs="+", default=["200", "all"])
+    recipe.add_argument("--app-split", action="store_true",
+                        help="as the window's rounds: the check set's share never trained on")
+    recipe.add_argument("--no-base", action="store_true", help="no CoNLL-2003 base data (the loop's rounds have none)")
+    recipe.add_argument("--continue-from", type=int, metavar="N",
+                        help="start from a model fine-tuned first on the first N tweets (as the loop's rounds do)")
     recipe.set_defaults(run=run_recipe)
     for mode in (loop, recipe):
         mode.add_argument("--set", nargs="*", default=[], metavar="FIELD=VALUE", help="FinetuneOptions overrides")

@@ -2,7 +2,8 @@
 
     ner-studio data fetch wnut16
     QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/analyst_loop.py [--tweets 600] [--batch 50]
-        [--loop on|off|both] [--seed 1] [--pace 2.0] [--pool 1394] [--json rows.json]
+        [--loop on|off|both] [--seed 1] [--pace 2.0] [--pool 1394] [--json rows.json] [--finish-round]
+        [--screenshot shot.png]
     .venv/bin/python benchmarks/analyst_loop.py --table on.json off.json   # runs made apart, one table
 
 The real main window, offscreen, in temporary user folders, the bundled model current. The
@@ -15,9 +16,11 @@ the keys a person presses in the text: a wrong label is relabelled (select it, i
 a wrong extent of the right label is dragged (the text view's ``resize_requested``, what a
 drag of its edge sends), a missing entity is drawn (select its tokens, the label key; what it
 overlaps gives way), a spurious one is deleted (select, Del); then Space accepts the sentence
-(Review Next's Accept, which confirms the rest and counts the sentence for the loop). A
-correction is one edit command: the growth of the document's undo stack, so only edits the
-window really made are counted.
+(Review Next's Accept, which confirms the rest and counts the sentence for the loop). When the
+queue has nothing left to ask (every open tweet one the model is sure has no entity), the
+analyst opens the open tweets in the document list instead and marks each reviewed
+(Ctrl+Enter) after the same corrections. A correction is one edit command: the growth of the
+document's undo stack, so only edits the window really made are counted.
 
 Per batch of ``--batch`` reviewed tweets: corrections per 100 tokens, wall time, the UI's
 longest stall (``event_loop_probe``: a 5 ms timer on the UI thread, over the whole batch,
@@ -25,6 +28,10 @@ reading time included) and the model in use at the batch's end, with its F1 on t
 held-out tweets (1,395-2,394, mapped types), scored after the run, outside any timing. With
 ``--loop off`` Model > Learn Continuously is unticked first: the baseline, never trained.
 ``--loop both`` runs off, then on, each in a fresh process and folder, into one table.
+``--finish-round`` then lets a round still under way end (nobody reviews meanwhile) and adds a
+row for the model in use once it has: how much the model in use lags behind the loop's
+rounds. ``--screenshot PATH`` saves the window at the run's end with the Training dock in front (its
+"Is the model saving you work?" chart of every review batch), as the README shows it.
 
 Targets (issue 25): corrections per 100 tokens on tweets 401-600 at most half those on
 tweets 1-100; the model in use after 600 tweets >= 48 F1; no stall > 100 ms.
@@ -50,9 +57,14 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))  # take_screenshot's palette
 
 from benchmarks.event_loop_probe import EventLoopProbe, run_for, wait  # noqa: E402
 
+# How long the analyst waits for Review Next to show a sentence: after an adoption on a loaded
+# machine (load average ~22 on 2 cores) the queue stayed empty over 600 s, and the run died.
+QUEUE_WAIT_S = 3600
+DRY_S = 20  # the queue empty this long with nothing tagged or trained: it has nothing left to ask
 KEY_GAP_S = 0.05  # between two of the analyst's keys (a fast typist's ~100 ms, halved)
 TARGET_F1, TARGET_RATIO, TARGET_STALL_MS = 48.0, 0.5, 100.0
 COLUMNS = ("loop", "tweets", "tokens", "corrections", "corrections / 100 tokens", "wall s", "longest stall ms",
@@ -76,7 +88,8 @@ class BatchRow:
         return 100.0 * self.corrections / self.tokens if self.tokens else 0.0
 
     def cells(self) -> list[str]:
-        return [self.loop, f"{self.first}-{self.last}", str(self.tokens), str(self.corrections), f"{self.per_100:.1f}",
+        return [self.loop, f"{self.first}-{self.last}", str(self.tokens), str(self.corrections),
+                f"{self.per_100:.1f}" if self.tokens else "-",
                 f"{self.seconds:.0f}", f"{self.longest_stall_ms:.0f}", Path(self.model).stem,
                 "" if self.f1 is None else f"{self.f1:.1f}"]
 
@@ -112,16 +125,24 @@ class Analyst:
 
             self.window.findChild(QAction, f"label_{name}").trigger()
 
-    def review_one(self) -> tuple[int, int]:
-        """The sentence on screen corrected and accepted: (its tokens, the edit commands made)."""
+    def review_one(self, doc_id: int | None = None) -> tuple[int, int]:
+        """The sentence on screen corrected and accepted: (its tokens, the edit commands made).
+        ``doc_id``: Review Next has nothing left to ask, so the analyst opens the next open tweet
+        in the document list, corrects it the same way and marks it reviewed (Ctrl+Enter)."""
         from PySide6.QtCore import Qt
 
         from ner_studio.core.learning.training_set import sentence_range
 
         workspace, view = self.window.workspace, self.window.view
-        item = self.review.current
-        doc = workspace.document(item.doc_id)
-        start, end = sentence_range(doc, item.sentence)
+        if doc_id is None:
+            item = self.review.current
+            doc_id, sentence = item.doc_id, item.sentence
+        else:
+            self.window.show_document(doc_id)
+            run_for(self.app, KEY_GAP_S)
+            sentence = 0
+        doc = workspace.document(doc_id)
+        start, end = sentence_range(doc, sentence)
         gold = {g for g in self.gold[doc.name] if start <= g[0] and g[1] <= end}
         stack = workspace.undo_stack(doc.doc_id)
         before = stack.index()
@@ -155,8 +176,42 @@ class Analyst:
             raise RuntimeError(f"{doc.name}: the analyst's keys did not reach the gold entities")
         edits = stack.index() - before
         first, last = doc.token_range(start, end)
-        self.key(Qt.Key.Key_Space)  # Review Next: accept the sentence, on to the next
+        if sentence is not None and self.review.current is not None and self.review.current.doc_id == doc_id:
+            self.key(Qt.Key.Key_Space)  # Review Next: accept the sentence, on to the next
+        else:
+            from PySide6.QtTest import QTest
+
+            QTest.keyClick(view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # mark it reviewed
+            run_for(self.app, KEY_GAP_S)
         return last - first, edits
+
+
+def queue_wait(app, window, log) -> bool:
+    """Until Review Next shows a sentence (True), or has nothing left to ask (False): empty for
+    ``DRY_S`` while nothing is tagged or trained (every open tweet is one the model is sure has no
+    entity: ``settled_sentences``). A wait of over 10 s is logged with what the window was doing."""
+    review, workspace, learning, started = window.learning.review, window.workspace, window.learning, time.perf_counter()
+    quiet = [time.perf_counter()]
+
+    def ready() -> bool:
+        if review.current is not None:
+            return True
+        if workspace.is_predicting() or learning.is_training():
+            quiet[0] = time.perf_counter()
+        return time.perf_counter() - quiet[0] > DRY_S
+
+    wait(app, ready, timeout=QUEUE_WAIT_S)
+    if time.perf_counter() - started > 10:
+        log(f"[{time.strftime('%H:%M:%S')}] Review Next showed nothing for {time.perf_counter() - started:.0f} s "
+            f"(tagging: {workspace.is_predicting()}, training: {learning.is_training()})")
+    return review.current is not None
+
+
+def next_open(workspace) -> int | None:
+    """The first tweet in the document list not reviewed yet."""
+    from ner_studio.core.text.document import Status
+
+    return next((i for i in workspace.document_ids() if workspace.summary(i).status != Status.REVIEWED), None)
 
 
 def review_tweets(app, window, tweets, *, count: int, batch: int, pace: float, loop: str,
@@ -174,18 +229,22 @@ def review_tweets(app, window, tweets, *, count: int, batch: int, pace: float, l
     window.actions_["review_mode"].trigger()
     analyst = Analyst(app, window, gold)
     review = window.learning.review
-    wait(app, lambda: review.current is not None, timeout=600)
+    wait(app, lambda: review.current is not None, timeout=QUEUE_WAIT_S)
     started()
     rows: list[BatchRow] = []
-    done = 0
+    done, dry_at = 0, None
     while done < count:
         probe.start()
         started, tokens, edits, first = time.perf_counter(), 0, 0, done + 1
         while done < count and done - first + 1 < batch:
-            wait(app, lambda: review.current is not None, timeout=600)
+            asked = queue_wait(app, window, log)
+            if not asked and dry_at is None:
+                dry_at = done
+                log(f"[{time.strftime('%H:%M:%S')}] Review Next has nothing left to ask after {done} tweets: "
+                    "the analyst reviews the open tweets in the document list (Ctrl+Enter)")
             run_for(app, pace)  # reading it; the loop's round and the re-tagging go on
-            wait(app, lambda: review.current is not None, timeout=600)
-            n_tokens, n_edits = analyst.review_one()
+            asked = queue_wait(app, window, log) if asked else False
+            n_tokens, n_edits = analyst.review_one() if asked else analyst.review_one(next_open(workspace))
             tokens, edits, done = tokens + n_tokens, edits + n_edits, done + 1
         run_for(app, 0.05)
         probe.stop()
@@ -196,6 +255,42 @@ def review_tweets(app, window, tweets, *, count: int, batch: int, pace: float, l
             f"tokens, {row.seconds:.0f} s, longest stall {row.longest_stall_ms:.0f} ms, model {Path(row.model).stem}, "
             f"loop: {window.learning.loop.label.text()}")
     return rows
+
+
+def finish_round(app, window, rows: list[BatchRow], *, log=print) -> BatchRow | None:
+    """The loop's round under way when the analyst stops, let to end (nobody reviews meanwhile):
+    a row for the model in use then, which a quiet machine would have had in use sooner. None
+    when no round runs."""
+    learning = window.learning
+    if not learning.is_training() or not rows:
+        return None
+    probe = EventLoopProbe(5)  # a timer, so the wait wakes
+    probe.start()
+    started = time.perf_counter()
+    wait(app, lambda: not learning.is_training(), timeout=3600)
+    probe.stop()
+    last = rows[-1]
+    row = BatchRow(f"{last.loop}, its last round ended", last.last, last.last, 0, 0, time.perf_counter() - started,
+                   0.0, str(window.workspace.model.path))
+    log(f"[{time.strftime('%H:%M:%S')}] the last round ended {row.seconds:.0f} s after the last review: "
+        f"{learning.loop.last}")
+    return row
+
+
+def save_screenshot(app, window, path: Path) -> None:
+    """The window as the analyst leaves it, the Training dock (the effort chart) in front, as
+    an 8-bit PNG (``scripts/take_screenshot.py``'s palette: the label colours stay exact)."""
+    from take_screenshot import few_colours
+
+    dock = window.learning.docks["training"]
+    dock.show()
+    dock.raise_()
+    window.resize(1400, 900)  # room for the chart's 60 batches
+    run_for(app, 0.5)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not few_colours(window.grab().toImage()).save(str(path), "PNG", 0):
+        raise OSError(f"{path}: the screenshot could not be written")
+    print(f"[{time.strftime('%H:%M:%S')}] screenshot: {path}", flush=True)
 
 
 def score_models(rows: list[BatchRow], held_out, *, log=print) -> None:
@@ -291,6 +386,10 @@ def run_one(args) -> list[BatchRow]:
     print(f"where the UI thread was {TARGET_STALL_MS:.0f} ms into a stall while reviewing (the watchdog's stacks):")
     for place, n in Counter(where(m) for scenario, _, m in stacks.stalls if scenario == "reviewing").most_common(8):
         print(f"  {n:4d}x {place}", flush=True)
+    if args.screenshot:
+        save_screenshot(app, window, Path(args.screenshot))
+    ended = finish_round(app, window, rows, log=lambda m: print(m, flush=True)) if args.finish_round else None
+    rows += [ended] if ended is not None else []
     window.learning.cancel_training()
     score_models(rows, held_out, log=lambda m: print(m, flush=True))
     window.close()
@@ -307,6 +406,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pace", type=float, default=2.0, help="seconds the analyst reads each sentence")
     parser.add_argument("--pool", type=int, default=1394, help="pool tweets added as documents")
     parser.add_argument("--json", help="write the rows here too (JSON)")
+    parser.add_argument("--finish-round", action="store_true",
+                        help="after the last review, let a round under way end; one more row for the model then")
+    parser.add_argument("--screenshot", help="save the window (the Training dock's effort chart) here at the end")
     parser.add_argument("--table", nargs="+", metavar="JSON", help="only print the table of runs written by --json")
     args = parser.parse_args(argv)
     if args.table:

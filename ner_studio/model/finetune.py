@@ -268,6 +268,56 @@ def finetune(
     if options.text_vectors:
         project = sentence_words(train_docs + dev_docs) if text is None else text
         vectors = project_vectors(vocabs, project, base_docs, options.seed)
+    dev = encode_documents(vocabs, dev_docs, parent.scheme)
+    # A parent that was itself fine-tuned (its metadata says how) continues the loop.
+    config = options.training_config(continued="finetune" in parent.metadata)
+    model, seeded, pieced, result = _grow_and_train(parent, vocabs, vectors, train_docs, base, dev, config, options,
+                                            callback, should_stop)
+    refit = None
+    if options.refit and not result.cancelled and result.best_epoch:
+        # The epoch count is chosen; the held-out sentences are learnt too (the check set never).
+        chosen = result
+        model, seeded, pieced, result = _grow_and_train(
+            parent, vocabs, vectors, train_docs + dev_docs, base, dev,
+            replace(config, epochs=chosen.best_epoch, patience=chosen.best_epoch + 1, keep_last=True), options,
+            callback, should_stop)
+        refit = {"epochs": chosen.best_epoch, "seconds": round(result.seconds, 1),
+                 "chosen_on": {"dev_loss": chosen.best_dev_loss, "dev_f1": chosen.best_dev_f1,
+                               "epochs_run": chosen.epochs_run, "seconds": round(chosen.seconds, 1)}}
+        result = replace(result, seconds=chosen.seconds + result.seconds, history=chosen.history + result.history)
+    scores = score_encoded(model, vocabs, dev)
+    new_words = len(vocabs.words) - len(parent.vocabs.words)
+    metadata = {
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "ner_studio_version": __version__,
+        "finetune": asdict(options),
+        "data": {"train_sentences": count_sentences(train_docs) + count_sentences(base),
+                 "dev_sentences": len(dev), "base_sentences": count_sentences(base),
+                 "reviewed_sentences": reviewed, "new_labels": new_labels, "new_words": new_words},
+        "text_vectors": seeded.to_dict() if seeded is not None else None,
+        "piece_vectors": pieced,
+        "trained_on": training_record(docs + base),  # the held-out part too: it chose the epoch
+        "result": {"patience": config.patience, "best_epoch": result.best_epoch, "dev_loss": result.best_dev_loss,
+                   "dev_f1": result.best_dev_f1, "epochs_run": result.epochs_run,
+                   "seconds": round(result.seconds, 1), "cancelled": result.cancelled, "finished": True,
+                   "refit": refit},
+        "dev_scores": scores.to_dict(),
+        "history": result.history,
+    }
+    loaded = LoadedModel(model, vocabs, entity_labels(vocabs.tags.to_list()), parent.scheme, metadata)
+    finished = FinetuneResult(loaded, result, scores, new_labels, new_words)
+    if options.self_train <= 0 or finished.cancelled:
+        return finished
+    return self_train(finished, train_docs, dev_docs, base_docs=base_docs, text=text, options=options,
+                      callback=callback, should_stop=should_stop)
+
+
+def _grow_and_train(parent: LoadedModel, vocabs: Vocabularies, vectors: TextVectors | None,
+                    train_docs: list[Document], base: list[Document], dev: list[EncodedSentence],
+                    config, options: FinetuneOptions, callback, should_stop):
+    """A grown copy of ``parent`` (new word rows from ``vectors``) trained on ``train_docs``
+    (``options.domain_weight`` times) and ``base``: ``(model, seeded rows, pieced rows,
+    TrainingResult)``."""
     torch.manual_seed(options.seed)
     model = grow_model(parent, vocabs, average_start=options.average_start)
     seeded = seed_new_rows(model.word_embedding.weight.data, vocabs.words, len(parent.vocabs.words),
@@ -283,35 +333,9 @@ def finetune(
         if options.lowercase > 0:
             variants += encode_documents(vocabs, part, parent.scheme, first_document=first, lower=True)
         first += len(part)
-    dev = encode_documents(vocabs, dev_docs, parent.scheme)
-    # A parent that was itself fine-tuned (its metadata says how) continues the loop.
-    config = options.training_config(continued="finetune" in parent.metadata)
     result = train_model(model, vocabs, train, dev, config, callback=_nan_guard(callback),
                          should_stop=should_stop, variants=variants or None, seen_words_only=True)
-    scores = score_encoded(model, vocabs, dev)
-    new_words = len(vocabs.words) - len(parent.vocabs.words)
-    metadata = {
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "ner_studio_version": __version__,
-        "finetune": asdict(options),
-        "data": {"train_sentences": count_sentences(train_docs) + count_sentences(base),
-                 "dev_sentences": len(dev), "base_sentences": count_sentences(base),
-                 "reviewed_sentences": reviewed, "new_labels": new_labels, "new_words": new_words},
-        "text_vectors": seeded.to_dict() if seeded is not None else None,
-        "piece_vectors": pieced,
-        "trained_on": training_record(docs + base),  # the held-out part too: it chose the epoch
-        "result": {"patience": config.patience, "best_epoch": result.best_epoch, "dev_loss": result.best_dev_loss,
-                   "dev_f1": result.best_dev_f1, "epochs_run": result.epochs_run,
-                   "seconds": round(result.seconds, 1), "cancelled": result.cancelled, "finished": True},
-        "dev_scores": scores.to_dict(),
-        "history": result.history,
-    }
-    loaded = LoadedModel(model, vocabs, entity_labels(vocabs.tags.to_list()), parent.scheme, metadata)
-    finished = FinetuneResult(loaded, result, scores, new_labels, new_words)
-    if options.self_train <= 0 or finished.cancelled:
-        return finished
-    return self_train(finished, train_docs, dev_docs, base_docs=base_docs, text=text, options=options,
-                      callback=callback, should_stop=should_stop)
+    return model, seeded, pieced, result
 
 
 def self_train(

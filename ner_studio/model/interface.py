@@ -44,6 +44,9 @@ class TrainingConfig:
     # Dev scores and the kept weights are the average's: it smooths out the last batches' noise
     # at no cost when tagging.
     weight_average: float = 0.0
+    # Keep the last epoch's weights instead of the best by the monitor: a refit that trains on
+    # its dev sentences too (``FinetuneOptions.refit``), for as many epochs as a run chose before.
+    keep_last: bool = False
 
 
 @dataclass
@@ -103,6 +106,11 @@ class FinetuneOptions:
     # learnt too, in a second fine-tune kept only if it scores higher on the held-out reviewed
     # sentences (model/self_training.py; judged in benchmarks/results/2026-12-07-adaptation-lever.md)
     self_train: float = 0.0
+    # Refit: once early stopping has chosen the best epoch E on the held-out reviewed sentences,
+    # train again from the parent on the training *and* held-out sentences for E epochs (the
+    # check set still never), so a round learns from four fifths of what was reviewed, not three
+    # (model/finetune.py; judged in benchmarks/results/2026-12-07-analyst-loop-2.md)
+    refit: bool = False
     seed: int = 13
     threads: int | None = None
 

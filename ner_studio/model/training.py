@@ -3,7 +3,7 @@
 The loop reports through one callback (``TrainingProgress`` after every batch and every epoch)
 and checks ``should_stop`` before every batch, so a GUI worker can draw a live plot and cancel
 within one batch. The weights of the best epoch (by dev loss unless told otherwise) are put
-back into the model at the end.
+back into the model at the end (or, with ``keep_last``, the last epoch's stay).
 """
 
 from __future__ import annotations
@@ -209,7 +209,11 @@ def _train(model, vocabs, train_set, dev_set, config, callback, should_stop, var
                                       dev_loss, dev_f1, best["epoch"]))
         if stale >= config.patience:
             break
-    model.load_state_dict(best["state"])
+    if config.keep_last and history and not cancelled:
+        last = history[-1]
+        best = {"epoch": last["epoch"], "dev_loss": last["dev_loss"], "dev_f1": last["dev_f1"], "state": None}
+    else:
+        model.load_state_dict(best["state"])
     model.eval()
     return TrainingResult(best["epoch"], best["dev_loss"], best["dev_f1"], len(history),
                           time.monotonic() - started, cancelled, history)

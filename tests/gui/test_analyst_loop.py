@@ -1,7 +1,9 @@
 """The simulated analyst of ``benchmarks/analyst_loop.py`` in the real window with the tiny
 model: it reviews the queue's sentences through the window's keys, each sentence ends exactly
 at its gold entities, its corrections are edit commands on the documents' undo stacks, the loop
-counts every accepted sentence, and the table has a row per batch with its columns. (Timing
+counts every accepted sentence, the table has a row per batch with its columns, and
+``--screenshot`` saves the window with the effort chart in front, ``--finish-round`` lets the
+round under way end and rows the model in use then. (Timing
 is the benchmark's business, not this test's.)"""
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from benchmarks.analyst_loop import COLUMNS, review_tweets, score_models, table
+from benchmarks.analyst_loop import COLUMNS, finish_round, review_tweets, save_screenshot, score_models, table
 from ner_studio.core.text.document import Document, Status
 from ner_studio.core.text.spans import Span
 
@@ -66,3 +68,61 @@ def test_the_analyst_reviews_through_the_keys_and_the_table_has_its_rows(empty_w
     header, _rule, *lines = table(rows).splitlines()
     assert [c.strip() for c in header.strip("|").split("|")] == list(COLUMNS)
     assert len(lines) == 2 and all(len(line.strip("|").split("|")) == len(COLUMNS) for line in lines)
+
+
+def test_the_screenshot_is_the_window_with_the_effort_chart_of_the_reviews(empty_window, tmp_path):
+    from PySide6.QtGui import QImage
+
+    window = empty_window
+    app = QApplication.instance()
+    review_tweets(app, window, [tweet(k) for k in range(12)], count=10, batch=10, pace=0.0, loop="off",
+                  log=lambda _line: None)
+    app.processEvents()
+    chart = window.learning.training_panel.effort
+    assert chart.batches and chart.batches[0].sentences == 10  # the chart shows this run's reviews
+    shot = tmp_path / "shots" / "loop.png"
+    save_screenshot(app, window, shot)
+    image = QImage(str(shot))
+    assert (image.width(), image.height()) == (window.width(), window.height()) == (1400, 900)
+    assert chart.isVisible() and not chart.visibleRegion().isEmpty()  # the Training dock in front
+
+
+def test_finish_round_lets_the_round_under_way_end_and_rows_the_model_in_use_then(empty_window):
+    from ner_studio.model.interface import FinetuneOptions
+
+    window = empty_window
+    app = QApplication.instance()
+    learning = window.learning
+    learning.min_sentences = 2
+    learning.training_options = FinetuneOptions(epochs=2, batch_size=2, patience=2, learning_rate=0.01,
+                                                 singleton_unk=0.0, threads=1)
+    rows = review_tweets(app, window, [tweet(k) for k in range(10)], count=8, batch=8, pace=0.0, loop="off",
+                         log=lambda _line: None)
+    assert finish_round(app, window, rows) is None  # the loop is off and nothing trains
+    assert learning.start_training()  # as a round under way when the analyst stops
+    ended = finish_round(app, window, rows, log=lambda _line: None)
+    assert not learning.is_training() and ended is not None
+    assert (ended.loop, ended.first, ended.last, ended.tokens) == ("off, its last round ended", 8, 8, 0)
+    assert ended.model == str(window.workspace.model.path) and ended.seconds > 0
+    assert table([*rows, ended]).splitlines()[-1].split("|")[5].strip() == "-"  # no tokens: no rate
+
+
+def test_when_review_next_has_nothing_left_the_analyst_reviews_the_document_list(empty_window, monkeypatch):
+    import benchmarks.analyst_loop as loop
+
+    window = empty_window
+    app = QApplication.instance()
+    tweets = [tweet(k) for k in range(6)]
+    review_tweets(app, window, tweets, count=2, batch=2, pace=0.0, loop="off", log=lambda _line: None)
+    window.actions_["review_mode"].trigger()  # the queue shows nothing now, as when it ran dry
+    monkeypatch.setattr(loop, "DRY_S", 0.2)
+    assert loop.queue_wait(app, window, lambda _line: None) is False
+    workspace = window.workspace
+    doc_id = loop.next_open(workspace)
+    analyst = loop.Analyst(app, window, {t.name: {(s.start, s.end, s.label) for s in t.spans} for t in tweets})
+    tokens, edits = analyst.review_one(doc_id)  # opened from the list, corrected, Ctrl+Enter
+    doc = workspace.document(doc_id)
+    assert tokens == len(doc.tokens) and edits > 0
+    assert workspace.summary(doc_id).status == Status.REVIEWED
+    assert {(s.start, s.end, s.label) for s in doc.spans} == analyst.gold[doc.name]
+    assert loop.next_open(workspace) != doc_id

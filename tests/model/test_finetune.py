@@ -353,3 +353,50 @@ def test_frozen_word_embeddings_stay_as_they_start_while_the_rest_learns(parent)
     assert not torch.equal(model.lstm.weight_ih_l0, grown.lstm.weight_ih_l0)
     [prediction] = TorchPredictor(result.loaded).predict_sentences(["Mary came on Friday".split()])
     assert (3, 4, "DATE") in [(i, j, label) for i, j, label, _ in prediction.entities]
+
+
+def test_a_refit_learns_the_held_out_sentences_too_for_the_epochs_chosen_on_them(parent, monkeypatch):
+    import ner_studio.model.finetune as module
+    from ner_studio.model.training import train_model
+
+    calls = []
+
+    def recording(model, vocabs, train, dev, config, **kwargs):
+        calls.append((len(train), len(dev), config))
+        return train_model(model, vocabs, train, dev, config, **kwargs)
+
+    monkeypatch.setattr(module, "train_model", recording)
+    reviewed = documents(DATE_CORPUS + TINY_CORPUS)
+    options = quick_options(epochs=12, patience=3, dev_fraction=0.3, text_vectors=False, refit=True)
+    result = finetune(parent, reviewed, options=options)
+    (chosen_train, dev, chosen), (refit_train, refit_dev, config) = calls
+    held = result.loaded.metadata["data"]["dev_sentences"]
+    assert dev == refit_dev == held > 0 and chosen_train == len(reviewed) - held
+    assert refit_train == len(reviewed)  # the held-out sentences learnt too (no base given)
+    refit = result.loaded.metadata["result"]["refit"]
+    assert 1 <= refit["epochs"] == config.epochs <= chosen.epochs and config.keep_last
+    assert result.training.best_epoch == result.training.epochs_run == refit["epochs"]  # ran them all, kept the last
+    assert len(result.training.history) == refit["chosen_on"]["epochs_run"] + refit["epochs"]
+    plain = finetune(parent, reviewed, options=quick_options(epochs=12, patience=3, dev_fraction=0.3,
+                                                               text_vectors=False))
+    assert plain.loaded.metadata["result"]["refit"] is None  # off by default
+    assert plain.training.best_epoch == refit["epochs"]  # the same first run chose the same epoch
+
+
+def test_keep_last_leaves_the_last_epochs_weights(parent):
+    from ner_studio.model.training import train_model
+    from ner_studio.model.batching import encode_sentence
+
+    docs = documents(DATE_CORPUS)
+    vocabs, _ = grow_vocabularies(parent.vocabs, document_sentences(docs, parent.scheme), parent.scheme)
+    model = grow_model(parent, vocabs)
+    sentences = document_sentences(docs, parent.scheme)
+    encoded = [encode_sentence(vocabs, w, t) for w, t in zip(sentences.words, sentences.tags)]
+    config = TrainingConfig(epochs=3, patience=5, batch_size=2, learning_rate=0.03, threads=1, keep_last=True)
+    result = train_model(model, vocabs, encoded, encoded[:1], config)
+    assert result.best_epoch == result.epochs_run == 3
+    last = state_copy(model)
+    again = grow_model(parent, vocabs)
+    train_model(again, vocabs, encoded, encoded[:1], TrainingConfig(**{**config.__dict__, "keep_last": False}))
+    assert all(torch.equal(last[k], v) for k, v in again.state_dict().items()) == (
+        min(range(3), key=lambda k: result.history[k]["dev_loss"]) == 2)  # the same only if epoch 3 was best
