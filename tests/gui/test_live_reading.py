@@ -28,12 +28,18 @@ def span(surface: str, label: str) -> Span:
     return Span(start, start + len(surface), label, Source.HUMAN)
 
 
-def test_an_edit_made_while_anothers_change_is_read_is_kept(start_window, project_location, qtbot, monkeypatch):
+def two_windows(start_window, project_location, monkeypatch):
+    """Two windows of one project with the document "trip", both annotator "ann": the other
+    annotator's (as another process would be) and this one."""
     monkeypatch.setattr("getpass.getuser", lambda: "ann")
     monkeypatch.setattr(qt_team, "prompt_for_name", lambda parent, suggestion: suggestion)
     with Project.create(project_location, annotator="ann") as project:
         project.add_documents([Document.from_text(TEXT, name="trip")])
-    other, here = start_window(str(project_location)), start_window(str(project_location))
+    return start_window(str(project_location)), start_window(str(project_location))
+
+
+def test_an_edit_made_while_anothers_change_is_read_is_kept(start_window, project_location, qtbot, monkeypatch):
+    other, here = two_windows(start_window, project_location, monkeypatch)
     reading, go_on = threading.Event(), threading.Event()
     real_read = project_edits.read_changed
 
@@ -66,11 +72,7 @@ def test_a_step_saved_while_anothers_change_is_read_is_not_taken_back_by_that_re
         start_window, project_location, qtbot, monkeypatch):
     """Label All here, its write still in flight, when another's change arrives: what the
     worker read was stored before the step, so it is not what the window shows."""
-    monkeypatch.setattr("getpass.getuser", lambda: "ann")
-    monkeypatch.setattr(qt_team, "prompt_for_name", lambda parent, suggestion: suggestion)
-    with Project.create(project_location, annotator="ann") as project:
-        project.add_documents([Document.from_text(TEXT, name="trip")])
-    other, here = start_window(str(project_location)), start_window(str(project_location))
+    other, here = two_windows(start_window, project_location, monkeypatch)
     writing, write_on = threading.Event(), threading.Event()
     real_commit = journal_writer.commit
 
