@@ -121,7 +121,6 @@ def test_typing_lists_the_matches_and_the_newest_query_wins_while_the_window_sta
     lasted = time.monotonic() - started
     timer.stop()
     assert panel.problem.isHidden() and len(window.find.hits) == 1  # its "took more than 1 s" was dropped
-    assert lasted >= 1  # the budget ran out
     assert max(b - a for a, b in pairwise(ticks)) < lasted / 2  # and the window was never frozen for it
     assert dialogs == []
 
