@@ -38,19 +38,27 @@ def two_windows(start_window, project_location, monkeypatch):
     return start_window(str(project_location)), start_window(str(project_location))
 
 
-def test_an_edit_made_while_anothers_change_is_read_is_kept(start_window, project_location, qtbot, monkeypatch):
-    other, here = two_windows(start_window, project_location, monkeypatch)
+def hold_reads(monkeypatch):
+    """The live worker's reads of changed documents, each held once done: ``(reading, go_on)``,
+    set when one is held, and the event that lets it go on. A read of the list alone (after a
+    settings write) goes on."""
     reading, go_on = threading.Event(), threading.Event()
     real_read = project_edits.read_changed
 
-    def slow_read(connect, annotator, doc_ids):  # the worker's read, done, held until this window's edit
+    def held_read(connect, annotator, doc_ids):
         state = real_read(connect, annotator, doc_ids)
-        if doc_ids:  # (a read of the list alone, after a settings write, goes on)
+        if doc_ids:
             reading.set()
             assert go_on.wait(10)
         return state
 
-    monkeypatch.setattr(project_edits, "read_changed", slow_read)
+    monkeypatch.setattr(project_edits, "read_changed", held_read)
+    return reading, go_on
+
+
+def test_an_edit_made_while_anothers_change_is_read_is_kept(start_window, project_location, qtbot, monkeypatch):
+    other, here = two_windows(start_window, project_location, monkeypatch)
+    reading, go_on = hold_reads(monkeypatch)  # the worker's read, done, held until this window's edit
     other.workspace.apply_edit(other.doc, SpanEdit((), (span("Lisbon", "LOC"),)))  # the other annotator
     qtbot.waitUntil(reading.is_set, timeout=WAIT)  # this window is reading their change
     start = TEXT.index("Karin Olsson")
@@ -81,18 +89,8 @@ def test_a_step_saved_while_anothers_change_is_read_is_not_taken_back_by_that_re
         assert write_on.wait(10)
         return real_commit(*args, **kwargs)
 
-    reading, go_on = threading.Event(), threading.Event()
-    real_read = project_edits.read_changed
-
-    def held_read(connect, annotator, doc_ids):
-        state = real_read(connect, annotator, doc_ids)
-        if doc_ids:  # (a read of the list alone, after a settings write, goes on)
-            reading.set()
-            assert go_on.wait(10)
-        return state
-
     monkeypatch.setattr(journal_writer, "commit", held_commit)
-    monkeypatch.setattr(project_edits, "read_changed", held_read)
+    reading, go_on = hold_reads(monkeypatch)
     start = TEXT.index("Lisbon")
     here.view.setFocus()
     here.view.select_range(start, start + len("Lisbon"))
