@@ -1,7 +1,7 @@
 """Does the window ever freeze? Event-loop stalls in the real main window, scenario by scenario.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/ui_stalls.py [--size 1000000] [--model PATH]
-        [--train-docs 20] [--epochs 2] [--stacks stalls.log] [--only switch,label_all]
+        [--train-docs 20] [--epochs 2] [--stacks stalls.log] [--only switch,label_all] [--profile ui.prof.txt]
 
 One window (offscreen, temporary user folders, the bundled model loaded first as after the first
 document of a session), one probe (``event_loop_probe.py``: a 5 ms QTimer on the UI thread), and
@@ -18,12 +18,19 @@ Where each stall came from: the app's own watchdog (``gui/shell/stall_watch.py``
 frame of each is printed beside the stall's length. A stack whose innermost Python frame is the
 event loop itself means Qt's C++ (layout, painting) or a wait for the interpreter lock held by a
 worker. ``--stacks FILE`` writes every stack.
+
+Beside the gaps, ``ui cpu`` is the UI thread's own CPU time over the scenario (``time.thread_time``:
+what the window's thread computed, robust to a busy machine where the gaps are not); ``--profile
+FILE`` writes a cProfile of the UI thread per scenario (cumulative, the top 40 functions).
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import io
 import logging
+import pstats
 import os
 import re
 import shutil
@@ -87,9 +94,11 @@ def where(message: str) -> str:
 
 
 class Bench:
-    def __init__(self, app, window, probe: EventLoopProbe, stacks: StallStacks):
+    def __init__(self, app, window, probe: EventLoopProbe, stacks: StallStacks, profile: bool = False):
         self.app, self.window, self.probe, self.stacks = app, window, probe, stacks
         self.rows: list[tuple[str, str, float]] = []
+        self.profiles: list[str] = []  # per scenario, with --profile
+        self.profile = profile
 
     def idle(self) -> bool:
         workspace = self.window.workspace
@@ -98,17 +107,27 @@ class Bench:
     def measure(self, name: str, action, done=lambda: True, *, settle: float = 0.3, timeout: float = 1800) -> None:
         """Run ``action`` and the event loop until ``done()``, then ``settle`` s more."""
         self.stacks.scenario = name
+        profiler = cProfile.Profile() if self.profile else None
         self.probe.start()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.thread_time()
+        if profiler is not None:
+            profiler.enable()
         action()
         wait(self.app, done, timeout)
         seconds = time.perf_counter() - started
         run_for(self.app, settle)
+        if profiler is not None:
+            profiler.disable()
+        cpu_ms = (time.thread_time() - cpu) * 1000
         self.probe.stop()
         self.stacks.scenario = UNMEASURED
         summary = self.probe.summary()
         self.rows.append((name, summary.row(), seconds))
-        print(f"{name:<44} {summary.row()} {seconds:8.1f}", flush=True)
+        print(f"{name:<44} {summary.row()} {seconds:8.1f} {cpu_ms:8.1f}", flush=True)
+        if profiler is not None:
+            out = io.StringIO()
+            pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(40)
+            self.profiles.append(f"=== {name}\n{out.getvalue()}")
 
 
 def setup(args, folder: Path):
@@ -141,7 +160,7 @@ def setup(args, folder: Path):
     window.workspace.model.predictor()  # loaded, as after a session's first document
     stacks.scenario = UNMEASURED
     probe.stop()
-    return Bench(app, window, probe, stacks), Path(model)
+    return Bench(app, window, probe, stacks, profile=args.profile is not None), Path(model)
 
 
 def open_and_tag(bench: Bench, path: Path) -> list[int]:
@@ -268,6 +287,7 @@ def main() -> int:
     parser.add_argument("--train-docs", type=int, default=20, help="small reviewed documents to fine-tune on")
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--stacks", type=Path, help="write every stall's stack here")
+    parser.add_argument("--profile", type=Path, help="write a cProfile of the UI thread per scenario here")
     parser.add_argument("--only", type=lambda text: text.split(","), default=list(SCENARIOS),
                         help=f"comma-separated scenarios to run, of: {', '.join(SCENARIOS)}")
     args = parser.parse_args()
@@ -280,7 +300,7 @@ def main() -> int:
     big.write_text(big_text(args.size), encoding="utf-8")
     print(f"probe every {bench.probe.interval_ms} ms; gaps in ms; watchdog threshold {STALL_TARGET_MS} ms; "
           f"load average {os.getloadavg()[0]:.1f} at start")
-    print(f"{'scenario':<44} {'p50':>7} {'p99':>8} {'max':>8} {'>100':>6} {'>250':>6} {'secs':>8}")
+    print(f"{'scenario':<44} {'p50':>7} {'p99':>8} {'max':>8} {'>100':>6} {'>250':>6} {'secs':>8} {'ui cpu':>8}")
     parts = open_and_tag(bench, big)
     scenarios = {"switch": lambda: switch_documents(bench, parts), "label_all": lambda: label_all(bench, parts),
                  "live": lambda: live_update(bench, parts),
@@ -296,6 +316,8 @@ def main() -> int:
     print("\nstalls by place (count):")
     for place, n in Counter(where(m) for _, _, m in bench.stacks.stalls).most_common(10):
         print(f"  {n:4d}  {place}")
+    if args.profile:
+        args.profile.write_text("\n".join(bench.profiles), encoding="utf-8")
     if args.stacks:
         args.stacks.write_text("\n\n".join(f"[{s}] {m}" for s, _, m in bench.stacks.stalls), encoding="utf-8")
     bench.window.close()

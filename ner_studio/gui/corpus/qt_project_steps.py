@@ -56,6 +56,7 @@ def apply_step(workspace: Workspace, text: str, edits: list[SpansDelta]) -> Proj
         doc = open_docs.get(part.doc_id)
         if doc is not None:
             workspace.undo_stack(part.doc_id).push(PartCommand(doc, part, text))
+    _count_closed(workspace, [part.delta for part in step.parts], open_docs)
     return step
 
 
@@ -64,14 +65,25 @@ def take_back(workspace: Workspace, step: ProjectStep) -> list[DocumentPart]:
     nothing changed, e.g. an entity it added was edited since); returns those parts. Written
     by the writer thread, as :func:`apply_step` is."""
     parts = step.standing()
-    workspace.project.edit_documents(step.take_back_edits(), in_background=True)
+    undone = workspace.project.edit_documents(step.take_back_edits(), in_background=True)
     for part in parts:
         part.standing = False
     open_docs = _open_documents(workspace)
     for part in parts:
         if part.doc_id in open_docs:
             _settle(workspace.undo_stack(part.doc_id), part)
+    _count_closed(workspace, undone, open_docs)
     return parts
+
+
+def _count_closed(workspace: Workspace, deltas: list[SpansDelta], open_docs: dict[int, Document]) -> None:
+    """The list's counts of the documents not in memory, from the step's own edits (those in
+    memory count their own changes): reading the project's counts again on the UI thread, a
+    count over every span, froze the window after Label All (issue 29)."""
+    listed = set(workspace.document_ids())
+    for delta in deltas:
+        if delta.doc_id not in open_docs and delta.doc_id in listed:
+            workspace.count_change(delta.doc_id, delta)
 
 
 def _settle(stack: QUndoStack, part: DocumentPart) -> None:

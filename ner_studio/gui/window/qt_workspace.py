@@ -190,16 +190,16 @@ class Workspace(QObject):
             self._unload(doc_id)
 
     def take_summaries(self, summaries: list[DocumentSummary]) -> list[int]:
-        """The list as others left it (gui/shell/qt_live.py): documents deleted elsewhere go,
-        names and counts of documents not in memory follow; returns the ids of new ones."""
-        fresh = {s.doc_id: s for s in summaries}
+        """The list as others left it (gui/shell/qt_live.py): documents deleted elsewhere go, names and
+        counts of those not in memory follow (unless edits of them wait in the journal); returns new ids."""
+        fresh, project = {s.doc_id: s for s in summaries}, self.project
         for doc_id in [i for i in self._summaries if i not in fresh]:
             self._forget(doc_id)
         added = [i for i in fresh if i not in self._summaries]
         for doc_id, summary in fresh.items():
             old = self._summaries.get(doc_id)
-            if doc_id in self._docs:  # its counts follow its edits (catch_up included)
-                summary = old._replace(name=summary.name)
+            if doc_id in self._docs or old is not None and project.pending_count and project.has_pending(doc_id):
+                summary = old._replace(name=summary.name)  # its counts follow its edits (catch_up included)
             if summary != old:
                 self._summaries[doc_id] = summary
                 if old is not None:
@@ -217,7 +217,7 @@ class Workspace(QObject):
         self._refresh_summary(doc)
 
         def on_spans(change) -> None:
-            self._count_change(doc, change)
+            self.count_change(doc.doc_id, change)
 
         def on_status(_status) -> None:
             self._refresh_summary(doc)
@@ -232,9 +232,10 @@ class Workspace(QObject):
             status=doc.status, entity_count=len(doc.spans), model_count=model)
         self.document_updated.emit(doc.doc_id)
 
-    def _count_change(self, doc: Document, change) -> None:
-        self._summaries[doc.doc_id] = self._summaries[doc.doc_id].after(change.removed, change.added)
-        self.document_updated.emit(doc.doc_id)
+    def count_change(self, doc_id: int, change) -> None:
+        """An edit in ``doc_id``'s list counts (a step's part in one not in memory too: qt_project_steps)."""
+        self._summaries[doc_id] = self._summaries[doc_id].after(change.removed, change.added)
+        self.document_updated.emit(doc_id)
 
     def undo_stack(self, doc_id: int) -> QUndoStack:
         stack = self._stacks.get(doc_id)
