@@ -79,7 +79,8 @@ def test_an_edit_made_while_anothers_change_is_read_is_kept(start_window, projec
 def test_a_step_saved_while_anothers_change_is_read_is_not_taken_back_by_that_read(
         start_window, project_location, qtbot, monkeypatch):
     """Label All here, its write still in flight, when another's change arrives: what the
-    worker read was stored before the step, so it is not what the window shows."""
+    worker read was stored before the step, so it is not what the window shows: it is read
+    again, in the worker too."""
     other, here = two_windows(start_window, project_location, monkeypatch)
     writing, write_on = threading.Event(), threading.Event()
     real_commit = journal_writer.commit
@@ -97,6 +98,9 @@ def test_a_step_saved_while_anothers_change_is_read_is_not_taken_back_by_that_re
     monkeypatch.setattr(qt_label_all.LabelAllDialog, "exec", lambda dialog: dialog.label.setCurrentText("LOC") or True)
     here.actions_["label_all"].trigger()
     qtbot.waitUntil(writing.is_set, timeout=WAIT)
+    listed_here = []  # the list read on the UI thread (it froze the window): the worker reads it again
+    real_list = Project.document_summaries
+    monkeypatch.setattr(Project, "document_summaries", lambda project: listed_here.append(1) or real_list(project))
     other.workspace.apply_edit(other.doc, SpanEdit((), (span("Karin Olsson", "PER"),)))
     qtbot.waitUntil(reading.is_set, timeout=WAIT)  # read before the step is stored
     write_on.set()
@@ -104,5 +108,6 @@ def test_a_step_saved_while_anothers_change_is_read_is_not_taken_back_by_that_re
     go_on.set()
     qtbot.waitUntil(lambda: here.doc.span_at(0) is not None, timeout=WAIT)  # their PER came in
     assert here.doc.span_at(start).label == "LOC"  # the step stays
+    assert not listed_here
     with Project.open(project_location, annotator="ann", keep_backups=0, read_only=True) as check:
         assert [(s.start, s.label) for s in check.load_document(here.doc.doc_id).spans] == [(0, "PER"), (start, "LOC")]
