@@ -6,10 +6,11 @@
 One window (offscreen, temporary user folders, the bundled model loaded first as after the first
 document of a session), one probe (``event_loop_probe.py``: a 5 ms QTimer on the UI thread), and
 the things a person does that have frozen it: opening and tagging a 1 MB text (4 parts of ~50k
-tokens); switching between those parts; Label All on ~1,000 occurrences; a live update (another
-process edits the shown part in the same SQLite project); marking small documents reviewed (Ctrl+Enter)
-while the big parts are open, then a short fine-tune on them; re-tagging every
-document after a model switch (as adopting a version does). Prints p50 / p99 / max gap per
+tokens); switching between those parts; Label All on ~1,000 occurrences; Find over the whole
+text (~39,000 matches inside entities); a live update (another process edits the shown part in
+the same SQLite project); marking small documents reviewed (Ctrl+Enter) while the big parts are
+open, then a short fine-tune on them; re-tagging every document after a model switch (as
+adopting a version does). Prints p50 / p99 / max gap per
 scenario (an idle loop shows ~5 ms; issue 29's target is no gap over 100 ms). ``--only`` runs
 some of them (opening the big text always runs: the others need its parts).
 
@@ -47,7 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from event_loop_probe import STALL_TARGET_MS, EventLoopProbe, run_for, wait  # noqa: E402
 from gui_big_document import big_text  # noqa: E402
 
-SCENARIOS = ("switch", "label_all", "live", "train", "retag")  # in this order, after opening the big text
+SCENARIOS = ("switch", "label_all", "find", "live", "train", "retag")  # in this order, after opening the big text
 UNMEASURED = "(between scenarios: their set-up, not measured)"
 FRAME = re.compile(r'File "([^"]+)", line (\d+), in (\S+)')
 # The other annotator: another process, its own connection to the project file.
@@ -220,6 +221,22 @@ def label_all(bench: Bench, parts: list[int]) -> None:
     print(f"  (applied to {applied.get('n', 0):,} ticked occurrences)")
 
 
+def find_everywhere(bench: Bench, query: str = r"\w+") -> None:
+    """Find (a regular expression, all documents, inside entities): every word of every entity,
+    ~39,000 matches joined with their entities and listed; twice (the first reads the stored
+    entities of the parts not in memory)."""
+    find = bench.window.find
+    panel = find.panel
+    find.start()
+    for choice, data in ((panel.scope, "project"), (panel.within, "inside:")):
+        choice.setCurrentIndex(choice.findData(data))
+    panel.regex.setChecked(True)
+    panel.query.setText(query)
+    for when in ("first", "again"):
+        bench.measure(f"Find /{query}/ inside entities, {when}", find.search, lambda: not find.busy)
+    print(f"  ({len(find.hits):,} matches listed)")
+
+
 def live_update(bench: Bench, parts: list[int]) -> None:
     window = bench.window
     window.show_document(parts[len(parts) // 2])  # a part not shown before Label All
@@ -303,6 +320,7 @@ def main() -> int:
     print(f"{'scenario':<44} {'p50':>7} {'p99':>8} {'max':>8} {'>100':>6} {'>250':>6} {'secs':>8} {'ui cpu':>8}")
     parts = open_and_tag(bench, big)
     scenarios = {"switch": lambda: switch_documents(bench, parts), "label_all": lambda: label_all(bench, parts),
+                 "find": lambda: find_everywhere(bench),
                  "live": lambda: live_update(bench, parts),
                  "train": lambda: train(bench, args.train_docs, args.epochs), "retag": lambda: retag(bench, bundled, folder)}
     for name in SCENARIOS:

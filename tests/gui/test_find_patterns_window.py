@@ -58,7 +58,7 @@ def test_a_bad_pattern_is_said_under_the_query_and_nothing_is_raised(start_windo
     qtbot.mouseClick(panel.regex, Qt.MouseButton.LeftButton, pos=panel.regex.rect().center())
     assert panel.regex.isChecked()
     search_for(window, qtbot, "Lisbon(")
-    assert window.find.hits == [] and panel.results.rowCount() == 0
+    assert window.find.hits == [] and panel.results.model().rowCount() == 0
     assert not panel.problem.isHidden()
     assert panel.problem.text().startswith("Not a valid regular expression: missing ), unterminated subpattern")
     assert dialogs == []  # no dialog: the analyst's typo is shown where they type
@@ -93,7 +93,7 @@ def test_typing_lists_the_matches_and_the_newest_query_wins_while_the_window_sta
     panel.query.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.query)
     QTest.keyClicks(QApplication.focusWidget(), "lisbon")  # no Enter: a pause in typing searches
-    qtbot.waitUntil(lambda: panel.results.rowCount() == lisbons > 1, timeout=60_000)
+    qtbot.waitUntil(lambda: panel.results.model().rowCount() == lisbons > 1, timeout=60_000)
     assert panel.summary.text() == f"{lisbons} matches in 1 document" and not window.find.busy
 
     window.show_document(window.workspace.document_ids()[-1])  # the long one: a runaway pattern runs in it at once
@@ -116,7 +116,7 @@ def test_typing_lists_the_matches_and_the_newest_query_wins_while_the_window_sta
     QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not window.find.busy, timeout=60_000)
     assert window.find.running_searches == 1  # listed while the runaway one still ran
-    assert [len(hit.text) for hit in window.find.hits] == [30_002] and panel.results.rowCount() == 1
+    assert [len(hit.text) for hit in window.find.hits] == [30_002] and panel.results.model().rowCount() == 1
     qtbot.waitUntil(lambda: window.find.running_searches == 0, timeout=60_000)
     lasted = time.monotonic() - started
     timer.stop()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 
 from ner_studio.core.text.document import Document
 from ner_studio.core.text.spans import Span
@@ -19,7 +20,7 @@ def test_ctrl_f_finds_in_this_document_highlights_and_steps_with_f3(start_window
     find.panel.query.setText("lisbon")
     qtbot.keyClick(find.panel.query, Qt.Key.Key_Return)
     idle(window)  # the matches come from Find's worker thread
-    assert len(find.hits) == expected and find.panel.results.rowCount() == expected
+    assert len(find.hits) == expected and find.panel.results.model().rowCount() == expected
     assert find.panel.summary.text() == f"{expected} matches in 1 document"
     assert len(window.view.extraSelections()) == expected  # every match highlighted
     qtbot.keyClick(window.view, Qt.Key.Key_F3)
@@ -48,13 +49,46 @@ def test_find_across_the_project_and_by_label_jumps_to_the_other_document(start_
     find.panel.query.setText("Tagus")
     find.search()
     idle(window)
-    names = {find.panel.results.item(r, 0).text() for r in range(find.panel.results.rowCount())}
+    results = find.panel.results
+    names = {results.model().index(r, 0).data() for r in range(results.model().rowCount())}
     assert "other" in names
     row = next(r for r, hit in enumerate(find.hits) if hit.doc_id == other.doc_id)
     assert find.hits[row].label == "LOC"
-    find.panel.results.cellClicked.emit(row, 1)
+    results.scrollTo(results.model().index(row, 1))
+    QTest.mouseClick(results.viewport(), Qt.MouseButton.LeftButton, pos=results.visualRect(results.model().index(row, 1)).center())
     assert window.doc is other and window.view.selection() == (start, start + 5)
     find.panel.scope.setCurrentIndex(find.panel.scope.findData("label:LOC"))
     idle(window)
     assert any(hit.doc_id == other.doc_id and hit.text == "Tagus" for hit in find.hits)
     assert all(hit.label == "LOC" for hit in find.hits)
+
+
+def test_every_match_of_a_big_project_is_listed_with_its_entity(start_window, idle, qtbot):
+    """3,000 matches, those in an open document and in one on disk, arrive from Find's worker
+    joined with their entities, and the list holds all of them (it once stopped at 2,000)."""
+    first = start_window()
+    sentence = "Porto met Lisbon . "
+    docs = [Document.from_text(sentence * 1500, name=f"part {k}") for k in range(2)]
+    first.workspace.add_documents(docs)
+    idle(first)
+    for doc in docs:
+        doc.set_spans([Span(m, m + 6, "LOC") for m in range(sentence.index("Lisbon"), len(doc.text), len(sentence))])
+    first.show_document(docs[1].doc_id)
+    first.close()
+    window = start_window()  # "part 1" shown; "part 0" on disk only: its entities are the stored rows
+    assert window.doc.doc_id == docs[1].doc_id
+    assert docs[0].doc_id not in {doc.doc_id for doc in window.workspace.project.tracked_documents()}
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    panel = window.find.panel
+    panel.scope.setCurrentIndex(panel.scope.findData("project"))
+    panel.query.setFocus()
+    qtbot.keyClicks(panel.query, "Lisbon")
+    qtbot.keyClick(panel.query, Qt.Key.Key_Return)
+    idle(window)
+    ours = [hit for hit in window.find.hits if hit.doc_id in {doc.doc_id for doc in docs}]
+    assert len(ours) == 3000 and all(hit.label == "LOC" for hit in ours)
+    rows = panel.results.model()
+    assert rows.rowCount() == len(window.find.hits) and "listed" not in panel.summary.text()
+    last = rows.index(rows.rowCount() - 1, 2)
+    assert last.data() == "LOC (human)" and rows.index(rows.rowCount() - 1, 0).data() == "part 1"

@@ -76,10 +76,11 @@ def test_long_names_are_elided_in_the_middle_and_whole_on_hover(start_window, id
     qtbot.waitUntil(lambda: not window.find.busy)  # the matches come from Find's worker thread
     results = panel.results
     assert results.textElideMode() == Qt.TextElideMode.ElideMiddle
-    rows = [r for r in range(results.rowCount()) if results.item(r, 0).text() == LONG_NAME]
-    assert rows and LONG_NAME in results.item(rows[0], 0).toolTip()
-    match = results.item(rows[0], 1)
-    assert "International Regatta Council for Harbours" in match.toolTip() and "[" not in match.toolTip()
+    cell = results.model().index
+    rows = [r for r in range(results.model().rowCount()) if cell(r, 0).data() == LONG_NAME]
+    assert rows and LONG_NAME in cell(rows[0], 0).data(TIP)
+    match = cell(rows[0], 1).data(TIP)
+    assert "International Regatta Council for Harbours" in match and "[" not in match
 
 
 def QTest_type(qtbot, text: str) -> None:  # noqa: N802 - reads as QTest's

@@ -57,8 +57,8 @@ def test_find_results_and_the_label_every_match_preview_show_the_match_in_a_narr
     QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not window.find.busy)  # the matches come from Find's worker thread
     results = window.find.panel.results
-    assert results.rowCount() > 1
-    assert results.columnWidth(1) < QFontMetrics(results.font()).horizontalAdvance(results.item(0, 1).text())
+    assert results.model().rowCount() > 1
+    assert results.columnWidth(1) < QFontMetrics(results.font()).horizontalAdvance(results.model().index(0, 1).data())
     assert_match_in_view(results, 1, "Lisbon")
 
     seen = {}

@@ -1,6 +1,8 @@
 """One Find search as the worker thread runs it (gui/corpus/qt_find.py starts it): what was
 asked, and what the worker made of it. Qt-free: the worker's part reads only the immutable
-texts it is handed (core/corpus/find.py ``match_texts``)."""
+texts and the entities it is handed (core/corpus/find.py ``match_texts``, ``joined_hits``), so
+the hits arrive joined with their entities (that join held the UI thread ~120 ms for 39,000
+matches of entities)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,15 @@ import logging
 from dataclasses import dataclass, replace
 
 from ner_studio.core.corpus.corpus_text import DocumentText
-from ner_studio.core.corpus.find import Found, Query, Where, match_texts
+from ner_studio.core.corpus.find import (
+    NO_ENTITIES,
+    Entities,
+    Hit,
+    Query,
+    Where,
+    joined_hits,
+    match_texts,
+)
 from ner_studio.core.errors import SearchError
 from ner_studio.core.logs import log_failure
 
@@ -18,15 +28,17 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Search:
     """One search as asked (``number``: the how-manieth), the query and its options, where it
-    looks (the shown document, or the project), and what the worker made of it: ``found``
-    (None: cancelled), ``problem`` (a bad or runaway pattern) or ``error`` (a bug, logged)."""
+    looks (the shown document, or the project) and the entities there as it began
+    (``entities``), and what the worker made of it: ``hits`` (None: cancelled), ``problem``
+    (a bad or runaway pattern) or ``error`` (a bug, logged)."""
 
     number: int
     text: str
     options: dict
     where: Where
     doc: object = None  # the shown Document for "This document", else None (the project)
-    found: Found | None = None
+    entities: Entities = NO_ENTITIES
+    hits: list[Hit] | None = None
     problem: str = ""
     error: BaseException | None = None
 
@@ -36,7 +48,9 @@ def match_job(search: Search, texts: list[DocumentText], _report, should_stop) -
     result names its search: the worker's ``failed`` would not say which search failed."""
     try:
         query = Query(search.text, **search.options)  # its time budget starts here, in the worker
-        return replace(search, found=match_texts(texts, query, should_stop))
+        found = match_texts(texts, query, should_stop)
+        return replace(search, hits=None if found is None else joined_hits(found, search.entities, search.where,
+                                                                            should_stop))
     except SearchError as error:  # the analyst's pattern: said under the query, not logged
         return replace(search, problem=str(error))
     except Exception as error:  # noqa: BLE001 - a bug: logged here with its trace, then said

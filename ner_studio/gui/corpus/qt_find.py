@@ -12,8 +12,10 @@ Why a worker thread: a regular expression may run for its whole 1 s budget (~2 s
 machine), and on the UI thread that froze the window as long. The texts are read on the UI
 thread (the store's connection is its own; they are in memory after the first search), the
 matching runs in a :class:`TaskWorker` (it reads only immutable texts, and the regex engine
-lets go of the GIL while it matches), and the matches come back by signal to be joined with
-the entities there. The search starts as the analyst types (a pause of :data:`TYPING_MS`) or
+lets go of the GIL while it matches) and joins them with the entities there as the search
+began (an open document's spans, the stored rows CorpusText keeps), so the hits come back by
+signal ready to list; the list is a model that makes a row's cells when it is drawn
+(qt_hit_rows.py), so it holds every match. The search starts as the analyst types (a pause of :data:`TYPING_MS`) or
 at Enter; a newer query cancels the one under way, whose results, if they still come, are
 dropped: the list always shows the last query's.
 """
@@ -21,30 +23,32 @@ dropped: the list always shows the last query's.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QTableWidget,
+    QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QTableView,
     QToolButton, QVBoxLayout, QWidget,
 )
 
 from ner_studio.core.errors import NerStudioError
 from ner_studio.core.corpus.corpus_text import DocumentText
 from ner_studio.core.corpus.find import (
-    ANYWHERE, OUTSIDE_ENTITIES, Hit, Where, corpus_hits, document_hits, find_label, inside_entities,
+    ANYWHERE, OUTSIDE_ENTITIES, Entities, Hit, Where, entities_of, find_label, inside_entities,
 )
 from ner_studio.core.plural import plural
 from ner_studio.gui.corpus.find_search import Search, match_job
 from ner_studio.gui.shell.qt_actions import Command
 from ner_studio.gui.shell.qt_host import Host
-from ner_studio.gui.shell.qt_match_context import CONTEXT_ROLE, MatchContextDelegate, context_cell
-from ner_studio.gui.shell.qt_tables import FittedColumns, item_with_tip, read_only
+from ner_studio.gui.corpus.qt_hit_rows import HitRows
+from ner_studio.gui.shell.qt_match_context import MatchContextDelegate
+from ner_studio.gui.shell.qt_tables import FittedColumns, read_only
 from ner_studio.gui.shell.qt_task_worker import TaskWorker
 
 THIS_DOCUMENT, ALL_DOCUMENTS = "document", "project"
 ERROR_STYLE = "color: #b91c1c;"
-SHOWN = 2000  # rows listed (and matches highlighted); the count says how many there are
+SHOWN = 2000  # matches highlighted in the text (the list holds all)
 TYPING_MS = 300  # a pause in typing this long searches: not every key of a word is a search
 
 COMMANDS = (
@@ -87,8 +91,9 @@ class FindPanel(QWidget):
         self.problem.hide()
         self.summary = QLabel("")
         self.summary.setWordWrap(True)
-        self.results = QTableWidget(0, 3)
-        self.results.setHorizontalHeaderLabels(("Document", "Match", "Entity"))
+        self.rows = HitRows(self)
+        self.results = QTableView()
+        self.results.setModel(self.rows)
         read_only(self.results)
         # Elided in the middle, whole on hover; a narrow dock hides the entity column first.
         self.columns = FittedColumns(self.results, stretch=(1,), drop=(2,))
@@ -152,17 +157,7 @@ class FindPanel(QWidget):
         return ANYWHERE
 
     def show_hits(self, hits: list[Hit], names: dict[int, str]) -> None:
-        shown = hits[:SHOWN]
-        self.results.setRowCount(len(shown))
-        for row, hit in enumerate(shown):
-            before, after = hit.before, hit.after
-            cells = (names.get(hit.doc_id, f"document {hit.doc_id}"), context_cell(before, hit.text, after),
-                     f"{hit.label} ({hit.source})" if hit.label else "")
-            context = f"{before}{hit.text}{after}"
-            tips = (f"{cells[0]}\n{context}", context, f"{cells[2]}\n{context}" if cells[2] else context)
-            for column, (text, tip) in enumerate(zip(cells, tips)):
-                self.results.setItem(row, column, item_with_tip(text, tip))
-            self.results.item(row, 1).setData(CONTEXT_ROLE, (before, hit.text, after))
+        self.rows.show(hits, names)
 
 
 class FindController(QObject):
@@ -192,7 +187,7 @@ class FindController(QObject):
             box.toggled.connect(lambda _checked: self.search())
         for choice in (self.panel.scope, self.panel.within):
             choice.currentIndexChanged.connect(lambda _index: self.search())
-        self.panel.results.cellClicked.connect(lambda row, _column: self.show(row))
+        self.panel.results.clicked.connect(lambda index: self.show(index.row()))
         host.workspace_changed.connect(self._bind_workspace)
         host.closed.connect(self.shutdown)
         self._bind_workspace()
@@ -255,10 +250,14 @@ class FindController(QObject):
                 self._list(find_label(self.host.workspace.corpus, scope.removeprefix("label:")) if by_label else [],
                            by_label)
                 return
+            # Read here (the store's connection is this thread's); matched and joined in the worker.
             if scope == THIS_DOCUMENT:
                 texts = [] if search.doc is None else [DocumentText.of(search.doc)]
+                entities = Entities({texts[0].doc_id: search.doc.spans} if texts else {}, {})
             else:
-                texts = self.host.workspace.corpus.texts()  # read here: the store's connection is this thread's
+                texts = self.host.workspace.corpus.texts()
+                entities = entities_of(self.host.workspace.corpus, [text.doc_id for text in texts])
+            search = replace(search, entities=entities)
         except NerStudioError as error:
             self.host.show_error("Find failed", error)
             self.panel.show_problem("")
@@ -291,17 +290,7 @@ class FindController(QObject):
         self._searching = None
         if searched.error is not None:
             self.host.show_error("Find failed", searched.error)
-        try:
-            if searched.problem or searched.found is None:
-                hits = []
-            elif searched.doc is not None:  # (its one text, if it matched)
-                hits = [hit for text, ranges in searched.found
-                        for hit in document_hits(searched.doc, text, ranges, searched.where)]
-            else:
-                hits = corpus_hits(self.host.workspace.corpus, searched.found, searched.where)
-        except NerStudioError as error:
-            self.host.show_error("Find failed", error)
-            hits = []
+        hits = [] if searched.problem or searched.hits is None else searched.hits
         self.panel.show_problem(searched.problem[:1].upper() + searched.problem[1:])
         self._list(hits, bool(searched.text.strip()) and not searched.problem, searched.doc)
 
@@ -313,8 +302,7 @@ class FindController(QObject):
             names[doc.doc_id] = doc.name
         self.panel.show_hits(hits, names)
         documents = len({hit.doc_id for hit in hits})
-        more = f" (the first {SHOWN} listed)" if len(hits) > SHOWN else ""
-        self.panel.summary.setText(f"{plural(len(hits), 'match')} in {plural(documents, 'document')}{more}"
+        self.panel.summary.setText(f"{plural(len(hits), 'match')} in {plural(documents, 'document')}"
                                    if counted else "")
         self._highlight()
         step, self._step_after = self._step_after, 0
@@ -362,8 +350,7 @@ class FindController(QObject):
         self.position = row
         hit = self.hits[row]
         self.host.show_range(hit.doc_id, hit.start, hit.end)
-        if row < self.panel.results.rowCount():
-            self.panel.results.selectRow(row)
+        self.panel.results.selectRow(row)
         self._highlight()
 
     def _highlight(self) -> None:
