@@ -7,7 +7,7 @@ One window (offscreen, temporary user folders, the bundled model loaded first as
 document of a session), one probe (``event_loop_probe.py``: a 5 ms QTimer on the UI thread), and
 the things a person does that have frozen it: opening and tagging a 1 MB text (4 parts of ~50k
 tokens); switching between those parts; Label All on ~1,000 occurrences; Find over the whole
-text (~39,000 matches inside entities); a live update (another process edits the shown part in
+text (~40,000 matches); a live update (another process edits the shown part in
 the same SQLite project); marking small documents reviewed (Ctrl+Enter) while the big parts are
 open, then a short fine-tune on them; re-tagging every document after a model switch (as
 adopting a version does). Prints p50 / p99 / max gap per
@@ -221,20 +221,19 @@ def label_all(bench: Bench, parts: list[int]) -> None:
     print(f"  (applied to {applied.get('n', 0):,} ticked occurrences)")
 
 
-def find_everywhere(bench: Bench, query: str = r"\w+") -> None:
-    """Find (a regular expression, all documents, inside entities): every word of every entity,
-    ~39,000 matches joined with their entities and listed; twice (the first reads the stored
-    entities of the parts not in memory)."""
+def find_everywhere(bench: Bench, query: str = "the") -> None:
+    """Find in all documents: a word of the filler and of two organisations' names, ~40,000
+    matches joined with the entities there and listed; twice. A plain query: a regular expression's 1 s budget
+    runs out on a busy machine, and the search then finds nothing."""
     find = bench.window.find
     panel = find.panel
     find.start()
-    for choice, data in ((panel.scope, "project"), (panel.within, "inside:")):
-        choice.setCurrentIndex(choice.findData(data))
-    panel.regex.setChecked(True)
+    panel.scope.setCurrentIndex(panel.scope.findData("project"))
     panel.query.setText(query)
-    for when in ("first", "again"):
-        bench.measure(f"Find /{query}/ inside entities, {when}", find.search, lambda: not find.busy)
-    print(f"  ({len(find.hits):,} matches listed)")
+    wait(bench.app, lambda: not find.busy)
+    for when in (1, 2):
+        bench.measure(f"Find '{query}' in all documents ({when})", find.search, lambda: not find.busy)
+        print(f"  ({len(find.hits):,} matches listed)")
 
 
 def live_update(bench: Bench, parts: list[int]) -> None:

@@ -92,3 +92,33 @@ def test_every_match_of_a_big_project_is_listed_with_its_entity(start_window, id
     assert rows.rowCount() == len(window.find.hits) and "listed" not in panel.summary.text()
     last = rows.index(rows.rowCount() - 1, 2)
     assert last.data() == "LOC (human)" and rows.index(rows.rowCount() - 1, 0).data() == "part 1"
+
+
+def test_matches_on_screen_are_highlighted_and_scrolling_brings_the_next(start_window, idle, qtbot):
+    """A long document's matches: those on screen (and a few screens around) are highlighted,
+    never thousands at once (that froze the window); scrolling highlights those it brings."""
+    window = start_window()
+    line = "Porto met Lisbon .\n"
+    long = Document.from_text(line * 4000, name="long")
+    window.workspace.add_documents([long])
+    idle(window)
+    assert window.doc is long
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    panel = window.find.panel
+    panel.scope.setCurrentIndex(panel.scope.findData("document"))
+    panel.query.setFocus()
+    qtbot.keyClicks(panel.query, "Lisbon")
+    qtbot.keyClick(panel.query, Qt.Key.Key_Return)
+    idle(window)
+    assert len(window.find.hits) == 4000 and panel.results.model().rowCount() == 4000
+
+    def highlighted() -> list[int]:
+        return [selection.cursor.selectionStart() for selection in window.view.extraSelections()]
+
+    first, last = window.view.visible_range()
+    on_screen = [hit.start for hit in window.find.hits if first <= hit.start and hit.end <= last]
+    assert on_screen and set(on_screen) <= set(highlighted()) and len(highlighted()) < 1000
+    window.view.verticalScrollBar().setValue(window.view.verticalScrollBar().maximum())
+    end = window.find.hits[-1].start
+    qtbot.waitUntil(lambda: end in highlighted(), timeout=5000)  # (the text is ASCII: Qt's offsets are ours)

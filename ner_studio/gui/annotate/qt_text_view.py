@@ -239,6 +239,11 @@ class EntityTextView(QPlainTextEdit):
     def _offset_at(self, point) -> int:
         return self._offsets.from_qt(self.cursorForPosition(point).position())
 
+    def visible_range(self) -> tuple[int, int]:
+        """Document offsets of the first and the last character on screen."""
+        rect = self.viewport().rect()
+        return self._offset_at(rect.topLeft()), self._offset_at(rect.bottomRight())
+
     def edge_at(self, point) -> str | None:
         """``"start"`` or ``"end"`` when viewport ``point`` is on that edge of an entity."""
         hit = self.entity_edge_at(point)

@@ -48,7 +48,11 @@ from ner_studio.gui.shell.qt_task_worker import TaskWorker
 
 THIS_DOCUMENT, ALL_DOCUMENTS = "document", "project"
 ERROR_STYLE = "color: #b91c1c;"
-SHOWN = 2000  # matches highlighted in the text (the list holds all)
+# Matches highlighted in the text: those on screen and a few screens either side, at most
+# SHOWN (the list holds all). Highlighting 2,000 of a 50k-token part's matches took Qt
+# 0.17-0.25 s of the UI thread after each search (benchmarks/ui_stalls.py, find).
+SHOWN = 400
+SCREENS = 2  # screens' worth of text either side of the one shown
 TYPING_MS = 300  # a pause in typing this long searches: not every key of a word is a search
 
 COMMANDS = (
@@ -188,6 +192,11 @@ class FindController(QObject):
         for choice in (self.panel.scope, self.panel.within):
             choice.currentIndexChanged.connect(lambda _index: self.search())
         self.panel.results.clicked.connect(lambda index: self.show(index.row()))
+        self._scrolled = QTimer(self)  # highlight what scrolling brought on screen
+        self._scrolled.setSingleShot(True)
+        self._scrolled.setInterval(TYPING_MS // 3)
+        self._scrolled.timeout.connect(self._highlight)
+        host.view.verticalScrollBar().valueChanged.connect(lambda _value: self.hits and self._scrolled.start())
         host.workspace_changed.connect(self._bind_workspace)
         host.closed.connect(self.shutdown)
         self._bind_workspace()
@@ -354,9 +363,15 @@ class FindController(QObject):
         self._highlight()
 
     def _highlight(self) -> None:
-        doc = self.host.doc
-        ranges = [(h.start, h.end) for h in self.hits if doc is not None and h.doc_id == doc.doc_id]
-        self.host.view.show_matches(ranges[:SHOWN])
+        doc, view = self.host.doc, self.host.view
+        if doc is None or not self.hits:
+            view.show_matches([])
+            return
+        first, last = view.visible_range()
+        margin = SCREENS * max(last - first, 1)
+        ranges = [(h.start, h.end) for h in self.hits
+                  if h.doc_id == doc.doc_id and first - margin <= h.start and h.end <= last + margin]
+        view.show_matches(ranges[:SHOWN])
 
 
 def install_find(host: Host) -> FindController:
