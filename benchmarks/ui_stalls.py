@@ -240,6 +240,10 @@ def find_everywhere(bench: Bench, query: str = "the") -> None:
     for when in (1, 2):
         bench.measure(f"Find '{query}' in all documents ({when})", find.search, lambda: not find.busy)
         print(f"  ({len(find.hits):,} matches listed)")
+    label = "LOC"  # every entity of a label: one query of the store, on the UI thread
+    bench.measure(f"Find every {label} entity", lambda: panel.scope.setCurrentIndex(panel.scope.findData(f"label:{label}")),
+                  lambda: not find.busy)
+    print(f"  ({len(find.hits):,} entities listed)")
 
 
 def live_update(bench: Bench, parts: list[int]) -> None:

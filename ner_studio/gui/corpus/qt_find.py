@@ -15,9 +15,9 @@ matching runs in a :class:`TaskWorker` (it reads only immutable texts, and the r
 lets go of the GIL while it matches) and joins them with the entities there as the search
 began (an open document's spans, the stored rows CorpusText keeps), so the hits come back by
 signal ready to list; the list is a model that makes a row's cells when it is drawn
-(qt_hit_rows.py), so it holds every match. The search starts as the analyst types (a pause of :data:`TYPING_MS`) or
-at Enter; a newer query cancels the one under way, whose results, if they still come, are
-dropped: the list always shows the last query's.
+(qt_hit_rows.py), so it holds every match. The search starts as the analyst types (a pause
+of :data:`TYPING_MS`) or at Enter; a newer query cancels the one under way, whose results, if
+they still come, are dropped: the list always shows the last query's.
 """
 
 from __future__ import annotations
@@ -39,9 +39,9 @@ from ner_studio.core.corpus.find import (
 )
 from ner_studio.core.plural import plural
 from ner_studio.gui.corpus.find_search import Search, match_job
+from ner_studio.gui.corpus.qt_hit_rows import HitRows
 from ner_studio.gui.shell.qt_actions import Command
 from ner_studio.gui.shell.qt_host import Host
-from ner_studio.gui.corpus.qt_hit_rows import HitRows
 from ner_studio.gui.shell.qt_match_context import MatchContextDelegate
 from ner_studio.gui.shell.qt_tables import FittedColumns, read_only
 from ner_studio.gui.shell.qt_task_worker import TaskWorker
