@@ -14,8 +14,8 @@ from dataclasses import replace
 
 import pytest
 
-from ner_studio.core.errors import FormatError, TrainingError
-from ner_studio.gui.learning import qt_train_dialog
+from ner_studio.core.errors import FormatError, PartlyOpened, TrainingError
+from ner_studio.gui.learning import learning_jobs, qt_train_dialog
 from ner_studio.gui.learning.training_process import CHILD_NICENESS, run_in_child
 from ner_studio.model.interface import TrainingProgress
 from ner_studio.gui.learning.continuous import LoopState
@@ -103,12 +103,30 @@ def niceness(job, report, should_stop):
     return os.getpriority(os.PRIO_PROCESS, 0)
 
 
+def failing_part_way(request, report, should_stop):
+    """A run whose input fails part-way: an app error whose ``__init__`` takes more than a message."""
+    raise PartlyOpened(FormatError("a tag without a token", "reviewed.conll", 12), 3)
+
+
 def test_an_error_in_the_child_arrives_as_itself_with_its_file_and_line():
     seen = []
     with pytest.raises(FormatError) as raised:
         run_in_child(failing, "first report", seen.append, lambda: False)
     assert seen == ["first report"]
     assert str(raised.value) == "reviewed.conll, line 12: a line with 3 columns where 2 were expected"
+    assert (raised.value.path, raised.value.line) == ("reviewed.conll", 12)  # fields, not folded into the text
+    assert raised.value.reason == "a line with 3 columns where 2 were expected"
+
+
+def test_an_error_from_the_training_child_is_shown_with_its_file_and_line(trainable, qtbot, monkeypatch, dialogs):  # noqa: F811
+    """Model > Train, the run in its child failing on bad input: the dialog is the one for
+    that error (its type and fields crossed the pipe), not a TrainingError's."""
+    window, _, _ = trainable
+    monkeypatch.setattr(learning_jobs, "train_here", failing_part_way)  # pickled by name: the child runs it
+    start_from_the_menu(window, monkeypatch)
+    qtbot.waitUntil(lambda: not window.learning.is_training(), timeout=120_000)
+    [shown] = [text for text in dialogs if "reviewed.conll, line 12: a tag without a token" in text]
+    assert "The 3 documents before this point were added to the project" in shown  # PartlyOpened's own words
 
 
 @pytest.mark.skipif(not hasattr(os, "getpriority"), reason="POSIX priorities")

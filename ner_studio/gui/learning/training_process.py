@@ -190,11 +190,12 @@ def _child_main(work: Work, job_file: str, sender, cancel, niceness: int | None)
 
 
 def _portable(error: BaseException) -> BaseException:
-    """``error`` if it survives pickling (the app then shows it as it is), else a TrainingError
-    with its type and message."""
+    """``error`` if it survives pickling with its fields (the app then shows it as it is, an
+    app error's file and line as fields: core/errors.py), else a TrainingError with its type
+    and message."""
     try:
         copy = pickle.loads(pickle.dumps(error))
-        if type(copy) is type(error) and str(copy) == str(error):
+        if type(copy) is type(error) and str(copy) == str(error) and vars(copy).keys() == vars(error).keys():
             return error
     except Exception as unpicklable:  # noqa: BLE001 - an exception class with its own __init__ may not rebuild
         log.info("%s does not cross to the app as itself: %s", type(error).__name__, unpicklable)
