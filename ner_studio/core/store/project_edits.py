@@ -155,6 +155,13 @@ class EditJournal:
                                                  self.lock_timeout, self.own_revisions)
         return self._journal_writer
 
+    def start_writer(self) -> None:
+        """Start the writer thread and its connection now (off the UI thread), where the
+        project has one: for a window, so that its first project-wide step finds them ready."""
+        writer = self._writer()
+        if writer is not None:
+            writer.start()
+
     def _connect_again(self, *, read_only: bool):
         """A new connection to this project, for a thread of its own (the project's is the UI's)."""
         if self._store.dialect.is_postgres:
