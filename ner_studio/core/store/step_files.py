@@ -157,7 +157,9 @@ def record_written(conn, step_id: str, stamp: str, expired: str) -> None:
     """Record ``step_id`` as committed (inside the commit's transaction), forgetting ids
     older than ``expired``."""
     conn.execute("DELETE FROM written_steps WHERE written < ?", (expired,))
-    conn.execute("INSERT INTO written_steps (id, written) VALUES (?, ?)", (step_id, stamp))
+    # Already there: another instance replayed the file of a step still in flight (a project
+    # file shared over the network, its writer's process on another machine).
+    conn.execute("INSERT INTO written_steps (id, written) VALUES (?, ?) ON CONFLICT (id) DO NOTHING", (step_id, stamp))
 
 
 def was_written(conn, step_id: str) -> bool:

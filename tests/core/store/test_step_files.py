@@ -121,3 +121,16 @@ def test_every_journal_record_goes_through_its_file_as_it_was(tmp_path):
     again = read_step(step.path)
     assert (again.edits, again.name, again.own_edits, again.step_id) == (edits, "Label All", edits[1:], step.step_id)
     assert stopped_steps(folder, prefix) == []  # this process is alive: its step is its own
+
+
+def test_a_step_written_twice_is_recorded_once(project_location):
+    """Another instance may replay the file of a step still in flight (a project file shared
+    over the network, its writer on another machine): both commits go through."""
+    doc_id, london = stored_project(project_location)
+    with Project.open(project_location, annotator="ann", keep_backups=0) as project:
+        for _ in range(2):
+            project._write("saving a step", lambda conn: SpansDelta(doc_id, (), (london,), "ann").apply(conn),
+                           step="the-same-step")
+        assert project.query("counting", lambda conn: conn.execute(
+            "SELECT COUNT(*) FROM written_steps WHERE id = 'the-same-step'").fetchone()[0]) == 1
+    assert spans_as_stored(project_location, doc_id) == [(london.start, london.end, "LOC")]
