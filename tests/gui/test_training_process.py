@@ -9,6 +9,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import subprocess
 import sys
 import tempfile
 from dataclasses import replace
@@ -170,6 +171,17 @@ def test_a_job_file_a_killed_app_left_is_deleted_by_the_next_run(tmp_path, monke
     run_in_child(niceness, None, lambda _: None, lambda: False)  # the next run
     assert not left.exists() and mine.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == [mine.name]  # its own job file deleted too
+
+
+def test_review_next_warms_up_training_and_deletes_a_killed_apps_job_file(start_window, qtbot, tmp_path, monkeypatch):
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    left = tmp_path / f"{JOB_PREFIX}{gone.stdout.strip()}-abc.pickle"  # its app is gone
+    left.write_bytes(b"the analyst's texts")
+    window = start_window()
+    window.actions_["review_mode"].trigger()  # the loop may fine-tune soon: training warms up
+    qtbot.waitUntil(lambda: not left.exists(), timeout=20_000)
 
 
 def test_a_child_that_cannot_start_its_work_is_a_training_error():
