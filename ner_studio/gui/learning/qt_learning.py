@@ -45,7 +45,7 @@ from ner_studio.gui.learning.qt_model_versions import ModelVersions
 from ner_studio.gui.learning.qt_models_panel import ModelsPanel
 from ner_studio.gui.review.qt_review_controller import ReviewController
 from ner_studio.gui.shell.qt_task_worker import TaskWorker
-from ner_studio.gui.learning.qt_train_dialog import TrainDialog, TrainingSetCount, count_task
+from ner_studio.gui.learning.qt_train_dialog import TrainDialog, TrainingSetCount, training_set_task
 from ner_studio.model.interface import FinetuneOptions
 from ner_studio.gui.learning.qt_training_panel import TrainingPanel
 
@@ -201,7 +201,8 @@ class LearningController(QObject):
         closes and the reason is said (as before it was counted first)."""
         known = self.host.model.loaded_labels
         labels = [label.name for label in self.host.workspace.labels]
-        worker = TaskWorker(count_task(self.check_split, docs, labels, labels if known is None else known), "train counts")
+        task = training_set_task(self.check_split, docs, labels, labels if known is None else known)
+        worker = TaskWorker(task, "train counts")
         worker.succeeded.connect(self._on_counted)  # bound methods: run on the UI thread
         worker.failed.connect(self._on_count_failed)
         worker.finished.connect(self._on_counter_finished)

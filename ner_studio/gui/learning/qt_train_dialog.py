@@ -4,9 +4,9 @@ judge), an optional base CoNLL file mixed in (so the model keeps what it knew), 
 to train.
 
 The dialog shows at once, saying "Counting…": the training set is counted in a worker thread
-(:func:`count_task`). Counted on the UI thread, the check split, the counts and each label's
-examples held the window 190-270 ms before the dialog showed, on a project of 4,000 reviewed
-sentences, 80% of it the check split (benchmarks/train_dialog.py).
+(:func:`training_set_task`). Counted on the UI thread, the check split, the counts and each
+label's examples held the window 175-191 ms before the dialog showed, on a project of 4,000
+reviewed sentences, 80% of it the check split; now 20 ms (benchmarks/train_dialog.py).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ class TrainingSetCount:
     examples: list[LabelExamples]
 
 
-def count_task(split: CheckSplit, docs: Sequence[Document], labels: Sequence[str], known: Sequence[str]):
+def training_set_task(split: CheckSplit, docs: Sequence[Document], labels: Sequence[str], known: Sequence[str]):
     """A task (for a TaskWorker) counting the training set of ``docs`` (labelled snapshots:
     immutable, safe in another thread). ``split`` is the controller's: it replaces its
     remembered cuts in one assignment, so a cut asked meanwhile costs a cut again, never a
