@@ -143,7 +143,7 @@ def remove_stale_temporaries(path: str | Path) -> list[Path]:
         if age < _STALE_SECONDS:
             continue
         pid = middle.split("-", 1)[0]
-        if age < _ABANDONED_SECONDS and pid.isdigit() and _alive(int(pid)):
+        if age < _ABANDONED_SECONDS and pid.isdigit() and process_alive(int(pid)):
             continue
         try:
             candidate.unlink()
@@ -153,7 +153,8 @@ def remove_stale_temporaries(path: str | Path) -> list[Path]:
     return removed
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` may still be running (this one is; no way to tell: yes)."""
     if pid == os.getpid():
         return True
     try:

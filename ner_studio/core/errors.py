@@ -11,6 +11,21 @@ from ner_studio.core.secrets import redact_secrets
 class NerStudioError(Exception):
     """Base class of every error NER Studio raises on purpose."""
 
+    def __reduce__(self):
+        """Pickled as its message and fields, rebuilt without calling ``__init__``: an error
+        from the training child (gui/learning/training_process.py) arrives as itself, its
+        ``path`` and ``line`` fields as they were, whatever its ``__init__`` takes (Python's
+        own pickling calls ``__init__`` with the message alone: ``PartlyOpened`` failed, and
+        came as a TrainingError with its file and line folded into the message)."""
+        return _rebuilt, (type(self), self.args, dict(self.__dict__))
+
+
+def _rebuilt(kind: type[NerStudioError], args: tuple, fields: dict) -> NerStudioError:
+    error = kind.__new__(kind, *args)
+    error.args = args
+    error.__dict__.update(fields)
+    return error
+
 
 class FormatError(NerStudioError):
     """Bad input in a file or a string: names the file, the 1-based line and the reason."""

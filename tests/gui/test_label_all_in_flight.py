@@ -7,6 +7,7 @@ in flight (tests/core/store/test_journal_writer.LockHolder)."""
 from __future__ import annotations
 
 import sqlite3
+import threading
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
@@ -133,4 +134,23 @@ def test_a_step_the_writer_thread_cannot_save_is_shown_and_kept_until_saved(star
     press(Qt.Key.Key_S, CTRL)  # Save writes the kept edits first
     assert window.status_line.saved_label.text() == "All edits saved"
     assert as_stored(project.path, doc.doc_id) == labelled
+    assert [s.label for s in as_stored(project.path, other_id)] == ["LOC", "LOC"]
+
+
+def journal_threads() -> set:
+    return {t for t in threading.enumerate() if t.name.startswith("ner-studio-journal")}
+
+
+def test_the_writer_thread_is_ready_before_the_first_label_all(start_window, qtbot, monkeypatch):
+    """The window starts the project's writer thread, and its connection, when it takes the
+    project: the first Label All neither starts a thread nor connects on the UI thread."""
+    window = start_window()
+    project = window.workspace.project
+    qtbot.waitUntil(lambda: bool(journal_threads()) and project._journal_writer._conn is not None)
+    ready, conn = journal_threads(), project._journal_writer._conn
+    other_id = prepared(window, monkeypatch)
+    window.actions_["label_all"].trigger()
+    assert journal_threads() == ready  # no thread started by the step
+    qtbot.waitUntil(lambda: not project.writing)
+    assert project._journal_writer._conn is conn
     assert [s.label for s in as_stored(project.path, other_id)] == ["LOC", "LOC"]

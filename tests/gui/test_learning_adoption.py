@@ -139,16 +139,16 @@ def test_the_train_dialog_and_panel_say_when_a_new_label_has_too_few_examples(tr
     window.workspace.mark_reviewed(gadget)
     seen = {}
 
-    class Dialog:
-        def __init__(self, parent, summary, **kwargs):
-            seen.update(kwargs, summary=summary)
+    def look(dialog):  # the dialog shows at once and counts in a worker: "Counting…" until it has
+        seen["first"] = (dialog.what.text(), dialog.train_button.isEnabled())
+        qtbot.waitUntil(lambda: not dialog.counting)
+        seen.update(summary=dialog.what.text(), train=dialog.train_button.isEnabled(), examples=dialog.rows)
+        return False
 
-        def exec(self):
-            return False
-
-    monkeypatch.setattr(qt_learning, "TrainDialog", Dialog)
+    monkeypatch.setattr(qt_learning.TrainDialog, "exec", look)
     window.model.predictor()  # loaded: the dialog knows which labels are new to the model
-    window.learning.train()
+    window.actions_["train"].trigger()
+    assert seen["first"] == ("Counting the reviewed sentences…", False) and seen["train"]
     rows = {row.label: row for row in seen["examples"]}
     assert rows["PRODUCT"].train + rows["PRODUCT"].check == 1 and not rows["PRODUCT"].known
     assert "too few" in rows["PRODUCT"].problem or "no examples" in rows["PRODUCT"].problem
@@ -156,7 +156,7 @@ def test_the_train_dialog_and_panel_say_when_a_new_label_has_too_few_examples(tr
     assert "check set" in seen["summary"]
 
 
-def test_the_train_dialog_names_the_labels_the_check_set_cannot_judge(trainable, monkeypatch):  # noqa: F811
+def test_the_train_dialog_names_the_labels_the_check_set_cannot_judge(trainable, qtbot, monkeypatch):  # noqa: F811
     from PySide6.QtWidgets import QDialog
 
     from ner_studio.gui.learning import qt_train_dialog
@@ -168,6 +168,7 @@ def test_the_train_dialog_names_the_labels_the_check_set_cannot_judge(trainable,
     shown = {}
 
     def look(dialog):
+        qtbot.waitUntil(lambda: not dialog.counting)  # counted in a worker
         shown["unchecked"] = dialog.unchecked.text() if dialog.unchecked.isVisibleTo(dialog) else ""
         shown["rows"] = dialog.examples.text()
         return QDialog.DialogCode.Rejected

@@ -9,16 +9,19 @@ import logging
 import multiprocessing
 import os
 import signal
+import subprocess
 import sys
+import tempfile
 from dataclasses import replace
 
 import pytest
 
-from ner_studio.core.errors import FormatError, TrainingError
-from ner_studio.gui.learning import qt_train_dialog
-from ner_studio.gui.learning.training_process import CHILD_NICENESS, run_in_child
+from ner_studio.core.errors import FormatError, PartlyOpened, TrainingError
+from ner_studio.gui.learning import learning_jobs, qt_train_dialog
+from ner_studio.gui.learning.training_process import CHILD_NICENESS, JOB_PREFIX, run_in_child
 from ner_studio.model.interface import TrainingProgress
 from ner_studio.gui.learning.continuous import LoopState
+from tests.core.project_fixtures import start_python
 from tests.gui.test_continuous_learning import K, loop_window, review_shown_document  # noqa: F401 - the fixture
 from tests.gui.test_learning_training import trainable  # noqa: F401 - the fixture
 
@@ -103,18 +106,82 @@ def niceness(job, report, should_stop):
     return os.getpriority(os.PRIO_PROCESS, 0)
 
 
+def failing_part_way(request, report, should_stop):
+    """A run whose input fails part-way: an app error whose ``__init__`` takes more than a message."""
+    raise PartlyOpened(FormatError("a tag without a token", "reviewed.conll", 12), 3)
+
+
 def test_an_error_in_the_child_arrives_as_itself_with_its_file_and_line():
     seen = []
     with pytest.raises(FormatError) as raised:
         run_in_child(failing, "first report", seen.append, lambda: False)
     assert seen == ["first report"]
     assert str(raised.value) == "reviewed.conll, line 12: a line with 3 columns where 2 were expected"
+    assert (raised.value.path, raised.value.line) == ("reviewed.conll", 12)  # fields, not folded into the text
+    assert raised.value.reason == "a line with 3 columns where 2 were expected"
+
+
+def test_an_error_from_the_training_child_is_shown_with_its_file_and_line(trainable, qtbot, monkeypatch, dialogs):  # noqa: F811
+    """Model > Train, the run in its child failing on bad input: the dialog is the one for
+    that error (its type and fields crossed the pipe), not a TrainingError's."""
+    window, _, _ = trainable
+    monkeypatch.setattr(learning_jobs, "train_here", failing_part_way)  # pickled by name: the child runs it
+    start_from_the_menu(window, monkeypatch)
+    qtbot.waitUntil(lambda: not window.learning.is_training(), timeout=120_000)
+    [shown] = [text for text in dialogs if "reviewed.conll, line 12: a tag without a token" in text]
+    assert "The 3 documents before this point were added to the project" in shown  # PartlyOpened's own words
 
 
 @pytest.mark.skipif(not hasattr(os, "getpriority"), reason="POSIX priorities")
 def test_the_child_runs_nicer_than_the_app():
     mine = os.getpriority(os.PRIO_PROCESS, 0)
     assert run_in_child(niceness, None, lambda _: None, lambda: False) == min(mine + CHILD_NICENESS, 19)
+
+
+# An app killed (SIGKILL) after writing a run's job file, before its child read it: the child's
+# start holds until the kill.
+KILLED_APP = """
+    import multiprocessing.context, sys, threading
+    from ner_studio.gui.learning.training_process import run_in_child
+    from tests.gui.test_training_process import niceness
+
+    def start(process):
+        print("written", flush=True)
+        threading.Event().wait()
+
+    multiprocessing.context.SpawnProcess.start = start
+    run_in_child(niceness, "the analyst's texts", print, lambda: False)
+"""
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL is POSIX's")
+def test_a_job_file_a_killed_app_left_is_deleted_by_the_next_run(tmp_path, monkeypatch):
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # read TMPDIR again, here and in the children
+    app = start_python(KILLED_APP)
+    try:
+        assert app.stdout.readline().strip() == "written", app.stderr.read()
+    finally:
+        os.kill(app.pid, signal.SIGKILL)
+        app.wait(10)
+    [left] = list(tmp_path.glob(f"{JOB_PREFIX}{app.pid}-*.pickle"))
+    assert oct(left.stat().st_mode & 0o777) == "0o600"
+    mine = tmp_path / f"{JOB_PREFIX}{os.getpid()}-running.pickle"  # a live app's job: in use
+    mine.write_bytes(b"")
+    run_in_child(niceness, None, lambda _: None, lambda: False)  # the next run
+    assert not left.exists() and mine.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [mine.name]  # its own job file deleted too
+
+
+def test_review_next_warms_up_training_and_deletes_a_killed_apps_job_file(start_window, qtbot, tmp_path, monkeypatch):
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    left = tmp_path / f"{JOB_PREFIX}{gone.stdout.strip()}-abc.pickle"  # its app is gone
+    left.write_bytes(b"the analyst's texts")
+    window = start_window()
+    window.actions_["review_mode"].trigger()  # the loop may fine-tune soon: training warms up
+    qtbot.waitUntil(lambda: not left.exists(), timeout=20_000)
 
 
 def test_a_child_that_cannot_start_its_work_is_a_training_error():

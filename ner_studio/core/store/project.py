@@ -165,6 +165,8 @@ class Project(EditJournal, ProjectMetadata, ProjectVersions, ProjectAssignments,
         project = cls(store, read_only=read_only, lock_timeout=lock_timeout, annotator=annotator)
         try:
             project._settle_version()
+            if not read_only:
+                project._recover_steps()  # what a kill left unsaved (core/store/step_files.py)
         except BaseException:
             project.close(discard_pending=True)
             raise
@@ -271,6 +273,7 @@ class Project(EditJournal, ProjectMetadata, ProjectVersions, ProjectAssignments,
         if self._pending and not discard_pending:
             self.save_pending()
         self._stop_writer()
+        self._forget_step()  # its edits are saved, or discarded as asked
         for doc, _, _ in list(self._tracked.values()):
             self.untrack(doc)
         self._pending.clear()
@@ -398,11 +401,12 @@ class Project(EditJournal, ProjectMetadata, ProjectVersions, ProjectAssignments,
             raise self._store.as_project_error(error, doing, self.lock_timeout) from error
 
     def _write(self, doing: str, action=None, *, changed: tuple[str | None, Iterable[int]] | None = None,
-               notes: bool = False):
+               notes: bool = False, step: str | None = None):
         """Replay the journal, run ``action(conn)``, commit: all or nothing. On a server, the
         commit tells other instances what changed (core/store/project_changes.py): the journal's
         documents in this version, ``changed`` = ``(annotator, document ids)`` of the action
-        (None: anything), or with ``notes`` only notes (and the journal)."""
+        (None: anything), or with ``notes`` only notes (and the journal). ``step``: a side
+        file's step id to mark written (core/store/step_files.py); the journal's own, if any."""
         conn = self._connection()
         self.land_write()  # the write in flight first: the journal below is what it left
         if self.read_only:
@@ -412,10 +416,13 @@ class Project(EditJournal, ProjectMetadata, ProjectVersions, ProjectAssignments,
         store = self._store
         try:
             result, revision = commit(conn, store.dialect, self._pending, action,
-                                      lambda: self._change(action, changed, notes), store.errors)
+                                      lambda: self._change(action, changed, notes), store.errors,
+                                      step or self._written_step())
         except store.errors as error:
             raise store.as_project_error(error, doing, self.lock_timeout) from error
         self.own_revisions.append(revision)
+        if step is None:
+            self._forget_step()  # the journal it held is written
         if self._pending:
             self._pending.clear()
             self.pending_changed.emit(0)

@@ -3,6 +3,7 @@ of edits that could not be committed yet (see core/store/project.py's module doc
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
@@ -17,6 +18,9 @@ from ner_studio.core.store.project_connection import configure
 from ner_studio.core.store.project_files import connect as connect_file
 from ner_studio.core.store.project_postgres import connect_server
 from ner_studio.core.store.project_versions import with_annotator
+from ner_studio.core.store.step_files import (
+    UnsavedStep, recovered_message, remove_step, step_folder, stopped_steps, was_written, write_step,
+)
 from ner_studio.core.store.stored_edits import check_stored_edits
 from ner_studio.core.text.document import Document, SpansChanged, Status
 from ner_studio.core.text.spans import Source
@@ -25,6 +29,7 @@ from ner_studio.core.text.spans import Source
 # as a rewrite from the editor's copy (another instance may have changed other spans), with
 # the rows to delete found in one read (``SpansDelta``).
 BIG_EDIT = rows.BULK_EDIT
+log = logging.getLogger(__name__)
 _UNREAD = object()  # catch_up: the stored state is to be read
 
 
@@ -150,6 +155,13 @@ class EditJournal:
                                                  self.lock_timeout, self.own_revisions)
         return self._journal_writer
 
+    def start_writer(self) -> None:
+        """Start the writer thread and its connection now (off the UI thread), where the
+        project has one: for a window, so that its first project-wide step finds them ready."""
+        writer = self._writer()
+        if writer is not None:
+            writer.start()
+
     def _connect_again(self, *, read_only: bool):
         """A new connection to this project, for a thread of its own (the project's is the UI's)."""
         if self._store.dialect.is_postgres:
@@ -169,15 +181,67 @@ class EditJournal:
             return None
         return partial(read_changed, partial(self._connect_again, read_only=True), self._version)
 
-    def _send(self, doing: str) -> None:
-        """Send the whole journal to the writer thread (it stays in the journal until landed)."""
+    def _send(self, doing: str, name: str = "", first: int = 0) -> None:
+        """Send the whole journal to the writer thread (it stays in the journal until landed),
+        once it is kept in a side file (core/store/step_files.py) that a kill leaves for the
+        next opening. ``name``, ``first``: the step's name and where its edits start."""
         self.land_write()
         if not self._pending:
             return
+        try:
+            step = write_step(*self._step_place(), self._pending, name, first)
+        except ProjectError as error:  # no side file: committed here, as any edit is
+            log.warning("%s: committed on the UI thread instead: %s", doing, error)
+            self._record(None)
+            return
+        remove_step(self._unsaved)  # a failed write's: this one holds its edits too
+        self._unsaved = step
         change = self._change(None, None)  # the journal's documents in this version
         self._flight_size = len(self._pending)
-        self._flight = self._writer().send(self._pending, change, doing)
+        self._flight = self._writer().send(self._pending, change, doing, step)
         self.write_sent.emit(self._flight)
+
+    # --- side files of steps sent (core/store/step_files.py) ------------------------------
+    _unsaved: UnsavedStep | None = None  # the side file holding the journal's edits sent last
+    recovered_steps: list[UnsavedStep] = []  # steps a kill left unsaved, committed at opening
+
+    def take_recovered_steps(self) -> list[UnsavedStep]:
+        """The steps the opening recovered (once: for the window to say so and offer their undo)."""
+        steps, self.recovered_steps = self.recovered_steps, []
+        return steps
+
+    def _step_place(self) -> tuple:
+        return step_folder(self.path, str(self.location))
+
+    def _written_step(self) -> str | None:
+        """The id a commit of the journal marks written: the side file's, if it holds edits
+        still in the journal (its write failed)."""
+        return self._unsaved.step_id if self._unsaved is not None and self._pending else None
+
+    def _forget_step(self) -> None:
+        step, self._unsaved = self._unsaved, None
+        remove_step(step)
+
+    def _recover_steps(self) -> None:
+        """Commit the steps left unsaved by a process that stopped (see step_files); a step
+        already written only loses its file. A step that cannot be committed now stays (the
+        next opening tries again) and is said in ``warnings``."""
+        recovered = []
+        for step in stopped_steps(*self._step_place()):
+            try:
+                if not self._read("checking an unsaved step", lambda conn: was_written(conn, step.step_id)):
+                    self._write(f"saving {step.name or 'a step'} left unsaved", lambda conn: [
+                        edit.apply(conn) for edit in step.edits], step=step.step_id)
+                    recovered.append(step)
+            except ProjectError as error:
+                log.error("an unsaved step (%s) could not be recovered: %s", step.path, error)
+                self.warnings.append(f"{step.name or 'A step'} was being saved when the app stopped and cannot "
+                                     f"be saved now ({error}); it is tried again at the next opening")
+                continue
+            remove_step(step)
+        if recovered:
+            self.recovered_steps = recovered
+            log.warning("%s", recovered_message(recovered))
 
     @property
     def writing(self) -> bool:
@@ -204,6 +268,7 @@ class EditJournal:
             self._flight = None  # a bug, not the store's: raised; the edits stay in the journal
             raise
         self._flight = None
+        self._unsaved = None  # its file went with the commit
         del self._pending[:self._flight_size]
         if self._pending:
             self._record(None)  # edits made meanwhile, after the batch: the later edit wins
@@ -221,7 +286,8 @@ class EditJournal:
         if self._pending:
             self._write("saving earlier edits")
 
-    def edit_documents(self, edits: Iterable[rows.SpansDelta], *, in_background: bool = False) -> list[rows.SpansDelta]:
+    def edit_documents(self, edits: Iterable[rows.SpansDelta], *, in_background: bool = False,
+                       name: str = "") -> list[rows.SpansDelta]:
         """Apply span edits of many documents as one committed transaction ("label all
         occurrences"; its undo is the same call with removed and added swapped). Tracked
         documents change in memory too (their ``changed`` signal fires); the others change
@@ -233,7 +299,8 @@ class EditJournal:
         ``in_background``: the transaction is committed by the writer thread
         (core/store/journal_writer.py) where the project can have one; the edits wait in the
         journal until it lands (:meth:`land_write`), and a failure is reported as a tracked
-        edit's is (``write_failed``), the edits kept."""
+        edit's is (``write_failed``), the edits kept. Until then they are kept in a side file
+        too, which the next opening commits after a kill (``recovered_steps``, named ``name``)."""
         edits = [replace(with_annotator(edit, self._version), editor=self.editor) for edit in edits]
         if not edits:
             return []
@@ -265,7 +332,7 @@ class EditJournal:
         finally:
             self._batching = False
         if in_background and self._writer() is not None:
-            self._send(f"saving {len(edits)} documents' edits")
+            self._send(f"saving {len(edits)} documents' edits", name, mark)
         else:
             self._record(None)
         return applied

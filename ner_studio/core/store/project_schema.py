@@ -8,7 +8,7 @@ it in ``schema_version``. To change the schema, append a migration; never edit a
 Layout (version 1; version 2 widened the spans' ``source``; version 3 added
 ``documents.spans_revision``, see ``_V3``; version 4 added annotators, see ``_V4``; version 5
 assignments, see ``_V5``; then label guidelines, ``_GUIDELINES``, span history, ``_HISTORY``,
-the entity catalogue, ``_CATALOGUE``, and notes, ``_NOTES``):
+the entity catalogue, ``_CATALOGUE``, notes, ``_NOTES``, and steps written, ``_WRITTEN_STEPS``):
 
 * ``documents`` — one small row per document (name, status, order, timestamps), and
   ``document_contents`` its text, meta JSON, tokens and sentences, written once. They are
@@ -30,6 +30,9 @@ the entity catalogue, ``_CATALOGUE``, and notes, ``_NOTES``):
 * ``notes`` — analysts' notes on an entity's character range ``[start_char, end_char)`` or on
   the whole document (both NULL), with author, times, text and whether resolved; shared by
   every annotator's version; deleted with their document (core/store/project_notes.py).
+* ``written_steps`` — the ids of project-wide steps committed by the writer thread in the last
+  30 days, so that a step's side file left by a kill is never applied twice
+  (core/store/step_files.py).
 """
 
 from __future__ import annotations
@@ -249,7 +252,14 @@ _NOTES = (
     "INSERT INTO project_info (key, value) VALUES ('notes_revision', 0)",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _GUIDELINES, _HISTORY, _CATALOGUE, _NOTES)
+# Project-wide steps committed from their side file (core/store/step_files.py): the step's id is
+# recorded in the commit, so that a file left by a kill after the commit is not applied again.
+_WRITTEN_STEPS = (
+    "CREATE TABLE written_steps (id TEXT PRIMARY KEY, written TEXT NOT NULL)",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _GUIDELINES, _HISTORY, _CATALOGUE, _NOTES,
+                                           _WRITTEN_STEPS)
 SCHEMA_VERSION = len(MIGRATIONS)
 # The schema versions that brought them (computed: the lead orders migrations when merging).
 GUIDELINES_SCHEMA = MIGRATIONS.index(_GUIDELINES) + 1

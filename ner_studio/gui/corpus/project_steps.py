@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ner_studio.core.corpus.label_all import undo_edits
 from ner_studio.core.store.project_rows import SpansDelta
+from ner_studio.core.store.step_files import UnsavedStep
 
 
 @dataclass(eq=False)
@@ -38,6 +39,16 @@ class ProjectStep:
     @classmethod
     def applied(cls, text: str, stored: list[SpansDelta]) -> ProjectStep:
         return cls(text, [DocumentPart(delta) for delta in stored])
+
+    @classmethod
+    def recovered(cls, steps: list[UnsavedStep]) -> ProjectStep | None:
+        """The last of ``steps`` (left unsaved by a kill, committed when the project was opened
+        again: core/store/step_files.py) as Edit > Undo Label All takes it back; None if none."""
+        if not steps:
+            return None
+        step = steps[-1]
+        deltas = [SpansDelta(e.doc_id, e.removed, e.added) for e in step.own_edits if isinstance(e, SpansDelta)]
+        return cls.applied(step.name or "the recovered step", deltas) if deltas else None
 
     def standing(self) -> list[DocumentPart]:
         """The parts not taken back yet (by either undo)."""

@@ -22,6 +22,7 @@ from ner_studio.core.errors import NerStudioError, SpanError
 from ner_studio.core.corpus.label_all import Occurrence, label_all_edits, preview_hits, preview_label_all
 from ner_studio.core.corpus.pattern_matcher import Matcher, project_pattern_edits
 from ner_studio.core.corpus.patterns import read_patterns
+from ner_studio.core.store.step_files import recovered_message
 from ner_studio.gui.annotate.editing import shown_place
 from ner_studio.gui.corpus.project_steps import ProjectStep
 from ner_studio.gui.corpus.qt_project_steps import apply_step, take_back
@@ -175,9 +176,20 @@ class LabelAllController(QObject):
             find.panel.add_action(self.actions["label_found"])
         self.last: ProjectStep | None = None  # the last project-wide step, for Undo Label All
         self.actions["undo_label_all"].setEnabled(False)
-        host.workspace_changed.connect(self._forget)
+        host.workspace_changed.connect(self._recover)
+        self._recover()
         # Ctrl+Z in a document may take back its part; the group outlives workspaces.
         host.workspace.undo_group.indexChanged.connect(lambda _index: self._update_undo())
+
+    def _recover(self) -> None:
+        """A project opened: the steps its opening recovered after a kill (core/store/step_files.py)
+        are said, and the last can be taken back as if it had just been applied."""
+        steps = self.host.workspace.project.take_recovered_steps()
+        self.last = ProjectStep.recovered(steps)
+        self._update_undo()
+        if steps:
+            undo = "; Edit > Undo Label All takes it back" if self.last is not None else ""
+            self.host.show_status(f"{recovered_message(steps)}{undo}.", 15000)
 
     def _forget(self) -> None:
         self.last = None

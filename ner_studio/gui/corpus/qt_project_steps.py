@@ -50,7 +50,7 @@ def apply_step(workspace: Workspace, text: str, edits: list[SpansDelta]) -> Proj
     open document's part on its undo stack. The transaction is committed by the project's
     writer thread (core/store/journal_writer.py): the window goes on at once, and a failure
     is reported when it lands (gui/shell/qt_landing.py), the edits kept in the journal."""
-    step = ProjectStep.applied(text, workspace.project.edit_documents(edits, in_background=True))
+    step = ProjectStep.applied(text, workspace.project.edit_documents(edits, in_background=True, name=text))
     open_docs = _open_documents(workspace)
     for part in step.parts:
         doc = open_docs.get(part.doc_id)
@@ -65,7 +65,7 @@ def take_back(workspace: Workspace, step: ProjectStep) -> list[DocumentPart]:
     nothing changed, e.g. an entity it added was edited since); returns those parts. Written
     by the writer thread, as :func:`apply_step` is."""
     parts = step.standing()
-    undone = workspace.project.edit_documents(step.take_back_edits(), in_background=True)
+    undone = workspace.project.edit_documents(step.take_back_edits(), in_background=True, name=f"Undo {step.text}")
     for part in parts:
         part.standing = False
     open_docs = _open_documents(workspace)

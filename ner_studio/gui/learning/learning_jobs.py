@@ -273,8 +273,12 @@ def warm_up_training(report: Callable[[object], None], should_stop: Callable[[],
     in the app (``model.versions``, torch-free: the outcome that comes back from the training
     process, recording the version), so no import lands on the UI thread when a round ends. The
     training's own lazy imports (torch's first optimizer pulls in torch._dynamo: over a second
-    of imports that hold the GIL for up to ~150 ms at a time) happen in its child process."""
+    of imports that hold the GIL for up to ~150 ms at a time) happen in its child process.
+    Job files a killed app left in the temporary folder go now too, not only at the next run."""
     import ner_studio.model.versions  # noqa: F401
+    from ner_studio.gui.learning.training_process import remove_stale_jobs
+
+    remove_stale_jobs()
 
     set_aside()  # what these imports made lives as long as the app (core/gc_pause.py)
 

@@ -31,7 +31,6 @@ from ner_studio.core.store.annotators import GOLD
 from ner_studio.core.learning.check_set import CheckSplit
 from ner_studio.core.text.document import Document, Status
 from ner_studio.core.errors import NerStudioError, TrainingError
-from ner_studio.core.learning.label_examples import LabelExamples, label_examples
 from ner_studio.core.plural import plural
 from ner_studio.core.learning.review_log import batches
 from ner_studio.core.learning.training_set import MIN_REVIEWED_SENTENCES, SnapshotCache, check_enough, count_sentences
@@ -46,7 +45,7 @@ from ner_studio.gui.learning.qt_model_versions import ModelVersions
 from ner_studio.gui.learning.qt_models_panel import ModelsPanel
 from ner_studio.gui.review.qt_review_controller import ReviewController
 from ner_studio.gui.shell.qt_task_worker import TaskWorker
-from ner_studio.gui.learning.qt_train_dialog import TrainDialog
+from ner_studio.gui.learning.qt_train_dialog import TrainDialog, TrainingSetCount, training_set_task
 from ner_studio.model.interface import FinetuneOptions
 from ner_studio.gui.learning.qt_training_panel import TrainingPanel
 
@@ -96,6 +95,7 @@ class LearningController(QObject):
         self.asking = False  # the Train dialog is open
         self._warm_up: TaskWorker | None = None
         self._warmed = False
+        self._counters: dict[TaskWorker, tuple] = {}  # the Train dialog's counts in their threads: (dialog, documents)
         self.training_panel = TrainingPanel()
         self.models_panel = ModelsPanel()
         self.actions = host.add_commands("&Model", TRAINING_COMMANDS, self, TRAINING_MENU, ("train",))
@@ -130,7 +130,7 @@ class LearningController(QObject):
     def shutdown(self) -> None:
         """The window closed: stop training (threads must end before the window goes away)."""
         self.versions.shutdown()
-        for worker in (self.worker, self._warm_up):
+        for worker in (self.worker, self._warm_up, *self._counters):
             if worker is not None:
                 worker.cancel()
                 worker.wait()
@@ -177,20 +177,11 @@ class LearningController(QObject):
             self.host.show_status("A model is being trained already.")
             return
         docs, names = self.labelled_documents()
-        train, check = self.check_split.split(docs)
-        try:
-            check_enough(count_sentences(train), self.min_sentences, held=count_sentences(check))
-        except TrainingError as error:
-            self._report("Training cannot start", error, False)
-            return
         self.warm_up()
         project = self.host.workspace.project
-        summary = (f"Fine-tune {self.host.model.name} on {plural(count_sentences(train), 'reviewed sentence')} from "
-                   f"{plural(len(names), 'document')}; {count_sentences(check):,} more form the check set that judges the new "
-                   "version. Training runs in the background; keep working.")
-        dialog = TrainDialog(self.host, summary, base=project.get_setting(BASE_SETTING, "") or "",
-                             epochs=int(project.get_setting(EPOCHS_SETTING, 10) or 10),
-                             examples=self.label_examples(train, check))
+        dialog = TrainDialog(self.host, base=project.get_setting(BASE_SETTING, "") or "",
+                             epochs=int(project.get_setting(EPOCHS_SETTING, 10) or 10))
+        self._count_for(dialog, docs, len(names))  # off the UI thread: the dialog says "Counting…" meanwhile
         self.asking = True  # the loop starts no round while the analyst chooses one
         try:
             if not dialog.exec():
@@ -205,10 +196,41 @@ class LearningController(QObject):
             pass  # only a convenience for next time
         self.start_training(base_path=choice.base_path, epochs=choice.epochs)
 
-    def label_examples(self, train: list[Document], check: list[Document]) -> list[LabelExamples]:
+    def _count_for(self, dialog: TrainDialog, docs: list[Document], documents: int) -> None:
+        """Count the training set of ``docs`` in a worker; the dialog shows it, or, too small,
+        closes and the reason is said (as before it was counted first)."""
         known = self.host.model.loaded_labels
         labels = [label.name for label in self.host.workspace.labels]
-        return label_examples(labels, train, check, labels if known is None else known)
+        task = training_set_task(self.check_split, docs, labels, labels if known is None else known)
+        worker = TaskWorker(task, "train counts")
+        worker.succeeded.connect(self._on_counted)  # bound methods: run on the UI thread
+        worker.failed.connect(self._on_count_failed)
+        worker.finished.connect(self._on_counter_finished)
+        self._counters[worker] = (dialog, documents)  # kept until its thread has ended
+        worker.start()
+
+    def _on_counted(self, count: TrainingSetCount) -> None:
+        dialog, documents = self._counters.get(self.sender(), (None, 0))
+        if dialog is None:
+            return
+        try:
+            check_enough(count.train_sentences, self.min_sentences, held=count.check_sentences)
+        except TrainingError as error:
+            self._on_count_failed(error)
+            return
+        dialog.show_count(f"Fine-tune {self.host.model.name} on {plural(count.train_sentences, 'reviewed sentence')} "
+                          f"from {plural(documents, 'document')}; {count.check_sentences:,} more form the check set "
+                          "that judges the new version. Training runs in the background; keep working.", count.examples)
+
+    def _on_count_failed(self, error: Exception) -> None:
+        dialog, _ = self._counters.get(self.sender(), (None, 0))
+        if dialog is not None and self.asking:  # the dialog is still open (Train waits for the counts)
+            dialog.reject()
+            self._report("Training cannot start", error, False)
+
+    def _on_counter_finished(self) -> None:
+        for worker in [w for w in self._counters if not w.is_running()]:
+            del self._counters[worker]
 
     def start_training(self, *, base_path: Path | None = None, epochs: int | None = None,
                        automatic: bool = False) -> bool:

@@ -11,7 +11,8 @@ waits only for a core, and the child, niced, leaves the cores to the app first.
 The child is started with 'spawn' (a fresh interpreter that imports torch itself; a fork of a
 process running Qt and torch threads is not safe), so ``work`` and ``job`` must pickle (a
 module-level function, frozen dataclasses of plain data; the job crosses in a temporary file,
-deleted once read). Through one pipe come
+deleted once read; one a killed app left is deleted at the next run: ``remove_stale_jobs``).
+Through one pipe come
 ``("progress", object)``, ``("log", LogRecord)`` (the child's log lines land in the app's log),
 then ``("result", value)`` or ``("error", exception)``; cancelling sets an Event the child's
 ``should_stop`` reads (a child cancelled before its first word is killed: it has made
@@ -34,6 +35,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ner_studio.core.atomic import process_alive
 from ner_studio.core.errors import TrainingError
 
 log = logging.getLogger(__name__)
@@ -47,6 +49,8 @@ POLL_SECONDS = 0.1  # how often the waiting thread looks at the cancel flag and 
 # saved nothing: a run checks its cancel flag once more before it saves). At nice 19 on a busy
 # machine a batch can take seconds; a window closing must not wait longer.
 CANCEL_GRACE = 5.0
+# A job's temporary file: ``ner-studio-job-<the app's pid>-<random>.pickle``.
+JOB_PREFIX = "ner-studio-job-"
 
 Work = Callable[[Any, Callable[[Any], None], Callable[[], bool]], Any]
 
@@ -62,7 +66,8 @@ def run_in_child(work: Work, job: Any, report: Callable[[Any], None], should_sto
     # The job (a round's snapshots and texts: megabytes) goes through a file: as an argument it
     # is written into the child's start-up pipe, and start() would block until the child had
     # imported enough to read it (9-16 s on a busy machine), deaf to a cancel meanwhile.
-    with tempfile.NamedTemporaryFile("wb", prefix="ner-studio-job-", suffix=".pickle", delete=False) as file:
+    remove_stale_jobs()
+    with tempfile.NamedTemporaryFile("wb", prefix=f"{JOB_PREFIX}{os.getpid()}-", suffix=".pickle", delete=False) as file:
         pickle.dump(job, file, protocol=pickle.HIGHEST_PROTOCOL)
     niceness = _child_niceness()
     child = context.Process(target=_child_main, args=(work, file.name, sender, cancel, niceness),
@@ -114,6 +119,34 @@ def run_in_child(work: Work, job: Any, report: Callable[[Any], None], should_sto
         Path(file.name).unlink(missing_ok=True)  # the child deletes it once read; not if it died first
     raise TrainingError(f"the {what} process ended unexpectedly ({_how(child.exitcode)}); "
                         "nothing was saved. If it keeps happening, the machine may be short of memory")
+
+
+def remove_stale_jobs(folder: str | None = None) -> list[Path]:
+    """Delete the job files (0600, the analyst's texts) that a killed app left in the temporary
+    folder: the child deletes its job once read, the app once the child is gone, but a kill of
+    both in between left it. A job file names the app's process; one still running is using it.
+    Returns the files deleted."""
+    folder = Path(folder or tempfile.gettempdir())
+    removed = []
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return removed
+    for name in names:
+        pid = name[len(JOB_PREFIX):].split("-", 1)[0]
+        if not (name.startswith(JOB_PREFIX) and name.endswith(".pickle") and pid.isdigit()) or process_alive(int(pid)):
+            continue
+        path = folder / name
+        try:
+            if hasattr(os, "getuid") and path.stat().st_uid != os.getuid():
+                continue  # another user's (a shared temporary folder): theirs to clean
+            path.unlink()
+            removed.append(path)
+        except OSError:
+            continue
+    if removed:
+        log.info("removed %d training job file(s) a killed app left: %s", len(removed), ", ".join(map(str, removed)))
+    return removed
 
 
 def _how(exitcode: int | None) -> str:
@@ -190,11 +223,12 @@ def _child_main(work: Work, job_file: str, sender, cancel, niceness: int | None)
 
 
 def _portable(error: BaseException) -> BaseException:
-    """``error`` if it survives pickling (the app then shows it as it is), else a TrainingError
-    with its type and message."""
+    """``error`` if it survives pickling with its fields (the app then shows it as it is, an
+    app error's file and line as fields: core/errors.py), else a TrainingError with its type
+    and message."""
     try:
         copy = pickle.loads(pickle.dumps(error))
-        if type(copy) is type(error) and str(copy) == str(error):
+        if type(copy) is type(error) and str(copy) == str(error) and vars(copy).keys() == vars(error).keys():
             return error
     except Exception as unpicklable:  # noqa: BLE001 - an exception class with its own __init__ may not rebuild
         log.info("%s does not cross to the app as itself: %s", type(error).__name__, unpicklable)
