@@ -60,7 +60,7 @@ def test_review_next_on_a_dry_queue_says_so_and_goes_on_with_the_settled_sentenc
     # Least sure first: the highest MNLP doubt (calm one's first sentence, -0.30), then calm two.
     assert queue_keys(window) == [(one.doc_id, 0), (two.doc_id, 0), (one.doc_id, 1)]
     assert review.current.key == (one.doc_id, 0) and window.doc is one
-    assert review.panel.where.text() == "calm one, sentence 1 of 2 · the model is sure of it (nothing it is unsure of is left)"
+    assert review.panel.where.text() == "calm one, sentence 1 of 2 · the model is sure it has no entity"
     assert review.panel.count.text().startswith("3 settled sentences waiting (none the model is unsure of)")
     assert "the model is sure of it" in review.panel.upcoming.item(0).toolTip()
     qtbot.wait(1100)  # read for a second: a review, not a glance (review_log: counted in the chart)

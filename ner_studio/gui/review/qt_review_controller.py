@@ -348,8 +348,9 @@ class ReviewController(QObject):
         doc = self.host.workspace.document(item.doc_id)
         colour = self.host.span_style.colour
         where = f"{self._name(item.doc_id)}, sentence {item.sentence + 1} of {len(doc.sentences)}"
-        if item.settled:
-            where += " · the model is sure of it (nothing it is unsure of is left)"
+        if item.settled:  # offered once the queue ran dry: why it was not asked before
+            mine = doc.spans_between(*sentence_range(doc, item.sentence))
+            where += f" · {'its entities are all yours' if mine else 'the model is sure it has no entity'}"
         self.panel.show_current(where, sentence_html(doc, item.sentence, lambda label: colour(label).name()),
                                 entity_lines(doc, item.sentence))
 
