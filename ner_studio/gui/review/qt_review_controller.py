@@ -24,7 +24,6 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from ner_studio.core.learning.active_learning import settled_sentences
 from ner_studio.core.text.document import Document, Status
 from ner_studio.core.errors import NerStudioError
-from ner_studio.core.plural import plural
 from ner_studio.core.learning.training_set import (
     ACCEPTED_SETTING, accepted_from_setting, accepted_to_setting, sentence_range,
 )
@@ -32,7 +31,7 @@ from ner_studio.gui.annotate.editing import accept_all
 from ner_studio.gui.annotate.qt_undo import NoticeCommand
 from ner_studio.gui.shell.qt_actions import Command, keys_act_only_in
 from ner_studio.gui.review.qt_review_panel import SHOWN_ITEMS, ReviewPanel, entity_lines, sentence_html
-from ner_studio.gui.review.review_queue import QueueItem, ReviewQueue
+from ner_studio.gui.review.review_queue import QueueItem, ReviewQueue, dry_message
 from ner_studio.gui.shell.qt_host import Host
 
 STRATEGY_SETTING = "learning.strategy"
@@ -247,15 +246,8 @@ class ReviewController(QObject):
             self.queue_dry.emit(self.dry)
 
     def _dry_message(self) -> str:
-        if self.queue.items:
-            return (f"Nothing the model is unsure of: {plural(len(self.queue), 'open sentence')} left, each one it is "
-                    "sure of or with entities all yours. Review Next now takes those, least sure first.")
-        open_ids = self._open_ids()
-        if not open_ids:
-            return (f"Nothing left to review: all {plural(len(self.host.workspace.document_ids()), 'document')} "
-                    "are reviewed. File > Export (Ctrl+E) writes them.")
-        return (f"Nothing left in the queue: {plural(len(open_ids), 'open document')} without a tagged sentence "
-                "to review (empty, or not tagged yet); open them from the document list.")
+        open_documents = 0 if self.queue.items else len(self._open_ids())
+        return dry_message(len(self.queue), open_documents, len(self.host.workspace.document_ids()))
 
     def _on_marked_reviewed(self, doc_id: int) -> None:
         """Ctrl+Enter while the queue drives: the document's sentences leave it and the queue's

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ner_studio.core.learning.active_learning import DEFAULT_STRATEGY, Candidate, check_strategy, doubt, rank
+from ner_studio.core.plural import plural
 
 Key = tuple[int, int]  # (document id, sentence index)
 
@@ -95,3 +96,16 @@ class ReviewQueue:
 
     def __len__(self) -> int:
         return len(self.items)
+
+
+def dry_message(waiting: int, open_documents: int, documents: int) -> str:
+    """What a queue with nothing unsure left says: ``waiting`` settled sentences it goes on with;
+    with none, what remains of the ``documents`` (``open_documents`` not reviewed)."""
+    if waiting:
+        return (f"Nothing the model is unsure of: {plural(waiting, 'open sentence')} left, each one it is "
+                "sure of or with entities all yours. Review Next now takes those, least sure first.")
+    if not open_documents:
+        return (f"Nothing left to review: all {plural(documents, 'document')} are reviewed. "
+                "File > Export (Ctrl+E) writes them.")
+    return (f"Nothing left in the queue: {plural(open_documents, 'open document')} without a tagged sentence "
+            "to review (empty, or not tagged yet); open them from the document list.")
