@@ -152,7 +152,7 @@ class ContinuousLearning(QObject):
         log.info("the review queue %s", "ran dry" if dry else "has unsure sentences again")
         self._show()
         # After the review that dried it is counted (its own handlers run after this one).
-        QTimer.singleShot(0, self._maybe_start)
+        QTimer.singleShot(0, self, self._maybe_start)
 
     def _on_sentence_accepted(self, _doc_id: int) -> None:
         self._count(1)

@@ -36,6 +36,7 @@ from ner_studio.gui.shell.qt_host import Host
 
 STRATEGY_SETTING = "learning.strategy"
 RERANK_DELAY_MS = 200  # documents are tagged one by one: re-rank once a burst is over
+RECHECK_MS = 500  # while documents are tagged, how often a dry queue looks again whether to say so
 
 COMMANDS = (
     Command("review_mode", "&Review Next (least sure first)", ("Ctrl+R",),
@@ -85,6 +86,10 @@ class ReviewController(QObject):
         self._rerank.setSingleShot(True)
         self._rerank.setInterval(RERANK_DELAY_MS)
         self._rerank.timeout.connect(self.refresh)
+        self._recheck = QTimer(self)  # the queue's state, said once the tagging is over (_announce)
+        self._recheck.setSingleShot(True)
+        self._recheck.setInterval(RECHECK_MS)
+        self._recheck.timeout.connect(self._announce)
         self.panel.strategy_changed.connect(self.set_strategy)
         self.panel.accept_requested.connect(self.accept)
         self.panel.skip_requested.connect(self.skip)
@@ -129,6 +134,7 @@ class ReviewController(QObject):
     def unbind(self) -> None:
         """Stop listening to the current workspace (closed, or replaced by another)."""
         self._rerank.stop()
+        self._recheck.stop()
         for link in (self._predicted_link, self._updated_link, *self._review_links):
             if link is not None:
                 QObject.disconnect(link)
@@ -229,11 +235,14 @@ class ReviewController(QObject):
     def _announce(self) -> None:
         """Say once when the queue runs dry or empties (and again at each Review Next), and tell
         the loop; not while documents are being tagged, whose doubts may refill it."""
-        workspace = self.host.workspace
+        if not self.active:
+            return
         if self.queue.items and not self.queue.dry:
             state = "unsure"
-        elif workspace.is_predicting():
-            self._rerank.start()  # again once the tagging is over (a document may add no scores)
+        elif self.host.workspace.is_predicting():
+            # Again later: the last document tagged may come back with no scores (an empty one),
+            # so no re-rank would follow. Only this look, not a re-rank of a large project.
+            self._recheck.start()
             return
         else:
             state = "dry" if self.queue.items else "empty"
@@ -241,6 +250,8 @@ class ReviewController(QObject):
             self._said = state
             if state != "unsure":
                 self.host.show_status(self._dry_message(), 20000)
+                if self.current is None:
+                    self._render(upcoming=False)  # the dock said it was waiting for the tagging
         if (state != "unsure") != self.dry:
             self.dry = state != "unsure"
             self.queue_dry.emit(self.dry)
