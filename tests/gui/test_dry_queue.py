@@ -185,6 +185,8 @@ def test_reviewing_the_last_open_document_by_hand_makes_a_round_due(slow_loop_wi
     window.actions_["learn_continuously"].trigger()  # pause: the round is cancelled, the count stays
     qtbot.waitUntil(lambda: not learning.is_training(), timeout=120_000)
     assert loop.state.pending == 7 and loop.dry
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # the last one open again
+    assert window.doc.status != Status.REVIEWED and not loop.dry and loop.state.pending == 6
 
 
 def test_the_status_line_of_a_dry_queue():

@@ -88,7 +88,7 @@ class ContinuousLearning(QObject):
         self.fixed = fixed if isinstance(fixed, int) and fixed > 0 else None
         self.state = LoopState.from_setting(self.host.workspace.settings_later.get(STATE_SETTING, None))
         self.actions["learn_continuously"].setChecked(self.on)
-        workspace, self._counted = self.host.workspace, {}
+        workspace, self._counted, self.dry = self.host.workspace, {}, False
         self._reviewed_links = [workspace.marked_reviewed.connect(self._on_document_reviewed),
                                 workspace.review_undone.connect(self._on_review_undone)]
         self._show()

@@ -128,6 +128,7 @@ class ReviewController(QObject):
         self._review_links = [workspace.marked_reviewed.connect(self._on_marked_reviewed),
                               workspace.review_undone.connect(self._on_review_undone)]
         self._settled, self._stale = {}, set()
+        self.dry, self._said = False, ""  # the loop starts afresh with the project too
         if self.active:
             self.start()
 
@@ -279,6 +280,9 @@ class ReviewController(QObject):
     def _on_review_undone(self, _doc_id: int) -> None:
         if self.active:
             self._rerank.start()  # its sentences are back in the queue
+        elif self.dry:  # the document is open again: no longer dry (Review Next looks when it runs)
+            self.dry = False
+            self.queue_dry.emit(False)
 
     def _on_updated(self, doc_id: int) -> None:
         if doc_id in self._settled:
