@@ -12,9 +12,9 @@ from ner_studio.core.learning.active_learning import settled_sentences
 from ner_studio.core.text.document import Document, Status
 from ner_studio.gui.annotate.qt_edit_commands import ASK_UNSURE_SETTING
 from ner_studio.gui.learning import continuous
-from ner_studio.gui.learning.continuous import EVERY_SETTING, status_text, LoopState
+from ner_studio.gui.learning.continuous import EVERY_SETTING, LoopState, status_text
 from tests.gui.conftest import TRAINING_SENTENCES
-from tests.gui.test_continuous_learning import TINY, review_shown_document
+from tests.gui.test_continuous_learning import TINY
 from tests.gui.test_learning_adoption import check_scores  # noqa: F401 - the fixture
 from tests.gui.test_learning_queue import Scores
 
@@ -143,7 +143,7 @@ def slow_loop_window(start_window, idle, qtbot, monkeypatch):
 
 
 def test_a_round_starts_when_the_queue_runs_dry(slow_loop_window, qtbot, idle, check_scores):  # noqa: F811
-    window, docs, (one, two) = slow_loop_window
+    window, docs, (one, _two) = slow_loop_window
     check_scores(new=0.70, current=0.60)
     learning, loop, review = window.learning, window.learning.loop, window.learning.review
     window.actions_["review_mode"].trigger()
