@@ -17,10 +17,10 @@ a wrong extent of the right label is dragged (the text view's ``resize_requested
 drag of its edge sends), a missing entity is drawn (select its tokens, the label key; what it
 overlaps gives way), a spurious one is deleted (select, Del); then Space accepts the sentence
 (Review Next's Accept, which confirms the rest and counts the sentence for the loop). When the
-queue has nothing left to ask (every open tweet one the model is sure has no entity), the
-analyst opens the open tweets in the document list instead and marks each reviewed
-(Ctrl+Enter) after the same corrections. A correction is one edit command: the growth of the
-document's undo stack, so only edits the window really made are counted.
+queue runs dry (every open tweet one the model is sure has no entity), Review Next goes on with
+those, least sure first, and the analyst simply follows it (the log says when; the loop's round
+comes due then too). A correction is one edit command: the growth of the document's undo
+stack, so only edits the window really made are counted.
 
 Per batch of ``--batch`` reviewed tweets: corrections per 100 tokens, wall time, the UI's
 longest stall (``event_loop_probe``: a 5 ms timer on the UI thread, over the whole batch,
@@ -64,7 +64,6 @@ from benchmarks.event_loop_probe import EventLoopProbe, run_for, wait  # noqa: E
 # How long the analyst waits for Review Next to show a sentence: after an adoption on a loaded
 # machine (load average ~22 on 2 cores) the queue stayed empty over 600 s, and the run died.
 QUEUE_WAIT_S = 3600
-DRY_S = 20  # the queue empty this long with nothing tagged or trained: it has nothing left to ask
 KEY_GAP_S = 0.05  # between two of the analyst's keys (a fast typist's ~100 ms, halved)
 TARGET_F1, TARGET_RATIO, TARGET_STALL_MS = 48.0, 0.5, 100.0
 COLUMNS = ("loop", "tweets", "tokens", "corrections", "corrections / 100 tokens", "wall s", "longest stall ms",
@@ -125,22 +124,15 @@ class Analyst:
 
             self.window.findChild(QAction, f"label_{name}").trigger()
 
-    def review_one(self, doc_id: int | None = None) -> tuple[int, int]:
-        """The sentence on screen corrected and accepted: (its tokens, the edit commands made).
-        ``doc_id``: Review Next has nothing left to ask, so the analyst opens the next open tweet
-        in the document list, corrects it the same way and marks it reviewed (Ctrl+Enter)."""
+    def review_one(self) -> tuple[int, int]:
+        """The sentence Review Next shows corrected and accepted: (its tokens, the edit commands made)."""
         from PySide6.QtCore import Qt
 
         from ner_studio.core.learning.training_set import sentence_range
 
         workspace, view = self.window.workspace, self.window.view
-        if doc_id is None:
-            item = self.review.current
-            doc_id, sentence = item.doc_id, item.sentence
-        else:
-            self.window.show_document(doc_id)
-            run_for(self.app, KEY_GAP_S)
-            sentence = 0
+        item = self.review.current
+        doc_id, sentence = item.doc_id, item.sentence
         doc = workspace.document(doc_id)
         start, end = sentence_range(doc, sentence)
         gold = {g for g in self.gold[doc.name] if start <= g[0] and g[1] <= end}
@@ -176,42 +168,18 @@ class Analyst:
             raise RuntimeError(f"{doc.name}: the analyst's keys did not reach the gold entities")
         edits = stack.index() - before
         first, last = doc.token_range(start, end)
-        if sentence is not None and self.review.current is not None and self.review.current.doc_id == doc_id:
-            self.key(Qt.Key.Key_Space)  # Review Next: accept the sentence, on to the next
-        else:
-            from PySide6.QtTest import QTest
-
-            QTest.keyClick(view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # mark it reviewed
-            run_for(self.app, KEY_GAP_S)
+        self.key(Qt.Key.Key_Space)  # Review Next: accept the sentence, on to the next
         return last - first, edits
 
 
-def queue_wait(app, window, log) -> bool:
-    """Until Review Next shows a sentence (True), or has nothing left to ask (False): empty for
-    ``DRY_S`` while nothing is tagged or trained (every open tweet is one the model is sure has no
-    entity: ``settled_sentences``). A wait of over 10 s is logged with what the window was doing."""
+def queue_wait(app, window, log) -> None:
+    """Until Review Next shows a sentence (after an adoption the documents are tagged again and
+    the queue re-ranks). A wait of over 10 s is logged with what the window was doing."""
     review, workspace, learning, started = window.learning.review, window.workspace, window.learning, time.perf_counter()
-    quiet = [time.perf_counter()]
-
-    def ready() -> bool:
-        if review.current is not None:
-            return True
-        if workspace.is_predicting() or learning.is_training():
-            quiet[0] = time.perf_counter()
-        return time.perf_counter() - quiet[0] > DRY_S
-
-    wait(app, ready, timeout=QUEUE_WAIT_S)
+    wait(app, lambda: review.current is not None, timeout=QUEUE_WAIT_S)
     if time.perf_counter() - started > 10:
         log(f"[{time.strftime('%H:%M:%S')}] Review Next showed nothing for {time.perf_counter() - started:.0f} s "
             f"(tagging: {workspace.is_predicting()}, training: {learning.is_training()})")
-    return review.current is not None
-
-
-def next_open(workspace) -> int | None:
-    """The first tweet in the document list not reviewed yet."""
-    from ner_studio.core.text.document import Status
-
-    return next((i for i in workspace.document_ids() if workspace.summary(i).status != Status.REVIEWED), None)
 
 
 def review_tweets(app, window, tweets, *, count: int, batch: int, pace: float, loop: str,
@@ -232,19 +200,21 @@ def review_tweets(app, window, tweets, *, count: int, batch: int, pace: float, l
     wait(app, lambda: review.current is not None, timeout=QUEUE_WAIT_S)
     started()
     rows: list[BatchRow] = []
-    done, dry_at = 0, None
+    done, dry = 0, False
     while done < count:
         probe.start()
-        started, tokens, edits, first = time.perf_counter(), 0, 0, done + 1
+        started, tokens, edits, first, settled = time.perf_counter(), 0, 0, done + 1, 0
         while done < count and done - first + 1 < batch:
-            asked = queue_wait(app, window, log)
-            if not asked and dry_at is None:
-                dry_at = done
-                log(f"[{time.strftime('%H:%M:%S')}] Review Next has nothing left to ask after {done} tweets: "
-                    "the analyst reviews the open tweets in the document list (Ctrl+Enter)")
+            queue_wait(app, window, log)
             run_for(app, pace)  # reading it; the loop's round and the re-tagging go on
-            asked = queue_wait(app, window, log) if asked else False
-            n_tokens, n_edits = analyst.review_one() if asked else analyst.review_one(next_open(workspace))
+            queue_wait(app, window, log)
+            if review.queue.dry != dry:
+                dry = review.queue.dry
+                log(f"[{time.strftime('%H:%M:%S')}] after {done} tweets: "
+                    + (f"{window.current_status()} Loop: {window.learning.loop.label.text()}" if dry
+                       else "the model is unsure of some open tweets again"))
+            settled += review.current.settled
+            n_tokens, n_edits = analyst.review_one()
             tokens, edits, done = tokens + n_tokens, edits + n_edits, done + 1
         run_for(app, 0.05)
         probe.stop()
@@ -253,7 +223,7 @@ def review_tweets(app, window, tweets, *, count: int, batch: int, pace: float, l
         rows.append(row)
         log(f"[{time.strftime('%H:%M:%S')}] loop {loop}: tweets {row.first}-{row.last}, {row.per_100:.1f} corrections/100 "
             f"tokens, {row.seconds:.0f} s, longest stall {row.longest_stall_ms:.0f} ms, model {Path(row.model).stem}, "
-            f"loop: {window.learning.loop.label.text()}")
+            f"{settled} from the dry queue, loop: {window.learning.loop.label.text()}")
     return rows
 
 

@@ -107,22 +107,20 @@ def test_finish_round_lets_the_round_under_way_end_and_rows_the_model_in_use_the
     assert table([*rows, ended]).splitlines()[-1].split("|")[5].strip() == "-"  # no tokens: no rate
 
 
-def test_when_review_next_has_nothing_left_the_analyst_reviews_the_document_list(empty_window, monkeypatch):
-    import benchmarks.analyst_loop as loop
+def test_the_analyst_follows_review_next_through_the_dry_queue(empty_window, monkeypatch):
+    from ner_studio.core.learning import active_learning
 
+    # Every sentence without an entity counts as one the model is sure of: the queue runs dry
+    # once the tweets with names are reviewed, and Review Next goes on with the calm ones.
+    monkeypatch.setattr(active_learning, "UNSURE_BELOW", 0.0)
     window = empty_window
-    app = QApplication.instance()
-    tweets = [tweet(k) for k in range(6)]
-    review_tweets(app, window, tweets, count=2, batch=2, pace=0.0, loop="off", log=lambda _line: None)
-    window.actions_["review_mode"].trigger()  # the queue shows nothing now, as when it ran dry
-    monkeypatch.setattr(loop, "DRY_S", 0.2)
-    assert loop.queue_wait(app, window, lambda _line: None) is False
+    calm = [Document.from_text(f"nothing happened on {day} .", name=f"calm {day}") for day in ("Wednesday", "Thursday")]
+    tweets = [tweet(k) for k in range(4)] + calm
+    said = []
+    rows = review_tweets(QApplication.instance(), window, tweets, count=6, batch=6, pace=0.0, loop="off",
+                         log=said.append)
+    assert [(r.first, r.last) for r in rows] == [(1, 6)]
     workspace = window.workspace
-    doc_id = loop.next_open(workspace)
-    analyst = loop.Analyst(app, window, {t.name: {(s.start, s.end, s.label) for s in t.spans} for t in tweets})
-    tokens, edits = analyst.review_one(doc_id)  # opened from the list, corrected, Ctrl+Enter
-    doc = workspace.document(doc_id)
-    assert tokens == len(doc.tokens) and edits > 0
-    assert workspace.summary(doc_id).status == Status.REVIEWED
-    assert {(s.start, s.end, s.label) for s in doc.spans} == analyst.gold[doc.name]
-    assert loop.next_open(workspace) != doc_id
+    assert all(workspace.summary(i).status == Status.REVIEWED for i in workspace.document_ids())
+    assert any("after 4 tweets: Nothing the model is unsure of: 2 open sentences left" in line for line in said)
+    assert any("2 from the dry queue" in line for line in said)

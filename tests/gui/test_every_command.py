@@ -129,6 +129,7 @@ def prepare_training(world: World, start: bool = True) -> None:
     """The sample reviewed, enough to fine-tune on; with ``start``, a long run under way."""
     learning = world.window.learning
     learning.min_sentences = 1
+    learning.loop.set_on(False)  # the last document reviewed: the loop's round would come due now
     world.window.workspace.mark_reviewed(world.window.doc)
     assert not start or learning.start_training(epochs=50)
 

@@ -69,7 +69,8 @@ def test_a_labelled_jsonl_document_stays_unasked_and_new(start_window, idle, tmp
     window.learning.review.refresh()
     assert doc_id in workspace.sentence_scores
     assert workspace.document(doc_id).status == Status.NEW
-    assert doc_id not in {item.doc_id for item in window.learning.review.queue.items}
+    # Not asked about: offered only as a settled sentence, once nothing unsure is left.
+    assert all(item.settled for item in window.learning.review.queue.items if item.doc_id == doc_id)
 
 
 def test_when_only_settled_sentences_are_left_the_panel_says_why(start_window, idle, tmp_path):
@@ -82,8 +83,10 @@ def test_when_only_settled_sentences_are_left_the_panel_says_why(start_window, i
     window.actions_["review_mode"].trigger()
     idle(window)
     window.learning.review.refresh()
-    assert len(window.learning.review.queue) == 0
-    assert "its entities are all yours" in window.learning.review.panel.where.text()
+    review = window.learning.review  # the queue ran dry: the settled sentence is offered, and why
+    assert review.queue.dry and len(review.queue) == 1 and review.current.settled
+    assert review.panel.where.text() == "done, sentence 1 of 1 · its entities are all yours"
+    assert window.current_status().startswith("Nothing the model is unsure of: 1 open sentence left")
 
 
 def test_a_sentence_the_analyst_finishes_in_the_editor_leaves_the_queue_at_the_next_rerank(start_window, idle, qtbot, tmp_path):
@@ -103,4 +106,5 @@ def test_a_sentence_the_analyst_finishes_in_the_editor_leaves_the_queue_at_the_n
     assert [s.source for s in doc.spans_between(london, london + 6)] == [Source.HUMAN]
     panel = review.panel
     panel.strategy.setCurrentIndex(panel.strategy.findData("entropy"))  # re-ranks
-    assert (doc.doc_id, 1) not in [item.key for item in review.queue.items]
+    # Nothing is asked about any more: the dry queue offers the document's sentences as settled.
+    assert review.queue.dry and all(item.settled for item in review.queue.items)

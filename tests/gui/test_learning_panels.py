@@ -14,7 +14,7 @@ from ner_studio.gui.shell.qt_chart import Axis, Series, draw_chart, nice_range
 from ner_studio.gui.learning.qt_models_panel import model_rows
 from ner_studio.gui.review.qt_review_panel import entity_lines, sentence_html
 from ner_studio.gui.learning.qt_training_panel import DEV_F1, EMPTY_TEXT, TrainingPanel, format_eta
-from ner_studio.gui.review.review_queue import ReviewQueue
+from ner_studio.gui.review.review_queue import ReviewQueue, dry_message
 from ner_studio.model.training import TrainingProgress
 
 
@@ -113,3 +113,19 @@ def test_the_queue_skips_reviewed_and_accepted_sentences_and_keeps_skips_at_the_
     assert [i.key for i in queue.items] == [(2, 0), (1, 0)] and queue.items[-1].skipped
     queue.remove((2, 0))
     assert queue.head().key == (1, 0)
+
+
+def test_a_queue_with_nothing_unsure_left_runs_dry_on_the_settled_sentences_least_sure_first():
+    queue = ReviewQueue("least_confidence")
+    scores = {1: [Scores(0.9, -1, 0), Scores(0.1, -1, 0)], 2: [Scores(0.3, -1, 0), Scores(0.2, -1, 0)]}
+    settled = {1: {1}, 2: {0, 1}}
+    queue.rebuild(scores, reviewed=set(), accepted={}, settled=settled)
+    assert [i.key for i in queue.items] == [(1, 0)] and not queue.dry and not queue.head().settled
+    queue.rebuild(scores, reviewed=set(), accepted={1: {0}}, settled=settled)
+    assert queue.dry and [i.key for i in queue.items] == [(2, 0), (2, 1), (1, 1)]
+    assert all(i.settled for i in queue.items)
+    queue.skip((2, 0))
+    assert [i.key for i in queue.items] == [(2, 1), (1, 1), (2, 0)] and queue.items[-1].settled
+    queue.rebuild(scores, reviewed={1, 2}, accepted={}, settled=settled)
+    assert queue.dry and queue.items == []
+    assert dry_message(0, 0, 3) == "Nothing left to review: all 3 documents are reviewed. File > Export (Ctrl+E) writes them."

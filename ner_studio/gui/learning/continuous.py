@@ -9,6 +9,11 @@ continuing from the previous round's model) 77-153 s at 900-1,394 reviewed sente
 most ~15% of the reviewing time and each round ends long before the next is due; 50 is where
 that benchmark's learning curve showed the model's help grow round by round (rounds of 50
 tweets up to 200). A project may fix K instead (``EVERY_SETTING``; the tests use 2).
+
+When the review queue runs dry (no open sentence the model is unsure of), K more reviewed
+sentences may never come: the analyst-loop runs stopped learning at 550-560 of 600 tweets, the
+tweets reviewed since the last round below K (benchmarks/results/2026-12-07-analyst-loop-2.md).
+A round then comes due after ``DRY_ROUND`` (:func:`due_after`).
 """
 
 from __future__ import annotations
@@ -22,6 +27,12 @@ EVERY_SETTING = "learning.continuous_every"  # a fixed K instead of round_every'
 STATE_SETTING = "learning.continuous_state"  # LoopState as a dict
 FIRST_ROUND = 50
 GROWTH = 5  # a round once the reviewed sentences grew by a fifth (at least FIRST_ROUND)
+# Once the queue ran dry, a round after this many reviewed sentences not learned from yet. A
+# round learns from everything reviewed and costs what a K round does, so fewer new sentences
+# than this (a check-set fifth of them: two) could hardly change the verdict or the model; it is
+# the floor below which training refuses at all (``training_set.MIN_REVIEWED_SENTENCES``).
+DRY_ROUND = 10
+DRY = "queue ran dry"
 
 
 def round_every(learned_from: int, fixed: int | None = None) -> int:
@@ -30,6 +41,12 @@ def round_every(learned_from: int, fixed: int | None = None) -> int:
     if fixed:
         return max(1, fixed)
     return max(FIRST_ROUND, learned_from // GROWTH)
+
+
+def due_after(every: int, *, dry: bool) -> int:
+    """Reviewed sentences not learned from yet before the next round: K, or at most
+    ``DRY_ROUND`` once the review queue ran dry."""
+    return min(every, DRY_ROUND) if dry else every
 
 
 @dataclass(frozen=True)
@@ -52,9 +69,17 @@ class LoopState:
             return cls()
 
 
-def status_text(state: LoopState, every: int, *, on: bool, running: bool, reviewed_now: int | None = None) -> str:
-    """The status bar's line: "learning from 250 reviewed sentences · next round after 50 more"."""
+def status_text(state: LoopState, every: int, *, on: bool, running: bool, reviewed_now: int | None = None,
+                why: str = "", dry: bool = False) -> str:
+    """The status bar's line: "learning from 250 reviewed sentences · next round after 50 more";
+    ``why``: what started the running round when not K ("queue ran dry"); ``dry``: ``every`` is
+    ``due_after``'s for a dry queue."""
     more = max(0, every - state.pending)
+    if on and running and why:
+        return f"Learning from {plural(reviewed_now or state.learned_from, 'reviewed sentence')} · {why}"
+    if on and not running and dry:
+        done = f"Learned from {plural(state.learned_from, 'reviewed sentence')}" if state.learned_from else "Continuous learning"
+        return f"{done} · next round after {more:,} more ({DRY})"
     if not on:
         return (f"Continuous learning paused · {plural(state.pending, 'reviewed sentence')} wait for it "
                 "(Model > Learn Continuously)")

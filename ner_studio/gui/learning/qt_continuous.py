@@ -10,6 +10,9 @@ accepted and pattern entities stay: ``Document.replace_model_spans``) and re-ran
 each document applied as its tagging comes back. A manual Train and a round never run at
 once: a round that comes due during one waits for its end, and Train waits for a round's.
 
+When the review queue runs dry (``ReviewController.queue_dry``), a round comes due after
+``continuous.DRY_ROUND`` reviewed sentences not learned from yet rather than K, once per drying.
+
 On by default, per project; Model > Learn Continuously pauses it (a round under way is
 cancelled, the current model stays) and resumes it. A label in the status bar, and a line in
 the Review Next dock, say what it is doing.
@@ -20,12 +23,12 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QLabel
 
 from ner_studio.core.errors import NerStudioError
 from ner_studio.gui.learning.continuous import (
-    EVERY_SETTING, ON_SETTING, STATE_SETTING, LoopState, round_every, status_text,
+    DRY, EVERY_SETTING, ON_SETTING, STATE_SETTING, LoopState, due_after, round_every, status_text,
 )
 from ner_studio.gui.learning.learning_jobs import RunEnded
 from ner_studio.gui.shell.qt_actions import Command
@@ -54,6 +57,9 @@ class ContinuousLearning(QObject):
         self.state = LoopState()
         self.running = False  # a round of this loop is under way
         self.last = ""  # how the last round ended
+        self.dry = False  # the review queue ran dry since the last run started: a round is due sooner
+        self.why = ""  # what started the running round when not K (``continuous.DRY``)
+        self._dry_before = False  # ``dry`` before the running run: restored if it comes to nothing
         self._before = self.state  # the state before the running run: restored if it comes to nothing
         self._run_project = None  # the project the running run learns from
         self._reviewed_links: list = []
@@ -66,6 +72,7 @@ class ContinuousLearning(QObject):
         self.actions["learn_continuously"].setCheckable(True)
         learning.review.sentence_accepted.connect(self._on_sentence_accepted)
         learning.review.sentence_unaccepted.connect(self._on_sentence_unaccepted)
+        learning.review.queue_dry.connect(self._on_queue_dry)
         learning.run_started.connect(self._on_run_started)
         learning.run_ended.connect(self._on_run_ended)
         host.workspace_changed.connect(self._bind)
@@ -81,7 +88,7 @@ class ContinuousLearning(QObject):
         self.fixed = fixed if isinstance(fixed, int) and fixed > 0 else None
         self.state = LoopState.from_setting(self.host.workspace.settings_later.get(STATE_SETTING, None))
         self.actions["learn_continuously"].setChecked(self.on)
-        workspace, self._counted = self.host.workspace, {}
+        workspace, self._counted, self.dry = self.host.workspace, {}, False
         self._reviewed_links = [workspace.marked_reviewed.connect(self._on_document_reviewed),
                                 workspace.review_undone.connect(self._on_review_undone)]
         self._show()
@@ -115,6 +122,12 @@ class ContinuousLearning(QObject):
         """K: reviewed sentences after the last round's start before the next round."""
         return round_every(self.state.learned_from, self.fixed)
 
+    @property
+    def due_at(self) -> int:
+        """Reviewed sentences not learned from yet that start the next round (fewer once the
+        queue ran dry)."""
+        return due_after(self.every, dry=self.dry)
+
     # --- the command ------------------------------------------------------------------------
     def set_on(self, checked: bool | None = None) -> None:
         """Model > Learn Continuously: resume (a round starts if one is due) or pause (a round
@@ -132,6 +145,15 @@ class ContinuousLearning(QObject):
         self._maybe_start()
 
     # --- counting -----------------------------------------------------------------------------
+    def _on_queue_dry(self, dry: bool) -> None:
+        """The review queue ran dry (or has unsure sentences again): what was reviewed since the
+        last round may never reach K, so a round comes due sooner (``continuous.due_after``)."""
+        self.dry = dry
+        log.info("the review queue %s", "ran dry" if dry else "has unsure sentences again")
+        self._show()
+        # After the review that dried it is counted (its own handlers run after this one).
+        QTimer.singleShot(0, self, self._maybe_start)
+
     def _on_sentence_accepted(self, _doc_id: int) -> None:
         self._count(1)
 
@@ -166,20 +188,22 @@ class ContinuousLearning(QObject):
 
     # --- rounds -------------------------------------------------------------------------------
     def _maybe_start(self) -> None:
-        if (not self.on or self.learning.is_training() or self.learning.asking or self.state.pending < self.every
+        if (self.closed or not self.on or self.learning.is_training() or self.learning.asking or self.state.pending < self.due_at
                 or not self.host.model.available):
             return
+        self.why = DRY if self.state.pending < self.every else ""
         self.running = True  # this round is the loop's (pausing cancels it), set before run_started arrives
         if not self.learning.start_training(automatic=True):  # the reason is in the status bar
-            self.running = False
+            self.running, self.why = False, ""
             # Not again at every sentence: the next attempt after another batch.
-            self.state = replace(self.state, pending=max(0, self.state.pending - self.every))
+            self.state = replace(self.state, pending=max(0, self.state.pending - self.due_at))
             self._store_state()
 
     def _on_run_started(self, learned_from: int) -> None:
         """Any run (the loop's or the analyst's Train) learns from every reviewed sentence, so
         the count towards the next round starts again from zero."""
         self._before, self._run_project = self.state, self.host.workspace.project
+        self._dry_before, self.dry = self.dry, False  # once per drying: this run learns from what it left
         self.state = LoopState(learned_from, 0)
         self._store_state()
         self._show()
@@ -191,12 +215,13 @@ class ContinuousLearning(QObject):
             # Nothing learned: what was reviewed still counts (in the project it was reviewed in);
             # a round refused for too little data is not tried again before another batch.
             pending = self._before.pending + self.state.pending
+            self.dry = self.dry or self._dry_before
             if ended.refused and ended.automatic:
-                pending = max(0, pending - round_every(self._before.learned_from, self.fixed))
+                pending = max(0, pending - due_after(round_every(self._before.learned_from, self.fixed), dry=self.dry))
             self.state = replace(self._before, pending=pending)
             self._store_state()
         if ended.automatic:
-            self.running = False
+            self.running, self.why = False, ""
             self.last = ended.message
             log.info("continuous learning round ended: %s", ended.message)
             self.host.show_status(f"Continuous learning: {ended.message}", 15000)
@@ -205,7 +230,8 @@ class ContinuousLearning(QObject):
 
     # --- what it says -------------------------------------------------------------------------
     def _show(self) -> None:
-        text = status_text(self.state, self.every, on=self.on, running=self.learning.is_training())
+        text = status_text(self.state, self.due_at, on=self.on, running=self.learning.is_training(),
+                           why=self.why, dry=self.dry)
         self.label.setText(text)
         last = f"Last round: {self.last}" if self.last else "No round has ended in this session yet"
         self.label.setToolTip(f"{text}\n{last}")  # the whole line, were the window too narrow for it

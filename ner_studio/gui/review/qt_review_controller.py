@@ -7,6 +7,11 @@ documents without scores are tagged first, and the queue re-ranks (debounced) wh
 document is tagged again, e.g. by a new model. Accepting confirms the model's entities of the
 sentence (one undoable edit) and records the sentence in the project, so fine-tuning learns
 from it even though its document is not reviewed as a whole.
+
+A dry queue (no open sentence the model is unsure of) says so in the status bar and the dock,
+with the count of settled open sentences it goes on with, least sure first; once nothing is
+open it says what remains. It also tells the loop (``queue_dry``): the reviewed sentences not
+learned from yet may never reach K when nothing is left to ask about.
 """
 
 from __future__ import annotations
@@ -26,11 +31,12 @@ from ner_studio.gui.annotate.editing import accept_all
 from ner_studio.gui.annotate.qt_undo import NoticeCommand
 from ner_studio.gui.shell.qt_actions import Command, keys_act_only_in
 from ner_studio.gui.review.qt_review_panel import SHOWN_ITEMS, ReviewPanel, entity_lines, sentence_html
-from ner_studio.gui.review.review_queue import QueueItem, ReviewQueue
+from ner_studio.gui.review.review_queue import QueueItem, ReviewQueue, dry_message
 from ner_studio.gui.shell.qt_host import Host
 
 STRATEGY_SETTING = "learning.strategy"
 RERANK_DELAY_MS = 200  # documents are tagged one by one: re-rank once a burst is over
+RECHECK_MS = 500  # while documents are tagged, how often a dry queue looks again whether to say so
 
 COMMANDS = (
     Command("review_mode", "&Review Next (least sure first)", ("Ctrl+R",),
@@ -49,6 +55,7 @@ class ReviewController(QObject):
 
     sentence_accepted = Signal(int)  # the document whose sentence the analyst just accepted (or redid that)
     sentence_unaccepted = Signal(int)  # that acceptance was undone (Ctrl+Z)
+    queue_dry = Signal(bool)  # True: no open sentence the model is unsure of is left (or none at all)
 
     def __init__(self, host: Host, warm_up: Callable[[], None]):
         super().__init__(host)
@@ -60,6 +67,8 @@ class ReviewController(QObject):
         self.note = ""  # under the sentence: what the continuous learning loop is doing
         self.active = False
         self.current: QueueItem | None = None
+        self.dry = False  # the queue ran dry (told the loop), until an unsure sentence is back
+        self._said = ""  # the queue's state last said in the status bar: "unsure", "dry", "empty"
         self._shown_doc: Document | None = None
         self._clock = time.monotonic
         self._shown_at = self._clock()  # when the current sentence came up: what it took to review
@@ -77,6 +86,10 @@ class ReviewController(QObject):
         self._rerank.setSingleShot(True)
         self._rerank.setInterval(RERANK_DELAY_MS)
         self._rerank.timeout.connect(self.refresh)
+        self._recheck = QTimer(self)  # the queue's state, said once the tagging is over (_announce)
+        self._recheck.setSingleShot(True)
+        self._recheck.setInterval(RECHECK_MS)
+        self._recheck.timeout.connect(self._announce)
         self.panel.strategy_changed.connect(self.set_strategy)
         self.panel.accept_requested.connect(self.accept)
         self.panel.skip_requested.connect(self.skip)
@@ -115,12 +128,14 @@ class ReviewController(QObject):
         self._review_links = [workspace.marked_reviewed.connect(self._on_marked_reviewed),
                               workspace.review_undone.connect(self._on_review_undone)]
         self._settled, self._stale = {}, set()
+        self.dry, self._said = False, ""  # the loop starts afresh with the project too
         if self.active:
             self.start()
 
     def unbind(self) -> None:
         """Stop listening to the current workspace (closed, or replaced by another)."""
         self._rerank.stop()
+        self._recheck.stop()
         for link in (self._predicted_link, self._updated_link, *self._review_links):
             if link is not None:
                 QObject.disconnect(link)
@@ -166,6 +181,7 @@ class ReviewController(QObject):
     def start(self) -> None:
         """Enter the mode: tag what has no scores yet, then show the least sure sentence."""
         self.active = True
+        self._said = ""  # each Review Next says again where the queue stands
         self._enable_sentence_commands()
         workspace = self.host.workspace
         missing = [workspace.document(i) for i in self._open_ids() if i not in workspace.sentence_scores]
@@ -207,20 +223,66 @@ class ReviewController(QObject):
             self._show(keys[self.current.key], move=False)
         else:
             self._show(self.queue.head())
+        self._announce()
+
+    def _next(self) -> None:
+        """The queue's next sentence; an emptied queue is ranked again (it may run dry: the
+        settled sentences come next)."""
+        if self.queue.items:
+            self._show(self.queue.head())
+        else:
+            self.refresh(keep_current=False)
+
+    def _announce(self) -> None:
+        """Say once when the queue runs dry or empties (and again at each Review Next), and tell
+        the loop; not while documents are being tagged, whose doubts may refill it."""
+        if not self.active:
+            return
+        if self.queue.items and not self.queue.dry:
+            state = "unsure"
+        elif self.host.workspace.is_predicting():
+            # Again later: the last document tagged may come back with no scores (an empty one),
+            # so no re-rank would follow. Only this look, not a re-rank of a large project.
+            self._recheck.start()
+            return
+        else:
+            state = "dry" if self.queue.items else "empty"
+        if state != self._said:
+            self._said = state
+            if state != "unsure":
+                self.host.show_status(self._dry_message(), 20000)
+                if self.current is None:
+                    self._render(upcoming=False)  # the dock said it was waiting for the tagging
+        if (state != "unsure") != self.dry:
+            self.dry = state != "unsure"
+            self.queue_dry.emit(self.dry)
+
+    def _dry_message(self) -> str:
+        open_documents = 0 if self.queue.items else len(self._open_ids())
+        return dry_message(len(self.queue), open_documents, len(self.host.workspace.document_ids()))
 
     def _on_marked_reviewed(self, doc_id: int) -> None:
         """Ctrl+Enter while the queue drives: the document's sentences leave it and the queue's
         next sentence comes up, as after Space (Ctrl+Enter's own next document, in list order,
         then stays where this put the analyst)."""
         if not self.active:
+            if not self.dry and not self._open_ids():  # the last document: nothing is left to ask
+                self.dry = True
+                self.queue_dry.emit(True)
             return
         self.queue.remove_document(doc_id)
         waiting = self.current is not None and any(i.key == self.current.key for i in self.queue.items)
-        self._show(self.current if waiting else self.queue.head())
+        if waiting:
+            self._show(self.current)
+        else:
+            self._next()
 
     def _on_review_undone(self, _doc_id: int) -> None:
         if self.active:
             self._rerank.start()  # its sentences are back in the queue
+        elif self.dry:  # the document is open again: no longer dry (Review Next looks when it runs)
+            self.dry = False
+            self.queue_dry.emit(False)
 
     def _on_updated(self, doc_id: int) -> None:
         if doc_id in self._settled:
@@ -235,12 +297,13 @@ class ReviewController(QObject):
 
     def _settled_now(self, scores: dict[int, list], keep_current: bool) -> dict[int, set[int]]:
         """The settled sentences of the documents with ``scores``; the one on screen stays
-        while the analyst works on it, even once its entities are all theirs."""
+        in the queue while the analyst works on it, even once its entities are all theirs
+        (one shown from a dry queue stays settled: it stays among those)."""
         for doc_id in self._stale & scores.keys():
             self._settled[doc_id] = self._settled_of(doc_id)
         self._stale.clear()
         settled = {doc_id: set(found) for doc_id, found in self._settled.items() if doc_id in scores}
-        if keep_current and self.current is not None:
+        if keep_current and self.current is not None and not self.current.settled:
             settled.get(self.current.doc_id, set()).discard(self.current.sentence)
         return settled
 
@@ -280,19 +343,21 @@ class ReviewController(QObject):
         item = self.current
         if upcoming:
             rows = [(i.key, f"{'↻ ' if i.skipped else ''}{self._name(i.doc_id)} · sentence {i.sentence + 1} — "
-                             f"doubt {i.doubt:.3f}", "skipped earlier" if i.skipped else "")
+                             f"doubt {i.doubt:.3f}", _row_tip(i))
                     for i in self.queue.items[:SHOWN_ITEMS]]
-            self.panel.show_upcoming(rows, len(self.queue), self.note)
+            self.panel.show_upcoming(rows, len(self.queue), self.note, dry=self.queue.dry)
         if item is None:
-            message = ("Nothing to review: every sentence is reviewed or accepted, its entities are all yours, "
-                       "or it has none and the model is sure." if self.active else "")
-            if self.active and not self.host.workspace.sentence_scores and self._open_ids():
+            message = self._dry_message() if self.active else ""
+            if self.active and self.host.workspace.is_predicting():
                 message = "Waiting for the model to tag the documents…"
             self.panel.show_current(message, "", [])
             return
         doc = self.host.workspace.document(item.doc_id)
         colour = self.host.span_style.colour
         where = f"{self._name(item.doc_id)}, sentence {item.sentence + 1} of {len(doc.sentences)}"
+        if item.settled:  # offered once the queue ran dry: why it was not asked before
+            mine = doc.spans_between(*sentence_range(doc, item.sentence))
+            where += f" · {'its entities are all yours' if mine else 'the model is sure it has no entity'}"
         self.panel.show_current(where, sentence_html(doc, item.sentence, lambda label: colour(label).name()),
                                 entity_lines(doc, item.sentence))
 
@@ -332,7 +397,7 @@ class ReviewController(QObject):
         finally:
             stack.endMacro()
         self.queue.remove(item.key)
-        self._show(self.queue.head())
+        self._next()
         self._tell_accepted(doc.doc_id, item.sentence, record, True)
 
     def _tell_accepted(self, doc_id: int, sentence: int, record, done: bool) -> None:
@@ -352,9 +417,16 @@ class ReviewController(QObject):
     def skip(self) -> None:
         if self.current is not None:
             self.queue.skip(self.current.key)
-            self._show(self.queue.head())
+            self._next()
 
     def show_note(self, note: str) -> None:
         """What the continuous learning loop is doing, under the queue's count."""
         self.note = note
-        self.panel.show_count(len(self.queue), note)
+        self.panel.show_count(len(self.queue), note, dry=self.queue.dry)
+
+
+def _row_tip(item: QueueItem) -> str:
+    why = ["skipped earlier"] if item.skipped else []
+    if item.settled:
+        why.append("the model is sure of it, or its entities are all yours")
+    return "; ".join(why)

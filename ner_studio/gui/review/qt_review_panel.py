@@ -127,7 +127,8 @@ class ReviewPanel(QWidget):
         self.accept.setEnabled(bool(sentence))
         self.skip.setEnabled(bool(sentence))
 
-    def show_upcoming(self, rows: list[tuple[object, str, str]], waiting: int, status: str) -> None:
+    def show_upcoming(self, rows: list[tuple[object, str, str]], waiting: int, status: str, *,
+                      dry: bool = False) -> None:
         """The head of the queue: ``(key, text, tooltip)`` per sentence. Rows are changed in
         place, so a Space (the head leaves, one sentence comes into view at the end) takes one
         row out and puts one in: rebuilding all of them at every Space, with ~1,300 sentences
@@ -155,7 +156,11 @@ class ReviewPanel(QWidget):
         while len(self._keys) > len(rows):
             self._keys.pop()
             self.upcoming.takeItem(len(self._keys))
-        self.show_count(waiting, status)
+        self.show_count(waiting, status, dry=dry)
 
-    def show_count(self, waiting: int, status: str) -> None:
-        self.count.setText(f"{plural(waiting, 'sentence')} waiting{' · ' + status if status else ''}")
+    def show_count(self, waiting: int, status: str, *, dry: bool = False) -> None:
+        """``dry``: none of the sentences waiting is one the model is unsure of."""
+        what = f"{plural(waiting, 'sentence')} waiting"
+        if dry and waiting:
+            what = f"{plural(waiting, 'settled sentence')} waiting (none the model is unsure of)"
+        self.count.setText(f"{what}{' · ' + status if status else ''}")

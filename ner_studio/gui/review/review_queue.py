@@ -5,13 +5,19 @@ already accepted and those with nothing to ask (``core.learning.active_learning.
 every entity the analyst's own, or none and the model sure); they are ranked by ``core.learning.active_learning`` from the uncertainty scores of
 the last prediction. Skipped sentences are not dropped: they go to the back of the queue, in the
 order they were skipped, so nothing is lost by skipping.
+
+When no open sentence is left that the model is unsure of, the queue *runs dry*: it then holds
+the settled open sentences, least sure first, so the analyst can still review everything from
+the keyboard (Prodigy says "No tasks available" and stops; the analyst here would be left with
+no word and no way on: benchmarks/results/2026-12-07-analyst-loop-2.md). ``dry`` says which.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ner_studio.core.learning.active_learning import DEFAULT_STRATEGY, Candidate, check_strategy, doubt, rank
+from ner_studio.core.plural import plural
 
 Key = tuple[int, int]  # (document id, sentence index)
 
@@ -23,6 +29,7 @@ class QueueItem:
     scores: object  # SentenceUncertainty
     doubt: float
     skipped: bool = False
+    settled: bool = False  # nothing to ask about: offered only once the queue ran dry
 
     @property
     def key(self) -> Key:
@@ -35,6 +42,7 @@ class ReviewQueue:
         self.seed = seed
         self.items: list[QueueItem] = []
         self._skipped: dict[Key, None] = {}  # insertion-ordered set
+        self.dry = False  # no open sentence the model is unsure of: the items are settled ones
 
     def set_strategy(self, strategy: str) -> None:
         self.strategy = check_strategy(strategy)
@@ -42,16 +50,19 @@ class ReviewQueue:
     def rebuild(self, scores: dict[int, list], reviewed: set[int], accepted: dict[int, set[int]],
                 settled: dict[int, set[int]] | None = None) -> list[QueueItem]:
         """Rank every open sentence; ``scores`` maps document ids to per-sentence uncertainty,
-        ``accepted`` and ``settled`` to the sentences left out."""
-        open_ = {}
+        ``accepted`` to the sentences left out and ``settled`` to those offered only once no
+        other is left (then ``dry``)."""
+        unsure, sure = {}, {}
         settled = settled or {}
         for doc_id, sentence_scores in scores.items():
             if doc_id in reviewed:
                 continue
-            done = accepted.get(doc_id, set()) | settled.get(doc_id, set())
+            done, calm = accepted.get(doc_id, set()), settled.get(doc_id, set())
             for k, s in enumerate(sentence_scores):
                 if k not in done:
-                    open_[(doc_id, k)] = s
+                    (sure if k in calm else unsure)[(doc_id, k)] = s
+        self.dry = not unsure
+        open_ = sure if self.dry else unsure
         fresh = [Candidate(key, s) for key, s in open_.items() if key not in self._skipped]
         ranked = [self._item(c.key, c.scores) for c in rank(fresh, self.strategy, seed=self.seed)]
         later = [self._item(key, open_[key], skipped=True) for key in self._skipped if key in open_]
@@ -59,7 +70,7 @@ class ReviewQueue:
         return self.items
 
     def _item(self, key: Key, scores, *, skipped: bool = False) -> QueueItem:
-        return QueueItem(key[0], key[1], scores, doubt(scores, self.strategy), skipped)
+        return QueueItem(key[0], key[1], scores, doubt(scores, self.strategy), skipped, self.dry)
 
     def head(self) -> QueueItem | None:
         return self.items[0] if self.items else None
@@ -70,8 +81,7 @@ class ReviewQueue:
         self._skipped[key] = None
         item = next((i for i in self.items if i.key == key), None)
         if item is not None:
-            self.items = [i for i in self.items if i.key != key] + [
-                QueueItem(item.doc_id, item.sentence, item.scores, item.doubt, True)]
+            self.items = [i for i in self.items if i.key != key] + [replace(item, skipped=True)]
 
     def remove(self, key: Key) -> None:
         """``key`` was accepted: it leaves the queue."""
@@ -86,3 +96,16 @@ class ReviewQueue:
 
     def __len__(self) -> int:
         return len(self.items)
+
+
+def dry_message(waiting: int, open_documents: int, documents: int) -> str:
+    """What a queue with nothing unsure left says: ``waiting`` settled sentences it goes on with;
+    with none, what remains of the ``documents`` (``open_documents`` not reviewed)."""
+    if waiting:
+        return (f"Nothing the model is unsure of: {plural(waiting, 'open sentence')} left, each one it is "
+                "sure of or with entities all yours. Review Next now takes those, least sure first.")
+    if not open_documents:
+        return (f"Nothing left to review: all {plural(documents, 'document')} are reviewed. "
+                "File > Export (Ctrl+E) writes them.")
+    return (f"Nothing left in the queue: {plural(open_documents, 'open document')} without a tagged sentence "
+            "to review (empty, or not tagged yet); open them from the document list.")
