@@ -2,7 +2,7 @@
 for a core? (Issue 29 item 1: the training stalls whose innermost frame is the event loop.)
 
     QT_QPA_PLATFORM=offscreen python benchmarks/stall_cause.py [--sentences 800] [--epochs 2]
-        [--mode thread|process|c-burn] [--background]
+        [--mode thread|process|c-burn|idle|open] [--background]
 
 Runs ``training_ui_stall.py --synthetic``'s measured run (the Train action's worker, the panel,
 a 5 ms probe timer) while a *separate process* samples the UI thread and the training thread
@@ -19,6 +19,12 @@ releases it), at the same priority: the stalls CPU contention alone makes; ``--m
 nothing but the probe for 20 s, the stalls the machine's load alone makes. ``--mode process``
 runs the fine-tune in a child process, as the app does (``gui/learning/training_process.py``):
 the UI thread is then sampled alone.
+
+``--mode open`` samples ``ui_stalls.py``'s first scenario instead (the real window opens and
+tags a 1 MB text, issue 29 item 1): for each gap over 100 ms, the UI thread's time on a CPU,
+waiting for a core and asleep on a lock, which of the app's threads ran meanwhile (by thread
+name: ``predict`` is the tagging worker and the tagger's threads it started, ``import`` the
+reader) and the cyclic collections (``gc.callbacks``, any thread: each holds the lock).
 """
 
 from __future__ import annotations
@@ -67,8 +73,6 @@ while os.path.exists(task):
         try:
             with open(f"{task}/{tid}/comm") as f:
                 name = f.read().strip()
-            if tid != pid and name not in ("train", "c-burn"):
-                continue
             with open(f"{task}/{tid}/stat") as f:
                 state = f.read().rsplit(")", 1)[1].split()[0]
             with open(f"{task}/{tid}/syscall") as f:
@@ -77,7 +81,8 @@ while os.path.exists(task):
                 run, delay = f.read().split()[:2]
         except OSError:
             continue
-        out.write(f"{now:.6f} {'ui' if tid == pid else 'worker'} {state} {call} {run} {delay}\n")
+        who = "ui" if tid == pid else "worker" if name in ("train", "c-burn") else name.replace(" ", "_")
+        out.write(f"{now:.6f} {who} {state} {call} {run} {delay}\n")
     time.sleep(0.001)
 """
 
@@ -152,14 +157,107 @@ def classify(samples: list[tuple], gaps: list[tuple[float, float]]) -> None:
     print("  UI thread's samples in all long gaps: " + ", ".join(f"{k} {v / share:.0%}" for k, v in total.most_common()))
 
 
+def ui_state(sample: tuple) -> str:
+    state, call = sample[2], sample[3]
+    if state == "S":
+        return "futex" if call == FUTEX else "poll" if call in POLLS else f"S:{call}"
+    return state
+
+
+def open_big_file(folder: Path) -> tuple[list[tuple[float, float]], float, list[tuple]]:
+    """``ui_stalls.py``'s first scenario in this process: the gaps over 100 ms (monotonic
+    seconds, as the sampler's), when it started, and every cyclic collection meanwhile
+    (start, seconds, CPU seconds, generation, thread name)."""
+    import gc
+    from types import SimpleNamespace
+
+    from gui_big_document import big_text
+    from ui_stalls import open_and_tag, setup
+
+    bench, _ = setup(SimpleNamespace(model=None), folder)
+    big = folder / "big.txt"
+    big.write_text(big_text(1_000_000), encoding="utf-8")
+    collections, began = [], {}
+
+    def on_collection(phase, info) -> None:
+        if phase == "start":
+            began[threading.get_ident()] = time.monotonic(), time.thread_time()
+        elif threading.get_ident() in began:
+            start, cpu = began.pop(threading.get_ident())
+            collections.append((start, time.monotonic() - start, time.thread_time() - cpu, info["generation"],
+                                threading.current_thread().name))
+
+    gc.callbacks.append(on_collection)
+    started, cpu = time.monotonic(), time.thread_time()
+    open_and_tag(bench, big)
+    gc.callbacks.remove(on_collection)
+    print(f"opened and tagged in {time.monotonic() - started:.1f} s; UI thread CPU {time.thread_time() - cpu:.2f} s")
+    ticks = bench.probe.ticks  # time.perf_counter: the same clock as time.monotonic on Linux
+    gaps = [(a, b) for a, b in zip(ticks, ticks[1:]) if (b - a) * 1000 - bench.probe.interval_ms > STALL_TARGET_MS]
+    bench.window.close()
+    return gaps, started, collections
+
+
+def classify_open(samples: list[tuple], gaps: list[tuple[float, float]], started: float,
+                  collections: list[tuple]) -> None:
+    """For each gap: the UI thread's time on a CPU and waiting for one, its states, the app's
+    threads seen running, the collections inside; then the UI thread's states over the open."""
+    for start, end in gaps:
+        within = [s for s in samples if start <= s[0] <= end]
+        ui = [s for s in within if s[1] == "ui"]
+        ui_end = next((s for s in samples if end < s[0] <= end + 0.03 and s[1] == "ui"), ui[-1] if ui else None)
+        if len(ui) < 2:
+            continue
+        run_ms, delay_ms = (ui_end[4] - ui[0][4]) / 1e6, (ui_end[5] - ui[0][5]) / 1e6
+        running = Counter(s[1] for s in within if s[1] != "ui" and s[2] == "R")
+        passes = [f"gen{g} {seconds * 1000:.0f} ms on {name}" for at, seconds, _cpu, g, name in collections
+                  if at < end and at + seconds > start and seconds > 0.005]
+        print(f"  gap {start - started:5.2f} s +{(end - start) * 1000:4.0f} ms: UI on a CPU {run_ms:4.0f} ms, "
+              f"waiting for a core {delay_ms:4.0f} ms, samples {dict(Counter(map(ui_state, ui)))}; running "
+              f"{dict(running.most_common(4))}{'; collections: ' + ', '.join(passes) if passes else ''}")
+    ui = Counter(ui_state(s) for s in samples if s[0] >= started and s[1] == "ui")
+    busy = sum(n for state, n in ui.items() if state != "poll") or 1
+    print("  the UI thread over the open, when not idle in poll: " +
+          ", ".join(f"{state} {n / busy:.0%}" for state, n in ui.most_common() if state != "poll"))
+    longest = sorted(collections, key=lambda c: -c[2])[:3]
+    print(f"  cyclic collections over the open: {len(collections)}, {sum(c[2] for c in collections) * 1000:.1f} ms "
+          f"of CPU, {sum(c[1] for c in collections) * 1000:.0f} ms holding the lock; the longest: " +
+          ", ".join(f"gen{g} {cpu * 1000:.1f} ms CPU on {name}" for _at, _s, cpu, g, name in longest))
+
+
+def read_samples(log: Path) -> list[tuple]:
+    return [(float(t), who, state, int(call) if call.lstrip("-").isdigit() else -1, int(r), int(d))
+            for t, who, state, call, r, d in (line.split() for line in log.read_text().splitlines())]
+
+
+def sample_open(runs: int) -> int:
+    """``--mode open``: one window, the 1 MB text opened once (``--runs`` is ignored: run the
+    script again, in turns with the code before, for more)."""
+    if runs != 1:
+        print("--mode open: one run per process")
+    folder = Path(tempfile.mkdtemp(prefix="ner-cause-open-"))
+    log = folder / "samples.txt"
+    sampler = subprocess.Popen([sys.executable, "-c", SAMPLER, str(os.getpid()), str(log)])
+    time.sleep(0.3)
+    print(f"switch interval {sys.getswitchinterval() * 1000:.0f} ms; load average {os.getloadavg()[0]:.1f}")
+    gaps, started, collections = open_big_file(folder)
+    sampler.terminate()
+    sampler.wait()
+    print(f"{len(gaps)} gaps over {STALL_TARGET_MS} ms, load average {os.getloadavg()[0]:.1f}")
+    classify_open(read_samples(log), gaps, started, collections)
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sentences", type=int, default=800)
     parser.add_argument("--epochs", type=int, default=2)
-    parser.add_argument("--mode", choices=("thread", "process", "c-burn", "idle"), default="thread")
+    parser.add_argument("--mode", choices=("thread", "process", "c-burn", "idle", "open"), default="thread")
     parser.add_argument("--background", action="store_true", help="as a loop round: one torch thread, niced")
     parser.add_argument("--runs", type=int, default=2)
     args = parser.parse_args()
+    if args.mode == "open":
+        return sample_open(args.runs)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     print(f"switch interval {sys.getswitchinterval() * 1000:.0f} ms; load average {os.getloadavg()[0]:.1f}; "
           f"mode {args.mode}{', background' if args.background else ''}")
@@ -180,8 +278,7 @@ def main() -> int:
             gaps, seconds = run(app, request, args.mode, args.background)
             sampler.terminate()
             sampler.wait()
-            samples = [(float(t), who, state, int(call) if call.lstrip("-").isdigit() else -1, int(r), int(d))
-                       for t, who, state, call, r, d in (line.split() for line in log.read_text().splitlines())]
+            samples = read_samples(log)
             print(f"run {number} ({'cold' if number == 1 else 'warm'}): {seconds:.1f} s, {len(gaps)} gaps over "
                   f"{STALL_TARGET_MS} ms, load average {os.getloadavg()[0]:.1f}")
             classify(samples, gaps)

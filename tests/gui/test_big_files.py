@@ -204,3 +204,26 @@ def test_the_second_part_waits_for_the_first_screens(tmp_path):
     gate.first_screens_shown()
     reader.join(10)
     assert [p.part for p in second] == [2]
+
+
+def test_no_cyclic_collection_runs_until_the_last_part_is_tagged(start_window, small_parts, monkeypatch, tmp_path):
+    """Each pass holds the interpreter lock the window waits for; once the file is tagged the
+    collector is back on (gui/documents/qt_importer.py)."""
+    import gc
+
+    from ner_studio.model.predict import TorchPredictor
+
+    enabled = []
+    predict = TorchPredictor.predict_documents
+
+    def recording(self, docs, **kwargs):
+        enabled.append(gc.isenabled())
+        return predict(self, docs, **kwargs)
+
+    monkeypatch.setattr(TorchPredictor, "predict_documents", recording)
+    path = tmp_path / "report.txt"
+    path.write_text("\n\n".join(PARAGRAPHS) + "\n", encoding="utf-8")
+    window = start_window(path)
+    assert len(enabled) == len(window.workspace.document_ids()) > 5
+    assert not any(enabled)
+    assert gc.isenabled()

@@ -32,6 +32,7 @@ class DocumentImporter(QObject):
         self._gate = PartsGate()
         self._added: dict[Path, int] = {}  # documents added so far per big file being read
         self._gc_paused = False
+        self._last_part_tagging = False  # a big file's last part is read, not tagged yet
 
     def import_paths(self, paths: list[Path]) -> None:
         """Read ``paths`` (new to the project) in a worker."""
@@ -63,6 +64,7 @@ class DocumentImporter(QObject):
                 worker.cancel()
                 worker.wait()
         self._reader = self._warmer = None
+        self._last_part_tagging = False
         self._resume_gc()
 
     @Slot(object)
@@ -105,7 +107,15 @@ class DocumentImporter(QObject):
         if last:  # said once the last part is tagged too, so "Tagging finished" does not hide it
             del self._added[result.path]
         note = (f"{name} was split into {plural(added, 'document')}" if ids else f"{name}: {plural(added, 'document')} added")
-        workspace.take_part(self._gate, result.docs, ids, (lambda: workspace.notice.emit(note)) if last else None)
+        self._last_part_tagging = self._last_part_tagging or last
+
+        def tagged() -> None:  # the file's last part is stored and tagged too
+            self._last_part_tagging = False
+            if self._reader is None:
+                self._resume_gc()
+            workspace.notice.emit(note)
+
+        workspace.take_part(self._gate, result.docs, ids, tagged if last else None)
         if not ids:  # the project refused it (its error is shown): stop reading
             if self._reader is not None:
                 self._reader.cancel()
@@ -116,10 +126,14 @@ class DocumentImporter(QObject):
             self._store_sentence_params(result.sentence_params)
 
     def _pause_gc(self) -> None:
-        """No cyclic collection while a big file is read: each full pass walks every live
-        object (the parts in flight, the scores of every part tagged) holding the interpreter
+        """No cyclic collection while a big file is read and tagged: each full pass walks every
+        live object (the parts in flight, the scores of every part tagged) holding the interpreter
         lock, and stalled the UI up to 1 s (77 passes over a 50 MB file, benchmarks/results/2026-12-01-big-files.md). What a
-        part leaves behind is freed by reference counting; the collector resumes at the end."""
+        part leaves behind is freed by reference counting; the collector resumes once the reader
+        has ended and the last part is tagged. (Resumed when the reader ended, it ran ~130 times
+        more while the last parts of 1 MB were tagged, a 15 ms and an 11 ms pass among them, on
+        whichever thread allocated: each pass holds the lock the window waits for, up to 370 ms
+        when a busy machine preempted the thread mid-pass; benchmarks/stall_cause.py --mode open.)"""
         if not self._gc_paused:
             self._gc_paused = True
             gc_pause.pause()
@@ -143,5 +157,6 @@ class DocumentImporter(QObject):
     def _on_finished(self) -> None:
         self._reader = None
         self._added.clear()
-        self._resume_gc()
+        if not self._last_part_tagging:
+            self._resume_gc()
         self._workspace.import_finished.emit()
