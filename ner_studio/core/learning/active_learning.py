@@ -88,14 +88,15 @@ def select(candidates: Iterable[Candidate], count: int, strategy: str = DEFAULT_
     return rank(candidates, strategy, seed=seed)[: max(count, 0)]
 
 
-def settled_sentences(doc, scores: list[Uncertainty]) -> set[int]:
+def settled_sentences(doc, scores: list[Uncertainty], spans: Iterable | None = None) -> set[int]:
     """Indices of the sentences of ``doc`` (a ``core.text.document.Document``) the review queue
     leaves out: every entity in them is the analyst's own (human or accepted), or there is no
     entity and the model is sure of every token (``scores[k]``, the last prediction's; a
-    sentence without a score, or with a NaN one, stays)."""
+    sentence without a score, or with a NaN one, stays). ``spans``: judge these instead of
+    the document's (a tagging worker's merge, before the UI thread swaps it in)."""
     has_entity: set[int] = set()
     unconfirmed: set[int] = set()
-    for span in doc.spans:
+    for span in doc.spans if spans is None else spans:
         first, end = doc.token_range(span.start, span.end)
         for k in range(doc.sentence_of_token(first), doc.sentence_of_token(end - 1) + 1):
             has_entity.add(k)

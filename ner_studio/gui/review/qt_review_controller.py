@@ -203,7 +203,8 @@ class ReviewController(QObject):
         return [i for i in workspace.document_ids() if workspace.summary(i).status != Status.REVIEWED]
 
     def _on_predicted(self, doc_id: int) -> None:
-        self._settled[doc_id] = self._settled_of(doc_id)
+        found = self.host.workspace.tagged_settled.pop(doc_id, None)  # the tagging worker's, if still true
+        self._settled[doc_id] = set(found) if found is not None else self._settled_of(doc_id)
         self._stale.discard(doc_id)
         if self.active:
             self._rerank.start()

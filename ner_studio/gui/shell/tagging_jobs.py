@@ -19,8 +19,15 @@ from typing import TYPE_CHECKING
 
 from ner_studio.core import gc_pause, heap
 from ner_studio.core.errors import SpanError
+from ner_studio.core.learning.active_learning import settled_sentences
 from ner_studio.core.store.model_spans_writer import ModelSpansWriter
-from ner_studio.core.text.document import Document, ModelMerge, Sentence, Status
+from ner_studio.core.text.document import (
+    Document,
+    ModelMerge,
+    Sentence,
+    Status,
+    status_after_tagging,
+)
 from ner_studio.core.text.spans import Source, Span
 from ner_studio.model.interface import Predictor, SentenceUncertainty
 
@@ -83,7 +90,10 @@ HEAD_SENTENCES = 200
 class Tagged:
     """Model spans for ``doc`` up to character ``until``; ``final`` once the whole document
     is tagged (only then are ``sentence_scores`` complete). ``merge``: the document's spans
-    with these in, worked out in the worker (None if that failed: the UI thread merges)."""
+    with these in, worked out in the worker (None if that failed: the UI thread merges).
+    ``settled``: a final part's sentences the review queue leaves out, found in the worker
+    from ``merge`` and the scores (``active_learning.settled_sentences``: ~11 ms a part that
+    the UI thread no longer spends); see :meth:`settled_as_shown`."""
 
     doc: Document
     spans: list[Span]
@@ -92,6 +102,18 @@ class Tagged:
     final: bool
     merge: ModelMerge | None = None
     saved: bool = False  # ``merge`` is committed to the project already (core/store/model_spans_writer.py)
+    settled: frozenset[int] | None = None
+
+    def settled_as_shown(self) -> frozenset[int] | None:
+        """On the UI thread, once taken: ``settled`` if the document's spans are the merge's
+        (swapped in, no edit since); None if they are not (edited or reviewed meanwhile, a
+        label gone): the document as it is now is what counts, so the caller works them out."""
+        merge = self.merge
+        if self.settled is None or merge is None:
+            return None
+        revision, spans = self.doc.revision_and_spans()
+        fits = revision == merge.revision and (spans is merge.spans or spans == merge.spans)
+        return self.settled if fits else None
 
     def spans_to_show(self, current: tuple[Span, ...] | None = None) -> list[Span]:
         """The new spans, plus the model spans past ``until`` (from an earlier tagging) of the
@@ -108,9 +130,13 @@ def merged(tagged: Tagged) -> Tagged:
     leaves it to the UI thread, whose merge raises the error it reports."""
     current = tagged.doc.revision_and_spans()
     try:
-        return replace(tagged, merge=tagged.doc.merge_model_spans(tagged.spans_to_show(current[1]), current))
+        merge = tagged.doc.merge_model_spans(tagged.spans_to_show(current[1]), current)
     except SpanError:
         return tagged
+    settled = None
+    if tagged.final:  # from the worker's own merge: the document may be edited meanwhile
+        settled = frozenset(settled_sentences(tagged.doc, tagged.sentence_scores, merge.spans))
+    return replace(tagged, merge=merge, settled=settled)
 
 
 class _Saving:
@@ -178,7 +204,8 @@ def take_tagged(project: Project, tagged: Tagged, known: set[str], interim: set[
     meanwhile (its entities stay, in the project too). First screens (not ``final``) are shown
     but not saved: the final spans follow within seconds and are saved (by the worker, mostly),
     so a part's ~7,000 model spans are not written twice; ``interim`` holds such documents
-    until then (the workspace saves them if the final spans never come)."""
+    until then (the workspace saves them if the final spans never come). Final spans make a new
+    document "predicted" (``status_after_tagging``)."""
     doc = tagged.doc
     if doc.status == Status.REVIEWED:
         if tagged.saved or doc.doc_id in interim:  # the file holds model spans the document has not
@@ -188,6 +215,7 @@ def take_tagged(project: Project, tagged: Tagged, known: set[str], interim: set[
     if tagged.final:
         apply_tagged(project, tagged, known)
         interim.discard(doc.doc_id)
+        doc.status = status_after_tagging(doc)
     else:
         with project.saved_elsewhere():
             apply_tagged(project, tagged, known)

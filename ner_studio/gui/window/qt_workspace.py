@@ -17,7 +17,7 @@ from PySide6.QtGui import QUndoGroup, QUndoStack
 from ner_studio.core.store.annotators import GOLD
 from ner_studio.core.store.assignment import next_in_turn
 from ner_studio.core.corpus.corpus_text import CorpusText
-from ner_studio.core.text.document import Document, Status, status_after_tagging
+from ner_studio.core.text.document import Document, Status
 from ner_studio.core.errors import CorruptProjectError, NerStudioError, ProjectError
 from ner_studio.core.formats import parse_documents
 from ner_studio.core.text.labels import LabelSet
@@ -64,6 +64,7 @@ class Workspace(QObject):
         self.undo_group = undo_group
         self.labels: LabelSet = project.labels()
         self.sentence_scores: dict[int, list] = {}  # doc id -> the last prediction's scores
+        self.tagged_settled: dict[int, frozenset | None] = {}  # and its settled sentences (Tagged.settled_as_shown)
         self._summaries = {s.doc_id: s for s in project.document_summaries()}
         self._docs: dict[int, Document] = {}
         self._listeners: list = []  # (document, callbacks...) to disconnect on release
@@ -423,8 +424,6 @@ class Workspace(QObject):
             # Reviewed while tagged: its entities stay, and its undo (tagging_jobs.take_tagged).
             if take_tagged(self.project, tagged, {label.name for label in self.labels}, self._interim):
                 self.undo_stack(doc.doc_id).clear()  # its commands no longer fit the document
-            if tagged.final:
-                doc.status = status_after_tagging(doc)
         except NerStudioError as error:
             self.problem.emit(f"Tagging {doc.name} failed", error)
             return
@@ -432,6 +431,7 @@ class Workspace(QObject):
         if tagged.final:
             self.effort.proposed(doc, self.model.name)
             self.sentence_scores[doc.doc_id] = tagged.sentence_scores
+            self.tagged_settled[doc.doc_id] = tagged.settled_as_shown()
             self.document_predicted.emit(doc.doc_id)
             self._finish_part(doc.doc_id)
 
