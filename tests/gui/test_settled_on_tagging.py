@@ -13,7 +13,11 @@ from ner_studio.core.learning.active_learning import settled_sentences
 from ner_studio.core.text.document import Document
 from ner_studio.core.text.spans import Source, Span
 from ner_studio.gui.shell import tagging_jobs
-from ner_studio.gui.shell.tagging_jobs import HEAD_SENTENCES, ModelHandle, prediction_job
+from ner_studio.gui.shell.tagging_jobs import (
+    HEAD_SENTENCES,
+    ModelHandle,
+    prediction_job,
+)
 
 TEXT = ("Karin Olsson visited Lisbon on Thursday .\n\nnothing happened on Wednesday .\n\n"
         "Hannah Whitcombe led the bid in Auckland .")
