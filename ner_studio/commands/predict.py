@@ -9,7 +9,6 @@ the analyst's written decision, the model's entity a guess); entities kept from 
 from __future__ import annotations
 
 import argparse
-from typing import NamedTuple
 
 from ner_studio.commands.model_options import (
     ProgressBar,
@@ -23,7 +22,7 @@ from ner_studio.commands.sentence_options import add_sentence_option, splitter_f
 from ner_studio.core.errors import NerStudioError
 from ner_studio.core.formats import FORMATS
 from ner_studio.core.formats.spreadsheet import EXPORTS, export_format
-from ner_studio.core.formats.overlap import Prefetched, WriteBehind
+from ner_studio.core.formats.overlap import WriteBehind, read_ahead
 from ner_studio.core.formats.stream import entity_writer, read_in_chunks
 from ner_studio.core.corpus.pattern_matcher import Matcher, apply_patterns
 from ner_studio.core.corpus.patterns import read_patterns
@@ -80,24 +79,38 @@ def run(args: argparse.Namespace) -> int:
     catalogue = read_catalogue(args.catalogue) if args.catalogue else None
     aliases = AliasIndex(catalogue) if catalogue is not None else None
     kb_names = {entry.entry_id: entry.name for entry in catalogue} if catalogue is not None else None
+    tagger = tagger_from_args(args) if use_model else None
     bar = ProgressBar("tagging")
     documents = entities = sentences = from_patterns = linked = 0
     try:
         # A piece of the input at a time (core/formats/stream.py): memory stays bounded. The
-        # first pieces are read while torch is imported and the model loads, the next piece
-        # and the last one written while this one is tagged (overlap.py).
-        with Prefetched(read_in_chunks(args.input, args.input_format, splitter=splitter_from(args))) as pieces:
-            tagger = tagger_from_args(args) if use_model else None
-            with entity_writer(args.output, output_format, kb_names=kb_names) as out, WriteBehind(out.write) as behind:
-                for docs in pieces:
-                    before = sentences
-                    added = _tag_piece(docs, args, tagger, matcher, aliases,
-                                       lambda done, total: bar(before + done, before + total))
-                    entities, from_patterns, linked = (entities + added.entities, from_patterns + added.from_patterns,
-                                                       linked + added.linked)
-                    behind.write(docs)
-                    documents += len(docs)
-                    sentences += sum(len(doc.sentences) for doc in docs)
+        # next piece is read and the last one written while this one is tagged (overlap.py).
+        with entity_writer(args.output, output_format, kb_names=kb_names) as out, WriteBehind(out.write) as behind:
+            for docs in read_ahead(read_in_chunks(args.input, args.input_format, splitter=splitter_from(args))):
+                before = sentences
+                if not args.keep_existing:
+                    for doc in docs:
+                        doc.set_spans([])
+                if tagger is not None:
+                    predictions = tagger.predict_documents(
+                        docs, batch_size=args.batch_size, detail=PredictionDetail.CONFIDENCES,
+                        progress=lambda done, total: bar(before + done, before + total))
+                    for doc, prediction in zip(docs, predictions):
+                        entities += len(doc.replace_model_spans(prediction.spans))
+                for doc in docs if matcher is not None else ():
+                    removed, added = apply_patterns(doc, matcher)
+                    # Model entities of this run that the patterns beat no longer count;
+                    # anything else removed came from INPUT, which this count never included.
+                    beaten = sum(s.source == Source.MODEL for s in removed) if tagger is not None else 0
+                    entities += len(added) - beaten
+                    from_patterns += len(added)
+                for doc in docs if aliases is not None else ():
+                    suggested = suggest_links(doc.text, doc.spans, aliases)
+                    doc.edit(tuple(suggested), tuple(span.linked(kb_id) for span, kb_id in suggested.items()))
+                    linked += len(suggested)
+                behind.write(docs)
+                documents += len(docs)
+                sentences += sum(len(doc.sentences) for doc in docs)
     finally:
         bar.close()
     pattern_note = f" ({from_patterns} from patterns)" if matcher is not None else ""
@@ -105,35 +118,3 @@ def run(args: argparse.Namespace) -> int:
     print(f"tagged {plural(documents, 'document')}, {plural(entities, 'entity')}{pattern_note}{link_note}"
           f" -> {args.output}")
     return 0
-
-
-class _Added(NamedTuple):
-    entities: int
-    from_patterns: int
-    linked: int
-
-
-def _tag_piece(docs: list, args: argparse.Namespace, tagger, matcher: Matcher | None,
-               aliases: AliasIndex | None, progress) -> _Added:
-    """Tag one piece's documents in place; what it added."""
-    entities = from_patterns = linked = 0
-    if not args.keep_existing:
-        for doc in docs:
-            doc.set_spans([])
-    if tagger is not None:
-        predictions = tagger.predict_documents(docs, batch_size=args.batch_size,
-                                               detail=PredictionDetail.CONFIDENCES, progress=progress)
-        for doc, prediction in zip(docs, predictions):
-            entities += len(doc.replace_model_spans(prediction.spans))
-    for doc in docs if matcher is not None else ():
-        removed, added = apply_patterns(doc, matcher)
-        # Model entities of this run that the patterns beat no longer count; anything else
-        # removed came from INPUT, which this count never included.
-        beaten = sum(s.source == Source.MODEL for s in removed) if tagger is not None else 0
-        entities += len(added) - beaten
-        from_patterns += len(added)
-    for doc in docs if aliases is not None else ():
-        suggested = suggest_links(doc.text, doc.spans, aliases)
-        doc.edit(tuple(suggested), tuple(span.linked(kb_id) for span, kb_id in suggested.items()))
-        linked += len(suggested)
-    return _Added(entities, from_patterns, linked)

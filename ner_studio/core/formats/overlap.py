@@ -14,7 +14,7 @@ import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Generic, TypeVar
+from typing import TypeVar
 
 T = TypeVar("T")
 _DONE = object()
@@ -23,53 +23,32 @@ _DONE = object()
 def read_ahead(items: Iterable[T]) -> Iterator[T]:
     """The items of ``items`` in order, the next one produced on a background thread while the
     caller handles the current one. Leaving the loop early stops the thread."""
-    ahead = Prefetched(items)
-    try:
-        yield from ahead
-    finally:
-        ahead.close()
+    ready: queue.Queue = queue.Queue(maxsize=1)
+    stop = threading.Event()
 
-
-class Prefetched(Generic[T]):
-    """:func:`read_ahead` with its thread started at once, not at the first item: ``with
-    Prefetched(items) as ahead:`` lets the first items be produced while the caller does
-    something else first (``predict`` loads its model meanwhile), then ``for item in ahead``.
-    Leaving the block stops the thread; an error of ``items`` is raised by the loop."""
-
-    def __init__(self, items: Iterable[T]):
-        self._ready: queue.Queue = queue.Queue(maxsize=1)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._produce, args=(items,), name="read-ahead", daemon=True)
-        self._thread.start()
-
-    def _produce(self, items: Iterable[T]) -> None:
+    def produce() -> None:
         try:
             for item in items:
-                if not _put(self._ready, (item, None), self._stop):
+                if not _put(ready, (item, None), stop):
                     return
-            _put(self._ready, (_DONE, None), self._stop)
+            _put(ready, (_DONE, None), stop)
         except BaseException as error:  # raised again in the caller's thread
-            _put(self._ready, (_DONE, error), self._stop)
+            _put(ready, (_DONE, error), stop)
 
-    def __iter__(self) -> Iterator[T]:
+    thread = threading.Thread(target=produce, name="read-ahead", daemon=True)
+    thread.start()
+    try:
         while True:
-            item, error = self._ready.get()
+            item, error = ready.get()
             if error is not None:
                 raise error
             if item is _DONE:
                 return
             yield item
             item = None  # the caller decides how long an item lives
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def __enter__(self) -> Prefetched[T]:
-        return self
-
-    def __exit__(self, kind, error, trace) -> None:
-        self.close()
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _put(ready: queue.Queue, entry: tuple, stop: threading.Event) -> bool:

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from ner_studio.core.errors import FormatError
-from ner_studio.core.formats.overlap import Prefetched, WriteBehind, read_ahead
+from ner_studio.core.formats.overlap import WriteBehind, read_ahead
 
 
 def test_items_come_in_order_and_are_produced_on_another_thread():
@@ -64,26 +64,6 @@ def test_leaving_early_stops_the_reader():
     for k in read_ahead(endless()):
         if k == 3:
             break
-    assert threading.active_count() == before
-
-
-def test_prefetched_reads_before_the_loop_starts_and_stops_if_it_never_does():
-    before = threading.active_count()
-
-    def items(made: threading.Event):
-        yield 1
-        made.set()
-        yield 2
-        yield 3
-
-    made = threading.Event()
-    with Prefetched(items(made)) as ahead:
-        assert made.wait(5)  # the thread read on while the caller did something else (no loop yet)
-        assert list(ahead) == [1, 2, 3]
-    made = threading.Event()
-    with Prefetched(items(made)):
-        assert made.wait(5)
-        # the caller fails before its loop (predict: the model does not load); the block's end stops the reader
     assert threading.active_count() == before
 
 
