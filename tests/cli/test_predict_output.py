@@ -93,3 +93,35 @@ def test_a_bad_model_is_named_while_the_input_is_read(tmp_path, capsys, small_pi
     assert code != 0
     assert "broken.pt" in err and "not a readable model file" in err
     assert not out.exists()
+
+
+# An .xlsx keeps the collector: openpyxl's objects form cycles.
+@pytest.mark.parametrize(("suffix", "patterns"), [(".jsonl", False), (".conll", False), (".csv", False), (".jsonl", True)])
+def test_the_tagging_loop_makes_no_reference_cycles(tmp_path, capsys, small_pieces, monkeypatch, suffix, patterns):
+    """``predict`` pauses the collector while it tags (commands/predict.py): safe only while
+    nothing in its loop makes a cycle, which would then stay until the loop ends."""
+    import gc
+
+    from ner_studio.commands import predict as command
+
+    def set_aside_then_watch():
+        set_aside()
+        gc.collect()
+        gc.set_debug(gc.DEBUG_SAVEALL)  # from here on, what the collector frees is kept in gc.garbage
+
+    set_aside = command.set_aside
+    monkeypatch.setattr(command, "set_aside", set_aside_then_watch)
+    out = tmp_path / f"out{suffix}"
+    extra = []
+    if patterns:
+        (tmp_path / "places.tsv").write_text("Berlin\tLOC\nDeutsche Bank\tORG\n", encoding="utf-8")
+        extra = ["--patterns", tmp_path / "places.tsv"]
+    try:
+        assert run(capsys, "predict", "default", SOURCE, "-o", out, "--threads", "2", *extra)[0] == 0
+        gc.collect()
+        cycles = sorted({type(thing).__qualname__ for thing in gc.garbage})
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert out.stat().st_size > 0
+    assert cycles == []
