@@ -224,7 +224,10 @@ def compare(args) -> int:
         rounds = []
         for number in range(1, args.rounds + 1):
             figures, cpu = {}, {}
-            for k, (name, command, env) in enumerate(jobs):
+            # The order alternates round by round: a machine whose load falls (or rises) during
+            # a run favoured the jobs that always came last (2026-12-07-predict-process.md).
+            for k in range(len(jobs)) if number % 2 else reversed(range(len(jobs))):
+                name, command, env = jobs[k]
                 output = Path(folder) / f"out-{number}-{k}.jsonl"
                 command = [str(output) if c == "OUT" else c for c in command]
                 seconds, last, cpu[name] = run_timed(command, env, Path(folder) / f"log-{number}-{k}.txt")
@@ -233,10 +236,10 @@ def compare(args) -> int:
                 output.unlink(missing_ok=True)
             rounds.append(figures)
             print(f"round {number} (load {os.getloadavg()[0]:.1f}): "
-                  + "; ".join(f"{name} {value:,.0f}" for name, value in figures.items()) + " tokens/s", flush=True)
+                  + "; ".join(f"{name} {figures[name]:,.0f}" for name, *_ in jobs) + " tokens/s", flush=True)
             print("  " + "; ".join(f"{name}: {text}" for name, text in ratios(figures, codes)), flush=True)
             print("  CPU-s of each process (with its workers): "
-                  + "; ".join(f"{name} {seconds:.1f}" for name, seconds in cpu.items()), flush=True)
+                  + "; ".join(f"{name} {cpu[name]:.1f}" for name, *_ in jobs), flush=True)
         print("medians: " + "; ".join(f"{name} {statistics.median(r[name] for r in rounds):,.0f}" for name in rounds[0]))
         per_round = [dict(ratios(r, codes, raw=True)) for r in rounds]
         print("median ratios: " + "; ".join(f"{name}: {statistics.median(r[name] for r in per_round):.2f}"

@@ -54,7 +54,7 @@ class TorchPredictor:
     Not thread-safe: use one per worker thread."""
 
     def __init__(self, loaded: LoadedModel, *, quantize: bool = False, bfloat16: bool = False,
-                 threads: int | None = None):
+                 threads: int | None = None, _owned: bool = False):
         """``quantize``: int8 weights for the LSTM and linear layers (dynamic quantisation).
         ``bfloat16``: run the network in bfloat16, much faster on CPUs with native bf16
         (AVX512-BF16, AMX) and slower elsewhere. Both trade a little accuracy for speed;
@@ -69,7 +69,10 @@ class TorchPredictor:
         if quantize:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # eager-mode quantisation is deprecated, still works
-                self.model = torch.ao.quantization.quantize_dynamic(self.model, {torch.nn.LSTM, torch.nn.Linear})
+                # A model read by ``load`` is no one else's: quantised in place, not copied
+                # whole (the 22 MB word embedding too). benchmarks/results/2026-12-07-predict-process.md
+                self.model = torch.ao.quantization.quantize_dynamic(self.model, {torch.nn.LSTM, torch.nn.Linear},
+                                                                    inplace=_owned)
         self._bfloat16 = bfloat16
         self._pool = None
         self._threads = threads or 1
@@ -92,7 +95,7 @@ class TorchPredictor:
     @classmethod
     def load(cls, path: str | Path, *, quantize: bool = False, bfloat16: bool = False,
              threads: int | None = None) -> TorchPredictor:
-        return cls(load_checkpoint(path), quantize=quantize, bfloat16=bfloat16, threads=threads)
+        return cls(load_checkpoint(path), quantize=quantize, bfloat16=bfloat16, threads=threads, _owned=True)
 
     @property
     def pools_documents(self) -> bool:
