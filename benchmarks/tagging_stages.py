@@ -1,6 +1,6 @@
 """Where one tagging thread's CPU time goes, per token and by stage (issue 29 item 4).
 
-    python benchmarks/tagging_stages.py [--tokens 300000] [--detail CONFIDENCES] [--code DIR]
+    python benchmarks/tagging_stages.py [--tokens 300000] [--detail CONFIDENCES] [--runtime onnx]
 
 Tags the benchmark's CoNLL-2003 documents (as benchmarks/tagging_speed.py picks them) with the
 bundled int8 model on one thread, torch single-threaded, from a cold word cache, with a timer
@@ -69,6 +69,9 @@ def instrument(tagger) -> None:
     patch(network, "pad_packed_sequence", "BiLSTM pack/unpack")
     model = tagger.model
     model.lstm.forward = timed("int8 BiLSTM", model.lstm.forward)
+    if getattr(tagger, "_onnx", None) is not None:
+        tagger._onnx.emission_parts = timed("int8 BiLSTM + linear (ONNX Runtime)", tagger._onnx.emission_parts)
+        patch(type(model), "lstm_input", "embeddings + concat")
     model.output.forward = timed("linear (+ pooling)", model.output.forward)
     if model.shared is not None:
         model.shared.forward = timed("linear (+ pooling)", model.shared.forward)
@@ -85,6 +88,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tokens", type=int, default=300_000)
     parser.add_argument("--detail", default="CONFIDENCES")
+    parser.add_argument("--runtime", default="torch", choices=("torch", "onnx"), help="what runs the LSTM")
     args = parser.parse_args()
     from ner_studio.core.datasets.fetch import corpus_files
     from ner_studio.core.formats import read_documents
@@ -98,7 +102,7 @@ def main() -> int:
     docs, tokens = benchmark_documents(read_documents(files["train"], "conll")
                                        + read_documents(files["test"], "conll"), args.tokens)
     torch.set_num_threads(1)
-    tagger = TorchPredictor(load_checkpoint(bundled_model_location()), quantize=True)
+    tagger = TorchPredictor(load_checkpoint(bundled_model_location()), quantize=True, runtime=args.runtime)
     instrument(tagger)
     tagger.clear_cache()
     started = time.thread_time()

@@ -68,7 +68,8 @@ def tagger_from_args(args: argparse.Namespace):
     """The model named on the command line, ready to tag, with the thread count applied."""
     from ner_studio.model.predict import TorchPredictor
 
-    return TorchPredictor.load(model_path(args.model), quantize=not args.float32, threads=args.threads or os.cpu_count())
+    return TorchPredictor.load(model_path(args.model), quantize=not args.float32, threads=args.threads or os.cpu_count(),
+                               runtime="onnx")
 
 
 def add_threads_option(parser: argparse.ArgumentParser) -> None:

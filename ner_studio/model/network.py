@@ -178,11 +178,15 @@ class BiLSTMNetwork(nn.Module):
         mentions share (averaged over the document's mentions of the word, then added)."""
         if char_features is None:
             char_features = self.char_features(chars)
-        features = torch.cat([self.embed_words(words), char_features, self.casing_embedding(casing)], dim=2)
+        features = self.lstm_input(words, casing, char_features)
         packed = pack_padded_sequence(self.dropout(features), lengths, batch_first=True, enforce_sorted=False)
         hidden, _ = pad_packed_sequence(self.lstm(packed)[0], batch_first=True, total_length=words.size(1))
         hidden = self.dropout(hidden)
         return self.output(hidden), None if self.shared is None else self.shared(hidden)
+
+    def lstm_input(self, words: Tensor, casing: Tensor, char_features: Tensor) -> Tensor:
+        """What the BiLSTM reads: each token's word, character and casing features side by side."""
+        return torch.cat([self.embed_words(words), char_features, self.casing_embedding(casing)], dim=2)
 
     def loss(self, emissions: Tensor, tags: Tensor, mask: Tensor) -> Tensor:
         """Mean over sentences of the sentence's negative log-likelihood."""

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import torch
 
+from ner_studio.core.locations import user_cache_dir
 from ner_studio.core.text.document import Document, TokenList
 from ner_studio.core.text.spans import Source, Span
 from ner_studio.model.batching import length_buckets
@@ -29,6 +30,7 @@ from ner_studio.model.decoding import (
     softmax_predictions,
 )
 from ner_studio.model.interface import DocumentPrediction, PredictionDetail
+from ner_studio.model.onnx_network import onnx_network
 from ner_studio.model.windows import MAX_WINDOW, join_windows, split_windows
 from ner_studio.model.word_table import TableBatch, WordTable
 
@@ -54,7 +56,7 @@ class TorchPredictor:
     Not thread-safe: use one per worker thread."""
 
     def __init__(self, loaded: LoadedModel, *, quantize: bool = False, bfloat16: bool = False,
-                 threads: int | None = None, _owned: bool = False):
+                 threads: int | None = None, runtime: str = "torch", _owned: bool = False):
         """``quantize``: int8 weights for the LSTM and linear layers (dynamic quantisation).
         ``bfloat16``: run the network in bfloat16, much faster on CPUs with native bf16
         (AVX512-BF16, AMX) and slower elsewhere. Both trade a little accuracy for speed;
@@ -64,8 +66,14 @@ class TorchPredictor:
         single-threaded (this sets torch's thread count to 1). The LSTM gains little from
         torch's threads inside one batch, while independent batches scale with the cores and
         overlap one batch's Python work with another's network (``1``: one batch at a time on
-        one thread). ``None`` leaves torch's threading alone and tags one batch at a time."""
+        one thread). ``None`` leaves torch's threading alone and tags one batch at a time.
+
+        ``runtime``: ``"onnx"`` runs the LSTM and its linear reads in ONNX Runtime if it is
+        installed (``onnx_network``; int8 with ``quantize``), else torch as with ``"torch"``."""
         self.model = loaded.model.eval()
+        self._onnx = None
+        if runtime == "onnx" and not bfloat16:
+            self._onnx = onnx_network(self.model, quantize=quantize, cache=user_cache_dir() / "onnx")
         if quantize:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # eager-mode quantisation is deprecated, still works
@@ -94,8 +102,14 @@ class TorchPredictor:
 
     @classmethod
     def load(cls, path: str | Path, *, quantize: bool = False, bfloat16: bool = False,
-             threads: int | None = None) -> TorchPredictor:
-        return cls(load_checkpoint(path), quantize=quantize, bfloat16=bfloat16, threads=threads, _owned=True)
+             threads: int | None = None, runtime: str = "torch") -> TorchPredictor:
+        return cls(load_checkpoint(path), quantize=quantize, bfloat16=bfloat16, threads=threads, runtime=runtime,
+                   _owned=True)
+
+    @property
+    def runtime(self) -> str:
+        """What runs the LSTM: ``"onnx"`` or ``"torch"`` (the fallback)."""
+        return "torch" if self._onnx is None else "onnx"
 
     @property
     def pools_documents(self) -> bool:
@@ -140,9 +154,18 @@ class TorchPredictor:
             return _in_pool(self._pool, work, items, ahead=2 * self._threads)
         return map(work, items)
 
+    def _emission_parts(self, batch: TableBatch) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """The network's ``emission_parts`` for ``batch``, by the runtime chosen at load."""
+        with torch.inference_mode():
+            if self._onnx is not None:
+                features = self.model.lstm_input(batch.words, batch.casing, batch.char_features)
+                return self._onnx.emission_parts(features, batch.lengths)
+            with self._precision_context():
+                return self.model.emission_parts(batch.words, None, batch.casing, batch.lengths, batch.char_features)
+
     def _predict_batch(self, batch: TableBatch, detail: PredictionDetail) -> list[SentencePrediction]:
-        with torch.inference_mode(), self._precision_context():
-            emissions = self.model(batch.words, None, batch.casing, batch.lengths, batch.char_features)
+        own, shared = self._emission_parts(batch)
+        emissions = own if shared is None else own + shared  # forward() without mention groups
         with torch.inference_mode():
             return self._decode(emissions.float(), batch.mask, detail)
 
@@ -153,9 +176,7 @@ class TorchPredictor:
         the scores are kept between the passes, not the batches' inputs."""
 
         def parts(batch: TableBatch) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
-            with torch.inference_mode(), self._precision_context():
-                own, shared = self.model.emission_parts(batch.words, None, batch.casing, batch.lengths,
-                                                        batch.char_features)
+            own, shared = self._emission_parts(batch)
             return groups[batch.positions], batch.mask, own.float(), shared.float()
 
         sums = torch.zeros(int(groups.max()) + 1 if len(groups) else 1, self.model.config.num_tags)
