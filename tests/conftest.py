@@ -20,6 +20,19 @@ def log_folder(tmp_path_factory, monkeypatch):
 
 
 @pytest.fixture(scope="session")
+def _session_cache(tmp_path_factory):
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(autouse=True)
+def cache_folder(_session_cache, monkeypatch):
+    """The user cache (corpora, ONNX graphs built from a model's weights) in a folder of the
+    test session, never the real one; shared by the session's tests, as the real one is."""
+    monkeypatch.setenv("NER_STUDIO_CACHE_DIR", str(_session_cache))
+    return _session_cache
+
+
+@pytest.fixture(scope="session")
 def postgres_server():
     """The session's PostgreSQL server (started on first use); skips when there is none."""
     if "server" not in _server_state:
