@@ -46,8 +46,11 @@ def load_predictor(path: Path) -> Predictor:
     # Batches side by side on every core, each on one torch thread: threads that never wait
     # for each other, unlike torch's own inside one batch (which spin on a busy machine). The
     # UI thread needs little CPU meanwhile (benchmarks/gui_big_document.py measures its stalls).
-    # The LSTM in ONNX Runtime where it is installed (13% less CPU per token), else torch.
-    predictor = TorchPredictor.load(path, quantize=QUANTIZE, threads=os.cpu_count() or 1, runtime="onnx")
+    # The LSTM in torch, not ONNX Runtime (which `predict` and `evaluate` use where installed):
+    # with it the 1 MB report's peak RSS went over 600 MB (608-628 against 548-603, quiet
+    # machine, arena on or off), for a gain in time within the runs' spread
+    # (benchmarks/results/2026-12-07-tagging-speed-3.md, "In the window").
+    predictor = TorchPredictor.load(path, quantize=QUANTIZE, threads=os.cpu_count() or 1, runtime="torch")
     gc_pause.set_aside()  # torch and the model stay: no full collection walks them again (once)
     heap.forget_source_lines()  # what Qt's import hook read of torch's modules
     return predictor
