@@ -78,14 +78,7 @@ def test_every_match_of_a_big_project_is_listed_with_its_entity(start_window, id
     window = start_window()  # "part 1" shown; "part 0" on disk only: its entities are the stored rows
     assert window.doc.doc_id == docs[1].doc_id
     assert docs[0].doc_id not in {doc.doc_id for doc in window.workspace.project.tracked_documents()}
-    window.view.setFocus()
-    qtbot.keyClick(window.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    panel = window.find.panel
-    panel.scope.setCurrentIndex(panel.scope.findData("project"))
-    panel.query.setFocus()
-    qtbot.keyClicks(panel.query, "Lisbon")
-    qtbot.keyClick(panel.query, Qt.Key.Key_Return)
-    idle(window)
+    panel = find_lisbon(window, qtbot, idle, "project")
     ours = [hit for hit in window.find.hits if hit.doc_id in {doc.doc_id for doc in docs}]
     assert len(ours) == 3000 and all(hit.label == "LOC" for hit in ours)
     rows = panel.results.model()
@@ -103,14 +96,7 @@ def test_matches_on_screen_are_highlighted_and_scrolling_brings_the_next(start_w
     window.workspace.add_documents([long])
     idle(window)
     assert window.doc is long
-    window.view.setFocus()
-    qtbot.keyClick(window.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    panel = window.find.panel
-    panel.scope.setCurrentIndex(panel.scope.findData("document"))
-    panel.query.setFocus()
-    qtbot.keyClicks(panel.query, "Lisbon")
-    qtbot.keyClick(panel.query, Qt.Key.Key_Return)
-    idle(window)
+    panel = find_lisbon(window, qtbot, idle, "document")
     assert len(window.find.hits) == 4000 and panel.results.model().rowCount() == 4000
 
     def highlighted() -> list[int]:
@@ -122,3 +108,16 @@ def test_matches_on_screen_are_highlighted_and_scrolling_brings_the_next(start_w
     window.view.verticalScrollBar().setValue(window.view.verticalScrollBar().maximum())
     end = window.find.hits[-1].start
     qtbot.waitUntil(lambda: end in highlighted(), timeout=5000)  # (the text is ASCII: Qt's offsets are ours)
+
+
+def find_lisbon(window, qtbot, idle, scope: str):
+    """Ctrl+F from the text, the scope chosen, "Lisbon" typed and Enter: the panel, searched."""
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    panel = window.find.panel
+    panel.scope.setCurrentIndex(panel.scope.findData(scope))
+    panel.query.setFocus()
+    qtbot.keyClicks(panel.query, "Lisbon")
+    qtbot.keyClick(panel.query, Qt.Key.Key_Return)
+    idle(window)
+    return panel
