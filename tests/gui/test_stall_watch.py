@@ -163,6 +163,7 @@ def test_a_frozen_window_leaves_the_frozen_stack_in_the_log(start_window, qtbot,
     assert "time.sleep(0.4)" in warning
     ended = re.search(r"INFO +ui-stall-watch .*: UI thread responsive again: it was blocked for (\d+) ms in all", after)
     assert ended and int(ended[1]) >= 400
-    assert 250 < int(re.search(r"blocked for (\d+) ms", warning)[1]) <= int(ended[1])  # seen while it lasted
+    # Seen while it lasted, past the 250 ms threshold (said in whole ms: 250.4 ms reads "250").
+    assert 250 <= int(re.search(r"blocked for (\d+) ms", warning)[1]) <= int(ended[1])
     window.close()
     qtbot.waitUntil(lambda: not any(t.name == "ui-stall-watch" for t in threading.enumerate()), timeout=2000)
