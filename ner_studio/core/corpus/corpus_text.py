@@ -23,7 +23,7 @@ import sys
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Collection, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
 
@@ -93,6 +93,14 @@ class DocumentInfo:
 SpanRow = tuple  # (doc_id, start, end, label, source, confidence, kb_id) as the spans table holds it
 
 
+@dataclass(frozen=True)
+class StoredRows:
+    """Every document's stored entity rows (sorted by start) at project ``revision`` (None: none read)."""
+
+    rows: dict[int, list[SpanRow]] = field(default_factory=dict)
+    revision: int | None = None
+
+
 class CorpusText:
     """Texts of a project's documents by id; ``project`` is an open :class:`Project`.
     ``open_document(doc_id)`` is the document as the window holds it, None if not open: the
@@ -155,7 +163,7 @@ class CorpusText:
         if doc_ids is not None and len(doc_ids) <= FEW_DOCUMENTS:
             return self._rows_by_document(doc_ids)  # a few documents now, all of them later
         own = self.project.version_annotator
-        rows = self.project.query("reading entities", lambda conn: _all_span_rows(conn, own))
+        rows = self.project.query("reading entities", lambda conn: all_span_rows(conn, own))
         self._span_rows = {doc_id: list(group) for doc_id, group in groupby(rows, itemgetter(0))}
         self._revision = current
         return self._span_rows
@@ -164,8 +172,18 @@ class CorpusText:
         if not doc_ids:
             return {}
         own = self.project.version_annotator
-        rows = self.project.query("reading entities", lambda conn: _span_rows_of(conn, list(doc_ids), own))
+        rows = self.project.query("reading entities", lambda conn: span_rows_of(conn, list(doc_ids), own))
         return {doc_id: list(group) for doc_id, group in groupby(rows, itemgetter(0))}
+
+    def stored(self) -> StoredRows:
+        """The entity rows kept, and their revision, for a worker to bring up to date
+        (core/corpus/stored_entities.py); a copy, as :meth:`span_rows` changes its own."""
+        return StoredRows(dict(self._span_rows), self._revision)
+
+    def keep(self, read: StoredRows) -> None:
+        """Keep the rows a worker read, unless those kept here are as new or newer."""
+        if read.revision is not None and (self._revision is None or read.revision > self._revision):
+            self._span_rows, self._revision = read.rows, read.revision
 
     def spans(self, doc_id: int) -> list[Span]:
         """The current entities of one document."""
@@ -184,7 +202,7 @@ def read_label_rows(conn: Connection, label: str, annotator: str | None) -> list
         f" WHERE label = ?{condition} ORDER BY document_id, start_char", (label, *parameters))
 
 
-def _span_rows_of(conn: Connection, doc_ids: list[int], annotator: str | None) -> list[SpanRow]:
+def span_rows_of(conn: Connection, doc_ids: list[int], annotator: str | None) -> list[SpanRow]:
     condition, parameters = of_annotator(annotator)
     return with_links(
         conn, "SELECT document_id, start_char, end_char, label, source, confidence, {links} FROM spans"
@@ -192,7 +210,7 @@ def _span_rows_of(conn: Connection, doc_ids: list[int], annotator: str | None) -
         (*doc_ids, *parameters))
 
 
-def _all_span_rows(conn: Connection, annotator: str | None) -> list[SpanRow]:
+def all_span_rows(conn: Connection, annotator: str | None) -> list[SpanRow]:
     condition, parameters = of_annotator(annotator)
     return with_links(
         conn, "SELECT document_id, start_char, end_char, label, source, confidence, {links} FROM spans"

@@ -262,6 +262,19 @@ def entities_of(corpus: CorpusText, doc_ids: Iterable[int]) -> Entities:
     return Entities(shown, dict(corpus.span_rows(closed)) if closed else {})
 
 
+def label_hits(texts: Iterable[DocumentText], entities: Entities, label: str,
+               should_stop: Callable[[], bool] = lambda: False) -> list[Hit] | None:
+    """Every entity labelled ``label`` in ``texts`` (in their order), from ``entities``: what
+    :func:`find_label` gives, for a worker thread (an open document's entities as it holds
+    them). None once ``should_stop()`` (asked between documents)."""
+    hits = []
+    for doc in texts:
+        if should_stop():
+            return None
+        hits.extend(Hit(doc, row[1], row[2], (to_span(row),)) for row in entities.rows(doc.doc_id) if row[3] == label)
+    return hits
+
+
 def joined_hits(found: Found, entities: Entities, where: Where = ANYWHERE,
                 should_stop: Callable[[], bool] = lambda: False) -> list[Hit] | None:
     """``found`` (:func:`match_texts`) as hits with the entities they overlap, ``where`` kept.
@@ -323,4 +336,4 @@ def _hits(doc: DocumentText, ranges: Iterable[tuple[int, int]], rows: list[SpanR
 
 __all__ = ["ANYWHERE", "NO_ENTITIES", "OUTSIDE_ENTITIES", "Entities", "Found", "Hit", "Query", "Where", "compile_pattern",
            "corpus_hits", "document_hits", "entities_of", "find", "find_in_document", "find_label", "inside_entities",
-           "joined_hits", "match_texts", "overlapping"]
+           "joined_hits", "label_hits", "match_texts", "overlapping"]

@@ -181,6 +181,19 @@ class EditJournal:
             return None
         return partial(read_changed, partial(self._connect_again, read_only=True), self._version)
 
+    def read_connector(self) -> Callable[[], object] | None:
+        """``connect()`` for a worker thread's reads on a connection of its own (Find's:
+        core/corpus/stored_entities.py); None where none reads: closed, read only (a file it may
+        not add a ``-shm`` to), or a project too old to have versions."""
+        if self.closed or self.read_only or self._version is None:
+            return None
+        return partial(self._connect_again, read_only=True)
+
+    def unsaved_edits(self) -> tuple:
+        """The journal's edits, oldest first (not committed yet, or in flight to the writer
+        thread): a worker's read replays them on what it read, so they win."""
+        return tuple(self._pending)
+
     def _send(self, doing: str, name: str = "", first: int = 0) -> None:
         """Send the whole journal to the writer thread (it stays in the journal until landed),
         once it is kept in a side file (core/store/step_files.py) that a kill leaves for the

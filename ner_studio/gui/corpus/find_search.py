@@ -1,8 +1,10 @@
 """One Find search as the worker thread runs it (gui/corpus/qt_find.py starts it): what was
 asked, and what the worker made of it. Qt-free: the worker's part reads only the immutable
-texts and the entities it is handed (core/corpus/find.py ``match_texts``, ``joined_hits``), so
-the hits arrive joined with their entities (that join held the UI thread ~120 ms for 39,000
-matches of entities)."""
+texts and the entities it is handed or reads on a connection of its own
+(core/corpus/stored_entities.py), then joins them (core/corpus/find.py ``match_texts``,
+``joined_hits``), so the hits arrive joined with their entities (that join held the UI thread
+~120 ms for 39,000 matches of entities, the first read of the stored ones 0.27 s once, and
+"Entities labelled LOC" ~76 ms of CPU for 12,448 entities)."""
 
 from __future__ import annotations
 
@@ -17,8 +19,11 @@ from ner_studio.core.corpus.find import (
     Query,
     Where,
     joined_hits,
+    label_hits,
     match_texts,
 )
+from ner_studio.core.corpus.corpus_text import StoredRows
+from ner_studio.core.corpus.stored_entities import EntityRead
 from ner_studio.core.errors import SearchError
 from ner_studio.core.logs import log_failure
 
@@ -29,8 +34,9 @@ log = logging.getLogger(__name__)
 class Search:
     """One search as asked (``number``: the how-manieth), the query and its options, where it
     looks (the shown document, or the project) and the entities there as it began
-    (``entities``), and what the worker made of it: ``hits`` (None: cancelled), ``problem``
-    (a bad or runaway pattern) or ``error`` (a bug, logged)."""
+    (``entities``, or ``reads``: what the worker reads them with), or every entity of ``label``;
+    and what the worker made of it: ``hits`` (None: cancelled), ``problem`` (a bad or runaway
+    pattern) or ``error`` (a bug, logged), and ``stored``: the rows it read, for CorpusText."""
 
     number: int
     text: str
@@ -38,6 +44,9 @@ class Search:
     where: Where
     doc: object = None  # the shown Document for "This document", else None (the project)
     entities: Entities = NO_ENTITIES
+    reads: EntityRead | None = None
+    label: str | None = None
+    stored: StoredRows | None = None
     hits: list[Hit] | None = None
     problem: str = ""
     error: BaseException | None = None
@@ -47,12 +56,17 @@ def match_job(search: Search, texts: list[DocumentText], _report, should_stop) -
     """The worker's part: the matches of ``search`` in ``texts``. It always returns, so the
     result names its search: the worker's ``failed`` would not say which search failed."""
     try:
+        if search.reads is not None:
+            shown, stored, read = search.reads.read()
+            search = replace(search, entities=Entities(shown, stored), reads=None, stored=read)
+        if search.label is not None:
+            return replace(search, hits=label_hits(texts, search.entities, search.label, should_stop))
         query = Query(search.text, **search.options)  # its time budget starts here, in the worker
         found = match_texts(texts, query, should_stop)
         return replace(search, hits=None if found is None else joined_hits(found, search.entities, search.where,
                                                                             should_stop))
     except SearchError as error:  # the analyst's pattern: said under the query, not logged
         return replace(search, problem=str(error))
-    except Exception as error:  # noqa: BLE001 - a bug: logged here with its trace, then said
+    except Exception as error:  # noqa: BLE001 - a bug or a lost store: logged here with its trace, then said
         log_failure(log, "finding text", error)
         return replace(search, error=error)

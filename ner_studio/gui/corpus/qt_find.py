@@ -13,7 +13,9 @@ machine), and on the UI thread that froze the window as long. The texts are read
 thread (the store's connection is its own; they are in memory after the first search), the
 matching runs in a :class:`TaskWorker` (it reads only immutable texts, and the regex engine
 lets go of the GIL while it matches) and joins them with the entities there as the search
-began (an open document's spans, the stored rows CorpusText keeps), so the hits come back by
+began: an open document's spans, and the others' stored rows, which the worker reads on a
+connection of its own with the journal's unsaved edits replayed on them
+(core/corpus/stored_entities.py; "Entities labelled X" too), so the hits come back by
 signal ready to list; the list is a model that makes a row's cells when it is drawn
 (qt_hit_rows.py), so it holds every match. The search starts as the analyst types (a pause
 of :data:`TYPING_MS`) or at Enter; a newer query cancels the one under way, whose results, if
@@ -33,10 +35,11 @@ from PySide6.QtWidgets import (
 )
 
 from ner_studio.core.errors import NerStudioError
-from ner_studio.core.corpus.corpus_text import DocumentText
+from ner_studio.core.corpus.corpus_text import CorpusText, DocumentText
 from ner_studio.core.corpus.find import (
-    ANYWHERE, OUTSIDE_ENTITIES, Entities, Hit, Where, entities_of, find_label, inside_entities,
+    ANYWHERE, OUTSIDE_ENTITIES, Entities, Hit, Where, entities_of, inside_entities,
 )
+from ner_studio.core.corpus.stored_entities import EntityRead
 from ner_studio.core.plural import plural
 from ner_studio.gui.corpus.find_search import Search, match_job
 from ner_studio.gui.corpus.qt_hit_rows import HitRows
@@ -254,19 +257,20 @@ class FindController(QObject):
         search = Search(self._asked + 1, text, options, self.panel.where(),
                         self.host.doc if scope == THIS_DOCUMENT else None)
         try:
-            if by_label or not text.split():  # one query of the store, or nothing to look for
+            if not by_label and not text.split():  # nothing to look for
                 self.panel.show_problem("")
-                self._list(find_label(self.host.workspace.corpus, scope.removeprefix("label:")) if by_label else [],
-                           by_label)
+                self._list([], False)
                 return
-            # Read here (the store's connection is this thread's); matched and joined in the worker.
+            # Texts read here (the store's connection is this thread's; in memory after the first
+            # search); the entities of documents not open are read in the worker where it can.
             if scope == THIS_DOCUMENT:
                 texts = [] if search.doc is None else [DocumentText.of(search.doc)]
-                entities = Entities({texts[0].doc_id: search.doc.spans} if texts else {}, {})
+                search = replace(search, entities=Entities({texts[0].doc_id: search.doc.spans} if texts else {}, {}))
             else:
-                texts = self.host.workspace.corpus.texts()
-                entities = entities_of(self.host.workspace.corpus, [text.doc_id for text in texts])
-            search = replace(search, entities=entities)
+                corpus = self.host.workspace.corpus
+                texts = corpus.texts()
+                search = replace(search, label=scope.removeprefix("label:") if by_label else None,
+                                 **self._entities(corpus, [text.doc_id for text in texts]))
         except NerStudioError as error:
             self.host.show_error("Find failed", error)
             self.panel.show_problem("")
@@ -280,6 +284,18 @@ class FindController(QObject):
         self._workers.add(worker)
         self.panel.summary.setText("Searching…")
         worker.start()
+
+    def _entities(self, corpus: CorpusText, doc_ids: list[int]) -> dict:
+        """How the worker knows the entities of ``doc_ids``: it reads them on a connection of
+        its own (core/corpus/stored_entities.py), or, where the project has none (read only),
+        they are read here as before."""
+        project = corpus.project
+        connect = project.read_connector()
+        if connect is None:
+            return {"entities": entities_of(corpus, doc_ids)}
+        shown = {doc_id: doc.spans for doc_id in doc_ids if (doc := corpus.open_document(doc_id)) is not None}
+        return {"reads": EntityRead(connect, project.version_annotator, corpus.stored(), shown,
+                                    project.unsaved_edits())}
 
     def _drop_search(self) -> None:
         """Cancel the search under way: its thread stops at its next document or match."""
@@ -297,11 +313,14 @@ class FindController(QObject):
         if searched.number != self._searching:
             return  # an older query's (a newer one is under way or listed), or cancelled
         self._searching = None
+        if searched.stored is not None:
+            self.host.workspace.corpus.keep(searched.stored)
         if searched.error is not None:
             self.host.show_error("Find failed", searched.error)
         hits = [] if searched.problem or searched.hits is None else searched.hits
         self.panel.show_problem(searched.problem[:1].upper() + searched.problem[1:])
-        self._list(hits, bool(searched.text.strip()) and not searched.problem, searched.doc)
+        asked = searched.label is not None or bool(searched.text.strip())
+        self._list(hits, asked and not searched.problem, searched.doc)
 
     def _list(self, hits: list[Hit], counted: bool, doc=None) -> None:
         """Show ``hits`` (``counted``: with their count), then run what waited for them."""

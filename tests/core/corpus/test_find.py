@@ -132,7 +132,7 @@ def test_the_entity_cache_follows_every_kind_of_write_reading_only_changed_docum
     corpus = CorpusText(project)
     corpus.span_rows()  # all entities in memory
     read_all = []
-    monkeypatch.setattr(corpus_text, "_all_span_rows", lambda conn: read_all.append(1) or [])
+    monkeypatch.setattr(corpus_text, "all_span_rows", lambda conn, own: read_all.append(1) or [])
     doc = project.load_document(3, track=True)
     doc.add_span(Span(19, 25, "LOC"))  # a tracked edit
     assert corpus.span_rows()[3] == [(3, 19, 25, "LOC", "human", None, None)]
