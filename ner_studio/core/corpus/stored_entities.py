@@ -26,7 +26,11 @@ from itertools import groupby
 from operator import itemgetter
 
 from ner_studio.core.corpus.corpus_text import (
-    FEW_DOCUMENTS, SpanRow, StoredRows, all_span_rows, span_rows_of,
+    FEW_DOCUMENTS,
+    SpanRow,
+    StoredRows,
+    all_span_rows,
+    span_rows_of,
 )
 from ner_studio.core.store.project_dialect import Connection, dialect_of
 from ner_studio.core.store.project_schema import changed_since, revision

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 
-from ner_studio.core.corpus.corpus_text import DocumentText
+from ner_studio.core.corpus.corpus_text import DocumentText, StoredRows
 from ner_studio.core.corpus.find import (
     NO_ENTITIES,
     Entities,
@@ -22,7 +22,6 @@ from ner_studio.core.corpus.find import (
     label_hits,
     match_texts,
 )
-from ner_studio.core.corpus.corpus_text import StoredRows
 from ner_studio.core.corpus.stored_entities import EntityRead
 from ner_studio.core.errors import SearchError
 from ner_studio.core.logs import log_failure
