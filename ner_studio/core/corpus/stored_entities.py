@@ -65,19 +65,24 @@ class EntityRead:
     known: StoredRows
     shown: dict[int, tuple[Span, ...]]  # open documents: their spans as the window holds them
     unsaved: tuple = ()  # the journal's edits (SpansDelta, ModelSpansSwap, ...), oldest first
+    # A failure of the read as the error to raise (Project.as_read_error: a ProjectError)
+    failure: Callable[[BaseException, str], BaseException] = lambda error, doing: error
 
     def read(self) -> tuple[dict[int, tuple[Span, ...]], dict[int, list[SpanRow]], StoredRows]:
         """``(shown, stored, read)``: the open documents' spans, every other document's rows
         with the journal replayed, and what was read (for CorpusText to keep)."""
-        conn = self.connect()
         try:
-            dialect_of(conn).begin_snapshot(conn)
+            conn = self.connect()
             try:
-                read = read_stored_rows(conn, self.annotator, self.known)
+                dialect_of(conn).begin_snapshot(conn)
+                try:
+                    read = read_stored_rows(conn, self.annotator, self.known)
+                finally:
+                    conn.execute("ROLLBACK")
             finally:
-                conn.execute("ROLLBACK")
-        finally:
-            conn.close()
+                conn.close()
+        except Exception as error:  # noqa: BLE001 - a store's error becomes a ProjectError; a bug stays
+            raise self.failure(error, "reading entities") from error
         stored = dict(read.rows)
         for doc_id, edits in groupby(sorted(self._span_edits(), key=_doc_of), _doc_of):
             if doc_id not in self.shown:

@@ -189,6 +189,13 @@ class EditJournal:
             return None
         return partial(self._connect_again, read_only=True)
 
+    def as_read_error(self, error: BaseException, doing: str) -> BaseException:
+        """A worker's failed read (on :meth:`read_connector`'s connection) as the ProjectError a
+        read here would raise, if the store's driver raised it; anything else as it is (a bug)."""
+        if isinstance(error, self._store.errors):
+            return self._store.as_project_error(error, doing, self.lock_timeout)
+        return error
+
     def unsaved_edits(self) -> tuple:
         """The journal's edits, oldest first (not committed yet, or in flight to the writer
         thread): a worker's read replays them on what it read, so they win."""

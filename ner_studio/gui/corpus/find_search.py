@@ -23,7 +23,7 @@ from ner_studio.core.corpus.find import (
     match_texts,
 )
 from ner_studio.core.corpus.stored_entities import EntityRead
-from ner_studio.core.errors import SearchError
+from ner_studio.core.errors import NerStudioError, SearchError
 from ner_studio.core.logs import log_failure
 
 log = logging.getLogger(__name__)
@@ -66,6 +66,9 @@ def match_job(search: Search, texts: list[DocumentText], _report, should_stop) -
                                                                             should_stop))
     except SearchError as error:  # the analyst's pattern: said under the query, not logged
         return replace(search, problem=str(error))
-    except Exception as error:  # noqa: BLE001 - a bug or a lost store: logged here with its trace, then said
+    except NerStudioError as error:  # the store's (a lost server, a locked file): said, as a read here would be
+        log.warning("finding text: %s", error)
+        return replace(search, error=error)
+    except Exception as error:  # noqa: BLE001 - a bug: logged here with its trace, then said
         log_failure(log, "finding text", error)
         return replace(search, error=error)

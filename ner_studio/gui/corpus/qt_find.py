@@ -295,7 +295,7 @@ class FindController(QObject):
             return {"entities": entities_of(corpus, doc_ids)}
         shown = {doc_id: doc.spans for doc_id in doc_ids if (doc := corpus.open_document(doc_id)) is not None}
         return {"reads": EntityRead(connect, project.version_annotator, corpus.stored(), shown,
-                                    project.unsaved_edits())}
+                                    project.unsaved_edits(), project.as_read_error)}
 
     def _drop_search(self) -> None:
         """Cancel the search under way: its thread stops at its next document or match."""

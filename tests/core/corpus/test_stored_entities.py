@@ -8,6 +8,7 @@ import pytest
 
 from ner_studio.core.corpus.corpus_text import CorpusText
 from ner_studio.core.corpus.stored_entities import EntityRead, replayed
+from ner_studio.core.errors import ProjectError
 from ner_studio.core.store.project import Project
 from ner_studio.core.store.span_rows import ModelSpansSwap, SpansDelta
 from ner_studio.core.text.document import Document
@@ -56,3 +57,13 @@ def test_a_retagging_in_the_journal_replaces_only_model_entities():
     rows = [(1, 0, 6, "LOC", "human", None, None), (1, 11, 16, "ORG", "model", 0.9, None)]
     swap = ModelSpansSwap(1, (Span(0, 10, "PER", Source.MODEL, 0.8), Span(21, 25, "LOC", Source.MODEL, 0.7)))
     assert [(row[1], row[3]) for row in replayed(rows, [swap])] == [(0, "LOC"), (21, "LOC")]
+
+
+def test_a_failed_read_is_the_projects_error_naming_it(project):
+    """A lost server or a locked file in the worker: a ProjectError, as a read on the UI thread gives."""
+    def lost():
+        raise project._store.errors[0]("the server closed the connection")  # the store driver's own error
+
+    read = EntityRead(lost, project.version_annotator, CorpusText(project).stored(), {}, (), project.as_read_error)
+    with pytest.raises(ProjectError, match="reading entities"):
+        read.read()
