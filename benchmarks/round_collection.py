@@ -18,15 +18,14 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from event_loop_probe import wait  # noqa: E402
-from gui_big_document import big_text  # noqa: E402
+from gui_big_document import big_text
+from reviewing import Reviewing
 
 
 class NotStarted:
@@ -47,44 +46,32 @@ def main() -> int:
     parser.add_argument("--batch", type=int, default=50)
     parser.add_argument("--reps", type=int, default=5)
     args = parser.parse_args()
-    from ui_stalls import setup
+    total = max(args.sizes) + args.batch * args.reps
 
-    from ner_studio.core.text.document import Document
+    def make_docs() -> list:
+        from ner_studio.core.text.document import Document
+
+        return [Document.from_text(big_text(300, seed=1000 + k), name=f"doc {k}") for k in range(total)]
+
+    bench = Reviewing("ner-round-", make_docs)
     from ner_studio.gui.learning import qt_learning
 
-    folder = Path(tempfile.mkdtemp(prefix="ner-round-"))
-    bench, _ = setup(argparse.Namespace(model=None), folder)
-    app, window = bench.app, bench.window
-    workspace, learning = window.workspace, window.learning
-    qt_learning.TaskWorker = NotStarted
-    learning.loop.set_on(False)  # the rounds are started here, one per measurement
-    total = max(args.sizes) + args.batch * args.reps
-    docs = [Document.from_text(big_text(300, seed=1000 + k), name=f"doc {k}") for k in range(total)]
-    workspace.add_documents(docs, show=False)
-    bench.probe.start()
-    wait(app, bench.idle, 1800)
+    qt_learning.TaskWorker = NotStarted  # the rounds are started here, one per measurement
+    window, learning, docs = bench.window, bench.window.learning, bench.docs
     print(f"{len(docs)} documents of {sum(len(d.sentences) for d in docs) / len(docs):.1f} sentences; "
           f"load average {os.getloadavg()[0]:.1f}")
-    reviewed = 0
-
-    def review(count: int) -> None:
-        nonlocal reviewed
-        for doc in docs[reviewed:reviewed + count]:
-            workspace.mark_reviewed(workspace.document(doc.doc_id), log=False)
-        reviewed += count
-        wait(app, bench.idle, 600)
 
     for size in args.sizes:
-        review(size - reviewed)
+        bench.review(size - bench.reviewed)
         times = []
         for _ in range(args.reps):
-            review(args.batch)
+            bench.review(args.batch)
             before = time.thread_time()
             assert learning.start_training(automatic=True)
             times.append((time.thread_time() - before) * 1000)
             learning.worker = None  # as the end of a run leaves it
             learning._update_actions()
-        print(f"{reviewed - args.batch * args.reps}-{reviewed} reviewed documents: a round's start holds the UI thread "
+        print(f"{bench.reviewed - args.batch * args.reps}-{bench.reviewed} reviewed documents: a round's start holds the UI thread "
               f"{statistics.median(times):.1f} ms CPU (median of {args.reps}; {', '.join(f'{t:.0f}' for t in times)})",
               flush=True)
     print(f"load average {os.getloadavg()[0]:.1f} at the end")

@@ -19,15 +19,15 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from event_loop_probe import wait  # noqa: E402
-from gui_big_document import big_text  # noqa: E402
+from event_loop_probe import wait
+from gui_big_document import big_text
+from reviewing import Reviewing
 
 
 def main() -> int:
@@ -36,29 +36,17 @@ def main() -> int:
     parser.add_argument("--more", type=int, default=20)
     parser.add_argument("--reps", type=int, default=5)
     args = parser.parse_args()
-    from ui_stalls import setup
+    total = args.docs + args.more * args.reps
 
-    from ner_studio.core.text.document import Document
+    def make_docs() -> list:
+        from ner_studio.core.text.document import Document
+
+        return [Document.from_text(big_text(1100, seed=2000 + k), name=f"doc {k}") for k in range(total)]
+
+    bench = Reviewing("ner-train-dialog-", make_docs)
     from ner_studio.gui.learning import qt_train_dialog
 
-    folder = Path(tempfile.mkdtemp(prefix="ner-train-dialog-"))
-    bench, _ = setup(argparse.Namespace(model=None), folder)
-    app, window = bench.app, bench.window
-    workspace, learning = window.workspace, window.learning
-    learning.loop.set_on(False)  # no round starts while documents are reviewed here
-    total = args.docs + args.more * args.reps
-    docs = [Document.from_text(big_text(1100, seed=2000 + k), name=f"doc {k}") for k in range(total)]
-    workspace.add_documents(docs, show=False)
-    bench.probe.start()
-    wait(app, bench.idle, 1800)
-    reviewed = 0
-
-    def review(count: int) -> None:
-        nonlocal reviewed
-        for doc in docs[reviewed:reviewed + count]:
-            workspace.mark_reviewed(workspace.document(doc.doc_id), log=False)
-        reviewed += count
-        wait(app, bench.idle, 600)
+    app, window, docs = bench.app, bench.window, bench.docs
 
     marks: list[float] = []
 
@@ -69,19 +57,19 @@ def main() -> int:
         return False
 
     qt_train_dialog.TrainDialog.exec = exec_
-    review(args.docs)
-    sentences = sum(len(d.sentences) for d in docs[:reviewed])
-    print(f"{reviewed} reviewed documents, {sentences} sentences; load average {os.getloadavg()[0]:.1f}", flush=True)
+    bench.review(args.docs)
+    sentences = sum(len(d.sentences) for d in docs[:bench.reviewed])
+    print(f"{bench.reviewed} reviewed documents, {sentences} sentences; load average {os.getloadavg()[0]:.1f}", flush=True)
     shown, counted = [], []
     for rep in range(args.reps + 1):
         if rep:
-            review(args.more)
+            bench.review(args.more)
         marks.clear()
         before = time.thread_time()
         window.actions_["train"].trigger()
         shown.append((marks[0] - before) * 1000)
         counted.append((marks[1] - before) * 1000)
-        print(f"  {reviewed} reviewed: {shown[-1]:.0f} ms UI CPU before the dialog shows, "
+        print(f"  {bench.reviewed} reviewed: {shown[-1]:.0f} ms UI CPU before the dialog shows, "
               f"{counted[-1]:.0f} ms until it has its counts", flush=True)
     print(f"first Train (cold): {shown[0]:.0f} / {counted[0]:.0f} ms; after {args.more} more reviewed, median of "
           f"{args.reps}: {statistics.median(shown[1:]):.0f} ms UI CPU before the dialog shows, "

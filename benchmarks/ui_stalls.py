@@ -161,7 +161,7 @@ def setup(args, folder: Path):
     window.workspace.model.predictor()  # loaded, as after a session's first document
     stacks.scenario = UNMEASURED
     probe.stop()
-    return Bench(app, window, probe, stacks, profile=args.profile is not None), Path(model)
+    return Bench(app, window, probe, stacks, profile=getattr(args, "profile", None) is not None), Path(model)
 
 
 def open_and_tag(bench: Bench, path: Path) -> list[int]:
