@@ -111,3 +111,44 @@ def test_a_step_saved_while_anothers_change_is_read_is_not_taken_back_by_that_re
     assert not listed_here
     with Project.open(project_location, annotator="ann", keep_backups=0, read_only=True) as check:
         assert [(s.start, s.label) for s in check.load_document(here.doc.doc_id).spans] == [(0, "PER"), (start, "LOC")]
+
+
+def test_anothers_change_read_while_a_step_of_this_window_is_saved_waits_for_it_not_the_window(
+        start_window, project_location, qtbot, monkeypatch):
+    """A teammate's note arrives while this window's Label All is still being saved: showing
+    it reads the notes, the catalogue and the assignments, and each read waits for the write
+    in flight; on the UI thread that froze the window until the step landed (CI caught it
+    blocked 10 s behind a held write). The change is read again once the step has landed."""
+    other, here = two_windows(start_window, project_location, monkeypatch)
+    here.actions_["show_notes"].trigger()
+    writing, write_on = threading.Event(), threading.Event()
+    real_commit = journal_writer.commit
+
+    def held_commit(*args, **kwargs):
+        writing.set()
+        assert write_on.wait(10)
+        return real_commit(*args, **kwargs)
+
+    monkeypatch.setattr(journal_writer, "commit", held_commit)
+    reading, go_on = hold_reads(monkeypatch)
+    go_on.set()  # not held: only told of
+    start = TEXT.index("Lisbon")
+    here.view.setFocus()
+    here.view.select_range(start, start + len("Lisbon"))
+    monkeypatch.setattr(qt_label_all.LabelAllDialog, "exec", lambda dialog: dialog.label.setCurrentText("LOC") or True)
+    here.actions_["label_all"].trigger()
+    qtbot.waitUntil(writing.is_set, timeout=WAIT)
+    note_start = TEXT.index("Meridian Capital")
+    note_end = note_start + len("Meridian Capital")
+    other.workspace.project.add_note(other.doc.doc_id, "A bank?", note_start, note_end)
+    other.workspace.apply_edit(other.doc, SpanEdit((), (span("Karin Olsson", "PER"),)))
+    try:
+        qtbot.waitUntil(reading.is_set, timeout=WAIT)  # their change read in the worker
+        qtbot.wait(300)  # the window takes the read meanwhile (frozen, it raised after 10 s)
+        assert here.workspace.project.writing  # the step still being saved
+    finally:
+        write_on.set()
+    table = here.notes.panel.table
+    qtbot.waitUntil(lambda: table.model().rowCount() == 1 and here.view.marks() == [(note_start, note_end)]
+                    and here.doc.span_at(0) is not None, timeout=WAIT)
+    assert [(s.start, s.label) for s in here.doc.spans] == [(0, "PER"), (start, "LOC")]

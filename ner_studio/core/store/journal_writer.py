@@ -12,8 +12,8 @@ window's writes, as ``Dialect.write_transaction`` says), one write at a time.
 The project keeps what is sent in its journal until the write has landed
 (``Project.land_write``): a failed write leaves it there, as any edit not saved yet, and it is
 reported like one (``write_failed``); edits made meanwhile wait behind it in the journal and
-are written after it, so the later edit wins; a read, another write or closing the project
-waits for the write in flight first, so nothing reads around it and nothing is lost. A kill
+are written after it, so the later edit wins; a read (but of notes, which it never writes),
+another write or closing the project waits for the write in flight first, so nothing reads around it and nothing is lost. A kill
 before it lands loses nothing either: what is sent was written to a side file first, which
 the commit marks written and the next opening replays if it was not
 (core/store/step_files.py).

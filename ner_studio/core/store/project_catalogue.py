@@ -125,15 +125,18 @@ class ProjectCatalogue:
         """Every entry, with the catalogue revision they were read at (one snapshot)."""
         def read(conn):
             return CatalogueSnapshot({e.entry_id: e for e in read_entries(conn)}, read_catalogue_revision(conn))
-        return self._read("reading the catalogue", read)
+        return self._read("reading the catalogue", read, settled=False)  # not the writer thread's (below)
 
     def kb_names(self) -> dict[str, str]:
         """Entry id -> name, for exports (JSONL's ``kb_name``)."""
         return {entry_id: entry.name for entry_id, entry in self.catalogue().entries.items()}
 
     def catalogue_revision(self) -> int:
-        """Changes whenever any instance changes the catalogue (a cheap read, for polling)."""
-        return self._read("reading the catalogue", read_catalogue_revision)
+        """Changes whenever any instance changes the catalogue (a cheap read, for polling).
+        The catalogue is written at once, never by the writer thread (its steps change spans,
+        statuses and documents only), so its reads do not wait for a step's write in flight:
+        the window reads it after another's change arrives, also while a Label All is saved."""
+        return self._read("reading the catalogue", read_catalogue_revision, settled=False)
 
     def save_entries(self, entries: Iterable[CatalogueEntry]) -> int:
         """Add ``entries``, or replace those whose id is known; one transaction."""

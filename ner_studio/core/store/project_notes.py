@@ -91,7 +91,9 @@ def insert_imported_notes(conn: Connection, doc_id: int, doc: Document, author: 
 
 class ProjectNotes:
     """Notes of a :class:`~ner_studio.core.store.project.Project` (a mixin: it uses the
-    project's ``_read``, ``_write`` and ``annotator``)."""
+    project's ``_read``, ``_write`` and ``annotator``). Notes are written at once, never by
+    the writer thread (core/store/journal_writer.py), so reading them does not wait for a
+    step's write in flight: a teammate's note shows while a Label All is being saved."""
 
     @property
     def notes_changed(self) -> Signal:
@@ -150,12 +152,12 @@ class ProjectNotes:
         self.notes_changed.emit()
 
     def note(self, note_id: int) -> Note | None:
-        return self._read("reading a note", lambda conn: read_note(conn, note_id))
+        return self._read("reading a note", lambda conn: read_note(conn, note_id), settled=False)
 
     def notes(self, doc_ids: Iterable[int] | None = None, *, open_only: bool = False) -> list[Note]:
         """The notes of the project (of ``doc_ids`` only, if given) in list order."""
         return self._read("reading the notes", lambda conn: read_notes(conn, doc_ids, open_only=open_only)
-                          if _has_notes(conn) else [])
+                          if _has_notes(conn) else [], settled=False)
 
     def documents_with_open_notes(self) -> set[int]:
         def read(conn):
@@ -163,7 +165,7 @@ class ProjectNotes:
                 return set()
             return {doc_id for (doc_id,) in conn.execute("SELECT DISTINCT document_id FROM notes WHERE resolved = 0")}
 
-        return self._read("reading the notes", read)
+        return self._read("reading the notes", read, settled=False)
 
     def with_notes(self, docs: Iterable[Document]) -> list[Document]:
         """``docs`` as an export writes them: a copy of each that has notes, with their records

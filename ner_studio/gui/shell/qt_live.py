@@ -43,6 +43,7 @@ class LiveUpdates(QObject):
         self._waiting: set[int] = set()  # changed elsewhere while edits of them were unsaved
         self._reading: TaskWorker | None = None  # reading a change (core/store/changed_reads.py)
         self._queued = None  # the Refresh of changes not read yet
+        self._after_write = None  # the Refresh of changes read while a step of ours was being saved
         # The Refresh being read; the documents' revisions and this window's last commit then.
         self._read_for = (None, {}, None)
         workspace.live = self
@@ -64,7 +65,7 @@ class LiveUpdates(QObject):
         """Stop watching (waits for the workers: the watch ends within its poll interval)."""
         worker, self._worker = self._worker, None
         reading, self._reading = self._reading, None
-        self._queued = None
+        self._queued = self._after_write = None
         for thread in (worker, reading):
             if thread is not None:
                 thread.cancel()
@@ -114,6 +115,11 @@ class LiveUpdates(QObject):
             # thread, the list and four 12,000-span parts froze the window 0.15-1 s after Label All).
             if own_last(self.workspace.project) != own:
                 self._queued = plan if self._queued is None else joined_refresh(plan, self._queued)
+            elif self.workspace.project.writing:
+                # A step of this window is being saved: what showing the change reads next (the
+                # list, notes, the catalogue, assignments) would wait for it here, the window
+                # frozen; it is read again, in the worker, once the step has landed.
+                self._after_write = plan if self._after_write is None else joined_refresh(plan, self._after_write)
             else:
                 self._take(plan, state, revisions)
 
@@ -146,6 +152,11 @@ class LiveUpdates(QObject):
         self.refreshed.emit()
 
     def _on_pending_changed(self, pending: int) -> None:
+        if self._after_write is not None and not self.workspace.project.writing:
+            after, self._after_write = self._after_write, None
+            self._queued = after if self._queued is None else joined_refresh(self._queued, after)
+            if self._reading is None and not self.workspace.project.closed:
+                self._read_next()
         if pending == 0 and self._waiting and not self.workspace.project.closed:
             # Read in the worker as any change is: read here, a Label All's four 12,000-span
             # parts held the window 0.25 s once its write landed.
