@@ -20,12 +20,31 @@ class HitRows(ColumnsTableModel):
         super().__init__(parent)
         self.hits: list[Hit] = []
         self._names: dict[int, str] = {}
+        self._firsts: dict[int, dict[str, int]] | None = None  # column: its distinct texts' first rows
 
     def show(self, hits: list[Hit], names: dict[int, str]) -> None:
         """List ``hits``; ``names``: the documents' names by id."""
         self.beginResetModel()
         self.hits, self._names = hits, names
+        self._firsts: dict[int, dict[str, int]] | None = None
         self.endResetModel()
+
+    def longest_rows(self, column: int, count: int) -> list[int]:
+        """Rows showing the ``count`` longest texts of the document or entity column (few
+        distinct: names, labels), for the table to fit them (shell/qt_tables.py) without
+        measuring every row; none for the match, which is elided to fit."""
+        if column == 1 or not self.hits:
+            return []
+        if self._firsts is None:  # once a list: one pass over the hits, no strings made per row
+            names, labels = {}, {}
+            for row, hit in enumerate(self.hits):
+                names.setdefault(hit.doc.doc_id, row)
+                if hit.entities:
+                    labels.setdefault((hit.entities[0].label, hit.entities[0].source), row)
+            self._firsts = {0: {self._names.get(doc_id, f"document {doc_id}"): row for doc_id, row in names.items()},
+                            2: {f"{label} ({source})": row for (label, source), row in labels.items()}}
+        firsts = self._firsts[column]
+        return [firsts[text] for text in sorted(firsts, key=len, reverse=True)[:count]]
 
     def row_count(self) -> int:
         return len(self.hits)
