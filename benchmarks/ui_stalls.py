@@ -2,6 +2,7 @@
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/ui_stalls.py [--size 1000000] [--model PATH]
         [--train-docs 20] [--epochs 2] [--stacks stalls.log] [--only switch,label_all] [--profile ui.prof.txt]
+        [--code DIR]
 
 One window (offscreen, temporary user folders, the bundled model loaded first as after the first
 document of a session), one probe (``event_loop_probe.py``: a 5 ms QTimer on the UI thread), and
@@ -23,6 +24,9 @@ worker. ``--stacks FILE`` writes every stack.
 Beside the gaps, ``ui cpu`` is the UI thread's own CPU time over the scenario (``time.thread_time``:
 what the window's thread computed, robust to a busy machine where the gaps are not); ``--profile
 FILE`` writes a cProfile of the UI thread per scenario (cumulative, the top 40 functions).
+
+``--code DIR`` measures another checkout's ``ner_studio`` with this script (a "before" copy):
+the code under test comes from the folder asked for, and the run says which (``code_tree``).
 """
 
 from __future__ import annotations
@@ -43,7 +47,29 @@ from collections import Counter
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def code_tree(argv: list[str]) -> Path:
+    """The checkout whose ``ner_studio`` is measured: ``--code DIR``, else ``NER_STUDIO_CODE``
+    (as tagging_speed.py reads it), else the first ``PYTHONPATH`` entry holding a ner_studio,
+    else this script's own tree. Why: it used to put its own tree first on ``sys.path``
+    whatever was asked, so a "before" run of today's script with ``PYTHONPATH=/tmp/before``
+    measured today's code on both sides."""
+    for i, arg in enumerate(argv):
+        if arg == "--code" and i + 1 < len(argv):
+            return Path(argv[i + 1]).resolve()
+        if arg.startswith("--code="):
+            return Path(arg.removeprefix("--code=")).resolve()
+    if os.environ.get("NER_STUDIO_CODE"):
+        return Path(os.environ["NER_STUDIO_CODE"]).resolve()
+    for entry in filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep)):
+        if (Path(entry) / "ner_studio" / "__init__.py").exists():
+            return Path(entry).resolve()
+    return Path(__file__).resolve().parent.parent
+
+
+CODE = code_tree(sys.argv[1:])
+sys.path.insert(0, str(CODE))
 
 from event_loop_probe import STALL_TARGET_MS, EventLoopProbe, run_for, wait  # noqa: E402
 from gui_big_document import big_text  # noqa: E402
@@ -275,8 +301,7 @@ def live_update(bench: Bench, parts: list[int]) -> None:
     doc = window.doc
     start = next(m.start() for m in re.finditer(r"\bofficials\b", doc.text) if doc.span_at(m.start()) is None)
     end = start + len("officials")
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(Path(__file__).resolve().parent.parent),
-                                                      os.environ.get("PYTHONPATH", "")]))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(CODE), os.environ.get("PYTHONPATH", "")]))
     project = window.workspace.project
     command = [sys.executable, "-c", OTHER_PROCESS, str(project.path), project.annotator, str(doc.doc_id),
                str(start), str(end)]
@@ -335,6 +360,8 @@ def main() -> int:
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--stacks", type=Path, help="write every stall's stack here")
     parser.add_argument("--profile", type=Path, help="write a cProfile of the UI thread per scenario here")
+    parser.add_argument("--code", type=Path, help="the checkout whose ner_studio is measured (default: "
+                        "NER_STUDIO_CODE, else PYTHONPATH's, else this script's tree)")
     parser.add_argument("--only", type=lambda text: text.split(","), default=list(SCENARIOS),
                         help=f"comma-separated scenarios to run, of: {', '.join(SCENARIOS)}")
     args = parser.parse_args()
@@ -343,6 +370,12 @@ def main() -> int:
         parser.error(f"--only: no scenario named {', '.join(sorted(unknown))} (there are: {', '.join(SCENARIOS)})")
     folder = Path(tempfile.mkdtemp(prefix="ner-studio-stalls-"))
     bench, bundled = setup(args, folder)
+    import ner_studio
+
+    measured = Path(ner_studio.__file__).resolve().parent.parent
+    if measured != CODE:
+        raise SystemExit(f"ner_studio came from {measured}, not {CODE}: the code under test must be the one asked for")
+    print(f"code under test: {CODE}")
     big = folder / "big.txt"
     big.write_text(big_text(args.size), encoding="utf-8")
     print(f"probe every {bench.probe.interval_ms} ms; gaps in ms; watchdog threshold {STALL_TARGET_MS} ms; "
