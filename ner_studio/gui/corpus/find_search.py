@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 
-from ner_studio.core.corpus.corpus_text import DocumentText, StoredRows
+from ner_studio.core.corpus.corpus_text import DocumentText, Listing, StoredRows
 from ner_studio.core.corpus.find import (
     NO_ENTITIES,
     Entities,
@@ -35,7 +35,8 @@ class Search:
     looks (the shown document, or the project) and the entities there as it began
     (``entities``, or ``reads``: what the worker reads them with), or every entity of ``label``;
     and what the worker made of it: ``hits`` (None: cancelled), ``problem`` (a bad or runaway
-    pattern) or ``error`` (a bug, logged), and ``stored``: the rows it read, for CorpusText."""
+    pattern) or ``error`` (a bug, logged), and ``stored``, ``listing``: the rows, the document
+    list and the texts it read, for CorpusText."""
 
     number: int
     text: str
@@ -46,18 +47,22 @@ class Search:
     reads: EntityRead | None = None
     label: str | None = None
     stored: StoredRows | None = None
+    listing: Listing | None = None  # the document list and texts it read, for CorpusText and the names
     hits: list[Hit] | None = None
     problem: str = ""
     error: BaseException | None = None
 
 
-def match_job(search: Search, texts: list[DocumentText], _report, should_stop) -> Search:
-    """The worker's part: the matches of ``search`` in ``texts``. It always returns, so the
-    result names its search: the worker's ``failed`` would not say which search failed."""
+def match_job(search: Search, texts: list[DocumentText] | None, _report, should_stop) -> Search:
+    """The worker's part: the matches of ``search`` in ``texts`` (None: the project's, as its
+    ``reads`` lists them). It always returns, so the result names its search: the worker's
+    ``failed`` would not say which search failed."""
     try:
         if search.reads is not None:
-            shown, stored, read = search.reads.read()
-            search = replace(search, entities=Entities(shown, stored), reads=None, stored=read)
+            shown, stored, read, listing = search.reads.read_all()
+            search = replace(search, entities=Entities(shown, stored), reads=None, stored=read, listing=listing)
+            if listing is not None:
+                texts = listing.texts
         if search.label is not None:
             return replace(search, hits=label_hits(texts, search.entities, search.label, should_stop))
         query = Query(search.text, **search.options)  # its time budget starts here, in the worker
