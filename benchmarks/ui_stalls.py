@@ -22,7 +22,8 @@ event loop itself means Qt's C++ (layout, painting) or a wait for the interprete
 worker. ``--stacks FILE`` writes every stack.
 
 Beside the gaps, ``ui cpu`` is the UI thread's own CPU time over the scenario (``time.thread_time``:
-what the window's thread computed, robust to a busy machine where the gaps are not); ``--profile
+what the window's thread computed, robust to a busy machine where the gaps are not), ``paint/n``
+the part of it in the text view's paint events and how many there were; ``--profile
 FILE`` writes a cProfile of the UI thread per scenario (cumulative, the top 40 functions).
 
 ``--code DIR`` measures another checkout's ``ner_studio`` with this script (a "before" copy):
@@ -120,12 +121,41 @@ def where(message: str) -> str:
     return f"{entry}{name}:{line} {function}"
 
 
+class PaintClock:
+    """The UI thread's CPU in the text view's paint events (``paint`` column: ms, and how many):
+    the open's paints against the rest of its UI work."""
+
+    def __init__(self):
+        self.cpu, self.count = 0.0, 0
+
+    def install(self) -> None:
+        from ner_studio.gui.annotate.qt_text_view import EntityTextView
+
+        paint, clock = EntityTextView.paintEvent, self
+
+        def timed(view, event):
+            started = time.thread_time()
+            try:
+                return paint(view, event)
+            finally:
+                clock.cpu += time.thread_time() - started
+                clock.count += 1
+
+        EntityTextView.paintEvent = timed
+
+    def take(self) -> tuple[float, int]:
+        taken, self.cpu, self.count = (self.cpu * 1000, self.count), 0.0, 0
+        return taken
+
+
 class Bench:
-    def __init__(self, app, window, probe: EventLoopProbe, stacks: StallStacks, profile: bool = False):
+    def __init__(self, app, window, probe: EventLoopProbe, stacks: StallStacks, profile: bool = False,
+                 paints: PaintClock | None = None):
         self.app, self.window, self.probe, self.stacks = app, window, probe, stacks
         self.rows: list[tuple[str, str, float]] = []
         self.profiles: list[str] = []  # per scenario, with --profile
         self.profile = profile
+        self.paints = paints or PaintClock()
 
     def idle(self) -> bool:
         workspace = self.window.workspace
@@ -136,6 +166,7 @@ class Bench:
         self.stacks.scenario = name
         profiler = cProfile.Profile() if self.profile else None
         self.probe.start()
+        self.paints.take()
         started, cpu = time.perf_counter(), time.thread_time()
         if profiler is not None:
             profiler.enable()
@@ -150,7 +181,8 @@ class Bench:
         self.stacks.scenario = UNMEASURED
         summary = self.probe.summary()
         self.rows.append((name, summary.row(), seconds))
-        print(f"{name:<44} {summary.row()} {seconds:8.1f} {cpu_ms:8.1f}", flush=True)
+        paint_ms, paints = self.paints.take()
+        print(f"{name:<44} {summary.row()} {seconds:8.1f} {cpu_ms:8.1f} {paint_ms:7.1f}/{paints}", flush=True)
         if profiler is not None:
             out = io.StringIO()
             pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(40)
@@ -173,6 +205,8 @@ def setup(args, folder: Path):
     gui_app.bundled_model_path = lambda: Path(model)
     gui_app.add_sample = lambda window: None  # start empty
     qt_stall_watch.RULES = StallRules(threshold_s=STALL_TARGET_MS / 1000, max_reports=1_000_000)
+    paints = PaintClock()
+    paints.install()
     setup_logging()
     stacks = StallStacks()
     logging.getLogger("ner_studio.gui.shell.stall_watch").addHandler(stacks)
@@ -187,7 +221,8 @@ def setup(args, folder: Path):
     window.workspace.model.predictor()  # loaded, as after a session's first document
     stacks.scenario = UNMEASURED
     probe.stop()
-    return Bench(app, window, probe, stacks, profile=getattr(args, "profile", None) is not None), Path(model)
+    return Bench(app, window, probe, stacks, profile=getattr(args, "profile", None) is not None,
+                 paints=paints), Path(model)
 
 
 def open_and_tag(bench: Bench, path: Path) -> list[int]:
@@ -380,7 +415,8 @@ def main() -> int:
     big.write_text(big_text(args.size), encoding="utf-8")
     print(f"probe every {bench.probe.interval_ms} ms; gaps in ms; watchdog threshold {STALL_TARGET_MS} ms; "
           f"load average {os.getloadavg()[0]:.1f} at start")
-    print(f"{'scenario':<44} {'p50':>7} {'p99':>8} {'max':>8} {'>100':>6} {'>250':>6} {'secs':>8} {'ui cpu':>8}")
+    print(f"{'scenario':<44} {'p50':>7} {'p99':>8} {'max':>8} {'>100':>6} {'>250':>6} {'secs':>8} {'ui cpu':>8} "
+          f"{'paint/n':>9}")
     parts = open_and_tag(bench, big)
     scenarios = {"switch": lambda: switch_documents(bench, parts), "label_all": lambda: label_all(bench, parts),
                  "label_all_live": lambda: label_all(bench, parts, live=True),
