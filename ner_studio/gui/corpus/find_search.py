@@ -49,8 +49,23 @@ class Search:
     stored: StoredRows | None = None
     listing: Listing | None = None  # the document list and texts it read, for CorpusText and the names
     hits: list[Hit] | None = None
+    spots: dict[int, list[tuple[int, int]]] | None = None  # the hits' [start, end) by document, sorted
     problem: str = ""
     error: BaseException | None = None
+
+
+def placed(search: Search) -> Search:
+    """``search`` with its hits' places by document, for the window to count the documents and
+    highlight those on screen by bisection: over 12,119 hits on the UI thread that was ~25 ms
+    a search, and the highlights' part again at every scroll."""
+    if search.hits is None:
+        return search
+    spots: dict[int, list[tuple[int, int]]] = {}
+    for hit in search.hits:
+        spots.setdefault(hit.doc.doc_id, []).append((hit.start, hit.end))
+    for places in spots.values():
+        places.sort()
+    return replace(search, spots=spots)
 
 
 def match_job(search: Search, texts: list[DocumentText] | None, _report, should_stop) -> Search:
@@ -64,11 +79,11 @@ def match_job(search: Search, texts: list[DocumentText] | None, _report, should_
             if listing is not None:
                 texts = listing.texts
         if search.label is not None:
-            return replace(search, hits=label_hits(texts, search.entities, search.label, should_stop))
+            return placed(replace(search, hits=label_hits(texts, search.entities, search.label, should_stop)))
         query = Query(search.text, **search.options)  # its time budget starts here, in the worker
         found = match_texts(texts, query, should_stop)
-        return replace(search, hits=None if found is None else joined_hits(found, search.entities, search.where,
-                                                                            should_stop))
+        return placed(replace(search, hits=None if found is None else joined_hits(found, search.entities,
+                                                                                  search.where, should_stop)))
     except SearchError as error:  # the analyst's pattern: said under the query, not logged
         return replace(search, problem=str(error))
     except NerStudioError as error:  # the store's (a lost server, a locked file): said, as a read here would be

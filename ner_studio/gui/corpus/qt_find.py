@@ -24,9 +24,11 @@ they still come, are dropped: the list always shows the last query's.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
+from itertools import islice
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
 from PySide6.QtWidgets import (
@@ -178,6 +180,7 @@ class FindController(QObject):
         self.dock.hide()
         self.actions = host.add_commands("&Edit", COMMANDS, self, ("find", None, "find_next", "find_previous"))
         self.hits: list[Hit] = []
+        self._spots: dict[int, list[tuple[int, int]]] = {}  # the hits' places by document, sorted
         self.position = -1
         self._searching: int | None = None  # the number of the search under way (the newest asked)
         self._asked = 0  # searches asked so far: a result of an older one is dropped
@@ -210,7 +213,7 @@ class FindController(QObject):
         self._then, self._step_after = [], 0
         self.panel.set_scopes([label.name for label in workspace.labels])
         workspace.labels_changed.connect(self._on_labels_changed)
-        self.hits, self.position = [], -1
+        self.hits, self.position, self._spots = [], -1, {}
         self.panel.show_hits([], {})
 
     def _on_labels_changed(self) -> None:
@@ -327,19 +330,20 @@ class FindController(QObject):
         self.panel.show_problem(searched.problem[:1].upper() + searched.problem[1:])
         asked = searched.label is not None or bool(searched.text.strip())
         self._list(hits, asked and not searched.problem, searched.doc,
-                   None if searched.listing is None else searched.listing.documents)
+                   None if searched.listing is None else searched.listing.documents, searched.spots or {})
 
-    def _list(self, hits: list[Hit], counted: bool, doc=None, documents: dict | None = None) -> None:
+    def _list(self, hits: list[Hit], counted: bool, doc=None, documents: dict | None = None,
+              spots: dict[int, list[tuple[int, int]]] | None = None) -> None:
         """Show ``hits`` (``counted``: with their count), then run what waited for them;
-        ``documents``: the list as the search read it (else the one read last)."""
-        self.hits, self.position = hits, -1
+        ``documents``: the list as the search read it (else the one read last); ``spots``: the
+        hits' places by document, sorted (find_search.placed)."""
+        self.hits, self.position, self._spots = hits, -1, spots or {}
         documents = self.host.workspace.corpus.documents if documents is None else documents
         names = {doc_id: info.name for doc_id, info in documents.items()}
         if doc is not None:
             names[doc.doc_id] = doc.name
         self.panel.show_hits(hits, names)
-        documents = len({hit.doc_id for hit in hits})
-        self.panel.summary.setText(f"{plural(len(hits), 'match')} in {plural(documents, 'document')}"
+        self.panel.summary.setText(f"{plural(len(hits), 'match')} in {plural(len(self._spots), 'document')}"
                                    if counted else "")
         self._highlight()
         step, self._step_after = self._step_after, 0
@@ -397,9 +401,14 @@ class FindController(QObject):
             return
         first, last = view.visible_range()
         margin = SCREENS * max(last - first, 1)
-        ranges = [(h.start, h.end) for h in self.hits
-                  if h.doc_id == doc.doc_id and first - margin <= h.start and h.end <= last + margin]
-        view.show_matches(ranges[:SHOWN])
+        spots = self._spots.get(doc.doc_id, [])
+        ranges = []
+        for start, end in islice(spots, bisect_left(spots, (first - margin,)), None):
+            if start > last + margin or len(ranges) == SHOWN:
+                break
+            if end <= last + margin:
+                ranges.append((start, end))
+        view.show_matches(ranges)
 
 
 def install_find(host: Host) -> FindController:
