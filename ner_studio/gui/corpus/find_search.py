@@ -27,6 +27,7 @@ from ner_studio.core.errors import NerStudioError, SearchError
 from ner_studio.core.logs import log_failure
 
 log = logging.getLogger(__name__)
+FirstRows = tuple[dict[int, int], dict[tuple[str, str], int]]  # by document id; by (label, source)
 
 
 @dataclass(frozen=True)
@@ -50,14 +51,28 @@ class Search:
     listing: Listing | None = None  # the document list and texts it read, for CorpusText and the names
     hits: list[Hit] | None = None
     spots: dict[int, list[tuple[int, int]]] | None = None  # the hits' [start, end) by document, sorted
+    firsts: FirstRows | None = None  # the first row of each document and entity label (first_rows)
     problem: str = ""
     error: BaseException | None = None
 
 
+def first_rows(hits: list[Hit]) -> FirstRows:
+    """The first row of each document and of each entity ``(label, source)`` among ``hits``:
+    the distinct values of the list's document and entity columns, whose longest its table
+    measures (qt_hit_rows.HitRows.longest_rows) instead of every row."""
+    documents: dict[int, int] = {}
+    labels: dict[tuple[str, str], int] = {}
+    for row, hit in enumerate(hits):
+        documents.setdefault(hit.doc.doc_id, row)
+        if hit.entities:
+            labels.setdefault((hit.entities[0].label, hit.entities[0].source), row)
+    return documents, labels
+
+
 def placed(search: Search) -> Search:
     """``search`` with its hits' places by document, for the window to count the documents and
-    highlight those on screen by bisection: over 12,119 hits on the UI thread that was ~25 ms
-    a search, and the highlights' part again at every scroll."""
+    highlight those on screen by bisection, and their :func:`first_rows`: over 12,119 hits on
+    the UI thread these passes were ~30 ms a search, the highlights' again at every scroll."""
     if search.hits is None:
         return search
     spots: dict[int, list[tuple[int, int]]] = {}
@@ -65,7 +80,7 @@ def placed(search: Search) -> Search:
         spots.setdefault(hit.doc.doc_id, []).append((hit.start, hit.end))
     for places in spots.values():
         places.sort()
-    return replace(search, spots=spots)
+    return replace(search, spots=spots, firsts=first_rows(search.hits))
 
 
 def match_job(search: Search, texts: list[DocumentText] | None, _report, should_stop) -> Search:

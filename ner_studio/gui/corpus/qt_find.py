@@ -165,8 +165,8 @@ class FindPanel(QWidget):
             return inside_entities(choice.removeprefix("inside:") or None)
         return ANYWHERE
 
-    def show_hits(self, hits: list[Hit], names: dict[int, str]) -> None:
-        self.rows.show(hits, names)
+    def show_hits(self, hits: list[Hit], names: dict[int, str], firsts=None) -> None:
+        self.rows.show(hits, names, firsts)
 
 
 class FindController(QObject):
@@ -330,19 +330,20 @@ class FindController(QObject):
         self.panel.show_problem(searched.problem[:1].upper() + searched.problem[1:])
         asked = searched.label is not None or bool(searched.text.strip())
         self._list(hits, asked and not searched.problem, searched.doc,
-                   None if searched.listing is None else searched.listing.documents, searched.spots or {})
+                   None if searched.listing is None else searched.listing.documents, searched.spots or {},
+                   searched.firsts)
 
     def _list(self, hits: list[Hit], counted: bool, doc=None, documents: dict | None = None,
-              spots: dict[int, list[tuple[int, int]]] | None = None) -> None:
+              spots: dict[int, list[tuple[int, int]]] | None = None, firsts=None) -> None:
         """Show ``hits`` (``counted``: with their count), then run what waited for them;
-        ``documents``: the list as the search read it (else the one read last); ``spots``: the
-        hits' places by document, sorted (find_search.placed)."""
+        ``documents``: the list as the search read it (else the one read last); ``spots``,
+        ``firsts``: the hits' places by document and first rows (find_search.placed)."""
         self.hits, self.position, self._spots = hits, -1, spots or {}
         documents = self.host.workspace.corpus.documents if documents is None else documents
         names = {doc_id: info.name for doc_id, info in documents.items()}
         if doc is not None:
             names[doc.doc_id] = doc.name
-        self.panel.show_hits(hits, names)
+        self.panel.show_hits(hits, names, firsts)
         self.panel.summary.setText(f"{plural(len(hits), 'match')} in {plural(len(self._spots), 'document')}"
                                    if counted else "")
         self._highlight()
