@@ -2,6 +2,7 @@
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/ui_stalls.py [--size 1000000] [--model PATH]
         [--train-docs 20] [--epochs 2] [--stacks stalls.log] [--only switch,label_all] [--profile ui.prof.txt]
+        [--code DIR]
 
 One window (offscreen, temporary user folders, the bundled model loaded first as after the first
 document of a session), one probe (``event_loop_probe.py``: a 5 ms QTimer on the UI thread), and
@@ -21,8 +22,12 @@ event loop itself means Qt's C++ (layout, painting) or a wait for the interprete
 worker. ``--stacks FILE`` writes every stack.
 
 Beside the gaps, ``ui cpu`` is the UI thread's own CPU time over the scenario (``time.thread_time``:
-what the window's thread computed, robust to a busy machine where the gaps are not); ``--profile
+what the window's thread computed, robust to a busy machine where the gaps are not), ``paint/n``
+the part of it in the text view's paint events and how many there were; ``--profile
 FILE`` writes a cProfile of the UI thread per scenario (cumulative, the top 40 functions).
+
+``--code DIR`` measures another checkout's ``ner_studio`` with this script (a "before" copy):
+the code under test comes from the folder asked for, and the run says which (``code_tree``).
 """
 
 from __future__ import annotations
@@ -43,7 +48,29 @@ from collections import Counter
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def code_tree(argv: list[str]) -> Path:
+    """The checkout whose ``ner_studio`` is measured: ``--code DIR``, else ``NER_STUDIO_CODE``
+    (as tagging_speed.py reads it), else the first ``PYTHONPATH`` entry holding a ner_studio,
+    else this script's own tree. Why: it used to put its own tree first on ``sys.path``
+    whatever was asked, so a "before" run of today's script with ``PYTHONPATH=/tmp/before``
+    measured today's code on both sides."""
+    for i, arg in enumerate(argv):
+        if arg == "--code" and i + 1 < len(argv):
+            return Path(argv[i + 1]).resolve()
+        if arg.startswith("--code="):
+            return Path(arg.removeprefix("--code=")).resolve()
+    if os.environ.get("NER_STUDIO_CODE"):
+        return Path(os.environ["NER_STUDIO_CODE"]).resolve()
+    for entry in filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep)):
+        if (Path(entry) / "ner_studio" / "__init__.py").exists():
+            return Path(entry).resolve()
+    return Path(__file__).resolve().parent.parent
+
+
+CODE = code_tree(sys.argv[1:])
+sys.path.insert(0, str(CODE))
 
 from event_loop_probe import STALL_TARGET_MS, EventLoopProbe, run_for, wait  # noqa: E402
 from gui_big_document import big_text  # noqa: E402
@@ -94,12 +121,41 @@ def where(message: str) -> str:
     return f"{entry}{name}:{line} {function}"
 
 
+class PaintClock:
+    """The UI thread's CPU in the text view's paint events (``paint`` column: ms, and how many):
+    the open's paints against the rest of its UI work."""
+
+    def __init__(self):
+        self.cpu, self.count = 0.0, 0
+
+    def install(self) -> None:
+        from ner_studio.gui.annotate.qt_text_view import EntityTextView
+
+        paint, clock = EntityTextView.paintEvent, self
+
+        def timed(view, event):
+            started = time.thread_time()
+            try:
+                return paint(view, event)
+            finally:
+                clock.cpu += time.thread_time() - started
+                clock.count += 1
+
+        EntityTextView.paintEvent = timed
+
+    def take(self) -> tuple[float, int]:
+        taken, self.cpu, self.count = (self.cpu * 1000, self.count), 0.0, 0
+        return taken
+
+
 class Bench:
-    def __init__(self, app, window, probe: EventLoopProbe, stacks: StallStacks, profile: bool = False):
+    def __init__(self, app, window, probe: EventLoopProbe, stacks: StallStacks, profile: bool = False,
+                 paints: PaintClock | None = None):
         self.app, self.window, self.probe, self.stacks = app, window, probe, stacks
         self.rows: list[tuple[str, str, float]] = []
         self.profiles: list[str] = []  # per scenario, with --profile
         self.profile = profile
+        self.paints = paints or PaintClock()
 
     def idle(self) -> bool:
         workspace = self.window.workspace
@@ -110,6 +166,7 @@ class Bench:
         self.stacks.scenario = name
         profiler = cProfile.Profile() if self.profile else None
         self.probe.start()
+        self.paints.take()
         started, cpu = time.perf_counter(), time.thread_time()
         if profiler is not None:
             profiler.enable()
@@ -124,7 +181,8 @@ class Bench:
         self.stacks.scenario = UNMEASURED
         summary = self.probe.summary()
         self.rows.append((name, summary.row(), seconds))
-        print(f"{name:<44} {summary.row()} {seconds:8.1f} {cpu_ms:8.1f}", flush=True)
+        paint_ms, paints = self.paints.take()
+        print(f"{name:<44} {summary.row()} {seconds:8.1f} {cpu_ms:8.1f} {paint_ms:7.1f}/{paints}", flush=True)
         if profiler is not None:
             out = io.StringIO()
             pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(40)
@@ -147,6 +205,8 @@ def setup(args, folder: Path):
     gui_app.bundled_model_path = lambda: Path(model)
     gui_app.add_sample = lambda window: None  # start empty
     qt_stall_watch.RULES = StallRules(threshold_s=STALL_TARGET_MS / 1000, max_reports=1_000_000)
+    paints = PaintClock()
+    paints.install()
     setup_logging()
     stacks = StallStacks()
     logging.getLogger("ner_studio.gui.shell.stall_watch").addHandler(stacks)
@@ -161,7 +221,8 @@ def setup(args, folder: Path):
     window.workspace.model.predictor()  # loaded, as after a session's first document
     stacks.scenario = UNMEASURED
     probe.stop()
-    return Bench(app, window, probe, stacks, profile=getattr(args, "profile", None) is not None), Path(model)
+    return Bench(app, window, probe, stacks, profile=getattr(args, "profile", None) is not None,
+                 paints=paints), Path(model)
 
 
 def open_and_tag(bench: Bench, path: Path) -> list[int]:
@@ -275,8 +336,7 @@ def live_update(bench: Bench, parts: list[int]) -> None:
     doc = window.doc
     start = next(m.start() for m in re.finditer(r"\bofficials\b", doc.text) if doc.span_at(m.start()) is None)
     end = start + len("officials")
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(Path(__file__).resolve().parent.parent),
-                                                      os.environ.get("PYTHONPATH", "")]))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(CODE), os.environ.get("PYTHONPATH", "")]))
     project = window.workspace.project
     command = [sys.executable, "-c", OTHER_PROCESS, str(project.path), project.annotator, str(doc.doc_id),
                str(start), str(end)]
@@ -335,6 +395,8 @@ def main() -> int:
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--stacks", type=Path, help="write every stall's stack here")
     parser.add_argument("--profile", type=Path, help="write a cProfile of the UI thread per scenario here")
+    parser.add_argument("--code", type=Path, help="the checkout whose ner_studio is measured (default: "
+                        "NER_STUDIO_CODE, else PYTHONPATH's, else this script's tree)")
     parser.add_argument("--only", type=lambda text: text.split(","), default=list(SCENARIOS),
                         help=f"comma-separated scenarios to run, of: {', '.join(SCENARIOS)}")
     args = parser.parse_args()
@@ -343,11 +405,18 @@ def main() -> int:
         parser.error(f"--only: no scenario named {', '.join(sorted(unknown))} (there are: {', '.join(SCENARIOS)})")
     folder = Path(tempfile.mkdtemp(prefix="ner-studio-stalls-"))
     bench, bundled = setup(args, folder)
+    import ner_studio
+
+    measured = Path(ner_studio.__file__).resolve().parent.parent
+    if measured != CODE:
+        raise SystemExit(f"ner_studio came from {measured}, not {CODE}: the code under test must be the one asked for")
+    print(f"code under test: {CODE}")
     big = folder / "big.txt"
     big.write_text(big_text(args.size), encoding="utf-8")
     print(f"probe every {bench.probe.interval_ms} ms; gaps in ms; watchdog threshold {STALL_TARGET_MS} ms; "
           f"load average {os.getloadavg()[0]:.1f} at start")
-    print(f"{'scenario':<44} {'p50':>7} {'p99':>8} {'max':>8} {'>100':>6} {'>250':>6} {'secs':>8} {'ui cpu':>8}")
+    print(f"{'scenario':<44} {'p50':>7} {'p99':>8} {'max':>8} {'>100':>6} {'>250':>6} {'secs':>8} {'ui cpu':>8} "
+          f"{'paint/n':>9}")
     parts = open_and_tag(bench, big)
     scenarios = {"switch": lambda: switch_documents(bench, parts), "label_all": lambda: label_all(bench, parts),
                  "label_all_live": lambda: label_all(bench, parts, live=True),

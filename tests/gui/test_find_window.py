@@ -121,3 +121,21 @@ def find_lisbon(window, qtbot, idle, scope: str):
     qtbot.keyClick(panel.query, Qt.Key.Key_Return)
     idle(window)
     return panel
+
+
+def test_a_long_document_name_far_down_the_results_is_not_cut(start_window, idle, qtbot):
+    """The results table fits its columns on a screenful and the longest names the list holds
+    (shell/qt_tables.py), not on every row: a name first met at row 300 still gets its width."""
+    window = start_window()
+    long_name = "a quarterly report with a long name"
+    docs = [Document.from_text("Porto met Lisbon . " * 300, name="short"),
+            Document.from_text("Lisbon once .", name=long_name)]
+    window.workspace.add_documents(docs)
+    idle(window)
+    window.find.dock.setMinimumWidth(700)  # room for every column at its natural width
+    panel = find_lisbon(window, qtbot, idle, "project")
+    rows = panel.results.model()
+    last = [r for r in range(rows.rowCount()) if rows.index(r, 0).data() == long_name]
+    assert last and min(last) >= 300
+    qtbot.waitUntil(lambda: not panel.columns._timer.isActive())
+    assert panel.results.columnWidth(0) >= panel.results.fontMetrics().horizontalAdvance(long_name)

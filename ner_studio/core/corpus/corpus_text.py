@@ -22,7 +22,7 @@ from __future__ import annotations
 import sys
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
@@ -94,6 +94,24 @@ SpanRow = tuple  # (doc_id, start, end, label, source, confidence, kb_id) as the
 
 
 @dataclass(frozen=True)
+class Listing:
+    """The project's documents as a worker read them (``documents``, in list order) and their
+    ``texts`` in that order: those the window had, and ``new`` ones, for CorpusText to keep."""
+
+    documents: dict[int, DocumentInfo]
+    texts: list[DocumentText]
+    new: dict[int, DocumentText]
+
+
+def read_listing(conn: Connection, annotator: str | None, known: Mapping[int, DocumentText]) -> Listing:
+    """The document list on ``conn``, with the texts not in ``known`` read (texts never change)."""
+    documents = {info.doc_id: info for info in document_infos(conn, annotator)}
+    missing = [doc_id for doc_id in documents if doc_id not in known]
+    new = {text.doc_id: text for text in read_texts(conn, missing)} if missing else {}
+    return Listing(documents, [known.get(doc_id) or new[doc_id] for doc_id in documents], new)
+
+
+@dataclass(frozen=True)
 class StoredRows:
     """Every document's stored entity rows (sorted by start) at project ``revision`` (None: none read)."""
 
@@ -121,13 +139,13 @@ class CorpusText:
         """Load documents added since the last call, forget deleted ones, re-read names and
         statuses (they change; texts do not)."""
         own = self.project.version_annotator
-        infos = self.project.query("listing the documents", lambda conn: _document_infos(conn, own))
+        infos = self.project.query("listing the documents", lambda conn: document_infos(conn, own))
         self.documents = {info.doc_id: info for info in infos}
         for gone in self._texts.keys() - self.documents.keys():
             del self._texts[gone]
         missing = [doc_id for doc_id in self.documents if doc_id not in self._texts]
         if missing:
-            for text in self.project.query("reading texts", lambda conn: _read_texts(conn, missing)):
+            for text in self.project.query("reading texts", lambda conn: read_texts(conn, missing)):
                 self._texts[text.doc_id] = text
 
     def texts(self, doc_ids: Iterable[int] | None = None) -> list[DocumentText]:
@@ -137,6 +155,14 @@ class CorpusText:
             return [self._texts[doc_id] for doc_id in self.documents]
         wanted = set(doc_ids)
         return [self._texts[doc_id] for doc_id in self.documents if doc_id in wanted]
+
+    def known_texts(self) -> dict[int, DocumentText]:
+        """The texts read so far, for a worker's :func:`read_listing` (a copy)."""
+        return dict(self._texts)
+
+    def keep_texts(self, texts: Mapping[int, DocumentText]) -> None:
+        """Keep texts a worker read (a document deleted since is forgotten at the next refresh)."""
+        self._texts.update(texts)
 
     def text(self, doc_id: int) -> DocumentText:
         if doc_id not in self._texts:
@@ -220,14 +246,14 @@ def all_span_rows(conn: Connection, annotator: str | None) -> list[SpanRow]:
 _SOURCES = {str(s): s for s in Source}
 
 
-def _document_infos(conn: Connection, annotator: str | None) -> list[DocumentInfo]:
+def document_infos(conn: Connection, annotator: str | None) -> list[DocumentInfo]:
     """Every document with its status in ``annotator``'s version (project_rows.with_status)."""
     join, status, parameters = with_status(annotator)
     rows = conn.execute(f"SELECT d.id, d.name, {status} FROM documents d{join} ORDER BY d.position, d.id", parameters)
     return [DocumentInfo(doc_id, name, Status(status)) for doc_id, name, status in rows]
 
 
-def _read_texts(conn: Connection, doc_ids: list[int]) -> list[DocumentText]:
+def read_texts(conn: Connection, doc_ids: list[int]) -> list[DocumentText]:
     sql = "SELECT document_id, text, tokens FROM document_contents"
     if len(doc_ids) <= FEW_DOCUMENTS:  # a few added since the last search
         sql += f" WHERE document_id IN ({', '.join('?' * len(doc_ids))})"

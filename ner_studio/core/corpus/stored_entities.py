@@ -8,7 +8,9 @@ hands the worker (cheap to make): a connect function for a connection of the wor
 (as core/store/changed_reads.py and document_reader.py open theirs, SQLite and PostgreSQL
 alike), the rows CorpusText already keeps and their revision, the open documents' spans and
 the edits still waiting in the journal. The worker reads, in one snapshot, only what changed
-since those rows (or all, the first time) and hands the rows back for CorpusText to keep.
+since those rows (or all, the first time) and hands the rows back for CorpusText to keep; and,
+asked to, the document list and the texts the window has not read yet (``corpus.texts()`` on
+the UI thread waited there for a write in flight, ``land_write``).
 
 What wins: an open document's spans as the window holds them; for the others, the stored rows
 with the journal's edits replayed on them (edits not written yet, or in flight to the writer
@@ -20,16 +22,19 @@ it, whether the store already had that edit or not.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
 
 from ner_studio.core.corpus.corpus_text import (
     FEW_DOCUMENTS,
+    DocumentText,
+    Listing,
     SpanRow,
     StoredRows,
     all_span_rows,
+    read_listing,
     span_rows_of,
 )
 from ner_studio.core.store.project_dialect import Connection, dialect_of
@@ -67,15 +72,25 @@ class EntityRead:
     unsaved: tuple = ()  # the journal's edits (SpansDelta, ModelSpansSwap, ...), oldest first
     # A failure of the read as the error to raise (Project.as_read_error: a ProjectError)
     failure: Callable[[BaseException, str], BaseException] = lambda error, doing: error
+    # The texts the window has: given, the document list and the texts not among them are read
+    # too, in the same snapshot (:meth:`read_all`; a read on the UI thread waited for a write in flight)
+    texts: Mapping[int, DocumentText] | None = None
 
     def read(self) -> tuple[dict[int, tuple[Span, ...]], dict[int, list[SpanRow]], StoredRows]:
         """``(shown, stored, read)``: the open documents' spans, every other document's rows
         with the journal replayed, and what was read (for CorpusText to keep)."""
+        return self.read_all()[:3]
+
+    def read_all(self) -> tuple[dict[int, tuple[Span, ...]], dict[int, list[SpanRow]], StoredRows, Listing | None]:
+        """:meth:`read` and, given :attr:`texts`, the document list and every text (else None)."""
+        listing = None
         try:
             conn = self.connect()
             try:
                 dialect_of(conn).begin_snapshot(conn)
                 try:
+                    if self.texts is not None:
+                        listing = read_listing(conn, self.annotator, self.texts)
                     read = read_stored_rows(conn, self.annotator, self.known)
                 finally:
                     conn.execute("ROLLBACK")
@@ -87,7 +102,7 @@ class EntityRead:
         for doc_id, edits in groupby(sorted(self._span_edits(), key=_doc_of), _doc_of):
             if doc_id not in self.shown:
                 stored[doc_id] = replayed(stored.get(doc_id, []), edits)
-        return self.shown, stored, read
+        return self.shown, stored, read, listing
 
     def _span_edits(self) -> list:
         # sorted() is stable: each document's edits keep the journal's order

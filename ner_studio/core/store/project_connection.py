@@ -35,7 +35,7 @@ def open_connection(path: Path, *, timeout: float, read_only: bool) -> sqlite3.C
         raise _read_only(path, OPENING)
     conn = None
     try:
-        conn = _connect_read_only(path, timeout) if read_only else connect(path, timeout=timeout, mode="rw")
+        conn = connect_read_only(path, timeout) if read_only else connect(path, timeout=timeout, mode="rw")
         version = schema_version(conn)
         if version == 0:
             raise ProjectError("this is an SQLite database but not an NER Studio project", path)
@@ -54,7 +54,8 @@ def open_connection(path: Path, *, timeout: float, read_only: bool) -> sqlite3.C
         raise
 
 
-def _connect_read_only(path: Path, timeout: float) -> sqlite3.Connection:
+def connect_read_only(path: Path, timeout: float) -> sqlite3.Connection:
+    """A read-only connection; in a folder that lets no ``-shm`` be made, the file as immutable."""
     conn = connect(path, timeout=timeout, mode="ro")
     try:
         conn.execute("PRAGMA schema_version").fetchone()  # opens the WAL index (-shm) if it can

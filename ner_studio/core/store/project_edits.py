@@ -14,7 +14,7 @@ from ner_studio.core.errors import ProjectError
 from ner_studio.core.store import project_rows as rows
 from ner_studio.core.store.changed_reads import StoredChange, StoredState, read_changed
 from ner_studio.core.store.journal_writer import JournalWriter
-from ner_studio.core.store.project_connection import configure
+from ner_studio.core.store.project_connection import configure, connect_read_only
 from ner_studio.core.store.project_files import connect as connect_file
 from ner_studio.core.store.project_postgres import connect_server
 from ner_studio.core.store.project_versions import with_annotator
@@ -183,10 +183,13 @@ class EditJournal:
 
     def read_connector(self) -> Callable[[], object] | None:
         """``connect()`` for a worker thread's reads on a connection of its own (Find's:
-        core/corpus/stored_entities.py); None where none reads: closed, read only (a file it may
-        not add a ``-shm`` to), or a project too old to have versions."""
-        if self.closed or self.read_only or self._version is None:
+        core/corpus/stored_entities.py); None where none reads: closed, or a project too old to
+        have versions. A file opened read only is read as its opening read it (immutable where
+        its folder lets no ``-shm`` be made)."""
+        if self.closed or self._version is None:
             return None
+        if self.read_only and not self._store.dialect.is_postgres:
+            return partial(connect_read_only, self.path, self.lock_timeout)
         return partial(self._connect_again, read_only=True)
 
     def as_read_error(self, error: BaseException, doing: str) -> BaseException:

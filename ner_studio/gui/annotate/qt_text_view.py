@@ -16,6 +16,7 @@ from ner_studio.core.text.document import Document, SpansChanged
 from ner_studio.core.text.spans import Span
 from ner_studio.gui.annotate import editing
 from ner_studio.gui.annotate.qt_highlighter import LINK_COLOUR, UNLINKED_COLOUR, SpanHighlighter, SpanStyle
+from ner_studio.gui.annotate.qt_line_rects import LineRects
 from ner_studio.gui.annotate.text_offsets import OffsetMap, display_text
 
 SELECTED_OUTLINE = "#1f2937"
@@ -26,6 +27,9 @@ FONT_SIZE = 12  # points, until the analyst zooms
 # and 1.4 px they were half of the paint after a switch (issue 29; 2026-12-07-stalls-switching.md).
 FRAME_WIDTH = 1.0
 FONT_SIZES = (7, 40)
+# Pixels around a paint's area whose lines are outlined again too: a frame (2 px for the selected
+# entity) or a corner dot reaches a little past its line, into an area Qt may repaint alone.
+PAINT_MARGIN = 4
 
 
 class EntityTextView(QPlainTextEdit):
@@ -57,6 +61,8 @@ class EntityTextView(QPlainTextEdit):
         self._context_actions: list = []
         self._edge_drag: tuple[Span, str] | None = None  # (entity, "start" or "end") while dragged
         self._marks: list[tuple[int, int]] = []  # ranges with open notes (gui/notes), painted
+        self._places = LineRects()  # where the characters of the blocks painted lie, between paints
+        self._shown = 0  # documents shown so far: names the text the places were measured in
         self.viewport().setMouseTracking(True)  # the resize cursor over an entity's edge
         self.selectionChanged.connect(self.selection_changed)
         self.cursorPositionChanged.connect(self.selection_changed)
@@ -72,6 +78,7 @@ class EntityTextView(QPlainTextEdit):
         self._doc = doc
         self._offsets = OffsetMap(doc.text if doc else "")
         self._marks = []  # the new document's come from whoever marks them
+        self._shown += 1
         self.highlighter.detach()
         self.setPlainText(display_text(doc.text) if doc else "")
         if doc is not None:
@@ -357,50 +364,59 @@ class EntityTextView(QPlainTextEdit):
         if self._doc is None or not (self._doc.spans or self._marks):
             return
         selected = self.current_span()
+        # Only the lines in the area Qt repaints (a blinking caret's is a few pixels), and the
+        # places of their characters as measured at an earlier paint (qt_line_rects.py).
+        self._places.begin((self._shown, self.viewport().width(), self.font().key()))
+        area = event.rect().adjusted(0, -PAINT_MARGIN, 0, PAINT_MARGIN)
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        for block, top_left in self._visible_blocks():
-            self._paint_outlines(painter, block, top_left, selected)
+        pens: dict = {}  # this paint's frames by kind: one QPen each, not one per entity
+        for block, top_left in self._visible_blocks(area.top(), area.bottom()):
+            shown = self._places.shown(block, area.top() - top_left.y(), area.bottom() + 1 - top_left.y())
+            if shown is None:
+                continue
+            self._paint_outlines(painter, block, top_left, selected, shown, pens)
             if self._marks:
                 self._paint_marks(painter, block, top_left)
         painter.end()
 
-    def _visible_blocks(self):
-        """``(block, its top left in the viewport)`` of the blocks on screen."""
+    def _visible_blocks(self, top: float = 0, bottom: float | None = None):
+        """``(block, its top left in the viewport)`` of the blocks on screen (between the
+        heights ``top`` and ``bottom`` of the viewport)."""
         offset = self.contentOffset()
-        bottom = self.viewport().height()
+        bottom = self.viewport().height() if bottom is None else bottom
         block = self.firstVisibleBlock()
         while block.isValid():
             geometry = self.blockBoundingGeometry(block).translated(offset)
             if geometry.top() > bottom:
                 break
-            if block.isVisible():
+            if block.isVisible() and geometry.bottom() >= top:
                 yield block, geometry.topLeft()
             block = block.next()
 
-    def _paint_outlines(self, painter: QPainter, block: QTextBlock, origin: QPointF, selected: Span | None) -> None:
+    def _paint_outlines(self, painter: QPainter, block: QTextBlock, origin: QPointF, selected: Span | None,
+                        shown: tuple[int, int], pens: dict) -> None:
         """Model spans get a dashed frame in their label's colour, the selected entity a solid
-        one; with a catalogue, every entity a link mark (``_paint_link``)."""
+        one; with a catalogue, every entity a link mark (``_paint_link``). ``shown``: the
+        block-relative characters of the lines painted."""
         first = block.position()
         last = first + max(block.length() - 1, 0)
         links = self.highlighter.style.links
-        for span in self._doc.spans_between(self._offsets.from_qt(first), self._offsets.from_qt(last)):
+        places = self._places
+        for span in self._doc.spans_between(self._offsets.from_qt(first + shown[0]),
+                                            self._offsets.from_qt(first + shown[1])):
             low = self.highlighter.style.is_low_confidence(span)
             if links is not None:
                 start = max(self._offsets.to_qt(span.start), first) - first
                 end = min(self._offsets.to_qt(span.end), last) - first
-                self._paint_link(painter, links, span, _line_rects(block, origin, start, end))
-            if span == selected:
-                pen = QPen(QColor(SELECTED_OUTLINE), 2)
-            elif low:
-                pen = QPen(QColor(self.highlighter.style.marker), FRAME_WIDTH, Qt.PenStyle.DotLine)
-            elif not span.confirmed:
-                pen = QPen(self.highlighter.style.colour(span.label).darker(170), FRAME_WIDTH, Qt.PenStyle.DashLine)
-            else:
+                self._paint_link(painter, links, span, places.rects(block, origin, start, end))
+            kind = None if span == selected else True if low else False if span.confirmed else span.label
+            if kind is False:  # a confirmed entity: its colour says it all
                 continue
+            pen = pens[kind] if kind in pens else pens.setdefault(kind, self._frame_pen(kind))
             start = max(self._offsets.to_qt(span.start), first) - first
             end = min(self._offsets.to_qt(span.end), last) - first
-            rects = _line_rects(block, origin, start, end)
+            rects = places.rects(block, origin, start, end)
             painter.setPen(pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             for rect in rects:
@@ -410,6 +426,14 @@ class EntityTextView(QPlainTextEdit):
                 painter.setPen(Qt.PenStyle.NoPen)
                 painter.setBrush(QColor(self.highlighter.style.marker))
                 painter.drawEllipse(rects[-1].topRight(), 3.0, 3.0)
+
+    def _frame_pen(self, kind: str | bool | None) -> QPen:
+        """The selected entity's frame (None), an unsure one's (True), a model entity's of a label."""
+        if kind is None:
+            return QPen(QColor(SELECTED_OUTLINE), 2)
+        if kind is True:
+            return QPen(QColor(self.highlighter.style.marker), FRAME_WIDTH, Qt.PenStyle.DotLine)
+        return QPen(self.highlighter.style.colour(kind).darker(170), FRAME_WIDTH, Qt.PenStyle.DashLine)
 
     def _paint_link(self, painter: QPainter, links, span: Span, rects: list[QRectF]) -> None:
         """At a glance: a filled teal dot at the bottom corner of a linked entity, a hollow grey
@@ -452,7 +476,7 @@ class EntityTextView(QPlainTextEdit):
             start, end = max(self._offsets.to_qt(start), first), min(self._offsets.to_qt(end), last)
             if start >= end:
                 continue
-            rects = _line_rects(block, origin, start - first, end - first)
+            rects = self._places.rects(block, origin, start - first, end - first)
             painter.setPen(QPen(QColor(MARK_COLOUR), 1.5, Qt.PenStyle.DotLine))
             for rect in rects:
                 painter.drawLine(rect.bottomLeft(), rect.bottomRight())
@@ -461,19 +485,3 @@ class EntityTextView(QPlainTextEdit):
                 painter.setPen(Qt.PenStyle.NoPen)
                 painter.setBrush(QColor(MARK_COLOUR))
                 painter.drawPolygon(QPolygonF([corner, corner + QPointF(-6, 0), corner + QPointF(0, 6)]))
-
-
-def _line_rects(block: QTextBlock, origin: QPointF, start: int, end: int) -> list[QRectF]:
-    """One rectangle per wrapped line for the block-relative positions ``[start, end)``."""
-    layout = block.layout()
-    rects = []
-    for index in range(layout.lineCount()):
-        line = layout.lineAt(index)
-        a = max(start, line.textStart())
-        b = min(end, line.textStart() + line.textLength())
-        if a >= b:
-            continue
-        left = line.cursorToX(a)[0]
-        right = line.cursorToX(b)[0]
-        rects.append(QRectF(origin.x() + left - 1, origin.y() + line.y(), right - left + 2, line.height()).adjusted(0.5, 0.5, -0.5, -0.5))
-    return rects

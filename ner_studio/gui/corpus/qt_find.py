@@ -9,13 +9,13 @@ runs past the search's time budget (core/corpus/find.py), is said under the quer
 not open; on 1M tokens a search takes ~0.15 s (benchmarks/corpus_tools.py).
 
 Why a worker thread: a regular expression may run for its whole 1 s budget (~2 s on a busy
-machine), and on the UI thread that froze the window as long. The texts are read on the UI
-thread (the store's connection is its own; they are in memory after the first search), the
-matching runs in a :class:`TaskWorker` (it reads only immutable texts, and the regex engine
-lets go of the GIL while it matches) and joins them with the entities there as the search
-began: an open document's spans, and the others' stored rows, which the worker reads on a
-connection of its own with the journal's unsaved edits replayed on them
-(core/corpus/stored_entities.py; "Entities labelled X" too), so the hits come back by
+machine), and on the UI thread that froze the window as long. The matching runs in a
+:class:`TaskWorker` (it reads only immutable texts, and the regex engine lets go of the GIL
+while it matches) and joins them with the entities there as the search began: an open
+document's spans, and the others' stored rows. The worker reads the document list, the texts
+not read yet and those rows on a connection of its own, a read-only project's too, with the
+journal's unsaved edits replayed on them (core/corpus/stored_entities.py; "Entities labelled
+X" too): a read on the UI thread waited for a write in flight. So the hits come back by
 signal ready to list; the list is a model that makes a row's cells when it is drawn
 (qt_hit_rows.py), so it holds every match. The search starts as the analyst types (a pause
 of :data:`TYPING_MS`) or at Enter; a newer query cancels the one under way, whose results, if
@@ -24,9 +24,11 @@ they still come, are dropped: the list always shows the last query's.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
+from itertools import islice
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
 from PySide6.QtWidgets import (
@@ -37,7 +39,7 @@ from PySide6.QtWidgets import (
 from ner_studio.core.errors import NerStudioError
 from ner_studio.core.corpus.corpus_text import CorpusText, DocumentText
 from ner_studio.core.corpus.find import (
-    ANYWHERE, OUTSIDE_ENTITIES, Entities, Hit, Where, entities_of, inside_entities,
+    ANYWHERE, NO_ENTITIES, OUTSIDE_ENTITIES, Entities, Hit, Where, entities_of, inside_entities,
 )
 from ner_studio.core.corpus.stored_entities import EntityRead
 from ner_studio.core.plural import plural
@@ -163,8 +165,8 @@ class FindPanel(QWidget):
             return inside_entities(choice.removeprefix("inside:") or None)
         return ANYWHERE
 
-    def show_hits(self, hits: list[Hit], names: dict[int, str]) -> None:
-        self.rows.show(hits, names)
+    def show_hits(self, hits: list[Hit], names: dict[int, str], firsts=None) -> None:
+        self.rows.show(hits, names, firsts)
 
 
 class FindController(QObject):
@@ -178,6 +180,7 @@ class FindController(QObject):
         self.dock.hide()
         self.actions = host.add_commands("&Edit", COMMANDS, self, ("find", None, "find_next", "find_previous"))
         self.hits: list[Hit] = []
+        self._spots: dict[int, list[tuple[int, int]]] = {}  # the hits' places by document, sorted
         self.position = -1
         self._searching: int | None = None  # the number of the search under way (the newest asked)
         self._asked = 0  # searches asked so far: a result of an older one is dropped
@@ -210,7 +213,7 @@ class FindController(QObject):
         self._then, self._step_after = [], 0
         self.panel.set_scopes([label.name for label in workspace.labels])
         workspace.labels_changed.connect(self._on_labels_changed)
-        self.hits, self.position = [], -1
+        self.hits, self.position, self._spots = [], -1, {}
         self.panel.show_hits([], {})
 
     def _on_labels_changed(self) -> None:
@@ -261,16 +264,18 @@ class FindController(QObject):
                 self.panel.show_problem("")
                 self._list([], False)
                 return
-            # Texts read here (the store's connection is this thread's; in memory after the first
-            # search); the entities of documents not open are read in the worker where it can.
+            # The project's list, texts and entities are read in the worker, on a connection of its
+            # own (a read here waited for a write in flight); here only where it has none.
             if scope == THIS_DOCUMENT:
                 texts = [] if search.doc is None else [DocumentText.of(search.doc)]
                 search = replace(search, entities=Entities({texts[0].doc_id: search.doc.spans} if texts else {}, {}))
             else:
                 corpus = self.host.workspace.corpus
-                texts = corpus.texts()
-                search = replace(search, label=scope.removeprefix("label:") if by_label else None,
-                                 **self._entities(corpus, [text.doc_id for text in texts]))
+                reads = self._reads(corpus)
+                texts = None if reads is not None else corpus.texts()
+                entities = NO_ENTITIES if reads is not None else entities_of(corpus, [t.doc_id for t in texts])
+                search = replace(search, label=scope.removeprefix("label:") if by_label else None, reads=reads,
+                                 entities=entities)
         except NerStudioError as error:
             self.host.show_error("Find failed", error)
             self.panel.show_problem("")
@@ -285,17 +290,18 @@ class FindController(QObject):
         self.panel.summary.setText("Searching…")
         worker.start()
 
-    def _entities(self, corpus: CorpusText, doc_ids: list[int]) -> dict:
-        """How the worker knows the entities of ``doc_ids``: it reads them on a connection of
-        its own (core/corpus/stored_entities.py), or, where the project has none (read only),
-        they are read here as before."""
+    def _reads(self, corpus: CorpusText) -> EntityRead | None:
+        """What the worker reads the document list, the texts not read yet and every entity
+        with, on a connection of its own (core/corpus/stored_entities.py), read-only projects
+        too; None where the project has none (closed, too old): then they are read here."""
         project = corpus.project
         connect = project.read_connector()
         if connect is None:
-            return {"entities": entities_of(corpus, doc_ids)}
-        shown = {doc_id: doc.spans for doc_id in doc_ids if (doc := corpus.open_document(doc_id)) is not None}
-        return {"reads": EntityRead(connect, project.version_annotator, corpus.stored(), shown,
-                                    project.unsaved_edits(), project.as_read_error)}
+            return None
+        ids = corpus.documents.keys() | {doc.doc_id for doc in project.tracked_documents()}
+        shown = {doc_id: doc.spans for doc_id in ids if (doc := corpus.open_document(doc_id)) is not None}
+        return EntityRead(connect, project.version_annotator, corpus.stored(), shown, project.unsaved_edits(),
+                          project.as_read_error, corpus.known_texts())
 
     def _drop_search(self) -> None:
         """Cancel the search under way: its thread stops at its next document or match."""
@@ -313,24 +319,32 @@ class FindController(QObject):
         if searched.number != self._searching:
             return  # an older query's (a newer one is under way or listed), or cancelled
         self._searching = None
+        corpus = self.host.workspace.corpus
         if searched.stored is not None:
-            self.host.workspace.corpus.keep(searched.stored)
+            corpus.keep(searched.stored)
+        if searched.listing is not None:
+            corpus.keep_texts(searched.listing.new)
         if searched.error is not None:
             self.host.show_error("Find failed", searched.error)
         hits = [] if searched.problem or searched.hits is None else searched.hits
         self.panel.show_problem(searched.problem[:1].upper() + searched.problem[1:])
         asked = searched.label is not None or bool(searched.text.strip())
-        self._list(hits, asked and not searched.problem, searched.doc)
+        self._list(hits, asked and not searched.problem, searched.doc,
+                   None if searched.listing is None else searched.listing.documents, searched.spots or {},
+                   searched.firsts)
 
-    def _list(self, hits: list[Hit], counted: bool, doc=None) -> None:
-        """Show ``hits`` (``counted``: with their count), then run what waited for them."""
-        self.hits, self.position = hits, -1
-        names = {doc_id: info.name for doc_id, info in self.host.workspace.corpus.documents.items()}
+    def _list(self, hits: list[Hit], counted: bool, doc=None, documents: dict | None = None,
+              spots: dict[int, list[tuple[int, int]]] | None = None, firsts=None) -> None:
+        """Show ``hits`` (``counted``: with their count), then run what waited for them;
+        ``documents``: the list as the search read it (else the one read last); ``spots``,
+        ``firsts``: the hits' places by document and first rows (find_search.placed)."""
+        self.hits, self.position, self._spots = hits, -1, spots or {}
+        documents = self.host.workspace.corpus.documents if documents is None else documents
+        names = {doc_id: info.name for doc_id, info in documents.items()}
         if doc is not None:
             names[doc.doc_id] = doc.name
-        self.panel.show_hits(hits, names)
-        documents = len({hit.doc_id for hit in hits})
-        self.panel.summary.setText(f"{plural(len(hits), 'match')} in {plural(documents, 'document')}"
+        self.panel.show_hits(hits, names, firsts)
+        self.panel.summary.setText(f"{plural(len(hits), 'match')} in {plural(len(self._spots), 'document')}"
                                    if counted else "")
         self._highlight()
         step, self._step_after = self._step_after, 0
@@ -388,9 +402,14 @@ class FindController(QObject):
             return
         first, last = view.visible_range()
         margin = SCREENS * max(last - first, 1)
-        ranges = [(h.start, h.end) for h in self.hits
-                  if h.doc_id == doc.doc_id and first - margin <= h.start and h.end <= last + margin]
-        view.show_matches(ranges[:SHOWN])
+        spots = self._spots.get(doc.doc_id, [])
+        ranges = []
+        for start, end in islice(spots, bisect_left(spots, (first - margin,)), None):
+            if start > last + margin or len(ranges) == SHOWN:
+                break
+            if end <= last + margin:
+                ranges.append((start, end))
+        view.show_matches(ranges)
 
 
 def install_find(host: Host) -> FindController:

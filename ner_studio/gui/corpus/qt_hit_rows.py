@@ -7,6 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Qt
 
 from ner_studio.core.corpus.find import Hit
+from ner_studio.gui.corpus.find_search import FirstRows, first_rows
 from ner_studio.gui.shell.qt_match_context import CONTEXT_ROLE, context_cell
 from ner_studio.gui.shell.qt_table_model import ColumnsTableModel
 
@@ -20,12 +21,27 @@ class HitRows(ColumnsTableModel):
         super().__init__(parent)
         self.hits: list[Hit] = []
         self._names: dict[int, str] = {}
+        self._firsts: FirstRows | None = None
 
-    def show(self, hits: list[Hit], names: dict[int, str]) -> None:
-        """List ``hits``; ``names``: the documents' names by id."""
+    def show(self, hits: list[Hit], names: dict[int, str], firsts: FirstRows | None = None) -> None:
+        """List ``hits``; ``names``: the documents' names by id; ``firsts``: their
+        ``first_rows`` if known (Find's worker finds them), else found when needed."""
         self.beginResetModel()
-        self.hits, self._names = hits, names
+        self.hits, self._names, self._firsts = hits, names, firsts
         self.endResetModel()
+
+    def longest_rows(self, column: int, count: int) -> list[int]:
+        """Rows showing the ``count`` longest texts of the document or entity column (few
+        distinct: names, labels), for the table to fit them (shell/qt_tables.py) without
+        measuring every row; none for the match, which is elided to fit."""
+        if column == 1 or not self.hits:
+            return []
+        if self._firsts is None:
+            self._firsts = first_rows(self.hits)
+        documents, labels = self._firsts
+        firsts = ({self._names.get(doc_id, f"document {doc_id}"): row for doc_id, row in documents.items()}
+                  if column == 0 else {f"{label} ({source})": row for (label, source), row in labels.items()})
+        return [firsts[text] for text in sorted(firsts, key=len, reverse=True)[:count]]
 
     def row_count(self) -> int:
         return len(self.hits)

@@ -67,3 +67,27 @@ def test_a_failed_read_is_the_projects_error_naming_it(project):
     read = EntityRead(lost, project.version_annotator, CorpusText(project).stored(), {}, (), project.as_read_error)
     with pytest.raises(ProjectError, match="reading entities"):
         read.read()
+
+
+def test_the_worker_lists_the_documents_and_reads_only_the_texts_not_known(project):
+    corpus = CorpusText(project)
+    first = EntityRead(project.read_connector(), project.version_annotator, corpus.stored(), {}, texts={})
+    listing = first.read_all()[3]
+    assert [info.name for info in listing.documents.values()] == ["a", "b"]
+    assert [text.text for text in listing.texts] == [TEXT, TEXT] and listing.new.keys() == {1, 2}
+    corpus.keep_texts(listing.new)
+    project.add_documents([Document.from_text("Oslo .", name="c")])
+    again = EntityRead(project.read_connector(), project.version_annotator, corpus.stored(), {},
+                       texts=corpus.known_texts()).read_all()[3]
+    assert again.new.keys() == {3} and again.texts[0] is listing.texts[0]  # texts never change: not read again
+
+
+def test_a_project_opened_read_only_is_read_on_a_connection_of_its_own(tmp_path):
+    with Project.create(tmp_path / "p.nerstudio") as writable:
+        doc = Document.from_text(TEXT, name="a")
+        doc.set_spans([LISBON])
+        writable.add_documents([doc])
+    with Project.open(tmp_path / "p.nerstudio", read_only=True) as project:
+        unsaved = [SpansDelta(1, (), (OSLO,))]  # an edit a read-only project keeps in memory
+        _, stored, _ = entity_read(project, CorpusText(project), unsaved).read()
+    assert [(row[1], row[3]) for row in stored[1]] == [(0, "LOC"), (21, "LOC")]
