@@ -71,10 +71,17 @@ class TorchPredictor:
         ``runtime``: ``"onnx"`` runs the LSTM and its linear reads in ONNX Runtime if it is
         installed (``onnx_network``; int8 with ``quantize``), else torch as with ``"torch"``."""
         self.model = loaded.model.eval()
+        self._pooled = self.model.shared is not None
         self._onnx = None
         if runtime == "onnx" and not bfloat16:
             self._onnx = onnx_network(self.model, quantize=quantize, cache=user_cache_dir() / "onnx")
-        if quantize:
+        if self._onnx is not None:
+            # ONNX Runtime runs the LSTM and the linear reads: torch's are never called again,
+            # so they are neither quantised (start-up work) nor, in a model no one else holds,
+            # kept. benchmarks/results/2026-12-08-onnx-memory-and-predict.md
+            if _owned:
+                _drop_recurrent_part(self.model)
+        elif quantize:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # eager-mode quantisation is deprecated, still works
                 # A model read by ``load`` is no one else's: quantised in place, not copied
@@ -114,7 +121,7 @@ class TorchPredictor:
     @property
     def pools_documents(self) -> bool:
         """True if a sentence's prediction depends on the rest of its document."""
-        return self.model.shared is not None
+        return self._pooled
 
     def clear_cache(self) -> None:
         """Forget the words seen so far (each is encoded once and kept to save time)."""
@@ -229,6 +236,15 @@ class TorchPredictor:
             if progress is not None:
                 progress(done, total)
         return results
+
+
+def _drop_recurrent_part(model: torch.nn.Module) -> None:
+    """Free ``model``'s LSTM and linear reads (ONNX Runtime holds its own copy in its graph):
+    what is left turns tokens into the LSTM's input (``lstm_input``, the character CNN) and
+    decodes (the CRF)."""
+    model.lstm = None
+    model.output = None
+    model.shared = None
 
 
 def _in_pool(pool: ThreadPoolExecutor, work: Callable, items: Iterable, *, ahead: int) -> Iterator:
