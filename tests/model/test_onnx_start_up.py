@@ -56,3 +56,26 @@ def test_without_a_graph_torch_keeps_its_int8_lstm(tmp_path, vocabs, cache, monk
     assert tagger.runtime == "torch"
     assert isinstance(tagger.model.lstm, torch.ao.nn.quantized.dynamic.LSTM)
     assert tagger.predict_sentences([words for words, _ in tiny_examples()])[0].tags
+
+
+@pytest.mark.parametrize("fallback", [False, True])
+def test_a_lean_predictor_batches_64_sentences_with_onnx_and_finds_the_same(tmp_path, vocabs, cache, monkeypatch,
+                                                                           fallback):
+    path = tmp_path / "m.pt"
+    save_checkpoint(path, make_model(vocabs, document_pooling=True), vocabs, LABELS, "bioes")
+    if fallback:
+        monkeypatch.setattr("ner_studio.model.predict.onnx_network", lambda *args, **kwargs: None)
+    import ner_studio.model.predict as predict
+
+    sizes = []
+    buckets = predict.length_buckets
+    monkeypatch.setattr(predict, "length_buckets", lambda lengths, size, **kw: sizes.append(size) or buckets(lengths, size, **kw))
+    sentences = [words for words, _ in tiny_examples()] * 20
+    documents = [n // 8 for n in range(len(sentences))]
+    usual = TorchPredictor.load(path, threads=1, runtime="onnx").predict_sentences(sentences, documents=documents)
+    lean = TorchPredictor.load(path, threads=1, runtime="onnx", lean=True).predict_sentences(sentences, documents=documents)
+    assert sizes == [256, 256 if fallback else 64]  # torch's runtime keeps its batches
+    assert [p.tags for p in lean] == [p.tags for p in usual]
+    assert [e[:3] for p in lean for e in p.entities] == [e[:3] for p in usual for e in p.entities]
+    assert [e[3] for p in lean for e in p.entities] == pytest.approx([e[3] for p in usual for e in p.entities], abs=1e-5)
+    assert [p.uncertainty for p in lean] == pytest.approx([p.uncertainty for p in usual], abs=1e-5)

@@ -38,6 +38,9 @@ if TYPE_CHECKING:
 # int8 LSTM and linear layers: tagging takes ~25-40% less time for -0.1 F1 on CoNLL-2003
 # test (resources/models/tagging_speed.json); the command line does the same by default.
 QUANTIZE = True
+# What runs the LSTM in the window ("onnx": ONNX Runtime where installed, lean; else torch).
+# Decided by the 1 MB report's peak RSS (< 600 MB): benchmarks/results/2026-12-08-onnx-memory-and-predict.md
+RUNTIME = "torch"
 
 
 def load_predictor(path: Path) -> Predictor:
@@ -50,7 +53,8 @@ def load_predictor(path: Path) -> Predictor:
     # with it the 1 MB report's peak RSS went over 600 MB (608-628 against 548-603, quiet
     # machine, arena on or off), for a gain in time within the runs' spread
     # (benchmarks/results/2026-12-07-tagging-speed-3.md, "In the window").
-    predictor = TorchPredictor.load(path, quantize=QUANTIZE, threads=os.cpu_count() or 1, runtime="torch")
+    predictor = TorchPredictor.load(path, quantize=QUANTIZE, threads=os.cpu_count() or 1, runtime=RUNTIME,
+                                    lean=True)
     gc_pause.set_aside()  # torch and the model stay: no full collection walks them again (once)
     heap.forget_source_lines()  # what Qt's import hook read of torch's modules
     return predictor
