@@ -79,6 +79,8 @@ def main() -> int:
                         "seqeval brings them, and NLTK then imports them: +100 MB, +0.5 s)")
     parser.add_argument("--whole", action="store_true",
                         help="open the file as one document however big (the app before issue 12's parts)")
+    parser.add_argument("--runtime", choices=("torch", "onnx"),
+                        help="what runs the LSTM in the window (default: as the app does, tagging_jobs.RUNTIME)")
     args = parser.parse_args()
     if args.as_installed:
         for name in ("scipy", "sklearn"):
@@ -92,7 +94,11 @@ def main() -> int:
 
     if args.whole:
         importing.PART_CHARS = 1 << 40
+    from ner_studio.gui.shell import tagging_jobs
     from ner_studio.gui.shell.tagging_jobs import QUANTIZE
+
+    if args.runtime:
+        tagging_jobs.RUNTIME = args.runtime
     from ner_studio.resources import bundled_model_path
 
     model = args.model or bundled_model_path()
@@ -111,7 +117,7 @@ def main() -> int:
     tagger = TimedPredictor(workspace.model.predictor())
     workspace.model._predictor = tagger  # noqa: SLF001 - measuring the tagger's own share
     print(f"model load (cold, once per session): {time.perf_counter() - started:.2f} s  [{Path(model).name}, "
-          f"{'int8' if QUANTIZE else 'float32'}]")
+          f"{'int8' if QUANTIZE else 'float32'}, {getattr(tagger._predictor, 'runtime', 'torch')}]")
 
     marks = {}
     workspace.documents_opened.connect(lambda ids: marks.setdefault("shown", time.perf_counter()))

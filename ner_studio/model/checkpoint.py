@@ -2,9 +2,13 @@
 
 Layout (a dict of tensors, strings, numbers, lists and dicts only)::
 
-    {"format": "ner-studio-tagger", "format_version": 1, "config": {...},
-     "vocab": {"words": [...], "chars": [...], "tags": [...]}, "labels": [...],
-     "scheme": "bioes", "state_dict": {...}, "metadata": {...}}
+    {"format": "ner-studio-tagger", "format_version": 2, "config": {...},
+     "vocab": {"words": {"text": "...", "lengths": int32 tensor}, "chars": {...}, "tags": {...}},
+     "labels": [...], "scheme": "bioes", "state_dict": {...}, "metadata": {...}}
+
+Each vocabulary is its strings run together and each one's length (format 2): the weights-only
+unpickler is pure Python and spent 0.2 CPU-s of every start on the bundled model's 55k words as
+a list, against 0.05 for the whole file so. Format 1 files (plain lists) still load.
 
 Loading rebuilds the network from ``config`` (``NetworkConfig.from_dict`` ignores unknown keys
 and fills defaults, so files from older versions keep loading) and then loads the weights.
@@ -32,7 +36,7 @@ from ner_studio.model.network import BiLSTMNetwork, NetworkConfig
 from ner_studio.model.vocab import Vocabularies
 
 FORMAT = "ner-studio-tagger"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: vocabularies packed (``_packed``); 1: lists of strings
 log = logging.getLogger(__name__)
 HALF_PRECISION = ("word_embedding.weight", "piece_vectors")  # the tables a file stores as float16
 _REQUIRED = ("config", "vocab", "labels", "scheme", "state_dict", "metadata")
@@ -61,7 +65,7 @@ def save_checkpoint(
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "config": model.config.to_dict(),
-        "vocab": vocabs.to_dict(),
+        "vocab": {name: _packed(items) for name, items in vocabs.to_dict().items()},
         "labels": list(labels),
         "scheme": scheme,
         "state_dict": {k: _stored(k, v) for k, v in model.state_dict().items()},
@@ -72,6 +76,24 @@ def save_checkpoint(
     torch.save(payload, buffer)
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(path, buffer.getvalue())
+
+
+def _packed(items: list[str]) -> dict:
+    """A vocabulary as two objects for the unpickler, not one per string."""
+    return {"text": "".join(items), "lengths": torch.tensor([len(item) for item in items], dtype=torch.int32)}
+
+
+def _unpacked(stored) -> list[str]:
+    """The strings of :func:`_packed`; a format 1 file's list as it is."""
+    if not isinstance(stored, dict):
+        return stored
+    text, lengths = stored["text"], stored["lengths"]
+    if not isinstance(text, str) or not isinstance(lengths, torch.Tensor) or lengths.dim() != 1:
+        raise TypeError("a vocabulary is not text with its lengths")
+    ends = torch.cumsum(lengths.long(), 0).tolist()
+    if (ends[-1] if ends else 0) != len(text) or bool((lengths < 0).any()):
+        raise ValueError("a vocabulary's lengths do not add up to its text")
+    return [text[start:end] for start, end in zip([0, *ends], ends)]
 
 
 def _stored(name: str, tensor: torch.Tensor) -> torch.Tensor:
@@ -122,11 +144,11 @@ def load_checkpoint(path: str | Path) -> LoadedModel:
     if missing:
         raise CheckpointError(f"the model file lacks {', '.join(missing)}", path)
     try:
-        vocabs = Vocabularies.from_dict(payload["vocab"])
+        vocabs = Vocabularies.from_dict({name: _unpacked(stored) for name, stored in payload["vocab"].items()})
         config = NetworkConfig.from_dict(payload["config"])
         model = BiLSTMNetwork(config, vocabs.tags.to_list(), payload["scheme"])
         model.load_state_dict(payload["state_dict"])
-    except (KeyError, TypeError, ValueError, RuntimeError) as error:
+    except (KeyError, TypeError, ValueError, AttributeError, RuntimeError) as error:
         raise CheckpointError(f"the model file is inconsistent ({_first_line(error)})", path) from error
     model.eval()
     _check_metadata(payload["metadata"], path)

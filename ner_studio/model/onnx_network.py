@@ -51,10 +51,13 @@ class OnnxNetwork:
         return own, torch.from_numpy(outputs[1]) if self._pooled else None
 
 
-def onnx_network(model: nn.Module, *, quantize: bool, cache: Path | None = None) -> OnnxNetwork | None:
+def onnx_network(model: nn.Module, *, quantize: bool, cache: Path | None = None,
+                 arena: bool = True) -> OnnxNetwork | None:
     """``model``'s LSTM and linear reads in ONNX Runtime (int8 LSTM weights with ``quantize``),
     or None if the packages are missing or the network has another shape (several LSTM
-    layers): the caller then runs torch. ``cache``: a folder for the built graphs."""
+    layers): the caller then runs torch. ``cache``: a folder for the built graphs. ``arena``:
+    False turns off ONNX Runtime's CPU memory arena and memory patterns, which keep the
+    largest batch's buffers (grown in powers of two) for the session's life."""
     if model.config.layers != 1:
         return None
     try:
@@ -68,17 +71,20 @@ def onnx_network(model: nn.Module, *, quantize: bool, cache: Path | None = None)
         except ImportError:  # onnx itself is missing
             return None
         if saved is None:
-            return OnnxNetwork(_session(onnxruntime, graph), model.shared is not None)
+            return OnnxNetwork(_session(onnxruntime, graph, arena), model.shared is not None)
         _save_atomically(graph, saved)
-    return OnnxNetwork(_session(onnxruntime, saved.read_bytes()), model.shared is not None)
+    return OnnxNetwork(_session(onnxruntime, saved.read_bytes(), arena), model.shared is not None)
 
 
-def _session(onnxruntime, graph: bytes):
+def _session(onnxruntime, graph: bytes, arena: bool = True):
     options = onnxruntime.SessionOptions()
     # One thread per call: the predictor runs batches side by side on its own threads.
     options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
     options.log_severity_level = 3  # errors only
+    if not arena:
+        options.enable_cpu_mem_arena = False
+        options.enable_mem_pattern = False
     return onnxruntime.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
 
 

@@ -46,6 +46,10 @@ _MAX_BATCH_TOKENS = 256 * MAX_WINDOW
 # without sentence ends at a fraction of the memory (5 MB: peak RSS 1.3 GB -> 0.85 GB) and
 # was faster too (fewer pages touched per batch).
 _WINDOW_BATCH_TOKENS = 64 * MAX_WINDOW
+# Sentences per batch unless a call says otherwise; ``lean`` predictors with ONNX Runtime use
+# fewer: its LSTM's buffers for all time steps of a batch at once are ~0.1 MB per 30-token sentence.
+_BATCH = 256
+_LEAN_BATCH = 64
 # A long session can see endless distinct strings (numbers, typos); start afresh past this.
 _MAX_TABLE_WORDS = 500_000
 
@@ -56,7 +60,7 @@ class TorchPredictor:
     Not thread-safe: use one per worker thread."""
 
     def __init__(self, loaded: LoadedModel, *, quantize: bool = False, bfloat16: bool = False,
-                 threads: int | None = None, runtime: str = "torch", _owned: bool = False):
+                 threads: int | None = None, runtime: str = "torch", lean: bool = False, _owned: bool = False):
         """``quantize``: int8 weights for the LSTM and linear layers (dynamic quantisation).
         ``bfloat16``: run the network in bfloat16, much faster on CPUs with native bf16
         (AVX512-BF16, AMX) and slower elsewhere. Both trade a little accuracy for speed;
@@ -69,12 +73,26 @@ class TorchPredictor:
         one thread). ``None`` leaves torch's threading alone and tags one batch at a time.
 
         ``runtime``: ``"onnx"`` runs the LSTM and its linear reads in ONNX Runtime if it is
-        installed (``onnx_network``; int8 with ``quantize``), else torch as with ``"torch"``."""
+        installed (``onnx_network``; int8 with ``quantize``), else torch as with ``"torch"``.
+
+        ``lean``: where ONNX Runtime runs, less memory for about the same time: no memory arena
+        and batches of at most ``_LEAN_BATCH`` sentences unless a call asks for another size
+        (the window: benchmarks/results/2026-12-08-onnx-memory-and-predict.md). Batches are
+        int8-scaled one by one, so confidences may differ from 256-sentence batches' in the
+        last digits. Torch's runtime is unchanged."""
         self.model = loaded.model.eval()
+        self._pooled = self.model.shared is not None
         self._onnx = None
         if runtime == "onnx" and not bfloat16:
-            self._onnx = onnx_network(self.model, quantize=quantize, cache=user_cache_dir() / "onnx")
-        if quantize:
+            self._onnx = onnx_network(self.model, quantize=quantize, cache=user_cache_dir() / "onnx", arena=not lean)
+        self._batch_size = _LEAN_BATCH if lean and self._onnx is not None else _BATCH
+        if self._onnx is not None:
+            # ONNX Runtime runs the LSTM and the linear reads: torch's are never called again,
+            # so they are neither quantised (start-up work) nor, in a model no one else holds,
+            # kept. benchmarks/results/2026-12-08-onnx-memory-and-predict.md
+            if _owned:
+                _drop_recurrent_part(self.model)
+        elif quantize:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # eager-mode quantisation is deprecated, still works
                 # A model read by ``load`` is no one else's: quantised in place, not copied
@@ -102,9 +120,9 @@ class TorchPredictor:
 
     @classmethod
     def load(cls, path: str | Path, *, quantize: bool = False, bfloat16: bool = False,
-             threads: int | None = None, runtime: str = "torch") -> TorchPredictor:
+             threads: int | None = None, runtime: str = "torch", lean: bool = False) -> TorchPredictor:
         return cls(load_checkpoint(path), quantize=quantize, bfloat16=bfloat16, threads=threads, runtime=runtime,
-                   _owned=True)
+                   lean=lean, _owned=True)
 
     @property
     def runtime(self) -> str:
@@ -114,21 +132,23 @@ class TorchPredictor:
     @property
     def pools_documents(self) -> bool:
         """True if a sentence's prediction depends on the rest of its document."""
-        return self.model.shared is not None
+        return self._pooled
 
     def clear_cache(self) -> None:
         """Forget the words seen so far (each is encoded once and kept to save time)."""
         self._table = self._new_table()
 
     # --- sentences ----------------------------------------------------------------------
-    def predict_sentences(self, sentences: list[list[str]], *, batch_size: int = 256,
+    def predict_sentences(self, sentences: list[list[str]], *, batch_size: int | None = None,
                           documents: list[int] | None = None,
                           detail: PredictionDetail = PredictionDetail.UNCERTAINTY) -> list[SentencePrediction]:
         """Predictions for non-empty token lists, in input order. ``documents`` numbers each
         sentence's document, for models that pool over a word's mentions in the document
         (without it every sentence stands alone). Sentences longer than ``MAX_WINDOW`` tokens
         are tagged in overlapping windows (``windows``), so memory stays bounded. ``detail``:
-        what to compute besides the tags (less is faster)."""
+        what to compute besides the tags (less is faster). ``batch_size``: sentences per batch
+        (default: the predictor's, see ``lean``)."""
+        batch_size = batch_size or self._batch_size
         sentences, documents, windows = split_windows(sentences, documents)
         results: list[SentencePrediction | None] = [None] * len(sentences)
         if len(self._table) > _MAX_TABLE_WORDS:
@@ -206,7 +226,7 @@ class TorchPredictor:
         self,
         docs: list[Document],
         *,
-        batch_size: int = 256,
+        batch_size: int | None = None,
         progress: Callable[[int, int], None] | None = None,
         should_stop: Callable[[], bool] | None = None,
         detail: PredictionDetail = PredictionDetail.UNCERTAINTY,
@@ -229,6 +249,15 @@ class TorchPredictor:
             if progress is not None:
                 progress(done, total)
         return results
+
+
+def _drop_recurrent_part(model: torch.nn.Module) -> None:
+    """Free ``model``'s LSTM and linear reads (ONNX Runtime holds its own copy in its graph):
+    what is left turns tokens into the LSTM's input (``lstm_input``, the character CNN) and
+    decodes (the CRF)."""
+    model.lstm = None
+    model.output = None
+    model.shared = None
 
 
 def _in_pool(pool: ThreadPoolExecutor, work: Callable, items: Iterable, *, ahead: int) -> Iterator:

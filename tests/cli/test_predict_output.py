@@ -18,6 +18,7 @@ from tests.cli.conftest import run
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SOURCE = FIXTURES / "predict_input.conll"  # 12 documents, quotes, backslashes, accents
 GOLDEN = FIXTURES / "predict_golden.jsonl"
+GOLDEN_ONNX = FIXTURES / "predict_golden_onnx.jsonl"  # the same, with the LSTM in ONNX Runtime
 PIECE_CHARS = 1200  # the fixture becomes 6 pieces, so reading ahead and writing behind both act
 
 pytestmark = pytest.mark.skipif(bundled_model_path() is None, reason="the bundled model is not trained yet")
@@ -53,15 +54,9 @@ def plain_loop(source: Path) -> bytes:
     return "".join(lines).encode("utf-8")
 
 
-def test_predict_writes_what_the_code_before_wrote(tmp_path, capsys, small_pieces, monkeypatch):
-    # The code before ran the LSTM in torch: so does this run. ONNX Runtime's int8 LSTM (where
-    # installed) rounds otherwise and may label an entity differently (tests/model/test_onnx_network.py,
-    # benchmarks/results/2026-12-07-tagging-speed-3.md); what this test pins is the process.
-    monkeypatch.setattr("ner_studio.model.predict.onnx_network", lambda *args, **kwargs: None)
-    code, _, out = predict(capsys, tmp_path)
-    assert code == 0
+def assert_as_golden(out: Path, golden_file: Path) -> None:
     written = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    golden = [json.loads(line) for line in GOLDEN.read_text(encoding="utf-8").splitlines()]
+    golden = [json.loads(line) for line in golden_file.read_text(encoding="utf-8").splitlines()]
     assert len(written) == len(golden) == 12
     for new, old in zip(written, golden):
         # Confidences to 1e-5 (int8 kernels may round differently on another CPU); all else exact.
@@ -70,6 +65,27 @@ def test_predict_writes_what_the_code_before_wrote(tmp_path, capsys, small_piece
         assert new == old
         assert new_confidences == pytest.approx(old_confidences, abs=1e-5)
     assert sum(len(record["spans"]) for record in written) == 181
+
+
+def test_predict_writes_what_the_code_before_wrote(tmp_path, capsys, small_pieces, monkeypatch):
+    # The code before ran the LSTM in torch: so does this run. ONNX Runtime's int8 LSTM (where
+    # installed) rounds otherwise and may label an entity differently (tests/model/test_onnx_network.py,
+    # benchmarks/results/2026-12-07-tagging-speed-3.md); what this test pins is the process.
+    monkeypatch.setattr("ner_studio.model.predict.onnx_network", lambda *args, **kwargs: None)
+    code, _, out = predict(capsys, tmp_path)
+    assert code == 0
+    assert_as_golden(out, GOLDEN)
+
+
+def test_predict_with_onnx_runtime_writes_what_the_code_before_wrote(tmp_path, capsys, small_pieces):
+    """The same check for the runtime ``predict`` asks for where installed: ONNX Runtime's
+    int8 LSTM (tests/fixtures/predict_golden_onnx.jsonl, written by main at 84ba164; it differs
+    from the torch file in confidences and one label, as benchmarks/results/2026-12-07-tagging-speed-3.md
+    allows). Pins what the start-up changes of 2026-12-08-onnx-memory-and-predict.md may not move."""
+    pytest.importorskip("onnxruntime")
+    code, _, out = predict(capsys, tmp_path)
+    assert code == 0
+    assert_as_golden(out, GOLDEN_ONNX)
 
 
 def test_predict_writes_byte_for_byte_what_the_plain_loop_writes(tmp_path, capsys, small_pieces):

@@ -75,11 +75,14 @@ def rewrite(path, change):
         (lambda p: rewrite(p, lambda d: d.update(format_version=FORMAT_VERSION + 1)), "newer NER Studio"),
         (lambda p: rewrite(p, lambda d: d.pop("vocab")), "lacks vocab"),
         (lambda p: rewrite(p, lambda d: d["state_dict"].pop("output.weight")), "inconsistent"),
-        (lambda p: rewrite(p, lambda d: d["vocab"]["tags"].append("S-NEW")), "inconsistent"),
+        (lambda p: rewrite(p, lambda d: d["vocab"].update(tags=["O", "S-NEW"])), "inconsistent"),
+        (lambda p: rewrite(p, lambda d: d["vocab"]["words"]["lengths"].add_(1)), "inconsistent"),
+        (lambda p: rewrite(p, lambda d: d["vocab"]["words"].update(lengths=[1, 2])), "inconsistent"),
+        (lambda p: rewrite(p, lambda d: d.update(vocab=[1, 2])), "inconsistent"),
         (lambda p: p.unlink(), "no such model file"),
     ],
     ids=["truncated", "garbage", "text", "foreign-dict", "foreign-list", "newer", "no-vocab",
-         "missing-weight", "wrong-shape", "missing-file"],
+         "missing-weight", "wrong-shape", "vocab-lengths", "vocab-lengths-list", "vocab-list", "missing-file"],
 )
 def test_bad_files_raise_checkpoint_error(saved, damage, message):
     path = saved[0]

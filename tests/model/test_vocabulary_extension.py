@@ -77,7 +77,7 @@ def test_a_file_with_pieces_loads_with_weights_only_and_keeps_rows_and_pieces(tm
     save_checkpoint(tmp_path / "m.pt", grown.model, grown.vocabs, grown.labels, grown.scheme, grown.metadata)
     payload = torch.load(tmp_path / "m.pt", weights_only=True)
     assert payload["state_dict"]["piece_vectors"].dtype == torch.float16  # stored compactly
-    assert payload["vocab"]["pieces"] == pieces
+    assert payload["vocab"]["pieces"]["text"] == "".join(pieces)  # packed (model/checkpoint.py)
     loaded = load_checkpoint(tmp_path / "m.pt")
     assert loaded.model.config.word_pieces == len(pieces) and loaded.vocabs.pieces.to_list() == pieces
     assert loaded.model.piece_vectors.dtype == torch.float32

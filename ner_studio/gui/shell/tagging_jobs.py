@@ -38,6 +38,11 @@ if TYPE_CHECKING:
 # int8 LSTM and linear layers: tagging takes ~25-40% less time for -0.1 F1 on CoNLL-2003
 # test (resources/models/tagging_speed.json); the command line does the same by default.
 QUANTIZE = True
+# What runs the LSTM in the window: ONNX Runtime where installed (the pip install; the
+# PyInstaller package leaves it out and tags with torch), lean: no arena, batches of 64. The 1 MB
+# report: peak RSS 495-498 MB against 574-590 with torch, total 8.1-9.4 s against 10.6-12.5
+# (load 22). benchmarks/results/2026-12-08-onnx-memory-and-predict.md
+RUNTIME = "onnx"
 
 
 def load_predictor(path: Path) -> Predictor:
@@ -46,11 +51,8 @@ def load_predictor(path: Path) -> Predictor:
     # Batches side by side on every core, each on one torch thread: threads that never wait
     # for each other, unlike torch's own inside one batch (which spin on a busy machine). The
     # UI thread needs little CPU meanwhile (benchmarks/gui_big_document.py measures its stalls).
-    # The LSTM in torch, not ONNX Runtime (which `predict` and `evaluate` use where installed):
-    # with it the 1 MB report's peak RSS went over 600 MB (608-628 against 548-603, quiet
-    # machine, arena on or off), for a gain in time within the runs' spread
-    # (benchmarks/results/2026-12-07-tagging-speed-3.md, "In the window").
-    predictor = TorchPredictor.load(path, quantize=QUANTIZE, threads=os.cpu_count() or 1, runtime="torch")
+    predictor = TorchPredictor.load(path, quantize=QUANTIZE, threads=os.cpu_count() or 1, runtime=RUNTIME,
+                                    lean=True)
     gc_pause.set_aside()  # torch and the model stay: no full collection walks them again (once)
     heap.forget_source_lines()  # what Qt's import hook read of torch's modules
     return predictor

@@ -1,0 +1,32 @@
+"""The window tags with ONNX Runtime where it is installed, lean (no arena, batches of 64
+sentences: the 1 MB report's peak RSS under 600 MB, benchmarks/results/2026-12-08-onnx-memory-and-predict.md),
+and torch's LSTM is let go once the graph runs it; re-tagging (Ctrl+T) finds what the first
+tagging found."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from ner_studio.core.text.spans import Source
+
+pytest.importorskip("onnxruntime")
+
+
+def model_spans(doc) -> list[tuple[int, int, str]]:
+    return [(s.start, s.end, s.label) for s in doc.spans if s.source == Source.MODEL]
+
+
+def test_the_window_tags_with_lean_onnx_runtime_and_again_the_same(start_window, qtbot, idle):
+    window = start_window()
+    first = model_spans(window.doc)
+    assert first  # the sample document, tagged as the window opened
+    predictor = window.workspace.model.predictor()  # loaded already: this only reads it
+    assert predictor.runtime == "onnx"
+    assert predictor.model.lstm is None  # torch's copy freed
+
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)  # Tag with Model
+    assert window.workspace.is_predicting()
+    idle(window)
+    assert model_spans(window.doc) == first
