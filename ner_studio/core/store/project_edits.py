@@ -201,15 +201,16 @@ class EditJournal:
         thread): a worker's read replays them on what it read, so they win."""
         return tuple(self._pending)
 
-    def _send(self, doing: str, name: str = "", first: int = 0) -> None:
+    def _send(self, doing: str, name: str = "", first: int = 0, undo: bool = False) -> None:
         """Send the whole journal to the writer thread (it stays in the journal until landed),
         once it is kept in a side file (core/store/step_files.py) that a kill leaves for the
-        next opening. ``name``, ``first``: the step's name and where its edits start."""
+        next opening. ``name``, ``first``, ``undo``: the step's name, where its edits start,
+        and whether it takes that step back."""
         self.land_write()
         if not self._pending:
             return
         try:
-            step = write_step(*self._step_place(), self._pending, name, first)
+            step = write_step(*self._step_place(), self._pending, name, first, undo=undo)
         except ProjectError as error:  # no side file: committed here, as any edit is
             log.warning("%s: committed on the UI thread instead: %s", doing, error)
             self._record(None)
@@ -250,12 +251,12 @@ class EditJournal:
         for step in stopped_steps(*self._step_place()):
             try:
                 if not self._read("checking an unsaved step", lambda conn: was_written(conn, step.step_id)):
-                    self._write(f"saving {step.name or 'a step'} left unsaved", lambda conn: [
+                    self._write(f"saving {step.title or 'a step'} left unsaved", lambda conn: [
                         edit.apply(conn) for edit in step.edits], step=step.step_id)
                     recovered.append(step)
             except ProjectError as error:
                 log.error("an unsaved step (%s) could not be recovered: %s", step.path, error)
-                self.warnings.append(f"{step.name or 'A step'} was being saved when the app stopped and cannot "
+                self.warnings.append(f"{step.title or 'A step'} was being saved when the app stopped and cannot "
                                      f"be saved now ({error}); it is tried again at the next opening")
                 continue
             remove_step(step)
@@ -307,7 +308,7 @@ class EditJournal:
             self._write("saving earlier edits")
 
     def edit_documents(self, edits: Iterable[rows.SpansDelta], *, in_background: bool = False,
-                       name: str = "") -> list[rows.SpansDelta]:
+                       name: str = "", undo: bool = False) -> list[rows.SpansDelta]:
         """Apply span edits of many documents as one committed transaction ("label all
         occurrences"; its undo is the same call with removed and added swapped). Tracked
         documents change in memory too (their ``changed`` signal fires); the others change
@@ -320,7 +321,8 @@ class EditJournal:
         (core/store/journal_writer.py) where the project can have one; the edits wait in the
         journal until it lands (:meth:`land_write`), and a failure is reported as a tracked
         edit's is (``write_failed``), the edits kept. Until then they are kept in a side file
-        too, which the next opening commits after a kill (``recovered_steps``, named ``name``)."""
+        too, which the next opening commits after a kill (``recovered_steps``, named ``name``;
+        ``undo``: these edits take the step ``name`` back, so the recovered step's undo is a redo)."""
         edits = [replace(with_annotator(edit, self._version), editor=self.editor) for edit in edits]
         if not edits:
             return []
@@ -352,7 +354,7 @@ class EditJournal:
         finally:
             self._batching = False
         if in_background and self._writer() is not None:
-            self._send(f"saving {len(edits)} documents' edits", name, mark)
+            self._send(f"saving {len(edits)} documents' edits", name, mark, undo)
         else:
             self._record(None)
         return applied

@@ -49,17 +49,24 @@ KEEP_WRITTEN_DAYS = 30
 class UnsavedStep:
     """A step as its side file holds it: ``edits`` the whole journal sent, ``first`` the index
     of the step's own edits in it (edits before it were waiting already), ``name`` what the
-    Edit menu called it ("Label All 'Lisbon' as LOC"; '' if unnamed)."""
+    Edit menu called it ("Label All 'Lisbon' as LOC"; '' if unnamed); ``undo``: the step takes
+    the step ``name`` back (Edit > Undo Label All), so taking it back applies ``name`` again."""
 
     step_id: str
     name: str
     edits: list
     first: int
     path: Path
+    undo: bool = False
 
     @property
     def own_edits(self) -> list:
         return self.edits[self.first:]
+
+    @property
+    def title(self) -> str:
+        """What the step did, as the status bar says it ("Undo Label All 'Lisbon' as LOC")."""
+        return f"Undo {self.name}" if self.undo and self.name else self.name
 
 
 def step_folder(path: Path | None, location: str) -> tuple[Path, str]:
@@ -71,11 +78,12 @@ def step_folder(path: Path | None, location: str) -> tuple[Path, str]:
     return user_data_dir() / "unsaved-steps", f"{key}.step-"
 
 
-def write_step(folder: Path, prefix: str, edits: list, name: str = "", first: int = 0) -> UnsavedStep:
+def write_step(folder: Path, prefix: str, edits: list, name: str = "", first: int = 0, *,
+               undo: bool = False) -> UnsavedStep:
     """Write ``edits`` (the journal about to be sent) to a new step file, durably; the step."""
     step_id = uuid.uuid4().hex
     path = folder / f"{prefix}{os.getpid()}-{step_id}.json"
-    record = {"format": FORMAT, "step": step_id, "name": name, "first": first,
+    record = {"format": FORMAT, "step": step_id, "name": name, "first": first, "undo": undo,
               "edits": [_encode(edit) for edit in edits]}
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -83,7 +91,7 @@ def write_step(folder: Path, prefix: str, edits: list, name: str = "", first: in
                            private=True)
     except OSError as error:
         raise ProjectError(f"the step cannot be kept safe while it is saved: {error}", path) from error
-    return UnsavedStep(step_id, name, list(edits), first, path)
+    return UnsavedStep(step_id, name, list(edits), first, path, undo)
 
 
 def remove_step(step: UnsavedStep | None) -> None:
@@ -123,7 +131,11 @@ def read_step(path: Path) -> UnsavedStep:
     if record.get("format") != FORMAT:
         raise ValueError(f"format {record.get('format')!r}, not {FORMAT}")
     edits = [_decode(item) for item in record["edits"]]
-    return UnsavedStep(str(record["step"]), str(record.get("name", "")), edits, int(record.get("first", 0)), path)
+    name, undo = str(record.get("name", "")), record.get("undo")
+    if undo is None:  # written before the flag: an undo was named "Undo Label All ..."
+        undo = name.startswith("Undo ")
+        name = name[len("Undo "):] if undo else name
+    return UnsavedStep(str(record["step"]), name, edits, int(record.get("first", 0)), path, bool(undo))
 
 
 def _encode(edit) -> dict:
@@ -168,7 +180,7 @@ def was_written(conn, step_id: str) -> bool:
 
 def recovered_message(steps: list[UnsavedStep]) -> str:
     """"Recovered 1 step that was being saved when the app stopped: Label All 'Lisbon' as LOC"."""
-    names = "; ".join(step.name for step in steps if step.name)
+    names = "; ".join(step.title for step in steps if step.title)
     many = f"{len(steps)} steps" if len(steps) != 1 else "1 step"
     return f"Recovered {many} that {'was' if len(steps) == 1 else 'were'} being saved when the app stopped" + (
         f": {names}" if names else "")

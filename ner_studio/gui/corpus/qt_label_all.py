@@ -33,6 +33,7 @@ from ner_studio.gui.shell.qt_table_model import ColumnsTableModel
 from ner_studio.gui.shell.qt_match_context import CONTEXT_ROLE, MatchContextDelegate, context_cell
 from ner_studio.gui.shell.qt_tables import FittedColumns, read_only
 
+UNDO_TEXT = "Undo La&bel All"  # with nothing to take back; else the step's own name
 COMMANDS = (
     Command("label_all", "Label All O&ccurrences…", ("Ctrl+Shift+L",),
             "Give every occurrence of the selected text in the project the same label, after a preview",
@@ -40,7 +41,7 @@ COMMANDS = (
     Command("apply_patterns", "Appl&y Patterns or Dictionary…", (),
             "Suggest entities from a dictionary (text<TAB>LABEL or CSV) or Prodigy-style JSONL patterns; they "
             "never override your own or accepted entities", "apply_patterns"),
-    Command("undo_label_all", "Undo La&bel All", (), "Take the last Label All or patterns back in every document",
+    Command("undo_label_all", UNDO_TEXT, (), "Take the last Label All or patterns back in every document",
             "undo"),
 )
 # With Find (gui/corpus/qt_find.py): its matches, whatever the query, labelled after the same preview.
@@ -188,7 +189,9 @@ class LabelAllController(QObject):
         self.last = ProjectStep.recovered(steps)
         self._update_undo()
         if steps:
-            undo = "; Edit > Undo Label All takes it back" if self.last is not None else ""
+            undo = ""
+            if self.last is not None:
+                undo = f"; Edit > {self.last.menu_text} {'applies it again' if self.last.undone else 'takes it back'}"
             self.host.show_status(f"{recovered_message(steps)}{undo}.", 15000)
 
     def _forget(self) -> None:
@@ -196,7 +199,10 @@ class LabelAllController(QObject):
         self._update_undo()
 
     def _update_undo(self) -> None:
-        self.actions["undo_label_all"].setEnabled(self.last is not None and bool(self.last.standing()))
+        """The action names the step it takes back (a recovered undo: "Redo Label All ...")."""
+        action, offered = self.actions["undo_label_all"], self.last is not None and bool(self.last.standing())
+        action.setEnabled(offered)
+        action.setText(self.last.menu_text.replace("&", "&&") if offered else UNDO_TEXT)
 
     def start(self) -> None:
         doc, view = self.host.doc, self.host.view
@@ -293,11 +299,12 @@ class LabelAllController(QObject):
             if isinstance(error, SpanError):
                 error = SpanError(f"{error}. Entities it labelled were changed since; nothing was taken back: "
                                   "undo those changes first (Ctrl+Z in their document)")
-            self.host.show_error(f"{self.last.text} could not be taken back", error)
+            self.host.show_error(f"{self.last.text} could not be {'applied again' if self.last.undone else 'taken back'}",
+                                 error)
             return
-        text = self.last.text
+        text, done = self.last.text, "applied again" if self.last.undone else "taken back"
         self._forget()
-        self.host.show_status(f"{text}: taken back in {len(parts)} documents.")
+        self.host.show_status(f"{text}: {done} in {plural(len(parts), 'document')}.")
         shown = self.host.doc  # the shown document's part: show where it was
         part = next((p for p in parts if shown is not None and p.doc_id == shown.doc_id), None)
         place = part and shown_place(part.delta.removed, part.delta.added)

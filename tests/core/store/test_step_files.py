@@ -134,3 +134,17 @@ def test_a_step_written_twice_is_recorded_once(project_location):
         assert project.query("counting", lambda conn: conn.execute(
             "SELECT COUNT(*) FROM written_steps WHERE id = 'the-same-step'").fetchone()[0]) == 1
     assert spans_as_stored(project_location, doc_id) == [(london.start, london.end, "LOC")]
+
+
+def test_an_undo_is_kept_as_the_undo_of_its_step_also_from_a_file_written_before_the_flag(tmp_path):
+    import json
+
+    folder, prefix = step_folder(tmp_path / "p.nerstudio", "")
+    undo = read_step(write_step(folder, prefix, [], "Label All 'Lisbon' as LOC", undo=True).path)
+    assert (undo.name, undo.undo, undo.title) == ("Label All 'Lisbon' as LOC", True, "Undo Label All 'Lisbon' as LOC")
+    old = write_step(folder, prefix, [], "Undo Apply places.tsv")
+    record = json.loads(old.path.read_text(encoding="utf-8"))
+    del record["undo"]
+    old.path.write_text(json.dumps(record), encoding="utf-8")
+    assert (read_step(old.path).name, read_step(old.path).undo) == ("Apply places.tsv", True)
+    assert read_step(write_step(folder, prefix, [], "Apply places.tsv").path).undo is False
