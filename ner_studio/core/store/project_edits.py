@@ -19,7 +19,8 @@ from ner_studio.core.store.project_files import connect as connect_file
 from ner_studio.core.store.project_postgres import connect_server
 from ner_studio.core.store.project_versions import with_annotator
 from ner_studio.core.store.step_files import (
-    UnsavedStep, recovered_message, remove_step, step_folder, stopped_steps, was_written, write_step,
+    UnsavedStep, elsewhere_message, other_hosts, recovered_message, remove_step, step_folder, stopped_steps,
+    waiting_message, was_written, write_step,
 )
 from ner_studio.core.store.stored_edits import check_stored_edits
 from ner_studio.core.text.document import Document, SpansChanged, Status
@@ -226,10 +227,17 @@ class EditJournal:
     _unsaved: UnsavedStep | None = None  # the side file holding the journal's edits sent last
     recovered_steps: list[UnsavedStep] = []  # steps a kill left unsaved, committed at opening
 
+    steps_left: list[str] = []  # steps the opening left where they are, said ("a step from HOST ...")
+
     def take_recovered_steps(self) -> list[UnsavedStep]:
         """The steps the opening recovered (once: for the window to say so and offer their undo)."""
         steps, self.recovered_steps = self.recovered_steps, []
         return steps
+
+    def take_steps_left(self) -> list[str]:
+        """What the opening says of the step files it left alone (once: for the status bar)."""
+        notes, self.steps_left = self.steps_left, []
+        return notes
 
     def _step_place(self) -> tuple:
         return step_folder(self.path, str(self.location))
@@ -243,12 +251,21 @@ class EditJournal:
         step, self._unsaved = self._unsaved, None
         remove_step(step)
 
-    def _recover_steps(self) -> None:
-        """Commit the steps left unsaved by a process that stopped (see step_files); a step
-        already written only loses its file. A step that cannot be committed now stays (the
-        next opening tries again) and is said in ``warnings``."""
-        recovered = []
-        for step in stopped_steps(*self._step_place()):
+    def _recover_steps(self, *, read_only: bool = False) -> None:
+        """Commit the steps left unsaved by a process of this machine that stopped (see
+        step_files); a step already written only loses its file. A step that cannot be committed
+        now stays (the next opening tries again) and is said in ``warnings``. Read-only, or
+        another machine's: left where it is, and said in ``steps_left``."""
+        place, recovered, self.steps_left = self._step_place(), [], []
+        elsewhere = other_hosts(*place)
+        if elsewhere:
+            self.steps_left.append(elsewhere_message(elsewhere))
+        stopped = stopped_steps(*place)
+        if read_only and stopped:
+            self.steps_left.append(waiting_message(stopped))
+        for note in self.steps_left:  # info: read-only openings in workers (counts, team) say it again
+            log.info("%s (%s)", note, place[0])
+        for step in [] if read_only else stopped:
             try:
                 if not self._read("checking an unsaved step", lambda conn: was_written(conn, step.step_id)):
                     self._write(f"saving {step.title or 'a step'} left unsaved", lambda conn: [

@@ -184,15 +184,20 @@ class LabelAllController(QObject):
 
     def _recover(self) -> None:
         """A project opened: the steps its opening recovered after a kill (core/store/step_files.py)
-        are said, and the last can be taken back as if it had just been applied."""
-        steps = self.host.workspace.project.take_recovered_steps()
+        are said, and the last can be taken back as if it had just been applied; so are those it
+        left where they are (read-only, or another machine's)."""
+        project = self.host.workspace.project
+        steps, said = project.take_recovered_steps(), project.take_steps_left()  # left: read-only, another machine's
         self.last = ProjectStep.recovered(steps)
         self._update_undo()
         if steps:
             undo = ""
             if self.last is not None:
                 undo = f"; Edit > {self.last.menu_text} {'applies it again' if self.last.undone else 'takes it back'}"
-            self.host.show_status(f"{recovered_message(steps)}{undo}.", 15000)
+            said.insert(0, f"{recovered_message(steps)}{undo}")
+        if said:
+            text = "; ".join(said)
+            self.host.show_status(f"{text[0].upper()}{text[1:]}.", 15000)
 
     def _forget(self) -> None:
         self.last = None
