@@ -207,7 +207,7 @@ class LabelAllController(QObject):
         """The action names the step it takes back (a recovered undo: "Redo Label All ...")."""
         action, offered = self.actions["undo_label_all"], self.last is not None and bool(self.last.standing())
         action.setEnabled(offered)
-        action.setText(self.last.menu_text.replace("&", "&&") if offered else UNDO_TEXT)
+        action.setText(with_letter(self.last.menu_text, "b") if offered else UNDO_TEXT)
 
     def start(self) -> None:
         doc, view = self.host.doc, self.host.view
@@ -315,6 +315,13 @@ class LabelAllController(QObject):
         place = part and shown_place(part.delta.removed, part.delta.added)
         if place:
             self.host.show_range(shown.doc_id, *place)
+
+
+def with_letter(text: str, letter: str) -> str:
+    """``text`` as a menu item's, its Alt letter ``letter`` (the item's own, unique in its menu)."""
+    text = text.replace("&", "&&")
+    at = text.lower().find(letter)
+    return f"{text[:at]}&{text[at:]}" if at >= 0 else f"{text} (&{letter.upper()})"
 
 
 def install_label_all(host: Host, find=None) -> LabelAllController:
