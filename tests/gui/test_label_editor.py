@@ -74,3 +74,28 @@ def test_a_conll_file_with_66_entity_types_imports_and_the_palette_shows_every_o
     assert set(window.palette_.buttons) == set(labels.names())
     assert isinstance(window.docks["labels"].widget(), QScrollArea)  # 70 buttons scroll
     assert window.docks["labels"].widget().minimumSizeHint().height() < 400
+
+
+def test_ok_without_a_rename_keeps_the_undo_history_and_a_rename_says_it_ends_it(start_window, qtbot, monkeypatch):
+    """Undo commands name the labels of their entities: a rename or a removal ends the history
+    (said in the status bar); OK on a recolour, a key or nothing at all keeps it."""
+    window = start_window()
+    doc, undo = window.doc, window.actions_["undo"]
+    start = doc.text.index("Thursday")
+    window.view.setFocus()
+    window.view.select_range(start, start + 8)
+    qtbot.keyClick(window.view, Qt.Key.Key_1)
+    assert doc.span_at(start).label == "PER" and undo.isEnabled()
+    monkeypatch.setattr(qt_edit_commands.LabelEditor, "exec", lambda dialog: QDialog.DialogCode.Accepted)
+    window.actions_["edit_labels"].trigger()  # OK, nothing changed
+    assert undo.isEnabled() and undo.text() == "&Undo Label 'Thursday' as PER"
+
+    def rename(dialog):
+        dialog.table.item(dialog.labels.names().index("LOC"), 0).setText("PLACE")
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(qt_edit_commands.LabelEditor, "exec", rename)
+    window.actions_["edit_labels"].trigger()
+    assert not undo.isEnabled()
+    assert "LOC is now PLACE. Edits made before cannot be undone: they named the old labels" in \
+        window.statusBar().currentMessage()

@@ -390,15 +390,18 @@ class Workspace(QObject):
     # --- labels and export ---------------------------------------------------------------
     def save_labels(self, labels: LabelSet, *, delete_spans_of_removed: bool = False) -> bool:
         """Store an edited label set; renamed labels relabel every span in one transaction."""
+        renamed, removed = labels.renames(), labels.removed()
         try:
             self.project.save_labels(labels, delete_spans_of_removed=delete_spans_of_removed)
         except NerStudioError as error:
             self.problem.emit("The labels could not be saved", error)
             return False
         self.labels = self.project.labels()
-        # Undo commands that hold old label names could not be undone any more.
-        for stack in self._stacks.values():
-            stack.clear()
+        if renamed or removed:  # undo commands holding old label names could not be undone any more
+            for stack in self._stacks.values():
+                stack.clear()
+            said = [f"{old} is now {new}" for old, new in renamed.items()] + [f"{name} is removed" for name in sorted(removed)]
+            self.notice.emit(f"Labels saved: {', '.join(said)}. Edits made before cannot be undone: they named the old labels.")
         self.labels_changed.emit()
         return True
 
