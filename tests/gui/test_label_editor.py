@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QDialog
 
 from ner_studio.core.store.project import Project
 from ner_studio.gui.annotate import qt_edit_commands
+from tests.gui.test_label_all_window import accept_with
 
 
 def edit_labels_with(window, monkeypatch, change):
@@ -89,6 +90,12 @@ def test_ok_without_a_rename_keeps_the_undo_history_and_a_rename_says_it_ends_it
     monkeypatch.setattr(qt_edit_commands.LabelEditor, "exec", lambda dialog: QDialog.DialogCode.Accepted)
     window.actions_["edit_labels"].trigger()  # OK, nothing changed
     assert undo.isEnabled() and undo.text() == "&Undo Label 'Thursday' as PER"
+    lisbon = doc.text.index("Lisbon")
+    window.view.select_range(lisbon, lisbon + 6)
+    accept_with(monkeypatch, "LOC")
+    window.actions_["label_all"].trigger()
+    undo_all = window.actions_["undo_label_all"]
+    assert undo_all.isEnabled()
 
     def rename(dialog):
         dialog.table.item(dialog.labels.names().index("LOC"), 0).setText("PLACE")
@@ -97,5 +104,6 @@ def test_ok_without_a_rename_keeps_the_undo_history_and_a_rename_says_it_ends_it
     monkeypatch.setattr(qt_edit_commands.LabelEditor, "exec", rename)
     window.actions_["edit_labels"].trigger()
     assert not undo.isEnabled()
+    assert not undo_all.isEnabled() and undo_all.text() == "Undo La&bel All"  # its entities named LOC too
     assert "LOC is now PLACE. Edits made before cannot be undone: they named the old labels" in \
         window.statusBar().currentMessage()

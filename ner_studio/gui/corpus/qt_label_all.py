@@ -186,6 +186,7 @@ class LabelAllController(QObject):
         """A project opened: the steps its opening recovered after a kill (core/store/step_files.py)
         are said, and the last can be taken back as if it had just been applied; so are those it
         left where they are (read-only, or another machine's)."""
+        self.host.workspace.labels_changed.connect(self._on_labels_changed)
         project = self.host.workspace.project
         steps, said = project.take_recovered_steps(), project.take_steps_left()  # left: read-only, another machine's
         self.last = ProjectStep.recovered(steps)
@@ -198,6 +199,14 @@ class LabelAllController(QObject):
         if said:
             text = "; ".join(said)
             self.host.show_status(f"{text[0].upper()}{text[1:]}.", 15000)
+
+    def _on_labels_changed(self) -> None:
+        """A label renamed or removed: a step whose entities name it cannot be taken back (the
+        workspace says so, as it ends the documents' undo history for the same reason)."""
+        names = {label.name for label in self.host.workspace.labels}
+        if self.last is not None and any(span.label not in names for part in self.last.standing()
+                                         for span in (*part.delta.added, *part.delta.removed)):
+            self._forget()
 
     def _forget(self) -> None:
         self.last = None
