@@ -116,7 +116,7 @@ class FileController(QObject):
             )
             if answer != QMessageBox.StandardButton.Discard:
                 return False
-            self.host.workspace.project.close(discard_pending=True)
+            self.host.workspace.close(discard_pending=True)
         return True
 
     def switch_project(self, project: Project) -> None:

@@ -428,13 +428,16 @@ class Workspace(QObject):
             self.live.stop()
         self.counts.let_go()
 
-    def close(self) -> None:
-        """Release, then close the project (unsaved edits raise ProjectError)."""
+    def close(self, *, discard_pending: bool = False) -> None:
+        """Release, then close the project. Unsaved edits that cannot be written raise ProjectError
+        before anything is released, so the analyst may go on here (``discard_pending``: lost)."""
         if not self.project.closed:
             self.settings_later.flush()
             self._store_shown()
+            if not discard_pending:
+                self.project.save_pending()
         self.release()
-        self.project.close()
+        self.project.close(discard_pending=discard_pending)
         for stack in self._stacks.values():
             self.undo_group.removeStack(stack)
         self._stacks.clear()
