@@ -107,3 +107,36 @@ def test_ok_without_a_rename_keeps_the_undo_history_and_a_rename_says_it_ends_it
     assert not undo_all.isEnabled() and undo_all.text() == "Undo La&bel All"  # its entities named LOC too
     assert "LOC is now PLACE. Edits made before cannot be undone: they named the old labels" in \
         window.statusBar().currentMessage()
+
+
+def test_escape_in_edit_labels_after_typing_a_guideline_asks_before_discarding_it(start_window, qtbot, monkeypatch):
+    """A guideline typed in Edit Labels and an Esc (or Cancel, or the window's close button):
+    the dialog asks first, as the note dialog does; Cancel there keeps the dialog and the text."""
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    answers, asked, seen = [QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Discard], [], {}
+    monkeypatch.setattr(QMessageBox, "question", lambda parent, title, text, *args: asked.append(text) or answers.pop(0))
+
+    def exec_(dialog):
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        QTest.mouseClick(dialog.description.viewport(), Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.description)
+        QTest.keyClicks(QApplication.focusWidget(), "Cities, countries, rivers")
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+        seen["kept"] = dialog.isVisible() and dialog.description.toPlainText()
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+        seen["closed"] = not dialog.isVisible()
+        return dialog.result()
+
+    monkeypatch.setattr(qt_edit_commands.LabelEditor, "exec", exec_)
+    window = start_window()
+    first = window.workspace.labels.names()[0]
+    window.actions_["edit_labels"].trigger()
+    assert seen == {"kept": "Cities, countries, rivers", "closed": True}
+    assert asked == ["Discard your changes to the labels?"] * 2
+    assert window.workspace.labels[first].description == ""  # discarded, as answered
+    monkeypatch.setattr(qt_edit_commands.LabelEditor, "exec", lambda dialog: dialog.reject() or dialog.result())
+    window.actions_["edit_labels"].trigger()  # nothing changed: nothing to ask
+    assert len(asked) == 2
