@@ -149,13 +149,13 @@ def test_a_step_or_its_undo_killed_in_flight_is_recovered_and_the_menu_goes_the_
     window = start_window(path)
     undo = window.actions_["undo_label_all"]
     if killed == "step":
-        assert f"Recovered 1 step that was being saved when the app stopped: {name}; Edit > Undo {name} takes it back" \
+        assert f"Recovered 1 step that was being saved when the app stopped: {name}; Edit > Undo {name} in Every Document takes it back" \
             in window.statusBar().currentMessage()
-        assert lisbon_spans(path, other_id) == applied and plain(undo) == f"Undo {name}"
+        assert lisbon_spans(path, other_id) == applied and plain(undo) == f"Undo {name} in Every Document"
     else:
         assert (f"Recovered 1 step that was being saved when the app stopped: Undo {name}; "
-                f"Edit > Redo {name} applies it again") in window.statusBar().currentMessage()
-        assert lisbon_spans(path, other_id) == bare and plain(undo) == f"Redo {name}"
+                f"Edit > Redo {name} in Every Document applies it again") in window.statusBar().currentMessage()
+        assert lisbon_spans(path, other_id) == bare and plain(undo) == f"Redo {name} in Every Document"
     assert undo.isEnabled() and menu_problems(window) == []  # its Alt letter stays B
     undo.trigger()
     qtbot.waitUntil(lambda: not window.workspace.project.writing)

@@ -56,9 +56,10 @@ class ProjectStep:
 
     @property
     def menu_text(self) -> str:
-        """What taking the step back does, for the Edit menu: "Undo Label All 'Lisbon' as
-        LOC", or for a recovered undo "Redo Label All 'Lisbon' as LOC"."""
-        return f"{'Redo' if self.undone else 'Undo'} {self.text}"
+        """What taking the step back does, for the Edit menu: "Undo Label All 'Lisbon' as LOC
+        in Every Document", or for a recovered undo "Redo ...". (Ctrl+Z's item above it names
+        the same step: it takes back the shown document's part.)"""
+        return f"{'Redo' if self.undone else 'Undo'} {self.text} in Every Document"
 
     def standing(self) -> list[DocumentPart]:
         """The parts not taken back yet (by either undo)."""
