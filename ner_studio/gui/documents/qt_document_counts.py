@@ -46,6 +46,9 @@ class DocumentCounts(QObject):
         """The files documents were read from, each with one of its documents."""
         return {s.source_path: s.doc_id for s in self._summaries.values() if s.source_path}
 
+    def documents_from(self, source_path: str) -> int:
+        return sum(1 for s in self._summaries.values() if s.source_path == source_path)
+
     def add(self, docs: Iterable[Document], source_path: Path | None) -> None:
         """Lines of documents just stored (their counts follow once :meth:`follow` sees them):
         built, not read back, since a big file adds ~100 parts one after another."""

@@ -25,7 +25,7 @@ from ner_studio.core.store.project import DocumentSummary, Project
 from ner_studio.core.store.project_export import export_documents
 from ner_studio.core.learning.review_log import ReviewRecord
 from ner_studio.gui.annotate.editing import SpanEdit
-from ner_studio.gui.documents.importing import PartsGate, PartsInFlight
+from ner_studio.gui.documents.importing import PartsGate, PartsInFlight, unfinished_imports
 from ner_studio.gui.documents.qt_document_counts import DocumentCounts
 from ner_studio.gui.documents.qt_importer import DocumentImporter
 from ner_studio.gui.shell.qt_deferred_settings import DeferredSettings
@@ -278,10 +278,10 @@ class Workspace(QObject):
     def import_paths(self, paths: list[Path]) -> list[Path]:
         """Read files in a worker; each file's documents are added as it finishes. A file
         already in the project is shown, not added twice: those files are returned."""
-        known = self.counts.source_paths()
+        known, unfinished = self.counts.source_paths(), unfinished_imports(self.project)
         paths = [Path(p).resolve() for p in paths]
-        already = [p for p in paths if str(p) in known]
-        paths = [p for p in paths if str(p) not in known]
+        already = [p for p in paths if str(p) in known and str(p) not in unfinished]  # an opening that stopped: the rest
+        paths = [p for p in paths if p not in already]
         if already:
             self.documents_opened.emit([known[str(p)] for p in already])
         if not paths:
