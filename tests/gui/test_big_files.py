@@ -227,3 +227,38 @@ def test_no_cyclic_collection_runs_until_the_last_part_is_tagged(start_window, s
     assert len(enabled) == len(window.workspace.document_ids()) > 5
     assert not any(enabled)
     assert gc.isenabled()
+
+
+def test_a_big_file_whose_opening_stopped_is_said_at_the_next_opening_and_opening_it_again_adds_the_rest(
+        start_window, small_parts, tmp_path, qtbot):
+    """Closing the window (or a kill) while a big file is read leaves its first parts: the next
+    opening says so, and opening the file again adds the parts after those, not "already in the
+    project" (which left the rest out for good)."""
+    path = tmp_path / "report.txt"
+    path.write_text("\n\n".join(PARAGRAPHS) + "\n", encoding="utf-8")
+    window = start_window()
+    before = len(window.workspace.document_ids())
+    window.files.open_paths([path])
+    qtbot.waitUntil(lambda: len(window.workspace.document_ids()) >= before + 2, timeout=30_000)
+    project = window.workspace.project.path
+    window.close()  # while part 3 or so is read
+
+    again = start_window(project)
+    parts = [again.workspace.summary(i).name for i in again.workspace.document_ids()][before:]
+    stored = len(parts)
+    total = int(parts[0].rsplit(" of ", 1)[1].rstrip(")"))
+    assert stored < total
+    assert f"report.txt has {stored} of its {total} parts: its opening stopped. Open it again to add the rest." in \
+        again.statusBar().currentMessage()
+    again.files.open_paths([path])
+    qtbot.waitUntil(lambda: len(again.workspace.document_ids()) == before + total and not again.workspace.is_importing(),
+                    timeout=60_000)
+    names = [again.workspace.summary(i).name for i in again.workspace.document_ids()][before:]
+    assert names == [f"report.txt (part {k} of {total})" for k in range(1, total + 1)]  # each once, in order
+    text = "".join(again.workspace.document(i).text for i in again.workspace.document_ids()[before:])
+    assert text.split() == path.read_text(encoding="utf-8").split()
+    assert "Already in the project" not in again.statusBar().currentMessage()
+    again.files.open_paths([path])  # whole now: shown, and nothing more is being opened ("-1 more files" before)
+    assert again.statusBar().currentMessage() == "Already in the project, shown: report.txt"
+    third = start_window(project)
+    assert "its opening stopped" not in third.statusBar().currentMessage()

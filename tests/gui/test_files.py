@@ -182,3 +182,33 @@ def test_the_open_dialog_loads_the_sentence_splitter_meanwhile(start_window, qtb
     shipped_splitter.cache_clear()
     window.files.open_files()
     qtbot.waitUntil(lambda: shipped_splitter.cache_info().currsize == 1, timeout=20_000)
+
+
+def test_escape_after_typing_in_paste_as_new_document_asks_before_discarding_the_text(start_window, qtbot, monkeypatch):
+    """The Paste dialog's text may be typed, not pasted: an Esc asks first (Cancel keeps it)."""
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    answers, asked, seen = [QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Discard], [], {}
+    monkeypatch.setattr(QMessageBox, "question", lambda parent, title, text, *args: asked.append(text) or answers.pop(0))
+
+    def exec_(dialog):
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        dialog.text.setFocus()
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.text)
+        QTest.keyClicks(QApplication.focusWidget(), "Karin Olsson flew to Madrid")
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+        seen["kept"] = dialog.isVisible() and dialog.text.toPlainText()
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+        seen["closed"] = not dialog.isVisible()
+        return dialog.result()
+
+    monkeypatch.setattr(qt_dialogs.PasteDialog, "exec", exec_)
+    QGuiApplication.clipboard().clear()
+    window = start_window()
+    before = window.workspace.document_ids()
+    window.actions_["paste"].trigger()
+    assert seen == {"kept": "Karin Olsson flew to Madrid", "closed": True}
+    assert asked == ["Discard the text you typed?"] * 2 and window.workspace.document_ids() == before

@@ -123,3 +123,39 @@ def test_a_read_only_project_keeps_edits_until_save_as(start_window, qtbot, dial
     with Project.open(copy, read_only=True) as stored:
         spans = stored.load_document(window.doc.doc_id).spans
     assert all(span in spans for span in edited)
+
+
+def test_closing_with_unsaved_edits_then_cancel_leaves_the_window_working(start_window, qtbot, dialogs, monkeypatch):
+    """Close (the window, or the project) when edits cannot be written asks; Cancel keeps the
+    project open as it was: the document list still counts each edit, and a later close saves."""
+    from PySide6.QtWidgets import QMessageBox
+
+    window = start_window()
+    doc = window.doc
+    real_apply = project_rows.SpansDelta.apply
+    monkeypatch.setattr(project_rows.SpansDelta, "apply", lambda self, conn: (_ for _ in ()).throw(
+        sqlite3.OperationalError("database or disk is full")))
+    start = doc.text.index("Thursday")
+    window.view.setFocus()
+    window.view.select_range(start, start + len("Thursday"))
+    qtbot.keyClick(window.view, Qt.Key.Key_2)
+    asked = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *args: asked.append(text) or
+                        QMessageBox.StandardButton.Cancel)
+    assert not window.close() and window.isVisible()
+    assert "Close anyway and lose 1 edit?" in asked[0]
+    free = next(i for i, word in enumerate(doc.tokens) if doc.text[word.start:word.end] == "on"
+                and not doc.spans_between(word.start, word.end))
+    window.view.setFocus()
+    window.view.select_range(doc.tokens[free].start, doc.tokens[free].end)
+    qtbot.keyClick(window.view, Qt.Key.Key_1)  # the analyst goes on
+    assert window.workspace.summary(doc.doc_id).entity_count == len(doc.spans)
+
+    monkeypatch.setattr(project_rows.SpansDelta, "apply", real_apply)  # space was freed
+    path = window.workspace.project.path
+    window.close()
+    assert not window.isVisible()
+    with Project.open(path, read_only=True) as stored:
+        spans = stored.load_document(doc.doc_id).spans
+    assert Span(start, start + len("Thursday"), "LOC") in spans
+    assert any(s.start == doc.tokens[free].start and s.label == "PER" for s in spans)

@@ -165,8 +165,7 @@ class Project(EditJournal, ProjectMetadata, ProjectVersions, ProjectAssignments,
         project = cls(store, read_only=read_only, lock_timeout=lock_timeout, annotator=annotator)
         try:
             project._settle_version()
-            if not read_only:
-                project._recover_steps()  # what a kill left unsaved (core/store/step_files.py)
+            project._recover_steps(read_only=read_only)  # what a kill left unsaved (core/store/step_files.py)
         except BaseException:
             project.close(discard_pending=True)
             raise

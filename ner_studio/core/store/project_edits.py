@@ -19,7 +19,8 @@ from ner_studio.core.store.project_files import connect as connect_file
 from ner_studio.core.store.project_postgres import connect_server
 from ner_studio.core.store.project_versions import with_annotator
 from ner_studio.core.store.step_files import (
-    UnsavedStep, recovered_message, remove_step, step_folder, stopped_steps, was_written, write_step,
+    UnsavedStep, elsewhere_message, other_hosts, recovered_message, remove_step, step_folder, stopped_steps,
+    waiting_message, was_written, write_step,
 )
 from ner_studio.core.store.stored_edits import check_stored_edits
 from ner_studio.core.text.document import Document, SpansChanged, Status
@@ -204,15 +205,16 @@ class EditJournal:
         thread): a worker's read replays them on what it read, so they win."""
         return tuple(self._pending)
 
-    def _send(self, doing: str, name: str = "", first: int = 0) -> None:
+    def _send(self, doing: str, name: str = "", first: int = 0, undo: bool = False) -> None:
         """Send the whole journal to the writer thread (it stays in the journal until landed),
         once it is kept in a side file (core/store/step_files.py) that a kill leaves for the
-        next opening. ``name``, ``first``: the step's name and where its edits start."""
+        next opening. ``name``, ``first``, ``undo``: the step's name, where its edits start,
+        and whether it takes that step back."""
         self.land_write()
         if not self._pending:
             return
         try:
-            step = write_step(*self._step_place(), self._pending, name, first)
+            step = write_step(*self._step_place(), self._pending, name, first, undo=undo)
         except ProjectError as error:  # no side file: committed here, as any edit is
             log.warning("%s: committed on the UI thread instead: %s", doing, error)
             self._record(None)
@@ -228,10 +230,17 @@ class EditJournal:
     _unsaved: UnsavedStep | None = None  # the side file holding the journal's edits sent last
     recovered_steps: list[UnsavedStep] = []  # steps a kill left unsaved, committed at opening
 
+    steps_left: list[str] = []  # steps the opening left where they are, said ("a step from HOST ...")
+
     def take_recovered_steps(self) -> list[UnsavedStep]:
         """The steps the opening recovered (once: for the window to say so and offer their undo)."""
         steps, self.recovered_steps = self.recovered_steps, []
         return steps
+
+    def take_steps_left(self) -> list[str]:
+        """What the opening says of the step files it left alone (once: for the status bar)."""
+        notes, self.steps_left = self.steps_left, []
+        return notes
 
     def _step_place(self) -> tuple:
         return step_folder(self.path, str(self.location))
@@ -245,20 +254,29 @@ class EditJournal:
         step, self._unsaved = self._unsaved, None
         remove_step(step)
 
-    def _recover_steps(self) -> None:
-        """Commit the steps left unsaved by a process that stopped (see step_files); a step
-        already written only loses its file. A step that cannot be committed now stays (the
-        next opening tries again) and is said in ``warnings``."""
-        recovered = []
-        for step in stopped_steps(*self._step_place()):
+    def _recover_steps(self, *, read_only: bool = False) -> None:
+        """Commit the steps left unsaved by a process of this machine that stopped (see
+        step_files); a step already written only loses its file. A step that cannot be committed
+        now stays (the next opening tries again) and is said in ``warnings``. Read-only, or
+        another machine's: left where it is, and said in ``steps_left``."""
+        place, recovered, self.steps_left = self._step_place(), [], []
+        elsewhere = other_hosts(*place)
+        if elsewhere:
+            self.steps_left.append(elsewhere_message(elsewhere))
+        stopped = stopped_steps(*place)
+        if read_only and stopped:
+            self.steps_left.append(waiting_message(stopped))
+        for note in self.steps_left:  # info: read-only openings in workers (counts, team) say it again
+            log.info("%s (%s)", note, place[0])
+        for step in [] if read_only else stopped:
             try:
                 if not self._read("checking an unsaved step", lambda conn: was_written(conn, step.step_id)):
-                    self._write(f"saving {step.name or 'a step'} left unsaved", lambda conn: [
+                    self._write(f"saving {step.title or 'a step'} left unsaved", lambda conn: [
                         edit.apply(conn) for edit in step.edits], step=step.step_id)
                     recovered.append(step)
             except ProjectError as error:
                 log.error("an unsaved step (%s) could not be recovered: %s", step.path, error)
-                self.warnings.append(f"{step.name or 'A step'} was being saved when the app stopped and cannot "
+                self.warnings.append(f"{step.title or 'A step'} was being saved when the app stopped and cannot "
                                      f"be saved now ({error}); it is tried again at the next opening")
                 continue
             remove_step(step)
@@ -310,7 +328,7 @@ class EditJournal:
             self._write("saving earlier edits")
 
     def edit_documents(self, edits: Iterable[rows.SpansDelta], *, in_background: bool = False,
-                       name: str = "") -> list[rows.SpansDelta]:
+                       name: str = "", undo: bool = False) -> list[rows.SpansDelta]:
         """Apply span edits of many documents as one committed transaction ("label all
         occurrences"; its undo is the same call with removed and added swapped). Tracked
         documents change in memory too (their ``changed`` signal fires); the others change
@@ -323,7 +341,8 @@ class EditJournal:
         (core/store/journal_writer.py) where the project can have one; the edits wait in the
         journal until it lands (:meth:`land_write`), and a failure is reported as a tracked
         edit's is (``write_failed``), the edits kept. Until then they are kept in a side file
-        too, which the next opening commits after a kill (``recovered_steps``, named ``name``)."""
+        too, which the next opening commits after a kill (``recovered_steps``, named ``name``;
+        ``undo``: these edits take the step ``name`` back, so the recovered step's undo is a redo)."""
         edits = [replace(with_annotator(edit, self._version), editor=self.editor) for edit in edits]
         if not edits:
             return []
@@ -355,7 +374,7 @@ class EditJournal:
         finally:
             self._batching = False
         if in_background and self._writer() is not None:
-            self._send(f"saving {len(edits)} documents' edits", name, mark)
+            self._send(f"saving {len(edits)} documents' edits", name, mark, undo)
         else:
             self._record(None)
         return applied

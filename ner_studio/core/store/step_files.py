@@ -12,10 +12,16 @@ step whose id is in the store was committed (the app stopped before deleting its
 other is committed then, with its id. Replaying is idempotent (a journal's records can be
 applied again, core/store/span_rows.py), and the id keeps a step from being applied twice.
 
-Where: beside a project file (``.NAME.step-PID-ID.json``, hidden like the atomic writes'
+Where: beside a project file (``.NAME.step-PID@HOST-ID.json``, hidden like the atomic writes'
 temporaries); for a server project, in the user data folder, keyed by the project's location
 (without its password). The file names the process that wrote it: one still running (another
-window of the same project) is writing its own step, never replayed from here.
+window of the same project) is writing its own step, never replayed from here. And the machine:
+a project file in a shared folder may be open on another one, whose process ids mean nothing
+here, so only this machine's files are replayed; another's are left to it and said
+(:func:`other_hosts`). A file named without a host (written before) counts as this machine's.
+
+A project opened read-only replays nothing: its files stay for the next writable opening, and
+the opening says so (:func:`waiting_message`).
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ import hashlib
 import json
 import logging
 import os
+import re
+import socket
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,17 +57,24 @@ KEEP_WRITTEN_DAYS = 30
 class UnsavedStep:
     """A step as its side file holds it: ``edits`` the whole journal sent, ``first`` the index
     of the step's own edits in it (edits before it were waiting already), ``name`` what the
-    Edit menu called it ("Label All 'Lisbon' as LOC"; '' if unnamed)."""
+    Edit menu called it ("Label All 'Lisbon' as LOC"; '' if unnamed); ``undo``: the step takes
+    the step ``name`` back (Edit > Undo Label All), so taking it back applies ``name`` again."""
 
     step_id: str
     name: str
     edits: list
     first: int
     path: Path
+    undo: bool = False
 
     @property
     def own_edits(self) -> list:
         return self.edits[self.first:]
+
+    @property
+    def title(self) -> str:
+        """What the step did, as the status bar says it ("Undo Label All 'Lisbon' as LOC")."""
+        return f"Undo {self.name}" if self.undo and self.name else self.name
 
 
 def step_folder(path: Path | None, location: str) -> tuple[Path, str]:
@@ -71,11 +86,17 @@ def step_folder(path: Path | None, location: str) -> tuple[Path, str]:
     return user_data_dir() / "unsaved-steps", f"{key}.step-"
 
 
-def write_step(folder: Path, prefix: str, edits: list, name: str = "", first: int = 0) -> UnsavedStep:
+def this_host() -> str:
+    """This machine's name as step files carry it: a host name's own characters, others as _."""
+    return re.sub(r"[^A-Za-z0-9.-]", "_", socket.gethostname())[:64] or "_"  # a file name's room
+
+
+def write_step(folder: Path, prefix: str, edits: list, name: str = "", first: int = 0, *,
+               undo: bool = False) -> UnsavedStep:
     """Write ``edits`` (the journal about to be sent) to a new step file, durably; the step."""
     step_id = uuid.uuid4().hex
-    path = folder / f"{prefix}{os.getpid()}-{step_id}.json"
-    record = {"format": FORMAT, "step": step_id, "name": name, "first": first,
+    path = folder / f"{prefix}{os.getpid()}@{this_host()}-{step_id}.json"
+    record = {"format": FORMAT, "step": step_id, "name": name, "first": first, "undo": undo,
               "edits": [_encode(edit) for edit in edits]}
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -83,7 +104,7 @@ def write_step(folder: Path, prefix: str, edits: list, name: str = "", first: in
                            private=True)
     except OSError as error:
         raise ProjectError(f"the step cannot be kept safe while it is saved: {error}", path) from error
-    return UnsavedStep(step_id, name, list(edits), first, path)
+    return UnsavedStep(step_id, name, list(edits), first, path, undo)
 
 
 def remove_step(step: UnsavedStep | None) -> None:
@@ -96,9 +117,9 @@ def remove_step(step: UnsavedStep | None) -> None:
         log.warning("the saved step's file %s could not be deleted: %s", step.path, error)
 
 
-def stopped_steps(folder: Path, prefix: str) -> list[UnsavedStep]:
-    """The step files left by processes that are gone, oldest first. A file that cannot be
-    read is reported in the log and left where it is (never deleted unread)."""
+def _step_files(folder: Path, prefix: str) -> list[tuple[str, int, str]]:
+    """``(file name, pid, host)`` of every step file in ``folder`` (a name without a host,
+    written before hosts were named: this machine)."""
     try:
         names = sorted(os.listdir(folder))
     except OSError:
@@ -107,8 +128,28 @@ def stopped_steps(folder: Path, prefix: str) -> list[UnsavedStep]:
     for name in names:
         if not (name.startswith(prefix) and name.endswith(".json")):
             continue
-        pid = name[len(prefix):].split("-", 1)[0]
-        if not pid.isdigit() or process_alive(int(pid)):
+        pid, _, host = name[len(prefix):-len(".json")].rsplit("-", 1)[0].partition("@")
+        if pid.isdigit():
+            found.append((name, int(pid), host or this_host()))
+    return found
+
+
+def other_hosts(folder: Path, prefix: str) -> dict[str, int]:
+    """Other machines with step files here (a project file in a shared folder): how many each.
+    Their process ids mean nothing here, so their steps are theirs to write or recover."""
+    here, hosts = this_host(), {}
+    for _, _, host in _step_files(folder, prefix):
+        if host != here:
+            hosts[host] = hosts.get(host, 0) + 1
+    return hosts
+
+
+def stopped_steps(folder: Path, prefix: str) -> list[UnsavedStep]:
+    """The step files left by this machine's processes that are gone, oldest first. A file that
+    cannot be read is reported in the log and left where it is (never deleted unread)."""
+    here, found = this_host(), []
+    for name, pid, host in _step_files(folder, prefix):
+        if host != here or process_alive(pid):
             continue
         path = folder / name
         try:
@@ -123,7 +164,11 @@ def read_step(path: Path) -> UnsavedStep:
     if record.get("format") != FORMAT:
         raise ValueError(f"format {record.get('format')!r}, not {FORMAT}")
     edits = [_decode(item) for item in record["edits"]]
-    return UnsavedStep(str(record["step"]), str(record.get("name", "")), edits, int(record.get("first", 0)), path)
+    name, undo = str(record.get("name", "")), record.get("undo")
+    if undo is None:  # written before the flag: an undo was named "Undo Label All ..."
+        undo = name.startswith("Undo ")
+        name = name[len("Undo "):] if undo else name
+    return UnsavedStep(str(record["step"]), name, edits, int(record.get("first", 0)), path, bool(undo))
 
 
 def _encode(edit) -> dict:
@@ -168,7 +213,19 @@ def was_written(conn, step_id: str) -> bool:
 
 def recovered_message(steps: list[UnsavedStep]) -> str:
     """"Recovered 1 step that was being saved when the app stopped: Label All 'Lisbon' as LOC"."""
-    names = "; ".join(step.name for step in steps if step.name)
+    names = "; ".join(step.title for step in steps if step.title)
     many = f"{len(steps)} steps" if len(steps) != 1 else "1 step"
     return f"Recovered {many} that {'was' if len(steps) == 1 else 'were'} being saved when the app stopped" + (
         f": {names}" if names else "")
+
+
+def waiting_message(steps: list[UnsavedStep]) -> str:
+    """The opening was read-only: the steps left here stay for the next writable one."""
+    many = f"{len(steps)} steps" if len(steps) != 1 else "1 step"
+    return f"{many} left by a stopped app will be recovered when the project is opened for writing"
+
+
+def elsewhere_message(hosts: dict[str, int]) -> str:
+    """"A step from HOST is still being saved there" (another machine's files, left alone)."""
+    return "; ".join(f"{'a step' if count == 1 else f'{count} steps'} from {host} "
+                     f"{'is' if count == 1 else 'are'} still being saved there" for host, count in sorted(hosts.items()))

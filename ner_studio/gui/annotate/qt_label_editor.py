@@ -28,6 +28,7 @@ class LabelEditor(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Edit labels")
         self.labels = labels.copy()
+        self._given = labels.copy()  # to tell whether Cancel would discard anything
         self.counts = counts
         self.delete_spans = False
         layout = QVBoxLayout(self)
@@ -62,6 +63,17 @@ class LabelEditor(QDialog):
         layout.addWidget(buttons)
         self._fill()
         self.resize(520, 600)
+
+    def reject(self) -> None:
+        """Cancel, Esc or the close button: changes made (a guideline typed, say) are not
+        dropped without a word, as the note dialog does (gui/notes/qt_note_dialog.py)."""
+        if self.labels != self._given or self.delete_spans:
+            answer = QMessageBox.question(self, self.windowTitle(), "Discard your changes to the labels?",
+                                          QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                                          QMessageBox.StandardButton.Cancel)
+            if answer != QMessageBox.StandardButton.Discard:
+                return
+        super().reject()
 
     def _guideline_fields(self) -> QFormLayout:
         """The selected label's description and examples, saved into the set as they are typed."""

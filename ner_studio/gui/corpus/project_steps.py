@@ -31,10 +31,12 @@ class DocumentPart:
 @dataclass(eq=False)
 class ProjectStep:
     """A project-wide edit applied in one transaction; ``text`` names it in the Edit menu
-    ("Label All 'Lisbon' as LOC")."""
+    ("Label All 'Lisbon' as LOC"). ``undone``: the parts take the step ``text`` back (its undo,
+    left by a kill and recovered at opening), so taking them back applies ``text`` again."""
 
     text: str
     parts: list[DocumentPart]
+    undone: bool = False
 
     @classmethod
     def applied(cls, text: str, stored: list[SpansDelta]) -> ProjectStep:
@@ -48,7 +50,16 @@ class ProjectStep:
             return None
         step = steps[-1]
         deltas = [SpansDelta(e.doc_id, e.removed, e.added) for e in step.own_edits if isinstance(e, SpansDelta)]
-        return cls.applied(step.name or "the recovered step", deltas) if deltas else None
+        if not deltas:
+            return None
+        return cls(step.name or "the recovered step", [DocumentPart(delta) for delta in deltas], step.undo)
+
+    @property
+    def menu_text(self) -> str:
+        """What taking the step back does, for the Edit menu: "Undo Label All 'Lisbon' as LOC
+        in Every Document", or for a recovered undo "Redo ...". (Ctrl+Z's item above it names
+        the same step: it takes back the shown document's part.)"""
+        return f"{'Redo' if self.undone else 'Undo'} {self.text} in Every Document"
 
     def standing(self) -> list[DocumentPart]:
         """The parts not taken back yet (by either undo)."""

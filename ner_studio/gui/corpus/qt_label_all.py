@@ -33,6 +33,7 @@ from ner_studio.gui.shell.qt_table_model import ColumnsTableModel
 from ner_studio.gui.shell.qt_match_context import CONTEXT_ROLE, MatchContextDelegate, context_cell
 from ner_studio.gui.shell.qt_tables import FittedColumns, read_only
 
+UNDO_TEXT = "Undo La&bel All"  # with nothing to take back; else the step's own name
 COMMANDS = (
     Command("label_all", "Label All O&ccurrences…", ("Ctrl+Shift+L",),
             "Give every occurrence of the selected text in the project the same label, after a preview",
@@ -40,7 +41,7 @@ COMMANDS = (
     Command("apply_patterns", "Appl&y Patterns or Dictionary…", (),
             "Suggest entities from a dictionary (text<TAB>LABEL or CSV) or Prodigy-style JSONL patterns; they "
             "never override your own or accepted entities", "apply_patterns"),
-    Command("undo_label_all", "Undo La&bel All", (), "Take the last Label All or patterns back in every document",
+    Command("undo_label_all", UNDO_TEXT, (), "Take the last Label All or patterns back in every document",
             "undo"),
 )
 # With Find (gui/corpus/qt_find.py): its matches, whatever the query, labelled after the same preview.
@@ -183,20 +184,39 @@ class LabelAllController(QObject):
 
     def _recover(self) -> None:
         """A project opened: the steps its opening recovered after a kill (core/store/step_files.py)
-        are said, and the last can be taken back as if it had just been applied."""
-        steps = self.host.workspace.project.take_recovered_steps()
+        are said, and the last can be taken back as if it had just been applied; so are those it
+        left where they are (read-only, or another machine's)."""
+        self.host.workspace.labels_changed.connect(self._on_labels_changed)
+        project = self.host.workspace.project
+        steps, said = project.take_recovered_steps(), project.take_steps_left()  # left: read-only, another machine's
         self.last = ProjectStep.recovered(steps)
         self._update_undo()
         if steps:
-            undo = "; Edit > Undo Label All takes it back" if self.last is not None else ""
-            self.host.show_status(f"{recovered_message(steps)}{undo}.", 15000)
+            undo = ""
+            if self.last is not None:
+                undo = f"; Edit > {self.last.menu_text} {'applies it again' if self.last.undone else 'takes it back'}"
+            said.insert(0, f"{recovered_message(steps)}{undo}")
+        if said:
+            text = "; ".join(said)
+            self.host.show_status(f"{text[0].upper()}{text[1:]}.", 15000)
+
+    def _on_labels_changed(self) -> None:
+        """A label renamed or removed: a step whose entities name it cannot be taken back (the
+        workspace says so, as it ends the documents' undo history for the same reason)."""
+        names = {label.name for label in self.host.workspace.labels}
+        if self.last is not None and any(span.label not in names for part in self.last.standing()
+                                         for span in (*part.delta.added, *part.delta.removed)):
+            self._forget()
 
     def _forget(self) -> None:
         self.last = None
         self._update_undo()
 
     def _update_undo(self) -> None:
-        self.actions["undo_label_all"].setEnabled(self.last is not None and bool(self.last.standing()))
+        """The action names the step it takes back (a recovered undo: "Redo Label All ...")."""
+        action, offered = self.actions["undo_label_all"], self.last is not None and bool(self.last.standing())
+        action.setEnabled(offered)
+        action.setText(with_letter(self.last.menu_text, "b") if offered else UNDO_TEXT)
 
     def start(self) -> None:
         doc, view = self.host.doc, self.host.view
@@ -293,16 +313,24 @@ class LabelAllController(QObject):
             if isinstance(error, SpanError):
                 error = SpanError(f"{error}. Entities it labelled were changed since; nothing was taken back: "
                                   "undo those changes first (Ctrl+Z in their document)")
-            self.host.show_error(f"{self.last.text} could not be taken back", error)
+            self.host.show_error(f"{self.last.text} could not be {'applied again' if self.last.undone else 'taken back'}",
+                                 error)
             return
-        text = self.last.text
+        text, done = self.last.text, "applied again" if self.last.undone else "taken back"
         self._forget()
-        self.host.show_status(f"{text}: taken back in {len(parts)} documents.")
+        self.host.show_status(f"{text}: {done} in {plural(len(parts), 'document')}.")
         shown = self.host.doc  # the shown document's part: show where it was
         part = next((p for p in parts if shown is not None and p.doc_id == shown.doc_id), None)
         place = part and shown_place(part.delta.removed, part.delta.added)
         if place:
             self.host.show_range(shown.doc_id, *place)
+
+
+def with_letter(text: str, letter: str) -> str:
+    """``text`` as a menu item's, its Alt letter ``letter`` (the item's own, unique in its menu)."""
+    text = text.replace("&", "&&")
+    at = text.lower().find(letter)
+    return f"{text[:at]}&{text[at:]}" if at >= 0 else f"{text} (&{letter.upper()})"
 
 
 def install_label_all(host: Host, find=None) -> LabelAllController:

@@ -65,7 +65,10 @@ def take_back(workspace: Workspace, step: ProjectStep) -> list[DocumentPart]:
     nothing changed, e.g. an entity it added was edited since); returns those parts. Written
     by the writer thread, as :func:`apply_step` is."""
     parts = step.standing()
-    undone = workspace.project.edit_documents(step.take_back_edits(), in_background=True, name=f"Undo {step.text}")
+    # Named as the step it takes back, marked an undo (unless it takes back an undo: then it
+    # applies that step again), so that a kill leaves a file whose undo goes the right way.
+    undone = workspace.project.edit_documents(step.take_back_edits(), in_background=True, name=step.text,
+                                              undo=not step.undone)
     for part in parts:
         part.standing = False
     open_docs = _open_documents(workspace)

@@ -23,6 +23,10 @@ from ner_studio.core.formats.stream import read_pieces
 from ner_studio.core.text.sentences import ProjectSplitter, shipped_splitter
 
 log = logging.getLogger(__name__)
+# Big files whose opening stopped before their last part (a close, a kill): {path: [parts
+# stored, parts]}, kept as each part is stored, so the next opening says so and opening the
+# file again adds the rest instead of showing it as "already in the project".
+UNFINISHED_SETTING = "import.unfinished"
 
 # Every extension a reader takes, from core/formats (so a new format is offered here too).
 FILE_FILTER = (f"Documents ({file_patterns()});;"
@@ -126,12 +130,18 @@ class Imported(NamedTuple):
     parts: int = 1
 
 
+def unfinished_imports(project) -> dict[str, list[int]]:
+    """Big files whose opening stopped before their last part: {path: [parts stored, parts]}."""
+    return project.get_setting(UNFINISHED_SETTING, {}) or {}
+
+
 def import_job(paths: list[Path], sentence_params: dict | None = None, gate: PartsGate | None = None,
-               part_chars: int | None = None):
+               part_chars: int | None = None, stored: dict[Path, int] | None = None):
     """A worker job yielding an :class:`Imported` per file (per part of a big file), so one
     malformed file is reported and the others still load. Sentences are split by Punkt with
     what the project's documents taught it so far (``sentence_params``), and each file's text
-    teaches it more. Parts of big files pass ``gate`` (if given) before they are yielded."""
+    teaches it more. Parts of big files pass ``gate`` (if given) before they are yielded.
+    ``stored``: the parts of a file the project has already (an opening that stopped): skipped."""
 
     def job(report: Callable[[int, int], None], should_stop: Callable[[], bool]) -> Iterator:
         splitter = None
@@ -142,11 +152,14 @@ def import_job(paths: list[Path], sentence_params: dict | None = None, gate: Par
             try:
                 if splitter is None:  # here, not on the GUI thread: it imports NLTK
                     splitter = project_splitter(sentence_params)
+                start = (stored or {}).get(path, 0) + 1
                 for piece in read_pieces(path, splitter=splitter, chunk_chars=chunk_chars):
+                    if piece.number < start:
+                        continue
                     gated = piece.count > 1 and gate is not None
-                    if gated and piece.number == 1 and not gate.wait_for_room(should_stop):
+                    if gated and piece.number == start and not gate.wait_for_room(should_stop):
                         return
-                    more, first = piece.number < piece.count, piece.number == 1
+                    more, first = piece.number < piece.count, piece.number == start
                     yield Imported(path, piece.docs, None, None if more else splitter.to_json(),
                                    piece.number, piece.count)
                     del piece  # the workspace holds the documents now, as long as it needs them

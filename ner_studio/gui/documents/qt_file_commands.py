@@ -20,7 +20,7 @@ from ner_studio.core.logs import log_failure
 from ner_studio.core.locations import PROJECT_SUFFIX, default_project_path, default_projects_dir
 from ner_studio.core.plural import plural
 from ner_studio.core.store.project import Project, is_server_url
-from ner_studio.gui.documents.importing import FILE_FILTER, expand_paths
+from ner_studio.gui.documents.importing import FILE_FILTER, expand_paths, unfinished_imports
 from ner_studio.gui.documents.qt_server_dialog import ServerProjectDialog
 from ner_studio.gui.documents.saving import chosen_set, rewritten_source, save_sets
 from ner_studio.gui.shell.qt_actions import Command
@@ -100,6 +100,11 @@ class FileController(QObject):
     def _bind_workspace(self) -> None:
         self._opening = 0
         self.host.workspace.import_finished.connect(self._on_import_finished)
+        unfinished = unfinished_imports(self.host.workspace.project)
+        if unfinished:  # its opening stopped (a close, a kill): never left to look complete
+            said = "; ".join(f"{Path(path).name} has {done} of its {parts} parts" for path, (done, parts) in unfinished.items())
+            log.warning("big files not opened to their end: %s", said)
+            self.host.show_status(f"{said}: its opening stopped. Open it again to add the rest.", 15000)
 
     # --- projects ------------------------------------------------------------------------
     def close_workspace(self) -> bool:
@@ -116,7 +121,7 @@ class FileController(QObject):
             )
             if answer != QMessageBox.StandardButton.Discard:
                 return False
-            self.host.workspace.project.close(discard_pending=True)
+            self.host.workspace.close(discard_pending=True)
         return True
 
     def switch_project(self, project: Project) -> None:
@@ -279,7 +284,7 @@ class FileController(QObject):
         already = self.host.workspace.import_paths(files)
         if already:
             names = ", ".join(p.name for p in already[:3]) + (" …" if len(already) > 3 else "")
-            self._opening -= len(already)
+            self._opening = max(0, self._opening - len(already))  # 0: the import finished already
             self.host.show_status(f"Already in the project, shown: {names}"
                                          + (f"; opening {plural(self._opening, 'more file')}…" if self._opening else ""), 8000)
 

@@ -7,18 +7,22 @@ once it is stored and tagged. The status bar hears what happened (``Workspace.no
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Slot
 
 from ner_studio.core import gc_pause
-from ner_studio.core.errors import PartlyOpened, ProjectError
+from ner_studio.core.errors import NerStudioError, PartlyOpened, ProjectError
 from ner_studio.core.formats import names_apart
 from ner_studio.core.plural import plural
 from ner_studio.gui.documents.importing import (
-    SENTENCE_PARAMS_SETTING, Imported, PartsGate, import_job, warm_up_reading,
+    SENTENCE_PARAMS_SETTING, UNFINISHED_SETTING, Imported, PartsGate, import_job, unfinished_imports,
+    warm_up_reading,
 )
 from ner_studio.gui.shell.qt_worker import Worker
+
+log = logging.getLogger(__name__)
 
 
 class DocumentImporter(QObject):
@@ -35,10 +39,16 @@ class DocumentImporter(QObject):
         self._last_part_tagging = False  # a big file's last part is read, not tagged yet
 
     def import_paths(self, paths: list[Path]) -> None:
-        """Read ``paths`` (new to the project) in a worker."""
-        project = self._workspace.project
+        """Read ``paths`` (new to the project, or big files whose opening stopped: the parts
+        after those stored) in a worker."""
+        workspace = self._workspace
+        project, unfinished = workspace.project, unfinished_imports(workspace.project)
         self._gate = PartsGate()
-        worker = Worker(import_job(paths, project.get_setting(SENTENCE_PARAMS_SETTING), self._gate), "import")
+        earlier = {path: workspace.counts.documents_from(str(path)) for path in paths if str(path) in unfinished}
+        stored = {path: unfinished[str(path)][0] for path, documents in earlier.items() if documents}
+        self._added.update((path, earlier[path]) for path in stored)
+        worker = Worker(import_job(paths, project.get_setting(SENTENCE_PARAMS_SETTING), self._gate, stored=stored),
+                        "import")
         worker.yielded.connect(self._on_imported)
         worker.failed.connect(self._on_failed)
         worker.finished.connect(self._on_finished)
@@ -106,6 +116,8 @@ class DocumentImporter(QObject):
         last = result.part == result.parts or not ids
         if last:  # said once the last part is tagged too, so "Tagging finished" does not hide it
             del self._added[result.path]
+        if ids:
+            self._note_progress(result, last)
         note = (f"{name} was split into {plural(added, 'document')}" if ids else f"{name}: {plural(added, 'document')} added")
         self._last_part_tagging = self._last_part_tagging or last
 
@@ -124,6 +136,19 @@ class DocumentImporter(QObject):
             workspace.notice.emit(f"Opening {name}: part {result.part} of {result.parts}…")
         elif result.sentence_params:
             self._store_sentence_params(result.sentence_params)
+
+    def _note_progress(self, result: Imported, last: bool) -> None:
+        """How far a big file's opening got, kept in the project (``importing.UNFINISHED_SETTING``)."""
+        project, path = self._workspace.project, str(result.path)
+        try:
+            unfinished = dict(project.get_setting(UNFINISHED_SETTING, {}))
+            if last:
+                unfinished.pop(path, None)
+            else:
+                unfinished[path] = [result.part, result.parts]
+            project.set_setting(UNFINISHED_SETTING, unfinished)
+        except NerStudioError as error:  # the parts are stored: only the resuming is lost
+            log.warning("keeping how far %s was opened: %s", path, error)
 
     def _pause_gc(self) -> None:
         """No cyclic collection while a big file is read and tagged: each full pass walks every

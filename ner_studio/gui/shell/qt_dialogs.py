@@ -201,6 +201,7 @@ class PasteDialog(QDialog):
         self.text = QPlainTextEdit()
         self.text.setPlainText(text)
         self.text.setPlaceholderText("Paste or type the text to annotate")
+        self._pasted = text
         form = QFormLayout()
         form.addRow("Name", self.name)
         layout.addLayout(form)
@@ -210,6 +211,18 @@ class PasteDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(640, 420)
+
+    def reject(self) -> None:
+        """Esc, Cancel or the close button: text typed here (not only pasted) is not dropped
+        without a word, as the note dialog does (gui/notes/qt_note_dialog.py)."""
+        typed = self.text.toPlainText()
+        if typed.strip() and typed != self._pasted:
+            answer = QMessageBox.question(self, self.windowTitle(), "Discard the text you typed?",
+                                          QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                                          QMessageBox.StandardButton.Cancel)
+            if answer != QMessageBox.StandardButton.Discard:
+                return
+        super().reject()
 
 
 class ShortcutsDialog(QDialog):

@@ -23,15 +23,17 @@ from ner_studio.core.formats import parse_documents
 from ner_studio.core.text.labels import LabelSet
 from ner_studio.core.store.project import DocumentSummary, Project
 from ner_studio.core.store.project_export import export_documents
-from ner_studio.core.learning.review_log import REVIEW_LOG_SETTING, ReviewLogBook, ReviewRecord
-from ner_studio.gui.annotate.editing import SpanEdit, accept_all
-from ner_studio.gui.documents.importing import PartsGate, PartsInFlight
+from ner_studio.core.learning.review_log import ReviewRecord
+from ner_studio.gui.annotate.editing import SpanEdit
+from ner_studio.gui.documents.importing import PartsGate, PartsInFlight, unfinished_imports
+from ner_studio.gui.documents.qt_document_counts import DocumentCounts
 from ner_studio.gui.documents.qt_importer import DocumentImporter
 from ner_studio.gui.shell.qt_deferred_settings import DeferredSettings
 from ner_studio.gui.shell.qt_prediction_queue import PredictionQueue
 from ner_studio.gui.shell.tagging_jobs import ModelHandle, take_tagged
-from ner_studio.gui.annotate.qt_undo import NoticeCommand, StatusCommand, apply_edit
+from ner_studio.gui.annotate.qt_undo import StatusCommand, apply_edit
 from ner_studio.gui.learning.review_effort import ReviewEffort
+from ner_studio.gui.review.qt_review_marks import ReviewMarks
 from ner_studio.gui.window.qt_read_ahead import ReadAhead
 
 log = logging.getLogger(__name__)
@@ -65,9 +67,9 @@ class Workspace(QObject):
         self.labels: LabelSet = project.labels()
         self.sentence_scores: dict[int, list] = {}  # doc id -> the last prediction's scores
         self.tagged_settled: dict[int, frozenset | None] = {}  # and its settled sentences (Tagged.settled_as_shown)
-        self._summaries = {s.doc_id: s for s in project.document_summaries()}
+        self.counts = DocumentCounts(project.document_summaries(), self)  # the list's lines, kept current
+        self.counts.updated.connect(self.document_updated)
         self._docs: dict[int, Document] = {}
-        self._listeners: list = []  # (document, callbacks...) to disconnect on release
         self._stacks: dict[int, QUndoStack] = {}
         self.tagging = PredictionQueue(lambda: self._model, self, project.model_spans_writer)
         self.tagging.tagged.connect(self._on_predicted)
@@ -76,17 +78,15 @@ class Workspace(QObject):
         self.tagging.progress.connect(self.prediction_progress)
         self.tagging.running.connect(self.prediction_running)
         self.importer = DocumentImporter(self)
-        self.read_ahead = ReadAhead(project, self, loaded=self._docs.__contains__, tokens=lambda i: self._summaries[i].token_count)
+        self.read_ahead = ReadAhead(project, self, loaded=self._docs.__contains__, tokens=lambda i: self.counts[i].token_count)
         self._in_flight = PartsInFlight()  # parts of big files not finished with yet
         self._interim: set[int] = set()  # documents showing first screens' spans not saved yet
         self._warned_unsaved = False
-        self.effort = ReviewEffort()
         # What every review changes (review log, accepted sentences, the loop's count): written
         # together a moment later, and on closing (gui/shell/qt_deferred_settings.py).
         self.settings_later = DeferredSettings(project, self)
-        self.review_book = ReviewLogBook(lambda: project.get_setting(REVIEW_LOG_SETTING, []),
-                                         lambda entries: self.settings_later.set(REVIEW_LOG_SETTING, entries),
-                                         read_only=project.read_only)
+        self.reviews = ReviewMarks(self, ReviewEffort())  # marking reviewed, the review log
+        self.effort = self.reviews.effort
         self._corpus: CorpusText | None = None
         self._stored_shown = project.get_setting(SHOWN_SETTING)
         self._shown = self._stored_shown
@@ -124,11 +124,11 @@ class Workspace(QObject):
 
     # --- documents -----------------------------------------------------------------------
     def document_ids(self) -> list[int]:
-        return list(self._summaries)
+        return self.counts.ids()
 
     def summary(self, doc_id: int) -> DocumentSummary:
-        """Name, status and counts (kept current for documents in memory)."""
-        return self._summaries[doc_id]
+        """Name, status and counts (kept current: gui/documents/qt_document_counts.py)."""
+        return self.counts[doc_id]
 
     def document(self, doc_id: int) -> Document:
         """The document, loaded and tracked on first use (raises ProjectError)."""
@@ -137,7 +137,7 @@ class Workspace(QObject):
             try:
                 doc = self.read_ahead.load(doc_id)  # read ahead in a worker, if it was
             except CorruptProjectError as error:  # the window offers the newest good backup
-                known = self._summaries.get(doc_id)
+                known = self.counts.get(doc_id)
                 self.problem.emit(f"{known.name if known and known.name else f'Document {doc_id}'} cannot be read", error)
                 raise
             self._adopt(doc)
@@ -149,8 +149,7 @@ class Workspace(QObject):
         except NerStudioError as error:
             self.problem.emit("The document could not be renamed", error)
             return False
-        self._summaries[doc_id] = self._summaries[doc_id]._replace(name=name)  # the project renames the open one
-        self.document_updated.emit(doc_id)
+        self.counts.rename(doc_id, name)  # the project renames the open one
         return True
 
     def delete_document(self, doc_id: int) -> bool:
@@ -167,7 +166,7 @@ class Workspace(QObject):
         """A document gone from the project (here or elsewhere): out of memory and the list."""
         self._unload(doc_id)
         self._in_flight.finish(doc_id)
-        del self._summaries[doc_id]
+        self.counts.forget(doc_id)
         self.sentence_scores.pop(doc_id, None)
         self.document_removed.emit(doc_id)
 
@@ -177,8 +176,7 @@ class Workspace(QObject):
         doc = self._docs.pop(doc_id, None)
         self._interim.discard(doc_id)  # the file keeps the tagging before those first screens
         if doc is not None:
-            self._disconnect([entry for entry in self._listeners if entry[0] is doc])
-            self._listeners = [entry for entry in self._listeners if entry[0] is not doc]
+            self.counts.let_go(doc)
             self.project.untrack(doc)
             self.tagging.discard(doc)
         stack = self._stacks.pop(doc_id, None)
@@ -194,49 +192,18 @@ class Workspace(QObject):
         """The list as others left it (gui/shell/qt_live.py): documents deleted elsewhere go, names and
         counts of those not in memory follow (unless edits of them wait in the journal); returns new ids."""
         fresh, project = {s.doc_id: s for s in summaries}, self.project
-        for doc_id in [i for i in self._summaries if i not in fresh]:
+        for doc_id in [i for i in self.counts.ids() if i not in fresh]:
             self._forget(doc_id)
-        added = [i for i in fresh if i not in self._summaries]
-        for doc_id, summary in fresh.items():
-            old = self._summaries.get(doc_id)
-            if doc_id in self._docs or old is not None and project.pending_count and project.has_pending(doc_id):
-                summary = old._replace(name=summary.name)  # its counts follow its edits (catch_up included)
-            if summary != old:
-                self._summaries[doc_id] = summary
-                if old is not None:
-                    self.document_updated.emit(doc_id)
-        return added
-
-    @staticmethod
-    def _disconnect(entries: list) -> None:
-        for doc, on_spans, on_status in entries:
-            doc.changed.disconnect(on_spans)
-            doc.status_changed.disconnect(on_status)
+        # Counted here: its counts follow its edits (catch_up included).
+        return self.counts.take(fresh, lambda i: i in self._docs or bool(project.pending_count and project.has_pending(i)))
 
     def _adopt(self, doc: Document) -> None:
         self._docs[doc.doc_id] = doc
-        self._refresh_summary(doc)
-
-        def on_spans(change) -> None:
-            self.count_change(doc.doc_id, change)
-
-        def on_status(_status) -> None:
-            self._refresh_summary(doc)
-
-        doc.changed.connect(on_spans)
-        doc.status_changed.connect(on_status)
-        self._listeners.append((doc, on_spans, on_status))
-
-    def _refresh_summary(self, doc: Document) -> None:
-        model = sum(1 for s in doc.spans if not s.confirmed)
-        self._summaries[doc.doc_id] = self._summaries[doc.doc_id]._replace(
-            status=doc.status, entity_count=len(doc.spans), model_count=model)
-        self.document_updated.emit(doc.doc_id)
+        self.counts.follow(doc)
 
     def count_change(self, doc_id: int, change) -> None:
         """An edit in ``doc_id``'s list counts (a step's part in one not in memory too: qt_project_steps)."""
-        self._summaries[doc_id] = self._summaries[doc_id].after(change.removed, change.added)
-        self.document_updated.emit(doc_id)
+        self.counts.count_change(doc_id, change)
 
     def undo_stack(self, doc_id: int) -> QUndoStack:
         stack = self._stacks.get(doc_id)
@@ -264,9 +231,9 @@ class Workspace(QObject):
 
     def first_document(self) -> int | None:
         """The document to show on opening: the one shown last, else the first."""
-        if self._shown in self._summaries:
+        if self._shown in self.counts:
             return self._shown
-        return next(iter(self._summaries), None)
+        return next(iter(self.counts.ids()), None)
 
     # --- editing -------------------------------------------------------------------------
     def apply_edit(self, doc: Document, edit: SpanEdit | None) -> bool:
@@ -284,42 +251,18 @@ class Workspace(QObject):
             self.undo_stack(doc.doc_id).push(StatusCommand(doc, status))
 
     def mark_reviewed(self, doc: Document, *, log: bool = True, suggest=None) -> None:
-        """Accept the remaining model spans and mark the document reviewed, as one undo step;
-        with ``log`` (a person's Ctrl+Enter), note in the review log what it took (if the model
-        had tagged it) and, if it was not reviewed before, say so (``marked_reviewed``); undoing
-        the step takes both back (``review_undone``), redoing it tells them again. ``suggest``:
-        the catalogue links shown as suggestions are accepted too (editing.accept_all)."""
-        stack, newly, record = self.undo_stack(doc.doc_id), doc.status != Status.REVIEWED, None
-        stack.beginMacro(f"Mark {doc.name or 'document'} reviewed")
-        try:
-            self.apply_edit(doc, accept_all(doc, suggest))
-            self.set_status(doc, Status.REVIEWED)
-            if log:
-                record = self.effort.reviewed(doc)
-                stack.push(NoticeCommand(lambda: self._tell_review(doc, record, newly, False),
-                                         lambda: self._tell_review(doc, record, newly, True)))
-        finally:
-            stack.endMacro()
-        if log:
-            self._tell_review(doc, record, newly, True)
-
-    def _tell_review(self, doc: Document, record: ReviewRecord | None, newly: bool, done: bool) -> None:
-        (self.log_review if done else self.unlog_review)(record)
-        if newly:
-            (self.marked_reviewed if done else self.review_undone).emit(doc.doc_id)
+        """Accept the remaining model spans and mark ``doc`` reviewed, as one undo step; ``log``:
+        a person's review, in the review log (gui/review/qt_review_marks.ReviewMarks.mark)."""
+        self.reviews.mark(doc, log=log, suggest=suggest)
 
     def log_review(self, record: ReviewRecord | None) -> None:
-        """Append a review step to the project's review log (a convenience: never an error)."""
-        if self.review_book.note(record):
-            self.review_logged.emit()
+        self.reviews.log(record)
 
     def unlog_review(self, record: ReviewRecord | None) -> None:
-        """Take a review step back out of the review log: the review was undone."""
-        if self.review_book.note(record, undone=True):
-            self.review_logged.emit()
+        self.reviews.log(record, undone=True)
 
     def review_log(self) -> list[ReviewRecord]:
-        return self.review_book.readable_records()
+        return self.reviews.book.readable_records()
 
     def next_document(self, doc_id: int | None, *, unreviewed: bool = True, step: int = 1) -> int | None:
         """After ``doc_id`` (``step`` -1: before), not yet reviewed if asked, yours if assigned (next_in_turn)."""
@@ -335,10 +278,10 @@ class Workspace(QObject):
     def import_paths(self, paths: list[Path]) -> list[Path]:
         """Read files in a worker; each file's documents are added as it finishes. A file
         already in the project is shown, not added twice: those files are returned."""
-        known = {s.source_path: s.doc_id for s in self._summaries.values() if s.source_path}
+        known, unfinished = self.counts.source_paths(), unfinished_imports(self.project)
         paths = [Path(p).resolve() for p in paths]
-        already = [p for p in paths if str(p) in known]
-        paths = [p for p in paths if str(p) not in known]
+        already = [p for p in paths if str(p) in known and str(p) not in unfinished]  # an opening that stopped: the rest
+        paths = [p for p in paths if p not in already]
         if already:
             self.documents_opened.emit([known[str(p)] for p in already])
         if not paths:
@@ -374,11 +317,6 @@ class Workspace(QObject):
         window shows the first (``documents_opened``), else only lists them."""
         try:
             ids = self.project.add_documents(docs, source_path=source_path)
-            # Built here, not read back: listing the project's counts costs more the bigger it
-            # is, and a big file adds ~100 parts one after another (``_adopt`` sets the counts).
-            source = str(source_path) if source_path is not None else None
-            summaries = {doc.doc_id: DocumentSummary(doc.doc_id, doc.name, doc.status, 0, 0, len(doc.tokens), source)
-                         for doc in docs}
             for doc in docs:
                 self.project.track(doc)
         except ProjectError as error:
@@ -387,7 +325,7 @@ class Workspace(QObject):
         labels, self.labels = self.labels, self.project.labels()  # imports may bring new labels
         if self.labels != labels:  # the palette, the colours and the label keys follow them
             self.labels_changed.emit()
-        self._summaries.update((doc_id, summaries[doc_id]) for doc_id in ids)
+        self.counts.add([doc for doc in docs if doc.doc_id in set(ids)], source_path)
         for doc in docs:
             self._adopt(doc)
         # Tagging starts first, so the worker runs while the window lays out the new text.
@@ -452,15 +390,18 @@ class Workspace(QObject):
     # --- labels and export ---------------------------------------------------------------
     def save_labels(self, labels: LabelSet, *, delete_spans_of_removed: bool = False) -> bool:
         """Store an edited label set; renamed labels relabel every span in one transaction."""
+        renamed, removed = labels.renames(), labels.removed()
         try:
             self.project.save_labels(labels, delete_spans_of_removed=delete_spans_of_removed)
         except NerStudioError as error:
             self.problem.emit("The labels could not be saved", error)
             return False
         self.labels = self.project.labels()
-        # Undo commands that hold old label names could not be undone any more.
-        for stack in self._stacks.values():
-            stack.clear()
+        if renamed or removed:  # undo commands holding old label names could not be undone any more
+            for stack in self._stacks.values():
+                stack.clear()
+            said = [f"{old} is now {new}" for old, new in renamed.items()] + [f"{name} is removed" for name in sorted(removed)]
+            self.notice.emit(f"Labels saved: {', '.join(said)}. Edits made before cannot be undone: they named the old labels.")
         self.labels_changed.emit()
         return True
 
@@ -485,16 +426,18 @@ class Workspace(QObject):
         self.read_ahead.stop()
         if self.live is not None:
             self.live.stop()
-        self._disconnect(self._listeners)
-        self._listeners.clear()
+        self.counts.let_go()
 
-    def close(self) -> None:
-        """Release, then close the project (unsaved edits raise ProjectError)."""
+    def close(self, *, discard_pending: bool = False) -> None:
+        """Release, then close the project. Unsaved edits that cannot be written raise ProjectError
+        before anything is released, so the analyst may go on here (``discard_pending``: lost)."""
         if not self.project.closed:
             self.settings_later.flush()
             self._store_shown()
+            if not discard_pending:
+                self.project.save_pending()
         self.release()
-        self.project.close()
+        self.project.close(discard_pending=discard_pending)
         for stack in self._stacks.values():
             self.undo_group.removeStack(stack)
         self._stacks.clear()

@@ -1,7 +1,9 @@
 """A project-wide step survives a kill while the writer thread has it (core/store/step_files.py),
 on both stores: a child process sends the step, is killed (SIGKILL) before the write lands,
 and the next opening commits it, once; a step that was committed before the kill is not
-applied again; a step whose write failed is kept in its side file until it is written."""
+applied again; a step whose write failed is kept in its side file until it is written. Another
+machine's step (a project file in a shared folder) and any step at a read-only opening are left
+where they are, and said."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import pytest
 
 from ner_studio.core.store.project import Project, is_server_url
 from ner_studio.core.store.project_rows import SpansDelta
+from ner_studio.core.store import step_files
 from ner_studio.core.store.step_files import read_step, step_folder, stopped_steps, write_step
 from ner_studio.core.text.document import Status
 from ner_studio.core.text.spans import Source, Span
@@ -29,7 +32,10 @@ CHILD = """
     from ner_studio.core.store.project_rows import SpansDelta
     from ner_studio.core.text.spans import Span
 
-    location, hold, doc_id, start, end = sys.argv[1], sys.argv[2], *map(int, sys.argv[3:])
+    location, hold, doc_id, start, end = sys.argv[1], sys.argv[2], *map(int, sys.argv[3:6])
+    if len(sys.argv) > 6:  # another machine's app (a project file in a shared folder)
+        from ner_studio.core.store import step_files
+        step_files.this_host = lambda: sys.argv[6]
     forever = threading.Event()
     if hold == "before":
         journal_writer.JournalWriter._commit = lambda *args, **kwargs: forever.wait()
@@ -50,8 +56,8 @@ def stored_project(location) -> tuple[int, Span]:
         return doc_id, Span(*token_span(doc, 6), "LOC")
 
 
-def send_and_kill(location, hold: str, doc_id: int, span: Span) -> None:
-    child = start_python(CHILD, str(location), hold, str(doc_id), str(span.start), str(span.end))
+def send_and_kill(location, hold: str, doc_id: int, span: Span, *host: str) -> None:
+    child = start_python(CHILD, str(location), hold, str(doc_id), str(span.start), str(span.end), *host)
     try:
         assert child.stdout.readline().strip() == "sent", child.stderr.read()
         if hold == "after":
@@ -134,3 +140,54 @@ def test_a_step_written_twice_is_recorded_once(project_location):
         assert project.query("counting", lambda conn: conn.execute(
             "SELECT COUNT(*) FROM written_steps WHERE id = 'the-same-step'").fetchone()[0]) == 1
     assert spans_as_stored(project_location, doc_id) == [(london.start, london.end, "LOC")]
+
+
+def test_an_undo_is_kept_as_the_undo_of_its_step_also_from_a_file_written_before_the_flag(tmp_path):
+    import json
+
+    folder, prefix = step_folder(tmp_path / "p.nerstudio", "")
+    undo = read_step(write_step(folder, prefix, [], "Label All 'Lisbon' as LOC", undo=True).path)
+    assert (undo.name, undo.undo, undo.title) == ("Label All 'Lisbon' as LOC", True, "Undo Label All 'Lisbon' as LOC")
+    old = write_step(folder, prefix, [], "Undo Apply places.tsv")
+    record = json.loads(old.path.read_text(encoding="utf-8"))
+    del record["undo"]
+    old.path.write_text(json.dumps(record), encoding="utf-8")
+    assert (read_step(old.path).name, read_step(old.path).undo) == ("Apply places.tsv", True)
+    assert read_step(write_step(folder, prefix, [], "Apply places.tsv").path).undo is False
+
+
+def test_another_machines_step_is_left_to_it_and_said(project_location, monkeypatch):
+    doc_id, london = stored_project(project_location)
+    send_and_kill(project_location, "before", doc_id, london, "lab-pc-7.example")  # its pid means nothing here
+    with Project.open(project_location, annotator="ann", keep_backups=0) as project:
+        assert project.recovered_steps == [] and project.load_document(doc_id).spans == ()
+        assert project.take_steps_left() == ["a step from lab-pc-7.example is still being saved there"]
+        assert project.take_steps_left() == []  # said once
+    monkeypatch.setattr(step_files, "this_host", lambda: "lab-pc-7.example")  # opened on that machine
+    with Project.open(project_location, annotator="ann", keep_backups=0) as project:
+        [step] = project.recovered_steps
+        assert project.load_document(doc_id).spans == (london,) and project.take_steps_left() == []
+
+
+def test_a_read_only_opening_leaves_a_killed_step_for_the_next_writable_one_and_says_so(project_location):
+    doc_id, london = stored_project(project_location)
+    send_and_kill(project_location, "before", doc_id, london)
+    for _ in range(2):  # the file stays
+        with Project.open(project_location, read_only=True, annotator="ann") as project:
+            assert project.recovered_steps == [] and project.load_document(doc_id).spans == ()
+            assert project.take_steps_left() == [
+                "1 step left by a stopped app will be recovered when the project is opened for writing"]
+    with Project.open(project_location, annotator="ann", keep_backups=0) as project:
+        [step] = project.recovered_steps
+        assert project.load_document(doc_id).spans == (london,) and project.take_steps_left() == []
+
+
+def test_a_file_named_before_hosts_were_named_counts_as_this_machines(tmp_path):
+    folder, prefix = step_folder(tmp_path / "p.nerstudio", "")
+    step = write_step(folder, prefix, [], "Label All")
+    dead = start_python("pass")
+    dead.wait(10)
+    old = step.path.with_name(f"{prefix}{dead.pid}-{step.step_id}.json")  # .p.nerstudio.step-PID-ID.json
+    step.path.rename(old)
+    assert [s.step_id for s in stopped_steps(folder, prefix)] == [step.step_id]
+    assert step_files.other_hosts(folder, prefix) == {}
