@@ -83,3 +83,19 @@ def test_a_damaged_model_is_reported_from_the_tagging_process(tmp_path):
     else:
         raise AssertionError("a damaged model must be a CheckpointError")
     assert handle.process_id is None
+
+
+def test_switching_the_model_ends_the_old_models_tagging_process(start_window, idle, tiny_model_path, tmp_path):
+    """As adopting a version does: the documents are tagged again by the new model's process,
+    and the old one's process does not stay behind."""
+    import shutil
+
+    window = start_window()
+    old = window.model.process_id
+    assert old is not None
+    switched = tmp_path / "switched.pt"
+    shutil.copyfile(tiny_model_path, switched)
+    window.learning.switch_model(switched)
+    idle(window)
+    assert window.model.path == switched and window.model.process_id not in (None, old)
+    assert _gone(old)
