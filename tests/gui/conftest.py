@@ -40,12 +40,10 @@ def training_documents() -> list[Document]:
 def tiny_model_path(tmp_path_factory):
     import torch
 
-    from ner_studio.gui.shell.tagging_process import start_server
     from ner_studio.model.checkpoint import save_checkpoint
     from ner_studio.model.training import TrainingConfig
     from ner_studio.model.workflow import train_tagger
 
-    start_server()  # the window's tagging processes fork from it: it imports torch while this trains
     torch.set_num_threads(1)
     docs = training_documents()
     config = {"word_dim": 16, "char_dim": 8, "char_filters": 8, "casing_dim": 4, "hidden": 16}

@@ -211,16 +211,16 @@ def test_no_cyclic_collection_runs_until_the_last_part_is_tagged(start_window, s
     collector is back on (gui/documents/qt_importer.py)."""
     import gc
 
-    from ner_studio.gui.shell.tagging_process import ProcessPredictor
+    from ner_studio.model.predict import TorchPredictor
 
-    enabled = []  # in the window's process: the tagger's own runs in a process of its own
-    predict = ProcessPredictor.predict_documents
+    enabled = []
+    predict = TorchPredictor.predict_documents
 
     def recording(self, docs, **kwargs):
         enabled.append(gc.isenabled())
         return predict(self, docs, **kwargs)
 
-    monkeypatch.setattr(ProcessPredictor, "predict_documents", recording)
+    monkeypatch.setattr(TorchPredictor, "predict_documents", recording)
     path = tmp_path / "report.txt"
     path.write_text("\n\n".join(PARAGRAPHS) + "\n", encoding="utf-8")
     window = start_window(path)

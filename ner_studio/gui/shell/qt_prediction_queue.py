@@ -40,8 +40,6 @@ class PredictionQueue(QObject):
         self._worker: Worker | None = None
         self._held = False
         self._tagging: list[Document] = []  # what the running worker tags
-        self._running_model: ModelHandle | None = None  # the model the running worker tags with
-        self._retired: list[ModelHandle] = []  # models replaced while a worker tagged with them
         self._whole_only: set[int] = set()  # ids of queued documents nobody looks at: no first screens
 
     def add(self, docs: list[Document], *, first_screens: bool = True) -> None:
@@ -94,15 +92,6 @@ class PredictionQueue(QObject):
             self._queue.clear()
             self._whole_only.clear()
 
-    def switch_model(self, old: ModelHandle, new: ModelHandle) -> ModelHandle:
-        """``new`` for the caller to make current; ``old``'s tagging process ends now, or once
-        the worker tagging with it is done (gui/shell/tagging_process.py)."""
-        if old is self._running_model:
-            self._retired.append(old)
-        elif old is not new:
-            old.close()
-        return new
-
     def take_queued(self, model: ModelHandle) -> list[Document]:
         """For the running worker (its thread): what was queued since, if the current model is
         still ``model`` (after a switch the next worker tags them, with the new one)."""
@@ -126,7 +115,6 @@ class PredictionQueue(QObject):
         job = prediction_job(model, docs, self._writer(), more=lambda: self.take_queued(model),
                              first_screens=self._first_screens)
         worker = Worker(job, "predict")
-        self._running_model = model
         worker.progress.connect(self.progress)
         worker.yielded.connect(self.tagged)
         worker.failed.connect(self.failed)
@@ -138,11 +126,6 @@ class PredictionQueue(QObject):
     @Slot()
     def _on_finished(self) -> None:
         self._worker = None
-        self._running_model = None
-        retired, self._retired = self._retired, []
-        for model in retired:
-            if model is not self._model():  # not made current again meanwhile
-                model.close()
         with self._lock:
             docs, self._tagging = self._tagging, []
             self._whole_only.difference_update(id(doc) for doc in docs)

@@ -57,17 +57,12 @@ def load_predictor(path: Path) -> Predictor:
 
 
 class ModelHandle:
-    """A model file and, once loaded, its predictor. Used by one worker at a time.
+    """A model file and, once loaded, its predictor. Used by one worker at a time."""
 
-    By default the predictor runs in a child process (``tagging_process``: the tagger's Python
-    then never holds the window's interpreter lock); a ``loader`` (a path -> a Predictor, e.g.
-    :func:`load_predictor`) loads it in the calling thread instead."""
-
-    def __init__(self, path: Path | None, loader: Callable[[Path], Predictor] | None = None):
+    def __init__(self, path: Path | None, loader: Callable[[Path], Predictor] = load_predictor):
         self.path = Path(path) if path is not None else None
         self._loader = loader
         self._predictor: Predictor | None = None
-        self._process = None  # the ProcessPredictor, if the predictor is one
 
     @property
     def name(self) -> str:
@@ -83,32 +78,11 @@ class ModelHandle:
         takes seconds and must not happen on the UI thread)."""
         return None if self._predictor is None else list(self._predictor.labels)
 
-    def predictor(self, should_stop: Callable[[], bool] = lambda: False) -> Predictor | None:
-        """Load on first use; raises the loader's error (e.g. CheckpointError) otherwise.
-        None if ``should_stop`` came while the tagging process was starting."""
+    def predictor(self) -> Predictor:
+        """Load on first use; raises the loader's error (e.g. CheckpointError) otherwise."""
         if self._predictor is None:
-            if self._loader is not None:
-                self._predictor = self._loader(self.path)
-            else:
-                from ner_studio.gui.shell.tagging_process import ProcessPredictor
-
-                predictor = ProcessPredictor(self.path, load_predictor, should_stop=should_stop)
-                if predictor.cancelled:
-                    return None
-                self._predictor = self._process = predictor
+            self._predictor = self._loader(self.path)
         return self._predictor
-
-    @property
-    def process_id(self) -> int | None:
-        """The tagging process's id while it runs (None: not started, ended, or in a thread)."""
-        return None if self._process is None else self._process.pid
-
-    def close(self) -> None:
-        """End the tagging process, if the model runs in one (the window closes). Loaded
-        again if asked for after."""
-        process, self._process, self._predictor = self._process, None, None
-        if process is not None:
-            process.close()
 
 
 # A long document is tagged in two parts: its first sentences (the first screens) at once,
@@ -313,9 +287,7 @@ def prediction_job(handle: ModelHandle, docs: list[Document], writer: ModelSpans
             saving.close()
 
     def tag(report: Callable[[int, int], None], should_stop: Callable[[], bool], saving: _Saving) -> Iterator[Tagged]:
-        predictor = handle.predictor(should_stop)
-        if predictor is None:  # cancelled while its process started
-            return
+        predictor = handle.predictor()
         pending = list(docs)
         total = sum(len(doc.sentences) for doc in pending)
         done = 0

@@ -464,6 +464,5 @@ class MainWindow(QMainWindow):
         except Exception as error:  # noqa: BLE001 - an unwritable settings file must not block quitting
             log_failure(log, "saving the window geometry", error)
         event.accept()
-        self.model.close()  # its tagging process (gui/shell/tagging_process.py) ends with the window
         self.backups.wait()  # its thread must end before the window goes
         self.closed.emit()

@@ -102,7 +102,7 @@ class Workspace(QObject):
 
     def set_model(self, model: ModelHandle) -> None:
         """Tag with ``model`` from now on; what it should re-tag is the caller's choice."""
-        self._model = self.tagging.switch_model(self._model, model)  # the old one's tagging process ends
+        self._model = model
         self.model_changed.emit(model)
 
     @property
