@@ -225,7 +225,7 @@ def main() -> int:
           f"of the total ({tagger.cpu:.2f} s CPU in its thread, {tagger.tokens / tagger.wall:,.0f} tokens/s)")
     print(f"  UI thread CPU (store, show, apply spans, highlight, table, repaint): {ui_cpu:.2f} s; "
           f"process CPU, all threads (the work, whatever the load): {all_cpu:.2f} s; "
-          f"its processes (the tagger's): {helper_cpu:.2f} s; all: {all_cpu + helper_cpu:.2f} s")
+          f"the processes it started: {helper_cpu:.2f} s; all: {all_cpu + helper_cpu:.2f} s")
     print(f"longest UI stall meanwhile: {stall * 1000:.0f} ms (reading and tagging run in worker threads); "
           f"next longest {', '.join(f'{g * 1000:.0f}' for g in gaps[1:5])} ms; "
           f"{sum(g > 0.25 for g in gaps)} stalls over 250 ms")
