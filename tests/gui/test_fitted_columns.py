@@ -29,12 +29,13 @@ class CountingModel(ColumnsTableModel):
         return None
 
 
-def test_a_long_table_is_fitted_on_a_sample_of_its_rows(qtbot):
-    model = CountingModel(5_000)
+def fitted_after_a_reset(qtbot, model, width: int):
+    """A shown table of ``model`` with fitted columns, after a reset of the model whose
+    measuring has begun (``model.asked`` holds the rows measured since)."""
     view = QTableView()
     qtbot.addWidget(view)
     view.setModel(model)
-    view.resize(400, 300)
+    view.resize(width, 300)
     columns = FittedColumns(view, stretch=(0,))
     view.show()
     qtbot.waitUntil(lambda: not columns._timer.isActive())
@@ -42,6 +43,12 @@ def test_a_long_table_is_fitted_on_a_sample_of_its_rows(qtbot):
     model.beginResetModel()
     model.endResetModel()
     qtbot.waitUntil(lambda: bool(model.asked))
+    return view, columns
+
+
+def test_a_long_table_is_fitted_on_a_sample_of_its_rows(qtbot):
+    model = CountingModel(5_000)
+    view, columns = fitted_after_a_reset(qtbot, model, 400)
     assert 0 < len(model.asked) <= SIZED_ROWS + 1
     assert all(view.columnWidth(c) >= 36 for c in (1, 2))  # the short columns still get their width
 
@@ -60,17 +67,7 @@ class LongestKnown(CountingModel):
 
 def test_the_rows_are_measured_once_and_a_resize_only_shares_the_widths_out(qtbot):
     model = LongestKnown(20_000)
-    view = QTableView()
-    qtbot.addWidget(view)
-    view.setModel(model)
-    view.resize(900, 300)
-    columns = FittedColumns(view, stretch=(0,))
-    view.show()
-    qtbot.waitUntil(lambda: not columns._timer.isActive())
-    model.asked.clear()
-    model.beginResetModel()
-    model.endResetModel()
-    qtbot.waitUntil(lambda: bool(model.asked))
+    view, columns = fitted_after_a_reset(qtbot, model, 900)
     qtbot.waitUntil(lambda: not columns._timer.isActive())
     assert len(model.asked) <= SCREEN_ROWS + LONGEST_ROWS + 1 and model.rows - 1 in model.asked
     long = view.fontMetrics().horizontalAdvance("the one long value at the very end of the table")

@@ -39,6 +39,17 @@ CHILD = """
 """
 
 
+def kill_once_sent(script: str, *args: str) -> None:
+    """Run ``script`` in a child Python and kill it (SIGKILL) once it prints "sent": its
+    step sent to the writer thread, the write held."""
+    child = start_python(script, *args)
+    try:
+        assert child.stdout.readline().strip() == "sent", child.stderr.read()
+    finally:
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(10)
+
+
 def lisbons(path, doc_id: int) -> list[str]:
     with Project.open(path, read_only=True, keep_backups=0) as project:
         doc = project.load_document(doc_id)
@@ -51,12 +62,7 @@ def test_a_label_all_killed_in_flight_is_recovered_and_can_be_undone(start_windo
     path, annotator = project.path, project.annotator
     [other_id] = project.add_documents([Document.from_text(OTHER, name="other")])
     window.close()
-    child = start_python(CHILD, str(path), annotator)
-    try:
-        assert child.stdout.readline().strip() == "sent", child.stderr.read()
-    finally:
-        os.kill(child.pid, signal.SIGKILL)
-        child.wait(10)
+    kill_once_sent(CHILD, str(path), annotator)
     assert lisbons(path, other_id) == []  # killed before the write landed
 
     window = start_window(path)
@@ -137,12 +143,7 @@ def test_a_step_or_its_undo_killed_in_flight_is_recovered_and_the_menu_goes_the_
     window.close()
     patterns = tmp_path / "places.tsv"
     patterns.write_text("Lisbon\tLOC\n", encoding="utf-8")
-    child = start_python(STEP_CHILD, str(path), annotator, kind, killed, name, str(patterns))
-    try:
-        assert child.stdout.readline().strip() == "sent", child.stderr.read()
-    finally:
-        os.kill(child.pid, signal.SIGKILL)
-        child.wait(10)
+    kill_once_sent(STEP_CHILD, str(path), annotator, kind, killed, name, str(patterns))
     applied, bare = [entity, entity], []  # the sample story has a Lisbon too: 2 documents
     assert lisbon_spans(path, other_id) == (bare if killed == "step" else applied)  # the kill came first
 

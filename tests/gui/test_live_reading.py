@@ -56,6 +56,21 @@ def hold_reads(monkeypatch):
     return reading, go_on
 
 
+def hold_commits(monkeypatch):
+    """This window's writes from the writer thread, each held: ``(writing, write_on)``, set
+    when one is held, and the event that lets it go on."""
+    writing, write_on = threading.Event(), threading.Event()
+    real_commit = journal_writer.commit
+
+    def held_commit(*args, **kwargs):
+        writing.set()
+        assert write_on.wait(10)
+        return real_commit(*args, **kwargs)
+
+    monkeypatch.setattr(journal_writer, "commit", held_commit)
+    return writing, write_on
+
+
 def test_an_edit_made_while_anothers_change_is_read_is_kept(start_window, project_location, qtbot, monkeypatch):
     other, here = two_windows(start_window, project_location, monkeypatch)
     reading, go_on = hold_reads(monkeypatch)  # the worker's read, done, held until this window's edit
@@ -82,15 +97,7 @@ def test_a_step_saved_while_anothers_change_is_read_is_not_taken_back_by_that_re
     worker read was stored before the step, so it is not what the window shows: it is read
     again, in the worker too."""
     other, here = two_windows(start_window, project_location, monkeypatch)
-    writing, write_on = threading.Event(), threading.Event()
-    real_commit = journal_writer.commit
-
-    def held_commit(*args, **kwargs):  # the step's write, held until the other's change is read
-        writing.set()
-        assert write_on.wait(10)
-        return real_commit(*args, **kwargs)
-
-    monkeypatch.setattr(journal_writer, "commit", held_commit)
+    writing, write_on = hold_commits(monkeypatch)  # the step's write, held until the other's change is read
     reading, go_on = hold_reads(monkeypatch)
     start = TEXT.index("Lisbon")
     here.view.setFocus()
@@ -121,15 +128,7 @@ def test_anothers_change_read_while_a_step_of_this_window_is_saved_waits_for_it_
     blocked 10 s behind a held write). The change is read again once the step has landed."""
     other, here = two_windows(start_window, project_location, monkeypatch)
     here.actions_["show_notes"].trigger()
-    writing, write_on = threading.Event(), threading.Event()
-    real_commit = journal_writer.commit
-
-    def held_commit(*args, **kwargs):
-        writing.set()
-        assert write_on.wait(10)
-        return real_commit(*args, **kwargs)
-
-    monkeypatch.setattr(journal_writer, "commit", held_commit)
+    writing, write_on = hold_commits(monkeypatch)
     reading, go_on = hold_reads(monkeypatch)
     go_on.set()  # not held: only told of
     start = TEXT.index("Lisbon")

@@ -4,7 +4,6 @@ writable opening), and another machine's step in a project file in a shared fold
 
 from __future__ import annotations
 
-import os
 import signal
 
 import pytest
@@ -15,8 +14,7 @@ from ner_studio.core.store.project import Project
 from ner_studio.core.store.project_rows import SpansDelta
 from ner_studio.core.text.document import Document
 from ner_studio.core.text.spans import Span
-from tests.core.project_fixtures import start_python
-from tests.gui.test_label_all_after_a_kill import CHILD, OTHER, lisbons
+from tests.gui.test_label_all_after_a_kill import CHILD, OTHER, kill_once_sent, lisbons
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 
@@ -33,12 +31,7 @@ def project_with_other(start_window):
 def test_a_read_only_opening_says_the_step_it_leaves_for_the_next_writable_one(start_window, qtbot, monkeypatch,
                                                                                 dialogs):
     path, annotator, other_id = project_with_other(start_window)
-    child = start_python(CHILD, str(path), annotator)
-    try:
-        assert child.stdout.readline().strip() == "sent", child.stderr.read()
-    finally:
-        os.kill(child.pid, signal.SIGKILL)
-        child.wait(10)
+    kill_once_sent(CHILD, str(path), annotator)
     writable = Project.open.__func__
 
     def read_only_file(cls, location, **options):
