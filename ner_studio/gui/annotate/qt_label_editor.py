@@ -21,6 +21,7 @@ from ner_studio.core.errors import LabelError, NerStudioError
 from ner_studio.core.formats.label_set_file import merge_label_set, read_label_set, write_label_set
 from ner_studio.core.text.labels import KEYS, LabelSet
 from ner_studio.core.plural import plural
+from ner_studio.gui.shell.qt_dialogs import discard_confirmed
 
 
 class LabelEditor(QDialog):
@@ -67,12 +68,9 @@ class LabelEditor(QDialog):
     def reject(self) -> None:
         """Cancel, Esc or the close button: changes made (a guideline typed, say) are not
         dropped without a word, as the note dialog does (gui/notes/qt_note_dialog.py)."""
-        if self.labels != self._given or self.delete_spans:
-            answer = QMessageBox.question(self, self.windowTitle(), "Discard your changes to the labels?",
-                                          QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-                                          QMessageBox.StandardButton.Cancel)
-            if answer != QMessageBox.StandardButton.Discard:
-                return
+        changed = self.labels != self._given or self.delete_spans
+        if changed and not discard_confirmed(self, "Discard your changes to the labels?"):
+            return
         super().reject()
 
     def _guideline_fields(self) -> QFormLayout:

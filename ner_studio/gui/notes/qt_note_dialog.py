@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QMessageBox, QP
 
 from ner_studio.core.errors import NerStudioError
 from ner_studio.core.secrets import redact_secrets
+from ner_studio.gui.shell.qt_dialogs import discard_confirmed
 
 log = logging.getLogger(__name__)
 
@@ -64,12 +65,9 @@ class NoteDialog(QDialog):
         super().accept()
 
     def reject(self) -> None:
-        if self.text().strip() and self.text() != self._original:
-            answer = QMessageBox.question(self, self.windowTitle(), "Discard the note you typed?",
-                                          QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-                                          QMessageBox.StandardButton.Cancel)
-            if answer != QMessageBox.StandardButton.Discard:
-                return
+        typed = self.text()
+        if typed.strip() and typed != self._original and not discard_confirmed(self, "Discard the note you typed?"):
+            return
         super().reject()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override: the window's close button

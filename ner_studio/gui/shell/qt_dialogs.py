@@ -190,6 +190,15 @@ class ExportDialog(QDialog):
                             self.fmt.currentData() == "conll" and self.kb_column.isChecked())
 
 
+def discard_confirmed(dialog: QWidget, question: str) -> bool:
+    """Ask before a dialog drops what was typed in it (Esc, Cancel, its close button):
+    Discard, or Cancel (the default) to keep typing."""
+    answer = QMessageBox.question(dialog, dialog.windowTitle(), question,
+                                  QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                                  QMessageBox.StandardButton.Cancel)
+    return answer == QMessageBox.StandardButton.Discard
+
+
 class PasteDialog(QDialog):
     """Text (pre-filled from the clipboard) and a name for the new document."""
 
@@ -216,12 +225,8 @@ class PasteDialog(QDialog):
         """Esc, Cancel or the close button: text typed here (not only pasted) is not dropped
         without a word, as the note dialog does (gui/notes/qt_note_dialog.py)."""
         typed = self.text.toPlainText()
-        if typed.strip() and typed != self._pasted:
-            answer = QMessageBox.question(self, self.windowTitle(), "Discard the text you typed?",
-                                          QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-                                          QMessageBox.StandardButton.Cancel)
-            if answer != QMessageBox.StandardButton.Discard:
-                return
+        if typed.strip() and typed != self._pasted and not discard_confirmed(self, "Discard the text you typed?"):
+            return
         super().reject()
 
 
