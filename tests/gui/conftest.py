@@ -112,6 +112,8 @@ def start_window(qtbot, user_dirs, tiny_model_path, dialogs, monkeypatch):
     yield start
     for window in windows:
         window.close()
+    refused = [window.windowTitle() for window in windows if window.isVisible()]
+    assert not refused, f"windows left open (their threads would abort the run at exit): {refused}"
 
 
 @pytest.fixture

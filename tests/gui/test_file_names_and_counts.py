@@ -4,6 +4,7 @@ an entity's token numbers against the JSONL export, and counts that agree with t
 from __future__ import annotations
 
 import json
+import re
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
@@ -81,7 +82,7 @@ def test_counts_in_messages_agree_with_their_nouns(start_window, idle, monkeypat
     tips = [table.model().index(row, 0).data(Qt.ItemDataRole.ToolTipRole) for row in range(table.model().rowCount())]
     madrid = next(tip for tip in tips if tip.startswith("tagged #1"))
     assert ": 6 tokens, 1 entity (" in madrid
-    assert "1 entities" not in " ".join(tips) and "1 documents" not in " ".join(tips)
+    assert not re.search(r"\b1 (entities|documents)\b", " ".join(tips))  # "41 entities" is right
 
 
 def test_import_annotations_offers_every_conll_and_jsonl_extension(start_window, monkeypatch):
