@@ -23,15 +23,15 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import torch  # noqa: E402
+import torch
 
-from ner_studio.core.datasets.fetch import corpus_files  # noqa: E402
-from ner_studio.core.formats import read_documents  # noqa: E402
-from ner_studio.model.char_lm import load_char_lm  # noqa: E402
-from ner_studio.model.checkpoint import LoadedModel, load_checkpoint  # noqa: E402
-from ner_studio.model.finetune_char_lm import with_char_lm  # noqa: E402
-from ner_studio.model.predict import TorchPredictor, sentences_of  # noqa: E402
-from ner_studio.resources import bundled_model_location  # noqa: E402
+from ner_studio.core.datasets.fetch import corpus_files
+from ner_studio.core.formats import read_documents
+from ner_studio.model.char_lm import load_char_lm
+from ner_studio.model.checkpoint import LoadedModel, load_checkpoint
+from ner_studio.model.finetune_char_lm import with_char_lm
+from ner_studio.model.predict import TorchPredictor, sentences_of
+from ner_studio.resources import bundled_model_location
 
 
 def main() -> int:

@@ -25,13 +25,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import torch  # noqa: E402
+import torch
 
-from ner_studio.core.datasets.fetch import corpus_files  # noqa: E402
-from ner_studio.core.datasets.tweet_corpus import pool_and_test, read_tweets  # noqa: E402
-from ner_studio.core.formats import read_documents  # noqa: E402
-from ner_studio.model.char_lm import (  # noqa: E402
-    CharLanguageModel, char_table, load_char_lm, save_char_lm, sentence_text, train_direction,
+from ner_studio.core.datasets.fetch import corpus_files
+from ner_studio.core.datasets.tweet_corpus import pool_and_test, read_tweets
+from ner_studio.core.formats import read_documents
+from ner_studio.model.char_lm import (
+    CharLanguageModel,
+    char_table,
+    lm_string,
+    load_char_lm,
+    save_char_lm,
+    train_direction,
 )
 
 DIRECTIONS = ("left_to_right", "right_to_left")
@@ -47,7 +52,7 @@ def texts(args) -> tuple[list[str], dict]:
     for path in args.text:
         docs += read_documents(path)
     sources["text_files"] = list(args.text)
-    strings = [sentence_text(doc.sentence_words(k))[0] for doc in docs for k in range(len(doc.sentences))]
+    strings = [lm_string(doc.sentence_words(k))[0] for doc in docs for k in range(len(doc.sentences))]
     return strings, sources
 
 

@@ -16,7 +16,11 @@ from ner_studio.commands.model_options import (
     apply_threads,
     model_path,
 )
-from ner_studio.commands.outputs import add_force_option, checked_output, save_reporting_fallback
+from ner_studio.commands.outputs import (
+    add_force_option,
+    checked_output,
+    save_reporting_fallback,
+)
 from ner_studio.core.errors import NerStudioError
 from ner_studio.core.formats import read_documents
 from ner_studio.core.plural import plural
@@ -87,14 +91,13 @@ def unscored(docs, check) -> Iterator[list[str]]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ner_studio.commands.train import EpochPrinter
     from ner_studio.core.learning.check_set import CHECK_SHARE, split_check
     from ner_studio.core.learning.metrics import format_table
     from ner_studio.core.learning.training_set import check_enough, count_sentences
     from ner_studio.model.checkpoint import load_checkpoint, save_checkpoint
     from ner_studio.model.finetune import FinetuneOptions, finetune
     from ner_studio.model.versions import check_scores
-
-    from ner_studio.commands.train import EpochPrinter
 
     if not 0.0 <= args.self_train <= 1.0:
         raise NerStudioError(f"--self-train {args.self_train}: a probability between 0 and 1 (e.g. 0.9), or 0 for off")

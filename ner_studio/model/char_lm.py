@@ -46,7 +46,7 @@ START = "\n"  # begins every sentence's string, so the first word has a left con
 MAX_WORD_CHARS = 30
 
 
-def sentence_text(words: Sequence[str]) -> tuple[str, list[int], list[int]]:
+def lm_string(words: Sequence[str]) -> tuple[str, list[int], list[int]]:
     """The string the model reads for ``words``, and each word's first and last character's
     position in it."""
     text, firsts, lasts = START, [], []
@@ -102,7 +102,7 @@ class CharLanguageModel(nn.Module):
     def word_features(self, sentences: Sequence[Sequence[str]]) -> Tensor:
         """``(sentences, most words, 2 * hidden)``: each word's left-to-right state after its
         last character and right-to-left state after its first; zeros past a sentence's end."""
-        texts, firsts, lasts = zip(*map(sentence_text, sentences)) if sentences else ((), (), ())
+        texts, firsts, lasts = zip(*map(lm_string, sentences)) if sentences else ((), (), ())
         width = max((len(t) for t in texts), default=1)
         ahead = torch.zeros(len(texts), width, dtype=torch.long)
         back = torch.zeros(len(texts), width, dtype=torch.long)
@@ -147,7 +147,7 @@ def train_direction(
     report: Callable[[dict], None] | None = None,
 ) -> dict:
     """Train one direction (``"left_to_right"`` or ``"right_to_left"``) of ``model`` on ``texts``
-    (sentence strings, as :func:`sentence_text` makes them) for about ``seconds``: the strings
+    (sentence strings, as :func:`lm_string` makes them) for about ``seconds``: the strings
     joined into one stream (reversed for right to left), cut into ``chunk``-character pieces,
     shuffled each pass. ``seconds`` are the process's CPU time, not wall time: on a shared
     machine the same budget then trains the same amount. A fiftieth of the stream is held out;
@@ -222,7 +222,7 @@ def load_char_lm(path: str | Path) -> tuple[CharLanguageModel, dict]:
         raise CheckpointError("no such character language model file", path)
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as error:  # noqa: BLE001 - a damaged file fails in any way
+    except Exception as error:
         raise CheckpointError(f"not a readable character language model ({type(error).__name__})", path) from error
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise CheckpointError("not a character language model (no 'ner-studio-char-lm' header; build one with "

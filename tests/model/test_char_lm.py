@@ -11,7 +11,12 @@ import torch
 from ner_studio.core.errors import CheckpointError
 from ner_studio.model.batching import collate, encode_sentence
 from ner_studio.model.char_lm import (
-    CharLanguageModel, char_table, load_char_lm, save_char_lm, sentence_text, train_direction,
+    CharLanguageModel,
+    char_table,
+    lm_string,
+    load_char_lm,
+    save_char_lm,
+    train_direction,
 )
 from ner_studio.model.checkpoint import load_checkpoint, save_checkpoint
 from ner_studio.model.finetune import finetune
@@ -25,7 +30,7 @@ SENTENCES = [words.split() for words, _ in TINY_CORPUS]
 
 @pytest.fixture(scope="module")
 def lm():
-    texts = [sentence_text(words)[0] for words in SENTENCES] * 20
+    texts = [lm_string(words)[0] for words in SENTENCES] * 20
     torch.manual_seed(0)
     model = CharLanguageModel(char_table(texts), embedding=8, hidden=16)
     for direction in ("left_to_right", "right_to_left"):
@@ -40,8 +45,8 @@ def parent():
     return train_parent()
 
 
-def test_sentence_text_places_every_word():
-    text, firsts, lasts = sentence_text(["New", "York", "."])
+def test_lm_string_places_every_word():
+    text, firsts, lasts = lm_string(["New", "York", "."])
     assert text == "\nNew York . "
     assert [text[f : l + 1] for f, l in zip(firsts, lasts)] == ["New", "York", "."]
 
