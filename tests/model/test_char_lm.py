@@ -120,6 +120,12 @@ def test_a_finetune_with_the_language_model_learns_saves_loads_and_tags(parent, 
     predictions = app.predict_documents(documents(TINY_CORPUS))
     assert len(predictions) == len(TINY_CORPUS) and any(p.spans for p in predictions)
 
+    # The window's loader: int8 batches side by side on two threads, each needing its sentences' features.
+    from ner_studio.gui.shell.tagging_jobs import load_predictor
+
+    window = load_predictor(path)
+    assert [p.spans for p in window.predict_documents(documents(TINY_CORPUS))] == [p.spans for p in predictions]
+
     # The loop's next round continues with the model's own language model, whatever the option says.
     again = finetune(loaded, docs, options=quick_options(epochs=1, patience=1))
     assert again.loaded.metadata["char_lm"]["from"] == "parent" and again.loaded.model.char_lm is not None
