@@ -41,8 +41,8 @@ from ner_studio.core.learning.training_set import check_enough, count_sentences,
 from ner_studio.model.batching import (
     EncodedSentence, Sentences, collate, document_batches, document_keys, encode_sentence, length_buckets,
 )
-from ner_studio.model.checkpoint import LoadedModel
 from ner_studio.model.char_lm import CharLanguageModel
+from ner_studio.model.checkpoint import LoadedModel
 from ner_studio.model.finetune_char_lm import add_context, char_lm_for, with_char_lm
 from ner_studio.model.grow import grow_model, grow_vocabularies
 # Defined torch-free for the GUI; imported from here too.
@@ -186,7 +186,8 @@ def score_encoded(model: BiLSTMNetwork, vocabs: Vocabularies, encoded: list[Enco
     with torch.inference_mode():
         for indices in batches:
             batch = collate([encoded[i] for i in indices])
-            for i, path in zip(indices, model.decode(model(*batch.inputs(), groups=batch.groups, context=batch.context), batch.mask)):
+            emissions = model(*batch.inputs(), groups=batch.groups, context=batch.context)
+            for i, path in zip(indices, model.decode(emissions, batch.mask)):
                 gold.append(vocabs.decode_tags(encoded[i].tags))
                 predicted.append(vocabs.decode_tags(path))
     return evaluate_tags(gold, predicted)
