@@ -14,6 +14,7 @@ No corpus of running English text comes with any registry package this project m
 unlabelled text (the benchmarks' pool-train is tweets 1-1,100; never the held-out tweets,
 1,395-2,394, nor pool-dev, 1,101-1,394). ``--text FILE`` adds any file ner-studio reads.
 Every run is seeded; both directions read the same text, so their character tables agree.
+``--start LM`` trains on from an earlier model of the same text (more CPU time in steps).
 """
 
 from __future__ import annotations
@@ -80,6 +81,7 @@ def main() -> int:
     parser.add_argument("--embedding", type=int, default=32)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--start", metavar="LM", help="train on from this model (built from the same text)")
     parser.add_argument("--join", nargs=2, metavar=("LEFT", "RIGHT"), help="join two one-direction files")
     parser.add_argument("-o", "--output", required=True)
     args = parser.parse_args()
@@ -89,6 +91,12 @@ def main() -> int:
     strings, sources = texts(args)
     torch.manual_seed(args.seed)
     model = CharLanguageModel(char_table(strings), args.embedding, args.hidden)
+    earlier = {}
+    if args.start:
+        start, earlier = load_char_lm(args.start)
+        if start.config != model.config:
+            raise SystemExit(f"{args.start} was built from other text or sizes: its table differs")
+        model = start.train()
     print(f"{len(strings)} sentences, {sum(map(len, strings))} characters, {len(model.chars)} in the table",
           flush=True)
     training = {}
@@ -97,6 +105,8 @@ def main() -> int:
             model, strings, direction, seconds=args.seconds, seed=args.seed,
             report=lambda r: print(f"[{time.strftime('%H:%M:%S')}] {r}", flush=True))
         print(f"{direction}: {training[direction]}", flush=True)
+    if earlier:
+        training = {d: {"earlier": earlier.get("training", {}).get(d), **t} for d, t in training.items()}
     save_char_lm(args.output, model, {"sources": sources, "training": training, "seed": args.seed})
     print(f"saved {args.output}")
     return 0
