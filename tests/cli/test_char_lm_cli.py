@@ -76,3 +76,16 @@ def test_a_bad_char_lm_file_is_one_clear_line_before_training(model, tmp_path, c
         error = capsys.readouterr().err.strip()
         assert code == 2 and says in error and str(bad.name) in error and "\n" not in error
         assert not (tmp_path / "out.pt").exists()
+
+
+def test_start_trains_on_from_a_model_of_the_same_text_only(lm_file, tmp_path):
+    folder = lm_file.parent
+    text = folder / "text.conll"
+    done = build(tmp_path, "--text", text, "--direction", "left_to_right", "--start", folder / "left_to_right.pt",
+                 "-o", tmp_path / "more.pt")
+    assert done.returncode == 0, done.stderr
+    report = load_char_lm(tmp_path / "more.pt")[1]["training"]["left_to_right"]
+    assert report["earlier"]["steps"] > 0 and report["steps"] > 0
+    other = write_conll(tmp_path / "other.conll", [("zz qq xx", "O O O")] * 40)
+    refused = build(tmp_path, "--text", other, "--start", folder / "left_to_right.pt", "-o", tmp_path / "no.pt")
+    assert refused.returncode != 0 and "its table differs" in refused.stderr and not (tmp_path / "no.pt").exists()
