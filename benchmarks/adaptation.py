@@ -20,7 +20,9 @@ whatever has finished. ``--forgetting`` scores the last model on CoNLL-2003 test
 Settings: ``mapped`` (the ten types renamed onto PER/LOC/ORG/MISC) and ``native`` (the ten
 types as new labels). The project's text, which the recipe's text vectors read (labelled or not),
 is the pool in ``loop`` and pool-train in ``recipe``: never the tweets a run is scored on. It is
-also the text ``--set self_train=P`` pseudo-labels (its tweets not yet reviewed).
+also the text ``--set self_train=P`` pseudo-labels (its tweets not yet reviewed). ``--set char_lm=FILE``: the tagger
+also reads a character language model (``scripts/build_char_lm.py``; built from CoNLL-2003 train
+and pool-train tweets 1-1,100, it has never read pool-dev nor the test tweets).
 
 ``recipe``: choosing the recipe without touching the test tweets. The pool is cut into
 pool-train (tweets 1-1,100) and pool-dev (1,101-1,394); the bundled model is fine-tuned once on
@@ -184,6 +186,7 @@ def run_loop(args, setting: str, strategy: str, seed: int, pool, test, base, siz
                "text_vectors": result.loaded.metadata.get("text_vectors"),
                "self_training": result.loaded.metadata.get("self_training"),
                "piece_vectors": result.loaded.metadata.get("piece_vectors"),
+               "char_lm": result.loaded.metadata.get("char_lm"),
                # Per epoch, to replay a smaller patience offline: training is deterministic, so a run
                # that stops earlier keeps the same model whenever its best epoch is the same.
                "history": [{k: h[k] for k in ("epoch", "dev_loss", "dev_f1", "seconds")}
@@ -242,6 +245,7 @@ def run_recipe(args) -> int:
                "text_vectors": result.loaded.metadata.get("text_vectors"),
                "self_training": result.loaded.metadata.get("self_training"),
                "piece_vectors": result.loaded.metadata.get("piece_vectors"),
+               "char_lm": result.loaded.metadata.get("char_lm"),
                "conll_dev": f1(result.loaded, conll_dev), "test": f1(result.loaded, test)}
         record["runs"].append(row)
         log(f"{args.name}: {count} tweets, pool-dev F1 {100 * row['pool_dev']['f1']:.2f}, CoNLL dev "

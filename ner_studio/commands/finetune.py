@@ -16,7 +16,11 @@ from ner_studio.commands.model_options import (
     apply_threads,
     model_path,
 )
-from ner_studio.commands.outputs import add_force_option, checked_output, save_reporting_fallback
+from ner_studio.commands.outputs import (
+    add_force_option,
+    checked_output,
+    save_reporting_fallback,
+)
 from ner_studio.core.errors import NerStudioError
 from ner_studio.core.formats import read_documents
 from ner_studio.core.plural import plural
@@ -52,6 +56,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         "fine-tune kept only if it scores higher on the held-out sentences, the sentences of the "
                         "--text files not in TRAIN or DEV that the new model tags with an entity and a probability "
                         ">= P (0 < P <= 1, e.g. 0.9; default: off)")
+    parser.add_argument("--char-lm", metavar="FILE", help="a character language model (scripts/build_char_lm.py) "
+                        "whose contextual word features the tagger reads too, starting from zero weights; the "
+                        "result needs it at tagging time and carries it (default: none, or the model's own)")
     add_seed_option(parser)
     add_threads_option(parser)
     add_force_option(parser)
@@ -84,14 +91,13 @@ def unscored(docs, check) -> Iterator[list[str]]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ner_studio.commands.train import EpochPrinter
     from ner_studio.core.learning.check_set import CHECK_SHARE, split_check
     from ner_studio.core.learning.metrics import format_table
     from ner_studio.core.learning.training_set import check_enough, count_sentences
     from ner_studio.model.checkpoint import load_checkpoint, save_checkpoint
     from ner_studio.model.finetune import FinetuneOptions, finetune
     from ner_studio.model.versions import check_scores
-
-    from ner_studio.commands.train import EpochPrinter
 
     if not 0.0 <= args.self_train <= 1.0:
         raise NerStudioError(f"--self-train {args.self_train}: a probability between 0 and 1 (e.g. 0.9), or 0 for off")
@@ -101,16 +107,21 @@ def run(args: argparse.Namespace) -> int:
         raise NerStudioError("--text is read only for the text vectors and --self-train: drop --text or "
                              "--no-text-vectors")
     source = model_path(args.model)
-    output = checked_output(args, args.output, "model", inputs=[source, args.train, args.dev, args.base, *args.text])
+    output = checked_output(args, args.output, "model",
+                            inputs=[source, args.train, args.dev, args.base, *args.text, args.char_lm])
     apply_threads(args.threads)
     train = read_documents(args.train, args.format)
     dev = read_documents(args.dev, args.format) if args.dev else None
     base = read_documents(args.base, args.format) if args.base else []
     text = [doc for path in args.text for doc in read_documents(path)]
     parent = load_checkpoint(source)
+    if args.char_lm:
+        from ner_studio.model.char_lm import load_char_lm
+
+        load_char_lm(args.char_lm)  # a bad file is one clear line now, not after the data is read and encoded
     check_inputs(train, dev, parent.labels, args.train, args.dev)
     options = FinetuneOptions(seed=args.seed, threads=args.threads, text_vectors=args.text_vectors,
-                              self_train=args.self_train)
+                              self_train=args.self_train, char_lm=args.char_lm or "")
     if args.epochs is not None:
         options.epochs = args.epochs
     check = None
@@ -151,6 +162,9 @@ def run(args: argparse.Namespace) -> int:
     if result.loaded.metadata.get("text_vectors"):
         report = result.loaded.metadata["text_vectors"]
         print(f"text vectors: {plural(report['vectors'], 'word')}, {plural(report['seeded'], 'new word')} started from them")
+    report = result.loaded.metadata.get("char_lm")
+    if report:
+        print(f"character language model: {report['features']} features per word, from {report['from']}")
     report = result.loaded.metadata.get("self_training")
     if report:
         verdict = "kept" if report["kept"] else "not kept: the first model scored as high on the held-out sentences"

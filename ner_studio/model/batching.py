@@ -40,6 +40,8 @@ class EncodedSentence:
     # Each token's word among its document's distinct words (see ``document_keys``); set for
     # models that pool over a word's mentions in the document.
     keys: list[int] | None = None
+    # ``(len, features)``: a character language model's word features (network ``char_lm``)
+    context: Tensor | None = None
 
     def __len__(self) -> int:
         return len(self.words)
@@ -55,6 +57,7 @@ class Batch:
     tags: Tensor | None  # (batch, time), 0 at padding
     # (batch, time): tokens with the same id are one word of one document; 0 at padding.
     groups: Tensor | None = None
+    context: Tensor | None = None  # (batch, time, features), zeros at padding; see EncodedSentence
 
     def inputs(self) -> tuple[Tensor, Tensor, Tensor, Tensor]:
         return self.words, self.chars, self.casing, self.lengths
@@ -133,6 +136,11 @@ def collate(sentences: list[EncodedSentence]) -> Batch:
     lengths_tensor = torch.tensor(lengths, dtype=torch.long)
     mask = torch.arange(time).unsqueeze(0) < lengths_tensor.unsqueeze(1)
     has_tags = all(s.tags is not None for s in sentences)
+    context = None
+    if sentences[0].context is not None:
+        context = sentences[0].context.new_zeros(len(sentences), time, sentences[0].context.size(1))
+        for row, s in enumerate(sentences):
+            context[row, : len(s)] = s.context
     return Batch(
         words=pad([s.words for s in sentences]),
         chars=chars,
@@ -141,6 +149,7 @@ def collate(sentences: list[EncodedSentence]) -> Batch:
         mask=mask,
         tags=pad([s.tags for s in sentences]) if has_tags else None,
         groups=group_ids(sentences),
+        context=context,
     )
 
 

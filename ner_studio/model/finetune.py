@@ -12,6 +12,8 @@ With ``text_vectors`` the new words start from co-occurrence vectors of the proj
 (:mod:`ner_studio.model.text_vectors`), labelled or not, instead of the parent's ``<unk>``.
 With ``piece_vectors`` they start from the mean vector of their word pieces instead, where the
 model holds a piece table (:mod:`ner_studio.model.word_pieces`).
+With ``char_lm`` the tagger also reads a frozen character language model's contextual word
+features (:mod:`ner_studio.model.finetune_char_lm`).
 With ``self_train`` a second, guarded fine-tune also learns the sentences of that text nobody
 labelled that the new model tags surely (:mod:`ner_studio.model.self_training`).
 
@@ -39,7 +41,9 @@ from ner_studio.core.learning.training_set import check_enough, count_sentences,
 from ner_studio.model.batching import (
     EncodedSentence, Sentences, collate, document_batches, document_keys, encode_sentence, length_buckets,
 )
+from ner_studio.model.char_lm import CharLanguageModel
 from ner_studio.model.checkpoint import LoadedModel
+from ner_studio.model.finetune_char_lm import add_context, char_lm_for, with_char_lm
 from ner_studio.model.grow import grow_model, grow_vocabularies
 # Defined torch-free for the GUI; imported from here too.
 from ner_studio.model.interface import FinetuneOptions  # noqa: F401 - re-exported
@@ -151,17 +155,21 @@ def base_budget(options: FinetuneOptions, reviewed: int) -> int | None:
 
 
 def encode_documents(vocabs: Vocabularies, docs: Sequence[Document], scheme: str, *, first_document: int = 0,
-                     lower: bool = False) -> list[EncodedSentence]:
+                     lower: bool = False, lm: CharLanguageModel | None = None) -> list[EncodedSentence]:
     """Every sentence of ``docs`` encoded with its document number (from ``first_document``)
     and ``document_keys``, as ``workflow.examples_from_documents`` does for training from
     scratch: a model that pools over a word's mentions in a document pools while fine-tuning.
-    ``lower``: the words lower-cased (the same tags and keys)."""
-    encoded = []
+    ``lower``: the words lower-cased (the same tags and keys). ``lm``: with its word features
+    (``EncodedSentence.context``), of the words as shown."""
+    encoded, shown_words = [], []
     for number, doc in enumerate(docs, start=first_document):
         words = [doc.sentence_words(k) for k in range(len(doc.sentences))]
         for sentence, tags, keys in zip(words, document_tags(doc, scheme), document_keys(words)):
             shown = [w.lower() for w in sentence] if lower else sentence
             encoded.append(encode_sentence(vocabs, shown, tags, document=number, keys=keys))
+            shown_words.append(shown)
+    if lm is not None:
+        add_context(encoded, shown_words, lm)
     return encoded
 
 
@@ -178,7 +186,8 @@ def score_encoded(model: BiLSTMNetwork, vocabs: Vocabularies, encoded: list[Enco
     with torch.inference_mode():
         for indices in batches:
             batch = collate([encoded[i] for i in indices])
-            for i, path in zip(indices, model.decode(model(*batch.inputs(), groups=batch.groups), batch.mask)):
+            emissions = model(*batch.inputs(), groups=batch.groups, context=batch.context)
+            for i, path in zip(indices, model.decode(emissions, batch.mask)):
                 gold.append(vocabs.decode_tags(encoded[i].tags))
                 predicted.append(vocabs.decode_tags(path))
     return evaluate_tags(gold, predicted)
@@ -268,11 +277,12 @@ def finetune(
     if options.text_vectors:
         project = sentence_words(train_docs + dev_docs) if text is None else text
         vectors = project_vectors(vocabs, project, base_docs, options.seed)
-    dev = encode_documents(vocabs, dev_docs, parent.scheme)
+    lm, lm_record = char_lm_for(parent, options.char_lm)
+    dev = encode_documents(vocabs, dev_docs, parent.scheme, lm=lm)
     # A parent that was itself fine-tuned (its metadata says how) continues the loop.
     config = options.training_config(continued="finetune" in parent.metadata)
     model, seeded, pieced, result = _grow_and_train(parent, vocabs, vectors, train_docs, base, dev, config, options,
-                                            callback, should_stop)
+                                                    callback, should_stop, lm)
     refit = None
     if options.refit and not result.cancelled and result.best_epoch:
         # The epoch count is chosen; the held-out sentences are learnt too (the check set never).
@@ -280,7 +290,7 @@ def finetune(
         model, seeded, pieced, result = _grow_and_train(
             parent, vocabs, vectors, train_docs + dev_docs, base, dev,
             replace(config, epochs=chosen.best_epoch, patience=chosen.best_epoch + 1, keep_last=True), options,
-            callback, should_stop)
+            callback, should_stop, lm)
         refit = {"epochs": chosen.best_epoch, "seconds": round(result.seconds, 1),
                  "chosen_on": {"dev_loss": chosen.best_dev_loss, "dev_f1": chosen.best_dev_f1,
                                "epochs_run": chosen.epochs_run, "seconds": round(chosen.seconds, 1)}}
@@ -296,6 +306,7 @@ def finetune(
                  "reviewed_sentences": reviewed, "new_labels": new_labels, "new_words": new_words},
         "text_vectors": seeded.to_dict() if seeded is not None else None,
         "piece_vectors": pieced,
+        "char_lm": lm_record,
         "trained_on": training_record(docs + base),  # the held-out part too: it chose the epoch
         "result": {"patience": config.patience, "best_epoch": result.best_epoch, "dev_loss": result.best_dev_loss,
                    "dev_f1": result.best_dev_f1, "epochs_run": result.epochs_run,
@@ -314,12 +325,14 @@ def finetune(
 
 def _grow_and_train(parent: LoadedModel, vocabs: Vocabularies, vectors: TextVectors | None,
                     train_docs: list[Document], base: list[Document], dev: list[EncodedSentence],
-                    config, options: FinetuneOptions, callback, should_stop):
-    """A grown copy of ``parent`` (new word rows from ``vectors``) trained on ``train_docs``
-    (``options.domain_weight`` times) and ``base``: ``(model, seeded rows, pieced rows,
-    TrainingResult)``."""
+                    config, options: FinetuneOptions, callback, should_stop, lm: CharLanguageModel | None = None):
+    """A grown copy of ``parent`` (new word rows from ``vectors``; reading ``lm`` if given)
+    trained on ``train_docs`` (``options.domain_weight`` times) and ``base``: ``(model, seeded
+    rows, pieced rows, TrainingResult)``."""
     torch.manual_seed(options.seed)
     model = grow_model(parent, vocabs, average_start=options.average_start)
+    if lm is not None and model.char_lm is None:
+        model = with_char_lm(model, lm, vocabs.tags.to_list(), parent.scheme)
     seeded = seed_new_rows(model.word_embedding.weight.data, vocabs.words, len(parent.vocabs.words),
                            vectors) if vectors is not None else None
     pieced = seed_from_pieces(model, vocabs, len(parent.vocabs.words)) if options.piece_vectors else None
@@ -329,9 +342,9 @@ def _grow_and_train(parent: LoadedModel, vocabs: Vocabularies, vectors: TextVect
     copies = [train_docs] * max(1, options.domain_weight) + [base]
     train, variants, first = [], [], 0
     for part in copies:
-        train += encode_documents(vocabs, part, parent.scheme, first_document=first)
+        train += encode_documents(vocabs, part, parent.scheme, first_document=first, lm=lm)
         if options.lowercase > 0:
-            variants += encode_documents(vocabs, part, parent.scheme, first_document=first, lower=True)
+            variants += encode_documents(vocabs, part, parent.scheme, first_document=first, lower=True, lm=lm)
         first += len(part)
     result = train_model(model, vocabs, train, dev, config, callback=_nan_guard(callback),
                          should_stop=should_stop, variants=variants or None, seen_words_only=True)

@@ -111,6 +111,10 @@ class FinetuneOptions:
     # check set still never), so a round learns from four fifths of what was reviewed, not three
     # (model/finetune.py; judged in benchmarks/results/2026-12-07-analyst-loop-2.md)
     refit: bool = False
+    # A character language model file (scripts/build_char_lm.py) whose frozen contextual word
+    # features the tagger reads too, from zero input weights (model/finetune_char_lm.py; judged in
+    # benchmarks/results/2026-12-08-adaptation-char-lm.md); "" = none. A parent that reads one keeps its own.
+    char_lm: str = ""
     seed: int = 13
     threads: int | None = None
 

@@ -13,6 +13,7 @@ import torch
 from torch import Tensor, nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
+from ner_studio.model.char_lm import from_config as char_lm_from_config
 from ner_studio.model.crf import CRF, scheme_constraints
 from ner_studio.model.vocab import CASINGS, PAD_INDEX
 
@@ -46,6 +47,10 @@ class NetworkConfig:
     # Rows of ``piece_vectors``: fixed vectors of word pieces in the word embedding's space
     # (``Vocabularies.pieces``), read only to start new words' rows (model/word_pieces.py)
     word_pieces: int = 0
+    # A frozen character language model (``char_lm.CharLanguageModel.config``: its character
+    # table and sizes) whose contextual word features join the BiLSTM's input, after the others
+    # (``forward``'s ``context``); None for none
+    char_lm: dict | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -110,6 +115,10 @@ class BiLSTMNetwork(nn.Module):
             self.register_buffer("piece_vectors", torch.zeros(config.word_pieces, config.word_dim))
         self.dropout = nn.Dropout(config.dropout)
         features = config.word_dim + config.char_filters + config.casing_dim
+        self.char_lm = None
+        if config.char_lm:
+            self.char_lm = char_lm_from_config(config.char_lm).requires_grad_(False).eval()
+            features += self.char_lm.feature_size
         self.lstm = nn.LSTM(
             features,
             config.hidden,
@@ -158,35 +167,45 @@ class BiLSTMNetwork(nn.Module):
 
     def forward(
         self, words: Tensor, chars: Tensor | None, casing: Tensor, lengths: Tensor, char_features: Tensor | None = None,
-        groups: Tensor | None = None,
+        groups: Tensor | None = None, context: Tensor | None = None,
     ) -> Tensor:
         """Emission scores ``(batch, time, tags)`` for ``words``/``casing`` ``(batch, time)``,
         ``chars`` ``(batch, time, width)`` and ``lengths`` ``(batch,)`` (on the CPU).
         ``char_features`` ``(batch, time, filters)`` can replace ``chars``: a word's character
         features never depend on its context, so prediction computes them once per distinct word.
         ``groups`` ``(batch, time)``: tokens with one id are mentions of one word in one
-        document (0 at padding), for ``document_pooling``; without it every token stands alone."""
-        own, shared = self.emission_parts(words, chars, casing, lengths, char_features)
+        document (0 at padding), for ``document_pooling``; without it every token stands alone.
+        ``context`` ``(batch, time, features)``: the ``char_lm``'s word features, for a network
+        that has one (``CharLanguageModel.word_features`` of the batch's sentences)."""
+        own, shared = self.emission_parts(words, chars, casing, lengths, char_features, context)
         if shared is None:
             return own
         return own + (shared if groups is None else mention_means(shared, groups))
 
     def emission_parts(
-        self, words: Tensor, chars: Tensor | None, casing: Tensor, lengths: Tensor, char_features: Tensor | None = None
+        self, words: Tensor, chars: Tensor | None, casing: Tensor, lengths: Tensor, char_features: Tensor | None = None,
+        context: Tensor | None = None,
     ) -> tuple[Tensor, Tensor | None]:
         """The token's own emission scores, and with ``document_pooling`` the scores its
         mentions share (averaged over the document's mentions of the word, then added)."""
         if char_features is None:
             char_features = self.char_features(chars)
-        features = self.lstm_input(words, casing, char_features)
+        features = self.lstm_input(words, casing, char_features, context)
         packed = pack_padded_sequence(self.dropout(features), lengths, batch_first=True, enforce_sorted=False)
         hidden, _ = pad_packed_sequence(self.lstm(packed)[0], batch_first=True, total_length=words.size(1))
         hidden = self.dropout(hidden)
         return self.output(hidden), None if self.shared is None else self.shared(hidden)
 
-    def lstm_input(self, words: Tensor, casing: Tensor, char_features: Tensor) -> Tensor:
-        """What the BiLSTM reads: each token's word, character and casing features side by side."""
-        return torch.cat([self.embed_words(words), char_features, self.casing_embedding(casing)], dim=2)
+    def lstm_input(self, words: Tensor, casing: Tensor, char_features: Tensor, context: Tensor | None = None) -> Tensor:
+        """What the BiLSTM reads: each token's word, character and casing features side by side
+        (then, with a ``char_lm``, its ``context`` features)."""
+        parts = [self.embed_words(words), char_features, self.casing_embedding(casing)]
+        if self.char_lm is not None:
+            if context is None:
+                raise ValueError("this network reads a character language model's word features: pass "
+                                 "context (char_lm.word_features of the sentences)")
+            parts.append(context)
+        return torch.cat(parts, dim=2)
 
     def loss(self, emissions: Tensor, tags: Tensor, mask: Tensor) -> Tensor:
         """Mean over sentences of the sentence's negative log-likelihood."""

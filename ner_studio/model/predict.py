@@ -13,6 +13,7 @@ import warnings
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -83,7 +84,8 @@ class TorchPredictor:
         self.model = loaded.model.eval()
         self._pooled = self.model.shared is not None
         self._onnx = None
-        if runtime == "onnx" and not bfloat16:
+        # A character language model's features are not in the exported graph: torch runs such a model.
+        if runtime == "onnx" and not bfloat16 and loaded.model.char_lm is None:
             self._onnx = onnx_network(self.model, quantize=quantize, cache=user_cache_dir() / "onnx", arena=not lean)
         self._batch_size = _LEAN_BATCH if lean and self._onnx is not None else _BATCH
         if self._onnx is not None:
@@ -158,6 +160,9 @@ class TorchPredictor:
             limit = _MAX_BATCH_TOKENS if windows is None else _WINDOW_BATCH_TOKENS
             buckets = length_buckets(encoded.lengths.tolist(), batch_size, max_tokens=limit)
             batches = (self._table.batch(encoded, indices) for indices in buckets)
+            if self.model.char_lm is not None:  # contextual: of each sentence, not of the word table
+                batches = (replace(batch, context=self.model.char_lm.word_features([sentences[i] for i in indices]))
+                           for batch, indices in zip(batches, buckets))
             if self.pools_documents:
                 if documents is None:
                     documents = list(range(len(sentences)))
@@ -181,7 +186,8 @@ class TorchPredictor:
                 features = self.model.lstm_input(batch.words, batch.casing, batch.char_features)
                 return self._onnx.emission_parts(features, batch.lengths)
             with self._precision_context():
-                return self.model.emission_parts(batch.words, None, batch.casing, batch.lengths, batch.char_features)
+                return self.model.emission_parts(batch.words, None, batch.casing, batch.lengths, batch.char_features,
+                                                 batch.context)
 
     def _predict_batch(self, batch: TableBatch, detail: PredictionDetail) -> list[SentencePrediction]:
         own, shared = self._emission_parts(batch)

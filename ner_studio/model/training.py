@@ -54,7 +54,7 @@ def evaluate_encoded(
     with torch.inference_mode():
         for indices in batches:
             batch = collate([sentences[i] for i in indices])
-            emissions = model(*batch.inputs(), groups=batch.groups)
+            emissions = model(*batch.inputs(), groups=batch.groups, context=batch.context)
             total_loss += float(model.loss(emissions, batch.tags, batch.mask)) * len(indices)
             for i, path in zip(indices, model.decode(emissions, batch.mask)):
                 gold.append(vocabs.decode_tags(sentences[i].tags))
@@ -103,7 +103,7 @@ class WeightAverage:
 def _step(model: BiLSTMNetwork, optimizer: torch.optim.Optimizer, batch, clip: float) -> float:
     """One gradient step; returns the batch loss."""
     optimizer.zero_grad()
-    loss = model.loss(model(*batch.inputs(), groups=batch.groups), batch.tags, batch.mask)
+    loss = model.loss(model(*batch.inputs(), groups=batch.groups, context=batch.context), batch.tags, batch.mask)
     loss.backward()
     torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
     optimizer.step()

@@ -32,6 +32,7 @@ class TableBatch:
     lengths: Tensor  # (batch,)
     mask: Tensor  # (batch, time) bool
     positions: Tensor  # (batch, time) each token's place in ``TableSentences.rows`` (clamped at padding)
+    context: Tensor | None = None  # (batch, time, features) of a network's ``char_lm``: per sentence, not per word
 
 
 @dataclass
