@@ -56,3 +56,23 @@ def test_cancelling_returns_the_first_groups_and_stops_the_encoder(tagger, monke
     assert 0 < len(done) < len(docs)
     assert summary(done) == summary(tagger.predict_documents(docs[: len(done)]))
     assert threading.active_count() == before
+
+
+@pytest.mark.parametrize("runtime", ["torch", "onnx"])
+def test_two_threads_tagging_one_group_while_the_next_is_encoded_give_one_threads_predictions(monkeypatch, runtime):
+    """Each group's new words enter the word table while the tagging threads still cut batches
+    of the group before out of it: the predictions stay those of one thread (the same groups
+    and batches: int8 activations are scaled per batch)."""
+    docs = [whitespace_document(SENTENCES[k % 4:] + [f"Mr Quuxley{k} flew to Blorpville{k} with Zig{k} Ltd ."],
+                                f"doc {k}") for k in range(9)]
+    monkeypatch.setattr(predict, "_GROUP_SENTENCES", 7)
+    alone = TorchPredictor(load_checkpoint(bundled_model_location()), quantize=True, runtime=runtime)
+    expected = alone.predict_documents(docs, detail=PredictionDetail.UNCERTAINTY)
+    side_by_side = TorchPredictor(load_checkpoint(bundled_model_location()), quantize=True, threads=2,
+                                  runtime=runtime)
+    seen = []
+    grouped = side_by_side.predict_documents(docs, detail=PredictionDetail.UNCERTAINTY,
+                                             progress=lambda done, total: seen.append((done, total)))
+    assert len(seen) > 4 and seen[-1] == (sum(len(d.sentences) for d in docs),) * 2
+    assert summary(grouped) == summary(expected)
+    assert sum(len(p.spans) for p in expected) > 30
