@@ -3,6 +3,7 @@ grouping; cancelling still returns a prefix and leaves no thread behind."""
 
 from __future__ import annotations
 
+import gc
 import threading
 
 import pytest
@@ -76,3 +77,27 @@ def test_two_threads_tagging_one_group_while_the_next_is_encoded_give_one_thread
     assert len(seen) > 4 and seen[-1] == (sum(len(d.sentences) for d in docs),) * 2
     assert summary(grouped) == summary(expected)
     assert sum(len(p.spans) for p in expected) > 30
+
+
+def test_no_collection_walks_the_heap_while_documents_are_tagged_and_the_collector_is_back_after(tagger):
+    collections = []
+
+    def seen(phase, info):
+        if phase == "start":
+            collections.append(info["generation"])
+
+    def reported(done, total):
+        during[:] = collections  # the collections so far, at the last report: all groups tagged
+
+    docs = documents() * 20
+    during = []
+    assert gc.isenabled()
+    gc.callbacks.append(seen)
+    try:
+        predictions = tagger.predict_documents(docs, detail=PredictionDetail.UNCERTAINTY, progress=reported)
+        garbage = [[] for _ in range(5000)]  # allocations enough for an automatic collection
+        del garbage
+    finally:
+        gc.callbacks.remove(seen)
+    assert len(predictions) == len(docs) and during == []
+    assert gc.isenabled() and len(collections) > 0
