@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import warnings
-from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 
 import torch
@@ -31,8 +32,8 @@ from ner_studio.model.decoding import (
 )
 from ner_studio.model.interface import DocumentPrediction, PredictionDetail
 from ner_studio.model.onnx_network import onnx_network
-from ner_studio.model.windows import MAX_WINDOW, Window, join_windows, split_windows
-from ner_studio.model.word_table import TableBatch, TableSentences, WordTable
+from ner_studio.model.windows import MAX_WINDOW, join_windows, split_windows
+from ner_studio.model.word_table import TableBatch, WordTable
 
 # Documents are tagged in groups this many sentences large: big enough for good length
 # buckets, small enough that a cancel request returns whole documents soon.
@@ -129,77 +130,30 @@ class TorchPredictor:
         (without it every sentence stands alone). Sentences longer than ``MAX_WINDOW`` tokens
         are tagged in overlapping windows (``windows``), so memory stays bounded. ``detail``:
         what to compute besides the tags (less is faster)."""
-        tagging = self._begin(sentences, documents, batch_size, detail)
-        self._second_pass(tagging)
-        return self._finish(tagging)
-
-    def _begin(self, sentences: list[list[str]], documents: list[int] | None, batch_size: int,
-               detail: PredictionDetail) -> _Tagging:
-        """Encode ``sentences`` on this thread and hand their batches to the tagging threads.
-        Each thread cuts its own batch out of the word table, so this thread is free for the
-        next group at once and only the batches being tagged are in memory."""
         sentences, documents, windows = split_windows(sentences, documents)
+        results: list[SentencePrediction | None] = [None] * len(sentences)
         if len(self._table) > _MAX_TABLE_WORDS:
             self.clear_cache()
-        table = self._table
         with torch.inference_mode():
-            encoded = table.sentences(sentences)
+            encoded = self._table.sentences(sentences)
             limit = _MAX_BATCH_TOKENS if windows is None else _WINDOW_BATCH_TOKENS
             buckets = length_buckets(encoded.lengths.tolist(), batch_size, max_tokens=limit)
-            groups = None
+            batches = (self._table.batch(encoded, indices) for indices in buckets)
             if self.pools_documents:
-                groups = table.mention_groups(encoded, documents if documents is not None else list(range(len(sentences))))
-        futures = [self._submit(self._first_pass, table, encoded, indices, groups, detail) for indices in buckets]
-        return _Tagging(len(sentences), windows, buckets, futures, groups, detail)
+                if documents is None:
+                    documents = list(range(len(sentences)))
+                decoded = self._pooled_predictions(batches, self._table.mention_groups(encoded, documents), detail)
+            else:
+                decoded = self._map(partial(self._predict_batch, detail=detail), batches)
+            for indices, predictions in zip(buckets, decoded):
+                for i, prediction in zip(indices, predictions):
+                    results[i] = prediction
+        return results if windows is None else join_windows(results, windows)
 
-    def _first_pass(self, table: WordTable, encoded: TableSentences, indices: list[int],
-                    groups: torch.Tensor | None, detail: PredictionDetail):
-        """One batch's predictions, or with document pooling its emission parts (``_second_pass``)."""
-        with torch.inference_mode():
-            batch = table.batch(encoded, indices)
-            if groups is None:
-                return self._predict_batch(batch, detail)
-            own, shared = self._emission_parts(batch)
-            return groups[batch.positions], batch.mask, own.float(), shared.float()
-
-    def _second_pass(self, tagging: _Tagging) -> None:
-        """With document pooling: wait for every batch's emission parts, average the shared
-        parts over each word's mentions in the whole document, wherever its sentences were
-        batched, and hand the decoding to the tagging threads. Only the scores are kept between
-        the passes, not the batches' inputs."""
-        if tagging.groups is None:
-            return
-        groups, computed = tagging.groups, []
-        sums = torch.zeros(int(groups.max()) + 1 if len(groups) else 1, self.model.config.num_tags)
-        for future in tagging.futures:
-            token_groups, mask, own, shared = future.result()
-            sums.index_add_(0, token_groups[mask], shared[mask])
-            computed.append((token_groups, mask, own))
-        means = sums / torch.bincount(groups, minlength=len(sums)).clamp_min(1).unsqueeze(1)
-        tagging.futures = [self._submit(self._pooled_decode, item, means, tagging.detail) for item in computed]
-        tagging.groups = None
-
-    def _pooled_decode(self, item: tuple[torch.Tensor, torch.Tensor, torch.Tensor], means: torch.Tensor,
-                       detail: PredictionDetail) -> list[SentencePrediction]:
-        token_groups, mask, own = item
-        with torch.inference_mode():
-            return self._decode(own + means[token_groups], mask, detail)
-
-    def _finish(self, tagging: _Tagging) -> list[SentencePrediction]:
-        """The predictions of a :meth:`_begin` (after its :meth:`_second_pass`), in input order."""
-        results: list[SentencePrediction | None] = [None] * tagging.count
-        for indices, future in zip(tagging.buckets, tagging.futures):
-            for i, prediction in zip(indices, future.result()):
-                results[i] = prediction
-        return results if tagging.windows is None else join_windows(results, tagging.windows)
-
-    def _submit(self, work: Callable, *args) -> Future:
-        """``work(*args)`` on the tagging threads, or here and now without them."""
+    def _map(self, work: Callable, items: Iterable) -> Iterator:
         if self._pool is not None:
-            return self._pool.submit(work, *args)
-        done: Future = Future()
-        done.set_result(work(*args))
-        return done
+            return _in_pool(self._pool, work, items, ahead=2 * self._threads)
+        return map(work, items)
 
     def _emission_parts(self, batch: TableBatch) -> tuple[torch.Tensor, torch.Tensor | None]:
         """The network's ``emission_parts`` for ``batch``, by the runtime chosen at load."""
@@ -215,6 +169,30 @@ class TorchPredictor:
         emissions = own if shared is None else own + shared  # forward() without mention groups
         with torch.inference_mode():
             return self._decode(emissions.float(), batch.mask, detail)
+
+    def _pooled_predictions(self, batches: Iterable[TableBatch], groups: torch.Tensor,
+                            detail: PredictionDetail) -> Iterator:
+        """Two passes: every batch's emission parts first, then the shared parts averaged over
+        each word's mentions in the whole document, wherever its sentences were batched. Only
+        the scores are kept between the passes, not the batches' inputs."""
+
+        def parts(batch: TableBatch) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+            own, shared = self._emission_parts(batch)
+            return groups[batch.positions], batch.mask, own.float(), shared.float()
+
+        sums = torch.zeros(int(groups.max()) + 1 if len(groups) else 1, self.model.config.num_tags)
+        computed = []
+        for token_groups, mask, own, shared in self._map(parts, batches):
+            sums.index_add_(0, token_groups[mask], shared[mask])
+            computed.append((token_groups, mask, own))
+        means = sums / torch.bincount(groups, minlength=len(sums)).clamp_min(1).unsqueeze(1)
+
+        def decode(item: tuple[torch.Tensor, torch.Tensor, torch.Tensor]) -> list[SentencePrediction]:
+            token_groups, mask, own = item
+            with torch.inference_mode():
+                return self._decode(own + means[token_groups], mask, detail)
+
+        return self._map(decode, computed)
 
     def _precision_context(self):
         return torch.autocast("cpu", dtype=torch.bfloat16) if self._bfloat16 else contextlib.nullcontext()
@@ -238,8 +216,8 @@ class TorchPredictor:
         ``should_stop`` returns True the documents finished so far are returned (a prefix).
         ``detail``: as for :meth:`predict_sentences`."""
         # The predictions are small objects without cycles; every full collection walked all
-        # of them and the documents while holding the interpreter lock, both threads waiting
-        # (0.9 of 13 CPU-s on 1M tokens; benchmarks/results/2026-12-08-tagging-speed.md).
+        # of them and the documents, holding the interpreter lock while both tagging threads
+        # waited (5 on 1M tokens: 0.9 of 13 CPU-s). benchmarks/results/2026-12-08-tagging-speed.md
         with paused_gc():
             return self._tag_groups(docs, batch_size, detail, should_stop, progress)
 
@@ -247,47 +225,33 @@ class TorchPredictor:
                     should_stop: Callable[[], bool] | None,
                     progress: Callable[[int, int], None] | None) -> list[DocumentPrediction]:
         total = sum(len(d.sentences) for d in docs)
-        groups = iter(document_groups(docs, _GROUP_SENTENCES))
         done = 0
         results: list[DocumentPrediction] = []
-        under_way: tuple[list[Document], _Tagging] | None = None
-        while True:
-            # One group in flight behind another: while the tagging threads decode a group, this
-            # thread encodes the next; while they run the next one's network, it turns the
-            # group's predictions into spans. Done one after the other, a sixth of the time on
-            # two threads had one core idle (benchmarks/results/2026-12-08-tagging-speed.md).
-            if under_way is not None:
-                self._second_pass(under_way[1])
-            group = None if should_stop is not None and should_stop() else next(groups, None)
-            following = None
-            if group is not None:
-                words, documents = sentences_of(group)
-                following = (group, self._begin(words, documents, batch_size, detail))
-            if under_way is not None:
-                finished, tagging = under_way
-                predictions = iter(self._finish(tagging))
-                for doc in finished:
-                    results.append(_document_prediction(doc, [next(predictions) for _ in doc.sentences]))
-                done += sum(len(doc.sentences) for doc in finished)
-                if progress is not None:
-                    progress(done, total)
-            if following is None:
-                return results
-            under_way = following
+        for group in document_groups(docs, _GROUP_SENTENCES):
+            if should_stop is not None and should_stop():
+                break
+            words, documents = sentences_of(group)
+            predictions = iter(self.predict_sentences(words, batch_size=batch_size, documents=documents,
+                                                      detail=detail))
+            for doc in group:
+                results.append(_document_prediction(doc, [next(predictions) for _ in doc.sentences]))
+            done += len(words)
+            if progress is not None:
+                progress(done, total)
+        return results
 
 
-@dataclass
-class _Tagging:
-    """Sentences handed to the tagging threads by :meth:`TorchPredictor._begin`: one future per
-    batch, of its predictions, or with document pooling (``groups`` set) of its emission parts
-    until :meth:`TorchPredictor._second_pass` replaces them by the decoding's futures."""
-
-    count: int  # sentences (windows of overlong ones) encoded
-    windows: list[Window] | None
-    buckets: list[list[int]]
-    futures: list[Future]
-    groups: torch.Tensor | None
-    detail: PredictionDetail
+def _in_pool(pool: ThreadPoolExecutor, work: Callable, items: Iterable, *, ahead: int) -> Iterator:
+    """``map(work, items)`` run by ``pool``, in order, with at most ``ahead`` items in flight
+    (this thread builds the next ones while the pool works), so memory holds a few batches
+    at a time, not all of them."""
+    pending: deque = deque()
+    for item in items:
+        pending.append(pool.submit(work, item))
+        if len(pending) >= ahead:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
 
 
 def sentences_of(docs: list[Document]) -> tuple[list[list[str]], list[int]]:

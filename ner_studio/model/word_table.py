@@ -53,9 +53,8 @@ class WordTable:
         self._keys = [0]  # each row's word as the embedding reads it (lower-cased), numbered
         self._key_numbers: dict[str, int] = {}
         self._pending: list[str] = []
-        # (word ids, casing, char features) per row, replaced whole when rows are added: a
-        # tagging thread may cut a batch out of them while this thread adds the next words.
-        self._tensors = (torch.tensor(self._word_ids), torch.tensor(self._casing), torch.zeros(1, filters))
+        self._features = torch.zeros(1, filters)
+        self._tensors: tuple[Tensor, Tensor] | None = None
 
     def __len__(self) -> int:
         return len(self._word_ids)
@@ -88,14 +87,14 @@ class WordTable:
 
     def batch(self, sentences: TableSentences, indices: list[int]) -> TableBatch:
         """Padded inputs for the sentences ``indices`` of ``sentences`` (from :meth:`sentences`)."""
-        word_ids, casing, features = self._tensors
+        word_ids, casing = self._tensors
         chosen = torch.tensor(indices)
         lengths = sentences.lengths[chosen]
         steps = torch.arange(int(lengths.max()))
         mask = steps < lengths.unsqueeze(1)
         positions = (sentences.starts[chosen].unsqueeze(1) + steps).clamp_max(len(sentences.rows) - 1)
         rows = torch.where(mask, sentences.rows[positions], 0)
-        return TableBatch(word_ids[rows], casing[rows], features[rows], lengths, mask, positions)
+        return TableBatch(word_ids[rows], casing[rows], self._features[rows], lengths, mask, positions)
 
     def mention_groups(self, sentences: TableSentences, documents: list[int]) -> Tensor:
         """For every token of ``sentences`` (flat), a number shared by the mentions of its word
@@ -105,19 +104,20 @@ class WordTable:
         return torch.unique(document * (len(self._key_numbers) + 1) + keys, return_inverse=True)[1]
 
     def _fill(self) -> None:
-        if not self._pending:
-            return
-        chars = self._vocabs.chars
-        words = [model_word(w)[:MAX_WORD_CHARS] for w in self._pending]
-        order = sorted(range(len(words)), key=lambda i: len(words[i]))
-        known = self._tensors[2]
-        features = torch.empty(len(words), known.size(1))
-        for start in range(0, len(order), _CHUNK):
-            chunk = order[start : start + _CHUNK]
-            width = len(words[chunk[-1]])
-            ids = torch.tensor([[chars.index(c) for c in words[i]] + [PAD_INDEX] * (width - len(words[i]))
-                                for i in chunk])
-            # The words are distinct already: straight to the CNN, without its search for repeats.
-            features[chunk] = self._char_features.features(ids)
-        self._tensors = (torch.tensor(self._word_ids), torch.tensor(self._casing), torch.cat([known, features]))
-        self._pending = []
+        if self._pending:
+            chars = self._vocabs.chars
+            words = [model_word(w)[:MAX_WORD_CHARS] for w in self._pending]
+            order = sorted(range(len(words)), key=lambda i: len(words[i]))
+            features = torch.empty(len(words), self._features.size(1))
+            for start in range(0, len(order), _CHUNK):
+                chunk = order[start : start + _CHUNK]
+                width = len(words[chunk[-1]])
+                ids = torch.tensor([[chars.index(c) for c in words[i]] + [PAD_INDEX] * (width - len(words[i]))
+                                    for i in chunk])
+                # The words are distinct already: straight to the CNN, without its search for repeats.
+                features[chunk] = self._char_features.features(ids)
+            self._features = torch.cat([self._features, features])
+            self._pending = []
+            self._tensors = None
+        if self._tensors is None:
+            self._tensors = (torch.tensor(self._word_ids), torch.tensor(self._casing))

@@ -60,10 +60,10 @@ def test_cancelling_returns_the_first_groups_and_stops_the_encoder(tagger, monke
 
 
 @pytest.mark.parametrize("runtime", ["torch", "onnx"])
-def test_two_threads_tagging_one_group_while_the_next_is_encoded_give_one_threads_predictions(monkeypatch, runtime):
-    """Each group's new words enter the word table while the tagging threads still cut batches
-    of the group before out of it: the predictions stay those of one thread (the same groups
-    and batches: int8 activations are scaled per batch)."""
+def test_two_threads_over_many_groups_with_new_words_in_each_give_one_threads_predictions(monkeypatch, runtime):
+    """Batches side by side, groups one after the other, each bringing new words into the word
+    table: the predictions stay those of one thread (the same groups and batches: int8
+    activations are scaled per batch)."""
     docs = [whitespace_document(SENTENCES[k % 4:] + [f"Mr Quuxley{k} flew to Blorpville{k} with Zig{k} Ltd ."],
                                 f"doc {k}") for k in range(9)]
     monkeypatch.setattr(predict, "_GROUP_SENTENCES", 7)
