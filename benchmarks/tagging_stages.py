@@ -1,6 +1,7 @@
 """Where one tagging thread's CPU time goes, per token and by stage (issue 29 item 4).
 
     python benchmarks/tagging_stages.py [--tokens 300000] [--detail CONFIDENCES] [--runtime onnx]
+    python benchmarks/tagging_stages.py --threads 2 [--tokens 1000000] [--runtime onnx]
 
 Tags the benchmark's CoNLL-2003 documents (as benchmarks/tagging_speed.py picks them) with the
 bundled int8 model on one thread, torch single-threaded, from a cold word cache, with a timer
@@ -8,6 +9,11 @@ around each stage's function: its own CPU time (``time.thread_time``, which othe
 busy machine disturb far less than wall time), nested stages subtracted from the one that
 calls them. Reading the CoNLL text and writing the predict command's JSONL are timed apart on
 the same documents. Prints microseconds of CPU per token for each stage.
+
+``--threads 2`` asks where the two-thread *wall* time goes instead: the tagger as the benchmark
+runs it (batches side by side), each stage timed on whichever thread runs it (wall and CPU),
+how long each tagging thread was busy, and how long no tagging thread was (the serial part:
+work on the calling thread they wait for, the ends of groups).
 
 Why wrap functions instead of running cProfile: the profiler's own cost per Python call would
 inflate exactly the per-token Python stages we want to weigh against the network's.
@@ -84,11 +90,69 @@ def instrument(tagger) -> None:
     patch(predict, "_document_prediction", "spans: character offsets, Span objects")
 
 
+def timeline(tagger, docs, tokens: int, detail) -> None:
+    """``--threads 2``: stages per thread and each tagging thread's busy time (wall)."""
+    import threading
+
+    from ner_studio.model import predict, word_table
+
+    events = []  # (thread, stage, wall start, wall end, CPU)
+
+    def on_thread(name: str, function):
+        def wrapper(*args, **kwargs):
+            started, cpu = time.perf_counter(), time.thread_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                events.append((threading.current_thread().name, name, started, time.perf_counter(),
+                               time.thread_time() - cpu))
+        return wrapper
+
+    for owner, attribute in ((predict, "sentences_of"), (word_table.WordTable, "rows_of"),
+                             (word_table.WordTable, "_fill"), (word_table.WordTable, "batch"),
+                             (word_table.WordTable, "mention_groups"), (predict, "length_buckets"),
+                             (predict, "_document_prediction"), (predict.TorchPredictor, "_emission_parts"),
+                             (predict.TorchPredictor, "_decode")):
+        setattr(owner, attribute, on_thread(attribute, getattr(owner, attribute)))
+    tagger.clear_cache()
+    started, cpu = time.perf_counter(), time.process_time()
+    tagger.predict_documents(docs, detail=detail)
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    print(f"{tokens:,} tokens, 2 threads, load {os.getloadavg()[0]:.1f}: wall {wall:.2f} s "
+          f"({tokens / wall:,.0f} tokens/s), process CPU {cpu:.2f} s")
+    totals = defaultdict(lambda: [0, 0.0, 0.0])
+    for thread, stage, start, end, seconds in events:
+        total = totals[("calling" if thread == "MainThread" else "tagging"), stage]
+        total[0] += 1
+        total[1] += end - start
+        total[2] += seconds
+    print("| thread | stage | calls | wall s | CPU s |\n|---|---|---:|---:|---:|")
+    for (thread, stage), (calls, seconds, used) in sorted(totals.items()):
+        print(f"| {thread} | {stage} | {calls} | {seconds:.2f} | {used:.2f} |")
+    busy = defaultdict(list)
+    for thread, stage, start, end, _ in events:
+        if thread != "MainThread":  # the network, decoding, and (since 2026-12-08) cutting batches
+            busy[thread].append((start, end))
+    for thread, spans in sorted(busy.items()):
+        print(f"{thread} busy {covered(spans):.2f} s of {wall:.2f}")
+    print(f"no tagging thread busy: {wall - covered([s for spans in busy.values() for s in spans]):.2f} s")
+
+
+def covered(spans: list[tuple[float, float]]) -> float:
+    """Seconds covered by the union of the ``(start, end)`` intervals."""
+    total, reach = 0.0, float("-inf")
+    for start, end in sorted(spans):
+        total += max(0.0, end - max(start, reach))
+        reach = max(reach, end)
+    return total
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tokens", type=int, default=300_000)
     parser.add_argument("--detail", default="CONFIDENCES")
     parser.add_argument("--runtime", default="torch", choices=("torch", "onnx"), help="what runs the LSTM")
+    parser.add_argument("--threads", type=int, default=1, help="2: where the two-thread wall time goes")
     args = parser.parse_args()
     from ner_studio.core.datasets.fetch import corpus_files
     from ner_studio.core.formats import read_documents
@@ -101,6 +165,11 @@ def main() -> int:
     files = corpus_files("conll2003")
     docs, tokens = benchmark_documents(read_documents(files["train"], "conll")
                                        + read_documents(files["test"], "conll"), args.tokens)
+    if args.threads > 1:
+        tagger = TorchPredictor(load_checkpoint(bundled_model_location()), quantize=True, threads=args.threads,
+                                runtime=args.runtime)
+        timeline(tagger, docs, tokens, PredictionDetail[args.detail])
+        return 0
     torch.set_num_threads(1)
     tagger = TorchPredictor(load_checkpoint(bundled_model_location()), quantize=True, runtime=args.runtime)
     instrument(tagger)

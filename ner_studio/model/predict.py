@@ -19,6 +19,7 @@ from pathlib import Path
 
 import torch
 
+from ner_studio.core.gc_pause import paused_gc
 from ner_studio.core.locations import user_cache_dir
 from ner_studio.core.text.document import Document, TokenList
 from ner_studio.core.text.spans import Source, Span
@@ -240,6 +241,15 @@ class TorchPredictor:
         """One prediction per document. ``progress(done, total)`` counts sentences. If
         ``should_stop`` returns True the documents finished so far are returned (a prefix).
         ``detail``: as for :meth:`predict_sentences`."""
+        # The predictions are small objects without cycles; every full collection walked all
+        # of them and the documents, holding the interpreter lock while both tagging threads
+        # waited (5 on 1M tokens: 0.9 of 13 CPU-s). benchmarks/results/2026-12-08-tagging-speed.md
+        with paused_gc():
+            return self._tag_groups(docs, batch_size, detail, should_stop, progress)
+
+    def _tag_groups(self, docs: list[Document], batch_size: int, detail: PredictionDetail,
+                    should_stop: Callable[[], bool] | None,
+                    progress: Callable[[int, int], None] | None) -> list[DocumentPrediction]:
         total = sum(len(d.sentences) for d in docs)
         done = 0
         results: list[DocumentPrediction] = []
