@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import threading
 
+from PySide6.QtWidgets import QMessageBox
+
 from ner_studio.core.corpus import corpus_text
 from ner_studio.core.store import journal_writer
 from ner_studio.core.store.project import Project
@@ -53,6 +55,9 @@ def test_a_read_only_project_is_searched_in_the_worker_with_its_unsaved_edits(
     assert search(window, qtbot, "project", "Lisbon") == [("shown", "Lisbon", ""), ("closed", "Lisbon", "LOC (human)")]
     assert search(window, qtbot, "label:LOC") == [("shown", "Porto", "LOC (human)"), ("closed", "Lisbon", "LOC (human)")]
     assert readers and threading.main_thread() not in readers  # texts and entities: the worker read them
+    # Closing asks about the edit a read-only project cannot keep: the analyst lets it go.
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: QMessageBox.StandardButton.Discard)
+    assert window.close()
 
 
 def test_a_search_begun_while_a_write_is_in_flight_reads_in_the_worker(start_window, project_location, qtbot, monkeypatch):
