@@ -210,7 +210,30 @@ def _fine_tune(request: TrainingRequest, report: Callable[[object], None], shoul
     names = list(request.document_names) + ([str(request.base_path)] if request.base_path else [])
     saved = save_version(result, lineage, names, request.models_folder)
     comparison = compare_on_check(saved.path, request.parent_path, check, lineage.name) if check else None
+    prepare_window_runtime(saved.path)
     return TrainingOutcome(saved, comparison)
+
+
+def prepare_window_runtime(path: Path) -> None:
+    """Build a new version's ONNX graph here, where the round ran (the training process), into
+    the cache the window's tagger reads (gui/shell/tagging_jobs.py). Built by the window when
+    the version was adopted, its ~0.6 s of Python held the interpreter lock: re-tagging after
+    a switch froze the window 631 ms against 58 with a cached graph (quiet machine,
+    benchmarks/results/2026-12-08-quiet-end.md). A failure only costs that: it is logged."""
+    from ner_studio.gui.shell.tagging_jobs import QUANTIZE, RUNTIME
+
+    if RUNTIME != "onnx":
+        return
+    try:
+        from ner_studio.core.locations import user_cache_dir
+        from ner_studio.model.checkpoint import load_checkpoint
+        from ner_studio.model.onnx_network import onnx_network
+
+        model = load_checkpoint(path).model.eval()
+        if model.char_lm is None:  # the window tags a model with a character LM with torch
+            onnx_network(model, quantize=QUANTIZE, cache=user_cache_dir() / "onnx", arena=False)
+    except Exception as error:  # noqa: BLE001 - the window builds it then, as before
+        log_failure(log, f"preparing {path.name} for the window's tagger", error)
 
 
 def project_text(train: list[Document], texts: tuple[DocumentText, ...]) -> Iterator[list[str]]:
