@@ -71,6 +71,18 @@ def hold_commits(monkeypatch):
     return writing, write_on
 
 
+def label_all_lisbon(window, qtbot, monkeypatch, writing) -> int:
+    """Label All 'Lisbon' as LOC in ``window`` through its action, until its write is held
+    (``writing``, from :func:`hold_commits`); where 'Lisbon' starts."""
+    start = TEXT.index("Lisbon")
+    window.view.setFocus()
+    window.view.select_range(start, start + len("Lisbon"))
+    monkeypatch.setattr(qt_label_all.LabelAllDialog, "exec", lambda dialog: dialog.label.setCurrentText("LOC") or True)
+    window.actions_["label_all"].trigger()
+    qtbot.waitUntil(writing.is_set, timeout=WAIT)
+    return start
+
+
 def test_an_edit_made_while_anothers_change_is_read_is_kept(start_window, project_location, qtbot, monkeypatch):
     other, here = two_windows(start_window, project_location, monkeypatch)
     reading, go_on = hold_reads(monkeypatch)  # the worker's read, done, held until this window's edit
@@ -99,12 +111,7 @@ def test_a_step_saved_while_anothers_change_is_read_is_not_taken_back_by_that_re
     other, here = two_windows(start_window, project_location, monkeypatch)
     writing, write_on = hold_commits(monkeypatch)  # the step's write, held until the other's change is read
     reading, go_on = hold_reads(monkeypatch)
-    start = TEXT.index("Lisbon")
-    here.view.setFocus()
-    here.view.select_range(start, start + len("Lisbon"))
-    monkeypatch.setattr(qt_label_all.LabelAllDialog, "exec", lambda dialog: dialog.label.setCurrentText("LOC") or True)
-    here.actions_["label_all"].trigger()
-    qtbot.waitUntil(writing.is_set, timeout=WAIT)
+    start = label_all_lisbon(here, qtbot, monkeypatch, writing)
     listed_here = []  # the list read on the UI thread (it froze the window): the worker reads it again
     real_list = Project.document_summaries
     monkeypatch.setattr(Project, "document_summaries", lambda project: listed_here.append(1) or real_list(project))
@@ -131,12 +138,7 @@ def test_anothers_change_read_while_a_step_of_this_window_is_saved_waits_for_it_
     writing, write_on = hold_commits(monkeypatch)
     reading, go_on = hold_reads(monkeypatch)
     go_on.set()  # not held: only told of
-    start = TEXT.index("Lisbon")
-    here.view.setFocus()
-    here.view.select_range(start, start + len("Lisbon"))
-    monkeypatch.setattr(qt_label_all.LabelAllDialog, "exec", lambda dialog: dialog.label.setCurrentText("LOC") or True)
-    here.actions_["label_all"].trigger()
-    qtbot.waitUntil(writing.is_set, timeout=WAIT)
+    start = label_all_lisbon(here, qtbot, monkeypatch, writing)
     note_start = TEXT.index("Meridian Capital")
     note_end = note_start + len("Meridian Capital")
     other.workspace.project.add_note(other.doc.doc_id, "A bank?", note_start, note_end)
