@@ -225,13 +225,11 @@ def prepare_window_runtime(path: Path) -> None:
     if RUNTIME != "onnx":
         return
     try:
-        from ner_studio.core.locations import user_cache_dir
-        from ner_studio.model.checkpoint import load_checkpoint
-        from ner_studio.model.onnx_network import onnx_network
+        from ner_studio.model.predict import TorchPredictor
 
-        model = load_checkpoint(path).model.eval()
-        if model.char_lm is None:  # the window tags a model with a character LM with torch
-            onnx_network(model, quantize=QUANTIZE, cache=user_cache_dir() / "onnx", arena=False)
+        # The window's own loading (tagging_jobs.load_predictor) but its threads: the same
+        # choice of runtime (torch for a model with a character LM) and the same cached graph.
+        TorchPredictor.load(path, quantize=QUANTIZE, runtime=RUNTIME, lean=True)
     except Exception as error:  # noqa: BLE001 - the window builds it then, as before
         log_failure(log, f"preparing {path.name} for the window's tagger", error)
 

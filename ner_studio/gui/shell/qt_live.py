@@ -79,8 +79,13 @@ class LiveUpdates(QObject):
         plan = plan_refresh(batch, project.origin, project.version_annotator, project.own_revisions)
         if plan is None:
             return
+        self._read_soon(plan)
+
+    def _read_soon(self, plan) -> None:
+        """Read what ``plan`` names in the worker: now, or after the read under way, joined
+        with whatever else is queued."""
         self._queued = plan if self._queued is None else joined_refresh(self._queued, plan)
-        if self._reading is None:
+        if self._reading is None and not self.workspace.project.closed:
             self._read_next()
 
     def _read_next(self) -> None:
@@ -154,16 +159,12 @@ class LiveUpdates(QObject):
     def _on_pending_changed(self, pending: int) -> None:
         if self._after_write is not None and not self.workspace.project.writing:
             after, self._after_write = self._after_write, None
-            self._queued = after if self._queued is None else joined_refresh(self._queued, after)
-            if self._reading is None and not self.workspace.project.closed:
-                self._read_next()
+            self._read_soon(after)
         if pending == 0 and self._waiting and not self.workspace.project.closed:
             # Read in the worker as any change is: read here, a Label All's four 12,000-span
             # parts held the window 0.25 s once its write landed.
             waiting, self._waiting = Refresh(frozenset(self._waiting), False), set()
-            self._queued = waiting if self._queued is None else joined_refresh(self._queued, waiting)
-            if self._reading is None:
-                self._read_next()
+            self._read_soon(waiting)
 
     def _refresh_documents(self, documents, state=None, revisions=None) -> None:
         """Catch up the open documents among ``documents`` (None: all), from ``state`` (a
